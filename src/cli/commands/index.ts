@@ -1,0 +1,4 @@
+import type { Command } from "../command.ts";
+
+/** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
+export const COMMANDS: readonly Command[] = [];

@@ -1,0 +1,91 @@
+import type { BatchId, Incident, Issue } from "../domain/index.ts";
+
+/**
+ * The store contract. SQLite (embedded default) and PostgreSQL (DATABASE_URL) implement it
+ * through the same Kysely code and migrations; `store.contract.test.ts` runs against both.
+ */
+export type Dialect = "sqlite" | "postgres";
+
+export interface NewBatch {
+  readonly id: BatchId;
+  readonly sourceSystem: string;
+  /** Profile name or path used for the mapping. */
+  readonly profile: string;
+  readonly fileName: string;
+  /** SHA-256 of the file's bytes, to recognise a re-import of the same file. */
+  readonly fileSha256: string;
+  readonly startedAt: number;
+}
+
+export interface BatchSummary {
+  readonly rows: number;
+  readonly imported: number;
+  readonly rejected: number;
+  /** Rows whose (sourceSystem, sourceId) was already in the store or earlier in the file. */
+  readonly duplicates: number;
+  readonly finishedAt: number;
+}
+
+export interface Batch extends NewBatch, BatchSummary {}
+
+/** A source row that could not be imported, kept with its reasons (never silently dropped). */
+export interface QuarantinedRow {
+  readonly batchId: BatchId;
+  readonly file: string;
+  /** 1-based data row in the file. */
+  readonly row: number;
+  readonly issues: readonly Issue[];
+  /**
+   * The source record, AES-256-GCM encrypted with the deployment key: nothing is lost, yet
+   * identifiers in a rejected row are not readable without the key.
+   */
+  readonly recordEnc: string;
+}
+
+/**
+ * Writes one import batch atomically: nothing is visible until commit, and a crash (even
+ * kill -9) before commit leaves no trace, so re-running the import completes it.
+ */
+export interface BatchWriter {
+  /** Inserts incidents, skipping any whose (sourceSystem, sourceId) exists; returns how many were new. */
+  insertIncidents(rows: readonly Incident[]): Promise<number>;
+  insertQuarantine(rows: readonly QuarantinedRow[]): Promise<void>;
+  commit(summary: BatchSummary): Promise<Batch>;
+  rollback(): Promise<void>;
+}
+
+export interface IncidentQuery {
+  readonly sourceSystem?: string;
+  readonly batchId?: BatchId;
+  readonly from?: number;
+  readonly to?: number;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface IncidentRepository {
+  count(query?: IncidentQuery): Promise<number>;
+  list(query?: IncidentQuery): Promise<Incident[]>;
+  get(sourceSystem: string, sourceId: string): Promise<Incident | undefined>;
+  /** Streams all incidents in receivedAt order in pages, for batch analysis. */
+  scan(pageSize?: number): AsyncIterable<readonly Incident[]>;
+}
+
+export interface BatchRepository {
+  list(): Promise<Batch[]>;
+  get(id: BatchId): Promise<Batch | undefined>;
+}
+
+export interface QuarantineRepository {
+  list(batchId?: BatchId, limit?: number): Promise<QuarantinedRow[]>;
+  count(batchId?: BatchId): Promise<number>;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  readonly incidents: IncidentRepository;
+  readonly batches: BatchRepository;
+  readonly quarantine: QuarantineRepository;
+  beginBatch(batch: NewBatch): Promise<BatchWriter>;
+  close(): Promise<void>;
+}
