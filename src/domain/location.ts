@@ -30,3 +30,14 @@ export const NO_LOCATION: LocationKeys = {
   road: null,
   cross: null,
 };
+
+/**
+ * Turns an address (and coordinates when known) into location keys. Implemented in
+ * src/address; the import pipeline receives one, so ingest does not depend on the parser.
+ */
+export interface AddressLocator {
+  locate(address: string | null, lon?: number | null, lat?: number | null): LocationKeys;
+}
+
+/** A locator that knows nothing: every key null. */
+export const NULL_LOCATOR: AddressLocator = { locate: () => NO_LOCATION };
