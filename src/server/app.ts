@@ -1,0 +1,77 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Lang } from "../domain/index.ts";
+import type { Store } from "../store/types.ts";
+import { renderHomePage } from "./home-page.ts";
+
+/** What the server is doing: a demo start serves at once and loads the demo city in the background. */
+export interface ServerStatus {
+  phase: "loading" | "ready" | "failed";
+  /** Progress or failure text for the page, in both languages. */
+  detail: Readonly<Record<Lang, string>>;
+}
+
+export interface AppOptions {
+  /** The store, or undefined while it is still being prepared. */
+  readonly store: () => Store | undefined;
+  readonly status: () => ServerStatus;
+  readonly version: string;
+}
+
+/**
+ * The HTTP application: JSON API under /api and the web pages, on one port. Tested through
+ * `app.inject` (no port); `serve.ts` binds it.
+ */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
+
+  app.addHook("onSend", async (_request, reply, payload) => {
+    reply.header("X-Content-Type-Options", "nosniff");
+    reply.header("X-Frame-Options", "DENY");
+    reply.header("Referrer-Policy", "no-referrer");
+    reply.header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'");
+    return payload;
+  });
+
+  app.setErrorHandler(async (raw, request, reply) => {
+    const error = raw as { statusCode?: number; code?: string; message: string };
+    const lang = preferredLang(request.headers["accept-language"]);
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    const message = status < 500 ? error.message : lang === "zh" ? "服务器内部错误" : "Internal server error";
+    return reply.status(status).send({ error: { code: error.code ?? "internal", message } });
+  });
+
+  app.get("/api/health", async () => {
+    const status = options.status();
+    return { status: "ok", phase: status.phase, version: options.version };
+  });
+
+  app.get("/api/v1/summary", async (_request, reply) => {
+    const store = options.store();
+    if (!store)
+      return reply.status(503).send({ error: { code: "loading", message: options.status().detail.en } });
+    const [incidents, batches] = await Promise.all([store.incidents.count(), store.batches.list()]);
+    return { incidents, batches: batches.length };
+  });
+
+  app.get("/", async (request, reply) => {
+    const lang = langFromQuery(request.query) ?? preferredLang(request.headers["accept-language"]);
+    const store = options.store();
+    const incidents = store ? await store.incidents.count() : undefined;
+    reply.type("text/html; charset=utf-8");
+    return renderHomePage({ lang, status: options.status(), incidents, version: options.version });
+  });
+
+  return app;
+}
+
+function langFromQuery(query: unknown): Lang | undefined {
+  const value = (query as { lang?: unknown } | undefined)?.lang;
+  return value === "en" || value === "zh" ? value : undefined;
+}
+
+/** Chinese first: English only when the browser prefers it over Chinese. */
+export function preferredLang(header: string | undefined): Lang {
+  if (!header) return "zh";
+  const first = header.split(",")[0]?.trim().toLowerCase() ?? "";
+  return first.startsWith("en") ? "en" : "zh";
+}
