@@ -1,0 +1,374 @@
+import {
+  isBankCard,
+  isLandline,
+  isLocalNumber,
+  isMobile,
+  isResidentId15,
+  isResidentId18,
+} from "./validators.ts";
+
+/**
+ * Masking of personal identifiers in free text (narratives, feedback). A single hand-written
+ * scanner instead of a stack of regular expressions: it runs on the import hot path, once per
+ * row, and most narratives hold only a date, a time and a house number.
+ */
+
+/** What an identifier was; `resident_id` covers 18-digit and 15-digit IDs, `landline` also 400/800 numbers. */
+export const IDENTIFIER_KINDS = ["resident_id", "mobile", "landline", "bank_card", "plate"] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+
+/** One identifier found in a text: UTF-16 offsets [start, end) into the original string. */
+export interface IdentifierSpan {
+  readonly kind: IdentifierKind;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The tag that replaces each kind of identifier; tags hold no digits, so masking twice changes nothing. */
+export const MASK_TAGS: Readonly<Record<IdentifierKind, string>> = {
+  resident_id: "〔身份证号〕",
+  mobile: "〔手机号〕",
+  landline: "〔固话〕",
+  bank_card: "〔银行卡号〕",
+  plate: "〔车牌号〕",
+};
+
+// Character classes, looked up once per character.
+const DIGIT = 1;
+const FW_DIGIT = 2; // full-width ０-９
+const SEP = 3; // may stand between the digit groups of one number
+const PROVINCE = 4; // first character of a licence plate
+const PLUS = 5;
+const X = 6; // check character of an 18-digit ID
+const LETTER = 7;
+
+const CLASS = new Uint8Array(65536);
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
+for (let c = 0xff10; c <= 0xff19; c++) CLASS[c] = FW_DIGIT;
+for (const s of [" ", "\t", "\u3000", "\u00a0", "-", "－", "‐", "‑", "–", "—"]) CLASS[s.charCodeAt(0)] = SEP;
+for (const s of "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
+  CLASS[s.charCodeAt(0)] = PROVINCE;
+CLASS["+".charCodeAt(0)] = PLUS;
+CLASS["＋".charCodeAt(0)] = PLUS;
+for (let c = 65; c <= 90; c++) CLASS[c] = LETTER;
+for (let c = 97; c <= 122; c++) CLASS[c] = LETTER;
+for (let c = 0xff21; c <= 0xff3a; c++) CLASS[c] = LETTER;
+for (let c = 0xff41; c <= 0xff5a; c++) CLASS[c] = LETTER;
+for (const s of "XxＸｘ") CLASS[s.charCodeAt(0)] = X;
+
+/** Separators allowed inside a licence plate (京A·12345, 京A 12345, 京A-12345). */
+const PLATE_SEP = new Set([..."·•・. -－"].map((s) => s.charCodeAt(0)));
+/** Last character of special plates: police, driving school, trailer, consulate, HK/Macao, test, oversize. */
+const PLATE_SUFFIX = new Set([..."警学挂领港澳试超"].map((s) => s.charCodeAt(0)));
+/** Words that announce a phone number; a bare 7-8 digit local number is masked only after one of them. */
+const PHONE_CONTEXT = /(电话|座机|固话|手机|联系方式|号码|热线|tel|phone)[\s:：是为（(]{0,3}$/i;
+
+const MAX_GROUPS = 32;
+/** A number spelled across more groups than this (138 0013 8000 is three) is not one identifier. */
+const MAX_GROUPS_PER_ID = 8;
+const MAX_SEPARATORS = 3;
+
+// Scratch buffers for the groups of the current digit run (reused: no allocation per run).
+const groupStart = new Int32Array(MAX_GROUPS);
+const groupEnd = new Int32Array(MAX_GROUPS);
+
+function isDigitClass(k: number): boolean {
+  return k === DIGIT || k === FW_DIGIT;
+}
+
+/** ASCII form of text[from, to): full-width digits folded, X/x/Ｘ/ｘ to X. */
+function digitsOf(text: string, from: number, to: number): string {
+  let plain = true;
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) > 127) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return text.slice(from, to);
+  let out = "";
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    const k = CLASS[c];
+    out += k === FW_DIGIT ? String.fromCharCode(c - 0xff10 + 48) : k === X ? "X" : text[i];
+  }
+  return out;
+}
+
+/** Plate body character: ASCII or full-width letter or digit, upper-cased; 0 when it is none. */
+function plateChar(c: number): number {
+  const k = CLASS[c];
+  if (k === DIGIT) return c;
+  if (k === FW_DIGIT) return c - 0xff10 + 48;
+  if (k === LETTER || k === X) {
+    if (c >= 0xff41) return c - 0xff41 + 65;
+    if (c >= 0xff21) return c - 0xff21 + 65;
+    return c >= 97 ? c - 32 : c;
+  }
+  return 0;
+}
+
+function isAsciiDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+const plateBody = new Int32Array(8);
+
+/**
+ * End of a licence plate starting with the province character at `i`, or -1. Plates (GA 36):
+ * province + issuing-office letter + 5 characters; new-energy + 6 (D/F first or last);
+ * special plates + 4 characters and 警/学/挂/领/港/澳/试/超. The body needs at least one digit so
+ * that province + English word is not a plate.
+ */
+function plateEnd(text: string, i: number): number {
+  const n = text.length;
+  let p = i + 1;
+  if (p < n && PLATE_SEP.has(text.charCodeAt(p))) p++;
+  if (p >= n) return -1;
+  const letter = plateChar(text.charCodeAt(p));
+  if (letter === 0 || isAsciiDigitCode(letter)) return -1;
+  p++;
+  if (p < n && PLATE_SEP.has(text.charCodeAt(p))) p++;
+  let k = 0;
+  let digits = 0;
+  while (p + k < n && k < 7) {
+    const c = plateChar(text.charCodeAt(p + k));
+    if (c === 0) break;
+    plateBody[k] = c;
+    if (isAsciiDigitCode(c)) digits++;
+    k++;
+  }
+  if (k === 7 || digits === 0) return -1;
+  const end = p + k;
+  if (k === 6) {
+    const first = plateBody[0]!;
+    const last = plateBody[5]!;
+    const smallCar = (first === 68 || first === 70) && allDigits(plateBody, 2, 6);
+    const bigCar = (last === 68 || last === 70) && allDigits(plateBody, 0, 5);
+    return smallCar || bigCar ? end : -1;
+  }
+  if (k === 5) return end < n && PLATE_SUFFIX.has(text.charCodeAt(end)) ? end + 1 : end;
+  if (k === 4 && end < n && PLATE_SUFFIX.has(text.charCodeAt(end))) return end + 1;
+  return -1;
+}
+
+function allDigits(body: Int32Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isAsciiDigitCode(body[i]!)) return false;
+  return true;
+}
+
+/** Card numbers are written whole or in groups of four (Amex/Diners 4-6-5 and 4-6-4). */
+function cardGrouping(first: number, last: number): boolean {
+  if (first === last) return true;
+  const len = (g: number) => groupEnd[g]! - groupStart[g]!;
+  if (last - first === 2 && len(first) === 4 && len(first + 1) === 6) {
+    const tail = len(last);
+    return tail === 5 || tail === 4;
+  }
+  for (let g = first; g < last; g++) if (len(g) !== 4) return false;
+  return true;
+}
+
+/** Kind of identifier that the digits `d` (groups first..last of the run) are, or undefined. */
+function classify(
+  text: string,
+  d: string,
+  first: number,
+  last: number,
+  plus: boolean,
+  runStart: number,
+): IdentifierKind | undefined {
+  const len = d.length;
+  if (d.charCodeAt(len - 1) === 88) return len === 18 && isResidentId18(d) ? "resident_id" : undefined;
+  if (len === 18 && isResidentId18(d)) return "resident_id";
+  if (len === 15 && isResidentId15(d)) return "resident_id";
+  if (len === 11 && isMobile(d)) return "mobile";
+  if (len >= 12 && len <= 16) {
+    // International spellings: +86 / 0086 / 86 before a mobile, +86 before a landline without its 0.
+    const rest = d.startsWith("0086") ? d.slice(4) : d.startsWith("86") ? d.slice(2) : undefined;
+    if (rest !== undefined) {
+      const explicit = plus || d.startsWith("0086");
+      if (isMobile(rest) && (explicit || len === 13)) return "mobile";
+      if (explicit && (isLandline(rest) || isLandline(`0${rest}`))) return "landline";
+    }
+  }
+  if (len >= 10 && len <= 12 && isLandline(d)) return "landline";
+  if (len >= 13 && len <= 19 && cardGrouping(first, last) && isBankCard(d) && !looksLikeIdBody(d))
+    return "bank_card";
+  if (
+    (len === 7 || len === 8) &&
+    isLocalNumber(d) &&
+    PHONE_CONTEXT.test(text.slice(Math.max(0, runStart - 10), runStart))
+  )
+    return "landline";
+  return undefined;
+}
+
+/** An 18-digit number shaped like an ID with a wrong check digit is a typo'd ID or a reference, not a card. */
+function looksLikeIdBody(d: string): boolean {
+  if (d.length !== 18) return false;
+  const fixed = d.slice(0, 17);
+  for (const check of "0123456789X") if (isResidentId18(fixed + check)) return true;
+  return false;
+}
+
+/** Identifiers hidden inside one long group of digits (an ID glued to a phone number, two phones glued). */
+function embedded(text: string, from: number, to: number, out: IdentifierSpan[]): void {
+  const len = to - from;
+  if (len < 11) return;
+  const d = digitsOf(text, from, to);
+  if (len >= 19) {
+    for (let k = 0; k + 18 <= len; k++) {
+      if (d.charCodeAt(k + 17) === 88 && k + 18 !== len) continue;
+      if (isResidentId18(d.slice(k, k + 18))) {
+        if (k > 0) wholeOrEmbedded(text, from, from + k, out);
+        out.push({ kind: "resident_id", start: from + k, end: from + k + 18 });
+        if (k + 18 < len) wholeOrEmbedded(text, from + k + 18, to, out);
+        return;
+      }
+    }
+  }
+  if (len % 11 === 0 && len <= 44) {
+    for (let k = 0; k < len; k += 11) if (!isMobile(d.slice(k, k + 11))) return;
+    for (let k = 0; k < len; k += 11) out.push({ kind: "mobile", start: from + k, end: from + k + 11 });
+  }
+}
+
+/** A piece of a long group, after an ID was cut out of it: an identifier on its own, or one inside it. */
+function wholeOrEmbedded(text: string, from: number, to: number, out: IdentifierSpan[]): void {
+  const d = digitsOf(text, from, to);
+  const len = d.length;
+  const kind =
+    (len === 18 && isResidentId18(d)) || (len === 15 && isResidentId15(d))
+      ? "resident_id"
+      : len === 11 && isMobile(d)
+        ? "mobile"
+        : len >= 10 && len <= 12 && isLandline(d)
+          ? "landline"
+          : len >= 13 && len <= 19 && isBankCard(d) && !looksLikeIdBody(d)
+            ? "bank_card"
+            : undefined;
+  if (kind) out.push({ kind, start: from, end: to });
+  else embedded(text, from, to, out);
+}
+
+/**
+ * Finds the groups of one run of digits starting at `i` (digits joined by at most three
+ * separators, optionally after a +), classifies them and returns the index after the run.
+ */
+function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
+  const n = text.length;
+  const runStart = i;
+  let p = i;
+  let plus = false;
+  if (CLASS[text.charCodeAt(p)] === PLUS) {
+    plus = true;
+    p++;
+  }
+  let groups = 0;
+  while (groups < MAX_GROUPS) {
+    const start = p;
+    while (p < n && isDigitClass(CLASS[text.charCodeAt(p)]!)) p++;
+    if (p < n && CLASS[text.charCodeAt(p)] === X && p - start >= 17) p++;
+    groupStart[groups] = start;
+    groupEnd[groups] = p;
+    groups++;
+    if (p < n && isDigitClass(CLASS[text.charCodeAt(p)]!)) continue; // after an X
+    let q = p;
+    while (q < n && q - p < MAX_SEPARATORS && CLASS[text.charCodeAt(q)] === SEP) q++;
+    if (q > p && q < n && isDigitClass(CLASS[text.charCodeAt(q)]!)) {
+      p = q;
+      continue;
+    }
+    break;
+  }
+  const runEnd = p;
+
+  let g = 0;
+  while (g < groups) {
+    let matched = false;
+    let total = 0;
+    let last = g;
+    // Longest spelling first: 138 0013 8000 is one mobile, not three numbers.
+    while (last + 1 < groups && last + 1 - g < MAX_GROUPS_PER_ID) last++;
+    for (let k = g; k <= last; k++) total += groupEnd[k]! - groupStart[k]!;
+    for (; last >= g; last--) {
+      if (total >= 7 && total <= 19) {
+        const d = concatGroups(text, g, last);
+        const lead = plus && g === 0;
+        const kind =
+          d.indexOf("X") >= 0 && d.indexOf("X") !== d.length - 1
+            ? undefined
+            : classify(text, d, g, last, lead, lead ? runStart : groupStart[g]!);
+        if (kind) {
+          out.push({ kind, start: lead ? runStart : groupStart[g]!, end: groupEnd[last]! });
+          g = last + 1;
+          matched = true;
+          break;
+        }
+      }
+      total -= groupEnd[last]! - groupStart[last]!;
+    }
+    if (!matched) {
+      if (groupEnd[g]! - groupStart[g]! >= 19) embedded(text, groupStart[g]!, groupEnd[g]!, out);
+      g++;
+    }
+  }
+  return runEnd;
+}
+
+function concatGroups(text: string, first: number, last: number): string {
+  if (first === last) return digitsOf(text, groupStart[first]!, groupEnd[first]!);
+  let d = "";
+  for (let g = first; g <= last; g++) d += digitsOf(text, groupStart[g]!, groupEnd[g]!);
+  return d;
+}
+
+/**
+ * All personal identifiers in a text, in order, without overlaps.
+ * @example
+ * findIdentifiers("报警人电话138 0013 8000，车牌京A12345")
+ * // [{ kind: "mobile", start: 5, end: 18 }, { kind: "plate", start: 21, end: 28 }]
+ */
+export function findIdentifiers(text: string): IdentifierSpan[] {
+  const out: IdentifierSpan[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const k = CLASS[text.charCodeAt(i)]!;
+    if (k === 0 || k === SEP) {
+      i++;
+    } else if (k === DIGIT || k === FW_DIGIT) {
+      i = scanRun(text, i, out);
+    } else if (k === PLUS) {
+      i = i + 1 < n && isDigitClass(CLASS[text.charCodeAt(i + 1)]!) ? scanRun(text, i, out) : i + 1;
+    } else if (k === PROVINCE) {
+      const end = plateEnd(text, i);
+      if (end > 0) out.push({ kind: "plate", start: i, end });
+      i = end > 0 ? end : i + 1;
+    } else {
+      // A letter: skip the whole word so that digits inside codes like "A3" start no plate.
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The text with every identifier replaced by its tag (MASK_TAGS); everything else byte for byte.
+ * Returns the same string object when there is nothing to mask.
+ * @example
+ * maskText("身份证11010519491231002X，住3栋2单元501室，手机+86 138-0013-8000")
+ * // "身份证〔身份证号〕，住3栋2单元501室，手机〔手机号〕"
+ */
+export function maskText(text: string): string {
+  const spans = findIdentifiers(text);
+  if (spans.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const span of spans) {
+    out += text.slice(at, span.start) + MASK_TAGS[span.kind];
+    at = span.end;
+  }
+  return out + text.slice(at);
+}
