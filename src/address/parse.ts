@@ -1,0 +1,485 @@
+import type { Gazetteer } from "./gazetteer.ts";
+import { CHINESE_NUMERAL_CHARS } from "./normalize.ts";
+
+/**
+ * Rule-based Chinese address parser: gazetteer matching for the administrative levels, then
+ * suffix and unit-word rules for the rest. Entities are spans of the original text, in order,
+ * covering it completely (labels of the corpora in ../shared/data/address, see docs/address.md).
+ */
+
+export const ADDRESS_LABELS = [
+  "prov",
+  "city",
+  "district",
+  "devzone",
+  "town",
+  "community",
+  "road",
+  "subroad",
+  "roadno",
+  "subroadno",
+  "poi",
+  "subpoi",
+  "houseno",
+  "cellno",
+  "floorno",
+  "roomno",
+  "redundant",
+  "assist",
+  "otherinfo",
+] as const;
+export type AddressLabel = (typeof ADDRESS_LABELS)[number];
+
+/** One component: `label` over `text[start, end)`. */
+export interface Span {
+  readonly label: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Entity {
+  readonly label: string;
+  readonly text: string;
+}
+
+/** Division ids the parser recognised, for key building and completion of upper levels. */
+export interface AdminMatch {
+  readonly start: number;
+  readonly end: number;
+  readonly id: number;
+}
+
+export interface RuleParse {
+  readonly spans: Span[];
+  readonly admin: AdminMatch[];
+}
+
+export interface RuleOptions {
+  /** Division id of the deployment's region: ambiguous names are read inside it first. */
+  readonly regionId?: number | null;
+  /** Extra names of divisions (deployment aliases): alias → division id. */
+  readonly adminAliases?: ReadonlyMap<string, number>;
+}
+
+const DIGITS = "0123456789０１２３４５６７８９";
+const isDigit = (c: string | undefined): boolean => c !== undefined && DIGITS.includes(c);
+const isLatin = (c: string | undefined): boolean => c !== undefined && /[A-Za-zＡ-Ｚａ-ｚ]/.test(c);
+const isHan = (c: string | undefined): boolean => c !== undefined && c >= "\u3400" && c <= "\u9fff";
+const isNumeral = (c: string | undefined): boolean => c !== undefined && CHINESE_NUMERAL_CHARS.includes(c);
+
+const LEVEL_ORDER = { prov: 0, city: 1, district: 2, town: 3 } as const;
+
+/** Words that end with 区/县/市 but are not divisions. */
+const NOT_DISTRICT =
+  /(小区|园区|开发区|工业区|新区|城区|景区|校区|社区|街区|商区|厂区|片区|营区|库区|矿区|生活区|办公区|住宅区|东区|西区|南区|北区|中区)$/;
+const TOWN_SUFFIX = /^(街道办事处|街道办|街道|镇|乡|苏木)/;
+const COMMUNITY_SUFFIX = /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
+const DEVZONE_SUFFIX =
+  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|工业园区|产业园区|工业园|工业区|产业园|科技园|保税区|试验区)/;
+const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
+/** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
+const GENERIC_POI =
+  /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
+/** Strong POI endings after which a following name is a sub-POI (阳光小区东区). */
+const POI_END =
+  /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心)$/;
+const SUBPOI =
+  /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
+const FILLER = /(门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)$/;
+const FILLER_START = /^(门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)/;
+
+/**
+ * Parses a Chinese address into labelled spans with rules and the gazetteer.
+ * @example
+ * parseRules("浙江省杭州市西湖区文三路100号", nationalGazetteer()).spans.map((s) => s.label)
+ * // ["prov", "city", "district", "road", "roadno"]
+ */
+export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOptions = {}): RuleParse {
+  const spans: Span[] = [];
+  const admin: AdminMatch[] = [];
+  const n = text.length;
+  let pos = 0;
+  let level = -1; // deepest admin level read so far
+  let ancestor: number | null = null;
+  let streetSeen = false; // a road, POI or community has been read: no more admin levels
+
+  const push = (label: string, start: number, end: number) => {
+    if (end > start) spans.push({ label, start, end });
+  };
+  const last = (): string | undefined =>
+    spans.findLast((s) => s.label !== "redundant" && s.label !== "assist")?.label;
+  const has = (label: string): boolean => spans.some((s) => s.label === label);
+
+  while (pos < n) {
+    const c = text[pos] as string;
+    // Administrative divisions, from the gazetteer.
+    if (!streetSeen && isHan(c)) {
+      const m = matchAdmin(text, pos, gazetteer, level, ancestor, options);
+      if (m) {
+        const lv = gazetteer.levelOf(m.id);
+        const li = LEVEL_ORDER[lv];
+        // The same level written twice (宁波宁波市): the first is redundant.
+        if (li === level && admin.length > 0) {
+          const prev = admin.at(-1) as AdminMatch;
+          const prevSpan = spans.findLast((s) => s.start === prev.start);
+          if (prevSpan && prevSpan.label === lv)
+            (spans as Span[])[spans.indexOf(prevSpan)] = { ...prevSpan, label: "redundant" };
+        }
+        push(lv, pos, m.end);
+        admin.push({ start: pos, end: m.end, id: m.id });
+        level = li;
+        ancestor = m.id;
+        pos = m.end;
+        continue;
+      }
+      const u = matchUnknownAdmin(text, pos, level);
+      if (u) {
+        push(u.label, pos, u.end);
+        level = LEVEL_ORDER[u.label];
+        pos = u.end;
+        continue;
+      }
+    }
+    // Separators and punctuation.
+    if (!isHan(c) && !isDigit(c) && !isLatin(c)) {
+      let end = pos + 1;
+      while (end < n && text[end] === c) end++;
+      push("redundant", pos, end);
+      pos = end;
+      continue;
+    }
+    const filler = FILLER_START.exec(text.slice(pos, pos + 3));
+    if (filler && spans.length > 0) {
+      push("assist", pos, pos + filler[0].length);
+      pos += filler[0].length;
+      continue;
+    }
+    // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
+    const num = matchNumbered(text, pos, last, has);
+    if (num) {
+      for (const s of num) push(s.label, s.start, s.end);
+      pos = (num.at(-1) as Span).end;
+      continue;
+    }
+    // A run of names up to the next number or separator.
+    let end = pos;
+    while (end < n) {
+      const ch = text[end];
+      if (isDigit(ch) || (!isHan(ch) && !isLatin(ch))) break;
+      if (end > pos && isNumeral(ch) && numberedAt(text, end)) break;
+      if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
+      end++;
+    }
+    if (end === pos) end = pos + 1;
+    const run = text.slice(pos, end);
+    const parts = splitRun(run, pos, last(), level, !streetSeen);
+    for (const s of parts) {
+      push(s.label, s.start, s.end);
+      if (s.label !== "town" && s.label !== "devzone" && s.label !== "redundant") streetSeen = true;
+      if (s.label === "town") level = 3;
+    }
+    pos = end;
+  }
+  return { spans, admin };
+}
+
+interface AdminCandidate {
+  readonly id: number;
+  readonly end: number;
+}
+
+function matchAdmin(
+  text: string,
+  pos: number,
+  g: Gazetteer,
+  level: number,
+  ancestor: number | null,
+  options: RuleOptions,
+): AdminCandidate | null {
+  const lengths = options.adminAliases
+    ? aliasLengths(text, pos, g, options.adminAliases)
+    : g.candidateLengths(text, pos);
+  for (const len of lengths) {
+    if (len < 2) continue;
+    const name = text.slice(pos, pos + len);
+    const alias = options.adminAliases?.get(name);
+    const hits = alias !== undefined ? [{ id: alias, kind: "alias" as const }] : g.lookup(name);
+    if (hits.length === 0) continue;
+    const next = text[pos + len];
+    let best: { id: number; score: number } | null = null;
+    for (const h of hits) {
+      const li = LEVEL_ORDER[g.levelOf(h.id)];
+      if (li < level) continue;
+      const inContext = ancestor !== null && g.within(h.id, ancestor);
+      if (li === level && !(ancestor !== null && h.id === ancestor) && !inContext) {
+        // A repeat of the same level is only accepted when it is the same division.
+        continue;
+      }
+      if (li === 3 && !inContext && h.kind !== "full") continue; // bare town stems are too ambiguous
+      if (h.kind !== "full" && h.kind !== "alias" && next !== undefined && ROAD_SUFFIX.test(next)) continue;
+      if (h.kind !== "full" && next !== undefined && /[村镇乡庄桥湖山园城门区]/.test(next)) continue;
+      if (ancestor !== null && !inContext && li > level + 1 && h.kind !== "full") continue;
+      let score = inContext ? 4 : 0;
+      if (options.regionId != null && g.within(h.id, options.regionId)) score += 2;
+      if (h.kind === "full" || h.kind === "alias") score += 1;
+      score -= li * 0.1;
+      if (!best || score > best.score) best = { id: h.id, score };
+    }
+    if (best) return { id: best.id, end: pos + len };
+  }
+  return null;
+}
+
+/** Candidate lengths from the gazetteer and from deployment aliases, longest first. */
+function aliasLengths(
+  text: string,
+  pos: number,
+  g: Gazetteer,
+  aliases: ReadonlyMap<string, number>,
+): number[] {
+  const out = [...g.candidateLengths(text, pos)];
+  for (let len = Math.min(12, text.length - pos); len >= 2; len--) {
+    if (!out.includes(len) && aliases.has(text.slice(pos, pos + len))) out.push(len);
+  }
+  return out.sort((a, b) => b - a);
+}
+
+/** A district or town missing from the gazetteer (renamed or merged since): 江东区, 新桥镇. */
+function matchUnknownAdmin(
+  text: string,
+  pos: number,
+  level: number,
+): { label: "district" | "town"; end: number } | null {
+  if (level === 1 || level === 0) {
+    const m = /^[\u4e00-\u9fff]{1,3}?(区|县)/.exec(text.slice(pos, pos + 5));
+    if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡]/.test(m[0]))
+      return { label: "district", end: pos + m[0].length };
+  }
+  if (level === 2) {
+    const m = /^[\u4e00-\u9fff]{2,4}?(街道|镇|乡)/.exec(text.slice(pos, pos + 7));
+    if (m && !/[路街道村区]/.test(m[0].slice(0, -m[1]!.length)))
+      return { label: "town", end: pos + m[0].length };
+  }
+  return null;
+}
+
+/** True when a numbered component starts at `pos` (a number followed by a unit word or a dash). */
+function numberedAt(text: string, pos: number): boolean {
+  return readNumber(text, pos) !== null;
+}
+
+/** Reads a number token at `pos`: digits, Chinese numerals followed by a unit word, or one Latin letter + unit. */
+function readNumber(text: string, pos: number): { end: number; chinese: boolean } | null {
+  let end = pos;
+  if (isDigit(text[end])) {
+    while (isDigit(text[end])) end++;
+    return { end, chinese: false };
+  }
+  if (isNumeral(text[end])) {
+    while (isNumeral(text[end])) end++;
+    if (/^(号楼|号院|单元|栋|幢|座|楼|号|室|层|期|区|组)/.test(text.slice(end, end + 2)))
+      return { end, chinese: true };
+    return null;
+  }
+  if (isLatin(text[end]) && !isLatin(text[end + 1])) {
+    if (/^(座|栋|幢|号楼|区|单元|楼|门|\d|-)/.test(text.slice(end + 1, end + 3)))
+      return { end: end + 1, chinese: false };
+  }
+  return null;
+}
+
+function matchNumbered(
+  text: string,
+  pos: number,
+  last: () => string | undefined,
+  has: (label: string) => boolean,
+): Span[] | null {
+  const first = readNumber(text, pos);
+  if (!first) return null;
+  // Dash forms: 3-2-501, 13-2021, 12－374.
+  const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
+  let p = first.end;
+  while (/[-－—~～]/.test(text[p] ?? "") && (isDigit(text[p + 1]) || isLatin(text[p + 1]))) {
+    const nx = readNumber(text, p + 1) ?? (isLatin(text[p + 1]) ? { end: p + 2, chinese: false } : null);
+    if (!nx) break;
+    parts.push({ start: p + 1, end: nx.end });
+    p = nx.end;
+  }
+  if (parts.length > 1) {
+    const out: Span[] = [];
+    const ladder = has("houseno")
+      ? ["cellno", "roomno"]
+      : parts.length >= 3
+        ? ["houseno", "cellno", "roomno"]
+        : ["houseno", "roomno"];
+    const labels = ladder.slice(-parts.length);
+    while (labels.length < parts.length) labels.unshift("houseno");
+    parts.forEach((part, i) => {
+      let end = part.end;
+      if (i === parts.length - 1) end = unitEnd(text, end) ?? end;
+      out.push({ label: labels[i] as string, start: part.start, end });
+      const nextPart = parts[i + 1];
+      if (nextPart) out.push({ label: "redundant", start: end, end: nextPart.start });
+    });
+    return out;
+  }
+  const end = first.end;
+  const unit = /^(号楼|号院|栋楼|幢楼|单元|栋|幢|座|楼|门|号|室|房|户|层|弄|期|区|组|排|F|f|#)/.exec(
+    text.slice(end, end + 2),
+  );
+  const u = unit?.[1];
+  const prev = last();
+  const label = (lbl: string, uend: number): Span[] => [{ label: lbl, start: pos, end: uend }];
+  if (u) {
+    const uend = end + u.length;
+    switch (u) {
+      case "号楼":
+      case "栋":
+      case "幢":
+      case "座":
+      case "栋楼":
+      case "幢楼":
+        return label("houseno", uend);
+      case "号院":
+        return label(prev === "road" || prev === "roadno" ? "roadno" : "houseno", uend);
+      case "单元":
+      case "门":
+        return label("cellno", uend);
+      case "层":
+      case "F":
+      case "f":
+        return label("floorno", uend);
+      case "楼":
+        // 3楼 after a building is a floor; a bare 8楼 right after a POI is a building.
+        return label(prev === "poi" || prev === "subpoi" ? "houseno" : "floorno", uend);
+      case "室":
+      case "房":
+      case "户":
+      case "#":
+        return label("roomno", uend);
+      case "弄":
+        return label(prev === "road" ? "roadno" : prev === "subroad" ? "subroadno" : "roadno", uend);
+      case "期":
+      case "区":
+      case "排":
+        return label("subpoi", uend);
+      case "组":
+        return label("community", uend);
+      default: {
+        // 号
+        if (prev === "road" || (prev === "roadno" && /弄$/.test(text.slice(0, pos))))
+          return label("roadno", uend);
+        if (prev === "subroad") return label("subroadno", uend);
+        if (prev === "houseno" || prev === "cellno" || prev === "floorno") return label("roomno", uend);
+        if (prev === "roadno") return label("houseno", uend);
+        return label(prev === "community" || prev === "town" ? "roadno" : "houseno", uend);
+      }
+    }
+  }
+  // A bare number: a room at the end or after a building, a building after a POI.
+  if (first.chinese) return null;
+  const digits = end - pos;
+  if (prev === "road") return label("roadno", end);
+  if (prev === "houseno" || prev === "cellno" || prev === "floorno") return label("roomno", end);
+  if (prev === "poi" || prev === "subpoi") return label(digits >= 3 ? "roomno" : "houseno", end);
+  return label(digits >= 3 ? "roomno" : "houseno", end);
+}
+
+/** Extends a number over a trailing unit word (501室). */
+function unitEnd(text: string, end: number): number | null {
+  const m = /^(室|房|号|户|单元|楼|层|栋|幢|座)/.exec(text.slice(end, end + 2));
+  return m ? end + (m[1] as string).length : null;
+}
+
+/** Splits a run of names (no digits, no separators) into components by their suffix words. */
+function splitRun(
+  run: string,
+  offset: number,
+  prev: string | undefined,
+  level: number,
+  adminOpen: boolean,
+): Span[] {
+  const out: Span[] = [];
+  let start = 0;
+  let prevLabel = prev;
+  const emit = (label: string, s: number, e: number) => {
+    out.push({ label, start: offset + s, end: offset + e });
+    prevLabel = label;
+  };
+  // A trailing filler word (超市旁边) is an assist, not part of the name.
+  let limit = run.length;
+  const tail = FILLER.exec(run);
+  if (tail && tail.index >= 2) limit = tail.index;
+  while (start < limit) {
+    let cut = -1;
+    let cutLabel = "";
+    for (let k = start + 1; k < limit; k++) {
+      const rest = run.slice(k, limit);
+      const stem = k - start;
+      const town = TOWN_SUFFIX.exec(rest);
+      if (town && stem >= 2 && adminOpen && level < 3 && !/[路街]/.test(run.slice(start, k))) {
+        cut = k + (town[1] as string).length;
+        cutLabel = "town";
+        break;
+      }
+      const dev = DEVZONE_SUFFIX.exec(rest);
+      if (dev && stem >= 2) {
+        cut = k + (dev[1] as string).length;
+        cutLabel = "devzone";
+        break;
+      }
+      const com = COMMUNITY_SUFFIX.exec(rest);
+      if (
+        com &&
+        stem >= 2 &&
+        run[k - 1] !== "新" &&
+        run[k - 1] !== "地" &&
+        !/^村[委民]?$/.test(run.slice(k + (com[1] as string).length, limit) || "x")
+      ) {
+        const e = k + (com[1] as string).length;
+        if (e === limit || !/^(小区|花园|家园|公寓)/.test(run.slice(e, limit))) {
+          cut = e;
+          cutLabel = "community";
+          break;
+        }
+      }
+      const road = ROAD_SUFFIX.exec(rest);
+      if (road && stem >= 2) {
+        const r = road[1] as string;
+        let e = k + r.length;
+        const after = run.slice(e, limit);
+        if (r === "道" && /[街通隧车人]$/.test(run.slice(start, k))) continue;
+        if (r === "街" && /^道/.test(after)) continue;
+        if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && /^[东西南北中]段/.test(after))
+          e += 2;
+        if (/^(口|村|庄|桥|小区|花园|苑|府|里|新村|社区|镇|乡|街道)/.test(after)) continue;
+        if (after.length > 0 && GENERIC_POI.test(after)) {
+          cut = limit;
+          cutLabel = "poi";
+          break;
+        }
+        cut = e;
+        cutLabel = prevLabel === "road" || prevLabel === "roadno" ? "subroad" : "road";
+        break;
+      }
+    }
+    if (cut < 0) {
+      const rest = run.slice(start, limit);
+      let label = "poi";
+      if (prevLabel === "poi" || prevLabel === "houseno" || prevLabel === "subpoi") label = "subpoi";
+      if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
+      if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
+      emit(label, start, limit);
+      break;
+    }
+    emit(cutLabel, start, cut);
+    start = cut;
+  }
+  if (limit < run.length) emit("assist", limit, run.length);
+  return out;
+}
+
+/** Turns spans into entities with their texts. */
+export function spansToEntities(text: string, spans: readonly Span[]): Entity[] {
+  return spans.map((s) => ({ label: s.label, text: text.slice(s.start, s.end) }));
+}

@@ -1,0 +1,362 @@
+import { ConfigError } from "../domain/errors.ts";
+import { seededRandom } from "../domain/random.ts";
+import type { Gazetteer } from "./gazetteer.ts";
+import { type Entity, parseRules, type Span } from "./parse.ts";
+import { normaliseLabel } from "./score.ts";
+
+/**
+ * A character-level sequence labeller (structured averaged perceptron with first-order
+ * Viterbi decoding, Collins 2002) over character n-grams, the rule parser's labels and
+ * gazetteer matches. It is never shipped trained: a deployment trains it at run time on its own
+ * labelled addresses (`recur address train --corpus FILE.jsonl --out MODEL.json`).
+ */
+
+export interface LabelledAddress {
+  readonly text: string;
+  readonly entities: readonly Entity[];
+}
+
+export interface TrainOptions {
+  readonly epochs?: number;
+  readonly seed?: number;
+  /** Weights whose absolute averaged value is below this are dropped from the saved model. */
+  readonly prune?: number;
+}
+
+/** The serialisable model: tags, transition weights, and per-feature sparse weights. */
+export interface TaggerModel {
+  readonly kind: "recur-address-tagger";
+  readonly version: 1;
+  readonly tags: readonly string[];
+  /** tags × tags transition weights, row = previous tag (last row = start). */
+  readonly transitions: readonly number[];
+  /** feature → [tagIndex, weight, tagIndex, weight, ...]. */
+  readonly features: Readonly<Record<string, readonly number[]>>;
+  readonly trainedOn: number;
+}
+
+const charClass = (c: string | undefined): string => {
+  if (c === undefined) return "_";
+  if (/[0-9０-９]/.test(c)) return "D";
+  if (/[A-Za-zＡ-Ｚａ-ｚ]/.test(c)) return "L";
+  if ("零〇一二三四五六七八九十百千两".includes(c)) return "N";
+  if (c >= "\u3400" && c <= "\u9fff") return "H";
+  return "P";
+};
+
+/** Rule-parser tag and gazetteer levels per character, shared by training and decoding. */
+function contextTags(text: string, gazetteer: Gazetteer): { rule: string[]; gaz: string[] } {
+  const n = text.length;
+  const rule = new Array<string>(n).fill("O");
+  const { spans } = parseRules(text, gazetteer);
+  for (const s of spans)
+    for (let i = s.start; i < s.end; i++) rule[i] = (i === s.start ? "B" : "I") + s.label;
+  const gaz = new Array<string>(n).fill("");
+  for (let i = 0; i < n; i++) {
+    for (const len of gazetteer.candidateLengths(text, i, 10)) {
+      if (len < 2) continue;
+      const hits = gazetteer.lookup(text.slice(i, i + len));
+      if (hits.length === 0) continue;
+      const lv = gazetteer.levelOf((hits[0] as { id: number }).id);
+      gaz[i] += `B${lv}${len > 3 ? "+" : ""}|`;
+      gaz[i + len - 1] += `E${lv}|`;
+      for (let k = i + 1; k < i + len - 1; k++) gaz[k] += `I${lv}|`;
+      break;
+    }
+  }
+  return { rule, gaz };
+}
+
+/** Feature strings of every position. */
+function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
+  const n = text.length;
+  const { rule, gaz } = contextTags(text, gazetteer);
+  const ch = (i: number): string => (i < 0 ? "<" : i >= n ? ">" : (text[i] as string));
+  const out: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const c = ch(i);
+    const f = [
+      "b",
+      `c${c}`,
+      `p${ch(i - 1)}`,
+      `n${ch(i + 1)}`,
+      `pp${ch(i - 2)}`,
+      `nn${ch(i + 2)}`,
+      `pc${ch(i - 1)}${c}`,
+      `cn${c}${ch(i + 1)}`,
+      `ppp${ch(i - 2)}${ch(i - 1)}`,
+      `nnn${ch(i + 1)}${ch(i + 2)}`,
+      `pcn${ch(i - 1)}${c}${ch(i + 1)}`,
+      `k${charClass(ch(i - 1))}${charClass(c)}${charClass(ch(i + 1))}`,
+      `r${rule[i]}`,
+      `rp${rule[i - 1] ?? "<"}`,
+      `rn${rule[i + 1] ?? ">"}`,
+      `rc${rule[i]}${c}`,
+      `e${Math.min(n - 1 - i, 4)}`,
+      `s${Math.min(i, 4)}`,
+    ];
+    const g = gaz[i];
+    if (g) for (const part of g.split("|")) if (part) f.push(`g${part}`);
+    out.push(f);
+  }
+  return out;
+}
+
+/** Character tags (B-label / I-label) of a labelled address; null when entities do not cover the text. */
+function goldTags(example: LabelledAddress): string[] | null {
+  const tags: string[] = [];
+  for (const e of example.entities) {
+    const label = normaliseLabel(e.label);
+    for (let k = 0; k < e.text.length; k++) tags.push((k === 0 ? "B-" : "I-") + label);
+  }
+  return tags.length === example.text.length && example.entities.map((e) => e.text).join("") === example.text
+    ? tags
+    : null;
+}
+
+/** The trainable and decodable form: feature ids and dense weight rows. */
+class Weights {
+  readonly tagIndex = new Map<string, number>();
+  readonly featureIndex = new Map<string, number>();
+  w: Float32Array;
+  trans: Float32Array;
+  /** Previous tag → tags it may precede (I-x only after B-x or I-x). */
+  allowed: boolean[];
+
+  constructor(
+    readonly tags: readonly string[],
+    featureCapacity: number,
+  ) {
+    for (const [i, t] of tags.entries()) this.tagIndex.set(t, i);
+    this.w = new Float32Array(featureCapacity * tags.length);
+    const T = tags.length;
+    this.trans = new Float32Array((T + 1) * T);
+    this.allowed = [];
+    for (let p = 0; p <= T; p++) {
+      for (let t = 0; t < T; t++) {
+        const tag = tags[t] as string;
+        const ok = !tag.startsWith("I-") || (p < T && (tags[p] as string).slice(2) === tag.slice(2));
+        this.allowed.push(ok);
+      }
+    }
+  }
+
+  featureIds(feats: readonly string[], grow: boolean): number[] {
+    const ids: number[] = [];
+    for (const f of feats) {
+      let id = this.featureIndex.get(f);
+      if (id === undefined && grow) {
+        id = this.featureIndex.size;
+        this.featureIndex.set(f, id);
+        const T = this.tags.length;
+        if ((id + 1) * T > this.w.length) {
+          const bigger = new Float32Array(this.w.length * 2);
+          bigger.set(this.w);
+          this.w = bigger;
+        }
+      }
+      if (id !== undefined) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Viterbi decoding of the best tag sequence. */
+  decode(ids: readonly number[][]): number[] {
+    const T = this.tags.length;
+    const n = ids.length;
+    if (n === 0) return [];
+    const score = new Float32Array(n * T);
+    const back = new Int32Array(n * T);
+    const emit = new Float32Array(T);
+    for (let i = 0; i < n; i++) {
+      emit.fill(0);
+      for (const f of ids[i] as number[]) {
+        const base = f * T;
+        for (let t = 0; t < T; t++) emit[t] = (emit[t] as number) + (this.w[base + t] as number);
+      }
+      for (let t = 0; t < T; t++) {
+        let best = -Infinity;
+        let arg = 0;
+        if (i === 0) {
+          if (this.allowed[T * T + t]) best = this.trans[T * T + t] as number;
+        } else {
+          for (let p = 0; p < T; p++) {
+            if (!this.allowed[p * T + t]) continue;
+            const s = (score[(i - 1) * T + p] as number) + (this.trans[p * T + t] as number);
+            if (s > best) {
+              best = s;
+              arg = p;
+            }
+          }
+        }
+        score[i * T + t] = best + (emit[t] as number);
+        back[i * T + t] = arg;
+      }
+    }
+    let bestT = 0;
+    for (let t = 1; t < T; t++)
+      if ((score[(n - 1) * T + t] as number) > (score[(n - 1) * T + bestT] as number)) bestT = t;
+    const out = new Array<number>(n);
+    for (let i = n - 1; i >= 0; i--) {
+      out[i] = bestT;
+      bestT = back[i * T + bestT] as number;
+    }
+    return out;
+  }
+}
+
+/**
+ * Trains a tagger on labelled addresses (`{text, entities}` covering the text).
+ * @example const model = trainTagger(examples, nationalGazetteer(), { epochs: 5, seed: 1 });
+ */
+export function trainTagger(
+  examples: readonly LabelledAddress[],
+  gazetteer: Gazetteer,
+  options: TrainOptions = {},
+): TaggerModel {
+  const epochs = options.epochs ?? 6;
+  const rng = seededRandom(options.seed ?? 1);
+  const prepared: { feats: string[][]; gold: string[] }[] = [];
+  const tagSet = new Set<string>();
+  for (const ex of examples) {
+    const gold = goldTags(ex);
+    if (!gold || gold.length === 0) continue;
+    for (const t of gold) tagSet.add(t);
+    prepared.push({ feats: featuresOf(ex.text, gazetteer), gold });
+  }
+  if (prepared.length === 0) {
+    throw new ConfigError("address_train_empty", {
+      zh: "训练语料中没有可用的标注地址（实体须按顺序覆盖全文）",
+      en: "the training corpus has no usable labelled address (entities must cover the text in order)",
+    });
+  }
+  const tags = [...tagSet].sort();
+  const W = new Weights(tags, 1 << 16);
+  const T = tags.length;
+  const ids = prepared.map((p) => p.feats.map((f) => W.featureIds(f, true)));
+  const golds = prepared.map((p) => p.gold.map((t) => W.tagIndex.get(t) as number));
+  // Lazy averaging: acc holds sum of (step * update); averaged w = w - acc / step.
+  const acc = new Float32Array(W.w.length);
+  const accTrans = new Float32Array(W.trans.length);
+  let step = 1;
+  const order = prepared.map((_, i) => i);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    for (const k of order) {
+      const x = ids[k] as number[][];
+      const y = golds[k] as number[];
+      const z = W.decode(x);
+      for (let i = 0; i < y.length; i++) {
+        const g = y[i] as number;
+        const p = z[i] as number;
+        const gPrev = i === 0 ? T : (y[i - 1] as number);
+        const pPrev = i === 0 ? T : (z[i - 1] as number);
+        if (g !== p) {
+          for (const f of x[i] as number[]) {
+            W.w[f * T + g] = (W.w[f * T + g] as number) + 1;
+            acc[f * T + g] = (acc[f * T + g] as number) + step;
+            W.w[f * T + p] = (W.w[f * T + p] as number) - 1;
+            acc[f * T + p] = (acc[f * T + p] as number) - step;
+          }
+        }
+        if (g !== p || gPrev !== pPrev) {
+          W.trans[gPrev * T + g] = (W.trans[gPrev * T + g] as number) + 1;
+          accTrans[gPrev * T + g] = (accTrans[gPrev * T + g] as number) + step;
+          W.trans[pPrev * T + p] = (W.trans[pPrev * T + p] as number) - 1;
+          accTrans[pPrev * T + p] = (accTrans[pPrev * T + p] as number) - step;
+        }
+      }
+      step++;
+    }
+  }
+  const prune = options.prune ?? 0.05;
+  const features: Record<string, number[]> = {};
+  for (const [name, f] of W.featureIndex) {
+    const row: number[] = [];
+    for (let t = 0; t < T; t++) {
+      const v = (W.w[f * T + t] as number) - (acc[f * T + t] as number) / step;
+      if (Math.abs(v) >= prune) row.push(t, Math.round(v * 1000) / 1000);
+    }
+    if (row.length > 0) features[name] = row;
+  }
+  const transitions = Array.from(
+    W.trans,
+    (v, i) => Math.round((v - (accTrans[i] as number) / step) * 1000) / 1000,
+  );
+  return {
+    kind: "recur-address-tagger",
+    version: 1,
+    tags,
+    transitions,
+    features,
+    trainedOn: prepared.length,
+  };
+}
+
+/** A trained model ready to label addresses. */
+export class Tagger {
+  private readonly weights: Weights;
+
+  constructor(
+    readonly model: TaggerModel,
+    private readonly gazetteer: Gazetteer,
+  ) {
+    const names = Object.keys(model.features);
+    const W = new Weights(model.tags, Math.max(1, names.length));
+    const T = model.tags.length;
+    for (const name of names) {
+      const [id] = W.featureIds([name], true);
+      const row = model.features[name] as readonly number[];
+      for (let k = 0; k + 1 < row.length; k += 2)
+        W.w[(id as number) * T + (row[k] as number)] = row[k + 1] as number;
+    }
+    W.trans.set(model.transitions.slice(0, W.trans.length));
+    this.weights = W;
+  }
+
+  /** Labelled spans covering the text. */
+  spans(text: string): Span[] {
+    if (text.length === 0) return [];
+    const ids = featuresOf(text, this.gazetteer).map((f) => this.weights.featureIds(f, false));
+    const tags = this.weights.decode(ids).map((t) => this.model.tags[t] as string);
+    const spans: Span[] = [];
+    let start = 0;
+    for (let i = 1; i <= tags.length; i++) {
+      const tag = tags[i];
+      if (i === tags.length || tag?.startsWith("B-") || tag?.slice(2) !== (tags[start] as string).slice(2)) {
+        spans.push({ label: (tags[start] as string).slice(2), start, end: i });
+        start = i;
+      }
+    }
+    return spans;
+  }
+}
+
+/**
+ * Checks a model read from a file (unknown JSON) and returns it typed; throws ConfigError
+ * with a bilingual message when it is not a recur address model.
+ */
+export function restoreTaggerModel(json: unknown): TaggerModel {
+  const m = json as Partial<TaggerModel> | null;
+  const ok =
+    m !== null &&
+    typeof m === "object" &&
+    m.kind === "recur-address-tagger" &&
+    m.version === 1 &&
+    Array.isArray(m.tags) &&
+    m.tags.every((t) => typeof t === "string" && /^[BI]-/.test(t)) &&
+    Array.isArray(m.transitions) &&
+    m.transitions.length === (m.tags.length + 1) * m.tags.length &&
+    typeof m.features === "object" &&
+    m.features !== null;
+  if (!ok) {
+    throw new ConfigError("address_model_invalid", {
+      zh: "不是 recur 地址模型文件（请用 recur address train 生成）",
+      en: "not a recur address model (create one with recur address train)",
+    });
+  }
+  return m as TaggerModel;
+}
