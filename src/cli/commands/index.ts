@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { knoxCommand } from "./knox.ts";
 
 /** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [knoxCommand];

@@ -1,0 +1,321 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import Papa from "papaparse";
+import {
+  type CandidatePairs,
+  candidatePairs,
+  checkBands,
+  exactExpectation,
+  gridTimes,
+  KNOX_DISTANCES,
+  KNOX_INPUT_MESSAGES,
+  type KnoxBands,
+  KnoxBandsError,
+  type KnoxDistance,
+  type KnoxSummary,
+  knoxEventsFromRows,
+  knoxSummary,
+  observedCounts,
+  simulateTables,
+} from "../../analysis/knox/index.ts";
+import { renderIssue } from "../../domain/index.ts";
+import { type Command, type CommandContext, println, t } from "../command.ts";
+
+/** What a simulation worker receives: the candidate pairs, the times and its share of simulations. */
+interface KnoxJob {
+  readonly recurKnoxJob: true;
+  readonly pairs: CandidatePairs;
+  readonly times: Float64Array;
+  readonly tbands: readonly number[];
+  readonly seed: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+function isKnoxJob(data: unknown): data is KnoxJob {
+  return (
+    typeof data === "object" && data !== null && (data as { recurKnoxJob?: unknown }).recurKnoxJob === true
+  );
+}
+
+// Worker side: this same file runs in a worker thread when started by runSimulations below.
+if (!isMainThread && parentPort && isKnoxJob(workerData)) {
+  const job = workerData;
+  const tables = simulateTables(job.pairs, job.times, job.tbands, job.seed, job.from, job.to);
+  parentPort.postMessage(tables, [tables.buffer as ArrayBuffer]);
+}
+
+/** Starts a worker thread on this file; tsx hooks are not inherited by workers, so it registers them first. */
+function startWorker(job: KnoxJob): Promise<Int32Array> {
+  // The ESM build of tsx's API sits beside the CommonJS one that require.resolve finds.
+  const api = createRequire(import.meta.url)
+    .resolve("tsx/esm/api")
+    .replace(/\.cjs$/, ".mjs");
+  const tsx = pathToFileURL(api).href;
+  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(import.meta.url)});`;
+  return new Promise((done, fail) => {
+    const worker = new Worker(code, { eval: true, workerData: job });
+    worker.once("message", (tables: Int32Array) => {
+      done(tables);
+      void worker.terminate();
+    });
+    worker.once("error", fail);
+  });
+}
+
+/**
+ * Runs simulations [0, sims) split over `threads` threads (this one included). Each simulation
+ * has its own seed, so the result does not depend on the number of threads.
+ */
+export async function runSimulations(
+  pairs: CandidatePairs,
+  times: Float64Array,
+  tbands: readonly number[],
+  seed: number,
+  sims: number,
+  threads: number,
+): Promise<Int32Array> {
+  const cells = pairs.perSpaceBand.length * (tbands.length - 1);
+  const parts = Math.max(1, Math.min(threads, Math.ceil(sims / 50)));
+  if (parts === 1) return simulateTables(pairs, times, tbands, seed, 0, sims);
+  const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * sims) / parts));
+  // Workers take the later shares; this thread computes the first one meanwhile.
+  const remote = bounds
+    .slice(1, -1)
+    .map((from, k) =>
+      startWorker({ recurKnoxJob: true, pairs, times, tbands, seed, from, to: bounds[k + 2]! }),
+    );
+  const local = simulateTables(pairs, times, tbands, seed, 0, bounds[1]!);
+  const out = new Int32Array(sims * cells);
+  out.set(local, 0);
+  const results = await Promise.all(remote);
+  results.forEach((tables, k) => {
+    out.set(tables, bounds[k + 1]! * cells);
+  });
+  return out;
+}
+
+function parseBreaks(text: string): number[] | null {
+  const parts = text.split(",").map((s) => s.trim());
+  const values = parts.map((s) => (/^(inf|infinity)$/i.test(s) ? Number.POSITIVE_INFINITY : Number(s)));
+  return parts.some((s) => s === "") || values.some((v) => Number.isNaN(v)) ? null : values;
+}
+
+function columnIndex(text: unknown): number | null {
+  if (typeof text !== "string" || !/^\d+$/.test(text)) return null;
+  const n = Number(text);
+  return n >= 1 ? n - 1 : null;
+}
+
+/** JSON cannot hold Infinity: an open last band is written as the string "Inf". */
+const jsonBreaks = (list: readonly number[]): (number | string)[] =>
+  list.map((v) => (Number.isFinite(v) ? v : "Inf"));
+
+function formatTable(
+  label: string,
+  summary: KnoxSummary,
+  rows: readonly (readonly (number | null)[])[],
+  digits: number,
+): string {
+  const band = (list: readonly number[], k: number) =>
+    `[${list[k]},${Number.isFinite(list[k + 1]!) ? list[k + 1] : "Inf"})`;
+  const head = summary.tbands.slice(0, -1).map((_, k) => band(summary.tbands, k).padStart(12));
+  const lines = [`${label}`, `${"".padEnd(14)}${head.join("")}`];
+  rows.forEach((row, s) => {
+    lines.push(
+      `${band(summary.sbands, s).padEnd(14)}${row.map((v) => (v === null ? "NA" : v.toFixed(digits)).padStart(12)).join("")}`,
+    );
+  });
+  return lines.join("\n");
+}
+
+export const knoxCommand: Command = {
+  name: "knox",
+  summary: {
+    zh: "近重复（Knox）检验：按空间与时间距离分段统计事件对，置换检验给出 Knox 比与 p 值",
+    en: "Near-repeat Knox test: event pairs by space and time bands, Knox ratios and permutation p-values",
+  },
+  usage:
+    "--input FILE [--no-header] --x-col I --y-col J --time-col K [--distance manhattan|euclidean] " +
+    "--sbands 0,0.1,200,400,600 --tbands 0,7,14,21 [--sims 999] [--seed S] [--exact] [--threads N] [--json]",
+  options: {
+    input: { type: "string" },
+    "no-header": { type: "boolean", default: false },
+    "x-col": { type: "string" },
+    "y-col": { type: "string" },
+    "time-col": { type: "string" },
+    distance: { type: "string", default: "manhattan" },
+    sbands: { type: "string" },
+    tbands: { type: "string" },
+    sims: { type: "string", default: "999" },
+    seed: { type: "string", default: "1" },
+    exact: { type: "boolean", default: false },
+    threads: { type: "string" },
+  },
+  async run(args, ctx) {
+    const v = args.values;
+    const usageError = (zh: string, en: string): number => {
+      println(ctx.stderr, t(ctx, zh, en));
+      return 2;
+    };
+    if (typeof v.input !== "string") return usageError("缺少 --input 文件", "--input FILE is required");
+    const xCol = columnIndex(v["x-col"]);
+    const yCol = columnIndex(v["y-col"]);
+    const tCol = columnIndex(v["time-col"]);
+    if (xCol === null || yCol === null || tCol === null)
+      return usageError(
+        "--x-col、--y-col、--time-col 须为从 1 开始的列号",
+        "--x-col, --y-col and --time-col must be column numbers starting at 1",
+      );
+    const distance = String(v.distance) as KnoxDistance;
+    if (!KNOX_DISTANCES.includes(distance))
+      return usageError(
+        "--distance 只能是 manhattan 或 euclidean",
+        "--distance must be manhattan or euclidean",
+      );
+    const sbands = typeof v.sbands === "string" ? parseBreaks(v.sbands) : null;
+    const tbands = typeof v.tbands === "string" ? parseBreaks(v.tbands) : null;
+    if (!sbands || !tbands)
+      return usageError(
+        "--sbands 和 --tbands 须为逗号分隔的数字，如 0,0.1,200,400,600",
+        "--sbands and --tbands must be comma-separated numbers, e.g. 0,0.1,200,400,600",
+      );
+    const sims = Number(v.sims);
+    const seed = Number(v.seed);
+    if (!Number.isInteger(sims) || sims < 0 || sims > 1_000_000)
+      return usageError("--sims 须为 0 到 1000000 的整数", "--sims must be an integer from 0 to 1000000");
+    if (!Number.isInteger(seed)) return usageError("--seed 须为整数", "--seed must be an integer");
+    const threads =
+      typeof v.threads === "string" ? Number(v.threads) : Math.min(2, Math.max(1, availableParallelism()));
+    if (!Number.isInteger(threads) || threads < 1)
+      return usageError("--threads 须为正整数", "--threads must be a positive integer");
+    const bands: KnoxBands = { sbands, tbands, distance };
+    try {
+      checkBands(bands);
+    } catch (error) {
+      if (error instanceof KnoxBandsError)
+        return usageError(`分段无效: ${error.message}`, `invalid bands: ${error.message}`);
+      throw error;
+    }
+    if (sims === 0 && !v.exact)
+      return usageError("--sims 0 时请加 --exact", "with --sims 0 pass --exact for the exact expectation");
+
+    const path = isAbsolute(v.input) ? v.input : resolve(ctx.cwd, v.input);
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      println(
+        ctx.stderr,
+        t(ctx, `无法读取文件 ${v.input}: `, `cannot read ${v.input}: `) +
+          (error as NodeJS.ErrnoException).code,
+      );
+      return 1;
+    }
+    const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: true });
+    const read = knoxEventsFromRows(parsed.data, {
+      x: xCol,
+      y: yCol,
+      t: tCol,
+      header: v["no-header"] !== true,
+      file: v.input,
+    });
+    const n = read.events.x.length;
+    if (read.skipped > 0)
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          `${read.skipped} 个事件因缺少或无法识别 x、y 或时间而未参与计算`,
+          `${read.skipped} events are removed due to missing or unreadable x or y or time`,
+        ),
+      );
+    for (const issue of read.issues.slice(0, 20))
+      println(ctx.stderr, renderIssue(issue, KNOX_INPUT_MESSAGES, ctx.lang));
+    if (read.issues.length > 20)
+      println(
+        ctx.stderr,
+        t(ctx, `……另有 ${read.issues.length - 20} 条`, `... and ${read.issues.length - 20} more`),
+      );
+    if (n < 2) {
+      println(
+        ctx.stderr,
+        t(ctx, "有效事件少于 2 个，无法检验", "fewer than 2 usable events: nothing to test"),
+      );
+      return 1;
+    }
+
+    const pairs = candidatePairs(read.events.x, read.events.y, bands);
+    const times = gridTimes(pairs, read.events.t);
+    const observed = observedCounts(pairs, times, tbands);
+    const tables =
+      sims > 0 ? await runSimulations(pairs, times, tbands, seed, sims, threads) : new Int32Array(0);
+    const summary = knoxSummary(bands, observed, tables, sims);
+    const T = tbands.length - 1;
+    const exact = v.exact ? exactExpectation(pairs, read.events.t, tbands) : null;
+    const exactRows = exact ? summary.observed.map((row, s) => row.map((_, b) => exact[s * T + b]!)) : null;
+
+    if (ctx.json) {
+      const out: Record<string, unknown> = {
+        sbands: jsonBreaks(sbands),
+        tbands: jsonBreaks(tbands),
+        observed: summary.observed,
+        expectedMean: sims > 0 ? summary.expectedMean : null,
+        knoxRatio: sims > 0 ? summary.knoxRatio : null,
+        pValue: sims > 0 ? summary.pValue : null,
+        knoxRatioMedian: sims > 0 ? summary.knoxRatioMedian : null,
+        expectedExact: exactRows,
+        knoxRatioExact: exactRows
+          ? summary.observed.map((row, s) =>
+              row.map((o, b) => (exactRows[s]![b]! > 0 ? o / exactRows[s]![b]! : null)),
+            )
+          : null,
+        events: n,
+        skipped: read.issues.filter((i) => i.code !== "header_looks_like_data"),
+        candidatePairs: pairs.a.length,
+        distance,
+        sims,
+        seed,
+      };
+      println(ctx.stdout, JSON.stringify(out));
+      return 0;
+    }
+    printSummary(ctx, summary, exactRows, n, pairs.a.length, seed);
+    return 0;
+  },
+};
+
+function printSummary(
+  ctx: CommandContext,
+  summary: KnoxSummary,
+  exactRows: number[][] | null,
+  n: number,
+  pairCount: number,
+  seed: number,
+): void {
+  println(
+    ctx.stdout,
+    t(
+      ctx,
+      `事件 ${n} 个，最大空间段内的事件对 ${pairCount} 个，模拟 ${summary.sims} 次（种子 ${seed}）`,
+      `${n} events, ${pairCount} pairs within the largest space band, ${summary.sims} simulations (seed ${seed})`,
+    ),
+  );
+  println(ctx.stdout, formatTable(t(ctx, "观测事件对数", "Observed pairs"), summary, summary.observed, 0));
+  if (summary.sims > 0) {
+    println(
+      ctx.stdout,
+      formatTable(t(ctx, "Knox 比（均值）", "Knox ratio (mean)"), summary, summary.knoxRatio, 3),
+    );
+    println(ctx.stdout, formatTable(t(ctx, "p 值", "p-values"), summary, summary.pValue, 3));
+  }
+  if (exactRows)
+    println(
+      ctx.stdout,
+      formatTable(t(ctx, "精确期望（置换）", "Exact expectation (permutation)"), summary, exactRows, 2),
+    );
+}
