@@ -148,6 +148,21 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = end;
       continue;
     }
+    const junction = /^(交叉路口|交叉口|交汇处|交界处|交口|十字路口|路口)/.exec(text.slice(pos, pos + 4));
+    if (junction && last() === "road") {
+      push("intersection", pos, pos + junction[0].length);
+      pos += junction[0].length;
+      continue;
+    }
+    if (
+      /[与和及、]/.test(c) &&
+      last() === "road" &&
+      /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街)/.test(text.slice(pos + 1, pos + 12))
+    ) {
+      push("redundant", pos, pos + 1);
+      pos += 1;
+      continue;
+    }
     const filler = FILLER_START.exec(text.slice(pos, pos + 3));
     if (filler && spans.length > 0) {
       push("assist", pos, pos + filler[0].length);
@@ -410,7 +425,15 @@ function splitRun(
   let limit = run.length;
   const tail = FILLER.exec(run);
   if (tail && tail.index >= 2) limit = tail.index;
+  const fillerAt = limit;
+  const junction = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/.exec(run.slice(0, limit));
+  if (junction && junction.index >= 2) limit = junction.index;
   while (start < limit) {
+    if (prevLabel === "road" && /[与和及、]/.test(run[start] as string) && start + 1 < limit) {
+      emit("redundant", start, start + 1);
+      start++;
+      continue;
+    }
     let cut = -1;
     let cutLabel = "";
     for (let k = start + 1; k < limit; k++) {
@@ -459,7 +482,7 @@ function splitRun(
           break;
         }
         cut = e;
-        cutLabel = prevLabel === "road" || prevLabel === "roadno" ? "subroad" : "road";
+        cutLabel = prevLabel === "roadno" ? "subroad" : "road";
         break;
       }
     }
@@ -475,7 +498,8 @@ function splitRun(
     emit(cutLabel, start, cut);
     start = cut;
   }
-  if (limit < run.length) emit("assist", limit, run.length);
+  if (limit < fillerAt) emit("intersection", limit, fillerAt);
+  if (fillerAt < run.length) emit("assist", fillerAt, run.length);
   return out;
 }
 

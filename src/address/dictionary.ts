@@ -1,0 +1,251 @@
+import { pinyin } from "pinyin-pro";
+import type { Issue } from "../domain/issues.ts";
+import { canonicalText } from "./normalize.ts";
+
+/**
+ * The per-deployment dictionary of place names: aliases a user writes by hand (昆区 → 昆都仑区,
+ * 阳光花园 → 阳光小区) and local places (compounds, markets, schools, roads) learned from the
+ * deployment's own imported addresses. It is plain JSON so that a user can edit it and the store
+ * can persist it (`restoreDictionary` repairs what it reads and reports what it changed).
+ */
+
+export const PLACE_KINDS = ["poi", "road", "community"] as const;
+export type PlaceKind = (typeof PLACE_KINDS)[number];
+
+export interface Place {
+  readonly name: string;
+  readonly kind: PlaceKind;
+  /** How many imported addresses named it (0 for places a user added). */
+  readonly count: number;
+}
+
+export interface PlaceDictionary {
+  readonly kind: "recur-place-dictionary";
+  readonly version: 1;
+  /** Variant spelling → canonical name, at any level (district aliases, compound aliases). */
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly places: readonly Place[];
+}
+
+export const EMPTY_DICTIONARY: PlaceDictionary = {
+  kind: "recur-place-dictionary",
+  version: 1,
+  aliases: {},
+  places: [],
+};
+
+/**
+ * Confidence above which a fuzzy match replaces a name in a key (docs/address.md): a homophone
+ * typo of one character in a four-character name (阳光晓区 → 阳光小区) scores 0.875, an unrelated
+ * one-character change (月光小区) 0.75 and stays apart.
+ */
+export const DEFAULT_FUZZY_THRESHOLD = 0.85;
+
+export type DictionaryIssueCode = "dictionary_not_object" | "dictionary_bad_alias" | "dictionary_bad_place";
+
+/**
+ * Reads a dictionary from unknown JSON, keeping every valid entry and reporting the others.
+ * @example restoreDictionary({ aliases: { 昆区: "昆都仑区" } }).dictionary.aliases.昆区 // "昆都仑区"
+ */
+export function restoreDictionary(json: unknown): {
+  dictionary: PlaceDictionary;
+  issues: Issue<DictionaryIssueCode>[];
+} {
+  const issues: Issue<DictionaryIssueCode>[] = [];
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    issues.push({ code: "dictionary_not_object", severity: "error", value: String(json).slice(0, 80) });
+    return { dictionary: EMPTY_DICTIONARY, issues };
+  }
+  const raw = json as { aliases?: unknown; places?: unknown };
+  const aliases: Record<string, string> = {};
+  if (raw.aliases && typeof raw.aliases === "object") {
+    for (const [k, v] of Object.entries(raw.aliases as Record<string, unknown>)) {
+      if (typeof v === "string" && k.trim() && v.trim() && k !== v) aliases[k.trim()] = v.trim();
+      else issues.push({ code: "dictionary_bad_alias", severity: "warning", field: "aliases", value: k });
+    }
+  }
+  const places: Place[] = [];
+  if (Array.isArray(raw.places)) {
+    raw.places.forEach((p: unknown, row) => {
+      const o = p as Partial<Place> | null;
+      if (
+        o &&
+        typeof o.name === "string" &&
+        o.name.trim().length >= 2 &&
+        (PLACE_KINDS as readonly string[]).includes(String(o.kind))
+      ) {
+        const count =
+          typeof o.count === "number" && Number.isFinite(o.count) && o.count >= 0 ? Math.floor(o.count) : 0;
+        places.push({ name: o.name.trim(), kind: o.kind as PlaceKind, count });
+      } else
+        issues.push({
+          code: "dictionary_bad_place",
+          severity: "warning",
+          field: "places",
+          row: row + 1,
+          value: JSON.stringify(p)?.slice(0, 80) ?? "",
+        });
+    });
+  }
+  return { dictionary: { kind: "recur-place-dictionary", version: 1, aliases, places }, issues };
+}
+
+export const DICTIONARY_MESSAGES = {
+  dictionary_not_object: {
+    zh: "地名词典必须是 JSON 对象：{value}",
+    en: "the place dictionary must be a JSON object: {value}",
+  },
+  dictionary_bad_alias: { zh: "别名“{value}”无效，已忽略", en: 'alias "{value}" is invalid and was skipped' },
+  dictionary_bad_place: {
+    zh: "地点条目无效，已忽略：{value}",
+    en: "place entry is invalid and was skipped: {value}",
+  },
+} as const;
+
+/**
+ * Counts place names in parsed addresses and keeps the frequent ones. `names` yields, per
+ * address, the POI / road / community names the parser found.
+ * @example learnPlaces([[{ name: "阳光小区", kind: "poi" }], ...], { minCount: 3 })
+ */
+export function learnPlaces(
+  names: Iterable<readonly { readonly name: string; readonly kind: PlaceKind }[]>,
+  options: { readonly minCount?: number } = {},
+): Place[] {
+  const minCount = options.minCount ?? 3;
+  const counts = new Map<string, Place>();
+  for (const list of names) {
+    for (const { name, kind } of list) {
+      if (name.length < 2 || /^\d+$/.test(name)) continue;
+      const key = `${kind}\u0000${name}`;
+      const prev = counts.get(key);
+      counts.set(key, { name, kind, count: (prev?.count ?? 0) + 1 });
+    }
+  }
+  return [...counts.values()]
+    .filter((p) => p.count >= minCount)
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+}
+
+/**
+ * Adds learned places to a dictionary: counts are replaced by the new ones, places a user added
+ * (count 0) and aliases are kept.
+ */
+export function mergePlaces(dictionary: PlaceDictionary, learned: readonly Place[]): PlaceDictionary {
+  const byKey = new Map(dictionary.places.map((p) => [`${p.kind}\u0000${p.name}`, p]));
+  for (const p of learned) {
+    const prev = byKey.get(`${p.kind}\u0000${p.name}`);
+    byKey.set(`${p.kind}\u0000${p.name}`, { ...p, count: Math.max(p.count, prev?.count ?? 0) });
+  }
+  return { ...dictionary, places: [...byKey.values()] };
+}
+
+/** Levenshtein distance over arrays of tokens (characters or pinyin syllables). */
+export function editDistance(a: readonly string[], b: readonly string[]): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j] as number;
+      prev[j] = Math.min(
+        (prev[j] as number) + 1,
+        (prev[j - 1] as number) + 1,
+        diag + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      diag = tmp;
+    }
+  }
+  return prev[b.length] as number;
+}
+
+const syllables = (text: string): string[] => pinyin(text, { toneType: "none", type: "array" });
+
+export interface FuzzyMatch {
+  readonly name: string;
+  readonly confidence: number;
+}
+
+/**
+ * Names and aliases of a dictionary, indexed for exact and fuzzy look-up. Fuzzy matching
+ * compares characters and pinyin (so homophone typos score high) and never matches names that
+ * differ in a digit or a Latin letter: those are different buildings, sections or phases.
+ */
+export class PlaceIndex {
+  private readonly aliases: Map<string, string>;
+  private readonly canonical = new Map<string, Place>();
+  private readonly byBigram = new Map<string, number[]>();
+  private readonly entries: { place: Place; chars: string[]; pinyin: string[] }[] = [];
+  private readonly cache = new Map<string, FuzzyMatch | null>();
+
+  constructor(readonly dictionary: PlaceDictionary) {
+    this.aliases = new Map(Object.entries(dictionary.aliases).map(([k, v]) => [canonicalText(k), v]));
+    for (const place of dictionary.places) {
+      const name = canonicalText(place.name);
+      if (this.canonical.has(name)) continue;
+      this.canonical.set(name, place);
+      const id = this.entries.length;
+      this.entries.push({ place, chars: [...name], pinyin: syllables(name) });
+      for (const bg of bigrams(name)) this.byBigram.set(bg, [...(this.byBigram.get(bg) ?? []), id]);
+    }
+  }
+
+  /** The canonical name an alias stands for, or null. */
+  alias(name: string): string | null {
+    return this.aliases.get(canonicalText(name)) ?? null;
+  }
+
+  has(name: string): boolean {
+    return this.canonical.has(canonicalText(name));
+  }
+
+  /** Raw alias table (text → canonical), e.g. for district aliases. */
+  aliasEntries(): IterableIterator<[string, string]> {
+    return this.aliases.entries();
+  }
+
+  /**
+   * The best dictionary place for a possibly misspelt name, with a confidence in [0, 1].
+   * @example index.fuzzy("阳光晓区") // { name: "阳光小区", confidence: 0.875 }
+   */
+  fuzzy(name: string, kind: PlaceKind = "poi"): FuzzyMatch | null {
+    const text = canonicalText(name);
+    const cacheKey = `${kind}\u0000${text}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit !== undefined) return hit;
+    let best: FuzzyMatch | null = null;
+    if (text.length >= 3) {
+      const seen = new Set<number>();
+      const chars = [...text];
+      let py: string[] | null = null;
+      const guard = text.replace(/[^0-9A-Z]/g, "");
+      for (const bg of bigrams(text)) {
+        for (const id of this.byBigram.get(bg) ?? []) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const e = this.entries[id] as (typeof this.entries)[number];
+          if (e.place.kind !== kind || Math.abs(e.chars.length - chars.length) > 1) continue;
+          const other = e.chars.join("");
+          if (other === text || other.replace(/[^0-9A-Z]/g, "") !== guard) continue;
+          const len = Math.max(chars.length, e.chars.length);
+          const charSim = 1 - editDistance(chars, e.chars) / len;
+          if (charSim < 0.5) continue;
+          py ??= syllables(text);
+          const pyLen = Math.max(py.length, e.pinyin.length);
+          const pySim = 1 - editDistance(py, e.pinyin) / pyLen;
+          const confidence = Math.round(((charSim + pySim) / 2) * 1000) / 1000;
+          if (!best || confidence > best.confidence) best = { name: e.place.name, confidence };
+        }
+      }
+    }
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(cacheKey, best);
+    return best;
+  }
+}
+
+function bigrams(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < text.length; i++) out.push(text.slice(i, i + 2));
+  return out;
+}

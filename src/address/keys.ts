@@ -1,0 +1,159 @@
+import type { LocationKeys } from "../domain/location.ts";
+import { DEFAULT_FUZZY_THRESHOLD, type PlaceIndex } from "./dictionary.ts";
+import type { Division, Gazetteer } from "./gazetteer.ts";
+import { canonicalText, componentNumber } from "./normalize.ts";
+import type { Entity } from "./parse.ts";
+
+/**
+ * Location keys from parsed components (docs/address.md "Keys and levels").
+ *
+ *   poi      Z:<city code>:<compound>
+ *   building <poi key>[/<sub-POI>]/b<n>, or the road key for a street address
+ *   unit     <building>/u<n>
+ *   room     <unit or building>[/f<floor> when there is no room]/r<n>
+ *   road     R:<city code>:<road>[<sub-road>]/<number>
+ *   cross    X:<city code>:<road A>&<road B>, sorted
+ *
+ * Names are canonical (half-width, Chinese numerals as digits, no punctuation), numbers lose
+ * their unit words (三号楼 = 3栋 = 3幢 → b3), so spelling variants share keys while different
+ * numbers never do. The scope is the city, completed from the gazetteer when only the district
+ * (or nothing: the deployment's region) is given, so a caller who omits the district still
+ * matches.
+ */
+
+export interface AdminResolution {
+  readonly prov: string | null;
+  readonly city: string | null;
+  readonly district: string | null;
+  readonly town: string | null;
+  /** Official code of the most specific division found. */
+  readonly code: string | null;
+  /** True when some levels were filled in from the gazetteer rather than read. */
+  readonly completed: boolean;
+}
+
+/**
+ * Resolves the administrative entities against the gazetteer and completes missing upper levels
+ * (a district implies its city and province), reading ambiguous names inside the region first.
+ */
+export function resolveAdmin(
+  entities: readonly Entity[],
+  gazetteer: Gazetteer,
+  regionId: number | null,
+  aliases?: PlaceIndex,
+): AdminResolution {
+  let current: number | null = null;
+  let read = 0;
+  const texts: Partial<Record<"prov" | "city" | "district" | "town", string>> = {};
+  for (const e of entities) {
+    if (e.label !== "prov" && e.label !== "city" && e.label !== "district" && e.label !== "town") continue;
+    texts[e.label] = e.text;
+    const name = aliases?.alias(e.text) ?? e.text;
+    const hits = gazetteer.lookup(name).filter((h) => gazetteer.levelOf(h.id) === e.label);
+    if (hits.length === 0) continue;
+    const parent: number | null = current;
+    const pick: (typeof hits)[number] | undefined =
+      hits.find((h) => parent !== null && gazetteer.within(h.id, parent)) ??
+      (parent === null
+        ? hits.find((h) => regionId !== null && gazetteer.within(h.id, regionId))
+        : undefined) ??
+      (parent === null && hits.length === 1 ? hits[0] : undefined) ??
+      (parent === null ? hits[0] : undefined);
+    if (pick) {
+      current = pick.id;
+      read++;
+    }
+  }
+  if (current === null && regionId !== null) current = regionId;
+  const chain: Division[] = current === null ? [] : gazetteer.chain(current);
+  const at = (level: string): string | null => chain.find((d) => d.level === level)?.name ?? null;
+  const prov = at("prov");
+  const city = at("city") ?? (prov && /市$/.test(prov) ? prov : null);
+  return {
+    prov,
+    city,
+    district: at("district") ?? texts.district ?? null,
+    town: at("town") ?? texts.town ?? null,
+    code: chain.at(-1)?.code ?? null,
+    completed: chain.length > read,
+  };
+}
+
+export interface KeyOptions {
+  readonly places?: PlaceIndex;
+  readonly fuzzyThreshold?: number;
+}
+
+export interface KeyResult {
+  readonly keys: LocationKeys;
+  /** A fuzzy replacement applied to the compound name, for the record. */
+  readonly fuzzy: { readonly from: string; readonly to: string; readonly confidence: number } | null;
+}
+
+const numberOf = (text: string | undefined): string | null =>
+  text === undefined ? null : componentNumber(text);
+
+/** Builds the keys of a parsed Chinese address. */
+export function chineseKeys(
+  entities: readonly Entity[],
+  admin: AdminResolution,
+  options: KeyOptions = {},
+): KeyResult {
+  const first = (label: string): string | undefined => entities.find((e) => e.label === label)?.text;
+  const all = (label: string): string[] => entities.filter((e) => e.label === label).map((e) => e.text);
+  const scope = admin.city ?? admin.district ?? admin.prov ?? "";
+  const scopeKey = canonicalText(scope);
+  let fuzzy: KeyResult["fuzzy"] = null;
+
+  const placeName = (text: string): string => {
+    const places = options.places;
+    let name = places?.alias(text) ?? text;
+    if (places && !places.has(name)) {
+      const m = places.fuzzy(name, "poi");
+      if (m && m.confidence >= (options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD)) {
+        fuzzy = { from: name, to: m.name, confidence: m.confidence };
+        name = m.name;
+      }
+    }
+    return canonicalText(name);
+  };
+
+  const roads = all("road");
+  const roadName = roads[0];
+  const sub = first("subroad");
+  const roadNo = numberOf(first("roadno"));
+  const subNo = numberOf(first("subroadno"));
+  const isCross = roads.length >= 2 && (entities.some((e) => e.label === "intersection") || !roadNo);
+  const cross = isCross
+    ? `X:${scopeKey}:${roads
+        .slice(0, 2)
+        .map((r) => canonicalText(r))
+        .sort()
+        .join("&")}`
+    : null;
+  const roadKey =
+    roadName && (roadNo || subNo) && !isCross
+      ? `R:${scopeKey}:${canonicalText(roadName)}${sub ? canonicalText(sub) : ""}/${subNo ?? roadNo}`
+      : null;
+
+  const poiText = first("poi");
+  const poiKey = poiText ? `Z:${scopeKey}:${placeName(poiText)}` : null;
+  const subpoi = all("subpoi")
+    .map((s) => canonicalText(s))
+    .join("+");
+  const house = numberOf(all("houseno").at(-1));
+  const cell = numberOf(first("cellno"));
+  const roomNo = numberOf(first("roomno"));
+
+  // The building: in a compound, or the road number itself for a street address.
+  const base = poiKey ? `${poiKey}${subpoi ? `/${subpoi}` : ""}` : null;
+  let building: string | null = null;
+  if (base && house) building = `${base}/b${house}`;
+  else if (!base && roadKey) building = house ? `${roadKey}/b${house}` : roadKey;
+  else if (!base && house && first("community"))
+    building = `C:${scopeKey}:${canonicalText(first("community") as string)}/b${house}`;
+  const unit = building && cell ? `${building}/u${cell}` : null;
+  const roomBase = unit ?? building;
+  const room = roomBase && roomNo ? `${roomBase}/r${roomNo}` : null;
+  return { keys: { poi: poiKey, building, unit, room, road: roadKey, cross }, fuzzy };
+}
