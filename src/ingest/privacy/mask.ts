@@ -45,7 +45,8 @@ const LETTER = 7;
 const CLASS = new Uint8Array(65536);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
 for (let c = 0xff10; c <= 0xff19; c++) CLASS[c] = FW_DIGIT;
-for (const s of [" ", "\t", "\u3000", "\u00a0", "-", "－", "‐", "‑", "–", "—"]) CLASS[s.charCodeAt(0)] = SEP;
+for (const s of [" ", "\t", "\u3000", "\u00a0", "-", "－", "‐", "‑", "–", "—", ")", "）"])
+  CLASS[s.charCodeAt(0)] = SEP;
 for (const s of "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
   CLASS[s.charCodeAt(0)] = PROVINCE;
 CLASS["+".charCodeAt(0)] = PLUS;
@@ -60,6 +61,10 @@ for (const s of "XxＸｘ") CLASS[s.charCodeAt(0)] = X;
 const PLATE_SEP = new Set([..."·•・. -－"].map((s) => s.charCodeAt(0)));
 /** Last character of special plates: police, driving school, trailer, consulate, HK/Macao, test, oversize. */
 const PLATE_SUFFIX = new Set([..."警学挂领港澳试超"].map((s) => s.charCodeAt(0)));
+/** Characters after a number that make it an amount or a count, not a phone number (电话费2000000元). */
+const UNIT_AFTER = new Set(
+  [...".．元块万千百亿岁人次米个件号室栋楼单层台辆分秒年月日时%"].map((s) => s.charCodeAt(0)),
+);
 /** Words that announce a phone number; a bare 7-8 digit local number is masked only after one of them. */
 const PHONE_CONTEXT = /(电话|座机|固话|手机|联系方式|号码|热线|tel|phone)[\s:：是为（(]{0,3}$/i;
 
@@ -193,23 +198,25 @@ function classify(
     }
   }
   if (len >= 10 && len <= 12 && isLandline(d)) return "landline";
-  if (len >= 13 && len <= 19 && cardGrouping(first, last) && isBankCard(d) && !looksLikeIdBody(d))
-    return "bank_card";
+  if (len >= 13 && len <= 19 && cardGrouping(first, last) && isBankCard(d)) return "bank_card";
   if (
     (len === 7 || len === 8) &&
     isLocalNumber(d) &&
+    !looksLikeDate(d) &&
+    !UNIT_AFTER.has(text.charCodeAt(groupEnd[last]!)) &&
     PHONE_CONTEXT.test(text.slice(Math.max(0, runStart - 10), runStart))
   )
     return "landline";
   return undefined;
 }
 
-/** An 18-digit number shaped like an ID with a wrong check digit is a typo'd ID or a reference, not a card. */
-function looksLikeIdBody(d: string): boolean {
-  if (d.length !== 18) return false;
-  const fixed = d.slice(0, 17);
-  for (const check of "0123456789X") if (isResidentId18(fixed + check)) return true;
-  return false;
+/** YYYYMMDD between 1900 and 2099: a date, even after the word 电话. */
+function looksLikeDate(d: string): boolean {
+  if (d.length !== 8) return false;
+  const year = Number(d.slice(0, 4));
+  const month = Number(d.slice(4, 6));
+  const day = Number(d.slice(6, 8));
+  return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 /** Identifiers hidden inside one long group of digits (an ID glued to a phone number, two phones glued). */
@@ -245,7 +252,7 @@ function wholeOrEmbedded(text: string, from: number, to: number, out: Identifier
         ? "mobile"
         : len >= 10 && len <= 12 && isLandline(d)
           ? "landline"
-          : len >= 13 && len <= 19 && isBankCard(d) && !looksLikeIdBody(d)
+          : len >= 13 && len <= 19 && isBankCard(d)
             ? "bank_card"
             : undefined;
   if (kind) out.push({ kind, start: from, end: to });
@@ -293,7 +300,7 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
     while (last + 1 < groups && last + 1 - g < MAX_GROUPS_PER_ID) last++;
     for (let k = g; k <= last; k++) total += groupEnd[k]! - groupStart[k]!;
     for (; last >= g; last--) {
-      if (total >= 7 && total <= 19) {
+      if (total >= 7 && total <= 19 && groupsSpellOneNumber(text, g, last, plus && g === 0)) {
         const d = concatGroups(text, g, last);
         const lead = plus && g === 0;
         const kind =
@@ -317,11 +324,47 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
   return runEnd;
 }
 
+/**
+ * Whether groups first..last may be one number written with separators: every group has at
+ * least 3 digits (138 0013 8000, 0755-8888 6666), except a country prefix (+86, 0086) and the
+ * area code after it (+86 10 ...). This keeps "15-3-1201 2024" from reading as a mobile.
+ */
+function groupsSpellOneNumber(text: string, first: number, last: number, plus: boolean): boolean {
+  if (first === last) return true;
+  let from = first;
+  const head = digitsOf(text, groupStart[first]!, groupEnd[first]!);
+  if ((plus && head === "86") || head === "0086" || head === "86") {
+    from = first + 1;
+    if (from <= last && groupEnd[from]! - groupStart[from]! === 2) from++;
+  }
+  let fours = true;
+  for (let g = from; g <= last; g++) {
+    const len = groupEnd[g]! - groupStart[g]!;
+    if (g < last && len !== 4) fours = false;
+    if (len < 3 && !(g === last && fours && from === first && last - first >= 3)) return false;
+  }
+  return true;
+}
+
 function concatGroups(text: string, first: number, last: number): string {
   if (first === last) return digitsOf(text, groupStart[first]!, groupEnd[first]!);
   let d = "";
   for (let g = first; g <= last; g++) d += digitsOf(text, groupStart[g]!, groupEnd[g]!);
   return d;
+}
+
+const OPEN_BRACKET = new Set([40, 0xff08]); // ( （
+const CLOSE_BRACKET = new Set([41, 0xff09]); // ) ）
+
+/** A landline written "(0755)8888 6666": the brackets around the area code belong to it. */
+function includeAreaCodeBrackets(text: string, out: IdentifierSpan[], from: number): void {
+  const span = out[from]!;
+  if (span.start === 0 || !OPEN_BRACKET.has(text.charCodeAt(span.start - 1))) return;
+  for (let i = span.start; i < span.end; i++)
+    if (CLOSE_BRACKET.has(text.charCodeAt(i))) {
+      out[from] = { kind: span.kind, start: span.start - 1, end: span.end };
+      return;
+    }
 }
 
 /**
@@ -339,7 +382,9 @@ export function findIdentifiers(text: string): IdentifierSpan[] {
     if (k === 0 || k === SEP) {
       i++;
     } else if (k === DIGIT || k === FW_DIGIT) {
+      const before = out.length;
       i = scanRun(text, i, out);
+      if (out.length > before) includeAreaCodeBrackets(text, out, before);
     } else if (k === PLUS) {
       i = i + 1 < n && isDigitClass(CLASS[text.charCodeAt(i + 1)]!) ? scanRun(text, i, out) : i + 1;
     } else if (k === PROVINCE) {

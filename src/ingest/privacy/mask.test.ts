@@ -1,0 +1,218 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import {
+  badChecksumId18,
+  bankCardSpelled,
+  digitRun,
+  filler,
+  landlineSpelled,
+  mobileSpelled,
+  ordinaryNumber,
+  plateSpelled,
+  residentId15,
+  residentId18,
+  workOrder12,
+} from "./arbitraries.ts";
+import { findIdentifiers, type IdentifierKind, MASK_TAGS, maskText } from "./mask.ts";
+import {
+  isBankCard,
+  isLandline,
+  isMobile,
+  isResidentId15,
+  isResidentId18,
+  residentIdCheckChar,
+} from "./validators.ts";
+
+const SEED = 20240501;
+const RUNS = 300;
+
+/** Digits of a text as a reader would see them: full-width folded, separators dropped, X kept. */
+function visibleDigits(text: string): string {
+  return text
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[ｘＸx]/g, "X")
+    .replace(/[\s\u3000\-－()（）]/g, "");
+}
+
+/** Canonical digits of a spelled identifier, as they would be read back out of a text. */
+function canonical(spelled: string): string {
+  return visibleDigits(spelled).replace(/^\+|^＋/, "");
+}
+
+const identifiers: [IdentifierKind, fc.Arbitrary<string>][] = [
+  ["resident_id", residentId18],
+  ["resident_id", residentId15],
+  ["mobile", mobileSpelled],
+  ["landline", landlineSpelled],
+  ["bank_card", bankCardSpelled],
+  ["plate", plateSpelled],
+];
+
+/** A generated card can by chance also be a valid 18-digit ID; the ID tag wins then, and that is fine. */
+function kindOf(kind: IdentifierKind, spelled: string): IdentifierKind {
+  return kind === "bank_card" && isResidentId18(canonical(spelled)) ? "resident_id" : kind;
+}
+
+describe.each(identifiers)("a generated %s", (generated, arbitrary) => {
+  test("is replaced by its tag, and re-scanning the output finds no identifier left", () => {
+    fc.assert(
+      fc.property(filler, arbitrary, filler, (before, id, after) => {
+        const text = `${before}${id}${after}`;
+        const masked = maskText(text);
+        expect(masked).toBe(`${before}${MASK_TAGS[kindOf(generated, id)]}${after}`);
+        expect(findIdentifiers(masked)).toEqual([]);
+        const digits = canonical(id).replace(/^(0086|86)/, "");
+        if (generated !== "plate") expect(visibleDigits(masked)).not.toContain(digits.slice(-10));
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  test("is found with its kind and exact span", () => {
+    fc.assert(
+      fc.property(filler, arbitrary, (before, id) => {
+        expect(findIdentifiers(`${before}${id}。`)).toEqual([
+          { kind: kindOf(generated, id), start: before.length, end: before.length + id.length },
+        ]);
+      }),
+      { seed: SEED + 1, numRuns: RUNS },
+    );
+  });
+});
+
+test("masking twice gives the same text as masking once", () => {
+  const anything = fc.oneof(
+    residentId18,
+    mobileSpelled,
+    landlineSpelled,
+    bankCardSpelled,
+    plateSpelled,
+    ordinaryNumber,
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(filler, anything), { maxLength: 6 }), (parts) => {
+      const text = parts.map(([f, x]) => f + x).join("，");
+      const once = maskText(text);
+      expect(maskText(once)).toBe(once);
+    }),
+    { seed: SEED + 2, numRuns: RUNS },
+  );
+});
+
+describe("ordinary numbers stay byte for byte", () => {
+  test("house and room numbers, dates and times, amounts, ages and counts", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(filler, ordinaryNumber), { minLength: 1, maxLength: 6 }), (parts) => {
+        const text = parts.map(([f, x]) => f + x).join("，");
+        expect(maskText(text)).toBe(text);
+      }),
+      { seed: SEED + 3, numRuns: RUNS * 3 },
+    );
+  });
+
+  test("12-digit work-order numbers", () => {
+    fc.assert(
+      fc.property(filler, workOrder12, (before, order) => {
+        const text = `${before}工单号${order}。`;
+        expect(maskText(text)).toBe(text);
+      }),
+      { seed: SEED + 4, numRuns: RUNS },
+    );
+  });
+
+  test("18-digit numbers shaped like an ID with a wrong check digit (unless they pass as a card)", () => {
+    fc.assert(
+      fc.property(
+        filler,
+        badChecksumId18.filter((n) => !isBankCard(n)),
+        (before, number) => {
+          const text = `${before}${number}。`;
+          expect(maskText(text)).toBe(text);
+        },
+      ),
+      { seed: SEED + 5, numRuns: RUNS },
+    );
+  });
+
+  test("any 12-20 digit number that is not an ID, card or phone", () => {
+    const notIdentifier = (d: string) =>
+      !isResidentId18(d) &&
+      !isResidentId15(d) &&
+      !isMobile(d) &&
+      !isLandline(d) &&
+      !isBankCard(d) &&
+      !(d.length === 13 && d.startsWith("86") && isMobile(d.slice(2))) &&
+      !d.startsWith("0086") && // an international spelling, masked when a valid number follows
+      !Array.from({ length: Math.max(0, d.length - 17) }, (_, k) => d.slice(k, k + 18)).some(isResidentId18);
+    fc.assert(
+      fc.property(digitRun.filter(notIdentifier), (number) => {
+        const text = `编号${number}。`;
+        expect(maskText(text)).toBe(text);
+      }),
+      { seed: SEED + 6, numRuns: RUNS * 3 },
+    );
+  });
+
+  test("ordinary numbers next to an identifier survive while the identifier goes", () => {
+    fc.assert(
+      fc.property(ordinaryNumber, mobileSpelled, ordinaryNumber, (a, phone, b) => {
+        const masked = maskText(`${a}，电话${phone}，${b}`);
+        expect(masked).toBe(`${a}，电话${MASK_TAGS.mobile}，${b}`);
+      }),
+      { seed: SEED + 7, numRuns: RUNS },
+    );
+  });
+});
+
+test.each([
+  ["ID glued after a date", "工单2024050111010519491231002X", "工单20240501〔身份证号〕"],
+  ["ID glued before a phone", "身份证11010519491231002X13800138000", "身份证〔身份证号〕〔手机号〕"],
+  ["ID inside a longer run", "编号9911010519491231002X", "编号99〔身份证号〕"],
+  ["two phones glued together", "1380013800013900139000", "〔手机号〕〔手机号〕"],
+  ["phone right next to Chinese text", "王某电话13800138000报警称", "王某电话〔手机号〕报警称"],
+  ["full-width phone", "手机１３８００１３８０００", "手机〔手机号〕"],
+  ["full-width and ASCII mixed", "手机1３8 ００13 8000", "手机〔手机号〕"],
+  ["lower-case x in an ID", "11010519491231002x号", "〔身份证号〕号"],
+  ["+86 with spaces", "来电+86 138 0013 8000。", "来电〔手机号〕。"],
+  ["0086 with dashes", "0086-138-0013-8000", "〔手机号〕"],
+  ["landline with dash", "座机010-62345678", "座机〔固话〕"],
+  ["landline in brackets", "电话（0755）88886666", "电话〔固话〕"],
+  ["landline without dash", "075588886666", "〔固话〕"],
+  ["local number after 电话", "联系电话：87654321", "联系电话：〔固话〕"],
+  ["400 number", "客服400-800-1234", "客服〔固话〕"],
+  ["bank card in groups of four", "卡号6222 0212 3456 7890 128", `卡号${maskIfCard("6222021234567890128")}`],
+  ["new-energy plate, small car", "粤B·D12345撞车", "〔车牌号〕撞车"],
+  ["new-energy plate, big car", "苏E12345F", "〔车牌号〕"],
+  ["police plate", "京A1234警", "〔车牌号〕"],
+  ["lower-case plate", "京a12345", "〔车牌号〕"],
+  ["amount that starts like a phone", "借款13800元", "借款13800元"],
+  ["12 digits starting 138", "单号138001380001", "单号138001380001"],
+  ["date and time", "2024-05-01 20:30:15报警", "2024-05-01 20:30:15报警"],
+  ["compact date after 电话", "电话20240501打来", "电话20240501打来"],
+  ["house number then year", "15-3-1201 2024年", "15-3-1201 2024年"],
+  ["8-digit number without a phone word", "房款87654321元", "房款87654321元"],
+  ["plate with too few characters", "京A1234", "京A1234"],
+  ["province word followed by letters", "新ABCDE", "新ABCDE"],
+  ["invalid check digit", "110105194912310021", "110105194912310021"],
+  ["impossible birth date", "110105194902300026", "110105194902300026"],
+  ["Luhn-invalid 16 digits", "6222021234567891", "6222021234567891"],
+])("%s: %s", (_, input, expected) => {
+  expect(maskText(input)).toBe(expected);
+});
+
+/** Test helper: the card tag if the number is Luhn-valid, so the table states its premise. */
+function maskIfCard(card: string): string {
+  if (!isBankCard(card)) throw new Error(`test premise: ${card} must be a valid card`);
+  return MASK_TAGS.bank_card;
+}
+
+test("the GB 11643 check character matches the standard's example", () => {
+  expect(residentIdCheckChar("11010519491231002")).toBe("X");
+  expect(isResidentId18("11010519491231002X")).toBe(true);
+  expect(isResidentId18("110105194912310021")).toBe(false);
+});
+
+test("a text without identifiers comes back as the very same string", () => {
+  const text = "报警人称在3栋2单元501室门口与邻居发生纠纷，2024-05-01 20:30到场调解。";
+  expect(maskText(text)).toBe(text);
+});
