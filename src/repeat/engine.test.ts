@@ -1,0 +1,281 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { makeIncident } from "../../test/builders.ts";
+import type { Incident } from "../domain/index.ts";
+import { DEFAULT_DEFINITIONS, windowSeries } from "./definitions.ts";
+import { RepeatIndex } from "./engine.ts";
+
+const DAY = 86_400_000;
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+const ROOM = {
+  poi: "阳光小区",
+  building: "阳光小区3栋",
+  unit: "阳光小区3栋2单元",
+  room: "阳光小区3栋2单元501",
+};
+const OTHER_ROOM = { ...ROOM, room: "阳光小区3栋2单元502" };
+
+function call(overrides: Parameters<typeof makeIncident>[0] & { day?: number; minute?: number }): Incident {
+  const { day = 0, minute = 0, ...rest } = overrides;
+  return makeIncident({ receivedAt: (T0 + day * DAY + minute * MIN) as Incident["receivedAt"], ...rest });
+}
+
+const noise = (day: number, extra: Parameters<typeof call>[0] = {}) =>
+  call({ day, category: "public_order", subtype: "noise", location: ROOM, ...extra });
+
+describe("duplicate calls", () => {
+  test("two calls 20 minutes apart at the same door are one event", () => {
+    const index = RepeatIndex.build([
+      noise(0, { sourceId: "a" }),
+      noise(0, { sourceId: "b", minute: 20, location: OTHER_ROOM }),
+    ]);
+    expect(index.eventCount).toBe(1);
+    expect(index.duplicateGroups()).toEqual([["a", "b"]]);
+  });
+
+  test("calls two hours apart are two events", () => {
+    const index = RepeatIndex.build([noise(0), noise(0, { minute: 120 })]);
+    expect(index.eventCount).toBe(2);
+  });
+
+  test("a fire and a theft in one building within minutes stay two events", () => {
+    const index = RepeatIndex.build([
+      call({ category: "fire", subtype: "building", location: ROOM }),
+      call({ category: "criminal", subtype: "theft", location: ROOM, minute: 5 }),
+    ]);
+    expect(index.eventCount).toBe(2);
+  });
+
+  test("a fire reported as a gas accident by another caller is the same event", () => {
+    const index = RepeatIndex.build([
+      call({ category: "fire", subtype: "building", location: ROOM }),
+      call({ category: "disaster", subtype: "gas", location: ROOM, minute: 3 }),
+    ]);
+    expect(index.eventCount).toBe(1);
+  });
+
+  test("ten callers about one fire within 100 metres and no parsed address are one event", () => {
+    const calls = Array.from({ length: 10 }, (_, k) =>
+      call({
+        category: "fire",
+        subtype: "outdoor",
+        minute: k * 2,
+        lon: 120.15 + k * 0.0001,
+        lat: 30.25,
+        address: null,
+      }),
+    );
+    const index = RepeatIndex.build(calls);
+    expect(index.eventCount).toBe(1);
+    expect(index.duplicateGroups()[0]).toHaveLength(10);
+  });
+
+  test("test calls never merge and never count", () => {
+    const index = RepeatIndex.build([
+      call({ category: "invalid", subtype: "test", location: ROOM }),
+      call({ category: "invalid", subtype: "test", location: ROOM, minute: 1 }),
+    ]);
+    expect(index.duplicateGroups()).toEqual([]);
+  });
+});
+
+describe("place series", () => {
+  test("three noise events within 30 days at one flat are a place series at room level", () => {
+    const index = RepeatIndex.build([noise(0), noise(10), noise(25)]);
+    const series = index.allSeries().filter((s) => s.kind === "place");
+    expect(series).toHaveLength(1);
+    expect(series[0]!.locationLevel).toBe("room");
+    expect(series[0]!.locationKey).toBe(ROOM.room);
+    expect(series[0]!.group).toBe("noise");
+  });
+
+  test("counts use events: duplicate calls of one event do not make a series", () => {
+    const index = RepeatIndex.build([noise(0), noise(0, { minute: 5 }), noise(0, { minute: 10 }), noise(20)]);
+    expect(index.allSeries().filter((s) => s.kind === "place")).toEqual([]);
+  });
+
+  test("noise at two different flats of one building forms no room-level series", () => {
+    const index = RepeatIndex.build([noise(0), noise(10, { location: OTHER_ROOM }), noise(20)]);
+    expect(index.allSeries().filter((s) => s.kind === "place")).toEqual([]);
+  });
+
+  test("calls at a police station never form a place series", () => {
+    const station = { building: "滨江派出所", poi: "滨江派出所" };
+    const index = RepeatIndex.build(
+      [0, 3, 6, 9].map((day) =>
+        call({
+          day,
+          category: "criminal",
+          subtype: "theft",
+          address: "滨江区江南大道1号滨江派出所",
+          location: station,
+        }),
+      ),
+    );
+    expect(index.allSeries().filter((s) => s.kind === "place")).toEqual([]);
+  });
+
+  test("configured addresses are excluded", () => {
+    const index = RepeatIndex.build([noise(0), noise(10), noise(25)], {
+      exclusions: { addressPatterns: [], keys: [ROOM.room], addresses: [], testCodes: [] },
+    });
+    expect(index.allSeries().filter((s) => s.kind === "place")).toEqual([]);
+  });
+
+  test("the engine's place series equal windowSeries over its events (property)", () => {
+    const rooms = ["r1", "r2", "r3"];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            day: fc.integer({ min: 0, max: 200 }),
+            room: fc.constantFrom(...rooms),
+            sub: fc.constantFrom("noise", "neighbour"),
+          }),
+          { maxLength: 60 },
+        ),
+        (rows) => {
+          const calls = rows.map((r, k) =>
+            call({
+              sourceId: `s${k}`,
+              day: r.day,
+              minute: k * 7,
+              category: r.sub === "noise" ? "public_order" : "dispute",
+              subtype: r.sub,
+              location: { room: r.room, building: `b${r.room}` },
+            }),
+          );
+          const index = RepeatIndex.build(calls);
+          const events = Array.from({ length: index.eventCount }, (_, e) => e);
+          const expected: string[] = [];
+          for (const g of DEFAULT_DEFINITIONS.groups.filter(
+            (x) => x.name === "noise" || x.name === "neighbour",
+          )) {
+            const keyed = events
+              .filter((e) => index.groupRule(index.eventGroup(e))?.group.name === g.name)
+              .map((e) => ({ at: index.evAt[e]!, key: String(index.evKeys[3]![e]), item: e }));
+            for (const s of windowSeries(keyed, g.minEvents, g.windowDays)) expected.push(s.join(","));
+          }
+          const actual = index
+            .allSeries()
+            .filter((s) => s.kind === "place")
+            .map((s) => Array.from(s.events).join(","));
+          expect(actual.sort()).toEqual(expected.sort());
+        },
+      ),
+      { seed: 7, numRuns: 100 },
+    );
+  });
+});
+
+describe("caller series", () => {
+  test("one pseudonym reporting noise five times in a month is a caller series showing the pseudonym", () => {
+    const calls = [0, 4, 8, 12, 16].map((day, k) =>
+      call({
+        day,
+        category: "help",
+        subtype: "elderly",
+        callerPseudonym: "p-1" as never,
+        location: { room: `x${k}` },
+      }),
+    );
+    const series = RepeatIndex.build(calls)
+      .allSeries()
+      .filter((s) => s.kind === "caller");
+    expect(series).toHaveLength(1);
+    expect(series[0]!.callerPseudonym).toBe("p-1");
+  });
+
+  test("complaints about the police never form caller series", () => {
+    const calls = [0, 4, 8, 12].map((day) =>
+      call({ day, category: "complaint", subtype: "police", callerPseudonym: "p-2" as never }),
+    );
+    expect(
+      RepeatIndex.build(calls)
+        .allSeries()
+        .filter((s) => s.kind === "caller"),
+    ).toEqual([]);
+  });
+});
+
+describe("protection and escalation", () => {
+  test("a family dispute that turns into assault at one flat is protective and red", () => {
+    const calls = [
+      call({ day: 0, category: "dispute", subtype: "family", location: ROOM }),
+      call({ day: 20, category: "dispute", subtype: "family", location: ROOM }),
+      call({ day: 40, category: "public_order", subtype: "threat", location: ROOM }),
+      call({ day: 50, category: "criminal", subtype: "domestic_violence", location: ROOM }),
+    ];
+    const series = RepeatIndex.build(calls)
+      .allSeries()
+      .filter((s) => s.kind === "place" && s.group === "domestic");
+    expect(series).toHaveLength(1);
+    expect(series[0]!.protective).toBe(true);
+    expect(series[0]!.escalation.severity).toBe(true);
+    expect(series[0]!.escalation.steps).toEqual([
+      "dispute.family",
+      "public_order.threat",
+      "criminal.domestic_violence",
+    ]);
+    expect(series[0]!.warning).toBe("red");
+  });
+
+  test("calls coming faster and faster escalate in frequency", () => {
+    const series = RepeatIndex.build([0, 10, 18, 24, 27, 28.5].map((d) => noise(d))).allSeries();
+    expect(series[0]!.escalation.frequency).toBe(true);
+  });
+
+  test("a first series at a quiet place is more surprising than at a place with a long history", () => {
+    const elsewhere = Array.from({ length: 7 }, (_, k) => noise(k * 45, { location: { room: "far" } }));
+    const quiet = RepeatIndex.build([...elsewhere, noise(300), noise(310), noise(320)]).allSeries()[0]!;
+    const history = Array.from({ length: 7 }, (_, k) => noise(k * 45));
+    const busy = RepeatIndex.build([...history, noise(300), noise(310), noise(320)]).allSeries()[0]!;
+    expect(busy.events).toHaveLength(3);
+    expect(quiet.surprise.score).toBeGreaterThan(busy.surprise.score);
+  });
+});
+
+describe("incremental updates", () => {
+  test("adding calls one by one gives the same series as a batch (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            minute: fc.integer({ min: 0, max: 60 * 24 * 120 }),
+            room: fc.constantFrom("r1", "r2"),
+            caller: fc.constantFrom("c1", "c2", null),
+            sub: fc.constantFrom("noise", "neighbour"),
+          }),
+          { maxLength: 40 },
+        ),
+        (rows) => {
+          const calls = rows
+            .map((r, k) =>
+              call({
+                sourceId: `s${k}`,
+                minute: r.minute,
+                category: r.sub === "noise" ? "public_order" : "dispute",
+                subtype: r.sub,
+                callerPseudonym: r.caller as never,
+                narrative: "楼上邻居半夜吵闹",
+                location: { room: r.room, building: "b", poi: "p" },
+              }),
+            )
+            .sort((a, b) => a.receivedAt - b.receivedAt);
+          const batch = RepeatIndex.build(calls);
+          const live = RepeatIndex.empty();
+          for (const c of calls) live.add([c]);
+          const view = (index: RepeatIndex) =>
+            index
+              .allSeries()
+              .map((s) => `${s.kind}:${index.sourceIdsOf(s).join(",")}`)
+              .sort();
+          expect(view(live)).toEqual(view(batch));
+          expect(live.duplicateGroups()).toEqual(batch.duplicateGroups());
+        },
+      ),
+      { seed: 11, numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,1061 @@
+import { type Category, LOCATION_LEVELS, type LocationLevel } from "../domain/index.ts";
+import {
+  type CallColumns,
+  ColumnsBuilder,
+  FLAG_PLACE_EXCLUDED,
+  FLAG_TEST,
+  LEVEL_COUNT,
+  levelIndex,
+  newDictionaries,
+  type RepeatInput,
+  timeOrder,
+} from "./columns.ts";
+import { type CategoryGroup, groupOf } from "./definitions.ts";
+import { type RepeatOptions, repeatOptions, type SeriesKind, type WarningLevel } from "./options.ts";
+import { bigramSignature, jaccard } from "./similarity.ts";
+import { type Surprise, surprise } from "./stats.ts";
+import { windowRuns } from "./window.ts";
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+const NO_SIG = new Uint32Array(0);
+
+/** Escalation found in a series (docs/repeat.md "Escalation"). */
+export interface Escalation {
+  /** Severity rose over the series (dispute → threat → assault). */
+  readonly severity: boolean;
+  /** Codes at each new highest severity, in time order, e.g. ["dispute.family", "criminal.assault"]. */
+  readonly steps: readonly string[];
+  /** Calls came faster: the later half's mean gap is at most accelerationRatio of the earlier half's. */
+  readonly frequency: boolean;
+  /** Mean gap between events in days, earlier half and later half (NaN below 4 events). */
+  readonly gapDaysBefore: number;
+  readonly gapDaysAfter: number;
+}
+
+/** One repeat series: events (not calls) of one place, caller or matter within the rule's window. */
+export interface RepeatSeries {
+  readonly id: string;
+  readonly kind: SeriesKind;
+  readonly group: string;
+  /** Location level of a place series; for caller and matter series the level of the shared place, if any. */
+  readonly locationLevel: LocationLevel | null;
+  readonly locationKey: string | null;
+  /** Only for caller series: the pseudonym, never the number. */
+  readonly callerPseudonym: string | null;
+  /** Event ids in time order. */
+  readonly events: Int32Array;
+  readonly start: number;
+  readonly end: number;
+  readonly minEvents: number;
+  readonly windowDays: number;
+  /** Domestic violence / victim help: protective follow-up, never nuisance. */
+  readonly protective: boolean;
+  readonly escalation: Escalation;
+  readonly surprise: Surprise;
+  readonly warning: WarningLevel;
+  /** Internal bucket the series was computed in (place key + group, caller + group, matter). */
+  readonly bucket: string;
+}
+
+interface GroupRule {
+  readonly group: CategoryGroup;
+  readonly level: number;
+  readonly minEvents: number;
+  readonly windowMs: number;
+  readonly matter: boolean;
+}
+
+/** FNV-1a 32-bit, hex: short stable ids for series. */
+function fnv(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+function growI32(a: Int32Array, cap: number, fill = 0): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+function growF64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+const PARENT: Readonly<Record<LocationLevel, LocationLevel | null>> = {
+  room: "unit",
+  unit: "building",
+  building: "poi",
+  poi: null,
+  road: null,
+  cross: null,
+};
+
+/**
+ * The repeat engine's state: calls (columns), events (merged duplicate calls), key chains and
+ * series. `RepeatIndex.build` detects everything over a batch; `add` updates it as calls arrive,
+ * recomputing only the series of the keys, callers and matter the new call touches.
+ *
+ * Events are numbered in the order they are created, which is time order in a batch; per
+ * location key and level, `evPrev` links each event to the previous event at that key (a
+ * reverse-chronological chain), which serves duplicate merging, series and the dispatch check.
+ */
+export class RepeatIndex {
+  readonly options: RepeatOptions;
+  readonly calls: ColumnsBuilder;
+  private readonly rules: GroupRule[];
+  private readonly groupIndex = new Map<string, number>();
+  private readonly matterGroupSet: Set<number>;
+  private readonly dupLevel: number;
+  private readonly dupWindowMs: number;
+  private readonly radius: number;
+  /** Longest window of any rule: how far back the dispatch check looks. */
+  readonly maxWindowMs: number;
+  private readonly levelsUsed: Set<number>;
+
+  // per code (interned "category.subtype")
+  private codeGroup = new Int16Array(0);
+  private codeSeverity = new Uint8Array(0);
+  private codeAny = new Uint8Array(0);
+  private codeInvalid = new Uint8Array(0);
+  private codeKnown = 0;
+  private readonly compatCache = new Map<number, boolean>();
+
+  // per call
+  callEvent = new Int32Array(0);
+  callNext = new Int32Array(0);
+
+  // per event
+  eventCount = 0;
+  private evCap = 0;
+  evAt = new Float64Array(0);
+  evFirst = new Int32Array(0);
+  evLast = new Int32Array(0);
+  evCode = new Int32Array(0);
+  evFlags = new Uint8Array(0);
+  evKeys: Int32Array[] = [];
+  evPrev: Int32Array[] = [];
+  evX = new Float64Array(0);
+  evY = new Float64Array(0);
+  evPrevCell = new Int32Array(0);
+  private uf = new Int32Array(0);
+  private ufSize = new Int32Array(0);
+  /** Circular member lists of matter clusters (swapping two next pointers merges two lists). */
+  private ufNext = new Int32Array(0);
+  /** Roots absorbed by a union since the last `add`, whose matter buckets are stale. */
+  private absorbed: number[] = [];
+  private evSig: (Uint32Array | undefined)[] = [];
+
+  // key chains: heads[level][keyId] = latest event at that key
+  heads: Int32Array[] = [];
+  readonly cellHead = new Map<number, number>();
+  private refCos = Number.NaN;
+
+  // caller chains over (caller, event) pairs
+  pairCount = 0;
+  pairEvent = new Int32Array(0);
+  pairPrev = new Int32Array(0);
+  callerHead = new Int32Array(0);
+
+  minAt = Number.POSITIVE_INFINITY;
+  maxAt = Number.NEGATIVE_INFINITY;
+  private ordered = true;
+
+  /** Series per bucket ("p:level:key:group", "c:caller:group", "m:root"). */
+  readonly buckets = new Map<string, RepeatSeries[]>();
+  private groupKeyCount: Float64Array;
+  private groupEventCount: Float64Array;
+  private groupCallerCount: Float64Array;
+  private groupCallerEventCount: Float64Array;
+
+  private constructor(calls: ColumnsBuilder, options: RepeatOptions) {
+    this.options = options;
+    this.calls = calls;
+    const defs = options.definitions;
+    this.rules = defs.groups.map((group, i) => {
+      this.groupIndex.set(group.name, i);
+      return {
+        group,
+        level: levelIndex(group.level),
+        minEvents: group.minEvents,
+        windowMs: group.windowDays * DAY,
+        matter: options.matterGroups.includes(group.name),
+      };
+    });
+    this.levelsUsed = new Set(this.rules.map((r) => r.level));
+    this.matterGroupSet = new Set(this.rules.flatMap((r, i) => (r.matter ? [i] : [])));
+    this.dupLevel = levelIndex(defs.duplicates.level);
+    this.dupWindowMs = defs.duplicates.windowMinutes * MINUTE;
+    this.radius = defs.duplicates.radiusMeters;
+    this.maxWindowMs =
+      Math.max(defs.matter.windowDays, defs.caller.windowDays, ...defs.groups.map((g) => g.windowDays)) * DAY;
+    const g = this.rules.length;
+    this.groupKeyCount = new Float64Array(g);
+    this.groupEventCount = new Float64Array(g);
+    this.groupCallerCount = new Float64Array(g);
+    this.groupCallerEventCount = new Float64Array(g);
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      this.evKeys.push(new Int32Array(0));
+      this.evPrev.push(new Int32Array(0));
+      this.heads.push(new Int32Array(0));
+    }
+  }
+
+  /**
+   * Batch detection over all calls: merges duplicates into events, then forms every place,
+   * caller and matter series.
+   * @example
+   * const index = RepeatIndex.build(incidents);
+   * index.allSeries().filter((s) => s.warning === "red");
+   */
+  static build(inputs: Iterable<RepeatInput>, overrides: Partial<RepeatOptions> = {}): RepeatIndex {
+    const options = repeatOptions(overrides);
+    const builder = new ColumnsBuilder(newDictionaries(), options.exclusions);
+    for (const input of inputs) builder.push(input);
+    return RepeatIndex.fromColumns(builder.columns(), overrides, builder);
+  }
+
+  /** Batch detection over call columns (the fast path: the store or a benchmark fills the columns). */
+  static fromColumns(
+    columns: CallColumns,
+    overrides: Partial<RepeatOptions> = {},
+    builder?: ColumnsBuilder,
+  ): RepeatIndex {
+    const options = repeatOptions(overrides);
+    const index = new RepeatIndex(builder ?? ColumnsBuilder.adopt(columns, options.exclusions), options);
+    const n = columns.length;
+    index.ensureCalls(n);
+    index.ensureEvents(Math.max(16, n));
+    const order = timeOrder(columns.at);
+    for (let j = 0; j < n; j++) index.ingestCall(order[j]!);
+    index.computeAll();
+    return index;
+  }
+
+  /** An empty index that grows with `add`. */
+  static empty(overrides: Partial<RepeatOptions> = {}): RepeatIndex {
+    const options = repeatOptions(overrides);
+    return new RepeatIndex(new ColumnsBuilder(newDictionaries(), options.exclusions), options);
+  }
+
+  // ---------------------------------------------------------------- capacity
+
+  private ensureCalls(n: number): void {
+    if (this.callEvent.length >= n) return;
+    const cap = Math.max(n, this.callEvent.length * 2, 16);
+    this.callEvent = growI32(this.callEvent, cap, -1);
+    this.callNext = growI32(this.callNext, cap, -1);
+  }
+
+  private ensureEvents(n: number): void {
+    if (this.evCap >= n) return;
+    const cap = Math.max(n, this.evCap * 2, 16);
+    this.evAt = growF64(this.evAt, cap);
+    this.evFirst = growI32(this.evFirst, cap);
+    this.evLast = growI32(this.evLast, cap);
+    this.evCode = growI32(this.evCode, cap);
+    const flags = new Uint8Array(cap);
+    flags.set(this.evFlags);
+    this.evFlags = flags;
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      this.evKeys[l] = growI32(this.evKeys[l]!, cap, -1);
+      this.evPrev[l] = growI32(this.evPrev[l]!, cap, -1);
+    }
+    this.evX = growF64(this.evX, cap);
+    this.evY = growF64(this.evY, cap);
+    this.evPrevCell = growI32(this.evPrevCell, cap, -1);
+    this.uf = growI32(this.uf, cap);
+    this.ufSize = growI32(this.ufSize, cap);
+    this.ufNext = growI32(this.ufNext, cap);
+    this.evCap = cap;
+  }
+
+  private ensureHead(l: number, key: number): Int32Array {
+    let heads = this.heads[l]!;
+    if (key >= heads.length) {
+      heads = growI32(heads, Math.max(key + 1, heads.length * 2, 1024, this.calls.dict.keys[l]!.size), -1);
+      this.heads[l] = heads;
+    }
+    return heads;
+  }
+
+  private ensureCaller(c: number): void {
+    if (c >= this.callerHead.length)
+      this.callerHead = growI32(
+        this.callerHead,
+        Math.max(c + 1, this.callerHead.length * 2, 1024, this.calls.dict.callers.size),
+        -1,
+      );
+  }
+
+  private ensurePairs(n: number): void {
+    if (this.pairEvent.length >= n) return;
+    const cap = Math.max(n, this.pairEvent.length * 2, 1024);
+    this.pairEvent = growI32(this.pairEvent, cap);
+    this.pairPrev = growI32(this.pairPrev, cap);
+  }
+
+  private refreshCodes(): void {
+    const codes = this.calls.dict.codes;
+    if (this.codeKnown === codes.size) return;
+    const n = codes.size;
+    const group = new Int16Array(n);
+    group.set(this.codeGroup);
+    const severity = new Uint8Array(n);
+    severity.set(this.codeSeverity);
+    const any = new Uint8Array(n);
+    any.set(this.codeAny);
+    const invalid = new Uint8Array(n);
+    invalid.set(this.codeInvalid);
+    for (let c = this.codeKnown; c < n; c++) {
+      const code = codes.values[c]!;
+      const dot = code.indexOf(".");
+      const category = (dot < 0 ? code : code.slice(0, dot)) as Category;
+      const subtype = dot < 0 ? null : code.slice(dot + 1);
+      const g = groupOf(this.options.definitions, category, subtype);
+      group[c] = g ? this.groupIndex.get(g.name)! : -1;
+      severity[c] = this.options.severity[code] ?? this.options.severity[category] ?? 0;
+      any[c] =
+        this.options.anyCompatible.includes(code) || this.options.anyCompatible.includes(category) ? 1 : 0;
+      invalid[c] = category === "invalid" ? 1 : 0;
+    }
+    this.codeGroup = group;
+    this.codeSeverity = severity;
+    this.codeAny = any;
+    this.codeInvalid = invalid;
+    this.codeKnown = n;
+  }
+
+  /** Whether calls with these two codes may describe one event. */
+  compatible(a: number, b: number): boolean {
+    if (a === b) return true;
+    const cacheKey = a < b ? a * 65536 + b : b * 65536 + a;
+    let verdict = this.compatCache.get(cacheKey);
+    if (verdict === undefined) {
+      const codes = this.calls.dict.codes.values;
+      const ca = codes[a]!;
+      const cb = codes[b]!;
+      const cat = (c: string) => (c.includes(".") ? c.slice(0, c.indexOf(".")) : c);
+      const inSet = (set: readonly string[], c: string) => set.includes(c) || set.includes(cat(c));
+      verdict =
+        cat(ca) === cat(cb) ||
+        this.codeAny[a] === 1 ||
+        this.codeAny[b] === 1 ||
+        this.options.compatible.some((set) => inSet(set, ca) && inSet(set, cb));
+      this.compatCache.set(cacheKey, verdict);
+    }
+    return verdict;
+  }
+
+  // ---------------------------------------------------------------- duplicates → events
+
+  private cellOf(x: number, y: number): number {
+    return Math.floor(x / this.radius) * 67_108_864 + Math.floor(y / this.radius);
+  }
+
+  /** Merges call i into an existing event or opens a new one; returns the event. */
+  private ingestCall(i: number): number {
+    this.refreshCodes();
+    const calls = this.calls;
+    const t = calls.at[i]!;
+    if (t < this.minAt) this.minAt = t;
+    if (t < this.maxAt - this.dupWindowMs) this.ordered = false;
+    if (t > this.maxAt) this.maxAt = t;
+    const code = calls.code[i]!;
+    let e = -1;
+    if (!(calls.flags[i]! & FLAG_TEST)) {
+      const key = calls.keys[this.dupLevel]![i]!;
+      if (key >= 0) e = this.findByKey(i, key, t, code);
+      const lon = calls.lon[i]!;
+      if (e < 0 && !Number.isNaN(lon)) e = this.findByRadius(i, key, t, code);
+    }
+    if (e >= 0) this.joinEvent(i, e);
+    else e = this.openEvent(i);
+    return e;
+  }
+
+  private narrativeAgrees(i: number, e: number): boolean {
+    const threshold = this.options.duplicateSimilarity;
+    if (threshold <= 0) return true;
+    const a = this.calls.narrative[i];
+    const b = this.calls.narrative[this.evFirst[e]!];
+    if (!a || !b) return true;
+    return jaccard(bigramSignature(a), bigramSignature(b)) >= threshold;
+  }
+
+  private findByKey(i: number, key: number, t: number, code: number): number {
+    const heads = this.heads[this.dupLevel]!;
+    let e = key < heads.length ? heads[key]! : -1;
+    const prev = this.evPrev[this.dupLevel]!;
+    const lo = t - this.dupWindowMs;
+    for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = prev[e]!) {
+      const et = this.evAt[e]!;
+      if (et < lo) {
+        if (this.ordered) break;
+        continue;
+      }
+      if (et > t + this.dupWindowMs) continue;
+      if (this.evFlags[e]! & FLAG_TEST) continue;
+      if (this.compatible(this.evCode[e]!, code) && this.narrativeAgrees(i, e)) return e;
+    }
+    return -1;
+  }
+
+  private project(lon: number, lat: number): [number, number] {
+    if (Number.isNaN(this.refCos)) this.refCos = Math.cos((lat * Math.PI) / 180);
+    return [lon * 111_320 * this.refCos, lat * 110_574];
+  }
+
+  private findByRadius(i: number, key: number, t: number, code: number): number {
+    const [x, y] = this.project(this.calls.lon[i]!, this.calls.lat[i]!);
+    const cx = Math.floor(x / this.radius);
+    const cy = Math.floor(y / this.radius);
+    const r2 = this.radius * this.radius;
+    const lo = t - this.dupWindowMs;
+    const keys = this.evKeys[this.dupLevel]!;
+    let best = -1;
+    let bestAt = Number.NEGATIVE_INFINITY;
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        let e = this.cellHead.get((cx + dx) * 67_108_864 + cy + dy) ?? -1;
+        for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = this.evPrevCell[e]!) {
+          const et = this.evAt[e]!;
+          if (et < lo) {
+            if (this.ordered) break;
+            continue;
+          }
+          if (et > t + this.dupWindowMs || et <= bestAt) continue;
+          if (this.evFlags[e]! & FLAG_TEST) continue;
+          const ddx = this.evX[e]! - x;
+          const ddy = this.evY[e]! - y;
+          if (ddx * ddx + ddy * ddy > r2) continue;
+          if (!this.options.radiusAcrossKeys && key >= 0 && keys[e]! >= 0 && keys[e] !== key) continue;
+          if (!this.compatible(this.evCode[e]!, code) || !this.narrativeAgrees(i, e)) continue;
+          best = e;
+          bestAt = et;
+        }
+      }
+    }
+    return best;
+  }
+
+  private linkKey(l: number, e: number, key: number): void {
+    const heads = this.ensureHead(l, key);
+    this.evKeys[l]![e] = key;
+    this.evPrev[l]![e] = heads[key]!;
+    heads[key] = e;
+  }
+
+  private addPair(c: number, e: number): void {
+    this.ensureCaller(c);
+    const head = this.callerHead[c]!;
+    if (head >= 0 && this.pairEvent[head] === e) return;
+    // The same caller calling twice about one event counts once (walk a few recent pairs).
+    for (let p = head, steps = 0; p >= 0 && steps < 8; p = this.pairPrev[p]!, steps++)
+      if (this.pairEvent[p] === e) return;
+    this.ensurePairs(this.pairCount + 1);
+    const p = this.pairCount++;
+    this.pairEvent[p] = e;
+    this.pairPrev[p] = head;
+    this.callerHead[c] = p;
+  }
+
+  private openEvent(i: number): number {
+    this.ensureEvents(this.eventCount + 1);
+    const e = this.eventCount++;
+    const calls = this.calls;
+    this.evAt[e] = calls.at[i]!;
+    this.evFirst[e] = i;
+    this.evLast[e] = i;
+    this.evCode[e] = calls.code[i]!;
+    this.evFlags[e] = calls.flags[i]!;
+    this.callEvent[i] = e;
+    this.callNext[i] = -1;
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      const key = calls.keys[l]![i]!;
+      if (key >= 0) this.linkKey(l, e, key);
+      else {
+        this.evKeys[l]![e] = -1;
+        this.evPrev[l]![e] = -1;
+      }
+    }
+    const lon = calls.lon[i]!;
+    if (!Number.isNaN(lon)) {
+      const [x, y] = this.project(lon, calls.lat[i]!);
+      this.evX[e] = x;
+      this.evY[e] = y;
+      const cell = this.cellOf(x, y);
+      this.evPrevCell[e] = this.cellHead.get(cell) ?? -1;
+      this.cellHead.set(cell, e);
+    } else {
+      this.evX[e] = Number.NaN;
+      this.evY[e] = Number.NaN;
+      this.evPrevCell[e] = -1;
+    }
+    this.uf[e] = e;
+    this.ufSize[e] = 1;
+    this.ufNext[e] = e;
+    const caller = calls.caller[i]!;
+    if (caller >= 0) this.addPair(caller, e);
+    this.linkMatter(e);
+    return e;
+  }
+
+  private joinEvent(i: number, e: number): void {
+    const calls = this.calls;
+    this.callNext[this.evLast[e]!] = i;
+    this.callNext[i] = -1;
+    this.evLast[e] = i;
+    this.callEvent[i] = e;
+    this.evFlags[e]! |= calls.flags[i]! & FLAG_PLACE_EXCLUDED;
+    // An event first reported as "repeat report" or an invalid call takes the real call's code.
+    const code = calls.code[i]!;
+    const current = this.evCode[e]!;
+    if (
+      (this.codeAny[current] || this.codeInvalid[current]) &&
+      !this.codeAny[code] &&
+      !this.codeInvalid[code]
+    )
+      this.evCode[e] = code;
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      const key = calls.keys[l]![i]!;
+      if (key >= 0 && this.evKeys[l]![e]! < 0) this.linkKey(l, e, key);
+    }
+    const caller = calls.caller[i]!;
+    if (caller >= 0) this.addPair(caller, e);
+  }
+
+  // ---------------------------------------------------------------- matter links
+
+  private find(e: number): number {
+    const uf = this.uf;
+    while (uf[e] !== e) {
+      uf[e] = uf[uf[e]!]!;
+      e = uf[e]!;
+    }
+    return e;
+  }
+
+  private union(a: number, b: number): void {
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return;
+    if (this.ufSize[ra]! < this.ufSize[rb]!) [ra, rb] = [rb, ra];
+    this.uf[rb] = ra;
+    this.ufSize[ra]! += this.ufSize[rb]!;
+    const next = this.ufNext[ra]!;
+    this.ufNext[ra] = this.ufNext[rb]!;
+    this.ufNext[rb] = next;
+    this.absorbed.push(rb);
+  }
+
+  private signature(e: number): Uint32Array {
+    let sig = this.evSig[e];
+    if (sig === undefined) {
+      const text = this.calls.narrative[this.evFirst[e]!];
+      sig = text ? bigramSignature(text) : NO_SIG;
+      this.evSig[e] = sig;
+    }
+    return sig;
+  }
+
+  private linkMatter(e: number): void {
+    const g = this.codeGroup[this.evCode[e]!]!;
+    if (!this.matterGroupSet.has(g) || this.evFlags[e]! & FLAG_TEST) return;
+    const sig = this.signature(e);
+    if (sig.length === 0) return;
+    const lo = this.evAt[e]! - this.options.definitions.matter.windowDays * DAY;
+    const theta = this.options.matterSimilarity;
+    const maxSteps = 32;
+    const consider = (o: number) => {
+      if (o === e || this.codeGroup[this.evCode[o]!] !== g) return;
+      const other = this.signature(o);
+      if (other.length > 0 && jaccard(sig, other) >= theta) this.union(e, o);
+    };
+    for (const level of this.options.matterLevels) {
+      const l = levelIndex(level);
+      const prev = this.evPrev[l]!;
+      let o = this.evKeys[l]![e]! >= 0 ? prev[e]! : -1;
+      for (let steps = 0; o >= 0 && steps < maxSteps; steps++, o = prev[o]!) {
+        if (this.evAt[o]! < lo) break;
+        consider(o);
+      }
+    }
+    const caller = this.calls.caller[this.evFirst[e]!]!;
+    if (caller >= 0) {
+      let p = this.pairPrev[this.callerHead[caller]!]!;
+      for (let steps = 0; p >= 0 && steps < maxSteps; steps++, p = this.pairPrev[p]!) {
+        const o = this.pairEvent[p]!;
+        if (this.evAt[o]! < lo) break;
+        consider(o);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- series
+
+  private scratch = new Int32Array(1024);
+
+  private pushScratch(m: number, e: number): void {
+    if (m >= this.scratch.length) this.scratch = growI32(this.scratch, this.scratch.length * 2);
+    this.scratch[m] = e;
+  }
+
+  /** Reverses scratch[0..m) (chains are newest first) and sorts it if arrivals were out of order. */
+  private ascending(m: number): Int32Array {
+    const list = this.scratch.subarray(0, m);
+    list.reverse();
+    const at = this.evAt;
+    for (let i = 1; i < m; i++) {
+      if (at[list[i]!]! < at[list[i - 1]!]!) {
+        list.sort((a, b) => at[a]! - at[b]! || a - b);
+        break;
+      }
+    }
+    return list;
+  }
+
+  /** Events of one key at level l eligible for place series, ascending, in scratch. */
+  private collectPlace(l: number, key: number, group: number): Int32Array {
+    const heads = this.heads[l]!;
+    const prev = this.evPrev[l]!;
+    let m = 0;
+    for (let e = key < heads.length ? heads[key]! : -1; e >= 0; e = prev[e]!) {
+      if (this.evFlags[e]! & (FLAG_PLACE_EXCLUDED | FLAG_TEST)) continue;
+      const g = this.codeGroup[this.evCode[e]!]!;
+      if (g < 0 || this.rules[g]!.level !== l || (group >= 0 && g !== group)) continue;
+      this.pushScratch(m++, e);
+    }
+    return this.ascending(m);
+  }
+
+  private collectCaller(c: number): Int32Array {
+    let m = 0;
+    for (let p = c < this.callerHead.length ? this.callerHead[c]! : -1; p >= 0; p = this.pairPrev[p]!) {
+      const e = this.pairEvent[p]!;
+      if (this.evFlags[e]! & FLAG_TEST) continue;
+      const g = this.codeGroup[this.evCode[e]!]!;
+      if (g < 0 || this.rules[g]!.group.noCallerSeries) continue;
+      this.pushScratch(m++, e);
+    }
+    return this.ascending(m);
+  }
+
+  /** Splits an ascending list by group and applies each group's window rule. */
+  private seriesOfList(
+    kind: SeriesKind,
+    list: Int32Array,
+    key: number,
+    level: number,
+    fixedGroup: number,
+    sink: (bucket: string, series: RepeatSeries[]) => void,
+  ): void {
+    const groups = new Set<number>();
+    for (let i = 0; i < list.length; i++) groups.add(this.codeGroup[this.evCode[list[i]!]!]!);
+    for (const g of groups) {
+      if (fixedGroup >= 0 && g !== fixedGroup) continue;
+      let members = list;
+      if (groups.size > 1) members = list.filter((e) => this.codeGroup[this.evCode[e]!] === g);
+      const rule = this.rules[g]!;
+      const minEvents = kind === "caller" ? this.options.definitions.caller.minEvents : rule.minEvents;
+      const windowMs = kind === "caller" ? this.options.definitions.caller.windowDays * DAY : rule.windowMs;
+      const bucket = kind === "place" ? `p:${level}:${key}:${g}` : `c:${key}:${g}`;
+      const runs = windowRuns(this.evAt, members, members.length, minEvents, windowMs);
+      const series = runs.map((events) =>
+        this.makeSeries(kind, bucket, g, level, key, events, members, minEvents, windowMs),
+      );
+      sink(bucket, series);
+    }
+  }
+
+  private computeAll(): void {
+    this.buckets.clear();
+    this.groupKeyCount.fill(0);
+    this.groupEventCount.fill(0);
+    this.groupCallerCount.fill(0);
+    this.groupCallerEventCount.fill(0);
+    const sink = (bucket: string, series: RepeatSeries[]) => {
+      if (series.length > 0) this.buckets.set(bucket, series);
+    };
+    // Counts first (for neighbourhood priors), then series: two passes keep priors batch-wide.
+    const levels = this.levelsUsed;
+    const minK = Math.min(...this.rules.map((r) => r.minEvents));
+    const pending: [number, number][] = [];
+    for (const l of levels) {
+      const heads = this.heads[l]!;
+      for (let key = 0; key < heads.length; key++) {
+        if (heads[key]! < 0) continue;
+        const list = this.collectPlace(l, key, -1);
+        if (list.length === 0) continue;
+        const groups = new Set<number>();
+        for (let i = 0; i < list.length; i++) groups.add(this.codeGroup[this.evCode[list[i]!]!]!);
+        for (const g of groups) {
+          let count = list.length;
+          if (groups.size > 1) count = list.filter((e) => this.codeGroup[this.evCode[e]!] === g).length;
+          this.groupKeyCount[g]!++;
+          this.groupEventCount[g]! += count;
+        }
+        if (list.length >= minK) pending.push([l, key]);
+      }
+    }
+    for (let c = 0; c < this.callerHead.length; c++) {
+      if (this.callerHead[c]! < 0) continue;
+      const list = this.collectCaller(c);
+      const groups = new Set<number>();
+      for (let i = 0; i < list.length; i++) groups.add(this.codeGroup[this.evCode[list[i]!]!]!);
+      for (const g of groups) {
+        this.groupCallerCount[g]!++;
+        this.groupCallerEventCount[g]! +=
+          groups.size > 1 ? list.filter((e) => this.codeGroup[this.evCode[e]!] === g).length : list.length;
+      }
+    }
+    for (const [l, key] of pending)
+      this.seriesOfList("place", this.collectPlace(l, key, -1), key, l, -1, sink);
+    const callerK = this.options.definitions.caller.minEvents;
+    for (let c = 0; c < this.callerHead.length; c++) {
+      if (this.callerHead[c]! < 0) continue;
+      const list = this.collectCaller(c);
+      if (list.length >= callerK) this.seriesOfList("caller", list, c, -1, -1, sink);
+    }
+    this.computeAllMatter(sink);
+  }
+
+  private matterMembers(root: number): Int32Array {
+    const out = new Int32Array(this.ufSize[root]!);
+    let m = 0;
+    let e = root;
+    do {
+      out[m++] = e;
+      e = this.ufNext[e]!;
+    } while (e !== root && m < out.length);
+    return out;
+  }
+
+  private computeAllMatter(sink: (bucket: string, series: RepeatSeries[]) => void): void {
+    const k = this.options.definitions.matter.minEvents;
+    const clusters = new Map<number, number[]>();
+    for (let e = 0; e < this.eventCount; e++) {
+      if (this.uf[e] === e && this.ufSize[e]! < 2) continue;
+      const root = this.find(e);
+      if (this.ufSize[root]! < k) continue;
+      const list = clusters.get(root);
+      if (list) list.push(e);
+      else clusters.set(root, [e]);
+    }
+    for (const [root, members] of clusters)
+      sink(`m:${root}`, this.matterSeries(root, Int32Array.from(members)));
+  }
+
+  private matterSeries(root: number, members: Int32Array): RepeatSeries[] {
+    const rule = this.options.definitions.matter;
+    members.sort((a, b) => this.evAt[a]! - this.evAt[b]! || a - b);
+    const windowMs = rule.windowDays * DAY;
+    const g = this.codeGroup[this.evCode[root]!]!;
+    const level = this.rules[g]?.level ?? levelIndex("building");
+    const out: RepeatSeries[] = [];
+    for (const events of windowRuns(this.evAt, members, members.length, rule.minEvents, windowMs)) {
+      const places = new Set<number>();
+      const callers = new Set<number>();
+      for (const e of events) {
+        const key =
+          this.evKeys[level]![e]! >= 0 ? this.evKeys[level]![e]! : this.evKeys[levelIndex("building")]![e]!;
+        if (key >= 0) places.add(key);
+        for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) {
+          const c = this.calls.caller[i]!;
+          if (c >= 0) callers.add(c);
+        }
+      }
+      if (Math.max(places.size, callers.size) < rule.minPlacesOrCallers) continue;
+      out.push(
+        this.makeSeries("matter", `m:${root}`, g, level, root, events, members, rule.minEvents, windowMs),
+      );
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- analysis of one series
+
+  private escalationOf(events: Int32Array, context: Int32Array | null): Escalation {
+    const codes = this.calls.dict.codes.values;
+    // Severity: the series' events plus, for place series, other events at the same key in its span.
+    const path = context ?? events;
+    const steps: string[] = [];
+    let max = 0;
+    let firstNonZero = 0;
+    for (let i = 0; i < path.length; i++) {
+      const code = this.evCode[path[i]!]!;
+      const s = this.codeSeverity[code]!;
+      if (s > 0 && firstNonZero === 0) firstNonZero = s;
+      if (s > max) {
+        max = s;
+        steps.push(codes[code]!);
+      }
+    }
+    const severity = steps.length >= 2 && max >= 2 && max > firstNonZero;
+    const n = events.length;
+    let before = Number.NaN;
+    let after = Number.NaN;
+    let frequency = false;
+    if (n >= 4) {
+      const half = Math.floor((n - 1) / 2);
+      const at = this.evAt;
+      before = (at[events[half]!]! - at[events[0]!]!) / half / DAY;
+      after = (at[events[n - 1]!]! - at[events[half]!]!) / (n - 1 - half) / DAY;
+      frequency = after <= before * this.options.accelerationRatio;
+    }
+    return { severity, steps: severity ? steps : [], frequency, gapDaysBefore: before, gapDaysAfter: after };
+  }
+
+  /** Events at the same key (any group) from the series' start to its end, ascending. */
+  private placeContext(level: number, key: number, start: number, end: number): Int32Array {
+    const heads = this.heads[level]!;
+    const prev = this.evPrev[level]!;
+    let m = 0;
+    for (let e = heads[key]!, steps = 0; e >= 0 && steps < 5000; e = prev[e]!, steps++) {
+      const t = this.evAt[e]!;
+      if (t > end) continue;
+      if (t < start) {
+        if (this.ordered) break;
+        continue;
+      }
+      if (this.evFlags[e]! & FLAG_TEST) continue;
+      this.pushScratch(m++, e);
+    }
+    return this.ascending(m).slice();
+  }
+
+  /** Neighbourhood rate per key per day for group g around a place key (parent level), or -1. */
+  private neighbourRate(level: number, key: number, g: number, sample: number): number {
+    let parent = PARENT[LOCATION_LEVELS[level]!];
+    while (parent) {
+      const p = levelIndex(parent);
+      const pk = this.evKeys[p]![sample]!;
+      if (pk >= 0) {
+        const prev = this.evPrev[p]!;
+        const children = new Set<number>();
+        let count = 0;
+        for (let e = this.heads[p]![pk]!, steps = 0; e >= 0 && steps < 5000; e = prev[e]!, steps++) {
+          if (this.codeGroup[this.evCode[e]!] !== g || this.evFlags[e]! & (FLAG_TEST | FLAG_PLACE_EXCLUDED))
+            continue;
+          const child = this.evKeys[level]![e]!;
+          if (child < 0 || child === key) continue;
+          children.add(child);
+          count++;
+        }
+        if (children.size >= 2) return count / children.size / this.spanDays();
+      }
+      parent = PARENT[parent];
+    }
+    return -1;
+  }
+
+  private spanDays(): number {
+    return Math.max(1, (this.maxAt - this.minAt) / DAY);
+  }
+
+  private makeSeries(
+    kind: SeriesKind,
+    bucket: string,
+    g: number,
+    level: number,
+    key: number,
+    events: Int32Array,
+    bucketList: Int32Array,
+    minEvents: number,
+    windowMs: number,
+  ): RepeatSeries {
+    const rule = this.rules[g]!;
+    const at = this.evAt;
+    const start = at[events[0]!]!;
+    const end = at[events[events.length - 1]!]!;
+    const windowStart = end - windowMs;
+    let observed = 0;
+    for (let i = 0; i < events.length; i++) if (at[events[i]!]! >= windowStart) observed++;
+    let history = 0;
+    for (let i = 0; i < bucketList.length; i++) if (at[bucketList[i]!]! < windowStart) history++;
+    const span = this.spanDays();
+    let prior: number;
+    if (kind === "caller") {
+      prior = this.groupCallerEventCount[g]! / Math.max(1, this.groupCallerCount[g]!) / span;
+    } else {
+      prior = kind === "place" ? this.neighbourRate(level, key, g, events[0]!) : -1;
+      if (prior < 0) prior = this.groupEventCount[g]! / Math.max(1, this.groupKeyCount[g]!) / span;
+    }
+    const windowDays = windowMs / DAY;
+    const s = surprise({
+      observed,
+      windowDays,
+      historyEvents: history,
+      historyDays: (windowStart - this.minAt) / DAY,
+      priorRatePerDay: prior,
+      priorDays: this.options.priorDays,
+    });
+    const context = kind === "place" ? this.placeContext(level, key, start, end) : null;
+    const escalation = this.escalationOf(events, context);
+    const protective = rule.group.protective === true;
+    const scores = this.options.surpriseScores;
+    let warning: WarningLevel = "blue";
+    const big = events.length >= 2 * minEvents;
+    if (s.score >= scores.yellow || escalation.frequency || protective || events.length >= minEvents + 2)
+      warning = "yellow";
+    if (s.score >= scores.orange || escalation.severity || (escalation.frequency && big)) warning = "orange";
+    if ((s.score >= scores.red && big) || (escalation.severity && this.maxSeverity(context ?? events) >= 3))
+      warning = "red";
+    const keyLevel = kind === "caller" ? -1 : level;
+    let locationKey: string | null = null;
+    if (kind === "place") locationKey = this.calls.dict.keys[level]!.values[key] ?? null;
+    else if (kind === "matter") {
+      const k = this.evKeys[level]![events[0]!]!;
+      locationKey = k >= 0 ? this.calls.dict.keys[level]!.values[k]! : null;
+    }
+    const firstSource = this.calls.sourceId[this.evFirst[events[0]!]!]!;
+    return {
+      id: `${kind[0]!.toUpperCase()}-${fnv(`${kind}|${kind === "matter" ? "" : bucket}|${firstSource}`)}`,
+      kind,
+      group: rule.group.name,
+      locationLevel: keyLevel >= 0 && locationKey !== null ? LOCATION_LEVELS[keyLevel]! : null,
+      locationKey,
+      callerPseudonym: kind === "caller" ? (this.calls.dict.callers.values[key] ?? null) : null,
+      events,
+      start,
+      end,
+      minEvents,
+      windowDays,
+      protective,
+      escalation,
+      surprise: s,
+      warning,
+      bucket,
+    };
+  }
+
+  private maxSeverity(events: Int32Array): number {
+    let max = 0;
+    for (let i = 0; i < events.length; i++) max = Math.max(max, this.codeSeverity[this.evCode[events[i]!]!]!);
+    return max;
+  }
+
+  // ---------------------------------------------------------------- incremental
+
+  /**
+   * Adds calls as they arrive and updates only the series they touch (their place keys,
+   * callers and matter); returns the series that changed or appeared.
+   * @example
+   * const changed = index.add([incident]);
+   */
+  add(inputs: Iterable<RepeatInput>): RepeatSeries[] {
+    const dirtyPlaces = new Set<string>();
+    const dirtyCallers = new Set<number>();
+    const touched = new Set<number>();
+    this.absorbed = [];
+    for (const input of inputs) {
+      const i = this.calls.push(input);
+      this.ensureCalls(i + 1);
+      const e = this.ingestCall(i);
+      const g = this.codeGroup[this.evCode[e]!]!;
+      // The event's place at every level its groups use (its code may have changed on a join).
+      for (let l = 0; l < LEVEL_COUNT; l++) {
+        const key = this.evKeys[l]![e]!;
+        if (key >= 0 && (g < 0 || this.levelsUsed.has(l))) dirtyPlaces.add(`${l}:${key}`);
+      }
+      for (let j = this.evFirst[e]!; j >= 0; j = this.callNext[j]!) {
+        const c = this.calls.caller[j]!;
+        if (c >= 0) dirtyCallers.add(c);
+      }
+      touched.add(e);
+    }
+    const changed: RepeatSeries[] = [];
+    const replace = (bucket: string, series: RepeatSeries[]) => {
+      if (series.length > 0) this.buckets.set(bucket, series);
+      changed.push(...series);
+    };
+    for (const place of dirtyPlaces) {
+      const [l, key] = place.split(":").map(Number) as [number, number];
+      for (let g = 0; g < this.rules.length; g++)
+        if (this.rules[g]!.level === l) this.buckets.delete(`p:${l}:${key}:${g}`);
+      this.seriesOfList("place", this.collectPlace(l, key, -1), key, l, -1, replace);
+    }
+    for (const c of dirtyCallers) {
+      for (let g = 0; g < this.rules.length; g++) this.buckets.delete(`c:${c}:${g}`);
+      this.seriesOfList("caller", this.collectCaller(c), c, -1, -1, replace);
+    }
+    for (const r of this.absorbed) this.buckets.delete(`m:${r}`);
+    const k = this.options.definitions.matter.minEvents;
+    const roots = new Set<number>();
+    for (const e of touched) roots.add(this.find(e));
+    for (const root of roots) {
+      this.buckets.delete(`m:${root}`);
+      if (this.ufSize[root]! >= k) replace(`m:${root}`, this.matterSeries(root, this.matterMembers(root)));
+    }
+    this.absorbed = [];
+    return changed;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Every series, place first, then caller, then matter; each kind by start time. */
+  allSeries(): RepeatSeries[] {
+    const out: RepeatSeries[] = [];
+    for (const list of this.buckets.values()) for (const s of list) out.push(s);
+    const rank = { place: 0, caller: 1, matter: 2 } as const;
+    return out.sort((a, b) => rank[a.kind] - rank[b.kind] || a.start - b.start || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Call indexes of an event, in arrival order. */
+  callsOf(e: number): number[] {
+    const out: number[] = [];
+    for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) out.push(i);
+    return out;
+  }
+
+  /** Source ids of all calls of a series, in time order of their events. */
+  sourceIdsOf(series: RepeatSeries): string[] {
+    const out: string[] = [];
+    for (const e of series.events) for (const i of this.callsOf(e)) out.push(this.calls.sourceId[i]!);
+    return out;
+  }
+
+  /** Duplicate groups: source ids of the calls of every event with two or more calls. */
+  duplicateGroups(): string[][] {
+    const out: string[][] = [];
+    for (let e = 0; e < this.eventCount; e++) {
+      if (this.evFirst[e] === this.evLast[e]) continue;
+      out.push(this.callsOf(e).map((i) => this.calls.sourceId[i]!));
+    }
+    return out;
+  }
+
+  /** Code ("category.subtype") of an event. */
+  eventCode(e: number): string {
+    return this.calls.dict.codes.values[this.evCode[e]!]!;
+  }
+
+  /** Root of the event's matter cluster (its matter series live in bucket `m:<root>`). */
+  matterRoot(e: number): number {
+    return this.find(e);
+  }
+
+  /** Group index of an event, or -1. */
+  eventGroup(e: number): number {
+    return this.codeGroup[this.evCode[e]!]!;
+  }
+
+  groupRule(g: number): GroupRule | undefined {
+    return this.rules[g];
+  }
+
+  get groupCount(): number {
+    return this.rules.length;
+  }
+
+  /** The reference cosine of the metric projection used for coordinates (NaN before the first). */
+  projectPoint(lon: number, lat: number): [number, number] {
+    return this.project(lon, lat);
+  }
+}

@@ -1,0 +1,97 @@
+import type { LocationLevel } from "../domain/index.ts";
+import { DEFAULT_EXCLUSIONS, type ExclusionOptions } from "./columns.ts";
+import { DEFAULT_DEFINITIONS, type RepeatDefinitions } from "./definitions.ts";
+
+/** Warning levels, lowest first (docs/repeat.md "Warning levels"). */
+export const WARNING_LEVELS = ["blue", "yellow", "orange", "red"] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
+
+export const SERIES_KINDS = ["place", "caller", "matter"] as const;
+export type SeriesKind = (typeof SERIES_KINDS)[number];
+
+/**
+ * Engine settings beyond the shared rule definitions; every field has a default and a
+ * deployment may override any of them (docs/repeat.md).
+ */
+export interface RepeatOptions {
+  readonly definitions: RepeatDefinitions;
+  readonly exclusions: ExclusionOptions;
+  /**
+   * Sets of codes ("category" or "category.subtype") whose calls may describe one event; two
+   * calls are compatible when they share the category or a set.
+   */
+  readonly compatible: readonly (readonly string[])[];
+  /** Codes compatible with every call ("repeat report of the same event"). */
+  readonly anyCompatible: readonly string[];
+  /** Merge by radius also when both calls have different building keys (off: a key conflict wins). */
+  readonly radiusAcrossKeys: boolean;
+  /** Minimum narrative similarity for two calls to be one event when both have narratives; 0 = off. */
+  readonly duplicateSimilarity: number;
+  /** Groups whose events can form matter series (disputes). */
+  readonly matterGroups: readonly string[];
+  /** Minimum narrative similarity (Jaccard of character bigrams) linking two events of one matter. */
+  readonly matterSimilarity: number;
+  /** Location levels whose shared key (or a shared caller) makes two events candidates for one matter. */
+  readonly matterLevels: readonly LocationLevel[];
+  /** Severity ladder for escalation: dispute 1 → threat 2 → assault 3 → homicide 4. */
+  readonly severity: Readonly<Record<string, number>>;
+  /** Surprise scores (-log10 p) that raise the warning level. */
+  readonly surpriseScores: { readonly yellow: number; readonly orange: number; readonly red: number };
+  /** Frequency escalates when the mean gap of the later half is at most this share of the earlier half's. */
+  readonly accelerationRatio: number;
+  /** Days of exposure the neighbourhood rate is worth in the place's expected rate. */
+  readonly priorDays: number;
+  /** Upper bound on steps when walking one key's event chain (hot keys stay fast). */
+  readonly maxChainSteps: number;
+}
+
+export const DEFAULT_OPTIONS: RepeatOptions = {
+  definitions: DEFAULT_DEFINITIONS,
+  exclusions: DEFAULT_EXCLUSIONS,
+  compatible: [
+    ["fire", "disaster"],
+    [
+      "criminal.assault",
+      "criminal.homicide",
+      "criminal.domestic_violence",
+      "criminal.robbery",
+      "public_order.fight",
+      "public_order.threat",
+      "public_order.disturbance",
+      "dispute",
+      "help.victim_help",
+    ],
+    ["traffic", "dispute.traffic_dispute"],
+    ["public_order.noise", "dispute.neighbour"],
+    ["help.medical", "help.suicide", "help.mental_health", "help.elderly"],
+  ],
+  anyCompatible: ["invalid.repeat_report", "other"],
+  radiusAcrossKeys: false,
+  duplicateSimilarity: 0,
+  matterGroups: ["neighbour", "domestic", "labour", "consumer", "property", "debt"],
+  matterSimilarity: 0.5,
+  matterLevels: ["poi", "building", "road", "cross"],
+  severity: {
+    dispute: 1,
+    "public_order.noise": 1,
+    "public_order.disturbance": 1,
+    "help.victim_help": 1,
+    "public_order.threat": 2,
+    "criminal.weapons": 3,
+    "public_order.fight": 3,
+    "criminal.assault": 3,
+    "criminal.domestic_violence": 3,
+    "criminal.sexual": 3,
+    "criminal.robbery": 3,
+    "criminal.homicide": 4,
+  },
+  surpriseScores: { yellow: 2, orange: 4, red: 6 },
+  accelerationRatio: 0.5,
+  priorDays: 60,
+  maxChainSteps: 256,
+};
+
+/** Options with defaults filled in (normalised once at the entry). */
+export function repeatOptions(overrides: Partial<RepeatOptions> = {}): RepeatOptions {
+  return { ...DEFAULT_OPTIONS, ...overrides };
+}
