@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
+import { addressCommand } from "./address.ts";
 import { knoxCommand } from "./knox.ts";
 
 /** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
-export const COMMANDS: readonly Command[] = [knoxCommand];
+export const COMMANDS: readonly Command[] = [addressCommand, knoxCommand];
