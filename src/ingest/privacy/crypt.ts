@@ -67,15 +67,21 @@ export function decryptField(enc: string, encKey: Uint8Array): string {
     throw corrupt({ zh: `不支持的版本 ${version}`, en: `unsupported version ${version}` });
   const iv = Buffer.from(ivText, "base64url");
   const tag = Buffer.from(tagText, "base64url");
+  const ct = Buffer.from(ctText, "base64url");
+  // Only the canonical encoding is accepted: otherwise spare bits of the last character could change unnoticed.
+  if (
+    iv.toString("base64url") !== ivText ||
+    tag.toString("base64url") !== tagText ||
+    ct.toString("base64url") !== ctText
+  )
+    throw corrupt({ zh: "base64url 编码不规范", en: "non-canonical base64url" });
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
     throw corrupt({ zh: "IV 或认证标签长度不对", en: "wrong IV or tag length" });
   const decipher = createDecipheriv("aes-256-gcm", encKey, iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(AAD);
   decipher.setAuthTag(tag);
   try {
-    return Buffer.concat([decipher.update(Buffer.from(ctText, "base64url")), decipher.final()]).toString(
-      "utf8",
-    );
+    return Buffer.concat([decipher.update(ct), decipher.final()]).toString("utf8");
   } catch {
     throw corrupt({
       zh: "认证失败：密文被篡改，或密钥与加密时不同",

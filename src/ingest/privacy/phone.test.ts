@@ -1,0 +1,73 @@
+import fc from "fast-check";
+import { expect, test } from "vitest";
+import { landlineSpelled, mobileDigits, mobileSpelled } from "./arbitraries.ts";
+import { normalizePhone } from "./phone.ts";
+
+test.each([
+  ["13800138000", "13800138000"],
+  ["+86 138-0013-8000", "13800138000"],
+  ["0086 13800138000", "13800138000"],
+  ["8613800138000", "13800138000"],
+  ["＋８６　１３８　００１３　８０００", "13800138000"],
+  ["138 0013 8000", "13800138000"],
+  ["010-62345678", "01062345678"],
+  ["（0755）8888 6666", "075588886666"],
+  ["+86 755 8888 6666", "075588886666"],
+  ["+86 10 6234 5678", "01062345678"],
+  ["400-800-1234", "4008001234"],
+  ["87654321", "87654321"],
+  ["110", "110"],
+  ["12345", "12345"],
+  ["+1 415 555 0100", "+14155550100"],
+  ["001 415 555 0100", "+14155550100"],
+])("%s is the number %s", (raw, canonical) => {
+  expect(normalizePhone(raw)).toBe(canonical);
+});
+
+test.each([
+  [""],
+  ["   "],
+  ["未知"],
+  ["无"],
+  ["unknown"],
+  ["-"],
+  ["00000000000"],
+  ["138****8000"],
+  ["12"],
+  ["1234567890123456789012"],
+  ["+86 12"],
+])("%j is not a phone number", (raw) => {
+  expect(normalizePhone(raw)).toBeNull();
+});
+
+test("every spelling of a mobile number normalises to its 11 digits", () => {
+  fc.assert(
+    fc.property(mobileSpelled, (spelled) => {
+      const digits = spelled
+        .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+        .replace(/\D/g, "")
+        .replace(/^(0086|86)/, "");
+      expect(normalizePhone(spelled)).toBe(digits);
+    }),
+    { seed: 7, numRuns: 500 },
+  );
+});
+
+test("a landline keeps its area code with the trunk 0", () => {
+  fc.assert(
+    fc.property(landlineSpelled, (spelled) => {
+      const result = normalizePhone(spelled);
+      expect(result).toMatch(/^(0\d{9,11}|[48]00\d{7})$/);
+    }),
+    { seed: 8, numRuns: 500 },
+  );
+});
+
+test("normalising is idempotent", () => {
+  fc.assert(
+    fc.property(mobileDigits, (digits) => {
+      expect(normalizePhone(normalizePhone(digits)!)).toBe(digits);
+    }),
+    { seed: 9, numRuns: 200 },
+  );
+});

@@ -1,0 +1,70 @@
+import fc from "fast-check";
+import { expect, test } from "vitest";
+import { RecurError } from "../../domain/index.ts";
+import { mobileSpelled } from "./arbitraries.ts";
+import { normalizePhone } from "./phone.ts";
+import { base32, callerPseudonym, InvalidPhoneError, tryCallerPseudonym } from "./pseudonym.ts";
+
+const key = (fill: number) => new Uint8Array(32).fill(fill);
+const KEY_A = key(1);
+const KEY_B = key(2);
+
+test("the same number in any spelling gives the same pseudonym", () => {
+  fc.assert(
+    fc.property(mobileSpelled, (spelled) => {
+      const plain = normalizePhone(spelled)!;
+      expect(callerPseudonym(spelled, KEY_A)).toBe(callerPseudonym(plain, KEY_A));
+    }),
+    { seed: 11, numRuns: 300 },
+  );
+});
+
+test("a pseudonym is c_ and 26 base32 characters, and holds no digit run of the number", () => {
+  const p = callerPseudonym("13800138000", KEY_A);
+  expect(p).toMatch(/^c_[a-z2-7]{26}$/);
+  expect(p).not.toContain("138");
+});
+
+test("another deployment key gives another pseudonym", () => {
+  fc.assert(
+    fc.property(mobileSpelled, (spelled) => {
+      expect(callerPseudonym(spelled, KEY_A)).not.toBe(callerPseudonym(spelled, KEY_B));
+    }),
+    { seed: 12, numRuns: 100 },
+  );
+});
+
+test("different numbers give different pseudonyms", () => {
+  expect(callerPseudonym("13800138000", KEY_A)).not.toBe(callerPseudonym("13800138001", KEY_A));
+  expect(callerPseudonym("010-62345678", KEY_A)).toBe(callerPseudonym("+86 10 6234 5678", KEY_A));
+});
+
+test("the pseudonym is HMAC-SHA256 of the domain-separated normalised number", async () => {
+  const { createHmac } = await import("node:crypto");
+  const mac = createHmac("sha256", KEY_A).update("recur/caller/v1\u000013800138000").digest();
+  expect(callerPseudonym("+86 138 0013 8000", KEY_A)).toBe(`c_${base32(mac.subarray(0, 16))}`);
+});
+
+test("a placeholder is not pseudonymised: it would link unrelated callers", () => {
+  expect(() => callerPseudonym("未知", KEY_A)).toThrow(InvalidPhoneError);
+  expect(tryCallerPseudonym("未知", KEY_A)).toBeNull();
+  expect(tryCallerPseudonym("", KEY_A)).toBeNull();
+  expect(tryCallerPseudonym("13800138000", KEY_A)).toBe(callerPseudonym("13800138000", KEY_A));
+});
+
+test("a short key is refused", () => {
+  expect(() => callerPseudonym("13800138000", new Uint8Array(8))).toThrow(RecurError);
+});
+
+test("base32 follows RFC 4648 test vectors (lower case, no padding)", () => {
+  const enc = (s: string) => base32(new TextEncoder().encode(s));
+  expect([enc(""), enc("f"), enc("fo"), enc("foo"), enc("foob"), enc("fooba"), enc("foobar")]).toEqual([
+    "",
+    "my",
+    "mzxq",
+    "mzxw6",
+    "mzxw6yq",
+    "mzxw6ytb",
+    "mzxw6ytboi",
+  ]);
+});
