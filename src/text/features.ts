@@ -1,0 +1,71 @@
+import { keywordMatcher } from "./keywords.ts";
+import { DEPARTMENT_KEYWORDS, SUBTYPE_KEYWORDS, type WeightedKeyword } from "./lexicon.ts";
+import { isContentToken, normalizeText, type Segmenter } from "./segmenter.ts";
+
+/** How a text becomes features: segmenter words plus character n-grams of the Han runs. */
+export interface FeatureOptions {
+  /** Use the segmenter's words ("w:" features). */
+  readonly words: boolean;
+  /** Character n-gram sizes over Han runs ("c:" features), e.g. [2] or [2, 3]. */
+  readonly charNgrams: readonly number[];
+  /**
+   * Add the keyword lexicon's verdicts as features ("k:dept:labour" per matched cue, weighted):
+   * the hand-written rules become prior knowledge the model learns to trust or not.
+   */
+  readonly lexicon: boolean;
+}
+
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { words: true, charNgrams: [1, 2], lexicon: true };
+
+const weighted = (k: WeightedKeyword): [string, number] => (typeof k === "string" ? [k, 1] : [k[0], k[1]]);
+let lexiconMatcher: ReturnType<typeof keywordMatcher<readonly [string, number]>> | undefined;
+function lexiconFeatures() {
+  lexiconMatcher ??= keywordMatcher<readonly [string, number]>([
+    ...SUBTYPE_KEYWORDS.flatMap((rule) =>
+      rule.keywords.map((k) => {
+        const [word, weight] = weighted(k);
+        return [word, [`k:cat:${rule.category}`, weight]] as const;
+      }),
+    ),
+    ...Object.entries(DEPARTMENT_KEYWORDS).flatMap(([department, list]) =>
+      list.map((k) => {
+        const [word, weight] = weighted(k);
+        return [word, [`k:dept:${department}`, weight]] as const;
+      }),
+    ),
+  ]);
+  return lexiconMatcher;
+}
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/**
+ * Feature counts of one text: "w:噪音" for a word, "c:扰民" for a character bigram.
+ * @example textFeatures("噪音扰民", bigramSegmenter, { words: false, charNgrams: [2] }).get("c:扰民") // 1
+ */
+export function textFeatures(
+  text: string,
+  segmenter: Segmenter,
+  options: FeatureOptions,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (f: string) => counts.set(f, (counts.get(f) ?? 0) + 1);
+  const normal = normalizeText(text);
+  if (options.words) {
+    for (const token of segmenter.cut(normal)) if (isContentToken(token)) add(`w:${token.toLowerCase()}`);
+  }
+  if (options.lexicon) {
+    for (const hit of lexiconFeatures().find(normal)) {
+      const [feature, weight] = hit.value;
+      counts.set(feature, (counts.get(feature) ?? 0) + weight);
+    }
+  }
+  if (options.charNgrams.length > 0) {
+    for (const match of normal.matchAll(HAN_RUN)) {
+      const run = match[0];
+      for (const n of options.charNgrams)
+        for (let i = 0; i + n <= run.length; i++) add(`c:${run.slice(i, i + n)}`);
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,321 @@
+import { z } from "zod";
+import { ConfigError, seededRandom } from "../domain/index.ts";
+import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions, textFeatures } from "./features.ts";
+import type { Segmenter } from "./segmenter.ts";
+
+/**
+ * A trainable text classifier learned from a deployment's own labelled history (`recur train`):
+ * TF-IDF (sublinear tf, smoothed idf, L2-normalised) over segmenter words and Han character
+ * n-grams, then a linear model, either multinomial logistic regression (default, trained by
+ * stochastic gradient descent in a seeded order, with L2) or Complement Naive Bayes (Rennie et al.
+ * 2003, "Tackling the poor assumptions of naive Bayes text classifiers"). Same data and options
+ * give the same model, bit for bit. Labels are free strings: "dispute.neighbour", "labour", ...
+ */
+export const ALGORITHMS = ["logreg", "cnb"] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+export interface TrainOptions {
+  readonly algorithm: Algorithm;
+  readonly features: FeatureOptions;
+  /** Keep features seen in at least this many training texts. */
+  readonly minDf: number;
+  /** Keep at most this many features (highest document frequency first). */
+  readonly maxFeatures: number;
+  /** L2 penalty of logistic regression. */
+  readonly l2: number;
+  /** Passes over the data of logistic regression's stochastic gradient descent. */
+  readonly epochs: number;
+  readonly learningRate: number;
+  /** Seed of the sample order of SGD. */
+  readonly seed: number;
+  /** Weigh each class inversely to its frequency (logreg), so rare classes count in macro-F1. */
+  readonly balanced: boolean;
+  /** Laplace smoothing of Complement NB. */
+  readonly alpha: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  algorithm: "logreg",
+  features: DEFAULT_FEATURE_OPTIONS,
+  minDf: 2,
+  maxFeatures: 200_000,
+  l2: 1e-4,
+  epochs: 50,
+  learningRate: 2,
+  seed: 1,
+  balanced: true,
+  alpha: 0.02,
+};
+
+export interface LabelledText {
+  readonly text: string;
+  readonly label: string;
+}
+
+/** The stored form of a model (JSON in the store's model table). */
+export const TextModelSchema = z.object({
+  format: z.literal("recur-text-model"),
+  version: z.literal(1),
+  algorithm: z.enum(ALGORITHMS),
+  features: z.object({
+    words: z.boolean(),
+    charNgrams: z.array(z.number().int().min(1).max(5)),
+    lexicon: z.boolean(),
+  }),
+  labels: z.array(z.string()).min(1),
+  vocabulary: z.array(z.string()),
+  idf: z.array(z.number()),
+  /** labels.length rows of vocabulary.length weights, row-major. */
+  weights: z.array(z.number()),
+  bias: z.array(z.number()),
+  trainedOn: z.number().int(),
+});
+export type TextModel = z.infer<typeof TextModelSchema>;
+
+export interface Prediction {
+  readonly label: string;
+  /** Softmax probability (logreg) or normalised score (cnb), 0..1. */
+  readonly probability: number;
+}
+
+interface SparseVector {
+  readonly index: Int32Array;
+  readonly value: Float64Array;
+}
+
+function vectorize(
+  counts: Map<string, number>,
+  vocabulary: Map<string, number>,
+  idf: readonly number[] | Float64Array,
+): SparseVector {
+  const pairs: [number, number][] = [];
+  for (const [feature, count] of counts) {
+    const i = vocabulary.get(feature);
+    if (i !== undefined) pairs.push([i, (1 + Math.log(count)) * idf[i]!]);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  let norm = 0;
+  for (const [, v] of pairs) norm += v * v;
+  norm = Math.sqrt(norm) || 1;
+  return {
+    index: Int32Array.from(pairs, (p) => p[0]),
+    value: Float64Array.from(pairs, (p) => p[1] / norm),
+  };
+}
+
+/**
+ * Learns a model from labelled texts.
+ * @example
+ * const model = trainTextModel([{ text: "拖欠工资", label: "labour" }, ...], jiebaSegmenter());
+ * predictText(model, "老板欠薪三个月", segmenter).label // "labour"
+ */
+export function trainTextModel(
+  examples: readonly LabelledText[],
+  segmenter: Segmenter,
+  options: Partial<TrainOptions> = {},
+): TextModel {
+  const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  if (examples.length === 0)
+    throw new ConfigError("train_empty", {
+      zh: "没有可用于训练的已标注数据",
+      en: "No labelled data to train on",
+    });
+  const labels = [...new Set(examples.map((e) => e.label))].sort();
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const docs = examples.map((e) => textFeatures(e.text, segmenter, opts.features));
+  const df = new Map<string, number>();
+  for (const doc of docs) for (const f of doc.keys()) df.set(f, (df.get(f) ?? 0) + 1);
+  const vocabulary = [...df]
+    .filter(([, n]) => n >= opts.minDf)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, opts.maxFeatures)
+    .map(([f]) => f)
+    .sort();
+  const vocabIndex = new Map(vocabulary.map((f, i) => [f, i]));
+  const n = docs.length;
+  const idf = vocabulary.map((f) => Math.log((1 + n) / (1 + (df.get(f) ?? 0))) + 1);
+  const vectors = docs.map((d) => vectorize(d, vocabIndex, idf));
+  const y = examples.map((e) => labelIndex.get(e.label)!);
+  const k = labels.length;
+  const d = vocabulary.length;
+  const weights = new Float64Array(k * d);
+  const bias = new Float64Array(k);
+
+  if (opts.algorithm === "cnb") {
+    // Complement NB: weights from the feature mass of all *other* classes, then normalised.
+    const classMass = new Float64Array(k * d);
+    const total = new Float64Array(d);
+    vectors.forEach((v, doc) => {
+      const c = y[doc]!;
+      for (let j = 0; j < v.index.length; j++) {
+        classMass[c * d + v.index[j]!]! += v.value[j]!;
+        total[v.index[j]!]! += v.value[j]!;
+      }
+    });
+    let grand = 0;
+    for (let j = 0; j < d; j++) grand += total[j]!;
+    for (let c = 0; c < k; c++) {
+      let classSum = 0;
+      for (let j = 0; j < d; j++) classSum += classMass[c * d + j]!;
+      const denominator = grand - classSum + opts.alpha * d;
+      let norm = 0;
+      for (let j = 0; j < d; j++) {
+        const w = Math.log((total[j]! - classMass[c * d + j]! + opts.alpha) / denominator);
+        weights[c * d + j] = w;
+        norm += Math.abs(w);
+      }
+      // Negate so that a higher score means the class is more likely.
+      for (let j = 0; j < d; j++) weights[c * d + j] = -weights[c * d + j]! / (norm || 1);
+    }
+  } else {
+    // Stochastic gradient descent, samples in a seeded order per epoch; L2 by the scaling trick
+    // (actual weights = scale * stored weights) so each step only touches the sample's features.
+    const rng = seededRandom(opts.seed);
+    const order = Array.from({ length: n }, (_, i) => i);
+    const scores = new Float64Array(k);
+    const classWeight = new Float64Array(k).fill(1);
+    if (opts.balanced) {
+      const counts = new Float64Array(k);
+      for (const c of y) counts[c]!++;
+      for (let c = 0; c < k; c++) classWeight[c] = n / (k * counts[c]!);
+    }
+    let scale = 1;
+    let t = 0;
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      for (const doc of order) {
+        const rate = opts.learningRate / (1 + opts.learningRate * opts.l2 * t);
+        t++;
+        const v = vectors[doc]!;
+        softmaxScaled(v, weights, bias, k, d, scale, scores);
+        scores[y[doc]!]! -= 1;
+        const sampleWeight = classWeight[y[doc]!]!;
+        scale *= 1 - rate * opts.l2;
+        if (scale < 1e-9) {
+          for (let w = 0; w < weights.length; w++) weights[w] = weights[w]! * scale;
+          scale = 1;
+        }
+        for (let c = 0; c < k; c++) {
+          const g = scores[c]! * sampleWeight;
+          if (g === 0) continue;
+          bias[c] = bias[c]! - rate * g;
+          const row = c * d;
+          const step = (rate * g) / scale;
+          for (let j = 0; j < v.index.length; j++)
+            weights[row + v.index[j]!] = weights[row + v.index[j]!]! - step * v.value[j]!;
+        }
+      }
+    }
+    for (let w = 0; w < weights.length; w++) weights[w] = weights[w]! * scale;
+  }
+  return {
+    format: "recur-text-model",
+    version: 1,
+    algorithm: opts.algorithm,
+    features: { ...opts.features, charNgrams: [...opts.features.charNgrams] },
+    labels,
+    vocabulary,
+    idf,
+    weights: Array.from(weights),
+    bias: Array.from(bias),
+    trainedOn: n,
+  };
+}
+
+function softmaxScaled(
+  v: SparseVector,
+  weights: Float64Array,
+  bias: Float64Array,
+  k: number,
+  d: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    const row = c * d;
+    for (let j = 0; j < v.index.length; j++) s += weights[row + v.index[j]!]! * v.value[j]!;
+    out[c] = s * scale + bias[c]!;
+    if (out[c]! > max) max = out[c]!;
+  }
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    out[c] = Math.exp(out[c]! - max);
+    sum += out[c]!;
+  }
+  for (let c = 0; c < k; c++) out[c] = out[c]! / sum;
+}
+
+function softmaxScores(
+  v: SparseVector,
+  weights: Float64Array | readonly number[],
+  bias: Float64Array | readonly number[],
+  k: number,
+  d: number,
+  out: Float64Array,
+): void {
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) {
+    let s = bias[c]!;
+    const row = c * d;
+    for (let j = 0; j < v.index.length; j++) s += weights[row + v.index[j]!]! * v.value[j]!;
+    out[c] = s;
+    if (s > max) max = s;
+  }
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    out[c] = Math.exp(out[c]! - max);
+    sum += out[c]!;
+  }
+  for (let c = 0; c < k; c++) out[c] = out[c]! / sum;
+}
+
+/** A model ready to predict: vocabulary as a map and weights as typed arrays. */
+export interface TextPredictor {
+  readonly labels: readonly string[];
+  predict(text: string): Prediction;
+}
+
+/**
+ * Prepares a stored model for fast prediction.
+ * @example textPredictor(model, segmenter).predict("楼上装修太吵").label
+ */
+export function textPredictor(model: TextModel, segmenter: Segmenter): TextPredictor {
+  const vocabulary = new Map(model.vocabulary.map((f, i) => [f, i]));
+  const idf = Float64Array.from(model.idf);
+  const weights = Float64Array.from(model.weights);
+  const bias = Float64Array.from(model.bias);
+  const k = model.labels.length;
+  const d = model.vocabulary.length;
+  const scores = new Float64Array(k);
+  const features: FeatureOptions = model.features;
+  return {
+    labels: model.labels,
+    predict(text) {
+      const v = vectorize(textFeatures(text, segmenter, features), vocabulary, idf);
+      softmaxScores(v, weights, bias, k, d, scores);
+      let best = 0;
+      for (let c = 1; c < k; c++) if (scores[c]! > scores[best]!) best = c;
+      return { label: model.labels[best]!, probability: scores[best]! };
+    },
+  };
+}
+
+/** Parses a stored model (JSON text or object), with a bilingual error when it is not one. */
+export function parseTextModel(input: unknown): TextModel {
+  const value = typeof input === "string" ? (JSON.parse(input) as unknown) : input;
+  const parsed = TextModelSchema.safeParse(value);
+  if (!parsed.success)
+    throw new ConfigError("bad_model", {
+      zh: `模型格式无效: ${parsed.error.issues[0]?.message ?? ""}`,
+      en: `Not a valid recur text model: ${parsed.error.issues[0]?.message ?? ""}`,
+    });
+  const m = parsed.data;
+  if (m.idf.length !== m.vocabulary.length || m.weights.length !== m.labels.length * m.vocabulary.length)
+    throw new ConfigError("bad_model", { zh: "模型维度不一致", en: "Model dimensions do not match" });
+  return m;
+}
