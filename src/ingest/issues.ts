@@ -1,0 +1,109 @@
+import type { Issue, MessageCatalog, Severity } from "../domain/index.ts";
+import { issueValue } from "../domain/index.ts";
+
+/**
+ * Row-level problems the import finds. Errors reject the row into quarantine; warnings keep the
+ * row (the offending value is dropped or repaired) and are counted in the summary.
+ */
+export const INGEST_ISSUE_CODES = [
+  "cell_too_large",
+  "record_too_large",
+  "row_width",
+  "bad_json",
+  "missing_value",
+  "bad_time",
+  "time_order",
+  "future_time",
+  "implausible_time",
+  "bad_number",
+  "coord_out_of_range",
+  "coord_zero",
+  "coord_datum",
+  "unmapped_category",
+  "unmapped_department",
+  "bad_phone",
+  "field_truncated",
+  "bad_encoding",
+] as const;
+export type IngestIssueCode = (typeof INGEST_ISSUE_CODES)[number];
+export type IngestIssue = Issue<IngestIssueCode>;
+
+/** zh/en text of every ingest issue; `{field}`, `{value}` and params are filled in by renderIssue. */
+export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
+  cell_too_large: {
+    zh: "单元格超过 {limit} 个字符，已截断，整行隔离",
+    en: "cell longer than {limit} characters; truncated and the row quarantined",
+  },
+  record_too_large: {
+    zh: "记录超过 {limit} 个字符（可能是引号未闭合），整行隔离",
+    en: "record longer than {limit} characters (an unclosed quote?); row quarantined",
+  },
+  row_width: {
+    zh: "该行有 {actual} 列，表头有 {expected} 列",
+    en: "the row has {actual} columns, the header {expected}",
+  },
+  bad_json: { zh: "不是有效的 JSON 对象: {value}", en: "not a valid JSON object: {value}" },
+  missing_value: { zh: "必填字段为空", en: "required value is empty" },
+  bad_time: {
+    zh: "时间“{value}”不符合格式 {format}",
+    en: 'time "{value}" does not match the format {format}',
+  },
+  time_order: {
+    zh: "{field} 早于 {before}（{value}），已保留",
+    en: "{field} is earlier than {before} ({value}); kept",
+  },
+  future_time: { zh: "时间在未来: {value}", en: "time lies in the future: {value}" },
+  implausible_time: {
+    zh: "时间不可信（早于 {min}）: {value}，已置空",
+    en: "implausible time (before {min}): {value}; left empty",
+  },
+  bad_number: { zh: "不是数字: “{value}”，已置空", en: 'not a number: "{value}"; left empty' },
+  coord_out_of_range: {
+    zh: "坐标超出范围: {value}，已置空",
+    en: "coordinates out of range: {value}; left empty",
+  },
+  coord_zero: { zh: "坐标为 0,0（未定位），已置空", en: "coordinates are 0,0 (not geocoded); left empty" },
+  coord_datum: {
+    zh: "未知坐标系“{value}”，按 {datum} 处理",
+    en: 'unknown coordinate datum "{value}"; taken as {datum}',
+  },
+  unmapped_category: {
+    zh: "类别“{value}”不在代码映射中，归为 {target}",
+    en: 'category "{value}" is not in the code map; filed as {target}',
+  },
+  unmapped_department: {
+    zh: "部门“{value}”不在代码映射中，已置空",
+    en: 'department "{value}" is not in the code map; left empty',
+  },
+  bad_phone: {
+    zh: "报警电话无法识别（已丢弃，未保存号码）",
+    en: "caller number not recognised (dropped, the number is not stored)",
+  },
+  field_truncated: {
+    zh: "超过 {limit} 个字符，已截断",
+    en: "longer than {limit} characters; truncated",
+  },
+  bad_encoding: {
+    zh: "含有无法解码的字节（编码不对？可用 --encoding 指定）",
+    en: "contains bytes that could not be decoded (wrong encoding? use --encoding)",
+  },
+};
+
+/** Builds an issue; the value is shortened for display. */
+export function ingestIssue(
+  code: IngestIssueCode,
+  severity: Severity,
+  details: {
+    field?: string;
+    value?: unknown;
+    params?: Readonly<Record<string, string | number>>;
+  } = {},
+): IngestIssue {
+  return {
+    code,
+    severity,
+    ...(details.field !== undefined ? { field: details.field } : {}),
+    ...(details.value !== undefined ? { value: issueValue(details.value) } : {}),
+    ...(details.params !== undefined ? { params: details.params } : {}),
+  };
+}

@@ -1,0 +1,483 @@
+import { createHash } from "node:crypto";
+import proj4 from "proj4";
+import { type Category, DATUMS, type Datum, type Department, InputError } from "../../domain/index.ts";
+import { type IngestIssue, ingestIssue } from "../issues.ts";
+import type { SourceRecord } from "../readers/types.ts";
+import { compileTimeFormat, type TimeFormat, ZoneConverter } from "../time.ts";
+import { categoryLabels, compileCodeMap, departmentLabels } from "./codemap.ts";
+import { type Profile, TIME_FIELDS, type TimeField, type ValueSource } from "./schema.ts";
+import { compileValue, sourceColumns, type ValueGetter } from "./values.ts";
+
+/** A row mapped onto the incident model, before privacy and location (see pipeline.ts). */
+export interface MappedRow {
+  sourceId: string;
+  receivedAt: number;
+  acceptedAt: number | null;
+  dispatchedAt: number | null;
+  arrivedAt: number | null;
+  closedAt: number | null;
+  utcOffsetMin: number;
+  category: Category;
+  subtype: string | null;
+  sourceCategory: string | null;
+  department: Department | null;
+  address: string | null;
+  lon: number | null;
+  lat: number | null;
+  datum: Datum | null;
+  cityUnit: string | null;
+  branchUnit: string | null;
+  stationUnit: string | null;
+  areaUnit: string | null;
+  /** The caller's number as exported; the pipeline turns it into a pseudonym and drops it. */
+  callerRaw: string | null;
+  narrative: string | null;
+  disposition: string | null;
+  feedback: string | null;
+}
+
+export interface MapResult {
+  /** null when an error rejects the row. */
+  readonly row: MappedRow | null;
+  /** Errors and warnings, without file and row (the pipeline adds them). */
+  readonly issues: readonly IngestIssue[];
+}
+
+export interface Mapper {
+  map(record: SourceRecord): MapResult;
+  /** Columns of the file the profile reads (the only ones stored, in quarantine too). */
+  readonly usedColumns: readonly string[];
+}
+
+export interface MapperOptions {
+  /** "Now" for the future-time check (injected: the core never reads the clock). */
+  readonly now: number;
+}
+
+export const DEFAULT_NULL_VALUES = ["", "NULL", "null", "NA", "N/A", "#N/A", "-"] as const;
+const DEFAULT_TIME_FORMAT = "YYYY-MM-DD HH:mm:ss";
+const DAY = 86_400_000;
+
+/** Field length limits of the incident model (IncidentSchema). */
+const MAX = {
+  sourceId: 128,
+  sourceCategory: 256,
+  address: 512,
+  narrative: 8000,
+  disposition: 512,
+  feedback: 8000,
+  unit: 64,
+} as const;
+
+/** Every column a profile reads, in order of first use. */
+export function profileColumns(profile: Profile): string[] {
+  const sources: ValueSource[] = [];
+  const add = (s: ValueSource | undefined) => {
+    if (s) sources.push(s);
+  };
+  if (!("hash" in profile.sourceId)) add(profile.sourceId);
+  for (const f of TIME_FIELDS) add(profile.fields[f]);
+  add(profile.fields.address);
+  add(profile.fields.narrative);
+  add(profile.fields.disposition);
+  add(profile.fields.feedback);
+  add(profile.category);
+  add(profile.department);
+  add(profile.units?.city);
+  add(profile.units?.branch);
+  add(profile.units?.station);
+  add(profile.units?.area);
+  add(profile.caller);
+  const c = profile.coordinates;
+  if (c) {
+    if ("lon" in c) {
+      add(c.lon);
+      add(c.lat);
+      if (typeof c.datum === "object") add(c.datum);
+    } else {
+      add(c.x);
+      add(c.y);
+    }
+  }
+  return [...new Set(sources.flatMap(sourceColumns))];
+}
+
+function datumOf(text: string): Datum | undefined {
+  const t = text.toLowerCase().replace(/[^a-z0-9\u4e00-\u9fff]/g, "");
+  if ((DATUMS as readonly string[]).includes(t)) return t as Datum;
+  if (t === "gps" || t === "wgs" || t === "cgcs2000" || t === "epsg4326") return "wgs84";
+  if (t === "gcj" || t === "火星坐标" || t === "火星" || t === "国测局") return "gcj02";
+  if (t === "bd" || t === "baidu" || t === "百度" || t === "bd09ll") return "bd09";
+  return undefined;
+}
+
+/**
+ * Compiles a profile against a file's header into a fast row mapper. Throws InputError when the
+ * file lacks columns the profile reads.
+ * @example
+ * const mapper = compileMapper(profile, ["id", "time", "nature"], { now: Date.UTC(2026, 0, 1) });
+ * mapper.map({ row: 1, cells: ["1", "2018-05-01 00:10:28", "THEFT"] });
+ */
+export function compileMapper(
+  profile: Profile,
+  header: readonly string[],
+  options: MapperOptions,
+  file = "",
+): Mapper {
+  const usedColumns = profileColumns(profile);
+  const positions = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (!positions.has(name)) positions.set(name, i);
+  });
+  const missing = usedColumns.filter((c) => !positions.has(c));
+  if (missing.length > 0)
+    throw new InputError("missing_columns", {
+      zh: `文件 ${file} 缺少配置 ${profile.name} 需要的列: ${missing.join(", ")}（文件的列: ${header.join(", ")}）`,
+      en: `file ${file} lacks columns that profile ${profile.name} reads: ${missing.join(", ")} (the file has: ${header.join(", ")})`,
+    });
+  const columns = { indexOf: (c: string) => positions.get(c) ?? -1 };
+  const nulls = new Set(profile.nullValues ?? DEFAULT_NULL_VALUES);
+  const value = (s: ValueSource | undefined): ValueGetter | undefined =>
+    s ? compileValue(s, columns, nulls) : undefined;
+
+  // Source id: a column, or a hash of the mapped content plus its occurrence in the file.
+  const usedIndexes = usedColumns.map((c) => positions.get(c) ?? -1);
+  const hashCounts = new Map<string, number>();
+  const sourceIdGetter: ValueGetter =
+    "hash" in profile.sourceId
+      ? (cells) => {
+          const content = usedIndexes.map((i) => (cells[i] ?? "").trim()).join("\u001f");
+          const digest = createHash("sha256").update(content).digest("base64url").slice(0, 22);
+          const n = (hashCounts.get(digest) ?? 0) + 1;
+          hashCounts.set(digest, n);
+          return `h:${digest}:${n}`;
+        }
+      : compileValue(profile.sourceId, columns, nulls);
+
+  // Times: fields with a full date first, then clock-only ones that take their date.
+  const zone = new ZoneConverter(profile.timezone);
+  const minInstant = Date.UTC(profile.minYear ?? 1990, 0, 1);
+  const futureLimit = options.now + (profile.futureToleranceMinutes ?? 60) * 60_000;
+  interface TimeRule {
+    field: TimeField;
+    index: number;
+    get: ValueGetter;
+    formats: TimeFormat[];
+    dateFrom: number;
+    rollover: boolean;
+  }
+  const timeRules: TimeRule[] = [];
+  for (const [index, field] of TIME_FIELDS.entries()) {
+    const spec = profile.fields[field];
+    if (!spec) continue;
+    const formats = [spec.format ?? profile.timeFormat ?? DEFAULT_TIME_FORMAT].flat().map(compileTimeFormat);
+    timeRules.push({
+      field,
+      index,
+      get: compileValue(spec, columns, nulls),
+      formats,
+      dateFrom: spec.dateFrom ? TIME_FIELDS.indexOf(spec.dateFrom) : -1,
+      rollover: spec.rollover ?? true,
+    });
+  }
+  timeRules.sort((a, b) => Number(a.dateFrom >= 0) - Number(b.dateFrom >= 0));
+  const formatText = (rule: TimeRule) => rule.formats.map((f) => f.source).join(" | ");
+
+  // Codes.
+  const categoryMap = profile.category;
+  const categoryGet = value(categoryMap);
+  const categoryLookup = categoryMap
+    ? compileCodeMap<string>(
+        categoryMap,
+        categoryMap.labels ? categoryLabels(profile.taxonomy ?? {}) : undefined,
+        categoryMap.default ?? "other",
+      )
+    : undefined;
+  const departmentMap = profile.department;
+  const departmentGet = value(departmentMap);
+  const departmentLookup = departmentMap
+    ? compileCodeMap<Department | null>(
+        departmentMap,
+        departmentMap.labels ? departmentLabels() : undefined,
+        departmentMap.default ?? null,
+      )
+    : undefined;
+
+  const text = {
+    address: value(profile.fields.address),
+    narrative: value(profile.fields.narrative),
+    disposition: value(profile.fields.disposition),
+    feedback: value(profile.fields.feedback),
+    city: value(profile.units?.city),
+    branch: value(profile.units?.branch),
+    station: value(profile.units?.station),
+    area: value(profile.units?.area),
+    caller: value(profile.caller),
+  };
+
+  // Coordinates.
+  const coords = profile.coordinates;
+  const lonGet = coords ? value("lon" in coords ? coords.lon : coords.x) : undefined;
+  const latGet = coords ? value("lon" in coords ? coords.lat : coords.y) : undefined;
+  let datumFixed: Datum | undefined;
+  let datumGet: ValueGetter | undefined;
+  let datumMap: ReadonlyMap<string, Datum> = new Map();
+  let datumDefault: Datum = "wgs84";
+  let project: ((x: number, y: number) => [number, number]) | undefined;
+  if (coords && "lon" in coords) {
+    if (typeof coords.datum === "string") datumFixed = coords.datum;
+    else {
+      datumGet = compileValue(coords.datum, columns, nulls);
+      datumMap = new Map(Object.entries(coords.datum.map ?? {}).map(([k, v]) => [k.trim().toLowerCase(), v]));
+      datumDefault = coords.datum.default;
+    }
+  } else if (coords) {
+    const definition =
+      "utm" in coords
+        ? `+proj=utm +zone=${Number.parseInt(coords.utm, 10)}${/s$/i.test(coords.utm) ? " +south" : ""} +datum=WGS84 +units=m +no_defs`
+        : coords.proj4;
+    const converter = proj4(definition, "WGS84");
+    project = (x, y) => converter.forward([x, y]) as [number, number];
+  }
+
+  const number = (raw: string): number => (raw === "" ? Number.NaN : Number(raw.replace(/,/g, ".")));
+
+  function map(record: SourceRecord): MapResult {
+    const issues: IngestIssue[] = [];
+    const cells = record.cells;
+    if (record.problem) {
+      const p = record.problem;
+      if (p.code === "cell_too_large")
+        issues.push(
+          ingestIssue("cell_too_large", "error", {
+            field: header[p.cell] ?? String(p.cell),
+            params: { limit: p.limit },
+          }),
+        );
+      else if (p.code === "record_too_large")
+        issues.push(ingestIssue("record_too_large", "error", { params: { limit: p.limit } }));
+      else issues.push(ingestIssue("bad_json", "error", { value: p.detail }));
+      return { row: null, issues };
+    }
+    if (
+      cells.length < header.length ||
+      (cells.length > header.length && cells.slice(header.length).some((c) => c.trim() !== ""))
+    )
+      issues.push(
+        ingestIssue("row_width", "error", { params: { actual: cells.length, expected: header.length } }),
+      );
+    if (record.badEncoding) issues.push(ingestIssue("bad_encoding", "warning"));
+
+    const limited = (field: string, v: string, limit: number): string | null => {
+      if (v === "") return null;
+      if (v.length <= limit) return v;
+      // No value in the issue: a narrative may hold identifiers that are masked only later.
+      issues.push(ingestIssue("field_truncated", "warning", { field, params: { limit } }));
+      return v.slice(0, limit);
+    };
+
+    // Source id.
+    let sourceId = sourceIdGetter(cells);
+    if (sourceId === "") issues.push(ingestIssue("missing_value", "error", { field: "sourceId" }));
+    else if (sourceId.length > MAX.sourceId) {
+      issues.push(
+        ingestIssue("field_truncated", "error", {
+          field: "sourceId",
+          value: sourceId,
+          params: { limit: MAX.sourceId },
+        }),
+      );
+      sourceId = "";
+    }
+
+    // Times.
+    const walls: number[] = [Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN];
+    const instants: (number | null)[] = [null, null, null, null, null];
+    for (const rule of timeRules) {
+      const raw = rule.get(cells);
+      const required = rule.field === "receivedAt";
+      if (raw === "") {
+        if (required) issues.push(ingestIssue("missing_value", "error", { field: rule.field }));
+        continue;
+      }
+      let parsed = Number.NaN;
+      let format: TimeFormat | undefined;
+      for (const f of rule.formats) {
+        parsed = f.parse(raw);
+        if (!Number.isNaN(parsed)) {
+          format = f;
+          break;
+        }
+      }
+      if (!format) {
+        issues.push(
+          ingestIssue("bad_time", required ? "error" : "warning", {
+            field: rule.field,
+            value: raw,
+            params: { format: formatText(rule) },
+          }),
+        );
+        continue;
+      }
+      let instant: number;
+      let wall: number;
+      if (format.absolute || format.lastWasInstant) {
+        instant = parsed;
+        wall = instant + zone.offsetAt(instant) * 60_000;
+      } else if (!format.hasDate) {
+        const base = walls[rule.dateFrom] ?? Number.NaN;
+        if (Number.isNaN(base)) continue; // the date field is missing or bad and already reported
+        wall = Math.floor(base / DAY) * DAY + parsed;
+        if (rule.rollover && wall < base) wall += DAY;
+        instant = zone.toInstant(wall);
+      } else {
+        wall = parsed;
+        instant = zone.toInstant(wall);
+      }
+      if (instant < minInstant) {
+        issues.push(
+          ingestIssue("implausible_time", required ? "error" : "warning", {
+            field: rule.field,
+            value: raw,
+            params: { min: profile.minYear ?? 1990 },
+          }),
+        );
+        continue;
+      }
+      if (instant > futureLimit)
+        issues.push(ingestIssue("future_time", "warning", { field: rule.field, value: raw }));
+      walls[rule.index] = wall;
+      instants[rule.index] = instant;
+    }
+    // Order of the steps: each one not before the latest earlier one.
+    let latest = instants[0] ?? null;
+    let latestField: TimeField = "receivedAt";
+    for (let i = 1; i < TIME_FIELDS.length; i++) {
+      const t = instants[i] ?? null;
+      if (t === null) continue;
+      if (latest !== null && t < latest)
+        issues.push(
+          ingestIssue("time_order", "warning", {
+            field: TIME_FIELDS[i] ?? "",
+            value: `${Math.round((latest - t) / 60_000)} min`,
+            params: { before: latestField },
+          }),
+        );
+      else {
+        latest = t;
+        latestField = TIME_FIELDS[i] ?? "receivedAt";
+      }
+    }
+
+    // Category and department.
+    let category: Category = "other";
+    let subtype: string | null = null;
+    let sourceCategory: string | null = null;
+    if (categoryGet && categoryLookup) {
+      const raw = categoryGet(cells);
+      sourceCategory = limited("sourceCategory", raw, MAX.sourceCategory);
+      const match = categoryLookup(raw);
+      const [c, s] = match.target.split(".");
+      category = c as Category;
+      subtype = s ?? null;
+      if (raw === "") issues.push(ingestIssue("missing_value", "warning", { field: "category" }));
+      else if (!match.matched)
+        issues.push(
+          ingestIssue("unmapped_category", "warning", {
+            field: "category",
+            value: raw,
+            params: { target: match.target },
+          }),
+        );
+    }
+    let department: Department | null = null;
+    if (departmentGet && departmentLookup) {
+      const raw = departmentGet(cells);
+      if (raw !== "") {
+        const match = departmentLookup(raw);
+        department = match.target;
+        if (!match.matched && match.target === null)
+          issues.push(ingestIssue("unmapped_department", "warning", { field: "department", value: raw }));
+      }
+    }
+
+    // Coordinates.
+    let lon: number | null = null;
+    let lat: number | null = null;
+    let datum: Datum | null = null;
+    if (lonGet && latGet) {
+      const rawX = lonGet(cells);
+      const rawY = latGet(cells);
+      if (rawX !== "" || rawY !== "") {
+        const x = number(rawX);
+        const y = number(rawY);
+        const shown = `${rawX},${rawY}`;
+        if (!Number.isFinite(x) || !Number.isFinite(y))
+          issues.push(ingestIssue("bad_number", "warning", { field: "coordinates", value: shown }));
+        else if (x === 0 && y === 0)
+          issues.push(ingestIssue("coord_zero", "warning", { field: "coordinates" }));
+        else {
+          let lo = x;
+          let la = y;
+          let d: Datum = "wgs84";
+          if (project) [lo, la] = project(x, y);
+          else if (datumFixed) d = datumFixed;
+          else if (datumGet) {
+            const rawDatum = datumGet(cells);
+            const known = datumMap.get(rawDatum.toLowerCase()) ?? datumOf(rawDatum);
+            if (known) d = known;
+            else {
+              d = datumDefault;
+              if (rawDatum !== "")
+                issues.push(
+                  ingestIssue("coord_datum", "warning", {
+                    field: "datum",
+                    value: rawDatum,
+                    params: { datum: d },
+                  }),
+                );
+            }
+          }
+          if (!Number.isFinite(lo) || !Number.isFinite(la) || Math.abs(lo) > 180 || Math.abs(la) > 90)
+            issues.push(ingestIssue("coord_out_of_range", "warning", { field: "coordinates", value: shown }));
+          else {
+            lon = lo;
+            lat = la;
+            datum = d;
+          }
+        }
+      }
+    }
+
+    const get = (g: ValueGetter | undefined) => (g ? g(cells) : "");
+    if (issues.some((i) => i.severity === "error")) return { row: null, issues };
+    const row: MappedRow = {
+      sourceId,
+      receivedAt: instants[0] ?? 0,
+      acceptedAt: instants[1] ?? null,
+      dispatchedAt: instants[2] ?? null,
+      arrivedAt: instants[3] ?? null,
+      closedAt: instants[4] ?? null,
+      utcOffsetMin: zone.offsetAt(instants[0] ?? 0),
+      category,
+      subtype,
+      sourceCategory,
+      department,
+      address: limited("address", get(text.address), MAX.address),
+      lon,
+      lat,
+      datum,
+      cityUnit: limited("cityUnit", get(text.city), MAX.unit),
+      branchUnit: limited("branchUnit", get(text.branch), MAX.unit),
+      stationUnit: limited("stationUnit", get(text.station), MAX.unit),
+      areaUnit: limited("areaUnit", get(text.area), MAX.unit),
+      callerRaw: get(text.caller) || null,
+      narrative: limited("narrative", get(text.narrative), MAX.narrative),
+      disposition: limited("disposition", get(text.disposition), MAX.disposition),
+      feedback: limited("feedback", get(text.feedback), MAX.feedback),
+    };
+    return { row, issues };
+  }
+
+  return { map, usedColumns };
+}

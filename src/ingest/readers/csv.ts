@@ -1,0 +1,142 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { InputError } from "../../domain/index.ts";
+import { fileTooLarge, type ReadLimits } from "../limits.ts";
+import { CsvParser, type ParsedRecord } from "./csv-parser.ts";
+import { chunkDecoder, type Detected, detectEncoding, type EncodingName } from "./encoding.ts";
+import type { RecordSource, SourceRecord } from "./types.ts";
+
+export interface CsvReadOptions {
+  readonly encoding: EncodingName;
+  readonly delimiter: string;
+  readonly limits: ReadLimits;
+  /** Bytes read per chunk; records are yielded per chunk. */
+  readonly chunkBytes?: number;
+}
+
+const REPLACEMENT = "\uFFFD";
+
+/**
+ * Opens a CSV file as a stream of records: detects the encoding, reads the header, then yields
+ * the data records chunk by chunk. Memory stays bounded by the chunk size and the record limit.
+ * @example
+ * const source = await readCsv("calls.csv", { encoding: "auto", delimiter: ",", limits: DEFAULT_LIMITS });
+ * for await (const batch of source.batches) for (const r of batch) console.log(r.row, r.cells);
+ */
+export async function readCsv(path: string, options: CsvReadOptions): Promise<RecordSource> {
+  const size = (await stat(path)).size;
+  const file = basename(path);
+  if (size > options.limits.maxFileBytes) throw fileTooLarge(file, size, options.limits.maxFileBytes);
+
+  const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let bytesRead = 0;
+  const parser = new CsvParser({
+    delimiter: options.delimiter,
+    maxCellChars: options.limits.maxCellChars,
+    maxRecordChars: options.limits.maxRecordChars,
+  });
+
+  const first = await iterator.next();
+  const firstBytes: Buffer = first.done ? Buffer.alloc(0) : first.value;
+  bytesRead += firstBytes.length;
+  const detected: Detected =
+    options.encoding === "auto"
+      ? detectEncoding(firstBytes)
+      : {
+          encoding: options.encoding,
+          bomBytes:
+            options.encoding === "utf8" &&
+            firstBytes[0] === 0xef &&
+            firstBytes[1] === 0xbb &&
+            firstBytes[2] === 0xbf
+              ? 3
+              : 0,
+        };
+  const decoder = chunkDecoder(detected.encoding);
+
+  // Records parsed but not yet handed out (the header comes from the first of them).
+  let pending: ParsedRecord[] = [];
+  let pendingBad = false;
+  let firstText = decoder.write(firstBytes.subarray(detected.bomBytes));
+  if (firstText.charCodeAt(0) === 0xfeff) firstText = firstText.slice(1);
+  parser.push(firstText, pending);
+  pendingBad = firstText.includes(REPLACEMENT);
+  let ended = first.done === true;
+
+  // Read until the header record is complete.
+  while (pending.length === 0 && !ended) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      const tail = decoder.end();
+      parser.push(tail, pending);
+      parser.end(pending);
+      break;
+    }
+    bytesRead += next.value.length;
+    const text = decoder.write(next.value);
+    pendingBad ||= text.includes(REPLACEMENT);
+    parser.push(text, pending);
+  }
+  if (ended && pending.length === 0) parser.end(pending);
+  const headerRecord = pending.shift();
+  if (!headerRecord || headerRecord.cells.every((c) => c.trim() === "")) {
+    stream.destroy();
+    throw new InputError("empty_file", {
+      zh: `文件 ${file} 没有表头行（空文件？）`,
+      en: `file ${file} has no header row (empty file?)`,
+    });
+  }
+  const header = headerRecord.cells.map((c) => c.trim());
+
+  let row = 0;
+  const toRecords = (parsed: readonly ParsedRecord[], bad: boolean): SourceRecord[] =>
+    parsed.map((p) => {
+      row++;
+      const badEncoding = bad && p.cells.some((c) => c.includes(REPLACEMENT));
+      const base = { row, cells: p.cells, ...(badEncoding ? { badEncoding } : {}) };
+      if (p.oversizeRecord)
+        return { ...base, problem: { code: "record_too_large", limit: options.limits.maxRecordChars } };
+      if (p.oversizeCell !== undefined)
+        return {
+          ...base,
+          problem: { code: "cell_too_large", cell: p.oversizeCell, limit: options.limits.maxCellChars },
+        };
+      return base;
+    });
+
+  async function* batches(): AsyncGenerator<readonly SourceRecord[]> {
+    try {
+      if (pending.length > 0) yield toRecords(pending, pendingBad);
+      pending = [];
+      while (!ended) {
+        const next = await iterator.next();
+        const out: ParsedRecord[] = [];
+        let text: string;
+        if (next.done) {
+          ended = true;
+          text = decoder.end();
+          parser.push(text, out);
+          parser.end(out);
+        } else {
+          bytesRead += next.value.length;
+          text = decoder.write(next.value);
+          parser.push(text, out);
+        }
+        if (out.length > 0) yield toRecords(out, text.includes(REPLACEMENT));
+      }
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  return {
+    header,
+    encoding: detected.encoding,
+    batches: batches(),
+    bytesRead: () => bytesRead,
+    totalBytes: size,
+  };
+}

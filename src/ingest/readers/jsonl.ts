@@ -1,0 +1,138 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { fileTooLarge, type ReadLimits } from "../limits.ts";
+import { chunkDecoder, detectEncoding, type EncodingName } from "./encoding.ts";
+import type { RecordSource, SourceRecord } from "./types.ts";
+
+export interface JsonlReadOptions {
+  readonly encoding: EncodingName;
+  readonly limits: ReadLimits;
+  /** Keys to project each object onto (the columns the profile reads); dotted paths reach nested objects. */
+  readonly columns: readonly string[];
+  readonly chunkBytes?: number;
+}
+
+/** Text of one JSON value as a cell: strings as they are, numbers and booleans printed, null empty. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+function lookup(object: Record<string, unknown>, key: string): unknown {
+  if (key in object) return object[key];
+  if (!key.includes(".")) return undefined;
+  let at: unknown = object;
+  for (const part of key.split(".")) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
+}
+
+/**
+ * Opens a JSON Lines file (one JSON object per line) as records projected onto `columns`.
+ * A line that is not a JSON object becomes a rejected record with its text kept for quarantine.
+ */
+export async function readJsonl(path: string, options: JsonlReadOptions): Promise<RecordSource> {
+  const size = (await stat(path)).size;
+  if (size > options.limits.maxFileBytes)
+    throw fileTooLarge(basename(path), size, options.limits.maxFileBytes);
+  const { columns, limits } = options;
+  let bytesRead = 0;
+  let encoding = options.encoding === "auto" ? "utf8" : options.encoding;
+
+  async function* batches(): AsyncGenerator<readonly SourceRecord[]> {
+    const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+    let decoder: ReturnType<typeof chunkDecoder> | undefined;
+    let rest = "";
+    let row = 0;
+    let skippingLongLine = false;
+    const toRecord = (line: string): SourceRecord | undefined => {
+      const text = line.endsWith("\r") ? line.slice(0, -1) : line;
+      if (text.trim() === "") return undefined;
+      row++;
+      if (text.length > limits.maxRecordChars)
+        return {
+          row,
+          cells: [],
+          raw: text.slice(0, limits.maxRecordChars),
+          problem: { code: "record_too_large", limit: limits.maxRecordChars },
+        };
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        return { row, cells: [], raw: text, problem: { code: "bad_json", detail: (error as Error).message } };
+      }
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        return { row, cells: [], raw: text, problem: { code: "bad_json", detail: "not an object" } };
+      const cells = columns.map((c) => cellText(lookup(parsed as Record<string, unknown>, c)));
+      const tooLong = cells.findIndex((c) => c.length > limits.maxCellChars);
+      if (tooLong >= 0) {
+        cells[tooLong] = (cells[tooLong] ?? "").slice(0, limits.maxCellChars);
+        return {
+          row,
+          cells,
+          raw: text,
+          problem: { code: "cell_too_large", cell: tooLong, limit: limits.maxCellChars },
+        };
+      }
+      return { row, cells, raw: text };
+    };
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        bytesRead += chunk.length;
+        let bytes: Uint8Array = chunk;
+        if (!decoder) {
+          const detected = options.encoding === "auto" ? detectEncoding(chunk) : { encoding, bomBytes: 0 };
+          encoding = detected.encoding;
+          decoder = chunkDecoder(detected.encoding);
+          bytes = chunk.subarray(detected.bomBytes);
+        }
+        let text = rest + decoder.write(bytes);
+        if (skippingLongLine) {
+          // Drop the rest of a line already reported as too long.
+          const nl = text.indexOf("\n");
+          rest = "";
+          if (nl < 0) continue;
+          text = text.slice(nl + 1);
+          skippingLongLine = false;
+        }
+        const lines = text.split("\n");
+        rest = lines.pop() ?? "";
+        const out: SourceRecord[] = [];
+        for (const line of lines) {
+          const record = toRecord(line);
+          if (record) out.push(record);
+        }
+        if (rest.length > limits.maxRecordChars) {
+          const record = toRecord(rest);
+          if (record) out.push(record);
+          rest = "";
+          skippingLongLine = true;
+        }
+        if (out.length > 0) yield out;
+      }
+      const tail = rest + (decoder?.end() ?? "");
+      if (!skippingLongLine) {
+        const record = toRecord(tail);
+        if (record) yield [record];
+      }
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  return {
+    header: columns,
+    get encoding() {
+      return encoding;
+    },
+    batches: batches(),
+    bytesRead: () => bytesRead,
+    totalBytes: size,
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * What every reader (CSV, XLSX, JSONL) yields: the column names once, then records in batches.
+ * Readers stream: they hold one batch at a time, whatever the size of the file.
+ */
+export interface SourceRecord {
+  /** 1-based data row (the header is row 0), as the Issue contract counts. */
+  readonly row: number;
+  /** Cell texts in header order; JSONL objects are projected onto the header. */
+  readonly cells: readonly string[];
+  /** A problem the reader found that rejects this row (too large, bad JSON ...). */
+  readonly problem?: ReaderProblem;
+  /** The original line, when the format has one (JSONL), for the quarantine. */
+  readonly raw?: string;
+  /** Some bytes of the row could not be decoded in the detected encoding. */
+  readonly badEncoding?: boolean;
+}
+
+export type ReaderProblem =
+  | { readonly code: "cell_too_large"; readonly cell: number; readonly limit: number }
+  | { readonly code: "record_too_large"; readonly limit: number }
+  | { readonly code: "bad_json"; readonly detail: string };
+
+export interface RecordSource {
+  /** Column names (trimmed); for JSONL the keys the profile asks for. */
+  readonly header: readonly string[];
+  /** Text encoding used (CSV/JSONL), e.g. "utf8", "gb18030". */
+  readonly encoding: string;
+  /** Batches of records in file order. */
+  readonly batches: AsyncIterable<readonly SourceRecord[]>;
+  /** Bytes of the file consumed so far (for progress). */
+  bytesRead(): number;
+  readonly totalBytes: number;
+}

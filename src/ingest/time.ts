@@ -1,0 +1,366 @@
+/**
+ * Date and time parsing for import profiles: formats like "YYYY-MM-DD HH:mm:ss", "M/D/YYYY",
+ * "MM/DD/YY HH:mm" or "YYYY年M月D日 H时m分" compile once to a fast parser returning the local
+ * wall-clock time; a ZoneConverter turns that into an instant in an IANA time zone, correct across
+ * daylight-saving changes and fast (offsets are cached per quarter hour).
+ */
+
+/** Local wall-clock time as if it were UTC (Date.UTC of the fields), or milliseconds of the day. */
+export type WallMs = number;
+
+export interface TimeFormat {
+  readonly source: string;
+  /** false for clock-only formats ("HH:mm"): the value is milliseconds since local midnight. */
+  readonly hasDate: boolean;
+  /** Absolute instants (epoch): no time zone conversion. */
+  readonly absolute: boolean;
+  /** Parses text; NaN when it does not match. */
+  parse(text: string): number;
+  /** For "iso": whether the last parsed value carried an offset (and is therefore an instant). */
+  readonly lastWasInstant?: boolean;
+}
+
+type Token =
+  | { kind: "num"; field: "Y" | "y" | "M" | "D" | "H" | "h" | "m" | "s" | "S"; min: number; max: number }
+  | { kind: "ampm" }
+  | { kind: "space" }
+  | { kind: "lit"; text: string };
+
+const NUMERIC: Record<string, Token> = {
+  YYYY: { kind: "num", field: "Y", min: 4, max: 4 },
+  YY: { kind: "num", field: "y", min: 2, max: 2 },
+  MM: { kind: "num", field: "M", min: 2, max: 2 },
+  M: { kind: "num", field: "M", min: 1, max: 2 },
+  DD: { kind: "num", field: "D", min: 2, max: 2 },
+  D: { kind: "num", field: "D", min: 1, max: 2 },
+  HH: { kind: "num", field: "H", min: 2, max: 2 },
+  H: { kind: "num", field: "H", min: 1, max: 2 },
+  hh: { kind: "num", field: "h", min: 2, max: 2 },
+  h: { kind: "num", field: "h", min: 1, max: 2 },
+  mm: { kind: "num", field: "m", min: 2, max: 2 },
+  m: { kind: "num", field: "m", min: 1, max: 2 },
+  ss: { kind: "num", field: "s", min: 2, max: 2 },
+  s: { kind: "num", field: "s", min: 1, max: 2 },
+  SSS: { kind: "num", field: "S", min: 1, max: 9 },
+};
+const TOKEN_NAMES = ["YYYY", "SSS", "YY", "MM", "DD", "HH", "hh", "mm", "ss", "M", "D", "H", "h", "m", "s"];
+
+/** Two-digit years: 00-69 are 2000-2069, 70-99 are 1970-1999 (the POSIX strptime pivot). */
+export function expandYear(yy: number): number {
+  return yy < 70 ? 2000 + yy : 1900 + yy;
+}
+
+function tokenize(format: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < format.length) {
+    const ch = format[i] ?? "";
+    if (ch === "[") {
+      const end = format.indexOf("]", i);
+      if (end < 0) throw new SyntaxError(`unclosed [ in ${format}`);
+      tokens.push({ kind: "lit", text: format.slice(i + 1, end) });
+      i = end + 1;
+      continue;
+    }
+    if (ch === "A" || ch === "a") {
+      tokens.push({ kind: "ampm" });
+      i++;
+      continue;
+    }
+    if (/\s/.test(ch)) {
+      while (i < format.length && /\s/.test(format[i] ?? "")) i++;
+      tokens.push({ kind: "space" });
+      continue;
+    }
+    const name = TOKEN_NAMES.find((t) => format.startsWith(t, i));
+    if (name) {
+      tokens.push(NUMERIC[name]!);
+      i += name.length;
+      continue;
+    }
+    const last = tokens[tokens.length - 1];
+    if (last?.kind === "lit") tokens[tokens.length - 1] = { kind: "lit", text: last.text + ch };
+    else tokens.push({ kind: "lit", text: ch });
+    i++;
+  }
+  return tokens;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1] ?? 0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Full-width digits (０-９) and colon, as Chinese input methods produce them, to ASCII. */
+function asciiDigits(text: string): string {
+  return text.replace(/[\uFF10-\uFF19\uFF1A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+function compilePattern(format: string): TimeFormat {
+  const tokens = tokenize(format);
+  const fields = new Set(tokens.flatMap((t) => (t.kind === "num" ? [t.field] : [])));
+  const hasDate = fields.has("Y") || fields.has("y") || fields.has("M") || fields.has("D");
+  if (hasDate && !((fields.has("Y") || fields.has("y")) && fields.has("M") && fields.has("D")))
+    throw new SyntaxError(`format ${format} needs a year, a month and a day`);
+  const twelveHour = fields.has("h");
+  const parse = (raw: string): number => {
+    const s =
+      raw.length > 0 && raw.charCodeAt(raw.length - 1) > 0xff00 ? asciiDigits(raw.trim()) : raw.trim();
+    let Y = 1970;
+    let M = 1;
+    let D = 1;
+    let H = 0;
+    let m = 0;
+    let sec = 0;
+    let ms = 0;
+    let pm = -1;
+    let i = 0;
+    const n = s.length;
+    for (const t of tokens) {
+      if (t.kind === "num") {
+        let v = 0;
+        let k = 0;
+        const start = i;
+        while (k < t.max && i < n && isDigit(s.charCodeAt(i))) {
+          v = v * 10 + s.charCodeAt(i) - 48;
+          i++;
+          k++;
+        }
+        if (k < t.min) return Number.NaN;
+        switch (t.field) {
+          case "Y":
+            Y = v;
+            break;
+          case "y":
+            Y = expandYear(v);
+            break;
+          case "M":
+            M = v;
+            break;
+          case "D":
+            D = v;
+            break;
+          case "H":
+          case "h":
+            H = v;
+            break;
+          case "m":
+            m = v;
+            break;
+          case "s":
+            sec = v;
+            break;
+          case "S":
+            ms = Math.round(v / 10 ** (i - start - 3));
+            break;
+        }
+      } else if (t.kind === "space") {
+        if (i >= n || s.charCodeAt(i) > 32) return Number.NaN;
+        while (i < n && s.charCodeAt(i) <= 32) i++;
+      } else if (t.kind === "ampm") {
+        const two = s.slice(i, i + 2).toUpperCase();
+        if (two === "AM" || two === "PM") {
+          pm = two === "PM" ? 1 : 0;
+          i += 2;
+        } else if (s.startsWith("上午", i) || s.startsWith("下午", i)) {
+          pm = s.startsWith("下午", i) ? 1 : 0;
+          i += 2;
+        } else return Number.NaN;
+      } else {
+        if (!s.startsWith(t.text, i)) return Number.NaN;
+        i += t.text.length;
+      }
+    }
+    if (i !== n) return Number.NaN;
+    if (twelveHour) {
+      if (H < 1 || H > 12 || pm < 0) return Number.NaN;
+      H = (H % 12) + (pm === 1 ? 12 : 0);
+    }
+    if (H > 23 || m > 59 || sec > 59) return Number.NaN;
+    const msOfDay = ((H * 60 + m) * 60 + sec) * 1000 + ms;
+    if (!hasDate) return msOfDay;
+    if (M < 1 || M > 12 || D < 1 || D > daysInMonth(Y, M)) return Number.NaN;
+    return Date.UTC(Y, M - 1, D) + msOfDay;
+  };
+  return { source: format, hasDate, absolute: false, parse };
+}
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** ISO 8601; values with an offset or Z are instants, values without are local times. */
+function isoFormat(): TimeFormat {
+  const format = {
+    source: "iso",
+    hasDate: true,
+    absolute: false,
+    lastWasInstant: false,
+    parse(text: string): number {
+      format.lastWasInstant = false;
+      const m = ISO.exec(text.trim());
+      if (!m) return Number.NaN;
+      const [, y, mo, d, h, mi, s, frac, zone] = m;
+      const month = Number(mo);
+      const day = Number(d);
+      if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month)) return Number.NaN;
+      if (Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(s ?? 0) > 59) return Number.NaN;
+      const wall =
+        Date.UTC(Number(y), month - 1, day, Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)) +
+        Math.round(Number(`0.${frac ?? "0"}`) * 1000);
+      if (!zone) return wall;
+      format.lastWasInstant = true;
+      if (zone === "Z") return wall;
+      const sign = zone.startsWith("-") ? -1 : 1;
+      const digits = zone.replace(/[^0-9]/g, "");
+      const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+      return wall - offset * 60000;
+    },
+  };
+  return format;
+}
+
+function epochFormat(unit: "s" | "ms"): TimeFormat {
+  return {
+    source: `epoch_${unit}`,
+    hasDate: true,
+    absolute: true,
+    parse(text) {
+      const t = text.trim();
+      if (!/^-?\d+(\.\d+)?$/.test(t)) return Number.NaN;
+      return Math.round(Number(t) * (unit === "s" ? 1000 : 1));
+    },
+  };
+}
+
+/** Excel serial day numbers (1900 date system), e.g. 45413.5 = 2024-05-01 12:00, as local time. */
+function excelFormat(): TimeFormat {
+  return {
+    source: "excel",
+    hasDate: true,
+    absolute: false,
+    parse(text) {
+      const t = text.trim();
+      if (!/^\d+(\.\d+)?$/.test(t)) return Number.NaN;
+      return Math.round((Number(t) - 25569) * 86400000);
+    },
+  };
+}
+
+/**
+ * Compiles a format. Besides patterns, "iso", "epoch_s", "epoch_ms" and "excel" are accepted.
+ * Throws SyntaxError for a format that cannot work (the profile loader reports it).
+ * @example compileTimeFormat("MM/DD/YY HH:mm").parse("09/14/21 07:08") // Date.UTC(2021, 8, 14, 7, 8)
+ */
+export function compileTimeFormat(format: string): TimeFormat {
+  if (format === "iso") return isoFormat();
+  if (format === "epoch_s" || format === "epoch_ms") return epochFormat(format === "epoch_s" ? "s" : "ms");
+  if (format === "excel") return excelFormat();
+  if (!/[YMDHhms]/.test(format)) throw new SyntaxError(`format ${format} has no date or time token`);
+  return compilePattern(format);
+}
+
+const QUARTER = 15 * 60_000;
+const DAY = 86_400_000;
+
+/**
+ * Converts local wall-clock times of one IANA zone to instants. Ambiguous times (the repeated
+ * hour when clocks go back) take the earlier instant; times in the gap when clocks go forward
+ * are moved forward by the gap, like Temporal's "compatible" disambiguation.
+ *
+ * Speed: Intl is slow (~10 µs a call), so offsets are cached per UTC day when a day has one
+ * offset (all but a few days a year), and per quarter hour on the days with a transition.
+ */
+export class ZoneConverter {
+  private readonly dtf: Intl.DateTimeFormat;
+  /** UTC day → its offset, or NaN when the offset changes during that day. */
+  private readonly dayCache = new Map<number, number>();
+  private readonly quarterCache = new Map<number, number>();
+  /** Local wall day → its offset, or NaN when a transition is near. */
+  private readonly wallDayCache = new Map<number, number>();
+  private readonly wallQuarterCache = new Map<number, number>();
+
+  constructor(readonly timeZone: string) {
+    this.dtf = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
+  }
+
+  private exactOffset(at: number): number {
+    const minute = Math.floor(at / 60_000) * 60_000;
+    const parts = this.dtf.formatToParts(minute);
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+    return Math.round((wall - minute) / 60000);
+  }
+
+  private dayOffset(day: number): number {
+    let offset = this.dayCache.get(day);
+    if (offset === undefined) {
+      const first = this.exactOffset(day * DAY);
+      offset = first === this.exactOffset(day * DAY + DAY - 60_000) ? first : Number.NaN;
+      this.dayCache.set(day, offset);
+    }
+    return offset;
+  }
+
+  /** Offset from UTC in minutes at an instant. */
+  offsetAt(instant: number): number {
+    const whole = this.dayOffset(Math.floor(instant / DAY));
+    if (!Number.isNaN(whole)) return whole;
+    const key = Math.floor(instant / QUARTER);
+    let offset = this.quarterCache.get(key);
+    if (offset === undefined) {
+      offset = this.exactOffset(key * QUARTER);
+      this.quarterCache.set(key, offset);
+    }
+    return offset;
+  }
+
+  /** Offset (minutes) that applies to a local wall-clock time. */
+  offsetForWall(wall: WallMs): number {
+    const day = Math.floor(wall / DAY);
+    let whole = this.wallDayCache.get(day);
+    if (whole === undefined) {
+      // A wall day spans at most the UTC days before, of and after it (offsets are within ±14 h).
+      const a = this.dayOffset(day - 1);
+      whole = a === this.dayOffset(day) && a === this.dayOffset(day + 1) ? a : Number.NaN;
+      this.wallDayCache.set(day, whole);
+    }
+    if (!Number.isNaN(whole)) return whole;
+    const key = Math.floor(wall / QUARTER);
+    const cached = this.wallQuarterCache.get(key);
+    if (cached !== undefined) return cached;
+    const probe = key * QUARTER;
+    const before = this.offsetAt(probe - DAY);
+    const after = this.offsetAt(probe + DAY);
+    const fits = (o: number) => this.offsetAt(probe - o * 60000) === o;
+    let offset: number;
+    if (fits(before) && fits(after)) offset = Math.max(before, after);
+    else if (fits(before)) offset = before;
+    else if (fits(after)) offset = after;
+    else offset = before; // in the gap: keep the offset in force before it, which moves the time forward
+    this.wallQuarterCache.set(key, offset);
+    return offset;
+  }
+
+  /** Instant of a local wall-clock time. */
+  toInstant(wall: WallMs): number {
+    return wall - this.offsetForWall(wall) * 60000;
+  }
+}
+
+/** Throws RangeError when the zone is not a valid IANA time zone. */
+export function assertTimeZone(timeZone: string): void {
+  new Intl.DateTimeFormat("en-US", { timeZone });
+}
