@@ -1,4 +1,6 @@
-import type { BatchId, Incident, Issue } from "../domain/index.ts";
+import type { Kysely } from "kysely";
+import type { BatchId, Incident, IncidentId, Issue } from "../domain/index.ts";
+import type { Database } from "./schema.ts";
 
 /**
  * The store contract. SQLite (embedded default) and PostgreSQL (DATABASE_URL) implement it
@@ -45,9 +47,15 @@ export interface QuarantinedRow {
 /**
  * Writes one import batch atomically: nothing is visible until commit, and a crash (even
  * kill -9) before commit leaves no trace, so re-running the import completes it.
+ * Always end a batch with commit or rollback (try/finally): on SQLite an open batch holds
+ * the database's single write lock.
  */
 export interface BatchWriter {
-  /** Inserts incidents, skipping any whose (sourceSystem, sourceId) exists; returns how many were new. */
+  readonly batch: NewBatch;
+  /**
+   * Inserts incidents, skipping any whose (sourceSystem, sourceId) exists in the store or
+   * earlier in this batch; returns how many were new. Every row's batchId must be the batch's id.
+   */
   insertIncidents(rows: readonly Incident[]): Promise<number>;
   insertQuarantine(rows: readonly QuarantinedRow[]): Promise<void>;
   commit(summary: BatchSummary): Promise<Batch>;
@@ -67,6 +75,7 @@ export interface IncidentRepository {
   count(query?: IncidentQuery): Promise<number>;
   list(query?: IncidentQuery): Promise<Incident[]>;
   get(sourceSystem: string, sourceId: string): Promise<Incident | undefined>;
+  getById(id: IncidentId): Promise<Incident | undefined>;
   /** Streams all incidents in receivedAt order in pages, for batch analysis. */
   scan(pageSize?: number): AsyncIterable<readonly Incident[]>;
 }
@@ -81,11 +90,36 @@ export interface QuarantineRepository {
   count(batchId?: BatchId): Promise<number>;
 }
 
+/** Small deployment settings (key/value text), e.g. taxonomy choices or schema facts. */
+export interface SettingsRepository {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** SQLite file; default "./recur.db"; ":memory:" for a throwaway store. Ignored with databaseUrl. */
+  readonly path?: string;
+  /** PostgreSQL connection URL (callers pass process.env.DATABASE_URL); selects PostgreSQL. */
+  readonly databaseUrl?: string;
+  /** Run pending migrations on open (default true). */
+  readonly migrate?: boolean;
+}
+
 export interface Store {
   readonly dialect: Dialect;
+  /**
+   * The Kysely instance, for code that owns its own tables (added by a migration, see
+   * docs/store.md): `store.db.withTables<{ my_table: MyRow }>()`.
+   */
+  readonly db: Kysely<Database>;
   readonly incidents: IncidentRepository;
   readonly batches: BatchRepository;
   readonly quarantine: QuarantineRepository;
+  readonly settings: SettingsRepository;
+  /**
+   * Opens a batch transaction and writes the batch row in it. On SQLite, batches of one store
+   * run one after another (a second beginBatch waits for the first to end).
+   */
   beginBatch(batch: NewBatch): Promise<BatchWriter>;
   close(): Promise<void>;
 }

@@ -1,0 +1,150 @@
+/**
+ * Insert throughput of the store's batch writer alone (no CSV parsing): generated incidents in
+ * chunks of 10,000 into one batch, timed from beginBatch to commit. Runs SQLite (temp file) and,
+ * when reachable, PostgreSQL (a throwaway database on RECUR_TEST_PG_URL).
+ *
+ *   node --import tsx bench/store-insert.ts [--rows 500000] [--no-pg]
+ */
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import {
+  asBatchId,
+  asEpochMs,
+  asIncidentId,
+  asPseudonym,
+  asUnitCode,
+  CATEGORIES,
+  type Incident,
+  seededRandom,
+} from "../src/domain/index.ts";
+import { openStore, type Store } from "../src/store/index.ts";
+import { makeIncident } from "../test/builders.ts";
+
+const { values } = parseArgs({
+  options: { rows: { type: "string", default: "500000" }, "no-pg": { type: "boolean", default: false } },
+});
+const ROWS = Number(values.rows);
+const CHUNK = 10_000;
+const BATCH = asBatchId("bench-batch");
+const PG_URL = process.env.RECUR_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** A chunk of plausible incidents: unique ids, sparse location keys, repeat callers, 40 stations. */
+function chunk(start: number, random: () => number): Incident[] {
+  const out: Incident[] = [];
+  for (let n = start; n < Math.min(start + CHUNK, ROWS); n++) {
+    const sourceId = `JJ2024${String(n).padStart(10, "0")}`;
+    const compound = Math.floor(random() * 3000);
+    const building = 1 + Math.floor(random() * 30);
+    const hasPlace = random() < 0.7;
+    const received = Date.UTC(2024, 0, 1) + Math.floor(random() * 365 * 86_400_000);
+    out.push(
+      makeIncident({
+        id: asIncidentId(createHash("sha1").update(`bench:${sourceId}`).digest("hex").slice(0, 20)),
+        sourceSystem: "bench",
+        sourceId,
+        batchId: BATCH,
+        receivedAt: asEpochMs(received),
+        acceptedAt: asEpochMs(received + 20_000),
+        dispatchedAt: asEpochMs(received + 90_000),
+        arrivedAt: random() < 0.8 ? asEpochMs(received + 600_000) : null,
+        closedAt: asEpochMs(received + 3_600_000),
+        category: CATEGORIES[Math.floor(random() * CATEGORIES.length)]!,
+        subtype: "other",
+        sourceCategory: "010101",
+        address: `临江市滨江区第${compound}小区${building}栋2单元${100 + Math.floor(random() * 2000)}室`,
+        lon: 120 + random(),
+        lat: 30 + random(),
+        datum: "gcj02",
+        location: hasPlace
+          ? {
+              poi: `p${compound}`,
+              building: `p${compound}/b${building}`,
+              unit: `p${compound}/b${building}/u2`,
+              room: random() < 0.5 ? `p${compound}/b${building}/u2/r${Math.floor(random() * 2000)}` : null,
+            }
+          : { road: `r${Math.floor(random() * 500)}/${Math.floor(random() * 300)}` },
+        cityUnit: asUnitCode("330100"),
+        branchUnit: asUnitCode(`3301${String(Math.floor(random() * 8)).padStart(2, "0")}`),
+        stationUnit: asUnitCode(`s${Math.floor(random() * 40)}`),
+        callerPseudonym: asPseudonym(`c${Math.floor(random() * ROWS * 0.6)}`),
+        narrative: "报警人称楼上邻居深夜噪音扰民，多次协商无果，请求民警到场处理。",
+        disposition: "已调解",
+        feedback: "民警到场后双方达成和解。",
+      }),
+    );
+  }
+  return out;
+}
+
+async function run(name: string, store: Store): Promise<void> {
+  const rng = seededRandom(42);
+  const random = () => rng.next();
+  let insertMs = 0;
+  let inserted = 0;
+  const t0 = performance.now();
+  const writer = await store.beginBatch({
+    id: BATCH,
+    sourceSystem: "bench",
+    profile: "bench",
+    fileName: "bench.csv",
+    fileSha256: "0".repeat(64),
+    startedAt: 0,
+  });
+  insertMs += performance.now() - t0;
+  for (let start = 0; start < ROWS; start += CHUNK) {
+    const rows = chunk(start, random);
+    const t = performance.now();
+    inserted += await writer.insertIncidents(rows);
+    insertMs += performance.now() - t;
+  }
+  const t1 = performance.now();
+  await writer.commit({
+    rows: ROWS,
+    imported: inserted,
+    rejected: 0,
+    duplicates: ROWS - inserted,
+    finishedAt: 1,
+  });
+  const commitMs = performance.now() - t1;
+  insertMs += commitMs;
+  const rate = Math.round(ROWS / (insertMs / 1000));
+  console.log(
+    `${name}: ${ROWS} rows (${inserted} new) in ${(insertMs / 1000).toFixed(2)} s ` +
+      `(commit ${(commitMs / 1000).toFixed(2)} s) = ${rate.toLocaleString("en")} rows/s`,
+  );
+}
+
+const dir = mkdtempSync(join(tmpdir(), "recur-bench-"));
+try {
+  const sqlite = await openStore({ path: join(dir, "bench.db") });
+  await run("sqlite", sqlite);
+  await sqlite.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (!values["no-pg"]) {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  const name = `recur_bench_${process.pid}`;
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.log(`postgres: skipped, ${PG_URL} unreachable (${(error as Error).message})`);
+    process.exit(0);
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    const store = await openStore({ databaseUrl: url.toString() });
+    await run("postgres", store);
+    await store.close();
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

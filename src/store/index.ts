@@ -1,0 +1,23 @@
+import { openPostgresStore } from "./postgres.ts";
+import { openSqliteStore } from "./sqlite.ts";
+import type { Store, StoreOptions } from "./types.ts";
+
+export { addAutoId, EPOCH_MS, FLOAT, isPostgres } from "./migrations/helpers.ts";
+export type * from "./schema.ts";
+export type * from "./types.ts";
+
+/** Where the embedded store lives when neither --db nor DATABASE_URL says otherwise. */
+export const DEFAULT_DB_PATH = "./recur.db";
+
+/**
+ * Opens the store and brings its schema up to date: PostgreSQL when `databaseUrl` is given
+ * (pass process.env.DATABASE_URL), otherwise the embedded SQLite file at `path`.
+ * @example
+ * const store = await openStore({ path: args.db, databaseUrl: process.env.DATABASE_URL });
+ * try { console.log(await store.incidents.count()); } finally { await store.close(); }
+ */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const migrate = options.migrate ?? true;
+  if (options.databaseUrl) return openPostgresStore(options.databaseUrl, migrate);
+  return openSqliteStore(options.path ?? DEFAULT_DB_PATH, migrate);
+}

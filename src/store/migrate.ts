@@ -1,0 +1,37 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import { RecurError } from "../domain/index.ts";
+import { MIGRATIONS } from "./migrations/index.ts";
+
+/**
+ * Runs every registered migration not yet applied. Kysely records applied ones in
+ * `kysely_migration` and locks concurrent runs (an advisory lock on PostgreSQL, the write
+ * lock on SQLite), so opening the same database from several processes is safe.
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  options: {
+    /** PostgreSQL schema of Kysely's bookkeeping tables: the connection's current schema. */
+    readonly schema?: string;
+    readonly migrations?: readonly (readonly [string, Migration])[];
+  } = {},
+): Promise<MigrationResultSet> {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const migrator = new Migrator({
+    db,
+    // Kysely looks for its tables in any schema unless told; several recur schemas may share a database.
+    ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
+    provider: { getMigrations: async () => Object.fromEntries(migrations) },
+    // Engineers add migrations in parallel; a late-registered older name must still run.
+    allowUnorderedMigrations: true,
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "?";
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new RecurError("migration_failed", {
+      zh: `数据库迁移 ${failed} 失败：${reason}`,
+      en: `database migration ${failed} failed: ${reason}`,
+    });
+  }
+  return result;
+}

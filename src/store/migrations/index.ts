@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as core from "./0001_core.ts";
+
+/**
+ * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
+ * exporting `up(db)` (and `down(db)`), then add ONE line below. Names sort in run order; the
+ * same code runs on SQLite and PostgreSQL (helpers.ts covers the few differences).
+ * `migrations.test.ts` checks that every file here is registered and names are ordered.
+ */
+export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [["0001_core", core]];

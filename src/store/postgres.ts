@@ -1,0 +1,204 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Incident } from "../domain/index.ts";
+import { batchClosedError, batchExistsError, batchMismatchError, storeOpenError } from "./errors.ts";
+import { migrateToLatest } from "./migrate.ts";
+import {
+  batchRepository,
+  incidentRepository,
+  quarantineRepository,
+  settingsRepository,
+} from "./repositories.ts";
+import { INCIDENT_COLUMN_NAMES, INCIDENT_COLUMNS, quarantineToRow } from "./rows.ts";
+import type { Database } from "./schema.ts";
+import type { Batch, BatchSummary, BatchWriter, NewBatch, QuarantinedRow, Store } from "./types.ts";
+
+type Value = string | number | null;
+
+/** Rows per INSERT ... SELECT FROM unnest(...): 33 array parameters whatever the row count. */
+const ROWS_PER_STATEMENT = 5000;
+const INT8_OID = 20;
+
+/**
+ * pg returns int8 (bigint, count(*)) as strings to protect values above 2^53. Every int8 in
+ * recur is an epoch-ms time or a count, far below that, so they are parsed to numbers here,
+ * for this pool only (the global pg.types stay untouched).
+ */
+const parseInt8 = (value: string): number => Number(value);
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === INT8_OID
+      ? parseInt8
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+const INSERT_INCIDENTS =
+  `INSERT INTO incidents (${INCIDENT_COLUMN_NAMES.join(",")}) ` +
+  `SELECT * FROM unnest(${INCIDENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(",")}) ` +
+  "ON CONFLICT (source_system, source_id) DO NOTHING";
+const INSERT_QUARANTINE =
+  "INSERT INTO quarantine (batch_id, file, row, issues, record_enc) " +
+  "SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[])";
+
+/** The URL with its password hidden, for messages. */
+function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$1***@");
+}
+
+/** Opens the PostgreSQL store at `url` (a libpq URL) and migrates it. */
+export async function openPostgresStore(url: string, migrate = true): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, types, max: 10 });
+  // An idle client that loses its server must not crash the process (pg emits 'error').
+  pool.on("error", () => {});
+  let schema: string;
+  try {
+    schema = (await pool.query<{ schema: string }>("SELECT current_schema() AS schema")).rows[0]!.schema;
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw storeOpenError(redactUrl(url), error instanceof Error ? error.message : String(error));
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (migrate) {
+    try {
+      await migrateToLatest(db as Kysely<unknown>, { schema });
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+  }
+  const open = new Set<PgBatchWriter>();
+
+  return {
+    dialect: "postgres",
+    db,
+    incidents: incidentRepository(db),
+    batches: batchRepository(db),
+    quarantine: quarantineRepository(db),
+    settings: settingsRepository(db),
+    async beginBatch(batch) {
+      const writer = await PgBatchWriter.begin(pool, batch, (w) => open.delete(w));
+      open.add(writer);
+      return writer;
+    },
+    async close() {
+      for (const writer of [...open]) await writer.rollback();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * One batch = one PostgreSQL transaction on a dedicated pooled client. If the process dies,
+ * the server sees the connection drop and aborts the transaction: nothing of it remains.
+ */
+class PgBatchWriter implements BatchWriter {
+  #open = true;
+
+  private constructor(
+    private readonly client: pg.PoolClient,
+    readonly batch: NewBatch,
+    private readonly onEnd: (writer: PgBatchWriter) => void,
+  ) {}
+
+  static async begin(
+    pool: pg.Pool,
+    batch: NewBatch,
+    onEnd: (w: PgBatchWriter) => void,
+  ): Promise<PgBatchWriter> {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(
+        "INSERT INTO import_batches (id, source_system, profile, file_name, file_sha256, started_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        [batch.id, batch.sourceSystem, batch.profile, batch.fileName, batch.fileSha256, batch.startedAt],
+      );
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      client.release();
+      throw (error as { code?: string }).code === "23505" ? batchExistsError(batch.id) : error;
+    }
+    return new PgBatchWriter(client, batch, onEnd);
+  }
+
+  async insertIncidents(rows: readonly Incident[]): Promise<number> {
+    this.#ensureOpen();
+    let inserted = 0;
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const end = Math.min(start + ROWS_PER_STATEMENT, rows.length);
+      const columns: Value[][] = INCIDENT_COLUMNS.map(() => new Array<Value>(end - start));
+      for (let r = start; r < end; r++) {
+        const incident = rows[r]!;
+        if (incident.batchId !== this.batch.id) throw batchMismatchError(this.batch.id, incident.batchId);
+        for (let c = 0; c < INCIDENT_COLUMNS.length; c++)
+          columns[c]![r - start] = INCIDENT_COLUMNS[c]![2](incident);
+      }
+      const result = await this.client.query({
+        name: "recur_insert_incidents",
+        text: INSERT_INCIDENTS,
+        values: columns,
+      });
+      inserted += result.rowCount ?? 0;
+    }
+    return inserted;
+  }
+
+  async insertQuarantine(rows: readonly QuarantinedRow[]): Promise<void> {
+    this.#ensureOpen();
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT).map(quarantineToRow);
+      await this.client.query(INSERT_QUARANTINE, [
+        chunk.map((r) => r.batch_id),
+        chunk.map((r) => r.file),
+        chunk.map((r) => r.row),
+        chunk.map((r) => r.issues),
+        chunk.map((r) => r.record_enc),
+      ]);
+    }
+  }
+
+  async commit(summary: BatchSummary): Promise<Batch> {
+    this.#ensureOpen();
+    this.#open = false;
+    try {
+      await this.client.query(
+        "UPDATE import_batches SET finished_at = $1, rows = $2, imported = $3, rejected = $4, duplicates = $5 WHERE id = $6",
+        [
+          summary.finishedAt,
+          summary.rows,
+          summary.imported,
+          summary.rejected,
+          summary.duplicates,
+          this.batch.id,
+        ],
+      );
+      await this.client.query("COMMIT");
+      this.#end();
+    } catch (error) {
+      await this.client.query("ROLLBACK").catch(() => {});
+      this.#end(error);
+      throw error;
+    }
+    return { ...this.batch, ...summary };
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    try {
+      await this.client.query("ROLLBACK");
+      this.#end();
+    } catch (error) {
+      this.#end(error);
+    }
+  }
+
+  /** Returns the client to the pool; one that failed is destroyed instead of reused. */
+  #end(error?: unknown): void {
+    this.client.release(error instanceof Error ? error : undefined);
+    this.onEnd(this);
+  }
+
+  #ensureOpen(): void {
+    if (!this.#open) throw batchClosedError(this.batch.id);
+  }
+}

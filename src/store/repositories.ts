@@ -1,0 +1,143 @@
+import type { Kysely, SelectQueryBuilder } from "kysely";
+import type { BatchId, Incident, IncidentId } from "../domain/index.ts";
+import { rowToBatch, rowToIncident, rowToQuarantined } from "./rows.ts";
+import type { Database } from "./schema.ts";
+import type {
+  BatchRepository,
+  IncidentQuery,
+  IncidentRepository,
+  QuarantineRepository,
+  SettingsRepository,
+} from "./types.ts";
+
+/**
+ * Read-side repositories, written once in Kysely for both dialects. Writes of incidents go
+ * through the dialect's BatchWriter (sqlite.ts, postgres.ts), the hot path of an import.
+ */
+
+const DEFAULT_PAGE = 5000;
+
+function filtered<O>(
+  query: SelectQueryBuilder<Database, "incidents", O>,
+  q: IncidentQuery,
+): SelectQueryBuilder<Database, "incidents", O> {
+  let out = query;
+  if (q.sourceSystem !== undefined) out = out.where("source_system", "=", q.sourceSystem);
+  if (q.batchId !== undefined) out = out.where("batch_id", "=", q.batchId);
+  if (q.from !== undefined) out = out.where("received_at", ">=", q.from);
+  if (q.to !== undefined) out = out.where("received_at", "<", q.to);
+  return out;
+}
+
+export function incidentRepository(db: Kysely<Database>): IncidentRepository {
+  return {
+    async count(q = {}) {
+      const row = await filtered(
+        db.selectFrom("incidents").select((eb) => eb.fn.countAll().as("n")),
+        q,
+      ).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async list(q = {}) {
+      let query = filtered(db.selectFrom("incidents").selectAll(), q).orderBy("received_at").orderBy("id");
+      if (q.limit !== undefined) query = query.limit(q.limit);
+      // SQLite needs a LIMIT before OFFSET; "no limit" is written as the largest safe integer.
+      if (q.offset !== undefined)
+        query = (q.limit === undefined ? query.limit(Number.MAX_SAFE_INTEGER) : query).offset(q.offset);
+      return (await query.execute()).map(rowToIncident);
+    },
+    async get(sourceSystem, sourceId) {
+      const row = await db
+        .selectFrom("incidents")
+        .selectAll()
+        .where("source_system", "=", sourceSystem)
+        .where("source_id", "=", sourceId)
+        .executeTakeFirst();
+      return row && rowToIncident(row);
+    },
+    async getById(id: IncidentId) {
+      const row = await db.selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
+      return row && rowToIncident(row);
+    },
+    async *scan(pageSize = DEFAULT_PAGE): AsyncIterable<readonly Incident[]> {
+      // Keyset pagination on (received_at, id): each page is an index range scan, unlike OFFSET.
+      let after: readonly [number, string] | undefined;
+      for (;;) {
+        let query = db
+          .selectFrom("incidents")
+          .selectAll()
+          .orderBy("received_at")
+          .orderBy("id")
+          .limit(pageSize);
+        if (after) {
+          const [at, id] = after;
+          query = query.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple("received_at", "id"), ">", tuple(at, id)),
+          );
+        }
+        const rows = await query.execute();
+        if (rows.length === 0) return;
+        const page = rows.map(rowToIncident);
+        const last = page[page.length - 1]!;
+        after = [last.receivedAt, last.id];
+        yield page;
+        if (rows.length < pageSize) return;
+      }
+    },
+  };
+}
+
+export function batchRepository(db: Kysely<Database>): BatchRepository {
+  return {
+    async list() {
+      const rows = await db
+        .selectFrom("import_batches")
+        .selectAll()
+        .orderBy("started_at")
+        .orderBy("id")
+        .execute();
+      return rows.map(rowToBatch);
+    },
+    async get(id: BatchId) {
+      const row = await db.selectFrom("import_batches").selectAll().where("id", "=", id).executeTakeFirst();
+      return row && rowToBatch(row);
+    },
+  };
+}
+
+export function quarantineRepository(db: Kysely<Database>): QuarantineRepository {
+  return {
+    async list(batchId?: BatchId, limit?: number) {
+      let query = db
+        .selectFrom("quarantine")
+        .select(["batch_id", "file", "row", "issues", "record_enc"])
+        .orderBy("batch_id")
+        .orderBy("row")
+        .orderBy("id");
+      if (batchId !== undefined) query = query.where("batch_id", "=", batchId);
+      if (limit !== undefined) query = query.limit(limit);
+      return (await query.execute()).map(rowToQuarantined);
+    },
+    async count(batchId?: BatchId) {
+      let query = db.selectFrom("quarantine").select((eb) => eb.fn.countAll().as("n"));
+      if (batchId !== undefined) query = query.where("batch_id", "=", batchId);
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    },
+  };
+}
+
+export function settingsRepository(db: Kysely<Database>): SettingsRepository {
+  return {
+    async get(key) {
+      const row = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+      return row?.value;
+    },
+    async set(key, value) {
+      await db
+        .insertInto("settings")
+        .values({ key, value })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
+        .execute();
+    },
+  };
+}

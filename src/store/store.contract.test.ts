@@ -1,0 +1,365 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { makeIncident } from "../../test/builders.ts";
+import {
+  asBatchId,
+  asEpochMs,
+  asIncidentId,
+  asPseudonym,
+  asUnitCode,
+  type BatchId,
+  type Incident,
+  isRecurError,
+} from "../domain/index.ts";
+import { MIGRATIONS } from "./migrations/index.ts";
+import {
+  PG_URL,
+  pgUnreachable,
+  postgresTarget,
+  REQUIRE_PG,
+  type StoreTarget,
+  sqliteTarget,
+} from "./testing/stores.ts";
+import type { BatchSummary, NewBatch, QuarantinedRow, Store } from "./types.ts";
+
+/**
+ * The one contract every store implementation must meet, run against SQLite and PostgreSQL
+ * (../shared/STYLE.md: one suite, every implementation).
+ */
+
+function newBatch(id: string, overrides: Partial<NewBatch> = {}): NewBatch {
+  return {
+    id: asBatchId(id),
+    sourceSystem: "test",
+    profile: "synthetic",
+    fileName: `${id}.csv`,
+    fileSha256: "ab".repeat(32),
+    startedAt: 1_714_500_000_000,
+    ...overrides,
+  };
+}
+
+function summaryOf(rows: number, imported: number): BatchSummary {
+  return { rows, imported, rejected: 0, duplicates: rows - imported, finishedAt: 1_714_500_100_000 };
+}
+
+/** Incidents with source ids `P{from}`..`P{to - 1}` in `batch`, received one minute apart. */
+function range(batch: string, from: number, to: number): Incident[] {
+  const out: Incident[] = [];
+  for (let n = from; n < to; n++) {
+    out.push(
+      makeIncident({
+        sourceId: `P${n}`,
+        batchId: asBatchId(batch),
+        receivedAt: asEpochMs(Date.UTC(2024, 0, 1) + n * 60_000),
+      }),
+    );
+  }
+  return out;
+}
+
+async function importRows(store: Store, batch: string, rows: readonly Incident[]): Promise<number> {
+  const writer = await store.beginBatch(newBatch(batch));
+  try {
+    const inserted = await writer.insertIncidents(rows);
+    await writer.commit(summaryOf(rows.length, inserted));
+    return inserted;
+  } catch (error) {
+    await writer.rollback();
+    throw error;
+  }
+}
+
+/** An incident with every field set, with text that tests quoting and non-ASCII. */
+function fullIncident(batch: string): Incident {
+  return makeIncident({
+    id: asIncidentId("f3a9c2e1d0b84c7a"),
+    sourceSystem: "jjxt-110",
+    sourceId: "J3301002024050100017",
+    batchId: asBatchId(batch),
+    receivedAt: asEpochMs(Date.UTC(2024, 4, 1, 14, 3, 27, 123)),
+    acceptedAt: asEpochMs(Date.UTC(2024, 4, 1, 14, 3, 41)),
+    dispatchedAt: asEpochMs(Date.UTC(2024, 4, 1, 14, 5, 2)),
+    arrivedAt: asEpochMs(Date.UTC(2024, 4, 1, 14, 17, 40)),
+    closedAt: asEpochMs(Date.UTC(2024, 4, 1, 15, 2, 0)),
+    utcOffsetMin: -300,
+    category: "non_police",
+    subtype: "municipal",
+    sourceCategory: "0901 市政设施",
+    department: "urban_management",
+    address: `临江市滨江区阳光小区3栋2单元501 "北门" \\ 对面 🚓`,
+    lon: 120.123456789,
+    lat: -30.987654321,
+    datum: "gcj02",
+    location: {
+      poi: "330108:阳光小区",
+      building: "330108:阳光小区:3",
+      unit: "330108:阳光小区:3:2",
+      room: "330108:阳光小区:3:2:501",
+      road: "330108:江南大道:88",
+      cross: "330108:江南大道|滨盛路",
+    },
+    cityUnit: asUnitCode("330100000000"),
+    branchUnit: asUnitCode("330108000000"),
+    stationUnit: asUnitCode("330108520000"),
+    areaUnit: asUnitCode("330108520100"),
+    callerPseudonym: asPseudonym("c6e1f0a9b2d34e5f"),
+    callerNumberEnc: "v1:aes-256-gcm:AAAA:BBBB:CCCC",
+    narrative: '报警人称楼上住户噪音扰民，电话***********，已多次协商。O\'Brien said "no".',
+    disposition: "现场调解",
+    feedback: "民警到场调解，双方达成一致。\n第二行",
+  });
+}
+
+function contractSuite(makeTarget: () => Promise<StoreTarget>): void {
+  let target: StoreTarget;
+  const opened: Store[] = [];
+  async function fresh(): Promise<Store> {
+    const { store } = await target.fresh();
+    opened.push(store);
+    return store;
+  }
+
+  beforeAll(async () => {
+    target = await makeTarget();
+  });
+  afterAll(async () => {
+    for (const store of opened) await store.close().catch(() => {});
+    await target?.dispose();
+  });
+
+  test("every incident field survives a round trip", async () => {
+    const store = await fresh();
+    const full = fullIncident("b1");
+    const sparse = makeIncident({ sourceId: "S1", batchId: asBatchId("b1"), subtype: null, address: null });
+    expect(await importRows(store, "b1", [full, sparse])).toBe(2);
+    expect(await store.incidents.get(full.sourceSystem, full.sourceId)).toEqual(full);
+    expect(await store.incidents.getById(full.id)).toEqual(full);
+    expect(await store.incidents.get(sparse.sourceSystem, sparse.sourceId)).toEqual(sparse);
+    expect(await store.incidents.get("jjxt-110", "missing")).toBeUndefined();
+    const listed = await store.incidents.list();
+    expect(listed).toEqual([sparse, full].sort((a, b) => a.receivedAt - b.receivedAt));
+    expect(typeof listed[0]!.receivedAt).toBe("number");
+  });
+
+  test("importing the same rows twice stores them once and counts the second run as duplicates", async () => {
+    const store = await fresh();
+    expect(await importRows(store, "first", range("first", 0, 120))).toBe(120);
+    expect(await importRows(store, "second", range("second", 0, 120))).toBe(0);
+    expect(await store.incidents.count()).toBe(120);
+    // The first import keeps the record: a re-import does not move it to the new batch.
+    expect(await store.incidents.count({ batchId: asBatchId("first") })).toBe(120);
+    expect((await store.batches.get(asBatchId("second")))?.duplicates).toBe(120);
+  });
+
+  test("rows repeated inside one batch are inserted once", async () => {
+    const store = await fresh();
+    const rows = range("b", 0, 50);
+    const writer = await store.beginBatch(newBatch("b"));
+    const inserted =
+      (await writer.insertIncidents([...rows, ...rows.slice(0, 10)])) + (await writer.insertIncidents(rows));
+    await writer.commit(summaryOf(110, inserted));
+    expect(inserted).toBe(50);
+    expect(await store.incidents.count()).toBe(50);
+  });
+
+  test("overlapping batches add only the rows not seen before", async () => {
+    const store = await fresh();
+    expect(await importRows(store, "jan", range("jan", 0, 600))).toBe(600);
+    expect(await importRows(store, "jan-feb", range("jan-feb", 400, 1000))).toBe(400);
+    expect(await store.incidents.count()).toBe(1000);
+    expect(await store.incidents.count({ batchId: asBatchId("jan-feb") })).toBe(400);
+  });
+
+  test("importing any sequence of overlapping ranges leaves their union", async () => {
+    const store = await fresh();
+    let batchNo = 0;
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 120 }),
+        async (from, length) => {
+          batchNo += 1;
+          const id = `prop-${batchNo}`;
+          let unseen = 0;
+          for (let n = from; n < from + length; n++) {
+            if (!seen.has(n)) unseen += 1;
+            seen.add(n);
+          }
+          expect(await importRows(store, id, range(id, from, from + length))).toBe(unseen);
+          expect(await store.incidents.count()).toBe(seen.size);
+        },
+      ),
+      { seed: 20240501, numRuns: 12 },
+    );
+  });
+
+  test("nothing of an open batch is visible, and a rollback leaves no trace", async () => {
+    const store = await fresh();
+    const writer = await store.beginBatch(newBatch("doomed"));
+    expect(await writer.insertIncidents(range("doomed", 0, 300))).toBe(300);
+    await writer.insertQuarantine([quarantined("doomed", 7)]);
+    expect(await store.incidents.count()).toBe(0);
+    expect(await store.batches.list()).toEqual([]);
+    await writer.rollback();
+    expect(await store.incidents.count()).toBe(0);
+    expect(await store.batches.get(asBatchId("doomed"))).toBeUndefined();
+    expect(await store.quarantine.count()).toBe(0);
+    // The same batch can then be run again from scratch.
+    expect(await importRows(store, "doomed", range("doomed", 0, 300))).toBe(300);
+  });
+
+  test("a committed batch is listed with its summary", async () => {
+    const store = await fresh();
+    const writer = await store.beginBatch(newBatch("b7", { fileName: "警情导出.csv", sourceSystem: "jjxt" }));
+    const inserted = await writer.insertIncidents(range("b7", 0, 5));
+    const summary: BatchSummary = {
+      rows: 9,
+      imported: inserted,
+      rejected: 3,
+      duplicates: 1,
+      finishedAt: 1_714_500_999_000,
+    };
+    const batch = await writer.commit(summary);
+    expect(batch).toEqual({
+      ...newBatch("b7", { fileName: "警情导出.csv", sourceSystem: "jjxt" }),
+      ...summary,
+    });
+    expect(await store.batches.get(asBatchId("b7"))).toEqual(batch);
+    expect(await store.batches.list()).toEqual([batch]);
+    await expect(writer.insertIncidents(range("b7", 5, 6))).rejects.toMatchObject({ code: "batch_closed" });
+  });
+
+  test("a batch id can be used only once", async () => {
+    const store = await fresh();
+    await importRows(store, "once", range("once", 0, 3));
+    const error = await store.beginBatch(newBatch("once")).catch((e: unknown) => e);
+    expect(isRecurError(error) && error.code).toBe("batch_exists");
+    // The failed begin released the batch lock: another batch still runs.
+    expect(await importRows(store, "twice", range("twice", 3, 6))).toBe(3);
+  });
+
+  test("an incident of another batch is refused", async () => {
+    const store = await fresh();
+    const writer = await store.beginBatch(newBatch("mine"));
+    await expect(writer.insertIncidents(range("theirs", 0, 1))).rejects.toMatchObject({
+      code: "batch_mismatch",
+    });
+    await writer.rollback();
+  });
+
+  test("quarantined rows round trip with their issues", async () => {
+    const store = await fresh();
+    const writer = await store.beginBatch(newBatch("q"));
+    const rows = [quarantined("q", 3), quarantined("q", 1), { ...quarantined("q", 2), issues: [] }];
+    await writer.insertQuarantine(rows);
+    await writer.commit({ rows: 3, imported: 0, rejected: 3, duplicates: 0, finishedAt: 1 });
+    expect(await store.quarantine.count()).toBe(3);
+    expect(await store.quarantine.count(asBatchId("q"))).toBe(3);
+    expect(await store.quarantine.count(asBatchId("other"))).toBe(0);
+    expect(await store.quarantine.list(asBatchId("q"))).toEqual([rows[1], rows[2], rows[0]]);
+    expect(await store.quarantine.list(undefined, 1)).toEqual([rows[1]]);
+  });
+
+  test("scan pages through every incident in receivedAt order, ties broken by id", async () => {
+    const store = await fresh();
+    const times = [5, 3, 3, 9, 1, 3, 7, 7, 2, 8, 0, 6, 4, 3, 9, 9, 1];
+    const rows = times.map((t, n) =>
+      makeIncident({
+        sourceId: `scan${n}`,
+        batchId: asBatchId("s"),
+        receivedAt: asEpochMs(1_700_000_000_000 + t * 1000),
+      }),
+    );
+    await importRows(store, "s", rows);
+    const pages: (readonly Incident[])[] = [];
+    for await (const page of store.incidents.scan(4)) pages.push(page);
+    expect(pages.map((p) => p.length)).toEqual([4, 4, 4, 4, 1]);
+    const order = (a: Incident, b: Incident) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : 1);
+    expect(pages.flat()).toEqual([...rows].sort(order));
+    const empty = await fresh();
+    for await (const _ of empty.incidents.scan()) expect.unreachable("an empty store has no pages");
+  });
+
+  test("list and count filter by source, batch and time range, with limit and offset", async () => {
+    const store = await fresh();
+    await importRows(store, "a", range("a", 0, 30));
+    await importRows(
+      store,
+      "b",
+      range("b", 30, 40).map((i) => ({ ...i, sourceSystem: "other" })),
+    );
+    const start = Date.UTC(2024, 0, 1);
+    expect(await store.incidents.count({ sourceSystem: "other" })).toBe(10);
+    expect(await store.incidents.count({ batchId: asBatchId("a") })).toBe(30);
+    expect(await store.incidents.count({ from: start + 10 * 60_000, to: start + 35 * 60_000 })).toBe(25);
+    const page = await store.incidents.list({ limit: 5, offset: 10 });
+    expect(page.map((i) => i.sourceId)).toEqual(["P10", "P11", "P12", "P13", "P14"]);
+    expect((await store.incidents.list({ offset: 38 })).map((i) => i.sourceId)).toEqual(["P38", "P39"]);
+  });
+
+  test("settings keep the last value written", async () => {
+    const store = await fresh();
+    expect(await store.settings.get("taxonomy")).toBeUndefined();
+    await store.settings.set("taxonomy", "default");
+    await store.settings.set("taxonomy", "临江市 2024");
+    expect(await store.settings.get("taxonomy")).toBe("临江市 2024");
+  });
+
+  test("reopening runs no migration twice and keeps the data", async () => {
+    const { store, location } = await target.fresh();
+    await importRows(store, "keep", range("keep", 0, 10));
+    await store.close();
+    await (await target.open(location)).close();
+    const again = await target.open(location);
+    opened.push(again);
+    expect(await again.incidents.count()).toBe(10);
+    const applied = await again.db
+      .withTables<{ kysely_migration: { name: string } }>()
+      .selectFrom("kysely_migration")
+      .select("name")
+      .execute();
+    expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map(([name]) => name));
+  });
+}
+
+function quarantined(batch: string, row: number): QuarantinedRow {
+  return {
+    batchId: asBatchId(batch) as BatchId,
+    file: "导出/2024-05.csv",
+    row,
+    issues: [
+      {
+        code: "bad_date",
+        severity: "error",
+        field: "receivedAt",
+        row,
+        file: "导出/2024-05.csv",
+        value: "2024-13-45",
+      },
+      { code: "too_long", severity: "warning", field: "narrative", params: { max: 8000, unit: "字" } },
+    ],
+    recordEnc: `v1:${row}:ciphertext`,
+  };
+}
+
+describe("sqlite store", () => {
+  contractSuite(async () => sqliteTarget());
+});
+
+const pgProblem = await pgUnreachable();
+if (pgProblem === undefined) {
+  describe("postgres store", () => {
+    contractSuite(() => postgresTarget());
+  });
+} else if (REQUIRE_PG) {
+  test("PostgreSQL is reachable (RECUR_REQUIRE_PG=1)", () => {
+    throw new Error(`PostgreSQL unreachable at ${PG_URL}: ${pgProblem}`);
+  });
+} else {
+  console.warn(
+    `postgres store contract suite SKIPPED: ${PG_URL} unreachable (${pgProblem}). Set RECUR_TEST_PG_URL.`,
+  );
+  test.skip(`postgres store contract suite (skipped: PostgreSQL unreachable at ${PG_URL})`, () => {});
+}
