@@ -300,7 +300,10 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
     while (last + 1 < groups && last + 1 - g < MAX_GROUPS_PER_ID) last++;
     for (let k = g; k <= last; k++) total += groupEnd[k]! - groupStart[k]!;
     for (; last >= g; last--) {
-      if (total >= 7 && total <= 19 && groupsSpellOneNumber(text, g, last, plus && g === 0)) {
+      if (
+        (total >= 10 ? total <= 19 : total >= 7 && phoneWordBefore(text, groupStart[g]!)) &&
+        groupsSpellOneNumber(text, g, last)
+      ) {
         const d = concatGroups(text, g, last);
         const lead = plus && g === 0;
         const kind =
@@ -329,11 +332,10 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
  * least 3 digits (138 0013 8000, 0755-8888 6666), except a country prefix (+86, 0086) and the
  * area code after it (+86 10 ...). This keeps "15-3-1201 2024" from reading as a mobile.
  */
-function groupsSpellOneNumber(text: string, first: number, last: number, plus: boolean): boolean {
+function groupsSpellOneNumber(text: string, first: number, last: number): boolean {
   if (first === last) return true;
   let from = first;
-  const head = digitsOf(text, groupStart[first]!, groupEnd[first]!);
-  if ((plus && head === "86") || head === "0086" || head === "86") {
+  if (isCountryPrefix(text, groupStart[first]!, groupEnd[first]!)) {
     from = first + 1;
     if (from <= last && groupEnd[from]! - groupStart[from]! === 2) from++;
   }
@@ -344,6 +346,30 @@ function groupsSpellOneNumber(text: string, first: number, last: number, plus: b
     if (len < 3 && !(g === last && fours && from === first && last - first >= 3)) return false;
   }
   return true;
+}
+
+/** Digit value of the character at i (ASCII or full-width). */
+function digitValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xff10 ? c - 0xff10 : c - 48;
+}
+
+/** The group is "86" or "0086". */
+function isCountryPrefix(text: string, start: number, end: number): boolean {
+  const len = end - start;
+  if (len === 4 && (digitValue(text, start) !== 0 || digitValue(text, start + 1) !== 0)) return false;
+  if (len !== 2 && len !== 4) return false;
+  return digitValue(text, end - 2) === 8 && digitValue(text, end - 1) === 6;
+}
+
+/** Last characters of the words in PHONE_CONTEXT: a cheap test before the regular expression. */
+const PHONE_WORD_END = new Set([..."话机码式线lLeE"].map((s) => s.charCodeAt(0)));
+
+/** Whether a phone word may end within the 4 characters before `start` (checked exactly later). */
+function phoneWordBefore(text: string, start: number): boolean {
+  for (let i = start - 1; i >= 0 && i >= start - 4; i--)
+    if (PHONE_WORD_END.has(text.charCodeAt(i))) return true;
+  return false;
 }
 
 function concatGroups(text: string, first: number, last: number): string {
