@@ -80,6 +80,9 @@ const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
+const GENERIC_AFTER_SHORT =
+  /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园)/;
+
 /** Strong POI endings after which a following name is a sub-POI (阳光小区东区). */
 const POI_END =
   /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心)$/;
@@ -233,7 +236,18 @@ function matchAdmin(
       if (li === 3 && !inContext && h.kind !== "full") continue; // bare town stems are too ambiguous
       if (h.kind !== "full" && h.kind !== "alias" && next !== undefined && ROAD_SUFFIX.test(next)) continue;
       if (h.kind !== "full" && next !== undefined && /[村镇乡庄桥湖山园城门区]/.test(next)) continue;
+      // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word.
+      if (h.kind !== "full" && GENERIC_AFTER_SHORT.test(text.slice(pos + len, pos + len + 3))) continue;
       if (ancestor !== null && !inContext && li > level + 1 && h.kind !== "full") continue;
+      // Without context, a bare short district name outside the deployment's region is a place name (友谊新村).
+      if (
+        ancestor === null &&
+        li >= 2 &&
+        h.kind === "short" &&
+        options.regionId != null &&
+        !g.within(h.id, options.regionId)
+      )
+        continue;
       let score = inContext ? 4 : 0;
       if (options.regionId != null && g.within(h.id, options.regionId)) score += 2;
       if (h.kind === "full" || h.kind === "alias") score += 1;

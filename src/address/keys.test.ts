@@ -1,0 +1,169 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { createAddressLocator } from "./locator.ts";
+
+/**
+ * Key stability: variant spellings generated from the variant rules of docs/address.md
+ * (numerals, unit words, dashes, filler words, full-width digits, district aliases and omitted
+ * upper levels) must share one key per place, and different places must keep different keys.
+ */
+const locator = createAddressLocator({
+  region: "内蒙古自治区包头市",
+  dictionary: {
+    kind: "recur-place-dictionary",
+    version: 1,
+    aliases: { 阳光花园: "阳光小区" },
+    places: [{ name: "阳光小区", kind: "poi", count: 40 }],
+  },
+});
+
+const COMPOUNDS = [
+  "阳光小区",
+  "幸福家园",
+  "青山花园",
+  "钢铁大厦",
+  "明珠公寓",
+  "友谊新村",
+  "富强苑小区",
+  "万达广场",
+];
+const PREFIXES = ["", "包头市", "昆区", "昆都仑区", "包头市昆都仑区", "内蒙古自治区包头市昆都仑区"];
+const CN = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
+const fullWidth = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+
+interface Place {
+  readonly compound: string;
+  readonly building: number;
+  readonly unit: number;
+  readonly room: number;
+}
+
+/** Every spelling of one flat the variant rules allow. */
+function variants(p: Place): string[] {
+  const b = [
+    `${p.building}栋`,
+    `${p.building}幢`,
+    `${p.building}号楼`,
+    `${CN[p.building]}号楼`,
+    `${CN[p.building]}栋`,
+    `${p.building}座`,
+  ];
+  const u = [`${p.unit}单元`, `${CN[p.unit]}单元`, `${p.unit}门`];
+  const r = [`${p.room}`, `${p.room}室`, `${p.room}房`, `${p.room}号`];
+  const out: string[] = [];
+  PREFIXES.forEach((prefix, i) => {
+    const bi = b[i % b.length] as string;
+    const ui = u[i % u.length] as string;
+    const ri = r[i % r.length] as string;
+    out.push(`${prefix}${p.compound}${bi}${ui}${ri}`);
+  });
+  out.push(`${p.compound}${p.building}-${p.unit}-${p.room}`);
+  out.push(
+    `${p.compound}${fullWidth(`${p.building}`)}栋${fullWidth(`${p.unit}`)}单元${fullWidth(`${p.room}`)}`,
+  );
+  out.push(`${p.compound}${p.building}栋${p.unit}单元${p.room}室门口`);
+  out.push(`昆区${p.compound}${p.building}号楼${p.unit}单元${p.room}附近`);
+  if (p.compound === "阳光小区") out.push(`阳光花园${p.building}-${p.unit}-${p.room}`);
+  return out;
+}
+
+function groups(): Place[] {
+  const out: Place[] = [];
+  for (const compound of COMPOUNDS)
+    for (const building of [1, 3, 12])
+      for (const unit of [1, 2, 5])
+        for (const room of [101, 501, 1203]) out.push({ compound, building, unit, room });
+  return out;
+}
+
+describe("location keys", () => {
+  const places = groups();
+
+  test(`each of ${places.length} groups of variant spellings maps to one room key`, () => {
+    const bad: string[] = [];
+    for (const p of places) {
+      const keys = new Set(variants(p).map((v) => locator.locate(v).room));
+      if (keys.size !== 1 || keys.has(null)) bad.push(`${JSON.stringify(p)} → ${[...keys].join(" | ")}`);
+    }
+    expect(bad).toEqual([]);
+    expect(places.length).toBeGreaterThanOrEqual(200);
+  });
+
+  test("different places keep different room keys", () => {
+    const byKey = new Map<string, string>();
+    for (const p of places) {
+      const key = locator.locate(variants(p)[0] as string).room as string;
+      const id = JSON.stringify(p);
+      expect(byKey.get(key) ?? id).toBe(id);
+      byKey.set(key, id);
+    }
+    expect(byKey.size).toBe(places.length);
+  });
+
+  test("building and unit keys are shared by the flats they contain, and differ across numbers", () => {
+    const a = locator.locate("阳光小区3栋2单元501");
+    const b = locator.locate("阳光小区三号楼二单元602室");
+    const c = locator.locate("阳光小区3栋1单元501");
+    expect(a.building).toBe(b.building);
+    expect(a.unit).toBe(b.unit);
+    expect(a.unit).not.toBe(c.unit);
+    expect(a.room).not.toBe(c.room);
+    expect(locator.locate("阳光小区13栋2单元501").building).not.toBe(a.building);
+  });
+
+  test("a compound spelt differently is merged only through a known alias", () => {
+    expect(locator.locate("阳光花园3-2-501").room).toBe(locator.locate("阳光小区3栋2单元501").room);
+    expect(createAddressLocator({ region: "包头市" }).locate("阳光花园3-2-501").room).not.toBe(
+      createAddressLocator({ region: "包头市" }).locate("阳光小区3栋2单元501").room,
+    );
+  });
+
+  test("a homophone typo of a dictionary compound is matched above the threshold, an unrelated name is not", () => {
+    const typo = locator.analyse("阳光晓区3栋2单元501");
+    expect(typo.keys.room).toBe(locator.locate("阳光小区3栋2单元501").room);
+    expect(typo.fuzzy?.confidence).toBeGreaterThanOrEqual(0.85);
+    expect(locator.locate("月光小区3栋2单元501").room).not.toBe(typo.keys.room);
+    const strict = createAddressLocator({
+      region: "包头市",
+      dictionary: {
+        kind: "recur-place-dictionary",
+        version: 1,
+        aliases: {},
+        places: [{ name: "阳光小区", kind: "poi", count: 9 }],
+      },
+      fuzzyThreshold: 0.95,
+    });
+    expect(strict.analyse("阳光晓区3栋").fuzzy).toBeNull();
+  });
+
+  test("road addresses and intersections have order-independent keys", () => {
+    expect(locator.locate("中山路与解放路交叉口").cross).toBe(
+      locator.locate("解放路和中山路交叉口附近").cross,
+    );
+    expect(locator.locate("钢铁大街12号").road).toBe(locator.locate("包头市钢铁大街十二号").road);
+    expect(locator.locate("钢铁大街12号").road).not.toBe(locator.locate("钢铁大街14号").road);
+  });
+
+  test("random building, unit and room numbers never collide (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          b: fc.integer({ min: 1, max: 40 }),
+          u: fc.integer({ min: 1, max: 9 }),
+          r: fc.integer({ min: 101, max: 3299 }),
+        }),
+        fc.record({
+          b: fc.integer({ min: 1, max: 40 }),
+          u: fc.integer({ min: 1, max: 9 }),
+          r: fc.integer({ min: 101, max: 3299 }),
+        }),
+        (x, y) => {
+          const kx = locator.locate(`幸福家园${x.b}栋${x.u}单元${x.r}`).room;
+          const ky = locator.locate(`幸福家园${y.b}号楼${y.u}单元${y.r}室`).room;
+          return (kx === ky) === (x.b === y.b && x.u === y.u && x.r === y.r);
+        },
+      ),
+      { seed: 3, numRuns: 300 },
+    );
+  });
+});

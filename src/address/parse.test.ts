@@ -1,0 +1,116 @@
+import { describe, expect, test } from "vitest";
+import { nationalGazetteer } from "./gazetteer.ts";
+import { createAddressLocator } from "./locator.ts";
+import { arabise, canonicalText, chineseNumeral, componentNumber, toHalfWidth } from "./normalize.ts";
+import { parseRules, spansToEntities } from "./parse.ts";
+
+const g = nationalGazetteer();
+const parse = (text: string) =>
+  spansToEntities(text, parseRules(text, g).spans).map((e) => `${e.label}:${e.text}`);
+
+describe("the gazetteer", () => {
+  test("covers the country down to township level", () => {
+    expect(g.size).toBeGreaterThan(40_000);
+    const town = g.lookup("东华门街道")[0];
+    expect(town && g.chain(town.id).map((d) => d.name)).toEqual(["北京市", "东城区", "东华门街道"]);
+  });
+
+  test.each([
+    ["浙江", "浙江省"],
+    ["延边", "延边朝鲜族自治州"],
+    ["昆区", "昆都仑区"],
+    ["义乌", "义乌市"],
+  ])("knows %s as a name of %s", (short, full) => {
+    expect(g.lookup(short).map((h) => g.nameOf(h.id))).toContain(full);
+  });
+
+  test("resolves a region description to its most specific division", () => {
+    const id = g.resolveRegion("内蒙古自治区包头市");
+    expect(id !== null && g.nameOf(id)).toBe("包头市");
+  });
+});
+
+describe("normalisation", () => {
+  test.each([
+    ["三", 3],
+    ["十二", 12],
+    ["二十", 20],
+    ["一百零五", 105],
+    ["五零一", 501],
+  ])("the Chinese numeral %s is %i", (text, value) => {
+    expect(chineseNumeral(text)).toBe(value);
+  });
+
+  test("full-width forms become half-width, numerals digits, unit words drop", () => {
+    expect(toHalfWidth("３栋Ａ座－１")).toBe("3栋A座-1");
+    expect(arabise("三号楼二单元")).toBe("3号楼2单元");
+    expect(canonicalText("阳光小区　三期")).toBe("阳光小区3期");
+    expect(["3栋", "三号楼", "3幢", "３座"].map(componentNumber)).toEqual(["3", "3", "3", "3"]);
+    expect(componentNumber("501室")).toBe("501");
+  });
+});
+
+describe("the rule parser", () => {
+  test.each([
+    [
+      "浙江省杭州市西湖区文三路100号",
+      ["prov:浙江省", "city:杭州市", "district:西湖区", "road:文三路", "roadno:100号"],
+    ],
+    ["阳光小区3栋2单元501", ["poi:阳光小区", "houseno:3栋", "cellno:2单元", "roomno:501"]],
+    ["阳光小区三号楼二单元501室", ["poi:阳光小区", "houseno:三号楼", "cellno:二单元", "roomno:501室"]],
+    [
+      "阳光花园3-2-501",
+      ["poi:阳光花园", "houseno:3", "redundant:-", "cellno:2", "redundant:-", "roomno:501"],
+    ],
+    ["瑞安市上望镇蔡宅东路206号", ["district:瑞安市", "town:上望镇", "road:蔡宅东路", "roadno:206号"]],
+    [
+      "山东省德州市陵城区边临镇边三村",
+      ["prov:山东省", "city:德州市", "district:陵城区", "town:边临镇", "community:边三村"],
+    ],
+    [
+      "中山路与解放路交叉口附近",
+      ["road:中山路", "redundant:与", "road:解放路", "intersection:交叉口", "assist:附近"],
+    ],
+    ["美都广场C座1391", ["poi:美都广场", "houseno:C座", "roomno:1391"]],
+    ["宁波宁波市鄞州区", ["redundant:宁波", "city:宁波市", "district:鄞州区"]],
+  ])("splits %s", (text, expected) => {
+    expect(parse(text)).toEqual(expected);
+  });
+
+  test("entities always cover the input in order, whatever it is", () => {
+    for (const text of [
+      "",
+      "  ",
+      "??？",
+      "abc",
+      "1-2-3-4-5",
+      "北京市北京市北京市",
+      "门口附近",
+      "X路Y号Z栋",
+      "0",
+      "第三",
+    ]) {
+      expect(
+        parse(text)
+          .map((e) => e.slice(e.indexOf(":") + 1))
+          .join(""),
+      ).toBe(text);
+    }
+  });
+
+  test("completes missing upper levels from the gazetteer, inside the region first", () => {
+    const inBaotou = createAddressLocator({ region: "包头市" }).analyse("昆区钢铁大街12号").admin;
+    expect(inBaotou).toMatchObject({
+      prov: "内蒙古自治区",
+      city: "包头市",
+      district: "昆都仑区",
+      completed: true,
+    });
+    expect(createAddressLocator({ region: "长春市" }).analyse("朝阳区人民大街1号").admin?.city).toBe(
+      "长春市",
+    );
+    expect(createAddressLocator({ region: "北京市" }).analyse("朝阳区人民大街1号").admin?.city).toBe(
+      "北京市",
+    );
+  });
+});

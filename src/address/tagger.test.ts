@@ -1,0 +1,35 @@
+import { expect, test } from "vitest";
+import { nationalGazetteer } from "./gazetteer.ts";
+import { restoreTaggerModel, Tagger, trainTagger } from "./tagger.ts";
+
+const g = nationalGazetteer();
+/** A tiny labelled corpus from a builder: compound + building + room, with an unusual label set. */
+const example = (compound: string, b: number, r: number) => ({
+  text: `${compound}${b}幢${r}`,
+  entities: [
+    { label: "poi", text: compound },
+    { label: "houseno", text: `${b}幢` },
+    { label: "roomno", text: `${r}` },
+  ],
+});
+
+test("the tagger learns its labels from the deployment's own examples and round-trips as JSON", () => {
+  const names = ["青枫公寓", "望江家园", "金色港湾", "翠苑一区", "云栖山庄", "白马湖畔"];
+  const train = names.flatMap((n, i) => [example(n, i + 1, 101 + i), example(n, i + 7, 1203 - i)]);
+  const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2 }))));
+  const tagger = new Tagger(model, g);
+  const spans = tagger.spans("望江家园5幢302");
+  expect(spans.map((s) => s.label)).toEqual(["poi", "houseno", "roomno"]);
+  expect(spans.map((s) => [s.start, s.end])).toEqual([
+    [0, 4],
+    [4, 6],
+    [6, 9],
+  ]);
+});
+
+test("a file that is not a model is refused with a bilingual message", () => {
+  expect(() => restoreTaggerModel({ kind: "other" })).toThrow(/not a recur address model/);
+  expect(() => trainTagger([{ text: "abc", entities: [{ label: "poi", text: "ab" }] }], g)).toThrow(
+    /no usable/,
+  );
+});
