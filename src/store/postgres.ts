@@ -45,6 +45,25 @@ function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$1***@");
 }
 
+/**
+ * The schema recur's tables go to: the first of the search_path. A deployment may name its own
+ * (`?options=-c search_path=recur` in the URL); it is created when missing.
+ */
+async function currentSchema(pool: pg.Pool): Promise<string> {
+  const current = (await pool.query<{ schema: string | null }>("SELECT current_schema() AS schema")).rows[0]
+    ?.schema;
+  if (current) return current;
+  const path =
+    (await pool.query<{ path: string }>("SELECT current_setting('search_path') AS path")).rows[0]?.path ?? "";
+  const wanted = path
+    .split(",")
+    .map((s) => s.trim().replace(/^"(.*)"$/, "$1"))
+    .find((s) => s !== "" && s !== "$user");
+  if (!wanted) throw new Error("search_path names no schema");
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS "${wanted.replaceAll('"', '""')}"`);
+  return wanted;
+}
+
 /** Opens the PostgreSQL store at `url` (a libpq URL) and migrates it. */
 export async function openPostgresStore(url: string, migrate = true): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, types, max: 10 });
@@ -52,7 +71,7 @@ export async function openPostgresStore(url: string, migrate = true): Promise<St
   pool.on("error", () => {});
   let schema: string;
   try {
-    schema = (await pool.query<{ schema: string }>("SELECT current_schema() AS schema")).rows[0]!.schema;
+    schema = await currentSchema(pool);
   } catch (error) {
     await pool.end().catch(() => {});
     throw storeOpenError(redactUrl(url), error instanceof Error ? error.message : String(error));

@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, describe, expect, test } from "vitest";
+import { asBatchId, seededRandom } from "../domain/index.ts";
+import {
+  PG_URL,
+  pgUnreachable,
+  postgresTarget,
+  REQUIRE_PG,
+  type StoreLocation,
+  type StoreTarget,
+  sqliteTarget,
+} from "./testing/stores.ts";
+
+/**
+ * Issue 2, item 4: a batch is atomic under kill -9. A child process writes one batch in chunks
+ * and the parent SIGKILLs it at seeded points — between chunks, inside a chunk, and during the
+ * commit — then checks that the store holds all of the batch or nothing, and that running the
+ * import again completes it.
+ */
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const CHILD = join(import.meta.dirname, "testing", "batch-child.ts");
+const ROWS = 6000;
+const CHUNK = 300;
+const CHUNKS = ROWS / CHUNK;
+
+/** Where to kill: after a step line (child waiting), just after letting it run on, or at commit. */
+type KillPoint = { readonly at: string; readonly running: boolean };
+
+interface Run {
+  readonly lines: readonly string[];
+  readonly signal: NodeJS.Signals | null;
+  readonly code: number | null;
+}
+
+/** Runs the child; kills it when it reports `kill.at` (after sending go if `kill.running`). */
+function runChild(location: StoreLocation, batchId: string, kill?: KillPoint): Promise<Run> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", CHILD, JSON.stringify(location), batchId, String(ROWS), String(CHUNK)],
+    { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] },
+  );
+  const lines: string[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    lines.push(line);
+    if (kill && line === kill.at) {
+      if (kill.running) child.stdin!.write("go\n");
+      child.kill("SIGKILL");
+    } else if (line !== "committing" && !line.startsWith("committed")) {
+      child.stdin!.write("go\n");
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (code !== 0 && signal === null) reject(new Error(`child failed (${code}): ${stderr}`));
+      else resolve({ lines, signal, code });
+    });
+  });
+}
+
+/** Seeded kill points: two between/inside chunks, then one racing with the commit. */
+function killPoints(seed: number): KillPoint[] {
+  const random = seededRandom(seed);
+  const steps = ["begun", ...Array.from({ length: CHUNKS - 1 }, (_, k) => `chunk ${k + 1}`)];
+  const first = random.int(steps.length);
+  let second = random.int(steps.length - 1);
+  if (second >= first) second += 1;
+  return [
+    { at: steps[first]!, running: random.next() < 0.5 },
+    { at: steps[second]!, running: random.next() < 0.5 },
+    { at: "committing", running: false },
+  ];
+}
+
+async function killAndRerun(target: StoreTarget, seed: number): Promise<void> {
+  const { store, location } = await target.fresh();
+  try {
+    const kills = killPoints(seed);
+    let committed = 0;
+    for (const [attempt, kill] of kills.entries()) {
+      const batchId = `kill-${attempt}`;
+      const run = await runChild(location, batchId, kill);
+      const count = await store.incidents.count({ sourceSystem: "kill-test" });
+      const batch = await store.batches.get(asBatchId(batchId));
+      const quarantined = await store.quarantine.count(asBatchId(batchId));
+      const context = `${target.dialect}, kill at ${kill.at}${kill.running ? " (running)" : ""}: ${run.lines.join("|")}`;
+      expect(run.signal, context).toBe("SIGKILL");
+      // All or nothing: the rows, the batch row and its quarantine appear together.
+      expect([0, ROWS], context).toContain(count - committed);
+      expect(batch === undefined ? 0 : ROWS, context).toBe(count - committed);
+      expect(quarantined, context).toBe(batch === undefined ? 0 : 1);
+      // Before the child reached its commit, nothing at all may be visible.
+      if (!run.lines.includes("committing")) expect(count, context).toBe(committed);
+      committed = count;
+    }
+    const rerun = await runChild(location, "kill-rerun");
+    expect(rerun.code).toBe(0);
+    expect(rerun.lines.at(-1)).toBe(`committed ${ROWS - committed}`);
+    expect(await store.incidents.count({ sourceSystem: "kill-test" })).toBe(ROWS);
+    expect((await store.batches.get(asBatchId("kill-rerun")))?.imported).toBe(ROWS - committed);
+  } finally {
+    await store.close();
+  }
+}
+
+const targets: StoreTarget[] = [];
+afterAll(async () => {
+  for (const target of targets) await target.dispose();
+});
+
+const pgProblem = await pgUnreachable();
+
+describe("a batch killed with SIGKILL leaves all of its rows or none, and a re-run completes it", () => {
+  test("on SQLite and PostgreSQL", async () => {
+    const sqlite = sqliteTarget();
+    targets.push(sqlite);
+    const runs = [killAndRerun(sqlite, 2024)];
+    if (pgProblem === undefined) {
+      const postgres = await postgresTarget();
+      targets.push(postgres);
+      runs.push(killAndRerun(postgres, 2025));
+    } else if (REQUIRE_PG) {
+      throw new Error(`PostgreSQL unreachable at ${PG_URL} (RECUR_REQUIRE_PG=1): ${pgProblem}`);
+    } else {
+      console.warn(`kill -9 test on PostgreSQL SKIPPED: ${PG_URL} unreachable (${pgProblem})`);
+    }
+    await Promise.all(runs);
+  }, 30_000);
+});

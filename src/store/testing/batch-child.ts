@@ -1,0 +1,93 @@
+/**
+ * Child process of the kill -9 test (batch-atomicity.test.ts): opens the store given as JSON
+ * in argv[2], writes one batch of generated incidents in chunks and reports each step on
+ * stdout, so that the parent can kill it at a chosen point. After each step up to the commit
+ * it waits for a line on stdin, so a kill between steps lands exactly where the parent chose;
+ * the commit itself is not held back, so a kill right after "committing" races with it.
+ *
+ *   node --import tsx src/store/testing/batch-child.ts '{"path":"x.db"}' BATCH_ID ROWS CHUNK
+ */
+import { createInterface } from "node:readline";
+import { asBatchId, asEpochMs, asPseudonym, type Incident } from "../../domain/index.ts";
+import { openStore } from "../index.ts";
+import type { StoreLocation } from "./stores.ts";
+
+const [locationJson, batchArg, rowsArg, chunkArg] = process.argv.slice(2);
+const location = JSON.parse(locationJson ?? "{}") as StoreLocation;
+const batchId = asBatchId(batchArg ?? "kill");
+const rows = Number(rowsArg ?? 1000);
+const chunk = Number(chunkArg ?? 100);
+
+function incident(n: number): Incident {
+  const sourceId = `K${String(n).padStart(7, "0")}`;
+  return {
+    id: `kill:${sourceId}` as Incident["id"],
+    sourceSystem: "kill-test",
+    sourceId,
+    batchId,
+    receivedAt: asEpochMs(1_714_500_000_000 + n * 1000),
+    acceptedAt: null,
+    dispatchedAt: null,
+    arrivedAt: null,
+    closedAt: null,
+    utcOffsetMin: 480,
+    category: "dispute",
+    subtype: "neighbour",
+    sourceCategory: null,
+    department: null,
+    address: `临江市滨江区阳光小区${n % 40}栋2单元${n % 900}室`,
+    lon: null,
+    lat: null,
+    datum: null,
+    location: {
+      poi: "阳光小区",
+      building: `阳光小区:${n % 40}`,
+      unit: null,
+      room: null,
+      road: null,
+      cross: null,
+    },
+    cityUnit: null,
+    branchUnit: null,
+    stationUnit: null,
+    areaUnit: null,
+    callerPseudonym: asPseudonym(`c${n % 97}`),
+    callerNumberEnc: null,
+    narrative: "楼上噪音扰民，请求处理。",
+    disposition: null,
+    feedback: null,
+  };
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+/** Reports a step and waits for the parent's go-ahead. */
+async function step(line: string): Promise<void> {
+  say(line);
+  if ((await input.next()).done) process.exit(3);
+}
+
+const store = await openStore(location);
+const writer = await store.beginBatch({
+  id: batchId,
+  sourceSystem: "kill-test",
+  profile: "synthetic",
+  fileName: "kill.csv",
+  fileSha256: "0".repeat(64),
+  startedAt: 0,
+});
+await writer.insertQuarantine([{ batchId, file: "kill.csv", row: 1, issues: [], recordEnc: "x" }]);
+await step("begun");
+let inserted = 0;
+for (let start = 0, k = 1; start < rows; start += chunk, k++) {
+  const part: Incident[] = [];
+  for (let n = start; n < Math.min(start + chunk, rows); n++) part.push(incident(n));
+  inserted += await writer.insertIncidents(part);
+  await step(`chunk ${k}`);
+}
+say("committing");
+await writer.commit({ rows, imported: inserted, rejected: 1, duplicates: rows - inserted, finishedAt: 1 });
+say(`committed ${inserted}`);
+await store.close();
+input.return?.();
+process.exit(0);
