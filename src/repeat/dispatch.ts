@@ -176,8 +176,11 @@ export function checkAtDispatch(
   if (placeEvent >= 0) anchors.push(placeEvent);
   for (const e of anchors) take(`m:${index.matterRoot(e)}`, "matter");
 
-  const maxSeries = options.maxSeries ?? 20;
+  const maxSeries = options.maxSeries ?? 10;
+  const rankOf = (s: RepeatSeries) => (s.group === group?.name ? 10 : 0) + RANK[s.warning];
   const series = [...found.values()]
+    .sort((a, b) => rankOf(b.series) - rankOf(a.series) || b.series.end - a.series.end)
+    .slice(0, maxSeries)
     .map(
       ({ series: s, via }): DispatchSeries => ({
         id: s.id,
@@ -194,12 +197,7 @@ export function checkAtDispatch(
         via,
         explanation: explainSeries(index, s, 5),
       }),
-    )
-    .sort(
-      (a, b) =>
-        Number(b.sameGroup) - Number(a.sameGroup) || RANK[b.warning] - RANK[a.warning] || b.end - a.end,
-    )
-    .slice(0, maxSeries);
+    );
   const warning = series.reduce<WarningLevel | null>(
     (w, s) => (w === null || RANK[s.warning] > RANK[w] ? s.warning : w),
     null,

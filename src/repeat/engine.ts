@@ -150,11 +150,16 @@ export class RepeatIndex {
   private ufNext = new Int32Array(0);
   /** Roots absorbed by a union since the last `add`, whose matter buckets are stale. */
   private absorbed: number[] = [];
+  /** Old groups of events whose code a join changed, since the last `add` step. */
+  private recoded: number[] = [];
   private evSig: (Uint32Array | undefined)[] = [];
 
   // key chains: heads[level][keyId] = latest event at that key
   heads: Int32Array[] = [];
   readonly cellHead = new Map<number, number>();
+  /** Cells of events without a key at the duplicate level: a call with a key only looks there. */
+  private readonly keylessCellHead = new Map<number, number>();
+  private evPrevKeyless = new Int32Array(0);
   private refCos = Number.NaN;
 
   // caller chains over (caller, event) pairs
@@ -270,6 +275,7 @@ export class RepeatIndex {
     this.evX = growF64(this.evX, cap);
     this.evY = growF64(this.evY, cap);
     this.evPrevCell = growI32(this.evPrevCell, cap, -1);
+    this.evPrevKeyless = growI32(this.evPrevKeyless, cap, -1);
     this.uf = growI32(this.uf, cap);
     this.ufSize = growI32(this.ufSize, cap);
     this.ufNext = growI32(this.ufNext, cap);
@@ -413,6 +419,11 @@ export class RepeatIndex {
   }
 
   private findByRadius(i: number, key: number, t: number, code: number): number {
+    // With a key of its own, a call can only join a keyless event by radius (a key conflict wins).
+    const keyless = key >= 0 && !this.options.radiusAcrossKeys;
+    const cells = keyless ? this.keylessCellHead : this.cellHead;
+    if (cells.size === 0) return -1;
+    const chain = keyless ? this.evPrevKeyless : this.evPrevCell;
     const [x, y] = this.project(this.calls.lon[i]!, this.calls.lat[i]!);
     const cx = Math.floor(x / this.radius);
     const cy = Math.floor(y / this.radius);
@@ -423,8 +434,8 @@ export class RepeatIndex {
     let bestAt = Number.NEGATIVE_INFINITY;
     for (let dx = -1; dx <= 1; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
-        let e = this.cellHead.get((cx + dx) * 67_108_864 + cy + dy) ?? -1;
-        for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = this.evPrevCell[e]!) {
+        let e = cells.get((cx + dx) * 67_108_864 + cy + dy) ?? -1;
+        for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = chain[e]!) {
           const et = this.evAt[e]!;
           if (et < lo) {
             if (this.ordered) break;
@@ -493,6 +504,10 @@ export class RepeatIndex {
       const cell = this.cellOf(x, y);
       this.evPrevCell[e] = this.cellHead.get(cell) ?? -1;
       this.cellHead.set(cell, e);
+      if (this.evKeys[this.dupLevel]![e]! < 0) {
+        this.evPrevKeyless[e] = this.keylessCellHead.get(cell) ?? -1;
+        this.keylessCellHead.set(cell, e);
+      }
     } else {
       this.evX[e] = Number.NaN;
       this.evY[e] = Number.NaN;
@@ -621,20 +636,6 @@ export class RepeatIndex {
     return list;
   }
 
-  /** Events of one key at level l eligible for place series, ascending, in scratch. */
-  private collectPlace(l: number, key: number, group: number): Int32Array {
-    const heads = this.heads[l]!;
-    const prev = this.evPrev[l]!;
-    let m = 0;
-    for (let e = key < heads.length ? heads[key]! : -1; e >= 0; e = prev[e]!) {
-      if (this.evFlags[e]! & (FLAG_PLACE_EXCLUDED | FLAG_TEST)) continue;
-      const g = this.codeGroup[this.evCode[e]!]!;
-      if (g < 0 || this.rules[g]!.level !== l || (group >= 0 && g !== group)) continue;
-      this.pushScratch(m++, e);
-    }
-    return this.ascending(m);
-  }
-
   private collectCaller(c: number): Int32Array {
     let m = 0;
     for (let p = c < this.callerHead.length ? this.callerHead[c]! : -1; p >= 0; p = this.pairPrev[p]!) {
@@ -647,32 +648,86 @@ export class RepeatIndex {
     return this.ascending(m);
   }
 
-  /** Splits an ascending list by group and applies each group's window rule. */
-  private seriesOfList(
-    kind: SeriesKind,
-    list: Int32Array,
+  /** All events at a key (any group, test calls left out), ascending, as a fresh array. */
+  private collectAll(l: number, key: number): Int32Array {
+    const heads = this.heads[l]!;
+    const prev = this.evPrev[l]!;
+    let m = 0;
+    for (let e = key < heads.length ? heads[key]! : -1; e >= 0; e = prev[e]!) {
+      if (this.evFlags[e]! & FLAG_TEST) continue;
+      this.pushScratch(m++, e);
+    }
+    return this.ascending(m).slice();
+  }
+
+  /** Place series of every group at one key of level l, handed to the sink per bucket. */
+  private placeKeySeries(
+    l: number,
     key: number,
-    level: number,
-    fixedGroup: number,
     sink: (bucket: string, series: RepeatSeries[]) => void,
   ): void {
-    const groups = new Set<number>();
-    for (let i = 0; i < list.length; i++) groups.add(this.codeGroup[this.evCode[list[i]!]!]!);
-    for (const g of groups) {
-      if (fixedGroup >= 0 && g !== fixedGroup) continue;
-      let members = list;
-      if (groups.size > 1) members = list.filter((e) => this.codeGroup[this.evCode[e]!] === g);
+    const all = this.collectAll(l, key);
+    const G = this.rules.length;
+    const counts = new Int32Array(G);
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!;
+      if (this.evFlags[e]! & FLAG_PLACE_EXCLUDED) continue;
+      const g = this.codeGroup[this.evCode[e]!]!;
+      if (g >= 0 && this.rules[g]!.level === l) counts[g]!++;
+    }
+    for (let g = 0; g < G; g++) {
       const rule = this.rules[g]!;
-      const minEvents = kind === "caller" ? this.options.definitions.caller.minEvents : rule.minEvents;
-      const windowMs = kind === "caller" ? this.options.definitions.caller.windowDays * DAY : rule.windowMs;
-      const bucket = kind === "place" ? `p:${level}:${key}:${g}` : `c:${key}:${g}`;
-      const runs = windowRuns(this.evAt, members, members.length, minEvents, windowMs);
-      const series = runs.map((events) =>
-        this.makeSeries(kind, bucket, g, level, key, events, members, minEvents, windowMs),
+      if (rule.level !== l) continue;
+      const bucket = `p:${l}:${key}:${g}`;
+      if (counts[g]! < rule.minEvents) {
+        sink(bucket, []);
+        continue;
+      }
+      const members = new Int32Array(counts[g]!);
+      let m = 0;
+      for (let i = 0; i < all.length; i++) {
+        const e = all[i]!;
+        if (!(this.evFlags[e]! & FLAG_PLACE_EXCLUDED) && this.codeGroup[this.evCode[e]!] === g)
+          members[m++] = e;
+      }
+      const runs = windowRuns(this.evAt, members, m, rule.minEvents, rule.windowMs);
+      sink(
+        bucket,
+        runs.map((events) =>
+          this.makeSeries("place", bucket, g, l, key, events, members, rule.minEvents, rule.windowMs, all),
+        ),
       );
-      sink(bucket, series);
     }
   }
+
+  /** Caller series of every group of one caller. */
+  private callerSeries(c: number, sink: (bucket: string, series: RepeatSeries[]) => void): void {
+    const list = this.collectCaller(c).slice();
+    const G = this.rules.length;
+    const counts = new Int32Array(G);
+    for (let i = 0; i < list.length; i++) counts[this.codeGroup[this.evCode[list[i]!]!]!]!++;
+    const { minEvents, windowDays } = this.options.definitions.caller;
+    const windowMs = windowDays * DAY;
+    for (let g = 0; g < G; g++) {
+      const bucket = `c:${c}:${g}`;
+      if (counts[g]! < minEvents) {
+        sink(bucket, []);
+        continue;
+      }
+      const members = list.filter((e) => this.codeGroup[this.evCode[e]!] === g);
+      const runs = windowRuns(this.evAt, members, members.length, minEvents, windowMs);
+      sink(
+        bucket,
+        runs.map((events) =>
+          this.makeSeries("caller", bucket, g, -1, c, events, members, minEvents, windowMs, null),
+        ),
+      );
+    }
+  }
+
+  /** Neighbourhood aggregates per level: parent key * groups + group -> events, child keys. */
+  private parentEvents: Map<number, number>[] = [];
+  private parentChildren: Map<number, number>[] = [];
 
   private computeAll(): void {
     this.buckets.clear();
@@ -680,48 +735,74 @@ export class RepeatIndex {
     this.groupEventCount.fill(0);
     this.groupCallerCount.fill(0);
     this.groupCallerEventCount.fill(0);
+    const G = this.rules.length;
     const sink = (bucket: string, series: RepeatSeries[]) => {
       if (series.length > 0) this.buckets.set(bucket, series);
     };
-    // Counts first (for neighbourhood priors), then series: two passes keep priors batch-wide.
-    const levels = this.levelsUsed;
-    const minK = Math.min(...this.rules.map((r) => r.minEvents));
+    // Pass 1: counts per key and group (batch-wide priors); keys that may hold a series.
+    const counts = new Int32Array(G);
     const pending: [number, number][] = [];
-    for (const l of levels) {
+    this.parentEvents = LOCATION_LEVELS.map(() => new Map<number, number>());
+    this.parentChildren = LOCATION_LEVELS.map(() => new Map<number, number>());
+    for (const l of this.levelsUsed) {
       const heads = this.heads[l]!;
+      const prev = this.evPrev[l]!;
+      const parent = PARENT[LOCATION_LEVELS[l]!];
+      const pl = parent ? levelIndex(parent) : -1;
+      const pEvents = this.parentEvents[l]!;
+      const pChildren = this.parentChildren[l]!;
       for (let key = 0; key < heads.length; key++) {
-        if (heads[key]! < 0) continue;
-        const list = this.collectPlace(l, key, -1);
-        if (list.length === 0) continue;
-        const groups = new Set<number>();
-        for (let i = 0; i < list.length; i++) groups.add(this.codeGroup[this.evCode[list[i]!]!]!);
-        for (const g of groups) {
-          let count = list.length;
-          if (groups.size > 1) count = list.filter((e) => this.codeGroup[this.evCode[e]!] === g).length;
-          this.groupKeyCount[g]!++;
-          this.groupEventCount[g]! += count;
+        let e = heads[key]!;
+        if (e < 0) continue;
+        const pk = pl >= 0 ? this.evKeys[pl]![e]! : -1;
+        let any = false;
+        for (; e >= 0; e = prev[e]!) {
+          if (this.evFlags[e]! & (FLAG_TEST | FLAG_PLACE_EXCLUDED)) continue;
+          const g = this.codeGroup[this.evCode[e]!]!;
+          if (g >= 0 && this.rules[g]!.level === l) {
+            counts[g]!++;
+            any = true;
+          }
         }
-        if (list.length >= minK) pending.push([l, key]);
+        if (!any) continue;
+        let candidate = false;
+        for (let g = 0; g < G; g++) {
+          const c = counts[g]!;
+          if (c === 0) continue;
+          this.groupKeyCount[g]!++;
+          this.groupEventCount[g]! += c;
+          if (pk >= 0) {
+            const agg = pk * G + g;
+            pEvents.set(agg, (pEvents.get(agg) ?? 0) + c);
+            pChildren.set(agg, (pChildren.get(agg) ?? 0) + 1);
+          }
+          if (c >= this.rules[g]!.minEvents) candidate = true;
+          counts[g] = 0;
+        }
+        if (candidate) pending.push([l, key]);
       }
     }
     for (let c = 0; c < this.callerHead.length; c++) {
-      if (this.callerHead[c]! < 0) continue;
-      const list = this.collectCaller(c);
-      const groups = new Set<number>();
-      for (let i = 0; i < list.length; i++) groups.add(this.codeGroup[this.evCode[list[i]!]!]!);
-      for (const g of groups) {
+      for (let p = this.callerHead[c]!; p >= 0; p = this.pairPrev[p]!) {
+        const e = this.pairEvent[p]!;
+        if (this.evFlags[e]! & FLAG_TEST) continue;
+        const g = this.codeGroup[this.evCode[e]!]!;
+        if (g >= 0) counts[g]!++;
+      }
+      for (let g = 0; g < G; g++) {
+        if (counts[g] === 0) continue;
         this.groupCallerCount[g]!++;
-        this.groupCallerEventCount[g]! +=
-          groups.size > 1 ? list.filter((e) => this.codeGroup[this.evCode[e]!] === g).length : list.length;
+        this.groupCallerEventCount[g]! += counts[g]!;
+        counts[g] = 0;
       }
     }
-    for (const [l, key] of pending)
-      this.seriesOfList("place", this.collectPlace(l, key, -1), key, l, -1, sink);
+    // Pass 2: series.
+    for (const [l, key] of pending) this.placeKeySeries(l, key, sink);
     const callerK = this.options.definitions.caller.minEvents;
     for (let c = 0; c < this.callerHead.length; c++) {
-      if (this.callerHead[c]! < 0) continue;
-      const list = this.collectCaller(c);
-      if (list.length >= callerK) this.seriesOfList("caller", list, c, -1, -1, sink);
+      let n = 0;
+      for (let p = this.callerHead[c]!; p >= 0 && n < callerK; p = this.pairPrev[p]!) n++;
+      if (n >= callerK) this.callerSeries(c, sink);
     }
     this.computeAllMatter(sink);
   }
@@ -773,7 +854,18 @@ export class RepeatIndex {
       }
       if (Math.max(places.size, callers.size) < rule.minPlacesOrCallers) continue;
       out.push(
-        this.makeSeries("matter", `m:${root}`, g, level, root, events, members, rule.minEvents, windowMs),
+        this.makeSeries(
+          "matter",
+          `m:${root}`,
+          g,
+          level,
+          root,
+          events,
+          members,
+          rule.minEvents,
+          windowMs,
+          null,
+        ),
       );
     }
     return out;
@@ -812,47 +904,36 @@ export class RepeatIndex {
     return { severity, steps: severity ? steps : [], frequency, gapDaysBefore: before, gapDaysAfter: after };
   }
 
-  /** Events at the same key (any group) from the series' start to its end, ascending. */
-  private placeContext(level: number, key: number, start: number, end: number): Int32Array {
-    const heads = this.heads[level]!;
-    const prev = this.evPrev[level]!;
-    let m = 0;
-    for (let e = heads[key]!, steps = 0; e >= 0 && steps < 5000; e = prev[e]!, steps++) {
-      const t = this.evAt[e]!;
-      if (t > end) continue;
-      if (t < start) {
-        if (this.ordered) break;
-        continue;
-      }
-      if (this.evFlags[e]! & FLAG_TEST) continue;
-      this.pushScratch(m++, e);
+  /** The part of an ascending event list within [start, end]. */
+  private within(all: Int32Array, start: number, end: number): Int32Array {
+    const at = this.evAt;
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at[all[mid]!]! < start) lo = mid + 1;
+      else hi = mid;
     }
-    return this.ascending(m).slice();
+    let to = lo;
+    while (to < all.length && at[all[to]!]! <= end) to++;
+    return all.subarray(lo, to);
   }
 
-  /** Neighbourhood rate per key per day for group g around a place key (parent level), or -1. */
-  private neighbourRate(level: number, key: number, g: number, sample: number): number {
-    let parent = PARENT[LOCATION_LEVELS[level]!];
-    while (parent) {
-      const p = levelIndex(parent);
-      const pk = this.evKeys[p]![sample]!;
-      if (pk >= 0) {
-        const prev = this.evPrev[p]!;
-        const children = new Set<number>();
-        let count = 0;
-        for (let e = this.heads[p]![pk]!, steps = 0; e >= 0 && steps < 5000; e = prev[e]!, steps++) {
-          if (this.codeGroup[this.evCode[e]!] !== g || this.evFlags[e]! & (FLAG_TEST | FLAG_PLACE_EXCLUDED))
-            continue;
-          const child = this.evKeys[level]![e]!;
-          if (child < 0 || child === key) continue;
-          children.add(child);
-          count++;
-        }
-        if (children.size >= 2) return count / children.size / this.spanDays();
-      }
-      parent = PARENT[parent];
-    }
-    return -1;
+  /**
+   * Neighbourhood rate per key per day of group g around a place key: events of the group at the
+   * other child keys of its parent (room → entrance → building → compound), from the batch
+   * aggregates; -1 when the parent has no other keys with such events.
+   */
+  private neighbourRate(level: number, g: number, sample: number, own: number): number {
+    const parent = PARENT[LOCATION_LEVELS[level]!];
+    if (!parent) return -1;
+    const pk = this.evKeys[levelIndex(parent)]![sample]!;
+    if (pk < 0) return -1;
+    const agg = pk * this.rules.length + g;
+    const events = this.parentEvents[level]?.get(agg) ?? 0;
+    const children = this.parentChildren[level]?.get(agg) ?? 0;
+    if (children < 2) return -1;
+    return Math.max(0, events - own) / (children - 1) / this.spanDays();
   }
 
   private spanDays(): number {
@@ -869,6 +950,7 @@ export class RepeatIndex {
     bucketList: Int32Array,
     minEvents: number,
     windowMs: number,
+    placeEvents: Int32Array | null,
   ): RepeatSeries {
     const rule = this.rules[g]!;
     const at = this.evAt;
@@ -884,7 +966,7 @@ export class RepeatIndex {
     if (kind === "caller") {
       prior = this.groupCallerEventCount[g]! / Math.max(1, this.groupCallerCount[g]!) / span;
     } else {
-      prior = kind === "place" ? this.neighbourRate(level, key, g, events[0]!) : -1;
+      prior = kind === "place" ? this.neighbourRate(level, g, events[0]!, bucketList.length) : -1;
       if (prior < 0) prior = this.groupEventCount[g]! / Math.max(1, this.groupKeyCount[g]!) / span;
     }
     const windowDays = windowMs / DAY;
@@ -896,7 +978,7 @@ export class RepeatIndex {
       priorRatePerDay: prior,
       priorDays: this.options.priorDays,
     });
-    const context = kind === "place" ? this.placeContext(level, key, start, end) : null;
+    const context = placeEvents ? this.within(placeEvents, start, end) : null;
     const escalation = this.escalationOf(events, context);
     const protective = rule.group.protective === true;
     const scores = this.options.surpriseScores;
@@ -958,11 +1040,12 @@ export class RepeatIndex {
       const i = this.calls.push(input);
       this.ensureCalls(i + 1);
       const e = this.ingestCall(i);
-      const g = this.codeGroup[this.evCode[e]!]!;
-      // The event's place at every level its groups use (its code may have changed on a join).
-      for (let l = 0; l < LEVEL_COUNT; l++) {
+      // The event's place at its group's level (and at the old group's, if a join recoded it).
+      for (const g of [this.codeGroup[this.evCode[e]!]!, ...this.recoded.splice(0)]) {
+        if (g < 0) continue;
+        const l = this.rules[g]!.level;
         const key = this.evKeys[l]![e]!;
-        if (key >= 0 && (g < 0 || this.levelsUsed.has(l))) dirtyPlaces.add(`${l}:${key}`);
+        if (key >= 0) dirtyPlaces.add(`${l}:${key}`);
       }
       for (let j = this.evFirst[e]!; j >= 0; j = this.callNext[j]!) {
         const c = this.calls.caller[j]!;
@@ -973,17 +1056,15 @@ export class RepeatIndex {
     const changed: RepeatSeries[] = [];
     const replace = (bucket: string, series: RepeatSeries[]) => {
       if (series.length > 0) this.buckets.set(bucket, series);
+      else this.buckets.delete(bucket);
       changed.push(...series);
     };
     for (const place of dirtyPlaces) {
       const [l, key] = place.split(":").map(Number) as [number, number];
-      for (let g = 0; g < this.rules.length; g++)
-        if (this.rules[g]!.level === l) this.buckets.delete(`p:${l}:${key}:${g}`);
-      this.seriesOfList("place", this.collectPlace(l, key, -1), key, l, -1, replace);
+      this.placeKeySeries(l, key, replace);
     }
     for (const c of dirtyCallers) {
-      for (let g = 0; g < this.rules.length; g++) this.buckets.delete(`c:${c}:${g}`);
-      this.seriesOfList("caller", this.collectCaller(c), c, -1, -1, replace);
+      this.callerSeries(c, replace);
     }
     for (const r of this.absorbed) this.buckets.delete(`m:${r}`);
     const k = this.options.definitions.matter.minEvents;
@@ -1015,10 +1096,22 @@ export class RepeatIndex {
   }
 
   /** Source ids of all calls of a series, in time order of their events. */
-  sourceIdsOf(series: RepeatSeries): string[] {
+  sourceIdsOf(series: RepeatSeries, limit = Number.POSITIVE_INFINITY): string[] {
     const out: string[] = [];
-    for (const e of series.events) for (const i of this.callsOf(e)) out.push(this.calls.sourceId[i]!);
+    for (const e of series.events) {
+      for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) {
+        if (out.length >= limit) return out;
+        out.push(this.calls.sourceId[i]!);
+      }
+    }
     return out;
+  }
+
+  /** Number of calls of a series (its events plus their duplicate calls). */
+  callCount(series: RepeatSeries): number {
+    let n = 0;
+    for (const e of series.events) for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) n++;
+    return n;
   }
 
   /** Duplicate groups: source ids of the calls of every event with two or more calls. */

@@ -61,8 +61,8 @@ export function explainSeries(index: RepeatIndex, series: RepeatSeries, maxIds =
 
 function explainIn(index: RepeatIndex, s: RepeatSeries, lang: Lang, maxIds: number): string {
   const zh = lang === "zh";
-  const ids = index.sourceIdsOf(s);
-  const calls = ids.length;
+  const ids = index.sourceIdsOf(s, maxIds);
+  const calls = index.callCount(s);
   const events = s.events.length;
   const firstCall = index.evFirst[s.events[0]!]!;
   const offset = index.calls.offsetMin[firstCall]!;
@@ -95,8 +95,8 @@ function explainIn(index: RepeatIndex, s: RepeatSeries, lang: Lang, maxIds: numb
   }
   parts.push(
     zh
-      ? `共${calls}次来电${calls > events ? `（${calls - events}次为同一事件的重复来电，已合并）` : ""}：${ids.slice(0, maxIds).join("、")}${calls > maxIds ? " 等" : ""}`
-      : `${calls} calls${calls > events ? ` (${calls - events} duplicate calls merged into their events)` : ""}: ${ids.slice(0, maxIds).join(", ")}${calls > maxIds ? " …" : ""}`,
+      ? `共${calls}次来电${calls > events ? `（${calls - events}次为同一事件的重复来电，已合并）` : ""}：${ids.join("、")}${calls > maxIds ? " 等" : ""}`
+      : `${calls} calls${calls > events ? ` (${calls - events} duplicate calls merged into their events)` : ""}: ${ids.join(", ")}${calls > maxIds ? " …" : ""}`,
   );
   const sp = s.surprise;
   parts.push(

@@ -5,5 +5,6 @@ export * from "./engine.ts";
 export * from "./explain.ts";
 export * from "./options.ts";
 export * from "./similarity.ts";
+export * from "./sql.ts";
 export * from "./stats.ts";
 export * from "./window.ts";

@@ -1,0 +1,223 @@
+/**
+ * Repeat engine benchmark: batch detection at 1,000,000 and 10,000,000 calls (columnar synthetic
+ * calls generated directly: places, callers, duplicate calls, planted repeats), the SQL
+ * formulation of the place-series rule in SQLite on the same events, and the dispatch-time check
+ * latency at the largest size.
+ *
+ *   npm run bench:repeat                 # 1M and 10M
+ *   npm run bench:repeat -- 1000000      # chosen sizes
+ *   npm run bench:repeat -- 1000000 --sql-max 1000000
+ */
+import Database from "better-sqlite3";
+import { seededRandom } from "../src/domain/index.ts";
+import {
+  type CallColumns,
+  checkAtDispatch,
+  enginePlaceSeries,
+  newDictionaries,
+  placeSeriesRows,
+  placeSeriesRules,
+  placeSeriesSql,
+  REPEAT_EVENTS_DDL,
+  RepeatIndex,
+  seriesFromSqlRows,
+} from "../src/repeat/index.ts";
+
+const DAY = 86_400_000;
+const CODES = [
+  ["traffic.accident", 22],
+  ["traffic.congestion", 8],
+  ["criminal.theft", 5],
+  ["criminal.assault", 2],
+  ["public_order.fight", 2],
+  ["public_order.noise", 6],
+  ["public_order.threat", 1],
+  ["dispute.neighbour", 4],
+  ["dispute.family", 3],
+  ["dispute.labour", 1],
+  ["dispute.consumer", 2],
+  ["help.elderly", 2],
+  ["help.locked_out", 2],
+  ["non_police.municipal", 15],
+  ["invalid.silent", 15],
+  ["invalid.prank", 5],
+  ["other.other", 5],
+] as const;
+
+function generate(n: number, seed: number): CallColumns {
+  const rng = seededRandom(seed);
+  const dict = newDictionaries();
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const [code, weight] of CODES) {
+    dict.codes.intern(code);
+    total += weight;
+    cumulative.push(total);
+  }
+  const rooms = Math.max(100, Math.floor(n / 6));
+  const callers = Math.max(100, Math.floor(n / 4));
+  // Location keys: room r lies in unit r/6, building r/24, compound r/480; roads per building.
+  const [poi, building, unit, room, road] = [0, 1, 2, 3, 4].map((l) => dict.keys[l]!);
+  for (let r = 0; r < rooms; r++) room!.intern(`R${r}`);
+  for (let u = 0; u * 6 < rooms; u++) unit!.intern(`U${u}`);
+  for (let b = 0; b * 24 < rooms; b++) {
+    building!.intern(`B${b}`);
+    road!.intern(`RD${b}`);
+  }
+  for (let p = 0; p * 480 < rooms; p++) poi!.intern(`P${p}`);
+  for (let c = 0; c < callers; c++) dict.callers.intern(`caller-${c}`);
+  const at = new Float64Array(n);
+  const keys = [0, 1, 2, 3, 4, 5].map(() => new Int32Array(n).fill(-1));
+  const code = new Int32Array(n);
+  const lon = new Float64Array(n);
+  const lat = new Float64Array(n);
+  const caller = new Int32Array(n).fill(-1);
+  const sourceId: string[] = new Array(n);
+  const narrative: (string | null)[] = new Array(n).fill(null);
+  const templates = [
+    "楼上邻居装修噪音扰民多次协商未果",
+    "工地拖欠工资工人聚集讨薪",
+    "商家拒绝退款发生消费纠纷",
+  ];
+  const start = Date.UTC(2024, 0, 1);
+  const span = 365 * DAY;
+  let t = start;
+  let i = 0;
+  // Zipf-like place choice: hot rooms get many more calls (repeat places are common).
+  const pickRoom = () => Math.floor(rooms * rng.next() ** 2);
+  while (i < n) {
+    t += (span / n) * 2 * rng.next();
+    const r = pickRoom();
+    const u = rng.next();
+    let c = 0;
+    while (cumulative[c]! < u * total) c++;
+    const copies = rng.next() < 0.1 ? 1 + rng.int(3) : 0;
+    const x = 120.1 + (r % 1000) * 0.0005;
+    const y = 30.2 + Math.floor(r / 1000) * 0.0005;
+    for (let d = 0; d <= copies && i < n; d++, i++) {
+      at[i] = t + d * 3 * 60_000;
+      code[i] = c;
+      keys[3]![i] = r;
+      keys[2]![i] = Math.floor(r / 6);
+      keys[1]![i] = Math.floor(r / 24);
+      keys[0]![i] = Math.floor(r / 480);
+      keys[4]![i] = rng.next() < 0.3 ? Math.floor(r / 24) : -1;
+      const hasXY = rng.next() < 0.6;
+      lon[i] = hasXY ? x : Number.NaN;
+      lat[i] = hasXY ? y : Number.NaN;
+      caller[i] = rng.next() < 0.7 ? Math.floor(callers * rng.next() ** 2) : -1;
+      sourceId[i] = `S${i}`;
+      if (c >= 7 && c <= 10) narrative[i] = templates[r % templates.length]!;
+    }
+  }
+  return {
+    length: n,
+    at,
+    offsetMin: new Int16Array(n).fill(480),
+    code,
+    keys,
+    lon,
+    lat,
+    caller,
+    flags: new Uint8Array(n),
+    sourceId,
+    narrative,
+    dict,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+const args = process.argv.slice(2);
+const sqlMaxIndex = args.indexOf("--sql-max");
+const sqlMax = sqlMaxIndex >= 0 ? Number(args[sqlMaxIndex + 1]) : 1_000_000;
+const sizes = args.filter((a, k) => /^\d+$/.test(a) && args[k - 1] !== "--sql-max").map(Number);
+if (sizes.length === 0) sizes.push(1_000_000, 10_000_000);
+
+for (const n of sizes) {
+  const g0 = performance.now();
+  const columns = generate(n, 42);
+  const genS = (performance.now() - g0) / 1000;
+  const t0 = performance.now();
+  const index = RepeatIndex.fromColumns(columns);
+  const detectS = (performance.now() - t0) / 1000;
+  const series = index.allSeries();
+  const kinds = { place: 0, caller: 0, matter: 0 };
+  for (const s of series) kinds[s.kind]++;
+  console.log(
+    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+  );
+
+  if (n <= sqlMax) {
+    const rows = placeSeriesRows(index);
+    const db = new Database(":memory:");
+    db.exec(REPEAT_EVENTS_DDL);
+    const insert = db.prepare("INSERT INTO repeat_events (id, grp, key, at) VALUES (?, ?, ?, ?)");
+    db.transaction(() => {
+      for (const r of rows) insert.run(r.id, r.grp, r.key, r.at);
+    })();
+    const s0 = performance.now();
+    db.exec("CREATE INDEX repeat_events_grp ON repeat_events (grp, key, at, id)");
+    const result = db.prepare(placeSeriesSql(placeSeriesRules(index))).all() as Parameters<
+      typeof seriesFromSqlRows
+    >[0];
+    const sqlS = (performance.now() - s0) / 1000;
+    const fromSql = seriesFromSqlRows(result);
+    const fromEngine = enginePlaceSeries(index);
+    const same = fromSql.length === fromEngine.length && fromSql.every((s, k) => s === fromEngine[k]);
+    console.log(
+      `  SQL formulation (SQLite, window functions) over ${rows.length.toLocaleString("en")} eligible events: ${sqlS.toFixed(2)} s (index + query) | place series ${fromSql.length} | identical to engine: ${same}`,
+    );
+    db.close();
+  }
+
+  if (n === Math.max(...sizes)) {
+    const rng = seededRandom(7);
+    const rooms = index.calls.dict.keys[3]!.values;
+    const queries = Array.from({ length: 20_000 }, (_, k) => {
+      const r = Math.floor(rooms.length * rng.next() ** 2);
+      return {
+        keys: { room: rooms[r]!, building: `B${Math.floor(r / 24)}` },
+        lon: k % 2 === 0 ? 120.1 + (r % 1000) * 0.0005 : null,
+        lat: k % 2 === 0 ? 30.2 + Math.floor(r / 1000) * 0.0005 : null,
+        category: "public_order" as const,
+        subtype: "noise",
+        callerPseudonym: k % 3 === 0 ? `caller-${Math.floor(1000 * rng.next())}` : null,
+      };
+    });
+    for (let k = 0; k < 2000; k++) checkAtDispatch(index, queries[k]!);
+    const times: number[] = [];
+    let related = 0;
+    for (const q of queries) {
+      const q0 = performance.now();
+      const answer = checkAtDispatch(index, q);
+      times.push(performance.now() - q0);
+      related += answer.series.length;
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `  dispatch check at n=${n.toLocaleString("en")}: p50 ${percentile(times, 50).toFixed(3)} ms p99 ${percentile(times, 99).toFixed(3)} ms max ${times.at(-1)!.toFixed(2)} ms (${queries.length} queries, ${(related / queries.length).toFixed(1)} series each)`,
+    );
+    const i0 = performance.now();
+    const extra = 1000;
+    for (let k = 0; k < extra; k++) {
+      index.add([
+        {
+          sourceId: `live-${k}`,
+          receivedAt: index.maxAt + k * 60_000,
+          category: "public_order",
+          subtype: "noise",
+          location: { poi: null, building: "B1", unit: "U4", room: "R100", road: null, cross: null },
+          callerPseudonym: "caller-1",
+        },
+      ]);
+    }
+    console.log(
+      `  incremental: ${extra} calls added one by one in ${(performance.now() - i0).toFixed(0)} ms (${((performance.now() - i0) / extra).toFixed(2)} ms per call) | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+    );
+  }
+}
