@@ -1,7 +1,8 @@
 import type { Command } from "../command.ts";
 import { addressCommand } from "./address.ts";
+import { generateCommand } from "./generate.ts";
 import { knoxCommand } from "./knox.ts";
 import { redactCommand } from "./redact.ts";
 
 /** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
-export const COMMANDS: readonly Command[] = [addressCommand, knoxCommand, redactCommand];
+export const COMMANDS: readonly Command[] = [generateCommand, addressCommand, knoxCommand, redactCommand];
