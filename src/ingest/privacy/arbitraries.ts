@@ -15,6 +15,13 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
 const digitString = (min: number, max = min) =>
   fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(""));
 
+const toFullWidth = (s: string, mask: readonly boolean[]) =>
+  [...s]
+    .map((c, i) =>
+      mask[i % mask.length] && /\d/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c,
+    )
+    .join("");
+
 /** A calendar date with its parts, 1930-2023 for births. */
 const birthDate = fc
   .date({ min: new Date(Date.UTC(1930, 0, 1)), max: new Date(Date.UTC(2023, 11, 31)), noInvalidDate: true })
@@ -33,6 +40,17 @@ export const residentId18 = fc
     const check = residentIdCheckChar(body);
     return body + (lower && check === "X" ? "x" : check);
   });
+
+/** An 18-digit ID as written in a narrative: whole, in 6-8-4 groups (space or dash), or in full-width digits. */
+export const residentId18Spelled = fc
+  .tuple(residentId18, fc.constantFrom("whole", "6-8-4 space", "6-8-4 dash", "full-width"))
+  .map(([id, style]) =>
+    style === "whole"
+      ? id
+      : style === "full-width"
+        ? toFullWidth(id, [true])
+        : [id.slice(0, 6), id.slice(6, 14), id.slice(14)].join(style === "6-8-4 space" ? " " : "-"),
+  );
 
 /** A 15-digit legacy ID: region and 19YYMMDD birth date, no check digit. */
 export const residentId15 = fc
@@ -58,13 +76,6 @@ export const badChecksumId18 = fc
 export const mobileDigits = fc
   .tuple(fc.integer({ min: 3, max: 9 }), digitString(9))
   .map(([second, rest]) => `1${second}${rest}`);
-
-const toFullWidth = (s: string, mask: readonly boolean[]) =>
-  [...s]
-    .map((c, i) =>
-      mask[i % mask.length] && /\d/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c,
-    )
-    .join("");
 
 /** Mixes full-width digits into a spelling: none, all, or some. */
 const widthMix = fc.oneof(

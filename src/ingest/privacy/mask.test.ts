@@ -11,6 +11,7 @@ import {
   plateSpelled,
   residentId15,
   residentId18,
+  residentId18Spelled,
   workOrder12,
 } from "./arbitraries.ts";
 import { findIdentifiers, type IdentifierKind, MASK_TAGS, maskText } from "./mask.ts";
@@ -41,6 +42,7 @@ function canonical(spelled: string): string {
 
 const identifiers: [IdentifierKind, fc.Arbitrary<string>][] = [
   ["resident_id", residentId18],
+  ["resident_id", residentId18Spelled],
   ["resident_id", residentId15],
   ["mobile", mobileSpelled],
   ["landline", landlineSpelled],
@@ -78,6 +80,25 @@ describe.each(identifiers)("a generated %s", (generated, arbitrary) => {
       { seed: SEED + 1, numRuns: RUNS },
     );
   });
+});
+
+test("in a mixed narrative every identifier becomes its tag and every ordinary number stays in place", () => {
+  const part = fc.oneof(
+    ...identifiers.map(([kind, arbitrary]) =>
+      arbitrary.map((value) => ({ value, kind: kindOf(kind, value) })),
+    ),
+    ordinaryNumber.map((value) => ({ value, kind: undefined })),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(filler, part), { minLength: 1, maxLength: 8 }), (parts) => {
+      const text = parts.map(([f, p]) => `${f}${p.value}`).join("，");
+      const expected = parts.map(([f, p]) => `${f}${p.kind ? MASK_TAGS[p.kind] : p.value}`).join("，");
+      const masked = maskText(text);
+      expect(masked).toBe(expected);
+      expect(findIdentifiers(masked)).toEqual([]);
+    }),
+    { seed: SEED + 8, numRuns: RUNS * 2 },
+  );
 });
 
 test("masking twice gives the same text as masking once", () => {
@@ -172,6 +193,14 @@ test.each([
   ["phone right next to Chinese text", "王某电话13800138000报警称", "王某电话〔手机号〕报警称"],
   ["full-width phone", "手机１３８００１３８０００", "手机〔手机号〕"],
   ["full-width and ASCII mixed", "手机1３8 ００13 8000", "手机〔手机号〕"],
+  ["ID written in groups", "身份证110105 19491231 002X。", "身份证〔身份证号〕。"],
+  ["ID written with dashes", "110105-19491231-0038", "〔身份证号〕"],
+  ["ID-shaped with a wrong check digit in groups", "110105-19491231-0021", "110105-19491231-0021"],
+  ["ID in groups with digit check", "身份证 110105 19491231 0038", "身份证 〔身份证号〕"],
+  ["legacy 15-digit ID", "老身份证110105491231002", "老身份证〔身份证号〕"],
+  ["landline with extension", "电话010-62345678-123", "电话〔固话〕-123"],
+  ["two phones with a slash", "13800138000/13900139000", "〔手机号〕/〔手机号〕"],
+  ["mobile in 4-4-3", "1380 0138 000", "〔手机号〕"],
   ["lower-case x in an ID", "11010519491231002x号", "〔身份证号〕号"],
   ["+86 with spaces", "来电+86 138 0013 8000。", "来电〔手机号〕。"],
   ["0086 with dashes", "0086-138-0013-8000", "〔手机号〕"],

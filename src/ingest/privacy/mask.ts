@@ -273,10 +273,13 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
     p++;
   }
   let groups = 0;
+  let digits = 0;
   while (groups < MAX_GROUPS) {
     const start = p;
     while (p < n && isDigitClass(CLASS[text.charCodeAt(p)]!)) p++;
-    if (p < n && CLASS[text.charCodeAt(p)] === X && p - start >= 17) p++;
+    digits += p - start;
+    // An X after at least 17 digits of the run may be the check character (also "110105 19491231 002X").
+    if (p < n && CLASS[text.charCodeAt(p)] === X && digits >= 17) p++;
     groupStart[groups] = start;
     groupEnd[groups] = p;
     groups++;
