@@ -21,7 +21,8 @@ interface RawDivision {
 }
 
 /** How a name was found: the official full name, a derived short name, or an abbreviation. */
-export type NameKind = "full" | "short" | "abbrev" | "alias";
+export const NAME_KINDS = ["full", "short", "abbrev", "alias"] as const;
+export type NameKind = (typeof NAME_KINDS)[number];
 
 export interface NameHit {
   readonly id: number;
@@ -97,9 +98,10 @@ export class Gazetteer {
   private readonly codes: string[] = [];
   private readonly levels: Uint8Array;
   private readonly parents: Int32Array;
-  private readonly index = new Map<string, NameHit[]>();
-  /** First character → the lengths of the names starting with it, longest first (bounds scans). */
-  private readonly lengthsByFirst = new Map<string, number[]>();
+  /** Name → hits encoded as id * 4 + kind (compact: one small array of numbers per name). */
+  private readonly index = new Map<string, number | number[]>();
+  /** First two characters → the names starting with them, longest first (bounds scans, no hashing of slices). */
+  private readonly namesByPrefix = new Map<string, string[]>();
   /** Longest indexed name, bounds the substring scan. */
   readonly maxNameLength: number;
 
@@ -138,7 +140,9 @@ export class Gazetteer {
       const ab = abbreviation(name, level);
       if (ab) {
         const key = `${this.parents[id]}:${ab}`;
-        abbrevs.set(key, [...(abbrevs.get(key) ?? []), id]);
+        const same = abbrevs.get(key);
+        if (same) same.push(id);
+        else abbrevs.set(key, [id]);
       }
       longest = Math.max(longest, name.length);
     }
@@ -149,36 +153,46 @@ export class Gazetteer {
       if (ids.length === 1 && only !== undefined && !this.index.has(ab)) this.addName(ab, only, "abbrev");
     }
     this.maxNameLength = longest;
+    for (const names of this.namesByPrefix.values()) names.sort((a, b) => b.length - a.length);
   }
 
   private addName(name: string, id: number, kind: NameKind): void {
-    const first = name[0] as string;
-    const lengths = this.lengthsByFirst.get(first);
-    if (!lengths) this.lengthsByFirst.set(first, [name.length]);
-    else if (!lengths.includes(name.length)) {
-      lengths.push(name.length);
-      lengths.sort((a, b) => b - a);
-    }
     const list = this.index.get(name);
-    if (list) {
-      if (!list.some((h) => h.id === id)) list.push({ id, kind });
-    } else this.index.set(name, [{ id, kind }]);
+    const code = id * 4 + NAME_KINDS.indexOf(kind);
+    if (list !== undefined) {
+      if (typeof list === "number") {
+        if (list >> 2 !== id) this.index.set(name, [list, code]);
+      } else if (!list.some((h) => h >> 2 === id)) list.push(code);
+      return;
+    }
+    this.index.set(name, code);
+    const first = name.slice(0, 2);
+    const names = this.namesByPrefix.get(first);
+    if (names) names.push(name);
+    else this.namesByPrefix.set(first, [name]);
   }
 
   get size(): number {
     return this.names.length;
   }
 
-  /** Lengths of the names that start at `text[pos]`, longest first, up to `max`. */
-  candidateLengths(text: string, pos: number, max = text.length - pos): readonly number[] {
-    const lengths = this.lengthsByFirst.get(text[pos] as string);
-    if (!lengths) return [];
-    return lengths.filter((l) => l <= max && l <= text.length - pos);
+  /** The indexed names that occur in `text` at `pos`, longest first, at most `max` long. */
+  namesAt(text: string, pos: number, max = Number.POSITIVE_INFINITY): readonly string[] {
+    const names = this.namesByPrefix.get(text.slice(pos, pos + 2));
+    if (!names) return NONE;
+    let out: string[] | null = null;
+    for (const name of names) {
+      if (name.length <= max && text.startsWith(name, pos)) (out ??= []).push(name);
+    }
+    return out ?? NONE;
   }
 
   /** Every division known by exactly this name (full, short, abbreviation or alias). */
   lookup(name: string): readonly NameHit[] {
-    return this.index.get(name) ?? [];
+    const list = this.index.get(name);
+    if (list === undefined) return [];
+    const hit = (h: number): NameHit => ({ id: h >> 2, kind: NAME_KINDS[h & 3] as NameKind });
+    return typeof list === "number" ? [hit(list)] : list.map(hit);
   }
 
   division(id: number): Division {
@@ -250,6 +264,8 @@ export class Gazetteer {
     return current;
   }
 }
+
+const NONE: readonly string[] = [];
 
 let shared: Gazetteer | null = null;
 

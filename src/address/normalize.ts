@@ -103,12 +103,17 @@ export const FILLER_WORDS = [
   "边",
 ] as const;
 
+/** Text that is already canonical: Han characters other than numerals, upper-case Latin, digits not starting with 0. */
+const PLAIN = /^(?:[A-Z\u3400-\u4dbf\u4e00-\u9fff]|[1-9][0-9]*)*$/u;
+const NUMERAL_CHARS = /[零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟]/;
+
 /**
  * The canonical form of a place-name for a key: half-width, upper-case Latin, no spaces or
  * punctuation, Chinese numerals to digits, leading zeros dropped.
  * @example canonicalText("阳光小区　三期") // "阳光小区3期"
  */
 export function canonicalText(text: string): string {
+  if (PLAIN.test(text) && !NUMERAL_CHARS.test(text)) return text;
   return arabise(toHalfWidth(text))
     .toUpperCase()
     .replace(/[\s\p{P}\p{S}]+/gu, "")

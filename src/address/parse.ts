@@ -214,12 +214,9 @@ function matchAdmin(
   ancestor: number | null,
   options: RuleOptions,
 ): AdminCandidate | null {
-  const lengths = options.adminAliases
-    ? aliasLengths(text, pos, g, options.adminAliases)
-    : g.candidateLengths(text, pos);
-  for (const len of lengths) {
-    if (len < 2) continue;
-    const name = text.slice(pos, pos + len);
+  const names = options.adminAliases ? aliasNames(text, pos, g, options.adminAliases) : g.namesAt(text, pos);
+  for (const name of names) {
+    const len = name.length;
     const alias = options.adminAliases?.get(name);
     const hits = alias !== undefined ? [{ id: alias, kind: "alias" as const }] : g.lookup(name);
     if (hits.length === 0) continue;
@@ -259,18 +256,12 @@ function matchAdmin(
   return null;
 }
 
-/** Candidate lengths from the gazetteer and from deployment aliases, longest first. */
-function aliasLengths(
-  text: string,
-  pos: number,
-  g: Gazetteer,
-  aliases: ReadonlyMap<string, number>,
-): number[] {
-  const out = [...g.candidateLengths(text, pos)];
-  for (let len = Math.min(12, text.length - pos); len >= 2; len--) {
-    if (!out.includes(len) && aliases.has(text.slice(pos, pos + len))) out.push(len);
-  }
-  return out.sort((a, b) => b - a);
+/** Candidate names from the gazetteer and from deployment aliases, longest first. */
+function aliasNames(text: string, pos: number, g: Gazetteer, aliases: ReadonlyMap<string, number>): string[] {
+  const out = [...g.namesAt(text, pos)];
+  for (const alias of aliases.keys())
+    if (text.startsWith(alias, pos) && !out.includes(alias)) out.push(alias);
+  return out.sort((a, b) => b.length - a.length);
 }
 
 /** A district or town missing from the gazetteer (renamed or merged since): 江东区, 新桥镇. */

@@ -53,9 +53,9 @@ function contextTags(text: string, gazetteer: Gazetteer): { rule: string[]; gaz:
     for (let i = s.start; i < s.end; i++) rule[i] = (i === s.start ? "B" : "I") + s.label;
   const gaz = new Array<string>(n).fill("");
   for (let i = 0; i < n; i++) {
-    for (const len of gazetteer.candidateLengths(text, i, 10)) {
-      if (len < 2) continue;
-      const hits = gazetteer.lookup(text.slice(i, i + len));
+    for (const name of gazetteer.namesAt(text, i, 10)) {
+      const len = name.length;
+      const hits = gazetteer.lookup(name);
       if (hits.length === 0) continue;
       const lv = gazetteer.levelOf((hits[0] as { id: number }).id);
       gaz[i] += `B${lv}${len > 3 ? "+" : ""}|`;

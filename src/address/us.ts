@@ -84,13 +84,13 @@ const DIRECTION: Readonly<Record<string, string>> = {
 
 /** True when the text looks like a Latin-script street address rather than a Chinese one. */
 export function isLatinAddress(text: string): boolean {
-  let latin = 0;
-  let han = 0;
-  for (const c of text) {
-    if (/[A-Za-z]/.test(c)) latin++;
-    else if (c >= "\u3400" && c <= "\u9fff") han++;
+  let latin = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x3400 && c <= 0x9fff) return false;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) latin = true;
   }
-  return latin > 0 && han === 0;
+  return latin;
 }
 
 export interface UsStreet {
