@@ -182,7 +182,9 @@ export class Gazetteer {
     if (!names) return NONE;
     let out: string[] | null = null;
     for (const name of names) {
-      if (name.length <= max && text.startsWith(name, pos)) (out ??= []).push(name);
+      if (name.length > max || !text.startsWith(name, pos)) continue;
+      if (out) out.push(name);
+      else out = [name];
     }
     return out ?? NONE;
   }
