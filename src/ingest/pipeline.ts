@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
+import { toWgs84 } from "../address/geo.ts";
 import {
   type AddressLocator,
   asEpochMs,
@@ -36,7 +37,7 @@ export interface ImportOptions {
   readonly privacy?: PrivacyFunctions;
   readonly keys: PrivacyKeys;
   readonly clock: Clock;
-  /** Turns addresses into location keys (src/address); default knows nothing. */
+  /** Turns addresses (and WGS-84 coordinates) into location keys (src/address); default knows nothing. */
   readonly locator?: AddressLocator;
   /** Overrides the profile's and the detected encoding (--encoding). */
   readonly encoding?: EncodingName;
@@ -46,6 +47,8 @@ export interface ImportOptions {
   /** How many rejected rows' issues the summary lists. */
   readonly sampleSize?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
+  /** Stop after this many data rows (to try a profile on the head of a file). */
+  readonly maxRows?: number;
 }
 
 export interface ImportProgress {
@@ -81,7 +84,7 @@ const PRIVACY: PrivacyFunctions = { maskText, normalizePhone, callerPseudonym, e
 
 /** recur's incident id: a hash of source system and source id, stable across imports. */
 export function incidentId(sourceSystem: string, sourceId: string): string {
-  return createHash("sha256").update(`${sourceSystem}\u0000${sourceId}`).digest("base64url").slice(0, 22);
+  return hash("sha256", `${sourceSystem}\u0000${sourceId}`, "base64url").slice(0, 22);
 }
 
 async function fileSha256(path: string): Promise<string> {
@@ -115,6 +118,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const locator = options.locator ?? NULL_LOCATOR;
   const chunkRows = options.chunkRows ?? 5000;
   const sampleSize = options.sampleSize ?? 20;
+  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
   const file = basename(options.path);
   const started = clock.now();
 
@@ -153,6 +157,20 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     return { ...issue, file, row };
   };
 
+  // The locator takes WGS-84; GCJ-02 and BD-09 points are converted for it (the row keeps its datum).
+  const locate = (m: MappedRow) => {
+    if (
+      locator === NULL_LOCATOR ||
+      m.lon === null ||
+      m.lat === null ||
+      m.datum === "wgs84" ||
+      m.datum === null
+    )
+      return locator.locate(m.address, m.lon, m.lat);
+    const [lon, lat] = toWgs84(m.lon, m.lat, m.datum);
+    return locator.locate(m.address, lon, lat);
+  };
+
   const toIncident = (m: MappedRow, issues: IngestIssue[]): Incident => {
     let pseudonym: CallerPseudonym | null = null;
     let numberEnc: string | null = null;
@@ -183,7 +201,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       lon: m.lon,
       lat: m.lat,
       datum: m.datum,
-      location: locator.locate(m.address, m.lon, m.lat),
+      location: locate(m),
       cityUnit: m.cityUnit === null ? null : asUnitCode(m.cityUnit),
       branchUnit: m.branchUnit === null ? null : asUnitCode(m.branchUnit),
       stationUnit: m.stationUnit === null ? null : asUnitCode(m.stationUnit),
@@ -210,6 +228,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   try {
     for await (const batch of source.batches) {
       for (const record of batch) {
+        if (rows >= maxRows) break;
         rows++;
         const result = mapper.map(record);
         const issues = result.issues as IngestIssue[];
@@ -242,6 +261,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       }
       if (incidents.length >= chunkRows || quarantine.length >= chunkRows) await flush();
       options.onProgress?.({ rows, bytesRead: source.bytesRead(), totalBytes: source.totalBytes });
+      if (rows >= maxRows) break;
     }
     await flush();
     const finishedAt = clock.now();

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import proj4 from "proj4";
 import { type Category, DATUMS, type Datum, type Department, InputError } from "../../domain/index.ts";
 import { type IngestIssue, ingestIssue } from "../issues.ts";
@@ -68,6 +68,19 @@ const MAX = {
   feedback: 8000,
   unit: 64,
 } as const;
+
+function get(getter: ValueGetter | undefined, cells: readonly string[]): string {
+  return getter ? getter(cells) : "";
+}
+
+/** The value, or null when empty; longer than the model allows: truncated with a warning. */
+function limited(issues: IngestIssue[], field: string, v: string, limit: number): string | null {
+  if (v === "") return null;
+  if (v.length <= limit) return v;
+  // No value in the issue: a narrative may hold identifiers that are masked only later.
+  issues.push(ingestIssue("field_truncated", "warning", { field, params: { limit } }));
+  return v.slice(0, limit);
+}
 
 /** Every column a profile reads, in order of first use. */
 export function profileColumns(profile: Profile): string[] {
@@ -147,7 +160,7 @@ export function compileMapper(
     "hash" in profile.sourceId
       ? (cells) => {
           const content = usedIndexes.map((i) => (cells[i] ?? "").trim()).join("\u001f");
-          const digest = createHash("sha256").update(content).digest("base64url").slice(0, 22);
+          const digest = hash("sha256", content, "base64url").slice(0, 22);
           const n = (hashCounts.get(digest) ?? 0) + 1;
           hashCounts.set(digest, n);
           return `h:${digest}:${n}`;
@@ -268,14 +281,6 @@ export function compileMapper(
       );
     if (record.badEncoding) issues.push(ingestIssue("bad_encoding", "warning"));
 
-    const limited = (field: string, v: string, limit: number): string | null => {
-      if (v === "") return null;
-      if (v.length <= limit) return v;
-      // No value in the issue: a narrative may hold identifiers that are masked only later.
-      issues.push(ingestIssue("field_truncated", "warning", { field, params: { limit } }));
-      return v.slice(0, limit);
-    };
-
     // Source id.
     let sourceId = sourceIdGetter(cells);
     if (sourceId === "") issues.push(ingestIssue("missing_value", "error", { field: "sourceId" }));
@@ -375,7 +380,7 @@ export function compileMapper(
     let sourceCategory: string | null = null;
     if (categoryGet && categoryLookup) {
       const raw = categoryGet(cells);
-      sourceCategory = limited("sourceCategory", raw, MAX.sourceCategory);
+      sourceCategory = limited(issues, "sourceCategory", raw, MAX.sourceCategory);
       const match = categoryLookup(raw);
       const [c, s] = match.target.split(".");
       category = c as Category;
@@ -449,7 +454,6 @@ export function compileMapper(
       }
     }
 
-    const get = (g: ValueGetter | undefined) => (g ? g(cells) : "");
     if (issues.some((i) => i.severity === "error")) return { row: null, issues };
     const row: MappedRow = {
       sourceId,
@@ -463,18 +467,18 @@ export function compileMapper(
       subtype,
       sourceCategory,
       department,
-      address: limited("address", get(text.address), MAX.address),
+      address: limited(issues, "address", get(text.address, cells), MAX.address),
       lon,
       lat,
       datum,
-      cityUnit: limited("cityUnit", get(text.city), MAX.unit),
-      branchUnit: limited("branchUnit", get(text.branch), MAX.unit),
-      stationUnit: limited("stationUnit", get(text.station), MAX.unit),
-      areaUnit: limited("areaUnit", get(text.area), MAX.unit),
-      callerRaw: get(text.caller) || null,
-      narrative: limited("narrative", get(text.narrative), MAX.narrative),
-      disposition: limited("disposition", get(text.disposition), MAX.disposition),
-      feedback: limited("feedback", get(text.feedback), MAX.feedback),
+      cityUnit: limited(issues, "cityUnit", get(text.city, cells), MAX.unit),
+      branchUnit: limited(issues, "branchUnit", get(text.branch, cells), MAX.unit),
+      stationUnit: limited(issues, "stationUnit", get(text.station, cells), MAX.unit),
+      areaUnit: limited(issues, "areaUnit", get(text.area, cells), MAX.unit),
+      callerRaw: get(text.caller, cells) || null,
+      narrative: limited(issues, "narrative", get(text.narrative, cells), MAX.narrative),
+      disposition: limited(issues, "disposition", get(text.disposition, cells), MAX.disposition),
+      feedback: limited(issues, "feedback", get(text.feedback, cells), MAX.feedback),
     };
     return { row, issues };
   }

@@ -186,6 +186,8 @@ export const ProfileSchema = z
     description: localized.optional(),
     /** Identifies the dispatch system; with the source id it identifies a record across imports. */
     sourceSystem: z.string().min(1).max(64),
+    /** The deployment's region for address parsing, e.g. "浙江省杭州市" or a division code (optional). */
+    region: z.string().min(1).optional(),
     /** IANA time zone of the times in the file, e.g. "Asia/Shanghai", "America/Chicago". */
     timezone: z.string().superRefine((tz, ctx) => {
       try {

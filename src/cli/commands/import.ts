@@ -1,0 +1,176 @@
+import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { createAddressLocator } from "../../address/locator.ts";
+import { asBatchId, asEpochMs, type Clock, InputError, renderIssue } from "../../domain/index.ts";
+import {
+  type ImportSummary,
+  INGEST_MESSAGES,
+  importFile,
+  loadProfile,
+  parseEncodingName,
+} from "../../ingest/index.ts";
+import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/index.ts";
+import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
+import { type Command, type CommandContext, println, t } from "../command.ts";
+import { progressBar } from "../progress.ts";
+
+const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
+
+/** How many rejected rows the human summary lists. */
+const SHOWN_REJECTIONS = 10;
+
+function humanSummary(summary: ImportSummary, ctx: CommandContext): string {
+  const lines = [
+    t(
+      ctx,
+      `已导入 ${summary.file}（配置 ${summary.profile}，编码 ${summary.encoding}，批次 ${summary.batchId}）`,
+      `Imported ${summary.file} (profile ${summary.profile}, encoding ${summary.encoding}, batch ${summary.batchId})`,
+    ),
+    t(
+      ctx,
+      `  行数 ${summary.rows}，新增 ${summary.imported}，隔离 ${summary.rejected}，重复 ${summary.duplicates}，有警告 ${summary.warned}，用时 ${summary.seconds.toFixed(1)} 秒`,
+      `  rows ${summary.rows}, imported ${summary.imported}, rejected ${summary.rejected}, duplicates ${summary.duplicates}, with warnings ${summary.warned}, ${summary.seconds.toFixed(1)} s`,
+    ),
+  ];
+  const counts = Object.entries(summary.issueCounts)
+    .map(
+      ([code, c]) =>
+        `${code}: ${c.errors > 0 ? `${c.errors} ${t(ctx, "错误", "errors")}` : ""}${c.errors > 0 && c.warnings > 0 ? ", " : ""}${c.warnings > 0 ? `${c.warnings} ${t(ctx, "警告", "warnings")}` : ""}`,
+    )
+    .join("; ");
+  if (counts) lines.push(`  ${t(ctx, "问题", "issues")}: ${counts}`);
+  if (summary.sampleRejections.length > 0) {
+    lines.push(t(ctx, "  被隔离的行（前几条）:", "  Rejected rows (first ones):"));
+    for (const issue of summary.sampleRejections.slice(0, SHOWN_REJECTIONS))
+      lines.push(`    ${renderIssue(issue, INGEST_MESSAGES, ctx.lang)}`);
+    if (summary.rejected > 0)
+      lines.push(
+        t(
+          ctx,
+          `  全部 ${summary.rejected} 行已加密保存在隔离表中，原因一并保存。`,
+          `  All ${summary.rejected} rejected rows are kept, encrypted, in the quarantine table with their reasons.`,
+        ),
+      );
+  }
+  return lines.join("\n");
+}
+
+export const importCommand: Command = {
+  name: "import",
+  summary: {
+    zh: "按映射配置导入 110 接处警导出文件（CSV/XLSX/JSONL，UTF-8 或 GBK）",
+    en: "Import a dispatch export (CSV/XLSX/JSONL, UTF-8 or GBK) with a mapping profile",
+  },
+  usage:
+    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--secret PATH] [--json] [--lang zh|en]",
+  options: {
+    profile: { type: "string", short: "p" },
+    db: { type: "string" },
+    encoding: { type: "string" },
+    secret: { type: "string" },
+    "chunk-rows": { type: "string" },
+    limit: { type: "string" },
+  },
+  async run(args, ctx) {
+    const file = args.positionals[0];
+    const profileRef = args.values.profile;
+    if (!file || typeof profileRef !== "string" || args.positionals.length > 1) {
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          "用法: recur import 文件 --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk] [--json]",
+          "Usage: recur import FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--json]",
+        ),
+      );
+      return 2;
+    }
+    const encodingFlag = args.values.encoding;
+    const encoding = typeof encodingFlag === "string" ? parseEncodingName(encodingFlag) : undefined;
+    if (typeof encodingFlag === "string" && !encoding) {
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          `未知编码: ${encodingFlag}（可用 auto、utf8、gbk）`,
+          `Unknown encoding: ${encodingFlag} (use auto, utf8, gbk)`,
+        ),
+      );
+      return 2;
+    }
+    const path = resolve(ctx.cwd, file);
+    try {
+      await stat(path);
+    } catch {
+      throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
+    }
+    const profile = await loadProfile(profileRef, ctx.cwd);
+
+    const databaseUrl = ctx.env.DATABASE_URL || undefined;
+    const dbPath = resolve(ctx.cwd, typeof args.values.db === "string" ? args.values.db : DEFAULT_DB_PATH);
+    // The deployment secret sits next to the database unless RECUR_SECRET or --secret says otherwise.
+    const secretPath =
+      typeof args.values.secret === "string"
+        ? resolve(ctx.cwd, args.values.secret)
+        : ctx.env.RECUR_SECRET
+          ? resolve(ctx.cwd, ctx.env.RECUR_SECRET)
+          : databaseUrl
+            ? resolve(ctx.cwd, DEFAULT_SECRET_FILE)
+            : join(dirname(dbPath), DEFAULT_SECRET_FILE);
+    const keys = await loadOrCreateSecret(secretPath);
+    const limit = typeof args.values.limit === "string" ? Number(args.values.limit) : undefined;
+    const chunkRows =
+      typeof args.values["chunk-rows"] === "string" ? Number(args.values["chunk-rows"]) : undefined;
+
+    const store = await openStore({ path: dbPath, ...(databaseUrl ? { databaseUrl } : {}) });
+    const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
+    const size = (await stat(path)).size;
+    const bar = progressBar(stderr, t(ctx, "导入", "Importing"), size, !ctx.json);
+    try {
+      const locator = createAddressLocator({ region: profile.region ?? null, datum: "wgs84" });
+      const summary = await importFile({
+        path,
+        profile,
+        profileRef,
+        store,
+        batchId: asBatchId(randomUUID()),
+        keys,
+        clock: wallClock,
+        locator,
+        ...(encoding ? { encoding } : {}),
+        ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
+        ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
+        onProgress: (p) => bar.update(p.bytesRead > 0 ? p.bytesRead : p.rows),
+      });
+      bar.done();
+      if (ctx.json) {
+        println(
+          ctx.stdout,
+          JSON.stringify({
+            rows: summary.rows,
+            imported: summary.imported,
+            rejected: summary.rejected,
+            duplicates: summary.duplicates,
+            seconds: summary.seconds,
+            warned: summary.warned,
+            batchId: summary.batchId,
+            file: summary.file,
+            profile: summary.profile,
+            sourceSystem: summary.sourceSystem,
+            encoding: summary.encoding,
+            issueCounts: summary.issueCounts,
+            sampleRejections: summary.sampleRejections.map((issue) => ({
+              ...issue,
+              message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
+            })),
+          }),
+        );
+      } else println(ctx.stdout, humanSummary(summary, ctx));
+      return 0;
+    } finally {
+      bar.done();
+      await store.close();
+    }
+  },
+};

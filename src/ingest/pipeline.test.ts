@@ -1,0 +1,351 @@
+import { describe, expect, test } from "vitest";
+import { renderIssue } from "../domain/index.ts";
+import { INGEST_MESSAGES } from "./issues.ts";
+import { incidentId } from "./pipeline.ts";
+import { decryptField } from "./privacy/index.ts";
+import { parseProfile } from "./profile/load.ts";
+import { MemoryStore, TEST_KEYS } from "./testing/fakes.ts";
+import { importInto, SYNTH_HEADER, synthRow, TEST_NOW, tempDir, writeText } from "./testing/files.ts";
+
+const dir = tempDir();
+const csv = (name: string, rows: readonly string[], encoding: "utf8" | "utf8bom" | "gbk" = "utf8") =>
+  writeText(dir, name, `${[SYNTH_HEADER, ...rows].join("\r\n")}\r\n`, encoding);
+
+describe("import of the synthetic export", () => {
+  test("a clean row becomes an incident with local times, taxonomy codes, units and masked text", async () => {
+    const store = new MemoryStore();
+    const summary = await importInto(store, csv("one.csv", [synthRow()]), "synthetic");
+    expect(summary).toMatchObject({ rows: 1, imported: 1, rejected: 0, duplicates: 0 });
+    const incident = store.bySourceId("J330105202405010001");
+    expect(incident).toMatchObject({
+      sourceSystem: "synthetic-110",
+      receivedAt: Date.UTC(2024, 4, 1, 0, 0, 0), // 08:00 in Asia/Shanghai
+      acceptedAt: Date.UTC(2024, 4, 1, 0, 0, 20),
+      closedAt: Date.UTC(2024, 4, 1, 1, 0, 0),
+      utcOffsetMin: 480,
+      category: "dispute",
+      subtype: "neighbour",
+      sourceCategory: "纠纷/邻里纠纷",
+      datum: "gcj02",
+      lon: 120.21,
+      cityUnit: "示例市公安局",
+      branchUnit: "滨江分局",
+      stationUnit: "春华派出所",
+      areaUnit: "春华一警务区",
+      disposition: "已调解",
+      callerNumberEnc: null,
+    });
+    expect(incident?.id).toBe(incidentId("synthetic-110", "J330105202405010001"));
+    // The caller is a pseudonym; the number appears nowhere in the stored incident.
+    expect(incident?.callerPseudonym).toMatch(/\S{8,}/);
+    expect(JSON.stringify(incident)).not.toContain("13812345678");
+    expect(incident?.narrative).toContain("噪音扰民");
+  });
+
+  test("the same caller gets the same pseudonym, another caller another one", async () => {
+    const store = new MemoryStore();
+    await importInto(
+      store,
+      csv("callers.csv", [
+        synthRow({ 接警单号: "A1", 报警电话: "13812345678" }),
+        synthRow({ 接警单号: "A2", 报警电话: "+86 138-1234-5678" }),
+        synthRow({ 接警单号: "A3", 报警电话: "13900000000" }),
+      ]),
+      "synthetic",
+    );
+    const [a, b, c] = ["A1", "A2", "A3"].map((id) => store.bySourceId(id)?.callerPseudonym);
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+
+  test("keepNumber stores the caller's number encrypted, readable only with the key", async () => {
+    const store = new MemoryStore();
+    const profile = parseProfile(
+      {
+        name: "keep",
+        sourceSystem: "keep",
+        timezone: "Asia/Shanghai",
+        sourceId: "接警单号",
+        fields: { receivedAt: "报警时间" },
+        caller: { column: "报警电话", keepNumber: true },
+      },
+      "keep.json",
+    );
+    await importInto(store, csv("keep.csv", [synthRow()]), profile);
+    const enc = store.bySourceId("J330105202405010001")?.callerNumberEnc;
+    expect(enc).not.toBeNull();
+    expect(enc).not.toContain("13812345678");
+    expect(decryptField(enc ?? "", TEST_KEYS.encKey)).toBe("13812345678");
+  });
+
+  test("the GBK file gives exactly the result of the UTF-8 file (and of UTF-8 with BOM)", async () => {
+    const rows = [
+      synthRow({ 接警单号: "G1" }),
+      synthRow({ 接警单号: "G2", 发生地址: "西湖区文三路100号（对面）", 简要案情: "“引号”与，逗号\n换行" }),
+    ];
+    const results = [];
+    for (const encoding of ["utf8", "utf8bom", "gbk"] as const) {
+      const store = new MemoryStore();
+      const summary = await importInto(store, csv(`enc-${encoding}.csv`, rows, encoding), "synthetic");
+      results.push({
+        summary: { ...summary, batchId: "", file: "" },
+        incidents: [...store.incidents.values()].map((i) => ({ ...i, batchId: "" })),
+      });
+    }
+    expect(results[0]?.summary.encoding).toBe("utf8");
+    expect(results[2]?.summary.encoding).toBe("gb18030");
+    expect(results[1]).toEqual(results[0]);
+    expect({ ...results[2], summary: { ...results[2]?.summary, encoding: "utf8" } }).toEqual(results[0]);
+    expect(results[0]?.incidents[1]?.narrative).toContain("换行");
+  });
+
+  test("--encoding overrides detection (a GBK file read as UTF-8 is flagged, not crashed)", async () => {
+    const store = new MemoryStore();
+    const path = csv("gbk-as-utf8.csv", [synthRow()], "gbk");
+    await expect(importInto(store, path, "synthetic", { encoding: "utf8" })).rejects.toMatchObject({
+      code: "missing_columns",
+    });
+  });
+});
+
+describe("bad input is reported with file, row, field, code and value, and kept in quarantine", () => {
+  const cases: [string, Record<string, string>, { code: string; field?: string; value?: string }][] = [
+    [
+      "an unparseable received time",
+      { 报警时间: "2024-13-45 08:00" },
+      { code: "bad_time", field: "receivedAt", value: "2024-13-45 08:00" },
+    ],
+    ["an empty received time", { 报警时间: "" }, { code: "missing_value", field: "receivedAt" }],
+    ["an empty source id", { 接警单号: "" }, { code: "missing_value", field: "sourceId" }],
+    [
+      "a received time before 1990",
+      { 报警时间: "1970-01-01 08:00:00" },
+      { code: "implausible_time", field: "receivedAt" },
+    ],
+  ];
+  test.each(cases)("%s rejects the row", async (_, fields, expected) => {
+    const store = new MemoryStore();
+    const path = csv(`bad-${expected.code}.csv`, [synthRow({ 接警单号: "OK1" }), synthRow(fields)]);
+    const summary = await importInto(store, path, "synthetic");
+    expect(summary).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
+    expect(summary.sampleRejections[0]).toMatchObject({
+      file: path.split("/").pop(),
+      row: 2,
+      severity: "error",
+      ...expected,
+    });
+    expect(store.quarantine).toHaveLength(1);
+    const q = store.quarantine[0];
+    expect(q?.row).toBe(2);
+    expect(q?.issues[0]?.code).toBe(expected.code);
+    // The record is kept whole but encrypted: readable with the key only.
+    expect(q?.recordEnc).not.toContain("13812345678");
+    const record = JSON.parse(decryptField(q?.recordEnc ?? "", TEST_KEYS.encKey));
+    expect(record.报警电话).toBe("13812345678");
+    expect(record.发生地址).toBe("滨江区春华路88号阳光花园3栋2单元501室");
+  });
+
+  test("a row with a column too few is rejected with row_width", async () => {
+    const store = new MemoryStore();
+    const short = synthRow().split(",").slice(0, -1).join(",");
+    const summary = await importInto(store, csv("short.csv", [short]), "synthetic");
+    expect(summary.rejected).toBe(1);
+    expect(summary.sampleRejections[0]).toMatchObject({
+      code: "row_width",
+      row: 1,
+      params: { actual: 19, expected: 20 },
+    });
+  });
+
+  test("suspicious values are warnings: the row is kept and the bad value dropped", async () => {
+    const store = new MemoryStore();
+    const summary = await importInto(
+      store,
+      csv("warn.csv", [
+        synthRow({ 接警单号: "W1", 到场时间: "2024-05-01 07:00:00" }),
+        synthRow({ 接警单号: "W2", 经度: "east", 纬度: "30" }),
+        synthRow({ 接警单号: "W3", 经度: "200", 纬度: "30" }),
+        synthRow({ 接警单号: "W4", 警情类别: "外星人", 警情细类: "" }),
+        synthRow({ 接警单号: "W5", 报警电话: "12" }),
+        synthRow({
+          接警单号: "W6",
+          报警时间: "2027-01-01 00:00:00",
+          接警时间: "",
+          派警时间: "",
+          到场时间: "",
+          反馈时间: "",
+        }),
+        synthRow({ 接警单号: "W7", 派警时间: "soon" }),
+      ]),
+      "synthetic",
+    );
+    expect(summary).toMatchObject({ rows: 7, imported: 7, rejected: 0, warned: 7 });
+    const byRow = new Map(summary.sampleWarnings.map((w) => [w.row, w]));
+    expect(byRow.get(1)).toMatchObject({
+      code: "time_order",
+      field: "arrivedAt",
+      params: { before: "dispatchedAt" },
+    });
+    expect(byRow.get(2)).toMatchObject({ code: "bad_number", field: "coordinates", value: "east,30" });
+    expect(byRow.get(3)).toMatchObject({ code: "coord_out_of_range", value: "200,30" });
+    expect(byRow.get(4)).toMatchObject({
+      code: "unmapped_category",
+      value: "外星人",
+      params: { target: "other" },
+    });
+    expect(byRow.get(5)).toMatchObject({ code: "bad_phone", field: "caller" });
+    expect(byRow.get(6)).toMatchObject({ code: "future_time", field: "receivedAt" });
+    expect(byRow.get(7)).toMatchObject({ code: "bad_time", field: "dispatchedAt", severity: "warning" });
+    expect(store.bySourceId("W2")?.lon).toBeNull();
+    expect(store.bySourceId("W4")?.category).toBe("other");
+    expect(store.bySourceId("W5")?.callerPseudonym).toBeNull();
+    expect(store.bySourceId("W7")?.dispatchedAt).toBeNull();
+  });
+
+  test("issues render as 'file, row, field: why' in Chinese and English", async () => {
+    const store = new MemoryStore();
+    const summary = await importInto(store, csv("render.csv", [synthRow({ 报警时间: "昨天" })]), "synthetic");
+    const issue = summary.sampleRejections[0];
+    if (!issue) throw new Error("expected a rejection");
+    expect(renderIssue(issue, INGEST_MESSAGES, "en")).toBe(
+      'render.csv, row 1, field receivedAt: time "昨天" does not match the format YYYY-MM-DD HH:mm:ss',
+    );
+    expect(renderIssue(issue, INGEST_MESSAGES, "zh")).toBe(
+      "render.csv，第1行，字段 receivedAt: 时间“昨天”不符合格式 YYYY-MM-DD HH:mm:ss",
+    );
+  });
+
+  test("a cell over the size limit quarantines its row and the import goes on", async () => {
+    const store = new MemoryStore();
+    const summary = await importInto(
+      store,
+      csv("huge-cell.csv", [
+        synthRow({ 接警单号: "H1", 简要案情: "很长".repeat(200) }),
+        synthRow({ 接警单号: "H2" }),
+      ]),
+      "synthetic",
+      { limits: { maxCellChars: 100 } },
+    );
+    expect(summary).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
+    expect(summary.sampleRejections[0]).toMatchObject({
+      code: "cell_too_large",
+      field: "简要案情",
+      row: 1,
+      params: { limit: 100 },
+    });
+  });
+
+  test("a file over the size limit is refused with a clear error", async () => {
+    const path = csv("big.csv", [synthRow(), synthRow()]);
+    await expect(
+      importInto(new MemoryStore(), path, "synthetic", { limits: { maxFileBytes: 100 } }),
+    ).rejects.toMatchObject({
+      code: "file_too_large",
+      messages: {
+        zh: expect.stringContaining("超过上限"),
+        en: expect.stringContaining("more than the limit"),
+      },
+    });
+  });
+
+  test("a file without the columns the profile reads is refused, naming them", async () => {
+    const path = writeText(dir, "wrong.csv", "a,b\n1,2\n");
+    await expect(importInto(new MemoryStore(), path, "synthetic")).rejects.toMatchObject({
+      code: "missing_columns",
+      messages: { en: expect.stringContaining("接警单号") },
+    });
+  });
+});
+
+describe("idempotence and atomicity", () => {
+  test("importing the same file twice adds nothing the second time", async () => {
+    const store = new MemoryStore();
+    const path = csv("twice.csv", [synthRow({ 接警单号: "T1" }), synthRow({ 接警单号: "T2" })]);
+    const first = await importInto(store, path, "synthetic");
+    const second = await importInto(store, path, "synthetic");
+    expect(first).toMatchObject({ imported: 2, duplicates: 0 });
+    expect(second).toMatchObject({ rows: 2, imported: 0, duplicates: 2 });
+    expect(store.incidents.size).toBe(2);
+  });
+
+  test("an overlapping export adds only the new rows", async () => {
+    const store = new MemoryStore();
+    await importInto(
+      store,
+      csv(
+        "jan.csv",
+        ["O1", "O2", "O3"].map((id) => synthRow({ 接警单号: id })),
+      ),
+      "synthetic",
+    );
+    const overlap = await importInto(
+      store,
+      csv(
+        "feb.csv",
+        ["O2", "O3", "O4"].map((id) => synthRow({ 接警单号: id })),
+      ),
+      "synthetic",
+    );
+    expect(overlap).toMatchObject({ rows: 3, imported: 1, duplicates: 2 });
+    expect(store.incidents.size).toBe(4);
+  });
+
+  test("without a source id column, identical rows stay distinct but a re-import adds nothing", async () => {
+    const profile = parseProfile(
+      {
+        name: "noid",
+        sourceSystem: "noid",
+        timezone: "America/Chicago",
+        sourceId: { hash: true },
+        fields: { receivedAt: { column: "date", format: "YYYY-MM-DD HH:mm" }, address: "block" },
+      },
+      "noid.json",
+    );
+    const store = new MemoryStore();
+    const a = writeText(
+      dir,
+      "noid-a.csv",
+      "date,block\n2020-01-01 10:00,1XX MAIN ST\n2020-01-01 10:00,1XX MAIN ST\n2020-01-02 10:00,2XX MAIN ST\n",
+    );
+    const b = writeText(
+      dir,
+      "noid-b.csv",
+      "date,block\n2020-01-01 10:00,1XX MAIN ST\n2020-01-01 10:00,1XX MAIN ST\n2020-01-02 10:00,2XX MAIN ST\n2020-01-03 10:00,3XX MAIN ST\n",
+    );
+    expect(await importInto(store, a, profile)).toMatchObject({ rows: 3, imported: 3, duplicates: 0 });
+    expect(await importInto(store, a, profile)).toMatchObject({ imported: 0, duplicates: 3 });
+    expect(await importInto(store, b, profile)).toMatchObject({ rows: 4, imported: 1, duplicates: 3 });
+  });
+
+  test("a failing store rolls the batch back and the error reaches the caller", async () => {
+    const store = new MemoryStore();
+    const failing = {
+      beginBatch: async (batch: Parameters<MemoryStore["beginBatch"]>[0]) => {
+        const writer = await store.beginBatch(batch);
+        return { ...writer, insertIncidents: async () => Promise.reject(new Error("disk full")) };
+      },
+    };
+    const path = csv("fail.csv", [synthRow()]);
+    await expect(importInto(store, path, "synthetic", { store: failing })).rejects.toThrow("disk full");
+    expect(store.incidents.size).toBe(0);
+    expect(store.batches).toHaveLength(0);
+  });
+
+  test("maxRows stops after the head of the file", async () => {
+    const store = new MemoryStore();
+    const path = csv(
+      "head.csv",
+      ["M1", "M2", "M3"].map((id) => synthRow({ 接警单号: id })),
+    );
+    expect(await importInto(store, path, "synthetic", { maxRows: 2 })).toMatchObject({
+      rows: 2,
+      imported: 2,
+    });
+  });
+
+  test("the summary's clock is the injected one", async () => {
+    const summary = await importInto(new MemoryStore(), csv("clock.csv", [synthRow()]), "synthetic");
+    expect(summary.seconds).toBe(0);
+    expect(TEST_NOW).toBe(Date.UTC(2026, 0, 1));
+  });
+});
