@@ -128,7 +128,10 @@ export function countsByPeriod(
     if (group === null || group === undefined || Number.isNaN(times[i]!)) continue;
     const key = periodKey(times[i]!, typeof offsetMin === "number" ? offsetMin : offsetMin[i]!, period);
     let series = out.get(group);
-    if (!series) out.set(group, (series = new Map()));
+    if (!series) {
+      series = new Map();
+      out.set(group, series);
+    }
     series.set(key, (series.get(key) ?? 0) + 1);
   }
   return out;
