@@ -108,6 +108,8 @@ function compilePattern(format: string): TimeFormat {
   if (hasDate && !((fields.has("Y") || fields.has("y")) && fields.has("M") && fields.has("D")))
     throw new SyntaxError(`format ${format} needs a year, a month and a day`);
   const twelveHour = fields.has("h");
+  if (twelveHour !== tokens.some((t) => t.kind === "ampm"))
+    throw new SyntaxError(`format ${format}: 12-hour h/hh goes with A (AM/PM), 24-hour H/HH without`);
   const parse = (raw: string): number => {
     const s =
       raw.length > 0 && raw.charCodeAt(raw.length - 1) > 0xff00 ? asciiDigits(raw.trim()) : raw.trim();

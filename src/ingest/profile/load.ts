@@ -24,7 +24,7 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => {
     if (typeof key === "number") return `${out}[${key}]`;
     const k = String(key);
-    return out === "" ? k : /^[\w$]+$/.test(k) ? `${out}.${k}` : `${out}["${k}"]`;
+    return out === "" ? k : /^[A-Za-z_$][\w$]*$/.test(k) ? `${out}.${k}` : `${out}["${k}"]`;
   }, "");
 }
 

@@ -286,7 +286,13 @@ export const ProfileSchema = z
       const spec = profile.fields[field];
       if (!spec) continue;
       const formats = [spec.format ?? profile.timeFormat ?? "YYYY-MM-DD HH:mm:ss"].flat();
-      const clockOnly = formats.some((f) => !compileTimeFormat(f).hasDate);
+      const clockOnly = formats.some((f) => {
+        try {
+          return !compileTimeFormat(f).hasDate;
+        } catch {
+          return false; // already reported on the format itself
+        }
+      });
       if (clockOnly && !spec.dateFrom)
         ctx.addIssue({
           code: "custom",

@@ -1,0 +1,278 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { MemoryStore } from "../testing/fakes.ts";
+import { importInto, SYNTH_HEADER, synthRow, tempDir, writeText } from "../testing/files.ts";
+import { bundledProfileNames, loadProfile, parseProfile } from "./load.ts";
+
+const dir = tempDir();
+const DATA = join(import.meta.dirname, "..", "..", "..", "..", "shared", "data");
+const hasData = existsSync(DATA);
+
+const base = {
+  name: "t",
+  sourceSystem: "t",
+  timezone: "Asia/Shanghai",
+  sourceId: "id",
+  fields: { receivedAt: "time" },
+};
+
+describe("profile validation", () => {
+  test("all bundled profiles are valid", async () => {
+    const names = bundledProfileNames();
+    expect(names).toEqual([
+      "chicago-assaults",
+      "houston",
+      "milwaukee",
+      "san-luis-obispo",
+      "synthetic",
+      "vancouver",
+    ]);
+    for (const name of names) expect((await loadProfile(name)).name).toBe(name);
+  });
+
+  test.each([
+    ["an unknown time zone", { ...base, timezone: "Asia/Peking" }, "timezone: unknown IANA time zone"],
+    [
+      "a bad time format",
+      { ...base, fields: { receivedAt: { column: "time", format: "YYYY-MM" } } },
+      "fields.receivedAt.format",
+    ],
+    [
+      "an unknown category target",
+      { ...base, category: { column: "c", exact: { X: "crime.theft" } } },
+      'category.exact.X: unknown category "crime"',
+    ],
+    [
+      "an unknown subtype",
+      { ...base, category: { column: "c", prefix: { "01": "criminal.arson" } } },
+      'category.prefix["01"]: unknown subtype "arson"',
+    ],
+    ["a misspelt key", { ...base, feilds: {} }, 'Unrecognized key: "feilds"'],
+    [
+      "a value with two sources",
+      { ...base, fields: { receivedAt: { column: "a", const: "b" } } },
+      "fields.receivedAt: takes only one of",
+    ],
+    [
+      "a clock-only time without dateFrom",
+      { ...base, fields: { receivedAt: "time", arrivedAt: { column: "a", format: "HH:mm" } } },
+      "fields.arrivedAt.dateFrom: a clock-only format needs dateFrom",
+    ],
+    [
+      "a bad regex",
+      { ...base, category: { column: "c", regex: [{ pattern: "(", to: "other" }] } },
+      "category.regex[0].pattern",
+    ],
+    ["a bad UTM zone", { ...base, coordinates: { x: "X", y: "Y", utm: "61N" } }, "coordinates.utm"],
+    ["a missing receivedAt", { ...base, fields: {} }, "fields.receivedAt"],
+  ])("%s is a ConfigError naming the path", (_, profile, message) => {
+    let error: unknown;
+    try {
+      parseProfile(profile, "bad.json");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: "ConfigError", code: "bad_profile" });
+    const text = (error as { messages: { en: string; zh: string } }).messages;
+    expect(text.en).toContain("bad.json");
+    expect(text.en).toContain(message);
+    expect(text.zh).toContain("配置文件 bad.json 无效");
+  });
+
+  test("an unknown bundled profile lists the available ones", async () => {
+    await expect(loadProfile("nope")).rejects.toMatchObject({
+      code: "unknown_profile",
+      messages: { en: expect.stringContaining("milwaukee") },
+    });
+  });
+
+  test("subtypes added under taxonomy become valid targets", () => {
+    const profile = parseProfile(
+      {
+        ...base,
+        taxonomy: { criminal: ["arson"] },
+        category: { column: "c", exact: { A: "criminal.arson" } },
+      },
+      "ok.json",
+    );
+    expect(profile.taxonomy?.criminal).toEqual(["arson"]);
+  });
+});
+
+/** Small fixtures in each real export's layout, written by us (not copied from the data). */
+const FIXTURES: Record<string, string> = {
+  milwaukee: [
+    "id,time,location,latitude,longitude,district,nature,status",
+    '900001,2018-05-01 00:10:28,"100 N MAIN ST,MKE",43.1,-87.9,4,TRBL W/SUBJ,Advised',
+    '900002,2018-05-02 13:00:00,"200 W TEST AV,MKE",43.0,-87.95,5,BATTERY DV,Assignment Completed',
+    '900003,2018-05-03 14:00:00,"300 S FAKE ST,MKE",,,7,ACC PDO,Advised',
+  ].join("\n"),
+  "san-luis-obispo": [
+    "case_number,date,received,dispatched,arrived,cleared,type,grid_location,location,address,observed_crime,responsible_officer,units,description,call_comments,clearance_code",
+    '990001,09/14/21,23:50,23:58,00:07,,Noise Party,PN9,J-14,100 TEST ST;,,"Doe, J","4267,4265\n",(MDC) Completed call,LOUD MUSIC,No Report',
+    '990002,09/15/21,07:30,,07:31,,9-1-1 ABANDON,PN13,,,,"Roe, R","COM1\n",Completed call,OPEN LINE,',
+  ].join("\r\n"),
+  houston: [
+    '"time","date","hour","premise","offense","beat","block","street","type","suffix","number","month","day","location","address","lon","lat"',
+    '2010-01-01 06:00:00,"1/1/2010",0,"18A","murder","15E30","9600-9699","test","ln","-",1,"january","friday","apartment parking lot","9650 test ln",-95.43,29.67',
+    '2010-07-04 19:00:00,"7/4/2010",14,"13R","theft","13D10","4700-4799","sample","rd","-",1,"july","sunday","road / street / sidewalk","4750 sample rd",NA,NA',
+    '2010-07-04 19:00:00,"7/4/2010",14,"13R","theft","13D10","4700-4799","sample","rd","-",1,"july","sunday","road / street / sidewalk","4750 sample rd",NA,NA',
+  ].join("\n"),
+  vancouver: [
+    "TYPE,YEAR,MONTH,DAY,HOUR,MINUTE,HUNDRED_BLOCK,NEIGHBOURHOOD,X,Y",
+    "Break and Enter Commercial,2020,6,19,3,40,10XX TEST ST,West End,491059.4824,5459122.4178",
+    "Offence Against a Person,2020,1,3,6,43,OFFSET TO PROTECT PRIVACY,,0,0",
+    "Vehicle Collision or Pedestrian Struck (with Injury),2020,11,1,1,30,20XX SAMPLE AVE,Kitsilano,489000,5457000",
+  ].join("\n"),
+  "chicago-assaults": [
+    "date,loc_cat,longitude,latitude,district",
+    "2010-01-01 00:05,residence,-87.6277,41.7922,2",
+    "2019-03-10 02:30,street,-87.6683,41.7513,6",
+  ].join("\n"),
+  synthetic: [
+    SYNTH_HEADER,
+    synthRow(),
+    synthRow({ 接警单号: "J2", 警情类别: "非警务", 警情细类: "", 处置部门: "城管" }),
+  ].join("\n"),
+};
+
+describe("each bundled profile imports a fixture in its export's layout", () => {
+  test("milwaukee: nature codes to the taxonomy, districts as stations", async () => {
+    const store = new MemoryStore();
+    const s = await importInto(store, writeText(dir, "mke.csv", FIXTURES.milwaukee ?? ""), "milwaukee");
+    expect(s).toMatchObject({ rows: 3, imported: 3, rejected: 0 });
+    expect(store.bySourceId("900001")).toMatchObject({
+      receivedAt: Date.UTC(2018, 4, 1, 5, 10, 28),
+      category: "public_order",
+      subtype: "disturbance",
+      stationUnit: "District 4",
+      disposition: "Advised",
+    });
+    expect(store.bySourceId("900002")).toMatchObject({ category: "criminal", subtype: "domestic_violence" });
+    expect(store.bySourceId("900003")).toMatchObject({ category: "traffic", subtype: "accident", lon: null });
+  });
+
+  test("san-luis-obispo: clock-only times take the date and roll over midnight", async () => {
+    const store = new MemoryStore();
+    const s = await importInto(
+      store,
+      writeText(dir, "slo.csv", FIXTURES["san-luis-obispo"] ?? ""),
+      "san-luis-obispo",
+    );
+    expect(s).toMatchObject({ rows: 2, imported: 2, rejected: 0 });
+    const late = store.bySourceId("990001");
+    // 23:50 PDT on 14 Sep = 06:50 UTC on 15 Sep; arrival 00:07 is the next day.
+    expect(late?.receivedAt).toBe(Date.UTC(2021, 8, 15, 6, 50));
+    expect(late?.dispatchedAt).toBe(Date.UTC(2021, 8, 15, 6, 58));
+    expect(late?.arrivedAt).toBe(Date.UTC(2021, 8, 15, 7, 7));
+    expect(late).toMatchObject({ category: "public_order", subtype: "noise", narrative: "LOUD MUSIC" });
+    expect(store.bySourceId("990002")).toMatchObject({
+      category: "invalid",
+      subtype: "silent",
+      dispatchedAt: null,
+    });
+    // The officer's name is not mapped and so not stored.
+    expect(JSON.stringify([...store.incidents.values()])).not.toContain("Doe");
+  });
+
+  test("houston: local time from date + hour, identical rows stay two incidents", async () => {
+    const store = new MemoryStore();
+    const s = await importInto(store, writeText(dir, "hou.csv", FIXTURES.houston ?? ""), "houston");
+    expect(s).toMatchObject({ rows: 3, imported: 3, rejected: 0 });
+    const incidents = [...store.incidents.values()];
+    expect(incidents[0]?.receivedAt).toBe(Date.UTC(2010, 0, 1, 6)); // = the file's UTC `time`
+    expect(incidents[1]?.receivedAt).toBe(Date.UTC(2010, 6, 4, 19)); // CDT
+    expect(incidents[0]).toMatchObject({ category: "criminal", subtype: "homicide", areaUnit: "15E30" });
+    expect(incidents[1]?.lon).toBeNull();
+    expect(new Set(incidents.map((i) => i.sourceId)).size).toBe(3);
+  });
+
+  test("vancouver: UTM 10N metres become WGS-84; 0,0 is 'not located'", async () => {
+    const store = new MemoryStore();
+    const s = await importInto(store, writeText(dir, "van.csv", FIXTURES.vancouver ?? ""), "vancouver");
+    expect(s).toMatchObject({ rows: 3, imported: 3, rejected: 0, warned: 1 });
+    const [bne, person, crash] = [...store.incidents.values()];
+    expect(bne?.lon).toBeCloseTo(-123.1229, 3);
+    expect(bne?.lat).toBeCloseTo(49.2848, 3);
+    expect(bne).toMatchObject({
+      datum: "wgs84",
+      category: "criminal",
+      subtype: "burglary",
+      areaUnit: "West End",
+    });
+    expect(bne?.receivedAt).toBe(Date.UTC(2020, 5, 19, 10, 40)); // 03:40 PDT
+    expect(person).toMatchObject({ lon: null, lat: null, category: "criminal", subtype: "assault" });
+    expect(crash).toMatchObject({ category: "traffic", subtype: "accident" });
+    expect(crash?.receivedAt).toBe(Date.UTC(2020, 10, 1, 8, 30)); // 01:30 on the fall-back day, first (PDT)
+  });
+
+  test("chicago-assaults: minute times, a spring-forward gap time moved forward", async () => {
+    const store = new MemoryStore();
+    const s = await importInto(
+      store,
+      writeText(dir, "chi.csv", FIXTURES["chicago-assaults"] ?? ""),
+      "chicago-assaults",
+    );
+    expect(s).toMatchObject({ rows: 2, imported: 2 });
+    const [first, gap] = [...store.incidents.values()];
+    expect(first).toMatchObject({
+      category: "criminal",
+      subtype: "assault",
+      stationUnit: "District 2",
+      narrative: "residence",
+    });
+    expect(gap?.receivedAt).toBe(Date.UTC(2019, 2, 10, 8, 30)); // 02:30 does not exist: 03:30 CDT
+  });
+
+  test("synthetic: Chinese labels and departments", async () => {
+    const store = new MemoryStore();
+    const s = await importInto(
+      store,
+      writeText(dir, "syn.csv", FIXTURES.synthetic ?? "", "gbk"),
+      "synthetic",
+    );
+    expect(s).toMatchObject({ rows: 2, imported: 2, encoding: "gb18030" });
+    expect(store.bySourceId("J2")).toMatchObject({
+      category: "non_police",
+      subtype: null,
+      department: "urban_management",
+    });
+  });
+});
+
+/** The head of each real export (fast); the full imports are in bench/real-imports.ts. */
+const REAL: [string, string, number][] = [
+  ["milwaukee", "cfs/milwaukee-2018-05.csv", 3000],
+  ["san-luis-obispo", "cfs/san-luis-obispo-2021-22.csv", 3000],
+  ["houston", "crime/houston-2010.csv", 3000],
+  ["vancouver", "crime/vancouver-2020.csv", 3000],
+  ["chicago-assaults", "crime/chicago-aggravated-assaults-2010-19.csv", 3000],
+];
+
+describe("the real exports in ../shared/data import with their bundled profiles", () => {
+  if (!hasData) test.skip("../shared/data is absent: real-export tests skipped", () => {});
+  test.skipIf(!hasData).each(REAL)("%s (%s, first %i rows)", async (profile, file, rows) => {
+    const store = new MemoryStore();
+    const summary = await importInto(store, join(DATA, file), profile, { maxRows: rows });
+    expect(summary.rows).toBe(rows);
+    // Nothing lost: every row is imported, a duplicate, or quarantined with a reason.
+    expect(summary.imported + summary.duplicates + summary.rejected).toBe(rows);
+    expect(summary.rejected).toBeLessThan(rows * 0.01);
+    expect(summary.imported).toBeGreaterThan(rows * 0.9);
+    const unmapped = summary.issueCounts.unmapped_category?.warnings ?? 0;
+    expect(unmapped).toBeLessThan(rows * 0.01);
+  });
+
+  test.skipIf(!hasData)("houston: local date + hour agree with the file's UTC time column", async () => {
+    const store = new MemoryStore();
+    await importInto(store, join(DATA, "crime/houston-2010.csv"), "houston", { maxRows: 2000 });
+    // Rows are in file order; compare with the `time` column read independently.
+    const { readFileSync } = await import("node:fs");
+    const utc = readFileSync(join(DATA, "crime/houston-2010.csv"), "utf8")
+      .split("\n")
+      .slice(1, 2001)
+      .map((line) => Date.parse(`${line.slice(0, 19).replace(" ", "T")}Z`));
+    expect([...store.incidents.values()].map((i) => i.receivedAt)).toEqual(utc);
+  });
+});

@@ -1,0 +1,217 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
+import ExcelJS from "exceljs";
+import { describe, expect, test } from "vitest";
+import { DEFAULT_LIMITS } from "../limits.ts";
+import { tempDir, writeText } from "../testing/files.ts";
+import { readCsv } from "./csv.ts";
+import { detectEncoding } from "./encoding.ts";
+import { readJsonl } from "./jsonl.ts";
+import type { RecordSource, SourceRecord } from "./types.ts";
+import { checkXlsxArchive, readXlsx } from "./xlsx.ts";
+
+const dir = tempDir();
+
+async function all(source: RecordSource): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for await (const batch of source.batches) out.push(...batch);
+  return out;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A minimal zip writer (deflate), enough to build hostile archives for the guard. */
+function zip(entries: readonly { name: string; data: Buffer; declaredSize?: number }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const packed = deflateRawSync(e.data);
+    const size = e.declaredSize ?? e.data.length;
+    const crc = crc32(e.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    centrals.push(central, name);
+    offset += local.length + name.length + packed.length;
+  }
+  const centralBytes = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(centralBytes.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, centralBytes, end]);
+}
+
+describe("encoding detection", () => {
+  test.each([
+    ["UTF-8 with BOM", Buffer.from([0xef, 0xbb, 0xbf, 0x61]), { encoding: "utf8", bomBytes: 3 }],
+    ["UTF-8 Chinese", Buffer.from("报警时间,地址"), { encoding: "utf8", bomBytes: 0 }],
+    ["GBK Chinese", Buffer.from([0xb1, 0xa8, 0xbe, 0xaf]), { encoding: "gb18030", bomBytes: 0 }],
+    ["ASCII", Buffer.from("id,time"), { encoding: "utf8", bomBytes: 0 }],
+    ["UTF-16LE with BOM", Buffer.from([0xff, 0xfe, 0x61, 0x00]), { encoding: "utf16le", bomBytes: 2 }],
+  ])("%s", (_, bytes, expected) => {
+    expect(detectEncoding(bytes)).toEqual(expected);
+  });
+
+  test("a UTF-8 character cut at the end of the sample does not make it GBK", () => {
+    const bytes = Buffer.from("报警时间");
+    expect(detectEncoding(bytes.subarray(0, bytes.length - 1)).encoding).toBe("utf8");
+  });
+});
+
+describe("CSV reader", () => {
+  test("reads a GBK file in small chunks: multi-byte characters split across chunks survive", async () => {
+    const text = `编号,地址\n1,"阳光花园3栋\n2单元"\n2,春华路88号\n`;
+    const path = writeText(dir, "gbk.csv", text, "gbk");
+    const source = await readCsv(path, {
+      encoding: "auto",
+      delimiter: ",",
+      limits: DEFAULT_LIMITS,
+      chunkBytes: 7,
+    });
+    expect(source.encoding).toBe("gb18030");
+    expect(source.header).toEqual(["编号", "地址"]);
+    expect((await all(source)).map((r) => [r.row, ...r.cells])).toEqual([
+      [1, "1", "阳光花园3栋\n2单元"],
+      [2, "2", "春华路88号"],
+    ]);
+  });
+
+  test("the BOM is not part of the first column name", async () => {
+    const source = await readCsv(writeText(dir, "bom.csv", "id,time\n1,2\n", "utf8bom"), {
+      encoding: "auto",
+      delimiter: ",",
+      limits: DEFAULT_LIMITS,
+    });
+    expect(source.header).toEqual(["id", "time"]);
+  });
+
+  test("bytes that are not UTF-8 in a file detected as UTF-8 are flagged on their row", async () => {
+    const path = join(dir, "mixed.csv");
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from("a,b\n1,ok\n2,"), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from("\n")]),
+    );
+    const source = await readCsv(path, { encoding: "utf8", delimiter: ",", limits: DEFAULT_LIMITS });
+    const records = await all(source);
+    expect(records.map((r) => r.badEncoding ?? false)).toEqual([false, true]);
+  });
+
+  test("an empty file is refused with a clear error", async () => {
+    await expect(
+      readCsv(writeText(dir, "empty.csv", ""), { encoding: "auto", delimiter: ",", limits: DEFAULT_LIMITS }),
+    ).rejects.toMatchObject({ code: "empty_file" });
+  });
+});
+
+describe("JSONL reader", () => {
+  test("projects objects onto the columns, keeps bad lines as rejected records", async () => {
+    const path = writeText(
+      dir,
+      "calls.jsonl",
+      [
+        '{"id":"1","time":"2024-05-01 08:00:00","geo":{"lon":120.1}}',
+        "not json",
+        "[1,2]",
+        "",
+        '{"id":2,"time":null}',
+      ].join("\n"),
+    );
+    const source = await readJsonl(path, {
+      encoding: "auto",
+      limits: DEFAULT_LIMITS,
+      columns: ["id", "time", "geo.lon"],
+    });
+    const records = await all(source);
+    expect(records.map((r) => [r.row, r.problem?.code ?? "ok", ...r.cells])).toEqual([
+      [1, "ok", "1", "2024-05-01 08:00:00", "120.1"],
+      [2, "bad_json"],
+      [3, "bad_json"],
+      [4, "ok", "2", "", ""],
+    ]);
+    expect(records[1]?.raw).toBe("not json");
+  });
+});
+
+describe("XLSX reader", () => {
+  test("reads the first sheet, dates as wall-clock text, formulas as their results", async () => {
+    const path = join(dir, "calls.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("警情");
+    sheet.addRow(["接警单号", "报警时间", "金额"]);
+    sheet.addRow(["J1", new Date(Date.UTC(2024, 4, 1, 8, 30, 0)), { formula: "1+1", result: 2 }]);
+    sheet.addRow(["J2", "2024-05-02 09:00:00", 3.5]);
+    await workbook.xlsx.writeFile(path);
+    const source = await readXlsx(path, { limits: DEFAULT_LIMITS });
+    expect(source.header).toEqual(["接警单号", "报警时间", "金额"]);
+    expect((await all(source)).map((r) => [r.row, ...r.cells])).toEqual([
+      [1, "J1", "2024-05-01 08:30:00", "2"],
+      [2, "J2", "2024-05-02 09:00:00", "3.5"],
+    ]);
+  });
+
+  test("a zip bomb is refused by its compression ratio before parsing", async () => {
+    const path = join(dir, "bomb.xlsx");
+    writeFileSync(path, zip([{ name: "xl/worksheets/sheet1.xml", data: Buffer.alloc(20 * 1024 * 1024) }]));
+    await expect(checkXlsxArchive(path, DEFAULT_LIMITS)).rejects.toMatchObject({ code: "xlsx_ratio" });
+  });
+
+  test("an archive that unpacks beyond the limit is refused", async () => {
+    const path = join(dir, "large.xlsx");
+    const noise = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 251));
+    writeFileSync(
+      path,
+      zip([
+        { name: "a.xml", data: noise },
+        { name: "b.xml", data: noise },
+      ]),
+    );
+    await expect(
+      checkXlsxArchive(path, { ...DEFAULT_LIMITS, maxXlsxUnpackedBytes: 400_000 }),
+    ).rejects.toMatchObject({
+      code: "xlsx_too_large",
+      messages: { zh: expect.stringContaining("压缩炸弹") },
+    });
+  });
+
+  test("an entry that lies about its size is caught while inflating", async () => {
+    const path = join(dir, "liar.xlsx");
+    writeFileSync(path, zip([{ name: "a.xml", data: Buffer.alloc(2_000_000), declaredSize: 1000 }]));
+    await expect(checkXlsxArchive(path, DEFAULT_LIMITS)).rejects.toMatchObject({ code: "xlsx_invalid" });
+  });
+
+  test("a file that is not a zip is refused as not an Excel file", async () => {
+    const path = writeText(dir, "fake.xlsx", "id,time\n1,2\n");
+    await expect(readXlsx(path, { limits: DEFAULT_LIMITS })).rejects.toMatchObject({ code: "xlsx_invalid" });
+  });
+});

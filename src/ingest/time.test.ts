@@ -1,0 +1,140 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { compileTimeFormat, expandYear, ZoneConverter } from "./time.ts";
+
+describe("time formats", () => {
+  test.each([
+    ["YYYY-MM-DD HH:mm:ss", "2024-05-01 08:09:10", Date.UTC(2024, 4, 1, 8, 9, 10)],
+    ["YYYY-MM-DD HH:mm:ss", " 2024-05-01   08:09:10 ", Date.UTC(2024, 4, 1, 8, 9, 10)],
+    ["M/D/YYYY", "1/5/2010", Date.UTC(2010, 0, 5)],
+    ["M/D/YYYY H", "12/31/2010 23", Date.UTC(2010, 11, 31, 23)],
+    ["MM/DD/YY HH:mm", "09/14/21 07:08", Date.UTC(2021, 8, 14, 7, 8)],
+    ["YYYY-M-D H:m", "2020-6-19 3:40", Date.UTC(2020, 5, 19, 3, 40)],
+    ["YYYY年M月D日 H时m分", "2024年5月1日 8时5分", Date.UTC(2024, 4, 1, 8, 5)],
+    ["YYYY/MM/DD HH:mm:ss.SSS", "2024/05/01 08:00:00.25", Date.UTC(2024, 4, 1, 8, 0, 0, 250)],
+    ["M/D/YYYY h:mm A", "5/1/2024 12:30 AM", Date.UTC(2024, 4, 1, 0, 30)],
+    ["M/D/YYYY h:mm A", "5/1/2024 1:30 PM", Date.UTC(2024, 4, 1, 13, 30)],
+    ["YYYY-MM-DD HH:mm:ss", "２０２４-０５-０１ ０８：００：００", Date.UTC(2024, 4, 1, 8)],
+    ["YYYYMMDDHHmmss", "20240501080910", Date.UTC(2024, 4, 1, 8, 9, 10)],
+    ["YYYY-MM-DD[T]HH:mm", "2024-05-01T08:00", Date.UTC(2024, 4, 1, 8)],
+    ["iso", "2024-05-01T08:00:00", Date.UTC(2024, 4, 1, 8)],
+    ["iso", "2024-05-01T08:00:00+08:00", Date.UTC(2024, 4, 1, 0)],
+    ["iso", "2024-05-01T08:00:00Z", Date.UTC(2024, 4, 1, 8)],
+    ["epoch_s", "1714521600", 1714521600000],
+    ["epoch_ms", "1714521600123", 1714521600123],
+    ["excel", "45413.5", Date.UTC(2024, 4, 1, 12)],
+    ["HH:mm", "07:08", (7 * 60 + 8) * 60_000],
+  ])("%s parses %s", (format, text, expected) => {
+    expect(compileTimeFormat(format).parse(text)).toBe(expected);
+  });
+
+  test.each([
+    ["YYYY-MM-DD HH:mm:ss", "2024-02-30 08:00:00"],
+    ["YYYY-MM-DD HH:mm:ss", "2023-02-29 08:00:00"],
+    ["YYYY-MM-DD HH:mm:ss", "2024-05-01 24:00:00"],
+    ["YYYY-MM-DD HH:mm:ss", "2024-05-01 08:00"],
+    ["YYYY-MM-DD HH:mm:ss", "2024-05-01 08:00:00 extra"],
+    ["MM/DD/YY", "9/14/21"],
+    ["HH:mm", "7:60"],
+    ["M/D/YYYY h:mm A", "5/1/2024 13:30 PM"],
+    ["iso", "yesterday"],
+  ])("%s rejects %s", (format, text) => {
+    expect(compileTimeFormat(format).parse(text)).toBeNaN();
+  });
+
+  test("a leap day parses", () => {
+    expect(compileTimeFormat("YYYY-MM-DD").parse("2024-02-29")).toBe(Date.UTC(2024, 1, 29));
+  });
+
+  test("formats that cannot work are refused", () => {
+    expect(() => compileTimeFormat("YYYY-MM HH:mm")).toThrow(/year, a month and a day/);
+    expect(() => compileTimeFormat("hello")).toThrow(SyntaxError);
+  });
+
+  test("two-digit years pivot at 70", () => {
+    expect([expandYear(0), expandYear(21), expandYear(69), expandYear(70), expandYear(99)]).toEqual([
+      2000, 2021, 2069, 1970, 1999,
+    ]);
+  });
+
+  test("format and parse round-trip for any valid date-time (property)", () => {
+    const format = compileTimeFormat("YYYY-MM-DD HH:mm:ss");
+    const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1990, 0, 1) / 1000, max: Date.UTC(2100, 0, 1) / 1000 }),
+        (seconds) => {
+          const d = new Date(seconds * 1000);
+          const text = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+          expect(format.parse(text)).toBe(seconds * 1000);
+        },
+      ),
+      { seed: 7, numRuns: 500 },
+    );
+  });
+});
+
+describe("time zones", () => {
+  const wall = (y: number, mo: number, d: number, h: number, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
+
+  test("China has no daylight saving: always +08:00", () => {
+    const zone = new ZoneConverter("Asia/Shanghai");
+    expect(zone.toInstant(wall(2024, 1, 15, 8))).toBe(Date.UTC(2024, 0, 15, 0));
+    expect(zone.toInstant(wall(2024, 7, 15, 8))).toBe(Date.UTC(2024, 6, 15, 0));
+    expect(zone.offsetAt(Date.UTC(2024, 6, 15))).toBe(480);
+  });
+
+  test("Chicago: CST in winter, CDT in summer", () => {
+    const zone = new ZoneConverter("America/Chicago");
+    expect(zone.toInstant(wall(2010, 1, 1, 0))).toBe(Date.UTC(2010, 0, 1, 6)); // Houston's `time` column agrees
+    expect(zone.toInstant(wall(2018, 5, 1, 0, 10))).toBe(Date.UTC(2018, 4, 1, 5, 10));
+  });
+
+  test("the spring-forward gap moves a non-existent time forward by the gap", () => {
+    // 2024-03-10 02:30 does not exist in Chicago (clocks jump 02:00 -> 03:00).
+    const zone = new ZoneConverter("America/Chicago");
+    expect(zone.toInstant(wall(2024, 3, 10, 1, 59))).toBe(Date.UTC(2024, 2, 10, 7, 59));
+    expect(zone.toInstant(wall(2024, 3, 10, 2, 30))).toBe(Date.UTC(2024, 2, 10, 8, 30)); // = 03:30 CDT
+    expect(zone.toInstant(wall(2024, 3, 10, 3, 0))).toBe(Date.UTC(2024, 2, 10, 8, 0));
+  });
+
+  test("the repeated hour in autumn takes the earlier instant", () => {
+    // 2024-11-03 01:30 happens twice in Chicago; the first is CDT (UTC-5).
+    const zone = new ZoneConverter("America/Chicago");
+    expect(zone.toInstant(wall(2024, 11, 3, 1, 30))).toBe(Date.UTC(2024, 10, 3, 6, 30));
+    expect(zone.toInstant(wall(2024, 11, 3, 2, 30))).toBe(Date.UTC(2024, 10, 3, 8, 30));
+    expect(zone.offsetAt(Date.UTC(2024, 10, 3, 6, 59))).toBe(-300);
+    expect(zone.offsetAt(Date.UTC(2024, 10, 3, 7, 0))).toBe(-360);
+  });
+
+  test("cached conversions agree with Intl for every quarter hour of a DST year (property)", () => {
+    const zone = new ZoneConverter("America/Vancouver");
+    const dtf = new Intl.DateTimeFormat("en-US", {
+      timeZone: "America/Vancouver",
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 366 * 96 }), (quarter) => {
+        const instant = Date.UTC(2020, 0, 1) + quarter * 15 * 60_000;
+        const parts = Object.fromEntries(dtf.formatToParts(instant).map((p) => [p.type, Number(p.value)]));
+        const wallTime = Date.UTC(
+          parts.year ?? 0,
+          (parts.month ?? 1) - 1,
+          parts.day,
+          parts.hour,
+          parts.minute,
+        );
+        expect(zone.offsetAt(instant)).toBe((wallTime - instant) / 60_000);
+        // Converting the wall time back gives the instant, except in the repeated hour (earlier wins).
+        const back = zone.toInstant(wallTime);
+        expect(back === instant || back === instant - 3_600_000).toBe(true);
+      }),
+      { seed: 3, numRuns: 2000 },
+    );
+  });
+});
