@@ -181,7 +181,6 @@ function classify(
   first: number,
   last: number,
   plus: boolean,
-  runStart: number,
 ): IdentifierKind | undefined {
   const len = d.length;
   if (d.charCodeAt(len - 1) === 88) return len === 18 && isResidentId18(d) ? "resident_id" : undefined;
@@ -203,10 +202,9 @@ function classify(
     (len === 7 || len === 8) &&
     isLocalNumber(d) &&
     !looksLikeDate(d) &&
-    !UNIT_AFTER.has(text.charCodeAt(groupEnd[last]!)) &&
-    PHONE_CONTEXT.test(text.slice(Math.max(0, runStart - 10), runStart))
+    !UNIT_AFTER.has(text.charCodeAt(groupEnd[last]!))
   )
-    return "landline";
+    return "landline"; // only reached when localPhoneContext held (see scanRun)
   return undefined;
 }
 
@@ -239,6 +237,18 @@ function embedded(text: string, from: number, to: number, out: IdentifierSpan[])
     for (let k = 0; k < len; k += 11) if (!isMobile(d.slice(k, k + 11))) return;
     for (let k = 0; k < len; k += 11) out.push({ kind: "mobile", start: from + k, end: from + k + 11 });
   }
+}
+
+/** Characters before a room number: 3单元501, 2号楼501, 70##2 (not 号: 编号, 单号 precede work orders). */
+const ROOM_BEFORE = new Set([..."元室楼栋幢层座户#"].map((s) => s.charCodeAt(0)));
+
+/**
+ * A room number glued to a mobile ("三单元50113963623030" is room 501 and a phone): only after
+ * a room word, so that 12-15 digit work-order numbers stay readable.
+ */
+function roomThenMobile(text: string, from: number, to: number, out: IdentifierSpan[]): void {
+  if (from === 0 || !ROOM_BEFORE.has(text.charCodeAt(from - 1))) return;
+  if (isMobile(digitsOf(text, to - 11, to))) out.push({ kind: "mobile", start: to - 11, end: to });
 }
 
 /** A piece of a long group, after an ID was cut out of it: an identifier on its own, or one inside it. */
@@ -304,7 +314,9 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
     for (let k = g; k <= last; k++) total += groupEnd[k]! - groupStart[k]!;
     for (; last >= g; last--) {
       if (
-        (total >= 10 ? total <= 19 : total >= 7 && phoneWordBefore(text, groupStart[g]!)) &&
+        (total >= 10
+          ? total <= 19
+          : total >= 7 && localPhoneContext(text, groupStart[g]!, groupEnd[last]!, out)) &&
         groupsSpellOneNumber(text, g, last)
       ) {
         const d = concatGroups(text, g, last);
@@ -312,7 +324,7 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
         const kind =
           d.indexOf("X") >= 0 && d.indexOf("X") !== d.length - 1
             ? undefined
-            : classify(text, d, g, last, lead, lead ? runStart : groupStart[g]!);
+            : classify(text, d, g, last, lead);
         if (kind) {
           out.push({ kind, start: lead ? runStart : groupStart[g]!, end: groupEnd[last]! });
           g = last + 1;
@@ -323,7 +335,9 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
       total -= groupEnd[last]! - groupStart[last]!;
     }
     if (!matched) {
-      if (groupEnd[g]! - groupStart[g]! >= 19) embedded(text, groupStart[g]!, groupEnd[g]!, out);
+      const len = groupEnd[g]! - groupStart[g]!;
+      if (len >= 19) embedded(text, groupStart[g]!, groupEnd[g]!, out);
+      else if (len >= 12 && len <= 15) roomThenMobile(text, groupStart[g]!, groupEnd[g]!, out);
       g++;
     }
   }
@@ -373,6 +387,34 @@ function phoneWordBefore(text: string, start: number): boolean {
   for (let i = start - 1; i >= 0 && i >= start - 4; i--)
     if (PHONE_WORD_END.has(text.charCodeAt(i))) return true;
   return false;
+}
+
+/** Words after a number that say it is a phone number: 6132402电联, 8805667联系. */
+const PHONE_AFTER = /^[\s)）]{0,2}(电联|联系|致电|打电话)/;
+/** What may stand between two numbers of a list: 0730-8251931、8251932 or 8805667，8805668. */
+const LIST_GAP = /^[\s、，,/;；或及和]{1,3}$/;
+
+/**
+ * Whether a bare 7-8 digit number at [start, end) is announced as a phone number: a phone word
+ * before it (电话：87654321), a phone word after it (6132402电联), or it continues a list right
+ * after another phone number.
+ */
+function localPhoneContext(
+  text: string,
+  start: number,
+  end: number,
+  out: readonly IdentifierSpan[],
+): boolean {
+  if (phoneWordBefore(text, start) && PHONE_CONTEXT.test(text.slice(Math.max(0, start - 10), start)))
+    return true;
+  if (PHONE_AFTER.test(text.slice(end, end + 5))) return true;
+  const previous = out[out.length - 1];
+  return (
+    previous !== undefined &&
+    (previous.kind === "landline" || previous.kind === "mobile") &&
+    start - previous.end <= 3 &&
+    LIST_GAP.test(text.slice(previous.end, start))
+  );
 }
 
 function concatGroups(text: string, first: number, last: number): string {
