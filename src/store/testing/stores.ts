@@ -44,6 +44,19 @@ export function sqliteTarget(): StoreTarget {
   };
 }
 
+/** Throwaway in-memory SQLite stores (batches share the readers' connection). */
+export function memoryTarget(): StoreTarget {
+  return {
+    dialect: "sqlite",
+    async fresh() {
+      const location = { path: ":memory:" };
+      return { store: await openStore(location), location };
+    },
+    open: (location) => openStore(location),
+    async dispose() {},
+  };
+}
+
 /** Checks that PostgreSQL answers, within two seconds; returns why not otherwise. */
 export async function pgUnreachable(url = PG_URL): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });

@@ -1,0 +1,30 @@
+import type BetterSqlite3 from "better-sqlite3";
+
+export type SqlValue = string | number | null;
+
+/** The statements of a batch, built in sqlite.ts from the row mapping. */
+export interface BatchSql {
+  readonly insertBatch: string;
+  readonly finishBatch: string;
+  readonly insertQuarantine: string;
+  /** `INSERT INTO incidents (...) VALUES` */
+  readonly insertHead: string;
+  /** `(?, ?, ...)` for one row */
+  readonly tuple: string;
+  /** `ON CONFLICT (...) DO NOTHING` */
+  readonly insertTail: string;
+  readonly columns: number;
+  readonly rowsPerStatement: number;
+}
+
+export function openConnection(path: string): BetterSqlite3.Database;
+
+export class BatchExecutor {
+  constructor(conn: BetterSqlite3.Database, sql: BatchSql, options?: { cacheKib?: number });
+  readonly conn: BetterSqlite3.Database;
+  begin(params: readonly SqlValue[]): void;
+  insert(values: readonly SqlValue[]): number;
+  quarantine(values: readonly SqlValue[]): void;
+  commit(params: readonly SqlValue[]): void;
+  rollback(): void;
+}

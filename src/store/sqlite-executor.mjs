@@ -1,0 +1,99 @@
+// Plain JavaScript on purpose: this module also runs inside a worker thread (sqlite-worker.mjs),
+// where no TypeScript loader is present (tsx, vitest and a built CLI all start workers alike).
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+
+/**
+ * Opens a connection with the settings every recur connection uses: WAL (readers never wait
+ * for the import), synchronous=NORMAL (durable against process crashes, which is what kill -9
+ * is; a power cut may lose the last commits but never half of one), foreign keys, and a busy
+ * timeout so that a second process waits for the write lock instead of failing at once.
+ */
+export function openConnection(path) {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const conn = new BetterSqlite3(path);
+  conn.pragma("journal_mode = WAL");
+  conn.pragma("synchronous = NORMAL");
+  conn.pragma("foreign_keys = ON");
+  conn.pragma("busy_timeout = 5000");
+  // Let the WAL shrink back after a big batch has been checkpointed.
+  conn.pragma("journal_size_limit = 67108864");
+  return conn;
+}
+
+/**
+ * Runs import batches on one connection: one batch = one transaction taken with BEGIN IMMEDIATE
+ * (the write lock up front, so a batch never fails half-way for want of it). Until COMMIT its
+ * rows exist only as uncommitted WAL frames, which recovery discards: kill -9 leaves no trace.
+ * `sql` (built in sqlite.ts from the row mapping) holds the statements; values arrive flat,
+ * `columns` per row.
+ */
+export class BatchExecutor {
+  #inserts = new Map();
+
+  constructor(conn, sql, { cacheKib = 0 } = {}) {
+    this.conn = conn;
+    this.sql = sql;
+    if (cacheKib > 0) conn.pragma(`cache_size = -${cacheKib}`);
+    // Statement journals (a multi-row INSERT that may abort needs one) in memory, not in a
+    // temp file: this removed ~4 µs of system time per inserted row.
+    conn.pragma("temp_store = MEMORY");
+    this.insertBatch = conn.prepare(sql.insertBatch);
+    this.finishBatch = conn.prepare(sql.finishBatch);
+    this.insertQuarantine = conn.prepare(sql.insertQuarantine);
+  }
+
+  begin(params) {
+    this.conn.exec("BEGIN IMMEDIATE");
+    try {
+      this.insertBatch.run(params);
+    } catch (error) {
+      this.conn.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /** Inserts `values.length / columns` incidents; returns how many were new. */
+  insert(values) {
+    const { columns, rowsPerStatement } = this.sql;
+    const rows = values.length / columns;
+    let inserted = 0;
+    for (let start = 0; start < rows; start += rowsPerStatement) {
+      const n = Math.min(rowsPerStatement, rows - start);
+      const slice = n === rows ? values : values.slice(start * columns, (start + n) * columns);
+      inserted += this.#insertStatement(n).run(slice).changes;
+    }
+    return inserted;
+  }
+
+  /** Quarantined rows, 5 values each. */
+  quarantine(values) {
+    for (let i = 0; i < values.length; i += 5) this.insertQuarantine.run(values.slice(i, i + 5));
+  }
+
+  commit(params) {
+    try {
+      this.finishBatch.run(params);
+      this.conn.exec("COMMIT");
+    } catch (error) {
+      if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  rollback() {
+    if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
+  }
+
+  /** A prepared multi-row INSERT for `rows` rows, cached by row count. */
+  #insertStatement(rows) {
+    let statement = this.#inserts.get(rows);
+    if (!statement) {
+      const { insertHead, tuple, insertTail } = this.sql;
+      statement = this.conn.prepare(`${insertHead} ${Array(rows).fill(tuple).join(",")} ${insertTail}`);
+      this.#inserts.set(rows, statement);
+    }
+    return statement;
+  }
+}

@@ -1,0 +1,33 @@
+// The SQLite batch writer in a worker thread: the import's main thread hands over flat values
+// (v8-serialised) and goes on parsing while this thread inserts. Plain JavaScript: see
+// sqlite-executor.mjs.
+import { deserialize } from "node:v8";
+import { parentPort, workerData } from "node:worker_threads";
+import { BatchExecutor, openConnection } from "./sqlite-executor.mjs";
+
+let executor;
+try {
+  executor = new BatchExecutor(openConnection(workerData.path), workerData.sql, {
+    cacheKib: workerData.cacheKib,
+  });
+} catch (error) {
+  parentPort.postMessage({ id: 0, error: { message: error.message, code: error.code } });
+}
+
+parentPort.on("message", ({ id, op, args }) => {
+  try {
+    let result;
+    if (op === "begin") executor.begin(args);
+    else if (op === "insert") result = executor.insert(deserialize(args));
+    else if (op === "quarantine") executor.quarantine(args);
+    else if (op === "commit") executor.commit(args);
+    else if (op === "rollback") executor.rollback();
+    else if (op === "close") {
+      executor.rollback();
+      executor.conn.close();
+    } else throw new Error(`unknown operation ${op}`);
+    parentPort.postMessage({ id, result });
+  } catch (error) {
+    parentPort.postMessage({ id, error: { message: error.message, code: error.code } });
+  }
+});
