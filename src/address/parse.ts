@@ -75,13 +75,17 @@ const NOT_DISTRICT =
 const TOWN_SUFFIX = /^(街道办事处|街道办|街道|镇|乡|苏木)/;
 const COMMUNITY_SUFFIX = /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 const DEVZONE_SUFFIX =
-  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|工业园区|产业园区|工业园|工业区|产业园|科技园|保税区|试验区)/;
+  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|工业园区|产业园区|工业园|工业区|产业园|保税区|试验区)/;
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
 const GENERIC_AFTER_SHORT =
   /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园)/;
+
+const DEVZONE_END = /(开发区|高新区|新区|保税区|试验区|园区|工业区|工业园)$/;
+/** Words that only say "call me": not part of the place. */
+const NOISE = /^(电联|电话联系|先电联|请电联|联系电话|收件人|送货上门|电话|打电话)/;
 
 /** Strong POI endings after which a following name is a sub-POI (阳光小区东区). */
 const POI_END =
@@ -117,10 +121,34 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     const c = text[pos] as string;
     // Administrative divisions, from the gazetteer.
     if (!streetSeen && isHan(c)) {
+      const restart = admin.length > 0 ? matchAdmin(text, pos, gazetteer, -1, null, options) : null;
+      const first = admin.findIndex((a) => restart !== null && a.id === restart.id);
+      if (
+        restart &&
+        first >= 0 &&
+        first < admin.length - 0 &&
+        LEVEL_ORDER[gazetteer.levelOf(restart.id)] <= level
+      ) {
+        // The administrative part written twice (浙江省温州市浙江省温州市…): the first copy is redundant.
+        const from = (admin[first] as AdminMatch).start;
+        for (let k = 0; k < spans.length; k++) {
+          const sp = spans[k] as Span;
+          if (sp.start >= from) spans[k] = { ...sp, label: "redundant" };
+        }
+        admin.length = 0;
+        level = -1;
+        ancestor = null;
+      }
       const m = matchAdmin(text, pos, gazetteer, level, ancestor, options);
       if (m) {
         const lv = gazetteer.levelOf(m.id);
         const li = LEVEL_ORDER[lv];
+        if (li === 3 && DEVZONE_END.test(text.slice(pos, m.end))) {
+          // Development zones are listed among townships; the corpora call them devzone.
+          push("devzone", pos, m.end);
+          pos = m.end;
+          continue;
+        }
         // The same level written twice (宁波宁波市): the first is redundant.
         if (li === level && admin.length > 0) {
           const prev = admin.at(-1) as AdminMatch;
@@ -149,6 +177,12 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       while (end < n && text[end] === c) end++;
       push("redundant", pos, end);
       pos = end;
+      continue;
+    }
+    const noise = NOISE.exec(text.slice(pos, pos + 4));
+    if (noise && spans.length > 0) {
+      push("redundant", pos, pos + noise[0].length);
+      pos += noise[0].length;
       continue;
     }
     const junction = /^(交叉路口|交叉口|交汇处|交界处|交口|十字路口|路口)/.exec(text.slice(pos, pos + 4));
@@ -231,8 +265,19 @@ function matchAdmin(
         continue;
       }
       if (li === 3 && !inContext && h.kind !== "full") continue; // bare town stems are too ambiguous
-      if (h.kind !== "full" && h.kind !== "alias" && next !== undefined && ROAD_SUFFIX.test(next)) continue;
-      if (h.kind !== "full" && next !== undefined && /[村镇乡庄桥湖山园城门区]/.test(next)) continue;
+      if (li === 3 && ancestor !== null && !inContext) continue; // a township of another county
+      const after = text.slice(pos + len, pos + len + 3);
+      // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
+      const childFollows = h.kind !== "full" && childAt(text, pos + len, h.id, g);
+      if (!childFollows) {
+        if (
+          h.kind !== "full" &&
+          h.kind !== "alias" &&
+          (ROAD_SUFFIX.test(after) || /^[东西南北中]([路街]|大道|大街)/.test(after))
+        )
+          continue;
+        if (h.kind !== "full" && next !== undefined && /[村镇乡庄桥湖山园城门区]/.test(next)) continue;
+      }
       // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word.
       if (h.kind !== "full" && GENERIC_AFTER_SHORT.test(text.slice(pos + len, pos + len + 3))) continue;
       if (ancestor !== null && !inContext && li > level + 1 && h.kind !== "full") continue;
@@ -251,9 +296,29 @@ function matchAdmin(
       score -= li * 0.1;
       if (!best || score > best.score) best = { id: h.id, score };
     }
-    if (best) return { id: best.id, end: pos + len };
+    if (best) {
+      // 富阳市 / 玉环县 written with a former suffix: the suffix belongs to the name.
+      const lv = g.levelOf(best.id);
+      const old = text[pos + len];
+      const name0 = g.nameOf(best.id);
+      if (
+        name0 !== name &&
+        old !== undefined &&
+        ((lv === "district" && /[市县区]/.test(old)) || (lv === "city" && old === "市"))
+      )
+        if (!/^[市县区](场|政府|中心|委|民|里|内|外|级)/.test(text.slice(pos + len, pos + len + 2)))
+          return { id: best.id, end: pos + len + 1 };
+      return { id: best.id, end: pos + len };
+    }
   }
   return null;
+}
+
+/** True when a subdivision of `parent` is named at `pos`. */
+function childAt(text: string, pos: number, parent: number, g: Gazetteer): boolean {
+  for (const name of g.namesAt(text, pos))
+    for (const h of g.lookup(name)) if (g.parentOf(h.id) === parent) return true;
+  return false;
 }
 
 /** Candidate names from the gazetteer and from deployment aliases, longest first. */
@@ -292,7 +357,7 @@ function numberedAt(text: string, pos: number): boolean {
 function readNumber(text: string, pos: number): { end: number; chinese: boolean } | null {
   let end = pos;
   if (isDigit(text[end])) {
-    while (isDigit(text[end])) end++;
+    while (isDigit(text[end]) || (text[end] === "#" && /^#*[0-9]/.test(text.slice(end, end + 4)))) end++;
     return { end, chinese: false };
   }
   if (isNumeral(text[end])) {
@@ -301,6 +366,9 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
       return { end, chinese: true };
     return null;
   }
+  // B11座, D2995, DA1266: up to two letters glued to digits are one number.
+  const glued = /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10));
+  if (glued && (end === 0 || !isLatin(text[end - 1]))) return { end: end + glued[0].length, chinese: false };
   if (isLatin(text[end]) && !isLatin(text[end + 1])) {
     if (/^(座|栋|幢|号楼|区|单元|楼|门|\d|-)/.test(text.slice(end + 1, end + 3)))
       return { end: end + 1, chinese: false };
@@ -316,6 +384,17 @@ function matchNumbered(
 ): Span[] | null {
   const first = readNumber(text, pos);
   if (!first) return null;
+  const prev0 = last();
+  // A house-number range on a road: 806-808号, 1-16号.
+  const range = /^[0-9]+[-－~～][0-9]+号/.exec(text.slice(pos, pos + 14));
+  if (range && (prev0 === "road" || prev0 === "subroad"))
+    return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
+  // Numbered road names: 西园2路, 14号大街, 8路.
+  const numberedRoad = /^[0-9]+号?(大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢])/.exec(
+    text.slice(pos, pos + 8),
+  );
+  if (numberedRoad && prev0 !== "road")
+    return [{ label: "road", start: pos, end: pos + numberedRoad[0].length }];
   // Dash forms: 3-2-501, 13-2021, 12－374.
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
   let p = first.end;
@@ -370,8 +449,11 @@ function matchNumbered(
       case "f":
         return label("floorno", uend);
       case "楼":
-        // 3楼 after a building is a floor; a bare 8楼 right after a POI is a building.
-        return label(prev === "poi" || prev === "subpoi" ? "houseno" : "floorno", uend);
+        // 3楼 is a floor, unless a unit or a floor follows (5楼3单元: building 5).
+        return label(
+          /^[0-9一二三四五六七八九十]+(单元|层)/.test(text.slice(uend, uend + 4)) ? "houseno" : "floorno",
+          uend,
+        );
       case "室":
       case "房":
       case "户":

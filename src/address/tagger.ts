@@ -45,12 +45,31 @@ const charClass = (c: string | undefined): string => {
 };
 
 /** Rule-parser tag and gazetteer levels per character, shared by training and decoding. */
-function contextTags(text: string, gazetteer: Gazetteer): { rule: string[]; gaz: string[] } {
+function contextTags(
+  text: string,
+  gazetteer: Gazetteer,
+): { rule: string[]; gaz: string[]; span: string[][] } {
   const n = text.length;
   const rule = new Array<string>(n).fill("O");
+  const span: string[][] = [];
   const { spans } = parseRules(text, gazetteer);
-  for (const s of spans)
-    for (let i = s.start; i < s.end; i++) rule[i] = (i === s.start ? "B" : "I") + s.label;
+  spans.forEach((s, k) => {
+    const word = text.slice(s.start, s.end);
+    const tail = word.slice(-2);
+    const prev = spans[k - 1]?.label ?? "<";
+    const next = spans[k + 1]?.label ?? ">";
+    for (let i = s.start; i < s.end; i++) {
+      rule[i] = (i === s.start ? "B" : "I") + s.label;
+      const at = s.end - s.start === 1 ? "S" : i === s.start ? "B" : i === s.end - 1 ? "E" : "M";
+      span[i] = [
+        `ra${s.label}${at}`,
+        `rx${s.label}|${tail}|${at}`,
+        `rP${prev}|${s.label}|${at}`,
+        `rN${s.label}|${next}|${at}`,
+        ...(word.length <= 6 ? [`rw${word}|${at}`] : []),
+      ];
+    }
+  });
   const gaz = new Array<string>(n).fill("");
   for (let i = 0; i < n; i++) {
     for (const name of gazetteer.namesAt(text, i, 10)) {
@@ -64,13 +83,13 @@ function contextTags(text: string, gazetteer: Gazetteer): { rule: string[]; gaz:
       break;
     }
   }
-  return { rule, gaz };
+  return { rule, gaz, span };
 }
 
 /** Feature strings of every position. */
 function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
   const n = text.length;
-  const { rule, gaz } = contextTags(text, gazetteer);
+  const { rule, gaz, span } = contextTags(text, gazetteer);
   const ch = (i: number): string => (i < 0 ? "<" : i >= n ? ">" : (text[i] as string));
   const out: string[][] = [];
   for (let i = 0; i < n; i++) {
@@ -95,6 +114,9 @@ function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
       `e${Math.min(n - 1 - i, 4)}`,
       `s${Math.min(i, 4)}`,
     ];
+    const sp = span[i];
+    if (sp) for (const x of sp) f.push(x);
+    f.push(`l3${ch(i - 3)}${ch(i - 2)}${ch(i - 1)}`, `r3${ch(i + 1)}${ch(i + 2)}${ch(i + 3)}`);
     const g = gaz[i];
     if (g) for (const part of g.split("|")) if (part) f.push(`g${part}`);
     out.push(f);
