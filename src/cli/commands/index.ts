@@ -1,9 +1,25 @@
 import type { Command } from "../command.ts";
 import { addressCommand } from "./address.ts";
+import { demoCommand } from "./demo.ts";
+import { detectCommand } from "./detect.ts";
 import { generateCommand } from "./generate.ts";
 import { importCommand } from "./import.ts";
 import { knoxCommand } from "./knox.ts";
 import { redactCommand } from "./redact.ts";
+import { seriesCommand } from "./series.ts";
+import { serveCommand } from "./serve.ts";
+import { trainCommand } from "./train.ts";
 
 /** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
-export const COMMANDS: readonly Command[] = [generateCommand, importCommand, addressCommand, knoxCommand, redactCommand];
+export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  serveCommand,
+  generateCommand,
+  importCommand,
+  addressCommand,
+  knoxCommand,
+  detectCommand,
+  seriesCommand,
+  redactCommand,
+  trainCommand,
+];

@@ -1,0 +1,143 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import type { Lang } from "../../domain/index.ts";
+import { openStore, type Store } from "../../store/index.ts";
+import { type Command, type CommandContext, println, t } from "../command.ts";
+import { generateCommand } from "./generate.ts";
+import { importCommand } from "./import.ts";
+import { resolvePort, serveUntilSignal, startServer } from "./serve.ts";
+
+/** About a year of calls of a mid-size city. */
+const DEFAULT_DEMO_INCIDENTS = 400_000;
+const DEMO_SEED = 20240101;
+
+const discard = () =>
+  new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
+
+/** Runs another command quietly with JSON output; returns its parsed JSON line. */
+async function runQuietly(
+  command: Command,
+  values: Record<string, string | boolean>,
+  positionals: string[],
+  ctx: CommandContext,
+) {
+  let out = "";
+  const stdout = new Writable({
+    write(chunk, _encoding, done) {
+      out += String(chunk);
+      done();
+    },
+  });
+  const code = await command.run(
+    { values: { json: true, ...values }, positionals },
+    { ...ctx, json: true, stdout, stderr: discard() },
+  );
+  if (code !== 0) throw new Error(`${command.name} failed: ${out.trim()}`);
+  return JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+}
+
+const detail = (zh: string, en: string): Readonly<Record<Lang, string>> => ({ zh, en });
+
+/**
+ * `recur demo` (what `npm start` runs): serves at once, and on first start generates the
+ * demo city, imports it into the embedded store and marks the server ready.
+ */
+export const demoCommand: Command = {
+  name: "demo",
+  summary: { zh: "演示：生成演示城市并启动服务", en: "Demo: generate the demo city and serve it" },
+  usage: "[--dir PATH] [--incidents N] [--port N] [--host ADDR]",
+  options: {
+    dir: { type: "string", default: "data/demo" },
+    incidents: { type: "string" },
+    port: { type: "string" },
+    host: { type: "string", default: "0.0.0.0" },
+  },
+  async run(args, ctx) {
+    const port = resolvePort(args.values.port, ctx.env);
+    const incidents = Number(args.values.incidents ?? ctx.env.RECUR_DEMO_INCIDENTS ?? DEFAULT_DEMO_INCIDENTS);
+    if (port === undefined || !Number.isInteger(incidents) || incidents < 1) {
+      println(ctx.stderr, t(ctx, "端口或 --incidents 无效", "Invalid port or --incidents"));
+      return 2;
+    }
+    const dir = resolve(ctx.cwd, String(args.values.dir));
+    await mkdir(dir, { recursive: true });
+    const dbPath = join(dir, "recur-demo.db");
+    const csvPath = join(dir, `demo-city-${incidents}.csv`);
+
+    const server = await startServer(port, String(args.values.host), {
+      phase: "loading",
+      detail: detail("正在准备演示城市…", "Preparing the demo city…"),
+    });
+    println(ctx.stdout, t(ctx, `演示服务地址 ${server.url}`, `Demo on ${server.url}`));
+
+    let store: Store | undefined;
+    try {
+      store = await openStore({ path: dbPath });
+      if ((await store.incidents.count()) === 0) {
+        await store.close();
+        store = undefined;
+        if (!existsSync(csvPath)) {
+          server.setStatus({
+            phase: "loading",
+            detail: detail(`正在生成 ${incidents} 条演示警情…`, `Generating ${incidents} demo incidents…`),
+          });
+          println(
+            ctx.stderr,
+            t(
+              ctx,
+              `正在生成演示城市（${incidents} 条警情）…`,
+              `Generating the demo city (${incidents} incidents)…`,
+            ),
+          );
+          await runQuietly(
+            generateCommand,
+            {
+              incidents: String(incidents),
+              seed: String(DEMO_SEED),
+              out: csvPath,
+              start: "2024-01-01",
+              days: "365",
+              encoding: "utf8",
+            },
+            [],
+            ctx,
+          );
+        }
+        server.setStatus({
+          phase: "loading",
+          detail: detail("正在导入演示警情…", "Importing the demo incidents…"),
+        });
+        println(ctx.stderr, t(ctx, "正在导入…", "Importing…"));
+        const summary = await runQuietly(importCommand, { profile: "synthetic", db: dbPath }, [csvPath], ctx);
+        println(
+          ctx.stderr,
+          t(
+            ctx,
+            `导入 ${summary.imported} 条，隔离 ${summary.rejected} 条，用时 ${summary.seconds} 秒`,
+            `Imported ${summary.imported}, rejected ${summary.rejected}, in ${summary.seconds} s`,
+          ),
+        );
+        store = await openStore({ path: dbPath });
+      }
+      server.setStore(store);
+      server.setStatus({ phase: "ready", detail: detail("演示城市已就绪", "The demo city is ready") });
+      println(ctx.stderr, t(ctx, "演示城市已就绪", "The demo city is ready"));
+    } catch (error) {
+      const message = (error as Error).message;
+      server.setStatus({
+        phase: "failed",
+        detail: detail(`准备失败：${message}`, `Preparation failed: ${message}`),
+      });
+      println(ctx.stderr, t(ctx, `准备失败：${message}`, `Preparation failed: ${message}`));
+    }
+    return serveUntilSignal(server, async () => {
+      await store?.close();
+    });
+  },
+};
