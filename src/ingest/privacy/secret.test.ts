@@ -66,3 +66,27 @@ test.each([
   expect((error as ConfigError).messages.en).toContain("backup");
   expect(await readFile(path, "utf8")).toBe(content);
 });
+
+test.runIf(posix && process.getuid?.() !== 0)(
+  "a secret that cannot be created is a clear error",
+  async () => {
+    await chmod(dir, 0o500);
+    const error = await loadOrCreateSecret(join(dir, "recur.secret")).catch((e: unknown) => e);
+    await chmod(dir, 0o700);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe("secret_create_failed");
+  },
+);
+
+test("a secret path that is a directory is a clear error", async () => {
+  const error = await loadOrCreateSecret(dir).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ConfigError);
+});
+
+test("a secret path below a regular file is a clear error, not a crash", async () => {
+  const file = join(dir, "not-a-dir");
+  await writeFile(file, "x");
+  const error = await loadOrCreateSecret(join(file, "recur.secret")).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).messages.zh).toContain(file);
+});

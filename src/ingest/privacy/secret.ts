@@ -124,7 +124,14 @@ export async function loadOrCreateSecret(path: string): Promise<DeploymentSecret
         en: `cannot read secret file ${path}: ${(error as Error).message}`,
       });
     }
-    await createSecret(path);
+    try {
+      await createSecret(path);
+    } catch (cause) {
+      throw new ConfigError("secret_create_failed", {
+        zh: `无法创建密钥文件 ${path}：${(cause as Error).message}`,
+        en: `cannot create secret file ${path}: ${(cause as Error).message}`,
+      });
+    }
     await checkPermissions(path);
     text = await readFile(path, "utf8");
   }
