@@ -8,10 +8,14 @@ import {
   COMPOUND_FIRST,
   COMPOUND_SECOND,
   COMPOUND_SUFFIXES,
+  COMPOUND_WORDS_1,
+  COMPOUND_WORDS_2,
+  type CompoundSuffix,
   DISTRICTS,
   type DistrictSpec,
   HOMOPHONES,
   ROAD_BASES,
+  SHOP_NAME_CHARS,
   SHOP_PREFIXES,
   SHOP_TYPES,
   type ShopKind,
@@ -90,7 +94,8 @@ export interface Compound {
   readonly index: number;
   /** 锦绣 */
   readonly base: string;
-  readonly suffix: (typeof COMPOUND_SUFFIXES)[number];
+  /** Empty for four-character names written without one (世纪港湾). */
+  readonly suffix: CompoundSuffix;
   /** 锦绣花园 */
   readonly name: string;
   /** Homophone misspellings of the base that name no other place. */
@@ -313,14 +318,35 @@ export function isSuburban(place: Place): boolean {
   return placeStation(place).station.district.spec.suburban;
 }
 
+/** Two-character combinations that name real, famous places. */
+const REAL_PLACES = new Set([
+  "香港",
+  "西湖",
+  "东湖",
+  "南京",
+  "北京",
+  "青岛",
+  "西安",
+  "龙泉",
+  "金华",
+  "丽江",
+  "云南",
+  "江山",
+  "泰山",
+]);
+
 function toneless(text: string): string {
   return pinyin(text, { toneType: "none", type: "array" }).join(" ");
 }
 
 /** Compound base names: unique text and unique toneless pinyin, so homophone typos stay recoverable. */
 function compoundBasePool(): { bases: string[]; readings: Map<string, string> } {
+  const words = new Set<string>([...COMPOUND_WORDS_1, ...COMPOUND_WORDS_2]);
   const candidates: string[] = [...COMPOUND_CLASSICS];
-  for (const a of COMPOUND_FIRST) for (const b of COMPOUND_SECOND) if (a !== b) candidates.push(a + b);
+  for (const a of COMPOUND_FIRST)
+    for (const b of COMPOUND_SECOND)
+      if (a !== b && !words.has(a + b) && !REAL_PLACES.has(a + b)) candidates.push(a + b);
+  for (const a of COMPOUND_WORDS_1) for (const b of COMPOUND_WORDS_2) candidates.push(a + b);
   const forbiddenEnd = new Set("小花苑家新公华".split(""));
   const roads = new Set<string>(ROAD_BASES);
   const seen = new Set<string>();
@@ -370,7 +396,8 @@ function inDistrict(
  * const city = buildCity();
  * city.districts[0]!.spec.name; // "澜东区"
  */
-export function buildCity(seed: number = CITY_SEED): City {
+export function buildCity(seed: number = CITY_SEED, size = 1): City {
+  const compoundScale = Math.min(size, 2);
   const rng = seededRandom(seed);
   const districts: District[] = [];
   const stations: Station[] = [];
@@ -401,9 +428,13 @@ export function buildCity(seed: number = CITY_SEED): City {
     if (!b || spareCursor < baseCursor) throw new RangeError("compound name pool exhausted");
     return b;
   };
+  const shopPrefixes: string[] = [...SHOP_PREFIXES];
+  if (size > 1)
+    for (const a of SHOP_NAME_CHARS)
+      for (const b of SHOP_NAME_CHARS) if (a !== b && !taken.has(a + b)) shopPrefixes.push(a + b);
   const shopNames = shuffle(
     rng,
-    SHOP_PREFIXES.flatMap((p) => SHOP_TYPES.map(([kind, t]) => [kind, p + t] as const)),
+    [...new Set(shopPrefixes)].flatMap((p) => SHOP_TYPES.map(([kind, t]) => [kind, p + t] as const)),
   );
   const usedShop = new Set<number>();
 
@@ -554,11 +585,14 @@ export function buildCity(seed: number = CITY_SEED): City {
 
     for (const station of district.stations) {
       // Residential compounds.
-      for (let c = 0; c < spec.compoundsPerStation; c++) {
+      for (let c = 0; c < Math.round(spec.compoundsPerStation * compoundScale); c++) {
         let point = inDistrict(spec, rng);
         while (stationAt(district, point[0], point[1]) !== station) point = inDistrict(spec, rng);
         const base = nextBase();
-        const suffix = COMPOUND_SUFFIXES[rng.int(COMPOUND_SUFFIXES.length)]!;
+        const suffix: CompoundSuffix =
+          base.length === 4
+            ? rng.pick(["", "", "小区", "花园"] as const)
+            : COMPOUND_SUFFIXES[rng.int(COMPOUND_SUFFIXES.length)]!;
         const nb = spec.suburban ? between(rng, 4, 14) : between(rng, 6, 30);
         const tall = !spec.suburban && chance(rng, 0.55);
         const buildings: BuildingSpec[] = [];
@@ -591,16 +625,22 @@ export function buildCity(seed: number = CITY_SEED): City {
       addPoi(station, "school", `${station.street}中学`);
       addPoi(station, "school", `${station.street}幼儿园`);
       addPoi(station, "hospital", `${station.street}${spec.suburban ? "镇卫生院" : "社区卫生服务中心"}`);
-      for (let s = 0; s < spec.shopsPerStation; s++) {
+      for (let s = 0; s < Math.round(spec.shopsPerStation * size); s++) {
         let pick = rng.int(shopNames.length);
         while (usedShop.has(pick)) pick = (pick + 1) % shopNames.length;
         usedShop.add(pick);
         const [kind, name] = shopNames[pick]!;
         addPoi(station, "shop", name, kind);
       }
-      const sites = spec.suburban ? 1 : between(rng, 1, 3);
+      const sites = Math.round((spec.suburban ? 1 : between(rng, 1, 3)) * size);
       for (let s = 0; s < sites; s++)
-        addPoi(station, "site", `${spareBase()}${chance(rng, 0.5) ? "广场" : "中心"}项目工地`);
+        addPoi(
+          station,
+          "site",
+          s === 0
+            ? `${spareBase()}${chance(rng, 0.5) ? "广场" : "中心"}项目工地`
+            : `${station.street}${spec.suburban ? "镇" : "街道"}${s}号地块项目工地`,
+        );
       addPoi(
         station,
         "company",
@@ -659,9 +699,24 @@ function addPoi0(pois: Poi[], district: District, kind: PoiKind, name: string): 
   });
 }
 
-let cached: City | undefined;
-/** The default city, built once. */
+const cache = new Map<number, City>();
+
+/**
+ * The city for a number of incidents: up to 250,000 incidents the base city; above, more
+ * compounds (up to 2.5 times) and more shops, sites and companies (one more base city's worth
+ * per 250,000 incidents, up to 10 times), so that a million calls do not pile onto a few shops.
+ */
+export function cityForIncidents(incidents: number): City {
+  const size = Math.min(10, Math.max(1, Math.ceil(incidents / 250_000)));
+  let city = cache.get(size);
+  if (!city) {
+    city = buildCity(CITY_SEED, size);
+    cache.set(size, city);
+  }
+  return city;
+}
+
+/** The base city (size 1). */
 export function defaultCity(): City {
-  cached ??= buildCity();
-  return cached;
+  return cityForIncidents(1);
 }

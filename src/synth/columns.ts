@@ -50,9 +50,15 @@ export const COL = {
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
+const NEEDS_QUOTES_FAST = /["\r\n]/;
+
+function commas(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(","); i >= 0; i = text.indexOf(",", i + 1)) n++;
+  return n;
+}
+
 function field(value: string): string {
-  // Most fields are short codes and times: skip the regular expression for them.
-  if (value.length < 6 && !value.includes(",") && !value.includes('"')) return value;
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
@@ -60,9 +66,10 @@ function field(value: string): string {
 export function csvText(rows: readonly SynthRow[]): string {
   let out = "";
   for (const row of rows) {
-    let line = field(row[0] ?? "");
-    for (let i = 1; i < row.length; i++) line += `,${field(row[i]!)}`;
-    out += `${line}\r\n`;
+    const line = row.join(",");
+    // Fast path: no quote or line break, and no comma inside a field.
+    if (!NEEDS_QUOTES_FAST.test(line) && commas(line) === row.length - 1) out += `${line}\r\n`;
+    else out += `${row.map(field).join(",")}\r\n`;
   }
   return out;
 }

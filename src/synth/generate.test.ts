@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { DEFAULT_DEFINITIONS } from "../repeat/definitions.ts";
 import { COL, csvHeader, csvText, type SynthRow } from "./columns.ts";
-import { generateCity, type GenerateOptions } from "./generate.ts";
+import { type GenerateOptions, generateCity } from "./generate.ts";
 import type { SynthTruth } from "./truth.ts";
 
 function run(options: GenerateOptions): { rows: SynthRow[]; text: string; truth: SynthTruth } {
@@ -116,12 +116,16 @@ describe("generateCity", () => {
   test("the calls of one true event come within the hour", () => {
     for (const group of big.truth.duplicates) {
       const times = group.map((id) => localMs(byId.get(id)![COL.received]!));
-      expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(DEFAULT_DEFINITIONS.duplicates.windowMinutes * 60_000);
+      expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(
+        DEFAULT_DEFINITIONS.duplicates.windowMinutes * 60_000,
+      );
     }
   });
 
   test("the addresses of one true place vary", () => {
-    const noise = big.truth.series.filter((s) => s.kind === "place" && s.group === "noise" && s.incidents.length >= 4);
+    const noise = big.truth.series.filter(
+      (s) => s.kind === "place" && s.group === "noise" && s.incidents.length >= 4,
+    );
     expect(noise.length).toBeGreaterThan(0);
     const varied = noise.filter((s) => new Set(s.incidents.map((id) => byId.get(id)![COL.address])).size > 1);
     expect(varied.length).toBe(noise.length);

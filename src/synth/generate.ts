@@ -5,7 +5,7 @@ import type { RepeatDefinitions } from "../repeat/definitions.ts";
 import { DEFAULT_DEFINITIONS } from "../repeat/definitions.ts";
 import { narrativePlace, renderAddress } from "./address.ts";
 import { HOURS, KINDS, type Kind, makeSay, WEEKDAY_VOLUME } from "./catalogue.ts";
-import { type City, defaultCity, isSuburban, offsetPoint, placePoint, placeStation } from "./city.ts";
+import { type City, cityForIncidents, isSuburban, offsetPoint, placePoint, placeStation } from "./city.ts";
 import { COL, type SynthRow } from "./columns.ts";
 import { callerLandline, callerMobile, formatPhone } from "./identifiers.ts";
 import { CITY_CODE } from "./names.ts";
@@ -94,7 +94,7 @@ function normalise(options: GenerateOptions): Required<Omit<GenerateOptions, "ci
     seed: options.seed >>> 0,
     start: options.start ?? "2024-01-01",
     days,
-    city: options.city ?? defaultCity(),
+    city: options.city ?? cityForIncidents(incidents),
     definitions: options.definitions ?? DEFAULT_DEFINITIONS,
   };
 }
@@ -324,7 +324,7 @@ export function* generateCity(
   const o = normalise(options);
   const rng = seededRandom(o.seed);
   const startMs = localMidnight(o.start);
-  const world = new World(rng, o.city, startMs, o.days, o.incidents / 10_000);
+  const world = new World(o.definitions, rng, o.city, startMs, o.days, o.incidents / 10_000);
   const planted = plantProblems(world, o.incidents);
   let plantedCalls = 0;
   for (const b of world.buckets) plantedCalls += b.length;

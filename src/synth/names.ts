@@ -231,8 +231,78 @@ export const COMPOUND_CLASSICS = [
 export const COMPOUND_FIRST =
   "金银翠锦阳明春秋碧青紫丽东西南新福瑞嘉和安康泰盛鸿龙凤景御望滨湖江云星月桂兰梅竹松枫荷香".split("");
 export const COMPOUND_SECOND = "桂竹光湖江山水港湾林泉岸溪峰岭景河洲桥坊阁轩馨悦邦汇晖霞岚源韵雅都".split("");
+/** Four-character compound names (阳光水岸 style) are two words, one from each list. */
+export const COMPOUND_WORDS_1 = [
+  "世纪",
+  "未来",
+  "都市",
+  "国际",
+  "梦想",
+  "和谐",
+  "温馨",
+  "康桥",
+  "香溪",
+  "玫瑰",
+  "百合",
+  "丁香",
+  "水晶",
+  "钻石",
+  "城市",
+  "江南",
+  "湖畔",
+  "天鹅",
+  "银河",
+  "紫金",
+  "蓝色",
+  "红叶",
+  "白云",
+  "青山",
+  "海上",
+  "森林",
+  "星光",
+  "彩虹",
+  "黄金",
+  "翡翠",
+] as const;
+export const COMPOUND_WORDS_2 = [
+  "港湾",
+  "水岸",
+  "名都",
+  "天地",
+  "花城",
+  "公馆",
+  "名邸",
+  "华府",
+  "新城",
+  "星城",
+  "尚城",
+  "豪庭",
+  "丽都",
+  "领寓",
+  "学府",
+  "首府",
+  "湾畔",
+  "半岛",
+  "一品",
+  "春天",
+  "印象",
+  "花语",
+  "云庭",
+  "东岸",
+  "西岸",
+  "南岸",
+  "北岸",
+  "锦城",
+  "御府",
+  "上城",
+] as const;
+/** Characters of generated two-character shop names (鑫源, 佳旺 ...). */
+export const SHOP_NAME_CHARS =
+  "鑫旺隆兴发达福源佳美惠优乐康汇利丰顺通宏昌盛祥信诚益万百千宝中天广恒永聚".split("");
+
 /** Compound suffixes as registered; call-takers often replace them by 小区. */
 export const COMPOUND_SUFFIXES = ["小区", "花园", "苑", "家园", "新村", "公寓", "华庭"] as const;
+export type CompoundSuffix = (typeof COMPOUND_SUFFIXES)[number] | "";
 
 /** Homophones (same toneless pinyin) used for typos in compound names. */
 export const HOMOPHONES: Readonly<Record<string, readonly string[]>> = {

@@ -5,7 +5,6 @@ import {
   type RepeatDefinitions,
   windowSeries,
 } from "../repeat/definitions.ts";
-import { isExcludedPlace, placeKeys } from "./city.ts";
 import type { EventRecord } from "./world.ts";
 
 /**
@@ -102,9 +101,8 @@ export function computeTruth(
   for (let e = 0; e < events.length; e++) {
     const event = events[e]!;
     const g = group(e);
-    if (!g || !event.place || !written(e) || isTestCall(event) || isExcludedPlace(event.place)) continue;
-    const key = placeKeys(event.place)[g.level];
-    if (key === null) continue;
+    const key = event.placeKey;
+    if (!g || key === null || !written(e) || isTestCall(event)) continue;
     const list = placeEvents.get(g);
     if (list) list.push({ at: event.at, key, item: e });
     else placeEvents.set(g, [{ at: event.at, key, item: e }]);
@@ -157,7 +155,7 @@ export function computeTruth(
   }
   const m = definitions.matter;
   for (const members of windowSeries(matterEvents, m.minEvents, m.windowDays)) {
-    const places = new Set(members.map((e) => placeId(events[e]!)));
+    const places = new Set(members.map((e) => events[e]!.placeId ?? "none"));
     const callIdx = members.flatMap(callsOf).sort(byTime);
     const callers = new Set(callIdx.map((c) => recorder.callers[c]).filter((c) => c !== undefined && c >= 0));
     if (Math.max(places.size, callers.size) < m.minPlacesOrCallers) continue;
@@ -165,11 +163,4 @@ export function computeTruth(
   }
 
   return { series, duplicates, defects: recorder.defects };
-}
-
-/** The finest true key of an event's place. */
-function placeId(event: EventRecord): string {
-  if (!event.place) return "none";
-  const k = placeKeys(event.place);
-  return k.room ?? k.unit ?? k.building ?? k.poi ?? k.road ?? k.cross ?? "none";
 }

@@ -1,12 +1,15 @@
 import type { Random } from "../domain/index.ts";
+import { type CategoryGroup, groupOf, type RepeatDefinitions } from "../repeat/definitions.ts";
 import type { Kind, PlaceSpec, Template } from "./catalogue.ts";
 import {
   type City,
   type Compound,
   type Crossing,
+  isExcludedPlace,
   metresBetween,
   type Place,
   type Poi,
+  placeKeys,
   type Road,
   roadPoint,
 } from "./city.ts";
@@ -35,10 +38,17 @@ export interface Call {
   readonly narrative?: Template;
 }
 
+/**
+ * What the truth needs of a true event, kept compact (a million events must not keep their
+ * Place objects alive).
+ */
 export interface EventRecord {
   readonly at: number;
   readonly kind: Kind;
-  readonly place: Place | null;
+  /** True place key at the level of the event's category group; null = no group, no place, or an excluded place. */
+  readonly placeKey: string | null;
+  /** The finest true place key, only for events of a matter (distinct places of a dispute). */
+  readonly placeId: string | null;
   /** True dispute (matter) id; -1 = none. */
   readonly matter: number;
 }
@@ -57,7 +67,10 @@ export class World {
   readonly hotCrossings: Crossing[] = [];
   readonly hotShops: Poi[] = [];
 
+  private readonly groups = new Map<string, CategoryGroup | null>();
+
   constructor(
+    private readonly definitions: RepeatDefinitions,
     readonly rng: Random,
     readonly city: City,
     readonly startMs: number,
@@ -100,7 +113,18 @@ export class World {
   }
 
   newEvent(at: number, kind: Kind, place: Place | null, matter = -1): number {
-    this.events.push({ at, kind, place, matter });
+    let group = this.groups.get(kind.code);
+    if (group === undefined) {
+      group = groupOf(this.definitions, kind.category, kind.subtype) ?? null;
+      this.groups.set(kind.code, group);
+    }
+    const keys = place && (group || matter >= 0) ? placeKeys(place) : null;
+    const placeKey = group && keys && place && !isExcludedPlace(place) ? keys[group.level] : null;
+    const placeId =
+      matter >= 0 && keys
+        ? (keys.room ?? keys.unit ?? keys.building ?? keys.poi ?? keys.road ?? keys.cross)
+        : null;
+    this.events.push({ at, kind, placeKey, placeId, matter });
     return this.events.length - 1;
   }
 
