@@ -71,7 +71,7 @@ const LEVEL_ORDER = { prov: 0, city: 1, district: 2, town: 3 } as const;
 
 /** Words that end with 区/县/市 but are not divisions. */
 const NOT_DISTRICT =
-  /(小区|园区|开发区|工业区|新区|城区|景区|校区|社区|街区|商区|厂区|片区|营区|库区|矿区|生活区|办公区|住宅区|东区|西区|南区|北区|中区)$/;
+  /(^(城区|东区|西区|南区|北区|中区|新区|片区|郊区)$)|(小区|园区|开发区|工业区|景区|校区|社区|街区|商区|厂区|营区|库区|矿区|生活区|办公区|住宅区)$/;
 const TOWN_SUFFIX = /^(街道办事处|街道办|街道|镇|乡|苏木)/;
 const COMMUNITY_SUFFIX = /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 const DEVZONE_SUFFIX =
@@ -90,6 +90,8 @@ const NOISE = /^(电联|电话联系|先电联|请电联|联系电话|收件人|
 /** Strong POI endings after which a following name is a sub-POI (阳光小区东区). */
 const POI_END =
   /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心)$/;
+const POI_INNER =
+  /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城)/;
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 const FILLER = /(门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)$/;
@@ -268,7 +270,14 @@ function matchAdmin(
       if (li === 3 && ancestor !== null && !inContext) continue; // a township of another county
       const after = text.slice(pos + len, pos + len + 3);
       // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
-      const childFollows = h.kind !== "full" && childAt(text, pos + len, h.id, g);
+      const childFollows =
+        h.kind !== "full" &&
+        !/^[东西南北中]?(路|街|大道|大街)/.test(after) &&
+        childAt(text, pos + len, h.id, g);
+      // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
+      const road = /^[\u4e00-\u9fff]{0,3}?(大道|大街|路|街|巷)/.exec(after);
+      if (h.kind !== "full" && h.kind !== "alias" && road && road[0].length - (road[1] as string).length < 2)
+        continue;
       if (!childFollows) {
         if (
           h.kind !== "full" &&
@@ -510,7 +519,10 @@ function splitRun(
   };
   // A trailing filler word (超市旁边) is an assist, not part of the name.
   let limit = run.length;
-  const tail = FILLER.exec(run);
+  const noise = /(电联|电话联系|先电联|请电联|送货上门)$/.exec(run);
+  const noiseAt = noise && noise.index >= 2 ? noise.index : run.length;
+  limit = noiseAt;
+  const tail = FILLER.exec(run.slice(0, limit));
   if (tail && tail.index >= 2) limit = tail.index;
   const fillerAt = limit;
   const junction = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/.exec(run.slice(0, limit));
@@ -579,6 +591,14 @@ function splitRun(
       if (prevLabel === "poi" || prevLabel === "houseno" || prevLabel === "subpoi") label = "subpoi";
       if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
+      // 绿城紫桂公寓沐霞苑: a strong POI ending inside the name starts a sub-POI.
+      const inner = label === "poi" ? POI_INNER.exec(rest) : null;
+      if (inner && inner.index + inner[0].length <= rest.length - 2) {
+        const cutAt = start + inner.index + inner[0].length;
+        emit("poi", start, cutAt);
+        emit("subpoi", cutAt, limit);
+        break;
+      }
       emit(label, start, limit);
       break;
     }
@@ -586,7 +606,8 @@ function splitRun(
     start = cut;
   }
   if (limit < fillerAt) emit("intersection", limit, fillerAt);
-  if (fillerAt < run.length) emit("assist", fillerAt, run.length);
+  if (fillerAt < noiseAt) emit("assist", fillerAt, noiseAt);
+  if (noiseAt < run.length) emit("redundant", noiseAt, run.length);
   return out;
 }
 
