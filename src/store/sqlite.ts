@@ -106,8 +106,6 @@ interface Executor {
   quarantine(values: SqlValue[]): Promise<void>;
   commit(params: SqlValue[]): Promise<void>;
   rollback(): Promise<void>;
-  /** Batch started/ended: a worker keeps the process alive only while a batch is open. */
-  hold(held: boolean): void;
   close(): Promise<void>;
 }
 
@@ -132,7 +130,6 @@ class LocalExecutor implements Executor {
   async rollback() {
     this.#executor.rollback();
   }
-  hold(): void {}
   async close() {}
 }
 
@@ -178,6 +175,8 @@ class WorkerExecutor implements Executor {
   #call<T>(op: string, args?: unknown): Promise<T> {
     if (this.dead) return Promise.reject(new Error("SQLite batch worker is not running"));
     const id = this.#next++;
+    // The worker keeps the process alive exactly while a call waits for its answer.
+    if (this.#pending.size === 0) this.#worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.#worker.postMessage({ id, op, args });
@@ -199,10 +198,6 @@ class WorkerExecutor implements Executor {
   }
   rollback() {
     return this.#call<void>("rollback");
-  }
-  hold(held: boolean): void {
-    if (held) this.#worker.ref();
-    else this.#worker.unref();
   }
   async close() {
     if (!this.dead) await this.#call("close").catch(() => {});
@@ -227,11 +222,9 @@ class SqliteBatchWriter implements BatchWriter {
 
   async begin(): Promise<void> {
     const { id, sourceSystem, profile, fileName, fileSha256, startedAt } = this.batch;
-    this.executor.hold(true);
     try {
       await this.executor.begin([id, sourceSystem, profile, fileName, fileSha256, startedAt]);
     } catch (error) {
-      this.executor.hold(false);
       throw (error as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT") ? batchExistsError(id) : error;
     }
   }
@@ -283,7 +276,6 @@ class SqliteBatchWriter implements BatchWriter {
   }
 
   #end(): void {
-    this.executor.hold(false);
     this.release();
   }
 
