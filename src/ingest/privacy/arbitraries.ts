@@ -96,6 +96,7 @@ export const mobileSpelled = fc
       "3-8 space",
       "3-4-4 fullwidth space",
       "3-4-4 spaced dash",
+      "3-4-4 dot",
     ),
     widthMix,
   )
@@ -114,7 +115,9 @@ export const mobileSpelled = fc
               ? `${a} ${b}${c}`
               : style === "3-4-4 fullwidth space"
                 ? `${a}\u3000${b}\u3000${c}`
-                : `${a} - ${b} - ${c}`;
+                : style === "3-4-4 dot"
+                  ? `${a}.${b}.${c}`
+                  : `${a} - ${b} - ${c}`;
     return toFullWidth(prefix + body, widths);
   });
 

@@ -45,7 +45,7 @@ const LETTER = 7;
 const CLASS = new Uint8Array(65536);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
 for (let c = 0xff10; c <= 0xff19; c++) CLASS[c] = FW_DIGIT;
-for (const s of [" ", "\t", "\u3000", "\u00a0", "-", "－", "‐", "‑", "–", "—", ")", "）"])
+for (const s of [" ", "\t", "\u3000", "\u00a0", "-", "－", "‐", "‑", "–", "—", ")", "）", ".", "．"])
   CLASS[s.charCodeAt(0)] = SEP;
 for (const s of "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
   CLASS[s.charCodeAt(0)] = PROVINCE;
