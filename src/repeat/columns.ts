@@ -1,4 +1,15 @@
-import { type Category, LOCATION_LEVELS, type LocationKeys, type LocationLevel } from "../domain/index.ts";
+import gcoordModule from "gcoord";
+import {
+  type Category,
+  type Datum,
+  LOCATION_LEVELS,
+  type LocationKeys,
+  type LocationLevel,
+} from "../domain/index.ts";
+import { isPlaceless, PlaceResolver } from "./places.ts";
+
+/** gcoord is CommonJS: under NodeNext its default import is typed as the module namespace. */
+const gcoord = gcoordModule as unknown as (typeof gcoordModule)["default"];
 
 /**
  * Column-oriented call data for the repeat engine: one typed array per field, strings interned
@@ -50,6 +61,8 @@ export interface RepeatInput {
   readonly address?: string | null;
   readonly lon?: number | null;
   readonly lat?: number | null;
+  /** Datum of lon/lat; GCJ-02 and BD-09 are converted to WGS-84 so that distances agree. */
+  readonly datum?: Datum | null;
   readonly location: LocationKeys;
   readonly callerPseudonym?: string | null;
   readonly narrative?: string | null;
@@ -62,14 +75,33 @@ export interface Dictionaries {
   /** One interner per location level, in LOCATION_LEVELS order. */
   readonly keys: readonly Interner[];
   readonly callers: Interner;
+  /** Per level, the key as first written for each interned (matching-form) key: what users see. */
+  readonly labels: readonly string[][];
+  /** Turns a key into the form keys are compared in (places.ts), or null to compare as written. */
+  readonly resolver: PlaceResolver | null;
 }
 
-export function newDictionaries(): Dictionaries {
+/**
+ * @param resolvePlaces compare location keys in their matching form (places.ts); default on.
+ */
+export function newDictionaries(resolvePlaces = true): Dictionaries {
   return {
     codes: new Interner(),
     keys: LOCATION_LEVELS.map(() => new Interner()),
     callers: new Interner(),
+    labels: LOCATION_LEVELS.map(() => []),
+    resolver: resolvePlaces ? new PlaceResolver() : null,
   };
+}
+
+/** Id of a location key as written (resolved like the calls' keys), or -1 when unknown. */
+export function keyId(dict: Dictionaries, level: number, key: string): number {
+  return dict.keys[level]!.get(dict.resolver ? dict.resolver.resolve(key) : key);
+}
+
+/** The key of an id as users know it (first spelling seen). */
+export function keyLabel(dict: Dictionaries, level: number, id: number): string {
+  return dict.labels[level]![id] ?? dict.keys[level]!.values[id]!;
 }
 
 /** The columns of n calls. Missing values: -1 for ids, NaN for coordinates. */
@@ -232,14 +264,25 @@ export class ColumnsBuilder {
     if (this.testCodes.has(code) || this.testCodes.has(input.category)) flags |= FLAG_TEST;
     for (let l = 0; l < LEVEL_COUNT; l++) {
       const key = input.location[LOCATION_LEVELS[l]!];
-      if (key) {
-        this.keys[l]![i] = this.dict.keys[l]!.intern(key);
+      if (key && !(this.dict.resolver && isPlaceless(key))) {
+        const resolver = this.dict.resolver;
+        const id = this.dict.keys[l]!.intern(resolver ? resolver.resolve(key) : key);
+        const labels = this.dict.labels[l]!;
+        if (id >= labels.length) labels.push(key);
+        this.keys[l]![i] = id;
         if (this.excludedKeys.size > 0 && this.excludedKeys.has(key)) flags |= FLAG_PLACE_EXCLUDED;
       } else this.keys[l]![i] = -1;
     }
     if (input.address && this.addressExcluded(input.address)) flags |= FLAG_PLACE_EXCLUDED;
-    const lon = input.lon ?? Number.NaN;
-    const lat = input.lat ?? Number.NaN;
+    let lon = input.lon ?? Number.NaN;
+    let lat = input.lat ?? Number.NaN;
+    if ((input.datum === "gcj02" || input.datum === "bd09") && !Number.isNaN(lon) && !Number.isNaN(lat)) {
+      [lon, lat] = gcoord.transform(
+        [lon, lat],
+        input.datum === "gcj02" ? gcoord.GCJ02 : gcoord.BD09,
+        gcoord.WGS84,
+      ) as [number, number];
+    }
     this.lon[i] = lon;
     this.lat[i] = lat;
     this.caller[i] = input.callerPseudonym ? this.dict.callers.intern(input.callerPseudonym) : -1;

@@ -5,7 +5,7 @@ import {
   LOCATION_LEVELS,
   type LocationKeys,
 } from "../domain/index.ts";
-import { LEVEL_COUNT } from "./columns.ts";
+import { keyId, LEVEL_COUNT } from "./columns.ts";
 import { groupOf } from "./definitions.ts";
 import type { RepeatIndex, RepeatSeries } from "./engine.ts";
 import { explainSeries, GROUP_LABELS, WARNING_LABELS } from "./explain.ts";
@@ -111,7 +111,7 @@ export function checkAtDispatch(
   for (let l = 0; l < LEVEL_COUNT; l++) {
     const text = keys[LOCATION_LEVELS[l]!];
     if (!text) continue;
-    const key = dict.keys[l]!.get(text);
+    const key = keyId(dict, l, text);
     if (key < 0) continue;
     for (let g = 0; g < groups; g++)
       if (index.groupRule(g)!.level === l) take(`p:${l}:${key}:${g}`, "address");

@@ -4,6 +4,7 @@ import {
   ColumnsBuilder,
   FLAG_PLACE_EXCLUDED,
   FLAG_TEST,
+  keyLabel,
   LEVEL_COUNT,
   levelIndex,
   newDictionaries,
@@ -14,6 +15,7 @@ import { type CategoryGroup, groupOf } from "./definitions.ts";
 import { type RepeatOptions, repeatOptions, type SeriesKind, type WarningLevel } from "./options.ts";
 import { bigramSignature, jaccard } from "./similarity.ts";
 import { type Surprise, surprise } from "./stats.ts";
+import { unifyBuildingKeys } from "./unify.ts";
 import { windowRuns } from "./window.ts";
 
 const DAY = 86_400_000;
@@ -56,6 +58,8 @@ export interface RepeatSeries {
   readonly warning: WarningLevel;
   /** Internal bucket the series was computed in (place key + group, caller + group, matter). */
   readonly bucket: string;
+  /** Internal id of the series' key (place key, caller or matter root). */
+  readonly keyId: number;
 }
 
 interface GroupRule {
@@ -221,7 +225,7 @@ export class RepeatIndex {
    */
   static build(inputs: Iterable<RepeatInput>, overrides: Partial<RepeatOptions> = {}): RepeatIndex {
     const options = repeatOptions(overrides);
-    const builder = new ColumnsBuilder(newDictionaries(), options.exclusions);
+    const builder = new ColumnsBuilder(newDictionaries(options.resolvePlaces), options.exclusions);
     for (const input of inputs) builder.push(input);
     return RepeatIndex.fromColumns(builder.columns(), overrides, builder);
   }
@@ -235,6 +239,7 @@ export class RepeatIndex {
     const options = repeatOptions(overrides);
     const index = new RepeatIndex(builder ?? ColumnsBuilder.adopt(columns, options.exclusions), options);
     const n = columns.length;
+    if (options.unifyPlaces) unifyBuildingKeys(index.calls.columns());
     index.ensureCalls(n);
     index.ensureEvents(Math.max(16, n));
     const order = timeOrder(columns.at);
@@ -246,7 +251,10 @@ export class RepeatIndex {
   /** An empty index that grows with `add`. */
   static empty(overrides: Partial<RepeatOptions> = {}): RepeatIndex {
     const options = repeatOptions(overrides);
-    return new RepeatIndex(new ColumnsBuilder(newDictionaries(), options.exclusions), options);
+    return new RepeatIndex(
+      new ColumnsBuilder(newDictionaries(options.resolvePlaces), options.exclusions),
+      options,
+    );
   }
 
   // ---------------------------------------------------------------- capacity
@@ -991,10 +999,10 @@ export class RepeatIndex {
       warning = "red";
     const keyLevel = kind === "caller" ? -1 : level;
     let locationKey: string | null = null;
-    if (kind === "place") locationKey = this.calls.dict.keys[level]!.values[key] ?? null;
+    if (kind === "place") locationKey = keyLabel(this.calls.dict, level, key);
     else if (kind === "matter") {
       const k = this.evKeys[level]![events[0]!]!;
-      locationKey = k >= 0 ? this.calls.dict.keys[level]!.values[k]! : null;
+      locationKey = k >= 0 ? keyLabel(this.calls.dict, level, k) : null;
     }
     const firstSource = this.calls.sourceId[this.evFirst[events[0]!]!]!;
     return {
@@ -1014,6 +1022,7 @@ export class RepeatIndex {
       surprise: s,
       warning,
       bucket,
+      keyId: key,
     };
   }
 
@@ -1096,21 +1105,29 @@ export class RepeatIndex {
   }
 
   /** Source ids of all calls of a series, in time order of their events. */
+  /**
+   * Source ids of the calls of a series in event order: every call of its events, except in a
+   * caller series, which holds only that caller's own calls.
+   */
   sourceIdsOf(series: RepeatSeries, limit = Number.POSITIVE_INFINITY): string[] {
     const out: string[] = [];
+    const only = series.kind === "caller" ? series.keyId : -1;
     for (const e of series.events) {
       for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) {
         if (out.length >= limit) return out;
-        out.push(this.calls.sourceId[i]!);
+        if (only < 0 || this.calls.caller[i] === only) out.push(this.calls.sourceId[i]!);
       }
     }
     return out;
   }
 
-  /** Number of calls of a series (its events plus their duplicate calls). */
+  /** Number of calls of a series (as counted by sourceIdsOf). */
   callCount(series: RepeatSeries): number {
     let n = 0;
-    for (const e of series.events) for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) n++;
+    const only = series.kind === "caller" ? series.keyId : -1;
+    for (const e of series.events)
+      for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!)
+        if (only < 0 || this.calls.caller[i] === only) n++;
     return n;
   }
 

@@ -16,6 +16,10 @@ export type SeriesKind = (typeof SERIES_KINDS)[number];
 export interface RepeatOptions {
   readonly definitions: RepeatDefinitions;
   readonly exclusions: ExclusionOptions;
+  /** Compare location keys in their matching form (places.ts: admin prefixes, generic suffixes, homophones). */
+  readonly resolvePlaces: boolean;
+  /** Join road numbers and shop/site names written together into one building-level place (unify.ts). */
+  readonly unifyPlaces: boolean;
   /**
    * Sets of codes ("category" or "category.subtype") whose calls may describe one event; two
    * calls are compatible when they share the category or a set.
@@ -48,6 +52,8 @@ export interface RepeatOptions {
 export const DEFAULT_OPTIONS: RepeatOptions = {
   definitions: DEFAULT_DEFINITIONS,
   exclusions: DEFAULT_EXCLUSIONS,
+  resolvePlaces: true,
+  unifyPlaces: true,
   compatible: [
     ["fire", "disaster"],
     [
@@ -66,7 +72,7 @@ export const DEFAULT_OPTIONS: RepeatOptions = {
     ["help.medical", "help.suicide", "help.mental_health", "help.elderly"],
   ],
   anyCompatible: ["invalid.repeat_report", "other"],
-  radiusAcrossKeys: false,
+  radiusAcrossKeys: true,
   duplicateSimilarity: 0,
   matterGroups: ["neighbour", "domestic", "labour", "consumer", "property", "debt"],
   matterSimilarity: 0.5,

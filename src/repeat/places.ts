@@ -1,0 +1,108 @@
+import { pinyin } from "pinyin-pro";
+
+/**
+ * Place resolution for matching (docs/repeat.md "Same place"): call-takers write one compound
+ * as 兰阁公寓, 兰阁小区, 澜西区兰阁公寓 or 浙江省澜江市兰阁公寓, and mistype it with a homophone
+ * (西全/西泉). Where the address layer cannot resolve such variants (no dictionary entry, a city
+ * missing from the gazetteer), the repeat engine compares keys in a matching form:
+ * - the scope part of the key (province/city code, present or not) is dropped;
+ * - leading administrative names (…省, …市, …区/县, …街道/镇) inside the name are dropped;
+ * - one generic compound suffix (小区, 公寓, 花园, 苑 …) is dropped;
+ * - the name is spelt in toneless pinyin, character by character, so homophone typos agree.
+ * Building, unit and room numbers are kept exactly: different numbers never merge.
+ * Off with `resolvePlaces: false` for deployments whose place dictionary already does this.
+ */
+
+const ADMIN_PREFIX =
+  /^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,8}?市)?(?:[\u4e00-\u9fff]{2,8}?(?:区|县|旗))?(?:[\u4e00-\u9fff]{2,8}?(?:街道|镇|乡))?/u;
+const SUFFIX =
+  /(?:小区|公寓|花园|家园|新村|新苑|苑|华庭|华府|名苑|雅苑|山庄|佳园|园区|园|社区|宿舍|大院|大厦|广场|中心)$/u;
+
+/** Names that are no place at all: "unknown", "the crossing", "near", "at the door". */
+const NOT_A_PLACE =
+  /^(?:不详|未知|不清楚|无|空|路口|交叉口|十字路口|附近|门口|对面|旁边|路边|路上|马路上|现场|家中|家里|本市|市区|辖区|null|unknown)$/iu;
+
+/** Whether a key names no place (its name part is a stop word such as 不详 or 路口). */
+export function isPlaceless(key: string): boolean {
+  const m = /^[ZC]:[^:]*:([^/]*)$/su.exec(key);
+  return m !== null && NOT_A_PLACE.test(m[1]!.trim());
+}
+
+const charReadings = new Map<string, string>();
+
+function spell(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    let reading = charReadings.get(ch);
+    if (reading === undefined) {
+      reading = /[\u4e00-\u9fff]/u.test(ch) ? pinyin(ch, { toneType: "none" }) : ch.toLowerCase();
+      charReadings.set(ch, reading);
+    }
+    out += out && /[a-z]$/.test(out) && /^[a-z]/.test(reading) ? ` ${reading}` : reading;
+  }
+  return out;
+}
+
+/** Path parts that say where around a place, not which place ("楼下" read as a sub-POI "下"). */
+const NOT_A_PART = /^(?:下|楼下|上|楼上|门口|附近|对面|旁边|边|外|里|内|前|后)$/u;
+
+/** The matching form of the path after the name: "/下/b7栋/u2" → "/b7/u2". */
+function matchingPath(path: string): string {
+  return path
+    .split("/")
+    .filter((part) => part !== "" && !NOT_A_PART.test(part))
+    .map((part) => part.replace(/^([bur])(\w+?)(?:号楼|栋|幢|座|单元|室|号)$/u, "$1$2"))
+    .map((part) => `/${part}`)
+    .join("");
+}
+
+/** The matching form of a compound, road or community name. */
+export function matchingName(name: string, compound: boolean): string {
+  let base = name;
+  const admin = ADMIN_PREFIX.exec(base)?.[0] ?? "";
+  if (admin && base.length - admin.length >= 2) base = base.slice(admin.length);
+  if (compound) {
+    const stripped = base.replace(SUFFIX, "");
+    if (stripped.length >= 2) base = stripped;
+  }
+  return spell(base);
+}
+
+/**
+ * The matching form of a location key made by src/address (`Z:<scope>:<name>/b3/u2/r501`,
+ * `R:<scope>:<road>/<no>`, `X:<scope>:<a>&<b>`, `C:<scope>:<community>/b3`); other keys
+ * (US blocks, custom keys) are returned unchanged.
+ * @example
+ * matchingKey("Z:浙江省:澜江市澜西区兰阁公寓/b25/u4/r103") === matchingKey("Z::兰阁小区/b25/u4/r103") // true
+ */
+export function matchingKey(key: string): string {
+  const m = /^([ZRXC]):[^:]*:(.*)$/su.exec(key);
+  if (!m) return key;
+  const type = m[1]!;
+  const body = m[2]!;
+  if (type === "X") {
+    return `X:${body
+      .split("&")
+      .map((road) => matchingName(road, false))
+      .sort()
+      .join("&")}`;
+  }
+  const slash = body.indexOf("/");
+  const name = slash < 0 ? body : body.slice(0, slash);
+  const rest = slash < 0 ? "" : matchingPath(body.slice(slash));
+  return `${type}:${matchingName(name, type === "Z")}${rest}`;
+}
+
+/** Caches matchingKey per raw key (most keys repeat many times). */
+export class PlaceResolver {
+  private readonly cache = new Map<string, string>();
+
+  resolve(key: string): string {
+    let out = this.cache.get(key);
+    if (out === undefined) {
+      out = matchingKey(key);
+      if (this.cache.size < 2_000_000) this.cache.set(key, out);
+    }
+    return out;
+  }
+}
