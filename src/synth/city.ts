@@ -639,7 +639,7 @@ export function buildCity(seed: number = CITY_SEED, size = 1): City {
           "site",
           s === 0
             ? `${spareBase()}${chance(rng, 0.5) ? "广场" : "中心"}项目工地`
-            : `${station.street}${spec.suburban ? "镇" : "街道"}${s}号地块项目工地`,
+            : `${station.street}${s}号地块项目工地`,
         );
       addPoi(
         station,
