@@ -35,7 +35,7 @@ export const MASK_TAGS: Readonly<Record<IdentifierKind, string>> = {
 
 // Character classes, looked up once per character.
 const DIGIT = 1;
-const FW_DIGIT = 2; // full-width ０-９
+const FW_DIGIT = 2; // full-width ０-９, and Chinese numerals 零〇一幺二三四五六七八九 (一三八零零一三八零零零)
 const SEP = 3; // may stand between the digit groups of one number
 const PROVINCE = 4; // first character of a licence plate
 const PLUS = 5;
@@ -44,7 +44,29 @@ const LETTER = 7;
 
 const CLASS = new Uint8Array(65536);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
-for (let c = 0xff10; c <= 0xff19; c++) CLASS[c] = FW_DIGIT;
+/** Value of every character that stands for a digit, -1 for the rest. */
+const DIGIT_VALUE = new Int8Array(65536).fill(-1);
+for (let c = 48; c <= 57; c++) DIGIT_VALUE[c] = c - 48;
+for (let c = 0xff10; c <= 0xff19; c++) {
+  CLASS[c] = FW_DIGIT;
+  DIGIT_VALUE[c] = c - 0xff10;
+}
+for (const [chars, value] of [
+  ["零〇", 0],
+  ["一幺", 1],
+  ["二", 2],
+  ["三", 3],
+  ["四", 4],
+  ["五", 5],
+  ["六", 6],
+  ["七", 7],
+  ["八", 8],
+  ["九", 9],
+] as const)
+  for (const ch of chars) {
+    CLASS[ch.charCodeAt(0)] = FW_DIGIT;
+    DIGIT_VALUE[ch.charCodeAt(0)] = value;
+  }
 for (const s of [" ", "\t", "\u3000", "\u00a0", "-", "－", "‐", "‑", "–", "—", ")", "）", ".", "．"])
   CLASS[s.charCodeAt(0)] = SEP;
 for (const s of "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
@@ -95,7 +117,7 @@ function digitsOf(text: string, from: number, to: number): string {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     const k = CLASS[c];
-    out += k === FW_DIGIT ? String.fromCharCode(c - 0xff10 + 48) : k === X ? "X" : text[i];
+    out += k === FW_DIGIT ? String.fromCharCode(DIGIT_VALUE[c]! + 48) : k === X ? "X" : text[i];
   }
   return out;
 }
@@ -104,7 +126,7 @@ function digitsOf(text: string, from: number, to: number): string {
 function plateChar(c: number): number {
   const k = CLASS[c];
   if (k === DIGIT) return c;
-  if (k === FW_DIGIT) return c - 0xff10 + 48;
+  if (k === FW_DIGIT) return c >= 0xff10 ? c - 0xff10 + 48 : 0; // no Chinese numerals in plates
   if (k === LETTER || k === X) {
     if (c >= 0xff41) return c - 0xff41 + 65;
     if (c >= 0xff21) return c - 0xff21 + 65;
@@ -367,8 +389,7 @@ function groupsSpellOneNumber(text: string, first: number, last: number): boolea
 
 /** Digit value of the character at i (ASCII or full-width). */
 function digitValue(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  return c >= 0xff10 ? c - 0xff10 : c - 48;
+  return DIGIT_VALUE[text.charCodeAt(i)]!;
 }
 
 /** The group is "86" or "0086". */
