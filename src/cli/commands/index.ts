@@ -6,6 +6,7 @@ import { generateCommand } from "./generate.ts";
 import { importCommand } from "./import.ts";
 import { knoxCommand } from "./knox.ts";
 import { redactCommand } from "./redact.ts";
+import { reportCommand } from "./report.ts";
 import { seriesCommand } from "./series.ts";
 import { serveCommand } from "./serve.ts";
 import { trainCommand } from "./train.ts";
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   addressCommand,
   knoxCommand,
+  reportCommand,
   detectCommand,
   seriesCommand,
   redactCommand,
