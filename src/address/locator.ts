@@ -85,8 +85,8 @@ export function createAddressLocator(options: AddressLocatorOptions = {}): FullA
       cell = h3Cell(p, options.h3Resolution ?? 9);
       jurisdiction = options.jurisdictions?.locate(p) ?? null;
     }
-    const text = (address ?? "").trim();
-    if (!text)
+    const text = address ?? "";
+    if (!text.trim())
       return {
         text,
         kind: "empty",
