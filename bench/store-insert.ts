@@ -5,7 +5,7 @@
  * Runs SQLite (temp file) and, when reachable, PostgreSQL (a throwaway database on
  * RECUR_TEST_PG_URL).
  *
- *   node --import tsx bench/store-insert.ts [--rows 500000] [--no-pg]
+ *   node --import tsx bench/store-insert.ts [--rows 500000] [--no-pg] [--no-sqlite]
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -27,7 +27,11 @@ import { openStore, type Store } from "../src/store/index.ts";
 import { makeIncident } from "../test/builders.ts";
 
 const { values } = parseArgs({
-  options: { rows: { type: "string", default: "500000" }, "no-pg": { type: "boolean", default: false } },
+  options: {
+    rows: { type: "string", default: "500000" },
+    "no-pg": { type: "boolean", default: false },
+    "no-sqlite": { type: "boolean", default: false },
+  },
 });
 const ROWS = Number(values.rows);
 const CHUNK = 10_000;
@@ -192,12 +196,14 @@ async function run(name: string, open: () => Promise<Store>): Promise<void> {
   await second.close();
 }
 
-const dir = mkdtempSync(join(tmpdir(), "recur-bench-"));
-try {
-  let n = 0;
-  await run("sqlite", () => openStore({ path: join(dir, `bench-${++n}.db`) }));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+if (!values["no-sqlite"]) {
+  const dir = mkdtempSync(join(tmpdir(), "recur-bench-"));
+  try {
+    let n = 0;
+    await run("sqlite", () => openStore({ path: join(dir, `bench-${++n}.db`) }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (!values["no-pg"]) {
