@@ -55,6 +55,9 @@ export interface BatchWriter {
   /**
    * Inserts incidents, skipping any whose (sourceSystem, sourceId) exists in the store or
    * earlier in this batch; returns how many were new. Every row's batchId must be the batch's id.
+   * It may be called again before an earlier call has resolved (calls apply in order): keeping
+   * one chunk in flight lets an importer parse the next chunk while the store inserts the last
+   * (on SQLite the insert runs in a worker thread).
    */
   insertIncidents(rows: readonly Incident[]): Promise<number>;
   insertQuarantine(rows: readonly QuarantinedRow[]): Promise<void>;
