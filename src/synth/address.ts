@@ -27,12 +27,13 @@ function adminPrefix(rng: Random, place: Place): string {
 }
 
 /** The compound's name as written: registered, 小区 for its suffix, a typo, or the bare base. */
-export function compoundName(rng: Random, c: Compound, typoRate: number): string {
+export function compoundName(rng: Random, c: Compound, typoRate: number, bare = true): string {
   if (c.typos.length > 0 && chance(rng, typoRate)) return rng.pick(c.typos) + c.suffix;
   const r = rng.next();
   if (r < 0.66) return c.name;
   if (r < 0.88) return c.base + (c.suffix === "小区" ? "花园" : "小区");
-  if (r < 0.95) return c.base + (c.suffix === "花园" ? "家园" : "花园");
+  // The bare base only before a building number (阳光3栋), never alone.
+  if (r < 0.95 || !bare) return c.base + (c.suffix === "花园" ? "家园" : "花园");
   return c.base;
 }
 
@@ -114,7 +115,7 @@ export function renderAddress(
             ? rng.pick(FILLERS)
             : rng.pick(["东门", "南门", "北门", "西门", "地下车库", "里面"]);
       const gate = chance(rng, 0.1) ? roadNumberText(c.gateRoad, c.gateNumber) : "";
-      text = gate + compoundName(rng, c, style.typoRate) + tail;
+      text = gate + compoundName(rng, c, style.typoRate, false) + tail;
       break;
     }
     case "poi": {

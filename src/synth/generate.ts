@@ -70,6 +70,9 @@ const ELSEWHERE: readonly (readonly [number, number])[] = [
   [121.473, 31.23],
 ];
 
+/** A local copy of the column positions: imported bindings become getters when tsx compiles to CommonJS. */
+const F = { ...COL };
+
 /** gcoord is CommonJS: under NodeNext its default import is typed as the module namespace. */
 const gcoord = gcoordModule as unknown as (typeof gcoordModule)["default"];
 
@@ -167,9 +170,9 @@ class Renderer {
     const rng = this.rng;
     const place = call.place;
     const row: SynthRow = new Array(20).fill("");
-    row[COL.sourceId] = sourceId;
-    row[COL.received] = this.fmt.format(call.at);
-    row[COL.phone] = this.phone(call.caller);
+    row[F.sourceId] = sourceId;
+    row[F.received] = this.fmt.format(call.at);
+    row[F.phone] = this.phone(call.caller);
 
     // Times by response: dispatched units arrive in 5-15 min in town, longer in the county.
     const response = call.followUp ? "desk" : call.kind.response;
@@ -195,23 +198,23 @@ class Renderer {
     }
 
     // Category as recorded.
-    row[COL.category] = CATEGORY_LABELS[recorded.category].zh;
-    row[COL.subtype] = SUBTYPE_LABELS[`${recorded.category}.${recorded.subtype}`]?.zh ?? "";
-    row[COL.department] = recorded.department ? DEPARTMENT_LABELS[recorded.department].zh : "";
+    row[F.category] = CATEGORY_LABELS[recorded.category].zh;
+    row[F.subtype] = SUBTYPE_LABELS[`${recorded.category}.${recorded.subtype}`]?.zh ?? "";
+    row[F.department] = recorded.department ? DEPARTMENT_LABELS[recorded.department].zh : "";
 
     // Place, coordinates, jurisdiction.
     let lon: number | null = null;
     let lat: number | null = null;
     let station = null as ReturnType<typeof placeStation> | null;
     if (place) {
-      row[COL.address] = renderAddress(rng, place);
+      row[F.address] = renderAddress(rng, place);
       station = placeStation(place);
       if (chance(rng, 0.82)) {
         const [x, y] = placePoint(place);
         [lon, lat] = offsetPoint(x, y, normal(rng) * 20, normal(rng) * 20);
       }
     } else {
-      row[COL.address] = chance(rng, 0.7) ? "" : "不详";
+      row[F.address] = chance(rng, 0.7) ? "" : "不详";
       const s = rng.pick(this.city.stations);
       if (chance(rng, 0.3)) {
         // Positioned by the network only: a cell-sized error around a point of the station.
@@ -221,29 +224,28 @@ class Renderer {
     }
     if (lon !== null && lat !== null) {
       if (chance(rng, 0.85)) {
-        row[COL.datum] = "GCJ02";
+        row[F.datum] = "GCJ02";
       } else {
         [lon, lat] = gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) as [number, number];
-        row[COL.datum] = "WGS84";
+        row[F.datum] = "WGS84";
       }
-      row[COL.lon] = lon.toFixed(6);
-      row[COL.lat] = lat.toFixed(6);
+      row[F.lon] = lon.toFixed(6);
+      row[F.lat] = lat.toFixed(6);
     }
-    row[COL.branch] = station.station.district.spec.branch;
-    row[COL.station] = station.station.name;
-    row[COL.area] = chance(rng, 0.9) ? station.area.name : "";
+    row[F.branch] = station.station.district.spec.branch;
+    row[F.station] = station.station.name;
+    row[F.area] = chance(rng, 0.9) ? station.area.name : "";
 
     // Narrative, disposition, feedback.
     const say = makeSay(rng, place ? narrativePlace(place) : "");
     if (recorded.subtype === "repeat_report" && recorded.category === "invalid") {
-      row[COL.narrative] =
-        `重复报警：报警人称${say.at}${call.kind.short}，与前警系同一事件，前警已派警处置。`;
-      row[COL.disposition] = rng.pick(["无效", REPEAT_REPORT]);
-      row[COL.feedback] = "同一警情重复报警，已并入前警处置。";
+      row[F.narrative] = `重复报警：报警人称${say.at}${call.kind.short}，与前警系同一事件，前警已派警处置。`;
+      row[F.disposition] = rng.pick(["无效", REPEAT_REPORT]);
+      row[F.feedback] = "同一警情重复报警，已并入前警处置。";
     } else {
-      row[COL.narrative] = (call.narrative ?? rng.pick(call.kind.narratives))(say);
-      row[COL.disposition] = call.followUp ? "已处置" : rng.pick(call.kind.dispositions);
-      row[COL.feedback] = call.followUp
+      row[F.narrative] = (call.narrative ?? rng.pick(call.kind.narratives))(say);
+      row[F.disposition] = call.followUp ? "已处置" : rng.pick(call.kind.dispositions);
+      row[F.feedback] = call.followUp
         ? "同一事件多人报警，已派警到场处置。"
         : rng.pick(call.kind.feedback)(say);
     }
@@ -251,17 +253,17 @@ class Renderer {
     // Injected defects.
     switch (defect) {
       case "missing_address":
-        row[COL.address] = "";
+        row[F.address] = "";
         lon = null;
-        row[COL.lon] = "";
-        row[COL.lat] = "";
-        row[COL.datum] = "";
+        row[F.lon] = "";
+        row[F.lat] = "";
+        row[F.datum] = "";
         break;
       case "empty_narrative":
-        row[COL.narrative] = "";
+        row[F.narrative] = "";
         break;
       case "missing_disposition":
-        row[COL.disposition] = "";
+        row[F.disposition] = "";
         break;
       case "arrival_before_dispatch":
         if (dispatched !== null) arrived = dispatched - MINUTE * between(rng, 2, 20);
@@ -271,9 +273,9 @@ class Renderer {
         break;
       case "coords_outside": {
         const [x, y] = rng.pick(ELSEWHERE);
-        row[COL.lon] = (x + normal(rng) * 0.01).toFixed(6);
-        row[COL.lat] = (y + normal(rng) * 0.01).toFixed(6);
-        row[COL.datum] = "GCJ02";
+        row[F.lon] = (x + normal(rng) * 0.01).toFixed(6);
+        row[F.lat] = (y + normal(rng) * 0.01).toFixed(6);
+        row[F.datum] = "GCJ02";
         break;
       }
       case "late_feedback":
@@ -282,10 +284,10 @@ class Renderer {
       default:
         break;
     }
-    row[COL.accepted] = this.time(accepted);
-    row[COL.dispatched] = this.time(dispatched);
-    row[COL.arrived] = this.time(arrived);
-    row[COL.feedbackAt] = this.time(closed);
+    row[F.accepted] = this.time(accepted);
+    row[F.dispatched] = this.time(dispatched);
+    row[F.arrived] = this.time(arrived);
+    row[F.feedbackAt] = this.time(closed);
     return row;
   }
 }
