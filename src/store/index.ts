@@ -3,6 +3,8 @@ import { openSqliteStore } from "./sqlite.ts";
 import type { Store, StoreOptions } from "./types.ts";
 
 export { addAutoId, EPOCH_MS, FLOAT, isPostgres } from "./migrations/helpers.ts";
+/** For code that selects incident rows itself (e.g. with extra conditions): map them with these. */
+export { INCIDENT_COLUMN_NAMES, rowToIncident } from "./rows.ts";
 export type * from "./schema.ts";
 export type * from "./types.ts";
 
