@@ -9,6 +9,7 @@ export {
   type IdentifierKind,
   type IdentifierSpan,
   MASK_TAGS,
+  maskedIssueValue,
   maskText,
 } from "./mask.ts";
 export { normalizePhone } from "./phone.ts";

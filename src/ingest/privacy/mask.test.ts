@@ -14,7 +14,7 @@ import {
   residentId18Spelled,
   workOrder12,
 } from "./arbitraries.ts";
-import { findIdentifiers, type IdentifierKind, MASK_TAGS, maskText } from "./mask.ts";
+import { findIdentifiers, type IdentifierKind, MASK_TAGS, maskedIssueValue, maskText } from "./mask.ts";
 import {
   isBankCard,
   isLandline,
@@ -262,4 +262,10 @@ test("the GB 11643 check character matches the standard's example", () => {
 test("a text without identifiers comes back as the very same string", () => {
   const text = "报警人称在3栋2单元501室门口与邻居发生纠纷，2024-05-01 20:30到场调解。";
   expect(maskText(text)).toBe(text);
+});
+
+test("an issue value is masked before it is shortened, so no half identifier is left", () => {
+  const long = `${"说明".repeat(35)}11010519491231002X`; // cut at 80 characters: 10 digits would show
+  expect(maskedIssueValue(long)).not.toMatch(/\d{6,}/);
+  expect(maskedIssueValue({ phone: "13800138000" })).toBe('{"phone":"〔手机号〕"}');
 });

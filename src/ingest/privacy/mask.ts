@@ -1,3 +1,4 @@
+import { issueValue } from "../../domain/index.ts";
 import {
   isBankCard,
   isLandline,
@@ -508,4 +509,14 @@ export function maskText(text: string): string {
     at = span.end;
   }
   return out + text.slice(at);
+}
+
+/**
+ * The value to quote in an issue: masked first, then shortened (domain `issueValue` rules), so
+ * that shortening can never leave half of an identifier readable.
+ * @example maskedIssueValue("来电13800138000") // "来电〔手机号〕"
+ */
+export function maskedIssueValue(value: unknown): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  return issueValue(maskText(text));
 }
