@@ -1,13 +1,14 @@
 import type { Kysely, SelectQueryBuilder } from "kysely";
-import type { BatchId, Incident, IncidentId } from "../domain/index.ts";
+import type { BatchId, Incident, IncidentId, LocationLevel } from "../domain/index.ts";
 import { rowToBatch, rowToIncident, rowToQuarantined } from "./rows.ts";
-import type { Database } from "./schema.ts";
+import type { Database, IncidentTable } from "./schema.ts";
 import type {
   BatchRepository,
   IncidentQuery,
   IncidentRepository,
   QuarantineRepository,
   SettingsRepository,
+  UnitLevel,
 } from "./types.ts";
 
 /**
@@ -16,6 +17,22 @@ import type {
  */
 
 const DEFAULT_PAGE = 5000;
+
+const PLACE_COLUMN = {
+  poi: "loc_poi",
+  building: "loc_building",
+  unit: "loc_unit",
+  room: "loc_room",
+  road: "loc_road",
+  cross: "loc_cross",
+} as const satisfies Record<LocationLevel, keyof IncidentTable>;
+
+const UNIT_COLUMN = {
+  city: "city_unit",
+  branch: "branch_unit",
+  station: "station_unit",
+  area: "area_unit",
+} as const satisfies Record<UnitLevel, keyof IncidentTable>;
 
 function filtered<O>(
   query: SelectQueryBuilder<Database, "incidents", O>,
@@ -26,6 +43,10 @@ function filtered<O>(
   if (q.batchId !== undefined) out = out.where("batch_id", "=", q.batchId);
   if (q.from !== undefined) out = out.where("received_at", ">=", q.from);
   if (q.to !== undefined) out = out.where("received_at", "<", q.to);
+  if (q.place !== undefined) out = out.where(PLACE_COLUMN[q.place.level], "=", q.place.key);
+  if (q.unit !== undefined) out = out.where(UNIT_COLUMN[q.unit.level], "=", q.unit.code);
+  if (q.callerPseudonym !== undefined) out = out.where("caller_pseudonym", "=", q.callerPseudonym);
+  if (q.category !== undefined) out = out.where("category", "=", q.category);
   return out;
 }
 

@@ -310,6 +310,55 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect((await store.incidents.list({ offset: 38 })).map((i) => i.sourceId)).toEqual(["P38", "P39"]);
   });
 
+  test("list and count find the incidents at a place, of a unit, of a caller and of a category", async () => {
+    const store = await fresh();
+    const at = (n: number, overrides: Parameters<typeof makeIncident>[0]) =>
+      makeIncident({
+        sourceId: `W${n}`,
+        batchId: asBatchId("w"),
+        receivedAt: asEpochMs(1_700_000_000_000 + n),
+        ...overrides,
+      });
+    const rows = [
+      at(1, { location: { poi: "阳光小区", building: "阳光小区:3", room: "阳光小区:3:501" } }),
+      at(2, { location: { poi: "阳光小区", building: "阳光小区:4" }, stationUnit: asUnitCode("S1") }),
+      at(3, {
+        location: { road: "江南大道:88" },
+        stationUnit: asUnitCode("S1"),
+        callerPseudonym: asPseudonym("c1"),
+      }),
+      at(4, {
+        location: { cross: "江南大道|滨盛路" },
+        branchUnit: asUnitCode("B1"),
+        callerPseudonym: asPseudonym("c1"),
+      }),
+      at(5, {
+        category: "traffic",
+        subtype: "accident",
+        areaUnit: asUnitCode("A9"),
+        cityUnit: asUnitCode("C1"),
+      }),
+    ];
+    await importRows(store, "w", rows);
+    const ids = async (q: Parameters<Store["incidents"]["list"]>[0]) =>
+      (await store.incidents.list(q)).map((i) => i.sourceId);
+    expect(await ids({ place: { level: "poi", key: "阳光小区" } })).toEqual(["W1", "W2"]);
+    expect(await ids({ place: { level: "building", key: "阳光小区:3" } })).toEqual(["W1"]);
+    expect(await ids({ place: { level: "room", key: "阳光小区:3:501" } })).toEqual(["W1"]);
+    expect(await ids({ place: { level: "road", key: "江南大道:88" } })).toEqual(["W3"]);
+    expect(await ids({ place: { level: "cross", key: "江南大道|滨盛路" } })).toEqual(["W4"]);
+    expect(await ids({ place: { level: "unit", key: "阳光小区:3:1" } })).toEqual([]);
+    expect(await ids({ unit: { level: "station", code: "S1" } })).toEqual(["W2", "W3"]);
+    expect(await ids({ unit: { level: "branch", code: "B1" } })).toEqual(["W4"]);
+    expect(await ids({ unit: { level: "area", code: "A9" } })).toEqual(["W5"]);
+    expect(await ids({ unit: { level: "city", code: "C1" } })).toEqual(["W5"]);
+    expect(await ids({ callerPseudonym: "c1", unit: { level: "station", code: "S1" } })).toEqual(["W3"]);
+    expect(await store.incidents.count({ category: "traffic" })).toBe(1);
+    expect(
+      await store.incidents.count({ category: "dispute", place: { level: "poi", key: "阳光小区" } }),
+    ).toBe(2);
+  });
+
   test("settings keep the last value written", async () => {
     const store = await fresh();
     expect(await store.settings.get("taxonomy")).toBeUndefined();

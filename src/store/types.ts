@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { BatchId, Incident, IncidentId, Issue } from "../domain/index.ts";
+import type { BatchId, Category, Incident, IncidentId, Issue, LocationLevel } from "../domain/index.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -65,11 +65,23 @@ export interface BatchWriter {
   rollback(): Promise<void>;
 }
 
+/** Jurisdiction levels with a unit column on incidents. */
+export type UnitLevel = "city" | "branch" | "station" | "area";
+
+/** Filters combine with AND; results come in (receivedAt, id) order. */
 export interface IncidentQuery {
   readonly sourceSystem?: string;
   readonly batchId?: BatchId;
+  /** receivedAt >= from (epoch ms). */
   readonly from?: number;
+  /** receivedAt < to (epoch ms). */
   readonly to?: number;
+  /** Incidents at one place: the location key at a level (served by that level's index). */
+  readonly place?: { readonly level: LocationLevel; readonly key: string };
+  /** Incidents of one unit at a level of the hierarchy. */
+  readonly unit?: { readonly level: UnitLevel; readonly code: string };
+  readonly callerPseudonym?: string;
+  readonly category?: Category;
   readonly limit?: number;
   readonly offset?: number;
 }
