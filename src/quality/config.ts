@@ -52,6 +52,10 @@ export interface QualityConfig {
     /** Calls at one place (or from one caller) within this many minutes are one event. */
     readonly windowMin: number;
   };
+  readonly labels: {
+    /** Categories (or departments) whose calls may leave the subtype empty. */
+    readonly subtypeOptionalFor: readonly string[];
+  };
   /** Subtypes allowed per category (the deployment taxonomy). */
   readonly taxonomy: Readonly<Record<Category, readonly string[]>>;
   /** Six elements: whether people, cause and process must appear in the narrative/feedback. */
@@ -79,8 +83,10 @@ export const DEFAULT_QUALITY_CONFIG: QualityConfig = {
     placeholders: ["不详", "未知", "无", "不明", "-", "--", "/", "null", "NULL", "空"],
   },
   jurisdiction: { bbox: null, maxKmFromStation: 40, minStationPoints: 20 },
-  classification: { minConfidence: 0.75, minScore: 3, minProbability: 0.9 },
+  classification: { minConfidence: 0.65, minScore: 3, minProbability: 0.9 },
   duplicates: { windowMin: 30 },
+  // Non-police calls are sorted by department, not subtype; "other" has no subtypes to speak of.
+  labels: { subtypeOptionalFor: ["non_police", "other"] },
   taxonomy: DEFAULT_SUBTYPES,
   sixElements: { textChecks: true, exempt: ["invalid"] },
 };
@@ -112,6 +118,7 @@ const ConfigSchema = z
       })
       .partial(),
     duplicates: z.object({ windowMin: z.number().positive() }).partial(),
+    labels: z.object({ subtypeOptionalFor: z.array(z.string()) }).partial(),
     taxonomy: z.partialRecord(z.enum(CATEGORIES), z.array(z.string())),
     sixElements: z.object({ textChecks: z.boolean(), exempt: z.array(z.string()) }).partial(),
   })
@@ -162,6 +169,7 @@ export function qualityConfig(input: unknown = {}): QualityConfig {
     jurisdiction: merge(d.jurisdiction, p.jurisdiction),
     classification: merge(d.classification, p.classification),
     duplicates: merge(d.duplicates, p.duplicates),
+    labels: merge(d.labels, p.labels),
     taxonomy: merge(d.taxonomy, p.taxonomy),
     sixElements: merge(d.sixElements, p.sixElements),
   };

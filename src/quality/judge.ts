@@ -12,6 +12,8 @@ export interface Verdict<T> {
   readonly value: T | null;
   /** Sure enough to flag a recorded label that differs. */
   readonly confident: boolean;
+  /** For a category verdict: sure of the subtype too. */
+  readonly subtypeConfident?: boolean;
   /** Why, for the reviewer: matched keywords or "model p=0.97". */
   readonly evidence: string;
 }
@@ -34,6 +36,8 @@ export function ruleJudge(rules: RuleClassifier, config: QualityConfig): Narrati
       return {
         value: { category: c.category, subtype: c.subtype },
         confident: c.score >= minScore && c.confidence >= minConfidence,
+        // The subtype is a finer call: it must carry the category's weight almost alone.
+        subtypeConfident: c.score >= minScore && c.confidence >= minConfidence && c.subtypeShare >= 0.8,
         evidence: c.evidence.join("、"),
       };
     },
@@ -67,6 +71,7 @@ export function modelJudge(
       return {
         value: { category, subtype: subtype ?? null },
         confident: p.probability >= minProbability,
+        subtypeConfident: p.probability >= minProbability,
         evidence: `p=${p.probability.toFixed(2)}`,
       };
     },

@@ -226,7 +226,7 @@ function labelIssues(
   const { config, judge } = ctx;
   const allowed = config.taxonomy[incident.category] ?? [];
   if (incident.subtype === null || incident.subtype === "") {
-    if (incident.category !== "other") out.add("missing_subtype", "subtype");
+    if (!matchesScope(incident, config.labels.subtypeOptionalFor)) out.add("missing_subtype", "subtype");
   } else if (!allowed.includes(incident.subtype)) {
     out.add("unknown_subtype", "subtype", incident.subtype);
   }
@@ -249,7 +249,13 @@ function labelIssues(
         if (v.category === "invalid")
           out.add("suspected_invalid", "category", incident.category, { reason: verdict.evidence });
       }
-    } else if (v.subtype && incident.subtype && v.subtype !== incident.subtype && v.subtype !== "other") {
+    } else if (
+      verdict.subtypeConfident &&
+      v.subtype &&
+      incident.subtype &&
+      v.subtype !== incident.subtype &&
+      v.subtype !== "other"
+    ) {
       out.add("wrong_subtype", "subtype", incident.subtype, {
         recorded: categoryName(incident.category, incident.subtype),
         suggested: categoryName(v.category, v.subtype),
@@ -301,11 +307,14 @@ export function incidentIssues(incident: Incident, ctx: RuleContext): QualityIss
     }
     const recordedOutcome = dispositionOutcome(incident.disposition);
     const feedbackOutcome = dispositionOutcome(feedback);
+    // Only a flat contradiction counts: "invalid call" on one side, a real outcome on the other
+    // (a case opened and then mediated is normal 治安 practice, not a contradiction).
     if (
       recordedOutcome !== null &&
       feedbackOutcome !== null &&
-      recordedOutcome !== feedbackOutcome &&
-      (recordedOutcome === "case_opened" || feedbackOutcome === "case_opened")
+      recordedOutcome !== "handled" &&
+      feedbackOutcome !== "handled" &&
+      (recordedOutcome === "invalid") !== (feedbackOutcome === "invalid")
     )
       out.add("outcome_mismatch", "disposition", incident.disposition, { outcome: feedbackOutcome });
   }

@@ -13,6 +13,8 @@ export interface NarrativeClass {
   /** null when no keyword of the lexicon occurs: the rules have no opinion. */
   readonly category: Category | null;
   readonly subtype: string | null;
+  /** Share of the category's weight that went to the winning subtype, 0..1. */
+  readonly subtypeShare: number;
   /** Sum of the weights of the matched keywords of the winning category. */
   readonly score: number;
   /** Share of the winning category in all matched weight, 0..1. */
@@ -143,7 +145,8 @@ export function ruleClassifier(options: RuleClassifierOptions = {}): RuleClassif
     classify(raw) {
       const text = normalizeText(raw);
       const s = score(subtypeMatcher, text);
-      if (s.best === null) return { category: null, subtype: null, score: 0, confidence: 0, evidence: [] };
+      if (s.best === null)
+        return { category: null, subtype: null, subtypeShare: 0, score: 0, confidence: 0, evidence: [] };
       const byCategory = new Map<string, number>();
       for (const [key, v] of s.scores) {
         const category = key.slice(0, key.indexOf("."));
@@ -171,6 +174,7 @@ export function ruleClassifier(options: RuleClassifierOptions = {}): RuleClassif
       return {
         category: category as Category,
         subtype,
+        subtypeShare: subtypeScore / categoryScore,
         score: categoryScore,
         confidence: categoryScore / s.total,
         evidence,
