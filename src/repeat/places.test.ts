@@ -1,0 +1,33 @@
+import { describe, expect, test } from "vitest";
+import { isPlaceless, matchingKey } from "./places.ts";
+
+describe("matching form of location keys", () => {
+  test.each([
+    ["Z:浙江省:澜江市澜西区兰阁公寓/b25/u4/r103", "Z::兰阁小区/b25/u4/r103"],
+    ["Z::西全公寓/b13/u3/r202", "Z::鹭洲区西泉公寓/b13/u3/r202"],
+    ["Z::澜江市望潮区阳邦家园/下/b7栋", "Z::阳邦花园/b7"],
+    ["R:浙江省:延安街/120", "R::延安街/120"],
+    ["X::丝绸街&昆仑路", "X:浙江省:昆仑路&丝绸街"],
+  ])("%s and %s are the same place", (a, b) => {
+    expect(matchingKey(a)).toBe(matchingKey(b));
+  });
+
+  test.each([
+    ["Z::兰阁公寓/b25/u4/r103", "Z::兰阁公寓/b25/u4/r104"],
+    ["Z::兰阁公寓/b25", "Z::兰阁公寓/b26"],
+    ["Z::城市花园/b1", "Z::花园/b1"],
+    ["R::延安街/120", "R::延安街/12"],
+  ])("%s and %s stay different places", (a, b) => {
+    expect(matchingKey(a)).not.toBe(matchingKey(b));
+  });
+
+  test("US block keys are left as written", () => {
+    expect(matchingKey("2600 N CANAL ST")).toBe("2600 N CANAL ST");
+  });
+
+  test("不详 and 路口 are no place", () => {
+    expect(isPlaceless("Z::不详")).toBe(true);
+    expect(isPlaceless("Z:天津市:路口")).toBe(true);
+    expect(isPlaceless("Z::阳光小区")).toBe(false);
+  });
+});
