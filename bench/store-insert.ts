@@ -182,6 +182,17 @@ async function pipelined(name: string, store: Store): Promise<void> {
   );
 }
 
+/** Reading everything back in receivedAt order, as the analyses do. */
+async function scan(name: string, store: Store): Promise<void> {
+  const t0 = performance.now();
+  let n = 0;
+  for await (const page of store.incidents.scan(5000)) n += page.length;
+  const ms = performance.now() - t0;
+  console.log(
+    `${name} scan: ${n.toLocaleString("en")} incidents read back in ${(ms / 1000).toFixed(2)} s = ${rate(ms).toLocaleString("en")} rows/s`,
+  );
+}
+
 function rate(ms: number): number {
   return Math.round(ROWS / (ms / 1000));
 }
@@ -189,6 +200,7 @@ function rate(ms: number): number {
 async function run(name: string, open: () => Promise<Store>): Promise<void> {
   const first = await open();
   const generateMs = await serial(name, first);
+  await scan(name, first);
   await first.close();
   console.log(`${name} generation alone: ${rate(generateMs).toLocaleString("en")} rows/s`);
   const second = await open();
