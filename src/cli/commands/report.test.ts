@@ -1,0 +1,127 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import ExcelJS from "exceljs";
+import { beforeAll, expect, test } from "vitest";
+import { makeIncident } from "../../../test/builders.ts";
+import { asBatchId, asEpochMs, asUnitCode, type Incident } from "../../domain/index.ts";
+import { openStore } from "../../store/index.ts";
+import { main } from "../main.ts";
+import { findCjkFont } from "./report.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "recur-report-"));
+const db = join(dir, "r.db");
+const BATCH = asBatchId("report-batch");
+
+beforeAll(async () => {
+  const rows: Incident[] = [];
+  for (let k = 0; k < 40; k++)
+    rows.push(
+      makeIncident({
+        sourceId: `R${k}`,
+        batchId: BATCH,
+        receivedAt: asEpochMs(Date.UTC(2024, k % 2 ? 4 : 3, 1 + (k % 27), k % 24)),
+        dispatchedAt: asEpochMs(Date.UTC(2024, k % 2 ? 4 : 3, 1 + (k % 27), k % 24, 1)),
+        // A unit code that a spreadsheet would run as a formula if it were not escaped.
+        stationUnit: asUnitCode(k % 3 ? "S1" : '=HYPERLINK("http://evil","x")'),
+        category: k % 4 ? "dispute" : "traffic",
+        lat: 31.23 + (k % 5) * 0.0005,
+        lon: 121.47,
+      }),
+    );
+  const store = await openStore({ path: db });
+  const writer = await store.beginBatch({
+    id: BATCH,
+    sourceSystem: "test",
+    profile: "t",
+    fileName: "t",
+    fileSha256: "aa".repeat(32),
+    startedAt: 0,
+  });
+  await writer.insertIncidents(rows);
+  await writer.commit({ rows: 40, imported: 40, rejected: 0, duplicates: 0, finishedAt: 1 });
+  await store.close();
+});
+
+async function recur(args: string[], lang: "zh" | "en" = "zh") {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = "";
+  let stderr = "";
+  out.on("data", (c) => {
+    stdout += c;
+  });
+  err.on("data", (c) => {
+    stderr += c;
+  });
+  const code = await main(args, { stdout: out, stderr: err, env: {}, lang, cwd: dir });
+  return { code, stdout, stderr };
+}
+
+test("recur report monthly writes an Excel workbook with escaped text", async () => {
+  const out = join(dir, "m.xlsx");
+  const { code, stderr } = await recur(["report", "monthly", "--month", "2024-05", "--out", out, "--db", db]);
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(out);
+  // Sheet names cannot hold * (Excel), so the hot spot sheet's title is cleaned.
+  expect(book.worksheets.map((w) => w.name)).toEqual([
+    "概要",
+    "分类别警情",
+    "单位排名",
+    "热点网格（H3，Gi ）",
+  ]);
+  const ranking = book.getWorksheet("单位排名")!;
+  const units = ranking.getColumn(2).values.slice(2);
+  expect(units).toContain('\'=HYPERLINK("http://evil","x")');
+  expect(units).toContain("S1");
+  expect(ranking.getRow(1).getCell(3).value).toBe("警情数");
+  const counts = ranking.getColumn(3).values.slice(2) as number[];
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(20);
+});
+
+test.skipIf(!findCjkFont(process.env))(
+  "recur report monthly writes a PDF with charts and an embedded CJK font (skipped without a CJK font)",
+  async () => {
+    const out = join(dir, "m.pdf");
+    const { code } = await recur(["report", "monthly", "--month", "2024-05", "--out", out, "--db", db]);
+    expect(code).toBe(0);
+    const bytes = readFileSync(out);
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    const text = bytes.toString("latin1");
+    expect(text).toMatch(/FontFile|CIDFontType/);
+    expect(text).toContain("/Type /Page");
+  },
+);
+
+test("an English PDF does not need a CJK font", async () => {
+  const out = join(dir, "w.pdf");
+  const { code } = await recur(
+    ["report", "weekly", "--week", "2024-W18", "--out", out, "--db", db, "--lang", "en"],
+    "en",
+  );
+  expect(code).toBe(0);
+  expect(readFileSync(out).subarray(0, 5).toString()).toBe("%PDF-");
+});
+
+test("a missing database is an error, not a new empty store", async () => {
+  const { code, stderr } = await recur(
+    ["report", "monthly", "--month", "2024-05", "--out", join(dir, "n.xlsx"), "--db", join(dir, "none.db")],
+    "en",
+  );
+  expect(code).toBe(1);
+  expect(stderr).toContain("no database at");
+});
+
+test.each([
+  [["report", "monthly", "--out", "x.xlsx"], "--month"],
+  [["report", "monthly", "--month", "2024-13", "--out", "x.xlsx"], "2024-13"],
+  [["report", "monthly", "--month", "2024-05", "--out", "x.docx"], ".xlsx"],
+  [["report", "yearly", "--out", "x.xlsx"], "monthly"],
+])("usage mistakes exit with 2 (%#)", async (args, text) => {
+  const { code, stderr } = await recur(args, "en");
+  expect(code).toBe(2);
+  expect(stderr).toContain(text);
+});
