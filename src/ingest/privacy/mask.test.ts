@@ -189,6 +189,8 @@ test.each([
   ["ID glued after a date", "工单2024050111010519491231002X", "工单20240501〔身份证号〕"],
   ["ID glued before a phone", "身份证11010519491231002X13800138000", "身份证〔身份证号〕〔手机号〕"],
   ["ID inside a longer run", "编号9911010519491231002X", "编号99〔身份证号〕"],
+  ["ID between other digits and a phone", "9911010519491231002X13800138000", "99〔身份证号〕〔手机号〕"],
+  ["two IDs glued", "11010519491231003811010519491231002X", "〔身份证号〕〔身份证号〕"],
   ["two phones glued together", "1380013800013900139000", "〔手机号〕〔手机号〕"],
   ["phone right next to Chinese text", "王某电话13800138000报警称", "王某电话〔手机号〕报警称"],
   ["full-width phone", "手机１３８００１３８０００", "手机〔手机号〕"],
@@ -268,4 +270,11 @@ test("an issue value is masked before it is shortened, so no half identifier is 
   const long = `${"说明".repeat(35)}11010519491231002X`; // cut at 80 characters: 10 digits would show
   expect(maskedIssueValue(long)).not.toMatch(/\d{6,}/);
   expect(maskedIssueValue({ phone: "13800138000" })).toBe('{"phone":"〔手机号〕"}');
+});
+
+test("thousands of glued identifiers on one line neither overflow the stack nor survive", () => {
+  const line = "110105194912310038".repeat(20_000);
+  expect(maskText(line)).toBe(MASK_TAGS.resident_id.repeat(20_000));
+  const digits = "7".repeat(1_000_000);
+  expect(maskText(digits)).toBe(digits);
 });

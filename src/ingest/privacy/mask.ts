@@ -240,25 +240,53 @@ function looksLikeDate(d: string): boolean {
   return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-/** Identifiers hidden inside one long group of digits (an ID glued to a phone number, two phones glued). */
+/**
+ * Identifiers hidden inside one long group of digits: IDs glued to other digits
+ * (2024050111010519491231002X, 11010519491231002X13800138000) and mobiles glued together.
+ * Iterative, so that a line of thousands of glued numbers cannot exhaust the stack.
+ */
 function embedded(text: string, from: number, to: number, out: IdentifierSpan[]): void {
   const len = to - from;
   if (len < 11) return;
   const d = digitsOf(text, from, to);
-  if (len >= 19) {
-    for (let k = 0; k + 18 <= len; k++) {
-      if (d.charCodeAt(k + 17) === 88 && k + 18 !== len) continue;
-      if (isResidentId18(d.slice(k, k + 18))) {
-        if (k > 0) wholeOrEmbedded(text, from, from + k, out);
-        out.push({ kind: "resident_id", start: from + k, end: from + k + 18 });
-        if (k + 18 < len) wholeOrEmbedded(text, from + k + 18, to, out);
-        return;
-      }
+  let rest = 0; // start of the digits not yet assigned, relative to `from`
+  for (let k = 0; k + 18 <= len; k++) {
+    if (d.charCodeAt(k + 17) === 88 && k + 18 !== len) continue;
+    if (isResidentId18(d.slice(k, k + 18))) {
+      if (k > rest) piece(d, from, rest, k, out);
+      out.push({ kind: "resident_id", start: from + k, end: from + k + 18 });
+      rest = k + 18;
+      k = rest - 1;
     }
   }
+  if (rest < len) piece(d, from, rest, len, out);
+}
+
+/**
+ * The digits d[a, b) left around embedded IDs (no ID can start inside them): one identifier as a
+ * whole, or mobiles glued together.
+ */
+function piece(d: string, from: number, a: number, b: number, out: IdentifierSpan[]): void {
+  const part = a === 0 && b === d.length ? d : d.slice(a, b);
+  const len = b - a;
+  const kind =
+    len === 15 && isResidentId15(part)
+      ? "resident_id"
+      : len === 11 && isMobile(part)
+        ? "mobile"
+        : len >= 10 && len <= 12 && isLandline(part)
+          ? "landline"
+          : len >= 13 && len <= 19 && isBankCard(part)
+            ? "bank_card"
+            : undefined;
+  if (kind) {
+    // A whole group is classified by scanRun already; only pieces cut off by an ID count here.
+    if (len !== d.length) out.push({ kind, start: from + a, end: from + b });
+    return;
+  }
   if (len % 11 === 0 && len <= 44) {
-    for (let k = 0; k < len; k += 11) if (!isMobile(d.slice(k, k + 11))) return;
-    for (let k = 0; k < len; k += 11) out.push({ kind: "mobile", start: from + k, end: from + k + 11 });
+    for (let k = a; k < b; k += 11) if (!isMobile(d.slice(k, k + 11))) return;
+    for (let k = a; k < b; k += 11) out.push({ kind: "mobile", start: from + k, end: from + k + 11 });
   }
 }
 
@@ -272,24 +300,6 @@ const ROOM_BEFORE = new Set([..."元室楼栋幢层座户#"].map((s) => s.charCo
 function roomThenMobile(text: string, from: number, to: number, out: IdentifierSpan[]): void {
   if (from === 0 || !ROOM_BEFORE.has(text.charCodeAt(from - 1))) return;
   if (isMobile(digitsOf(text, to - 11, to))) out.push({ kind: "mobile", start: to - 11, end: to });
-}
-
-/** A piece of a long group, after an ID was cut out of it: an identifier on its own, or one inside it. */
-function wholeOrEmbedded(text: string, from: number, to: number, out: IdentifierSpan[]): void {
-  const d = digitsOf(text, from, to);
-  const len = d.length;
-  const kind =
-    (len === 18 && isResidentId18(d)) || (len === 15 && isResidentId15(d))
-      ? "resident_id"
-      : len === 11 && isMobile(d)
-        ? "mobile"
-        : len >= 10 && len <= 12 && isLandline(d)
-          ? "landline"
-          : len >= 13 && len <= 19 && isBankCard(d)
-            ? "bank_card"
-            : undefined;
-  if (kind) out.push({ kind, start: from, end: to });
-  else embedded(text, from, to, out);
 }
 
 /**
