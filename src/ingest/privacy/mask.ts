@@ -104,7 +104,7 @@ function isDigitClass(k: number): boolean {
   return k === DIGIT || k === FW_DIGIT;
 }
 
-/** ASCII form of text[from, to): full-width digits folded, X/x/Ｘ/ｘ to X. */
+/** ASCII form of text[from, to): full-width digits and Chinese numerals folded, X/x/Ｘ/ｘ to X. */
 function digitsOf(text: string, from: number, to: number): string {
   let plain = true;
   for (let i = from; i < to; i++) {
@@ -398,7 +398,7 @@ function groupsSpellOneNumber(text: string, first: number, last: number): boolea
   return true;
 }
 
-/** Digit value of the character at i (ASCII or full-width). */
+/** Digit value of the character at i (ASCII, full-width or Chinese numeral). */
 function digitValue(text: string, i: number): number {
   return DIGIT_VALUE[text.charCodeAt(i)]!;
 }
@@ -495,8 +495,7 @@ export function findIdentifiers(text: string): IdentifierSpan[] {
       if (end > 0) out.push({ kind: "plate", start: i, end });
       i = end > 0 ? end : i + 1;
     } else {
-      // A letter: skip the whole word so that digits inside codes like "A3" start no plate.
-      i++;
+      i++; // a letter: no identifier starts with one (plates start with their province)
     }
   }
   return out;
