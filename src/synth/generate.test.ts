@@ -1,3 +1,4 @@
+import gcoordModule from "gcoord";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_DEFINITIONS } from "../repeat/definitions.ts";
 import { COL, csvHeader, csvText, type SynthRow } from "./columns.ts";
@@ -15,6 +16,7 @@ function run(options: GenerateOptions): { rows: SynthRow[]; text: string; truth:
   }
 }
 
+const gcoord = gcoordModule as unknown as (typeof gcoordModule)["default"];
 const big = run({ incidents: 20_000, seed: 11 });
 const byId = new Map(big.rows.map((row) => [row[COL.sourceId]!, row]));
 const localMs = (text: string): number => Date.parse(`${text.replace(" ", "T")}Z`);
@@ -120,6 +122,34 @@ describe("generateCity", () => {
         DEFAULT_DEFINITIONS.duplicates.windowMinutes * 60_000,
       );
     }
+  });
+
+  test("the calls of one true event carry positions within the duplicate radius", () => {
+    const defective = new Set(big.truth.defects.map((d) => d.incident));
+    const point = (row: SynthRow): [number, number] => {
+      const p: [number, number] = [Number(row[COL.lon]), Number(row[COL.lat])];
+      return row[COL.datum] === "WGS84"
+        ? (gcoord.transform(p, gcoord.WGS84, gcoord.GCJ02) as [number, number])
+        : p;
+    };
+    let pairs = 0;
+    let near = 0;
+    for (const group of big.truth.duplicates) {
+      const rows = group.filter((id) => !defective.has(id)).map((id) => byId.get(id)!);
+      const located = rows.filter((r) => r[COL.lon] !== "");
+      expect(located.length).toBe(rows.filter((r) => r[COL.address] !== "").length);
+      for (let i = 1; i < located.length; i++) {
+        const [x1, y1] = point(located[0]!);
+        const [x2, y2] = point(located[i]!);
+        pairs++;
+        if (
+          Math.hypot((x1 - x2) * 97_070, (y1 - y2) * 110_900) <= DEFAULT_DEFINITIONS.duplicates.radiusMeters
+        )
+          near++;
+      }
+    }
+    expect(pairs).toBeGreaterThan(500);
+    expect(near / pairs).toBeGreaterThan(0.97);
   });
 
   test("the addresses of one true place vary", () => {

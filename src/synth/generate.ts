@@ -209,7 +209,8 @@ class Renderer {
     if (place) {
       row[F.address] = renderAddress(rng, place);
       station = placeStation(place);
-      if (chance(rng, 0.82)) {
+      // Mobile positioning: most calls carry a position, every call of a multi-call event does.
+      if (call.shared || chance(rng, 0.82)) {
         const [x, y] = placePoint(place);
         [lon, lat] = offsetPoint(x, y, normal(rng) * 20, normal(rng) * 20);
       }

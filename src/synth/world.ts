@@ -32,6 +32,8 @@ export interface Call {
   readonly caller: number;
   /** Not the first call of its event. */
   readonly followUp: boolean;
+  /** The event has several calls: they always carry a position, so that they can be merged. */
+  readonly shared: boolean;
   /** Part of a planted problem: no data-quality defect is injected into it. */
   readonly planted: boolean;
   /** A narrative of its own (planted stories), else one of the kind's. */
@@ -165,6 +167,7 @@ export class World {
         place: callPlace,
         caller,
         followUp: i > 0,
+        shared: callers.length > 1,
         planted: options.planted ?? false,
         ...(options.narrative ? { narrative: options.narrative } : {}),
       };
