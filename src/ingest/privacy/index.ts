@@ -12,7 +12,7 @@ export {
   maskedIssueValue,
   maskText,
 } from "./mask.ts";
-export { normalizePhone } from "./phone.ts";
+export { type NormalizePhoneOptions, normalizePhone } from "./phone.ts";
 export { callerPseudonym, InvalidPhoneError, tryCallerPseudonym } from "./pseudonym.ts";
 export { DEFAULT_SECRET_FILE, type DeploymentSecret, loadOrCreateSecret } from "./secret.ts";
 export {

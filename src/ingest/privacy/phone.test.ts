@@ -75,3 +75,14 @@ test("normalising is idempotent, so the import may pseudonymise an already norma
   for (const raw of ["+14155550100", "87654321", "110", "4008001234"])
     expect(normalizePhone(normalizePhone(raw)!)).toBe(normalizePhone(raw));
 });
+
+test("with the deployment's area code a local number is the same caller as the full landline", () => {
+  const options = { areaCode: "0755" };
+  expect(normalizePhone("8765 4321", options)).toBe("075587654321");
+  expect(normalizePhone("0755-87654321", options)).toBe("075587654321");
+  expect(normalizePhone("13800138000", options)).toBe("13800138000");
+  expect(normalizePhone("010-62345678", options)).toBe("01062345678");
+  expect(normalizePhone("87654321")).toBe("87654321");
+  // A malformed area code is ignored rather than producing a number that does not exist.
+  expect(normalizePhone("87654321", { areaCode: "755" })).toBe("87654321");
+});

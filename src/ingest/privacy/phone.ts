@@ -1,5 +1,14 @@
 import { areaCodeLength, isLandline, isLocalNumber, isMobile } from "./validators.ts";
 
+/** Per-deployment normalisation options. */
+export interface NormalizePhoneOptions {
+  /**
+   * Area code of the deployment's city with its trunk 0 ("0755"): a 7-8 digit local number gets
+   * it, so that 87654321 and 0755-87654321 are one caller.
+   */
+  readonly areaCode?: string;
+}
+
 /** Characters a call-taker or a dispatch system may put inside a number: spaces, dashes, dots, brackets. */
 const NOISE = /[\s\u3000\u00a0\-－‐‑–—_.·()（）[\]【】]/g;
 const FULL_WIDTH_DIGIT = /[０-９]/g;
@@ -11,7 +20,8 @@ const FULL_WIDTH_DIGIT = /[０-９]/g;
  *   dashes, full-width digits);
  * - landline with area code: trunk 0 + area code + local number as digits (`01012345678`,
  *   `075588886666`), also from `+86 10 1234 5678`;
- * - 400/800 business numbers and 7-8 digit local numbers without area code: their digits;
+ * - 400/800 business numbers: their digits; 7-8 digit local numbers without area code: their
+ *   digits, or the deployment's area code + digits when `options.areaCode` is given;
  * - short service numbers (110, 12345, 95555): their digits;
  * - other countries: `+` and the digits (`+14155550100`).
  *
@@ -20,7 +30,7 @@ const FULL_WIDTH_DIGIT = /[０-９]/g;
  * @example normalizePhone("（0755）8888 6666") // "075588886666"
  * @example normalizePhone("未知") // null
  */
-export function normalizePhone(raw: string): string | null {
+export function normalizePhone(raw: string, options: NormalizePhoneOptions = {}): string | null {
   let s = raw
     .trim()
     .replace(FULL_WIDTH_DIGIT, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48))
@@ -49,7 +59,13 @@ export function normalizePhone(raw: string): string | null {
     const withTrunk = `0${national}`;
     return isLandline(withTrunk) && areaCodeLength(withTrunk) > 0 ? withTrunk : null;
   }
-  if (isMobile(s) || isLandline(s) || isLocalNumber(s)) return s;
+  if (isMobile(s) || isLandline(s)) return s;
+  if (isLocalNumber(s)) {
+    const area = options.areaCode;
+    return area !== undefined && areaCodeLength(`${area}${s}`) === area.length && isLandline(area + s)
+      ? area + s
+      : s;
+  }
   // Short service numbers: 110, 119, 120, 122, 12345, 955xx bank lines.
   if (s.length >= 3 && s.length <= 6 && s.charCodeAt(0) !== 48) return s;
   return null;
