@@ -53,6 +53,7 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 /**
  * Decrypts a value made by encryptField. Throws FieldDecryptError when it was altered, is
  * malformed, or the key is not the one it was encrypted with.
+ * @example decryptField("v1.gPXfPYNW8D90aH5i.EVEzOAYmM9AMB_eyBpqUeA.nmlzAJZHaaw2dzU", encKey) // "13800138000"
  */
 export function decryptField(enc: string, encKey: Uint8Array): string {
   checkKey(encKey);

@@ -14,7 +14,10 @@ export class InvalidPhoneError extends RecurError {
   override readonly name = "InvalidPhoneError";
 }
 
-/** RFC 4648 base32, lower case, without padding. */
+/**
+ * RFC 4648 base32, lower case, without padding.
+ * @example base32(new TextEncoder().encode("foobar")) // "mzxw6ytboi"
+ */
 export function base32(bytes: Uint8Array): string {
   let out = "";
   let buffer = 0;
@@ -64,7 +67,10 @@ export function callerPseudonym(phone: string, hmacKey: Uint8Array): CallerPseud
   return pseudonymOf(normalised, hmacKey);
 }
 
-/** Like callerPseudonym, but null when `phone` is empty or not a number. */
+/**
+ * Like callerPseudonym, but null when `phone` is empty or not a number.
+ * @example tryCallerPseudonym("未知", key) // null
+ */
 export function tryCallerPseudonym(phone: string, hmacKey: Uint8Array): CallerPseudonym | null {
   checkKey(hmacKey);
   const normalised = normalizePhone(phone);

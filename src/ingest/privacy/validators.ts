@@ -43,7 +43,10 @@ function hasProvinceCode(s: string): boolean {
   return PROVINCE_CODES.has(digitAt(s, 0) * 10 + digitAt(s, 1));
 }
 
-/** The GB 11643 check character for 17 body digits. */
+/**
+ * The GB 11643 check character for 17 body digits.
+ * @example residentIdCheckChar("11010519491231002") // "X"
+ */
 export function residentIdCheckChar(body17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += digitAt(body17, i) * ID_WEIGHTS[i]!;
@@ -89,7 +92,8 @@ export function isMobile(s: string): boolean {
 
 /**
  * Length of the area code at the start of a landline written with its trunk 0: 010 and 02x are
- * three digits, all others (03xx-09xx) four.
+ * three digits, all others (03xx-09xx) four; 0 when there is none.
+ * @example areaCodeLength("075588886666") // 4
  */
 export function areaCodeLength(s: string): number {
   if (s.charCodeAt(0) !== 48) return 0;
@@ -117,14 +121,20 @@ export function isLandline(s: string): boolean {
   return first >= 50 && first <= 57;
 }
 
-/** A local landline number without area code: 7-8 digits, not starting with 0 or 1. */
+/**
+ * A local landline number without area code: 7-8 digits, not starting with 0 or 1.
+ * @example isLocalNumber("87654321") // true
+ */
 export function isLocalNumber(s: string): boolean {
   if (s.length < 7 || s.length > 8 || !isAsciiDigits(s, 0, s.length)) return false;
   const first = s.charCodeAt(0);
   return first >= 50 && first <= 57;
 }
 
-/** Luhn (ISO/IEC 7812-1) check over all digits. */
+/**
+ * Luhn (ISO/IEC 7812-1) check over all digits.
+ * @example luhnValid("79927398713") // true
+ */
 export function luhnValid(s: string): boolean {
   let sum = 0;
   let double = false;
@@ -145,7 +155,8 @@ export function luhnValid(s: string): boolean {
  * A payment card number: 13-19 digits passing Luhn, with an issuer prefix a bank uses (ISO/IEC
  * 7812 major industry 3-6 or 9, or the Mastercard 2221-2720 range). Prefixes 0, 1, 7, 8 and the
  * rest of 2 are not bank cards; this keeps date-prefixed work orders (2024...) readable.
- * @example isBankCard("6222021234567890128") // true when the Luhn digit fits
+ * @example isBankCard("6222021234567890128") // true
+ * @example isBankCard("2024050112345678") // false: no bank issues cards starting 2024
  */
 export function isBankCard(s: string): boolean {
   if (s.length < 13 || s.length > 19) return false;
