@@ -209,6 +209,7 @@ export class PlaceIndex {
    * @example index.fuzzy("阳光晓区") // { name: "阳光小区", confidence: 0.875 }
    */
   fuzzy(name: string, kind: PlaceKind = "poi"): FuzzyMatch | null {
+    if (this.entries.length === 0) return null;
     const text = canonicalText(name);
     const cacheKey = `${kind}\u0000${text}`;
     const hit = this.cache.get(cacheKey);

@@ -193,8 +193,7 @@ export class Gazetteer {
   lookup(name: string): readonly NameHit[] {
     const list = this.index.get(name);
     if (list === undefined) return [];
-    const hit = (h: number): NameHit => ({ id: h >> 2, kind: NAME_KINDS[h & 3] as NameKind });
-    return typeof list === "number" ? [hit(list)] : list.map(hit);
+    return typeof list === "number" ? [decodeHit(list)] : list.map(decodeHit);
   }
 
   division(id: number): Division {
@@ -268,6 +267,10 @@ export class Gazetteer {
 }
 
 const NONE: readonly string[] = [];
+
+function decodeHit(h: number): NameHit {
+  return { id: h >> 2, kind: NAME_KINDS[h & 3] as NameKind };
+}
 
 let shared: Gazetteer | null = null;
 

@@ -78,6 +78,8 @@ const DEVZONE_SUFFIX =
   /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|工业园区|产业园区|工业园|工业区|产业园|保税区|试验区)/;
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
+/** First characters of every suffix word that can end a component inside a run (fast reject). */
+const SUFFIX_START = new Set([..."街镇乡苏社村居嘎经高开工产保试大公国省县胡路巷道弄"]);
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
 const GENERIC_AFTER_SHORT =
@@ -115,15 +117,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   const push = (label: string, start: number, end: number) => {
     if (end > start) spans.push({ label, start, end });
   };
-  const last = (): string | undefined =>
-    spans.findLast((s) => s.label !== "redundant" && s.label !== "assist")?.label;
+  const last = (): string | undefined => lastMeaningful(spans);
   const has = (label: string): boolean => spans.some((s) => s.label === label);
 
   while (pos < n) {
     const c = text[pos] as string;
     // Administrative divisions, from the gazetteer.
     if (!streetSeen && isHan(c)) {
-      const restart = admin.length > 0 ? matchAdmin(text, pos, gazetteer, -1, null, options) : null;
+      const restart =
+        admin.length > 0 && admin.some((a) => text.startsWith(text.slice(a.start, a.end), pos))
+          ? matchAdmin(text, pos, gazetteer, -1, null, options)
+          : null;
       const first = admin.findIndex((a) => restart !== null && a.id === restart.id);
       if (
         restart &&
@@ -235,6 +239,15 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     pos = end;
   }
   return { spans, admin };
+}
+
+/** Label of the last span that names something (not a separator or filler). */
+function lastMeaningful(spans: readonly Span[]): string | undefined {
+  for (let k = spans.length - 1; k >= 0; k--) {
+    const label = (spans[k] as Span).label;
+    if (label !== "redundant" && label !== "assist") return label;
+  }
+  return undefined;
 }
 
 interface AdminCandidate {
@@ -536,6 +549,7 @@ function splitRun(
     let cut = -1;
     let cutLabel = "";
     for (let k = start + 1; k < limit; k++) {
+      if (!SUFFIX_START.has(run[k] as string)) continue;
       const rest = run.slice(k, limit);
       const stem = k - start;
       const town = TOWN_SUFFIX.exec(rest);

@@ -182,37 +182,58 @@ class Weights {
     return ids;
   }
 
+  /** Allowed previous tags of each tag (index T = sentence start), computed once. */
+  private predecessors(): Int32Array[] {
+    if (this.preds) return this.preds;
+    const T = this.tags.length;
+    const out: Int32Array[] = [];
+    for (let t = 0; t < T; t++) {
+      const list: number[] = [];
+      for (let p = 0; p < T; p++) if (this.allowed[p * T + t]) list.push(p);
+      out.push(Int32Array.from(list));
+    }
+    this.preds = out;
+    return out;
+  }
+  private preds: Int32Array[] | null = null;
+
   /** Viterbi decoding of the best tag sequence. */
   decode(ids: readonly number[][]): number[] {
     const T = this.tags.length;
     const n = ids.length;
     if (n === 0) return [];
-    const score = new Float32Array(n * T);
+    const w = this.w;
+    const trans = this.trans;
+    const preds = this.predecessors();
+    const score = new Float64Array(n * T);
     const back = new Int32Array(n * T);
-    const emit = new Float32Array(T);
+    const emit = new Float64Array(T);
     for (let i = 0; i < n; i++) {
       emit.fill(0);
       for (const f of ids[i] as number[]) {
         const base = f * T;
-        for (let t = 0; t < T; t++) emit[t] = (emit[t] as number) + (this.w[base + t] as number);
+        for (let t = 0; t < T; t++) emit[t] = (emit[t] as number) + (w[base + t] as number);
       }
+      const row = i * T;
+      const prevRow = row - T;
       for (let t = 0; t < T; t++) {
-        let best = -Infinity;
+        let best = Number.NEGATIVE_INFINITY;
         let arg = 0;
         if (i === 0) {
-          if (this.allowed[T * T + t]) best = this.trans[T * T + t] as number;
+          if (this.allowed[T * T + t]) best = trans[T * T + t] as number;
         } else {
-          for (let p = 0; p < T; p++) {
-            if (!this.allowed[p * T + t]) continue;
-            const s = (score[(i - 1) * T + p] as number) + (this.trans[p * T + t] as number);
+          const ps = preds[t] as Int32Array;
+          for (let k = 0; k < ps.length; k++) {
+            const p = ps[k] as number;
+            const s = (score[prevRow + p] as number) + (trans[p * T + t] as number);
             if (s > best) {
               best = s;
               arg = p;
             }
           }
         }
-        score[i * T + t] = best + (emit[t] as number);
-        back[i * T + t] = arg;
+        score[row + t] = best + (emit[t] as number);
+        back[row + t] = arg;
       }
     }
     let bestT = 0;
