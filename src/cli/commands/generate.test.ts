@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import iconv from "iconv-lite";
 import { afterAll, describe, expect, test } from "vitest";
+import { restoreDictionary } from "../../address/dictionary.ts";
+import { Gazetteer } from "../../address/gazetteer.ts";
 import { main } from "../main.ts";
 import { truthPath } from "./generate.ts";
 
@@ -57,6 +59,19 @@ describe("recur generate", () => {
     );
     const truth = JSON.parse(readFileSync(join(dir, "a.truth.json"), "utf8"));
     expect(Object.keys(truth)).toEqual(["series", "duplicates", "defects", "meta"]);
+    expect(JSON.parse(utf8.out).places).toBe(join(dir, "a.places.json"));
+  });
+
+  test("writes the city's place dictionary, which the address module reads without complaint", async () => {
+    const r = await generate(["--incidents", "100", "--out", "d.csv", "--json"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, "d.places.json"), "utf8"));
+    const { dictionary, issues } = restoreDictionary(json);
+    expect(issues).toEqual([]);
+    expect(dictionary.places.length).toBeGreaterThan(1500);
+    const gazetteer = new Gazetteer(json.divisions);
+    expect(gazetteer.maxNameLength).toBeGreaterThan(2);
+    expect(json.divisions[0].children[0].name).toBe("澜江市");
   });
 
   test("reports in the chosen language", async () => {

@@ -3,7 +3,9 @@ import { createWriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import iconv from "iconv-lite";
+import { cityForIncidents } from "../../synth/city.ts";
 import { csvHeader, csvText } from "../../synth/columns.ts";
+import { cityDivisions, cityPlaceDictionary } from "../../synth/gazetteer.ts";
 import { generateCity } from "../../synth/generate.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
 import { progressBar } from "../progress.ts";
@@ -13,6 +15,11 @@ const ENCODINGS = ["utf8", "gbk"] as const;
 /** `city.csv` -> `city.truth.json`. */
 export function truthPath(out: string): string {
   return `${out.replace(/\.csv$/i, "")}.truth.json`;
+}
+
+/** `city.csv` -> `city.places.json`: the city's divisions and standard address library. */
+export function placesPath(out: string): string {
+  return `${out.replace(/\.csv$/i, "")}.places.json`;
 }
 
 function usageError(ctx: CommandContext, zh: string, en: string): number {
@@ -74,6 +81,7 @@ export const generateCommand: Command = {
     const options = { incidents, seed, start, days };
     const out = resolve(ctx.cwd, v.out);
     const truthFile = truthPath(out);
+    const placesFile = placesPath(out);
     const encode = (text: string): Buffer | string => (encoding === "gbk" ? iconv.encode(text, "gbk") : text);
     const started = performance.now();
     const stream = createWriteStream(out);
@@ -105,6 +113,11 @@ export const generateCommand: Command = {
           meta: { generator: "recur generate", incidents, seed, start, days, planted: truth.planted },
         }),
       );
+      const city = cityForIncidents(incidents);
+      await writeFile(
+        placesFile,
+        JSON.stringify({ ...cityPlaceDictionary(city), divisions: cityDivisions(city) }),
+      );
     } catch (error) {
       bar.done();
       stream.destroy();
@@ -121,6 +134,7 @@ export const generateCommand: Command = {
       rowsPerSecond: Math.round(rows / seconds),
       out,
       truth: truthFile,
+      places: placesFile,
       encoding,
       series: {
         place: truth.series.filter((s) => s.kind === "place").length,
@@ -147,6 +161,14 @@ export const generateCommand: Command = {
           ctx,
           `真值 → ${truthFile}：地点系列 ${summary.series.place}，报警人系列 ${summary.series.caller}，事项系列 ${summary.series.matter}，重复报警组 ${summary.duplicates}，数据缺陷 ${summary.defects}`,
           `Truth → ${truthFile}: ${summary.series.place} place, ${summary.series.caller} caller, ${summary.series.matter} matter series, ${summary.duplicates} duplicate groups, ${summary.defects} defects`,
+        ),
+      );
+      println(
+        ctx.stdout,
+        t(
+          ctx,
+          `地名库（行政区划与标准地址）→ ${placesFile}`,
+          `Place dictionary (divisions and registered names) → ${placesFile}`,
         ),
       );
     }
