@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { addressCommand } from "./address.ts";
+import { briefingCommand } from "./briefing.ts";
 import { demoCommand } from "./demo.ts";
 import { detectCommand } from "./detect.ts";
 import { generateCommand } from "./generate.ts";
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   addressCommand,
   knoxCommand,
   reportCommand,
+  briefingCommand,
   detectCommand,
   seriesCommand,
   redactCommand,
