@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as core from "./0001_core.ts";
+import * as qualityReview from "./0004_quality_review.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -7,4 +8,7 @@ import * as core from "./0001_core.ts";
  * same code runs on SQLite and PostgreSQL (helpers.ts covers the few differences).
  * `migrations.test.ts` checks that every file here is registered and names are ordered.
  */
-export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [["0001_core", core]];
+export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
+  ["0001_core", core],
+  ["0004_quality_review", qualityReview],
+];

@@ -1,0 +1,263 @@
+import type { Generated, Kysely } from "kysely";
+import type { QualityIssue } from "../quality/codes.ts";
+import {
+  applyReviewEvent,
+  type ReviewEvent,
+  type ReviewItem,
+  type ReviewLevel,
+  type ReviewStatus,
+  replayReview,
+} from "../quality/review.ts";
+import type { VerdictRecord } from "../quality/score.ts";
+import type { Store } from "./types.ts";
+
+/** Tables of migration 0004_quality_review. */
+type QualityTables = {
+  quality_results: {
+    incident_id: string;
+    score: number;
+    errors: number;
+    warnings: number;
+    issues: string;
+    computed_at: number;
+  };
+  review_items: {
+    id: string;
+    incident_id: string;
+    level: string;
+    reviewer: string;
+    station: string;
+    status: string;
+    round: number;
+    created_at: number;
+    updated_at: number;
+    sample: string | null;
+  };
+  review_events: {
+    id: Generated<number>;
+    item_id: string;
+    kind: string;
+    at: number;
+    actor: string;
+    reason: string | null;
+    note: string | null;
+  };
+};
+
+export interface QualityResult {
+  readonly incidentId: string;
+  readonly score: number;
+  readonly issues: readonly QualityIssue[];
+}
+
+export interface ReviewFilter {
+  readonly level?: ReviewLevel;
+  readonly status?: ReviewStatus;
+  readonly station?: string;
+  readonly reviewer?: string;
+  readonly limit?: number;
+}
+
+/** Stored quality results and the review workflow, on SQLite and PostgreSQL alike. */
+export interface QualityRepository {
+  /** Replaces the stored results of these incidents. */
+  saveResults(results: readonly QualityResult[], computedAt: number): Promise<void>;
+  getResult(incidentId: string): Promise<QualityResult | undefined>;
+  /** Adds review items; an incident already open (not passed) at the same level is skipped. Returns how many were added. */
+  openReviews(items: readonly ReviewItem[], sample?: string): Promise<number>;
+  getReview(id: string): Promise<ReviewItem | undefined>;
+  /** Applies an event through the state machine (throws IllegalTransitionError) and stores it. */
+  appendEvent(id: string, event: ReviewEvent): Promise<ReviewItem | undefined>;
+  listReviews(filter?: ReviewFilter): Promise<ReviewItem[]>;
+  /** Every verdict given, for review pass rates. */
+  verdicts(): Promise<VerdictRecord[]>;
+}
+
+type Db = Kysely<QualityTables>;
+
+function eventRow(itemId: string, e: ReviewEvent) {
+  return {
+    item_id: itemId,
+    kind: e.kind,
+    at: e.at,
+    actor: e.by,
+    reason: e.kind === "rework" ? e.reason : null,
+    note: (e.kind === "pass" || e.kind === "resubmitted") && e.note !== undefined ? e.note : null,
+  };
+}
+
+function rowEvent(
+  r: Pick<QualityTables["review_events"], "kind" | "at" | "actor" | "reason" | "note">,
+): ReviewEvent {
+  const note = r.note === null ? {} : { note: r.note };
+  switch (r.kind) {
+    case "rework":
+      return { kind: "rework", at: r.at, by: r.actor, reason: r.reason ?? "" };
+    case "pass":
+      return { kind: "pass", at: r.at, by: r.actor, ...note };
+    case "resubmitted":
+      return { kind: "resubmitted", at: r.at, by: r.actor, ...note };
+    default:
+      return { kind: "queued", at: r.at, by: r.actor };
+  }
+}
+
+async function loadItems(db: Db, rows: QualityTables["review_items"][]): Promise<ReviewItem[]> {
+  if (rows.length === 0) return [];
+  const events = await db
+    .selectFrom("review_events")
+    .select(["item_id", "kind", "at", "actor", "reason", "note"])
+    .where(
+      "item_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .orderBy("id")
+    .execute();
+  const byItem = new Map<string, ReviewEvent[]>();
+  for (const e of events) {
+    const list = byItem.get(e.item_id);
+    if (list) list.push(rowEvent(e));
+    else byItem.set(e.item_id, [rowEvent(e)]);
+  }
+  return rows.map((r) =>
+    replayReview(
+      {
+        id: r.id,
+        incidentId: r.incident_id,
+        level: r.level as ReviewLevel,
+        reviewer: r.reviewer,
+        station: r.station,
+      },
+      byItem.get(r.id) ?? [],
+    ),
+  );
+}
+
+/**
+ * @example
+ * const repo = qualityRepository(store);
+ * await repo.appendEvent("r1", { kind: "pass", at: clock.now(), by: "analyst" });
+ */
+export function qualityRepository(store: Store): QualityRepository {
+  const db = store.db.withTables<QualityTables>() as unknown as Db;
+  return {
+    async saveResults(results, computedAt) {
+      for (let i = 0; i < results.length; i += 500) {
+        const chunk = results.slice(i, i + 500).map((r) => ({
+          incident_id: r.incidentId,
+          score: r.score,
+          errors: r.issues.filter((x) => x.severity === "error").length,
+          warnings: r.issues.filter((x) => x.severity === "warning").length,
+          issues: JSON.stringify(r.issues),
+          computed_at: computedAt,
+        }));
+        await db
+          .insertInto("quality_results")
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.column("incident_id").doUpdateSet((eb) => ({
+              score: eb.ref("excluded.score"),
+              errors: eb.ref("excluded.errors"),
+              warnings: eb.ref("excluded.warnings"),
+              issues: eb.ref("excluded.issues"),
+              computed_at: eb.ref("excluded.computed_at"),
+            })),
+          )
+          .execute();
+      }
+    },
+    async getResult(incidentId) {
+      const row = await db
+        .selectFrom("quality_results")
+        .selectAll()
+        .where("incident_id", "=", incidentId)
+        .executeTakeFirst();
+      return row
+        ? { incidentId: row.incident_id, score: row.score, issues: JSON.parse(row.issues) as QualityIssue[] }
+        : undefined;
+    },
+    async openReviews(items, sample) {
+      let added = 0;
+      await db.transaction().execute(async (trx) => {
+        for (const item of items) {
+          const open = await trx
+            .selectFrom("review_items")
+            .select("id")
+            .where("incident_id", "=", item.incidentId)
+            .where("level", "=", item.level)
+            .where("status", "!=", "passed")
+            .executeTakeFirst();
+          const exists = await trx
+            .selectFrom("review_items")
+            .select("id")
+            .where("id", "=", item.id)
+            .executeTakeFirst();
+          if (open || exists) continue;
+          const at = item.events[0]?.at ?? 0;
+          await trx
+            .insertInto("review_items")
+            .values({
+              id: item.id,
+              incident_id: item.incidentId,
+              level: item.level,
+              reviewer: item.reviewer,
+              station: item.station,
+              status: item.status,
+              round: item.round,
+              created_at: at,
+              updated_at: item.events.at(-1)?.at ?? at,
+              sample: sample ?? null,
+            })
+            .execute();
+          for (const e of item.events)
+            await trx.insertInto("review_events").values(eventRow(item.id, e)).execute();
+          added++;
+        }
+      });
+      return added;
+    },
+    async getReview(id) {
+      const rows = await db.selectFrom("review_items").selectAll().where("id", "=", id).execute();
+      return (await loadItems(db, rows))[0];
+    },
+    async appendEvent(id, event) {
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx.selectFrom("review_items").selectAll().where("id", "=", id).execute();
+        const [item] = await loadItems(trx, rows);
+        if (!item) return undefined;
+        const next = applyReviewEvent(item, event);
+        await trx.insertInto("review_events").values(eventRow(id, event)).execute();
+        await trx
+          .updateTable("review_items")
+          .set({ status: next.status, round: next.round, updated_at: event.at })
+          .where("id", "=", id)
+          .execute();
+        return next;
+      });
+    },
+    async listReviews(filter = {}) {
+      let q = db.selectFrom("review_items").selectAll();
+      if (filter.level) q = q.where("level", "=", filter.level);
+      if (filter.status) q = q.where("status", "=", filter.status);
+      if (filter.station) q = q.where("station", "=", filter.station);
+      if (filter.reviewer) q = q.where("reviewer", "=", filter.reviewer);
+      const rows = await q
+        .orderBy("created_at")
+        .orderBy("id")
+        .limit(filter.limit ?? 1000)
+        .execute();
+      return loadItems(db, rows);
+    },
+    async verdicts() {
+      const rows = await db
+        .selectFrom("review_events")
+        .innerJoin("review_items", "review_items.id", "review_events.item_id")
+        .select(["review_items.incident_id as incident_id", "review_events.kind as kind"])
+        .where("review_events.kind", "in", ["pass", "rework"])
+        .orderBy("review_events.id")
+        .execute();
+      return rows.map((r) => ({ incidentId: r.incident_id, verdict: r.kind === "pass" ? "pass" : "rework" }));
+    },
+  };
+}
