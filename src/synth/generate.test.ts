@@ -1,6 +1,8 @@
 import gcoordModule from "gcoord";
 import { describe, expect, test } from "vitest";
+import { CATEGORY_LABELS } from "../domain/index.ts";
 import { DEFAULT_DEFINITIONS } from "../repeat/definitions.ts";
+import { ruleClassifier } from "../text/classify.ts";
 import { COL, csvHeader, csvText, type SynthRow } from "./columns.ts";
 import { type GenerateOptions, generateCity } from "./generate.ts";
 import type { SynthTruth } from "./truth.ts";
@@ -173,6 +175,17 @@ describe("generateCity", () => {
     expect(narratives).toMatch(/浙M[A-Z0-9]{5,6}/);
     expect(narratives).toMatch(/\d+单元\d{3,4}室/);
     expect(narratives).toMatch(/\d+元/);
+  });
+
+  test("the category is recoverable from the narrative for at least 95% of rows without defects", () => {
+    const rules = ruleClassifier();
+    const categoryOf = new Map(Object.entries(CATEGORY_LABELS).map(([code, label]) => [label.zh, code]));
+    const defective = new Set(big.truth.defects.map((d) => d.incident));
+    const rows = big.rows.filter((r) => !defective.has(r[COL.sourceId]!));
+    const agree = rows.filter(
+      (r) => rules.classify(r[COL.narrative]!).category === categoryOf.get(r[COL.category]!),
+    );
+    expect(agree.length / rows.length).toBeGreaterThan(0.95);
   });
 
   test("rejects a non-positive number of incidents", () => {
