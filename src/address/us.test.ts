@@ -38,3 +38,17 @@ test("entities cover the input", () => {
   expect(a.entities.map((e) => e.text).join("")).toBe(text);
   expect(a.kind).toBe("us");
 });
+
+test("numbers with a unit letter or a BLK suffix, and withheld locations", () => {
+  expect(locate("4600-BLK N 39TH ST,MKE").road).toBe(locate("4642 N 39TH ST,MKE").road);
+  expect(locate("4600-BLK N 39TH ST,MKE").building).toBeNull();
+  expect(locate("3017-A N 28TH ST,MKE").room).toBe("US:3017 N 28TH #A");
+  expect(locate("OFFSET TO PROTECT PRIVACY")).toEqual({
+    poi: null,
+    building: null,
+    unit: null,
+    room: null,
+    road: null,
+    cross: null,
+  });
+});

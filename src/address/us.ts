@@ -82,6 +82,9 @@ const DIRECTION: Readonly<Record<string, string>> = {
   SOUTHWEST: "SW",
 };
 
+/** Placeholders that exports put where a location was withheld: not a place, so no key. */
+const NOT_A_PLACE = /^(OFFSET TO PROTECT PRIVACY|UNKNOWN|N\/?A|NONE|REDACTED|WITHHELD|NULL)$/i;
+
 /** True when the text looks like a Latin-script street address rather than a Chinese one. */
 export function isLatinAddress(text: string): boolean {
   let latin = false;
@@ -183,18 +186,24 @@ export function parseUsAddress(text: string): UsAddress {
     street = usStreet(crossParts[0] as string);
     cross = usStreet(crossParts[1] as string);
   } else {
-    const m = /^(\d+[X]*|\d*X+)(?:-\d+)?\s+(.+)$/i.exec(rest);
+    // 2600, 026XX, 4600-BLK (a block), 3017-A / 317A (a number and a unit letter), 1200-1210 (a range).
+    const m = /^(\d+X*|\d*X+)(?:-?(BLK|BLOCK|[A-Z])\b|-\d+)?\s+(.+)$/i.exec(rest);
     if (m) {
       const raw = (m[1] as string).toUpperCase();
-      if (raw.includes("X")) block = Math.floor(Number(raw.replace(/X/g, "0")) / 100) * 100;
+      const suffix = m[2]?.toUpperCase();
+      if (raw.includes("X") || suffix === "BLK" || suffix === "BLOCK")
+        block = Math.floor(Number(raw.replace(/X/g, "0")) / 100) * 100;
       else {
         number = Number(raw);
         block = Math.floor(number / 100) * 100;
+        if (suffix && unit === null) unit = suffix;
       }
-      street = usStreet(m[2] as string);
+      street = usStreet(m[3] as string);
     } else street = rest && /\b(ST|AVE|RD|BLVD|DR|LN|WAY|HWY)\b/i.test(rest) ? usStreet(rest) : null;
   }
-  const placeName = place || (street === null && cross === null && rest ? rest.toUpperCase() : null);
+  const placeName =
+    place ||
+    (street === null && cross === null && rest && !NOT_A_PLACE.test(rest) ? rest.toUpperCase() : null);
   // Entities: road number, road(s), unit, place, the rest redundant.
   if (street && cross) {
     entities.push(
