@@ -10,6 +10,7 @@ import { redactCommand } from "./redact.ts";
 import { reportCommand } from "./report.ts";
 import { seriesCommand } from "./series.ts";
 import { serveCommand } from "./serve.ts";
+import { qualityCommand } from "./quality.ts";
 import { trainCommand } from "./train.ts";
 
 /** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
@@ -25,5 +26,6 @@ export const COMMANDS: readonly Command[] = [
   detectCommand,
   seriesCommand,
   redactCommand,
+  qualityCommand,
   trainCommand,
 ];
