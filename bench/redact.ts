@@ -4,7 +4,9 @@
  * The corpus is generated (seeded), so the figure is reproducible and uses no real data.
  */
 import { loadavg } from "node:os";
+import { Readable, Writable } from "node:stream";
 import fc from "fast-check";
+import { main } from "../src/cli/main.ts";
 import {
   bankCardSpelled,
   mobileSpelled,
@@ -91,6 +93,36 @@ const plain = measure(
   Math.max(500, seconds * 250),
 );
 
+/** `recur redact` end to end in this process (64 KiB UTF-8 chunks in, output discarded): lines per CPU second. */
+async function measureCommand(copies: number) {
+  const block = Buffer.from(`${corpus.join("\n")}\n`);
+  const chunks: Buffer[] = [];
+  for (let c = 0; c < copies; c++)
+    for (let at = 0; at < block.length; at += 65536) chunks.push(block.subarray(at, at + 65536));
+  let bytesOut = 0;
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      bytesOut += chunk.length;
+      done();
+    },
+  });
+  const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const code = await main(["redact"], { stdin: Readable.from(chunks), stdout: sink, stderr: sink, env: {} });
+  const cpu = process.cpuUsage(cpuStart);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const lines = corpus.length * copies;
+  return {
+    code,
+    lines,
+    megabytesIn: Math.round((block.length * copies) / 1e6),
+    linesPerSecond: Math.round(lines / seconds),
+    linesPerCpuSecond: Math.round(lines / ((cpu.user + cpu.system) / 1e6)),
+    bytesOut,
+  };
+}
+const command = await measureCommand(Math.max(2, Math.round(seconds * 4)));
+
 console.log(
   JSON.stringify(
     {
@@ -101,6 +133,12 @@ console.log(
       narrativesPerCpuSecond: Math.round(all.perCpuSecond),
       charsPerCpuSecond: Math.round((all.perCpuSecond * chars) / corpus.length),
       withoutIdentifiersPerCpuSecond: Math.round(plain.perCpuSecond),
+      redactCommand: {
+        lines: command.lines,
+        megabytesIn: command.megabytesIn,
+        linesPerSecond: command.linesPerSecond,
+        linesPerCpuSecond: command.linesPerCpuSecond,
+      },
       loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
       node: process.version,
     },
@@ -112,4 +150,9 @@ console.log(
   `maskText: ${Math.round(all.perCpuSecond).toLocaleString("en")} narratives per CPU second ` +
     `(${Math.round(all.perSecond).toLocaleString("en")}/s wall clock); goal 500,000 on one core`,
 );
-if (all.sink + plain.sink === 0) console.log("(empty output)");
+console.log(
+  `recur redact (in process, streaming): ${command.linesPerCpuSecond.toLocaleString("en")} lines per CPU second ` +
+    `(${command.linesPerSecond.toLocaleString("en")}/s wall clock)`,
+);
+if (all.sink + plain.sink === 0 || command.code !== 0 || command.bytesOut === 0)
+  console.log("(unexpected: empty output)");

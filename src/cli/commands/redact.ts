@@ -126,10 +126,21 @@ export const redactCommand: Command = {
       }
       let out = "";
       let at = 0;
-      for (let nl = text.indexOf("\n", at); nl >= 0; nl = text.indexOf("\n", at)) {
-        const crlf = nl > at && text.charCodeAt(nl - 1) === 13;
-        out += emit(text.slice(at, crlf ? nl - 1 : nl), crlf ? "\r\n" : "\n");
-        at = nl + 1;
+      if (ctx.json) {
+        for (let nl = text.indexOf("\n", at); nl >= 0; nl = text.indexOf("\n", at)) {
+          const crlf = nl > at && text.charCodeAt(nl - 1) === 13;
+          out += emit(text.slice(at, crlf ? nl - 1 : nl), crlf ? "\r\n" : "\n");
+          at = nl + 1;
+        }
+      } else {
+        // All complete lines of the chunk at once: no identifier and no phone context crosses a
+        // newline, so this equals masking line by line, with far fewer small strings.
+        at = text.lastIndexOf("\n") + 1;
+        if (at > 0) {
+          for (let nl = text.indexOf("\n"); nl >= 0 && nl < at; nl = text.indexOf("\n", nl + 1))
+            tally.lines++;
+          out = maskLine(at === text.length ? text : text.slice(0, at), tally).text;
+        }
       }
       pending = text.slice(at);
       if (!ctx.json && pending.length > MAX_PENDING) {

@@ -278,3 +278,19 @@ test("thousands of glued identifiers on one line neither overflow the stack nor 
   const digits = "7".repeat(1_000_000);
   expect(maskText(digits)).toBe(digits);
 });
+
+test("masking a block of lines equals masking each line (nothing crosses a line break)", () => {
+  const lines = fc.array(
+    fc.tuple(filler, fc.oneof(mobileSpelled, landlineSpelled, ordinaryNumber, residentId18Spelled), filler),
+    { minLength: 1, maxLength: 6 },
+  );
+  fc.assert(
+    fc.property(lines, fc.constantFrom("\n", "\r\n"), (parts, newline) => {
+      const texts = parts.map(([a, x, b]) => a + x + b);
+      expect(maskText(texts.join(newline))).toBe(texts.map(maskText).join(newline));
+    }),
+    { seed: SEED + 9, numRuns: RUNS },
+  );
+  expect(maskText("电话\n87654321")).toBe("电话\n87654321");
+  expect(maskText("0735-2178591\n2178592")).toBe("〔固话〕\n2178592");
+});

@@ -89,7 +89,7 @@ const UNIT_AFTER = new Set(
   [...".．元块万千百亿岁人次米个件号室栋楼单层台辆分秒年月日时%"].map((s) => s.charCodeAt(0)),
 );
 /** Words that announce a phone number; a bare 7-8 digit local number is masked only after one of them. */
-const PHONE_CONTEXT = /(电话|座机|固话|手机|联系方式|号码|热线|tel|phone)[\s:：是为（(]{0,3}$/i;
+const PHONE_CONTEXT = /(电话|座机|固话|手机|联系方式|号码|热线|tel|phone)[ \t\u3000:：是为（(]{0,3}$/i;
 
 const MAX_GROUPS = 32;
 /** A number spelled across more groups than this (138 0013 8000 is three) is not one identifier. */
@@ -422,9 +422,9 @@ function phoneWordBefore(text: string, start: number): boolean {
 }
 
 /** Words after a number that say it is a phone number: 6132402电联, 8805667联系. */
-const PHONE_AFTER = /^[\s)）]{0,2}(电联|联系|致电|打电话)/;
+const PHONE_AFTER = /^[ \t\u3000)）]{0,2}(电联|联系|致电|打电话)/;
 /** What may stand between two numbers of a list: 0730-8251931、8251932 or 8805667，8805668. */
-const LIST_GAP = /^[\s、，,/;；或及和]{1,3}$/;
+const LIST_GAP = /^[ \t\u3000、，,/;；或及和]{1,3}$/;
 
 /**
  * Whether a bare 7-8 digit number at [start, end) is announced as a phone number: a phone word
@@ -471,7 +471,8 @@ function includeAreaCodeBrackets(text: string, out: IdentifierSpan[], from: numb
 }
 
 /**
- * All personal identifiers in a text, in order, without overlaps.
+ * All personal identifiers in a text, in order, without overlaps. Nothing is matched across a
+ * line break, so masking a block of lines equals masking each line.
  * @example
  * findIdentifiers("报警人电话138 0013 8000，车牌京A12345")
  * // [{ kind: "mobile", start: 5, end: 18 }, { kind: "plate", start: 21, end: 28 }]
