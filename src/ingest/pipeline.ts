@@ -11,6 +11,8 @@ import {
   type CallerPseudonym,
   type Clock,
   type Incident,
+  type LocationKeys,
+  NO_LOCATION,
   NULL_LOCATOR,
 } from "../domain/index.ts";
 import type { BatchWriter, NewBatch, QuarantinedRow } from "../store/types.ts";
@@ -79,6 +81,9 @@ export interface ImportSummary {
   readonly sampleRejections: readonly IngestIssue[];
   readonly sampleWarnings: readonly IngestIssue[];
 }
+
+/** Distinct addresses whose keys are remembered during one import (bounded memory). */
+const LOCATE_MEMO_LIMIT = 200_000;
 
 const PRIVACY: PrivacyFunctions = { maskText, normalizePhone, callerPseudonym, encryptField };
 
@@ -214,15 +219,22 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     };
   };
 
+  // Writing overlaps parsing: the store may insert one chunk (the SQLite store does it in a
+  // worker thread) while the next is mapped. At most one write is in flight, in file order.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    if (incidents.length > 0) {
-      inserted += await writer.insertIncidents(incidents);
-      incidents = [];
-    }
-    if (quarantine.length > 0) {
-      await writer.insertQuarantine(quarantine);
-      quarantine = [];
-    }
+    const rowsToInsert = incidents;
+    const rowsToQuarantine = quarantine;
+    incidents = [];
+    quarantine = [];
+    await writing;
+    const write = async () => {
+      if (rowsToInsert.length > 0) inserted += await writer.insertIncidents(rowsToInsert);
+      if (rowsToQuarantine.length > 0) await writer.insertQuarantine(rowsToQuarantine);
+    };
+    writing = write();
+    // A failed write surfaces at the next flush or at the end; never as an unhandled rejection.
+    writing.catch(() => {});
   };
 
   try {
@@ -264,6 +276,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       if (rows >= maxRows) break;
     }
     await flush();
+    await writing;
     const finishedAt = clock.now();
     const duplicates = accepted - inserted;
     await writer.commit({ rows, imported: inserted, rejected, duplicates, finishedAt });
@@ -284,6 +297,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       sampleWarnings,
     };
   } catch (error) {
+    await writing.catch(() => {});
     await writer.rollback().catch(() => {});
     throw error;
   }
