@@ -336,6 +336,63 @@ export function simulationSeed(seed: number, k: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Runs simulations into a table array: simulation k's table goes to `out` at k * cells. */
+export interface Simulator {
+  /** Cells of one table (spatial bands x time bands). */
+  readonly cells: number;
+  /** Runs simulations [from, to), writing each table at `(k - base) * cells` of `out`. */
+  run(from: number, to: number, out: Int32Array, base?: number): void;
+}
+
+/**
+ * Prepares the simulations of one test once per thread (lookup, row offsets, the counting
+ * closure), so that running them in chunks costs nothing more than running them at once.
+ * @example
+ * const sim = knoxSimulator(pairs, times, [0, 7, 14], 9489);
+ * sim.run(0, 999, tables);
+ */
+export function knoxSimulator(
+  pairs: CandidatePairs,
+  times: Float64Array,
+  tbands: readonly number[],
+  seed: number,
+): Simulator {
+  const T = tbands.length - 1;
+  const cells = pairs.perSpaceBand.length * T;
+  const lut = integerLookup(tbands);
+  const ints = lut && integerTimes(times);
+  const rows = rowOffsets(pairs, T);
+  if (ints && lut) {
+    const shuffled = new Int32Array(ints.length);
+    // One small scratch table, copied out after each simulation: faster than counting into views.
+    const scratch = new Int32Array(cells);
+    const count = integerCounter(pairs, rows, lut);
+    return {
+      cells,
+      run(from, to, out, base = from) {
+        for (let k = from; k < to; k++) {
+          shuffled.set(ints);
+          shuffle(shuffled, simulationSeed(seed, k));
+          scratch.fill(0);
+          count(shuffled, scratch);
+          out.set(scratch, (k - base) * cells);
+        }
+      },
+    };
+  }
+  const shuffled = new Float64Array(times.length);
+  return {
+    cells,
+    run(from, to, out, base = from) {
+      for (let k = from; k < to; k++) {
+        shuffled.set(times);
+        shuffle(shuffled, simulationSeed(seed, k));
+        countInto(pairs, rows, shuffled, tbands, out.subarray((k - base) * cells, (k - base + 1) * cells));
+      }
+    },
+  };
+}
+
 /**
  * Runs simulations [from, to) and returns their tables, one after the other (sims x S x T).
  * Each simulation shuffles the times over the events (Fisher-Yates, seeded per simulation).
@@ -350,32 +407,9 @@ export function simulateTables(
   from: number,
   to: number,
 ): Int32Array {
-  const T = tbands.length - 1;
-  const cells = pairs.perSpaceBand.length * T;
-  const out = new Int32Array(Math.max(0, to - from) * cells);
-  const lut = integerLookup(tbands);
-  const ints = lut && integerTimes(times);
-  const rows = rowOffsets(pairs, T);
-  if (ints && lut) {
-    const shuffled = new Int32Array(ints.length);
-    // One small scratch table, copied out after each simulation: faster than counting into views.
-    const scratch = new Int32Array(cells);
-    const count = integerCounter(pairs, rows, lut);
-    for (let k = from; k < to; k++) {
-      shuffled.set(ints);
-      shuffle(shuffled, simulationSeed(seed, k));
-      scratch.fill(0);
-      count(shuffled, scratch);
-      out.set(scratch, (k - from) * cells);
-    }
-    return out;
-  }
-  const shuffled = new Float64Array(times.length);
-  for (let k = from; k < to; k++) {
-    shuffled.set(times);
-    shuffle(shuffled, simulationSeed(seed, k));
-    countInto(pairs, rows, shuffled, tbands, out.subarray((k - from) * cells, (k - from + 1) * cells));
-  }
+  const sim = knoxSimulator(pairs, times, tbands, seed);
+  const out = new Int32Array(Math.max(0, to - from) * sim.cells);
+  sim.run(from, to, out);
   return out;
 }
 

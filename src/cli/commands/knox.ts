@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
@@ -18,85 +18,133 @@ import {
   type KnoxDistance,
   type KnoxSummary,
   knoxEventsFromRows,
+  knoxSimulator,
   knoxSummary,
   observedCounts,
-  simulateTables,
 } from "../../analysis/knox/index.ts";
 import { renderIssue } from "../../domain/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
 
-/** What a simulation worker receives: the candidate pairs, the times and its share of simulations. */
+/** Simulations a thread claims at a time from the shared counter. */
+const CHUNK = 16;
+/** How long the main thread waits for a silent worker before redoing its chunks. */
+const STALL_MS = 30_000;
+
+/** What a simulation worker receives once the candidate pairs are known. */
 interface KnoxJob {
-  readonly recurKnoxJob: true;
   readonly pairs: CandidatePairs;
   readonly times: Float64Array;
   readonly tbands: readonly number[];
   readonly seed: number;
-  readonly from: number;
-  readonly to: number;
+  readonly sims: number;
+  /** [next simulation to claim, simulations completed] */
+  readonly progress: SharedArrayBuffer;
+  /** Per chunk: 1 once its tables are written. */
+  readonly finished: SharedArrayBuffer;
+  /** sims x cells Int32 tables. */
+  readonly tables: SharedArrayBuffer;
 }
 
-function isKnoxJob(data: unknown): data is KnoxJob {
-  return (
-    typeof data === "object" && data !== null && (data as { recurKnoxJob?: unknown }).recurKnoxJob === true
-  );
+/** Claims chunks of simulations from the shared counter until none is left. */
+function workOn(job: KnoxJob, run: (from: number, to: number, out: Int32Array) => void): void {
+  const progress = new Int32Array(job.progress);
+  const finished = new Int32Array(job.finished);
+  const out = new Int32Array(job.tables);
+  for (;;) {
+    const from = Atomics.add(progress, 0, CHUNK);
+    if (from >= job.sims) return;
+    const to = Math.min(job.sims, from + CHUNK);
+    run(from, to, out);
+    Atomics.store(finished, from / CHUNK, 1);
+    Atomics.add(progress, 1, to - from);
+    Atomics.notify(progress, 1);
+  }
 }
 
-// Worker side: this same file runs in a worker thread when started by runSimulations below.
-if (!isMainThread && parentPort && isKnoxJob(workerData)) {
-  const job = workerData;
-  const tables = simulateTables(job.pairs, job.times, job.tbands, job.seed, job.from, job.to);
-  parentPort.postMessage(tables, [tables.buffer as ArrayBuffer]);
-}
-
-/** Starts a worker thread on this file; tsx hooks are not inherited by workers, so it registers them first. */
-function startWorker(job: KnoxJob): Promise<Int32Array> {
-  // The ESM build of tsx's API sits beside the CommonJS one that require.resolve finds.
-  const api = createRequire(import.meta.url)
-    .resolve("tsx/esm/api")
-    .replace(/\.cjs$/, ".mjs");
-  const tsx = pathToFileURL(api).href;
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(import.meta.url)});`;
-  return new Promise((done, fail) => {
-    const worker = new Worker(code, { eval: true, workerData: job });
-    worker.once("message", (tables: Int32Array) => {
-      done(tables);
-      void worker.terminate();
-    });
-    worker.once("error", fail);
+// Worker side: this same file runs in a worker thread started by SimulationPool.
+if (
+  !isMainThread &&
+  parentPort &&
+  (workerData as { recurKnoxWorker?: unknown } | null)?.recurKnoxWorker === true
+) {
+  const port = parentPort;
+  port.once("message", (job: KnoxJob) => {
+    const sim = knoxSimulator(job.pairs, job.times, job.tbands, job.seed);
+    workOn(job, (from, to, out) => sim.run(from, to, out, 0));
+    port.postMessage("done");
   });
 }
 
 /**
- * Runs simulations [0, sims) split over `threads` threads (this one included). Each simulation
- * has its own seed, so the result does not depend on the number of threads.
+ * Worker threads for the simulations, started before the input is read so that their start-up
+ * (loading TypeScript through tsx, about a third of a second) overlaps with reading and pair
+ * finding. Threads claim chunks of simulations from a shared counter, so a late worker simply
+ * takes fewer; each simulation has its own seed, so the result never depends on who ran it.
  */
-export async function runSimulations(
-  pairs: CandidatePairs,
-  times: Float64Array,
-  tbands: readonly number[],
-  seed: number,
-  sims: number,
-  threads: number,
-): Promise<Int32Array> {
-  const cells = pairs.perSpaceBand.length * (tbands.length - 1);
-  const parts = Math.max(1, Math.min(threads, Math.ceil(sims / 50)));
-  if (parts === 1) return simulateTables(pairs, times, tbands, seed, 0, sims);
-  const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * sims) / parts));
-  // Workers take the later shares; this thread computes the first one meanwhile.
-  const remote = bounds
-    .slice(1, -1)
-    .map((from, k) =>
-      startWorker({ recurKnoxJob: true, pairs, times, tbands, seed, from, to: bounds[k + 2]! }),
-    );
-  const local = simulateTables(pairs, times, tbands, seed, 0, bounds[1]!);
-  const out = new Int32Array(sims * cells);
-  out.set(local, 0);
-  const results = await Promise.all(remote);
-  results.forEach((tables, k) => {
-    out.set(tables, bounds[k + 1]! * cells);
-  });
-  return out;
+export class SimulationPool {
+  private readonly workers: Worker[] = [];
+
+  constructor(extraThreads: number) {
+    // tsx hooks are not inherited by workers: each registers them, then loads this file.
+    const api = createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs");
+    const code = `import { register } from ${JSON.stringify(pathToFileURL(api).href)}; register(); await import(${JSON.stringify(import.meta.url)});`;
+    for (let k = 0; k < extraThreads; k++) {
+      const worker = new Worker(code, { eval: true, workerData: { recurKnoxWorker: true } });
+      worker.on("error", () => {
+        // A worker that fails leaves its unclaimed simulations to the others (see run).
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /** Runs simulations [0, sims) on this thread and the workers; returns sims x cells tables. */
+  run(
+    pairs: CandidatePairs,
+    times: Float64Array,
+    tbands: readonly number[],
+    seed: number,
+    sims: number,
+  ): Int32Array {
+    const sim = knoxSimulator(pairs, times, tbands, seed);
+    const job: KnoxJob = {
+      pairs,
+      times,
+      tbands,
+      seed,
+      sims,
+      progress: new SharedArrayBuffer(8),
+      finished: new SharedArrayBuffer(Math.max(1, Math.ceil(sims / CHUNK)) * 4),
+      tables: new SharedArrayBuffer(Math.max(1, sims * sim.cells) * 4),
+    };
+    for (const worker of this.workers) worker.postMessage(job);
+    workOn(job, (from, to, out) => sim.run(from, to, out, 0));
+    // Wait for chunks other threads claimed but have not finished; if a worker stalls for
+    // STALL_MS (it died), redo its chunks here: same seeds, same tables.
+    const progress = new Int32Array(job.progress);
+    const finished = new Int32Array(job.finished);
+    let last = Atomics.load(progress, 1);
+    let since = performance.now();
+    while (last < sims) {
+      Atomics.wait(progress, 1, last, 50);
+      const now = Atomics.load(progress, 1);
+      if (now !== last) {
+        last = now;
+        since = performance.now();
+      } else if (performance.now() - since > STALL_MS) {
+        const out = new Int32Array(job.tables);
+        for (let c = 0; c < finished.length; c++)
+          if (Atomics.load(finished, c) === 0) sim.run(c * CHUNK, Math.min(sims, (c + 1) * CHUNK), out, 0);
+        break;
+      }
+    }
+    return new Int32Array(job.tables).slice(0, sims * sim.cells);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 function parseBreaks(text: string): number[] | null {
@@ -205,87 +253,99 @@ export const knoxCommand: Command = {
       return usageError("--sims 0 时请加 --exact", "with --sims 0 pass --exact for the exact expectation");
 
     const path = isAbsolute(v.input) ? v.input : resolve(ctx.cwd, v.input);
-    let text: string;
+    // Workers start now so that their start-up overlaps with reading the file; small files
+    // (under 256 KB) are simulated on this thread unless --threads asks otherwise.
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
+    const extra =
+      sims > 0 && threads > 1 && (typeof v.threads === "string" || size >= 256 * 1024) ? threads - 1 : 0;
+    const pool = new SimulationPool(extra);
     try {
-      text = await readFile(path, "utf8");
-    } catch (error) {
-      println(
-        ctx.stderr,
-        t(ctx, `无法读取文件 ${v.input}: `, `cannot read ${v.input}: `) +
-          (error as NodeJS.ErrnoException).code,
-      );
-      return 1;
-    }
-    const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: true });
-    const read = knoxEventsFromRows(parsed.data, {
-      x: xCol,
-      y: yCol,
-      t: tCol,
-      header: v["no-header"] !== true,
-      file: v.input,
-    });
-    const n = read.events.x.length;
-    if (read.skipped > 0)
-      println(
-        ctx.stderr,
-        t(
-          ctx,
-          `${read.skipped} 个事件因缺少或无法识别 x、y 或时间而未参与计算`,
-          `${read.skipped} events are removed due to missing or unreadable x or y or time`,
-        ),
-      );
-    for (const issue of read.issues.slice(0, 20))
-      println(ctx.stderr, renderIssue(issue, KNOX_INPUT_MESSAGES, ctx.lang));
-    if (read.issues.length > 20)
-      println(
-        ctx.stderr,
-        t(ctx, `……另有 ${read.issues.length - 20} 条`, `... and ${read.issues.length - 20} more`),
-      );
-    if (n < 2) {
-      println(
-        ctx.stderr,
-        t(ctx, "有效事件少于 2 个，无法检验", "fewer than 2 usable events: nothing to test"),
-      );
-      return 1;
-    }
+      let text: string;
+      try {
+        text = await readFile(path, "utf8");
+      } catch (error) {
+        println(
+          ctx.stderr,
+          t(ctx, `无法读取文件 ${v.input}: `, `cannot read ${v.input}: `) +
+            (error as NodeJS.ErrnoException).code,
+        );
+        return 1;
+      }
+      const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: true });
+      const read = knoxEventsFromRows(parsed.data, {
+        x: xCol,
+        y: yCol,
+        t: tCol,
+        header: v["no-header"] !== true,
+        file: v.input,
+      });
+      const n = read.events.x.length;
+      if (read.skipped > 0)
+        println(
+          ctx.stderr,
+          t(
+            ctx,
+            `${read.skipped} 个事件因缺少或无法识别 x、y 或时间而未参与计算`,
+            `${read.skipped} events are removed due to missing or unreadable x or y or time`,
+          ),
+        );
+      for (const issue of read.issues.slice(0, 20))
+        println(ctx.stderr, renderIssue(issue, KNOX_INPUT_MESSAGES, ctx.lang));
+      if (read.issues.length > 20)
+        println(
+          ctx.stderr,
+          t(ctx, `……另有 ${read.issues.length - 20} 条`, `... and ${read.issues.length - 20} more`),
+        );
+      if (n < 2) {
+        println(
+          ctx.stderr,
+          t(ctx, "有效事件少于 2 个，无法检验", "fewer than 2 usable events: nothing to test"),
+        );
+        return 1;
+      }
 
-    const pairs = candidatePairs(read.events.x, read.events.y, bands);
-    const times = gridTimes(pairs, read.events.t);
-    const observed = observedCounts(pairs, times, tbands);
-    const tables =
-      sims > 0 ? await runSimulations(pairs, times, tbands, seed, sims, threads) : new Int32Array(0);
-    const summary = knoxSummary(bands, observed, tables, sims);
-    const T = tbands.length - 1;
-    const exact = v.exact ? exactExpectation(pairs, read.events.t, tbands) : null;
-    const exactRows = exact ? summary.observed.map((row, s) => row.map((_, b) => exact[s * T + b]!)) : null;
+      const pairs = candidatePairs(read.events.x, read.events.y, bands);
+      const times = gridTimes(pairs, read.events.t);
+      const observed = observedCounts(pairs, times, tbands);
+      const tables = sims > 0 ? pool.run(pairs, times, tbands, seed, sims) : new Int32Array(0);
+      const summary = knoxSummary(bands, observed, tables, sims);
+      const T = tbands.length - 1;
+      const exact = v.exact ? exactExpectation(pairs, read.events.t, tbands) : null;
+      const exactRows = exact ? summary.observed.map((row, s) => row.map((_, b) => exact[s * T + b]!)) : null;
 
-    if (ctx.json) {
-      const out: Record<string, unknown> = {
-        sbands: jsonBreaks(sbands),
-        tbands: jsonBreaks(tbands),
-        observed: summary.observed,
-        expectedMean: sims > 0 ? summary.expectedMean : null,
-        knoxRatio: sims > 0 ? summary.knoxRatio : null,
-        pValue: sims > 0 ? summary.pValue : null,
-        knoxRatioMedian: sims > 0 ? summary.knoxRatioMedian : null,
-        expectedExact: exactRows,
-        knoxRatioExact: exactRows
-          ? summary.observed.map((row, s) =>
-              row.map((o, b) => (exactRows[s]![b]! > 0 ? o / exactRows[s]![b]! : null)),
-            )
-          : null,
-        events: n,
-        skipped: read.issues.filter((i) => i.code !== "header_looks_like_data"),
-        candidatePairs: pairs.a.length,
-        distance,
-        sims,
-        seed,
-      };
-      println(ctx.stdout, JSON.stringify(out));
+      if (ctx.json) {
+        const out: Record<string, unknown> = {
+          sbands: jsonBreaks(sbands),
+          tbands: jsonBreaks(tbands),
+          observed: summary.observed,
+          expectedMean: sims > 0 ? summary.expectedMean : null,
+          knoxRatio: sims > 0 ? summary.knoxRatio : null,
+          pValue: sims > 0 ? summary.pValue : null,
+          knoxRatioMedian: sims > 0 ? summary.knoxRatioMedian : null,
+          expectedExact: exactRows,
+          knoxRatioExact: exactRows
+            ? summary.observed.map((row, s) =>
+                row.map((o, b) => (exactRows[s]![b]! > 0 ? o / exactRows[s]![b]! : null)),
+              )
+            : null,
+          events: n,
+          skipped: read.issues.filter((i) => i.code !== "header_looks_like_data"),
+          candidatePairs: pairs.a.length,
+          distance,
+          sims,
+          seed,
+        };
+        println(ctx.stdout, JSON.stringify(out));
+        return 0;
+      }
+      printSummary(ctx, summary, exactRows, n, pairs.a.length, seed);
       return 0;
+    } finally {
+      await pool.close();
     }
-    printSummary(ctx, summary, exactRows, n, pairs.a.length, seed);
-    return 0;
   },
 };
 
