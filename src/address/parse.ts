@@ -264,10 +264,14 @@ function matchAdmin(
   options: RuleOptions,
 ): AdminCandidate | null {
   const names = options.adminAliases ? aliasNames(text, pos, g, options.adminAliases) : g.namesAt(text, pos);
-  for (const name of names) {
+  const stems = ancestor !== null && level === 2 ? g.townStemsAt(text, pos, ancestor) : NO_STEMS;
+  const candidates = stems.length === 0 ? names : mergeCandidates(names, stems);
+  for (const name of candidates) {
     const len = name.length;
     const alias = options.adminAliases?.get(name);
-    const hits = alias !== undefined ? [{ id: alias, kind: "alias" as const }] : g.lookup(name);
+    const stem = stems.length > 0 ? stems.find((s) => s.name === name) : undefined;
+    const found = alias !== undefined ? [{ id: alias, kind: "alias" as const }] : g.lookup(name);
+    const hits = stem ? [...found, { id: stem.id, kind: "short" as const }] : found;
     if (hits.length === 0) continue;
     const next = text[pos + len];
     let best: { id: number; score: number } | null = null;
@@ -341,6 +345,15 @@ function childAt(text: string, pos: number, parent: number, g: Gazetteer): boole
   for (const name of g.namesAt(text, pos))
     for (const h of g.lookup(name)) if (g.parentOf(h.id) === parent) return true;
   return false;
+}
+
+const NO_STEMS: readonly { id: number; name: string }[] = [];
+
+/** Gazetteer names and township stems at one position, longest first, without repeats. */
+function mergeCandidates(names: readonly string[], stems: readonly { name: string }[]): string[] {
+  const out = [...names];
+  for (const s of stems) if (!out.includes(s.name)) out.push(s.name);
+  return out.sort((a, b) => b.length - a.length);
 }
 
 /** Candidate names from the gazetteer and from deployment aliases, longest first. */
