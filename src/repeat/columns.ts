@@ -164,6 +164,11 @@ export class ColumnsBuilder {
   flags: Uint8Array;
   sourceId: string[] = [];
   narrative: (string | null)[] = [];
+  /** Raw addresses (a place named in a narrative is "elsewhere" only if the address does not name it). */
+  address: (string | null)[] = [];
+  /** Compound and POI names as written in the poi keys (for finding places named in narratives). */
+  readonly poiNames: string[] = [];
+  private readonly poiNameSet = new Set<string>();
   readonly dict: Dictionaries;
   private readonly exclusions: ExclusionOptions;
   private readonly excludedKeys: Set<string>;
@@ -211,6 +216,7 @@ export class ColumnsBuilder {
     b.flags = columns.flags;
     b.sourceId = columns.sourceId.slice();
     b.narrative = columns.narrative.slice();
+    b.address = new Array(columns.length).fill(null);
     return b;
   }
 
@@ -252,6 +258,16 @@ export class ColumnsBuilder {
     return verdict;
   }
 
+  private notePoiName(key: string): void {
+    const colon = key.indexOf(":", 2);
+    const slash = key.indexOf("/", colon);
+    const name = key.slice(colon + 1, slash < 0 ? undefined : slash);
+    if (!this.poiNameSet.has(name)) {
+      this.poiNameSet.add(name);
+      this.poiNames.push(name);
+    }
+  }
+
   /** Appends one call; returns its index. */
   push(input: RepeatInput): number {
     if (this.n === this.cap) this.grow();
@@ -269,6 +285,7 @@ export class ColumnsBuilder {
         const id = this.dict.keys[l]!.intern(resolver ? resolver.resolve(key) : key);
         const labels = this.dict.labels[l]!;
         if (id >= labels.length) labels.push(key);
+        if (l === 0 && key.startsWith("Z:")) this.notePoiName(key);
         this.keys[l]![i] = id;
         if (this.excludedKeys.size > 0 && this.excludedKeys.has(key)) flags |= FLAG_PLACE_EXCLUDED;
       } else this.keys[l]![i] = -1;
@@ -289,6 +306,7 @@ export class ColumnsBuilder {
     this.flags[i] = flags;
     this.sourceId.push(input.sourceId);
     this.narrative.push(input.narrative ?? null);
+    this.address.push(input.address ?? null);
     return i;
   }
 

@@ -4,6 +4,7 @@ import {
   ColumnsBuilder,
   FLAG_PLACE_EXCLUDED,
   FLAG_TEST,
+  keyId,
   keyLabel,
   LEVEL_COUNT,
   levelIndex,
@@ -20,7 +21,9 @@ import { windowRuns } from "./window.ts";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-const NO_SIG = new Uint32Array(0);
+const MENTION_SHIFT = 67_108_864;
+const POI_LEVEL = levelIndex("poi");
+const ROOM_LEVEL = levelIndex("room");
 
 /** Escalation found in a series (docs/repeat.md "Escalation"). */
 export interface Escalation {
@@ -92,6 +95,8 @@ function growF64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
   return b;
 }
 
+const FINEST_FIRST = (["room", "unit", "building", "poi", "road", "cross"] as const).map(levelIndex);
+
 const PARENT: Readonly<Record<LocationLevel, LocationLevel | null>> = {
   room: "unit",
   unit: "building",
@@ -156,7 +161,6 @@ export class RepeatIndex {
   private absorbed: number[] = [];
   /** Old groups of events whose code a join changed, since the last `add` step. */
   private recoded: number[] = [];
-  private evSig: (Uint32Array | undefined)[] = [];
 
   // key chains: heads[level][keyId] = latest event at that key
   heads: Int32Array[] = [];
@@ -287,6 +291,10 @@ export class RepeatIndex {
     this.uf = growI32(this.uf, cap);
     this.ufSize = growI32(this.ufSize, cap);
     this.ufNext = growI32(this.ufNext, cap);
+    const mention = new Float64Array(cap).fill(-1);
+    mention.set(this.evMention);
+    this.evMention = mention;
+    this.evPrevMention = growI32(this.evPrevMention, cap, -1);
     this.evCap = cap;
   }
 
@@ -578,38 +586,158 @@ export class RepeatIndex {
     this.absorbed.push(rb);
   }
 
-  private signature(e: number): Uint32Array {
-    let sig = this.evSig[e];
+  /** Compound/POI names seen in keys, by their first two characters, for finding them in narratives. */
+  private readonly namesByPrefix = new Map<string, string[]>();
+  private namesKnown = 0;
+  /** Per event, the place its narrative names (level * 2^26 + key id), or -1; chained like keys. */
+  private evMention = new Float64Array(0);
+  private evPrevMention = new Int32Array(0);
+  private readonly mentionHead = new Map<number, number>();
+
+  private refreshNames(): void {
+    const names = this.calls.poiNames;
+    for (; this.namesKnown < names.length; this.namesKnown++) {
+      const name = names[this.namesKnown]!;
+      if (name.length < 2) continue;
+      const prefix = name.slice(0, 2);
+      const list = this.namesByPrefix.get(prefix);
+      if (list) list.push(name);
+      else this.namesByPrefix.set(prefix, [name]);
+    }
+  }
+
+  /**
+   * The place a narrative names other than in passing: the first known compound or POI name, with
+   * the building, entrance and room numbers that follow it when there are ("在新悦华庭4栋1单元2303室").
+   * Returns level * 2^26 + key id, or -1.
+   */
+  private mentionOf(text: string, ownAddress: string | null): number {
+    this.refreshNames();
+    const dict = this.calls.dict;
+    for (let i = 0; i + 1 < text.length; i++) {
+      const list = this.namesByPrefix.get(text.slice(i, i + 2));
+      if (!list) continue;
+      let best = "";
+      for (const name of list) if (name.length > best.length && text.startsWith(name, i)) best = name;
+      if (!best) continue;
+      if (ownAddress?.includes(best)) {
+        i += best.length - 1;
+        continue;
+      }
+      const after = text.slice(i + best.length, i + best.length + 24);
+      const m = /^(\d+)(?:栋|幢|号楼|座|-)(\d+)(?:单元|-)(\d+)/u.exec(after);
+      if (m) {
+        const room = keyId(dict, ROOM_LEVEL, `Z::${best}/b${m[1]}/u${m[2]}/r${m[3]}`);
+        if (room >= 0) return ROOM_LEVEL * MENTION_SHIFT + room;
+      }
+      const poi = keyId(dict, POI_LEVEL, `Z::${best}`);
+      if (poi >= 0) return POI_LEVEL * MENTION_SHIFT + poi;
+      i += best.length - 1;
+    }
+    return -1;
+  }
+
+  /** The event's own place as a mention code at level l, or -1. */
+  private placeCode(e: number, l: number): number {
+    const key = this.evKeys[l]![e]!;
+    return key >= 0 ? l * MENTION_SHIFT + key : -1;
+  }
+
+  private readonly facts = new Map<number, Uint32Array>();
+
+  /** Bigram signature of a narrative that states figures (digits kept); empty without figures. */
+  private factSignature(e: number): Uint32Array {
+    let sig = this.facts.get(e);
     if (sig === undefined) {
       const text = this.calls.narrative[this.evFirst[e]!];
-      sig = text ? bigramSignature(text) : NO_SIG;
-      this.evSig[e] = sig;
+      sig = text && /\d/.test(text) ? bigramSignature(text, true) : new Uint32Array(0);
+      this.facts.set(e, sig);
     }
     return sig;
+  }
+
+  private sharesCaller(e: number, o: number): boolean {
+    for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) {
+      const c = this.calls.caller[i]!;
+      if (c < 0) continue;
+      for (let j = this.evFirst[o]!; j >= 0; j = this.callNext[j]!)
+        if (this.calls.caller[j] === c) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether two events of one dispute group are one matter (docs/repeat.md "Matter series"):
+   * at room level (a household), the same flat; at any level, one names the other's place, or
+   * both name the same place elsewhere; at POI level, the same caller at the same POI.
+   */
+  private sameMatter(e: number, o: number, l: number): boolean {
+    const pe = this.placeCode(e, l);
+    const po = this.placeCode(o, l);
+    const me = this.evMention[e]!;
+    const mo = this.evMention[o]!;
+    if (l === ROOM_LEVEL && pe >= 0 && pe === po) return true;
+    const roomE = this.placeCode(e, ROOM_LEVEL);
+    const roomO = this.placeCode(o, ROOM_LEVEL);
+    const poiE = this.placeCode(e, POI_LEVEL);
+    const poiO = this.placeCode(o, POI_LEVEL);
+    const names = (m: number, room: number, poi: number) => m >= 0 && (m === room || m === poi);
+    if (names(me, roomO, poiO) && !names(me, roomE, poiE)) return true;
+    if (names(mo, roomE, poiE) && !names(mo, roomO, poiO)) return true;
+    if (me >= 0 && me === mo && !names(me, roomE, poiE) && !names(mo, roomO, poiO)) return true;
+    if (l !== ROOM_LEVEL && pe >= 0 && pe === po) {
+      // The same facts (text and figures: people, amounts) told again at the same place.
+      const a = this.factSignature(e);
+      const b = this.factSignature(o);
+      if (a.length > 0 && b.length > 0 && jaccard(a, b) >= this.options.matterFactSimilarity) return true;
+    }
+    return false;
   }
 
   private linkMatter(e: number): void {
     const g = this.codeGroup[this.evCode[e]!]!;
     if (!this.matterGroupSet.has(g) || this.evFlags[e]! & FLAG_TEST) return;
-    const sig = this.signature(e);
-    if (sig.length === 0) return;
+    const text = this.calls.narrative[this.evFirst[e]!];
+    const mention = text ? this.mentionOf(text, this.calls.address[this.evFirst[e]!] ?? null) : -1;
+    this.evMention[e] = mention;
+    if (mention >= 0) {
+      this.evPrevMention[e] = this.mentionHead.get(mention) ?? -1;
+      this.mentionHead.set(mention, e);
+    }
+    const l = this.rules[g]!.level;
     const lo = this.evAt[e]! - this.options.definitions.matter.windowDays * DAY;
-    const theta = this.options.matterSimilarity;
     const maxSteps = 32;
     const consider = (o: number) => {
-      if (o === e || this.codeGroup[this.evCode[o]!] !== g) return;
-      const other = this.signature(o);
-      if (other.length > 0 && jaccard(sig, other) >= theta) this.union(e, o);
+      if (o !== e && this.codeGroup[this.evCode[o]!] === g && this.sameMatter(e, o, l)) this.union(e, o);
     };
-    for (const level of this.options.matterLevels) {
-      const l = levelIndex(level);
-      const prev = this.evPrev[l]!;
-      let o = this.evKeys[l]![e]! >= 0 ? prev[e]! : -1;
-      for (let steps = 0; o >= 0 && steps < maxSteps; steps++, o = prev[o]!) {
+    const walkKey = (level: number, key: number) => {
+      if (key < 0) return;
+      const heads = this.heads[level]!;
+      const prev = this.evPrev[level]!;
+      for (let o = heads[key]!, steps = 0; o >= 0 && steps < maxSteps; o = prev[o]!, steps++) {
         if (this.evAt[o]! < lo) break;
         consider(o);
       }
-    }
+    };
+    const walkMention = (code: number) => {
+      if (code < 0) return;
+      for (
+        let o = this.mentionHead.get(code) ?? -1, steps = 0;
+        o >= 0 && steps < maxSteps;
+        o = this.evPrevMention[o]!, steps++
+      ) {
+        if (this.evAt[o]! < lo) break;
+        consider(o);
+      }
+    };
+    // Candidates: events at my place, at the place I name, naming my place or the same place, of my callers.
+    walkKey(l, this.evKeys[l]![e]!);
+    if (l !== ROOM_LEVEL) walkKey(ROOM_LEVEL, this.evKeys[ROOM_LEVEL]![e]!);
+    if (l !== POI_LEVEL) walkKey(POI_LEVEL, this.evKeys[POI_LEVEL]![e]!);
+    if (mention >= 0) walkKey(Math.floor(mention / MENTION_SHIFT), mention % MENTION_SHIFT);
+    walkMention(mention);
+    walkMention(this.placeCode(e, ROOM_LEVEL));
+    walkMention(this.placeCode(e, POI_LEVEL));
     const caller = this.calls.caller[this.evFirst[e]!]!;
     if (caller >= 0) {
       let p = this.pairPrev[this.callerHead[caller]!]!;
@@ -852,9 +980,14 @@ export class RepeatIndex {
       const places = new Set<number>();
       const callers = new Set<number>();
       for (const e of events) {
-        const key =
-          this.evKeys[level]![e]! >= 0 ? this.evKeys[level]![e]! : this.evKeys[levelIndex("building")]![e]!;
-        if (key >= 0) places.add(key);
+        // The finest key known of each event's place (room, then entrance, building, POI).
+        for (const l of FINEST_FIRST) {
+          const key = this.evKeys[l]![e]!;
+          if (key >= 0) {
+            places.add(l * MENTION_SHIFT + key);
+            break;
+          }
+        }
         for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) {
           const c = this.calls.caller[i]!;
           if (c >= 0) callers.add(c);

@@ -1,4 +1,3 @@
-import type { LocationLevel } from "../domain/index.ts";
 import { DEFAULT_EXCLUSIONS, type ExclusionOptions } from "./columns.ts";
 import { DEFAULT_DEFINITIONS, type RepeatDefinitions } from "./definitions.ts";
 
@@ -33,10 +32,8 @@ export interface RepeatOptions {
   readonly duplicateSimilarity: number;
   /** Groups whose events can form matter series (disputes). */
   readonly matterGroups: readonly string[];
-  /** Minimum narrative similarity (Jaccard of character bigrams) linking two events of one matter. */
-  readonly matterSimilarity: number;
-  /** Location levels whose shared key (or a shared caller) makes two events candidates for one matter. */
-  readonly matterLevels: readonly LocationLevel[];
+  /** Narratives stating the same figures this alike (Jaccard of bigrams, digits kept) at one POI are one matter. */
+  readonly matterFactSimilarity: number;
   /** Severity ladder for escalation: dispute 1 → threat 2 → assault 3 → homicide 4. */
   readonly severity: Readonly<Record<string, number>>;
   /** Surprise scores (-log10 p) that raise the warning level. */
@@ -75,8 +72,7 @@ export const DEFAULT_OPTIONS: RepeatOptions = {
   radiusAcrossKeys: true,
   duplicateSimilarity: 0,
   matterGroups: ["neighbour", "domestic", "labour", "consumer", "property", "debt"],
-  matterSimilarity: 0.5,
-  matterLevels: ["poi", "building", "road", "cross"],
+  matterFactSimilarity: 0.9,
   severity: {
     dispute: 1,
     "public_order.noise": 1,

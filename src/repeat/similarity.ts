@@ -6,11 +6,16 @@
  */
 
 /** Sorted, unique 32-bit hashes of the narrative's character bigrams. */
-export function bigramSignature(text: string): Uint32Array {
+export function bigramSignature(text: string, keepDigits = false): Uint32Array {
   const clean = text
     .toLowerCase()
-    .replace(/\[[^\]]*\]|［[^］]*］/g, " ")
-    .replace(/[\s\d０-９.,;:!?，。；：！？、（）()"'“”‘’【】《》\-—_/\\]+/g, " ")
+    .replace(/\[[^\]]*\]|［[^］]*］|〔[^〕]*〕/g, " ")
+    .replace(
+      keepDigits
+        ? /[\s.,;:!?，。；：！？、（）()"'“”‘’【】《》\-—_/\\]+/g
+        : /[\s\d０-９.,;:!?，。；：！？、（）()"'“”‘’【】《》\-—_/\\]+/g,
+      " ",
+    )
     .trim();
   const hashes: number[] = [];
   for (let i = 0; i + 1 < clean.length; i++) {
