@@ -257,6 +257,36 @@ describe("bad input is reported with file, row, field, code and value, and kept 
   });
 });
 
+describe("location keys", () => {
+  test("the locator gets WGS-84 coordinates, is asked once per address, and its keys are stored", async () => {
+    const calls: [string | null, number | null | undefined, number | null | undefined][] = [];
+    const locator = {
+      locate: (address: string | null, lon?: number | null, lat?: number | null) => {
+        calls.push([address, lon, lat]);
+        return { poi: address, building: null, unit: null, room: null, road: null, cross: null };
+      },
+    };
+    const store = new MemoryStore();
+    await importInto(
+      store,
+      csv("locate.csv", [
+        synthRow({ 接警单号: "L1", 发生地址: "阳光花园3栋" }),
+        synthRow({ 接警单号: "L2", 发生地址: "阳光花园3栋" }),
+        synthRow({ 接警单号: "L3", 发生地址: "春华路88号", 坐标系: "WGS84" }),
+      ]),
+      "synthetic",
+      { locator },
+    );
+    expect(calls.map((c) => c[0])).toEqual(["阳光花园3栋", "春华路88号"]);
+    // GCJ-02 (120.21, 30.21) lies a few hundred metres from the same WGS-84 numbers.
+    expect(calls[0]?.[1]).not.toBe(120.21);
+    expect(calls[0]?.[1]).toBeCloseTo(120.205, 2);
+    expect(calls[1]?.[1]).toBe(120.21);
+    expect(store.bySourceId("L2")?.location.poi).toBe("阳光花园3栋");
+    expect(store.bySourceId("L2")?.lon).toBe(120.21); // the row keeps its own datum
+  });
+});
+
 describe("idempotence and atomicity", () => {
   test("importing the same file twice adds nothing the second time", async () => {
     const store = new MemoryStore();

@@ -163,17 +163,24 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   };
 
   // The locator takes WGS-84; GCJ-02 and BD-09 points are converted for it (the row keeps its datum).
-  const locate = (m: MappedRow) => {
-    if (
-      locator === NULL_LOCATOR ||
-      m.lon === null ||
-      m.lat === null ||
-      m.datum === "wgs84" ||
-      m.datum === null
-    )
-      return locator.locate(m.address, m.lon, m.lat);
-    const [lon, lat] = toWgs84(m.lon, m.lat, m.datum);
-    return locator.locate(m.address, lon, lat);
+  // Repeat places repeat their address text, and parsing an address is the dearest step of an
+  // import, so keys are memoised by address (they are a function of the text: docs/address.md).
+  const memo = new Map<string, LocationKeys>();
+  const locate = (m: MappedRow): LocationKeys => {
+    if (locator === NULL_LOCATOR) return NO_LOCATION;
+    const key = m.address ?? "";
+    const known = memo.get(key);
+    if (known) return known;
+    let keys: LocationKeys;
+    if (m.lon === null || m.lat === null || m.datum === "wgs84" || m.datum === null)
+      keys = locator.locate(m.address, m.lon, m.lat);
+    else {
+      const [lon, lat] = toWgs84(m.lon, m.lat, m.datum);
+      keys = locator.locate(m.address, lon, lat);
+    }
+    if (memo.size >= LOCATE_MEMO_LIMIT) memo.clear();
+    memo.set(key, keys);
+    return keys;
   };
 
   const toIncident = (m: MappedRow, issues: IngestIssue[]): Incident => {
