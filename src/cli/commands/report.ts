@@ -2,9 +2,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { extname, isAbsolute, resolve } from "node:path";
-import * as echarts from "echarts";
-import ExcelJS from "exceljs";
-import PDFDocument from "pdfkit";
+import type PDFDocumentClass from "pdfkit";
 import { cellCounts, giStar } from "../../analysis/hotspots/index.ts";
 import {
   type IndicatorPeriod,
@@ -31,15 +29,18 @@ import { DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { println, t } from "../command.ts";
 
-type SvgToPdf = (
-  doc: PDFKit.PDFDocument,
-  svg: string,
-  x: number,
-  y: number,
-  options?: Record<string, unknown>,
-) => void;
-// svg-to-pdfkit ships no types; it is CommonJS, loaded through require.
-const svgToPdf = createRequire(import.meta.url)("svg-to-pdfkit") as SvgToPdf;
+type Pdf = InstanceType<typeof PDFDocumentClass>;
+type SvgToPdf = (doc: Pdf, svg: string, x: number, y: number, options?: Record<string, unknown>) => void;
+
+// ECharts, ExcelJS and PDFKit take seconds to load: they are imported when a report is written,
+// not when the CLI starts (every command would pay for them otherwise).
+const loadExcel = async () => (await import("exceljs")).default;
+const loadEcharts = () => import("echarts");
+const loadPdf = async () => ({
+  PDFDocument: (await import("pdfkit")).default,
+  // svg-to-pdfkit ships no types; it is CommonJS, loaded through require.
+  svgToPdf: createRequire(import.meta.url)("svg-to-pdfkit") as SvgToPdf,
+});
 
 /** Fonts with Chinese glyphs, looked for in this order (RECUR_CJK_FONT first). Debian: fonts-noto-cjk. */
 const CJK_FONTS: readonly { path: string; family?: string }[] = [
@@ -71,6 +72,7 @@ function cellText(value: CellValue, percent: boolean): string {
  * injection, shares as real numbers with a percent format (so they can be sorted and summed).
  */
 export async function writeXlsx(doc: ReportDocument, path: string): Promise<void> {
+  const ExcelJS = await loadExcel();
   const book = new ExcelJS.Workbook();
   book.creator = "recur";
   const summary = book.addWorksheet(doc.lang === "zh" ? "概要" : "Summary");
@@ -102,7 +104,8 @@ export async function writeXlsx(doc: ReportDocument, path: string): Promise<void
 }
 
 /** Renders an ECharts option to SVG on the server (no browser, no canvas). */
-export function chartSvg(chart: ReportChart, fontFamily: string): string {
+export async function chartSvg(chart: ReportChart, fontFamily: string): Promise<string> {
+  const echarts = await loadEcharts();
   const instance = echarts.init(null, null, {
     renderer: "svg",
     ssr: true,
@@ -126,6 +129,7 @@ export async function writePdf(
   path: string,
   font: { path: string; family?: string } | null,
 ): Promise<void> {
+  const { PDFDocument, svgToPdf } = await loadPdf();
   const pdf = new PDFDocument({
     size: "A4",
     margin: PAGE.margin,
@@ -158,7 +162,7 @@ export async function writePdf(
       ensure(height + 24);
       pdf.fontSize(10).text(chart.title);
       const y = pdf.y + 4;
-      svgToPdf(pdf, chartSvg(chart, "sans-serif"), PAGE.margin, y, {
+      svgToPdf(pdf, await chartSvg(chart, "sans-serif"), PAGE.margin, y, {
         width,
         height,
         fontCallback: () => FONT,
@@ -173,12 +177,7 @@ export async function writePdf(
   await writeFile(path, Buffer.concat(chunks));
 }
 
-function drawTable(
-  pdf: PDFKit.PDFDocument,
-  table: ReportTable,
-  width: number,
-  ensure: (h: number) => void,
-): void {
+function drawTable(pdf: Pdf, table: ReportTable, width: number, ensure: (h: number) => void): void {
   const fontSize = table.columns.length > 8 ? 6.5 : 8;
   const colWidth = width / table.columns.length;
   const rowHeight = fontSize * 2.2;
