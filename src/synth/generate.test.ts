@@ -1,4 +1,5 @@
 import gcoordModule from "gcoord";
+import Papa from "papaparse";
 import { describe, expect, test } from "vitest";
 import { CATEGORY_LABELS } from "../domain/index.ts";
 import { DEFAULT_DEFINITIONS } from "../repeat/definitions.ts";
@@ -186,6 +187,15 @@ describe("generateCity", () => {
       (r) => rules.classify(r[COL.narrative]!).category === categoryOf.get(r[COL.category]!),
     );
     expect(agree.length / rows.length).toBeGreaterThan(0.95);
+  });
+
+  test("a CSV parser reads back exactly the rows, quotes, commas and line breaks included", () => {
+    const parsed = Papa.parse<string[]>(big.text, { newline: "\r\n" }).data.filter((r) => r.length > 1);
+    expect(parsed.length).toBe(big.rows.length + 1);
+    expect(parsed.slice(1)).toEqual(big.rows);
+    expect(big.rows.some((r) => r[COL.feedback]!.includes("\n"))).toBe(true);
+    expect(big.rows.some((r) => r[COL.narrative]!.includes('"'))).toBe(true);
+    expect(big.rows.some((r) => r[COL.narrative]!.includes(","))).toBe(true);
   });
 
   test("rejects a non-positive number of incidents", () => {

@@ -251,6 +251,12 @@ class Renderer {
         : rng.pick(call.kind.feedback)(say);
     }
 
+    // Typing habits that exercise CSV quoting: a half-width comma, straight quotes, a line break.
+    const habit = rng.next();
+    if (habit < 0.01) row[F.narrative] = row[F.narrative]!.replace("，", ",");
+    else if (habit < 0.013) row[F.narrative] = row[F.narrative]!.replace(/称/, '称"') + '"';
+    else if (habit < 0.023) row[F.feedback] = `${row[F.feedback]}\n已电话回访报警人。`;
+
     // Injected defects.
     switch (defect) {
       case "missing_address":
