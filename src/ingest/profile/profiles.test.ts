@@ -276,3 +276,29 @@ describe("the real exports in ../shared/data import with their bundled profiles"
     expect([...store.incidents.values()].map((i) => i.receivedAt)).toEqual(utc);
   });
 });
+
+describe("docs/profiles.md", () => {
+  test("its full example of a Chinese 110 profile is valid and imports a matching export", async () => {
+    const { readFileSync } = await import("node:fs");
+    const doc = readFileSync(join(import.meta.dirname, "..", "..", "..", "docs", "profiles.md"), "utf8");
+    const block = /```jsonc\n([\s\S]*?)```/.exec(doc)?.[1] ?? "";
+    const json = block.replace(/\s+\/\/.*$/gm, "");
+    const profile = parseProfile(JSON.parse(json), "docs example");
+    const header =
+      "警情编号,报警时间,接警时间,派警时间,到达现场时间,反馈时间,报警人电话,报警人姓名,警情类别代码,警情类别名称,警情细类名称,处置部门,案发地址,经度,纬度,管辖分局,管辖派出所,警务区,简要警情,处理结果,反馈情况,接警员";
+    const row =
+      "A001,2024/5/1 8:05,2024/5/1 8:05:30,,,,138 1234 5678,张三,0402,纠纷,家庭纠纷,,西湖区文三路100号2单元301,120.1,30.2,西湖分局,文新派出所,文新一警务区,夫妻吵架,已调解,已调解,李四";
+    const store = new MemoryStore();
+    const summary = await importInto(
+      store,
+      writeText(dir, "doc-example.csv", `${header}\n${row}\n`, "gbk"),
+      profile,
+    );
+    expect(summary).toMatchObject({ rows: 1, imported: 1, rejected: 0 });
+    const incident = store.bySourceId("A001");
+    expect(incident).toMatchObject({ category: "dispute", subtype: "family", cityUnit: "杭州市公安局" });
+    expect(incident?.receivedAt).toBe(Date.UTC(2024, 4, 1, 0, 5));
+    expect(JSON.stringify(incident)).not.toContain("张三");
+    expect(JSON.stringify(incident)).not.toContain("李四");
+  });
+});
