@@ -79,7 +79,8 @@ const DEVZONE_SUFFIX =
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
-const SUFFIX_START = new Set([..."街镇乡苏社村居嘎经高开工产保试大公国省县胡路巷道弄"]);
+const SUFFIX_START = new Set([..."街镇乡苏社村居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市"]);
+const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
 const GENERIC_AFTER_SHORT =
@@ -149,7 +150,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (m) {
         const lv = gazetteer.levelOf(m.id);
         const li = LEVEL_ORDER[lv];
-        if (li === 3 && DEVZONE_END.test(text.slice(pos, m.end))) {
+        if (
+          (li === 3 && DEVZONE_END.test(text.slice(pos, m.end))) ||
+          (li === 2 && /(开发区|高新区|保税区|园区)$/.test(text.slice(pos, m.end)))
+        ) {
           // Development zones are listed among townships; the corpora call them devzone.
           push("devzone", pos, m.end);
           pos = m.end;
@@ -274,6 +278,8 @@ function matchAdmin(
     const hits = stem ? [...found, { id: stem.id, kind: "short" as const }] : found;
     if (hits.length === 0) continue;
     const next = text[pos + len];
+    // 新镇路, 北京路: a division name directly followed by a road word names the road.
+    if (/^(路|街|大道|大街|巷|弄)/.test(text.slice(pos + len, pos + len + 2))) continue;
     let best: { id: number; score: number } | null = null;
     for (const h of hits) {
       const li = LEVEL_ORDER[g.levelOf(h.id)];
@@ -421,8 +427,14 @@ function matchNumbered(
   if (!first) return null;
   const prev0 = last();
   // A house-number range on a road: 806-808号, 1-16号.
-  const range = /^[0-9]+[-－~～][0-9]+号/.exec(text.slice(pos, pos + 14));
-  if (range && (prev0 === "road" || prev0 === "subroad"))
+  const range = /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14));
+  // 806-808号 is a range of numbers; 17-123号 and 138-2号 are a number and a house behind it.
+  if (
+    range &&
+    (prev0 === "road" || prev0 === "subroad") &&
+    Number(range[2]) > Number(range[1]) &&
+    (range[2] as string).length === (range[1] as string).length
+  )
     return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
   // Numbered road names: 西园2路, 14号大街, 8路.
   const numberedRoad = /^[0-9]+号?(大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢])/.exec(
@@ -441,12 +453,21 @@ function matchNumbered(
   }
   if (parts.length > 1) {
     const out: Span[] = [];
-    const ladder = has("houseno")
-      ? ["cellno", "roomno"]
-      : parts.length >= 3
-        ? ["houseno", "cellno", "roomno"]
-        : ["houseno", "roomno"];
-    const labels = ladder.slice(-parts.length);
+    const lastDigits =
+      (parts.at(-1) as { start: number; end: number }).end - (parts.at(-1) as { start: number }).start;
+    const roadFirst = prev0 === "road" || prev0 === "subroad";
+    const ladder = roadFirst
+      ? ["roadno", "houseno", "roomno"]
+      : has("houseno")
+        ? ["cellno", "roomno"]
+        : parts.length >= 4
+          ? ["houseno", "cellno", "floorno", "roomno"]
+          : parts.length === 3
+            ? ["houseno", "cellno", "roomno"]
+            : lastDigits >= 3
+              ? ["houseno", "roomno"]
+              : ["houseno", "cellno"];
+    const labels = roadFirst ? ladder.slice(0, parts.length) : ladder.slice(-parts.length);
     while (labels.length < parts.length) labels.unshift("houseno");
     parts.forEach((part, i) => {
       let end = part.end;
@@ -501,13 +522,15 @@ function matchNumbered(
       case "排":
         return label("subpoi", uend);
       case "组":
-        return label("community", uend);
+        // A villagers' group (村民小组): the swei412 vocabulary calls it "group".
+        return label("group", uend);
       default: {
         // 号
-        if (prev === "road" || (prev === "roadno" && /弄$/.test(text.slice(0, pos))))
-          return label("roadno", uend);
+        if (prev === "road") return label("roadno", uend);
         if (prev === "subroad") return label("subroadno", uend);
-        if (prev === "houseno" || prev === "cellno" || prev === "floorno") return label("roomno", uend);
+        // 九幢24号: the number after a building is its entrance; after a unit or floor, the room.
+        if (prev === "houseno") return label("cellno", uend);
+        if (prev === "cellno" || prev === "floorno") return label("roomno", uend);
         if (prev === "roadno") return label("houseno", uend);
         return label(prev === "community" || prev === "town" ? "roadno" : "houseno", uend);
       }
@@ -589,6 +612,16 @@ function splitRun(
         if (e === limit || !/^(小区|花园|家园|公寓)/.test(run.slice(e, limit))) {
           cut = e;
           cutLabel = "community";
+          break;
+        }
+      }
+      // 尹东小区三市路: a compound name ends before a road that has a name of its own.
+      const poiEnd = POI_BEFORE_ROAD.exec(rest);
+      if (poiEnd && stem >= 2) {
+        const e = k + (poiEnd[1] as string).length;
+        if (/^[\u4e00-\u9fff]{2,8}?(大道|大街|路|街|巷)/.test(run.slice(e, limit))) {
+          cut = e;
+          cutLabel = prevLabel === "poi" ? "subpoi" : "poi";
           break;
         }
       }
