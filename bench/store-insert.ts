@@ -38,7 +38,10 @@ const CHUNK = 10_000;
 const BATCH = asBatchId("bench-batch");
 const PG_URL = process.env.RECUR_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-/** A chunk of plausible incidents: unique ids, sparse location keys, repeat callers, 40 stations. */
+/**
+ * A chunk of plausible incidents in export order: hashed ids, 3,000 compounds, sparse room and
+ * road keys, repeat callers, 40 stations.
+ */
 function chunk(start: number, random: () => number): Incident[] {
   const out: Incident[] = [];
   for (let n = start; n < Math.min(start + CHUNK, ROWS); n++) {
@@ -46,7 +49,8 @@ function chunk(start: number, random: () => number): Incident[] {
     const compound = Math.floor(random() * 3000);
     const building = 1 + Math.floor(random() * 30);
     const hasPlace = random() < 0.7;
-    const received = Date.UTC(2024, 0, 1) + Math.floor(random() * 365 * 86_400_000);
+    // A dispatch export runs in call order: times rise through the year, a few minutes out of order.
+    const received = Date.UTC(2024, 0, 1) + Math.floor((n / ROWS) * 365 * 86_400_000 + random() * 600_000);
     out.push(
       makeIncident({
         id: asIncidentId(createHash("sha1").update(`bench:${sourceId}`).digest("hex").slice(0, 20)),
