@@ -1367,6 +1367,27 @@ export const KINDS: readonly Kind[] = [
   },
 ];
 
+/**
+ * How a later call about an event already dispatched is often recorded: 无效警情/重复报警. Not a
+ * kind of event (never drawn for the background); its narrative names the event it repeats.
+ */
+export const REPEAT_REPORT_KIND: Kind = {
+  code: "invalid.repeat_report",
+  category: "invalid",
+  subtype: "repeat_report",
+  department: null,
+  weight: 0,
+  places: [["none", 1]],
+  hours: "flat",
+  weekend: 1,
+  response: "desk",
+  duplicates: { p: 0, max: 1 },
+  short: "重复报警",
+  narratives: [],
+  dispositions: ["无效", "重复报警"],
+  feedback: [() => "同一警情重复报警，已并入前警处置。"],
+};
+
 export const KIND_BY_CODE: ReadonlyMap<string, Kind> = new Map(KINDS.map((k) => [k.code, k]));
 
 export function kind(code: string): Kind {

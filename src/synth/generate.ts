@@ -4,7 +4,7 @@ import { CATEGORY_LABELS } from "../domain/labels.ts";
 import type { RepeatDefinitions } from "../repeat/definitions.ts";
 import { DEFAULT_DEFINITIONS } from "../repeat/definitions.ts";
 import { narrativePlace, renderAddress } from "./address.ts";
-import { HOURS, KINDS, type Kind, makeSay, WEEKDAY_VOLUME } from "./catalogue.ts";
+import { HOURS, KINDS, type Kind, makeSay, REPEAT_REPORT_KIND, WEEKDAY_VOLUME } from "./catalogue.ts";
 import { type City, cityForIncidents, isSuburban, offsetPoint, placePoint, placeStation } from "./city.ts";
 import { COL, type SynthRow } from "./columns.ts";
 import { callerLandline, callerMobile, formatPhone } from "./identifiers.ts";
@@ -78,8 +78,6 @@ const gcoord = gcoordModule as unknown as (typeof gcoordModule)["default"];
 
 const MINUTE = 60_000;
 const TEN_YEARS = 3653 * 86_400_000;
-
-const REPEAT_REPORT = "重复报警";
 
 /** Normalises options once at the entry. */
 function normalise(options: GenerateOptions): Required<Omit<GenerateOptions, "city" | "definitions">> & {
@@ -239,9 +237,9 @@ class Renderer {
 
     // Narrative, disposition, feedback.
     const say = makeSay(rng, place ? narrativePlace(place) : "");
-    if (recorded.subtype === "repeat_report" && recorded.category === "invalid") {
+    if (recorded === REPEAT_REPORT_KIND) {
       row[F.narrative] = `重复报警：报警人称${say.at}${call.kind.short}，与前警系同一事件，前警已派警处置。`;
-      row[F.disposition] = rng.pick(["无效", REPEAT_REPORT]);
+      row[F.disposition] = rng.pick(REPEAT_REPORT_KIND.dispositions);
       row[F.feedback] = "同一警情重复报警，已并入前警处置。";
     } else {
       row[F.narrative] = (call.narrative ?? rng.pick(call.kind.narratives))(say);
@@ -349,8 +347,6 @@ export function* generateCity(
   const t = tables();
   const renderer = new Renderer(rng, o.city, o.seed);
   const recorder = new TruthRecorder();
-  const repeatReport = KINDS.find((k) => k.code === "invalid.silent")!;
-  const repeatKind: Kind = { ...repeatReport, code: "invalid.repeat_report", subtype: "repeat_report" };
   const fmt = new LocalTimeFormat();
   let seqDigits = 5;
   for (const q of quotas) if (q * 1.2 + 1000 >= 100_000) seqDigits = 6;
@@ -384,7 +380,7 @@ export function* generateCity(
       const sourceId = `J${CITY_CODE}${datePart}${String(i + 1).padStart(seqDigits, "0")}`;
       const defect = pickDefect(rng, call);
       let recorded = call.kind;
-      if (call.followUp && chance(rng, 0.35)) recorded = repeatKind;
+      if (call.followUp && chance(rng, 0.35)) recorded = REPEAT_REPORT_KIND;
       if (defect === "wrong_category") {
         let other = draw(rng, t.weekday);
         while (other.category === call.kind.category) other = draw(rng, t.weekday);

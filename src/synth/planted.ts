@@ -46,7 +46,8 @@ function schedule(w: World, count: number, spanDays: number, fromHour: number, t
   for (let i = 0; i < count; i++) {
     const day = startDay + w.rng.int(span);
     const hour = fromHour + w.rng.next() * (toHour - fromHour);
-    times.push(w.startMs + day * DAY + Math.floor(hour * HOUR) + w.rng.int(60) * 1000);
+    const at = w.startMs + day * DAY + Math.floor(hour * HOUR) + w.rng.int(60) * 1000;
+    times.push(Math.min(at, w.endMs - HOUR));
   }
   return times.sort((a, b) => a - b);
 }
