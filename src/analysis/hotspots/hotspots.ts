@@ -1,4 +1,7 @@
 import { cellToLatLng, gridDisk, isValidCell, latLngToCell } from "h3-js";
+import { normalCdf } from "../stats.ts";
+
+export { normalCdf } from "../stats.ts";
 
 /**
  * Hot spots on H3 cells: counts per cell, the Getis-Ord Gi* statistic with z-scores and p-values
@@ -17,30 +20,6 @@ export function cellCounts(lat: Float64Array, lon: Float64Array, resolution: num
     counts.set(cell, (counts.get(cell) ?? 0) + 1);
   }
   return counts;
-}
-
-/** Standard normal CDF (W. J. Cody's rational erfc approximation via Numerical Recipes erfcc, |error| < 1.2e-7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
 
 export const HOTSPOT_CLASSES = ["hot99", "hot95", "hot90", "none", "cold90", "cold95", "cold99"] as const;

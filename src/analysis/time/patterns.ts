@@ -1,4 +1,4 @@
-import { normalCdf } from "../hotspots/hotspots.ts";
+import { normalCdf } from "../stats.ts";
 
 /**
  * Time patterns: hour-of-day x day-of-week heatmaps with aoristic weighting (Ratcliffe 2002,

@@ -1,9 +1,8 @@
 import { extname, isAbsolute, resolve } from "node:path";
-import { type BriefingSeries, documentText, preShiftBriefing } from "../../analysis/briefing/briefing.ts";
-import { UNIT_LEVELS, type UnitLevel } from "../../analysis/indicators/index.ts";
-import { loadIncidentColumns } from "../../store/incident-columns.ts";
+import type { BriefingSeries } from "../../analysis/briefing/briefing.ts";
+import { UNIT_LEVELS, type UnitLevel } from "../../analysis/indicators/columns.ts";
+import type { IncidentColumns } from "../../analysis/indicators/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
-import { detectFromStore } from "./repeat-load.ts";
 import { fontMissingMessage, openStoreFor, writeReport } from "./report.ts";
 
 const DAY = 86_400_000;
@@ -30,6 +29,7 @@ async function openSeriesOf(
   areaSourceIds: ReadonlySet<string>,
   at: number,
 ): Promise<BriefingSeries[]> {
+  const { detectFromStore } = await import("./repeat-load.ts");
   const { index } = await detectFromStore(db, { ...ctx, json: true });
   const out: BriefingSeries[] = [];
   for (const s of index.allSeries()) {
@@ -90,7 +90,10 @@ export const briefingCommand: Command = {
       return usage("--out 须为 .pdf 或 .xlsx", "--out must be .pdf or .xlsx");
 
     const store = await openStoreFor(v.db, ctx);
-    let incidents: Awaited<ReturnType<typeof loadIncidentColumns>>;
+    // Loaded here, not at CLI start: h3-js and the store take a while to load.
+    const { loadIncidentColumns } = await import("../../store/incident-columns.ts");
+    const { documentText, preShiftBriefing } = await import("../../analysis/briefing/briefing.ts");
+    let incidents: IncidentColumns;
     let sourceIds: Set<string>;
     try {
       incidents = await loadIncidentColumns(store, {

@@ -3,7 +3,6 @@ import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { extname, isAbsolute, resolve } from "node:path";
 import type PDFDocumentClass from "pdfkit";
-import { cellCounts, giStar } from "../../analysis/hotspots/index.ts";
 import {
   type IndicatorPeriod,
   periodIndex,
@@ -22,10 +21,8 @@ import {
   type ReportDocument,
   type ReportTable,
 } from "../../analysis/report/model.ts";
-import { hourWeekHeatmap } from "../../analysis/time/index.ts";
 import { type Lang, NotFoundError } from "../../domain/index.ts";
-import { indicatorRanges, loadIncidentColumns } from "../../store/incident-columns.ts";
-import { DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
+import type { Store } from "../../store/index.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { println, t } from "../command.ts";
 
@@ -240,6 +237,8 @@ export async function writeReport(
 
 /** Opens the store a report reads; a missing SQLite file is an error, not a new empty store. */
 export async function openStoreFor(db: unknown, ctx: CommandContext): Promise<Store> {
+  // The store (Kysely, better-sqlite3, pg) is loaded only by commands that open it.
+  const { DEFAULT_DB_PATH, openStore } = await import("../../store/index.ts");
   const path =
     typeof db === "string" ? (isAbsolute(db) ? db : resolve(ctx.cwd, db)) : resolve(ctx.cwd, DEFAULT_DB_PATH);
   const databaseUrl = ctx.env.DATABASE_URL;
@@ -313,6 +312,10 @@ export const reportCommand: Command = {
     const store = await openStoreFor(v.db, ctx);
     let doc: ReportDocument;
     try {
+      // Loaded here, not at CLI start: h3-js and the store take a while to load.
+      const { indicatorRanges, loadIncidentColumns } = await import("../../store/incident-columns.ts");
+      const { cellCounts, giStar } = await import("../../analysis/hotspots/index.ts");
+      const { hourWeekHeatmap } = await import("../../analysis/time/index.ts");
       const cols = await loadIncidentColumns(store, {
         ranges: indicatorRanges(label, period),
         level,
