@@ -42,6 +42,7 @@ describe.each(targets)("quality repository on %s", (_, makeTarget, skip) => {
     await repo.saveResults([{ incidentId: "i1", score: 100, issues: [] }], 2);
     expect(await repo.getResult("i1")).toEqual({ incidentId: "i1", score: 100, issues: [] });
     expect(await repo.getResult("nope")).toBeUndefined();
+    expect(await repo.errorCounts()).toEqual(new Map([["i1", 0]]));
   });
 
   test.skipIf(skip)(

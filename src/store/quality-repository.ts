@@ -63,6 +63,8 @@ export interface QualityRepository {
   /** Replaces the stored results of these incidents. */
   saveResults(results: readonly QualityResult[], computedAt: number): Promise<void>;
   getResult(incidentId: string): Promise<QualityResult | undefined>;
+  /** Rule errors per incident from the stored results (for review queues). */
+  errorCounts(): Promise<Map<string, number>>;
   /** Adds review items; an incident already open (not passed) at the same level is skipped. Returns how many were added. */
   openReviews(items: readonly ReviewItem[], sample?: string): Promise<number>;
   getReview(id: string): Promise<ReviewItem | undefined>;
@@ -176,6 +178,10 @@ export function qualityRepository(store: Store): QualityRepository {
       return row
         ? { incidentId: row.incident_id, score: row.score, issues: JSON.parse(row.issues) as QualityIssue[] }
         : undefined;
+    },
+    async errorCounts() {
+      const rows = await db.selectFrom("quality_results").select(["incident_id", "errors"]).execute();
+      return new Map(rows.map((r) => [r.incident_id, r.errors]));
     },
     async openReviews(items, sample) {
       let added = 0;

@@ -11,6 +11,7 @@ import { reportCommand } from "./report.ts";
 import { seriesCommand } from "./series.ts";
 import { serveCommand } from "./serve.ts";
 import { qualityCommand } from "./quality.ts";
+import { reviewCommand } from "./review.ts";
 import { trainCommand } from "./train.ts";
 
 /** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
@@ -27,5 +28,6 @@ export const COMMANDS: readonly Command[] = [
   seriesCommand,
   redactCommand,
   qualityCommand,
+  reviewCommand,
   trainCommand,
 ];
