@@ -107,6 +107,7 @@ const FILLER_START = /^(门口|附近|对面|旁边|隔壁|楼下|周边|一带|
  * // ["prov", "city", "district", "road", "roadno"]
  */
 export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOptions = {}): RuleParse {
+  if (text.includes(UNKNOWN_TOKEN)) return parseWithUnknowns(text, gazetteer, options);
   const spans: Span[] = [];
   const admin: AdminMatch[] = [];
   const n = text.length;
@@ -132,6 +133,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       const first = admin.findIndex((a) => restart !== null && a.id === restart.id);
       if (
         restart &&
+        restart.id !== (admin.at(-1) as AdminMatch).id &&
         first >= 0 &&
         first < admin.length - 0 &&
         LEVEL_ORDER[gazetteer.levelOf(restart.id)] <= level
@@ -159,18 +161,31 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           pos = m.end;
           continue;
         }
+        // A municipality (北京市) is read as a city; written twice (天津天津市) as province then city.
+        const municipality = lv === "prov" && gazetteer.nameOf(m.id).endsWith("市");
+        const shown = municipality ? "city" : lv;
         // The same level written twice (宁波宁波市): the first is redundant.
         if (li === level && admin.length > 0) {
           const prev = admin.at(-1) as AdminMatch;
           const prevSpan = spans.findLast((s) => s.start === prev.start);
-          if (prevSpan && prevSpan.label === lv)
-            (spans as Span[])[spans.indexOf(prevSpan)] = { ...prevSpan, label: "redundant" };
+          if (prevSpan && prevSpan.label === shown)
+            (spans as Span[])[spans.indexOf(prevSpan)] = {
+              ...prevSpan,
+              label: municipality && prev.id === m.id ? "prov" : "redundant",
+            };
         }
-        push(lv, pos, m.end);
+        push(shown, pos, m.end);
         admin.push({ start: pos, end: m.end, id: m.id });
         level = li;
         ancestor = m.id;
         pos = m.end;
+        continue;
+      }
+      // 城区, 市区, 县城 after a district or city only say "in town".
+      const inTown = level >= 1 ? /^(城区|市区|县城|全区|城内)/.exec(text.slice(pos, pos + 2)) : null;
+      if (inTown && !/^(街道|镇|乡|办事处)/.test(text.slice(pos + 2, pos + 5))) {
+        push("redundant", pos, pos + 2);
+        pos += 2;
         continue;
       }
       const u = matchUnknownAdmin(text, pos, level);
@@ -245,6 +260,34 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   return { spans, admin };
 }
 
+/** Placeholder some exports and corpora leave for an unreadable character. */
+const UNKNOWN_TOKEN = "[UNK]";
+/** A rare CJK character standing in for the placeholder while parsing (one character, like the original). */
+const UNKNOWN_CHAR = "\u3400";
+
+/** Parses text with [UNK] placeholders as if each were one unknown Chinese character, mapping spans back. */
+function parseWithUnknowns(text: string, gazetteer: Gazetteer, options: RuleOptions): RuleParse {
+  const offsets: number[] = [];
+  let work = "";
+  for (let i = 0; i < text.length; ) {
+    offsets.push(i);
+    if (text.startsWith(UNKNOWN_TOKEN, i)) {
+      work += UNKNOWN_CHAR;
+      i += UNKNOWN_TOKEN.length;
+    } else {
+      work += text[i];
+      i++;
+    }
+  }
+  offsets.push(text.length);
+  const at = (k: number): number => offsets[k] as number;
+  const parsed = parseRules(work, gazetteer, options);
+  return {
+    spans: parsed.spans.map((sp) => ({ label: sp.label, start: at(sp.start), end: at(sp.end) })),
+    admin: parsed.admin.map((a) => ({ id: a.id, start: at(a.start), end: at(a.end) })),
+  };
+}
+
 /** Label of the last span that names something (not a separator or filler). */
 function lastMeaningful(spans: readonly Span[]): string | undefined {
   for (let k = spans.length - 1; k >= 0; k--) {
@@ -290,7 +333,11 @@ function matchAdmin(
         continue;
       }
       if (li === 3 && !inContext && h.kind !== "full") continue; // bare town stems are too ambiguous
-      if (li === 3 && ancestor !== null && !inContext) continue; // a township of another county
+      // A township of another county: only its full name, and only within the same city (counties get redrawn).
+      if (li === 3 && ancestor !== null && !inContext) {
+        const city = g.levelOf(ancestor) === "district" ? g.parentOf(ancestor) : ancestor;
+        if (h.kind !== "full" || !g.within(h.id, city)) continue;
+      }
       const after = text.slice(pos + len, pos + len + 3);
       // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
       const childFollows =
@@ -377,7 +424,7 @@ function matchUnknownAdmin(
   level: number,
 ): { label: "district" | "town"; end: number } | null {
   if (level === 1 || level === 0) {
-    const m = /^[\u4e00-\u9fff]{1,3}?(区|县)/.exec(text.slice(pos, pos + 5));
+    const m = /^[\u3400-\u9fff]{1,3}?(区|县)/.exec(text.slice(pos, pos + 5));
     if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡]/.test(m[0]))
       return { label: "district", end: pos + m[0].length };
   }
