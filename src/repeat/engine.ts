@@ -627,8 +627,9 @@ export class RepeatIndex {
       const after = text.slice(i + best.length, i + best.length + 24);
       const m = /^(\d+)(?:栋|幢|号楼|座|-)(\d+)(?:单元|-)(\d+)/u.exec(after);
       if (m) {
+        // A flat named with its numbers is that flat or nothing, never the whole compound.
         const room = keyId(dict, ROOM_LEVEL, `Z::${best}/b${m[1]}/u${m[2]}/r${m[3]}`);
-        if (room >= 0) return ROOM_LEVEL * MENTION_SHIFT + room;
+        return room >= 0 ? ROOM_LEVEL * MENTION_SHIFT + room : -1;
       }
       const poi = keyId(dict, POI_LEVEL, `Z::${best}`);
       if (poi >= 0) return POI_LEVEL * MENTION_SHIFT + poi;
@@ -650,20 +651,17 @@ export class RepeatIndex {
     let sig = this.facts.get(e);
     if (sig === undefined) {
       const text = this.calls.narrative[this.evFirst[e]!];
-      sig = text && /\d/.test(text) ? bigramSignature(text, true) : new Uint32Array(0);
+      sig = text ? bigramSignature(text, true) : new Uint32Array(0);
       this.facts.set(e, sig);
     }
     return sig;
   }
 
-  private sharesCaller(e: number, o: number): boolean {
-    for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) {
-      const c = this.calls.caller[i]!;
-      if (c < 0) continue;
-      for (let j = this.evFirst[o]!; j >= 0; j = this.callNext[j]!)
-        if (this.calls.caller[j] === c) return true;
-    }
-    return false;
+  /** The figures a narrative states (people, amounts), sorted: "24,15" for 15名工人 24万元. */
+  private figures(e: number): string {
+    const text = this.calls.narrative[this.evFirst[e]!] ?? "";
+    // Quantities only (6名, 54万元, 13200元), not numbers in names (1号地块).
+    return (text.match(/\d+(?:\.\d+)?(?=名|人|元|万|千|块|次|天|个月|年)/g) ?? []).sort().join(",");
   }
 
   /**
@@ -674,22 +672,51 @@ export class RepeatIndex {
   private sameMatter(e: number, o: number, l: number): boolean {
     const pe = this.placeCode(e, l);
     const po = this.placeCode(o, l);
-    const me = this.evMention[e]!;
-    const mo = this.evMention[o]!;
-    if (l === ROOM_LEVEL && pe >= 0 && pe === po) return true;
+    const household = l === ROOM_LEVEL;
+    if (household && pe >= 0 && pe === po) return true;
     const roomE = this.placeCode(e, ROOM_LEVEL);
     const roomO = this.placeCode(o, ROOM_LEVEL);
     const poiE = this.placeCode(e, POI_LEVEL);
     const poiO = this.placeCode(o, POI_LEVEL);
+    // Only a place named at the group's own level links (a flat for households, a POI for sites),
+    // and only from a known place of one's own (without one, the place named is likely one's own).
+    const atLevel = (m: number, own: number) =>
+      m >= 0 && own >= 0 && Math.floor(m / MENTION_SHIFT) === l ? m : -1;
+    const me = atLevel(this.evMention[e]!, pe);
+    const mo = atLevel(this.evMention[o]!, po);
     const names = (m: number, room: number, poi: number) => m >= 0 && (m === room || m === poi);
-    if (names(me, roomO, poiO) && !names(me, roomE, poiE)) return true;
-    if (names(mo, roomE, poiE) && !names(mo, roomO, poiO)) return true;
-    if (me >= 0 && me === mo && !names(me, roomE, poiE) && !names(mo, roomO, poiO)) return true;
-    if (l !== ROOM_LEVEL && pe >= 0 && pe === po) {
+    // One event names the other's place from elsewhere: a household's matter by that alone,
+    // a site's matter when the same person calls (one site has many disputes over a year).
+    const crossE = names(me, roomO, poiO) && !names(me, roomE, poiE);
+    const crossO = names(mo, roomE, poiE) && !names(mo, roomO, poiO);
+    if ((crossE || crossO) && (household || this.sharesCaller(e, o))) return true;
+    // Both name the same place elsewhere (from the same place, unless a household's).
+    if (
+      me >= 0 &&
+      me === mo &&
+      !names(me, roomE, poiE) &&
+      !names(mo, roomO, poiO) &&
+      (household || pe === po)
+    )
+      return true;
+    if (!household && pe >= 0 && pe === po) {
       // The same facts (text and figures: people, amounts) told again at the same place.
-      const a = this.factSignature(e);
-      const b = this.factSignature(o);
-      if (a.length > 0 && b.length > 0 && jaccard(a, b) >= this.options.matterFactSimilarity) return true;
+      const figures = this.figures(e);
+      if (figures !== "" && figures === this.figures(o)) {
+        const a = this.factSignature(e);
+        const b = this.factSignature(o);
+        if (a.length > 0 && b.length > 0 && jaccard(a, b) >= this.options.matterFactSimilarity) return true;
+      }
+    }
+    return false;
+  }
+
+  private sharesCaller(e: number, o: number): boolean {
+    for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!) {
+      const c = this.calls.caller[i]!;
+      if (c < 0) continue;
+      for (let j = this.evFirst[o]!; j >= 0; j = this.callNext[j]!)
+        if (this.calls.caller[j] === c) return true;
     }
     return false;
   }
