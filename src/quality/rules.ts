@@ -6,7 +6,7 @@ import {
   issueValue,
   SUBTYPE_LABELS,
 } from "../domain/index.ts";
-import { dispositionOutcome, extractFacts } from "../text/extract.ts";
+import { dispositionOutcome, placeMentions, sixElementCues } from "../text/extract.ts";
 import { DEFAULT_SEVERITY, type QualityCode, type QualityIssue } from "./codes.ts";
 import type { QualityConfig } from "./config.ts";
 import type { NarrativeJudge } from "./judge.ts";
@@ -169,7 +169,7 @@ function placeIssues(
   incident: Incident,
   ctx: RuleContext,
   out: IssueList,
-  narrativePlaces: number,
+  placeText: string,
   verdict: CategoryVerdict | null,
 ): void {
   const { config } = ctx;
@@ -186,7 +186,8 @@ function placeIssues(
       ));
   if (noAddress && !optional) {
     out.add("missing_address", "address", incident.address ?? "");
-    if (!hasCoordinates(incident) && narrativePlaces === 0) out.add("missing_place", "address");
+    if (!hasCoordinates(incident) && placeMentions(placeText).length === 0)
+      out.add("missing_place", "address");
   }
   if (incident.lon === null || incident.lat === null) return;
   const { lon, lat } = incident;
@@ -285,12 +286,12 @@ export function incidentIssues(incident: Incident, ctx: RuleContext): QualityIss
   const out = new IssueList(config);
   const narrative = incident.narrative?.trim() ?? "";
   const feedback = incident.feedback?.trim() ?? "";
-  const facts = narrative || feedback ? extractFacts(`${narrative}。${feedback}`) : null;
+  const both = narrative && feedback ? `${narrative}。${feedback}` : narrative || feedback;
   const text = narrative || feedback;
   const verdict = ctx.judge && text ? ctx.judge.category(text) : null;
 
   timeIssues(incident, ctx, out);
-  placeIssues(incident, ctx, out, facts?.places.length ?? 0, verdict);
+  placeIssues(incident, ctx, out, both, verdict);
 
   // Six elements: time and place above; people, cause, process and result here.
   if (narrative === "") out.add("empty_narrative", "narrative");
@@ -299,8 +300,9 @@ export function incidentIssues(incident: Incident, ctx: RuleContext): QualityIss
   const exempt = matchesScope(incident, config.sixElements.exempt);
   if (!exempt) {
     if (feedback === "") out.add("missing_feedback_text", "feedback");
-    if (config.sixElements.textChecks && facts) {
-      if (!facts.mentionsPeople && facts.parties === null) out.add("missing_people", "narrative");
+    const facts = config.sixElements.textChecks && both ? sixElementCues(both) : null;
+    if (facts) {
+      if (!facts.mentionsPeople) out.add("missing_people", "narrative");
       if (narrative !== "" && !facts.statesCause && !verdict?.value) out.add("missing_cause", "narrative");
       if (!facts.statesProcess && feedback !== "" && facts.outcome === null)
         out.add("missing_process", "feedback");

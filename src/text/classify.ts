@@ -50,7 +50,10 @@ interface Target<K> {
 // A cue right after a negation ("未发现可疑", "无人受伤", "没有打架") does not count.
 const NEGATIONS = ["未", "没", "无", "不", "非", "否认"];
 
+const NEGATION_CHARS = /[未没无不非否]/;
+
 function negated(text: string, start: number): boolean {
+  if (start === 0 || !NEGATION_CHARS.test(text.slice(Math.max(0, start - 4), start))) return false;
   for (const neg of NEGATIONS) {
     const at = start - neg.length;
     if (at >= 0 && text.startsWith(neg, at)) return true;

@@ -79,7 +79,8 @@ const OUTCOME_RULES: readonly [Outcome, RegExp][] = [
   ],
 ];
 const CAUSE = /因|由于|原因|起因|称|报称|反映|讲|诉|发现|怀疑|导致|为琐事|为了/;
-const PROCESS = /到场|到达|赶到|现场|经查|经了解|经核实|经盘查|盘查|民警|出警|处警|询问|调查|核查|了解情况|协助|警戒|救助/;
+const PROCESS =
+  /到场|到达|赶到|现场|经查|经了解|经核实|经盘查|盘查|民警|出警|处警|询问|调查|核查|了解情况|协助|警戒|救助/;
 
 const CN_DIGITS: Readonly<Record<string, number>> = {
   一: 1,
@@ -148,6 +149,33 @@ export function extractFacts(raw: string): NarrativeFacts {
     statesCause: CAUSE.test(text),
     statesProcess: PROCESS.test(text),
   };
+}
+
+/** The cheap part of the facts, all the six-element rules need (the quality hot path). */
+export interface SixElementCues {
+  readonly mentionsPeople: boolean;
+  readonly statesCause: boolean;
+  readonly statesProcess: boolean;
+  readonly outcome: Outcome | null;
+}
+
+/**
+ * @example sixElementCues("报警人称因噪音与邻居争吵，民警到场调解").statesProcess // true
+ */
+export function sixElementCues(raw: string): SixElementCues {
+  const text = normalizeText(raw);
+  return {
+    mentionsPeople:
+      PEOPLE.test(text) || PARTY_WORDS.some(([re]) => re.test(text)) || /\d+(?:名|个|位)/.test(text),
+    statesCause: CAUSE.test(text),
+    statesProcess: PROCESS.test(text),
+    outcome: dispositionOutcome(text),
+  };
+}
+
+/** Place mentions of a narrative ("阳光小区3栋2单元501室", "解放路口"). */
+export function placeMentions(raw: string): string[] {
+  return unique([...normalizeText(raw).matchAll(PLACE)].map((m) => m[1]!).filter((p) => p.length >= 2));
 }
 
 /**

@@ -11,7 +11,8 @@ export interface KeywordHit<T> {
 }
 
 interface Node {
-  readonly next: Map<string, number>;
+  /** Transitions by UTF-16 code unit. */
+  readonly next: Map<number, number>;
   fail: number;
   /** Output: indexes into `entries` that end at this node (own and via fail links). */
   out: number[];
@@ -32,7 +33,7 @@ export function keywordMatcher<T>(entries: readonly (readonly [string, T])[]): K
   entries.forEach(([keyword], index) => {
     let at = 0;
     for (let i = 0; i < keyword.length; i++) {
-      const ch = keyword[i]!;
+      const ch = keyword.charCodeAt(i);
       let to = nodes[at]!.next.get(ch);
       if (to === undefined) {
         to = nodes.length;
@@ -58,16 +59,23 @@ export function keywordMatcher<T>(entries: readonly (readonly [string, T])[]): K
     }
   }
   const lengths = entries.map(([k]) => k.length);
+  const next = nodes.map((n) => n.next);
+  const fail = Int32Array.from(nodes, (n) => n.fail);
+  const outputs = nodes.map((n) => n.out);
   return {
     find(text) {
       const hits: KeywordHit<T>[] = [];
       let at = 0;
       // UTF-16 units on both sides: the Han characters of the lexicon are all in the BMP.
       for (let position = 0; position < text.length; position++) {
-        const ch = text[position]!;
-        while (at !== 0 && !nodes[at]!.next.has(ch)) at = nodes[at]!.fail;
-        at = nodes[at]!.next.get(ch) ?? 0;
-        const out = nodes[at]!.out;
+        const ch = text.charCodeAt(position);
+        let to = next[at]!.get(ch);
+        while (to === undefined && at !== 0) {
+          at = fail[at]!;
+          to = next[at]!.get(ch);
+        }
+        at = to ?? 0;
+        const out = outputs[at]!;
         for (let o = 0; o < out.length; o++) {
           const index = out[o]!;
           const entry = entries[index]!;

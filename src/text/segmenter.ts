@@ -11,19 +11,21 @@ export interface Segmenter {
 const HAN = /\p{Script=Han}/u;
 
 /**
- * Normalises full-width ASCII (ＡＢＣ１２３，) to half-width and collapses white space, so
- * keyword rules and n-grams see one spelling.
+ * Normalises full-width letters and digits (ＡＢＣ１２３) to half-width and collapses white
+ * space, so keyword rules and n-grams see one spelling. Chinese punctuation (，。（）) stays.
  * @example normalizeText("１２３ 元") // "123 元"
  */
+const FULL_WIDTH_ALNUM = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g;
+const ODD_SPACE = /[\u3000\t\n\r\f\v]| {2}|^\s|\s$/;
+
 export function normalizeText(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.charCodeAt(0);
-    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCharCode(code - 0xfee0);
-    else if (code === 0x3000) out += " ";
-    else out += ch;
-  }
-  return out.replace(/\s+/g, " ").trim();
+  // Most narratives need nothing (hot path of the quality benchmark).
+  let out = text;
+  FULL_WIDTH_ALNUM.lastIndex = 0;
+  if (FULL_WIDTH_ALNUM.test(out))
+    out = out.replace(FULL_WIDTH_ALNUM, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
+  if (ODD_SPACE.test(out)) out = out.replace(/[\s\u3000]+/g, " ").trim();
+  return out;
 }
 
 /**
