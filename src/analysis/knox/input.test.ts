@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { knoxEventsFromRows, timeInDays } from "./input.ts";
+import { knoxEventsFromIncidents, knoxEventsFromRows, timeInDays } from "./input.ts";
 
 describe("timeInDays", () => {
   test.each([
@@ -59,5 +59,24 @@ describe("knoxEventsFromRows", () => {
     ];
     const read = knoxEventsFromRows(rows, { x: 0, y: 1, t: 2, header: true });
     expect(read.issues.map((i) => i.code)).toEqual(["header_looks_like_data"]);
+  });
+});
+
+describe("knoxEventsFromIncidents", () => {
+  test("projects to metres, takes local calendar days and leaves out incidents without coordinates", () => {
+    const day = Date.UTC(2024, 4, 1);
+    const read = knoxEventsFromIncidents({
+      n: 3,
+      receivedAt: Float64Array.from([day + 15 * 3_600_000, day + 17 * 3_600_000, day]),
+      utcOffsetMin: Int16Array.from([480, 480, 480]),
+      lat: Float64Array.from([31.2, 31.201, Number.NaN]),
+      lon: Float64Array.from([121.4, 121.401, 121.4]),
+    });
+    expect(read.skipped).toBe(1);
+    expect(read.issues[0]).toMatchObject({ code: "missing_value", field: "lat/lon" });
+    // 15:00 UTC is 23:00 in Beijing (1 May), 17:00 UTC is 01:00 on 2 May: one day apart.
+    expect(read.events.t[1]! - read.events.t[0]!).toBe(1);
+    expect(read.events.x[1]).toBeCloseTo(111_320 * Math.cos((31.2005 * Math.PI) / 180) * 0.001, 3);
+    expect(read.events.y[1]).toBeCloseTo(110.574, 3);
   });
 });

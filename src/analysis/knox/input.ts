@@ -162,3 +162,69 @@ export function knoxEventsFromRows(rows: readonly (readonly string[])[], columns
     skipped,
   };
 }
+
+/** Incident columns as the store loads them (see src/analysis/indicators/columns.ts). */
+export interface KnoxIncidentColumns {
+  readonly n: number;
+  readonly receivedAt: Float64Array;
+  readonly utcOffsetMin: Int16Array;
+  readonly lat: Float64Array;
+  readonly lon: Float64Array;
+}
+
+/**
+ * Knox events from stored incidents: coordinates projected to metres (equirectangular around the
+ * mean latitude, within 0.1% over a city; GCJ-02 or BD-09 offsets are smooth and cancel in
+ * distances of a few hundred metres) and times as local calendar days, like dates in the package.
+ * Incidents without coordinates are left out and counted in one issue.
+ * @example
+ * knoxEventsFromIncidents(cols).events.x; // metres east of the westernmost incident
+ */
+export function knoxEventsFromIncidents(
+  cols: KnoxIncidentColumns,
+  index: ArrayLike<number> | null = null,
+): KnoxRead {
+  const count = index ? index.length : cols.n;
+  let latSum = 0;
+  let usable = 0;
+  let minLon = Infinity;
+  let minLat = Infinity;
+  for (let k = 0; k < count; k++) {
+    const i = index ? index[k]! : k;
+    const la = cols.lat[i]!;
+    const lo = cols.lon[i]!;
+    if (!Number.isFinite(la) || !Number.isFinite(lo)) continue;
+    latSum += la;
+    usable++;
+    if (lo < minLon) minLon = lo;
+    if (la < minLat) minLat = la;
+  }
+  const metresPerDegLat = 110_574;
+  const metresPerDegLon = 111_320 * Math.cos(((usable ? latSum / usable : 0) * Math.PI) / 180);
+  const x = new Float64Array(usable);
+  const y = new Float64Array(usable);
+  const t = new Float64Array(usable);
+  const rows = new Int32Array(usable);
+  let m = 0;
+  for (let k = 0; k < count; k++) {
+    const i = index ? index[k]! : k;
+    const la = cols.lat[i]!;
+    const lo = cols.lon[i]!;
+    if (!Number.isFinite(la) || !Number.isFinite(lo)) continue;
+    x[m] = (lo - minLon) * metresPerDegLon;
+    y[m] = (la - minLat) * metresPerDegLat;
+    t[m] = Math.floor((cols.receivedAt[i]! + cols.utcOffsetMin[i]! * 60_000) / 86_400_000);
+    rows[m] = i;
+    m++;
+  }
+  const skipped = count - usable;
+  return {
+    events: { x, y, t },
+    rows,
+    issues:
+      skipped > 0
+        ? [{ code: "missing_value", severity: "warning", field: "lat/lon", params: { count: skipped } }]
+        : [],
+    skipped,
+  };
+}

@@ -105,3 +105,91 @@ test("a file that cannot be read exits with 1", async () => {
   expect(code).toBe(1);
   expect(stderr).toContain("ENOENT");
 });
+
+test("recur knox --from-store tests stored incidents with coordinates in a date range and category", async () => {
+  const { openStore } = await import("../../store/index.ts");
+  const { makeIncident } = await import("../../../test/builders.ts");
+  const { asBatchId, asEpochMs } = await import("../../domain/index.ts");
+  const db = join(dir, "k.db");
+  const store = await openStore({ path: db });
+  const batch = asBatchId("knox-batch");
+  const writer = await store.beginBatch({
+    id: batch,
+    sourceSystem: "test",
+    profile: "t",
+    fileName: "t",
+    fileSha256: "cc".repeat(32),
+    startedAt: 0,
+  });
+  const day = Date.UTC(2024, 4, 1, 2);
+  await writer.insertIncidents([
+    makeIncident({
+      sourceId: "k1",
+      batchId: batch,
+      receivedAt: asEpochMs(day),
+      lat: 31.2,
+      lon: 121.4,
+      category: "criminal",
+    }),
+    makeIncident({
+      sourceId: "k2",
+      batchId: batch,
+      receivedAt: asEpochMs(day + 2 * 86_400_000),
+      lat: 31.2,
+      lon: 121.4,
+      category: "criminal",
+    }),
+    makeIncident({
+      sourceId: "k3",
+      batchId: batch,
+      receivedAt: asEpochMs(day + 3 * 86_400_000),
+      lat: 31.2005,
+      lon: 121.4,
+      category: "criminal",
+    }),
+    makeIncident({
+      sourceId: "k4",
+      batchId: batch,
+      receivedAt: asEpochMs(day),
+      lat: 31.2,
+      lon: 121.4,
+      category: "traffic",
+    }),
+    makeIncident({ sourceId: "k5", batchId: batch, receivedAt: asEpochMs(day), category: "criminal" }), // no coordinates
+    makeIncident({
+      sourceId: "k6",
+      batchId: batch,
+      receivedAt: asEpochMs(day + 40 * 86_400_000),
+      lat: 31.2,
+      lon: 121.4,
+      category: "criminal",
+    }),
+  ]);
+  await writer.commit({ rows: 6, imported: 6, rejected: 0, duplicates: 0, finishedAt: 1 });
+  await store.close();
+  const { code, stdout, stderr } = await recur([
+    "knox",
+    "--from-store",
+    "--db",
+    db,
+    "--from",
+    "2024-05-01",
+    "--to",
+    "2024-05-31",
+    "--category",
+    "criminal",
+    "--sbands",
+    "0,0.1,100",
+    "--tbands",
+    "0,7",
+    "--sims",
+    "19",
+    "--json",
+  ]);
+  expect(code).toBe(0);
+  const out = JSON.parse(stdout);
+  expect(out.events).toBe(3); // k1, k2, k3: k4 is traffic, k5 has no coordinates, k6 is in June
+  // (k1,k2) same place 2 days; (k1,k3) and (k2,k3) about 55 m, 3 and 1 days.
+  expect(out.observed).toEqual([[1], [2]]);
+  expect(stderr).toContain("1 incidents without coordinates");
+});

@@ -16,14 +16,16 @@ import {
   type KnoxBands,
   KnoxBandsError,
   type KnoxDistance,
+  type KnoxRead,
   type KnoxSummary,
+  knoxEventsFromIncidents,
   knoxEventsFromRows,
   knoxSimulator,
   knoxSummary,
   observedCounts,
 } from "../../analysis/knox/index.ts";
-import { renderIssue } from "../../domain/index.ts";
-import { type Command, type CommandContext, println, t } from "../command.ts";
+import { CATEGORIES, renderIssue } from "../../domain/index.ts";
+import { type Command, type CommandContext, type ParsedArgs, println, t } from "../command.ts";
 
 /** Simulations a thread claims at a time from the shared counter. */
 const CHUNK = 16;
@@ -181,6 +183,87 @@ function formatTable(
   return lines.join("\n");
 }
 
+async function readCsv(
+  path: string,
+  input: string,
+  cols: { x: number; y: number; t: number },
+  header: boolean,
+  ctx: CommandContext,
+): Promise<KnoxRead | number> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    println(
+      ctx.stderr,
+      t(ctx, `无法读取文件 ${input}: `, `cannot read ${input}: `) + (error as NodeJS.ErrnoException).code,
+    );
+    return 1;
+  }
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: true });
+  return knoxEventsFromRows(parsed.data, { ...cols, header, file: input });
+}
+
+const DAY = 86_400_000;
+
+/** Incidents from the store (optionally a date range and a category) with coordinates in metres. */
+async function readStore(v: ParsedArgs["values"], ctx: CommandContext): Promise<KnoxRead | number> {
+  const day = (text: unknown): number | null | undefined => {
+    if (typeof text !== "string") return undefined;
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : null;
+  };
+  const from = day(v.from);
+  const to = day(v.to);
+  if (from === null || to === null) {
+    println(ctx.stderr, t(ctx, "--from/--to 格式应为 YYYY-MM-DD", "--from/--to must be YYYY-MM-DD"));
+    return 2;
+  }
+  const category = typeof v.category === "string" ? v.category : undefined;
+  if (category !== undefined && !(CATEGORIES as readonly string[]).includes(category)) {
+    println(
+      ctx.stderr,
+      t(
+        ctx,
+        `未知类别 ${category}，可选: ${CATEGORIES.join(", ")}`,
+        `unknown category ${category}; one of: ${CATEGORIES.join(", ")}`,
+      ),
+    );
+    return 2;
+  }
+  const { openStoreFor } = await import("./report.ts");
+  const { loadIncidentColumns } = await import("../../store/incident-columns.ts");
+  const store = await openStoreFor(v.db, ctx);
+  try {
+    // A day of margin on both sides for local offsets; the exact local range is applied below.
+    const cols = await loadIncidentColumns(store, {
+      ranges: [{ from: (from ?? -8.64e15 + DAY) - DAY, to: (to ?? 8.64e15 - 2 * DAY) + 2 * DAY }],
+    });
+    const wanted = category === undefined ? -1 : CATEGORIES.indexOf(category as (typeof CATEGORIES)[number]);
+    const index: number[] = [];
+    for (let i = 0; i < cols.n; i++) {
+      const local = cols.receivedAt[i]! + cols.utcOffsetMin[i]! * 60_000;
+      if (from !== undefined && local < from) continue;
+      if (to !== undefined && local >= to + DAY) continue;
+      if (wanted >= 0 && cols.category[i] !== wanted) continue;
+      index.push(i);
+    }
+    const read = knoxEventsFromIncidents(cols, index);
+    if (read.skipped > 0)
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          `${read.skipped} 起警情没有坐标，未参与计算`,
+          `${read.skipped} incidents without coordinates are left out`,
+        ),
+      );
+    return { ...read, issues: [] };
+  } finally {
+    await store.close();
+  }
+}
+
 export const knoxCommand: Command = {
   name: "knox",
   summary: {
@@ -188,7 +271,8 @@ export const knoxCommand: Command = {
     en: "Near-repeat Knox test: event pairs by space and time bands, Knox ratios and permutation p-values",
   },
   usage:
-    "--input FILE [--no-header] --x-col I --y-col J --time-col K [--distance manhattan|euclidean] " +
+    "--input FILE [--no-header] --x-col I --y-col J --time-col K | --from-store [--db PATH] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--category C]; " +
+    "[--distance manhattan|euclidean] " +
     "--sbands 0,0.1,200,400,600 --tbands 0,7,14,21 [--sims 999] [--seed S] [--exact] [--threads N] [--json]",
   options: {
     input: { type: "string" },
@@ -203,6 +287,11 @@ export const knoxCommand: Command = {
     seed: { type: "string", default: "1" },
     exact: { type: "boolean", default: false },
     threads: { type: "string" },
+    "from-store": { type: "boolean", default: false },
+    db: { type: "string" },
+    from: { type: "string" },
+    to: { type: "string" },
+    category: { type: "string" },
   },
   async run(args, ctx) {
     const v = args.values;
@@ -210,10 +299,15 @@ export const knoxCommand: Command = {
       println(ctx.stderr, t(ctx, zh, en));
       return 2;
     };
-    if (typeof v.input !== "string") return usageError("缺少 --input 文件", "--input FILE is required");
-    const xCol = columnIndex(v["x-col"]);
-    const yCol = columnIndex(v["y-col"]);
-    const tCol = columnIndex(v["time-col"]);
+    const fromStore = v["from-store"] === true;
+    if (!fromStore && typeof v.input !== "string")
+      return usageError(
+        "缺少 --input 文件（或用 --from-store 读数据库）",
+        "--input FILE is required (or --from-store)",
+      );
+    const xCol = fromStore ? 0 : columnIndex(v["x-col"]);
+    const yCol = fromStore ? 1 : columnIndex(v["y-col"]);
+    const tCol = fromStore ? 2 : columnIndex(v["time-col"]);
     if (xCol === null || yCol === null || tCol === null)
       return usageError(
         "--x-col、--y-col、--time-col 须为从 1 开始的列号",
@@ -252,10 +346,11 @@ export const knoxCommand: Command = {
     if (sims === 0 && !v.exact)
       return usageError("--sims 0 时请加 --exact", "with --sims 0 pass --exact for the exact expectation");
 
-    const path = isAbsolute(v.input) ? v.input : resolve(ctx.cwd, v.input);
+    const input = typeof v.input === "string" ? v.input : "";
+    const path = isAbsolute(input) ? input : resolve(ctx.cwd, input);
     // Workers start now so that their start-up overlaps with reading the file; small files
     // (under 256 KB) are simulated on this thread unless --threads asks otherwise.
-    const size = await stat(path).then(
+    const size = await (fromStore ? Promise.reject() : stat(path)).then(
       (s) => s.size,
       () => 0,
     );
@@ -263,25 +358,10 @@ export const knoxCommand: Command = {
       sims > 0 && threads > 1 && (typeof v.threads === "string" || size >= 256 * 1024) ? threads - 1 : 0;
     const pool = new SimulationPool(extra);
     try {
-      let text: string;
-      try {
-        text = await readFile(path, "utf8");
-      } catch (error) {
-        println(
-          ctx.stderr,
-          t(ctx, `无法读取文件 ${v.input}: `, `cannot read ${v.input}: `) +
-            (error as NodeJS.ErrnoException).code,
-        );
-        return 1;
-      }
-      const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: true });
-      const read = knoxEventsFromRows(parsed.data, {
-        x: xCol,
-        y: yCol,
-        t: tCol,
-        header: v["no-header"] !== true,
-        file: v.input,
-      });
+      const read = fromStore
+        ? await readStore(v, ctx)
+        : await readCsv(path, input, { x: xCol, y: yCol, t: tCol }, v["no-header"] !== true, ctx);
+      if (typeof read === "number") return read;
       const n = read.events.x.length;
       if (read.skipped > 0)
         println(
