@@ -1,0 +1,3 @@
+export * from "./case.ts";
+export * from "./lifecycle.ts";
+export * from "./outcome.ts";
