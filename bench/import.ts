@@ -5,6 +5,7 @@
  *
  *   npm run bench:import                  # 1,000,000 rows, utf8 and gbk
  *   ROWS=200000 ENCODINGS=utf8 npm run bench:import
+ *   STAGES=100000 npm run bench:import    # also: CPU cost per row of each stage, in-process
  *
  * Generated files are cached in $TMPDIR/recur-bench-import (delete it to regenerate).
  */
@@ -12,11 +13,16 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createAddressLocator } from "../src/address/locator.ts";
+import { type BatchId, fixedClock } from "../src/domain/index.ts";
+import { compileMapper, DEFAULT_LIMITS, importFile, loadProfile, openSource } from "../src/ingest/index.ts";
+import type { ImportOptions } from "../src/ingest/pipeline.ts";
+import { openStore } from "../src/store/index.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const RECUR = join(ROOT, "bin", "recur");
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
-const ENCODINGS = (process.env.ENCODINGS ?? "utf8,gbk").split(",");
+const ENCODINGS = (process.env.ENCODINGS ?? "utf8,gbk").split(",").filter((e) => e !== "" && e !== "none");
 const WORK = join(tmpdir(), "recur-bench-import");
 mkdirSync(WORK, { recursive: true });
 
@@ -114,3 +120,70 @@ for (const encoding of ENCODINGS) {
     ].join(" | "),
   );
 }
+
+/** CPU microseconds per row of each pipeline stage (cumulative), measured in this process. */
+async function stageCosts(rows: number): Promise<void> {
+  const file = generated("utf8");
+  const profile = await loadProfile("synthetic");
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const report = (stage: string, startedMs: number) =>
+    console.log(
+      `  ${stage.padEnd(44)} ${(((cpu() - startedMs) * 1000) / rows).toFixed(1).padStart(6)} µs/row`,
+    );
+  console.log(
+    `stage costs on the first ${rows.toLocaleString("en")} rows (CPU time of all threads, cumulative):`,
+  );
+
+  let t = cpu();
+  let source = await openSource(file, profile, DEFAULT_LIMITS);
+  let n = 0;
+  for await (const batch of source.batches) {
+    n += batch.length;
+    if (n >= rows) break;
+  }
+  report("read + decode + CSV parse", t);
+
+  t = cpu();
+  source = await openSource(file, profile, DEFAULT_LIMITS);
+  const mapper = compileMapper(profile, source.header, { now: Date.now() });
+  n = 0;
+  for await (const batch of source.batches) {
+    for (const record of batch) mapper.map(record);
+    n += batch.length;
+    if (n >= rows) break;
+  }
+  report("+ map and validate", t);
+
+  const nullStore: ImportOptions["store"] = {
+    beginBatch: async (batch) => ({
+      batch,
+      insertIncidents: async (r) => r.length,
+      insertQuarantine: async () => {},
+      commit: async (summary) => ({ ...batch, ...summary }),
+      rollback: async () => {},
+    }),
+  };
+  const keys = { hmacKey: new Uint8Array(32).fill(1), encKey: new Uint8Array(32).fill(2) };
+  const base = { path: file, profile, keys, clock: fixedClock(Date.now()), maxRows: rows };
+  t = cpu();
+  await importFile({ ...base, store: nullStore, batchId: "stage-1" as BatchId });
+  report("+ privacy (pseudonyms, masking), no store", t);
+
+  const locator = createAddressLocator({ datum: "wgs84" });
+  t = cpu();
+  await importFile({ ...base, store: nullStore, batchId: "stage-2" as BatchId, locator });
+  report("+ address location keys", t);
+
+  const db = join(WORK, "stages.db");
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
+  const store = await openStore({ path: db });
+  t = cpu();
+  await importFile({ ...base, store, batchId: "stage-3" as BatchId, locator });
+  await store.close();
+  report("+ SQLite store (= the whole import)", t);
+}
+
+if (process.env.STAGES) await stageCosts(Number(process.env.STAGES));

@@ -82,8 +82,8 @@ export interface ImportSummary {
   readonly sampleWarnings: readonly IngestIssue[];
 }
 
-/** Distinct addresses whose keys are remembered during one import (bounded memory). */
-const LOCATE_MEMO_LIMIT = 200_000;
+/** Addresses per generation of the location-key memo (two generations: bounded memory). */
+const LOCATE_MEMO_GENERATION = 50_000;
 
 const PRIVACY: PrivacyFunctions = { maskText, normalizePhone, callerPseudonym, encryptField };
 
@@ -165,21 +165,28 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   // The locator takes WGS-84; GCJ-02 and BD-09 points are converted for it (the row keeps its datum).
   // Repeat places repeat their address text, and parsing an address is the dearest step of an
   // import, so keys are memoised by address (they are a function of the text: docs/address.md).
-  const memo = new Map<string, LocationKeys>();
+  // Two generations approximate an LRU in bounded memory: recent addresses survive a rotation.
+  let recent = new Map<string, LocationKeys>();
+  let older = new Map<string, LocationKeys>();
   const locate = (m: MappedRow): LocationKeys => {
     if (locator === NULL_LOCATOR) return NO_LOCATION;
     const key = m.address ?? "";
-    const known = memo.get(key);
-    if (known) return known;
-    let keys: LocationKeys;
-    if (m.lon === null || m.lat === null || m.datum === "wgs84" || m.datum === null)
-      keys = locator.locate(m.address, m.lon, m.lat);
-    else {
-      const [lon, lat] = toWgs84(m.lon, m.lat, m.datum);
-      keys = locator.locate(m.address, lon, lat);
+    let keys = recent.get(key);
+    if (keys) return keys;
+    keys = older.get(key);
+    if (!keys) {
+      if (m.lon === null || m.lat === null || m.datum === "wgs84" || m.datum === null)
+        keys = locator.locate(m.address, m.lon, m.lat);
+      else {
+        const [lon, lat] = toWgs84(m.lon, m.lat, m.datum);
+        keys = locator.locate(m.address, lon, lat);
+      }
     }
-    if (memo.size >= LOCATE_MEMO_LIMIT) memo.clear();
-    memo.set(key, keys);
+    if (recent.size >= LOCATE_MEMO_GENERATION) {
+      older = recent;
+      recent = new Map();
+    }
+    recent.set(key, keys);
     return keys;
   };
 

@@ -164,6 +164,10 @@ export const importCommand: Command = {
               ...issue,
               message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
             })),
+            sampleWarnings: summary.sampleWarnings.slice(0, 5).map((issue) => ({
+              ...issue,
+              message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
+            })),
           }),
         );
       } else println(ctx.stdout, humanSummary(summary, ctx));
