@@ -83,6 +83,7 @@ const SUFFIX_START = new Set([..."街镇乡苏社村居嘎经高开工产保试�
 const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
+const ZONE_AFTER_SHORT = /^(经济|开发区|高新|工业|产业园|园区|新区|保税)/;
 const GENERIC_AFTER_SHORT =
   /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园)/;
 
@@ -95,6 +96,8 @@ const POI_END =
   /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心)$/;
 const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城)/;
+/** 春江景园龙祥园: two compound names, each with a one-character compound ending. */
+const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭居湾阁轩]$)/;
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 const FILLER = /(门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)$/;
@@ -348,6 +351,8 @@ function matchAdmin(
       const road = /^[\u4e00-\u9fff]{0,3}?(大道|大街|路|街|巷)/.exec(after);
       if (h.kind !== "full" && h.kind !== "alias" && road && road[0].length - (road[1] as string).length < 2)
         continue;
+      // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
+      if (h.kind !== "full" && h.kind !== "alias" && ZONE_AFTER_SHORT.test(after)) continue;
       if (!childFollows) {
         if (
           h.kind !== "full" &&
@@ -699,7 +704,7 @@ function splitRun(
       if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
       // 绿城紫桂公寓沐霞苑: a strong POI ending inside the name starts a sub-POI.
-      const inner = label === "poi" ? POI_INNER.exec(rest) : null;
+      const inner = label === "poi" ? (POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
       if (inner && inner.index + inner[0].length <= rest.length - 2) {
         const cutAt = start + inner.index + inner[0].length;
         emit("poi", start, cutAt);
