@@ -1,6 +1,6 @@
 import type { Random } from "../domain/index.ts";
 import type { Compound, Place, Road } from "./city.ts";
-import { placeStation } from "./city.ts";
+import { placeStation, type Station } from "./city.ts";
 import { chineseNumber, fullWidthDigits } from "./identifiers.ts";
 import { CITY, PROVINCE } from "./names.ts";
 import { chance } from "./rng.ts";
@@ -14,8 +14,8 @@ import { chance } from "./rng.ts";
 
 const FILLERS = ["门口", "附近", "对面", "旁边"] as const;
 
-function adminPrefix(rng: Random, place: Place): string {
-  const { station } = placeStation(place);
+function adminPrefix(rng: Random, place: Place, known?: Station): string {
+  const station = known ?? placeStation(place).station;
   const d = station.district.spec;
   const r = rng.next();
   if (r < 0.45) return "";
@@ -88,6 +88,8 @@ export function renderAddress(
   rng: Random,
   place: Place,
   style: AddressStyle = DEFAULT_ADDRESS_STYLE,
+  /** The place's station when the caller already knows it (saves a nearest-station search). */
+  station?: Station,
 ): string {
   let text: string;
   switch (place.kind) {
@@ -139,7 +141,7 @@ export function renderAddress(
       text = crossText(rng, place.crossing.a, place.crossing.b) + (chance(rng, 0.1) ? "附近" : "");
       break;
   }
-  const full = adminPrefix(rng, place) + text;
+  const full = adminPrefix(rng, place, station) + text;
   return chance(rng, style.fullWidthRate) ? fullWidthDigits(full) : full;
 }
 

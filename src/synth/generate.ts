@@ -3,9 +3,9 @@ import { DEPARTMENT_LABELS, type Random, SUBTYPE_LABELS, seededRandom } from "..
 import { CATEGORY_LABELS } from "../domain/labels.ts";
 import type { RepeatDefinitions } from "../repeat/definitions.ts";
 import { DEFAULT_DEFINITIONS } from "../repeat/definitions.ts";
-import { narrativePlace, renderAddress } from "./address.ts";
+import { DEFAULT_ADDRESS_STYLE, narrativePlace, renderAddress } from "./address.ts";
 import { HOURS, KINDS, type Kind, makeSay, REPEAT_REPORT_KIND, WEEKDAY_VOLUME } from "./catalogue.ts";
-import { type City, cityForIncidents, isSuburban, offsetPoint, placePoint, placeStation } from "./city.ts";
+import { type City, cityForIncidents, offsetPoint, placePoint, placeStation } from "./city.ts";
 import { COL, type SynthRow } from "./columns.ts";
 import { callerLandline, callerMobile, formatPhone } from "./identifiers.ts";
 import { CITY_CODE } from "./names.ts";
@@ -174,6 +174,7 @@ class Renderer {
 
     // Times by response: dispatched units arrive in 5-15 min in town, longer in the county.
     const response = call.followUp ? "desk" : call.kind.response;
+    const jurisdiction = place ? placeStation(place) : null;
     const accepted =
       response === "none" && chance(rng, 0.03)
         ? null
@@ -185,7 +186,7 @@ class Renderer {
     if (response === "police" || (response === "desk" && !call.followUp && chance(rng, 0.12))) {
       dispatched = base + 1000 * clamp(logNormal(rng, 95, 0.4), 15, 900);
       if (chance(rng, response === "police" ? 0.93 : 0.8)) {
-        const median = place && isSuburban(place) ? 1100 : 560;
+        const median = jurisdiction?.station.district.spec.suburban ? 1100 : 560;
         arrived = dispatched + 1000 * clamp(logNormal(rng, median, 0.35), 120, 5400);
       }
       closed = (arrived ?? dispatched) + 1000 * clamp(logNormal(rng, 2400, 0.6), 300, 6 * 3600);
@@ -203,10 +204,10 @@ class Renderer {
     // Place, coordinates, jurisdiction.
     let lon: number | null = null;
     let lat: number | null = null;
-    let station = null as ReturnType<typeof placeStation> | null;
+    let station = jurisdiction;
     if (place) {
-      row[F.address] = renderAddress(rng, place);
-      station = placeStation(place);
+      row[F.address] = renderAddress(rng, place, DEFAULT_ADDRESS_STYLE, station?.station);
+
       // Mobile positioning: most calls carry a position, every call of a multi-call event does.
       if (call.shared || chance(rng, 0.82)) {
         const [x, y] = placePoint(place);
@@ -231,9 +232,11 @@ class Renderer {
       row[F.lon] = lon.toFixed(6);
       row[F.lat] = lat.toFixed(6);
     }
-    row[F.branch] = station.station.district.spec.branch;
-    row[F.station] = station.station.name;
-    row[F.area] = chance(rng, 0.9) ? station.area.name : "";
+    if (station) {
+      row[F.branch] = station.station.district.spec.branch;
+      row[F.station] = station.station.name;
+      row[F.area] = chance(rng, 0.9) ? station.area.name : "";
+    }
 
     // Narrative, disposition, feedback.
     const say = makeSay(rng, place ? narrativePlace(place) : "");
