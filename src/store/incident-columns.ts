@@ -26,6 +26,8 @@ export interface ColumnQuery {
   readonly level?: UnitLevel;
   /** Only this unit (at `level`). */
   readonly unit?: string;
+  /** Also load source ids (to join repeat series). */
+  readonly sourceIds?: boolean;
 }
 
 /**
@@ -38,7 +40,8 @@ export interface ColumnQuery {
 export async function loadIncidentColumns(store: Store, query: ColumnQuery = {}): Promise<IncidentColumns> {
   const level = query.level ?? "station";
   const builder = new IncidentColumnsBuilder(1024);
-  for (const range of query.ranges ?? [null]) await loadRange(store, builder, level, range, query.unit);
+  for (const range of query.ranges ?? [null])
+    await loadRange(store, builder, level, range, query.unit, query.sourceIds === true);
   return builder.build();
 }
 
@@ -48,6 +51,7 @@ async function loadRange(
   level: UnitLevel,
   range: TimeRange | null,
   unit: string | undefined,
+  withSourceIds: boolean,
 ): Promise<void> {
   const unitColumn = UNIT_COLUMN[level];
   let q = store.db
@@ -62,7 +66,8 @@ async function loadRange(
       sql<string | null>`${sql.ref(unitColumn)}`.as("unit"),
       "lat",
       "lon",
-    ]);
+    ])
+    .$if(withSourceIds, (qb) => qb.select("source_id"));
   if (range) q = q.where("received_at", ">=", range.from).where("received_at", "<", range.to);
   if (unit !== undefined) q = q.where(sql.ref(unitColumn), "=", unit);
   const rows = await q.execute();
@@ -77,6 +82,7 @@ async function loadRange(
       r.unit,
       r.lat,
       r.lon,
+      r.source_id ?? null,
     );
 }
 

@@ -23,6 +23,8 @@ export interface IncidentColumns {
   readonly suburban?: Uint8Array;
   /** 1 where the incident belongs to a repeat series (src/repeat); absent = not computed. */
   readonly inRepeatSeries?: Uint8Array;
+  /** Source ids, when loaded (to join results of other engines such as repeat series). */
+  readonly sourceId?: readonly string[];
   /** Data-quality score 0..100 per incident (src/quality); NaN or absent = not computed. */
   readonly qualityScore?: Float64Array;
 }
@@ -50,6 +52,7 @@ export class IncidentColumnsBuilder {
   private unit: Int32Array;
   private lat: Float64Array;
   private lon: Float64Array;
+  private readonly sourceIds: string[] = [];
   private readonly unitIndex = new Map<string, number>();
   private readonly units: string[] = [];
 
@@ -98,7 +101,9 @@ export class IncidentColumnsBuilder {
     unit: string | null,
     lat: number | null = null,
     lon: number | null = null,
+    sourceId: string | null = null,
   ): void {
+    if (sourceId !== null) this.sourceIds.push(sourceId);
     if (this.size === this.capacity) this.grow();
     const i = this.size++;
     this.receivedAt[i] = receivedAt;
@@ -136,8 +141,22 @@ export class IncidentColumnsBuilder {
       units: [...this.units],
       lat: this.lat.slice(0, n),
       lon: this.lon.slice(0, n),
+      ...(this.sourceIds.length === n && n > 0 ? { sourceId: [...this.sourceIds] } : {}),
     };
   }
+}
+
+/**
+ * Marks the incidents whose source id is in a repeat series (from src/repeat), for the
+ * repeat-incident rate of the indicators. Needs columns loaded with source ids.
+ */
+export function withRepeatSeries(cols: IncidentColumns, inSeries: ReadonlySet<string>): IncidentColumns {
+  if (!cols.sourceId) throw new RangeError("columns were loaded without source ids");
+  const flags = new Uint8Array(cols.n);
+  cols.sourceId.forEach((id, i) => {
+    if (inSeries.has(id)) flags[i] = 1;
+  });
+  return { ...cols, inRepeatSeries: flags };
 }
 
 /** The unit of an incident at a level of the hierarchy (市局/分局/派出所/警务区). */

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { makeIncident } from "../../../test/builders.ts";
 import { asEpochMs, asUnitCode, CATEGORIES, type Category } from "../../domain/index.ts";
 import { periodKey } from "../time/patterns.ts";
-import { columnsFromIncidents } from "./columns.ts";
+import { columnsFromIncidents, IncidentColumnsBuilder, withRepeatSeries } from "./columns.ts";
 import { periodIndexLabel, periodIndicators, periodLabelIndex } from "./indicators.ts";
 
 /** An incident received at a Beijing wall-clock time. */
@@ -130,5 +130,18 @@ describe("periods", () => {
     const cols = columnsFromIncidents([at("2024-05-01T10:00:00", station("A"))]);
     const report = periodIndicators(cols, { period: "month", label: "2024-05" });
     expect(Object.keys(report.units[0]!.byCategory).sort()).toEqual([...CATEGORIES].sort() as Category[]);
+  });
+});
+
+describe("repeat-incident rate", () => {
+  test("is the share of the unit's incidents that belong to a repeat series", () => {
+    const list = ["r1", "r2", "r3", "r4"].map((id) =>
+      makeIncident({ sourceId: id, receivedAt: asEpochMs(Date.UTC(2024, 4, 10)), ...station("A") }),
+    );
+    const b = new IncidentColumnsBuilder(4);
+    for (const x of list) b.add(x.receivedAt, null, null, null, 480, x.category, "A", null, null, x.sourceId);
+    const cols = withRepeatSeries(b.build(), new Set(["r2", "r4", "other"]));
+    expect(periodIndicators(cols, { period: "month", label: "2024-05" }).units[0]!.repeatRate).toBe(0.5);
+    expect(() => withRepeatSeries(columnsFromIncidents(list), new Set())).toThrow(RangeError);
   });
 });

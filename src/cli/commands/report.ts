@@ -12,6 +12,7 @@ import {
   type RankMetric,
   UNIT_LEVELS,
   type UnitLevel,
+  withRepeatSeries,
 } from "../../analysis/indicators/index.ts";
 import {
   type CellValue,
@@ -235,6 +236,18 @@ export async function writeReport(
   return "bad-extension";
 }
 
+/**
+ * Source ids of every call in a repeat series (place, caller or matter), from the repeat engine
+ * run over the whole store: the repeat-incident rate is an aggregate, no caller is listed.
+ */
+async function sourceIdsInSeries(db: unknown, ctx: CommandContext): Promise<Set<string>> {
+  const { detectFromStore } = await import("./repeat-load.ts");
+  const { index } = await detectFromStore(db, { ...ctx, json: true });
+  const out = new Set<string>();
+  for (const series of index.allSeries()) for (const id of index.sourceIdsOf(series)) out.add(id);
+  return out;
+}
+
 /** Opens the store a report reads; a missing SQLite file is an error, not a new empty store. */
 export async function openStoreFor(db: unknown, ctx: CommandContext): Promise<Store> {
   // The store (Kysely, better-sqlite3, pg) is loaded only by commands that open it.
@@ -265,7 +278,7 @@ export const reportCommand: Command = {
     en: "Monthly or weekly incident report (Excel, or PDF with charts)",
   },
   usage:
-    "monthly --month YYYY-MM | weekly --week YYYY-Www [--unit U] [--level station|branch|area|city] [--rank-by total|change|arrivalOnTime|dispatchWithin1|repeatRate|quality] --out FILE.xlsx|.pdf [--db PATH]",
+    "monthly --month YYYY-MM | weekly --week YYYY-Www [--unit U] [--with-repeats] [--level station|branch|area|city] [--rank-by total|change|arrivalOnTime|dispatchWithin1|repeatRate|quality] --out FILE.xlsx|.pdf [--db PATH]",
   options: {
     month: { type: "string" },
     week: { type: "string" },
@@ -274,6 +287,7 @@ export const reportCommand: Command = {
     "rank-by": { type: "string", default: "total" },
     out: { type: "string" },
     db: { type: "string" },
+    "with-repeats": { type: "boolean", default: false },
   },
   async run(args, ctx) {
     const v = args.values;
@@ -316,11 +330,14 @@ export const reportCommand: Command = {
       const { indicatorRanges, loadIncidentColumns } = await import("../../store/incident-columns.ts");
       const { cellCounts, giStar } = await import("../../analysis/hotspots/index.ts");
       const { hourWeekHeatmap } = await import("../../analysis/time/index.ts");
-      const cols = await loadIncidentColumns(store, {
+      const withRepeats = v["with-repeats"] === true;
+      const loaded = await loadIncidentColumns(store, {
         ranges: indicatorRanges(label, period),
         level,
+        sourceIds: withRepeats,
         ...(unit ? { unit } : {}),
       });
+      const cols = withRepeats ? withRepeatSeries(loaded, await sourceIdsInSeries(v.db, ctx)) : loaded;
       const indicators = periodIndicators(cols, { period, label, rankBy, ...(unit ? { unit } : {}) });
       // Hot spots and times of the current period only.
       const index = periodIndex(cols, period);
