@@ -52,6 +52,18 @@ describe("generateCity", () => {
     expect(share(["纠纷", "求助", "火灾", "灾害事故", "投诉", "其他"])).toBeCloseTo(0.1, 1);
   });
 
+  test("calls follow a daily and weekly rhythm", () => {
+    const byHour = new Array<number>(24).fill(0);
+    const byWeekday = new Array<number>(7).fill(0);
+    for (const row of big.rows) {
+      byHour[Number(row[COL.received]!.slice(11, 13))]!++;
+      byWeekday[new Date(`${row[COL.received]!.slice(0, 10)}T00:00:00Z`).getUTCDay()]!++;
+    }
+    expect(byHour[4]! * 3).toBeLessThan(byHour[9]!);
+    // Saturday (6) busier than Tuesday (2); 2024 has 52 or 53 of each.
+    expect(byWeekday[6]!).toBeGreaterThan(byWeekday[2]! * 1.05);
+  });
+
   test("non-police calls name the responsible department and others do not", () => {
     for (const row of big.rows) {
       if (row[COL.category] === "非警务") expect(row[COL.department]).not.toBe("");
