@@ -80,6 +80,8 @@ const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
 const SUFFIX_START = new Set([..."街镇乡苏社村居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市"]);
+const PLACE_BEFORE_ROAD =
+  /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|医院|大厦|广场|苑|园|城|村)/;
 const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
@@ -100,8 +102,8 @@ const POI_INNER =
 const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭居湾阁轩]$)/;
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
-const FILLER = /(门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)$/;
-const FILLER_START = /^(门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)/;
+const FILLER = /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)$/;
+const FILLER_START = /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)/;
 
 /**
  * Parses a Chinese address into labelled spans with rules and the gazetteer.
@@ -246,7 +248,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     while (end < n) {
       const ch = text[end];
       if (isDigit(ch) || (!isHan(ch) && !isLatin(ch))) break;
-      if (end > pos && isNumeral(ch) && numberedAt(text, end)) break;
+      if (end > pos && (isNumeral(ch) || ch === "负") && numberedAt(text, end)) break;
       if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
       end++;
     }
@@ -331,6 +333,8 @@ function matchAdmin(
       const li = LEVEL_ORDER[g.levelOf(h.id)];
       if (li < level) continue;
       const inContext = ancestor !== null && g.within(h.id, ancestor);
+      // 柯桥区柯桥轻纺城, 绍兴市绍兴县: a short name right after its own division starts a place name.
+      if (li === level && ancestor !== null && h.id === ancestor && h.kind !== "full") continue;
       if (li === level && !(ancestor !== null && h.id === ancestor) && !inContext) {
         // A repeat of the same level is only accepted when it is the same division.
         continue;
@@ -428,6 +432,11 @@ function matchUnknownAdmin(
   pos: number,
   level: number,
 ): { label: "district" | "town"; end: number } | null {
+  if (level === -1) {
+    const m = /^[\u3400-\u9fff]{2}(区|县)/.exec(text.slice(pos, pos + 3));
+    if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡小园]/.test(m[0]))
+      return { label: "district", end: pos + m[0].length };
+  }
   if (level === 1 || level === 0) {
     const m = /^[\u3400-\u9fff]{1,3}?(区|县)/.exec(text.slice(pos, pos + 5));
     if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡]/.test(m[0]))
@@ -453,6 +462,11 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
     while (isDigit(text[end]) || (text[end] === "#" && /^#*[0-9]/.test(text.slice(end, end + 4)))) end++;
     return { end, chinese: false };
   }
+  if (
+    (text[end] === "负" || text[end] === "-") &&
+    /^[负-][一二三四五六七八九1-9](楼|层)/.test(text.slice(end, end + 3))
+  )
+    return { end: end + 2, chinese: true };
   if (isNumeral(text[end])) {
     while (isNumeral(text[end])) end++;
     if (/^(号楼|号院|单元|栋|幢|座|楼|号|室|层|期|区|组)/.test(text.slice(end, end + 2)))
@@ -692,6 +706,13 @@ function splitRun(
           cutLabel = "poi";
           break;
         }
+        // 华伦智圣服饰聚成路: a place name in front of the road is split off at its ending.
+        const front = k - start > 4 ? PLACE_BEFORE_ROAD.exec(run.slice(start, k)) : null;
+        if (front && front[0].length >= 2 && k - start - front[0].length >= 2) {
+          cut = start + front[0].length;
+          cutLabel = prevLabel === "poi" ? "subpoi" : "poi";
+          break;
+        }
         cut = e;
         cutLabel = prevLabel === "roadno" ? "subroad" : "road";
         break;
@@ -705,7 +726,13 @@ function splitRun(
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
       // 绿城紫桂公寓沐霞苑: a strong POI ending inside the name starts a sub-POI.
       const inner = label === "poi" ? (POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
-      if (inner && inner.index + inner[0].length <= rest.length - 2) {
+      if (
+        inner &&
+        inner.index + inner[0].length <= rest.length - 2 &&
+        !/^(大?酒店|宾馆|饭店|超市|商场|分店|大厦|公寓|大楼|餐厅)$/.test(
+          rest.slice(inner.index + inner[0].length),
+        )
+      ) {
         const cutAt = start + inner.index + inner[0].length;
         emit("poi", start, cutAt);
         emit("subpoi", cutAt, limit);
