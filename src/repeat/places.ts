@@ -18,6 +18,10 @@ const ADMIN_PREFIX =
 const SUFFIX =
   /(?:小区|公寓|花园|家园|新村|新苑|苑|华庭|华府|名苑|雅苑|山庄|佳园|园区|园|社区|宿舍|大院|大厦|广场|中心)$/u;
 
+/** Names too generic to tell one place from another. */
+const GENERIC_NAME =
+  /^(?:农贸市场|菜市场|市场|超市|村超市|商场|广场|公园|学校|医院|酒店|饭店|宾馆|大厦|小区|公寓|项目工地|工地|地下车库|停车场|大道|道|路|街|中心)$/u;
+
 /** Names that are no place at all: "unknown", "the crossing", "near", "at the door". */
 const NOT_A_PLACE =
   /^(?:不详|未知|不清楚|无|空|路口|交叉口|十字路口|附近|门口|对面|旁边|路边|路上|马路上|现场|家中|家里|本市|市区|辖区|null|unknown)$/iu;
@@ -76,10 +80,11 @@ export function matchingName(name: string, compound: boolean): string {
  * matchingKey("Z:浙江省:澜江市澜西区兰阁公寓/b25/u4/r103") === matchingKey("Z::兰阁小区/b25/u4/r103") // true
  */
 export function matchingKey(key: string): string {
-  const m = /^([ZRXC]):[^:]*:(.*)$/su.exec(key);
+  const m = /^([ZRXC]):([^:]*):(.*)$/su.exec(key);
   if (!m) return key;
   const type = m[1]!;
-  const body = m[2]!;
+  const scope = m[2]!;
+  const body = m[3]!;
   if (type === "X") {
     return `X:${body
       .split("&")
@@ -90,7 +95,9 @@ export function matchingKey(key: string): string {
   const slash = body.indexOf("/");
   const name = slash < 0 ? body : body.slice(0, slash);
   const rest = slash < 0 ? "" : matchingPath(body.slice(slash));
-  return `${type}:${matchingName(name, type === "Z")}${rest}`;
+  // A generic name (农贸市场, 超市) names no particular place: its scope stays part of the key.
+  const keep = GENERIC_NAME.test(name) ? `${scope}|` : "";
+  return `${type}:${keep}${matchingName(name, type === "Z")}${rest}`;
 }
 
 /** Caches matchingKey per raw key (most keys repeat many times). */

@@ -23,9 +23,17 @@ export function unifyBuildingKeys(columns: CallColumns): number {
   const cross = columns.keys[CROSS]!;
   const buildings = dict.keys[BUILDING]!;
   const roadAsBuilding = new Int32Array(dict.keys[ROAD]!.size).fill(-1);
+  // A compound has buildings: at least two different building keys under one POI. (A shop parsed
+  // with its street number as a "building" has one.)
+  const firstBuilding = new Int32Array(dict.keys[POI]!.size).fill(-1);
   const poiHasBuildings = new Uint8Array(dict.keys[POI]!.size);
   for (let i = 0; i < n; i++) {
-    if (poi[i]! >= 0 && building[i]! >= 0) poiHasBuildings[poi[i]!] = 1;
+    const p = poi[i]!;
+    const b = building[i]!;
+    if (p >= 0 && b >= 0 && !poiHasBuildings[p]) {
+      if (firstBuilding[p] === -1) firstBuilding[p] = b;
+      else if (firstBuilding[p] !== b) poiHasBuildings[p] = 1;
+    }
     const r = road[i]!;
     if (r >= 0 && roadAsBuilding[r] === -1) {
       const key = dict.keys[ROAD]!.values[r]!;
