@@ -14,6 +14,7 @@ import {
   DISTRICTS,
   type DistrictSpec,
   HOMOPHONES,
+  LOOKALIKES,
   ROAD_BASES,
   SHOP_NAME_CHARS,
   SHOP_PREFIXES,
@@ -366,12 +367,33 @@ function compoundBasePool(): { bases: string[]; readings: Map<string, string> } 
   return { bases: kept.filter((c) => readingCount.get(readings.get(c)!) === 1), readings };
 }
 
-function typosOf(base: string, taken: Set<string>, reading: string): string[] {
+/** Bases differing from `text` in exactly one character at the same length. */
+function oneAway(text: string, bases: readonly string[]): number {
+  let n = 0;
+  for (const b of bases) {
+    if (b.length !== text.length) continue;
+    let diff = 0;
+    for (let i = 0; i < b.length && diff < 2; i++) if (b[i] !== text[i]) diff++;
+    if (diff === 1) n++;
+  }
+  return n;
+}
+
+/**
+ * Typos of a compound base: homophones that keep the toneless pinyin (unique among bases, so
+ * they name one compound), and similar-looking characters where the misspelt name is one
+ * character away from this base only.
+ */
+function typosOf(base: string, taken: Set<string>, reading: string, bases: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < base.length; i++) {
     for (const alt of HOMOPHONES[base[i]!] ?? []) {
       const typo = base.slice(0, i) + alt + base.slice(i + 1);
       if (!taken.has(typo) && toneless(typo) === reading) out.push(typo);
+    }
+    for (const alt of LOOKALIKES[base[i]!] ?? []) {
+      const typo = base.slice(0, i) + alt + base.slice(i + 1);
+      if (!taken.has(typo) && oneAway(typo, bases) === 1) out.push(typo);
     }
   }
   return out;
@@ -607,7 +629,7 @@ export function buildCity(seed: number = CITY_SEED, size = 1): City {
           base,
           suffix,
           name: base + suffix,
-          typos: typosOf(base, taken, readings.get(base)!),
+          typos: typosOf(base, taken, readings.get(base)!, bases),
           station,
           area,
           community: area.communities[rng.int(area.communities.length)]!,

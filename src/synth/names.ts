@@ -374,6 +374,27 @@ export const HOMOPHONES: Readonly<Record<string, readonly string[]>> = {
   榭: ["谢"],
 };
 
+/** Similar-looking characters (形近字) used for typos in compound names. */
+export const LOOKALIKES: Readonly<Record<string, readonly string[]>> = {
+  锦: ["绵"],
+  悦: ["说"],
+  馨: ["磬"],
+  阁: ["阎"],
+  雅: ["鸦"],
+  晖: ["挥"],
+  坊: ["纺"],
+  峰: ["蜂"],
+  湾: ["弯"],
+  泉: ["汞"],
+  汇: ["江"],
+  霞: ["瑕"],
+  桥: ["轿"],
+  岭: ["玲"],
+  瑞: ["端"],
+  福: ["副"],
+  康: ["庚"],
+};
+
 export const SHOP_PREFIXES = [
   "惠民",
   "百姓",
