@@ -191,6 +191,15 @@ test.each([
   ["ID inside a longer run", "编号9911010519491231002X", "编号99〔身份证号〕"],
   ["ID between other digits and a phone", "9911010519491231002X13800138000", "99〔身份证号〕〔手机号〕"],
   ["two IDs glued", "11010519491231003811010519491231002X", "〔身份证号〕〔身份证号〕"],
+  ["spaced phone glued before an ID", "138 0013 8000110105194912310038", "〔手机号〕〔身份证号〕"],
+  ["ID glued before a spaced phone", "110105194912310038138 0013 8000", "〔身份证号〕〔手机号〕"],
+  [
+    "ID glued before a card in groups",
+    "1101051949123100386222 0212 3456 7890 128",
+    "〔身份证号〕〔银行卡号〕",
+  ],
+  ["phone with a stray X after an ID", "11010519491231003813800138000x", "〔身份证号〕〔手机号〕x"],
+  ["plate glued to a phone", "京A1234513800138000", "〔车牌号〕〔手机号〕"],
   ["two phones glued together", "1380013800013900139000", "〔手机号〕〔手机号〕"],
   ["phone right next to Chinese text", "王某电话13800138000报警称", "王某电话〔手机号〕报警称"],
   ["full-width phone", "手机１３８００１３８０００", "手机〔手机号〕"],
@@ -293,4 +302,53 @@ test("masking a block of lines equals masking each line (nothing crosses a line 
   );
   expect(maskText("电话\n87654321")).toBe("电话\n87654321");
   expect(maskText("0735-2178591\n2178592")).toBe("〔固话〕\n2178592");
+});
+
+describe("on arbitrary text made of digits, separators and plate characters", () => {
+  const alphabet = fc.constantFrom(
+    ..."0123456789０１２３４５６７８９ -.+()（）XxＸ京粤苏ADFa警学电话号元室单，。\n一三八零幺",
+  );
+  const messy = fc.oneof(
+    fc.array(alphabet, { maxLength: 80 }).map((cs) => cs.join("")),
+    fc
+      .array(
+        fc.oneof(
+          alphabet.map((c) => c),
+          mobileSpelled,
+          residentId18,
+          plateSpelled,
+          bankCardSpelled,
+        ),
+        {
+          maxLength: 12,
+        },
+      )
+      .map((cs) => cs.join("")),
+  );
+
+  test("spans are in order, within the text and never overlap", () => {
+    fc.assert(
+      fc.property(messy, (text) => {
+        let at = 0;
+        for (const span of findIdentifiers(text)) {
+          expect(span.start).toBeGreaterThanOrEqual(at);
+          expect(span.end).toBeGreaterThan(span.start);
+          expect(span.end).toBeLessThanOrEqual(text.length);
+          at = span.end;
+        }
+      }),
+      { seed: SEED + 10, numRuns: RUNS * 3 },
+    );
+  });
+
+  test("masked text is stable and shows no identifier", () => {
+    fc.assert(
+      fc.property(messy, (text) => {
+        const masked = maskText(text);
+        expect(maskText(masked)).toBe(masked);
+        expect(findIdentifiers(masked)).toEqual([]);
+      }),
+      { seed: SEED + 11, numRuns: RUNS * 3 },
+    );
+  });
 });

@@ -108,8 +108,9 @@ function isDigitClass(k: number): boolean {
 function digitsOf(text: string, from: number, to: number): string {
   let plain = true;
   for (let i = from; i < to; i++) {
-    if (text.charCodeAt(i) > 127) {
-      plain = false;
+    const c = text.charCodeAt(i);
+    if (c > 127 || c === 120) {
+      plain = false; // full-width or Chinese digits, or a lower-case x check character
       break;
     }
   }
@@ -158,26 +159,39 @@ function plateEnd(text: string, i: number): number {
   p++;
   if (p < n && PLATE_SEP.has(text.charCodeAt(p))) p++;
   let k = 0;
-  let digits = 0;
   while (p + k < n && k < 7) {
     const c = plateChar(text.charCodeAt(p + k));
     if (c === 0) break;
     plateBody[k] = c;
-    if (isAsciiDigitCode(c)) digits++;
     k++;
   }
-  if (k === 7 || digits === 0) return -1;
-  const end = p + k;
-  if (k === 6) {
-    const first = plateBody[0]!;
-    const last = plateBody[5]!;
-    const smallCar = (first === 68 || first === 70) && allDigits(plateBody, 2, 6);
-    const bigCar = (last === 68 || last === 70) && allDigits(plateBody, 0, 5);
-    return smallCar || bigCar ? end : -1;
+  // k === 7: more characters follow. A plate glued to a number (京A1234513800138000) still ends
+  // after its 5 or 6 characters when what follows is a digit.
+  const newEnergy = k >= 6 && isNewEnergyBody(plateBody) && (k === 6 || isAsciiDigitCode(plateBody[6]!));
+  if (newEnergy) return p + 6;
+  if (k >= 5 && hasDigit(plateBody, 5) && (k === 5 || isAsciiDigitCode(plateBody[5]!))) {
+    const end = p + 5;
+    return k === 5 && end < n && PLATE_SUFFIX.has(text.charCodeAt(end)) ? end + 1 : end;
   }
-  if (k === 5) return end < n && PLATE_SUFFIX.has(text.charCodeAt(end)) ? end + 1 : end;
-  if (k === 4 && end < n && PLATE_SUFFIX.has(text.charCodeAt(end))) return end + 1;
+  const end = p + k;
+  if (k === 4 && hasDigit(plateBody, 4) && end < n && PLATE_SUFFIX.has(text.charCodeAt(end))) return end + 1;
   return -1;
+}
+
+/** New-energy body (GA 36-2018): D/F + letter or digit + 4 digits (small car), or 5 digits + D/F (large car). */
+function isNewEnergyBody(body: Int32Array): boolean {
+  const first = body[0]!;
+  const last = body[5]!;
+  return (
+    ((first === 68 || first === 70) && allDigits(body, 2, 6)) ||
+    ((last === 68 || last === 70) && allDigits(body, 0, 5))
+  );
+}
+
+/** The body needs a digit, so that province + English word (新ABCDE) is not a plate. */
+function hasDigit(body: Int32Array, count: number): boolean {
+  for (let i = 0; i < count; i++) if (isAsciiDigitCode(body[i]!)) return true;
+  return false;
 }
 
 function allDigits(body: Int32Array, from: number, to: number): boolean {
@@ -241,53 +255,29 @@ function looksLikeDate(d: string): boolean {
 }
 
 /**
- * Identifiers hidden inside one long group of digits: IDs glued to other digits
- * (2024050111010519491231002X, 11010519491231002X13800138000) and mobiles glued together.
- * Iterative, so that a line of thousands of glued numbers cannot exhaust the stack.
+ * Start of the first valid 18-digit ID inside the long group [from, to) (an ID glued to other
+ * digits: 2024050111010519491231002X, 11010519491231002X13800138000), or -1.
  */
-function embedded(text: string, from: number, to: number, out: IdentifierSpan[]): void {
-  const len = to - from;
-  if (len < 11) return;
-  const d = digitsOf(text, from, to);
-  let rest = 0; // start of the digits not yet assigned, relative to `from`
-  for (let k = 0; k + 18 <= len; k++) {
-    if (d.charCodeAt(k + 17) === 88 && k + 18 !== len) continue;
-    if (isResidentId18(d.slice(k, k + 18))) {
-      if (k > rest) piece(d, from, rest, k, out);
-      out.push({ kind: "resident_id", start: from + k, end: from + k + 18 });
-      rest = k + 18;
-      k = rest - 1;
-    }
+function firstEmbeddedId(text: string, from: number, to: number): number {
+  for (let k = from; k + 18 <= to; k++) {
+    // Cheap filters first: a province code starts with 1-9, a birth year with 1 or 2.
+    const head = DIGIT_VALUE[text.charCodeAt(k)]!;
+    const century = DIGIT_VALUE[text.charCodeAt(k + 6)]!;
+    if (head < 1 || (century !== 1 && century !== 2)) continue;
+    if (CLASS[text.charCodeAt(k + 17)] === X && k + 18 !== to) continue;
+    if (isResidentId18(digitsOf(text, k, k + 18))) return k;
   }
-  if (rest < len) piece(d, from, rest, len, out);
+  return -1;
 }
 
-/**
- * The digits d[a, b) left around embedded IDs (no ID can start inside them): one identifier as a
- * whole, or mobiles glued together.
- */
-function piece(d: string, from: number, a: number, b: number, out: IdentifierSpan[]): void {
-  const part = a === 0 && b === d.length ? d : d.slice(a, b);
-  const len = b - a;
-  const kind =
-    len === 15 && isResidentId15(part)
-      ? "resident_id"
-      : len === 11 && isMobile(part)
-        ? "mobile"
-        : len >= 10 && len <= 12 && isLandline(part)
-          ? "landline"
-          : len >= 13 && len <= 19 && isBankCard(part)
-            ? "bank_card"
-            : undefined;
-  if (kind) {
-    // A whole group is classified by scanRun already; only pieces cut off by an ID count here.
-    if (len !== d.length) out.push({ kind, start: from + a, end: from + b });
-    return;
-  }
-  if (len % 11 === 0 && len <= 44) {
-    for (let k = a; k < b; k += 11) if (!isMobile(d.slice(k, k + 11))) return;
-    for (let k = a; k < b; k += 11) out.push({ kind: "mobile", start: from + k, end: from + k + 11 });
-  }
+/** Mobiles glued together without separators (1380013800013900139000). */
+function gluedMobiles(text: string, from: number, end: number, out: IdentifierSpan[]): void {
+  const to = CLASS[text.charCodeAt(end - 1)] === X ? end - 1 : end;
+  const len = to - from;
+  if (len % 11 !== 0 || len > 44) return;
+  const d = digitsOf(text, from, to);
+  for (let k = 0; k < len; k += 11) if (!isMobile(d.slice(k, k + 11))) return;
+  for (let k = 0; k < len; k += 11) out.push({ kind: "mobile", start: from + k, end: from + k + 11 });
 }
 
 /** Characters before a room number: 3单元501, 2号楼501, 70##2 (not 号: 编号, 单号 precede work orders). */
@@ -297,9 +287,64 @@ const ROOM_BEFORE = new Set([..."元室楼栋幢层座户#"].map((s) => s.charCo
  * A room number glued to a mobile ("三单元50113963623030" is room 501 and a phone): only after
  * a room word, so that 12-15 digit work-order numbers stay readable.
  */
-function roomThenMobile(text: string, from: number, to: number, out: IdentifierSpan[]): void {
+function roomThenMobile(text: string, from: number, end: number, out: IdentifierSpan[]): void {
   if (from === 0 || !ROOM_BEFORE.has(text.charCodeAt(from - 1))) return;
+  const to = CLASS[text.charCodeAt(end - 1)] === X ? end - 1 : end;
   if (isMobile(digitsOf(text, to - 11, to))) out.push({ kind: "mobile", start: to - 11, end: to });
+}
+
+/**
+ * Classifies the groups [from, to) of the current run: the longest spelling first, so that
+ * 138 0013 8000 is one mobile and not three numbers.
+ */
+function matchGroups(
+  text: string,
+  from: number,
+  to: number,
+  plus: boolean,
+  runStart: number,
+  out: IdentifierSpan[],
+): void {
+  let g = from;
+  while (g < to) {
+    let matched = false;
+    let total = 0;
+    let last = g;
+    while (last + 1 < to && last + 1 - g < MAX_GROUPS_PER_ID) last++;
+    for (let k = g; k <= last; k++) total += groupEnd[k]! - groupStart[k]!;
+    for (; last >= g; last--) {
+      if (
+        (total >= 10
+          ? total <= 19
+          : total >= 7 && localPhoneContext(text, groupStart[g]!, groupEnd[last]!, out)) &&
+        groupsSpellOneNumber(text, g, last)
+      ) {
+        const d = concatGroups(text, g, last);
+        const lead = plus && g === from;
+        const x = d.indexOf("X");
+        let kind = x >= 0 && x !== d.length - 1 ? undefined : classify(text, d, g, last, lead);
+        let end = groupEnd[last]!;
+        if (kind === undefined && x === d.length - 1) {
+          // The X was not an ID's check character: the digits before it may still be a number.
+          kind = classify(text, d.slice(0, -1), g, last, lead);
+          end -= 1;
+        }
+        if (kind) {
+          out.push({ kind, start: lead ? runStart : groupStart[g]!, end });
+          g = last + 1;
+          matched = true;
+          break;
+        }
+      }
+      total -= groupEnd[last]! - groupStart[last]!;
+    }
+    if (!matched) {
+      const len = groupEnd[g]! - groupStart[g]!;
+      if (len >= 19) gluedMobiles(text, groupStart[g]!, groupEnd[g]!, out);
+      else if (len >= 12 && len <= 15) roomThenMobile(text, groupStart[g]!, groupEnd[g]!, out);
+      g++;
+    }
+  }
 }
 
 /**
@@ -337,43 +382,28 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
   }
   const runEnd = p;
 
-  let g = 0;
-  while (g < groups) {
-    let matched = false;
-    let total = 0;
-    let last = g;
-    // Longest spelling first: 138 0013 8000 is one mobile, not three numbers.
-    while (last + 1 < groups && last + 1 - g < MAX_GROUPS_PER_ID) last++;
-    for (let k = g; k <= last; k++) total += groupEnd[k]! - groupStart[k]!;
-    for (; last >= g; last--) {
-      if (
-        (total >= 10
-          ? total <= 19
-          : total >= 7 && localPhoneContext(text, groupStart[g]!, groupEnd[last]!, out)) &&
-        groupsSpellOneNumber(text, g, last)
-      ) {
-        const d = concatGroups(text, g, last);
-        const lead = plus && g === 0;
-        const kind =
-          d.indexOf("X") >= 0 && d.indexOf("X") !== d.length - 1
-            ? undefined
-            : classify(text, d, g, last, lead);
-        if (kind) {
-          out.push({ kind, start: lead ? runStart : groupStart[g]!, end: groupEnd[last]! });
-          g = last + 1;
-          matched = true;
-          break;
-        }
-      }
-      total -= groupEnd[last]! - groupStart[last]!;
-    }
-    if (!matched) {
-      const len = groupEnd[g]! - groupStart[g]!;
-      if (len >= 19) embedded(text, groupStart[g]!, groupEnd[g]!, out);
-      else if (len >= 12 && len <= 15) roomThenMobile(text, groupStart[g]!, groupEnd[g]!, out);
-      g++;
-    }
+  // A group of 19+ digits never joins its neighbours as it is; an ID glued inside it splits it
+  // into head, ID and tail, and head and tail may then join the groups around them
+  // ("138 0013 8000110105194912310038" is a mobile and an ID).
+  let from = 0;
+  let lead = plus; // the + belongs to the first number of the run only
+  for (let g = 0; g < groups; g++) {
+    if (groupEnd[g]! - groupStart[g]! < 19) continue;
+    const id = firstEmbeddedId(text, groupStart[g]!, groupEnd[g]!);
+    if (id < 0) continue;
+    const groupEndBefore = groupEnd[g]!;
+    if (id > groupStart[g]!) {
+      groupEnd[g] = id;
+      matchGroups(text, from, g + 1, lead, runStart, out);
+    } else matchGroups(text, from, g, lead, runStart, out);
+    lead = false;
+    out.push({ kind: "resident_id", start: id, end: id + 18 });
+    groupStart[g] = id + 18;
+    groupEnd[g] = groupEndBefore;
+    from = groupStart[g]! < groupEndBefore ? g : g + 1;
+    if (from === g) g--; // look at the tail again: it may hold another ID
   }
+  matchGroups(text, from, groups, lead, runStart, out);
   return runEnd;
 }
 
