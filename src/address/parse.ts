@@ -81,7 +81,7 @@ const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
 const SUFFIX_START = new Set([..."街镇乡苏社村居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市"]);
 const PLACE_BEFORE_ROAD =
-  /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|医院|大厦|广场|苑|园|城|村)/;
+  /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|大学|学院|医院|大厦|广场|苑|园|城|村)/;
 const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
@@ -98,11 +98,13 @@ const POI_END =
   /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心)$/;
 const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城)/;
+/** 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI. */
+const SECTION_END = /^.{2,}?(?=[东西南北中][区园苑院]$)/;
 /** 春江景园龙祥园: two compound names, each with a one-character compound ending. */
 const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭居湾阁轩]$)/;
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
-const FILLER = /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)$/;
+const FILLER = /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁)$/;
 const FILLER_START = /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)/;
 
 /**
@@ -725,7 +727,8 @@ function splitRun(
       if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
       // 绿城紫桂公寓沐霞苑: a strong POI ending inside the name starts a sub-POI.
-      const inner = label === "poi" ? (POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
+      const inner =
+        label === "poi" ? (SECTION_END.exec(rest) ?? POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
       if (
         inner &&
         inner.index + inner[0].length <= rest.length - 2 &&
