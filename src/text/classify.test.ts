@@ -25,6 +25,12 @@ test("a negated cue does not count", () => {
   expect(rules.classify("双方没有打架").subtype).not.toBe("fight");
 });
 
+test("what a prank caller falsely claims is not evidence of the claimed crime", () => {
+  const result = rules.classify("报警人谎称有人持枪抢劫，经核实为恶作剧");
+  expect([result.category, result.subtype]).toEqual(["invalid", "prank"]);
+  expect(result.evidence).not.toContain("抢劫");
+});
+
 test("a narrative without any cue gets no opinion rather than a guess", () => {
   const result = rules.classify("情况已了解");
   expect(result).toMatchObject({ category: null, subtype: null, confidence: 0 });

@@ -72,6 +72,18 @@ function negated(text: string, start: number): boolean {
   return false;
 }
 
+// What follows "谎称" (claimed falsely) up to the end of the clause is not a cue of the event.
+const FALSE_CLAIM = /(谎称|假称|谎报|虚构)[^，。；,;！!？?]*/g;
+
+function falseClaimSpans(text: string): (readonly [number, number])[] {
+  const spans: (readonly [number, number])[] = [];
+  for (const m of text.matchAll(FALSE_CLAIM)) {
+    const at = m.index ?? 0;
+    spans.push([at + m[1]!.length, at + m[0].length]);
+  }
+  return spans;
+}
+
 function entries<K>(key: K, keywords: readonly WeightedKeyword[]): [string, Target<K>][] {
   return keywords.map((k) =>
     typeof k === "string" ? [k, { key, weight: 1 }] : [k[0], { key, weight: k[1] }],
@@ -89,19 +101,22 @@ interface Scored<K> {
 
 function score<K>(matcher: KeywordMatcher<Target<K>>, text: string): Scored<K> {
   const scores = new Map<K, number>();
-  const seen = new Set<string>();
+  const seen = new Set<Target<K>>();
   const evidenceOf = new Map<K, string[]>();
   let total = 0;
-  for (const hit of matcher.find(text)) {
-    const id = `${hit.keyword}\u0000${String(hit.value.key)}`;
-    if (seen.has(id) || negated(text, hit.start)) continue;
-    seen.add(id);
-    scores.set(hit.value.key, (scores.get(hit.value.key) ?? 0) + hit.value.weight);
-    total += hit.value.weight;
-    const ev = evidenceOf.get(hit.value.key);
-    if (ev) ev.push(hit.keyword);
-    else evidenceOf.set(hit.value.key, [hit.keyword]);
-  }
+  const spans =
+    text.includes("谎") || text.includes("假称") || text.includes("虚构") ? falseClaimSpans(text) : [];
+  matcher.forEach(text, (target, keyword, start) => {
+    // Each (keyword, key) entry has its own target object: a repeated cue counts once.
+    if (seen.has(target) || negated(text, start)) return;
+    if (spans.length > 0 && spans.some(([a, b]) => start >= a && start < b)) return;
+    seen.add(target);
+    scores.set(target.key, (scores.get(target.key) ?? 0) + target.weight);
+    total += target.weight;
+    const ev = evidenceOf.get(target.key);
+    if (ev) ev.push(keyword);
+    else evidenceOf.set(target.key, [keyword]);
+  });
   let best: K | null = null;
   let bestScore = 0;
   // Map iteration follows first occurrence; ties go to the cue that appears first in the text.

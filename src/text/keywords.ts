@@ -21,6 +21,8 @@ interface Node {
 export interface KeywordMatcher<T> {
   /** All hits, in the order their last character appears. */
   find(text: string): KeywordHit<T>[];
+  /** Calls `onHit` for every hit, in the same order, without allocating hit objects. */
+  forEach(text: string, onHit: (value: T, keyword: string, start: number) => void): void;
 }
 
 /**
@@ -62,26 +64,30 @@ export function keywordMatcher<T>(entries: readonly (readonly [string, T])[]): K
   const next = nodes.map((n) => n.next);
   const fail = Int32Array.from(nodes, (n) => n.fail);
   const outputs = nodes.map((n) => n.out);
+  const forEach = (text: string, onHit: (value: T, keyword: string, start: number) => void): void => {
+    let at = 0;
+    // UTF-16 units on both sides: the Han characters of the lexicon are all in the BMP.
+    for (let position = 0; position < text.length; position++) {
+      const ch = text.charCodeAt(position);
+      let to = next[at]!.get(ch);
+      while (to === undefined && at !== 0) {
+        at = fail[at]!;
+        to = next[at]!.get(ch);
+      }
+      at = to ?? 0;
+      const out = outputs[at]!;
+      for (let o = 0; o < out.length; o++) {
+        const index = out[o]!;
+        const entry = entries[index]!;
+        onHit(entry[1], entry[0], position - lengths[index]! + 1);
+      }
+    }
+  };
   return {
+    forEach,
     find(text) {
       const hits: KeywordHit<T>[] = [];
-      let at = 0;
-      // UTF-16 units on both sides: the Han characters of the lexicon are all in the BMP.
-      for (let position = 0; position < text.length; position++) {
-        const ch = text.charCodeAt(position);
-        let to = next[at]!.get(ch);
-        while (to === undefined && at !== 0) {
-          at = fail[at]!;
-          to = next[at]!.get(ch);
-        }
-        at = to ?? 0;
-        const out = outputs[at]!;
-        for (let o = 0; o < out.length; o++) {
-          const index = out[o]!;
-          const entry = entries[index]!;
-          hits.push({ keyword: entry[0], value: entry[1], start: position - lengths[index]! + 1 });
-        }
-      }
+      forEach(text, (value, keyword, start) => hits.push({ keyword, value, start }));
       return hits;
     },
   };
