@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
-import { periodIndicators } from "../src/analysis/indicators/index.ts";
+import { periodIndicators, periodIndicatorsFromAggregates } from "../src/analysis/indicators/index.ts";
 import {
   asBatchId,
   asEpochMs,
@@ -26,6 +26,7 @@ import {
 } from "../src/domain/index.ts";
 import { indicatorRanges, loadIncidentColumns } from "../src/store/incident-columns.ts";
 import { openStore } from "../src/store/index.ts";
+import { loadIndicatorAggregates } from "../src/store/indicator-aggregates.ts";
 import { makeIncident } from "../test/builders.ts";
 
 const { values } = parseArgs({
@@ -84,6 +85,36 @@ try {
     `filled ${ROWS.toLocaleString("en")} incidents in ${((performance.now() - fillStart) / 1000).toFixed(1)} s (not part of the figure)`,
   );
 
+  const aggregateRuns = async (note: string) => {
+    console.log(note);
+    for (const [period, label] of [
+      ["month", "2024-05"],
+      ["week", "2024-W20"],
+    ] as const) {
+      const times: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const cpu = process.cpuUsage();
+        const t0 = performance.now();
+        const agg = await loadIndicatorAggregates(store, label, period);
+        const t1 = performance.now();
+        const report = periodIndicatorsFromAggregates(agg, { period, label });
+        const t2 = performance.now();
+        const used = process.cpuUsage(cpu);
+        times.push(t2 - t0);
+        if (run === 2)
+          console.log(
+            `${period} ${label}: ${report.all.total + report.all.vsPrevious.previous + report.all.vsLastYear.previous} incidents counted, ${agg.counts.length + agg.intervals.length} grouped rows, ${report.units.length} units; SQL ${(t1 - t0).toFixed(0)} ms + indicators ${(t2 - t1).toFixed(0)} ms; CPU of this process ${((used.user + used.system) / 1000).toFixed(0)} ms`,
+          );
+      }
+      console.log(
+        `  wall per run: ${times.map((t) => `${(t / 1000).toFixed(2)} s`).join(", ")}; best ${(Math.min(...times) / 1000).toFixed(2)} s (goal < 1 s)`,
+      );
+    }
+  };
+  await aggregateRuns(
+    "aggregates grouped by the database (loadIndicatorAggregates + periodIndicatorsFromAggregates):",
+  );
+
   const runs = async (note: string) => {
     console.log(note);
     for (const [period, label] of [
@@ -116,12 +147,13 @@ try {
       );
     }
   };
-  await runs("store as migrated (index on received_at):");
+  await runs("every incident row loaded into columns (loadIncidentColumns + periodIndicators):");
   if (values["covering-index"]) {
     await sql`CREATE INDEX bench_covering ON incidents (received_at, utc_offset_min, category, station_unit, accepted_at, dispatched_at, arrived_at, lat, lon)`.execute(
       store.db,
     );
-    await runs("with a covering index on the loaded columns (bench database only):");
+    await aggregateRuns("aggregates, with a covering index on the grouped columns (bench database only):");
+    await runs("columns, with a covering index on the loaded columns (bench database only):");
   }
   console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
 } finally {

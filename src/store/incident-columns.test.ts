@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import { columnsFromIncidents } from "../analysis/indicators/columns.ts";
-import { periodIndicators } from "../analysis/indicators/indicators.ts";
+import { periodIndicators, periodIndicatorsFromAggregates } from "../analysis/indicators/indicators.ts";
 import { asBatchId, asEpochMs, asUnitCode, type Incident } from "../domain/index.ts";
 import { indicatorRanges, loadIncidentColumns } from "./incident-columns.ts";
+import { loadIndicatorAggregates } from "./indicator-aggregates.ts";
 import {
   memoryTarget,
   PG_URL,
@@ -26,7 +27,9 @@ function incidents(): Incident[] {
           sourceId: `C${m}-${k}`,
           batchId: BATCH,
           receivedAt: asEpochMs(base + k * 3_600_000),
+          acceptedAt: k % 2 ? asEpochMs(base + k * 3_600_000 + 10_000) : null,
           dispatchedAt: asEpochMs(base + k * 3_600_000 + 90_000),
+          arrivedAt: k % 3 ? asEpochMs(base + k * 3_600_000 + 90_000 + k * 61_000) : null,
           stationUnit: asUnitCode(k % 2 ? "S1" : "S2"),
           category: k % 3 ? "dispute" : "invalid",
           lat: 31.2,
@@ -107,4 +110,33 @@ test("weekly ranges cover the week, the week before and 52 weeks back", () => {
   expect(recent!.from).toBe(monday - 8 * 86_400_000);
   expect(recent!.to).toBe(monday + 8 * 86_400_000);
   expect(yearBack!.from).toBe(monday - 52 * 7 * 86_400_000 - 86_400_000);
+});
+
+describe.each(targets)("loadIndicatorAggregates on %s", (_name, makeTarget, unreachable) => {
+  let target: StoreTarget | undefined;
+  let store: Store | undefined;
+  let skip: string | undefined;
+  beforeAll(async () => {
+    skip = await unreachable();
+    if (skip) return;
+    target = await makeTarget();
+    store = (await target.fresh()).store;
+    await fill(store, incidents());
+  });
+  afterAll(async () => {
+    await store?.close();
+    await target?.dispose();
+  });
+
+  test("indicators from database aggregates equal those from the incident columns", async (ctx) => {
+    if (skip) ctx.skip();
+    for (const [period, label] of [
+      ["month", "2024-05"],
+      ["week", "2024-W19"],
+    ] as const) {
+      const agg = await loadIndicatorAggregates(store!, label, period);
+      const fromColumns = periodIndicators(columnsFromIncidents(incidents()), { period, label });
+      expect(periodIndicatorsFromAggregates(agg, { period, label })).toEqual(fromColumns);
+    }
+  });
 });

@@ -4,7 +4,13 @@ import { makeIncident } from "../../../test/builders.ts";
 import { asEpochMs, asUnitCode, CATEGORIES, type Category } from "../../domain/index.ts";
 import { periodKey } from "../time/patterns.ts";
 import { columnsFromIncidents, IncidentColumnsBuilder, withRepeatSeries } from "./columns.ts";
-import { periodIndexLabel, periodIndicators, periodLabelIndex } from "./indicators.ts";
+import {
+  type IndicatorAggregates,
+  periodIndexLabel,
+  periodIndicators,
+  periodIndicatorsFromAggregates,
+  periodLabelIndex,
+} from "./indicators.ts";
 
 /** An incident received at a Beijing wall-clock time. */
 function at(local: string, extra: Parameters<typeof makeIncident>[0] = {}) {
@@ -143,5 +149,93 @@ describe("repeat-incident rate", () => {
     const cols = withRepeatSeries(b.build(), new Set(["r2", "r4", "other"]));
     expect(periodIndicators(cols, { period: "month", label: "2024-05" }).units[0]!.repeatRate).toBe(0.5);
     expect(() => withRepeatSeries(columnsFromIncidents(list), new Set())).toThrow(RangeError);
+  });
+});
+
+describe("indicators from aggregates", () => {
+  /** Independent grouping of columns into what a database returns: counts per day and second histograms. */
+  function aggregate(
+    cols: ReturnType<typeof columnsFromIncidents>,
+    label: string,
+    period: "month" | "week",
+  ): IndicatorAggregates {
+    const counts = new Map<string, number>();
+    const intervals = new Map<string, number>();
+    const current = periodLabelIndex(label, period);
+    for (let i = 0; i < cols.n; i++) {
+      const unit = cols.unit[i]! >= 0 ? cols.units[cols.unit[i]!]! : "";
+      const localMs = cols.receivedAt[i]! + cols.utcOffsetMin[i]! * 60_000;
+      const day = Math.floor(localMs / 86_400_000);
+      const key = `${unit}\u0000${CATEGORIES[cols.category[i]!]}\u0000${day}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      const inCurrent =
+        periodLabelIndex(periodKey(cols.receivedAt[i]!, cols.utcOffsetMin[i]!, period), period) === current;
+      if (!inCurrent) continue;
+      const start = Number.isNaN(cols.acceptedAt[i]!) ? cols.receivedAt[i]! : cols.acceptedAt[i]!;
+      const pairs = [
+        ["toDispatch", cols.dispatchedAt[i]! - start],
+        ["travel", cols.arrivedAt[i]! - cols.dispatchedAt[i]!],
+        ["toArrival", cols.arrivedAt[i]! - start],
+      ] as const;
+      for (const [kind, ms] of pairs) {
+        if (Number.isNaN(ms)) continue;
+        const k = `${unit}\u0000${kind}\u0000${Math.floor(ms / 1000)}`;
+        intervals.set(k, (intervals.get(k) ?? 0) + 1);
+      }
+    }
+    return {
+      counts: [...counts].map(([k, n]) => {
+        const [unit, category, day] = k.split("\u0000");
+        return { unit: unit || null, category: category!, day: Number(day), n };
+      }),
+      intervals: [...intervals].map(([k, n]) => {
+        const [unit, kind, seconds] = k.split("\u0000");
+        return { unit: unit || null, kind: kind as "toDispatch", seconds: Number(seconds), n };
+      }),
+    };
+  }
+
+  test("give the same report as the incident columns when times are whole seconds", () => {
+    const second = fc.integer({ min: -30, max: 900 }).map((s) => s * 1000);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc
+              .integer({ min: Date.UTC(2023, 3, 1) / 1000, max: Date.UTC(2024, 5, 1) / 1000 })
+              .map((s) => s * 1000),
+            unit: fc.constantFrom("A", "B", null),
+            category: fc.constantFrom(...CATEGORIES),
+            accept: fc.option(second),
+            dispatch: fc.option(second),
+            arrive: fc.option(second),
+          }),
+          { maxLength: 80 },
+        ),
+        fc.constantFrom(["month", "2024-05"] as const, ["week", "2024-W19"] as const),
+        (rows, [period, label]) => {
+          const list = rows.map((r) =>
+            makeIncident({
+              receivedAt: asEpochMs(r.at),
+              acceptedAt: r.accept === null ? null : asEpochMs(r.at + Math.abs(r.accept)),
+              dispatchedAt: r.dispatch === null ? null : asEpochMs(r.at + r.dispatch),
+              arrivedAt:
+                r.arrive === null || r.dispatch === null ? null : asEpochMs(r.at + r.dispatch + r.arrive),
+              stationUnit: r.unit === null ? null : asUnitCode(r.unit),
+              category: r.category,
+              utcOffsetMin: 480,
+            }),
+          );
+          const cols = columnsFromIncidents(list);
+          const fromColumns = periodIndicators(cols, { period, label });
+          const fromAggregates = periodIndicatorsFromAggregates(aggregate(cols, label, period), {
+            period,
+            label,
+          });
+          expect(fromAggregates).toEqual(fromColumns);
+        },
+      ),
+      { seed: 11, numRuns: 80 },
+    );
   });
 });

@@ -207,3 +207,60 @@ export function clockChain(
   });
   return out;
 }
+
+/**
+ * The same statistics from a histogram of interval lengths (as a database can group them):
+ * `seconds[k]` occurs `counts[k]` times; `missing` incidents had no interval. Negative lengths
+ * are counted as data errors, as in intervalStats.
+ * @example
+ * intervalStatsFromHistogram(Float64Array.from([30, 90]), Float64Array.from([3, 1]), 0, [1]).within[1]; // 0.75
+ */
+export function intervalStatsFromHistogram(
+  seconds: Float64Array,
+  counts: Float64Array,
+  missing: number,
+  thresholds: readonly number[],
+): IntervalStats {
+  const order = Array.from(seconds.keys())
+    .filter((k) => seconds[k]! >= 0 && counts[k]! > 0)
+    .sort((a, b) => seconds[a]! - seconds[b]!);
+  let negative = 0;
+  for (let k = 0; k < seconds.length; k++) if (seconds[k]! < 0) negative += counts[k]!;
+  let n = 0;
+  let sum = 0;
+  for (const k of order) {
+    n += counts[k]!;
+    sum += (counts[k]! * seconds[k]!) / 60;
+  }
+  // Value at 0-based rank r of the expanded sorted list.
+  const at = (r: number): number => {
+    let seen = 0;
+    for (const k of order) {
+      seen += counts[k]!;
+      if (r < seen) return seconds[k]! / 60;
+    }
+    return seconds[order[order.length - 1]!]! / 60;
+  };
+  const q = (p: number): number | null => {
+    if (n === 0) return null;
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    const a = at(lo);
+    return a + (h - lo) * (at(Math.min(n - 1, lo + 1)) - a);
+  };
+  const within: Record<number, number | null> = {};
+  for (const limit of thresholds) {
+    let c = 0;
+    for (const k of order) if (seconds[k]! / 60 <= limit) c += counts[k]!;
+    within[limit] = n > 0 ? c / n : null;
+  }
+  return {
+    n,
+    missing,
+    negative,
+    meanMinutes: n > 0 ? sum / n : null,
+    medianMinutes: q(0.5),
+    p90Minutes: q(0.9),
+    within,
+  };
+}
