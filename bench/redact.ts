@@ -67,23 +67,28 @@ const chars = corpus.reduce((n, s) => n + s.length, 0);
 const withIds = corpus.filter((s) => findIdentifiers(s).length > 0).length;
 
 /**
- * Runs maskText over the texts until the budget is spent. Reports per wall-clock second and per
- * CPU second of this process: on a shared machine the second is the fair "one core" figure.
+ * Runs maskText over the texts in passes until the budget is spent. Reports per wall-clock
+ * second and per CPU second of this process (on a shared machine the second is the fair "one
+ * core" figure), as the total and as the best pass (the least disturbed by other load).
  */
 function measure(texts: readonly string[], budgetMs: number) {
   let done = 0;
   let sink = 0;
+  let best = 0;
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
   let elapsed = 0;
   while (elapsed < budgetMs) {
+    const passCpu = process.cpuUsage();
     for (const text of texts) sink += maskText(text).length;
+    const used = process.cpuUsage(passCpu);
+    best = Math.max(best, texts.length / ((used.user + used.system) / 1e6));
     done += texts.length;
     elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   }
   const cpu = process.cpuUsage(cpuStart);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  return { perSecond: (done / elapsed) * 1000, perCpuSecond: (done / cpuMs) * 1000, sink };
+  return { perSecond: (done / elapsed) * 1000, perCpuSecond: (done / cpuMs) * 1000, bestPass: best, sink };
 }
 
 measure(corpus.slice(0, 5000), 300); // warm-up: let the JIT settle
@@ -131,6 +136,7 @@ console.log(
       withIdentifiers: withIds,
       narrativesPerSecond: Math.round(all.perSecond),
       narrativesPerCpuSecond: Math.round(all.perCpuSecond),
+      narrativesPerCpuSecondBestPass: Math.round(all.bestPass),
       charsPerCpuSecond: Math.round((all.perCpuSecond * chars) / corpus.length),
       withoutIdentifiersPerCpuSecond: Math.round(plain.perCpuSecond),
       redactCommand: {
@@ -148,7 +154,7 @@ console.log(
 );
 console.log(
   `maskText: ${Math.round(all.perCpuSecond).toLocaleString("en")} narratives per CPU second ` +
-    `(${Math.round(all.perSecond).toLocaleString("en")}/s wall clock); goal 500,000 on one core`,
+    `(best pass ${Math.round(all.bestPass).toLocaleString("en")}; ${Math.round(all.perSecond).toLocaleString("en")}/s wall clock); goal 500,000 on one core`,
 );
 console.log(
   `recur redact (in process, streaming): ${command.linesPerCpuSecond.toLocaleString("en")} lines per CPU second ` +
