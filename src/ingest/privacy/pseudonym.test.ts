@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { RecurError } from "../../domain/index.ts";
-import { mobileSpelled } from "./arbitraries.ts";
+import { landlineSpelled, mobileSpelled } from "./arbitraries.ts";
 import { normalizePhone } from "./phone.ts";
 import { base32, callerPseudonym, InvalidPhoneError, tryCallerPseudonym } from "./pseudonym.ts";
 
@@ -16,6 +16,17 @@ test("the same number in any spelling gives the same pseudonym", () => {
       expect(callerPseudonym(spelled, KEY_A)).toBe(callerPseudonym(plain, KEY_A));
     }),
     { seed: 11, numRuns: 300 },
+  );
+});
+
+test("a landline in any spelling gives the pseudonym of its canonical digits", () => {
+  fc.assert(
+    fc.property(landlineSpelled, fc.constantFrom("", "+86 ", "0086-"), (spelled, prefix) => {
+      const canonical = normalizePhone(spelled)!;
+      const international = prefix === "" ? spelled : prefix + spelled.replace(/^0/, "");
+      expect(callerPseudonym(international, KEY_A)).toBe(callerPseudonym(canonical, KEY_A));
+    }),
+    { seed: 13, numRuns: 300 },
   );
 });
 
