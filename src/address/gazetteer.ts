@@ -178,7 +178,8 @@ export class Gazetteer {
   }
 
   private childIndex: { start: Int32Array; list: Int32Array } | null = null;
-  private readonly townStems = new Map<number, Map<string, number>>();
+  /** County → its township stems grouped by first character. */
+  private readonly townStems = new Map<number, Map<string, { id: number; name: string }[]>>();
 
   /** Child division ids of a division (built once, on first use). */
   children(id: number): Int32Array {
@@ -213,16 +214,24 @@ export class Gazetteer {
     let stems = this.townStems.get(county);
     if (!stems) {
       stems = new Map();
+      const seen = new Set<string>();
       for (const child of this.children(county)) {
         if (this.levels[child] !== 3) continue;
-        for (const stem of shortNames(this.names[child] as string, "town"))
-          if (!stems.has(stem)) stems.set(stem, child);
+        for (const stem of shortNames(this.names[child] as string, "town")) {
+          if (seen.has(stem)) continue;
+          seen.add(stem);
+          const first = stem[0] as string;
+          const list = stems.get(first);
+          if (list) list.push({ id: child, name: stem });
+          else stems.set(first, [{ id: child, name: stem }]);
+        }
       }
+      for (const list of stems.values()) list.sort((a, b) => b.name.length - a.name.length);
       this.townStems.set(county, stems);
     }
-    const out: { id: number; name: string }[] = [];
-    for (const [stem, id] of stems) if (text.startsWith(stem, pos)) out.push({ id, name: stem });
-    return out.sort((a, b) => b.name.length - a.name.length);
+    const list = stems.get(text[pos] as string);
+    if (!list) return [];
+    return list.filter((st) => text.startsWith(st.name, pos));
   }
 
   get size(): number {

@@ -63,7 +63,11 @@ export interface RuleOptions {
 
 const DIGITS = "0123456789０１２３４５６７８９";
 const isDigit = (c: string | undefined): boolean => c !== undefined && DIGITS.includes(c);
-const isLatin = (c: string | undefined): boolean => c !== undefined && /[A-Za-zＡ-Ｚａ-ｚ]/.test(c);
+const isLatin = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const x = c.charCodeAt(0);
+  return (x >= 65 && x <= 90) || (x >= 97 && x <= 122) || (x >= 0xff21 && x <= 0xff3a) || (x >= 0xff41 && x <= 0xff5a);
+};
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= "\u3400" && c <= "\u9fff";
 const isNumeral = (c: string | undefined): boolean => c !== undefined && CHINESE_NUMERAL_CHARS.includes(c);
 
@@ -331,6 +335,7 @@ function matchAdmin(
     // 新镇路, 北京路: a division name directly followed by a road word names the road.
     if (/^(路|街|大道|大街|巷|弄)/.test(text.slice(pos + len, pos + len + 2))) continue;
     let best: { id: number; score: number } | null = null;
+    let around: ShortContext | null = null;
     for (const h of hits) {
       const li = LEVEL_ORDER[g.levelOf(h.id)];
       if (li < level) continue;
@@ -347,29 +352,18 @@ function matchAdmin(
         const city = g.levelOf(ancestor) === "district" ? g.parentOf(ancestor) : ancestor;
         if (h.kind !== "full" || !g.within(h.id, city)) continue;
       }
-      const after = text.slice(pos + len, pos + len + 3);
-      // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
-      const childFollows =
-        h.kind !== "full" &&
-        !/^[东西南北中]?(路|街|大道|大街)/.test(after) &&
-        childAt(text, pos + len, h.id, g);
-      // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
-      const road = /^[\u4e00-\u9fff]{0,3}?(大道|大街|路|街|巷)/.exec(after);
-      if (h.kind !== "full" && h.kind !== "alias" && road && road[0].length - (road[1] as string).length < 2)
-        continue;
-      // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
-      if (h.kind !== "full" && h.kind !== "alias" && ZONE_AFTER_SHORT.test(after)) continue;
-      if (!childFollows) {
-        if (
-          h.kind !== "full" &&
-          h.kind !== "alias" &&
-          (ROAD_SUFFIX.test(after) || /^[东西南北中]([路街]|大道|大街)/.test(after))
-        )
+      if (h.kind !== "full") {
+        around ??= shortContext(text.slice(pos + len, pos + len + 3));
+        const weak = h.kind !== "alias";
+        // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
+        // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
+        if (weak && (around.shortRoadStem || around.zone)) continue;
+        // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
+        if ((around.blockedNext || (weak && around.roadAfter)) && (around.roadNext || !childAt(text, pos + len, h.id, g)))
           continue;
-        if (h.kind !== "full" && next !== undefined && /[村镇乡庄桥湖山园城门区]/.test(next)) continue;
+        // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word.
+        if (around.generic) continue;
       }
-      // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word.
-      if (h.kind !== "full" && GENERIC_AFTER_SHORT.test(text.slice(pos + len, pos + len + 3))) continue;
       if (ancestor !== null && !inContext && li > level + 1 && h.kind !== "full") continue;
       // Without context, a bare short district name outside the deployment's region is a place name (友谊新村).
       if (
@@ -402,6 +396,28 @@ function matchAdmin(
     }
   }
   return null;
+}
+
+/** What follows a short division name, computed once per candidate name. */
+interface ShortContext {
+  readonly shortRoadStem: boolean;
+  readonly zone: boolean;
+  readonly roadAfter: boolean;
+  readonly roadNext: boolean;
+  readonly blockedNext: boolean;
+  readonly generic: boolean;
+}
+
+function shortContext(after: string): ShortContext {
+  const road = /^[\u4e00-\u9fff]{0,3}?(大道|大街|路|街|巷)/.exec(after);
+  return {
+    shortRoadStem: road !== null && road[0].length - (road[1] as string).length < 2,
+    zone: ZONE_AFTER_SHORT.test(after),
+    roadAfter: ROAD_SUFFIX.test(after) || /^[东西南北中]([路街]|大道|大街)/.test(after),
+    roadNext: /^[东西南北中]?(路|街|大道|大街)/.test(after),
+    blockedNext: after.length > 0 && /[村镇乡庄桥湖山园城门区]/.test(after[0] as string),
+    generic: GENERIC_AFTER_SHORT.test(after),
+  };
 }
 
 /** True when a subdivision of `parent` is named at `pos`. */
