@@ -85,7 +85,6 @@ export function computeTruth(
     if (start[e + 1]! - start[e]! >= 2) duplicates.push(callsOf(e).map((c) => ids[c]!));
   }
 
-  const groupIndex = definitions.groups;
   // Group per kind is fixed: cache by kind code instead of by event.
   const kindGroup = new Map<string, CategoryGroup | undefined>();
   const group = (e: number): CategoryGroup | undefined => {
@@ -107,7 +106,7 @@ export function computeTruth(
     if (list) list.push({ at: event.at, key, item: e });
     else placeEvents.set(g, [{ at: event.at, key, item: e }]);
   }
-  for (const g of groupIndex) {
+  for (const g of definitions.groups) {
     const list = placeEvents.get(g);
     if (!list) continue;
     for (const members of windowSeries(list, g.minEvents, g.windowDays)) {
@@ -116,18 +115,37 @@ export function computeTruth(
     }
   }
 
-  // Caller series: per caller and group, events (not calls) the caller called about.
-  const callerEvents: KeyedEvent<{ event: number; caller: number }>[] = [];
+  // Caller series: per caller and group, events (not calls) the caller called about. Most
+  // callers call once: count first, and key only the callers who can reach minEvents.
+  const groupPosition = new Map(definitions.groups.map((g, i) => [g, i]));
+  const slots = definitions.groups.length;
+  const pairs: number[] = [];
+  const perKey = new Map<number, number>();
   for (let e = 0; e < events.length; e++) {
     const g = group(e);
     if (!g || g.noCallerSeries || isTestCall(events[e]!)) continue;
-    const seen: number[] = [];
+    const gi = groupPosition.get(g)!;
     for (let i = start[e]!; i < start[e + 1]!; i++) {
       const caller = recorder.callers[calls[i]!]!;
-      if (caller < 0 || seen.includes(caller)) continue;
-      seen.push(caller);
-      callerEvents.push({ at: events[e]!.at, key: `${caller}|${g.name}`, item: { event: e, caller } });
+      if (caller < 0) continue;
+      let repeated = false;
+      for (let j = start[e]!; j < i; j++) if (recorder.callers[calls[j]!] === caller) repeated = true;
+      if (repeated) continue;
+      const key = caller * slots + gi;
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+      pairs.push(key, e);
     }
+  }
+  const callerEvents: KeyedEvent<{ event: number; caller: number }>[] = [];
+  for (let p = 0; p < pairs.length; p += 2) {
+    const key = pairs[p]!;
+    if (perKey.get(key)! < definitions.caller.minEvents) continue;
+    const e = pairs[p + 1]!;
+    callerEvents.push({
+      at: events[e]!.at,
+      key: String(key),
+      item: { event: e, caller: Math.floor(key / slots) },
+    });
   }
   for (const members of windowSeries(
     callerEvents,
