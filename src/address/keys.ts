@@ -99,8 +99,18 @@ export function chineseKeys(
   admin: AdminResolution,
   options: KeyOptions = {},
 ): KeyResult {
-  const first = (label: string): string | undefined => entities.find((e) => e.label === label)?.text;
-  const all = (label: string): string[] => entities.filter((e) => e.label === label).map((e) => e.text);
+  // One pass over the components: the first text of each label, and every road, sub-POI, building.
+  const firsts = new Map<string, string>();
+  const roads: string[] = [];
+  const subpois: string[] = [];
+  let lastHouse: string | undefined;
+  for (const e of entities) {
+    if (!firsts.has(e.label)) firsts.set(e.label, e.text);
+    if (e.label === "road") roads.push(e.text);
+    else if (e.label === "subpoi") subpois.push(e.text);
+    else if (e.label === "houseno") lastHouse = e.text;
+  }
+  const first = (label: string): string | undefined => firsts.get(label);
   const scope = admin.city ?? admin.district ?? admin.prov ?? "";
   const scopeKey = canonicalText(scope);
   let fuzzy: KeyResult["fuzzy"] = null;
@@ -118,12 +128,11 @@ export function chineseKeys(
     return canonicalText(name);
   };
 
-  const roads = all("road");
   const roadName = roads[0];
   const sub = first("subroad");
   const roadNo = numberOf(first("roadno"));
   const subNo = numberOf(first("subroadno"));
-  const isCross = roads.length >= 2 && (entities.some((e) => e.label === "intersection") || !roadNo);
+  const isCross = roads.length >= 2 && (firsts.has("intersection") || !roadNo);
   const cross = isCross
     ? `X:${scopeKey}:${roads
         .slice(0, 2)
@@ -138,10 +147,8 @@ export function chineseKeys(
 
   const poiText = first("poi");
   const poiKey = poiText ? `Z:${scopeKey}:${placeName(poiText)}` : null;
-  const subpoi = all("subpoi")
-    .map((s) => canonicalText(s))
-    .join("+");
-  const house = numberOf(all("houseno").at(-1));
+  const subpoi = subpois.map(canonicalText).join("+");
+  const house = numberOf(lastHouse);
   const cell = numberOf(first("cellno"));
   const roomNo = numberOf(first("roomno"));
 

@@ -66,7 +66,12 @@ const isDigit = (c: string | undefined): boolean => c !== undefined && DIGITS.in
 const isLatin = (c: string | undefined): boolean => {
   if (c === undefined) return false;
   const x = c.charCodeAt(0);
-  return (x >= 65 && x <= 90) || (x >= 97 && x <= 122) || (x >= 0xff21 && x <= 0xff3a) || (x >= 0xff41 && x <= 0xff5a);
+  return (
+    (x >= 65 && x <= 90) ||
+    (x >= 97 && x <= 122) ||
+    (x >= 0xff21 && x <= 0xff3a) ||
+    (x >= 0xff41 && x <= 0xff5a)
+  );
 };
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= "\u3400" && c <= "\u9fff";
 const isNumeral = (c: string | undefined): boolean => c !== undefined && CHINESE_NUMERAL_CHARS.includes(c);
@@ -359,7 +364,10 @@ function matchAdmin(
         // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
         if (weak && (around.shortRoadStem || around.zone)) continue;
         // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
-        if ((around.blockedNext || (weak && around.roadAfter)) && (around.roadNext || !childAt(text, pos + len, h.id, g)))
+        if (
+          (around.blockedNext || (weak && around.roadAfter)) &&
+          (around.roadNext || !childAt(text, pos + len, h.id, g))
+        )
           continue;
         // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word.
         if (around.generic) continue;
