@@ -233,6 +233,7 @@ function classify(
       if (explicit && (isLandline(rest) || isLandline(`0${rest}`))) return "landline";
     }
   }
+  if (plus && isHkMacaoTaiwanMobile(d)) return "mobile";
   if (len >= 10 && len <= 12 && isLandline(d)) return "landline";
   if (len >= 13 && len <= 19 && cardGrouping(first, last) && isBankCard(d)) return "bank_card";
   if (
@@ -243,6 +244,14 @@ function classify(
   )
     return "landline"; // only reached when localPhoneContext held (see scanRun)
   return undefined;
+}
+
+/** +852/+853 and 8 digits starting 5, 6 or 9 (Hong Kong, Macao), +886 and 9 digits starting 9 (Taiwan). */
+function isHkMacaoTaiwanMobile(d: string): boolean {
+  const first = d.charCodeAt(3);
+  if (d.length === 11 && (d.startsWith("852") || d.startsWith("853")))
+    return (first === 53 || first === 54 || first === 57) && /^\d+$/.test(d);
+  return d.length === 12 && d.startsWith("886") && first === 57 && /^\d+$/.test(d);
 }
 
 /** YYYYMMDD between 1900 and 2099: a date, even after the word 电话. */
