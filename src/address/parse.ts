@@ -336,7 +336,6 @@ function matchAdmin(
     const found = alias !== undefined ? [{ id: alias, kind: "alias" as const }] : g.lookup(name);
     const hits = stem ? [...found, { id: stem.id, kind: "short" as const }] : found;
     if (hits.length === 0) continue;
-    const next = text[pos + len];
     // 新镇路, 北京路: a division name directly followed by a road word names the road.
     if (/^(路|街|大道|大街|巷|弄)/.test(text.slice(pos + len, pos + len + 2))) continue;
     let best: { id: number; score: number } | null = null;
