@@ -8,6 +8,7 @@
  *   npm run bench:repeat -- 1000000      # chosen sizes
  *   npm run bench:repeat -- 1000000 --sql-max 1000000
  */
+import { loadavg } from "node:os";
 import Database from "better-sqlite3";
 import { seededRandom } from "../src/domain/index.ts";
 import {
@@ -143,13 +144,17 @@ for (const n of sizes) {
   const columns = generate(n, 42);
   const genS = (performance.now() - g0) / 1000;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const index = RepeatIndex.fromColumns(columns);
   const detectS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  // CPU time of this process too: on a shared machine, wall time includes waiting for a core.
+  const detectCpuS = (cpu.user + cpu.system) / 1e6;
   const series = index.allSeries();
   const kinds = { place: 0, caller: 0, matter: 0 };
   for (const s of series) kinds[s.kind]++;
   console.log(
-    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s wall, ${detectCpuS.toFixed(2)} s CPU | load ${loadavg()[0]!.toFixed(1)} | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
   );
 
   if (n <= sqlMax) {

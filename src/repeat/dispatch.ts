@@ -140,7 +140,7 @@ export function checkAtDispatch(
   const lat = query.lat;
   if (lon != null && lat != null && index.cellHead.size > 0) {
     const radius = options.radiusMeters ?? index.options.definitions.duplicates.radiusMeters;
-    const cell = index.options.definitions.duplicates.radiusMeters;
+    const cell = index.cellSize;
     const [x, y] = index.projectPoint(lon, lat);
     const reach = Math.ceil(radius / cell);
     const cx = Math.floor(x / cell);
@@ -148,7 +148,7 @@ export function checkAtDispatch(
     const lo = at - index.maxWindowMs;
     for (let dx = -reach; dx <= reach; dx++)
       for (let dy = -reach; dy <= reach; dy++) {
-        let e = index.cellHead.get((cx + dx) * 67_108_864 + cy + dy) ?? -1;
+        let e = index.cellHead.get(index.cellKey(cx + dx, cy + dy)) ?? -1;
         for (let steps = 0; e >= 0 && steps < 64; steps++, e = index.evPrevCell[e]!) {
           const t = index.evAt[e]!;
           if (t > at) continue;

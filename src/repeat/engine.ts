@@ -63,6 +63,8 @@ export interface RepeatSeries {
   readonly bucket: string;
   /** Internal id of the series' key (place key, caller or matter root). */
   readonly keyId: number;
+  /** Calls of the series (a caller series counts only that caller's own calls). */
+  readonly calls: number;
 }
 
 interface GroupRule {
@@ -174,6 +176,7 @@ export class RepeatIndex {
   pairCount = 0;
   pairEvent = new Int32Array(0);
   pairPrev = new Int32Array(0);
+  pairCaller = new Int32Array(0);
   callerHead = new Int32Array(0);
 
   minAt = Number.POSITIVE_INFINITY;
@@ -244,6 +247,9 @@ export class RepeatIndex {
     const index = new RepeatIndex(builder ?? ColumnsBuilder.adopt(columns, options.exclusions), options);
     const n = columns.length;
     if (options.unifyPlaces) unifyBuildingKeys(index.calls.columns());
+    const dict = index.calls.dict;
+    for (let l = 0; l < LEVEL_COUNT; l++) index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
+    index.callerHead = new Int32Array(dict.callers.size).fill(-1);
     index.ensureCalls(n);
     index.ensureEvents(Math.max(16, n));
     const order = timeOrder(columns.at);
@@ -321,6 +327,7 @@ export class RepeatIndex {
     const cap = Math.max(n, this.pairEvent.length * 2, 1024);
     this.pairEvent = growI32(this.pairEvent, cap);
     this.pairPrev = growI32(this.pairPrev, cap);
+    this.pairCaller = growI32(this.pairCaller, cap);
   }
 
   private refreshCodes(): void {
@@ -377,8 +384,21 @@ export class RepeatIndex {
 
   // ---------------------------------------------------------------- duplicates → events
 
+  /** Grid cells are twice the radius wide, so a circle of the radius touches at most 2 x 2 cells. */
+  get cellSize(): number {
+    return 2 * this.radius;
+  }
+
   private cellOf(x: number, y: number): number {
-    return Math.floor(x / this.radius) * 67_108_864 + Math.floor(y / this.radius);
+    return this.cellKey(Math.floor(x / this.cellSize), Math.floor(y / this.cellSize));
+  }
+
+  /**
+   * A small-integer key of a grid cell (fast Map keys): cell coordinates modulo 32768 cells,
+   * i.e. 4,900 km at 150 m; farther cells may share a key, and distances are checked anyway.
+   */
+  cellKey(cx: number, cy: number): number {
+    return (cx & 0x7fff) * 32768 + (cy & 0x7fff);
   }
 
   /** Merges call i into an existing event or opens a new one; returns the event. */
@@ -441,16 +461,19 @@ export class RepeatIndex {
     if (cells.size === 0) return -1;
     const chain = keyless ? this.evPrevKeyless : this.evPrevCell;
     const [x, y] = this.project(this.calls.lon[i]!, this.calls.lat[i]!);
-    const cx = Math.floor(x / this.radius);
-    const cy = Math.floor(y / this.radius);
+    const size = this.cellSize;
+    const cx = Math.floor(x / size);
+    const cy = Math.floor(y / size);
+    const x0 = x / size - cx < 0.5 ? cx - 1 : cx;
+    const y0 = y / size - cy < 0.5 ? cy - 1 : cy;
     const r2 = this.radius * this.radius;
     const lo = t - this.dupWindowMs;
     const keys = this.evKeys[this.dupLevel]!;
     let best = -1;
     let bestAt = Number.NEGATIVE_INFINITY;
-    for (let dx = -1; dx <= 1; dx++) {
-      for (let dy = -1; dy <= 1; dy++) {
-        let e = cells.get((cx + dx) * 67_108_864 + cy + dy) ?? -1;
+    for (let gx = x0; gx <= x0 + 1; gx++) {
+      for (let gy = y0; gy <= y0 + 1; gy++) {
+        let e = cells.get(this.cellKey(gx, gy)) ?? -1;
         for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = chain[e]!) {
           const et = this.evAt[e]!;
           if (et < lo) {
@@ -490,6 +513,7 @@ export class RepeatIndex {
     const p = this.pairCount++;
     this.pairEvent[p] = e;
     this.pairPrev[p] = head;
+    this.pairCaller[p] = c;
     this.callerHead[c] = p;
   }
 
@@ -652,6 +676,7 @@ export class RepeatIndex {
     if (sig === undefined) {
       const text = this.calls.narrative[this.evFirst[e]!];
       sig = text ? bigramSignature(text, true) : new Uint32Array(0);
+      if (this.facts.size >= 200_000) this.facts.clear();
       this.facts.set(e, sig);
     }
     return sig;
@@ -828,8 +853,9 @@ export class RepeatIndex {
     l: number,
     key: number,
     sink: (bucket: string, series: RepeatSeries[]) => void,
+    events?: Int32Array,
   ): void {
-    const all = this.collectAll(l, key);
+    const all = events ?? this.collectAll(l, key);
     const G = this.rules.length;
     const counts = new Int32Array(G);
     for (let i = 0; i < all.length; i++) {
@@ -864,8 +890,12 @@ export class RepeatIndex {
   }
 
   /** Caller series of every group of one caller. */
-  private callerSeries(c: number, sink: (bucket: string, series: RepeatSeries[]) => void): void {
-    const list = this.collectCaller(c).slice();
+  private callerSeries(
+    c: number,
+    sink: (bucket: string, series: RepeatSeries[]) => void,
+    events?: Int32Array,
+  ): void {
+    const list = events ?? this.collectCaller(c).slice();
     const G = this.rules.length;
     const counts = new Int32Array(G);
     for (let i = 0; i < list.length; i++) counts[this.codeGroup[this.evCode[list[i]!]!]!]!++;
@@ -888,6 +918,27 @@ export class RepeatIndex {
     }
   }
 
+  /** Events (test calls left out) grouped by their key at level l, in event order, as CSR arrays. */
+  private eventsByKey(l: number): { start: Int32Array; order: Int32Array } {
+    const keys = this.evKeys[l]!;
+    const flags = this.evFlags;
+    const K = Math.max(this.calls.dict.keys[l]!.size, this.heads[l]!.length);
+    const start = new Int32Array(K + 1);
+    const E = this.eventCount;
+    for (let e = 0; e < E; e++) {
+      const k = keys[e]!;
+      if (k >= 0 && !(flags[e]! & FLAG_TEST)) start[k + 1]!++;
+    }
+    for (let k = 0; k < K; k++) start[k + 1]! += start[k]!;
+    const fill = start.slice(0, K);
+    const order = new Int32Array(start[K]!);
+    for (let e = 0; e < E; e++) {
+      const k = keys[e]!;
+      if (k >= 0 && !(flags[e]! & FLAG_TEST)) order[fill[k]!++] = e;
+    }
+    return { start, order };
+  }
+
   /** Neighbourhood aggregates per level: parent key * groups + group -> events, child keys. */
   private parentEvents: Map<number, number>[] = [];
   private parentChildren: Map<number, number>[] = [];
@@ -907,20 +958,26 @@ export class RepeatIndex {
     const pending: [number, number][] = [];
     this.parentEvents = LOCATION_LEVELS.map(() => new Map<number, number>());
     this.parentChildren = LOCATION_LEVELS.map(() => new Map<number, number>());
+    // Events per key as one sorted array per level (counting sort by key; event ids are in time
+    // order in a batch): sequential passes instead of walking chains.
+    const lists = new Map<number, { start: Int32Array; order: Int32Array }>();
     for (const l of this.levelsUsed) {
-      const heads = this.heads[l]!;
-      const prev = this.evPrev[l]!;
+      const csr = this.eventsByKey(l);
+      lists.set(l, csr);
+      const { start, order } = csr;
       const parent = PARENT[LOCATION_LEVELS[l]!];
       const pl = parent ? levelIndex(parent) : -1;
       const pEvents = this.parentEvents[l]!;
       const pChildren = this.parentChildren[l]!;
-      for (let key = 0; key < heads.length; key++) {
-        let e = heads[key]!;
-        if (e < 0) continue;
-        const pk = pl >= 0 ? this.evKeys[pl]![e]! : -1;
+      for (let key = 0; key + 1 < start.length; key++) {
+        const from = start[key]!;
+        const to = start[key + 1]!;
+        if (from === to) continue;
+        const pk = pl >= 0 ? this.evKeys[pl]![order[to - 1]!]! : -1;
         let any = false;
-        for (; e >= 0; e = prev[e]!) {
-          if (this.evFlags[e]! & (FLAG_TEST | FLAG_PLACE_EXCLUDED)) continue;
+        for (let j = from; j < to; j++) {
+          const e = order[j]!;
+          if (this.evFlags[e]! & FLAG_PLACE_EXCLUDED) continue;
           const g = this.codeGroup[this.evCode[e]!]!;
           if (g >= 0 && this.rules[g]!.level === l) {
             counts[g]!++;
@@ -945,12 +1002,34 @@ export class RepeatIndex {
         if (candidate) pending.push([l, key]);
       }
     }
-    for (let c = 0; c < this.callerHead.length; c++) {
-      for (let p = this.callerHead[c]!; p >= 0; p = this.pairPrev[p]!) {
-        const e = this.pairEvent[p]!;
-        if (this.evFlags[e]! & FLAG_TEST) continue;
-        const g = this.codeGroup[this.evCode[e]!]!;
-        if (g >= 0) counts[g]!++;
+    // Callers: their events as CSR arrays over (caller, event) pairs.
+    const C = this.callerHead.length;
+    const cStart = new Int32Array(C + 1);
+    for (let p = 0; p < this.pairCount; p++) {
+      if (!(this.evFlags[this.pairEvent[p]!]! & FLAG_TEST)) cStart[this.pairCaller[p]! + 1]!++;
+    }
+    for (let c = 0; c < C; c++) cStart[c + 1]! += cStart[c]!;
+    const cFill = cStart.slice(0, C);
+    const cOrder = new Int32Array(cStart[C]!);
+    for (let p = 0; p < this.pairCount; p++) {
+      const e = this.pairEvent[p]!;
+      if (!(this.evFlags[e]! & FLAG_TEST)) cOrder[cFill[this.pairCaller[p]!]!++] = e;
+    }
+    const callerEvents = (c: number): Int32Array => {
+      const list = cOrder.subarray(cStart[c]!, cStart[c + 1]!);
+      // Pairs of joined calls come after newer events: restore time order where needed.
+      for (let i = 1; i < list.length; i++)
+        if (this.evAt[list[i]!]! < this.evAt[list[i - 1]!]!) {
+          list.sort((a, b) => this.evAt[a]! - this.evAt[b]! || a - b);
+          break;
+        }
+      return list;
+    };
+    for (let c = 0; c < C; c++) {
+      const list = callerEvents(c);
+      for (let i = 0; i < list.length; i++) {
+        const g = this.codeGroup[this.evCode[list[i]!]!]!;
+        if (g >= 0 && !this.rules[g]!.group.noCallerSeries) counts[g]!++;
       }
       for (let g = 0; g < G; g++) {
         if (counts[g] === 0) continue;
@@ -960,12 +1039,19 @@ export class RepeatIndex {
       }
     }
     // Pass 2: series.
-    for (const [l, key] of pending) this.placeKeySeries(l, key, sink);
+    for (const [l, key] of pending) {
+      const { start, order } = lists.get(l)!;
+      this.placeKeySeries(l, key, sink, order.subarray(start[key]!, start[key + 1]!));
+    }
+    lists.clear();
     const callerK = this.options.definitions.caller.minEvents;
-    for (let c = 0; c < this.callerHead.length; c++) {
-      let n = 0;
-      for (let p = this.callerHead[c]!; p >= 0 && n < callerK; p = this.pairPrev[p]!) n++;
-      if (n >= callerK) this.callerSeries(c, sink);
+    for (let c = 0; c < C; c++) {
+      if (cStart[c + 1]! - cStart[c]! < callerK) continue;
+      const list = callerEvents(c).filter((e) => {
+        const g = this.codeGroup[this.evCode[e]!]!;
+        return g >= 0 && !this.rules[g]!.group.noCallerSeries;
+      });
+      if (list.length >= callerK) this.callerSeries(c, sink, list);
     }
     this.computeAllMatter(sink);
   }
@@ -1146,7 +1232,10 @@ export class RepeatIndex {
       priorRatePerDay: prior,
       priorDays: this.options.priorDays,
     });
-    const context = placeEvents ? this.within(placeEvents, start, end) : null;
+    // Other events at the same key in the series' span; at very busy keys (a market's POI) that is
+    // no longer "the same household or shop": then only the series' own events count.
+    let context = placeEvents ? this.within(placeEvents, start, end) : null;
+    if (context && context.length > 4 * events.length + 16) context = null;
     const escalation = this.escalationOf(events, context);
     const protective = rule.group.protective === true;
     const scores = this.options.surpriseScores;
@@ -1183,6 +1272,7 @@ export class RepeatIndex {
       warning,
       bucket,
       keyId: key,
+      calls: this.countCalls(events, kind === "caller" ? key : -1),
     };
   }
 
@@ -1283,9 +1373,12 @@ export class RepeatIndex {
 
   /** Number of calls of a series (as counted by sourceIdsOf). */
   callCount(series: RepeatSeries): number {
+    return series.calls;
+  }
+
+  private countCalls(events: Int32Array, only: number): number {
     let n = 0;
-    const only = series.kind === "caller" ? series.keyId : -1;
-    for (const e of series.events)
+    for (const e of events)
       for (let i = this.evFirst[e]!; i >= 0; i = this.callNext[i]!)
         if (only < 0 || this.calls.caller[i] === only) n++;
     return n;
