@@ -32,6 +32,14 @@ test("a trained model learns its corpus and predicts unseen wording", () => {
   expect(predictor.predict("公交线路少，等车太久").label).toBe("transport");
 });
 
+test("the label distribution sums to one and its top label is the prediction", () => {
+  const predictor = textPredictor(trainTextModel(CORPUS, bigramSegmenter, { minDf: 1 }), bigramSegmenter);
+  const dist = predictor.distribution("学校补课收费");
+  expect(dist.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+  const top = predictor.labels[dist.indexOf(Math.max(...dist))];
+  expect(top).toBe(predictor.predict("学校补课收费").label);
+});
+
 test("training is deterministic and the model survives a JSON round trip", () => {
   const a = trainTextModel(CORPUS, bigramSegmenter, { minDf: 1 });
   const b = trainTextModel(CORPUS, bigramSegmenter, { minDf: 1 });

@@ -300,6 +300,8 @@ function softmaxScores(
 export interface TextPredictor {
   readonly labels: readonly string[];
   predict(text: string): Prediction;
+  /** The probability of every label (aligned with `labels`), e.g. for top-3 suggestions. */
+  distribution(text: string): Float64Array;
 }
 
 /**
@@ -315,11 +317,16 @@ export function textPredictor(model: TextModel, segmenter: Segmenter): TextPredi
   const d = model.vocabulary.length;
   const scores = new Float64Array(k);
   const features: FeatureOptions = model.features;
+  const distribution = (text: string): Float64Array => {
+    const v = vectorize(textFeatures(text, segmenter, features), vocabulary, idf, model.lexiconBoost);
+    softmaxScores(v, weights, bias, k, d, scores);
+    return scores;
+  };
   return {
     labels: model.labels,
+    distribution: (text) => Float64Array.from(distribution(text)),
     predict(text) {
-      const v = vectorize(textFeatures(text, segmenter, features), vocabulary, idf, model.lexiconBoost);
-      softmaxScores(v, weights, bias, k, d, scores);
+      distribution(text);
       let best = 0;
       for (let c = 1; c < k; c++) if (scores[c]! > scores[best]!) best = c;
       return { label: model.labels[best]!, probability: scores[best]! };
