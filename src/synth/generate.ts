@@ -349,10 +349,16 @@ export function* generateCity(
   const quotas = dayQuotas(o.incidents - plantedCalls, startMs, o.days);
   const t = tables();
   const renderer = new Renderer(rng, o.city, o.seed);
-  const recorder = new TruthRecorder();
   const fmt = new LocalTimeFormat();
   let seqDigits = 5;
   for (const q of quotas) if (q * 1.2 + 1000 >= 100_000) seqDigits = 6;
+  // 接警单号: J + city code + local date + daily sequence; packed as day * 1e6 + sequence.
+  const dayLabels = Array.from({ length: o.days }, (_, d) =>
+    fmt.date(startMs + d * 86_400_000).replaceAll("-", ""),
+  );
+  const sourceId = (packed: number): string =>
+    `J${CITY_CODE}${dayLabels[Math.floor(packed / 1e6)]}${String(packed % 1e6).padStart(seqDigits, "0")}`;
+  const recorder = new TruthRecorder(sourceId);
 
   for (let day = 0; day < o.days; day++) {
     const dayStart = startMs + day * 86_400_000;
@@ -378,9 +384,9 @@ export function* generateCity(
     world.buckets[day] = [];
     calls.sort((a, b) => a.at - b.at);
     const rows: SynthRow[] = [];
-    const datePart = fmt.date(dayStart).replaceAll("-", "");
     calls.forEach((call, i) => {
-      const sourceId = `J${CITY_CODE}${datePart}${String(i + 1).padStart(seqDigits, "0")}`;
+      const packed = day * 1e6 + i + 1;
+      const id = sourceId(packed);
       const defect = pickDefect(rng, call);
       let recorded = call.kind;
       if (call.followUp && chance(rng, 0.35)) recorded = REPEAT_REPORT_KIND;
@@ -389,9 +395,9 @@ export function* generateCity(
         while (other.category === call.kind.category) other = draw(rng, t.weekday);
         recorded = other;
       }
-      rows.push(renderer.render(call, sourceId, recorded, defect));
-      recorder.call(sourceId, call.event, call.caller);
-      if (defect) recorder.defect(sourceId, defect);
+      rows.push(renderer.render(call, id, recorded, defect));
+      recorder.call(packed, call.event, call.caller);
+      if (defect) recorder.defect(id, defect);
     });
     yield rows;
   }

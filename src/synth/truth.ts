@@ -5,7 +5,7 @@ import {
   type RepeatDefinitions,
   windowSeries,
 } from "../repeat/definitions.ts";
-import type { EventRecord } from "./world.ts";
+import type { EventTable } from "./world.ts";
 
 /**
  * The truth file: repeat series and duplicate groups computed from the TRUE events, places and
@@ -30,15 +30,20 @@ export interface SynthTruth {
   readonly defects: readonly { readonly incident: string; readonly code: string }[];
 }
 
-/** Collects, as rows are written, which event and caller each source id belongs to. */
+/**
+ * Collects, as rows are written, which event and caller each call belongs to. Source ids are
+ * kept packed as numbers (a million strings would cost far more) and spelt out by `sourceId`.
+ */
 export class TruthRecorder {
-  readonly sourceIds: string[] = [];
+  readonly packedIds: number[] = [];
   readonly events: number[] = [];
   readonly callers: number[] = [];
   readonly defects: { incident: string; code: string }[] = [];
 
-  call(sourceId: string, event: number, caller: number): void {
-    this.sourceIds.push(sourceId);
+  constructor(readonly sourceId: (packed: number) => string) {}
+
+  call(packedId: number, event: number, caller: number): void {
+    this.packedIds.push(packedId);
     this.events.push(event);
     this.callers.push(caller);
   }
@@ -61,8 +66,8 @@ function callsByEvent(eventCount: number, recorder: TruthRecorder): { start: Int
   return { start, calls };
 }
 
-const isTestCall = (event: EventRecord): boolean =>
-  event.kind.category === "invalid" && event.kind.subtype === "test";
+const isTestCall = (events: EventTable, e: number): boolean =>
+  events.kind[e]!.category === "invalid" && events.kind[e]!.subtype === "test";
 
 /**
  * Computes the truth from the true events.
@@ -70,25 +75,26 @@ const isTestCall = (event: EventRecord): boolean =>
  * computeTruth(world.events, recorder, DEFAULT_DEFINITIONS).series.filter((s) => s.kind === "place")
  */
 export function computeTruth(
-  events: readonly EventRecord[],
+  events: EventTable,
   recorder: TruthRecorder,
   definitions: RepeatDefinitions,
 ): SynthTruth {
   const { start, calls } = callsByEvent(events.length, recorder);
-  const ids = recorder.sourceIds;
+  const ids = { packed: recorder.packedIds, spell: recorder.sourceId };
+  const idOf = (c: number): string => ids.spell(ids.packed[c]!);
   const written = (e: number): boolean => start[e + 1]! > start[e]!;
   const callsOf = (e: number): number[] => Array.from(calls.subarray(start[e]!, start[e + 1]!));
   const byTime = (a: number, b: number): number => a - b;
 
   const duplicates: string[][] = [];
   for (let e = 0; e < events.length; e++) {
-    if (start[e + 1]! - start[e]! >= 2) duplicates.push(callsOf(e).map((c) => ids[c]!));
+    if (start[e + 1]! - start[e]! >= 2) duplicates.push(callsOf(e).map(idOf));
   }
 
   // Group per kind is fixed: cache by kind code instead of by event.
   const kindGroup = new Map<string, CategoryGroup | undefined>();
   const group = (e: number): CategoryGroup | undefined => {
-    const k = events[e]!.kind;
+    const k = events.kind[e]!;
     if (!kindGroup.has(k.code)) kindGroup.set(k.code, groupOf(definitions, k.category, k.subtype));
     return kindGroup.get(k.code);
   };
@@ -98,20 +104,19 @@ export function computeTruth(
   // Place series: per group, the true key at the group's level; excluded places and tests never count.
   const placeEvents = new Map<CategoryGroup, KeyedEvent<number>[]>();
   for (let e = 0; e < events.length; e++) {
-    const event = events[e]!;
     const g = group(e);
-    const key = event.placeKey;
-    if (!g || key === null || !written(e) || isTestCall(event)) continue;
+    const key = events.placeKey[e]!;
+    if (!g || key === null || !written(e) || isTestCall(events, e)) continue;
     const list = placeEvents.get(g);
-    if (list) list.push({ at: event.at, key, item: e });
-    else placeEvents.set(g, [{ at: event.at, key, item: e }]);
+    if (list) list.push({ at: events.at[e]!, key, item: e });
+    else placeEvents.set(g, [{ at: events.at[e]!, key, item: e }]);
   }
   for (const g of definitions.groups) {
     const list = placeEvents.get(g);
     if (!list) continue;
     for (const members of windowSeries(list, g.minEvents, g.windowDays)) {
       const callIdx = members.flatMap(callsOf).sort(byTime);
-      series.push({ kind: "place", group: g.name, level: g.level, incidents: callIdx.map((c) => ids[c]!) });
+      series.push({ kind: "place", group: g.name, level: g.level, incidents: callIdx.map(idOf) });
     }
   }
 
@@ -123,7 +128,7 @@ export function computeTruth(
   const perKey = new Map<number, number>();
   for (let e = 0; e < events.length; e++) {
     const g = group(e);
-    if (!g || g.noCallerSeries || isTestCall(events[e]!)) continue;
+    if (!g || g.noCallerSeries || isTestCall(events, e)) continue;
     const gi = groupPosition.get(g)!;
     for (let i = start[e]!; i < start[e + 1]!; i++) {
       const caller = recorder.callers[calls[i]!]!;
@@ -142,7 +147,7 @@ export function computeTruth(
     if (perKey.get(key)! < definitions.caller.minEvents) continue;
     const e = pairs[p + 1]!;
     callerEvents.push({
-      at: events[e]!.at,
+      at: events.at[e]!,
       key: String(key),
       item: { event: e, caller: Math.floor(key / slots) },
     });
@@ -160,24 +165,23 @@ export function computeTruth(
     series.push({
       kind: "caller",
       group: group(members[0]!.event)!.name,
-      incidents: callIdx.map((c) => ids[c]!),
+      incidents: callIdx.map(idOf),
     });
   }
 
   // Matter series: one true dispute, enough events in the window, from enough places or callers.
   const matterEvents: KeyedEvent<number>[] = [];
   for (let e = 0; e < events.length; e++) {
-    const event = events[e]!;
-    if (event.matter >= 0 && written(e))
-      matterEvents.push({ at: event.at, key: String(event.matter), item: e });
+    const matter = events.matter[e]!;
+    if (matter >= 0 && written(e)) matterEvents.push({ at: events.at[e]!, key: String(matter), item: e });
   }
   const m = definitions.matter;
   for (const members of windowSeries(matterEvents, m.minEvents, m.windowDays)) {
-    const places = new Set(members.map((e) => events[e]!.placeId ?? "none"));
+    const places = new Set(members.map((e) => events.placeId.get(e) ?? "none"));
     const callIdx = members.flatMap(callsOf).sort(byTime);
     const callers = new Set(callIdx.map((c) => recorder.callers[c]).filter((c) => c !== undefined && c >= 0));
     if (Math.max(places.size, callers.size) < m.minPlacesOrCallers) continue;
-    series.push({ kind: "matter", incidents: callIdx.map((c) => ids[c]!) });
+    series.push({ kind: "matter", incidents: callIdx.map(idOf) });
   }
 
   return { series, duplicates, defects: recorder.defects };

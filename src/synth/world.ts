@@ -41,22 +41,36 @@ export interface Call {
 }
 
 /**
- * What the truth needs of a true event, kept compact (a million events must not keep their
- * Place objects alive).
+ * What the truth needs of the true events, column by column (a million events must not keep
+ * their Place objects alive, nor cost an object each).
  */
-export interface EventRecord {
-  readonly at: number;
-  readonly kind: Kind;
+export class EventTable {
+  readonly at: number[] = [];
+  readonly kind: Kind[] = [];
   /** True place key at the level of the event's category group; null = no group, no place, or an excluded place. */
-  readonly placeKey: string | null;
-  /** The finest true place key, only for events of a matter (distinct places of a dispute). */
-  readonly placeId: string | null;
+  readonly placeKey: (string | null)[] = [];
   /** True dispute (matter) id; -1 = none. */
-  readonly matter: number;
+  readonly matter: number[] = [];
+  /** The finest true place key of events of a matter (distinct places of a dispute). */
+  readonly placeId = new Map<number, string>();
+
+  get length(): number {
+    return this.at.length;
+  }
+
+  push(at: number, kind: Kind, placeKey: string | null, placeId: string | null, matter: number): number {
+    const e = this.at.length;
+    this.at.push(at);
+    this.kind.push(kind);
+    this.placeKey.push(placeKey);
+    this.matter.push(matter);
+    if (placeId !== null) this.placeId.set(e, placeId);
+    return e;
+  }
 }
 
 export class World {
-  readonly events: EventRecord[] = [];
+  readonly events = new EventTable();
   readonly buckets: Call[][];
   private callers = 0;
   private matters = 0;
@@ -126,8 +140,7 @@ export class World {
       matter >= 0 && keys
         ? (keys.room ?? keys.unit ?? keys.building ?? keys.poi ?? keys.road ?? keys.cross)
         : null;
-    this.events.push({ at, kind, placeKey, placeId, matter });
-    return this.events.length - 1;
+    return this.events.push(at, kind, placeKey, placeId ?? null, matter);
   }
 
   dayOf(at: number): number {
