@@ -20,7 +20,11 @@ export interface BatchSql {
 export function openConnection(path: string): BetterSqlite3.Database;
 
 export class BatchExecutor {
-  constructor(conn: BetterSqlite3.Database, sql: BatchSql, options?: { cacheKib?: number });
+  constructor(
+    conn: BetterSqlite3.Database,
+    sql: BatchSql,
+    options?: { cacheKib?: number; busyTimeoutMs?: number },
+  );
   readonly conn: BetterSqlite3.Database;
   begin(params: readonly SqlValue[]): void;
   insert(values: readonly SqlValue[]): number;

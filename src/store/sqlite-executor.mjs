@@ -32,10 +32,12 @@ export function openConnection(path) {
 export class BatchExecutor {
   #inserts = new Map();
 
-  constructor(conn, sql, { cacheKib = 0 } = {}) {
+  constructor(conn, sql, { cacheKib = 0, busyTimeoutMs = 0 } = {}) {
     this.conn = conn;
     this.sql = sql;
     if (cacheKib > 0) conn.pragma(`cache_size = -${cacheKib}`);
+    // Only BEGIN IMMEDIATE waits for the lock; off the main thread it may wait for another import.
+    if (busyTimeoutMs > 0) conn.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // Statement journals (a multi-row INSERT that may abort needs one) in memory, not in a
     // temp file: this removed ~4 µs of system time per inserted row.
     conn.pragma("temp_store = MEMORY");

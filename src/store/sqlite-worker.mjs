@@ -9,6 +9,7 @@ let executor;
 try {
   executor = new BatchExecutor(openConnection(workerData.path), workerData.sql, {
     cacheKib: workerData.cacheKib,
+    busyTimeoutMs: workerData.busyTimeoutMs,
   });
 } catch (error) {
   parentPort.postMessage({ id: 0, error: { message: error.message, code: error.code } });

@@ -2,7 +2,13 @@ import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { Kysely, SqliteDialect } from "kysely";
 import type { Incident } from "../domain/index.ts";
-import { batchClosedError, batchExistsError, batchMismatchError, storeOpenError } from "./errors.ts";
+import {
+  batchClosedError,
+  batchExistsError,
+  batchMismatchError,
+  storeBusyError,
+  storeOpenError,
+} from "./errors.ts";
 import { migrateToLatest } from "./migrate.ts";
 import { Mutex } from "./mutex.ts";
 import {
@@ -18,6 +24,9 @@ import type { Batch, BatchSummary, BatchWriter, NewBatch, QuarantinedRow, Store 
 
 /** Page cache of the batch connection (KiB): big batches touch many index pages. */
 const WRITER_CACHE_KIB = 128 * 1024;
+
+/** How long a batch waits for another writer (e.g. a second import) to finish before giving up. */
+const BATCH_BUSY_TIMEOUT_MS = 60_000;
 
 /** The batch statements, from the one row mapping (rows.ts). */
 const BATCH_SQL: BatchSql = {
@@ -147,7 +156,7 @@ class WorkerExecutor implements Executor {
 
   constructor(path: string) {
     this.#worker = new Worker(new URL("./sqlite-worker.mjs", import.meta.url), {
-      workerData: { path, sql: BATCH_SQL, cacheKib: WRITER_CACHE_KIB },
+      workerData: { path, sql: BATCH_SQL, cacheKib: WRITER_CACHE_KIB, busyTimeoutMs: BATCH_BUSY_TIMEOUT_MS },
     });
     this.#worker.unref();
     this.#worker.on(
@@ -225,7 +234,10 @@ class SqliteBatchWriter implements BatchWriter {
     try {
       await this.executor.begin([id, sourceSystem, profile, fileName, fileSha256, startedAt]);
     } catch (error) {
-      throw (error as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT") ? batchExistsError(id) : error;
+      const code = (error as { code?: string }).code ?? "";
+      if (code.startsWith("SQLITE_CONSTRAINT")) throw batchExistsError(id);
+      if (code.startsWith("SQLITE_BUSY")) throw storeBusyError();
+      throw error;
     }
   }
 

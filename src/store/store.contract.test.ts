@@ -392,6 +392,23 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(await store.incidents.count()).toBe(750);
   });
 
+  test.skipIf(!traits.persistent)(
+    "a second store on the same database waits for the open batch, then writes",
+    async () => {
+      const { store, location } = await target.fresh();
+      opened.push(store);
+      const other = await target.open(location);
+      opened.push(other);
+      const first = await store.beginBatch(newBatch("first"));
+      await first.insertIncidents(range("first", 0, 100));
+      const second = importRows(other, "second", range("second", 50, 150));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await first.commit(summaryOf(100, 100));
+      expect(await second).toBe(50);
+      expect(await store.incidents.count()).toBe(150);
+    },
+  );
+
   test("closing the store with a batch open rolls the batch back", async () => {
     const { store, location } = await target.fresh();
     const writer = await store.beginBatch(newBatch("unfinished"));
