@@ -129,6 +129,8 @@ export class RepeatIndex {
   /** Longest window of any rule: how far back the dispatch check looks. */
   readonly maxWindowMs: number;
   private readonly levelsUsed: Set<number>;
+  /** Levels whose events are chained per key. */
+  private readonly chained = new Uint8Array(LEVEL_COUNT);
 
   // per code (interned "category.subtype")
   private codeGroup = new Int16Array(0);
@@ -205,6 +207,8 @@ export class RepeatIndex {
       };
     });
     this.levelsUsed = new Set(this.rules.map((r) => r.level));
+    for (const l of [...this.levelsUsed, levelIndex(defs.duplicates.level), POI_LEVEL, ROOM_LEVEL])
+      this.chained[l] = 1;
     this.matterGroupSet = new Set(this.rules.flatMap((r, i) => (r.matter ? [i] : [])));
     this.dupLevel = levelIndex(defs.duplicates.level);
     this.dupWindowMs = defs.duplicates.windowMinutes * MINUTE;
@@ -450,8 +454,13 @@ export class RepeatIndex {
   }
 
   private project(lon: number, lat: number): [number, number] {
+    return [this.projectX(lon, lat), lat * 110_574];
+  }
+
+  /** Metric x of a point (equirectangular around the first latitude seen), without allocating. */
+  private projectX(lon: number, lat: number): number {
     if (Number.isNaN(this.refCos)) this.refCos = Math.cos((lat * Math.PI) / 180);
-    return [lon * 111_320 * this.refCos, lat * 110_574];
+    return lon * 111_320 * this.refCos;
   }
 
   private findByRadius(i: number, key: number, t: number, code: number): number {
@@ -460,7 +469,8 @@ export class RepeatIndex {
     const cells = keyless ? this.keylessCellHead : this.cellHead;
     if (cells.size === 0) return -1;
     const chain = keyless ? this.evPrevKeyless : this.evPrevCell;
-    const [x, y] = this.project(this.calls.lon[i]!, this.calls.lat[i]!);
+    const x = this.projectX(this.calls.lon[i]!, this.calls.lat[i]!);
+    const y = this.calls.lat[i]! * 110_574;
     const size = this.cellSize;
     const cx = Math.floor(x / size);
     const cy = Math.floor(y / size);
@@ -496,8 +506,10 @@ export class RepeatIndex {
   }
 
   private linkKey(l: number, e: number, key: number): void {
-    const heads = this.ensureHead(l, key);
     this.evKeys[l]![e] = key;
+    // Chains only where something walks them (series levels, duplicates, matter); others keep the key.
+    if (!this.chained[l]) return;
+    const heads = this.ensureHead(l, key);
     this.evPrev[l]![e] = heads[key]!;
     heads[key] = e;
   }
@@ -538,7 +550,8 @@ export class RepeatIndex {
     }
     const lon = calls.lon[i]!;
     if (!Number.isNaN(lon)) {
-      const [x, y] = this.project(lon, calls.lat[i]!);
+      const x = this.projectX(lon, calls.lat[i]!);
+      const y = calls.lat[i]! * 110_574;
       this.evX[e] = x;
       this.evY[e] = y;
       const cell = this.cellOf(x, y);
@@ -1025,18 +1038,20 @@ export class RepeatIndex {
         }
       return list;
     };
+    const noCaller = Uint8Array.from(this.rules, (r) => (r.group.noCallerSeries ? 1 : 0));
+    const touched: number[] = [];
     for (let c = 0; c < C; c++) {
-      const list = callerEvents(c);
-      for (let i = 0; i < list.length; i++) {
-        const g = this.codeGroup[this.evCode[list[i]!]!]!;
-        if (g >= 0 && !this.rules[g]!.group.noCallerSeries) counts[g]!++;
+      for (let j = cStart[c]!; j < cStart[c + 1]!; j++) {
+        const g = this.codeGroup[this.evCode[cOrder[j]!]!]!;
+        if (g < 0 || noCaller[g]) continue;
+        if (counts[g]!++ === 0) touched.push(g);
       }
-      for (let g = 0; g < G; g++) {
-        if (counts[g] === 0) continue;
+      for (const g of touched) {
         this.groupCallerCount[g]!++;
         this.groupCallerEventCount[g]! += counts[g]!;
         counts[g] = 0;
       }
+      touched.length = 0;
     }
     // Pass 2: series.
     for (const [l, key] of pending) {
