@@ -1,5 +1,3 @@
-import { openPostgresStore } from "./postgres.ts";
-import { openSqliteStore } from "./sqlite.ts";
 import type { Store, StoreOptions } from "./types.ts";
 
 export { addAutoId, EPOCH_MS, FLOAT, isPostgres } from "./migrations/helpers.ts";
@@ -20,6 +18,8 @@ export const DEFAULT_DB_PATH = "./recur.db";
  */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const migrate = options.migrate ?? true;
-  if (options.databaseUrl) return openPostgresStore(options.databaseUrl, migrate);
-  return openSqliteStore(options.path ?? DEFAULT_DB_PATH, migrate);
+  // Each dialect is loaded only when used: a laptop install never loads pg, a server never SQLite.
+  if (options.databaseUrl)
+    return (await import("./postgres.ts")).openPostgresStore(options.databaseUrl, migrate);
+  return (await import("./sqlite.ts")).openSqliteStore(options.path ?? DEFAULT_DB_PATH, migrate);
 }
