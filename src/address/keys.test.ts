@@ -136,6 +136,42 @@ describe("location keys", () => {
     expect(strict.analyse("阳光晓区3栋").fuzzy).toBeNull();
   });
 
+  test("street addresses: each of 60 groups of variant spellings shares one road key, numbers stay apart", () => {
+    const roads = ["钢铁大街", "阿尔丁大街", "民族东路", "文化路", "青年路"];
+    const numbers: [number, string][] = [
+      [1, "一"],
+      [12, "十二"],
+      [108, "一百零八"],
+      [7, "七"],
+      [25, "二十五"],
+      [230, "二百三十"],
+      [9, "九"],
+      [15, "十五"],
+      [46, "四十六"],
+      [301, "三百零一"],
+      [88, "八十八"],
+      [120, "一百二十"],
+    ];
+    const seen = new Map<string, string>();
+    for (const road of roads)
+      for (const [n, cn] of numbers) {
+        const spellings = [
+          `${road}${n}号`,
+          `包头市${road}${cn}号`,
+          `昆区${road}${fullWidth(String(n))}号`,
+          `${road}${n}号门口`,
+          `内蒙古自治区包头市昆都仑区${road}${n}号附近`,
+        ];
+        const keys = new Set(spellings.map((x) => locator.locate(x).road));
+        expect([...keys], spellings.join(" / ")).toHaveLength(1);
+        const key = [...keys][0] as string;
+        expect(key).not.toBeNull();
+        expect(seen.get(key) ?? `${road}${n}`).toBe(`${road}${n}`);
+        seen.set(key, `${road}${n}`);
+      }
+    expect(seen.size).toBe(60);
+  });
+
   test("road addresses and intersections have order-independent keys", () => {
     expect(locator.locate("中山路与解放路交叉口").cross).toBe(
       locator.locate("解放路和中山路交叉口附近").cross,

@@ -357,6 +357,13 @@ function matchAdmin(
         if (h.kind !== "full" || !g.within(h.id, city)) continue;
       }
       if (h.kind !== "full") {
+        // 阿尔丁大街1号: a street office named after its road, followed by a number, is the road.
+        if (
+          li === 3 &&
+          /(路|街|大道|巷)$/.test(name) &&
+          /^[0-9０-９一二三四五六七八九十]/.test(text.slice(pos + len, pos + len + 1))
+        )
+          continue;
         around ??= shortContext(text.slice(pos + len, pos + len + 3));
         const weak = h.kind !== "alias";
         // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
