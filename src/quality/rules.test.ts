@@ -106,6 +106,17 @@ test("an address is not blamed when the label is wrong for a call that needs non
   expect(found).not.toContain("missing_address");
 });
 
+test("a 12345 consultation recorded as an accident is a label defect, not a missing address", () => {
+  const found = codes({
+    category: "traffic",
+    subtype: "accident",
+    address: "",
+    narrative: "报警人咨询公积金提取事宜，非警务，已告知拨打12345。",
+  });
+  expect(found).toContain("wrong_category");
+  expect(found).not.toContain("missing_address");
+});
+
 test("a repeat report is not flagged although it reads like the event it repeats", () => {
   const found = codes({
     category: "invalid",

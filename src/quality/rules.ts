@@ -177,13 +177,18 @@ function placeIssues(
   // When the narrative surely describes a call that needs no place (a silent call recorded as
   // an assault), the label is the defect, not the address.
   const read = verdict?.confident ? verdict.value : null;
-  const optional =
-    matchesScope(incident, config.place.optionalFor) ||
-    (read !== null &&
-      matchesScope(
-        { ...incident, category: read.category, subtype: read.subtype },
-        config.place.optionalFor,
-      ));
+  let optional = matchesScope(incident, config.place.optionalFor);
+  if (!optional && noAddress && read !== null && read.category !== incident.category) {
+    // Judge the need for a place by what the call really is, department included for 非警务.
+    const department =
+      read.category === "non_police" && ctx.judge
+        ? ctx.judge.department(placeText).value
+        : incident.department;
+    optional = matchesScope(
+      { ...incident, category: read.category, subtype: read.subtype, department },
+      config.place.optionalFor,
+    );
+  }
   if (noAddress && !optional) {
     out.add("missing_address", "address", incident.address ?? "");
     if (!hasCoordinates(incident) && placeMentions(placeText).length === 0)
