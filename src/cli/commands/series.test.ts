@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { main } from "../main.ts";
+
+/** Runs the CLI in-process and returns its exit code and stdout. */
+async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on("data", (c: Buffer) => {
+    err += c.toString();
+  });
+  const code = await main(args, { stdout, stderr, cwd, env: { ...process.env, DATABASE_URL: "" } });
+  return { code, out, err };
+}
+
+describe("recur detect and recur series on a generated city", () => {
+  const dir = mkdtempSync(join(tmpdir(), "recur-series-"));
+  const db = join(dir, "city.db");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    const csv = join(dir, "city.csv");
+    expect(
+      (await run(["generate", "--incidents", "4000", "--seed", "5", "--out", csv, "--json"], dir)).code,
+    ).toBe(0);
+    expect((await run(["import", csv, "--profile", "synthetic", "--db", db, "--json"], dir)).code).toBe(0);
+  }, 120_000);
+
+  test("series --json prints every series with source ids and an explanation, and the duplicate groups", async () => {
+    const { code, out } = await run(["series", "--db", db, "--json", "--lang", "en"], dir);
+    expect(code).toBe(0);
+    const json = JSON.parse(out) as {
+      series: {
+        id: string;
+        kind: string;
+        level: string;
+        locationKey: string | null;
+        incidents: string[];
+        explanation: string;
+      }[];
+      duplicates: string[][];
+    };
+    expect(json.series.length).toBeGreaterThan(0);
+    for (const s of json.series) {
+      expect(["place", "caller", "matter"]).toContain(s.kind);
+      expect(["blue", "yellow", "orange", "red"]).toContain(s.level);
+      expect(s.incidents.length).toBeGreaterThanOrEqual(2);
+      expect(s.explanation.length).toBeGreaterThan(20);
+      if (s.kind === "place") expect(s.locationKey).not.toBeNull();
+    }
+    expect(json.duplicates.length).toBeGreaterThan(0);
+    for (const group of json.duplicates) expect(group.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("detect speaks Chinese by default and summarises events, series and warnings", async () => {
+    const { code, out } = await run(["detect", "--db", db, "--lang", "zh", "--top", "2"], dir);
+    expect(code).toBe(0);
+    expect(out).toContain("重复警情系列");
+    expect(out).toContain("起事件");
+  });
+
+  test("a bad --kind is a usage error", async () => {
+    const { code, err } = await run(["series", "--db", db, "--kind", "person", "--lang", "en"], dir);
+    expect(code).toBe(2);
+    expect(err).toContain("--kind must be place, caller or matter");
+  });
+});
