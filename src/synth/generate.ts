@@ -197,9 +197,10 @@ class Renderer {
     }
 
     // Category as recorded.
-    row[F.category] = CATEGORY_LABELS[recorded.category].zh;
-    row[F.subtype] = SUBTYPE_LABELS[`${recorded.category}.${recorded.subtype}`]?.zh ?? "";
-    row[F.department] = recorded.department ? DEPARTMENT_LABELS[recorded.department].zh : "";
+    const labels = kindLabels(recorded);
+    row[F.category] = labels[0];
+    row[F.subtype] = labels[1];
+    row[F.department] = labels[2];
 
     // Place, coordinates, jurisdiction.
     let lon: number | null = null;
@@ -298,6 +299,22 @@ class Renderer {
     row[F.feedbackAt] = this.time(closed);
     return row;
   }
+}
+
+const labelCache = new Map<Kind, readonly [string, string, string]>();
+
+/** 警情类别, 警情细类 and 处置部门 of a kind, in Chinese (cached: looked up once per kind). */
+function kindLabels(kind: Kind): readonly [string, string, string] {
+  let labels = labelCache.get(kind);
+  if (!labels) {
+    labels = [
+      CATEGORY_LABELS[kind.category].zh,
+      SUBTYPE_LABELS[`${kind.category}.${kind.subtype}`]?.zh ?? "",
+      kind.department ? DEPARTMENT_LABELS[kind.department].zh : "",
+    ];
+    labelCache.set(kind, labels);
+  }
+  return labels;
 }
 
 function clamp(v: number, min: number, max: number): number {
