@@ -1,7 +1,10 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import type { Lang } from "../domain/index.ts";
+import { asEpochMs, type Clock, type Lang } from "../domain/index.ts";
+import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
+import { Auth } from "./auth.ts";
 import { renderHomePage } from "./home-page.ts";
+import { registerApiRoutes, type Services } from "./routes.ts";
 
 /** What the server is doing: a demo start serves at once and loads the demo city in the background. */
 export interface ServerStatus {
@@ -15,7 +18,13 @@ export interface AppOptions {
   readonly store: () => Store | undefined;
   readonly status: () => ServerStatus;
   readonly version: string;
+  /** The server's clock; tests pass a simulated one for timeouts and lockout windows. */
+  readonly clock?: Clock;
+  /** Login attempts allowed per client address per minute (default 10). */
+  readonly loginsPerMinute?: number;
 }
+
+const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
 
 /**
  * The HTTP application: JSON API under /api and the web pages, on one port. Tested through
@@ -38,6 +47,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     const message = status < 500 ? error.message : lang === "zh" ? "服务器内部错误" : "Internal server error";
     return reply.status(status).send({ error: { code: error.code ?? "internal", message } });
+  });
+
+  const clock = options.clock ?? wallClock;
+  let services: Services | undefined;
+  registerApiRoutes(app, options.loginsPerMinute ?? 10, () => {
+    const store = options.store();
+    if (!store) return undefined;
+    if (services?.store !== store) {
+      const repo = serverRepository(store);
+      services = { store, repo, auth: new Auth(repo, clock), clock };
+    }
+    return services;
   });
 
   app.get("/api/health", async () => {

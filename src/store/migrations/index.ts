@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as core from "./0001_core.ts";
 import * as qualityReview from "./0004_quality_review.ts";
+import * as casesAuthAudit from "./0005_cases_auth_audit.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -11,4 +12,5 @@ import * as qualityReview from "./0004_quality_review.ts";
 export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
   ["0001_core", core],
   ["0004_quality_review", qualityReview],
+  ["0005_cases_auth_audit", casesAuthAudit],
 ];

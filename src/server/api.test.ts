@@ -1,0 +1,505 @@
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { makeIncident } from "../../test/builders.ts";
+import { applyCase, type Case, newCase } from "../cases/case.ts";
+import { asBatchId, asUnitCode, type Clock, type EpochMs, type UnitLevel } from "../domain/index.ts";
+import { serverRepository } from "../store/server-repository.ts";
+import {
+  PG_URL,
+  pgUnreachable,
+  postgresTarget,
+  REQUIRE_PG,
+  type StoreTarget,
+  sqliteTarget,
+} from "../store/testing/stores.ts";
+import type { Store } from "../store/types.ts";
+import type { Role } from "./access.ts";
+import { buildApp } from "./app.ts";
+import { Auth } from "./auth.ts";
+import { auditVerification } from "./routes.ts";
+
+/**
+ * The server through its app object (no port), on both stores: the authorization matrix
+ * (every endpoint × every role × own and foreign jurisdiction), lockout, timeouts, disabled
+ * users, concurrent case changes and the audit chain.
+ */
+
+const PASSWORD = "Correct-Horse-42";
+const T0 = Date.UTC(2024, 5, 1, 2);
+
+class SimClock implements Clock {
+  constructor(public at: number) {}
+  now() {
+    return this.at as EpochMs;
+  }
+}
+
+interface Actor {
+  readonly username: string;
+  readonly role: Role;
+  readonly unitLevel: UnitLevel | null;
+  readonly unitCode: string | null;
+  readonly agencyCode: string | null;
+  /** Whether case "c1" (B1/S1, referred to agency MED1) is inside this actor's scope. */
+  readonly ownsC1: boolean;
+  /** Whether case "c2" (B2/S2, referred to agency OTHER) is inside this actor's scope. */
+  readonly ownsC2: boolean;
+}
+
+const ACTORS: readonly Actor[] = [
+  {
+    username: "city",
+    role: "city_analyst",
+    unitLevel: "city",
+    unitCode: "C",
+    agencyCode: null,
+    ownsC1: true,
+    ownsC2: true,
+  },
+  {
+    username: "branch1",
+    role: "branch_supervisor",
+    unitLevel: "branch",
+    unitCode: "B1",
+    agencyCode: null,
+    ownsC1: true,
+    ownsC2: false,
+  },
+  {
+    username: "station1",
+    role: "station_officer",
+    unitLevel: "station",
+    unitCode: "S1",
+    agencyCode: null,
+    ownsC1: true,
+    ownsC2: false,
+  },
+  {
+    username: "mediator",
+    role: "agency_user",
+    unitLevel: null,
+    unitCode: null,
+    agencyCode: "MED1",
+    ownsC1: true,
+    ownsC2: false,
+  },
+  {
+    username: "auditor",
+    role: "auditor",
+    unitLevel: "city",
+    unitCode: "C",
+    agencyCode: null,
+    ownsC1: false,
+    ownsC2: false,
+  },
+  {
+    username: "sysadmin",
+    role: "system_admin",
+    unitLevel: "city",
+    unitCode: "C",
+    agencyCode: null,
+    ownsC1: false,
+    ownsC2: false,
+  },
+  {
+    username: "secadmin",
+    role: "security_admin",
+    unitLevel: "city",
+    unitCode: "C",
+    agencyCode: null,
+    ownsC1: false,
+    ownsC2: false,
+  },
+];
+
+async function seed(store: Store, clock: Clock) {
+  const repo = serverRepository(store);
+  const auth = new Auth(repo, clock);
+  const ids: Record<string, string> = {};
+  for (const a of ACTORS) {
+    const user = await auth.createUser({
+      username: a.username,
+      displayName: a.username,
+      password: PASSWORD,
+      role: a.role,
+      unitLevel: a.unitLevel,
+      unitCode: a.unitCode,
+      agencyCode: a.agencyCode,
+      mustChangePassword: false,
+    });
+    ids[a.username] = user.id;
+  }
+  const make = (id: string, branch: string, station: string, agency: string): Case => {
+    const draft = newCase({
+      id,
+      title: `case ${id}`,
+      subject: {
+        kind: "place",
+        seriesId: null,
+        locationKey: `k-${id}`,
+        callerPseudonym: null,
+        group: "noise",
+        protective: false,
+      },
+      warning: "yellow",
+      branchUnit: branch,
+      stationUnit: station,
+      by: "seed",
+      clock,
+    });
+    return applyCase(
+      draft,
+      1,
+      { action: "assign", assignee: { kind: "agency", code: agency }, owner: "x" },
+      "seed",
+      clock,
+    );
+  };
+  await repo.createCase(make("c1", "B1", "S1", "MED1"));
+  await repo.createCase(make("c2", "B2", "S2", "OTHER"));
+  const writer = await store.beginBatch({
+    id: asBatchId("b"),
+    sourceSystem: "test",
+    profile: "synthetic",
+    fileName: "x.csv",
+    fileSha256: "0".repeat(64),
+    startedAt: T0,
+  });
+  await writer.insertIncidents([
+    makeIncident({
+      sourceId: "i1",
+      batchId: asBatchId("b"),
+      branchUnit: asUnitCode("B1"),
+      stationUnit: asUnitCode("S1"),
+    }),
+    makeIncident({
+      sourceId: "i2",
+      batchId: asBatchId("b"),
+      branchUnit: asUnitCode("B2"),
+      stationUnit: asUnitCode("S2"),
+    }),
+  ]);
+  await writer.commit({ rows: 2, imported: 2, rejected: 0, duplicates: 0, finishedAt: T0 });
+  return ids;
+}
+
+async function login(app: FastifyInstance, username: string, password = PASSWORD) {
+  const response = await app.inject({
+    method: "POST",
+    url: "/api/v1/auth/login",
+    payload: { username, password },
+  });
+  const cookie = String(response.headers["set-cookie"] ?? "").split(";")[0] ?? "";
+  return { response, cookie };
+}
+
+function serverSuite(makeTarget: () => Promise<StoreTarget>) {
+  let target: StoreTarget;
+  let store: Store;
+  let app: FastifyInstance;
+  let ids: Record<string, string>;
+  const clock = new SimClock(T0);
+  const cookies: Record<string, string> = {};
+
+  beforeAll(async () => {
+    target = await makeTarget();
+    store = (await target.fresh()).store;
+    ids = await seed(store, clock);
+    app = buildApp({
+      store: () => store,
+      status: () => ({ phase: "ready", detail: { zh: "", en: "" } }),
+      version: "t",
+      clock,
+      loginsPerMinute: 10_000,
+    });
+    for (const a of ACTORS) cookies[a.username] = (await login(app, a.username)).cookie;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    await target?.dispose();
+  });
+
+  const call = (actor: string, method: "GET" | "POST", url: string, payload?: object) =>
+    app.inject({ method, url, headers: { cookie: cookies[actor]! }, ...(payload ? { payload } : {}) });
+
+  describe("authorization matrix", () => {
+    const allowed = (role: Role, roles: readonly Role[]) => roles.includes(role);
+    const READ_DATA: readonly Role[] = ["city_analyst", "branch_supervisor", "station_officer"];
+    const CASES: readonly Role[] = [...READ_DATA, "agency_user"];
+
+    test.each(ACTORS)("$username ($role): incidents only inside the jurisdiction", async (a) => {
+      const response = await call(a.username, "GET", "/api/v1/incidents");
+      if (!allowed(a.role, READ_DATA)) return expect(response.statusCode).toBe(403);
+      expect(response.statusCode).toBe(200);
+      const seen = (response.json().incidents as { sourceId: string }[]).map((i) => i.sourceId).sort();
+      expect(seen).toEqual(a.ownsC2 ? ["i1", "i2"] : ["i1"]);
+      expect(JSON.stringify(response.json())).not.toContain("callerNumberEnc");
+    });
+
+    test.each(ACTORS)("$username ($role): case list and case reads only inside the scope", async (a) => {
+      const list = await call(a.username, "GET", "/api/v1/cases");
+      const one = await call(a.username, "GET", "/api/v1/cases/c1");
+      const two = await call(a.username, "GET", "/api/v1/cases/c2");
+      if (!allowed(a.role, CASES)) {
+        for (const r of [list, one, two]) expect(r.statusCode).toBe(403);
+        return;
+      }
+      const listed = (list.json().cases as Case[]).map((c) => c.id).sort();
+      expect(listed).toEqual([...(a.ownsC1 ? ["c1"] : []), ...(a.ownsC2 ? ["c2"] : [])]);
+      expect(one.statusCode).toBe(a.ownsC1 ? 200 : 404);
+      expect(two.statusCode).toBe(a.ownsC2 ? 200 : 404);
+    });
+
+    test.each(ACTORS)("$username ($role): case changes only inside the scope", async (a) => {
+      const record = (id: string, version: number) =>
+        call(a.username, "POST", `/api/v1/cases/${id}/actions`, {
+          version,
+          command: { action: "record", kind: "note", text: `note by ${a.username}` },
+        });
+      const current = async (id: string) => serverRepository(store).getCase(id, { kind: "all" });
+      const before2 = await current("c2");
+      const r2 = await record("c2", before2!.version);
+      if (!allowed(a.role, CASES)) expect(r2.statusCode).toBe(403);
+      else expect(r2.statusCode).toBe(a.ownsC2 ? 200 : 404);
+      if (!a.ownsC2) expect((await current("c2"))!.version).toBe(before2!.version);
+      const before1 = await current("c1");
+      const r1 = await record("c1", before1!.version);
+      expect(r1.statusCode).toBe(allowed(a.role, CASES) ? 200 : 403);
+    });
+
+    test.each(ACTORS)("$username ($role): creating cases only in the own jurisdiction", async (a) => {
+      const body = (branch: string, station: string) => ({
+        title: "新案件",
+        subject: {
+          kind: "place",
+          seriesId: null,
+          locationKey: "k",
+          callerPseudonym: null,
+          group: "noise",
+          protective: false,
+        },
+        warning: "blue",
+        branchUnit: branch,
+        stationUnit: station,
+      });
+      const own = await call(a.username, "POST", "/api/v1/cases", body("B1", "S1"));
+      const foreign = await call(a.username, "POST", "/api/v1/cases", body("B2", "S2"));
+      const mayCreate = allowed(a.role, READ_DATA);
+      expect(own.statusCode).toBe(mayCreate ? 201 : 403);
+      expect(foreign.statusCode).toBe(!mayCreate ? 403 : a.ownsC2 ? 201 : 403);
+    });
+
+    test.each(ACTORS)(
+      "$username ($role): users, unlocking and the audit log follow separation of duties",
+      async (a) => {
+        expect((await call(a.username, "GET", "/api/v1/users")).statusCode).toBe(
+          a.role === "system_admin" ? 200 : 403,
+        );
+        expect((await call(a.username, "POST", `/api/v1/users/${ids.city}/unlock`)).statusCode).toBe(
+          a.role === "security_admin" ? 200 : 403,
+        );
+        expect((await call(a.username, "GET", "/api/v1/audit")).statusCode).toBe(
+          a.role === "auditor" ? 200 : 403,
+        );
+        expect((await call(a.username, "GET", "/api/v1/audit/verify")).statusCode).toBe(
+          a.role === "auditor" ? 200 : 403,
+        );
+        const created = await call(a.username, "POST", "/api/v1/users", {
+          username: `new-${a.username}`,
+          displayName: "新用户",
+          password: "Initial-Pass-2024",
+          role: "station_officer",
+          unitLevel: "station",
+          unitCode: "S1",
+          agencyCode: null,
+        });
+        expect(created.statusCode).toBe(a.role === "system_admin" ? 201 : 403);
+      },
+    );
+
+    test("without a session every protected endpoint answers 401", async () => {
+      for (const url of ["/api/v1/incidents", "/api/v1/cases", "/api/v1/users", "/api/v1/audit"])
+        expect((await app.inject({ url })).statusCode).toBe(401);
+    });
+  });
+
+  describe("sessions and lockout", () => {
+    test("five failed logins within 15 minutes lock the account until a security admin unlocks it", async () => {
+      for (let i = 0; i < 4; i++)
+        expect((await login(app, "station1", "wrong")).response.statusCode).toBe(401);
+      expect((await login(app, "station1", "wrong")).response.statusCode).toBe(423);
+      expect((await login(app, "station1")).response.statusCode).toBe(423);
+      expect((await call("secadmin", "POST", `/api/v1/users/${ids.station1}/unlock`)).statusCode).toBe(200);
+      const again = await login(app, "station1");
+      expect(again.response.statusCode).toBe(200);
+      cookies.station1 = again.cookie;
+    });
+
+    test("failures spread over more than 15 minutes do not lock", async () => {
+      for (let i = 0; i < 6; i++) {
+        expect((await login(app, "branch1", "wrong")).response.statusCode).toBe(401);
+        clock.at += 4 * 60_000;
+      }
+      const ok = await login(app, "branch1");
+      expect(ok.response.statusCode).toBe(200);
+      cookies.branch1 = ok.cookie;
+    });
+
+    test("more than the allowed logins per minute from one address are refused", async () => {
+      const limited = buildApp({
+        store: () => store,
+        status: () => ({ phase: "ready", detail: { zh: "", en: "" } }),
+        version: "t",
+        clock,
+        loginsPerMinute: 3,
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await login(limited, "auditor", "wrong")).response.statusCode);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      clock.at += 61_000;
+      expect((await login(limited, "auditor")).response.statusCode).toBe(200);
+      await limited.close();
+    });
+
+    test("a session ends after 30 idle minutes", async () => {
+      const { cookie } = await login(app, "city");
+      const get = () => app.inject({ url: "/api/v1/cases", headers: { cookie } });
+      clock.at += 29 * 60_000;
+      expect((await get()).statusCode).toBe(200);
+      clock.at += 31 * 60_000;
+      expect((await get()).statusCode).toBe(401);
+    });
+
+    test("disabling a user ends their sessions at once", async () => {
+      cookies.sysadmin = (await login(app, "sysadmin")).cookie;
+      const { cookie } = await login(app, "mediator");
+      expect((await app.inject({ url: "/api/v1/cases", headers: { cookie } })).statusCode).toBe(200);
+      expect((await call("sysadmin", "POST", `/api/v1/users/${ids.mediator}/disable`)).statusCode).toBe(200);
+      expect((await app.inject({ url: "/api/v1/cases", headers: { cookie } })).statusCode).toBe(401);
+      expect((await login(app, "mediator")).response.statusCode).toBe(403);
+    });
+
+    test("a new user must change the password before anything else", async () => {
+      const { cookie } = await login(app, "new-sysadmin", "Initial-Pass-2024");
+      const headers = { cookie };
+      expect((await app.inject({ url: "/api/v1/cases", headers })).json().error.code).toBe(
+        "password_change_required",
+      );
+      const weak = await app.inject({
+        method: "POST",
+        url: "/api/v1/auth/password",
+        headers,
+        payload: { oldPassword: "Initial-Pass-2024", newPassword: "short" },
+      });
+      expect(weak.statusCode).toBe(400);
+      const changed = await app.inject({
+        method: "POST",
+        url: "/api/v1/auth/password",
+        headers,
+        payload: { oldPassword: "Initial-Pass-2024", newPassword: "A-much-better-pass-9" },
+      });
+      expect(changed.statusCode).toBe(200);
+      expect((await app.inject({ url: "/api/v1/cases", headers })).statusCode).toBe(200);
+    });
+  });
+
+  describe("cases and audit", () => {
+    beforeAll(async () => {
+      // The lockout and timeout tests moved the clock past the idle timeout: log in afresh.
+      for (const a of ["city", "auditor"]) cookies[a] = (await login(app, a)).cookie;
+    });
+
+    test("of two simultaneous changes on one version, one wins and the other gets a conflict", async () => {
+      const c = await serverRepository(store).getCase("c1", { kind: "all" });
+      const change = (text: string) =>
+        call("city", "POST", "/api/v1/cases/c1/actions", {
+          version: c!.version,
+          command: { action: "record", kind: "note", text },
+        });
+      const statuses = (await Promise.all([change("a"), change("b")])).map((r) => r.statusCode).sort();
+      expect(statuses).toEqual([200, 409]);
+    });
+
+    test("an illegal transition is rejected with a message in the user's language", async () => {
+      const c = await serverRepository(store).getCase("c1", { kind: "all" });
+      const response = await app.inject({
+        method: "POST",
+        url: "/api/v1/cases/c1/actions",
+        headers: { cookie: cookies.city!, "accept-language": "zh-CN" },
+        payload: { version: c!.version, command: { action: "close_effective" } },
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.json().error.message).toContain("不能执行");
+    });
+
+    test("views, changes and logins are audited, the chain verifies, and an edited row is caught", async () => {
+      const verify = await call("auditor", "GET", "/api/v1/audit/verify");
+      expect(verify.json()).toMatchObject({ ok: true });
+      const entries = (await call("auditor", "GET", "/api/v1/audit")).json().entries as { action: string }[];
+      const actions = new Set(entries.map((e) => e.action));
+      for (const a of ["login", "case.view", "case.change", "cases.list", "incidents.list", "user.disable"])
+        expect(actions).toContain(a);
+      expect(JSON.stringify(entries)).not.toContain(PASSWORD);
+      await store.db
+        .withTables<{ audit_log: { seq: number; outcome: string } }>()
+        .updateTable("audit_log")
+        .set({ outcome: "ok" })
+        .where("seq", "=", 2)
+        .execute();
+      await store.db
+        .withTables<{ audit_log: { seq: number; actor: string } }>()
+        .updateTable("audit_log")
+        .set({ actor: "someone-else" })
+        .where("seq", "=", 3)
+        .execute();
+      const after = await call("auditor", "GET", "/api/v1/audit/verify");
+      expect(after.json()).toMatchObject({ ok: false });
+      expect(after.json().problem.seq).toBeLessThanOrEqual(3);
+    });
+
+    test("deleting the newest audit rows is caught through the separately kept head", async () => {
+      const fresh = (await target.fresh()).store;
+      try {
+        const repo = serverRepository(fresh);
+        for (let i = 0; i < 5; i++)
+          await repo.appendAudit({
+            at: T0 + i,
+            actor: "u",
+            role: "auditor",
+            ip: null,
+            action: "view",
+            target: `t${i}`,
+            outcome: "ok",
+            detail: { n: i },
+          });
+        expect(await auditVerification(repo)).toMatchObject({ ok: true, entries: 5 });
+        await fresh.db
+          .withTables<{ audit_log: { seq: number } }>()
+          .deleteFrom("audit_log")
+          .where("seq", ">=", 4)
+          .execute();
+        expect(await auditVerification(repo)).toMatchObject({
+          ok: false,
+          problem: { kind: "head_mismatch" },
+        });
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+}
+
+describe("server on sqlite", () => serverSuite(async () => sqliteTarget()));
+
+const pgProblem = await pgUnreachable();
+if (pgProblem === undefined) {
+  describe("server on postgres", () => serverSuite(() => postgresTarget()));
+} else if (REQUIRE_PG) {
+  test("PostgreSQL is reachable (RECUR_REQUIRE_PG=1)", () => {
+    throw new Error(`PostgreSQL unreachable at ${PG_URL}: ${pgProblem}`);
+  });
+} else {
+  test.skip(`server suite on postgres (skipped: PostgreSQL unreachable at ${PG_URL})`, () => {});
+}

@@ -1,0 +1,222 @@
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+import type { Clock, UnitLevel } from "../domain/index.ts";
+import type { ServerRepository, User } from "../store/server-repository.ts";
+import type { Principal, Role } from "./access.ts";
+
+/** Authentication policy (docs/server.md); the defaults follow common government-system baselines. */
+export interface AuthPolicy {
+  /** Failed logins within failureWindowMs that lock an account until an admin unlocks it. */
+  readonly maxFailures: number;
+  readonly failureWindowMs: number;
+  /** A session ends after this long without a request... */
+  readonly idleTimeoutMs: number;
+  /** ... and after this long in any case. */
+  readonly absoluteLifetimeMs: number;
+  readonly minPasswordLength: number;
+}
+
+export const DEFAULT_AUTH_POLICY: AuthPolicy = {
+  maxFailures: 5,
+  failureWindowMs: 15 * 60_000,
+  idleTimeoutMs: 30 * 60_000,
+  absoluteLifetimeMs: 12 * 3_600_000,
+  minPasswordLength: 12,
+};
+
+export type LoginResult =
+  | { readonly ok: true; readonly token: string; readonly user: User }
+  | {
+      readonly ok: false;
+      readonly reason: "invalid" | "locked" | "disabled" | "totp_required" | "totp_invalid";
+      readonly user?: User;
+    };
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/** argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's minimum recommendation). */
+export const hashPassword = (password: string) => hash(password);
+
+/** A random password for demo accounts and resets: 16 characters, no look-alikes. */
+export function generatePassword(): string {
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+  const bytes = randomBytes(16);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+}
+
+export function principalOf(user: User): Principal {
+  return {
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    unitLevel: user.unitLevel,
+    unitCode: user.unitCode,
+    agencyCode: user.agencyCode,
+  };
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits), accepting one step of clock drift either way. */
+export function totpValid(secret: Buffer, code: string, at: number): boolean {
+  if (!/^\d{6}$/.test(code)) return false;
+  for (const drift of [-1, 0, 1]) {
+    const counter = Math.floor(at / 30_000) + drift;
+    if (totpCode(secret, counter) === code) return true;
+  }
+  return false;
+}
+
+export function totpCode(secret: Buffer, counter: number): string {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const digest = createHmac("sha1", secret).update(message).digest();
+  const offset = digest[digest.length - 1]! & 0x0f;
+  const value = (digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, "0");
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly displayName: string;
+  readonly password: string;
+  readonly role: Role;
+  readonly unitLevel: UnitLevel | null;
+  readonly unitCode: string | null;
+  readonly agencyCode: string | null;
+  readonly mustChangePassword: boolean;
+}
+
+/**
+ * Login, sessions and passwords over the server repository. The clock comes in so that
+ * lockout windows and timeouts are tested with a simulated clock.
+ */
+export class Auth {
+  constructor(
+    private readonly repo: ServerRepository,
+    private readonly clock: Clock,
+    private readonly policy: AuthPolicy = DEFAULT_AUTH_POLICY,
+    /** Decrypts a stored TOTP secret; absent = second factor unavailable. */
+    private readonly totpSecret?: (enc: string) => Buffer,
+  ) {}
+
+  async createUser(input: NewUser): Promise<User> {
+    this.checkPasswordStrength(input.password);
+    const user: User = {
+      id: randomUUID(),
+      username: input.username,
+      displayName: input.displayName,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      unitLevel: input.unitLevel,
+      unitCode: input.unitCode,
+      agencyCode: input.agencyCode,
+      disabled: false,
+      locked: false,
+      mustChangePassword: input.mustChangePassword,
+      failures: [],
+      totpEnc: null,
+      createdAt: this.clock.now(),
+    };
+    await this.repo.createUser(user);
+    return user;
+  }
+
+  checkPasswordStrength(password: string): void {
+    const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((r) => r.test(password)).length;
+    if (password.length < this.policy.minPasswordLength || classes < 3)
+      throw new WeakPasswordError(this.policy.minPasswordLength);
+  }
+
+  async login(username: string, password: string, ip: string | null, totp?: string): Promise<LoginResult> {
+    const now = this.clock.now();
+    const user = await this.repo.userByName(username);
+    if (!user) {
+      // Same work as for a real user, so timing does not tell which usernames exist.
+      await verify(
+        "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        password,
+      ).catch(() => false);
+      return { ok: false, reason: "invalid" };
+    }
+    if (user.disabled) return { ok: false, reason: "disabled", user };
+    if (user.locked) return { ok: false, reason: "locked", user };
+    const good = await verify(user.passwordHash, password).catch(() => false);
+    if (!good) {
+      const failures = [...user.failures.filter((t) => now - t < this.policy.failureWindowMs), now];
+      const locked = failures.length >= this.policy.maxFailures;
+      await this.repo.updateUser(user.id, { failures, locked });
+      return { ok: false, reason: locked ? "locked" : "invalid", user };
+    }
+    if (user.totpEnc && this.totpSecret) {
+      if (!totp) return { ok: false, reason: "totp_required", user };
+      if (!totpValid(this.totpSecret(user.totpEnc), totp, now))
+        return { ok: false, reason: "totp_invalid", user };
+    }
+    if (user.failures.length > 0) await this.repo.updateUser(user.id, { failures: [] });
+    const token = randomBytes(32).toString("base64url");
+    await this.repo.createSession({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      createdAt: now,
+      lastSeenAt: now,
+      ip,
+    });
+    return { ok: true, token, user };
+  }
+
+  /** The user behind a session token, or undefined when it is unknown, idle too long, too old or disabled. */
+  async authenticate(token: string): Promise<User | undefined> {
+    const now = this.clock.now();
+    const tokenHash = hashToken(token);
+    const session = await this.repo.session(tokenHash);
+    if (!session) return undefined;
+    const expired =
+      now - session.lastSeenAt > this.policy.idleTimeoutMs ||
+      now - session.createdAt > this.policy.absoluteLifetimeMs;
+    const user = expired ? undefined : await this.repo.userById(session.userId);
+    if (!user || user.disabled) {
+      await this.repo.deleteSession(tokenHash);
+      return undefined;
+    }
+    await this.repo.touchSession(tokenHash, now);
+    return user;
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.repo.deleteSession(hashToken(token));
+  }
+
+  async changePassword(user: User, oldPassword: string, newPassword: string): Promise<boolean> {
+    if (!(await verify(user.passwordHash, oldPassword).catch(() => false))) return false;
+    if (oldPassword === newPassword) throw new WeakPasswordError(this.policy.minPasswordLength);
+    this.checkPasswordStrength(newPassword);
+    await this.repo.updateUser(user.id, {
+      passwordHash: await hashPassword(newPassword),
+      mustChangePassword: false,
+    });
+    return true;
+  }
+
+  /** Disabling a user ends all their sessions at once. */
+  async disable(userId: string): Promise<number> {
+    await this.repo.updateUser(userId, { disabled: true });
+    return this.repo.deleteUserSessions(userId);
+  }
+
+  async unlock(userId: string): Promise<void> {
+    await this.repo.updateUser(userId, { locked: false, failures: [] });
+  }
+}
+
+export class WeakPasswordError extends Error {
+  constructor(readonly minLength: number) {
+    super(`password too weak: at least ${minLength} characters and 3 of lower, upper, digit, symbol`);
+    this.name = "WeakPasswordError";
+  }
+}
+
+/** Constant-time string comparison for secrets. */
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
