@@ -40,6 +40,10 @@ export interface Say {
   card(): string;
   who(): string;
   money(min: number, max: number): string;
+  /** A local date some days before the call, as records write it ("5月3日"). */
+  daysAgo(min: number, max: number): string;
+  /** A work-order number of the 12345 hotline (an ordinary number import must keep). */
+  workOrder(): string;
 }
 
 export type Template = (s: Say) => string;
@@ -69,11 +73,28 @@ const injury = (s: Say): string =>
   s.rng.pick(["无人员受伤", "无人员受伤", "一人轻微受伤", "有人受伤，已通知120"]);
 
 /** The helper templates receive; a class, so no closures are allocated per row. */
+const SAY_DAY_MS = 86_400_000;
+const SAY_OFFSET_MS = 8 * 3_600_000;
+
 class Sayer implements Say {
   constructor(
     readonly rng: Random,
     readonly at: string,
+    /** Epoch ms of the call. */
+    private readonly when: number,
   ) {}
+  private localDate(ms: number): Date {
+    return new Date(Math.floor((ms + SAY_OFFSET_MS) / SAY_DAY_MS) * SAY_DAY_MS);
+  }
+  daysAgo(min: number, max: number): string {
+    const d = this.localDate(this.when - between(this.rng, min, max) * SAY_DAY_MS);
+    return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+  }
+  workOrder(): string {
+    const d = this.localDate(this.when);
+    const ymd = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, "0")}${String(d.getUTCDate()).padStart(2, "0")}`;
+    return `${ymd}${String(this.rng.int(1_000_000)).padStart(6, "0")}`;
+  }
   phone(): string {
     return mobile(this.rng);
   }
@@ -97,8 +118,8 @@ class Sayer implements Say {
   }
 }
 
-export function makeSay(rng: Random, at: string): Say {
-  return new Sayer(rng, at);
+export function makeSay(rng: Random, at: string, when = 0): Say {
+  return new Sayer(rng, at, when);
 }
 
 const police = { p: 0.03, max: 2 } as const;
@@ -298,7 +319,7 @@ export const KINDS: readonly Kind[] = [
     short: "被诈骗",
     narratives: [
       (s) =>
-        `报警人${s.who()}（身份证号${s.id()}）称接到自称客服的电话，按对方要求通过银行卡${s.card()}转账${s.money(2000, 90000)}元后发现被骗。`,
+        `报警人${s.who()}（身份证号${s.id()}）称${s.daysAgo(0, 3)}接到自称客服的电话，按对方要求通过银行卡${s.card()}转账${s.money(2000, 90000)}元后发现被骗。`,
       (s) => `报警人称在网上刷单被骗${s.money(500, 30000)}元，对方已将其拉黑，报警人手机${s.phone()}。`,
       (s) =>
         `报警人称有人冒充公检法人员，以涉嫌洗钱为由骗取其${s.money(10000, 200000)}元，转出卡号${s.card()}。`,
@@ -587,7 +608,7 @@ export const KINDS: readonly Kind[] = [
     duplicates: none,
     short: "占道经营",
     narratives: [
-      (s) => `报警人反映${s.at}有流动摊贩占道经营，影响通行，已告知联系城管处理。`,
+      (s) => `报警人反映${s.at}有流动摊贩占道经营，影响通行，已转12345热线，工单号${s.workOrder()}。`,
       (s) => `报警人称${s.at}路灯不亮已有多日，要求维修，已转城管部门。`,
       (s) => `报警人称${s.at}有井盖缺失，存在安全隐患，已转城管部门处置。`,
     ],
@@ -635,7 +656,7 @@ export const KINDS: readonly Kind[] = [
     short: "咨询",
     narratives: [
       () => "报警人咨询户口迁移和身份证补办的办理流程，已告知拨打12345或到户籍窗口咨询。",
-      () => "报警人咨询社保缴费问题，非警务，已告知拨打12345政务服务热线。",
+      (s) => `报警人咨询社保缴费问题，非警务，已转12345政务服务热线，工单号${s.workOrder()}。`,
       () => "报警人咨询公积金提取事宜，非警务，已告知拨打12345。",
     ],
     dispositions: ["已告知"],
@@ -927,7 +948,8 @@ export const KINDS: readonly Kind[] = [
     duplicates: police,
     short: "讨要工资",
     narratives: [
-      (s) => `报警人称在${s.at}务工，老板拖欠工资${s.money(3000, 60000)}元至今未付，要求民警到场协调。`,
+      (s) =>
+        `报警人称在${s.at}务工，老板自${s.daysAgo(60, 200)}起拖欠工资${s.money(3000, 60000)}元至今未付，要求民警到场协调。`,
       (s) => `报警人称${s.at}包工头拖欠农民工工资，包工头电话${s.phone()}，要求讨薪。`,
     ],
     dispositions: ["已调解", "已移交劳动监察"],
@@ -997,7 +1019,8 @@ export const KINDS: readonly Kind[] = [
     narratives: [
       (s) =>
         `报警人称在${s.at}购买的商品有质量问题，商家拒绝退换，双方发生消费纠纷，消费金额${s.money(100, 6000)}元。`,
-      (s) => `报警人称在${s.at}办理会员卡充值${s.money(500, 8000)}元，现商家拒绝退款，发生消费纠纷。`,
+      (s) =>
+        `报警人称${s.daysAgo(10, 200)}在${s.at}办理会员卡充值${s.money(500, 8000)}元，现商家拒绝退款，发生消费纠纷。`,
       (s) => `报警人称在${s.at}消费后对价格有异议，与店家发生消费纠纷。`,
     ],
     dispositions: ["已调解", "已移交市场监管"],
@@ -1185,7 +1208,9 @@ export const KINDS: readonly Kind[] = [
     response: "police",
     duplicates: none,
     short: "受害人求助",
-    narratives: [(s) => `报警人称前几天被丈夫打伤，现在在${s.at}，害怕回家，请求帮助联系庇护场所。`],
+    narratives: [
+      (s) => `报警人称${s.daysAgo(1, 5)}被丈夫打伤，现在在${s.at}，害怕回家，请求帮助联系庇护场所。`,
+    ],
     dispositions: ["已救助"],
     feedback: [() => "已联系妇联及庇护机构，协助报警人安置。"],
   },

@@ -240,7 +240,7 @@ class Renderer {
     }
 
     // Narrative, disposition, feedback.
-    const say = makeSay(rng, place ? narrativePlace(place) : "");
+    const say = makeSay(rng, place ? narrativePlace(place) : "", call.at);
     if (recorded === REPEAT_REPORT_KIND) {
       row[F.narrative] = `重复报警：报警人称${say.at}${call.kind.short}，与前警系同一事件，前警已派警处置。`;
       row[F.disposition] = rng.pick(REPEAT_REPORT_KIND.dispositions);
