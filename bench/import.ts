@@ -60,6 +60,8 @@ interface Run {
   readonly importSeconds: number;
   readonly wallSeconds: number;
   readonly peakRssMb: number;
+  /** User + system CPU seconds of the command (all threads): less sensitive to a busy machine. */
+  readonly cpuSeconds: number;
 }
 
 function run(encoding: string): Run {
@@ -90,6 +92,8 @@ function run(encoding: string): Run {
   if (child.status !== 0) throw new Error(`import failed (${child.status}):\n${child.stderr}`);
   const summary = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}");
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(child.stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(child.stderr);
   return {
     encoding,
     rows: summary.rows,
@@ -99,6 +103,7 @@ function run(encoding: string): Run {
     importSeconds: summary.seconds,
     wallSeconds,
     peakRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
+    cpuSeconds: Number(user?.[1] ?? Number.NaN) + Number(system?.[1] ?? Number.NaN),
   };
 }
 
@@ -116,6 +121,7 @@ for (const encoding of ENCODINGS) {
       `duplicates ${r.duplicates}`,
       `import ${r.importSeconds.toFixed(1)} s = ${Math.round(r.rows / r.importSeconds).toLocaleString("en")} rows/s`,
       `command ${r.wallSeconds.toFixed(1)} s = ${Math.round(r.rows / r.wallSeconds).toLocaleString("en")} rows/s`,
+      `CPU ${r.cpuSeconds.toFixed(1)} s = ${Math.round(r.rows / r.cpuSeconds).toLocaleString("en")} rows per CPU-second`,
       `peak RSS ${r.peakRssMb.toFixed(0)} MB`,
     ].join(" | "),
   );

@@ -43,7 +43,7 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
     en: "the row has {actual} columns, the header {expected}",
   },
   bad_json: { zh: "不是有效的 JSON 对象: {value}", en: "not a valid JSON object: {value}" },
-  missing_value: { zh: "必填字段为空", en: "required value is empty" },
+  missing_value: { zh: "值为空", en: "the value is empty" },
   bad_time: {
     zh: "时间“{value}”不符合格式 {format}",
     en: 'time "{value}" does not match the format {format}',

@@ -126,7 +126,9 @@ export const importCommand: Command = {
     const store = await openStore({ path: dbPath, ...(databaseUrl ? { databaseUrl } : {}) });
     const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
     const size = (await stat(path)).size;
-    const bar = progressBar(stderr, t(ctx, "导入", "Importing"), size, !ctx.json);
+    // Progress in bytes for text files; the XLSX reader cannot tell its position, so rows there.
+    const byBytes = !/\.xlsx?$/i.test(path);
+    const bar = progressBar(stderr, t(ctx, "导入", "Importing"), byBytes ? size : undefined, !ctx.json);
     try {
       const locator = createAddressLocator({ region: profile.region ?? null, datum: "wgs84" });
       const summary = await importFile({
@@ -141,7 +143,7 @@ export const importCommand: Command = {
         ...(encoding ? { encoding } : {}),
         ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
         ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
-        onProgress: (p) => bar.update(p.bytesRead > 0 ? p.bytesRead : p.rows),
+        onProgress: (p) => bar.update(byBytes ? p.bytesRead : p.rows),
       });
       bar.done();
       if (ctx.json) {

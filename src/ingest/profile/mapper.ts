@@ -178,6 +178,7 @@ export function compileMapper(
     formats: TimeFormat[];
     dateFrom: number;
     rollover: boolean;
+    rolloverMs: number;
   }
   const timeRules: TimeRule[] = [];
   for (const [index, field] of TIME_FIELDS.entries()) {
@@ -191,6 +192,7 @@ export function compileMapper(
       formats,
       dateFrom: spec.dateFrom ? TIME_FIELDS.indexOf(spec.dateFrom) : -1,
       rollover: spec.rollover ?? true,
+      rolloverMs: (spec.rolloverHours ?? 12) * 3_600_000,
     });
   }
   timeRules.sort((a, b) => Number(a.dateFrom >= 0) - Number(b.dateFrom >= 0));
@@ -333,7 +335,7 @@ export function compileMapper(
         const base = walls[rule.dateFrom] ?? Number.NaN;
         if (Number.isNaN(base)) continue; // the date field is missing or bad and already reported
         wall = Math.floor(base / DAY) * DAY + parsed;
-        if (rule.rollover && wall < base) wall += DAY;
+        if (rule.rollover && base - wall > rule.rolloverMs) wall += DAY;
         instant = zone.toInstant(wall);
       } else {
         wall = parsed;

@@ -302,3 +302,35 @@ describe("docs/profiles.md", () => {
     expect(JSON.stringify(incident)).not.toContain("李四");
   });
 });
+
+describe("clock-only times", () => {
+  const profile = parseProfile(
+    {
+      name: "clock",
+      sourceSystem: "clock",
+      timezone: "America/Los_Angeles",
+      sourceId: "id",
+      fields: {
+        receivedAt: { template: "{date} {received}", format: "MM/DD/YY HH:mm" },
+        arrivedAt: { column: "arrived", format: "HH:mm", dateFrom: "receivedAt" },
+      },
+    },
+    "clock.json",
+  );
+  test.each([
+    ["23:50", "00:07", Date.UTC(2021, 8, 15, 7, 7), 0],
+    ["07:30", "07:45", Date.UTC(2021, 8, 14, 14, 45), 0],
+    ["07:30", "07:25", Date.UTC(2021, 8, 14, 14, 25), 1],
+    ["14:00", "01:00", Date.UTC(2021, 8, 15, 8, 0), 0],
+  ])("received %s, arrived %s", async (received, arrived, expected, warnings) => {
+    const store = new MemoryStore();
+    const file = writeText(
+      dir,
+      `clock-${received}-${arrived}.csv`.replace(/:/g, ""),
+      `id,date,received,arrived\n1,09/14/21,${received},${arrived}\n`,
+    );
+    const summary = await importInto(store, file, profile);
+    expect(store.bySourceId("1")?.arrivedAt).toBe(expected);
+    expect(summary.warned).toBe(warnings);
+  });
+});

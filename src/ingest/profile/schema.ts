@@ -69,6 +69,12 @@ export const TimeSpecSchema = z.preprocess(
       dateFrom: z.enum(TIME_FIELDS).optional(),
       /** With dateFrom: a clock time earlier than that field's is on the next day (default true). */
       rollover: z.boolean().optional(),
+      /**
+       * Only roll over when the clock time is more than this many hours earlier (default 12): a
+       * 23:50 call answered at 00:07 is the next day, an arrival 5 minutes "before" the call is a
+       * data error on the same day (flagged time_order), not 23 h 55 min later.
+       */
+      rolloverHours: z.number().min(0).max(24).optional(),
     })
     .superRefine(exactlyOneSource),
 );
