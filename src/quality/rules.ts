@@ -49,10 +49,14 @@ class IssueList {
 }
 
 /** True when a rule list ("invalid", "non_police.consultation", "labour") covers the incident. */
-export function matchesScope(incident: Incident, scope: readonly string[]): boolean {
+export function matchesScope(
+  incident: Pick<Incident, "category" | "subtype" | "department">,
+  scope: readonly string[],
+): boolean {
+  const full = incident.subtype === null ? null : `${incident.category}.${incident.subtype}`;
   for (const s of scope) {
-    if (s === incident.category || s === `${incident.category}.${incident.subtype ?? ""}`) return true;
-    if (incident.department !== null && s === incident.department) return true;
+    if (s === incident.category || s === full || (incident.department !== null && s === incident.department))
+      return true;
   }
   return false;
 }

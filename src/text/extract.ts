@@ -156,6 +156,7 @@ export interface SixElementCues {
   readonly mentionsPeople: boolean;
   readonly statesCause: boolean;
   readonly statesProcess: boolean;
+  /** Outcome stated in the text; only looked for when no process is stated (else null). */
   readonly outcome: Outcome | null;
 }
 
@@ -164,12 +165,14 @@ export interface SixElementCues {
  */
 export function sixElementCues(raw: string): SixElementCues {
   const text = normalizeText(raw);
+  const statesProcess = PROCESS.test(text);
   return {
     mentionsPeople:
       PEOPLE.test(text) || PARTY_WORDS.some(([re]) => re.test(text)) || /\d+(?:名|个|位)/.test(text),
     statesCause: CAUSE.test(text),
-    statesProcess: PROCESS.test(text),
-    outcome: dispositionOutcome(text),
+    statesProcess,
+    // Only needed when no process is stated (missing_process): skip the regexes otherwise.
+    outcome: statesProcess ? null : dispositionOutcome(text),
   };
 }
 
