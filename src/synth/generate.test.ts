@@ -188,6 +188,8 @@ describe("generateCity", () => {
     expect(narratives).toMatch(/浙M[A-Z0-9]{5,6}/);
     expect(narratives).toMatch(/\d+单元\d{3,4}室/);
     expect(narratives).toMatch(/\d+元/);
+    expect(narratives).toMatch(/工单号\d{14}/);
+    expect(narratives).toMatch(/\d{1,2}月\d{1,2}日/);
   });
 
   test("the category is recoverable from the narrative for at least 95% of rows without defects", () => {
