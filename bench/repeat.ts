@@ -7,12 +7,17 @@
  *   npm run bench:repeat                 # 1M and 10M
  *   npm run bench:repeat -- 1000000      # chosen sizes
  *   npm run bench:repeat -- 1000000 --sql-max 1000000
+ *
+ * Accuracy against a generated city's truth file (recur generate + recur import):
+ *   npm run bench:repeat -- --accuracy --db city.db --truth city.truth.json
  */
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import Database from "better-sqlite3";
 import { seededRandom } from "../src/domain/index.ts";
 import {
   type CallColumns,
+  ColumnsBuilder,
   checkAtDispatch,
   enginePlaceSeries,
   newDictionaries,
@@ -21,8 +26,11 @@ import {
   placeSeriesSql,
   REPEAT_EVENTS_DDL,
   RepeatIndex,
+  scoreDuplicatePairs,
+  scoreSeries,
   seriesFromSqlRows,
 } from "../src/repeat/index.ts";
+import { openStore } from "../src/store/index.ts";
 
 const DAY = 86_400_000;
 const CODES = [
@@ -134,6 +142,45 @@ function percentile(sorted: number[], p: number): number {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 const args = process.argv.slice(2);
+
+/** Scores the store's incidents against a truth file and exits. */
+async function accuracy(db: string, truthPath: string): Promise<void> {
+  const store = await openStore({ path: db });
+  const builder = new ColumnsBuilder(newDictionaries());
+  for await (const page of store.incidents.scan(20_000)) for (const incident of page) builder.push(incident);
+  await store.close();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const index = RepeatIndex.fromColumns(builder.columns(), {}, builder);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const truth = JSON.parse(readFileSync(truthPath, "utf8")) as {
+    series: { kind: "place" | "caller" | "matter"; incidents: string[] }[];
+    duplicates: string[][];
+  };
+  const found = index.allSeries().map((s) => ({ kind: s.kind, incidents: index.sourceIdsOf(s) }));
+  const series = scoreSeries(found, truth.series);
+  const duplicates = scoreDuplicatePairs(index.duplicateGroups(), truth.duplicates);
+  const f = (x: number) => x.toFixed(3);
+  console.log(
+    `${db}: ${builder.length.toLocaleString("en")} calls, detection ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU`,
+  );
+  for (const kind of ["place", "caller", "matter"] as const) {
+    const k = series[kind];
+    console.log(
+      `  ${kind.padEnd(6)} truth ${k.truth} found ${k.found} recall ${f(k.recall)} precision ${f(k.precision)}`,
+    );
+  }
+  console.log(
+    `  duplicate pairs: true ${duplicates.truePairs} found ${duplicates.foundPairs} precision ${f(duplicates.precision)} recall ${f(duplicates.recall)} F1 ${f(duplicates.f1)}`,
+  );
+}
+
+if (args.includes("--accuracy")) {
+  const at = (flag: string) => args[args.indexOf(flag) + 1];
+  await accuracy(at("--db")!, at("--truth")!);
+  process.exit(0);
+}
 const sqlMaxIndex = args.indexOf("--sql-max");
 const sqlMax = sqlMaxIndex >= 0 ? Number(args[sqlMaxIndex + 1]) : 1_000_000;
 const sizes = args.filter((a, k) => /^\d+$/.test(a) && args[k - 1] !== "--sql-max").map(Number);
