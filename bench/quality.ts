@@ -16,7 +16,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Papa from "papaparse";
 import { asEpochMs, asIncidentId, type Department, fixedClock, type Incident } from "../src/domain/index.ts";
@@ -228,12 +228,15 @@ function benchScale(base: readonly Incident[]): void {
     }
   }
   const judge = ruleJudge(ruleClassifier(), DEFAULT_QUALITY_CONFIG);
+  const [load] = loadavg();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const issues = batchIssues(all, { config: DEFAULT_QUALITY_CONFIG, clock: CLOCK, judge });
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   const count = issues.reduce((s, l) => s + l.length, 0);
   console.log(
-    `scored ${all.length.toLocaleString("en")} incidents in ${seconds.toFixed(1)} s (${Math.round(all.length / seconds).toLocaleString("en")}/s, ${((seconds / all.length) * 1e6).toFixed(1)} us each), ${count.toLocaleString("en")} issues; goal < 60 s: ${seconds < 60 ? "met" : "NOT met"}`,
+    `scored ${all.length.toLocaleString("en")} incidents in ${seconds.toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU (${Math.round(all.length / seconds).toLocaleString("en")}/s, ${((seconds / all.length) * 1e6).toFixed(1)} us each), ${count.toLocaleString("en")} issues; load average at start ${load?.toFixed(1)} on ${cpus().length} cores; goal < 60 s: ${seconds < 60 ? "met" : "NOT met"}`,
   );
 }
 

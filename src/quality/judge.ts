@@ -64,15 +64,36 @@ export function modelJudge(
   const { minProbability } = config.classification;
   return {
     category(text) {
-      if (!models.category) return fallback.category(text);
-      const p = models.category.predict(text);
-      const [category, subtype] = p.label.split(".");
-      if (!category || !isCategory(category)) return fallback.category(text);
+      const model = models.category;
+      if (!model) return fallback.category(text);
+      // Labels are "category.subtype": the category's probability is the sum over its subtypes.
+      const dist = model.distribution(text);
+      const byCategory = new Map<string, number>();
+      model.labels.forEach((label, i) => {
+        const c = label.split(".")[0]!;
+        byCategory.set(c, (byCategory.get(c) ?? 0) + dist[i]!);
+      });
+      let category = "";
+      let pCategory = 0;
+      for (const [c, p] of byCategory)
+        if (p > pCategory) {
+          category = c;
+          pCategory = p;
+        }
+      if (!isCategory(category)) return fallback.category(text);
+      // The best subtype within the winning category.
+      let subtypeIndex = -1;
+      model.labels.forEach((label, i) => {
+        if (label.startsWith(`${category}.`) && (subtypeIndex < 0 || dist[i]! > dist[subtypeIndex]!))
+          subtypeIndex = i;
+      });
+      const pSubtype = subtypeIndex < 0 ? 0 : dist[subtypeIndex]!;
+      const subtype = subtypeIndex < 0 ? null : (model.labels[subtypeIndex]!.split(".")[1] ?? null);
       return {
-        value: { category, subtype: subtype ?? null },
-        confident: p.probability >= minProbability,
-        subtypeConfident: p.probability >= minProbability,
-        evidence: `p=${p.probability.toFixed(2)}`,
+        value: { category, subtype },
+        confident: pCategory >= minProbability,
+        subtypeConfident: pSubtype >= minProbability,
+        evidence: `p=${pCategory.toFixed(2)}`,
       };
     },
     department(text) {
