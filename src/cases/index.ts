@@ -1,3 +1,4 @@
 export * from "./case.ts";
 export * from "./lifecycle.ts";
 export * from "./outcome.ts";
+export * from "./retention.ts";

@@ -37,11 +37,18 @@ export const hashToken = (token: string) => createHash("sha256").update(token).d
 /** argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's minimum recommendation). */
 export const hashPassword = (password: string) => hash(password);
 
-/** A random password for demo accounts and resets: 16 characters, no look-alikes. */
+/**
+ * A random password for demo accounts and new users: four groups of four characters without
+ * look-alikes, joined by dashes, with lower case, upper case and digits all present.
+ */
 export function generatePassword(): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
-  const bytes = randomBytes(16);
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+  for (;;) {
+    const bytes = randomBytes(16);
+    const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+    const password = chars.match(/.{4}/g)!.join("-");
+    if (/[a-z]/.test(password) && /[A-Z]/.test(password) && /\d/.test(password)) return password;
+  }
 }
 
 export function principalOf(user: User): Principal {

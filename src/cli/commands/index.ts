@@ -1,17 +1,18 @@
 import type { Command } from "../command.ts";
 import { addressCommand } from "./address.ts";
+import { auditCommand, retentionCommand, usersCommand } from "./admin.ts";
 import { briefingCommand } from "./briefing.ts";
 import { demoCommand } from "./demo.ts";
 import { detectCommand } from "./detect.ts";
 import { generateCommand } from "./generate.ts";
 import { importCommand } from "./import.ts";
 import { knoxCommand } from "./knox.ts";
+import { qualityCommand } from "./quality.ts";
 import { redactCommand } from "./redact.ts";
 import { reportCommand } from "./report.ts";
+import { reviewCommand } from "./review.ts";
 import { seriesCommand } from "./series.ts";
 import { serveCommand } from "./serve.ts";
-import { qualityCommand } from "./quality.ts";
-import { reviewCommand } from "./review.ts";
 import { trainCommand } from "./train.ts";
 
 /** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
@@ -30,4 +31,7 @@ export const COMMANDS: readonly Command[] = [
   qualityCommand,
   reviewCommand,
   trainCommand,
+  usersCommand,
+  auditCommand,
+  retentionCommand,
 ];
