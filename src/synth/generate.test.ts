@@ -143,9 +143,9 @@ describe("generateCity", () => {
     const defective = new Set(big.truth.defects.map((d) => d.incident));
     const point = (row: SynthRow): [number, number] => {
       const p: [number, number] = [Number(row[COL.lon]), Number(row[COL.lat])];
-      return row[COL.datum] === "WGS84"
-        ? (gcoord.transform(p, gcoord.WGS84, gcoord.GCJ02) as [number, number])
-        : p;
+      if (row[COL.datum] === "GCJ02") return p;
+      const from = row[COL.datum] === "WGS84" ? gcoord.WGS84 : gcoord.BD09;
+      return gcoord.transform(p, from, gcoord.GCJ02) as [number, number];
     };
     let pairs = 0;
     let near = 0;
@@ -164,6 +164,7 @@ describe("generateCity", () => {
       }
     }
     expect(pairs).toBeGreaterThan(500);
+    expect(new Set(big.rows.map((r) => r[COL.datum]))).toEqual(new Set(["", "GCJ02", "WGS84", "BD09"]));
     expect(near / pairs).toBeGreaterThan(0.97);
   });
 

@@ -224,11 +224,16 @@ class Renderer {
       station = { station: s, area: rng.pick(s.areas) };
     }
     if (lon !== null && lat !== null) {
-      if (chance(rng, 0.85)) {
+      // Datum as the positioning source reports it: map apps GCJ-02, GPS WGS-84, Baidu BD-09.
+      const r = rng.next();
+      if (r < 0.82) {
         row[F.datum] = "GCJ02";
-      } else {
+      } else if (r < 0.97) {
         [lon, lat] = gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) as [number, number];
         row[F.datum] = "WGS84";
+      } else {
+        [lon, lat] = gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.BD09) as [number, number];
+        row[F.datum] = "BD09";
       }
       row[F.lon] = lon.toFixed(6);
       row[F.lat] = lat.toFixed(6);
