@@ -203,6 +203,13 @@ test.each([
   ["Hong Kong mobile", "香港号码+852 9123 4567", "香港号码〔手机号〕"],
   ["Taiwan mobile", "+886 912 345 678", "〔手机号〕"],
   ["852 without a plus is an ordinary number", "编号85291234567", "编号85291234567"],
+  [
+    "coordinates with long fractions",
+    "43.0716492123456,-87.9048121343434",
+    "43.0716492123456,-87.9048121343434",
+  ],
+  ["two dates joined by a dash", "车位092821-102821可用", "车位092821-102821可用"],
+  ["a birth date and a code", "出生070885 23152号", "出生070885 23152号"],
   ["two phones glued together", "1380013800013900139000", "〔手机号〕〔手机号〕"],
   ["phone right next to Chinese text", "王某电话13800138000报警称", "王某电话〔手机号〕报警称"],
   ["full-width phone", "手机１３８００１３８０００", "手机〔手机号〕"],

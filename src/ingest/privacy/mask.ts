@@ -1,5 +1,6 @@
 import { issueValue } from "../../domain/index.ts";
 import {
+  areaCodeLength,
   isBankCard,
   isLandline,
   isLocalNumber,
@@ -234,7 +235,7 @@ function classify(
     }
   }
   if (plus && isHkMacaoTaiwanMobile(d)) return "mobile";
-  if (len >= 10 && len <= 12 && isLandline(d)) return "landline";
+  if (len >= 10 && len <= 12 && isLandline(d) && areaCodeFirst(d, first, last)) return "landline";
   if (len >= 13 && len <= 19 && cardGrouping(first, last) && isBankCard(d)) return "bank_card";
   if (
     (len === 7 || len === 8) &&
@@ -252,6 +253,17 @@ function isHkMacaoTaiwanMobile(d: string): boolean {
   if (d.length === 11 && (d.startsWith("852") || d.startsWith("853")))
     return (first === 53 || first === 54 || first === 57) && /^\d+$/.test(d);
   return d.length === 12 && d.startsWith("886") && first === 57 && /^\d+$/.test(d);
+}
+
+/**
+ * A landline written in groups starts with its area code as a group of its own (0755-8888 6666,
+ * 400-800-1234); "092821-102821" (two dates) and "070885 23152" (a birth date and a code) are
+ * not landlines.
+ */
+function areaCodeFirst(d: string, first: number, last: number): boolean {
+  if (first === last) return true;
+  const head = groupEnd[first]! - groupStart[first]!;
+  return d.charCodeAt(0) === 48 ? head === areaCodeLength(d) : head === 3;
 }
 
 /** YYYYMMDD between 1900 and 2099: a date, even after the word 电话. */
@@ -303,6 +315,17 @@ function roomThenMobile(text: string, from: number, end: number, out: Identifier
 }
 
 /**
+ * Index of the group that is the fraction of a decimal number at the start of the run
+ * (43.0716492…, -87.95674149999995, 13800.50: "." after at most 4 digits), or -1. Such a
+ * fraction is no number of its own; after a longer number the dot is punctuation.
+ */
+function decimalFractionGroup(text: string, groups: number, plus: boolean): number {
+  if (plus || groups < 2 || groupEnd[0]! - groupStart[0]! > 4) return -1;
+  const dot = text.charCodeAt(groupEnd[0]!);
+  return (dot === 46 || dot === 0xff0e) && groupStart[1] === groupEnd[0]! + 1 ? 1 : -1;
+}
+
+/**
  * Classifies the groups [from, to) of the current run: the longest spelling first, so that
  * 138 0013 8000 is one mobile and not three numbers.
  */
@@ -312,10 +335,15 @@ function matchGroups(
   to: number,
   plus: boolean,
   runStart: number,
+  fraction: number,
   out: IdentifierSpan[],
 ): void {
   let g = from;
   while (g < to) {
+    if (g === fraction) {
+      g++; // 43.0716492…: the digits after a decimal point are no number of their own
+      continue;
+    }
     let matched = false;
     let total = 0;
     let last = g;
@@ -394,17 +422,19 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
   // A group of 19+ digits never joins its neighbours as it is; an ID glued inside it splits it
   // into head, ID and tail, and head and tail may then join the groups around them
   // ("138 0013 8000110105194912310038" is a mobile and an ID).
+  let fraction = decimalFractionGroup(text, groups, plus);
   let from = 0;
   let lead = plus; // the + belongs to the first number of the run only
   for (let g = 0; g < groups; g++) {
     if (groupEnd[g]! - groupStart[g]! < 19) continue;
     const id = firstEmbeddedId(text, groupStart[g]!, groupEnd[g]!);
     if (id < 0) continue;
+    if (g === fraction) fraction = -1; // 19+ digits after a dot are no decimal fraction
     const groupEndBefore = groupEnd[g]!;
     if (id > groupStart[g]!) {
       groupEnd[g] = id;
-      matchGroups(text, from, g + 1, lead, runStart, out);
-    } else matchGroups(text, from, g, lead, runStart, out);
+      matchGroups(text, from, g + 1, lead, runStart, fraction, out);
+    } else matchGroups(text, from, g, lead, runStart, fraction, out);
     lead = false;
     out.push({ kind: "resident_id", start: id, end: id + 18 });
     groupStart[g] = id + 18;
@@ -412,7 +442,7 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
     from = groupStart[g]! < groupEndBefore ? g : g + 1;
     if (from === g) g--; // look at the tail again: it may hold another ID
   }
-  matchGroups(text, from, groups, lead, runStart, out);
+  matchGroups(text, from, groups, lead, runStart, fraction, out);
   return runEnd;
 }
 

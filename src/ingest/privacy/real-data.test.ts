@@ -48,3 +48,21 @@ test.skipIf(!existsSync(MESSAGES))(
     expect(fold(text)).toMatch(/(?<!\d)0[1-9]\d{1,2}[-－—][2-9]\d{6,7}(?!\d)/);
   },
 );
+
+const US_EXPORTS = [
+  join(DATA, "cfs", "milwaukee-2018-05.csv"),
+  join(DATA, "cfs", "san-luis-obispo-2021-22.csv"),
+  join(DATA, "crime", "chicago-aggravated-assaults-2010-19.csv"),
+  join(DATA, "crime", "houston-2010.csv"),
+  join(DATA, "crime", "vancouver-2020.csv"),
+];
+
+test.skipIf(!US_EXPORTS.every((f) => existsSync(f)))(
+  "real US exports hold no Chinese identifiers, and nothing in them is masked: coordinates, case numbers, dates and code sections stay (needs ../shared/data)",
+  () => {
+    for (const file of US_EXPORTS) {
+      const found = findIdentifiers(readFileSync(file, "utf8"));
+      expect({ file, found: found.length }).toEqual({ file, found: 0 });
+    }
+  },
+);
