@@ -1,14 +1,15 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeIncident } from "../../../test/builders.ts";
 import { asBatchId, asEpochMs, asUnitCode } from "../../domain/index.ts";
 import { openStore } from "../../store/index.ts";
 import { main } from "../main.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "recur-briefing-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const db = join(dir, "b.db");
 const BATCH = asBatchId("briefing-batch");
 

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { expect, test } from "vitest";
+import { afterAll, expect, test } from "vitest";
 import { main } from "../main.ts";
 
 function capture() {
@@ -22,6 +22,7 @@ async function recur(args: string[]) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "recur-knox-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, "events.csv");
 writeFileSync(
   file,

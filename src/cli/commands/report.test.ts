@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
-import { beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeIncident } from "../../../test/builders.ts";
 import { asBatchId, asEpochMs, asUnitCode, type Incident } from "../../domain/index.ts";
 import { openStore } from "../../store/index.ts";
@@ -11,6 +11,7 @@ import { main } from "../main.ts";
 import { findCjkFont } from "./report.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "recur-report-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const db = join(dir, "r.db");
 const BATCH = asBatchId("report-batch");
 
