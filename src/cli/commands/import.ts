@@ -1,9 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { createAddressLocator } from "../../address/locator.ts";
-import { asBatchId, asEpochMs, type Clock, InputError, renderIssue } from "../../domain/index.ts";
 import {
+  asBatchId,
+  asEpochMs,
+  type Clock,
+  InputError,
+  isRecurError,
+  type Lang,
+  RecurError,
+  renderIssue,
+} from "../../domain/index.ts";
+import {
+  type EncodingName,
+  type ImportProgress,
   type ImportSummary,
   INGEST_MESSAGES,
   importFile,
@@ -16,6 +30,111 @@ import { type Command, type CommandContext, println, t } from "../command.ts";
 import { progressBar } from "../progress.ts";
 
 const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
+
+/** What the import thread needs; plain data, so it crosses to the worker. */
+interface ImportJob {
+  readonly recurImportJob: true;
+  readonly path: string;
+  readonly profileRef: string;
+  readonly cwd: string;
+  readonly dbPath: string;
+  readonly secretPath: string;
+  readonly databaseUrl?: string;
+  readonly encoding?: EncodingName;
+  readonly chunkRows?: number;
+  readonly maxRows?: number;
+}
+
+type WorkerMessage =
+  | { readonly kind: "progress"; readonly progress: ImportProgress }
+  | { readonly kind: "done"; readonly summary: ImportSummary }
+  | { readonly kind: "recur-error"; readonly code: string; readonly messages: Record<Lang, string> }
+  | { readonly kind: "crash"; readonly message: string; readonly stack?: string };
+
+/** Opens the store and the secret, and imports: runs in the import thread. */
+async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+  const profile = await loadProfile(job.profileRef, job.cwd);
+  const keys = await loadOrCreateSecret(job.secretPath);
+  const store = await openStore({
+    path: job.dbPath,
+    ...(job.databaseUrl ? { databaseUrl: job.databaseUrl } : {}),
+  });
+  try {
+    return await importFile({
+      path: job.path,
+      profile,
+      profileRef: job.profileRef,
+      store,
+      batchId: asBatchId(randomUUID()),
+      keys,
+      clock: wallClock,
+      locator: createAddressLocator({ region: profile.region ?? null, datum: "wgs84" }),
+      ...(job.encoding ? { encoding: job.encoding } : {}),
+      ...(job.chunkRows ? { chunkRows: job.chunkRows } : {}),
+      ...(job.maxRows !== undefined ? { maxRows: job.maxRows } : {}),
+      onProgress,
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+// Import thread: this same file runs in a worker started by runInWorker.
+if (!isMainThread && parentPort && (workerData as ImportJob | null)?.recurImportJob === true) {
+  const port = parentPort;
+  const post = (message: WorkerMessage) => port.postMessage(message);
+  runJob(workerData as ImportJob, (progress) => post({ kind: "progress", progress })).then(
+    (summary) => post({ kind: "done", summary }),
+    (error: unknown) =>
+      post(
+        isRecurError(error)
+          ? { kind: "recur-error", code: error.code, messages: { ...error.messages } }
+          : {
+              kind: "crash",
+              message: String((error as Error)?.message ?? error),
+              stack: (error as Error)?.stack ?? "",
+            },
+      ),
+  );
+}
+
+/**
+ * Heap limits of the import thread. Most objects of an import die young; a bounded old
+ * generation makes V8 collect the promoted garbage early instead of growing the process past
+ * 1 GB on a million rows (measured: 741 MB -> 563 MB peak RSS at 150,000 rows with a cap).
+ */
+const IMPORT_HEAP = { maxOldGenerationSizeMb: 384, maxYoungGenerationSizeMb: 96 };
+
+/**
+ * Runs the import in a worker thread: it gets its own heap limits, and this thread stays free
+ * to draw the progress bar. tsx hooks are not inherited by workers, so it registers them first.
+ */
+function runInWorker(job: ImportJob, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+  const api = createRequire(import.meta.url)
+    .resolve("tsx/esm/api")
+    .replace(/\.cjs$/, ".mjs");
+  const code = `import { register } from ${JSON.stringify(pathToFileURL(api).href)}; register(); await import(${JSON.stringify(import.meta.url)});`;
+  return new Promise((done, fail) => {
+    const worker = new Worker(code, { eval: true, workerData: job, resourceLimits: IMPORT_HEAP });
+    let settled = false;
+    worker.on("message", (message: WorkerMessage) => {
+      if (message.kind === "progress") onProgress(message.progress);
+      else {
+        settled = true;
+        if (message.kind === "done") done(message.summary);
+        else if (message.kind === "recur-error") fail(new RecurError(message.code, message.messages));
+        else fail(Object.assign(new Error(message.message), { stack: message.stack }));
+        void worker.terminate();
+      }
+    });
+    worker.on("error", (error) => {
+      if (!settled) fail(error);
+    });
+    worker.on("exit", (code) => {
+      if (!settled) fail(new Error(`import thread exited with code ${code}`));
+    });
+  });
+}
 
 /** How many rejected rows the human summary lists. */
 const SHOWN_REJECTIONS = 10;
@@ -105,7 +224,8 @@ export const importCommand: Command = {
     } catch {
       throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
     }
-    const profile = await loadProfile(profileRef, ctx.cwd);
+    // Checked here too, so a bad profile is reported before any thread starts.
+    await loadProfile(profileRef, ctx.cwd);
 
     const databaseUrl = ctx.env.DATABASE_URL || undefined;
     const dbPath = resolve(ctx.cwd, typeof args.values.db === "string" ? args.values.db : DEFAULT_DB_PATH);
@@ -118,33 +238,29 @@ export const importCommand: Command = {
           : databaseUrl
             ? resolve(ctx.cwd, DEFAULT_SECRET_FILE)
             : join(dirname(dbPath), DEFAULT_SECRET_FILE);
-    const keys = await loadOrCreateSecret(secretPath);
     const limit = typeof args.values.limit === "string" ? Number(args.values.limit) : undefined;
     const chunkRows =
       typeof args.values["chunk-rows"] === "string" ? Number(args.values["chunk-rows"]) : undefined;
+    const job: ImportJob = {
+      recurImportJob: true,
+      path,
+      profileRef,
+      cwd: ctx.cwd,
+      dbPath,
+      secretPath,
+      ...(databaseUrl ? { databaseUrl } : {}),
+      ...(encoding ? { encoding } : {}),
+      ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
+      ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
+    };
 
-    const store = await openStore({ path: dbPath, ...(databaseUrl ? { databaseUrl } : {}) });
     const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
     const size = (await stat(path)).size;
     // Progress in bytes for text files; the XLSX reader cannot tell its position, so rows there.
     const byBytes = !/\.xlsx?$/i.test(path);
     const bar = progressBar(stderr, t(ctx, "导入", "Importing"), byBytes ? size : undefined, !ctx.json);
     try {
-      const locator = createAddressLocator({ region: profile.region ?? null, datum: "wgs84" });
-      const summary = await importFile({
-        path,
-        profile,
-        profileRef,
-        store,
-        batchId: asBatchId(randomUUID()),
-        keys,
-        clock: wallClock,
-        locator,
-        ...(encoding ? { encoding } : {}),
-        ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
-        ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
-        onProgress: (p) => bar.update(byBytes ? p.bytesRead : p.rows),
-      });
+      const summary = await runInWorker(job, (p) => bar.update(byBytes ? p.bytesRead : p.rows));
       bar.done();
       if (ctx.json) {
         println(
@@ -176,7 +292,6 @@ export const importCommand: Command = {
       return 0;
     } finally {
       bar.done();
-      await store.close();
     }
   },
 };
