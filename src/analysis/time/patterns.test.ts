@@ -7,6 +7,7 @@ import {
   hourWeekHeatmap,
   linearTrend,
   periodKey,
+  periodTrends,
   previousPeriods,
   weekday,
 } from "./patterns.ts";
@@ -135,5 +136,35 @@ describe("comparison and trend", () => {
     [[10, 11, 10, 10], "flat"],
   ] as const)("%j is %s", (series, direction) => {
     expect(linearTrend(series).direction).toBe(direction);
+  });
+});
+
+describe("periodTrends", () => {
+  test("fills empty periods with zeros and puts the fastest-rising group first", () => {
+    const rows: [string, string][] = [
+      ["2024-03-10T04:00:00Z", "A|dispute"],
+      ["2024-04-10T04:00:00Z", "A|dispute"],
+      ["2024-04-11T04:00:00Z", "A|dispute"],
+      ["2024-05-10T04:00:00Z", "A|dispute"],
+      ["2024-05-11T04:00:00Z", "A|dispute"],
+      ["2024-05-12T04:00:00Z", "A|dispute"],
+      ["2024-03-10T04:00:00Z", "B|traffic"],
+      ["2024-03-11T04:00:00Z", "B|traffic"],
+      ["2023-01-01T04:00:00Z", "C|help"], // outside the window: no series
+    ];
+    const trends = periodTrends(
+      Float64Array.from(rows, (r) => at(r[0])),
+      480,
+      rows.map((r) => r[1]),
+      "month",
+      "2024-05",
+      3,
+    );
+    expect(trends.map((t) => [t.group, t.counts, t.trend.direction])).toEqual([
+      ["A|dispute", [1, 2, 3], "rising"],
+      ["B|traffic", [2, 0, 0], "falling"],
+    ]);
+    expect(trends[0]!.periods).toEqual(["2024-03", "2024-04", "2024-05"]);
+    expect(trends[0]!.vsPrevious.change).toBe(1);
   });
 });

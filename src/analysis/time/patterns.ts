@@ -223,3 +223,48 @@ export function previousPeriods(last: string, n: number, period: Period): string
   for (let k = n - 1; k >= 0; k--) out.push(periodKey((monday - 7 * k) * DAY, 0, "week"));
   return out;
 }
+
+export interface SeriesTrend {
+  /** Group key, e.g. a unit, a category or "unit|category". */
+  readonly group: string;
+  /** Period labels, oldest first, ending with the last period asked for. */
+  readonly periods: readonly string[];
+  /** Counts per period (0 where nothing happened). */
+  readonly counts: readonly number[];
+  readonly trend: Trend;
+  /** Last period against the one before. */
+  readonly vsPrevious: PeriodComparison;
+}
+
+/**
+ * Trends per group over the `n` periods ending with `last`: the series with zeros filled in, its
+ * linear trend and the last change, sorted with the strongest relative rise first.
+ * @example
+ * periodTrends(received, offsets, unitAndCategory, "month", "2024-05", 12)[0]; // fastest-rising group
+ */
+export function periodTrends(
+  times: Float64Array,
+  offsetMin: ArrayLike<number> | number,
+  groups: readonly (string | null)[],
+  period: Period,
+  last: string,
+  n: number,
+): SeriesTrend[] {
+  const periods = previousPeriods(last, n, period);
+  const counts = countsByPeriod(times, offsetMin, groups, period);
+  const out: SeriesTrend[] = [];
+  for (const [group, byPeriod] of counts) {
+    const series = periods.map((p) => byPeriod.get(p) ?? 0);
+    if (series.every((v) => v === 0)) continue;
+    out.push({
+      group,
+      periods,
+      counts: series,
+      trend: linearTrend(series),
+      vsPrevious: comparePeriods(series[n - 1] ?? 0, series[n - 2] ?? 0),
+    });
+  }
+  return out.sort(
+    (a, b) => (b.trend.relativeSlope ?? 0) - (a.trend.relativeSlope ?? 0) || a.group.localeCompare(b.group),
+  );
+}
