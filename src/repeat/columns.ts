@@ -6,7 +6,7 @@ import {
   type LocationKeys,
   type LocationLevel,
 } from "../domain/index.ts";
-import { isPlaceless, PlaceResolver } from "./places.ts";
+import { hasGenericName, isPlaceless, PlaceResolver, poiNameFromAddress } from "./places.ts";
 
 /** gcoord is CommonJS: under NodeNext its default import is typed as the module namespace. */
 const gcoord = gcoordModule as unknown as (typeof gcoordModule)["default"];
@@ -279,7 +279,12 @@ export class ColumnsBuilder {
     let flags = 0;
     if (this.testCodes.has(code) || this.testCodes.has(input.category)) flags |= FLAG_TEST;
     for (let l = 0; l < LEVEL_COUNT; l++) {
-      const key = input.location[LOCATION_LEVELS[l]!];
+      let key = input.location[LOCATION_LEVELS[l]!];
+      // A generic POI name (the parser ate the distinctive part): read the name from the address.
+      if (l === 0 && key && this.dict.resolver && input.address && hasGenericName(key)) {
+        const name = poiNameFromAddress(input.address);
+        if (name) key = `Z::${name}`;
+      }
       if (key && !(this.dict.resolver && isPlaceless(key))) {
         const resolver = this.dict.resolver;
         const id = this.dict.keys[l]!.intern(resolver ? resolver.resolve(key) : key);

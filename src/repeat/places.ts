@@ -13,14 +13,40 @@ import { pinyin } from "pinyin-pro";
  * Off with `resolvePlaces: false` for deployments whose place dictionary already does this.
  */
 
+// Admin names are 2-5 characters; "市场" is no city and "区域" no district.
 const ADMIN_PREFIX =
-  /^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,8}?市)?(?:[\u4e00-\u9fff]{2,8}?(?:区|县|旗))?(?:[\u4e00-\u9fff]{2,8}?(?:街道|镇|乡))?/u;
+  /^(?:[\u4e00-\u9fff]{2,5}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,5}?市(?!场))?(?:[\u4e00-\u9fff]{2,5}?(?:区|县|旗)(?!域))?(?:[\u4e00-\u9fff]{2,5}?(?:街道|镇|乡)(?!村))?/u;
 const SUFFIX =
   /(?:小区|公寓|花园|家园|新村|新苑|苑|华庭|华府|名苑|雅苑|山庄|佳园|园区|园|社区|宿舍|大院|大厦|广场|中心)$/u;
 
 /** Names too generic to tell one place from another. */
 const GENERIC_NAME =
-  /^(?:农贸市场|菜市场|市场|超市|村超市|商场|广场|公园|学校|医院|酒店|饭店|宾馆|大厦|小区|公寓|项目工地|工地|地下车库|停车场|大道|道|路|街|中心)$/u;
+  /^(?:农贸市场|菜市场|市场|超市|村超市|商场|广场|公园|学校|医院|酒店|饭店|宾馆|大厦|小区|公寓|项目工地|工地|中心项目工地|广场项目工地|地块项目工地|地下车库|停车场|大道|道|路|街|中心|网吧|酒吧|烧烤店|理发店|手机店|健身房|服装店|药店|餐厅|饭馆|KTV)$/u;
+
+/** Whether a poi key's name is generic (the parser took the distinctive part for a place name). */
+export function hasGenericName(key: string): boolean {
+  const m = /^Z:[^:]*:([^/]*)/u.exec(key);
+  return m !== null && GENERIC_NAME.test(m[1]!);
+}
+
+/**
+ * A POI name read from the address itself, for when the parser took its distinctive part for an
+ * admin unit ("北关农贸市场" → Z:安阳市:农贸市场): admin names, road and number, and "附近/门口/
+ * （劳动路）" around it are dropped. null when nothing name-like is left.
+ * @example
+ * poiNameFromAddress("澜东区劳动路668号北关农贸市场对面") // "北关农贸市场"
+ */
+export function poiNameFromAddress(address: string): string | null {
+  let text = address
+    .replace(/[（(][^）)]*[）)]/gu, "")
+    .replace(/\s+/gu, "")
+    .replace(/(?:附近|门口|对面|旁边|楼下|里面|内|外|前|后)$/u, "");
+  const admin = ADMIN_PREFIX.exec(text)?.[0] ?? "";
+  if (admin && text.length - admin.length >= 2) text = text.slice(admin.length);
+  text = text.replace(/^[\u4e00-\u9fff]{1,8}?(?:路|街|大道|巷|道)(?:[0-9０-９]+号)?/u, "");
+  if (!/^[\u4e00-\u9fff]{2,}$/u.test(text) || GENERIC_NAME.test(text)) return null;
+  return text;
+}
 
 /** Names that are no place at all: "unknown", "the crossing", "near", "at the door". */
 const NOT_A_PLACE =
