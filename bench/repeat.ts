@@ -243,16 +243,21 @@ for (const n of sizes) {
     });
     for (let k = 0; k < 2000; k++) checkAtDispatch(index, queries[k]!);
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     let related = 0;
     for (const q of queries) {
+      const c0 = process.cpuUsage();
       const q0 = performance.now();
       const answer = checkAtDispatch(index, q);
       times.push(performance.now() - q0);
+      const c = process.cpuUsage(c0);
+      cpuTimes.push((c.user + c.system) / 1000);
       related += answer.series.length;
     }
     times.sort((a, b) => a - b);
+    cpuTimes.sort((a, b) => a - b);
     console.log(
-      `  dispatch check at n=${n.toLocaleString("en")}: p50 ${percentile(times, 50).toFixed(3)} ms p99 ${percentile(times, 99).toFixed(3)} ms max ${times.at(-1)!.toFixed(2)} ms (${queries.length} queries, ${(related / queries.length).toFixed(1)} series each)`,
+      `  dispatch check at n=${n.toLocaleString("en")}: p50 ${percentile(times, 50).toFixed(3)} ms p99 ${percentile(times, 99).toFixed(3)} ms max ${times.at(-1)!.toFixed(2)} ms wall; CPU p50 ${percentile(cpuTimes, 50).toFixed(3)} ms p99 ${percentile(cpuTimes, 99).toFixed(3)} ms | load ${loadavg()[0]!.toFixed(1)} (${queries.length} queries, ${(related / queries.length).toFixed(1)} series each)`,
     );
     const i0 = performance.now();
     const extra = 1000;

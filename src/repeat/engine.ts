@@ -650,6 +650,7 @@ export class RepeatIndex {
    */
   private mentionOf(text: string, ownAddress: string | null): number {
     this.refreshNames();
+    if (this.namesByPrefix.size === 0) return -1;
     const dict = this.calls.dict;
     for (let i = 0; i + 1 < text.length; i++) {
       const list = this.namesByPrefix.get(text.slice(i, i + 2));
