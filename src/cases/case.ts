@@ -1,4 +1,4 @@
-import type { Clock } from "../domain/index.ts";
+import type { Clock, LocationLevel } from "../domain/index.ts";
 import { RecurError } from "../domain/index.ts";
 import type { WarningLevel } from "../repeat/options.ts";
 import {
@@ -49,6 +49,8 @@ export interface CaseSubject {
   readonly kind: "place" | "caller" | "matter";
   readonly seriesId: string | null;
   readonly locationKey: string | null;
+  /** Level of locationKey (poi, building, unit, room, road, cross). */
+  readonly locationLevel?: LocationLevel | null | undefined;
   readonly callerPseudonym: string | null;
   readonly group: string | null;
   /** Domestic violence / victim help: protective follow-up, never nuisance. */

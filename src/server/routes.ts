@@ -2,13 +2,23 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { applyCase, type CaseCommand, newCase, overdueCases, VERIFY_WINDOWS_DAYS } from "../cases/case.ts";
 import { CASE_STATES, ConflictError, RESOLUTION_TYPES, WORK_KINDS } from "../cases/lifecycle.ts";
-import { type Clock, type Incident, isRecurError, type Lang, UNIT_LEVELS } from "../domain/index.ts";
+import { verifyOutcome } from "../cases/outcome.ts";
+import { outcomeSummary } from "../cases/sweep.ts";
+import {
+  type Clock,
+  type Incident,
+  isRecurError,
+  type Lang,
+  LOCATION_LEVELS,
+  UNIT_LEVELS,
+} from "../domain/index.ts";
 import { WARNING_LEVELS } from "../repeat/options.ts";
 import type { ServerRepository, User } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { can, inScope, type Permission, type Principal, ROLES, type Scope, scopeOf } from "./access.ts";
 import { verifyChain } from "./audit.ts";
 import { type Auth, principalOf, WeakPasswordError } from "./auth.ts";
+import { controlCandidates, subjectHistory } from "./outcomes.ts";
 
 export const SESSION_COOKIE = "recur_session";
 
@@ -91,6 +101,7 @@ const NewCaseBody = z.object({
     kind: z.enum(["place", "caller", "matter"]),
     seriesId: z.string().max(128).nullable(),
     locationKey: z.string().max(256).nullable(),
+    locationLevel: z.enum(LOCATION_LEVELS).nullable().optional(),
     callerPseudonym: z.string().max(128).nullable(),
     group: z.string().max(64).nullable(),
     protective: z.boolean(),
@@ -448,6 +459,47 @@ export function registerApiRoutes(
           return reply.status(422).send({ error: { code: error.code, message: error.messages[lang] } });
         throw error;
       }
+    },
+  );
+
+  app.get(
+    "/api/v1/cases/:id/outcome",
+    { config: { permission: "cases.read", audit: "case.outcome" } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const s = services()!;
+      const c = await s.repo.getCase((request.params as { id: string }).id, scopeOf(request.principal!));
+      if (!c)
+        return sendError(
+          reply,
+          404,
+          "not_found",
+          "案件不存在或不在您的权限范围内",
+          "No such case in your scope",
+          lang,
+        );
+      if (c.resolvedAt === null) return { outcome: null };
+      const history = await subjectHistory(s.store, c);
+      const outcome = verifyOutcome(
+        history ?? { key: c.id, times: [], mix: {} },
+        await controlCandidates(s.store, c),
+        {
+          resolvedAt: c.resolvedAt,
+          windowDays: c.verifyDays ?? 30,
+          now: s.clock.now(),
+        },
+      );
+      return { outcome };
+    },
+  );
+
+  app.get(
+    "/api/v1/outcomes",
+    { config: { permission: "cases.read", audit: "outcomes.summary" } },
+    async (request) => {
+      const s = services()!;
+      const cases = await s.repo.listCases(scopeOf(request.principal!), { limit: 100_000 });
+      return { rows: outcomeSummary(cases, s.clock.now()) };
     },
   );
 

@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { addressCommand } from "./address.ts";
 import { auditCommand, retentionCommand, usersCommand } from "./admin.ts";
 import { briefingCommand } from "./briefing.ts";
+import { casesCommand } from "./cases.ts";
 import { demoCommand } from "./demo.ts";
 import { detectCommand } from "./detect.ts";
 import { generateCommand } from "./generate.ts";
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   qualityCommand,
   reviewCommand,
   trainCommand,
+  casesCommand,
   usersCommand,
   auditCommand,
   retentionCommand,
