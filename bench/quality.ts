@@ -4,7 +4,7 @@
  *  A. Department classifier on ../shared/data/text/labeled_sample.csv (495 real messages, 7
  *     classes): 10-fold cross-validated macro-F1 of the model `recur train` learns (stratified
  *     folds, seed 42), and the keyword rules with no training beside it. Skipped without the data.
- *  B. Generated city, a seed never used while writing the rules (default 2024): injected defects
+ *  B. Generated city, a seed never read while writing the rules (default 31): injected defects
  *     found (precision, recall per code against the truth file) and narrative category accuracy,
  *     with the keyword rules, and with a model trained by `recur train` on another seed's history.
  *  C. Scoring 1,000,000 incidents (all rules + narrative classification), in-process, timed.
@@ -40,7 +40,8 @@ import { jiebaSegmenter } from "../src/text/jieba.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const RECUR = join(ROOT, "bin", "recur");
-const SEED = Number(process.env.SEED ?? 2024);
+// Seeds 11, 12 and 2024 were read while writing the rules; the default is one that was not.
+const SEED = Number(process.env.SEED ?? 31);
 const TRAIN_SEED = SEED + 1;
 const ROWS = Number(process.env.ROWS ?? 50_000);
 const SCALE = Number(process.env.SCALE ?? 1_000_000);
@@ -168,7 +169,7 @@ function report(
 
 async function benchGenerated(): Promise<Incident[]> {
   console.log(
-    `\n== B. generated city, seed ${SEED} (rules were written without looking at it), ${ROWS} incidents`,
+    `\n== B. generated city, seed ${SEED} (not read while writing the rules), ${ROWS} incidents`,
   );
   const test = city(SEED);
   const incidents = await incidentsOf(test.db);
