@@ -135,8 +135,7 @@ export const KINDS: readonly Kind[] = [
     weight: 190,
     places: [
       ["cross", 55],
-      ["road", 40],
-      ["compound", 5],
+      ["road", 45],
     ],
     hours: "traffic",
     weekend: 0.9,
@@ -272,8 +271,8 @@ export const KINDS: readonly Kind[] = [
     narratives: [
       (s) => `报警人称其停放在${s.at}的电动车被盗，车辆价值约${s.money(1200, 4500)}元。`,
       (s) =>
-        `报警人${s.who()}称在${s.at}购物时手机被盗，被盗手机号${s.phone()}，价值${s.money(1500, 8000)}元。`,
-      (s) => `${s.at}店主报称店内收银台现金约${s.money(500, 6000)}元被盗，要求调取监控。`,
+        `报警人${s.who()}称在${s.at}附近手机被盗，被盗手机号${s.phone()}，价值${s.money(1500, 8000)}元。`,
+      (s) => `报警人称在${s.at}包内现金约${s.money(500, 6000)}元被盗，要求调取监控。`,
     ],
     dispositions: ["已受案", "已立案", "已处置"],
     feedback: [
@@ -489,7 +488,7 @@ export const KINDS: readonly Kind[] = [
     duplicates: none,
     short: "噪音扰民",
     narratives: [
-      (s) => `报警人称${s.at}住户深夜大声喧哗、播放音乐，噪音扰民，严重影响休息，要求处理。`,
+      (s) => `报警人称${s.at}深夜有人大声喧哗、播放音乐，噪音扰民，严重影响休息，要求处理。`,
       (s) => `报警人称${s.at}有人唱歌打麻将，噪音很大，扰民。`,
       (s) => `报警人称${s.at}深夜噪音扰民，音响声音很大，影响周边居民休息。`,
     ],
@@ -634,7 +633,7 @@ export const KINDS: readonly Kind[] = [
     narratives: [
       (s) => `报警人称${s.at}停水一天了，物业联系不上，要求帮助解决，已告知供水热线。`,
       (s) => `报警人反映${s.at}停电，询问何时恢复供电，已告知电力服务热线95598。`,
-      (s) => `报警人称${s.at}路面自来水管爆裂，大量自来水外溢，已通知供水公司抢修。`,
+      (s) => `报警人称${s.at}自来水管爆裂，大量自来水外溢，已通知供水公司抢修。`,
     ],
     dispositions: ["已移交", "已告知"],
     feedback: [() => "非警务警情，已转供水供电等公用事业单位处理。"],
