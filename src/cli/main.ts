@@ -3,12 +3,13 @@ import { isRecurError, type Lang } from "../domain/index.ts";
 import { type Command, type CommandContext, GLOBAL_OPTIONS, println, resolveLang } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
 
-function usage(lang: Lang): string {
+async function usage(lang: Lang): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   const lines = [
     lang === "zh" ? "用法: recur <命令> [选项]" : "Usage: recur <command> [options]",
     "",
     lang === "zh" ? "命令:" : "Commands:",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary[lang]}`),
+    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary[lang]}`),
     "",
     lang === "zh"
       ? "通用选项: --json 机器可读输出, --lang zh|en 界面语言, -h 帮助"
@@ -31,15 +32,16 @@ export async function main(argv: readonly string[], io: Partial<CommandContext> 
   const lang = resolveLang(langFlagIndex >= 0 ? argv[langFlagIndex + 1] : io.lang, env);
 
   if (!name || name === "help" || name === "--help" || name === "-h") {
-    println(stdout, usage(lang));
+    println(stdout, await usage(lang));
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     println(stderr, lang === "zh" ? `未知命令: ${name}` : `Unknown command: ${name}`);
-    println(stderr, usage(lang));
+    println(stderr, await usage(lang));
     return 2;
   }
+  const command = await entry.load();
 
   let parsed: ReturnType<typeof parseArgs>;
   try {

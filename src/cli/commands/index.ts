@@ -1,39 +1,34 @@
 import type { Command } from "../command.ts";
-import { addressCommand } from "./address.ts";
-import { auditCommand, retentionCommand, usersCommand } from "./admin.ts";
-import { briefingCommand } from "./briefing.ts";
-import { casesCommand } from "./cases.ts";
-import { demoCommand } from "./demo.ts";
-import { detectCommand } from "./detect.ts";
-import { generateCommand } from "./generate.ts";
-import { importCommand } from "./import.ts";
-import { knoxCommand } from "./knox.ts";
-import { qualityCommand } from "./quality.ts";
-import { redactCommand } from "./redact.ts";
-import { reportCommand } from "./report.ts";
-import { reviewCommand } from "./review.ts";
-import { seriesCommand } from "./series.ts";
-import { serveCommand } from "./serve.ts";
-import { trainCommand } from "./train.ts";
+
+/**
+ * A command known by name, loaded only when it runs: `recur redact` does not pay for the
+ * gazetteer, the segmenter or the report libraries that other commands need.
+ */
+export interface LazyCommand {
+  readonly name: string;
+  load(): Promise<Command>;
+}
+
+const lazy = (name: string, load: () => Promise<Command>): LazyCommand => ({ name, load });
 
 /** Every `recur` command, in the order `recur help` lists them. Add one line per command. */
-export const COMMANDS: readonly Command[] = [
-  demoCommand,
-  serveCommand,
-  generateCommand,
-  importCommand,
-  addressCommand,
-  knoxCommand,
-  reportCommand,
-  briefingCommand,
-  detectCommand,
-  seriesCommand,
-  redactCommand,
-  qualityCommand,
-  reviewCommand,
-  trainCommand,
-  casesCommand,
-  usersCommand,
-  auditCommand,
-  retentionCommand,
+export const COMMANDS: readonly LazyCommand[] = [
+  lazy("demo", () => import("./demo.ts").then((m) => m.demoCommand)),
+  lazy("serve", () => import("./serve.ts").then((m) => m.serveCommand)),
+  lazy("generate", () => import("./generate.ts").then((m) => m.generateCommand)),
+  lazy("import", () => import("./import.ts").then((m) => m.importCommand)),
+  lazy("address", () => import("./address.ts").then((m) => m.addressCommand)),
+  lazy("knox", () => import("./knox.ts").then((m) => m.knoxCommand)),
+  lazy("report", () => import("./report.ts").then((m) => m.reportCommand)),
+  lazy("briefing", () => import("./briefing.ts").then((m) => m.briefingCommand)),
+  lazy("detect", () => import("./detect.ts").then((m) => m.detectCommand)),
+  lazy("series", () => import("./series.ts").then((m) => m.seriesCommand)),
+  lazy("redact", () => import("./redact.ts").then((m) => m.redactCommand)),
+  lazy("quality", () => import("./quality.ts").then((m) => m.qualityCommand)),
+  lazy("review", () => import("./review.ts").then((m) => m.reviewCommand)),
+  lazy("train", () => import("./train.ts").then((m) => m.trainCommand)),
+  lazy("cases", () => import("./cases.ts").then((m) => m.casesCommand)),
+  lazy("users", () => import("./admin.ts").then((m) => m.usersCommand)),
+  lazy("audit", () => import("./admin.ts").then((m) => m.auditCommand)),
+  lazy("retention", () => import("./admin.ts").then((m) => m.retentionCommand)),
 ];
