@@ -231,7 +231,13 @@ export class Gazetteer {
     }
     const list = stems.get(text[pos] as string);
     if (!list) return [];
-    return list.filter((st) => text.startsWith(st.name, pos));
+    let out: { id: number; name: string }[] | null = null;
+    for (const st of list) {
+      if (!text.startsWith(st.name, pos)) continue;
+      if (out) out.push(st);
+      else out = [st];
+    }
+    return out ?? [];
   }
 
   get size(): number {

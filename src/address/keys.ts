@@ -49,18 +49,9 @@ export function resolveAdmin(
     if (e.label !== "prov" && e.label !== "city" && e.label !== "district" && e.label !== "town") continue;
     texts[e.label] = e.text;
     const name = aliases?.alias(e.text) ?? e.text;
-    const hits = gazetteer.lookup(name).filter((h) => gazetteer.levelOf(h.id) === e.label);
-    if (hits.length === 0) continue;
-    const parent: number | null = current;
-    const pick: (typeof hits)[number] | undefined =
-      hits.find((h) => parent !== null && gazetteer.within(h.id, parent)) ??
-      (parent === null
-        ? hits.find((h) => regionId !== null && gazetteer.within(h.id, regionId))
-        : undefined) ??
-      (parent === null && hits.length === 1 ? hits[0] : undefined) ??
-      (parent === null ? hits[0] : undefined);
-    if (pick) {
-      current = pick.id;
+    const pick = pickDivision(gazetteer, name, e.label, current, regionId);
+    if (pick !== null) {
+      current = pick;
       read++;
     }
   }
@@ -77,6 +68,32 @@ export function resolveAdmin(
     code: chain.at(-1)?.code ?? null,
     completed: chain.length > read,
   };
+}
+
+/**
+ * The division a name stands for at a level: inside the current one first, then inside the
+ * region, else the first listed. A municipality (上海市) labelled city is its province entry.
+ */
+function pickDivision(
+  g: Gazetteer,
+  name: string,
+  label: string,
+  parent: number | null,
+  regionId: number | null,
+): number | null {
+  let first: number | null = null;
+  let inRegion: number | null = null;
+  for (const h of g.lookup(name)) {
+    const level = g.levelOf(h.id);
+    if (level !== label && !(label === "city" && level === "prov" && g.nameOf(h.id).endsWith("市"))) continue;
+    if (parent !== null) {
+      if (g.within(h.id, parent) || h.id === parent) return h.id;
+      continue;
+    }
+    first ??= h.id;
+    if (inRegion === null && regionId !== null && g.within(h.id, regionId)) inRegion = h.id;
+  }
+  return parent !== null ? null : (inRegion ?? first);
 }
 
 export interface KeyOptions {

@@ -143,7 +143,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     // Administrative divisions, from the gazetteer.
     if (!streetSeen && isHan(c)) {
       const restart =
-        admin.length > 0 && admin.some((a) => text.startsWith(text.slice(a.start, a.end), pos))
+        admin.length > 0 && repeatsAdmin(text, pos, admin)
           ? matchAdmin(text, pos, gazetteer, -1, null, options)
           : null;
       const first = admin.findIndex((a) => restart !== null && a.id === restart.id);
@@ -304,6 +304,12 @@ function parseWithUnknowns(text: string, gazetteer: Gazetteer, options: RuleOpti
   };
 }
 
+/** True when the text at `pos` repeats one of the division names already read. */
+function repeatsAdmin(text: string, pos: number, admin: readonly AdminMatch[]): boolean {
+  for (const a of admin) if (text.startsWith(text.slice(a.start, a.end), pos)) return true;
+  return false;
+}
+
 /** Label of the last span that names something (not a separator or filler). */
 function lastMeaningful(spans: readonly Span[]): string | undefined {
   for (let k = spans.length - 1; k >= 0; k--) {
@@ -332,7 +338,8 @@ function matchAdmin(
   for (const name of candidates) {
     const len = name.length;
     const alias = options.adminAliases?.get(name);
-    const stem = stems.length > 0 ? stems.find((s) => s.name === name) : undefined;
+    let stem: { id: number; name: string } | undefined;
+    for (const st of stems) if (st.name === name) stem = st;
     const found = alias !== undefined ? [{ id: alias, kind: "alias" as const }] : g.lookup(name);
     const hits = stem ? [...found, { id: stem.id, kind: "short" as const }] : found;
     if (hits.length === 0) continue;
