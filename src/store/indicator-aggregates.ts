@@ -94,3 +94,29 @@ function currentLocalRange(label: string, period: IndicatorPeriod): { from: numb
   const monday = recent!.from + 8 * DAY;
   return { from: monday, to: monday + 7 * DAY };
 }
+
+/**
+ * Incidents per unit, category and local day received in [from, to) (epoch ms, with a day of
+ * margin for local offsets left to the caller), grouped by the database: for trends over many
+ * months without loading every incident.
+ */
+export async function loadDailyCounts(
+  store: Store,
+  from: number,
+  to: number,
+  level: UnitLevel = "station",
+): Promise<IndicatorAggregates["counts"]> {
+  const unit = sql.ref(UNIT_COLUMN[level]);
+  const localDay = sql`(received_at + utc_offset_min * 60000) / ${sql.lit(DAY)}`;
+  const result = await sql<{
+    unit: string | null;
+    category: string;
+    day: number | string;
+    n: number | string;
+  }>`
+    SELECT ${unit} AS unit, category, ${localDay} AS day, COUNT(*) AS n
+    FROM incidents
+    WHERE received_at >= ${from} AND received_at < ${to}
+    GROUP BY 1, 2, 3`.execute(store.db);
+  return result.rows.map((r) => ({ unit: r.unit, category: r.category, day: Number(r.day), n: Number(r.n) }));
+}

@@ -3,6 +3,7 @@ import { makeIncident } from "../../../test/builders.ts";
 import { asEpochMs, asUnitCode } from "../../domain/index.ts";
 import { columnsFromIncidents } from "../indicators/columns.ts";
 import { periodIndicators } from "../indicators/indicators.ts";
+import { trendsFromCounts } from "../time/patterns.ts";
 import { escapeSpreadsheetText, heatmapChart, monthlyReport, summarySentences } from "./model.ts";
 
 describe("escapeSpreadsheetText", () => {
@@ -72,5 +73,52 @@ describe("monthlyReport", () => {
     const series = (chart.option.series as { data: [number, number, number][] }[])[0]!;
     expect(series.data).toHaveLength(168);
     expect(series.data.find(([h, d]) => h === 9 && d === 1)![2]).toBe(3);
+  });
+});
+
+describe("trend section", () => {
+  test("lists rising unit and category series and charts the total", () => {
+    const indicators = periodIndicators(columnsFromIncidents([]), { period: "month", label: "2024-05" });
+    const periods = ["2024-03", "2024-04", "2024-05"];
+    const trends = trendsFromCounts(
+      new Map([
+        [
+          "S1|dispute",
+          new Map([
+            ["2024-03", 1],
+            ["2024-04", 2],
+            ["2024-05", 4],
+          ]),
+        ],
+        [
+          "S2|traffic",
+          new Map([
+            ["2024-03", 3],
+            ["2024-04", 3],
+            ["2024-05", 3],
+          ]),
+        ],
+      ]),
+      periods,
+    );
+    const [totalSeries] = trendsFromCounts(
+      new Map([
+        [
+          "*",
+          new Map([
+            ["2024-03", 4],
+            ["2024-04", 5],
+            ["2024-05", 7],
+          ]),
+        ],
+      ]),
+      periods,
+    );
+    const doc = monthlyReport({ indicators, trends, totalSeries: totalSeries!, scope: "全市", lang: "zh" });
+    const section = doc.sections[doc.sections.length - 1]!;
+    expect(section.heading).toBe("三、趋势");
+    expect(section.tables[0]!.rows.map((r) => r.slice(0, 2))).toEqual([["S1", "纠纷"]]);
+    expect(section.charts[0]!.option.xAxis).toEqual({ type: "category", data: periods });
+    expect(section.paragraphs[0]).toContain("上升");
   });
 });

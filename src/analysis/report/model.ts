@@ -1,6 +1,7 @@
 import { CATEGORIES, CATEGORY_LABELS, type Lang } from "../../domain/index.ts";
 import type { GiStar } from "../hotspots/hotspots.ts";
 import type { IndicatorReport, UnitIndicators } from "../indicators/indicators.ts";
+import type { SeriesTrend } from "../time/patterns.ts";
 
 /**
  * Reports as data: a document of sections with tables and chart specifications (ECharts
@@ -246,6 +247,10 @@ export interface MonthlyReportInput {
   readonly hotspots?: readonly GiStar[];
   /** Hour x weekday weights of the period (optional). */
   readonly heatmap?: Float64Array;
+  /** Monthly or weekly series per "unit|category" (optional), fastest-rising first. */
+  readonly trends?: readonly SeriesTrend[];
+  /** The series of all incidents over the same periods (optional). */
+  readonly totalSeries?: SeriesTrend;
   /** Who the report covers, e.g. "全市" or a unit code. */
   readonly scope: string;
   readonly lang: Lang;
@@ -298,6 +303,7 @@ export function monthlyReport(input: MonthlyReportInput): ReportDocument {
         input.hotspots && input.hotspots.length > 0 ? [hotspotTable(input.hotspots.slice(0, 20), lang)] : [],
       charts: input.heatmap ? [heatmapChart(input.heatmap, lang)] : [],
     });
+  if (input.trends || input.totalSeries) sections.push(trendSection(input, sections.length + 1));
   return {
     title: L(lang, `${r.label} ${periodWord}警情分析通报`, `${periodWord} incident report ${r.label}`),
     subtitle: L(
@@ -320,4 +326,63 @@ function rankLabel(metric: IndicatorReport["rankBy"], lang: Lang): string {
     quality: ["数据质量", "data quality"],
   };
   return labels[metric][lang === "zh" ? 0 : 1];
+}
+
+const CHINESE_NUMBERS = ["一", "二", "三", "四", "五", "六", "七", "八"];
+
+function trendSection(input: MonthlyReportInput, number: number): ReportSection {
+  const lang = input.lang;
+  const rising = (input.trends ?? []).filter((t) => t.trend.direction === "rising").slice(0, 10);
+  const total = input.totalSeries;
+  const label = (group: string) => {
+    const [unit, category] = group.split("|");
+    const cat = CATEGORIES.find((c) => c === category);
+    return [unit ?? "", cat ? CATEGORY_LABELS[cat][lang] : (category ?? "")];
+  };
+  return {
+    heading: L(lang, `${CHINESE_NUMBERS[number - 1] ?? number}、趋势`, `${number}. Trends`),
+    paragraphs: [
+      total
+        ? L(
+            lang,
+            `近 ${total.periods.length} 期警情总量趋势：${total.trend.direction === "rising" ? "上升" : total.trend.direction === "falling" ? "下降" : "平稳"}（每期 ${signedShare(total.trend.relativeSlope, lang)}）。`,
+            `Total over the last ${total.periods.length} periods: ${total.trend.direction} (${signedShare(total.trend.relativeSlope, lang)} per period).`,
+          )
+        : "",
+      rising.length
+        ? L(lang, "上升最快的单位与类别如下。", "Units and categories rising fastest:")
+        : L(lang, "没有明显上升的单位与类别。", "No unit and category is clearly rising."),
+    ].filter((p) => p !== ""),
+    tables: rising.length
+      ? [
+          {
+            title: L(lang, "上升的单位与类别", "Rising units and categories"),
+            columns: [
+              L(lang, "单位", "Unit"),
+              L(lang, "类别", "Category"),
+              L(lang, "每期变化", "Per period"),
+              ...rising[0]!.periods.slice(-6),
+            ],
+            rows: rising.map((t) => [...label(t.group), t.trend.relativeSlope, ...t.counts.slice(-6)]),
+            percent: [2],
+          },
+        ]
+      : [],
+    charts: total
+      ? [
+          {
+            title: L(lang, "警情总量走势", "Incidents per period"),
+            width: 700,
+            height: 260,
+            option: {
+              animation: false,
+              grid: { left: 50, right: 20, top: 20, bottom: 40 },
+              xAxis: { type: "category", data: total.periods },
+              yAxis: { type: "value" },
+              series: [{ type: "line", data: total.counts }],
+            },
+          },
+        ]
+      : [],
+  };
 }

@@ -250,8 +250,19 @@ export function periodTrends(
   last: string,
   n: number,
 ): SeriesTrend[] {
-  const periods = previousPeriods(last, n, period);
-  const counts = countsByPeriod(times, offsetMin, groups, period);
+  return trendsFromCounts(countsByPeriod(times, offsetMin, groups, period), previousPeriods(last, n, period));
+}
+
+/**
+ * periodTrends over counts already grouped (group -> period label -> count), e.g. by a database.
+ * @example
+ * trendsFromCounts(new Map([["A", new Map([["2024-05", 3]])]]), ["2024-04", "2024-05"]);
+ */
+export function trendsFromCounts(
+  counts: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  periods: readonly string[],
+): SeriesTrend[] {
+  const n = periods.length;
   const out: SeriesTrend[] = [];
   for (const [group, byPeriod] of counts) {
     const series = periods.map((p) => byPeriod.get(p) ?? 0);

@@ -73,6 +73,7 @@ test("recur report monthly writes an Excel workbook with escaped text", async ()
     "分类别警情",
     "单位排名",
     "热点网格（H3，Gi ）",
+    "上升的单位与类别",
   ]);
   const ranking = book.getWorksheet("单位排名")!;
   const units = ranking.getColumn(2).values.slice(2);

@@ -248,6 +248,45 @@ async function sourceIdsInSeries(db: unknown, ctx: CommandContext): Promise<Set<
   return out;
 }
 
+/** Series of the last 13 periods per "unit|category" and in total, grouped by the database. */
+async function trendsOf(
+  store: Store,
+  label: string,
+  period: IndicatorPeriod,
+  level: UnitLevel,
+  unit: string | undefined,
+) {
+  const { loadDailyCounts } = await import("../../store/indicator-aggregates.ts");
+  const { periodKey, previousPeriods, trendsFromCounts } = await import("../../analysis/time/index.ts");
+  const DAY = 86_400_000;
+  const periods = previousPeriods(label, 13, period);
+  const first = periodLabelIndex(periods[0]!, period);
+  const last = periodLabelIndex(label, period);
+  // Period index -> epoch range of its local days, with a day of margin.
+  const startOf = (index: number) =>
+    period === "month" ? Date.UTC(Math.floor(index / 12), index % 12, 1) : (index * 7 - 3) * DAY;
+  const rows = await loadDailyCounts(store, startOf(first) - DAY, startOf(last + 1) + DAY, level);
+  const byGroup = new Map<string, Map<string, number>>();
+  const total = new Map<string, number>();
+  const wanted = new Set(periods);
+  for (const r of rows) {
+    if (unit !== undefined && r.unit !== unit) continue;
+    const key = periodKey(r.day * DAY, 0, period);
+    if (!wanted.has(key)) continue;
+    total.set(key, (total.get(key) ?? 0) + r.n);
+    if (r.unit === null) continue;
+    const group = `${r.unit}|${r.category}`;
+    let series = byGroup.get(group);
+    if (!series) {
+      series = new Map();
+      byGroup.set(group, series);
+    }
+    series.set(key, (series.get(key) ?? 0) + r.n);
+  }
+  const [totalSeries] = trendsFromCounts(new Map([["*", total]]), periods);
+  return { trends: trendsFromCounts(byGroup, periods), ...(totalSeries ? { totalSeries } : {}) };
+}
+
 /** Opens the store a report reads; a missing SQLite file is an error, not a new empty store. */
 export async function openStoreFor(db: unknown, ctx: CommandContext): Promise<Store> {
   // The store (Kysely, better-sqlite3, pg) is loaded only by commands that open it.
@@ -349,8 +388,16 @@ export const reportCommand: Command = {
         .filter((g) => g.class.startsWith("hot"))
         .sort((a, b) => b.z - a.z);
       const heatmap = hourWeekHeatmap(cols.receivedAt, null, cols.utcOffsetMin, members);
+      const series = await trendsOf(store, label, period, level, unit);
       const scope = unit ?? (ctx.lang === "zh" ? "全部单位" : "all units");
-      doc = monthlyReport({ indicators, hotspots: hot, heatmap, scope, lang: ctx.lang as Lang });
+      doc = monthlyReport({
+        indicators,
+        hotspots: hot,
+        heatmap,
+        ...series,
+        scope,
+        lang: ctx.lang as Lang,
+      });
       if (indicators.all.total === 0)
         println(ctx.stderr, t(ctx, `提示：${label} 没有警情`, `note: no incidents in ${label}`));
     } finally {
