@@ -4,6 +4,7 @@ import {
   ColumnsBuilder,
   FLAG_PLACE_EXCLUDED,
   FLAG_TEST,
+  Interner,
   keyId,
   keyLabel,
   LEVEL_COUNT,
@@ -23,6 +24,7 @@ const DAY = 86_400_000;
 const MINUTE = 60_000;
 const MENTION_SHIFT = 67_108_864;
 const POI_LEVEL = levelIndex("poi");
+const ROAD_LEVEL = levelIndex("road");
 const ROOM_LEVEL = levelIndex("room");
 
 /** Escalation found in a series (docs/repeat.md "Escalation"). */
@@ -169,6 +171,15 @@ export class RepeatIndex {
   // key chains: heads[level][keyId] = latest event at that key
   heads: Int32Array[] = [];
   readonly cellHead = new Map<number, number>();
+  /** Road-number blocks (road, number / 10) -> latest event: nearby numbers on one road, one scene. */
+  private readonly blockHead = new Map<number, number>();
+  private evPrevBlock = new Int32Array(0);
+  private evRoadNo = new Int32Array(0);
+  private evRoadName = new Int32Array(0);
+  private readonly roadNames = new Interner();
+  private roadNameOf = new Int32Array(0);
+  private roadNoOf = new Int32Array(0);
+  private roadsKnown = 0;
   /** Cells of events without a key at the duplicate level: a call with a key only looks there. */
   private readonly keylessCellHead = new Map<number, number>();
   private evPrevKeyless = new Int32Array(0);
@@ -298,6 +309,9 @@ export class RepeatIndex {
     this.evY = growF64(this.evY, cap);
     this.evPrevCell = growI32(this.evPrevCell, cap, -1);
     this.evPrevKeyless = growI32(this.evPrevKeyless, cap, -1);
+    this.evPrevBlock = growI32(this.evPrevBlock, cap, -1);
+    this.evRoadNo = growI32(this.evRoadNo, cap, -1);
+    this.evRoadName = growI32(this.evRoadName, cap, -1);
     this.uf = growI32(this.uf, cap);
     this.ufSize = growI32(this.ufSize, cap);
     this.ufNext = growI32(this.ufNext, cap);
@@ -420,6 +434,7 @@ export class RepeatIndex {
       if (key >= 0) e = this.findByKey(i, key, t, code);
       const lon = calls.lon[i]!;
       if (e < 0 && !Number.isNaN(lon)) e = this.findByRadius(i, key, t, code);
+      if (e < 0 && calls.keys[ROAD_LEVEL]![i]! >= 0) e = this.findByRoadNumber(i, t, code);
     }
     if (e >= 0) this.joinEvent(i, e);
     else e = this.openEvent(i);
@@ -451,6 +466,51 @@ export class RepeatIndex {
       if (this.compatible(this.evCode[e]!, code) && this.narrativeAgrees(i, e)) return e;
     }
     return -1;
+  }
+
+  /** Road name id and house number of a road key ("R:…/633"), cached per key id; [-1, -1] if none. */
+  private roadParts(road: number): [number, number] {
+    const values = this.calls.dict.keys[ROAD_LEVEL]!.values;
+    if (this.roadNameOf.length < values.length) {
+      this.roadNameOf = growI32(this.roadNameOf, Math.max(values.length, this.roadNameOf.length * 2), -2);
+      this.roadNoOf = growI32(this.roadNoOf, this.roadNameOf.length, -1);
+    }
+    for (; this.roadsKnown < values.length; this.roadsKnown++) this.roadNameOf[this.roadsKnown] = -2;
+    if (this.roadNameOf[road] === -2) {
+      const m = /^(R:.*)\/(\d+)$/su.exec(values[road]!);
+      this.roadNameOf[road] = m ? this.roadNames.intern(m[1]!) : -1;
+      this.roadNoOf[road] = m ? Number(m[2]) : -1;
+    }
+    return [this.roadNameOf[road]!, this.roadNoOf[road]!];
+  }
+
+  private blockKey(name: number, no: number): number {
+    return name * 8192 + (Math.floor(no / 10) & 8191);
+  }
+
+  /** A compatible event within the window at a house number at most 10 away on the same road. */
+  private findByRoadNumber(i: number, t: number, code: number): number {
+    const [name, no] = this.roadParts(this.calls.keys[ROAD_LEVEL]![i]!);
+    if (name < 0) return -1;
+    const lo = t - this.dupWindowMs;
+    let best = -1;
+    let bestAt = Number.NEGATIVE_INFINITY;
+    for (let b = Math.floor(no / 10) - 1; b <= Math.floor(no / 10) + 1; b++) {
+      let e = this.blockHead.get(name * 8192 + (b & 8191)) ?? -1;
+      for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = this.evPrevBlock[e]!) {
+        const et = this.evAt[e]!;
+        if (et < lo) {
+          if (this.ordered) break;
+          continue;
+        }
+        if (et > t + this.dupWindowMs || et <= bestAt) continue;
+        if (this.evRoadName[e] !== name || Math.abs(this.evRoadNo[e]! - no) > 10) continue;
+        if (this.evFlags[e]! & FLAG_TEST || !this.compatible(this.evCode[e]!, code)) continue;
+        best = e;
+        bestAt = et;
+      }
+    }
+    return best;
   }
 
   private project(lon: number, lat: number): [number, number] {
@@ -565,6 +625,19 @@ export class RepeatIndex {
       this.evX[e] = Number.NaN;
       this.evY[e] = Number.NaN;
       this.evPrevCell[e] = -1;
+    }
+    const road = calls.keys[ROAD_LEVEL]![i]!;
+    this.evRoadName[e] = -1;
+    this.evPrevBlock[e] = -1;
+    if (road >= 0) {
+      const [name, no] = this.roadParts(road);
+      if (name >= 0) {
+        const block = this.blockKey(name, no);
+        this.evRoadName[e] = name;
+        this.evRoadNo[e] = no;
+        this.evPrevBlock[e] = this.blockHead.get(block) ?? -1;
+        this.blockHead.set(block, e);
+      }
     }
     this.uf[e] = e;
     this.ufSize[e] = 1;
