@@ -165,7 +165,8 @@ export function chineseKeys(
   const poiText = first("poi");
   const poiKey = poiText ? `Z:${scopeKey}:${placeName(poiText)}` : null;
   const subpoi = subpois.map(canonicalText).join("+");
-  const house = numberOf(lastHouse);
+  // A number written after a village or compound without a road (下宅村107号) is its house number.
+  const house = numberOf(lastHouse) ?? (roadName ? null : roadNo);
   const cell = numberOf(first("cellno"));
   const roomNo = numberOf(first("roomno"));
 

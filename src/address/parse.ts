@@ -248,7 +248,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
-    const num = matchNumbered(text, pos, last, has);
+    const num = matchNumbered(text, pos, last, has, spans);
     if (num) {
       for (const s of num) push(s.label, s.start, s.end);
       pos = (num.at(-1) as Span).end;
@@ -302,6 +302,16 @@ function parseWithUnknowns(text: string, gazetteer: Gazetteer, options: RuleOpti
     spans: parsed.spans.map((sp) => ({ label: sp.label, start: at(sp.start), end: at(sp.end) })),
     admin: parsed.admin.map((a) => ({ id: a.id, start: at(a.start), end: at(a.end) })),
   };
+}
+
+const BUILDING_END = /(大厦|商务楼|大楼|中心|市场|广场|商城|城|商场|写字楼)$/;
+/** Text of the last span with a label. */
+function lastSpanText(text: string, spans: readonly Span[], label: string): string {
+  for (let k = spans.length - 1; k >= 0; k--) {
+    const sp = spans[k] as Span;
+    if (sp.label === label) return text.slice(sp.start, sp.end);
+  }
+  return "";
 }
 
 /** True when the text at `pos` repeats one of the division names already read. */
@@ -527,6 +537,7 @@ function matchNumbered(
   pos: number,
   last: () => string | undefined,
   has: (label: string) => boolean,
+  spans: readonly Span[],
 ): Span[] | null {
   const first = readNumber(text, pos);
   if (!first) return null;
@@ -637,7 +648,13 @@ function matchNumbered(
         if (prev === "houseno") return label("cellno", uend);
         if (prev === "cellno" || prev === "floorno") return label("roomno", uend);
         if (prev === "roadno") return label("houseno", uend);
-        return label(prev === "community" || prev === "town" ? "roadno" : "houseno", uend);
+        if (prev === "community" || prev === "town" || prev === "group") return label("roadno", uend);
+        if (prev === "poi") {
+          const poi = lastSpanText(text, spans, "poi");
+          // 清泰商务楼843号: a shop or office number in a building; 张头104号: a house number in a hamlet.
+          if (BUILDING_END.test(poi) && end - pos >= 3) return label("roomno", uend);
+        }
+        return label("houseno", uend);
       }
     }
   }
