@@ -393,6 +393,36 @@ export function knoxSimulator(
   };
 }
 
+/** What the integer-day counting loop needs, for a worker that runs it outside TypeScript. */
+export interface IntegerKernelInput {
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly rows: Int32Array;
+  readonly lut: Int8Array;
+  readonly ints: Int32Array;
+  readonly cells: number;
+}
+
+/** The integer-day kernel's input, or null when times are not whole days or the first time break is not 0. */
+export function integerKernelInput(
+  pairs: CandidatePairs,
+  times: Float64Array,
+  tbands: readonly number[],
+): IntegerKernelInput | null {
+  const lut = integerLookup(tbands);
+  const ints = lut && integerTimes(times);
+  if (!lut || !ints) return null;
+  const T = tbands.length - 1;
+  return {
+    a: pairs.a,
+    b: pairs.b,
+    rows: rowOffsets(pairs, T),
+    lut,
+    ints,
+    cells: pairs.perSpaceBand.length * T,
+  };
+}
+
 /**
  * Runs simulations [from, to) and returns their tables, one after the other (sims x S x T).
  * Each simulation shuffles the times over the events (Fisher-Yates, seeded per simulation).

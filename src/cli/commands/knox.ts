@@ -1,9 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import Papa from "papaparse";
 import {
   type CandidatePairs,
@@ -11,6 +9,7 @@ import {
   checkBands,
   exactExpectation,
   gridTimes,
+  integerKernelInput,
   KNOX_DISTANCES,
   KNOX_INPUT_MESSAGES,
   type KnoxBands,
@@ -26,74 +25,28 @@ import {
 } from "../../analysis/knox/index.ts";
 import { CATEGORIES, renderIssue } from "../../domain/index.ts";
 import { type Command, type CommandContext, type ParsedArgs, println, t } from "../command.ts";
+import { workOn } from "./knox-worker.mjs";
 
 /** Simulations a thread claims at a time from the shared counter. */
 const CHUNK = 16;
 /** How long the main thread waits for a silent worker before redoing its chunks. */
 const STALL_MS = 30_000;
 
-/** What a simulation worker receives once the candidate pairs are known. */
-interface KnoxJob {
-  readonly pairs: CandidatePairs;
-  readonly times: Float64Array;
-  readonly tbands: readonly number[];
-  readonly seed: number;
-  readonly sims: number;
-  /** [next simulation to claim, simulations completed] */
-  readonly progress: SharedArrayBuffer;
-  /** Per chunk: 1 once its tables are written. */
-  readonly finished: SharedArrayBuffer;
-  /** sims x cells Int32 tables. */
-  readonly tables: SharedArrayBuffer;
-}
-
-/** Claims chunks of simulations from the shared counter until none is left. */
-function workOn(job: KnoxJob, run: (from: number, to: number, out: Int32Array) => void): void {
-  const progress = new Int32Array(job.progress);
-  const finished = new Int32Array(job.finished);
-  const out = new Int32Array(job.tables);
-  for (;;) {
-    const from = Atomics.add(progress, 0, CHUNK);
-    if (from >= job.sims) return;
-    const to = Math.min(job.sims, from + CHUNK);
-    run(from, to, out);
-    Atomics.store(finished, from / CHUNK, 1);
-    Atomics.add(progress, 1, to - from);
-    Atomics.notify(progress, 1);
-  }
-}
-
-// Worker side: this same file runs in a worker thread started by SimulationPool.
-if (
-  !isMainThread &&
-  parentPort &&
-  (workerData as { recurKnoxWorker?: unknown } | null)?.recurKnoxWorker === true
-) {
-  const port = parentPort;
-  port.once("message", (job: KnoxJob) => {
-    const sim = knoxSimulator(job.pairs, job.times, job.tbands, job.seed);
-    workOn(job, (from, to, out) => sim.run(from, to, out, 0));
-    port.postMessage("done");
-  });
-}
-
 /**
  * Worker threads for the simulations, started before the input is read so that their start-up
- * (loading TypeScript through tsx, about a third of a second) overlaps with reading and pair
- * finding. Threads claim chunks of simulations from a shared counter, so a late worker simply
- * takes fewer; each simulation has its own seed, so the result never depends on who ran it.
+ * overlaps with reading and pair finding. They run knox-worker.mjs, plain JavaScript, because a
+ * worker does not inherit the tsx loader. Threads claim chunks of simulations from a shared
+ * counter, so a late worker simply takes fewer; each simulation has its own seed, so the result
+ * never depends on who ran it. Non-integer times run on this thread only.
  */
 export class SimulationPool {
   private readonly workers: Worker[] = [];
 
   constructor(extraThreads: number) {
-    // tsx hooks are not inherited by workers: each registers them, then loads this file.
-    const api = createRequire(import.meta.url)
-      .resolve("tsx/esm/api")
-      .replace(/\.cjs$/, ".mjs");
-    const code = `import { register } from ${JSON.stringify(pathToFileURL(api).href)}; register(); await import(${JSON.stringify(import.meta.url)});`;
     for (let k = 0; k < extraThreads; k++) {
-      const worker = new Worker(code, { eval: true, workerData: { recurKnoxWorker: true } });
+      const worker = new Worker(new URL("./knox-worker.mjs", import.meta.url), {
+        workerData: { recurKnoxWorker: true },
+      });
       worker.on("error", () => {
         // A worker that fails leaves its unclaimed simulations to the others (see run).
       });
@@ -110,18 +63,18 @@ export class SimulationPool {
     sims: number,
   ): Int32Array {
     const sim = knoxSimulator(pairs, times, tbands, seed);
-    const job: KnoxJob = {
-      pairs,
-      times,
-      tbands,
+    const kernel = integerKernelInput(pairs, times, tbands);
+    const job = {
+      ...kernel,
       seed,
       sims,
+      chunk: CHUNK,
       progress: new SharedArrayBuffer(8),
       finished: new SharedArrayBuffer(Math.max(1, Math.ceil(sims / CHUNK)) * 4),
       tables: new SharedArrayBuffer(Math.max(1, sims * sim.cells) * 4),
     };
-    for (const worker of this.workers) worker.postMessage(job);
-    workOn(job, (from, to, out) => sim.run(from, to, out, 0));
+    if (kernel) for (const worker of this.workers) worker.postMessage(job);
+    workOn(job, CHUNK, (from, to, out) => sim.run(from, to, out, 0));
     // Wait for chunks other threads claimed but have not finished; if a worker stalls for
     // STALL_MS (it died), redo its chunks here: same seeds, same tables.
     const progress = new Int32Array(job.progress);
