@@ -184,7 +184,8 @@ export class Auth {
       await this.repo.deleteSession(tokenHash);
       return undefined;
     }
-    await this.repo.touchSession(tokenHash, now);
+    // Writing last-seen on every request would make every read a write; a minute's precision is enough.
+    if (now - session.lastSeenAt > 60_000) await this.repo.touchSession(tokenHash, now);
     return user;
   }
 

@@ -150,6 +150,11 @@ const NewUserBody = z.object({
   unitCode: z.string().max(64).nullable(),
   agencyCode: z.string().max(64).nullable(),
 });
+const CaseListQuery = z.object({
+  state: z.enum(CASE_STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  lang: z.string().optional(),
+});
 const IncidentListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -355,16 +360,25 @@ export function registerApiRoutes(
     },
   );
 
-  app.get("/api/v1/cases", { config: { permission: "cases.read", audit: "cases.list" } }, async (request) => {
-    const state = (request.query as { state?: string }).state;
-    const s = services()!;
-    const filter =
-      state && (CASE_STATES as readonly string[]).includes(state)
-        ? { state: state as (typeof CASE_STATES)[number] }
-        : {};
-    const cases = await s.repo.listCases(scopeOf(request.principal!), filter);
-    return { cases, overdue: overdueCases(cases, s.clock).map((c) => c.id) };
-  });
+  app.get(
+    "/api/v1/cases",
+    { config: { permission: "cases.read", audit: "cases.list" } },
+    async (request, reply) => {
+      const q = CaseListQuery.safeParse(request.query);
+      if (!q.success)
+        return sendError(reply, 400, "invalid_query", "查询参数错误", "Invalid query", langOf(request));
+      const s = services()!;
+      const cases = await s.repo.listCases(scopeOf(request.principal!), {
+        ...(q.data.state ? { state: q.data.state } : {}),
+        limit: q.data.limit,
+      });
+      // Lists carry no history; the case detail does.
+      return {
+        cases: cases.map(({ history, ...rest }) => ({ ...rest, actions: history.length })),
+        overdue: overdueCases(cases, s.clock).map((c) => c.id),
+      };
+    },
+  );
 
   app.post(
     "/api/v1/cases",

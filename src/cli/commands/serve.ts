@@ -28,10 +28,22 @@ export interface RunningServer {
   setStatus(status: ServerStatus): void;
 }
 
-export async function startServer(port: number, host: string, initial: ServerStatus): Promise<RunningServer> {
+export async function startServer(
+  port: number,
+  host: string,
+  initial: ServerStatus,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningServer> {
   let store: Store | undefined;
   let status = initial;
-  const app = buildApp({ store: () => store, status: () => status, version: packageVersion() });
+  // RECUR_LOGINS_PER_MINUTE: login attempts per client address and minute (default 10).
+  const logins = Number(env.RECUR_LOGINS_PER_MINUTE);
+  const app = buildApp({
+    store: () => store,
+    status: () => status,
+    version: packageVersion(),
+    ...(Number.isInteger(logins) && logins > 0 ? { loginsPerMinute: logins } : {}),
+  });
   await app.listen({ port, host });
   const address = app.server.address();
   const bound = typeof address === "object" && address ? address.port : port;
@@ -83,10 +95,12 @@ export const serveCommand: Command = {
       path: dbPathOption(args.values.db, ctx),
       ...(databaseUrl ? { databaseUrl } : {}),
     });
-    const server = await startServer(port, String(args.values.host), {
-      phase: "ready",
-      detail: { zh: "服务已就绪", en: "Serving" },
-    });
+    const server = await startServer(
+      port,
+      String(args.values.host),
+      { phase: "ready", detail: { zh: "服务已就绪", en: "Serving" } },
+      ctx.env,
+    );
     server.setStore(store);
     println(ctx.stdout, t(ctx, `服务地址 ${server.url}`, `Serving on ${server.url}`));
     return serveUntilSignal(server, () => store.close());
