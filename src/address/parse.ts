@@ -107,6 +107,8 @@ const POI_END =
   /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心)$/;
 const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城)/;
+const JUNCTION_START =
+  /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2})?/;
 /** 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI. */
 const SECTION_END = /^.{2,}?(?=[东西南北中][区园苑院]$)/;
 /** 春江景园龙祥园: two compound names, each with a one-character compound ending. */
@@ -198,10 +200,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         continue;
       }
       // 城区, 市区, 县城 after a district or city only say "in town".
-      const inTown = level >= 1 ? /^(城区|市区|县城|全区|城内)/.exec(text.slice(pos, pos + 2)) : null;
+      const inTown = level >= 1 ? /^(城区|市区|县城|全区|城内)[内里]?/.exec(text.slice(pos, pos + 3)) : null;
       if (inTown && !/^(街道|镇|乡|办事处)/.test(text.slice(pos + 2, pos + 5))) {
-        push("redundant", pos, pos + 2);
-        pos += 2;
+        push("redundant", pos, pos + inTown[0].length);
+        pos += inTown[0].length;
         continue;
       }
       const u = matchUnknownAdmin(text, pos, level);
@@ -553,11 +555,15 @@ function matchNumbered(
   )
     return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
   // Numbered road names: 西园2路, 14号大街, 8路.
-  const numberedRoad = /^[0-9]+号?(大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢])/.exec(
-    text.slice(pos, pos + 8),
-  );
+  const numberedRoad =
+    /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢])/.exec(
+      text.slice(pos, pos + 8),
+    );
   if (numberedRoad && prev0 !== "road")
     return [{ label: "road", start: pos, end: pos + numberedRoad[0].length }];
+  // 200米, 1.5公里: a distance from the place, not part of it.
+  const distance = /^[0-9]+(\.[0-9]+)?(米|公里|千米|m)/.exec(text.slice(pos, pos + 10));
+  if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
   // Dash forms: 3-2-501, 13-2021, 12－374.
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
   let p = first.end;
@@ -702,6 +708,14 @@ function splitRun(
     if (prevLabel === "road" && /[与和及、]/.test(run[start] as string) && start + 1 < limit) {
       emit("redundant", start, start + 1);
       start++;
+      continue;
+    }
+    // 环保大道交汇处西南角绿地新都会: the crossing word and a corner, then the place.
+    const crossing = prevLabel === "road" ? JUNCTION_START.exec(run.slice(start, limit)) : null;
+    if (crossing) {
+      emit("intersection", start, start + (crossing[1] as string).length);
+      if (crossing[2]) emit("assist", start + (crossing[1] as string).length, start + crossing[0].length);
+      start += crossing[0].length;
       continue;
     }
     let cut = -1;
