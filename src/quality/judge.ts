@@ -52,6 +52,34 @@ export function ruleJudge(rules: RuleClassifier, config: QualityConfig): Narrati
   };
 }
 
+interface SplitLabels {
+  readonly categories: readonly string[];
+  /** Index into `categories` of each label. */
+  readonly categoryOf: Int32Array;
+  readonly subtypes: readonly (string | null)[];
+}
+
+const splits = new WeakMap<TextPredictor, SplitLabels>();
+
+/** "category.subtype" labels split once per model. */
+function splitLabels(model: TextPredictor): SplitLabels {
+  let split = splits.get(model);
+  if (!split) {
+    const categories: string[] = [];
+    const categoryOf = new Int32Array(model.labels.length);
+    const subtypes = model.labels.map((label, i) => {
+      const [c = "", st] = label.split(".");
+      let ci = categories.indexOf(c);
+      if (ci < 0) ci = categories.push(c) - 1;
+      categoryOf[i] = ci;
+      return st ?? null;
+    });
+    split = { categories, categoryOf, subtypes };
+    splits.set(model, split);
+  }
+  return split;
+}
+
 /**
  * A judge backed by trained models (labels "category.subtype" and department codes); falls back
  * to the rules for what no model covers.
@@ -66,31 +94,24 @@ export function modelJudge(
     category(text) {
       const model = models.category;
       if (!model) return fallback.category(text);
+      const split = splitLabels(model);
       // Labels are "category.subtype": the category's probability is the sum over its subtypes.
       const dist = model.distribution(text);
-      const byCategory = new Map<string, number>();
-      model.labels.forEach((label, i) => {
-        const c = label.split(".")[0]!;
-        byCategory.set(c, (byCategory.get(c) ?? 0) + dist[i]!);
-      });
-      let category = "";
-      let pCategory = 0;
-      for (const [c, p] of byCategory)
-        if (p > pCategory) {
-          category = c;
-          pCategory = p;
-        }
+      const byCategory = new Float64Array(split.categories.length);
+      for (let i = 0; i < dist.length; i++) byCategory[split.categoryOf[i]!]! += dist[i]!;
+      let best = 0;
+      for (let c = 1; c < byCategory.length; c++) if (byCategory[c]! > byCategory[best]!) best = c;
+      const category = split.categories[best]!;
+      const pCategory = byCategory[best]!;
       if (!isCategory(category)) return fallback.category(text);
       // The best subtype within the winning category.
       let subtypeIndex = -1;
-      model.labels.forEach((label, i) => {
-        if (label.startsWith(`${category}.`) && (subtypeIndex < 0 || dist[i]! > dist[subtypeIndex]!))
+      for (let i = 0; i < dist.length; i++)
+        if (split.categoryOf[i] === best && (subtypeIndex < 0 || dist[i]! > dist[subtypeIndex]!))
           subtypeIndex = i;
-      });
       const pSubtype = subtypeIndex < 0 ? 0 : dist[subtypeIndex]!;
-      const subtype = subtypeIndex < 0 ? null : (model.labels[subtypeIndex]!.split(".")[1] ?? null);
       return {
-        value: { category, subtype },
+        value: { category, subtype: subtypeIndex < 0 ? null : split.subtypes[subtypeIndex]! },
         confident: pCategory >= minProbability,
         subtypeConfident: pSubtype >= minProbability,
         evidence: `p=${pCategory.toFixed(2)}`,
