@@ -6,7 +6,13 @@ import {
   type LocationKeys,
   type LocationLevel,
 } from "../domain/index.ts";
-import { hasGenericName, isPlaceless, PlaceResolver, poiNameFromAddress } from "./places.ts";
+import {
+  crossKeyFromAddress,
+  hasGenericName,
+  isPlaceless,
+  PlaceResolver,
+  poiNameFromAddress,
+} from "./places.ts";
 
 /** gcoord is CommonJS: under NodeNext its default import is typed as the module namespace. */
 const gcoord = gcoordModule as unknown as (typeof gcoordModule)["default"];
@@ -45,6 +51,7 @@ export class Interner {
 
 /** Number of location levels (poi, building, unit, room, road, cross) in LOCATION_LEVELS order. */
 export const LEVEL_COUNT = LOCATION_LEVELS.length;
+const CROSS_LEVEL = LOCATION_LEVELS.indexOf("cross");
 export const levelIndex = (level: LocationLevel): number => LOCATION_LEVELS.indexOf(level);
 
 /** Call flags. */
@@ -285,6 +292,9 @@ export class ColumnsBuilder {
         const name = poiNameFromAddress(input.address);
         if (name) key = `Z::${name}`;
       }
+      // An intersection the parser missed ("…与…交叉口").
+      if (l === CROSS_LEVEL && !key && this.dict.resolver && input.address && !input.location.road)
+        key = crossKeyFromAddress(input.address);
       if (key && !(this.dict.resolver && isPlaceless(key))) {
         const resolver = this.dict.resolver;
         const id = this.dict.keys[l]!.intern(resolver ? resolver.resolve(key) : key);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isPlaceless, matchingKey } from "./places.ts";
+import { crossKeyFromAddress, isPlaceless, matchingKey, poiNameFromAddress } from "./places.ts";
 
 describe("matching form of location keys", () => {
   test.each([
@@ -29,5 +29,24 @@ describe("matching form of location keys", () => {
     expect(isPlaceless("Z::不详")).toBe(true);
     expect(isPlaceless("Z:天津市:路口")).toBe(true);
     expect(isPlaceless("Z::阳光小区")).toBe(false);
+  });
+});
+
+describe("intersections read from the address", () => {
+  test.each([
+    ["澜江市澜东区物流街与民主路交叉口", "民主路和物流街路口"],
+    ["青岚县岚城镇友谊大道与南站路路口", "友谊大道南站路交叉路口"],
+  ])("%s and %s are one crossing", (a, b) => {
+    expect(crossKeyFromAddress(a)).not.toBeNull();
+    expect(crossKeyFromAddress(a)).toBe(crossKeyFromAddress(b));
+  });
+
+  test("a street number is no crossing", () => {
+    expect(crossKeyFromAddress("延安街120号")).toBeNull();
+  });
+
+  test("a POI name is read from the address when the parser kept only a generic one", () => {
+    expect(poiNameFromAddress("澜东区劳动路668号北关农贸市场对面")).toBe("北关农贸市场");
+    expect(poiNameFromAddress("农贸市场")).toBeNull();
   });
 });

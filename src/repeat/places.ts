@@ -139,3 +139,21 @@ export class PlaceResolver {
     return out;
   }
 }
+
+const CROSSING =
+  /([\u4e00-\u9fff0-9]{1,6}?(?:路|街|大道|道|巷))(?:与|和|、|\/)?([\u4e00-\u9fff0-9]{1,6}?(?:路|街|大道|道|巷))(?:交叉路口|交叉口|十字路口|路口|口)/u;
+
+/**
+ * An intersection key read from the address when the parser found none ("汉江路与滨海大道交叉口",
+ * "八一路港城路口"): the two roads, admin prefixes dropped, in either order.
+ * @example
+ * crossKeyFromAddress("澜江市澜东区物流街与民主路交叉口") === crossKeyFromAddress("民主路和物流街路口") // true
+ */
+export function crossKeyFromAddress(address: string): string | null {
+  let text = address.replace(/\s+/gu, "");
+  const admin = ADMIN_PREFIX.exec(text)?.[0] ?? "";
+  if (admin && text.length - admin.length >= 4) text = text.slice(admin.length);
+  const m = CROSSING.exec(text);
+  if (!m || m[1] === m[2]) return null;
+  return `X::${[m[1]!, m[2]!].sort().join("&")}`;
+}
