@@ -936,15 +936,25 @@ export class RepeatIndex {
   }
 
   /** Place series of every group at one key of level l, handed to the sink per bucket. */
+  private countsScratch = new Int32Array(64);
+  private membersScratch = new Int32Array(1024);
+
+  /**
+   * Place series of every group at one key of level l, handed to the sink per bucket; with
+   * `emitEmpty` (incremental updates) buckets without series are handed over too, to clear them.
+   */
   private placeKeySeries(
     l: number,
     key: number,
     sink: (bucket: string, series: RepeatSeries[]) => void,
     events?: Int32Array,
+    emitEmpty = false,
   ): void {
     const all = events ?? this.collectAll(l, key);
     const G = this.rules.length;
-    const counts = new Int32Array(G);
+    if (this.countsScratch.length < G) this.countsScratch = new Int32Array(G);
+    const counts = this.countsScratch;
+    counts.fill(0, 0, G);
     for (let i = 0; i < all.length; i++) {
       const e = all[i]!;
       if (this.evFlags[e]! & FLAG_PLACE_EXCLUDED) continue;
@@ -954,19 +964,25 @@ export class RepeatIndex {
     for (let g = 0; g < G; g++) {
       const rule = this.rules[g]!;
       if (rule.level !== l) continue;
-      const bucket = `p:${l}:${key}:${g}`;
-      if (counts[g]! < rule.minEvents) {
-        sink(bucket, []);
+      const count = counts[g]!;
+      let runs: Int32Array[] = [];
+      let m = 0;
+      if (count >= rule.minEvents) {
+        if (this.membersScratch.length < count) this.membersScratch = new Int32Array(count * 2);
+        const scratch = this.membersScratch;
+        for (let i = 0; i < all.length; i++) {
+          const e = all[i]!;
+          if (!(this.evFlags[e]! & FLAG_PLACE_EXCLUDED) && this.codeGroup[this.evCode[e]!] === g)
+            scratch[m++] = e;
+        }
+        runs = windowRuns(this.evAt, scratch, m, rule.minEvents, rule.windowMs);
+      }
+      if (runs.length === 0) {
+        if (emitEmpty) sink(`p:${l}:${key}:${g}`, []);
         continue;
       }
-      const members = new Int32Array(counts[g]!);
-      let m = 0;
-      for (let i = 0; i < all.length; i++) {
-        const e = all[i]!;
-        if (!(this.evFlags[e]! & FLAG_PLACE_EXCLUDED) && this.codeGroup[this.evCode[e]!] === g)
-          members[m++] = e;
-      }
-      const runs = windowRuns(this.evAt, members, m, rule.minEvents, rule.windowMs);
+      const bucket = `p:${l}:${key}:${g}`;
+      const members = this.membersScratch.slice(0, m);
       sink(
         bucket,
         runs.map((events) =>
@@ -981,6 +997,7 @@ export class RepeatIndex {
     c: number,
     sink: (bucket: string, series: RepeatSeries[]) => void,
     events?: Int32Array,
+    emitEmpty = false,
   ): void {
     const list = events ?? this.collectCaller(c).slice();
     const G = this.rules.length;
@@ -989,11 +1006,11 @@ export class RepeatIndex {
     const { minEvents, windowDays } = this.options.definitions.caller;
     const windowMs = windowDays * DAY;
     for (let g = 0; g < G; g++) {
-      const bucket = `c:${c}:${g}`;
       if (counts[g]! < minEvents) {
-        sink(bucket, []);
+        if (emitEmpty) sink(`c:${c}:${g}`, []);
         continue;
       }
+      const bucket = `c:${c}:${g}`;
       const members = list.filter((e) => this.codeGroup[this.evCode[e]!] === g);
       const runs = windowRuns(this.evAt, members, members.length, minEvents, windowMs);
       sink(
@@ -1042,7 +1059,7 @@ export class RepeatIndex {
     };
     // Pass 1: counts per key and group (batch-wide priors); keys that may hold a series.
     const counts = new Int32Array(G);
-    const pending: [number, number][] = [];
+    const pending: number[] = [];
     this.parentEvents = LOCATION_LEVELS.map(() => new Map<number, number>());
     this.parentChildren = LOCATION_LEVELS.map(() => new Map<number, number>());
     // Events per key as one sorted array per level (counting sort by key; event ids are in time
@@ -1086,7 +1103,7 @@ export class RepeatIndex {
           if (c >= this.rules[g]!.minEvents) candidate = true;
           counts[g] = 0;
         }
-        if (candidate) pending.push([l, key]);
+        if (candidate) pending.push(l * MENTION_SHIFT + key);
       }
     }
     // Callers: their events as CSR arrays over (caller, event) pairs.
@@ -1128,7 +1145,9 @@ export class RepeatIndex {
       touched.length = 0;
     }
     // Pass 2: series.
-    for (const [l, key] of pending) {
+    for (const code of pending) {
+      const l = Math.floor(code / MENTION_SHIFT);
+      const key = code % MENTION_SHIFT;
       const { start, order } = lists.get(l)!;
       this.placeKeySeries(l, key, sink, order.subarray(start[key]!, start[key + 1]!));
     }
@@ -1409,10 +1428,10 @@ export class RepeatIndex {
     };
     for (const place of dirtyPlaces) {
       const [l, key] = place.split(":").map(Number) as [number, number];
-      this.placeKeySeries(l, key, replace);
+      this.placeKeySeries(l, key, replace, undefined, true);
     }
     for (const c of dirtyCallers) {
-      this.callerSeries(c, replace);
+      this.callerSeries(c, replace, undefined, true);
     }
     for (const r of this.absorbed) this.buckets.delete(`m:${r}`);
     const k = this.options.definitions.matter.minEvents;
