@@ -18,7 +18,11 @@ export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
   "incidents.read",
+  /** Adding incidents one by one or in small batches over the API (POST /api/v1/incidents). */
+  "incidents.write",
   "series.read",
+  /** The dispatch-time check (POST /api/v1/checks). */
+  "checks.run",
   "cases.read",
   "cases.create",
   "cases.act",
@@ -33,7 +37,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   city_analyst: [
     "incidents.read",
+    "incidents.write",
     "series.read",
+    "checks.run",
     "cases.read",
     "cases.create",
     "cases.act",
@@ -43,12 +49,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   branch_supervisor: [
     "incidents.read",
     "series.read",
+    "checks.run",
     "cases.read",
     "cases.create",
     "cases.act",
     "reports.export",
   ],
-  station_officer: ["incidents.read", "series.read", "cases.read", "cases.create", "cases.act"],
+  station_officer: ["incidents.read", "series.read", "checks.run", "cases.read", "cases.create", "cases.act"],
   agency_user: ["cases.read", "cases.act"],
   auditor: ["audit.read"],
   system_admin: ["users.manage"],

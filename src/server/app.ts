@@ -4,6 +4,7 @@ import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { Auth } from "./auth.ts";
 import { renderHomePage } from "./home-page.ts";
+import { registerRepeatRoutes } from "./repeat-routes.ts";
 import { registerApiRoutes, type Services } from "./routes.ts";
 
 /** What the server is doing: a demo start serves at once and loads the demo city in the background. */
@@ -22,6 +23,8 @@ export interface AppOptions {
   readonly clock?: Clock;
   /** Login attempts allowed per client address per minute (default 10). */
   readonly loginsPerMinute?: number;
+  /** Deployment secret file for caller pseudonyms (default RECUR_SECRET or ./recur.secret). */
+  readonly secretPath?: string;
 }
 
 const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
@@ -60,6 +63,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     return services;
   });
+  registerRepeatRoutes(app, { store: options.store, secretPath: options.secretPath });
 
   app.get("/api/health", async () => {
     const status = options.status();

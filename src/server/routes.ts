@@ -35,6 +35,10 @@ declare module "fastify" {
     permission?: Permission;
     /** Audit action name for every request to the route (views included). */
     audit?: string;
+    /** Schema of the JSON body, for validation in the route and the OpenAPI document. */
+    body?: z.ZodType;
+    /** Schema of the query string, likewise. */
+    query?: z.ZodType;
   }
   interface FastifyRequest {
     principal?: Principal;

@@ -56,6 +56,9 @@ type ServerTables = {
     created_at: number;
     updated_at: number;
     doc: string;
+    subject_series: string | null;
+    subject_key: string | null;
+    subject_caller: string | null;
   };
 };
 type Db = Kysely<ServerTables>;
@@ -135,6 +138,12 @@ export interface ServerRepository {
   createCase(c: Case): Promise<void>;
   getCase(id: string, scope: Scope): Promise<Case | undefined>;
   listCases(scope: Scope, filter?: { state?: CaseState; limit?: number }): Promise<Case[]>;
+  /** Cases in the scope, not closed or cancelled, about one of these series, location keys or callers. */
+  openCasesFor(
+    scope: Scope,
+    subjects: { seriesIds: readonly string[]; locationKeys: readonly string[]; callers: readonly string[] },
+    limit?: number,
+  ): Promise<Case[]>;
   /** Compare-and-set on the version: false when someone else changed the case first. */
   updateCase(next: Case, expectedVersion: number): Promise<boolean>;
 }
@@ -174,6 +183,9 @@ function caseRow(c: Case): ServerTables["cases"] {
     created_at: c.createdAt,
     updated_at: c.updatedAt,
     doc: JSON.stringify(c),
+    subject_series: c.subject.seriesId,
+    subject_key: c.subject.locationKey,
+    subject_caller: c.subject.callerPseudonym,
   };
 }
 
@@ -366,6 +378,28 @@ export function serverRepository(store: Store): ServerRepository {
       const rows = await q
         .orderBy("updated_at", "desc")
         .limit(filter.limit ?? 500)
+        .execute();
+      return rows.map((r) => JSON.parse(r.doc) as Case);
+    },
+    async openCasesFor(scope, subjects, limit = 20) {
+      const { seriesIds, locationKeys, callers } = subjects;
+      if (seriesIds.length + locationKeys.length + callers.length === 0) return [];
+      const rows = await db
+        .selectFrom("cases")
+        .select("doc")
+        .where((eb) =>
+          eb.and([
+            scopeCondition(eb, scope),
+            eb("state", "not in", ["closed_effective", "closed_ineffective", "cancelled"]),
+            eb.or([
+              ...(seriesIds.length ? [eb("subject_series", "in", seriesIds)] : []),
+              ...(locationKeys.length ? [eb("subject_key", "in", locationKeys)] : []),
+              ...(callers.length ? [eb("subject_caller", "in", callers)] : []),
+            ]),
+          ]),
+        )
+        .orderBy("updated_at", "desc")
+        .limit(limit)
         .execute();
       return rows.map((r) => JSON.parse(r.doc) as Case);
     },

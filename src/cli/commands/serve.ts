@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
+import { DEFAULT_SECRET_FILE } from "../../ingest/privacy/index.ts";
 import { buildApp, type ServerStatus } from "../../server/app.ts";
 import { DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
@@ -33,6 +34,8 @@ export async function startServer(
   host: string,
   initial: ServerStatus,
   env: NodeJS.ProcessEnv = {},
+  /** Deployment secret file (caller pseudonyms of the dispatch check and POST /api/v1/incidents). */
+  secretPath?: string,
 ): Promise<RunningServer> {
   let store: Store | undefined;
   let status = initial;
@@ -42,6 +45,7 @@ export async function startServer(
     store: () => store,
     status: () => status,
     version: packageVersion(),
+    ...(secretPath ? { secretPath } : {}),
     ...(Number.isInteger(logins) && logins > 0 ? { loginsPerMinute: logins } : {}),
   });
   await app.listen({ port, host });
@@ -91,8 +95,15 @@ export const serveCommand: Command = {
       return 2;
     }
     const databaseUrl = ctx.env.DATABASE_URL || undefined;
+    const dbPath = dbPathOption(args.values.db, ctx);
+    // The same secret as `recur import`: RECUR_SECRET, else next to the database.
+    const secretPath = ctx.env.RECUR_SECRET
+      ? resolve(ctx.cwd, ctx.env.RECUR_SECRET)
+      : databaseUrl
+        ? resolve(ctx.cwd, DEFAULT_SECRET_FILE)
+        : join(dirname(dbPath), DEFAULT_SECRET_FILE);
     const store = await openStore({
-      path: dbPathOption(args.values.db, ctx),
+      path: dbPath,
       ...(databaseUrl ? { databaseUrl } : {}),
     });
     const server = await startServer(
@@ -100,6 +111,7 @@ export const serveCommand: Command = {
       String(args.values.host),
       { phase: "ready", detail: { zh: "服务已就绪", en: "Serving" } },
       ctx.env,
+      secretPath,
     );
     server.setStore(store);
     println(ctx.stdout, t(ctx, `服务地址 ${server.url}`, `Serving on ${server.url}`));

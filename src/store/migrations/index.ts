@@ -2,6 +2,8 @@ import type { Migration } from "kysely";
 import * as core from "./0001_core.ts";
 import * as qualityReview from "./0004_quality_review.ts";
 import * as casesAuthAudit from "./0005_cases_auth_audit.ts";
+import * as caseSubjects from "./0006_case_subjects.ts";
+import * as repeatSeries from "./0007_repeat_series.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -13,4 +15,6 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0001_core", core],
   ["0004_quality_review", qualityReview],
   ["0005_cases_auth_audit", casesAuthAudit],
+  ["0006_case_subjects", caseSubjects],
+  ["0007_repeat_series", repeatSeries],
 ];
