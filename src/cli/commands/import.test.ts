@@ -21,7 +21,7 @@ async function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   return { code, out, err };
 }
 
-describe("recur import", () => {
+describe("recur import", { timeout: 90_000 }, () => {
   const dir = tempDir("recur-import-cli-");
   const file = writeText(
     dir,
