@@ -34,12 +34,22 @@ describe("server app", () => {
 
   test("the start page speaks Chinese by default and English on request, with security headers", async () => {
     const app = buildApp({ store: () => fakeStore(400000), status: () => ready, version: "0.0.0" });
-    const zh = await app.inject({ url: "/" });
+    const zh = await app.inject({ url: "/start" });
     expect(zh.body).toContain("已导入警情");
     expect(zh.body).toContain("400,000");
     expect(zh.headers["x-content-type-options"]).toBe("nosniff");
-    const en = await app.inject({ url: "/?lang=en" });
+    const en = await app.inject({ url: "/start?lang=en" });
     expect(en.body).toContain("Incidents loaded");
+  });
+
+  test("the root serves the dashboard page, its modules and the chart and map libraries", async () => {
+    const app = buildApp({ store: () => undefined, status: () => loading, version: "0.0.0" });
+    const page = await app.inject({ url: "/" });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('src="/app/app.js"');
+    for (const url of ["/app/app.js", "/vendor/echarts/echarts.min.js", "/vendor/maplibre/maplibre-gl.mjs"])
+      expect((await app.inject({ url })).statusCode, url).toBe(200);
+    expect((await app.inject({ url: "/vendor/maplibre/../../package.json" })).statusCode).not.toBe(200);
   });
 
   test("an unknown route answers a JSON error, never a stack trace", async () => {

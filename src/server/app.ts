@@ -3,9 +3,11 @@ import { asEpochMs, type Clock, type Lang } from "../domain/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { Auth } from "./auth.ts";
+import { registerDashboardRoutes } from "./dashboard-routes.ts";
 import { renderHomePage } from "./home-page.ts";
 import { registerRepeatRoutes } from "./repeat-routes.ts";
 import { registerApiRoutes, type Services } from "./routes.ts";
+import { registerWebApp } from "./web-app.ts";
 
 /** What the server is doing: a demo start serves at once and loads the demo city in the background. */
 export interface ServerStatus {
@@ -40,7 +42,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.header("X-Content-Type-Options", "nosniff");
     reply.header("X-Frame-Options", "DENY");
     reply.header("Referrer-Policy", "no-referrer");
-    reply.header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'");
+    reply.header("Content-Security-Policy", contentSecurityPolicy());
     return payload;
   });
 
@@ -65,6 +67,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   registerRepeatRoutes(app, { store: options.store, secretPath: options.secretPath });
 
+  registerDashboardRoutes(app, options.store, clock);
+  registerWebApp(app);
+
   app.get("/api/health", async () => {
     const status = options.status();
     return { status: "ok", phase: status.phase, version: options.version };
@@ -78,7 +83,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return { incidents, batches: batches.length };
   });
 
-  app.get("/", async (request, reply) => {
+  app.get("/start", async (request, reply) => {
     const lang = langFromQuery(request.query) ?? preferredLang(request.headers["accept-language"]);
     const store = options.store();
     const incidents = store ? await store.incidents.count() : undefined;
@@ -87,6 +92,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   return app;
+}
+
+/** Same-origin only, except the configured map tile server; MapLibre needs blob: workers. */
+function contentSecurityPolicy(): string {
+  let tiles = "";
+  try {
+    if (process.env.RECUR_TILE_URL)
+      tiles = ` ${new URL(process.env.RECUR_TILE_URL.replace(/[{}]/g, "")).origin}`;
+  } catch {
+    tiles = "";
+  }
+  return `default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:${tiles}; connect-src 'self'${tiles}; worker-src 'self' blob:; child-src blob:`;
 }
 
 function langFromQuery(query: unknown): Lang | undefined {

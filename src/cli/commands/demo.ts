@@ -3,6 +3,10 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { Lang } from "../../domain/index.ts";
+import { asEpochMs } from "../../domain/index.ts";
+import { DEFAULT_SECRET_FILE } from "../../ingest/privacy/index.ts";
+import { dashboardCacheOf, dashboardSettings } from "../../server/dashboard-routes.ts";
+import { createDemoAccounts } from "../../server/demo-accounts.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
 import { generateCommand } from "./generate.ts";
@@ -40,6 +44,24 @@ async function runQuietly(
   );
   if (code !== 0) throw new Error(`${command.name} failed: ${out.trim()}`);
   return JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+}
+
+/** Creates the demo accounts (generated passwords) and prints them; the file is mode 0600. */
+async function announceDemoAccounts(store: Store, path: string, ctx: CommandContext): Promise<void> {
+  const created = await createDemoAccounts(store, { now: () => asEpochMs(Date.now()) }, path);
+  if (created.length === 0) {
+    println(
+      ctx.stdout,
+      t(ctx, `演示账号已存在，密码见 ${path}`, `Demo accounts exist; passwords in ${path}`),
+    );
+    return;
+  }
+  println(
+    ctx.stdout,
+    t(ctx, `演示账号（仅供演示，已写入 ${path}）：`, `Demo accounts (demo only, written to ${path}):`),
+  );
+  for (const a of created)
+    println(ctx.stdout, `  ${a.username.padEnd(10)} ${a.password}  ${a.role} ${a.jurisdiction}`);
 }
 
 const detail = (zh: string, en: string): Readonly<Record<Lang, string>> => ({ zh, en });
@@ -125,7 +147,18 @@ export const demoCommand: Command = {
         );
         store = await openStore({ path: dbPath });
       }
+      dashboardSettings.secretPath = ctx.env.RECUR_SECRET
+        ? resolve(ctx.cwd, ctx.env.RECUR_SECRET)
+        : existsSync(resolve(ctx.cwd, DEFAULT_SECRET_FILE))
+          ? resolve(ctx.cwd, DEFAULT_SECRET_FILE)
+          : join(dir, DEFAULT_SECRET_FILE);
+      await announceDemoAccounts(store, join(dir, "credentials.txt"), ctx);
+      server.setStatus({
+        phase: "loading",
+        detail: detail("正在汇总仪表盘数据…", "Summarising the dashboard data…"),
+      });
       server.setStore(store);
+      await dashboardCacheOf(server.app)?.ready(store);
       server.setStatus({ phase: "ready", detail: detail("演示城市已就绪", "The demo city is ready") });
       println(ctx.stderr, t(ctx, "演示城市已就绪", "The demo city is ready"));
     } catch (error) {

@@ -1,0 +1,251 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+/**
+ * The dashboard in a real browser (Debian's Chromium driven by playwright-core) against `recur
+ * demo` with a small demo city. Screenshots go to test-artifacts/ (gitignored) for a human look.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = join(import.meta.dirname, "..", "..");
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === "true")
+  throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run)`);
+if (!available)
+  console.warn(
+    `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`,
+  );
+
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let dir = "";
+let server: ChildProcess | undefined;
+let base = "";
+let browser: Browser | undefined;
+const passwords = new Map<string, string>();
+
+/** Starts `recur demo` on port 0 with a small city; resolves with its URL once it is ready. */
+async function startDemo(): Promise<string> {
+  const child = spawn(
+    join(ROOT, "bin", "recur"),
+    ["demo", "--incidents", "3000", "--port", "0", "--host", "127.0.0.1", "--dir", dir],
+    {
+      cwd: dir,
+      env: { ...process.env, RECUR_LANG: "en" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  server = child;
+  let out = "";
+  child.stdout?.on("data", (d) => {
+    out += String(d);
+  });
+  child.stderr?.on("data", (d) => {
+    out += String(d);
+  });
+  const deadline = Date.now() + 90_000;
+  let url = "";
+  while (Date.now() < deadline) {
+    url ||= /http:\/\/[\w.:]+/.exec(out)?.[0] ?? "";
+    if (url) {
+      const health = await fetch(`${url}/api/health`)
+        .then((r) => r.json() as Promise<{ phase: string }>)
+        .catch(() => ({ phase: "down" }));
+      if (health.phase === "ready") return url;
+      if (health.phase === "failed") throw new Error(out);
+    }
+    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`recur demo not ready in 90 s: ${out}`);
+}
+
+/** A page that fails the test on any console error or uncaught exception. */
+async function newPage(errors: string[]): Promise<Page> {
+  const context = await browser!.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 900 },
+    locale: "zh-CN",
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return page;
+}
+
+async function login(page: Page, username: string) {
+  await page.goto(`${base}/`);
+  await page.fill("#username", username);
+  await page.fill("#password", passwords.get(username)!);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("header.top");
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const ready = (page: Page, name: string) =>
+  page.waitForSelector(`main[data-ready="${name}"]`, { timeout: 20_000 });
+
+describe.skipIf(!available)("dashboard in Chromium", { timeout: 60_000 }, () => {
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), "recur-browser-"));
+    base = await startDemo();
+    for (const line of (await readFile(join(dir, "credentials.txt"), "utf8")).split("\n")) {
+      const [user, password] = line.split("\t");
+      if (user && password && !user.startsWith("#")) passwords.set(user, password);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid) server.kill("SIGTERM");
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("an analyst logs in and sees the overview, in Chinese, within 2 seconds", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    const t0 = Date.now();
+    await page.goto(`${base}/#/overview`);
+    await ready(page, "overview");
+    await page.waitForFunction(() => document.querySelectorAll("main canvas").length >= 3);
+    const ms = Date.now() - t0;
+    console.log(`overview interactive in ${ms} ms`);
+    expect(ms).toBeLessThan(2000);
+    expect(await page.textContent("header nav")).toContain("概览");
+    await shot(page, "01-overview-zh");
+    expect(errors).toEqual([]);
+  });
+
+  test("a repeat series opens with its explanation, map and calls, and a case is created and worked to verification", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    await page.goto(`${base}/#/series`);
+    await ready(page, "series");
+    await shot(page, "02-series-list");
+    await page.click(".vlist .vrow:not(.vhead) >> nth=0");
+    await ready(page, "series-detail");
+    await page.waitForSelector(".mapbox canvas");
+    expect((await page.textContent(".explain"))?.length ?? 0).toBeGreaterThan(10);
+    expect(await page.locator("table tbody tr").count()).toBeGreaterThan(0);
+    await shot(page, "03-series-detail");
+    await page.click("#create-case");
+    await ready(page, "case-detail");
+    const state = async () => page.textContent("#case-state");
+    expect(await state()).toBe("待分派");
+    await page.click('form[data-action="assign"] button');
+    await page.waitForFunction(() => document.querySelector("#case-state")?.textContent === "已分派");
+    await page.click('form[data-action="start"] button');
+    await page.waitForFunction(() => document.querySelector("#case-state")?.textContent === "处置中");
+    await page.fill('form[data-action="record"] input[name=text]', "走访双方，约定晚十点后不再施工");
+    await page.click('form[data-action="record"] button');
+    await page.waitForSelector("text=走访双方");
+    await page.click('form[data-action="resolve"] button');
+    await page.waitForFunction(() => document.querySelector("#case-state")?.textContent === "已化解");
+    await page.click('form[data-action="verify"] button');
+    await page.waitForFunction(() => document.querySelector("#case-state")?.textContent === "效果核验中");
+    await page.waitForSelector(".chart canvas");
+    await shot(page, "04-case-detail");
+    await page.goto(`${base}/#/cases`);
+    await ready(page, "cases");
+    expect(await page.locator(".casecard").count()).toBeGreaterThan(0);
+    await shot(page, "05-case-board");
+    expect(errors).toEqual([]);
+  });
+
+  test("a CSV is imported with a validation report and the rejected rows can be downloaded", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    const csv = (await readFile(join(dir, "demo-city-3000.csv"), "utf8")).split("\n");
+    const rows = csv.slice(1, 41).map((line, i) => line.replace(/^J(\d+)/, `T${i}$1`));
+    rows[3] = rows[3]!.replace(/^([^,]*),[^,]*/, "$1,not-a-date");
+    const file = join(dir, "upload.csv");
+    await writeFile(file, `${csv[0]}\n${rows.join("\n")}\n`);
+    await page.goto(`${base}/#/import`);
+    await ready(page, "import");
+    await page.selectOption("#profile", "synthetic");
+    await page.setInputFiles("#file", file);
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("#import-report", { timeout: 30_000 });
+    const report = await page.textContent("#import-report");
+    expect(report).toContain("upload.csv");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-rejected")]);
+    const saved = join(dir, "rejected.csv");
+    await download.saveAs(saved);
+    expect(await readFile(saved, "utf8")).toContain("receivedAt");
+    await shot(page, "06-import-report");
+    expect(errors).toEqual([]);
+  });
+
+  test("the language switch turns the pages to English and is remembered", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    await page.goto(`${base}/#/analysis`);
+    await ready(page, "analysis");
+    await page.click("#lang-switch");
+    await ready(page, "analysis");
+    expect(await page.textContent("header nav")).toContain("Overview");
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en-GB");
+    await page.waitForSelector(".mapbox canvas");
+    await shot(page, "07-analysis-en");
+    await page.reload();
+    await ready(page, "analysis");
+    expect(await page.textContent("header nav")).toContain("Overview");
+    expect(page.url()).not.toMatch(/lang=|password|username/);
+    await page.goto(`${base}/#/quality`);
+    await ready(page, "quality");
+    await shot(page, "08-quality-en");
+    expect(errors).toEqual([]);
+  });
+
+  test("a monthly report downloads as an Excel workbook", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    await page.goto(`${base}/#/reports`);
+    await ready(page, "reports");
+    await shot(page, "09-reports");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-xlsx")]);
+    const saved = join(dir, "report.xlsx");
+    await download.saveAs(saved);
+    const bytes = await readFile(saved);
+    expect(bytes.subarray(0, 2).toString()).toBe("PK");
+    expect((await stat(saved)).size).toBeGreaterThan(2000);
+    expect(errors).toEqual([]);
+  });
+
+  test("the system admin sees users and no incident pages", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "admin");
+    await page.goto(`${base}/#/admin`);
+    await ready(page, "admin");
+    const nav = await page.textContent("header nav");
+    expect(nav).not.toContain("概览");
+    expect(await page.textContent("main")).toContain("analyst");
+    await shot(page, "10-admin");
+    expect(errors).toEqual([]);
+  });
+});
