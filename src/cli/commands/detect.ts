@@ -10,15 +10,21 @@ export const detectCommand: Command = {
     zh: "重复警情检测：合并重复来电，识别一地多报、一人多报、一事多报并预警",
     en: "Repeat detection: merge duplicate calls, find place, caller and matter series, warn",
   },
-  usage: "[--db PATH] [--top N] [--json] [--lang zh|en]",
-  options: { db: { type: "string" }, top: { type: "string" } },
+  usage: "[--db PATH] [--top N] [--dry-run] [--json] [--lang zh|en]",
+  options: {
+    db: { type: "string" },
+    top: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+  },
   async run(args, ctx) {
     const top = args.values.top === undefined ? 10 : Number(args.values.top);
     if (!Number.isInteger(top) || top < 0) {
       println(ctx.stderr, t(ctx, "--top 须为非负整数", "--top must be a non-negative integer"));
       return 2;
     }
-    const { index, incidents, loadSeconds, detectSeconds } = await detectFromStore(args.values.db, ctx);
+    // The series found are stored (repeat_series) for the dashboard, cases and the API, unless --dry-run.
+    const save = args.values["dry-run"] !== true;
+    const { index, incidents, loadSeconds, detectSeconds } = await detectFromStore(args.values.db, ctx, save);
     const series = index.allSeries();
     const byKind = { place: 0, caller: 0, matter: 0 };
     const byWarning = { blue: 0, yellow: 0, orange: 0, red: 0 };

@@ -5,13 +5,18 @@ import { RepeatIndex } from "../../repeat/engine.ts";
 import { explainSeries } from "../../repeat/explain.ts";
 import { DEFAULT_OPTIONS } from "../../repeat/options.ts";
 import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
+import { repeatSeriesRepository, type StoredSeries } from "../../store/repeat-repository.ts";
 import type { CommandContext } from "../command.ts";
 import { progressBar } from "../progress.ts";
 
-/** Shared by `recur detect` and `recur series`: load every incident of the store into the engine. */
+/**
+ * Shared by `recur detect` and `recur series`: load every incident of the store into the engine;
+ * with `save`, store the series found (repeat_series), replacing the previous run's.
+ */
 export async function detectFromStore(
   db: unknown,
   ctx: CommandContext,
+  save = false,
 ): Promise<{ index: RepeatIndex; loadSeconds: number; detectSeconds: number; incidents: number }> {
   const path =
     typeof db === "string" ? (isAbsolute(db) ? db : resolve(ctx.cwd, db)) : resolve(ctx.cwd, DEFAULT_DB_PATH);
@@ -36,6 +41,25 @@ export async function detectFromStore(
     const t1 = performance.now();
     const index = RepeatIndex.fromColumns(builder.columns(), {}, builder);
     const t2 = performance.now();
+    if (save) {
+      const rows: StoredSeries[] = index.allSeries().map((s) => ({
+        id: s.id,
+        kind: s.kind,
+        group: s.group,
+        warning: s.warning,
+        locationLevel: s.locationLevel,
+        locationKey: s.locationKey,
+        callerPseudonym: s.callerPseudonym,
+        start: s.start,
+        end: s.end,
+        events: s.events.length,
+        protective: s.protective,
+        surprise: s.surprise.score,
+        explanation: explainSeries(index, s),
+        incidents: index.sourceIdsOf(s),
+      }));
+      await repeatSeriesRepository(store).replaceAll(rows, Date.now());
+    }
     return {
       index,
       incidents: builder.length,

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { openStore } from "../../store/index.ts";
+import { repeatSeriesRepository } from "../../store/repeat-repository.ts";
 import { main } from "../main.ts";
 
 /** Runs the CLI in-process and returns its exit code and stdout. */
@@ -65,6 +67,15 @@ describe("recur detect and recur series on a generated city", () => {
     expect(code).toBe(0);
     expect(out).toContain("重复警情系列");
     expect(out).toContain("起事件");
+    // detect stores the series it found for the dashboard, cases and the API
+    const store = await openStore({ path: db });
+    try {
+      const stored = await repeatSeriesRepository(store).list();
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored[0]!.explanation.zh.length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
   });
 
   test("a bad --kind is a usage error", async () => {
