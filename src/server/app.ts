@@ -5,6 +5,7 @@ import type { Store } from "../store/types.ts";
 import { Auth } from "./auth.ts";
 import { registerDashboardRoutes } from "./dashboard-routes.ts";
 import { renderHomePage } from "./home-page.ts";
+import { registerOpenApi } from "./openapi.ts";
 import { registerRepeatRoutes } from "./repeat-routes.ts";
 import { registerApiRoutes, type Services } from "./routes.ts";
 import { registerWebApp } from "./web-app.ts";
@@ -37,6 +38,7 @@ const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
  */
 export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
+  registerOpenApi(app, options.version);
 
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("X-Content-Type-Options", "nosniff");

@@ -254,7 +254,7 @@ export function registerApiRoutes(
     });
   });
 
-  app.post("/api/v1/auth/login", async (request, reply) => {
+  app.post("/api/v1/auth/login", { config: { body: LoginBody } }, async (request, reply) => {
     const lang = langOf(request);
     const s = services();
     if (!s)
@@ -321,7 +321,7 @@ export function registerApiRoutes(
     scope: scopeOf(request.principal!),
   }));
 
-  app.post("/api/v1/auth/password", async (request, reply) => {
+  app.post("/api/v1/auth/password", { config: { body: PasswordBody } }, async (request, reply) => {
     const lang = langOf(request);
     const s = services()!;
     const body = PasswordBody.safeParse(request.body);
@@ -348,7 +348,7 @@ export function registerApiRoutes(
 
   app.get(
     "/api/v1/incidents",
-    { config: { permission: "incidents.read", audit: "incidents.list" } },
+    { config: { permission: "incidents.read", audit: "incidents.list", query: IncidentListQuery } },
     async (request, reply) => {
       const lang = langOf(request);
       const q = IncidentListQuery.safeParse(request.query);
@@ -366,7 +366,7 @@ export function registerApiRoutes(
 
   app.get(
     "/api/v1/cases",
-    { config: { permission: "cases.read", audit: "cases.list" } },
+    { config: { permission: "cases.read", audit: "cases.list", query: CaseListQuery } },
     async (request, reply) => {
       const q = CaseListQuery.safeParse(request.query);
       if (!q.success)
@@ -386,7 +386,7 @@ export function registerApiRoutes(
 
   app.post(
     "/api/v1/cases",
-    { config: { permission: "cases.create", audit: "case.create" } },
+    { config: { permission: "cases.create", audit: "case.create", body: NewCaseBody } },
     async (request, reply) => {
       const lang = langOf(request);
       const body = NewCaseBody.safeParse(request.body);
@@ -442,7 +442,7 @@ export function registerApiRoutes(
 
   app.post(
     "/api/v1/cases/:id/actions",
-    { config: { permission: "cases.act", audit: "case.change" } },
+    { config: { permission: "cases.act", audit: "case.change", body: CommandBody } },
     async (request, reply) => {
       const lang = langOf(request);
       const body = CommandBody.safeParse(request.body);
@@ -528,7 +528,7 @@ export function registerApiRoutes(
 
   app.post(
     "/api/v1/users",
-    { config: { permission: "users.manage", audit: "user.create" } },
+    { config: { permission: "users.manage", audit: "user.create", body: NewUserBody } },
     async (request, reply) => {
       const lang = langOf(request);
       const body = NewUserBody.safeParse(request.body);
