@@ -79,7 +79,9 @@ export function openApiDocument(routes: readonly CatalogRoute[], version: string
         description: "The role lacks the permission, or the password must be changed first",
       };
     }
-    (paths[path] ??= {})[r.method.toLowerCase()] = {
+    const item = paths[path] ?? {};
+    paths[path] = item;
+    item[r.method.toLowerCase()] = {
       operationId: `${r.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
       summary: r.permission
         ? `Needs ${r.permission} (${rolesWith(r.permission).join(", ")})`
