@@ -1,3 +1,4 @@
+import { latLngToCell } from "h3-js";
 import { CATEGORIES, type Category, type Incident } from "../domain/index.ts";
 import { ColumnsBuilder, newDictionaries } from "../repeat/columns.ts";
 import type { RepeatSeries } from "../repeat/engine.ts";
@@ -24,6 +25,9 @@ export interface DashboardData {
   readonly units: readonly string[];
   readonly lat: Float64Array;
   readonly lon: Float64Array;
+  /** H3 cell (resolution HOTSPOT_RESOLUTION) of each row, as an index into `cells` (0 = none). */
+  readonly cell: Uint32Array;
+  readonly cells: readonly string[];
   /** Minutes from call to arrival (NaN when unknown). */
   readonly arrivalMin: Float32Array;
   /** Bit flags of missing "six elements" fields (see MISSING_*). */
@@ -37,6 +41,9 @@ export interface DashboardData {
   readonly maxAt: number;
   readonly builtMs: number;
 }
+
+/** H3 resolution of the hot-spot map (about 0.74 km² cells, a few blocks). */
+export const HOTSPOT_RESOLUTION = 8;
 
 export const MISSING_ADDRESS = 1;
 export const MISSING_COORDS = 2;
@@ -145,6 +152,15 @@ export async function loadDashboardData(store: Store): Promise<DashboardData> {
   };
   for await (const page of store.incidents.scan(20_000)) for (const x of page) push(x);
   const index = RepeatIndex.fromColumns(builder.columns(), {}, builder);
+  // Cells once here, so that a hot-spot query only counts (latLngToCell is the costly part).
+  const cellNames = new Interner();
+  const cell = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const la = lat[i]!;
+    const lo = lon[i]!;
+    if (Number.isFinite(la) && Number.isFinite(lo))
+      cell[i] = cellNames.id(latLngToCell(la, lo, HOTSPOT_RESOLUTION));
+  }
   const series: SeriesRow[] = [];
   for (const s of index.allSeries()) {
     const first = s.events[0];
@@ -171,6 +187,8 @@ export async function loadDashboardData(store: Store): Promise<DashboardData> {
     units: units.values,
     lat,
     lon,
+    cell,
+    cells: cellNames.values,
     arrivalMin,
     missing,
     sourceSystems: systems.values,

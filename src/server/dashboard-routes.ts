@@ -252,9 +252,11 @@ function publicIncident(x: Incident, datum: "wgs84" | "gcj02", lang: Lang) {
 export function analysis(data: DashboardData, scope: Scope, days: number) {
   const rows = rowsIn(data, scope, data.maxAt - days * DAY, Infinity);
   const heatmap = Array.from(hourWeekHeatmap(data.receivedAt, null, data.utcOffsetMin, rows));
-  const lat = Float64Array.from(rows, (i) => data.lat[i]!);
-  const lon = Float64Array.from(rows, (i) => data.lon[i]!);
-  const cells = giStar(cellCounts(lat, lon, 8))
+  const perCell = new Int32Array(data.cells.length);
+  for (const i of rows) perCell[data.cell[i]!]!++;
+  const counts = new Map<string, number>();
+  for (let c = 1; c < perCell.length; c++) if (perCell[c]! > 0) counts.set(data.cells[c]!, perCell[c]!);
+  const cells = giStar(counts)
     .filter((g) => g.class !== "none")
     .sort((a, b) => b.z - a.z)
     .slice(0, 400)
