@@ -435,6 +435,7 @@ export class RepeatIndex {
       const lon = calls.lon[i]!;
       if (e < 0 && !Number.isNaN(lon)) e = this.findByRadius(i, key, t, code);
       if (e < 0 && calls.keys[ROAD_LEVEL]![i]! >= 0) e = this.findByRoadNumber(i, t, code);
+      if (e < 0 && calls.caller[i]! >= 0) e = this.findByCaller(i, t, code);
     }
     if (e >= 0) this.joinEvent(i, e);
     else e = this.openEvent(i);
@@ -486,6 +487,26 @@ export class RepeatIndex {
 
   private blockKey(name: number, no: number): number {
     return name * 8192 + (Math.floor(no / 10) & 8191);
+  }
+
+  /**
+   * The same caller calling again about a compatible matter within the window ("why is nobody
+   * here yet?"), when neither call places it elsewhere: one event.
+   */
+  private findByCaller(i: number, t: number, code: number): number {
+    const c = this.calls.caller[i]!;
+    if (c >= this.callerHead.length) return -1;
+    const key = this.calls.keys[this.dupLevel]![i]!;
+    const keys = this.evKeys[this.dupLevel]!;
+    for (let p = this.callerHead[c]!, steps = 0; p >= 0 && steps < 4; p = this.pairPrev[p]!, steps++) {
+      const e = this.pairEvent[p]!;
+      const et = this.evAt[e]!;
+      if (et < t - this.dupWindowMs) break;
+      if (et > t + this.dupWindowMs || this.evFlags[e]! & FLAG_TEST) continue;
+      if (key >= 0 && keys[e]! >= 0 && keys[e] !== key) continue;
+      if (this.compatible(this.evCode[e]!, code)) return e;
+    }
+    return -1;
   }
 
   /** A compatible event within the window at a house number at most 10 away on the same road. */
