@@ -139,6 +139,21 @@ test("a non-police call needs a department, and a suspicious one is questioned",
   expect(wrong).toContain("department_mismatch");
 });
 
+test("a per-incident judge overrides the default one", () => {
+  const silentJudge: RuleContext["judge"] = {
+    category: () => ({
+      value: { category: "invalid", subtype: "silent" },
+      confident: true,
+      evidence: "model",
+    }),
+    department: () => ({ value: null, confident: false, evidence: "" }),
+  };
+  const late = good({ receivedAt: asEpochMs(T0 + 60 * MIN), closedAt: asEpochMs(T0 + 90 * MIN) });
+  const c: RuleContext = { ...ctx, judgeOf: (i) => (i.receivedAt > T0 ? silentJudge : null) };
+  expect(incidentIssues(late, c).map((i) => i.code)).toContain("wrong_category");
+  expect(incidentIssues(good(), c).map((i) => i.code)).not.toContain("wrong_category");
+});
+
 test("switched-off codes disappear and severities can be changed", () => {
   const config = qualityConfig({ severity: { slow_arrival: "off", missing_disposition: "warning" } });
   const c: RuleContext = { ...ctx, config };

@@ -19,6 +19,11 @@ export interface RuleContext {
   readonly clock: Clock;
   /** null = no narrative classification (label consistency rules off). */
   readonly judge: NarrativeJudge | null;
+  /**
+   * A judge per incident, overriding `judge` when it returns one: e.g. a trained model only for
+   * incidents after its training data, the rules for the rest.
+   */
+  readonly judgeOf?: (incident: Incident) => NarrativeJudge | null;
   /** Median point per station (batch rule, see batch.ts), for the jurisdiction check without a bbox. */
   readonly stationCentres?: ReadonlyMap<string, readonly [number, number]>;
 }
@@ -290,14 +295,16 @@ function labelIssues(
  * incidentIssues(makeIncident({ narrative: "" }), { config: DEFAULT_QUALITY_CONFIG, clock, judge: null })
  * // [{ code: "empty_narrative", severity: "error", field: "narrative" }, ...]
  */
-export function incidentIssues(incident: Incident, ctx: RuleContext): QualityIssue[] {
+export function incidentIssues(incident: Incident, context: RuleContext): QualityIssue[] {
+  const judge = context.judgeOf?.(incident) ?? context.judge;
+  const ctx = judge === context.judge ? context : { ...context, judge };
   const { config } = ctx;
   const out = new IssueList(config);
   const narrative = incident.narrative?.trim() ?? "";
   const feedback = incident.feedback?.trim() ?? "";
   const both = narrative && feedback ? `${narrative}。${feedback}` : narrative || feedback;
   const text = narrative || feedback;
-  const verdict = ctx.judge && text ? ctx.judge.category(text) : null;
+  const verdict = judge && text ? judge.category(text) : null;
 
   timeIssues(incident, ctx, out);
   placeIssues(incident, ctx, out, both, verdict);

@@ -73,6 +73,11 @@ export const TextModelSchema = z.object({
   bias: z.array(z.number()),
   lexiconBoost: z.number().min(0),
   trainedOn: z.number().int(),
+  /**
+   * Latest receivedAt (epoch ms) of the incidents the model learned from, when it learned from
+   * the store: the model judges only later incidents (it has memorised the earlier ones' labels).
+   */
+  trainedUntil: z.number().nullable().optional(),
 });
 export type TextModel = z.infer<typeof TextModelSchema>;
 

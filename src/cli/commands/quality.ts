@@ -79,22 +79,33 @@ export async function judgeFrom(
   values: Readonly<Record<string, unknown>>,
   store: Store,
   config: QualityConfig,
-): Promise<{ judge: NarrativeJudge; source: "rules" | "model" }> {
+): Promise<{
+  judge: NarrativeJudge;
+  judgeOf?: (incident: Incident) => NarrativeJudge | null;
+  source: "rules" | "model";
+}> {
   const rules = ruleJudge(ruleClassifier(), config);
   if (values.model === "none") return { judge: rules, source: "rules" };
   const category = await loadStoredModel(store, "category");
   const department = await loadStoredModel(store, "department");
   if (!category && !department) return { judge: rules, source: "rules" };
   const segmenter = jiebaSegmenter();
+  const model = modelJudge(
+    {
+      ...(category ? { category: textPredictor(category, segmenter) } : {}),
+      ...(department ? { department: textPredictor(department, segmenter) } : {}),
+    },
+    rules,
+    config,
+  );
+  // A model has memorised the labels it learned from: it judges only incidents after them.
+  const until = Math.max(
+    category?.trainedUntil ?? Number.NEGATIVE_INFINITY,
+    department?.trainedUntil ?? Number.NEGATIVE_INFINITY,
+  );
   return {
-    judge: modelJudge(
-      {
-        ...(category ? { category: textPredictor(category, segmenter) } : {}),
-        ...(department ? { department: textPredictor(department, segmenter) } : {}),
-      },
-      rules,
-      config,
-    ),
+    judge: model,
+    judgeOf: (incident) => (incident.receivedAt <= until ? rules : model),
     source: "model",
   };
 }
@@ -186,10 +197,15 @@ export const qualityCommand: Command = {
     const store = await storeFrom(v, ctx);
     try {
       const config = await configFrom(v, store, ctx);
-      const { judge, source } = await judgeFrom(v, store, config);
+      const { judge, judgeOf, source } = await judgeFrom(v, store, config);
       const incidents = await loadIncidents(store, ctx, limit);
       const started = performance.now();
-      const issues = batchIssues(incidents, { config, clock: systemClock, judge });
+      const issues = batchIssues(incidents, {
+        config,
+        clock: systemClock,
+        judge,
+        ...(judgeOf ? { judgeOf } : {}),
+      });
       const seconds = (performance.now() - started) / 1000;
       const repo = qualityRepository(store);
       if (!v["no-save"])
@@ -228,7 +244,8 @@ export const qualityCommand: Command = {
         for (const incident of incidents) {
           if (wrong.has(incident.sourceId) || !incident.narrative) continue;
           judged++;
-          if (judge.category(incident.narrative).value?.category === incident.category) right++;
+          const j = judgeOf?.(incident) ?? judge;
+          if (j.category(incident.narrative).value?.category === incident.category) right++;
         }
         classification = { accuracy: judged === 0 ? 0 : right / judged, judged };
       }

@@ -82,12 +82,17 @@ async function readCsvExamples(
   return examples;
 }
 
-async function storeExamples(store: Store, target: TrainTarget): Promise<LabelledText[]> {
+async function storeExamples(
+  store: Store,
+  target: TrainTarget,
+): Promise<{ examples: LabelledText[]; until: number | null }> {
   const examples: LabelledText[] = [];
+  let until: number | null = null;
   for await (const page of store.incidents.scan(5000)) {
     for (const incident of page) {
       const text = [incident.narrative, incident.feedback].filter(Boolean).join("。");
       if (!text) continue;
+      until = until === null ? incident.receivedAt : Math.max(until, incident.receivedAt);
       if (target === "department") {
         if (incident.department) examples.push({ text, label: incident.department });
       } else if (incident.category !== "other" || incident.subtype) {
@@ -95,7 +100,7 @@ async function storeExamples(store: Store, target: TrainTarget): Promise<Labelle
       }
     }
   }
-  return examples;
+  return { examples, until };
 }
 
 function sampleExamples(examples: LabelledText[], max: number, seed: number): LabelledText[] {
@@ -186,6 +191,7 @@ export const trainCommand: Command = {
     }
 
     let examples: LabelledText[] | null;
+    let trainedUntil: number | null = null;
     let store: Store | undefined;
     try {
       if (typeof v.input === "string") {
@@ -203,7 +209,9 @@ export const trainCommand: Command = {
           ...(typeof v.db === "string" ? { path: resolve(ctx.cwd, v.db) } : {}),
           ...(ctx.env.DATABASE_URL ? { databaseUrl: ctx.env.DATABASE_URL } : {}),
         });
-        examples = await storeExamples(store, target);
+        const fromStore = await storeExamples(store, target);
+        examples = fromStore.examples;
+        trainedUntil = fromStore.until;
       }
       const labels = new Set(examples.map((e) => e.label));
       if (examples.length < 2 || labels.size < 2) {
@@ -255,7 +263,7 @@ export const trainCommand: Command = {
           };
         }
       }
-      const model = trainTextModel(sample, segmenter, options);
+      const model = { ...trainTextModel(sample, segmenter, options), trainedUntil };
       const json = JSON.stringify(model);
       if (typeof v.out === "string") {
         await writeFile(resolve(ctx.cwd, v.out), json);
