@@ -8,6 +8,7 @@ import { renderHomePage } from "./home-page.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { registerRepeatRoutes } from "./repeat-routes.ts";
 import { registerApiRoutes, type Services } from "./routes.ts";
+import { deploymentSecret } from "./secret.ts";
 import { registerWebApp } from "./web-app.ts";
 
 /** What the server is doing: a demo start serves at once and loads the demo city in the background. */
@@ -63,7 +64,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (!store) return undefined;
     if (services?.store !== store) {
       const repo = serverRepository(store);
-      services = { store, repo, auth: new Auth(repo, clock), clock };
+      const encKey = async () => (await deploymentSecret(options.secretPath)()).encKey;
+      services = { store, repo, auth: new Auth(repo, clock, undefined, encKey), clock };
     }
     return services;
   });

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { Clock, UnitLevel } from "../domain/index.ts";
+import { decryptField, encryptField } from "../ingest/privacy/index.ts";
 import type { ServerRepository, User } from "../store/server-repository.ts";
 import type { Principal, Role } from "./access.ts";
 
@@ -64,12 +65,41 @@ export function principalOf(user: User): Principal {
 
 /** RFC 6238 TOTP (SHA-1, 30 s, 6 digits), accepting one step of clock drift either way. */
 export function totpValid(secret: Buffer, code: string, at: number): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
+  return totpStep(secret, code, at) !== null;
+}
+
+/** The time step a code belongs to (now, or one step either side), or null when it is wrong. */
+export function totpStep(secret: Buffer, code: string, at: number): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   for (const drift of [-1, 0, 1]) {
     const counter = Math.floor(at / 30_000) + drift;
-    if (totpCode(secret, counter) === code) return true;
+    if (safeEqual(totpCode(secret, counter), code)) return counter;
   }
-  return false;
+  return null;
+}
+
+/** RFC 4648 base32 without padding, the form authenticator apps read from an otpauth:// URI. */
+export function base32(bytes: Uint8Array): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** The URI an authenticator app scans (Key Uri Format, as Google Authenticator and FreeOTP read it). */
+export function otpauthUri(username: string, secret: Uint8Array, issuer = "recur"): string {
+  const label = encodeURIComponent(`${issuer}:${username}`);
+  return `otpauth://totp/${label}?secret=${base32(secret)}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=6&period=30`;
 }
 
 export function totpCode(secret: Buffer, counter: number): string {
@@ -101,9 +131,50 @@ export class Auth {
     private readonly repo: ServerRepository,
     private readonly clock: Clock,
     private readonly policy: AuthPolicy = DEFAULT_AUTH_POLICY,
-    /** Decrypts a stored TOTP secret; absent = second factor unavailable. */
-    private readonly totpSecret?: (enc: string) => Buffer,
+    /** The deployment's field-encryption key, for TOTP secrets at rest; absent = no second factor. */
+    private readonly encKey?: () => Promise<Uint8Array>,
   ) {}
+
+  private async totpSecret(enc: string): Promise<Buffer> {
+    if (!this.encKey) throw new Error("TOTP needs the deployment key");
+    return Buffer.from(decryptField(enc, await this.encKey()), "base64url");
+  }
+
+  /** Whether a second factor can be set up (the server has the deployment key). */
+  get totpAvailable(): boolean {
+    return this.encKey !== undefined;
+  }
+
+  /**
+   * Starts TOTP enrolment: a new 160-bit secret, encrypted at rest with the deployment key and
+   * kept pending until `totpConfirm` sees a right code from it. Returns the otpauth:// URI.
+   */
+  async totpSetup(user: User): Promise<string> {
+    if (!this.encKey) throw new Error("TOTP needs the deployment key");
+    const secret = randomBytes(20);
+    const enc = encryptField(secret.toString("base64url"), await this.encKey());
+    await this.repo.updateUser(user.id, { totpPendingEnc: enc });
+    return otpauthUri(user.username, secret);
+  }
+
+  /** Turns the pending secret on when the code is right; false when there is none or the code is wrong. */
+  async totpConfirm(userId: string, code: string): Promise<boolean> {
+    const user = await this.repo.userById(userId);
+    if (!user?.totpPendingEnc) return false;
+    const step = totpStep(await this.totpSecret(user.totpPendingEnc), code, this.clock.now());
+    if (step === null) return false;
+    await this.repo.updateUser(user.id, {
+      totpEnc: user.totpPendingEnc,
+      totpPendingEnc: null,
+      totpLastStep: step,
+    });
+    return true;
+  }
+
+  /** Removes the second factor (security admin, e.g. a lost phone); the user may set it up again. */
+  async totpDisable(userId: string): Promise<void> {
+    await this.repo.updateUser(userId, { totpEnc: null, totpPendingEnc: null, totpLastStep: null });
+  }
 
   async createUser(input: NewUser): Promise<User> {
     this.checkPasswordStrength(input.password);
@@ -153,10 +224,17 @@ export class Auth {
       await this.repo.updateUser(user.id, { failures, locked });
       return { ok: false, reason: locked ? "locked" : "invalid", user };
     }
-    if (user.totpEnc && this.totpSecret) {
+    if (user.totpEnc) {
       if (!totp) return { ok: false, reason: "totp_required", user };
-      if (!totpValid(this.totpSecret(user.totpEnc), totp, now))
-        return { ok: false, reason: "totp_invalid", user };
+      const step = this.encKey ? totpStep(await this.totpSecret(user.totpEnc), totp, now) : null;
+      // A code is good once: a replayed (or older) step is refused like a wrong one.
+      if (step === null || step <= (user.totpLastStep ?? Number.NEGATIVE_INFINITY)) {
+        const failures = [...user.failures.filter((t) => now - t < this.policy.failureWindowMs), now];
+        const locked = failures.length >= this.policy.maxFailures;
+        await this.repo.updateUser(user.id, { failures, locked });
+        return { ok: false, reason: locked ? "locked" : "totp_invalid", user };
+      }
+      await this.repo.updateUser(user.id, { totpLastStep: step });
     }
     if (user.failures.length > 0) await this.repo.updateUser(user.id, { failures: [] });
     const token = randomBytes(32).toString("base64url");
@@ -191,6 +269,10 @@ export class Auth {
 
   async logout(token: string): Promise<void> {
     await this.repo.deleteSession(hashToken(token));
+  }
+
+  async checkPassword(user: User, password: string): Promise<boolean> {
+    return verify(user.passwordHash, password).catch(() => false);
   }
 
   async changePassword(user: User, oldPassword: string, newPassword: string): Promise<boolean> {

@@ -17,18 +17,14 @@ import {
   type UnitCode,
 } from "../domain/index.ts";
 import { incidentId } from "../ingest/pipeline.ts";
-import {
-  type DeploymentSecret,
-  loadOrCreateSecret,
-  maskText,
-  tryCallerPseudonym,
-} from "../ingest/privacy/index.ts";
+import { maskText, tryCallerPseudonym } from "../ingest/privacy/index.ts";
 import { checkAtDispatch } from "../repeat/dispatch.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { inScope, scopeOf } from "./access.ts";
 import { RepeatService } from "./repeat-service.ts";
 import { langOf, sendError } from "./routes.ts";
+import { deploymentSecret } from "./secret.ts";
 
 const instant = z.union([
   z.number().int().min(0).describe("epoch milliseconds"),
@@ -147,13 +143,8 @@ export function registerRepeatRoutes(
 ): () => RepeatService | undefined {
   let service: RepeatService | undefined;
   let serviceStore: Store | undefined;
-  let secret: Promise<DeploymentSecret> | undefined;
   let locator = options.locator;
-  const secretPath = () => options.secretPath ?? process.env.RECUR_SECRET ?? "recur.secret";
-  const keys = () => {
-    secret ??= loadOrCreateSecret(secretPath());
-    return secret;
-  };
+  const keys = deploymentSecret(options.secretPath);
   const locate = (address: string | null, lon: number | null, lat: number | null, datum: string | null) => {
     locator ??= createAddressLocator();
     if (lon === null || lat === null || datum === null || datum === "wgs84")

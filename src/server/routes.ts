@@ -33,6 +33,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Permission a route needs; routes without one are public (login, health). */
     permission?: Permission;
+    /** The route needs a logged-in user but no particular permission (own account settings). */
+    session?: boolean;
     /** Audit action name for every request to the route (views included). */
     audit?: string;
     /** Schema of the JSON body, for validation in the route and the OpenAPI document. */
@@ -98,6 +100,8 @@ const LoginBody = z.object({
   password: z.string().min(1).max(256),
   totp: z.string().max(8).optional(),
 });
+const TotpSetupBody = z.object({ password: z.string().min(1).max(256) });
+const TotpConfirmBody = z.object({ code: z.string().regex(/^\d{6}$/) });
 const PasswordBody = z.object({ oldPassword: z.string().max(256), newPassword: z.string().max(256) });
 const NewCaseBody = z.object({
   title: z.string().min(1).max(200),
@@ -184,7 +188,7 @@ function publicIncident(incident: Incident) {
 }
 
 function publicUser(user: User) {
-  const { passwordHash: _p, totpEnc: _t, failures, ...rest } = user;
+  const { passwordHash: _p, totpEnc: _t, totpPendingEnc: _pt, totpLastStep: _s, failures, ...rest } = user;
   return { ...rest, recentFailures: failures.length, totp: user.totpEnc !== null };
 }
 
@@ -203,6 +207,7 @@ export function registerApiRoutes(
     const permission = request.routeOptions.config?.permission;
     if (
       !permission &&
+      !request.routeOptions.config?.session &&
       !request.url.startsWith("/api/v1/auth/me") &&
       !request.url.startsWith("/api/v1/auth/logout") &&
       !request.url.startsWith("/api/v1/auth/password")
@@ -345,6 +350,76 @@ export function registerApiRoutes(
     }
     return { ok: true };
   });
+
+  app.post(
+    "/api/v1/auth/totp/setup",
+    { config: { session: true, audit: "totp.setup", body: TotpSetupBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const s = services()!;
+      const body = TotpSetupBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "请输入当前密码", "Enter your current password", lang);
+      if (!s.auth.totpAvailable)
+        return sendError(
+          reply,
+          503,
+          "totp_unavailable",
+          "服务器未配置部署密钥，无法启用动态验证码",
+          "Two-factor codes need the deployment key, which this server lacks",
+          lang,
+        );
+      const user = request.user!;
+      if (user.totpEnc)
+        return sendError(
+          reply,
+          409,
+          "totp_already_on",
+          "动态验证码已启用；如需更换，请安全管理员先停用",
+          "The second factor is already on; a security admin must turn it off before a new setup",
+          lang,
+        );
+      if (!(await s.auth.checkPassword(user, body.data.password)))
+        return sendError(reply, 403, "wrong_password", "密码错误", "Wrong password", lang);
+      // The URI carries the secret: shown once, to the user, never logged or audited.
+      return { uri: await s.auth.totpSetup(user) };
+    },
+  );
+
+  app.post(
+    "/api/v1/auth/totp/confirm",
+    { config: { session: true, audit: "totp.confirm", body: TotpConfirmBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const s = services()!;
+      const body = TotpConfirmBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "请输入6位动态验证码", "Enter the 6-digit code", lang);
+      if (!(await s.auth.totpConfirm(request.user!.id, body.data.code)))
+        return sendError(
+          reply,
+          400,
+          "totp_invalid",
+          "动态验证码错误或未先设置",
+          "Wrong code, or no setup started",
+          lang,
+        );
+      return { totp: true };
+    },
+  );
+
+  app.post(
+    "/api/v1/users/:id/totp/disable",
+    { config: { permission: "users.unlock", audit: "user.totp_disable" } },
+    async (request, reply) => {
+      const s = services()!;
+      const id = (request.params as { id: string }).id;
+      if (!(await s.repo.userById(id)))
+        return sendError(reply, 404, "not_found", "用户不存在", "No such user", langOf(request));
+      await s.auth.totpDisable(id);
+      return { totp: false };
+    },
+  );
 
   app.get(
     "/api/v1/incidents",

@@ -22,6 +22,8 @@ type ServerTables = {
     must_change_password: number;
     failures: string;
     totp_enc: string | null;
+    totp_pending_enc: string | null;
+    totp_last_step: number | string | null;
     created_at: number;
   };
   sessions: {
@@ -78,6 +80,10 @@ export interface User {
   /** Times of recent failed logins (for the lockout rule). */
   readonly failures: readonly number[];
   readonly totpEnc: string | null;
+  /** A TOTP secret set up but not yet confirmed with a code (migration 0007). */
+  readonly totpPendingEnc?: string | null;
+  /** Last TOTP time step accepted: a code is good once. */
+  readonly totpLastStep?: number | null;
   readonly createdAt: number;
 }
 
@@ -105,6 +111,8 @@ function toUser(r: ServerTables["users"]): User {
     mustChangePassword: num(r.must_change_password) === 1,
     failures: JSON.parse(r.failures) as number[],
     totpEnc: r.totp_enc,
+    totpPendingEnc: r.totp_pending_enc,
+    totpLastStep: r.totp_last_step === null ? null : num(r.totp_last_step),
     createdAt: num(r.created_at),
   };
 }
@@ -116,6 +124,8 @@ export interface UserPatch {
   readonly mustChangePassword?: boolean;
   readonly failures?: readonly number[];
   readonly totpEnc?: string | null;
+  readonly totpPendingEnc?: string | null;
+  readonly totpLastStep?: number | null;
   readonly role?: Role;
 }
 
@@ -233,6 +243,8 @@ export function serverRepository(store: Store): ServerRepository {
           must_change_password: u.mustChangePassword ? 1 : 0,
           failures: JSON.stringify(u.failures),
           totp_enc: u.totpEnc,
+          totp_pending_enc: u.totpPendingEnc ?? null,
+          totp_last_step: u.totpLastStep ?? null,
           created_at: u.createdAt,
         })
         .execute();
@@ -260,6 +272,8 @@ export function serverRepository(store: Store): ServerRepository {
       if (patch.mustChangePassword !== undefined) set.must_change_password = patch.mustChangePassword ? 1 : 0;
       if (patch.failures !== undefined) set.failures = JSON.stringify(patch.failures);
       if (patch.totpEnc !== undefined) set.totp_enc = patch.totpEnc;
+      if (patch.totpPendingEnc !== undefined) set.totp_pending_enc = patch.totpPendingEnc;
+      if (patch.totpLastStep !== undefined) set.totp_last_step = patch.totpLastStep;
       if (patch.role !== undefined) set.role = patch.role;
       if (Object.keys(set).length > 0) await db.updateTable("users").set(set).where("id", "=", id).execute();
     },
