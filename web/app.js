@@ -452,7 +452,7 @@ async function overviewPage(main) {
         radius: ["45%", "70%"],
         label: { formatter: "{b}\n{c}" },
         data: levels.map((l) => ({ name: t(l), value: o.warnings[l] })),
-        color: ["#c0262d", "#c25e00", "#d4a900", "#1f5fbf"],
+        color: ["#c0262d", "#a85000", "#d4a900", "#1f5fbf"],
       },
     ],
   });
@@ -516,6 +516,8 @@ function virtualList(rows, columns, onOpen) {
       );
     }
     layer.replaceChildren(...out);
+    // Keep the header's columns over the rows' columns whatever the scrollbar's width.
+    head.style.paddingRight = `${10 + box.offsetWidth - box.clientWidth}px`;
   };
   box.addEventListener(
     "scroll",
@@ -1175,14 +1177,24 @@ async function qualityPage(main) {
       { class: "panel", style: "margin-top:16px" },
       h("h2", {}, t("batches")),
       table(
-        [t("file"), t("profile"), t("imported"), t("rejected")],
+        [t("file"), t("profile"), t("time"), t("imported"), t("rejected")],
         q.batches.map((b) => [
-          b.file ?? b.sourceFile ?? b.id,
+          b.fileName ?? b.id,
           b.profile ?? "—",
-          num(b.imported ?? b.rows ?? null),
-          num(b.rejected ?? null),
+          dateTime(b.startedAt),
+          num(b.imported ?? null),
+          b.rejected > 0 && can("data.import")
+            ? h(
+                "a",
+                {
+                  href: `/api/v1/dashboard/import/${b.id}/rejected.csv`,
+                  download: `rejected-${String(b.id).slice(0, 8)}.csv`,
+                },
+                num(b.rejected),
+              )
+            : num(b.rejected ?? null),
         ]),
-        [2, 3],
+        [3, 4],
       ),
     ),
   );
@@ -1315,6 +1327,7 @@ async function reportsPage(main) {
       h(
         "a",
         {
+          class: "secondary",
           id: "download-pdf",
           href: `/api/v1/dashboard/report?month=${d.month}&format=pdf`,
           download: `recur-${d.month}.pdf`,

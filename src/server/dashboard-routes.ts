@@ -224,10 +224,11 @@ export function seriesList(data: DashboardData, scope: Scope, filter: SeriesFilt
 /** The readable part of a location key (the key's last segments), without internal prefixes. */
 function placeName(key: string | null): string | null {
   if (!key) return null;
+  // Keys look like "R:澜东区:衡山街 423" or "Z::隆都新村/b8/u1/r202": drop the kind prefix.
   return key
-    .replace(/^[A-Za-z]+::/, "")
-    .replaceAll("/", " ")
-    .replaceAll("|", " ");
+    .replace(/^[A-Za-z]+:+/, "")
+    .replace(/[:/|]+/g, " ")
+    .trim();
 }
 
 /** The datum of the map's basemap (RECUR_MAP_DATUM): a Chinese intranet/PGIS map is often GCJ-02. */
