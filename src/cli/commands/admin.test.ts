@@ -1,27 +1,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, expect, test } from "vitest";
 import { makeIncident } from "../../../test/builders.ts";
+import { recur } from "../../../test/cli.ts";
 import { asBatchId, asEpochMs, asPseudonym } from "../../domain/index.ts";
 import { openStore } from "../../store/index.ts";
-import { main } from "../main.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "recur-admin-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  let out = "";
-  const sink = new Writable({
-    write(chunk, _e, done) {
-      out += String(chunk);
-      done();
-    },
-  });
-  const code = await main([...args, "--lang", "en"], { stdout: sink, stderr: sink, env: {}, cwd: dir });
-  return { code, out };
-}
+const run = async (args: string[]) => {
+  const { code, stdout, stderr } = await recur(args, { cwd: dir });
+  return { code, out: stdout + stderr };
+};
 
 test("users are created with a generated password that must be changed, and listed", async () => {
   const db = join(dir, "users.db");

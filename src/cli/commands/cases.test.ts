@@ -1,31 +1,23 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, expect, test } from "vitest";
 import { makeIncident } from "../../../test/builders.ts";
+import { recur } from "../../../test/cli.ts";
 import { applyCase, newCase } from "../../cases/case.ts";
 import { asBatchId, asEpochMs, asUnitCode, fixedClock, type Incident } from "../../domain/index.ts";
 import { openStore } from "../../store/index.ts";
 import { serverRepository } from "../../store/server-repository.ts";
-import { main } from "../main.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "recur-cases-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const DAY = 86_400_000;
 const RESOLVED = Date.UTC(2024, 5, 1);
 
-async function run(args: string[]) {
-  let out = "";
-  const sink = new Writable({
-    write(chunk, _e, done) {
-      out += String(chunk);
-      done();
-    },
-  });
-  const code = await main([...args, "--lang", "en"], { stdout: sink, stderr: sink, env: {}, cwd: dir });
-  return { code, out };
-}
+const run = async (args: string[]) => {
+  const { code, stdout, stderr } = await recur(args, { cwd: dir });
+  return { code, out: stdout + stderr };
+};
 
 /** `n` noise calls at building `key` spread over the 30 days before (negative offset) or after. */
 function calls(key: string, n: number, after: boolean): Incident[] {

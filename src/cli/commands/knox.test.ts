@@ -1,25 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, expect, test } from "vitest";
-import { main } from "../main.ts";
-
-function capture() {
-  const stream = new PassThrough();
-  let text = "";
-  stream.on("data", (chunk) => {
-    text += chunk;
-  });
-  return { stream, text: () => text };
-}
-
-async function recur(args: string[]) {
-  const out = capture();
-  const err = capture();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, env: {}, lang: "en" });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+import { recur } from "../../../test/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "recur-knox-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
