@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
  * Math.random themselves; those come in as arguments.
  */
 const ROOT = join(import.meta.dirname, "..", "src");
-const PURE = ["domain", "address", "repeat", "quality", "analysis", "cases", "synth"] as const;
+const PURE = ["domain", "address", "repeat", "quality", "text", "analysis", "cases", "synth"] as const;
 const EDGES = ["store", "server", "cli"] as const;
 const FORBIDDEN_CALLS: readonly [RegExp, string][] = [
   [/\bDate\.now\(/, "Date.now()"],
