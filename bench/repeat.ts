@@ -145,7 +145,8 @@ const args = process.argv.slice(2);
 
 /** Scores the store's incidents against a truth file and exits. */
 async function accuracy(db: string, truthPath: string): Promise<void> {
-  const store = await openStore({ path: db });
+  // Read only: the schema is left as it is.
+  const store = await openStore({ path: db, migrate: false });
   const builder = new ColumnsBuilder(newDictionaries());
   for await (const page of store.incidents.scan(20_000)) for (const incident of page) builder.push(incident);
   await store.close();

@@ -139,6 +139,8 @@ export class RepeatIndex {
   private codeSeverity = new Uint8Array(0);
   private codeAny = new Uint8Array(0);
   private codeInvalid = new Uint8Array(0);
+  /** Duplicate window per code (ms): the rule's, or a shorter one for busy kinds (traffic). */
+  private codeDupWindow = new Float64Array(0);
   private codeKnown = 0;
   private readonly compatCache = new Map<number, boolean>();
 
@@ -360,6 +362,8 @@ export class RepeatIndex {
     any.set(this.codeAny);
     const invalid = new Uint8Array(n);
     invalid.set(this.codeInvalid);
+    const dupWindow = new Float64Array(n);
+    dupWindow.set(this.codeDupWindow);
     for (let c = this.codeKnown; c < n; c++) {
       const code = codes.values[c]!;
       const dot = code.indexOf(".");
@@ -371,12 +375,20 @@ export class RepeatIndex {
       any[c] =
         this.options.anyCompatible.includes(code) || this.options.anyCompatible.includes(category) ? 1 : 0;
       invalid[c] = category === "invalid" ? 1 : 0;
+      const minutes = this.options.duplicateWindows[code] ?? this.options.duplicateWindows[category];
+      dupWindow[c] = minutes === undefined ? this.dupWindowMs : Math.min(this.dupWindowMs, minutes * MINUTE);
     }
     this.codeGroup = group;
     this.codeSeverity = severity;
     this.codeAny = any;
     this.codeInvalid = invalid;
+    this.codeDupWindow = dupWindow;
     this.codeKnown = n;
+  }
+
+  /** Whether a call with `code` at time t may join an event with `eventCode` at time et (per-kind window). */
+  private inDupWindow(eventCode: number, code: number, et: number, t: number): boolean {
+    return Math.abs(t - et) <= Math.min(this.codeDupWindow[eventCode]!, this.codeDupWindow[code]!);
   }
 
   /** Whether calls with these two codes may describe one event. */
@@ -464,7 +476,12 @@ export class RepeatIndex {
       }
       if (et > t + this.dupWindowMs) continue;
       if (this.evFlags[e]! & FLAG_TEST) continue;
-      if (this.compatible(this.evCode[e]!, code) && this.narrativeAgrees(i, e)) return e;
+      if (
+        this.compatible(this.evCode[e]!, code) &&
+        this.inDupWindow(this.evCode[e]!, code, et, t) &&
+        this.narrativeAgrees(i, e)
+      )
+        return e;
     }
     return -1;
   }
@@ -504,7 +521,7 @@ export class RepeatIndex {
       if (et < t - this.dupWindowMs) break;
       if (et > t + this.dupWindowMs || this.evFlags[e]! & FLAG_TEST) continue;
       if (key >= 0 && keys[e]! >= 0 && keys[e] !== key) continue;
-      if (this.compatible(this.evCode[e]!, code)) return e;
+      if (this.compatible(this.evCode[e]!, code) && this.inDupWindow(this.evCode[e]!, code, et, t)) return e;
     }
     return -1;
   }
@@ -527,6 +544,7 @@ export class RepeatIndex {
         if (et > t + this.dupWindowMs || et <= bestAt) continue;
         if (this.evRoadName[e] !== name || Math.abs(this.evRoadNo[e]! - no) > 10) continue;
         if (this.evFlags[e]! & FLAG_TEST || !this.compatible(this.evCode[e]!, code)) continue;
+        if (!this.inDupWindow(this.evCode[e]!, code, et, t)) continue;
         best = e;
         bestAt = et;
       }
@@ -578,6 +596,7 @@ export class RepeatIndex {
           if (ddx * ddx + ddy * ddy > r2) continue;
           if (!this.options.radiusAcrossKeys && key >= 0 && keys[e]! >= 0 && keys[e] !== key) continue;
           if (!this.compatible(this.evCode[e]!, code) || !this.narrativeAgrees(i, e)) continue;
+          if (!this.inDupWindow(this.evCode[e]!, code, et, t)) continue;
           best = e;
           bestAt = et;
         }

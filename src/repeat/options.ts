@@ -24,6 +24,11 @@ export interface RepeatOptions {
    * calls are compatible when they share the category or a set.
    */
   readonly compatible: readonly (readonly string[])[];
+  /**
+   * Shorter duplicate windows in minutes per code or category, for kinds where separate events at
+   * one place are common within the hour (accidents at a busy crossing).
+   */
+  readonly duplicateWindows: Readonly<Record<string, number>>;
   /** Codes compatible with every call ("repeat report of the same event"). */
   readonly anyCompatible: readonly string[];
   /** Merge by radius also when both calls have different building keys (off: a key conflict wins). */
@@ -68,6 +73,7 @@ export const DEFAULT_OPTIONS: RepeatOptions = {
     ["public_order.noise", "dispute.neighbour"],
     ["help.medical", "help.suicide", "help.mental_health", "help.elderly"],
   ],
+  duplicateWindows: {},
   anyCompatible: ["invalid.repeat_report", "other"],
   radiusAcrossKeys: true,
   duplicateSimilarity: 0,
