@@ -22,6 +22,7 @@ import { loadDashboardData } from "../src/server/dashboard-data.ts";
 import {
   analysis,
   dashboardCacheOf,
+  knox,
   monthIndicators,
   overview,
   qualityScorecards,
@@ -99,6 +100,7 @@ time("overview", (s) => overview(data, s, "zh"));
 time("series list (all)", (s) => seriesList(data, s, {}, "zh"));
 time("series list (red)", (s) => seriesList(data, s, { level: "red" }, "zh"));
 time("analysis 90 days", (s) => analysis(data, s, 90));
+time("knox (criminal, 90 d)", (s) => knox(data, s, "criminal", 90));
 time("quality scorecards", (s) => qualityScorecards(data, s));
 time("monthly indicators", (s) => monthIndicators(data, s, month, "zh"));
 

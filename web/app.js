@@ -1242,6 +1242,9 @@ async function analysisPage(main) {
       ),
     ),
   );
+  const knoxBox = h("section", { class: "panel", style: "margin-top:16px", id: "knox" });
+  main.append(knoxBox);
+  knoxSection(knoxBox, days);
   main.dataset.ready = "analysis";
   const data = [];
   a.heatmap.forEach((v, i) => {
@@ -1291,6 +1294,62 @@ async function analysisPage(main) {
       paint: { "fill-color": ["get", "colour"], "fill-opacity": 0.65, "fill-outline-color": "#ffffff" },
     });
   }
+}
+
+/** Near-repeat (Knox) table: observed pairs against the permutation expectation, per band. */
+async function knoxSection(box, days) {
+  const category = sessionStorage.getItem("recur.knoxCategory") ?? "criminal";
+  const sel = h(
+    "select",
+    {
+      onchange: (e) => {
+        sessionStorage.setItem("recur.knoxCategory", e.target.value);
+        knoxSection(box, days);
+      },
+    },
+    ["criminal", "public_order", "dispute"].map((c) =>
+      h("option", { value: c, selected: c === category }, t(`cat_${c}`)),
+    ),
+  );
+  box.replaceChildren(
+    h("h2", {}, t("knox")),
+    h("div", { class: "filters" }, h("label", {}, t("category"), sel)),
+    h("p", { class: "muted" }, t("loading")),
+  );
+  const k = await apiReady(`/api/v1/dashboard/knox?category=${category}&days=${days}`);
+  const s = k.summary;
+  const body = s
+    ? table(
+        [
+          t("knoxSpace"),
+          ...s.tbands.slice(0, -1).map((d, j) => `${num(d)}–${num(s.tbands[j + 1])} ${t("daysUnit")}`),
+        ],
+        s.observed.map((row, i) => [
+          `${num(s.sbands[i])}–${num(s.sbands[i + 1])} m`,
+          ...row.map((o, j) => {
+            const p = s.pValue[i][j];
+            const ratio = s.knoxRatio[i][j];
+            return h(
+              "span",
+              { class: p < 0.05 && ratio > 1 ? "up" : null, title: `p = ${num(p, 3)}` },
+              `${num(o)} / ${num(s.expectedMean[i][j], 1)} (${ratio === null ? "—" : num(ratio, 2)})`,
+              p < 0.05 && ratio > 1 ? " *" : "",
+            );
+          }),
+        ]),
+        [1, 2, 3, 4],
+      )
+    : h("p", { class: "muted" }, t("noData"));
+  box.replaceChildren(
+    h("h2", {}, t("knox")),
+    h(
+      "div",
+      { class: "filters" },
+      h("label", {}, t("category"), sel),
+      h("span", { class: "muted" }, `${num(k.events)} · ${t("knoxNote")}`),
+    ),
+    body,
+  );
 }
 
 // ---- reports ----

@@ -8,9 +8,11 @@ import gcoordModule from "gcoord";
 import { cellToBoundary } from "h3-js";
 import { createAddressLocator } from "../address/locator.ts";
 import { cellCounts, giStar } from "../analysis/hotspots/index.ts";
+import { knoxEventsFromIncidents, knoxTest } from "../analysis/knox/index.ts";
 import { hourWeekHeatmap } from "../analysis/time/index.ts";
 import {
   asBatchId,
+  CATEGORIES,
   CATEGORY_LABELS,
   type Clock,
   type Incident,
@@ -272,6 +274,22 @@ export function analysis(data: DashboardData, scope: Scope, days: number) {
   return { days, incidents: rows.length, heatmap, cells };
 }
 
+const KNOX_CATEGORIES = ["criminal", "public_order", "dispute"] as const;
+
+/**
+ * Near-repeat (Knox) table of one category over the last `days` days in scope: Manhattan
+ * distance bands of 0-100-200-400 m, time bands of a week up to four, 99 permutations (seed 1).
+ */
+export function knox(data: DashboardData, scope: Scope, category: string, days: number) {
+  const cat = CATEGORIES.indexOf(category as (typeof CATEGORIES)[number]);
+  const rows = rowsIn(data, scope, data.maxAt - days * DAY, Infinity).filter((i) => data.category[i] === cat);
+  const read = knoxEventsFromIncidents(data, rows);
+  const bands = { sbands: [0, 100, 200, 400], tbands: [0, 7, 14, 21, 28], distance: "manhattan" as const };
+  if (read.events.x.length < 3) return { category, days, events: read.events.x.length, summary: null };
+  const summary = knoxTest(read.events, { ...bands, sims: 99, seed: 1 });
+  return { category, days, events: read.events.x.length, summary };
+}
+
 /** Six-element completeness per station over the last 30 days (share of records with each field). */
 export function qualityScorecards(data: DashboardData, scope: Scope) {
   const rows = rowsIn(data, scope, data.maxAt - 30 * DAY, Infinity);
@@ -459,6 +477,24 @@ export function registerDashboardRoutes(
       const days = [30, 90, 365].includes(raw) ? raw : 90;
       const scope = scopeFor(request);
       return cache.cached(`analysis:${days}:${scopeKey(scope)}`, () => analysis(data, scope, days));
+    },
+  );
+
+  app.get(
+    "/api/v1/dashboard/knox",
+    { config: { permission: "series.read", audit: "analysis.knox" } },
+    async (request, reply) => {
+      const data = dataFor(request, reply);
+      if (!data) return reply;
+      const q = request.query as { category?: string; days?: string };
+      const category = (KNOX_CATEGORIES as readonly string[]).includes(q.category ?? "")
+        ? q.category!
+        : "criminal";
+      const days = [30, 90, 365].includes(Number(q.days)) ? Number(q.days) : 90;
+      const scope = scopeFor(request);
+      return cache.cached(`knox:${category}:${days}:${scopeKey(scope)}`, () =>
+        knox(data, scope, category, days),
+      );
     },
   );
 

@@ -215,6 +215,8 @@ describe.skipIf(!available)("dashboard in Chromium", { timeout: 60_000 }, () => 
     expect(await page.textContent("header nav")).toContain("Overview");
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("en-GB");
     await page.waitForSelector(".mapbox canvas");
+    await page.waitForSelector("#knox .filters span.muted");
+    expect(await page.textContent("#knox")).toContain("Knox");
     await shot(page, "07-analysis-en");
     await page.reload();
     await ready(page, "analysis");
