@@ -1223,7 +1223,11 @@ async function analysisPage(main) {
       "div",
       { class: "filters" },
       h("label", {}, t("range"), range),
-      h("span", { class: "muted" }, `${num(a.incidents)} · ${t("cells")} ${num(a.cells.length)}`),
+      h(
+        "span",
+        { class: "muted" },
+        `${t("total")} ${num(a.incidents)} · ${t("cells")} ${num(a.cells.length)}`,
+      ),
     ),
     h(
       "div",
@@ -1236,7 +1240,7 @@ async function analysisPage(main) {
       { class: "panel", style: "margin-top:16px" },
       h("h2", {}, t("hotspots")),
       table(
-        [t("cells"), t("count"), "Gi* z", "q", t("level")],
+        [t("cells"), t("count"), "Gi* z", "q", t("hotClass")],
         a.cells.slice(0, 15).map((c) => [c.cell, num(c.count), num(c.z, 2), num(c.q, 4), t(c.class)]),
         [1, 2, 3],
       ),
