@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from
 import { hash, verify } from "@node-rs/argon2";
 import type { Clock, UnitLevel } from "../domain/index.ts";
 import { decryptField, encryptField } from "../ingest/privacy/index.ts";
-import type { ServerRepository, User } from "../store/server-repository.ts";
+import type { ServerRepository, Session, User } from "../store/server-repository.ts";
 import type { Principal, Role } from "./access.ts";
 
 /** Authentication policy (docs/server.md); the defaults follow common government-system baselines. */
@@ -15,6 +15,12 @@ export interface AuthPolicy {
   /** ... and after this long in any case. */
   readonly absoluteLifetimeMs: number;
   readonly minPasswordLength: number;
+  /**
+   * How long a checked session is trusted without reading the database again. Changes made
+   * through this server (logout, disable, password, unlock, TOTP) apply at once; changes made
+   * by another process (`recur users disable`, a second server) within this time.
+   */
+  readonly sessionCacheMs: number;
 }
 
 export const DEFAULT_AUTH_POLICY: AuthPolicy = {
@@ -23,6 +29,7 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
   idleTimeoutMs: 30 * 60_000,
   absoluteLifetimeMs: 12 * 3_600_000,
   minPasswordLength: 12,
+  sessionCacheMs: 5_000,
 };
 
 export type LoginResult =
@@ -154,6 +161,7 @@ export class Auth {
     const secret = randomBytes(20);
     const enc = encryptField(secret.toString("base64url"), await this.encKey());
     await this.repo.updateUser(user.id, { totpPendingEnc: enc });
+    this.forget(user.id);
     return otpauthUri(user.username, secret);
   }
 
@@ -174,6 +182,16 @@ export class Auth {
   /** Removes the second factor (security admin, e.g. a lost phone); the user may set it up again. */
   async totpDisable(userId: string): Promise<void> {
     await this.repo.updateUser(userId, { totpEnc: null, totpPendingEnc: null, totpLastStep: null });
+    this.forget(userId);
+  }
+
+  /** Sessions checked recently: token hash → the session and its user, and when they were read. */
+  private readonly sessions = new Map<string, { session: Session; user: User; readAt: number }>();
+
+  /** Forgets cached sessions of a user (or all), after a change to the user or their sessions. */
+  private forget(userId?: string): void {
+    if (userId === undefined) this.sessions.clear();
+    else for (const [key, entry] of this.sessions) if (entry.user.id === userId) this.sessions.delete(key);
   }
 
   async createUser(input: NewUser): Promise<User> {
@@ -252,22 +270,35 @@ export class Auth {
   async authenticate(token: string): Promise<User | undefined> {
     const now = this.clock.now();
     const tokenHash = hashToken(token);
-    const session = await this.repo.session(tokenHash);
-    if (!session) return undefined;
+    const cached = this.sessions.get(tokenHash);
+    const fresh = cached && now - cached.readAt < this.policy.sessionCacheMs && now >= cached.readAt;
+    const session = fresh ? cached.session : await this.repo.session(tokenHash);
+    if (!session) {
+      this.sessions.delete(tokenHash);
+      return undefined;
+    }
     const expired =
       now - session.lastSeenAt > this.policy.idleTimeoutMs ||
       now - session.createdAt > this.policy.absoluteLifetimeMs;
-    const user = expired ? undefined : await this.repo.userById(session.userId);
+    const user = expired ? undefined : fresh ? cached.user : await this.repo.userById(session.userId);
     if (!user || user.disabled) {
+      this.sessions.delete(tokenHash);
       await this.repo.deleteSession(tokenHash);
       return undefined;
     }
     // Writing last-seen on every request would make every read a write; a minute's precision is enough.
-    if (now - session.lastSeenAt > 60_000) await this.repo.touchSession(tokenHash, now);
+    let seen = session;
+    if (now - session.lastSeenAt > 60_000) {
+      await this.repo.touchSession(tokenHash, now);
+      seen = { ...session, lastSeenAt: now };
+    }
+    if (this.sessions.size > 10_000) this.sessions.clear();
+    this.sessions.set(tokenHash, { session: seen, user, readAt: fresh ? cached.readAt : now });
     return user;
   }
 
   async logout(token: string): Promise<void> {
+    this.sessions.delete(hashToken(token));
     await this.repo.deleteSession(hashToken(token));
   }
 
@@ -283,17 +314,20 @@ export class Auth {
       passwordHash: await hashPassword(newPassword),
       mustChangePassword: false,
     });
+    this.forget(user.id);
     return true;
   }
 
   /** Disabling a user ends all their sessions at once. */
   async disable(userId: string): Promise<number> {
     await this.repo.updateUser(userId, { disabled: true });
+    this.forget(userId);
     return this.repo.deleteUserSessions(userId);
   }
 
   async unlock(userId: string): Promise<void> {
     await this.repo.updateUser(userId, { locked: false, failures: [] });
+    this.forget(userId);
   }
 }
 

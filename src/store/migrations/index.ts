@@ -5,6 +5,7 @@ import * as casesAuthAudit from "./0005_cases_auth_audit.ts";
 import * as caseSubjects from "./0006_case_subjects.ts";
 import * as repeatSeries from "./0007_repeat_series.ts";
 import * as totpEnrolment from "./0008_totp_enrolment.ts";
+import * as apiIndexes from "./0009_api_indexes.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0006_case_subjects", caseSubjects],
   ["0007_repeat_series", repeatSeries],
   ["0008_totp_enrolment", totpEnrolment],
+  ["0009_api_indexes", apiIndexes],
 ];
