@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createAddressLocator } from "../src/address/index.ts";
-import { asBatchId, asEpochMs, asUnitCode, CATEGORIES, seededRandom } from "../src/domain/index.ts";
+import { asBatchId, asEpochMs, asUnitCode, seededRandom } from "../src/domain/index.ts";
 import { checkAtDispatch } from "../src/repeat/dispatch.ts";
 import { buildApp } from "../src/server/app.ts";
 import { Auth } from "../src/server/auth.ts";
