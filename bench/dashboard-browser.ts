@@ -51,4 +51,6 @@ await browser.close();
 const sorted = [...ms].sort((a, b) => a - b);
 const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 console.log(`overview interactive on ${JSON.stringify(incidents)}: runs ${ms.join(", ")} ms`);
-console.log(`p50 ${at(0.5)} ms, p95 ${at(0.95)} ms (first run ${ms[0]} ms; the server memoises the overview per scope after its first request)`);
+console.log(
+  `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms (first run ${ms[0]} ms; the server memoises the overview per scope after its first request)`,
+);
