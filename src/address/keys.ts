@@ -57,14 +57,13 @@ export function resolveAdmin(
   }
   if (current === null && regionId !== null) current = regionId;
   const chain: Division[] = current === null ? [] : gazetteer.chain(current);
-  const at = (level: string): string | null => chain.find((d) => d.level === level)?.name ?? null;
-  const prov = at("prov");
-  const city = at("city") ?? (prov && /市$/.test(prov) ? prov : null);
+  const prov = levelName(chain, "prov");
+  const city = levelName(chain, "city") ?? (prov && /市$/.test(prov) ? prov : null);
   return {
     prov,
     city,
-    district: at("district") ?? texts.district ?? null,
-    town: at("town") ?? texts.town ?? null,
+    district: levelName(chain, "district") ?? texts.district ?? null,
+    town: levelName(chain, "town") ?? texts.town ?? null,
     code: chain.at(-1)?.code ?? null,
     completed: chain.length > read,
   };
@@ -107,6 +106,11 @@ export interface KeyResult {
   readonly fuzzy: { readonly from: string; readonly to: string; readonly confidence: number } | null;
 }
 
+/** Name of the division at `level` in an admin chain (module level: no closure per address). */
+function levelName(chain: readonly Division[], level: string): string | null {
+  return chain.find((d) => d.level === level)?.name ?? null;
+}
+
 const numberOf = (text: string | undefined): string | null =>
   text === undefined ? null : componentNumber(text);
 
@@ -127,7 +131,6 @@ export function chineseKeys(
     else if (e.label === "subpoi") subpois.push(e.text);
     else if (e.label === "houseno") lastHouse = e.text;
   }
-  const first = (label: string): string | undefined => firsts.get(label);
   const scope = admin.city ?? admin.district ?? admin.prov ?? "";
   const scopeKey = canonicalText(scope);
   let fuzzy: KeyResult["fuzzy"] = null;
@@ -146,9 +149,9 @@ export function chineseKeys(
   };
 
   const roadName = roads[0];
-  const sub = first("subroad");
-  const roadNo = numberOf(first("roadno"));
-  const subNo = numberOf(first("subroadno"));
+  const sub = firsts.get("subroad");
+  const roadNo = numberOf(firsts.get("roadno"));
+  const subNo = numberOf(firsts.get("subroadno"));
   const isCross = roads.length >= 2 && (firsts.has("intersection") || !roadNo);
   const cross = isCross
     ? `X:${scopeKey}:${roads
@@ -162,21 +165,21 @@ export function chineseKeys(
       ? `R:${scopeKey}:${canonicalText(roadName)}${sub ? canonicalText(sub) : ""}/${subNo ?? roadNo}`
       : null;
 
-  const poiText = first("poi");
+  const poiText = firsts.get("poi");
   const poiKey = poiText ? `Z:${scopeKey}:${placeName(poiText)}` : null;
   const subpoi = subpois.map(canonicalText).join("+");
   // A number written after a village or compound without a road (下宅村107号) is its house number.
   const house = numberOf(lastHouse) ?? (roadName ? null : roadNo);
-  const cell = numberOf(first("cellno"));
-  const roomNo = numberOf(first("roomno"));
+  const cell = numberOf(firsts.get("cellno"));
+  const roomNo = numberOf(firsts.get("roomno"));
 
   // The building: in a compound, or the road number itself for a street address.
   const base = poiKey ? `${poiKey}${subpoi ? `/${subpoi}` : ""}` : null;
   let building: string | null = null;
   if (base && house) building = `${base}/b${house}`;
   else if (!base && roadKey) building = house ? `${roadKey}/b${house}` : roadKey;
-  else if (!base && house && first("community"))
-    building = `C:${scopeKey}:${canonicalText(first("community") as string)}/b${house}`;
+  else if (!base && house && firsts.get("community"))
+    building = `C:${scopeKey}:${canonicalText(firsts.get("community") as string)}/b${house}`;
   const unit = building && cell ? `${building}/u${cell}` : null;
   const roomBase = unit ?? building;
   const room = roomBase && roomNo ? `${roomBase}/r${roomNo}` : null;

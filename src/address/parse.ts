@@ -118,6 +118,29 @@ const SUBPOI =
 const FILLER = /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁)$/;
 const FILLER_START = /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)/;
 
+// Helpers of the parser's hot loops live at module level: a closure made per call costs more
+// than its work once tsx (esbuild keepNames) wraps each one in __name (~20% of a locate).
+
+/** Adds a non-empty span. */
+function pushSpan(spans: Span[], label: string, start: number, end: number): void {
+  if (end > start) spans.push({ label, start, end });
+}
+
+function hasLabel(spans: readonly Span[], label: string): boolean {
+  return spans.some((s) => s.label === label);
+}
+
+/** One span from `start` to `end`, as a list. */
+function spanFrom(start: number, label: string, end: number): Span[] {
+  return [{ label, start, end }];
+}
+
+/** Adds a span of a run at `offset` in the text; returns its label (the run's previous label). */
+function emitSpan(out: Span[], offset: number, label: string, s: number, e: number): string {
+  out.push({ label, start: offset + s, end: offset + e });
+  return label;
+}
+
 /**
  * Parses a Chinese address into labelled spans with rules and the gazetteer.
  * @example
@@ -133,12 +156,6 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   let level = -1; // deepest admin level read so far
   let ancestor: number | null = null;
   let streetSeen = false; // a road, POI or community has been read: no more admin levels
-
-  const push = (label: string, start: number, end: number) => {
-    if (end > start) spans.push({ label, start, end });
-  };
-  const last = (): string | undefined => lastMeaningful(spans);
-  const has = (label: string): boolean => spans.some((s) => s.label === label);
 
   while (pos < n) {
     const c = text[pos] as string;
@@ -175,7 +192,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           (li === 2 && /(开发区|高新区|保税区|园区)$/.test(text.slice(pos, m.end)))
         ) {
           // Development zones are listed among townships; the corpora call them devzone.
-          push("devzone", pos, m.end);
+          pushSpan(spans, "devzone", pos, m.end);
           pos = m.end;
           continue;
         }
@@ -192,7 +209,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
               label: municipality && prev.id === m.id ? "prov" : "redundant",
             };
         }
-        push(shown, pos, m.end);
+        pushSpan(spans, shown, pos, m.end);
         admin.push({ start: pos, end: m.end, id: m.id });
         level = li;
         ancestor = m.id;
@@ -202,13 +219,13 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 城区, 市区, 县城 after a district or city only say "in town".
       const inTown = level >= 1 ? /^(城区|市区|县城|全区|城内)[内里]?/.exec(text.slice(pos, pos + 3)) : null;
       if (inTown && !/^(街道|镇|乡|办事处)/.test(text.slice(pos + 2, pos + 5))) {
-        push("redundant", pos, pos + inTown[0].length);
+        pushSpan(spans, "redundant", pos, pos + inTown[0].length);
         pos += inTown[0].length;
         continue;
       }
       const u = matchUnknownAdmin(text, pos, level);
       if (u) {
-        push(u.label, pos, u.end);
+        pushSpan(spans, u.label, pos, u.end);
         level = LEVEL_ORDER[u.label];
         pos = u.end;
         continue;
@@ -218,41 +235,41 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     if (!isHan(c) && !isDigit(c) && !isLatin(c)) {
       let end = pos + 1;
       while (end < n && text[end] === c) end++;
-      push("redundant", pos, end);
+      pushSpan(spans, "redundant", pos, end);
       pos = end;
       continue;
     }
     const noise = NOISE.exec(text.slice(pos, pos + 4));
     if (noise && spans.length > 0) {
-      push("redundant", pos, pos + noise[0].length);
+      pushSpan(spans, "redundant", pos, pos + noise[0].length);
       pos += noise[0].length;
       continue;
     }
     const junction = /^(交叉路口|交叉口|交汇处|交界处|交口|十字路口|路口)/.exec(text.slice(pos, pos + 4));
-    if (junction && last() === "road") {
-      push("intersection", pos, pos + junction[0].length);
+    if (junction && lastMeaningful(spans) === "road") {
+      pushSpan(spans, "intersection", pos, pos + junction[0].length);
       pos += junction[0].length;
       continue;
     }
     if (
       /[与和及、]/.test(c) &&
-      last() === "road" &&
+      lastMeaningful(spans) === "road" &&
       /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街)/.test(text.slice(pos + 1, pos + 12))
     ) {
-      push("redundant", pos, pos + 1);
+      pushSpan(spans, "redundant", pos, pos + 1);
       pos += 1;
       continue;
     }
     const filler = FILLER_START.exec(text.slice(pos, pos + 3));
     if (filler && spans.length > 0) {
-      push("assist", pos, pos + filler[0].length);
+      pushSpan(spans, "assist", pos, pos + filler[0].length);
       pos += filler[0].length;
       continue;
     }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
-    const num = matchNumbered(text, pos, last, has, spans);
+    const num = matchNumbered(text, pos, spans);
     if (num) {
-      for (const s of num) push(s.label, s.start, s.end);
+      for (const s of num) pushSpan(spans, s.label, s.start, s.end);
       pos = (num.at(-1) as Span).end;
       continue;
     }
@@ -267,9 +284,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     if (end === pos) end = pos + 1;
     const run = text.slice(pos, end);
-    const parts = splitRun(run, pos, last(), level, !streetSeen);
+    const parts = splitRun(run, pos, lastMeaningful(spans), level, !streetSeen);
     for (const s of parts) {
-      push(s.label, s.start, s.end);
+      pushSpan(spans, s.label, s.start, s.end);
       if (s.label !== "town" && s.label !== "devzone" && s.label !== "redundant") streetSeen = true;
       if (s.label === "town") level = 3;
     }
@@ -534,16 +551,10 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
   return null;
 }
 
-function matchNumbered(
-  text: string,
-  pos: number,
-  last: () => string | undefined,
-  has: (label: string) => boolean,
-  spans: readonly Span[],
-): Span[] | null {
+function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[] | null {
   const first = readNumber(text, pos);
   if (!first) return null;
-  const prev0 = last();
+  const prev0 = lastMeaningful(spans);
   // A house-number range on a road: 806-808号, 1-16号.
   const range = /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14));
   // 806-808号 is a range of numbers; 17-123号 and 138-2号 are a number and a house behind it.
@@ -580,7 +591,7 @@ function matchNumbered(
     const roadFirst = prev0 === "road" || prev0 === "subroad";
     const ladder = roadFirst
       ? ["roadno", "houseno", "roomno"]
-      : has("houseno")
+      : hasLabel(spans, "houseno")
         ? ["cellno", "roomno"]
         : parts.length >= 4
           ? ["houseno", "cellno", "floorno", "roomno"]
@@ -605,8 +616,7 @@ function matchNumbered(
     text.slice(end, end + 2),
   );
   const u = unit?.[1];
-  const prev = last();
-  const label = (lbl: string, uend: number): Span[] => [{ label: lbl, start: pos, end: uend }];
+  const prev = lastMeaningful(spans);
   if (u) {
     const uend = end + u.length;
     switch (u) {
@@ -616,19 +626,20 @@ function matchNumbered(
       case "座":
       case "栋楼":
       case "幢楼":
-        return label("houseno", uend);
+        return spanFrom(pos, "houseno", uend);
       case "号院":
-        return label(prev === "road" || prev === "roadno" ? "roadno" : "houseno", uend);
+        return spanFrom(pos, prev === "road" || prev === "roadno" ? "roadno" : "houseno", uend);
       case "单元":
       case "门":
-        return label("cellno", uend);
+        return spanFrom(pos, "cellno", uend);
       case "层":
       case "F":
       case "f":
-        return label("floorno", uend);
+        return spanFrom(pos, "floorno", uend);
       case "楼":
         // 3楼 is a floor, unless a unit or a floor follows (5楼3单元: building 5).
-        return label(
+        return spanFrom(
+          pos,
           /^[0-9一二三四五六七八九十]+(单元|层)/.test(text.slice(uend, uend + 4)) ? "houseno" : "floorno",
           uend,
         );
@@ -636,41 +647,41 @@ function matchNumbered(
       case "房":
       case "户":
       case "#":
-        return label("roomno", uend);
+        return spanFrom(pos, "roomno", uend);
       case "弄":
-        return label(prev === "road" ? "roadno" : prev === "subroad" ? "subroadno" : "roadno", uend);
+        return spanFrom(pos, prev === "road" ? "roadno" : prev === "subroad" ? "subroadno" : "roadno", uend);
       case "期":
       case "区":
       case "排":
-        return label("subpoi", uend);
+        return spanFrom(pos, "subpoi", uend);
       case "组":
         // A villagers' group (村民小组): the swei412 vocabulary calls it "group".
-        return label("group", uend);
+        return spanFrom(pos, "group", uend);
       default: {
         // 号
-        if (prev === "road") return label("roadno", uend);
-        if (prev === "subroad") return label("subroadno", uend);
+        if (prev === "road") return spanFrom(pos, "roadno", uend);
+        if (prev === "subroad") return spanFrom(pos, "subroadno", uend);
         // 九幢24号: the number after a building is its entrance; after a unit or floor, the room.
-        if (prev === "houseno") return label("cellno", uend);
-        if (prev === "cellno" || prev === "floorno") return label("roomno", uend);
-        if (prev === "roadno") return label("houseno", uend);
-        if (prev === "community" || prev === "town" || prev === "group") return label("roadno", uend);
+        if (prev === "houseno") return spanFrom(pos, "cellno", uend);
+        if (prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", uend);
+        if (prev === "roadno") return spanFrom(pos, "houseno", uend);
+        if (prev === "community" || prev === "town" || prev === "group") return spanFrom(pos, "roadno", uend);
         if (prev === "poi") {
           const poi = lastSpanText(text, spans, "poi");
           // 清泰商务楼843号: a shop or office number in a building; 张头104号: a house number in a hamlet.
-          if (BUILDING_END.test(poi) && end - pos >= 3) return label("roomno", uend);
+          if (BUILDING_END.test(poi) && end - pos >= 3) return spanFrom(pos, "roomno", uend);
         }
-        return label("houseno", uend);
+        return spanFrom(pos, "houseno", uend);
       }
     }
   }
   // A bare number: a room at the end or after a building, a building after a POI.
   if (first.chinese) return null;
   const digits = end - pos;
-  if (prev === "road") return label("roadno", end);
-  if (prev === "houseno" || prev === "cellno" || prev === "floorno") return label("roomno", end);
-  if (prev === "poi" || prev === "subpoi") return label(digits >= 3 ? "roomno" : "houseno", end);
-  return label(digits >= 3 ? "roomno" : "houseno", end);
+  if (prev === "road") return spanFrom(pos, "roadno", end);
+  if (prev === "houseno" || prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", end);
+  if (prev === "poi" || prev === "subpoi") return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
+  return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
 }
 
 /** Extends a number over a trailing unit word (501室). */
@@ -690,10 +701,6 @@ function splitRun(
   const out: Span[] = [];
   let start = 0;
   let prevLabel = prev;
-  const emit = (label: string, s: number, e: number) => {
-    out.push({ label, start: offset + s, end: offset + e });
-    prevLabel = label;
-  };
   // A trailing filler word (超市旁边) is an assist, not part of the name.
   let limit = run.length;
   const noise = /(电联|电话联系|先电联|请电联|送货上门)$/.exec(run);
@@ -706,15 +713,22 @@ function splitRun(
   if (junction && junction.index >= 2) limit = junction.index;
   while (start < limit) {
     if (prevLabel === "road" && /[与和及、]/.test(run[start] as string) && start + 1 < limit) {
-      emit("redundant", start, start + 1);
+      prevLabel = emitSpan(out, offset, "redundant", start, start + 1);
       start++;
       continue;
     }
     // 环保大道交汇处西南角绿地新都会: the crossing word and a corner, then the place.
     const crossing = prevLabel === "road" ? JUNCTION_START.exec(run.slice(start, limit)) : null;
     if (crossing) {
-      emit("intersection", start, start + (crossing[1] as string).length);
-      if (crossing[2]) emit("assist", start + (crossing[1] as string).length, start + crossing[0].length);
+      prevLabel = emitSpan(out, offset, "intersection", start, start + (crossing[1] as string).length);
+      if (crossing[2])
+        prevLabel = emitSpan(
+          out,
+          offset,
+          "assist",
+          start + (crossing[1] as string).length,
+          start + crossing[0].length,
+        );
       start += crossing[0].length;
       continue;
     }
@@ -805,19 +819,19 @@ function splitRun(
         )
       ) {
         const cutAt = start + inner.index + inner[0].length;
-        emit("poi", start, cutAt);
-        emit("subpoi", cutAt, limit);
+        prevLabel = emitSpan(out, offset, "poi", start, cutAt);
+        prevLabel = emitSpan(out, offset, "subpoi", cutAt, limit);
         break;
       }
-      emit(label, start, limit);
+      prevLabel = emitSpan(out, offset, label, start, limit);
       break;
     }
-    emit(cutLabel, start, cut);
+    prevLabel = emitSpan(out, offset, cutLabel, start, cut);
     start = cut;
   }
-  if (limit < fillerAt) emit("intersection", limit, fillerAt);
-  if (fillerAt < noiseAt) emit("assist", fillerAt, noiseAt);
-  if (noiseAt < run.length) emit("redundant", noiseAt, run.length);
+  if (limit < fillerAt) prevLabel = emitSpan(out, offset, "intersection", limit, fillerAt);
+  if (fillerAt < noiseAt) prevLabel = emitSpan(out, offset, "assist", fillerAt, noiseAt);
+  if (noiseAt < run.length) prevLabel = emitSpan(out, offset, "redundant", noiseAt, run.length);
   return out;
 }
 
