@@ -114,6 +114,21 @@ function levelName(chain: readonly Division[], level: string): string | null {
 const numberOf = (text: string | undefined): string | null =>
   text === undefined ? null : componentNumber(text);
 
+/** The compound's name after the dictionary's aliases and, above the threshold, a fuzzy match. */
+function placeName(text: string, options: KeyOptions): { name: string; fuzzy: KeyResult["fuzzy"] } {
+  const places = options.places;
+  let name = places?.alias(text) ?? text;
+  let fuzzy: KeyResult["fuzzy"] = null;
+  if (places && !places.has(name)) {
+    const m = places.fuzzy(name, "poi");
+    if (m && m.confidence >= (options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD)) {
+      fuzzy = { from: name, to: m.name, confidence: m.confidence };
+      name = m.name;
+    }
+  }
+  return { name: canonicalText(name), fuzzy };
+}
+
 /** Builds the keys of a parsed Chinese address. */
 export function chineseKeys(
   entities: readonly Entity[],
@@ -133,21 +148,6 @@ export function chineseKeys(
   }
   const scope = admin.city ?? admin.district ?? admin.prov ?? "";
   const scopeKey = canonicalText(scope);
-  let fuzzy: KeyResult["fuzzy"] = null;
-
-  const placeName = (text: string): string => {
-    const places = options.places;
-    let name = places?.alias(text) ?? text;
-    if (places && !places.has(name)) {
-      const m = places.fuzzy(name, "poi");
-      if (m && m.confidence >= (options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD)) {
-        fuzzy = { from: name, to: m.name, confidence: m.confidence };
-        name = m.name;
-      }
-    }
-    return canonicalText(name);
-  };
-
   const roadName = roads[0];
   const sub = firsts.get("subroad");
   const roadNo = numberOf(firsts.get("roadno"));
@@ -166,7 +166,9 @@ export function chineseKeys(
       : null;
 
   const poiText = firsts.get("poi");
-  const poiKey = poiText ? `Z:${scopeKey}:${placeName(poiText)}` : null;
+  const place = poiText ? placeName(poiText, options) : null;
+  const poiKey = place ? `Z:${scopeKey}:${place.name}` : null;
+  const fuzzy = place?.fuzzy ?? null;
   const subpoi = subpois.map(canonicalText).join("+");
   // A number written after a village or compound without a road (下宅村107号) is its house number.
   const house = numberOf(lastHouse) ?? (roadName ? null : roadNo);
