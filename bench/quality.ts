@@ -168,9 +168,7 @@ function report(
 }
 
 async function benchGenerated(): Promise<Incident[]> {
-  console.log(
-    `\n== B. generated city, seed ${SEED} (not read while writing the rules), ${ROWS} incidents`,
-  );
+  console.log(`\n== B. generated city, seed ${SEED} (not read while writing the rules), ${ROWS} incidents`);
   const test = city(SEED);
   const incidents = await incidentsOf(test.db);
   const rules = ruleJudge(ruleClassifier(), DEFAULT_QUALITY_CONFIG);
