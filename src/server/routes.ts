@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { applyCase, type CaseCommand, newCase, overdueCases, VERIFY_WINDOWS_DAYS } from "../cases/case.ts";
+import {
+  applyCase,
+  type Case,
+  type CaseCommand,
+  newCase,
+  overdueCases,
+  VERIFY_WINDOWS_DAYS,
+} from "../cases/case.ts";
 import { CASE_STATES, ConflictError, RESOLUTION_TYPES, WORK_KINDS } from "../cases/lifecycle.ts";
 import { verifyOutcome } from "../cases/outcome.ts";
 import { outcomeSummary } from "../cases/sweep.ts";
@@ -511,18 +518,9 @@ export function registerApiRoutes(
     "/api/v1/cases/:id",
     { config: { permission: "cases.read", audit: "case.view" } },
     async (request, reply) => {
-      const lang = langOf(request);
       const s = services()!;
-      const c = await s.repo.getCase((request.params as { id: string }).id, scopeOf(request.principal!));
-      if (!c)
-        return sendError(
-          reply,
-          404,
-          "not_found",
-          "案件不存在或不在您的权限范围内",
-          "No such case in your scope",
-          lang,
-        );
+      const c = await caseInScope(s, request, reply);
+      if (!c) return reply;
       return { case: c };
     },
   );
@@ -535,17 +533,8 @@ export function registerApiRoutes(
       const body = CommandBody.safeParse(request.body);
       if (!body.success) return sendError(reply, 400, "invalid_body", "操作参数错误", "Invalid action", lang);
       const s = services()!;
-      const id = (request.params as { id: string }).id;
-      const current = await s.repo.getCase(id, scopeOf(request.principal!));
-      if (!current)
-        return sendError(
-          reply,
-          404,
-          "not_found",
-          "案件不存在或不在您的权限范围内",
-          "No such case in your scope",
-          lang,
-        );
+      const current = await caseInScope(s, request, reply);
+      if (!current) return reply;
       try {
         const next = applyCase(
           current,
@@ -571,18 +560,9 @@ export function registerApiRoutes(
     "/api/v1/cases/:id/outcome",
     { config: { permission: "cases.read", audit: "case.outcome" } },
     async (request, reply) => {
-      const lang = langOf(request);
       const s = services()!;
-      const c = await s.repo.getCase((request.params as { id: string }).id, scopeOf(request.principal!));
-      if (!c)
-        return sendError(
-          reply,
-          404,
-          "not_found",
-          "案件不存在或不在您的权限范围内",
-          "No such case in your scope",
-          lang,
-        );
+      const c = await caseInScope(s, request, reply);
+      if (!c) return reply;
       if (c.resolvedAt === null) return { outcome: null };
       const history = await subjectHistory(s.store, c);
       const outcome = verifyOutcome(
@@ -681,6 +661,25 @@ export function registerApiRoutes(
       return auditVerification(s.repo);
     },
   );
+}
+
+/** The case named in the URL when it lies in the user's scope; otherwise answers 404 and returns undefined. */
+async function caseInScope(
+  s: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Case | undefined> {
+  const c = await s.repo.getCase((request.params as { id: string }).id, scopeOf(request.principal!));
+  if (!c)
+    await sendError(
+      reply,
+      404,
+      "not_found",
+      "案件不存在或不在您的权限范围内",
+      "No such case in your scope",
+      langOf(request),
+    );
+  return c;
 }
 
 /**
