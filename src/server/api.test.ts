@@ -4,14 +4,8 @@ import { makeIncident } from "../../test/builders.ts";
 import { applyCase, type Case, newCase } from "../cases/case.ts";
 import { asBatchId, asUnitCode, type Clock, type EpochMs, type UnitLevel } from "../domain/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
-import {
-  PG_URL,
-  pgUnreachable,
-  postgresTarget,
-  REQUIRE_PG,
-  type StoreTarget,
-  sqliteTarget,
-} from "../store/testing/stores.ts";
+import { describeOnEveryStore } from "../store/testing/every-store.ts";
+import type { StoreTarget } from "../store/testing/stores.ts";
 import type { Store } from "../store/types.ts";
 import type { Role } from "./access.ts";
 import { buildApp } from "./app.ts";
@@ -491,15 +485,4 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
   });
 }
 
-describe("server on sqlite", () => serverSuite(async () => sqliteTarget()));
-
-const pgProblem = await pgUnreachable();
-if (pgProblem === undefined) {
-  describe("server on postgres", () => serverSuite(() => postgresTarget()));
-} else if (REQUIRE_PG) {
-  test("PostgreSQL is reachable (RECUR_REQUIRE_PG=1)", () => {
-    throw new Error(`PostgreSQL unreachable at ${PG_URL}: ${pgProblem}`);
-  });
-} else {
-  test.skip(`server suite on postgres (skipped: PostgreSQL unreachable at ${PG_URL})`, () => {});
-}
+await describeOnEveryStore("server", serverSuite);

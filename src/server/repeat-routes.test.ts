@@ -2,21 +2,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import { createAddressLocator } from "../address/index.ts";
 import { newCase } from "../cases/case.ts";
 import { asBatchId, asEpochMs, asUnitCode, type Incident, type UnitLevel } from "../domain/index.ts";
 import { loadOrCreateSecret, tryCallerPseudonym } from "../ingest/privacy/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
-import {
-  PG_URL,
-  pgUnreachable,
-  postgresTarget,
-  REQUIRE_PG,
-  type StoreTarget,
-  sqliteTarget,
-} from "../store/testing/stores.ts";
+import { describeOnEveryStore } from "../store/testing/every-store.ts";
+import type { StoreTarget } from "../store/testing/stores.ts";
 import type { Store } from "../store/types.ts";
 import type { Role } from "./access.ts";
 import { buildApp } from "./app.ts";
@@ -302,15 +296,4 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
   });
 }
 
-describe("repeat routes on sqlite", () => repeatSuite(async () => sqliteTarget()));
-
-const pgProblem = await pgUnreachable();
-if (pgProblem === undefined) {
-  describe("repeat routes on postgres", () => repeatSuite(() => postgresTarget()));
-} else if (REQUIRE_PG) {
-  test("PostgreSQL is reachable (RECUR_REQUIRE_PG=1)", () => {
-    throw new Error(`PostgreSQL unreachable at ${PG_URL}: ${pgProblem}`);
-  });
-} else {
-  test.skip(`repeat routes on postgres (skipped: PostgreSQL unreachable at ${PG_URL})`, () => {});
-}
+await describeOnEveryStore("repeat routes", repeatSuite);

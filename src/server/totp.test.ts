@@ -2,17 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Clock, EpochMs } from "../domain/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
-import {
-  PG_URL,
-  pgUnreachable,
-  postgresTarget,
-  REQUIRE_PG,
-  type StoreTarget,
-  sqliteTarget,
-} from "../store/testing/stores.ts";
+import { describeOnEveryStore } from "../store/testing/every-store.ts";
+import type { StoreTarget } from "../store/testing/stores.ts";
 import type { Store } from "../store/types.ts";
 import { buildApp } from "./app.ts";
 import { Auth, base32, totpCode } from "./auth.ts";
@@ -177,15 +171,4 @@ function totpSuite(makeTarget: () => Promise<StoreTarget>) {
   });
 }
 
-describe("totp on sqlite", () => totpSuite(async () => sqliteTarget()));
-
-const pgProblem = await pgUnreachable();
-if (pgProblem === undefined) {
-  describe("totp on postgres", () => totpSuite(() => postgresTarget()));
-} else if (REQUIRE_PG) {
-  test("PostgreSQL is reachable (RECUR_REQUIRE_PG=1)", () => {
-    throw new Error(`PostgreSQL unreachable at ${PG_URL}: ${pgProblem}`);
-  });
-} else {
-  test.skip(`totp on postgres (skipped: PostgreSQL unreachable at ${PG_URL})`, () => {});
-}
+await describeOnEveryStore("totp", totpSuite);
