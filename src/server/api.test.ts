@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import { applyCase, type Case, newCase } from "../cases/case.ts";
 import { asBatchId, asUnitCode, type Clock, type EpochMs, type UnitLevel } from "../domain/index.ts";
+import { encryptField, loadOrCreateSecret } from "../ingest/privacy/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
 import type { StoreTarget } from "../store/testing/stores.ts";
@@ -19,6 +23,11 @@ import { auditVerification } from "./routes.ts";
  */
 
 const PASSWORD = "Correct-Horse-42";
+const CALLER_NUMBER = "13800138000";
+// The deployment secret of these tests, in a temp folder (never ./recur.secret).
+const SECRET_DIR = mkdtempSync(join(tmpdir(), "recur-api-secret-"));
+const SECRET_PATH = join(SECRET_DIR, "recur.secret");
+afterAll(() => rmSync(SECRET_DIR, { recursive: true, force: true }));
 const T0 = Date.UTC(2024, 5, 1, 2);
 
 class SimClock implements Clock {
@@ -108,6 +117,8 @@ const ACTORS: readonly Actor[] = [
 
 async function seed(store: Store, clock: Clock) {
   const repo = serverRepository(store);
+  const { encKey } = await loadOrCreateSecret(SECRET_PATH);
+  const callerNumberEnc = encryptField(CALLER_NUMBER, encKey);
   const auth = new Auth(repo, clock);
   const ids: Record<string, string> = {};
   for (const a of ACTORS) {
@@ -162,12 +173,14 @@ async function seed(store: Store, clock: Clock) {
   await writer.insertIncidents([
     makeIncident({
       sourceId: "i1",
+      callerNumberEnc,
       batchId: asBatchId("b"),
       branchUnit: asUnitCode("B1"),
       stationUnit: asUnitCode("S1"),
     }),
     makeIncident({
       sourceId: "i2",
+      callerNumberEnc,
       batchId: asBatchId("b"),
       branchUnit: asUnitCode("B2"),
       stationUnit: asUnitCode("S2"),
@@ -205,6 +218,7 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
       version: "t",
       clock,
       loginsPerMinute: 10_000,
+      secretPath: SECRET_PATH,
     });
     for (const a of ACTORS) cookies[a.username] = (await login(app, a.username)).cookie;
   });
@@ -309,6 +323,24 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
           agencyCode: null,
         });
         expect(created.statusCode).toBe(a.role === "system_admin" ? 201 : 403);
+      },
+    );
+
+    test.each(ACTORS)(
+      "$username ($role): a kept caller number is revealed only with a reason and inside the scope",
+      async (a) => {
+        const reveal = (id: string, reason: string) =>
+          call(a.username, "POST", `/api/v1/incidents/${encodeURIComponent(id)}/reveal`, { reason });
+        const own = await reveal("test:i1", "回访报警人核实处置结果");
+        const foreign = await reveal("test:i2", "回访报警人核实处置结果");
+        if (!allowed(a.role, READ_DATA)) {
+          expect([own.statusCode, foreign.statusCode]).toEqual([403, 403]);
+          return;
+        }
+        expect(own.statusCode).toBe(200);
+        expect(own.json().number).toBe(CALLER_NUMBER);
+        expect(foreign.statusCode).toBe(a.ownsC2 ? 200 : 404);
+        expect((await reveal("test:i1", "看看")).statusCode).toBe(400);
       },
     );
 
@@ -433,8 +465,21 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
       expect(verify.json()).toMatchObject({ ok: true });
       const entries = (await call("auditor", "GET", "/api/v1/audit")).json().entries as { action: string }[];
       const actions = new Set(entries.map((e) => e.action));
-      for (const a of ["login", "case.view", "case.change", "cases.list", "incidents.list", "user.disable"])
+      for (const a of [
+        "login",
+        "case.view",
+        "case.change",
+        "cases.list",
+        "incidents.list",
+        "user.disable",
+        "caller.reveal",
+      ])
         expect(actions).toContain(a);
+      const reveals = entries.filter((e) => e.action === "caller.reveal") as unknown as {
+        detail: { reason?: string };
+      }[];
+      expect(reveals.some((e) => e.detail.reason === "回访报警人核实处置结果")).toBe(true);
+      expect(JSON.stringify(entries)).not.toContain(CALLER_NUMBER);
       expect(JSON.stringify(entries)).not.toContain(PASSWORD);
       await store.db
         .withTables<{ audit_log: { seq: number; outcome: string } }>()

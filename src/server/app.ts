@@ -65,7 +65,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (services?.store !== store) {
       const repo = serverRepository(store);
       const encKey = async () => (await deploymentSecret(options.secretPath)()).encKey;
-      services = { store, repo, auth: new Auth(repo, clock, undefined, encKey), clock };
+      services = { store, repo, auth: new Auth(repo, clock, undefined, encKey), clock, encKey };
     }
     return services;
   });

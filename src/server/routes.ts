@@ -14,11 +14,13 @@ import { outcomeSummary } from "../cases/sweep.ts";
 import {
   type Clock,
   type Incident,
+  type IncidentId,
   isRecurError,
   type Lang,
   LOCATION_LEVELS,
   UNIT_LEVELS,
 } from "../domain/index.ts";
+import { decryptField } from "../ingest/privacy/index.ts";
 import { WARNING_LEVELS } from "../repeat/options.ts";
 import type { ServerRepository, User } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
@@ -34,6 +36,8 @@ export interface Services {
   readonly repo: ServerRepository;
   readonly auth: Auth;
   readonly clock: Clock;
+  /** The deployment's field-encryption key, for the audited reveal of a kept caller number. */
+  readonly encKey: () => Promise<Uint8Array>;
 }
 
 declare module "fastify" {
@@ -53,6 +57,8 @@ declare module "fastify" {
     principal?: Principal;
     user?: User;
     token?: string;
+    /** Extra audit details a route adds (e.g. the stated reason of a reveal); never personal data. */
+    auditDetail?: Record<string, string | number | boolean | null>;
   }
 }
 
@@ -165,6 +171,7 @@ const NewUserBody = z.object({
   unitCode: z.string().max(64).nullable(),
   agencyCode: z.string().max(64).nullable(),
 });
+const RevealBody = z.object({ reason: z.string().trim().min(5).max(200) });
 const CaseListQuery = z.object({
   state: z.enum(CASE_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -274,7 +281,7 @@ export function registerApiRoutes(
           : reply.statusCode === 401 || reply.statusCode === 403
             ? "denied"
             : "failed",
-      detail: { method: request.method, status: reply.statusCode },
+      detail: { method: request.method, status: reply.statusCode, ...request.auditDetail },
     });
   });
 
@@ -585,6 +592,46 @@ export function registerApiRoutes(
       const s = services()!;
       const cases = await s.repo.listCases(scopeOf(request.principal!), { limit: 100_000 });
       return { rows: outcomeSummary(cases, s.clock.now()) };
+    },
+  );
+
+  app.post(
+    "/api/v1/incidents/:id/reveal",
+    { config: { permission: "callers.reveal", audit: "caller.reveal", body: RevealBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const body = RevealBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(
+          reply,
+          400,
+          "reason_required",
+          "查看报警人号码须写明理由（5 至 200 字）",
+          "Revealing a caller number needs a stated reason (5 to 200 characters)",
+          lang,
+        );
+      request.auditDetail = { reason: body.data.reason };
+      const s = services()!;
+      const incident = await s.store.incidents.getById((request.params as { id: string }).id as IncidentId);
+      if (!incident || !inScope(scopeOf(request.principal!), incident))
+        return sendError(
+          reply,
+          404,
+          "not_found",
+          "警情不存在或不在您的权限范围内",
+          "No such incident in your scope",
+          lang,
+        );
+      if (!incident.callerNumberEnc)
+        return sendError(
+          reply,
+          404,
+          "no_number_kept",
+          "该警情未保存报警人号码（映射配置未要求保存）",
+          "No caller number is kept for this incident (its profile does not keep numbers)",
+          lang,
+        );
+      return { number: decryptField(incident.callerNumberEnc, await s.encKey()) };
     },
   );
 
