@@ -344,6 +344,29 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
       },
     );
 
+    test("the system admin registers units top down and partner agencies; others may only read them", async () => {
+      const unit = (actor: string, code: string, level: string, parentCode: string | null) =>
+        call(actor, "POST", "/api/v1/units", { code, name: `${code}单位`, level, parentCode });
+      expect((await unit("sysadmin", "C", "city", null)).statusCode).toBe(201);
+      expect((await unit("sysadmin", "B1", "branch", "C")).statusCode).toBe(201);
+      expect((await unit("sysadmin", "S1", "station", "B1")).statusCode).toBe(201);
+      expect((await unit("sysadmin", "A1", "area", "S1")).statusCode).toBe(201);
+      expect((await unit("sysadmin", "S9", "station", "C")).statusCode).toBe(422);
+      expect((await unit("sysadmin", "C2", "city", "C")).statusCode).toBe(422);
+      for (const other of ["city", "branch1", "station1", "auditor", "secadmin"])
+        expect((await unit(other, "B7", "branch", "C")).statusCode).toBe(403);
+      const agency = (actor: string, kind: string) =>
+        call(actor, "POST", "/api/v1/agencies", { code: "MED1", name: "春华街道人民调解委员会", kind });
+      expect((await agency("sysadmin", "mediation_committee")).statusCode).toBe(201);
+      expect((await agency("sysadmin", "secret_police")).statusCode).toBe(400);
+      expect((await agency("city", "mediation_committee")).statusCode).toBe(403);
+      const units = (await call("station1", "GET", "/api/v1/units")).json().units as { code: string }[];
+      expect(units.map((u) => u.code)).toEqual(["A1", "B1", "C", "S1"]);
+      expect((await call("branch1", "GET", "/api/v1/agencies")).json().agencies).toEqual([
+        { code: "MED1", name: "春华街道人民调解委员会", kind: "mediation_committee" },
+      ]);
+    });
+
     test("without a session every protected endpoint answers 401", async () => {
       for (const url of ["/api/v1/incidents", "/api/v1/cases", "/api/v1/users", "/api/v1/audit"])
         expect((await app.inject({ url })).statusCode).toBe(401);

@@ -22,6 +22,7 @@ import {
 } from "../domain/index.ts";
 import { decryptField } from "../ingest/privacy/index.ts";
 import { WARNING_LEVELS } from "../repeat/options.ts";
+import { registryRepository } from "../store/registry-repository.ts";
 import type { ServerRepository, User } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { can, inScope, type Permission, type Principal, ROLES, type Scope, scopeOf } from "./access.ts";
@@ -170,6 +171,30 @@ const NewUserBody = z.object({
   unitLevel: z.enum(UNIT_LEVELS).nullable(),
   unitCode: z.string().max(64).nullable(),
   agencyCode: z.string().max(64).nullable(),
+});
+const UnitBody = z.object({
+  code: z.string().regex(/^[\p{L}\p{N}_.-]{1,64}$/u),
+  name: z.string().min(1).max(64),
+  level: z.enum(UNIT_LEVELS),
+  parentCode: z.string().max(64).nullable(),
+});
+/** Kinds of partner agencies cases are referred to (警调对接, 12345 分流, 网格). */
+export const AGENCY_KINDS = [
+  "mediation_committee",
+  "judicial_office",
+  "street_office",
+  "grid",
+  "hotline_12345",
+  "labour_inspection",
+  "market_regulation",
+  "housing",
+  "social_services",
+  "other",
+] as const;
+const AgencyBody = z.object({
+  code: z.string().regex(/^[\p{L}\p{N}_.-]{1,64}$/u),
+  name: z.string().min(1).max(64),
+  kind: z.enum(AGENCY_KINDS),
 });
 const RevealBody = z.object({ reason: z.string().trim().min(5).max(200) });
 const CaseListQuery = z.object({
@@ -592,6 +617,61 @@ export function registerApiRoutes(
       const s = services()!;
       const cases = await s.repo.listCases(scopeOf(request.principal!), { limit: 100_000 });
       return { rows: outcomeSummary(cases, s.clock.now()) };
+    },
+  );
+
+  app.get("/api/v1/units", { config: { session: true, audit: "units.list" } }, async () => ({
+    units: await registryRepository(services()!.store).units(),
+  }));
+
+  app.post(
+    "/api/v1/units",
+    { config: { permission: "users.manage", audit: "unit.save", body: UnitBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const body = UnitBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "单位信息不完整", "Incomplete unit", lang);
+      const s = services()!;
+      const registry = registryRepository(s.store);
+      const { level, parentCode } = body.data;
+      const parent = parentCode ? await registry.unit(parentCode) : undefined;
+      const expected = UNIT_LEVELS[UNIT_LEVELS.indexOf(level) - 1];
+      if (expected ? parent?.level !== expected : parentCode !== null)
+        return sendError(
+          reply,
+          422,
+          "bad_parent",
+          expected ? `上级单位须为已登记的${expected}级单位` : "市局没有上级单位",
+          expected ? `The parent must be a registered ${expected} unit` : "A city unit has no parent",
+          lang,
+        );
+      await registry.saveUnit(body.data, s.clock.now());
+      return reply.status(201).send({ unit: body.data });
+    },
+  );
+
+  app.get("/api/v1/agencies", { config: { session: true, audit: "agencies.list" } }, async () => ({
+    agencies: await registryRepository(services()!.store).agencies(),
+  }));
+
+  app.post(
+    "/api/v1/agencies",
+    { config: { permission: "users.manage", audit: "agency.save", body: AgencyBody } },
+    async (request, reply) => {
+      const body = AgencyBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(
+          reply,
+          400,
+          "invalid_body",
+          "合作部门信息不完整",
+          "Incomplete agency",
+          langOf(request),
+        );
+      const s = services()!;
+      await registryRepository(s.store).saveAgency(body.data, s.clock.now());
+      return reply.status(201).send({ agency: body.data });
     },
   );
 

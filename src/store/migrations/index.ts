@@ -6,6 +6,7 @@ import * as caseSubjects from "./0006_case_subjects.ts";
 import * as repeatSeries from "./0007_repeat_series.ts";
 import * as totpEnrolment from "./0008_totp_enrolment.ts";
 import * as apiIndexes from "./0009_api_indexes.ts";
+import * as unitsAgencies from "./0010_units_agencies.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0007_repeat_series", repeatSeries],
   ["0008_totp_enrolment", totpEnrolment],
   ["0009_api_indexes", apiIndexes],
+  ["0010_units_agencies", unitsAgencies],
 ];
