@@ -464,9 +464,9 @@ export function registerApiRoutes(
     { config: { permission: "users.unlock", audit: "user.totp_disable" } },
     async (request, reply) => {
       const s = services()!;
-      const id = (request.params as { id: string }).id;
-      if (!(await s.repo.userById(id)))
-        return sendError(reply, 404, "not_found", "用户不存在", "No such user", langOf(request));
+      const user = await userInParams(s, request, reply);
+      if (!user) return reply;
+      const id = user.id;
       await s.auth.totpDisable(id);
       return { totp: false };
     },
@@ -754,9 +754,9 @@ export function registerApiRoutes(
     { config: { permission: "users.manage", audit: "user.disable" } },
     async (request, reply) => {
       const s = services()!;
-      const id = (request.params as { id: string }).id;
-      if (!(await s.repo.userById(id)))
-        return sendError(reply, 404, "not_found", "用户不存在", "No such user", langOf(request));
+      const user = await userInParams(s, request, reply);
+      if (!user) return reply;
+      const id = user.id;
       return { endedSessions: await s.auth.disable(id) };
     },
   );
@@ -766,9 +766,9 @@ export function registerApiRoutes(
     { config: { permission: "users.unlock", audit: "user.unlock" } },
     async (request, reply) => {
       const s = services()!;
-      const id = (request.params as { id: string }).id;
-      if (!(await s.repo.userById(id)))
-        return sendError(reply, 404, "not_found", "用户不存在", "No such user", langOf(request));
+      const user = await userInParams(s, request, reply);
+      if (!user) return reply;
+      const id = user.id;
       await s.auth.unlock(id);
       return { ok: true };
     },
@@ -788,6 +788,17 @@ export function registerApiRoutes(
       return auditVerification(s.repo);
     },
   );
+}
+
+/** The user named in the URL; otherwise answers 404 and returns undefined. */
+async function userInParams(
+  s: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<User | undefined> {
+  const user = await s.repo.userById((request.params as { id: string }).id);
+  if (!user) await sendError(reply, 404, "not_found", "用户不存在", "No such user", langOf(request));
+  return user;
 }
 
 /** The case named in the URL when it lies in the user's scope; otherwise answers 404 and returns undefined. */
