@@ -104,8 +104,10 @@ export class Gazetteer {
   private readonly parents: Int32Array;
   /** Name → hits encoded as id * 4 + kind (compact: one small array of numbers per name). */
   private readonly index = new Map<string, number | number[]>();
-  /** First two characters → the names starting with them, longest first (bounds scans, no hashing of slices). */
-  private readonly namesByPrefix = new Map<string, string[]>();
+  /** First two characters (as one number, no slice per call) → the names starting with them, longest first. */
+  private readonly namesByPrefix = new Map<number, string[]>();
+  /** Decoded hits of the names looked up so far (lookup is on the parser's hot path). */
+  private readonly decoded = new Map<string, readonly NameHit[]>();
   /** Longest indexed name, bounds the substring scan. */
   readonly maxNameLength: number;
 
@@ -171,7 +173,7 @@ export class Gazetteer {
       return;
     }
     this.index.set(name, code);
-    const first = name.slice(0, 2);
+    const first = prefixKey(name, 0);
     const names = this.namesByPrefix.get(first);
     if (names) names.push(name);
     else this.namesByPrefix.set(first, [name]);
@@ -179,7 +181,7 @@ export class Gazetteer {
 
   private childIndex: { start: Int32Array; list: Int32Array } | null = null;
   /** County → its township stems grouped by first character. */
-  private readonly townStems = new Map<number, Map<string, { id: number; name: string }[]>>();
+  private readonly townStems = new Map<number, Map<number, { id: number; name: string }[]>>();
 
   /** Child division ids of a division (built once, on first use). */
   children(id: number): Int32Array {
@@ -210,7 +212,7 @@ export class Gazetteer {
    * Townships of a county named at `pos` by their stem (横街 for 横街镇), longest first.
    * @example g.townStemsAt("横街村口", 0, countyId) // [{ id, end: 2 }]
    */
-  townStemsAt(text: string, pos: number, county: number): { id: number; name: string }[] {
+  townStemsAt(text: string, pos: number, county: number): readonly { id: number; name: string }[] {
     let stems = this.townStems.get(county);
     if (!stems) {
       stems = new Map();
@@ -220,7 +222,7 @@ export class Gazetteer {
         for (const stem of shortNames(this.names[child] as string, "town")) {
           if (seen.has(stem)) continue;
           seen.add(stem);
-          const first = stem[0] as string;
+          const first = stem.charCodeAt(0);
           const list = stems.get(first);
           if (list) list.push({ id: child, name: stem });
           else stems.set(first, [{ id: child, name: stem }]);
@@ -229,8 +231,8 @@ export class Gazetteer {
       for (const list of stems.values()) list.sort((a, b) => b.name.length - a.name.length);
       this.townStems.set(county, stems);
     }
-    const list = stems.get(text[pos] as string);
-    if (!list) return [];
+    const list = stems.get(text.charCodeAt(pos));
+    if (!list) return NO_STEMS;
     let out: { id: number; name: string }[] | null = null;
     for (const st of list) {
       if (!text.startsWith(st.name, pos)) continue;
@@ -246,7 +248,8 @@ export class Gazetteer {
 
   /** The indexed names that occur in `text` at `pos`, longest first, at most `max` long. */
   namesAt(text: string, pos: number, max = Number.POSITIVE_INFINITY): readonly string[] {
-    const names = this.namesByPrefix.get(text.slice(pos, pos + 2));
+    if (pos + 1 >= text.length) return NONE;
+    const names = this.namesByPrefix.get(prefixKey(text, pos));
     if (!names) return NONE;
     let out: string[] | null = null;
     for (const name of names) {
@@ -259,9 +262,13 @@ export class Gazetteer {
 
   /** Every division known by exactly this name (full, short, abbreviation or alias). */
   lookup(name: string): readonly NameHit[] {
+    const known = this.decoded.get(name);
+    if (known !== undefined) return known;
     const list = this.index.get(name);
-    if (list === undefined) return [];
-    return typeof list === "number" ? [decodeHit(list)] : list.map(decodeHit);
+    if (list === undefined) return NO_HITS;
+    const hits = typeof list === "number" ? [decodeHit(list)] : list.map(decodeHit);
+    this.decoded.set(name, hits);
+    return hits;
   }
 
   division(id: number): Division {
@@ -335,6 +342,13 @@ export class Gazetteer {
 }
 
 const NONE: readonly string[] = [];
+const NO_HITS: readonly NameHit[] = [];
+const NO_STEMS: readonly { id: number; name: string }[] = [];
+
+/** The two UTF-16 units at `pos` as one number (a Map key that needs no string slice). */
+function prefixKey(text: string, pos: number): number {
+  return text.charCodeAt(pos) * 65536 + text.charCodeAt(pos + 1);
+}
 
 function decodeHit(h: number): NameHit {
   return { id: h >> 2, kind: NAME_KINDS[h & 3] as NameKind };

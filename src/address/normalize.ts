@@ -103,9 +103,31 @@ export const FILLER_WORDS = [
   "边",
 ] as const;
 
-/** Text that is already canonical: Han characters other than numerals, upper-case Latin, digits not starting with 0. */
-const PLAIN = /^(?:[A-Z\u3400-\u4dbf\u4e00-\u9fff]|[1-9][0-9]*)*$/u;
-const NUMERAL_CHARS = /[零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟]/;
+const NUMERAL_SET = new Set(CHINESE_NUMERAL_CHARS);
+
+/**
+ * True when text is already canonical: Han characters other than numerals, upper-case Latin,
+ * digits not starting with 0 (a loop over code units: keys are built for every imported row).
+ */
+function isPlain(text: string): boolean {
+  let prevDigit = false;
+  for (let i = 0; i < text.length; i++) {
+    const x = text.charCodeAt(i);
+    if (x >= 48 && x <= 57) {
+      if (x === 48 && !prevDigit) return false;
+      prevDigit = true;
+      continue;
+    }
+    prevDigit = false;
+    if (x >= 65 && x <= 90) continue;
+    if ((x >= 0x3400 && x <= 0x4dbf) || (x >= 0x4e00 && x <= 0x9fff)) {
+      if (NUMERAL_SET.has(text[i] as string)) return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
 
 /**
  * The canonical form of a place-name for a key: half-width, upper-case Latin, no spaces or
@@ -113,7 +135,7 @@ const NUMERAL_CHARS = /[零〇一壹二贰两三叁四肆五伍六陆七柒八�
  * @example canonicalText("阳光小区　三期") // "阳光小区3期"
  */
 export function canonicalText(text: string): string {
-  if (PLAIN.test(text) && !NUMERAL_CHARS.test(text)) return text;
+  if (isPlain(text)) return text;
   return arabise(toHalfWidth(text))
     .toUpperCase()
     .replace(/[\s\p{P}\p{S}]+/gu, "")

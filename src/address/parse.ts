@@ -61,8 +61,12 @@ export interface RuleOptions {
   readonly adminAliases?: ReadonlyMap<string, number>;
 }
 
-const DIGITS = "0123456789０１２３４５６７８９";
-const isDigit = (c: string | undefined): boolean => c !== undefined && DIGITS.includes(c);
+/** ASCII or full-width digit (by code unit: no string search on the hot path). */
+const isDigit = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const x = c.charCodeAt(0);
+  return (x >= 48 && x <= 57) || (x >= 0xff10 && x <= 0xff19);
+};
 const isLatin = (c: string | undefined): boolean => {
   if (c === undefined) return false;
   const x = c.charCodeAt(0);
@@ -74,7 +78,8 @@ const isLatin = (c: string | undefined): boolean => {
   );
 };
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= "\u3400" && c <= "\u9fff";
-const isNumeral = (c: string | undefined): boolean => c !== undefined && CHINESE_NUMERAL_CHARS.includes(c);
+const NUMERALS = new Set(CHINESE_NUMERAL_CHARS);
+const isNumeral = (c: string | undefined): boolean => c !== undefined && NUMERALS.has(c);
 
 const LEVEL_ORDER = { prov: 0, city: 1, district: 2, town: 3 } as const;
 
