@@ -7,6 +7,8 @@ import * as repeatSeries from "./0007_repeat_series.ts";
 import * as totpEnrolment from "./0008_totp_enrolment.ts";
 import * as apiIndexes from "./0009_api_indexes.ts";
 import * as unitsAgencies from "./0010_units_agencies.ts";
+import * as importProfiles from "./0011_import_profiles.ts";
+import * as caseAttachments from "./0012_case_attachments.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -23,4 +25,6 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0008_totp_enrolment", totpEnrolment],
   ["0009_api_indexes", apiIndexes],
   ["0010_units_agencies", unitsAgencies],
+  ["0011_import_profiles", importProfiles],
+  ["0012_case_attachments", caseAttachments],
 ];
