@@ -30,6 +30,8 @@ export const PERMISSIONS = [
   /** Revealing a caller number kept encrypted (only when a profile keeps numbers), with a stated reason. */
   "callers.reveal",
   "data.import",
+  /** Saving, editing and deleting the deployment's import mapping profiles (configuration, no personal data). */
+  "profiles.manage",
   "audit.read",
   "users.manage",
   "users.unlock",
@@ -47,6 +49,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "cases.act",
     "reports.export",
     "data.import",
+    "profiles.manage",
     "callers.reveal",
   ],
   branch_supervisor: [
@@ -70,7 +73,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
   agency_user: ["cases.read", "cases.act"],
   auditor: ["audit.read"],
-  system_admin: ["users.manage"],
+  system_admin: ["users.manage", "profiles.manage"],
   security_admin: ["users.unlock"],
 };
 

@@ -326,6 +326,36 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
       },
     );
 
+    test.each(ACTORS)("$username ($role): import wizard and mapping profiles", async (a) => {
+      const headers = { cookie: cookies[a.username]! };
+      const importer = a.role === "city_analyst";
+      const curator = a.role === "city_analyst" || a.role === "system_admin";
+      const upload = await app.inject({
+        method: "POST",
+        url: "/api/v1/import/uploads?name=x.csv",
+        headers: { ...headers, "content-type": "application/octet-stream" },
+        payload: Buffer.from("报警时间,发生地址\n2024-05-01 08:00:00,幸福路1号\n"),
+      });
+      expect(upload.statusCode).toBe(importer ? 201 : 403);
+      const id = importer ? upload.json().uploadId : "none";
+      const dry = await call(a.username, "POST", `/api/v1/import/uploads/${id}/validate`, {
+        source: { kind: "bundled", name: "synthetic" },
+      });
+      expect(dry.statusCode).toBe(importer ? 422 : 403);
+      expect((await call(a.username, "GET", `/api/v1/import/jobs/${id}`)).statusCode).toBe(
+        importer ? 404 : 403,
+      );
+      expect((await call(a.username, "GET", "/api/v1/import/batches/b/rejected.csv")).statusCode).toBe(
+        importer ? 200 : 403,
+      );
+      expect((await call(a.username, "GET", "/api/v1/profiles")).statusCode).toBe(curator ? 200 : 403);
+      expect((await call(a.username, "POST", "/api/v1/profiles", { profile: {} })).statusCode).toBe(
+        curator ? 400 : 403,
+      );
+      const removed = await app.inject({ method: "DELETE", url: "/api/v1/profiles/none", headers });
+      expect(removed.statusCode).toBe(curator ? 404 : 403);
+    });
+
     test.each(ACTORS)(
       "$username ($role): a kept caller number is revealed only with a reason and inside the scope",
       async (a) => {

@@ -5,6 +5,7 @@ import type { Store } from "../store/types.ts";
 import { Auth } from "./auth.ts";
 import { registerDashboardRoutes } from "./dashboard-routes.ts";
 import { renderHomePage } from "./home-page.ts";
+import { registerImportRoutes } from "./import-routes.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { registerRepeatRoutes } from "./repeat-routes.ts";
 import { registerApiRoutes, type Services } from "./routes.ts";
@@ -71,7 +72,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   registerRepeatRoutes(app, { store: options.store, secretPath: options.secretPath });
 
-  registerDashboardRoutes(app, options.store, clock);
+  const dashboardCache = registerDashboardRoutes(app, options.store, clock);
+  registerImportRoutes(app, {
+    store: options.store,
+    clock,
+    secretPath: options.secretPath,
+    imported: (store) => dashboardCache.refresh(store),
+  });
   registerWebApp(app);
 
   app.get("/api/health", async () => {

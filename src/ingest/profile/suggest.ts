@@ -252,7 +252,7 @@ function headerScore(header: string, target: MappingTarget): number {
 }
 
 /**
- * The first format that reads at least 90 % of the non-empty values (null when none does).
+ * The first format that reads at least 80 % of the non-empty values (exports write 不详 or 无 in some) (null when none does).
  * Day-first and month-first US dates are told apart by a value with a first part above 12.
  * @example timeFormatOf(["2024-05-01 08:00:00", "2024-05-02 09:10:11"]) // "YYYY-MM-DD HH:mm:ss"
  */
@@ -266,7 +266,7 @@ export function timeFormatOf(values: readonly string[]): string | null {
       const t = parser.parse(v);
       if (Number.isFinite(t) && (parser.absolute || !parser.hasDate || plausibleWall(t))) ok++;
     }
-    if (ok >= Math.max(1, Math.ceil(sample.length * 0.9))) return format;
+    if (ok >= Math.max(1, Math.ceil(sample.length * 0.8))) return format;
   }
   return null;
 }
@@ -541,21 +541,23 @@ export function distinctValues(
 /** What the wizard sends to build a profile: one target per column plus the settings. */
 export interface WizardMapping {
   readonly name: string;
-  readonly description?: string;
+  readonly description?: string | undefined;
   readonly sourceSystem: string;
   readonly timezone: string;
-  readonly region?: string;
+  readonly region?: string | undefined;
   /** column → target; columns not listed are not imported. */
   readonly columns: Readonly<Record<string, MappingTarget>>;
   /** column → time format (one or a list tried in order). */
-  readonly formats?: Readonly<Record<string, string | readonly string[]>>;
+  readonly formats?: Readonly<Record<string, string | readonly string[]>> | undefined;
   /** Source category value → category or category.subtype. */
-  readonly categoryMap?: Readonly<Record<string, string>>;
-  readonly defaultCategory?: string;
-  readonly cityName?: string;
-  readonly datum?: "wgs84" | "gcj02" | "bd09";
-  readonly keepCallerNumber?: boolean;
-  readonly encoding?: "auto" | "utf8" | "gbk" | "gb18030" | "utf16le";
+  readonly categoryMap?: Readonly<Record<string, string>> | undefined;
+  readonly defaultCategory?: string | undefined;
+  readonly cityName?: string | undefined;
+  readonly datum?: "wgs84" | "gcj02" | "bd09" | undefined;
+  readonly keepCallerNumber?: boolean | undefined;
+  readonly encoding?: "auto" | "utf8" | "gbk" | "gb18030" | "utf16le" | undefined;
+  /** CSV delimiter when not a comma. */
+  readonly delimiter?: string | undefined;
 }
 
 /**
@@ -587,7 +589,11 @@ export function wizardProfile(m: WizardMapping): Record<string, unknown> {
     sourceSystem: m.sourceSystem,
     timezone: m.timezone,
     ...(m.region ? { region: m.region } : {}),
-    input: { format: "auto", encoding: m.encoding ?? "auto" },
+    input: {
+      format: "auto",
+      encoding: m.encoding ?? "auto",
+      ...(m.delimiter && m.delimiter !== "," ? { delimiter: m.delimiter } : {}),
+    },
     sourceId: col("sourceId") ? { column: col("sourceId") } : { hash: true },
     fields,
   };

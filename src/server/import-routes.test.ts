@@ -1,0 +1,363 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import type { FastifyInstance } from "fastify";
+import iconv from "iconv-lite";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Clock, EpochMs } from "../domain/index.ts";
+import { serverRepository } from "../store/server-repository.ts";
+import { describeOnEveryStore } from "../store/testing/every-store.ts";
+import type { StoreTarget } from "../store/testing/stores.ts";
+import type { Store } from "../store/types.ts";
+import type { Role } from "./access.ts";
+import { buildApp } from "./app.ts";
+import { Auth } from "./auth.ts";
+import { csvCell, sniffDelimiter } from "./import-routes.ts";
+
+const PASSWORD = "Correct-Horse-42";
+const SECRET_DIR = mkdtempSync(join(tmpdir(), "recur-import-secret-"));
+afterAll(() => rmSync(SECRET_DIR, { recursive: true, force: true }));
+const T0 = Date.UTC(2025, 0, 10, 2);
+const clock: Clock = { now: () => T0 as EpochMs };
+
+/** A GBK export with headers no bundled profile knows, a bad time, a formula and a duplicate id. */
+const HEADER = "警情编码,来电时间,到达现场时间,警情分类,事发地点,主叫号码,报警人姓名,报警内容,管辖单位";
+const LINES = [
+  "A001,2024/5/1 8:03,2024/5/1 8:20,邻里纠纷,幸福路1号3栋,13800138000,张三,邻居装修噪音太大 电话13912345678,城东派出所",
+  "A002,2024/5/2 23:59,2024/5/3 0:20,盗窃,人民路8号,0571-88886666,李四,电动车被盗,城西派出所",
+  'A003,不详,2024/5/3 0:20,盗窃,=HYPERLINK("http://x"),13800138001,王五,无,城西派出所',
+  "A004,2024/5/4 10:00,,怪码Z9,解放路2号,,赵六,求助,城东派出所",
+  "A001,2024/5/1 8:03,2024/5/1 8:20,邻里纠纷,幸福路1号3栋,13800138000,张三,重复行,城东派出所",
+];
+const GBK_CSV = iconv.encode(`${HEADER}\r\n${LINES.join("\r\n")}\r\n`, "gbk");
+
+const MAPPING = {
+  name: "wizard-110",
+  sourceSystem: "wizard-110",
+  timezone: "Asia/Shanghai",
+  columns: {
+    警情编码: "sourceId",
+    来电时间: "receivedAt",
+    到达现场时间: "arrivedAt",
+    警情分类: "category",
+    事发地点: "address",
+    主叫号码: "caller",
+    报警内容: "narrative",
+    管辖单位: "station",
+  },
+  formats: { 来电时间: "YYYY/M/D H:mm", 到达现场时间: "YYYY/M/D H:mm" },
+  categoryMap: { 邻里纠纷: "dispute.neighbour", 盗窃: "criminal.theft" },
+};
+
+await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<StoreTarget>) => {
+  let target: StoreTarget;
+  let store: Store;
+  let app: FastifyInstance;
+  const cookies: Record<string, string> = {};
+  const users: [string, Role][] = [
+    ["analyst", "city_analyst"],
+    ["analyst2", "city_analyst"],
+    ["sysadmin", "system_admin"],
+    ["station", "station_officer"],
+    ["auditor", "auditor"],
+  ];
+
+  beforeAll(async () => {
+    target = await makeTarget();
+    store = (await target.fresh()).store;
+    const auth = new Auth(serverRepository(store), clock);
+    for (const [username, role] of users)
+      await auth.createUser({
+        username,
+        displayName: username,
+        password: PASSWORD,
+        role,
+        unitLevel: role === "station_officer" ? "station" : "city",
+        unitCode: role === "station_officer" ? "S1" : "C",
+        agencyCode: null,
+        mustChangePassword: false,
+      });
+    app = buildApp({
+      store: () => store,
+      status: () => ({ phase: "ready", detail: { zh: "", en: "" } }),
+      version: "t",
+      clock,
+      loginsPerMinute: 10_000,
+      secretPath: join(SECRET_DIR, `recur-${target.dialect}.secret`),
+    });
+    for (const [username] of users) {
+      const r = await app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { username, password: PASSWORD },
+      });
+      cookies[username] = String(r.headers["set-cookie"] ?? "").split(";")[0] ?? "";
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    await target?.dispose();
+  });
+
+  const call = (
+    who: string,
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    url: string,
+    payload?: object,
+    lang = "zh-CN",
+  ) =>
+    app.inject({
+      method,
+      url,
+      headers: { cookie: cookies[who]!, "accept-language": lang },
+      ...(payload ? { payload } : {}),
+    });
+  const upload = (who: string, body: Buffer, name = "二〇二四年五月.csv") =>
+    app.inject({
+      method: "POST",
+      url: `/api/v1/import/uploads?name=${encodeURIComponent(name)}`,
+      headers: { cookie: cookies[who]!, "content-type": "application/octet-stream" },
+      payload: body,
+    });
+  /** The audit row is written when the response has gone out: wait for it a little. */
+  const audited = async (action: string) => {
+    for (let i = 0; i < 50; i++) {
+      if ((await auditActions()).includes(action)) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  };
+  const auditActions = async () =>
+    (await serverRepository(store).auditEntries({ limit: 5000 })).map((a) => a.action);
+
+  test("a GBK upload answers its encoding, columns, a masked preview and suggested mappings", async () => {
+    const r = await upload("analyst", GBK_CSV);
+    expect(r.statusCode).toBe(201);
+    const p = r.json();
+    expect(p.encoding).toBe("gb18030");
+    expect(p.header).toEqual(HEADER.split(","));
+    expect(p.rows).toHaveLength(5);
+    const preview = JSON.stringify(p.rows);
+    expect(preview).not.toContain("13800138000");
+    expect(preview).not.toContain("13912345678");
+    expect(preview).not.toContain("张三");
+    expect(p.rows[0][6]).toBe("张＊＊");
+    expect(p.rows[0][1]).toBe("2024/5/1 8:03");
+    const targets = Object.fromEntries(
+      p.suggestion.columns.map((c: { column: string; target: string | null }) => [c.column, c.target]),
+    );
+    expect(targets).toMatchObject({
+      警情编码: "sourceId",
+      来电时间: "receivedAt",
+      主叫号码: "caller",
+      管辖单位: "station",
+      报警人姓名: null,
+    });
+    expect(p.codeLists.警情分类.map((v: { value: string }) => v.value)).toContain("盗窃");
+    expect(await audited("import.upload")).toBe(true);
+  });
+
+  test("a dry run validates a draft mapping with the real pipeline, per row and field, and stores nothing", async () => {
+    const { uploadId } = (await upload("analyst", GBK_CSV)).json();
+    const r = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/validate`, {
+      source: { kind: "mapping", mapping: MAPPING },
+    });
+    expect(r.statusCode).toBe(200);
+    const v = r.json();
+    expect(v).toMatchObject({ rows: 5, rejected: 1, valid: 4, duplicates: 1 });
+    const bad = v.issues.find((i: { code: string }) => i.code === "bad_time");
+    expect(bad).toMatchObject({ row: 3, field: "receivedAt", severity: "error" });
+    expect(bad.message.zh).toContain("第3行");
+    expect(bad.message.en).toContain("row 3");
+    expect(
+      v.issues.some((i: { code: string; row: number }) => i.code === "unmapped_category" && i.row === 4),
+    ).toBe(true);
+    expect(v.unmappedCategories).toEqual([{ value: "怪码Z9", count: 1 }]);
+    expect(v.mapped[0]).toMatchObject({
+      sourceId: "A001",
+      category: "dispute",
+      subtype: "neighbour",
+      station: "城东派出所",
+    });
+    expect(v.mapped[0].narrative).toContain("〔手机号〕");
+    expect(JSON.stringify(v)).not.toContain("13800138000");
+    expect(v.profile.fields.receivedAt).toEqual({ column: "来电时间", format: "YYYY/M/D H:mm" });
+    expect(await store.incidents.count()).toBe(0);
+    expect(await audited("import.validate")).toBe(true);
+  });
+
+  test("a broken draft gets a 400 naming the bad key", async () => {
+    const { uploadId } = (await upload("analyst", GBK_CSV)).json();
+    const r = await call(
+      "analyst",
+      "POST",
+      `/api/v1/import/uploads/${uploadId}/validate`,
+      {
+        source: { kind: "mapping", mapping: { ...MAPPING, timezone: "Mars/Olympus" } },
+      },
+      "en",
+    );
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.message).toContain("timezone");
+  });
+
+  test("a profile is saved, used for the import, reported, and its rejected rows downloaded Excel-safe", async () => {
+    const { uploadId } = (await upload("analyst", GBK_CSV)).json();
+    const dry = (
+      await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/validate`, {
+        source: { kind: "mapping", mapping: MAPPING },
+      })
+    ).json();
+    const saved = await call("analyst", "POST", "/api/v1/profiles", { profile: dry.profile });
+    expect(saved.statusCode).toBe(201);
+    const { id, version } = saved.json();
+    expect(version).toBe(1);
+    expect((await call("analyst", "POST", "/api/v1/profiles", { profile: dry.profile })).statusCode).toBe(
+      409,
+    );
+    const list = (await call("sysadmin", "GET", "/api/v1/profiles")).json();
+    expect(list.saved.map((p: { name: string }) => p.name)).toContain("wizard-110");
+    expect(list.bundled.map((p: { name: string }) => p.name)).toContain("synthetic");
+
+    const started = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, {
+      source: { kind: "saved", id },
+    });
+    expect(started.statusCode).toBe(202);
+    const { jobId, batchId } = started.json();
+    let job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
+    for (let i = 0; i < 200 && job.state === "running"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
+    }
+    expect(job.state).toBe("done");
+    expect(job.report).toMatchObject({ rows: 5, imported: 3, rejected: 1, duplicates: 1, batchId });
+    const groups = Object.fromEntries(job.report.groups.map((g: { code: string }) => [g.code, g]));
+    expect(groups.bad_time).toMatchObject({ errors: 1, fields: ["receivedAt"] });
+    expect(groups.unmapped_category.warnings).toBe(1);
+    expect(await store.incidents.count()).toBe(3);
+    expect(
+      (
+        await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, {
+          source: { kind: "saved", id },
+        })
+      ).statusCode,
+    ).toBe(409);
+
+    const csv = await call("analyst", "GET", `/api/v1/import/batches/${batchId}/rejected.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers["content-type"]).toContain("text/csv");
+    const lines = csv.body
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines[0]).toBe(`文件,行号,字段,问题代码,原因,${HEADER}`);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(",3,receivedAt,bad_time,");
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(lines[1]).toContain("王五");
+    expect(await audited("data.import")).toBe(true);
+    expect(await audited("import.rejected.export")).toBe(true);
+    expect(await audited("profile.create")).toBe(true);
+  });
+
+  test("an XLSX upload is read like a CSV", async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet("警情");
+    sheet.addRow(HEADER.split(","));
+    for (const line of LINES.slice(0, 2)) sheet.addRow(line.split(","));
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const r = await upload("analyst", bytes, "export.xlsx");
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ format: "xlsx", header: HEADER.split(",") });
+    expect(r.json().rows).toHaveLength(2);
+  });
+
+  test("saved profiles are edited with a version check and deleted", async () => {
+    const profile = {
+      ...(await import("../../profiles/synthetic.json", { with: { type: "json" } })).default,
+      name: "edit-me",
+    };
+    const created = (await call("sysadmin", "POST", "/api/v1/profiles", { profile })).json();
+    const changed = await call("sysadmin", "PUT", `/api/v1/profiles/${created.id}`, {
+      profile: { ...profile, timezone: "Asia/Urumqi" },
+      version: 1,
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ version: 2, profile: { timezone: "Asia/Urumqi" } });
+    const stale = await call("analyst", "PUT", `/api/v1/profiles/${created.id}`, { profile, version: 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(
+      (await call("sysadmin", "POST", "/api/v1/profiles", { profile: { ...profile, name: "synthetic" } }))
+        .statusCode,
+    ).toBe(409);
+    const invalid = await call(
+      "sysadmin",
+      "POST",
+      "/api/v1/profiles",
+      { profile: { ...profile, name: "x", fields: {} } },
+      "en",
+    );
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.message).toContain("fields.receivedAt");
+    expect((await call("sysadmin", "DELETE", `/api/v1/profiles/${created.id}`)).statusCode).toBe(200);
+    expect((await call("sysadmin", "GET", `/api/v1/profiles/${created.id}`)).statusCode).toBe(404);
+  });
+
+  describe("who may do what", () => {
+    test.each(users)(
+      "%s (%s): uploads, dry runs and imports need data.import; profiles need profiles.manage",
+      async (who, role) => {
+        const importer = role === "city_analyst";
+        const profiles = role === "city_analyst" || role === "system_admin";
+        expect((await upload(who, GBK_CSV)).statusCode).toBe(importer ? 201 : 403);
+        expect((await call(who, "GET", "/api/v1/profiles")).statusCode).toBe(profiles ? 200 : 403);
+        expect((await call(who, "GET", "/api/v1/profiles/bundled/synthetic")).statusCode).toBe(
+          profiles ? 200 : 403,
+        );
+        const probe = importer ? 404 : 403;
+        expect(
+          (
+            await call(who, "POST", "/api/v1/import/uploads/nope/validate", {
+              source: { kind: "bundled", name: "synthetic" },
+            })
+          ).statusCode,
+        ).toBe(probe);
+        expect((await call(who, "GET", "/api/v1/import/jobs/nope")).statusCode).toBe(probe);
+        expect((await call(who, "GET", "/api/v1/import/batches/nope/rejected.csv")).statusCode).toBe(probe);
+      },
+    );
+
+    test("a staged upload belongs to the person who uploaded it", async () => {
+      const { uploadId } = (await upload("analyst", GBK_CSV)).json();
+      const other = await call("analyst2", "POST", `/api/v1/import/uploads/${uploadId}/validate`, {
+        source: { kind: "bundled", name: "synthetic" },
+      });
+      expect(other.statusCode).toBe(404);
+      const anonymous = await app.inject({ method: "GET", url: `/api/v1/import/jobs/${uploadId}` });
+      expect(anonymous.statusCode).toBe(401);
+    });
+  });
+});
+
+describe("helpers", () => {
+  test.each([
+    ["=1+1", "'=1+1"],
+    ["+86 138", "'+86 138"],
+    ["-5", "'-5"],
+    ["@SUM(A1)", "'@SUM(A1)"],
+    ["\tx", "'\tx"],
+    ["a,b", '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ["普通", "普通"],
+  ])("csvCell(%j) is %j", (input, output) => {
+    expect(csvCell(input)).toBe(output);
+  });
+
+  test("the delimiter is sniffed from the header line", () => {
+    expect(sniffDelimiter("a;b;c")).toBe(";");
+    expect(sniffDelimiter("a\tb\tc")).toBe("\t");
+    expect(sniffDelimiter("a,b;c,d")).toBe(",");
+  });
+});

@@ -1,0 +1,913 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { createAddressLocator } from "../address/locator.ts";
+import {
+  asBatchId,
+  type Clock,
+  type Incident,
+  isRecurError,
+  LANGS,
+  type Lang,
+  renderIssue,
+} from "../domain/index.ts";
+import {
+  bundledProfileNames,
+  DEFAULT_LIMITS,
+  type ImportSummary,
+  INGEST_MESSAGES,
+  type IngestIssue,
+  importFile,
+  loadProfile,
+  openSource,
+  type Profile,
+  parseProfile,
+} from "../ingest/index.ts";
+import { decryptField, maskedIssueValue, maskText } from "../ingest/privacy/index.ts";
+import { BUNDLED_PROFILES_DIR, profileIssueLines } from "../ingest/profile/load.ts";
+import { ProfileSchema } from "../ingest/profile/schema.ts";
+import {
+  distinctValues,
+  MAPPING_TARGETS,
+  suggestCategoryMap,
+  suggestMapping,
+  timeFormatOf,
+  wizardProfile,
+} from "../ingest/profile/suggest.ts";
+import { profileRepository } from "../store/profile-repository.ts";
+import type { BatchWriter, NewBatch, QuarantinedRow, Store } from "../store/types.ts";
+import { dashboardSettings } from "./dashboard-routes.ts";
+import { langOf, sendError } from "./routes.ts";
+import { deploymentSecret } from "./secret.ts";
+
+/**
+ * The import wizard's API (docs/dashboard.md, "Import"): upload a file once, see its columns and
+ * a masked preview with suggested mappings, try a draft profile on the first rows with the real
+ * pipeline (nothing stored), import with a bundled, saved or draft profile while the browser
+ * polls the progress, and download the rejected rows. Saved profiles live in the store.
+ * Permission, audit and the login check are declared in each route's config and enforced by the
+ * hooks of routes.ts.
+ */
+
+export interface ImportRouteOptions {
+  readonly store: () => Store | undefined;
+  readonly clock: Clock;
+  /** Deployment secret file (pseudonym and encryption keys); else the dashboard's or RECUR_SECRET. */
+  readonly secretPath?: string | undefined;
+  /** Called after an import committed (the dashboard rebuilds its columns). */
+  readonly imported?: (store: Store) => void;
+  /** Largest upload in bytes (default 200 MiB, or RECUR_UPLOAD_MAX_MB). */
+  readonly maxUploadBytes?: number;
+  /** How long an uploaded file waits for its import (default 2 hours). */
+  readonly uploadTtlMs?: number;
+}
+
+/** Rows shown in the preview and in the dry run's mapped-row table. */
+export const PREVIEW_ROWS = 20;
+/** Rows read to suggest a mapping and to list a column's distinct values. */
+const SAMPLE_ROWS = 5000;
+/** Rows a dry run validates by default (and at most). */
+const DRY_RUN_ROWS = 500;
+const MAX_DRY_RUN_ROWS = 5000;
+/** Staged uploads kept per user: the oldest goes when a new one arrives. */
+const UPLOADS_PER_USER = 3;
+
+interface Upload {
+  readonly id: string;
+  readonly owner: string;
+  readonly dir: string;
+  readonly path: string;
+  readonly name: string;
+  readonly size: number;
+  readonly at: number;
+  readonly format: "csv" | "xlsx";
+  readonly delimiter: string;
+  job?: ImportJob;
+}
+
+interface ImportJob {
+  state: "running" | "done" | "failed";
+  rows: number;
+  bytesRead: number;
+  totalBytes: number;
+  summary?: ImportSummary;
+  error?: { code: string; message: Record<Lang, string> };
+}
+
+const ProfileRef = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("bundled"), name: z.string().min(1).max(64) }),
+  z.object({ kind: z.literal("saved"), id: z.string().min(1).max(64) }),
+  z.object({
+    kind: z.literal("mapping"),
+    mapping: z.object({
+      name: z.string().max(64),
+      description: z.string().max(200).optional(),
+      sourceSystem: z.string().max(64),
+      timezone: z.string().max(64),
+      region: z.string().max(64).optional(),
+      columns: z.record(z.string().max(256), z.enum(MAPPING_TARGETS)),
+      formats: z
+        .record(z.string().max(256), z.union([z.string().max(64), z.array(z.string().max(64)).max(8)]))
+        .optional(),
+      categoryMap: z.record(z.string().max(256), z.string().max(64)).optional(),
+      defaultCategory: z.string().max(64).optional(),
+      cityName: z.string().max(64).optional(),
+      datum: z.enum(["wgs84", "gcj02", "bd09"]).optional(),
+      keepCallerNumber: z.boolean().optional(),
+      encoding: z.enum(["auto", "utf8", "gbk", "gb18030", "utf16le"]).optional(),
+      delimiter: z.string().length(1).optional(),
+    }),
+  }),
+  z.object({ kind: z.literal("profile"), profile: z.record(z.string(), z.unknown()) }),
+]);
+type ProfileRefT = z.infer<typeof ProfileRef>;
+
+const ValidateBody = z.object({
+  source: ProfileRef,
+  rows: z.number().int().min(1).max(MAX_DRY_RUN_ROWS).optional(),
+});
+const ImportBody = z.object({ source: ProfileRef });
+const DistinctBody = z.object({
+  columns: z.array(z.string().min(1).max(256)).min(1).max(3),
+  separator: z.string().max(4).optional(),
+});
+const SaveProfileBody = z.object({
+  profile: z.record(z.string(), z.unknown()),
+  /** Required when replacing: the version the editor started from. */
+  version: z.number().int().positive().optional(),
+});
+const UploadQuery = z.object({ name: z.string().min(1).max(200), lang: z.enum(LANGS).optional() });
+
+/** A CSV cell made safe for Excel/WPS: formulas (= + - @, tab, CR) are escaped with a quote (OWASP). */
+export function csvCell(value: unknown): string {
+  const s = String(value ?? "");
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The likeliest delimiter of a CSV from its first line: comma, semicolon, tab or bar. */
+export function sniffDelimiter(firstLine: string): string {
+  let best = ",";
+  let most = 0;
+  for (const d of [",", ";", "\t", "|"]) {
+    const n = firstLine.split(d).length - 1;
+    if (n > most) {
+      most = n;
+      best = d;
+    }
+  }
+  return best;
+}
+
+/** A preview cell as the browser may see it: identifiers masked, names of persons cut to one character. */
+function maskCell(value: string, personal: boolean): string {
+  if (value === "") return value;
+  if (personal) return `${[...value][0]}＊＊`;
+  // Times and plain dates are shown as they are (masking would mistake digit runs for numbers).
+  if (/^[\d\s\-/:.T年月日时分秒+Z]+$/.test(value) && timeFormatOf([value]) !== null) return value;
+  return maskText(value);
+}
+
+/** Bilingual rendering of an issue, its value masked. */
+function issueOut(issue: IngestIssue) {
+  const { file: _file, ...plain } = issue;
+  return {
+    row: issue.row ?? null,
+    field: issue.field ?? null,
+    code: issue.code,
+    severity: issue.severity,
+    value: issue.value === undefined ? null : maskedIssueValue(issue.value),
+    message: {
+      zh: renderIssue(plain, INGEST_MESSAGES, "zh"),
+      en: renderIssue(plain, INGEST_MESSAGES, "en"),
+    },
+  };
+}
+
+/** A mapped incident for the dry-run table: no pseudonym, no encrypted fields; texts already masked. */
+function mappedRow(incident: Incident) {
+  return {
+    sourceId: incident.sourceId,
+    receivedAt: incident.receivedAt,
+    utcOffsetMin: incident.utcOffsetMin,
+    acceptedAt: incident.acceptedAt,
+    dispatchedAt: incident.dispatchedAt,
+    arrivedAt: incident.arrivedAt,
+    closedAt: incident.closedAt,
+    category: incident.category,
+    subtype: incident.subtype,
+    sourceCategory: incident.sourceCategory === null ? null : maskText(incident.sourceCategory),
+    department: incident.department,
+    address: incident.address === null ? null : maskText(incident.address),
+    narrative: incident.narrative,
+    disposition: incident.disposition === null ? null : maskText(incident.disposition),
+    station: incident.stationUnit,
+    branch: incident.branchUnit,
+    caller: incident.callerPseudonym ? "✓" : null,
+    /** The finest location key found: what repeat detection will group this call by. */
+    place:
+      incident.location.room ??
+      incident.location.unit ??
+      incident.location.building ??
+      incident.location.road ??
+      incident.location.poi ??
+      incident.location.cross,
+  };
+}
+
+/** The import's figures with issues grouped by code (counts from the whole file, examples from the first rows). */
+export function importReport(summary: ImportSummary) {
+  const samples = [...summary.sampleRejections, ...summary.sampleWarnings];
+  const groups = Object.entries(summary.issueCounts)
+    .map(([code, counts]) => {
+      const examples = samples.filter((i) => i.code === code).slice(0, 5);
+      return {
+        code,
+        errors: counts?.errors ?? 0,
+        warnings: counts?.warnings ?? 0,
+        fields: [...new Set(examples.map((i) => i.field).filter((f): f is string => !!f))],
+        examples: examples.map(issueOut),
+      };
+    })
+    .sort((a, b) => b.errors - a.errors || b.warnings - a.warnings);
+  return {
+    batchId: summary.batchId,
+    file: summary.file,
+    profile: summary.profile,
+    sourceSystem: summary.sourceSystem,
+    encoding: summary.encoding,
+    rows: summary.rows,
+    imported: summary.imported,
+    rejected: summary.rejected,
+    duplicates: summary.duplicates,
+    warned: summary.warned,
+    seconds: summary.seconds,
+    groups,
+  };
+}
+
+/** A batch writer that keeps what it is given: the dry run goes through the pipeline and stores nothing. */
+function collectingWriter(batch: NewBatch, store: Store | undefined) {
+  const incidents: Incident[] = [];
+  const quarantine: QuarantinedRow[] = [];
+  let duplicates = 0;
+  const seen = new Set<string>();
+  const writer: BatchWriter = {
+    batch,
+    async insertIncidents(rows) {
+      let fresh = 0;
+      for (const r of rows) {
+        const known =
+          seen.has(r.id) ||
+          (store ? (await store.incidents.get(r.sourceSystem, r.sourceId)) !== undefined : false);
+        seen.add(r.id);
+        if (known) duplicates++;
+        else fresh++;
+        incidents.push(r);
+      }
+      return fresh;
+    },
+    async insertQuarantine(rows) {
+      quarantine.push(...rows);
+    },
+    async commit(summary) {
+      return { ...batch, ...summary };
+    },
+    async rollback() {},
+  };
+  return { writer, incidents, quarantine, duplicates: () => duplicates };
+}
+
+export function registerImportRoutes(app: FastifyInstance, options: ImportRouteOptions): void {
+  const uploads = new Map<string, Upload>();
+  const maxBytes = options.maxUploadBytes ?? (Number(process.env.RECUR_UPLOAD_MAX_MB) || 200) * 1024 * 1024;
+  const ttl = options.uploadTtlMs ?? 2 * 3600_000;
+  const secret = () =>
+    deploymentSecret(
+      options.secretPath ??
+        dashboardSettings.secretPath ??
+        (process.env.RECUR_SECRET ? resolve(process.env.RECUR_SECRET) : undefined),
+    )();
+  const locators = new Map<string, ReturnType<typeof createAddressLocator>>();
+  const locatorFor = (profile: Profile) => {
+    const key = profile.region ?? "";
+    let locator = locators.get(key);
+    if (!locator) {
+      locator = createAddressLocator({ region: profile.region ?? null, datum: "wgs84" });
+      locators.set(key, locator);
+    }
+    return locator;
+  };
+
+  const drop = async (upload: Upload) => {
+    uploads.delete(upload.id);
+    await rm(upload.dir, { recursive: true, force: true });
+  };
+  /** Removes staged files past their time (a running import keeps its file). */
+  const sweep = async () => {
+    const now = options.clock.now();
+    for (const u of [...uploads.values()]) if (now - u.at > ttl && u.job?.state !== "running") await drop(u);
+  };
+  const uploadOf = (request: FastifyRequest, reply: FastifyReply): Upload | undefined => {
+    const id = (request.params as { id: string }).id;
+    const upload = uploads.get(id);
+    // Only the uploader sees a staged file; anyone else is told it does not exist.
+    if (!upload || upload.owner !== request.principal!.userId) {
+      sendError(
+        reply,
+        404,
+        "upload_not_found",
+        "上传的文件不存在或已过期，请重新上传",
+        "The uploaded file is gone or expired; upload it again",
+        langOf(request),
+      );
+      return undefined;
+    }
+    return upload;
+  };
+  const storeOr503 = (request: FastifyRequest, reply: FastifyReply) => {
+    const store = options.store();
+    if (!store)
+      sendError(reply, 503, "loading", "服务正在准备", "The server is still preparing", langOf(request));
+    return store;
+  };
+  const recurError = (reply: FastifyReply, lang: Lang, error: unknown) => {
+    if (isRecurError(error))
+      return reply.status(422).send({ error: { code: error.code, message: error.messages[lang] } });
+    throw error;
+  };
+
+  /** The profile a request names: bundled, saved in the store, built from a wizard mapping, or given. */
+  const resolveProfile = async (
+    store: Store,
+    ref: ProfileRefT,
+  ): Promise<{ profile: Profile; label: string }> => {
+    switch (ref.kind) {
+      case "bundled":
+        if (!bundledProfileNames().includes(ref.name))
+          throw Object.assign(new Error("unknown bundled profile"), { statusCode: 404 });
+        return { profile: await loadProfile(ref.name), label: ref.name };
+      case "saved": {
+        const saved = await profileRepository(store).get(ref.id);
+        if (!saved) throw Object.assign(new Error("unknown saved profile"), { statusCode: 404 });
+        return { profile: parseProfile(JSON.parse(saved.json), saved.name), label: `saved:${saved.name}` };
+      }
+      case "mapping": {
+        const profile = parseProfile(wizardProfile(ref.mapping), ref.mapping.name || "wizard");
+        return { profile, label: `draft:${profile.name}` };
+      }
+      case "profile": {
+        const profile = parseProfile(ref.profile, "draft");
+        return { profile, label: `draft:${profile.name}` };
+      }
+    }
+  };
+
+  app.register(async (scoped) => {
+    // Raw bytes up to the limit, read by the import readers, not by fastify.
+    scoped.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBytes }, (_r, body, done) =>
+      done(null, body),
+    );
+    scoped.post(
+      "/api/v1/import/uploads",
+      {
+        config: { permission: "data.import", audit: "import.upload", query: UploadQuery },
+        bodyLimit: maxBytes,
+      },
+      async (request, reply) => {
+        const lang = langOf(request);
+        const q = UploadQuery.safeParse(request.query);
+        if (!q.success)
+          return sendError(reply, 400, "bad_query", "缺少文件名", "The file name is missing", lang);
+        const name = q.data.name.replace(/[^\w.\-\u4e00-\u9fa5]/g, "_").slice(-100);
+        const ext = /\.(csv|txt|tsv|xlsx|xlsm)$/i.exec(name)?.[1]?.toLowerCase();
+        if (!ext)
+          return sendError(reply, 400, "bad_file", "只支持 CSV 或 XLSX 文件", "Only CSV or XLSX files", lang);
+        const body = request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0)
+          return sendError(reply, 400, "empty_file", "文件为空", "The file is empty", lang);
+        await sweep();
+        const owner = request.principal!.userId;
+        const mine = [...uploads.values()].filter((u) => u.owner === owner && u.job?.state !== "running");
+        for (const old of mine.slice(0, Math.max(0, mine.length - UPLOADS_PER_USER + 1))) await drop(old);
+        const id = randomUUID();
+        const dir = await mkdtemp(join(tmpdir(), "recur-wizard-"));
+        const path = join(dir, name);
+        await writeFile(path, body, { mode: 0o600 });
+        const format = ext === "xlsx" || ext === "xlsm" ? "xlsx" : "csv";
+        const upload: Upload = {
+          id,
+          owner,
+          dir,
+          path,
+          name,
+          size: body.length,
+          at: options.clock.now(),
+          format,
+          delimiter: format === "csv" ? sniffDelimiter(firstLine(body)) : ",",
+        };
+        request.auditDetail = { upload: id, bytes: body.length, format };
+        try {
+          const preview = await previewOf(upload);
+          uploads.set(id, upload);
+          return reply.status(201).send(preview);
+        } catch (error) {
+          await rm(dir, { recursive: true, force: true });
+          return recurError(reply, lang, error);
+        }
+      },
+    );
+  });
+
+  /** Header, the first rows masked, suggestions, and the distinct values of code-list columns. */
+  const previewOf = async (upload: Upload) => {
+    const probe = {
+      input: { format: upload.format, encoding: "auto", delimiter: upload.delimiter },
+    } as unknown as Profile;
+    const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
+    const rows: string[][] = [];
+    let widthProblems = 0;
+    outer: for await (const batch of source.batches)
+      for (const record of batch) {
+        if (record.problem) widthProblems++;
+        rows.push([...record.cells]);
+        if (rows.length >= SAMPLE_ROWS) break outer;
+      }
+    const header = [...source.header];
+    const suggestion = suggestMapping(header, rows);
+    const personal = suggestion.columns.map((c) => c.personal === true);
+    const codeLists: Record<string, { value: string; count: number }[]> = {};
+    header.forEach((column, i) => {
+      const target = suggestion.columns[i]?.target;
+      if (personal[i] || target === "caller" || target === "narrative" || target === "feedback") return;
+      const values = distinctValues(rows, i, 60);
+      if (values && values.length > 0 && values.length < Math.max(2, rows.length))
+        codeLists[column] = values.map((v) => ({ value: maskText(v.value), count: v.count }));
+    });
+    return {
+      uploadId: upload.id,
+      file: upload.name,
+      size: upload.size,
+      format: upload.format,
+      encoding: source.encoding,
+      delimiter: upload.delimiter,
+      header,
+      sampledRows: rows.length,
+      unreadableRows: widthProblems,
+      rows: rows.slice(0, PREVIEW_ROWS).map((r) => header.map((_, i) => maskCell(r[i] ?? "", personal[i]!))),
+      suggestion,
+      codeLists,
+      bundled: bundledProfileNames(),
+    };
+  };
+
+  app.post(
+    "/api/v1/import/uploads/:id/distinct",
+    { config: { permission: "data.import", audit: "import.preview", body: DistinctBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const upload = uploadOf(request, reply);
+      if (!upload) return;
+      const body = DistinctBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
+      try {
+        const probe = {
+          input: { format: upload.format, encoding: "auto", delimiter: upload.delimiter },
+        } as unknown as Profile;
+        const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
+        const idx = body.data.columns.map((c) => source.header.indexOf(c));
+        if (idx.some((i) => i < 0))
+          return sendError(
+            reply,
+            400,
+            "unknown_column",
+            "文件中没有该列",
+            "No such column in the file",
+            lang,
+          );
+        const joined: string[][] = [];
+        outer: for await (const batch of source.batches)
+          for (const record of batch) {
+            const parts = idx.map((i) => (record.cells[i] ?? "").trim()).filter((p) => p !== "");
+            joined.push([parts.join(body.data.separator ?? "/")]);
+            if (joined.length >= SAMPLE_ROWS * 4) break outer;
+          }
+        const values = distinctValues(joined, 0, 300);
+        if (!values)
+          return {
+            tooMany: true,
+            values: [],
+          };
+        return {
+          tooMany: false,
+          values: suggestCategoryMap(values).map((v) => ({ ...v, value: maskText(v.value) })),
+        };
+      } catch (error) {
+        return recurError(reply, lang, error);
+      }
+    },
+  );
+
+  app.post(
+    "/api/v1/import/uploads/:id/validate",
+    { config: { permission: "data.import", audit: "import.validate", body: ValidateBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const store = storeOr503(request, reply);
+      if (!store) return;
+      const upload = uploadOf(request, reply);
+      if (!upload) return;
+      const body = ValidateBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
+      let resolved: { profile: Profile; label: string };
+      try {
+        resolved = await resolveProfile(store, body.data.source);
+      } catch (error) {
+        return profileError(reply, lang, error);
+      }
+      const limit = body.data.rows ?? DRY_RUN_ROWS;
+      const batchId = asBatchId(`dry-${randomUUID()}`);
+      const sink = collectingWriter(
+        {
+          id: batchId,
+          sourceSystem: resolved.profile.sourceSystem,
+          profile: resolved.label,
+          fileName: upload.name,
+          fileSha256: "",
+          startedAt: options.clock.now(),
+        },
+        store,
+      );
+      try {
+        const summary = await importFile({
+          path: upload.path,
+          profile: withDetectedInput(resolved.profile, upload),
+          profileRef: resolved.label,
+          store: { beginBatch: async () => sink.writer },
+          batchId,
+          keys: await secret(),
+          clock: options.clock,
+          locator: locatorFor(resolved.profile),
+          maxRows: limit,
+          sampleSize: limit * 4,
+        });
+        const issues: ReturnType<typeof issueOut>[] = [];
+        for (const q of sink.quarantine) for (const i of q.issues) issues.push(issueOut(i as IngestIssue));
+        for (const w of summary.sampleWarnings) issues.push(issueOut(w));
+        issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.severity === "error" ? -1 : 1));
+        const unmapped = new Map<string, number>();
+        for (const w of summary.sampleWarnings)
+          if (w.code === "unmapped_category" && w.value)
+            unmapped.set(w.value, (unmapped.get(w.value) ?? 0) + 1);
+        return {
+          profile: profileJsonOf(body.data.source, resolved.profile),
+          label: resolved.label,
+          rows: summary.rows,
+          valid: summary.rows - summary.rejected,
+          rejected: summary.rejected,
+          warned: summary.warned,
+          duplicates: sink.duplicates(),
+          issueCounts: summary.issueCounts,
+          issues: issues.slice(0, 2000),
+          mapped: sink.incidents.slice(0, PREVIEW_ROWS).map(mappedRow),
+          unmappedCategories: [...unmapped].map(([value, count]) => ({ value: maskText(value), count })),
+        };
+      } catch (error) {
+        return recurError(reply, lang, error);
+      }
+    },
+  );
+
+  app.post(
+    "/api/v1/import/uploads/:id/import",
+    { config: { permission: "data.import", audit: "data.import", body: ImportBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const store = storeOr503(request, reply);
+      if (!store) return;
+      const upload = uploadOf(request, reply);
+      if (!upload) return;
+      if (upload.job)
+        return sendError(
+          reply,
+          409,
+          "already_imported",
+          "该文件已经导入或正在导入",
+          "This file is being or has been imported",
+          lang,
+        );
+      const body = ImportBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
+      let resolved: { profile: Profile; label: string };
+      try {
+        resolved = await resolveProfile(store, body.data.source);
+      } catch (error) {
+        return profileError(reply, lang, error);
+      }
+      const batchId = asBatchId(randomUUID());
+      request.auditDetail = { upload: upload.id, batch: batchId, profile: resolved.label };
+      const job: ImportJob = { state: "running", rows: 0, bytesRead: 0, totalBytes: upload.size };
+      upload.job = job;
+      const keys = await secret();
+      // The import runs on; the browser polls GET /api/v1/import/jobs/:id for progress and the report.
+      void importFile({
+        path: upload.path,
+        profile: withDetectedInput(resolved.profile, upload),
+        profileRef: resolved.label,
+        store,
+        batchId,
+        keys,
+        clock: options.clock,
+        locator: locatorFor(resolved.profile),
+        sampleSize: 200,
+        onProgress: (p) => {
+          job.rows = p.rows;
+          job.bytesRead = p.bytesRead;
+          job.totalBytes = p.totalBytes;
+        },
+      }).then(
+        (summary) => {
+          job.state = "done";
+          job.summary = summary;
+          job.rows = summary.rows;
+          job.bytesRead = job.totalBytes;
+          options.imported?.(store);
+          // The staged copy of the file is not needed any more (its rejected rows are in the quarantine).
+          void rm(upload.dir, { recursive: true, force: true });
+        },
+        (error: unknown) => {
+          job.state = "failed";
+          job.error = isRecurError(error)
+            ? { code: error.code, message: { ...error.messages } }
+            : { code: "internal", message: { zh: "导入失败", en: "The import failed" } };
+        },
+      );
+      return reply.status(202).send({ jobId: upload.id, batchId });
+    },
+  );
+
+  app.get("/api/v1/import/jobs/:id", { config: { permission: "data.import" } }, async (request, reply) => {
+    const lang = langOf(request);
+    const upload = uploadOf(request, reply);
+    if (!upload) return;
+    const job = upload.job;
+    if (!job)
+      return sendError(reply, 404, "no_job", "该文件尚未开始导入", "This file is not being imported", lang);
+    return {
+      state: job.state,
+      rows: job.rows,
+      bytesRead: job.bytesRead,
+      totalBytes: job.totalBytes,
+      report: job.summary ? importReport(job.summary) : null,
+      error: job.error ? { code: job.error.code, message: job.error.message[lang] } : null,
+    };
+  });
+
+  app.get(
+    "/api/v1/import/batches/:id/rejected.csv",
+    { config: { permission: "data.import", audit: "import.rejected.export" } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const store = storeOr503(request, reply);
+      if (!store) return;
+      const id = asBatchId((request.params as { id: string }).id);
+      const batch = (await store.batches.list()).find((b) => b.id === id);
+      if (!batch)
+        return sendError(reply, 404, "batch_not_found", "找不到该导入批次", "No such import batch", lang);
+      const rows = await store.quarantine.list(id, 100_000);
+      const { encKey } = await secret();
+      // The rejected records are decrypted for the person who imported them, to fix and import again.
+      const records = rows.map((r) => {
+        try {
+          const parsed = JSON.parse(decryptField(r.recordEnc, encKey)) as Record<string, unknown>;
+          return parsed && typeof parsed === "object" ? parsed : {};
+        } catch {
+          return {};
+        }
+      });
+      const columns: string[] = [];
+      for (const rec of records) for (const k of Object.keys(rec)) if (!columns.includes(k)) columns.push(k);
+      const head =
+        lang === "zh"
+          ? ["文件", "行号", "字段", "问题代码", "原因"]
+          : ["file", "row", "field", "code", "reason"];
+      const lines = [[...head, ...columns].map(csvCell).join(",")];
+      rows.forEach((r, i) => {
+        const issues = r.issues as IngestIssue[];
+        const errors = issues.filter((x) => x.severity === "error");
+        const shown = errors.length > 0 ? errors : issues;
+        const rec = records[i]!;
+        lines.push(
+          [
+            r.file,
+            r.row,
+            [...new Set(shown.map((x) => x.field ?? ""))].join("; "),
+            [...new Set(shown.map((x) => x.code))].join("; "),
+            shown.map((x) => renderIssue(withoutFile(x), INGEST_MESSAGES, lang)).join("; "),
+            ...columns.map((c) => {
+              const v = rec[c];
+              return Array.isArray(v) ? v.join(" ") : (v ?? "");
+            }),
+          ]
+            .map(csvCell)
+            .join(","),
+        );
+      });
+      request.auditDetail = { batch: id, rows: rows.length };
+      reply.header("Content-Disposition", `attachment; filename="rejected-${id.slice(0, 8)}.csv"`);
+      reply.header("Cache-Control", "no-store");
+      reply.type("text/csv; charset=utf-8");
+      return `\ufeff${lines.join("\r\n")}\r\n`;
+    },
+  );
+
+  // ---- saved profiles (admin page and the wizard's "save") ----
+  app.get(
+    "/api/v1/profiles",
+    { config: { permission: "profiles.manage", audit: "profiles.list" } },
+    async (request, reply) => {
+      const store = storeOr503(request, reply);
+      if (!store) return;
+      const bundled = await Promise.all(
+        bundledProfileNames().map(async (name) => {
+          const p = await loadProfile(name);
+          return { name, description: p.description ?? null, sourceSystem: p.sourceSystem };
+        }),
+      );
+      return { bundled, saved: await profileRepository(store).list() };
+    },
+  );
+
+  app.get(
+    "/api/v1/profiles/bundled/:name",
+    { config: { permission: "profiles.manage" } },
+    async (request, reply) => {
+      const name = (request.params as { name: string }).name;
+      if (!bundledProfileNames().includes(name))
+        return sendError(
+          reply,
+          404,
+          "profile_not_found",
+          "没有该内置配置",
+          "No such bundled profile",
+          langOf(request),
+        );
+      return {
+        name,
+        profile: JSON.parse(await readFile(join(BUNDLED_PROFILES_DIR, `${name}.json`), "utf8")),
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/profiles/:id",
+    { config: { permission: "profiles.manage", audit: "profile.view" } },
+    async (request, reply) => {
+      const store = storeOr503(request, reply);
+      if (!store) return;
+      const saved = await profileRepository(store).get((request.params as { id: string }).id);
+      if (!saved)
+        return sendError(reply, 404, "profile_not_found", "找不到该配置", "No such profile", langOf(request));
+      const { json, ...rest } = saved;
+      return { ...rest, profile: JSON.parse(json) };
+    },
+  );
+
+  const saveProfile = async (request: FastifyRequest, reply: FastifyReply, id: string | undefined) => {
+    const lang = langOf(request);
+    const store = storeOr503(request, reply);
+    if (!store) return;
+    const body = SaveProfileBody.safeParse(request.body);
+    if (!body.success)
+      return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
+    const checked = ProfileSchema.safeParse(body.data.profile);
+    if (!checked.success) {
+      const lines = profileIssueLines(checked.error);
+      return reply.status(400).send({
+        error: {
+          code: "bad_profile",
+          message: `${lang === "zh" ? "配置无效" : "The profile is invalid"}: ${lines.join("; ")}`,
+          issues: lines.map((line) => ({
+            row: null,
+            field: line.split(":")[0] ?? null,
+            code: "bad_profile",
+            message: line,
+          })),
+        },
+      });
+    }
+    const name = checked.data.name;
+    if (bundledProfileNames().includes(name))
+      return sendError(
+        reply,
+        409,
+        "name_taken",
+        `名称 ${name} 已被内置配置使用`,
+        `The name ${name} belongs to a bundled profile`,
+        lang,
+      );
+    const description =
+      typeof checked.data.description === "string"
+        ? checked.data.description
+        : (checked.data.description?.[lang] ?? null);
+    const change = {
+      name,
+      description,
+      json: JSON.stringify(body.data.profile, null, 2),
+      by: request.principal!.userId,
+      at: options.clock.now(),
+    };
+    const repo = profileRepository(store);
+    const result =
+      id === undefined
+        ? await repo.create({ id: randomUUID(), ...change })
+        : await repo.update(id, body.data.version ?? 0, change);
+    if (!result.ok) {
+      const [status, zh, en] = {
+        name_taken: [409, `已有名为 ${name} 的配置`, `A profile named ${name} exists`],
+        not_found: [404, "找不到该配置", "No such profile"],
+        version_conflict: [
+          409,
+          "该配置已被他人修改，请重新打开后再保存",
+          "Someone changed this profile meanwhile; reopen it and save again",
+        ],
+      }[result.reason] as [number, string, string];
+      return sendError(reply, status, result.reason, zh, en, lang);
+    }
+    const { json, ...rest } = result.value;
+    request.auditDetail = { profile: rest.id, name };
+    return reply.status(id === undefined ? 201 : 200).send({ ...rest, profile: JSON.parse(json) });
+  };
+
+  app.post(
+    "/api/v1/profiles",
+    { config: { permission: "profiles.manage", audit: "profile.create", body: SaveProfileBody } },
+    (request, reply) => saveProfile(request, reply, undefined),
+  );
+  app.put(
+    "/api/v1/profiles/:id",
+    { config: { permission: "profiles.manage", audit: "profile.update", body: SaveProfileBody } },
+    (request, reply) => saveProfile(request, reply, (request.params as { id: string }).id),
+  );
+  app.delete(
+    "/api/v1/profiles/:id",
+    { config: { permission: "profiles.manage", audit: "profile.delete" } },
+    async (request, reply) => {
+      const store = storeOr503(request, reply);
+      if (!store) return;
+      const removed = await profileRepository(store).remove((request.params as { id: string }).id);
+      if (!removed)
+        return sendError(reply, 404, "profile_not_found", "找不到该配置", "No such profile", langOf(request));
+      return { ok: true };
+    },
+  );
+}
+
+/** A profile error as 400/404 with the path of each bad key, in the user's language. */
+function profileError(reply: FastifyReply, lang: Lang, error: unknown) {
+  const e = error as { statusCode?: number; code?: string };
+  if (e.statusCode === 404)
+    return sendError(reply, 404, "profile_not_found", "找不到该配置", "No such profile", lang);
+  if (isRecurError(error))
+    return reply.status(400).send({ error: { code: error.code, message: error.messages[lang] } });
+  throw error;
+}
+
+/** The profile JSON to show and save: the draft as given, or the one built from the wizard's mapping. */
+function profileJsonOf(ref: ProfileRefT, profile: Profile): unknown {
+  if (ref.kind === "mapping") return wizardProfile(ref.mapping);
+  if (ref.kind === "profile") return ref.profile;
+  return profile;
+}
+
+/** The wizard's upload knows its format and delimiter; a profile that says "auto" takes them. */
+function withDetectedInput(profile: Profile, upload: Upload): Profile {
+  const input = profile.input ?? {};
+  return {
+    ...profile,
+    input: {
+      ...input,
+      // The wizard takes CSV and XLSX only and knows which one this file is.
+      format: upload.format,
+      ...(upload.format === "csv" && !input.delimiter ? { delimiter: upload.delimiter } : {}),
+    },
+  };
+}
+
+function firstLine(bytes: Buffer): string {
+  const head = bytes.subarray(0, 64 * 1024).toString("latin1");
+  const end = head.search(/\r?\n/);
+  return end < 0 ? head : head.slice(0, end);
+}
+
+/** An issue without its file name (the report names the file once). */
+function withoutFile(issue: IngestIssue): IngestIssue {
+  const { file: _file, ...rest } = issue;
+  return rest;
+}
