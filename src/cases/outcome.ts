@@ -130,3 +130,38 @@ export function verifyOutcome(
             : "not_effective";
   return { verdict, before, after, controls, expectedAfter, pValue, beforeFrom, afterTo };
 }
+
+/** One week of the verification chart: events at the case's place and the mean of its controls. */
+export interface OutcomeWeek {
+  /** Start of the week (epoch ms); weeks run from the start of the before-window. */
+  readonly from: number;
+  readonly place: number;
+  /** Mean events per matched control place that week (null without controls). */
+  readonly controlsMean: number | null;
+}
+
+/**
+ * Week by week over both windows: the case's place against the mean of the controls that
+ * verifyOutcome matched, for the before/after chart on the case page.
+ * @example
+ * outcomeWeeks(subject, candidates, verifyOutcome(subject, candidates, options))
+ */
+export function outcomeWeeks(
+  subject: History,
+  candidates: readonly History[],
+  outcome: Pick<Outcome, "beforeFrom" | "afterTo" | "controls">,
+): OutcomeWeek[] {
+  const matched = new Set(outcome.controls.map((c) => c.key));
+  const controls = candidates.filter((c) => matched.has(c.key));
+  const weeks: OutcomeWeek[] = [];
+  for (let from = outcome.beforeFrom; from < outcome.afterTo; from += 7 * DAY) {
+    const to = Math.min(from + 7 * DAY, outcome.afterTo);
+    const total = controls.reduce((s, c) => s + countIn(c.times, from, to), 0);
+    weeks.push({
+      from,
+      place: countIn(subject.times, from, to),
+      controlsMean: controls.length ? total / controls.length : null,
+    });
+  }
+  return weeks;
+}

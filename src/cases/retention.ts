@@ -13,6 +13,11 @@ export interface RetentionPolicy {
   readonly narrativeDays: number;
   /** The audit log is kept at least this long; never below a year. */
   readonly auditDays: number;
+  /**
+   * Case attachments (photos, agreements: personal data) are deleted this many days after their
+   * case was closed or cancelled; default: the narrative period.
+   */
+  readonly attachmentDays?: number;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
@@ -31,6 +36,8 @@ export interface RetentionCutoffs {
   readonly narrativeBefore: number;
   /** Audit entries before this instant may be archived (never deleted by recur itself). */
   readonly auditBefore: number;
+  /** Attachments of cases closed or cancelled (and unchanged) before this instant are deleted. */
+  readonly attachmentsBefore: number;
 }
 
 /**
@@ -40,7 +47,7 @@ export interface RetentionCutoffs {
  */
 export function retentionCutoffs(policy: RetentionPolicy, now: number): RetentionCutoffs {
   for (const [name, days] of Object.entries(policy))
-    if (!Number.isFinite(days) || days <= 0)
+    if (days !== undefined && (!Number.isFinite(days) || days <= 0))
       throw new RecurError("invalid_retention", {
         zh: `保留期限 ${name} 必须为正数天`,
         en: `retention ${name} must be a positive number of days`,
@@ -54,5 +61,6 @@ export function retentionCutoffs(policy: RetentionPolicy, now: number): Retentio
     callerBefore: now - policy.callerDays * DAY,
     narrativeBefore: now - policy.narrativeDays * DAY,
     auditBefore: now - policy.auditDays * DAY,
+    attachmentsBefore: now - (policy.attachmentDays ?? policy.narrativeDays) * DAY,
   };
 }

@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   "audit.read",
   "users.manage",
   "users.unlock",
+  /** Viewing and changing the deployment's repeat, deadline and quality rule settings. */
+  "rules.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -51,6 +53,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "data.import",
     "profiles.manage",
     "callers.reveal",
+    "rules.manage",
   ],
   branch_supervisor: [
     "incidents.read",
@@ -73,7 +76,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
   agency_user: ["cases.read", "cases.act"],
   auditor: ["audit.read"],
-  system_admin: ["users.manage", "profiles.manage"],
+  system_admin: ["users.manage", "rules.manage", "profiles.manage"],
   security_admin: ["users.unlock"],
 };
 

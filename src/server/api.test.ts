@@ -7,6 +7,7 @@ import { makeIncident } from "../../test/builders.ts";
 import { applyCase, type Case, newCase } from "../cases/case.ts";
 import { asBatchId, asUnitCode, type Clock, type EpochMs, type UnitLevel } from "../domain/index.ts";
 import { encryptField, loadOrCreateSecret } from "../ingest/privacy/index.ts";
+import { registryRepository } from "../store/registry-repository.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
 import type { StoreTarget } from "../store/testing/stores.ts";
@@ -120,6 +121,17 @@ async function seed(store: Store, clock: Clock) {
   const { encKey } = await loadOrCreateSecret(SECRET_PATH);
   const callerNumberEnc = encryptField(CALLER_NUMBER, encKey);
   const auth = new Auth(repo, clock);
+  const registry = registryRepository(store);
+  for (const [code, level, parentCode] of [
+    ["C", "city", null],
+    ["B1", "branch", "C"],
+    ["S1", "station", "B1"],
+    ["B2", "branch", "C"],
+    ["S2", "station", "B2"],
+  ] as const)
+    await registry.saveUnit({ code, name: `${code}单位`, level, parentCode }, T0);
+  for (const code of ["MED1", "OTHER"])
+    await registry.saveAgency({ code, name: `${code}调委会`, kind: "mediation_committee" }, T0);
   const ids: Record<string, string> = {};
   for (const a of ACTORS) {
     const user = await auth.createUser({
@@ -377,9 +389,10 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
     test("the system admin registers units top down and partner agencies; others may only read them", async () => {
       const unit = (actor: string, code: string, level: string, parentCode: string | null) =>
         call(actor, "POST", "/api/v1/units", { code, name: `${code}单位`, level, parentCode });
-      expect((await unit("sysadmin", "C", "city", null)).statusCode).toBe(201);
-      expect((await unit("sysadmin", "B1", "branch", "C")).statusCode).toBe(201);
-      expect((await unit("sysadmin", "S1", "station", "B1")).statusCode).toBe(201);
+      // C, B1 and S1 are registered by the seed (an update answers 200), A1 is new.
+      expect((await unit("sysadmin", "C", "city", null)).statusCode).toBe(200);
+      expect((await unit("sysadmin", "B1", "branch", "C")).statusCode).toBe(200);
+      expect((await unit("sysadmin", "S1", "station", "B1")).statusCode).toBe(200);
       expect((await unit("sysadmin", "A1", "area", "S1")).statusCode).toBe(201);
       expect((await unit("sysadmin", "S9", "station", "C")).statusCode).toBe(422);
       expect((await unit("sysadmin", "C2", "city", "C")).statusCode).toBe(422);
@@ -387,15 +400,69 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
         expect((await unit(other, "B7", "branch", "C")).statusCode).toBe(403);
       const agency = (actor: string, kind: string) =>
         call(actor, "POST", "/api/v1/agencies", { code: "MED1", name: "春华街道人民调解委员会", kind });
-      expect((await agency("sysadmin", "mediation_committee")).statusCode).toBe(201);
+      expect((await agency("sysadmin", "mediation_committee")).statusCode).toBe(200);
       expect((await agency("sysadmin", "secret_police")).statusCode).toBe(400);
       expect((await agency("city", "mediation_committee")).statusCode).toBe(403);
       const units = (await call("station1", "GET", "/api/v1/units")).json().units as { code: string }[];
-      expect(units.map((u) => u.code)).toEqual(["A1", "B1", "C", "S1"]);
+      expect(units.map((u) => u.code)).toEqual(["A1", "B1", "B2", "C", "S1", "S2"]);
       expect((await call("branch1", "GET", "/api/v1/agencies")).json().agencies).toEqual([
-        { code: "MED1", name: "春华街道人民调解委员会", kind: "mediation_committee" },
+        { code: "MED1", name: "春华街道人民调解委员会", kind: "mediation_committee", active: true },
+        { code: "OTHER", name: "OTHER调委会", kind: "mediation_committee", active: true },
       ]);
     });
+
+    test.each(ACTORS)("$username ($role): case attachments only on cases inside the scope", async (a) => {
+      const pdf = Buffer.from(`%PDF-1.4\n% by ${a.username}\n%%EOF\n`);
+      const upload = (id: string) =>
+        app.inject({
+          method: "POST",
+          url: `/api/v1/cases/${id}/attachments?name=${encodeURIComponent("协议.pdf")}`,
+          headers: { cookie: cookies[a.username]!, "content-type": "application/octet-stream" },
+          payload: pdf,
+        });
+      const own = await upload("c1");
+      const foreign = await upload("c2");
+      const ownList = await call(a.username, "GET", "/api/v1/cases/c1/attachments");
+      const foreignList = await call(a.username, "GET", "/api/v1/cases/c2/attachments");
+      if (!allowed(a.role, CASES)) {
+        for (const r of [own, foreign, ownList, foreignList]) expect(r.statusCode).toBe(403);
+        return;
+      }
+      expect(own.statusCode).toBe(201);
+      expect(foreign.statusCode).toBe(a.ownsC2 ? 201 : 404);
+      expect(ownList.statusCode).toBe(200);
+      expect(foreignList.statusCode).toBe(a.ownsC2 ? 200 : 404);
+      const mine = own.json().attachment as { id: string };
+      const got = await call(a.username, "GET", `/api/v1/cases/c1/attachments/${mine.id}`);
+      expect(got.statusCode).toBe(200);
+      expect(got.rawPayload.equals(pdf)).toBe(true);
+      // Another case's id in the URL never reaches this case's files.
+      expect((await call(a.username, "GET", `/api/v1/cases/c2/attachments/${mine.id}`)).statusCode).toBe(404);
+    });
+
+    test.each(ACTORS)(
+      "$username ($role): rule settings for city analysts and system admins only",
+      async (a) => {
+        const view = await call(a.username, "GET", "/api/v1/rules");
+        const save = await call(a.username, "POST", "/api/v1/rules", { repeat: { slaHours: { red: 12 } } });
+        const may = a.role === "city_analyst" || a.role === "system_admin";
+        expect(view.statusCode).toBe(may ? 200 : 403);
+        expect(save.statusCode).toBe(may ? 200 : 403);
+      },
+    );
+
+    test.each(ACTORS)(
+      "$username ($role): only the system admin deactivates units and agencies",
+      async (a) => {
+        const calls = [
+          await call(a.username, "POST", "/api/v1/units/S2/deactivate"),
+          await call(a.username, "POST", "/api/v1/units/S2/activate"),
+          await call(a.username, "POST", "/api/v1/agencies/OTHER/deactivate"),
+          await call(a.username, "POST", "/api/v1/agencies/OTHER/activate"),
+        ];
+        for (const r of calls) expect(r.statusCode).toBe(a.role === "system_admin" ? 200 : 403);
+      },
+    );
 
     test("without a session every protected endpoint answers 401", async () => {
       for (const url of ["/api/v1/incidents", "/api/v1/cases", "/api/v1/users", "/api/v1/audit"])

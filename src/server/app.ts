@@ -2,13 +2,16 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { asEpochMs, type Clock, type Lang } from "../domain/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
+import { registerAttachmentRoutes } from "./attachment-routes.ts";
 import { Auth } from "./auth.ts";
 import { registerDashboardRoutes } from "./dashboard-routes.ts";
 import { renderHomePage } from "./home-page.ts";
 import { registerImportRoutes } from "./import-routes.ts";
 import { registerOpenApi } from "./openapi.ts";
+import { registerRegistryRoutes } from "./registry-routes.ts";
 import { registerRepeatRoutes } from "./repeat-routes.ts";
 import { registerApiRoutes, type Services } from "./routes.ts";
+import { registerRulesRoutes } from "./rules-routes.ts";
 import { deploymentSecret } from "./secret.ts";
 import { registerWebApp } from "./web-app.ts";
 
@@ -60,7 +63,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   const clock = options.clock ?? wallClock;
   let services: Services | undefined;
-  registerApiRoutes(app, options.loginsPerMinute ?? 10, () => {
+  const servicesNow = () => {
     const store = options.store();
     if (!store) return undefined;
     if (services?.store !== store) {
@@ -69,7 +72,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
       services = { store, repo, auth: new Auth(repo, clock, undefined, encKey), clock, encKey };
     }
     return services;
-  });
+  };
+  registerApiRoutes(app, options.loginsPerMinute ?? 10, servicesNow);
+  registerRegistryRoutes(app, servicesNow);
+  registerAttachmentRoutes(app, servicesNow);
+  registerRulesRoutes(app, servicesNow);
   registerRepeatRoutes(app, { store: options.store, secretPath: options.secretPath });
 
   const dashboardCache = registerDashboardRoutes(app, options.store, clock);

@@ -6,6 +6,7 @@ import { RepeatIndex } from "../repeat/engine.ts";
 import { DEFAULT_OPTIONS, type WarningLevel } from "../repeat/options.ts";
 import type { Store } from "../store/types.ts";
 import type { Scope } from "./access.ts";
+import { deploymentRepeatOverrides } from "./rules.ts";
 
 /**
  * What the dashboard reads, held in memory as columns: one pass over the store at start-up
@@ -151,7 +152,7 @@ export async function loadDashboardData(store: Store): Promise<DashboardData> {
     n++;
   };
   for await (const page of store.incidents.scan(20_000)) for (const x of page) push(x);
-  const index = RepeatIndex.fromColumns(builder.columns(), {}, builder);
+  const index = RepeatIndex.fromColumns(builder.columns(), await deploymentRepeatOverrides(store), builder);
   // Cells once here, so that a hot-spot query only counts (latLngToCell is the costly part).
   const cellNames = new Interner();
   const cell = new Uint32Array(n);

@@ -1,8 +1,11 @@
 import { randomInt } from "node:crypto";
 import { chmod, writeFile } from "node:fs/promises";
 import type { Clock } from "../domain/index.ts";
+import { registryRepository } from "../store/registry-repository.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
+import { defaultCity } from "../synth/index.ts";
+import { CITY_BUREAU } from "../synth/names.ts";
 import type { Role } from "./access.ts";
 import { Auth } from "./auth.ts";
 
@@ -31,6 +34,7 @@ export async function createDemoAccounts(
   clock: Clock,
   credentialsPath: string,
 ): Promise<DemoAccount[]> {
+  await seedDemoRegistry(store, clock);
   const repo = serverRepository(store);
   const auth = new Auth(repo, clock);
   const [sample] = await store.incidents.list({ limit: 1 });
@@ -48,7 +52,7 @@ export async function createDemoAccounts(
       username: "analyst",
       role: "city_analyst",
       level: "city",
-      unit: "city",
+      unit: DEMO_CITY_UNIT,
       agency: null,
       name: "市局研判员",
     },
@@ -111,4 +115,56 @@ export async function createDemoAccounts(
     await chmod(credentialsPath, 0o600);
   }
   return created;
+}
+
+/** Code of the demo city's bureau (the demo analyst's unit). */
+export const DEMO_CITY_UNIT = "city";
+
+/** Partner agencies of the demo city; "mediation" is the demo agency user's. */
+const DEMO_AGENCIES = [
+  { code: "mediation", name: "春华街道人民调解委员会", kind: "mediation_committee" },
+  { code: "judicial-chunhua", name: "春华司法所", kind: "judicial_office" },
+  { code: "street-chunhua", name: "春华街道办事处", kind: "street_office" },
+  { code: "grid-chunhua", name: "春华街道网格员队伍", kind: "grid" },
+  { code: "hotline-12345", name: "澜江市12345政务服务热线", kind: "hotline_12345" },
+  { code: "labour", name: "澜江市劳动保障监察支队", kind: "labour_inspection" },
+  { code: "market", name: "澜江市市场监督管理局", kind: "market_regulation" },
+  { code: "housing", name: "澜江市住房和城乡建设局（物业管理科）", kind: "housing" },
+] as const;
+
+/**
+ * Demo mode only: registers the demo city's units (市局 > 分局 > 派出所 > 警务区, with the same
+ * codes as its incidents, urban or suburban from the district) and a set of partner agencies,
+ * when the registry is still empty. Later starts leave an edited registry alone.
+ */
+export async function seedDemoRegistry(store: Store, clock: Clock): Promise<void> {
+  const registry = registryRepository(store);
+  const at = clock.now();
+  if ((await registry.units()).length === 0) {
+    await registry.saveUnit(
+      { code: DEMO_CITY_UNIT, name: CITY_BUREAU, level: "city", parentCode: null, setting: null },
+      at,
+    );
+    for (const district of defaultCity().districts) {
+      const branch = district.spec.branch;
+      const setting = district.spec.suburban ? "suburban" : "urban";
+      await registry.saveUnit(
+        { code: branch, name: branch, level: "branch", parentCode: DEMO_CITY_UNIT, setting },
+        at,
+      );
+      for (const station of district.stations) {
+        await registry.saveUnit(
+          { code: station.name, name: station.name, level: "station", parentCode: branch, setting },
+          at,
+        );
+        for (const area of station.areas)
+          await registry.saveUnit(
+            { code: area.name, name: area.name, level: "area", parentCode: station.name, setting },
+            at,
+          );
+      }
+    }
+  }
+  if ((await registry.agencies()).length === 0)
+    for (const agency of DEMO_AGENCIES) await registry.saveAgency(agency, at);
 }

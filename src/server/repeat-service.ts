@@ -4,6 +4,7 @@ import { RepeatIndex, type RepeatSeries } from "../repeat/engine.ts";
 import { DEFAULT_OPTIONS } from "../repeat/options.ts";
 import type { Store } from "../store/types.ts";
 import type { Scope } from "./access.ts";
+import { deploymentRepeatOverrides } from "./rules.ts";
 
 /** Where the server's repeat index is: loading from the store, ready, or failed to load. */
 export type RepeatPhase =
@@ -97,7 +98,11 @@ export class RepeatService {
         }
         this.phaseNow = { kind: "loading", loaded: builder.length, total };
       }
-      const index = RepeatIndex.fromColumns(builder.columns(), {}, builder);
+      const index = RepeatIndex.fromColumns(
+        builder.columns(),
+        await deploymentRepeatOverrides(store),
+        builder,
+      );
       this.index = index;
       for (const list of index.buckets.values()) for (const series of list) this.byId.set(series.id, series);
       const queued = this.pending ?? [];

@@ -9,7 +9,7 @@ import {
   VERIFY_WINDOWS_DAYS,
 } from "../cases/case.ts";
 import { CASE_STATES, ConflictError, RESOLUTION_TYPES, WORK_KINDS } from "../cases/lifecycle.ts";
-import { verifyOutcome } from "../cases/outcome.ts";
+import { outcomeWeeks, verifyOutcome } from "../cases/outcome.ts";
 import { outcomeSummary } from "../cases/sweep.ts";
 import {
   type Clock,
@@ -22,13 +22,14 @@ import {
 } from "../domain/index.ts";
 import { decryptField } from "../ingest/privacy/index.ts";
 import { WARNING_LEVELS } from "../repeat/options.ts";
-import { registryRepository } from "../store/registry-repository.ts";
 import type { ServerRepository, User } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { can, inScope, type Permission, type Principal, ROLES, type Scope, scopeOf } from "./access.ts";
 import { verifyChain } from "./audit.ts";
 import { type Auth, principalOf, WeakPasswordError } from "./auth.ts";
 import { controlCandidates, subjectHistory } from "./outcomes.ts";
+import { assigneeProblem, sendProblem, userScopeProblem } from "./registry-routes.ts";
+import { slaHours, storedRepeatRules } from "./rules.ts";
 
 export const SESSION_COOKIE = "recur_session";
 
@@ -171,30 +172,6 @@ const NewUserBody = z.object({
   unitLevel: z.enum(UNIT_LEVELS).nullable(),
   unitCode: z.string().max(64).nullable(),
   agencyCode: z.string().max(64).nullable(),
-});
-const UnitBody = z.object({
-  code: z.string().regex(/^[\p{L}\p{N}_.-]{1,64}$/u),
-  name: z.string().min(1).max(64),
-  level: z.enum(UNIT_LEVELS),
-  parentCode: z.string().max(64).nullable(),
-});
-/** Kinds of partner agencies cases are referred to (警调对接, 12345 分流, 网格). */
-export const AGENCY_KINDS = [
-  "mediation_committee",
-  "judicial_office",
-  "street_office",
-  "grid",
-  "hotline_12345",
-  "labour_inspection",
-  "market_regulation",
-  "housing",
-  "social_services",
-  "other",
-] as const;
-const AgencyBody = z.object({
-  code: z.string().regex(/^[\p{L}\p{N}_.-]{1,64}$/u),
-  name: z.string().min(1).max(64),
-  kind: z.enum(AGENCY_KINDS),
 });
 const RevealBody = z.object({ reason: z.string().trim().min(5).max(200) });
 const CaseListQuery = z.object({
@@ -567,13 +544,19 @@ export function registerApiRoutes(
       const s = services()!;
       const current = await caseInScope(s, request, reply);
       if (!current) return reply;
+      const command = body.data.command;
+      if (command.action === "assign") {
+        const problem = await assigneeProblem(s.store, command.assignee);
+        if (problem) return sendProblem(reply, problem, lang);
+      }
       try {
         const next = applyCase(
           current,
           body.data.version,
-          body.data.command as CaseCommand,
+          command as CaseCommand,
           request.principal!.userId,
           s.clock,
+          slaHours(await storedRepeatRules(s.store)),
         );
         if (!(await s.repo.updateCase(next, body.data.version)))
           throw new ConflictError(body.data.version, body.data.version + 1);
@@ -596,17 +579,16 @@ export function registerApiRoutes(
       const c = await caseInScope(s, request, reply);
       if (!c) return reply;
       if (c.resolvedAt === null) return { outcome: null };
-      const history = await subjectHistory(s.store, c);
-      const outcome = verifyOutcome(
-        history ?? { key: c.id, times: [], mix: {} },
-        await controlCandidates(s.store, c),
-        {
-          resolvedAt: c.resolvedAt,
-          windowDays: c.verifyDays ?? 30,
-          now: s.clock.now(),
-        },
-      );
-      return { outcome };
+      const subject = (await subjectHistory(s.store, c)) ?? { key: c.id, times: [], mix: {} };
+      const candidates = await controlCandidates(s.store, c);
+      const outcome = verifyOutcome(subject, candidates, {
+        resolvedAt: c.resolvedAt,
+        windowDays: c.verifyDays ?? 30,
+        now: s.clock.now(),
+      });
+      // Control places are other addresses of the station: counts only, never their keys.
+      const controls = outcome.controls.map(({ before, after }) => ({ before, after }));
+      return { outcome: { ...outcome, controls }, weeks: outcomeWeeks(subject, candidates, outcome) };
     },
   );
 
@@ -617,61 +599,6 @@ export function registerApiRoutes(
       const s = services()!;
       const cases = await s.repo.listCases(scopeOf(request.principal!), { limit: 100_000 });
       return { rows: outcomeSummary(cases, s.clock.now()) };
-    },
-  );
-
-  app.get("/api/v1/units", { config: { session: true, audit: "units.list" } }, async () => ({
-    units: await registryRepository(services()!.store).units(),
-  }));
-
-  app.post(
-    "/api/v1/units",
-    { config: { permission: "users.manage", audit: "unit.save", body: UnitBody } },
-    async (request, reply) => {
-      const lang = langOf(request);
-      const body = UnitBody.safeParse(request.body);
-      if (!body.success)
-        return sendError(reply, 400, "invalid_body", "单位信息不完整", "Incomplete unit", lang);
-      const s = services()!;
-      const registry = registryRepository(s.store);
-      const { level, parentCode } = body.data;
-      const parent = parentCode ? await registry.unit(parentCode) : undefined;
-      const expected = UNIT_LEVELS[UNIT_LEVELS.indexOf(level) - 1];
-      if (expected ? parent?.level !== expected : parentCode !== null)
-        return sendError(
-          reply,
-          422,
-          "bad_parent",
-          expected ? `上级单位须为已登记的${expected}级单位` : "市局没有上级单位",
-          expected ? `The parent must be a registered ${expected} unit` : "A city unit has no parent",
-          lang,
-        );
-      await registry.saveUnit(body.data, s.clock.now());
-      return reply.status(201).send({ unit: body.data });
-    },
-  );
-
-  app.get("/api/v1/agencies", { config: { session: true, audit: "agencies.list" } }, async () => ({
-    agencies: await registryRepository(services()!.store).agencies(),
-  }));
-
-  app.post(
-    "/api/v1/agencies",
-    { config: { permission: "users.manage", audit: "agency.save", body: AgencyBody } },
-    async (request, reply) => {
-      const body = AgencyBody.safeParse(request.body);
-      if (!body.success)
-        return sendError(
-          reply,
-          400,
-          "invalid_body",
-          "合作部门信息不完整",
-          "Incomplete agency",
-          langOf(request),
-        );
-      const s = services()!;
-      await registryRepository(s.store).saveAgency(body.data, s.clock.now());
-      return reply.status(201).send({ agency: body.data });
     },
   );
 
@@ -731,6 +658,8 @@ export function registerApiRoutes(
       const s = services()!;
       if (await s.repo.userByName(body.data.username))
         return sendError(reply, 409, "username_taken", "用户名已存在", "The username is taken", lang);
+      const scopeProblem = await userScopeProblem(s.store, body.data);
+      if (scopeProblem) return sendProblem(reply, scopeProblem, lang);
       try {
         const user = await s.auth.createUser({ ...body.data, mustChangePassword: true });
         return reply.status(201).send({ user: publicUser(user) });
@@ -802,7 +731,7 @@ async function userInParams(
 }
 
 /** The case named in the URL when it lies in the user's scope; otherwise answers 404 and returns undefined. */
-async function caseInScope(
+export async function caseInScope(
   s: Services,
   request: FastifyRequest,
   reply: FastifyReply,

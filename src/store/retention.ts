@@ -1,4 +1,5 @@
 import type { RetentionCutoffs } from "../cases/retention.ts";
+import { attachmentRepository } from "./attachment-repository.ts";
 import type { Store } from "./types.ts";
 
 export interface RetentionResult {
@@ -6,11 +7,21 @@ export interface RetentionResult {
   readonly callersRemoved: number;
   /** Incidents whose narrative and feedback were deleted. */
   readonly narrativesRemoved: number;
+  /** Case attachments whose file and name were deleted (their case closed or cancelled long ago). */
+  readonly attachmentsRemoved: number;
 }
 
 /** Applies retention cutoffs to the incidents table in one transaction. */
-export async function applyRetention(store: Store, cutoffs: RetentionCutoffs): Promise<RetentionResult> {
-  return store.db.transaction().execute(async (trx) => {
+export async function applyRetention(
+  store: Store,
+  cutoffs: RetentionCutoffs,
+  now: number = Math.max(cutoffs.callerBefore, cutoffs.narrativeBefore),
+): Promise<RetentionResult> {
+  const attachmentsRemoved = await attachmentRepository(store).removeForClosedCasesBefore(
+    cutoffs.attachmentsBefore,
+    now,
+  );
+  const incidents = await store.db.transaction().execute(async (trx) => {
     const callers = await trx
       .updateTable("incidents")
       .set({ caller_pseudonym: null, caller_number_enc: null })
@@ -28,4 +39,5 @@ export async function applyRetention(store: Store, cutoffs: RetentionCutoffs): P
       narrativesRemoved: Number(narratives.numUpdatedRows),
     };
   });
+  return { ...incidents, attachmentsRemoved };
 }

@@ -187,11 +187,13 @@ export const usersCommand: Command = {
 export const retentionCommand: Command = {
   name: "retention",
   summary: { zh: "按保留期限删除个人信息", en: "Delete personal data past its retention period" },
-  usage: "[--caller-days N] [--narrative-days N] [--audit-days N] [--now ISO-TIME] [--db PATH] [--json]",
+  usage:
+    "[--caller-days N] [--narrative-days N] [--attachment-days N] [--audit-days N] [--now ISO-TIME] [--db PATH] [--json]",
   options: {
     db: { type: "string" },
     "caller-days": { type: "string" },
     "narrative-days": { type: "string" },
+    "attachment-days": { type: "string" },
     "audit-days": { type: "string" },
     now: { type: "string" },
   },
@@ -202,6 +204,7 @@ export const retentionCommand: Command = {
       callerDays: days(v["caller-days"], DEFAULT_RETENTION.callerDays),
       narrativeDays: days(v["narrative-days"], DEFAULT_RETENTION.narrativeDays),
       auditDays: days(v["audit-days"], DEFAULT_RETENTION.auditDays),
+      ...(typeof v["attachment-days"] === "string" ? { attachmentDays: Number(v["attachment-days"]) } : {}),
     };
     const now = typeof v.now === "string" ? Date.parse(v.now) : wallClock.now();
     if (!Number.isFinite(now)) {
@@ -210,7 +213,7 @@ export const retentionCommand: Command = {
     }
     const cutoffs = retentionCutoffs(policy, now);
     const result = await withStore(v.db, ctx, async (store) => {
-      const r = await applyRetention(store, cutoffs);
+      const r = await applyRetention(store, cutoffs, now);
       await serverRepository(store).appendAudit({
         at: wallClock.now(),
         actor: cliActor(),
@@ -219,7 +222,11 @@ export const retentionCommand: Command = {
         action: "retention.run",
         target: null,
         outcome: "ok",
-        detail: { callersRemoved: r.callersRemoved, narrativesRemoved: r.narrativesRemoved },
+        detail: {
+          callersRemoved: r.callersRemoved,
+          narrativesRemoved: r.narrativesRemoved,
+          attachmentsRemoved: r.attachmentsRemoved,
+        },
       });
       return r;
     });
@@ -229,8 +236,8 @@ export const retentionCommand: Command = {
         ctx.stdout,
         t(
           ctx,
-          `已删除 ${result.callersRemoved} 条警情的报警人关联，${result.narrativesRemoved} 条警情的案情文本`,
-          `Removed the caller link of ${result.callersRemoved} incidents and the narrative of ${result.narrativesRemoved}`,
+          `已删除 ${result.callersRemoved} 条警情的报警人关联，${result.narrativesRemoved} 条警情的案情文本，${result.attachmentsRemoved} 个案件附件`,
+          `Removed the caller link of ${result.callersRemoved} incidents, the narrative of ${result.narrativesRemoved} and ${result.attachmentsRemoved} case attachments`,
         ),
       );
     return 0;
