@@ -1,4 +1,6 @@
 import { date, dateTime, isoDate, lang, num, pct, setLang, t } from "./i18n.js";
+import { importWizardPage } from "./import-wizard.js";
+import { profilesPage } from "./profiles-page.js";
 
 // ---- tiny component layer: elements from data, no framework ----
 export function h(tag, attrs = {}, ...children) {
@@ -68,6 +70,7 @@ const PAGES = [
   ["analysis", "series.read"],
   ["reports", "reports.export"],
   ["admin", "users.manage"],
+  ["profiles", "profiles.manage"],
 ];
 const PERMS = {
   city_analyst: [
@@ -78,6 +81,7 @@ const PERMS = {
     "cases.act",
     "reports.export",
     "data.import",
+    "profiles.manage",
   ],
   branch_supervisor: [
     "incidents.read",
@@ -90,7 +94,7 @@ const PERMS = {
   station_officer: ["incidents.read", "series.read", "cases.read", "cases.create", "cases.act"],
   agency_user: ["cases.read", "cases.act"],
   auditor: [],
-  system_admin: ["users.manage"],
+  system_admin: ["users.manage", "profiles.manage"],
   security_admin: ["users.unlock"],
 };
 const can = (p) => (PERMS[me?.user?.role] ?? []).includes(p);
@@ -1038,112 +1042,7 @@ async function caseDetail(main, id) {
   } else chartEl.replaceChildren(h("p", { class: "muted" }, t("noData")));
 }
 
-// ---- import ----
-async function importPage(main) {
-  const out = h("div", { role: "status" });
-  const form = h(
-    "form",
-    {
-      class: "filters",
-      onsubmit: async (e) => {
-        e.preventDefault();
-        const file = form.querySelector("input[type=file]").files[0];
-        if (!file) return;
-        const profile = form.querySelector("select").value;
-        const btn = form.querySelector("button");
-        btn.disabled = true;
-        out.replaceChildren(h("p", {}, t("importing")));
-        try {
-          const s = await api(
-            `/api/v1/dashboard/import?profile=${encodeURIComponent(profile)}&name=${encodeURIComponent(file.name)}`,
-            { method: "POST", body: file, headers: { "Content-Type": "application/octet-stream" } },
-          );
-          out.replaceChildren(
-            h(
-              "section",
-              { class: "panel", id: "import-report" },
-              h("h2", {}, t("validation")),
-              table(
-                [
-                  t("file"),
-                  t("rows"),
-                  t("imported"),
-                  t("rejected"),
-                  t("duplicates"),
-                  t("warned"),
-                  t("seconds"),
-                ],
-                [
-                  [
-                    s.file,
-                    num(s.rows),
-                    num(s.imported),
-                    num(s.rejected),
-                    num(s.duplicates),
-                    num(s.warned),
-                    num(s.seconds, 2),
-                  ],
-                ],
-                [1, 2, 3, 4, 5, 6],
-              ),
-              s.rejected > 0
-                ? h(
-                    "p",
-                    {},
-                    h(
-                      "a",
-                      {
-                        href: `/api/v1/dashboard/import/${s.batchId}/rejected.csv`,
-                        download: `rejected-${s.batchId.slice(0, 8)}.csv`,
-                        id: "download-rejected",
-                      },
-                      t("downloadRejected"),
-                    ),
-                  )
-                : null,
-              [...s.sampleRejections, ...s.sampleWarnings].length
-                ? table(
-                    [t("row"), t("field"), t("message")],
-                    [...s.sampleRejections, ...s.sampleWarnings].map((i) => [
-                      String(i.row ?? "—"),
-                      i.field ?? "—",
-                      i.message,
-                    ]),
-                  )
-                : h("p", { class: "okmsg" }, t("noIssues")),
-            ),
-          );
-        } catch (x) {
-          out.replaceChildren(h("p", { class: "error", role: "alert" }, x.message));
-        }
-        btn.disabled = false;
-      },
-    },
-    h(
-      "label",
-      {},
-      t("profile"),
-      h(
-        "select",
-        { name: "profile", id: "profile" },
-        config.profiles.map((p) => h("option", { value: p }, p)),
-      ),
-    ),
-    h(
-      "label",
-      {},
-      t("file"),
-      h("input", { type: "file", id: "file", accept: ".csv,.xlsx,.jsonl,.txt", required: true }),
-    ),
-    h("button", { class: "primary", type: "submit" }, t("upload")),
-  );
-  main.replaceChildren(
-    h("h1", {}, t("import")),
-    h("section", { class: "panel" }, form),
-    h("div", { style: "margin-top:16px" }, out),
-  );
-  main.dataset.ready = "import";
-}
+// ---- import: the wizard lives in import-wizard.js, the profiles page in profiles-page.js ----
 
 // ---- data quality ----
 async function qualityPage(main) {
@@ -1521,10 +1420,11 @@ const PAGE_VIEWS = {
   overview: overviewPage,
   series: seriesPage,
   cases: casesPage,
-  import: importPage,
+  import: (main) => importWizardPage(main, { h, api }),
   quality: qualityPage,
   analysis: analysisPage,
   reports: reportsPage,
   admin: adminPage,
+  profiles: (main) => profilesPage(main, { h, api }),
 };
 render();

@@ -7,12 +7,15 @@ import { z } from "zod";
 import { createAddressLocator } from "../address/locator.ts";
 import {
   asBatchId,
+  CATEGORY_LABELS,
+  type Category,
   type Clock,
   type Incident,
   isRecurError,
   LANGS,
   type Lang,
   renderIssue,
+  SUBTYPE_LABELS,
 } from "../domain/index.ts";
 import {
   bundledProfileNames,
@@ -30,6 +33,7 @@ import { decryptField, maskedIssueValue, maskText } from "../ingest/privacy/inde
 import { BUNDLED_PROFILES_DIR, profileIssueLines } from "../ingest/profile/load.ts";
 import { ProfileSchema } from "../ingest/profile/schema.ts";
 import {
+  categoryTargets,
   distinctValues,
   MAPPING_TARGETS,
   suggestCategoryMap,
@@ -461,6 +465,17 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       suggestion,
       codeLists,
       bundled: bundledProfileNames(),
+      // The wizard's category dropdowns: every target with its names in both languages.
+      categoryTargets: categoryTargets().map((code) => {
+        const [category, subtype] = code.split(".") as [Category, string | undefined];
+        const label = subtype ? SUBTYPE_LABELS[code] : CATEGORY_LABELS[category];
+        const parent = CATEGORY_LABELS[category];
+        return {
+          code,
+          zh: subtype ? `${parent.zh}/${label?.zh ?? subtype}` : parent.zh,
+          en: subtype ? `${parent.en}/${label?.en ?? subtype}` : parent.en,
+        };
+      }),
     };
   };
 

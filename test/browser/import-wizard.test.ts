@@ -1,0 +1,278 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import iconv from "iconv-lite";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+/**
+ * The import wizard in a real browser (Debian's Chromium driven by playwright-core) against
+ * `recur demo` with a small city: a GBK export with headers no bundled profile knows is uploaded,
+ * its columns mapped in the wizard (some by the suggestions, some by hand), checked, saved as a
+ * profile, imported with a progress bar and a report, and its rejected rows downloaded.
+ * Screenshots go to test-artifacts/ (gitignored).
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = join(import.meta.dirname, "..", "..");
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === "true")
+  throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run)`);
+if (!available)
+  console.warn(
+    `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`,
+  );
+
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let dir = "";
+let server: ChildProcess | undefined;
+let base = "";
+let browser: Browser | undefined;
+const passwords = new Map<string, string>();
+
+async function startDemo(): Promise<string> {
+  const child = spawn(
+    join(ROOT, "bin", "recur"),
+    ["demo", "--incidents", "1500", "--port", "0", "--host", "127.0.0.1", "--dir", dir],
+    { cwd: dir, env: { ...process.env, RECUR_LANG: "en" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  server = child;
+  let out = "";
+  child.stdout?.on("data", (d) => {
+    out += String(d);
+  });
+  child.stderr?.on("data", (d) => {
+    out += String(d);
+  });
+  const deadline = Date.now() + 120_000;
+  let url = "";
+  while (Date.now() < deadline) {
+    url ||= /http:\/\/[\w.:]+/.exec(out)?.[0] ?? "";
+    if (url) {
+      const health = await fetch(`${url}/api/health`)
+        .then((r) => r.json() as Promise<{ phase: string }>)
+        .catch(() => ({ phase: "down" }));
+      if (health.phase === "ready") return url;
+      if (health.phase === "failed") throw new Error(out);
+    }
+    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`recur demo not ready in 120 s: ${out}`);
+}
+
+async function newPage(errors: string[]): Promise<Page> {
+  const context = await browser!.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 900 },
+    locale: "zh-CN",
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return page;
+}
+
+async function login(page: Page, username: string) {
+  await page.goto(`${base}/`);
+  await page.fill("#username", username);
+  await page.fill("#password", passwords.get(username)!);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("header.top");
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+/** A 110 export as a small system might write it: GBK, headers of its own, dates in Chinese. */
+const HEADER = [
+  "案件流水号",
+  "呼入时间",
+  "调派时间",
+  "抵达时间",
+  "办结时间",
+  "报警类型",
+  "事发地址",
+  "来电号码",
+  "简要情况",
+  "受理单位",
+  "报警人",
+];
+function exportCsv(): Buffer {
+  const kinds = ["邻里纠纷", "噪音扰民投诉", "盗窃", "XYZ类", "交通事故"];
+  const lines = [HEADER.join(",")];
+  for (let i = 1; i <= 12; i++) {
+    const day = 1 + (i % 9);
+    const received =
+      i === 5 ? "时间不详" : `2024年5月${day}日 ${8 + (i % 10)}:${String(10 + i).padStart(2, "0")}`;
+    lines.push(
+      [
+        `WZ-2024-${String(i).padStart(4, "0")}`,
+        received,
+        `2024年5月${day}日 ${8 + (i % 10)}:${String(12 + i).padStart(2, "0")}`,
+        `2024年5月${day}日 ${8 + (i % 10)}:${String(30 + i).padStart(2, "0")}`,
+        `2024年5月${day}日 ${9 + (i % 10)}:${String(10 + i).padStart(2, "0")}`,
+        kinds[i % kinds.length]!,
+        `澜江市江北区幸福路${i}号${i % 3}栋`,
+        `1390000${String(1000 + i)}`,
+        i === 3 ? '=HYPERLINK("x") 报警人称邻居吵闹，回拨13912345678' : `报警人称第${i}次发生，现场已处置`,
+        i % 2 ? "江北派出所" : "城南派出所",
+        `王${i}`,
+      ].join(","),
+    );
+  }
+  return iconv.encode(`${lines.join("\r\n")}\r\n`, "gbk");
+}
+
+describe.skipIf(!available)("import wizard in Chromium", { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), "recur-browser-import-"));
+    base = await startDemo();
+    for (const line of (await readFile(join(dir, "credentials.txt"), "utf8")).split("\n")) {
+      const [user, password] = line.split("\t");
+      if (user && password && !user.startsWith("#")) passwords.set(user, password);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid) server.kill("SIGTERM");
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("an unknown GBK export is mapped in the wizard, checked, saved, imported, reported and its rejected rows downloaded", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    const file = join(dir, "wz-110-export.csv");
+    await writeFile(file, exportCsv());
+    await page.goto(`${base}/#/import`);
+    await page.waitForSelector('main[data-ready="import"]');
+    expect(await page.getAttribute("ol.steps li.current", "aria-current")).toBe("step");
+
+    // 1. Upload: encoding detected, preview masked.
+    await page.setInputFiles("#wizard-file", file);
+    await page.click("#wizard-upload");
+    await page.waitForSelector("#wizard-preview");
+    expect(await page.textContent("#wizard-encoding")).toBe("gb18030");
+    const preview = (await page.textContent("#wizard-preview")) ?? "";
+    expect(preview).toContain("2024年5月2日");
+    expect(preview).not.toContain("13900001001");
+    expect(preview).not.toContain("13912345678");
+    expect(preview).toContain("〔手机号〕");
+    expect(preview).toContain("王＊＊");
+    await shot(page, "import-1-upload");
+
+    // 2. Mapping: suggestions from headers and values; the rest by hand with the keyboard.
+    await page.click("#wizard-next-1");
+    await page.waitForSelector("table.mapping");
+    const target = (column: string) => page.locator(`select[data-column="${column}"]`);
+    expect(await target("案件流水号").inputValue()).toBe("sourceId");
+    expect(await target("呼入时间").inputValue()).toBe("receivedAt");
+    expect(await target("来电号码").inputValue()).toBe("caller");
+    expect(await target("报警类型").inputValue()).toBe("category");
+    expect(await target("报警人").isDisabled()).toBe(true);
+    expect(await page.locator("#fmt-1").inputValue()).toBe("YYYY年M月D日 H:mm");
+    await target("受理单位").focus();
+    await target("受理单位").selectOption("station");
+    await target("简要情况").selectOption("narrative");
+    await page.fill("#wizard-name", "wz-110");
+    await page.fill("#wizard-source", "wz-jjxt");
+    await page.selectOption("#wizard-tz", "Asia/Shanghai");
+    // Category code list: 邻里纠纷 is known, 噪音扰民投诉 guessed, XYZ类 mapped by hand.
+    await page.waitForSelector('#wizard-categories select[data-value="XYZ类"]');
+    expect(await page.locator('#wizard-categories select[data-value="噪音扰民投诉"]').inputValue()).toBe(
+      "public_order.noise",
+    );
+    await page.selectOption('#wizard-categories select[data-value="XYZ类"]', "help.locked_out");
+    await shot(page, "import-2-mapping");
+    await page.click("#wizard-next-2");
+
+    // 3. Preview and check: mapped rows and per-row issues, nothing stored yet.
+    await page.waitForSelector("#wizard-import", { timeout: 30_000 });
+    const check = (await page.textContent("#wizard-check")) ?? "";
+    expect(check).toContain("WZ-2024-0001");
+    expect(check).toContain("江北派出所");
+    expect(check).toContain("开锁");
+    expect(check).not.toContain("13912345678");
+    expect(await page.locator("#wizard-check .sev-error").count()).toBe(1);
+    await page.click("#wizard-save");
+    await page.waitForSelector("#wizard-save-msg.okmsg");
+    expect(await page.textContent("#wizard-save-msg")).toContain("wz-110");
+    await shot(page, "import-3-check");
+
+    // 4. Import with progress, report, rejected rows.
+    await page.click("#wizard-import");
+    await page.waitForSelector("#wizard-report", { timeout: 60_000 });
+    const report = (await page.textContent("#wizard-report")) ?? "";
+    expect(report).toContain("wz-110-export.csv");
+    expect(await page.textContent("#wizard-report .fig-imported .v")).toBe("11");
+    expect(await page.textContent("#wizard-report .fig-rejected .v")).toBe("1");
+    expect(report).toContain("bad_time");
+    expect(await page.getAttribute("#wizard-progress", "value")).toBe("100");
+    await shot(page, "import-4-report");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#wizard-download-rejected"),
+    ]);
+    const saved = join(dir, "rejected.csv");
+    await download.saveAs(saved);
+    const csv = await readFile(saved, "utf8");
+    expect(csv).toContain("WZ-2024-0005");
+    expect(csv).toContain("时间不详");
+    expect(csv.split("\r\n")[0]).toContain("案件流水号");
+
+    // The saved profile appears on the profiles page and can be opened.
+    await page.goto(`${base}/#/profiles`);
+    await page.waitForSelector('main[data-ready="profiles"]');
+    expect(await page.textContent("#saved-profiles")).toContain("wz-110");
+    await page.click('button[aria-label="编辑 wz-110"]');
+    await page.waitForSelector("#profile-json");
+    expect(await page.inputValue("#profile-json")).toContain('"sourceSystem": "wz-jjxt"');
+    await shot(page, "import-5-profiles");
+    expect(errors).toEqual([]);
+  });
+
+  test("the wizard speaks English and a saved profile is reused for the next file", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await page.addInitScript(() => localStorage.setItem("recur.lang", "en"));
+    await login(page, "analyst");
+    const file = join(dir, "wz-110-again.csv");
+    await writeFile(file, exportCsv());
+    await page.goto(`${base}/#/import`);
+    await page.waitForSelector('main[data-ready="import"]');
+    expect(await page.textContent("main h1")).toBe("Import call records");
+    await page.setInputFiles("#wizard-file", file);
+    await page.click("#wizard-upload");
+    await page.waitForSelector("#wizard-preview");
+    await page.click("#wizard-next-1");
+    await page.check("#wizard-mode-saved");
+    await page.selectOption("#wizard-saved", { label: "wz-110" });
+    await page.click("#wizard-next-2");
+    await page.waitForSelector("#wizard-import", { timeout: 30_000 });
+    expect(await page.textContent("#wizard-check .fig-duplicates .v")).toBe("11");
+    await page.click("#wizard-import");
+    await page.waitForSelector("#wizard-report", { timeout: 60_000 });
+    expect(await page.textContent("#wizard-report .fig-imported .v")).toBe("0");
+    expect(await page.textContent("#wizard-report .fig-duplicates .v")).toBe("11");
+    await shot(page, "import-6-english-duplicates");
+    expect(errors).toEqual([]);
+  });
+});
