@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Incident } from "../domain/index.ts";
 import { batchClosedError, batchExistsError, batchMismatchError, storeOpenError } from "./errors.ts";
+import { BatchRollups, batchTx } from "./indicator-rollups.ts";
 import { migrateToLatest } from "./migrate.ts";
 import {
   batchRepository,
@@ -112,12 +113,16 @@ export async function openPostgresStore(url: string, migrate = true): Promise<St
  */
 class PgBatchWriter implements BatchWriter {
   #open = true;
+  /** Indicator rollups of the rows this batch inserts, written just before COMMIT. */
+  readonly #rollups: BatchRollups;
 
   private constructor(
     private readonly client: pg.PoolClient,
     readonly batch: NewBatch,
     private readonly onEnd: (writer: PgBatchWriter) => void,
-  ) {}
+  ) {
+    this.#rollups = new BatchRollups(batch.id);
+  }
 
   static async begin(
     pool: pg.Pool,
@@ -139,7 +144,11 @@ class PgBatchWriter implements BatchWriter {
     return new PgBatchWriter(client, batch, onEnd);
   }
 
-  async insertIncidents(rows: readonly Incident[]): Promise<number> {
+  insertIncidents(rows: readonly Incident[]): Promise<number> {
+    return this.#rollups.track(rows, this.#insertIncidents(rows));
+  }
+
+  async #insertIncidents(rows: readonly Incident[]): Promise<number> {
     this.#ensureOpen();
     let inserted = 0;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
@@ -179,6 +188,12 @@ class PgBatchWriter implements BatchWriter {
     this.#ensureOpen();
     this.#open = false;
     try {
+      await this.#rollups.flush(
+        batchTx(true, async (text, values, read) => {
+          const result = await this.client.query(text, [...values]);
+          return read ? result.rows : null;
+        }),
+      );
       await this.client.query(
         "UPDATE import_batches SET finished_at = $1, rows = $2, imported = $3, rejected = $4, duplicates = $5 WHERE id = $6",
         [

@@ -29,6 +29,8 @@ export class BatchExecutor {
   begin(params: readonly SqlValue[]): void;
   insert(values: readonly SqlValue[]): number;
   quarantine(values: readonly SqlValue[]): void;
+  /** Another statement in the open batch transaction (indicator rollups); rows when `read`. */
+  statement(sql: string, params: readonly unknown[], read: boolean): unknown[] | null;
   commit(params: readonly SqlValue[]): void;
   rollback(): void;
 }

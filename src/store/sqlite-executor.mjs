@@ -74,6 +74,14 @@ export class BatchExecutor {
     for (let i = 0; i < values.length; i += 5) this.insertQuarantine.run(values.slice(i, i + 5));
   }
 
+  /** Another statement inside the open batch transaction (indicator rollups): rows when `read`. */
+  statement(sql, params, read) {
+    const statement = this.conn.prepare(sql);
+    if (read) return statement.all(params);
+    statement.run(params);
+    return null;
+  }
+
   commit(params) {
     try {
       this.finishBatch.run(params);

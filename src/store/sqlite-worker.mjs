@@ -21,6 +21,7 @@ parentPort.on("message", ({ id, op, args }) => {
     if (op === "begin") executor.begin(args);
     else if (op === "insert") result = executor.insert(deserialize(args));
     else if (op === "quarantine") executor.quarantine(args);
+    else if (op === "statement") result = executor.statement(args.sql, args.params, args.read);
     else if (op === "commit") executor.commit(args);
     else if (op === "rollback") executor.rollback();
     else if (op === "close") {

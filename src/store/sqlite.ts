@@ -9,6 +9,7 @@ import {
   storeBusyError,
   storeOpenError,
 } from "./errors.ts";
+import { BatchRollups, batchTx } from "./indicator-rollups.ts";
 import { migrateToLatest } from "./migrate.ts";
 import { Mutex } from "./mutex.ts";
 import {
@@ -113,6 +114,7 @@ interface Executor {
   begin(params: SqlValue[]): Promise<void>;
   insert(values: SqlValue[]): Promise<number>;
   quarantine(values: SqlValue[]): Promise<void>;
+  statement(sql: string, params: readonly unknown[], read: boolean): Promise<unknown>;
   commit(params: SqlValue[]): Promise<void>;
   rollback(): Promise<void>;
   close(): Promise<void>;
@@ -132,6 +134,9 @@ class LocalExecutor implements Executor {
   }
   async quarantine(values: SqlValue[]) {
     this.#executor.quarantine(values);
+  }
+  async statement(sql: string, params: readonly unknown[], read: boolean) {
+    return this.#executor.statement(sql, params, read);
   }
   async commit(params: SqlValue[]) {
     this.#executor.commit(params);
@@ -202,6 +207,9 @@ class WorkerExecutor implements Executor {
   quarantine(values: SqlValue[]) {
     return this.#call<void>("quarantine", values);
   }
+  statement(sql: string, params: readonly unknown[], read: boolean) {
+    return this.#call<unknown>("statement", { sql, params, read });
+  }
   commit(params: SqlValue[]) {
     return this.#call<void>("commit", params);
   }
@@ -222,12 +230,16 @@ class WorkerExecutor implements Executor {
  */
 class SqliteBatchWriter implements BatchWriter {
   #open = true;
+  /** Indicator rollups of the rows this batch inserts, written just before COMMIT. */
+  readonly #rollups: BatchRollups;
 
   constructor(
     private readonly executor: Executor,
     readonly batch: NewBatch,
     private readonly release: () => void,
-  ) {}
+  ) {
+    this.#rollups = new BatchRollups(batch.id);
+  }
 
   async begin(): Promise<void> {
     const { id, sourceSystem, profile, fileName, fileSha256, startedAt } = this.batch;
@@ -249,7 +261,7 @@ class SqliteBatchWriter implements BatchWriter {
         if (incident.batchId !== this.batch.id) throw batchMismatchError(this.batch.id, incident.batchId);
         for (const [, , get] of INCIDENT_COLUMNS) values.push(get(incident));
       }
-      return rows.length === 0 ? Promise.resolve(0) : this.executor.insert(values);
+      return rows.length === 0 ? Promise.resolve(0) : this.#rollups.track(rows, this.executor.insert(values));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -270,7 +282,13 @@ class SqliteBatchWriter implements BatchWriter {
     this.#open = false;
     try {
       const { finishedAt, rows, imported, rejected, duplicates } = summary;
+      await this.#rollups.flush(
+        batchTx(false, (sql, params, read) => this.executor.statement(sql, params, read)),
+      );
       await this.executor.commit([finishedAt, rows, imported, rejected, duplicates, this.batch.id]);
+    } catch (error) {
+      await this.executor.rollback().catch(() => {});
+      throw error;
     } finally {
       this.#end();
     }

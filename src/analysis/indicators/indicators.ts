@@ -1,5 +1,6 @@
 import { CATEGORIES, type Category } from "../../domain/index.ts";
 import {
+  type IntervalStats,
   intervalStatsFromHistogram,
   type ResponseOptions,
   type ResponseTimes,
@@ -12,7 +13,8 @@ import {
   type PeriodComparison,
   weekday,
 } from "../time/patterns.ts";
-import type { IncidentColumns } from "./columns.ts";
+import type { IncidentColumns, UnitLevel } from "./columns.ts";
+import { type DailyRollups, RESPONSE_BIN_EDGES_S, RESPONSE_BINS } from "./rollups.ts";
 
 /**
  * Monthly and weekly indicators per unit (月/周通报): incidents by category with month-on-month
@@ -69,6 +71,8 @@ export const RANK_METRICS = [
   "dispatchWithin1",
   "repeatRate",
   "quality",
+  "caseResolution",
+  "verifiedEffective",
 ] as const;
 export type RankMetric = (typeof RANK_METRICS)[number];
 
@@ -78,6 +82,26 @@ export interface CategoryCount {
   readonly lastYear: number;
   readonly mom: number | null;
   readonly yoy: number | null;
+}
+
+/** Cases of a unit (state at the time the report runs), see docs/analysis.md. */
+export interface CaseTally {
+  /** Cases created before the end of the period, neither draft nor cancelled. */
+  readonly cases: number;
+  /** Of these, resolved, under verification or closed (effective or not). */
+  readonly resolved: number;
+  readonly closedEffective: number;
+  readonly closedIneffective: number;
+}
+
+/** Figures that come from other engines' tables rather than from the incidents themselves. */
+export interface IndicatorExtras {
+  /** Incidents of the current period in a repeat series, per unit ("" = no unit at the level). */
+  readonly repeats?: ReadonlyMap<string, number>;
+  /** Sum and number of data-quality scores of the current period's incidents, per unit. */
+  readonly quality?: ReadonlyMap<string, { readonly sum: number; readonly n: number }>;
+  /** Cases per unit (null when cases carry no unit at this level) and in all. */
+  readonly cases?: { readonly byUnit: ReadonlyMap<string, CaseTally> | null; readonly all: CaseTally };
 }
 
 export interface UnitIndicators {
@@ -96,8 +120,16 @@ export interface UnitIndicators {
   readonly dispatchWithin: Readonly<Record<number, number | null>>;
   readonly arrivalOnTime: number | null;
   readonly medianToArrivalMinutes: number | null;
+  /** The whole chain: accepted -> dispatched -> arrived, shares within, means, arrival norms. */
+  readonly response: ResponseTimes;
   /** Mean data-quality score 0..100; null when not computed. */
   readonly quality: number | null;
+  /** Case counts; null when no case figures were supplied (or cases have no unit at this level). */
+  readonly cases: CaseTally | null;
+  /** resolved / cases; null without cases. */
+  readonly caseResolutionRate: number | null;
+  /** closed effective / closed (effective + ineffective) (验证有效率); null when none closed. */
+  readonly verifiedEffectiveRate: number | null;
   /** 1 = first by the ranking metric. */
   readonly rank: number;
 }
@@ -122,6 +154,15 @@ export interface IndicatorOptions {
   readonly response?: ResponseOptions;
   /** Restrict to one unit. */
   readonly unit?: string;
+  /** Repeat, quality and case figures from the store (periodIndicatorsFromRollups; cases also for columns). */
+  readonly extras?: IndicatorExtras;
+  /**
+   * Stations under the suburban arrival norm (unit registry), for the rollup formulation; the
+   * column formulation reads `cols.suburban` per incident instead.
+   */
+  readonly suburbanStations?: ReadonlySet<string>;
+  /** Rollup rows of this level are read (default station); the column formulation has its level in the columns. */
+  readonly level?: UnitLevel;
 }
 
 interface Tally {
@@ -134,6 +175,7 @@ interface Tally {
   qualitySum: number;
   qualityN: number;
   members: number[];
+  cases: CaseTally | null;
 }
 
 const newTally = (): Tally => ({
@@ -146,6 +188,7 @@ const newTally = (): Tally => ({
   qualitySum: 0,
   qualityN: 0,
   members: [],
+  cases: null,
 });
 
 /**
@@ -162,7 +205,13 @@ export function periodIndicators(cols: IncidentColumns, options: IndicatorOption
   const index = periodIndex(cols, period);
   const invalidCategory = CATEGORIES.indexOf("invalid");
   const C = CATEGORIES.length;
-  const onlyUnit = options.unit !== undefined ? cols.units.indexOf(options.unit) : null;
+  // An unknown unit matches nothing (indexOf's -1 would select the incidents without a unit).
+  const onlyUnit =
+    options.unit !== undefined
+      ? cols.units.includes(options.unit)
+        ? cols.units.indexOf(options.unit)
+        : -2
+      : null;
   const tallies = new Map<number, Tally>();
   const all = newTally();
   for (let i = 0; i < cols.n; i++) {
@@ -223,6 +272,16 @@ function assembleReport(
   const previous = current - 1;
   const lastYear = current - (period === "month" ? 12 : 52);
   const C = CATEGORIES.length;
+  const cases = options.extras?.cases;
+  const noCases: CaseTally = { cases: 0, resolved: 0, closedEffective: 0, closedIneffective: 0 };
+  const casesOf = (unit: string | null): CaseTally | null => {
+    if (!cases) return null;
+    if (unit === null)
+      return options.unit === undefined
+        ? cases.all
+        : (cases.byUnit?.get(options.unit) ?? (cases.byUnit ? noCases : null));
+    return cases.byUnit ? (cases.byUnit.get(unit) ?? noCases) : null;
+  };
   const summarise = (unit: string, t: Tally, r: ResponseTimes): Omit<UnitIndicators, "rank"> => {
     const byCategory = {} as Record<Category, CategoryCount>;
     CATEGORIES.forEach((cat, c) => {
@@ -250,7 +309,14 @@ function assembleReport(
       dispatchWithin: r.toDispatch.within,
       arrivalOnTime: onTimeN > 0 ? (r.urbanArrival.onTime + r.suburbanArrival.onTime) / onTimeN : null,
       medianToArrivalMinutes: r.toArrival.medianMinutes,
+      response: r,
       quality: t.qualityN > 0 ? t.qualitySum / t.qualityN : null,
+      cases: t.cases,
+      caseResolutionRate: t.cases && t.cases.cases > 0 ? t.cases.resolved / t.cases.cases : null,
+      verifiedEffectiveRate:
+        t.cases && t.cases.closedEffective + t.cases.closedIneffective > 0
+          ? t.cases.closedEffective / (t.cases.closedEffective + t.cases.closedIneffective)
+          : null,
     };
   };
 
@@ -268,8 +334,14 @@ function assembleReport(
         return u.repeatRate ?? Number.NEGATIVE_INFINITY;
       case "quality":
         return u.quality ?? Number.NEGATIVE_INFINITY;
+      case "caseResolution":
+        return u.caseResolutionRate ?? Number.NEGATIVE_INFINITY;
+      case "verifiedEffective":
+        return u.verifiedEffectiveRate ?? Number.NEGATIVE_INFINITY;
     }
   };
+  for (const x of rowsIn) x.tally.cases = casesOf(x.unit);
+  all.tally.cases = casesOf(null);
   const rows = rowsIn
     .map((x) => summarise(x.unit, x.tally, x.response))
     .sort((a, b) => metric(b) - metric(a) || a.unit.localeCompare(b.unit));
@@ -418,4 +490,234 @@ export function periodIndicatorsFromAggregates(
     .filter((entry): entry is [string, Tally] => entry[0] !== null)
     .map(([unit, t]) => ({ unit, tally: t, response: response(`${unit}|1`, t.current) }));
   return assembleReport(options, rows, { tally: all, response: response("*", all.current) }, false);
+}
+
+/** Bins 0..k hold the intervals within `minutes` (<=); the limit must be a bin edge. */
+function lastBinWithin(minutes: number): number {
+  const k = RESPONSE_BIN_EDGES_S.indexOf(Math.round(minutes * 60) as (typeof RESPONSE_BIN_EDGES_S)[number]);
+  if (k < 0 || Math.abs(minutes * 60 - RESPONSE_BIN_EDGES_S[k]!) > 1e-9)
+    throw new RangeError(
+      `${minutes} min is not an edge of the rollup bins (${RESPONSE_BIN_EDGES_S.map((s) => s / 60).join(", ")} min)`,
+    );
+  return k;
+}
+
+interface BinnedInterval {
+  readonly bins: Float64Array;
+  negative: number;
+  sumMs: number;
+}
+
+/**
+ * Interval statistics from binned counts. Shares within thresholds and means are exact; the
+ * median and the 90th percentile are estimated inside their bin (each of the c values in a bin
+ * placed evenly between its edges; values above the last edge at that edge), so they are within
+ * one bin width of the exact figure.
+ */
+function statsFromBins(h: BinnedInterval, total: number, thresholds: readonly number[]): IntervalStats {
+  let n = 0;
+  for (let k = 0; k < RESPONSE_BINS; k++) n += h.bins[k]!;
+  const within: Record<number, number | null> = {};
+  for (const limit of thresholds) {
+    const last = lastBinWithin(limit);
+    let inside = 0;
+    for (let k = 0; k <= last; k++) inside += h.bins[k]!;
+    within[limit] = n > 0 ? inside / n : null;
+  }
+  // Estimated value (minutes) at 0-based rank r of the sorted intervals.
+  const at = (r: number): number => {
+    let before = 0;
+    for (let k = 0; k < RESPONSE_BINS; k++) {
+      const c = h.bins[k]!;
+      if (r < before + c) {
+        const lower = k === 0 ? 0 : RESPONSE_BIN_EDGES_S[k - 1]!;
+        const upper = k < RESPONSE_BIN_EDGES_S.length ? RESPONSE_BIN_EDGES_S[k]! : lower;
+        return (lower + ((r - before + 0.5) / c) * (upper - lower)) / 60;
+      }
+      before += c;
+    }
+    return RESPONSE_BIN_EDGES_S[RESPONSE_BIN_EDGES_S.length - 1]! / 60;
+  };
+  const q = (p: number): number | null => {
+    if (n === 0) return null;
+    const x = (n - 1) * p;
+    const lo = Math.floor(x);
+    const a = at(lo);
+    return a + (x - lo) * (at(Math.min(n - 1, lo + 1)) - a);
+  };
+  return {
+    n,
+    missing: total - n - h.negative,
+    negative: h.negative,
+    meanMinutes: n > 0 ? h.sumMs / n / 60_000 : null,
+    medianMinutes: q(0.5),
+    p90Minutes: q(0.9),
+    within,
+  };
+}
+
+interface ResponseTally {
+  readonly kinds: BinnedInterval[];
+  incidents: number;
+  urbanN: number;
+  urbanOnTime: number;
+  suburbanN: number;
+  suburbanOnTime: number;
+}
+
+const newResponseTally = (): ResponseTally => ({
+  kinds: [0, 1, 2].map(() => ({ bins: new Float64Array(RESPONSE_BINS), negative: 0, sumMs: 0 })),
+  incidents: 0,
+  urbanN: 0,
+  urbanOnTime: 0,
+  suburbanN: 0,
+  suburbanOnTime: 0,
+});
+
+/**
+ * The indicators from daily rollups (maintained by the store at import, see rollups.ts): counts
+ * per unit, category and day for the three periods, response histograms of the current period,
+ * and repeat, quality and case figures from `options.extras`. Equal to `periodIndicators` on the
+ * same incidents, except medians and 90th percentiles, which are estimated within their bin.
+ * Thresholds (`response.withinMinutes`, arrival limits) must be bin edges (RESPONSE_BIN_EDGES_S).
+ * @example
+ * periodIndicatorsFromRollups(await loadRollups(store, "2024-05", "month", "station"), { period: "month", label: "2024-05" });
+ */
+export function periodIndicatorsFromRollups(
+  rollups: DailyRollups,
+  options: IndicatorOptions,
+): IndicatorReport {
+  const period = options.period;
+  const current = periodLabelIndex(options.label, period);
+  const previous = current - 1;
+  const lastYear = current - (period === "month" ? 12 : 52);
+  const C = CATEGORIES.length;
+  const other = CATEGORIES.indexOf("other");
+  const categoryIndex = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
+  const thresholds = options.response?.withinMinutes ?? [1, 3, 5];
+  const urbanLimit = options.response?.urbanArrivalMinutes ?? 5;
+  const suburbanLimit = options.response?.suburbanArrivalMinutes ?? 10;
+  const urbanLast = lastBinWithin(urbanLimit);
+  const suburbanLast = lastBinWithin(suburbanLimit);
+  const suburban = options.suburbanStations ?? new Set<string>();
+  const slotOf = (day: number) => {
+    const p = dayPeriod(day, period);
+    return p === current ? 0 : p === previous ? 1 : p === lastYear ? 2 : -1;
+  };
+  const periodOfDay = new Map<number, number>();
+  const slot = (day: number) => {
+    let s = periodOfDay.get(day);
+    if (s === undefined) {
+      s = slotOf(day);
+      periodOfDay.set(day, s);
+    }
+    return s;
+  };
+  const keep = (unit: string) => options.unit === undefined || unit === options.unit;
+  const level = options.level ?? "station";
+
+  const tallies = new Map<string, Tally>();
+  const all = newTally();
+  for (const row of rollups.counts) {
+    if (row.level !== level || !keep(row.unit)) continue;
+    const s = slot(row.day);
+    if (s < 0) continue;
+    let t = tallies.get(row.unit);
+    if (!t) {
+      t = newTally();
+      tallies.set(row.unit, t);
+    }
+    const cat = categoryIndex.get(row.category) ?? other;
+    for (const target of [t, all]) {
+      target.cats[s * C + cat]! += row.n;
+      if (s === 0) {
+        target.current += row.n;
+        if (row.category === "invalid") target.invalid += row.n;
+      } else if (s === 1) target.previous += row.n;
+      else target.lastYear += row.n;
+    }
+  }
+
+  const responses = new Map<string, ResponseTally>();
+  const allResponse = newResponseTally();
+  const arrivalOffset = 2 * RESPONSE_BINS;
+  for (const row of rollups.responses) {
+    if (row.level !== level || !keep(row.unit) || slot(row.day) !== 0) continue;
+    let r = responses.get(row.unit);
+    if (!r) {
+      r = newResponseTally();
+      responses.set(row.unit, r);
+    }
+    const isSuburban = suburban.has(row.station);
+    const last = isSuburban ? suburbanLast : urbanLast;
+    let arrived = 0;
+    let onTime = 0;
+    for (let k = 0; k < RESPONSE_BINS; k++) {
+      const c = row.bins[arrivalOffset + k]!;
+      arrived += c;
+      if (k <= last) onTime += c;
+    }
+    for (const target of [r, allResponse]) {
+      target.incidents += row.incidents;
+      for (let kind = 0; kind < 3; kind++) {
+        const h = target.kinds[kind]!;
+        h.negative += row.negative[kind]!;
+        h.sumMs += row.sumMs[kind]!;
+        for (let k = 0; k < RESPONSE_BINS; k++) h.bins[k]! += row.bins[kind * RESPONSE_BINS + k]!;
+      }
+      if (isSuburban) {
+        target.suburbanN += arrived;
+        target.suburbanOnTime += onTime;
+      } else {
+        target.urbanN += arrived;
+        target.urbanOnTime += onTime;
+      }
+    }
+  }
+  const responseOf = (r: ResponseTally | undefined, total: number): ResponseTimes => {
+    const x = r ?? newResponseTally();
+    const compliance = (n: number, onTime: number, limitMinutes: number) => ({
+      n,
+      onTime,
+      share: n > 0 ? onTime / n : null,
+      limitMinutes,
+    });
+    return {
+      toDispatch: statsFromBins(x.kinds[0]!, total, thresholds),
+      travel: statsFromBins(x.kinds[1]!, total, thresholds),
+      toArrival: statsFromBins(x.kinds[2]!, total, thresholds),
+      urbanArrival: compliance(x.urbanN, x.urbanOnTime, urbanLimit),
+      suburbanArrival: compliance(x.suburbanN, x.suburbanOnTime, suburbanLimit),
+    };
+  };
+
+  const extras = options.extras;
+  const fill = (unit: string | null, t: Tally) => {
+    const pick = <V>(map: ReadonlyMap<string, V> | undefined): V[] =>
+      !map
+        ? []
+        : unit !== null
+          ? map.has(unit)
+            ? [map.get(unit)!]
+            : []
+          : [...map].filter(([u]) => keep(u)).map(([, v]) => v);
+    for (const n of pick(extras?.repeats)) t.repeats += n;
+    for (const q of pick(extras?.quality)) {
+      t.qualitySum += q.sum;
+      t.qualityN += q.n;
+    }
+  };
+  const rows: UnitInput[] = [...tallies]
+    .filter(([unit]) => unit !== "")
+    .map(([unit, t]) => {
+      fill(unit, t);
+      return { unit, tally: t, response: responseOf(responses.get(unit), t.current) };
+    });
+  fill(null, all);
+  return assembleReport(
+    options,
+    rows,
+    { tally: all, response: responseOf(allResponse, all.current) },
+    extras?.repeats !== undefined,
+  );
 }

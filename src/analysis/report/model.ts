@@ -88,6 +88,30 @@ export function summarySentences(report: IndicatorReport, lang: Lang): string[] 
       `Valid incidents ${pct(a.validShare)}; dispatched within 1 minute ${pct(a.dispatchWithin[1] ?? null)}; arrived on time ${pct(a.arrivalOnTime)}.`,
     ),
   );
+  const r = a.response;
+  out.push(
+    L(
+      lang,
+      `接警至派警 3 分钟内 ${pct(a.dispatchWithin[3] ?? null)}、5 分钟内 ${pct(a.dispatchWithin[5] ?? null)}；城区 ${r.urbanArrival.limitMinutes} 分钟到场率 ${pct(r.urbanArrival.share)}，郊区 ${r.suburbanArrival.limitMinutes} 分钟到场率 ${pct(r.suburbanArrival.share)}。`,
+      `Dispatched within 3 minutes ${pct(a.dispatchWithin[3] ?? null)}, within 5 minutes ${pct(a.dispatchWithin[5] ?? null)}; arrived within ${r.urbanArrival.limitMinutes} minutes in urban areas ${pct(r.urbanArrival.share)}, within ${r.suburbanArrival.limitMinutes} minutes in suburban areas ${pct(r.suburbanArrival.share)}.`,
+    ),
+  );
+  const extras: string[] = [];
+  if (a.repeatRate !== null)
+    extras.push(L(lang, `重复警情率 ${pct(a.repeatRate)}`, `repeat-incident rate ${pct(a.repeatRate)}`));
+  if (a.cases !== null)
+    extras.push(
+      L(
+        lang,
+        `案事件 ${a.cases.cases} 件，化解率 ${pct(a.caseResolutionRate)}，验证有效率 ${pct(a.verifiedEffectiveRate)}`,
+        `${a.cases.cases} cases, ${pct(a.caseResolutionRate)} resolved, ${pct(a.verifiedEffectiveRate)} verified effective`,
+      ),
+    );
+  if (a.quality !== null)
+    extras.push(
+      L(lang, `数据质量平均 ${a.quality.toFixed(1)} 分`, `mean data-quality score ${a.quality.toFixed(1)}`),
+    );
+  if (extras.length > 0) out.push(L(lang, `${extras.join("；")}。`, `${extras.join("; ")}.`));
   if (a.vsPrevious.p !== null && a.vsPrevious.p < 0.05)
     out.push(
       L(
@@ -111,8 +135,12 @@ function rankingTable(report: IndicatorReport, lang: Lang): ReportTable {
       L(lang, "有效率", "Valid"),
       L(lang, "重复警情率", "Repeat rate"),
       L(lang, "1分钟派警", "Dispatch ≤1 min"),
+      L(lang, "3分钟派警", "Dispatch ≤3 min"),
+      L(lang, "5分钟派警", "Dispatch ≤5 min"),
       L(lang, "按时到场", "Arrived on time"),
       L(lang, "到场中位数(分)", "Median to arrival (min)"),
+      L(lang, "案事件化解率", "Cases resolved"),
+      L(lang, "验证有效率", "Verified effective"),
       L(lang, "数据质量", "Data quality"),
     ],
     rows: report.units.map((u: UnitIndicators) => [
@@ -124,11 +152,15 @@ function rankingTable(report: IndicatorReport, lang: Lang): ReportTable {
       u.validShare,
       u.repeatRate,
       u.dispatchWithin[1] ?? null,
+      u.dispatchWithin[3] ?? null,
+      u.dispatchWithin[5] ?? null,
       u.arrivalOnTime,
       u.medianToArrivalMinutes,
+      u.caseResolutionRate,
+      u.verifiedEffectiveRate,
       u.quality,
     ]),
-    percent: [3, 4, 5, 6, 7, 8],
+    percent: [3, 4, 5, 6, 7, 8, 9, 10, 12, 13],
   };
 }
 
@@ -324,6 +356,8 @@ function rankLabel(metric: IndicatorReport["rankBy"], lang: Lang): string {
     dispatchWithin1: ["1分钟派警率", "dispatch within 1 minute"],
     repeatRate: ["重复警情率", "repeat rate"],
     quality: ["数据质量", "data quality"],
+    caseResolution: ["案事件化解率", "case resolution rate"],
+    verifiedEffective: ["验证有效率", "verified-effective rate"],
   };
   return labels[metric][lang === "zh" ? 0 : 1];
 }

@@ -9,6 +9,7 @@ import * as apiIndexes from "./0009_api_indexes.ts";
 import * as unitsAgencies from "./0010_units_agencies.ts";
 import * as importProfiles from "./0011_import_profiles.ts";
 import * as caseAttachments from "./0012_case_attachments.ts";
+import * as indicatorRollups from "./0013_indicator_rollups.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0010_units_agencies", unitsAgencies],
   ["0011_import_profiles", importProfiles],
   ["0012_case_attachments", caseAttachments],
+  ["0013_indicator_rollups", indicatorRollups],
 ];

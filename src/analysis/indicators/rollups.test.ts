@@ -1,0 +1,172 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { asUnitCode } from "../../domain/index.ts";
+import { columnsFromIncidents } from "./columns.ts";
+import { periodIndicators, periodIndicatorsFromRollups } from "./indicators.ts";
+import {
+  RESPONSE_BIN_EDGES_S,
+  RESPONSE_BINS,
+  RollupAccumulator,
+  responseBin,
+  rollupIncidents,
+} from "./rollups.ts";
+import { binWidthAt, comparable, incidentOf, incidentsArbitrary } from "./rollups-testing.ts";
+
+describe("rollups", () => {
+  test.each([
+    [0, 0],
+    [30_000, 0],
+    [30_001, 1],
+    [60_000, 1],
+    [180_000, 4],
+    [300_000, 6],
+    [600_000, 9],
+    [7_200_000, 16],
+    [7_200_001, 17],
+  ])("an interval of %i ms falls in bin %i (edges inclusive: within N minutes is <= N)", (ms, bin) => {
+    expect(responseBin(ms)).toBe(bin);
+  });
+
+  test("bins are the 18 columns of migration 0013 and hold every threshold edge", () => {
+    expect(RESPONSE_BINS).toBe(18);
+    for (const minutes of [1, 3, 5, 10]) expect(RESPONSE_BIN_EDGES_S).toContain(minutes * 60);
+  });
+
+  test("rolling up two halves and merging equals rolling up the whole", () => {
+    fc.assert(
+      fc.property(incidentsArbitrary(), fc.nat(), (rows, cut) => {
+        const list = rows.map((r) => incidentOf(r));
+        const k = list.length === 0 ? 0 : cut % (list.length + 1);
+        const merged = new RollupAccumulator()
+          .merge(rollupIncidents(list.slice(0, k)))
+          .merge(rollupIncidents(list.slice(k)))
+          .rows();
+        expect(merged).toEqual(rollupIncidents(list));
+      }),
+      { seed: 5, numRuns: 50 },
+    );
+  });
+
+  test("each incident counts once per level, with its intervals binned once per kind", () => {
+    const x = incidentOf({
+      at: Date.UTC(2024, 4, 10, 3),
+      offset: 480,
+      station: "S1",
+      category: "dispute",
+      accept: 10_000,
+      dispatch: 50_000,
+      travel: 200_000,
+    });
+    const r = rollupIncidents([x]);
+    expect(r.counts.map((c) => [c.level, c.unit, c.n])).toEqual([
+      ["area", "S1-A", 1],
+      ["branch", "B1", 1],
+      ["city", "C", 1],
+      ["station", "S1", 1],
+    ]);
+    const station = r.responses.find((c) => c.level === "station")!;
+    expect(station.sumMs).toEqual([50_000, 200_000, 250_000]);
+    expect(station.bins[responseBin(50_000)]).toBe(1);
+    expect(station.bins[RESPONSE_BINS + responseBin(200_000)]).toBe(1);
+    expect(station.bins[2 * RESPONSE_BINS + responseBin(250_000)]).toBe(1);
+  });
+});
+
+describe("periodIndicatorsFromRollups", () => {
+  test("equals the column formulation (medians within their bin), at every level, with suburban stations", () => {
+    fc.assert(
+      fc.property(
+        incidentsArbitrary(80),
+        fc.constantFrom(["month", "2024-05"] as const, ["week", "2024-W19"] as const),
+        fc.constantFrom("city" as const, "branch" as const, "station" as const, "area" as const),
+        fc.boolean(),
+        (rows, [period, label], level, oneUnit) => {
+          const list = rows.map((r) => incidentOf(r));
+          const suburban = new Set(["S3"]);
+          const cols = columnsFromIncidents(list, level);
+          const flagged = {
+            ...cols,
+            suburban: Uint8Array.from(list, (x) => (suburban.has(x.stationUnit ?? "") ? 1 : 0)),
+          };
+          const unit = oneUnit ? { unit: level === "station" ? "S1" : level === "branch" ? "B1" : "C" } : {};
+          const fromColumns = periodIndicators(flagged, { period, label, ...unit });
+          const fromRollups = periodIndicatorsFromRollups(rollupIncidents(list), {
+            period,
+            label,
+            suburbanStations: suburban,
+            level,
+            ...unit,
+          });
+          expect(comparable(fromRollups)).toEqual(comparable(fromColumns));
+          const pairs = [[fromRollups.all, fromColumns.all] as const].concat(
+            fromRollups.units.map((u, i) => [u, fromColumns.units[i]!] as const),
+          );
+          for (const [r, c] of pairs)
+            for (const kind of ["toDispatch", "travel", "toArrival"] as const)
+              for (const q of ["medianMinutes", "p90Minutes"] as const) {
+                const a = r.response[kind][q];
+                const b = c.response[kind][q];
+                expect(a === null).toBe(b === null);
+                if (a !== null && b !== null)
+                  expect(Math.abs(a - b)).toBeLessThanOrEqual(binWidthAt(Math.max(a, b, 12)) + 1e-9);
+              }
+        },
+      ),
+      { seed: 17, numRuns: 120 },
+    );
+  });
+
+  test("a threshold that is not a bin edge is refused", () => {
+    expect(() =>
+      periodIndicatorsFromRollups(rollupIncidents([]), {
+        period: "month",
+        label: "2024-05",
+        response: { withinMinutes: [2.5] },
+      }),
+    ).toThrow(RangeError);
+  });
+
+  test("cases, repeats and quality from the store's tables fill their columns", () => {
+    const x = incidentOf({
+      at: Date.UTC(2024, 4, 10, 3),
+      offset: 480,
+      station: "S1",
+      category: "dispute",
+      accept: null,
+      dispatch: null,
+      travel: null,
+    });
+    const report = periodIndicatorsFromRollups(
+      rollupIncidents([x, { ...x, stationUnit: asUnitCode("S2") }]),
+      {
+        period: "month",
+        label: "2024-05",
+        extras: {
+          repeats: new Map([["S1", 1]]),
+          quality: new Map([
+            ["S1", { sum: 80, n: 1 }],
+            ["S2", { sum: 60, n: 1 }],
+          ]),
+          cases: {
+            byUnit: new Map([["S1", { cases: 4, resolved: 3, closedEffective: 1, closedIneffective: 1 }]]),
+            all: { cases: 5, resolved: 3, closedEffective: 1, closedIneffective: 1 },
+          },
+        },
+      },
+    );
+    const s1 = report.units.find((u) => u.unit === "S1")!;
+    const s2 = report.units.find((u) => u.unit === "S2")!;
+    expect([s1.repeatRate, s1.quality, s1.caseResolutionRate, s1.verifiedEffectiveRate]).toEqual([
+      1, 80, 0.75, 0.5,
+    ]);
+    expect([s2.repeatRate, s2.quality, s2.caseResolutionRate, s2.verifiedEffectiveRate]).toEqual([
+      0,
+      60,
+      null,
+      null,
+    ]);
+    expect([report.all.repeatRate, report.all.quality, report.all.caseResolutionRate]).toEqual([
+      0.5, 70, 0.6,
+    ]);
+  });
+});

@@ -1,0 +1,180 @@
+import fc from "fast-check";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { columnsFromIncidents } from "../analysis/indicators/columns.ts";
+import { periodIndicators, periodIndicatorsFromRollups } from "../analysis/indicators/indicators.ts";
+import { RESPONSE_BINS, rollupIncidents } from "../analysis/indicators/rollups.ts";
+import {
+  binWidthAt,
+  comparable,
+  incidentOf,
+  incidentsArbitrary,
+  type RandomRow,
+} from "../analysis/indicators/rollups-testing.ts";
+import { asBatchId, type Incident } from "../domain/index.ts";
+import { loadRollups, readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
+import { describeOnEveryStore } from "./testing/every-store.ts";
+import type { StoreTarget } from "./testing/stores.ts";
+import type { Store } from "./types.ts";
+
+async function allIncidents(store: Store): Promise<Incident[]> {
+  const out: Incident[] = [];
+  for await (const page of store.incidents.scan()) out.push(...page);
+  return out;
+}
+
+let batchNo = 0;
+/** One import batch of `rows` in chunks of `chunk`; committed unless `rollback`. */
+async function importBatch(store: Store, rows: readonly Incident[], chunk: number, rollback = false) {
+  const id = asBatchId(`b${++batchNo}`);
+  const writer = await store.beginBatch({
+    id,
+    sourceSystem: "test",
+    profile: "t",
+    fileName: "t.csv",
+    fileSha256: "ab".repeat(32),
+    startedAt: 0,
+  });
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += chunk)
+    inserted += await writer.insertIncidents(rows.slice(i, i + chunk).map((x) => ({ ...x, batchId: id })));
+  if (rollback) await writer.rollback();
+  else
+    await writer.commit({
+      rows: rows.length,
+      imported: inserted,
+      rejected: 0,
+      duplicates: rows.length - inserted,
+      finishedAt: 1,
+    });
+  return inserted;
+}
+
+await describeOnEveryStore("indicator rollups", (makeTarget) => {
+  let target: StoreTarget;
+  beforeAll(async () => {
+    target = await makeTarget();
+  });
+  afterAll(async () => {
+    await target.dispose();
+  });
+
+  test("rollups maintained at import hold exactly the stored incidents: overlapping and repeated imports, duplicates inside a batch, a rolled-back batch", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        incidentsArbitrary(40),
+        fc.array(fc.tuple(fc.nat(39), fc.nat(39)), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 15 }),
+        async (rows: RandomRow[], slices, chunk) => {
+          const { store } = await target.fresh();
+          try {
+            const pool = rows.map((r, k) => incidentOf(r, { sourceId: `R${k}` }));
+            // The first slice is rolled back; the others overlap each other and repeat rows inside.
+            for (const [s, [a, b]] of slices.entries()) {
+              const part = pool.slice(Math.min(a, b), Math.max(a, b) + 1);
+              await importBatch(store, [...part, ...part.slice(0, 2)], chunk, s === 0 && slices.length > 1);
+            }
+            const stored = await allIncidents(store);
+            expect(await readAllRollups(store)).toEqual(rollupIncidents(stored));
+            await store.db
+              .transaction()
+              .execute((trx) => rebuildIndicatorRollups(trx as unknown as Kysely<unknown>));
+            expect(await readAllRollups(store)).toEqual(rollupIncidents(stored));
+          } finally {
+            await store.close();
+          }
+        },
+      ),
+      { seed: 23, numRuns: 6 },
+    );
+  }, 120_000);
+
+  test("monthly and weekly indicators from the rollups equal the full scan of the incidents (medians within their bin)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        incidentsArbitrary(120),
+        fc.constantFrom(["month", "2024-05"] as const, ["week", "2024-W19"] as const),
+        fc.constantFrom("city" as const, "branch" as const, "station" as const, "area" as const),
+        async (rows: RandomRow[], [period, label], level) => {
+          const { store } = await target.fresh();
+          try {
+            await importBatch(
+              store,
+              rows.map((r, k) => incidentOf(r, { sourceId: `P${k}` })),
+              25,
+            );
+            const suburban = new Set(["S3"]);
+            const stored = await allIncidents(store);
+            const cols = columnsFromIncidents(stored, level);
+            const fullScan = periodIndicators(
+              {
+                ...cols,
+                suburban: Uint8Array.from(stored, (x) => (suburban.has(x.stationUnit ?? "") ? 1 : 0)),
+              },
+              { period, label },
+            );
+            const fromRollups = periodIndicatorsFromRollups(await loadRollups(store, label, period, level), {
+              period,
+              label,
+              level,
+              suburbanStations: suburban,
+            });
+            expect(comparable(fromRollups)).toEqual(comparable(fullScan));
+            const a = fromRollups.all.response.toArrival.medianMinutes;
+            const b = fullScan.all.response.toArrival.medianMinutes;
+            if (a !== null && b !== null)
+              expect(Math.abs(a - b)).toBeLessThanOrEqual(binWidthAt(Math.max(a, b, 12)));
+          } finally {
+            await store.close();
+          }
+        },
+      ),
+      { seed: 29, numRuns: 8 },
+    );
+  }, 120_000);
+
+  test("a store that held incidents before the rollups existed is filled by the migration", async () => {
+    const { store, location } = await target.fresh();
+    try {
+      await importBatch(
+        store,
+        [0, 1, 2].map((k) =>
+          incidentOf(
+            {
+              at: Date.UTC(2024, 4, 3, k),
+              offset: 480,
+              station: "S1",
+              category: "dispute",
+              accept: 5000,
+              dispatch: 40_000,
+              travel: 100_000,
+            },
+            { sourceId: `M${k}` },
+          ),
+        ),
+        2,
+      );
+      const expected = await readAllRollups(store);
+      expect(expected.counts.length).toBeGreaterThan(0);
+      // Undo the migration (drop its tables and its record), then open again: it runs and backfills.
+      await store.db.schema.dropTable("indicator_day_counts").execute();
+      await store.db.schema.dropTable("indicator_day_response").execute();
+      await store.db
+        .withTables<{ kysely_migration: { name: string } }>()
+        .deleteFrom("kysely_migration")
+        .where("name", "=", "0013_indicator_rollups")
+        .execute();
+      await store.close();
+      const reopened = await target.open(location);
+      try {
+        expect(await readAllRollups(reopened)).toEqual(expected);
+        expect(expected.responses[0]!.bins.length).toBe(3 * RESPONSE_BINS);
+      } finally {
+        await reopened.close();
+      }
+    } catch (error) {
+      await store.close().catch(() => {});
+      throw error;
+    }
+  });
+});

@@ -1,0 +1,443 @@
+import { CompiledQuery, type Kysely } from "kysely";
+import type { UnitLevel } from "../analysis/indicators/columns.ts";
+import type { CaseTally, IndicatorExtras, IndicatorPeriod } from "../analysis/indicators/indicators.ts";
+import { periodLabelIndex } from "../analysis/indicators/indicators.ts";
+import {
+  type CountRollup,
+  type DailyRollups,
+  RESPONSE_BINS,
+  RESPONSE_KINDS,
+  type ResponseRollup,
+  RollupAccumulator,
+  type RollupIncident,
+} from "../analysis/indicators/rollups.ts";
+import { isPostgres } from "./migrations/helpers.ts";
+import type { Store } from "./types.ts";
+
+/**
+ * Daily indicator rollups in the store (tables of migration 0013_indicator_rollups): written by
+ * every import batch inside its own transaction (BatchRollups), rebuilt from the incidents on
+ * demand (rebuildIndicatorRollups), read by the monthly and weekly indicators (loadRollups).
+ */
+
+const DAY = 86_400_000;
+
+/** Statements inside an open transaction: the batch's connection, or a Kysely transaction. */
+export interface TxSql {
+  readonly postgres: boolean;
+  run(text: string, params: readonly unknown[]): Promise<void>;
+  all(text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/** `?` placeholders as PostgreSQL's `$1, $2, ...` (recur's rollup SQL has no other `?`). */
+export function numberedParams(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+/** A TxSql over a Kysely instance or transaction. */
+export function kyselyTx(db: Kysely<unknown>): TxSql {
+  const postgres = isPostgres(db);
+  const compile = (text: string, params: readonly unknown[]) =>
+    CompiledQuery.raw(postgres ? numberedParams(text) : text, [...params]);
+  return {
+    postgres,
+    async run(text, params) {
+      await db.executeQuery(compile(text, params));
+    },
+    async all(text, params) {
+      return (await db.executeQuery<Record<string, unknown>>(compile(text, params))).rows;
+    },
+  };
+}
+
+/**
+ * A TxSql over a batch writer's own connection: `exec` runs one statement in the batch's open
+ * transaction (SQLite worker or PostgreSQL client) and returns its rows when `read`.
+ */
+export function batchTx(
+  postgres: boolean,
+  exec: (text: string, params: readonly unknown[], read: boolean) => Promise<unknown>,
+): TxSql {
+  const q = (text: string) => (postgres ? numberedParams(text) : text);
+  return {
+    postgres,
+    async run(text, params) {
+      await exec(q(text), params, false);
+    },
+    async all(text, params) {
+      return (await exec(q(text), params, true)) as Record<string, unknown>[];
+    },
+  };
+}
+
+const bin = (b: number) => String(b).padStart(2, "0");
+/** Value columns of indicator_day_response, in the order rowValues writes them. */
+export const RESPONSE_VALUE_COLUMNS: readonly string[] = [
+  "incidents",
+  ...RESPONSE_KINDS.flatMap((k) => [
+    `${k}_neg`,
+    `${k}_sum_ms`,
+    ...Array.from({ length: RESPONSE_BINS }, (_, b) => `${k}_b${bin(b)}`),
+  ]),
+];
+
+function responseValues(r: ResponseRollup): (string | number)[] {
+  const out: (string | number)[] = [r.level, r.unit, r.station, r.day, r.incidents];
+  for (let k = 0; k < RESPONSE_KINDS.length; k++) {
+    out.push(r.negative[k]!, r.sumMs[k]!);
+    for (let b = 0; b < RESPONSE_BINS; b++) out.push(r.bins[k * RESPONSE_BINS + b]!);
+  }
+  return out;
+}
+
+const COUNT_ROWS_PER_STATEMENT = 500;
+const RESPONSE_ROWS_PER_STATEMENT = 200;
+
+function upsertSql(table: string, keys: readonly string[], values: readonly string[], rows: number): string {
+  const tuple = `(${[...keys, ...values].map(() => "?").join(",")})`;
+  return (
+    `INSERT INTO ${table} (${[...keys, ...values].join(",")}) VALUES ${Array(rows).fill(tuple).join(",")} ` +
+    `ON CONFLICT (${keys.join(",")}) DO UPDATE SET ${values.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`
+  );
+}
+
+/**
+ * Adds rollup rows to the tables (upsert: existing rows grow by the new counts). Rows go in key
+ * order, so concurrent batches on PostgreSQL lock shared rows in the same order.
+ */
+export async function upsertRollups(tx: TxSql, rollups: DailyRollups): Promise<void> {
+  const { counts, responses } = rollups;
+  for (let start = 0; start < counts.length; start += COUNT_ROWS_PER_STATEMENT) {
+    const part = counts.slice(start, start + COUNT_ROWS_PER_STATEMENT);
+    await tx.run(
+      upsertSql("indicator_day_counts", ["level", "unit", "category", "day"], ["n"], part.length),
+      part.flatMap((c) => [c.level, c.unit, c.category, c.day, c.n]),
+    );
+  }
+  for (let start = 0; start < responses.length; start += RESPONSE_ROWS_PER_STATEMENT) {
+    const part = responses.slice(start, start + RESPONSE_ROWS_PER_STATEMENT);
+    await tx.run(
+      upsertSql(
+        "indicator_day_response",
+        ["level", "unit", "station", "day"],
+        RESPONSE_VALUE_COLUMNS,
+        part.length,
+      ),
+      part.flatMap(responseValues),
+    );
+  }
+}
+
+const INCIDENT_ROLLUP_COLUMNS =
+  "received_at, accepted_at, dispatched_at, arrived_at, utc_offset_min, category, city_unit, branch_unit, station_unit, area_unit";
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function rowToRollupIncident(r: Record<string, unknown>): RollupIncident {
+  return {
+    receivedAt: num(r.received_at),
+    acceptedAt: numOrNull(r.accepted_at),
+    dispatchedAt: numOrNull(r.dispatched_at),
+    arrivedAt: numOrNull(r.arrived_at),
+    utcOffsetMin: num(r.utc_offset_min),
+    category: String(r.category),
+    cityUnit: text(r.city_unit),
+    branchUnit: text(r.branch_unit),
+    stationUnit: text(r.station_unit),
+    areaUnit: text(r.area_unit),
+  };
+}
+
+/**
+ * The rollups of one import batch, for the batch writers (sqlite.ts, postgres.ts): `track` each
+ * insertIncidents call, `flush` in the batch's transaction just before COMMIT. Only rows the
+ * batch actually inserted count: while every row of every call is new (a first import), the
+ * rows were aggregated in JS as they went by; when some were duplicates, the rollup is made
+ * again from the rows that carry this batch's id (exactly the rows it inserted: a later import
+ * never moves a row to its own batch). A rolled-back or killed batch leaves no rollup.
+ */
+export class BatchRollups {
+  readonly #acc = new RollupAccumulator();
+  #offered = 0;
+  #inserted = 0;
+
+  constructor(readonly batchId: string) {}
+
+  /** Aggregates `rows` while the store inserts them; resolves to the insert's count. */
+  track(rows: readonly RollupIncident[], insert: Promise<number>): Promise<number> {
+    this.#offered += rows.length;
+    this.#acc.addAll(rows);
+    return insert.then((inserted) => {
+      this.#inserted += inserted;
+      return inserted;
+    });
+  }
+
+  async flush(tx: TxSql): Promise<void> {
+    if (this.#inserted === 0) return;
+    let rollups: DailyRollups;
+    if (this.#inserted === this.#offered) rollups = this.#acc.rows();
+    else {
+      const rows = await tx.all(`SELECT ${INCIDENT_ROLLUP_COLUMNS} FROM incidents WHERE batch_id = ?`, [
+        this.batchId,
+      ]);
+      rollups = new RollupAccumulator().addAll(rows.map(rowToRollupIncident)).rows();
+    }
+    await upsertRollups(tx, rollups);
+  }
+}
+
+/**
+ * Rebuilds the rollups from every stored incident, in the caller's transaction (the migration's,
+ * or `recur indicators rebuild`'s). On PostgreSQL the rollup tables are locked first, so a batch
+ * committing meanwhile adds its rows after the rebuild instead of being counted twice.
+ * @example
+ * await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx));
+ */
+export async function rebuildIndicatorRollups(
+  db: Kysely<unknown>,
+): Promise<{ incidents: number; rows: number }> {
+  const tx = kyselyTx(db);
+  if (tx.postgres)
+    await tx.run("LOCK TABLE indicator_day_counts, indicator_day_response IN EXCLUSIVE MODE", []);
+  await tx.run("DELETE FROM indicator_day_counts", []);
+  await tx.run("DELETE FROM indicator_day_response", []);
+  const [bounds] = await tx.all("SELECT MIN(received_at) AS lo, MAX(received_at) AS hi FROM incidents", []);
+  if (!bounds || bounds.lo === null || bounds.lo === undefined) return { incidents: 0, rows: 0 };
+  const acc = new RollupAccumulator();
+  // A week at a time over the received_at index: memory stays bounded whatever the store's size.
+  for (let from = num(bounds.lo); from <= num(bounds.hi); from += 7 * DAY) {
+    const rows = await tx.all(
+      `SELECT ${INCIDENT_ROLLUP_COLUMNS} FROM incidents WHERE received_at >= ? AND received_at < ?`,
+      [from, from + 7 * DAY],
+    );
+    for (const r of rows) acc.add(rowToRollupIncident(r));
+  }
+  const rollups = acc.rows();
+  await upsertRollups(tx, rollups);
+  return { incidents: acc.size, rows: rollups.counts.length + rollups.responses.length };
+}
+
+/** Local days [from, to) of a period index. */
+export function periodDays(index: number, period: IndicatorPeriod): { from: number; to: number } {
+  if (period === "month") {
+    const y = Math.floor(index / 12);
+    const m = index % 12;
+    return { from: Date.UTC(y, m, 1) / DAY, to: Date.UTC(y, m + 1, 1) / DAY };
+  }
+  const monday = index * 7 - 3;
+  return { from: monday, to: monday + 7 };
+}
+
+/**
+ * The rollup rows a report of `label` reads: counts of the period, the one before and the same
+ * period a year earlier, response histograms of the period, at one level (and unit).
+ * @example
+ * const rollups = await loadRollups(store, "2024-05", "month", "station");
+ */
+export async function loadRollups(
+  store: Store,
+  label: string,
+  period: IndicatorPeriod,
+  level: UnitLevel = "station",
+  unit?: string,
+): Promise<DailyRollups> {
+  const tx = kyselyTx(store.db as unknown as Kysely<unknown>);
+  const current = periodLabelIndex(label, period);
+  const ranges = [current, current - 1, current - (period === "month" ? 12 : 52)].map((i) =>
+    periodDays(i, period),
+  );
+  const unitWhere = unit === undefined ? "" : " AND unit = ?";
+  const unitParam = unit === undefined ? [] : [unit];
+  const counts: CountRollup[] = [];
+  for (const r of ranges) {
+    const rows = await tx.all(
+      `SELECT unit, category, day, n FROM indicator_day_counts WHERE level = ? AND day >= ? AND day < ?${unitWhere}`,
+      [level, r.from, r.to, ...unitParam],
+    );
+    for (const row of rows)
+      counts.push({
+        level,
+        unit: String(row.unit),
+        category: String(row.category),
+        day: num(row.day),
+        n: num(row.n),
+      });
+  }
+  const rows = await tx.all(
+    `SELECT unit, station, day, ${RESPONSE_VALUE_COLUMNS.join(", ")} FROM indicator_day_response WHERE level = ? AND day >= ? AND day < ?${unitWhere}`,
+    [level, ranges[0]!.from, ranges[0]!.to, ...unitParam],
+  );
+  const responses: ResponseRollup[] = rows.map((row) => {
+    const bins: number[] = [];
+    for (const k of RESPONSE_KINDS)
+      for (let b = 0; b < RESPONSE_BINS; b++) bins.push(num(row[`${k}_b${bin(b)}`]));
+    return {
+      level,
+      unit: String(row.unit),
+      station: String(row.station),
+      day: num(row.day),
+      incidents: num(row.incidents),
+      negative: RESPONSE_KINDS.map((k) => num(row[`${k}_neg`])),
+      sumMs: RESPONSE_KINDS.map((k) => num(row[`${k}_sum_ms`])),
+      bins,
+    };
+  });
+  return { counts, responses };
+}
+
+/** Counts per unit, category and local day over [fromDay, toDay) from the rollups (trends). */
+export async function loadRollupCounts(
+  store: Store,
+  fromDay: number,
+  toDay: number,
+  level: UnitLevel = "station",
+): Promise<CountRollup[]> {
+  const rows = await kyselyTx(store.db as unknown as Kysely<unknown>).all(
+    "SELECT unit, category, day, n FROM indicator_day_counts WHERE level = ? AND day >= ? AND day < ?",
+    [level, fromDay, toDay],
+  );
+  return rows.map((r) => ({
+    level,
+    unit: String(r.unit),
+    category: String(r.category),
+    day: num(r.day),
+    n: num(r.n),
+  }));
+}
+
+/**
+ * Stations registered as suburban (units.setting, settable by admins; unset = urban), whose
+ * incidents are held to the 10-minute arrival norm.
+ */
+export async function suburbanStations(store: Store): Promise<Set<string>> {
+  try {
+    const rows = await kyselyTx(store.db as unknown as Kysely<unknown>).all(
+      "SELECT code FROM units WHERE setting = ?",
+      ["suburban"],
+    );
+    return new Set(rows.map((r) => String(r.code)));
+  } catch {
+    // A store from before the unit setting existed: every station is urban.
+    return new Set();
+  }
+}
+
+const UNIT_COLUMN = {
+  city: "city_unit",
+  branch: "branch_unit",
+  station: "station_unit",
+  area: "area_unit",
+} as const satisfies Record<UnitLevel, string>;
+
+/** States of a case that count as resolved (化解): resolved, under verification, closed. */
+const RESOLVED_STATES = new Set(["resolved", "verifying", "closed_effective", "closed_ineffective"]);
+
+/**
+ * Repeat, quality and case figures of a period, each one grouped query on its own table:
+ * - repeats: current-period incidents whose source id is in a stored repeat series (`recur
+ *   detect`); absent when no series are stored;
+ * - quality: sum and count of stored data-quality scores (`recur quality`) of those incidents;
+ *   absent when none are stored;
+ * - cases: created before the end of the period, by state at the time the report runs, per
+ *   station or branch (cases carry those two units) and in all.
+ */
+export async function loadIndicatorExtras(
+  store: Store,
+  label: string,
+  period: IndicatorPeriod,
+  level: UnitLevel = "station",
+): Promise<IndicatorExtras> {
+  const tx = kyselyTx(store.db as unknown as Kysely<unknown>);
+  const days = periodDays(periodLabelIndex(label, period), period);
+  const localFrom = days.from * DAY;
+  const localTo = days.to * DAY;
+  const unit = UNIT_COLUMN[level];
+  // Coarse bounds on received_at (index) with a day of margin for any UTC offset, then the local day.
+  const where = `i.received_at >= ? AND i.received_at < ? AND i.received_at + i.utc_offset_min * 60000 >= ? AND i.received_at + i.utc_offset_min * 60000 < ?`;
+  const params = [localFrom - DAY, localTo + DAY, localFrom, localTo];
+  const byUnit = (rows: Record<string, unknown>[]) => {
+    const out = new Map<string, number>();
+    for (const r of rows) out.set(text(r.unit) ?? "", num(r.n));
+    return out;
+  };
+  const extras: { -readonly [K in keyof IndicatorExtras]: IndicatorExtras[K] } = {};
+
+  if ((await tx.all("SELECT 1 AS x FROM repeat_series_calls LIMIT 1", [])).length > 0)
+    extras.repeats = byUnit(
+      await tx.all(
+        `SELECT i.${unit} AS unit, COUNT(*) AS n FROM incidents i WHERE ${where} AND EXISTS (SELECT 1 FROM repeat_series_calls c WHERE c.source_id = i.source_id) GROUP BY i.${unit}`,
+        params,
+      ),
+    );
+
+  if ((await tx.all("SELECT 1 AS x FROM quality_results LIMIT 1", [])).length > 0) {
+    const rows = await tx.all(
+      `SELECT i.${unit} AS unit, SUM(q.score) AS s, COUNT(*) AS n FROM incidents i JOIN quality_results q ON q.incident_id = i.id WHERE ${where} GROUP BY i.${unit}`,
+      params,
+    );
+    extras.quality = new Map(rows.map((r) => [text(r.unit) ?? "", { sum: num(r.s), n: num(r.n) }]));
+  }
+
+  const caseUnit = level === "station" ? "station_unit" : level === "branch" ? "branch_unit" : null;
+  const caseRows = await tx.all(
+    `SELECT ${caseUnit ?? "NULL"} AS unit, state, COUNT(*) AS n FROM cases WHERE created_at < ? GROUP BY 1, 2`,
+    [localTo],
+  );
+  const tally = () => ({ cases: 0, resolved: 0, closedEffective: 0, closedIneffective: 0 });
+  const all = tally();
+  const perUnit = new Map<string, ReturnType<typeof tally>>();
+  for (const r of caseRows) {
+    const state = String(r.state);
+    if (state === "draft" || state === "cancelled") continue;
+    const n = num(r.n);
+    const key = text(r.unit) ?? "";
+    let t = perUnit.get(key);
+    if (!t) {
+      t = tally();
+      perUnit.set(key, t);
+    }
+    for (const target of [t, all]) {
+      target.cases += n;
+      if (RESOLVED_STATES.has(state)) target.resolved += n;
+      if (state === "closed_effective") target.closedEffective += n;
+      if (state === "closed_ineffective") target.closedIneffective += n;
+    }
+  }
+  extras.cases = { byUnit: caseUnit ? (perUnit as Map<string, CaseTally>) : null, all };
+  return extras;
+}
+
+/** Used by tests: the whole rollup tables, in key order. */
+export async function readAllRollups(store: Store): Promise<DailyRollups> {
+  const tx = kyselyTx(store.db as unknown as Kysely<unknown>);
+  const acc = new RollupAccumulator();
+  const counts = await tx.all("SELECT level, unit, category, day, n FROM indicator_day_counts", []);
+  const responses = await tx.all(`SELECT * FROM indicator_day_response`, []);
+  return acc
+    .merge({
+      counts: counts.map((r) => ({
+        level: String(r.level) as UnitLevel,
+        unit: String(r.unit),
+        category: String(r.category),
+        day: num(r.day),
+        n: num(r.n),
+      })),
+      responses: responses.map((row) => ({
+        level: String(row.level) as UnitLevel,
+        unit: String(row.unit),
+        station: String(row.station),
+        day: num(row.day),
+        incidents: num(row.incidents),
+        negative: RESPONSE_KINDS.map((k) => num(row[`${k}_neg`])),
+        sumMs: RESPONSE_KINDS.map((k) => num(row[`${k}_sum_ms`])),
+        bins: RESPONSE_KINDS.flatMap((k) =>
+          Array.from({ length: RESPONSE_BINS }, (_, b) => num(row[`${k}_b${bin(b)}`])),
+        ),
+      })),
+    })
+    .rows();
+}
