@@ -190,13 +190,21 @@ describe.skipIf(!available)("dashboard in Chromium", { timeout: 60_000 }, () => 
     await writeFile(file, `${csv[0]}\n${rows.join("\n")}\n`);
     await page.goto(`${base}/#/import`);
     await ready(page, "import");
-    await page.selectOption("#profile", "synthetic");
-    await page.setInputFiles("#file", file);
-    await page.click("main button[type=submit]");
-    await page.waitForSelector("#import-report", { timeout: 30_000 });
-    const report = await page.textContent("#import-report");
+    // The import wizard (test/browser/import-wizard.test.ts tests the column mapping): a bundled profile.
+    await page.setInputFiles("#wizard-file", file);
+    await page.click("#wizard-upload");
+    await page.click("#wizard-next-1");
+    await page.check("#wizard-mode-bundled");
+    await page.selectOption("#wizard-bundled", "synthetic");
+    await page.click("#wizard-next-2");
+    await page.click("#wizard-import", { timeout: 30_000 });
+    await page.waitForSelector("#wizard-report", { timeout: 30_000 });
+    const report = await page.textContent("#wizard-report");
     expect(report).toContain("upload.csv");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-rejected")]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#wizard-download-rejected"),
+    ]);
     const saved = join(dir, "rejected.csv");
     await download.saveAs(saved);
     expect(await readFile(saved, "utf8")).toContain("receivedAt");
