@@ -73,6 +73,23 @@ describe("the rule parser", () => {
     ],
     ["美都广场C座1391", ["poi:美都广场", "houseno:C座", "roomno:1391"]],
     ["宁波宁波市鄞州区", ["redundant:宁波", "city:宁波市", "district:鄞州区"]],
+    [
+      "湖北省襄阳市樊城区高新区富康大道8号",
+      ["prov:湖北省", "city:襄阳市", "district:樊城区", "devzone:高新区", "road:富康大道", "roadno:8号"],
+    ],
+    ["慈溪市杭州湾新区兴慈一路5号", ["district:慈溪市", "devzone:杭州湾新区", "road:兴慈一路", "roadno:5号"]],
+    [
+      "山东省临沂市临沂高新技术产业开发区马厂湖镇",
+      ["prov:山东省", "city:临沂市", "district:临沂高新技术产业开发区", "town:马厂湖镇"],
+    ],
+    [
+      "河北省唐山市路北区建设路5号",
+      ["prov:河北省", "city:唐山市", "district:路北区", "road:建设路", "roadno:5号"],
+    ],
+    ["塘下镇新华工业区宏达机械", ["town:塘下镇", "poi:新华工业区", "subpoi:宏达机械"]],
+    ["红星超市对面百草药房", ["poi:红星超市", "assist:对面", "subpoi:百草药房"]],
+    ["阳光小区3幢1206号", ["poi:阳光小区", "houseno:3幢", "roomno:1206号"]],
+    ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

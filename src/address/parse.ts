@@ -89,11 +89,13 @@ const NOT_DISTRICT =
 const TOWN_SUFFIX = /^(街道办事处|街道办|街道|镇|乡|苏木)/;
 const COMMUNITY_SUFFIX = /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 const DEVZONE_SUFFIX =
-  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|工业园区|产业园区|工业园|工业区|产业园|保税区|试验区)/;
+  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|保税区|试验区|新区)/;
+/** Industrial parks: compounds (the development zones proper are DEVZONE_SUFFIX). */
+const PARK_SUFFIX = /^(工业园区|产业园区|工业园|工业区|产业园|科技园)/;
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
-const SUFFIX_START = new Set([..."街镇乡苏社村居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市"]);
+const SUFFIX_START = new Set([..."街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市"]);
 const PLACE_BEFORE_ROAD =
   /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|大学|学院|医院|大厦|广场|苑|园|城|村)/;
 const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
@@ -103,13 +105,16 @@ const ZONE_AFTER_SHORT = /^(经济|开发区|高新|工业|产业园|园区|新�
 const GENERIC_AFTER_SHORT =
   /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园)/;
 
+/** A zone named by its kind alone (高新区, 开发区), read right after a division. */
+const BARE_ZONE =
+  /^(经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新区|高新[东西南北]区|保税区)(?![路街道])/;
 const DEVZONE_END = /(开发区|高新区|新区|保税区|试验区|园区|工业区|工业园)$/;
 /** Words that only say "call me": not part of the place. */
 const NOISE = /^(电联|电话联系|先电联|请电联|联系电话|收件人|送货上门|电话|打电话)/;
 
 /** Strong POI endings after which a following name is a sub-POI (阳光小区东区). */
 const POI_END =
-  /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心)$/;
+  /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心|工业园区|工业区|工业园|产业园|科技园)$/;
 const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城)/;
 const JUNCTION_START =
@@ -120,7 +125,11 @@ const SECTION_END = /^.{2,}?(?=[东西南北中][区园苑院]$)/;
 const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭居湾阁轩]$)/;
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
-const FILLER = /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁)$/;
+const FILLER =
+  /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内)$/;
+/** Filler words that end a name inside a run when another name follows them. */
+const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上)[\u4e00-\u9fff]{2}/;
+const MID_FILLER_START = new Set([..."斜对旁隔楼附后边"]);
 const FILLER_START = /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)/;
 
 // Helpers of the parser's hot loops live at module level: a closure made per call costs more
@@ -192,11 +201,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (m) {
         const lv = gazetteer.levelOf(m.id);
         const li = LEVEL_ORDER[lv];
-        if (
-          (li === 3 && DEVZONE_END.test(text.slice(pos, m.end))) ||
-          (li === 2 && /(开发区|高新区|保税区|园区)$/.test(text.slice(pos, m.end)))
-        ) {
-          // Development zones are listed among townships; the corpora call them devzone.
+        // Development zones listed among townships are devzones; a zone with a county-level code
+        // (临沂高新技术产业开发区) stays a district, as in the official division list.
+        if (li === 3 && DEVZONE_END.test(text.slice(pos, m.end))) {
           pushSpan(spans, "devzone", pos, m.end);
           pos = m.end;
           continue;
@@ -285,6 +292,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (isDigit(ch) || (!isHan(ch) && !isLatin(ch))) break;
       if (end > pos && (isNumeral(ch) || ch === "负") && numberedAt(text, end)) break;
       if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
+      // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
+      if (end >= pos + 2 && MID_FILLER_START.has(ch as string) && MID_FILLER.test(text.slice(end, end + 4)))
+        break;
       end++;
     }
     if (end === pos) end = pos + 1;
@@ -378,7 +388,12 @@ function matchAdmin(
     const hits = stem ? [...found, { id: stem.id, kind: "short" as const }] : found;
     if (hits.length === 0) continue;
     // 新镇路, 北京路: a division name directly followed by a road word names the road.
-    if (/^(路|街|大道|大街|巷|弄)/.test(text.slice(pos + len, pos + len + 2))) continue;
+    // 唐山市路北区: unless one of its own subdivisions starts there.
+    if (
+      /^(路|街|大道|大街|巷|弄)/.test(text.slice(pos + len, pos + len + 2)) &&
+      !hits.some((h) => childAt(text, pos + len, h.id, g))
+    )
+      continue;
     let best: { id: number; score: number } | null = null;
     let around: ShortContext | null = null;
     for (const h of hits) {
@@ -667,7 +682,13 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
         if (prev === "road") return spanFrom(pos, "roadno", uend);
         if (prev === "subroad") return spanFrom(pos, "subroadno", uend);
         // 九幢24号: the number after a building is its entrance; after a unit or floor, the room.
-        if (prev === "houseno") return spanFrom(pos, "cellno", uend);
+        // A flat number (four digits, or three at the end) is the room: 3幢1206号.
+        if (prev === "houseno")
+          return spanFrom(
+            pos,
+            end - pos >= 4 || (end - pos === 3 && uend === text.length) ? "roomno" : "cellno",
+            uend,
+          );
         if (prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", uend);
         if (prev === "roadno") return spanFrom(pos, "houseno", uend);
         if (prev === "community" || prev === "town" || prev === "group") return spanFrom(pos, "roadno", uend);
@@ -737,6 +758,16 @@ function splitRun(
       start += crossing[0].length;
       continue;
     }
+    // 高新区, 经济开发区 right after the divisions: the zone of that division, named by its kind alone.
+    const bareZone =
+      start === 0 && (prevLabel === "district" || prevLabel === "city" || prevLabel === "town")
+        ? BARE_ZONE.exec(run.slice(start, limit))
+        : null;
+    if (bareZone) {
+      prevLabel = emitSpan(out, offset, "devzone", start, start + bareZone[0].length);
+      start += bareZone[0].length;
+      continue;
+    }
     let cut = -1;
     let cutLabel = "";
     for (let k = start + 1; k < limit; k++) {
@@ -753,6 +784,13 @@ function splitRun(
       if (dev && stem >= 2) {
         cut = k + (dev[1] as string).length;
         cutLabel = "devzone";
+        break;
+      }
+      // 三都工业区, 丁桥工业园区: an industrial park named after a village is a compound, not a zone.
+      const park = PARK_SUFFIX.exec(rest);
+      if (park && stem >= 2) {
+        cut = k + (park[1] as string).length;
+        cutLabel = prevLabel === "poi" ? "subpoi" : "poi";
         break;
       }
       const com = COMMUNITY_SUFFIX.exec(rest);
