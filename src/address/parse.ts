@@ -691,7 +691,9 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
           );
         if (prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", uend);
         if (prev === "roadno") return spanFrom(pos, "houseno", uend);
-        if (prev === "community" || prev === "town" || prev === "group") return spanFrom(pos, "roadno", uend);
+        // 下宅村107号: without a road, the number of a house in a village is its house number.
+        if (prev === "community" || prev === "town" || prev === "group")
+          return spanFrom(pos, "houseno", uend);
         if (prev === "poi") {
           const poi = lastSpanText(text, spans, "poi");
           // 清泰商务楼843号: a shop or office number in a building; 张头104号: a house number in a hamlet.
