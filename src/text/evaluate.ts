@@ -1,10 +1,13 @@
 import { seededRandom } from "../domain/index.ts";
+import { type FeatureOptions, textFeatures } from "./features.ts";
 import {
+  DEFAULT_TRAIN_OPTIONS,
+  fitTextModels,
   type LabelledText,
+  restrictFeatures,
   type TextModel,
   type TrainOptions,
-  textPredictor,
-  trainTextModel,
+  textPredictorFromFeatures,
 } from "./model.ts";
 import type { Segmenter } from "./segmenter.ts";
 
@@ -85,17 +88,170 @@ export function stratifiedFolds(labels: readonly string[], k: number, seed: numb
   return fold;
 }
 
+/**
+ * What inner cross-validation may choose between: feature sets, and the weight of Complement NB
+ * beside logistic regression (0 = logistic regression alone, Infinity = NB alone).
+ */
+export interface TuningGrid {
+  readonly features: readonly FeatureOptions[];
+  readonly cnbWeights: readonly number[];
+}
+
+/** The default grid of `recur train`: chosen before any held-out data was looked at, not tuned on it. */
+export const DEFAULT_TUNING_GRID: TuningGrid = {
+  features: [
+    { words: true, charNgrams: [1, 2], lexicon: true },
+    { words: true, charNgrams: [1, 2, 3], lexicon: true },
+  ],
+  cnbWeights: [0, 0.5, 1, 2, Number.POSITIVE_INFINITY],
+};
+
+export interface TuningTrial {
+  readonly features: FeatureOptions;
+  /** null = Complement NB alone. */
+  readonly cnbWeight: number | null;
+  /** Macro-F1 of the pooled inner out-of-fold predictions. */
+  readonly macroF1: number;
+}
+
+export interface Tuning {
+  /** The options the winning trial trains with (algorithm, features, cnbWeight). */
+  readonly options: Partial<TrainOptions>;
+  readonly trials: readonly TuningTrial[];
+}
+
+/** The union of feature sets: computed once, then restricted per candidate. */
+function widestFeatures(sets: readonly FeatureOptions[]): FeatureOptions {
+  const head = sets.some((f) => f.head === true);
+  return {
+    words: sets.some((f) => f.words),
+    charNgrams: [...new Set(sets.flatMap((f) => [...f.charNgrams]))].sort((a, b) => a - b),
+    lexicon: sets.some((f) => f.lexicon),
+    ...(head ? { head } : {}),
+  };
+}
+
+const optionsOf = (features: FeatureOptions, cnbWeight: number): Partial<TrainOptions> =>
+  cnbWeight === 0
+    ? { features, algorithm: "logreg" }
+    : Number.isFinite(cnbWeight)
+      ? { features, algorithm: "ensemble", cnbWeight }
+      : { features, algorithm: "cnb" };
+
+/**
+ * Chooses training options by k-fold cross-validation on the given examples only (the inner
+ * loop of nested cross-validation): every feature set × mixing weight of the grid, scored by
+ * the macro-F1 of the pooled out-of-fold predictions; ties go to the earlier candidate.
+ * `docs` are feature counts computed with `widestFeatures(grid.features)`.
+ */
+export function tuneTrainOptions(
+  docs: readonly ReadonlyMap<string, number>[],
+  labels: readonly string[],
+  grid: TuningGrid,
+  options: Partial<TrainOptions>,
+  folds: number,
+  seed: number,
+): Tuning {
+  const fold = stratifiedFolds(labels, folds, seed);
+  const trials: TuningTrial[] = [];
+  let best: { options: Partial<TrainOptions>; macroF1: number } | undefined;
+  for (const features of grid.features) {
+    const restricted = docs.map((d) => restrictFeatures(d, features));
+    const predicted = grid.cnbWeights.map(() => new Array<string | null>(labels.length).fill(null));
+    for (let f = 0; f < folds; f++) {
+      const train = restricted.map((_, i) => i).filter((i) => fold[i] !== f);
+      if (train.length === 0 || train.length === restricted.length) continue;
+      const models = fitTextModels(
+        train.map((i) => restricted[i]!),
+        train.map((i) => labels[i]!),
+        { ...options, features },
+        grid.cnbWeights,
+      );
+      models.forEach((model, m) => {
+        const predict = textPredictorFromFeatures(model);
+        restricted.forEach((doc, i) => {
+          if (fold[i] === f) predicted[m]![i] = predict(doc);
+        });
+      });
+    }
+    grid.cnbWeights.forEach((w, m) => {
+      const macroF1 = classificationReport(labels, predicted[m]!).macroF1;
+      trials.push({ features, cnbWeight: Number.isFinite(w) ? w : null, macroF1 });
+      if (!best || macroF1 > best.macroF1) best = { options: optionsOf(features, w), macroF1 };
+    });
+  }
+  return { options: { ...options, ...best!.options }, trials };
+}
+
+export interface TunedModel {
+  readonly model: TextModel;
+  readonly tuning: Tuning;
+}
+
+/**
+ * `recur train` with model selection: inner k-fold cross-validation on the examples chooses the
+ * features and the logistic regression / Complement NB mix, then the model is fitted on all of them.
+ * @example trainTunedTextModel(examples, jiebaSegmenter(), { seed: 42 }).model
+ */
+export function trainTunedTextModel(
+  examples: readonly LabelledText[],
+  segmenter: Segmenter,
+  options: Partial<TrainOptions> = {},
+  grid: TuningGrid = DEFAULT_TUNING_GRID,
+  innerFolds = 5,
+): TunedModel {
+  const widest = widestFeatures(grid.features);
+  const docs = examples.map((e) => textFeatures(e.text, segmenter, widest));
+  return tunedFit(
+    docs,
+    examples.map((e) => e.label),
+    options,
+    grid,
+    innerFolds,
+  );
+}
+
+function tunedFit(
+  docs: readonly ReadonlyMap<string, number>[],
+  labels: readonly string[],
+  options: Partial<TrainOptions>,
+  grid: TuningGrid,
+  innerFolds: number,
+): TunedModel {
+  const seed = options.seed ?? DEFAULT_TRAIN_OPTIONS.seed;
+  const tuning = tuneTrainOptions(docs, labels, grid, options, innerFolds, seed);
+  const features = tuning.options.features ?? DEFAULT_TRAIN_OPTIONS.features;
+  const chosen = tuning.options;
+  const mix =
+    chosen.algorithm === "cnb"
+      ? Number.POSITIVE_INFINITY
+      : chosen.algorithm === "ensemble"
+        ? (chosen.cnbWeight ?? DEFAULT_TRAIN_OPTIONS.cnbWeight)
+        : 0;
+  const [model] = fitTextModels(
+    docs.map((d) => restrictFeatures(d, features)),
+    labels,
+    chosen,
+    [mix],
+  );
+  return { model: model!, tuning };
+}
+
 export interface CrossValidation {
   readonly folds: number;
   readonly seed: number;
   readonly report: ClassificationReport;
   /** Macro-F1 of each fold's held-out part. */
   readonly foldMacroF1: readonly number[];
+  /** With tuning: what the inner cross-validation of each outer fold chose. */
+  readonly chosen?: readonly { readonly features: FeatureOptions; readonly cnbWeight: number | null }[];
 }
 
 /**
- * k-fold cross-validation of `trainTextModel`: each fold is predicted by a model trained on the
- * other k-1 folds only; the report pools the out-of-fold predictions.
+ * k-fold cross-validation of training: each fold is predicted by a model trained on the other
+ * k-1 folds only; the report pools the out-of-fold predictions. With `tuning`, each outer
+ * fold's model is chosen by inner cross-validation on its own training folds (nested
+ * cross-validation: the held-out fold never takes part in a choice).
  */
 export function crossValidate(
   examples: readonly LabelledText[],
@@ -103,24 +259,57 @@ export function crossValidate(
   folds: number,
   seed: number,
   options: Partial<TrainOptions> = {},
+  tuning?: { readonly grid: TuningGrid; readonly innerFolds: number },
 ): CrossValidation {
-  const fold = stratifiedFolds(
-    examples.map((e) => e.label),
-    folds,
-    seed,
-  );
+  const labels = examples.map((e) => e.label);
+  const fold = stratifiedFolds(labels, folds, seed);
+  const features = tuning
+    ? widestFeatures(tuning.grid.features)
+    : (options.features ?? DEFAULT_TRAIN_OPTIONS.features);
+  // Features of a text depend on that text alone (no statistics of other texts): computed once.
+  const docs = examples.map((e) => textFeatures(e.text, segmenter, features));
   const predicted = new Array<string | null>(examples.length).fill(null);
   const foldMacroF1: number[] = [];
+  const chosen: { features: FeatureOptions; cnbWeight: number | null }[] = [];
   for (let f = 0; f < folds; f++) {
-    const train = examples.filter((_, i) => fold[i] !== f);
+    const trainIdx = examples.map((_, i) => i).filter((i) => fold[i] !== f);
     const testIdx = examples.map((_, i) => i).filter((i) => fold[i] === f);
-    if (testIdx.length === 0 || train.length === 0) continue;
-    const model: TextModel = trainTextModel(train, segmenter, options);
-    const predictor = textPredictor(model, segmenter);
-    for (const i of testIdx) predicted[i] = predictor.predict(examples[i]!.text).label;
+    if (testIdx.length === 0 || trainIdx.length === 0) continue;
+    let model: TextModel;
+    if (tuning) {
+      const fitted = tunedFit(
+        trainIdx.map((i) => docs[i]!),
+        trainIdx.map((i) => labels[i]!),
+        options,
+        tuning.grid,
+        tuning.innerFolds,
+      );
+      model = fitted.model;
+      chosen.push({
+        features: fitted.tuning.options.features ?? DEFAULT_TRAIN_OPTIONS.features,
+        cnbWeight:
+          fitted.tuning.options.algorithm === "cnb"
+            ? null
+            : fitted.tuning.options.algorithm === "ensemble"
+              ? (fitted.tuning.options.cnbWeight ?? DEFAULT_TRAIN_OPTIONS.cnbWeight)
+              : 0,
+      });
+    } else {
+      const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+      const mix =
+        o.algorithm === "logreg" ? 0 : o.algorithm === "cnb" ? Number.POSITIVE_INFINITY : o.cnbWeight;
+      model = fitTextModels(
+        trainIdx.map((i) => docs[i]!),
+        trainIdx.map((i) => labels[i]!),
+        options,
+        [mix],
+      )[0]!;
+    }
+    const predict = textPredictorFromFeatures(model);
+    for (const i of testIdx) predicted[i] = predict(restrictFeatures(docs[i]!, model.features));
     foldMacroF1.push(
       classificationReport(
-        testIdx.map((i) => examples[i]!.label),
+        testIdx.map((i) => labels[i]!),
         testIdx.map((i) => predicted[i] ?? null),
       ).macroF1,
     );
@@ -128,10 +317,8 @@ export function crossValidate(
   return {
     folds,
     seed,
-    report: classificationReport(
-      examples.map((e) => e.label),
-      predicted,
-    ),
+    report: classificationReport(labels, predicted),
     foldMacroF1,
+    ...(tuning ? { chosen } : {}),
   };
 }

@@ -13,9 +13,16 @@ export interface FeatureOptions {
    * the hand-written rules become prior knowledge the model learns to trust or not.
    */
   readonly lexicon: boolean;
+  /**
+   * Words of the opening sentence (up to the first 。！？ or line break) once more as "h:"
+   * features: a title, or the first clause of a narrative, usually names the matter.
+   */
+  readonly head?: boolean | undefined;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { words: true, charNgrams: [1, 2], lexicon: true };
+
+const SENTENCE_END = /[。！？!?\n]/;
 
 const weighted = (k: WeightedKeyword): [string, number] => (typeof k === "string" ? [k, 1] : [k[0], k[1]]);
 let lexiconMatcher: ReturnType<typeof keywordMatcher<readonly [string, number]>> | undefined;
@@ -53,6 +60,11 @@ export function textFeatures(
   const normal = normalizeText(text);
   if (options.words) {
     for (const token of segmenter.cut(normal)) if (isContentToken(token)) add(`w:${token.toLowerCase()}`);
+  }
+  if (options.head) {
+    const end = normal.search(SENTENCE_END);
+    const head = end < 0 ? normal : normal.slice(0, end);
+    for (const token of segmenter.cut(head)) if (isContentToken(token)) add(`h:${token.toLowerCase()}`);
   }
   if (options.lexicon) {
     for (const hit of lexiconFeatures().find(normal)) {

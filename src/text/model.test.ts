@@ -1,7 +1,15 @@
 import { expect, test } from "vitest";
-import { classificationReport, crossValidate, stratifiedFolds } from "./evaluate.ts";
+import { classificationReport, crossValidate, stratifiedFolds, tuneTrainOptions } from "./evaluate.ts";
+import { DEFAULT_FEATURE_OPTIONS, textFeatures } from "./features.ts";
 import { jiebaSegmenter } from "./jieba.ts";
-import { parseTextModel, textPredictor, trainTextModel } from "./model.ts";
+import {
+  fitTextModel,
+  fitTextModels,
+  parseTextModel,
+  restrictFeatures,
+  textPredictor,
+  trainTextModel,
+} from "./model.ts";
 import { bigramSegmenter } from "./segmenter.ts";
 
 // A small hand-written corpus (not real data): three departments, varied wording.
@@ -78,4 +86,42 @@ test("cross-validation predicts every example out of fold", () => {
   expect(cv.report.n).toBe(CORPUS.length);
   expect(cv.foldMacroF1).toHaveLength(5);
   expect(cv.report.accuracy).toBeGreaterThan(0.5);
+});
+
+test("the ensemble adds the rescaled naive Bayes scores to the logistic regression: one linear model", () => {
+  const docs = CORPUS.map((e) => textFeatures(e.text, bigramSegmenter, DEFAULT_FEATURE_OPTIONS));
+  const labels = CORPUS.map((e) => e.label);
+  const [lr, mixed, nb] = fitTextModels(docs, labels, { minDf: 1 }, [0, 1, Number.POSITIVE_INFINITY]);
+  expect([lr!.algorithm, mixed!.algorithm, nb!.algorithm]).toEqual(["logreg", "ensemble", "cnb"]);
+  expect(mixed!.weights).toHaveLength(lr!.weights.length);
+  expect(mixed!.weights).not.toEqual(lr!.weights);
+  expect(mixed!.bias).toEqual(lr!.bias);
+  expect(textPredictor(mixed!, bigramSegmenter).predict("拖欠工资").label).toBe("labour");
+  expect(fitTextModel(docs, labels, { minDf: 1, algorithm: "logreg" }).weights).toEqual(lr!.weights);
+});
+
+test("restricting the widest features gives what the narrower feature set computes", () => {
+  const text = "公交车站点太远，线路不合理";
+  const narrow = { words: true, charNgrams: [2], lexicon: false };
+  const wide = textFeatures(text, bigramSegmenter, { words: true, charNgrams: [1, 2, 3], lexicon: true });
+  expect(restrictFeatures(wide, narrow)).toEqual(textFeatures(text, bigramSegmenter, narrow));
+});
+
+test("nested cross-validation chooses per outer fold from its training folds and predicts every example", () => {
+  const grid = { features: [DEFAULT_FEATURE_OPTIONS], cnbWeights: [0, 1] };
+  const cv = crossValidate(CORPUS, bigramSegmenter, 3, 1, { minDf: 1, epochs: 10 }, { grid, innerFolds: 2 });
+  expect(cv.report.n).toBe(CORPUS.length);
+  expect(cv.chosen).toHaveLength(3);
+  const tuned = tuneTrainOptions(
+    CORPUS.map((e) => textFeatures(e.text, bigramSegmenter, DEFAULT_FEATURE_OPTIONS)),
+    CORPUS.map((e) => e.label),
+    grid,
+    { minDf: 1, epochs: 10 },
+    3,
+    1,
+  );
+  expect(tuned.trials).toHaveLength(2);
+  const best = Math.max(...tuned.trials.map((t) => t.macroF1));
+  const first = tuned.trials.find((t) => t.macroF1 === best)!;
+  expect(tuned.options.algorithm).toBe(first.cnbWeight === 0 ? "logreg" : "ensemble");
 });

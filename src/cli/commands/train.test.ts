@@ -58,6 +58,10 @@ test("recur train cross-validates a labelled CSV and writes a model", async () =
   const result = JSON.parse(r.stdout);
   expect(result).toMatchObject({ examples: 8, classes: 2, savedTo: out });
   expect(result.crossValidation.foldMacroF1).toHaveLength(2);
+  // Small data: the model is chosen by inner cross-validation, nested inside the outer folds.
+  expect(result.crossValidation).toMatchObject({ nested: true });
+  expect(result.crossValidation.chosenPerFold).toHaveLength(2);
+  expect(result.tuning.trials).toHaveLength(10);
   expect(result.rulesOnly.macroF1).toBeGreaterThan(0.5);
   expect(parseTextModel(readFileSync(out, "utf8")).labels).toEqual(["labour", "transport"]);
 });

@@ -9,10 +9,12 @@ import {
   type Algorithm,
   classificationReport,
   crossValidate,
+  DEFAULT_TUNING_GRID,
   type LabelledText,
   ruleClassifier,
   type TextModel,
   trainTextModel,
+  trainTunedTextModel,
 } from "../../text/index.ts";
 import { jiebaSegmenter } from "../../text/jieba.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
@@ -34,6 +36,9 @@ export async function loadStoredModel(store: Store, target: TrainTarget): Promis
 
 // Past this size training runs on a seeded sample: SGD cost grows with examples × classes.
 const MAX_TRAIN_EXAMPLES = 200_000;
+// `--tune auto` chooses by inner cross-validation up to this many examples (cost ~ 10 fits).
+const AUTO_TUNE_MAX = 5_000;
+export const TUNE_MODES = ["auto", "on", "off"] as const;
 
 async function readCsvExamples(
   file: string,
@@ -139,7 +144,7 @@ export const trainCommand: Command = {
     en: "Train the narrative classifier on the deployment's labelled history (or a CSV); cross-validate",
   },
   usage:
-    "[--target category|department] [--db PATH] | --input FILE.csv --text COL[,COL] --label COL [--encoding utf8|gbk] [--out MODEL.json]  [--cv K] [--seed N] [--algorithm logreg|cnb] [--rules-map JSON]",
+    "[--target category|department] [--db PATH] | --input FILE.csv --text COL[,COL] --label COL [--encoding utf8|gbk] [--out MODEL.json]  [--cv K] [--seed N] [--tune auto|on|off] [--inner-folds K] [--algorithm logreg|cnb|ensemble] [--rules-map JSON]",
   options: {
     target: { type: "string", default: "category" },
     db: { type: "string" },
@@ -151,6 +156,8 @@ export const trainCommand: Command = {
     cv: { type: "string" },
     seed: { type: "string", default: "42" },
     algorithm: { type: "string", default: "logreg" },
+    tune: { type: "string", default: "auto" },
+    "inner-folds": { type: "string", default: "5" },
     "rules-map": { type: "string" },
   },
   async run(args, ctx) {
@@ -159,13 +166,22 @@ export const trainCommand: Command = {
     const algorithm = String(v.algorithm) as Algorithm;
     const seed = Number(v.seed);
     const folds = v.cv === undefined ? 0 : Number(v.cv);
-    if (!TRAIN_TARGETS.includes(target) || !ALGORITHMS.includes(algorithm) || !Number.isInteger(seed)) {
+    const tuneMode = String(v.tune) as (typeof TUNE_MODES)[number];
+    const innerFolds = Number(v["inner-folds"]);
+    if (
+      !TRAIN_TARGETS.includes(target) ||
+      !ALGORITHMS.includes(algorithm) ||
+      !Number.isInteger(seed) ||
+      !TUNE_MODES.includes(tuneMode) ||
+      !Number.isInteger(innerFolds) ||
+      innerFolds < 2
+    ) {
       println(
         ctx.stderr,
         t(
           ctx,
-          "--target 取 category 或 department，--algorithm 取 logreg 或 cnb，--seed 为整数",
-          "--target is category or department, --algorithm logreg or cnb, --seed an integer",
+          "--target 取 category 或 department，--algorithm 取 logreg、cnb 或 ensemble，--tune 取 auto/on/off，--seed 为整数，--inner-folds 为不小于 2 的整数",
+          "--target is category or department, --algorithm logreg, cnb or ensemble, --tune auto/on/off, --seed an integer, --inner-folds an integer >= 2",
         ),
       );
       return 2;
@@ -230,21 +246,26 @@ export const trainCommand: Command = {
       const segmenter = jiebaSegmenter();
       const started = performance.now();
       const options = { algorithm, epochs, seed };
+      // Model selection by inner cross-validation on the training data only (nested under --cv).
+      const tune = tuneMode === "on" || (tuneMode === "auto" && sample.length <= AUTO_TUNE_MAX);
+      const tuning = tune ? { grid: DEFAULT_TUNING_GRID, innerFolds } : undefined;
       const output: Record<string, unknown> = {
         examples: sample.length,
         classes: labels.size,
-        algorithm,
+        algorithm: tune ? "tuned" : algorithm,
         target,
       };
       if (folds > 0) {
-        const cv = crossValidate(sample, segmenter, folds, seed, options);
+        const cv = crossValidate(sample, segmenter, folds, seed, options, tuning);
         output.crossValidation = {
           folds,
           seed,
+          nested: tune,
           macroF1: cv.report.macroF1,
           accuracy: cv.report.accuracy,
           foldMacroF1: cv.foldMacroF1,
           perClass: cv.report.perClass,
+          ...(cv.chosen ? { chosenPerFold: cv.chosen } : {}),
         };
         if (rulesMap) {
           const rules = ruleClassifier();
@@ -263,7 +284,14 @@ export const trainCommand: Command = {
           };
         }
       }
-      const model = { ...trainTextModel(sample, segmenter, options), trainedUntil };
+      let fitted: TextModel;
+      if (tuning) {
+        const tuned = trainTunedTextModel(sample, segmenter, options, tuning.grid, tuning.innerFolds);
+        fitted = tuned.model;
+        output.tuning = { chosen: tuned.tuning.options, trials: tuned.tuning.trials };
+        output.algorithm = tuned.model.algorithm;
+      } else fitted = trainTextModel(sample, segmenter, options);
+      const model = { ...fitted, trainedUntil };
       const json = JSON.stringify(model);
       if (typeof v.out === "string") {
         await writeFile(resolve(ctx.cwd, v.out), json);
@@ -279,18 +307,20 @@ export const trainCommand: Command = {
           ctx.stdout,
           t(
             ctx,
-            `训练样本 ${sample.length} 条，${labels.size} 类，算法 ${algorithm}`,
-            `Trained on ${sample.length} examples, ${labels.size} classes, algorithm ${algorithm}`,
+            `训练样本 ${sample.length} 条，${labels.size} 类，算法 ${String(output.algorithm)}${tune ? "（内层交叉验证选定）" : ""}`,
+            `Trained on ${sample.length} examples, ${labels.size} classes, algorithm ${String(output.algorithm)}${tune ? " (chosen by inner cross-validation)" : ""}`,
           ),
         );
-        const cv = output.crossValidation as { macroF1: number; accuracy: number } | undefined;
+        const cv = output.crossValidation as
+          | { macroF1: number; accuracy: number; foldMacroF1: number[] }
+          | undefined;
         if (cv)
           println(
             ctx.stdout,
             t(
               ctx,
-              `${folds} 折交叉验证：macro-F1 ${cv.macroF1.toFixed(4)}，准确率 ${cv.accuracy.toFixed(4)}`,
-              `${folds}-fold cross-validation: macro-F1 ${cv.macroF1.toFixed(4)}, accuracy ${cv.accuracy.toFixed(4)}`,
+              `${folds} 折${tune ? "嵌套" : ""}交叉验证：macro-F1 ${cv.macroF1.toFixed(4)}，准确率 ${cv.accuracy.toFixed(4)}；各折 ${cv.foldMacroF1.map((x) => x.toFixed(3)).join(" ")}`,
+              `${folds}-fold ${tune ? "nested " : ""}cross-validation: macro-F1 ${cv.macroF1.toFixed(4)}, accuracy ${cv.accuracy.toFixed(4)}; folds ${cv.foldMacroF1.map((x) => x.toFixed(3)).join(" ")}`,
             ),
           );
         const rules = output.rulesOnly as { macroF1: number; accuracy: number } | undefined;
