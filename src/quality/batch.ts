@@ -1,6 +1,7 @@
 import type { Incident } from "../domain/index.ts";
-import { DEFAULT_SEVERITY, type QualityIssue } from "./codes.ts";
-import { incidentIssues, type RuleContext } from "./rules.ts";
+import type { QualityIssue } from "./codes.ts";
+import type { RuleContext } from "./rules.ts";
+import { duplicateDetector, qualityStream } from "./stream.ts";
 
 /**
  * Rules that need more than one incident: the median point of each station (to judge
@@ -43,73 +44,46 @@ export function stationCentres(
   return out;
 }
 
-/** The finest location key of an incident, or null. */
-function placeKey(i: Incident): string | null {
-  const l = i.location;
-  const key = l.room ?? l.unit ?? l.building ?? l.road ?? l.cross ?? l.poi;
-  return key === null ? null : `p:${key}`;
-}
-
 /**
  * Pairs of calls that are one event (same place key or same caller within the window) yet
- * carry different categories. Repeat reports and invalid calls are left out: their category
- * differs from the event's by definition.
+ * carry different categories, by index: the later call and the earlier one it conflicts with.
+ * Repeat reports and invalid calls are left out: their category differs from the event's by
+ * definition. Same detector as the streaming check (stream.ts).
  */
 export function conflictingDuplicates(
   incidents: readonly Incident[],
   windowMin: number,
 ): Map<number, { readonly other: number }> {
-  const window = windowMin * 60_000;
-  const byKey = new Map<string, number[]>();
-  incidents.forEach((i, index) => {
-    if (i.category === "invalid") return;
-    for (const key of [placeKey(i), i.callerPseudonym ? `c:${i.callerPseudonym}` : null]) {
-      if (key === null) continue;
-      const list = byKey.get(key);
-      if (list) list.push(index);
-      else byKey.set(key, [index]);
-    }
-  });
+  const indexOf = new Map(incidents.map((i, index) => [i, index]));
+  const detector = duplicateDetector(windowMin);
   const out = new Map<number, { readonly other: number }>();
-  for (const list of byKey.values()) {
-    if (list.length < 2) continue;
-    list.sort((a, b) => incidents[a]!.receivedAt - incidents[b]!.receivedAt);
-    for (let k = 1; k < list.length; k++) {
-      const later = incidents[list[k]!]!;
-      for (let j = k - 1; j >= 0; j--) {
-        const earlier = incidents[list[j]!]!;
-        if (later.receivedAt - earlier.receivedAt > window) break;
-        if (earlier.category !== later.category && !out.has(list[k]!)) {
-          out.set(list[k]!, { other: list[j]! });
-          break;
-        }
-      }
-    }
+  for (const index of timeOrder(incidents)) {
+    const other = detector.check(incidents[index]!);
+    if (other) out.set(index, { other: indexOf.get(other.incident)! });
   }
   return out;
 }
 
+/** Indexes in receivedAt order (stable for equal times). */
+function timeOrder(incidents: readonly Incident[]): number[] {
+  return incidents
+    .map((_, i) => i)
+    .sort((a, b) => incidents[a]!.receivedAt - incidents[b]!.receivedAt || a - b);
+}
+
 /**
- * All issues of a batch of incidents, aligned with the input.
+ * All issues of a batch of incidents held in memory, aligned with the input (any order). For
+ * more incidents than fit in memory, `qualityStream` checks them page by page.
  * @example const issues = batchIssues(incidents, { config, clock, judge });
  */
 export function batchIssues(incidents: readonly Incident[], ctx: RuleContext): QualityIssue[][] {
   const centres = ctx.stationCentres ?? stationCentres(incidents, ctx.config.jurisdiction.minStationPoints);
-  const full: RuleContext = { ...ctx, stationCentres: centres };
-  const out = incidents.map((i) => incidentIssues(i, full));
-  const severity = ctx.config.severity.conflicting_duplicate ?? DEFAULT_SEVERITY.conflicting_duplicate;
-  if (severity !== "off") {
-    for (const [index, { other }] of conflictingDuplicates(incidents, ctx.config.duplicates.windowMin)) {
-      const a = incidents[index]!;
-      const b = incidents[other]!;
-      out[index]!.push({
-        code: "conflicting_duplicate",
-        severity,
-        field: "category",
-        value: a.category,
-        params: { other: b.sourceId, recorded: a.category, otherCategory: b.category },
-      });
-    }
-  }
+  const stream = qualityStream({ ...ctx, stationCentres: centres });
+  const order = timeOrder(incidents);
+  const issues = stream.push(order.map((i) => incidents[i]!));
+  const out = new Array<QualityIssue[]>(incidents.length);
+  order.forEach((index, k) => {
+    out[index] = issues[k]!;
+  });
   return out;
 }

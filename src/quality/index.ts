@@ -5,4 +5,5 @@ export * from "./judge.ts";
 export * from "./review.ts";
 export * from "./rules.ts";
 export * from "./score.ts";
+export * from "./stream.ts";
 export * from "./truth.ts";

@@ -121,14 +121,24 @@ interface Acc {
  * against the unit's previous period.
  * @example scorecards(scored, { level: "station", period: "month" })
  */
-export function scorecards(
-  scored: readonly ScoredIncident[],
-  options: {
-    readonly level: UnitLevel;
-    readonly period?: Period | null;
-    readonly verdicts?: readonly VerdictRecord[];
-  },
-): Scorecard[] {
+export function scorecards(scored: readonly ScoredIncident[], options: ScorecardOptions): Scorecard[] {
+  const acc = scorecardAccumulator(options);
+  acc.add(scored);
+  return acc.result();
+}
+
+export interface ScorecardOptions {
+  readonly level: UnitLevel;
+  readonly period?: Period | null;
+  readonly verdicts?: readonly VerdictRecord[];
+}
+
+/**
+ * Scorecards built chunk by chunk (for a stream of scored incidents): memory grows with units ×
+ * periods, not with incidents.
+ * @example const acc = scorecardAccumulator({ level: "branch" }); acc.add(chunk); acc.result()
+ */
+export function scorecardAccumulator(options: ScorecardOptions) {
   const field = UNIT_FIELD[options.level];
   const verdicts = new Map<string, ("pass" | "rework")[]>();
   for (const v of options.verdicts ?? []) {
@@ -137,71 +147,76 @@ export function scorecards(
     else verdicts.set(v.incidentId, [v.verdict]);
   }
   const groups = new Map<string, Acc>();
-  for (const { incident, issues } of scored) {
-    const unit = incident[field] ?? "";
-    const period = options.period
-      ? periodOf(incident.receivedAt, incident.utcOffsetMin, options.period)
-      : "all";
-    const key = `${unit}\u0000${period}`;
-    let acc = groups.get(key);
-    if (!acc) {
-      acc = {
-        n: 0,
-        score: 0,
-        dim: { completeness: 0, timeliness: 0, consistency: 0, labels: 0 },
-        errors: 0,
-        warnings: 0,
-        codes: new Map(),
-        reviewed: 0,
-        passed: 0,
-      };
-      groups.set(key, acc);
+  const add = (scored: readonly ScoredIncident[]): void => {
+    for (const { incident, issues } of scored) {
+      const unit = incident[field] ?? "";
+      const period = options.period
+        ? periodOf(incident.receivedAt, incident.utcOffsetMin, options.period)
+        : "all";
+      const key = `${unit}\u0000${period}`;
+      let acc = groups.get(key);
+      if (!acc) {
+        acc = {
+          n: 0,
+          score: 0,
+          dim: { completeness: 0, timeliness: 0, consistency: 0, labels: 0 },
+          errors: 0,
+          warnings: 0,
+          codes: new Map(),
+          reviewed: 0,
+          passed: 0,
+        };
+        groups.set(key, acc);
+      }
+      acc.n++;
+      acc.score += incidentScore(issues).score;
+      const hit = new Set<Dimension>();
+      for (const issue of issues) {
+        hit.add(CODE_DIMENSION[issue.code]);
+        if (issue.severity === "error") acc.errors++;
+        else acc.warnings++;
+        acc.codes.set(issue.code, (acc.codes.get(issue.code) ?? 0) + 1);
+      }
+      for (const d of DIMENSIONS) if (!hit.has(d)) acc.dim[d]++;
+      for (const v of verdicts.get(incident.id) ?? []) {
+        acc.reviewed++;
+        if (v === "pass") acc.passed++;
+      }
     }
-    acc.n++;
-    acc.score += incidentScore(issues).score;
-    const hit = new Set<Dimension>();
-    for (const issue of issues) {
-      hit.add(CODE_DIMENSION[issue.code]);
-      if (issue.severity === "error") acc.errors++;
-      else acc.warnings++;
-      acc.codes.set(issue.code, (acc.codes.get(issue.code) ?? 0) + 1);
+  };
+  const result = (): Scorecard[] => {
+    const cards: Scorecard[] = [];
+    for (const [key, acc] of groups) {
+      const [unit, period] = key.split("\u0000") as [string, string];
+      cards.push({
+        level: options.level,
+        unit,
+        period,
+        incidents: acc.n,
+        meanScore: Math.round((acc.score / acc.n) * 10) / 10,
+        completeness: acc.dim.completeness / acc.n,
+        timeliness: acc.dim.timeliness / acc.n,
+        consistency: acc.dim.consistency / acc.n,
+        labelAccuracy: acc.dim.labels / acc.n,
+        reviewPassRate: acc.reviewed === 0 ? null : acc.passed / acc.reviewed,
+        reviewed: acc.reviewed,
+        errors: acc.errors,
+        warnings: acc.warnings,
+        topIssues: [...acc.codes]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(0, 5)
+          .map(([code, count]) => ({ code, count })),
+        change: null,
+      });
     }
-    for (const d of DIMENSIONS) if (!hit.has(d)) acc.dim[d]++;
-    for (const v of verdicts.get(incident.id) ?? []) {
-      acc.reviewed++;
-      if (v === "pass") acc.passed++;
-    }
-  }
-  const cards: Scorecard[] = [];
-  for (const [key, acc] of groups) {
-    const [unit, period] = key.split("\u0000") as [string, string];
-    cards.push({
-      level: options.level,
-      unit,
-      period,
-      incidents: acc.n,
-      meanScore: Math.round((acc.score / acc.n) * 10) / 10,
-      completeness: acc.dim.completeness / acc.n,
-      timeliness: acc.dim.timeliness / acc.n,
-      consistency: acc.dim.consistency / acc.n,
-      labelAccuracy: acc.dim.labels / acc.n,
-      reviewPassRate: acc.reviewed === 0 ? null : acc.passed / acc.reviewed,
-      reviewed: acc.reviewed,
-      errors: acc.errors,
-      warnings: acc.warnings,
-      topIssues: [...acc.codes]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .slice(0, 5)
-        .map(([code, count]) => ({ code, count })),
-      change: null,
+    cards.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.period < b.period ? -1 : 1));
+    // Trend: each period against the same unit's previous one.
+    return cards.map((card, i) => {
+      const prev = cards[i - 1];
+      return prev && prev.unit === card.unit && card.period !== "all"
+        ? { ...card, change: Math.round((card.meanScore - prev.meanScore) * 10) / 10 }
+        : card;
     });
-  }
-  cards.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.period < b.period ? -1 : 1));
-  // Trend: each period against the same unit's previous one.
-  return cards.map((card, i) => {
-    const prev = cards[i - 1];
-    return prev && prev.unit === card.unit && card.period !== "all"
-      ? { ...card, change: Math.round((card.meanScore - prev.meanScore) * 10) / 10 }
-      : card;
-  });
+  };
+  return { add, result };
 }

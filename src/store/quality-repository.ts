@@ -13,6 +13,8 @@ import type { Store } from "./types.ts";
 
 /** Tables of migration 0004_quality_review. */
 type QualityTables = {
+  /** Read only here: the columns the station centres need. */
+  incidents: { id: string; station_unit: string | null; lon: number | null; lat: number | null };
   quality_results: {
     incident_id: string;
     score: number;
@@ -73,6 +75,17 @@ export interface QualityRepository {
   listReviews(filter?: ReviewFilter): Promise<ReviewItem[]>;
   /** Every verdict given, for review pass rates. */
   verdicts(): Promise<VerdictRecord[]>;
+  /**
+   * Station and coordinates of every located incident, in pages (a narrow first pass for the
+   * station centres of the streaming quality check, without reading whole incidents).
+   */
+  stationPoints(pageSize?: number): AsyncIterable<
+    readonly {
+      readonly stationUnit: string | null;
+      readonly lon: number | null;
+      readonly lat: number | null;
+    }[]
+  >;
 }
 
 type Db = Kysely<QualityTables>;
@@ -264,6 +277,23 @@ export function qualityRepository(store: Store): QualityRepository {
         .orderBy("review_events.id")
         .execute();
       return rows.map((r) => ({ incidentId: r.incident_id, verdict: r.kind === "pass" ? "pass" : "rework" }));
+    },
+    async *stationPoints(pageSize = 50_000) {
+      let after: string | undefined;
+      for (;;) {
+        let q = db
+          .selectFrom("incidents")
+          .select(["id", "station_unit", "lon", "lat"])
+          .where("lon", "is not", null)
+          .orderBy("id")
+          .limit(pageSize);
+        if (after !== undefined) q = q.where("id", ">", after);
+        const rows = await q.execute();
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]!.id;
+        yield rows.map((r) => ({ stationUnit: r.station_unit, lon: r.lon, lat: r.lat }));
+        if (rows.length < pageSize) return;
+      }
     },
   };
 }

@@ -9,7 +9,6 @@ import {
   type UnitLevel,
 } from "../../domain/index.ts";
 import {
-  batchIssues,
   defectReport,
   incidentScore,
   modelJudge,
@@ -20,8 +19,10 @@ import {
   type QualityConfig,
   type QualityIssue,
   qualityConfig,
+  qualityStream,
   ruleJudge,
-  scorecards,
+  scorecardAccumulator,
+  stationCentreAccumulator,
 } from "../../quality/index.ts";
 import { DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
 import { qualityRepository } from "../../store/quality-repository.ts";
@@ -112,24 +113,14 @@ export async function judgeFrom(
 
 const systemClock: Clock = { now: () => Date.now() as ReturnType<Clock["now"]> };
 
-async function loadIncidents(
-  store: Store,
-  ctx: CommandContext,
-  limit: number | undefined,
-): Promise<Incident[]> {
-  const total = await store.incidents.count();
-  const bar = progressBar(ctx.stderr, t(ctx, "读取", "Reading"), limit ?? total, !ctx.json);
-  const out: Incident[] = [];
-  for await (const page of store.incidents.scan(10_000)) {
-    for (const i of page) {
-      out.push(i);
-      if (limit !== undefined && out.length >= limit) break;
-    }
-    bar.update(out.length);
-    if (limit !== undefined && out.length >= limit) break;
-  }
-  bar.done();
-  return out;
+/** First pass: the median point of each station, from coordinates alone (bounded memory). */
+async function centresOf(
+  repo: ReturnType<typeof qualityRepository>,
+  minPoints: number,
+): Promise<Map<string, readonly [number, number]>> {
+  const acc = stationCentreAccumulator();
+  for await (const page of repo.stationPoints()) acc.add(page);
+  return acc.result(minPoints);
 }
 
 interface TruthFile {
@@ -198,63 +189,80 @@ export const qualityCommand: Command = {
     try {
       const config = await configFrom(v, store, ctx);
       const { judge, judgeOf, source } = await judgeFrom(v, store, config);
-      const incidents = await loadIncidents(store, ctx, limit);
+      const repo = qualityRepository(store);
+      const file = typeof v.truth === "string" ? await readTruth(v.truth, ctx) : undefined;
       const started = performance.now();
-      const issues = batchIssues(incidents, {
+      // Streamed in pages: memory holds one page, the station centres and the scorecards.
+      const stationCentres = config.jurisdiction.bbox
+        ? new Map<string, readonly [number, number]>()
+        : await centresOf(repo, config.jurisdiction.minStationPoints);
+      const stream = qualityStream({
         config,
         clock: systemClock,
         judge,
+        stationCentres,
         ...(judgeOf ? { judgeOf } : {}),
       });
-      const seconds = (performance.now() - started) / 1000;
-      const repo = qualityRepository(store);
-      if (!v["no-save"])
-        await repo.saveResults(
-          incidents.map((incident, i) => ({
-            incidentId: incident.id,
-            score: incidentScore(issues[i]!).score,
-            issues: issues[i]!,
-          })),
-          systemClock.now(),
-        );
-      const scored = incidents.map((incident, i) => ({ incident, issues: issues[i]! }));
-      const cards = scorecards(scored, { level, period, verdicts: await repo.verdicts() });
+      const cardsAcc = scorecardAccumulator({ level, period, verdicts: await repo.verdicts() });
       const byCode = new Map<string, number>();
-      for (const list of issues)
-        for (const issue of list) byCode.set(issue.code, (byCode.get(issue.code) ?? 0) + 1);
-      const meanScore =
-        incidents.length === 0
-          ? null
-          : Math.round(
-              (scored.reduce((s, x) => s + incidentScore(x.issues).score, 0) / incidents.length) * 10,
-            ) / 10;
-
-      let truth: ReturnType<typeof defectReport> | undefined;
-      let classification: { accuracy: number; judged: number } | undefined;
-      if (typeof v.truth === "string") {
-        const file = await readTruth(v.truth, ctx);
-        const found = new Map(
-          incidents.map((incident, i) => [incident.sourceId, issues[i]!.map((x) => x.code)]),
-        );
-        truth = defectReport(found, file.defects);
-        // Category accuracy on the narratives whose recorded label is not a planted error.
-        const wrong = new Set(file.defects.filter((d) => d.code === "wrong_category").map((d) => d.incident));
-        let judged = 0;
-        let right = 0;
-        for (const incident of incidents) {
-          if (wrong.has(incident.sourceId) || !incident.narrative) continue;
+      const found = new Map<string, string[]>();
+      const wrong = new Set(
+        file?.defects.filter((d) => d.code === "wrong_category").map((d) => d.incident) ?? [],
+      );
+      let judged = 0;
+      let right = 0;
+      let count = 0;
+      let scoreSum = 0;
+      const examples: { sourceId: string; issues: QualityIssue[] }[] = [];
+      const total = await store.incidents.count();
+      const bar = progressBar(ctx.stderr, t(ctx, "检查", "Checking"), limit ?? total, !ctx.json);
+      for await (const fullPage of store.incidents.scan(10_000)) {
+        const page =
+          limit !== undefined && count + fullPage.length > limit
+            ? fullPage.slice(0, limit - count)
+            : fullPage;
+        const issues = stream.push(page);
+        const scores = issues.map((list) => incidentScore(list).score);
+        if (!v["no-save"])
+          await repo.saveResults(
+            page.map((incident, i) => ({ incidentId: incident.id, score: scores[i]!, issues: issues[i]! })),
+            systemClock.now(),
+          );
+        cardsAcc.add(page.map((incident, i) => ({ incident, issues: issues[i]! })));
+        page.forEach((incident, i) => {
+          const list = issues[i]!;
+          scoreSum += scores[i]!;
+          for (const issue of list) byCode.set(issue.code, (byCode.get(issue.code) ?? 0) + 1);
+          if (list.length > 0 && examples.length < showIssues)
+            examples.push({ sourceId: incident.sourceId, issues: list });
+          if (!file) return;
+          if (list.length > 0)
+            found.set(
+              incident.sourceId,
+              list.map((x) => x.code),
+            );
+          // Category accuracy on the narratives whose recorded label is not a planted error.
+          if (wrong.has(incident.sourceId) || !incident.narrative) return;
           judged++;
           const j = judgeOf?.(incident) ?? judge;
           if (j.category(incident.narrative).value?.category === incident.category) right++;
-        }
-        classification = { accuracy: judged === 0 ? 0 : right / judged, judged };
+        });
+        count += page.length;
+        bar.update(count);
+        if (limit !== undefined && count >= limit) break;
       }
+      bar.done();
+      const seconds = (performance.now() - started) / 1000;
+      const cards = cardsAcc.result();
+      const meanScore = count === 0 ? null : Math.round((scoreSum / count) * 10) / 10;
+      const truth = file ? defectReport(found, file.defects) : undefined;
+      const classification = file ? { accuracy: judged === 0 ? 0 : right / judged, judged } : undefined;
 
       if (ctx.json) {
         println(
           ctx.stdout,
           JSON.stringify({
-            incidents: incidents.length,
+            incidents: count,
             seconds,
             classifier: source,
             meanScore,
@@ -262,14 +270,7 @@ export const qualityCommand: Command = {
             scorecards: cards,
             ...(truth ? { truth: { overall: truth.overall, perCode: truth.perCode } } : {}),
             ...(classification ? { classification } : {}),
-            ...(showIssues > 0
-              ? {
-                  examples: incidents
-                    .map((incident, i) => ({ sourceId: incident.sourceId, issues: issues[i]! }))
-                    .filter((x) => x.issues.length > 0)
-                    .slice(0, showIssues),
-                }
-              : {}),
+            ...(showIssues > 0 ? { examples } : {}),
           }),
         );
         return 0;
@@ -278,8 +279,8 @@ export const qualityCommand: Command = {
         ctx.stdout,
         t(
           ctx,
-          `检查 ${incidents.length} 条警情，用时 ${seconds.toFixed(1)} 秒（案情分类：${source === "model" ? "训练模型" : "关键词规则"}），平均质量分 ${meanScore ?? "-"}`,
-          `Checked ${incidents.length} incidents in ${seconds.toFixed(1)} s (narratives: ${source === "model" ? "trained model" : "keyword rules"}), mean score ${meanScore ?? "-"}`,
+          `检查 ${count} 条警情，用时 ${seconds.toFixed(1)} 秒（案情分类：${source === "model" ? "训练模型" : "关键词规则"}），平均质量分 ${meanScore ?? "-"}`,
+          `Checked ${count} incidents in ${seconds.toFixed(1)} s (narratives: ${source === "model" ? "trained model" : "keyword rules"}), mean score ${meanScore ?? "-"}`,
         ),
       );
       for (const [code, n] of [...byCode].sort((a, b) => b[1] - a[1]))
@@ -337,13 +338,12 @@ export const qualityCommand: Command = {
       if (showIssues > 0) {
         println(ctx.stdout);
         let shown = 0;
-        incidents.forEach((incident, i) => {
-          for (const issue of issues[i]! as QualityIssue[]) {
-            if (shown >= showIssues) return;
+        for (const example of examples)
+          for (const issue of example.issues) {
+            if (shown >= showIssues) break;
             shown++;
-            println(ctx.stdout, `${incident.sourceId}: ${renderIssue(issue, QUALITY_MESSAGES, ctx.lang)}`);
+            println(ctx.stdout, `${example.sourceId}: ${renderIssue(issue, QUALITY_MESSAGES, ctx.lang)}`);
           }
-        });
       }
       return 0;
     } finally {
