@@ -38,6 +38,7 @@ const S = {
     notImported: "— 不导入 —",
     settings: "配置信息",
     profileName: "配置名称（小写字母、数字、- _ .）",
+    profileDescription: "说明（可选）",
     sourceSystem: "来源系统标识（导入后勿改）",
     timezone: "时区",
     cityName: "市局名称（可选）",
@@ -60,6 +61,7 @@ const S = {
     checked: "校验结果（前 {n} 行，未写入）",
     valid: "可导入",
     rejected: "将被隔离",
+    rejectedDone: "已隔离",
     warned: "有告警",
     duplicates: "已存在（重复）",
     mappedRows: "映射后的记录（前 20 条）",
@@ -155,6 +157,7 @@ const S = {
     notImported: "— not imported —",
     settings: "Profile settings",
     profileName: "Profile name (lower case, digits, - _ .)",
+    profileDescription: "Description (optional)",
     sourceSystem: "Source system id (never change after importing)",
     timezone: "Time zone",
     cityName: "City police name (optional)",
@@ -178,6 +181,7 @@ const S = {
     checked: "Check (first {n} rows, nothing stored)",
     valid: "Valid",
     rejected: "Rejected",
+    rejectedDone: "Rejected",
     warned: "With warnings",
     duplicates: "Already stored",
     mappedRows: "Mapped records (first 20)",
@@ -350,6 +354,7 @@ export async function importWizardPage(main, ui) {
     );
   }
 
+  let rendered = 0;
   function go(step) {
     state.step = step;
     renderSteps();
@@ -359,7 +364,8 @@ export async function importWizardPage(main, ui) {
     main.dataset.step = String(step);
     say(`${tr("stepOf", { n: step })}: ${tr(`s${step}`)}`);
     const heading = body.querySelector("h2");
-    if (heading) {
+    // Focus follows the step (screen readers hear its title); not on the first render of the page.
+    if (heading && rendered++ > 0) {
       heading.setAttribute("tabindex", "-1");
       heading.focus();
     }
@@ -508,6 +514,7 @@ export async function importWizardPage(main, ui) {
       : `import-${new Date().toISOString().slice(0, 10)}`;
     return {
       name,
+      description: "",
       sourceSystem: name,
       timezone: "Asia/Shanghai",
       cityName: "",
@@ -726,6 +733,19 @@ export async function importWizardPage(main, ui) {
       h(
         "label",
         {},
+        tr("profileDescription"),
+        h("input", {
+          id: "wizard-description",
+          value: m.description,
+          maxlength: "200",
+          oninput: (e) => {
+            m.description = e.target.value.trim();
+          },
+        }),
+      ),
+      h(
+        "label",
+        {},
         tr("sourceSystem"),
         h("input", {
           id: "wizard-source",
@@ -912,6 +932,7 @@ export async function importWizardPage(main, ui) {
       kind: "mapping",
       mapping: {
         name: m.name,
+        ...(m.description ? { description: m.description } : {}),
         sourceSystem: m.sourceSystem,
         timezone: m.timezone,
         columns: m.columns,
@@ -1167,7 +1188,7 @@ export async function importWizardPage(main, ui) {
     const figures = [
       ["rows", r.rows],
       ["imported", r.imported],
-      ["rejected", r.rejected],
+      ["rejectedDone", r.rejected],
       ["duplicates", r.duplicates],
       ["warned", r.warned],
     ];

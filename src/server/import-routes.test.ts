@@ -262,6 +262,63 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(await audited("profile.create")).toBe(true);
   });
 
+  test("an import that fails on its profile reports why and may be tried again with another", async () => {
+    const { uploadId } = (await upload("analyst", GBK_CSV)).json();
+    const wrong = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, {
+      source: { kind: "bundled", name: "synthetic" },
+    });
+    expect(wrong.statusCode).toBe(202);
+    const poll = async () => {
+      let job = (await call("analyst", "GET", `/api/v1/import/jobs/${uploadId}`, undefined, "en")).json();
+      for (let i = 0; i < 200 && job.state === "running"; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = (await call("analyst", "GET", `/api/v1/import/jobs/${uploadId}`, undefined, "en")).json();
+      }
+      return job;
+    };
+    const failed = await poll();
+    expect(failed.state).toBe("failed");
+    expect(failed.error.message).toContain("接警单号");
+    const before = await store.incidents.count();
+    const again = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, {
+      source: { kind: "mapping", mapping: { ...MAPPING, name: "retry", sourceSystem: "retry-110" } },
+    });
+    expect(again.statusCode).toBe(202);
+    const done = await poll();
+    expect(done.state).toBe("done");
+    expect(done.report.imported).toBe(3);
+    expect(await store.incidents.count()).toBe(before + 3);
+  });
+
+  test("an upload over the size limit is refused before anything is staged", async () => {
+    process.env.RECUR_UPLOAD_MAX_MB = "0.001";
+    const small = buildApp({
+      store: () => store,
+      status: () => ({ phase: "ready", detail: { zh: "", en: "" } }),
+      version: "t",
+      clock,
+    });
+    delete process.env.RECUR_UPLOAD_MAX_MB;
+    try {
+      const r = await small.inject({
+        method: "POST",
+        url: "/api/v1/import/uploads?name=big.csv",
+        headers: { cookie: cookies.analyst!, "content-type": "application/octet-stream" },
+        payload: Buffer.alloc(4096, 0x41),
+      });
+      expect(r.statusCode).toBe(413);
+      const ok = await small.inject({
+        method: "POST",
+        url: "/api/v1/import/uploads?name=small.csv",
+        headers: { cookie: cookies.analyst!, "content-type": "application/octet-stream" },
+        payload: Buffer.from("报警时间\n2024-05-01 08:00:00\n"),
+      });
+      expect(ok.statusCode).toBe(201);
+    } finally {
+      await small.close();
+    }
+  });
+
   test("an XLSX upload is read like a CSV", async () => {
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet("警情");

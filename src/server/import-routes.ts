@@ -287,7 +287,10 @@ function collectingWriter(batch: NewBatch, store: Store | undefined) {
 
 export function registerImportRoutes(app: FastifyInstance, options: ImportRouteOptions): void {
   const uploads = new Map<string, Upload>();
-  const maxBytes = options.maxUploadBytes ?? (Number(process.env.RECUR_UPLOAD_MAX_MB) || 200) * 1024 * 1024;
+  const maxBytes = Math.max(
+    1,
+    Math.round(options.maxUploadBytes ?? (Number(process.env.RECUR_UPLOAD_MAX_MB) || 200) * 1024 * 1024),
+  );
   const ttl = options.uploadTtlMs ?? 2 * 3600_000;
   const secret = () =>
     deploymentSecret(
@@ -607,7 +610,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       if (!store) return;
       const upload = uploadOf(request, reply);
       if (!upload) return;
-      if (upload.job)
+      // A failed import may be tried again (with a corrected profile); a running or finished one not.
+      if (upload.job && upload.job.state !== "failed")
         return sendError(
           reply,
           409,

@@ -194,6 +194,7 @@ describe.skipIf(!available)("import wizard in Chromium", { timeout: 120_000 }, (
     await target("简要情况").selectOption("narrative");
     await page.fill("#wizard-name", "wz-110");
     await page.fill("#wizard-source", "wz-jjxt");
+    await page.fill("#wizard-description", "某区 110 接处警系统导出（GBK）");
     await page.selectOption("#wizard-tz", "Asia/Shanghai");
     // Category code list: 邻里纠纷 is known, 噪音扰民投诉 guessed, XYZ类 mapped by hand.
     await page.waitForSelector('#wizard-categories select[data-value="XYZ类"]');
@@ -223,7 +224,7 @@ describe.skipIf(!available)("import wizard in Chromium", { timeout: 120_000 }, (
     const report = (await page.textContent("#wizard-report")) ?? "";
     expect(report).toContain("wz-110-export.csv");
     expect(await page.textContent("#wizard-report .fig-imported .v")).toBe("11");
-    expect(await page.textContent("#wizard-report .fig-rejected .v")).toBe("1");
+    expect(await page.textContent("#wizard-report .fig-rejectedDone .v")).toBe("1");
     expect(report).toContain("bad_time");
     expect(await page.getAttribute("#wizard-progress", "value")).toBe("100");
     await shot(page, "import-4-report");
@@ -242,6 +243,7 @@ describe.skipIf(!available)("import wizard in Chromium", { timeout: 120_000 }, (
     await page.goto(`${base}/#/profiles`);
     await page.waitForSelector('main[data-ready="profiles"]');
     expect(await page.textContent("#saved-profiles")).toContain("wz-110");
+    expect(await page.textContent("#saved-profiles")).toContain("某区 110 接处警系统导出");
     await page.click('button[aria-label="编辑 wz-110"]');
     await page.waitForSelector("#profile-json");
     expect(await page.inputValue("#profile-json")).toContain('"sourceSystem": "wz-jjxt"');
@@ -264,7 +266,7 @@ describe.skipIf(!available)("import wizard in Chromium", { timeout: 120_000 }, (
     await page.waitForSelector("#wizard-preview");
     await page.click("#wizard-next-1");
     await page.check("#wizard-mode-saved");
-    await page.selectOption("#wizard-saved", { label: "wz-110" });
+    await page.selectOption("#wizard-saved", { label: "wz-110 — 某区 110 接处警系统导出（GBK）" });
     await page.click("#wizard-next-2");
     await page.waitForSelector("#wizard-import", { timeout: 30_000 });
     expect(await page.textContent("#wizard-check .fig-duplicates .v")).toBe("11");
