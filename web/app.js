@@ -1,6 +1,9 @@
+import { attachmentsSection, outcomeSection } from "./case-extras.js";
 import { date, dateTime, isoDate, lang, num, pct, setLang, t } from "./i18n.js";
 import { importWizardPage } from "./import-wizard.js";
 import { profilesPage } from "./profiles-page.js";
+import { agenciesPage, registryLabel, unitsPage } from "./registry-pages.js";
+import { rulesPage } from "./rules-page.js";
 
 // ---- tiny component layer: elements from data, no framework ----
 export function h(tag, attrs = {}, ...children) {
@@ -70,6 +73,9 @@ const PAGES = [
   ["analysis", "series.read"],
   ["reports", "reports.export"],
   ["admin", "users.manage"],
+  ["units", "users.manage"],
+  ["agencies", "users.manage"],
+  ["rules", "rules.manage"],
   ["profiles", "profiles.manage"],
 ];
 const PERMS = {
@@ -81,6 +87,7 @@ const PERMS = {
     "cases.act",
     "reports.export",
     "data.import",
+    "rules.manage",
     "profiles.manage",
   ],
   branch_supervisor: [
@@ -94,7 +101,7 @@ const PERMS = {
   station_officer: ["incidents.read", "series.read", "cases.read", "cases.create", "cases.act"],
   agency_user: ["cases.read", "cases.act"],
   auditor: [],
-  system_admin: ["users.manage", "profiles.manage"],
+  system_admin: ["users.manage", "rules.manage", "profiles.manage"],
   security_admin: ["users.unlock"],
 };
 const can = (p) => (PERMS[me?.user?.role] ?? []).includes(p);
@@ -821,7 +828,7 @@ async function casesPage(main, id) {
   main.dataset.ready = "cases";
 }
 
-function actionForms(c, done) {
+function actionForms(c, done, registry = { units: [], agencies: [] }) {
   const allowed =
     {
       draft: ["assign", "cancel"],
@@ -836,18 +843,7 @@ function actionForms(c, done) {
     }[c.state] ?? [];
   const fields = {
     assign: () => [
-      h(
-        "label",
-        {},
-        t("assignee"),
-        h(
-          "select",
-          { name: "kind" },
-          h("option", { value: "unit" }, t("unit")),
-          h("option", { value: "agency" }, t("agency")),
-        ),
-      ),
-      h("label", {}, t("code"), h("input", { name: "code", required: true, value: c.stationUnit ?? "" })),
+      ...assigneePickers(c, registry),
       h("label", {}, t("owner"), h("input", { name: "owner", required: true, value: me.user.username })),
     ],
     start: () => [],
@@ -959,9 +955,46 @@ function actionForms(c, done) {
   );
 }
 
+/** Assignee kind and a picker of the registry's active units or agencies (the case's station first). */
+function assigneePickers(c, registry) {
+  const code = h("select", { name: "code", required: true, "aria-label": t("code") });
+  const fill = (kind) => {
+    const list = (kind === "unit" ? registry.units : registry.agencies).filter((x) => x.active !== false);
+    code.replaceChildren(
+      ...list.map((x) =>
+        h(
+          "option",
+          { value: x.code, selected: kind === "unit" && x.code === c.stationUnit },
+          `${x.name}${x.name === x.code ? "" : ` (${x.code})`} · ${registryLabel(kind === "unit" ? x.level : x.kind)}`,
+        ),
+      ),
+    );
+  };
+  const kind = h(
+    "select",
+    { name: "kind", onchange: () => fill(kind.value) },
+    h("option", { value: "unit" }, t("unit")),
+    h("option", { value: "agency" }, t("agency")),
+  );
+  fill("unit");
+  return [h("label", {}, t("assignee"), kind), h("label", {}, t("code"), code)];
+}
+
+/** The registered name of a case's assignee (its code when the registry does not know it). */
+function assigneeName(assignee, registry) {
+  const list = assignee.kind === "unit" ? registry.units : registry.agencies;
+  const found = list.find((x) => x.code === assignee.code);
+  return found ? (found.name === found.code ? found.name : `${found.name} (${found.code})`) : assignee.code;
+}
+
 async function caseDetail(main, id) {
-  const { case: c } = await api(`/api/v1/cases/${encodeURIComponent(id)}`);
-  const chartEl = h("div", { class: "chart small", role: "img", "aria-label": t("outcome") });
+  const [{ case: c }, { units }, { agencies }] = await Promise.all([
+    api(`/api/v1/cases/${encodeURIComponent(id)}`),
+    api("/api/v1/units"),
+    api("/api/v1/agencies"),
+  ]);
+  const outcomeBox = h("section", { class: "panel", id: "outcome" });
+  const attachBox = h("section", { class: "panel", id: "attachments", style: "margin-top:16px" });
   main.replaceChildren(
     h("p", {}, h("a", { href: "#/cases" }, `← ${t("back")}`)),
     h(
@@ -985,7 +1018,11 @@ async function caseDetail(main, id) {
           h("dt", {}, t("state")),
           h("dd", {}, t(c.state)),
           h("dt", {}, t("assignee")),
-          h("dd", {}, c.assignee ? `${t(c.assignee.kind)} ${c.assignee.code}` : "—"),
+          h(
+            "dd",
+            {},
+            c.assignee ? `${t(c.assignee.kind)} ${assigneeName(c.assignee, { units, agencies })}` : "—",
+          ),
           h("dt", {}, t("owner")),
           h("dd", {}, c.owner ?? "—"),
           h("dt", {}, t("deadline")),
@@ -996,10 +1033,11 @@ async function caseDetail(main, id) {
           h("dd", {}, String(c.version)),
         ),
         h("h2", { style: "margin-top:16px" }, t("actions")),
-        actionForms(c, () => caseDetail(main, id)),
+        actionForms(c, () => caseDetail(main, id), { units, agencies }),
       ),
-      h("section", { class: "panel" }, h("h2", {}, t("outcome")), chartEl),
+      outcomeBox,
     ),
+    attachBox,
     h(
       "section",
       { class: "panel", style: "margin-top:16px" },
@@ -1017,29 +1055,14 @@ async function caseDetail(main, id) {
       ),
     ),
   );
+  const ui = { h, api, table, chart };
+  await Promise.all([
+    outcomeSection(outcomeBox, c, ui).catch((e) =>
+      outcomeBox.append(h("p", { class: "error", role: "alert" }, e.message)),
+    ),
+    attachmentsSection(attachBox, c, ui, can("cases.act")),
+  ]);
   main.dataset.ready = "case-detail";
-  if (c.subject.seriesId && can("series.read")) {
-    const d = await api(`/api/v1/dashboard/series/${encodeURIComponent(c.subject.seriesId)}`).catch(
-      () => null,
-    );
-    if (d)
-      chart(chartEl, {
-        grid: { left: 40, right: 16, top: 24, bottom: 30 },
-        tooltip: { trigger: "axis" },
-        xAxis: { type: "category", data: d.weekly.map((w) => isoDate(w.week)) },
-        yAxis: { type: "value", minInterval: 1 },
-        series: [
-          {
-            type: "bar",
-            data: d.weekly.map((w) => w.count),
-            color: "#1f5fbf",
-            markLine: c.resolvedAt
-              ? { data: [{ xAxis: isoDate(new Date(c.resolvedAt).toISOString().slice(0, 10)) }] }
-              : undefined,
-          },
-        ],
-      });
-  } else chartEl.replaceChildren(h("p", { class: "muted" }, t("noData")));
 }
 
 // ---- import: the wizard lives in import-wizard.js, the profiles page in profiles-page.js ----
@@ -1425,6 +1448,9 @@ const PAGE_VIEWS = {
   analysis: analysisPage,
   reports: reportsPage,
   admin: adminPage,
+  units: (main) => unitsPage(main, { h, api }),
+  agencies: (main) => agenciesPage(main, { h, api, table }),
+  rules: (main) => rulesPage(main, { h, api, table }),
   profiles: (main) => profilesPage(main, { h, api }),
 };
 render();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "../domain/index.ts";
-import { type History, verifyOutcome } from "./outcome.ts";
+import { type History, outcomeWeeks, verifyOutcome } from "./outcome.ts";
 
 const DAY = 86_400_000;
 const RESOLVED = Date.UTC(2024, 5, 1);
@@ -83,3 +83,20 @@ describe("outcome verification", () => {
 function countBefore(h: History): number {
   return h.times.filter((t) => t < RESOLVED && t >= RESOLVED - 30 * DAY).length;
 }
+
+describe("the outcome chart", () => {
+  test("the weekly chart splits at the resolution and adds up to the before and after counts", () => {
+    const controls = Array.from({ length: 6 }, (_, i) => place(`c${i}`, 10, 6));
+    const subject = place("case", 12, 2);
+    const outcome = verifyOutcome(subject, controls, options);
+    const weeks = outcomeWeeks(subject, [...controls, place("unmatched", 1, 40, { theft: 1 })], outcome);
+    const before = weeks.filter((w) => w.from < RESOLVED);
+    const after = weeks.filter((w) => w.from >= RESOLVED);
+    expect(after[0]?.from).toBe(RESOLVED);
+    expect(before.reduce((s, w) => s + w.place, 0)).toBe(outcome.before);
+    expect(after.reduce((s, w) => s + w.place, 0)).toBe(outcome.after);
+    // The mean of the matched controls only (the unmatched place with 40 after-events is left out).
+    expect(after.reduce((s, w) => s + (w.controlsMean ?? 0), 0)).toBeCloseTo(6);
+    expect(before.reduce((s, w) => s + (w.controlsMean ?? 0), 0)).toBeCloseTo(10);
+  });
+});

@@ -141,8 +141,9 @@ export interface OutcomeWeek {
 }
 
 /**
- * Week by week over both windows: the case's place against the mean of the controls that
- * verifyOutcome matched, for the before/after chart on the case page.
+ * Week by week over both windows (weeks counted back and forth from the resolution, so that it
+ * falls on a week boundary; the outermost weeks may be shorter): the case's place against the
+ * mean of the controls that verifyOutcome matched, for the before/after chart on the case page.
  * @example
  * outcomeWeeks(subject, candidates, verifyOutcome(subject, candidates, options))
  */
@@ -153,9 +154,17 @@ export function outcomeWeeks(
 ): OutcomeWeek[] {
   const matched = new Set(outcome.controls.map((c) => c.key));
   const controls = candidates.filter((c) => matched.has(c.key));
+  const resolvedAt = (outcome.beforeFrom + outcome.afterTo) / 2;
+  const bounds: number[] = [];
+  for (let t = resolvedAt; t > outcome.beforeFrom; t -= 7 * DAY) bounds.unshift(t);
+  bounds.unshift(outcome.beforeFrom);
+  for (let t = resolvedAt + 7 * DAY; t < outcome.afterTo; t += 7 * DAY) bounds.push(t);
+  bounds.push(outcome.afterTo);
   const weeks: OutcomeWeek[] = [];
-  for (let from = outcome.beforeFrom; from < outcome.afterTo; from += 7 * DAY) {
-    const to = Math.min(from + 7 * DAY, outcome.afterTo);
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const from = bounds[i]!;
+    const to = bounds[i + 1]!;
+    if (to <= from) continue;
     const total = controls.reduce((s, c) => s + countIn(c.times, from, to), 0);
     weeks.push({
       from,

@@ -1,0 +1,356 @@
+// Rule settings (admin, city analyst): the repeat thresholds and warning scores, the case
+// deadlines per warning level and the main data-quality limits of this deployment, stored in
+// the store (GET/POST /api/v1/rules, audited). app.js passes its helpers (h, api, table).
+import { lang, num } from "./i18n.js";
+
+const S = {
+  zh: {
+    title: "规则设置",
+    intro:
+      "本部署的重复警情规则、预警分值、案件办理时限和数据质量规则。留空或与默认值相同的项使用内置默认值（见 docs/repeat.md、docs/quality.md）。每次保存都记入审计日志。",
+    repeat: "重复警情（地点系列）",
+    group: "类别组",
+    placeLevel: "地点层级",
+    minEvents: "至少事件数",
+    windowDays: "时间窗（天）",
+    default: "默认",
+    other: "其他重复规则",
+    dupWindow: "同一事件合并：时间窗（分钟）",
+    dupRadius: "同一事件合并：距离（米）",
+    callerMin: "来电人系列：至少事件数",
+    callerDays: "来电人系列：时间窗（天）",
+    matterMin: "矛盾纠纷系列：至少事件数",
+    matterDays: "矛盾纠纷系列：时间窗（天）",
+    matterPlaces: "矛盾纠纷系列：至少地点或来电人数",
+    scores: "预警分值（−log10 p，须 黄 < 橙 < 红）",
+    yellow: "黄色",
+    orange: "橙色",
+    red: "红色",
+    blue: "蓝色",
+    sla: "案件办理时限（小时，分派后起算）",
+    quality: "数据质量规则",
+    feedbackWithinHours: "反馈时限（小时）",
+    dispatchWithinMin: "派警时限（分钟）",
+    arriveWithinMin: "到场时限（分钟）",
+    futureToleranceMin: "时间超前容差（分钟）",
+    qDupWindow: "重复报警判定时间窗（分钟）",
+    minConfidence: "类别不符判定最低置信度（0–1）",
+    maxKmFromStation: "超出辖区判定距离（公里）",
+    textChecks: "六要素检查叙述文本（人、事、经过）",
+    save: "保存",
+    reset: "全部恢复默认",
+    confirmReset: "确定把全部规则恢复为内置默认值？",
+    saved:
+      "已保存。案件时限立即生效；重复警情规则在重复警情索引下次加载时（服务重启或下次导入后）生效；质量规则用于此后的质量检查。",
+    noise: "噪声扰民",
+    neighbour: "邻里纠纷",
+    domestic: "家庭纠纷/家暴（保护性）",
+    labour: "劳资纠纷",
+    consumer: "消费纠纷",
+    property: "物业纠纷",
+    debt: "债务纠纷",
+    violence: "暴力类",
+    property_crime: "侵财类",
+    disorder: "治安秩序类",
+    help: "求助类",
+    complaint: "投诉类",
+    invalid: "无效警情",
+    room: "户",
+    building: "楼栋",
+    poi: "场所",
+    unit: "单元",
+    road: "道路",
+    cross: "路口",
+  },
+  en: {
+    title: "Rules",
+    intro:
+      "This deployment's repeat-incident rules, warning scores, case deadlines and data-quality rules. Empty fields, or fields equal to the default, keep the built-in default (docs/repeat.md, docs/quality.md). Every save is audited.",
+    repeat: "Repeat incidents (place series)",
+    group: "Group",
+    placeLevel: "Place level",
+    minEvents: "At least events",
+    windowDays: "Window (days)",
+    default: "default",
+    other: "Other repeat rules",
+    dupWindow: "One event: window (minutes)",
+    dupRadius: "One event: distance (metres)",
+    callerMin: "Caller series: at least events",
+    callerDays: "Caller series: window (days)",
+    matterMin: "Matter series: at least events",
+    matterDays: "Matter series: window (days)",
+    matterPlaces: "Matter series: at least places or callers",
+    scores: "Warning scores (−log10 p; yellow < orange < red)",
+    yellow: "Yellow",
+    orange: "Orange",
+    red: "Red",
+    blue: "Blue",
+    sla: "Case deadlines (hours after assignment)",
+    quality: "Data quality",
+    feedbackWithinHours: "Feedback within (hours)",
+    dispatchWithinMin: "Dispatch within (minutes)",
+    arriveWithinMin: "Arrival within (minutes)",
+    futureToleranceMin: "Future-time tolerance (minutes)",
+    qDupWindow: "Duplicate-call window (minutes)",
+    minConfidence: "Category mismatch: minimum confidence (0–1)",
+    maxKmFromStation: "Outside the jurisdiction beyond (km)",
+    textChecks: "Six elements: check the narrative (people, cause, process)",
+    save: "Save",
+    reset: "Reset all to defaults",
+    confirmReset: "Reset every rule to the built-in defaults?",
+    saved:
+      "Saved. Case deadlines apply at once; repeat rules when the repeat index next loads (server restart or the next import); quality rules in later quality checks.",
+    noise: "Noise",
+    neighbour: "Neighbour disputes",
+    domestic: "Family disputes / domestic violence (protective)",
+    labour: "Labour disputes",
+    consumer: "Consumer disputes",
+    property: "Property-management disputes",
+    debt: "Debt disputes",
+    violence: "Violence",
+    property_crime: "Property crime",
+    disorder: "Public order",
+    help: "Requests for help",
+    complaint: "Complaints",
+    invalid: "Invalid calls",
+    room: "room",
+    building: "building",
+    poi: "premises",
+    unit: "entrance",
+    road: "road",
+    cross: "crossing",
+  },
+};
+const s = (key) => S[lang]?.[key] ?? S.en[key] ?? key;
+
+/** A default as written in the config: whole numbers plain, fractions with their digits. */
+const shown = (n) => (Number.isInteger(n) ? num(n) : num(n, 2));
+
+/** Only values that differ from the default are stored, so later default changes still apply. */
+function changed(value, fallback) {
+  return value === "" || value === null || Number(value) === fallback ? undefined : Number(value);
+}
+function compact(obj) {
+  const out = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue;
+    if (typeof v === "object" && v !== null) {
+      const inner = compact(v);
+      if (Object.keys(inner).length) out[k] = inner;
+    } else out[k] = v;
+  }
+  return out;
+}
+
+export async function rulesPage(main, { h, api, table }) {
+  const view = await api("/api/v1/rules");
+  render(view);
+
+  function render(v, message) {
+    const e = v.effective;
+    const d = v.defaults;
+    const inputs = new Map();
+    const numberInput = (key, value, fallback, attrs = {}) => {
+      const el = h("input", {
+        type: "number",
+        value,
+        min: attrs.min ?? 1,
+        step: attrs.step ?? 1,
+        max: attrs.max,
+        class: Number(value) !== fallback ? "changed" : null,
+        "aria-label": attrs.label ?? key,
+        "data-key": key,
+      });
+      inputs.set(key, { el, fallback });
+      return el;
+    };
+    const labelled = (key, label, value, fallback, attrs = {}) =>
+      h(
+        "label",
+        {},
+        label,
+        numberInput(key, value, fallback, { ...attrs, label }),
+        h("span", { class: "muted" }, `${s("default")} ${shown(fallback)}`),
+      );
+    const groupDefault = (name) => d.groups.find((g) => g.name === name);
+    const groups = table(
+      [s("group"), s("placeLevel"), s("minEvents"), s("windowDays")],
+      e.groups.map((g) => [
+        s(g.name),
+        s(g.level),
+        h(
+          "span",
+          {},
+          numberInput(`g.${g.name}.minEvents`, g.minEvents, groupDefault(g.name).minEvents, {
+            min: 2,
+            label: `${s(g.name)} ${s("minEvents")}`,
+          }),
+          h("span", { class: "muted" }, ` ${s("default")} ${num(groupDefault(g.name).minEvents)}`),
+        ),
+        h(
+          "span",
+          {},
+          numberInput(`g.${g.name}.windowDays`, g.windowDays, groupDefault(g.name).windowDays, {
+            label: `${s(g.name)} ${s("windowDays")}`,
+          }),
+          h("span", { class: "muted" }, ` ${s("default")} ${num(groupDefault(g.name).windowDays)}`),
+        ),
+      ]),
+    );
+    const msg = h("p", { role: "status", id: "rules-msg", class: message ? "okmsg" : null }, message ?? "");
+    const q = e.quality;
+    const textChecks = h("input", { type: "checkbox", checked: q.sixElements.textChecks, id: "q-text" });
+    const value = (key) => {
+      const x = inputs.get(key);
+      return changed(x.el.value, x.fallback);
+    };
+    const submit = async (body) => {
+      try {
+        const next = await api("/api/v1/rules", { method: "POST", body: JSON.stringify(body) });
+        render(next, s("saved"));
+      } catch (x) {
+        msg.textContent = x.message;
+        msg.className = "error";
+      }
+    };
+    const form = h(
+      "form",
+      {
+        id: "rules-form",
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          const groupsOut = {};
+          for (const g of e.groups)
+            groupsOut[g.name] = {
+              minEvents: value(`g.${g.name}.minEvents`),
+              windowDays: value(`g.${g.name}.windowDays`),
+            };
+          const repeat = compact({
+            groups: groupsOut,
+            duplicates: { windowMinutes: value("dup.window"), radiusMeters: value("dup.radius") },
+            caller: { minEvents: value("caller.min"), windowDays: value("caller.days") },
+            matter: {
+              minEvents: value("matter.min"),
+              windowDays: value("matter.days"),
+              minPlacesOrCallers: value("matter.places"),
+            },
+            surpriseScores: { yellow: value("s.yellow"), orange: value("s.orange"), red: value("s.red") },
+            slaHours: {
+              red: value("sla.red"),
+              orange: value("sla.orange"),
+              yellow: value("sla.yellow"),
+              blue: value("sla.blue"),
+            },
+          });
+          // Quality: the fields shown here over what is stored (other stored keys are kept).
+          const stored = v.stored.quality ?? {};
+          const quality = {
+            ...stored,
+            timeliness: {
+              ...(stored.timeliness ?? {}),
+              feedbackWithinHours: Number(inputs.get("q.feedback").el.value),
+              dispatchWithinMin: Number(inputs.get("q.dispatch").el.value),
+              arriveWithinMin: Number(inputs.get("q.arrive").el.value),
+            },
+            futureToleranceMin: Number(inputs.get("q.future").el.value),
+            duplicates: { ...(stored.duplicates ?? {}), windowMin: Number(inputs.get("q.dup").el.value) },
+            classification: {
+              ...(stored.classification ?? {}),
+              minConfidence: Number(inputs.get("q.conf").el.value),
+            },
+            jurisdiction: {
+              ...(stored.jurisdiction ?? {}),
+              maxKmFromStation: Number(inputs.get("q.km").el.value),
+            },
+            sixElements: { ...(stored.sixElements ?? {}), textChecks: textChecks.checked },
+          };
+          submit({ repeat, quality });
+        },
+      },
+      h("section", { class: "panel" }, h("h2", {}, s("repeat")), groups),
+      h(
+        "div",
+        { class: "grid g2", style: "margin-top:16px" },
+        h(
+          "section",
+          { class: "panel" },
+          h("h2", {}, s("other")),
+          h(
+            "div",
+            { class: "formgrid" },
+            labelled("dup.window", s("dupWindow"), e.duplicates.windowMinutes, d.duplicates.windowMinutes),
+            labelled("dup.radius", s("dupRadius"), e.duplicates.radiusMeters, d.duplicates.radiusMeters, {
+              min: 10,
+            }),
+            labelled("caller.min", s("callerMin"), e.caller.minEvents, d.caller.minEvents, { min: 2 }),
+            labelled("caller.days", s("callerDays"), e.caller.windowDays, d.caller.windowDays),
+            labelled("matter.min", s("matterMin"), e.matter.minEvents, d.matter.minEvents, { min: 2 }),
+            labelled("matter.days", s("matterDays"), e.matter.windowDays, d.matter.windowDays),
+            labelled(
+              "matter.places",
+              s("matterPlaces"),
+              e.matter.minPlacesOrCallers,
+              d.matter.minPlacesOrCallers,
+            ),
+          ),
+          h("h2", { style: "margin-top:16px" }, s("scores")),
+          h(
+            "div",
+            { class: "formgrid" },
+            ["yellow", "orange", "red"].map((l) =>
+              labelled(`s.${l}`, s(l), e.surpriseScores[l], d.surpriseScores[l], { min: 0, step: 0.5 }),
+            ),
+          ),
+        ),
+        h(
+          "section",
+          { class: "panel" },
+          h("h2", {}, s("sla")),
+          h(
+            "div",
+            { class: "formgrid" },
+            ["red", "orange", "yellow", "blue"].map((l) =>
+              labelled(`sla.${l}`, h("span", { class: `badge b-${l}` }, s(l)), e.slaHours[l], d.slaHours[l]),
+            ),
+          ),
+          h("h2", { style: "margin-top:16px" }, s("quality")),
+          h(
+            "div",
+            { class: "formgrid" },
+            labelled("q.feedback", s("feedbackWithinHours"), q.timeliness.feedbackWithinHours, 24),
+            labelled("q.dispatch", s("dispatchWithinMin"), q.timeliness.dispatchWithinMin, 10),
+            labelled("q.arrive", s("arriveWithinMin"), q.timeliness.arriveWithinMin, 30),
+            labelled("q.future", s("futureToleranceMin"), q.futureToleranceMin, 10, { min: 0 }),
+            labelled("q.dup", s("qDupWindow"), q.duplicates.windowMin, 30),
+            labelled("q.conf", s("minConfidence"), q.classification.minConfidence, 0.65, {
+              min: 0,
+              max: 1,
+              step: 0.05,
+            }),
+            labelled("q.km", s("maxKmFromStation"), q.jurisdiction.maxKmFromStation, 40),
+            h("label", { class: "check" }, textChecks, s("textChecks")),
+          ),
+        ),
+      ),
+      h(
+        "div",
+        { class: "filters", style: "margin-top:16px" },
+        h("button", { class: "primary", type: "submit" }, s("save")),
+        h(
+          "button",
+          {
+            class: "secondary",
+            type: "button",
+            onclick: () => {
+              if (confirm(s("confirmReset"))) submit({ repeat: {}, quality: {} });
+            },
+          },
+          s("reset"),
+        ),
+      ),
+      msg,
+    );
+    main.replaceChildren(h("h1", {}, s("title")), h("p", { class: "muted" }, s("intro")), form);
+    main.dataset.ready = "rules";
+  }
+}
