@@ -35,14 +35,22 @@ export interface TaggerModel {
   readonly trainedOn: number;
 }
 
-const charClass = (c: string | undefined): string => {
-  if (c === undefined) return "_";
-  if (/[0-9０-９]/.test(c)) return "D";
-  if (/[A-Za-zＡ-Ｚａ-ｚ]/.test(c)) return "L";
-  if ("零〇一二三四五六七八九十百千两".includes(c)) return "N";
-  if (c >= "\u3400" && c <= "\u9fff") return "H";
+/** Character class: digit, Latin letter, Chinese numeral, other Han, anything else (sentinels too). */
+function charClass(c: string): string {
+  const x = c.charCodeAt(0);
+  if ((x >= 48 && x <= 57) || (x >= 0xff10 && x <= 0xff19)) return "D";
+  if (
+    (x >= 65 && x <= 90) ||
+    (x >= 97 && x <= 122) ||
+    (x >= 0xff21 && x <= 0xff3a) ||
+    (x >= 0xff41 && x <= 0xff5a)
+  )
+    return "L";
+  if (NUMERAL_CLASS.has(c)) return "N";
+  if (x >= 0x3400 && x <= 0x9fff) return "H";
   return "P";
-};
+}
+const NUMERAL_CLASS = new Set("零〇一二三四五六七八九十百千两");
 
 /** Rule-parser tag and gazetteer levels per character, shared by training and decoding. */
 function contextTags(
@@ -53,7 +61,9 @@ function contextTags(
   const rule = new Array<string>(n).fill("O");
   const span: string[][] = [];
   const { spans } = parseRules(text, gazetteer);
-  spans.forEach((s, k) => {
+  // Plain loops, no closures: tsx (esbuild keepNames) wraps every closure made per call.
+  for (let k = 0; k < spans.length; k++) {
+    const s = spans[k] as Span;
     const word = text.slice(s.start, s.end);
     const tail = word.slice(-2);
     const prev = spans[k - 1]?.label ?? "<";
@@ -66,10 +76,10 @@ function contextTags(
         `rx${s.label}|${tail}|${at}`,
         `rP${prev}|${s.label}|${at}`,
         `rN${s.label}|${next}|${at}`,
-        ...(word.length <= 6 ? [`rw${word}|${at}`] : []),
       ];
+      if (word.length <= 6) (span[i] as string[]).push(`rw${word}|${at}`);
     }
-  });
+  }
   const gaz = new Array<string>(n).fill("");
   for (let i = 0; i < n; i++) {
     for (const name of gazetteer.namesAt(text, i, 10)) {
@@ -90,23 +100,32 @@ function contextTags(
 function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
   const n = text.length;
   const { rule, gaz, span } = contextTags(text, gazetteer);
-  const ch = (i: number): string => (i < 0 ? "<" : i >= n ? ">" : (text[i] as string));
+  // The characters with three sentinels on each side: padded[i + 3] is text[i].
+  const padded = ["<", "<", "<"];
+  for (let i = 0; i < n; i++) padded.push(text[i] as string);
+  padded.push(">", ">", ">");
   const out: string[][] = [];
   for (let i = 0; i < n; i++) {
-    const c = ch(i);
+    const c = padded[i + 3] as string;
+    const p1 = padded[i + 2] as string;
+    const p2 = padded[i + 1] as string;
+    const p3 = padded[i] as string;
+    const n1 = padded[i + 4] as string;
+    const n2 = padded[i + 5] as string;
+    const n3 = padded[i + 6] as string;
     const f = [
       "b",
       `c${c}`,
-      `p${ch(i - 1)}`,
-      `n${ch(i + 1)}`,
-      `pp${ch(i - 2)}`,
-      `nn${ch(i + 2)}`,
-      `pc${ch(i - 1)}${c}`,
-      `cn${c}${ch(i + 1)}`,
-      `ppp${ch(i - 2)}${ch(i - 1)}`,
-      `nnn${ch(i + 1)}${ch(i + 2)}`,
-      `pcn${ch(i - 1)}${c}${ch(i + 1)}`,
-      `k${charClass(ch(i - 1))}${charClass(c)}${charClass(ch(i + 1))}`,
+      `p${p1}`,
+      `n${n1}`,
+      `pp${p2}`,
+      `nn${n2}`,
+      `pc${p1}${c}`,
+      `cn${c}${n1}`,
+      `ppp${p2}${p1}`,
+      `nnn${n1}${n2}`,
+      `pcn${p1}${c}${n1}`,
+      `k${charClass(p1)}${charClass(c)}${charClass(n1)}`,
       `r${rule[i]}`,
       `rp${rule[i - 1] ?? "<"}`,
       `rn${rule[i + 1] ?? ">"}`,
@@ -116,7 +135,7 @@ function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
     ];
     const sp = span[i];
     if (sp) for (const x of sp) f.push(x);
-    f.push(`l3${ch(i - 3)}${ch(i - 2)}${ch(i - 1)}`, `r3${ch(i + 1)}${ch(i + 2)}${ch(i + 3)}`);
+    f.push(`l3${p3}${p2}${p1}`, `r3${n1}${n2}${n3}`);
     const g = gaz[i];
     if (g) for (const part of g.split("|")) if (part) f.push(`g${part}`);
     out.push(f);
@@ -363,7 +382,9 @@ export class Tagger {
   /** Labelled spans covering the text. */
   spans(text: string): Span[] {
     if (text.length === 0) return [];
-    const ids = featuresOf(text, this.gazetteer).map((f) => this.weights.featureIds(f, false));
+    const feats = featuresOf(text, this.gazetteer);
+    const ids: number[][] = [];
+    for (const f of feats) ids.push(this.weights.featureIds(f, false));
     const tags = this.weights.decode(ids).map((t) => this.model.tags[t] as string);
     const spans: Span[] = [];
     let start = 0;
