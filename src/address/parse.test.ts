@@ -90,6 +90,9 @@ describe("the rule parser", () => {
     ["红星超市对面百草药房", ["poi:红星超市", "assist:对面", "subpoi:百草药房"]],
     ["阳光小区3幢1206号", ["poi:阳光小区", "houseno:3幢", "roomno:1206号"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
+    ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
+    ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],
+    ["中科幼儿园东侧", ["poi:中科幼儿园", "assist:东侧"]],
     ["永康市方岩镇下宅村107号", ["district:永康市", "town:方岩镇", "community:下宅村", "houseno:107号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);

@@ -110,7 +110,8 @@ const BARE_ZONE =
   /^(经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新区|高新[东西南北]区|保税区)(?![路街道])/;
 const DEVZONE_END = /(开发区|高新区|新区|保税区|试验区|园区|工业区|工业园)$/;
 /** Words that only say "call me": not part of the place. */
-const NOISE = /^(电联|电话联系|先电联|请电联|联系电话|收件人|送货上门|电话|打电话)/;
+const NOISE =
+  /^(电联|电话联系|先电联|请电联|联系电话|收件人|送货上门|电话|打电话|详细地址不详|地址不详|道路不详|不详)/;
 
 /** Strong POI endings after which a following name is a sub-POI (阳光小区东区). */
 const POI_END =
@@ -127,6 +128,9 @@ const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 const FILLER =
   /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内)$/;
+/** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
+const DIRECTION_TAIL =
+  /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
 /** Filler words that end a name inside a run when another name follows them. */
 const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上)[\u4e00-\u9fff]{2}/;
 const MID_FILLER_START = new Set([..."斜对旁隔楼附后边"]);
@@ -226,6 +230,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         level = li;
         ancestor = m.id;
         pos = m.end;
+        continue;
+      }
+      // 中国 before or between the divisions (中国浙江省…, 防城区中国城区) names the country, not a place in it.
+      if (
+        text.startsWith("中国", pos) &&
+        (pos + 2 === n ||
+          /^(城区|市区)/.test(text.slice(pos + 2, pos + 4)) ||
+          gazetteer.namesAt(text, pos + 2).length > 0)
+      ) {
+        pushSpan(spans, "redundant", pos, pos + 2);
+        pos += 2;
         continue;
       }
       // 城区, 市区, 县城 after a district or city only say "in town".
@@ -731,10 +746,10 @@ function splitRun(
   let prevLabel = prev;
   // A trailing filler word (超市旁边) is an assist, not part of the name.
   let limit = run.length;
-  const noise = /(电联|电话联系|先电联|请电联|送货上门)$/.exec(run);
+  const noise = /(电联|电话联系|先电联|请电联|送货上门|地址不详|道路不详|不详)$/.exec(run);
   const noiseAt = noise && noise.index >= 2 ? noise.index : run.length;
   limit = noiseAt;
-  const tail = FILLER.exec(run.slice(0, limit));
+  const tail = FILLER.exec(run.slice(0, limit)) ?? DIRECTION_TAIL.exec(run.slice(0, limit));
   if (tail && tail.index >= 2) limit = tail.index;
   const fillerAt = limit;
   const junction = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/.exec(run.slice(0, limit));
