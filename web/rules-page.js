@@ -41,7 +41,7 @@ const S = {
     reset: "全部恢复默认",
     confirmReset: "确定把全部规则恢复为内置默认值？",
     saved:
-      "已保存。案件时限立即生效；重复警情规则在重复警情索引下次加载时（服务重启或下次导入后）生效；质量规则用于此后的质量检查。",
+      "已保存。案件时限立即生效；仪表盘的重复警情系列随即按新规则重算，接警比对索引在服务下次启动时生效；质量规则用于此后的质量检查。",
     noise: "噪声扰民",
     neighbour: "邻里纠纷",
     domestic: "家庭纠纷/家暴（保护性）",
@@ -99,7 +99,7 @@ const S = {
     reset: "Reset all to defaults",
     confirmReset: "Reset every rule to the built-in defaults?",
     saved:
-      "Saved. Case deadlines apply at once; repeat rules when the repeat index next loads (server restart or the next import); quality rules in later quality checks.",
+      "Saved. Case deadlines apply at once; the dashboard recomputes its repeat series now, the dispatch-check index at the next server start; quality rules apply to later quality checks.",
     noise: "Noise",
     neighbour: "Neighbour disputes",
     domestic: "Family disputes / domestic violence (protective)",

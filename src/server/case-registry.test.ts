@@ -166,6 +166,7 @@ function suite(makeTarget: () => Promise<StoreTarget>) {
       expect(png.json().attachment.sha256).toBe(
         (await import("node:crypto")).createHash("sha256").update(PNG).digest("hex"),
       );
+      clock.at += 60_000;
       const pdf = await upload("mediator", "c1", "调解协议.pdf", PDF);
       expect(pdf.statusCode).toBe(201);
       const list = (await call("city", "GET", "/api/v1/cases/c1/attachments")).json().attachments as {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { isRecurError } from "../domain/index.ts";
 import { qualityConfig } from "../quality/config.ts";
+import { dashboardCacheOf } from "./dashboard-routes.ts";
 import { langOf, type Services, sendError } from "./routes.ts";
 import {
   parseRepeatRules,
@@ -53,6 +54,8 @@ export function registerRulesRoutes(app: FastifyInstance, services: () => Servic
           const repeat = parseRepeatRules(body.data.repeat);
           await s.store.settings.set(REPEAT_RULES_KEY, JSON.stringify(repeat));
           changed.push("repeat");
+          // The dashboard's series are rebuilt with the new rules (the old ones serve meanwhile).
+          dashboardCacheOf(app)?.refresh(s.store);
         }
         if (body.data.quality !== undefined) {
           qualityConfig(body.data.quality);
