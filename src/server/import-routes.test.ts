@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import iconv from "iconv-lite";
@@ -307,6 +308,15 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
         payload: Buffer.alloc(4096, 0x41),
       });
       expect(r.statusCode).toBe(413);
+      // Without a length header the stream is counted while it is written, and the file removed.
+      const chunked = await small.inject({
+        method: "POST",
+        url: "/api/v1/import/uploads?name=big.csv",
+        headers: { cookie: cookies.analyst!, "content-type": "application/octet-stream" },
+        payload: Readable.from([Buffer.alloc(800, 0x41), Buffer.alloc(800, 0x42)]),
+      });
+      expect(chunked.statusCode).toBe(413);
+      expect(chunked.json().error.code).toBe("file_too_large");
       const ok = await small.inject({
         method: "POST",
         url: "/api/v1/import/uploads?name=small.csv",
@@ -394,6 +404,13 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
       expect(other.statusCode).toBe(404);
       const anonymous = await app.inject({ method: "GET", url: `/api/v1/import/jobs/${uploadId}` });
       expect(anonymous.statusCode).toBe(401);
+      const anonymousUpload = await app.inject({
+        method: "POST",
+        url: "/api/v1/import/uploads?name=x.csv",
+        headers: { "content-type": "application/octet-stream" },
+        payload: GBK_CSV,
+      });
+      expect(anonymousUpload.statusCode).toBe(401);
     });
   });
 });

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { createAddressLocator } from "../address/locator.ts";
@@ -375,15 +378,12 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
 
   app.register(async (scoped) => {
     // Raw bytes up to the limit, read by the import readers, not by fastify.
-    scoped.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBytes }, (_r, body, done) =>
-      done(null, body),
-    );
+    // The body stays a stream until the route runs: the login and permission hooks come first, so
+    // nobody can make the server hold a large upload in memory; the route streams it to disk.
+    scoped.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
     scoped.post(
       "/api/v1/import/uploads",
-      {
-        config: { permission: "data.import", audit: "import.upload", query: UploadQuery },
-        bodyLimit: maxBytes,
-      },
+      { config: { permission: "data.import", audit: "import.upload", query: UploadQuery } },
       async (request, reply) => {
         const lang = langOf(request);
         const q = UploadQuery.safeParse(request.query);
@@ -393,17 +393,56 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         const ext = /\.(csv|txt|tsv|xlsx|xlsm)$/i.exec(name)?.[1]?.toLowerCase();
         if (!ext)
           return sendError(reply, 400, "bad_file", "只支持 CSV 或 XLSX 文件", "Only CSV or XLSX files", lang);
-        const body = request.body;
-        if (!Buffer.isBuffer(body) || body.length === 0)
+        const tooLarge = () =>
+          sendError(
+            reply,
+            413,
+            "file_too_large",
+            `文件超过上限 ${Math.round(maxBytes / 1048576)} MB`,
+            `The file exceeds the limit of ${Math.round(maxBytes / 1048576)} MB`,
+            lang,
+          );
+        if (Number(request.headers["content-length"] ?? 0) > maxBytes) return tooLarge();
+        const stream = request.body as Readable | undefined;
+        if (!stream || typeof (stream as Readable).pipe !== "function")
           return sendError(reply, 400, "empty_file", "文件为空", "The file is empty", lang);
         await sweep();
         const owner = request.principal!.userId;
-        const mine = [...uploads.values()].filter((u) => u.owner === owner && u.job?.state !== "running");
-        for (const old of mine.slice(0, Math.max(0, mine.length - UPLOADS_PER_USER + 1))) await drop(old);
         const id = randomUUID();
         const dir = await mkdtemp(join(tmpdir(), "recur-wizard-"));
         const path = join(dir, name);
-        await writeFile(path, body, { mode: 0o600 });
+        let size = 0;
+        let head = Buffer.alloc(0);
+        // Past the limit the rest of the body is read and dropped (ending the request cleanly).
+        let over = false;
+        try {
+          await pipeline(
+            stream,
+            new Transform({
+              transform(chunk: Buffer, _encoding, callback) {
+                size += chunk.length;
+                if (size > maxBytes) over = true;
+                if (over) return callback();
+                if (head.length < 65_536) head = Buffer.concat([head, chunk]).subarray(0, 65_536);
+                callback(null, chunk);
+              },
+            }),
+            createWriteStream(path, { mode: 0o600 }),
+          );
+        } catch (error) {
+          await rm(dir, { recursive: true, force: true });
+          throw error;
+        }
+        if (over) {
+          await rm(dir, { recursive: true, force: true });
+          return tooLarge();
+        }
+        if (size === 0) {
+          await rm(dir, { recursive: true, force: true });
+          return sendError(reply, 400, "empty_file", "文件为空", "The file is empty", lang);
+        }
+        const mine = [...uploads.values()].filter((u) => u.owner === owner && u.job?.state !== "running");
+        for (const old of mine.slice(0, Math.max(0, mine.length - UPLOADS_PER_USER + 1))) await drop(old);
         const format = ext === "xlsx" || ext === "xlsm" ? "xlsx" : "csv";
         const upload: Upload = {
           id,
@@ -411,12 +450,12 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           dir,
           path,
           name,
-          size: body.length,
+          size,
           at: options.clock.now(),
           format,
-          delimiter: format === "csv" ? sniffDelimiter(firstLine(body)) : ",",
+          delimiter: format === "csv" ? sniffDelimiter(firstLine(head)) : ",",
         };
-        request.auditDetail = { upload: id, bytes: body.length, format };
+        request.auditDetail = { upload: id, bytes: size, format };
         try {
           const preview = await previewOf(upload);
           uploads.set(id, upload);
