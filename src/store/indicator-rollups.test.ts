@@ -11,8 +11,15 @@ import {
   incidentsArbitrary,
   type RandomRow,
 } from "../analysis/indicators/rollups-testing.ts";
-import { asBatchId, type Incident } from "../domain/index.ts";
-import { loadRollups, readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
+import { asBatchId, CATEGORIES, type Incident } from "../domain/index.ts";
+import {
+  COUNT_COLUMNS,
+  kyselyTx,
+  loadRollups,
+  RESPONSE_COLUMNS,
+  readAllRollups,
+  rebuildIndicatorRollups,
+} from "./indicator-rollups.ts";
 import { describeOnEveryStore } from "./testing/every-store.ts";
 import type { StoreTarget } from "./testing/stores.ts";
 import type { Store } from "./types.ts";
@@ -133,6 +140,20 @@ await describeOnEveryStore("indicator rollups", (makeTarget) => {
     );
   }, 120_000);
 
+  test("the migration's frozen columns are the categories and bins of the code", async () => {
+    const { store } = await target.fresh();
+    try {
+      const [row] = await kyselyTx(store.db as unknown as Kysely<unknown>).all(
+        `SELECT ${[...COUNT_COLUMNS, ...RESPONSE_COLUMNS].join(", ")} FROM indicator_days`,
+        [],
+      );
+      expect(row).toBeUndefined();
+      expect(COUNT_COLUMNS.length).toBe(1 + CATEGORIES.length);
+    } finally {
+      await store.close();
+    }
+  });
+
   test("a store that held incidents before the rollups existed is filled by the migration", async () => {
     const { store, location } = await target.fresh();
     try {
@@ -155,20 +176,19 @@ await describeOnEveryStore("indicator rollups", (makeTarget) => {
         2,
       );
       const expected = await readAllRollups(store);
-      expect(expected.counts.length).toBeGreaterThan(0);
-      // Undo the migration (drop its tables and its record), then open again: it runs and backfills.
-      await store.db.schema.dropTable("indicator_day_counts").execute();
-      await store.db.schema.dropTable("indicator_day_response").execute();
+      expect(expected.length).toBe(4);
+      // Undo the migration (drop its table and its record), then open again: it runs and backfills.
+      await store.db.schema.dropTable("indicator_days").execute();
       await store.db
         .withTables<{ kysely_migration: { name: string } }>()
         .deleteFrom("kysely_migration")
-        .where("name", "=", "0013_indicator_rollups")
+        .where("name", "=", "0016_indicator_days")
         .execute();
       await store.close();
       const reopened = await target.open(location);
       try {
         expect(await readAllRollups(reopened)).toEqual(expected);
-        expect(expected.responses[0]!.bins.length).toBe(3 * RESPONSE_BINS);
+        expect(expected[0]!.bins.length).toBe(3 * RESPONSE_BINS);
       } finally {
         await reopened.close();
       }

@@ -1,21 +1,28 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import type { UnitLevel } from "../analysis/indicators/columns.ts";
-import type { CaseTally, IndicatorExtras, IndicatorPeriod } from "../analysis/indicators/indicators.ts";
-import { periodLabelIndex } from "../analysis/indicators/indicators.ts";
 import {
-  type CountRollup,
+  type CaseTally,
+  type IndicatorExtras,
+  type IndicatorOptions,
+  type IndicatorPeriod,
+  type IndicatorReport,
+  periodIndicatorsFromRollups,
+  periodLabelIndex,
+} from "../analysis/indicators/indicators.ts";
+import {
   type DailyRollups,
+  type DayRollup,
   RESPONSE_BINS,
   RESPONSE_KINDS,
-  type ResponseRollup,
   RollupAccumulator,
   type RollupIncident,
 } from "../analysis/indicators/rollups.ts";
+import { CATEGORIES } from "../domain/index.ts";
 import { isPostgres } from "./migrations/helpers.ts";
 import type { Store } from "./types.ts";
 
 /**
- * Daily indicator rollups in the store (tables of migration 0013_indicator_rollups): written by
+ * Daily indicator rollups in the store (table indicator_days, migration 0016_indicator_days): written by
  * every import batch inside its own transaction (BatchRollups), rebuilt from the incidents on
  * demand (rebuildIndicatorRollups), read by the monthly and weekly indicators (loadRollups).
  */
@@ -72,18 +79,20 @@ export function batchTx(
 }
 
 const bin = (b: number) => String(b).padStart(2, "0");
-/** Value columns of indicator_day_response, in the order rowValues writes them. */
-export const RESPONSE_VALUE_COLUMNS: readonly string[] = [
-  "incidents",
-  ...RESPONSE_KINDS.flatMap((k) => [
-    `${k}_neg`,
-    `${k}_sum_ms`,
-    ...Array.from({ length: RESPONSE_BINS }, (_, b) => `${k}_b${bin(b)}`),
-  ]),
-];
+const TABLE = "indicator_days";
+const KEYS = ["level", "unit", "station", "day"] as const;
+/** Count columns of indicator_days: all incidents, then one per category (CATEGORIES order). */
+export const COUNT_COLUMNS: readonly string[] = ["incidents", ...CATEGORIES.map((c) => `c_${c}`)];
+/** Response columns of indicator_days, per kind: negatives, sum of milliseconds, the bins. */
+export const RESPONSE_COLUMNS: readonly string[] = RESPONSE_KINDS.flatMap((k) => [
+  `${k}_neg`,
+  `${k}_sum_ms`,
+  ...Array.from({ length: RESPONSE_BINS }, (_, b) => `${k}_b${bin(b)}`),
+]);
+const VALUE_COLUMNS = [...COUNT_COLUMNS, ...RESPONSE_COLUMNS];
 
-function responseValues(r: ResponseRollup): (string | number)[] {
-  const out: (string | number)[] = [r.level, r.unit, r.station, r.day, r.incidents];
+function rowValues(r: DayRollup): (string | number)[] {
+  const out: (string | number)[] = [r.level, r.unit, r.station, r.day, r.incidents, ...r.categories];
   for (let k = 0; k < RESPONSE_KINDS.length; k++) {
     out.push(r.negative[k]!, r.sumMs[k]!);
     for (let b = 0; b < RESPONSE_BINS; b++) out.push(r.bins[k * RESPONSE_BINS + b]!);
@@ -91,43 +100,49 @@ function responseValues(r: ResponseRollup): (string | number)[] {
   return out;
 }
 
-const COUNT_ROWS_PER_STATEMENT = 500;
-const RESPONSE_ROWS_PER_STATEMENT = 200;
+/** 200 rows x 79 values: under SQLite's and PostgreSQL's parameter limits. */
+const ROWS_PER_STATEMENT = 200;
 
-function upsertSql(table: string, keys: readonly string[], values: readonly string[], rows: number): string {
-  const tuple = `(${[...keys, ...values].map(() => "?").join(",")})`;
+function upsertSql(rows: number): string {
+  const columns = [...KEYS, ...VALUE_COLUMNS];
+  const tuple = `(${columns.map(() => "?").join(",")})`;
   return (
-    `INSERT INTO ${table} (${[...keys, ...values].join(",")}) VALUES ${Array(rows).fill(tuple).join(",")} ` +
-    `ON CONFLICT (${keys.join(",")}) DO UPDATE SET ${values.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`
+    `INSERT INTO ${TABLE} (${columns.join(",")}) VALUES ${Array(rows).fill(tuple).join(",")} ` +
+    `ON CONFLICT (${KEYS.join(",")}) DO UPDATE SET ${VALUE_COLUMNS.map((c) => `${c} = ${TABLE}.${c} + excluded.${c}`).join(", ")}`
   );
 }
 
 /**
- * Adds rollup rows to the tables (upsert: existing rows grow by the new counts). Rows go in key
+ * Adds rollup rows to the table (upsert: existing rows grow by the new counts). Rows go in key
  * order, so concurrent batches on PostgreSQL lock shared rows in the same order.
  */
 export async function upsertRollups(tx: TxSql, rollups: DailyRollups): Promise<void> {
-  const { counts, responses } = rollups;
-  for (let start = 0; start < counts.length; start += COUNT_ROWS_PER_STATEMENT) {
-    const part = counts.slice(start, start + COUNT_ROWS_PER_STATEMENT);
-    await tx.run(
-      upsertSql("indicator_day_counts", ["level", "unit", "category", "day"], ["n"], part.length),
-      part.flatMap((c) => [c.level, c.unit, c.category, c.day, c.n]),
-    );
-  }
-  for (let start = 0; start < responses.length; start += RESPONSE_ROWS_PER_STATEMENT) {
-    const part = responses.slice(start, start + RESPONSE_ROWS_PER_STATEMENT);
-    await tx.run(
-      upsertSql(
-        "indicator_day_response",
-        ["level", "unit", "station", "day"],
-        RESPONSE_VALUE_COLUMNS,
-        part.length,
-      ),
-      part.flatMap(responseValues),
-    );
+  for (let start = 0; start < rollups.length; start += ROWS_PER_STATEMENT) {
+    const part = rollups.slice(start, start + ROWS_PER_STATEMENT);
+    await tx.run(upsertSql(part.length), part.flatMap(rowValues));
   }
 }
+
+/** A stored row as a DayRollup; without response columns (earlier periods) the histograms are empty. */
+function toDayRollup(row: Record<string, unknown>, level: UnitLevel): DayRollup {
+  const hasResponse = row.dispatch_neg !== undefined;
+  return {
+    level,
+    unit: String(row.unit),
+    station: String(row.station),
+    day: num(row.day),
+    incidents: num(row.incidents),
+    categories: CATEGORIES.map((c) => num(row[`c_${c}`])),
+    negative: RESPONSE_KINDS.map((k) => (hasResponse ? num(row[`${k}_neg`]) : 0)),
+    sumMs: RESPONSE_KINDS.map((k) => (hasResponse ? num(row[`${k}_sum_ms`]) : 0)),
+    bins: hasResponse
+      ? RESPONSE_KINDS.flatMap((k) =>
+          Array.from({ length: RESPONSE_BINS }, (_, b) => num(row[`${k}_b${bin(b)}`])),
+        )
+      : EMPTY_BINS,
+  };
+}
+const EMPTY_BINS: readonly number[] = new Array<number>(3 * RESPONSE_BINS).fill(0);
 
 const INCIDENT_ROLLUP_COLUMNS =
   "received_at, accepted_at, dispatched_at, arrived_at, utc_offset_min, category, city_unit, branch_unit, station_unit, area_unit";
@@ -201,10 +216,8 @@ export async function rebuildIndicatorRollups(
   db: Kysely<unknown>,
 ): Promise<{ incidents: number; rows: number }> {
   const tx = kyselyTx(db);
-  if (tx.postgres)
-    await tx.run("LOCK TABLE indicator_day_counts, indicator_day_response IN EXCLUSIVE MODE", []);
-  await tx.run("DELETE FROM indicator_day_counts", []);
-  await tx.run("DELETE FROM indicator_day_response", []);
+  if (tx.postgres) await tx.run(`LOCK TABLE ${TABLE} IN EXCLUSIVE MODE`, []);
+  await tx.run(`DELETE FROM ${TABLE}`, []);
   const [bounds] = await tx.all("SELECT MIN(received_at) AS lo, MAX(received_at) AS hi FROM incidents", []);
   if (!bounds || bounds.lo === null || bounds.lo === undefined) return { incidents: 0, rows: 0 };
   const acc = new RollupAccumulator();
@@ -218,7 +231,7 @@ export async function rebuildIndicatorRollups(
   }
   const rollups = acc.rows();
   await upsertRollups(tx, rollups);
-  return { incidents: acc.size, rows: rollups.counts.length + rollups.responses.length };
+  return { incidents: acc.size, rows: rollups.length };
 }
 
 /** Local days [from, to) of a period index. */
@@ -252,41 +265,25 @@ export async function loadRollups(
   );
   const unitWhere = unit === undefined ? "" : " AND unit = ?";
   const unitParam = unit === undefined ? [] : [unit];
-  const counts: CountRollup[] = [];
-  for (const r of ranges) {
+  const out: DayRollup[] = [];
+  for (const [k, r] of ranges.entries()) {
+    // The earlier periods need only the counts; the current one also the histograms.
+    const columns = k === 0 ? VALUE_COLUMNS : COUNT_COLUMNS;
     const rows = await tx.all(
-      `SELECT unit, category, day, n FROM indicator_day_counts WHERE level = ? AND day >= ? AND day < ?${unitWhere}`,
+      `SELECT unit, station, day, ${columns.join(", ")} FROM ${TABLE} WHERE level = ? AND day >= ? AND day < ?${unitWhere}`,
       [level, r.from, r.to, ...unitParam],
     );
-    for (const row of rows)
-      counts.push({
-        level,
-        unit: String(row.unit),
-        category: String(row.category),
-        day: num(row.day),
-        n: num(row.n),
-      });
+    for (const row of rows) out.push(toDayRollup(row, level));
   }
-  const rows = await tx.all(
-    `SELECT unit, station, day, ${RESPONSE_VALUE_COLUMNS.join(", ")} FROM indicator_day_response WHERE level = ? AND day >= ? AND day < ?${unitWhere}`,
-    [level, ranges[0]!.from, ranges[0]!.to, ...unitParam],
-  );
-  const responses: ResponseRollup[] = rows.map((row) => {
-    const bins: number[] = [];
-    for (const k of RESPONSE_KINDS)
-      for (let b = 0; b < RESPONSE_BINS; b++) bins.push(num(row[`${k}_b${bin(b)}`]));
-    return {
-      level,
-      unit: String(row.unit),
-      station: String(row.station),
-      day: num(row.day),
-      incidents: num(row.incidents),
-      negative: RESPONSE_KINDS.map((k) => num(row[`${k}_neg`])),
-      sumMs: RESPONSE_KINDS.map((k) => num(row[`${k}_sum_ms`])),
-      bins,
-    };
-  });
-  return { counts, responses };
+  return out;
+}
+
+/** Incidents of one unit ("" = none), category and local day (for trends). */
+export interface DayCount {
+  readonly unit: string;
+  readonly category: string;
+  readonly day: number;
+  readonly n: number;
 }
 
 /** Counts per unit, category and local day over [fromDay, toDay) from the rollups (trends). */
@@ -295,18 +292,18 @@ export async function loadRollupCounts(
   fromDay: number,
   toDay: number,
   level: UnitLevel = "station",
-): Promise<CountRollup[]> {
+): Promise<DayCount[]> {
   const rows = await kyselyTx(store.db as unknown as Kysely<unknown>).all(
-    "SELECT unit, category, day, n FROM indicator_day_counts WHERE level = ? AND day >= ? AND day < ?",
+    `SELECT unit, day, ${CATEGORIES.map((c) => `SUM(c_${c}) AS c_${c}`).join(", ")} FROM ${TABLE} WHERE level = ? AND day >= ? AND day < ? GROUP BY unit, day`,
     [level, fromDay, toDay],
   );
-  return rows.map((r) => ({
-    level,
-    unit: String(r.unit),
-    category: String(r.category),
-    day: num(r.day),
-    n: num(r.n),
-  }));
+  const out: DayCount[] = [];
+  for (const r of rows)
+    for (const c of CATEGORIES) {
+      const n = num(r[`c_${c}`]);
+      if (n > 0) out.push({ unit: String(r.unit), category: c, day: num(r.day), n });
+    }
+  return out;
 }
 
 /**
@@ -411,33 +408,27 @@ export async function loadIndicatorExtras(
   return extras;
 }
 
-/** Used by tests: the whole rollup tables, in key order. */
+/** The whole rollup table, in key order (tests, checks). */
 export async function readAllRollups(store: Store): Promise<DailyRollups> {
-  const tx = kyselyTx(store.db as unknown as Kysely<unknown>);
-  const acc = new RollupAccumulator();
-  const counts = await tx.all("SELECT level, unit, category, day, n FROM indicator_day_counts", []);
-  const responses = await tx.all(`SELECT * FROM indicator_day_response`, []);
-  return acc
-    .merge({
-      counts: counts.map((r) => ({
-        level: String(r.level) as UnitLevel,
-        unit: String(r.unit),
-        category: String(r.category),
-        day: num(r.day),
-        n: num(r.n),
-      })),
-      responses: responses.map((row) => ({
-        level: String(row.level) as UnitLevel,
-        unit: String(row.unit),
-        station: String(row.station),
-        day: num(row.day),
-        incidents: num(row.incidents),
-        negative: RESPONSE_KINDS.map((k) => num(row[`${k}_neg`])),
-        sumMs: RESPONSE_KINDS.map((k) => num(row[`${k}_sum_ms`])),
-        bins: RESPONSE_KINDS.flatMap((k) =>
-          Array.from({ length: RESPONSE_BINS }, (_, b) => num(row[`${k}_b${bin(b)}`])),
-        ),
-      })),
-    })
-    .rows();
+  const rows = await kyselyTx(store.db as unknown as Kysely<unknown>).all(`SELECT * FROM ${TABLE}`, []);
+  return new RollupAccumulator().merge(rows.map((r) => toDayRollup(r, String(r.level) as UnitLevel))).rows();
+}
+
+/**
+ * Monthly or weekly indicators of the store from its rollups and the grouped repeat, quality and
+ * case queries: what `recur report`, `recur indicators` and the dashboard show.
+ * @example
+ * const report = await storeIndicators(store, { period: "month", label: "2024-05", level: "station" });
+ */
+export async function storeIndicators(
+  store: Store,
+  options: Omit<IndicatorOptions, "extras" | "suburbanStations"> & { readonly level?: UnitLevel },
+): Promise<IndicatorReport> {
+  const level = options.level ?? "station";
+  const [rollups, extras, suburban] = await Promise.all([
+    loadRollups(store, options.label, options.period, level, options.unit),
+    loadIndicatorExtras(store, options.label, options.period, level),
+    suburbanStations(store),
+  ]);
+  return periodIndicatorsFromRollups(rollups, { ...options, level, extras, suburbanStations: suburban });
 }

@@ -31,6 +31,7 @@ export function openConnection(path) {
  */
 export class BatchExecutor {
   #inserts = new Map();
+  #statements = new Map();
 
   constructor(conn, sql, { cacheKib = 0, busyTimeoutMs = 0 } = {}) {
     this.conn = conn;
@@ -76,7 +77,13 @@ export class BatchExecutor {
 
   /** Another statement inside the open batch transaction (indicator rollups): rows when `read`. */
   statement(sql, params, read) {
-    const statement = this.conn.prepare(sql);
+    // The same few statements come back batch after batch (a 200-row upsert is ~100 kB of SQL).
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      if (this.#statements.size >= 16) this.#statements.clear();
+      statement = this.conn.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
     if (read) return statement.all(params);
     statement.run(params);
     return null;

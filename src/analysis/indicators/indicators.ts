@@ -592,8 +592,6 @@ export function periodIndicatorsFromRollups(
   const previous = current - 1;
   const lastYear = current - (period === "month" ? 12 : 52);
   const C = CATEGORIES.length;
-  const other = CATEGORIES.indexOf("other");
-  const categoryIndex = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
   const thresholds = options.response?.withinMinutes ?? [1, 3, 5];
   const urbanLimit = options.response?.urbanArrivalMinutes ?? 5;
   const suburbanLimit = options.response?.suburbanArrivalMinutes ?? 10;
@@ -618,7 +616,8 @@ export function periodIndicatorsFromRollups(
 
   const tallies = new Map<string, Tally>();
   const all = newTally();
-  for (const row of rollups.counts) {
+  const invalid = CATEGORIES.indexOf("invalid");
+  for (const row of rollups) {
     if (row.level !== level || !keep(row.unit)) continue;
     const s = slot(row.day);
     if (s < 0) continue;
@@ -627,21 +626,20 @@ export function periodIndicatorsFromRollups(
       t = newTally();
       tallies.set(row.unit, t);
     }
-    const cat = categoryIndex.get(row.category) ?? other;
     for (const target of [t, all]) {
-      target.cats[s * C + cat]! += row.n;
+      for (let c = 0; c < C; c++) target.cats[s * C + c]! += row.categories[c]!;
       if (s === 0) {
-        target.current += row.n;
-        if (row.category === "invalid") target.invalid += row.n;
-      } else if (s === 1) target.previous += row.n;
-      else target.lastYear += row.n;
+        target.current += row.incidents;
+        target.invalid += row.categories[invalid]!;
+      } else if (s === 1) target.previous += row.incidents;
+      else target.lastYear += row.incidents;
     }
   }
 
   const responses = new Map<string, ResponseTally>();
   const allResponse = newResponseTally();
   const arrivalOffset = 2 * RESPONSE_BINS;
-  for (const row of rollups.responses) {
+  for (const row of rollups) {
     if (row.level !== level || !keep(row.unit) || slot(row.day) !== 0) continue;
     let r = responses.get(row.unit);
     if (!r) {

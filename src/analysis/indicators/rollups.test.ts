@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { asUnitCode } from "../../domain/index.ts";
+import { asUnitCode, CATEGORIES } from "../../domain/index.ts";
 import { columnsFromIncidents } from "./columns.ts";
 import { periodIndicators, periodIndicatorsFromRollups } from "./indicators.ts";
 import {
@@ -27,7 +27,7 @@ describe("rollups", () => {
     expect(responseBin(ms)).toBe(bin);
   });
 
-  test("bins are the 18 columns of migration 0013 and hold every threshold edge", () => {
+  test("bins are the 18 columns of migration 0016 and hold every threshold edge", () => {
     expect(RESPONSE_BINS).toBe(18);
     for (const minutes of [1, 3, 5, 10]) expect(RESPONSE_BIN_EDGES_S).toContain(minutes * 60);
   });
@@ -58,13 +58,15 @@ describe("rollups", () => {
       travel: 200_000,
     });
     const r = rollupIncidents([x]);
-    expect(r.counts.map((c) => [c.level, c.unit, c.n])).toEqual([
-      ["area", "S1-A", 1],
-      ["branch", "B1", 1],
-      ["city", "C", 1],
-      ["station", "S1", 1],
+    expect(
+      r.map((c) => [c.level, c.unit, c.station, c.incidents, c.categories[CATEGORIES.indexOf("dispute")]]),
+    ).toEqual([
+      ["area", "S1-A", "S1", 1, 1],
+      ["branch", "B1", "S1", 1, 1],
+      ["city", "C", "S1", 1, 1],
+      ["station", "S1", "S1", 1, 1],
     ]);
-    const station = r.responses.find((c) => c.level === "station")!;
+    const station = r.find((c) => c.level === "station")!;
     expect(station.sumMs).toEqual([50_000, 200_000, 250_000]);
     expect(station.bins[responseBin(50_000)]).toBe(1);
     expect(station.bins[RESPONSE_BINS + responseBin(200_000)]).toBe(1);

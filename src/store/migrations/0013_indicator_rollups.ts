@@ -2,12 +2,9 @@ import type { Kysely } from "kysely";
 import { EPOCH_MS } from "./helpers.ts";
 
 /**
- * Daily indicator rollups (docs/analysis.md), maintained by every import batch in its own
- * transaction: incidents per unit x category x local day, and response-interval histograms per
- * unit x station x local day. Stores that already hold incidents are filled once here, from the
- * incidents (`recur indicators rebuild` does the same by hand).
- * The bin count is frozen with this migration: 18 bins (RESPONSE_BIN_EDGES_S in
- * src/analysis/indicators/rollups.ts, checked by indicator-rollups.test.ts).
+ * First layout of the daily indicator rollups, one row per category: superseded within the hour
+ * by 0016_indicator_days (one row per unit, station and day, categories as columns), which drops
+ * these tables. Its backfill moved there too (this file ran only on development stores).
  */
 const BINS = 18;
 const KINDS = ["dispatch", "travel", "arrival"] as const;
@@ -43,10 +40,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await response
     .addPrimaryKeyConstraint("indicator_day_response_pk", ["level", "day", "unit", "station"])
     .execute();
-
-  // Backfill from the incidents already stored (a new store has none and skips this).
-  const { rebuildIndicatorRollups } = await import("../indicator-rollups.ts");
-  await rebuildIndicatorRollups(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -10,6 +10,7 @@ import * as unitsAgencies from "./0010_units_agencies.ts";
 import * as importProfiles from "./0011_import_profiles.ts";
 import * as caseAttachments from "./0012_case_attachments.ts";
 import * as indicatorRollups from "./0013_indicator_rollups.ts";
+import * as indicatorDays from "./0016_indicator_days.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0011_import_profiles", importProfiles],
   ["0012_case_attachments", caseAttachments],
   ["0013_indicator_rollups", indicatorRollups],
+  ["0016_indicator_days", indicatorDays],
 ];
