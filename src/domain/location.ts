@@ -19,6 +19,12 @@ export interface LocationKeys {
   readonly cross: string | null;
 }
 
+/** One parsed component of an address: a label (docs/address.md) over a piece of the text. */
+export interface AddressComponent {
+  readonly label: string;
+  readonly text: string;
+}
+
 export const LOCATION_LEVELS = ["poi", "building", "unit", "room", "road", "cross"] as const;
 export type LocationLevel = (typeof LOCATION_LEVELS)[number];
 

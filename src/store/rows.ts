@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type {
+  AddressComponent,
   BatchId,
   CallerPseudonym,
   Category,
@@ -61,7 +62,39 @@ export const INCIDENT_COLUMNS: readonly (readonly [keyof IncidentTable, PgType, 
   ["narrative", "text", (i) => i.narrative],
   ["disposition", "text", (i) => i.disposition],
   ["feedback", "text", (i) => i.feedback],
+  ["address_components", "text", (i) => componentsJson(i.addressComponents)],
 ];
+
+/**
+ * JSON of an address's components, `[[label, text], ...]`, cached per components array: an import
+ * hands the same (memoised) array to every incident at one address, so each is encoded once.
+ */
+const componentsText = new WeakMap<readonly AddressComponent[], string>();
+function componentsJson(components: readonly AddressComponent[] | null | undefined): string | null {
+  if (!components || components.length === 0) return null;
+  let json = componentsText.get(components);
+  if (json === undefined) {
+    json = JSON.stringify(components.map((c) => [c.label, c.text]));
+    componentsText.set(components, json);
+  }
+  return json;
+}
+
+/** Components back from their JSON; a value this code did not write gives null, not an error. */
+export function parseComponents(json: string | null): AddressComponent[] | null {
+  if (json === null) return null;
+  try {
+    const pairs: unknown = JSON.parse(json);
+    if (!Array.isArray(pairs)) return null;
+    return pairs.flatMap((p: unknown) =>
+      Array.isArray(p) && typeof p[0] === "string" && typeof p[1] === "string"
+        ? [{ label: p[0], text: p[1] }]
+        : [],
+    );
+  } catch {
+    return null;
+  }
+}
 
 export const INCIDENT_COLUMN_NAMES: readonly (keyof IncidentTable)[] = INCIDENT_COLUMNS.map(([name]) => name);
 
@@ -79,7 +112,7 @@ function numOrNull(value: unknown): number | null {
 }
 
 export function rowToIncident(row: IncidentRow): Incident {
-  return {
+  const incident: Incident = {
     id: row.id as IncidentId,
     sourceSystem: row.source_system,
     sourceId: row.source_id,
@@ -116,6 +149,9 @@ export function rowToIncident(row: IncidentRow): Incident {
     disposition: row.disposition,
     feedback: row.feedback,
   };
+  // Set only when known, so incidents built without it (tests, other sources) read back equal.
+  const components = parseComponents(row.address_components ?? null);
+  return components ? { ...incident, addressComponents: components } : incident;
 }
 
 export function rowToBatch(row: Selectable<ImportBatchTable>): Batch {

@@ -42,6 +42,8 @@ export interface IncidentTable {
   narrative: string | null;
   disposition: string | null;
   feedback: string | null;
+  /** JSON `[[label, text], ...]`: the address's parsed components (migration 0014). */
+  address_components: string | null;
 }
 
 export interface ImportBatchTable {

@@ -15,6 +15,8 @@ export interface BatchSql {
   readonly insertTail: string;
   readonly columns: number;
   readonly rowsPerStatement: number;
+  /** Bulk mode: indexes of `table` dropped for a big batch and re-created at commit. */
+  readonly bulk?: { readonly table: string; readonly minRows: number; readonly indexes: readonly string[] };
 }
 
 export function openConnection(path: string): BetterSqlite3.Database;
@@ -26,7 +28,10 @@ export class BatchExecutor {
     options?: { cacheKib?: number; busyTimeoutMs?: number },
   );
   readonly conn: BetterSqlite3.Database;
-  begin(params: readonly SqlValue[]): void;
+  /** `expectedRows`: the importer's estimate of the batch size (bulk mode when large). */
+  begin(params: readonly SqlValue[], expectedRows?: number): void;
+  /** How many indexes the open batch re-creates at commit (bulk mode). */
+  readonly deferredIndexes: number;
   insert(values: readonly SqlValue[]): number;
   quarantine(values: readonly SqlValue[]): void;
   /** Another statement in the open batch transaction (indicator rollups); rows when `read`. */

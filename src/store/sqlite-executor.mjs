@@ -32,6 +32,8 @@ export function openConnection(path) {
 export class BatchExecutor {
   #inserts = new Map();
   #statements = new Map();
+  /** DDL of the indexes dropped for this batch, re-created before COMMIT (bulk mode). */
+  #deferred = [];
 
   constructor(conn, sql, { cacheKib = 0, busyTimeoutMs = 0 } = {}) {
     this.conn = conn;
@@ -47,14 +49,42 @@ export class BatchExecutor {
     this.insertQuarantine = conn.prepare(sql.insertQuarantine);
   }
 
-  begin(params) {
+  /**
+   * Opens the batch. `expectedRows` (an estimate, may be 0) selects bulk mode when the batch is
+   * at least `sql.bulk.minRows` and no smaller than the table already is: the indexes named in
+   * `sql.bulk.indexes` (random-order keys) are dropped inside the transaction and re-created at
+   * commit, which sorts each key once instead of inserting it at a random page per row. DDL is
+   * transactional, so a rollback or a kill -9 brings the indexes back with the old rows.
+   */
+  begin(params, expectedRows = 0) {
+    this.#deferred = [];
     this.conn.exec("BEGIN IMMEDIATE");
     try {
       this.insertBatch.run(params);
+      const bulk = this.sql.bulk;
+      if (bulk && expectedRows >= bulk.minRows) {
+        const existing = this.conn.prepare(`SELECT max(rowid) AS n FROM ${bulk.table}`).get().n ?? 0;
+        if (expectedRows >= existing) {
+          const list = bulk.indexes.map(() => "?").join(",");
+          const found = this.conn
+            .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${list})`)
+            .all(bulk.indexes);
+          for (const { name, sql } of found) {
+            this.conn.exec(`DROP INDEX "${name}"`);
+            this.#deferred.push(sql);
+          }
+        }
+      }
     } catch (error) {
+      this.#deferred = [];
       this.conn.exec("ROLLBACK");
       throw error;
     }
+  }
+
+  /** How many indexes this batch re-creates at commit (bulk mode), for tests and benchmarks. */
+  get deferredIndexes() {
+    return this.#deferred.length;
   }
 
   /** Inserts `values.length / columns` incidents; returns how many were new. */
@@ -91,15 +121,19 @@ export class BatchExecutor {
 
   commit(params) {
     try {
+      for (const ddl of this.#deferred) this.conn.exec(ddl);
+      this.#deferred = [];
       this.finishBatch.run(params);
       this.conn.exec("COMMIT");
     } catch (error) {
+      this.#deferred = [];
       if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
       throw error;
     }
   }
 
   rollback() {
+    this.#deferred = [];
     if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
   }
 

@@ -18,7 +18,7 @@ try {
 parentPort.on("message", ({ id, op, args }) => {
   try {
     let result;
-    if (op === "begin") executor.begin(args);
+    if (op === "begin") executor.begin(args.params, args.expectedRows);
     else if (op === "insert") result = executor.insert(deserialize(args));
     else if (op === "quarantine") executor.quarantine(args);
     else if (op === "statement") result = executor.statement(args.sql, args.params, args.read);

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import {
@@ -109,6 +110,15 @@ function fullIncident(batch: string): Incident {
     narrative: '报警人称楼上住户噪音扰民，电话***********，已多次协商。O\'Brien said "no".',
     disposition: "现场调解",
     feedback: "民警到场调解，双方达成一致。\n第二行",
+    addressComponents: [
+      { label: "city", text: "临江市" },
+      { label: "district", text: "滨江区" },
+      { label: "poi", text: "阳光小区" },
+      { label: "houseno", text: "3栋" },
+      { label: "cellno", text: "2单元" },
+      { label: "roomno", text: "501" },
+      { label: "assist", text: ` "北门" \\ 对面 🚓` },
+    ],
   });
 }
 
@@ -357,6 +367,45 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(
       await store.incidents.count({ category: "dispute", place: { level: "poi", key: "阳光小区" } }),
     ).toBe(2);
+  });
+
+  test("a batch announced as big finds the same places, and a rolled back one keeps every index", async () => {
+    const store = await fresh();
+    const indexes = async () =>
+      store.dialect === "sqlite"
+        ? (
+            await sql<{
+              name: string;
+            }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents' ORDER BY name`.execute(
+              store.db,
+            )
+          ).rows.map((r) => r.name)
+        : [];
+    const before = await indexes();
+    const placed = (batch: string, from: number, to: number) =>
+      range(batch, from, to).map((i, k) => ({
+        ...i,
+        location: { ...i.location, poi: `poi${(from + k) % 7}`, room: `room${from + k}` },
+        callerPseudonym: asPseudonym(`c${(from + k) % 5}`),
+      }));
+    // Bulk mode on SQLite: the place and caller indexes are built at commit.
+    const big = { expectedRows: 1_000_000 };
+    const writer = await store.beginBatch(newBatch("big", big));
+    expect(await writer.insertIncidents(placed("big", 0, 300))).toBe(300);
+    await writer.commit(summaryOf(300, 300));
+    expect(await indexes()).toEqual(before);
+    expect(await store.incidents.count({ place: { level: "poi", key: "poi3" } })).toBe(43);
+    expect(await store.incidents.count({ place: { level: "room", key: "room299" } })).toBe(1);
+    expect(await store.incidents.count({ callerPseudonym: "c4" })).toBe(60);
+
+    const undone = await store.beginBatch(newBatch("undone", big));
+    await undone.insertIncidents(placed("undone", 300, 400));
+    await undone.rollback();
+    expect(await indexes()).toEqual(before);
+    expect(await store.incidents.count()).toBe(300);
+    // The table is bigger than this batch now: it goes into the indexes row by row.
+    expect(await importRows(store, "small", placed("small", 300, 310))).toBe(10);
+    expect(await store.incidents.count({ place: { level: "room", key: "room305" } })).toBe(1);
   });
 
   test("settings keep the last value written", async () => {

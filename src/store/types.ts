@@ -17,6 +17,11 @@ export interface NewBatch {
   /** SHA-256 of the file's bytes, to recognise a re-import of the same file. */
   readonly fileSha256: string;
   readonly startedAt: number;
+  /**
+   * The importer's estimate of how many incidents the batch will insert (not stored). A large
+   * batch into a smaller table lets SQLite build its random-order indexes once at commit.
+   */
+  readonly expectedRows?: number;
 }
 
 export interface BatchSummary {

@@ -10,6 +10,8 @@ import * as unitsAgencies from "./0010_units_agencies.ts";
 import * as importProfiles from "./0011_import_profiles.ts";
 import * as caseAttachments from "./0012_case_attachments.ts";
 import * as indicatorRollups from "./0013_indicator_rollups.ts";
+import * as addressComponents from "./0014_incident_address_components.ts";
+import * as unitIndexPrefixes from "./0015_incident_unit_index_prefixes.ts";
 import * as indicatorDays from "./0016_indicator_days.ts";
 
 /**
@@ -30,5 +32,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0011_import_profiles", importProfiles],
   ["0012_case_attachments", caseAttachments],
   ["0013_indicator_rollups", indicatorRollups],
+  ["0014_incident_address_components", addressComponents],
+  ["0015_incident_unit_index_prefixes", unitIndexPrefixes],
   ["0016_indicator_days", indicatorDays],
 ];

@@ -5,7 +5,9 @@
  * it waits for a line on stdin, so a kill between steps lands exactly where the parent chose;
  * the commit itself is not held back, so a kill right after "committing" races with it.
  *
- *   node --import tsx src/store/testing/batch-child.ts '{"path":"x.db"}' BATCH_ID ROWS CHUNK
+ *   node --import tsx src/store/testing/batch-child.ts '{"path":"x.db"}' BATCH_ID ROWS CHUNK [EXPECTED]
+ *
+ * EXPECTED is the batch size announced to beginBatch (a large one selects SQLite's bulk mode).
  */
 import { createInterface } from "node:readline";
 // Types only: the child starts faster without loading the domain module (and zod).
@@ -13,7 +15,7 @@ import type { BatchId, CallerPseudonym, EpochMs, Incident } from "../../domain/i
 import { openStore } from "../index.ts";
 import type { StoreLocation } from "./stores.ts";
 
-const [locationJson, batchArg, rowsArg, chunkArg] = process.argv.slice(2);
+const [locationJson, batchArg, rowsArg, chunkArg, expectedArg] = process.argv.slice(2);
 const location = JSON.parse(locationJson ?? "{}") as StoreLocation;
 const batchId = (batchArg ?? "kill") as BatchId;
 const rows = Number(rowsArg ?? 1000);
@@ -77,6 +79,7 @@ const writer = await store.beginBatch({
   fileName: "kill.csv",
   fileSha256: "0".repeat(64),
   startedAt: 0,
+  ...(expectedArg ? { expectedRows: Number(expectedArg) } : {}),
 });
 await writer.insertQuarantine([{ batchId, file: "kill.csv", row: 1, issues: [], recordEnc: "x" }]);
 await step("begun");
