@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { createAddressLocator } from "../address/locator.ts";
 import { renderIssue } from "../domain/index.ts";
 import { INGEST_MESSAGES } from "./issues.ts";
 import { incidentId } from "./pipeline.ts";
@@ -258,7 +259,7 @@ describe("bad input is reported with file, row, field, code and value, and kept 
 });
 
 describe("location keys", () => {
-  test("the locator gets WGS-84 coordinates, is asked once per address, and its keys are stored", async () => {
+  test("the locator is asked once per address text, and its keys are stored", async () => {
     const calls: [string | null, number | null | undefined, number | null | undefined][] = [];
     const locator = {
       locate: (address: string | null, lon?: number | null, lat?: number | null) => {
@@ -277,13 +278,37 @@ describe("location keys", () => {
       "synthetic",
       { locator },
     );
-    expect(calls.map((c) => c[0])).toEqual(["阳光花园3栋", "春华路88号"]);
-    // GCJ-02 (120.21, 30.21) lies a few hundred metres from the same WGS-84 numbers.
-    expect(calls[0]?.[1]).not.toBe(120.21);
-    expect(calls[0]?.[1]).toBeCloseTo(120.205, 2);
-    expect(calls[1]?.[1]).toBe(120.21);
+    // Keys are a function of the text (docs/address.md): no coordinates, one call per address.
+    expect(calls).toEqual([
+      ["阳光花园3栋", undefined, undefined],
+      ["春华路88号", undefined, undefined],
+    ]);
     expect(store.bySourceId("L2")?.location.poi).toBe("阳光花园3栋");
     expect(store.bySourceId("L2")?.lon).toBe(120.21); // the row keeps its own datum
+    expect(store.bySourceId("L2")?.addressComponents ?? null).toBeNull(); // a keys-only locator
+  });
+
+  test("with the address parser every incident gets its components and its keys", async () => {
+    const store = new MemoryStore();
+    await importInto(
+      store,
+      csv("components.csv", [
+        synthRow({ 接警单号: "C1", 发生地址: "澜东区阳光小区3栋2单元501室" }),
+        synthRow({ 接警单号: "C2", 发生地址: "澜东区阳光小区3栋2单元501室" }),
+        synthRow({ 接警单号: "C3", 发生地址: "" }),
+      ]),
+      "synthetic",
+      { locator: createAddressLocator({ datum: "wgs84" }) },
+    );
+    const c1 = store.bySourceId("C1");
+    expect(c1?.addressComponents?.map((c) => c.text).join("")).toBe("澜东区阳光小区3栋2单元501室");
+    expect(c1?.addressComponents?.map((c) => c.label)).toEqual(
+      expect.arrayContaining(["poi", "houseno", "cellno", "roomno"]),
+    );
+    expect(c1?.location.room).not.toBeNull();
+    expect(store.bySourceId("C2")?.addressComponents).toEqual(c1?.addressComponents);
+    expect(store.bySourceId("C3")?.addressComponents ?? null).toBeNull();
+    expect(store.bySourceId("C3")?.location.poi).toBeNull();
   });
 });
 

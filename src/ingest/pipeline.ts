@@ -1,8 +1,8 @@
 import { createHash, hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import { toWgs84 } from "../address/geo.ts";
 import {
+  type AddressComponent,
   type AddressLocator,
   asEpochMs,
   asIncidentId,
@@ -84,6 +84,54 @@ export interface ImportSummary {
 
 /** Addresses per generation of the location-key memo (two generations: bounded memory). */
 const LOCATE_MEMO_GENERATION = 50_000;
+/** Caller numbers per generation of the pseudonym memo. */
+const CALLER_MEMO_GENERATION = 50_000;
+
+/**
+ * A locator that also gives the parsed components of an address with its keys, in one parse
+ * (createAddressLocator's `analyse`); with a plain AddressLocator incidents get keys only.
+ */
+interface AnalysingLocator extends AddressLocator {
+  analyse(address: string | null): {
+    readonly keys: LocationKeys;
+    readonly entities: readonly AddressComponent[];
+  };
+}
+
+function isAnalysing(locator: AddressLocator): locator is AnalysingLocator {
+  return typeof (locator as Partial<AnalysingLocator>).analyse === "function";
+}
+
+/** What an address turns into: its keys and, when the locator parses, its components. */
+interface Located {
+  readonly keys: LocationKeys;
+  readonly components: readonly AddressComponent[] | null;
+}
+
+const NOWHERE: Located = { keys: NO_LOCATION, components: null };
+
+/**
+ * A map of bounded size that keeps recently used entries: two generations, the older one
+ * dropped when the newer fills up (an approximate LRU without per-entry bookkeeping).
+ */
+class TwoGenerationMemo<V> {
+  #recent = new Map<string, V>();
+  #older = new Map<string, V>();
+  constructor(private readonly generation: number) {}
+
+  get(key: string, compute: (key: string) => V): V {
+    let value = this.#recent.get(key);
+    if (value !== undefined) return value;
+    value = this.#older.get(key);
+    if (value === undefined) value = compute(key);
+    if (this.#recent.size >= this.generation) {
+      this.#older = this.#recent;
+      this.#recent = new Map();
+    }
+    this.#recent.set(key, value);
+    return value;
+  }
+}
 
 const PRIVACY: PrivacyFunctions = { maskText, normalizePhone, callerPseudonym, encryptField };
 
@@ -130,14 +178,26 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const source = await openSource(options.path, profile, limits, options.encoding);
   const mapper = compileMapper(profile, source.header, { now: started }, file);
   const sha = await fileSha256(options.path);
-  const writer = await options.store.beginBatch({
-    id: options.batchId,
-    sourceSystem: profile.sourceSystem,
-    profile: options.profileRef ?? profile.name,
-    fileName: file,
-    fileSha256: sha,
-    startedAt: started,
-  });
+  // The batch opens with the first chunk (or at the end of a small file), when the importer can
+  // tell the store roughly how many rows are coming: a big batch lets SQLite build its
+  // random-order indexes once at commit (docs/store.md).
+  let writer: BatchWriter | undefined;
+  const begin = async (): Promise<BatchWriter> => {
+    if (writer) return writer;
+    const bytes = source.bytesRead();
+    const expectedRows =
+      bytes > 0 && bytes < source.totalBytes ? Math.round((rows * source.totalBytes) / bytes) : rows;
+    writer = await options.store.beginBatch({
+      id: options.batchId,
+      sourceSystem: profile.sourceSystem,
+      profile: options.profileRef ?? profile.name,
+      fileName: file,
+      fileSha256: sha,
+      startedAt: started,
+      expectedRows: Math.min(expectedRows, maxRows),
+    });
+    return writer;
+  };
 
   let rows = 0;
   let accepted = 0;
@@ -162,45 +222,40 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     return { ...issue, file, row };
   };
 
-  // The locator takes WGS-84; GCJ-02 and BD-09 points are converted for it (the row keeps its datum).
   // Repeat places repeat their address text, and parsing an address is the dearest step of an
-  // import, so keys are memoised by address (they are a function of the text: docs/address.md).
-  // Two generations approximate an LRU in bounded memory: recent addresses survive a rotation.
-  let recent = new Map<string, LocationKeys>();
-  let older = new Map<string, LocationKeys>();
-  const locate = (m: MappedRow): LocationKeys => {
-    if (locator === NULL_LOCATOR) return NO_LOCATION;
-    const key = m.address ?? "";
-    let keys = recent.get(key);
-    if (keys) return keys;
-    keys = older.get(key);
-    if (!keys) {
-      if (m.lon === null || m.lat === null || m.datum === "wgs84" || m.datum === null)
-        keys = locator.locate(m.address, m.lon, m.lat);
-      else {
-        const [lon, lat] = toWgs84(m.lon, m.lat, m.datum);
-        keys = locator.locate(m.address, lon, lat);
-      }
-    }
-    if (recent.size >= LOCATE_MEMO_GENERATION) {
-      older = recent;
-      recent = new Map();
-    }
-    recent.set(key, keys);
-    return keys;
+  // import, so keys and components are memoised by address: they are a function of the text
+  // alone (docs/address.md), which is also why the coordinates are not passed to the locator.
+  const places = new TwoGenerationMemo<Located>(LOCATE_MEMO_GENERATION);
+  const analyse: (address: string) => Located =
+    locator === NULL_LOCATOR
+      ? () => NOWHERE
+      : isAnalysing(locator)
+        ? (address) => {
+            const a = locator.analyse(address);
+            return { keys: a.keys, components: a.entities.length > 0 ? a.entities : null };
+          }
+        : (address) => ({ keys: locator.locate(address), components: null });
+  const locate = (address: string | null): Located =>
+    address === null ? NOWHERE : places.get(address, analyse);
+
+  // Repeat callers repeat their number as exported: the pseudonym (an HMAC) is memoised by the
+  // raw text; null marks a number that is not one (a warning on every row it appears in).
+  const callers = new TwoGenerationMemo<CallerPseudonym | null>(CALLER_MEMO_GENERATION);
+  const pseudonymOf = (raw: string): CallerPseudonym | null => {
+    const phone = privacy.normalizePhone(raw);
+    return phone === null ? null : privacy.callerPseudonym(phone, keys.hmacKey);
   };
 
   const toIncident = (m: MappedRow, issues: IngestIssue[]): Incident => {
     let pseudonym: CallerPseudonym | null = null;
     let numberEnc: string | null = null;
     if (m.callerRaw !== null) {
-      const phone = privacy.normalizePhone(m.callerRaw);
-      if (phone === null) issues.push(ingestIssue("bad_phone", "warning", { field: "caller" }));
-      else {
-        pseudonym = privacy.callerPseudonym(phone, keys.hmacKey);
-        if (keepNumber) numberEnc = privacy.encryptField(phone, keys.encKey);
-      }
+      pseudonym = callers.get(m.callerRaw, pseudonymOf);
+      if (pseudonym === null) issues.push(ingestIssue("bad_phone", "warning", { field: "caller" }));
+      else if (keepNumber)
+        numberEnc = privacy.encryptField(privacy.normalizePhone(m.callerRaw)!, keys.encKey);
     }
+    const place = locate(m.address);
     return {
       id: asIncidentId(incidentId(profile.sourceSystem, m.sourceId)),
       sourceSystem: profile.sourceSystem,
@@ -220,7 +275,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       lon: m.lon,
       lat: m.lat,
       datum: m.datum,
-      location: locate(m),
+      location: place.keys,
+      addressComponents: place.components,
       cityUnit: m.cityUnit === null ? null : asUnitCode(m.cityUnit),
       branchUnit: m.branchUnit === null ? null : asUnitCode(m.branchUnit),
       stationUnit: m.stationUnit === null ? null : asUnitCode(m.stationUnit),
@@ -242,9 +298,10 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     incidents = [];
     quarantine = [];
     await writing;
+    const batch = await begin();
     const write = async () => {
-      if (rowsToInsert.length > 0) inserted += await writer.insertIncidents(rowsToInsert);
-      if (rowsToQuarantine.length > 0) await writer.insertQuarantine(rowsToQuarantine);
+      if (rowsToInsert.length > 0) inserted += await batch.insertIncidents(rowsToInsert);
+      if (rowsToQuarantine.length > 0) await batch.insertQuarantine(rowsToQuarantine);
     };
     writing = write();
     // A failed write surfaces at the next flush or at the end; never as an unhandled rejection.
@@ -293,7 +350,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     await writing;
     const finishedAt = clock.now();
     const duplicates = accepted - inserted;
-    await writer.commit({ rows, imported: inserted, rejected, duplicates, finishedAt });
+    await (await begin()).commit({ rows, imported: inserted, rejected, duplicates, finishedAt });
     return {
       batchId: options.batchId,
       file,
@@ -312,7 +369,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     };
   } catch (error) {
     await writing.catch(() => {});
-    await writer.rollback().catch(() => {});
+    await writer?.rollback().catch(() => {});
     throw error;
   }
 }

@@ -81,7 +81,48 @@ describe("recur import", { timeout: 90_000 }, () => {
     expect(existsSync(secret)).toBe(true);
   });
 
+  test("--dict reads the deployment's place dictionary: its aliases give two spellings one key", async () => {
+    const places = writeText(
+      dir,
+      "places.csv",
+      [
+        SYNTH_HEADER,
+        synthRow({ 接警单号: "D1", 发生地址: "澜东区阳光花园3栋2单元501室" }),
+        synthRow({ 接警单号: "D2", 发生地址: "澜东区阳光小区3栋2单元501室" }),
+      ].join("\n"),
+      "utf8",
+    );
+    const dict = writeText(
+      dir,
+      "places.json",
+      JSON.stringify({ aliases: { 阳光花园: "阳光小区" }, places: [{ name: "阳光小区", kind: "poi" }] }),
+      "utf8",
+    );
+    const rooms = async (args: string[], db: string) => {
+      expect(
+        (await run(["import", places, "--profile", "synthetic", "--db", db, "--json", ...args], dir)).code,
+      ).toBe(0);
+      const store = await openStore({ path: db });
+      try {
+        const [d1, d2] = [
+          await store.incidents.get("synthetic-110", "D1"),
+          await store.incidents.get("synthetic-110", "D2"),
+        ];
+        expect(d1?.addressComponents?.map((c) => c.text).join("")).toBe("澜东区阳光花园3栋2单元501室");
+        return [d1?.location.room, d2?.location.room];
+      } finally {
+        await store.close();
+      }
+    };
+    const [plain1, plain2] = await rooms([], join(dir, "nodict.db"));
+    expect(plain1).not.toBe(plain2);
+    const [dict1, dict2] = await rooms(["--dict", dict], join(dir, "dict.db"));
+    expect(dict1).not.toBeNull();
+    expect(dict1).toBe(dict2);
+  });
+
   test.each([
+    [["import", "calls.csv", "--profile", "synthetic", "--dict", "no-such-dictionary.json"], 1],
     [["import"], 2],
     [["import", "calls.csv"], 2],
     [["import", "calls.csv", "--profile", "synthetic", "--encoding", "latin9"], 2],

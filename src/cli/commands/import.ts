@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import type { PlaceDictionary } from "../../address/dictionary.ts";
 import { createAddressLocator } from "../../address/locator.ts";
 import {
   asBatchId,
@@ -28,6 +29,7 @@ import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/in
 import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
 import { progressBar } from "../progress.ts";
+import { locatorOptionsFrom } from "./address.ts";
 
 const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
 
@@ -43,6 +45,8 @@ interface ImportJob {
   readonly encoding?: EncodingName;
   readonly chunkRows?: number;
   readonly maxRows?: number;
+  /** The deployment's place dictionary (--dict), already read and repaired. */
+  readonly dictionary?: PlaceDictionary;
 }
 
 type WorkerMessage =
@@ -68,7 +72,11 @@ async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): 
       batchId: asBatchId(randomUUID()),
       keys,
       clock: wallClock,
-      locator: createAddressLocator({ region: profile.region ?? null, datum: "wgs84" }),
+      locator: createAddressLocator({
+        region: profile.region ?? null,
+        datum: "wgs84",
+        ...(job.dictionary ? { dictionary: job.dictionary } : {}),
+      }),
       ...(job.encoding ? { encoding: job.encoding } : {}),
       ...(job.chunkRows ? { chunkRows: job.chunkRows } : {}),
       ...(job.maxRows !== undefined ? { maxRows: job.maxRows } : {}),
@@ -182,12 +190,13 @@ export const importCommand: Command = {
     en: "Import a dispatch export (CSV/XLSX/JSONL, UTF-8 or GBK) with a mapping profile",
   },
   usage:
-    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--secret PATH] [--json] [--lang zh|en]",
+    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--dict PATH] [--secret PATH] [--json] [--lang zh|en]",
   options: {
     profile: { type: "string", short: "p" },
     db: { type: "string" },
     encoding: { type: "string" },
     secret: { type: "string" },
+    dict: { type: "string" },
     "chunk-rows": { type: "string" },
     limit: { type: "string" },
   },
@@ -199,8 +208,8 @@ export const importCommand: Command = {
         ctx.stderr,
         t(
           ctx,
-          "用法: recur import 文件 --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk] [--json]",
-          "Usage: recur import FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--json]",
+          "用法: recur import 文件 --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk] [--dict 地名词典] [--json]",
+          "Usage: recur import FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--dict PATH] [--json]",
         ),
       );
       return 2;
@@ -226,6 +235,14 @@ export const importCommand: Command = {
     }
     // Checked here too, so a bad profile is reported before any thread starts.
     await loadProfile(profileRef, ctx.cwd);
+    // The place dictionary (aliases, local places: src/address/dictionary.ts) is read here, so an
+    // unreadable file stops the import before it starts and repaired entries are reported once.
+    let dictionary: PlaceDictionary | undefined;
+    if (typeof args.values.dict === "string") {
+      const located = await locatorOptionsFrom({ dict: args.values.dict }, ctx);
+      if (!located?.dictionary) return 1;
+      dictionary = located.dictionary;
+    }
 
     const databaseUrl = ctx.env.DATABASE_URL || undefined;
     const dbPath = resolve(ctx.cwd, typeof args.values.db === "string" ? args.values.db : DEFAULT_DB_PATH);
@@ -252,6 +269,7 @@ export const importCommand: Command = {
       ...(encoding ? { encoding } : {}),
       ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
       ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
+      ...(dictionary ? { dictionary } : {}),
     };
 
     const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
