@@ -37,6 +37,12 @@ export const PERMISSIONS = [
   "users.unlock",
   /** Viewing and changing the deployment's repeat, deadline and quality rule settings. */
   "rules.manage",
+  /** Quality scorecards, issues and review lists of the jurisdiction. */
+  "quality.read",
+  /** Review verdicts at the user's own level, branch queues, station self-checks, resubmissions. */
+  "quality.review",
+  /** The city's review sample (市局抽查). */
+  "quality.sample",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,6 +60,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "profiles.manage",
     "callers.reveal",
     "rules.manage",
+    "quality.read",
+    "quality.review",
+    "quality.sample",
   ],
   branch_supervisor: [
     "incidents.read",
@@ -64,6 +73,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "cases.act",
     "reports.export",
     "callers.reveal",
+    "quality.read",
+    "quality.review",
   ],
   station_officer: [
     "incidents.read",
@@ -73,6 +84,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "cases.create",
     "cases.act",
     "callers.reveal",
+    "quality.read",
+    "quality.review",
   ],
   agency_user: ["cases.read", "cases.act"],
   auditor: ["audit.read"],

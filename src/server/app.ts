@@ -8,6 +8,7 @@ import { registerDashboardRoutes } from "./dashboard-routes.ts";
 import { renderHomePage } from "./home-page.ts";
 import { registerImportRoutes } from "./import-routes.ts";
 import { registerOpenApi } from "./openapi.ts";
+import { registerQualityRoutes } from "./quality-routes.ts";
 import { registerRegistryRoutes } from "./registry-routes.ts";
 import { registerRepeatRoutes } from "./repeat-routes.ts";
 import { registerApiRoutes, type Services } from "./routes.ts";
@@ -77,6 +78,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerRegistryRoutes(app, servicesNow);
   registerAttachmentRoutes(app, servicesNow);
   registerRulesRoutes(app, servicesNow);
+  registerQualityRoutes(app, servicesNow);
   registerRepeatRoutes(app, { store: options.store, secretPath: options.secretPath });
 
   const dashboardCache = registerDashboardRoutes(app, options.store, clock);

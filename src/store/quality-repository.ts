@@ -2,19 +2,31 @@ import type { Generated, Kysely } from "kysely";
 import type { QualityIssue } from "../quality/codes.ts";
 import {
   applyReviewEvent,
+  type ReviewCandidate,
   type ReviewEvent,
   type ReviewItem,
   type ReviewLevel,
   type ReviewStatus,
   replayReview,
 } from "../quality/review.ts";
-import type { VerdictRecord } from "../quality/score.ts";
+import type { ScoredIncident, VerdictRecord } from "../quality/score.ts";
 import type { Store } from "./types.ts";
 
 /** Tables of migration 0004_quality_review. */
 type QualityTables = {
-  /** Read only here: the columns the station centres need. */
-  incidents: { id: string; station_unit: string | null; lon: number | null; lat: number | null };
+  /** Read only here: the columns the centres, scorecards and review queues need. */
+  incidents: {
+    id: string;
+    received_at: number;
+    utc_offset_min: number;
+    category: string;
+    city_unit: string | null;
+    branch_unit: string | null;
+    station_unit: string | null;
+    area_unit: string | null;
+    lon: number | null;
+    lat: number | null;
+  };
   quality_results: {
     incident_id: string;
     score: number;
@@ -52,13 +64,33 @@ export interface QualityResult {
   readonly issues: readonly QualityIssue[];
 }
 
+/** Incidents of one unit subtree (a user's jurisdiction below the city). */
+export interface UnitFilter {
+  readonly level: "branch" | "station" | "area";
+  readonly code: string;
+}
+
 export interface ReviewFilter {
   readonly level?: ReviewLevel;
   readonly status?: ReviewStatus;
   readonly station?: string;
   readonly reviewer?: string;
+  /** Only items whose incident lies in this unit. */
+  readonly unit?: UnitFilter;
   readonly limit?: number;
+  readonly offset?: number;
 }
+
+/** Which stored results a scorecard or queue reads: a unit subtree and a receivedAt range. */
+export interface ResultFilter {
+  readonly unit?: UnitFilter;
+  /** receivedAt >= from. */
+  readonly from?: number;
+  /** receivedAt < to. */
+  readonly to?: number;
+}
+
+const UNIT_COLUMN = { branch: "branch_unit", station: "station_unit", area: "area_unit" } as const;
 
 /** Stored quality results and the review workflow, on SQLite and PostgreSQL alike. */
 export interface QualityRepository {
@@ -75,6 +107,14 @@ export interface QualityRepository {
   listReviews(filter?: ReviewFilter): Promise<ReviewItem[]>;
   /** Every verdict given, for review pass rates. */
   verdicts(): Promise<VerdictRecord[]>;
+  /** Incidents with stored results, in pages (receivedAt, id order), for scorecards. */
+  scored(filter?: ResultFilter, pageSize?: number): AsyncIterable<readonly ScoredIncident[]>;
+  /** Review candidates (every incident of the filter, with its stored rule errors or 0). */
+  candidates(filter: ResultFilter): Promise<ReviewCandidate[]>;
+  /** The latest receivedAt among incidents with stored results in the filter, or null. */
+  latestScored(filter?: ResultFilter): Promise<number | null>;
+  /** The latest `computed_at` of the stored results (null before any `recur quality` run). */
+  lastComputed(): Promise<number | null>;
   /**
    * Station and coordinates of every located incident, in pages (a narrow first pass for the
    * station centres of the streaming quality check, without reading whole incidents).
@@ -256,17 +296,116 @@ export function qualityRepository(store: Store): QualityRepository {
       });
     },
     async listReviews(filter = {}) {
-      let q = db.selectFrom("review_items").selectAll();
-      if (filter.level) q = q.where("level", "=", filter.level);
-      if (filter.status) q = q.where("status", "=", filter.status);
-      if (filter.station) q = q.where("station", "=", filter.station);
-      if (filter.reviewer) q = q.where("reviewer", "=", filter.reviewer);
+      let q = db.selectFrom("review_items").selectAll("review_items");
+      if (filter.level) q = q.where("review_items.level", "=", filter.level);
+      if (filter.status) q = q.where("review_items.status", "=", filter.status);
+      if (filter.station) q = q.where("review_items.station", "=", filter.station);
+      if (filter.reviewer) q = q.where("review_items.reviewer", "=", filter.reviewer);
+      if (filter.unit) {
+        const column = UNIT_COLUMN[filter.unit.level];
+        const code = filter.unit.code;
+        q = q.where("review_items.incident_id", "in", (eb) =>
+          eb.selectFrom("incidents").select("incidents.id").where(`incidents.${column}`, "=", code),
+        );
+      }
       const rows = await q
-        .orderBy("created_at")
-        .orderBy("id")
+        .orderBy("review_items.created_at")
+        .orderBy("review_items.id")
         .limit(filter.limit ?? 1000)
+        .offset(filter.offset ?? 0)
         .execute();
       return loadItems(db, rows);
+    },
+    async *scored(filter = {}, pageSize = 20_000) {
+      let after: readonly [number, string] | undefined;
+      for (;;) {
+        let q = db
+          .selectFrom("incidents")
+          .innerJoin("quality_results", "quality_results.incident_id", "incidents.id")
+          .select([
+            "incidents.id as id",
+            "incidents.received_at as received_at",
+            "incidents.utc_offset_min as utc_offset_min",
+            "incidents.category as category",
+            "incidents.city_unit as city_unit",
+            "incidents.branch_unit as branch_unit",
+            "incidents.station_unit as station_unit",
+            "quality_results.issues as issues",
+          ])
+          .orderBy("incidents.received_at")
+          .orderBy("incidents.id")
+          .limit(pageSize);
+        if (filter.unit) q = q.where(`incidents.${UNIT_COLUMN[filter.unit.level]}`, "=", filter.unit.code);
+        if (filter.from !== undefined) q = q.where("incidents.received_at", ">=", filter.from);
+        if (filter.to !== undefined) q = q.where("incidents.received_at", "<", filter.to);
+        if (after) {
+          const [at, id] = after;
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple("incidents.received_at", "incidents.id"), ">", tuple(at, id)),
+          );
+        }
+        const rows = await q.execute();
+        if (rows.length === 0) return;
+        const last = rows[rows.length - 1]!;
+        after = [last.received_at, last.id];
+        yield rows.map(
+          (r) =>
+            ({
+              incident: {
+                id: r.id,
+                receivedAt: r.received_at,
+                utcOffsetMin: r.utc_offset_min,
+                category: r.category,
+                cityUnit: r.city_unit,
+                branchUnit: r.branch_unit,
+                stationUnit: r.station_unit,
+              },
+              issues: r.issues === "[]" ? [] : (JSON.parse(r.issues) as QualityIssue[]),
+            }) as unknown as ScoredIncident,
+        );
+        if (rows.length < pageSize) return;
+      }
+    },
+    async candidates(filter) {
+      let q = db
+        .selectFrom("incidents")
+        .leftJoin("quality_results", "quality_results.incident_id", "incidents.id")
+        .select([
+          "incidents.id as id",
+          "incidents.received_at as received_at",
+          "incidents.utc_offset_min as utc_offset_min",
+          "incidents.branch_unit as branch_unit",
+          "incidents.station_unit as station_unit",
+          "quality_results.errors as errors",
+        ]);
+      if (filter.unit) q = q.where(`incidents.${UNIT_COLUMN[filter.unit.level]}`, "=", filter.unit.code);
+      if (filter.from !== undefined) q = q.where("incidents.received_at", ">=", filter.from);
+      if (filter.to !== undefined) q = q.where("incidents.received_at", "<", filter.to);
+      const rows = await q.execute();
+      return rows.map((r) => ({
+        incidentId: r.id,
+        receivedAt: r.received_at,
+        utcOffsetMin: r.utc_offset_min,
+        stationUnit: r.station_unit,
+        branchUnit: r.branch_unit,
+        errors: r.errors ?? 0,
+      }));
+    },
+    async latestScored(filter = {}) {
+      let q = db
+        .selectFrom("incidents")
+        .innerJoin("quality_results", "quality_results.incident_id", "incidents.id")
+        .select((eb) => eb.fn.max("incidents.received_at").as("at"));
+      if (filter.unit) q = q.where(`incidents.${UNIT_COLUMN[filter.unit.level]}`, "=", filter.unit.code);
+      const row = await q.executeTakeFirst();
+      return row?.at === null || row?.at === undefined ? null : Number(row.at);
+    },
+    async lastComputed() {
+      const row = await db
+        .selectFrom("quality_results")
+        .select((eb) => eb.fn.max("computed_at").as("at"))
+        .executeTakeFirst();
+      return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },
     async verdicts() {
       const rows = await db
