@@ -7,6 +7,8 @@ import { makeIncident } from "../../test/builders.ts";
 import { applyCase, type Case, newCase } from "../cases/case.ts";
 import { asBatchId, asUnitCode, type Clock, type EpochMs, type UnitLevel } from "../domain/index.ts";
 import { encryptField, loadOrCreateSecret } from "../ingest/privacy/index.ts";
+import { openReview, type ReviewLevel } from "../quality/review.ts";
+import { qualityRepository } from "../store/quality-repository.ts";
 import { registryRepository } from "../store/registry-repository.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
@@ -487,6 +489,169 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
 
     test("without a session every protected endpoint answers 401", async () => {
       for (const url of ["/api/v1/incidents", "/api/v1/cases", "/api/v1/users", "/api/v1/audit"])
+        expect((await app.inject({ url })).statusCode).toBe(401);
+    });
+  });
+
+  describe("quality and review: every endpoint × role × own and foreign jurisdiction", () => {
+    const QUALITY: readonly Role[] = ["city_analyst", "branch_supervisor", "station_officer"];
+    const allowed = (role: Role, roles: readonly Role[]) => roles.includes(role);
+    const issue = { code: "missing_disposition", severity: "error", field: "disposition" } as const;
+    beforeAll(async () => {
+      const repo = qualityRepository(store);
+      await repo.saveResults(
+        ["test:i1", "test:i2"].map((incidentId) => ({ incidentId, score: 85, issues: [issue] })),
+        T0,
+      );
+      const item = (level: ReviewLevel, incident: string, reviewer: string, station: string) =>
+        openReview({
+          id: `${level}-${incident}`,
+          incidentId: `test:${incident}`,
+          level,
+          reviewer,
+          station,
+          at: T0,
+          by: "seed",
+        });
+      await repo.openReviews([
+        item("city", "i1", "C", "S1"),
+        item("city", "i2", "C", "S2"),
+        item("branch", "i1", "B1", "S1"),
+        item("branch", "i2", "B2", "S2"),
+        item("station", "i1", "S1", "S1"),
+        item("station", "i2", "S2", "S2"),
+      ]);
+    });
+    const range = { from: "2024-04-01", to: "2024-06-01" };
+
+    test.each(ACTORS)(
+      "$username ($role): scorecards, issues and review lists only of the jurisdiction",
+      async (a) => {
+        const cards = await call(a.username, "GET", "/api/v1/quality/scorecards?level=station");
+        const own = await call(a.username, "GET", "/api/v1/quality/incidents/test%3Ai1");
+        const foreign = await call(a.username, "GET", "/api/v1/quality/incidents/test%3Ai2");
+        const list = await call(a.username, "GET", "/api/v1/quality/reviews");
+        const item = await call(a.username, "GET", "/api/v1/quality/reviews/branch-i2");
+        const stats = await call(a.username, "GET", "/api/v1/quality/reviews/stats");
+        if (!allowed(a.role, QUALITY)) {
+          for (const r of [cards, own, foreign, list, item, stats]) expect(r.statusCode).toBe(403);
+          return;
+        }
+        expect(cards.statusCode).toBe(200);
+        const units = (cards.json().units as { unit: string; completeness: number }[])
+          .map((u) => u.unit)
+          .sort();
+        expect(units).toEqual(a.ownsC2 ? ["S1", "S2"] : ["S1"]);
+        expect(cards.json().units[0].completeness).toBe(0);
+        expect(own.statusCode).toBe(200);
+        expect(own.json().issues[0]).toMatchObject({ code: "missing_disposition", severity: "error" });
+        expect(JSON.stringify(own.json())).not.toMatch(/callerPseudonym|callerNumberEnc/);
+        expect(foreign.statusCode).toBe(a.ownsC2 ? 200 : 404);
+        const incidents = new Set((list.json().items as { incidentId: string }[]).map((i) => i.incidentId));
+        expect([...incidents].sort()).toEqual(a.ownsC2 ? ["test:i1", "test:i2"] : ["test:i1"]);
+        expect(item.statusCode).toBe(a.ownsC2 ? 200 : 404);
+        expect(stats.statusCode).toBe(200);
+        const level =
+          a.role === "city_analyst" ? "city" : a.role === "branch_supervisor" ? "branch" : "station";
+        if (level !== "city")
+          expect((await call(a.username, "GET", "/api/v1/quality/scorecards?level=city")).statusCode).toBe(
+            400,
+          );
+      },
+    );
+
+    test.each(ACTORS)(
+      "$username ($role): verdicts only at the own level, inside the jurisdiction; rework needs a reason and goes back to the station",
+      async (a) => {
+        const verdict = (id: string, body: object) =>
+          call(a.username, "POST", `/api/v1/quality/reviews/${id}/verdict`, body);
+        const pass = { verdict: "pass" };
+        if (!allowed(a.role, QUALITY)) {
+          for (const id of ["city-i1", "branch-i1", "station-i1"])
+            expect((await verdict(id, pass)).statusCode).toBe(403);
+          expect(
+            (await call(a.username, "POST", "/api/v1/quality/reviews/station-i1/resubmit", {})).statusCode,
+          ).toBe(403);
+          return;
+        }
+        if (a.role === "city_analyst") {
+          expect((await verdict("city-i2", pass)).statusCode).toBe(200);
+          expect((await verdict("city-i2", pass)).statusCode).toBe(409);
+          expect((await verdict("branch-i1", pass)).statusCode).toBe(403);
+          expect((await verdict("station-i1", pass)).statusCode).toBe(403);
+        }
+        if (a.role === "branch_supervisor") {
+          expect((await verdict("branch-i2", pass)).statusCode).toBe(404);
+          expect((await verdict("city-i1", pass)).statusCode).toBe(403);
+          expect((await verdict("branch-i1", { verdict: "rework" })).statusCode).toBe(400);
+          const rework = await verdict("branch-i1", { verdict: "rework", reason: "缺少处置结果" });
+          expect(rework.statusCode).toBe(200);
+          expect(rework.json().item).toMatchObject({ status: "rework", lastReason: "缺少处置结果" });
+          expect(
+            (await call(a.username, "POST", "/api/v1/quality/reviews/branch-i1/resubmit", {})).statusCode,
+          ).toBe(403);
+        }
+        if (a.role === "station_officer") {
+          expect((await verdict("station-i2", pass)).statusCode).toBe(404);
+          expect((await verdict("branch-i1", pass)).statusCode).toBe(403);
+          expect((await verdict("station-i1", pass)).statusCode).toBe(200);
+          // The branch returned branch-i1 for rework: the station resubmits it, round 2, pending again.
+          const resubmitted = await call(a.username, "POST", "/api/v1/quality/reviews/branch-i1/resubmit", {
+            note: "已补录",
+          });
+          expect(resubmitted.json().item).toMatchObject({ status: "pending", round: 2 });
+          expect(resubmitted.json().item.cycle.reworkHours).toHaveLength(1);
+          expect(
+            (await call(a.username, "POST", "/api/v1/quality/reviews/branch-i2/resubmit", {})).statusCode,
+          ).toBe(404);
+        }
+      },
+    );
+
+    test.each(ACTORS)(
+      "$username ($role): the city samples, a branch queues its own records, a station checks itself",
+      async (a) => {
+        const sample = await call(a.username, "POST", "/api/v1/quality/reviews/sample", {
+          mode: "stratified",
+          count: 1,
+          seed: 7,
+          ...range,
+        });
+        const ownQueue = await call(a.username, "POST", "/api/v1/quality/reviews/branch-queue", {
+          branch: "B1",
+          ...range,
+        });
+        const foreignQueue = await call(a.username, "POST", "/api/v1/quality/reviews/branch-queue", {
+          branch: "B2",
+          ...range,
+        });
+        const ownCheck = await call(a.username, "POST", "/api/v1/quality/reviews/self-check", {
+          station: "S1",
+          ...range,
+        });
+        const foreignCheck = await call(a.username, "POST", "/api/v1/quality/reviews/self-check", {
+          station: "S2",
+          ...range,
+        });
+        expect(sample.statusCode).toBe(a.role === "city_analyst" ? 201 : 403);
+        if (a.role === "city_analyst") expect(sample.json()).toMatchObject({ level: "city", chosen: 2 });
+        expect(ownQueue.statusCode).toBe(
+          a.role === "city_analyst" || a.role === "branch_supervisor" ? 201 : 403,
+        );
+        expect(foreignQueue.statusCode).toBe(a.role === "city_analyst" ? 201 : 403);
+        expect(ownCheck.statusCode).toBe(a.role === "station_officer" ? 201 : 403);
+        if (a.role === "station_officer")
+          expect(ownCheck.json()).toMatchObject({ level: "station", chosen: 1 });
+        expect(foreignCheck.statusCode).toBe(403);
+      },
+    );
+
+    test("without a session the quality endpoints answer 401", async () => {
+      for (const url of [
+        "/api/v1/quality/scorecards",
+        "/api/v1/quality/reviews",
+        "/api/v1/quality/incidents/test%3Ai1",
+      ])
         expect((await app.inject({ url })).statusCode).toBe(401);
     });
   });
