@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type Entity,
@@ -110,3 +110,17 @@ for (const label of [...SCORED_LABELS, "overall"]) {
   console.log([label.padEnd(10), ...cells].join(" "));
 }
 console.log(["addr/s".padEnd(10), ...results.map((r) => r.rate.toFixed(0).padStart(19))].join(" "));
+console.log("\nPrecision / recall per label");
+console.log(["label".padEnd(10), ...cols.map((c) => c.padStart(19))].join(" "));
+for (const label of [...SCORED_LABELS, "overall"]) {
+  const cells = results.map((r) => {
+    const s = r.scores.find((x) => x.label === label) as LabelScore;
+    return `P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)}`.padStart(19);
+  });
+  console.log([label.padEnd(10), ...cells].join(" "));
+}
+console.log(
+  `machine load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`,
+);

@@ -101,6 +101,35 @@ test("learn adds frequent names to the dictionary file, train writes a model par
   ]);
 });
 
+test("eval scores the rules or a model on a labelled corpus, per label and overall", async () => {
+  const rows = [
+    { text: "阳光小区3栋501", entities: ["poi:阳光小区", "houseno:3栋", "roomno:501"] },
+    // The rules read 3号 after a building as its entrance: one miss for roomno.
+    { text: "幸福家园2幢3号", entities: ["poi:幸福家园", "houseno:2幢", "roomno:3号"] },
+  ].map((r) =>
+    JSON.stringify({
+      text: r.text,
+      entities: r.entities.map((e) => ({
+        label: e.slice(0, e.indexOf(":")),
+        text: e.slice(e.indexOf(":") + 1),
+      })),
+    }),
+  );
+  writeFileSync(join(dir, "gold.jsonl"), `${rows.join("\n")}\n`);
+  const { code, stdout } = await run(["eval", "--corpus", "gold.jsonl", "--json"]);
+  expect(code).toBe(0);
+  const result = JSON.parse(stdout) as {
+    parser: string;
+    scores: { label: string; gold: number; correct: number; f1: number }[];
+  };
+  expect(result.parser).toBe("rules");
+  const by = new Map(result.scores.map((s) => [s.label, s]));
+  expect(by.get("poi")).toMatchObject({ gold: 2, correct: 2, f1: 1 });
+  expect(by.get("roomno")).toMatchObject({ gold: 2, correct: 1 });
+  expect(by.get("overall")).toMatchObject({ gold: 6, correct: 5 });
+  expect((await run(["eval"])).code).toBe(2);
+});
+
 test("usage errors exit with 2, unreadable files with 1", async () => {
   expect((await run([])).code).toBe(2);
   expect((await run(["train", "--corpus", "x.jsonl"])).code).toBe(2);

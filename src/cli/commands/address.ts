@@ -6,14 +6,17 @@ import {
   createAddressLocator,
   DICTIONARY_MESSAGES,
   EMPTY_DICTIONARY,
+  entityScores,
   type LabelledAddress,
   learnPlaces,
   mergePlaces,
   nationalGazetteer,
+  normaliseLabel,
   type PlaceDictionary,
   type PlaceKind,
   restoreDictionary,
   restoreTaggerModel,
+  SCORED_LABELS,
   trainTagger,
 } from "../../address/index.ts";
 import { renderIssue } from "../../domain/index.ts";
@@ -98,25 +101,25 @@ async function parseLines(values: Readonly<Record<string, unknown>>, ctx: Comman
   return 0;
 }
 
-async function train(values: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
-  if (typeof values.corpus !== "string" || typeof values.out !== "string") {
-    println(
-      ctx.stderr,
-      t(ctx, "需要 --corpus 文件 与 --out 文件", "--corpus FILE and --out FILE are required"),
-    );
-    return 2;
-  }
+/** Reads a labelled corpus (JSONL `{text, entities}`), reporting unusable rows; null when unreadable. */
+async function readCorpus(
+  values: Readonly<Record<string, unknown>>,
+  ctx: CommandContext,
+): Promise<{ examples: LabelledAddress[]; bad: number } | null> {
+  if (typeof values.corpus !== "string") return null;
   let text: string;
   try {
     text = await readFile(resolve(ctx.cwd, values.corpus), "utf8");
   } catch (error) {
     println(ctx.stderr, t(ctx, "无法读取语料：", "cannot read the corpus: ") + (error as Error).message);
-    return 1;
+    return null;
   }
   const examples: LabelledAddress[] = [];
   let bad = 0;
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (!line.trim()) continue;
     try {
       const o = JSON.parse(line) as Partial<LabelledAddress>;
       const ok =
@@ -138,7 +141,21 @@ async function train(values: Readonly<Record<string, unknown>>, ctx: CommandCont
           ),
         );
     }
-  });
+  }
+  return { examples, bad };
+}
+
+async function train(values: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
+  if (typeof values.corpus !== "string" || typeof values.out !== "string") {
+    println(
+      ctx.stderr,
+      t(ctx, "需要 --corpus 文件 与 --out 文件", "--corpus FILE and --out FILE are required"),
+    );
+    return 2;
+  }
+  const corpus = await readCorpus(values, ctx);
+  if (!corpus) return 1;
+  const { examples, bad } = corpus;
   const epochs = Number(values.epochs ?? 6);
   if (!Number.isInteger(epochs) || epochs < 1 || epochs > 50) {
     println(ctx.stderr, t(ctx, "--epochs 须为 1..50 的整数", "--epochs must be an integer 1..50"));
@@ -165,6 +182,56 @@ async function train(values: Readonly<Record<string, unknown>>, ctx: CommandCont
         `已用 ${summary.trained} 条标注地址训练模型（跳过 ${bad} 条，${summary.features} 个特征，${summary.seconds} 秒）→ ${values.out}`,
         `trained on ${summary.trained} labelled addresses (${bad} skipped, ${summary.features} features, ${summary.seconds} s) → ${values.out}`,
       ),
+    );
+  return 0;
+}
+
+/**
+ * Scores the parser (rules, or the tagger given with --model) on a labelled corpus: entity-level
+ * precision, recall and F1 (exact label and span) per label and overall, so that a deployment can
+ * see whether its trained model beats the rules on addresses it held out from training.
+ */
+async function evaluate(values: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
+  if (typeof values.corpus !== "string") {
+    println(ctx.stderr, t(ctx, "需要 --corpus 文件", "--corpus FILE is required"));
+    return 2;
+  }
+  const corpus = await readCorpus(values, ctx);
+  if (!corpus) return 1;
+  const options = await locatorOptionsFrom(values, ctx);
+  if (!options) return 1;
+  const locator = createAddressLocator(options);
+  const started = performance.now();
+  const pairs = corpus.examples.map((ex) => ({ gold: ex.entities, predicted: locator.entities(ex.text) }));
+  const seconds = (performance.now() - started) / 1000;
+  // Every label of the corpus (the issue's labels first), but not separators: they name nothing.
+  const seen = new Set<string>();
+  for (const ex of corpus.examples) for (const e of ex.entities) seen.add(normaliseLabel(e.label));
+  const labels = [
+    ...SCORED_LABELS.filter((l) => seen.has(l)),
+    ...[...seen].filter((l) => !(SCORED_LABELS as readonly string[]).includes(l) && l !== "redundant").sort(),
+  ];
+  const scores = entityScores(pairs, labels);
+  const parser = options.model ? "model" : "rules";
+  if (ctx.json) {
+    println(
+      ctx.stdout,
+      JSON.stringify({ parser, addresses: pairs.length, skipped: corpus.bad, seconds, scores }),
+    );
+    return 0;
+  }
+  println(
+    ctx.stdout,
+    t(
+      ctx,
+      `${pairs.length} 条标注地址（${parser === "model" ? "模型" : "规则"}），实体级精确率/召回率/F1（标签与范围完全一致）：`,
+      `${pairs.length} labelled addresses (${parser}), entity-level precision / recall / F1 (exact label and span):`,
+    ),
+  );
+  for (const s of scores)
+    println(
+      ctx.stdout,
+      `${s.label.padEnd(10)} ${String(s.gold).padStart(6)}  P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}`,
     );
   return 0;
 }
@@ -230,12 +297,13 @@ async function learn(values: Readonly<Record<string, unknown>>, ctx: CommandCont
 export const addressCommand: Command = {
   name: "address",
   summary: {
-    zh: "地址解析：拆分地址要素、生成位置键；训练标注模型；从地址中学习本地地名词典",
-    en: "Addresses: split into components and location keys; train a tagger; learn a local place dictionary",
+    zh: "地址解析：拆分地址要素、生成位置键；训练并评测标注模型；从地址中学习本地地名词典",
+    en: "Addresses: split into components and location keys; train and evaluate a tagger; learn a local place dictionary",
   },
   usage:
     "parse [--format jsonl|text] [--region R] [--dict FILE] [--model FILE] < addresses.txt\n" +
     "  train --corpus FILE.jsonl --out MODEL.json [--epochs 6] [--seed 1]\n" +
+    "  eval --corpus FILE.jsonl [--model MODEL.json] [--region R] [--dict FILE]\n" +
     "  learn --dict FILE.json [--min-count 3] [--region R] < addresses.txt",
   options: {
     format: { type: "string", default: "jsonl" },
@@ -253,9 +321,10 @@ export const addressCommand: Command = {
     if (sub === "parse") return parseLines(args.values, ctx);
     if (sub === "train") return train(args.values, ctx);
     if (sub === "learn") return learn(args.values, ctx);
+    if (sub === "eval") return evaluate(args.values, ctx);
     println(
       ctx.stderr,
-      t(ctx, "用法：recur address parse|train|learn …", "usage: recur address parse|train|learn …"),
+      t(ctx, "用法：recur address parse|train|eval|learn …", "usage: recur address parse|train|eval|learn …"),
     );
     return 2;
   },
