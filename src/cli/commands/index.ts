@@ -20,6 +20,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   lazy("address", () => import("./address.ts").then((m) => m.addressCommand)),
   lazy("knox", () => import("./knox.ts").then((m) => m.knoxCommand)),
   lazy("report", () => import("./report.ts").then((m) => m.reportCommand)),
+  lazy("indicators", () => import("./indicators.ts").then((m) => m.indicatorsCommand)),
   lazy("briefing", () => import("./briefing.ts").then((m) => m.briefingCommand)),
   lazy("detect", () => import("./detect.ts").then((m) => m.detectCommand)),
   lazy("series", () => import("./series.ts").then((m) => m.seriesCommand)),

@@ -82,6 +82,32 @@ test("recur report monthly writes an Excel workbook with escaped text", async ()
   expect(ranking.getRow(1).getCell(3).value).toBe("警情数");
   const counts = ranking.getColumn(3).values.slice(2) as number[];
   expect(counts.reduce((a, b) => a + b, 0)).toBe(20);
+  const header = ranking.getRow(1).values as string[];
+  expect(header).toEqual(
+    expect.arrayContaining(["3分钟派警", "5分钟派警", "案事件化解率", "验证有效率", "数据质量"]),
+  );
+});
+
+test("recur indicators prints the month from the rollups, and a rebuild gives the same figures", async () => {
+  const before = await recur(["indicators", "monthly", "--month", "2024-05", "--db", db, "--json"]);
+  expect(before.code).toBe(0);
+  const report = JSON.parse(before.stdout) as {
+    all: { total: number; vsPrevious: { previous: number }; dispatchWithin: Record<string, number> };
+    units: { unit: string; total: number }[];
+  };
+  expect(report.all.total).toBe(20);
+  expect(report.all.vsPrevious.previous).toBe(20);
+  // Every incident of the fixture is dispatched exactly one minute after it is received.
+  expect(report.all.dispatchWithin["1"]).toBe(1);
+  expect(report.units.find((u) => u.unit === "S1")?.total).toBe(13);
+  const rebuilt = await recur(["indicators", "rebuild", "--db", db, "--json"]);
+  expect(rebuilt.code).toBe(0);
+  expect(JSON.parse(rebuilt.stdout)).toMatchObject({ incidents: 40 });
+  const after = await recur(["indicators", "monthly", "--month", "2024-05", "--db", db, "--json"]);
+  expect(after.stdout).toBe(before.stdout);
+  const table = await recur(["indicators", "weekly", "--week", "2024-W18", "--db", db], "en");
+  expect(table.code).toBe(0);
+  expect(table.stdout).toContain("verified effective");
 });
 
 test.skipIf(!findCjkFont(process.env))(

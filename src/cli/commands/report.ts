@@ -5,6 +5,7 @@ import { extname, isAbsolute, resolve } from "node:path";
 import type PDFDocumentClass from "pdfkit";
 import {
   type IndicatorPeriod,
+  type IndicatorReport,
   periodIndex,
   periodIndicators,
   periodLabelIndex,
@@ -248,6 +249,25 @@ async function sourceIdsInSeries(db: unknown, ctx: CommandContext): Promise<Set<
   return out;
 }
 
+/** Epoch range of the current period's incidents, a day of margin each side for local offsets. */
+function currentRange(label: string, period: IndicatorPeriod): { from: number; to: number } {
+  const DAY = 86_400_000;
+  const index = periodLabelIndex(label, period);
+  const start = (i: number) =>
+    period === "month" ? Date.UTC(Math.floor(i / 12), i % 12, 1) : (i * 7 - 3) * DAY;
+  return { from: start(index) - DAY, to: start(index + 1) + DAY };
+}
+
+/** The repeat rates of a report computed from columns, put into a report from the rollups. */
+function withRepeatRates(report: IndicatorReport, fromColumns: IndicatorReport): IndicatorReport {
+  const rates = new Map(fromColumns.units.map((u) => [u.unit, u.repeatRate]));
+  return {
+    ...report,
+    units: report.units.map((u) => ({ ...u, repeatRate: rates.get(u.unit) ?? 0 })),
+    all: { ...report.all, repeatRate: fromColumns.all.repeatRate },
+  };
+}
+
 /** Series of the last 13 periods per "unit|category" and in total, grouped by the database. */
 async function trendsOf(
   store: Store,
@@ -256,7 +276,7 @@ async function trendsOf(
   level: UnitLevel,
   unit: string | undefined,
 ) {
-  const { loadDailyCounts } = await import("../../store/indicator-aggregates.ts");
+  const { loadRollupCounts } = await import("../../store/indicator-rollups.ts");
   const { periodKey, previousPeriods, trendsFromCounts } = await import("../../analysis/time/index.ts");
   const DAY = 86_400_000;
   const periods = previousPeriods(label, 13, period);
@@ -265,7 +285,8 @@ async function trendsOf(
   // Period index -> epoch range of its local days, with a day of margin.
   const startOf = (index: number) =>
     period === "month" ? Date.UTC(Math.floor(index / 12), index % 12, 1) : (index * 7 - 3) * DAY;
-  const rows = await loadDailyCounts(store, startOf(first) - DAY, startOf(last + 1) + DAY, level);
+  // Local days from the daily rollups: no incident is read.
+  const rows = await loadRollupCounts(store, startOf(first) / DAY, startOf(last + 1) / DAY, level);
   const byGroup = new Map<string, Map<string, number>>();
   const total = new Map<string, number>();
   const wanted = new Set(periods);
@@ -274,7 +295,7 @@ async function trendsOf(
     const key = periodKey(r.day * DAY, 0, period);
     if (!wanted.has(key)) continue;
     total.set(key, (total.get(key) ?? 0) + r.n);
-    if (r.unit === null) continue;
+    if (r.unit === "") continue;
     const group = `${r.unit}|${r.category}`;
     let series = byGroup.get(group);
     if (!series) {
@@ -317,7 +338,7 @@ export const reportCommand: Command = {
     en: "Monthly or weekly incident report (Excel, or PDF with charts)",
   },
   usage:
-    "monthly --month YYYY-MM | weekly --week YYYY-Www [--unit U] [--with-repeats] [--level station|branch|area|city] [--rank-by total|change|arrivalOnTime|dispatchWithin1|repeatRate|quality] --out FILE.xlsx|.pdf [--db PATH]",
+    "monthly --month YYYY-MM | weekly --week YYYY-Www [--unit U] [--with-repeats] [--level station|branch|area|city] [--rank-by total|change|arrivalOnTime|dispatchWithin1|repeatRate|quality|caseResolution|verifiedEffective] --out FILE.xlsx|.pdf [--db PATH]",
   options: {
     month: { type: "string" },
     week: { type: "string" },
@@ -366,19 +387,30 @@ export const reportCommand: Command = {
     let doc: ReportDocument;
     try {
       // Loaded here, not at CLI start: h3-js and the store take a while to load.
-      const { indicatorRanges, loadIncidentColumns } = await import("../../store/incident-columns.ts");
+      const { loadIncidentColumns } = await import("../../store/incident-columns.ts");
       const { cellCounts, giStar } = await import("../../analysis/hotspots/index.ts");
       const { hourWeekHeatmap } = await import("../../analysis/time/index.ts");
       const withRepeats = v["with-repeats"] === true;
+      // The current period's incidents, for hot spots and times (and the repeat rate on request).
       const loaded = await loadIncidentColumns(store, {
-        ranges: indicatorRanges(label, period),
+        ranges: [currentRange(label, period)],
         level,
         sourceIds: withRepeats,
         ...(unit ? { unit } : {}),
       });
       const cols = withRepeats ? withRepeatSeries(loaded, await sourceIdsInSeries(v.db, ctx)) : loaded;
-      const indicators = periodIndicators(cols, { period, label, rankBy, ...(unit ? { unit } : {}) });
-      // Hot spots and times of the current period only.
+      // Indicators from the daily rollups and grouped case, quality and stored-series queries.
+      const { storeIndicators } = await import("../../store/indicator-rollups.ts");
+      let indicators = await storeIndicators(store, {
+        period,
+        label,
+        level,
+        rankBy,
+        ...(unit ? { unit } : {}),
+      });
+      // --with-repeats runs the repeat engine now instead of reading the series `recur detect` stored.
+      if (withRepeats)
+        indicators = withRepeatRates(indicators, periodIndicators(cols, { period, label, rankBy }));
       const index = periodIndex(cols, period);
       const current = periodLabelIndex(label, period);
       const members = Array.from(index.keys()).filter((i) => index[i] === current);
