@@ -646,6 +646,21 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
       },
     );
 
+    test("only the city runs the quality check over the store; its results feed the scorecards", async () => {
+      for (const a of ACTORS)
+        if (a.role !== "city_analyst")
+          expect((await call(a.username, "POST", "/api/v1/quality/run")).statusCode).toBe(403);
+      expect((await call("city", "POST", "/api/v1/quality/run")).statusCode).toBe(202);
+      let status = (await call("station1", "GET", "/api/v1/quality/run")).json();
+      for (let i = 0; i < 200 && status.phase === "running"; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        status = (await call("station1", "GET", "/api/v1/quality/run")).json();
+      }
+      expect(status).toMatchObject({ phase: "done", done: 2, total: 2 });
+      const cards = (await call("city", "GET", "/api/v1/quality/scorecards?level=branch")).json();
+      expect(cards.units.map((u: { unit: string }) => u.unit).sort()).toEqual(["B1", "B2"]);
+    });
+
     test("without a session the quality endpoints answer 401", async () => {
       for (const url of [
         "/api/v1/quality/scorecards",

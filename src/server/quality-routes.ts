@@ -6,22 +6,29 @@ import {
   citySample,
   cycleTimes,
   IllegalTransitionError,
+  incidentScore,
   openReview,
   PERIODS,
   QUALITY_MESSAGES,
   type QualityIssue,
+  qualityConfig,
+  qualityStream,
   REVIEW_LEVELS,
   REVIEW_STATUSES,
   type ReviewEvent,
   type ReviewItem,
   type ReviewLevel,
+  ruleJudge,
   type Scorecard,
   STATUS_LABELS,
   scorecardAccumulator,
+  stationCentreAccumulator,
   stationSelfCheck,
 } from "../quality/index.ts";
 import { qualityRepository, type UnitFilter } from "../store/quality-repository.ts";
 import { registryRepository } from "../store/registry-repository.ts";
+import type { Store } from "../store/types.ts";
+import { ruleClassifier } from "../text/classify.ts";
 import { inScope, type Principal, type Scope, scopeOf } from "./access.ts";
 import { langOf, type Services, sendError } from "./routes.ts";
 
@@ -206,7 +213,58 @@ function invalid(reply: FastifyReply, error: z.ZodError, lang: Lang) {
   );
 }
 
+/** The state of the server's quality check run (one at a time). */
+interface QualityRun {
+  phase: "idle" | "running" | "done" | "failed";
+  done: number;
+  total: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
+}
+
+/**
+ * Checks every incident of the store with the deployment's rules (the store setting
+ * `quality-config`, as `recur quality` reads it) and keyword classification, page by page
+ * (memory stays bounded), and stores the results the scorecards and queues read. `recur quality`
+ * does the same from the command line, with a trained model when one is stored.
+ */
+async function runQualityCheck(store: Store, now: () => number, run: QualityRun): Promise<void> {
+  const raw = await store.settings.get("quality-config");
+  const config = qualityConfig(raw === undefined ? {} : (JSON.parse(raw) as unknown));
+  const repo = qualityRepository(store);
+  run.total = await store.incidents.count();
+  const centres = stationCentreAccumulator();
+  if (!config.jurisdiction.bbox) for await (const page of repo.stationPoints()) centres.add(page);
+  const stream = qualityStream({
+    config,
+    clock: { now: () => now() as ReturnType<Services["clock"]["now"]> },
+    judge: ruleJudge(ruleClassifier(), config),
+    stationCentres: centres.result(config.jurisdiction.minStationPoints),
+  });
+  for await (const page of store.incidents.scan(5_000)) {
+    const issues = stream.push(page);
+    await repo.saveResults(
+      page.map((incident, i) => ({
+        incidentId: incident.id,
+        score: incidentScore(issues[i]!).score,
+        issues: issues[i]!,
+      })),
+      now(),
+    );
+    run.done += page.length;
+  }
+}
+
 export function registerQualityRoutes(app: FastifyInstance, services: () => Services | undefined): void {
+  const run: QualityRun = {
+    phase: "idle",
+    done: 0,
+    total: 0,
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+  };
   const ctx = (request: FastifyRequest) => {
     const s = services()!;
     const principal = request.principal!;
@@ -227,6 +285,47 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
       issues: (result?.issues ?? []).map((i) => issueView(i, lang)),
     };
   };
+
+  app.post(
+    "/api/v1/quality/run",
+    { config: { permission: "quality.sample", audit: "quality.run" } },
+    async (request, reply) => {
+      const { s, principal, lang } = ctx(request);
+      if (principal.unitLevel !== "city")
+        return sendError(
+          reply,
+          403,
+          "not_your_level",
+          "质量检查由市局发起",
+          "The city runs the quality check",
+          lang,
+        );
+      if (run.phase === "running") return reply.status(202).send(run);
+      Object.assign(run, {
+        phase: "running",
+        done: 0,
+        total: 0,
+        startedAt: s.clock.now(),
+        finishedAt: null,
+        error: null,
+      });
+      runQualityCheck(s.store, () => s.clock.now(), run).then(
+        () => Object.assign(run, { phase: "done", finishedAt: s.clock.now() }),
+        (error: unknown) =>
+          Object.assign(run, {
+            phase: "failed",
+            finishedAt: s.clock.now(),
+            error: isRecurError(error) ? error.messages[lang] : String((error as Error).message ?? error),
+          }),
+      );
+      return reply.status(202).send(run);
+    },
+  );
+
+  app.get("/api/v1/quality/run", { config: { permission: "quality.read" } }, async (request) => {
+    const { repo } = ctx(request);
+    return { ...run, computedAt: await repo.lastComputed() };
+  });
 
   app.get(
     "/api/v1/quality/scorecards",
