@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
-import type { Incident } from "../domain/index.ts";
+import { asPseudonym, type Incident } from "../domain/index.ts";
 import { DEFAULT_DEFINITIONS, windowSeries } from "./definitions.ts";
 import { RepeatIndex } from "./engine.ts";
 
@@ -196,6 +196,102 @@ describe("caller series", () => {
         .allSeries()
         .filter((s) => s.kind === "caller"),
     ).toEqual([]);
+  });
+});
+
+describe("matter series", () => {
+  const flat = (poi: string, path: string) => ({
+    poi,
+    building: `${poi}${path.split("/u")[0]}`,
+    unit: `${poi}${path.split("/r")[0]}`,
+    room: `${poi}${path}`,
+  });
+  // The parser cut the compound's suffix off its name (彩虹锦城 + 花园).
+  const HOME = flat("Z::彩虹锦城", "/花园/b17/u2/r902");
+  const REFUGE = flat("Z::玫瑰豪庭", "/b8/u2/r203");
+  const family = (day: number, caller: string, extra: Parameters<typeof call>[0] = {}) =>
+    call({
+      day,
+      category: "dispute",
+      subtype: "family",
+      location: HOME,
+      address: "彩虹锦城花园17栋2单元902",
+      callerPseudonym: asPseudonym(caller),
+      narrative: "报警人称夫妻二人在家中因孩子教育问题吵架，要求民警调解家庭矛盾。",
+      ...extra,
+    });
+
+  test("her mother's call naming the home flat from elsewhere joins the household's disputes", () => {
+    const calls = [
+      family(0, "wife"),
+      family(10, "wife"),
+      call({
+        day: 20,
+        category: "help",
+        subtype: "victim_help",
+        location: REFUGE,
+        address: "玫瑰豪庭8栋2单元203室",
+        callerPseudonym: asPseudonym("mother"),
+        narrative:
+          "报警人称女儿前几天在家中（彩虹锦城花园17栋2单元902室）被丈夫殴打，现躲在玫瑰豪庭8栋2单元203室不敢回家。",
+      }),
+    ];
+    const matter = RepeatIndex.build(calls)
+      .allSeries()
+      .filter((s) => s.kind === "matter");
+    expect(matter).toHaveLength(1);
+    expect(matter[0]!.events).toHaveLength(3);
+  });
+
+  const labour = (day: number, at: string, company: string, caller: string) =>
+    call({
+      day,
+      category: "dispute",
+      subtype: "labour",
+      location: { poi: `Z::${at}` },
+      address: at,
+      callerPseudonym: asPseudonym(caller),
+      narrative: `报警人称其在银岚广场项目工地干活，${company}拖欠工资2.4万元至今未付，现在${at}讨要工资无果。`,
+    });
+  const site = call({
+    day: 0,
+    category: "dispute",
+    subtype: "labour",
+    location: { poi: "Z::银岚广场项目工地" },
+    address: "银岚广场项目工地",
+    callerPseudonym: asPseudonym("w0"),
+    narrative: "报警人称在银岚广场项目工地务工，包工头拖欠8名工人工资共计38万元，工人聚集讨薪。",
+  });
+
+  test("workers naming the same site and company from the office, a dormitory and the company are one matter", () => {
+    const calls = [
+      site,
+      labour(5, "澜江市劳动保障监察支队", "澜江嘉馨装饰工程有限公司", "w1"),
+      labour(9, "北站路436号", "澜江嘉馨装饰工程有限公司", "w2"),
+      labour(12, "澜江嘉馨装饰工程有限公司", "澜江嘉馨装饰工程有限公司", "w3"),
+    ];
+    const matter = RepeatIndex.build(calls)
+      .allSeries()
+      .filter((s) => s.kind === "matter");
+    expect(matter).toHaveLength(1);
+    expect(matter[0]!.events).toHaveLength(3);
+  });
+
+  test("one site named with two different companies owing wages gives two matters", () => {
+    const calls = [
+      site,
+      labour(5, "澜江市劳动保障监察支队", "澜江嘉馨装饰工程有限公司", "w1"),
+      labour(9, "北站路436号", "澜江嘉馨装饰工程有限公司", "w2"),
+      labour(12, "澜江嘉馨装饰工程有限公司", "澜江嘉馨装饰工程有限公司", "w3"),
+      labour(14, "澜江市劳动保障监察支队", "澜江青阁物业服务有限公司", "v1"),
+      labour(16, "渔港路192号", "澜江青阁物业服务有限公司", "v2"),
+      labour(18, "澜江青阁物业服务有限公司", "澜江青阁物业服务有限公司", "v3"),
+    ];
+    const matter = RepeatIndex.build(calls)
+      .allSeries()
+      .filter((s) => s.kind === "matter");
+    expect(matter).toHaveLength(2);
+    expect(matter.map((s) => s.events.length)).toEqual([3, 3]);
   });
 });
 

@@ -26,6 +26,14 @@ const MENTION_SHIFT = 67_108_864;
 const POI_LEVEL = levelIndex("poi");
 const ROAD_LEVEL = levelIndex("road");
 const ROOM_LEVEL = levelIndex("room");
+/** A compound name without its generic suffix (世纪豪庭花园 → 世纪豪庭), when two or more characters are left. */
+function nameBase(name: string): string {
+  const base = name.replace(/(?:小区|花园|家园|公寓|新村|苑|华庭|华府|名苑|雅苑|山庄|佳园)$/u, "");
+  return base.length >= 2 ? base : name;
+}
+/** A flat's numbers right after a compound name, the name's generic suffix between ("花园17栋2单元902室"). */
+const FLAT_AFTER_NAME =
+  /^(小区|花园|家园|公寓|新村|苑|华庭|华府|名苑|雅苑|山庄|佳园)?(\d+)(?:栋|幢|号楼|座|-)(\d+)(?:单元|-)(\d+)/u;
 
 /** Escalation found in a series (docs/repeat.md "Escalation"). */
 export interface Escalation {
@@ -321,6 +329,13 @@ export class RepeatIndex {
     mention.set(this.evMention);
     this.evMention = mention;
     this.evPrevMention = growI32(this.evPrevMention, cap, -1);
+    const parties = new Float64Array(cap).fill(-1);
+    parties.set(this.evParties);
+    this.evParties = parties;
+    this.evPrevParties = growI32(this.evPrevParties, cap, -1);
+    const rootParties = new Float64Array(cap).fill(-1);
+    rootParties.set(this.rootParties);
+    this.rootParties = rootParties;
     this.evCap = cap;
   }
 
@@ -723,11 +738,19 @@ export class RepeatIndex {
     return e;
   }
 
+  /** Whether the clusters of two events name different pairs of places (site and company). */
+  private partiesConflict(a: number, b: number): boolean {
+    const pa = this.rootParties[this.find(a)]!;
+    const pb = this.rootParties[this.find(b)]!;
+    return pa >= 0 && pb >= 0 && pa !== pb;
+  }
+
   private union(a: number, b: number): void {
     let ra = this.find(a);
     let rb = this.find(b);
     if (ra === rb) return;
     if (this.ufSize[ra]! < this.ufSize[rb]!) [ra, rb] = [rb, ra];
+    if (this.rootParties[ra]! < 0) this.rootParties[ra] = this.rootParties[rb]!;
     this.uf[rb] = ra;
     this.ufSize[ra]! += this.ufSize[rb]!;
     const next = this.ufNext[ra]!;
@@ -743,6 +766,12 @@ export class RepeatIndex {
   private evMention = new Float64Array(0);
   private evPrevMention = new Int32Array(0);
   private readonly mentionHead = new Map<number, number>();
+  /** Per event, the two places its narrative names (a site and a company), as one code, or -1; chained. */
+  private evParties = new Float64Array(0);
+  private evPrevParties = new Int32Array(0);
+  /** Per cluster root, the first pair of places its narratives name, or -1. */
+  private rootParties = new Float64Array(0);
+  private readonly partiesHead = new Map<number, number>();
 
   private refreshNames(): void {
     const names = this.calls.poiNames;
@@ -756,37 +785,51 @@ export class RepeatIndex {
     }
   }
 
+  /** Named places of the narrative last read by `mentionOf`: the first two distinct POI ids, or -1. */
+  private namedA = -1;
+  private namedB = -1;
+
   /**
    * The place a narrative names other than in passing: the first known compound or POI name, with
    * the building, entrance and room numbers that follow it when there are ("在新悦华庭4栋1单元2303室").
-   * Returns level * 2^26 + key id, or -1.
+   * Returns level * 2^26 + key id, or -1. Also notes the first two distinct known places the text
+   * names at all, its own included (`namedA`, `namedB`).
    */
   private mentionOf(text: string, ownAddress: string | null): number {
     this.refreshNames();
+    this.namedA = -1;
+    this.namedB = -1;
     if (this.namesByPrefix.size === 0) return -1;
     const dict = this.calls.dict;
+    let mention = -1;
     for (let i = 0; i + 1 < text.length; i++) {
       const list = this.namesByPrefix.get(text.slice(i, i + 2));
       if (!list) continue;
       let best = "";
       for (const name of list) if (name.length > best.length && text.startsWith(name, i)) best = name;
       if (!best) continue;
-      if (ownAddress?.includes(best)) {
-        i += best.length - 1;
+      const poi = keyId(dict, POI_LEVEL, `Z::${best}`);
+      if (poi >= 0 && this.namedB < 0 && poi !== this.namedA) {
+        if (this.namedA < 0) this.namedA = poi;
+        else this.namedB = poi;
+      }
+      i += best.length - 1;
+      if (mention >= 0) {
+        if (this.namedB >= 0) break;
         continue;
       }
-      const after = text.slice(i + best.length, i + best.length + 24);
-      const m = /^(\d+)(?:栋|幢|号楼|座|-)(\d+)(?:单元|-)(\d+)/u.exec(after);
+      // Its own place, perhaps with another generic suffix (世纪豪庭花园 called from 世纪豪庭小区): not elsewhere.
+      if (ownAddress && (ownAddress.includes(best) || ownAddress.includes(nameBase(best)))) continue;
+      const after = text.slice(i + 1, i + 1 + 24);
+      const m = FLAT_AFTER_NAME.exec(after);
       if (m) {
         // A flat named with its numbers is that flat or nothing, never the whole compound.
-        const room = keyId(dict, ROOM_LEVEL, `Z::${best}/b${m[1]}/u${m[2]}/r${m[3]}`);
-        return room >= 0 ? ROOM_LEVEL * MENTION_SHIFT + room : -1;
-      }
-      const poi = keyId(dict, POI_LEVEL, `Z::${best}`);
-      if (poi >= 0) return POI_LEVEL * MENTION_SHIFT + poi;
-      i += best.length - 1;
+        const room = keyId(dict, ROOM_LEVEL, `Z::${best}${m[1] ?? ""}/b${m[2]}/u${m[3]}/r${m[4]}`);
+        if (room < 0) return -1;
+        mention = ROOM_LEVEL * MENTION_SHIFT + room;
+      } else if (poi >= 0) mention = POI_LEVEL * MENTION_SHIFT + poi;
     }
-    return -1;
+    return mention;
   }
 
   /** The event's own place as a mention code at level l, or -1. */
@@ -809,11 +852,12 @@ export class RepeatIndex {
     return sig;
   }
 
-  /** The figures a narrative states (people, amounts), sorted: "24,15" for 15名工人 24万元. */
+  /** The figures a narrative states (people, amounts) with their units, sorted: "15名,24万" for 15名工人 24万元. */
   private figures(e: number): string {
     const text = this.calls.narrative[this.evFirst[e]!] ?? "";
     // Quantities only (6名, 54万元, 13200元), not numbers in names (1号地块).
-    return (text.match(/\d+(?:\.\d+)?(?=名|人|元|万|千|块|次|天|个月|年)/g) ?? []).sort().join(",");
+    // With their units: "22名 … 29万元" and "29名 … 22万元" are different facts.
+    return (text.match(/\d+(?:\.\d+)?(?:名|人|元|万|千|块|次|天|个月|年)/g) ?? []).sort().join(",");
   }
 
   /**
@@ -841,14 +885,26 @@ export class RepeatIndex {
     // a site's matter when the same person calls (one site has many disputes over a year).
     const crossE = names(me, roomO, poiO) && !names(me, roomE, poiE);
     const crossO = names(mo, roomE, poiE) && !names(mo, roomO, poiO);
-    if ((crossE || crossO) && (household || this.sharesCaller(e, o))) return true;
-    // Both name the same place elsewhere (from the same place, unless a household's).
+    // Without a shared caller, a place named from elsewhere links to a matter already recognised
+    // there (two or more events), unless the two tell of different parties (another company).
+    if (
+      (crossE || crossO) &&
+      (household ||
+        (!this.partiesConflict(e, o) &&
+          (this.clustersShareCaller(e, o) || this.ufSize[this.find(crossE ? o : e)]! >= 2)))
+    )
+      return true;
+    // Both narratives name the same two places (the site and the company that owes the wages,
+    // the home and the refuge): one matter, wherever they call from.
+    if (this.evParties[e]! >= 0 && this.evParties[e] === this.evParties[o]) return true;
+    // Both name the same place elsewhere (from the same place, unless a household's), and
+    // do not name different parties (two wage disputes reported at one labour office).
     if (
       me >= 0 &&
       me === mo &&
       !names(me, roomE, poiE) &&
       !names(mo, roomO, poiO) &&
-      (household || pe === po)
+      (household || (pe === po && !this.partiesConflict(e, o)))
     )
       return true;
     if (!household && pe >= 0 && pe === po) {
@@ -859,6 +915,36 @@ export class RepeatIndex {
         const b = this.factSignature(o);
         if (a.length > 0 && b.length > 0 && jaccard(a, b) >= this.options.matterFactSimilarity) return true;
       }
+    }
+    return false;
+  }
+
+  private readonly clusterCallers = new Set<number>();
+
+  /**
+   * Whether the matter clusters of two events (as linked so far) share a caller: one worker calls
+   * from the site, another from the office, a third from both. Clusters are walked up to 64 events.
+   */
+  private clustersShareCaller(e: number, o: number): boolean {
+    if (this.sharesCaller(e, o)) return true;
+    const seen = this.clusterCallers;
+    seen.clear();
+    let m = e;
+    for (let k = 0; k < 64; k++) {
+      for (let i = this.evFirst[m]!; i >= 0; i = this.callNext[i]!) {
+        const c = this.calls.caller[i]!;
+        if (c >= 0) seen.add(c);
+      }
+      m = this.ufNext[m]!;
+      if (m === e) break;
+    }
+    if (seen.size === 0) return false;
+    m = o;
+    for (let k = 0; k < 64; k++) {
+      for (let i = this.evFirst[m]!; i >= 0; i = this.callNext[i]!)
+        if (seen.has(this.calls.caller[i]!)) return true;
+      m = this.ufNext[m]!;
+      if (m === o) break;
     }
     return false;
   }
@@ -882,6 +968,16 @@ export class RepeatIndex {
     if (mention >= 0) {
       this.evPrevMention[e] = this.mentionHead.get(mention) ?? -1;
       this.mentionHead.set(mention, e);
+    }
+    const parties =
+      this.namedB >= 0
+        ? Math.min(this.namedA, this.namedB) * MENTION_SHIFT + Math.max(this.namedA, this.namedB)
+        : -1;
+    this.evParties[e] = parties;
+    this.rootParties[e] = parties;
+    if (parties >= 0) {
+      this.evPrevParties[e] = this.partiesHead.get(parties) ?? -1;
+      this.partiesHead.set(parties, e);
     }
     const l = this.rules[g]!.level;
     const lo = this.evAt[e]! - this.options.definitions.matter.windowDays * DAY;
@@ -915,6 +1011,16 @@ export class RepeatIndex {
     if (l !== POI_LEVEL) walkKey(POI_LEVEL, this.evKeys[POI_LEVEL]![e]!);
     if (mention >= 0) walkKey(Math.floor(mention / MENTION_SHIFT), mention % MENTION_SHIFT);
     walkMention(mention);
+    if (this.evParties[e]! >= 0) {
+      for (
+        let o = this.partiesHead.get(this.evParties[e]!) ?? -1, steps = 0;
+        o >= 0 && steps < maxSteps;
+        o = this.evPrevParties[o]!, steps++
+      ) {
+        if (this.evAt[o]! < lo) break;
+        consider(o);
+      }
+    }
     walkMention(this.placeCode(e, ROOM_LEVEL));
     walkMention(this.placeCode(e, POI_LEVEL));
     const caller = this.calls.caller[this.evFirst[e]!]!;

@@ -8,6 +8,10 @@ describe("matching form of location keys", () => {
     ["Z::澜江市望潮区阳邦家园/下/b7栋", "Z::阳邦花园/b7"],
     ["R:浙江省:延安街/120", "R::延安街/120"],
     ["X::丝绸街&昆仑路", "X:浙江省:昆仑路&丝绸街"],
+    // The parser cut the compound's suffix off its name, or its name at a strong ending (城).
+    ["Z::彩虹锦城/花园/b17/u2/r902", "Z::彩虹锦城/小区/b17/u2/r902"],
+    ["Z::彩虹锦城/花园/b17/u2/r902", "Z::彩虹锦城家园/b17/u2/r902"],
+    ["Z::澜江市望潮区城/市领寓花园/b11/u1/r1201", "Z::城市领寓小区/b11/u1/r1201"],
   ])("%s and %s are the same place", (a, b) => {
     expect(matchingKey(a)).toBe(matchingKey(b));
   });
@@ -17,6 +21,8 @@ describe("matching form of location keys", () => {
     ["Z::兰阁公寓/b25", "Z::兰阁公寓/b26"],
     ["Z::城市花园/b1", "Z::花园/b1"],
     ["R::延安街/120", "R::延安街/12"],
+    ["Z::阳光小区/东区/b3", "Z::阳光小区/西区/b3"],
+    ["Z::彩虹锦城/花园/b17/u2/r902", "Z::彩虹锦城/花园/b17/u2/r903"],
   ])("%s and %s stay different places", (a, b) => {
     expect(matchingKey(a)).not.toBe(matchingKey(b));
   });

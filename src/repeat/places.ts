@@ -118,8 +118,19 @@ export function matchingKey(key: string): string {
       .sort()
       .join("&")}`;
   }
-  const slash = body.indexOf("/");
-  const name = slash < 0 ? body : body.slice(0, slash);
+  let slash = body.indexOf("/");
+  let name = slash < 0 ? body : body.slice(0, slash);
+  if (type === "Z" && slash >= 0) {
+    // The parser may cut a compound's name at a strong ending inside it (彩虹锦城/花园/b17,
+    // 澜江市望潮区城/市领寓花园/b11): a first sub-POI that ends with a compound suffix is read
+    // with the name, so that every spelling of the compound gets one matching form.
+    const next = body.indexOf("/", slash + 1);
+    const part = next < 0 ? body.slice(slash + 1) : body.slice(slash + 1, next);
+    if (SUFFIX.test(part) && !/^[bur]\d/u.test(part) && !NOT_A_PART.test(part)) {
+      name += part;
+      slash = next;
+    }
+  }
   const rest = slash < 0 ? "" : matchingPath(body.slice(slash));
   // A generic name (农贸市场, 超市) names no particular place: its scope stays part of the key.
   const keep = GENERIC_NAME.test(name) ? `${scope}|` : "";
