@@ -19,6 +19,8 @@ const S = {
     controls: "对照地点 {n} 个（同派出所、警情类别构成相近、处置前警情数相差不超过一倍）",
     numbers:
       "本地点处置前 {b} 起、处置后 {a} 起；若按对照地点同期的变化，处置后预计约 {e} 起（单侧泊松检验 p = {p}）。",
+    numbersNoControls:
+      "本地点处置前 {b} 起、处置后 {a} 起；同期没有可比的对照地点，无法估计不处置时的预期数量。",
     v_pending: "核验中：窗口尚未结束（{end} 结束），以下为目前的数字，尚不能下结论。",
     v_insufficient_controls: "无法判断：可比的对照地点不足 5 个，不能把处置效果与自然回落区分开。",
     v_effective: "有效：处置后警情显著少于对照地点趋势所预期的数量。",
@@ -55,6 +57,8 @@ const S = {
     controls: "{n} control places (same station, similar category mix, prior count within a factor of two)",
     numbers:
       "This place: {b} events before, {a} after; following the controls' change it would have had about {e} after (one-sided Poisson test p = {p}).",
+    numbersNoControls:
+      "This place: {b} events before, {a} after; no comparable control places over the same time, so the count without the intervention cannot be estimated.",
     v_pending: "Verifying: the window ends on {end}; the figures so far allow no conclusion yet.",
     v_insufficient_controls:
       "Cannot tell: fewer than 5 comparable control places, so an effect cannot be told apart from a natural fall.",
@@ -106,12 +110,14 @@ export async function outcomeSection(box, c, { h, api, chart }) {
     h(
       "p",
       {},
-      s("numbers", {
-        b: num(o.before),
-        a: num(o.after),
-        e: num(o.expectedAfter, 1),
-        p: num(o.pValue, 3),
-      }),
+      o.controls.length === 0
+        ? s("numbersNoControls", { b: num(o.before), a: num(o.after) })
+        : s("numbers", {
+            b: num(o.before),
+            a: num(o.after),
+            e: num(o.expectedAfter, 1),
+            p: num(o.pValue, 3),
+          }),
     ),
     h(
       "p",
@@ -129,8 +135,8 @@ export async function outcomeSection(box, c, { h, api, chart }) {
   const weekly = h("div", { class: "chart small", role: "img", "aria-label": s("weekly") });
   box.append(verdict, h("div", { class: "grid g2" }, bars, weekly));
   chart(bars, {
-    grid: { left: 40, right: 12, top: 36, bottom: 28 },
-    legend: { top: 0 },
+    grid: { left: 40, right: 12, top: 58, bottom: 28 },
+    legend: { top: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: [s("before"), s("after")] },
     yAxis: { type: "value", minInterval: 1 },
@@ -142,13 +148,17 @@ export async function outcomeSection(box, c, { h, api, chart }) {
         color: "#0b4f8a",
         label: { show: true, position: "top" },
       },
-      {
-        name: s("expected"),
-        type: "bar",
-        data: [o.before, Number(o.expectedAfter.toFixed(1))],
-        color: "#9aa7b5",
-        label: { show: true, position: "top" },
-      },
+      ...(o.controls.length === 0
+        ? []
+        : [
+            {
+              name: s("expected"),
+              type: "bar",
+              data: [o.before, Number(o.expectedAfter.toFixed(1))],
+              color: "#9aa7b5",
+              label: { show: true, position: "top" },
+            },
+          ]),
     ],
   });
   // Controls' weekly mean scaled so that their before-window total equals this place's.
@@ -157,8 +167,8 @@ export async function outcomeSection(box, c, { h, api, chart }) {
   const scale = controlBefore > 0 ? o.before / controlBefore : 0;
   const resolvedIndex = half.length;
   chart(weekly, {
-    grid: { left: 40, right: 12, top: 36, bottom: 28 },
-    legend: { top: 0 },
+    grid: { left: 40, right: 12, top: 58, bottom: 28 },
+    legend: { top: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: weeks.map((w) => date(w.from)) },
     yAxis: { type: "value", minInterval: 1 },

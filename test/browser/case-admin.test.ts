@@ -242,7 +242,7 @@ describe.skipIf(!available)(
       expect(await verdict.getAttribute("data-verdict")).toMatch(
         /^(effective|fell_like_controls|not_effective|insufficient_controls)$/,
       );
-      expect(await verdict.textContent()).toMatch(/处置前 \d+ 起、处置后 \d+ 起/);
+      expect(await verdict.textContent()).toMatch(/本地点处置前 \d+ 起、处置后 \d+ 起/);
       await page.waitForFunction(() => document.querySelectorAll("#outcome canvas").length >= 2);
 
       const png = Buffer.from(
@@ -270,6 +270,12 @@ describe.skipIf(!available)(
       const file = await (await download).path();
       expect((await readFile(file!)).equals(png)).toBe(true);
       await writeFile(join(ARTIFACTS, "23-downloaded.png"), png);
+    // The same page in English: verdict, charts and attachments.
+    await page.click("#lang-switch");
+    await ready(page, "case-detail");
+    expect(await page.textContent("#outcome-verdict")).toMatch(/This place: \d+ events before, \d+ after/);
+    expect(await page.textContent("#attachments")).toContain("Attachments");
+    await shot(page, "24-case-outcome-en");
       // 404/4xx responses from the refused upload are expected network errors, not page errors.
       expect(errors.filter((e) => !e.includes("415"))).toEqual([]);
     });
