@@ -92,6 +92,8 @@ const DEVZONE_SUFFIX =
   /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|保税区|试验区|新区)/;
 /** Industrial parks: compounds (the development zones proper are DEVZONE_SUFFIX). */
 const PARK_SUFFIX = /^(工业园区|产业园区|工业园|工业区|产业园|科技园)/;
+/** One-character road stems: 东街, 二巷, 辅路. */
+const SHORT_ROAD_STEM = new Set([..."东西南北中前后一二三四五六七八九十辅环"]);
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
@@ -836,7 +838,15 @@ function splitRun(
         }
       }
       const road = ROAD_SUFFIX.exec(rest);
-      if (road && stem >= 2) {
+      // 西街天猫优品, 二巷日潭: a one-character road stem (a direction or a numeral) when a name follows.
+      const shortStem =
+        stem === 1 &&
+        start === 0 &&
+        road !== null &&
+        /^(街|巷|路)$/.test(road[1] as string) &&
+        SHORT_ROAD_STEM.has(run[start] as string) &&
+        limit - k - 1 >= 2;
+      if (road && (stem >= 2 || shortStem)) {
         const r = road[1] as string;
         let e = k + r.length;
         const after = run.slice(e, limit);
