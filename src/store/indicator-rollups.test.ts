@@ -19,6 +19,7 @@ import {
   RESPONSE_COLUMNS,
   readAllRollups,
   rebuildIndicatorRollups,
+  storeIndicators,
 } from "./indicator-rollups.ts";
 import { describeOnEveryStore } from "./testing/every-store.ts";
 import type { StoreTarget } from "./testing/stores.ts";
@@ -139,6 +140,71 @@ await describeOnEveryStore("indicator rollups", (makeTarget) => {
       { seed: 29, numRuns: 8 },
     );
   }, 120_000);
+
+  test("repeat, quality and case figures come from grouped queries on their tables", async () => {
+    const { store } = await target.fresh();
+    try {
+      const at = (day: number, hour: number) => Date.UTC(2024, 4, day, hour) - 8 * 3_600_000;
+      const base = { offset: 480, category: "dispute" as const, accept: null, dispatch: null, travel: null };
+      const rows = [
+        incidentOf({ ...base, at: at(2, 10), station: "S1" }, { sourceId: "Q1" }),
+        incidentOf({ ...base, at: at(3, 10), station: "S1" }, { sourceId: "Q2" }),
+        incidentOf({ ...base, at: at(4, 10), station: "S2" }, { sourceId: "Q3" }),
+        // 1 May 00:30 in Beijing is still April in UTC: it counts for May.
+        incidentOf({ ...base, at: at(1, 0) + 30 * 60_000, station: "S2" }, { sourceId: "Q4" }),
+        // April: outside the period.
+        incidentOf({ ...base, at: at(1, 0) - 3_600_000, station: "S1" }, { sourceId: "Q5" }),
+      ];
+      await importBatch(store, rows, 10);
+      const tx = kyselyTx(store.db as unknown as Kysely<unknown>);
+      for (const [id, score] of [
+        ["test:Q1", 80],
+        ["test:Q2", 60],
+        ["test:Q4", 90],
+        ["test:Q5", 10],
+      ] as const)
+        await tx.run(
+          "INSERT INTO quality_results (incident_id, score, errors, warnings, issues, computed_at) VALUES (?, ?, 0, 0, '[]', 0)",
+          [id, score],
+        );
+      for (const [k, id] of ["Q1", "Q4", "Q5"].entries())
+        await tx.run("INSERT INTO repeat_series_calls (series_id, source_id, position) VALUES (?, ?, ?)", [
+          "s1",
+          id,
+          k,
+        ]);
+      const cases = [
+        ["c1", "closed_effective", "S1", at(1, 1)],
+        ["c2", "verifying", "S1", at(20, 1)],
+        ["c3", "in_progress", "S1", at(10, 1)],
+        ["c4", "cancelled", "S1", at(10, 1)],
+        ["c5", "closed_ineffective", "S2", Date.UTC(2024, 0, 1)],
+        ["c6", "closed_effective", "S2", Date.UTC(2024, 6, 1)],
+      ] as const;
+      for (const [id, state, station, created] of cases)
+        await tx.run(
+          "INSERT INTO cases (id, version, state, branch_unit, station_unit, created_at, updated_at, doc) VALUES (?, 1, ?, ?, ?, ?, ?, '{}')",
+          [id, state, station === "S1" ? "B1" : "B1", station, created, created],
+        );
+      const report = await storeIndicators(store, { period: "month", label: "2024-05", level: "station" });
+      const s1 = report.units.find((u) => u.unit === "S1")!;
+      const s2 = report.units.find((u) => u.unit === "S2")!;
+      expect([s1.total, s2.total]).toEqual([2, 2]);
+      expect([s1.repeatRate, s2.repeatRate, report.all.repeatRate]).toEqual([0.5, 0.5, 0.5]);
+      expect([s1.quality, s2.quality, report.all.quality]).toEqual([70, 90, 230 / 3]);
+      expect(s1.cases).toEqual({ cases: 3, resolved: 2, closedEffective: 1, closedIneffective: 0 });
+      expect([s1.caseResolutionRate, s1.verifiedEffectiveRate]).toEqual([2 / 3, 1]);
+      expect([s2.caseResolutionRate, s2.verifiedEffectiveRate]).toEqual([1, 0]);
+      expect([report.all.caseResolutionRate, report.all.verifiedEffectiveRate]).toEqual([3 / 4, 0.5]);
+      const branch = await storeIndicators(store, { period: "month", label: "2024-05", level: "branch" });
+      expect(branch.units.find((u) => u.unit === "B1")?.cases?.cases).toBe(4);
+      const area = await storeIndicators(store, { period: "month", label: "2024-05", level: "area" });
+      expect(area.units[0]?.cases).toBeNull();
+      expect(area.all.cases?.cases).toBe(4);
+    } finally {
+      await store.close();
+    }
+  });
 
   test("the migration's frozen columns are the categories and bins of the code", async () => {
     const { store } = await target.fresh();
