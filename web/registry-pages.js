@@ -132,7 +132,7 @@ export async function unitsPage(main, { h, api }) {
     byParent.set(u.parentCode ?? "", list);
   }
   const msg = h("p", { role: "status" });
-  const field = (name, label, control) => h("label", {}, label, control);
+  const field = (label, control) => h("label", {}, label, control);
   const code = h("input", { name: "code", required: true, maxlength: 64, id: "unit-code" });
   const name = h("input", { name: "name", required: true, maxlength: 64, id: "unit-name" });
   const level = h(
@@ -188,11 +188,11 @@ export async function unitsPage(main, { h, api }) {
         }
       },
     },
-    field("code", s("code"), code),
-    field("name", s("name"), name),
-    field("level", s("level"), level),
-    field("parentCode", s("parent"), parent),
-    field("setting", s("setting"), setting),
+    field(s("code"), code),
+    field(s("name"), name),
+    field(s("level"), level),
+    field(s("parent"), parent),
+    field(s("setting"), setting),
     h(
       "div",
       { class: "buttons" },

@@ -270,12 +270,12 @@ describe.skipIf(!available)(
       const file = await (await download).path();
       expect((await readFile(file!)).equals(png)).toBe(true);
       await writeFile(join(ARTIFACTS, "23-downloaded.png"), png);
-    // The same page in English: verdict, charts and attachments.
-    await page.click("#lang-switch");
-    await ready(page, "case-detail");
-    expect(await page.textContent("#outcome-verdict")).toMatch(/This place: \d+ events before, \d+ after/);
-    expect(await page.textContent("#attachments")).toContain("Attachments");
-    await shot(page, "24-case-outcome-en");
+      // The same page in English: verdict, charts and attachments.
+      await page.click("#lang-switch");
+      await ready(page, "case-detail");
+      expect(await page.textContent("#outcome-verdict")).toMatch(/This place: \d+ events before, \d+ after/);
+      expect(await page.textContent("#attachments")).toContain("Attachments");
+      await shot(page, "24-case-outcome-en");
       // 404/4xx responses from the refused upload are expected network errors, not page errors.
       expect(errors.filter((e) => !e.includes("415"))).toEqual([]);
     });
