@@ -93,6 +93,10 @@ describe("the rule parser", () => {
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],
     ["中科幼儿园东侧", ["poi:中科幼儿园", "assist:东侧"]],
+    ["中山路和谐家园3栋", ["road:中山路", "poi:和谐家园", "houseno:3栋"]],
+    ["世贸华府小区", ["poi:世贸华府小区"]],
+    ["万科·城市之光", ["poi:万科·城市之光"]],
+    ["西街天猫优品", ["road:西街", "poi:天猫优品"]],
     ["永康市方岩镇下宅村107号", ["district:永康市", "town:方岩镇", "community:下宅村", "houseno:107号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);

@@ -119,7 +119,7 @@ const NOISE =
 const POI_END =
   /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心|工业园区|工业区|工业园|产业园|科技园)$/;
 const POI_INNER =
-  /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城)/;
+  /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城(?!市))/;
 const JUNCTION_START =
   /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2})?/;
 /** 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI. */
@@ -133,6 +133,7 @@ const FILLER =
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
+const MIDDLE_DOTS = "·・•";
 /** Filler words that end a name inside a run when another name follows them. */
 const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上)[\u4e00-\u9fff]{2}/;
 const MID_FILLER_START = new Set([..."斜对旁隔楼附后边"]);
@@ -306,6 +307,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     let end = pos;
     while (end < n) {
       const ch = text[end];
+      // 龙湖·水晶郦城: a middle dot between two Han names belongs to the compound's name.
+      if (
+        MIDDLE_DOTS.includes(ch as string) &&
+        end > pos &&
+        isHan(text[end - 1]) &&
+        isHan(text[end + 1]) &&
+        isHan(text[end + 2])
+      ) {
+        end++;
+        continue;
+      }
       if (isDigit(ch) || (!isHan(ch) && !isLatin(ch))) break;
       if (end > pos && (isNumeral(ch) || ch === "负") && numberedAt(text, end)) break;
       if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
@@ -757,7 +769,13 @@ function splitRun(
   const junction = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/.exec(run.slice(0, limit));
   if (junction && junction.index >= 2) limit = junction.index;
   while (start < limit) {
-    if (prevLabel === "road" && /[与和及、]/.test(run[start] as string) && start + 1 < limit) {
+    // 中山路和解放路: 和 joins two roads, but starts a name in 中山路和谐家园.
+    if (
+      prevLabel === "road" &&
+      /[与和及、]/.test(run[start] as string) &&
+      start + 1 < limit &&
+      (run[start] !== "和" || /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街|巷)/.test(run.slice(start + 1, limit)))
+    ) {
       prevLabel = emitSpan(out, offset, "redundant", start, start + 1);
       start++;
       continue;
@@ -884,7 +902,7 @@ function splitRun(
       if (
         inner &&
         inner.index + inner[0].length <= rest.length - 2 &&
-        !/^(大?酒店|宾馆|饭店|超市|商场|分店|大厦|公寓|大楼|餐厅)$/.test(
+        !/^(大?酒店|宾馆|饭店|超市|商场|分店|大厦|公寓|大楼|餐厅|小区|花园|家园|住宅小区|市广场|市花园)$/.test(
           rest.slice(inner.index + inner[0].length),
         )
       ) {
