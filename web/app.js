@@ -2,6 +2,7 @@ import { attachmentsSection, outcomeSection } from "./case-extras.js";
 import { date, dateTime, isoDate, lang, num, pct, setLang, t } from "./i18n.js";
 import { importWizardPage } from "./import-wizard.js";
 import { profilesPage } from "./profiles-page.js";
+import { qualityPage, reviewPage } from "./quality-pages.js";
 import { agenciesPage, registryLabel, unitsPage } from "./registry-pages.js";
 import { rulesPage } from "./rules-page.js";
 
@@ -69,7 +70,8 @@ const PAGES = [
   ["series", "series.read"],
   ["cases", "cases.read"],
   ["import", "data.import"],
-  ["quality", "incidents.read"],
+  ["quality", "quality.read"],
+  ["review", "quality.read"],
   ["analysis", "series.read"],
   ["reports", "reports.export"],
   ["admin", "users.manage"],
@@ -89,6 +91,8 @@ const PERMS = {
     "data.import",
     "rules.manage",
     "profiles.manage",
+    "quality.read",
+    "quality.sample",
   ],
   branch_supervisor: [
     "incidents.read",
@@ -97,8 +101,16 @@ const PERMS = {
     "cases.create",
     "cases.act",
     "reports.export",
+    "quality.read",
   ],
-  station_officer: ["incidents.read", "series.read", "cases.read", "cases.create", "cases.act"],
+  station_officer: [
+    "incidents.read",
+    "series.read",
+    "cases.read",
+    "cases.create",
+    "cases.act",
+    "quality.read",
+  ],
   agency_user: ["cases.read", "cases.act"],
   auditor: [],
   system_admin: ["users.manage", "rules.manage", "profiles.manage"],
@@ -1068,61 +1080,6 @@ async function caseDetail(main, id) {
 // ---- import: the wizard lives in import-wizard.js, the profiles page in profiles-page.js ----
 
 // ---- data quality ----
-async function qualityPage(main) {
-  const q = await apiReady("/api/v1/dashboard/quality");
-  const bar = (v) =>
-    h(
-      "div",
-      { style: "display:flex;gap:6px;align-items:center" },
-      h("div", { class: "bar", role: "presentation" }, h("i", { style: `width:${Math.round(v * 100)}%` })),
-      pct(v).replace("+", ""),
-    );
-  main.replaceChildren(
-    h("h1", {}, t("quality")),
-    h(
-      "section",
-      { class: "panel" },
-      h("h2", {}, `${t("scorecards")} · ${t("reviewQueue")}`),
-      table(
-        [t("unit"), t("total"), ...q.fields.map(t), t("score")],
-        q.units.map((u) => [
-          u.unit,
-          num(u.incidents),
-          ...q.fields.map((f) => bar(u.complete[f])),
-          num(u.score),
-        ]),
-        [1, 7],
-      ),
-    ),
-    h(
-      "section",
-      { class: "panel", style: "margin-top:16px" },
-      h("h2", {}, t("batches")),
-      table(
-        [t("file"), t("profile"), t("time"), t("imported"), t("rejected")],
-        q.batches.map((b) => [
-          b.fileName ?? b.id,
-          b.profile ?? "—",
-          dateTime(b.startedAt),
-          num(b.imported ?? null),
-          b.rejected > 0 && can("data.import")
-            ? h(
-                "a",
-                {
-                  href: `/api/v1/dashboard/import/${b.id}/rejected.csv`,
-                  download: `rejected-${String(b.id).slice(0, 8)}.csv`,
-                },
-                num(b.rejected),
-              )
-            : num(b.rejected ?? null),
-        ]),
-        [3, 4],
-      ),
-    ),
-  );
-  main.dataset.ready = "quality";
-}
-
 // ---- analysis ----
 async function analysisPage(main) {
   const days = Number(sessionStorage.getItem("recur.days") ?? 90);
@@ -1444,7 +1401,8 @@ const PAGE_VIEWS = {
   series: seriesPage,
   cases: casesPage,
   import: (main) => importWizardPage(main, { h, api }),
-  quality: qualityPage,
+  quality: (main) => qualityPage(main, { h, api, chart, can }),
+  review: (main, id) => reviewPage(main, id, { h, api, table, can }),
   analysis: analysisPage,
   reports: reportsPage,
   admin: adminPage,

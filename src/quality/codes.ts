@@ -205,3 +205,40 @@ export const QUALITY_MESSAGES: MessageCatalog<QualityCode> = {
   },
   suspected_invalid: { zh: "疑似无效警情：{reason}", en: "Suspected invalid call: {reason}" },
 };
+
+/** Short names of the codes, for lists and scorecards (the full message needs the values). */
+export const QUALITY_CODE_LABELS: Readonly<
+  Record<QualityCode, { readonly zh: string; readonly en: string }>
+> = {
+  missing_time: { zh: "缺报警时间", en: "No call time" },
+  missing_address: { zh: "缺发生地址", en: "No address" },
+  missing_place: { zh: "缺地点要素", en: "No place" },
+  missing_people: { zh: "缺人员要素", en: "No people named" },
+  missing_cause: { zh: "缺起因要素", en: "No cause" },
+  missing_process: { zh: "缺处置经过", en: "No police action" },
+  missing_disposition: { zh: "缺处警结果", en: "No disposition" },
+  empty_narrative: { zh: "简要案情为空", en: "Empty narrative" },
+  missing_feedback_text: { zh: "反馈内容为空", en: "Empty feedback" },
+  missing_station: { zh: "缺管辖派出所", en: "No station" },
+  late_feedback: { zh: "反馈超时", en: "Late feedback" },
+  missing_feedback: { zh: "逾期未反馈", en: "Feedback overdue" },
+  slow_dispatch: { zh: "派警超时", en: "Slow dispatch" },
+  slow_arrival: { zh: "到场超时", en: "Slow arrival" },
+  accept_before_receive: { zh: "接警早于报警", en: "Accepted before received" },
+  dispatch_before_accept: { zh: "派警早于接警", en: "Dispatched before accepted" },
+  arrival_before_dispatch: { zh: "到场早于派警", en: "Arrived before dispatched" },
+  close_before_arrival: { zh: "结束早于到场", en: "Closed before arrival" },
+  future_time: { zh: "时间晚于当前", en: "Time in the future" },
+  coords_outside: { zh: "坐标超出辖区", en: "Coordinates outside" },
+  coords_invalid: { zh: "坐标无效", en: "Invalid coordinates" },
+  wrong_category: { zh: "警情类别与案情不符", en: "Category contradicts narrative" },
+  wrong_subtype: { zh: "细类与案情不符", en: "Subtype contradicts narrative" },
+  department_mismatch: { zh: "分流部门与案情不符", en: "Department contradicts narrative" },
+  conflicting_duplicate: { zh: "同一事件类别冲突", en: "Duplicate with other category" },
+  outcome_mismatch: { zh: "处警结果与反馈矛盾", en: "Disposition contradicts feedback" },
+  unknown_subtype: { zh: "细类不在分类表", en: "Unknown subtype" },
+  missing_subtype: { zh: "未填细类", en: "No subtype" },
+  missing_department: { zh: "非警务未填分流部门", en: "No department" },
+  unexpected_department: { zh: "警务警情填了分流部门", en: "Unexpected department" },
+  suspected_invalid: { zh: "疑似无效警情", en: "Suspected invalid call" },
+};

@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { type Incident, type IncidentId, isRecurError, type Lang, renderIssue } from "../domain/index.ts";
+import {
+  CATEGORY_LABELS,
+  type Incident,
+  type IncidentId,
+  isRecurError,
+  type Lang,
+  renderIssue,
+  SUBTYPE_LABELS,
+} from "../domain/index.ts";
 import {
   branchQueue,
   citySample,
@@ -9,6 +17,7 @@ import {
   incidentScore,
   openReview,
   PERIODS,
+  QUALITY_CODE_LABELS,
   QUALITY_MESSAGES,
   type QualityIssue,
   qualityConfig,
@@ -111,6 +120,7 @@ const LEVEL_RANK = { city: 0, branch: 1, station: 2, area: 3 } as const;
 function issueView(issue: QualityIssue, lang: Lang) {
   return {
     code: issue.code,
+    label: QUALITY_CODE_LABELS[issue.code][lang],
     severity: issue.severity,
     field: issue.field ?? null,
     value: issue.value ?? null,
@@ -119,8 +129,17 @@ function issueView(issue: QualityIssue, lang: Lang) {
 }
 
 /** What a reviewer sees of an incident: masked narrative and feedback, no caller link. */
-function incidentView(incident: Incident) {
+function incidentView(incident: Incident, lang: Lang) {
+  const subtype = incident.subtype
+    ? SUBTYPE_LABELS[`${incident.category}.${incident.subtype}`]?.[lang]
+    : null;
   return {
+    categoryLabel: [
+      CATEGORY_LABELS[incident.category]?.[lang] ?? incident.category,
+      subtype ?? incident.subtype,
+    ]
+      .filter(Boolean)
+      .join(" · "),
     id: incident.id,
     sourceId: incident.sourceId,
     receivedAt: incident.receivedAt,
@@ -390,7 +409,7 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
         warnings: c.warnings,
         topIssues: c.topIssues.map((t) => ({
           ...t,
-          message: QUALITY_MESSAGES[t.code as QualityIssue["code"]]?.[lang] ?? t.code,
+          label: QUALITY_CODE_LABELS[t.code as QualityIssue["code"]]?.[lang] ?? t.code,
         })),
         change: c.change,
       });
@@ -421,7 +440,7 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
       const reviews = (await repo.listReviews({ limit: 50 }))
         .filter((r) => r.incidentId === id)
         .map((r) => itemView(r, lang));
-      return { incident: incidentView(incident), ...(await issuesOf(repo, id, lang)), reviews };
+      return { incident: incidentView(incident, lang), ...(await issuesOf(repo, id, lang)), reviews };
     },
   );
 
@@ -474,6 +493,8 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
       if (unit === null) return notFound(reply, lang);
       const items = await repo.listReviews({ ...(unit ? { unit } : {}), limit: 100_000 });
       return {
+        /** The latest checked call in scope: pages default their date ranges to it. */
+        latestScored: await repo.latestScored(unit ? { unit } : {}),
         levels: REVIEW_LEVELS.map((level) => {
           const mine = items.filter((i) => i.level === level);
           const times = mine.map(cycleTimes);
@@ -515,7 +536,7 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
           item.status === "rework" &&
           principal.unitLevel === "station" &&
           principal.unitCode === item.station,
-        incident: incidentView(incident),
+        incident: incidentView(incident, lang),
         ...(await issuesOf(repo, item.incidentId, lang)),
       };
     },

@@ -1,0 +1,217 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+/**
+ * The data-quality pages in a real browser (Debian's Chromium driven by playwright-core) against
+ * `recur demo` with a small demo city: the city runs the quality check, reads the scorecards and
+ * their trend, draws a review sample and gives verdicts (rework with a reason, pass) by keyboard
+ * and mouse; a station checks itself. Screenshots go to test-artifacts/ (gitignored).
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = join(import.meta.dirname, "..", "..");
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === "true")
+  throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run)`);
+if (!available)
+  console.warn(
+    `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`,
+  );
+
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let dir = "";
+let server: ChildProcess | undefined;
+let base = "";
+let browser: Browser | undefined;
+const passwords = new Map<string, string>();
+
+/** Starts `recur demo` on port 0 with a small city; resolves with its URL once it is ready. */
+async function startDemo(): Promise<string> {
+  const child = spawn(
+    join(ROOT, "bin", "recur"),
+    ["demo", "--incidents", "3000", "--port", "0", "--host", "127.0.0.1", "--dir", dir],
+    {
+      cwd: dir,
+      env: { ...process.env, RECUR_LANG: "en" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  server = child;
+  let out = "";
+  child.stdout?.on("data", (d) => {
+    out += String(d);
+  });
+  child.stderr?.on("data", (d) => {
+    out += String(d);
+  });
+  const deadline = Date.now() + 90_000;
+  let url = "";
+  while (Date.now() < deadline) {
+    url ||= /http:\/\/[\w.:]+/.exec(out)?.[0] ?? "";
+    if (url) {
+      const health = await fetch(`${url}/api/health`)
+        .then((r) => r.json() as Promise<{ phase: string }>)
+        .catch(() => ({ phase: "down" }));
+      if (health.phase === "ready") return url;
+      if (health.phase === "failed") throw new Error(out);
+    }
+    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`recur demo not ready in 90 s: ${out}`);
+}
+
+/** A page that fails the test on any console error or uncaught exception. */
+async function newPage(errors: string[]): Promise<Page> {
+  const context = await browser!.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 900 },
+    locale: "zh-CN",
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return page;
+}
+
+async function login(page: Page, username: string) {
+  await page.goto(`${base}/`);
+  await page.fill("#username", username);
+  await page.fill("#password", passwords.get(username)!);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("header.top");
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const ready = (page: Page, name: string) =>
+  page.waitForSelector(`main[data-ready="${name}"]`, { timeout: 20_000 });
+
+describe.skipIf(!available)("data quality pages in Chromium", { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), "recur-browser-quality-"));
+    base = await startDemo();
+    for (const line of (await readFile(join(dir, "credentials.txt"), "utf8")).split("\n")) {
+      const [user, password] = line.split("\t");
+      if (user && password && !user.startsWith("#")) passwords.set(user, password);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid) server.kill("SIGTERM");
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("the city runs the quality check and reads the scorecards with the five components and a trend", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    await page.goto(`${base}/#/quality`);
+    await ready(page, "quality");
+    expect(await page.textContent("main")).toContain("尚未运行质量检查");
+    await page.click("#q-run");
+    await page.waitForSelector("#q-scorecards tbody tr", { timeout: 60_000 });
+    const head = await page.textContent("#q-scorecards thead");
+    for (const label of ["六要素完整", "反馈及时", "逻辑一致", "标签准确", "复核通过"])
+      expect(head).toContain(label);
+    expect(await page.locator("#q-scorecards tbody tr").count()).toBeGreaterThan(1);
+    await page.waitForSelector("#q-trend canvas");
+    // Keyboard: Tab to the second unit's button, Enter shows its trend.
+    const second = page.locator("#q-scorecards tbody tr >> nth=1").locator("button");
+    const name = (await second.textContent()) ?? "";
+    await second.focus();
+    await page.keyboard.press("Enter");
+    expect(await page.textContent("#q-trend-title")).toContain(name);
+    expect(await page.getAttribute("#q-trend", "aria-label")).toContain(name);
+    await shot(page, "q1-scorecards-zh");
+    await page.click("#lang-switch");
+    await ready(page, "quality");
+    await page.waitForSelector("#q-scorecards tbody tr");
+    expect(await page.textContent("#q-scorecards thead")).toContain("Completeness");
+    await shot(page, "q2-scorecards-en");
+    await page.click("#lang-switch");
+    expect(errors).toEqual([]);
+  });
+
+  test("the city draws a seeded sample, returns one record for rework with a reason and passes another", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    await page.goto(`${base}/#/review`);
+    await ready(page, "review");
+    await page.fill("#r-count", "2");
+    await page.click("#r-create");
+    await page.waitForSelector("#r-list tbody tr");
+    expect(await page.textContent("#r-created")).toMatch(/选出 \d+ 条/);
+    const rows = await page.locator("#r-list tbody tr").count();
+    expect(rows).toBeGreaterThan(1);
+    await shot(page, "q3-review-queue");
+    // Keyboard: focus the first row, Enter opens it.
+    await page.locator("#r-list tbody tr >> nth=0").focus();
+    await page.keyboard.press("Enter");
+    await ready(page, "review-detail");
+    expect(await page.textContent("#r-status")).toBe("待复核");
+    expect(await page.textContent("main")).toContain("简要案情（已脱敏）");
+    await page.click("#r-rework");
+    expect(await page.textContent("#r-error")).toBe("请写明退回原因");
+    await page.fill("#r-reason", "处警结果与反馈内容不一致，请补录处置经过");
+    await page.click("#r-rework");
+    await page.waitForFunction(() => document.querySelector("#r-status")?.textContent === "退回整改");
+    expect(await page.textContent(".history")).toContain("处警结果与反馈内容不一致");
+    await shot(page, "q4-review-rework");
+    await page.goto(`${base}/#/review`);
+    await ready(page, "review");
+    await page.click("#r-list tbody tr >> nth=0 >> a");
+    await ready(page, "review-detail");
+    await page.click("#r-pass");
+    await page.waitForFunction(() => document.querySelector("#r-status")?.textContent === "已通过");
+    await shot(page, "q5-review-passed");
+    expect(page.url()).not.toMatch(/password|username|narrative/);
+    expect(errors).toEqual([]);
+  });
+
+  test("a station checks its own records and passes one", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "station");
+    await page.goto(`${base}/#/review`);
+    await ready(page, "review");
+    // Half a year of the station's records (a small demo city has few calls a week).
+    const to = await page.inputValue("#r-to");
+    await page.fill("#r-from", new Date(Date.parse(to) - 180 * 86_400_000).toISOString().slice(0, 10));
+    await page.click("#r-create");
+    await page.waitForSelector("#r-created:not(:empty)");
+    expect(await page.textContent("#r-created")).toMatch(/选出 \d+ 条/);
+    // Its own self-check items (city samples of this station are judged by the city).
+    await page.selectOption("#r-level", "station");
+    await ready(page, "review");
+    const items = await page.locator("#r-list tbody tr").count();
+    expect(items).toBeGreaterThan(0);
+    await shot(page, "q6-station-self-check");
+    await page.click("#r-list tbody tr >> nth=0 >> a");
+    await ready(page, "review-detail");
+    await page.click("#r-pass");
+    await page.waitForFunction(() => document.querySelector("#r-status")?.textContent === "已通过");
+    expect(errors).toEqual([]);
+  });
+});
