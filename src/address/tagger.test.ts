@@ -33,3 +33,17 @@ test("a file that is not a model is refused with a bilingual message", () => {
     /no usable/,
   );
 });
+
+test("a model of the first version (B-/I- tags only) is still read and decoded", () => {
+  const v1 = {
+    kind: "recur-address-tagger",
+    version: 1,
+    tags: ["B-poi", "I-poi"],
+    transitions: [0, 0, 0, 0, 0, 0],
+    // "s0": first character; "b": every character. B at the start, I after it.
+    features: { s0: [0, 5], b: [1, 1] },
+    trainedOn: 1,
+  };
+  const spans = new Tagger(restoreTaggerModel(v1), g).spans("阳光小区");
+  expect(spans).toEqual([{ label: "poi", start: 0, end: 4 }]);
+});

@@ -26,7 +26,8 @@ export interface TrainOptions {
 /** The serialisable model: tags, transition weights, and per-feature sparse weights. */
 export interface TaggerModel {
   readonly kind: "recur-address-tagger";
-  readonly version: 1;
+  /** 1: B-/I- tags; 2: B-/I-/E-/S- tags. Both are read. */
+  readonly version: 1 | 2;
   readonly tags: readonly string[];
   /** tags × tags transition weights, row = previous tag (last row = start). */
   readonly transitions: readonly number[];
@@ -143,12 +144,18 @@ function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
   return out;
 }
 
-/** Character tags (B-label / I-label) of a labelled address; null when entities do not cover the text. */
+/**
+ * Character tags of a labelled address: B-/I-/E- (begin, inside, end) and S- (single character)
+ * per label, so that the decoder knows where a name ends, not only where it starts. null when the
+ * entities do not cover the text.
+ */
 function goldTags(example: LabelledAddress): string[] | null {
   const tags: string[] = [];
   for (const e of example.entities) {
     const label = normaliseLabel(e.label);
-    for (let k = 0; k < e.text.length; k++) tags.push((k === 0 ? "B-" : "I-") + label);
+    const n = e.text.length;
+    for (let k = 0; k < n; k++)
+      tags.push((n === 1 ? "S-" : k === 0 ? "B-" : k === n - 1 ? "E-" : "I-") + label);
   }
   return tags.length === example.text.length && example.entities.map((e) => e.text).join("") === example.text
     ? tags
@@ -161,7 +168,10 @@ class Weights {
   readonly featureIndex = new Map<string, number>();
   w: Float32Array;
   trans: Float32Array;
-  /** Previous tag → tags it may precede (I-x only after B-x or I-x). */
+  /**
+   * Previous tag → tags it may precede: I-x and E-x only after B-x or I-x; with end tags (models
+   * since version 2), B-x and S-x only at the start or after E-y or S-y.
+   */
   allowed: boolean[];
 
   constructor(
@@ -173,10 +183,18 @@ class Weights {
     const T = tags.length;
     this.trans = new Float32Array((T + 1) * T);
     this.allowed = [];
+    // Version 1 models have B-/I- tags only.
+    const withEnds = tags.some((t) => t.startsWith("E-") || t.startsWith("S-"));
     for (let p = 0; p <= T; p++) {
       for (let t = 0; t < T; t++) {
         const tag = tags[t] as string;
-        const ok = !tag.startsWith("I-") || (p < T && (tags[p] as string).slice(2) === tag.slice(2));
+        const prev = p < T ? (tags[p] as string) : null;
+        const continues = tag.startsWith("I-") || tag.startsWith("E-");
+        const ok = continues
+          ? prev !== null &&
+            (prev.startsWith("B-") || prev.startsWith("I-")) &&
+            prev.slice(2) === tag.slice(2)
+          : !withEnds || prev === null || prev.startsWith("E-") || prev.startsWith("S-");
         this.allowed.push(ok);
       }
     }
@@ -350,7 +368,7 @@ export function trainTagger(
   );
   return {
     kind: "recur-address-tagger",
-    version: 1,
+    version: 2,
     tags,
     transitions,
     features,
@@ -390,7 +408,12 @@ export class Tagger {
     let start = 0;
     for (let i = 1; i <= tags.length; i++) {
       const tag = tags[i];
-      if (i === tags.length || tag?.startsWith("B-") || tag?.slice(2) !== (tags[start] as string).slice(2)) {
+      if (
+        i === tags.length ||
+        tag?.startsWith("B-") ||
+        tag?.startsWith("S-") ||
+        tag?.slice(2) !== (tags[start] as string).slice(2)
+      ) {
         spans.push({ label: (tags[start] as string).slice(2), start, end: i });
         start = i;
       }
@@ -409,9 +432,9 @@ export function restoreTaggerModel(json: unknown): TaggerModel {
     m !== null &&
     typeof m === "object" &&
     m.kind === "recur-address-tagger" &&
-    m.version === 1 &&
+    (m.version === 1 || m.version === 2) &&
     Array.isArray(m.tags) &&
-    m.tags.every((t) => typeof t === "string" && /^[BI]-/.test(t)) &&
+    m.tags.every((t) => typeof t === "string" && /^[BIES]-/.test(t)) &&
     Array.isArray(m.transitions) &&
     m.transitions.length === (m.tags.length + 1) * m.tags.length &&
     typeof m.features === "object" &&
