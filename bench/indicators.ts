@@ -10,10 +10,12 @@
  * --full-scan also times the two earlier formulations that read every incident
  * (loadIndicatorAggregates, loadIncidentColumns) and checks that the rollup report equals the
  * full-scan one (medians aside, estimated within their bin). --rebuild times
- * `recur indicators rebuild` (the one-off backfill). --covering-index: see --full-scan, after
+ * `recur indicators rebuild` (the one-off backfill). --extras first stores a quality score for
+ * every incident, repeat-series calls for 10% of them and a case per 500, so that the grouped
+ * repeat/quality/case queries have work to do. --covering-index: see --full-scan, after
  * adding an index covering the loaded columns (bench database only).
  *
- *   node --import tsx bench/indicators.ts [--rows 1000000] [--full-scan] [--rebuild] [--covering-index]
+ *   node --import tsx bench/indicators.ts [--rows 1000000] [--extras] [--full-scan] [--rebuild] [--covering-index]
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     "covering-index": { type: "boolean", default: false },
     "full-scan": { type: "boolean", default: false },
     rebuild: { type: "boolean", default: false },
+    extras: { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -130,6 +133,27 @@ try {
     await store.db.transaction().execute((trx) => upsertRollups(kyselyTx(trx as never), probeRows));
     console.log(
       `  of which the rollup upsert: ${(performance.now() - t0).toFixed(0)} ms wall, ${cpuMs(process.cpuUsage(cpu))} ms CPU for ${probeRows.length.toLocaleString("en")} rows`,
+    );
+  }
+  if (values.extras) {
+    // Figures of the other engines, so that their grouped queries have work to do: a quality
+    // score for every incident, 10% of them in stored repeat series, one case per 500 incidents.
+    const t0 = performance.now();
+    const tx = kyselyTx(store.db as never);
+    await tx.run(
+      "INSERT INTO quality_results (incident_id, score, errors, warnings, issues, computed_at) SELECT id, 50 + rowid % 50, 0, 0, '[]', 0 FROM incidents",
+      [],
+    );
+    await tx.run(
+      "INSERT INTO repeat_series_calls (series_id, source_id, position) SELECT 'S' || (rowid % 5000), source_id, rowid FROM incidents WHERE rowid % 10 = 0",
+      [],
+    );
+    await tx.run(
+      "INSERT INTO cases (id, version, state, branch_unit, station_unit, created_at, updated_at, doc) SELECT 'c' || rowid, 1, CASE rowid % 5 WHEN 0 THEN 'closed_effective' WHEN 1 THEN 'closed_ineffective' WHEN 2 THEN 'verifying' WHEN 3 THEN 'in_progress' ELSE 'assigned' END, branch_unit, station_unit, received_at, received_at, '{}' FROM incidents WHERE rowid % 500 = 0",
+      [],
+    );
+    console.log(
+      `--extras: quality scores for every incident, repeat-series calls for 10%, a case per 500 incidents, added in ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of the figure)`,
     );
   }
   console.log("rollups (storeIndicators: daily rollups + repeat/quality/case queries + indicators):");

@@ -167,6 +167,10 @@ await describeOnEveryStore("indicator rollups", (makeTarget) => {
           "INSERT INTO quality_results (incident_id, score, errors, warnings, issues, computed_at) VALUES (?, ?, 0, 0, '[]', 0)",
           [id, score],
         );
+      await tx.run(
+        "INSERT INTO repeat_series (id, kind, grp, warning, start_at, end_at, events, calls, protective, surprise, explanation_zh, explanation_en, computed_at) VALUES ('s1', 'place', 'g', 'yellow', 0, 1, 3, 3, 0, 1, '', '', 7)",
+        [],
+      );
       for (const [k, id] of ["Q1", "Q4", "Q5"].entries())
         await tx.run("INSERT INTO repeat_series_calls (series_id, source_id, position) VALUES (?, ?, ?)", [
           "s1",
@@ -201,6 +205,13 @@ await describeOnEveryStore("indicator rollups", (makeTarget) => {
       const area = await storeIndicators(store, { period: "month", label: "2024-05", level: "area" });
       expect(area.units[0]?.cases).toBeNull();
       expect(area.all.cases?.cases).toBe(4);
+      // A later quality run (a later computed_at) is picked up: the daily totals are remade.
+      await tx.run(
+        "INSERT INTO quality_results (incident_id, score, errors, warnings, issues, computed_at) VALUES (?, ?, 0, 0, '[]', 5)",
+        ["test:Q3", 40],
+      );
+      const again = await storeIndicators(store, { period: "month", label: "2024-05", level: "station" });
+      expect(again.units.find((u) => u.unit === "S2")?.quality).toBe(65);
     } finally {
       await store.close();
     }

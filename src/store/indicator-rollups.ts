@@ -14,6 +14,7 @@ import {
   type DayRollup,
   RESPONSE_BINS,
   RESPONSE_KINDS,
+  ROLLUP_LEVELS,
   RollupAccumulator,
   type RollupIncident,
 } from "../analysis/indicators/rollups.ts";
@@ -323,22 +324,96 @@ export async function suburbanStations(store: Store): Promise<Set<string>> {
   }
 }
 
-const UNIT_COLUMN = {
-  city: "city_unit",
-  branch: "branch_unit",
-  station: "station_unit",
-  area: "area_unit",
-} as const satisfies Record<UnitLevel, string>;
+/** The local day of an incident row `i`, in SQL (integer division, as Math.floor for recur's times). */
+const LOCAL_DAY = "(i.received_at + i.utc_offset_min * 60000) / 86400000";
+const PATH = `i.city_unit AS city, i.branch_unit AS branch, i.station_unit AS station, i.area_unit AS area, ${LOCAL_DAY} AS day`;
+
+/**
+ * Where the daily quality and repeat totals come from: a cheap generation that changes when the
+ * source table does (a new `recur quality` run stamps its scores with a later computed_at, which
+ * is indexed; `recur detect` replaces every series), and one grouped pass over the source.
+ */
+const EXTRA_SOURCES = {
+  quality: {
+    generation: "SELECT MAX(computed_at) AS g, NULL AS n FROM quality_results",
+    rows: `SELECT ${PATH}, SUM(q.score) AS total, COUNT(*) AS n FROM quality_results q JOIN incidents i ON i.id = q.incident_id GROUP BY 1, 2, 3, 4, 5`,
+  },
+  repeat: {
+    generation: "SELECT MAX(computed_at) AS g, COUNT(*) AS n FROM repeat_series",
+    rows: `SELECT ${PATH}, COUNT(*) AS total, COUNT(*) AS n FROM incidents i WHERE EXISTS (SELECT 1 FROM repeat_series_calls c WHERE c.source_id = i.source_id) GROUP BY 1, 2, 3, 4, 5`,
+  },
+} as const;
+
+/**
+ * Brings the daily totals of `kind` up to date with their source (remade when its generation
+ * changed, e.g. after `recur quality` or `recur detect`); false when the source is empty.
+ * The first report after such a run pays one grouped pass over the source; later ones read
+ * indicator_extra_days only.
+ */
+export async function refreshExtraDays(
+  store: Store,
+  kind: keyof typeof EXTRA_SOURCES,
+  force = false,
+): Promise<boolean> {
+  const source = EXTRA_SOURCES[kind];
+  const key = `indicators.extra_days.${kind}`;
+  const generationOf = async (tx: TxSql) => {
+    const [row] = await tx.all(source.generation, []);
+    return row?.g === null || row?.g === undefined ? null : `${num(row.g)}:${row.n ?? ""}`;
+  };
+  const storedOf = async (tx: TxSql) =>
+    text((await tx.all("SELECT value FROM settings WHERE key = ?", [key]))[0]?.value);
+  const outside = kyselyTx(store.db as unknown as Kysely<unknown>);
+  const generation = await generationOf(outside);
+  if (generation === null) return false;
+  if (!force && (await storedOf(outside)) === generation) return true;
+  await store.db.transaction().execute(async (trx) => {
+    const tx = kyselyTx(trx as unknown as Kysely<unknown>);
+    // One refresh at a time; another reader may have done it meanwhile.
+    if (tx.postgres) await tx.run("LOCK TABLE indicator_extra_days IN EXCLUSIVE MODE", []);
+    const current = await generationOf(tx);
+    if (!force && (await storedOf(tx)) === current) return;
+    await tx.run("DELETE FROM indicator_extra_days WHERE kind = ?", [kind]);
+    const totals = new Map<
+      string,
+      { level: UnitLevel; unit: string; day: number; total: number; n: number }
+    >();
+    for (const r of await tx.all(source.rows, [])) {
+      const day = num(r.day);
+      for (const level of ROLLUP_LEVELS) {
+        const unit = text(r[level === "city" ? "city" : level]) ?? "";
+        const k = `${level}\u0001${unit}\u0001${day}`;
+        const t = totals.get(k) ?? { level, unit, day, total: 0, n: 0 };
+        t.total += num(r.total);
+        t.n += num(r.n);
+        totals.set(k, t);
+      }
+    }
+    const list = [...totals.values()];
+    for (let start = 0; start < list.length; start += 500) {
+      const part = list.slice(start, start + 500);
+      await tx.run(
+        `INSERT INTO indicator_extra_days (kind, level, unit, day, total, n) VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?)").join(",")}`,
+        part.flatMap((t) => [kind, t.level, t.unit, t.day, t.total, t.n]),
+      );
+    }
+    await tx.run(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [key, current ?? ""],
+    );
+  });
+  return true;
+}
 
 /** States of a case that count as resolved (化解): resolved, under verification, closed. */
 const RESOLVED_STATES = new Set(["resolved", "verifying", "closed_effective", "closed_ineffective"]);
 
 /**
- * Repeat, quality and case figures of a period, each one grouped query on its own table:
+ * Repeat, quality and case figures of a period:
  * - repeats: current-period incidents whose source id is in a stored repeat series (`recur
- *   detect`); absent when no series are stored;
- * - quality: sum and count of stored data-quality scores (`recur quality`) of those incidents;
- *   absent when none are stored;
+ *   detect`), from their daily totals (refreshExtraDays); absent when no series are stored;
+ * - quality: sum and count of stored data-quality scores (`recur quality`) of those incidents,
+ *   from their daily totals; absent when none are stored;
  * - cases: created before the end of the period, by state at the time the report runs, per
  *   station or branch (cases carry those two units) and in all.
  */
@@ -350,33 +425,17 @@ export async function loadIndicatorExtras(
 ): Promise<IndicatorExtras> {
   const tx = kyselyTx(store.db as unknown as Kysely<unknown>);
   const days = periodDays(periodLabelIndex(label, period), period);
-  const localFrom = days.from * DAY;
   const localTo = days.to * DAY;
-  const unit = UNIT_COLUMN[level];
-  // Coarse bounds on received_at (index) with a day of margin for any UTC offset, then the local day.
-  const where = `i.received_at >= ? AND i.received_at < ? AND i.received_at + i.utc_offset_min * 60000 >= ? AND i.received_at + i.utc_offset_min * 60000 < ?`;
-  const params = [localFrom - DAY, localTo + DAY, localFrom, localTo];
-  const byUnit = (rows: Record<string, unknown>[]) => {
-    const out = new Map<string, number>();
-    for (const r of rows) out.set(text(r.unit) ?? "", num(r.n));
-    return out;
-  };
   const extras: { -readonly [K in keyof IndicatorExtras]: IndicatorExtras[K] } = {};
 
-  if ((await tx.all("SELECT 1 AS x FROM repeat_series_calls LIMIT 1", [])).length > 0)
-    extras.repeats = byUnit(
-      await tx.all(
-        `SELECT i.${unit} AS unit, COUNT(*) AS n FROM incidents i WHERE ${where} AND EXISTS (SELECT 1 FROM repeat_series_calls c WHERE c.source_id = i.source_id) GROUP BY i.${unit}`,
-        params,
-      ),
-    );
-
-  if ((await tx.all("SELECT 1 AS x FROM quality_results LIMIT 1", [])).length > 0) {
+  for (const kind of ["repeat", "quality"] as const) {
+    if (!(await refreshExtraDays(store, kind))) continue;
     const rows = await tx.all(
-      `SELECT i.${unit} AS unit, SUM(q.score) AS s, COUNT(*) AS n FROM incidents i JOIN quality_results q ON q.incident_id = i.id WHERE ${where} GROUP BY i.${unit}`,
-      params,
+      "SELECT unit, SUM(total) AS total, SUM(n) AS n FROM indicator_extra_days WHERE kind = ? AND level = ? AND day >= ? AND day < ? GROUP BY unit",
+      [kind, level, days.from, days.to],
     );
-    extras.quality = new Map(rows.map((r) => [text(r.unit) ?? "", { sum: num(r.s), n: num(r.n) }]));
+    if (kind === "repeat") extras.repeats = new Map(rows.map((r) => [String(r.unit), num(r.n)]));
+    else extras.quality = new Map(rows.map((r) => [String(r.unit), { sum: num(r.total), n: num(r.n) }]));
   }
 
   const caseUnit = level === "station" ? "station_unit" : level === "branch" ? "branch_unit" : null;

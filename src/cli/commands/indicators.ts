@@ -42,13 +42,17 @@ export const indicatorsCommand: Command = {
     if (kind === "rebuild") {
       const store = await openStoreFor(v.db, ctx);
       try {
-        const { rebuildIndicatorRollups } = await import("../../store/indicator-rollups.ts");
+        const { rebuildIndicatorRollups, refreshExtraDays } = await import(
+          "../../store/indicator-rollups.ts"
+        );
         const started = performance.now();
         const result = await store.db
           .transaction()
           .execute((trx) =>
             rebuildIndicatorRollups(trx as unknown as Parameters<typeof rebuildIndicatorRollups>[0]),
           );
+        // The daily quality and repeat totals too, whatever their generation says.
+        for (const kind of ["quality", "repeat"] as const) await refreshExtraDays(store, kind, true);
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         if (ctx.json) println(ctx.stdout, JSON.stringify({ ...result, seconds: Number(seconds) }));
         else

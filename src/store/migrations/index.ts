@@ -13,6 +13,7 @@ import * as indicatorRollups from "./0013_indicator_rollups.ts";
 import * as addressComponents from "./0014_incident_address_components.ts";
 import * as unitIndexPrefixes from "./0015_incident_unit_index_prefixes.ts";
 import * as indicatorDays from "./0016_indicator_days.ts";
+import * as indicatorExtraDays from "./0017_indicator_extra_days.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0014_incident_address_components", addressComponents],
   ["0015_incident_unit_index_prefixes", unitIndexPrefixes],
   ["0016_indicator_days", indicatorDays],
+  ["0017_indicator_extra_days", indicatorExtraDays],
 ];
