@@ -1300,7 +1300,13 @@ async function reportsPage(main) {
 
 // ---- admin ----
 async function adminPage(main) {
-  const { users } = await api("/api/v1/users");
+  const [{ users }, { units }, { agencies }] = await Promise.all([
+    api("/api/v1/users"),
+    api("/api/v1/units"),
+    api("/api/v1/agencies"),
+  ]);
+  const unitOf = new Map(units.map((u) => [u.code, u]));
+  const agencyOf = new Map(agencies.map((a) => [a.code, a]));
   const msg = h("p", { role: "status" });
   const form = h(
     "form",
@@ -1317,7 +1323,8 @@ async function adminPage(main) {
               displayName: d.get("displayName"),
               password: d.get("password"),
               role: d.get("role"),
-              unitLevel: d.get("unitLevel") || null,
+              // The unit's registered level is the user's level (the server checks they agree).
+              unitLevel: unitOf.get(d.get("unitCode"))?.level ?? null,
               unitCode: d.get("unitCode") || null,
               agencyCode: d.get("agencyCode") || null,
             }),
@@ -1350,16 +1357,35 @@ async function adminPage(main) {
     h(
       "label",
       {},
-      t("unitLevel"),
+      t("unitCode"),
       h(
         "select",
-        { name: "unitLevel" },
+        { name: "unitCode", id: "user-unit" },
         h("option", { value: "" }, "—"),
-        ["city", "branch", "station", "area"].map((l) => h("option", { value: l }, l)),
+        units
+          .filter((u) => u.active !== false)
+          .map((u) =>
+            h(
+              "option",
+              { value: u.code },
+              `${registryLabel(u.level)} · ${u.name}${u.name === u.code ? "" : ` (${u.code})`}`,
+            ),
+          ),
       ),
     ),
-    h("label", {}, t("unitCode"), h("input", { name: "unitCode" })),
-    h("label", {}, t("agencyCode"), h("input", { name: "agencyCode" })),
+    h(
+      "label",
+      {},
+      t("agencyCode"),
+      h(
+        "select",
+        { name: "agencyCode", id: "user-agency" },
+        h("option", { value: "" }, "—"),
+        agencies
+          .filter((a) => a.active !== false)
+          .map((a) => h("option", { value: a.code }, `${a.name} · ${registryLabel(a.kind)}`)),
+      ),
+    ),
     h("button", { class: "primary" }, t("newUser")),
   );
   main.replaceChildren(
@@ -1374,8 +1400,8 @@ async function adminPage(main) {
           u.username,
           u.displayName,
           u.role,
-          u.unitCode ?? "—",
-          u.agencyCode ?? "—",
+          u.unitCode ? (unitOf.get(u.unitCode)?.name ?? u.unitCode) : "—",
+          u.agencyCode ? (agencyOf.get(u.agencyCode)?.name ?? u.agencyCode) : "—",
           u.disabled ? "✔" : "",
           u.locked ? "✔" : "",
         ]),

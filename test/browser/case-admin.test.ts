@@ -228,6 +228,21 @@ describe.skipIf(!available)(
       await page.waitForSelector("#rules-msg.okmsg");
       expect(await page.inputValue('input[data-key="sla.red"]')).toBe("12");
       await shot(page, "22-admin-rules");
+
+      // A station officer of the new station: the unit is picked from the registry.
+      await page.goto(`${base}/#/admin`);
+      await ready(page, "admin");
+      await page.fill("input[name=username]", "xc-officer");
+      await page.fill("input[name=displayName]", "新城民警");
+      await page.fill("input[name=password]", "Initial-Pass-2024");
+      await page.selectOption("select[name=role]", "station_officer");
+      await page.selectOption("#user-unit", "新城派出所");
+      await page.click("main form button.primary");
+      await page.waitForFunction(() =>
+        document.querySelector("main table")?.textContent?.includes("xc-officer"),
+      );
+      expect(await page.locator("tr", { hasText: "xc-officer" }).textContent()).toContain("新城派出所");
+      await shot(page, "25-admin-users");
       // The refused deactivation (409) is an expected network error, not a page error.
       expect(errors.filter((e) => !e.includes("409"))).toEqual([]);
     });
