@@ -21,6 +21,13 @@ const S = {
     delimiter: "分隔符",
     columns: "列数",
     sampled: "读取样本行",
+    unreadable: "无法读取的行（过大或格式错）",
+    readAs: "按此编码读取",
+    encAuto: "自动识别",
+    comma: "逗号 ,",
+    semicolon: "分号 ;",
+    rereadHint:
+      "表头或中文显示为乱码、或全部挤在一列时，请改选编码或分隔符，文件会重新读取（无需重新上传）。",
     previewRaw: "原始数据预览（前 20 行，已遮蔽）",
     next: "下一步",
     back: "上一步",
@@ -140,6 +147,13 @@ const S = {
     delimiter: "Delimiter",
     columns: "Columns",
     sampled: "Rows sampled",
+    unreadable: "Unreadable rows (too large or malformed)",
+    readAs: "Read as",
+    encAuto: "Detect",
+    comma: "Comma ,",
+    semicolon: "Semicolon ;",
+    rereadHint:
+      "If the header or Chinese text looks garbled, or all columns sit in one, pick another encoding or delimiter: the file is read again (no new upload).",
     previewRaw: "Raw data (first 20 rows, masked)",
     next: "Next",
     back: "Back",
@@ -460,6 +474,59 @@ export async function importWizardPage(main, ui) {
   function previewPanel() {
     const p = state.preview;
     const personal = new Set(p.suggestion.columns.filter((c) => c.personal).map((c) => c.column));
+    const rereadMsg = h("div", {});
+    /** Reads the staged file again with the encoding or delimiter chosen here. */
+    const reread = async (change) => {
+      try {
+        state.preview = await api(`/api/v1/import/uploads/${p.uploadId}/preview`, {
+          method: "POST",
+          body: JSON.stringify(change),
+        });
+        state.mapping = initialMapping(state.preview);
+        state.categories = null;
+        state.dry = null;
+        const panel = previewPanel();
+        document.getElementById("wizard-preview").replaceWith(panel);
+        panel.querySelector(change.encoding ? "#wizard-encoding-choice" : "#wizard-delimiter")?.focus();
+      } catch (x) {
+        rereadMsg.replaceChildren(errorBox(x));
+      }
+    };
+    const readAs = h(
+      "div",
+      { class: "filters", style: "margin-top:10px" },
+      h(
+        "label",
+        {},
+        tr("readAs"),
+        h(
+          "select",
+          { id: "wizard-encoding-choice", onchange: (e) => reread({ encoding: e.target.value }) },
+          [
+            ["auto", tr("encAuto")],
+            ["utf8", "UTF-8"],
+            ["gb18030", "GBK / GB18030"],
+            ["utf16le", "UTF-16LE"],
+          ].map(([v, l]) => h("option", { value: v, selected: (p.encodingChoice ?? "auto") === v }, l)),
+        ),
+      ),
+      h(
+        "label",
+        {},
+        tr("delimiter"),
+        h(
+          "select",
+          { id: "wizard-delimiter", onchange: (e) => reread({ delimiter: e.target.value }) },
+          [
+            [",", tr("comma")],
+            [";", tr("semicolon")],
+            ["\t", "Tab"],
+            ["|", "|"],
+          ].map(([v, l]) => h("option", { value: v, selected: p.delimiter === v }, l)),
+        ),
+      ),
+      h("p", { class: "muted small", style: "max-width:520px;margin:0" }, tr("rereadHint")),
+    );
     return h(
       "section",
       { class: "panel", id: "wizard-preview", style: "margin-top:16px" },
@@ -473,14 +540,16 @@ export async function importWizardPage(main, ui) {
         h("dd", {}, `${num(p.size / 1024, 1)} KB`),
         h("dt", {}, tr("encoding")),
         h("dd", { id: "wizard-encoding" }, p.encoding),
-        ...(p.format === "csv"
-          ? [h("dt", {}, tr("delimiter")), h("dd", {}, p.delimiter === "\t" ? "Tab" : p.delimiter)]
-          : []),
         h("dt", {}, tr("columns")),
         h("dd", {}, num(p.header.length)),
         h("dt", {}, tr("sampled")),
         h("dd", {}, num(p.sampledRows)),
+        ...(p.unreadableRows > 0
+          ? [h("dt", {}, tr("unreadable")), h("dd", { class: "error" }, num(p.unreadableRows))]
+          : []),
       ),
+      p.format === "csv" ? readAs : null,
+      rereadMsg,
       h("h3", {}, tr("previewRaw")),
       h(
         "div",

@@ -160,6 +160,29 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(await audited("import.upload")).toBe(true);
   });
 
+  test("the staged file is read again with the encoding or delimiter the user picks", async () => {
+    const { uploadId } = (await upload("analyst", GBK_CSV)).json();
+    const asUtf8 = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/preview`, {
+      encoding: "utf8",
+    });
+    expect(asUtf8.statusCode).toBe(200);
+    expect(asUtf8.json()).toMatchObject({ encoding: "utf8", encodingChoice: "utf8" });
+    expect(asUtf8.json().header).not.toContain("警情编码");
+    const bySemicolon = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/preview`, {
+      encoding: "auto",
+      delimiter: ";",
+    });
+    expect(bySemicolon.json().header).toHaveLength(1);
+    const back = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/preview`, {
+      delimiter: ",",
+    });
+    expect(back.json()).toMatchObject({ encoding: "gb18030", header: HEADER.split(",") });
+    const bad = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/preview`, {
+      delimiter: "x",
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
   test("a dry run validates a draft mapping with the real pipeline, per row and field, and stores nothing", async () => {
     const { uploadId } = (await upload("analyst", GBK_CSV)).json();
     const r = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/validate`, {

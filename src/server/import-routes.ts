@@ -91,7 +91,9 @@ interface Upload {
   readonly size: number;
   readonly at: number;
   readonly format: "csv" | "xlsx";
-  readonly delimiter: string;
+  /** Chosen by the user in the wizard when detection got it wrong; else detected. */
+  delimiter: string;
+  encoding: "auto" | "utf8" | "gbk" | "gb18030" | "utf16le";
   job?: ImportJob;
 }
 
@@ -140,6 +142,11 @@ const ImportBody = z.object({ source: ProfileRef });
 const DistinctBody = z.object({
   columns: z.array(z.string().min(1).max(256)).min(1).max(3),
   separator: z.string().max(4).optional(),
+});
+/** Reading the staged file again with an encoding or delimiter the user picked. */
+const RereadBody = z.object({
+  encoding: z.enum(["auto", "utf8", "gbk", "gb18030", "utf16le"]).optional(),
+  delimiter: z.enum([",", ";", "\t", "|"]).optional(),
 });
 const SaveProfileBody = z.object({
   profile: z.record(z.string(), z.unknown()),
@@ -454,6 +461,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           at: options.clock.now(),
           format,
           delimiter: format === "csv" ? sniffDelimiter(firstLine(head)) : ",",
+          encoding: "auto",
         };
         request.auditDetail = { upload: id, bytes: size, format };
         try {
@@ -471,7 +479,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
   /** Header, the first rows masked, suggestions, and the distinct values of code-list columns. */
   const previewOf = async (upload: Upload) => {
     const probe = {
-      input: { format: upload.format, encoding: "auto", delimiter: upload.delimiter },
+      input: { format: upload.format, encoding: upload.encoding, delimiter: upload.delimiter },
     } as unknown as Profile;
     const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
     const rows: string[][] = [];
@@ -499,6 +507,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       size: upload.size,
       format: upload.format,
       encoding: source.encoding,
+      /** "auto" unless the user chose one. */
+      encodingChoice: upload.encoding,
       delimiter: upload.delimiter,
       header,
       sampledRows: rows.length,
@@ -522,6 +532,28 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
   };
 
   app.post(
+    "/api/v1/import/uploads/:id/preview",
+    { config: { permission: "data.import", audit: "import.preview", body: RereadBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const upload = uploadOf(request, reply);
+      if (!upload) return;
+      const body = RereadBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
+      const before = { encoding: upload.encoding, delimiter: upload.delimiter };
+      if (body.data.encoding) upload.encoding = body.data.encoding;
+      if (body.data.delimiter) upload.delimiter = body.data.delimiter;
+      try {
+        return await previewOf(upload);
+      } catch (error) {
+        Object.assign(upload, before);
+        return recurError(reply, lang, error);
+      }
+    },
+  );
+
+  app.post(
     "/api/v1/import/uploads/:id/distinct",
     { config: { permission: "data.import", audit: "import.preview", body: DistinctBody } },
     async (request, reply) => {
@@ -533,7 +565,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
       try {
         const probe = {
-          input: { format: upload.format, encoding: "auto", delimiter: upload.delimiter },
+          input: { format: upload.format, encoding: upload.encoding, delimiter: upload.delimiter },
         } as unknown as Profile;
         const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
         const idx = body.data.columns.map((c) => source.header.indexOf(c));
@@ -954,6 +986,10 @@ function withDetectedInput(profile: Profile, upload: Upload): Profile {
       // The wizard takes CSV and XLSX only and knows which one this file is.
       format: upload.format,
       ...(upload.format === "csv" && !input.delimiter ? { delimiter: upload.delimiter } : {}),
+      // An encoding the user chose in the wizard wins over the profile's "auto".
+      ...(upload.encoding !== "auto" && (input.encoding ?? "auto") === "auto"
+        ? { encoding: upload.encoding }
+        : {}),
     },
   };
 }

@@ -264,6 +264,13 @@ describe.skipIf(!available)("import wizard in Chromium", { timeout: 120_000 }, (
     await page.setInputFiles("#wizard-file", file);
     await page.click("#wizard-upload");
     await page.waitForSelector("#wizard-preview");
+    // A wrong encoding garbles the header; detection is one choice away, without a new upload.
+    await page.selectOption("#wizard-encoding-choice", "utf8");
+    await page.waitForFunction(() => document.querySelector("#wizard-encoding")?.textContent === "utf8");
+    expect(await page.textContent("#wizard-preview table")).not.toContain("案件流水号");
+    await page.selectOption("#wizard-encoding-choice", "auto");
+    await page.waitForFunction(() => document.querySelector("#wizard-encoding")?.textContent === "gb18030");
+    expect(await page.textContent("#wizard-preview table")).toContain("案件流水号");
     await page.click("#wizard-next-1");
     await page.check("#wizard-mode-saved");
     await page.selectOption("#wizard-saved", { label: "wz-110 — 某区 110 接处警系统导出（GBK）" });
