@@ -3,6 +3,7 @@ import { parseProfile } from "./load.ts";
 import { compileMapper } from "./mapper.ts";
 import {
   distinctValues,
+  isPersonalColumn,
   suggestCategoryMap,
   suggestMapping,
   timeFormatOf,
@@ -116,6 +117,22 @@ describe("suggestMapping", () => {
     );
     expect(s.columns[0]!.confidence).toBeLessThan(0.5);
   });
+});
+
+test.each([
+  ["报警人姓名", true],
+  ["报警人", true],
+  ["身份证号码", true],
+  ["主叫号码", false],
+  ["当事人身份证", true],
+  ["Caller Name", true],
+  ["NAME", true],
+  ["Street Name", false],
+  ["Unit Name", false],
+  ["报警人电话", false],
+  ["报警人地址", false],
+])("is %s a person's name or id? %s", (header, personal) => {
+  expect(isPersonalColumn(header)).toBe(personal);
 });
 
 describe("time formats and code lists", () => {

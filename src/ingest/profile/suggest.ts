@@ -205,7 +205,18 @@ const HEADER_WORDS: Readonly<Record<MappingTarget, readonly string[]>> = {
 };
 
 /** Columns the wizard never maps: a person's name or identity is not part of the incident model. */
-const NEVER_MAP = ["姓名", "报警人", "身份证", "证件号", "name", "接警员", "operator"];
+const NEVER_MAP_ZH = ["姓名", "报警人", "身份证", "证件号", "接警员", "当事人", "联系人"];
+/** English names of persons: "Name", "Caller Name", "RP Name", not "Street Name" or "Unit Name". */
+const NEVER_MAP_EN =
+  /^(caller|complainant|reporting party|rp|person|full|first|last|officer|operator|dispatcher)?\s*(name|id number|ssn)$|^operator$/;
+
+/** Whether a header names a person (or their id): such columns are left out of the mapping. */
+export function isPersonalColumn(header: string): boolean {
+  // The caller's number is mapped (and pseudonymised at import); addresses are places.
+  if (/电话|手机|主叫|来电|phone|地址|地点/i.test(header)) return false;
+  const h = norm(header);
+  return NEVER_MAP_ZH.some((w) => h.includes(w)) || NEVER_MAP_EN.test(h);
+}
 
 export interface ColumnSuggestion {
   readonly column: string;
@@ -380,9 +391,7 @@ export function suggestMapping(
       labels,
     ),
   );
-  const personal = header.map(
-    (h) => NEVER_MAP.some((w) => norm(h).includes(norm(w))) && !/电话|号码|phone/i.test(h),
-  );
+  const personal = header.map((h) => isPersonalColumn(h));
   // Every (column, target) pair with a score; the best pairs are taken first.
   const pairs: { col: number; target: MappingTarget; score: number; byHeader: boolean }[] = [];
   header.forEach((h, col) => {
