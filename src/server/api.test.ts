@@ -545,6 +545,12 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
         expect(cards.json().units[0].completeness).toBe(0);
         expect(own.statusCode).toBe(200);
         expect(own.json().issues[0]).toMatchObject({ code: "missing_disposition", severity: "error" });
+        expect(
+          own
+            .json()
+            .reviews.map((r: { level: string }) => r.level)
+            .sort(),
+        ).toEqual(["branch", "city", "station"]);
         expect(JSON.stringify(own.json())).not.toMatch(/callerPseudonym|callerNumberEnc/);
         expect(foreign.statusCode).toBe(a.ownsC2 ? 200 : 404);
         const incidents = new Set((list.json().items as { incidentId: string }[]).map((i) => i.incidentId));

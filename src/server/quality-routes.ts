@@ -437,9 +437,7 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
       const { id } = request.params as { id: string };
       const incident = await incidentIn(s, scope, id);
       if (!incident) return notFound(reply, lang);
-      const reviews = (await repo.listReviews({ limit: 50 }))
-        .filter((r) => r.incidentId === id)
-        .map((r) => itemView(r, lang));
+      const reviews = (await repo.listReviews({ incidentId: id, limit: 100 })).map((r) => itemView(r, lang));
       return { incident: incidentView(incident, lang), ...(await issuesOf(repo, id, lang)), reviews };
     },
   );

@@ -75,6 +75,7 @@ export interface ReviewFilter {
   readonly status?: ReviewStatus;
   readonly station?: string;
   readonly reviewer?: string;
+  readonly incidentId?: string;
   /** Only items whose incident lies in this unit. */
   readonly unit?: UnitFilter;
   readonly limit?: number;
@@ -301,6 +302,7 @@ export function qualityRepository(store: Store): QualityRepository {
       if (filter.status) q = q.where("review_items.status", "=", filter.status);
       if (filter.station) q = q.where("review_items.station", "=", filter.station);
       if (filter.reviewer) q = q.where("review_items.reviewer", "=", filter.reviewer);
+      if (filter.incidentId) q = q.where("review_items.incident_id", "=", filter.incidentId);
       if (filter.unit) {
         const column = UNIT_COLUMN[filter.unit.level];
         const code = filter.unit.code;
