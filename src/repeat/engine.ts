@@ -23,9 +23,21 @@ import { windowRuns } from "./window.ts";
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const MENTION_SHIFT = 67_108_864;
+/** How far back each candidate chain of a matter link is walked. */
+const MATTER_STEPS = 32;
 const POI_LEVEL = levelIndex("poi");
 const ROAD_LEVEL = levelIndex("road");
 const ROOM_LEVEL = levelIndex("room");
+/** A mention code if it names a place at level l from a known place of one's own, else -1. */
+function mentionAtLevel(m: number, own: number, l: number): number {
+  return m >= 0 && own >= 0 && Math.floor(m / MENTION_SHIFT) === l ? m : -1;
+}
+
+/** Whether a mention code names one of these places. */
+function names(m: number, room: number, poi: number): boolean {
+  return m >= 0 && (m === room || m === poi);
+}
+
 /** A compound name without its generic suffix (世纪豪庭花园 → 世纪豪庭), when two or more characters are left. */
 function nameBase(name: string): string {
   const base = name.replace(/(?:小区|花园|家园|公寓|新村|苑|华庭|华府|名苑|雅苑|山庄|佳园)$/u, "");
@@ -101,10 +113,52 @@ function growI32(a: Int32Array, cap: number, fill = 0): Int32Array<ArrayBuffer> 
   if (fill !== 0) b.fill(fill, a.length);
   return b;
 }
-function growF64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
+
+/**
+ * Typed arrays carved out of one ArrayBuffer. Every large ArrayBuffer counts as external memory,
+ * and each 64 MB of it makes V8 mark the whole heap (millions of source-id strings at 10M calls):
+ * one allocation for all event columns instead of thirty keeps a batch to one such collection.
+ */
+class Arena {
+  private readonly buffer: ArrayBuffer;
+  private offset = 0;
+
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
+  }
+
+  /** Bytes for arrays of these element sizes and length, each aligned to 8 bytes. */
+  static bytes(length: number, sizes: readonly number[]): number {
+    let total = 0;
+    for (const size of sizes) total += Math.ceil((length * size) / 8) * 8;
+    return total;
+  }
+
+  private take(bytes: number): number {
+    const at = this.offset;
+    this.offset += Math.ceil(bytes / 8) * 8;
+    return at;
+  }
+
+  i32(length: number, from: Int32Array, fill = 0): Int32Array<ArrayBuffer> {
+    const a = new Int32Array(this.buffer, this.take(length * 4), length);
+    a.set(from.subarray(0, Math.min(from.length, length)));
+    if (fill !== 0) a.fill(fill, from.length);
+    return a;
+  }
+
+  f64(length: number, from: Float64Array, fill = 0): Float64Array<ArrayBuffer> {
+    const a = new Float64Array(this.buffer, this.take(length * 8), length);
+    a.set(from.subarray(0, Math.min(from.length, length)));
+    if (fill !== 0) a.fill(fill, from.length);
+    return a;
+  }
+
+  u8(length: number, from: Uint8Array): Uint8Array<ArrayBuffer> {
+    const a = new Uint8Array(this.buffer, this.take(length), length);
+    a.set(from.subarray(0, Math.min(from.length, length)));
+    return a;
+  }
 }
 
 const FINEST_FIRST = (["room", "unit", "building", "poi", "road", "cross"] as const).map(levelIndex);
@@ -201,6 +255,8 @@ export class RepeatIndex {
   pairPrev = new Int32Array(0);
   pairCaller = new Int32Array(0);
   callerHead = new Int32Array(0);
+  /** Time of the event of each caller's latest pair: most callers have none within the hour. */
+  private callerHeadAt = new Float64Array(0);
 
   minAt = Number.POSITIVE_INFINITY;
   maxAt = Number.NEGATIVE_INFINITY;
@@ -275,8 +331,13 @@ export class RepeatIndex {
     const dict = index.calls.dict;
     for (let l = 0; l < LEVEL_COUNT; l++) index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
     index.callerHead = new Int32Array(dict.callers.size).fill(-1);
+    index.callerHeadAt = new Float64Array(dict.callers.size).fill(Number.NEGATIVE_INFINITY);
     index.ensureCalls(n);
     index.ensureEvents(Math.max(16, n));
+    // At most one (caller, event) pair per call with a caller.
+    let withCaller = 0;
+    for (let i = 0; i < n; i++) if (columns.caller[i]! >= 0) withCaller++;
+    index.ensurePairs(withCaller);
     const order = timeOrder(columns.at);
     for (let j = 0; j < n; j++) index.ingestCall(order[j]!);
     index.computeAll();
@@ -297,45 +358,41 @@ export class RepeatIndex {
   private ensureCalls(n: number): void {
     if (this.callEvent.length >= n) return;
     const cap = Math.max(n, this.callEvent.length * 2, 16);
-    this.callEvent = growI32(this.callEvent, cap, -1);
-    this.callNext = growI32(this.callNext, cap, -1);
+    const arena = new Arena(Arena.bytes(cap, [4, 4]));
+    this.callEvent = arena.i32(cap, this.callEvent, -1);
+    this.callNext = arena.i32(cap, this.callNext, -1);
   }
 
   private ensureEvents(n: number): void {
     if (this.evCap >= n) return;
     const cap = Math.max(n, this.evCap * 2, 16);
-    this.evAt = growF64(this.evAt, cap);
-    this.evFirst = growI32(this.evFirst, cap);
-    this.evLast = growI32(this.evLast, cap);
-    this.evCode = growI32(this.evCode, cap);
-    const flags = new Uint8Array(cap);
-    flags.set(this.evFlags);
-    this.evFlags = flags;
+    // Chains only at the levels something walks; the keyless-cell chain only when a key conflict
+    // stops radius merging.
+    const chainedLevels = this.chained.reduce((sum, c) => sum + c, 0);
+    const keyless = this.options.radiusAcrossKeys ? 0 : 1;
+    const i32 = 3 + LEVEL_COUNT + chainedLevels + 5 + keyless + 3 + 2;
+    const arena = new Arena(Arena.bytes(cap, [...Array(3).fill(8), ...Array(i32).fill(4), 1]));
+    this.evAt = arena.f64(cap, this.evAt);
+    this.evX = arena.f64(cap, this.evX);
+    this.evY = arena.f64(cap, this.evY);
+    this.evFirst = arena.i32(cap, this.evFirst);
+    this.evLast = arena.i32(cap, this.evLast);
+    this.evCode = arena.i32(cap, this.evCode);
+    this.evFlags = arena.u8(cap, this.evFlags);
     for (let l = 0; l < LEVEL_COUNT; l++) {
-      this.evKeys[l] = growI32(this.evKeys[l]!, cap, -1);
-      this.evPrev[l] = growI32(this.evPrev[l]!, cap, -1);
+      this.evKeys[l] = arena.i32(cap, this.evKeys[l]!, -1);
+      if (this.chained[l]) this.evPrev[l] = arena.i32(cap, this.evPrev[l]!, -1);
     }
-    this.evX = growF64(this.evX, cap);
-    this.evY = growF64(this.evY, cap);
-    this.evPrevCell = growI32(this.evPrevCell, cap, -1);
-    this.evPrevKeyless = growI32(this.evPrevKeyless, cap, -1);
-    this.evPrevBlock = growI32(this.evPrevBlock, cap, -1);
-    this.evRoadNo = growI32(this.evRoadNo, cap, -1);
-    this.evRoadName = growI32(this.evRoadName, cap, -1);
-    this.uf = growI32(this.uf, cap);
-    this.ufSize = growI32(this.ufSize, cap);
-    this.ufNext = growI32(this.ufNext, cap);
-    const mention = new Float64Array(cap).fill(-1);
-    mention.set(this.evMention);
-    this.evMention = mention;
-    this.evPrevMention = growI32(this.evPrevMention, cap, -1);
-    const parties = new Float64Array(cap).fill(-1);
-    parties.set(this.evParties);
-    this.evParties = parties;
-    this.evPrevParties = growI32(this.evPrevParties, cap, -1);
-    const rootParties = new Float64Array(cap).fill(-1);
-    rootParties.set(this.rootParties);
-    this.rootParties = rootParties;
+    this.evPrevCell = arena.i32(cap, this.evPrevCell, -1);
+    if (keyless) this.evPrevKeyless = arena.i32(cap, this.evPrevKeyless, -1);
+    this.evPrevBlock = arena.i32(cap, this.evPrevBlock, -1);
+    this.evRoadNo = arena.i32(cap, this.evRoadNo, -1);
+    this.evRoadName = arena.i32(cap, this.evRoadName, -1);
+    this.uf = arena.i32(cap, this.uf);
+    this.ufSize = arena.i32(cap, this.ufSize);
+    this.ufNext = arena.i32(cap, this.ufNext);
+    this.evMention = arena.i32(cap, this.evMention, -1);
+    this.evPrevMention = arena.i32(cap, this.evPrevMention, -1);
     this.evCap = cap;
   }
 
@@ -349,20 +406,22 @@ export class RepeatIndex {
   }
 
   private ensureCaller(c: number): void {
-    if (c >= this.callerHead.length)
-      this.callerHead = growI32(
-        this.callerHead,
-        Math.max(c + 1, this.callerHead.length * 2, 1024, this.calls.dict.callers.size),
-        -1,
-      );
+    if (c >= this.callerHead.length) {
+      const cap = Math.max(c + 1, this.callerHead.length * 2, 1024, this.calls.dict.callers.size);
+      this.callerHead = growI32(this.callerHead, cap, -1);
+      const at = new Float64Array(cap).fill(Number.NEGATIVE_INFINITY);
+      at.set(this.callerHeadAt);
+      this.callerHeadAt = at;
+    }
   }
 
   private ensurePairs(n: number): void {
     if (this.pairEvent.length >= n) return;
     const cap = Math.max(n, this.pairEvent.length * 2, 1024);
-    this.pairEvent = growI32(this.pairEvent, cap);
-    this.pairPrev = growI32(this.pairPrev, cap);
-    this.pairCaller = growI32(this.pairCaller, cap);
+    const arena = new Arena(Arena.bytes(cap, [4, 4, 4]));
+    this.pairEvent = arena.i32(cap, this.pairEvent);
+    this.pairPrev = arena.i32(cap, this.pairPrev);
+    this.pairCaller = arena.i32(cap, this.pairCaller);
   }
 
   private refreshCodes(): void {
@@ -528,6 +587,8 @@ export class RepeatIndex {
   private findByCaller(i: number, t: number, code: number): number {
     const c = this.calls.caller[i]!;
     if (c >= this.callerHead.length) return -1;
+    // The walk below would stop at once: the caller's latest event is older than the window.
+    if (this.callerHeadAt[c]! < t - this.dupWindowMs) return -1;
     const key = this.calls.keys[this.dupLevel]![i]!;
     const keys = this.evKeys[this.dupLevel]!;
     for (let p = this.callerHead[c]!, steps = 0; p >= 0 && steps < 4; p = this.pairPrev[p]!, steps++) {
@@ -629,14 +690,18 @@ export class RepeatIndex {
     heads[key] = e;
   }
 
-  private addPair(c: number, e: number): void {
+  /** Links caller c to event e; `fresh` when e was just opened (no pair of it can exist yet). */
+  private addPair(c: number, e: number, fresh: boolean): void {
     this.ensureCaller(c);
     const head = this.callerHead[c]!;
-    if (head >= 0 && this.pairEvent[head] === e) return;
-    // The same caller calling twice about one event counts once (walk a few recent pairs).
-    for (let p = head, steps = 0; p >= 0 && steps < 8; p = this.pairPrev[p]!, steps++)
-      if (this.pairEvent[p] === e) return;
+    if (!fresh) {
+      if (head >= 0 && this.pairEvent[head] === e) return;
+      // The same caller calling twice about one event counts once (walk a few recent pairs).
+      for (let p = head, steps = 0; p >= 0 && steps < 8; p = this.pairPrev[p]!, steps++)
+        if (this.pairEvent[p] === e) return;
+    }
     this.ensurePairs(this.pairCount + 1);
+    this.callerHeadAt[c] = this.evAt[e]!;
     const p = this.pairCount++;
     this.pairEvent[p] = e;
     this.pairPrev[p] = head;
@@ -660,7 +725,7 @@ export class RepeatIndex {
       if (key >= 0) this.linkKey(l, e, key);
       else {
         this.evKeys[l]![e] = -1;
-        this.evPrev[l]![e] = -1;
+        if (this.chained[l]) this.evPrev[l]![e] = -1;
       }
     }
     const lon = calls.lon[i]!;
@@ -672,7 +737,7 @@ export class RepeatIndex {
       const cell = this.cellOf(x, y);
       this.evPrevCell[e] = this.cellHead.get(cell) ?? -1;
       this.cellHead.set(cell, e);
-      if (this.evKeys[this.dupLevel]![e]! < 0) {
+      if (!this.options.radiusAcrossKeys && this.evKeys[this.dupLevel]![e]! < 0) {
         this.evPrevKeyless[e] = this.keylessCellHead.get(cell) ?? -1;
         this.keylessCellHead.set(cell, e);
       }
@@ -698,7 +763,7 @@ export class RepeatIndex {
     this.ufSize[e] = 1;
     this.ufNext[e] = e;
     const caller = calls.caller[i]!;
-    if (caller >= 0) this.addPair(caller, e);
+    if (caller >= 0) this.addPair(caller, e, true);
     this.linkMatter(e);
     return e;
   }
@@ -724,7 +789,7 @@ export class RepeatIndex {
       if (key >= 0 && this.evKeys[l]![e]! < 0) this.linkKey(l, e, key);
     }
     const caller = calls.caller[i]!;
-    if (caller >= 0) this.addPair(caller, e);
+    if (caller >= 0) this.addPair(caller, e, false);
   }
 
   // ---------------------------------------------------------------- matter links
@@ -740,8 +805,8 @@ export class RepeatIndex {
 
   /** Whether the clusters of two events name different pairs of places (site and company). */
   private partiesConflict(a: number, b: number): boolean {
-    const pa = this.rootParties[this.find(a)]!;
-    const pb = this.rootParties[this.find(b)]!;
+    const pa = this.rootParties.get(this.find(a)) ?? -1;
+    const pb = this.rootParties.get(this.find(b)) ?? -1;
     return pa >= 0 && pb >= 0 && pa !== pb;
   }
 
@@ -750,7 +815,8 @@ export class RepeatIndex {
     let rb = this.find(b);
     if (ra === rb) return;
     if (this.ufSize[ra]! < this.ufSize[rb]!) [ra, rb] = [rb, ra];
-    if (this.rootParties[ra]! < 0) this.rootParties[ra] = this.rootParties[rb]!;
+    const parties = this.rootParties.get(rb);
+    if (parties !== undefined && !this.rootParties.has(ra)) this.rootParties.set(ra, parties);
     this.uf[rb] = ra;
     this.ufSize[ra]! += this.ufSize[rb]!;
     const next = this.ufNext[ra]!;
@@ -763,14 +829,14 @@ export class RepeatIndex {
   private readonly namesByPrefix = new Map<string, string[]>();
   private namesKnown = 0;
   /** Per event, the place its narrative names (level * 2^26 + key id), or -1; chained like keys. */
-  private evMention = new Float64Array(0);
+  private evMention = new Int32Array(0);
   private evPrevMention = new Int32Array(0);
   private readonly mentionHead = new Map<number, number>();
   /** Per event, the two places its narrative names (a site and a company), as one code, or -1; chained. */
-  private evParties = new Float64Array(0);
-  private evPrevParties = new Int32Array(0);
+  private readonly evParties = new Map<number, number>();
+  private readonly evPrevParties = new Map<number, number>();
   /** Per cluster root, the first pair of places its narratives name, or -1. */
-  private rootParties = new Float64Array(0);
+  private readonly rootParties = new Map<number, number>();
   private readonly partiesHead = new Map<number, number>();
 
   private refreshNames(): void {
@@ -876,11 +942,8 @@ export class RepeatIndex {
     const poiO = this.placeCode(o, POI_LEVEL);
     // Only a place named at the group's own level links (a flat for households, a POI for sites),
     // and only from a known place of one's own (without one, the place named is likely one's own).
-    const atLevel = (m: number, own: number) =>
-      m >= 0 && own >= 0 && Math.floor(m / MENTION_SHIFT) === l ? m : -1;
-    const me = atLevel(this.evMention[e]!, pe);
-    const mo = atLevel(this.evMention[o]!, po);
-    const names = (m: number, room: number, poi: number) => m >= 0 && (m === room || m === poi);
+    const me = mentionAtLevel(this.evMention[e]!, pe, l);
+    const mo = mentionAtLevel(this.evMention[o]!, po, l);
     // One event names the other's place from elsewhere: a household's matter by that alone,
     // a site's matter when the same person calls (one site has many disputes over a year).
     const crossE = names(me, roomO, poiO) && !names(me, roomE, poiE);
@@ -896,7 +959,8 @@ export class RepeatIndex {
       return true;
     // Both narratives name the same two places (the site and the company that owes the wages,
     // the home and the refuge): one matter, wherever they call from.
-    if (this.evParties[e]! >= 0 && this.evParties[e] === this.evParties[o]) return true;
+    const parties = this.evParties.get(e);
+    if (parties !== undefined && parties === this.evParties.get(o)) return true;
     // Both name the same place elsewhere (from the same place, unless a household's), and
     // do not name different parties (two wage disputes reported at one labour office).
     if (
@@ -973,64 +1037,69 @@ export class RepeatIndex {
       this.namedB >= 0
         ? Math.min(this.namedA, this.namedB) * MENTION_SHIFT + Math.max(this.namedA, this.namedB)
         : -1;
-    this.evParties[e] = parties;
-    this.rootParties[e] = parties;
     if (parties >= 0) {
-      this.evPrevParties[e] = this.partiesHead.get(parties) ?? -1;
+      this.evParties.set(e, parties);
+      this.rootParties.set(e, parties);
+      this.evPrevParties.set(e, this.partiesHead.get(parties) ?? -1);
       this.partiesHead.set(parties, e);
     }
     const l = this.rules[g]!.level;
     const lo = this.evAt[e]! - this.options.definitions.matter.windowDays * DAY;
-    const maxSteps = 32;
-    const consider = (o: number) => {
-      if (o !== e && this.codeGroup[this.evCode[o]!] === g && this.sameMatter(e, o, l)) this.union(e, o);
-    };
-    const walkKey = (level: number, key: number) => {
-      if (key < 0) return;
-      const heads = this.heads[level]!;
-      const prev = this.evPrev[level]!;
-      for (let o = heads[key]!, steps = 0; o >= 0 && steps < maxSteps; o = prev[o]!, steps++) {
-        if (this.evAt[o]! < lo) break;
-        consider(o);
-      }
-    };
-    const walkMention = (code: number) => {
-      if (code < 0) return;
-      for (
-        let o = this.mentionHead.get(code) ?? -1, steps = 0;
-        o >= 0 && steps < maxSteps;
-        o = this.evPrevMention[o]!, steps++
-      ) {
-        if (this.evAt[o]! < lo) break;
-        consider(o);
-      }
-    };
     // Candidates: events at my place, at the place I name, naming my place or the same place, of my callers.
-    walkKey(l, this.evKeys[l]![e]!);
-    if (l !== ROOM_LEVEL) walkKey(ROOM_LEVEL, this.evKeys[ROOM_LEVEL]![e]!);
-    if (l !== POI_LEVEL) walkKey(POI_LEVEL, this.evKeys[POI_LEVEL]![e]!);
-    if (mention >= 0) walkKey(Math.floor(mention / MENTION_SHIFT), mention % MENTION_SHIFT);
-    walkMention(mention);
-    if (this.evParties[e]! >= 0) {
+    this.walkKey(e, g, l, lo, l, this.evKeys[l]![e]!);
+    if (l !== ROOM_LEVEL) this.walkKey(e, g, l, lo, ROOM_LEVEL, this.evKeys[ROOM_LEVEL]![e]!);
+    if (l !== POI_LEVEL) this.walkKey(e, g, l, lo, POI_LEVEL, this.evKeys[POI_LEVEL]![e]!);
+    if (mention >= 0) this.walkKey(e, g, l, lo, Math.floor(mention / MENTION_SHIFT), mention % MENTION_SHIFT);
+    this.walkMention(e, g, l, lo, mention);
+    if (parties >= 0) {
       for (
-        let o = this.partiesHead.get(this.evParties[e]!) ?? -1, steps = 0;
-        o >= 0 && steps < maxSteps;
-        o = this.evPrevParties[o]!, steps++
+        let o = this.evPrevParties.get(e) ?? -1, steps = 0;
+        o >= 0 && steps < MATTER_STEPS;
+        o = this.evPrevParties.get(o) ?? -1, steps++
       ) {
         if (this.evAt[o]! < lo) break;
-        consider(o);
+        this.consider(e, o, g, l);
       }
     }
-    walkMention(this.placeCode(e, ROOM_LEVEL));
-    walkMention(this.placeCode(e, POI_LEVEL));
+    this.walkMention(e, g, l, lo, this.placeCode(e, ROOM_LEVEL));
+    this.walkMention(e, g, l, lo, this.placeCode(e, POI_LEVEL));
     const caller = this.calls.caller[this.evFirst[e]!]!;
     if (caller >= 0) {
       let p = this.pairPrev[this.callerHead[caller]!]!;
-      for (let steps = 0; p >= 0 && steps < maxSteps; steps++, p = this.pairPrev[p]!) {
+      for (let steps = 0; p >= 0 && steps < MATTER_STEPS; steps++, p = this.pairPrev[p]!) {
         const o = this.pairEvent[p]!;
         if (this.evAt[o]! < lo) break;
-        consider(o);
+        this.consider(e, o, g, l);
       }
+    }
+  }
+
+  /** Links e with o when they are one matter of group g (place level l). */
+  private consider(e: number, o: number, g: number, l: number): void {
+    if (o !== e && this.codeGroup[this.evCode[o]!] === g && this.sameMatter(e, o, l)) this.union(e, o);
+  }
+
+  /** Considers the events at one key, newest first, back to time lo. */
+  private walkKey(e: number, g: number, l: number, lo: number, level: number, key: number): void {
+    if (key < 0) return;
+    const heads = this.heads[level]!;
+    const prev = this.evPrev[level]!;
+    for (let o = heads[key]!, steps = 0; o >= 0 && steps < MATTER_STEPS; o = prev[o]!, steps++) {
+      if (this.evAt[o]! < lo) break;
+      this.consider(e, o, g, l);
+    }
+  }
+
+  /** Considers the events whose narratives name one place, newest first, back to time lo. */
+  private walkMention(e: number, g: number, l: number, lo: number, code: number): void {
+    if (code < 0) return;
+    for (
+      let o = this.mentionHead.get(code) ?? -1, steps = 0;
+      o >= 0 && steps < MATTER_STEPS;
+      o = this.evPrevMention[o]!, steps++
+    ) {
+      if (this.evAt[o]! < lo) break;
+      this.consider(e, o, g, l);
     }
   }
 
