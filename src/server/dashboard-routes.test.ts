@@ -120,6 +120,22 @@ describe("dashboard API", () => {
     expect(s1.figures[2].current + s1.figures[2].previous).toBeLessThanOrEqual(30);
   });
 
+  test("the indicators view carries the monthly indicators from the store's daily rollups", async () => {
+    const res = await app.inject({
+      url: "/api/v1/dashboard/indicators?month=2024-06",
+      headers: { cookie: await sessionFor(app, "cityone") },
+    });
+    expect(res.statusCode).toBe(200);
+    const { indicators } = res.json();
+    expect(indicators.all.total).toBe(40);
+    expect(indicators.units.map((u: { unit: string; total: number }) => [u.unit, u.total])).toEqual([
+      ["S1", 30],
+      ["S2", 10],
+    ]);
+    expect(indicators.all).toHaveProperty("caseResolutionRate");
+    expect(indicators.all.response.urbanArrival.limitMinutes).toBe(5);
+  });
+
   test("a partner agency and an anonymous visitor get no incident figures", async () => {
     const agency = await app.inject({
       url: "/api/v1/dashboard/overview",

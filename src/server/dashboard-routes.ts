@@ -523,7 +523,27 @@ export function registerDashboardRoutes(
       const scope = scopeFor(request);
       const last = new Date(data.maxAt + 8 * 3600_000).toISOString().slice(0, 7);
       const label = month && MONTH.test(month) ? month : last;
-      return cache.cached(`ind:${label}:${scopeKey(scope)}`, () => monthIndicators(data, scope, label, lang));
+      const base = cache.cached(`ind:${label}:${scopeKey(scope)}`, () =>
+        monthIndicators(data, scope, label, lang),
+      );
+      // The full monthly indicators of issue 7 (rollups, cases, quality), for the user's scope.
+      const store = storeOf();
+      const indicators =
+        store && (scope.kind === "all" || scope.kind === "unit")
+          ? await cache.cached(`indicators:${label}:${scopeKey(scope)}`, () =>
+              import("../store/indicator-rollups.ts")
+                .then((m) =>
+                  m.storeIndicators(
+                    store,
+                    scope.kind === "unit"
+                      ? { period: "month", label, level: scope.level, unit: scope.code }
+                      : { period: "month", label },
+                  ),
+                )
+                .catch(() => null),
+            )
+          : null;
+      return { ...base, indicators };
     },
   );
 

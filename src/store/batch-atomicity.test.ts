@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { sql } from "kysely";
 import { afterAll, describe, expect, test } from "vitest";
 import { asBatchId, seededRandom } from "../domain/index.ts";
+import { readAllRollups } from "./indicator-rollups.ts";
 import {
   PG_URL,
   pgUnreachable,
@@ -99,6 +100,11 @@ async function indexNames(store: Store): Promise<string[]> {
   return result.rows.map((r) => r.name);
 }
 
+/** Incidents counted by the indicator rollups (station level: each incident once). */
+async function rollupTotal(store: Store): Promise<number> {
+  return (await readAllRollups(store)).reduce((n, r) => n + (r.level === "station" ? r.incidents : 0), 0);
+}
+
 /**
  * `expected` > 0 announces a batch that big: on SQLite the place indexes are then dropped inside
  * the transaction and re-created at commit, and a kill must bring them back with the old rows.
@@ -124,6 +130,8 @@ async function killAndRerun(target: StoreTarget, seed: number, expected = 0): Pr
       // Before the child reached its commit, nothing at all may be visible.
       if (!run.lines.includes("committing")) expect(count, context).toBe(committed);
       expect(await indexNames(store), context).toEqual(indexes);
+      // The indicator rollups are written in the same transaction: they count exactly the stored rows.
+      expect(await rollupTotal(store), context).toBe(count);
       committed = count;
     }
     const rerun = await runChild(location, "kill-rerun", undefined, expected);
@@ -131,6 +139,7 @@ async function killAndRerun(target: StoreTarget, seed: number, expected = 0): Pr
     expect(rerun.lines.at(-1)).toBe(`committed ${ROWS - committed}`);
     expect(await store.incidents.count({ sourceSystem: "kill-test" })).toBe(ROWS);
     expect((await store.batches.get(asBatchId("kill-rerun")))?.imported).toBe(ROWS - committed);
+    expect(await rollupTotal(store)).toBe(ROWS);
   } finally {
     await store.close();
   }
