@@ -294,6 +294,28 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
     expect(single.statusCode).toBe(201);
     expect(single.json().imported).toBe(1);
   });
+
+  test("a change of the rule settings rebuilds the dispatch index while the current one answers", async () => {
+    const placeAtFlat = async () => {
+      const response = await check("city");
+      expect(response.statusCode).toBe(200);
+      return response.json().series.some((s: { kind: string }) => s.kind === "place");
+    };
+    expect(await placeAtFlat()).toBe(true);
+    const saved = await call("city", "POST", "/api/v1/rules", {
+      repeat: { groups: { noise: { minEvents: 4 }, disorder: { minEvents: 4 } } },
+    });
+    expect(saved.statusCode).toBe(200);
+    let still = true;
+    for (let i = 0; i < 400 && still; i++) {
+      still = await placeAtFlat(); // never a 503: the old index serves until the new one is ready
+      if (still) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(still).toBe(false);
+    // The rows posted before the reload are in the new index too.
+    const status = await call("city", "GET", "/api/v1/checks/status");
+    expect(status.json().index.incidents).toBe(await raw.incidents.count());
+  });
 }
 
 await describeOnEveryStore("repeat routes", repeatSuite);

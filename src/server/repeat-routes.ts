@@ -159,10 +159,35 @@ export function registerRepeatRoutes(
     if (serviceStore !== store) {
       serviceStore = store;
       service = new RepeatService();
+      next = undefined;
       void service.load(store);
     }
     return service;
   };
+  /**
+   * A reload (after the rule settings change) builds a second index in the background while the
+   * current one keeps answering; incidents posted meanwhile go to both. It starts only when no
+   * posted batch is between `reserve` and `add`, so that no row is missed or read twice.
+   */
+  let next: RepeatService | undefined;
+  let inFlight = 0;
+  let reloadWanted = false;
+  const reload = (): void => {
+    const store = options.store();
+    if (!store || store !== serviceStore) return; // a first load reads the stored rules anyway
+    if (inFlight > 0) {
+      reloadWanted = true;
+      return;
+    }
+    const fresh = new RepeatService();
+    next = fresh;
+    void fresh.load(store).then(() => {
+      if (next !== fresh) return; // superseded by a later reload or another store
+      next = undefined;
+      if (fresh.phase.kind === "ready" && serviceStore === store) service = fresh;
+    });
+  };
+  reloaders.set(app, reload);
   app.addHook("onReady", async () => {
     current();
   });
@@ -334,55 +359,90 @@ export function registerRepeatRoutes(
       const batchId = asBatchId(`api-${randomUUID()}`);
       const rows: Incident[] = inputs.map((x) => toIncident(x, batchId, hmacKey, locate));
       const s = current();
+      const n = next;
       s?.reserve(rows);
-      const now = Date.now();
-      const writer = await store.beginBatch({
-        id: batchId,
-        sourceSystem: rows[0]!.sourceSystem,
-        profile: "api",
-        fileName: "POST /api/v1/incidents",
-        fileSha256: createHash("sha256").update(JSON.stringify(request.body)).digest("hex"),
-        startedAt: now,
-      });
-      let imported: number;
+      n?.reserve(rows);
+      inFlight++;
       try {
-        imported = await writer.insertIncidents(rows);
-        await writer.commit({
-          rows: rows.length,
-          imported,
-          rejected: 0,
-          duplicates: rows.length - imported,
-          finishedAt: Date.now(),
-        });
-      } catch (error) {
-        await writer.rollback().catch(() => undefined);
-        throw error;
+        const bodyHash = createHash("sha256").update(JSON.stringify(request.body)).digest("hex");
+        return reply.status(201).send(await postBatch(store, s, n, rows, batchId, bodyHash));
+      } finally {
+        inFlight--;
+        if (inFlight === 0 && reloadWanted) {
+          reloadWanted = false;
+          reload();
+        }
       }
-      // Only the rows this batch wrote reach the index (a re-sent incident is not counted twice).
-      const fresh =
-        imported === rows.length
-          ? rows
-          : (await Promise.all(rows.map((r) => store.incidents.get(r.sourceSystem, r.sourceId)))).filter(
-              (r): r is Incident => r?.batchId === batchId,
-            );
-      const changed = s?.add(fresh) ?? [];
-      return reply.status(201).send({
-        batchId,
-        received: rows.length,
-        imported,
-        duplicates: rows.length - imported,
-        indexed: s?.ready ? fresh.length : 0,
-        seriesChanged: changed.map((x) => ({
-          id: x.id,
-          kind: x.kind,
-          warning: x.warning,
-          events: x.events.length,
-        })),
-      });
     },
   );
 
+  /** Writes one posted batch as an import batch and feeds the rows it wrote to the index(es). */
+  async function postBatch(
+    store: Store,
+    s: RepeatService | undefined,
+    n: RepeatService | undefined,
+    rows: Incident[],
+    batchId: ReturnType<typeof asBatchId>,
+    bodyHash: string,
+  ) {
+    const now = Date.now();
+    const writer = await store.beginBatch({
+      id: batchId,
+      sourceSystem: rows[0]!.sourceSystem,
+      profile: "api",
+      fileName: "POST /api/v1/incidents",
+      fileSha256: bodyHash,
+      startedAt: now,
+    });
+    let imported: number;
+    try {
+      imported = await writer.insertIncidents(rows);
+      await writer.commit({
+        rows: rows.length,
+        imported,
+        rejected: 0,
+        duplicates: rows.length - imported,
+        finishedAt: Date.now(),
+      });
+    } catch (error) {
+      await writer.rollback().catch(() => undefined);
+      throw error;
+    }
+    // Only the rows this batch wrote reach the index (a re-sent incident is not counted twice).
+    const fresh =
+      imported === rows.length
+        ? rows
+        : (await Promise.all(rows.map((r) => store.incidents.get(r.sourceSystem, r.sourceId)))).filter(
+            (r): r is Incident => r?.batchId === batchId,
+          );
+    const changed = s?.add(fresh) ?? [];
+    n?.add(fresh);
+    return {
+      batchId,
+      received: rows.length,
+      imported,
+      duplicates: rows.length - imported,
+      indexed: s?.ready ? fresh.length : 0,
+      seriesChanged: changed.map((x) => ({
+        id: x.id,
+        kind: x.kind,
+        warning: x.warning,
+        events: x.events.length,
+      })),
+    };
+  }
+
   return current;
+}
+
+const reloaders = new WeakMap<FastifyInstance, () => void>();
+
+/**
+ * Rebuilds the dispatch-time index with the stored rule settings, in the background: the current
+ * index answers until the new one is ready. Called when the rules change (rules-routes.ts).
+ */
+export function reloadRepeatIndex(app: FastifyInstance): void {
+  reloaders.get(app)?.();
 }
 
 const RANK: Readonly<Record<string, number>> = { blue: 0, yellow: 1, orange: 2, red: 3 };

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isRecurError } from "../domain/index.ts";
 import { qualityConfig } from "../quality/config.ts";
 import { dashboardCacheOf } from "./dashboard-routes.ts";
+import { reloadRepeatIndex } from "./repeat-routes.ts";
 import { langOf, type Services, sendError } from "./routes.ts";
 import {
   parseRepeatRules,
@@ -56,6 +57,8 @@ export function registerRulesRoutes(app: FastifyInstance, services: () => Servic
           changed.push("repeat");
           // The dashboard's series are rebuilt with the new rules (the old ones serve meanwhile).
           dashboardCacheOf(app)?.refresh(s.store);
+          // So is the dispatch-time index (the current one answers until the new one is ready).
+          reloadRepeatIndex(app);
         }
         if (body.data.quality !== undefined) {
           qualityConfig(body.data.quality);
