@@ -105,6 +105,7 @@ const S = {
     failed: "导入失败",
     sourceId: "警情编号",
     receivedAt: "报警时间",
+    receivedDate: "报警日期（时间列只有时分时）",
     acceptedAt: "接警时间",
     dispatchedAt: "派警时间",
     arrivedAt: "到场时间",
@@ -232,6 +233,7 @@ const S = {
     failed: "The import failed",
     sourceId: "Incident number",
     receivedAt: "Received at",
+    receivedDate: "Call date (when times are clock-only)",
     acceptedAt: "Accepted at",
     dispatchedAt: "Dispatched at",
     arrivedAt: "Arrived at",
@@ -262,6 +264,7 @@ const tr = (key, params = {}) =>
 const TARGETS = [
   "sourceId",
   "receivedAt",
+  "receivedDate",
   "acceptedAt",
   "dispatchedAt",
   "arrivedAt",
@@ -282,7 +285,8 @@ const TARGETS = [
   "lat",
   "datum",
 ];
-const TIME_TARGETS = ["receivedAt", "acceptedAt", "dispatchedAt", "arrivedAt", "closedAt"];
+// Targets that take a time format (the call's date column included).
+const TIME_TARGETS = ["receivedAt", "receivedDate", "acceptedAt", "dispatchedAt", "arrivedAt", "closedAt"];
 const targetLabel = (t) => tr(t === "datum" ? "datumCol" : t);
 const FORMATS = [
   "YYYY-MM-DD HH:mm:ss",
@@ -294,6 +298,10 @@ const FORMATS = [
   "YYYY年M月D日 H:mm",
   "M/D/YYYY H:mm:ss",
   "D/M/YYYY H:mm",
+  "YYYY-MM-DD",
+  "M/D/YYYY",
+  "H:mm",
+  "H:mm:ss",
   "iso",
   "epoch_s",
   "epoch_ms",
@@ -752,7 +760,7 @@ export async function importWizardPage(main, ui) {
             else delete m.columns[column];
             formatInput.hidden = !TIME_TARGETS.includes(target);
             if (TIME_TARGETS.includes(target) && !m.formats[column]) {
-              m.formats[column] = "YYYY-MM-DD HH:mm:ss";
+              m.formats[column] = target === "receivedDate" ? "YYYY-MM-DD" : "YYYY-MM-DD HH:mm:ss";
               formatInput.value = m.formats[column];
             }
             if (target === "category" || target === "subtype" || (!target && state.categories)) {

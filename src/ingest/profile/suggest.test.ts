@@ -107,6 +107,36 @@ describe("suggestMapping", () => {
     expect(s.hashSourceId).toBe(true);
   });
 
+  test("a date column and clock-only times: the date joins the received time, later times take its date", () => {
+    const header = ["日期", "报警时间", "到场时间", "发生地址"];
+    const rows = [
+      ["2024-05-01", "23:50", "00:07", "幸福路1号"],
+      ["2024-05-02", "08:00", "08:20", "人民路2号"],
+    ];
+    const s = suggestMapping(header, rows);
+    expect(s.columns.map((c) => [c.target, c.format ?? null])).toEqual([
+      ["receivedDate", "YYYY-MM-DD"],
+      ["receivedAt", "H:mm"],
+      ["arrivedAt", "H:mm"],
+      ["address", null],
+    ]);
+    const columns = Object.fromEntries(s.columns.map((c) => [c.column, c.target!]));
+    const formats = Object.fromEntries(s.columns.filter((c) => c.format).map((c) => [c.column, c.format!]));
+    const profile = parseProfile(
+      wizardProfile({ name: "log", sourceSystem: "log", timezone: "Asia/Shanghai", columns, formats }),
+      "w",
+    );
+    const mapper = compileMapper(profile, header, { now: Date.UTC(2025, 0, 1) }, "x.csv");
+    const row = mapper.map({ row: 1, cells: rows[0]! }).row!;
+    expect(row.receivedAt).toBe(Date.UTC(2024, 4, 1, 15, 50));
+    expect(row.arrivedAt).toBe(Date.UTC(2024, 4, 1, 16, 7));
+  });
+
+  test("a date column beside full date-times is not joined to them", () => {
+    const s = suggestMapping(["date", "time"], [["1/1/2010", "2010-01-01 06:00:00"]]);
+    expect(s.columns.map((c) => c.target)).toEqual([null, "receivedAt"]);
+  });
+
   test("a time header whose values are not times is not trusted over a column that has times", () => {
     const s = suggestMapping(
       ["报警时间", "时间戳"],

@@ -13,6 +13,8 @@ import { categoryLabels } from "./codemap.ts";
 export const MAPPING_TARGETS = [
   "sourceId",
   "receivedAt",
+  /** The call's date when the received time is a clock time in a column of its own. */
+  "receivedDate",
   "acceptedAt",
   "dispatchedAt",
   "arrivedAt",
@@ -52,7 +54,6 @@ export const CANDIDATE_TIME_FORMATS = [
   "YYYY年M月D日 H:mm",
   "YYYY.M.D H:mm:ss",
   "YYYY.M.D H:mm",
-  "iso",
   "M/D/YYYY h:mm:ss A",
   "M/D/YYYY h:mm A",
   "M/D/YYYY H:mm:ss",
@@ -63,7 +64,19 @@ export const CANDIDATE_TIME_FORMATS = [
   "YYYY-MM-DD",
   "YYYY/M/D",
   "M/D/YYYY",
+  "MM/DD/YY",
+  // After the plain dates: "iso" also reads "2024-05-01", which is a date column, not an instant.
+  "iso",
+  // Clock-only times (a log with one date column): other times take the received date.
+  "H:mm:ss",
+  "H:mm",
 ] as const;
+
+/** A format with a date but no time of day ("YYYY-MM-DD", "M/D/YYYY"). */
+export const isDateOnlyFormat = (format: string) =>
+  /[YD]/.test(format) && !/[Hhms]/.test(format) && format !== "iso";
+/** A format with a time of day but no date ("H:mm"): needs the date of another field. */
+export const isClockOnlyFormat = (format: string) => !/[YMD]/.test(format) && /[Hh]/.test(format);
 
 /**
  * Header words per target, strongest first. A header equal to a word scores highest, one
@@ -88,6 +101,8 @@ const HEADER_WORDS: Readonly<Record<MappingTarget, readonly string[]>> = {
     "event number",
     "event id",
     "cad number",
+    "case number",
+    "report number",
     "record id",
     "id",
   ],
@@ -103,8 +118,11 @@ const HEADER_WORDS: Readonly<Record<MappingTarget, readonly string[]>> = {
     "date time",
     "datetime",
     "call date",
-    "报警日期",
+    // Generic words last: an export's only time column is usually when the call came in.
+    "time",
+    "date",
   ],
+  receivedDate: ["报警日期", "接警日期", "来电日期", "发生日期", "日期", "call date", "date"],
   acceptedAt: ["接警时间", "受理时间", "接听时间", "accepted", "answer time", "entry time"],
   dispatchedAt: ["派警时间", "派单时间", "调派时间", "指派时间", "出警时间", "dispatched", "dispatch time"],
   arrivedAt: [
@@ -140,6 +158,10 @@ const HEADER_WORDS: Readonly<Record<MappingTarget, readonly string[]>> = {
     "类型",
     "category",
     "call type",
+    "incident type",
+    "crime type",
+    "offense",
+    "offence",
     "nature",
     "type",
   ],
@@ -169,6 +191,7 @@ const HEADER_WORDS: Readonly<Record<MappingTarget, readonly string[]>> = {
     "事件描述",
     "内容",
     "narrative",
+    "comments",
     "description",
     "summary",
     "remarks",
@@ -180,8 +203,10 @@ const HEADER_WORDS: Readonly<Record<MappingTarget, readonly string[]>> = {
     "处警情况",
     "处理情况",
     "disposition",
+    "clearance",
     "outcome",
     "result",
+    "status",
   ],
   feedback: ["反馈内容", "反馈情况", "处警反馈", "反馈", "feedback"],
   caller: [
@@ -196,9 +221,31 @@ const HEADER_WORDS: Readonly<Record<MappingTarget, readonly string[]>> = {
     "phone",
   ],
   city: ["市局", "所属市局", "city"],
-  branch: ["所属分局", "管辖分局", "分局", "branch", "district"],
-  station: ["处警单位", "管辖单位", "所属派出所", "管辖派出所", "责任单位", "派出所", "station", "precinct"],
-  area: ["所属警务区", "警务区", "责任区", "社区警务室", "beat", "area", "zone"],
+  branch: ["所属分局", "管辖分局", "分局", "branch"],
+  station: [
+    "处警单位",
+    "管辖单位",
+    "所属派出所",
+    "管辖派出所",
+    "责任单位",
+    "派出所",
+    "station",
+    "precinct",
+    // A US patrol district is a station's area (Milwaukee, Chicago).
+    "district",
+  ],
+  area: [
+    "所属警务区",
+    "警务区",
+    "责任区",
+    "社区警务室",
+    "beat",
+    "neighbourhood",
+    "neighborhood",
+    "grid",
+    "area",
+    "zone",
+  ],
   lon: ["经度", "lon", "lng", "longitude", "x"],
   lat: ["纬度", "lat", "latitude", "y"],
   datum: ["坐标系", "坐标类型", "datum", "crs"],
@@ -310,7 +357,8 @@ function traitsOf(values: readonly string[], labels: Map<string, string>): Value
   let labelled = 0;
   for (const v of filled) {
     length += [...v].length;
-    if (/^[+\d\s()-]{7,20}$/.test(v) && normalizePhone(v) !== null) phones++;
+    if (/^[+\d\s()-]{7,20}$/.test(v) && !/^\d{4}-\d{1,2}-\d{1,2}$/.test(v) && normalizePhone(v) !== null)
+      phones++;
     const x = Number(v);
     if (v !== "" && Number.isFinite(x) && /^-?\d+(\.\d+)?$/.test(v)) {
       numeric++;
@@ -336,8 +384,10 @@ function traitsOf(values: readonly string[], labels: Map<string, string>): Value
 /** How well the sample values fit a target: a multiplier for the header score, or a score alone. */
 function valueFit(target: MappingTarget, t: ValueTraits): number {
   if (t.filled === 0) return 0.5;
+  if (target === "receivedDate") return t.timeFormat && isDateOnlyFormat(t.timeFormat) ? 1 : 0.2;
   const isTime = (TIME_TARGETS as readonly string[]).includes(target);
-  if (isTime) return t.timeFormat ? 1 : 0.2;
+  // A clock-only column is a time of the call only with a date column beside it: a little less sure.
+  if (isTime) return t.timeFormat ? (isClockOnlyFormat(t.timeFormat) ? 0.9 : 1) : 0.2;
   if (t.timeFormat && target !== "sourceId") return 0.3;
   switch (target) {
     case "caller":
@@ -347,10 +397,11 @@ function valueFit(target: MappingTarget, t: ValueTraits): number {
       return t.meanLength >= 8 ? 1 : 0.6;
     case "sourceId":
       return t.unique ? 1 : 0.5;
+    // Numbers that are not degrees (projected metres, counts) are not longitudes or latitudes.
     case "lon":
-      return t.lonLike >= 0.8 ? 1 : 0.3;
+      return t.lonLike >= 0.8 ? 1 : t.numericShare >= 0.5 ? 0 : 0.3;
     case "lat":
-      return t.latLike >= 0.8 ? 1 : 0.3;
+      return t.latLike >= 0.8 ? 1 : t.numericShare >= 0.5 ? 0 : 0.3;
     case "category":
     case "subtype":
     case "branch":
@@ -419,22 +470,25 @@ export function suggestMapping(
   }
   // One time column named 接警时间 and no 报警时间: it is the received time (the only one required).
   if (!used.has("receivedAt")) {
-    const fallback = [...chosen.values()]
-      .filter((p) => (TIME_TARGETS as readonly string[]).includes(p.target))
-      .sort((a, b) => TIME_TARGETS.indexOf(a.target as never) - TIME_TARGETS.indexOf(b.target as never))[0];
+    const fallback = [...chosen.values()].find((p) => p.target === "acceptedAt");
     if (fallback) {
       used.delete(fallback.target);
       fallback.target = "receivedAt";
       used.add("receivedAt");
     }
   }
+  // A date column is only needed beside a clock-only received time.
+  const received = [...chosen.values()].find((p) => p.target === "receivedAt");
+  const receivedFormat = received ? traits[received.col]!.timeFormat : null;
+  if (!receivedFormat || !isClockOnlyFormat(receivedFormat))
+    for (const [col, p] of chosen) if (p.target === "receivedDate") chosen.delete(col);
   const columns = header.map((column, col): ColumnSuggestion => {
     if (personal[col])
       return { column, target: null, confidence: 1, reason: REASONS.personal, personal: true };
     const p = chosen.get(col);
     if (!p) return { column, target: null, confidence: 0, reason: REASONS.none };
     const t = traits[col]!;
-    const isTime = (TIME_TARGETS as readonly string[]).includes(p.target);
+    const isTime = (TIME_TARGETS as readonly string[]).includes(p.target) || p.target === "receivedDate";
     const reason =
       isTime && t.timeFormat
         ? {
@@ -582,11 +636,22 @@ export function wizardProfile(m: WizardMapping): Record<string, unknown> {
     if (!byTarget.has(target)) byTarget.set(target, column);
   const col = (t: MappingTarget) => byTarget.get(t);
   const fields: Record<string, unknown> = {};
+  const first = (f: string | readonly string[] | undefined) => (typeof f === "string" ? f : f?.[0]);
+  const dateColumn = col("receivedDate");
   for (const t of TIME_TARGETS) {
     const c = col(t);
     if (!c) continue;
     const format = m.formats?.[c];
-    fields[t] = format ? { column: c, format } : { column: c };
+    const single = first(format);
+    if (t === "receivedAt" && dateColumn && (!single || isClockOnlyFormat(single))) {
+      // Date and clock time in two columns: joined by a template (docs/profiles.md, "Times").
+      fields[t] = {
+        template: `{${dateColumn}} {${c}}`,
+        format: `${first(m.formats?.[dateColumn]) ?? "YYYY-MM-DD"} ${single ?? "HH:mm:ss"}`,
+      };
+    } else if (t !== "receivedAt" && single && isClockOnlyFormat(single))
+      fields[t] = { column: c, format, dateFrom: "receivedAt" };
+    else fields[t] = format ? { column: c, format } : { column: c };
   }
   for (const t of ["address", "narrative", "disposition", "feedback"] as const) {
     const c = col(t);
