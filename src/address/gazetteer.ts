@@ -104,7 +104,7 @@ export class Gazetteer {
   private readonly parents: Int32Array;
   /** Name → hits encoded as id * 4 + kind (compact: one small array of numbers per name). */
   private readonly index = new Map<string, number | number[]>();
-  /** First two characters (as one number, no slice per call) → the names starting with them, longest first. */
+  /** First two characters (folded into one small integer) → the names that may start with them, longest first. */
   private readonly namesByPrefix = new Map<number, string[]>();
   /** Decoded hits of the names looked up so far (lookup is on the parser's hot path). */
   private readonly decoded = new Map<string, readonly NameHit[]>();
@@ -173,6 +173,7 @@ export class Gazetteer {
       return;
     }
     this.index.set(name, code);
+    if (name.length < 2) return; // never found by namesAt, which reads two characters
     const first = prefixKey(name, 0);
     const names = this.namesByPrefix.get(first);
     if (names) names.push(name);
@@ -345,9 +346,12 @@ const NONE: readonly string[] = [];
 const NO_HITS: readonly NameHit[] = [];
 const NO_STEMS: readonly { id: number; name: string }[] = [];
 
-/** The two UTF-16 units at `pos` as one number (a Map key that needs no string slice). */
+/**
+ * The two UTF-16 units at `pos` folded into a small integer (a V8 small-integer Map key: no string
+ * slice, no boxed number). Different prefixes may share a key; callers check each name anyway.
+ */
 function prefixKey(text: string, pos: number): number {
-  return text.charCodeAt(pos) * 65536 + text.charCodeAt(pos + 1);
+  return ((text.charCodeAt(pos) & 0x3fff) << 14) | (text.charCodeAt(pos + 1) & 0x3fff);
 }
 
 function decodeHit(h: number): NameHit {
