@@ -23,6 +23,8 @@ const S = {
     sampled: "读取样本行",
     unreadable: "无法读取的行（过大或格式错）",
     readAs: "按此编码读取",
+    sheet: "工作表",
+    sheetHint: "文件有多个工作表；请选择存放警情数据的那一个（第一个非空行是表头）。",
     encAuto: "自动识别",
     comma: "逗号 ,",
     semicolon: "分号 ;",
@@ -150,6 +152,9 @@ const S = {
     sampled: "Rows sampled",
     unreadable: "Unreadable rows (too large or malformed)",
     readAs: "Read as",
+    sheet: "Worksheet",
+    sheetHint:
+      "The file has several worksheets; pick the one with the call records (its first non-empty row is the header).",
     encAuto: "Detect",
     comma: "Comma ,",
     semicolon: "Semicolon ;",
@@ -495,7 +500,15 @@ export async function importWizardPage(main, ui) {
         state.dry = null;
         const panel = previewPanel();
         document.getElementById("wizard-preview").replaceWith(panel);
-        panel.querySelector(change.encoding ? "#wizard-encoding-choice" : "#wizard-delimiter")?.focus();
+        panel
+          .querySelector(
+            change.encoding
+              ? "#wizard-encoding-choice"
+              : change.sheet
+                ? "#wizard-sheet"
+                : "#wizard-delimiter",
+          )
+          ?.focus();
       } catch (x) {
         rereadMsg.replaceChildren(errorBox(x));
       }
@@ -557,6 +570,29 @@ export async function importWizardPage(main, ui) {
           : []),
       ),
       p.format === "csv" ? readAs : null,
+      p.format === "xlsx" && p.sheets.length > 1
+        ? h(
+            "div",
+            { class: "filters", style: "margin-top:10px" },
+            h(
+              "label",
+              {},
+              tr("sheet"),
+              h(
+                "select",
+                { id: "wizard-sheet", onchange: (e) => reread({ sheet: e.target.value }) },
+                p.sheets.map((name, i) =>
+                  h(
+                    "option",
+                    { value: name, selected: (p.sheet ?? p.sheets[0]) === name || (!p.sheet && i === 0) },
+                    name,
+                  ),
+                ),
+              ),
+            ),
+            h("p", { class: "muted small", style: "max-width:520px;margin:0" }, tr("sheetHint")),
+          )
+        : null,
       rereadMsg,
       h("h3", {}, tr("previewRaw")),
       h(

@@ -352,6 +352,28 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     }
   });
 
+  test("an XLSX with a notes sheet first: its sheets are listed and the data sheet can be chosen", async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("说明 & notes").addRow(["本表由接处警系统导出"]);
+    const data = wb.addWorksheet("警情");
+    data.addRow(HEADER.split(","));
+    for (const line of LINES.slice(0, 3)) data.addRow(line.split(","));
+    const { uploadId, sheets, header } = (
+      await upload("analyst", Buffer.from(await wb.xlsx.writeBuffer()), "two.xlsx")
+    ).json();
+    expect(sheets).toEqual(["说明 & notes", "警情"]);
+    expect(header).toEqual(["本表由接处警系统导出"]);
+    const chosen = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/preview`, {
+      sheet: "警情",
+    });
+    expect(chosen.json()).toMatchObject({ sheet: "警情", header: HEADER.split(",") });
+    const dry = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/validate`, {
+      source: { kind: "mapping", mapping: { ...MAPPING, formats: {} } },
+    });
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json()).toMatchObject({ rows: 3 });
+  });
+
   test("an XLSX upload is read like a CSV", async () => {
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet("警情");

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import yauzl from "yauzl";
 import { z } from "zod";
 import { createAddressLocator } from "../address/locator.ts";
 import {
@@ -94,6 +95,8 @@ interface Upload {
   /** Chosen by the user in the wizard when detection got it wrong; else detected. */
   delimiter: string;
   encoding: "auto" | "utf8" | "gbk" | "gb18030" | "utf16le";
+  /** XLSX: the worksheet chosen in the wizard (default the first). */
+  sheet?: string;
   job?: ImportJob;
 }
 
@@ -147,6 +150,7 @@ const DistinctBody = z.object({
 const RereadBody = z.object({
   encoding: z.enum(["auto", "utf8", "gbk", "gb18030", "utf16le"]).optional(),
   delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+  sheet: z.string().min(1).max(64).optional(),
 });
 const SaveProfileBody = z.object({
   profile: z.record(z.string(), z.unknown()),
@@ -479,7 +483,12 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
   /** Header, the first rows masked, suggestions, and the distinct values of code-list columns. */
   const previewOf = async (upload: Upload) => {
     const probe = {
-      input: { format: upload.format, encoding: upload.encoding, delimiter: upload.delimiter },
+      input: {
+        format: upload.format,
+        encoding: upload.encoding,
+        delimiter: upload.delimiter,
+        ...(upload.sheet ? { sheet: upload.sheet } : {}),
+      },
     } as unknown as Profile;
     const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
     const rows: string[][] = [];
@@ -509,6 +518,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       encoding: source.encoding,
       /** "auto" unless the user chose one. */
       encodingChoice: upload.encoding,
+      sheets: upload.format === "xlsx" ? await xlsxSheetNames(upload.path).catch(() => []) : [],
+      sheet: upload.sheet ?? null,
       delimiter: upload.delimiter,
       header,
       sampledRows: rows.length,
@@ -541,9 +552,10 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       const body = RereadBody.safeParse(request.body);
       if (!body.success)
         return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
-      const before = { encoding: upload.encoding, delimiter: upload.delimiter };
+      const before = { encoding: upload.encoding, delimiter: upload.delimiter, sheet: upload.sheet };
       if (body.data.encoding) upload.encoding = body.data.encoding;
       if (body.data.delimiter) upload.delimiter = body.data.delimiter;
+      if (body.data.sheet) upload.sheet = body.data.sheet;
       try {
         return await previewOf(upload);
       } catch (error) {
@@ -565,7 +577,12 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
       try {
         const probe = {
-          input: { format: upload.format, encoding: upload.encoding, delimiter: upload.delimiter },
+          input: {
+            format: upload.format,
+            encoding: upload.encoding,
+            delimiter: upload.delimiter,
+            ...(upload.sheet ? { sheet: upload.sheet } : {}),
+          },
         } as unknown as Profile;
         const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
         const idx = body.data.columns.map((c) => source.header.indexOf(c));
@@ -986,6 +1003,7 @@ function withDetectedInput(profile: Profile, upload: Upload): Profile {
       // The wizard takes CSV and XLSX only and knows which one this file is.
       format: upload.format,
       ...(upload.format === "csv" && !input.delimiter ? { delimiter: upload.delimiter } : {}),
+      ...(upload.sheet && input.sheet === undefined ? { sheet: upload.sheet } : {}),
       // An encoding the user chose in the wizard wins over the profile's "auto".
       ...(upload.encoding !== "auto" && (input.encoding ?? "auto") === "auto"
         ? { encoding: upload.encoding }
@@ -1004,4 +1022,47 @@ function firstLine(bytes: Buffer): string {
 function withoutFile(issue: IngestIssue): IngestIssue {
   const { file: _file, ...rest } = issue;
   return rest;
+}
+
+/**
+ * The worksheet names of an XLSX file, in workbook order, from xl/workbook.xml (read after the
+ * zip-bomb guard of the upload's first preview; the entry itself is capped at 1 MiB here).
+ */
+export function xlsxSheetNames(path: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) return reject(error ?? new Error("cannot open"));
+      let done = false;
+      const finish = (names: string[]) => {
+        if (done) return;
+        done = true;
+        zip.close();
+        resolve(names);
+      };
+      zip.on("error", reject);
+      zip.on("end", () => finish([]));
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (entry.fileName !== "xl/workbook.xml" || entry.uncompressedSize > 1 << 20) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error("unreadable workbook"));
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("error", reject);
+          stream.on("end", () => {
+            const xml = Buffer.concat(chunks).toString("utf8");
+            const names = [...xml.matchAll(/<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"/g)].map((m) =>
+              (m[1] ?? "")
+                .replace(/&lt;/g, "<")
+                .replace(/&gt;/g, ">")
+                .replace(/&quot;/g, '"')
+                .replace(/&apos;/g, "'")
+                .replace(/&amp;/g, "&"),
+            );
+            finish(names);
+          });
+        });
+      });
+      zip.readEntry();
+    });
+  });
 }

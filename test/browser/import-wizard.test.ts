@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -282,6 +283,32 @@ describe.skipIf(!available)("import wizard in Chromium", { timeout: 120_000 }, (
     expect(await page.textContent("#wizard-report .fig-imported .v")).toBe("0");
     expect(await page.textContent("#wizard-report .fig-duplicates .v")).toBe("11");
     await shot(page, "import-6-english-duplicates");
+    expect(errors).toEqual([]);
+  });
+  test("an Excel file with a notes sheet first: the data sheet is picked and mapped", async () => {
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    await login(page, "analyst");
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("填表说明").addRow(["本表由接处警系统导出，请勿修改表头"]);
+    const sheet = wb.addWorksheet("警情明细");
+    sheet.addRow(HEADER);
+    const lines = iconv.decode(exportCsv(), "gbk").trim().split("\r\n").slice(1, 4);
+    for (const line of lines) sheet.addRow(line.split(","));
+    const file = join(dir, "export.xlsx");
+    await writeFile(file, Buffer.from(await wb.xlsx.writeBuffer()));
+    await page.goto(`${base}/#/import`);
+    await page.waitForSelector('main[data-ready="import"]');
+    await page.setInputFiles("#wizard-file", file);
+    await page.click("#wizard-upload");
+    await page.waitForSelector("#wizard-sheet");
+    await page.selectOption("#wizard-sheet", "警情明细");
+    await page.waitForFunction(() =>
+      document.querySelector("#wizard-preview table")?.textContent?.includes("案件流水号"),
+    );
+    await shot(page, "import-7-xlsx-sheet");
+    await page.click("#wizard-next-1");
+    expect(await page.locator('select[data-column="呼入时间"]').inputValue()).toBe("receivedAt");
     expect(errors).toEqual([]);
   });
 });
