@@ -365,7 +365,9 @@ export function toColumns(
  */
 export function timeOrder(at: Float64Array): Uint32Array {
   const n = at.length;
-  const order = new Uint32Array(n);
+  // One buffer for the order and the radix sort's two scratch arrays (one external allocation).
+  const buffer = new ArrayBuffer(n * 12);
+  const order = new Uint32Array(buffer, 0, n);
   let sorted = true;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -382,10 +384,10 @@ export function timeOrder(at: Float64Array): Uint32Array {
     return order.sort((a, b) => at[a]! - at[b]! || a - b);
   }
   // Sort by whole seconds with a radix sort, then fix ties within a second by insertion.
-  const sec = new Uint32Array(n);
+  const sec = new Uint32Array(buffer, n * 4, n);
   for (let i = 0; i < n; i++) sec[i] = Math.floor((at[i]! - min) / 1000);
   let src = order;
-  let dst = new Uint32Array(n);
+  let dst = new Uint32Array(buffer, n * 8, n);
   for (let shift = 0; shift < 32; shift += 16) {
     const count = new Uint32Array(65537);
     for (let i = 0; i < n; i++) count[((sec[src[i]!]! >>> shift) & 0xffff) + 1]!++;

@@ -23,6 +23,7 @@ import { windowRuns } from "./window.ts";
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const MENTION_SHIFT = 67_108_864;
+const EMPTY_I32 = new Int32Array(0);
 /** How far back each candidate chain of a matter link is walked. */
 const MATTER_STEPS = 32;
 const POI_LEVEL = levelIndex("poi");
@@ -152,6 +153,10 @@ class Arena {
     a.set(from.subarray(0, Math.min(from.length, length)));
     if (fill !== 0) a.fill(fill, from.length);
     return a;
+  }
+
+  i16(length: number): Int16Array<ArrayBuffer> {
+    return new Int16Array(this.buffer, this.take(length * 2), length);
   }
 
   u8(length: number, from: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -560,8 +565,8 @@ export class RepeatIndex {
     return -1;
   }
 
-  /** Road name id and house number of a road key ("R:…/633"), cached per key id; [-1, -1] if none. */
-  private roadParts(road: number): [number, number] {
+  /** Road name id of a road key ("R:…/633"), cached per key id; -1 if none. Its number: `roadNoOf`. */
+  private roadName(road: number): number {
     const values = this.calls.dict.keys[ROAD_LEVEL]!.values;
     if (this.roadNameOf.length < values.length) {
       this.roadNameOf = growI32(this.roadNameOf, Math.max(values.length, this.roadNameOf.length * 2), -2);
@@ -573,7 +578,7 @@ export class RepeatIndex {
       this.roadNameOf[road] = m ? this.roadNames.intern(m[1]!) : -1;
       this.roadNoOf[road] = m ? Number(m[2]) : -1;
     }
-    return [this.roadNameOf[road]!, this.roadNoOf[road]!];
+    return this.roadNameOf[road]!;
   }
 
   private blockKey(name: number, no: number): number {
@@ -604,7 +609,9 @@ export class RepeatIndex {
 
   /** A compatible event within the window at a house number at most 10 away on the same road. */
   private findByRoadNumber(i: number, t: number, code: number): number {
-    const [name, no] = this.roadParts(this.calls.keys[ROAD_LEVEL]![i]!);
+    const road = this.calls.keys[ROAD_LEVEL]![i]!;
+    const name = this.roadName(road);
+    const no = this.roadNoOf[road]!;
     if (name < 0) return -1;
     const lo = t - this.dupWindowMs;
     let best = -1;
@@ -750,7 +757,8 @@ export class RepeatIndex {
     this.evRoadName[e] = -1;
     this.evPrevBlock[e] = -1;
     if (road >= 0) {
-      const [name, no] = this.roadParts(road);
+      const name = this.roadName(road);
+      const no = this.roadNoOf[road]!;
       if (name >= 0) {
         const block = this.blockKey(name, no);
         this.evRoadName[e] = name;
@@ -1153,6 +1161,7 @@ export class RepeatIndex {
   /** Place series of every group at one key of level l, handed to the sink per bucket. */
   private countsScratch = new Int32Array(64);
   private membersScratch = new Int32Array(1024);
+  private groupsScratch = new Int16Array(1024);
 
   /**
    * Place series of every group at one key of level l, handed to the sink per bucket; with
@@ -1164,17 +1173,19 @@ export class RepeatIndex {
     sink: (bucket: string, series: RepeatSeries[]) => void,
     events?: Int32Array,
     emitEmpty = false,
+    placeGroups?: Int16Array,
   ): void {
     const all = events ?? this.collectAll(l, key);
     const G = this.rules.length;
     if (this.countsScratch.length < G) this.countsScratch = new Int32Array(G);
     const counts = this.countsScratch;
     counts.fill(0, 0, G);
+    if (this.groupsScratch.length < all.length) this.groupsScratch = new Int16Array(all.length * 2);
+    const groups = placeGroups ?? this.groupsScratch;
     for (let i = 0; i < all.length; i++) {
-      const e = all[i]!;
-      if (this.evFlags[e]! & FLAG_PLACE_EXCLUDED) continue;
-      const g = this.codeGroup[this.evCode[e]!]!;
-      if (g >= 0 && this.rules[g]!.level === l) counts[g]!++;
+      const g = placeGroups ? groups[i]! : this.placeGroup(all[i]!, l);
+      if (!placeGroups) groups[i] = g;
+      if (g >= 0) counts[g]!++;
     }
     for (let g = 0; g < G; g++) {
       const rule = this.rules[g]!;
@@ -1185,11 +1196,7 @@ export class RepeatIndex {
       if (count >= rule.minEvents) {
         if (this.membersScratch.length < count) this.membersScratch = new Int32Array(count * 2);
         const scratch = this.membersScratch;
-        for (let i = 0; i < all.length; i++) {
-          const e = all[i]!;
-          if (!(this.evFlags[e]! & FLAG_PLACE_EXCLUDED) && this.codeGroup[this.evCode[e]!] === g)
-            scratch[m++] = e;
-        }
+        for (let i = 0; i < all.length; i++) if (groups[i] === g) scratch[m++] = all[i]!;
         runs = windowRuns(this.evAt, scratch, m, rule.minEvents, rule.windowMs);
       }
       if (runs.length === 0) {
@@ -1237,25 +1244,45 @@ export class RepeatIndex {
     }
   }
 
-  /** Events (test calls left out) grouped by their key at level l, in event order, as CSR arrays. */
-  private eventsByKey(l: number): { start: Int32Array; order: Int32Array } {
+  /** The group of event e for place series at level l: -1 at an excluded place or another level. */
+  private placeGroup(e: number, l: number): number {
+    if (this.evFlags[e]! & FLAG_PLACE_EXCLUDED) return -1;
+    const g = this.codeGroup[this.evCode[e]!]!;
+    return g >= 0 && this.rules[g]!.level === l ? g : -1;
+  }
+
+  private keyCount(l: number): number {
+    return Math.max(this.calls.dict.keys[l]!.size, this.heads[l]!.length);
+  }
+
+  /**
+   * Events (test calls left out) grouped by their key at level l, in event order, as CSR arrays,
+   * with each one's group for place series at this level (-1: none, or an excluded place) beside
+   * it, so that later passes read groups in order instead of chasing event ids.
+   */
+  private eventsByKey(l: number, arena: Arena): { start: Int32Array; order: Int32Array; groups: Int16Array } {
     const keys = this.evKeys[l]!;
     const flags = this.evFlags;
-    const K = Math.max(this.calls.dict.keys[l]!.size, this.heads[l]!.length);
-    const start = new Int32Array(K + 1);
+    const K = this.keyCount(l);
+    const start = arena.i32(K + 1, EMPTY_I32);
     const E = this.eventCount;
     for (let e = 0; e < E; e++) {
       const k = keys[e]!;
       if (k >= 0 && !(flags[e]! & FLAG_TEST)) start[k + 1]!++;
     }
     for (let k = 0; k < K; k++) start[k + 1]! += start[k]!;
-    const fill = start.slice(0, K);
-    const order = new Int32Array(start[K]!);
+    const fill = arena.i32(K, start);
+    const order = arena.i32(start[K]!, EMPTY_I32);
+    const groups = arena.i16(start[K]!);
     for (let e = 0; e < E; e++) {
       const k = keys[e]!;
-      if (k >= 0 && !(flags[e]! & FLAG_TEST)) order[fill[k]!++] = e;
+      if (k >= 0 && !(flags[e]! & FLAG_TEST)) {
+        const j = fill[k]!++;
+        order[j] = e;
+        groups[j] = this.placeGroup(e, l);
+      }
     }
-    return { start, order };
+    return { start, order, groups };
   }
 
   /** Neighbourhood aggregates per level: parent key * groups + group -> events, child keys. */
@@ -1279,11 +1306,22 @@ export class RepeatIndex {
     this.parentChildren = LOCATION_LEVELS.map(() => new Map<number, number>());
     // Events per key as one sorted array per level (counting sort by key; event ids are in time
     // order in a batch): sequential passes instead of walking chains.
-    const lists = new Map<number, { start: Int32Array; order: Int32Array }>();
+    const lists = new Map<number, { start: Int32Array; order: Int32Array; groups: Int16Array }>();
+    // One buffer for every CSR array below (see Arena).
+    const C = this.callerHead.length;
+    const sizes: number[] = [];
     for (const l of this.levelsUsed) {
-      const csr = this.eventsByKey(l);
+      const K = this.keyCount(l);
+      sizes.push(K + 1, K, this.eventCount, Math.ceil(this.eventCount / 2));
+    }
+    sizes.push(C + 1, C, this.pairCount);
+    let words = 0;
+    for (const size of sizes) words += size + 1;
+    const arena = new Arena(words * 4);
+    for (const l of this.levelsUsed) {
+      const csr = this.eventsByKey(l, arena);
       lists.set(l, csr);
-      const { start, order } = csr;
+      const { start, order, groups } = csr;
       const parent = PARENT[LOCATION_LEVELS[l]!];
       const pl = parent ? levelIndex(parent) : -1;
       const pEvents = this.parentEvents[l]!;
@@ -1295,10 +1333,8 @@ export class RepeatIndex {
         const pk = pl >= 0 ? this.evKeys[pl]![order[to - 1]!]! : -1;
         let any = false;
         for (let j = from; j < to; j++) {
-          const e = order[j]!;
-          if (this.evFlags[e]! & FLAG_PLACE_EXCLUDED) continue;
-          const g = this.codeGroup[this.evCode[e]!]!;
-          if (g >= 0 && this.rules[g]!.level === l) {
+          const g = groups[j]!;
+          if (g >= 0) {
             counts[g]!++;
             any = true;
           }
@@ -1322,14 +1358,13 @@ export class RepeatIndex {
       }
     }
     // Callers: their events as CSR arrays over (caller, event) pairs.
-    const C = this.callerHead.length;
-    const cStart = new Int32Array(C + 1);
+    const cStart = arena.i32(C + 1, EMPTY_I32);
     for (let p = 0; p < this.pairCount; p++) {
       if (!(this.evFlags[this.pairEvent[p]!]! & FLAG_TEST)) cStart[this.pairCaller[p]! + 1]!++;
     }
     for (let c = 0; c < C; c++) cStart[c + 1]! += cStart[c]!;
-    const cFill = cStart.slice(0, C);
-    const cOrder = new Int32Array(cStart[C]!);
+    const cFill = arena.i32(C, cStart);
+    const cOrder = arena.i32(cStart[C]!, EMPTY_I32);
     for (let p = 0; p < this.pairCount; p++) {
       const e = this.pairEvent[p]!;
       if (!(this.evFlags[e]! & FLAG_TEST)) cOrder[cFill[this.pairCaller[p]!]!++] = e;
@@ -1363,8 +1398,10 @@ export class RepeatIndex {
     for (const code of pending) {
       const l = Math.floor(code / MENTION_SHIFT);
       const key = code % MENTION_SHIFT;
-      const { start, order } = lists.get(l)!;
-      this.placeKeySeries(l, key, sink, order.subarray(start[key]!, start[key + 1]!));
+      const { start, order, groups } = lists.get(l)!;
+      const from = start[key]!;
+      const to = start[key + 1]!;
+      this.placeKeySeries(l, key, sink, order.subarray(from, to), false, groups.subarray(from, to));
     }
     lists.clear();
     const callerK = this.options.definitions.caller.minEvents;
