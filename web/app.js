@@ -1,10 +1,12 @@
 import { attachmentsSection, outcomeSection } from "./case-extras.js";
 import { date, dateTime, isoDate, lang, num, pct, setLang, t } from "./i18n.js";
 import { importWizardPage } from "./import-wizard.js";
+import { outcomesPage } from "./outcomes-page.js";
 import { profilesPage } from "./profiles-page.js";
 import { qualityPage, reviewPage } from "./quality-pages.js";
 import { agenciesPage, registryLabel, unitsPage } from "./registry-pages.js";
 import { rulesPage } from "./rules-page.js";
+import { virtualItems } from "./virtual.js";
 
 // ---- tiny component layer: elements from data, no framework ----
 export function h(tag, attrs = {}, ...children) {
@@ -69,6 +71,7 @@ const PAGES = [
   ["overview", "incidents.read"],
   ["series", "series.read"],
   ["cases", "cases.read"],
+  ["outcomes", "cases.read"],
   ["import", "data.import"],
   ["quality", "quality.read"],
   ["review", "quality.read"],
@@ -490,23 +493,39 @@ async function overviewPage(main) {
 }
 
 // ---- repeat series: a virtualised list of up to 10,000 rows ----
-function virtualList(rows, columns, onOpen) {
+function virtualList(rows, columns, onOpen, { label = t("series"), template = null } = {}) {
   const ROW = 40;
-  const box = h("div", { class: "vlist", tabindex: "0", "aria-label": t("series") });
+  const cols = template ? `;grid-template-columns:${template}` : "";
+  const box = h("div", { class: "vlist", tabindex: "0", role: "rowgroup" });
   const head = h(
     "div",
-    { class: "vrow vhead", role: "row", "aria-rowindex": 1 },
+    { class: "vrow vhead", role: "row", "aria-rowindex": 1, style: cols || null },
     columns.map((c) => h("span", { role: "columnheader" }, c.label)),
   );
   const spacer = h("div", { style: `height:${rows.length * ROW}px` });
   const layer = h("div");
   box.append(spacer, layer);
   let first = -1;
+  // Roving focus: one row is in the Tab order; ↑/↓, PageUp/PageDown, Home/End move it (scrolling
+  // only when it leaves the view) and it keeps the focus when the rows are drawn again.
+  let current = 0;
+  const focusRow = (i) => {
+    current = Math.max(0, Math.min(rows.length - 1, i));
+    const top = current * ROW;
+    if (top < box.scrollTop) box.scrollTop = top;
+    else if (top + ROW > box.scrollTop + box.clientHeight) box.scrollTop = top + ROW - box.clientHeight;
+    first = -1;
+    draw();
+    box.querySelector(`[aria-rowindex="${current + 2}"]`)?.focus();
+  };
   const draw = () => {
     const start = Math.max(0, Math.floor(box.scrollTop / ROW) - 5);
     if (start === first) return;
     first = start;
     const end = Math.min(rows.length, start + Math.ceil(box.clientHeight / ROW) + 12);
+    const refocus = layer.contains(document.activeElement);
+    if (current < start || current >= end) current = start;
+    const page = Math.max(1, Math.floor(box.clientHeight / ROW) - 1);
     const out = [];
     for (let i = start; i < end; i++) {
       const r = rows[i];
@@ -516,22 +535,26 @@ function virtualList(rows, columns, onOpen) {
           {
             class: "vrow",
             role: "row",
-            tabindex: "0",
+            tabindex: i === current ? "0" : "-1",
             "aria-rowindex": i + 2,
-            style: `top:${i * ROW}px`,
+            style: `top:${i * ROW}px${cols}`,
             onclick: () => onOpen(r),
+            onfocus: () => {
+              current = i;
+            },
             onkeydown: (e) => {
-              if (e.key === "Enter") onOpen(r);
-              if (e.key === "ArrowDown") {
-                e.preventDefault();
-                box.scrollTop += ROW;
-                requestAnimationFrame(() => box.querySelector(`[aria-rowindex="${i + 3}"]`)?.focus());
-              }
-              if (e.key === "ArrowUp") {
-                e.preventDefault();
-                box.scrollTop -= ROW;
-                requestAnimationFrame(() => box.querySelector(`[aria-rowindex="${i + 1}"]`)?.focus());
-              }
+              if (e.key === "Enter") return onOpen(r);
+              const to = {
+                ArrowDown: i + 1,
+                ArrowUp: i - 1,
+                PageDown: i + page,
+                PageUp: i - page,
+                Home: 0,
+                End: rows.length - 1,
+              }[e.key];
+              if (to === undefined) return;
+              e.preventDefault();
+              focusRow(to);
             },
           },
           columns.map((c) => h("span", { role: "gridcell" }, c.cell(r))),
@@ -539,6 +562,7 @@ function virtualList(rows, columns, onOpen) {
       );
     }
     layer.replaceChildren(...out);
+    if (refocus) box.querySelector(`[aria-rowindex="${current + 2}"]`)?.focus();
     // Keep the header's columns over the rows' columns whatever the scrollbar's width.
     head.style.paddingRight = `${10 + box.offsetWidth - box.clientWidth}px`;
   };
@@ -551,7 +575,12 @@ function virtualList(rows, columns, onOpen) {
     { passive: true },
   );
   requestAnimationFrame(draw);
-  return h("div", { role: "grid", "aria-rowcount": rows.length + 1, class: "vgrid" }, head, box);
+  return h(
+    "div",
+    { role: "grid", "aria-rowcount": rows.length + 1, "aria-label": label, class: "vgrid" },
+    head,
+    box,
+  );
 }
 
 async function seriesPage(main, id) {
@@ -630,7 +659,8 @@ async function seriesDetail(main, id) {
     incidents,
     weekly,
   } = await apiReady(`/api/v1/dashboard/series/${encodeURIComponent(id)}`);
-  const mapEl = h("div", { class: "mapbox", role: "img", "aria-label": t("map") });
+  // A region, not an image: MapLibre puts a focusable canvas and zoom buttons inside.
+  const mapEl = h("div", { class: "mapbox", role: "region", "aria-label": t("map") });
   const chartEl = h("div", { class: "chart small", role: "img", "aria-label": t("timeline") });
   const msg = h("p", { role: "status" });
   const createBtn = can("cases.create")
@@ -767,7 +797,8 @@ async function seriesDetail(main, id) {
 // ---- cases ----
 async function casesPage(main, id) {
   if (id) return caseDetail(main, id);
-  const { cases, overdue } = await api("/api/v1/cases");
+  // The API's largest page; the board and "mine" are virtualised lists.
+  const { cases, overdue } = await api("/api/v1/cases?limit=1000");
   const tab = sessionStorage.getItem("recur.casesTab") ?? "board";
   const tabs = h(
     "div",
@@ -788,15 +819,24 @@ async function casesPage(main, id) {
       ),
     ),
   );
+  const late = new Set(overdue);
+  // Two lines of fixed height (title cut with an ellipsis, full title on hover) for the virtual columns.
   const card = (c) =>
     h(
       "a",
-      { class: "casecard", href: `#/cases/${c.id}` },
-      badge(c.warning),
-      " ",
-      c.title,
-      h("div", { class: "muted" }, `${t("deadline")}: ${c.deadline ? dateTime(c.deadline) : "—"}`),
-      overdue.includes(c.id) ? h("strong", { class: "error" }, t("overdue")) : null,
+      {
+        class: "casecard",
+        href: `#/cases/${c.id}`,
+        title: c.title,
+        style: "height:100%;margin:0;overflow:hidden",
+      },
+      h("div", { class: "ellipsis" }, badge(c.warning), " ", c.title),
+      h(
+        "div",
+        { class: "muted ellipsis" },
+        `${t("deadline")}: ${c.deadline ? dateTime(c.deadline) : "—"}`,
+        late.has(c.id) ? [" · ", h("strong", { class: "error" }, t("overdue"))] : null,
+      ),
     );
   let body;
   if (tab === "mine") {
@@ -804,15 +844,19 @@ async function casesPage(main, id) {
       (c) => c.owner === me.user.username || c.history?.[0]?.by === me.user.id || c.owner === me.user.id,
     );
     body = mine.length
-      ? table(
-          [t("level"), t("title"), t("state"), t("deadline"), t("updated")],
-          mine.map((c) => [
-            badge(c.warning),
-            h("a", { href: `#/cases/${c.id}` }, c.title),
-            t(c.state),
-            c.deadline ? dateTime(c.deadline) : "—",
-            dateTime(c.updatedAt),
-          ]),
+      ? virtualList(
+          mine,
+          [
+            { label: t("level"), cell: (c) => badge(c.warning) },
+            { label: t("title"), cell: (c) => c.title },
+            { label: t("state"), cell: (c) => t(c.state) },
+            { label: t("deadline"), cell: (c) => (c.deadline ? dateTime(c.deadline) : "—") },
+            { label: t("updated"), cell: (c) => dateTime(c.updatedAt) },
+          ],
+          (c) => {
+            location.hash = `#/cases/${c.id}`;
+          },
+          { label: t("mine"), template: "80px 1fr 120px 190px 190px" },
         )
       : h("p", { class: "muted" }, t("noData"));
   } else {
@@ -826,14 +870,18 @@ async function casesPage(main, id) {
     body = h(
       "div",
       { class: "boardcols" },
-      cols.map((group) =>
-        h(
+      cols.map((group) => {
+        const name = group.map(t).join(" / ");
+        const list = cases.filter((c) => group.includes(c.state));
+        return h(
           "section",
-          { class: "col", "aria-label": group.map(t).join(" / ") },
-          h("h3", {}, group.map(t).join(" / ")),
-          cases.filter((c) => group.includes(c.state)).map(card),
-        ),
-      ),
+          { class: "col", "aria-label": name },
+          h("h3", {}, `${name} (${num(list.length)})`),
+          list.length
+            ? virtualItems(h, list, card, { itemHeight: 72, label: name })
+            : h("p", { class: "muted" }, t("noData")),
+        );
+      }),
     );
   }
   main.replaceChildren(h("h1", {}, t("cases")), tabs, body);
@@ -1085,7 +1133,7 @@ async function analysisPage(main) {
   const days = Number(sessionStorage.getItem("recur.days") ?? 90);
   const a = await apiReady(`/api/v1/dashboard/analysis?days=${days}`);
   const heatEl = h("div", { class: "chart", role: "img", "aria-label": t("heatmap") });
-  const mapEl = h("div", { class: "mapbox", role: "img", "aria-label": t("hotspots") });
+  const mapEl = h("div", { class: "mapbox", role: "region", "aria-label": t("hotspots") });
   const range = h(
     "select",
     {
@@ -1426,6 +1474,7 @@ const PAGE_VIEWS = {
   overview: overviewPage,
   series: seriesPage,
   cases: casesPage,
+  outcomes: (main) => outcomesPage(main, { h, api, table, chart }),
   import: (main) => importWizardPage(main, { h, api }),
   quality: (main) => qualityPage(main, { h, api, chart, can }),
   review: (main, id) => reviewPage(main, id, { h, api, table, can }),

@@ -254,16 +254,28 @@ export async function unitsPage(main, { h, api }) {
       ),
     );
     if (children.length === 0) return h("li", {}, row);
-    return h(
-      "li",
-      {},
-      h(
-        "details",
-        { open: u.level === "city" || u.level === "branch" },
-        h("summary", {}, row),
-        h("ul", { class: "tree" }, children.map(node)),
-      ),
+    // A disclosure button, not <details>: a <summary> may not hold the row's own buttons (axe nested-interactive).
+    const open = u.level === "city" || u.level === "branch";
+    const sub = h("ul", { class: "tree", id: `unit-sub-${++subId}`, hidden: !open }, children.map(node));
+    const toggle = h(
+      "button",
+      {
+        type: "button",
+        class: "disclosure",
+        "aria-expanded": String(open),
+        "aria-controls": sub.id,
+        "aria-label": u.name,
+        onclick: () => expand(toggle, toggle.getAttribute("aria-expanded") !== "true"),
+      },
+      "▸",
     );
+    row.prepend(toggle);
+    return h("li", {}, row, sub);
+  };
+  let subId = 0;
+  const expand = (toggle, open) => {
+    toggle.setAttribute("aria-expanded", String(open));
+    document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
   };
   const roots = units.filter((u) => !u.parentCode || !units.some((p) => p.code === u.parentCode));
   const filter = h("input", {
@@ -275,7 +287,8 @@ export async function unitsPage(main, { h, api }) {
       for (const li of tree.querySelectorAll("li")) {
         const text = li.textContent.toLowerCase();
         li.hidden = q !== "" && !text.includes(q);
-        if (q) li.querySelector(":scope > details")?.setAttribute("open", "");
+        const toggle = li.querySelector(":scope > .unitrow > .disclosure");
+        if (q && toggle) expand(toggle, true);
       }
     },
   });
