@@ -23,6 +23,15 @@ const gcoord = gcoordModule as unknown as (typeof gcoordModule)["default"];
  * and every pass of the engine is a loop over integers.
  */
 
+/**
+ * The next capacity of a growing column: doubling while small, then a quarter more, so that one
+ * call added to an index of 10,000,000 does not reserve room for 10,000,000 more.
+ */
+export function nextCapacity(current: number, needed: number): number {
+  const step = current < 1 << 20 ? current : current >> 2;
+  return Math.max(needed, current + step, 16);
+}
+
 /** Interns strings to dense ids 0..size-1 so that keys compare as integers. */
 export class Interner {
   private readonly ids = new Map<string, number>();
@@ -221,26 +230,43 @@ export class ColumnsBuilder {
     b.lat = columns.lat;
     b.caller = columns.caller;
     b.flags = columns.flags;
-    b.sourceId = columns.sourceId.slice();
-    b.narrative = columns.narrative.slice();
-    b.address = new Array(columns.length).fill(null);
+    // Shared until the first push (copy on write): 10,000,000 ids and narratives are 160 MB of arrays.
+    b.sourceId = columns.sourceId as string[];
+    b.narrative = columns.narrative as (string | null)[];
+    b.shared = true;
+    // No addresses: read as null beyond the end.
+    b.address = [];
     return b;
   }
 
+  /** Whether sourceId and narrative are still the adopted columns' arrays. */
+  private shared = false;
+
   private grow(): void {
-    const cap = Math.max(16, this.cap * 2);
+    const cap = nextCapacity(this.cap, this.cap + 1);
+    // One buffer for every column (one external allocation: see Arena in engine.ts).
+    const pad = (bytes: number) => Math.ceil(bytes / 8) * 8;
+    const buffer = new ArrayBuffer(
+      pad(cap * 8) * 3 + pad(cap * 2) + pad(cap * 4) * (2 + this.keys.length) + pad(cap),
+    );
+    let offset = 0;
+    const take = (bytes: number) => {
+      const at = offset;
+      offset += pad(bytes);
+      return at;
+    };
     const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
+      const b = new Float64Array(buffer, take(cap * 8), cap);
       b.set(a);
       return b;
     };
     const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
+      const b = new Int32Array(buffer, take(cap * 4), cap);
       b.set(a);
       return b;
     };
     this.at = f64(this.at);
-    const off = new Int16Array(cap);
+    const off = new Int16Array(buffer, take(cap * 2), cap);
     off.set(this.offsetMin);
     this.offsetMin = off;
     this.code = i32(this.code);
@@ -248,7 +274,7 @@ export class ColumnsBuilder {
     this.lon = f64(this.lon);
     this.lat = f64(this.lat);
     this.caller = i32(this.caller);
-    const fl = new Uint8Array(cap);
+    const fl = new Uint8Array(buffer, take(cap), cap);
     fl.set(this.flags);
     this.flags = fl;
     this.cap = cap;
@@ -278,6 +304,11 @@ export class ColumnsBuilder {
   /** Appends one call; returns its index. */
   push(input: RepeatInput): number {
     if (this.n === this.cap) this.grow();
+    if (this.shared) {
+      this.sourceId = this.sourceId.slice();
+      this.narrative = this.narrative.slice();
+      this.shared = false;
+    }
     const i = this.n++;
     const code = input.subtype ? `${input.category}.${input.subtype}` : input.category;
     this.at[i] = input.receivedAt;
@@ -321,7 +352,7 @@ export class ColumnsBuilder {
     this.flags[i] = flags;
     this.sourceId.push(input.sourceId);
     this.narrative.push(input.narrative ?? null);
-    this.address.push(input.address ?? null);
+    if (input.address) this.address[i] = input.address;
     return i;
   }
 

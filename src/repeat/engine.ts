@@ -10,6 +10,7 @@ import {
   LEVEL_COUNT,
   levelIndex,
   newDictionaries,
+  nextCapacity,
   type RepeatInput,
   timeOrder,
 } from "./columns.ts";
@@ -362,7 +363,7 @@ export class RepeatIndex {
 
   private ensureCalls(n: number): void {
     if (this.callEvent.length >= n) return;
-    const cap = Math.max(n, this.callEvent.length * 2, 16);
+    const cap = nextCapacity(this.callEvent.length, n);
     const arena = new Arena(Arena.bytes(cap, [4, 4]));
     this.callEvent = arena.i32(cap, this.callEvent, -1);
     this.callNext = arena.i32(cap, this.callNext, -1);
@@ -370,7 +371,7 @@ export class RepeatIndex {
 
   private ensureEvents(n: number): void {
     if (this.evCap >= n) return;
-    const cap = Math.max(n, this.evCap * 2, 16);
+    const cap = nextCapacity(this.evCap, n);
     // Chains only at the levels something walks; the keyless-cell chain only when a key conflict
     // stops radius merging.
     const chainedLevels = this.chained.reduce((sum, c) => sum + c, 0);
@@ -422,7 +423,7 @@ export class RepeatIndex {
 
   private ensurePairs(n: number): void {
     if (this.pairEvent.length >= n) return;
-    const cap = Math.max(n, this.pairEvent.length * 2, 1024);
+    const cap = nextCapacity(this.pairEvent.length, Math.max(n, 1024));
     const arena = new Arena(Arena.bytes(cap, [4, 4, 4]));
     this.pairEvent = arena.i32(cap, this.pairEvent);
     this.pairPrev = arena.i32(cap, this.pairPrev);
