@@ -195,7 +195,13 @@ export async function outcomesPage(main, { h, api, table, chart }) {
   // A keyboard user reaches the table (it may scroll sideways on a narrow screen).
   const scroller = h(
     "div",
-    { id: "outcomes-region", style: "overflow-x:auto", tabindex: "0", role: "region", "aria-label": s("title") },
+    {
+      id: "outcomes-region",
+      style: "overflow-x:auto",
+      tabindex: "0",
+      role: "region",
+      "aria-label": s("title"),
+    },
     tbl,
   );
   const notes = [
