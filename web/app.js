@@ -1134,6 +1134,22 @@ async function analysisPage(main) {
   const a = await apiReady(`/api/v1/dashboard/analysis?days=${days}`);
   const heatEl = h("div", { class: "chart", role: "img", "aria-label": t("heatmap") });
   const mapEl = h("div", { class: "mapbox", role: "region", "aria-label": t("hotspots") });
+  // The map's colours in words (the table below lists the same classes per cell).
+  const hotLegend = h(
+    "p",
+    { class: "muted", style: "display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0 0;font-size:13px" },
+    Object.entries(HOT_COLOURS).map(([k, c]) =>
+      h(
+        "span",
+        {},
+        h("span", {
+          "aria-hidden": "true",
+          style: `display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;background:${c}`,
+        }),
+        t(k),
+      ),
+    ),
+  );
   const range = h(
     "select",
     {
@@ -1159,13 +1175,13 @@ async function analysisPage(main) {
     h(
       "div",
       { class: "grid g2" },
-      h("section", { class: "panel" }, h("h2", {}, t("hotspots")), mapEl),
+      h("section", { class: "panel" }, h("h2", {}, t("hotspots")), mapEl, hotLegend),
       h("section", { class: "panel" }, h("h2", {}, t("heatmap")), heatEl),
     ),
     h(
       "section",
       { class: "panel", style: "margin-top:16px" },
-      h("h2", {}, t("hotspots")),
+      h("h2", {}, t("topCells")),
       table(
         [t("cells"), t("count"), "Gi* z", "q", t("hotClass")],
         a.cells.slice(0, 15).map((c) => [c.cell, num(c.count), num(c.z, 2), num(c.q, 4), t(c.class)]),
@@ -1192,6 +1208,8 @@ async function analysisPage(main) {
       orient: "horizontal",
       left: "center",
       bottom: 0,
+      // The scale's ends in numbers, not only shades.
+      text: [num(Math.max(1, ...data.map((d) => d[2]))), num(0)],
       inRange: { color: ["#f2f6fb", "#0b4f8a"] },
     },
     series: [{ type: "heatmap", data }],
@@ -1199,14 +1217,7 @@ async function analysisPage(main) {
   const pts = a.cells.flatMap((c) => c.boundary);
   if (pts.length) {
     const m = await map(mapEl, boundsOf(pts));
-    const colour = {
-      hot99: "#b2182b",
-      hot95: "#d6604d",
-      hot90: "#f4a582",
-      cold90: "#92c5de",
-      cold95: "#4393c3",
-      cold99: "#2166ac",
-    };
+    const colour = HOT_COLOURS;
     m.addSource("cells", {
       type: "geojson",
       data: {
@@ -1226,6 +1237,15 @@ async function analysisPage(main) {
     });
   }
 }
+
+const HOT_COLOURS = {
+  hot99: "#b2182b",
+  hot95: "#d6604d",
+  hot90: "#f4a582",
+  cold90: "#92c5de",
+  cold95: "#4393c3",
+  cold99: "#2166ac",
+};
 
 /** Near-repeat (Knox) table: observed pairs against the permutation expectation, per band. */
 async function knoxSection(box, days) {
