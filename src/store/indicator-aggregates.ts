@@ -20,7 +20,9 @@ const floorSeconds = (ms: ReturnType<typeof sql>) =>
 /**
  * Counts per unit, category and local day for the three periods of a report, and interval
  * histograms (whole seconds) of the current period, grouped by the database: a few thousand rows
- * come back instead of one per incident (see periodIndicatorsFromAggregates).
+ * come back instead of one per incident (see periodIndicatorsFromAggregates). It still reads every
+ * incident of the three periods; reports read the daily rollups instead (indicator-rollups.ts),
+ * and this stays as an independent formulation for tests and the benchmark.
  * @example
  * const agg = await loadIndicatorAggregates(store, "2024-05", "month", "station");
  */

@@ -1,3 +1,4 @@
+import BetterSqlite3 from "better-sqlite3";
 import fc from "fast-check";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -216,6 +217,36 @@ await describeOnEveryStore("indicator rollups", (makeTarget) => {
       await store.close();
     }
   });
+
+  test("while an import holds SQLite's write lock, a report groups the period directly instead of waiting", async (ctx) => {
+    if (target.dialect !== "sqlite") ctx.skip();
+    const { store, location } = await target.fresh();
+    const other = new BetterSqlite3((location as { path: string }).path);
+    try {
+      const base = { offset: 480, category: "dispute" as const, accept: null, dispatch: null, travel: null };
+      await importBatch(
+        store,
+        [incidentOf({ ...base, at: Date.UTC(2024, 4, 5), station: "S1" }, { sourceId: "L1" })],
+        1,
+      );
+      const tx = kyselyTx(store.db as unknown as Kysely<unknown>);
+      await tx.run(
+        "INSERT INTO quality_results (incident_id, score, errors, warnings, issues, computed_at) VALUES ('test:L1', 55, 0, 0, '[]', 1)",
+        [],
+      );
+      other.exec("BEGIN IMMEDIATE");
+      const report = await storeIndicators(store, { period: "month", label: "2024-05", level: "station" });
+      expect(report.units[0]?.quality).toBe(55);
+      other.exec("ROLLBACK");
+      // The figure came from the direct grouping: the daily totals were not (could not be) remade.
+      expect(await store.settings.get("indicators.extra_days.quality")).toBeUndefined();
+      await storeIndicators(store, { period: "month", label: "2024-05", level: "station" });
+      expect(await store.settings.get("indicators.extra_days.quality")).toBe("1:");
+    } finally {
+      other.close();
+      await store.close();
+    }
+  }, 30_000);
 
   test("the migration's frozen columns are the categories and bins of the code", async () => {
     const { store } = await target.fresh();

@@ -333,12 +333,28 @@ const PATH = `i.city_unit AS city, i.branch_unit AS branch, i.station_unit AS st
  * source table does (a new `recur quality` run stamps its scores with a later computed_at, which
  * is indexed; `recur detect` replaces every series), and one grouped pass over the source.
  */
+/** Coarse bounds on received_at (index, a day of margin for any offset), then the local day. */
+const PERIOD_WHERE =
+  "i.received_at >= ? AND i.received_at < ? AND i.received_at + i.utc_offset_min * 60000 >= ? AND i.received_at + i.utc_offset_min * 60000 < ?";
+
+const UNIT_COLUMN = {
+  city: "city_unit",
+  branch: "branch_unit",
+  station: "station_unit",
+  area: "area_unit",
+} as const satisfies Record<UnitLevel, string>;
+
 const EXTRA_SOURCES = {
   quality: {
+    /** The same totals for one period and level straight from the source (fallback). */
+    period: (unit: string) =>
+      `SELECT COALESCE(i.${unit}, '') AS unit, SUM(q.score) AS total, COUNT(*) AS n FROM incidents i JOIN quality_results q ON q.incident_id = i.id WHERE ${PERIOD_WHERE} GROUP BY i.${unit}`,
     generation: "SELECT MAX(computed_at) AS g, NULL AS n FROM quality_results",
     rows: `SELECT ${PATH}, SUM(q.score) AS total, COUNT(*) AS n FROM quality_results q JOIN incidents i ON i.id = q.incident_id GROUP BY 1, 2, 3, 4, 5`,
   },
   repeat: {
+    period: (unit: string) =>
+      `SELECT COALESCE(i.${unit}, '') AS unit, COUNT(*) AS total, COUNT(*) AS n FROM incidents i WHERE ${PERIOD_WHERE} AND EXISTS (SELECT 1 FROM repeat_series_calls c WHERE c.source_id = i.source_id) GROUP BY i.${unit}`,
     generation: "SELECT MAX(computed_at) AS g, COUNT(*) AS n FROM repeat_series",
     rows: `SELECT ${PATH}, COUNT(*) AS total, COUNT(*) AS n FROM incidents i WHERE EXISTS (SELECT 1 FROM repeat_series_calls c WHERE c.source_id = i.source_id) GROUP BY 1, 2, 3, 4, 5`,
   },
@@ -429,11 +445,27 @@ export async function loadIndicatorExtras(
   const extras: { -readonly [K in keyof IndicatorExtras]: IndicatorExtras[K] } = {};
 
   for (const kind of ["repeat", "quality"] as const) {
-    if (!(await refreshExtraDays(store, kind))) continue;
-    const rows = await tx.all(
-      "SELECT unit, SUM(total) AS total, SUM(n) AS n FROM indicator_extra_days WHERE kind = ? AND level = ? AND day >= ? AND day < ? GROUP BY unit",
-      [kind, level, days.from, days.to],
-    );
+    let fresh: boolean | "unavailable";
+    try {
+      fresh = await refreshExtraDays(store, kind);
+    } catch {
+      // The daily totals could not be remade now (e.g. an import holds SQLite's write lock):
+      // group the period's incidents directly instead; the report must not wait for the import.
+      fresh = "unavailable";
+    }
+    if (fresh === false) continue;
+    const rows =
+      fresh === true
+        ? await tx.all(
+            "SELECT unit, SUM(total) AS total, SUM(n) AS n FROM indicator_extra_days WHERE kind = ? AND level = ? AND day >= ? AND day < ? GROUP BY unit",
+            [kind, level, days.from, days.to],
+          )
+        : await tx.all(EXTRA_SOURCES[kind].period(UNIT_COLUMN[level]), [
+            days.from * DAY - DAY,
+            days.to * DAY + DAY,
+            days.from * DAY,
+            days.to * DAY,
+          ]);
     if (kind === "repeat") extras.repeats = new Map(rows.map((r) => [String(r.unit), num(r.n)]));
     else extras.quality = new Map(rows.map((r) => [String(r.unit), { sum: num(r.total), n: num(r.n) }]));
   }

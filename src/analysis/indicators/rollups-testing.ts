@@ -71,3 +71,12 @@ export const binWidthAt = (minutes: number): number => {
   const lower = k === 0 ? 0 : RESPONSE_BIN_EDGES_S[k - 1]!;
   return ((RESPONSE_BIN_EDGES_S[k] ?? lower) - lower) / 60;
 };
+
+/** A report with means rounded to 9 decimals (sums in another order differ in the last bits). */
+export function roundedMeans(report: IndicatorReport): unknown {
+  return JSON.parse(
+    JSON.stringify(report, (key, value) =>
+      key === "meanMinutes" && typeof value === "number" ? Number(value.toFixed(9)) : value,
+    ),
+  );
+}
