@@ -11,7 +11,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAddressLocator } from "../src/address/locator.ts";
 import { type BatchId, fixedClock } from "../src/domain/index.ts";
@@ -110,7 +110,13 @@ function run(encoding: string): Run {
 console.log(
   `recur import benchmark: ${ROWS.toLocaleString("en")} synthetic rows into SQLite, ${ENCODINGS.join(" and ")}`,
 );
+/** Load averages (1, 5, 15 min): on a shared machine the wall-clock figures depend on them. */
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 for (const encoding of ENCODINGS) {
+  const loadBefore = load();
   const r = run(encoding);
   console.log(
     [
@@ -123,6 +129,7 @@ for (const encoding of ENCODINGS) {
       `command ${r.wallSeconds.toFixed(1)} s = ${Math.round(r.rows / r.wallSeconds).toLocaleString("en")} rows/s`,
       `CPU ${r.cpuSeconds.toFixed(1)} s = ${Math.round(r.rows / r.cpuSeconds).toLocaleString("en")} rows per CPU-second`,
       `peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+      `load ${loadBefore} -> ${load()}`,
     ].join(" | "),
   );
 }

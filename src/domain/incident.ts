@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CATEGORIES, type Category, DATUMS, type Datum, DEPARTMENTS, type Department } from "./codes.ts";
 import type { BatchId, CallerPseudonym, EpochMs, IncidentId, UnitCode } from "./ids.ts";
-import type { AddressComponent, LocationKeys } from "./location.ts";
+import type { AddressComponentsJson, LocationKeys } from "./location.ts";
 
 /**
  * One 110 call record (警情) after import. Times are instants in epoch milliseconds; the local
@@ -46,10 +46,11 @@ export interface Incident {
   /** Location keys derived from the address at import (src/address). */
   readonly location: LocationKeys;
   /**
-   * The address's parsed components in order, covering its text (set at import; null when
-   * there is no address or no parser). Optional so that hand-built incidents need not carry it.
+   * The address's parsed components in order, covering its text, as JSON (set at import; null
+   * when there is no address or no parser; addressComponentsFromJson reads it). Optional so that
+   * hand-built incidents need not carry it.
    */
-  readonly addressComponents?: readonly AddressComponent[] | null;
+  readonly addressComponents?: AddressComponentsJson | null;
 
   readonly cityUnit: UnitCode | null;
   readonly branchUnit: UnitCode | null;

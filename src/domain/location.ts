@@ -25,6 +25,38 @@ export interface AddressComponent {
   readonly text: string;
 }
 
+/**
+ * An address's components as stored with an incident: JSON `[[label, text], ...]`. Kept as text
+ * because an import carries it for every row (one string per distinct address, not a dozen
+ * objects) and most readers never look inside; parse it with addressComponentsFromJson.
+ */
+export type AddressComponentsJson = string & { readonly __brand: "AddressComponentsJson" };
+
+/**
+ * @example addressComponentsJson([{ label: "poi", text: "阳光小区" }]) // '[["poi","阳光小区"]]'
+ */
+export function addressComponentsJson(components: readonly AddressComponent[]): AddressComponentsJson {
+  return JSON.stringify(components.map((c) => [c.label, c.text])) as AddressComponentsJson;
+}
+
+/**
+ * The components back from their JSON; text this code did not write gives [] (never throws).
+ * @example addressComponentsFromJson('[["poi","阳光小区"]]') // [{ label: "poi", text: "阳光小区" }]
+ */
+export function addressComponentsFromJson(json: string): AddressComponent[] {
+  try {
+    const pairs: unknown = JSON.parse(json);
+    if (!Array.isArray(pairs)) return [];
+    return pairs.flatMap((p: unknown) =>
+      Array.isArray(p) && typeof p[0] === "string" && typeof p[1] === "string"
+        ? [{ label: p[0], text: p[1] }]
+        : [],
+    );
+  } catch {
+    return [];
+  }
+}
+
 export const LOCATION_LEVELS = ["poi", "building", "unit", "room", "road", "cross"] as const;
 export type LocationLevel = (typeof LOCATION_LEVELS)[number];
 

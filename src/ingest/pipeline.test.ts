@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { createAddressLocator } from "../address/locator.ts";
-import { renderIssue } from "../domain/index.ts";
+import { addressComponentsFromJson, renderIssue } from "../domain/index.ts";
 import { INGEST_MESSAGES } from "./issues.ts";
 import { incidentId } from "./pipeline.ts";
 import { decryptField } from "./privacy/index.ts";
@@ -301,8 +301,9 @@ describe("location keys", () => {
       { locator: createAddressLocator({ datum: "wgs84" }) },
     );
     const c1 = store.bySourceId("C1");
-    expect(c1?.addressComponents?.map((c) => c.text).join("")).toBe("澜东区阳光小区3栋2单元501室");
-    expect(c1?.addressComponents?.map((c) => c.label)).toEqual(
+    const components = addressComponentsFromJson(c1?.addressComponents ?? "[]");
+    expect(components.map((c) => c.text).join("")).toBe("澜东区阳光小区3栋2单元501室");
+    expect(components.map((c) => c.label)).toEqual(
       expect.arrayContaining(["poi", "houseno", "cellno", "roomno"]),
     );
     expect(c1?.location.room).not.toBeNull();

@@ -3,7 +3,9 @@ import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import {
   type AddressComponent,
+  type AddressComponentsJson,
   type AddressLocator,
+  addressComponentsJson,
   asEpochMs,
   asIncidentId,
   asUnitCode,
@@ -105,7 +107,8 @@ function isAnalysing(locator: AddressLocator): locator is AnalysingLocator {
 /** What an address turns into: its keys and, when the locator parses, its components. */
 interface Located {
   readonly keys: LocationKeys;
-  readonly components: readonly AddressComponent[] | null;
+  /** JSON text: one string per distinct address is all the memo keeps (see AddressComponentsJson). */
+  readonly components: AddressComponentsJson | null;
 }
 
 const NOWHERE: Located = { keys: NO_LOCATION, components: null };
@@ -232,7 +235,10 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       : isAnalysing(locator)
         ? (address) => {
             const a = locator.analyse(address);
-            return { keys: a.keys, components: a.entities.length > 0 ? a.entities : null };
+            return {
+              keys: a.keys,
+              components: a.entities.length > 0 ? addressComponentsJson(a.entities) : null,
+            };
           }
         : (address) => ({ keys: locator.locate(address), components: null });
   const locate = (address: string | null): Located =>

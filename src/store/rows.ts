@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type {
-  AddressComponent,
+  AddressComponentsJson,
   BatchId,
   CallerPseudonym,
   Category,
@@ -62,45 +62,53 @@ export const INCIDENT_COLUMNS: readonly (readonly [keyof IncidentTable, PgType, 
   ["narrative", "text", (i) => i.narrative],
   ["disposition", "text", (i) => i.disposition],
   ["feedback", "text", (i) => i.feedback],
-  ["address_components", "text", (i) => componentsJson(i.addressComponents)],
+  ["address_components", "text", (i) => i.addressComponents ?? null],
 ];
-
-/**
- * JSON of an address's components, `[[label, text], ...]`, cached per components array: an import
- * hands the same (memoised) array to every incident at one address, so each is encoded once.
- */
-const componentsText = new WeakMap<readonly AddressComponent[], string>();
-function componentsJson(components: readonly AddressComponent[] | null | undefined): string | null {
-  if (!components || components.length === 0) return null;
-  let json = componentsText.get(components);
-  if (json === undefined) {
-    json = JSON.stringify(components.map((c) => [c.label, c.text]));
-    componentsText.set(components, json);
-  }
-  return json;
-}
-
-/** Components back from their JSON; a value this code did not write gives null, not an error. */
-export function parseComponents(json: string | null): AddressComponent[] | null {
-  if (json === null) return null;
-  try {
-    const pairs: unknown = JSON.parse(json);
-    if (!Array.isArray(pairs)) return null;
-    return pairs.flatMap((p: unknown) =>
-      Array.isArray(p) && typeof p[0] === "string" && typeof p[1] === "string"
-        ? [{ label: p[0], text: p[1] }]
-        : [],
-    );
-  } catch {
-    return null;
-  }
-}
 
 export const INCIDENT_COLUMN_NAMES: readonly (keyof IncidentTable)[] = INCIDENT_COLUMNS.map(([name]) => name);
 
-/** Appends the column values of `incident` to `out` in INCIDENT_COLUMNS order (hot path). */
-export function pushIncidentValues(out: Value[], incident: Incident): void {
-  for (const [, , get] of INCIDENT_COLUMNS) out.push(get(incident));
+/**
+ * Appends the column values of `incident` to `out` in INCIDENT_COLUMNS order (hot path: one
+ * straight function instead of 34 getter calls; incident-columns order is checked by a test).
+ */
+export function pushIncidentValues(out: Value[], i: Incident): void {
+  const l = i.location;
+  out.push(
+    i.id,
+    i.sourceSystem,
+    i.sourceId,
+    i.batchId,
+    i.receivedAt,
+    i.acceptedAt,
+    i.dispatchedAt,
+    i.arrivedAt,
+    i.closedAt,
+    i.utcOffsetMin,
+    i.category,
+    i.subtype,
+    i.sourceCategory,
+    i.department,
+    i.address,
+    i.lon,
+    i.lat,
+    i.datum,
+    l.poi,
+    l.building,
+    l.unit,
+    l.room,
+    l.road,
+    l.cross,
+    i.cityUnit,
+    i.branchUnit,
+    i.stationUnit,
+    i.areaUnit,
+    i.callerPseudonym,
+    i.callerNumberEnc,
+    i.narrative,
+    i.disposition,
+    i.feedback,
+    i.addressComponents ?? null,
+  );
 }
 
 /** PostgreSQL int8 and numeric may arrive as strings; the store's integers all fit a double. */
@@ -150,8 +158,10 @@ export function rowToIncident(row: IncidentRow): Incident {
     feedback: row.feedback,
   };
   // Set only when known, so incidents built without it (tests, other sources) read back equal.
-  const components = parseComponents(row.address_components ?? null);
-  return components ? { ...incident, addressComponents: components } : incident;
+  const components = row.address_components ?? null;
+  return components === null
+    ? incident
+    : { ...incident, addressComponents: components as AddressComponentsJson };
 }
 
 export function rowToBatch(row: Selectable<ImportBatchTable>): Batch {

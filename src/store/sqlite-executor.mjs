@@ -121,8 +121,17 @@ export class BatchExecutor {
 
   commit(params) {
     try {
-      for (const ddl of this.#deferred) this.conn.exec(ddl);
-      this.#deferred = [];
+      if (this.#deferred.length > 0) {
+        // The sorter of CREATE INDEX keeps its runs in temp storage: in files here, so that a
+        // million keys cost disk, not memory (statement journals go back to memory after).
+        this.conn.pragma("temp_store = FILE");
+        try {
+          for (const ddl of this.#deferred) this.conn.exec(ddl);
+        } finally {
+          this.conn.pragma("temp_store = MEMORY");
+        }
+        this.#deferred = [];
+      }
       this.finishBatch.run(params);
       this.conn.exec("COMMIT");
     } catch (error) {

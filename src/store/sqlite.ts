@@ -18,7 +18,7 @@ import {
   quarantineRepository,
   settingsRepository,
 } from "./repositories.ts";
-import { INCIDENT_COLUMN_NAMES, INCIDENT_COLUMNS, quarantineToRow } from "./rows.ts";
+import { INCIDENT_COLUMN_NAMES, pushIncidentValues, quarantineToRow } from "./rows.ts";
 import type { Database } from "./schema.ts";
 import { BatchExecutor, type BatchSql, openConnection, type SqlValue } from "./sqlite-executor.mjs";
 import type { Batch, BatchSummary, BatchWriter, NewBatch, QuarantinedRow, Store } from "./types.ts";
@@ -284,7 +284,7 @@ class SqliteBatchWriter implements BatchWriter {
       const values: SqlValue[] = [];
       for (const incident of rows) {
         if (incident.batchId !== this.batch.id) throw batchMismatchError(this.batch.id, incident.batchId);
-        for (const [, , get] of INCIDENT_COLUMNS) values.push(get(incident));
+        pushIncidentValues(values, incident);
       }
       return rows.length === 0 ? Promise.resolve(0) : this.#rollups.track(rows, this.executor.insert(values));
     } catch (error) {

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import {
+  addressComponentsJson,
   asBatchId,
   asEpochMs,
   asIncidentId,
@@ -110,7 +111,7 @@ function fullIncident(batch: string): Incident {
     narrative: '报警人称楼上住户噪音扰民，电话***********，已多次协商。O\'Brien said "no".',
     disposition: "现场调解",
     feedback: "民警到场调解，双方达成一致。\n第二行",
-    addressComponents: [
+    addressComponents: addressComponentsJson([
       { label: "city", text: "临江市" },
       { label: "district", text: "滨江区" },
       { label: "poi", text: "阳光小区" },
@@ -118,7 +119,7 @@ function fullIncident(batch: string): Incident {
       { label: "cellno", text: "2单元" },
       { label: "roomno", text: "501" },
       { label: "assist", text: ` "北门" \\ 对面 🚓` },
-    ],
+    ]),
   });
 }
 

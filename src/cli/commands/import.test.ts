@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, test } from "vitest";
+import { addressComponentsFromJson } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
 import { openStore } from "../../store/index.ts";
 import { main } from "../main.ts";
@@ -108,7 +109,11 @@ describe("recur import", { timeout: 90_000 }, () => {
           await store.incidents.get("synthetic-110", "D1"),
           await store.incidents.get("synthetic-110", "D2"),
         ];
-        expect(d1?.addressComponents?.map((c) => c.text).join("")).toBe("澜东区阳光花园3栋2单元501室");
+        expect(
+          addressComponentsFromJson(d1?.addressComponents ?? "[]")
+            .map((c) => c.text)
+            .join(""),
+        ).toBe("澜东区阳光花园3栋2单元501室");
         return [d1?.location.room, d2?.location.room];
       } finally {
         await store.close();
