@@ -338,12 +338,20 @@ export class RepeatIndex {
     for (let l = 0; l < LEVEL_COUNT; l++) index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
     index.callerHead = new Int32Array(dict.callers.size).fill(-1);
     index.callerHeadAt = new Float64Array(dict.callers.size).fill(Number.NEGATIVE_INFINITY);
-    index.ensureCalls(n);
-    index.ensureEvents(Math.max(16, n));
     // At most one (caller, event) pair per call with a caller.
     let withCaller = 0;
     for (let i = 0; i < n; i++) if (columns.caller[i]! >= 0) withCaller++;
-    index.ensurePairs(withCaller);
+    const calls = Math.max(16, n);
+    const pairs = Math.max(1024, withCaller);
+    // Calls, events and pairs in one buffer (see Arena).
+    const arena = new Arena(
+      Arena.bytes(calls, RepeatIndex.CALL_BYTES) +
+        Arena.bytes(calls, index.eventBytes()) +
+        Arena.bytes(pairs, RepeatIndex.PAIR_BYTES),
+    );
+    index.ensureCalls(calls, arena);
+    index.ensureEvents(calls, arena);
+    index.ensurePairs(pairs, arena);
     const order = timeOrder(columns.at);
     for (let j = 0; j < n; j++) index.ingestCall(order[j]!);
     index.computeAll();
@@ -361,23 +369,31 @@ export class RepeatIndex {
 
   // ---------------------------------------------------------------- capacity
 
-  private ensureCalls(n: number): void {
+  private static readonly CALL_BYTES = [4, 4];
+
+  private ensureCalls(n: number, shared?: Arena): void {
     if (this.callEvent.length >= n) return;
-    const cap = nextCapacity(this.callEvent.length, n);
-    const arena = new Arena(Arena.bytes(cap, [4, 4]));
+    const cap = shared ? n : nextCapacity(this.callEvent.length, n);
+    const arena = shared ?? new Arena(Arena.bytes(cap, RepeatIndex.CALL_BYTES));
     this.callEvent = arena.i32(cap, this.callEvent, -1);
     this.callNext = arena.i32(cap, this.callNext, -1);
   }
 
-  private ensureEvents(n: number): void {
-    if (this.evCap >= n) return;
-    const cap = nextCapacity(this.evCap, n);
+  /** Element sizes of the event columns. */
+  private eventBytes(): number[] {
     // Chains only at the levels something walks; the keyless-cell chain only when a key conflict
     // stops radius merging.
     const chainedLevels = this.chained.reduce((sum, c) => sum + c, 0);
     const keyless = this.options.radiusAcrossKeys ? 0 : 1;
     const i32 = 3 + LEVEL_COUNT + chainedLevels + 5 + keyless + 3 + 2;
-    const arena = new Arena(Arena.bytes(cap, [...Array(3).fill(8), ...Array(i32).fill(4), 1]));
+    return [...Array(3).fill(8), ...Array(i32).fill(4), 1];
+  }
+
+  private ensureEvents(n: number, shared?: Arena): void {
+    if (this.evCap >= n) return;
+    const cap = shared ? n : nextCapacity(this.evCap, n);
+    const keyless = this.options.radiusAcrossKeys ? 0 : 1;
+    const arena = shared ?? new Arena(Arena.bytes(cap, this.eventBytes()));
     this.evAt = arena.f64(cap, this.evAt);
     this.evX = arena.f64(cap, this.evX);
     this.evY = arena.f64(cap, this.evY);
@@ -421,10 +437,12 @@ export class RepeatIndex {
     }
   }
 
-  private ensurePairs(n: number): void {
+  private static readonly PAIR_BYTES = [4, 4, 4];
+
+  private ensurePairs(n: number, shared?: Arena): void {
     if (this.pairEvent.length >= n) return;
-    const cap = nextCapacity(this.pairEvent.length, Math.max(n, 1024));
-    const arena = new Arena(Arena.bytes(cap, [4, 4, 4]));
+    const cap = shared ? n : nextCapacity(this.pairEvent.length, Math.max(n, 1024));
+    const arena = shared ?? new Arena(Arena.bytes(cap, RepeatIndex.PAIR_BYTES));
     this.pairEvent = arena.i32(cap, this.pairEvent);
     this.pairPrev = arena.i32(cap, this.pairPrev);
     this.pairCaller = arena.i32(cap, this.pairCaller);
