@@ -180,6 +180,18 @@ describe("location keys", () => {
     expect(locator.locate("钢铁大街12号").road).not.toBe(locator.locate("钢铁大街14号").road);
   });
 
+  test.each([
+    ["漓江一号3栋502", "漓江1号3栋502"],
+    ["万科·城市之光2幢301", "万科城市之光2幢301"],
+    ["昆区高新区钢铁大街12号", "昆区钢铁大街12号"],
+    ["下宅村107号", "下宅村一零七号"],
+  ])("%s and %s share their most precise key", (a, b) => {
+    const ka = locator.locate(a);
+    const kb = locator.locate(b);
+    expect(ka.room ?? ka.building ?? ka.road).not.toBeNull();
+    expect(ka).toEqual(kb);
+  });
+
   test("random building, unit and room numbers never collide (property)", () => {
     fc.assert(
       fc.property(

@@ -97,7 +97,6 @@ describe("the rule parser", () => {
     ["世贸华府小区", ["poi:世贸华府小区"]],
     ["万科·城市之光", ["poi:万科·城市之光"]],
     ["西街天猫优品", ["road:西街", "poi:天猫优品"]],
-    ["漓江一号3栋", ["poi:漓江一号", "houseno:3栋"]],
     ["文三路一号", ["road:文三路", "roadno:一号"]],
     ["永康市方岩镇下宅村107号", ["district:永康市", "town:方岩镇", "community:下宅村", "houseno:107号"]],
   ])("splits %s", (text, expected) => {

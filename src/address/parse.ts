@@ -319,18 +319,6 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         continue;
       }
       if (isDigit(ch) || (!isHan(ch) && !isLatin(ch))) break;
-      // 漓江一号, 贻成壹号: "Number One" right after a name is part of a compound's name.
-      if (
-        end > pos &&
-        (ch === "一" || ch === "壹") &&
-        text[end + 1] === "号" &&
-        isHan(text[end - 1]) &&
-        !/[路街巷弄道村镇乡区组庄里屯栋幢楼]/.test(text[end - 1] as string) &&
-        !/^[楼院]/.test(text.slice(end + 2, end + 3))
-      ) {
-        end += 2;
-        continue;
-      }
       if (end > pos && (isNumeral(ch) || ch === "负") && numberedAt(text, end)) break;
       if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
       // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
