@@ -1419,7 +1419,7 @@ async function adminPage(main) {
       h(
         "select",
         { name: "role" },
-        Object.keys(PERMS).map((r) => h("option", { value: r }, r)),
+        Object.keys(PERMS).map((r) => h("option", { value: r }, t(`role_${r}`))),
       ),
     ),
     h(
@@ -1467,7 +1467,7 @@ async function adminPage(main) {
         users.map((u) => [
           u.username,
           u.displayName,
-          u.role,
+          t(`role_${u.role}`),
           u.unitCode ? (unitOf.get(u.unitCode)?.name ?? u.unitCode) : "—",
           u.agencyCode ? (agencyOf.get(u.agencyCode)?.name ?? u.agencyCode) : "—",
           u.disabled ? "✔" : "",

@@ -257,7 +257,7 @@ export async function unitsPage(main, { h, api }) {
     // A disclosure button, not <details>: a <summary> may not hold the row's own buttons (axe nested-interactive).
     const open = u.level === "city" || u.level === "branch";
     const sub = h("ul", { class: "tree", id: `unit-sub-${++subId}`, hidden: !open }, children.map(node));
-    const toggle = h(
+    const disclosure = h(
       "button",
       {
         type: "button",
@@ -265,17 +265,17 @@ export async function unitsPage(main, { h, api }) {
         "aria-expanded": String(open),
         "aria-controls": sub.id,
         "aria-label": u.name,
-        onclick: () => expand(toggle, toggle.getAttribute("aria-expanded") !== "true"),
+        onclick: () => expand(disclosure, disclosure.getAttribute("aria-expanded") !== "true"),
       },
       "▸",
     );
-    row.prepend(toggle);
+    row.prepend(disclosure);
     return h("li", {}, row, sub);
   };
   let subId = 0;
-  const expand = (toggle, open) => {
-    toggle.setAttribute("aria-expanded", String(open));
-    document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
+  const expand = (button, open) => {
+    button.setAttribute("aria-expanded", String(open));
+    document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
   };
   const roots = units.filter((u) => !u.parentCode || !units.some((p) => p.code === u.parentCode));
   const filter = h("input", {
@@ -287,8 +287,8 @@ export async function unitsPage(main, { h, api }) {
       for (const li of tree.querySelectorAll("li")) {
         const text = li.textContent.toLowerCase();
         li.hidden = q !== "" && !text.includes(q);
-        const toggle = li.querySelector(":scope > .unitrow > .disclosure");
-        if (q && toggle) expand(toggle, true);
+        const button = li.querySelector(":scope > .unitrow > .disclosure");
+        if (q && button) expand(button, true);
       }
     },
   });
