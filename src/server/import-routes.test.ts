@@ -261,6 +261,14 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(groups.bad_time).toMatchObject({ errors: 1, fields: ["receivedAt"] });
     expect(groups.unmapped_category.warnings).toBe(1);
     expect(await store.incidents.count()).toBe(3);
+    // The dispatch-time index is rebuilt in the background with the imported incidents.
+    let indexed = -1;
+    for (let i = 0; i < 200 && indexed !== 3; i++) {
+      const status = (await call("analyst", "GET", "/api/v1/checks/status")).json();
+      indexed = status.index.kind === "ready" ? status.index.incidents : -1;
+      if (indexed !== 3) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(indexed).toBe(3);
     expect(
       (
         await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, {
