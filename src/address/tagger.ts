@@ -233,6 +233,8 @@ class Weights {
     return out;
   }
   private preds: Int32Array[] | null = null;
+  /** Row-compressed weights of a loaded model (feature f: entries start[f] .. start[f + 1]). */
+  sparse: { start: Int32Array; tag: Int32Array; value: Float32Array } | null = null;
 
   /** Viterbi decoding of the best tag sequence. */
   decode(ids: readonly number[][]): number[] {
@@ -247,9 +249,19 @@ class Weights {
     const emit = new Float64Array(T);
     for (let i = 0; i < n; i++) {
       emit.fill(0);
-      for (const f of ids[i] as number[]) {
-        const base = f * T;
-        for (let t = 0; t < T; t++) emit[t] = (emit[t] as number) + (w[base + t] as number);
+      const csr = this.sparse;
+      if (csr) {
+        // A loaded model keeps only the weights that survived pruning: add those, not all T.
+        for (const f of ids[i] as number[])
+          for (let k = csr.start[f] as number, end = csr.start[f + 1] as number; k < end; k++) {
+            const t = csr.tag[k] as number;
+            emit[t] = (emit[t] as number) + (csr.value[k] as number);
+          }
+      } else {
+        for (const f of ids[i] as number[]) {
+          const base = f * T;
+          for (let t = 0; t < T; t++) emit[t] = (emit[t] as number) + (w[base + t] as number);
+        }
       }
       const row = i * T;
       const prevRow = row - T;
@@ -385,14 +397,26 @@ export class Tagger {
     private readonly gazetteer: Gazetteer,
   ) {
     const names = Object.keys(model.features);
-    const W = new Weights(model.tags, Math.max(1, names.length));
-    const T = model.tags.length;
-    for (const name of names) {
-      const [id] = W.featureIds([name], true);
+    // Dense rows are only needed for training: a loaded model decodes from its sparse rows.
+    const W = new Weights(model.tags, 1);
+    let entries = 0;
+    for (const name of names) entries += ((model.features[name] as readonly number[]).length / 2) | 0;
+    const start = new Int32Array(names.length + 1);
+    const tag = new Int32Array(entries);
+    const value = new Float32Array(entries);
+    let k = 0;
+    for (let id = 0; id < names.length; id++) {
+      const name = names[id] as string;
+      W.featureIndex.set(name, id);
       const row = model.features[name] as readonly number[];
-      for (let k = 0; k + 1 < row.length; k += 2)
-        W.w[(id as number) * T + (row[k] as number)] = row[k + 1] as number;
+      for (let j = 0; j + 1 < row.length; j += 2) {
+        tag[k] = row[j] as number;
+        value[k] = row[j + 1] as number;
+        k++;
+      }
+      start[id + 1] = k;
     }
+    W.sparse = { start, tag, value };
     W.trans.set(model.transitions.slice(0, W.trans.length));
     this.weights = W;
   }
