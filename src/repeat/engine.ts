@@ -267,6 +267,8 @@ export class RepeatIndex {
   minAt = Number.POSITIVE_INFINITY;
   maxAt = Number.NEGATIVE_INFINITY;
   private ordered = true;
+  /** Events were opened in time order (always in a batch): every chain is newest first. */
+  private eventsSorted = true;
 
   /** Series per bucket ("p:level:key:group", "c:caller:group", "m:root"). */
   readonly buckets = new Map<string, RepeatSeries[]>();
@@ -643,6 +645,7 @@ export class RepeatIndex {
           if (this.ordered) break;
           continue;
         }
+        if (et <= bestAt && this.eventsSorted) break; // older still: none can be the latest
         if (et > t + this.dupWindowMs || et <= bestAt) continue;
         if (this.evRoadName[e] !== name || Math.abs(this.evRoadNo[e]! - no) > 10) continue;
         if (this.evFlags[e]! & FLAG_TEST || !this.compatible(this.evCode[e]!, code)) continue;
@@ -691,6 +694,7 @@ export class RepeatIndex {
             if (this.ordered) break;
             continue;
           }
+          if (et <= bestAt && this.eventsSorted) break; // older still: none can be the latest
           if (et > t + this.dupWindowMs || et <= bestAt) continue;
           if (this.evFlags[e]! & FLAG_TEST) continue;
           const ddx = this.evX[e]! - x;
@@ -739,6 +743,7 @@ export class RepeatIndex {
     this.ensureEvents(this.eventCount + 1);
     const e = this.eventCount++;
     const calls = this.calls;
+    if (e > 0 && calls.at[i]! < this.evAt[e - 1]!) this.eventsSorted = false;
     this.evAt[e] = calls.at[i]!;
     this.evFirst[e] = i;
     this.evLast[e] = i;
