@@ -1,5 +1,5 @@
 import { attachmentsSection, outcomeSection } from "./case-extras.js";
-import { date, dateTime, isoDate, lang, num, pct, setLang, t } from "./i18n.js";
+import { date, dateTime, isoDate, lang, locale, num, pct, setLang, t } from "./i18n.js";
 import { importWizardPage } from "./import-wizard.js";
 import { outcomesPage } from "./outcomes-page.js";
 import { profilesPage } from "./profiles-page.js";
@@ -429,7 +429,7 @@ async function overviewPage(main) {
       h(
         "span",
         { class: "muted", style: "font-size:14px;font-weight:400" },
-        `${t("asOf")} ${o.asOf} · ${t("total")} ${num(o.total)}`,
+        `${t("asOf")} ${/^\d{4}-\d\d-\d\d$/.test(o.asOf) ? date(Date.parse(`${o.asOf}T00:00:00Z`), 0) : o.asOf} · ${t("total")} ${num(o.total)}`,
       ),
     ),
     h(
@@ -1304,6 +1304,13 @@ async function knoxSection(box, days) {
 }
 
 // ---- reports ----
+/** "2024-05" → "2024年5月" / "May 2024". */
+const monthName = (m) =>
+  /^\d{4}-\d\d$/.test(m)
+    ? new Intl.DateTimeFormat(locale(), { timeZone: "UTC", year: "numeric", month: "long" }).format(
+        new Date(`${m}-01T00:00:00Z`),
+      )
+    : m;
 async function reportsPage(main) {
   const month = sessionStorage.getItem("recur.month") ?? "";
   const d = await apiReady(`/api/v1/dashboard/indicators${month ? `?month=${month}` : ""}`);
@@ -1316,7 +1323,7 @@ async function reportsPage(main) {
         reportsPage(main);
       },
     },
-    d.months.map((m) => h("option", { value: m, selected: m === d.month }, m)),
+    d.months.map((m) => h("option", { value: m, selected: m === d.month }, monthName(m))),
   );
   main.replaceChildren(
     h("h1", {}, t("reports")),
@@ -1348,7 +1355,7 @@ async function reportsPage(main) {
     h(
       "section",
       { class: "panel" },
-      h("h2", {}, `${t("indicators")} · ${d.month}`),
+      h("h2", {}, `${t("indicators")} · ${monthName(d.month)}`),
       table(
         [t("unit"), t("total"), t("previous"), t("change"), t("meanArrival"), t("seriesN")],
         d.units.map((u) => [

@@ -319,6 +319,14 @@ const PAGES: PageCase[] = [
     ready: "outcomes",
     primary: "#outcomes-region",
   },
+  // A partner agency sees the outcomes of the cases referred to it only (the seeded case is one).
+  {
+    name: "outcomes-agency",
+    user: "mediation",
+    hash: () => "outcomes",
+    ready: "outcomes",
+    primary: "#outcomes-region",
+  },
   {
     name: "quality",
     user: "analyst",
@@ -428,6 +436,47 @@ describe.skipIf(!available)("accessibility of every dashboard page in Chromium",
         expect(unringed, "focused elements without a visible focus ring").toEqual([]);
         expect(errors).toEqual([]);
       });
+
+  test("the outcomes page sums the resolved case under its agency, for the city and for the agency itself", async () => {
+    for (const user of ["analyst", "mediation"]) {
+      const { page, errors } = await session(user, "zh");
+      errors.length = 0;
+      await open(page, "outcomes", "outcomes");
+      const rows = await page.$$eval("#outcomes-table tbody tr", (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+      );
+      const agency = rows.find((r) => r[0] === "春华街道人民调解委员会");
+      expect(agency, JSON.stringify(rows)).toBeDefined();
+      expect(agency![1]).toBe("合作部门");
+      // One resolved case, its window over (the demo year is past): verified once, one verdict among five.
+      expect(agency![4]).toBe("1");
+      expect(agency!.slice(5, 10).reduce((n, c) => n + Number(c), 0)).toBe(1);
+      expect(agency![10]).toMatch(/^\d+(\.\d)? → \d+(\.\d)?$/);
+      await page.waitForSelector("main .chart canvas");
+      expect(errors).toEqual([]);
+    }
+  });
+
+  test("the unit tree opens and closes by keyboard, and its row buttons still work", async () => {
+    const { page, errors } = await session("admin", "en");
+    errors.length = 0;
+    await open(page, "units", "units");
+    const branch = page.locator(".unitrow .disclosure >> nth=1");
+    const sub = `#${await branch.getAttribute("aria-controls")}`;
+    expect(await branch.getAttribute("aria-expanded")).toBe("true");
+    await branch.focus();
+    await page.keyboard.press("Enter");
+    expect(await branch.getAttribute("aria-expanded")).toBe("false");
+    expect(await page.isHidden(sub)).toBe(true);
+    await page.keyboard.press("Space");
+    expect(await branch.getAttribute("aria-expanded")).toBe("true");
+    expect(await page.isVisible(sub)).toBe(true);
+    // "Edit" on a row fills the form with that unit (the disclosure must not shadow the row's handlers).
+    const code = await page.getAttribute(".unitrow >> nth=1", "data-code");
+    await page.locator(".unitrow >> nth=1").locator("button:not(.disclosure) >> nth=0").click();
+    expect(await page.inputValue("#unit-code")).toBe(code);
+    expect(errors).toEqual([]);
+  });
 
   test("a list of 10,000 repeat series keeps a small DOM, scrolls to its end and moves by keyboard", async () => {
     const { page, errors } = await session("analyst", "zh");
