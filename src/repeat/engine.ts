@@ -1239,16 +1239,25 @@ export class RepeatIndex {
   }
 
   /** Caller series of every group of one caller. */
+  /** The group of event e for caller series: -1 for test calls and groups without caller series. */
+  private callerGroup(e: number): number {
+    if (this.evFlags[e]! & FLAG_TEST) return -1;
+    const g = this.codeGroup[this.evCode[e]!]!;
+    return g >= 0 && !this.rules[g]!.group.noCallerSeries ? g : -1;
+  }
+
   private callerSeries(
     c: number,
     sink: (bucket: string, series: RepeatSeries[]) => void,
     events?: Int32Array,
     emitEmpty = false,
+    eventGroups?: Int16Array,
   ): void {
     const list = events ?? this.collectCaller(c).slice();
     const G = this.rules.length;
     const counts = new Int32Array(G);
-    for (let i = 0; i < list.length; i++) counts[this.codeGroup[this.evCode[list[i]!]!]!]!++;
+    const groups = eventGroups ?? Int16Array.from(list, (e) => this.codeGroup[this.evCode[e]!]!);
+    for (let i = 0; i < list.length; i++) if (groups[i]! >= 0) counts[groups[i]!]!++;
     const { minEvents, windowDays } = this.options.definitions.caller;
     const windowMs = windowDays * DAY;
     for (let g = 0; g < G; g++) {
@@ -1257,7 +1266,8 @@ export class RepeatIndex {
         continue;
       }
       const bucket = `c:${c}:${g}`;
-      const members = list.filter((e) => this.codeGroup[this.evCode[e]!] === g);
+      const members = new Int32Array(counts[g]!);
+      for (let i = 0, m = 0; i < list.length; i++) if (groups[i] === g) members[m++] = list[i]!;
       const runs = windowRuns(this.evAt, members, members.length, minEvents, windowMs);
       sink(
         bucket,
@@ -1338,7 +1348,7 @@ export class RepeatIndex {
       const K = this.keyCount(l);
       sizes.push(K + 1, K, this.eventCount, Math.ceil(this.eventCount / 2));
     }
-    sizes.push(C + 1, C, this.pairCount);
+    sizes.push(C + 1, C, this.pairCount, Math.ceil(this.pairCount / 2), Math.ceil(this.pairCount / 2));
     let words = 0;
     for (const size of sizes) words += size + 1;
     const arena = new Arena(words * 4);
@@ -1381,34 +1391,31 @@ export class RepeatIndex {
         if (candidate) pending.push(l * MENTION_SHIFT + key);
       }
     }
-    // Callers: their events as CSR arrays over (caller, event) pairs.
+    // Callers: the events each caller called about that can form caller series (no test calls,
+    // a group without noCallerSeries), as CSR arrays over (caller, event) pairs, each event's group
+    // beside it; every pair's group is read once, in pair order.
     const cStart = arena.i32(C + 1, EMPTY_I32);
+    const pairGroup = arena.i16(this.pairCount);
     for (let p = 0; p < this.pairCount; p++) {
-      if (!(this.evFlags[this.pairEvent[p]!]! & FLAG_TEST)) cStart[this.pairCaller[p]! + 1]!++;
+      const g = this.callerGroup(this.pairEvent[p]!);
+      pairGroup[p] = g;
+      if (g >= 0) cStart[this.pairCaller[p]! + 1]!++;
     }
     for (let c = 0; c < C; c++) cStart[c + 1]! += cStart[c]!;
     const cFill = arena.i32(C, cStart);
     const cOrder = arena.i32(cStart[C]!, EMPTY_I32);
+    const cGroup = arena.i16(cStart[C]!);
     for (let p = 0; p < this.pairCount; p++) {
-      const e = this.pairEvent[p]!;
-      if (!(this.evFlags[e]! & FLAG_TEST)) cOrder[cFill[this.pairCaller[p]!]!++] = e;
+      const g = pairGroup[p]!;
+      if (g < 0) continue;
+      const j = cFill[this.pairCaller[p]!]!++;
+      cOrder[j] = this.pairEvent[p]!;
+      cGroup[j] = g;
     }
-    const callerEvents = (c: number): Int32Array => {
-      const list = cOrder.subarray(cStart[c]!, cStart[c + 1]!);
-      // Pairs of joined calls come after newer events: restore time order where needed.
-      for (let i = 1; i < list.length; i++)
-        if (this.evAt[list[i]!]! < this.evAt[list[i - 1]!]!) {
-          list.sort((a, b) => this.evAt[a]! - this.evAt[b]! || a - b);
-          break;
-        }
-      return list;
-    };
-    const noCaller = Uint8Array.from(this.rules, (r) => (r.group.noCallerSeries ? 1 : 0));
     const touched: number[] = [];
     for (let c = 0; c < C; c++) {
       for (let j = cStart[c]!; j < cStart[c + 1]!; j++) {
-        const g = this.codeGroup[this.evCode[cOrder[j]!]!]!;
-        if (g < 0 || noCaller[g]) continue;
+        const g = cGroup[j]!;
         if (counts[g]!++ === 0) touched.push(g);
       }
       for (const g of touched) {
@@ -1430,12 +1437,24 @@ export class RepeatIndex {
     lists.clear();
     const callerK = this.options.definitions.caller.minEvents;
     for (let c = 0; c < C; c++) {
-      if (cStart[c + 1]! - cStart[c]! < callerK) continue;
-      const list = callerEvents(c).filter((e) => {
-        const g = this.codeGroup[this.evCode[e]!]!;
-        return g >= 0 && !this.rules[g]!.group.noCallerSeries;
-      });
-      if (list.length >= callerK) this.callerSeries(c, sink, list);
+      const from = cStart[c]!;
+      const to = cStart[c + 1]!;
+      if (to - from < callerK) continue;
+      const list = cOrder.subarray(from, to);
+      const groups = cGroup.subarray(from, to);
+      // Pairs of joined calls come after newer events: restore time order where needed (event
+      // ids are in time order when events were opened in time order).
+      for (let i = 1; i < list.length; i++) {
+        const a = list[i - 1]!;
+        const b = list[i]!;
+        if (this.eventsSorted ? b < a : this.evAt[b]! < this.evAt[a]!) {
+          if (this.eventsSorted) list.sort();
+          else list.sort((x, y) => this.evAt[x]! - this.evAt[y]! || x - y);
+          for (let k = 0; k < list.length; k++) groups[k] = this.callerGroup(list[k]!);
+          break;
+        }
+      }
+      this.callerSeries(c, sink, list, false, groups);
     }
     this.computeAllMatter(sink);
   }
