@@ -583,6 +583,12 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
         if (a.role === "city_analyst") {
           expect((await verdict("city-i2", pass)).statusCode).toBe(200);
           expect((await verdict("city-i2", pass)).statusCode).toBe(409);
+          // The verdict reaches the scorecards at once (no stale cached card).
+          const cards = (await call(a.username, "GET", "/api/v1/quality/scorecards?level=station")).json();
+          expect(cards.units.find((u: { unit: string }) => u.unit === "S2")).toMatchObject({
+            reviewPassRate: 1,
+            reviewed: 1,
+          });
           expect((await verdict("branch-i1", pass)).statusCode).toBe(403);
           expect((await verdict("station-i1", pass)).statusCode).toBe(403);
         }

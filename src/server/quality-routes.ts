@@ -276,6 +276,7 @@ async function runQualityCheck(store: Store, now: () => number, run: QualityRun)
 }
 
 export function registerQualityRoutes(app: FastifyInstance, services: () => Services | undefined): void {
+  const scorecardMemo = new Map<string, { store: Store; value: unknown }>();
   const run: QualityRun = {
     phase: "idle",
     done: 0,
@@ -377,6 +378,19 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
           from = to - (period === "week" ? 13 * 7 : 365) * DAY;
         }
       }
+      // Scorecards change only with a new check run or a new verdict: memoised until then.
+      const memoKey = JSON.stringify([
+        unit,
+        level,
+        period,
+        from,
+        to,
+        lang,
+        computedAt,
+        await repo.reviewVersion(),
+      ]);
+      const hit = scorecardMemo.get(memoKey);
+      if (hit && hit.store === s.store) return hit.value;
       const filter = {
         ...(unit ? { unit } : {}),
         ...(from !== undefined ? { from } : {}),
@@ -413,7 +427,7 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
         })),
         change: c.change,
       });
-      return {
+      const value = {
         level,
         period,
         from: from ?? null,
@@ -426,6 +440,9 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
         trend: trend.map(view),
         periods: [...new Set(trend.map((c) => c.period))].sort(),
       };
+      if (scorecardMemo.size >= 64) scorecardMemo.delete(scorecardMemo.keys().next().value!);
+      scorecardMemo.set(memoKey, { store: s.store, value });
+      return value;
     },
   );
 

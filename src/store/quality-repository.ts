@@ -114,6 +114,8 @@ export interface QualityRepository {
   candidates(filter: ResultFilter): Promise<ReviewCandidate[]>;
   /** The latest receivedAt among incidents with stored results in the filter, or null. */
   latestScored(filter?: ResultFilter): Promise<number | null>;
+  /** Changes whenever a review event is added (for caches of scorecards with pass rates). */
+  reviewVersion(): Promise<string>;
   /** The latest `computed_at` of the stored results (null before any `recur quality` run). */
   lastComputed(): Promise<number | null>;
   /**
@@ -401,6 +403,13 @@ export function qualityRepository(store: Store): QualityRepository {
       if (filter.unit) q = q.where(`incidents.${UNIT_COLUMN[filter.unit.level]}`, "=", filter.unit.code);
       const row = await q.executeTakeFirst();
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
+    },
+    async reviewVersion() {
+      const row = await db
+        .selectFrom("review_events")
+        .select((eb) => [eb.fn.countAll().as("n"), eb.fn.max("id").as("last")])
+        .executeTakeFirst();
+      return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}`;
     },
     async lastComputed() {
       const row = await db
