@@ -514,12 +514,15 @@ export async function readAllRollups(store: Store): Promise<DailyRollups> {
 export async function storeIndicators(
   store: Store,
   options: Omit<IndicatorOptions, "extras" | "suburbanStations"> & { readonly level?: UnitLevel },
+  /** Repeat counts per unit computed by the caller (e.g. the repeat engine run now), instead of the stored series. */
+  repeats?: ReadonlyMap<string, number>,
 ): Promise<IndicatorReport> {
   const level = options.level ?? "station";
-  const [rollups, extras, suburban] = await Promise.all([
+  const [rollups, stored, suburban] = await Promise.all([
     loadRollups(store, options.label, options.period, level, options.unit),
     loadIndicatorExtras(store, options.label, options.period, level),
     suburbanStations(store),
   ]);
+  const extras = repeats ? { ...stored, repeats } : stored;
   return periodIndicatorsFromRollups(rollups, { ...options, level, extras, suburbanStations: suburban });
 }

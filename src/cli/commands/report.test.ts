@@ -88,6 +88,36 @@ test("recur report monthly writes an Excel workbook with escaped text", async ()
   );
 });
 
+test("--with-repeats fills the repeat rate from the repeat engine run now (no series stored: null without it)", async () => {
+  const read = async (out: string) => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    const ranking = book.getWorksheet("单位排名")!;
+    const column = (ranking.getRow(1).values as string[]).indexOf("重复警情率");
+    return ranking.getColumn(column).values.slice(2);
+  };
+  const plain = join(dir, "plain.xlsx");
+  const withRepeats = join(dir, "repeats.xlsx");
+  expect((await recur(["report", "monthly", "--month", "2024-05", "--out", plain, "--db", db])).code).toBe(0);
+  expect(
+    (
+      await recur([
+        "report",
+        "monthly",
+        "--month",
+        "2024-05",
+        "--out",
+        withRepeats,
+        "--db",
+        db,
+        "--with-repeats",
+      ])
+    ).code,
+  ).toBe(0);
+  expect((await read(plain)).every((v) => v === null || v === undefined)).toBe(true);
+  expect((await read(withRepeats)).every((v) => typeof v === "number")).toBe(true);
+});
+
 test("recur indicators prints the month from the rollups, and a rebuild gives the same figures", async () => {
   const before = await recur(["indicators", "monthly", "--month", "2024-05", "--db", db, "--json"]);
   expect(before.code).toBe(0);

@@ -4,10 +4,9 @@ import { createRequire } from "node:module";
 import { extname, isAbsolute, resolve } from "node:path";
 import type PDFDocumentClass from "pdfkit";
 import {
+  type IncidentColumns,
   type IndicatorPeriod,
-  type IndicatorReport,
   periodIndex,
-  periodIndicators,
   periodLabelIndex,
   RANK_METRICS,
   type RankMetric,
@@ -258,14 +257,15 @@ function currentRange(label: string, period: IndicatorPeriod): { from: number; t
   return { from: start(index) - DAY, to: start(index + 1) + DAY };
 }
 
-/** The repeat rates of a report computed from columns, put into a report from the rollups. */
-function withRepeatRates(report: IndicatorReport, fromColumns: IndicatorReport): IndicatorReport {
-  const rates = new Map(fromColumns.units.map((u) => [u.unit, u.repeatRate]));
-  return {
-    ...report,
-    units: report.units.map((u) => ({ ...u, repeatRate: rates.get(u.unit) ?? 0 })),
-    all: { ...report.all, repeatRate: fromColumns.all.repeatRate },
-  };
+/** Incidents of the current period in a repeat series, per unit ("" = none). */
+function repeatCounts(cols: IncidentColumns, index: Int32Array, current: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < cols.n; i++) {
+    if (index[i] !== current || cols.inRepeatSeries?.[i] !== 1) continue;
+    const unit = cols.unit[i]! >= 0 ? cols.units[cols.unit[i]!]! : "";
+    out.set(unit, (out.get(unit) ?? 0) + 1);
+  }
+  return out;
 }
 
 /** Series of the last 13 periods per "unit|category" and in total, grouped by the database. */
@@ -399,20 +399,16 @@ export const reportCommand: Command = {
         ...(unit ? { unit } : {}),
       });
       const cols = withRepeats ? withRepeatSeries(loaded, await sourceIdsInSeries(v.db, ctx)) : loaded;
-      // Indicators from the daily rollups and grouped case, quality and stored-series queries.
-      const { storeIndicators } = await import("../../store/indicator-rollups.ts");
-      let indicators = await storeIndicators(store, {
-        period,
-        label,
-        level,
-        rankBy,
-        ...(unit ? { unit } : {}),
-      });
-      // --with-repeats runs the repeat engine now instead of reading the series `recur detect` stored.
-      if (withRepeats)
-        indicators = withRepeatRates(indicators, periodIndicators(cols, { period, label, rankBy }));
       const index = periodIndex(cols, period);
       const current = periodLabelIndex(label, period);
+      // Indicators from the daily rollups and grouped case, quality and stored-series queries;
+      // --with-repeats counts the series of the repeat engine run now instead of the stored ones.
+      const { storeIndicators } = await import("../../store/indicator-rollups.ts");
+      const indicators = await storeIndicators(
+        store,
+        { period, label, level, rankBy, ...(unit ? { unit } : {}) },
+        withRepeats ? repeatCounts(cols, index, current) : undefined,
+      );
       const members = Array.from(index.keys()).filter((i) => index[i] === current);
       const lat = Float64Array.from(members, (i) => cols.lat[i]!);
       const lon = Float64Array.from(members, (i) => cols.lon[i]!);
