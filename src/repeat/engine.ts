@@ -1228,7 +1228,7 @@ export class RepeatIndex {
         continue;
       }
       const bucket = `p:${l}:${key}:${g}`;
-      const members = this.membersScratch.slice(0, m);
+      const members = this.membersScratch.subarray(0, m);
       sink(
         bucket,
         runs.map((events) =>
@@ -1239,6 +1239,9 @@ export class RepeatIndex {
   }
 
   /** Caller series of every group of one caller. */
+  private callerCounts = new Int32Array(0);
+  private callerMembers = new Int32Array(64);
+
   /** The group of event e for caller series: -1 for test calls and groups without caller series. */
   private callerGroup(e: number): number {
     if (this.evFlags[e]! & FLAG_TEST) return -1;
@@ -1255,7 +1258,9 @@ export class RepeatIndex {
   ): void {
     const list = events ?? this.collectCaller(c).slice();
     const G = this.rules.length;
-    const counts = new Int32Array(G);
+    if (this.callerCounts.length < G) this.callerCounts = new Int32Array(G);
+    const counts = this.callerCounts;
+    counts.fill(0, 0, G);
     const groups = eventGroups ?? Int16Array.from(list, (e) => this.codeGroup[this.evCode[e]!]!);
     for (let i = 0; i < list.length; i++) if (groups[i]! >= 0) counts[groups[i]!]!++;
     const { minEvents, windowDays } = this.options.definitions.caller;
@@ -1266,7 +1271,9 @@ export class RepeatIndex {
         continue;
       }
       const bucket = `c:${c}:${g}`;
-      const members = new Int32Array(counts[g]!);
+      // Scratch: series keep their own event arrays (windowRuns), not the members.
+      if (this.callerMembers.length < counts[g]!) this.callerMembers = new Int32Array(counts[g]! * 2);
+      const members = this.callerMembers.subarray(0, counts[g]!);
       for (let i = 0, m = 0; i < list.length; i++) if (groups[i] === g) members[m++] = list[i]!;
       const runs = windowRuns(this.evAt, members, members.length, minEvents, windowMs);
       sink(
