@@ -15,13 +15,16 @@
  * repeat/quality/case queries have work to do. --covering-index: see --full-scan, after
  * adding an index covering the loaded columns (bench database only).
  *
- *   node --import tsx bench/indicators.ts [--rows 1000000] [--extras] [--full-scan] [--rebuild] [--covering-index]
+ * --pg URL runs it on PostgreSQL (a throwaway schema in that database) instead of SQLite.
+ *
+ *   node --import tsx bench/indicators.ts [--rows 1000000] [--extras] [--full-scan] [--rebuild] [--covering-index] [--pg URL]
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
+import pg from "pg";
 import { periodIndicators, periodIndicatorsFromAggregates } from "../src/analysis/indicators/index.ts";
 import { RollupAccumulator } from "../src/analysis/indicators/rollups.ts";
 import { comparable } from "../src/analysis/indicators/rollups-testing.ts";
@@ -52,6 +55,7 @@ const { values } = parseArgs({
     "full-scan": { type: "boolean", default: false },
     rebuild: { type: "boolean", default: false },
     extras: { type: "boolean", default: false },
+    pg: { type: "string" },
   },
 });
 const ROWS = Number(values.rows);
@@ -87,7 +91,14 @@ function chunk(start: number): Incident[] {
   return out;
 }
 
-const store = await openStore({ path: join(dir, "bench.db") });
+// --pg URL: the same on PostgreSQL, in a schema of its own (dropped afterwards).
+const schema = `recur_bench_indicators_${process.pid}`;
+const pgUrl = values.pg
+  ? `${values.pg}${values.pg.includes("?") ? "&" : "?"}options=-c%20search_path%3D${schema}`
+  : undefined;
+if (pgUrl && (values.extras || values["covering-index"]))
+  throw new Error("--extras and --covering-index are SQLite only");
+const store = await openStore(pgUrl ? { databaseUrl: pgUrl } : { path: join(dir, "bench.db") });
 const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 const cpuMs = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1000).toFixed(0);
 try {
@@ -290,4 +301,10 @@ try {
 } finally {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+  if (values.pg) {
+    const client = new pg.Client({ connectionString: values.pg });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
 }
