@@ -308,13 +308,15 @@ export function trainTagger(
 ): TaggerModel {
   const epochs = options.epochs ?? 6;
   const rng = seededRandom(options.seed ?? 1);
-  const prepared: { feats: string[][]; gold: string[] }[] = [];
+  // Gold tags first (cheap), so that feature strings can become ids one address at a time:
+  // keeping every address's strings costs gigabytes on a large corpus.
+  const prepared: { text: string; gold: string[] }[] = [];
   const tagSet = new Set<string>();
   for (const ex of examples) {
     const gold = goldTags(ex);
     if (!gold || gold.length === 0) continue;
     for (const t of gold) tagSet.add(t);
-    prepared.push({ feats: featuresOf(ex.text, gazetteer), gold });
+    prepared.push({ text: ex.text, gold });
   }
   if (prepared.length === 0) {
     throw new ConfigError("address_train_empty", {
@@ -325,7 +327,12 @@ export function trainTagger(
   const tags = [...tagSet].sort();
   const W = new Weights(tags, 1 << 16);
   const T = tags.length;
-  const ids = prepared.map((p) => p.feats.map((f) => W.featureIds(f, true)));
+  const ids: number[][][] = [];
+  for (const p of prepared) {
+    const row: number[][] = [];
+    for (const f of featuresOf(p.text, gazetteer)) row.push(W.featureIds(f, true));
+    ids.push(row);
+  }
   const golds = prepared.map((p) => p.gold.map((t) => W.tagIndex.get(t) as number));
   // Lazy averaging: acc holds sum of (step * update); averaged w = w - acc / step.
   const acc = new Float32Array(W.w.length);
