@@ -275,6 +275,22 @@ async function runQualityCheck(store: Store, now: () => number, run: QualityRun)
   }
 }
 
+/** Starts the server's background quality check (the same run `POST /quality/run` starts). */
+export interface QualityRunner {
+  /**
+   * Starts a check run unless one is running; resolves when it has finished (or failed: the
+   * error is kept in the run state, as `GET /quality/run` shows it, not thrown).
+   */
+  start(): Promise<void>;
+  /** Whether the store holds no check results yet (nothing to show on the scorecard page). */
+  neverRun(): Promise<boolean>;
+}
+
+const runners = new WeakMap<FastifyInstance, QualityRunner>();
+
+/** The quality runner of an app built with `registerQualityRoutes` (the demo starts a first check). */
+export const qualityRunnerOf = (app: FastifyInstance): QualityRunner | undefined => runners.get(app);
+
 export function registerQualityRoutes(app: FastifyInstance, services: () => Services | undefined): void {
   const scorecardMemo = new Map<string, { store: Store; value: unknown }>();
   const run: QualityRun = {
@@ -285,6 +301,42 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
     finishedAt: null,
     error: null,
   };
+  let running: Promise<void> = Promise.resolve();
+  /** Starts a run unless one is running; the promise settles when the run has ended. */
+  const startRun = (s: Services, lang: Lang): Promise<void> => {
+    if (run.phase === "running") return running;
+    Object.assign(run, {
+      phase: "running",
+      done: 0,
+      total: 0,
+      startedAt: s.clock.now(),
+      finishedAt: null,
+      error: null,
+    });
+    running = runQualityCheck(s.store, () => s.clock.now(), run).then(
+      () => {
+        Object.assign(run, { phase: "done", finishedAt: s.clock.now() });
+      },
+      (error: unknown) => {
+        Object.assign(run, {
+          phase: "failed",
+          finishedAt: s.clock.now(),
+          error: isRecurError(error) ? error.messages[lang] : String((error as Error).message ?? error),
+        });
+      },
+    );
+    return running;
+  };
+  runners.set(app, {
+    start() {
+      const s = services();
+      return s ? startRun(s, "zh") : Promise.resolve();
+    },
+    async neverRun() {
+      const s = services();
+      return s ? (await qualityRepository(s.store).lastComputed()) === null : false;
+    },
+  });
   const ctx = (request: FastifyRequest) => {
     const s = services()!;
     const principal = request.principal!;
@@ -320,24 +372,7 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
           "The city runs the quality check",
           lang,
         );
-      if (run.phase === "running") return reply.status(202).send(run);
-      Object.assign(run, {
-        phase: "running",
-        done: 0,
-        total: 0,
-        startedAt: s.clock.now(),
-        finishedAt: null,
-        error: null,
-      });
-      runQualityCheck(s.store, () => s.clock.now(), run).then(
-        () => Object.assign(run, { phase: "done", finishedAt: s.clock.now() }),
-        (error: unknown) =>
-          Object.assign(run, {
-            phase: "failed",
-            finishedAt: s.clock.now(),
-            error: isRecurError(error) ? error.messages[lang] : String((error as Error).message ?? error),
-          }),
-      );
+      void startRun(s, lang);
       return reply.status(202).send(run);
     },
   );

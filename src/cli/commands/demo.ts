@@ -7,6 +7,7 @@ import { asEpochMs } from "../../domain/index.ts";
 import { DEFAULT_SECRET_FILE } from "../../ingest/privacy/index.ts";
 import { dashboardCacheOf, dashboardSettings } from "../../server/dashboard-routes.ts";
 import { createDemoAccounts } from "../../server/demo-accounts.ts";
+import { qualityRunnerOf } from "../../server/quality-routes.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
 import { generateCommand } from "./generate.ts";
@@ -161,6 +162,18 @@ export const demoCommand: Command = {
       await dashboardCacheOf(server.app)?.ready(store);
       server.setStatus({ phase: "ready", detail: detail("演示城市已就绪", "The demo city is ready") });
       println(ctx.stderr, t(ctx, "演示城市已就绪", "The demo city is ready"));
+      // The scorecard page needs check results: a first check (keyword rules) runs in the
+      // background after the server is ready, so health and readiness never wait for it.
+      const quality = qualityRunnerOf(server.app);
+      if (quality && (await quality.neverRun())) {
+        println(
+          ctx.stderr,
+          t(ctx, "后台进行数据质量检查…", "Running the data-quality check in the background…"),
+        );
+        void quality
+          .start()
+          .then(() => println(ctx.stderr, t(ctx, "数据质量检查完成", "Data-quality check done")));
+      }
     } catch (error) {
       const message = (error as Error).message;
       server.setStatus({
