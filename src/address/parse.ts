@@ -296,6 +296,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += filler[0].length;
       continue;
     }
+    // 东单元, 乙单元, 西梯: a unit named by a side or a heavenly stem after a building.
+    const namedUnit =
+      lastMeaningful(spans) === "houseno"
+        ? /^[东西南北中甲乙丙丁](单元|梯)/.exec(text.slice(pos, pos + 3))
+        : null;
+    if (namedUnit) {
+      pushSpan(spans, "cellno", pos, pos + namedUnit[0].length);
+      pos += namedUnit[0].length;
+      continue;
+    }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
     if (num) {
@@ -586,7 +596,7 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
     return { end: end + 2, chinese: true };
   if (isNumeral(text[end])) {
     while (isNumeral(text[end])) end++;
-    if (/^(号楼|号院|单元|栋|幢|座|楼|号|室|层|期|区|组)/.test(text.slice(end, end + 2)))
+    if (/^(号楼|号院|单元|栋|幢|座|楼|号|室|层|期|区|组|梯)/.test(text.slice(end, end + 2)))
       return { end, chinese: true };
     return null;
   }
@@ -594,7 +604,7 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
   const glued = /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10));
   if (glued && (end === 0 || !isLatin(text[end - 1]))) return { end: end + glued[0].length, chinese: false };
   if (isLatin(text[end]) && !isLatin(text[end + 1])) {
-    if (/^(座|栋|幢|号楼|区|单元|楼|门|\d|-)/.test(text.slice(end + 1, end + 3)))
+    if (/^(座|栋|幢|号楼|区|单元|楼|门|梯|\d|-)/.test(text.slice(end + 1, end + 3)))
       return { end: end + 1, chinese: false };
   }
   return null;
@@ -661,7 +671,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     return out;
   }
   const end = first.end;
-  const unit = /^(号楼|号院|栋楼|幢楼|单元|栋|幢|座|楼|门|号|室|房|户|层|弄|期|区|组|排|F|f|#)/.exec(
+  const unit = /^(号楼|号院|栋楼|幢楼|单元|栋|幢|座|楼|门|号|室|房|户|层|弄|期|区|组|排|梯|F|f|#)/.exec(
     text.slice(end, end + 2),
   );
   const u = unit?.[1];
@@ -680,6 +690,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
         return spanFrom(pos, prev === "road" || prev === "roadno" ? "roadno" : "houseno", uend);
       case "单元":
       case "门":
+      case "梯":
         return spanFrom(pos, "cellno", uend);
       case "层":
       case "F":
