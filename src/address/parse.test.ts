@@ -100,6 +100,8 @@ describe("the rule parser", () => {
     ["文三路一号", ["road:文三路", "roadno:一号"]],
     ["阳光小区3栋东单元501", ["poi:阳光小区", "houseno:3栋", "cellno:东单元", "roomno:501"]],
     ["阳光小区3栋a梯501", ["poi:阳光小区", "houseno:3栋", "cellno:a梯", "roomno:501"]],
+    ["阳光小区3栋5楼东户", ["poi:阳光小区", "houseno:3栋", "floorno:5楼", "roomno:东户"]],
+    ["阳光小区3栋东门", ["poi:阳光小区", "houseno:3栋", "subpoi:东门"]],
     ["永康市方岩镇下宅村107号", ["district:永康市", "town:方岩镇", "community:下宅村", "houseno:107号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);

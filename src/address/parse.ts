@@ -306,6 +306,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += namedUnit[0].length;
       continue;
     }
+    // 3楼东户, 5层左门: a flat named by its side on a floor (or in a building: 东户).
+    const before = lastMeaningful(spans);
+    const namedFlat =
+      before === "floorno" || before === "cellno" || before === "houseno"
+        ? /^([东西南北中]{1,2}|左|右|中间)(户|房)|^([东西]|左|右|中间)门/.exec(text.slice(pos, pos + 3))
+        : null;
+    if (namedFlat && (before === "floorno" || !namedFlat[0].endsWith("门"))) {
+      pushSpan(spans, "roomno", pos, pos + namedFlat[0].length);
+      pos += namedFlat[0].length;
+      continue;
+    }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
     if (num) {
