@@ -105,6 +105,13 @@ const UNIT_FIELD = {
   area: "stationUnit",
 } as const satisfies Record<UnitLevel, keyof ScoredIncident["incident"]>;
 
+const BUCKET_UNIT = {
+  city: (b: ScorecardBucket) => b.cityUnit,
+  branch: (b: ScorecardBucket) => b.branchUnit,
+  station: (b: ScorecardBucket) => b.stationUnit,
+  area: (b: ScorecardBucket) => b.stationUnit,
+} as const satisfies Record<UnitLevel, (b: ScorecardBucket) => string>;
+
 interface Acc {
   n: number;
   score: number;
@@ -133,6 +140,93 @@ export interface ScorecardOptions {
   readonly verdicts?: readonly VerdictRecord[];
 }
 
+/** The local calendar day of an instant, as days since 1970-01-01 (the scorecard bucket day). */
+export function localDayOf(at: number, utcOffsetMin: number): number {
+  return Math.floor((at + utcOffsetMin * 60_000) / 86_400_000);
+}
+
+/**
+ * What the incidents of one unit cell (city, branch, station, area) and local day add to a
+ * scorecard: the materialised aggregate the store keeps up to date as results and verdicts are
+ * written, so a scorecard reads a few rows per station and day instead of every incident.
+ */
+export interface ScorecardBucket {
+  readonly cityUnit: string;
+  readonly branchUnit: string;
+  readonly stationUnit: string;
+  readonly areaUnit: string;
+  /** Local day (`localDayOf`). */
+  readonly day: number;
+  readonly incidents: number;
+  /** Sum of the incident scores in tenths (scores have one decimal: an exact integer sum). */
+  readonly scoreTenths: number;
+  /** Incidents without an issue of each dimension. */
+  readonly clean: Readonly<Record<Dimension, number>>;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly reviewed: number;
+  readonly passed: number;
+  /** Issues per code. */
+  readonly codes: Readonly<Record<string, number>>;
+}
+
+/** Key of a bucket's cell and day. */
+export const bucketKey = (
+  b: Pick<ScorecardBucket, "cityUnit" | "branchUnit" | "stationUnit" | "areaUnit" | "day">,
+) => `${b.cityUnit}\u0000${b.branchUnit}\u0000${b.stationUnit}\u0000${b.areaUnit}\u0000${b.day}`;
+
+/** An empty bucket of a cell and day. */
+export function emptyBucket(
+  cell: Pick<ScorecardBucket, "cityUnit" | "branchUnit" | "stationUnit" | "areaUnit" | "day">,
+): ScorecardBucket {
+  return {
+    ...cell,
+    incidents: 0,
+    scoreTenths: 0,
+    clean: { completeness: 0, timeliness: 0, consistency: 0, labels: 0 },
+    errors: 0,
+    warnings: 0,
+    reviewed: 0,
+    passed: 0,
+    codes: {},
+  };
+}
+
+/**
+ * `bucket` plus `sign` (1 or -1) times one incident's contribution: its issues (when `issues` is
+ * not null) and its verdicts.
+ * @example addToBucket(emptyBucket(cell), [], ["pass"], 1).passed // 1
+ */
+export function addToBucket(
+  bucket: ScorecardBucket,
+  issues: readonly QualityIssue[] | null,
+  verdicts: readonly ("pass" | "rework")[],
+  sign: 1 | -1,
+): ScorecardBucket {
+  const clean = { ...bucket.clean };
+  const codes: Record<string, number> = { ...bucket.codes };
+  let { incidents, scoreTenths, errors, warnings, reviewed, passed } = bucket;
+  if (issues) {
+    incidents += sign;
+    scoreTenths += sign * Math.round(incidentScore(issues).score * 10);
+    const hit = new Set<Dimension>();
+    for (const issue of issues) {
+      hit.add(CODE_DIMENSION[issue.code]);
+      if (issue.severity === "error") errors += sign;
+      else warnings += sign;
+      const n = (codes[issue.code] ?? 0) + sign;
+      if (n === 0) delete codes[issue.code];
+      else codes[issue.code] = n;
+    }
+    for (const d of DIMENSIONS) if (!hit.has(d)) clean[d] += sign;
+  }
+  for (const v of verdicts) {
+    reviewed += sign;
+    if (v === "pass") passed += sign;
+  }
+  return { ...bucket, incidents, scoreTenths, clean, errors, warnings, reviewed, passed, codes };
+}
+
 /**
  * Scorecards built chunk by chunk (for a stream of scored incidents): memory grows with units ×
  * periods, not with incidents.
@@ -147,29 +241,33 @@ export function scorecardAccumulator(options: ScorecardOptions) {
     else verdicts.set(v.incidentId, [v.verdict]);
   }
   const groups = new Map<string, Acc>();
+  const groupOf = (key: string): Acc => {
+    let acc = groups.get(key);
+    if (!acc) {
+      acc = {
+        n: 0,
+        score: 0,
+        dim: { completeness: 0, timeliness: 0, consistency: 0, labels: 0 },
+        errors: 0,
+        warnings: 0,
+        codes: new Map(),
+        reviewed: 0,
+        passed: 0,
+      };
+      groups.set(key, acc);
+    }
+    return acc;
+  };
   const add = (scored: readonly ScoredIncident[]): void => {
     for (const { incident, issues } of scored) {
       const unit = incident[field] ?? "";
       const period = options.period
         ? periodOf(incident.receivedAt, incident.utcOffsetMin, options.period)
         : "all";
-      const key = `${unit}\u0000${period}`;
-      let acc = groups.get(key);
-      if (!acc) {
-        acc = {
-          n: 0,
-          score: 0,
-          dim: { completeness: 0, timeliness: 0, consistency: 0, labels: 0 },
-          errors: 0,
-          warnings: 0,
-          codes: new Map(),
-          reviewed: 0,
-          passed: 0,
-        };
-        groups.set(key, acc);
-      }
+      const acc = groupOf(`${unit}\u0000${period}`);
       acc.n++;
-      acc.score += incidentScore(issues).score;
+      // In tenths (scores have one decimal): an exact integer sum, as the materialised buckets keep it.
+      acc.score += Math.round(incidentScore(issues).score * 10);
       const hit = new Set<Dimension>();
       for (const issue of issues) {
         hit.add(CODE_DIMENSION[issue.code]);
@@ -184,6 +282,23 @@ export function scorecardAccumulator(options: ScorecardOptions) {
       }
     }
   };
+  /** Adds materialised buckets (`ScorecardBucket`): the same sums as adding their incidents. */
+  const addBuckets = (buckets: readonly ScorecardBucket[]): void => {
+    for (const b of buckets) {
+      if (b.incidents === 0) continue;
+      const unit = BUCKET_UNIT[options.level](b);
+      const period = options.period ? periodOf(b.day * 86_400_000, 0, options.period) : "all";
+      const acc = groupOf(`${unit}\u0000${period}`);
+      acc.n += b.incidents;
+      acc.score += b.scoreTenths;
+      for (const d of DIMENSIONS) acc.dim[d] += b.clean[d];
+      acc.errors += b.errors;
+      acc.warnings += b.warnings;
+      for (const [code, n] of Object.entries(b.codes)) acc.codes.set(code, (acc.codes.get(code) ?? 0) + n);
+      acc.reviewed += b.reviewed;
+      acc.passed += b.passed;
+    }
+  };
   const result = (): Scorecard[] => {
     const cards: Scorecard[] = [];
     for (const [key, acc] of groups) {
@@ -193,7 +308,7 @@ export function scorecardAccumulator(options: ScorecardOptions) {
         unit,
         period,
         incidents: acc.n,
-        meanScore: Math.round((acc.score / acc.n) * 10) / 10,
+        meanScore: Math.round(acc.score / acc.n) / 10,
         completeness: acc.dim.completeness / acc.n,
         timeliness: acc.dim.timeliness / acc.n,
         consistency: acc.dim.consistency / acc.n,
@@ -218,5 +333,5 @@ export function scorecardAccumulator(options: ScorecardOptions) {
         : card;
     });
   };
-  return { add, result };
+  return { add, addBuckets, result };
 }

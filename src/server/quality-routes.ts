@@ -8,15 +8,19 @@ import {
   type Lang,
   renderIssue,
   SUBTYPE_LABELS,
+  type UnitLevel,
 } from "../domain/index.ts";
 import {
   branchQueue,
+  bucketKey,
   citySample,
   cycleTimes,
   IllegalTransitionError,
   incidentScore,
+  localDayOf,
   openReview,
   PERIODS,
+  type Period,
   QUALITY_CODE_LABELS,
   QUALITY_MESSAGES,
   type QualityIssue,
@@ -29,12 +33,18 @@ import {
   type ReviewLevel,
   ruleJudge,
   type Scorecard,
+  type ScorecardBucket,
   STATUS_LABELS,
   scorecardAccumulator,
   stationCentreAccumulator,
   stationSelfCheck,
 } from "../quality/index.ts";
-import { qualityRepository, type UnitFilter } from "../store/quality-repository.ts";
+import {
+  type QualityRepository,
+  qualityRepository,
+  type ResultFilter,
+  type UnitFilter,
+} from "../store/quality-repository.ts";
 import { registryRepository } from "../store/registry-repository.ts";
 import type { Store } from "../store/types.ts";
 import { ruleClassifier } from "../text/classify.ts";
@@ -230,6 +240,63 @@ function invalid(reply: FastifyReply, error: z.ZodError, lang: Lang) {
     `Malformed request: ${where} ${first?.message ?? ""}`,
     lang,
   );
+}
+
+/** Sorted, merged [start, end) windows. */
+function mergedWindows(windows: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [start, end] of [...windows].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else if (end > start) out.push([start, end]);
+  }
+  return out;
+}
+
+/**
+ * Scorecards over everything in the filter and per period, from the materialised buckets (unit
+ * cell x local day) that lie wholly in the range and, for the others (the days at the range's
+ * ends), from their incidents one by one: the same sums as reading every incident.
+ */
+export async function materialisedScorecards(
+  repo: QualityRepository,
+  level: UnitLevel,
+  period: Period,
+  filter: ResultFilter,
+) {
+  const { from, to } = filter;
+  const verdicts = await repo.verdicts();
+  const overall = scorecardAccumulator({ level, verdicts });
+  const byPeriod = scorecardAccumulator({ level, period, verdicts });
+  const whole: ScorecardBucket[] = [];
+  const partial = new Set<string>();
+  const windows: [number, number][] = [];
+  for (const b of await repo.scorecardBuckets(filter)) {
+    if ((from === undefined || b.minAt >= from) && (to === undefined || b.maxAt < to)) whole.push(b);
+    else {
+      partial.add(bucketKey(b));
+      windows.push([Math.max(from ?? b.minAt, b.minAt), Math.min(to ?? b.maxAt + 1, b.maxAt + 1)]);
+    }
+  }
+  overall.addBuckets(whole);
+  byPeriod.addBuckets(whole);
+  for (const [start, end] of mergedWindows(windows))
+    for await (const page of repo.scored({ ...filter, from: start, to: end })) {
+      const edge = page.filter(({ incident }) =>
+        partial.has(
+          bucketKey({
+            cityUnit: incident.cityUnit ?? "",
+            branchUnit: incident.branchUnit ?? "",
+            stationUnit: incident.stationUnit ?? "",
+            areaUnit: (incident as { areaUnit?: string | null }).areaUnit ?? "",
+            day: localDayOf(incident.receivedAt, incident.utcOffsetMin),
+          }),
+        ),
+      );
+      overall.add(edge);
+      byPeriod.add(edge);
+    }
+  return { overall, byPeriod };
 }
 
 /** The state of the server's quality check run (one at a time). */
@@ -431,13 +498,7 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
       };
-      const verdicts = await repo.verdicts();
-      const overall = scorecardAccumulator({ level, verdicts });
-      const byPeriod = scorecardAccumulator({ level, period, verdicts });
-      for await (const page of repo.scored(filter)) {
-        overall.add(page);
-        byPeriod.add(page);
-      }
+      const { overall, byPeriod } = await materialisedScorecards(repo, level, period, filter);
       const names = new Map((await registryRepository(s.store).units()).map((u) => [u.code, u.name]));
       const trend = byPeriod.result();
       const lastChange = new Map<string, number | null>();

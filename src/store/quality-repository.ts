@@ -9,7 +9,15 @@ import {
   type ReviewStatus,
   replayReview,
 } from "../quality/review.ts";
-import type { ScoredIncident, VerdictRecord } from "../quality/score.ts";
+import {
+  addToBucket,
+  bucketKey,
+  emptyBucket,
+  localDayOf,
+  type ScorecardBucket,
+  type ScoredIncident,
+  type VerdictRecord,
+} from "../quality/score.ts";
 import type { Store } from "./types.ts";
 
 /** Tables of migration 0004_quality_review. */
@@ -46,6 +54,27 @@ type QualityTables = {
     created_at: number;
     updated_at: number;
     sample: string | null;
+  };
+  /** Migration 0018: materialised scorecard sums per unit cell and local day. */
+  quality_buckets: {
+    day: number;
+    city_unit: string;
+    branch_unit: string;
+    station_unit: string;
+    area_unit: string;
+    incidents: number;
+    score_tenths: number;
+    clean_completeness: number;
+    clean_timeliness: number;
+    clean_consistency: number;
+    clean_labels: number;
+    errors: number;
+    warnings: number;
+    reviewed: number;
+    passed: number;
+    codes: string;
+    min_at: number;
+    max_at: number;
   };
   review_events: {
     id: Generated<number>;
@@ -116,6 +145,15 @@ export interface QualityRepository {
   latestScored(filter?: ResultFilter): Promise<number | null>;
   /** Changes whenever a review event is added (for caches of scorecards with pass rates). */
   reviewVersion(): Promise<string>;
+  /**
+   * The materialised scorecard buckets (migration 0018) of the unit subtree whose incidents may
+   * fall in [from, to), each with the receivedAt bounds of its incidents: a bucket inside the
+   * range counts whole, the others (at most the days at the range's ends) are read incident by
+   * incident (`scored`).
+   */
+  scorecardBuckets(
+    filter?: ResultFilter,
+  ): Promise<(ScorecardBucket & { readonly minAt: number; readonly maxAt: number })[]>;
   /** The latest `computed_at` of the stored results (null before any `recur quality` run). */
   lastComputed(): Promise<number | null>;
   /**
@@ -192,6 +230,264 @@ async function loadItems(db: Db, rows: QualityTables["review_items"][]): Promise
   );
 }
 
+type BucketRow = QualityTables["quality_buckets"];
+
+function bucketOfRow(r: BucketRow): ScorecardBucket & { minAt: number; maxAt: number } {
+  return {
+    cityUnit: r.city_unit,
+    branchUnit: r.branch_unit,
+    stationUnit: r.station_unit,
+    areaUnit: r.area_unit,
+    day: Number(r.day),
+    incidents: Number(r.incidents),
+    scoreTenths: Number(r.score_tenths),
+    clean: {
+      completeness: Number(r.clean_completeness),
+      timeliness: Number(r.clean_timeliness),
+      consistency: Number(r.clean_consistency),
+      labels: Number(r.clean_labels),
+    },
+    errors: Number(r.errors),
+    warnings: Number(r.warnings),
+    reviewed: Number(r.reviewed),
+    passed: Number(r.passed),
+    codes: JSON.parse(r.codes) as Record<string, number>,
+    minAt: Number(r.min_at),
+    maxAt: Number(r.max_at),
+  };
+}
+
+function rowOfBucket(b: ScorecardBucket, minAt: number, maxAt: number): BucketRow {
+  return {
+    day: b.day,
+    city_unit: b.cityUnit,
+    branch_unit: b.branchUnit,
+    station_unit: b.stationUnit,
+    area_unit: b.areaUnit,
+    incidents: b.incidents,
+    score_tenths: b.scoreTenths,
+    clean_completeness: b.clean.completeness,
+    clean_timeliness: b.clean.timeliness,
+    clean_consistency: b.clean.consistency,
+    clean_labels: b.clean.labels,
+    errors: b.errors,
+    warnings: b.warnings,
+    reviewed: b.reviewed,
+    passed: b.passed,
+    codes: JSON.stringify(b.codes),
+    min_at: minAt,
+    max_at: maxAt,
+  };
+}
+
+interface BucketIncident {
+  readonly id: string;
+  readonly received_at: number;
+  readonly utc_offset_min: number;
+  readonly city_unit: string | null;
+  readonly branch_unit: string | null;
+  readonly station_unit: string | null;
+  readonly area_unit: string | null;
+}
+
+const cellOf = (r: BucketIncident) => ({
+  cityUnit: r.city_unit ?? "",
+  branchUnit: r.branch_unit ?? "",
+  stationUnit: r.station_unit ?? "",
+  areaUnit: r.area_unit ?? "",
+  day: localDayOf(Number(r.received_at), Number(r.utc_offset_min)),
+});
+
+/** Verdicts per incident of these incidents (pass/rework events, in order). */
+async function verdictsOf(db: Db, ids: readonly string[]): Promise<Map<string, ("pass" | "rework")[]>> {
+  const out = new Map<string, ("pass" | "rework")[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom("review_events")
+      .innerJoin("review_items", "review_items.id", "review_events.item_id")
+      .select(["review_items.incident_id as incident_id", "review_events.kind as kind"])
+      .where("review_events.kind", "in", ["pass", "rework"])
+      .where("review_items.incident_id", "in", ids.slice(i, i + 500))
+      .orderBy("review_events.id")
+      .execute();
+    for (const r of rows) {
+      const v = r.kind === "pass" ? "pass" : "rework";
+      const list = out.get(r.incident_id);
+      if (list) list.push(v);
+      else out.set(r.incident_id, [v]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Applies changes to the stored buckets: `change(bucket)` per touched cell and day, read,
+ * changed and written back (in the caller's transaction).
+ */
+async function updateBuckets(
+  db: Db,
+  touched: ReadonlyMap<
+    string,
+    {
+      cell: ReturnType<typeof cellOf>;
+      at: readonly number[];
+      change: (b: ScorecardBucket) => ScorecardBucket;
+    }
+  >,
+): Promise<void> {
+  if (touched.size === 0) return;
+  const days = [...new Set([...touched.values()].map((t) => t.cell.day))];
+  const stations = [...new Set([...touched.values()].map((t) => t.cell.stationUnit))];
+  const existing = new Map<string, ReturnType<typeof bucketOfRow>>();
+  for (let i = 0; i < days.length; i += 500) {
+    const rows = await db
+      .selectFrom("quality_buckets")
+      .selectAll()
+      .where("day", "in", days.slice(i, i + 500))
+      .where("station_unit", "in", stations)
+      .execute();
+    for (const r of rows) {
+      const b = bucketOfRow(r);
+      existing.set(bucketKey(b), b);
+    }
+  }
+  const rows: BucketRow[] = [];
+  for (const [key, t] of touched) {
+    const old = existing.get(key);
+    const next = t.change(old ?? emptyBucket(t.cell));
+    const minAt = Math.min(old?.minAt ?? Number.POSITIVE_INFINITY, ...t.at);
+    const maxAt = Math.max(old?.maxAt ?? Number.NEGATIVE_INFINITY, ...t.at);
+    rows.push(rowOfBucket(next, minAt, maxAt));
+  }
+  for (let i = 0; i < rows.length; i += 200) {
+    await db
+      .insertInto("quality_buckets")
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) =>
+        oc.columns(["day", "city_unit", "branch_unit", "station_unit", "area_unit"]).doUpdateSet((eb) => ({
+          incidents: eb.ref("excluded.incidents"),
+          score_tenths: eb.ref("excluded.score_tenths"),
+          clean_completeness: eb.ref("excluded.clean_completeness"),
+          clean_timeliness: eb.ref("excluded.clean_timeliness"),
+          clean_consistency: eb.ref("excluded.clean_consistency"),
+          clean_labels: eb.ref("excluded.clean_labels"),
+          errors: eb.ref("excluded.errors"),
+          warnings: eb.ref("excluded.warnings"),
+          reviewed: eb.ref("excluded.reviewed"),
+          passed: eb.ref("excluded.passed"),
+          codes: eb.ref("excluded.codes"),
+          min_at: eb.ref("excluded.min_at"),
+          max_at: eb.ref("excluded.max_at"),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Adds the verdicts of one review item's new events to its incident's bucket (when the incident has results). */
+async function addVerdictsToBucket(db: Db, incidentId: string, verdicts: readonly ("pass" | "rework")[]) {
+  if (verdicts.length === 0) return;
+  const row = await db
+    .selectFrom("incidents")
+    .innerJoin("quality_results", "quality_results.incident_id", "incidents.id")
+    .select([
+      "incidents.id as id",
+      "incidents.received_at as received_at",
+      "incidents.utc_offset_min as utc_offset_min",
+      "incidents.city_unit as city_unit",
+      "incidents.branch_unit as branch_unit",
+      "incidents.station_unit as station_unit",
+      "incidents.area_unit as area_unit",
+    ])
+    .where("incidents.id", "=", incidentId)
+    .executeTakeFirst();
+  if (!row) return;
+  const cell = cellOf(row);
+  await updateBuckets(
+    db,
+    new Map([
+      [
+        bucketKey(cell),
+        {
+          cell,
+          at: [Number(row.received_at)],
+          change: (b: ScorecardBucket) => addToBucket(b, null, verdicts, 1),
+        },
+      ],
+    ]),
+  );
+}
+
+const verdictOf = (e: ReviewEvent): ("pass" | "rework")[] =>
+  e.kind === "pass" ? ["pass"] : e.kind === "rework" ? ["rework"] : [];
+
+/**
+ * Remakes every materialised scorecard bucket from the stored results and verdicts (migration
+ * 0018 on a store that already holds results; the same sums the writes keep up to date).
+ */
+export async function rebuildScorecardBuckets(database: Kysely<unknown>): Promise<void> {
+  const db = database as unknown as Db;
+  await db.deleteFrom("quality_buckets").execute();
+  const verdicts = new Map<string, ("pass" | "rework")[]>();
+  const all = await db
+    .selectFrom("review_events")
+    .innerJoin("review_items", "review_items.id", "review_events.item_id")
+    .select(["review_items.incident_id as incident_id", "review_events.kind as kind"])
+    .where("review_events.kind", "in", ["pass", "rework"])
+    .orderBy("review_events.id")
+    .execute();
+  for (const r of all) {
+    const list = verdicts.get(r.incident_id) ?? [];
+    list.push(r.kind === "pass" ? "pass" : "rework");
+    verdicts.set(r.incident_id, list);
+  }
+  const buckets = new Map<string, { bucket: ScorecardBucket; minAt: number; maxAt: number }>();
+  let after: string | undefined;
+  for (;;) {
+    let q = db
+      .selectFrom("incidents")
+      .innerJoin("quality_results", "quality_results.incident_id", "incidents.id")
+      .select([
+        "incidents.id as id",
+        "incidents.received_at as received_at",
+        "incidents.utc_offset_min as utc_offset_min",
+        "incidents.city_unit as city_unit",
+        "incidents.branch_unit as branch_unit",
+        "incidents.station_unit as station_unit",
+        "incidents.area_unit as area_unit",
+        "quality_results.issues as issues",
+      ])
+      .orderBy("incidents.id")
+      .limit(20_000);
+    if (after !== undefined) q = q.where("incidents.id", ">", after);
+    const rows = await q.execute();
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+    for (const r of rows) {
+      const cell = cellOf(r);
+      const key = bucketKey(cell);
+      const at = Number(r.received_at);
+      const entry = buckets.get(key) ?? { bucket: emptyBucket(cell), minAt: at, maxAt: at };
+      entry.bucket = addToBucket(
+        entry.bucket,
+        JSON.parse(r.issues) as QualityIssue[],
+        verdicts.get(r.id) ?? [],
+        1,
+      );
+      entry.minAt = Math.min(entry.minAt, at);
+      entry.maxAt = Math.max(entry.maxAt, at);
+      buckets.set(key, entry);
+    }
+    if (rows.length < 20_000) break;
+  }
+  const rows = [...buckets.values()].map((e) => rowOfBucket(e.bucket, e.minAt, e.maxAt));
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto("quality_buckets")
+      .values(rows.slice(i, i + 200))
+      .execute();
+}
+
 /**
  * @example
  * const repo = qualityRepository(store);
@@ -210,19 +506,65 @@ export function qualityRepository(store: Store): QualityRepository {
           issues: JSON.stringify(r.issues),
           computed_at: computedAt,
         }));
-        await db
-          .insertInto("quality_results")
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.column("incident_id").doUpdateSet((eb) => ({
-              score: eb.ref("excluded.score"),
-              errors: eb.ref("excluded.errors"),
-              warnings: eb.ref("excluded.warnings"),
-              issues: eb.ref("excluded.issues"),
-              computed_at: eb.ref("excluded.computed_at"),
-            })),
-          )
-          .execute();
+        await db.transaction().execute(async (trx) => {
+          // The scorecard buckets (migration 0018) lose each incident's old result and gain the
+          // new one; an incident scored for the first time brings its verdicts along.
+          const ids = chunk.map((r) => r.incident_id);
+          const before = await trx
+            .selectFrom("incidents")
+            .leftJoin("quality_results", "quality_results.incident_id", "incidents.id")
+            .select([
+              "incidents.id as id",
+              "incidents.received_at as received_at",
+              "incidents.utc_offset_min as utc_offset_min",
+              "incidents.city_unit as city_unit",
+              "incidents.branch_unit as branch_unit",
+              "incidents.station_unit as station_unit",
+              "incidents.area_unit as area_unit",
+              "quality_results.issues as issues",
+            ])
+            .where("incidents.id", "in", ids)
+            .execute();
+          const verdicts = await verdictsOf(
+            trx,
+            before.filter((r) => r.issues === null).map((r) => r.id),
+          );
+          const next = new Map(results.slice(i, i + 500).map((r) => [r.incidentId, r.issues]));
+          const touched = new Map<
+            string,
+            { cell: ReturnType<typeof cellOf>; at: number[]; change: (b: ScorecardBucket) => ScorecardBucket }
+          >();
+          for (const r of before) {
+            const cell = cellOf(r);
+            const key = bucketKey(cell);
+            const entry = touched.get(key) ?? { cell, at: [], change: (b: ScorecardBucket) => b };
+            const previous = entry.change;
+            const old = r.issues === null ? null : (JSON.parse(r.issues) as QualityIssue[]);
+            const issues = next.get(r.id) ?? [];
+            const gained = verdicts.get(r.id) ?? [];
+            entry.change = (b) => {
+              let out = previous(b);
+              if (old) out = addToBucket(out, old, [], -1);
+              return addToBucket(out, issues, old ? [] : gained, 1);
+            };
+            entry.at.push(Number(r.received_at));
+            touched.set(key, entry);
+          }
+          await updateBuckets(trx, touched);
+          await trx
+            .insertInto("quality_results")
+            .values(chunk)
+            .onConflict((oc) =>
+              oc.column("incident_id").doUpdateSet((eb) => ({
+                score: eb.ref("excluded.score"),
+                errors: eb.ref("excluded.errors"),
+                warnings: eb.ref("excluded.warnings"),
+                issues: eb.ref("excluded.issues"),
+                computed_at: eb.ref("excluded.computed_at"),
+              })),
+            )
+            .execute();
+        });
       }
     },
     async getResult(incidentId) {
@@ -274,6 +616,7 @@ export function qualityRepository(store: Store): QualityRepository {
             .execute();
           for (const e of item.events)
             await trx.insertInto("review_events").values(eventRow(item.id, e)).execute();
+          await addVerdictsToBucket(trx, item.incidentId, item.events.flatMap(verdictOf));
           added++;
         }
       });
@@ -290,6 +633,7 @@ export function qualityRepository(store: Store): QualityRepository {
         if (!item) return undefined;
         const next = applyReviewEvent(item, event);
         await trx.insertInto("review_events").values(eventRow(id, event)).execute();
+        await addVerdictsToBucket(trx, item.incidentId, verdictOf(event));
         await trx
           .updateTable("review_items")
           .set({ status: next.status, round: next.round, updated_at: event.at })
@@ -334,6 +678,7 @@ export function qualityRepository(store: Store): QualityRepository {
             "incidents.city_unit as city_unit",
             "incidents.branch_unit as branch_unit",
             "incidents.station_unit as station_unit",
+            "incidents.area_unit as area_unit",
             "quality_results.issues as issues",
           ])
           .orderBy("incidents.received_at")
@@ -363,6 +708,8 @@ export function qualityRepository(store: Store): QualityRepository {
                 cityUnit: r.city_unit,
                 branchUnit: r.branch_unit,
                 stationUnit: r.station_unit,
+                // Beside the scorecard fields: the cell of the materialised bucket (migration 0018).
+                areaUnit: r.area_unit,
               },
               issues: r.issues === "[]" ? [] : (JSON.parse(r.issues) as QualityIssue[]),
             }) as unknown as ScoredIncident,
@@ -410,6 +757,16 @@ export function qualityRepository(store: Store): QualityRepository {
         .select((eb) => [eb.fn.countAll().as("n"), eb.fn.max("id").as("last")])
         .executeTakeFirst();
       return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}`;
+    },
+    async scorecardBuckets(filter = {}) {
+      let q = db.selectFrom("quality_buckets").selectAll();
+      if (filter.unit) q = q.where(UNIT_COLUMN[filter.unit.level], "=", filter.unit.code);
+      // A local day lies within 14 hours of its UTC day: wide day bounds, then exact instants.
+      if (filter.from !== undefined)
+        q = q.where("day", ">=", Math.floor(filter.from / 86_400_000) - 1).where("max_at", ">=", filter.from);
+      if (filter.to !== undefined)
+        q = q.where("day", "<=", Math.floor(filter.to / 86_400_000) + 1).where("min_at", "<", filter.to);
+      return (await q.execute()).map(bucketOfRow);
     },
     async lastComputed() {
       const row = await db

@@ -14,6 +14,7 @@ import * as addressComponents from "./0014_incident_address_components.ts";
 import * as unitIndexPrefixes from "./0015_incident_unit_index_prefixes.ts";
 import * as indicatorDays from "./0016_indicator_days.ts";
 import * as indicatorExtraDays from "./0017_indicator_extra_days.ts";
+import * as qualityScorecardBuckets from "./0018_quality_scorecard_buckets.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0015_incident_unit_index_prefixes", unitIndexPrefixes],
   ["0016_indicator_days", indicatorDays],
   ["0017_indicator_extra_days", indicatorExtraDays],
+  ["0018_quality_scorecard_buckets", qualityScorecardBuckets],
 ];
