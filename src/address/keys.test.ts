@@ -185,6 +185,8 @@ describe("location keys", () => {
     ["万科·城市之光2幢301", "万科城市之光2幢301"],
     ["昆区高新区钢铁大街12号", "昆区钢铁大街12号"],
     ["下宅村107号", "下宅村一零七号"],
+    ["阳光小区3栋东门", "阳光小区3栋"],
+    ["阳光小区东区3栋2单元501室前台", "阳光小区东区3栋2单元501"],
   ])("%s and %s share their most precise key", (a, b) => {
     const ka = locator.locate(a);
     const kb = locator.locate(b);

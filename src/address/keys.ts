@@ -140,11 +140,17 @@ export function chineseKeys(
   const roads: string[] = [];
   const subpois: string[] = [];
   let lastHouse: string | undefined;
+  // A part named after the building or flat (3栋东门, 501财务部) says where in it, not which
+  // compound part: only sub-POIs before the first number belong to the key.
+  let numbered = false;
   for (const e of entities) {
     if (!firsts.has(e.label)) firsts.set(e.label, e.text);
     if (e.label === "road") roads.push(e.text);
-    else if (e.label === "subpoi") subpois.push(e.text);
-    else if (e.label === "houseno") lastHouse = e.text;
+    else if (e.label === "subpoi") {
+      if (!numbered) subpois.push(e.text);
+    } else if (e.label === "houseno") lastHouse = e.text;
+    if (e.label === "houseno" || e.label === "cellno" || e.label === "floorno" || e.label === "roomno")
+      numbered = true;
   }
   const scope = admin.city ?? admin.district ?? admin.prov ?? "";
   const scopeKey = canonicalText(scope);
