@@ -14,13 +14,19 @@ export interface FeatureOptions {
    */
   readonly lexicon: boolean;
   /**
-   * Words of the opening sentence (up to the first 。！？ or line break) once more as "h:"
-   * features: a title, or the first clause of a narrative, usually names the matter.
+   * Words ("h:") and Han character bigrams ("H:") of the opening sentence (up to the first 。！？
+   * or line break) once more, in their own namespace: a title (留言主题), or the first clause of a
+   * narrative, usually names the matter, so its terms get their own weights beside the body's.
    */
   readonly head?: boolean | undefined;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { words: true, charNgrams: [1, 2], lexicon: true };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
+  words: true,
+  charNgrams: [1, 2],
+  lexicon: true,
+  head: true,
+};
 
 const SENTENCE_END = /[。！？!?\n]/;
 
@@ -65,6 +71,8 @@ export function textFeatures(
     const end = normal.search(SENTENCE_END);
     const head = end < 0 ? normal : normal.slice(0, end);
     for (const token of segmenter.cut(head)) if (isContentToken(token)) add(`h:${token.toLowerCase()}`);
+    for (const match of head.matchAll(HAN_RUN))
+      for (let i = 0; i + 2 <= match[0].length; i++) add(`H:${match[0].slice(i, i + 2)}`);
   }
   if (options.lexicon) {
     for (const hit of lexiconFeatures().find(normal)) {

@@ -125,3 +125,27 @@ test("nested cross-validation chooses per outer fold from its training folds and
   const first = tuned.trials.find((t) => t.macroF1 === best)!;
   expect(tuned.options.algorithm).toBe(first.cnbWeight === 0 ? "logreg" : "ensemble");
 });
+
+test("repeated inner cross-validation scores each candidate by its mean over the repeats' fold seeds", () => {
+  const grid = { features: [DEFAULT_FEATURE_OPTIONS], cnbWeights: [0, 1] };
+  const docs = CORPUS.map((e) => textFeatures(e.text, bigramSegmenter, DEFAULT_FEATURE_OPTIONS));
+  const labels = CORPUS.map((e) => e.label);
+  const opts = { minDf: 1, epochs: 10 };
+  const once = (seed: number) =>
+    tuneTrainOptions(docs, labels, grid, opts, 3, seed).trials.map((t) => t.macroF1);
+  const [a, b] = [once(1), once(2)];
+  const twice = tuneTrainOptions(docs, labels, grid, opts, 3, 1, 2).trials.map((t) => t.macroF1);
+  twice.forEach((m, i) => expect(m).toBeCloseTo((a[i]! + b[i]!) / 2, 12));
+});
+
+test("the opening sentence (a title) gets its own namespace of words and character bigrams", () => {
+  const counts = textFeatures("拖欠工资。公司老板跑路", bigramSegmenter, {
+    words: false,
+    charNgrams: [],
+    lexicon: false,
+    head: true,
+  });
+  expect(counts.get("H:工资")).toBe(1);
+  expect(counts.has("H:老板")).toBe(false);
+  expect([...counts.keys()].every((f) => f.startsWith("h:") || f.startsWith("H:"))).toBe(true);
+});

@@ -161,7 +161,7 @@ export function restrictFeatures(
         ? options.words
         : kind === 107 /* k */
           ? options.lexicon
-          : kind === 104 /* h */
+          : kind === 104 /* h */ || kind === 72 /* H */
             ? options.head === true
             : options.charNgrams.includes([...f].length - 2);
     if (keep) out.set(f, n);

@@ -144,7 +144,7 @@ export const trainCommand: Command = {
     en: "Train the narrative classifier on the deployment's labelled history (or a CSV); cross-validate",
   },
   usage:
-    "[--target category|department] [--db PATH] | --input FILE.csv --text COL[,COL] --label COL [--encoding utf8|gbk] [--out MODEL.json]  [--cv K] [--seed N] [--tune auto|on|off] [--inner-folds K] [--algorithm logreg|cnb|ensemble] [--rules-map JSON]",
+    "[--target category|department] [--db PATH] | --input FILE.csv --text COL[,COL] --label COL [--encoding utf8|gbk] [--out MODEL.json]  [--cv K] [--seed N] [--tune auto|on|off] [--inner-folds K] [--inner-repeats R] [--algorithm logreg|cnb|ensemble] [--rules-map JSON]",
   options: {
     target: { type: "string", default: "category" },
     db: { type: "string" },
@@ -158,6 +158,8 @@ export const trainCommand: Command = {
     algorithm: { type: "string", default: "logreg" },
     tune: { type: "string", default: "auto" },
     "inner-folds": { type: "string", default: "5" },
+    // Repeated inner cross-validation (other fold seeds): a less noisy basis for the choice.
+    "inner-repeats": { type: "string", default: "2" },
     "rules-map": { type: "string" },
   },
   async run(args, ctx) {
@@ -168,20 +170,23 @@ export const trainCommand: Command = {
     const folds = v.cv === undefined ? 0 : Number(v.cv);
     const tuneMode = String(v.tune) as (typeof TUNE_MODES)[number];
     const innerFolds = Number(v["inner-folds"]);
+    const innerRepeats = Number(v["inner-repeats"]);
     if (
       !TRAIN_TARGETS.includes(target) ||
       !ALGORITHMS.includes(algorithm) ||
       !Number.isInteger(seed) ||
       !TUNE_MODES.includes(tuneMode) ||
       !Number.isInteger(innerFolds) ||
-      innerFolds < 2
+      innerFolds < 2 ||
+      !Number.isInteger(innerRepeats) ||
+      innerRepeats < 1
     ) {
       println(
         ctx.stderr,
         t(
           ctx,
-          "--target 取 category 或 department，--algorithm 取 logreg、cnb 或 ensemble，--tune 取 auto/on/off，--seed 为整数，--inner-folds 为不小于 2 的整数",
-          "--target is category or department, --algorithm logreg, cnb or ensemble, --tune auto/on/off, --seed an integer, --inner-folds an integer >= 2",
+          "--target 取 category 或 department，--algorithm 取 logreg、cnb 或 ensemble，--tune 取 auto/on/off，--seed 为整数，--inner-folds 为不小于 2 的整数，--inner-repeats 为正整数",
+          "--target is category or department, --algorithm logreg, cnb or ensemble, --tune auto/on/off, --seed an integer, --inner-folds an integer >= 2, --inner-repeats a positive integer",
         ),
       );
       return 2;
@@ -248,7 +253,7 @@ export const trainCommand: Command = {
       const options = { algorithm, epochs, seed };
       // Model selection by inner cross-validation on the training data only (nested under --cv).
       const tune = tuneMode === "on" || (tuneMode === "auto" && sample.length <= AUTO_TUNE_MAX);
-      const tuning = tune ? { grid: DEFAULT_TUNING_GRID, innerFolds } : undefined;
+      const tuning = tune ? { grid: DEFAULT_TUNING_GRID, innerFolds, innerRepeats } : undefined;
       const output: Record<string, unknown> = {
         examples: sample.length,
         classes: labels.size,
@@ -261,6 +266,7 @@ export const trainCommand: Command = {
           folds,
           seed,
           nested: tune,
+          ...(tuning ? { innerFolds, innerRepeats } : {}),
           macroF1: cv.report.macroF1,
           accuracy: cv.report.accuracy,
           foldMacroF1: cv.foldMacroF1,
@@ -286,7 +292,14 @@ export const trainCommand: Command = {
       }
       let fitted: TextModel;
       if (tuning) {
-        const tuned = trainTunedTextModel(sample, segmenter, options, tuning.grid, tuning.innerFolds);
+        const tuned = trainTunedTextModel(
+          sample,
+          segmenter,
+          options,
+          tuning.grid,
+          tuning.innerFolds,
+          tuning.innerRepeats,
+        );
         fitted = tuned.model;
         output.tuning = { chosen: tuned.tuning.options, trials: tuned.tuning.trials };
         output.algorithm = tuned.model.algorithm;
