@@ -660,7 +660,8 @@ async function seriesDetail(main, id) {
     weekly,
   } = await apiReady(`/api/v1/dashboard/series/${encodeURIComponent(id)}`);
   // A region, not an image: MapLibre puts a focusable canvas and zoom buttons inside.
-  const mapEl = h("div", { class: "mapbox", role: "region", "aria-label": t("map") });
+  // Named apart from MapLibre's own canvas region ("Map"): landmarks need distinct names.
+  const mapEl = h("div", { class: "mapbox", role: "region", "aria-label": `${t("map")} · ${s.groupLabel}` });
   const chartEl = h("div", { class: "chart small", role: "img", "aria-label": t("timeline") });
   const msg = h("p", { role: "status" });
   const createBtn = can("cases.create")
@@ -876,7 +877,7 @@ async function casesPage(main, id) {
         return h(
           "section",
           { class: "col", "aria-label": name },
-          h("h3", {}, `${name} (${num(list.length)})`),
+          h("h2", {}, `${name} (${num(list.length)})`),
           list.length
             ? virtualItems(h, list, card, { itemHeight: 72, label: name })
             : h("p", { class: "muted" }, t("noData")),
