@@ -62,7 +62,7 @@ const S = {
     failed: "The outcome of {n} cases could not be read.",
     loading: "Reading the outcome of each case ({done}/{total})…",
     legendNote:
-      "“Verified” = the window is over; “fell like controls” = fewer events, but no more than comparable places; “against controls” = mean change of the after-count against the count the controls' trend predicts (negative = fewer than expected).",
+      "'Verified' = the window is over; 'fell like controls' = fewer events, but no more than comparable places; 'against controls' = mean change of the after-count against the count the controls' trend predicts (negative = fewer than expected).",
   },
 };
 const s = (key, vars = {}) =>
@@ -240,6 +240,7 @@ export async function outcomesPage(main, { h, api, table, chart }) {
       name: s(verdictKey[v] ?? (v === "pending" ? "pending" : "insufficient")),
       type: "bar",
       stack: "verdicts",
+      barMaxWidth: 28,
       color: COLOURS[i],
       data: ordered.map((l) => l.agg.counts[v] ?? 0),
     })),
