@@ -415,11 +415,17 @@ function insertionSorted(at: Float64Array, order: Uint32Array, budget: number): 
  * (at most 4 moves per call), else an LSD radix sort on seconds since the first call, O(n) where a
  * comparison sort of 10,000,000 calls would take seconds.
  */
-export function timeOrder(at: Float64Array): Uint32Array {
+export function timeOrder(
+  at: Float64Array,
+  scratch?: { readonly buffer: ArrayBuffer; readonly offset: number; readonly bytes: number },
+): Uint32Array {
   const n = at.length;
-  // One buffer for the order and the radix sort's two scratch arrays (one external allocation).
-  const buffer = new ArrayBuffer(n * 12);
-  const order = new Uint32Array(buffer, 0, n);
+  // One buffer for the order and the radix sort's two scratch arrays (one external allocation),
+  // or the caller's scratch region when it is large enough.
+  const own = !scratch || scratch.bytes < n * 12;
+  const buffer = own ? new ArrayBuffer(n * 12) : scratch.buffer;
+  const base = own ? 0 : scratch.offset;
+  const order = new Uint32Array(buffer, base, n);
   let sorted = true;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -439,10 +445,10 @@ export function timeOrder(at: Float64Array): Uint32Array {
     return order.sort((a, b) => at[a]! - at[b]! || a - b);
   }
   // Sort by whole seconds with a radix sort, then fix ties within a second by insertion.
-  const sec = new Uint32Array(buffer, n * 4, n);
+  const sec = new Uint32Array(buffer, base + n * 4, n);
   for (let i = 0; i < n; i++) sec[i] = Math.floor((at[i]! - min) / 1000);
   let src = order;
-  let dst = new Uint32Array(buffer, n * 8, n);
+  let dst = new Uint32Array(buffer, base + n * 8, n);
   for (let shift = 0; shift < 32; shift += 16) {
     const count = new Uint32Array(65537);
     for (let i = 0; i < n; i++) count[((sec[src[i]!]! >>> shift) & 0xffff) + 1]!++;

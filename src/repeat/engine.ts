@@ -123,10 +123,23 @@ function growI32(a: Int32Array, cap: number, fill = 0): Int32Array<ArrayBuffer> 
  */
 class Arena {
   private readonly buffer: ArrayBuffer;
-  private offset = 0;
+  private offset: number;
 
-  constructor(bytes: number) {
-    this.buffer = new ArrayBuffer(bytes);
+  /** A new buffer of `bytes`, or (with `region`) the zeroed region of another arena. */
+  constructor(bytes: number, region?: ScratchRegion) {
+    if (region && region.bytes >= bytes) {
+      this.buffer = region.buffer;
+      this.offset = region.offset;
+      new Uint8Array(region.buffer, region.offset, bytes).fill(0);
+    } else {
+      this.buffer = new ArrayBuffer(bytes);
+      this.offset = 0;
+    }
+  }
+
+  /** The next `bytes` as a region for scratch use (timeOrder, then the series pass's CSR arrays). */
+  region(bytes: number): ScratchRegion {
+    return { buffer: this.buffer, offset: this.take(bytes), bytes: Math.ceil(bytes / 8) * 8 };
   }
 
   /** Bytes for arrays of these element sizes and length, each aligned to 8 bytes. */
@@ -165,6 +178,13 @@ class Arena {
     a.set(from.subarray(0, Math.min(from.length, length)));
     return a;
   }
+}
+
+/** A part of an arena's buffer lent for scratch use. */
+interface ScratchRegion {
+  readonly buffer: ArrayBuffer;
+  readonly offset: number;
+  readonly bytes: number;
 }
 
 const FINEST_FIRST = (["room", "unit", "building", "poi", "road", "cross"] as const).map(levelIndex);
@@ -345,18 +365,22 @@ export class RepeatIndex {
     for (let i = 0; i < n; i++) if (columns.caller[i]! >= 0) withCaller++;
     const calls = Math.max(16, n);
     const pairs = Math.max(1024, withCaller);
-    // Calls, events and pairs in one buffer (see Arena).
+    // Calls, events and pairs in one buffer (see Arena), with a scratch region for the time order
+    // and then the series pass: one external allocation for the whole batch.
+    const scratchBytes = Math.max(12 * n, index.seriesPassBytes(calls, pairs));
     const arena = new Arena(
       Arena.bytes(calls, RepeatIndex.CALL_BYTES) +
         Arena.bytes(calls, index.eventBytes()) +
-        Arena.bytes(pairs, RepeatIndex.PAIR_BYTES),
+        Arena.bytes(pairs, RepeatIndex.PAIR_BYTES) +
+        Math.ceil(scratchBytes / 8) * 8,
     );
     index.ensureCalls(calls, arena);
     index.ensureEvents(calls, arena);
     index.ensurePairs(pairs, arena);
-    const order = timeOrder(columns.at);
+    const scratch = arena.region(scratchBytes);
+    const order = timeOrder(columns.at, scratch);
     for (let j = 0; j < n; j++) index.ingestCall(order[j]!);
-    index.computeAll();
+    index.computeAll(scratch);
     return index;
   }
 
@@ -1330,7 +1354,25 @@ export class RepeatIndex {
   private parentEvents: Map<number, number>[] = [];
   private parentChildren: Map<number, number>[] = [];
 
-  private computeAll(): void {
+  /** Bytes of the series pass's CSR arrays for at most `events` events and `pairs` pairs. */
+  private seriesPassBytes(events: number, pairs: number): number {
+    let words = 0;
+    for (const size of this.seriesPassSizes(events, pairs)) words += size + 1;
+    return words * 4;
+  }
+
+  private seriesPassSizes(events: number, pairs: number): number[] {
+    const C = this.callerHead.length;
+    const sizes: number[] = [];
+    for (const l of this.levelsUsed) {
+      const K = this.keyCount(l);
+      sizes.push(K + 1, K, events, Math.ceil(events / 2));
+    }
+    sizes.push(C + 1, C, pairs, Math.ceil(pairs / 2), Math.ceil(pairs / 2));
+    return sizes;
+  }
+
+  private computeAll(scratch?: ScratchRegion): void {
     this.buckets.clear();
     this.groupKeyCount.fill(0);
     this.groupEventCount.fill(0);
@@ -1350,15 +1392,7 @@ export class RepeatIndex {
     const lists = new Map<number, { start: Int32Array; order: Int32Array; groups: Int16Array }>();
     // One buffer for every CSR array below (see Arena).
     const C = this.callerHead.length;
-    const sizes: number[] = [];
-    for (const l of this.levelsUsed) {
-      const K = this.keyCount(l);
-      sizes.push(K + 1, K, this.eventCount, Math.ceil(this.eventCount / 2));
-    }
-    sizes.push(C + 1, C, this.pairCount, Math.ceil(this.pairCount / 2), Math.ceil(this.pairCount / 2));
-    let words = 0;
-    for (const size of sizes) words += size + 1;
-    const arena = new Arena(words * 4);
+    const arena = new Arena(this.seriesPassBytes(this.eventCount, this.pairCount), scratch);
     for (const l of this.levelsUsed) {
       const csr = this.eventsByKey(l, arena);
       lists.set(l, csr);
