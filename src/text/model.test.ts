@@ -135,7 +135,9 @@ test("repeated inner cross-validation scores each candidate by its mean over the
     tuneTrainOptions(docs, labels, grid, opts, 3, seed).trials.map((t) => t.macroF1);
   const [a, b] = [once(1), once(2)];
   const twice = tuneTrainOptions(docs, labels, grid, opts, 3, 1, 2).trials.map((t) => t.macroF1);
-  twice.forEach((m, i) => expect(m).toBeCloseTo((a[i]! + b[i]!) / 2, 12));
+  twice.forEach((m, i) => {
+    expect(m).toBeCloseTo((a[i]! + b[i]!) / 2, 12);
+  });
 });
 
 test("the opening sentence (a title) gets its own namespace of words and character bigrams", () => {
