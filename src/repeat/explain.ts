@@ -1,3 +1,4 @@
+import { describeLocationKey } from "../address/describe.ts";
 import { type Lang, SUBTYPE_LABELS } from "../domain/index.ts";
 import type { RepeatIndex, RepeatSeries } from "./engine.ts";
 import type { WarningLevel } from "./options.ts";
@@ -72,7 +73,7 @@ function explainIn(index: RepeatIndex, s: RepeatSeries, lang: Lang, maxIds: numb
   const warning = WARNING_LABELS[s.warning][lang];
   const parts: string[] = [];
   const where = s.locationKey
-    ? `${s.locationKey}${s.locationLevel ? (zh ? `（${LEVEL_LABELS[s.locationLevel]!.zh}）` : ` (${LEVEL_LABELS[s.locationLevel]!.en})`) : ""}`
+    ? `${describeLocationKey(s.locationKey, lang)}${s.locationLevel ? (zh ? `（${LEVEL_LABELS[s.locationLevel]!.zh}）` : ` (${LEVEL_LABELS[s.locationLevel]!.en})`) : ""}`
     : "";
   if (s.kind === "place") {
     parts.push(

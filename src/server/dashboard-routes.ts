@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import gcoordModule from "gcoord";
 import { cellToBoundary } from "h3-js";
+import { describeLocationKey } from "../address/describe.ts";
 import { createAddressLocator } from "../address/locator.ts";
 import { cellCounts, giStar } from "../analysis/hotspots/index.ts";
 import { knoxEventsFromIncidents, knoxTest } from "../analysis/knox/index.ts";
@@ -211,7 +212,7 @@ export function seriesList(data: DashboardData, scope: Scope, filter: SeriesFilt
       level: s.warning,
       group: x.group,
       groupLabel: GROUP_LABELS[x.group]?.[lang] ?? x.group,
-      place: x.kind === "caller" ? null : placeName(x.locationKey),
+      place: x.kind === "caller" ? null : placeName(x.locationKey, lang),
       station: data.units[s.station] ?? "",
       start: x.start,
       end: x.end,
@@ -224,14 +225,9 @@ export function seriesList(data: DashboardData, scope: Scope, filter: SeriesFilt
   return { total, rows };
 }
 
-/** The readable part of a location key (the key's last segments), without internal prefixes. */
-function placeName(key: string | null): string | null {
-  if (!key) return null;
-  // Keys look like "R:澜东区:衡山街 423" or "Z::隆都新村/b8/u1/r202": drop the kind prefix.
-  return key
-    .replace(/^[A-Za-z]+:+/, "")
-    .replace(/[:/|]+/g, " ")
-    .trim();
+/** A location key as a place name in the user's language (src/address/describe.ts). */
+function placeName(key: string | null, lang: Lang): string | null {
+  return key ? describeLocationKey(key, lang) : null;
 }
 
 /** The datum of the map's basemap (RECUR_MAP_DATUM): a Chinese intranet/PGIS map is often GCJ-02. */
@@ -445,7 +441,7 @@ export function registerDashboardRoutes(
           level: row.warning,
           group: s.group,
           groupLabel: GROUP_LABELS[s.group]?.[lang] ?? s.group,
-          place: placeName(s.locationKey),
+          place: placeName(s.locationKey, lang),
           locationKey: s.locationKey,
           protective: s.protective,
           start: s.start,
