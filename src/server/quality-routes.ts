@@ -39,6 +39,7 @@ import {
   stationCentreAccumulator,
   stationSelfCheck,
 } from "../quality/index.ts";
+import { refreshExtraDays } from "../store/indicator-rollups.ts";
 import {
   type QualityRepository,
   qualityRepository,
@@ -340,6 +341,8 @@ async function runQualityCheck(store: Store, now: () => number, run: QualityRun)
     );
     run.done += page.length;
   }
+  // The daily quality totals of the indicators are remade now, not by the next report.
+  await refreshExtraDays(store, "quality");
 }
 
 /** Starts the server's background quality check (the same run `POST /quality/run` starts). */

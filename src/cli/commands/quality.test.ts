@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { sql } from "kysely";
 import { beforeAll, expect, test } from "vitest";
 import { makeIncident } from "../../../test/builders.ts";
 import { asBatchId, asEpochMs, asUnitCode } from "../../domain/index.ts";
@@ -72,6 +73,18 @@ test("recur quality reports issues, scorecards and the truth comparison as JSON"
   expect(out.scorecards).toHaveLength(1);
   expect(out.scorecards[0].unit).toBe("东湖派出所");
   expect(out.truth.overall).toMatchObject({ truePositives: 1, falsePositives: 0, falseNegatives: 0 });
+  // The indicators' daily quality totals are remade by the run itself, not by the next report.
+  const store = await openStore({ path: db });
+  try {
+    const days = await sql<{ n: number; total: number }>`
+      SELECT SUM(n) AS n, SUM(total) AS total FROM indicator_extra_days WHERE kind = 'quality' AND level = 'city'`.execute(
+      store.db,
+    );
+    expect(Number(days.rows[0]?.n)).toBe(3);
+    expect(Number(days.rows[0]?.total)).toBeGreaterThan(0);
+  } finally {
+    await store.close();
+  }
 });
 
 test("a review is sampled, returned for rework, resubmitted and passed through the CLI", async () => {

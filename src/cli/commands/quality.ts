@@ -25,6 +25,7 @@ import {
   stationCentreAccumulator,
 } from "../../quality/index.ts";
 import { DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
+import { refreshExtraDays } from "../../store/indicator-rollups.ts";
 import { qualityRepository } from "../../store/quality-repository.ts";
 import { ruleClassifier, textPredictor } from "../../text/index.ts";
 import { jiebaSegmenter } from "../../text/jieba.ts";
@@ -252,6 +253,8 @@ export const qualityCommand: Command = {
         if (limit !== undefined && count >= limit) break;
       }
       bar.done();
+      // The daily quality totals of the indicators are remade now, not by the next report.
+      if (!v["no-save"]) await refreshExtraDays(store, "quality");
       const seconds = (performance.now() - started) / 1000;
       const cards = cardsAcc.result();
       const meanScore = count === 0 ? null : Math.round((scoreSum / count) * 10) / 10;

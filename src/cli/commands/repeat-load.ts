@@ -5,6 +5,7 @@ import { RepeatIndex } from "../../repeat/engine.ts";
 import { explainSeries } from "../../repeat/explain.ts";
 import { DEFAULT_OPTIONS } from "../../repeat/options.ts";
 import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
+import { refreshExtraDays } from "../../store/indicator-rollups.ts";
 import { repeatSeriesRepository, type StoredSeries } from "../../store/repeat-repository.ts";
 import type { CommandContext } from "../command.ts";
 import { progressBar } from "../progress.ts";
@@ -59,6 +60,8 @@ export async function detectFromStore(
         incidents: index.sourceIdsOf(s),
       }));
       await repeatSeriesRepository(store).replaceAll(rows, Date.now());
+      // The daily repeat totals of the indicators are remade now, not by the next report.
+      await refreshExtraDays(store, "repeat");
     }
     return {
       index,

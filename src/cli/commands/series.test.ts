@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openStore } from "../../store/index.ts";
 import { repeatSeriesRepository } from "../../store/repeat-repository.ts";
@@ -73,6 +74,12 @@ describe("recur detect and recur series on a generated city", () => {
       const stored = await repeatSeriesRepository(store).list();
       expect(stored.length).toBeGreaterThan(0);
       expect(stored[0]!.explanation.zh.length).toBeGreaterThan(0);
+      // ... and remakes the indicators' daily repeat totals at once, not at the next report.
+      const days = await sql<{ n: number }>`
+        SELECT SUM(n) AS n FROM indicator_extra_days WHERE kind = 'repeat' AND level = 'city'`.execute(
+        store.db,
+      );
+      expect(Number(days.rows[0]?.n)).toBeGreaterThan(0);
     } finally {
       await store.close();
     }
