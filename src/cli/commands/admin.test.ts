@@ -6,6 +6,7 @@ import { makeIncident } from "../../../test/builders.ts";
 import { recur } from "../../../test/cli.ts";
 import { asBatchId, asEpochMs, asPseudonym } from "../../domain/index.ts";
 import { openStore } from "../../store/index.ts";
+import { registryRepository } from "../../store/registry-repository.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "recur-admin-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,6 +43,42 @@ test("users are created with a generated password that must be changed, and list
   expect(JSON.parse(listed.out).users).toEqual([
     { username: "li.ming", role: "station_officer", unit: "S1", disabled: false, locked: false },
   ]);
+});
+
+test("once units are registered, a new user's unit must be registered, active and of the stated level", async () => {
+  const db = join(dir, "registry.db");
+  const store = await openStore({ path: db });
+  try {
+    const registry = registryRepository(store);
+    await registry.saveUnit({ code: "C", name: "澜江市公安局", level: "city", parentCode: null }, 0);
+    await registry.saveUnit({ code: "S1", name: "东湖派出所", level: "station", parentCode: "C" }, 0);
+  } finally {
+    await store.close();
+  }
+  const officer = (code: string, level = "station") =>
+    run([
+      "users",
+      "add",
+      "--username",
+      `u-${code}-${level}`,
+      "--role",
+      "station_officer",
+      "--unit-level",
+      level,
+      "--unit-code",
+      code,
+      "--db",
+      db,
+      "--lang",
+      "en",
+    ]);
+  const unknown = await officer("S9");
+  expect(unknown.code).toBe(1);
+  expect(unknown.out).toContain("Unit S9 is not registered");
+  const wrongLevel = await officer("S1", "branch");
+  expect(wrongLevel.code).toBe(1);
+  expect(wrongLevel.out).toContain("registered as a station unit");
+  expect((await officer("S1")).code).toBe(0);
 });
 
 test("audit verify passes on an intact log and fails once a row is edited", async () => {

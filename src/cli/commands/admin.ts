@@ -3,8 +3,10 @@ import { DEFAULT_RETENTION, type RetentionPolicy, retentionCutoffs } from "../..
 import { asEpochMs, type Clock, UNIT_LEVELS, type UnitLevel } from "../../domain/index.ts";
 import { ROLES, type Role } from "../../server/access.ts";
 import { Auth, generatePassword } from "../../server/auth.ts";
+import { userScopeProblem } from "../../server/registry-routes.ts";
 import { auditVerification } from "../../server/routes.ts";
 import { openStore, type Store } from "../../store/index.ts";
+import { registryRepository } from "../../store/registry-repository.ts";
 import { applyRetention } from "../../store/retention.ts";
 import { serverRepository } from "../../store/server-repository.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
@@ -118,16 +120,27 @@ export const usersCommand: Command = {
           println(ctx.stderr, t(ctx, `用户 ${v.username} 已存在`, `User ${v.username} exists`));
           return 1;
         }
+        const scope = {
+          role,
+          unitLevel: role === "agency_user" ? null : (unitLevel ?? "city"),
+          unitCode: typeof v["unit-code"] === "string" ? v["unit-code"] : null,
+          agencyCode: typeof v.agency === "string" ? v.agency : null,
+        };
+        // Once units are registered, a user's unit or agency must be in the registry (as over the
+        // API); before that (a first administrator on a new deployment) there is nothing to check.
+        const registered = (await registryRepository(store).units()).length > 0;
+        const problem = registered ? await userScopeProblem(store, scope) : undefined;
+        if (problem) {
+          println(ctx.stderr, t(ctx, problem.zh, problem.en));
+          return 1;
+        }
         // No default passwords: a generated one, to be changed at first login.
         const password = generatePassword();
         const user = await auth.createUser({
           username: v.username,
           displayName: typeof v["display-name"] === "string" ? v["display-name"] : v.username,
           password,
-          role,
-          unitLevel: role === "agency_user" ? null : (unitLevel ?? "city"),
-          unitCode: typeof v["unit-code"] === "string" ? v["unit-code"] : null,
-          agencyCode: typeof v.agency === "string" ? v.agency : null,
+          ...scope,
           mustChangePassword: true,
         });
         await audit("user.create", user.id);
