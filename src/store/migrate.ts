@@ -3,9 +3,11 @@ import { RecurError } from "../domain/index.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 
 /**
- * Runs every registered migration not yet applied. Kysely records applied ones in
- * `kysely_migration` and locks concurrent runs (an advisory lock on PostgreSQL, the write
- * lock on SQLite), so opening the same database from several processes is safe.
+ * Runs every registered migration not yet applied, all in one transaction on both stores (on
+ * SQLite through the dialect of sqlite.ts), so a failure or a kill -9 half-way applies none of
+ * them. Kysely records applied ones in `kysely_migration`; on PostgreSQL an advisory lock keeps
+ * concurrent runs apart, on SQLite the transaction's write lock does (a second process opening a
+ * database that is being migrated fails with "database is locked" and can simply retry).
  */
 export async function migrateToLatest(
   db: Kysely<unknown>,

@@ -1,6 +1,6 @@
 import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteAdapter, SqliteDialect } from "kysely";
 import type { Incident } from "../domain/index.ts";
 import {
   batchClosedError,
@@ -75,6 +75,24 @@ function connect(path: string) {
 }
 
 /**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it does not, so its migrator would
+ * apply each statement on its own: a kill -9 during the first open (a migration creating a table
+ * and backfilling it) left a half-applied migration that failed the next open. With this adapter
+ * the pending migrations run in one transaction: all of them or none.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
  * Opens (creating if needed) the SQLite store at `path` and migrates it.
  *
  * Readers use one connection (Kysely's); batches are written on another, in a worker thread,
@@ -85,7 +103,7 @@ function connect(path: string) {
 export async function openSqliteStore(path: string, migrate = true): Promise<Store> {
   const memory = path === ":memory:";
   const main = connect(path);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: main }) });
+  const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: main }) });
   if (migrate) {
     try {
       await migrateToLatest(db as Kysely<unknown>);
