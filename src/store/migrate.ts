@@ -6,8 +6,9 @@ import { MIGRATIONS } from "./migrations/index.ts";
  * Runs every registered migration not yet applied, all in one transaction on both stores (on
  * SQLite through the dialect of sqlite.ts), so a failure or a kill -9 half-way applies none of
  * them. Kysely records applied ones in `kysely_migration`; on PostgreSQL an advisory lock keeps
- * concurrent runs apart, on SQLite the transaction's write lock does (a second process opening a
- * database that is being migrated fails with "database is locked" and can simply retry).
+ * concurrent runs apart, on SQLite the transaction's write lock does (a second process waits up to
+ * the connection's busy timeout; if its view is older than the first one's commit, SQLite
+ * refuses it with "database is locked" rather than apply a migration twice).
  */
 export async function migrateToLatest(
   db: Kysely<unknown>,
