@@ -1,181 +1,55 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { applyCase, newCase } from "../../src/cases/case.ts";
-import type { Clock, EpochMs } from "../../src/domain/index.ts";
-import { openStore } from "../../src/store/index.ts";
-import { serverRepository } from "../../src/store/server-repository.ts";
+import {
+  ARTIFACTS,
+  browserAvailable,
+  type Demo,
+  login as harnessLogin,
+  newPage as harnessPage,
+  launchBrowser,
+  ready,
+  seedResolvedCase,
+  shot,
+  startDemo,
+} from "./harness.ts";
 
 /**
  * The registry and rules pages of the system admin and the case page's outcome chart and
  * attachments, in Debian's Chromium (playwright-core) against `recur demo` with a small city.
  * Screenshots in test-artifacts/ (gitignored) for a human look.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = join(import.meta.dirname, "..", "..");
-const ARTIFACTS = join(ROOT, "test-artifacts");
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === "true")
-  throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run)`);
-if (!available)
-  console.warn(
-    `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`,
-  );
 
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-];
-const DAY = 86_400_000;
 const INCIDENTS = 6000;
 
 let dir = "";
-let server: ChildProcess | undefined;
+let demo: Demo | undefined;
 let base = "";
 let browser: Browser | undefined;
+
+/** A page that fails the test on any console error or uncaught exception. */
+const newPage = (errors: string[]) => harnessPage(browser!, errors);
+const login = (page: Page, username: string) => harnessLogin(page, demo!, username);
 let caseId = "";
-const passwords = new Map<string, string>();
 
-async function startDemo(): Promise<string> {
-  const child = spawn(
-    join(ROOT, "bin", "recur"),
-    ["demo", "--incidents", String(INCIDENTS), "--port", "0", "--host", "127.0.0.1", "--dir", dir],
-    { cwd: dir, env: { ...process.env, RECUR_LANG: "en" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server = child;
-  let out = "";
-  child.stdout?.on("data", (d) => {
-    out += String(d);
-  });
-  child.stderr?.on("data", (d) => {
-    out += String(d);
-  });
-  const deadline = Date.now() + 120_000;
-  let url = "";
-  while (Date.now() < deadline) {
-    url ||= /http:\/\/[\w.:]+/.exec(out)?.[0] ?? "";
-    if (url) {
-      const health = await fetch(`${url}/api/health`)
-        .then((r) => r.json() as Promise<{ phase: string }>)
-        .catch(() => ({ phase: "down" }));
-      if (health.phase === "ready") return url;
-      if (health.phase === "failed") throw new Error(out);
-    }
-    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`recur demo not ready in 120 s: ${out}`);
-}
-
-/**
- * A case resolved in the middle of the demo year about its busiest building, written into the
- * demo's store, so that the outcome chart has real before/after windows and control places.
- */
-async function seedResolvedCase(): Promise<string> {
-  const store = await openStore({ path: join(dir, "recur-demo.db") });
-  try {
-    const incidents = await store.incidents.list({ limit: 100_000 });
-    const mid = Date.UTC(2024, 6, 1);
-    const counts = new Map<string, { n: number; station: string | null; branch: string | null }>();
-    for (const i of incidents) {
-      const key = i.location.building;
-      if (!key || i.receivedAt < mid - 30 * DAY || i.receivedAt >= mid) continue;
-      const hit = counts.get(key) ?? { n: 0, station: i.stationUnit, branch: i.branchUnit };
-      hit.n++;
-      counts.set(key, hit);
-    }
-    const [key, place] = [...counts].sort((a, b) => b[1].n - a[1].n)[0]!;
-    let at = mid - 40 * DAY;
-    const clock: Clock = { now: () => at as EpochMs };
-    let c = newCase({
-      id: crypto.randomUUID(),
-      title: "商住楼反复噪声与纠纷",
-      subject: {
-        kind: "place",
-        seriesId: null,
-        locationKey: key,
-        locationLevel: "building",
-        callerPseudonym: null,
-        group: "noise",
-        protective: false,
-      },
-      warning: "orange",
-      branchUnit: place.branch,
-      stationUnit: place.station,
-      by: "seed",
-      clock,
-    });
-    const steps = [
-      { action: "assign", assignee: { kind: "agency", code: "mediation" }, owner: "调解员" },
-      { action: "start" },
-      { action: "record", kind: "mediation", text: "组织楼上楼下两户调解，签订调解协议" },
-      { action: "resolve", resolution: "mediated" },
-      { action: "verify", days: 30 },
-    ] as const;
-    for (const [i, command] of steps.entries()) {
-      at = i < 3 ? mid - (10 - i) * DAY : mid;
-      c = applyCase(c, c.version, command, "seed", clock);
-    }
-    await serverRepository(store).createCase(c);
-    return c.id;
-  } finally {
-    await store.close();
-  }
-}
-
-async function newPage(errors: string[]): Promise<Page> {
-  const context = await browser!.newContext({
-    acceptDownloads: true,
-    viewport: { width: 1366, height: 900 },
-    locale: "zh-CN",
-  });
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  return page;
-}
-
-async function login(page: Page, username: string) {
-  await page.goto(`${base}/`);
-  await page.fill("#username", username);
-  await page.fill("#password", passwords.get(username)!);
-  await page.click("button[type=submit]");
-  await page.waitForSelector("header.top");
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-const ready = (page: Page, name: string) =>
-  page.waitForSelector(`main[data-ready="${name}"]`, { timeout: 20_000 });
-
-describe.skipIf(!available)(
+describe.skipIf(!browserAvailable)(
   "units, agencies, rules and the case page in Chromium",
   { timeout: 60_000 },
   () => {
     beforeAll(async () => {
       await mkdir(ARTIFACTS, { recursive: true });
       dir = await mkdtemp(join(tmpdir(), "recur-browser-case-"));
-      base = await startDemo();
-      for (const line of (await readFile(join(dir, "credentials.txt"), "utf8")).split("\n")) {
-        const [user, password] = line.split("\t");
-        if (user && password && !user.startsWith("#")) passwords.set(user, password);
-      }
-      caseId = await seedResolvedCase();
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      demo = await startDemo(dir, INCIDENTS);
+      base = demo.url;
+      caseId = await seedResolvedCase(dir);
+      browser = await launchBrowser();
     }, 180_000);
 
     afterAll(async () => {
       await browser?.close();
-      if (server?.pid) server.kill("SIGTERM");
+      if (demo?.server.pid) demo.server.kill("SIGTERM");
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 

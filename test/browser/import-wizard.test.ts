@@ -1,12 +1,20 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  ARTIFACTS,
+  browserAvailable,
+  type Demo,
+  login as harnessLogin,
+  newPage as harnessPage,
+  launchBrowser,
+  shot,
+  startDemo,
+} from "./harness.ts";
 
 /**
  * The import wizard in a real browser (Debian's Chromium driven by playwright-core) against
@@ -15,89 +23,15 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
  * profile, imported with a progress bar and a report, and its rejected rows downloaded.
  * Screenshots go to test-artifacts/ (gitignored).
  */
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = join(import.meta.dirname, "..", "..");
-const ARTIFACTS = join(ROOT, "test-artifacts");
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === "true")
-  throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run)`);
-if (!available)
-  console.warn(
-    `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`,
-  );
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let dir = "";
-let server: ChildProcess | undefined;
+let demo: Demo | undefined;
 let base = "";
 let browser: Browser | undefined;
-const passwords = new Map<string, string>();
 
-async function startDemo(): Promise<string> {
-  const child = spawn(
-    join(ROOT, "bin", "recur"),
-    ["demo", "--incidents", "1500", "--port", "0", "--host", "127.0.0.1", "--dir", dir],
-    { cwd: dir, env: { ...process.env, RECUR_LANG: "en" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server = child;
-  let out = "";
-  child.stdout?.on("data", (d) => {
-    out += String(d);
-  });
-  child.stderr?.on("data", (d) => {
-    out += String(d);
-  });
-  const deadline = Date.now() + 120_000;
-  let url = "";
-  while (Date.now() < deadline) {
-    url ||= /http:\/\/[\w.:]+/.exec(out)?.[0] ?? "";
-    if (url) {
-      const health = await fetch(`${url}/api/health`)
-        .then((r) => r.json() as Promise<{ phase: string }>)
-        .catch(() => ({ phase: "down" }));
-      if (health.phase === "ready") return url;
-      if (health.phase === "failed") throw new Error(out);
-    }
-    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`recur demo not ready in 120 s: ${out}`);
-}
-
-async function newPage(errors: string[]): Promise<Page> {
-  const context = await browser!.newContext({
-    acceptDownloads: true,
-    viewport: { width: 1366, height: 900 },
-    locale: "zh-CN",
-  });
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  return page;
-}
-
-async function login(page: Page, username: string) {
-  await page.goto(`${base}/`);
-  await page.fill("#username", username);
-  await page.fill("#password", passwords.get(username)!);
-  await page.click("button[type=submit]");
-  await page.waitForSelector("header.top");
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** A page that fails the test on any console error or uncaught exception. */
+const newPage = (errors: string[]) => harnessPage(browser!, errors);
+const login = (page: Page, username: string) => harnessLogin(page, demo!, username);
 
 /** A 110 export as a small system might write it: GBK, headers of its own, dates in Chinese. */
 const HEADER = [
@@ -139,21 +73,18 @@ function exportCsv(): Buffer {
   return iconv.encode(`${lines.join("\r\n")}\r\n`, "gbk");
 }
 
-describe.skipIf(!available)("import wizard in Chromium", { timeout: 120_000 }, () => {
+describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), "recur-browser-import-"));
-    base = await startDemo();
-    for (const line of (await readFile(join(dir, "credentials.txt"), "utf8")).split("\n")) {
-      const [user, password] = line.split("\t");
-      if (user && password && !user.startsWith("#")) passwords.set(user, password);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    demo = await startDemo(dir, 1500);
+    base = demo.url;
+    browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid) server.kill("SIGTERM");
+    if (demo?.server.pid) demo.server.kill("SIGTERM");
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,10 +1,19 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  ARTIFACTS,
+  browserAvailable,
+  type Demo,
+  login as harnessLogin,
+  newPage as harnessPage,
+  launchBrowser,
+  ready,
+  shot,
+  startDemo,
+} from "./harness.ts";
 
 /**
  * The data-quality pages in a real browser (Debian's Chromium driven by playwright-core) against
@@ -12,113 +21,28 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
  * their trend, draws a review sample and gives verdicts (rework with a reason, pass) by keyboard
  * and mouse; a station checks itself. Screenshots go to test-artifacts/ (gitignored).
  */
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = join(import.meta.dirname, "..", "..");
-const ARTIFACTS = join(ROOT, "test-artifacts");
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === "true")
-  throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run)`);
-if (!available)
-  console.warn(
-    `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`,
-  );
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let dir = "";
-let server: ChildProcess | undefined;
+let demo: Demo | undefined;
 let base = "";
 let browser: Browser | undefined;
-const passwords = new Map<string, string>();
-
-/** Starts `recur demo` on port 0 with a small city; resolves with its URL once it is ready. */
-async function startDemo(): Promise<string> {
-  const child = spawn(
-    join(ROOT, "bin", "recur"),
-    ["demo", "--incidents", "3000", "--port", "0", "--host", "127.0.0.1", "--dir", dir],
-    {
-      cwd: dir,
-      env: { ...process.env, RECUR_LANG: "en" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  server = child;
-  let out = "";
-  child.stdout?.on("data", (d) => {
-    out += String(d);
-  });
-  child.stderr?.on("data", (d) => {
-    out += String(d);
-  });
-  const deadline = Date.now() + 90_000;
-  let url = "";
-  while (Date.now() < deadline) {
-    url ||= /http:\/\/[\w.:]+/.exec(out)?.[0] ?? "";
-    if (url) {
-      const health = await fetch(`${url}/api/health`)
-        .then((r) => r.json() as Promise<{ phase: string }>)
-        .catch(() => ({ phase: "down" }));
-      if (health.phase === "ready") return url;
-      if (health.phase === "failed") throw new Error(out);
-    }
-    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`recur demo not ready in 90 s: ${out}`);
-}
 
 /** A page that fails the test on any console error or uncaught exception. */
-async function newPage(errors: string[]): Promise<Page> {
-  const context = await browser!.newContext({
-    acceptDownloads: true,
-    viewport: { width: 1366, height: 900 },
-    locale: "zh-CN",
-  });
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  return page;
-}
+const newPage = (errors: string[]) => harnessPage(browser!, errors);
+const login = (page: Page, username: string) => harnessLogin(page, demo!, username);
 
-async function login(page: Page, username: string) {
-  await page.goto(`${base}/`);
-  await page.fill("#username", username);
-  await page.fill("#password", passwords.get(username)!);
-  await page.click("button[type=submit]");
-  await page.waitForSelector("header.top");
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-const ready = (page: Page, name: string) =>
-  page.waitForSelector(`main[data-ready="${name}"]`, { timeout: 20_000 });
-
-describe.skipIf(!available)("data quality pages in Chromium", { timeout: 90_000 }, () => {
+describe.skipIf(!browserAvailable)("data quality pages in Chromium", { timeout: 90_000 }, () => {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), "recur-browser-quality-"));
-    base = await startDemo();
-    for (const line of (await readFile(join(dir, "credentials.txt"), "utf8")).split("\n")) {
-      const [user, password] = line.split("\t");
-      if (user && password && !user.startsWith("#")) passwords.set(user, password);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    demo = await startDemo(dir, 3000);
+    base = demo.url;
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid) server.kill("SIGTERM");
+    if (demo?.server.pid) demo.server.kill("SIGTERM");
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,0 +1,176 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { applyCase, newCase } from "../../src/cases/case.ts";
+import type { Clock, EpochMs } from "../../src/domain/index.ts";
+import { openStore } from "../../src/store/index.ts";
+import { serverRepository } from "../../src/store/server-repository.ts";
+
+/**
+ * What every real-browser test shares: Debian's Chromium driven by playwright-core, a `recur
+ * demo` with a small city on a free port, its generated credentials, pages that collect console
+ * errors, and screenshots in test-artifacts/ (gitignored) for a human look.
+ */
+export const CHROMIUM = "/usr/bin/chromium";
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const ARTIFACTS = join(ROOT, "test-artifacts");
+
+/** Whether Chromium is here; CI must have it (.ci/run installs it), elsewhere the tests skip. */
+export const browserAvailable = existsSync(CHROMIUM);
+if (!browserAvailable && process.env.CI === "true")
+  throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run)`);
+if (!browserAvailable)
+  console.warn(
+    `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`,
+  );
+
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export const launchBrowser = (): Promise<Browser> =>
+  chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+
+export interface Demo {
+  readonly url: string;
+  readonly server: ChildProcess;
+  /** Generated demo passwords by user name (credentials.txt in the demo's folder). */
+  readonly passwords: ReadonlyMap<string, string>;
+}
+
+/** Starts `recur demo` in `dir` on port 0 with a small city; resolves once it is ready. */
+export async function startDemo(dir: string, incidents: number): Promise<Demo> {
+  const child = spawn(
+    join(ROOT, "bin", "recur"),
+    ["demo", "--incidents", String(incidents), "--port", "0", "--host", "127.0.0.1", "--dir", dir],
+    { cwd: dir, env: { ...process.env, RECUR_LANG: "en" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout?.on("data", (d) => {
+    out += String(d);
+  });
+  child.stderr?.on("data", (d) => {
+    out += String(d);
+  });
+  const deadline = Date.now() + 120_000;
+  let url = "";
+  while (Date.now() < deadline) {
+    url ||= /http:\/\/[\w.:]+/.exec(out)?.[0] ?? "";
+    if (url) {
+      const health = await fetch(`${url}/api/health`)
+        .then((r) => r.json() as Promise<{ phase: string }>)
+        .catch(() => ({ phase: "down" }));
+      if (health.phase === "ready") {
+        const passwords = new Map<string, string>();
+        for (const line of (await readFile(join(dir, "credentials.txt"), "utf8")).split("\n")) {
+          const [user, password] = line.split("\t");
+          if (user && password && !user.startsWith("#")) passwords.set(user, password);
+        }
+        return { url, server: child, passwords };
+      }
+      if (health.phase === "failed") throw new Error(out);
+    }
+    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  child.kill("SIGTERM");
+  throw new Error(`recur demo not ready in 120 s: ${out}`);
+}
+
+/** A page (in a new context) whose console errors and uncaught exceptions land in `errors`. */
+export async function newPage(browser: Browser, errors: string[], locale = "zh-CN"): Promise<Page> {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 900 },
+    locale,
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return page;
+}
+
+/** Logs in through the form with the demo's generated password. */
+export async function login(page: Page, demo: Demo, username: string): Promise<void> {
+  await page.goto(`${demo.url}/`);
+  await page.fill("#username", username);
+  await page.fill("#password", demo.passwords.get(username)!);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("header.top");
+}
+
+/** Waits until a page has drawn (the app sets main[data-ready] to the page's name). */
+export const ready = (page: Page, name: string) =>
+  page.waitForSelector(`main[data-ready="${name}"]`, { timeout: 20_000 });
+
+export const shot = (page: Page, name: string, dir = ARTIFACTS) =>
+  page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+
+const DAY = 86_400_000;
+
+/**
+ * A case resolved in the middle of the demo year about its busiest building, written into the
+ * demo's store, so that the outcome chart has real before/after windows and control places.
+ */
+export async function seedResolvedCase(dir: string): Promise<string> {
+  const store = await openStore({ path: join(dir, "recur-demo.db") });
+  try {
+    const incidents = await store.incidents.list({ limit: 100_000 });
+    const mid = Date.UTC(2024, 6, 1);
+    const counts = new Map<string, { n: number; station: string | null; branch: string | null }>();
+    for (const i of incidents) {
+      const key = i.location.building;
+      if (!key || i.receivedAt < mid - 30 * DAY || i.receivedAt >= mid) continue;
+      const hit = counts.get(key) ?? { n: 0, station: i.stationUnit, branch: i.branchUnit };
+      hit.n++;
+      counts.set(key, hit);
+    }
+    const [key, place] = [...counts].sort((a, b) => b[1].n - a[1].n)[0]!;
+    let at = mid - 40 * DAY;
+    const clock: Clock = { now: () => at as EpochMs };
+    let c = newCase({
+      id: crypto.randomUUID(),
+      title: "商住楼反复噪声与纠纷",
+      subject: {
+        kind: "place",
+        seriesId: null,
+        locationKey: key,
+        locationLevel: "building",
+        callerPseudonym: null,
+        group: "noise",
+        protective: false,
+      },
+      warning: "orange",
+      branchUnit: place.branch,
+      stationUnit: place.station,
+      by: "seed",
+      clock,
+    });
+    const steps = [
+      { action: "assign", assignee: { kind: "agency", code: "mediation" }, owner: "调解员" },
+      { action: "start" },
+      { action: "record", kind: "mediation", text: "组织楼上楼下两户调解，签订调解协议" },
+      { action: "resolve", resolution: "mediated" },
+      { action: "verify", days: 30 },
+    ] as const;
+    for (const [i, command] of steps.entries()) {
+      at = i < 3 ? mid - (10 - i) * DAY : mid;
+      c = applyCase(c, c.version, command, "seed", clock);
+    }
+    await serverRepository(store).createCase(c);
+    return c.id;
+  } finally {
+    await store.close();
+  }
+}
