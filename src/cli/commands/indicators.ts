@@ -1,6 +1,4 @@
 import {
-  type IndicatorPeriod,
-  periodLabelIndex,
   RANK_METRICS,
   type RankMetric,
   UNIT_LEVELS,
@@ -8,7 +6,7 @@ import {
 } from "../../analysis/indicators/index.ts";
 import type { Command } from "../command.ts";
 import { println, t } from "../command.ts";
-import { openStoreFor } from "./report.ts";
+import { openStoreFor, periodFromArgs } from "./report.ts";
 
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
 
@@ -74,18 +72,9 @@ export const indicatorsCommand: Command = {
         "请指定 monthly、weekly 或 rebuild",
         "say monthly, weekly or rebuild: recur indicators monthly --month YYYY-MM",
       );
-    const period: IndicatorPeriod = kind === "monthly" ? "month" : "week";
-    const label = period === "month" ? v.month : v.week;
-    if (typeof label !== "string")
-      return usage(
-        period === "month" ? "缺少 --month YYYY-MM" : "缺少 --week YYYY-Www",
-        period === "month" ? "--month YYYY-MM is required" : "--week YYYY-Www is required",
-      );
-    try {
-      periodLabelIndex(label, period);
-    } catch {
-      return usage(`期间格式不对: ${label}`, `bad period: ${label}`);
-    }
+    const chosen = periodFromArgs(kind, v);
+    if ("zh" in chosen) return usage(chosen.zh, chosen.en);
+    const { period, label } = chosen;
     const level = String(v.level) as UnitLevel;
     if (!UNIT_LEVELS.includes(level))
       return usage(`--level 须为 ${UNIT_LEVELS.join("|")}`, `--level must be ${UNIT_LEVELS.join("|")}`);

@@ -248,6 +248,28 @@ async function sourceIdsInSeries(db: unknown, ctx: CommandContext): Promise<Set<
   return out;
 }
 
+/**
+ * The period of `recur report` and `recur indicators`: monthly with --month YYYY-MM or weekly with
+ * --week YYYY-Www; or the usage message when the label is missing or malformed.
+ */
+export function periodFromArgs(
+  kind: "monthly" | "weekly",
+  v: { readonly month?: unknown; readonly week?: unknown },
+): { period: IndicatorPeriod; label: string } | { zh: string; en: string } {
+  const period: IndicatorPeriod = kind === "monthly" ? "month" : "week";
+  const label = period === "month" ? v.month : v.week;
+  if (typeof label !== "string")
+    return period === "month"
+      ? { zh: "缺少 --month YYYY-MM", en: "--month YYYY-MM is required" }
+      : { zh: "缺少 --week YYYY-Www", en: "--week YYYY-Www is required" };
+  try {
+    periodLabelIndex(label, period);
+  } catch {
+    return { zh: `期间格式不对: ${label}`, en: `bad period: ${label}` };
+  }
+  return { period, label };
+}
+
 /** Epoch range of the current period's incidents, a day of margin each side for local offsets. */
 function currentRange(label: string, period: IndicatorPeriod): { from: number; to: number } {
   const DAY = 86_400_000;
@@ -361,18 +383,9 @@ export const reportCommand: Command = {
         "请指定 monthly 或 weekly",
         "say monthly or weekly: recur report monthly --month YYYY-MM --out FILE",
       );
-    const period: IndicatorPeriod = kind === "monthly" ? "month" : "week";
-    const label = period === "month" ? v.month : v.week;
-    if (typeof label !== "string")
-      return usage(
-        period === "month" ? "缺少 --month YYYY-MM" : "缺少 --week YYYY-Www",
-        period === "month" ? "--month YYYY-MM is required" : "--week YYYY-Www is required",
-      );
-    try {
-      periodLabelIndex(label, period);
-    } catch {
-      return usage(`期间格式不对: ${label}`, `bad period: ${label}`);
-    }
+    const chosen = periodFromArgs(kind, v);
+    if ("zh" in chosen) return usage(chosen.zh, chosen.en);
+    const { period, label } = chosen;
     if (typeof v.out !== "string" || ![".xlsx", ".pdf"].includes(extname(v.out).toLowerCase()))
       return usage("--out 须为 .xlsx 或 .pdf 文件", "--out must be a .xlsx or .pdf file");
     const level = String(v.level) as UnitLevel;
