@@ -9,6 +9,7 @@ import {
   openReview,
   type ReviewCandidate,
   replayReview,
+  reviewStats,
   stationSelfCheck,
 } from "./review.ts";
 
@@ -77,6 +78,27 @@ const candidates: ReviewCandidate[] = Array.from({ length: 200 }, (_, i) => ({
   branchUnit: i % 4 < 2 ? "B1" : "B2",
   errors: i % 5 === 0 ? 2 : 0,
 }));
+
+test("review stats per level count items by status, the pass rate of verdicts and median cycle times", () => {
+  let passed = item();
+  passed = applyReviewEvent(passed, { kind: "rework", at: 2 * H, by: "city", reason: "缺少处置结果" });
+  passed = applyReviewEvent(passed, { kind: "resubmitted", at: 26 * H, by: "S1" });
+  passed = applyReviewEvent(passed, { kind: "pass", at: 30 * H, by: "city" });
+  const pending = { ...item(), id: "r2" };
+  const [city, branch] = reviewStats([passed, pending]);
+  expect(city).toEqual({
+    level: "city",
+    items: 2,
+    pending: 1,
+    rework: 0,
+    passed: 1,
+    passRate: 0.5,
+    medianTotalHours: 30,
+    medianReviewHours: 3,
+    medianReworkHours: 24,
+  });
+  expect(branch).toMatchObject({ level: "branch", items: 0, passRate: null, medianTotalHours: null });
+});
 
 describe("sampling and queues", () => {
   test("a city sample is reproducible from its seed and independent of input order", () => {

@@ -157,6 +157,52 @@ export function cycleTimes(item: ReviewItem): CycleTimes {
   return { totalHours: item.status === "passed" ? h(last.at - first.at) : null, reviewHours, reworkHours };
 }
 
+const median = (xs: readonly number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The review workload and cycle times of one level (city sampling, branch queue, station self-check). */
+export interface LevelReviewStats {
+  readonly level: (typeof REVIEW_LEVELS)[number];
+  readonly items: number;
+  readonly pending: number;
+  readonly rework: number;
+  readonly passed: number;
+  /** Passes among all verdicts given (pass or rework); null before any verdict. */
+  readonly passRate: number | null;
+  readonly medianTotalHours: number | null;
+  readonly medianReviewHours: number | null;
+  readonly medianReworkHours: number | null;
+}
+
+/**
+ * Counts and median cycle times per review level, over the given items.
+ * @example
+ * reviewStats(items)[0]; // { level: "city", items: 12, pending: 3, ..., passRate: 0.8, ... }
+ */
+export function reviewStats(items: readonly ReviewItem[]): LevelReviewStats[] {
+  return REVIEW_LEVELS.map((level) => {
+    const mine = items.filter((i) => i.level === level);
+    const times = mine.map(cycleTimes);
+    const verdicts = mine.flatMap((i) => i.events.filter((e) => e.kind === "pass" || e.kind === "rework"));
+    return {
+      level,
+      items: mine.length,
+      pending: mine.filter((i) => i.status === "pending").length,
+      rework: mine.filter((i) => i.status === "rework").length,
+      passed: mine.filter((i) => i.status === "passed").length,
+      passRate:
+        verdicts.length === 0 ? null : verdicts.filter((e) => e.kind === "pass").length / verdicts.length,
+      medianTotalHours: median(times.flatMap((x) => (x.totalHours === null ? [] : [x.totalHours]))),
+      medianReviewHours: median(times.flatMap((x) => x.reviewHours)),
+      medianReworkHours: median(times.flatMap((x) => x.reworkHours)),
+    };
+  });
+}
+
 /** A candidate record for review queues. */
 export interface ReviewCandidate {
   readonly incidentId: string;

@@ -31,6 +31,7 @@ import {
   type ReviewEvent,
   type ReviewItem,
   type ReviewLevel,
+  reviewStats,
   ruleJudge,
   type Scorecard,
   type ScorecardBucket,
@@ -201,13 +202,6 @@ function judgesLevel(principal: Principal, item: ReviewItem): boolean {
       return principal.unitLevel === "station" && principal.unitCode === item.station;
   }
 }
-
-const median = (xs: readonly number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function rangeOf(
   body: { from: string | number; to: string | number },
@@ -609,27 +603,7 @@ export function registerQualityRoutes(app: FastifyInstance, services: () => Serv
       return {
         /** The latest checked call in scope: pages default their date ranges to it. */
         latestScored: await repo.latestScored(unit ? { unit } : {}),
-        levels: REVIEW_LEVELS.map((level) => {
-          const mine = items.filter((i) => i.level === level);
-          const times = mine.map(cycleTimes);
-          const verdicts = mine.flatMap((i) =>
-            i.events.filter((e) => e.kind === "pass" || e.kind === "rework"),
-          );
-          return {
-            level,
-            items: mine.length,
-            pending: mine.filter((i) => i.status === "pending").length,
-            rework: mine.filter((i) => i.status === "rework").length,
-            passed: mine.filter((i) => i.status === "passed").length,
-            passRate:
-              verdicts.length === 0
-                ? null
-                : verdicts.filter((e) => e.kind === "pass").length / verdicts.length,
-            medianTotalHours: median(times.flatMap((x) => (x.totalHours === null ? [] : [x.totalHours]))),
-            medianReviewHours: median(times.flatMap((x) => x.reviewHours)),
-            medianReworkHours: median(times.flatMap((x) => x.reworkHours)),
-          };
-        }),
+        levels: reviewStats(items),
       };
     },
   );

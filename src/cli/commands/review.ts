@@ -1,7 +1,6 @@
 import {
   branchQueue,
   citySample,
-  cycleTimes,
   IllegalTransitionError,
   openReview,
   REVIEW_LEVELS,
@@ -11,6 +10,7 @@ import {
   type ReviewItem,
   type ReviewLevel,
   type ReviewStatus,
+  reviewStats,
   STATUS_LABELS,
   stationSelfCheck,
 } from "../../quality/index.ts";
@@ -66,13 +66,6 @@ function summary(item: ReviewItem, ctx: CommandContext): string {
   const reason = last?.kind === "rework" ? ` — ${last.reason}` : "";
   return `${item.id}\t${item.level}\t${item.station}\t${STATUS_LABELS[item.status][ctx.lang]}\t${t(ctx, "第", "round ")}${item.round}${t(ctx, "轮", "")}${reason}`;
 }
-
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 export const reviewCommand: Command = {
   name: "review",
@@ -220,27 +213,7 @@ export const reviewCommand: Command = {
       }
       if (action === "stats") {
         const items = await repo.listReviews({ limit: 1_000_000 });
-        const out = REVIEW_LEVELS.map((level) => {
-          const mine = items.filter((i) => i.level === level);
-          const times = mine.map(cycleTimes);
-          const verdicts = mine.flatMap((i) =>
-            i.events.filter((e) => e.kind === "pass" || e.kind === "rework"),
-          );
-          return {
-            level,
-            items: mine.length,
-            pending: mine.filter((i) => i.status === "pending").length,
-            rework: mine.filter((i) => i.status === "rework").length,
-            passed: mine.filter((i) => i.status === "passed").length,
-            passRate:
-              verdicts.length === 0
-                ? null
-                : verdicts.filter((e) => e.kind === "pass").length / verdicts.length,
-            medianTotalHours: median(times.flatMap((x) => (x.totalHours === null ? [] : [x.totalHours]))),
-            medianReviewHours: median(times.flatMap((x) => x.reviewHours)),
-            medianReworkHours: median(times.flatMap((x) => x.reworkHours)),
-          };
-        });
+        const out = reviewStats(items);
         if (ctx.json) println(ctx.stdout, JSON.stringify(out));
         else
           for (const s of out)
