@@ -164,6 +164,27 @@ async function map(el, fit) {
   m.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   maps.push(m);
   await new Promise((r) => m.on("load", r));
+  // Local jurisdiction boundaries (RECUR_BOUNDARIES), under everything a page draws: they work offline.
+  if (config?.boundaries) {
+    try {
+      const data = await api("/api/v1/dashboard/boundaries");
+      m.addSource("boundaries", { type: "geojson", data });
+      m.addLayer({
+        id: "boundaries-fill",
+        type: "fill",
+        source: "boundaries",
+        paint: { "fill-color": "#5b7fa6", "fill-opacity": 0.05 },
+      });
+      m.addLayer({
+        id: "boundaries-line",
+        type: "line",
+        source: "boundaries",
+        paint: { "line-color": "#5b7fa6", "line-width": 1.2 },
+      });
+    } catch {
+      // No boundaries (or a broken file: the server says why in its log); the map works without.
+    }
+  }
   return m;
 }
 function boundsOf(points) {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -162,6 +162,60 @@ describe("dashboard API", () => {
       headers: { cookie: await sessionFor(app, "stationtwo") },
     });
     expect(other.statusCode).toBe(404);
+  });
+
+  test("local boundaries (RECUR_BOUNDARIES) reach logged-in users as polygons in the map's datum", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "recur-boundaries-"));
+    const file = join(dir, "areas.geojson");
+    const ring = [
+      [120.1, 30.2],
+      [120.2, 30.2],
+      [120.2, 30.3],
+      [120.1, 30.2],
+    ];
+    await writeFile(
+      file,
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          {
+            type: "Feature",
+            properties: { name: "东湖派出所" },
+            geometry: { type: "Polygon", coordinates: [ring] },
+          },
+          { type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [120.1, 30.2] } },
+        ],
+      }),
+    );
+    const saved = { boundaries: process.env.RECUR_BOUNDARIES, datum: process.env.RECUR_MAP_DATUM };
+    try {
+      const cookie = await sessionFor(app, "stationone");
+      const get = () => app.inject({ url: "/api/v1/dashboard/boundaries", headers: { cookie } });
+      delete process.env.RECUR_BOUNDARIES;
+      expect((await get()).statusCode).toBe(404);
+      process.env.RECUR_BOUNDARIES = file;
+      expect((await app.inject({ url: "/api/v1/dashboard/config" })).json().boundaries).toBe(true);
+      expect((await app.inject({ url: "/api/v1/dashboard/boundaries" })).statusCode).toBe(401);
+      const wgs = (await get()).json();
+      expect(wgs.features).toHaveLength(1);
+      expect(wgs.features[0].properties.name).toBe("东湖派出所");
+      expect(wgs.features[0].geometry.coordinates[0][0]).toEqual([120.1, 30.2]);
+      process.env.RECUR_MAP_DATUM = "gcj02";
+      const [x, y] = (await get()).json().features[0].geometry.coordinates[0][0];
+      // GCJ-02 shifts points in China by a few hundred metres.
+      expect(Math.abs(x - 120.1) + Math.abs(y - 30.2)).toBeGreaterThan(0.001);
+      expect(Math.abs(x - 120.1) + Math.abs(y - 30.2)).toBeLessThan(0.02);
+      await writeFile(file, "{not json");
+      const broken = await get();
+      expect(broken.statusCode).toBe(500);
+      expect(broken.json().error.code).toBe("bad_boundaries");
+    } finally {
+      if (saved.boundaries === undefined) delete process.env.RECUR_BOUNDARIES;
+      else process.env.RECUR_BOUNDARIES = saved.boundaries;
+      if (saved.datum === undefined) delete process.env.RECUR_MAP_DATUM;
+      else process.env.RECUR_MAP_DATUM = saved.datum;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test("every dashboard view is written to the audit log", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -237,6 +237,67 @@ export function mapDatum(): "wgs84" | "gcj02" {
 
 const GCOORD = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
 
+const MAX_BOUNDARIES_BYTES = 50 * 2 ** 20;
+let boundariesCache: { key: string; value: unknown } | undefined;
+
+/**
+ * The polygons of a GeoJSON boundaries file (RECUR_BOUNDARIES, in WGS-84 unless
+ * RECUR_BOUNDARIES_DATUM says gcj02 or bd09) in the map's datum; other geometries are dropped.
+ * Read once per file, size and datum.
+ */
+async function localBoundaries(path: string, datum: "wgs84" | "gcj02") {
+  const from = (process.env.RECUR_BOUNDARIES_DATUM ?? "wgs84") as keyof typeof GCOORD;
+  if (!(from in GCOORD)) throw new Error(`RECUR_BOUNDARIES_DATUM must be wgs84, gcj02 or bd09, not ${from}`);
+  const info = await stat(path);
+  if (info.size > MAX_BOUNDARIES_BYTES) throw new Error(`larger than ${MAX_BOUNDARIES_BYTES / 2 ** 20} MB`);
+  const key = `${path}|${info.size}|${info.mtimeMs}|${from}|${datum}`;
+  if (boundariesCache?.key === key) return boundariesCache.value;
+  const parsed = JSON.parse(await readFile(path, "utf8")) as { type?: string; features?: unknown[] };
+  if (parsed.type !== "FeatureCollection" || !Array.isArray(parsed.features))
+    throw new Error("not a GeoJSON FeatureCollection");
+  const convert = (ring: number[][]) =>
+    from === datum
+      ? ring
+      : ring.map((p) => gcoord.transform(p as [number, number], GCOORD[from], GCOORD[datum]) as number[]);
+  type Polygonal = {
+    type: "Feature";
+    properties: Record<string, unknown>;
+    geometry:
+      | { type: "Polygon"; coordinates: number[][][] }
+      | { type: "MultiPolygon"; coordinates: number[][][][] };
+  };
+  const features = parsed.features.flatMap((raw): Polygonal[] => {
+    const f = raw as {
+      properties?: Record<string, unknown> | null;
+      geometry?: { type?: string; coordinates?: unknown };
+    };
+    const g = f?.geometry;
+    if (g?.type === "Polygon")
+      return [
+        {
+          type: "Feature",
+          properties: f.properties ?? {},
+          geometry: { type: "Polygon", coordinates: (g.coordinates as number[][][]).map(convert) },
+        },
+      ];
+    if (g?.type === "MultiPolygon")
+      return [
+        {
+          type: "Feature",
+          properties: f.properties ?? {},
+          geometry: {
+            type: "MultiPolygon",
+            coordinates: (g.coordinates as number[][][][]).map((poly) => poly.map(convert)),
+          },
+        },
+      ];
+    return [];
+  });
+  const value = { type: "FeatureCollection", features };
+  boundariesCache = { key, value };
+  return value;
+}
+
 /** An incident for the browser: no caller link, coordinates converted into the map's datum. */
 function publicIncident(x: Incident, datum: "wgs84" | "gcj02", lang: Lang) {
   const { callerNumberEnc: _never, callerPseudonym: _linkOnly, ...fields } = x;
@@ -373,8 +434,36 @@ export function registerDashboardRoutes(
   app.get("/api/v1/dashboard/config", async () => ({
     tileUrl: dashboardSettings.tileUrl ?? process.env.RECUR_TILE_URL ?? null,
     mapDatum: mapDatum(),
+    boundaries: Boolean(process.env.RECUR_BOUNDARIES),
     profiles: bundledProfileNames(),
   }));
+
+  // The deployment's local boundaries (RECUR_BOUNDARIES, a GeoJSON file) for the offline map.
+  app.get("/api/v1/dashboard/boundaries", { config: { session: true } }, async (request, reply) => {
+    const lang = langOf(request);
+    const path = process.env.RECUR_BOUNDARIES;
+    if (!path)
+      return sendError(
+        reply,
+        404,
+        "no_boundaries",
+        "未配置辖区边界（RECUR_BOUNDARIES）",
+        "No boundaries are configured (RECUR_BOUNDARIES)",
+        lang,
+      );
+    try {
+      return await localBoundaries(path, mapDatum());
+    } catch (error) {
+      return sendError(
+        reply,
+        500,
+        "bad_boundaries",
+        `辖区边界文件无法读取：${path}：${(error as Error).message}`,
+        `The boundaries file cannot be read: ${path}: ${(error as Error).message}`,
+        lang,
+      );
+    }
+  });
 
   app.get(
     "/api/v1/dashboard/overview",

@@ -33,7 +33,29 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), "recur-browser-"));
-    demo = await startDemo(dir, 3000);
+    // A local boundaries file for the offline map (RECUR_BOUNDARIES): one square around the city.
+    const boundaries = join(dir, "areas.geojson");
+    const square = [
+      [119, 29],
+      [122, 29],
+      [122, 32],
+      [119, 32],
+      [119, 29],
+    ];
+    await writeFile(
+      boundaries,
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          {
+            type: "Feature",
+            properties: { name: "demo" },
+            geometry: { type: "Polygon", coordinates: [square] },
+          },
+        ],
+      }),
+    );
+    demo = await startDemo(dir, 3000, { RECUR_BOUNDARIES: boundaries });
     base = demo.url;
     browser = await launchBrowser();
   }, 120_000);
@@ -73,9 +95,14 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
     await page.goto(`${base}/#/series`);
     await ready(page, "series");
     await shot(page, "02-series-list");
+    const boundariesLoaded = page.waitForResponse(
+      (r) => r.url().endsWith("/api/v1/dashboard/boundaries") && r.status() === 200,
+    );
     await page.click(".vlist .vrow:not(.vhead) >> nth=0");
     await ready(page, "series-detail");
     await page.waitForSelector(".mapbox canvas");
+    // The map draws the local boundaries offline.
+    expect((await (await boundariesLoaded).json()).features).toHaveLength(1);
     expect((await page.textContent(".explain"))?.length ?? 0).toBeGreaterThan(10);
     expect(await page.locator("table tbody tr").count()).toBeGreaterThan(0);
     await shot(page, "03-series-detail");

@@ -48,11 +48,15 @@ export interface Demo {
 }
 
 /** Starts `recur demo` in `dir` on port 0 with a small city; resolves once it is ready. */
-export async function startDemo(dir: string, incidents: number): Promise<Demo> {
+export async function startDemo(
+  dir: string,
+  incidents: number,
+  env: Readonly<Record<string, string>> = {},
+): Promise<Demo> {
   const child = spawn(
     join(ROOT, "bin", "recur"),
     ["demo", "--incidents", String(incidents), "--port", "0", "--host", "127.0.0.1", "--dir", dir],
-    { cwd: dir, env: { ...process.env, RECUR_LANG: "en" }, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: dir, env: { ...process.env, RECUR_LANG: "en", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
   child.stdout?.on("data", (d) => {
