@@ -456,10 +456,12 @@ function serverSuite(makeTarget: () => Promise<StoreTarget>) {
     });
 
     test.each(ACTORS)(
-      "$username ($role): the unit and agency lists are open to every logged-in user",
+      "$username ($role): the unit and agency lists and the map boundaries are open to every logged-in user",
       async (a) => {
         expect((await call(a.username, "GET", "/api/v1/units")).statusCode).toBe(200);
         expect((await call(a.username, "GET", "/api/v1/agencies")).statusCode).toBe(200);
+        // Past the session check for every role: 404 because no RECUR_BOUNDARIES file is set here.
+        expect((await call(a.username, "GET", "/api/v1/dashboard/boundaries")).statusCode).toBe(404);
       },
     );
 
