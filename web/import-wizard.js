@@ -266,32 +266,6 @@ const S = {
 const tr = (key, params = {}) =>
   (S[lang][key] ?? S.zh[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ""));
 
-const TARGETS = [
-  "sourceId",
-  "receivedAt",
-  "receivedDate",
-  "acceptedAt",
-  "dispatchedAt",
-  "arrivedAt",
-  "closedAt",
-  "category",
-  "subtype",
-  "department",
-  "address",
-  "narrative",
-  "disposition",
-  "feedback",
-  "caller",
-  "city",
-  "branch",
-  "station",
-  "area",
-  "lon",
-  "lat",
-  "datum",
-];
-// Targets that take a time format (the call's date column included).
-const TIME_TARGETS = ["receivedAt", "receivedDate", "acceptedAt", "dispatchedAt", "arrivedAt", "closedAt"];
 const targetLabel = (t) => tr(t === "datum" ? "datumCol" : t);
 const FORMATS = [
   "YYYY-MM-DD HH:mm:ss",
@@ -771,7 +745,7 @@ export async function importWizardPage(main, ui) {
         value: m.formats[column] ?? "",
         "aria-label": `${tr("format")}: ${column}`,
         size: "20",
-        hidden: !TIME_TARGETS.includes(m.columns[column]),
+        hidden: !p.formatTargets.includes(m.columns[column]),
         oninput: (e) => {
           m.formats[column] = e.target.value.trim();
         },
@@ -794,8 +768,8 @@ export async function importWizardPage(main, ui) {
               }
             if (target) m.columns[column] = target;
             else delete m.columns[column];
-            formatInput.hidden = !TIME_TARGETS.includes(target);
-            if (TIME_TARGETS.includes(target) && !m.formats[column]) {
+            formatInput.hidden = !p.formatTargets.includes(target);
+            if (p.formatTargets.includes(target) && !m.formats[column]) {
               m.formats[column] = target === "receivedDate" ? "YYYY-MM-DD" : "YYYY-MM-DD HH:mm:ss";
               formatInput.value = m.formats[column];
             }
@@ -806,7 +780,7 @@ export async function importWizardPage(main, ui) {
           },
         },
         h("option", { value: "" }, tr("notImported")),
-        TARGETS.map((t) => h("option", { value: t, selected: m.columns[column] === t }, targetLabel(t))),
+        p.targets.map((t) => h("option", { value: t, selected: m.columns[column] === t }, targetLabel(t))),
       );
       return [
         h("label", { for: id, class: "colname" }, column),
@@ -1039,7 +1013,7 @@ export async function importWizardPage(main, ui) {
     if (state.mode === "bundled") return { kind: "bundled", name: state.bundled };
     const m = state.mapping;
     const formats = Object.fromEntries(
-      Object.entries(m.formats).filter(([c, f]) => f && TIME_TARGETS.includes(m.columns[c])),
+      Object.entries(m.formats).filter(([c, f]) => f && state.preview.formatTargets.includes(m.columns[c])),
     );
     return {
       kind: "mapping",

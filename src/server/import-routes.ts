@@ -39,6 +39,7 @@ import { ProfileSchema } from "../ingest/profile/schema.ts";
 import {
   categoryTargets,
   distinctValues,
+  FORMAT_TARGETS,
   MAPPING_TARGETS,
   suggestCategoryMap,
   suggestMapping,
@@ -527,6 +528,9 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       rows: rows.slice(0, PREVIEW_ROWS).map((r) => header.map((_, i) => maskCell(r[i] ?? "", personal[i]!))),
       suggestion,
       codeLists,
+      /** The fields a column can be mapped to, and those that take a time format (one list, here). */
+      targets: MAPPING_TARGETS,
+      formatTargets: FORMAT_TARGETS,
       bundled: bundledProfileNames(),
       // The wizard's category dropdowns: every target with its names in both languages.
       categoryTargets: categoryTargets().map((code) => {

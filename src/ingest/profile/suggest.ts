@@ -38,6 +38,8 @@ export const MAPPING_TARGETS = [
 export type MappingTarget = (typeof MAPPING_TARGETS)[number];
 
 export const TIME_TARGETS = ["receivedAt", "acceptedAt", "dispatchedAt", "arrivedAt", "closedAt"] as const;
+/** Targets whose column takes a time format in the wizard: the times and the call's date. */
+export const FORMAT_TARGETS = ["receivedDate", ...TIME_TARGETS] as const;
 
 /** Time formats tried on sample values, most common in Chinese 110 exports first. */
 export const CANDIDATE_TIME_FORMATS = [
@@ -488,7 +490,7 @@ export function suggestMapping(
     const p = chosen.get(col);
     if (!p) return { column, target: null, confidence: 0, reason: REASONS.none };
     const t = traits[col]!;
-    const isTime = (TIME_TARGETS as readonly string[]).includes(p.target) || p.target === "receivedDate";
+    const isTime = (FORMAT_TARGETS as readonly string[]).includes(p.target);
     const reason =
       isTime && t.timeFormat
         ? {
