@@ -384,21 +384,24 @@ async function updateBuckets(
   }
 }
 
+/** The incident columns a scorecard bucket is keyed on (its units and local day). */
+const BUCKET_INCIDENT_COLUMNS = [
+  "incidents.id as id",
+  "incidents.received_at as received_at",
+  "incidents.utc_offset_min as utc_offset_min",
+  "incidents.city_unit as city_unit",
+  "incidents.branch_unit as branch_unit",
+  "incidents.station_unit as station_unit",
+  "incidents.area_unit as area_unit",
+] as const;
+
 /** Adds the verdicts of one review item's new events to its incident's bucket (when the incident has results). */
 async function addVerdictsToBucket(db: Db, incidentId: string, verdicts: readonly ("pass" | "rework")[]) {
   if (verdicts.length === 0) return;
   const row = await db
     .selectFrom("incidents")
     .innerJoin("quality_results", "quality_results.incident_id", "incidents.id")
-    .select([
-      "incidents.id as id",
-      "incidents.received_at as received_at",
-      "incidents.utc_offset_min as utc_offset_min",
-      "incidents.city_unit as city_unit",
-      "incidents.branch_unit as branch_unit",
-      "incidents.station_unit as station_unit",
-      "incidents.area_unit as area_unit",
-    ])
+    .select(BUCKET_INCIDENT_COLUMNS)
     .where("incidents.id", "=", incidentId)
     .executeTakeFirst();
   if (!row) return;
@@ -513,16 +516,7 @@ export function qualityRepository(store: Store): QualityRepository {
           const before = await trx
             .selectFrom("incidents")
             .leftJoin("quality_results", "quality_results.incident_id", "incidents.id")
-            .select([
-              "incidents.id as id",
-              "incidents.received_at as received_at",
-              "incidents.utc_offset_min as utc_offset_min",
-              "incidents.city_unit as city_unit",
-              "incidents.branch_unit as branch_unit",
-              "incidents.station_unit as station_unit",
-              "incidents.area_unit as area_unit",
-              "quality_results.issues as issues",
-            ])
+            .select([...BUCKET_INCIDENT_COLUMNS, "quality_results.issues as issues"])
             .where("incidents.id", "in", ids)
             .execute();
           const verdicts = await verdictsOf(
