@@ -1,16 +1,14 @@
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   browserAvailable,
-  type Demo,
+  type DemoBrowser,
   ARTIFACTS as HARNESS_ARTIFACTS,
-  launchBrowser,
   seedResolvedCase,
-  startDemo,
+  useDemoBrowser,
 } from "./harness.ts";
 
 /**
@@ -27,10 +25,6 @@ let axeSource = "";
 
 const INCIDENTS = 6000;
 
-let dir = "";
-let demo: Demo | undefined;
-let base = "";
-let browser: Browser | undefined;
 let caseId = "";
 
 type Lang = "zh" | "en";
@@ -39,6 +33,8 @@ interface Session {
   readonly page: Page;
   readonly errors: string[];
 }
+/** The demo city and the browser, set up by useDemoBrowser in the describe block below. */
+let ui: DemoBrowser;
 const sessions = new Map<string, Session>();
 
 /** One logged-in tab per user and language; the language is chosen before the app loads. */
@@ -46,7 +42,7 @@ async function session(username: string, lang: Lang): Promise<Session> {
   const id = `${username}:${lang}`;
   const known = sessions.get(id);
   if (known) return known;
-  const context = await browser!.newContext({
+  const context = await ui.browser.newContext({
     viewport: { width: 1366, height: 900 },
     locale: lang === "zh" ? "zh-CN" : "en-GB",
   });
@@ -59,11 +55,7 @@ async function session(username: string, lang: Lang): Promise<Session> {
     if (m.type() === "error") errors.push(`${m.text()} (${m.location().url})`);
   });
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(`${base}/`);
-  await page.fill("#username", username);
-  await page.fill("#password", demo!.passwords.get(username)!);
-  await page.click("button[type=submit]");
-  await page.waitForSelector("header.top");
+  await ui.login(page, username);
   const s = { context, page, errors };
   sessions.set(id, s);
   return s;
@@ -72,7 +64,7 @@ async function session(username: string, lang: Lang): Promise<Session> {
 /** A full load of a page (not a hash change), so that keyboard focus starts at the top. */
 async function open(page: Page, hash: string, ready: string) {
   await page.goto("about:blank");
-  await page.goto(`${base}/#/${hash}`);
+  await page.goto(`${ui.base}/#/${hash}`);
   await page.waitForSelector(`main[data-ready="${ready}"]`, { timeout: 30_000 }).catch(async (e) => {
     const main = await page.textContent("main").catch(() => "");
     throw new Error(`${hash} not ready: ${String(e).split("\n")[0]}\nmain: ${main?.slice(0, 400)}`);
@@ -291,27 +283,27 @@ describe.skipIf(!browserAvailable)(
   "accessibility of every dashboard page in Chromium",
   { timeout: 120_000 },
   () => {
+    ui = useDemoBrowser({
+      name: "a11y",
+      incidents: INCIDENTS,
+      prepare: async (dir) => {
+        caseId = await seedResolvedCase(dir);
+        axeSource = await readFile(AXE, "utf8");
+      },
+      timeoutMs: 240_000,
+    });
+
     beforeAll(async () => {
-      await mkdir(ARTIFACTS, { recursive: true });
-      dir = await mkdtemp(join(tmpdir(), "recur-browser-a11y-"));
-      demo = await startDemo(dir, INCIDENTS);
-      base = demo.url;
-      caseId = await seedResolvedCase(dir);
-      axeSource = await readFile(AXE, "utf8");
-      browser = await launchBrowser();
       const { page } = await session("analyst", "zh");
       seriesId = await page.evaluate(async () => {
         const r = await fetch("/api/v1/dashboard/series");
         const body = (await r.json()) as { rows: { id: string }[] };
         return body.rows[0]?.id ?? "";
       });
-    }, 240_000);
+    }, 60_000);
 
     afterAll(async () => {
       for (const s of sessions.values()) await s.context.close();
-      await browser?.close();
-      if (demo?.server.pid) demo.server.kill("SIGTERM");
-      if (dir) await rm(dir, { recursive: true, force: true });
     });
 
     for (const lang of ["zh", "en"] as const)

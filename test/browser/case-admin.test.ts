@@ -1,20 +1,7 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  ARTIFACTS,
-  browserAvailable,
-  type Demo,
-  login as harnessLogin,
-  newPage as harnessPage,
-  launchBrowser,
-  ready,
-  seedResolvedCase,
-  shot,
-  startDemo,
-} from "./harness.ts";
+import { describe, expect, test } from "vitest";
+import { ARTIFACTS, browserAvailable, ready, seedResolvedCase, shot, useDemoBrowser } from "./harness.ts";
 
 /**
  * The registry and rules pages of the system admin and the case page's outcome chart and
@@ -24,40 +11,26 @@ import {
 
 const INCIDENTS = 6000;
 
-let dir = "";
-let demo: Demo | undefined;
-let base = "";
-let browser: Browser | undefined;
-
-/** A page that fails the test on any console error or uncaught exception. */
-const newPage = (errors: string[]) => harnessPage(browser!, errors);
-const login = (page: Page, username: string) => harnessLogin(page, demo!, username);
 let caseId = "";
 
 describe.skipIf(!browserAvailable)(
   "units, agencies, rules and the case page in Chromium",
   { timeout: 60_000 },
   () => {
-    beforeAll(async () => {
-      await mkdir(ARTIFACTS, { recursive: true });
-      dir = await mkdtemp(join(tmpdir(), "recur-browser-case-"));
-      demo = await startDemo(dir, INCIDENTS);
-      base = demo.url;
-      caseId = await seedResolvedCase(dir);
-      browser = await launchBrowser();
-    }, 180_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      if (demo?.server.pid) demo.server.kill("SIGTERM");
-      if (dir) await rm(dir, { recursive: true, force: true });
+    const ui = useDemoBrowser({
+      name: "case",
+      incidents: INCIDENTS,
+      prepare: async (dir) => {
+        caseId = await seedResolvedCase(dir);
+      },
+      timeoutMs: 180_000,
     });
 
     test("the system admin registers a station under a branch and a partner agency, and deactivates it", async () => {
       const errors: string[] = [];
-      const page = await newPage(errors);
-      await login(page, "admin");
-      await page.goto(`${base}/#/units`);
+      const page = await ui.newPage(errors);
+      await ui.login(page, "admin");
+      await page.goto(`${ui.base}/#/units`);
       await ready(page, "units");
       // The demo city's tree: the bureau, its branches, stations and areas.
       expect(await page.textContent("#unit-tree")).toContain("澜东分局");
@@ -78,7 +51,7 @@ describe.skipIf(!browserAvailable)(
       await page.waitForSelector("#unit-msg.error");
       expect(await page.textContent("#unit-msg")).toContain("请先停用下级单位");
 
-      await page.goto(`${base}/#/agencies`);
+      await page.goto(`${ui.base}/#/agencies`);
       await ready(page, "agencies");
       await page.fill("#agency-code", "labour-xc");
       await page.fill("#agency-name", "新城劳动保障监察中队");
@@ -95,7 +68,7 @@ describe.skipIf(!browserAvailable)(
       );
       await shot(page, "21-admin-agencies");
 
-      await page.goto(`${base}/#/rules`);
+      await page.goto(`${ui.base}/#/rules`);
       await ready(page, "rules");
       await page.fill('input[data-key="sla.red"]', "12");
       await page.click("#rules-form button[type=submit]");
@@ -104,7 +77,7 @@ describe.skipIf(!browserAvailable)(
       await shot(page, "22-admin-rules");
 
       // A station officer of the new station: the unit is picked from the registry.
-      await page.goto(`${base}/#/admin`);
+      await page.goto(`${ui.base}/#/admin`);
       await ready(page, "admin");
       await page.fill("input[name=username]", "xc-officer");
       await page.fill("input[name=displayName]", "新城民警");
@@ -123,9 +96,9 @@ describe.skipIf(!browserAvailable)(
 
     test("an analyst opens a resolved case, reads the outcome verdict and chart, and uploads an attachment", async () => {
       const errors: string[] = [];
-      const page = await newPage(errors);
-      await login(page, "analyst");
-      await page.goto(`${base}/#/cases/${caseId}`);
+      const page = await ui.newPage(errors);
+      await ui.login(page, "analyst");
+      await page.goto(`${ui.base}/#/cases/${caseId}`);
       await ready(page, "case-detail");
       const verdict = page.locator("#outcome-verdict");
       expect(await verdict.getAttribute("data-verdict")).toMatch(

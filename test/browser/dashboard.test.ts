@@ -1,82 +1,45 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  ARTIFACTS,
-  browserAvailable,
-  type Demo,
-  login as harnessLogin,
-  newPage as harnessPage,
-  launchBrowser,
-  ready,
-  shot,
-  startDemo,
-} from "./harness.ts";
+import { describe, expect, test } from "vitest";
+import { browserAvailable, ready, shot, useDemoBrowser } from "./harness.ts";
 
 /**
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core) against `recur
  * demo` with a small demo city. Screenshots go to test-artifacts/ (gitignored) for a human look.
  */
 
-let dir = "";
-let demo: Demo | undefined;
-let base = "";
-let browser: Browser | undefined;
-
-/** A page that fails the test on any console error or uncaught exception. */
-const newPage = (errors: string[]) => harnessPage(browser!, errors);
-const login = (page: Page, username: string) => harnessLogin(page, demo!, username);
-
 describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 }, () => {
-  beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    dir = await mkdtemp(join(tmpdir(), "recur-browser-"));
+  const ui = useDemoBrowser({
+    name: "dashboard",
+    incidents: 3000,
     // A local boundaries file for the offline map (RECUR_BOUNDARIES): one square around the city.
-    const boundaries = join(dir, "areas.geojson");
-    const square = [
-      [119, 29],
-      [122, 29],
-      [122, 32],
-      [119, 32],
-      [119, 29],
-    ];
-    await writeFile(
-      boundaries,
-      JSON.stringify({
-        type: "FeatureCollection",
-        features: [
-          {
-            type: "Feature",
-            properties: { name: "demo" },
-            geometry: { type: "Polygon", coordinates: [square] },
-          },
-        ],
-      }),
-    );
-    demo = await startDemo(dir, 3000, { RECUR_BOUNDARIES: boundaries });
-    base = demo.url;
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (demo?.server.pid) demo.server.kill("SIGTERM");
-    if (dir) await rm(dir, { recursive: true, force: true });
+    env: async (dir) => {
+      const boundaries = join(dir, "areas.geojson");
+      const square = [
+        [119, 29],
+        [122, 29],
+        [122, 32],
+        [119, 32],
+        [119, 29],
+      ];
+      const geometry = { type: "Polygon", coordinates: [square] };
+      const feature = { type: "Feature", properties: { name: "demo" }, geometry };
+      await writeFile(boundaries, JSON.stringify({ type: "FeatureCollection", features: [feature] }));
+      return { RECUR_BOUNDARIES: boundaries };
+    },
   });
 
   test("an analyst logs in and sees the overview, in Chinese, within 2 seconds", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
     // A cold load of the page in a new tab (scripts, ECharts, API), session kept.
     const fresh = await page.context().newPage();
     fresh.on("console", (m) => {
       if (m.type() === "error") errors.push(m.text());
     });
     const t0 = Date.now();
-    await fresh.goto(`${base}/#/overview`);
+    await fresh.goto(`${ui.base}/#/overview`);
     await ready(fresh, "overview");
     await fresh.waitForFunction(() => document.querySelectorAll("main canvas").length >= 3);
     const ms = Date.now() - t0;
@@ -90,9 +53,9 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
 
   test("a repeat series opens with its explanation, map and calls, and a case is created and worked to verification", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
-    await page.goto(`${base}/#/series`);
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    await page.goto(`${ui.base}/#/series`);
     await ready(page, "series");
     await shot(page, "02-series-list");
     const boundariesLoaded = page.waitForResponse(
@@ -123,7 +86,7 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
     await page.waitForFunction(() => document.querySelector("#case-state")?.textContent === "效果核验中");
     await page.waitForSelector(".chart canvas");
     await shot(page, "04-case-detail");
-    await page.goto(`${base}/#/cases`);
+    await page.goto(`${ui.base}/#/cases`);
     await ready(page, "cases");
     expect(await page.locator(".casecard").count()).toBeGreaterThan(0);
     await shot(page, "05-case-board");
@@ -132,14 +95,14 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
 
   test("a CSV is imported with a validation report and the rejected rows can be downloaded", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
-    const csv = (await readFile(join(dir, "demo-city-3000.csv"), "utf8")).split("\n");
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    const csv = (await readFile(join(ui.dir, "demo-city-3000.csv"), "utf8")).split("\n");
     const rows = csv.slice(1, 41).map((line, i) => line.replace(/^J(\d+)/, `T${i}$1`));
     rows[3] = rows[3]!.replace(/^([^,]*),[^,]*/, "$1,not-a-date");
-    const file = join(dir, "upload.csv");
+    const file = join(ui.dir, "upload.csv");
     await writeFile(file, `${csv[0]}\n${rows.join("\n")}\n`);
-    await page.goto(`${base}/#/import`);
+    await page.goto(`${ui.base}/#/import`);
     await ready(page, "import");
     // The import wizard (test/browser/import-wizard.test.ts tests the column mapping): a bundled profile.
     await page.setInputFiles("#wizard-file", file);
@@ -156,7 +119,7 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
       page.waitForEvent("download"),
       page.click("#wizard-download-rejected"),
     ]);
-    const saved = join(dir, "rejected.csv");
+    const saved = join(ui.dir, "rejected.csv");
     await download.saveAs(saved);
     expect(await readFile(saved, "utf8")).toContain("receivedAt");
     await shot(page, "06-import-report");
@@ -165,9 +128,9 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
 
   test("the language switch turns the pages to English and is remembered", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
-    await page.goto(`${base}/#/analysis`);
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    await page.goto(`${ui.base}/#/analysis`);
     await ready(page, "analysis");
     await page.click("#lang-switch");
     await ready(page, "analysis");
@@ -181,7 +144,7 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
     await ready(page, "analysis");
     expect(await page.textContent("header nav")).toContain("Overview");
     expect(page.url()).not.toMatch(/lang=|password|username/);
-    await page.goto(`${base}/#/quality`);
+    await page.goto(`${ui.base}/#/quality`);
     await ready(page, "quality");
     await shot(page, "08-quality-en");
     expect(errors).toEqual([]);
@@ -189,19 +152,19 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
 
   test("a monthly report downloads as an Excel workbook and as a PDF", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
-    await page.goto(`${base}/#/reports`);
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    await page.goto(`${ui.base}/#/reports`);
     await ready(page, "reports");
     await shot(page, "09-reports");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-xlsx")]);
-    const saved = join(dir, "report.xlsx");
+    const saved = join(ui.dir, "report.xlsx");
     await download.saveAs(saved);
     const bytes = await readFile(saved);
     expect(bytes.subarray(0, 2).toString()).toBe("PK");
     expect((await stat(saved)).size).toBeGreaterThan(2000);
     const [pdf] = await Promise.all([page.waitForEvent("download"), page.click("#download-pdf")]);
-    const pdfPath = join(dir, "report.pdf");
+    const pdfPath = join(ui.dir, "report.pdf");
     await pdf.saveAs(pdfPath);
     expect((await readFile(pdfPath)).subarray(0, 5).toString()).toBe("%PDF-");
     expect(errors).toEqual([]);
@@ -209,9 +172,9 @@ describe.skipIf(!browserAvailable)("dashboard in Chromium", { timeout: 60_000 },
 
   test("the system admin sees users and no incident pages", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "admin");
-    await page.goto(`${base}/#/admin`);
+    const page = await ui.newPage(errors);
+    await ui.login(page, "admin");
+    await page.goto(`${ui.base}/#/admin`);
     await ready(page, "admin");
     const nav = await page.textContent("header nav");
     expect(nav).not.toContain("概览");

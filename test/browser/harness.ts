@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { applyCase, newCase } from "../../src/cases/case.ts";
 import type { Clock, EpochMs } from "../../src/domain/index.ts";
 import { openStore } from "../../src/store/index.ts";
@@ -120,6 +122,74 @@ export const ready = (page: Page, name: string) =>
 
 export const shot = (page: Page, name: string, dir = ARTIFACTS) =>
   page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+
+/** A demo city and a browser shared by the tests of one `describe` block (see useDemoBrowser). */
+export interface DemoBrowser {
+  /** The demo's folder (its store, CSV export and credentials); files a test writes go here too. */
+  readonly dir: string;
+  readonly demo: Demo;
+  /** The demo's URL, e.g. http://127.0.0.1:41234. */
+  readonly base: string;
+  readonly browser: Browser;
+  /** A page (new context) that collects console errors and uncaught exceptions in `errors`. */
+  newPage(errors: string[], locale?: string): Promise<Page>;
+  /** Logs `page` in as `username` with the demo's generated password. */
+  login(page: Page, username: string): Promise<void>;
+}
+
+export interface DemoBrowserOptions {
+  /** Prefix of the temporary folder's name. */
+  readonly name: string;
+  readonly incidents: number;
+  /** Extra environment of `recur demo`, written after the folder exists (e.g. a boundaries file). */
+  readonly env?: (dir: string) => Promise<Record<string, string>>;
+  /** Runs once the demo is ready, before the browser starts (e.g. seeding a case). */
+  readonly prepare?: (dir: string) => Promise<void>;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Registers, in the calling `describe` block, a beforeAll that starts `recur demo` with a small
+ * city in a temporary folder and launches Chromium, and an afterAll that stops both and removes
+ * the folder. The returned object's fields are there once beforeAll has run.
+ */
+export function useDemoBrowser(options: DemoBrowserOptions): DemoBrowser {
+  let dir = "";
+  let demo: Demo | undefined;
+  let browser: Browser | undefined;
+  const set = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not ready: use it inside a test`);
+    return value;
+  };
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), `recur-browser-${options.name}-`));
+    demo = await startDemo(dir, options.incidents, (await options.env?.(dir)) ?? {});
+    await options.prepare?.(dir);
+    browser = await launchBrowser();
+  }, options.timeoutMs ?? 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (demo?.server.pid) demo.server.kill("SIGTERM");
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return set(dir || undefined, "the demo folder");
+    },
+    get demo() {
+      return set(demo, "the demo");
+    },
+    get base() {
+      return set(demo, "the demo").url;
+    },
+    get browser() {
+      return set(browser, "the browser");
+    },
+    newPage: (errors, locale) => newPage(set(browser, "the browser"), errors, locale),
+    login: (page, username) => login(page, set(demo, "the demo"), username),
+  };
+}
 
 const DAY = 86_400_000;
 

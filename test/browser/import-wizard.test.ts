@@ -1,20 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  ARTIFACTS,
-  browserAvailable,
-  type Demo,
-  login as harnessLogin,
-  newPage as harnessPage,
-  launchBrowser,
-  shot,
-  startDemo,
-} from "./harness.ts";
+import { describe, expect, test } from "vitest";
+import { browserAvailable, shot, useDemoBrowser } from "./harness.ts";
 
 /**
  * The import wizard in a real browser (Debian's Chromium driven by playwright-core) against
@@ -23,15 +12,6 @@ import {
  * profile, imported with a progress bar and a report, and its rejected rows downloaded.
  * Screenshots go to test-artifacts/ (gitignored).
  */
-
-let dir = "";
-let demo: Demo | undefined;
-let base = "";
-let browser: Browser | undefined;
-
-/** A page that fails the test on any console error or uncaught exception. */
-const newPage = (errors: string[]) => harnessPage(browser!, errors);
-const login = (page: Page, username: string) => harnessLogin(page, demo!, username);
 
 /** A 110 export as a small system might write it: GBK, headers of its own, dates in Chinese. */
 const HEADER = [
@@ -74,27 +54,15 @@ function exportCsv(): Buffer {
 }
 
 describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_000 }, () => {
-  beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    dir = await mkdtemp(join(tmpdir(), "recur-browser-import-"));
-    demo = await startDemo(dir, 1500);
-    base = demo.url;
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (demo?.server.pid) demo.server.kill("SIGTERM");
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const ui = useDemoBrowser({ name: "import", incidents: 1500, timeoutMs: 180_000 });
 
   test("an unknown GBK export is mapped in the wizard, checked, saved, imported, reported and its rejected rows downloaded", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
-    const file = join(dir, "wz-110-export.csv");
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    const file = join(ui.dir, "wz-110-export.csv");
     await writeFile(file, exportCsv());
-    await page.goto(`${base}/#/import`);
+    await page.goto(`${ui.base}/#/import`);
     await page.waitForSelector('main[data-ready="import"]');
     expect(await page.getAttribute("ol.steps li.current", "aria-current")).toBe("step");
 
@@ -164,7 +132,7 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
       page.waitForEvent("download"),
       page.click("#wizard-download-rejected"),
     ]);
-    const saved = join(dir, "rejected.csv");
+    const saved = join(ui.dir, "rejected.csv");
     await download.saveAs(saved);
     const csv = await readFile(saved, "utf8");
     expect(csv).toContain("WZ-2024-0005");
@@ -172,7 +140,7 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
     expect(csv.split("\r\n")[0]).toContain("案件流水号");
 
     // The saved profile appears on the profiles page and can be opened.
-    await page.goto(`${base}/#/profiles`);
+    await page.goto(`${ui.base}/#/profiles`);
     await page.waitForSelector('main[data-ready="profiles"]');
     expect(await page.textContent("#saved-profiles")).toContain("wz-110");
     expect(await page.textContent("#saved-profiles")).toContain("某区 110 接处警系统导出");
@@ -185,12 +153,12 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
 
   test("the wizard speaks English and a saved profile is reused for the next file", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
+    const page = await ui.newPage(errors);
     await page.addInitScript(() => localStorage.setItem("recur.lang", "en"));
-    await login(page, "analyst");
-    const file = join(dir, "wz-110-again.csv");
+    await ui.login(page, "analyst");
+    const file = join(ui.dir, "wz-110-again.csv");
     await writeFile(file, exportCsv());
-    await page.goto(`${base}/#/import`);
+    await page.goto(`${ui.base}/#/import`);
     await page.waitForSelector('main[data-ready="import"]');
     expect(await page.textContent("main h1")).toBe("Import call records");
     await page.setInputFiles("#wizard-file", file);
@@ -218,17 +186,17 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
   });
   test("an Excel file with a notes sheet first: the data sheet is picked and mapped", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet("填表说明").addRow(["本表由接处警系统导出，请勿修改表头"]);
     const sheet = wb.addWorksheet("警情明细");
     sheet.addRow(HEADER);
     const lines = iconv.decode(exportCsv(), "gbk").trim().split("\r\n").slice(1, 4);
     for (const line of lines) sheet.addRow(line.split(","));
-    const file = join(dir, "export.xlsx");
+    const file = join(ui.dir, "export.xlsx");
     await writeFile(file, Buffer.from(await wb.xlsx.writeBuffer()));
-    await page.goto(`${base}/#/import`);
+    await page.goto(`${ui.base}/#/import`);
     await page.waitForSelector('main[data-ready="import"]');
     await page.setInputFiles("#wizard-file", file);
     await page.click("#wizard-upload");

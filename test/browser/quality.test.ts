@@ -1,19 +1,5 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  ARTIFACTS,
-  browserAvailable,
-  type Demo,
-  login as harnessLogin,
-  newPage as harnessPage,
-  launchBrowser,
-  ready,
-  shot,
-  startDemo,
-} from "./harness.ts";
+import { describe, expect, test } from "vitest";
+import { browserAvailable, ready, shot, useDemoBrowser } from "./harness.ts";
 
 /**
  * The data-quality pages in a real browser (Debian's Chromium driven by playwright-core) against
@@ -22,35 +8,14 @@ import {
  * and mouse; a station checks itself. Screenshots go to test-artifacts/ (gitignored).
  */
 
-let dir = "";
-let demo: Demo | undefined;
-let base = "";
-let browser: Browser | undefined;
-
-/** A page that fails the test on any console error or uncaught exception. */
-const newPage = (errors: string[]) => harnessPage(browser!, errors);
-const login = (page: Page, username: string) => harnessLogin(page, demo!, username);
-
 describe.skipIf(!browserAvailable)("data quality pages in Chromium", { timeout: 90_000 }, () => {
-  beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    dir = await mkdtemp(join(tmpdir(), "recur-browser-quality-"));
-    demo = await startDemo(dir, 3000);
-    base = demo.url;
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (demo?.server.pid) demo.server.kill("SIGTERM");
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const ui = useDemoBrowser({ name: "quality", incidents: 3000 });
 
   test("the city runs the quality check and reads the scorecards with the five components and a trend", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
-    await page.goto(`${base}/#/quality`);
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    await page.goto(`${ui.base}/#/quality`);
     await ready(page, "quality");
     // The demo runs a first check in the background once the city is ready: the scorecards fill
     // without anyone running it (reload until it has finished); the city can still run it again.
@@ -86,9 +51,9 @@ describe.skipIf(!browserAvailable)("data quality pages in Chromium", { timeout: 
 
   test("the city draws a seeded sample, returns one record for rework with a reason and passes another", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "analyst");
-    await page.goto(`${base}/#/review`);
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    await page.goto(`${ui.base}/#/review`);
     await ready(page, "review");
     await page.fill("#r-count", "2");
     await page.click("#r-create");
@@ -110,7 +75,7 @@ describe.skipIf(!browserAvailable)("data quality pages in Chromium", { timeout: 
     await page.waitForFunction(() => document.querySelector("#r-status")?.textContent === "退回整改");
     expect(await page.textContent(".history")).toContain("处警结果与反馈内容不一致");
     await shot(page, "q4-review-rework");
-    await page.goto(`${base}/#/review`);
+    await page.goto(`${ui.base}/#/review`);
     await ready(page, "review");
     await page.click("#r-list tbody tr >> nth=0 >> a");
     await ready(page, "review-detail");
@@ -123,9 +88,9 @@ describe.skipIf(!browserAvailable)("data quality pages in Chromium", { timeout: 
 
   test("a station checks its own records and passes one", async () => {
     const errors: string[] = [];
-    const page = await newPage(errors);
-    await login(page, "station");
-    await page.goto(`${base}/#/review`);
+    const page = await ui.newPage(errors);
+    await ui.login(page, "station");
+    await page.goto(`${ui.base}/#/review`);
     await ready(page, "review");
     // Half a year of the station's records (a small demo city has few calls a week).
     const to = await page.inputValue("#r-to");
