@@ -45,3 +45,22 @@ test("an unknown command or option is a usage error (exit 2) with a message, not
   ).toBe(2);
   expect(bad.text()).not.toMatch(/\n\s+at /);
 });
+
+test("`recur ... | head`: a reader that closes the pipe early ends the command quietly, exit 0", async () => {
+  const { spawn } = await import("node:child_process");
+  const { join } = await import("node:path");
+  // `redact` echoes stdin line by line: far more lines than a pipe buffer holds.
+  const child = spawn(join(import.meta.dirname, "..", "..", "bin", "recur"), ["redact", "--lang", "en"], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += String(d);
+  });
+  child.stdout.once("data", () => child.stdout.destroy());
+  child.stdin.on("error", () => {});
+  child.stdin.end("报警人电话13912345678，阳光小区3栋2单元501\n".repeat(200_000));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  expect(stderr).not.toContain("EPIPE");
+  expect(code).toBe(0);
+}, 60_000);

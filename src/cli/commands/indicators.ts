@@ -1,12 +1,6 @@
-import {
-  RANK_METRICS,
-  type RankMetric,
-  UNIT_LEVELS,
-  type UnitLevel,
-} from "../../analysis/indicators/index.ts";
 import type { Command } from "../command.ts";
 import { println, t } from "../command.ts";
-import { openStoreFor, periodFromArgs } from "./report.ts";
+import { INDICATOR_OPTIONS, indicatorArgs, openStoreFor } from "./report.ts";
 
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
 
@@ -22,14 +16,7 @@ export const indicatorsCommand: Command = {
   },
   usage:
     "monthly --month YYYY-MM | weekly --week YYYY-Www [--unit U] [--level station|branch|area|city] [--rank-by METRIC] [--db PATH] [--json]\n  rebuild [--db PATH]",
-  options: {
-    month: { type: "string" },
-    week: { type: "string" },
-    unit: { type: "string" },
-    level: { type: "string", default: "station" },
-    "rank-by": { type: "string", default: "total" },
-    db: { type: "string" },
-  },
+  options: INDICATOR_OPTIONS,
   async run(args, ctx) {
     const v = args.values;
     const kind = args.positionals[0];
@@ -72,16 +59,9 @@ export const indicatorsCommand: Command = {
         "请指定 monthly、weekly 或 rebuild",
         "say monthly, weekly or rebuild: recur indicators monthly --month YYYY-MM",
       );
-    const chosen = periodFromArgs(kind, v);
+    const chosen = indicatorArgs(kind, v);
     if ("zh" in chosen) return usage(chosen.zh, chosen.en);
-    const { period, label } = chosen;
-    const level = String(v.level) as UnitLevel;
-    if (!UNIT_LEVELS.includes(level))
-      return usage(`--level 须为 ${UNIT_LEVELS.join("|")}`, `--level must be ${UNIT_LEVELS.join("|")}`);
-    const rankBy = String(v["rank-by"]) as RankMetric;
-    if (!RANK_METRICS.includes(rankBy))
-      return usage(`--rank-by 须为 ${RANK_METRICS.join("|")}`, `--rank-by must be ${RANK_METRICS.join("|")}`);
-    const unit = typeof v.unit === "string" ? v.unit : undefined;
+    const { period, label, level, rankBy, unit } = chosen;
     const store = await openStoreFor(v.db, ctx);
     try {
       const { storeIndicators } = await import("../../store/indicator-rollups.ts");

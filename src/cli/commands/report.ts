@@ -248,14 +248,33 @@ async function sourceIdsInSeries(db: unknown, ctx: CommandContext): Promise<Set<
   return out;
 }
 
+/** The options `recur report` and `recur indicators` share: period, unit, level and ranking. */
+export const INDICATOR_OPTIONS = {
+  month: { type: "string" },
+  week: { type: "string" },
+  unit: { type: "string" },
+  level: { type: "string", default: "station" },
+  "rank-by": { type: "string", default: "total" },
+  db: { type: "string" },
+} as const;
+
+/** What `recur report` and `recur indicators` read from their shared options. */
+export interface IndicatorArgs {
+  readonly period: IndicatorPeriod;
+  readonly label: string;
+  readonly level: UnitLevel;
+  readonly rankBy: RankMetric;
+  readonly unit?: string;
+}
+
 /**
- * The period of `recur report` and `recur indicators`: monthly with --month YYYY-MM or weekly with
- * --week YYYY-Www; or the usage message when the label is missing or malformed.
+ * The period (monthly with --month YYYY-MM or weekly with --week YYYY-Www), --level, --rank-by
+ * and --unit of `recur report` and `recur indicators`; or the usage message of the first bad one.
  */
-export function periodFromArgs(
+export function indicatorArgs(
   kind: "monthly" | "weekly",
-  v: { readonly month?: unknown; readonly week?: unknown },
-): { period: IndicatorPeriod; label: string } | { zh: string; en: string } {
+  v: { readonly [option: string]: unknown },
+): IndicatorArgs | { zh: string; en: string } {
   const period: IndicatorPeriod = kind === "monthly" ? "month" : "week";
   const label = period === "month" ? v.month : v.week;
   if (typeof label !== "string")
@@ -267,7 +286,16 @@ export function periodFromArgs(
   } catch {
     return { zh: `期间格式不对: ${label}`, en: `bad period: ${label}` };
   }
-  return { period, label };
+  const level = String(v.level) as UnitLevel;
+  if (!UNIT_LEVELS.includes(level))
+    return { zh: `--level 须为 ${UNIT_LEVELS.join("|")}`, en: `--level must be ${UNIT_LEVELS.join("|")}` };
+  const rankBy = String(v["rank-by"]) as RankMetric;
+  if (!RANK_METRICS.includes(rankBy))
+    return {
+      zh: `--rank-by 须为 ${RANK_METRICS.join("|")}`,
+      en: `--rank-by must be ${RANK_METRICS.join("|")}`,
+    };
+  return { period, label, level, rankBy, ...(typeof v.unit === "string" ? { unit: v.unit } : {}) };
 }
 
 /** Epoch range of the current period's incidents, a day of margin each side for local offsets. */
@@ -362,13 +390,8 @@ export const reportCommand: Command = {
   usage:
     "monthly --month YYYY-MM | weekly --week YYYY-Www [--unit U] [--with-repeats] [--level station|branch|area|city] [--rank-by total|change|arrivalOnTime|dispatchWithin1|repeatRate|quality|caseResolution|verifiedEffective] --out FILE.xlsx|.pdf [--db PATH]",
   options: {
-    month: { type: "string" },
-    week: { type: "string" },
-    unit: { type: "string" },
-    level: { type: "string", default: "station" },
-    "rank-by": { type: "string", default: "total" },
+    ...INDICATOR_OPTIONS,
     out: { type: "string" },
-    db: { type: "string" },
     "with-repeats": { type: "boolean", default: false },
   },
   async run(args, ctx) {
@@ -383,18 +406,11 @@ export const reportCommand: Command = {
         "请指定 monthly 或 weekly",
         "say monthly or weekly: recur report monthly --month YYYY-MM --out FILE",
       );
-    const chosen = periodFromArgs(kind, v);
+    const chosen = indicatorArgs(kind, v);
     if ("zh" in chosen) return usage(chosen.zh, chosen.en);
-    const { period, label } = chosen;
+    const { period, label, level, rankBy, unit } = chosen;
     if (typeof v.out !== "string" || ![".xlsx", ".pdf"].includes(extname(v.out).toLowerCase()))
       return usage("--out 须为 .xlsx 或 .pdf 文件", "--out must be a .xlsx or .pdf file");
-    const level = String(v.level) as UnitLevel;
-    if (!UNIT_LEVELS.includes(level))
-      return usage(`--level 须为 ${UNIT_LEVELS.join("|")}`, `--level must be ${UNIT_LEVELS.join("|")}`);
-    const rankBy = String(v["rank-by"]) as RankMetric;
-    if (!RANK_METRICS.includes(rankBy))
-      return usage(`--rank-by 须为 ${RANK_METRICS.join("|")}`, `--rank-by must be ${RANK_METRICS.join("|")}`);
-    const unit = typeof v.unit === "string" ? v.unit : undefined;
 
     const store = await openStoreFor(v.db, ctx);
     let doc: ReportDocument;
