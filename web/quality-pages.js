@@ -73,6 +73,9 @@ const S = {
     medianWait: "复核等待（小时）",
     medianRework: "整改用时（小时）",
     empty: "队列为空",
+    prevPage: "上一页",
+    nextPage: "下一页",
+    rows: (a, b) => `第 ${a}–${b} 条`,
     back: "返回复核队列",
     detail: "复核详情",
     incident: "警情",
@@ -166,6 +169,9 @@ const S = {
     medianWait: "Review wait (h)",
     medianRework: "Rework time (h)",
     empty: "The queue is empty",
+    prevPage: "Previous page",
+    nextPage: "Next page",
+    rows: (a, b) => `items ${a}–${b}`,
     back: "Back to the review queue",
     detail: "Review",
     incident: "Incident",
@@ -416,6 +422,9 @@ export async function qualityPage(main, ui) {
 }
 
 // ---- review queue ----
+/** Review items per page of the list (the API gives up to 500). */
+const REVIEW_PAGE = 200;
+
 export async function reviewPage(main, id, ui) {
   if (id) return reviewDetail(main, id, ui);
   const { h, api, table, can } = ui;
@@ -423,7 +432,9 @@ export async function reviewPage(main, id, ui) {
   const me = await api("/api/v1/auth/me");
   const level = sessionStorage.getItem("recur.rlevel") ?? "";
   const status = sessionStorage.getItem("recur.rstatus") ?? "pending";
-  const params = new URLSearchParams({ limit: "200" });
+  const offset = Number(sessionStorage.getItem("recur.roffset") ?? 0) || 0;
+  // One more than a page: whether there is a next page.
+  const params = new URLSearchParams({ limit: String(REVIEW_PAGE + 1), offset: String(offset) });
   if (level) params.set("level", level);
   if (status) params.set("status", status);
   const [list, stats] = await Promise.all([
@@ -438,6 +449,7 @@ export async function reviewPage(main, id, ui) {
         id: `r-${key}`,
         onchange: (e) => {
           sessionStorage.setItem(`recur.r${key}`, e.target.value);
+          sessionStorage.removeItem("recur.roffset");
           rerender();
         },
       },
@@ -464,6 +476,7 @@ export async function reviewPage(main, id, ui) {
         body: JSON.stringify({ ...body, from: fromInput.value, to: toInput.value }),
       });
       sessionStorage.setItem("recur.rstatus", "pending");
+      sessionStorage.removeItem("recur.roffset");
       await rerender();
       document.getElementById("r-created").textContent = s("created")(r);
     } catch (e) {
@@ -544,7 +557,36 @@ export async function reviewPage(main, id, ui) {
     num(l.medianReviewHours, 1),
     num(l.medianReworkHours, 1),
   ]);
-  const rows = list.items.map((item) =>
+  const items = list.items.slice(0, REVIEW_PAGE);
+  const hasNext = list.items.length > REVIEW_PAGE;
+  const turn = (to) => {
+    sessionStorage.setItem("recur.roffset", String(Math.max(0, to)));
+    rerender();
+  };
+  const pager =
+    offset > 0 || hasNext
+      ? h(
+          "nav",
+          { class: "pager", "aria-label": s("review"), id: "r-pager" },
+          h(
+            "button",
+            {
+              type: "button",
+              id: "r-prev",
+              disabled: offset === 0,
+              onclick: () => turn(offset - REVIEW_PAGE),
+            },
+            `← ${s("prevPage")}`,
+          ),
+          h("span", { class: "muted" }, s("rows")(num(offset + 1), num(offset + items.length))),
+          h(
+            "button",
+            { type: "button", id: "r-next", disabled: !hasNext, onclick: () => turn(offset + REVIEW_PAGE) },
+            `${s("nextPage")} →`,
+          ),
+        )
+      : null;
+  const rows = items.map((item) =>
     h(
       "tr",
       {
@@ -619,8 +661,14 @@ export async function reviewPage(main, id, ui) {
     h(
       "section",
       { class: "panel" },
-      h("h2", {}, `${s("review")} (${num(list.items.length)})`),
-      list.items.length === 0
+      h(
+        "h2",
+        {},
+        hasNext || offset > 0
+          ? `${s("review")} (${s("rows")(num(offset + 1), num(offset + items.length))})`
+          : `${s("review")} (${num(items.length)})`,
+      ),
+      items.length === 0
         ? h("p", { class: "muted" }, s("empty"))
         : h(
             "table",
@@ -646,6 +694,7 @@ export async function reviewPage(main, id, ui) {
             ),
             h("tbody", {}, rows),
           ),
+      pager,
     ),
     h(
       "section",

@@ -110,4 +110,35 @@ describe.skipIf(!browserAvailable)("data quality pages in Chromium", { timeout: 
     await page.waitForFunction(() => document.querySelector("#r-status")?.textContent === "已通过");
     expect(errors).toEqual([]);
   });
+
+  test("a long review queue pages by 200 items, forwards and back", async () => {
+    const errors: string[] = [];
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    await page.goto(`${ui.base}/#/review`);
+    await ready(page, "review");
+    // A random sample of 300 of the year's checked calls.
+    const to = await page.inputValue("#r-to");
+    await page.fill("#r-from", new Date(Date.parse(to) - 365 * 86_400_000).toISOString().slice(0, 10));
+    await page.selectOption("#r-mode", "random");
+    await page.fill("#r-count", "300");
+    await page.click("#r-create");
+    await page.waitForSelector("#r-created:not(:empty)");
+    await page.waitForSelector("#r-pager");
+    expect(await page.locator("#r-list tbody tr").count()).toBe(200);
+    expect(await page.isDisabled("#r-prev")).toBe(true);
+    await page.click("#r-next");
+    await ready(page, "review");
+    await page.waitForSelector("#r-pager");
+    expect(await page.textContent("#r-pager")).toContain("第 201–");
+    const second = await page.locator("#r-list tbody tr").count();
+    expect(second).toBeGreaterThan(0);
+    expect(second).toBeLessThanOrEqual(200);
+    await shot(page, "q7-review-second-page");
+    await page.click("#r-prev");
+    await ready(page, "review");
+    expect(await page.locator("#r-list tbody tr").count()).toBe(200);
+    expect(await page.textContent("#r-pager")).toContain("第 1–200 条");
+    expect(errors).toEqual([]);
+  });
 });
