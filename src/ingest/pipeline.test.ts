@@ -1,8 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { createAddressLocator } from "../address/locator.ts";
 import { addressComponentsFromJson, renderIssue } from "../domain/index.ts";
 import { INGEST_MESSAGES } from "./issues.ts";
-import { incidentId } from "./pipeline.ts";
+import { IncidentIds, incidentId } from "./pipeline.ts";
 import { decryptField } from "./privacy/index.ts";
 import { parseProfile } from "./profile/load.ts";
 import { MemoryStore, TEST_KEYS } from "./testing/fakes.ts";
@@ -404,4 +405,17 @@ describe("idempotence and atomicity", () => {
     expect(summary.seconds).toBe(0);
     expect(TEST_NOW).toBe(Date.UTC(2026, 0, 1));
   });
+});
+
+test("incident ids hashed from the reused buffer equal incidentId for any source id and system", () => {
+  fc.assert(
+    fc.property(
+      fc.string({ unit: "binary", maxLength: 140 }),
+      fc.string({ unit: "grapheme", maxLength: 20 }),
+      (sourceId, system) => {
+        expect(new IncidentIds(system).of(sourceId)).toBe(incidentId(system, sourceId));
+      },
+    ),
+    { seed: 5, numRuns: 500 },
+  );
 });

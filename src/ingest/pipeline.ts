@@ -143,6 +143,24 @@ export function incidentId(sourceSystem: string, sourceId: string): string {
   return hash("sha256", `${sourceSystem}\u0000${sourceId}`, "base64url").slice(0, 22);
 }
 
+/** incidentId for one source system, hashing from a reused buffer (one per row of an import). */
+export class IncidentIds {
+  readonly #buffer: Buffer;
+  readonly #prefix: number;
+  constructor(readonly sourceSystem: string) {
+    const prefix = Buffer.from(`${sourceSystem}\u0000`, "utf8");
+    this.#prefix = prefix.length;
+    this.#buffer = Buffer.alloc(prefix.length + 4 * 128);
+    prefix.copy(this.#buffer);
+  }
+  of(sourceId: string): string {
+    // A source id is at most 128 characters (the mapper rejects longer ones): 4 bytes each at most.
+    if (sourceId.length > 128) return incidentId(this.sourceSystem, sourceId);
+    const length = this.#buffer.write(sourceId, this.#prefix, "utf8");
+    return hash("sha256", this.#buffer.subarray(0, this.#prefix + length), "base64url").slice(0, 22);
+  }
+}
+
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
@@ -252,6 +270,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     return phone === null ? null : privacy.callerPseudonym(phone, keys.hmacKey);
   };
 
+  const ids = new IncidentIds(profile.sourceSystem);
   const toIncident = (m: MappedRow, issues: IngestIssue[]): Incident => {
     let pseudonym: CallerPseudonym | null = null;
     let numberEnc: string | null = null;
@@ -263,7 +282,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     }
     const place = locate(m.address);
     return {
-      id: asIncidentId(incidentId(profile.sourceSystem, m.sourceId)),
+      id: asIncidentId(ids.of(m.sourceId)),
       sourceSystem: profile.sourceSystem,
       sourceId: m.sourceId,
       batchId: options.batchId,
@@ -305,8 +324,11 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     quarantine = [];
     await writing;
     const batch = await begin();
+    // The insert starts here and nothing below holds the rows: once the store has taken them
+    // (the SQLite store serialises them at once) they are garbage, not promoted to the old heap.
+    const inserting = rowsToInsert.length > 0 ? batch.insertIncidents(rowsToInsert) : undefined;
     const write = async () => {
-      if (rowsToInsert.length > 0) inserted += await batch.insertIncidents(rowsToInsert);
+      if (inserting) inserted += await inserting;
       if (rowsToQuarantine.length > 0) await batch.insertQuarantine(rowsToQuarantine);
     };
     writing = write();
@@ -314,6 +336,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     writing.catch(() => {});
   };
 
+  /** Issues of privacy and location for the current row (reused: the row's issues are copied out). */
+  const extra: IngestIssue[] = [];
   try {
     for await (const batch of source.batches) {
       for (const record of batch) {
@@ -322,7 +346,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
         const result = mapper.map(record);
         const issues = result.issues as IngestIssue[];
         if (result.row) {
-          const extra: IngestIssue[] = [];
+          extra.length = 0;
           incidents.push(toIncident(result.row, extra));
           accepted++;
           const all = extra.length > 0 ? [...issues, ...extra] : issues;

@@ -138,3 +138,43 @@ describe("time zones", () => {
     );
   });
 });
+
+test("the fixed-width fast path reads exactly what the general parser reads", () => {
+  // Same format, one spelling by position and one with an extra space (general parser).
+  const f = compileTimeFormat("YYYY-MM-DD HH:mm:ss");
+  const g = compileTimeFormat("YYYY/MM/DD HH:mm");
+  fc.assert(
+    fc.property(
+      fc.tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+      ),
+      ([y, mo, d, h, mi, s]) => {
+        const p2 = (n: number) => String(n).padStart(2, "0");
+        const date = `${String(y).padStart(4, "0")}-${p2(mo)}-${p2(d)}`;
+        const fixed = f.parse(`${date} ${p2(h)}:${p2(mi)}:${p2(s)}`);
+        const general = f.parse(`${date}  ${p2(h)}:${p2(mi)}:${p2(s)}`);
+        expect(Number.isNaN(fixed) ? "NaN" : fixed).toBe(Number.isNaN(general) ? "NaN" : general);
+        const slash = g.parse(`${date.replaceAll("-", "/")} ${p2(h)}:${p2(mi)}`);
+        const slashGeneral = g.parse(` ${date.replaceAll("-", "/")}   ${p2(h)}:${p2(mi)}`);
+        expect(Number.isNaN(slash) ? "NaN" : slash).toBe(Number.isNaN(slashGeneral) ? "NaN" : slashGeneral);
+      },
+    ),
+    { seed: 3, numRuns: 2000 },
+  );
+  expect(f.parse("2024-02-30 10:00:00")).toBeNaN();
+  expect(f.parse("2024-02-29 23:59:59")).toBe(Date.UTC(2024, 1, 29, 23, 59, 59));
+  expect(f.parse("2024-02-29T23:59:59")).toBeNaN();
+});
+
+test("offsets stay right when consecutive times cross a daylight-saving change", () => {
+  const zone = new ZoneConverter("America/Chicago");
+  // Day by day through the spring-forward of 10 March 2024, then back: the one-day memo must not leak.
+  const walls = [9, 10, 11, 10, 9].map((d) => Date.UTC(2024, 2, d, 12));
+  expect(walls.map((w) => zone.offsetForWall(w))).toEqual([-360, -300, -300, -300, -360]);
+  expect(walls.map((w) => zone.offsetAt(w))).toEqual([-360, -300, -300, -300, -360]);
+});

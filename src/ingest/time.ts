@@ -110,7 +110,12 @@ function compilePattern(format: string): TimeFormat {
   const twelveHour = fields.has("h");
   if (twelveHour !== tokens.some((t) => t.kind === "ampm"))
     throw new SyntaxError(`format ${format}: 12-hour h/hh goes with A (AM/PM), 24-hour H/HH without`);
+  const layout = fixedLayout(tokens);
   const parse = (raw: string): number => {
+    if (layout && raw.length === layout.length) {
+      const fast = parseFixed(raw, layout, hasDate);
+      if (fast !== FALL_BACK) return fast;
+    }
     const s =
       raw.length > 0 && raw.charCodeAt(raw.length - 1) > 0xff00 ? asciiDigits(raw.trim()) : raw.trim();
     let Y = 1970;
@@ -190,6 +195,68 @@ function compilePattern(format: string): TimeFormat {
     return Date.UTC(Y, M - 1, D) + msOfDay;
   };
   return { source: format, hasDate, absolute: false, parse };
+}
+
+/**
+ * Where every character of a fixed-width format is (YYYY-MM-DD HH:mm:ss: digits at 0-3, "-" at
+ * 4 ...), so that the usual spelling of a time is read by position; anything else (more spaces,
+ * full-width digits, one-digit fields) takes the general parser, which gives the same values.
+ */
+interface FixedLayout {
+  readonly length: number;
+  /** Per position: -1 a digit, else the character code that must stand there. */
+  readonly expect: Int32Array;
+  /** Per numeric field: start, width and field letter. */
+  readonly fields: readonly { readonly start: number; readonly width: number; readonly field: string }[];
+}
+
+/** Sentinel of parseFixed: not in the fixed layout, use the general parser. */
+const FALL_BACK = -1e300;
+
+function fixedLayout(tokens: readonly Token[]): FixedLayout | undefined {
+  const expect: number[] = [];
+  const fields: { start: number; width: number; field: string }[] = [];
+  for (const t of tokens) {
+    if (t.kind === "num") {
+      if (t.min !== t.max || t.field === "S" || t.field === "h") return undefined;
+      fields.push({ start: expect.length, width: t.max, field: t.field });
+      for (let k = 0; k < t.max; k++) expect.push(-1);
+    } else if (t.kind === "space") expect.push(32);
+    else if (t.kind === "lit") for (let k = 0; k < t.text.length; k++) expect.push(t.text.charCodeAt(k));
+    else return undefined;
+  }
+  return { length: expect.length, expect: Int32Array.from(expect), fields };
+}
+
+function parseFixed(s: string, layout: FixedLayout, hasDate: boolean): number {
+  const { expect } = layout;
+  for (let i = 0; i < expect.length; i++) {
+    const c = s.charCodeAt(i);
+    const e = expect[i]!;
+    if (e === -1 ? !isDigit(c) : c !== e) return FALL_BACK;
+  }
+  let Y = 1970;
+  let M = 1;
+  let D = 1;
+  let H = 0;
+  let m = 0;
+  let sec = 0;
+  for (const f of layout.fields) {
+    let v = 0;
+    for (let i = f.start; i < f.start + f.width; i++) v = v * 10 + s.charCodeAt(i) - 48;
+    if (f.field === "Y") Y = v;
+    else if (f.field === "y") Y = expandYear(v);
+    else if (f.field === "M") M = v;
+    else if (f.field === "D") D = v;
+    else if (f.field === "H") H = v;
+    else if (f.field === "m") m = v;
+    else sec = v;
+  }
+  if (H > 23 || m > 59 || sec > 59) return Number.NaN;
+  const msOfDay = ((H * 60 + m) * 60 + sec) * 1000;
+  if (!hasDate) return msOfDay;
+  if (M < 1 || M > 12 || D < 1 || D > daysInMonth(Y, M)) return Number.NaN;
+  return Date.UTC(Y, M - 1, D) + msOfDay;
 }
 
 const ISO =
@@ -285,6 +352,11 @@ export class ZoneConverter {
   /** Local wall day → its offset, or NaN when a transition is near. */
   private readonly wallDayCache = new Map<number, number>();
   private readonly wallQuarterCache = new Map<number, number>();
+  /** The last day looked up and its whole-day offset: rows of an export come day by day. */
+  private lastDay = Number.NaN;
+  private lastDayOffset = Number.NaN;
+  private lastWallDay = Number.NaN;
+  private lastWallDayOffset = Number.NaN;
 
   constructor(readonly timeZone: string) {
     this.dtf = new Intl.DateTimeFormat("en-US", {
@@ -318,8 +390,14 @@ export class ZoneConverter {
 
   /** Offset from UTC in minutes at an instant. */
   offsetAt(instant: number): number {
-    const whole = this.dayOffset(Math.floor(instant / DAY));
-    if (!Number.isNaN(whole)) return whole;
+    const day = Math.floor(instant / DAY);
+    if (day === this.lastDay) return this.lastDayOffset;
+    const whole = this.dayOffset(day);
+    if (!Number.isNaN(whole)) {
+      this.lastDay = day;
+      this.lastDayOffset = whole;
+      return whole;
+    }
     const key = Math.floor(instant / QUARTER);
     let offset = this.quarterCache.get(key);
     if (offset === undefined) {
@@ -332,6 +410,7 @@ export class ZoneConverter {
   /** Offset (minutes) that applies to a local wall-clock time. */
   offsetForWall(wall: WallMs): number {
     const day = Math.floor(wall / DAY);
+    if (day === this.lastWallDay) return this.lastWallDayOffset;
     let whole = this.wallDayCache.get(day);
     if (whole === undefined) {
       // A wall day spans at most the UTC days before, of and after it (offsets are within ±14 h).
@@ -339,7 +418,11 @@ export class ZoneConverter {
       whole = a === this.dayOffset(day) && a === this.dayOffset(day + 1) ? a : Number.NaN;
       this.wallDayCache.set(day, whole);
     }
-    if (!Number.isNaN(whole)) return whole;
+    if (!Number.isNaN(whole)) {
+      this.lastWallDay = day;
+      this.lastWallDayOffset = whole;
+      return whole;
+    }
     const key = Math.floor(wall / QUARTER);
     const cached = this.wallQuarterCache.get(key);
     if (cached !== undefined) return cached;

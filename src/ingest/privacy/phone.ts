@@ -31,6 +31,8 @@ const FULL_WIDTH_DIGIT = /[０-９]/g;
  * @example normalizePhone("未知") // null
  */
 export function normalizePhone(raw: string, options: NormalizePhoneOptions = {}): string | null {
+  // Most exports write a mobile as its 11 digits: that is already the canonical form.
+  if (isMobile(raw)) return raw;
   let s = raw
     .trim()
     .replace(FULL_WIDTH_DIGIT, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48))

@@ -79,3 +79,29 @@ test("base32 follows RFC 4648 test vectors (lower case, no padding)", () => {
     "mzxw6ytboi",
   ]);
 });
+
+test("the pseudonym equals createHmac's for any number, key and key length (precomputed pads)", async () => {
+  const { createHmac } = await import("node:crypto");
+  const reference = (normalised: string, k: Uint8Array) =>
+    `c_${base32(createHmac("sha256", k).update(`recur/caller/v1\u0000${normalised}`).digest().subarray(0, 16))}`;
+  fc.assert(
+    fc.property(
+      fc.oneof(mobileSpelled, landlineSpelled),
+      fc.uint8Array({ minLength: 32, maxLength: 100 }),
+      (spelled, k) => {
+        const normalised = normalizePhone(spelled)!;
+        expect(callerPseudonym(spelled, k)).toBe(reference(normalised, k));
+        expect(callerPseudonym(spelled, KEY_A)).toBe(reference(normalised, KEY_A));
+      },
+    ),
+    { seed: 21, numRuns: 300 },
+  );
+});
+
+test("a key array refilled between calls gives the new key's pseudonym", () => {
+  const k = key(3);
+  const before = callerPseudonym("13800138000", k);
+  k.fill(4);
+  expect(callerPseudonym("13800138000", k)).toBe(callerPseudonym("13800138000", key(4)));
+  expect(callerPseudonym("13800138000", k)).not.toBe(before);
+});

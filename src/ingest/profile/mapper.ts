@@ -69,6 +69,12 @@ const MAX = {
   unit: 64,
 } as const;
 
+const NO_ISSUES: readonly IngestIssue[] = Object.freeze([]);
+
+function instantOrNull(t: number): number | null {
+  return Number.isNaN(t) ? null : t;
+}
+
 function get(getter: ValueGetter | undefined, cells: readonly string[]): string {
   return getter ? getter(cells) : "";
 }
@@ -255,10 +261,33 @@ export function compileMapper(
     project = (x, y) => converter.forward([x, y]) as [number, number];
   }
 
-  const number = (raw: string): number => (raw === "" ? Number.NaN : Number(raw.replace(/,/g, ".")));
+  const number = (raw: string): number =>
+    raw === "" ? Number.NaN : Number(raw.includes(",") ? raw.replace(/,/g, ".") : raw);
+
+  // Category and subtype of each target ("dispute.family"), split once per distinct target.
+  const targetParts = new Map<string, { category: Category; subtype: string | null }>();
+  const partsOf = (target: string) => {
+    let parts = targetParts.get(target);
+    if (!parts) {
+      const [c, sub] = target.split(".");
+      parts = { category: c as Category, subtype: sub ?? null };
+      targetParts.set(target, parts);
+    }
+    return parts;
+  };
+
+  // Per-row scratch, reused: map() is synchronous and hands out copies only.
+  const walls = new Float64Array(TIME_FIELDS.length);
+  const instants = new Float64Array(TIME_FIELDS.length);
+  const scratch: IngestIssue[] = [];
 
   function map(record: SourceRecord): MapResult {
-    const issues: IngestIssue[] = [];
+    scratch.length = 0;
+    const result = mapInto(record, scratch);
+    return { row: result, issues: scratch.length === 0 ? NO_ISSUES : scratch.slice() };
+  }
+
+  function mapInto(record: SourceRecord, issues: IngestIssue[]): MappedRow | null {
     const cells = record.cells;
     if (record.problem) {
       const p = record.problem;
@@ -272,7 +301,7 @@ export function compileMapper(
       else if (p.code === "record_too_large")
         issues.push(ingestIssue("record_too_large", "error", { params: { limit: p.limit } }));
       else issues.push(ingestIssue("bad_json", "error", { value: p.detail }));
-      return { row: null, issues };
+      return null;
     }
     if (
       cells.length < header.length ||
@@ -298,8 +327,9 @@ export function compileMapper(
     }
 
     // Times.
-    const walls: number[] = [Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN];
-    const instants: (number | null)[] = [null, null, null, null, null];
+    // NaN = no value (yet).
+    walls.fill(Number.NaN);
+    instants.fill(Number.NaN);
     for (const rule of timeRules) {
       const raw = rule.get(cells);
       const required = rule.field === "receivedAt";
@@ -357,12 +387,12 @@ export function compileMapper(
       instants[rule.index] = instant;
     }
     // Order of the steps: each one not before the latest earlier one.
-    let latest = instants[0] ?? null;
+    let latest = instants[0]!;
     let latestField: TimeField = "receivedAt";
     for (let i = 1; i < TIME_FIELDS.length; i++) {
-      const t = instants[i] ?? null;
-      if (t === null) continue;
-      if (latest !== null && t < latest)
+      const t = instants[i]!;
+      if (Number.isNaN(t)) continue;
+      if (!Number.isNaN(latest) && t < latest)
         issues.push(
           ingestIssue("time_order", "warning", {
             field: TIME_FIELDS[i] ?? "",
@@ -384,9 +414,9 @@ export function compileMapper(
       const raw = categoryGet(cells);
       sourceCategory = limited(issues, "sourceCategory", raw, MAX.sourceCategory);
       const match = categoryLookup(raw);
-      const [c, s] = match.target.split(".");
-      category = c as Category;
-      subtype = s ?? null;
+      const parts = partsOf(match.target);
+      category = parts.category;
+      subtype = parts.subtype;
       if (raw === "") issues.push(ingestIssue("missing_value", "warning", { field: "category" }));
       else if (!match.matched)
         issues.push(
@@ -456,15 +486,16 @@ export function compileMapper(
       }
     }
 
-    if (issues.some((i) => i.severity === "error")) return { row: null, issues };
-    const row: MappedRow = {
+    for (const issue of issues) if (issue.severity === "error") return null;
+    const received = instants[0]!;
+    return {
       sourceId,
-      receivedAt: instants[0] ?? 0,
-      acceptedAt: instants[1] ?? null,
-      dispatchedAt: instants[2] ?? null,
-      arrivedAt: instants[3] ?? null,
-      closedAt: instants[4] ?? null,
-      utcOffsetMin: zone.offsetAt(instants[0] ?? 0),
+      receivedAt: received,
+      acceptedAt: instantOrNull(instants[1]!),
+      dispatchedAt: instantOrNull(instants[2]!),
+      arrivedAt: instantOrNull(instants[3]!),
+      closedAt: instantOrNull(instants[4]!),
+      utcOffsetMin: zone.offsetAt(received),
       category,
       subtype,
       sourceCategory,
@@ -482,7 +513,6 @@ export function compileMapper(
       disposition: limited(issues, "disposition", get(text.disposition, cells), MAX.disposition),
       feedback: limited(issues, "feedback", get(text.feedback, cells), MAX.feedback),
     };
-    return { row, issues };
   }
 
   return { map, usedColumns };

@@ -44,6 +44,10 @@ export function compileValue(
   columns: ColumnIndex,
   nulls: ReadonlySet<string>,
 ): ValueGetter {
+  // Null markers are short ("NULL", "#N/A"): a longer cell skips the set (hashing every cell
+  // of every row was a visible share of an import).
+  let longestNull = 0;
+  for (const marker of nulls) longestNull = Math.max(longestNull, marker.length);
   const cell = (index: number): ValueGetter => {
     if (index < 0) return () => "";
     return (cells) => {
@@ -53,7 +57,7 @@ export function compileValue(
         raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32)
           ? raw.trim()
           : raw;
-      return nulls.has(v) ? "" : v;
+      return v.length <= longestNull && nulls.has(v) ? "" : v;
     };
   };
   if (source.const !== undefined) {
