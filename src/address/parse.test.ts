@@ -103,6 +103,28 @@ describe("the rule parser", () => {
     ["阳光小区3栋5楼东户", ["poi:阳光小区", "houseno:3栋", "floorno:5楼", "roomno:东户"]],
     ["阳光小区3栋东门", ["poi:阳光小区", "houseno:3栋", "subpoi:东门"]],
     ["永康市方岩镇下宅村107号", ["district:永康市", "town:方岩镇", "community:下宅村", "houseno:107号"]],
+    [
+      "建设路与人民路交叉口向东80米红旗超市",
+      [
+        "road:建设路",
+        "redundant:与",
+        "road:人民路",
+        "intersection:交叉口",
+        "assist:向东",
+        "assist:80米",
+        "poi:红旗超市",
+      ],
+    ],
+    ["阳光小区北200米新华书店", ["poi:阳光小区", "assist:北", "assist:200米", "poi:新华书店"]],
+    ["东三环青年公寓", ["road:东三环", "poi:青年公寓"]],
+    ["人民路二段18号", ["road:人民路二段", "roadno:18号"]],
+    ["胜利街三巷6号", ["road:胜利街", "road:三巷", "roadno:6号"]],
+    ["胜利街4巷6号", ["road:胜利街", "road:4巷", "roadno:6号"]],
+    ["杭甬线88号", ["road:杭甬线", "roadno:88号"]],
+    ["文化路以北阳光小区", ["road:文化路", "assist:以北", "poi:阳光小区"]],
+    ["银泰广场5楼星巴克", ["poi:银泰广场", "floorno:5楼", "subpoi:星巴克"]],
+    ["阳光小区12栋90##3", ["poi:阳光小区", "houseno:12栋", "roomno:90##3"]],
+    ["阳光小区12栋5##b", ["poi:阳光小区", "houseno:12栋", "roomno:5##b"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -97,7 +97,9 @@ const SHORT_ROAD_STEM = new Set([..."东西南北中前后一二三四五六七�
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
-const SUFFIX_START = new Set([..."街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市"]);
+const SUFFIX_START = new Set([..."街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市环线"]);
+/** Numbers of ring roads (二环, 西三环). */
+const RING_NUMBER = new Set([..."一二三四五六七八九"]);
 const PLACE_BEFORE_ROAD =
   /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|大学|学院|医院|大厦|广场|苑|园|城|村)/;
 const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
@@ -129,15 +131,15 @@ const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭�
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 const FILLER =
-  /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内)$/;
+  /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北])$/;
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
 const MIDDLE_DOTS = "·・•";
 /** Filler words that end a name inside a run when another name follows them. */
-const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上)[\u4e00-\u9fff]{2}/;
-const MID_FILLER_START = new Set([..."斜对旁隔楼附后边"]);
-const FILLER_START = /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面)/;
+const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上|以[东西南北])[\u4e00-\u9fff]{2}/;
+const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以"]);
+const FILLER_START = /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外])/;
 
 // Helpers of the parser's hot loops live at module level: a closure made per call costs more
 // than its work once tsx (esbuild keepNames) wraps each one in __name (~20% of a locate).
@@ -348,14 +350,27 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       end++;
     }
     if (end === pos) end = pos + 1;
-    const run = text.slice(pos, end);
-    const parts = splitRun(run, pos, lastMeaningful(spans), level, !streetSeen);
+    let run = text.slice(pos, end);
+    // 交叉口向北50米联合汽车维修: a direction before a distance says where from the place before.
+    const toward = DISTANCE.test(text.slice(end, end + 10)) ? DIRECTION_BEFORE_DISTANCE.exec(run) : null;
+    if (toward && (toward.index >= 2 || toward.index === 0)) {
+      run = run.slice(0, toward.index);
+      end = pos + toward.index;
+    }
+    // What follows a distance (东100米阳光幼儿园) is a place of its own, not a part of the one before.
+    const prevLabel = lastIsDistance(text, spans) ? undefined : lastMeaningful(spans);
+    const parts =
+      run.length > 0 ? splitRun(run, pos, prevLabel, level, !streetSeen, hasLabel(spans, "poi")) : [];
     for (const s of parts) {
       pushSpan(spans, s.label, s.start, s.end);
       if (s.label !== "town" && s.label !== "devzone" && s.label !== "redundant") streetSeen = true;
       if (s.label === "town") level = 3;
     }
     pos = end;
+    if (toward) {
+      pushSpan(spans, "assist", end, end + toward[0].length);
+      pos = end + toward[0].length;
+    }
   }
   return { spans, admin };
 }
@@ -402,6 +417,18 @@ function lastSpanText(text: string, spans: readonly Span[], label: string): stri
 function repeatsAdmin(text: string, pos: number, admin: readonly AdminMatch[]): boolean {
   for (const a of admin) if (text.startsWith(text.slice(a.start, a.end), pos)) return true;
   return false;
+}
+
+/** 200米, 1.5公里: a distance from a place. */
+const DISTANCE = /^[0-9]+(\.[0-9]+)?(米|公里|千米|m)/;
+/** 向北, 正东方向, 西侧 at the end of a run, right before a distance. */
+const DIRECTION_BEFORE_DISTANCE =
+  /(正?[东西南北]{1,2}方向|[向往朝]?正?[东西南北]{1,2}(侧|边|面|方)?|[向往朝]前|前方)$/;
+
+/** True when the last span is a distance (200米). */
+function lastIsDistance(text: string, spans: readonly Span[]): boolean {
+  const last = spans.at(-1);
+  return last !== undefined && last.label === "assist" && DISTANCE.test(text.slice(last.start, last.end));
 }
 
 /** Label of the last span that names something (not a separator or filler). */
@@ -598,7 +625,14 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
   let end = pos;
   if (isDigit(text[end])) {
     while (isDigit(text[end]) || (text[end] === "#" && /^#*[0-9]/.test(text.slice(end, end + 4)))) end++;
-    return { end, chinese: false };
+    // 5A栋, 12B座: a letter between the number and its unit word is part of the number.
+    if (
+      isLatin(text[end]) &&
+      !isLatin(text[end + 1]) &&
+      /^(座|栋|幢|号楼|单元|室)/.test(text.slice(end + 1, end + 3))
+    )
+      end++;
+    return { end: maskedTail(text, end), chinese: false };
   }
   if (
     (text[end] === "负" || text[end] === "-") &&
@@ -613,12 +647,22 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
   }
   // B11座, D2995, DA1266: up to two letters glued to digits are one number.
   const glued = /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10));
-  if (glued && (end === 0 || !isLatin(text[end - 1]))) return { end: end + glued[0].length, chinese: false };
+  if (glued && (end === 0 || !isLatin(text[end - 1])))
+    return { end: maskedTail(text, end + glued[0].length), chinese: false };
   if (isLatin(text[end]) && !isLatin(text[end + 1])) {
     if (/^(座|栋|幢|号楼|区|单元|楼|门|梯|\d|-)/.test(text.slice(end + 1, end + 3)))
       return { end: end + 1, chinese: false };
   }
   return null;
+}
+
+/**
+ * 179##a, e1##4: some exports mask characters of a number with ##; the masked number goes on
+ * over a letter or digits after the mask.
+ */
+function maskedTail(text: string, end: number): number {
+  const m = /^##+([0-9０-９]+|[A-Za-z](?![A-Za-z]))/.exec(text.slice(end, end + 12));
+  return m ? end + m[0].length : end;
 }
 
 function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[] | null {
@@ -640,10 +684,11 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢])/.exec(
       text.slice(pos, pos + 8),
     );
-  if (numberedRoad && prev0 !== "road")
+  // 平潭街3巷: a numbered lane after its road is a road too (but 中山路8号 is a number on it).
+  if (numberedRoad && (prev0 !== "road" || /^[0-9]+(巷|街)$/.test(numberedRoad[0])))
     return [{ label: "road", start: pos, end: pos + numberedRoad[0].length }];
   // 200米, 1.5公里: a distance from the place, not part of it.
-  const distance = /^[0-9]+(\.[0-9]+)?(米|公里|千米|m)/.exec(text.slice(pos, pos + 10));
+  const distance = DISTANCE.exec(text.slice(pos, pos + 10));
   if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
   // Dash forms: 3-2-501, 13-2021, 12－374.
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
@@ -776,6 +821,7 @@ function splitRun(
   prev: string | undefined,
   level: number,
   adminOpen: boolean,
+  inPoi = false,
 ): Span[] {
   const out: Span[] = [];
   let start = 0;
@@ -877,23 +923,45 @@ function splitRun(
           break;
         }
       }
+      // 西二环, 五环: a ring road named by its number, without 路.
+      if (
+        run[k] === "环" &&
+        RING_NUMBER.has(run[k - 1] as string) &&
+        !/^([路线东西南北中]|大厦|广场|小区|花园|公寓|中心|宾馆|酒店|市场|商城|新村|大楼|公司)/.test(
+          run.slice(k + 1, limit),
+        )
+      ) {
+        cut = k + 1;
+        cutLabel = prevLabel === "roadno" ? "subroad" : "road";
+        break;
+      }
+      // 甬临线, 前贯线: a highway named by two places it joins.
+      if (run[k] === "线" && stem === 2 && !/^[路站厂]/.test(run.slice(k + 1, limit))) {
+        cut = k + 1;
+        cutLabel = prevLabel === "roadno" ? "subroad" : "road";
+        break;
+      }
       const road = ROAD_SUFFIX.exec(rest);
-      // 西街天猫优品, 二巷日潭: a one-character road stem (a direction or a numeral) when a name follows.
+      // 西街天猫优品, 二巷日潭: a one-character road stem (a direction or a numeral) when a name follows;
+      // 平潭街二巷: a numbered lane right after its road.
+      const laneAfterRoad =
+        start > 0 && (prevLabel === "road" || prevLabel === "subroad") && isNumeral(run[start]);
       const shortStem =
         stem === 1 &&
-        start === 0 &&
+        (start === 0 || laneAfterRoad) &&
         road !== null &&
         /^(街|巷|路)$/.test(road[1] as string) &&
         SHORT_ROAD_STEM.has(run[start] as string) &&
-        limit - k - 1 >= 2;
+        (limit - k - 1 >= 2 || laneAfterRoad);
       if (road && (stem >= 2 || shortStem)) {
         const r = road[1] as string;
         let e = k + r.length;
         const after = run.slice(e, limit);
         if (r === "道" && /[街通隧车人]$/.test(run.slice(start, k))) continue;
         if (r === "街" && /^道/.test(after)) continue;
-        if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && /^[东西南北中]段/.test(after))
-          e += 2;
+        // 博爱路北段, 宜城大道一段, 二环路西一段: a section of the road is part of its name.
+        const section = /^([东西南北中][一二三四五六七八九十]?|[一二三四五六七八九十])段/.exec(after);
+        if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && section) e += section[0].length;
         if (/^(口|村|庄|桥|小区|花园|苑|府|里|新村|社区|镇|乡|街道)/.test(after)) continue;
         if (after.length > 0 && GENERIC_POI.test(after)) {
           cut = limit;
@@ -916,6 +984,9 @@ function splitRun(
       const rest = run.slice(start, limit);
       let label = "poi";
       if (prevLabel === "poi" || prevLabel === "houseno" || prevLabel === "subpoi") label = "subpoi";
+      // 金茂广场10楼驿淘: a name after a floor, unit or room of a compound is a place inside it.
+      if (inPoi && (prevLabel === "floorno" || prevLabel === "cellno" || prevLabel === "roomno"))
+        label = "subpoi";
       if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
       // 绿城紫桂公寓沐霞苑: a strong POI ending inside the name starts a sub-POI.
