@@ -97,6 +97,29 @@ function contextTags(
   return { rule, gaz, span };
 }
 
+/**
+ * Address words (suffixes of divisions, roads, compounds, shops and numbered parts, and words of
+ * direction): where one of them ends, starts or lies around a character is a feature, so that
+ * the model sees words longer than its character n-grams (街道办事处, 工业园区).
+ */
+const KEYWORDS = (
+  "街道办事处 街道 镇 乡 村 社区 居委会 村委会 开发区 高新区 新区 工业园区 " +
+  "工业园 工业区 产业园 园区 路 街 大街 大道 巷 弄 胡同 道 公路 国道 环 " +
+  "小区 花园 家园 公寓 大厦 广场 市场 中心 大楼 商城 新村 新城 苑 园 府 庭 " +
+  "城 湾 居 阁 轩 里 庄 坊 院 公司 厂 店 酒店 宾馆 超市 学校 小学 中学 " +
+  "大学 学院 医院 幼儿园 银行 公园 车站 站 局 所 部 号 号楼 栋 幢 座 单元 " +
+  "门 梯 层 楼 室 房 户 期 区 组 排 东 西 南 北 侧 旁 对面 附近 米 " +
+  "交叉口 路口"
+).split(" ");
+/** The keywords by their last character, to find the ones ending at a position. */
+const KW_BY_LAST = new Map<string, string[]>();
+for (const w of KEYWORDS) {
+  const l = w.slice(-1);
+  const a = KW_BY_LAST.get(l) ?? [];
+  a.push(w);
+  KW_BY_LAST.set(l, a);
+}
+
 /** Feature strings of every position. */
 function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
   const n = text.length;
@@ -141,7 +164,42 @@ function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
     if (g) for (const part of g.split("|")) if (part) f.push(`g${part}`);
     out.push(f);
   }
+  addWordFeatures(text, out);
   return out;
+}
+
+/**
+ * Distance to the previous and next character that is not Han (a digit, letter or separator:
+ * names end before numbers), and the keywords ending at, covering, following and preceding
+ * each position.
+ */
+function addWordFeatures(text: string, out: string[][]): void {
+  const n = text.length;
+  const nameChar = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) {
+    const k = charClass(text[i] as string);
+    nameChar[i] = k === "H" || k === "N";
+  }
+  const toNext = new Array<number>(n);
+  for (let i = n - 1, next = n; i >= 0; i--) {
+    if (!nameChar[i]) next = i;
+    toNext[i] = next - i;
+  }
+  for (let i = 0, prev = -1; i < n; i++) {
+    const f = out[i] as string[];
+    f.push(`dn${Math.min(toNext[i] as number, 8)}`, `dp${Math.min(i - prev, 8)}`);
+    if (!nameChar[i]) prev = i;
+    const words = KW_BY_LAST.get(text[i] as string);
+    if (!words) continue;
+    for (const w of words) {
+      const s0 = i - w.length + 1;
+      if (s0 < 0 || !text.startsWith(w, s0)) continue;
+      f.push(`kwE${w}`);
+      for (let k = s0; k < i; k++) (out[k] as string[]).push(`kwI${w}`);
+      if (i + 1 < n) (out[i + 1] as string[]).push(`kwA${w}`);
+      if (s0 > 0) (out[s0 - 1] as string[]).push(`kwB${w}`);
+    }
+  }
 }
 
 /**
