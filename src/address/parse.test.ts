@@ -125,6 +125,15 @@ describe("the rule parser", () => {
     ["银泰广场5楼星巴克", ["poi:银泰广场", "floorno:5楼", "subpoi:星巴克"]],
     ["阳光小区12栋90##3", ["poi:阳光小区", "houseno:12栋", "roomno:90##3"]],
     ["阳光小区12栋5##b", ["poi:阳光小区", "houseno:12栋", "roomno:5##b"]],
+    ["美都广场12B座1201", ["poi:美都广场", "houseno:12B座", "roomno:1201"]],
+    ["桥头镇老街", ["town:桥头镇", "road:老街"]],
+    ["桥头镇李家庄", ["town:桥头镇", "community:李家庄"]],
+    ["东城街道中国和平路5号", ["town:东城街道", "redundant:中国", "road:和平路", "roadno:5号"]],
+    ["中国银行", ["poi:中国银行"]],
+    [
+      "四环至五环之间建设路8号",
+      ["road:四环", "redundant:至", "road:五环", "assist:之间", "road:建设路", "roadno:8号"],
+    ],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

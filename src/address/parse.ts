@@ -93,7 +93,7 @@ const DEVZONE_SUFFIX =
 /** Industrial parks: compounds (the development zones proper are DEVZONE_SUFFIX). */
 const PARK_SUFFIX = /^(工业园区|产业园区|工业园|工业区|产业园|科技园)/;
 /** One-character road stems: 东街, 二巷, 辅路. */
-const SHORT_ROAD_STEM = new Set([..."东西南北中前后一二三四五六七八九十辅环"]);
+const SHORT_ROAD_STEM = new Set([..."东西南北中前后一二三四五六七八九十辅环新老正横"]);
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
@@ -137,9 +137,10 @@ const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
 const MIDDLE_DOTS = "·・•";
 /** Filler words that end a name inside a run when another name follows them. */
-const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上|以[东西南北])[\u4e00-\u9fff]{2}/;
-const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以"]);
-const FILLER_START = /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外])/;
+const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间)[\u4e00-\u9fff]{2}/;
+const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以之"]);
+const FILLER_START =
+  /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间)/;
 
 // Helpers of the parser's hot loops live at module level: a closure made per call costs more
 // than its work once tsx (esbuild keepNames) wraps each one in __name (~20% of a locate).
@@ -248,6 +249,15 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         pos += 2;
         continue;
       }
+      // 西关街道中国李渔路: 中国 before a road names the country, not a place.
+      if (
+        text.startsWith("中国", pos) &&
+        /^[\u4e00-\u9fff]{2,4}(路|街|大道|大街)/.test(text.slice(pos + 2, pos + 9))
+      ) {
+        pushSpan(spans, "redundant", pos, pos + 2);
+        pos += 2;
+        continue;
+      }
       // 城区, 市区, 县城 after a district or city only say "in town".
       const inTown = level >= 1 ? /^(城区|市区|县城|全区|城内)[内里]?/.exec(text.slice(pos, pos + 3)) : null;
       if (inTown && !/^(街道|镇|乡|办事处)/.test(text.slice(pos + 2, pos + 5))) {
@@ -284,7 +294,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     if (
-      /[与和及、]/.test(c) &&
+      /[与和及至、]/.test(c) &&
       lastMeaningful(spans) === "road" &&
       /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街)/.test(text.slice(pos + 1, pos + 12))
     ) {
@@ -840,7 +850,7 @@ function splitRun(
     // 中山路和解放路: 和 joins two roads, but starts a name in 中山路和谐家园.
     if (
       prevLabel === "road" &&
-      /[与和及、]/.test(run[start] as string) &&
+      /[与和及至、]/.test(run[start] as string) &&
       start + 1 < limit &&
       (run[start] !== "和" || /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街|巷)/.test(run.slice(start + 1, limit)))
     ) {
@@ -952,7 +962,7 @@ function splitRun(
         road !== null &&
         /^(街|巷|路)$/.test(road[1] as string) &&
         SHORT_ROAD_STEM.has(run[start] as string) &&
-        (limit - k - 1 >= 2 || laneAfterRoad);
+        (limit - k - 1 >= 2 || laneAfterRoad || (k + 1 === limit && limit === run.length));
       if (road && (stem >= 2 || shortStem)) {
         const r = road[1] as string;
         let e = k + r.length;
@@ -984,6 +994,14 @@ function splitRun(
       const rest = run.slice(start, limit);
       let label = "poi";
       if (prevLabel === "poi" || prevLabel === "houseno" || prevLabel === "subpoi") label = "subpoi";
+      // 苏集镇黄龙庄: a hamlet (庄, 屯, 寨) right after its township is a village.
+      if (
+        prevLabel === "town" &&
+        label === "poi" &&
+        start === 0 &&
+        /^[\u4e00-\u9fff]{1,3}[庄屯寨]$/.test(rest)
+      )
+        label = "community";
       // 金茂广场10楼驿淘: a name after a floor, unit or room of a compound is a place inside it.
       if (inPoi && (prevLabel === "floorno" || prevLabel === "cellno" || prevLabel === "roomno"))
         label = "subpoi";
