@@ -7,18 +7,25 @@
  *   npm run bench:repeat                 # 1M and 10M
  *   npm run bench:repeat -- 1000000      # chosen sizes
  *   npm run bench:repeat -- 1000000 --sql-max 1000000
+ *   npm run bench:repeat -- 10000000 --live 10000   # live calls after the batch (default 10,000, at least 1)
+ *
+ * At the largest size: the dispatch-time check, live calls one by one (each timed), then a rebuild
+ * in steps as the server runs one (event-loop delay measured; --no-rebuild skips it).
  *
  * Accuracy against a generated city's truth file (recur generate + recur import):
  *   npm run bench:repeat -- --accuracy --db city.db --truth city.truth.json
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
+import type { Category } from "../src/domain/index.ts";
 import { seededRandom } from "../src/domain/index.ts";
 import {
-  type CallColumns,
   ColumnsBuilder,
   checkAtDispatch,
+  DEFAULT_EXCLUSIONS,
   enginePlaceSeries,
   newDictionaries,
   placeSeriesRows,
@@ -26,6 +33,8 @@ import {
   placeSeriesSql,
   REPEAT_EVENTS_DDL,
   RepeatIndex,
+  type RepeatInput,
+  reservedCapacity,
   scoreDuplicatePairs,
   scoreSeries,
   seriesFromSqlRows,
@@ -53,7 +62,14 @@ const CODES = [
   ["other.other", 5],
 ] as const;
 
-function generate(n: number, seed: number): CallColumns {
+/**
+ * n synthetic calls written straight into a ColumnsBuilder reserved as the server's load does
+ * (reservedCapacity: headroom for live calls), plus a source of live calls from the same city.
+ */
+function generate(
+  n: number,
+  seed: number,
+): { builder: ColumnsBuilder; live: (count: number) => RepeatInput[] } {
   const rng = seededRandom(seed);
   const dict = newDictionaries();
   const cumulative: number[] = [];
@@ -75,14 +91,14 @@ function generate(n: number, seed: number): CallColumns {
   }
   for (let p = 0; p * 480 < rooms; p++) poi!.intern(`P${p}`);
   for (let c = 0; c < callers; c++) dict.callers.intern(`caller-${c}`);
-  const at = new Float64Array(n);
-  const keys = [0, 1, 2, 3, 4, 5].map(() => new Int32Array(n).fill(-1));
-  const code = new Int32Array(n);
-  const lon = new Float64Array(n);
-  const lat = new Float64Array(n);
-  const caller = new Int32Array(n).fill(-1);
-  const sourceId: string[] = new Array(n);
-  const narrative: (string | null)[] = new Array(n).fill(null);
+  const builder = new ColumnsBuilder(dict, DEFAULT_EXCLUSIONS, reservedCapacity(n));
+  const { at, code, lon, lat, caller, offsetMin } = builder;
+  const keys = builder.keys;
+  for (const k of keys) k.fill(-1, 0, n);
+  caller.fill(-1, 0, n);
+  offsetMin.fill(480, 0, n);
+  const sourceId = builder.sourceId;
+  const narrative = builder.narrative;
   const templates = [
     "楼上邻居装修噪音扰民多次协商未果",
     "工地拖欠工资工人聚集讨薪",
@@ -115,24 +131,43 @@ function generate(n: number, seed: number): CallColumns {
       lon[i] = hasXY ? x : Number.NaN;
       lat[i] = hasXY ? y : Number.NaN;
       caller[i] = rng.next() < 0.7 ? Math.floor(callers * rng.next() ** 2) : -1;
-      sourceId[i] = `S${i}`;
-      if (c >= 7 && c <= 10) narrative[i] = templates[r % templates.length]!;
+      sourceId.push(`S${i}`);
+      narrative.push(c >= 7 && c <= 10 ? templates[r % templates.length]! : null);
     }
   }
-  return {
-    length: n,
-    at,
-    offsetMin: new Int16Array(n).fill(480),
-    code,
-    keys,
-    lon,
-    lat,
-    caller,
-    flags: new Uint8Array(n),
-    sourceId,
-    narrative,
-    dict,
-  };
+  builder.claim(n);
+  /** Live calls after the batch: the same places, callers and mix, a minute or so apart. */
+  let liveNo = 0;
+  const live = (count: number): RepeatInput[] =>
+    Array.from({ length: count }, () => {
+      t += 60_000 * 2 * rng.next();
+      const r = pickRoom();
+      const u = rng.next();
+      let c = 0;
+      while (cumulative[c]! < u * total) c++;
+      const [category, subtype] = CODES[c]![0].split(".") as [Category, string];
+      const hasXY = rng.next() < 0.6;
+      return {
+        sourceId: `L${liveNo++}`,
+        receivedAt: t,
+        utcOffsetMin: 480,
+        category,
+        subtype,
+        lon: hasXY ? 120.1 + (r % 1000) * 0.0005 : null,
+        lat: hasXY ? 30.2 + Math.floor(r / 1000) * 0.0005 : null,
+        location: {
+          poi: `P${Math.floor(r / 480)}`,
+          building: `B${Math.floor(r / 24)}`,
+          unit: `U${Math.floor(r / 6)}`,
+          room: `R${r}`,
+          road: rng.next() < 0.3 ? `RD${Math.floor(r / 24)}` : null,
+          cross: null,
+        },
+        callerPseudonym: rng.next() < 0.7 ? `caller-${Math.floor(callers * rng.next() ** 2)}` : null,
+        narrative: c >= 7 && c <= 10 ? templates[r % templates.length]! : null,
+      };
+    });
+  return { builder, live };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -182,18 +217,24 @@ if (args.includes("--accuracy")) {
   await accuracy(at("--db")!, at("--truth")!);
   process.exit(0);
 }
+const liveIndex = args.indexOf("--live");
+const liveCount = liveIndex >= 0 ? Number(args[liveIndex + 1]) : 10_000;
 const sqlMaxIndex = args.indexOf("--sql-max");
 const sqlMax = sqlMaxIndex >= 0 ? Number(args[sqlMaxIndex + 1]) : 1_000_000;
-const sizes = args.filter((a, k) => /^\d+$/.test(a) && args[k - 1] !== "--sql-max").map(Number);
+const sizes = args
+  .filter((a, k) => /^\d+$/.test(a) && args[k - 1] !== "--sql-max" && args[k - 1] !== "--live")
+  .map(Number);
 if (sizes.length === 0) sizes.push(1_000_000, 10_000_000);
 
+/** The builder of the largest index, for the rebuild measured after it. */
+let rebuildFrom: ColumnsBuilder | undefined;
 for (const n of sizes) {
   const g0 = performance.now();
-  const columns = generate(n, 42);
+  const { builder, live } = generate(n, 42);
   const genS = (performance.now() - g0) / 1000;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const index = RepeatIndex.fromColumns(columns);
+  const index = RepeatIndex.fromColumns(builder.columns(), {}, builder);
   const detectS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   // CPU time of this process too: on a shared machine, wall time includes waiting for a core.
@@ -260,36 +301,58 @@ for (const n of sizes) {
     console.log(
       `  dispatch check at n=${n.toLocaleString("en")}: p50 ${percentile(times, 50).toFixed(3)} ms p99 ${percentile(times, 99).toFixed(3)} ms max ${times.at(-1)!.toFixed(2)} ms wall; CPU p50 ${percentile(cpuTimes, 50).toFixed(3)} ms p99 ${percentile(cpuTimes, 99).toFixed(3)} ms | load ${loadavg()[0]!.toFixed(1)} (${queries.length} queries, ${(related / queries.length).toFixed(1)} series each)`,
     );
-    // The first call after a batch grows every column once (amortised): time it apart.
-    const w0 = performance.now();
-    index.add([
-      {
-        sourceId: "live-warm",
-        receivedAt: index.maxAt,
-        category: "public_order",
-        subtype: "noise",
-        location: { poi: null, building: "B1", unit: "U4", room: "R100", road: null, cross: null },
-      },
-    ]);
-    console.log(
-      `  first incremental call (grows the columns once): ${(performance.now() - w0).toFixed(0)} ms`,
-    );
-    const i0 = performance.now();
-    const extra = 1000;
-    for (let k = 0; k < extra; k++) {
-      index.add([
-        {
-          sourceId: `live-${k}`,
-          receivedAt: index.maxAt + k * 60_000,
-          category: "public_order",
-          subtype: "noise",
-          location: { poi: null, building: "B1", unit: "U4", room: "R100", road: null, cross: null },
-          callerPseudonym: "caller-1",
-        },
-      ]);
+    // Live calls one by one after the batch, as POST /api/v1/incidents feeds them: every call
+    // timed (the first used to grow every column), resident memory after them.
+    const extra = Math.max(1, liveCount);
+    const inputs = live(extra);
+    const callMs: number[] = [];
+    const callCpuMs: number[] = [];
+    const l0 = performance.now();
+    const lc0 = process.cpuUsage();
+    for (const input of inputs) {
+      const qc0 = process.cpuUsage();
+      const q0 = performance.now();
+      index.add([input]);
+      callMs.push(performance.now() - q0);
+      const qc = process.cpuUsage(qc0);
+      callCpuMs.push((qc.user + qc.system) / 1000);
     }
+    const lcpu = process.cpuUsage(lc0);
+    const first = callMs[0]!;
+    callMs.sort((a, b) => a - b);
+    callCpuMs.sort((a, b) => a - b);
     console.log(
-      `  incremental: ${extra} calls added one by one in ${(performance.now() - i0).toFixed(0)} ms (${((performance.now() - i0) / extra).toFixed(2)} ms per call) | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+      `  incremental at n=${n.toLocaleString("en")}: ${extra.toLocaleString("en")} live calls one by one in ${(performance.now() - l0).toFixed(0)} ms wall, ${((lcpu.user + lcpu.system) / 1000).toFixed(0)} ms CPU | per call first ${first.toFixed(2)} ms p50 ${percentile(callMs, 50).toFixed(3)} ms p99 ${percentile(callMs, 99).toFixed(3)} ms max ${callMs.at(-1)!.toFixed(2)} ms wall, CPU p99 ${percentile(callCpuMs, 99).toFixed(3)} ms max ${callCpuMs.at(-1)!.toFixed(2)} ms | headroom ${(index.calls.capacity - index.calls.length).toLocaleString("en")} calls | RSS now ${mb(process.memoryUsage().rss)} peak ${mb(process.resourceUsage().maxRSS * 1024)} | load ${loadavg()[0]!.toFixed(1)}`,
     );
+    rebuildFrom = builder;
   }
+}
+
+// A rebuild (rule settings changed) of the largest index with its live calls, in steps as the
+// server runs it: the old index is dropped first, as the server drops it once the new one serves.
+if (rebuildFrom && !args.includes("--no-rebuild")) {
+  const builder = rebuildFrom;
+  rebuildFrom = undefined;
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const r0 = performance.now();
+  const rc0 = process.cpuUsage();
+  const steps = RepeatIndex.fromColumnsInSteps(builder.columns(), {}, builder);
+  let since = performance.now();
+  let turns = 0;
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) {
+    // As RepeatService.load: back to the event loop whenever the build has held it for 20 ms.
+    if (performance.now() - since >= 20) {
+      await nextTurn();
+      since = performance.now();
+      turns++;
+    }
+  }
+  delay.disable();
+  const rcpu = process.cpuUsage(rc0);
+  const ms = (ns: number) => (ns / 1e6).toFixed(1);
+  console.log(
+    `  rebuild in steps at n=${builder.length.toLocaleString("en")}: ${((performance.now() - r0) / 1000).toFixed(2)} s wall, ${((rcpu.user + rcpu.system) / 1e6).toFixed(2)} s CPU, ${turns.toLocaleString("en")} turns of the event loop | event-loop delay p50 ${ms(delay.percentile(50))} ms p99 ${ms(delay.percentile(99))} ms max ${ms(delay.max)} ms | series ${step.value.allSeries().length.toLocaleString("en")} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} | load ${loadavg()[0]!.toFixed(1)}`,
+  );
 }

@@ -24,12 +24,31 @@ const gcoord = gcoordModule as unknown as (typeof gcoordModule)["default"];
  */
 
 /**
- * The next capacity of a growing column: doubling while small, then a quarter more, so that one
- * call added to an index of 10,000,000 does not reserve room for 10,000,000 more.
+ * Entries a column's defaults (-1 ids) are written ahead of use, and the least headroom a batch
+ * reserves: 65,536 calls are a day or two of a large city's calls.
+ */
+export const FILL_CHUNK = 1 << 16;
+
+/**
+ * Capacity for n entries plus as many again for live calls (at least a million). The headroom is
+ * address space only: a large ArrayBuffer is mapped zero pages, resident only once written, so
+ * an index of 10,000,000 calls takes on live calls without copying a column while resident
+ * memory grows page by page with the calls actually added (docs/repeat.md "Growth").
+ * @example
+ * reservedCapacity(10_000_000) // 20_000_000
+ */
+export function reservedCapacity(n: number): number {
+  return n + Math.max(n, 1 << 20);
+}
+
+/**
+ * The next capacity of a growing column: doubling while small (cheap), then the same reservation
+ * as a batch, so that past the headroom a column is copied once per as many calls again, not on
+ * every chunk.
  */
 export function nextCapacity(current: number, needed: number): number {
-  const step = current < 1 << 20 ? current : current >> 2;
-  return Math.max(needed, current + step, 16);
+  if (current < 1 << 20) return Math.max(needed, current * 2, 16);
+  return reservedCapacity(Math.max(needed, current));
 }
 
 /** Interns strings to dense ids 0..size-1 so that keys compare as integers. */
@@ -202,19 +221,35 @@ export class ColumnsBuilder {
     this.excludedKeys = new Set(exclusions.keys);
     this.excludedAddresses = new Set(exclusions.addresses.map((a) => a.trim()));
     this.testCodes = new Set(exclusions.testCodes);
-    this.cap = Math.max(16, capacity);
-    this.at = new Float64Array(this.cap);
-    this.offsetMin = new Int16Array(this.cap);
-    this.code = new Int32Array(this.cap);
-    this.keys = LOCATION_LEVELS.map(() => new Int32Array(this.cap));
-    this.lon = new Float64Array(this.cap);
-    this.lat = new Float64Array(this.cap);
-    this.caller = new Int32Array(this.cap);
-    this.flags = new Uint8Array(this.cap);
+    this.cap = 0;
+    this.at = new Float64Array(0);
+    this.offsetMin = new Int16Array(0);
+    this.code = new Int32Array(0);
+    this.keys = LOCATION_LEVELS.map(() => new Int32Array(0));
+    this.lon = new Float64Array(0);
+    this.lat = new Float64Array(0);
+    this.caller = new Int32Array(0);
+    this.flags = new Uint8Array(0);
+    this.reallocate(Math.max(16, capacity));
   }
 
   get length(): number {
     return this.n;
+  }
+
+  /** Calls the columns hold without copying (the rest of the reservation is untouched address space). */
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /**
+   * Takes the first `count` rows as written directly into the columns (a generator filling the
+   * typed arrays in place; sourceId and narrative pushed alongside).
+   */
+  claim(count: number): void {
+    if (count > this.cap || count < this.n || this.sourceId.length !== count)
+      throw new RangeError(`claim(${count}): capacity ${this.cap}, ${this.sourceId.length} source ids`);
+    this.n = count;
   }
 
   /** A builder that continues existing columns (adopts their arrays; grows by copying on push). */
@@ -243,8 +278,15 @@ export class ColumnsBuilder {
   private shared = false;
 
   private grow(): void {
-    const cap = nextCapacity(this.cap, this.cap + 1);
-    // One buffer for every column (one external allocation: see Arena in engine.ts).
+    this.reallocate(nextCapacity(this.cap, this.cap + 1));
+  }
+
+  /**
+   * Moves the columns into one new buffer of `cap` calls (one external allocation: see Arena in
+   * engine.ts). Only the calls written are copied: the rest of the buffer stays untouched.
+   */
+  private reallocate(cap: number): void {
+    const n = this.n;
     const pad = (bytes: number) => Math.ceil(bytes / 8) * 8;
     const buffer = new ArrayBuffer(
       pad(cap * 8) * 3 + pad(cap * 2) + pad(cap * 4) * (2 + this.keys.length) + pad(cap),
@@ -257,17 +299,17 @@ export class ColumnsBuilder {
     };
     const f64 = (a: Float64Array) => {
       const b = new Float64Array(buffer, take(cap * 8), cap);
-      b.set(a);
+      b.set(a.subarray(0, n));
       return b;
     };
     const i32 = (a: Int32Array) => {
       const b = new Int32Array(buffer, take(cap * 4), cap);
-      b.set(a);
+      b.set(a.subarray(0, n));
       return b;
     };
     this.at = f64(this.at);
     const off = new Int16Array(buffer, take(cap * 2), cap);
-    off.set(this.offsetMin);
+    off.set(this.offsetMin.subarray(0, n));
     this.offsetMin = off;
     this.code = i32(this.code);
     this.keys = this.keys.map(i32);
@@ -275,7 +317,7 @@ export class ColumnsBuilder {
     this.lat = f64(this.lat);
     this.caller = i32(this.caller);
     const fl = new Uint8Array(buffer, take(cap), cap);
-    fl.set(this.flags);
+    fl.set(this.flags.subarray(0, n));
     this.flags = fl;
     this.cap = cap;
   }

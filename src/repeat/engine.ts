@@ -2,6 +2,7 @@ import { type Category, LOCATION_LEVELS, type LocationLevel } from "../domain/in
 import {
   type CallColumns,
   ColumnsBuilder,
+  FILL_CHUNK,
   FLAG_PLACE_EXCLUDED,
   FLAG_TEST,
   Interner,
@@ -12,6 +13,7 @@ import {
   newDictionaries,
   nextCapacity,
   type RepeatInput,
+  reservedCapacity,
   timeOrder,
 } from "./columns.ts";
 import { type CategoryGroup, groupOf } from "./definitions.ts";
@@ -25,6 +27,10 @@ const DAY = 86_400_000;
 const MINUTE = 60_000;
 const MENTION_SHIFT = 67_108_864;
 const EMPTY_I32 = new Int32Array(0);
+/** A batch built in steps yields after every 65,536 calls, keys, callers or events (fromColumnsInSteps). */
+const STEP = 0xffff;
+/** … and after every 1,024 keys whose series it forms (each one a few series to explain). */
+const SERIES_STEP = 0x3ff;
 /** How far back each candidate chain of a matter link is walked. */
 const MATTER_STEPS = 32;
 const POI_LEVEL = levelIndex("poi");
@@ -352,10 +358,25 @@ export class RepeatIndex {
     overrides: Partial<RepeatOptions> = {},
     builder?: ColumnsBuilder,
   ): RepeatIndex {
+    const steps = RepeatIndex.fromColumnsInSteps(columns, overrides, builder);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /**
+   * `fromColumns` in steps of bounded work (about 65,536 calls, keys or callers each): a server
+   * runs a rebuild between its requests, yielding to the event loop after each step
+   * (src/server/repeat-service.ts). The index is complete when the generator returns it.
+   */
+  static *fromColumnsInSteps(
+    columns: CallColumns,
+    overrides: Partial<RepeatOptions> = {},
+    builder?: ColumnsBuilder,
+  ): Generator<void, RepeatIndex, void> {
     const options = repeatOptions(overrides);
     const index = new RepeatIndex(builder ?? ColumnsBuilder.adopt(columns, options.exclusions), options);
     const n = columns.length;
     if (options.unifyPlaces) unifyBuildingKeys(index.calls.columns());
+    yield;
     const dict = index.calls.dict;
     for (let l = 0; l < LEVEL_COUNT; l++) index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
     index.callerHead = new Int32Array(dict.callers.size).fill(-1);
@@ -366,21 +387,28 @@ export class RepeatIndex {
     const calls = Math.max(16, n);
     const pairs = Math.max(1024, withCaller);
     // Calls, events and pairs in one buffer (see Arena), with a scratch region for the time order
-    // and then the series pass: one external allocation for the whole batch.
+    // and then the series pass: one external allocation for the whole batch. Calls, events and
+    // pairs reserve headroom for live calls (reservedCapacity: address space, untouched until used).
     const scratchBytes = Math.max(12 * n, index.seriesPassBytes(calls, pairs));
+    const callCap = reservedCapacity(calls);
+    const pairCap = reservedCapacity(pairs);
     const arena = new Arena(
-      Arena.bytes(calls, RepeatIndex.CALL_BYTES) +
-        Arena.bytes(calls, index.eventBytes()) +
-        Arena.bytes(pairs, RepeatIndex.PAIR_BYTES) +
+      Arena.bytes(callCap, RepeatIndex.CALL_BYTES) +
+        Arena.bytes(callCap, index.eventBytes()) +
+        Arena.bytes(pairCap, RepeatIndex.PAIR_BYTES) +
         Math.ceil(scratchBytes / 8) * 8,
     );
-    index.ensureCalls(calls, arena);
-    index.ensureEvents(calls, arena);
-    index.ensurePairs(pairs, arena);
+    index.ensureCalls(calls, arena, callCap);
+    index.ensureEvents(calls, arena, callCap);
+    index.ensurePairs(pairs, arena, pairCap);
     const scratch = arena.region(scratchBytes);
     const order = timeOrder(columns.at, scratch);
-    for (let j = 0; j < n; j++) index.ingestCall(order[j]!);
-    index.computeAll(scratch);
+    yield;
+    for (let j = 0; j < n; j++) {
+      index.ingestCall(order[j]!);
+      if ((j & STEP) === STEP) yield;
+    }
+    yield* index.computeAllSteps(scratch);
     return index;
   }
 
@@ -397,12 +425,24 @@ export class RepeatIndex {
 
   private static readonly CALL_BYTES = [4, 4];
 
-  private ensureCalls(n: number, shared?: Arena): void {
-    if (this.callEvent.length >= n) return;
-    const cap = shared ? n : nextCapacity(this.callEvent.length, n);
-    const arena = shared ?? new Arena(Arena.bytes(cap, RepeatIndex.CALL_BYTES));
-    this.callEvent = arena.i32(cap, this.callEvent, -1);
-    this.callNext = arena.i32(cap, this.callNext, -1);
+  /** Calls and events whose -1 defaults are written: the capacity past them is untouched address space. */
+  private callReady = 0;
+  private evReady = 0;
+
+  /** Capacity for n calls (`cap` of them in a batch's arena); -1 defaults written a chunk ahead. */
+  private ensureCalls(n: number, shared?: Arena, cap = n): void {
+    if (this.callReady >= n) return;
+    if (this.callEvent.length < n) {
+      const size = shared ? cap : nextCapacity(this.callEvent.length, n);
+      const arena = shared ?? new Arena(Arena.bytes(size, RepeatIndex.CALL_BYTES));
+      // Only the calls in use are copied: the new buffer's headroom stays untouched.
+      this.callEvent = arena.i32(size, this.callEvent.subarray(0, this.callReady));
+      this.callNext = arena.i32(size, this.callNext.subarray(0, this.callReady));
+    }
+    const to = Math.min(this.callEvent.length, Math.max(n, this.callReady + FILL_CHUNK));
+    this.callEvent.fill(-1, this.callReady, to);
+    this.callNext.fill(-1, this.callReady, to);
+    this.callReady = to;
   }
 
   /** Element sizes of the event columns. */
@@ -415,33 +455,54 @@ export class RepeatIndex {
     return [...Array(3).fill(8), ...Array(i32).fill(4), 1];
   }
 
-  private ensureEvents(n: number, shared?: Arena): void {
-    if (this.evCap >= n) return;
-    const cap = shared ? n : nextCapacity(this.evCap, n);
+  /** Capacity for n events (`cap` of them in a batch's arena); -1 defaults written a chunk ahead. */
+  private ensureEvents(n: number, shared?: Arena, cap = n): void {
+    if (this.evReady >= n) return;
     const keyless = this.options.radiusAcrossKeys ? 0 : 1;
-    const arena = shared ?? new Arena(Arena.bytes(cap, this.eventBytes()));
-    this.evAt = arena.f64(cap, this.evAt);
-    this.evX = arena.f64(cap, this.evX);
-    this.evY = arena.f64(cap, this.evY);
-    this.evFirst = arena.i32(cap, this.evFirst);
-    this.evLast = arena.i32(cap, this.evLast);
-    this.evCode = arena.i32(cap, this.evCode);
-    this.evFlags = arena.u8(cap, this.evFlags);
-    for (let l = 0; l < LEVEL_COUNT; l++) {
-      this.evKeys[l] = arena.i32(cap, this.evKeys[l]!, -1);
-      if (this.chained[l]) this.evPrev[l] = arena.i32(cap, this.evPrev[l]!, -1);
+    if (this.evCap < n) {
+      const size = shared ? cap : nextCapacity(this.evCap, n);
+      const arena = shared ?? new Arena(Arena.bytes(size, this.eventBytes()));
+      // Only the events in use are copied: the new buffer's headroom stays untouched.
+      const used = this.evReady;
+      const f64 = (a: Float64Array) => arena.f64(size, a.subarray(0, used));
+      const i32 = (a: Int32Array) => arena.i32(size, a.subarray(0, used));
+      this.evAt = f64(this.evAt);
+      this.evX = f64(this.evX);
+      this.evY = f64(this.evY);
+      this.evFirst = i32(this.evFirst);
+      this.evLast = i32(this.evLast);
+      this.evCode = i32(this.evCode);
+      this.evFlags = arena.u8(size, this.evFlags.subarray(0, used));
+      for (let l = 0; l < LEVEL_COUNT; l++) {
+        this.evKeys[l] = i32(this.evKeys[l]!);
+        if (this.chained[l]) this.evPrev[l] = i32(this.evPrev[l]!);
+      }
+      this.evPrevCell = i32(this.evPrevCell);
+      if (keyless) this.evPrevKeyless = i32(this.evPrevKeyless);
+      this.evPrevBlock = i32(this.evPrevBlock);
+      this.evRoadNo = i32(this.evRoadNo);
+      this.evRoadName = i32(this.evRoadName);
+      this.uf = i32(this.uf);
+      this.ufSize = i32(this.ufSize);
+      this.ufNext = i32(this.ufNext);
+      this.evMention = i32(this.evMention);
+      this.evPrevMention = i32(this.evPrevMention);
+      this.evCap = size;
     }
-    this.evPrevCell = arena.i32(cap, this.evPrevCell, -1);
-    if (keyless) this.evPrevKeyless = arena.i32(cap, this.evPrevKeyless, -1);
-    this.evPrevBlock = arena.i32(cap, this.evPrevBlock, -1);
-    this.evRoadNo = arena.i32(cap, this.evRoadNo, -1);
-    this.evRoadName = arena.i32(cap, this.evRoadName, -1);
-    this.uf = arena.i32(cap, this.uf);
-    this.ufSize = arena.i32(cap, this.ufSize);
-    this.ufNext = arena.i32(cap, this.ufNext);
-    this.evMention = arena.i32(cap, this.evMention, -1);
-    this.evPrevMention = arena.i32(cap, this.evPrevMention, -1);
-    this.evCap = cap;
+    const from = this.evReady;
+    const to = Math.min(this.evCap, Math.max(n, from + FILL_CHUNK));
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      this.evKeys[l]!.fill(-1, from, to);
+      if (this.chained[l]) this.evPrev[l]!.fill(-1, from, to);
+    }
+    this.evPrevCell.fill(-1, from, to);
+    if (keyless) this.evPrevKeyless.fill(-1, from, to);
+    this.evPrevBlock.fill(-1, from, to);
+    this.evRoadNo.fill(-1, from, to);
+    this.evRoadName.fill(-1, from, to);
+    this.evMention.fill(-1, from, to);
+    this.evPrevMention.fill(-1, from, to);
+    this.evReady = to;
   }
 
   private ensureHead(l: number, key: number): Int32Array {
@@ -465,13 +526,14 @@ export class RepeatIndex {
 
   private static readonly PAIR_BYTES = [4, 4, 4];
 
-  private ensurePairs(n: number, shared?: Arena): void {
+  private ensurePairs(n: number, shared?: Arena, cap = n): void {
     if (this.pairEvent.length >= n) return;
-    const cap = shared ? n : nextCapacity(this.pairEvent.length, Math.max(n, 1024));
-    const arena = shared ?? new Arena(Arena.bytes(cap, RepeatIndex.PAIR_BYTES));
-    this.pairEvent = arena.i32(cap, this.pairEvent);
-    this.pairPrev = arena.i32(cap, this.pairPrev);
-    this.pairCaller = arena.i32(cap, this.pairCaller);
+    const size = shared ? cap : nextCapacity(this.pairEvent.length, Math.max(n, 1024));
+    const arena = shared ?? new Arena(Arena.bytes(size, RepeatIndex.PAIR_BYTES));
+    const used = this.pairCount;
+    this.pairEvent = arena.i32(size, this.pairEvent.subarray(0, used));
+    this.pairPrev = arena.i32(size, this.pairPrev.subarray(0, used));
+    this.pairCaller = arena.i32(size, this.pairCaller.subarray(0, used));
   }
 
   private refreshCodes(): void {
@@ -1372,7 +1434,7 @@ export class RepeatIndex {
     return sizes;
   }
 
-  private computeAll(scratch?: ScratchRegion): void {
+  private *computeAllSteps(scratch?: ScratchRegion): Generator<void, void, void> {
     this.buckets.clear();
     this.groupKeyCount.fill(0);
     this.groupEventCount.fill(0);
@@ -1395,6 +1457,7 @@ export class RepeatIndex {
     const arena = new Arena(this.seriesPassBytes(this.eventCount, this.pairCount), scratch);
     for (const l of this.levelsUsed) {
       const csr = this.eventsByKey(l, arena);
+      yield;
       lists.set(l, csr);
       const { start, order, groups } = csr;
       const parent = PARENT[LOCATION_LEVELS[l]!];
@@ -1430,6 +1493,7 @@ export class RepeatIndex {
           counts[g] = 0;
         }
         if (candidate) pending.push(l * MENTION_SHIFT + key);
+        if ((key & STEP) === STEP) yield;
       }
     }
     // Callers: the events each caller called about that can form caller series (no test calls,
@@ -1442,6 +1506,7 @@ export class RepeatIndex {
       pairGroup[p] = g;
       if (g >= 0) cStart[this.pairCaller[p]! + 1]!++;
     }
+    yield;
     for (let c = 0; c < C; c++) cStart[c + 1]! += cStart[c]!;
     const cFill = arena.i32(C, cStart);
     const cOrder = arena.i32(cStart[C]!, EMPTY_I32);
@@ -1453,6 +1518,7 @@ export class RepeatIndex {
       cOrder[j] = this.pairEvent[p]!;
       cGroup[j] = g;
     }
+    yield;
     const touched: number[] = [];
     for (let c = 0; c < C; c++) {
       for (let j = cStart[c]!; j < cStart[c + 1]!; j++) {
@@ -1466,8 +1532,11 @@ export class RepeatIndex {
       }
       touched.length = 0;
     }
+    yield;
     // Pass 2: series.
-    for (const code of pending) {
+    for (let q = 0; q < pending.length; q++) {
+      const code = pending[q]!;
+      if ((q & SERIES_STEP) === SERIES_STEP) yield;
       const l = Math.floor(code / MENTION_SHIFT);
       const key = code % MENTION_SHIFT;
       const { start, order, groups } = lists.get(l)!;
@@ -1496,8 +1565,9 @@ export class RepeatIndex {
         }
       }
       this.callerSeries(c, sink, list, false, groups);
+      if ((c & STEP) === STEP) yield;
     }
-    this.computeAllMatter(sink);
+    yield* this.computeAllMatterSteps(sink);
   }
 
   private matterMembers(root: number): Int32Array {
@@ -1511,10 +1581,13 @@ export class RepeatIndex {
     return out;
   }
 
-  private computeAllMatter(sink: (bucket: string, series: RepeatSeries[]) => void): void {
+  private *computeAllMatterSteps(
+    sink: (bucket: string, series: RepeatSeries[]) => void,
+  ): Generator<void, void, void> {
     const k = this.options.definitions.matter.minEvents;
     const clusters = new Map<number, number[]>();
     for (let e = 0; e < this.eventCount; e++) {
+      if ((e & STEP) === STEP) yield;
       if (this.uf[e] === e && this.ufSize[e]! < 2) continue;
       const root = this.find(e);
       if (this.ufSize[root]! < k) continue;

@@ -10,7 +10,7 @@ import { registerImportRoutes } from "./import-routes.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { registerQualityRoutes } from "./quality-routes.ts";
 import { registerRegistryRoutes } from "./registry-routes.ts";
-import { registerRepeatRoutes, reloadRepeatIndex } from "./repeat-routes.ts";
+import { registerRepeatRoutes, repeatIndexImported } from "./repeat-routes.ts";
 import { registerApiRoutes, type Services } from "./routes.ts";
 import { registerRulesRoutes } from "./rules-routes.ts";
 import { deploymentSecret } from "./secret.ts";
@@ -86,10 +86,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     store: options.store,
     clock,
     secretPath: options.secretPath,
-    // New incidents reach the dashboard's data and the dispatch-time index (rebuilt in the background).
+    // New incidents reach the dashboard's data and the dispatch-time index (incrementally).
     imported: (store) => {
       dashboardCache.refresh(store);
-      reloadRepeatIndex(app);
+      repeatIndexImported(app);
     },
   });
   registerWebApp(app);

@@ -1,11 +1,11 @@
 import { latLngToCell } from "h3-js";
 import { CATEGORIES, type Category, type Incident } from "../domain/index.ts";
 import { ColumnsBuilder, newDictionaries } from "../repeat/columns.ts";
-import type { RepeatSeries } from "../repeat/engine.ts";
-import { RepeatIndex } from "../repeat/engine.ts";
+import type { RepeatIndex, RepeatSeries } from "../repeat/engine.ts";
 import { DEFAULT_OPTIONS, type WarningLevel } from "../repeat/options.ts";
 import type { Store } from "../store/types.ts";
 import type { Scope } from "./access.ts";
+import { buildInSlices } from "./repeat-service.ts";
 import { deploymentRepeatOverrides } from "./rules.ts";
 
 /**
@@ -152,7 +152,8 @@ export async function loadDashboardData(store: Store): Promise<DashboardData> {
     n++;
   };
   for await (const page of store.incidents.scan(20_000)) for (const x of page) push(x);
-  const index = RepeatIndex.fromColumns(builder.columns(), await deploymentRepeatOverrides(store), builder);
+  // In slices between turns of the event loop: a refresh after an import must not stall the server.
+  const index = await buildInSlices(builder.columns(), await deploymentRepeatOverrides(store), builder);
   // Cells once here, so that a hot-spot query only counts (latLngToCell is the costly part).
   const cellNames = new Interner();
   const cell = new Uint32Array(n);

@@ -41,7 +41,7 @@ import {
   rowsIn,
   scopeFilter,
 } from "./dashboard-data.ts";
-import { reloadRepeatIndex } from "./repeat-routes.ts";
+import { repeatIndexImported } from "./repeat-routes.ts";
 import { langOf, sendError } from "./routes.ts";
 
 const DAY = 86_400_000;
@@ -721,7 +721,7 @@ export function registerDashboardRoutes(
             locator: createAddressLocator({ region: profile.region ?? null, datum: "wgs84" }),
           });
           cache.refresh(store);
-          reloadRepeatIndex(app);
+          repeatIndexImported(app);
           const render = (issue: (typeof summary.sampleRejections)[number]) => ({
             ...issue,
             message: renderIssue(issue, INGEST_MESSAGES, lang),

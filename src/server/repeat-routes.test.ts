@@ -15,6 +15,7 @@ import type { Store } from "../store/types.ts";
 import type { Role } from "./access.ts";
 import { buildApp } from "./app.ts";
 import { Auth } from "./auth.ts";
+import { repeatIndexImported } from "./repeat-routes.ts";
 
 /**
  * The repeat engine over HTTP (POST /api/v1/checks and POST /api/v1/incidents) through the app
@@ -293,6 +294,67 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
     const single = await call("city", "POST", "/api/v1/incidents", one);
     expect(single.statusCode).toBe(201);
     expect(single.json().imported).toBe(1);
+  });
+
+  /** Commits an import batch straight into the store, as the import routes do, and announces it. */
+  const imported = async (id: string, address: string, days: readonly number[]) => {
+    const keys = locator.locate(address, null, null);
+    const writer = await raw.beginBatch({
+      id: asBatchId(id),
+      sourceSystem: "import",
+      profile: "synthetic",
+      fileName: `${id}.csv`,
+      fileSha256: id.padEnd(64, "0"),
+      startedAt: T0,
+    });
+    await writer.insertIncidents(
+      days.map((d, k) =>
+        makeIncident({
+          sourceSystem: "import",
+          sourceId: `${id}-${k}`,
+          batchId: asBatchId(id),
+          receivedAt: asEpochMs(T0 + d * DAY),
+          category: "public_order",
+          subtype: "noise",
+          address,
+          location: keys,
+        }),
+      ),
+    );
+    await writer.commit({
+      rows: days.length,
+      imported: days.length,
+      rejected: 0,
+      duplicates: 0,
+      finishedAt: T0,
+    });
+    repeatIndexImported(app);
+  };
+  const waitIndexed = async () => {
+    const count = await raw.incidents.count();
+    for (let i = 0; i < 400; i++) {
+      const index = (await call("city", "GET", "/api/v1/checks/status")).json().index;
+      if (index.kind === "ready" && index.incidents === count) return index;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error("the import did not reach the index");
+  };
+
+  test("an import of newer calls reaches the dispatch index through the incremental path, without a rebuild", async () => {
+    const before = (await call("city", "GET", "/api/v1/checks/status")).json().index;
+    const flat = "浙江省临江市滨江区明月小区1栋1单元101室";
+    await imported("import-newer", flat, [20, 25, 28]);
+    const after = await waitIndexed();
+    expect(after.loadSeconds).toBe(before.loadSeconds); // the same index, not a new load
+    const response = await check("city", { address: flat, at: T0 + 29 * DAY });
+    expect(response.json().series.some((s: { kind: string }) => s.kind === "place")).toBe(true);
+  });
+
+  test("an import reaching back before the index's newest call rebuilds it in the background", async () => {
+    const before = (await call("city", "GET", "/api/v1/checks/status")).json().index;
+    await imported("import-older", "浙江省临江市滨江区明月小区2栋1单元101室", [1, 2, 3]);
+    const after = await waitIndexed();
+    expect(after.loadSeconds).not.toBe(before.loadSeconds); // a new load
   });
 
   test("a change of the rule settings rebuilds the dispatch index while the current one answers", async () => {

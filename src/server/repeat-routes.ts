@@ -158,9 +158,11 @@ export function registerRepeatRoutes(
     if (!store) return undefined;
     if (serviceStore !== store) {
       serviceStore = store;
-      service = new RepeatService();
+      const fresh = new RepeatService();
+      service = fresh;
       next = undefined;
-      void service.load(store);
+      // Batches committed while it loaded come after it, through the incremental path.
+      void fresh.load(store).then(() => catchUp(fresh));
     }
     return service;
   };
@@ -184,10 +186,37 @@ export function registerRepeatRoutes(
     void fresh.load(store).then(() => {
       if (next !== fresh) return; // superseded by a later reload or another store
       next = undefined;
-      if (fresh.phase.kind === "ready" && serviceStore === store) service = fresh;
+      if (fresh.phase.kind === "ready" && serviceStore === store) {
+        service = fresh;
+        void catchUp(fresh);
+      }
     });
   };
   reloaders.set(app, reload);
+  /**
+   * Feeds import batches committed since a service loaded through the incremental path; a batch
+   * the incremental path cannot take exactly (older calls, or more than the headroom) starts a
+   * rebuild instead. A reload under way catches up itself when it is ready.
+   */
+  const catchUp = async (s: RepeatService | undefined): Promise<void> => {
+    const store = options.store();
+    if (!s?.ready || !store || store !== serviceStore) return;
+    try {
+      for (const batchId of await s.unseenBatches(store)) {
+        const fed = await s.addBatch(store, batchId);
+        if (fed.kind === "rebuild") {
+          if (s === service) reload();
+          return;
+        }
+      }
+      if (s === service && s.headroomLow && !next) reload();
+    } catch {
+      if (s === service) reload();
+    }
+  };
+  importers.set(app, () => {
+    void catchUp(current());
+  });
   app.addHook("onReady", async () => {
     current();
   });
@@ -417,6 +446,8 @@ export function registerRepeatRoutes(
           );
     const changed = s?.add(fresh) ?? [];
     n?.add(fresh);
+    // Live calls used most of the index's headroom: rebuild (with fresh headroom) before a copy.
+    if (s?.headroomLow && !next) reload();
     return {
       batchId,
       received: rows.length,
@@ -436,6 +467,18 @@ export function registerRepeatRoutes(
 }
 
 const reloaders = new WeakMap<FastifyInstance, () => void>();
+const importers = new WeakMap<FastifyInstance, () => void>();
+
+/**
+ * Brings an import's incidents into the dispatch-time index, in the background: each import batch
+ * committed since the index loaded goes through the incremental path that POST /api/v1/incidents
+ * uses (no rebuild, the event loop yields every 20 ms); a batch reaching back before the index's
+ * newest call, or larger than its headroom, rebuilds it instead (docs/repeat.md "Imports").
+ * Called by the import routes after a batch commits.
+ */
+export function repeatIndexImported(app: FastifyInstance): void {
+  importers.get(app)?.();
+}
 
 /**
  * Rebuilds the dispatch-time index with the stored rule settings, in the background: the current

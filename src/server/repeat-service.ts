@@ -1,5 +1,6 @@
-import type { Incident } from "../domain/index.ts";
-import { ColumnsBuilder, newDictionaries } from "../repeat/columns.ts";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { BatchId, Incident } from "../domain/index.ts";
+import { ColumnsBuilder, FILL_CHUNK, newDictionaries, reservedCapacity } from "../repeat/columns.ts";
 import { RepeatIndex, type RepeatSeries } from "../repeat/engine.ts";
 import { DEFAULT_OPTIONS } from "../repeat/options.ts";
 import type { Store } from "../store/types.ts";
@@ -12,12 +13,33 @@ export type RepeatPhase =
   | { readonly kind: "ready"; readonly incidents: number; readonly loadSeconds: number }
   | { readonly kind: "failed"; readonly message: string };
 
-/** Interned unit codes per call index: the jurisdiction of each call, for scoping series. */
+/**
+ * Interned unit codes per call index: the jurisdiction of each call, for scoping series. Sized
+ * like the index's columns (reservedCapacity: headroom is untouched address space), -1 defaults
+ * written a chunk ahead of use.
+ */
 class CallUnits {
   private readonly codes = new Map<string, number>();
-  branch = new Int32Array(1024).fill(-1);
-  station = new Int32Array(1024).fill(-1);
-  area = new Int32Array(1024).fill(-1);
+  branch = new Int32Array(0);
+  station = new Int32Array(0);
+  area = new Int32Array(0);
+  private ready = 0;
+
+  constructor(capacity = 1024) {
+    this.allocate(capacity);
+  }
+
+  private allocate(cap: number): void {
+    const buffer = new ArrayBuffer(cap * 12);
+    const move = (a: Int32Array, k: number) => {
+      const b = new Int32Array(buffer, k * cap * 4, cap);
+      b.set(a.subarray(0, this.ready));
+      return b;
+    };
+    this.branch = move(this.branch, 0);
+    this.station = move(this.station, 1);
+    this.area = move(this.area, 2);
+  }
 
   private id(code: string | null): number {
     if (code === null) return -1;
@@ -34,22 +56,66 @@ class CallUnits {
   }
 
   set(i: number, incident: Pick<Incident, "branchUnit" | "stationUnit" | "areaUnit">): void {
-    if (i >= this.branch.length) {
-      const cap = Math.max(i + 1, this.branch.length * 2);
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(cap).fill(-1);
-        b.set(a);
-        return b;
-      };
-      this.branch = grow(this.branch);
-      this.station = grow(this.station);
-      this.area = grow(this.area);
+    if (i >= this.ready) {
+      if (i >= this.branch.length) this.allocate(reservedCapacity(i + 1));
+      const to = Math.min(this.branch.length, Math.max(i + 1, this.ready + FILL_CHUNK));
+      this.branch.fill(-1, this.ready, to);
+      this.station.fill(-1, this.ready, to);
+      this.area.fill(-1, this.ready, to);
+      this.ready = to;
     }
     this.branch[i] = this.id(incident.branchUnit);
     this.station[i] = this.id(incident.stationUnit);
     this.area[i] = this.id(incident.areaUnit);
   }
 }
+
+/** Longest stretch of index work between two turns of the event loop, in milliseconds. */
+const SLICE_MS = 20;
+
+/** Runs `work` on, yielding to the event loop whenever it has held it for SLICE_MS. */
+class Slicer {
+  private since = performance.now();
+
+  /** Call between units of work: awaits the next turn of the event loop when the slice is spent. */
+  async pause(): Promise<void> {
+    if (performance.now() - this.since < SLICE_MS) return;
+    await nextTurn();
+    this.since = performance.now();
+  }
+}
+
+/**
+ * Batch detection in steps (RepeatIndex.fromColumnsInSteps) between turns of the event loop, at
+ * most about 20 ms of work at a time: a server keeps answering while a 10,000,000-call index builds.
+ * @example
+ * const index = await buildInSlices(builder.columns(), overrides, builder);
+ */
+export async function buildInSlices(
+  ...args: Parameters<typeof RepeatIndex.fromColumnsInSteps>
+): Promise<RepeatIndex> {
+  const slicer = new Slicer();
+  const steps = RepeatIndex.fromColumnsInSteps(...args);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await slicer.pause();
+  }
+}
+
+/** Rows per page when an import batch is read back from the store for the index. */
+const BATCH_PAGE = 5_000;
+
+/** What `addBatch` did with an import batch. */
+export type BatchFeed =
+  | { readonly kind: "added"; readonly incidents: number }
+  /** The batch was already in the index (loaded, posted or fed before). */
+  | { readonly kind: "known" }
+  /**
+   * The batch reaches back before the index's newest call, or is larger than the index's
+   * headroom: only a rebuild gives the batch result (docs/repeat.md "Imports").
+   */
+  | { readonly kind: "rebuild"; readonly reason: "out_of_order" | "headroom" }
+  | { readonly kind: "not_ready" };
 
 /** Key of a row written over the API, so that the background load does not take it twice. */
 const rowKey = (i: Pick<Incident, "sourceSystem" | "sourceId" | "batchId">) =>
@@ -62,7 +128,11 @@ const rowKey = (i: Pick<Incident, "sourceSystem" | "sourceId" | "batchId">) =>
  */
 export class RepeatService {
   private index: RepeatIndex | undefined;
-  private readonly units = new CallUnits();
+  private units = new CallUnits();
+  /** Import batches whose incidents the index holds (or is loading): an import is fed once. */
+  private readonly batches = new Set<string>();
+  /** Import batches are fed one at a time, in the order they were asked for. */
+  private feeding: Promise<unknown> = Promise.resolve();
   private phaseNow: RepeatPhase = { kind: "loading", loaded: 0, total: 0 };
   /** Rows committed over the API while the load runs: the scan skips them, `add` takes them after. */
   private pending: Incident[] | undefined = [];
@@ -80,29 +150,34 @@ export class RepeatService {
     return this.index;
   }
 
-  /** Reads every incident of the store into columns and runs batch detection. */
+  /**
+   * Reads every incident of the store into columns and runs batch detection, in slices of about
+   * 20 ms between turns of the event loop (RepeatIndex.fromColumnsInSteps): the server keeps
+   * answering while a 10,000,000-call index builds. Batches committed after the load started are
+   * left to `addBatch`.
+   */
   async load(store: Store): Promise<void> {
     const t0 = performance.now();
     try {
+      const slicer = new Slicer();
+      const committed = await store.batches.list();
+      for (const b of committed) this.batches.add(b.id);
       const total = await store.incidents.count();
       this.phaseNow = { kind: "loading", loaded: 0, total };
-      const builder = new ColumnsBuilder(
-        newDictionaries(),
-        DEFAULT_OPTIONS.exclusions,
-        Math.max(1024, total),
-      );
+      // Headroom for live calls and imports without copying a column (reservedCapacity).
+      const capacity = reservedCapacity(Math.max(1024, total));
+      const builder = new ColumnsBuilder(newDictionaries(), DEFAULT_OPTIONS.exclusions, capacity);
+      this.units = new CallUnits(capacity);
       for await (const page of store.incidents.scan(20_000)) {
-        for (const incident of page) {
-          if (this.pendingKeys.has(rowKey(incident))) continue;
+        for (let k = 0; k < page.length; k++) {
+          const incident = page[k]!;
+          if (this.pendingKeys.has(rowKey(incident)) || !this.batches.has(incident.batchId)) continue;
           this.units.set(builder.push(incident), incident);
+          if ((k & 1023) === 1023) await slicer.pause();
         }
         this.phaseNow = { kind: "loading", loaded: builder.length, total };
       }
-      const index = RepeatIndex.fromColumns(
-        builder.columns(),
-        await deploymentRepeatOverrides(store),
-        builder,
-      );
+      const index = await buildInSlices(builder.columns(), await deploymentRepeatOverrides(store), builder);
       this.index = index;
       for (const list of index.buckets.values()) for (const series of list) this.byId.set(series.id, series);
       const queued = this.pending ?? [];
@@ -126,6 +201,7 @@ export class RepeatService {
 
   /** Feeds newly committed incidents to the index; returns the series that changed or appeared. */
   add(rows: readonly Incident[]): RepeatSeries[] {
+    for (const row of rows) this.batches.add(row.batchId);
     if (this.pending) {
       this.pending.push(...rows);
       return [];
@@ -140,6 +216,68 @@ export class RepeatService {
     });
     for (const series of changed) this.byId.set(series.id, series);
     return changed;
+  }
+
+  /** Calls the index takes before its columns must be copied into larger ones (0 while loading). */
+  get headroom(): number {
+    const calls = this.index?.calls;
+    return calls ? calls.capacity - calls.length : 0;
+  }
+
+  /** Whether live calls have used most of the headroom: a rebuild (with fresh headroom) is due. */
+  get headroomLow(): boolean {
+    const calls = this.index?.calls;
+    return calls !== undefined && this.headroom < calls.capacity / 8;
+  }
+
+  /** Import batches committed in the store that the index does not hold yet, oldest first. */
+  async unseenBatches(store: Store): Promise<BatchId[]> {
+    const all = await store.batches.list();
+    return all
+      .filter((b) => !this.batches.has(b.id))
+      .sort((a, b) => a.startedAt - b.startedAt)
+      .map((b) => b.id);
+  }
+
+  /**
+   * Feeds one committed import batch to the index through the incremental path (the one
+   * POST /api/v1/incidents uses), in pages, yielding to the event loop between slices. Refuses
+   * (kind "rebuild") a batch reaching back to or before the index's newest call or larger than its
+   * headroom: appended in time order, `add` gives exactly the series of a batch run over all the
+   * calls; earlier calls would need a rebuild. Batches are fed one at a time.
+   */
+  addBatch(store: Store, batchId: BatchId): Promise<BatchFeed> {
+    const run = this.feeding.then(() => this.feedBatch(store, batchId));
+    this.feeding = run.catch(() => undefined);
+    return run;
+  }
+
+  private async feedBatch(store: Store, batchId: BatchId): Promise<BatchFeed> {
+    const index = this.index;
+    if (!index || this.pending) return { kind: "not_ready" };
+    if (this.batches.has(batchId)) return { kind: "known" };
+    const batch = await store.batches.get(batchId);
+    if (!batch) return { kind: "known" };
+    if (batch.imported > this.headroom) return { kind: "rebuild", reason: "headroom" };
+    const [first] = await store.incidents.list({ batchId, limit: 1 });
+    if (first && first.receivedAt <= index.maxAt) return { kind: "rebuild", reason: "out_of_order" };
+    this.batches.add(batchId);
+    const slicer = new Slicer();
+    let added = 0;
+    for (let offset = 0; ; offset += BATCH_PAGE) {
+      const page = await store.incidents.list({ batchId, limit: BATCH_PAGE, offset });
+      if (page.length === 0) break;
+      for (let k = 0; k < page.length; k += 500) {
+        // A call posted meanwhile reached past this batch: the rest would arrive out of order.
+        if (page[k]!.receivedAt < index.maxAt || this.index !== index)
+          return { kind: "rebuild", reason: "out_of_order" };
+        this.add(page.slice(k, k + 500));
+        await slicer.pause();
+      }
+      added += page.length;
+      if (page.length < BATCH_PAGE) break;
+    }
+    return { kind: "added", incidents: added };
   }
 
   /**
