@@ -7,7 +7,6 @@ import { readCsv } from "./readers/csv.ts";
 import type { EncodingName } from "./readers/encoding.ts";
 import { readJsonl } from "./readers/jsonl.ts";
 import type { RecordSource } from "./readers/types.ts";
-import { readXlsx } from "./readers/xlsx.ts";
 
 export type InputFormat = "csv" | "xlsx" | "jsonl";
 
@@ -35,8 +34,9 @@ export async function openSource(
 ): Promise<RecordSource> {
   const format = inputFormat(path, profile);
   const enc = encoding ?? profile.input?.encoding ?? "auto";
+  // The XLSX reader (ExcelJS) is loaded only for XLSX files: it is a third of an import's start-up.
   if (format === "xlsx")
-    return readXlsx(path, {
+    return (await import("./readers/xlsx.ts")).readXlsx(path, {
       limits,
       ...(profile.input?.sheet !== undefined ? { sheet: profile.input.sheet } : {}),
     });

@@ -1,110 +1,17 @@
-import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import type { PlaceDictionary } from "../../address/dictionary.ts";
-import { createAddressLocator } from "../../address/locator.ts";
-import {
-  asBatchId,
-  asEpochMs,
-  type Clock,
-  InputError,
-  isRecurError,
-  type Lang,
-  RecurError,
-  renderIssue,
-} from "../../domain/index.ts";
-import {
-  type EncodingName,
-  type ImportProgress,
-  type ImportSummary,
-  INGEST_MESSAGES,
-  importFile,
-  loadProfile,
-  parseEncodingName,
-} from "../../ingest/index.ts";
-import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/index.ts";
-import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
+import { InputError, RecurError, renderIssue } from "../../domain/index.ts";
+import { INGEST_MESSAGES } from "../../ingest/issues.ts";
+import type { ImportProgress, ImportSummary } from "../../ingest/pipeline.ts";
+import { loadProfile } from "../../ingest/profile/load.ts";
+import { parseEncodingName } from "../../ingest/readers/encoding.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
 import { progressBar } from "../progress.ts";
-import { locatorOptionsFrom } from "./address.ts";
-
-const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
-
-/** What the import thread needs; plain data, so it crosses to the worker. */
-interface ImportJob {
-  readonly recurImportJob: true;
-  readonly path: string;
-  readonly profileRef: string;
-  readonly cwd: string;
-  readonly dbPath: string;
-  readonly secretPath: string;
-  readonly databaseUrl?: string;
-  readonly encoding?: EncodingName;
-  readonly chunkRows?: number;
-  readonly maxRows?: number;
-  /** The deployment's place dictionary (--dict), already read and repaired. */
-  readonly dictionary?: PlaceDictionary;
-}
-
-type WorkerMessage =
-  | { readonly kind: "progress"; readonly progress: ImportProgress }
-  | { readonly kind: "done"; readonly summary: ImportSummary }
-  | { readonly kind: "recur-error"; readonly code: string; readonly messages: Record<Lang, string> }
-  | { readonly kind: "crash"; readonly message: string; readonly stack?: string };
-
-/** Opens the store and the secret, and imports: runs in the import thread. */
-async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
-  const profile = await loadProfile(job.profileRef, job.cwd);
-  const keys = await loadOrCreateSecret(job.secretPath);
-  const store = await openStore({
-    path: job.dbPath,
-    ...(job.databaseUrl ? { databaseUrl: job.databaseUrl } : {}),
-  });
-  try {
-    return await importFile({
-      path: job.path,
-      profile,
-      profileRef: job.profileRef,
-      store,
-      batchId: asBatchId(randomUUID()),
-      keys,
-      clock: wallClock,
-      locator: createAddressLocator({
-        region: profile.region ?? null,
-        datum: "wgs84",
-        ...(job.dictionary ? { dictionary: job.dictionary } : {}),
-      }),
-      ...(job.encoding ? { encoding: job.encoding } : {}),
-      ...(job.chunkRows ? { chunkRows: job.chunkRows } : {}),
-      ...(job.maxRows !== undefined ? { maxRows: job.maxRows } : {}),
-      onProgress,
-    });
-  } finally {
-    await store.close();
-  }
-}
-
-// Import thread: this same file runs in a worker started by runInWorker.
-if (!isMainThread && parentPort && (workerData as ImportJob | null)?.recurImportJob === true) {
-  const port = parentPort;
-  const post = (message: WorkerMessage) => port.postMessage(message);
-  runJob(workerData as ImportJob, (progress) => post({ kind: "progress", progress })).then(
-    (summary) => post({ kind: "done", summary }),
-    (error: unknown) =>
-      post(
-        isRecurError(error)
-          ? { kind: "recur-error", code: error.code, messages: { ...error.messages } }
-          : {
-              kind: "crash",
-              message: String((error as Error)?.message ?? error),
-              stack: (error as Error)?.stack ?? "",
-            },
-      ),
-  );
-}
+import type { ImportJob, JobMessage, WorkerMessage } from "./import-worker.ts";
 
 /**
  * Heap limits of the import thread. Most objects of an import die young; a bounded old
@@ -115,34 +22,57 @@ if (!isMainThread && parentPort && (workerData as ImportJob | null)?.recurImport
 const IMPORT_HEAP = { maxOldGenerationSizeMb: 384, maxYoungGenerationSizeMb: 96 };
 
 /**
- * Runs the import in a worker thread: it gets its own heap limits, and this thread stays free
- * to draw the progress bar. tsx hooks are not inherited by workers, so it registers them first.
+ * The import thread (import-worker.ts), started before the command has checked its arguments:
+ * loading its modules through tsx takes a second or more, which then overlaps the checks. It
+ * gets its own heap limits, and this thread stays free to draw the progress bar. tsx hooks are
+ * not inherited by workers, so it registers them first. Send it the job, or cancel it.
  */
-function runInWorker(job: ImportJob, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
-  const api = createRequire(import.meta.url)
-    .resolve("tsx/esm/api")
-    .replace(/\.cjs$/, ".mjs");
-  const code = `import { register } from ${JSON.stringify(pathToFileURL(api).href)}; register(); await import(${JSON.stringify(import.meta.url)});`;
-  return new Promise((done, fail) => {
-    const worker = new Worker(code, { eval: true, workerData: job, resourceLimits: IMPORT_HEAP });
-    let settled = false;
-    worker.on("message", (message: WorkerMessage) => {
-      if (message.kind === "progress") onProgress(message.progress);
-      else {
-        settled = true;
-        if (message.kind === "done") done(message.summary);
-        else if (message.kind === "recur-error") fail(new RecurError(message.code, message.messages));
-        else fail(Object.assign(new Error(message.message), { stack: message.stack }));
-        void worker.terminate();
-      }
+class ImportThread {
+  readonly #worker: Worker;
+  #sent = false;
+
+  constructor() {
+    const api = createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs");
+    const entry = new URL("./import-worker.ts", import.meta.url).href;
+    const code = `import { register } from ${JSON.stringify(pathToFileURL(api).href)}; register(); await import(${JSON.stringify(entry)});`;
+    this.#worker = new Worker(code, { eval: true, resourceLimits: IMPORT_HEAP });
+    // Until the job is sent, an early failure (it cannot start) surfaces when run() listens.
+    this.#worker.on("error", () => {});
+  }
+
+  cancel(): void {
+    if (this.#sent) return;
+    this.#sent = true;
+    this.#worker.postMessage({ kind: "cancel" } satisfies JobMessage);
+    void this.#worker.terminate();
+  }
+
+  run(job: ImportJob, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+    this.#sent = true;
+    const worker = this.#worker;
+    return new Promise((done, fail) => {
+      let settled = false;
+      worker.on("message", (message: WorkerMessage) => {
+        if (message.kind === "progress") onProgress(message.progress);
+        else {
+          settled = true;
+          if (message.kind === "done") done(message.summary);
+          else if (message.kind === "recur-error") fail(new RecurError(message.code, message.messages));
+          else fail(Object.assign(new Error(message.message), { stack: message.stack }));
+          void worker.terminate();
+        }
+      });
+      worker.on("error", (error) => {
+        if (!settled) fail(error);
+      });
+      worker.on("exit", (code) => {
+        if (!settled) fail(new Error(`import thread exited with code ${code}`));
+      });
+      worker.postMessage({ kind: "job", job } satisfies JobMessage);
     });
-    worker.on("error", (error) => {
-      if (!settled) fail(error);
-    });
-    worker.on("exit", (code) => {
-      if (!settled) fail(new Error(`import thread exited with code ${code}`));
-    });
-  });
+  }
 }
 
 /** How many rejected rows the human summary lists. */
@@ -228,89 +158,93 @@ export const importCommand: Command = {
       );
       return 2;
     }
-    const path = resolve(ctx.cwd, file);
+    const thread = new ImportThread();
     try {
-      await stat(path);
-    } catch {
-      throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
-    }
-    // Checked here too, so a bad profile is reported before any thread starts.
-    await loadProfile(profileRef, ctx.cwd);
-    // The place dictionary (aliases, local places: src/address/dictionary.ts) is read here, so an
-    // unreadable file stops the import before it starts and repaired entries are reported once.
-    let dictionary: PlaceDictionary | undefined;
-    if (typeof args.values.dict === "string") {
-      const located = await locatorOptionsFrom({ dict: args.values.dict }, ctx);
-      if (!located?.dictionary) return 1;
-      dictionary = located.dictionary;
-    }
+      const path = resolve(ctx.cwd, file);
+      try {
+        await stat(path);
+      } catch {
+        throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
+      }
+      // Checked here too, so a bad profile is reported before the import starts.
+      await loadProfile(profileRef, ctx.cwd);
+      // The place dictionary (aliases, local places: src/address/dictionary.ts) is read here, so an
+      // unreadable file stops the import before it starts and repaired entries are reported once.
+      let dictionary: PlaceDictionary | undefined;
+      if (typeof args.values.dict === "string") {
+        const { locatorOptionsFrom } = await import("./address.ts");
+        const located = await locatorOptionsFrom({ dict: args.values.dict }, ctx);
+        if (!located?.dictionary) {
+          thread.cancel();
+          return 1;
+        }
+        dictionary = located.dictionary;
+      }
 
-    const databaseUrl = ctx.env.DATABASE_URL || undefined;
-    const dbPath = resolve(ctx.cwd, typeof args.values.db === "string" ? args.values.db : DEFAULT_DB_PATH);
-    // The deployment secret sits next to the database unless RECUR_SECRET or --secret says otherwise.
-    const secretPath =
-      typeof args.values.secret === "string"
-        ? resolve(ctx.cwd, args.values.secret)
-        : ctx.env.RECUR_SECRET
-          ? resolve(ctx.cwd, ctx.env.RECUR_SECRET)
-          : databaseUrl
-            ? resolve(ctx.cwd, DEFAULT_SECRET_FILE)
-            : join(dirname(dbPath), DEFAULT_SECRET_FILE);
-    const limit = typeof args.values.limit === "string" ? Number(args.values.limit) : undefined;
-    const chunkRows =
-      typeof args.values["chunk-rows"] === "string" ? Number(args.values["chunk-rows"]) : undefined;
-    const job: ImportJob = {
-      recurImportJob: true,
-      path,
-      profileRef,
-      cwd: ctx.cwd,
-      dbPath,
-      secretPath,
-      ...(databaseUrl ? { databaseUrl } : {}),
-      ...(encoding ? { encoding } : {}),
-      ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
-      ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
-      ...(dictionary ? { dictionary } : {}),
-    };
-
-    const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
-    const size = (await stat(path)).size;
-    // Progress in bytes for text files; the XLSX reader cannot tell its position, so rows there.
-    const byBytes = !/\.xlsx?$/i.test(path);
-    const bar = progressBar(stderr, t(ctx, "导入", "Importing"), byBytes ? size : undefined, !ctx.json);
-    try {
-      const summary = await runInWorker(job, (p) => bar.update(byBytes ? p.bytesRead : p.rows));
-      bar.done();
-      if (ctx.json) {
-        println(
-          ctx.stdout,
-          JSON.stringify({
-            rows: summary.rows,
-            imported: summary.imported,
-            rejected: summary.rejected,
-            duplicates: summary.duplicates,
-            seconds: summary.seconds,
-            warned: summary.warned,
-            batchId: summary.batchId,
-            file: summary.file,
-            profile: summary.profile,
-            sourceSystem: summary.sourceSystem,
-            encoding: summary.encoding,
-            issueCounts: summary.issueCounts,
-            sampleRejections: summary.sampleRejections.map((issue) => ({
-              ...issue,
-              message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
-            })),
-            sampleWarnings: summary.sampleWarnings.slice(0, 5).map((issue) => ({
-              ...issue,
-              message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
-            })),
-          }),
-        );
-      } else println(ctx.stdout, humanSummary(summary, ctx));
-      return 0;
+      const databaseUrl = ctx.env.DATABASE_URL || undefined;
+      const limit = typeof args.values.limit === "string" ? Number(args.values.limit) : undefined;
+      const chunkRows =
+        typeof args.values["chunk-rows"] === "string" ? Number(args.values["chunk-rows"]) : undefined;
+      const job: ImportJob = {
+        path,
+        profileRef,
+        cwd: ctx.cwd,
+        ...(typeof args.values.db === "string" ? { db: args.values.db } : {}),
+        ...(typeof args.values.secret === "string" ? { secret: args.values.secret } : {}),
+        ...(ctx.env.RECUR_SECRET ? { envSecret: ctx.env.RECUR_SECRET } : {}),
+        ...(databaseUrl ? { databaseUrl } : {}),
+        ...(encoding ? { encoding } : {}),
+        ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
+        ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
+        ...(dictionary ? { dictionary } : {}),
+      };
+      return await report(thread, job, ctx);
     } finally {
-      bar.done();
+      thread.cancel();
     }
   },
 };
+
+/** Runs the job in the import thread with a progress bar, then prints the summary. */
+async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext): Promise<number> {
+  const path = job.path;
+  const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
+  const size = (await stat(path)).size;
+  // Progress in bytes for text files; the XLSX reader cannot tell its position, so rows there.
+  const byBytes = !/\.xlsx?$/i.test(path);
+  const bar = progressBar(stderr, t(ctx, "导入", "Importing"), byBytes ? size : undefined, !ctx.json);
+  try {
+    const summary = await thread.run(job, (p) => bar.update(byBytes ? p.bytesRead : p.rows));
+    bar.done();
+    if (ctx.json) {
+      println(
+        ctx.stdout,
+        JSON.stringify({
+          rows: summary.rows,
+          imported: summary.imported,
+          rejected: summary.rejected,
+          duplicates: summary.duplicates,
+          seconds: summary.seconds,
+          warned: summary.warned,
+          batchId: summary.batchId,
+          file: summary.file,
+          profile: summary.profile,
+          sourceSystem: summary.sourceSystem,
+          encoding: summary.encoding,
+          issueCounts: summary.issueCounts,
+          sampleRejections: summary.sampleRejections.map((issue) => ({
+            ...issue,
+            message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
+          })),
+          sampleWarnings: summary.sampleWarnings.slice(0, 5).map((issue) => ({
+            ...issue,
+            message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
+          })),
+        }),
+      );
+    } else println(ctx.stdout, humanSummary(summary, ctx));
+    return 0;
+  } finally {
+    bar.done();
+  }
+}

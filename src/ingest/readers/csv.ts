@@ -96,6 +96,8 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
     parsed.map((p) => {
       row++;
       const badEncoding = bad && p.cells.some((c) => c.includes(REPLACEMENT));
+      // The usual record, without spreading: this runs once per row of every import.
+      if (!badEncoding && !p.oversizeRecord && p.oversizeCell === undefined) return { row, cells: p.cells };
       const base = { row, cells: p.cells, ...(badEncoding ? { badEncoding } : {}) };
       if (p.oversizeRecord)
         return { ...base, problem: { code: "record_too_large", limit: options.limits.maxRecordChars } };

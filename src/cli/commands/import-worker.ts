@@ -1,0 +1,110 @@
+/**
+ * The import thread of `recur import` (import.ts starts it). It loads only what an import needs
+ * (ingest, the address locator, the store), not the CLI, and it starts loading while the command
+ * still checks its arguments: module loading through tsx is most of the command's fixed cost.
+ */
+import { randomUUID } from "node:crypto";
+import { dirname, join, resolve } from "node:path";
+import { isMainThread, parentPort } from "node:worker_threads";
+import type { PlaceDictionary } from "../../address/dictionary.ts";
+import { createAddressLocator } from "../../address/locator.ts";
+import { asBatchId, asEpochMs, type Clock, isRecurError, type Lang } from "../../domain/index.ts";
+import { type ImportProgress, type ImportSummary, importFile } from "../../ingest/pipeline.ts";
+import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/secret.ts";
+import { loadProfile } from "../../ingest/profile/load.ts";
+import type { EncodingName } from "../../ingest/readers/encoding.ts";
+import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
+
+const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
+
+/** What the import thread needs; plain data, so it crosses to the worker. */
+export interface ImportJob {
+  readonly path: string;
+  readonly profileRef: string;
+  readonly cwd: string;
+  /** --db as given (default ./recur.db), resolved against cwd here. */
+  readonly db?: string;
+  /** --secret as given. */
+  readonly secret?: string;
+  /** RECUR_SECRET as given. */
+  readonly envSecret?: string;
+  readonly databaseUrl?: string;
+  readonly encoding?: EncodingName;
+  readonly chunkRows?: number;
+  readonly maxRows?: number;
+  /** The deployment's place dictionary (--dict), already read and repaired. */
+  readonly dictionary?: PlaceDictionary;
+}
+
+/** From the main thread: the job, or "nothing to do" when its checks failed. */
+export type JobMessage = { readonly kind: "job"; readonly job: ImportJob } | { readonly kind: "cancel" };
+
+export type WorkerMessage =
+  | { readonly kind: "progress"; readonly progress: ImportProgress }
+  | { readonly kind: "done"; readonly summary: ImportSummary }
+  | { readonly kind: "recur-error"; readonly code: string; readonly messages: Record<Lang, string> }
+  | { readonly kind: "crash"; readonly message: string; readonly stack?: string };
+
+/** The secret sits next to the database unless --secret or RECUR_SECRET says otherwise. */
+function secretPath(job: ImportJob, dbPath: string): string {
+  if (job.secret !== undefined) return resolve(job.cwd, job.secret);
+  if (job.envSecret) return resolve(job.cwd, job.envSecret);
+  return job.databaseUrl ? resolve(job.cwd, DEFAULT_SECRET_FILE) : join(dirname(dbPath), DEFAULT_SECRET_FILE);
+}
+
+/** Opens the store and the secret, and imports. */
+async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+  const dbPath = resolve(job.cwd, job.db ?? DEFAULT_DB_PATH);
+  const profile = await loadProfile(job.profileRef, job.cwd);
+  const keys = await loadOrCreateSecret(secretPath(job, dbPath));
+  const store = await openStore({
+    path: dbPath,
+    ...(job.databaseUrl ? { databaseUrl: job.databaseUrl } : {}),
+  });
+  try {
+    return await importFile({
+      path: job.path,
+      profile,
+      profileRef: job.profileRef,
+      store,
+      batchId: asBatchId(randomUUID()),
+      keys,
+      clock: wallClock,
+      locator: createAddressLocator({
+        region: profile.region ?? null,
+        datum: "wgs84",
+        ...(job.dictionary ? { dictionary: job.dictionary } : {}),
+      }),
+      ...(job.encoding ? { encoding: job.encoding } : {}),
+      ...(job.chunkRows ? { chunkRows: job.chunkRows } : {}),
+      ...(job.maxRows !== undefined ? { maxRows: job.maxRows } : {}),
+      onProgress,
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  const post = (message: WorkerMessage) => port.postMessage(message);
+  port.once("message", (message: JobMessage) => {
+    if (message.kind !== "job") {
+      port.close();
+      return;
+    }
+    runJob(message.job, (progress) => post({ kind: "progress", progress })).then(
+      (summary) => post({ kind: "done", summary }),
+      (error: unknown) =>
+        post(
+          isRecurError(error)
+            ? { kind: "recur-error", code: error.code, messages: { ...error.messages } }
+            : {
+                kind: "crash",
+                message: String((error as Error)?.message ?? error),
+                stack: (error as Error)?.stack ?? "",
+              },
+        ),
+    );
+  });
+}
