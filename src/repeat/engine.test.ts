@@ -71,6 +71,79 @@ describe("duplicate calls", () => {
     expect(index.duplicateGroups()[0]).toHaveLength(10);
   });
 
+  const CROSSING = { cross: "X::人民大道&八一路" };
+  const crash = (minute: number, extra: Parameters<typeof call>[0] = {}) =>
+    call({
+      minute,
+      category: "traffic",
+      subtype: "accident",
+      location: CROSSING,
+      address: "人民大道与八一路交叉口",
+      ...extra,
+    });
+
+  test("a traffic violation and a crash at one crossing within minutes stay two events", () => {
+    const index = RepeatIndex.build([crash(0), crash(5, { subtype: "violation" })]);
+    expect(index.eventCount).toBe(2);
+  });
+
+  test("the driver who fled and the jam behind the crash are the crash's event", () => {
+    const index = RepeatIndex.build([
+      crash(0),
+      crash(4, { subtype: "hit_and_run" }),
+      crash(9, { subtype: "congestion" }),
+    ]);
+    expect(index.eventCount).toBe(1);
+  });
+
+  test("crash calls 40 minutes apart at one crossing are two crashes, a fire's calls an hour long one fire", () => {
+    expect(RepeatIndex.build([crash(0), crash(40)]).eventCount).toBe(2);
+    const fire = (minute: number) =>
+      call({ minute, category: "fire", subtype: "building", location: ROOM, address: "阳光小区3栋" });
+    expect(RepeatIndex.build([fire(0), fire(50)]).eventCount).toBe(1);
+  });
+
+  test("silent calls from two phones near one place are two records, one phone calling back is one", () => {
+    const silent = (minute: number, caller: string) =>
+      call({
+        minute,
+        category: "invalid",
+        subtype: "silent",
+        location: {},
+        address: null,
+        lon: 120.15,
+        lat: 30.25,
+        callerPseudonym: asPseudonym(caller),
+      });
+    expect(RepeatIndex.build([silent(0, "a"), silent(3, "b")]).eventCount).toBe(2);
+    expect(RepeatIndex.build([silent(0, "a"), silent(3, "a")]).eventCount).toBe(1);
+  });
+
+  test("a harassing caller's calls within the hour are each counted", () => {
+    const harass = (minute: number) =>
+      call({
+        minute,
+        category: "invalid",
+        subtype: "harassment",
+        location: {},
+        address: null,
+        callerPseudonym: asPseudonym("h"),
+      });
+    expect(RepeatIndex.build([harass(0), harass(10), harass(20)]).eventCount).toBe(3);
+  });
+
+  test("two non-police requests from one compound within the hour are two requests", () => {
+    const request = (minute: number, caller: string) =>
+      call({
+        minute,
+        category: "non_police",
+        subtype: null,
+        location: ROOM,
+        callerPseudonym: asPseudonym(caller),
+      });
+    expect(RepeatIndex.build([request(0, "a"), request(20, "b")]).eventCount).toBe(2);
+  });
+
   test("test calls never merge and never count", () => {
     const index = RepeatIndex.build([
       call({ category: "invalid", subtype: "test", location: ROOM }),
@@ -292,6 +365,85 @@ describe("matter series", () => {
       .filter((s) => s.kind === "matter");
     expect(matter).toHaveLength(2);
     expect(matter.map((s) => s.events.length)).toEqual([3, 3]);
+  });
+});
+
+describe("matter series at building sites", () => {
+  // As an address parser reads them: "春华1号地块" taken for building 1 of a compound 春华.
+  const SITE = { poi: "Z::春华", building: "Z::春华/b1", road: "R::泰山路/193" };
+  const OTHER_PLOT = { poi: "Z::春华", building: "Z::春华/b2", road: "R::民主路/314" };
+  const atSite = (
+    day: number,
+    caller: string,
+    workers: number,
+    sum: number,
+    extra: Parameters<typeof call>[0] = {},
+  ) =>
+    call({
+      day,
+      category: "dispute",
+      subtype: "labour",
+      location: SITE,
+      address: "泰山路193号春华1号地块项目工地",
+      callerPseudonym: asPseudonym(caller),
+      narrative: `报警人称在春华1号地块项目工地务工，包工头拖欠${workers}名工人工资共计${sum}万元，工人聚集讨薪。`,
+      ...extra,
+    });
+  const atCompany = (day: number, caller: string, company: string) =>
+    call({
+      day,
+      category: "dispute",
+      subtype: "labour",
+      location: { poi: `Z::${company}` },
+      address: company,
+      callerPseudonym: asPseudonym(caller),
+      narrative: `报警人称其在春华1号地块项目工地干活，${company}拖欠工资1.2万元至今未付，现在${company}讨要工资无果。`,
+    });
+  const matters = (calls: Incident[]) =>
+    RepeatIndex.build(calls)
+      .allSeries()
+      .filter((s) => s.kind === "matter")
+      .map((s) => s.events.length)
+      .sort();
+
+  test("two plots named after one district are two sites", () => {
+    const calls = [
+      atSite(0, "a", 12, 60),
+      atSite(3, "b", 12, 60),
+      atSite(6, "c", 12, 60),
+      atSite(1, "x", 12, 60, { location: OTHER_PLOT, address: "民主路314号春华2号地块项目工地" }),
+      atSite(4, "y", 12, 60, { location: OTHER_PLOT, address: "民主路314号春华2号地块项目工地" }),
+    ];
+    const place = RepeatIndex.build(calls)
+      .allSeries()
+      .filter((s) => s.kind === "place");
+    expect(place.map((s) => s.events.length)).toEqual([3]);
+  });
+
+  test("two teams at one site owed different sums are two matters, even when a company's call names the site", () => {
+    const calls = [
+      atSite(0, "a1", 12, 60),
+      atSite(4, "a2", 12, 60),
+      atSite(8, "a3", 12, 60),
+      atCompany(20, "b1", "澜江瑞河建设工程有限公司"),
+      atSite(22, "b1", 16, 43),
+      atSite(24, "b2", 16, 43),
+      atSite(28, "b3", 16, 43),
+    ];
+    expect(matters(calls)).toEqual([3, 4]);
+  });
+
+  test("a company's call naming the site joins the team that shares its callers, not the first team seen there", () => {
+    const calls = [
+      atSite(0, "a1", 12, 60),
+      atSite(2, "a2", 12, 60),
+      // Workers of the second team call from their company first, then from the site.
+      atCompany(3, "b1", "澜江海上花城建设工程有限公司"),
+      atSite(5, "b1", 16, 43),
+      atSite(8, "b2", 16, 43),
+      atSite(10, "a3", 12, 60),
+    ];
+    expect(matters(calls)).toEqual([3, 3]);
   });
 });
 

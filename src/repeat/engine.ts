@@ -20,20 +20,27 @@ import { type CategoryGroup, groupOf } from "./definitions.ts";
 import { type RepeatOptions, repeatOptions, type SeriesKind, type WarningLevel } from "./options.ts";
 import { bigramSignature, jaccard } from "./similarity.ts";
 import { type Surprise, surprise } from "./stats.ts";
-import { unifyBuildingKeys } from "./unify.ts";
+import { siteKeysFromAddresses, unifyBuildingKeys } from "./unify.ts";
 import { windowRuns } from "./window.ts";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const MENTION_SHIFT = 67_108_864;
 const EMPTY_I32 = new Int32Array(0);
-/** A batch built in steps yields after every 65,536 calls, keys, callers or events (fromColumnsInSteps). */
-const STEP = 0xffff;
-/** … and after every 1,024 keys whose series it forms (each one a few series to explain). */
-const SERIES_STEP = 0x3ff;
+/** A batch built in steps yields after every 4,096 calls, callers or events (fromColumnsInSteps), … */
+const STEP = 0xfff;
+/** … after every 16,384 keys counted … */
+const KEY_STEP = 0x3fff;
+/** … and after every 128 keys whose series it forms (each one a few series to explain). */
+const SERIES_STEP = 0x7f;
 /** How far back each candidate chain of a matter link is walked. */
 const MATTER_STEPS = 32;
 const POI_LEVEL = levelIndex("poi");
+/** Verdicts of `sameMatter`: no link, a link, or a guess that the first (E) or second (O) event names the other's place. */
+const NO_LINK = 0;
+const LINK = 1;
+const GUESS_E = 2;
+const GUESS_O = 3;
 const ROAD_LEVEL = levelIndex("road");
 const ROOM_LEVEL = levelIndex("room");
 /** A mention code if it names a place at level l from a known place of one's own, else -1. */
@@ -233,6 +240,8 @@ export class RepeatIndex {
   private codeSeverity = new Uint8Array(0);
   private codeAny = new Uint8Array(0);
   private codeInvalid = new Uint8Array(0);
+  /** Codes whose calls join only the same caller's events (1, options.callerOnly) or none (2, ownEvent). */
+  private codeCallerOnly = new Uint8Array(0);
   /** Duplicate window per code (ms): the rule's, or a shorter one for busy kinds (traffic). */
   private codeDupWindow = new Float64Array(0);
   private codeKnown = 0;
@@ -363,20 +372,25 @@ export class RepeatIndex {
   }
 
   /**
-   * `fromColumns` in steps of bounded work (about 65,536 calls, keys or callers each): a server
-   * runs a rebuild between its requests, yielding to the event loop after each step
-   * (src/server/repeat-service.ts). The index is complete when the generator returns it.
+   * `fromColumns` in steps of bounded work (4,096 calls, callers or events, 16,384 keys or 128
+   * keys' series each): a server runs a rebuild between its requests, yielding to the event loop
+   * after each step (src/server/repeat-service.ts). Each step yields the name of its phase
+   * (unify, arena, order, ingest, keys, counts, callers, series, caller series, matter); the
+   * index is complete when the generator returns it.
    */
   static *fromColumnsInSteps(
     columns: CallColumns,
     overrides: Partial<RepeatOptions> = {},
     builder?: ColumnsBuilder,
-  ): Generator<void, RepeatIndex, void> {
+  ): Generator<string, RepeatIndex, void> {
     const options = repeatOptions(overrides);
     const index = new RepeatIndex(builder ?? ColumnsBuilder.adopt(columns, options.exclusions), options);
     const n = columns.length;
-    if (options.unifyPlaces) unifyBuildingKeys(index.calls.columns());
-    yield;
+    if (options.unifyPlaces) {
+      siteKeysFromAddresses(index.calls.columns(), index.calls.address, index.calls.poiNames);
+      unifyBuildingKeys(index.calls.columns());
+    }
+    yield "unify";
     const dict = index.calls.dict;
     for (let l = 0; l < LEVEL_COUNT; l++) index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
     index.callerHead = new Int32Array(dict.callers.size).fill(-1);
@@ -401,13 +415,17 @@ export class RepeatIndex {
     index.ensureCalls(calls, arena, callCap);
     index.ensureEvents(calls, arena, callCap);
     index.ensurePairs(pairs, arena, pairCap);
+    yield "arena";
     const scratch = arena.region(scratchBytes);
     const order = timeOrder(columns.at, scratch);
-    yield;
+    yield "order";
+    index.deferGuesses = true;
     for (let j = 0; j < n; j++) {
       index.ingestCall(order[j]!);
-      if ((j & STEP) === STEP) yield;
+      if ((j & STEP) === STEP) yield "ingest";
     }
+    index.deferGuesses = false;
+    index.applyGuesses();
     yield* index.computeAllSteps(scratch);
     return index;
   }
@@ -548,6 +566,8 @@ export class RepeatIndex {
     any.set(this.codeAny);
     const invalid = new Uint8Array(n);
     invalid.set(this.codeInvalid);
+    const callerOnly = new Uint8Array(n);
+    callerOnly.set(this.codeCallerOnly);
     const dupWindow = new Float64Array(n);
     dupWindow.set(this.codeDupWindow);
     for (let c = this.codeKnown; c < n; c++) {
@@ -561,6 +581,8 @@ export class RepeatIndex {
       any[c] =
         this.options.anyCompatible.includes(code) || this.options.anyCompatible.includes(category) ? 1 : 0;
       invalid[c] = category === "invalid" ? 1 : 0;
+      const listed = (list: readonly string[]) => list.includes(code) || list.includes(category);
+      callerOnly[c] = listed(this.options.ownEvent) ? 2 : listed(this.options.callerOnly) ? 1 : 0;
       const minutes = this.options.duplicateWindows[code] ?? this.options.duplicateWindows[category];
       dupWindow[c] = minutes === undefined ? this.dupWindowMs : Math.min(this.dupWindowMs, minutes * MINUTE);
     }
@@ -568,6 +590,7 @@ export class RepeatIndex {
     this.codeSeverity = severity;
     this.codeAny = any;
     this.codeInvalid = invalid;
+    this.codeCallerOnly = callerOnly;
     this.codeDupWindow = dupWindow;
     this.codeKnown = n;
   }
@@ -586,10 +609,10 @@ export class RepeatIndex {
       const codes = this.calls.dict.codes.values;
       const ca = codes[a]!;
       const cb = codes[b]!;
+      // A category in a set stands for all its subtypes.
       const cat = (c: string) => (c.includes(".") ? c.slice(0, c.indexOf(".")) : c);
       const inSet = (set: readonly string[], c: string) => set.includes(c) || set.includes(cat(c));
       verdict =
-        cat(ca) === cat(cb) ||
         this.codeAny[a] === 1 ||
         this.codeAny[b] === 1 ||
         this.options.compatible.some((set) => inSet(set, ca) && inSet(set, cb));
@@ -627,12 +650,14 @@ export class RepeatIndex {
     if (t > this.maxAt) this.maxAt = t;
     const code = calls.code[i]!;
     let e = -1;
-    if (!(calls.flags[i]! & FLAG_TEST)) {
+    if (!(calls.flags[i]! & FLAG_TEST) && this.codeCallerOnly[code] !== 2) {
+      // Calls that report nothing several people see join only their own caller's events.
+      const byPlace = this.codeCallerOnly[code] === 0;
       const key = calls.keys[this.dupLevel]![i]!;
-      if (key >= 0) e = this.findByKey(i, key, t, code);
+      if (byPlace && key >= 0) e = this.findByKey(i, key, t, code);
       const lon = calls.lon[i]!;
-      if (e < 0 && !Number.isNaN(lon)) e = this.findByRadius(i, key, t, code);
-      if (e < 0 && calls.keys[ROAD_LEVEL]![i]! >= 0) e = this.findByRoadNumber(i, t, code);
+      if (byPlace && e < 0 && !Number.isNaN(lon)) e = this.findByRadius(i, key, t, code);
+      if (byPlace && e < 0 && calls.keys[ROAD_LEVEL]![i]! >= 0) e = this.findByRoadNumber(i, t, code);
       if (e < 0 && calls.caller[i]! >= 0) e = this.findByCaller(i, t, code);
     }
     if (e >= 0) this.joinEvent(i, e);
@@ -661,7 +686,7 @@ export class RepeatIndex {
         continue;
       }
       if (et > t + this.dupWindowMs) continue;
-      if (this.evFlags[e]! & FLAG_TEST) continue;
+      if (this.evFlags[e]! & FLAG_TEST || this.codeCallerOnly[this.evCode[e]!]) continue;
       if (
         this.compatible(this.evCode[e]!, code) &&
         this.inDupWindow(this.evCode[e]!, code, et, t) &&
@@ -708,6 +733,7 @@ export class RepeatIndex {
       const et = this.evAt[e]!;
       if (et < t - this.dupWindowMs) break;
       if (et > t + this.dupWindowMs || this.evFlags[e]! & FLAG_TEST) continue;
+      if (this.codeCallerOnly[this.evCode[e]!] === 2) continue;
       if (key >= 0 && keys[e]! >= 0 && keys[e] !== key) continue;
       if (this.compatible(this.evCode[e]!, code) && this.inDupWindow(this.evCode[e]!, code, et, t)) return e;
     }
@@ -734,7 +760,8 @@ export class RepeatIndex {
         if (et <= bestAt && this.eventsSorted) break; // older still: none can be the latest
         if (et > t + this.dupWindowMs || et <= bestAt) continue;
         if (this.evRoadName[e] !== name || Math.abs(this.evRoadNo[e]! - no) > 10) continue;
-        if (this.evFlags[e]! & FLAG_TEST || !this.compatible(this.evCode[e]!, code)) continue;
+        if (this.evFlags[e]! & FLAG_TEST || this.codeCallerOnly[this.evCode[e]!]) continue;
+        if (!this.compatible(this.evCode[e]!, code)) continue;
         if (!this.inDupWindow(this.evCode[e]!, code, et, t)) continue;
         best = e;
         bestAt = et;
@@ -782,7 +809,7 @@ export class RepeatIndex {
           }
           if (et <= bestAt && this.eventsSorted) break; // older still: none can be the latest
           if (et > t + this.dupWindowMs || et <= bestAt) continue;
-          if (this.evFlags[e]! & FLAG_TEST) continue;
+          if (this.evFlags[e]! & FLAG_TEST || this.codeCallerOnly[this.evCode[e]!]) continue;
           const ddx = this.evX[e]! - x;
           const ddy = this.evY[e]! - y;
           if (ddx * ddx + ddy * ddy > r2) continue;
@@ -928,6 +955,13 @@ export class RepeatIndex {
     return pa >= 0 && pb >= 0 && pa !== pb;
   }
 
+  /** Whether the clusters of two events state different collective claims (12名…60万 vs 16名…43万). */
+  private claimsConflict(a: number, b: number): boolean {
+    const ca = this.rootClaim.get(this.find(a));
+    const cb = this.rootClaim.get(this.find(b));
+    return ca !== undefined && cb !== undefined && ca !== cb;
+  }
+
   private union(a: number, b: number): void {
     let ra = this.find(a);
     let rb = this.find(b);
@@ -935,6 +969,8 @@ export class RepeatIndex {
     if (this.ufSize[ra]! < this.ufSize[rb]!) [ra, rb] = [rb, ra];
     const parties = this.rootParties.get(rb);
     if (parties !== undefined && !this.rootParties.has(ra)) this.rootParties.set(ra, parties);
+    const claim = this.rootClaim.get(rb);
+    if (claim !== undefined && !this.rootClaim.has(ra)) this.rootClaim.set(ra, claim);
     this.uf[rb] = ra;
     this.ufSize[ra]! += this.ufSize[rb]!;
     const next = this.ufNext[ra]!;
@@ -955,6 +991,11 @@ export class RepeatIndex {
   private readonly evPrevParties = new Map<number, number>();
   /** Per cluster root, the first pair of places its narratives name, or -1. */
   private readonly rootParties = new Map<number, number>();
+  /** Guessed links (event naming a place, event there) held back until a batch has seen every event. */
+  private guesses: number[] = [];
+  private deferGuesses = false;
+  /** Per cluster root (POI-level groups), the first collective claim its narratives state (`claimOf`). */
+  private readonly rootClaim = new Map<number, string>();
   private readonly partiesHead = new Map<number, number>();
 
   private refreshNames(): void {
@@ -1045,15 +1086,26 @@ export class RepeatIndex {
   }
 
   /**
+   * The collective claim a narrative states: how many people and how much in all ("拖欠12名工人
+   * 工资共计60万元" → "12名,60万"), or "" when it does not state both (one worker's own wage).
+   */
+  private claimOf(e: number): string {
+    const figures = this.figures(e);
+    return /[名人]/u.test(figures) && /[元万千块]/u.test(figures) ? figures : "";
+  }
+
+  /**
    * Whether two events of one dispute group are one matter (docs/repeat.md "Matter series"):
    * at room level (a household), the same flat; at any level, one names the other's place, or
    * both name the same place elsewhere; at POI level, the same caller at the same POI.
    */
-  private sameMatter(e: number, o: number, l: number): boolean {
+  private sameMatter(e: number, o: number, l: number): number {
     const pe = this.placeCode(e, l);
     const po = this.placeCode(o, l);
     const household = l === ROOM_LEVEL;
-    if (household && pe >= 0 && pe === po) return true;
+    if (household && pe >= 0 && pe === po) return LINK;
+    // One site, another claim (another team of workers, another sum): another dispute.
+    if (!household && this.claimsConflict(e, o)) return NO_LINK;
     const roomE = this.placeCode(e, ROOM_LEVEL);
     const roomO = this.placeCode(o, ROOM_LEVEL);
     const poiE = this.placeCode(e, POI_LEVEL);
@@ -1067,18 +1119,17 @@ export class RepeatIndex {
     const crossE = names(me, roomO, poiO) && !names(me, roomE, poiE);
     const crossO = names(mo, roomE, poiE) && !names(mo, roomO, poiO);
     // Without a shared caller, a place named from elsewhere links to a matter already recognised
-    // there (two or more events), unless the two tell of different parties (another company).
-    if (
-      (crossE || crossO) &&
-      (household ||
-        (!this.partiesConflict(e, o) &&
-          (this.clustersShareCaller(e, o) || this.ufSize[this.find(crossE ? o : e)]! >= 2)))
-    )
-      return true;
+    // there (two or more events), unless the two tell of different parties (another company):
+    // a guess, since the site may see another dispute later (see `consider`).
+    let guess = NO_LINK;
+    if ((crossE || crossO) && (household || !this.partiesConflict(e, o))) {
+      if (household || this.clustersShareCaller(e, o)) return LINK;
+      if (this.ufSize[this.find(crossE ? o : e)]! >= 2) guess = crossE ? GUESS_E : GUESS_O;
+    }
     // Both narratives name the same two places (the site and the company that owes the wages,
     // the home and the refuge): one matter, wherever they call from.
     const parties = this.evParties.get(e);
-    if (parties !== undefined && parties === this.evParties.get(o)) return true;
+    if (parties !== undefined && parties === this.evParties.get(o)) return LINK;
     // Both name the same place elsewhere (from the same place, unless a household's), and
     // do not name different parties (two wage disputes reported at one labour office).
     if (
@@ -1088,17 +1139,17 @@ export class RepeatIndex {
       !names(mo, roomO, poiO) &&
       (household || (pe === po && !this.partiesConflict(e, o)))
     )
-      return true;
+      return LINK;
     if (!household && pe >= 0 && pe === po) {
       // The same facts (text and figures: people, amounts) told again at the same place.
       const figures = this.figures(e);
       if (figures !== "" && figures === this.figures(o)) {
         const a = this.factSignature(e);
         const b = this.factSignature(o);
-        if (a.length > 0 && b.length > 0 && jaccard(a, b) >= this.options.matterFactSimilarity) return true;
+        if (a.length > 0 && b.length > 0 && jaccard(a, b) >= this.options.matterFactSimilarity) return LINK;
       }
     }
-    return false;
+    return guess;
   }
 
   private readonly clusterCallers = new Set<number>();
@@ -1155,13 +1206,17 @@ export class RepeatIndex {
       this.namedB >= 0
         ? Math.min(this.namedA, this.namedB) * MENTION_SHIFT + Math.max(this.namedA, this.namedB)
         : -1;
+    const l = this.rules[g]!.level;
+    if (l !== ROOM_LEVEL) {
+      const claim = this.claimOf(e);
+      if (claim !== "") this.rootClaim.set(e, claim);
+    }
     if (parties >= 0) {
       this.evParties.set(e, parties);
       this.rootParties.set(e, parties);
       this.evPrevParties.set(e, this.partiesHead.get(parties) ?? -1);
       this.partiesHead.set(parties, e);
     }
-    const l = this.rules[g]!.level;
     const lo = this.evAt[e]! - this.options.definitions.matter.windowDays * DAY;
     // Candidates: events at my place, at the place I name, naming my place or the same place, of my callers.
     this.walkKey(e, g, l, lo, l, this.evKeys[l]![e]!);
@@ -1192,9 +1247,49 @@ export class RepeatIndex {
     }
   }
 
+  /**
+   * Makes the guessed links held back during a batch, in the order they were found: an event that
+   * names a place from elsewhere joins the matter there unless its own matter, on evidence found
+   * later (a caller shared with the site, the same two parties), already holds an event at that
+   * place, or the two matters now tell of different parties or claims.
+   */
+  private applyGuesses(): void {
+    const guesses = this.guesses;
+    this.guesses = [];
+    for (let k = 0; k < guesses.length; k += 2) {
+      const namer = guesses[k]!;
+      const there = guesses[k + 1]!;
+      if (this.find(namer) === this.find(there)) continue;
+      if (this.partiesConflict(namer, there) || this.claimsConflict(namer, there)) continue;
+      if (this.clusterHoldsPlace(namer, this.evMention[namer]!)) continue;
+      this.union(namer, there);
+    }
+  }
+
+  /** Whether the matter cluster of e (up to 64 events) holds an event at the place of a mention code. */
+  private clusterHoldsPlace(e: number, mention: number): boolean {
+    if (mention < 0) return false;
+    const level = Math.floor(mention / MENTION_SHIFT);
+    let m = e;
+    for (let k = 0; k < 64; k++) {
+      if (this.placeCode(m, level) === mention) return true;
+      m = this.ufNext[m]!;
+      if (m === e) break;
+    }
+    return false;
+  }
+
   /** Links e with o when they are one matter of group g (place level l). */
   private consider(e: number, o: number, g: number, l: number): void {
-    if (o !== e && this.codeGroup[this.evCode[o]!] === g && this.sameMatter(e, o, l)) this.union(e, o);
+    if (o === e || this.codeGroup[this.evCode[o]!] !== g) return;
+    const verdict = this.sameMatter(e, o, l);
+    if (verdict === LINK) this.union(e, o);
+    else if (verdict !== NO_LINK) {
+      // A guess (a place named from elsewhere, no shared caller): in a batch, made at the end, and
+      // only if the event naming the place found no matter there on evidence in the meantime.
+      if (this.deferGuesses) this.guesses.push(verdict === GUESS_E ? e : o, verdict === GUESS_E ? o : e);
+      else this.union(e, o);
+    }
   }
 
   /** Considers the events at one key, newest first, back to time lo. */
@@ -1434,7 +1529,7 @@ export class RepeatIndex {
     return sizes;
   }
 
-  private *computeAllSteps(scratch?: ScratchRegion): Generator<void, void, void> {
+  private *computeAllSteps(scratch?: ScratchRegion): Generator<string, void, void> {
     this.buckets.clear();
     this.groupKeyCount.fill(0);
     this.groupEventCount.fill(0);
@@ -1457,7 +1552,7 @@ export class RepeatIndex {
     const arena = new Arena(this.seriesPassBytes(this.eventCount, this.pairCount), scratch);
     for (const l of this.levelsUsed) {
       const csr = this.eventsByKey(l, arena);
-      yield;
+      yield "keys";
       lists.set(l, csr);
       const { start, order, groups } = csr;
       const parent = PARENT[LOCATION_LEVELS[l]!];
@@ -1493,7 +1588,7 @@ export class RepeatIndex {
           counts[g] = 0;
         }
         if (candidate) pending.push(l * MENTION_SHIFT + key);
-        if ((key & STEP) === STEP) yield;
+        if ((key & KEY_STEP) === KEY_STEP) yield "counts";
       }
     }
     // Callers: the events each caller called about that can form caller series (no test calls,
@@ -1506,7 +1601,7 @@ export class RepeatIndex {
       pairGroup[p] = g;
       if (g >= 0) cStart[this.pairCaller[p]! + 1]!++;
     }
-    yield;
+    yield "callers";
     for (let c = 0; c < C; c++) cStart[c + 1]! += cStart[c]!;
     const cFill = arena.i32(C, cStart);
     const cOrder = arena.i32(cStart[C]!, EMPTY_I32);
@@ -1518,7 +1613,7 @@ export class RepeatIndex {
       cOrder[j] = this.pairEvent[p]!;
       cGroup[j] = g;
     }
-    yield;
+    yield "callers";
     const touched: number[] = [];
     for (let c = 0; c < C; c++) {
       for (let j = cStart[c]!; j < cStart[c + 1]!; j++) {
@@ -1532,11 +1627,11 @@ export class RepeatIndex {
       }
       touched.length = 0;
     }
-    yield;
+    yield "callers";
     // Pass 2: series.
     for (let q = 0; q < pending.length; q++) {
       const code = pending[q]!;
-      if ((q & SERIES_STEP) === SERIES_STEP) yield;
+      if ((q & SERIES_STEP) === SERIES_STEP) yield "series";
       const l = Math.floor(code / MENTION_SHIFT);
       const key = code % MENTION_SHIFT;
       const { start, order, groups } = lists.get(l)!;
@@ -1565,7 +1660,7 @@ export class RepeatIndex {
         }
       }
       this.callerSeries(c, sink, list, false, groups);
-      if ((c & STEP) === STEP) yield;
+      if ((c & STEP) === STEP) yield "caller series";
     }
     yield* this.computeAllMatterSteps(sink);
   }
@@ -1583,11 +1678,11 @@ export class RepeatIndex {
 
   private *computeAllMatterSteps(
     sink: (bucket: string, series: RepeatSeries[]) => void,
-  ): Generator<void, void, void> {
+  ): Generator<string, void, void> {
     const k = this.options.definitions.matter.minEvents;
     const clusters = new Map<number, number[]>();
     for (let e = 0; e < this.eventCount; e++) {
-      if ((e & STEP) === STEP) yield;
+      if ((e & STEP) === STEP) yield "matter";
       if (this.uf[e] === e && this.ufSize[e]! < 2) continue;
       const root = this.find(e);
       if (this.ufSize[root]! < k) continue;

@@ -21,7 +21,9 @@ export interface RepeatOptions {
   readonly unifyPlaces: boolean;
   /**
    * Sets of codes ("category" or "category.subtype") whose calls may describe one event; two
-   * calls are compatible when they share the category or a set.
+   * calls are compatible when they have the same code or share a set (a category in a set stands
+   * for all its subtypes). Two subtypes of one category are not compatible by themselves: a
+   * traffic violation is no report of the crash at the same corner.
    */
   readonly compatible: readonly (readonly string[])[];
   /**
@@ -31,6 +33,17 @@ export interface RepeatOptions {
   readonly duplicateWindows: Readonly<Record<string, number>>;
   /** Codes compatible with every call ("repeat report of the same event"). */
   readonly anyCompatible: readonly string[];
+  /**
+   * Codes ("category" or "category.subtype") whose calls are one event only with the same
+   * caller's calls (a call-back), never by place: calls that report nothing several people see
+   * (silent calls, misdials, pranks, harassment; non-police requests, each its own work order).
+   */
+  readonly callerOnly: readonly string[];
+  /**
+   * Codes whose calls are always an event of their own: a nuisance caller's calls (harassment,
+   * pranks) are the nuisance itself, counted call by call.
+   */
+  readonly ownEvent: readonly string[];
   /** Merge by radius also when both calls have different building keys (off: a key conflict wins). */
   readonly radiusAcrossKeys: boolean;
   /** Minimum narrative similarity for two calls to be one event when both have narratives; 0 = off. */
@@ -69,12 +82,17 @@ export const DEFAULT_OPTIONS: RepeatOptions = {
       "dispute",
       "help.victim_help",
     ],
-    ["traffic", "dispute.traffic_dispute"],
+    // One crash: the crash, the driver who fled, the jam behind it, the quarrel over it.
+    ["traffic.accident", "traffic.hit_and_run", "traffic.congestion", "dispute.traffic_dispute"],
+    // One break-in or snatch, told as theft by one caller and as burglary or robbery by another.
+    ["criminal.theft", "criminal.burglary", "criminal.robbery", "criminal.vandalism"],
     ["public_order.noise", "dispute.neighbour"],
     ["help.medical", "help.suicide", "help.mental_health", "help.elderly"],
   ],
-  duplicateWindows: {},
+  duplicateWindows: { traffic: 30 },
   anyCompatible: ["invalid.repeat_report", "other"],
+  callerOnly: ["invalid.silent", "invalid.misdial", "non_police"],
+  ownEvent: ["invalid.prank", "invalid.harassment"],
   radiusAcrossKeys: true,
   duplicateSimilarity: 0,
   matterGroups: ["neighbour", "domestic", "labour", "consumer", "property", "debt"],

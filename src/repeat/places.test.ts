@@ -1,5 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { crossKeyFromAddress, isPlaceless, matchingKey, poiNameFromAddress } from "./places.ts";
+import {
+  crossKeyFromAddress,
+  isPlaceless,
+  matchingKey,
+  poiNameFromAddress,
+  siteNameFromAddress,
+} from "./places.ts";
 
 describe("matching form of location keys", () => {
   test.each([
@@ -55,4 +61,24 @@ describe("intersections read from the address", () => {
     expect(poiNameFromAddress("澜东区劳动路668号北关农贸市场对面")).toBe("北关农贸市场");
     expect(poiNameFromAddress("农贸市场")).toBeNull();
   });
+});
+
+describe("building sites read from the address", () => {
+  test.each([
+    ["澜江市澜东区泰山路193号春华1号地块项目工地门口", "春华1号地块项目工地"],
+    ["健康路635号白沙1号地块项目工地", "白沙1号地块项目工地"],
+    ["澜江市昆仑路３９０号东湖１号地块项目工地附近", "东湖1号地块项目工地"],
+    ["紫金半岛广场项目工地（建设路）", "紫金半岛广场项目工地"],
+    ["望潮区潮音街道紫金半岛广场项目工地附近", "紫金半岛广场项目工地"],
+    ["澜西区珠江街凤鸣1号地块项目工地", "凤鸣1号地块项目工地"],
+  ])("%s names the site %s", (address, name) => {
+    expect(siteNameFromAddress(address)).toBe(name);
+  });
+
+  test.each([["阳光小区3栋2单元501"], ["项目工地"], ["澜东区工地"], ["人民路128号工地附近"]])(
+    "%s names no particular site",
+    (address) => {
+      expect(siteNameFromAddress(address)).toBeNull();
+    },
+  );
 });

@@ -48,6 +48,33 @@ export function poiNameFromAddress(address: string): string | null {
   return text;
 }
 
+const FULL_WIDTH_DIGIT = /[０-９]/gu;
+
+/**
+ * The name of a building site read from the address ("泰山路193号春华1号地块项目工地门口" →
+ * "春华1号地块项目工地"): a site is named after its project or plot, whose number is part of the
+ * name, and an address parser reads "春华1号地块" as building 1 of a compound 春华 (so that two
+ * plots of one district are one place, and a site named after its district is no place at all).
+ * Admin names, road and number, and "附近/门口/（建设路）" around the name are dropped. null when
+ * the address names no site.
+ * @example
+ * siteNameFromAddress("澜东区泰山路193号春华1号地块项目工地门口") // "春华1号地块项目工地"
+ */
+export function siteNameFromAddress(address: string): string | null {
+  if (!address.includes("工地")) return null;
+  let text = address
+    .replace(/[（(][^）)]*[）)]/gu, "")
+    .replace(/\s+/gu, "")
+    .replace(FULL_WIDTH_DIGIT, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/(?:附近|门口|对面|旁边|里面|内|外|前|后|东门|西门|南门|北门|大门)$/u, "");
+  const admin = ADMIN_PREFIX.exec(text)?.[0] ?? "";
+  if (admin && text.length - admin.length >= 2) text = text.slice(admin.length);
+  text = text.replace(/^[\u4e00-\u9fff]{1,8}?(?:路|街|大道|巷)(?:[0-9]+号)?/u, "");
+  const m = /^([\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,15}?)(?:项目工地|工地)$/u.exec(text);
+  if (!m || GENERIC_NAME.test(text) || /^(?:项目|地块|[0-9])/u.test(m[1]!)) return null;
+  return text;
+}
+
 /** Names that are no place at all: "unknown", "the crossing", "near", "at the door". */
 const NOT_A_PLACE =
   /^(?:不详|未知|不清楚|无|空|路口|交叉口|十字路口|附近|门口|对面|旁边|路边|路上|马路上|现场|家中|家里|本市|市区|辖区|null|unknown)$/iu;

@@ -1,7 +1,10 @@
-import { type CallColumns, keyLabel, levelIndex } from "./columns.ts";
+import { type CallColumns, keyId, keyLabel, levelIndex } from "./columns.ts";
+import { siteNameFromAddress } from "./places.ts";
 
 const POI = levelIndex("poi");
 const BUILDING = levelIndex("building");
+const UNIT = levelIndex("unit");
+const ROOM = levelIndex("room");
 const ROAD = levelIndex("road");
 const CROSS = levelIndex("cross");
 
@@ -97,4 +100,57 @@ export function unifyBuildingKeys(columns: CallColumns): number {
     building[i] = find(any);
   }
   return filled;
+}
+
+/**
+ * One POI per building site, named as written (docs/repeat.md "Same place"): an address parser
+ * reads "春华1号地块项目工地" as building 1 of a compound "春华", so two plots named after one
+ * district become one place and a site loses its name to a county's ("紫金半岛…" read as 紫金县).
+ * Calls whose address names a site get the site's POI key and no building, unit or room key (the
+ * street number written with it still joins at building level, see `unifyBuildingKeys`); the
+ * site's name is added to `poiNames` so that narratives naming it are found.
+ * Rewrites `columns.keys` in place; returns how many calls got a site key.
+ * @example
+ * siteKeysFromAddresses(builder.columns(), builder.address, builder.poiNames)
+ */
+export function siteKeysFromAddresses(
+  columns: CallColumns,
+  addresses: readonly (string | null | undefined)[],
+  poiNames: string[],
+): number {
+  const dict = columns.dict;
+  const pois = dict.keys[POI]!;
+  const names = new Set(poiNames);
+  const siteOf = new Map<string, number>();
+  let changed = 0;
+  const n = Math.min(columns.length, addresses.length);
+  for (let i = 0; i < n; i++) {
+    const address = addresses[i];
+    if (!address?.includes("工地")) continue;
+    let site = siteOf.get(address);
+    if (site === undefined) {
+      const name = siteNameFromAddress(address);
+      site = -1;
+      if (name) {
+        const key = `Z::${name}`;
+        site = keyId(dict, POI, key);
+        if (site < 0) {
+          site = pois.intern(dict.resolver ? dict.resolver.resolve(key) : key);
+          dict.labels[POI]!.push(key);
+        }
+        if (!names.has(name)) {
+          names.add(name);
+          poiNames.push(name);
+        }
+      }
+      siteOf.set(address, site);
+    }
+    if (site < 0) continue;
+    columns.keys[POI]![i] = site;
+    columns.keys[BUILDING]![i] = -1;
+    columns.keys[UNIT]![i] = -1;
+    columns.keys[ROOM]![i] = -1;
+    changed++;
+  }
+  return changed;
 }
