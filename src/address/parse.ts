@@ -753,7 +753,19 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
       case "幢楼":
         return spanFrom(pos, "houseno", uend);
       case "号院":
-        return spanFrom(pos, prev === "road" || prev === "roadno" ? "roadno" : "houseno", uend);
+        // 新华路264号院: the number on the road; 广华新城5号院: a courtyard of the compound;
+        // 阜平镇3号院: a compound named by its number.
+        if (prev === "road" || prev === "roadno") return spanFrom(pos, "roadno", uend);
+        if (prev === "poi" || prev === "subpoi") return spanFrom(pos, "subpoi", uend);
+        if (
+          prev === undefined ||
+          prev === "town" ||
+          prev === "community" ||
+          prev === "district" ||
+          prev === "devzone"
+        )
+          return spanFrom(pos, "poi", uend);
+        return spanFrom(pos, "houseno", uend);
       case "单元":
       case "门":
       case "梯":
@@ -993,7 +1005,9 @@ function splitRun(
     if (cut < 0) {
       const rest = run.slice(start, limit);
       let label = "poi";
-      if (prevLabel === "poi" || prevLabel === "houseno" || prevLabel === "subpoi") label = "subpoi";
+      // 阳光小区3栋门卫 is inside the compound; 合兴路84号66号中昌大厦 has no compound before it.
+      if (prevLabel === "poi" || (prevLabel === "houseno" && inPoi) || prevLabel === "subpoi")
+        label = "subpoi";
       // 苏集镇黄龙庄: a hamlet (庄, 屯, 寨) right after its township is a village.
       if (
         prevLabel === "town" &&
