@@ -19,6 +19,17 @@ export interface BatchSql {
   readonly bulk?: { readonly table: string; readonly minRows: number; readonly indexes: readonly string[] };
 }
 
+/** A multi-row statement: `head`, then `tuple` once per row (comma-separated), then `tail`. */
+export interface MultiRowSql {
+  /** Names the prepared statements (one per row count) in the executor's cache. */
+  readonly name: string;
+  readonly head: string;
+  readonly tuple: string;
+  readonly tail: string;
+  readonly columns: number;
+  readonly rowsPerStatement: number;
+}
+
 export function openConnection(path: string): BetterSqlite3.Database;
 
 export class BatchExecutor {
@@ -33,6 +44,8 @@ export class BatchExecutor {
   /** How many indexes the open batch re-creates at commit (bulk mode). */
   readonly deferredIndexes: number;
   insert(values: readonly SqlValue[]): number;
+  /** Runs `spec` over flat values (`spec.columns` per row) in the open batch; returns the changes. */
+  rows(spec: MultiRowSql, values: readonly SqlValue[]): number;
   quarantine(values: readonly SqlValue[]): void;
   /** Another statement in the open batch transaction (indicator rollups); rows when `read`. */
   statement(sql: string, params: readonly unknown[], read: boolean): unknown[] | null;

@@ -13,6 +13,9 @@ import BetterSqlite3 from "better-sqlite3";
 export function openConnection(path) {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const conn = new BetterSqlite3(path);
+  // A new database gets 16 KiB pages (an existing one keeps its own; this must precede WAL):
+  // a quarter of the pages to cache, write and index per row, ~15% less CPU per imported row.
+  conn.pragma("page_size = 16384");
   conn.pragma("journal_mode = WAL");
   conn.pragma("synchronous = NORMAL");
   conn.pragma("foreign_keys = ON");
@@ -32,12 +35,22 @@ export function openConnection(path) {
 export class BatchExecutor {
   #inserts = new Map();
   #statements = new Map();
+  /** The incidents' multi-row insert, as a `rows` spec. */
+  #incidents;
   /** DDL of the indexes dropped for this batch, re-created before COMMIT (bulk mode). */
   #deferred = [];
 
   constructor(conn, sql, { cacheKib = 0, busyTimeoutMs = 0 } = {}) {
     this.conn = conn;
     this.sql = sql;
+    this.#incidents = {
+      name: "incidents",
+      head: sql.insertHead,
+      tuple: sql.tuple,
+      tail: sql.insertTail,
+      columns: sql.columns,
+      rowsPerStatement: sql.rowsPerStatement,
+    };
     if (cacheKib > 0) conn.pragma(`cache_size = -${cacheKib}`);
     // Only BEGIN IMMEDIATE waits for the lock; off the main thread it may wait for another import.
     if (busyTimeoutMs > 0) conn.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -89,15 +102,27 @@ export class BatchExecutor {
 
   /** Inserts `values.length / columns` incidents; returns how many were new. */
   insert(values) {
-    const { columns, rowsPerStatement } = this.sql;
+    return this.rows(this.#incidents, values);
+  }
+
+  /**
+   * Runs `spec`'s multi-row statement over flat `values` (`spec.columns` per row, at most
+   * `spec.rowsPerStatement` rows a statement): the incidents, or the indicator rollups' upsert,
+   * whose thousands of rows then cost one message to this thread instead of one per statement.
+   * Returns the statements' change count.
+   */
+  rows(spec, values) {
+    const { columns, rowsPerStatement } = spec;
     const rows = values.length / columns;
-    let inserted = 0;
+    let changes = 0;
     for (let start = 0; start < rows; start += rowsPerStatement) {
       const n = Math.min(rowsPerStatement, rows - start);
       const slice = n === rows ? values : values.slice(start * columns, (start + n) * columns);
-      inserted += this.#insertStatement(n).run(slice).changes;
+      // Spread, not an array: better-sqlite3 reads array elements through a generic property
+      // lookup (measured: 0.8 of the 4 µs it takes to bind a row of 34 values).
+      changes += this.#multiRow(spec, n).run(...slice).changes;
     }
-    return inserted;
+    return changes;
   }
 
   /** Quarantined rows, 5 values each. */
@@ -146,13 +171,14 @@ export class BatchExecutor {
     if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
   }
 
-  /** A prepared multi-row INSERT for `rows` rows, cached by row count. */
-  #insertStatement(rows) {
-    let statement = this.#inserts.get(rows);
+  /** `spec`'s statement for `rows` rows, prepared once per name and row count. */
+  #multiRow(spec, rows) {
+    const key = `${spec.name}:${rows}`;
+    let statement = this.#inserts.get(key);
     if (!statement) {
-      const { insertHead, tuple, insertTail } = this.sql;
-      statement = this.conn.prepare(`${insertHead} ${Array(rows).fill(tuple).join(",")} ${insertTail}`);
-      this.#inserts.set(rows, statement);
+      const { head, tuple, tail } = spec;
+      statement = this.conn.prepare(`${head} ${Array(rows).fill(tuple).join(",")} ${tail}`);
+      this.#inserts.set(key, statement);
     }
     return statement;
   }

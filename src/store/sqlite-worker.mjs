@@ -20,6 +20,7 @@ parentPort.on("message", ({ id, op, args }) => {
     let result;
     if (op === "begin") executor.begin(args.params, args.expectedRows);
     else if (op === "insert") result = executor.insert(deserialize(args));
+    else if (op === "rows") result = executor.rows(args.spec, deserialize(args.values));
     else if (op === "quarantine") executor.quarantine(args);
     else if (op === "statement") result = executor.statement(args.sql, args.params, args.read);
     else if (op === "commit") executor.commit(args);

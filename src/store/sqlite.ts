@@ -20,7 +20,13 @@ import {
 } from "./repositories.ts";
 import { INCIDENT_COLUMN_NAMES, pushIncidentValues, quarantineToRow } from "./rows.ts";
 import type { Database } from "./schema.ts";
-import { BatchExecutor, type BatchSql, openConnection, type SqlValue } from "./sqlite-executor.mjs";
+import {
+  BatchExecutor,
+  type BatchSql,
+  type MultiRowSql,
+  openConnection,
+  type SqlValue,
+} from "./sqlite-executor.mjs";
 import type { Batch, BatchSummary, BatchWriter, NewBatch, QuarantinedRow, Store } from "./types.ts";
 
 /** Page cache of the batch connection (KiB): big batches touch many index pages. */
@@ -51,10 +57,14 @@ const BATCH_SQL: BatchSql = {
   bulk: {
     table: "incidents",
     minRows: BULK_MIN_ROWS,
-    // Keys in random order (hashed places and callers): each row lands on a random page of each
-    // of them, ~1.8 µs a row and index, against ~0.9 µs to sort and build the index at commit.
-    // Indexes in time order (received_at, batch, unit + time) append and stay incremental.
+    // Keys in random order (hashed ids, places and callers): each row lands on a random page of
+    // each of them (the id index alone ~6 µs a row at 200,000 rows), against ~1 µs to sort and
+    // build the index at commit. The indexes in time order (received_at, batch, unit + time) stay
+    // incremental: 8.4 µs a row for the five at 1,000,000 rows against 5.2 µs to build them, but
+    // the build would run after the last row, while the parser is idle, and the parser is the
+    // slower thread (docs/store.md).
     indexes: [
+      "incidents_id",
       "incidents_loc_poi",
       "incidents_loc_building",
       "incidents_loc_unit",
@@ -153,6 +163,7 @@ interface Executor {
   readonly dead: boolean;
   begin(params: SqlValue[], expectedRows: number): Promise<void>;
   insert(values: SqlValue[]): Promise<number>;
+  rows(spec: MultiRowSql, values: SqlValue[]): Promise<number>;
   quarantine(values: SqlValue[]): Promise<void>;
   statement(sql: string, params: readonly unknown[], read: boolean): Promise<unknown>;
   commit(params: SqlValue[]): Promise<void>;
@@ -172,6 +183,9 @@ class LocalExecutor implements Executor {
   async insert(values: SqlValue[]) {
     return this.#executor.insert(values);
   }
+  async rows(spec: MultiRowSql, values: SqlValue[]) {
+    return this.#executor.rows(spec, values);
+  }
   async quarantine(values: SqlValue[]) {
     this.#executor.quarantine(values);
   }
@@ -190,6 +204,17 @@ class LocalExecutor implements Executor {
 interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
+}
+
+/**
+ * The memory of a v8-serialised Buffer when the Buffer is all of it, so that postMessage can move
+ * it to the worker instead of copying it (a pooled slice must be copied).
+ */
+function ownBuffer(data: Buffer): ArrayBuffer | undefined {
+  const buffer = data.buffer;
+  return buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength
+    ? buffer
+    : undefined;
 }
 
 /** Proxy of the worker in sqlite-worker.mjs; calls are answered in the order they are sent. */
@@ -226,14 +251,14 @@ class WorkerExecutor implements Executor {
     this.#pending.clear();
   }
 
-  #call<T>(op: string, args?: unknown): Promise<T> {
+  #call<T>(op: string, args?: unknown, transfer?: ArrayBuffer): Promise<T> {
     if (this.dead) return Promise.reject(new Error("SQLite batch worker is not running"));
     const id = this.#next++;
     // The worker keeps the process alive exactly while a call waits for its answer.
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#worker.postMessage({ id, op, args });
+      this.#worker.postMessage({ id, op, args }, transfer ? [transfer] : undefined);
     });
   }
 
@@ -241,8 +266,12 @@ class WorkerExecutor implements Executor {
     return this.#call<void>("begin", { params, expectedRows });
   }
   insert(values: SqlValue[]) {
-    // v8 serialisation costs the importing thread ~0.5 µs a row, a tenth of inserting the row.
-    return this.#call<number>("insert", serialize(values));
+    const data = serialize(values);
+    return this.#call<number>("insert", data, ownBuffer(data));
+  }
+  rows(spec: MultiRowSql, values: SqlValue[]) {
+    const data = serialize(values);
+    return this.#call<number>("rows", { spec, values: data }, ownBuffer(data));
   }
   quarantine(values: SqlValue[]) {
     return this.#call<void>("quarantine", values);
@@ -326,7 +355,11 @@ class SqliteBatchWriter implements BatchWriter {
     try {
       const { finishedAt, rows, imported, rejected, duplicates } = summary;
       await this.#rollups.flush(
-        batchTx(false, (sql, params, read) => this.executor.statement(sql, params, read)),
+        batchTx(
+          false,
+          (sql, params, read) => this.executor.statement(sql, params, read),
+          (spec, values) => this.executor.rows(spec, values as SqlValue[]),
+        ),
       );
       await this.executor.commit([finishedAt, rows, imported, rejected, duplicates, this.batch.id]);
     } catch (error) {
