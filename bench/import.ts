@@ -6,6 +6,7 @@
  *   npm run bench:import                  # 1,000,000 rows, utf8 and gbk
  *   ROWS=200000 ENCODINGS=utf8 npm run bench:import
  *   STAGES=100000 npm run bench:import    # also: CPU cost per row of each stage, in-process
+ *   FLOOR=0 npm run bench:import          # without the floor of a bare SQLite insert (bench/sqlite-floor.ts)
  *
  * Generated files are cached in $TMPDIR/recur-bench-import (delete it to regenerate).
  */
@@ -18,6 +19,7 @@ import { type BatchId, fixedClock } from "../src/domain/index.ts";
 import { compileMapper, DEFAULT_LIMITS, importFile, loadProfile, openSource } from "../src/ingest/index.ts";
 import type { ImportOptions } from "../src/ingest/pipeline.ts";
 import { openStore } from "../src/store/index.ts";
+import { printSqliteFloor } from "./sqlite-floor.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const RECUR = join(ROOT, "bin", "recur");
@@ -133,6 +135,10 @@ for (const encoding of ENCODINGS) {
     ].join(" | "),
   );
 }
+
+// The floor of the SQLite write side (docs/store.md): the same rows inserted bare, no index.
+if (ENCODINGS.length > 0 && process.env.FLOOR !== "0")
+  printSqliteFloor(join(WORK, `bench-${ENCODINGS[0]}.db`), Math.min(ROWS, 200_000));
 
 /** CPU microseconds per row of each pipeline stage (cumulative), measured in this process. */
 async function stageCosts(rows: number): Promise<void> {
