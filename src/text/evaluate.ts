@@ -1,13 +1,16 @@
 import { seededRandom } from "../domain/index.ts";
 import { type FeatureOptions, textFeatures } from "./features.ts";
 import {
+  type BaseLearner,
   DEFAULT_TRAIN_OPTIONS,
+  fitTemperature,
   fitTextModels,
   type LabelledText,
   restrictFeatures,
   type TextModel,
   type TrainOptions,
   textPredictorFromFeatures,
+  textScorerFromFeatures,
 } from "./model.ts";
 import type { Segmenter } from "./segmenter.ts";
 
@@ -88,29 +91,52 @@ export function stratifiedFolds(labels: readonly string[], k: number, seed: numb
   return fold;
 }
 
+/** A discriminative learner of the grid: logistic regression, or NBSVM with its cost C. */
+export interface LearnerChoice {
+  readonly base: BaseLearner;
+  readonly svmC?: number;
+}
+
 /**
- * What inner cross-validation may choose between: feature sets, and the weight of Complement NB
- * beside logistic regression (0 = logistic regression alone, Infinity = NB alone).
+ * What inner cross-validation may choose between: feature sets, learners, and the weight of
+ * Complement NB beside each learner (0 = the learner alone, Infinity = NB alone, tried once).
  */
 export interface TuningGrid {
   readonly features: readonly FeatureOptions[];
   readonly cnbWeights: readonly number[];
+  /** Default: logistic regression only (the grid before NBSVM). */
+  readonly learners?: readonly LearnerChoice[];
 }
 
 /**
- * The default grid of `recur train`: chosen before any held-out data was looked at, not tuned on
- * it. Both feature sets give the opening sentence (a message's title) its own namespace.
+ * The default grid of `recur train`: NBSVM (Wang & Manning 2012: strong on short texts, and
+ * cheaper to fit than the SGD logistic regression) at two costs, alone or with Complement NB
+ * added, and Complement NB alone, over two feature sets that both give the opening sentence (a
+ * message's title) its own namespace. Not tuned on any held-out data (docs/quality.md).
  */
 export const DEFAULT_TUNING_GRID: TuningGrid = {
   features: [
     { words: true, charNgrams: [1, 2], lexicon: true, head: true },
     { words: true, charNgrams: [1, 2, 3], lexicon: true, head: true },
   ],
+  learners: [
+    { base: "nbsvm", svmC: 1 },
+    { base: "nbsvm", svmC: 3 },
+  ],
+  cnbWeights: [0, 1, Number.POSITIVE_INFINITY],
+};
+
+/** The grid of recur 0.x before NBSVM: logistic regression with or without Complement NB. */
+export const LOGREG_TUNING_GRID: TuningGrid = {
+  features: DEFAULT_TUNING_GRID.features,
+  learners: [{ base: "logreg" }],
   cnbWeights: [0, 0.5, 1, 2, Number.POSITIVE_INFINITY],
 };
 
 export interface TuningTrial {
   readonly features: FeatureOptions;
+  /** The learner beside NB; null with NB alone. */
+  readonly learner: LearnerChoice | null;
   /** null = Complement NB alone. */
   readonly cnbWeight: number | null;
   /** Macro-F1 of the pooled inner out-of-fold predictions. */
@@ -124,21 +150,30 @@ export interface Tuning {
 }
 
 /** The union of feature sets: computed once, then restricted per candidate. */
-function widestFeatures(sets: readonly FeatureOptions[]): FeatureOptions {
+export function widestFeatures(sets: readonly FeatureOptions[]): FeatureOptions {
   const head = sets.some((f) => f.head === true);
+  const wordBigrams = sets.some((f) => f.wordBigrams === true);
   return {
     words: sets.some((f) => f.words),
     charNgrams: [...new Set(sets.flatMap((f) => [...f.charNgrams]))].sort((a, b) => a - b),
     lexicon: sets.some((f) => f.lexicon),
     ...(head ? { head } : {}),
+    ...(wordBigrams ? { wordBigrams } : {}),
   };
 }
 
-const optionsOf = (features: FeatureOptions, cnbWeight: number): Partial<TrainOptions> =>
+const learnerOptions = (learner: LearnerChoice): Partial<TrainOptions> =>
+  learner.svmC === undefined ? { base: learner.base } : { base: learner.base, svmC: learner.svmC };
+
+const optionsOf = (
+  features: FeatureOptions,
+  learner: LearnerChoice,
+  cnbWeight: number,
+): Partial<TrainOptions> =>
   cnbWeight === 0
-    ? { features, algorithm: "logreg" }
+    ? { features, ...learnerOptions(learner), algorithm: learner.base }
     : Number.isFinite(cnbWeight)
-      ? { features, algorithm: "ensemble", cnbWeight }
+      ? { features, ...learnerOptions(learner), algorithm: "ensemble", cnbWeight }
       : { features, algorithm: "cnb" };
 
 /**
@@ -157,41 +192,70 @@ export function tuneTrainOptions(
   repeats = 1,
 ): Tuning {
   const trials: TuningTrial[] = [];
-  let best: { options: Partial<TrainOptions>; macroF1: number } | undefined;
+  let best: { options: Partial<TrainOptions>; macroF1: number; scores: ScoreRow[] } | undefined;
+  const learners = grid.learners ?? [{ base: "logreg" as const }];
   for (const features of grid.features) {
     const restricted = docs.map((d) => restrictFeatures(d, features));
-    const scores = grid.cnbWeights.map(() => 0);
+    // NB alone does not depend on the learner: tried with the first one only.
+    const candidates = learners.flatMap((learner, l) =>
+      grid.cnbWeights.filter((w) => l === 0 || Number.isFinite(w)).map((w) => ({ learner, w })),
+    );
+    const scores = candidates.map(() => 0);
+    // Out-of-fold scores of the NBSVM candidates, for the chosen one's temperature.
+    const rows = candidates.map((): ScoreRow[] => []);
     // Repeated k-fold (other fold seeds): the mean over repeats is a less noisy basis for a choice.
     for (let r = 0; r < repeats; r++) {
       const fold = stratifiedFolds(labels, folds, seed + r);
-      const predicted = grid.cnbWeights.map(() => new Array<string | null>(labels.length).fill(null));
+      const predicted = candidates.map(() => new Array<string | null>(labels.length).fill(null));
       for (let f = 0; f < folds; f++) {
         const train = restricted.map((_, i) => i).filter((i) => fold[i] !== f);
         if (train.length === 0 || train.length === restricted.length) continue;
-        const models = fitTextModels(
-          train.map((i) => restricted[i]!),
-          train.map((i) => labels[i]!),
-          { ...options, features },
-          grid.cnbWeights,
-        );
-        models.forEach((model, m) => {
-          const predict = textPredictorFromFeatures(model);
-          restricted.forEach((doc, i) => {
-            if (fold[i] === f) predicted[m]![i] = predict(doc);
+        for (const [l, learner] of learners.entries()) {
+          const weights = grid.cnbWeights.filter((w) => l === 0 || Number.isFinite(w));
+          const models = fitTextModels(
+            train.map((i) => restricted[i]!),
+            train.map((i) => labels[i]!),
+            { ...options, features, ...learnerOptions(learner), algorithm: learner.base, temperature: 1 },
+            weights,
+          );
+          models.forEach((model, m) => {
+            const index = candidates.findIndex((c) => c.learner === learner && c.w === weights[m]);
+            const score = textScorerFromFeatures(model);
+            const keep = learner.base === "nbsvm" && Number.isFinite(weights[m]!);
+            restricted.forEach((doc, i) => {
+              if (fold[i] !== f) return;
+              const s = score(doc);
+              let top = 0;
+              for (let c = 1; c < s.length; c++) if (s[c]! > s[top]!) top = c;
+              predicted[index]![i] = model.labels[top]!;
+              if (keep) rows[index]!.push({ scores: s, labels: model.labels, truth: labels[i]! });
+            });
           });
-        });
+        }
       }
-      grid.cnbWeights.forEach((_, m) => {
+      candidates.forEach((_, m) => {
         scores[m] = scores[m]! + classificationReport(labels, predicted[m]!).macroF1 / repeats;
       });
     }
-    grid.cnbWeights.forEach((w, m) => {
+    candidates.forEach(({ learner, w }, m) => {
       const macroF1 = scores[m]!;
-      trials.push({ features, cnbWeight: Number.isFinite(w) ? w : null, macroF1 });
-      if (!best || macroF1 > best.macroF1) best = { options: optionsOf(features, w), macroF1 };
+      const nbAlone = !Number.isFinite(w);
+      trials.push({ features, learner: nbAlone ? null : learner, cnbWeight: nbAlone ? null : w, macroF1 });
+      if (!best || macroF1 > best.macroF1)
+        best = { options: optionsOf(features, learner, w), macroF1, scores: rows[m]! };
     });
   }
-  return { options: { ...options, ...best!.options }, trials };
+  const chosen = best!;
+  // An SVM's margins are not log-odds: the softmax temperature is fitted on the winner's inner
+  // out-of-fold scores, so the stored model's probabilities are calibrated without another fit.
+  const temperature = chosen.scores.length > 0 ? { temperature: fitTemperature(chosen.scores) } : {};
+  return { options: { ...options, ...chosen.options, ...temperature }, trials };
+}
+
+interface ScoreRow {
+  readonly scores: Float64Array;
+  readonly labels: readonly string[];
+  readonly truth: string;
 }
 
 export interface TunedModel {
@@ -236,12 +300,7 @@ function tunedFit(
   const tuning = tuneTrainOptions(docs, labels, grid, options, innerFolds, seed, innerRepeats);
   const features = tuning.options.features ?? DEFAULT_TRAIN_OPTIONS.features;
   const chosen = tuning.options;
-  const mix =
-    chosen.algorithm === "cnb"
-      ? Number.POSITIVE_INFINITY
-      : chosen.algorithm === "ensemble"
-        ? (chosen.cnbWeight ?? DEFAULT_TRAIN_OPTIONS.cnbWeight)
-        : 0;
+  const mix = mixOf(chosen);
   const [model] = fitTextModels(
     docs.map((d) => restrictFeatures(d, features)),
     labels,
@@ -251,6 +310,36 @@ function tunedFit(
   return { model: model!, tuning };
 }
 
+/** The Complement NB weight of options: 0 = the learner alone, Infinity = NB alone. */
+const mixOf = (o: Partial<TrainOptions>): number =>
+  o.algorithm === "cnb"
+    ? Number.POSITIVE_INFINITY
+    : o.algorithm === "ensemble"
+      ? (o.cnbWeight ?? DEFAULT_TRAIN_OPTIONS.cnbWeight)
+      : 0;
+
+/** What an inner cross-validation chose, in a form for reports. */
+export interface Choice {
+  readonly features: FeatureOptions;
+  /** null with NB alone. */
+  readonly learner: LearnerChoice | null;
+  readonly cnbWeight: number | null;
+}
+
+const choiceOf = (o: Partial<TrainOptions>): Choice => {
+  const mix = mixOf(o);
+  const base = o.algorithm === "nbsvm" || o.algorithm === "logreg" ? o.algorithm : (o.base ?? "logreg");
+  return {
+    features: o.features ?? DEFAULT_TRAIN_OPTIONS.features,
+    learner: !Number.isFinite(mix)
+      ? null
+      : base === "nbsvm"
+        ? { base, svmC: o.svmC ?? DEFAULT_TRAIN_OPTIONS.svmC }
+        : { base },
+    cnbWeight: Number.isFinite(mix) ? mix : null,
+  };
+};
+
 export interface CrossValidation {
   readonly folds: number;
   readonly seed: number;
@@ -258,7 +347,7 @@ export interface CrossValidation {
   /** Macro-F1 of each fold's held-out part. */
   readonly foldMacroF1: readonly number[];
   /** With tuning: what the inner cross-validation of each outer fold chose. */
-  readonly chosen?: readonly { readonly features: FeatureOptions; readonly cnbWeight: number | null }[];
+  readonly chosen?: readonly Choice[];
 }
 
 /**
@@ -284,7 +373,7 @@ export function crossValidate(
   const docs = examples.map((e) => textFeatures(e.text, segmenter, features));
   const predicted = new Array<string | null>(examples.length).fill(null);
   const foldMacroF1: number[] = [];
-  const chosen: { features: FeatureOptions; cnbWeight: number | null }[] = [];
+  const chosen: Choice[] = [];
   for (let f = 0; f < folds; f++) {
     const trainIdx = examples.map((_, i) => i).filter((i) => fold[i] !== f);
     const testIdx = examples.map((_, i) => i).filter((i) => fold[i] === f);
@@ -300,24 +389,14 @@ export function crossValidate(
         tuning.innerRepeats ?? 1,
       );
       model = fitted.model;
-      chosen.push({
-        features: fitted.tuning.options.features ?? DEFAULT_TRAIN_OPTIONS.features,
-        cnbWeight:
-          fitted.tuning.options.algorithm === "cnb"
-            ? null
-            : fitted.tuning.options.algorithm === "ensemble"
-              ? (fitted.tuning.options.cnbWeight ?? DEFAULT_TRAIN_OPTIONS.cnbWeight)
-              : 0,
-      });
+      chosen.push(choiceOf(fitted.tuning.options));
     } else {
-      const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
-      const mix =
-        o.algorithm === "logreg" ? 0 : o.algorithm === "cnb" ? Number.POSITIVE_INFINITY : o.cnbWeight;
+      // Argmax only: no temperature needed for held-out predictions.
       model = fitTextModels(
         trainIdx.map((i) => docs[i]!),
         trainIdx.map((i) => labels[i]!),
-        options,
-        [mix],
+        { ...options, temperature: options.temperature ?? 1 },
+        [mixOf({ ...DEFAULT_TRAIN_OPTIONS, ...options })],
       )[0]!;
     }
     const predict = textPredictorFromFeatures(model);

@@ -19,6 +19,11 @@ export interface FeatureOptions {
    * narrative, usually names the matter, so its terms get their own weights beside the body's.
    */
   readonly head?: boolean | undefined;
+  /**
+   * Pairs of adjacent segmenter words ("b:拖欠|工资"): short phrases that neither word nor
+   * character n-grams spell out when the words are apart in the character stream.
+   */
+  readonly wordBigrams?: boolean | undefined;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -64,8 +69,19 @@ export function textFeatures(
   const counts = new Map<string, number>();
   const add = (f: string) => counts.set(f, (counts.get(f) ?? 0) + 1);
   const normal = normalizeText(text);
-  if (options.words) {
-    for (const token of segmenter.cut(normal)) if (isContentToken(token)) add(`w:${token.toLowerCase()}`);
+  if (options.words || options.wordBigrams) {
+    let previous: string | undefined;
+    for (const token of segmenter.cut(normal)) {
+      if (!isContentToken(token)) {
+        // Punctuation ends a phrase; spaces and digits do not.
+        if (/[^\s\d]/u.test(token)) previous = undefined;
+        continue;
+      }
+      const word = token.toLowerCase();
+      if (options.words) add(`w:${word}`);
+      if (options.wordBigrams && previous !== undefined) add(`b:${previous}|${word}`);
+      previous = word;
+    }
   }
   if (options.head) {
     const end = normal.search(SENTENCE_END);

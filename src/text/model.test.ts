@@ -1,8 +1,15 @@
 import { expect, test } from "vitest";
-import { classificationReport, crossValidate, stratifiedFolds, tuneTrainOptions } from "./evaluate.ts";
+import {
+  classificationReport,
+  crossValidate,
+  DEFAULT_TUNING_GRID,
+  stratifiedFolds,
+  tuneTrainOptions,
+} from "./evaluate.ts";
 import { DEFAULT_FEATURE_OPTIONS, textFeatures } from "./features.ts";
 import { jiebaSegmenter } from "./jieba.ts";
 import {
+  fitTemperature,
   fitTextModel,
   fitTextModels,
   parseTextModel,
@@ -150,4 +157,104 @@ test("the opening sentence (a title) gets its own namespace of words and charact
   expect(counts.get("H:工资")).toBe(1);
   expect(counts.has("H:老板")).toBe(false);
   expect([...counts.keys()].every((f) => f.startsWith("h:") || f.startsWith("H:"))).toBe(true);
+});
+
+test("NBSVM learns its corpus, stays one linear model and gives calibrated-looking probabilities", () => {
+  const model = trainTextModel(CORPUS, bigramSegmenter, { minDf: 1, algorithm: "nbsvm" });
+  expect(model.algorithm).toBe("nbsvm");
+  expect(model.version).toBe(2);
+  expect(model.weights).toHaveLength(model.labels.length * model.vocabulary.length);
+  expect(model.temperature).toBeGreaterThan(0);
+  const predictor = textPredictor(parseTextModel(JSON.stringify(model)), bigramSegmenter);
+  expect(predictor.predict("拖欠工资").label).toBe("labour");
+  expect(predictor.predict("学校补课收费").label).toBe("education");
+  const p = predictor.predict("公交车站点太远");
+  expect(p.label).toBe("transport");
+  expect(p.probability).toBeGreaterThan(1 / 3);
+});
+
+test("an NBSVM ensemble records its base learner, and a fixed temperature scales the whole model", () => {
+  const docs = CORPUS.map((e) => textFeatures(e.text, bigramSegmenter, DEFAULT_FEATURE_OPTIONS));
+  const labels = CORPUS.map((e) => e.label);
+  const opts = { minDf: 1, algorithm: "ensemble", base: "nbsvm", temperature: 1 } as const;
+  const [alone, mixed] = fitTextModels(docs, labels, opts, [0, 1]);
+  expect(alone!.algorithm).toBe("nbsvm");
+  expect(mixed).toMatchObject({ algorithm: "ensemble", base: "nbsvm", cnbWeight: 1 });
+  const [hot] = fitTextModels(docs, labels, { ...opts, temperature: 2 }, [0]);
+  hot!.weights.forEach((w, i) => {
+    expect(w).toBeCloseTo(2 * alone!.weights[i]!, 12);
+  });
+  expect(hot!.bias[0]).toBeCloseTo(2 * alone!.bias[0]!, 12);
+});
+
+test("the fitted temperature sharpens confident right scores and softens confident wrong ones", () => {
+  const labels = ["a", "b"];
+  const right = Array.from({ length: 20 }, () => ({ scores: [1, -1], labels, truth: "a" }));
+  const mixed = [
+    ...right.slice(0, 10),
+    ...Array.from({ length: 10 }, () => ({ scores: [1, -1], labels, truth: "b" })),
+  ];
+  expect(fitTemperature(right)).toBeGreaterThan(10);
+  expect(fitTemperature(mixed)).toBeLessThan(0.1);
+});
+
+test("a version-1 model saved before NBSVM still loads and predicts", () => {
+  const v1 = {
+    format: "recur-text-model",
+    version: 1,
+    algorithm: "ensemble",
+    features: { words: false, charNgrams: [2], lexicon: false },
+    labels: ["labour", "transport"],
+    vocabulary: ["c:公交", "c:工资"],
+    idf: [1, 1],
+    weights: [-1, 2, 2, -1],
+    bias: [0, 0],
+    lexiconBoost: 1,
+    cnbWeight: 1,
+    trainedOn: 10,
+  };
+  const model = parseTextModel(JSON.stringify(v1));
+  expect(model.base).toBeUndefined();
+  const predictor = textPredictor(model, bigramSegmenter);
+  expect(predictor.predict("拖欠工资").label).toBe("labour");
+  expect(predictor.predict("公交太少").label).toBe("transport");
+});
+
+test("word bigrams pair adjacent words within a clause and survive a saved model's features", () => {
+  const counts = textFeatures(
+    "拖欠 工资，老板",
+    { cut: (t) => t.split(/(\s|，)/).filter(Boolean) },
+    {
+      words: true,
+      wordBigrams: true,
+      charNgrams: [],
+      lexicon: false,
+    },
+  );
+  expect(counts.get("b:拖欠|工资")).toBe(1);
+  expect(counts.has("b:工资|老板")).toBe(false);
+  expect(restrictFeatures(counts, { words: true, charNgrams: [], lexicon: false }).has("b:拖欠|工资")).toBe(
+    false,
+  );
+  const model = trainTextModel(CORPUS, bigramSegmenter, {
+    minDf: 1,
+    features: { words: true, wordBigrams: true, charNgrams: [2], lexicon: false },
+  });
+  expect(parseTextModel(JSON.stringify(model)).features.wordBigrams).toBe(true);
+});
+
+test("the default grid's inner cross-validation can choose NBSVM, and the chosen model is calibrated", () => {
+  const docs = CORPUS.map((e) => textFeatures(e.text, bigramSegmenter, DEFAULT_FEATURE_OPTIONS));
+  const labels = CORPUS.map((e) => e.label);
+  const grid = {
+    features: [DEFAULT_FEATURE_OPTIONS],
+    learners: [{ base: "nbsvm", svmC: 1 }],
+    cnbWeights: [0],
+  } as const;
+  const tuned = tuneTrainOptions(docs, labels, grid, { minDf: 1, algorithm: "logreg" }, 3, 1);
+  expect(tuned.trials).toHaveLength(1);
+  expect(tuned.trials[0]!.learner).toEqual({ base: "nbsvm", svmC: 1 });
+  expect(tuned.options).toMatchObject({ algorithm: "nbsvm", svmC: 1 });
+  expect(tuned.options.temperature).toBeGreaterThan(0);
+  expect(DEFAULT_TUNING_GRID.learners?.every((l) => l.base === "nbsvm")).toBe(true);
 });

@@ -6,13 +6,18 @@ import type { Segmenter } from "./segmenter.ts";
 /**
  * A trainable text classifier learned from a deployment's own labelled history (`recur train`):
  * TF-IDF (sublinear tf, smoothed idf, L2-normalised) over segmenter words and Han character
- * n-grams, then a linear model, either multinomial logistic regression (default, trained by
- * stochastic gradient descent in a seeded order, with L2) or Complement Naive Bayes (Rennie et al.
- * 2003, "Tackling the poor assumptions of naive Bayes text classifiers"). Same data and options
- * give the same model, bit for bit. Labels are free strings: "dispute.neighbour", "labour", ...
+ * n-grams, then a linear model: multinomial logistic regression (trained by stochastic gradient
+ * descent in a seeded order, with L2), NBSVM (Wang & Manning 2012: one-vs-rest linear SVMs on
+ * naive-Bayes-scaled features, the default of inner cross-validation), Complement Naive Bayes
+ * (Rennie et al. 2003, "Tackling the poor assumptions of naive Bayes text classifiers"), or the
+ * sum of NB and one of the first two. Same data and options give the same model, bit for bit.
+ * Labels are free strings: "dispute.neighbour", "labour", ...
  */
-export const ALGORITHMS = ["logreg", "cnb", "ensemble"] as const;
+export const ALGORITHMS = ["logreg", "cnb", "ensemble", "nbsvm"] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
+/** The discriminative learner an ensemble adds the Complement NB scores to. */
+export const BASE_LEARNERS = ["logreg", "nbsvm"] as const;
+export type BaseLearner = (typeof BASE_LEARNERS)[number];
 
 export interface TrainOptions {
   readonly algorithm: Algorithm;
@@ -40,6 +45,16 @@ export interface TrainOptions {
    * the ensemble is again one linear model.
    */
   readonly cnbWeight: number;
+  /** Ensemble only: the learner the NB scores are added to. */
+  readonly base: BaseLearner;
+  /** Cost C of the NBSVM's squared hinge loss (larger = weaker L2 penalty). */
+  readonly svmC: number;
+  /**
+   * Softmax temperature factor of an NBSVM-based model: SVM margins are not log-odds, so they
+   * are scaled by a factor fitted on out-of-fold scores (log loss) before the softmax; null =
+   * fit it by an internal 3-fold cross-validation on the training texts.
+   */
+  readonly temperature: number | null;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -55,6 +70,9 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   alpha: 0.02,
   lexiconBoost: 1,
   cnbWeight: 1,
+  base: "logreg",
+  svmC: 1,
+  temperature: null,
 };
 
 export interface LabelledText {
@@ -65,13 +83,15 @@ export interface LabelledText {
 /** The stored form of a model (JSON in the store's model table). */
 export const TextModelSchema = z.object({
   format: z.literal("recur-text-model"),
-  version: z.literal(1),
+  /** 1: logistic regression / CNB / their ensemble; 2 adds NBSVM, word bigrams and `base`. */
+  version: z.union([z.literal(1), z.literal(2)]),
   algorithm: z.enum(ALGORITHMS),
   features: z.object({
     words: z.boolean(),
     charNgrams: z.array(z.number().int().min(1).max(5)),
     lexicon: z.boolean(),
     head: z.boolean().optional(),
+    wordBigrams: z.boolean().optional(),
   }),
   labels: z.array(z.string()).min(1),
   vocabulary: z.array(z.string()),
@@ -82,6 +102,11 @@ export const TextModelSchema = z.object({
   lexiconBoost: z.number().min(0),
   /** Ensemble: the weight the Complement NB scores got beside the logistic regression. */
   cnbWeight: z.number().optional(),
+  /** Ensemble: the learner the NB scores were added to (absent in version 1: logreg). */
+  base: z.enum(BASE_LEARNERS).optional(),
+  /** NBSVM: its cost C, and the softmax temperature factor already multiplied into the weights. */
+  svmC: z.number().optional(),
+  temperature: z.number().optional(),
   trainedOn: z.number().int(),
   /**
    * Latest receivedAt (epoch ms) of the incidents the model learned from, when it learned from
@@ -97,12 +122,12 @@ export interface Prediction {
   readonly probability: number;
 }
 
-interface SparseVector {
+export interface SparseVector {
   readonly index: Int32Array;
   readonly value: Float64Array;
 }
 
-function vectorize(
+export function vectorize(
   counts: ReadonlyMap<string, number>,
   vocabulary: Map<string, number>,
   idf: readonly number[] | Float64Array,
@@ -163,7 +188,9 @@ export function restrictFeatures(
           ? options.lexicon
           : kind === 104 /* h */ || kind === 72 /* H */
             ? options.head === true
-            : options.charNgrams.includes([...f].length - 2);
+            : kind === 98 /* b */
+              ? options.wordBigrams === true
+              : options.charNgrams.includes([...f].length - 2);
     if (keep) out.set(f, n);
   }
   return out;
@@ -180,12 +207,112 @@ export function fitTextModel(
 ): TextModel {
   const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const mix =
-    opts.algorithm === "logreg"
+    opts.algorithm === "logreg" || opts.algorithm === "nbsvm"
       ? 0
       : opts.algorithm === "cnb"
         ? Number.POSITIVE_INFINITY
         : Math.max(0, opts.cnbWeight);
+  if (baseLearnerOf(opts) === "nbsvm" && mix !== Number.POSITIVE_INFINITY && opts.temperature === null) {
+    const temperature = fitTemperature(outOfFoldScores(docs, labelsOf, { ...opts, temperature: 1 }, mix, 3));
+    return fitTextModels(docs, labelsOf, { ...opts, temperature }, [mix])[0]!;
+  }
   return fitTextModels(docs, labelsOf, options, [mix])[0]!;
+}
+
+/**
+ * Out-of-fold scores of one model kind: the texts dealt to `folds` folds class by class, each
+ * fold scored by the model fitted on the others (for calibrating a temperature).
+ */
+function outOfFoldScores(
+  docs: readonly ReadonlyMap<string, number>[],
+  labelsOf: readonly string[],
+  options: Partial<TrainOptions>,
+  mix: number,
+  folds: number,
+): { scores: Float64Array; labels: readonly string[]; truth: string }[] {
+  const order = labelsOf
+    .map((_, i) => i)
+    .sort((a, b) => (labelsOf[a]! < labelsOf[b]! ? -1 : labelsOf[a]! > labelsOf[b]! ? 1 : a - b));
+  const fold = new Array<number>(labelsOf.length);
+  order.forEach((i, position) => {
+    fold[i] = position % folds;
+  });
+  const rows: { scores: Float64Array; labels: readonly string[]; truth: string }[] = [];
+  for (let f = 0; f < folds; f++) {
+    const train = order.filter((i) => fold[i] !== f);
+    if (new Set(train.map((i) => labelsOf[i])).size < 2) continue;
+    const model = fitTextModels(
+      train.map((i) => docs[i]!),
+      train.map((i) => labelsOf[i]!),
+      options,
+      [mix],
+    )[0]!;
+    const score = textScorerFromFeatures(model);
+    for (const i of order)
+      if (fold[i] === f) rows.push({ scores: score(docs[i]!), labels: model.labels, truth: labelsOf[i]! });
+  }
+  return rows;
+}
+
+/** The learner `options` train beside (or instead of) Complement NB. */
+export const baseLearnerOf = (options: Partial<TrainOptions>): BaseLearner =>
+  options.algorithm === "nbsvm"
+    ? "nbsvm"
+    : options.algorithm === "logreg"
+      ? "logreg"
+      : (options.base ?? DEFAULT_TRAIN_OPTIONS.base);
+
+/**
+ * The softmax temperature factor that minimises the log loss of out-of-fold scores (golden
+ * section search on its logarithm, factors 0.05..100): calibration of an SVM's margins.
+ * Each row is the scores of one text for `labels`, and `truth` its true label.
+ */
+export function fitTemperature(
+  rows: readonly {
+    readonly scores: ArrayLike<number>;
+    readonly labels: readonly string[];
+    readonly truth: string;
+  }[],
+): number {
+  const usable = rows
+    .map((r) => ({ scores: r.scores, truthIndex: r.labels.indexOf(r.truth) }))
+    .filter((r) => r.truthIndex >= 0);
+  if (usable.length === 0) return 1;
+  const loss = (logT: number): number => {
+    const t = Math.exp(logT);
+    let sum = 0;
+    for (const { scores, truthIndex } of usable) {
+      let max = -Infinity;
+      for (let c = 0; c < scores.length; c++) max = Math.max(max, t * scores[c]!);
+      let z = 0;
+      for (let c = 0; c < scores.length; c++) z += Math.exp(t * scores[c]! - max);
+      sum += max + Math.log(z) - t * scores[truthIndex]!;
+    }
+    return sum;
+  };
+  let lo = Math.log(0.05);
+  let hi = Math.log(100);
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let a = hi - phi * (hi - lo);
+  let b = lo + phi * (hi - lo);
+  let fa = loss(a);
+  let fb = loss(b);
+  for (let i = 0; i < 40; i++) {
+    if (fa < fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - phi * (hi - lo);
+      fa = loss(a);
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + phi * (hi - lo);
+      fb = loss(b);
+    }
+  }
+  return Math.exp((lo + hi) / 2);
 }
 
 /**
@@ -223,7 +350,13 @@ export function fitTextModels(
   const y = labelsOf.map((l) => labelIndex.get(l)!);
   const k = labels.length;
   const d = vocabulary.length;
-  const lr = cnbWeights.some((w) => Number.isFinite(w)) ? logisticRegression(vectors, y, k, d, opts) : null;
+  const baseLearner = baseLearnerOf(options);
+  const needBase = cnbWeights.some((w) => Number.isFinite(w));
+  const lr = !needBase
+    ? null
+    : baseLearner === "nbsvm"
+      ? linearSvm(vectors, y, k, d, opts.svmC, opts.balanced, true, opts.seed)
+      : logisticRegression(vectors, y, k, d, opts);
   const cnb = cnbWeights.some((w) => w > 0) ? complementNaiveBayes(vectors, y, k, d, opts.alpha) : null;
   // Rescale the NB scores to unit spread around each text's mean on the training texts, so that
   // a mixing weight means the same whatever the vocabulary size.
@@ -254,16 +387,23 @@ export function fitTextModels(
     } else if (mix <= 0 || !cnb) {
       weights = lr!.weights;
       bias = lr!.bias;
-      algorithm = "logreg";
+      algorithm = baseLearner;
     } else {
       const factor = mix / spread;
       weights = Float64Array.from(lr!.weights, (w, i) => w + factor * cnb[i]!);
       bias = lr!.bias;
       algorithm = "ensemble";
     }
+    const svm = baseLearner === "nbsvm" && algorithm !== "cnb";
+    // A fixed temperature multiplies the whole linear model: the argmax stays, the softmax is calibrated.
+    const temperature = svm && opts.temperature !== null ? opts.temperature : 1;
+    if (temperature !== 1) {
+      weights = Float64Array.from(weights, (w) => w * temperature);
+      bias = Float64Array.from(bias, (b) => b * temperature);
+    }
     return {
       format: "recur-text-model" as const,
-      version: 1 as const,
+      version: 2 as const,
       algorithm,
       features: { ...opts.features, charNgrams: [...opts.features.charNgrams] },
       labels,
@@ -272,10 +412,104 @@ export function fitTextModels(
       weights: Array.from(weights),
       bias: Array.from(bias),
       lexiconBoost: opts.lexiconBoost,
-      ...(algorithm === "ensemble" ? { cnbWeight: mix } : {}),
+      ...(algorithm === "ensemble" ? { cnbWeight: mix, base: baseLearner } : {}),
+      ...(svm ? { svmC: opts.svmC, temperature } : {}),
       trainedOn: n,
     };
   });
+}
+
+/**
+ * One-vs-rest linear SVM with the squared hinge loss and L2 penalty, solved in the dual by
+ * coordinate descent (Hsieh et al. 2008, the LIBLINEAR solver), samples in a seeded order.
+ * With `ratio`, each class's problem sees its features scaled by the class's naive Bayes
+ * log-count ratio (NBSVM, Wang & Manning 2012); the returned weights are then multiplied back
+ * by the ratio, so the model stays linear in the unscaled features.
+ */
+export function linearSvm(
+  vectors: readonly SparseVector[],
+  y: readonly number[],
+  k: number,
+  d: number,
+  c: number,
+  balanced: boolean,
+  ratio: boolean,
+  seed: number,
+): { weights: Float64Array; bias: Float64Array } {
+  const n = vectors.length;
+  const weights = new Float64Array(k * d);
+  const bias = new Float64Array(k);
+  const counts = new Float64Array(k);
+  for (const label of y) counts[label]!++;
+  const rng = seededRandom(seed);
+  const order = Array.from({ length: n }, (_, i) => i);
+  const alpha = new Float64Array(n);
+  const w = new Float64Array(d);
+  const r = new Float64Array(d);
+  const scaled = vectors.map((v) => new Float64Array(v.value.length));
+  const sqNorm = new Float64Array(n);
+  for (let cls = 0; cls < k; cls++) {
+    if (ratio) {
+      // Log-count ratio from binary occurrence with add-one smoothing (Wang & Manning 2012).
+      const p = new Float64Array(d).fill(1);
+      const q = new Float64Array(d).fill(1);
+      vectors.forEach((v, i) => {
+        const target = y[i] === cls ? p : q;
+        for (let j = 0; j < v.index.length; j++) target[v.index[j]!]!++;
+      });
+      let ps = 0;
+      let qs = 0;
+      for (let j = 0; j < d; j++) {
+        ps += p[j]!;
+        qs += q[j]!;
+      }
+      for (let j = 0; j < d; j++) r[j] = Math.abs(Math.log(p[j]! / ps / (q[j]! / qs)));
+    } else r.fill(1);
+    vectors.forEach((v, i) => {
+      const out = scaled[i]!;
+      let s = 1; // the bias feature
+      for (let j = 0; j < v.index.length; j++) {
+        out[j] = v.value[j]! * r[v.index[j]!]!;
+        s += out[j]! * out[j]!;
+      }
+      sqNorm[i] = s;
+    });
+    alpha.fill(0);
+    w.fill(0);
+    let b = 0;
+    const cost = (i: number) => (balanced ? (c * n) / (k * counts[y[i]!]!) : c);
+    for (let iter = 0; iter < 1000; iter++) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      let maxPg = -Infinity;
+      let minPg = Infinity;
+      for (const i of order) {
+        const v = vectors[i]!;
+        const xs = scaled[i]!;
+        const yi = y[i] === cls ? 1 : -1;
+        const diag = 0.5 / cost(i);
+        let dot = b;
+        for (let j = 0; j < v.index.length; j++) dot += w[v.index[j]!]! * xs[j]!;
+        const g = yi * dot - 1 + diag * alpha[i]!;
+        const pg = alpha[i] === 0 ? Math.min(g, 0) : g;
+        if (pg > maxPg) maxPg = pg;
+        if (pg < minPg) minPg = pg;
+        if (Math.abs(pg) < 1e-12) continue;
+        const old = alpha[i]!;
+        alpha[i] = Math.max(old - g / (sqNorm[i]! + diag), 0);
+        const delta = (alpha[i]! - old) * yi;
+        if (delta === 0) continue;
+        for (let j = 0; j < v.index.length; j++) w[v.index[j]!] = w[v.index[j]!]! + delta * xs[j]!;
+        b += delta;
+      }
+      if (maxPg - minPg < 1e-3) break;
+    }
+    for (let j = 0; j < d; j++) weights[cls * d + j] = w[j]! * r[j]!;
+    bias[cls] = b;
+  }
+  return { weights, bias };
 }
 
 /** Complement NB (Rennie et al. 2003): weights from the feature mass of all *other* classes, normalised. */
@@ -486,6 +720,24 @@ export function parseTextModel(input: unknown): TextModel {
   if (m.idf.length !== m.vocabulary.length || m.weights.length !== m.labels.length * m.vocabulary.length)
     throw new ConfigError("bad_model", { zh: "模型维度不一致", en: "Model dimensions do not match" });
   return m;
+}
+
+/** The raw linear scores (logits) of every label from feature counts (evaluation helper). */
+export function textScorerFromFeatures(
+  model: TextModel,
+): (counts: ReadonlyMap<string, number>) => Float64Array {
+  const vocabulary = new Map(model.vocabulary.map((f, i) => [f, i]));
+  const idf = Float64Array.from(model.idf);
+  const weights = Float64Array.from(model.weights);
+  const k = model.labels.length;
+  const d = model.vocabulary.length;
+  return (counts) => {
+    const v = vectorize(counts, vocabulary, idf, model.lexiconBoost);
+    const out = Float64Array.from(model.bias);
+    for (let c = 0; c < k; c++)
+      for (let j = 0; j < v.index.length; j++) out[c] = out[c]! + weights[c * d + v.index[j]!]! * v.value[j]!;
+    return out;
+  };
 }
 
 /** Prediction from feature counts computed with the model's feature options (evaluation helper). */

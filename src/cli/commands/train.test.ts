@@ -76,6 +76,7 @@ test("a missing column is reported with the columns that exist", async () => {
 test("bad options are usage errors", async () => {
   expect((await recur(["train", "--input", csv, "--label", "部门"])).code).toBe(2);
   expect((await recur(["train", "--algorithm", "svm"])).code).toBe(2);
+  expect((await recur(["train", "--grid", "bert"])).code).toBe(2);
   expect(
     (await recur(["train", "--input", csv, "--text", "主题", "--label", "部门", "--cv", "1"])).code,
   ).toBe(2);

@@ -11,6 +11,7 @@ import {
   crossValidate,
   DEFAULT_TUNING_GRID,
   type LabelledText,
+  LOGREG_TUNING_GRID,
   ruleClassifier,
   type TextModel,
   trainTextModel,
@@ -39,6 +40,8 @@ const MAX_TRAIN_EXAMPLES = 200_000;
 // `--tune auto` chooses by inner cross-validation up to this many examples (cost ~ 10 fits).
 const AUTO_TUNE_MAX = 5_000;
 export const TUNE_MODES = ["auto", "on", "off"] as const;
+/** The candidates of inner cross-validation: NBSVM (default) or the earlier logistic regression grid. */
+export const GRIDS = { default: DEFAULT_TUNING_GRID, logreg: LOGREG_TUNING_GRID } as const;
 
 async function readCsvExamples(
   file: string,
@@ -144,7 +147,7 @@ export const trainCommand: Command = {
     en: "Train the narrative classifier on the deployment's labelled history (or a CSV); cross-validate",
   },
   usage:
-    "[--target category|department] [--db PATH] | --input FILE.csv --text COL[,COL] --label COL [--encoding utf8|gbk] [--out MODEL.json]  [--cv K] [--seed N] [--tune auto|on|off] [--inner-folds K] [--inner-repeats R] [--algorithm logreg|cnb|ensemble] [--rules-map JSON]",
+    "[--target category|department] [--db PATH] | --input FILE.csv --text COL[,COL] --label COL [--encoding utf8|gbk] [--out MODEL.json]  [--cv K] [--seed N] [--tune auto|on|off] [--inner-folds K] [--inner-repeats R] [--grid default|logreg] [--algorithm logreg|nbsvm|cnb|ensemble] [--rules-map JSON]",
   options: {
     target: { type: "string", default: "category" },
     db: { type: "string" },
@@ -160,6 +163,7 @@ export const trainCommand: Command = {
     "inner-folds": { type: "string", default: "5" },
     // Repeated inner cross-validation (other fold seeds): a less noisy basis for the choice.
     "inner-repeats": { type: "string", default: "2" },
+    grid: { type: "string", default: "default" },
     "rules-map": { type: "string" },
   },
   async run(args, ctx) {
@@ -171,7 +175,9 @@ export const trainCommand: Command = {
     const tuneMode = String(v.tune) as (typeof TUNE_MODES)[number];
     const innerFolds = Number(v["inner-folds"]);
     const innerRepeats = Number(v["inner-repeats"]);
+    const gridName = String(v.grid);
     if (
+      !Object.hasOwn(GRIDS, gridName) ||
       !TRAIN_TARGETS.includes(target) ||
       !ALGORITHMS.includes(algorithm) ||
       !Number.isInteger(seed) ||
@@ -185,8 +191,8 @@ export const trainCommand: Command = {
         ctx.stderr,
         t(
           ctx,
-          "--target 取 category 或 department，--algorithm 取 logreg、cnb 或 ensemble，--tune 取 auto/on/off，--seed 为整数，--inner-folds 为不小于 2 的整数，--inner-repeats 为正整数",
-          "--target is category or department, --algorithm logreg, cnb or ensemble, --tune auto/on/off, --seed an integer, --inner-folds an integer >= 2, --inner-repeats a positive integer",
+          "--target 取 category 或 department，--algorithm 取 logreg、nbsvm、cnb 或 ensemble，--grid 取 default 或 logreg，--tune 取 auto/on/off，--seed 为整数，--inner-folds 为不小于 2 的整数，--inner-repeats 为正整数",
+          "--target is category or department, --algorithm logreg, nbsvm, cnb or ensemble, --grid default or logreg, --tune auto/on/off, --seed an integer, --inner-folds an integer >= 2, --inner-repeats a positive integer",
         ),
       );
       return 2;
@@ -253,7 +259,8 @@ export const trainCommand: Command = {
       const options = { algorithm, epochs, seed };
       // Model selection by inner cross-validation on the training data only (nested under --cv).
       const tune = tuneMode === "on" || (tuneMode === "auto" && sample.length <= AUTO_TUNE_MAX);
-      const tuning = tune ? { grid: DEFAULT_TUNING_GRID, innerFolds, innerRepeats } : undefined;
+      const grid = GRIDS[gridName as keyof typeof GRIDS];
+      const tuning = tune ? { grid, innerFolds, innerRepeats } : undefined;
       const output: Record<string, unknown> = {
         examples: sample.length,
         classes: labels.size,
@@ -266,7 +273,7 @@ export const trainCommand: Command = {
           folds,
           seed,
           nested: tune,
-          ...(tuning ? { innerFolds, innerRepeats } : {}),
+          ...(tuning ? { grid: gridName, innerFolds, innerRepeats } : {}),
           macroF1: cv.report.macroF1,
           accuracy: cv.report.accuracy,
           foldMacroF1: cv.foldMacroF1,
