@@ -184,7 +184,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   while (pos < n) {
     const c = text[pos] as string;
     // Administrative divisions, from the gazetteer.
-    if (!streetSeen && isHan(c)) {
+    if (!streetSeen && isHan(c) && !namesOrganisation(text, pos, spans, admin, gazetteer, level, options)) {
       const restart =
         admin.length > 0 && repeatsAdmin(text, pos, admin)
           ? matchAdmin(text, pos, gazetteer, -1, null, options)
@@ -439,6 +439,47 @@ const DIRECTION_BEFORE_DISTANCE =
 function lastIsDistance(text: string, spans: readonly Span[]): boolean {
   const last = spans.at(-1);
   return last !== undefined && last.label === "assist" && DISTANCE.test(text.slice(last.start, last.end));
+}
+
+/**
+ * 合流镇合流镇工商所, 谷城县谷城县公安局: the division just read, written again and followed by the
+ * name of an office, starts that office's name (and is part of it); 萧山区萧山区广元公寓 stays a
+ * repeated division.
+ */
+function namesOrganisation(
+  text: string,
+  pos: number,
+  spans: readonly Span[],
+  admin: readonly AdminMatch[],
+  g: Gazetteer,
+  level: number,
+  options: RuleOptions,
+): boolean {
+  const last = admin.at(-1);
+  const span = spans.at(-1);
+  if (!last || !span || span.start !== last.start || last.end - last.start < 2) return false;
+  const name = text.slice(last.start, last.end);
+  const after = pos + name.length;
+  return (
+    text.startsWith(name, pos) &&
+    // 宁波宁波市 and 上海上海市 write one division twice, the second time in full.
+    g.namesAt(text, pos)[0] === name &&
+    isHan(text[after]) &&
+    matchAdmin(text, after, g, level, last.id, options) === null &&
+    !TOWN_SUFFIX.test(text.slice(after, after + 3)) &&
+    OFFICE.test(text.slice(after, hanRunEnd(text, after)))
+  );
+}
+
+/** Names of offices and public bodies, which often begin with their division's name. */
+const OFFICE =
+  /(局|所|政府|委员会|委会|办事处|中心|学校|小学|中学|大学|学院|医院|卫生院|法院|检察院|站|馆|银行|支行|分行|营业厅|公司)/;
+
+/** End of the run of Han characters that starts at `pos`. */
+function hanRunEnd(text: string, pos: number): number {
+  let end = pos;
+  while (end < text.length && isHan(text[end])) end++;
+  return end;
 }
 
 /** Label of the last span that names something (not a separator or filler). */
