@@ -132,6 +132,8 @@ describe("the rule parser", () => {
     ["阳光小区3栋门卫室", ["poi:阳光小区", "houseno:3栋", "subpoi:门卫室"]],
     ["新华路264号院", ["road:新华路", "roadno:264号院"]],
     ["阳光新城5号院2号楼", ["poi:阳光新城", "subpoi:5号院", "houseno:2号楼"]],
+    ["盛世家园1东302", ["poi:盛世家园", "houseno:1", "cellno:东", "roomno:302"]],
+    ["富力家园12号楼一门603", ["poi:富力家园", "houseno:12号楼", "cellno:一门", "roomno:603"]],
     ["桥头镇老街", ["town:桥头镇", "road:老街"]],
     ["桥头镇李家庄", ["town:桥头镇", "community:李家庄"]],
     ["东城街道中国和平路5号", ["town:东城街道", "redundant:中国", "road:和平路", "roadno:5号"]],

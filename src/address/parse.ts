@@ -309,9 +309,12 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // 东单元, 乙单元, 西梯: a unit named by a side or a heavenly stem after a building.
+    // 6东401, 1乙403: a side or a stem alone between a building and its flat; 12号楼一门: a numbered entrance.
     const namedUnit =
       lastMeaningful(spans) === "houseno"
-        ? /^[东西南北中甲乙丙丁](单元|梯)/.exec(text.slice(pos, pos + 3))
+        ? /^[东西南北中甲乙丙丁](单元|梯)|^[东西南北中甲乙丙丁](?=[0-9])|^[一二三四五六七八九十]门/.exec(
+            text.slice(pos, pos + 3),
+          )
         : null;
     if (namedUnit) {
       pushSpan(spans, "cellno", pos, pos + namedUnit[0].length);
