@@ -340,19 +340,30 @@ if (rebuildFrom && !args.includes("--no-rebuild")) {
   const steps = RepeatIndex.fromColumnsInSteps(builder.columns(), {}, builder);
   let since = performance.now();
   let turns = 0;
+  /** Longest single step of each phase (ms): what the 20 ms slices cannot split. */
+  const longest = new Map<string, number>();
+  let s0 = performance.now();
   let step = steps.next();
   for (; !step.done; step = steps.next()) {
+    const now = performance.now();
+    longest.set(step.value, Math.max(longest.get(step.value) ?? 0, now - s0));
     // As RepeatService.load: back to the event loop whenever the build has held it for 20 ms.
-    if (performance.now() - since >= 20) {
+    if (now - since >= 20) {
       await nextTurn();
       since = performance.now();
       turns++;
     }
+    s0 = performance.now();
   }
   delay.disable();
+  const steps5 = [...longest]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([phase, t]) => `${phase} ${t.toFixed(0)}`)
+    .join(", ");
   const rcpu = process.cpuUsage(rc0);
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
   console.log(
-    `  rebuild in steps at n=${builder.length.toLocaleString("en")}: ${((performance.now() - r0) / 1000).toFixed(2)} s wall, ${((rcpu.user + rcpu.system) / 1e6).toFixed(2)} s CPU, ${turns.toLocaleString("en")} turns of the event loop | event-loop delay p50 ${ms(delay.percentile(50))} ms p99 ${ms(delay.percentile(99))} ms max ${ms(delay.max)} ms | series ${step.value.allSeries().length.toLocaleString("en")} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} | load ${loadavg()[0]!.toFixed(1)}`,
+    `  rebuild in steps at n=${builder.length.toLocaleString("en")}: ${((performance.now() - r0) / 1000).toFixed(2)} s wall, ${((rcpu.user + rcpu.system) / 1e6).toFixed(2)} s CPU, ${turns.toLocaleString("en")} turns of the event loop | event-loop delay p50 ${ms(delay.percentile(50))} ms p99 ${ms(delay.percentile(99))} ms max ${ms(delay.max)} ms (longest steps, ms wall: ${steps5}) | series ${step.value.allSeries().length.toLocaleString("en")} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} | load ${loadavg()[0]!.toFixed(1)}`,
   );
 }

@@ -432,13 +432,21 @@ export function toColumns(
   return builder.columns();
 }
 
+/** Elements between two yields of `timeOrderSteps`. */
+const ORDER_STEP = 0xffff;
+
 /**
  * Sorts `order` (stable, by time then index) by insertion while it takes at most `budget` moves;
  * false (order left unspecified) when it would take more.
  */
-function insertionSorted(at: Float64Array, order: Uint32Array, budget: number): boolean {
+function* insertionSorted(
+  at: Float64Array,
+  order: Uint32Array,
+  budget: number,
+): Generator<string, boolean, void> {
   let moves = 0;
   for (let i = 1; i < order.length; i++) {
+    if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
     const v = order[i]!;
     const t = at[v]!;
     let j = i - 1;
@@ -461,6 +469,15 @@ export function timeOrder(
   at: Float64Array,
   scratch?: { readonly buffer: ArrayBuffer; readonly offset: number; readonly bytes: number },
 ): Uint32Array {
+  const steps = timeOrderSteps(at, scratch);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** `timeOrder` in steps of 65,536 calls (RepeatIndex.fromColumnsInSteps). */
+export function* timeOrderSteps(
+  at: Float64Array,
+  scratch?: { readonly buffer: ArrayBuffer; readonly offset: number; readonly bytes: number },
+): Generator<string, Uint32Array, void> {
   const n = at.length;
   // One buffer for the order and the radix sort's two scratch arrays (one external allocation),
   // or the caller's scratch region when it is large enough.
@@ -477,10 +494,11 @@ export function timeOrder(
     if (t < min) min = t;
     if (t > max) max = t;
     if (i > 0 && t < at[i - 1]!) sorted = false;
+    if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
   }
   if (sorted || n < 2) return order;
   // Nearly sorted (exports in time order, a few late rows): insertion sort while it stays cheap.
-  if (insertionSorted(at, order, 4 * n)) return order;
+  if (yield* insertionSorted(at, order, 4 * n)) return order;
   for (let i = 0; i < n; i++) order[i] = i;
   const spanMs = max - min;
   if (n < 50_000 || spanMs / 1000 >= 2 ** 32 || !Number.isFinite(spanMs)) {
@@ -488,16 +506,23 @@ export function timeOrder(
   }
   // Sort by whole seconds with a radix sort, then fix ties within a second by insertion.
   const sec = new Uint32Array(buffer, base + n * 4, n);
-  for (let i = 0; i < n; i++) sec[i] = Math.floor((at[i]! - min) / 1000);
+  for (let i = 0; i < n; i++) {
+    sec[i] = Math.floor((at[i]! - min) / 1000);
+    if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
+  }
   let src = order;
   let dst = new Uint32Array(buffer, base + n * 8, n);
   for (let shift = 0; shift < 32; shift += 16) {
     const count = new Uint32Array(65537);
-    for (let i = 0; i < n; i++) count[((sec[src[i]!]! >>> shift) & 0xffff) + 1]!++;
+    for (let i = 0; i < n; i++) {
+      count[((sec[src[i]!]! >>> shift) & 0xffff) + 1]!++;
+      if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
+    }
     for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
     for (let i = 0; i < n; i++) {
       const v = src[i]!;
       dst[count[(sec[v]! >>> shift) & 0xffff]!++] = v;
+      if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
     }
     const tmp = src;
     src = dst;
@@ -512,6 +537,7 @@ export function timeOrder(
       j--;
     }
     src[j + 1] = v;
+    if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
   }
   return src;
 }

@@ -14,7 +14,7 @@ import {
   nextCapacity,
   type RepeatInput,
   reservedCapacity,
-  timeOrder,
+  timeOrderSteps,
 } from "./columns.ts";
 import { type CategoryGroup, groupOf } from "./definitions.ts";
 import { type RepeatOptions, repeatOptions, type SeriesKind, type WarningLevel } from "./options.ts";
@@ -31,8 +31,9 @@ const EMPTY_I32 = new Int32Array(0);
 const STEP = 0xfff;
 /** … after every 16,384 keys counted … */
 const KEY_STEP = 0x3fff;
-/** … and after every 128 keys whose series it forms (each one a few series to explain). */
-const SERIES_STEP = 0x7f;
+/** … and after every 32 keys or 1,024 callers whose series it forms (a busy key has hundreds). */
+const SERIES_STEP = 0x1f;
+const CALLER_SERIES_STEP = 0x3ff;
 /** How far back each candidate chain of a matter link is walked. */
 const MATTER_STEPS = 32;
 const POI_LEVEL = levelIndex("poi");
@@ -372,8 +373,8 @@ export class RepeatIndex {
   }
 
   /**
-   * `fromColumns` in steps of bounded work (4,096 calls, callers or events, 16,384 keys or 128
-   * keys' series each): a server runs a rebuild between its requests, yielding to the event loop
+   * `fromColumns` in steps of bounded work (4,096 calls or events, 16,384 keys, the series of 32
+   * keys or 1,024 callers): a server runs a rebuild between its requests, yielding to the event loop
    * after each step (src/server/repeat-service.ts). Each step yields the name of its phase
    * (unify, arena, order, ingest, keys, counts, callers, series, caller series, matter); the
    * index is complete when the generator returns it.
@@ -413,12 +414,12 @@ export class RepeatIndex {
         Math.ceil(scratchBytes / 8) * 8,
     );
     index.ensureCalls(calls, arena, callCap);
-    index.ensureEvents(calls, arena, callCap);
+    // Event defaults are written a chunk at a time as ingest opens events, not all here.
+    index.ensureEvents(1, arena, callCap);
     index.ensurePairs(pairs, arena, pairCap);
     yield "arena";
     const scratch = arena.region(scratchBytes);
-    const order = timeOrder(columns.at, scratch);
-    yield "order";
+    const order = yield* timeOrderSteps(columns.at, scratch);
     index.deferGuesses = true;
     for (let j = 0; j < n; j++) {
       index.ingestCall(order[j]!);
@@ -1482,7 +1483,10 @@ export class RepeatIndex {
    * with each one's group for place series at this level (-1: none, or an excluded place) beside
    * it, so that later passes read groups in order instead of chasing event ids.
    */
-  private eventsByKey(l: number, arena: Arena): { start: Int32Array; order: Int32Array; groups: Int16Array } {
+  private *eventsByKeySteps(
+    l: number,
+    arena: Arena,
+  ): Generator<string, { start: Int32Array; order: Int32Array; groups: Int16Array }, void> {
     const keys = this.evKeys[l]!;
     const flags = this.evFlags;
     const K = this.keyCount(l);
@@ -1491,6 +1495,7 @@ export class RepeatIndex {
     for (let e = 0; e < E; e++) {
       const k = keys[e]!;
       if (k >= 0 && !(flags[e]! & FLAG_TEST)) start[k + 1]!++;
+      if ((e & KEY_STEP) === KEY_STEP) yield "keys";
     }
     for (let k = 0; k < K; k++) start[k + 1]! += start[k]!;
     const fill = arena.i32(K, start);
@@ -1503,6 +1508,7 @@ export class RepeatIndex {
         order[j] = e;
         groups[j] = this.placeGroup(e, l);
       }
+      if ((e & KEY_STEP) === KEY_STEP) yield "keys";
     }
     return { start, order, groups };
   }
@@ -1551,8 +1557,7 @@ export class RepeatIndex {
     const C = this.callerHead.length;
     const arena = new Arena(this.seriesPassBytes(this.eventCount, this.pairCount), scratch);
     for (const l of this.levelsUsed) {
-      const csr = this.eventsByKey(l, arena);
-      yield "keys";
+      const csr = yield* this.eventsByKeySteps(l, arena);
       lists.set(l, csr);
       const { start, order, groups } = csr;
       const parent = PARENT[LOCATION_LEVELS[l]!];
@@ -1600,6 +1605,7 @@ export class RepeatIndex {
       const g = this.callerGroup(this.pairEvent[p]!);
       pairGroup[p] = g;
       if (g >= 0) cStart[this.pairCaller[p]! + 1]!++;
+      if ((p & KEY_STEP) === KEY_STEP) yield "callers";
     }
     yield "callers";
     for (let c = 0; c < C; c++) cStart[c + 1]! += cStart[c]!;
@@ -1612,6 +1618,7 @@ export class RepeatIndex {
       const j = cFill[this.pairCaller[p]!]!++;
       cOrder[j] = this.pairEvent[p]!;
       cGroup[j] = g;
+      if ((p & KEY_STEP) === KEY_STEP) yield "callers";
     }
     yield "callers";
     const touched: number[] = [];
@@ -1626,6 +1633,7 @@ export class RepeatIndex {
         counts[g] = 0;
       }
       touched.length = 0;
+      if ((c & KEY_STEP) === KEY_STEP) yield "callers";
     }
     yield "callers";
     // Pass 2: series.
@@ -1660,7 +1668,7 @@ export class RepeatIndex {
         }
       }
       this.callerSeries(c, sink, list, false, groups);
-      if ((c & STEP) === STEP) yield "caller series";
+      if ((c & CALLER_SERIES_STEP) === CALLER_SERIES_STEP) yield "caller series";
     }
     yield* this.computeAllMatterSteps(sink);
   }
