@@ -103,6 +103,17 @@ describe("duplicate calls", () => {
     expect(RepeatIndex.build([fire(0), fire(50)]).eventCount).toBe(1);
   });
 
+  test("the crash's own caller calling back, or a call recorded as a repeat report, 45 minutes on is the crash", () => {
+    const driver = asPseudonym("driver");
+    expect(
+      RepeatIndex.build([crash(0, { callerPseudonym: driver }), crash(45, { callerPseudonym: driver })])
+        .eventCount,
+    ).toBe(1);
+    expect(
+      RepeatIndex.build([crash(0), crash(45, { category: "invalid", subtype: "repeat_report" })]).eventCount,
+    ).toBe(1);
+  });
+
   test("silent calls from two phones near one place are two records, one phone calling back is one", () => {
     const silent = (minute: number, caller: string) =>
       call({

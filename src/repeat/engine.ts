@@ -598,6 +598,9 @@ export class RepeatIndex {
 
   /** Whether a call with `code` at time t may join an event with `eventCode` at time et (per-kind window). */
   private inDupWindow(eventCode: number, code: number, et: number, t: number): boolean {
+    // A call the call-taker recorded as a repeat report of an earlier event (compatible with
+    // anything, and invalid) is a duplicate by their judgement: the rule's window, whatever the kind.
+    if (this.codeAny[code] && this.codeInvalid[code]) return Math.abs(t - et) <= this.dupWindowMs;
     return Math.abs(t - et) <= Math.min(this.codeDupWindow[eventCode]!, this.codeDupWindow[code]!);
   }
 
@@ -736,7 +739,8 @@ export class RepeatIndex {
       if (et > t + this.dupWindowMs || this.evFlags[e]! & FLAG_TEST) continue;
       if (this.codeCallerOnly[this.evCode[e]!] === 2) continue;
       if (key >= 0 && keys[e]! >= 0 && keys[e] !== key) continue;
-      if (this.compatible(this.evCode[e]!, code) && this.inDupWindow(this.evCode[e]!, code, et, t)) return e;
+      // A call-back ("nobody is here yet") belongs to its event within the rule's window, whatever the kind.
+      if (this.compatible(this.evCode[e]!, code)) return e;
     }
     return -1;
   }
