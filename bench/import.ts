@@ -5,13 +5,14 @@
  *
  *   npm run bench:import                  # 1,000,000 rows, utf8 and gbk
  *   ROWS=200000 ENCODINGS=utf8 npm run bench:import
- *   STAGES=100000 npm run bench:import    # also: CPU cost per row of each stage, in-process
+ *   STAGES=100000 npm run bench:import    # also: CPU cost per row of each stage, in-process,
+ *                                         # and the fixed cost of the command (a 100-row import)
  *   FLOOR=0 npm run bench:import          # without the floor of a bare SQLite insert (bench/sqlite-floor.ts)
  *
  * Generated files are cached in $TMPDIR/recur-bench-import (delete it to regenerate).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAddressLocator } from "../src/address/locator.ts";
@@ -66,8 +67,7 @@ interface Run {
   readonly cpuSeconds: number;
 }
 
-function run(encoding: string): Run {
-  const file = generated(encoding);
+function run(encoding: string, file = generated(encoding)): Run {
   const db = join(WORK, `bench-${encoding}.db`);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
   const started = performance.now();
@@ -205,4 +205,25 @@ async function stageCosts(rows: number): Promise<void> {
   report("+ SQLite store (= the whole import)", t);
 }
 
-if (process.env.STAGES) await stageCosts(Number(process.env.STAGES));
+/**
+ * What the command costs besides its rows: start-up (Node, tsx, module loading in the command
+ * and the import thread, opening the store) and teardown, measured on the first 100 rows.
+ */
+function fixedCost(): void {
+  const head = join(WORK, "head-100.csv");
+  const fd = openSync(generated("utf8"), "r");
+  const buffer = Buffer.alloc(1 << 20);
+  const bytes = readSync(fd, buffer, 0, buffer.length, 0);
+  closeSync(fd);
+  const lines = buffer.subarray(0, bytes).toString("utf8").split("\n").slice(0, 101);
+  writeFileSync(head, `${lines.join("\n")}\n`);
+  const r = run("head", head);
+  console.log(
+    `fixed cost of the command (a ${r.rows}-row import): ${r.wallSeconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU, peak RSS ${r.peakRssMb.toFixed(0)} MB, load ${load()}`,
+  );
+}
+
+if (process.env.STAGES) {
+  await stageCosts(Number(process.env.STAGES));
+  fixedCost();
+}

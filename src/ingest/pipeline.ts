@@ -232,7 +232,10 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const { profile, keys, clock } = options;
   const privacy = options.privacy ?? PRIVACY;
   const locator = options.locator ?? NULL_LOCATOR;
-  const chunkRows = options.chunkRows ?? 5000;
+  // Rows wait in memory until their chunk goes to the store: with 5,000 the first rows of a chunk
+  // outlived two young-generation collections and were copied to the old heap (30% more promoted
+  // bytes than with 1,000-2,000 in-process); the store's cost per call is small at 2,000.
+  const chunkRows = options.chunkRows ?? 2000;
   const sampleSize = options.sampleSize ?? 20;
   const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
   const file = basename(options.path);
