@@ -114,6 +114,37 @@ describe("duplicate calls", () => {
     ).toBe(1);
   });
 
+  test("a family quarrel in one building and a beaten wife's call from another building nearby are two events", () => {
+    const near = { lon: 120.15, lat: 30.25 };
+    const index = RepeatIndex.build([
+      call({ category: "dispute", subtype: "family", location: ROOM, ...near }),
+      call({
+        minute: 30,
+        category: "help",
+        subtype: "victim_help",
+        location: {
+          poi: "阳光小区",
+          building: "阳光小区12栋",
+          unit: "阳光小区12栋2单元",
+          room: "阳光小区12栋2单元202",
+        },
+        lon: 120.1505,
+        lat: 30.2503,
+      }),
+    ]);
+    expect(index.eventCount).toBe(2);
+    // A fight seen from two buildings is one scene.
+    const fight = (minute: number, building: string) =>
+      call({
+        minute,
+        category: "public_order",
+        subtype: "fight",
+        location: { poi: "阳光小区", building },
+        ...near,
+      });
+    expect(RepeatIndex.build([fight(0, "阳光小区3栋"), fight(5, "阳光小区12栋")]).eventCount).toBe(1);
+  });
+
   test("silent calls from two phones near one place are two records, one phone calling back is one", () => {
     const silent = (minute: number, caller: string) =>
       call({

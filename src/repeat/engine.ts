@@ -801,6 +801,7 @@ export class RepeatIndex {
     const r2 = this.radius * this.radius;
     const lo = t - this.dupWindowMs;
     const keys = this.evKeys[this.dupLevel]!;
+    const home = this.calls.keys[ROOM_LEVEL]![i]! >= 0 && this.homeCode(code);
     let best = -1;
     let bestAt = Number.NEGATIVE_INFINITY;
     for (let gx = x0; gx <= x0 + 1; gx++) {
@@ -819,6 +820,8 @@ export class RepeatIndex {
           const ddy = this.evY[e]! - y;
           if (ddx * ddx + ddy * ddy > r2) continue;
           if (!this.options.radiusAcrossKeys && key >= 0 && keys[e]! >= 0 && keys[e] !== key) continue;
+          // What happens inside a home is told from that home: flats in two buildings, two events.
+          if (home && key >= 0 && keys[e]! >= 0 && keys[e] !== key && this.homeEvent(e)) continue;
           if (!this.compatible(this.evCode[e]!, code) || !this.narrativeAgrees(i, e)) continue;
           if (!this.inDupWindow(this.evCode[e]!, code, et, t)) continue;
           best = e;
@@ -827,6 +830,17 @@ export class RepeatIndex {
       }
     }
     return best;
+  }
+
+  /** Whether calls with this code tell of something inside a home (a group whose place series are per flat). */
+  private homeCode(code: number): boolean {
+    const g = this.codeGroup[code]!;
+    return g >= 0 && this.rules[g]!.level === ROOM_LEVEL;
+  }
+
+  /** Whether event e is at a flat and of a kind that happens inside a home. */
+  private homeEvent(e: number): boolean {
+    return this.evKeys[ROOM_LEVEL]![e]! >= 0 && this.homeCode(this.evCode[e]!);
   }
 
   private linkKey(l: number, e: number, key: number): void {
