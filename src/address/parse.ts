@@ -334,6 +334,19 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
+    // 西园2路, 教育西4巷: a short name without an ending right before a numbered road is its name.
+    const stem = num?.length === 1 && num[0]?.label === "road" ? spans.at(-1) : undefined;
+    if (
+      stem &&
+      stem.end === pos &&
+      (stem.label === "poi" || stem.label === "subpoi") &&
+      stem.end - stem.start <= 4 &&
+      !POI_END.test(text.slice(stem.start, stem.end))
+    ) {
+      spans[spans.length - 1] = { label: "road", start: stem.start, end: (num?.[0] as Span).end };
+      pos = (num?.[0] as Span).end;
+      continue;
+    }
     if (num) {
       for (const s of num) pushSpan(spans, s.label, s.start, s.end);
       pos = (num.at(-1) as Span).end;
