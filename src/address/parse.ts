@@ -676,7 +676,7 @@ function matchUnknownAdmin(
   }
   if (level === 2) {
     const m = /^[\u4e00-\u9fff]{2,4}?(街道|镇|乡)/.exec(text.slice(pos, pos + 7));
-    if (m && !/[路街道村区]/.test(m[0].slice(0, -m[1]!.length)))
+    if (m && !/[路街道村区]/.test(m[0].slice(0, -m[1]!.length)) && !m[0].endsWith("小镇"))
       return { label: "town", end: pos + m[0].length };
   }
   return null;
@@ -959,7 +959,15 @@ function splitRun(
       const rest = run.slice(k, limit);
       const stem = k - start;
       const town = TOWN_SUFFIX.exec(rest);
-      if (town && stem >= 2 && adminOpen && level < 3 && !/[路街]/.test(run.slice(start, k))) {
+      // 康桥小镇 is a compound, not a township.
+      if (
+        town &&
+        stem >= 2 &&
+        adminOpen &&
+        level < 3 &&
+        !/[路街]/.test(run.slice(start, k)) &&
+        !(town[1] === "镇" && run[k - 1] === "小")
+      ) {
         cut = k + (town[1] as string).length;
         cutLabel = "town";
         break;
@@ -967,7 +975,11 @@ function splitRun(
       const dev = DEVZONE_SUFFIX.exec(rest);
       if (dev && stem >= 2) {
         cut = k + (dev[1] as string).length;
-        cutLabel = "devzone";
+        // 富康大道官庄新区: a 新区 along a road is a residential quarter, not a development zone.
+        cutLabel =
+          dev[1] === "新区" && (prevLabel === "road" || prevLabel === "roadno" || prevLabel === "subroad")
+            ? "poi"
+            : "devzone";
         break;
       }
       // 三都工业区, 丁桥工业园区: an industrial park named after a village is a compound, not a zone.
