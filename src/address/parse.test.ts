@@ -134,6 +134,7 @@ describe("the rule parser", () => {
     ["阳光新城5号院2号楼", ["poi:阳光新城", "subpoi:5号院", "houseno:2号楼"]],
     ["盛世家园1东302", ["poi:盛世家园", "houseno:1", "cellno:东", "roomno:302"]],
     ["西园2路5号", ["road:西园2路", "roadno:5号"]],
+    ["和乐小区(口腔医院旁)", ["poi:和乐小区", "redundant:(", "poi:口腔医院", "assist:旁", "redundant:)"]],
     ["芦淞区康桥小镇10栋", ["district:芦淞区", "poi:康桥小镇", "houseno:10栋"]],
     ["富康大道官庄新区22栋", ["road:富康大道", "poi:官庄新区", "houseno:22栋"]],
     ["教育西4巷6号", ["road:教育西4巷", "roadno:6号"]],

@@ -384,7 +384,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       end = pos + toward.index;
     }
     // What follows a distance (东100米阳光幼儿园) is a place of its own, not a part of the one before.
-    const prevLabel = lastIsDistance(text, spans) ? undefined : lastMeaningful(spans);
+    // 和乐小区(口腔医院旁): a place named in brackets is a place of its own too.
+    const prevLabel =
+      lastIsDistance(text, spans) || afterOpeningBracket(text, spans) ? undefined : lastMeaningful(spans);
     const parts =
       run.length > 0 ? splitRun(run, pos, prevLabel, level, !streetSeen, hasLabel(spans, "poi")) : [];
     for (const s of parts) {
@@ -496,6 +498,14 @@ function hanRunEnd(text: string, pos: number): number {
   let end = pos;
   while (end < text.length && isHan(text[end])) end++;
   return end;
+}
+
+/** True when the last span is an opening bracket. */
+function afterOpeningBracket(text: string, spans: readonly Span[]): boolean {
+  const last = spans.at(-1);
+  return (
+    last !== undefined && last.label === "redundant" && /^[(（[【]+$/.test(text.slice(last.start, last.end))
+  );
 }
 
 /** Label of the last span that names something (not a separator or filler). */
