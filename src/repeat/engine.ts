@@ -130,30 +130,61 @@ function growI32(a: Int32Array, cap: number, fill = 0): Int32Array<ArrayBuffer> 
   return b;
 }
 
+/** Largest buffer an arena allocates at once (see allocateAhead). */
+const ARENA_PIECE = 512 * 2 ** 20;
+
 /**
  * Typed arrays carved out of one ArrayBuffer. Every large ArrayBuffer counts as external memory,
  * and each 64 MB of it makes V8 mark the whole heap (millions of source-id strings at 10M calls):
  * one allocation for all event columns instead of thirty keeps a batch to one such collection.
+ * Past 512 MB the arena takes several buffers: a single allocation past half the heap limit
+ * makes V8 collect everything at once, blocking (seconds at 10M calls), where pieces allocated
+ * between turns of the event loop are marked incrementally.
  */
 class Arena {
-  private readonly buffer: ArrayBuffer;
+  /** The buffer of the last slice taken (typed arrays are made on it right after `take`). */
+  private buffer: ArrayBuffer;
   private offset: number;
+  private end: number;
+  /** Bytes planned but not yet allocated, and buffers allocated ahead of use (`allocateAhead`). */
+  private planned: number;
+  private readonly ahead: ArrayBuffer[] = [];
 
-  /** A new buffer of `bytes`, or (with `region`) the zeroed region of another arena. */
+  /**
+   * `bytes` in buffers of at most ARENA_PIECE each (allocated as slices are taken, or ahead), or
+   * (with `region`) the zeroed region of another arena.
+   */
   constructor(bytes: number, region?: ScratchRegion) {
     if (region && region.bytes >= bytes) {
       this.buffer = region.buffer;
       this.offset = region.offset;
+      this.end = region.offset + region.bytes;
+      this.planned = 0;
       new Uint8Array(region.buffer, region.offset, bytes).fill(0);
     } else {
-      this.buffer = new ArrayBuffer(bytes);
+      this.buffer = new ArrayBuffer(0);
       this.offset = 0;
+      this.end = 0;
+      this.planned = bytes;
     }
+  }
+
+  /**
+   * Allocates the next buffer of the plan now; false when all are. A build in steps yields
+   * between these: one allocation past half the heap limit makes V8 collect all garbage at once.
+   */
+  allocateAhead(): boolean {
+    if (this.planned <= 0) return false;
+    const size = Math.min(this.planned, ARENA_PIECE);
+    this.ahead.push(new ArrayBuffer(size));
+    this.planned -= size;
+    return true;
   }
 
   /** The next `bytes` as a region for scratch use (timeOrder, then the series pass's CSR arrays). */
   region(bytes: number): ScratchRegion {
-    return { buffer: this.buffer, offset: this.take(bytes), bytes: Math.ceil(bytes / 8) * 8 };
+    const offset = this.take(bytes);
+    return { buffer: this.buffer, offset, bytes: Math.ceil(bytes / 8) * 8 };
   }
 
   /** Bytes for arrays of these element sizes and length, each aligned to 8 bytes. */
@@ -163,32 +194,50 @@ class Arena {
     return total;
   }
 
+  /** Offset of the next `bytes` in `this.buffer`, moving to the next buffer when they do not fit. */
   private take(bytes: number): number {
+    const size = Math.ceil(bytes / 8) * 8;
+    if (this.offset + size > this.end) {
+      let next = this.ahead.shift();
+      while (next && next.byteLength < size) next = this.ahead.shift();
+      if (!next) {
+        const piece = Math.max(size, Math.min(Math.max(this.planned, 0), ARENA_PIECE));
+        this.planned -= piece;
+        next = new ArrayBuffer(piece);
+      }
+      this.buffer = next;
+      this.offset = 0;
+      this.end = next.byteLength;
+    }
     const at = this.offset;
-    this.offset += Math.ceil(bytes / 8) * 8;
+    this.offset += size;
     return at;
   }
 
   i32(length: number, from: Int32Array, fill = 0): Int32Array<ArrayBuffer> {
-    const a = new Int32Array(this.buffer, this.take(length * 4), length);
+    const offset = this.take(length * 4);
+    const a = new Int32Array(this.buffer, offset, length);
     a.set(from.subarray(0, Math.min(from.length, length)));
     if (fill !== 0) a.fill(fill, from.length);
     return a;
   }
 
   f64(length: number, from: Float64Array, fill = 0): Float64Array<ArrayBuffer> {
-    const a = new Float64Array(this.buffer, this.take(length * 8), length);
+    const offset = this.take(length * 8);
+    const a = new Float64Array(this.buffer, offset, length);
     a.set(from.subarray(0, Math.min(from.length, length)));
     if (fill !== 0) a.fill(fill, from.length);
     return a;
   }
 
   i16(length: number): Int16Array<ArrayBuffer> {
-    return new Int16Array(this.buffer, this.take(length * 2), length);
+    const offset = this.take(length * 2);
+    return new Int16Array(this.buffer, offset, length);
   }
 
   u8(length: number, from: Uint8Array): Uint8Array<ArrayBuffer> {
-    const a = new Uint8Array(this.buffer, this.take(length), length);
+    const offset = this.take(length);
+    const a = new Uint8Array(this.buffer, offset, length);
     a.set(from.subarray(0, Math.min(from.length, length)));
     return a;
   }
@@ -413,6 +462,7 @@ export class RepeatIndex {
         Arena.bytes(pairCap, RepeatIndex.PAIR_BYTES) +
         Math.ceil(scratchBytes / 8) * 8,
     );
+    while (arena.allocateAhead()) yield "arena";
     index.ensureCalls(calls, arena, callCap);
     // Event defaults are written a chunk at a time as ingest opens events, not all here.
     index.ensureEvents(1, arena, callCap);
