@@ -127,6 +127,15 @@ describe("the rule parser", () => {
     ["阳光小区12栋5##b", ["poi:阳光小区", "houseno:12栋", "roomno:5##b"]],
     ["美都广场12B座1201", ["poi:美都广场", "houseno:12B座", "roomno:1201"]],
     ["邻水县合流镇合流镇派出所", ["district:邻水县", "town:合流镇", "poi:合流镇派出所"]],
+    ["重庆市南岸区重庆邮电大学", ["city:重庆市", "district:南岸区", "poi:重庆邮电大学"]],
+    [
+      "崇溪镇云南省昭通市巧家县崇溪镇",
+      ["redundant:崇溪镇", "prov:云南省", "city:昭通市", "district:巧家县", "town:崇溪镇"],
+    ],
+    [
+      "深圳广东省深圳市罗湖区红桂路",
+      ["redundant:深圳", "prov:广东省", "city:深圳市", "district:罗湖区", "road:红桂路"],
+    ],
     ["上海上海市浦东新区", ["prov:上海", "city:上海市", "district:浦东新区"]],
     ["建设路66号华光大厦", ["road:建设路", "roadno:66号", "poi:华光大厦"]],
     ["阳光小区3栋门卫室", ["poi:阳光小区", "houseno:3栋", "subpoi:门卫室"]],

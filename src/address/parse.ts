@@ -207,6 +207,27 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         level = -1;
         ancestor = null;
       }
+      // 崇溪镇云南省昭通市巧家县崇溪镇, 山东省临沂市中国浙江省杭州市…: a whole chain of divisions
+      // starting again from a higher level replaces what was read before, which is redundant.
+      if (admin.length > 0 && level >= 1) {
+        const top = matchAdmin(text, pos, gazetteer, -1, null, options);
+        const topLevel = top ? LEVEL_ORDER[gazetteer.levelOf(top.id)] : 9;
+        if (
+          top &&
+          topLevel < level &&
+          topLevel <= 1 &&
+          !admin.some((a) => a.id === top.id) &&
+          childAt(text, top.end, top.id, gazetteer)
+        ) {
+          for (let k = 0; k < spans.length; k++) {
+            const sp = spans[k] as Span;
+            if (sp.label in LEVEL_ORDER || sp.label === "devzone") spans[k] = { ...sp, label: "redundant" };
+          }
+          admin.length = 0;
+          level = -1;
+          ancestor = null;
+        }
+      }
       const m = matchAdmin(text, pos, gazetteer, level, ancestor, options);
       if (m) {
         const lv = gazetteer.levelOf(m.id);
@@ -474,14 +495,13 @@ function namesOrganisation(
   options: RuleOptions,
 ): boolean {
   const last = admin.at(-1);
-  const span = spans.at(-1);
-  if (!last || !span || span.start !== last.start || last.end - last.start < 2) return false;
-  const name = text.slice(last.start, last.end);
-  const after = pos + name.length;
+  if (!last || spans.length === 0) return false;
+  const longest = g.namesAt(text, pos)[0];
+  // 宁波宁波市 and 上海上海市 write one division twice, the second time in full.
+  const again = longest ? admin.find((a) => text.slice(a.start, a.end) === longest) : undefined;
+  if (!again || longest === undefined || longest.length < 2) return false;
+  const after = pos + longest.length;
   return (
-    text.startsWith(name, pos) &&
-    // 宁波宁波市 and 上海上海市 write one division twice, the second time in full.
-    g.namesAt(text, pos)[0] === name &&
     isHan(text[after]) &&
     matchAdmin(text, after, g, level, last.id, options) === null &&
     !TOWN_SUFFIX.test(text.slice(after, after + 3)) &&
