@@ -252,11 +252,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
               label: municipality && prev.id === m.id ? "prov" : "redundant",
             };
         }
-        pushSpan(spans, shown, pos, m.end);
-        admin.push({ start: pos, end: m.end, id: m.id });
+        // 广西省, 内蒙古省: a region written with the province suffix it does not have.
+        const end =
+          shown === "prov" && text[m.end] === "省" && !/[省市区]$/.test(text.slice(pos, m.end))
+            ? m.end + 1
+            : m.end;
+        pushSpan(spans, shown, pos, end);
+        admin.push({ start: pos, end, id: m.id });
         level = li;
         ancestor = m.id;
-        pos = m.end;
+        pos = end;
         continue;
       }
       // 中国 before or between the divisions (中国浙江省…, 防城区中国城区) names the country, not a place in it.
