@@ -207,6 +207,23 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         level = -1;
         ancestor = null;
       }
+      // 嘉兴嘉兴桐乡市: the division just read written again before one of its subdivisions.
+      const lastAdmin = admin.at(-1);
+      const lastSpan = spans.at(-1);
+      if (lastAdmin && lastSpan && lastSpan.start === lastAdmin.start) {
+        const name = text.slice(lastAdmin.start, lastAdmin.end);
+        if (
+          name.length >= 2 &&
+          gazetteer.namesAt(text, pos)[0] === name &&
+          childAt(text, pos + name.length, lastAdmin.id, gazetteer)
+        ) {
+          spans[spans.length - 1] = { ...lastSpan, label: "redundant" };
+          pushSpan(spans, lastSpan.label, pos, pos + name.length);
+          admin[admin.length - 1] = { start: pos, end: pos + name.length, id: lastAdmin.id };
+          pos += name.length;
+          continue;
+        }
+      }
       // 崇溪镇云南省昭通市巧家县崇溪镇, 山东省临沂市中国浙江省杭州市…: a whole chain of divisions
       // starting again from a higher level replaces what was read before, which is redundant.
       if (admin.length > 0 && level >= 1) {
