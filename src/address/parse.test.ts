@@ -130,6 +130,8 @@ describe("the rule parser", () => {
     ["重庆市南岸区重庆邮电大学", ["city:重庆市", "district:南岸区", "poi:重庆邮电大学"]],
     ["广西省百色市隆林县", ["prov:广西省", "city:百色市", "district:隆林县"]],
     ["嘉兴嘉兴桐乡市高桥镇", ["redundant:嘉兴", "city:嘉兴", "district:桐乡市", "town:高桥镇"]],
+    ["NULL阳光小区", ["redundant:NULL", "poi:阳光小区"]],
+    ["Nanjing路5号", ["road:Nanjing路", "roadno:5号"]],
     [
       "崇溪镇云南省昭通市巧家县崇溪镇",
       ["redundant:崇溪镇", "prov:云南省", "city:昭通市", "district:巧家县", "town:崇溪镇"],

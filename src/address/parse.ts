@@ -316,6 +316,15 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         continue;
       }
     }
+    // null, NULL, undefined: an empty field of the export written out, not part of the address.
+    const empty = isLatin(c)
+      ? /^(null|undefined|none|nan)(?![A-Za-z])/i.exec(text.slice(pos, pos + 10))
+      : null;
+    if (empty) {
+      pushSpan(spans, "redundant", pos, pos + empty[0].length);
+      pos += empty[0].length;
+      continue;
+    }
     // Separators and punctuation.
     if (!isHan(c) && !isDigit(c) && !isLatin(c)) {
       let end = pos + 1;
