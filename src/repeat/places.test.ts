@@ -18,6 +18,9 @@ describe("matching form of location keys", () => {
     ["Z::彩虹锦城/花园/b17/u2/r902", "Z::彩虹锦城/小区/b17/u2/r902"],
     ["Z::彩虹锦城/花园/b17/u2/r902", "Z::彩虹锦城家园/b17/u2/r902"],
     ["Z::澜江市望潮区城/市领寓花园/b11/u1/r1201", "Z::城市领寓小区/b11/u1/r1201"],
+    // 小区 is no district, and a city's name holds no district (鹭洲区城市公馆 is not a city 鹭洲区城).
+    ["Z::澜江市阳光小区/b1", "Z::阳光小区/b1"],
+    ["Z::鹭洲区城市公馆/b3", "Z::城市公馆/b3"],
   ])("%s and %s are the same place", (a, b) => {
     expect(matchingKey(a)).toBe(matchingKey(b));
   });
@@ -71,6 +74,7 @@ describe("building sites read from the address", () => {
     ["紫金半岛广场项目工地（建设路）", "紫金半岛广场项目工地"],
     ["望潮区潮音街道紫金半岛广场项目工地附近", "紫金半岛广场项目工地"],
     ["澜西区珠江街凤鸣1号地块项目工地", "凤鸣1号地块项目工地"],
+    ["鹭洲区城市公馆中心项目工地", "城市公馆中心项目工地"],
   ])("%s names the site %s", (address, name) => {
     expect(siteNameFromAddress(address)).toBe(name);
   });

@@ -13,9 +13,11 @@ import { pinyin } from "pinyin-pro";
  * Off with `resolvePlaces: false` for deployments whose place dictionary already does this.
  */
 
-// Admin names are 2-5 characters; "市场" is no city and "区域" no district.
+// Admin names are 2-5 characters; "市场" is no city and "区域" no district; a city's name holds no
+// 区/县/省 (鹭洲区城市公馆 is the district 鹭洲区 and a place 城市公馆, not a city "鹭洲区城"); 小区,
+// 社区, 园区, 校区, 景区 and 厂区 are places, not districts (澜江市阳光小区 is 阳光小区 in 澜江市).
 const ADMIN_PREFIX =
-  /^(?:[\u4e00-\u9fff]{2,5}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,5}?市(?!场))?(?:[\u4e00-\u9fff]{2,5}?(?:区|县|旗)(?!域))?(?:[\u4e00-\u9fff]{2,5}?(?:街道|镇|乡)(?!村))?/u;
+  /^(?:[\u4e00-\u9fff]{2,5}?(?:省|自治区))?(?:(?:(?![区县省])[\u4e00-\u9fff]){2,5}?市(?!场))?(?:[\u4e00-\u9fff]{2,5}?(?:(?<![小社园校景厂])区|县|旗)(?!域))?(?:[\u4e00-\u9fff]{2,5}?(?:街道|镇|乡)(?!村))?/u;
 const SUFFIX =
   /(?:小区|公寓|花园|家园|新村|新苑|苑|华庭|华府|名苑|雅苑|山庄|佳园|园区|园|社区|宿舍|大院|大厦|广场|中心)$/u;
 
