@@ -138,7 +138,7 @@ for (const encoding of ENCODINGS) {
 
 // The floor of the SQLite write side (docs/store.md): the same rows inserted bare, no index.
 if (ENCODINGS.length > 0 && process.env.FLOOR !== "0")
-  printSqliteFloor(join(WORK, `bench-${ENCODINGS[0]}.db`), Math.min(ROWS, 200_000));
+  await printSqliteFloor(join(WORK, `bench-${ENCODINGS[0]}.db`), Math.min(ROWS, 200_000));
 
 /** CPU microseconds per row of each pipeline stage (cumulative), measured in this process. */
 async function stageCosts(rows: number): Promise<void> {

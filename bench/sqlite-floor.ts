@@ -3,7 +3,9 @@
  * way the batch worker inserts them (200-row multi-row INSERTs of the same 34 values, spread
  * arguments, one transaction, WAL, synchronous=NORMAL, 16 KiB pages) but into a table without
  * any index, key or conflict check. No import can write faster than this on one SQLite
- * connection; `npm run bench:import` prints it beside the import's own figures.
+ * connection; `npm run bench:import` prints it beside the import's own figures. For comparison
+ * the same rows also go through recur's own batch (BatchExecutor, bulk mode, every index), in
+ * this thread: its insert and its commit (index builds, COMMIT, checkpoint) per row.
  *
  *   node --import tsx bench/sqlite-floor.ts path/to/store.db [rows]
  */
@@ -12,7 +14,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { INCIDENT_COLUMN_NAMES } from "../src/store/rows.ts";
-import { openConnection, type SqlValue } from "../src/store/sqlite-executor.mjs";
+import { BATCH_SQL, openSqliteStore, WRITER_CACHE_KIB } from "../src/store/sqlite.ts";
+import { BatchExecutor, openConnection, type SqlValue } from "../src/store/sqlite-executor.mjs";
 
 const ROWS_PER_STATEMENT = 200;
 
@@ -24,6 +27,9 @@ interface Floor {
   readonly insertUs: number;
   /** Wall µs a row of the same. */
   readonly insertWallUs: number;
+  /** recur's batch on the same rows: CPU µs a row of the inserts, and of the commit. */
+  readonly batchInsertUs: number;
+  readonly batchCommitUs: number;
 }
 
 const cpuMs = () => {
@@ -32,7 +38,7 @@ const cpuMs = () => {
 };
 
 /** Measures the floor with the first `limit` incidents of the store at `source`. */
-export function sqliteFloor(source: string, limit = 200_000): Floor {
+export async function sqliteFloor(source: string, limit = 200_000): Promise<Floor> {
   const columns = INCIDENT_COLUMN_NAMES.length;
   const from = new BetterSqlite3(source, { readonly: true });
   const statements: SqlValue[][] = [];
@@ -57,6 +63,9 @@ export function sqliteFloor(source: string, limit = 200_000): Floor {
   };
   clean();
   try {
+    // recur's batch first, so that neither run follows the other's gigabyte of writes.
+    const { batchInsertUs, batchCommitUs } = await batchCosts(path, statements);
+    clean();
     const conn = openConnection(path);
     conn.pragma("cache_size = -131072");
     conn.pragma("temp_store = MEMORY");
@@ -82,15 +91,37 @@ export function sqliteFloor(source: string, limit = 200_000): Floor {
     const insertUs = ((cpuMs() - t) * 1000) / full;
     const insertWallUs = ((performance.now() - wall) * 1000) / full;
     conn.close();
-    return { rows: full, bindUs, insertUs, insertWallUs };
+    return { rows: full, bindUs, insertUs, insertWallUs, batchInsertUs, batchCommitUs };
   } finally {
     clean();
   }
 }
 
+/** recur's own batch over the same rows, into a new store at `path` (bulk mode, every index). */
+async function batchCosts(
+  path: string,
+  statements: readonly SqlValue[][],
+): Promise<{ batchInsertUs: number; batchCommitUs: number }> {
+  await (await openSqliteStore(path)).close();
+  const conn = openConnection(path);
+  const executor = new BatchExecutor(conn, BATCH_SQL, { cacheKib: WRITER_CACHE_KIB });
+  const rows = statements.length * ROWS_PER_STATEMENT;
+  const batchId = String(statements[0]?.[INCIDENT_COLUMN_NAMES.indexOf("batch_id")]);
+  let t = cpuMs();
+  executor.begin([batchId, "floor", "floor", "floor.csv", "0".repeat(64), 0], rows);
+  // Chunks of 5,000 rows, as the importer sends them.
+  for (let i = 0; i < statements.length; i += 25) executor.insert(statements.slice(i, i + 25).flat());
+  const batchInsertUs = ((cpuMs() - t) * 1000) / rows;
+  t = cpuMs();
+  executor.commit([1, rows, rows, 0, 0, batchId]);
+  const batchCommitUs = ((cpuMs() - t) * 1000) / rows;
+  conn.close();
+  return { batchInsertUs, batchCommitUs };
+}
+
 /** Prints the floor in one line (see the module comment). */
-export function printSqliteFloor(source: string, limit?: number): void {
-  const f = sqliteFloor(source, limit);
+export async function printSqliteFloor(source: string, limit?: number): Promise<void> {
+  const f = await sqliteFloor(source, limit);
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
@@ -99,6 +130,7 @@ export function printSqliteFloor(source: string, limit?: number): void {
       `floor (bare INSERT of ${f.rows.toLocaleString("en")} of these rows, ${INCIDENT_COLUMN_NAMES.length} columns, no index, one SQLite connection)`,
       `binding the values ${f.bindUs.toFixed(1)} µs/row CPU`,
       `insert + commit ${f.insertUs.toFixed(1)} µs/row CPU, ${f.insertWallUs.toFixed(1)} wall = at most ${Math.round(1e6 / f.insertUs).toLocaleString("en")} rows per CPU-second`,
+      `recur's batch on the same rows (bulk mode, every index): insert ${f.batchInsertUs.toFixed(1)} + commit ${f.batchCommitUs.toFixed(1)} µs/row CPU`,
       `load ${load}`,
     ].join(" | "),
   );
@@ -107,5 +139,5 @@ export function printSqliteFloor(source: string, limit?: number): void {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [source, rows] = process.argv.slice(2);
   if (!source) throw new Error("usage: bench/sqlite-floor.ts STORE.db [rows]");
-  printSqliteFloor(source, rows === undefined ? undefined : Number(rows));
+  await printSqliteFloor(source, rows === undefined ? undefined : Number(rows));
 }

@@ -102,6 +102,8 @@ const NEW_BATCH = {
   fileName: "bench.csv",
   fileSha256: "0".repeat(64),
   startedAt: 0,
+  // As `recur import` announces its batch: a big first import is a bulk batch on SQLite.
+  expectedRows: ROWS,
 };
 
 /**

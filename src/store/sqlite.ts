@@ -30,7 +30,7 @@ import {
 import type { Batch, BatchSummary, BatchWriter, NewBatch, QuarantinedRow, Store } from "./types.ts";
 
 /** Page cache of the batch connection (KiB): big batches touch many index pages. */
-const WRITER_CACHE_KIB = 128 * 1024;
+export const WRITER_CACHE_KIB = 128 * 1024;
 
 /** How long a batch waits for another writer (e.g. a second import) to finish before giving up. */
 const BATCH_BUSY_TIMEOUT_MS = 60_000;
@@ -41,8 +41,8 @@ const BATCH_BUSY_TIMEOUT_MS = 60_000;
  */
 export const BULK_MIN_ROWS = 50_000;
 
-/** The batch statements, from the one row mapping (rows.ts). */
-const BATCH_SQL: BatchSql = {
+/** The batch statements, from the one row mapping (rows.ts); exported for bench/sqlite-floor.ts. */
+export const BATCH_SQL: BatchSql = {
   insertBatch:
     "INSERT INTO import_batches (id, source_system, profile, file_name, file_sha256, started_at) VALUES (?, ?, ?, ?, ?, ?)",
   finishBatch:
