@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { createAddressLocator } from "../address/locator.ts";
 import { addressComponentsFromJson, renderIssue } from "../domain/index.ts";
 import { INGEST_MESSAGES } from "./issues.ts";
-import { IncidentIds, incidentId, SlotCache } from "./pipeline.ts";
+import { IncidentIds, incidentId } from "./pipeline.ts";
 import { decryptField } from "./privacy/index.ts";
 import { parseProfile } from "./profile/load.ts";
 import { MemoryStore, TEST_KEYS } from "./testing/fakes.ts";
@@ -418,19 +418,4 @@ test("incident ids hashed from the reused buffer equal incidentId for any source
     ),
     { seed: 5, numRuns: 500 },
   );
-});
-
-test("the slot cache gives what compute gives, computing again only after a slot was taken over", () => {
-  const cache = new SlotCache<string>(4);
-  let computed = 0;
-  const compute = (k: string) => {
-    computed++;
-    return `v:${k}`;
-  };
-  const keys = Array.from({ length: 50 }, (_, i) => `1380013${String(i).padStart(4, "0")}`);
-  for (const k of [...keys, ...keys]) expect(cache.get(k, compute)).toBe(`v:${k}`);
-  expect(computed).toBeGreaterThan(50); // 4 slots cannot hold 50 keys
-  computed = 0;
-  expect(cache.get(keys[49]!, compute)).toBe(`v:${keys[49]}`);
-  expect(computed).toBe(0); // the last key is still in its slot
 });

@@ -86,8 +86,8 @@ export interface ImportSummary {
 
 /** Addresses per generation of the location-key memo (two generations: bounded memory). */
 const LOCATE_MEMO_GENERATION = 50_000;
-/** Slots of the pseudonym cache (a power of two). */
-const CALLER_CACHE_SLOTS = 1 << 16;
+/** Caller numbers per generation of the pseudonym memo. */
+const CALLER_MEMO_GENERATION = 50_000;
 
 /**
  * A locator that also gives the parsed components of an address with its keys, in one parse
@@ -146,34 +146,6 @@ class TwoGenerationMemo<V> {
       this.#recent = new Map();
     }
     this.#recent.set(kept, value);
-    return value;
-  }
-}
-
-/**
- * A direct-mapped cache: one slot per hash of the key, a new key overwrites its slot. For values
- * that are cheap to recompute (a pseudonym is two hashes) it beats a Map, whose three lookups per
- * miss and growing tables cost more than they save when most keys are new (mostly distinct
- * callers); repeats close together, the calls of one caller in one day, still hit.
- */
-export class SlotCache<V> {
-  readonly #keys: (string | undefined)[];
-  readonly #values: (V | undefined)[];
-  readonly #mask: number;
-  constructor(slots: number) {
-    this.#keys = new Array<string | undefined>(slots).fill(undefined);
-    this.#values = new Array<V | undefined>(slots).fill(undefined);
-    this.#mask = slots - 1;
-  }
-
-  get(key: string, compute: (key: string) => V): V {
-    let h = 0x811c9dc5; // FNV-1a
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    const slot = (h ^ (h >>> 16)) & this.#mask;
-    if (this.#keys[slot] === key) return this.#values[slot] as V;
-    const value = compute(key);
-    this.#keys[slot] = key;
-    this.#values[slot] = value;
     return value;
   }
 }
@@ -309,7 +281,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
 
   // Repeat callers repeat their number as exported: the pseudonym (an HMAC) is memoised by the
   // raw text; null marks a number that is not one (a warning on every row it appears in).
-  const callers = new SlotCache<CallerPseudonym | null>(CALLER_CACHE_SLOTS);
+  const callers = new TwoGenerationMemo<CallerPseudonym | null>(CALLER_MEMO_GENERATION);
   const pseudonymOf = (raw: string): CallerPseudonym | null => {
     const phone = privacy.normalizePhone(raw);
     return phone === null ? null : privacy.callerPseudonym(phone, keys.hmacKey);
