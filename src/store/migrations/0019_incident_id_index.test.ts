@@ -71,15 +71,22 @@ test("a store from before 0019 keeps its incidents and indexes, and id becomes a
   const db = store.db as unknown as Kysely<unknown>;
   try {
     await migrateToLatest(db, { migrations: BEFORE });
+    // A column another migration added first (registration may be unordered) must survive.
+    await sql`ALTER TABLE incidents ADD COLUMN extra_note text`.execute(db);
     expect((await idColumn(db))?.pk).toBe(1);
     const before = await indexes(db);
     expect(await importRows(store, "old", rows("old", 0, 50))).toBe(50);
     const stored = await store.incidents.getById(rows("x", 7, 8)[0]!.id);
 
+    await sql`UPDATE incidents SET extra_note = 'kept' WHERE source_id = 'M3'`.execute(db);
     await migrateToLatest(db);
     expect(await idColumn(db)).toMatchObject({ pk: 0, notnull: 1 });
     expect(await indexes(db)).toEqual([...before, "incidents_id"].sort());
     expect(await store.incidents.count()).toBe(50);
+    const note = await sql<{
+      extra_note: string;
+    }>`SELECT extra_note FROM incidents WHERE source_id = 'M3'`.execute(db);
+    expect(note.rows[0]?.extra_note).toBe("kept");
     expect(await store.incidents.getById(rows("x", 7, 8)[0]!.id)).toEqual(stored);
     expect(await store.incidents.count({ place: { level: "poi", key: "poi1" } })).toBe(17);
     // Re-import stays idempotent; a new row goes in; two rows may not share an id.

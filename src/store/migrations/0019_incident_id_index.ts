@@ -69,6 +69,10 @@ async function rebuild(db: Kysely<unknown>, primaryKey: boolean): Promise<void> 
       db,
     )
   ).rows;
+  // Columns another migration added before this one ran (unordered registration) come along as declared.
+  const declared = (await sql<{ name: string; type: string }>`PRAGMA table_info(incidents)`.execute(db)).rows;
+  const known = new Set<string>(COLUMNS);
+  const extra = declared.filter((c) => !known.has(c.name));
   let table: CreateTableBuilder<string, string> = db.schema.createTable("incidents_rebuilt");
   for (const column of COLUMNS) {
     const type = EPOCH_COLUMNS.has(column)
@@ -83,8 +87,9 @@ async function rebuild(db: Kysely<unknown>, primaryKey: boolean): Promise<void> 
       return NOT_NULL.has(column) ? c.notNull() : c;
     });
   }
+  for (const column of extra) table = table.addColumn(column.name, sql.raw(column.type || "text"));
   await table.addUniqueConstraint("incidents_source_uq", ["source_system", "source_id"]).execute();
-  const list = sql.join(COLUMNS.map((c) => sql.ref(c)));
+  const list = sql.join([...COLUMNS, ...extra.map((c) => c.name)].map((c) => sql.ref(c)));
   await sql`INSERT INTO incidents_rebuilt (${list}) SELECT ${list} FROM incidents ORDER BY rowid`.execute(db);
   await db.schema.dropTable("incidents").execute();
   await db.schema.alterTable("incidents_rebuilt").renameTo("incidents").execute();
