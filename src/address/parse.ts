@@ -214,6 +214,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         const name = text.slice(lastAdmin.start, lastAdmin.end);
         if (
           name.length >= 2 &&
+          text.startsWith(name, pos) &&
           gazetteer.namesAt(text, pos)[0] === name &&
           childAt(text, pos + name.length, lastAdmin.id, gazetteer)
         ) {
@@ -224,9 +225,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           continue;
         }
       }
+      let m = matchAdmin(text, pos, gazetteer, level, ancestor, options);
       // 崇溪镇云南省昭通市巧家县崇溪镇, 山东省临沂市中国浙江省杭州市…: a whole chain of divisions
       // starting again from a higher level replaces what was read before, which is redundant.
-      if (admin.length > 0 && level >= 1) {
+      if (!m && admin.length > 0 && level >= 1 && highDivisionAt(text, pos, level, admin, gazetteer)) {
         const top = matchAdmin(text, pos, gazetteer, -1, null, options);
         const topLevel = top ? LEVEL_ORDER[gazetteer.levelOf(top.id)] : 9;
         if (
@@ -243,9 +245,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           admin.length = 0;
           level = -1;
           ancestor = null;
+          m = top;
         }
       }
-      const m = matchAdmin(text, pos, gazetteer, level, ancestor, options);
       if (m) {
         const lv = gazetteer.levelOf(m.id);
         const li = LEVEL_ORDER[lv];
@@ -430,7 +432,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     if (end === pos) end = pos + 1;
     let run = text.slice(pos, end);
     // 交叉口向北50米联合汽车维修: a direction before a distance says where from the place before.
-    const toward = DISTANCE.test(text.slice(end, end + 10)) ? DIRECTION_BEFORE_DISTANCE.exec(run) : null;
+    const toward =
+      isDigit(text[end]) && DISTANCE.test(text.slice(end, end + 10))
+        ? DIRECTION_BEFORE_DISTANCE.exec(run)
+        : null;
     if (toward && (toward.index >= 2 || toward.index === 0)) {
       run = run.slice(0, toward.index);
       end = pos + toward.index;
@@ -527,6 +532,9 @@ function namesOrganisation(
 ): boolean {
   const last = admin.at(-1);
   if (!last || spans.length === 0) return false;
+  let starts = false;
+  for (const a of admin) if (text[a.start] === text[pos]) starts = true;
+  if (!starts) return false;
   const longest = g.namesAt(text, pos)[0];
   // 宁波宁波市 and 上海上海市 write one division twice, the second time in full.
   const again = longest ? admin.find((a) => text.slice(a.start, a.end) === longest) : undefined;
@@ -695,6 +703,22 @@ function shortContext(after: string): ShortContext {
   };
 }
 
+/** True when a province or city above `level`, not read yet, may be named at `pos` (a cheap test). */
+function highDivisionAt(
+  text: string,
+  pos: number,
+  level: number,
+  admin: readonly AdminMatch[],
+  g: Gazetteer,
+): boolean {
+  for (const name of g.namesAt(text, pos))
+    for (const h of g.lookup(name)) {
+      const li = LEVEL_ORDER[g.levelOf(h.id)];
+      if (li < level && li <= 1 && !admin.some((a) => a.id === h.id)) return true;
+    }
+  return false;
+}
+
 /** True when a subdivision of `parent` is named at `pos`. */
 function childAt(text: string, pos: number, parent: number, g: Gazetteer): boolean {
   for (const name of g.namesAt(text, pos))
@@ -789,6 +813,7 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
  * over a letter or digits after the mask.
  */
 function maskedTail(text: string, end: number): number {
+  if (text[end] !== "#" || text[end + 1] !== "#") return end;
   const m = /^##+([0-9０-９]+|[A-Za-z](?![A-Za-z]))/.exec(text.slice(end, end + 12));
   return m ? end + m[0].length : end;
 }
