@@ -39,6 +39,7 @@ import {
   scoreSeries,
   seriesFromSqlRows,
 } from "../src/repeat/index.ts";
+import { afterFullCollection } from "../src/server/repeat-service.ts";
 import { openStore } from "../src/store/index.ts";
 
 const DAY = 86_400_000;
@@ -347,8 +348,13 @@ if (rebuildFrom && !args.includes("--no-rebuild")) {
   for (; !step.done; step = steps.next()) {
     const now = performance.now();
     longest.set(step.value, Math.max(longest.get(step.value) ?? 0, now - s0));
-    // As RepeatService.load: back to the event loop whenever the build has held it for 20 ms.
-    if (now - since >= 20) {
+    // As RepeatService.load (buildInSlices): after each arena buffer of a large build, wait for
+    // V8's collection to end; otherwise back to the event loop whenever the build held it 20 ms.
+    if (step.value === "arena" && builder.length >= 2_000_000) {
+      await afterFullCollection();
+      since = performance.now();
+      turns++;
+    } else if (now - since >= 20) {
       await nextTurn();
       since = performance.now();
       turns++;
