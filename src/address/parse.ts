@@ -389,16 +389,18 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
     // 西园2路, 教育西4巷: a short name without an ending right before a numbered road is its name.
-    const stem = num?.length === 1 && num[0]?.label === "road" ? spans.at(-1) : undefined;
+    const numberedRoad = num?.length === 1 && num[0]?.label === "road" ? num[0] : undefined;
+    const stem = numberedRoad ? spans.at(-1) : undefined;
     if (
+      numberedRoad &&
       stem &&
       stem.end === pos &&
       (stem.label === "poi" || stem.label === "subpoi") &&
       stem.end - stem.start <= 4 &&
       !POI_END.test(text.slice(stem.start, stem.end))
     ) {
-      spans[spans.length - 1] = { label: "road", start: stem.start, end: (num?.[0] as Span).end };
-      pos = (num?.[0] as Span).end;
+      spans[spans.length - 1] = { label: "road", start: stem.start, end: numberedRoad.end };
+      pos = numberedRoad.end;
       continue;
     }
     if (num) {
