@@ -3,9 +3,11 @@
  *
  *  A. Department classifier on ../shared/data/text/labeled_sample.csv (495 real messages, 7
  *     classes): 10-fold cross-validated macro-F1 of the model `recur train` learns (stratified
- *     folds, seed 42; the features and the logistic regression / complement NB mix chosen by
- *     5-fold inner cross-validation on each outer training part only: nested), per fold, and the
- *     keyword rules with no training beside it. Skipped without the data.
+ *     folds, seed 42, or each of CV_SEEDS=42,7,2024; the features, the NBSVM cost and the
+ *     complement NB mix chosen by 5-fold x INNER_REPEATS (2) inner cross-validation on each outer
+ *     training part only: nested; GRID=logreg for the earlier logistic-regression grid), per
+ *     fold, CPU and wall time and load, and the keyword rules with no training beside it; then
+ *     fixed learners without selection (SKIP=fixed to leave them out). Skipped without the data.
  *  B. Generated city, a seed never read while writing the rules (default 31): injected defects
  *     found (precision, recall per code against the truth file) and narrative category accuracy,
  *     with the keyword rules, and with a model trained by `recur train` on another seed's history.
@@ -14,6 +16,7 @@
  *     with the peak heap.
  *
  *   npm run bench:quality
+ *   SKIP=B,C,fixed CV_SEEDS=42,7,2024 npm run bench:quality      # department figure only
  *   SEED=7 ROWS=50000 SCALE=1000000 SKIP=A,B npm run bench:quality
  *
  * Generated stores are cached in $TMPDIR/recur-bench-quality (delete it to regenerate).
