@@ -130,7 +130,10 @@ function growI32(a: Int32Array, cap: number, fill = 0): Int32Array<ArrayBuffer> 
   return b;
 }
 
-/** Largest buffer an arena allocates at once (see allocateAhead). */
+/**
+ * Largest buffer an arena allocates at once in a build in steps (see allocateAhead). A batch
+ * (`fromColumns`) takes one buffer: each large allocation costs a full mark of the heap.
+ */
 const ARENA_PIECE = 512 * 2 ** 20;
 
 /**
@@ -151,10 +154,14 @@ class Arena {
   private readonly ahead: ArrayBuffer[] = [];
 
   /**
-   * `bytes` in buffers of at most ARENA_PIECE each (allocated as slices are taken, or ahead), or
+   * `bytes` in buffers of at most `piece` bytes each (allocated as slices are taken, or ahead), or
    * (with `region`) the zeroed region of another arena.
    */
-  constructor(bytes: number, region?: ScratchRegion) {
+  constructor(
+    bytes: number,
+    region?: ScratchRegion,
+    private readonly piece = ARENA_PIECE,
+  ) {
     if (region && region.bytes >= bytes) {
       this.buffer = region.buffer;
       this.offset = region.offset;
@@ -175,7 +182,7 @@ class Arena {
    */
   allocateAhead(): boolean {
     if (this.planned <= 0) return false;
-    const size = Math.min(this.planned, ARENA_PIECE);
+    const size = Math.min(this.planned, this.piece);
     this.ahead.push(new ArrayBuffer(size));
     this.planned -= size;
     return true;
@@ -201,7 +208,7 @@ class Arena {
       let next = this.ahead.shift();
       while (next && next.byteLength < size) next = this.ahead.shift();
       if (!next) {
-        const piece = Math.max(size, Math.min(Math.max(this.planned, 0), ARENA_PIECE));
+        const piece = Math.max(size, Math.min(Math.max(this.planned, 0), this.piece));
         this.planned -= piece;
         next = new ArrayBuffer(piece);
       }
@@ -417,7 +424,8 @@ export class RepeatIndex {
     overrides: Partial<RepeatOptions> = {},
     builder?: ColumnsBuilder,
   ): RepeatIndex {
-    const steps = RepeatIndex.fromColumnsInSteps(columns, overrides, builder);
+    // One arena buffer: nothing yields between pieces here, and each costs a full heap mark.
+    const steps = RepeatIndex.fromColumnsInSteps(columns, overrides, builder, Number.POSITIVE_INFINITY);
     for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
   }
 
@@ -426,12 +434,14 @@ export class RepeatIndex {
    * keys or 1,024 callers): a server runs a rebuild between its requests, yielding to the event loop
    * after each step (src/server/repeat-service.ts). Each step yields the name of its phase
    * (unify, arena, order, ingest, keys, counts, callers, series, caller series, matter); the
-   * index is complete when the generator returns it.
+   * index is complete when the generator returns it. `arenaPiece`: the largest buffer allocated
+   * at once (pieces are allocated between steps, so V8 marks the heap incrementally).
    */
   static *fromColumnsInSteps(
     columns: CallColumns,
     overrides: Partial<RepeatOptions> = {},
     builder?: ColumnsBuilder,
+    arenaPiece = ARENA_PIECE,
   ): Generator<string, RepeatIndex, void> {
     const options = repeatOptions(overrides);
     const index = new RepeatIndex(builder ?? ColumnsBuilder.adopt(columns, options.exclusions), options);
@@ -461,6 +471,8 @@ export class RepeatIndex {
         Arena.bytes(callCap, index.eventBytes()) +
         Arena.bytes(pairCap, RepeatIndex.PAIR_BYTES) +
         Math.ceil(scratchBytes / 8) * 8,
+      undefined,
+      arenaPiece,
     );
     while (arena.allocateAhead()) yield "arena";
     index.ensureCalls(calls, arena, callCap);
