@@ -20,6 +20,7 @@ import {
 } from "../analysis/indicators/rollups.ts";
 import { CATEGORIES } from "../domain/index.ts";
 import { isPostgres } from "./migrations/helpers.ts";
+import type { MultiRowSql } from "./sqlite-executor.mjs";
 import type { Store } from "./types.ts";
 
 /**
@@ -29,17 +30,6 @@ import type { Store } from "./types.ts";
  */
 
 const DAY = 86_400_000;
-
-/** A multi-row statement: `head`, then `tuple` once per row (comma-separated), then `tail`. */
-export interface MultiRowSql {
-  /** Names the statement in the executor's cache of prepared statements. */
-  readonly name: string;
-  readonly head: string;
-  readonly tuple: string;
-  readonly tail: string;
-  readonly columns: number;
-  readonly rowsPerStatement: number;
-}
 
 /** Statements inside an open transaction: the batch's connection, or a Kysely transaction. */
 export interface TxSql {
