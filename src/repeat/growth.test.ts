@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { makeIncident } from "../../test/builders.ts";
-import { asPseudonym, type Incident, seededRandom } from "../domain/index.ts";
+import { flatCalls } from "../../test/builders.ts";
+import type { Incident } from "../domain/index.ts";
 import { ColumnsBuilder, FILL_CHUNK, newDictionaries, nextCapacity, reservedCapacity } from "./columns.ts";
 import { RepeatIndex } from "./engine.ts";
 
@@ -9,45 +9,11 @@ import { RepeatIndex } from "./engine.ts";
  * fill it without copying a column, and the index they give is the index a batch run gives.
  */
 
-const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
-const CODES = [
-  ["public_order", "noise"],
-  ["dispute", "neighbour"],
-  ["dispute", "family"],
-  ["criminal", "theft"],
-  ["traffic", "accident"],
-] as const;
 
 /** `count` calls in time order at a few hundred flats, some of them duplicates minutes apart. */
-function calls(count: number, seed: number): Incident[] {
-  const rng = seededRandom(seed);
-  const out: Incident[] = [];
-  let t = T0;
-  for (let k = 0; k < count; k++) {
-    t += Math.floor(rng.next() * 90) * MIN;
-    const room = Math.floor(400 * rng.next() ** 2);
-    const [category, subtype] = CODES[Math.floor(rng.next() * CODES.length)]!;
-    out.push(
-      makeIncident({
-        sourceId: `g${seed}-${k}`,
-        receivedAt: t as Incident["receivedAt"],
-        category,
-        subtype,
-        address: null,
-        narrative: category === "dispute" ? "楼上邻居半夜吵闹多次协商未果" : null,
-        callerPseudonym: rng.next() < 0.6 ? asPseudonym(`p${Math.floor(300 * rng.next() ** 2)}`) : null,
-        location: {
-          poi: `P${room >> 6}`,
-          building: `P${room >> 6}/b${room >> 3}`,
-          unit: `P${room >> 6}/b${room >> 3}/u${room >> 2}`,
-          room: `P${room >> 6}/b${room >> 3}/u${room >> 2}/r${room}`,
-        },
-      }),
-    );
-  }
-  return out;
-}
+const calls = (count: number, seed: number): Incident[] =>
+  flatCalls({ count, seed, start: T0, maxGapMinutes: 90, flats: 400, callers: 300, prefix: `g${seed}` });
 
 /** What must not depend on how the calls arrived: every series' calls, and the duplicate groups. */
 function view(index: RepeatIndex): { series: string[]; duplicates: string[][] } {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { makeIncident } from "../../test/builders.ts";
-import { asBatchId, asEpochMs, asPseudonym, type Incident, seededRandom } from "../domain/index.ts";
+import { flatCalls } from "../../test/builders.ts";
+import { asBatchId, type Incident } from "../domain/index.ts";
 import type { RepeatIndex } from "../repeat/engine.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
 import type { StoreTarget } from "../store/testing/stores.ts";
@@ -14,41 +14,20 @@ import { RepeatService } from "./repeat-service.ts";
  */
 
 const DAY = 86_400_000;
-const MIN = 60_000;
 const T0 = Date.UTC(2024, 2, 1);
-const CODES = [
-  ["public_order", "noise"],
-  ["dispute", "neighbour"],
-  ["dispute", "family"],
-  ["criminal", "theft"],
-] as const;
 
 /** `count` calls of one batch from day `fromDay` on, in time order, at a few dozen flats. */
-function batchRows(batch: string, fromDay: number, count: number, seed: number): Incident[] {
-  const rng = seededRandom(seed);
-  let t = T0 + fromDay * DAY;
-  return Array.from({ length: count }, (_, k) => {
-    t += Math.floor(rng.next() * 240) * MIN;
-    const room = Math.floor(40 * rng.next() ** 2);
-    const [category, subtype] = CODES[Math.floor(rng.next() * CODES.length)]!;
-    return makeIncident({
-      sourceId: `${batch}-${k}`,
-      batchId: asBatchId(batch),
-      receivedAt: asEpochMs(t),
-      category,
-      subtype,
-      address: null,
-      narrative: category === "dispute" ? "邻居纠纷多次协商未果" : null,
-      callerPseudonym: rng.next() < 0.6 ? asPseudonym(`p${Math.floor(30 * rng.next() ** 2)}`) : null,
-      location: {
-        poi: "P",
-        building: `P/b${room >> 3}`,
-        unit: `P/b${room >> 3}/u1`,
-        room: `P/b${room >> 3}/r${room}`,
-      },
-    });
+const batchRows = (batch: string, fromDay: number, count: number, seed: number): Incident[] =>
+  flatCalls({
+    count,
+    seed,
+    start: T0 + fromDay * DAY,
+    maxGapMinutes: 240,
+    flats: 40,
+    callers: 30,
+    prefix: batch,
+    batchId: batch,
   });
-}
 
 async function importBatch(store: Store, rows: Incident[]): Promise<void> {
   const id = rows[0]!.batchId;
