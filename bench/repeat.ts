@@ -227,6 +227,26 @@ const sizes = args
   .map(Number);
 if (sizes.length === 0) sizes.push(1_000_000, 10_000_000);
 
+/**
+ * `--phases`: the batch run as a build in steps with no step limit, the wall time of each phase
+ * printed (step names of RepeatIndex.fromColumnsInSteps).
+ */
+function timedPhases(builder: ColumnsBuilder): RepeatIndex {
+  const steps = RepeatIndex.fromColumnsInSteps(builder.columns(), {}, builder, Number.POSITIVE_INFINITY);
+  const spent = new Map<string, number>();
+  let t = performance.now();
+  for (let step = steps.next(); ; step = steps.next()) {
+    const now = performance.now();
+    const phase = step.done ? "finish" : step.value;
+    spent.set(phase, (spent.get(phase) ?? 0) + now - t);
+    t = now;
+    if (step.done) {
+      console.log(`  phases: ${[...spent].map(([p, ms]) => `${p} ${(ms / 1000).toFixed(2)} s`).join(", ")}`);
+      return step.value;
+    }
+  }
+}
+
 /** The builder of the largest index, for the rebuild measured after it. */
 let rebuildFrom: ColumnsBuilder | undefined;
 for (const n of sizes) {
@@ -235,16 +255,20 @@ for (const n of sizes) {
   const genS = (performance.now() - g0) / 1000;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const index = RepeatIndex.fromColumns(builder.columns(), {}, builder);
+  const r0 = process.resourceUsage();
+  const index = args.includes("--phases")
+    ? timedPhases(builder)
+    : RepeatIndex.fromColumns(builder.columns(), {}, builder);
   const detectS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   // CPU time of this process too: on a shared machine, wall time includes waiting for a core.
   const detectCpuS = (cpu.user + cpu.system) / 1e6;
+  const faults = process.resourceUsage().minorPageFault - r0.minorPageFault;
   const series = index.allSeries();
   const kinds = { place: 0, caller: 0, matter: 0 };
   for (const s of series) kinds[s.kind]++;
   console.log(
-    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s wall, ${detectCpuS.toFixed(2)} s CPU | load ${loadavg()[0]!.toFixed(1)} | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s wall, ${detectCpuS.toFixed(2)} s CPU (${(cpu.system / 1e6).toFixed(2)} s system, ${(faults / 1e6).toFixed(2)}M page faults) | load ${loadavg()[0]!.toFixed(1)} | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
   );
 
   if (n <= sqlMax) {

@@ -148,7 +148,7 @@ export function checkAtDispatch(
     const lo = at - index.maxWindowMs;
     for (let dx = -reach; dx <= reach; dx++)
       for (let dy = -reach; dy <= reach; dy++) {
-        let e = index.cellHead.get(index.cellKey(cx + dx, cy + dy)) ?? -1;
+        let e = index.cellHead.get(index.cellKey(cx + dx, cy + dy));
         for (let steps = 0; e >= 0 && steps < 64; steps++, e = index.evPrevCell[e]!) {
           const t = index.evAt[e]!;
           if (t > at) continue;

@@ -17,6 +17,7 @@ import {
   timeOrderSteps,
 } from "./columns.ts";
 import { type CategoryGroup, groupOf } from "./definitions.ts";
+import { IntTable } from "./int-table.ts";
 import { type RepeatOptions, repeatOptions, type SeriesKind, type WarningLevel } from "./options.ts";
 import { bigramSignature, jaccard } from "./similarity.ts";
 import { type Surprise, surprise } from "./stats.ts";
@@ -127,6 +128,17 @@ function growI32(a: Int32Array, cap: number, fill = 0): Int32Array<ArrayBuffer> 
   const b = new Int32Array(cap);
   b.set(a);
   if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+/** `callerLast` grown to `cap` callers: the new ones with no pair (-1) at no time (-Infinity). */
+function callerSlots(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(2 * cap);
+  b.set(a);
+  for (let k = a.length; k < b.length; k += 2) {
+    b[k] = -1;
+    b[k + 1] = Number.NEGATIVE_INFINITY;
+  }
   return b;
 }
 
@@ -332,9 +344,9 @@ export class RepeatIndex {
 
   // key chains: heads[level][keyId] = latest event at that key
   heads: Int32Array[] = [];
-  readonly cellHead = new Map<number, number>();
+  readonly cellHead = new IntTable();
   /** Road-number blocks (road, number / 10) -> latest event: nearby numbers on one road, one scene. */
-  private readonly blockHead = new Map<number, number>();
+  private readonly blockHead = new IntTable();
   private evPrevBlock = new Int32Array(0);
   private evRoadNo = new Int32Array(0);
   private evRoadName = new Int32Array(0);
@@ -343,7 +355,7 @@ export class RepeatIndex {
   private roadNoOf = new Int32Array(0);
   private roadsKnown = 0;
   /** Cells of events without a key at the duplicate level: a call with a key only looks there. */
-  private readonly keylessCellHead = new Map<number, number>();
+  private readonly keylessCellHead = new IntTable();
   private evPrevKeyless = new Int32Array(0);
   private refCos = Number.NaN;
 
@@ -352,15 +364,19 @@ export class RepeatIndex {
   pairEvent = new Int32Array(0);
   pairPrev = new Int32Array(0);
   pairCaller = new Int32Array(0);
-  callerHead = new Int32Array(0);
-  /** Time of the event of each caller's latest pair: most callers have none within the hour. */
-  private callerHeadAt = new Float64Array(0);
+  /**
+   * Per caller c, side by side (one cache line per call): [2c] its latest pair or -1, [2c + 1] the
+   * time of that pair's event (most callers have none within the hour).
+   */
+  private callerLast = new Float64Array(0);
 
   minAt = Number.POSITIVE_INFINITY;
   maxAt = Number.NEGATIVE_INFINITY;
   private ordered = true;
   /** Events were opened in time order (always in a batch): every chain is newest first. */
   private eventsSorted = true;
+  /** Events below this one are older than the current call's duplicate window (see moveWindow); -1: unknown. */
+  private stopBelow = -1;
 
   /** Series per bucket ("p:level:key:group", "c:caller:group", "m:root"). */
   readonly buckets = new Map<string, RepeatSeries[]>();
@@ -453,8 +469,7 @@ export class RepeatIndex {
     yield "unify";
     const dict = index.calls.dict;
     for (let l = 0; l < LEVEL_COUNT; l++) index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
-    index.callerHead = new Int32Array(dict.callers.size).fill(-1);
-    index.callerHeadAt = new Float64Array(dict.callers.size).fill(Number.NEGATIVE_INFINITY);
+    index.callerLast = callerSlots(new Float64Array(0), dict.callers.size);
     // At most one (caller, event) pair per call with a caller.
     let withCaller = 0;
     for (let i = 0; i < n; i++) if (columns.caller[i]! >= 0) withCaller++;
@@ -595,13 +610,20 @@ export class RepeatIndex {
     return heads;
   }
 
+  /** Callers with room in `callerLast`. */
+  private get callerCapacity(): number {
+    return this.callerLast.length >> 1;
+  }
+
+  /** The latest (caller, event) pair of caller c, or -1. */
+  private callerHead(c: number): number {
+    return c < this.callerCapacity ? this.callerLast[2 * c]! : -1;
+  }
+
   private ensureCaller(c: number): void {
-    if (c >= this.callerHead.length) {
-      const cap = Math.max(c + 1, this.callerHead.length * 2, 1024, this.calls.dict.callers.size);
-      this.callerHead = growI32(this.callerHead, cap, -1);
-      const at = new Float64Array(cap).fill(Number.NEGATIVE_INFINITY);
-      at.set(this.callerHeadAt);
-      this.callerHeadAt = at;
+    if (c >= this.callerCapacity) {
+      const cap = Math.max(c + 1, this.callerCapacity * 2, 1024, this.calls.dict.callers.size);
+      this.callerLast = callerSlots(this.callerLast, cap);
     }
   }
 
@@ -714,6 +736,7 @@ export class RepeatIndex {
     if (t < this.minAt) this.minAt = t;
     if (t < this.maxAt - this.dupWindowMs) this.ordered = false;
     if (t > this.maxAt) this.maxAt = t;
+    this.moveWindow(t);
     const code = calls.code[i]!;
     let e = -1;
     if (!(calls.flags[i]! & FLAG_TEST) && this.codeCallerOnly[code] !== 2) {
@@ -731,6 +754,24 @@ export class RepeatIndex {
     return e;
   }
 
+  /**
+   * Moves `stopBelow` to the first event opened within the duplicate window before t, when events
+   * are opened in time order and calls arrive in order: chains walking back (newest first) stop
+   * there without reading the older events' times (a cache miss each in a large index).
+   */
+  private moveWindow(t: number): void {
+    if (!this.eventsSorted || !this.ordered) {
+      this.stopBelow = -1;
+      return;
+    }
+    const lo = t - this.dupWindowMs;
+    const at = this.evAt;
+    let w = Math.max(0, this.stopBelow);
+    while (w < this.eventCount && at[w]! < lo) w++;
+    while (w > 0 && at[w - 1]! >= lo) w--;
+    this.stopBelow = w;
+  }
+
   private narrativeAgrees(i: number, e: number): boolean {
     const threshold = this.options.duplicateSimilarity;
     if (threshold <= 0) return true;
@@ -746,6 +787,7 @@ export class RepeatIndex {
     const prev = this.evPrev[this.dupLevel]!;
     const lo = t - this.dupWindowMs;
     for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = prev[e]!) {
+      if (e < this.stopBelow) break;
       const et = this.evAt[e]!;
       if (et < lo) {
         if (this.ordered) break;
@@ -789,12 +831,12 @@ export class RepeatIndex {
    */
   private findByCaller(i: number, t: number, code: number): number {
     const c = this.calls.caller[i]!;
-    if (c >= this.callerHead.length) return -1;
+    if (c >= this.callerCapacity) return -1;
     // The walk below would stop at once: the caller's latest event is older than the window.
-    if (this.callerHeadAt[c]! < t - this.dupWindowMs) return -1;
+    if (this.callerLast[2 * c + 1]! < t - this.dupWindowMs) return -1;
     const key = this.calls.keys[this.dupLevel]![i]!;
     const keys = this.evKeys[this.dupLevel]!;
-    for (let p = this.callerHead[c]!, steps = 0; p >= 0 && steps < 4; p = this.pairPrev[p]!, steps++) {
+    for (let p = this.callerLast[2 * c]!, steps = 0; p >= 0 && steps < 4; p = this.pairPrev[p]!, steps++) {
       const e = this.pairEvent[p]!;
       const et = this.evAt[e]!;
       if (et < t - this.dupWindowMs) break;
@@ -817,8 +859,9 @@ export class RepeatIndex {
     let best = -1;
     let bestAt = Number.NEGATIVE_INFINITY;
     for (let b = Math.floor(no / 10) - 1; b <= Math.floor(no / 10) + 1; b++) {
-      let e = this.blockHead.get(name * 8192 + (b & 8191)) ?? -1;
+      let e = this.blockHead.get(name * 8192 + (b & 8191));
       for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = this.evPrevBlock[e]!) {
+        if (e < this.stopBelow) break;
         const et = this.evAt[e]!;
         if (et < lo) {
           if (this.ordered) break;
@@ -868,8 +911,9 @@ export class RepeatIndex {
     let bestAt = Number.NEGATIVE_INFINITY;
     for (let gx = x0; gx <= x0 + 1; gx++) {
       for (let gy = y0; gy <= y0 + 1; gy++) {
-        let e = cells.get(this.cellKey(gx, gy)) ?? -1;
+        let e = cells.get(this.cellKey(gx, gy));
         for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = chain[e]!) {
+          if (e < this.stopBelow) break;
           const et = this.evAt[e]!;
           if (et < lo) {
             if (this.ordered) break;
@@ -917,7 +961,7 @@ export class RepeatIndex {
   /** Links caller c to event e; `fresh` when e was just opened (no pair of it can exist yet). */
   private addPair(c: number, e: number, fresh: boolean): void {
     this.ensureCaller(c);
-    const head = this.callerHead[c]!;
+    const head = this.callerLast[2 * c]!;
     if (!fresh) {
       if (head >= 0 && this.pairEvent[head] === e) return;
       // The same caller calling twice about one event counts once (walk a few recent pairs).
@@ -925,12 +969,12 @@ export class RepeatIndex {
         if (this.pairEvent[p] === e) return;
     }
     this.ensurePairs(this.pairCount + 1);
-    this.callerHeadAt[c] = this.evAt[e]!;
+    this.callerLast[2 * c + 1] = this.evAt[e]!;
     const p = this.pairCount++;
     this.pairEvent[p] = e;
     this.pairPrev[p] = head;
     this.pairCaller[p] = c;
-    this.callerHead[c] = p;
+    this.callerLast[2 * c] = p;
   }
 
   private openEvent(i: number): number {
@@ -960,10 +1004,10 @@ export class RepeatIndex {
       this.evX[e] = x;
       this.evY[e] = y;
       const cell = this.cellOf(x, y);
-      this.evPrevCell[e] = this.cellHead.get(cell) ?? -1;
+      this.evPrevCell[e] = this.cellHead.get(cell);
       this.cellHead.set(cell, e);
       if (!this.options.radiusAcrossKeys && this.evKeys[this.dupLevel]![e]! < 0) {
-        this.evPrevKeyless[e] = this.keylessCellHead.get(cell) ?? -1;
+        this.evPrevKeyless[e] = this.keylessCellHead.get(cell);
         this.keylessCellHead.set(cell, e);
       }
     } else {
@@ -981,7 +1025,7 @@ export class RepeatIndex {
         const block = this.blockKey(name, no);
         this.evRoadName[e] = name;
         this.evRoadNo[e] = no;
-        this.evPrevBlock[e] = this.blockHead.get(block) ?? -1;
+        this.evPrevBlock[e] = this.blockHead.get(block);
         this.blockHead.set(block, e);
       }
     }
@@ -1319,7 +1363,7 @@ export class RepeatIndex {
     this.walkMention(e, g, l, lo, this.placeCode(e, POI_LEVEL));
     const caller = this.calls.caller[this.evFirst[e]!]!;
     if (caller >= 0) {
-      let p = this.pairPrev[this.callerHead[caller]!]!;
+      let p = this.pairPrev[this.callerHead(caller)]!;
       for (let steps = 0; p >= 0 && steps < MATTER_STEPS; steps++, p = this.pairPrev[p]!) {
         const o = this.pairEvent[p]!;
         if (this.evAt[o]! < lo) break;
@@ -1422,7 +1466,7 @@ export class RepeatIndex {
 
   private collectCaller(c: number): Int32Array {
     let m = 0;
-    for (let p = c < this.callerHead.length ? this.callerHead[c]! : -1; p >= 0; p = this.pairPrev[p]!) {
+    for (let p = this.callerHead(c); p >= 0; p = this.pairPrev[p]!) {
       const e = this.pairEvent[p]!;
       if (this.evFlags[e]! & FLAG_TEST) continue;
       const g = this.codeGroup[this.evCode[e]!]!;
@@ -1605,7 +1649,7 @@ export class RepeatIndex {
   }
 
   private seriesPassSizes(events: number, pairs: number): number[] {
-    const C = this.callerHead.length;
+    const C = this.callerCapacity;
     const sizes: number[] = [];
     for (const l of this.levelsUsed) {
       const K = this.keyCount(l);
@@ -1634,7 +1678,7 @@ export class RepeatIndex {
     // order in a batch): sequential passes instead of walking chains.
     const lists = new Map<number, { start: Int32Array; order: Int32Array; groups: Int16Array }>();
     // One buffer for every CSR array below (see Arena).
-    const C = this.callerHead.length;
+    const C = this.callerCapacity;
     const arena = new Arena(this.seriesPassBytes(this.eventCount, this.pairCount), scratch);
     for (const l of this.levelsUsed) {
       const csr = yield* this.eventsByKeySteps(l, arena);
