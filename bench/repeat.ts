@@ -15,6 +15,7 @@
  * Accuracy against a generated city's truth file (recur generate + recur import):
  *   npm run bench:repeat -- --accuracy --db city.db --truth city.truth.json
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -265,10 +266,14 @@ for (const n of sizes) {
   const detectCpuS = (cpu.user + cpu.system) / 1e6;
   const faults = process.resourceUsage().minorPageFault - r0.minorPageFault;
   const series = index.allSeries();
+  // What the run found, as one digest: a change meant to be faster must print the same.
+  const digest = createHash("sha256");
+  for (const s of series) digest.update(`${s.id} ${s.warning} ${s.events.join(",")}\n`);
+  for (const group of index.duplicateGroups()) digest.update(`${group.join(",")}\n`);
   const kinds = { place: 0, caller: 0, matter: 0 };
   for (const s of series) kinds[s.kind]++;
   console.log(
-    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s wall, ${detectCpuS.toFixed(2)} s CPU (${(cpu.system / 1e6).toFixed(2)} s system, ${(faults / 1e6).toFixed(2)}M page faults) | load ${loadavg()[0]!.toFixed(1)} | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s wall, ${detectCpuS.toFixed(2)} s CPU (${(cpu.system / 1e6).toFixed(2)} s system, ${(faults / 1e6).toFixed(2)}M page faults) | load ${loadavg()[0]!.toFixed(1)} | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} (digest ${digest.digest("hex").slice(0, 12)}) | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
   );
 
   if (n <= sqlMax) {

@@ -377,6 +377,8 @@ export class RepeatIndex {
   private eventsSorted = true;
   /** Events below this one are older than the current call's duplicate window (see moveWindow); -1: unknown. */
   private stopBelow = -1;
+  /** The first event within the matter window of the event being linked (see moveMatterWindow); -1: unknown. */
+  private matterStop = -1;
 
   /** Series per bucket ("p:level:key:group", "c:caller:group", "m:root"). */
   readonly buckets = new Map<string, RepeatSeries[]>();
@@ -1343,6 +1345,7 @@ export class RepeatIndex {
       this.partiesHead.set(parties, e);
     }
     const lo = this.evAt[e]! - this.options.definitions.matter.windowDays * DAY;
+    this.moveMatterWindow(lo);
     // Candidates: events at my place, at the place I name, naming my place or the same place, of my callers.
     this.walkKey(e, g, l, lo, l, this.evKeys[l]![e]!);
     if (l !== ROOM_LEVEL) this.walkKey(e, g, l, lo, ROOM_LEVEL, this.evKeys[ROOM_LEVEL]![e]!);
@@ -1355,7 +1358,7 @@ export class RepeatIndex {
         o >= 0 && steps < MATTER_STEPS;
         o = this.evPrevParties.get(o) ?? -1, steps++
       ) {
-        if (this.evAt[o]! < lo) break;
+        if (this.older(o, lo)) break;
         this.consider(e, o, g, l);
       }
     }
@@ -1366,7 +1369,7 @@ export class RepeatIndex {
       let p = this.pairPrev[this.callerHead(caller)]!;
       for (let steps = 0; p >= 0 && steps < MATTER_STEPS; steps++, p = this.pairPrev[p]!) {
         const o = this.pairEvent[p]!;
-        if (this.evAt[o]! < lo) break;
+        if (this.older(o, lo)) break;
         this.consider(e, o, g, l);
       }
     }
@@ -1417,13 +1420,35 @@ export class RepeatIndex {
     }
   }
 
+  /**
+   * Moves `matterStop` to the first event at or after time lo when events are opened in time order
+   * (-1 otherwise): the walks below then tell an event outside the matter window by its number,
+   * without reading its time (a cache miss each in a large index).
+   */
+  private moveMatterWindow(lo: number): void {
+    if (!this.eventsSorted) {
+      this.matterStop = -1;
+      return;
+    }
+    const at = this.evAt;
+    let w = Math.max(0, this.matterStop);
+    while (w < this.eventCount && at[w]! < lo) w++;
+    while (w > 0 && at[w - 1]! >= lo) w--;
+    this.matterStop = w;
+  }
+
+  /** Whether event o is older than lo, the start of the current matter window. */
+  private older(o: number, lo: number): boolean {
+    return this.matterStop >= 0 ? o < this.matterStop : this.evAt[o]! < lo;
+  }
+
   /** Considers the events at one key, newest first, back to time lo. */
   private walkKey(e: number, g: number, l: number, lo: number, level: number, key: number): void {
     if (key < 0) return;
     const heads = this.heads[level]!;
     const prev = this.evPrev[level]!;
     for (let o = heads[key]!, steps = 0; o >= 0 && steps < MATTER_STEPS; o = prev[o]!, steps++) {
-      if (this.evAt[o]! < lo) break;
+      if (this.older(o, lo)) break;
       this.consider(e, o, g, l);
     }
   }
@@ -1436,7 +1461,7 @@ export class RepeatIndex {
       o >= 0 && steps < MATTER_STEPS;
       o = this.evPrevMention[o]!, steps++
     ) {
-      if (this.evAt[o]! < lo) break;
+      if (this.older(o, lo)) break;
       this.consider(e, o, g, l);
     }
   }
