@@ -1,4 +1,4 @@
-import { type Category, LOCATION_LEVELS, type LocationLevel } from "../domain/index.ts";
+import { type Category, ConfigError, LOCATION_LEVELS, type LocationLevel } from "../domain/index.ts";
 import {
   type CallColumns,
   ColumnsBuilder,
@@ -328,6 +328,8 @@ export class RepeatIndex {
   evLast = new Int32Array(0);
   evCode = new Int32Array(0);
   evFlags = new Uint8Array(0);
+  /** Group + 1 of each event's code (0: none), one byte beside nothing else: walks read it often. */
+  private evGroup = new Uint8Array(0);
   evKeys: Int32Array[] = [];
   evPrev: Int32Array[] = [];
   evX = new Float64Array(0);
@@ -391,6 +393,11 @@ export class RepeatIndex {
     this.options = options;
     this.calls = calls;
     const defs = options.definitions;
+    if (defs.groups.length > 255)
+      throw new ConfigError("repeat.too_many_groups", {
+        en: `The repeat definitions have ${defs.groups.length} category groups; at most 255 are supported.`,
+        zh: `重复警情定义有 ${defs.groups.length} 个类别组，最多支持 255 个。`,
+      });
     this.rules = defs.groups.map((group, i) => {
       this.groupIndex.set(group.name, i);
       return {
@@ -550,7 +557,7 @@ export class RepeatIndex {
     const chainedLevels = this.chained.reduce((sum, c) => sum + c, 0);
     const keyless = this.options.radiusAcrossKeys ? 0 : 1;
     const i32 = 3 + LEVEL_COUNT + chainedLevels + 5 + keyless + 3 + 2;
-    return [...Array(3).fill(8), ...Array(i32).fill(4), 1];
+    return [...Array(3).fill(8), ...Array(i32).fill(4), 1, 1];
   }
 
   /** Capacity for n events (`cap` of them in a batch's arena); -1 defaults written a chunk ahead. */
@@ -571,6 +578,7 @@ export class RepeatIndex {
       this.evLast = i32(this.evLast);
       this.evCode = i32(this.evCode);
       this.evFlags = arena.u8(size, this.evFlags.subarray(0, used));
+      this.evGroup = arena.u8(size, this.evGroup.subarray(0, used));
       for (let l = 0; l < LEVEL_COUNT; l++) {
         this.evKeys[l] = i32(this.evKeys[l]!);
         if (this.chained[l]) this.evPrev[l] = i32(this.evPrev[l]!);
@@ -988,6 +996,7 @@ export class RepeatIndex {
     this.evFirst[e] = i;
     this.evLast[e] = i;
     this.evCode[e] = calls.code[i]!;
+    this.evGroup[e] = this.codeGroup[calls.code[i]!]! + 1;
     this.evFlags[e] = calls.flags[i]!;
     this.callEvent[i] = e;
     this.callNext[i] = -1;
@@ -1054,8 +1063,10 @@ export class RepeatIndex {
       (this.codeAny[current] || this.codeInvalid[current]) &&
       !this.codeAny[code] &&
       !this.codeInvalid[code]
-    )
+    ) {
       this.evCode[e] = code;
+      this.evGroup[e] = this.codeGroup[code]! + 1;
+    }
     for (let l = 0; l < LEVEL_COUNT; l++) {
       const key = calls.keys[l]![i]!;
       if (key >= 0 && this.evKeys[l]![e]! < 0) this.linkKey(l, e, key);
@@ -1320,7 +1331,7 @@ export class RepeatIndex {
   }
 
   private linkMatter(e: number): void {
-    const g = this.codeGroup[this.evCode[e]!]!;
+    const g = this.eventGroup(e);
     if (!this.matterGroupSet.has(g) || this.evFlags[e]! & FLAG_TEST) return;
     const text = this.calls.narrative[this.evFirst[e]!];
     const mention = text ? this.mentionOf(text, this.calls.address[this.evFirst[e]!] ?? null) : -1;
@@ -1409,7 +1420,7 @@ export class RepeatIndex {
 
   /** Links e with o when they are one matter of group g (place level l). */
   private consider(e: number, o: number, g: number, l: number): void {
-    if (o === e || this.codeGroup[this.evCode[o]!] !== g) return;
+    if (o === e || this.eventGroup(o) !== g) return;
     const verdict = this.sameMatter(e, o, l);
     if (verdict === LINK) this.union(e, o);
     else if (verdict !== NO_LINK) {
@@ -1494,7 +1505,7 @@ export class RepeatIndex {
     for (let p = this.callerHead(c); p >= 0; p = this.pairPrev[p]!) {
       const e = this.pairEvent[p]!;
       if (this.evFlags[e]! & FLAG_TEST) continue;
-      const g = this.codeGroup[this.evCode[e]!]!;
+      const g = this.eventGroup(e);
       if (g < 0 || this.rules[g]!.group.noCallerSeries) continue;
       this.pushScratch(m++, e);
     }
@@ -1576,7 +1587,7 @@ export class RepeatIndex {
   /** The group of event e for caller series: -1 for test calls and groups without caller series. */
   private callerGroup(e: number): number {
     if (this.evFlags[e]! & FLAG_TEST) return -1;
-    const g = this.codeGroup[this.evCode[e]!]!;
+    const g = this.eventGroup(e);
     return g >= 0 && !this.rules[g]!.group.noCallerSeries ? g : -1;
   }
 
@@ -1592,7 +1603,7 @@ export class RepeatIndex {
     if (this.callerCounts.length < G) this.callerCounts = new Int32Array(G);
     const counts = this.callerCounts;
     counts.fill(0, 0, G);
-    const groups = eventGroups ?? Int16Array.from(list, (e) => this.codeGroup[this.evCode[e]!]!);
+    const groups = eventGroups ?? Int16Array.from(list, (e) => this.eventGroup(e));
     for (let i = 0; i < list.length; i++) if (groups[i]! >= 0) counts[groups[i]!]!++;
     const { minEvents, windowDays } = this.options.definitions.caller;
     const windowMs = windowDays * DAY;
@@ -1619,7 +1630,7 @@ export class RepeatIndex {
   /** The group of event e for place series at level l: -1 at an excluded place or another level. */
   private placeGroup(e: number, l: number): number {
     if (this.evFlags[e]! & FLAG_PLACE_EXCLUDED) return -1;
-    const g = this.codeGroup[this.evCode[e]!]!;
+    const g = this.eventGroup(e);
     return g >= 0 && this.rules[g]!.level === l ? g : -1;
   }
 
@@ -1855,7 +1866,7 @@ export class RepeatIndex {
     const rule = this.options.definitions.matter;
     members.sort((a, b) => this.evAt[a]! - this.evAt[b]! || a - b);
     const windowMs = rule.windowDays * DAY;
-    const g = this.codeGroup[this.evCode[root]!]!;
+    const g = this.eventGroup(root);
     const level = this.rules[g]?.level ?? levelIndex("building");
     const out: RepeatSeries[] = [];
     for (const events of windowRuns(this.evAt, members, members.length, rule.minEvents, windowMs)) {
@@ -2069,7 +2080,7 @@ export class RepeatIndex {
       this.ensureCalls(i + 1);
       const e = this.ingestCall(i);
       // The event's place at its group's level (and at the old group's, if a join recoded it).
-      for (const g of [this.codeGroup[this.evCode[e]!]!, ...this.recoded.splice(0)]) {
+      for (const g of [this.eventGroup(e), ...this.recoded.splice(0)]) {
         if (g < 0) continue;
         const l = this.rules[g]!.level;
         const key = this.evKeys[l]![e]!;
@@ -2175,7 +2186,7 @@ export class RepeatIndex {
 
   /** Group index of an event, or -1. */
   eventGroup(e: number): number {
-    return this.codeGroup[this.evCode[e]!]!;
+    return this.evGroup[e]! - 1;
   }
 
   groupRule(g: number): GroupRule | undefined {
