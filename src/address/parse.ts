@@ -639,13 +639,13 @@ function matchAdmin(
         const weak = h.kind !== "alias";
         // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
         // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
-        if (weak && (around.shortRoadStem || around.zone)) continue;
         // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
-        if (
-          (around.blockedNext || (weak && around.roadAfter)) &&
-          (around.roadNext || !childAt(text, pos + len, h.id, g))
-        )
-          continue;
+        const child =
+          around.shortRoadStem || around.blockedNext || (weak && around.roadAfter)
+            ? childAt(text, pos + len, h.id, g)
+            : false;
+        if (weak && ((around.shortRoadStem && !child) || around.zone)) continue;
+        if ((around.blockedNext || (weak && around.roadAfter)) && !child) continue;
         // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word.
         if (around.generic) continue;
       }
@@ -688,7 +688,6 @@ interface ShortContext {
   readonly shortRoadStem: boolean;
   readonly zone: boolean;
   readonly roadAfter: boolean;
-  readonly roadNext: boolean;
   readonly blockedNext: boolean;
   readonly generic: boolean;
 }
@@ -699,7 +698,6 @@ function shortContext(after: string): ShortContext {
     shortRoadStem: road !== null && road[0].length - (road[1] as string).length < 2,
     zone: ZONE_AFTER_SHORT.test(after),
     roadAfter: ROAD_SUFFIX.test(after) || /^[东西南北中]([路街]|大道|大街)/.test(after),
-    roadNext: /^[东西南北中]?(路|街|大道|大街)/.test(after),
     blockedNext: after.length > 0 && /[村镇乡庄桥湖山园城门区]/.test(after[0] as string),
     generic: GENERIC_AFTER_SHORT.test(after),
   };
@@ -859,8 +857,13 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     const lastDigits =
       (parts.at(-1) as { start: number; end: number }).end - (parts.at(-1) as { start: number }).start;
     const roadFirst = prev0 === "road" || prev0 === "subroad";
+    // 将军路1326-11-6-434: the number on the road, then building, unit (and floor) and room.
     const ladder = roadFirst
-      ? ["roadno", "houseno", "roomno"]
+      ? parts.length === 4
+        ? ["roadno", "houseno", "cellno", "roomno"]
+        : parts.length >= 5
+          ? ["roadno", "houseno", "cellno", "floorno", "roomno"]
+          : ["roadno", "houseno", "roomno"]
       : hasLabel(spans, "houseno")
         ? ["cellno", "roomno"]
         : parts.length >= 4
