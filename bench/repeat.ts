@@ -180,6 +180,14 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 const args = process.argv.slice(2);
 
+/** What a run found, as one short digest: a change meant only to be faster must print the same. */
+function digestOf(index: RepeatIndex): string {
+  const digest = createHash("sha256");
+  for (const s of index.allSeries()) digest.update(`${s.id} ${s.warning} ${s.events.join(",")}\n`);
+  for (const group of index.duplicateGroups()) digest.update(`${group.join(",")}\n`);
+  return digest.digest("hex").slice(0, 12);
+}
+
 /** Scores the store's incidents against a truth file and exits. */
 async function accuracy(db: string, truthPath: string): Promise<void> {
   // Read only: the schema is left as it is.
@@ -201,7 +209,7 @@ async function accuracy(db: string, truthPath: string): Promise<void> {
   const duplicates = scoreDuplicatePairs(index.duplicateGroups(), truth.duplicates);
   const f = (x: number) => x.toFixed(3);
   console.log(
-    `${db}: ${builder.length.toLocaleString("en")} calls, detection ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU`,
+    `${db}: ${builder.length.toLocaleString("en")} calls, detection ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU, digest ${digestOf(index)}`,
   );
   for (const kind of ["place", "caller", "matter"] as const) {
     const k = series[kind];
@@ -266,14 +274,10 @@ for (const n of sizes) {
   const detectCpuS = (cpu.user + cpu.system) / 1e6;
   const faults = process.resourceUsage().minorPageFault - r0.minorPageFault;
   const series = index.allSeries();
-  // What the run found, as one digest: a change meant to be faster must print the same.
-  const digest = createHash("sha256");
-  for (const s of series) digest.update(`${s.id} ${s.warning} ${s.events.join(",")}\n`);
-  for (const group of index.duplicateGroups()) digest.update(`${group.join(",")}\n`);
   const kinds = { place: 0, caller: 0, matter: 0 };
   for (const s of series) kinds[s.kind]++;
   console.log(
-    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s wall, ${detectCpuS.toFixed(2)} s CPU (${(cpu.system / 1e6).toFixed(2)} s system, ${(faults / 1e6).toFixed(2)}M page faults) | load ${loadavg()[0]!.toFixed(1)} | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} (digest ${digest.digest("hex").slice(0, 12)}) | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+    `n=${n.toLocaleString("en")} generate ${genS.toFixed(2)} s | batch detection ${detectS.toFixed(2)} s wall, ${detectCpuS.toFixed(2)} s CPU (${(cpu.system / 1e6).toFixed(2)} s system, ${(faults / 1e6).toFixed(2)}M page faults) | load ${loadavg()[0]!.toFixed(1)} | events ${index.eventCount.toLocaleString("en")} duplicate groups ${index.duplicateGroups().length.toLocaleString("en")} | series place ${kinds.place} caller ${kinds.caller} matter ${kinds.matter} (digest ${digestOf(index)}) | peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
   );
 
   if (n <= sqlMax) {

@@ -346,6 +346,17 @@ export class RepeatIndex {
 
   // key chains: heads[level][keyId] = latest event at that key
   heads: Int32Array[] = [];
+  /** Events linked at each key so far (the rank of the latest). */
+  private headCount: Int32Array[] = [];
+  /**
+   * Chains of one matter group's events at one key (matterChain -> latest link): links of
+   * [event, previous link, rank at the key] (see walkKey).
+   */
+  private readonly matterHead = new IntTable();
+  private matterLink = new Int32Array(0);
+  private matterLinks = 0;
+  /** Per group + 1: 1 when matter series are formed in the group. */
+  private matterGroups = new Uint8Array(0);
   readonly cellHead = new IntTable();
   /** Road-number blocks (road, number / 10) -> latest event: nearby numbers on one road, one scene. */
   private readonly blockHead = new IntTable();
@@ -412,6 +423,7 @@ export class RepeatIndex {
     for (const l of [...this.levelsUsed, levelIndex(defs.duplicates.level), POI_LEVEL, ROOM_LEVEL])
       this.chained[l] = 1;
     this.matterGroupSet = new Set(this.rules.flatMap((r, i) => (r.matter ? [i] : [])));
+    this.matterGroups = Uint8Array.from([0, ...this.rules.map((r) => (r.matter ? 1 : 0))]);
     this.dupLevel = levelIndex(defs.duplicates.level);
     this.dupWindowMs = defs.duplicates.windowMinutes * MINUTE;
     this.radius = defs.duplicates.radiusMeters;
@@ -426,6 +438,7 @@ export class RepeatIndex {
       this.evKeys.push(new Int32Array(0));
       this.evPrev.push(new Int32Array(0));
       this.heads.push(new Int32Array(0));
+      this.headCount.push(new Int32Array(0));
     }
   }
 
@@ -477,7 +490,10 @@ export class RepeatIndex {
     }
     yield "unify";
     const dict = index.calls.dict;
-    for (let l = 0; l < LEVEL_COUNT; l++) index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
+    for (let l = 0; l < LEVEL_COUNT; l++) {
+      index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
+      index.headCount[l] = new Int32Array(dict.keys[l]!.size);
+    }
     index.callerLast = callerSlots(new Float64Array(0), dict.callers.size);
     // At most one (caller, event) pair per call with a caller.
     let withCaller = 0;
@@ -616,6 +632,7 @@ export class RepeatIndex {
     if (key >= heads.length) {
       heads = growI32(heads, Math.max(key + 1, heads.length * 2, 1024, this.calls.dict.keys[l]!.size), -1);
       this.heads[l] = heads;
+      this.headCount[l] = growI32(this.headCount[l]!, heads.length);
     }
     return heads;
   }
@@ -966,6 +983,38 @@ export class RepeatIndex {
     const heads = this.ensureHead(l, key);
     this.evPrev[l]![e] = heads[key]!;
     heads[key] = e;
+    this.headCount[l]![key]!++;
+    const g = this.evGroup[e]! - 1;
+    if (this.matterLevel(g, l)) this.linkMatterChain(g, l, e, key);
+  }
+
+  /** Whether events of group g are chained per group at level l (their rule's level, room, POI). */
+  private matterLevel(g: number, l: number): boolean {
+    return (
+      this.matterGroups[g + 1] === 1 && (l === ROOM_LEVEL || l === POI_LEVEL || l === this.rules[g]!.level)
+    );
+  }
+
+  /** The code of the chain of group g's events at one key. */
+  private matterChain(g: number, l: number, key: number): number {
+    return (l * this.rules.length + g) * 2 ** 31 + key;
+  }
+
+  /**
+   * Links event e into the chain of its group's events at one key, with its rank in the chain of
+   * all events there (the number of events linked at the key so far, itself included).
+   */
+  private linkMatterChain(g: number, l: number, e: number, key: number): void {
+    const id = this.matterLinks;
+    if (3 * id + 3 > this.matterLink.length)
+      this.matterLink = growI32(this.matterLink, 2 * this.matterLink.length + 3 * 1024);
+    const chain = this.matterChain(g, l, key);
+    const link = this.matterLink;
+    link[3 * id] = e;
+    link[3 * id + 1] = this.matterHead.get(chain);
+    link[3 * id + 2] = this.headCount[l]![key]!;
+    this.matterHead.set(chain, id);
+    this.matterLinks++;
   }
 
   /** Links caller c to event e; `fresh` when e was just opened (no pair of it can exist yet). */
@@ -1065,7 +1114,13 @@ export class RepeatIndex {
       !this.codeInvalid[code]
     ) {
       this.evCode[e] = code;
-      this.evGroup[e] = this.codeGroup[code]! + 1;
+      const g = this.codeGroup[code]!;
+      this.evGroup[e] = g + 1;
+      // Now of a matter group: in its chains at the keys it has (ranked as linked now).
+      for (let l = 0; l < LEVEL_COUNT; l++) {
+        const key = this.evKeys[l]![e]!;
+        if (key >= 0 && this.chained[l] && this.matterLevel(g, l)) this.linkMatterChain(g, l, e, key);
+      }
     }
     for (let l = 0; l < LEVEL_COUNT; l++) {
       const key = calls.keys[l]![i]!;
@@ -1453,12 +1508,21 @@ export class RepeatIndex {
     return this.matterStop >= 0 ? o < this.matterStop : this.evAt[o]! < lo;
   }
 
-  /** Considers the events at one key, newest first, back to time lo. */
+  /**
+   * Considers the events of group g among the MATTER_STEPS events linked last at one key, newest
+   * first, back to time lo. They are read from the chain of the group's events there: events of
+   * other groups (most at a busy key) are skipped by rank instead of one by one.
+   */
   private walkKey(e: number, g: number, l: number, lo: number, level: number, key: number): void {
     if (key < 0) return;
-    const heads = this.heads[level]!;
-    const prev = this.evPrev[level]!;
-    for (let o = heads[key]!, steps = 0; o >= 0 && steps < MATTER_STEPS; o = prev[o]!, steps++) {
+    const counts = this.headCount[level]!;
+    if (key >= counts.length) return;
+    // The events linked last have ranks count, count - 1, ...
+    const lowest = counts[key]! - MATTER_STEPS + 1;
+    const link = this.matterLink;
+    for (let id = this.matterHead.get(this.matterChain(g, level, key)); id >= 0; id = link[3 * id + 1]!) {
+      if (link[3 * id + 2]! < lowest) break;
+      const o = link[3 * id]!;
       if (this.older(o, lo)) break;
       this.consider(e, o, g, l);
     }
