@@ -117,13 +117,8 @@ export function checkAtDispatch(
       if (index.groupRule(g)!.level === l) take(`p:${l}:${key}:${g}`, "address");
     if (group && groupIdx >= 0 && index.groupRule(groupIdx)!.level === l) {
       const lo = at - group.windowDays * DAY;
-      const heads = index.heads[l]!;
       const prev = index.evPrev[l]!;
-      for (
-        let e = key < heads.length ? heads[key]! : -1, steps = 0;
-        e >= 0 && steps < 256;
-        e = prev[e]!, steps++
-      ) {
+      for (let e = index.latestAt(l, key), steps = 0; e >= 0 && steps < 256; e = prev[e]!, steps++) {
         const t = index.evAt[e]!;
         if (t > at) continue;
         if (t < lo) break;

@@ -131,6 +131,14 @@ function growI32(a: Int32Array, cap: number, fill = 0): Int32Array<ArrayBuffer> 
   return b;
 }
 
+/** Key chain slots (see RepeatIndex.heads) grown to `cap` keys: the new ones empty (-1) with none linked. */
+function keySlots(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(2 * cap);
+  b.set(a);
+  for (let k = a.length; k < b.length; k += 2) b[k] = -1;
+  return b;
+}
+
 /** `callerLast` grown to `cap` callers: the new ones with no pair (-1) at no time (-Infinity). */
 function callerSlots(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(2 * cap);
@@ -344,10 +352,11 @@ export class RepeatIndex {
   /** Old groups of events whose code a join changed, since the last `add` step. */
   private recoded: number[] = [];
 
-  // key chains: heads[level][keyId] = latest event at that key
-  heads: Int32Array[] = [];
-  /** Events linked at each key so far (the rank of the latest). */
-  private headCount: Int32Array[] = [];
+  /**
+   * Key chains, per level and key side by side (one cache line): [2 * key] the latest event
+   * linked at the key (or -1), [2 * key + 1] how many events were linked there so far (its rank).
+   */
+  private heads: Int32Array[] = [];
   /**
    * Chains of one matter group's events at one key (matterChain -> latest link): links of
    * [event, previous link, rank at the key] (see walkKey).
@@ -438,7 +447,6 @@ export class RepeatIndex {
       this.evKeys.push(new Int32Array(0));
       this.evPrev.push(new Int32Array(0));
       this.heads.push(new Int32Array(0));
-      this.headCount.push(new Int32Array(0));
     }
   }
 
@@ -491,8 +499,7 @@ export class RepeatIndex {
     yield "unify";
     const dict = index.calls.dict;
     for (let l = 0; l < LEVEL_COUNT; l++) {
-      index.heads[l] = new Int32Array(dict.keys[l]!.size).fill(-1);
-      index.headCount[l] = new Int32Array(dict.keys[l]!.size);
+      index.heads[l] = keySlots(new Int32Array(0), dict.keys[l]!.size);
     }
     index.callerLast = callerSlots(new Float64Array(0), dict.callers.size);
     // At most one (caller, event) pair per call with a caller.
@@ -629,12 +636,17 @@ export class RepeatIndex {
 
   private ensureHead(l: number, key: number): Int32Array {
     let heads = this.heads[l]!;
-    if (key >= heads.length) {
-      heads = growI32(heads, Math.max(key + 1, heads.length * 2, 1024, this.calls.dict.keys[l]!.size), -1);
+    if (2 * key >= heads.length) {
+      heads = keySlots(heads, Math.max(key + 1, heads.length, 1024, this.calls.dict.keys[l]!.size));
       this.heads[l] = heads;
-      this.headCount[l] = growI32(this.headCount[l]!, heads.length);
     }
     return heads;
+  }
+
+  /** The latest event linked at a key of level l (its chain's head), or -1. */
+  latestAt(l: number, key: number): number {
+    const heads = this.heads[l]!;
+    return 2 * key < heads.length ? heads[2 * key]! : -1;
   }
 
   /** Callers with room in `callerLast`. */
@@ -809,8 +821,7 @@ export class RepeatIndex {
   }
 
   private findByKey(i: number, key: number, t: number, code: number): number {
-    const heads = this.heads[this.dupLevel]!;
-    let e = key < heads.length ? heads[key]! : -1;
+    let e = this.latestAt(this.dupLevel, key);
     const prev = this.evPrev[this.dupLevel]!;
     const lo = t - this.dupWindowMs;
     for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = prev[e]!) {
@@ -981,9 +992,9 @@ export class RepeatIndex {
     // Chains only where something walks them (series levels, duplicates, matter); others keep the key.
     if (!this.chained[l]) return;
     const heads = this.ensureHead(l, key);
-    this.evPrev[l]![e] = heads[key]!;
-    heads[key] = e;
-    this.headCount[l]![key]!++;
+    this.evPrev[l]![e] = heads[2 * key]!;
+    heads[2 * key] = e;
+    heads[2 * key + 1]!++;
     const g = this.evGroup[e]! - 1;
     if (this.matterLevel(g, l)) this.linkMatterChain(g, l, e, key);
   }
@@ -1012,7 +1023,7 @@ export class RepeatIndex {
     const link = this.matterLink;
     link[3 * id] = e;
     link[3 * id + 1] = this.matterHead.get(chain);
-    link[3 * id + 2] = this.headCount[l]![key]!;
+    link[3 * id + 2] = this.heads[l]![2 * key + 1]!;
     this.matterHead.set(chain, id);
     this.matterLinks++;
   }
@@ -1515,10 +1526,10 @@ export class RepeatIndex {
    */
   private walkKey(e: number, g: number, l: number, lo: number, level: number, key: number): void {
     if (key < 0) return;
-    const counts = this.headCount[level]!;
-    if (key >= counts.length) return;
+    const heads = this.heads[level]!;
+    if (2 * key >= heads.length) return;
     // The events linked last have ranks count, count - 1, ...
-    const lowest = counts[key]! - MATTER_STEPS + 1;
+    const lowest = heads[2 * key + 1]! - MATTER_STEPS + 1;
     const link = this.matterLink;
     for (let id = this.matterHead.get(this.matterChain(g, level, key)); id >= 0; id = link[3 * id + 1]!) {
       if (link[3 * id + 2]! < lowest) break;
@@ -1578,10 +1589,9 @@ export class RepeatIndex {
 
   /** All events at a key (any group, test calls left out), ascending, as a fresh array. */
   private collectAll(l: number, key: number): Int32Array {
-    const heads = this.heads[l]!;
     const prev = this.evPrev[l]!;
     let m = 0;
-    for (let e = key < heads.length ? heads[key]! : -1; e >= 0; e = prev[e]!) {
+    for (let e = this.latestAt(l, key); e >= 0; e = prev[e]!) {
       if (this.evFlags[e]! & FLAG_TEST) continue;
       this.pushScratch(m++, e);
     }
@@ -1699,7 +1709,7 @@ export class RepeatIndex {
   }
 
   private keyCount(l: number): number {
-    return Math.max(this.calls.dict.keys[l]!.size, this.heads[l]!.length);
+    return Math.max(this.calls.dict.keys[l]!.size, this.heads[l]!.length >> 1);
   }
 
   /**
@@ -1738,8 +1748,8 @@ export class RepeatIndex {
   }
 
   /** Neighbourhood aggregates per level: parent key * groups + group -> events, child keys. */
-  private parentEvents: Map<number, number>[] = [];
-  private parentChildren: Map<number, number>[] = [];
+  private parentEvents: IntTable[] = [];
+  private parentChildren: IntTable[] = [];
 
   /** Bytes of the series pass's CSR arrays for at most `events` events and `pairs` pairs. */
   private seriesPassBytes(events: number, pairs: number): number {
@@ -1772,8 +1782,8 @@ export class RepeatIndex {
     // Pass 1: counts per key and group (batch-wide priors); keys that may hold a series.
     const counts = new Int32Array(G);
     const pending: number[] = [];
-    this.parentEvents = LOCATION_LEVELS.map(() => new Map<number, number>());
-    this.parentChildren = LOCATION_LEVELS.map(() => new Map<number, number>());
+    this.parentEvents = LOCATION_LEVELS.map(() => new IntTable());
+    this.parentChildren = LOCATION_LEVELS.map(() => new IntTable());
     // Events per key as one sorted array per level (counting sort by key; event ids are in time
     // order in a batch): sequential passes instead of walking chains.
     const lists = new Map<number, { start: Int32Array; order: Int32Array; groups: Int16Array }>();
@@ -1810,8 +1820,8 @@ export class RepeatIndex {
           this.groupEventCount[g]! += c;
           if (pk >= 0) {
             const agg = pk * G + g;
-            pEvents.set(agg, (pEvents.get(agg) ?? 0) + c);
-            pChildren.set(agg, (pChildren.get(agg) ?? 0) + 1);
+            pEvents.add(agg, c);
+            pChildren.add(agg, 1);
           }
           if (c >= this.rules[g]!.minEvents) candidate = true;
           counts[g] = 0;
@@ -2028,8 +2038,8 @@ export class RepeatIndex {
     const pk = this.evKeys[levelIndex(parent)]![sample]!;
     if (pk < 0) return -1;
     const agg = pk * this.rules.length + g;
-    const events = this.parentEvents[level]?.get(agg) ?? 0;
-    const children = this.parentChildren[level]?.get(agg) ?? 0;
+    const events = Math.max(0, this.parentEvents[level]?.get(agg) ?? 0);
+    const children = Math.max(0, this.parentChildren[level]?.get(agg) ?? 0);
     if (children < 2) return -1;
     return Math.max(0, events - own) / (children - 1) / this.spanDays();
   }

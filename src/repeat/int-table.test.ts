@@ -29,6 +29,18 @@ describe("IntTable", () => {
     );
   });
 
+  test("add counts from zero at a new key and adds to an existing one", () => {
+    const table = new IntTable();
+    const map = new Map<number, number>();
+    for (let k = 0; k < 5_000; k++) {
+      const key = (k * 7_919) % 1_013;
+      table.add(key, k % 3);
+      map.set(key, (map.get(key) ?? 0) + (k % 3));
+    }
+    for (const [key, value] of map) expect(table.get(key)).toBe(value);
+    expect(table.size).toBe(map.size);
+  });
+
   test("an absent key reads -1, a presized table grows past its estimate", () => {
     const table = new IntTable(4);
     expect(table.get(7)).toBe(-1);

@@ -50,6 +50,23 @@ export class IntTable {
     }
   }
 
+  /** Adds delta to the value at key (an absent key counts as 0); one probe. */
+  add(key: number, delta: number): void {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let s = this.slot(key); ; s = (s + 1) & mask) {
+      const k = slots[s * 2]!;
+      if (k === key) {
+        slots[s * 2 + 1]! += delta;
+        return;
+      }
+      if (k === -1) {
+        this.set(key, delta);
+        return;
+      }
+    }
+  }
+
   /** Fibonacci hashing of the key's low and high 32 bits. */
   private slot(key: number): number {
     const low = key | 0;
