@@ -143,7 +143,7 @@ export function checkAtDispatch(
     const lo = at - index.maxWindowMs;
     for (let dx = -reach; dx <= reach; dx++)
       for (let dy = -reach; dy <= reach; dy++) {
-        let e = index.cellHead.get(index.cellKey(cx + dx, cy + dy));
+        let e = index.cellHead.get(cx + dx, cy + dy);
         for (let steps = 0; e >= 0 && steps < 64; steps++, e = index.evPrevCell[e]!) {
           const t = index.evAt[e]!;
           if (t > at) continue;

@@ -1,4 +1,5 @@
 import { type Category, ConfigError, LOCATION_LEVELS, type LocationLevel } from "../domain/index.ts";
+import { CellHeads, denseCells } from "./cells.ts";
 import {
   type CallColumns,
   ColumnsBuilder,
@@ -366,7 +367,7 @@ export class RepeatIndex {
   private matterLinks = 0;
   /** Per group + 1: 1 when matter series are formed in the group. */
   private matterGroups = new Uint8Array(0);
-  readonly cellHead = new IntTable();
+  readonly cellHead = new CellHeads();
   /** Road-number blocks (road, number / 10) -> latest event: nearby numbers on one road, one scene. */
   private readonly blockHead = new IntTable();
   private evPrevBlock = new Int32Array(0);
@@ -377,7 +378,7 @@ export class RepeatIndex {
   private roadNoOf = new Int32Array(0);
   private roadsKnown = 0;
   /** Cells of events without a key at the duplicate level: a call with a key only looks there. */
-  private readonly keylessCellHead = new IntTable();
+  private readonly keylessCellHead = new CellHeads();
   private evPrevKeyless = new Int32Array(0);
   private refCos = Number.NaN;
 
@@ -529,6 +530,7 @@ export class RepeatIndex {
     yield "arena";
     const scratch = arena.region(scratchBytes);
     const order = yield* timeOrderSteps(columns.at, scratch);
+    index.coverCells(order);
     index.deferGuesses = true;
     for (let j = 0; j < n; j++) {
       index.ingestCall(order[j]!);
@@ -755,16 +757,24 @@ export class RepeatIndex {
     return 2 * this.radius;
   }
 
-  private cellOf(x: number, y: number): number {
-    return this.cellKey(Math.floor(x / this.cellSize), Math.floor(y / this.cellSize));
-  }
-
   /**
-   * A small-integer key of a grid cell (fast Map keys): cell coordinates modulo 32768 cells,
-   * i.e. 4,900 km at 150 m; farther cells may share a key, and distances are checked anyway.
+   * Before a batch's ingest: the projection's reference latitude from its first call with
+   * coordinates, and the dense part of the cell grids over where most of its calls are.
    */
-  cellKey(cx: number, cy: number): number {
-    return (cx & 0x7fff) * 32768 + (cy & 0x7fff);
+  private coverCells(order: Uint32Array): void {
+    const { lon, lat } = this.calls;
+    for (let j = 0; j < order.length && Number.isNaN(this.refCos); j++)
+      if (!Number.isNaN(lon[order[j]!]!)) this.projectX(lon[order[j]!]!, lat[order[j]!]!);
+    const size = this.cellSize;
+    const box = denseCells(order.length, (i, out) => {
+      if (Number.isNaN(lon[i]!)) return false;
+      out[0] = Math.floor(this.projectX(lon[i]!, lat[i]!) / size);
+      out[1] = Math.floor((lat[i]! * 110_574) / size);
+      return true;
+    });
+    if (!box) return;
+    this.cellHead.cover(...box);
+    if (!this.options.radiusAcrossKeys) this.keylessCellHead.cover(...box);
   }
 
   /** Merges call i into an existing event or opens a new one; returns the event. */
@@ -949,7 +959,7 @@ export class RepeatIndex {
     let bestAt = Number.NEGATIVE_INFINITY;
     for (let gx = x0; gx <= x0 + 1; gx++) {
       for (let gy = y0; gy <= y0 + 1; gy++) {
-        let e = cells.get(this.cellKey(gx, gy));
+        let e = cells.get(gx, gy);
         for (let steps = 0; e >= 0 && steps < this.options.maxChainSteps; steps++, e = chain[e]!) {
           if (e < this.stopBelow) break;
           const et = this.evAt[e]!;
@@ -1074,13 +1084,11 @@ export class RepeatIndex {
       const y = calls.lat[i]! * 110_574;
       this.evX[e] = x;
       this.evY[e] = y;
-      const cell = this.cellOf(x, y);
-      this.evPrevCell[e] = this.cellHead.get(cell);
-      this.cellHead.set(cell, e);
-      if (!this.options.radiusAcrossKeys && this.evKeys[this.dupLevel]![e]! < 0) {
-        this.evPrevKeyless[e] = this.keylessCellHead.get(cell);
-        this.keylessCellHead.set(cell, e);
-      }
+      const cx = Math.floor(x / this.cellSize);
+      const cy = Math.floor(y / this.cellSize);
+      this.evPrevCell[e] = this.cellHead.push(cx, cy, e);
+      if (!this.options.radiusAcrossKeys && this.evKeys[this.dupLevel]![e]! < 0)
+        this.evPrevKeyless[e] = this.keylessCellHead.push(cx, cy, e);
     } else {
       this.evX[e] = Number.NaN;
       this.evY[e] = Number.NaN;
