@@ -1734,9 +1734,12 @@ export class RepeatIndex {
     const K = this.keyCount(l);
     const start = arena.i32(K + 1, EMPTY_I32);
     const E = this.eventCount;
+    // Events per key: counted as they were linked (levels with series are chained), less the few
+    // test calls, instead of counting again at random places.
+    const heads = this.heads[l]!;
+    for (let k = 0; 2 * k + 1 < heads.length && k < K; k++) start[k + 1] = heads[2 * k + 1]!;
     for (let e = 0; e < E; e++) {
-      const k = keys[e]!;
-      if (k >= 0 && !(flags[e]! & FLAG_TEST)) start[k + 1]!++;
+      if (flags[e]! & FLAG_TEST && keys[e]! >= 0) start[keys[e]! + 1]!--;
       if ((e & KEY_STEP) === KEY_STEP) yield "keys";
     }
     for (let k = 0; k < K; k++) start[k + 1]! += start[k]!;
