@@ -1809,24 +1809,21 @@ export class RepeatIndex {
       const pl = parent ? levelIndex(parent) : -1;
       const pEvents = this.parentEvents[l]!;
       const pChildren = this.parentChildren[l]!;
+      const touched: number[] = [];
       for (let key = 0; key + 1 < start.length; key++) {
         const from = start[key]!;
         const to = start[key + 1]!;
         if (from === to) continue;
-        const pk = pl >= 0 ? this.evKeys[pl]![order[to - 1]!]! : -1;
-        let any = false;
+        // The groups present at the key, each counted once (most keys hold one or two).
         for (let j = from; j < to; j++) {
           const g = groups[j]!;
-          if (g >= 0) {
-            counts[g]!++;
-            any = true;
-          }
+          if (g >= 0 && counts[g]!++ === 0) touched.push(g);
         }
-        if (!any) continue;
+        if (touched.length === 0) continue;
+        const pk = pl >= 0 ? this.evKeys[pl]![order[to - 1]!]! : -1;
         let candidate = false;
-        for (let g = 0; g < G; g++) {
+        for (const g of touched) {
           const c = counts[g]!;
-          if (c === 0) continue;
           this.groupKeyCount[g]!++;
           this.groupEventCount[g]! += c;
           if (pk >= 0) {
@@ -1837,6 +1834,7 @@ export class RepeatIndex {
           if (c >= this.rules[g]!.minEvents) candidate = true;
           counts[g] = 0;
         }
+        touched.length = 0;
         if (candidate) pending.push(l * MENTION_SHIFT + key);
         if ((key & KEY_STEP) === KEY_STEP) yield "counts";
       }
