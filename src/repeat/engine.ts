@@ -1809,21 +1809,24 @@ export class RepeatIndex {
       const pl = parent ? levelIndex(parent) : -1;
       const pEvents = this.parentEvents[l]!;
       const pChildren = this.parentChildren[l]!;
-      const touched: number[] = [];
       for (let key = 0; key + 1 < start.length; key++) {
         const from = start[key]!;
         const to = start[key + 1]!;
         if (from === to) continue;
-        // The groups present at the key, each counted once (most keys hold one or two).
+        const pk = pl >= 0 ? this.evKeys[pl]![order[to - 1]!]! : -1;
+        let any = false;
         for (let j = from; j < to; j++) {
           const g = groups[j]!;
-          if (g >= 0 && counts[g]!++ === 0) touched.push(g);
+          if (g >= 0) {
+            counts[g]!++;
+            any = true;
+          }
         }
-        if (touched.length === 0) continue;
-        const pk = pl >= 0 ? this.evKeys[pl]![order[to - 1]!]! : -1;
+        if (!any) continue;
         let candidate = false;
-        for (const g of touched) {
+        for (let g = 0; g < G; g++) {
           const c = counts[g]!;
+          if (c === 0) continue;
           this.groupKeyCount[g]!++;
           this.groupEventCount[g]! += c;
           if (pk >= 0) {
@@ -1834,7 +1837,6 @@ export class RepeatIndex {
           if (c >= this.rules[g]!.minEvents) candidate = true;
           counts[g] = 0;
         }
-        touched.length = 0;
         if (candidate) pending.push(l * MENTION_SHIFT + key);
         if ((key & KEY_STEP) === KEY_STEP) yield "counts";
       }
