@@ -2023,8 +2023,8 @@ export class RepeatIndex {
     return { severity, steps: severity ? steps : [], frequency, gapDaysBefore: before, gapDaysAfter: after };
   }
 
-  /** The part of an ascending event list within [start, end]. */
-  private within(all: Int32Array, start: number, end: number): Int32Array {
+  /** The part of an ascending event list within [start, end] (its first `most` events at most). */
+  private within(all: Int32Array, start: number, end: number, most = Number.POSITIVE_INFINITY): Int32Array {
     const at = this.evAt;
     let lo = 0;
     let hi = all.length;
@@ -2034,7 +2034,8 @@ export class RepeatIndex {
       else hi = mid;
     }
     let to = lo;
-    while (to < all.length && at[all[to]!]! <= end) to++;
+    const last = Math.min(all.length, lo + most);
+    while (to < last && at[all[to]!]! <= end) to++;
     return all.subarray(lo, to);
   }
 
@@ -2099,8 +2100,9 @@ export class RepeatIndex {
     });
     // Other events at the same key in the series' span; at very busy keys (a market's POI) that is
     // no longer "the same household or shop": then only the series' own events count.
-    let context = placeEvents ? this.within(placeEvents, start, end) : null;
-    if (context && context.length > 4 * events.length + 16) context = null;
+    const most = 4 * events.length + 16;
+    let context = placeEvents ? this.within(placeEvents, start, end, most + 1) : null;
+    if (context && context.length > most) context = null;
     const escalation = this.escalationOf(events, context);
     const protective = rule.group.protective === true;
     const scores = this.options.surpriseScores;
