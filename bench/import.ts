@@ -8,13 +8,16 @@
  *   STAGES=100000 npm run bench:import    # also: CPU cost per row of each stage, in-process,
  *                                         # and the fixed cost of the command (a 100-row import)
  *   FLOOR=0 npm run bench:import          # without the floor of a bare SQLite insert (bench/sqlite-floor.ts)
+ *   DIGEST=0 npm run bench:import         # without the digest of what each import stored (storeDigest)
  *
  * Generated files are cached in $TMPDIR/recur-bench-import (delete it to regenerate).
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { createAddressLocator } from "../src/address/locator.ts";
 import { type BatchId, fixedClock } from "../src/domain/index.ts";
 import { compileMapper, DEFAULT_LIMITS, importFile, loadProfile, openSource } from "../src/ingest/index.ts";
@@ -109,6 +112,40 @@ function run(encoding: string, file = generated(encoding)): Run {
   };
 }
 
+/**
+ * What an import left in the store, as short SHA-256 digests that do not depend on the batch's
+ * random id: every incident column but `batch_id` (rows in source-id order), the quarantine (file,
+ * row, issues), the indicator rollups, and the incidents' index definitions. A change that makes
+ * the import faster must leave all four equal (same file, same secret).
+ */
+function storeDigest(path: string): string {
+  const db = new BetterSqlite3(path, { readonly: true });
+  try {
+    const digest = (sql: string) => {
+      const hash = createHash("sha256");
+      let rows = 0;
+      for (const row of db.prepare(sql).raw().iterate() as Iterable<unknown[]>) {
+        hash.update(JSON.stringify(row));
+        hash.update("\n");
+        rows++;
+      }
+      return `${rows}:${hash.digest("hex").slice(0, 16)}`;
+    };
+    const columns = (table: string) =>
+      (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    const incidentColumns = columns("incidents").filter((c) => c !== "batch_id");
+    const rollupColumns = columns("indicator_days");
+    return [
+      `incidents ${digest(`SELECT ${incidentColumns.join(",")} FROM incidents ORDER BY source_system, source_id`)}`,
+      `quarantine ${digest("SELECT file, row, issues FROM quarantine ORDER BY file, row")}`,
+      `rollups ${digest(`SELECT ${rollupColumns.join(",")} FROM indicator_days ORDER BY level, unit, station, day`)}`,
+      `indexes ${digest("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents' ORDER BY name")}`,
+    ].join(", ");
+  } finally {
+    db.close();
+  }
+}
+
 console.log(
   `recur import benchmark: ${ROWS.toLocaleString("en")} synthetic rows into SQLite, ${ENCODINGS.join(" and ")}`,
 );
@@ -134,6 +171,8 @@ for (const encoding of ENCODINGS) {
       `load ${loadBefore} -> ${load()}`,
     ].join(" | "),
   );
+  if (process.env.DIGEST !== "0")
+    console.log(`      store digest: ${storeDigest(join(WORK, `bench-${encoding}.db`))}`);
 }
 
 // The floor of the SQLite write side (docs/store.md): the same rows inserted bare, no index.
