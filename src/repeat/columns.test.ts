@@ -16,6 +16,11 @@ describe("time order of calls", () => {
     [
       "nearly sorted, large (insertion path)",
       80_000,
+      (i: number) => T0 + i * 30_000 + (rng.next() < 0.005 ? 180_000 : 0),
+    ],
+    [
+      "a late row in ten, large (radix path)",
+      80_000,
       (i: number) => T0 + i * 30_000 + (rng.next() < 0.1 ? 180_000 : 0),
     ],
     ["shuffled, large (radix path)", 80_000, () => T0 + Math.floor(rng.next() * 365 * 86_400_000)],

@@ -432,6 +432,9 @@ export function toColumns(
   return builder.columns();
 }
 
+/** Scratch bytes per call of `timeOrder` (order, seconds, a pass's order and upper bits). */
+export const TIME_ORDER_BYTES = 14;
+
 /** Elements between two yields of `timeOrderSteps`. */
 const ORDER_STEP = 0xffff;
 
@@ -462,7 +465,7 @@ function* insertionSorted(
 
 /**
  * The order of calls by time (stable): an insertion sort when the calls are nearly in time order
- * (at most 4 moves per call), else an LSD radix sort on seconds since the first call, O(n) where a
+ * (at most one call in 64 earlier than the one before it, at most 4 moves per call), else an LSD radix sort on seconds since the first call, O(n) where a
  * comparison sort of 10,000,000 calls would take seconds.
  */
 export function timeOrder(
@@ -481,11 +484,11 @@ export function* timeOrderSteps(
   const n = at.length;
   // One buffer for the order and the radix sort's two scratch arrays (one external allocation),
   // or the caller's scratch region when it is large enough.
-  const own = !scratch || scratch.bytes < n * 12;
-  const buffer = own ? new ArrayBuffer(n * 12) : scratch.buffer;
+  const own = !scratch || scratch.bytes < TIME_ORDER_BYTES * n;
+  const buffer = own ? new ArrayBuffer(TIME_ORDER_BYTES * n) : scratch.buffer;
   const base = own ? 0 : scratch.offset;
   const order = new Uint32Array(buffer, base, n);
-  let sorted = true;
+  let descents = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
@@ -493,12 +496,13 @@ export function* timeOrderSteps(
     const t = at[i]!;
     if (t < min) min = t;
     if (t > max) max = t;
-    if (i > 0 && t < at[i - 1]!) sorted = false;
+    if (i > 0 && t < at[i - 1]!) descents++;
     if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
   }
-  if (sorted || n < 2) return order;
+  if (descents === 0 || n < 2) return order;
   // Nearly sorted (exports in time order, a few late rows): insertion sort while it stays cheap.
-  if (yield* insertionSorted(at, order, 4 * n)) return order;
+  // With a late row in every 64 or more, the radix sort at once.
+  if (descents <= n / 64 && (yield* insertionSorted(at, order, 4 * n))) return order;
   for (let i = 0; i < n; i++) order[i] = i;
   const spanMs = max - min;
   if (n < 50_000 || spanMs / 1000 >= 2 ** 32 || !Number.isFinite(spanMs)) {
@@ -510,24 +514,33 @@ export function* timeOrderSteps(
     sec[i] = Math.floor((at[i]! - min) / 1000);
     if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
   }
-  let src = order;
-  let dst = new Uint32Array(buffer, base + n * 8, n);
-  for (let shift = 0; shift < 32; shift += 16) {
-    const count = new Uint32Array(65537);
-    for (let i = 0; i < n; i++) {
-      count[((sec[src[i]!]! >>> shift) & 0xffff) + 1]!++;
-      if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
-    }
-    for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
-    for (let i = 0; i < n; i++) {
-      const v = src[i]!;
-      dst[count[(sec[v]! >>> shift) & 0xffff]!++] = v;
-      if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
-    }
-    const tmp = src;
-    src = dst;
-    dst = tmp;
+  // Two passes of 16 bits; the first carries each call's upper 16 bits beside it, so that the
+  // second reads its keys in order rather than at random.
+  const low = new Uint32Array(buffer, base + n * 8, n);
+  const high = new Uint16Array(buffer, base + n * 12, n);
+  const count = new Uint32Array(65537);
+  for (let i = 0; i < n; i++) {
+    count[(sec[i]! & 0xffff) + 1]!++;
+    if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
   }
+  for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
+  for (let i = 0; i < n; i++) {
+    const j = count[sec[i]! & 0xffff]!++;
+    low[j] = i;
+    high[j] = sec[i]! >>> 16;
+    if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
+  }
+  count.fill(0);
+  for (let i = 0; i < n; i++) {
+    count[high[i]! + 1]!++;
+    if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
+  }
+  for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
+  for (let i = 0; i < n; i++) {
+    order[count[high[i]!]!++] = low[i]!;
+    if ((i & ORDER_STEP) === ORDER_STEP) yield "order";
+  }
+  const src = order;
   for (let i = 1; i < n; i++) {
     const v = src[i]!;
     const t = at[v]!;

@@ -15,6 +15,7 @@ import {
   nextCapacity,
   type RepeatInput,
   reservedCapacity,
+  TIME_ORDER_BYTES,
   timeOrderSteps,
 } from "./columns.ts";
 import { type CategoryGroup, groupOf } from "./definitions.ts";
@@ -511,7 +512,7 @@ export class RepeatIndex {
     // Calls, events and pairs in one buffer (see Arena), with a scratch region for the time order
     // and then the series pass: one external allocation for the whole batch. Calls, events and
     // pairs reserve headroom for live calls (reservedCapacity: address space, untouched until used).
-    const scratchBytes = Math.max(12 * n, index.seriesPassBytes(calls, pairs));
+    const scratchBytes = Math.max(TIME_ORDER_BYTES * n, index.seriesPassBytes(calls, pairs));
     const callCap = reservedCapacity(calls);
     const pairCap = reservedCapacity(pairs);
     const arena = new Arena(
