@@ -47,3 +47,18 @@ test("a model of the first version (B-/I- tags only) is still read and decoded",
   const spans = new Tagger(restoreTaggerModel(v1), g).spans("阳光小区");
   expect(spans).toEqual([{ label: "poi", start: 0, end: 4 }]);
 });
+
+test("features seen fewer times than minCount get no weight", () => {
+  const names = ["青枫公寓", "望江家园", "金色港湾"];
+  const train = names.flatMap((n, i) => [example(n, i + 1, 101 + i), example(n, i + 7, 1203 - i)]);
+  const all = trainTagger(train, g, { epochs: 4, seed: 1, minCount: 1 });
+  const common = trainTagger(train, g, { epochs: 4, seed: 1, minCount: 2 });
+  // The name 金色港湾 occurs twice: its features are kept.
+  expect(Object.keys(all.features).some((f) => f.startsWith("pcn") && f.includes("港湾"))).toBe(true);
+  expect(Object.keys(common.features).length).toBeLessThan(Object.keys(all.features).length);
+  const once = Object.keys(all.features).filter((f) => !(f in common.features));
+  expect(once.length).toBeGreaterThan(0);
+  // What was dropped was seen once only: the digit 7 (building 7 of 青枫公寓).
+  expect(once).toContain("c7");
+  expect(common.features).toHaveProperty("c1");
+});

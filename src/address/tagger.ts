@@ -21,6 +21,11 @@ export interface TrainOptions {
   readonly seed?: number;
   /** Weights whose absolute averaged value is below this are dropped from the saved model. */
   readonly prune?: number;
+  /**
+   * Features seen fewer times than this in the corpus get no weight: the perceptron otherwise
+   * memorises one-off names (train fit 0.98, held-out 0.90); default 2.
+   */
+  readonly minCount?: number;
 }
 
 /** The serialisable model: tags, transition weights, and per-feature sparse weights. */
@@ -385,12 +390,7 @@ export function trainTagger(
   const tags = [...tagSet].sort();
   const W = new Weights(tags, 1 << 16);
   const T = tags.length;
-  const ids: number[][][] = [];
-  for (const p of prepared) {
-    const row: number[][] = [];
-    for (const f of featuresOf(p.text, gazetteer)) row.push(W.featureIds(f, true));
-    ids.push(row);
-  }
+  const ids = featureIdsOf(prepared, gazetteer, W, options.minCount ?? 2);
   const golds = prepared.map((p) => p.gold.map((t) => W.tagIndex.get(t) as number));
   // Lazy averaging: acc holds sum of (step * update); averaged w = w - acc / step.
   const acc = new Float32Array(W.w.length);
@@ -451,6 +451,58 @@ export function trainTagger(
     features,
     trainedOn: prepared.length,
   };
+}
+
+/**
+ * Feature ids of every position of every address, keeping only the features seen at least
+ * `minCount` times: ids are counted in one pass (the strings are not kept: on a large corpus
+ * they cost gigabytes), then renumbered into `W`.
+ */
+function featureIdsOf(
+  prepared: readonly { text: string }[],
+  gazetteer: Gazetteer,
+  W: Weights,
+  minCount: number,
+): number[][][] {
+  const all = new Map<string, number>();
+  let counts = new Int32Array(1 << 16);
+  const raw: number[][][] = [];
+  for (const p of prepared) {
+    const row: number[][] = [];
+    for (const fs of featuresOf(p.text, gazetteer)) {
+      const r: number[] = [];
+      for (const f of fs) {
+        let id = all.get(f);
+        if (id === undefined) {
+          id = all.size;
+          all.set(f, id);
+          if (id >= counts.length) {
+            const bigger = new Int32Array(counts.length * 2);
+            bigger.set(counts);
+            counts = bigger;
+          }
+        }
+        counts[id] = (counts[id] as number) + 1;
+        r.push(id);
+      }
+      row.push(r);
+    }
+    raw.push(row);
+  }
+  const kept: string[] = [];
+  for (const [f, id] of all) if ((counts[id] as number) >= minCount) kept.push(f);
+  const newId = new Int32Array(all.size).fill(-1);
+  for (const f of kept) newId[all.get(f) as number] = W.featureIds([f], true)[0] as number;
+  for (const row of raw)
+    for (let i = 0; i < row.length; i++) {
+      const out: number[] = [];
+      for (const id of row[i] as number[]) {
+        const k = newId[id] as number;
+        if (k >= 0) out.push(k);
+      }
+      row[i] = out;
+    }
+  return raw;
 }
 
 /** A trained model ready to label addresses. */
