@@ -2024,15 +2024,35 @@ export class RepeatIndex {
     return { severity, steps: severity ? steps : [], frequency, gapDaysBefore: before, gapDaysAfter: after };
   }
 
-  /** The part of an ascending event list within [start, end] (its first `most` events at most). */
-  private within(all: Int32Array, start: number, end: number, most = Number.POSITIVE_INFINITY): Int32Array {
+  /**
+   * The part of an ascending event list within [start, end] (its first `most` events at most).
+   * `near`: an event of the list at time start (the first of a series): with events numbered in
+   * time order, the search goes by number and reads times only around it.
+   */
+  private within(
+    all: Int32Array,
+    start: number,
+    end: number,
+    most = Number.POSITIVE_INFINITY,
+    near = -1,
+  ): Int32Array {
     const at = this.evAt;
     let lo = 0;
     let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (at[all[mid]!]! < start) lo = mid + 1;
-      else hi = mid;
+    if (near >= 0 && this.eventsSorted) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (all[mid]! < near) lo = mid + 1;
+        else hi = mid;
+      }
+      // Events at the same time just before it.
+      while (lo > 0 && at[all[lo - 1]!]! >= start) lo--;
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (at[all[mid]!]! < start) lo = mid + 1;
+        else hi = mid;
+      }
     }
     let to = lo;
     const last = Math.min(all.length, lo + most);
@@ -2102,7 +2122,7 @@ export class RepeatIndex {
     // Other events at the same key in the series' span; at very busy keys (a market's POI) that is
     // no longer "the same household or shop": then only the series' own events count.
     const most = 4 * events.length + 16;
-    let context = placeEvents ? this.within(placeEvents, start, end, most + 1) : null;
+    let context = placeEvents ? this.within(placeEvents, start, end, most + 1, events[0]!) : null;
     if (context && context.length > most) context = null;
     const escalation = this.escalationOf(events, context);
     const protective = rule.group.protective === true;

@@ -24,12 +24,15 @@ export function windowRuns(
   member.fill(0, 0, m);
   let end = 0;
   let any = false;
+  // Members are marked once each: windows overlap, so each marks only past the one before.
+  let marked = 0;
   for (let i = 0; i < m; i++) {
     const start = at[list[i]!]!;
     if (end < i) end = i;
     while (end + 1 < m && at[list[end + 1]!]! <= start + windowMs) end++;
     if (end - i + 1 >= minEvents) {
-      member.fill(1, i, end + 1);
+      member.fill(1, Math.max(i, marked), end + 1);
+      marked = end + 1;
       any = true;
     }
   }
