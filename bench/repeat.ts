@@ -4,22 +4,26 @@
  * formulation of the place-series rule in SQLite on the same events, and the dispatch-time check
  * latency at the largest size.
  *
- *   npm run bench:repeat                 # 1M and 10M
+ *   npm run bench:repeat                 # 1M and 10M, each size in a process of its own
  *   npm run bench:repeat -- 1000000      # chosen sizes
  *   npm run bench:repeat -- 1000000 --sql-max 1000000
  *   npm run bench:repeat -- 10000000 --live 10000   # live calls after the batch (default 10,000, at least 1)
  *
  * At the largest size: the dispatch-time check, live calls one by one (each timed), then a rebuild
  * in steps as the server runs one (event-loop delay measured; --no-rebuild skips it).
+ * `--phases` prints the wall time of each phase of the batch; every batch line ends with a digest
+ * of the series and duplicate groups found (a change meant only to be faster must keep it).
  *
  * Accuracy against a generated city's truth file (recur generate + recur import):
  *   npm run bench:repeat -- --accuracy --db city.db --truth city.truth.json
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type { Category } from "../src/domain/index.ts";
 import { seededRandom } from "../src/domain/index.ts";
@@ -231,10 +235,32 @@ const liveIndex = args.indexOf("--live");
 const liveCount = liveIndex >= 0 ? Number(args[liveIndex + 1]) : 10_000;
 const sqlMaxIndex = args.indexOf("--sql-max");
 const sqlMax = sqlMaxIndex >= 0 ? Number(args[sqlMaxIndex + 1]) : 1_000_000;
-const sizes = args
-  .filter((a, k) => /^\d+$/.test(a) && args[k - 1] !== "--sql-max" && args[k - 1] !== "--live")
-  .map(Number);
+const valued = ["--sql-max", "--live", "--largest"];
+const sizes = args.filter((a, k) => /^\d+$/.test(a) && !valued.includes(args[k - 1]!)).map(Number);
 if (sizes.length === 0) sizes.push(1_000_000, 10_000_000);
+const largestIndex = args.indexOf("--largest");
+const largest = largestIndex >= 0 ? Number(args[largestIndex + 1]) : Math.max(...sizes);
+if (sizes.length > 1) {
+  // Each size in a process of its own: memory left by a smaller run does not count in the peak
+  // RSS of a larger one (a server loads its calls once).
+  const flags = args.filter((a, k) => !/^\d+$/.test(a) || valued.includes(args[k - 1]!));
+  for (const n of sizes) {
+    const run = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        String(n),
+        ...flags,
+        "--largest",
+        String(largest),
+      ],
+      { stdio: "inherit" },
+    );
+    if (run.status !== 0) process.exit(run.status ?? 1);
+  }
+  process.exit(0);
+}
 
 /**
  * `--phases`: the batch run as a build in steps with no step limit, the wall time of each phase
@@ -303,7 +329,7 @@ for (const n of sizes) {
     db.close();
   }
 
-  if (n === Math.max(...sizes)) {
+  if (n === largest) {
     const rng = seededRandom(7);
     const rooms = index.calls.dict.keys[3]!.values;
     const queries = Array.from({ length: 20_000 }, (_, k) => {
