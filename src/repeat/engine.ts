@@ -810,16 +810,17 @@ export class RepeatIndex {
    * there without reading the older events' times (a cache miss each in a large index).
    */
   private moveWindow(t: number): void {
-    if (!this.eventsSorted || !this.ordered) {
-      this.stopBelow = -1;
-      return;
-    }
-    const lo = t - this.dupWindowMs;
+    this.stopBelow =
+      this.eventsSorted && this.ordered ? this.firstAtOrAfter(this.stopBelow, t - this.dupWindowMs) : -1;
+  }
+
+  /** The first event at or after time lo (events numbered in time order), searched from event `from`. */
+  private firstAtOrAfter(from: number, lo: number): number {
     const at = this.evAt;
-    let w = Math.max(0, this.stopBelow);
+    let w = Math.max(0, from);
     while (w < this.eventCount && at[w]! < lo) w++;
     while (w > 0 && at[w - 1]! >= lo) w--;
-    this.stopBelow = w;
+    return w;
   }
 
   private narrativeAgrees(i: number, e: number): boolean {
@@ -1512,15 +1513,7 @@ export class RepeatIndex {
    * without reading its time (a cache miss each in a large index).
    */
   private moveMatterWindow(lo: number): void {
-    if (!this.eventsSorted) {
-      this.matterStop = -1;
-      return;
-    }
-    const at = this.evAt;
-    let w = Math.max(0, this.matterStop);
-    while (w < this.eventCount && at[w]! < lo) w++;
-    while (w > 0 && at[w - 1]! >= lo) w--;
-    this.matterStop = w;
+    this.matterStop = this.eventsSorted ? this.firstAtOrAfter(this.matterStop, lo) : -1;
   }
 
   /** Whether event o is older than lo, the start of the current matter window. */
