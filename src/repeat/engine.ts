@@ -538,6 +538,8 @@ export class RepeatIndex {
       if ((j & STEP) === STEP) yield "ingest";
     }
     index.deferGuesses = false;
+    // A batch recomputes every series: the old groups of recoded events are not needed.
+    index.recoded.length = 0;
     index.applyGuesses();
     yield* index.computeAllSteps(scratch);
     return index;
@@ -1136,6 +1138,8 @@ export class RepeatIndex {
     ) {
       this.evCode[e] = code;
       const g = this.codeGroup[code]!;
+      // The old group's series at the event's place change too (`add` recomputes them).
+      if (this.evGroup[e]! > 0) this.recoded.push(this.evGroup[e]! - 1);
       this.evGroup[e] = g + 1;
       // Now of a matter group: in its chains at the keys it has (ranked as linked now).
       for (let l = 0; l < LEVEL_COUNT; l++) {

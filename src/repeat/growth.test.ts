@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { flatCalls } from "../../test/builders.ts";
+import { flatCalls, makeIncident } from "../../test/builders.ts";
 import type { Incident } from "../domain/index.ts";
 import { ColumnsBuilder, FILL_CHUNK, newDictionaries, nextCapacity, reservedCapacity } from "./columns.ts";
 import { RepeatIndex } from "./engine.ts";
@@ -68,6 +68,32 @@ describe("live calls after a batch", () => {
     expect(live.calls.length).toBe(all.length);
     expect(view(live)).toEqual(view(RepeatIndex.build(all)));
   }, 60_000);
+
+  test("a live call that gives a repeat report its real code takes the event out of its old group's series", () => {
+    const at = (day: number, minute = 0) => T0 + day * 86_400_000 + minute * 60_000;
+    const place = { building: "B:阳光小区/3", room: "R:阳光小区/3/2/501" };
+    const report = (day: number) =>
+      makeIncident({
+        receivedAt: at(day) as Incident["receivedAt"],
+        category: "invalid",
+        subtype: "repeat_report",
+        location: place,
+      });
+    const batch = [report(1), report(5), report(10)];
+    const noise = makeIncident({
+      receivedAt: at(10, 20) as Incident["receivedAt"],
+      category: "public_order",
+      subtype: "noise",
+      location: place,
+    });
+    const before = RepeatIndex.build(batch);
+    expect(before.allSeries().map((s) => s.group)).toEqual(["invalid"]);
+    const live = RepeatIndex.build(batch);
+    live.add([noise]);
+    expect(live.duplicateGroups()).toHaveLength(1);
+    expect(view(live)).toEqual(view(RepeatIndex.build([...batch, noise])));
+    expect(live.allSeries().some((s) => s.group === "invalid")).toBe(false);
+  });
 
   test("an index built empty grows past its first capacities by copying and still equals the batch", () => {
     const all = calls(5000, 13);
