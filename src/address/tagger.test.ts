@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
 import { nationalGazetteer } from "./gazetteer.ts";
+import { jackknifeLexicons, LexiconMatcher, learnLexicon } from "./lexicon.ts";
 import { restoreTaggerModel, Tagger, trainTagger } from "./tagger.ts";
 
 const g = nationalGazetteer();
@@ -61,4 +62,126 @@ test("features seen fewer times than minCount get no weight", () => {
   // What was dropped was seen once only: the digit 7 (building 7 of 青枫公寓).
   expect(once).toContain("c7");
   expect(common.features).toHaveProperty("c1");
+});
+
+test("a name of the lexicon gives its first, inner and last characters features", () => {
+  const matcher = new LexiconMatcher(
+    new Map([
+      ["阳光小区", "poi"],
+      ["东区", "subpoi"],
+    ]),
+  );
+  const text = "阳光小区东区3幢";
+  const out: string[][] = Array.from(text, () => []);
+  matcher.addFeatures(text, out);
+  expect(out[0]).toEqual(["xBpoi4"]);
+  expect(out[1]).toEqual(["xMpoi"]);
+  expect(out[3]).toEqual(["xEpoi4"]);
+  expect(out[4]).toEqual(["xBsubpoi2"]);
+  expect(out[5]).toEqual(["xEsubpoi2"]);
+  expect(out[6]).toEqual([]);
+});
+
+test("the lexicon keeps names seen twice with a clear label", () => {
+  const lex = learnLexicon([
+    {
+      entities: [
+        { label: "poi", text: "阳光小区" },
+        { label: "subpoi", text: "东区" },
+      ],
+    },
+    {
+      entities: [
+        { label: "poi", text: "阳光小区" },
+        { label: "poi", text: "东区" },
+      ],
+    },
+    {
+      entities: [
+        { label: "devZone", text: "经济技术开发区" },
+        { label: "community", text: "和平村" },
+      ],
+    },
+    { entities: [{ label: "devZone", text: "经济技术开发区" }] },
+  ]);
+  // 东区 is labelled two ways (purity 0.5 < 0.6), 和平村 once; labels are normalised.
+  expect([...lex]).toEqual([
+    ["阳光小区", "poi"],
+    ["经济技术开发区", "devzone"],
+  ]);
+});
+
+test("a jackknife fold's lexicon leaves out the names of its own addresses", () => {
+  const examples = [0, 1, 2, 3, 4, 5].map((k) => ({
+    entities: [
+      { label: "poi", text: k < 3 ? "青枫公寓" : k < 5 ? "望江家园" : "金色港湾" },
+      { label: "subpoi", text: `${k}号院` },
+    ],
+  }));
+  // Folds by position mod 3: fold 0 = addresses 0 and 3, fold 1 = 1 and 4, fold 2 = 2 and 5.
+  const lexicons = jackknifeLexicons(examples, 3, { minCount: 1 });
+  expect(lexicons).toHaveLength(3);
+  for (const [f, lex] of lexicons.entries()) {
+    expect(lex.has(`${f}号院`)).toBe(false);
+    expect(lex.has(`${f + 3}号院`)).toBe(false);
+    expect(lex.has(`${(f + 1) % 3}号院`)).toBe(true);
+    expect(lex.get("青枫公寓")).toBe("poi");
+  }
+  // 望江家园 (addresses 3 and 4) is seen once outside fold 0 and fold 1, twice outside fold 2.
+  const twice = jackknifeLexicons(examples, 3);
+  expect(twice.map((lex) => lex.has("望江家园"))).toEqual([false, false, true]);
+});
+
+test("a trained model keeps the whole corpus' lexicon and uses its features; without one it is version 2", () => {
+  const names = ["青枫公寓", "望江家园", "金色港湾", "翠苑一区", "云栖山庄", "白马湖畔"];
+  // Three addresses per name: out of its own fold, an address still sees its name twice.
+  const train = names.flatMap((n, i) => [
+    example(n, i + 1, 101 + i),
+    example(n, i + 7, 1203 - i),
+    example(n, i + 2, 502),
+  ]);
+  const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2 }))));
+  expect(model.version).toBe(3);
+  expect(model.lexicon?.望江家园).toBe("poi");
+  expect(Object.keys(model.features).some((f) => f.startsWith("xBpoi4"))).toBe(true);
+  const plain = trainTagger(train, g, { epochs: 8, seed: 2, lexicon: false });
+  expect(plain.version).toBe(2);
+  expect(plain.lexicon).toBeUndefined();
+  expect(Object.keys(plain.features).some((f) => f.startsWith("x"))).toBe(false);
+});
+
+test("a version 2 model without a lexicon still loads and decodes", () => {
+  const v2 = {
+    kind: "recur-address-tagger",
+    version: 2,
+    tags: ["B-poi", "E-poi", "I-poi"],
+    transitions: new Array(12).fill(0),
+    // First character B, last E, the rest I.
+    features: { s0: [0, 5], e0: [1, 5], b: [2, 1] },
+    trainedOn: 1,
+  };
+  const spans = new Tagger(restoreTaggerModel(v2), g).spans("阳光小区");
+  expect(spans).toEqual([{ label: "poi", start: 0, end: 4 }]);
+  expect(() => restoreTaggerModel({ ...v2, version: 3, lexicon: { 阳光小区: 1 } })).toThrow(
+    /not a recur address model/,
+  );
+});
+
+test("a loaded model matches its lexicon's names in the text it decodes", () => {
+  const v3 = {
+    kind: "recur-address-tagger",
+    version: 3,
+    tags: ["B-poi", "E-poi", "I-poi", "S-x"],
+    transitions: new Array(20).fill(0),
+    // Every character is S-x unless a lexicon name starts, covers or ends at it.
+    features: { b: [3, 1], xBpoi4: [0, 5], xMpoi: [2, 5], xEpoi4: [1, 5] },
+    trainedOn: 1,
+    lexicon: { 阳光小区: "poi" },
+  };
+  const tagger = new Tagger(restoreTaggerModel(v3), g);
+  expect(tagger.spans("阳光小区3")).toEqual([
+    { label: "poi", start: 0, end: 4 },
+    { label: "x", start: 4, end: 5 },
+  ]);
+  expect(tagger.spans("月光小区3").map((s) => s.label)).toEqual(["x", "x", "x", "x", "x"]);
 });

@@ -1,13 +1,15 @@
 import { ConfigError } from "../domain/errors.ts";
 import { seededRandom } from "../domain/random.ts";
 import type { Gazetteer } from "./gazetteer.ts";
+import { jackknifeLexicons, LexiconMatcher, type LexiconOptions, learnLexicon } from "./lexicon.ts";
 import { type Entity, parseRules, type Span } from "./parse.ts";
 import { normaliseLabel } from "./score.ts";
 
 /**
  * A character-level sequence labeller (structured averaged perceptron with first-order
- * Viterbi decoding, Collins 2002) over character n-grams, the rule parser's labels and
- * gazetteer matches. It is never shipped trained: a deployment trains it at run time on its own
+ * Viterbi decoding, Collins 2002) over character n-grams, the rule parser's labels, gazetteer
+ * matches, address words and the names of its own training corpus (a lexicon, src/address/lexicon.ts).
+ * It is never shipped trained: a deployment trains it at run time on its own
  * labelled addresses (`recur address train --corpus FILE.jsonl --out MODEL.json`).
  */
 
@@ -26,19 +28,27 @@ export interface TrainOptions {
    * memorises one-off names (train fit 0.98, held-out 0.90); default 2.
    */
   readonly minCount?: number;
+  /**
+   * Names of the corpus as features (src/address/lexicon.ts), or false for none. In training an
+   * address sees the lexicon of the other `folds` - 1 folds only; the saved model keeps the whole
+   * corpus' lexicon. Default: 5 folds, names seen twice.
+   */
+  readonly lexicon?: false | (LexiconOptions & { readonly folds?: number });
 }
 
 /** The serialisable model: tags, transition weights, and per-feature sparse weights. */
 export interface TaggerModel {
   readonly kind: "recur-address-tagger";
-  /** 1: B-/I- tags; 2: B-/I-/E-/S- tags. Both are read. */
-  readonly version: 1 | 2;
+  /** 1: B-/I- tags; 2: B-/I-/E-/S- tags; 3: version 2 with a lexicon. All are read. */
+  readonly version: 1 | 2 | 3;
   readonly tags: readonly string[];
   /** tags × tags transition weights, row = previous tag (last row = start). */
   readonly transitions: readonly number[];
   /** feature → [tagIndex, weight, tagIndex, weight, ...]. */
   readonly features: Readonly<Record<string, readonly number[]>>;
   readonly trainedOn: number;
+  /** Names of the training corpus → label (version 3), matched in the text as features. */
+  readonly lexicon?: Readonly<Record<string, string>>;
 }
 
 /** Character class: digit, Latin letter, Chinese numeral, other Han, anything else (sentinels too). */
@@ -126,7 +136,7 @@ for (const w of KEYWORDS) {
 }
 
 /** Feature strings of every position. */
-function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
+function featuresOf(text: string, gazetteer: Gazetteer, lexicon: LexiconMatcher | null): string[][] {
   const n = text.length;
   const { rule, gaz, span } = contextTags(text, gazetteer);
   // The characters with three sentinels on each side: padded[i + 3] is text[i].
@@ -170,6 +180,7 @@ function featuresOf(text: string, gazetteer: Gazetteer): string[][] {
     out.push(f);
   }
   addWordFeatures(text, out);
+  if (lexicon) lexicon.addFeatures(text, out);
   return out;
 }
 
@@ -373,13 +384,13 @@ export function trainTagger(
   const rng = seededRandom(options.seed ?? 1);
   // Gold tags first (cheap), so that feature strings can become ids one address at a time:
   // keeping every address's strings costs gigabytes on a large corpus.
-  const prepared: { text: string; gold: string[] }[] = [];
+  const prepared: { text: string; gold: string[]; entities: readonly Entity[] }[] = [];
   const tagSet = new Set<string>();
   for (const ex of examples) {
     const gold = goldTags(ex);
     if (!gold || gold.length === 0) continue;
     for (const t of gold) tagSet.add(t);
-    prepared.push({ text: ex.text, gold });
+    prepared.push({ text: ex.text, gold, entities: ex.entities });
   }
   if (prepared.length === 0) {
     throw new ConfigError("address_train_empty", {
@@ -390,7 +401,18 @@ export function trainTagger(
   const tags = [...tagSet].sort();
   const W = new Weights(tags, 1 << 16);
   const T = tags.length;
-  const ids = featureIdsOf(prepared, gazetteer, W, options.minCount ?? 2);
+  const lexOptions = options.lexicon === false ? null : (options.lexicon ?? {});
+  const folds = lexOptions ? Math.max(2, lexOptions.folds ?? 5) : 0;
+  const foldMatchers = lexOptions
+    ? jackknifeLexicons(prepared, folds, lexOptions).map((l) => new LexiconMatcher(l))
+    : [];
+  const ids = featureIdsOf(
+    prepared,
+    gazetteer,
+    W,
+    options.minCount ?? 2,
+    (k) => foldMatchers[k % folds] ?? null,
+  );
   const golds = prepared.map((p) => p.gold.map((t) => W.tagIndex.get(t) as number));
   // Lazy averaging: acc holds sum of (step * update); averaged w = w - acc / step.
   const acc = new Float32Array(W.w.length);
@@ -443,14 +465,15 @@ export function trainTagger(
     W.trans,
     (v, i) => Math.round((v - (accTrans[i] as number) / step) * 1000) / 1000,
   );
-  return {
+  const model: TaggerModel = {
     kind: "recur-address-tagger",
-    version: 2,
+    version: lexOptions ? 3 : 2,
     tags,
     transitions,
     features,
     trainedOn: prepared.length,
   };
+  return lexOptions ? { ...model, lexicon: Object.fromEntries(learnLexicon(prepared, lexOptions)) } : model;
 }
 
 /**
@@ -463,13 +486,14 @@ function featureIdsOf(
   gazetteer: Gazetteer,
   W: Weights,
   minCount: number,
+  lexiconOf: (k: number) => LexiconMatcher | null,
 ): number[][][] {
   const all = new Map<string, number>();
   let counts = new Int32Array(1 << 16);
   const raw: number[][][] = [];
-  for (const p of prepared) {
+  for (let k = 0; k < prepared.length; k++) {
     const row: number[][] = [];
-    for (const fs of featuresOf(p.text, gazetteer)) {
+    for (const fs of featuresOf((prepared[k] as { text: string }).text, gazetteer, lexiconOf(k))) {
       const r: number[] = [];
       for (const f of fs) {
         let id = all.get(f);
@@ -508,6 +532,7 @@ function featureIdsOf(
 /** A trained model ready to label addresses. */
 export class Tagger {
   private readonly weights: Weights;
+  private readonly lexicon: LexiconMatcher | null;
 
   constructor(
     readonly model: TaggerModel,
@@ -536,12 +561,13 @@ export class Tagger {
     W.sparse = { start, tag, value };
     W.trans.set(model.transitions.slice(0, W.trans.length));
     this.weights = W;
+    this.lexicon = model.lexicon ? new LexiconMatcher(new Map(Object.entries(model.lexicon))) : null;
   }
 
   /** Labelled spans covering the text. */
   spans(text: string): Span[] {
     if (text.length === 0) return [];
-    const feats = featuresOf(text, this.gazetteer);
+    const feats = featuresOf(text, this.gazetteer, this.lexicon);
     const ids: number[][] = [];
     for (const f of feats) ids.push(this.weights.featureIds(f, false));
     const tags = this.weights.decode(ids).map((t) => this.model.tags[t] as string);
@@ -573,13 +599,18 @@ export function restoreTaggerModel(json: unknown): TaggerModel {
     m !== null &&
     typeof m === "object" &&
     m.kind === "recur-address-tagger" &&
-    (m.version === 1 || m.version === 2) &&
+    (m.version === 1 || m.version === 2 || m.version === 3) &&
     Array.isArray(m.tags) &&
     m.tags.every((t) => typeof t === "string" && /^[BIES]-/.test(t)) &&
     Array.isArray(m.transitions) &&
     m.transitions.length === (m.tags.length + 1) * m.tags.length &&
     typeof m.features === "object" &&
-    m.features !== null;
+    m.features !== null &&
+    (m.lexicon === undefined ||
+      (typeof m.lexicon === "object" &&
+        m.lexicon !== null &&
+        !Array.isArray(m.lexicon) &&
+        Object.values(m.lexicon).every((l) => typeof l === "string")));
   if (!ok) {
     throw new ConfigError("address_model_invalid", {
       zh: "不是 recur 地址模型文件（请用 recur address train 生成）",
