@@ -2,10 +2,11 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, test } from "vitest";
-import { addressComponentsFromJson } from "../../domain/index.ts";
+import { addressComponentsFromJson, RecurError } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
 import { openStore } from "../../store/index.ts";
 import { main } from "../main.ts";
+import { importThreadFailure } from "./import.ts";
 
 async function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const stdout = new PassThrough();
@@ -138,5 +139,26 @@ describe("recur import", { timeout: 90_000 }, () => {
     expect(code).toBe(expected);
     expect(out + err).not.toMatch(/\n\s+at /);
     expect((out + err).length).toBeGreaterThan(0);
+  });
+});
+
+describe("import thread failures", () => {
+  test("running out of heap is a clear error in both languages, not a stack trace", () => {
+    const oom = Object.assign(
+      new Error("Worker terminated due to reaching memory limit: JS heap out of memory"),
+      {
+        code: "ERR_WORKER_OUT_OF_MEMORY",
+      },
+    );
+    const error = importThreadFailure(oom);
+    expect(error).toBeInstanceOf(RecurError);
+    expect((error as RecurError).code).toBe("import_out_of_memory");
+    expect((error as RecurError).messages.zh).toContain("本批次未写入任何数据");
+    expect((error as RecurError).messages.en).toContain("nothing of this batch was stored");
+  });
+
+  test("any other failure passes through unchanged", () => {
+    const other = new Error("disk full");
+    expect(importThreadFailure(other)).toBe(other);
   });
 });
