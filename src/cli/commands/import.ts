@@ -29,7 +29,7 @@ const IMPORT_HEAP = { maxOldGenerationSizeMb: 384, maxYoungGenerationSizeMb: 96 
  * garbage between full collections, so V8 marked those 130 MB some 110 times per 1,000,000 rows
  * (22 full collections per 200,000 rows; 10 with this flag). Measured on the 1,000,000-row file
  * of `npm run bench:import`, alternating at load 2–2.7: 84.8 and 93.4 s CPU, 57.0 and 61.4 s wall
- * without; 72.9 and 81.8 s CPU, 49.6 and 54.5 s wall with it; peak RSS 825–863 MB either way.
+ * without; 72.9 and 81.8 s CPU, 49.6 and 54.5 s wall with it; peak RSS 806–843 MB either way.
  * (A young generation of 160 MB or an old one of 512 MB on top of it gained nothing measurable.)
  * V8 flags belong to the process, so this is set only here, in the one command that imports.
  */
