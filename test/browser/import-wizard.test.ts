@@ -201,9 +201,18 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
     await page.setInputFiles("#wizard-file", file);
     await page.click("#wizard-upload");
     await page.waitForSelector("#wizard-sheet");
+    // The sheet is read again on the server: wait for that answer itself (a CI run under load once
+    // took more than the default 30 s), and fail with its status if it is not a preview.
+    const reread = page.waitForResponse(
+      (r) => r.url().endsWith("/preview") && r.request().method() === "POST",
+      { timeout: 90_000 },
+    );
     await page.selectOption("#wizard-sheet", "警情明细");
-    await page.waitForFunction(() =>
-      document.querySelector("#wizard-preview table")?.textContent?.includes("案件流水号"),
+    expect((await reread).status()).toBe(200);
+    await page.waitForFunction(
+      () => document.querySelector("#wizard-preview table")?.textContent?.includes("案件流水号"),
+      undefined,
+      { timeout: 10_000 },
     );
     await shot(page, "import-7-xlsx-sheet");
     await page.click("#wizard-next-1");
