@@ -174,6 +174,33 @@ describe("the rule parser", () => {
       "四环至五环之间建设路8号",
       ["road:四环", "redundant:至", "road:五环", "assist:之间", "road:建设路", "roadno:8号"],
     ],
+    [
+      "阳光花园8一1一204",
+      ["poi:阳光花园", "houseno:8", "redundant:一", "cellno:1", "redundant:一", "roomno:204"],
+    ],
+    ["人民路8一2号", ["road:人民路", "roadno:8", "redundant:一", "houseno:2号"]],
+    ["阳光小区3栋23##o##1", ["poi:阳光小区", "houseno:3栋", "roomno:23##o##1"]],
+    ["阳光小区6a##70##1", ["poi:阳光小区", "roomno:6a##70##1"]],
+    ["华光大厦708房间", ["poi:华光大厦", "roomno:708房间"]],
+    [
+      "湖北省省直辖县级行政区划仙桃市沙嘴街道省直辖钱沟路5号",
+      [
+        "prov:湖北省",
+        "city:省直辖县级行政区划",
+        "district:仙桃市",
+        "town:沙嘴街道",
+        "redundant:省直辖",
+        "road:钱沟路",
+        "roadno:5号",
+      ],
+    ],
+    [
+      "浙江省杭州市西湖区阳光路街道文三路100号",
+      ["prov:浙江省", "city:杭州市", "district:西湖区", "town:阳光路街道", "road:文三路", "roadno:100号"],
+    ],
+    ["建设大道辅路阳光小区3栋", ["road:建设大道辅路", "poi:阳光小区", "houseno:3栋"]],
+    ["张家湾幸福路8号", ["poi:张家湾", "road:幸福路", "roadno:8号"]],
+    ["翠竹湾一横路8号", ["road:翠竹湾一横路", "roadno:8号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -98,6 +98,9 @@ const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
 const SUFFIX_START = new Set([..."街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市环线"]);
+const HAN_ONLY = /^[\u3400-\u9fff]+$/;
+/** Characters that number or orient a road after its name (中山东二路, 团结七支路, 银溪一横路). */
+const ROAD_MODIFIER = new Set([..."一二三四五六七八九十东西南北中支横纵"]);
 /** Numbers of ring roads (二环, 西三环). */
 const RING_NUMBER = new Set([..."一二三四五六七八九"]);
 const PLACE_BEFORE_ROAD =
@@ -183,6 +186,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
 
   while (pos < n) {
     const c = text[pos] as string;
+    // 省直辖县级行政区划: the code list's container of the counties a province governs directly (a
+    // city-level entry with no city), written out by exports; 省直辖 after the divisions repeats it.
+    if ((c === "省" || c === "自") && !streetSeen) {
+      const direct = DIRECT_COUNTIES.exec(text.slice(pos, pos + 11));
+      if (direct && (direct[2] !== undefined || level >= 1)) {
+        pushSpan(spans, direct[2] !== undefined ? "city" : "redundant", pos, pos + direct[0].length);
+        if (direct[2] !== undefined) level = 1;
+        pos += direct[0].length;
+        continue;
+      }
+    }
     // Administrative divisions, from the gazetteer.
     if (!streetSeen && isHan(c) && !namesOrganisation(text, pos, spans, admin, gazetteer, level, options)) {
       const restart =
@@ -461,6 +475,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   }
   return { spans, admin };
 }
+
+/** 省直辖县级行政区划 (a placeholder city of the official code list) and 省直辖 alone. */
+const DIRECT_COUNTIES = /^(省|自治区)直辖(县级行政区划)?/;
 
 /** Placeholder some exports and corpora leave for an unreadable character. */
 const UNKNOWN_TOKEN = "[UNK]";
@@ -813,9 +830,15 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
  * over a letter or digits after the mask.
  */
 function maskedTail(text: string, end: number): number {
-  if (text[end] !== "#" || text[end + 1] !== "#") return end;
-  const m = /^##+([0-9０-９]+|[A-Za-z](?![A-Za-z]))/.exec(text.slice(end, end + 12));
-  return m ? end + m[0].length : end;
+  // 6a##70##1: a letter glued to the digits before a mask is part of the number.
+  let e = isLatin(text[end]) && text[end + 1] === "#" && text[end + 2] === "#" ? end + 1 : end;
+  // 23##o##1, 3##b##40##7: a number may be masked in several places.
+  while (text[e] === "#" && text[e + 1] === "#") {
+    const m = /^##+([0-9０-９]+|[A-Za-z](?![A-Za-z]))/.exec(text.slice(e, e + 12));
+    if (!m) break;
+    e += m[0].length;
+  }
+  return e;
 }
 
 function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[] | null {
@@ -846,7 +869,10 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   // Dash forms: 3-2-501, 13-2021, 12－374.
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
   let p = first.end;
-  while (/[-－—~～]/.test(text[p] ?? "") && (isDigit(text[p + 1]) || isLatin(text[p + 1]))) {
+  while (
+    (/[-－—~～]/.test(text[p] ?? "") || numeralDash(text, p)) &&
+    (isDigit(text[p + 1]) || isLatin(text[p + 1]))
+  ) {
     const nx = readNumber(text, p + 1) ?? (isLatin(text[p + 1]) ? { end: p + 2, chinese: false } : null);
     if (!nx) break;
     parts.push({ start: p + 1, end: nx.end });
@@ -885,7 +911,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     return out;
   }
   const end = first.end;
-  const unit = /^(号楼|号院|栋楼|幢楼|单元|栋|幢|座|楼|门|号|室|房|户|层|弄|期|区|组|排|梯|F|f|#)/.exec(
+  const unit = /^(号楼|号院|栋楼|幢楼|单元|房间|栋|幢|座|楼|门|号|室|房|户|层|弄|期|区|组|排|梯|F|f|#)/.exec(
     text.slice(end, end + 2),
   );
   const u = unit?.[1];
@@ -930,6 +956,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
           uend,
         );
       case "室":
+      case "房间":
       case "房":
       case "户":
       case "#":
@@ -978,9 +1005,14 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
 }
 
+/** 8一1一204, 17一701: 一 (one) between two numbers is a dash typed with the Chinese input method. */
+function numeralDash(text: string, p: number): boolean {
+  return text[p] === "一" && (isDigit(text[p + 1]) || (isLatin(text[p + 1]) && !isLatin(text[p + 2])));
+}
+
 /** Extends a number over a trailing unit word (501室). */
 function unitEnd(text: string, end: number): number | null {
-  const m = /^(室|房|号|户|单元|楼|层|栋|幢|座)/.exec(text.slice(end, end + 2));
+  const m = /^(室|房间|房|号|户|单元|楼|层|栋|幢|座)/.exec(text.slice(end, end + 2));
   return m ? end + (m[1] as string).length : null;
 }
 
@@ -1140,10 +1172,19 @@ function splitRun(
         let e = k + r.length;
         const after = run.slice(e, limit);
         if (r === "道" && /[街通隧车人]$/.test(run.slice(start, k))) continue;
+        // 九水路街道, 琴断口街街道: a street office named after its road (one the gazetteer lacks).
+        const office = /^街道(办事处|办)?/.exec(after);
+        if (office && adminOpen && level < 3) {
+          cut = e + office[0].length;
+          cutLabel = "town";
+          break;
+        }
         if (r === "街" && /^道/.test(after)) continue;
         // 博爱路北段, 宜城大道一段, 二环路西一段: a section of the road is part of its name.
         const section = /^([东西南北中][一二三四五六七八九十]?|[一二三四五六七八九十])段/.exec(after);
         if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && section) e += section[0].length;
+        // 东京大道辅路: the side road of a road is named after it.
+        if (run.startsWith("辅路", e) && e + 2 <= limit) e += 2;
         if (/^(口|村|庄|桥|小区|花园|苑|府|里|新村|社区|镇|乡|街道)/.test(after)) continue;
         if (after.length > 0 && GENERIC_POI.test(after)) {
           cut = limit;
@@ -1154,6 +1195,15 @@ function splitRun(
         const front = k - start > 4 ? PLACE_BEFORE_ROAD.exec(run.slice(start, k)) : null;
         if (front && front[0].length >= 2 && k - start - front[0].length >= 2) {
           cut = start + front[0].length;
+          cutLabel = prevLabel === "poi" ? "subpoi" : "poi";
+          break;
+        }
+        // 南村幸福路, 崧厦伞城大道: a road's own name is rarely longer than four characters (numbers and
+        // directions aside); a longer one starts with the village, township or place it runs through.
+        let core = k;
+        while (core > start && ROAD_MODIFIER.has(run[core - 1] as string)) core--;
+        if (core - start >= 5 && HAN_ONLY.test(run.slice(start, core))) {
+          cut = core - 2;
           cutLabel = prevLabel === "poi" ? "subpoi" : "poi";
           break;
         }
