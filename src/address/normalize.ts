@@ -149,7 +149,10 @@ export function canonicalText(text: string): string {
 export function componentNumber(text: string): string | null {
   const t = canonicalText(text)
     .replace(/^第/, "")
-    .replace(/(号楼|号院|单元|栋|幢|座|楼|门|号|室|房|户|层|F|弄|区|期)$/u, "")
+    .replace(
+      /(号楼|号院|号门|号搂|号喽|单元|房间|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|F|弄|区|期)$/u,
+      "",
+    )
     .replace(/^(NO|#)/, "");
   return t.length > 0 ? t : null;
 }

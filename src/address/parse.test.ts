@@ -47,6 +47,13 @@ describe("normalisation", () => {
     expect(canonicalText("阳光小区　三期")).toBe("阳光小区3期");
     expect(["3栋", "三号楼", "3幢", "３座"].map(componentNumber)).toEqual(["3", "3", "3", "3"]);
     expect(componentNumber("501室")).toBe("501");
+    expect(["10懂", "3号搂", "2号门", "2单", "708房间"].map(componentNumber)).toEqual([
+      "10",
+      "3",
+      "2",
+      "2",
+      "708",
+    ]);
   });
 });
 
@@ -201,6 +208,21 @@ describe("the rule parser", () => {
     ["建设大道辅路阳光小区3栋", ["road:建设大道辅路", "poi:阳光小区", "houseno:3栋"]],
     ["张家湾幸福路8号", ["poi:张家湾", "road:幸福路", "roadno:8号"]],
     ["翠竹湾一横路8号", ["road:翠竹湾一横路", "roadno:8号"]],
+    ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
+    [
+      "阳光小区5-11-7楼",
+      ["poi:阳光小区", "houseno:5", "redundant:-", "cellno:11", "redundant:-", "floorno:7楼"],
+    ],
+    ["阳光小区10懂2单元", ["poi:阳光小区", "houseno:10懂", "cellno:2单元"]],
+    ["阳光小区3号搂", ["poi:阳光小区", "houseno:3号搂"]],
+    ["阳光小区12栋2单701", ["poi:阳光小区", "houseno:12栋", "cellno:2单", "roomno:701"]],
+    ["阳光小区5号门", ["poi:阳光小区", "subpoi:5号门"]],
+    ["阳光小区3号楼2号门701", ["poi:阳光小区", "houseno:3号楼", "cellno:2号门", "roomno:701"]],
+    ["阳光小区3号楼5楼西", ["poi:阳光小区", "houseno:3号楼", "floorno:5楼", "assist:西"]],
+    [
+      "阳光小区3-2-5东户",
+      ["poi:阳光小区", "houseno:3", "redundant:-", "cellno:2", "redundant:-", "roomno:5", "roomno:东户"],
+    ],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

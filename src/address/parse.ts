@@ -391,13 +391,21 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     // 3楼东户, 5层左门: a flat named by its side on a floor (or in a building: 东户).
     const before = lastMeaningful(spans);
-    const namedFlat =
-      before === "floorno" || before === "cellno" || before === "houseno"
-        ? /^([东西南北中]{1,2}|左|右|中间)(户|房)|^([东西]|左|右|中间)门/.exec(text.slice(pos, pos + 3))
-        : null;
+    const numbered =
+      before === "floorno" || before === "cellno" || before === "houseno" || before === "roomno";
+    const namedFlat = numbered
+      ? /^([东西南北中]{1,2}|左|右|中间)(户|房)|^([东西]|左|右|中间)门/.exec(text.slice(pos, pos + 3))
+      : null;
     if (namedFlat && (before === "floorno" || !namedFlat[0].endsWith("门"))) {
       pushSpan(spans, "roomno", pos, pos + namedFlat[0].length);
       pos += namedFlat[0].length;
+      continue;
+    }
+    // 5楼西, 3号楼东侧: a side named last, after the numbers, says where in or by the building.
+    const side = numbered ? SIDE_LAST.exec(text.slice(pos, pos + 5)) : null;
+    if (side) {
+      pushSpan(spans, "assist", pos, pos + side[0].length);
+      pos += side[0].length;
       continue;
     }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
@@ -475,6 +483,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   }
   return { spans, admin };
 }
+
+/** A compass side at the end of the address (or before a bracket, a comma or a call-me note). */
+const SIDE_LAST = /^[东西南北](侧|头|边|面)?(?![\u3400-\u9fff])|^[东西南北](侧|头|边|面)?(?=电联|电话)/;
 
 /** 省直辖县级行政区划 (a placeholder city of the official code list) and 省直辖 alone. */
 const DIRECT_COUNTIES = /^(省|自治区)直辖(县级行政区划)?/;
@@ -901,6 +912,13 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
               : ["houseno", "cellno"];
     const labels = roadFirst ? ladder.slice(0, parts.length) : ladder.slice(-parts.length);
     while (labels.length < parts.length) labels.unshift("houseno");
+    // 13-3楼, 8-11-7楼: a dashed number ending in a floor word ends with the floor.
+    const lastEnd = (parts.at(-1) as { end: number }).end;
+    if (text[lastEnd] === "楼" || text[lastEnd] === "层") {
+      labels[labels.length - 1] = "floorno";
+      if (!roadFirst && labels.length >= 2 && labels[labels.length - 2] === "roomno")
+        labels[labels.length - 2] = "cellno";
+    }
     parts.forEach((part, i) => {
       let end = part.end;
       if (i === parts.length - 1) end = unitEnd(text, end) ?? end;
@@ -911,9 +929,10 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     return out;
   }
   const end = first.end;
-  const unit = /^(号楼|号院|栋楼|幢楼|单元|房间|栋|幢|座|楼|门|号|室|房|户|层|弄|期|区|组|排|梯|F|f|#)/.exec(
-    text.slice(end, end + 2),
-  );
+  const unit =
+    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|排|梯|F|f|#)/.exec(
+      text.slice(end, end + 2),
+    );
   const u = unit?.[1];
   const prev = lastMeaningful(spans);
   if (u) {
@@ -925,6 +944,12 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
       case "座":
       case "栋楼":
       case "幢楼":
+      // 10懂, 4憧, 16撞, 13号搂: the building's unit word typed as a homophone by the input method.
+      case "懂":
+      case "憧":
+      case "撞":
+      case "号搂":
+      case "号喽":
         return spanFrom(pos, "houseno", uend);
       case "号院":
         // 新华路264号院: the number on the road; 广华新城5号院: a courtyard of the compound;
@@ -941,6 +966,8 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
           return spanFrom(pos, "poi", uend);
         return spanFrom(pos, "houseno", uend);
       case "单元":
+      // 2单: 单元 shortened.
+      case "单":
       case "门":
       case "梯":
         return spanFrom(pos, "cellno", uend);
@@ -974,6 +1001,9 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
         // 号
         if (prev === "road") return spanFrom(pos, "roadno", uend);
         if (prev === "subroad") return spanFrom(pos, "subroadno", uend);
+        // 5号门: a numbered gate of the compound (of the building, after one: its entrance).
+        if (text[uend] === "门" && !/^门[面市头卫店诊]/.test(text.slice(uend, uend + 2)) && prev !== "roadno")
+          return spanFrom(pos, prev === "houseno" ? "cellno" : "subpoi", uend + 1);
         // 九幢24号: the number after a building is its entrance; after a unit or floor, the room.
         // A flat number (four digits, or three at the end) is the room: 3幢1206号.
         if (prev === "houseno")
