@@ -85,11 +85,11 @@ const LEVEL_ORDER = { prov: 0, city: 1, district: 2, town: 3 } as const;
 
 /** Words that end with 区/县/市 but are not divisions. */
 const NOT_DISTRICT =
-  /(^(城区|东区|西区|南区|北区|中区|新区|片区|郊区)$)|(小区|园区|开发区|工业区|景区|校区|社区|街区|商区|厂区|营区|库区|矿区|生活区|办公区|住宅区)$/;
+  /(^(城区|东区|西区|南区|北区|中区|新区|片区|郊区)$)|(小区|园区|开发区|高新区|经开区|保税区|工业区|景区|校区|社区|街区|商区|厂区|营区|库区|矿区|生活区|办公区|住宅区)$/;
 const TOWN_SUFFIX = /^(街道办事处|街道办|街道|镇|乡|苏木)/;
 const COMMUNITY_SUFFIX = /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 const DEVZONE_SUFFIX =
-  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|保税区|试验区|新区)/;
+  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|经开区|保税区|试验区|新区)/;
 /** Industrial parks: compounds (the development zones proper are DEVZONE_SUFFIX). */
 const PARK_SUFFIX = /^(工业园区|产业园区|工业园|工业区|产业园|科技园)/;
 /** One-character road stems: 东街, 二巷, 辅路. */
@@ -114,7 +114,7 @@ const GENERIC_AFTER_SHORT =
 
 /** A zone named by its kind alone (高新区, 开发区), read right after a division. */
 const BARE_ZONE =
-  /^(经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新区|高新[东西南北]区|保税区)(?![路街道])/;
+  /^(经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新区|高新[东西南北]区|经开区|保税区)(?![路街道])/;
 const DEVZONE_END = /(开发区|高新区|新区|保税区|试验区|园区|工业区|工业园)$/;
 /** Words that only say "call me": not part of the place. */
 const NOISE =
@@ -127,6 +127,8 @@ const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城(?!市))/;
 const JUNCTION_START =
   /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2})?/;
+/** A gate at the end of a name: 东门, 北大门, 后门 (not 西直门 or 天安门, which are names). */
+const GATE_END = /([东西南北正后侧]|[东西南北正后]?大)门$/;
 /** 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI. */
 const SECTION_END = /^.{2,}?(?=[东西南北中][区园苑院]$)/;
 /** 春江景园龙祥园: two compound names, each with a one-character compound ending. */
@@ -408,6 +410,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += side[0].length;
       continue;
     }
+    // 南200米路东: after a distance, the side of the road the place is on.
+    const roadSide =
+      c === "路" && lastIsDistance(text, spans)
+        ? /^路[东西南北](侧|边|面)?/.exec(text.slice(pos, pos + 4))
+        : null;
+    if (roadSide) {
+      pushSpan(spans, "assist", pos, pos + roadSide[0].length);
+      pos += roadSide[0].length;
+      continue;
+    }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
     // 西园2路, 教育西4巷: a short name without an ending right before a numbered road is its name.
@@ -542,7 +554,9 @@ const DIRECTION_BEFORE_DISTANCE =
 
 /** True when the last span is a distance (200米). */
 function lastIsDistance(text: string, spans: readonly Span[]): boolean {
-  const last = spans.at(-1);
+  let last = spans.at(-1);
+  // 200米路东: the side of the road after the distance.
+  if (last !== undefined && last.label === "assist" && text[last.start] === "路") last = spans.at(-2);
   return last !== undefined && last.label === "assist" && DISTANCE.test(text.slice(last.start, last.end));
 }
 
@@ -1248,6 +1262,12 @@ function splitRun(
       // 阳光小区3栋门卫 is inside the compound; 合兴路84号66号中昌大厦 has no compound before it.
       if (prevLabel === "poi" || (prevLabel === "houseno" && inPoi) || prevLabel === "subpoi")
         label = "subpoi";
+      // 梅林村舍兜组: a villagers' group named after its hamlet (the numbered ones are read as numbers).
+      if (
+        (prevLabel === "community" || prevLabel === "town" || prevLabel === "group") &&
+        /^[\u4e00-\u9fff]{1,4}组$/.test(rest)
+      )
+        label = "group";
       // 苏集镇黄龙庄: a hamlet (庄, 屯, 寨) right after its township is a village.
       if (
         prevLabel === "town" &&
@@ -1261,6 +1281,14 @@ function splitRun(
         label = "subpoi";
       if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
+      // 人民医院东门, 体育公园北大门: a gate named last is a part of the place.
+      const gate = GATE_END.exec(rest);
+      if (gate && gate.index >= 2 && (label === "poi" || label === "subpoi")) {
+        const cutAt = start + gate.index;
+        prevLabel = emitSpan(out, offset, label, start, cutAt);
+        prevLabel = emitSpan(out, offset, "subpoi", cutAt, limit);
+        break;
+      }
       // 绿城紫桂公寓沐霞苑: a strong POI ending inside the name starts a sub-POI.
       const inner =
         label === "poi" ? (SECTION_END.exec(rest) ?? POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
