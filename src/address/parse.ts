@@ -670,13 +670,8 @@ function matchAdmin(
         if (h.kind !== "full" || !g.within(h.id, city)) continue;
       }
       if (h.kind !== "full") {
-        // 阿尔丁大街1号: a street office named after its road, followed by a number, is the road.
-        if (
-          li === 3 &&
-          /(路|街|大道|巷)$/.test(name) &&
-          /^[0-9０-９一二三四五六七八九十]/.test(text.slice(pos + len, pos + len + 1))
-        )
-          continue;
+        // 阿尔丁大街1号, 东风路阳光小区: a street office's name without 街道 that ends in a road word is the road.
+        if (li === 3 && h.kind !== "alias" && /(路|街|道|巷)$/.test(name)) continue;
         around ??= shortContext(text.slice(pos + len, pos + len + 3));
         const weak = h.kind !== "alias";
         // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
@@ -882,7 +877,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
   // Numbered road names: 西园2路, 14号大街, 8路.
   const numberedRoad =
-    /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢])/.exec(
+    /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊)/.exec(
       text.slice(pos, pos + 8),
     );
   // 平潭街3巷: a numbered lane after its road is a road too (but 中山路8号 is a number on it).
@@ -891,6 +886,14 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   // 200米, 1.5公里: a distance from the place, not part of it.
   const distance = DISTANCE.exec(text.slice(pos, pos + 10));
   if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
+  // 203小区, 37号街坊, 2号地块, 3组团, 1里17号楼: a numbered quarter is a compound, or a part of the one before.
+  const quarter = NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4));
+  if (quarter && !first.chinese)
+    return spanFrom(
+      pos,
+      prev0 === "poi" || prev0 === "subpoi" ? "subpoi" : "poi",
+      first.end + quarter[0].length,
+    );
   // Dash forms: 3-2-501, 13-2021, 12－374.
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
   let p = first.end;
@@ -1053,6 +1056,9 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
 function numeralDash(text: string, p: number): boolean {
   return text[p] === "一" && (isDigit(text[p + 1]) || (isLatin(text[p + 1]) && !isLatin(text[p + 2])));
 }
+
+/** Words after a number that name a quarter of houses (村 and 里 only when a building number follows). */
+const NUMBERED_QUARTER = /^号?(小区|街坊|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
 
 /** Extends a number over a trailing unit word (501室). */
 function unitEnd(text: string, end: number): number | null {
