@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { sql } from "kysely";
@@ -108,20 +109,46 @@ async function rollupTotal(store: Store): Promise<number> {
 /**
  * `expected` > 0 announces a batch that big: on SQLite the place indexes are then dropped inside
  * the transaction and re-created at commit, and a kill must bring them back with the old rows.
+ * `exclusive` (SQLite): the child opens the store as `recur import` does, and the parent closes
+ * its own connection while the child runs, so the child's batch goes through a rollback journal
+ * (checked: the killed child leaves a hot journal, no WAL) that the parent's next open rolls back.
  */
-async function killAndRerun(target: StoreTarget, seed: number, expected = 0): Promise<void> {
-  const { store, location } = await target.fresh();
+async function killAndRerun(
+  target: StoreTarget,
+  seed: number,
+  expected = 0,
+  exclusive = false,
+): Promise<void> {
+  const fresh = await target.fresh();
+  let store = fresh.store;
+  const location = exclusive ? { ...fresh.location, exclusive } : fresh.location;
+  const path = "path" in location ? location.path : "";
+  /** Runs the child; an exclusive run with the parent's store closed, reopened (and recovered) after. */
+  const childRun = async (batchId: string, kill?: KillPoint): Promise<Run> => {
+    if (!exclusive) return runChild(location, batchId, kill, expected);
+    await store.close();
+    try {
+      const result = await runChild(location, batchId, kill, expected);
+      if (kill && !result.lines.includes("committing")) {
+        expect(existsSync(`${path}-journal`), `hot journal after a kill at ${kill.at}`).toBe(true);
+        expect(existsSync(`${path}-wal`), `no WAL after a kill at ${kill.at}`).toBe(false);
+      }
+      return result;
+    } finally {
+      store = await target.open(fresh.location);
+    }
+  };
   try {
     const kills = killPoints(seed);
     const indexes = await indexNames(store);
     let committed = 0;
     for (const [attempt, kill] of kills.entries()) {
       const batchId = `kill-${attempt}`;
-      const run = await runChild(location, batchId, kill, expected);
+      const run = await childRun(batchId, kill);
       const count = await store.incidents.count({ sourceSystem: "kill-test" });
       const batch = await store.batches.get(asBatchId(batchId));
       const quarantined = await store.quarantine.count(asBatchId(batchId));
-      const context = `${target.dialect}, kill at ${kill.at}${kill.running ? " (running)" : ""}: ${run.lines.join("|")}`;
+      const context = `${target.dialect}${exclusive ? " exclusive" : ""}, kill at ${kill.at}${kill.running ? " (running)" : ""}: ${run.lines.join("|")}`;
       expect(run.signal, context).toBe("SIGKILL");
       // All or nothing: the rows, the batch row and its quarantine appear together.
       expect([0, ROWS], context).toContain(count - committed);
@@ -134,7 +161,7 @@ async function killAndRerun(target: StoreTarget, seed: number, expected = 0): Pr
       expect(await rollupTotal(store), context).toBe(count);
       committed = count;
     }
-    const rerun = await runChild(location, "kill-rerun", undefined, expected);
+    const rerun = await childRun("kill-rerun");
     expect(rerun.code).toBe(0);
     expect(rerun.lines.at(-1)).toBe(`committed ${ROWS - committed}`);
     expect(await store.incidents.count({ sourceSystem: "kill-test" })).toBe(ROWS);
@@ -157,7 +184,11 @@ describe("a batch killed with SIGKILL leaves all of its rows or none, and a re-r
   test("on SQLite and PostgreSQL", async () => {
     const sqlite = sqliteTarget();
     targets.push(sqlite);
-    const runs = [killAndRerun(sqlite, 2024), killAndRerun(sqlite, 2026, 1_000_000)];
+    const runs = [
+      killAndRerun(sqlite, 2024),
+      killAndRerun(sqlite, 2026, 1_000_000),
+      killAndRerun(sqlite, 2027, 1_000_000, true),
+    ];
     if (pgProblem === undefined) {
       const postgres = await postgresTarget();
       targets.push(postgres);

@@ -21,5 +21,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   // Each dialect is loaded only when used: a laptop install never loads pg, a server never SQLite.
   if (options.databaseUrl)
     return (await import("./postgres.ts")).openPostgresStore(options.databaseUrl, migrate);
-  return (await import("./sqlite.ts")).openSqliteStore(options.path ?? DEFAULT_DB_PATH, migrate);
+  return (await import("./sqlite.ts")).openSqliteStore(
+    options.path ?? DEFAULT_DB_PATH,
+    migrate,
+    options.exclusive === true,
+  );
 }

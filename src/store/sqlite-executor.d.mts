@@ -30,7 +30,8 @@ export interface MultiRowSql {
   readonly rowsPerStatement: number;
 }
 
-export function openConnection(path: string): BetterSqlite3.Database;
+/** `keepJournal`: take the database's journal mode instead of WAL (an exclusive store's batches). */
+export function openConnection(path: string, options?: { keepJournal?: boolean }): BetterSqlite3.Database;
 
 export class BatchExecutor {
   constructor(

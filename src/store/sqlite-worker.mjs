@@ -7,10 +7,14 @@ import { BatchExecutor, openConnection } from "./sqlite-executor.mjs";
 
 let executor;
 try {
-  executor = new BatchExecutor(openConnection(workerData.path), workerData.sql, {
-    cacheKib: workerData.cacheKib,
-    busyTimeoutMs: workerData.busyTimeoutMs,
-  });
+  executor = new BatchExecutor(
+    openConnection(workerData.path, { keepJournal: workerData.keepJournal }),
+    workerData.sql,
+    {
+      cacheKib: workerData.cacheKib,
+      busyTimeoutMs: workerData.busyTimeoutMs,
+    },
+  );
 } catch (error) {
   parentPort.postMessage({ id: 0, error: { message: error.message, code: error.code } });
 }

@@ -80,7 +80,35 @@ function connect(path: string) {
   try {
     return openConnection(path);
   } catch (error) {
+    // Setting WAL fails at once while an exclusive store (another `recur import`) has a batch open.
+    if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY")) throw storeBusyError();
     throw storeOpenError(path, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * An exclusive store's file leaves WAL for a rollback journal (DELETE) when no other connection
+ * has it open — each WAL connection holds a shared lock on the file, so the switch then fails at
+ * once (no busy wait) and the store stays in WAL. True when it switched.
+ */
+function leaveWal(conn: ReturnType<typeof openConnection>): boolean {
+  conn.pragma("busy_timeout = 0");
+  try {
+    return conn.pragma("journal_mode = DELETE", { simple: true }) === "delete";
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY")) return false;
+    throw error;
+  } finally {
+    conn.pragma("busy_timeout = 5000");
+  }
+}
+
+/** Back to WAL when an exclusive store closes; if another connection holds the file, the next open does it. */
+function returnToWal(conn: ReturnType<typeof openConnection>): void {
+  try {
+    conn.pragma("journal_mode = WAL");
+  } catch (error) {
+    if (!(error as { code?: string }).code?.startsWith("SQLITE_BUSY")) throw error;
   }
 }
 
@@ -110,17 +138,17 @@ class TransactionalDdlSqliteDialect extends SqliteDialect {
  * while the previous one is being inserted. A ":memory:" database exists only on its one
  * connection, so there batches run in-process on the readers' connection.
  */
-export async function openSqliteStore(path: string, migrate = true): Promise<Store> {
+export async function openSqliteStore(path: string, migrate = true, exclusive = false): Promise<Store> {
   const memory = path === ":memory:";
   const main = connect(path);
   const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: main }) });
-  if (migrate) {
-    try {
-      await migrateToLatest(db as Kysely<unknown>);
-    } catch (error) {
-      await db.destroy();
-      throw error;
-    }
+  let rollbackJournal = false;
+  try {
+    if (migrate) await migrateToLatest(db as Kysely<unknown>);
+    rollbackJournal = exclusive && !memory && leaveWal(main);
+  } catch (error) {
+    await db.destroy();
+    throw error;
   }
   const batches = new Mutex();
   let executor: Executor | undefined;
@@ -137,7 +165,7 @@ export async function openSqliteStore(path: string, migrate = true): Promise<Sto
       const release = await batches.acquire();
       try {
         if (!executor || executor.dead)
-          executor = memory ? new LocalExecutor(main) : new WorkerExecutor(path);
+          executor = memory ? new LocalExecutor(main) : new WorkerExecutor(path, rollbackJournal);
         const writer = new SqliteBatchWriter(executor, batch, () => {
           current = undefined;
           release();
@@ -153,6 +181,7 @@ export async function openSqliteStore(path: string, migrate = true): Promise<Sto
     async close() {
       if (current) await current.rollback();
       await executor?.close();
+      if (rollbackJournal) returnToWal(main);
       await db.destroy();
     },
   };
@@ -224,9 +253,16 @@ class WorkerExecutor implements Executor {
   readonly #pending = new Map<number, Pending>();
   #next = 1;
 
-  constructor(path: string) {
+  /** `keepJournal`: the file is in the journal mode of an exclusive store (see openConnection). */
+  constructor(path: string, keepJournal: boolean) {
     this.#worker = new Worker(new URL("./sqlite-worker.mjs", import.meta.url), {
-      workerData: { path, sql: BATCH_SQL, cacheKib: WRITER_CACHE_KIB, busyTimeoutMs: BATCH_BUSY_TIMEOUT_MS },
+      workerData: {
+        path,
+        sql: BATCH_SQL,
+        cacheKib: WRITER_CACHE_KIB,
+        busyTimeoutMs: BATCH_BUSY_TIMEOUT_MS,
+        keepJournal,
+      },
     });
     this.#worker.unref();
     this.#worker.on(

@@ -123,6 +123,14 @@ export interface StoreOptions {
   readonly databaseUrl?: string;
   /** Run pending migrations on open (default true). */
   readonly migrate?: boolean;
+  /**
+   * SQLite only: this process is the store's one user while it is open, and reads nothing while
+   * a batch is open (`recur import`). If no other connection has the file open, the store then
+   * leaves WAL for a rollback journal until it is closed: a batch writes each page once, into
+   * the database, instead of into the WAL and again at the checkpoint. Another process opening
+   * the file meanwhile waits for the batch. Default false. See docs/store.md, "Exclusive stores".
+   */
+  readonly exclusive?: boolean;
 }
 
 export interface Store {

@@ -57,8 +57,11 @@ async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): 
   const dbPath = resolve(job.cwd, job.db ?? DEFAULT_DB_PATH);
   const profile = await loadProfile(job.profileRef, job.cwd);
   const keys = await loadOrCreateSecret(secretPath(job, dbPath));
+  // The command reads nothing while its batch is open: when no one else has the SQLite file
+  // open, the batch skips the WAL (docs/store.md, "Exclusive stores").
   const store = await openStore({
     path: dbPath,
+    exclusive: true,
     ...(job.databaseUrl ? { databaseUrl: job.databaseUrl } : {}),
   });
   try {

@@ -25,7 +25,9 @@ export interface StoreTarget {
 }
 
 /** Where a store lives, passable to a child process. */
-export type StoreLocation = { readonly path: string } | { readonly databaseUrl: string };
+export type StoreLocation =
+  | { readonly path: string; readonly exclusive?: boolean }
+  | { readonly databaseUrl: string };
 
 export function sqliteTarget(): StoreTarget {
   const dir = mkdtempSync(join(tmpdir(), "recur-store-"));
