@@ -227,6 +227,11 @@ describe("the rule parser", () => {
     ["建设路203小区5号楼", ["road:建设路", "poi:203小区", "houseno:5号楼"]],
     ["阳光小区3组团2号楼", ["poi:阳光小区", "subpoi:3组团", "houseno:2号楼"]],
     ["建设路37号街坊18栋", ["road:建设路", "poi:37号街坊", "houseno:18栋"]],
+    ["梅林镇红星村委", ["town:梅林镇", "community:红星村委"]],
+    ["梅林镇红星村14队22号", ["town:梅林镇", "community:红星村", "group:14队", "houseno:22号"]],
+    ["梅林镇红星村4社", ["town:梅林镇", "community:红星村", "group:4社"]],
+    ["阳光9号2号楼1001", ["poi:阳光9号", "houseno:2号楼", "roomno:1001"]],
+    ["阳光小区2号2号楼", ["poi:阳光小区", "houseno:2号", "houseno:2号楼"]],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

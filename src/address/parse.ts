@@ -90,6 +90,8 @@ const TOWN_SUFFIX = /^(街道办事处|街道办|街道|镇|乡|苏木)/;
 const COMMUNITY_SUFFIX = /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 const DEVZONE_SUFFIX =
   /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|经开区|保税区|试验区|新区)/;
+/** The rest of 村委会 after 村, written short (村委) or in full (村委员会). */
+const VILLAGE_OFFICE = /^(委员会|委会|委)/;
 /** Industrial parks: compounds (the development zones proper are DEVZONE_SUFFIX). */
 const PARK_SUFFIX = /^(工业园区|产业园区|工业园|工业区|产业园|科技园)/;
 /** One-character road stems: 东街, 二巷, 辅路. */
@@ -435,6 +437,22 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     ) {
       spans[spans.length - 1] = { label: "road", start: stem.start, end: numberedRoad.end };
       pos = numberedRoad.end;
+      continue;
+    }
+    // 海西9号2号楼, 漓江一号6栋: a number that ends a compound's name (without a compound word), before its buildings.
+    const named = num?.length === 1 && num[0]?.label === "houseno" ? num[0] : undefined;
+    const nameStem = named ? spans.at(-1) : undefined;
+    if (
+      named &&
+      nameStem &&
+      nameStem.label === "poi" &&
+      nameStem.end === pos &&
+      text[named.end - 1] === "号" &&
+      BUILDING_NEXT.test(text.slice(named.end, named.end + 6)) &&
+      !NAMED_COMPOUND_END.test(text.slice(nameStem.start, nameStem.end))
+    ) {
+      spans[spans.length - 1] = { label: "poi", start: nameStem.start, end: named.end };
+      pos = named.end;
       continue;
     }
     if (num) {
@@ -947,7 +965,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   }
   const end = first.end;
   const unit =
-    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|排|梯|F|f|#)/.exec(
+    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#)/.exec(
       text.slice(end, end + 2),
     );
   const u = unit?.[1];
@@ -1012,6 +1030,9 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
       case "排":
         return spanFrom(pos, "subpoi", uend);
       case "组":
+      // 14队, 4社: a production team, the older name of a villagers' group.
+      case "队":
+      case "社":
         // A villagers' group (村民小组): the swei412 vocabulary calls it "group".
         return spanFrom(pos, "group", uend);
       default: {
@@ -1056,6 +1077,12 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
 function numeralDash(text: string, p: number): boolean {
   return text[p] === "一" && (isDigit(text[p + 1]) || (isLatin(text[p + 1]) && !isLatin(text[p + 2])));
 }
+
+/** A building number next: 2号楼, 6栋. */
+const BUILDING_NEXT = /^[0-9０-９]+(号楼|栋|幢|座)/;
+/** Compound words and one-character compound endings after which a number is not part of the name. */
+const NAMED_COMPOUND_END =
+  /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|大学|中心|[园苑区城府庭居湾阁轩期院里村])$/;
 
 /** Words after a number that name a quarter of houses (村 and 里 only when a building number follows). */
 const NUMBERED_QUARTER = /^号?(小区|街坊|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
@@ -1170,7 +1197,10 @@ function splitRun(
         run[k - 1] !== "地" &&
         !/^村[委民]?$/.test(run.slice(k + (com[1] as string).length, limit) || "x")
       ) {
-        const e = k + (com[1] as string).length;
+        let e = k + (com[1] as string).length;
+        // 红星村委: the village committee written with the village (村委 for 村委会).
+        const office = com[1] === "村" ? VILLAGE_OFFICE.exec(run.slice(e, limit)) : null;
+        if (office) e += office[0].length;
         if (e === limit || !/^(小区|花园|家园|公寓)/.test(run.slice(e, limit))) {
           cut = e;
           cutLabel = "community";
