@@ -232,6 +232,13 @@ describe("the rule parser", () => {
     ["梅林镇红星村4社", ["town:梅林镇", "community:红星村", "group:4社"]],
     ["阳光9号2号楼1001", ["poi:阳光9号", "houseno:2号楼", "roomno:1001"]],
     ["阳光小区2号2号楼", ["poi:阳光小区", "houseno:2号", "houseno:2号楼"]],
+    [
+      "四川省宜宾市屏山县城华府小区",
+      ["prov:四川省", "city:宜宾市", "district:屏山县", "redundant:城", "poi:华府小区"],
+    ],
+    ["湖南省岳阳市平江县城关镇", ["prov:湖南省", "city:岳阳市", "district:平江县", "town:城关镇"]],
+    ["梅林镇东工业区阳光一路8号", ["town:梅林镇", "poi:东工业区", "road:阳光一路", "roadno:8号"]],
+    ["梅林镇科创园区阳光路8号", ["town:梅林镇", "poi:科创园区", "road:阳光路", "roadno:8号"]],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

@@ -106,7 +106,7 @@ const ROAD_MODIFIER = new Set([..."一二三四五六七八九十东西南北中
 /** Numbers of ring roads (二环, 西三环). */
 const RING_NUMBER = new Set([..."一二三四五六七八九"]);
 const PLACE_BEFORE_ROAD =
-  /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|大学|学院|医院|大厦|广场|苑|园|城|村)/;
+  /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|大学|学院|医院|大厦|广场|苑|园|城|村)(?![区园])/;
 const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
@@ -319,6 +319,18 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       ) {
         pushSpan(spans, "redundant", pos, pos + 2);
         pos += 2;
+        continue;
+      }
+      // 光山县城城区, 屏山县城华府: 城 right after a county makes 县城, "the county town".
+      if (
+        c === "城" &&
+        level === 2 &&
+        text[pos - 1] === "县" &&
+        admin.at(-1)?.end === pos &&
+        !/[关东西南北中区镇乡里内外郊厢市阳]/.test(text[pos + 1] ?? "关")
+      ) {
+        pushSpan(spans, "redundant", pos, pos + 1);
+        pos += 1;
         continue;
       }
       // 城区, 市区, 县城 after a district or city only say "in town".
