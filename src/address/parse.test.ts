@@ -239,6 +239,11 @@ describe("the rule parser", () => {
     ["湖南省岳阳市平江县城关镇", ["prov:湖南省", "city:岳阳市", "district:平江县", "town:城关镇"]],
     ["梅林镇东工业区阳光一路8号", ["town:梅林镇", "poi:东工业区", "road:阳光一路", "roadno:8号"]],
     ["梅林镇科创园区阳光路8号", ["town:梅林镇", "poi:科创园区", "road:阳光路", "roadno:8号"]],
+    ["阳光路乙19号", ["road:阳光路", "roadno:乙19号"]],
+    ["阳光路甲八号", ["road:阳光路", "roadno:甲八号"]],
+    ["阳光小区(北区)5号楼", ["poi:阳光小区", "redundant:(", "subpoi:北区", "redundant:)", "houseno:5号楼"]],
+    ["阳光小区枫林街区6幢", ["poi:阳光小区", "subpoi:枫林街区", "houseno:6幢"]],
+    ["阳光小区14街区13号楼", ["poi:阳光小区", "subpoi:14街区", "houseno:13号楼"]],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

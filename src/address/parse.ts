@@ -434,6 +434,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += roadSide[0].length;
       continue;
     }
+    // 玉泉路乙19号: a heavenly stem before a number on the road is part of the number (a house added beside 19).
+    if (STEMS.has(c) && lastMeaningful(spans) === "road" && readNumber(text, pos + 1) !== null) {
+      const after = matchNumbered(text, pos + 1, spans);
+      const head = after?.[0];
+      if (after && head && (head.label === "roadno" || head.label === "subpoi")) {
+        pushSpan(spans, "roadno", pos, head.end);
+        for (const s of after.slice(1)) pushSpan(spans, s.label, s.start, s.end);
+        pos = (after.at(-1) as Span).end;
+        continue;
+      }
+    }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
     // 西园2路, 教育西4巷: a short name without an ending right before a numbered road is its name.
@@ -490,6 +501,14 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (isDigit(ch) || (!isHan(ch) && !isLatin(ch))) break;
       if (end > pos && (isNumeral(ch) || ch === "负") && numberedAt(text, end)) break;
       if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
+      // 玉泉路乙19号: a heavenly stem after a road word starts the number on the road.
+      if (
+        end > pos &&
+        STEMS.has(ch as string) &&
+        ROAD_END_CHARS.has(text[end - 1] as string) &&
+        numberedAt(text, end + 1)
+      )
+        break;
       // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
       if (end >= pos + 2 && MID_FILLER_START.has(ch as string) && MID_FILLER.test(text.slice(end, end + 4)))
         break;
@@ -526,6 +545,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   return { spans, admin };
 }
 
+const STEMS = new Set([..."甲乙丙丁"]);
+const ROAD_END_CHARS = new Set([..."路街道巷弄"]);
 /** A compass side at the end of the address (or before a bracket, a comma or a call-me note). */
 const SIDE_LAST = /^[东西南北](侧|头|边|面)?(?![\u3400-\u9fff])|^[东西南北](侧|头|边|面)?(?=电联|电话)/;
 
@@ -907,7 +928,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
   // Numbered road names: 西园2路, 14号大街, 8路.
   const numberedRoad =
-    /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊)/.exec(
+    /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊|区)/.exec(
       text.slice(pos, pos + 8),
     );
   // 平潭街3巷: a numbered lane after its road is a road too (but 中山路8号 is a number on it).
@@ -1097,7 +1118,7 @@ const NAMED_COMPOUND_END =
   /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|大学|中心|[园苑区城府庭居湾阁轩期院里村])$/;
 
 /** Words after a number that name a quarter of houses (村 and 里 only when a building number follows). */
-const NUMBERED_QUARTER = /^号?(小区|街坊|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
+const NUMBERED_QUARTER = /^号?(小区|街坊|街区|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
 
 /** Extends a number over a trailing unit word (501室). */
 function unitEnd(text: string, end: number): number | null {
@@ -1272,6 +1293,8 @@ function splitRun(
           break;
         }
         if (r === "街" && /^道/.test(after)) continue;
+        // 多伦多街区: a block of houses, not a street.
+        if (r === "街" && after.startsWith("区")) continue;
         // 博爱路北段, 宜城大道一段, 二环路西一段: a section of the road is part of its name.
         const section = /^([东西南北中][一二三四五六七八九十]?|[一二三四五六七八九十])段/.exec(after);
         if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && section) e += section[0].length;
@@ -1328,6 +1351,8 @@ function splitRun(
       if (inPoi && (prevLabel === "floorno" || prevLabel === "cellno" || prevLabel === "roomno"))
         label = "subpoi";
       if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
+      // 阳光小区(北区): a part of the compound named in brackets after it.
+      if (prevLabel === undefined && start === 0 && inPoi && SUBPOI.test(rest)) label = "subpoi";
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
       // 人民医院东门, 体育公园北大门: a gate named last is a part of the place.
       const gate = GATE_END.exec(rest);
