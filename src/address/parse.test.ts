@@ -244,6 +244,31 @@ describe("the rule parser", () => {
     ["阳光小区(北区)5号楼", ["poi:阳光小区", "redundant:(", "subpoi:北区", "redundant:)", "houseno:5号楼"]],
     ["阳光小区枫林街区6幢", ["poi:阳光小区", "subpoi:枫林街区", "houseno:6幢"]],
     ["阳光小区14街区13号楼", ["poi:阳光小区", "subpoi:14街区", "houseno:13号楼"]],
+    [
+      "义乌市义乌稠城街道阳光路8号",
+      ["district:义乌市", "redundant:义乌", "town:稠城街道", "road:阳光路", "roadno:8号"],
+    ],
+    [
+      "浙江省金华市义乌市金华义乌佛堂镇阳光路8号",
+      [
+        "prov:浙江省",
+        "city:金华市",
+        "district:义乌市",
+        "redundant:金华",
+        "redundant:义乌",
+        "town:佛堂镇",
+        "road:阳光路",
+        "roadno:8号",
+      ],
+    ],
+    [
+      "浙江省金华市义乌市金华市义乌市税务局",
+      ["prov:浙江省", "city:金华市", "district:义乌市", "poi:金华市义乌市税务局"],
+    ],
+    [
+      "江苏省常州市武进区武进高新区阳光路8号",
+      ["prov:江苏省", "city:常州市", "district:武进区", "devzone:武进高新区", "road:阳光路", "roadno:8号"],
+    ],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

@@ -243,7 +243,15 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           continue;
         }
       }
+      // 慈溪市宁波慈溪观海卫镇, 东阳市东阳白云街道: a division already read, written again (often in
+      // short) before a lower one, is redundant.
       let m = matchAdmin(text, pos, gazetteer, level, ancestor, options);
+      const again = m ? null : readAgain(text, pos, admin, gazetteer);
+      if (again !== null) {
+        pushSpan(spans, "redundant", pos, again);
+        pos = again;
+        continue;
+      }
       // 崇溪镇云南省昭通市巧家县崇溪镇, 山东省临沂市中国浙江省杭州市…: a whole chain of divisions
       // starting again from a higher level replaces what was read before, which is redundant.
       if (!m && admin.length > 0 && level >= 1 && highDivisionAt(text, pos, level, admin, gazetteer)) {
@@ -634,13 +642,51 @@ function namesOrganisation(
   // 宁波宁波市 and 上海上海市 write one division twice, the second time in full.
   const again = longest ? admin.find((a) => text.slice(a.start, a.end) === longest) : undefined;
   if (!again || longest === undefined || longest.length < 2) return false;
-  const after = pos + longest.length;
+  let after = pos + longest.length;
+  // 咸宁市温泉区水利局: the office's name may repeat the whole chain of divisions read before.
+  for (let next = readName(text, after, admin, g); next > 0; next = readName(text, after, admin, g))
+    after += next;
   return (
     isHan(text[after]) &&
     matchAdmin(text, after, g, level, last.id, options) === null &&
     !TOWN_SUFFIX.test(text.slice(after, after + 3)) &&
-    OFFICE.test(text.slice(after, hanRunEnd(text, after)))
+    OFFICE.test(beforeTownWord(text.slice(after, hanRunEnd(text, after))))
   );
+}
+
+/**
+ * End of the name of a division already read, written again at `pos` before one of its own
+ * subdivisions (宁波慈溪观海卫镇 after 宁波市慈溪市; 东阳市东阳白云街道).
+ */
+function readAgain(text: string, pos: number, admin: readonly AdminMatch[], g: Gazetteer): number | null {
+  const last = admin.at(-1);
+  if (!last) return null;
+  for (const name of g.namesAt(text, pos)) {
+    if (name.length < 2) continue;
+    const end = pos + name.length;
+    for (const h of g.lookup(name)) {
+      const a = admin.find((x) => x.id === h.id);
+      // 武进高新区: a division's name before a zone word names the zone.
+      if (!a || !childAt(text, end, h.id, g) || BARE_ZONE.test(text.slice(end, end + 10))) continue;
+      // 宁波宁波市: the full name after the short one is read as the division (the short one is redundant).
+      if (a === last && last.end === pos && name.length >= last.end - last.start) continue;
+      return end;
+    }
+  }
+  return null;
+}
+
+/** Text before the first township word (an office named after the division comes before any). */
+function beforeTownWord(run: string): string {
+  const m = /镇|乡|街道/.exec(run);
+  return m ? run.slice(0, m.index) : run;
+}
+
+/** Length of the name of a division already read that starts at `pos`, or 0. */
+function readName(text: string, pos: number, admin: readonly AdminMatch[], g: Gazetteer): number {
+  for (const name of g.namesAt(text, pos))
+    for (const a of admin) if (text.slice(a.start, a.end) === name) return name.length;
+  return 0;
 }
 
 /** Names of offices and public bodies, which often begin with their division's name. */
