@@ -246,7 +246,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 慈溪市宁波慈溪观海卫镇, 东阳市东阳白云街道: a division already read, written again (often in
       // short) before a lower one, is redundant.
       let m = matchAdmin(text, pos, gazetteer, level, ancestor, options);
-      const again = m ? null : readAgain(text, pos, admin, gazetteer);
+      const again = m || level < 1 ? null : readAgain(text, pos, admin, gazetteer);
       if (again !== null) {
         pushSpan(spans, "redundant", pos, again);
         pos = again;
@@ -417,16 +417,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     const before = lastMeaningful(spans);
     const numbered =
       before === "floorno" || before === "cellno" || before === "houseno" || before === "roomno";
-    const namedFlat = numbered
-      ? /^([东西南北中]{1,2}|左|右|中间)(户|房)|^([东西]|左|右|中间)门/.exec(text.slice(pos, pos + 3))
-      : null;
+    const namedFlat =
+      numbered && FLAT_SIDE.has(c)
+        ? /^([东西南北中]{1,2}|左|右|中间)(户|房)|^([东西]|左|右|中间)门/.exec(text.slice(pos, pos + 3))
+        : null;
     if (namedFlat && (before === "floorno" || !namedFlat[0].endsWith("门"))) {
       pushSpan(spans, "roomno", pos, pos + namedFlat[0].length);
       pos += namedFlat[0].length;
       continue;
     }
     // 5楼西, 3号楼东侧: a side named last, after the numbers, says where in or by the building.
-    const side = numbered ? SIDE_LAST.exec(text.slice(pos, pos + 5)) : null;
+    const side = numbered && COMPASS.has(c) ? SIDE_LAST.exec(text.slice(pos, pos + 5)) : null;
     if (side) {
       pushSpan(spans, "assist", pos, pos + side[0].length);
       pos += side[0].length;
@@ -554,6 +555,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
 }
 
 const STEMS = new Set([..."甲乙丙丁"]);
+const DASHES = new Set([..."-－—~～"]);
+const COMPASS = new Set([..."东西南北"]);
+const FLAT_SIDE = new Set([..."东西南北中左右"]);
 const ROAD_END_CHARS = new Set([..."路街道巷弄"]);
 /** A compass side at the end of the address (or before a bracket, a comma or a call-me note). */
 const SIDE_LAST = /^[东西南北](侧|头|边|面)?(?![\u3400-\u9fff])|^[东西南北](侧|头|边|面)?(?=电联|电话)/;
@@ -984,7 +988,9 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   const distance = DISTANCE.exec(text.slice(pos, pos + 10));
   if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
   // 203小区, 37号街坊, 2号地块, 3组团, 1里17号楼: a numbered quarter is a compound, or a part of the one before.
-  const quarter = NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4));
+  const quarter = QUARTER_START.has(text[first.end] as string)
+    ? NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4))
+    : null;
   if (quarter && !first.chinese)
     return spanFrom(
       pos,
@@ -995,7 +1001,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
   let p = first.end;
   while (
-    (/[-－—~～]/.test(text[p] ?? "") || numeralDash(text, p)) &&
+    (DASHES.has(text[p] as string) || numeralDash(text, p)) &&
     (isDigit(text[p + 1]) || isLatin(text[p + 1]))
   ) {
     const nx = readNumber(text, p + 1) ?? (isLatin(text[p + 1]) ? { end: p + 2, chinese: false } : null);
@@ -1165,6 +1171,7 @@ const NAMED_COMPOUND_END =
 
 /** Words after a number that name a quarter of houses (村 and 里 only when a building number follows). */
 const NUMBERED_QUARTER = /^号?(小区|街坊|街区|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
+const QUARTER_START = new Set([..."号小街地组村里"]);
 
 /** Extends a number over a trailing unit word (501室). */
 function unitEnd(text: string, end: number): number | null {
@@ -1332,7 +1339,7 @@ function splitRun(
         const after = run.slice(e, limit);
         if (r === "道" && /[街通隧车人]$/.test(run.slice(start, k))) continue;
         // 九水路街道, 琴断口街街道: a street office named after its road (one the gazetteer lacks).
-        const office = /^街道(办事处|办)?/.exec(after);
+        const office = after.startsWith("街道") ? /^街道(办事处|办)?/.exec(after) : null;
         if (office && adminOpen && level < 3) {
           cut = e + office[0].length;
           cutLabel = "town";
@@ -1401,7 +1408,7 @@ function splitRun(
       if (prevLabel === undefined && start === 0 && inPoi && SUBPOI.test(rest)) label = "subpoi";
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
       // 人民医院东门, 体育公园北大门: a gate named last is a part of the place.
-      const gate = GATE_END.exec(rest);
+      const gate = rest.endsWith("门") ? GATE_END.exec(rest) : null;
       if (gate && gate.index >= 2 && (label === "poi" || label === "subpoi")) {
         const cutAt = start + gate.index;
         prevLabel = emitSpan(out, offset, label, start, cutAt);
