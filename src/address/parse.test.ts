@@ -269,6 +269,12 @@ describe("the rule parser", () => {
       "江苏省常州市武进区武进高新区阳光路8号",
       ["prov:江苏省", "city:常州市", "district:武进区", "devzone:武进高新区", "road:阳光路", "roadno:8号"],
     ],
+    ["阳光大厦807-811", ["poi:阳光大厦", "roomno:807-811"]],
+    ["阳光大厦1220-1221室", ["poi:阳光大厦", "roomno:1220-1221室"]],
+    ["阳光小区185-1242", ["poi:阳光小区", "houseno:185", "redundant:-", "roomno:1242"]],
+    ["阳光大厦2375C", ["poi:阳光大厦", "roomno:2375C"]],
+    ["阳光大厦8B-1017", ["poi:阳光大厦", "houseno:8B", "redundant:-", "roomno:1017"]],
+    ["阳光大厦12F", ["poi:阳光大厦", "floorno:12F"]],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

@@ -922,6 +922,9 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
       /^(座|栋|幢|号楼|单元|室)/.test(text.slice(end + 1, end + 3))
     )
       end++;
+    // 2375C, 8B-1017: one letter after the digits, with nothing glued after it, is part of the number
+    // (not 12F, the floor, nor 4S店 or 24h).
+    else if (isLatin(text[end]) && letterSuffix(text, end)) end++;
     return { end: maskedTail(text, end), chinese: false };
   }
   if (
@@ -944,6 +947,15 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
       return { end: end + 1, chinese: false };
   }
   return null;
+}
+
+/** True when the letter at `end`, right after digits, ends the number (see readNumber). */
+function letterSuffix(text: string, end: number): boolean {
+  const next = text[end + 1];
+  if (isLatin(next) || isDigit(next) || next === "#") return false;
+  const letter = (text[end] as string).toLowerCase();
+  if (letter === "f") return false;
+  return !((letter === "s" || letter === "h") && isHan(next));
 }
 
 /**
@@ -976,6 +988,20 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     (range[2] as string).length === (range[1] as string).length
   )
     return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
+  // 807-811, 2311-2312号: a range of flats or shops written by their first and last numbers.
+  const rooms = range ?? /^([0-9]+)[-－~～]([0-9]+)/.exec(text.slice(pos, pos + 12));
+  if (
+    rooms &&
+    prev0 !== "road" &&
+    prev0 !== "subroad" &&
+    (rooms[1] as string).length >= 3 &&
+    (rooms[2] as string).length === (rooms[1] as string).length &&
+    Number(rooms[2]) > Number(rooms[1]) &&
+    Number(rooms[2]) - Number(rooms[1]) <= 20 &&
+    !DASHES.has(text[pos + rooms[0].length] as string) &&
+    !isDigit(text[pos + rooms[0].length])
+  )
+    return spanFrom(pos, "roomno", unitEnd(text, pos + rooms[0].length) ?? pos + rooms[0].length);
   // Numbered road names: 西园2路, 14号大街, 8路.
   const numberedRoad =
     /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊|区)/.exec(
