@@ -275,6 +275,8 @@ describe("the rule parser", () => {
     ["阳光大厦2375C", ["poi:阳光大厦", "roomno:2375C"]],
     ["阳光大厦8B-1017", ["poi:阳光大厦", "houseno:8B", "redundant:-", "roomno:1017"]],
     ["阳光大厦12F", ["poi:阳光大厦", "floorno:12F"]],
+    ["阳光小区东单元1502", ["poi:阳光小区", "cellno:东单元", "roomno:1502"]],
+    ["阳光小区3-1门301", ["poi:阳光小区", "houseno:3", "redundant:-", "cellno:1门", "roomno:301"]],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

@@ -402,12 +402,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     // 东单元, 乙单元, 西梯: a unit named by a side or a heavenly stem after a building.
     // 6东401, 1乙403: a side or a stem alone between a building and its flat; 12号楼一门: a numbered entrance.
+    const unitAfter = lastMeaningful(spans);
     const namedUnit =
-      lastMeaningful(spans) === "houseno"
+      unitAfter === "houseno"
         ? /^[东西南北中甲乙丙丁](单元|梯)|^[东西南北中甲乙丙丁](?=[0-9])|^[一二三四五六七八九十]门/.exec(
             text.slice(pos, pos + 3),
           )
-        : null;
+        : // 阳光小区东单元: a unit named by its side, in a compound without building numbers.
+          (unitAfter === "poi" || unitAfter === "subpoi") && text.startsWith("单元", pos + 1)
+          ? /^[东西南北中]单元/.exec(text.slice(pos, pos + 3))
+          : null;
     if (namedUnit) {
       pushSpan(spans, "cellno", pos, pos + namedUnit[0].length);
       pos += namedUnit[0].length;
@@ -510,6 +514,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (isDigit(ch) || (!isHan(ch) && !isLatin(ch))) break;
       if (end > pos && (isNumeral(ch) || ch === "负") && numberedAt(text, end)) break;
       if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
+      // 阳光小区东单元: a side's unit ends the name before it.
+      if (end >= pos + 2 && text.startsWith("单元", end + 1) && SIDE_UNIT.has(ch as string)) break;
       // 玉泉路乙19号: a heavenly stem after a road word starts the number on the road.
       if (
         end > pos &&
@@ -555,6 +561,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
 }
 
 const STEMS = new Set([..."甲乙丙丁"]);
+const SIDE_UNIT = new Set([..."东西南北中"]);
 const DASHES = new Set([..."-－—~～"]);
 const COMPASS = new Set([..."东西南北"]);
 const FLAT_SIDE = new Set([..."东西南北中左右"]);
@@ -1065,6 +1072,11 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
       if (!roadFirst && labels.length >= 2 && labels[labels.length - 2] === "roomno")
         labels[labels.length - 2] = "cellno";
     }
+    // 130-7单元, 3-1门: ... or in a unit word, with the unit (the building before it).
+    if (!roadFirst && /^(单元|门(?![面市头卫店诊])|梯)/.test(text.slice(lastEnd, lastEnd + 2))) {
+      labels[labels.length - 1] = "cellno";
+      if (labels.length >= 2 && labels[labels.length - 2] === "cellno") labels[labels.length - 2] = "houseno";
+    }
     parts.forEach((part, i) => {
       let end = part.end;
       if (i === parts.length - 1) end = unitEnd(text, end) ?? end;
@@ -1201,7 +1213,7 @@ const QUARTER_START = new Set([..."号小街地组村里"]);
 
 /** Extends a number over a trailing unit word (501室). */
 function unitEnd(text: string, end: number): number | null {
-  const m = /^(室|房间|房|号|户|单元|楼|层|栋|幢|座)/.exec(text.slice(end, end + 2));
+  const m = /^(室|房间|房|号|户|单元|楼|层|栋|幢|座|门(?![面市头卫店诊])|梯)/.exec(text.slice(end, end + 3));
   return m ? end + (m[1] as string).length : null;
 }
 
