@@ -277,6 +277,12 @@ describe("the rule parser", () => {
     ["阳光大厦12F", ["poi:阳光大厦", "floorno:12F"]],
     ["阳光小区东单元1502", ["poi:阳光小区", "cellno:东单元", "roomno:1502"]],
     ["阳光小区3-1门301", ["poi:阳光小区", "houseno:3", "redundant:-", "cellno:1门", "roomno:301"]],
+    [
+      "湖州湖州市南浔区双林镇阳光路8号",
+      ["redundant:湖州", "city:湖州市", "district:南浔区", "town:双林镇", "road:阳光路", "roadno:8号"],
+    ],
+    ["浙江省绍兴县钱清镇", ["prov:浙江省", "district:绍兴县", "town:钱清镇"]],
+    ["南昌县莲塘镇", ["district:南昌县", "town:莲塘镇"]],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

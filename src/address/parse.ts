@@ -275,7 +275,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         }
       }
       if (m) {
-        const lv = gazetteer.levelOf(m.id);
+        const lv = m.county ? "district" : gazetteer.levelOf(m.id);
         const li = LEVEL_ORDER[lv];
         // Development zones listed among townships are devzones; a zone with a county-level code
         // (临沂高新技术产业开发区) stays a district, as in the official division list.
@@ -731,6 +731,8 @@ function lastMeaningful(spans: readonly Span[]): string | undefined {
 interface AdminCandidate {
   readonly id: number;
   readonly end: number;
+  /** A former county named after its city (绍兴县): read as a county inside that city. */
+  readonly county?: boolean;
 }
 
 function matchAdmin(
@@ -785,9 +787,10 @@ function matchAdmin(
         // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
         // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
         // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
+        // 湖州湖州市: ... and so is a short name written again in full right after it.
         const child =
           around.shortRoadStem || around.blockedNext || (weak && around.roadAfter)
-            ? childAt(text, pos + len, h.id, g)
+            ? childAt(text, pos + len, h.id, g) || text.startsWith(g.nameOf(h.id), pos + len)
             : false;
         if (weak && ((around.shortRoadStem && !child) || around.zone)) continue;
         if ((around.blockedNext || (weak && around.roadAfter)) && !child) continue;
@@ -822,6 +825,14 @@ function matchAdmin(
       )
         if (!/^[市县区](场|政府|中心|委|民|里|内|外|级)/.test(text.slice(pos + len, pos + len + 2)))
           return { id: best.id, end: pos + len + 1 };
+      // 绍兴县, 宜宾县: a former county named after its city (merged into the city's districts since).
+      if (
+        lv === "city" &&
+        old === "县" &&
+        name0 !== name &&
+        !/^县(城|委|政府|级)/.test(text.slice(pos + len, pos + len + 2))
+      )
+        return { id: best.id, end: pos + len + 1, county: true };
       return { id: best.id, end: pos + len };
     }
   }
