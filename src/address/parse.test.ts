@@ -283,6 +283,10 @@ describe("the rule parser", () => {
     ],
     ["浙江省绍兴县钱清镇", ["prov:浙江省", "district:绍兴县", "town:钱清镇"]],
     ["南昌县莲塘镇", ["district:南昌县", "town:莲塘镇"]],
+    [
+      "上海市浦东新区浙江省红星镇阳光路8号",
+      ["city:上海市", "district:浦东新区", "prov:浙江省", "town:红星镇", "road:阳光路", "roadno:8号"],
+    ],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

@@ -100,6 +100,8 @@ const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
 const SUFFIX_START = new Set([..."街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市环线"]);
+/** A division's name (two to six characters and its suffix) at the start of a run. */
+const DIVISION_PREFIX = /^[\u3400-\u9fff]{2,6}?[省市县区]/;
 const HAN_ONLY = /^[\u3400-\u9fff]+$/;
 /** Characters that number or orient a road after its name (中山东二路, 团结七支路, 银溪一横路). */
 const ROAD_MODIFIER = new Set([..."一二三四五六七八九十东西南北中支横纵"]);
@@ -1303,6 +1305,19 @@ function splitRun(
         !/[路街]/.test(run.slice(start, k)) &&
         !(town[1] === "镇" && run[k - 1] === "小")
       ) {
+        // 濮阳县庆祖镇, 浙江省昌化镇: divisions the gazetteer did not read, written before the township.
+        const division = DIVISION_PREFIX.exec(run.slice(start, k - 2));
+        if (division && !NOT_DISTRICT.test(division[0])) {
+          cut = start + division[0].length;
+          const suffix = division[0].at(-1);
+          cutLabel =
+            suffix === "省"
+              ? "prov"
+              : suffix === "市" && /[市县区]/.test(run.slice(cut, k - 2))
+                ? "city"
+                : "district";
+          break;
+        }
         cut = k + (town[1] as string).length;
         cutLabel = "town";
         break;
