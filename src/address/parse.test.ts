@@ -287,6 +287,10 @@ describe("the rule parser", () => {
       "上海市浦东新区浙江省红星镇阳光路8号",
       ["city:上海市", "district:浦东新区", "prov:浙江省", "town:红星镇", "road:阳光路", "roadno:8号"],
     ],
+    [
+      "建设路与人民路交界东北侧阳光大厦",
+      ["road:建设路", "redundant:与", "road:人民路", "intersection:交界", "assist:东北侧", "poi:阳光大厦"],
+    ],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",
