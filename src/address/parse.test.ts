@@ -291,6 +291,10 @@ describe("the rule parser", () => {
       "建设路与人民路交界东北侧阳光大厦",
       ["road:建设路", "redundant:与", "road:人民路", "intersection:交界", "assist:东北侧", "poi:阳光大厦"],
     ],
+    [
+      "阳光小区3栋501电联13912345678",
+      ["poi:阳光小区", "houseno:3栋", "roomno:501", "redundant:电联", "redundant:13912345678"],
+    ],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

@@ -563,6 +563,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
 }
 
 const STEMS = new Set([..."甲乙丙丁"]);
+/** Mobile numbers of the national numbering plan: 1, then 3 to 9, then nine digits. */
+const MOBILE = /^1[3-9][0-9]{9}$/;
 const SIDE_UNIT = new Set([..."东西南北中"]);
 const DASHES = new Set([..."-－—~～"]);
 const COMPASS = new Set([..."东西南北"]);
@@ -998,6 +1000,9 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   const first = readNumber(text, pos);
   if (!first) return null;
   const prev0 = lastMeaningful(spans);
+  // 13912345678: a mobile number (11 digits from 13 to 19) is a "call me" note, not a number of the place.
+  if (first.end - pos === 11 && text[pos] === "1" && MOBILE.test(text.slice(pos, pos + 11)))
+    return spanFrom(pos, "redundant", first.end);
   // A house-number range on a road: 806-808号, 1-16号.
   const range = /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14));
   // 806-808号 is a range of numbers; 17-123号 and 138-2号 are a number and a house behind it.
