@@ -295,6 +295,8 @@ describe("the rule parser", () => {
       "阳光小区3栋501电联13912345678",
       ["poi:阳光小区", "houseno:3栋", "roomno:501", "redundant:电联", "redundant:13912345678"],
     ],
+    ["阳光小区3栋501谢谢", ["poi:阳光小区", "houseno:3栋", "roomno:501", "redundant:谢谢"]],
+    ["阳光小区自提", ["poi:阳光小区", "redundant:自提"]],
     ["阳光小区13-3楼", ["poi:阳光小区", "houseno:13", "redundant:-", "floorno:3楼"]],
     [
       "阳光小区5-11-7楼",

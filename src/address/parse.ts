@@ -122,7 +122,7 @@ const BARE_ZONE =
 const DEVZONE_END = /(开发区|高新区|新区|保税区|试验区|园区|工业区|工业园)$/;
 /** Words that only say "call me": not part of the place. */
 const NOISE =
-  /^(电联|电话联系|先电联|请电联|联系电话|收件人|送货上门|电话|打电话|详细地址不详|地址不详|道路不详|不详)/;
+  /^(电联|电话联系|先电联|请电联|联系电话|收件人|请送货上门|送货上门|送到家|电话|打电话|详细地址不详|地址不详|道路不详|不详|无门牌号|没有门牌号|谢谢|自取|自提)/;
 
 /** Strong POI endings after which a following name is a sub-POI (阳光小区东区). */
 const POI_END =
@@ -1249,7 +1249,10 @@ function splitRun(
   let prevLabel = prev;
   // A trailing filler word (超市旁边) is an assist, not part of the name.
   let limit = run.length;
-  const noise = /(电联|电话联系|先电联|请电联|送货上门|地址不详|道路不详|不详)$/.exec(run);
+  const noise =
+    /(电联|电话联系|先电联|请电联|送货上门|送到家|地址不详|道路不详|不详|无门牌号|没有门牌号|谢谢|自取|自提)$/.exec(
+      run,
+    );
   const noiseAt = noise && noise.index >= 2 ? noise.index : run.length;
   limit = noiseAt;
   const tail = FILLER.exec(run.slice(0, limit)) ?? DIRECTION_TAIL.exec(run.slice(0, limit));
