@@ -32,7 +32,7 @@ export function storeOpenError(where: string, reason: string): RecurError {
 
 export function storeBusyError(): RecurError {
   return new RecurError("store_busy", {
-    zh: "另一个程序正在写入数据库（例如另一次导入），等待超时，请稍后重试",
-    en: "another program is writing to the database (another import?); gave up waiting, try again later",
+    zh: "另一个程序正在写入数据库（例如另一次导入），请待其完成后重试",
+    en: "another program is writing to the database (another import?); try again when it has finished",
   });
 }
