@@ -517,7 +517,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (end > pos && (isNumeral(ch) || ch === "负") && numberedAt(text, end)) break;
       if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
       // 阳光小区东单元: a side's unit ends the name before it.
-      if (end >= pos + 2 && text.startsWith("单元", end + 1) && SIDE_UNIT.has(ch as string)) break;
+      if (end >= pos + 2 && SIDE_UNIT.has(ch as string) && text.startsWith("单元", end + 1)) break;
       // 玉泉路乙19号: a heavenly stem after a road word starts the number on the road.
       if (
         end > pos &&
@@ -1004,7 +1004,8 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   if (first.end - pos === 11 && text[pos] === "1" && MOBILE.test(text.slice(pos, pos + 11)))
     return spanFrom(pos, "redundant", first.end);
   // A house-number range on a road: 806-808号, 1-16号.
-  const range = /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14));
+  const dashed = DASHES.has(text[first.end] as string);
+  const range = dashed ? /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14)) : null;
   // 806-808号 is a range of numbers; 17-123号 and 138-2号 are a number and a house behind it.
   if (
     range &&
@@ -1014,7 +1015,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   )
     return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
   // 807-811, 2311-2312号: a range of flats or shops written by their first and last numbers.
-  const rooms = range ?? /^([0-9]+)[-－~～]([0-9]+)/.exec(text.slice(pos, pos + 12));
+  const rooms = range ?? (dashed ? /^([0-9]+)[-－~～]([0-9]+)/.exec(text.slice(pos, pos + 12)) : null);
   if (
     rooms &&
     prev0 !== "road" &&
