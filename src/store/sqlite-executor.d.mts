@@ -30,8 +30,14 @@ export interface MultiRowSql {
   readonly rowsPerStatement: number;
 }
 
-/** `keepJournal`: take the database's journal mode instead of WAL (an exclusive store's batches). */
-export function openConnection(path: string, options?: { keepJournal?: boolean }): BetterSqlite3.Database;
+/**
+ * `keepJournal`: take the database's journal mode instead of WAL (an exclusive store's batches);
+ * `busyTimeoutMs`: how long to wait for another connection's lock (default 5,000).
+ */
+export function openConnection(
+  path: string,
+  options?: { keepJournal?: boolean; busyTimeoutMs?: number },
+): BetterSqlite3.Database;
 
 export class BatchExecutor {
   constructor(

@@ -8,26 +8,34 @@ import BetterSqlite3 from "better-sqlite3";
  * Opens a connection with the settings every recur connection uses: WAL (readers never wait
  * for the import), synchronous=NORMAL (durable against process crashes, which is what kill -9
  * is; a power cut may lose the last commits but never half of one), foreign keys, and a busy
- * timeout so that a second process waits for the write lock instead of failing at once.
+ * timeout so that a second process waits for the write lock instead of failing at once
+ * (`busyTimeoutMs`, 5 s by default). Setting WAL while an exclusive store of another process has
+ * a batch open fails at once with SQLITE_BUSY (SQLite does not wait where waiting could
+ * deadlock); the connection is then closed and the error thrown, for the caller to retry.
  *
  * `keepJournal`: the batch connection of a store opened `exclusive` (sqlite.ts) takes the
  * journal mode the database file is in — a rollback journal while that store has it alone, WAL
  * if another process switched it back — and with a rollback journal syncs fully at commit
  * (synchronous=NORMAL is proven against power cuts with WAL only).
  */
-export function openConnection(path, { keepJournal = false } = {}) {
+export function openConnection(path, { keepJournal = false, busyTimeoutMs = 5000 } = {}) {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const conn = new BetterSqlite3(path);
-  // SQLite's default 4 KiB pages: 16 KiB pages saved ~15% CPU replaying 200,000 rows but showed
-  // no gain on 1,000,000 (docs/store.md, "SQLite pages").
-  const wal = !keepJournal || conn.pragma("journal_mode", { simple: true }) === "wal";
-  if (wal) conn.pragma("journal_mode = WAL");
-  conn.pragma(wal ? "synchronous = NORMAL" : "synchronous = FULL");
-  conn.pragma("foreign_keys = ON");
-  conn.pragma("busy_timeout = 5000");
-  // Let the WAL shrink back after a big batch has been checkpointed.
-  conn.pragma("journal_size_limit = 67108864");
-  return conn;
+  try {
+    conn.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // SQLite's default 4 KiB pages: 16 KiB pages saved ~15% CPU replaying 200,000 rows but showed
+    // no gain on 1,000,000 (docs/store.md, "SQLite pages").
+    const wal = !keepJournal || conn.pragma("journal_mode", { simple: true }) === "wal";
+    if (wal) conn.pragma("journal_mode = WAL");
+    conn.pragma(wal ? "synchronous = NORMAL" : "synchronous = FULL");
+    conn.pragma("foreign_keys = ON");
+    // Let the WAL shrink back after a big batch has been checkpointed.
+    conn.pragma("journal_size_limit = 67108864");
+    return conn;
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
 }
 
 /**

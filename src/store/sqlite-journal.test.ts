@@ -72,7 +72,7 @@ describe("an exclusive SQLite store", () => {
     }
   });
 
-  test("makes another program that opens the file during its batch wait, then fail clearly", async () => {
+  test("makes a program that opens the file during its batch wait: an import until the batch ends, others 5 s", async () => {
     const path = freshPath();
     const store = await openStore({ path, exclusive: true });
     try {
@@ -85,18 +85,23 @@ describe("an exclusive SQLite store", () => {
         startedAt: 1_714_500_000_000,
       });
       await writer.insertIncidents([makeIncident({ sourceId: "held-1", batchId: asBatchId("held") })]);
+      const waitedFrom = Date.now();
       await expect(openStore({ path })).rejects.toMatchObject({ code: "store_busy" });
-      await writer.commit({ rows: 1, imported: 1, rejected: 0, duplicates: 0, finishedAt: 1 });
+      expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(4_500);
+      // The commit goes to the batch thread now; opening blocks this thread until it has landed.
+      const committing = writer.commit({ rows: 1, imported: 1, rejected: 0, duplicates: 0, finishedAt: 1 });
+      const second = await openStore({ path, exclusive: true });
+      await committing;
+      try {
+        expect(await second.incidents.count()).toBe(1);
+      } finally {
+        await second.close();
+      }
     } finally {
       await store.close();
     }
-    const after = await openStore({ path });
-    try {
-      expect(await after.incidents.count()).toBe(1);
-    } finally {
-      await after.close();
-    }
-  }, 20_000);
+    expect(fileJournalMode(path)).toBe("wal");
+  }, 30_000);
 
   test("stays in WAL when another connection has the file open, which reads on during the batch", async () => {
     const path = freshPath();

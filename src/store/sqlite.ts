@@ -76,13 +76,23 @@ export const BATCH_SQL: BatchSql = {
   },
 };
 
-function connect(path: string) {
-  try {
-    return openConnection(path);
-  } catch (error) {
-    // Setting WAL fails at once while an exclusive store (another `recur import`) has a batch open.
-    if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY")) throw storeBusyError();
-    throw storeOpenError(path, error instanceof Error ? error.message : String(error));
+/**
+ * The readers' connection. While another process's exclusive store has a batch open, setting WAL
+ * fails at once (SQLite's busy handler does not wait there), so the open is retried every 50 ms:
+ * for 5 s, or as long as a batch waits for another writer when this store is exclusive too (a
+ * second `recur import` waits for the first, as it did in WAL). Then `store_busy`.
+ */
+async function connect(path: string, exclusive: boolean) {
+  const deadline = Date.now() + (exclusive ? BATCH_BUSY_TIMEOUT_MS : 5000);
+  for (;;) {
+    try {
+      return openConnection(path);
+    } catch (error) {
+      if (!(error as { code?: string }).code?.startsWith("SQLITE_BUSY"))
+        throw storeOpenError(path, error instanceof Error ? error.message : String(error));
+      if (Date.now() >= deadline) throw storeBusyError();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 }
 
@@ -144,7 +154,7 @@ class TransactionalDdlSqliteDialect extends SqliteDialect {
  */
 export async function openSqliteStore(path: string, migrate = true, exclusive = false): Promise<Store> {
   const memory = path === ":memory:";
-  const main = connect(path);
+  const main = await connect(path, exclusive);
   const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: main }) });
   let rollbackJournal = false;
   try {
