@@ -120,6 +120,11 @@ const GENERIC_AFTER_SHORT =
 const BARE_ZONE =
   /^(经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新区|高新[东西南北]区|经开区|保税区)(?![路街道])/;
 const DEVZONE_END = /(开发区|高新区|新区|保税区|试验区|园区|工业区|工业园)$/;
+/** First characters of the NOISE words and last characters of the trailing ones (fast reject). */
+/** Last characters of DIRECTION_TAIL matches. */
+const SIDE_LAST_CHAR = new Set([..."东西南北侧"]);
+const NOISE_FIRST = new Set([..."电先请联收送详地道不无没谢自打"]);
+const NOISE_LAST = new Set([..."联系门详号谢取提家"]);
 /** Words that only say "call me": not part of the place. */
 const NOISE =
   /^(电联|电话联系|先电联|请电联|联系电话|收件人|请送货上门|送货上门|送到家|电话|打电话|详细地址不详|地址不详|道路不详|不详|无门牌号|没有门牌号|谢谢|自取|自提)/;
@@ -375,13 +380,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = end;
       continue;
     }
-    const noise = NOISE.exec(text.slice(pos, pos + 4));
+    const noise = NOISE_FIRST.has(c) ? NOISE.exec(text.slice(pos, pos + 4)) : null;
     if (noise && spans.length > 0) {
       pushSpan(spans, "redundant", pos, pos + noise[0].length);
       pos += noise[0].length;
       continue;
     }
-    const junction = /^(交叉路口|交叉口|交汇处|交界处|交口|十字路口|路口)/.exec(text.slice(pos, pos + 4));
+    const junction =
+      c === "交" || c === "十" || c === "路"
+        ? /^(交叉路口|交叉口|交汇处|交界处|交口|十字路口|路口)/.exec(text.slice(pos, pos + 4))
+        : null;
     if (junction && lastMeaningful(spans) === "road") {
       pushSpan(spans, "intersection", pos, pos + junction[0].length);
       pos += junction[0].length;
@@ -676,6 +684,9 @@ function namesOrganisation(
 function readAgain(text: string, pos: number, admin: readonly AdminMatch[], g: Gazetteer): number | null {
   const last = admin.at(-1);
   if (!last) return null;
+  let starts = false;
+  for (const a of admin) if (text[a.start] === text[pos]) starts = true;
+  if (!starts) return null;
   for (const name of g.namesAt(text, pos)) {
     if (name.length < 2) continue;
     const end = pos + name.length;
@@ -1250,13 +1261,16 @@ function splitRun(
   let prevLabel = prev;
   // A trailing filler word (超市旁边) is an assist, not part of the name.
   let limit = run.length;
-  const noise =
-    /(电联|电话联系|先电联|请电联|送货上门|送到家|地址不详|道路不详|不详|无门牌号|没有门牌号|谢谢|自取|自提)$/.exec(
-      run,
-    );
+  const noise = NOISE_LAST.has(run.at(-1) as string)
+    ? /(电联|电话联系|先电联|请电联|送货上门|送到家|地址不详|道路不详|不详|无门牌号|没有门牌号|谢谢|自取|自提)$/.exec(
+        run,
+      )
+    : null;
   const noiseAt = noise && noise.index >= 2 ? noise.index : run.length;
   limit = noiseAt;
-  const tail = FILLER.exec(run.slice(0, limit)) ?? DIRECTION_TAIL.exec(run.slice(0, limit));
+  const head = run.slice(0, limit);
+  const tail =
+    FILLER.exec(head) ?? (SIDE_LAST_CHAR.has(head.at(-1) as string) ? DIRECTION_TAIL.exec(head) : null);
   if (tail && tail.index >= 2) limit = tail.index;
   const fillerAt = limit;
   const junction = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/.exec(run.slice(0, limit));
