@@ -314,6 +314,23 @@ describe("location keys", () => {
   });
 });
 
+describe("progress", () => {
+  test("reports rows as they are read, then once that the batch is committing, before it commits", async () => {
+    const store = new MemoryStore();
+    const seen: string[] = [];
+    const rows = Array.from({ length: 5 }, (_, k) => synthRow({ 接警单号: `P${k}` }));
+    const path = csv("progress.csv", rows);
+    await importInto(store, path, "synthetic", {
+      onProgress: (p) =>
+        seen.push(`${p.committing ? "committing" : "read"} ${p.rows} ${store.incidents.size}`),
+    });
+    expect(seen.at(-1)).toBe("committing 5 0");
+    expect(seen.filter((s) => s.startsWith("committing"))).toHaveLength(1);
+    expect(seen.slice(0, -1).every((s) => s.startsWith("read"))).toBe(true);
+    expect(store.incidents.size).toBe(5);
+  });
+});
+
 describe("idempotence and atomicity", () => {
   test("importing the same file twice adds nothing the second time", async () => {
     const store = new MemoryStore();

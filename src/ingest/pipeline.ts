@@ -59,6 +59,8 @@ export interface ImportProgress {
   readonly rows: number;
   readonly bytesRead: number;
   readonly totalBytes: number;
+  /** Every row is read and the batch is committing (a big one builds indexes for seconds). */
+  readonly committing?: boolean;
 }
 
 export interface ImportSummary {
@@ -397,6 +399,12 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     await writing;
     const finishedAt = clock.now();
     const duplicates = accepted - inserted;
+    options.onProgress?.({
+      rows,
+      bytesRead: source.bytesRead(),
+      totalBytes: source.totalBytes,
+      committing: true,
+    });
     await (await begin()).commit({ rows, imported: inserted, rejected, duplicates, finishedAt });
     return {
       batchId: options.batchId,

@@ -243,7 +243,18 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
   const byBytes = !/\.xlsx?$/i.test(path);
   const bar = progressBar(stderr, t(ctx, "导入", "Importing"), byBytes ? size : undefined, !ctx.json);
   try {
-    const summary = await thread.run(job, (p) => bar.update(byBytes ? p.bytesRead : p.rows));
+    const summary = await thread.run(job, (p) => {
+      if (p.committing)
+        bar.status(
+          t(
+            ctx,
+            `${p.rows.toLocaleString("en")} 行已读完，正在提交（建立索引、日汇总）…`,
+            `${p.rows.toLocaleString("en")} rows read; committing (indexes, daily rollups) ...`,
+          ),
+        );
+      // The bar by bytes read (rows to come are unknown), the count and rate in rows.
+      else bar.update(byBytes ? p.bytesRead : p.rows, p.rows);
+    });
     bar.done();
     if (ctx.json) {
       println(
