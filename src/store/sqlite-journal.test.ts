@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import { asBatchId, asEpochMs } from "../domain/index.ts";
 import { openStore } from "./index.ts";
-import type { Store } from "./types.ts";
+import type { NewBatch, Store } from "./types.ts";
 
 /**
  * Exclusive SQLite stores (`recur import`): a rollback journal while the store has the file alone,
@@ -29,6 +29,17 @@ function fileJournalMode(path: string): string {
   }
 }
 
+function newBatch(id: string): NewBatch {
+  return {
+    id: asBatchId(id),
+    sourceSystem: "test",
+    profile: "synthetic",
+    fileName: `${id}.csv`,
+    fileSha256: "ab".repeat(32),
+    startedAt: 1_714_500_000_000,
+  };
+}
+
 async function importRows(store: Store, batch: string, count: number): Promise<number> {
   const rows = Array.from({ length: count }, (_, k) =>
     makeIncident({
@@ -37,14 +48,7 @@ async function importRows(store: Store, batch: string, count: number): Promise<n
       receivedAt: asEpochMs(Date.UTC(2024, 0, 1) + k * 60_000),
     }),
   );
-  const writer = await store.beginBatch({
-    id: asBatchId(batch),
-    sourceSystem: "test",
-    profile: "synthetic",
-    fileName: `${batch}.csv`,
-    fileSha256: "ab".repeat(32),
-    startedAt: 1_714_500_000_000,
-  });
+  const writer = await store.beginBatch(newBatch(batch));
   const inserted = await writer.insertIncidents(rows);
   await writer.commit({ rows: count, imported: inserted, rejected: 0, duplicates: 0, finishedAt: 1 });
   return inserted;
@@ -76,14 +80,7 @@ describe("an exclusive SQLite store", () => {
     const path = freshPath();
     const store = await openStore({ path, exclusive: true });
     try {
-      const writer = await store.beginBatch({
-        id: asBatchId("held"),
-        sourceSystem: "test",
-        profile: "synthetic",
-        fileName: "held.csv",
-        fileSha256: "ab".repeat(32),
-        startedAt: 1_714_500_000_000,
-      });
+      const writer = await store.beginBatch(newBatch("held"));
       await writer.insertIncidents([makeIncident({ sourceId: "held-1", batchId: asBatchId("held") })]);
       const waitedFrom = Date.now();
       await expect(openStore({ path })).rejects.toMatchObject({ code: "store_busy" });
@@ -111,14 +108,7 @@ describe("an exclusive SQLite store", () => {
       const store = await openStore({ path, exclusive: true });
       try {
         expect(fileJournalMode(path)).toBe("wal");
-        const writer = await store.beginBatch({
-          id: asBatchId("beside"),
-          sourceSystem: "test",
-          profile: "synthetic",
-          fileName: "beside.csv",
-          fileSha256: "ab".repeat(32),
-          startedAt: 1_714_500_000_000,
-        });
+        const writer = await store.beginBatch(newBatch("beside"));
         const rows = [makeIncident({ sourceId: "beside-1", batchId: asBatchId("beside") })];
         expect(await writer.insertIncidents(rows)).toBe(1);
         // WAL: the other connection reads the committed rows while the batch is open.
