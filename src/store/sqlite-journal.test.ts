@@ -6,7 +6,8 @@ import { afterAll, describe, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import { asBatchId, asEpochMs } from "../domain/index.ts";
 import { openStore } from "./index.ts";
-import type { NewBatch, Store } from "./types.ts";
+import { newBatch } from "./testing/stores.ts";
+import type { Store } from "./types.ts";
 
 /**
  * Exclusive SQLite stores (`recur import`): a rollback journal while the store has the file alone,
@@ -27,17 +28,6 @@ function fileJournalMode(path: string): string {
   } finally {
     conn.close();
   }
-}
-
-function newBatch(id: string): NewBatch {
-  return {
-    id: asBatchId(id),
-    sourceSystem: "test",
-    profile: "synthetic",
-    fileName: `${id}.csv`,
-    fileSha256: "ab".repeat(32),
-    startedAt: 1_714_500_000_000,
-  };
 }
 
 async function importRows(store: Store, batch: string, count: number): Promise<number> {

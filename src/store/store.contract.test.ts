@@ -16,6 +16,7 @@ import {
 import { MIGRATIONS } from "./migrations/index.ts";
 import {
   memoryTarget,
+  newBatch,
   PG_URL,
   pgUnreachable,
   postgresTarget,
@@ -23,24 +24,12 @@ import {
   type StoreTarget,
   sqliteTarget,
 } from "./testing/stores.ts";
-import type { BatchSummary, NewBatch, QuarantinedRow, Store } from "./types.ts";
+import type { BatchSummary, QuarantinedRow, Store } from "./types.ts";
 
 /**
  * The one contract every store implementation must meet, run against SQLite and PostgreSQL
  * (../shared/STYLE.md: one suite, every implementation).
  */
-
-function newBatch(id: string, overrides: Partial<NewBatch> = {}): NewBatch {
-  return {
-    id: asBatchId(id),
-    sourceSystem: "test",
-    profile: "synthetic",
-    fileName: `${id}.csv`,
-    fileSha256: "ab".repeat(32),
-    startedAt: 1_714_500_000_000,
-    ...overrides,
-  };
-}
 
 function summaryOf(rows: number, imported: number): BatchSummary {
   return { rows, imported, rejected: 0, duplicates: rows - imported, finishedAt: 1_714_500_100_000 };

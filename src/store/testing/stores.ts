@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { asBatchId } from "../../domain/index.ts";
 import { openStore } from "../index.ts";
-import type { Dialect, Store } from "../types.ts";
+import type { Dialect, NewBatch, Store } from "../types.ts";
 
 /**
  * Test support shared by the store's suites: one entry per dialect that hands out fresh,
@@ -102,5 +103,18 @@ export async function postgresTarget(url = PG_URL): Promise<StoreTarget> {
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.end();
     },
+  };
+}
+
+/** A batch of source system "test" named `id`, for tests that write batches. */
+export function newBatch(id: string, overrides: Partial<NewBatch> = {}): NewBatch {
+  return {
+    id: asBatchId(id),
+    sourceSystem: "test",
+    profile: "synthetic",
+    fileName: `${id}.csv`,
+    fileSha256: "ab".repeat(32),
+    startedAt: 1_714_500_000_000,
+    ...overrides,
   };
 }
