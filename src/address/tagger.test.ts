@@ -1,7 +1,8 @@
 import { expect, test } from "vitest";
+import { learnCharClusters } from "./clusters.ts";
 import { nationalGazetteer } from "./gazetteer.ts";
 import { jackknifeLexicons, LexiconMatcher, learnLexicon } from "./lexicon.ts";
-import { restoreTaggerModel, Tagger, trainTagger } from "./tagger.ts";
+import { restoreTaggerModel, Tagger, tagMarginals, trainTagger } from "./tagger.ts";
 
 const g = nationalGazetteer();
 /** A tiny labelled corpus from a builder: compound + building + room, with an unusual label set. */
@@ -52,8 +53,8 @@ test("a model of the first version (B-/I- tags only) is still read and decoded",
 test("features seen fewer times than minCount get no weight", () => {
   const names = ["青枫公寓", "望江家园", "金色港湾"];
   const train = names.flatMap((n, i) => [example(n, i + 1, 101 + i), example(n, i + 7, 1203 - i)]);
-  const all = trainTagger(train, g, { epochs: 4, seed: 1, minCount: 1 });
-  const common = trainTagger(train, g, { epochs: 4, seed: 1, minCount: 2 });
+  const all = trainTagger(train, g, { epochs: 4, seed: 1, minCount: 1, prune: 0 });
+  const common = trainTagger(train, g, { epochs: 4, seed: 1, minCount: 2, prune: 0 });
   // The name 金色港湾 occurs twice: its features are kept.
   expect(Object.keys(all.features).some((f) => f.startsWith("pcn") && f.includes("港湾"))).toBe(true);
   expect(Object.keys(common.features).length).toBeLessThan(Object.keys(all.features).length);
@@ -140,11 +141,13 @@ test("a trained model keeps the whole corpus' lexicon and uses its features; wit
     example(n, i + 7, 1203 - i),
     example(n, i + 2, 502),
   ]);
-  const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2 }))));
+  const model = restoreTaggerModel(
+    JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2, clusters: false }))),
+  );
   expect(model.version).toBe(3);
   expect(model.lexicon?.望江家园).toBe("poi");
   expect(Object.keys(model.features).some((f) => f.startsWith("xBpoi4"))).toBe(true);
-  const plain = trainTagger(train, g, { epochs: 8, seed: 2, lexicon: false });
+  const plain = trainTagger(train, g, { epochs: 8, seed: 2, lexicon: false, clusters: false });
   expect(plain.version).toBe(2);
   expect(plain.lexicon).toBeUndefined();
   expect(Object.keys(plain.features).some((f) => f.startsWith("x"))).toBe(false);
@@ -184,4 +187,128 @@ test("a loaded model matches its lexicon's names in the text it decodes", () => 
     { label: "x", start: 4, end: 5 },
   ]);
   expect(tagger.spans("月光小区3").map((s) => s.label)).toEqual(["x", "x", "x", "x", "x"]);
+});
+
+test("the CRF's tag marginals and log Z are those of every allowed tag sequence enumerated", () => {
+  const tags = ["B-a", "E-a", "I-a", "S-a", "S-b"];
+  const T = tags.length;
+  const emissions = [
+    [0.3, -1, 0.2, 0.5, -0.4],
+    [-0.2, 0.7, 0.1, -0.3, 0.9],
+    [0.4, 0.2, -0.6, 0.1, 0.3],
+    [1.2, -0.5, 0.3, 0.8, -1.1],
+  ];
+  const transitions = Array.from({ length: (T + 1) * T }, (_, k) => Math.sin(k) / 2);
+  // Well-formed: I-a and E-a only after B-a or I-a; B-a and S-x at the start or after E-a or S-x.
+  const ok = (prev: string | null, tag: string) =>
+    tag === "I-a" || tag === "E-a"
+      ? prev === "B-a" || prev === "I-a"
+      : prev === null || prev === "E-a" || prev.startsWith("S-");
+  let z = 0;
+  const mass = emissions.map(() => new Array<number>(T).fill(0));
+  const visit = (seq: number[]) => {
+    if (seq.length === emissions.length) {
+      let score = 0;
+      for (const [i, t] of seq.entries()) {
+        const p = i === 0 ? T : (seq[i - 1] as number);
+        score += (transitions[p * T + t] as number) + (emissions[i]?.[t] as number);
+      }
+      const e = Math.exp(score);
+      z += e;
+      for (const [i, t] of seq.entries()) (mass[i] as number[])[t] = ((mass[i] as number[])[t] as number) + e;
+      return;
+    }
+    for (let t = 0; t < T; t++) {
+      const prev = seq.length === 0 ? null : (tags[seq.at(-1) as number] as string);
+      if (ok(prev, tags[t] as string)) visit([...seq, t]);
+    }
+  };
+  visit([]);
+  const { marginals, logZ } = tagMarginals(tags, emissions, transitions);
+  expect(logZ).toBeCloseTo(Math.log(z), 10);
+  for (const [i, row] of marginals.entries())
+    for (const [t, m] of row.entries()) expect(m).toBeCloseTo(((mass[i] as number[])[t] as number) / z, 10);
+  // I-a and E-a cannot start an address.
+  expect(marginals[0]?.[1]).toBe(0);
+  expect(marginals[0]?.[2]).toBe(0);
+});
+
+test("the CRF is the default trainer, the perceptron stays an option, and both are recorded in the model", () => {
+  const names = ["青枫公寓", "望江家园", "金色港湾", "翠苑一区", "云栖山庄", "白马湖畔"];
+  const train = names.flatMap((n, i) => [example(n, i + 1, 101 + i), example(n, i + 7, 1203 - i)]);
+  for (const trainer of ["crf", "perceptron"] as const) {
+    const options = trainer === "crf" ? { epochs: 8, seed: 2 } : { epochs: 8, seed: 2, trainer };
+    const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, options))));
+    expect(model.trainer).toBe(trainer);
+    const spans = new Tagger(model, g).spans("云栖山庄12幢1501");
+    expect(spans.map((s) => [s.label, s.start, s.end])).toEqual([
+      ["poi", 0, 4],
+      ["houseno", 4, 7],
+      ["roomno", 7, 11],
+    ]);
+  }
+  expect(() => restoreTaggerModel({ ...trainTagger(train, g, { epochs: 1 }), trainer: "svm" })).toThrow(
+    /not a recur address model/,
+  );
+});
+
+test("where the corpus labels one name two ways, the CRF follows the more frequent label", () => {
+  // 东区 after a compound: a sub-POI three times, a POI once.
+  const names = ["青枫公寓", "望江家园", "金色港湾", "云栖山庄"];
+  const train = names.flatMap((n, i) => [
+    {
+      text: `${n}东区${i + 2}幢`,
+      entities: [
+        { label: "poi", text: n },
+        { label: i === 3 ? "poi" : "subpoi", text: "东区" },
+        { label: "houseno", text: `${i + 2}幢` },
+      ],
+    },
+    example(n, i + 5, 301),
+  ]);
+  const tagger = new Tagger(trainTagger(train, g, { epochs: 10, seed: 1 }), g);
+  expect(tagger.spans("望江家园东区9幢").map((s) => s.label)).toEqual(["poi", "subpoi", "houseno"]);
+});
+
+test("characters written in the same places fall into one learned class", () => {
+  const names = ["阳光小区", "望江家园", "金色港湾", "青枫公寓"];
+  const texts = names.flatMap((n, i) => [
+    `${n}${i + 1}幢${i + 2}0${i + 1}`,
+    `${n}${i + 5}栋${i + 1}0${i + 3}`,
+  ]);
+  const classes = learnCharClusters(texts, { classes: 8 });
+  expect(learnCharClusters(texts, { classes: 8 })).toEqual(classes);
+  // The characters seen at least twice, each in one of the 8 classes.
+  const all = [...texts.join("")];
+  const twice = new Set(all.filter((c) => all.indexOf(c) !== all.lastIndexOf(c)));
+  expect(new Set(classes.keys())).toEqual(twice);
+  expect(Math.max(...classes.values())).toBeLessThan(8);
+  // Digits between a building word and the end; first characters of names after the start.
+  expect(classes.get("3")).toBe(classes.get("4"));
+  expect(classes.get("阳")).toBe(classes.get("望"));
+  expect(classes.get("阳")).not.toBe(classes.get("3"));
+  // A character seen once gets no class.
+  expect(learnCharClusters(["阳光小区", "阳光花园"]).has("小")).toBe(false);
+});
+
+test("a trained model keeps its classes of characters; a loaded one uses them (version 4)", () => {
+  const names = ["青枫公寓", "望江家园", "金色港湾", "翠苑一区", "云栖山庄", "白马湖畔"];
+  const train = names.flatMap((n, i) => [example(n, i + 1, 101 + i), example(n, i + 7, 1203 - i)]);
+  const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2 }))));
+  expect(model.version).toBe(4);
+  expect(model.clusters?.幢).toBeTypeOf("number");
+  expect(Object.keys(model.features).some((f) => f.startsWith("qpc"))).toBe(true);
+  const v4 = {
+    kind: "recur-address-tagger",
+    version: 4,
+    tags: ["S-x", "S-y"],
+    transitions: new Array(6).fill(0),
+    // A character of class 1 is S-y, any other S-x.
+    features: { b: [0, 1], qc1: [1, 5] },
+    trainedOn: 1,
+    clusters: { 幢: 1, 栋: 1, 阳: 0 },
+  };
+  const tagger = new Tagger(restoreTaggerModel(v4), g);
+  expect(tagger.spans("阳栋光幢").map((s) => s.label)).toEqual(["x", "y", "x", "y"]);
+  expect(() => restoreTaggerModel({ ...v4, clusters: { 幢: "1" } })).toThrow(/not a recur address model/);
 });

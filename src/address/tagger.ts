@@ -1,14 +1,16 @@
 import { ConfigError } from "../domain/errors.ts";
-import { seededRandom } from "../domain/random.ts";
+import { type Random, seededRandom } from "../domain/random.ts";
+import { type ClusterOptions, learnCharClusters } from "./clusters.ts";
 import type { Gazetteer } from "./gazetteer.ts";
 import { jackknifeLexicons, LexiconMatcher, type LexiconOptions, learnLexicon } from "./lexicon.ts";
 import { type Entity, parseRules, type Span } from "./parse.ts";
 import { normaliseLabel } from "./score.ts";
 
 /**
- * A character-level sequence labeller (structured averaged perceptron with first-order
- * Viterbi decoding, Collins 2002) over character n-grams, the rule parser's labels, gazetteer
- * matches, address words and the names of its own training corpus (a lexicon, src/address/lexicon.ts).
+ * A character-level sequence labeller (a linear-chain CRF, Lafferty et al. 2001, or a structured
+ * averaged perceptron, Collins 2002; first-order Viterbi decoding either way) over character
+ * n-grams, the rule parser's labels, gazetteer matches, address words and the names of its own
+ * training corpus (a lexicon, src/address/lexicon.ts).
  * It is never shipped trained: a deployment trains it at run time on its own
  * labelled addresses (`recur address train --corpus FILE.jsonl --out MODEL.json`).
  */
@@ -18,7 +20,16 @@ export interface LabelledAddress {
   readonly entities: readonly Entity[];
 }
 
+/** How the weights are learned; both give the same kind of model, decoded the same way. */
+export const TRAINERS = ["crf", "perceptron"] as const;
+export type Trainer = (typeof TRAINERS)[number];
+
 export interface TrainOptions {
+  /**
+   * "crf" (default): a linear-chain CRF, trained by SGD on the log-likelihood with L2
+   * regularisation; "perceptron": the structured averaged perceptron of earlier versions.
+   */
+  readonly trainer?: Trainer;
   readonly epochs?: number;
   readonly seed?: number;
   /** Weights whose absolute averaged value is below this are dropped from the saved model. */
@@ -34,21 +45,37 @@ export interface TrainOptions {
    * corpus' lexicon. Default: 5 folds, names seen twice.
    */
   readonly lexicon?: false | (LexiconOptions & { readonly folds?: number });
+  /**
+   * Classes of characters learned from the corpus' texts (src/address/clusters.ts) as features,
+   * or false for none; default 64 classes of the characters seen twice.
+   */
+  readonly clusters?: false | ClusterOptions;
+  /** CRF: L2 penalty on the whole corpus (λ = l2 / addresses per address); default 1. */
+  readonly l2?: number;
+  /** CRF: initial learning rate, decaying as rate / (1 + λ·rate·step); default 0.03. */
+  readonly rate?: number;
 }
 
 /** The serialisable model: tags, transition weights, and per-feature sparse weights. */
 export interface TaggerModel {
   readonly kind: "recur-address-tagger";
-  /** 1: B-/I- tags; 2: B-/I-/E-/S- tags; 3: version 2 with a lexicon. All are read. */
-  readonly version: 1 | 2 | 3;
+  /**
+   * 1: B-/I- tags; 2: B-/I-/E-/S- tags; 3: version 2 with a lexicon; 4: with classes of
+   * characters (and a lexicon unless trained without). All are read.
+   */
+  readonly version: 1 | 2 | 3 | 4;
   readonly tags: readonly string[];
   /** tags × tags transition weights, row = previous tag (last row = start). */
   readonly transitions: readonly number[];
   /** feature → [tagIndex, weight, tagIndex, weight, ...]. */
   readonly features: Readonly<Record<string, readonly number[]>>;
   readonly trainedOn: number;
+  /** How it was trained (absent in models before the CRF: the perceptron). */
+  readonly trainer?: Trainer;
   /** Names of the training corpus → label (version 3), matched in the text as features. */
   readonly lexicon?: Readonly<Record<string, string>>;
+  /** Character → class learned from the training texts (version 4), the classes as features. */
+  readonly clusters?: Readonly<Record<string, number>>;
 }
 
 /** Character class: digit, Latin letter, Chinese numeral, other Han, anything else (sentinels too). */
@@ -136,7 +163,12 @@ for (const w of KEYWORDS) {
 }
 
 /** Feature strings of every position. */
-function featuresOf(text: string, gazetteer: Gazetteer, lexicon: LexiconMatcher | null): string[][] {
+function featuresOf(
+  text: string,
+  gazetteer: Gazetteer,
+  lexicon: LexiconMatcher | null,
+  clusters: ReadonlyMap<string, number> | null,
+): string[][] {
   const n = text.length;
   const { rule, gaz, span } = contextTags(text, gazetteer);
   // The characters with three sentinels on each side: padded[i + 3] is text[i].
@@ -177,11 +209,24 @@ function featuresOf(text: string, gazetteer: Gazetteer, lexicon: LexiconMatcher 
     f.push(`l3${p3}${p2}${p1}`, `r3${n1}${n2}${n3}`);
     const g = gaz[i];
     if (g) for (const part of g.split("|")) if (part) f.push(`g${part}`);
+    if (clusters) {
+      const qc = classOf(clusters, c);
+      const qp = classOf(clusters, p1);
+      const qn = classOf(clusters, n1);
+      f.push(`qc${qc}`, `qp${qp}`, `qn${qn}`, `qpc${qp}_${qc}`, `qcn${qc}_${qn}`);
+    }
     out.push(f);
   }
   addWordFeatures(text, out);
   if (lexicon) lexicon.addFeatures(text, out);
   return out;
+}
+
+/** A character's learned class; the sentinels stand for themselves, an unseen character is "?". */
+function classOf(clusters: ReadonlyMap<string, number>, c: string): string {
+  if (c === "<" || c === ">") return c;
+  const k = clusters.get(c);
+  return k === undefined ? "?" : String(k);
 }
 
 /**
@@ -380,8 +425,6 @@ export function trainTagger(
   gazetteer: Gazetteer,
   options: TrainOptions = {},
 ): TaggerModel {
-  const epochs = options.epochs ?? 6;
-  const rng = seededRandom(options.seed ?? 1);
   // Gold tags first (cheap), so that feature strings can become ids one address at a time:
   // keeping every address's strings costs gigabytes on a large corpus.
   const prepared: { text: string; gold: string[]; entities: readonly Entity[] }[] = [];
@@ -406,24 +449,80 @@ export function trainTagger(
   const foldMatchers = lexOptions
     ? jackknifeLexicons(prepared, folds, lexOptions).map((l) => new LexiconMatcher(l))
     : [];
+  const clusters =
+    options.clusters === false
+      ? null
+      : learnCharClusters(
+          prepared.map((p) => p.text),
+          options.clusters,
+        );
   const ids = featureIdsOf(
     prepared,
     gazetteer,
     W,
     options.minCount ?? 2,
     (k) => foldMatchers[k % folds] ?? null,
+    clusters,
   );
   const golds = prepared.map((p) => p.gold.map((t) => W.tagIndex.get(t) as number));
-  // Lazy averaging: acc holds sum of (step * update); averaged w = w - acc / step.
+  const trainer = options.trainer ?? "crf";
+  const order = { epochs: options.epochs ?? 6, rng: seededRandom(options.seed ?? 1) };
+  const learned =
+    trainer === "crf"
+      ? trainCrf(W, ids, golds, { ...order, l2: options.l2 ?? 1, rate: options.rate ?? 0.03 })
+      : trainPerceptron(W, ids, golds, order);
+  const prune = options.prune ?? 0.05;
+  const features: Record<string, number[]> = {};
+  for (const [name, f] of W.featureIndex) {
+    const row: number[] = [];
+    for (let t = 0; t < T; t++) {
+      const v = learned.w[f * T + t] as number;
+      if (Math.abs(v) >= prune) row.push(t, Math.round(v * 1000) / 1000);
+    }
+    if (row.length > 0) features[name] = row;
+  }
+  const transitions = Array.from(learned.trans, (v) => Math.round(v * 1000) / 1000);
+  return {
+    kind: "recur-address-tagger",
+    version: clusters ? 4 : lexOptions ? 3 : 2,
+    tags,
+    transitions,
+    features,
+    trainedOn: prepared.length,
+    trainer,
+    ...(lexOptions ? { lexicon: Object.fromEntries(learnLexicon(prepared, lexOptions)) } : {}),
+    ...(clusters ? { clusters: Object.fromEntries(clusters) } : {}),
+  };
+}
+
+/** Final weights of a trainer: feature × tag rows, and (tags + 1) × tags transitions. */
+interface Learned {
+  readonly w: Float32Array;
+  readonly trans: Float32Array;
+}
+
+interface Pass {
+  readonly epochs: number;
+  readonly rng: Random;
+}
+
+/** Visits the addresses in a new seeded order each epoch. */
+function shuffle(order: number[], rng: Random): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+}
+
+/** Structured perceptron (Collins 2002) with averaged weights (lazy: acc holds step × update). */
+function trainPerceptron(W: Weights, ids: number[][][], golds: number[][], pass: Pass): Learned {
+  const T = W.tags.length;
   const acc = new Float32Array(W.w.length);
   const accTrans = new Float32Array(W.trans.length);
   let step = 1;
-  const order = prepared.map((_, i) => i);
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j] as number, order[i] as number];
-    }
+  const order = ids.map((_, i) => i);
+  for (let epoch = 0; epoch < pass.epochs; epoch++) {
+    shuffle(order, pass.rng);
     for (const k of order) {
       const x = ids[k] as number[][];
       const y = golds[k] as number[];
@@ -451,29 +550,248 @@ export function trainTagger(
       step++;
     }
   }
-  const prune = options.prune ?? 0.05;
-  const features: Record<string, number[]> = {};
-  for (const [name, f] of W.featureIndex) {
-    const row: number[] = [];
+  // Averaged w = w - acc / step, in place (the dense rows are large on a big corpus).
+  for (let i = 0; i < acc.length; i++) acc[i] = (W.w[i] as number) - (acc[i] as number) / step;
+  for (let i = 0; i < accTrans.length; i++)
+    accTrans[i] = (W.trans[i] as number) - (accTrans[i] as number) / step;
+  return { w: acc, trans: accTrans };
+}
+
+/**
+ * Forward-backward over the tag sequences the decoder allows, scaled per position (Rabiner
+ * 1989) so that long addresses neither overflow nor underflow. After `run`, the marginal of tag
+ * t at i is alpha[i·T + t] · beta[i·T + t]; that of the pair (p, t) at i > 0 is
+ * alpha[(i-1)·T + p] · et[p·T + t] · em[i·T + t] · beta[i·T + t] / c[i].
+ */
+class Lattice {
+  alpha = new Float64Array(0);
+  beta = new Float64Array(0);
+  /** exp(emission score − its maximum at the position), n × T. */
+  em = new Float64Array(0);
+  /** exp(transition score); 0 where the transition is not allowed. (T + 1) × T, last row = start. */
+  readonly et: Float64Array;
+  c = new Float64Array(0);
+  readonly preds: Int32Array[] = [];
+  readonly succs: Int32Array[] = [];
+
+  constructor(
+    readonly T: number,
+    readonly allowed: readonly boolean[],
+  ) {
+    this.et = new Float64Array((T + 1) * T);
     for (let t = 0; t < T; t++) {
-      const v = (W.w[f * T + t] as number) - (acc[f * T + t] as number) / step;
-      if (Math.abs(v) >= prune) row.push(t, Math.round(v * 1000) / 1000);
+      const ps: number[] = [];
+      for (let p = 0; p < T; p++) if (allowed[p * T + t]) ps.push(p);
+      this.preds.push(Int32Array.from(ps));
     }
-    if (row.length > 0) features[name] = row;
+    for (let p = 0; p <= T; p++) {
+      const ts: number[] = [];
+      for (let t = 0; t < T; t++) if (allowed[p * T + t]) ts.push(t);
+      this.succs.push(Int32Array.from(ts));
+    }
   }
-  const transitions = Array.from(
-    W.trans,
-    (v, i) => Math.round((v - (accTrans[i] as number) / step) * 1000) / 1000,
-  );
-  const model: TaggerModel = {
-    kind: "recur-address-tagger",
-    version: lexOptions ? 3 : 2,
-    tags,
-    transitions,
-    features,
-    trainedOn: prepared.length,
-  };
-  return lexOptions ? { ...model, lexicon: Object.fromEntries(learnLexicon(prepared, lexOptions)) } : model;
+
+  /** Buffers for an address of n characters. */
+  reserve(n: number): void {
+    const size = n * this.T;
+    if (this.em.length >= size) return;
+    this.alpha = new Float64Array(size);
+    this.beta = new Float64Array(size);
+    this.em = new Float64Array(size);
+    this.c = new Float64Array(n);
+  }
+
+  /** Sets et from transition scores (scaled by `scale`). */
+  setTransitions(trans: Float32Array | readonly number[], scale: number): void {
+    for (let q = 0; q < this.et.length; q++)
+      this.et[q] = this.allowed[q] ? Math.exp(scale * (trans[q] as number)) : 0;
+  }
+
+  /**
+   * Runs forward and backward on em (raw scores, n × T, turned into exp(score − max) here);
+   * returns log Z, the log of the summed exp-score of every allowed tag sequence.
+   */
+  run(n: number): number {
+    const { T, alpha, beta, em, et, c } = this;
+    let logZ = 0;
+    for (let i = 0; i < n; i++) {
+      const row = i * T;
+      let m = Number.NEGATIVE_INFINITY;
+      for (let t = 0; t < T; t++) if ((em[row + t] as number) > m) m = em[row + t] as number;
+      for (let t = 0; t < T; t++) em[row + t] = Math.exp((em[row + t] as number) - m);
+      let sum = 0;
+      for (let t = 0; t < T; t++) {
+        let a = 0;
+        if (i === 0) a = et[T * T + t] as number;
+        else {
+          const ps = this.preds[t] as Int32Array;
+          const prow = row - T;
+          for (let j = 0; j < ps.length; j++) {
+            const p = ps[j] as number;
+            a += (alpha[prow + p] as number) * (et[p * T + t] as number);
+          }
+        }
+        a *= em[row + t] as number;
+        alpha[row + t] = a;
+        sum += a;
+      }
+      c[i] = sum;
+      for (let t = 0; t < T; t++) alpha[row + t] = (alpha[row + t] as number) / sum;
+      logZ += Math.log(sum) + m;
+    }
+    const last = (n - 1) * T;
+    for (let t = 0; t < T; t++) beta[last + t] = 1;
+    for (let i = n - 2; i >= 0; i--) {
+      const row = i * T;
+      const next = row + T;
+      const cn = c[i + 1] as number;
+      for (let p = 0; p < T; p++) {
+        let b = 0;
+        const ts = this.succs[p] as Int32Array;
+        for (let j = 0; j < ts.length; j++) {
+          const t = ts[j] as number;
+          b += (et[p * T + t] as number) * (em[next + t] as number) * (beta[next + t] as number);
+        }
+        beta[row + p] = b / cn;
+      }
+    }
+    return logZ;
+  }
+}
+
+/**
+ * Tag marginals and log Z of a linear-chain CRF over `tags` (the decoder's allowed sequences)
+ * for one address given its emission scores (n × tags) and transitions ((tags + 1) × tags, last
+ * row = start). Exported for tests of the forward-backward.
+ * @example tagMarginals(["S-a", "S-b"], [[1, 0]], [0, 0, 0, 0, 0, 0]).marginals[0]
+ */
+export function tagMarginals(
+  tags: readonly string[],
+  emissions: readonly (readonly number[])[],
+  transitions: readonly number[],
+): { marginals: number[][]; logZ: number } {
+  const T = tags.length;
+  const lattice = new Lattice(T, new Weights(tags, 1).allowed);
+  const n = emissions.length;
+  lattice.reserve(n);
+  lattice.setTransitions(transitions, 1);
+  for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) lattice.em[i * T + t] = emissions[i]?.[t] ?? 0;
+  const logZ = lattice.run(n);
+  const marginals: number[][] = [];
+  for (let i = 0; i < n; i++)
+    marginals.push(
+      Array.from(
+        { length: T },
+        (_, t) => (lattice.alpha[i * T + t] as number) * (lattice.beta[i * T + t] as number),
+      ),
+    );
+  return { marginals, logZ };
+}
+
+/** The CRF's weights are averaged over this many snapshots per epoch (less seed-to-seed spread). */
+const SNAPSHOTS_PER_EPOCH = 4;
+
+/**
+ * Linear-chain CRF (Lafferty et al. 2001) on the perceptron's features and allowed transitions:
+ * SGD on the log-likelihood with an L2 penalty and a decaying rate, the weights kept as
+ * scale × v so that the penalty costs one multiplication per address (Bottou 2012, "Stochastic
+ * gradient descent tricks"), and the weights at four points of each epoch averaged (Polyak and
+ * Juditsky 1992; docs/address.md has the held-out figures against the perceptron).
+ */
+function trainCrf(
+  W: Weights,
+  ids: number[][][],
+  golds: number[][],
+  pass: Pass & { readonly l2: number; readonly rate: number },
+): Learned {
+  const T = W.tags.length;
+  const lambda = pass.l2 / ids.length;
+  const v = W.w;
+  const vt = W.trans;
+  let scale = 1;
+  const avg = new Float32Array(v.length);
+  const avgTrans = new Float32Array(vt.length);
+  const lattice = new Lattice(T, W.allowed);
+  const { et } = lattice;
+  const gradTrans = new Float64Array(vt.length);
+  const order = ids.map((_, i) => i);
+  // Snapshots averaged: four per epoch (each quarter's end), 24 in all for 6 epochs.
+  const every = Math.ceil(ids.length / SNAPSHOTS_PER_EPOCH);
+  const share = 1 / (pass.epochs * Math.ceil(ids.length / every));
+  let step = 0;
+  for (let epoch = 0; epoch < pass.epochs; epoch++) {
+    shuffle(order, pass.rng);
+    for (const [j, k] of order.entries()) {
+      const x = ids[k] as number[][];
+      const y = golds[k] as number[];
+      const n = x.length;
+      const eta = pass.rate / (1 + lambda * pass.rate * step);
+      step++;
+      lattice.reserve(n);
+      const { em } = lattice;
+      for (let i = 0; i < n; i++) {
+        const row = i * T;
+        for (let t = 0; t < T; t++) em[row + t] = 0;
+        for (const f of x[i] as number[]) {
+          const base = f * T;
+          for (let t = 0; t < T; t++) em[row + t] = (em[row + t] as number) + (v[base + t] as number);
+        }
+        for (let t = 0; t < T; t++) em[row + t] = scale * (em[row + t] as number);
+      }
+      lattice.setTransitions(vt, scale);
+      lattice.run(n);
+      const { alpha, beta, c } = lattice;
+      // The penalty shrinks every weight; then the gradient (gold minus expected counts) is added.
+      scale *= 1 - eta * lambda;
+      if (scale < 1e-6) {
+        for (let q = 0; q < v.length; q++) v[q] = (v[q] as number) * scale;
+        for (let q = 0; q < vt.length; q++) vt[q] = (vt[q] as number) * scale;
+        scale = 1;
+      }
+      gradTrans.fill(0);
+      for (let i = 0; i < n; i++) {
+        const row = i * T;
+        const g = y[i] as number;
+        const feats = x[i] as number[];
+        for (let t = 0; t < T; t++) {
+          const d = (t === g ? 1 : 0) - (alpha[row + t] as number) * (beta[row + t] as number);
+          // Tags the model already rules out or is sure of: nothing worth adding.
+          if (d > -1e-4 && d < 1e-4) continue;
+          const u = (eta * d) / scale;
+          for (const f of feats) v[f * T + t] = (v[f * T + t] as number) + u;
+        }
+        const gp = i === 0 ? T : (y[i - 1] as number);
+        gradTrans[gp * T + g] = (gradTrans[gp * T + g] as number) + 1;
+        if (i === 0) {
+          for (let t = 0; t < T; t++)
+            gradTrans[T * T + t] =
+              (gradTrans[T * T + t] as number) - (alpha[t] as number) * (beta[t] as number);
+          continue;
+        }
+        const prow = row - T;
+        const ci = c[i] as number;
+        for (let t = 0; t < T; t++) {
+          const right = ((em[row + t] as number) * (beta[row + t] as number)) / ci;
+          if (right === 0) continue;
+          const ps = lattice.preds[t] as Int32Array;
+          for (let j = 0; j < ps.length; j++) {
+            const p = ps[j] as number;
+            const q = p * T + t;
+            gradTrans[q] = (gradTrans[q] as number) - (alpha[prow + p] as number) * (et[q] as number) * right;
+          }
+        }
+      }
+      for (let q = 0; q < gradTrans.length; q++) {
+        const d = gradTrans[q] as number;
+        if (d !== 0) vt[q] = (vt[q] as number) + (eta * d) / scale;
+      }
+      if ((j + 1) % every !== 0 && j + 1 !== order.length) continue;
+      const f = share * scale;
+      for (let q = 0; q < v.length; q++) avg[q] = (avg[q] as number) + f * (v[q] as number);
+      for (let q = 0; q < vt.length; q++) avgTrans[q] = (avgTrans[q] as number) + f * (vt[q] as number);
+    }
+  }
+  return { w: avg, trans: avgTrans };
 }
 
 /**
@@ -487,13 +805,14 @@ function featureIdsOf(
   W: Weights,
   minCount: number,
   lexiconOf: (k: number) => LexiconMatcher | null,
+  clusters: ReadonlyMap<string, number> | null,
 ): number[][][] {
   const all = new Map<string, number>();
   let counts = new Int32Array(1 << 16);
   const raw: number[][][] = [];
   for (let k = 0; k < prepared.length; k++) {
     const row: number[][] = [];
-    for (const fs of featuresOf((prepared[k] as { text: string }).text, gazetteer, lexiconOf(k))) {
+    for (const fs of featuresOf((prepared[k] as { text: string }).text, gazetteer, lexiconOf(k), clusters)) {
       const r: number[] = [];
       for (const f of fs) {
         let id = all.get(f);
@@ -533,6 +852,7 @@ function featureIdsOf(
 export class Tagger {
   private readonly weights: Weights;
   private readonly lexicon: LexiconMatcher | null;
+  private readonly clusters: ReadonlyMap<string, number> | null;
 
   constructor(
     readonly model: TaggerModel,
@@ -562,12 +882,13 @@ export class Tagger {
     W.trans.set(model.transitions.slice(0, W.trans.length));
     this.weights = W;
     this.lexicon = model.lexicon ? new LexiconMatcher(new Map(Object.entries(model.lexicon))) : null;
+    this.clusters = model.clusters ? new Map(Object.entries(model.clusters)) : null;
   }
 
   /** Labelled spans covering the text. */
   spans(text: string): Span[] {
     if (text.length === 0) return [];
-    const feats = featuresOf(text, this.gazetteer, this.lexicon);
+    const feats = featuresOf(text, this.gazetteer, this.lexicon, this.clusters);
     const ids: number[][] = [];
     for (const f of feats) ids.push(this.weights.featureIds(f, false));
     const tags = this.weights.decode(ids).map((t) => this.model.tags[t] as string);
@@ -599,18 +920,24 @@ export function restoreTaggerModel(json: unknown): TaggerModel {
     m !== null &&
     typeof m === "object" &&
     m.kind === "recur-address-tagger" &&
-    (m.version === 1 || m.version === 2 || m.version === 3) &&
+    (m.version === 1 || m.version === 2 || m.version === 3 || m.version === 4) &&
     Array.isArray(m.tags) &&
     m.tags.every((t) => typeof t === "string" && /^[BIES]-/.test(t)) &&
     Array.isArray(m.transitions) &&
     m.transitions.length === (m.tags.length + 1) * m.tags.length &&
     typeof m.features === "object" &&
     m.features !== null &&
+    (m.trainer === undefined || (TRAINERS as readonly string[]).includes(m.trainer)) &&
     (m.lexicon === undefined ||
       (typeof m.lexicon === "object" &&
         m.lexicon !== null &&
         !Array.isArray(m.lexicon) &&
-        Object.values(m.lexicon).every((l) => typeof l === "string")));
+        Object.values(m.lexicon).every((l) => typeof l === "string"))) &&
+    (m.clusters === undefined ||
+      (typeof m.clusters === "object" &&
+        m.clusters !== null &&
+        !Array.isArray(m.clusters) &&
+        Object.values(m.clusters).every((k) => Number.isInteger(k) && k >= 0)));
   if (!ok) {
     throw new ConfigError("address_model_invalid", {
       zh: "不是 recur 地址模型文件（请用 recur address train 生成）",

@@ -92,6 +92,16 @@ test("learn adds frequent names to the dictionary file, train writes a model par
   writeFileSync(join(dir, "corpus.jsonl"), `${corpus}\nnot json\n`);
   const trained = await run(["train", "--corpus", "corpus.jsonl", "--out", "model.json", "--epochs", "5"]);
   expect(trained.code).toBe(0);
+  const perceptron = await run([
+    "train",
+    "--corpus",
+    "corpus.jsonl",
+    "--out",
+    "p.json",
+    "--trainer",
+    "perceptron",
+  ]);
+  expect(perceptron.code).toBe(0);
   expect(trained.stderr).toContain("row 5");
   const parsed = await run(["parse", "--model", "model.json"], "望江家园7幢302\n");
   expect(JSON.parse(parsed.stdout).entities.map((e: { label: string }) => e.label)).toEqual([
@@ -133,6 +143,9 @@ test("eval scores the rules or a model on a labelled corpus, per label and overa
 test("usage errors exit with 2, unreadable files with 1", async () => {
   expect((await run([])).code).toBe(2);
   expect((await run(["train", "--corpus", "x.jsonl"])).code).toBe(2);
+  const svm = await run(["train", "--corpus", "x.jsonl", "--out", "m.json", "--trainer", "svm"]);
+  expect(svm.code).toBe(2);
+  expect(svm.stderr).toContain("--trainer");
   expect((await run(["parse", "--format", "xml"])).code).toBe(2);
   expect((await run(["parse", "--model", "missing.json"])).code).toBe(1);
 });

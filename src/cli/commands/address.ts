@@ -17,6 +17,8 @@ import {
   restoreDictionary,
   restoreTaggerModel,
   SCORED_LABELS,
+  TRAINERS,
+  type Trainer,
   trainTagger,
 } from "../../address/index.ts";
 import { renderIssue } from "../../domain/index.ts";
@@ -153,6 +155,11 @@ async function train(values: Readonly<Record<string, unknown>>, ctx: CommandCont
     );
     return 2;
   }
+  const trainer = values.trainer ?? "crf";
+  if (typeof trainer !== "string" || !(TRAINERS as readonly string[]).includes(trainer)) {
+    println(ctx.stderr, t(ctx, "--trainer 须为 crf 或 perceptron", "--trainer must be crf or perceptron"));
+    return 2;
+  }
   const corpus = await readCorpus(values, ctx);
   if (!corpus) return 1;
   const { examples, bad } = corpus;
@@ -162,7 +169,11 @@ async function train(values: Readonly<Record<string, unknown>>, ctx: CommandCont
     return 2;
   }
   const started = performance.now();
-  const model = trainTagger(examples, nationalGazetteer(), { epochs, seed: Number(values.seed ?? 1) || 1 });
+  const model = trainTagger(examples, nationalGazetteer(), {
+    epochs,
+    seed: Number(values.seed ?? 1) || 1,
+    trainer: trainer as Trainer,
+  });
   await writeFile(resolve(ctx.cwd, values.out), JSON.stringify(model));
   const seconds = (performance.now() - started) / 1000;
   const summary = {
@@ -302,7 +313,7 @@ export const addressCommand: Command = {
   },
   usage:
     "parse [--format jsonl|text] [--region R] [--dict FILE] [--model FILE] < addresses.txt\n" +
-    "  train --corpus FILE.jsonl --out MODEL.json [--epochs 6] [--seed 1]\n" +
+    "  train --corpus FILE.jsonl --out MODEL.json [--epochs 6] [--seed 1] [--trainer crf|perceptron]\n" +
     "  eval --corpus FILE.jsonl [--model MODEL.json] [--region R] [--dict FILE]\n" +
     "  learn --dict FILE.json [--min-count 3] [--region R] < addresses.txt",
   options: {
@@ -314,6 +325,7 @@ export const addressCommand: Command = {
     out: { type: "string" },
     epochs: { type: "string" },
     seed: { type: "string" },
+    trainer: { type: "string" },
     "min-count": { type: "string" },
   },
   async run(args, ctx) {
