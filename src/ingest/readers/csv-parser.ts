@@ -51,13 +51,19 @@ export class CsvParser {
       // a row of a typical export). Only a record whose quoted text spans that line break still
       // costs the copy.
       const lf = text.indexOf("\n");
-      if (lf < 0) return this.parse(this.buf + text, false, out);
+      if (lf < 0) {
+        this.parse(this.buf + text, false, out);
+        return;
+      }
       const head = this.buf + text.slice(0, lf + 1);
       this.buf = "";
       this.parse(head, false, out);
       text = text.slice(lf + 1);
-      if (this.skipping) return this.push(text, out);
-      if (this.buf.length > 0) return this.parse(this.buf + text, false, out);
+      if (this.skipping) {
+        this.push(text, out);
+        return;
+      }
+      if (this.buf.length > 0) text = this.buf + text;
     }
     this.parse(text, false, out);
   }
