@@ -1,11 +1,12 @@
 /**
  * The floor of recur's SQLite write side: the rows of an imported store inserted again, bare, the
- * way the batch worker inserts them (200-row multi-row INSERTs of the same 34 values, spread
- * arguments, one transaction, WAL, synchronous=NORMAL, 16 KiB pages) but into a table without
- * any index, key or conflict check. No import can write faster than this on one SQLite
- * connection; `npm run bench:import` prints it beside the import's own figures. For comparison
- * the same rows also go through recur's own batch (BatchExecutor, bulk mode, every index), in
- * this thread: its insert and its commit (index builds, COMMIT, checkpoint) per row.
+ * way the batch worker of `recur import` inserts them (200-row multi-row INSERTs of the same 34
+ * values, spread arguments, one transaction, the rollback journal and synchronous=FULL of an
+ * exclusive store: docs/store.md, "Exclusive stores") but into a table without any index, key or
+ * conflict check. No import can write faster than this on one SQLite connection;
+ * `npm run bench:import` prints it beside the import's own figures. For comparison the same rows
+ * also go through recur's own batch (BatchExecutor, bulk mode, every index), in this thread: its
+ * insert and its commit (index builds, COMMIT) per row.
  *
  *   node --import tsx bench/sqlite-floor.ts path/to/store.db [rows]
  */
@@ -23,7 +24,7 @@ interface Floor {
   readonly rows: number;
   /** CPU µs a row to bind the values alone (the statement stores nothing). */
   readonly bindUs: number;
-  /** CPU µs a row to insert and commit (WAL frames written; no checkpoint). */
+  /** CPU µs a row to insert and commit. */
   readonly insertUs: number;
   /** Wall µs a row of the same. */
   readonly insertWallUs: number;
@@ -59,18 +60,16 @@ export async function sqliteFloor(source: string, limit = 200_000): Promise<Floo
 
   const path = join(tmpdir(), `recur-floor-${process.pid}.db`);
   const clean = () => {
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
   };
   clean();
   try {
     // recur's batch first, so that neither run follows the other's gigabyte of writes.
     const { batchInsertUs, batchCommitUs } = await batchCosts(path, statements);
     clean();
-    const conn = openConnection(path);
+    const conn = exclusiveConnection(path);
     conn.pragma("cache_size = -131072");
     conn.pragma("temp_store = MEMORY");
-    // The checkpoint (copying the WAL into the database) comes after any import; not counted.
-    conn.pragma("wal_autocheckpoint = 0");
     conn.exec(`CREATE TABLE bare (${INCIDENT_COLUMN_NAMES.join(",")})`);
     const tuples = Array(ROWS_PER_STATEMENT)
       .fill(`(${Array(columns).fill("?").join(",")})`)
@@ -97,13 +96,21 @@ export async function sqliteFloor(source: string, limit = 200_000): Promise<Floo
   }
 }
 
+/** A connection as an exclusive store's batch worker has it: rollback journal, full syncs. */
+function exclusiveConnection(path: string): BetterSqlite3.Database {
+  const setup = openConnection(path);
+  setup.pragma("journal_mode = DELETE");
+  setup.close();
+  return openConnection(path, { keepJournal: true });
+}
+
 /** recur's own batch over the same rows, into a new store at `path` (bulk mode, every index). */
 async function batchCosts(
   path: string,
   statements: readonly SqlValue[][],
 ): Promise<{ batchInsertUs: number; batchCommitUs: number }> {
   await (await openSqliteStore(path)).close();
-  const conn = openConnection(path);
+  const conn = exclusiveConnection(path);
   const executor = new BatchExecutor(conn, BATCH_SQL, { cacheKib: WRITER_CACHE_KIB });
   const rows = statements.length * ROWS_PER_STATEMENT;
   const batchId = String(statements[0]?.[INCIDENT_COLUMN_NAMES.indexOf("batch_id")]);
