@@ -98,8 +98,8 @@ async function connect(path: string, exclusive: boolean) {
 
 /**
  * An exclusive store's file leaves WAL for a rollback journal (DELETE) when no other connection
- * has it open — each WAL connection holds a shared lock on the file, so the switch then fails at
- * once (no busy wait) and the store stays in WAL. True when it switched.
+ * has it open in WAL — each WAL connection holds a shared lock on the file, so the switch then
+ * fails at once (no busy wait) and the store stays in WAL. True when it switched.
  */
 function leaveWal(conn: ReturnType<typeof openConnection>): boolean {
   conn.pragma("busy_timeout = 0");
