@@ -1,8 +1,9 @@
 import { expect, test } from "vitest";
 import { learnCharClusters } from "./clusters.ts";
 import { nationalGazetteer } from "./gazetteer.ts";
+import { tagMarginals } from "./lattice.ts";
 import { jackknifeLexicons, LexiconMatcher, learnLexicon } from "./lexicon.ts";
-import { restoreTaggerModel, Tagger, tagMarginals, trainTagger } from "./tagger.ts";
+import { restoreTaggerModel, Tagger, trainTagger } from "./tagger.ts";
 
 const g = nationalGazetteer();
 /** A tiny labelled corpus from a builder: compound + building + room, with an unusual label set. */
