@@ -312,6 +312,10 @@ describe("the rule parser", () => {
       "阳光小区3-2-5东户",
       ["poi:阳光小区", "houseno:3", "redundant:-", "cellno:2", "redundant:-", "roomno:5", "roomno:东户"],
     ],
+    ["红星超市旁百草药房", ["poi:红星超市", "assist:旁", "subpoi:百草药房"]],
+    ["阳光加油站内宏达汽修", ["poi:阳光加油站", "assist:内", "subpoi:宏达汽修"]],
+    ["建设路8号后面百草药房", ["road:建设路", "roadno:8号", "assist:后面", "poi:百草药房"]],
+    ["内环路8号", ["road:内环路", "roadno:8号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -151,10 +151,12 @@ const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
 const MIDDLE_DOTS = "·・•";
 /** Filler words that end a name inside a run when another name follows them. */
-const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间)[\u4e00-\u9fff]{2}/;
-const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以之"]);
+const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间|旁)[\u4e00-\u9fff]{2}/;
+const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以之内"]);
+/** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
+const INSIDE_AFTER = new Set([..."园场站店司厂区馆心团流校"]);
 const FILLER_START =
-  /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间)/;
+  /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|旁(?!边)|内(?![环蒙科江湖地]))/;
 
 // Helpers of the parser's hot loops live at module level: a closure made per call costs more
 // than its work once tsx (esbuild keepNames) wraps each one in __name (~20% of a locate).
@@ -536,6 +538,15 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         break;
       // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
       if (end >= pos + 2 && MID_FILLER_START.has(ch as string) && MID_FILLER.test(text.slice(end, end + 4)))
+        break;
+      // 加油站内忠艺汽车: 内 ("inside") after a place word, before another name.
+      if (
+        ch === "内" &&
+        end >= pos + 2 &&
+        INSIDE_AFTER.has(text[end - 1] as string) &&
+        /^内[\u4e00-\u9fff]{2}/.test(text.slice(end, end + 3)) &&
+        !/^内[环蒙科江湖地]/.test(text.slice(end, end + 2))
+      )
         break;
       end++;
     }
