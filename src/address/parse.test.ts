@@ -316,6 +316,11 @@ describe("the rule parser", () => {
     ["阳光加油站内宏达汽修", ["poi:阳光加油站", "assist:内", "subpoi:宏达汽修"]],
     ["建设路8号后面百草药房", ["road:建设路", "roadno:8号", "assist:后面", "poi:百草药房"]],
     ["内环路8号", ["road:内环路", "roadno:8号"]],
+    [
+      "浙江省宁波市宁海县宁海县长街镇",
+      ["prov:浙江省", "city:宁波市", "district:宁海县", "redundant:宁海县", "town:长街镇"],
+    ],
+    ["杭州市萧山区萧山区阳光公寓", ["city:杭州市", "district:萧山区", "redundant:萧山区", "poi:阳光公寓"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

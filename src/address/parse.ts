@@ -578,7 +578,32 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = end + toward[0].length;
     }
   }
+  keepFirstOfRepeatedDistrict(text, spans, admin);
   return { spans, admin };
+}
+
+/**
+ * 宁海县宁海县长街镇: a county or district written twice in a row is read at its first copy and the
+ * second is the repeat (`redundant`); the rules above read the last copy of a division, which is
+ * kept for the other levels (杭州杭州市 and 杭州市杭州市 make the first copy redundant).
+ */
+function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMatch[]): void {
+  for (let k = 1; k < spans.length; k++) {
+    const a = spans[k - 1] as Span;
+    const b = spans[k] as Span;
+    if (
+      a.label !== "redundant" ||
+      b.label !== "district" ||
+      a.end !== b.start ||
+      b.end - b.start !== a.end - a.start ||
+      !text.startsWith(text.slice(a.start, a.end), b.start)
+    )
+      continue;
+    spans[k - 1] = { ...a, label: "district" };
+    spans[k] = { ...b, label: "redundant" };
+    const at = admin.findIndex((m) => m.start === b.start);
+    if (at >= 0) admin[at] = { ...(admin[at] as AdminMatch), start: a.start, end: a.end };
+  }
 }
 
 const STEMS = new Set([..."甲乙丙丁"]);
