@@ -25,7 +25,7 @@ const IMPORT_HEAP = { maxOldGenerationSizeMb: 384, maxYoungGenerationSizeMb: 96 
 /**
  * How far V8 lets an old generation grow past its live size before the next full collection:
  * 2× here instead of V8's own factor, which near this thread's cap is small. The import thread
- * keeps ~130 MB alive (the address and caller memos, the gazetteer) and promotes ~75 MB of
+ * kept ~130 MB alive (the address memo, a caller memo since dropped, the gazetteer) and promoted ~75 MB of
  * garbage between full collections, so V8 marked those 130 MB some 110 times per 1,000,000 rows
  * (22 full collections per 200,000 rows; 10 with this flag). Measured on the 1,000,000-row file
  * of `npm run bench:import`, alternating at load 2–2.7: 84.8 and 93.4 s CPU, 57.0 and 61.4 s wall
