@@ -321,8 +321,19 @@ describe("the rule parser", () => {
       ["prov:浙江省", "city:宁波市", "district:宁海县", "redundant:宁海县", "town:长街镇"],
     ],
     ["杭州市萧山区萧山区阳光公寓", ["city:杭州市", "district:萧山区", "redundant:萧山区", "poi:阳光公寓"]],
+    [
+      "阳光小区3栋501(请提前打电话)",
+      ["poi:阳光小区", "houseno:3栋", "roomno:501", "redundant:(", "redundant:请提前打电话", "redundant:)"],
+    ],
+    ["阳光小区3栋有疑问请联系", ["poi:阳光小区", "houseno:3栋", "redundant:有疑问请联系"]],
+    ["阳光小区3栋或联系", ["poi:阳光小区", "houseno:3栋", "redundant:或联系"]],
+    ["阳光电话局", ["poi:阳光电话局"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
+  });
+
+  test("a note to the courier never swallows the road after it", () => {
+    expect(parse("麻烦送到阳光路8号").slice(-2)).toEqual(["road:阳光路", "roadno:8号"]);
   });
 
   test("entities always cover the input in order, whatever it is", () => {

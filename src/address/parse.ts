@@ -1283,6 +1283,22 @@ function unitEnd(text: string, end: number): number | null {
   return m ? end + (m[1] as string).length : null;
 }
 
+/** Words that start a note to the courier (请…, 提前…, 不要放…, 下午…) rather than a place. */
+const NOTE_START =
+  /请|麻烦|务必|必须|提前|到了|来了|不要|不能|不用|别放|拒放|有疑问|疑问|急件|节假日|本人|快递员|快递哥|送货|送到|打电话|打不通|电话(?![局亭厂])|联系|寄件人|收件人|派送|上午|下午|晚上|周末/;
+/** What such a note asks for: a call, a delivery, where to leave the parcel. */
+const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预约|理解/;
+
+/** Start of a note to the courier in a run (to its end), or the run's length. */
+function noteStart(run: string): number {
+  const m = run.length >= 2 ? NOTE_START.exec(run) : null;
+  // 麻烦送到西江路 | 80号: a run that ends in a road word goes on with the address after the note.
+  if (!m || ROAD_END_CHARS.has(run.at(-1) as string)) return run.length;
+  // 或联系…: one character left before the note is part of it.
+  if (!NOTE_ACTION.test(run.slice(m.index))) return run.length;
+  return m.index === 1 ? 0 : m.index;
+}
+
 /** Splits a run of names (no digits, no separators) into components by their suffix words. */
 function splitRun(
   run: string,
@@ -1302,7 +1318,7 @@ function splitRun(
         run,
       )
     : null;
-  const noiseAt = noise && noise.index >= 2 ? noise.index : run.length;
+  const noiseAt = Math.min(noise && noise.index >= 2 ? noise.index : run.length, noteStart(run));
   limit = noiseAt;
   const head = run.slice(0, limit);
   const tail =
