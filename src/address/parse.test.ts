@@ -328,6 +328,14 @@ describe("the rule parser", () => {
     ["阳光小区3栋有疑问请联系", ["poi:阳光小区", "houseno:3栋", "redundant:有疑问请联系"]],
     ["阳光小区3栋或联系", ["poi:阳光小区", "houseno:3栋", "redundant:或联系"]],
     ["阳光电话局", ["poi:阳光电话局"]],
+    [
+      "朝阳区三环到四环之间阳光小区",
+      ["district:朝阳区", "road:三环", "redundant:到", "road:四环", "assist:之间", "poi:阳光小区"],
+    ],
+    ["建设路到了电联", ["road:建设路", "redundant:到了电联"]],
+    ["阳光花园三街21号楼", ["poi:阳光花园", "road:三街", "houseno:21号楼"]],
+    ["西园一街73号", ["road:西园一街", "roadno:73号"]],
+    ["新园二路8号", ["road:新园二路", "roadno:8号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -398,9 +398,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     if (
-      /[与和及至、]/.test(c) &&
+      /[与和及至到、]/.test(c) &&
       lastMeaningful(spans) === "road" &&
-      /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街)/.test(text.slice(pos + 1, pos + 12))
+      ROAD_AHEAD.test(text.slice(pos + 1, pos + 12))
     ) {
       pushSpan(spans, "redundant", pos, pos + 1);
       pos += 1;
@@ -1299,6 +1299,9 @@ function noteStart(run: string): number {
   return m.index === 1 ? 0 : m.index;
 }
 
+/** A road named next: 解放路, 人民大街, or a ring road, 四环, 西三环. */
+const ROAD_AHEAD = /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街|巷)|^[东西南北]?[一二三四五六七八九]环/;
+
 /** Splits a run of names (no digits, no separators) into components by their suffix words. */
 function splitRun(
   run: string,
@@ -1328,12 +1331,12 @@ function splitRun(
   const junction = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/.exec(run.slice(0, limit));
   if (junction && junction.index >= 2) limit = junction.index;
   while (start < limit) {
-    // 中山路和解放路: 和 joins two roads, but starts a name in 中山路和谐家园.
+    // 中山路和解放路: 和 joins two roads, but starts a name in 中山路和谐家园; 三环到四环: 到 joins two ring roads.
     if (
       prevLabel === "road" &&
-      /[与和及至、]/.test(run[start] as string) &&
+      /[与和及至到、]/.test(run[start] as string) &&
       start + 1 < limit &&
-      (run[start] !== "和" || /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街|巷)/.test(run.slice(start + 1, limit)))
+      ((run[start] !== "和" && run[start] !== "到") || ROAD_AHEAD.test(run.slice(start + 1, limit)))
     ) {
       prevLabel = emitSpan(out, offset, "redundant", start, start + 1);
       start++;
@@ -1499,10 +1502,24 @@ function splitRun(
           break;
         }
         // 华伦智圣服饰聚成路: a place name in front of the road is split off at its ending.
-        const front = k - start > 4 ? PLACE_BEFORE_ROAD.exec(run.slice(start, k)) : null;
-        if (front && front[0].length >= 2 && k - start - front[0].length >= 2) {
+        // 泰安花园三街, 桂乐新村八巷: a numbered street after a compound's name is a street of its own.
+        // (西园一街, 新园二路 are names of their own: only 街 and 巷, after a name of three characters or more).
+        const numbered = isNumeral(run[k - 1]) && (r === "街" || r === "巷") && k - start >= 4;
+        const front = k - start > (numbered ? 2 : 4) ? PLACE_BEFORE_ROAD.exec(run.slice(start, k)) : null;
+        if (
+          front &&
+          front[0].length >= 2 &&
+          (k - start - front[0].length >= 2 ||
+            (numbered && k - start - front[0].length === 1 && front[0].length >= 3))
+        ) {
           cut = start + front[0].length;
           cutLabel = prevLabel === "poi" ? "subpoi" : "poi";
+          if (k - start - front[0].length === 1) {
+            prevLabel = emitSpan(out, offset, cutLabel, start, cut);
+            cutLabel = "road";
+            start = cut;
+            cut = e;
+          }
           break;
         }
         // 南村幸福路, 崧厦伞城大道: a road's own name is rarely longer than four characters (numbers and
