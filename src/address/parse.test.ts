@@ -336,6 +336,9 @@ describe("the rule parser", () => {
     ["阳光花园三街21号楼", ["poi:阳光花园", "road:三街", "houseno:21号楼"]],
     ["西园一街73号", ["road:西园一街", "roadno:73号"]],
     ["新园二路8号", ["road:新园二路", "roadno:8号"]],
+    ["缤纷北苑3栋", ["poi:缤纷北苑", "houseno:3栋"]],
+    ["阳光东区3栋", ["poi:阳光", "subpoi:东区", "houseno:3栋"]],
+    ["阳光花园北苑3栋", ["poi:阳光花园", "subpoi:北苑", "houseno:3栋"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -138,8 +138,11 @@ const JUNCTION_START =
   /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交界|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2})?/;
 /** A gate at the end of a name: 东门, 北大门, 后门 (not 西直门 or 天安门, which are names). */
 const GATE_END = /([东西南北正后侧]|[东西南北正后]?大)门$/;
-/** 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI. */
-const SECTION_END = /^.{2,}?(?=[东西南北中][区园苑院]$)/;
+/**
+ * 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI; after a
+ * two-character stem only 区 and 院 are (缤纷北苑, 嘉绿西苑 are one name; 望花 | 东区).
+ */
+const SECTION_END = /^(.{3,}?(?=[东西南北中][区园苑院]$)|.{2}(?=[东西南北中][区院]$))/;
 /** 春江景园龙祥园: two compound names, each with a one-character compound ending. */
 const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭居湾阁轩]$)/;
 const SUBPOI =
