@@ -339,6 +339,9 @@ describe("the rule parser", () => {
     ["缤纷北苑3栋", ["poi:缤纷北苑", "houseno:3栋"]],
     ["阳光东区3栋", ["poi:阳光", "subpoi:东区", "houseno:3栋"]],
     ["阳光花园北苑3栋", ["poi:阳光花园", "subpoi:北苑", "houseno:3栋"]],
+    ["红星镇中心小学", ["town:红星镇", "poi:中心小学"]],
+    ["阳光中心医院3楼", ["poi:阳光中心医院", "floorno:3楼"]],
+    ["实验中学家属院6号楼", ["poi:实验中学家属院", "houseno:6号楼"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });
