@@ -342,6 +342,10 @@ describe("the rule parser", () => {
     ["红星镇中心小学", ["town:红星镇", "poi:中心小学"]],
     ["阳光中心医院3楼", ["poi:阳光中心医院", "floorno:3楼"]],
     ["实验中学家属院6号楼", ["poi:实验中学家属院", "houseno:6号楼"]],
+    ["红星镇红星镇综合市场", ["town:红星镇", "poi:红星镇综合市场"]],
+    ["红星镇红星镇阳光村", ["redundant:红星镇", "town:红星镇", "community:阳光村"]],
+    ["内埠镇内埠镇卫生院", ["town:内埠镇", "poi:内埠镇卫生院"]],
+    ["阳光路7号院内右栋8楼", ["road:阳光路", "roadno:7号院", "assist:内", "poi:右栋", "floorno:8楼"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

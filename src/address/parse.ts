@@ -153,13 +153,23 @@ const FILLER =
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
 const MIDDLE_DOTS = "·・•";
+/** True when 内 at `pos` says "inside" the place or number before it (358号内, 加油站内), not a name (内埠镇). */
+function insideAt(text: string, pos: number): boolean {
+  const before = text[pos - 1];
+  return (
+    (isDigit(before) ||
+      (before !== undefined && (INSIDE_AFTER.has(before) || before === "号" || before === "院"))) &&
+    !/^内[环蒙科江湖地]/.test(text.slice(pos, pos + 2))
+  );
+}
+
 /** Filler words that end a name inside a run when another name follows them. */
 const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间|旁)[\u4e00-\u9fff]{2}/;
 const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以之内"]);
 /** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
 const INSIDE_AFTER = new Set([..."园场站店司厂区馆心团流校"]);
 const FILLER_START =
-  /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|旁(?!边)|内(?![环蒙科江湖地]))/;
+  /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|旁(?!边))/;
 
 // Helpers of the parser's hot loops live at module level: a closure made per call costs more
 // than its work once tsx (esbuild keepNames) wraps each one in __name (~20% of a locate).
@@ -409,10 +419,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += 1;
       continue;
     }
-    const filler = FILLER_START.exec(text.slice(pos, pos + 3));
-    if (filler && spans.length > 0) {
-      pushSpan(spans, "assist", pos, pos + filler[0].length);
-      pos += filler[0].length;
+    // 358号内, 加油站 | 内: 内 ("inside") after a number or a place word (内埠镇 is a name).
+    const fillerLength =
+      c === "内"
+        ? insideAt(text, pos)
+          ? 1
+          : 0
+        : (FILLER_START.exec(text.slice(pos, pos + 3))?.[0].length ?? 0);
+    if (fillerLength > 0 && spans.length > 0) {
+      pushSpan(spans, "assist", pos, pos + fillerLength);
+      pos += fillerLength;
       continue;
     }
     // 东单元, 乙单元, 西梯: a unit named by a side or a heavenly stem after a building.
@@ -708,13 +724,17 @@ function namesOrganisation(
   // 咸宁市温泉区水利局: the office's name may repeat the whole chain of divisions read before.
   for (let next = readName(text, after, admin, g); next > 0; next = readName(text, after, admin, g))
     after += next;
-  return (
-    isHan(text[after]) &&
-    matchAdmin(text, after, g, level, last.id, options) === null &&
-    !TOWN_SUFFIX.test(text.slice(after, after + 3)) &&
-    OFFICE.test(beforeTownWord(text.slice(after, hanRunEnd(text, after))))
-  );
+  if (!isHan(text[after]) || matchAdmin(text, after, g, level, last.id, options) !== null) return false;
+  if (TOWN_SUFFIX.test(text.slice(after, after + 3))) return false;
+  const rest = text.slice(after, hanRunEnd(text, after));
+  // 洛阳镇洛阳镇综合市场, 上溪镇上溪镇馨苑: after a township, any place named after it (not a village or a road).
+  if (g.levelOf(again.id) === "town" && again === last)
+    return !NOT_A_PLACE_NAME.test(rest) && g.namesAt(text, after).length === 0;
+  return OFFICE.test(beforeTownWord(rest));
 }
+
+/** Words that make a run a village, a group or a road rather than a place named after its township. */
+const NOT_A_PLACE_NAME = /村|社区|居委|组|路|街|巷|弄|大道|开发区|园区|工业园|新区|高新区/;
 
 /**
  * End of the name of a division already read, written again at `pos` before one of its own
