@@ -345,6 +345,13 @@ describe("the rule parser", () => {
     ["红星镇红星镇综合市场", ["town:红星镇", "poi:红星镇综合市场"]],
     ["红星镇红星镇阳光村", ["redundant:红星镇", "town:红星镇", "community:阳光村"]],
     ["内埠镇内埠镇卫生院", ["town:内埠镇", "poi:内埠镇卫生院"]],
+    // 乔司 and 临平 were townships of 余杭区 until 2021, now of 临平区 in the same city.
+    ["杭州市余杭区乔司阳光村", ["city:杭州市", "district:余杭区", "town:乔司", "community:阳光村"]],
+    [
+      "杭州市余杭区临平阳光路8号",
+      ["city:杭州市", "district:余杭区", "town:临平", "road:阳光路", "roadno:8号"],
+    ],
+    ["杭州市余杭区乔司阳光小区", ["city:杭州市", "district:余杭区", "poi:乔司阳光小区"]],
     ["阳光路7号院内右栋8楼", ["road:阳光路", "roadno:7号院", "assist:内", "poi:右栋", "floorno:8楼"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);

@@ -733,6 +733,10 @@ function namesOrganisation(
   return OFFICE.test(beforeTownWord(rest));
 }
 
+/** What follows the stem of a township of another county: a village, or a road with a name of its own. */
+const MOVED_STEM_NEXT =
+  /^([\u4e00-\u9fff]{2,3}村(?![委民]?[路街])|[^东西南北中一二三四五六七八九十新老\d][\u4e00-\u9fff]{1,3}(路|大道|大街|街)(?![道]))/;
+
 /** Words that make a run a village, a group or a road rather than a place named after its township. */
 const NOT_A_PLACE_NAME = /村|社区|居委|组|路|街|巷|弄|大道|开发区|园区|工业园|新区|高新区/;
 
@@ -818,7 +822,24 @@ function matchAdmin(
   options: RuleOptions,
 ): AdminCandidate | null {
   const names = options.adminAliases ? aliasNames(text, pos, g, options.adminAliases) : g.namesAt(text, pos);
-  const stems = ancestor !== null && level === 2 ? g.townStemsAt(text, pos, ancestor) : NO_STEMS;
+  let stems = ancestor !== null && level === 2 ? g.townStemsAt(text, pos, ancestor) : NO_STEMS;
+  // 余杭区乔司吴家村: a township moved since to another county of the same city, named by its stem.
+  let moved = false;
+  if (stems.length === 0 && ancestor !== null && level === 2) {
+    const city = g.parentOf(ancestor);
+    if (city !== null && g.levelOf(city) === "city")
+      for (const county of g.children(city)) {
+        if (county === ancestor) continue;
+        const st = g.townStemsAt(text, pos, county);
+        const after =
+          st.length > 0 ? text.slice(pos + (st[0] as { name: string }).name.length, pos + 12) : "";
+        if (st.length > 0 && MOVED_STEM_NEXT.test(after)) {
+          stems = st;
+          moved = true;
+          break;
+        }
+      }
+  }
   const candidates = stems.length === 0 ? names : mergeCandidates(names, stems);
   for (const name of candidates) {
     const len = name.length;
@@ -847,11 +868,12 @@ function matchAdmin(
         // A repeat of the same level is only accepted when it is the same division.
         continue;
       }
-      if (li === 3 && !inContext && h.kind !== "full") continue; // bare town stems are too ambiguous
+      const movedStem = moved && stem !== undefined && h.id === stem.id && h.kind === "short";
+      if (li === 3 && !inContext && h.kind !== "full" && !movedStem) continue; // bare town stems are too ambiguous
       // A township of another county: only its full name, and only within the same city (counties get redrawn).
       if (li === 3 && ancestor !== null && !inContext) {
         const city = g.levelOf(ancestor) === "district" ? g.parentOf(ancestor) : ancestor;
-        if (h.kind !== "full" || !g.within(h.id, city)) continue;
+        if ((h.kind !== "full" && !movedStem) || city === null || !g.within(h.id, city)) continue;
       }
       if (h.kind !== "full") {
         // 阿尔丁大街1号, 东风路阳光小区: a street office's name without 街道 that ends in a road word is the road.
