@@ -1344,6 +1344,11 @@ function noteStart(run: string): number {
   return m.index === 1 ? 0 : m.index;
 }
 
+/** Streets named by what they are (商业街, 步行街), not after a place: the name before them is the street's. */
+const GENERIC_STREET = /^(商业|步行|美食|小吃|文化|风情|园区|天下|正)/;
+/** Last characters of place names (火车站, 农场, 派出所) that are not villages. */
+const PLACE_LAST_CHAR = new Set([..."站场所厂店园城区司院楼馆部局"]);
+
 /** A road named next: 解放路, 人民大街, or a ring road, 四环, 西三环. */
 const ROAD_AHEAD = /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街|巷)|^[东西南北]?[一二三四五六七八九]环/;
 
@@ -1571,9 +1576,17 @@ function splitRun(
         // directions aside); a longer one starts with the village, township or place it runs through.
         let core = k;
         while (core > start && ROAD_MODIFIER.has(run[core - 1] as string)) core--;
-        if (core - start >= 5 && HAN_ONLY.test(run.slice(start, core))) {
+        // 龙山镇慈东海丰路: right after a township, four characters are a village named without 村
+        // (a natural village, "village" as in the swei412 vocabulary) and the road's name.
+        const afterTown = prevLabel === "town" && start === 0 && !GENERIC_STREET.test(run.slice(core - 2, e));
+        if (core - start >= (afterTown ? 4 : 5) && HAN_ONLY.test(run.slice(start, core))) {
           cut = core - 2;
-          cutLabel = prevLabel === "poi" ? "subpoi" : "poi";
+          cutLabel =
+            prevLabel === "poi"
+              ? "subpoi"
+              : afterTown && !PLACE_LAST_CHAR.has(run[cut - 1] as string)
+                ? "village"
+                : "poi";
           break;
         }
         cut = e;
