@@ -346,6 +346,12 @@ describe("the rule parser", () => {
     ["红星镇红星镇阳光村", ["redundant:红星镇", "town:红星镇", "community:阳光村"]],
     ["内埠镇内埠镇卫生院", ["town:内埠镇", "poi:内埠镇卫生院"]],
     ["龙山镇慈东海丰北路602号", ["town:龙山镇", "village:慈东", "road:海丰北路", "roadno:602号"]],
+    [
+      "阳光商贸城四区六楼7街41050",
+      ["poi:阳光商贸城", "subpoi:四区", "floorno:六楼", "cellno:7街", "roomno:41050"],
+    ],
+    ["阳光市场B7区11街2158", ["poi:阳光市场", "subpoi:B7区", "cellno:11街", "roomno:2158"]],
+    ["阳光新村乐美5街19号", ["poi:阳光新村", "road:乐美5街", "roadno:19号"]],
     ["红星镇阳光商业街", ["town:红星镇", "road:阳光商业街"]],
     ["红星镇火车西站西站路1号", ["town:红星镇", "poi:火车西站", "road:西站路", "roadno:1号"]],
     // 乔司 and 临平 were townships of 余杭区 until 2021, now of 临平区 in the same city.

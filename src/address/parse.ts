@@ -1125,6 +1125,10 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊|区)/.exec(
       text.slice(pos, pos + 8),
     );
+  // 商贸城四区六楼7街41050: in a market, a numbered aisle (街) after a floor or a section is a unit
+  // of the building, and the number after it the stall.
+  if (numberedRoad && /^[0-9]+街$/.test(numberedRoad[0]) && afterFloorOrSection(text, spans, pos))
+    return [{ label: "cellno", start: pos, end: pos + numberedRoad[0].length }];
   // 平潭街3巷: a numbered lane after its road is a road too (but 中山路8号 is a number on it).
   if (numberedRoad && (prev0 !== "road" || /^[0-9]+(巷|街)$/.test(numberedRoad[0])))
     return [{ label: "road", start: pos, end: pos + numberedRoad[0].length }];
@@ -1305,6 +1309,16 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   if (prev === "houseno" || prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", end);
   if (prev === "poi" || prev === "subpoi") return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
   return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
+}
+
+/** True when a floor (六楼) or a numbered section (四区, B7区) ends right at `pos`. */
+function afterFloorOrSection(text: string, spans: readonly Span[], pos: number): boolean {
+  const last = spans.at(-1);
+  if (last === undefined || last.end !== pos) return false;
+  return (
+    last.label === "floorno" ||
+    (last.label === "subpoi" && /^[A-Za-z0-9一二三四五六七八九十]+区$/.test(text.slice(last.start, last.end)))
+  );
 }
 
 /** 8一1一204, 17一701: 一 (one) between two numbers is a dash typed with the Chinese input method. */
