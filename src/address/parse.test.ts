@@ -352,6 +352,8 @@ describe("the rule parser", () => {
     ],
     ["阳光市场B7区11街2158", ["poi:阳光市场", "subpoi:B7区", "cellno:11街", "roomno:2158"]],
     ["阳光新村乐美5街19号", ["poi:阳光新村", "road:乐美5街", "roadno:19号"]],
+    ["阳光路二区71号", ["road:阳光路", "poi:二区", "houseno:71号"]],
+    ["阳光花园二区71号", ["poi:阳光花园", "subpoi:二区", "houseno:71号"]],
     ["红星镇阳光商业街", ["town:红星镇", "road:阳光商业街"]],
     ["红星镇火车西站西站路1号", ["town:红星镇", "poi:火车西站", "road:西站路", "roadno:1号"]],
     // 乔司 and 临平 were townships of 余杭区 until 2021, now of 临平区 in the same city.

@@ -1263,8 +1263,13 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
         return spanFrom(pos, "roomno", uend);
       case "弄":
         return spanFrom(pos, prev === "road" ? "roadno" : prev === "subroad" ? "subroadno" : "roadno", uend);
-      case "期":
       case "区":
+        // 柳邕路二区, 古槐镇上店村三区: a numbered block along a road or in a village is a place of
+        // its own; after a compound (阳光花园二区) it is a part of it.
+        if (prev === "road" || prev === "roadno" || prev === "community" || prev === "town")
+          return spanFrom(pos, "poi", uend);
+        return spanFrom(pos, "subpoi", uend);
+      case "期":
       case "排":
         return spanFrom(pos, "subpoi", uend);
       case "组":
