@@ -354,6 +354,8 @@ describe("the rule parser", () => {
     ["阳光新村乐美5街19号", ["poi:阳光新村", "road:乐美5街", "roadno:19号"]],
     ["阳光路二区71号", ["road:阳光路", "poi:二区", "houseno:71号"]],
     ["阳光花园二区71号", ["poi:阳光花园", "subpoi:二区", "houseno:71号"]],
+    ["阳光雅苑南门百草药房", ["poi:阳光雅苑", "subpoi:南门", "subpoi:百草药房"]],
+    ["北京市西直门大街8号", ["city:北京市", "road:西直门大街", "roadno:8号"]],
     ["红星镇阳光商业街", ["town:红星镇", "road:阳光商业街"]],
     ["红星镇火车西站西站路1号", ["town:红星镇", "poi:火车西站", "road:西站路", "roadno:1号"]],
     // 乔司 and 临平 were townships of 余杭区 until 2021, now of 临平区 in the same city.

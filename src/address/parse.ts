@@ -136,6 +136,9 @@ const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城(?!市))/;
 const JUNCTION_START =
   /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交界|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2})?/;
+/** A compound's name, then one of its gates, then another name (学林雅苑 | 南门 | 彭敏商店). */
+const MID_GATE =
+  /^(.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|学院|公园|中心|[苑园城院校府]))([东西南北]大?门)(?=[\u4e00-\u9fff]{2})/;
 /** A gate at the end of a name: 东门, 北大门, 后门 (not 西直门 or 天安门, which are names). */
 const GATE_END = /([东西南北正后侧]|[东西南北正后]?大)门$/;
 /**
@@ -1434,6 +1437,16 @@ function splitRun(
     if (bareZone) {
       prevLabel = emitSpan(out, offset, "devzone", start, start + bareZone[0].length);
       start += bareZone[0].length;
+      continue;
+    }
+    // 学林雅苑南门彭敏商店: a gate named after a compound, then a place by it.
+    const midGate =
+      limit - start >= 6 && run.includes("门", start) ? MID_GATE.exec(run.slice(start, limit)) : null;
+    if (midGate && (prevLabel === undefined || !/^(town|district|city|prov)$/.test(prevLabel))) {
+      const poiEnd = start + (midGate[1] as string).length;
+      prevLabel = emitSpan(out, offset, prevLabel === "poi" ? "subpoi" : "poi", start, poiEnd);
+      prevLabel = emitSpan(out, offset, "subpoi", poiEnd, poiEnd + (midGate[3] as string).length);
+      start = poiEnd + (midGate[3] as string).length;
       continue;
     }
     let cut = -1;
