@@ -93,7 +93,7 @@ const DEVZONE_SUFFIX =
 /** The rest of 村委会 after 村, written short (村委) or in full (村委员会). */
 const VILLAGE_OFFICE = /^(委员会|委会|委)/;
 /** Industrial parks: compounds (the development zones proper are DEVZONE_SUFFIX). */
-const PARK_SUFFIX = /^(工业园区|产业园区|工业园|工业区|产业园|科技园)/;
+const PARK_SUFFIX = /^(工业园区|产业园区|科技园区|工业园|工业区|产业园|科技园)/;
 /** One-character road stems: 东街, 二巷, 辅路. */
 const SHORT_ROAD_STEM = new Set([..."东西南北中前后一二三四五六七八九十辅环新老正横"]);
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
@@ -136,6 +136,9 @@ const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城(?!市))/;
 const JUNCTION_START =
   /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交界|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2})?/;
+/** 西区经丰路: a section of a zone or compound (西区, 二区) at the start of a run, before a road. */
+const SECTION_BEFORE_ROAD =
+  /^[东西南北中一二三四五六七八九十]区(?!大道|大街|路|街)(?=[\u4e00-\u9fff]{2,4}(路|街|大道|大街))/;
 /** A compound's name, then one of its gates, then another name (学林雅苑 | 南门 | 彭敏商店). */
 const MID_GATE =
   /^(.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|学院|公园|中心|[苑园城院校府]))([东西南北]大?门)(?=[\u4e00-\u9fff]{2})/;
@@ -1439,6 +1442,13 @@ function splitRun(
       start += bareZone[0].length;
       continue;
     }
+    // 工业园 | 西区 | 桃园西路: a section named by a side or a number, then a road.
+    const section = SECTION_BEFORE_ROAD.exec(run.slice(start, limit));
+    if (section) {
+      prevLabel = emitSpan(out, offset, prevLabel === "poi" ? "subpoi" : "poi", start, start + 2);
+      start += 2;
+      continue;
+    }
     // 学林雅苑南门彭敏商店: a gate named after a compound, then a place by it.
     const midGate =
       limit - start >= 6 && run.includes("门", start) ? MID_GATE.exec(run.slice(start, limit)) : null;
@@ -1613,6 +1623,8 @@ function splitRun(
         const afterTown = prevLabel === "town" && start === 0 && !GENERIC_STREET.test(run.slice(core - 2, e));
         if (core - start >= (afterTown ? 4 : 5) && HAN_ONLY.test(run.slice(start, core))) {
           cut = core - 2;
+          // 高新园区 | 高一路: the zone's 区 stays with its name.
+          if (run[cut] === "区" && core - cut >= 2) cut++;
           cutLabel =
             prevLabel === "poi"
               ? "subpoi"
