@@ -529,6 +529,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     if (num) {
+      // 桃源村87栋: a village with numbered buildings is a compound (an urban village, a resettlement estate).
+      const village = spans.at(-1);
+      if (
+        village?.label === "community" &&
+        village.end === pos &&
+        text[pos - 1] === "村" &&
+        num[0]?.label === "houseno" &&
+        BUILDING_WORD_END.test(text.slice(num[0].start, num[0].end))
+      )
+        spans[spans.length - 1] = { ...village, label: "poi" };
       for (const s of num) pushSpan(spans, s.label, s.start, s.end);
       pos = (num.at(-1) as Span).end;
       continue;
@@ -1337,6 +1347,8 @@ function numeralDash(text: string, p: number): boolean {
   return text[p] === "一" && (isDigit(text[p + 1]) || (isLatin(text[p + 1]) && !isLatin(text[p + 2])));
 }
 
+/** A building number: 2号楼, 6栋, 3幢, B座. */
+const BUILDING_WORD_END = /(号楼|栋|幢|座)$/;
 /** A building number next: 2号楼, 6栋. */
 const BUILDING_NEXT = /^[0-9０-９]+(号楼|栋|幢|座)/;
 /** Compound words and one-character compound endings after which a number is not part of the name. */
