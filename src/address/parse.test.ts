@@ -359,6 +359,9 @@ describe("the rule parser", () => {
     ["杨舍镇东区大道8号", ["town:杨舍镇", "road:东区大道", "roadno:8号"]],
     ["红星镇桃源村87栋402", ["town:红星镇", "poi:桃源村", "houseno:87栋", "roomno:402"]],
     ["红星镇桃源村87号", ["town:红星镇", "community:桃源村", "houseno:87号"]],
+    ["阳光路口怡然居2栋", ["road:阳光路", "intersection:口", "poi:怡然居", "houseno:2栋"]],
+    ["红星镇路口村", ["town:红星镇", "community:路口村"]],
+    ["津塘高速阳光悦府12号楼", ["road:津塘高速", "poi:阳光悦府", "houseno:12号楼"]],
     ["温州市高新园区阳一路8号", ["city:温州市", "poi:高新园区", "road:阳一路", "roadno:8号"]],
     ["红星镇阳光科技园区西园路8号", ["town:红星镇", "poi:阳光科技园区", "road:西园路", "roadno:8号"]],
     ["北京市西直门大街8号", ["city:北京市", "road:西直门大街", "roadno:8号"]],
@@ -374,6 +377,10 @@ describe("the rule parser", () => {
     ["阳光路7号院内右栋8楼", ["road:阳光路", "roadno:7号院", "assist:内", "poi:右栋", "floorno:8楼"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
+  });
+
+  test("a compound before 路口 is not read as a road", () => {
+    expect(parse("阳光批发市场路口百草药房")).not.toContain("road:阳光批发市场路");
   });
 
   test("a note to the courier never swallows the road after it", () => {

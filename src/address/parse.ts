@@ -96,7 +96,7 @@ const VILLAGE_OFFICE = /^(委员会|委会|委)/;
 const PARK_SUFFIX = /^(工业园区|产业园区|科技园区|工业园|工业区|产业园|科技园)/;
 /** One-character road stems: 东街, 二巷, 辅路. */
 const SHORT_ROAD_STEM = new Set([..."东西南北中前后一二三四五六七八九十辅环新老正横"]);
-const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|胡同|路|街|巷|道|弄)/;
+const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|高速|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
 const SUFFIX_START = new Set([..."街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市环线"]);
@@ -1473,6 +1473,7 @@ function splitRun(
     }
     let cut = -1;
     let cutLabel = "";
+    let junctionAfter = false;
     for (let k = start + 1; k < limit; k++) {
       if (!SUFFIX_START.has(run[k] as string)) continue;
       const rest = run.slice(k, limit);
@@ -1599,6 +1600,20 @@ function splitRun(
         if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && section) e += section[0].length;
         // 东京大道辅路: the side road of a road is named after it.
         if (run.startsWith("辅路", e) && e + 2 <= limit) e += 2;
+        // 桃园路口怡然居: the road, then 口 ("the crossing at it"), then a place.
+        if (
+          after.startsWith("口") &&
+          after.length >= 3 &&
+          !/^口(村|镇|乡|街道|社区|子|岸|腔|头)/.test(after) &&
+          r !== "道" &&
+          k - start >= 2 &&
+          !POI_END.test(run.slice(start, k))
+        ) {
+          cut = e;
+          cutLabel = prevLabel === "roadno" ? "subroad" : "road";
+          junctionAfter = true;
+          break;
+        }
         if (/^(口|村|庄|桥|小区|花园|苑|府|里|新村|社区|镇|乡|街道)/.test(after)) continue;
         if (after.length > 0 && GENERIC_POI.test(after)) {
           cut = limit;
@@ -1705,6 +1720,11 @@ function splitRun(
     }
     prevLabel = emitSpan(out, offset, cutLabel, start, cut);
     start = cut;
+    if (junctionAfter) {
+      emitSpan(out, offset, "intersection", start, start + 1);
+      start++;
+      junctionAfter = false;
+    }
   }
   if (limit < fillerAt) prevLabel = emitSpan(out, offset, "intersection", limit, fillerAt);
   if (fillerAt < noiseAt) prevLabel = emitSpan(out, offset, "assist", fillerAt, noiseAt);
