@@ -362,6 +362,11 @@ describe("the rule parser", () => {
     ["阳光路口怡然居2栋", ["road:阳光路", "intersection:口", "poi:怡然居", "houseno:2栋"]],
     ["红星镇路口村", ["town:红星镇", "community:路口村"]],
     ["津塘高速阳光悦府12号楼", ["road:津塘高速", "poi:阳光悦府", "houseno:12号楼"]],
+    ["交警大队对过阳光面馆", ["poi:交警大队", "assist:对过", "subpoi:阳光面馆"]],
+    [
+      "和平路与康复街交叉口路北阳光口腔",
+      ["road:和平路", "redundant:与", "road:康复街", "intersection:交叉口", "assist:路北", "poi:阳光口腔"],
+    ],
     ["温州市高新园区阳一路8号", ["city:温州市", "poi:高新园区", "road:阳一路", "roadno:8号"]],
     ["红星镇阳光科技园区西园路8号", ["town:红星镇", "poi:阳光科技园区", "road:西园路", "roadno:8号"]],
     ["北京市西直门大街8号", ["city:北京市", "road:西直门大街", "roadno:8号"]],

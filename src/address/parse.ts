@@ -135,7 +135,7 @@ const POI_END =
 const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|城(?!市))/;
 const JUNCTION_START =
-  /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交界|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2})?/;
+  /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交界|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2}|路[东西南北](侧|边|面)?)?/;
 /** 西区经丰路: a section of a zone or compound (西区, 二区) at the start of a run, before a road. */
 const SECTION_BEFORE_ROAD =
   /^[东西南北中一二三四五六七八九十]区(?!大道|大街|路|街)(?=[\u4e00-\u9fff]{2,4}(路|街|大道|大街))/;
@@ -154,7 +154,7 @@ const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭�
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 const FILLER =
-  /(大门口|正门口|[东西南北]门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北])$/;
+  /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北])$/;
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
@@ -170,12 +170,12 @@ function insideAt(text: string, pos: number): boolean {
 }
 
 /** Filler words that end a name inside a run when another name follows them. */
-const MID_FILLER = /^(斜对面|对面|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间|旁)[\u4e00-\u9fff]{2}/;
+const MID_FILLER = /^(斜对面|对面|对过|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间|旁)[\u4e00-\u9fff]{2}/;
 const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以之内"]);
 /** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
 const INSIDE_AFTER = new Set([..."园场站店司厂区馆心团流校"]);
 const FILLER_START =
-  /^(大门口|正门口|门口|附近|对面|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|旁(?!边))/;
+  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|旁(?!边))/;
 
 // Helpers of the parser's hot loops live at module level: a closure made per call costs more
 // than its work once tsx (esbuild keepNames) wraps each one in __name (~20% of a locate).
@@ -475,8 +475,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // 南200米路东: after a distance, the side of the road the place is on.
+    // 交叉口路北: after a crossing too.
     const roadSide =
-      c === "路" && lastIsDistance(text, spans)
+      c === "路" && (lastIsDistance(text, spans) || spans.at(-1)?.label === "intersection")
         ? /^路[东西南北](侧|边|面)?/.exec(text.slice(pos, pos + 4))
         : null;
     if (roadSide) {
