@@ -86,8 +86,15 @@ export interface ImportSummary {
   readonly sampleWarnings: readonly IngestIssue[];
 }
 
-/** Addresses per generation of the location-key memo (two generations: bounded memory). */
-const LOCATE_MEMO_GENERATION = 50_000;
+/**
+ * Addresses per generation of the location-key memo (two generations: bounded memory). Small on
+ * purpose: it catches an address written again within minutes (several calls about one event, a
+ * dispute that flares up twice in an evening) and keeps little alive. With 2 × 50,000 it hit 39%
+ * of the generated city's addresses against 23% now, but every entry kept (keys, components, the
+ * address) was marked again by each full collection, and the import cost more CPU, not less
+ * (docs/store.md, "Memos", session 7).
+ */
+const LOCATE_MEMO_GENERATION = 5_000;
 
 /**
  * A locator that also gives the parsed components of an address with its keys, in one parse
@@ -261,7 +268,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   };
 
   // Repeat places repeat their address text, and parsing an address is the dearest step of an
-  // import, so keys and components are memoised by address: they are a function of the text
+  // import, so keys and components are memoised by address (recently seen ones): they are a function of the text
   // alone (docs/address.md), which is also why the coordinates are not passed to the locator.
   const places = new TwoGenerationMemo<Located>(LOCATE_MEMO_GENERATION);
   const analyse: (address: string) => Located =
