@@ -364,6 +364,7 @@ describe("the rule parser", () => {
     ["津塘高速阳光悦府12号楼", ["road:津塘高速", "poi:阳光悦府", "houseno:12号楼"]],
     ["交警大队对过阳光面馆", ["poi:交警大队", "assist:对过", "subpoi:阳光面馆"]],
     ["阳光啤酒有限公司灌装车间", ["poi:阳光啤酒有限公司", "subpoi:灌装车间"]],
+    ["阳光花园c##9号楼503", ["poi:阳光花园", "houseno:c##9号楼", "roomno:503"]],
     [
       "和平路与康复街交叉口路北阳光口腔",
       ["road:和平路", "redundant:与", "road:康复街", "intersection:交叉口", "assist:路北", "poi:阳光口腔"],

@@ -1069,6 +1069,9 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
       return { end, chinese: true };
     return null;
   }
+  // c##9号楼, k##6号楼: a letter, then a masked number.
+  if (isLatin(text[end]) && !isLatin(text[end + 1]) && /^##+[0-9０-９]/.test(text.slice(end + 1, end + 5)))
+    return { end: maskedTail(text, end + 1), chinese: false };
   // B11座, D2995, DA1266: up to two letters glued to digits are one number.
   const glued = /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10));
   if (glued && (end === 0 || !isLatin(text[end - 1])))
