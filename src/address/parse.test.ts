@@ -365,6 +365,8 @@ describe("the rule parser", () => {
     ["交警大队对过阳光面馆", ["poi:交警大队", "assist:对过", "subpoi:阳光面馆"]],
     ["阳光啤酒有限公司灌装车间", ["poi:阳光啤酒有限公司", "subpoi:灌装车间"]],
     ["阳光花园c##9号楼503", ["poi:阳光花园", "houseno:c##9号楼", "roomno:503"]],
+    ["潍坊市坊子区坊城街办阳光村", ["city:潍坊市", "district:坊子区", "town:坊城街办", "community:阳光村"]],
+    ["球场街办事处解放大道1104号", ["town:球场街办事处", "road:解放大道", "roadno:1104号"]],
     [
       "和平路与康复街交叉口路北阳光口腔",
       ["road:和平路", "redundant:与", "road:康复街", "intersection:交叉口", "assist:路北", "poi:阳光口腔"],

@@ -86,7 +86,8 @@ const LEVEL_ORDER = { prov: 0, city: 1, district: 2, town: 3 } as const;
 /** Words that end with 区/县/市 but are not divisions. */
 const NOT_DISTRICT =
   /(^(城区|东区|西区|南区|北区|中区|新区|片区|郊区)$)|(小区|园区|开发区|高新区|经开区|保税区|工业区|景区|校区|社区|街区|商区|厂区|营区|库区|矿区|生活区|办公区|住宅区)$/;
-const TOWN_SUFFIX = /^(街道办事处|街道办|街道|镇|乡|苏木)/;
+/** 街办: 街道办事处 shortened. */
+const TOWN_SUFFIX = /^(街道办事处|街道办|街道|街办事处|街办|镇|乡|苏木)/;
 const COMMUNITY_SUFFIX = /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 const DEVZONE_SUFFIX =
   /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|经开区|保税区|试验区|新区)/;
@@ -1029,7 +1030,7 @@ function matchUnknownAdmin(
       return { label: "district", end: pos + m[0].length };
   }
   if (level === 2) {
-    const m = /^[\u4e00-\u9fff]{2,4}?(街道|镇|乡)/.exec(text.slice(pos, pos + 7));
+    const m = /^[\u4e00-\u9fff]{2,4}?(街道|街办|镇|乡)/.exec(text.slice(pos, pos + 7));
     if (m && !/[路街道村区]/.test(m[0].slice(0, -m[1]!.length)) && !m[0].endsWith("小镇"))
       return { label: "town", end: pos + m[0].length };
   }
