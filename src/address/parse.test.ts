@@ -367,6 +367,8 @@ describe("the rule parser", () => {
     ["阳光花园c##9号楼503", ["poi:阳光花园", "houseno:c##9号楼", "roomno:503"]],
     ["潍坊市坊子区坊城街办阳光村", ["city:潍坊市", "district:坊子区", "town:坊城街办", "community:阳光村"]],
     ["球场街办事处解放大道1104号", ["town:球场街办事处", "road:解放大道", "roadno:1104号"]],
+    ["毕节市七星关区地区阳光华府", ["city:毕节市", "district:七星关区", "redundant:地区", "poi:阳光华府"]],
+    ["西安市雁塔区全区域阳光花园", ["city:西安市", "district:雁塔区", "redundant:全区域", "poi:阳光花园"]],
     [
       "和平路与康复街交叉口路北阳光口腔",
       ["road:和平路", "redundant:与", "road:康复街", "intersection:交叉口", "assist:路北", "poi:阳光口腔"],

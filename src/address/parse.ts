@@ -371,7 +371,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         continue;
       }
       // 城区, 市区, 县城 after a district or city only say "in town".
-      const inTown = level >= 1 ? /^(城区|市区|县城|全区|城内)[内里]?/.exec(text.slice(pos, pos + 3)) : null;
+      const inTown =
+        level >= 1
+          ? /^(城区|市区|县城|全区域|全区|全境|地区|城内)[内里]?/.exec(text.slice(pos, pos + 3))
+          : null;
       if (inTown && !/^(街道|镇|乡|办事处)/.test(text.slice(pos + 2, pos + 5))) {
         pushSpan(spans, "redundant", pos, pos + inTown[0].length);
         pos += inTown[0].length;
