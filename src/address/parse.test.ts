@@ -369,6 +369,9 @@ describe("the rule parser", () => {
     ["球场街办事处解放大道1104号", ["town:球场街办事处", "road:解放大道", "roadno:1104号"]],
     ["毕节市七星关区地区阳光华府", ["city:毕节市", "district:七星关区", "redundant:地区", "poi:阳光华府"]],
     ["西安市雁塔区全区域阳光花园", ["city:西安市", "district:雁塔区", "redundant:全区域", "poi:阳光花园"]],
+    ["阳光路西北侧新世界花园", ["road:阳光路", "assist:西北侧", "poi:新世界花园"]],
+    ["阳光广场西侧百草药房", ["poi:阳光广场", "assist:西侧", "subpoi:百草药房"]],
+    ["红星镇西街电联", ["town:红星镇", "road:西街", "redundant:电联"]],
     [
       "和平路与康复街交叉口路北阳光口腔",
       ["road:和平路", "redundant:与", "road:康复街", "intersection:交叉口", "assist:路北", "poi:阳光口腔"],

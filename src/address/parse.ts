@@ -171,12 +171,13 @@ function insideAt(text: string, pos: number): boolean {
 }
 
 /** Filler words that end a name inside a run when another name follows them. */
-const MID_FILLER = /^(斜对面|对面|对过|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间|旁)[\u4e00-\u9fff]{2}/;
-const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以之内"]);
+const MID_FILLER =
+  /^(斜对面|对面|对过|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间|[东西南北]{1,2}侧|旁)[\u4e00-\u9fff]{2}/;
+const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以之内东西南北"]);
 /** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
 const INSIDE_AFTER = new Set([..."园场站店司厂区馆心团流校"]);
 const FILLER_START =
-  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|旁(?!边))/;
+  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|旁(?!边))/;
 
 // Helpers of the parser's hot loops live at module level: a closure made per call costs more
 // than its work once tsx (esbuild keepNames) wraps each one in __name (~20% of a locate).
@@ -577,7 +578,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       )
         break;
       // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
-      if (end >= pos + 2 && MID_FILLER_START.has(ch as string) && MID_FILLER.test(text.slice(end, end + 4)))
+      if (end >= pos + 2 && MID_FILLER_START.has(ch as string) && MID_FILLER.test(text.slice(end, end + 5)))
         break;
       // 加油站内忠艺汽车: 内 ("inside") after a place word, before another name.
       if (
@@ -1587,7 +1588,9 @@ function splitRun(
         road !== null &&
         /^(街|巷|路)$/.test(road[1] as string) &&
         SHORT_ROAD_STEM.has(run[start] as string) &&
-        (limit - k - 1 >= 2 || laneAfterRoad || (k + 1 === limit && limit === run.length));
+        (limit - k - 1 >= 2 ||
+          laneAfterRoad ||
+          (k + 1 === limit && (limit === run.length || limit === noiseAt)));
       if (road && (stem >= 2 || shortStem)) {
         const r = road[1] as string;
         let e = k + r.length;
