@@ -512,7 +512,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       stem.end === pos &&
       (stem.label === "poi" || stem.label === "subpoi") &&
       stem.end - stem.start <= 4 &&
-      !POI_END.test(text.slice(stem.start, stem.end))
+      !POI_END.test(text.slice(stem.start, stem.end)) &&
+      text[stem.end - 1] !== "区"
     ) {
       spans[spans.length - 1] = { label: "road", start: stem.start, end: numberedRoad.end };
       pos = numberedRoad.end;
@@ -1635,7 +1636,12 @@ function splitRun(
         // 泰安花园三街, 桂乐新村八巷: a numbered street after a compound's name is a street of its own.
         // (西园一街, 新园二路 are names of their own: only 街 and 巷, after a name of three characters or more).
         const numbered = isNumeral(run[k - 1]) && (r === "街" || r === "巷") && k - start >= 4;
-        const front = k - start > (numbered ? 2 : 4) ? PLACE_BEFORE_ROAD.exec(run.slice(start, k)) : null;
+        // 西华区 | 四街: a section of a village or compound before a numbered street.
+        const front =
+          k - start > (numbered ? 2 : 4)
+            ? (PLACE_BEFORE_ROAD.exec(run.slice(start, k)) ??
+              (numbered && run[k - 2] === "区" ? /^.+区/.exec(run.slice(start, k - 1)) : null))
+            : null;
         if (
           front &&
           front[0].length >= 2 &&
