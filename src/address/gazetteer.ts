@@ -214,6 +214,20 @@ export class Gazetteer {
    * @example g.townStemsAt("横街村口", 0, countyId) // [{ id, end: 2 }]
    */
   townStemsAt(text: string, pos: number, county: number): readonly { id: number; name: string }[] {
+    const stems = this.townStemsFor(county);
+    const list = stems.get(text.charCodeAt(pos));
+    if (!list) return NO_STEMS;
+    let out: { id: number; name: string }[] | null = null;
+    for (const st of list) {
+      if (!text.startsWith(st.name, pos)) continue;
+      if (out) out.push(st);
+      else out = [st];
+    }
+    return out ?? [];
+  }
+
+  /** A county's township stems grouped by first character (built once per county). */
+  private townStemsFor(county: number): Map<number, { id: number; name: string }[]> {
     let stems = this.townStems.get(county);
     if (!stems) {
       stems = new Map();
@@ -232,6 +246,33 @@ export class Gazetteer {
       for (const list of stems.values()) list.sort((a, b) => b.name.length - a.name.length);
       this.townStems.set(county, stems);
     }
+    return stems;
+  }
+
+  /** City → the township stems of all its counties grouped by first character. */
+  private readonly cityTownStems = new Map<number, Map<number, { id: number; name: string }[]>>();
+
+  /**
+   * Townships of any county of a city named at `pos` by their stem, longest first (for townships
+   * moved since to another county of the same city).
+   * @example g.cityTownStemsAt("乔司吴家村", 0, hangzhouId) // [{ id: 乔司街道, name: "乔司" }]
+   */
+  cityTownStemsAt(text: string, pos: number, city: number): readonly { id: number; name: string }[] {
+    let stems = this.cityTownStems.get(city);
+    if (!stems) {
+      stems = new Map();
+      for (const county of this.children(city)) {
+        // townStemsAt fills the county's index; read its lists back for the city's.
+        const own = this.townStemsFor(county);
+        for (const [first, list] of own) {
+          const merged = stems.get(first);
+          if (merged) merged.push(...list);
+          else stems.set(first, [...list]);
+        }
+      }
+      for (const list of stems.values()) list.sort((a, b) => b.name.length - a.name.length);
+      this.cityTownStems.set(city, stems);
+    }
     const list = stems.get(text.charCodeAt(pos));
     if (!list) return NO_STEMS;
     let out: { id: number; name: string }[] | null = null;
@@ -240,7 +281,7 @@ export class Gazetteer {
       if (out) out.push(st);
       else out = [st];
     }
-    return out ?? [];
+    return out ?? NO_STEMS;
   }
 
   get size(): number {

@@ -850,18 +850,12 @@ function matchAdmin(
   let moved = false;
   if (stems.length === 0 && ancestor !== null && level === 2) {
     const city = g.parentOf(ancestor);
-    if (city !== null && g.levelOf(city) === "city")
-      for (const county of g.children(city)) {
-        if (county === ancestor) continue;
-        const st = g.townStemsAt(text, pos, county);
-        const after =
-          st.length > 0 ? text.slice(pos + (st[0] as { name: string }).name.length, pos + 12) : "";
-        if (st.length > 0 && MOVED_STEM_NEXT.test(after)) {
-          stems = st;
-          moved = true;
-          break;
-        }
-      }
+    const st = city !== null && g.levelOf(city) === "city" ? g.cityTownStemsAt(text, pos, city) : NO_STEMS;
+    const longest = st[0];
+    if (longest !== undefined && MOVED_STEM_NEXT.test(text.slice(pos + longest.name.length, pos + 12))) {
+      stems = st.filter((x) => g.parentOf(x.id) !== ancestor);
+      moved = stems.length > 0;
+    }
   }
   const candidates = stems.length === 0 ? names : mergeCandidates(names, stems);
   for (const name of candidates) {
