@@ -374,6 +374,7 @@ describe("the rule parser", () => {
     ["红星镇西街电联", ["town:红星镇", "road:西街", "redundant:电联"]],
     ["阳光村西华区四街14号", ["community:阳光村", "poi:西华区", "road:四街", "roadno:14号"]],
     ["阳光村二区16巷15号", ["community:阳光村", "poi:二区", "road:16巷", "roadno:15号"]],
+    ["阳光广场10楼百草药房9175号", ["poi:阳光广场", "floorno:10楼", "subpoi:百草药房", "roomno:9175号"]],
     [
       "和平路与康复街交叉口路北阳光口腔",
       ["road:和平路", "redundant:与", "road:康复街", "intersection:交叉口", "assist:路北", "poi:阳光口腔"],

@@ -1323,6 +1323,8 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
           // 清泰商务楼843号: a shop or office number in a building; 张头104号: a house number in a hamlet.
           if (BUILDING_END.test(poi) && end - pos >= 3) return spanFrom(pos, "roomno", uend);
         }
+        // 金茂广场10楼驿淘9175号: a number after a shop on a floor is the shop's unit.
+        if (prev === "subpoi" && hasLabel(spans, "floorno")) return spanFrom(pos, "roomno", uend);
         return spanFrom(pos, "houseno", uend);
       }
     }
