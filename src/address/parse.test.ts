@@ -375,6 +375,9 @@ describe("the rule parser", () => {
     ["阳光村西华区四街14号", ["community:阳光村", "poi:西华区", "road:四街", "roadno:14号"]],
     ["阳光村二区16巷15号", ["community:阳光村", "poi:二区", "road:16巷", "roadno:15号"]],
     ["阳光广场10楼百草药房9175号", ["poi:阳光广场", "floorno:10楼", "subpoi:百草药房", "roomno:9175号"]],
+    ["德兴东街阳光100小区", ["road:德兴东街", "poi:阳光100小区"]],
+    ["红星山一号小区2116", ["poi:红星山一号小区", "roomno:2116"]],
+    ["阳光小区203小区", ["poi:阳光小区", "subpoi:203小区"]],
     [
       "和平路与康复街交叉口路北阳光口腔",
       ["road:和平路", "redundant:与", "road:康复街", "intersection:交叉口", "assist:路北", "poi:阳光口腔"],

@@ -503,6 +503,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
+    // 阳光100小区, 子鹏山一号小区: a number between a name and its compound word is part of the name.
+    const named0 = spans.at(-1);
+    const inName =
+      num && named0 && named0.end === pos && (named0.label === "poi" || named0.label === "subpoi")
+        ? NUMBER_IN_NAME.exec(text.slice(pos, pos + 12))
+        : null;
+    if (inName && named0 && !POI_END.test(text.slice(named0.start, named0.end))) {
+      spans[spans.length - 1] = { ...named0, end: pos + inName[0].length };
+      pos += inName[0].length;
+      continue;
+    }
     // 西园2路, 教育西4巷: a short name without an ending right before a numbered road is its name.
     const numberedRoad = num?.length === 1 && num[0]?.label === "road" ? num[0] : undefined;
     const stem = numberedRoad ? spans.at(-1) : undefined;
@@ -1353,6 +1364,8 @@ function numeralDash(text: string, p: number): boolean {
   return text[p] === "一" && (isDigit(text[p + 1]) || (isLatin(text[p + 1]) && !isLatin(text[p + 2])));
 }
 
+/** A number and a compound word that end a compound's name (100小区, 一号小区). */
+const NUMBER_IN_NAME = /^([0-9]+|[一二三四五六七八九十]+号)(小区|花园|公寓|广场|大厦|家园|新村)/;
 /** A building number: 2号楼, 6栋, 3幢, B座. */
 const BUILDING_WORD_END = /(号楼|栋|幢|座)$/;
 /** A building number next: 2号楼, 6栋. */
