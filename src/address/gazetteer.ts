@@ -255,7 +255,7 @@ export class Gazetteer {
   /**
    * Townships of any county of a city named at `pos` by their stem, longest first (for townships
    * moved since to another county of the same city).
-   * @example g.cityTownStemsAt("乔司吴家村", 0, hangzhouId) // [{ id: 乔司街道, name: "乔司" }]
+   * @example g.cityTownStemsAt("乔司阳光村", 0, hangzhouId) // [{ id: 乔司街道, name: "乔司" }]
    */
   cityTownStemsAt(text: string, pos: number, city: number): readonly { id: number; name: string }[] {
     let stems = this.cityTownStems.get(city);

@@ -137,17 +137,17 @@ const POI_INNER =
   /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心|有限公司|城(?!市))/;
 const JUNCTION_START =
   /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交界|交口|十字路口|路口)([东西南北]{1,2}(角|侧|面|边)|[东西南北]{1,2}|路[东西南北](侧|边|面)?)?/;
-/** 西区经丰路: a section of a zone or compound (西区, 二区) at the start of a run, before a road. */
+/** 西区阳光路: a section of a zone or compound (西区, 二区) at the start of a run, before a road. */
 const SECTION_BEFORE_ROAD =
   /^[东西南北中一二三四五六七八九十]区(?!大道|大街|路|街)(?=[\u4e00-\u9fff]{2,4}(路|街|大道|大街))/;
-/** A compound's name, then one of its gates, then another name (学林雅苑 | 南门 | 彭敏商店). */
+/** A compound's name, then one of its gates, then another name (阳光雅苑 | 南门 | 百草药房). */
 const MID_GATE =
   /^(.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|学院|公园|中心|[苑园城院校府]))([东西南北]大?门)(?=[\u4e00-\u9fff]{2})/;
 /** A gate at the end of a name: 东门, 北大门, 后门 (not 西直门 or 天安门, which are names). */
 const GATE_END = /([东西南北正后侧]|[东西南北正后]?大)门$/;
 /**
  * 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI; after a
- * two-character stem only 区 and 院 are (缤纷北苑, 嘉绿西苑 are one name; 望花 | 东区).
+ * two-character stem only 区 and 院 are (阳光北苑, 红星西苑 are one name; 阳光 | 东区).
  */
 const SECTION_END = /^(.{3,}?(?=[东西南北中][区园苑院]$)|.{2}(?=[东西南北中][区院]$))/;
 /** 春江景园龙祥园: two compound names, each with a one-character compound ending. */
@@ -160,7 +160,7 @@ const FILLER =
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
 const MIDDLE_DOTS = "·・•";
-/** True when 内 at `pos` says "inside" the place or number before it (358号内, 加油站内), not a name (内埠镇). */
+/** True when 内 at `pos` says "inside" the place or number before it (8号内, 加油站内), not a name (红星镇内河码头). */
 function insideAt(text: string, pos: number): boolean {
   const before = text[pos - 1];
   return (
@@ -430,7 +430,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += 1;
       continue;
     }
-    // 358号内, 加油站 | 内: 内 ("inside") after a number or a place word (内埠镇 is a name).
+    // 8号内, 加油站 | 内: 内 ("inside") after a number or a place word (内河码头 is a name).
     const fillerLength =
       c === "内"
         ? insideAt(text, pos)
@@ -503,7 +503,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
-    // 阳光100小区, 子鹏山一号小区: a number between a name and its compound word is part of the name.
+    // 红星200小区, 红星山一号小区: a number between a name and its compound word is part of the name.
     const named0 = spans.at(-1);
     const inName =
       num && named0 && named0.end === pos && (named0.label === "poi" || named0.label === "subpoi")
@@ -547,7 +547,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     if (num) {
-      // 桃源村87栋: a village with numbered buildings is a compound (an urban village, a resettlement estate).
+      // 阳光村12栋: a village with numbered buildings is a compound (an urban village, a resettlement estate).
       const village = spans.at(-1);
       if (
         village?.label === "community" &&
@@ -592,7 +592,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
       if (end >= pos + 2 && MID_FILLER_START.has(ch as string) && MID_FILLER.test(text.slice(end, end + 5)))
         break;
-      // 加油站内忠艺汽车: 内 ("inside") after a place word, before another name.
+      // 加油站内宏达汽修: 内 ("inside") after a place word, before another name.
       if (
         ch === "内" &&
         end >= pos + 2 &&
@@ -636,7 +636,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
 }
 
 /**
- * 宁海县宁海县长街镇: a county or district written twice in a row is read at its first copy and the
+ * 武侯区武侯区红牌楼街道: a county or district written twice in a row is read at its first copy and the
  * second is the repeat (`redundant`); the rules above read the last copy of a division, which is
  * kept for the other levels (杭州杭州市 and 杭州市杭州市 make the first copy redundant).
  */
@@ -761,7 +761,7 @@ function namesOrganisation(
   if (!isHan(text[after]) || matchAdmin(text, after, g, level, last.id, options) !== null) return false;
   if (TOWN_SUFFIX.test(text.slice(after, after + 3))) return false;
   const rest = text.slice(after, hanRunEnd(text, after));
-  // 洛阳镇洛阳镇综合市场, 上溪镇上溪镇馨苑: after a township, any place named after it (not a village or a road).
+  // 红星镇红星镇综合市场: after a township, any place named after it (not a village or a road).
   if (g.levelOf(again.id) === "town" && again === last)
     return !NOT_A_PLACE_NAME.test(rest) && g.namesAt(text, after).length === 0;
   return OFFICE.test(beforeTownWord(rest));
@@ -857,7 +857,7 @@ function matchAdmin(
 ): AdminCandidate | null {
   const names = options.adminAliases ? aliasNames(text, pos, g, options.adminAliases) : g.namesAt(text, pos);
   let stems = ancestor !== null && level === 2 ? g.townStemsAt(text, pos, ancestor) : NO_STEMS;
-  // 余杭区乔司吴家村: a township moved since to another county of the same city, named by its stem.
+  // 余杭区乔司阳光村: a township moved since to another county of the same city, named by its stem.
   let moved = false;
   if (stems.length === 0 && ancestor !== null && level === 2) {
     const city = g.parentOf(ancestor);
@@ -1080,7 +1080,7 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
       return { end, chinese: true };
     return null;
   }
-  // c##9号楼, k##6号楼: a letter, then a masked number.
+  // b##3号楼: a letter, then a masked number.
   if (isLatin(text[end]) && !isLatin(text[end + 1]) && /^##+[0-9０-９]/.test(text.slice(end + 1, end + 5)))
     return { end: maskedTail(text, end + 1), chinese: false };
   // B11座, D2995, DA1266: up to two letters glued to digits are one number.
@@ -1156,7 +1156,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊|区)/.exec(
       text.slice(pos, pos + 8),
     );
-  // 商贸城四区六楼7街41050: in a market, a numbered aisle (街) after a floor or a section is a unit
+  // 商贸城二区三楼5街21003: in a market, a numbered aisle (街) after a floor or a section is a unit
   // of the building, and the number after it the stall.
   if (numberedRoad && /^[0-9]+街$/.test(numberedRoad[0]) && afterFloorOrSection(text, spans, pos))
     return [{ label: "cellno", start: pos, end: pos + numberedRoad[0].length }];
@@ -1295,7 +1295,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
       case "弄":
         return spanFrom(pos, prev === "road" ? "roadno" : prev === "subroad" ? "subroadno" : "roadno", uend);
       case "区":
-        // 柳邕路二区, 古槐镇上店村三区: a numbered block along a road or in a village is a place of
+        // 阳光路二区, 阳光村三区: a numbered block along a road or in a village is a place of
         // its own; after a compound (阳光花园二区) it is a part of it.
         if (prev === "road" || prev === "roadno" || prev === "community" || prev === "town")
           return spanFrom(pos, "poi", uend);
@@ -1334,7 +1334,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
           // 清泰商务楼843号: a shop or office number in a building; 张头104号: a house number in a hamlet.
           if (BUILDING_END.test(poi) && end - pos >= 3) return spanFrom(pos, "roomno", uend);
         }
-        // 金茂广场10楼驿淘9175号: a number after a shop on a floor is the shop's unit.
+        // 阳光广场10楼百草药房3021号: a number after a shop on a floor is the shop's unit.
         if (prev === "subpoi" && hasLabel(spans, "floorno")) return spanFrom(pos, "roomno", uend);
         return spanFrom(pos, "houseno", uend);
       }
@@ -1349,7 +1349,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
 }
 
-/** True when a floor (六楼) or a numbered section (四区, B7区) ends right at `pos`. */
+/** True when a floor (三楼) or a numbered section (二区, C3区) ends right at `pos`. */
 function afterFloorOrSection(text: string, spans: readonly Span[], pos: number): boolean {
   const last = spans.at(-1);
   if (last === undefined || last.end !== pos) return false;
@@ -1364,7 +1364,7 @@ function numeralDash(text: string, p: number): boolean {
   return text[p] === "一" && (isDigit(text[p + 1]) || (isLatin(text[p + 1]) && !isLatin(text[p + 2])));
 }
 
-/** A number and a compound word that end a compound's name (100小区, 一号小区). */
+/** A number and a compound word that end a compound's name (200小区, 一号小区). */
 const NUMBER_IN_NAME = /^([0-9]+|[一二三四五六七八九十]+号)(小区|花园|公寓|广场|大厦|家园|新村)/;
 /** A building number: 2号楼, 6栋, 3幢, B座. */
 const BUILDING_WORD_END = /(号楼|栋|幢|座)$/;
@@ -1393,7 +1393,7 @@ const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预�
 /** Start of a note to the courier in a run (to its end), or the run's length. */
 function noteStart(run: string): number {
   const m = run.length >= 2 ? NOTE_START.exec(run) : null;
-  // 麻烦送到西江路 | 80号: a run that ends in a road word goes on with the address after the note.
+  // 麻烦送到阳光路 | 8号: a run that ends in a road word goes on with the address after the note.
   if (!m || ROAD_END_CHARS.has(run.at(-1) as string)) return run.length;
   // 或联系…: one character left before the note is part of it.
   if (!NOTE_ACTION.test(run.slice(m.index))) return run.length;
@@ -1401,7 +1401,7 @@ function noteStart(run: string): number {
 }
 
 /** Streets named by what they are (商业街, 步行街), not after a place: the name before them is the street's. */
-const GENERIC_STREET = /^(商业|步行|美食|小吃|文化|风情|园区|天下|正)/;
+const GENERIC_STREET = /^(商业|步行|美食|小吃|文化|风情|园区|正)/;
 /** Last characters of place names (火车站, 农场, 派出所) that are not villages. */
 const PLACE_LAST_CHAR = new Set([..."站场所厂店园城区司院楼馆部局"]);
 
@@ -1473,14 +1473,14 @@ function splitRun(
       start += bareZone[0].length;
       continue;
     }
-    // 工业园 | 西区 | 桃园西路: a section named by a side or a number, then a road.
+    // 红星工业园 | 西区 | 阳光西路: a section named by a side or a number, then a road.
     const section = SECTION_BEFORE_ROAD.exec(run.slice(start, limit));
     if (section) {
       prevLabel = emitSpan(out, offset, prevLabel === "poi" ? "subpoi" : "poi", start, start + 2);
       start += 2;
       continue;
     }
-    // 学林雅苑南门彭敏商店: a gate named after a compound, then a place by it.
+    // 阳光雅苑南门百草药房: a gate named after a compound, then a place by it.
     const midGate =
       limit - start >= 6 && run.includes("门", start) ? MID_GATE.exec(run.slice(start, limit)) : null;
     if (midGate && (prevLabel === undefined || !/^(town|district|city|prov)$/.test(prevLabel))) {
@@ -1621,7 +1621,7 @@ function splitRun(
         if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && section) e += section[0].length;
         // 东京大道辅路: the side road of a road is named after it.
         if (run.startsWith("辅路", e) && e + 2 <= limit) e += 2;
-        // 桃园路口怡然居: the road, then 口 ("the crossing at it"), then a place.
+        // 阳光路口红星苑: the road, then 口 ("the crossing at it"), then a place.
         if (
           after.startsWith("口") &&
           after.length >= 3 &&
@@ -1642,10 +1642,10 @@ function splitRun(
           break;
         }
         // 华伦智圣服饰聚成路: a place name in front of the road is split off at its ending.
-        // 泰安花园三街, 桂乐新村八巷: a numbered street after a compound's name is a street of its own.
-        // (西园一街, 新园二路 are names of their own: only 街 and 巷, after a name of three characters or more).
+        // 阳光花园三街, 红星新村八巷: a numbered street after a compound's name is a street of its own.
+        // (东园一街, 新园三路 are names of their own: only 街 and 巷, after a name of three characters or more).
         const numbered = isNumeral(run[k - 1]) && (r === "街" || r === "巷") && k - start >= 4;
-        // 西华区 | 四街: a section of a village or compound before a numbered street.
+        // 东片区 | 四街: a section of a village or compound before a numbered street.
         const front =
           k - start > (numbered ? 2 : 4)
             ? (PLACE_BEFORE_ROAD.exec(run.slice(start, k)) ??
@@ -1671,12 +1671,12 @@ function splitRun(
         // directions aside); a longer one starts with the village, township or place it runs through.
         let core = k;
         while (core > start && ROAD_MODIFIER.has(run[core - 1] as string)) core--;
-        // 龙山镇慈东海丰路: right after a township, four characters are a village named without 村
+        // 红星镇东岙阳光路: right after a township, four characters are a village named without 村
         // (a natural village, "village" as in the swei412 vocabulary) and the road's name.
         const afterTown = prevLabel === "town" && start === 0 && !GENERIC_STREET.test(run.slice(core - 2, e));
         if (core - start >= (afterTown ? 4 : 5) && HAN_ONLY.test(run.slice(start, core))) {
           cut = core - 2;
-          // 高新园区 | 高一路: the zone's 区 stays with its name.
+          // 高新园区 | 阳一路: the zone's 区 stays with its name.
           if (run[cut] === "区" && core - cut >= 2) cut++;
           cutLabel =
             prevLabel === "poi"
