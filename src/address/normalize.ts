@@ -103,7 +103,12 @@ export const FILLER_WORDS = [
   "边",
 ] as const;
 
-const NUMERAL_SET = new Set(CHINESE_NUMERAL_CHARS);
+/**
+ * 1 at the code unit of each numeral: isPlain reads it for every Han character of every key (by
+ * code unit, since `text[i]` would make a new string per Chinese character).
+ */
+const NUMERAL_CODES = new Uint8Array(0x10000);
+for (const c of CHINESE_NUMERAL_CHARS) NUMERAL_CODES[c.charCodeAt(0)] = 1;
 
 /**
  * True when text is already canonical: Han characters other than numerals, upper-case Latin,
@@ -121,7 +126,7 @@ function isPlain(text: string): boolean {
     prevDigit = false;
     if (x >= 65 && x <= 90) continue;
     if ((x >= 0x3400 && x <= 0x4dbf) || (x >= 0x4e00 && x <= 0x9fff)) {
-      if (NUMERAL_SET.has(text[i] as string)) return false;
+      if (NUMERAL_CODES[x] === 1) return false;
       continue;
     }
     return false;

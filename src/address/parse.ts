@@ -61,25 +61,56 @@ export interface RuleOptions {
   readonly adminAliases?: ReadonlyMap<string, number>;
 }
 
-/** ASCII or full-width digit (by code unit: no string search on the hot path). */
-const isDigit = (c: string | undefined): boolean => {
-  if (c === undefined) return false;
-  const x = c.charCodeAt(0);
+/**
+ * Membership of each character in the sets below, one bit per set, indexed by code unit (a
+ * ctype-like table): a test is one array read. Tests go by code unit because `text[i]` makes a
+ * new string for every Chinese character (V8 caches only one-byte ones), which a set of strings
+ * must then hash; this runs for every character of every imported address.
+ */
+const CHAR_BITS = new Uint32Array(0x10000);
+let charSets = 0;
+
+/** A set of characters (each one UTF-16 code unit) tested by code unit. */
+class CharSet {
+  private readonly bit: number;
+  constructor(chars: string) {
+    if (charSets === 32) throw new Error("CharSet: more than 32 character sets");
+    this.bit = 1 << charSets++;
+    for (const c of chars) CHAR_BITS[c.charCodeAt(0)] = (CHAR_BITS[c.charCodeAt(0)] as number) | this.bit;
+  }
+  /** True when `code` (a code unit, NaN past the end of a text) is in the set. */
+  has(code: number): boolean {
+    return ((CHAR_BITS[code] ?? 0) & this.bit) !== 0;
+  }
+}
+
+// Character classes by code unit: charCodeAt past either end gives NaN, which is in no class.
+
+/** ASCII or full-width digit at `i`. */
+function digitAt(text: string, i: number): boolean {
+  const x = text.charCodeAt(i);
   return (x >= 48 && x <= 57) || (x >= 0xff10 && x <= 0xff19);
-};
-const isLatin = (c: string | undefined): boolean => {
-  if (c === undefined) return false;
-  const x = c.charCodeAt(0);
+}
+/** ASCII or full-width Latin letter at `i`. */
+function latinAt(text: string, i: number): boolean {
+  const x = text.charCodeAt(i);
   return (
     (x >= 65 && x <= 90) ||
     (x >= 97 && x <= 122) ||
     (x >= 0xff21 && x <= 0xff3a) ||
     (x >= 0xff41 && x <= 0xff5a)
   );
-};
-const isHan = (c: string | undefined): boolean => c !== undefined && c >= "\u3400" && c <= "\u9fff";
-const NUMERALS = new Set(CHINESE_NUMERAL_CHARS);
-const isNumeral = (c: string | undefined): boolean => c !== undefined && NUMERALS.has(c);
+}
+/** Han character (CJK extension A and the unified block) at `i`. */
+function hanAt(text: string, i: number): boolean {
+  const x = text.charCodeAt(i);
+  return x >= 0x3400 && x <= 0x9fff;
+}
+const NUMERALS = new CharSet(CHINESE_NUMERAL_CHARS);
+/** Chinese numeral character (一, 十, 百, 两…) at `i`. */
+function numeralAt(text: string, i: number): boolean {
+  return NUMERALS.has(text.charCodeAt(i));
+}
 
 const LEVEL_ORDER = { prov: 0, city: 1, district: 2, town: 3 } as const;
 
@@ -96,18 +127,18 @@ const VILLAGE_OFFICE = /^(委员会|委会|委)/;
 /** Industrial parks: compounds (the development zones proper are DEVZONE_SUFFIX). */
 const PARK_SUFFIX = /^(工业园区|产业园区|科技园区|工业园|工业区|产业园|科技园)/;
 /** One-character road stems: 东街, 二巷, 辅路. */
-const SHORT_ROAD_STEM = new Set([..."东西南北中前后一二三四五六七八九十辅环新老正横"]);
+const SHORT_ROAD_STEM = new CharSet("东西南北中前后一二三四五六七八九十辅环新老正横");
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|高速|胡同|路|街|巷|道|弄)/;
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
-const SUFFIX_START = new Set([..."街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市环线"]);
+const SUFFIX_START = new CharSet("街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市环线");
 /** A division's name (two to six characters and its suffix) at the start of a run. */
 const DIVISION_PREFIX = /^[\u3400-\u9fff]{2,6}?[省市县区]/;
 const HAN_ONLY = /^[\u3400-\u9fff]+$/;
 /** Characters that number or orient a road after its name (中山东二路, 团结七支路, 银溪一横路). */
-const ROAD_MODIFIER = new Set([..."一二三四五六七八九十东西南北中支横纵"]);
+const ROAD_MODIFIER = new CharSet("一二三四五六七八九十东西南北中支横纵");
 /** Numbers of ring roads (二环, 西三环). */
-const RING_NUMBER = new Set([..."一二三四五六七八九"]);
+const RING_NUMBER = new CharSet("一二三四五六七八九");
 const PLACE_BEFORE_ROAD =
   /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|大学|学院|医院|大厦|广场|苑|园|城|村)(?![区园])/;
 const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
@@ -123,9 +154,9 @@ const BARE_ZONE =
 const DEVZONE_END = /(开发区|高新区|新区|保税区|试验区|园区|工业区|工业园)$/;
 /** First characters of the NOISE words and last characters of the trailing ones (fast reject). */
 /** Last characters of DIRECTION_TAIL matches. */
-const SIDE_LAST_CHAR = new Set([..."东西南北侧"]);
-const NOISE_FIRST = new Set([..."电先请联收送详地道不无没谢自打"]);
-const NOISE_LAST = new Set([..."联系门详号谢取提家"]);
+const SIDE_LAST_CHAR = new CharSet("东西南北侧");
+const NOISE_FIRST = new CharSet("电先请联收送详地道不无没谢自打");
+const NOISE_LAST = new CharSet("联系门详号谢取提家");
 /** Words that only say "call me": not part of the place. */
 const NOISE =
   /^(电联|电话联系|先电联|请电联|联系电话|收件人|请送货上门|送货上门|送到家|电话|打电话|详细地址不详|地址不详|道路不详|不详|无门牌号|没有门牌号|谢谢|自取|自提)/;
@@ -159,13 +190,15 @@ const FILLER =
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
-const MIDDLE_DOTS = "·・•";
+const MIDDLE_DOTS = new CharSet("·・•");
 /** True when 内 at `pos` says "inside" the place or number before it (8号内, 加油站内), not a name (红星镇内河码头). */
 function insideAt(text: string, pos: number): boolean {
   const before = text[pos - 1];
   return (
-    (isDigit(before) ||
-      (before !== undefined && (INSIDE_AFTER.has(before) || before === "号" || before === "院"))) &&
+    (digitAt(text, pos - 1) ||
+      INSIDE_AFTER.has(text.charCodeAt(pos - 1)) ||
+      before === "号" ||
+      before === "院") &&
     !/^内[环蒙科江湖地]/.test(text.slice(pos, pos + 2))
   );
 }
@@ -173,9 +206,9 @@ function insideAt(text: string, pos: number): boolean {
 /** Filler words that end a name inside a run when another name follows them. */
 const MID_FILLER =
   /^(斜对面|对面|对过|旁边|隔壁|楼下|附近|后面|边上|以[东西南北]|之间|[东西南北]{1,2}侧|旁)[\u4e00-\u9fff]{2}/;
-const MID_FILLER_START = new Set([..."斜对旁隔楼附后边以之内东西南北"]);
+const MID_FILLER_START = new CharSet("斜对旁隔楼附后边以之内东西南北");
 /** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
-const INSIDE_AFTER = new Set([..."园场站店司厂区馆心团流校"]);
+const INSIDE_AFTER = new CharSet("园场站店司厂区馆心团流校");
 const FILLER_START =
   /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|旁(?!边))/;
 
@@ -220,6 +253,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
 
   while (pos < n) {
     const c = text[pos] as string;
+    const code = text.charCodeAt(pos);
     // 省直辖县级行政区划: the code list's container of the counties a province governs directly (a
     // city-level entry with no city), written out by exports; 省直辖 after the divisions repeats it.
     if ((c === "省" || c === "自") && !streetSeen) {
@@ -232,7 +266,11 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       }
     }
     // Administrative divisions, from the gazetteer.
-    if (!streetSeen && isHan(c) && !namesOrganisation(text, pos, spans, admin, gazetteer, level, options)) {
+    if (
+      !streetSeen &&
+      hanAt(text, pos) &&
+      !namesOrganisation(text, pos, spans, admin, gazetteer, level, options)
+    ) {
       const restart =
         admin.length > 0 && repeatsAdmin(text, pos, admin)
           ? matchAdmin(text, pos, gazetteer, -1, null, options)
@@ -390,7 +428,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       }
     }
     // null, NULL, undefined: an empty field of the export written out, not part of the address.
-    const empty = isLatin(c)
+    const empty = latinAt(text, pos)
       ? /^(null|undefined|none|nan)(?![A-Za-z])/i.exec(text.slice(pos, pos + 10))
       : null;
     if (empty) {
@@ -399,14 +437,14 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // Separators and punctuation.
-    if (!isHan(c) && !isDigit(c) && !isLatin(c)) {
+    if (!hanAt(text, pos) && !digitAt(text, pos) && !latinAt(text, pos)) {
       let end = pos + 1;
       while (end < n && text[end] === c) end++;
       pushSpan(spans, "redundant", pos, end);
       pos = end;
       continue;
     }
-    const noise = NOISE_FIRST.has(c) ? NOISE.exec(text.slice(pos, pos + 4)) : null;
+    const noise = NOISE_FIRST.has(code) ? NOISE.exec(text.slice(pos, pos + 4)) : null;
     if (noise && spans.length > 0) {
       pushSpan(spans, "redundant", pos, pos + noise[0].length);
       pos += noise[0].length;
@@ -464,7 +502,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     const numbered =
       before === "floorno" || before === "cellno" || before === "houseno" || before === "roomno";
     const namedFlat =
-      numbered && FLAT_SIDE.has(c)
+      numbered && FLAT_SIDE.has(code)
         ? /^([东西南北中]{1,2}|左|右|中间)(户|房)|^([东西]|左|右|中间)门/.exec(text.slice(pos, pos + 3))
         : null;
     if (namedFlat && (before === "floorno" || !namedFlat[0].endsWith("门"))) {
@@ -473,7 +511,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // 5楼西, 3号楼东侧: a side named last, after the numbers, says where in or by the building.
-    const side = numbered && COMPASS.has(c) ? SIDE_LAST.exec(text.slice(pos, pos + 5)) : null;
+    const side = numbered && COMPASS.has(code) ? SIDE_LAST.exec(text.slice(pos, pos + 5)) : null;
     if (side) {
       pushSpan(spans, "assist", pos, pos + side[0].length);
       pos += side[0].length;
@@ -491,7 +529,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // 玉泉路乙19号: a heavenly stem before a number on the road is part of the number (a house added beside 19).
-    if (STEMS.has(c) && lastMeaningful(spans) === "road" && readNumber(text, pos + 1) !== null) {
+    if (STEMS.has(code) && lastMeaningful(spans) === "road" && readNumber(text, pos + 1) !== null) {
       const after = matchNumbered(text, pos + 1, spans);
       const head = after?.[0];
       if (after && head && (head.label === "roadno" || head.label === "subpoi")) {
@@ -564,39 +602,38 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     // A run of names up to the next number or separator.
     let end = pos;
     while (end < n) {
-      const ch = text[end];
+      const ch = text.charCodeAt(end);
       // 龙湖·水晶郦城: a middle dot between two Han names belongs to the compound's name.
       if (
-        MIDDLE_DOTS.includes(ch as string) &&
+        MIDDLE_DOTS.has(ch) &&
         end > pos &&
-        isHan(text[end - 1]) &&
-        isHan(text[end + 1]) &&
-        isHan(text[end + 2])
+        hanAt(text, end - 1) &&
+        hanAt(text, end + 1) &&
+        hanAt(text, end + 2)
       ) {
         end++;
         continue;
       }
-      if (isDigit(ch) || (!isHan(ch) && !isLatin(ch))) break;
-      if (end > pos && (isNumeral(ch) || ch === "负") && numberedAt(text, end)) break;
-      if (end > pos && isLatin(ch) && !isLatin(text[end - 1]) && numberedAt(text, end)) break;
+      if (digitAt(text, end) || (!hanAt(text, end) && !latinAt(text, end))) break;
+      if (end > pos && (numeralAt(text, end) || text.startsWith("负", end)) && numberedAt(text, end)) break;
+      if (end > pos && latinAt(text, end) && !latinAt(text, end - 1) && numberedAt(text, end)) break;
       // 阳光小区东单元: a side's unit ends the name before it.
-      if (end >= pos + 2 && SIDE_UNIT.has(ch as string) && text.startsWith("单元", end + 1)) break;
+      if (end >= pos + 2 && SIDE_UNIT.has(ch) && text.startsWith("单元", end + 1)) break;
       // 玉泉路乙19号: a heavenly stem after a road word starts the number on the road.
       if (
         end > pos &&
-        STEMS.has(ch as string) &&
-        ROAD_END_CHARS.has(text[end - 1] as string) &&
+        STEMS.has(ch) &&
+        ROAD_END_CHARS.has(text.charCodeAt(end - 1)) &&
         numberedAt(text, end + 1)
       )
         break;
       // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
-      if (end >= pos + 2 && MID_FILLER_START.has(ch as string) && MID_FILLER.test(text.slice(end, end + 5)))
-        break;
+      if (end >= pos + 2 && MID_FILLER_START.has(ch) && MID_FILLER.test(text.slice(end, end + 5))) break;
       // 加油站内宏达汽修: 内 ("inside") after a place word, before another name.
       if (
-        ch === "内" &&
+        text.startsWith("内", end) &&
         end >= pos + 2 &&
-        INSIDE_AFTER.has(text[end - 1] as string) &&
+        INSIDE_AFTER.has(text.charCodeAt(end - 1)) &&
         /^内[\u4e00-\u9fff]{2}/.test(text.slice(end, end + 3)) &&
         !/^内[环蒙科江湖地]/.test(text.slice(end, end + 2))
       )
@@ -607,7 +644,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     let run = text.slice(pos, end);
     // 交叉口向北50米联合汽车维修: a direction before a distance says where from the place before.
     const toward =
-      isDigit(text[end]) && DISTANCE.test(text.slice(end, end + 10))
+      digitAt(text, end) && DISTANCE.test(text.slice(end, end + 10))
         ? DIRECTION_BEFORE_DISTANCE.exec(run)
         : null;
     if (toward && (toward.index >= 2 || toward.index === 0)) {
@@ -659,14 +696,14 @@ function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMa
   }
 }
 
-const STEMS = new Set([..."甲乙丙丁"]);
+const STEMS = new CharSet("甲乙丙丁");
 /** Mobile numbers of the national numbering plan: 1, then 3 to 9, then nine digits. */
 const MOBILE = /^1[3-9][0-9]{9}$/;
-const SIDE_UNIT = new Set([..."东西南北中"]);
-const DASHES = new Set([..."-－—~～"]);
-const COMPASS = new Set([..."东西南北"]);
-const FLAT_SIDE = new Set([..."东西南北中左右"]);
-const ROAD_END_CHARS = new Set([..."路街道巷弄"]);
+const SIDE_UNIT = new CharSet("东西南北中");
+const DASHES = new CharSet("-－—~～");
+const COMPASS = new CharSet("东西南北");
+const FLAT_SIDE = new CharSet("东西南北中左右");
+const ROAD_END_CHARS = new CharSet("路街道巷弄");
 /** A compass side at the end of the address (or before a bracket, a comma or a call-me note). */
 const SIDE_LAST = /^[东西南北](侧|头|边|面)?(?![\u3400-\u9fff])|^[东西南北](侧|头|边|面)?(?=电联|电话)/;
 
@@ -758,7 +795,7 @@ function namesOrganisation(
   // 咸宁市温泉区水利局: the office's name may repeat the whole chain of divisions read before.
   for (let next = readName(text, after, admin, g); next > 0; next = readName(text, after, admin, g))
     after += next;
-  if (!isHan(text[after]) || matchAdmin(text, after, g, level, last.id, options) !== null) return false;
+  if (!hanAt(text, after) || matchAdmin(text, after, g, level, last.id, options) !== null) return false;
   if (TOWN_SUFFIX.test(text.slice(after, after + 3))) return false;
   const rest = text.slice(after, hanRunEnd(text, after));
   // 红星镇红星镇综合市场: after a township, any place named after it (not a village or a road).
@@ -819,7 +856,7 @@ const OFFICE =
 /** End of the run of Han characters that starts at `pos`. */
 function hanRunEnd(text: string, pos: number): number {
   let end = pos;
-  while (end < text.length && isHan(text[end])) end++;
+  while (end < text.length && hanAt(text, end)) end++;
   return end;
 }
 
@@ -1055,18 +1092,18 @@ function numberedAt(text: string, pos: number): boolean {
 /** Reads a number token at `pos`: digits, Chinese numerals followed by a unit word, or one Latin letter + unit. */
 function readNumber(text: string, pos: number): { end: number; chinese: boolean } | null {
   let end = pos;
-  if (isDigit(text[end])) {
-    while (isDigit(text[end]) || (text[end] === "#" && /^#*[0-9]/.test(text.slice(end, end + 4)))) end++;
+  if (digitAt(text, end)) {
+    while (digitAt(text, end) || (text[end] === "#" && /^#*[0-9]/.test(text.slice(end, end + 4)))) end++;
     // 5A栋, 12B座: a letter between the number and its unit word is part of the number.
     if (
-      isLatin(text[end]) &&
-      !isLatin(text[end + 1]) &&
+      latinAt(text, end) &&
+      !latinAt(text, end + 1) &&
       /^(座|栋|幢|号楼|单元|室)/.test(text.slice(end + 1, end + 3))
     )
       end++;
     // 2375C, 8B-1017: one letter after the digits, with nothing glued after it, is part of the number
     // (not 12F, the floor, nor 4S店 or 24h).
-    else if (isLatin(text[end]) && letterSuffix(text, end)) end++;
+    else if (latinAt(text, end) && letterSuffix(text, end)) end++;
     return { end: maskedTail(text, end), chinese: false };
   }
   if (
@@ -1074,20 +1111,20 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
     /^[负-][一二三四五六七八九1-9](楼|层)/.test(text.slice(end, end + 3))
   )
     return { end: end + 2, chinese: true };
-  if (isNumeral(text[end])) {
-    while (isNumeral(text[end])) end++;
+  if (numeralAt(text, end)) {
+    while (numeralAt(text, end)) end++;
     if (/^(号楼|号院|单元|栋|幢|座|楼|号|室|层|期|区|组|梯)/.test(text.slice(end, end + 2)))
       return { end, chinese: true };
     return null;
   }
   // b##3号楼: a letter, then a masked number.
-  if (isLatin(text[end]) && !isLatin(text[end + 1]) && /^##+[0-9０-９]/.test(text.slice(end + 1, end + 5)))
+  if (latinAt(text, end) && !latinAt(text, end + 1) && /^##+[0-9０-９]/.test(text.slice(end + 1, end + 5)))
     return { end: maskedTail(text, end + 1), chinese: false };
   // B11座, D2995, DA1266: up to two letters glued to digits are one number.
   const glued = /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10));
-  if (glued && (end === 0 || !isLatin(text[end - 1])))
+  if (glued && (end === 0 || !latinAt(text, end - 1)))
     return { end: maskedTail(text, end + glued[0].length), chinese: false };
-  if (isLatin(text[end]) && !isLatin(text[end + 1])) {
+  if (latinAt(text, end) && !latinAt(text, end + 1)) {
     if (/^(座|栋|幢|号楼|区|单元|楼|门|梯|\d|-)/.test(text.slice(end + 1, end + 3)))
       return { end: end + 1, chinese: false };
   }
@@ -1096,11 +1133,10 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
 
 /** True when the letter at `end`, right after digits, ends the number (see readNumber). */
 function letterSuffix(text: string, end: number): boolean {
-  const next = text[end + 1];
-  if (isLatin(next) || isDigit(next) || next === "#") return false;
+  if (latinAt(text, end + 1) || digitAt(text, end + 1) || text[end + 1] === "#") return false;
   const letter = (text[end] as string).toLowerCase();
   if (letter === "f") return false;
-  return !((letter === "s" || letter === "h") && isHan(next));
+  return !((letter === "s" || letter === "h") && hanAt(text, end + 1));
 }
 
 /**
@@ -1109,7 +1145,7 @@ function letterSuffix(text: string, end: number): boolean {
  */
 function maskedTail(text: string, end: number): number {
   // 6a##70##1: a letter glued to the digits before a mask is part of the number.
-  let e = isLatin(text[end]) && text[end + 1] === "#" && text[end + 2] === "#" ? end + 1 : end;
+  let e = latinAt(text, end) && text[end + 1] === "#" && text[end + 2] === "#" ? end + 1 : end;
   // 23##o##1, 3##b##40##7: a number may be masked in several places.
   while (text[e] === "#" && text[e + 1] === "#") {
     const m = /^##+([0-9０-９]+|[A-Za-z](?![A-Za-z]))/.exec(text.slice(e, e + 12));
@@ -1127,7 +1163,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   if (first.end - pos === 11 && text[pos] === "1" && MOBILE.test(text.slice(pos, pos + 11)))
     return spanFrom(pos, "redundant", first.end);
   // A house-number range on a road: 806-808号, 1-16号.
-  const dashed = DASHES.has(text[first.end] as string);
+  const dashed = DASHES.has(text.charCodeAt(first.end));
   const range = dashed ? /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14)) : null;
   // 806-808号 is a range of numbers; 17-123号 and 138-2号 are a number and a house behind it.
   if (
@@ -1147,8 +1183,8 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     (rooms[2] as string).length === (rooms[1] as string).length &&
     Number(rooms[2]) > Number(rooms[1]) &&
     Number(rooms[2]) - Number(rooms[1]) <= 20 &&
-    !DASHES.has(text[pos + rooms[0].length] as string) &&
-    !isDigit(text[pos + rooms[0].length])
+    !DASHES.has(text.charCodeAt(pos + rooms[0].length)) &&
+    !digitAt(text, pos + rooms[0].length)
   )
     return spanFrom(pos, "roomno", unitEnd(text, pos + rooms[0].length) ?? pos + rooms[0].length);
   // Numbered road names: 西园2路, 14号大街, 8路.
@@ -1167,7 +1203,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   const distance = DISTANCE.exec(text.slice(pos, pos + 10));
   if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
   // 203小区, 37号街坊, 2号地块, 3组团, 1里17号楼: a numbered quarter is a compound, or a part of the one before.
-  const quarter = QUARTER_START.has(text[first.end] as string)
+  const quarter = QUARTER_START.has(text.charCodeAt(first.end))
     ? NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4))
     : null;
   if (quarter && !first.chinese)
@@ -1180,10 +1216,10 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
   let p = first.end;
   while (
-    (DASHES.has(text[p] as string) || numeralDash(text, p)) &&
-    (isDigit(text[p + 1]) || isLatin(text[p + 1]))
+    (DASHES.has(text.charCodeAt(p)) || numeralDash(text, p)) &&
+    (digitAt(text, p + 1) || latinAt(text, p + 1))
   ) {
-    const nx = readNumber(text, p + 1) ?? (isLatin(text[p + 1]) ? { end: p + 2, chinese: false } : null);
+    const nx = readNumber(text, p + 1) ?? (latinAt(text, p + 1) ? { end: p + 2, chinese: false } : null);
     if (!nx) break;
     parts.push({ start: p + 1, end: nx.end });
     p = nx.end;
@@ -1361,7 +1397,7 @@ function afterFloorOrSection(text: string, spans: readonly Span[], pos: number):
 
 /** 8一1一204, 17一701: 一 (one) between two numbers is a dash typed with the Chinese input method. */
 function numeralDash(text: string, p: number): boolean {
-  return text[p] === "一" && (isDigit(text[p + 1]) || (isLatin(text[p + 1]) && !isLatin(text[p + 2])));
+  return text[p] === "一" && (digitAt(text, p + 1) || (latinAt(text, p + 1) && !latinAt(text, p + 2)));
 }
 
 /** A number and a compound word that end a compound's name (200小区, 一号小区). */
@@ -1376,7 +1412,7 @@ const NAMED_COMPOUND_END =
 
 /** Words after a number that name a quarter of houses (村 and 里 only when a building number follows). */
 const NUMBERED_QUARTER = /^号?(小区|街坊|街区|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
-const QUARTER_START = new Set([..."号小街地组村里"]);
+const QUARTER_START = new CharSet("号小街地组村里");
 
 /** Extends a number over a trailing unit word (501室). */
 function unitEnd(text: string, end: number): number | null {
@@ -1394,7 +1430,7 @@ const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预�
 function noteStart(run: string): number {
   const m = run.length >= 2 ? NOTE_START.exec(run) : null;
   // 麻烦送到阳光路 | 8号: a run that ends in a road word goes on with the address after the note.
-  if (!m || ROAD_END_CHARS.has(run.at(-1) as string)) return run.length;
+  if (!m || ROAD_END_CHARS.has(run.charCodeAt(run.length - 1))) return run.length;
   // 或联系…: one character left before the note is part of it.
   if (!NOTE_ACTION.test(run.slice(m.index))) return run.length;
   return m.index === 1 ? 0 : m.index;
@@ -1403,7 +1439,7 @@ function noteStart(run: string): number {
 /** Streets named by what they are (商业街, 步行街), not after a place: the name before them is the street's. */
 const GENERIC_STREET = /^(商业|步行|美食|小吃|文化|风情|园区|正)/;
 /** Last characters of place names (火车站, 农场, 派出所) that are not villages. */
-const PLACE_LAST_CHAR = new Set([..."站场所厂店园城区司院楼馆部局"]);
+const PLACE_LAST_CHAR = new CharSet("站场所厂店园城区司院楼馆部局");
 
 /** A road named next: 解放路, 人民大街, or a ring road, 四环, 西三环. */
 const ROAD_AHEAD = /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街|巷)|^[东西南北]?[一二三四五六七八九]环/;
@@ -1422,7 +1458,7 @@ function splitRun(
   let prevLabel = prev;
   // A trailing filler word (超市旁边) is an assist, not part of the name.
   let limit = run.length;
-  const noise = NOISE_LAST.has(run.at(-1) as string)
+  const noise = NOISE_LAST.has(run.charCodeAt(run.length - 1))
     ? /(电联|电话联系|先电联|请电联|送货上门|送到家|地址不详|道路不详|不详|无门牌号|没有门牌号|谢谢|自取|自提)$/.exec(
         run,
       )
@@ -1431,7 +1467,8 @@ function splitRun(
   limit = noiseAt;
   const head = run.slice(0, limit);
   const tail =
-    FILLER.exec(head) ?? (SIDE_LAST_CHAR.has(head.at(-1) as string) ? DIRECTION_TAIL.exec(head) : null);
+    FILLER.exec(head) ??
+    (SIDE_LAST_CHAR.has(head.charCodeAt(head.length - 1)) ? DIRECTION_TAIL.exec(head) : null);
   if (tail && tail.index >= 2) limit = tail.index;
   const fillerAt = limit;
   const junction = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/.exec(run.slice(0, limit));
@@ -1494,7 +1531,7 @@ function splitRun(
     let cutLabel = "";
     let junctionAfter = false;
     for (let k = start + 1; k < limit; k++) {
-      if (!SUFFIX_START.has(run[k] as string)) continue;
+      if (!SUFFIX_START.has(run.charCodeAt(k))) continue;
       const rest = run.slice(k, limit);
       const stem = k - start;
       const town = TOWN_SUFFIX.exec(rest);
@@ -1572,7 +1609,7 @@ function splitRun(
       // 西二环, 五环: a ring road named by its number, without 路.
       if (
         run[k] === "环" &&
-        RING_NUMBER.has(run[k - 1] as string) &&
+        RING_NUMBER.has(run.charCodeAt(k - 1)) &&
         !/^([路线东西南北中]|大厦|广场|小区|花园|公寓|中心|宾馆|酒店|市场|商城|新村|大楼|公司)/.test(
           run.slice(k + 1, limit),
         )
@@ -1591,13 +1628,13 @@ function splitRun(
       // 西街天猫优品, 二巷日潭: a one-character road stem (a direction or a numeral) when a name follows;
       // 平潭街二巷: a numbered lane right after its road.
       const laneAfterRoad =
-        start > 0 && (prevLabel === "road" || prevLabel === "subroad") && isNumeral(run[start]);
+        start > 0 && (prevLabel === "road" || prevLabel === "subroad") && numeralAt(run, start);
       const shortStem =
         stem === 1 &&
         (start === 0 || laneAfterRoad) &&
         road !== null &&
         /^(街|巷|路)$/.test(road[1] as string) &&
-        SHORT_ROAD_STEM.has(run[start] as string) &&
+        SHORT_ROAD_STEM.has(run.charCodeAt(start)) &&
         (limit - k - 1 >= 2 ||
           laneAfterRoad ||
           (k + 1 === limit && (limit === run.length || limit === noiseAt)));
@@ -1644,7 +1681,7 @@ function splitRun(
         // 华伦智圣服饰聚成路: a place name in front of the road is split off at its ending.
         // 阳光花园三街, 红星新村八巷: a numbered street after a compound's name is a street of its own.
         // (东园一街, 新园三路 are names of their own: only 街 and 巷, after a name of three characters or more).
-        const numbered = isNumeral(run[k - 1]) && (r === "街" || r === "巷") && k - start >= 4;
+        const numbered = numeralAt(run, k - 1) && (r === "街" || r === "巷") && k - start >= 4;
         // 东片区 | 四街: a section of a village or compound before a numbered street.
         const front =
           k - start > (numbered ? 2 : 4)
@@ -1670,7 +1707,7 @@ function splitRun(
         // 南村幸福路, 崧厦伞城大道: a road's own name is rarely longer than four characters (numbers and
         // directions aside); a longer one starts with the village, township or place it runs through.
         let core = k;
-        while (core > start && ROAD_MODIFIER.has(run[core - 1] as string)) core--;
+        while (core > start && ROAD_MODIFIER.has(run.charCodeAt(core - 1))) core--;
         // 红星镇东岙阳光路: right after a township, four characters are a village named without 村
         // (a natural village, "village" as in the swei412 vocabulary) and the road's name.
         const afterTown = prevLabel === "town" && start === 0 && !GENERIC_STREET.test(run.slice(core - 2, e));
@@ -1681,7 +1718,7 @@ function splitRun(
           cutLabel =
             prevLabel === "poi"
               ? "subpoi"
-              : afterTown && !PLACE_LAST_CHAR.has(run[cut - 1] as string)
+              : afterTown && !PLACE_LAST_CHAR.has(run.charCodeAt(cut - 1))
                 ? "village"
                 : "poi";
           break;
