@@ -4,6 +4,7 @@
 import { deserialize } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { BatchExecutor, openConnection } from "./sqlite-executor.mjs";
+import { ValueDecoder } from "./value-codes.mjs";
 
 let executor;
 try {
@@ -19,11 +20,14 @@ try {
   parentPort.postMessage({ id: 0, error: { message: error.message, code: error.code } });
 }
 
+// Repeated texts arrive as codes (value-codes.mjs): the incidents' values, sql.columns a row.
+const decoder = new ValueDecoder(workerData.sql.columns, workerData.coded);
+
 parentPort.on("message", ({ id, op, args }) => {
   try {
     let result;
     if (op === "begin") executor.begin(args.params, args.expectedRows);
-    else if (op === "insert") result = executor.insert(deserialize(args));
+    else if (op === "insert") result = executor.insert(decoder.decode(deserialize(args.data), args.added));
     else if (op === "rows") result = executor.rows(args.spec, deserialize(args.values));
     else if (op === "quarantine") executor.quarantine(args);
     else if (op === "statement") result = executor.statement(args.sql, args.params, args.read);
