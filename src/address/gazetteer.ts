@@ -323,6 +323,10 @@ export class Gazetteer {
     };
   }
 
+  codeOf(id: number): string {
+    return this.codes[id] as string;
+  }
+
   nameOf(id: number): string {
     return this.names[id] as string;
   }

@@ -1,6 +1,6 @@
 import type { LocationKeys } from "../domain/location.ts";
 import { DEFAULT_FUZZY_THRESHOLD, type PlaceIndex } from "./dictionary.ts";
-import type { Division, Gazetteer } from "./gazetteer.ts";
+import type { Gazetteer } from "./gazetteer.ts";
 import { canonicalText, componentNumber } from "./normalize.ts";
 import type { Entity } from "./parse.ts";
 
@@ -56,16 +56,28 @@ export function resolveAdmin(
     }
   }
   if (current === null && regionId !== null) current = regionId;
-  const chain: Division[] = current === null ? [] : gazetteer.chain(current);
-  const prov = levelName(chain, "prov");
-  const city = levelName(chain, "city") ?? (prov && /市$/.test(prov) ? prov : null);
+  // The names along the division's chain, read upwards without building the chain's objects
+  // (a chain holds each level at most once).
+  let prov: string | null = null;
+  let city: string | null = null;
+  let district: string | null = null;
+  let town: string | null = null;
+  let depth = 0;
+  for (let id = current ?? -1; id >= 0; id = gazetteer.parentOf(id)) {
+    depth++;
+    const level = gazetteer.levelOf(id);
+    if (level === "prov") prov = gazetteer.nameOf(id);
+    else if (level === "city") city = gazetteer.nameOf(id);
+    else if (level === "district") district = gazetteer.nameOf(id);
+    else town = gazetteer.nameOf(id);
+  }
   return {
     prov,
-    city,
-    district: levelName(chain, "district") ?? texts.district ?? null,
-    town: levelName(chain, "town") ?? texts.town ?? null,
-    code: chain.at(-1)?.code ?? null,
-    completed: chain.length > read,
+    city: city ?? (prov?.endsWith("市") ? prov : null),
+    district: district ?? texts.district ?? null,
+    town: town ?? texts.town ?? null,
+    code: current === null ? null : gazetteer.codeOf(current),
+    completed: depth > read,
   };
 }
 
@@ -106,11 +118,6 @@ export interface KeyResult {
   readonly fuzzy: { readonly from: string; readonly to: string; readonly confidence: number } | null;
 }
 
-/** Name of the division at `level` in an admin chain (module level: no closure per address). */
-function levelName(chain: readonly Division[], level: string): string | null {
-  return chain.find((d) => d.level === level)?.name ?? null;
-}
-
 const numberOf = (text: string | undefined): string | null =>
   text === undefined ? null : componentNumber(text);
 
@@ -135,30 +142,71 @@ export function chineseKeys(
   admin: AdminResolution,
   options: KeyOptions = {},
 ): KeyResult {
-  // One pass over the components: the first text of each label, and every road, sub-POI, building.
-  const firsts = new Map<string, string>();
+  // One pass over the components: the first text of the labels read below, and every road,
+  // sub-POI and building (in locals, not a Map of every label: keys are built for every row).
   const roads: string[] = [];
   const subpois: string[] = [];
   let lastHouse: string | undefined;
+  let poiText: string | undefined;
+  let community: string | undefined;
+  let sub: string | undefined;
+  let roadNoText: string | undefined;
+  let subNoText: string | undefined;
+  let cellText: string | undefined;
+  let roomText: string | undefined;
+  let intersection = false;
   // A part named after the building or flat (3栋东门, 501财务部) says where in it, not which
   // compound part: only sub-POIs before the first number belong to the key.
   let numbered = false;
   for (const e of entities) {
-    if (!firsts.has(e.label)) firsts.set(e.label, e.text);
-    if (e.label === "road") roads.push(e.text);
-    else if (e.label === "subpoi") {
-      if (!numbered) subpois.push(e.text);
-    } else if (e.label === "houseno") lastHouse = e.text;
-    if (e.label === "houseno" || e.label === "cellno" || e.label === "floorno" || e.label === "roomno")
-      numbered = true;
+    switch (e.label) {
+      case "road":
+        roads.push(e.text);
+        break;
+      case "subpoi":
+        if (!numbered) subpois.push(e.text);
+        break;
+      case "houseno":
+        lastHouse = e.text;
+        numbered = true;
+        break;
+      case "cellno":
+        cellText ??= e.text;
+        numbered = true;
+        break;
+      case "floorno":
+        numbered = true;
+        break;
+      case "roomno":
+        roomText ??= e.text;
+        numbered = true;
+        break;
+      case "poi":
+        poiText ??= e.text;
+        break;
+      case "community":
+        community ??= e.text;
+        break;
+      case "subroad":
+        sub ??= e.text;
+        break;
+      case "roadno":
+        roadNoText ??= e.text;
+        break;
+      case "subroadno":
+        subNoText ??= e.text;
+        break;
+      case "intersection":
+        intersection = true;
+        break;
+    }
   }
   const scope = admin.city ?? admin.district ?? admin.prov ?? "";
   const scopeKey = canonicalText(scope);
   const roadName = roads[0];
-  const sub = firsts.get("subroad");
-  const roadNo = numberOf(firsts.get("roadno"));
-  const subNo = numberOf(firsts.get("subroadno"));
-  const isCross = roads.length >= 2 && (firsts.has("intersection") || !roadNo);
+  const roadNo = numberOf(roadNoText);
+  const subNo = numberOf(subNoText);
+  const isCross = roads.length >= 2 && (intersection || !roadNo);
   const cross = isCross
     ? `X:${scopeKey}:${roads
         .slice(0, 2)
@@ -171,23 +219,21 @@ export function chineseKeys(
       ? `R:${scopeKey}:${canonicalText(roadName)}${sub ? canonicalText(sub) : ""}/${subNo ?? roadNo}`
       : null;
 
-  const poiText = firsts.get("poi");
   const place = poiText ? placeName(poiText, options) : null;
   const poiKey = place ? `Z:${scopeKey}:${place.name}` : null;
   const fuzzy = place?.fuzzy ?? null;
   const subpoi = subpois.map(canonicalText).join("+");
   // A number written after a village or compound without a road (下宅村107号) is its house number.
   const house = numberOf(lastHouse) ?? (roadName ? null : roadNo);
-  const cell = numberOf(firsts.get("cellno"));
-  const roomNo = numberOf(firsts.get("roomno"));
+  const cell = numberOf(cellText);
+  const roomNo = numberOf(roomText);
 
   // The building: in a compound, or the road number itself for a street address.
   const base = poiKey ? `${poiKey}${subpoi ? `/${subpoi}` : ""}` : null;
   let building: string | null = null;
   if (base && house) building = `${base}/b${house}`;
   else if (!base && roadKey) building = house ? `${roadKey}/b${house}` : roadKey;
-  else if (!base && house && firsts.get("community"))
-    building = `C:${scopeKey}:${canonicalText(firsts.get("community") as string)}/b${house}`;
+  else if (!base && house && community) building = `C:${scopeKey}:${canonicalText(community)}/b${house}`;
   const unit = building && cell ? `${building}/u${cell}` : null;
   const roomBase = unit ?? building;
   const room = roomBase && roomNo ? `${roomBase}/r${roomNo}` : null;
