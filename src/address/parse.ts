@@ -187,6 +187,8 @@ const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 const FILLER =
   /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北])$/;
+/** Last characters of the FILLER words (fast reject). */
+const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上东西南北");
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
@@ -211,6 +213,12 @@ const MID_FILLER_START = new CharSet("斜对旁隔楼附后边以之内东西南
 const INSIDE_AFTER = new CharSet("园场站店司厂区馆心团流校");
 const FILLER_START =
   /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|旁(?!边))/;
+/** First characters of the FILLER_START words (fast reject). */
+const FILLER_FIRST = new CharSet("大正门附对旁隔楼周一里斜以之后东西南北");
+/** 交叉口, 十字路口 at the end of a run. */
+const JUNCTION_END = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/;
+/** Last characters of the JUNCTION_END words (fast reject). */
+const JUNCTION_LAST = new CharSet("口处");
 
 // Helpers of the parser's hot loops live at module level: a closure made per call costs more
 // than its work once tsx (esbuild keepNames) wraps each one in __name (~20% of a locate).
@@ -275,7 +283,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         admin.length > 0 && repeatsAdmin(text, pos, admin)
           ? matchAdmin(text, pos, gazetteer, -1, null, options)
           : null;
-      const first = admin.findIndex((a) => restart !== null && a.id === restart.id);
+      const first = restart === null ? -1 : admin.findIndex((a) => a.id === restart.id);
       if (
         restart &&
         restart.id !== (admin.at(-1) as AdminMatch).id &&
@@ -474,7 +482,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         ? insideAt(text, pos)
           ? 1
           : 0
-        : (FILLER_START.exec(text.slice(pos, pos + 3))?.[0].length ?? 0);
+        : FILLER_FIRST.has(code)
+          ? (FILLER_START.exec(text.slice(pos, pos + 3))?.[0].length ?? 0)
+          : 0;
     if (fillerLength > 0 && spans.length > 0) {
       pushSpan(spans, "assist", pos, pos + fillerLength);
       pos += fillerLength;
@@ -750,8 +760,15 @@ function lastSpanText(text: string, spans: readonly Span[], label: string): stri
 
 /** True when the text at `pos` repeats one of the division names already read. */
 function repeatsAdmin(text: string, pos: number, admin: readonly AdminMatch[]): boolean {
-  for (const a of admin) if (text.startsWith(text.slice(a.start, a.end), pos)) return true;
+  for (const a of admin) if (writtenAgainAt(text, a.start, a.end, pos)) return true;
   return false;
+}
+
+/** True when `text[start, end)` occurs again at `pos` (by code unit: no slice on the hot path). */
+function writtenAgainAt(text: string, start: number, end: number, pos: number): boolean {
+  if (pos + end - start > text.length) return false;
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) !== text.charCodeAt(pos + i - start)) return false;
+  return true;
 }
 
 /** 200米, 1.5公里: a distance from a place. */
@@ -785,7 +802,7 @@ function namesOrganisation(
   const last = admin.at(-1);
   if (!last || spans.length === 0) return false;
   let starts = false;
-  for (const a of admin) if (text[a.start] === text[pos]) starts = true;
+  for (const a of admin) if (text.charCodeAt(a.start) === text.charCodeAt(pos)) starts = true;
   if (!starts) return false;
   const longest = g.namesAt(text, pos)[0];
   // 宁波宁波市 and 上海上海市 write one division twice, the second time in full.
@@ -819,7 +836,7 @@ function readAgain(text: string, pos: number, admin: readonly AdminMatch[], g: G
   const last = admin.at(-1);
   if (!last) return null;
   let starts = false;
-  for (const a of admin) if (text[a.start] === text[pos]) starts = true;
+  for (const a of admin) if (text.charCodeAt(a.start) === text.charCodeAt(pos)) starts = true;
   if (!starts) return null;
   for (const name of g.namesAt(text, pos)) {
     if (name.length < 2) continue;
@@ -1121,7 +1138,9 @@ function readNumber(text: string, pos: number): { end: number; chinese: boolean 
   if (latinAt(text, end) && !latinAt(text, end + 1) && /^##+[0-9０-９]/.test(text.slice(end + 1, end + 5)))
     return { end: maskedTail(text, end + 1), chinese: false };
   // B11座, D2995, DA1266: up to two letters glued to digits are one number.
-  const glued = /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10));
+  const glued = latinAt(text, end)
+    ? /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10))
+    : null;
   if (glued && (end === 0 || !latinAt(text, end - 1)))
     return { end: maskedTail(text, end + glued[0].length), chinese: false };
   if (latinAt(text, end) && !latinAt(text, end + 1)) {
@@ -1467,11 +1486,13 @@ function splitRun(
   limit = noiseAt;
   const head = run.slice(0, limit);
   const tail =
-    FILLER.exec(head) ??
+    (FILLER_LAST.has(head.charCodeAt(head.length - 1)) ? FILLER.exec(head) : null) ??
     (SIDE_LAST_CHAR.has(head.charCodeAt(head.length - 1)) ? DIRECTION_TAIL.exec(head) : null);
   if (tail && tail.index >= 2) limit = tail.index;
   const fillerAt = limit;
-  const junction = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/.exec(run.slice(0, limit));
+  const junction = JUNCTION_LAST.has(run.charCodeAt(limit - 1))
+    ? JUNCTION_END.exec(run.slice(0, limit))
+    : null;
   if (junction && junction.index >= 2) limit = junction.index;
   while (start < limit) {
     // 中山路和解放路: 和 joins two roads, but starts a name in 中山路和谐家园; 三环到四环: 到 joins two ring roads.
