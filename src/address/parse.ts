@@ -80,8 +80,20 @@ class CharSet {
   }
   /** True when `code` (a code unit, NaN past the end of a text) is in the set. */
   has(code: number): boolean {
-    return ((CHAR_BITS[code] ?? 0) & this.bit) !== 0;
+    // NaN fails the bound test: reading a typed array at NaN takes V8's slow generic path.
+    return code < 0x10000 && ((CHAR_BITS[code] as number) & this.bit) !== 0;
   }
+}
+
+/**
+ * The first characters of the words of a `^(word|word|…)` regex of plain words, to skip the
+ * regex where none can start (derived from the regex, so the two never disagree).
+ */
+function firstCharsOf(words: RegExp): CharSet {
+  const list = /^\^\((.+)\)$/.exec(words.source)?.[1]?.split("|");
+  if (!list || list.some((w) => /[\\[\](){}.*+?^$]/.test(w)))
+    throw new Error(`not a list of plain words: ${words}`);
+  return new CharSet(list.map((w) => w[0]).join(""));
 }
 
 // Character classes by code unit: charCodeAt past either end gives NaN, which is in no class.
@@ -122,13 +134,18 @@ const TOWN_SUFFIX = /^(街道办事处|街道办|街道|街办事处|街办|镇|
 const COMMUNITY_SUFFIX = /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 const DEVZONE_SUFFIX =
   /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|经开区|保税区|试验区|新区)/;
+const TOWN_FIRST = firstCharsOf(TOWN_SUFFIX);
+const COMMUNITY_FIRST = firstCharsOf(COMMUNITY_SUFFIX);
+const DEVZONE_FIRST = firstCharsOf(DEVZONE_SUFFIX);
 /** The rest of 村委会 after 村, written short (村委) or in full (村委员会). */
 const VILLAGE_OFFICE = /^(委员会|委会|委)/;
 /** Industrial parks: compounds (the development zones proper are DEVZONE_SUFFIX). */
 const PARK_SUFFIX = /^(工业园区|产业园区|科技园区|工业园|工业区|产业园|科技园)/;
+const PARK_FIRST = firstCharsOf(PARK_SUFFIX);
 /** One-character road stems: 东街, 二巷, 辅路. */
 const SHORT_ROAD_STEM = new CharSet("东西南北中前后一二三四五六七八九十辅环新老正横");
 const ROAD_SUFFIX = /^(大道|大街|公路|国道|省道|县道|高速|胡同|路|街|巷|道|弄)/;
+const ROAD_FIRST = firstCharsOf(ROAD_SUFFIX);
 /** Generic place words: a run that is only road + one of these is one POI (北京路小学). */
 /** First characters of every suffix word that can end a component inside a run (fast reject). */
 const SUFFIX_START = new CharSet("街镇乡苏社村科居嘎经高开工产保试大公国省县胡路巷道弄小花家公新广市环线");
@@ -142,6 +159,7 @@ const RING_NUMBER = new CharSet("一二三四五六七八九");
 const PLACE_BEFORE_ROAD =
   /^.+?(服饰|公司|工厂|厂|商店|店|工业|市场|中心|超市|宾馆|酒店|银行|学校|大学|学院|医院|大厦|广场|苑|园|城|村)(?![区园])/;
 const POI_BEFORE_ROAD = /^(小区|花园|家园|大厦|公寓|新村|广场|市场|大楼)/;
+const POI_BEFORE_ROAD_FIRST = firstCharsOf(POI_BEFORE_ROAD);
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
 const ZONE_AFTER_SHORT = /^(经济|开发区|高新|工业|产业园|园区|新区|保税)/;
@@ -1555,7 +1573,9 @@ function splitRun(
       if (!SUFFIX_START.has(run.charCodeAt(k))) continue;
       const rest = run.slice(k, limit);
       const stem = k - start;
-      const town = TOWN_SUFFIX.exec(rest);
+      // Each suffix regex is tried only where one of its words can start (most characters here start none).
+      const first = run.charCodeAt(k);
+      const town = TOWN_FIRST.has(first) ? TOWN_SUFFIX.exec(rest) : null;
       // 康桥小镇 is a compound, not a township.
       if (
         town &&
@@ -1582,7 +1602,7 @@ function splitRun(
         cutLabel = "town";
         break;
       }
-      const dev = DEVZONE_SUFFIX.exec(rest);
+      const dev = DEVZONE_FIRST.has(first) ? DEVZONE_SUFFIX.exec(rest) : null;
       if (dev && stem >= 2) {
         cut = k + (dev[1] as string).length;
         // 富康大道官庄新区: a 新区 along a road is a residential quarter, not a development zone.
@@ -1593,13 +1613,13 @@ function splitRun(
         break;
       }
       // 三都工业区, 丁桥工业园区: an industrial park named after a village is a compound, not a zone.
-      const park = PARK_SUFFIX.exec(rest);
+      const park = PARK_FIRST.has(first) ? PARK_SUFFIX.exec(rest) : null;
       if (park && stem >= 2) {
         cut = k + (park[1] as string).length;
         cutLabel = prevLabel === "poi" ? "subpoi" : "poi";
         break;
       }
-      const com = COMMUNITY_SUFFIX.exec(rest);
+      const com = COMMUNITY_FIRST.has(first) ? COMMUNITY_SUFFIX.exec(rest) : null;
       if (
         com &&
         stem >= 2 &&
@@ -1618,7 +1638,7 @@ function splitRun(
         }
       }
       // 尹东小区三市路: a compound name ends before a road that has a name of its own.
-      const poiEnd = POI_BEFORE_ROAD.exec(rest);
+      const poiEnd = POI_BEFORE_ROAD_FIRST.has(first) ? POI_BEFORE_ROAD.exec(rest) : null;
       if (poiEnd && stem >= 2) {
         const e = k + (poiEnd[1] as string).length;
         if (/^[\u4e00-\u9fff]{2,8}?(大道|大街|路|街|巷)/.test(run.slice(e, limit))) {
@@ -1645,7 +1665,7 @@ function splitRun(
         cutLabel = prevLabel === "roadno" ? "subroad" : "road";
         break;
       }
-      const road = ROAD_SUFFIX.exec(rest);
+      const road = ROAD_FIRST.has(first) ? ROAD_SUFFIX.exec(rest) : null;
       // 西街天猫优品, 二巷日潭: a one-character road stem (a direction or a numeral) when a name follows;
       // 平潭街二巷: a numbered lane right after its road.
       const laneAfterRoad =
