@@ -41,6 +41,14 @@ const DIGIT: Readonly<Record<string, number>> = {
 };
 const UNIT: Readonly<Record<string, number>> = { 十: 10, 拾: 10, 百: 100, 佰: 100, 千: 1000, 仟: 1000 };
 
+/** DIGIT and UNIT by code unit: read by code unit, a numeral makes no one-character strings. */
+const DIGIT_BY_CODE: ReadonlyMap<number, number> = new Map(
+  Object.entries(DIGIT).map(([c, v]) => [c.charCodeAt(0), v]),
+);
+const UNIT_BY_CODE: ReadonlyMap<number, number> = new Map(
+  Object.entries(UNIT).map(([c, v]) => [c.charCodeAt(0), v]),
+);
+
 /** Characters that may form a Chinese numeral. */
 export const CHINESE_NUMERAL_CHARS = "零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟";
 
@@ -52,22 +60,24 @@ export const CHINESE_NUMERAL_CHARS = "零〇一壹二贰两三叁四肆五伍六
 export function chineseNumeral(text: string): number | null {
   if (text.length === 0) return null;
   let hasUnit = false;
-  for (const ch of text) {
-    if (UNIT[ch] !== undefined) hasUnit = true;
-    else if (DIGIT[ch] === undefined) return null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (UNIT_BY_CODE.has(c)) hasUnit = true;
+    else if (!DIGIT_BY_CODE.has(c)) return null;
   }
   if (!hasUnit) {
     let v = 0;
-    for (const ch of text) v = v * 10 + (DIGIT[ch] as number);
+    for (let i = 0; i < text.length; i++) v = v * 10 + (DIGIT_BY_CODE.get(text.charCodeAt(i)) as number);
     return v;
   }
   let total = 0;
   let digit = 0;
-  for (const ch of text) {
-    const d = DIGIT[ch];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const d = DIGIT_BY_CODE.get(c);
     if (d !== undefined) digit = d;
     else {
-      const u = UNIT[ch] as number;
+      const u = UNIT_BY_CODE.get(c) as number;
       total += (digit === 0 && u === 10 ? 1 : digit) * u;
       digit = 0;
     }
@@ -75,12 +85,25 @@ export function chineseNumeral(text: string): number | null {
   return total + digit;
 }
 
-/** Replaces every maximal run of Chinese numerals with its Arabic value. */
+/**
+ * Replaces every maximal run of Chinese numerals with its Arabic value (a scan by code unit: a
+ * global replace with a callback cost ~250 ns a name, and road names such as 文三路 take it).
+ * @example arabise("三号楼二单元") // "3号楼2单元"
+ */
 export function arabise(text: string): string {
-  return text.replace(/[零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟]+/g, (run) => {
+  let out = "";
+  let copied = 0; // text before this index is in `out`
+  for (let i = 0; i < text.length; i++) {
+    if (NUMERAL_CODES[text.charCodeAt(i)] !== 1) continue;
+    let end = i + 1;
+    while (end < text.length && NUMERAL_CODES[text.charCodeAt(end)] === 1) end++;
+    const run = text.slice(i, end);
     const v = chineseNumeral(run);
-    return v === null ? run : String(v);
-  });
+    out += text.slice(copied, i) + (v === null ? run : String(v));
+    copied = end;
+    i = end - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** Filler words that say where near a place the caller was; they never change the place. */
@@ -141,10 +164,21 @@ function isPlain(text: string): boolean {
  */
 export function canonicalText(text: string): string {
   if (isPlain(text)) return text;
-  return arabise(toHalfWidth(text))
-    .toUpperCase()
-    .replace(/[\s\p{P}\p{S}]+/gu, "")
-    .replace(/(^|\D)0+(\d)/g, "$1$2");
+  let out = arabise(toHalfWidth(text));
+  // The steps below are skipped where they would change nothing (they cost ~150 ns a name).
+  if (!digitsCapitalsHan(out)) out = out.toUpperCase().replace(/[\s\p{P}\p{S}]+/gu, "");
+  return out.includes("0") ? out.replace(/(^|\D)0+(\d)/g, "$1$2") : out;
+}
+
+/** True when text holds only ASCII digits, capitals and Han characters: no case, no punctuation. */
+function digitsCapitalsHan(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const x = text.charCodeAt(i);
+    if ((x >= 48 && x <= 57) || (x >= 65 && x <= 90)) continue;
+    if ((x >= 0x3400 && x <= 0x4dbf) || (x >= 0x4e00 && x <= 0x9fff)) continue;
+    return false;
+  }
+  return true;
 }
 
 /**
