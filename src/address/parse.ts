@@ -83,6 +83,19 @@ class CharSet {
     // NaN fails the bound test: reading a typed array at NaN takes V8's slow generic path.
     return code < 0x10000 && ((CHAR_BITS[code] as number) & this.bit) !== 0;
   }
+  /** True when the character at `i` of `text` is in the set (false past either end). */
+  hasAt(text: string, i: number): boolean {
+    return inText(text, i) && this.has(text.charCodeAt(i));
+  }
+}
+
+/**
+ * True when `i` indexes a character of `text`. Tests check it before charCodeAt: an optimised
+ * charCodeAt past the end deoptimises its function (V8 "out of bounds"), and the parser's big
+ * functions then take longer to warm up.
+ */
+function inText(text: string, i: number): boolean {
+  return i >= 0 && i < text.length;
 }
 
 /**
@@ -96,15 +109,17 @@ function firstCharsOf(words: RegExp): CharSet {
   return new CharSet(list.map((w) => w[0]).join(""));
 }
 
-// Character classes by code unit: charCodeAt past either end gives NaN, which is in no class.
+// Character classes by code unit (false past either end of the text).
 
 /** ASCII or full-width digit at `i`. */
 function digitAt(text: string, i: number): boolean {
+  if (!inText(text, i)) return false;
   const x = text.charCodeAt(i);
   return (x >= 48 && x <= 57) || (x >= 0xff10 && x <= 0xff19);
 }
 /** ASCII or full-width Latin letter at `i`. */
 function latinAt(text: string, i: number): boolean {
+  if (!inText(text, i)) return false;
   const x = text.charCodeAt(i);
   return (
     (x >= 65 && x <= 90) ||
@@ -115,13 +130,14 @@ function latinAt(text: string, i: number): boolean {
 }
 /** Han character (CJK extension A and the unified block) at `i`. */
 function hanAt(text: string, i: number): boolean {
+  if (!inText(text, i)) return false;
   const x = text.charCodeAt(i);
   return x >= 0x3400 && x <= 0x9fff;
 }
 const NUMERALS = new CharSet(CHINESE_NUMERAL_CHARS);
 /** Chinese numeral character (一, 十, 百, 两…) at `i`. */
 function numeralAt(text: string, i: number): boolean {
-  return NUMERALS.has(text.charCodeAt(i));
+  return NUMERALS.hasAt(text, i);
 }
 
 const LEVEL_ORDER = { prov: 0, city: 1, district: 2, town: 3 } as const;
@@ -215,10 +231,7 @@ const MIDDLE_DOTS = new CharSet("·・•");
 function insideAt(text: string, pos: number): boolean {
   const before = text[pos - 1];
   return (
-    (digitAt(text, pos - 1) ||
-      INSIDE_AFTER.has(text.charCodeAt(pos - 1)) ||
-      before === "号" ||
-      before === "院") &&
+    (digitAt(text, pos - 1) || INSIDE_AFTER.hasAt(text, pos - 1) || before === "号" || before === "院") &&
     !/^内[环蒙科江湖地]/.test(text.slice(pos, pos + 2))
   );
 }
@@ -648,12 +661,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 阳光小区东单元: a side's unit ends the name before it.
       if (end >= pos + 2 && SIDE_UNIT.has(ch) && text.startsWith("单元", end + 1)) break;
       // 玉泉路乙19号: a heavenly stem after a road word starts the number on the road.
-      if (
-        end > pos &&
-        STEMS.has(ch) &&
-        ROAD_END_CHARS.has(text.charCodeAt(end - 1)) &&
-        numberedAt(text, end + 1)
-      )
+      if (end > pos && STEMS.has(ch) && ROAD_END_CHARS.hasAt(text, end - 1) && numberedAt(text, end + 1))
         break;
       // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
       if (end >= pos + 2 && MID_FILLER_START.has(ch) && MID_FILLER.test(text.slice(end, end + 5))) break;
@@ -661,7 +669,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (
         text.startsWith("内", end) &&
         end >= pos + 2 &&
-        INSIDE_AFTER.has(text.charCodeAt(end - 1)) &&
+        INSIDE_AFTER.hasAt(text, end - 1) &&
         /^内[\u4e00-\u9fff]{2}/.test(text.slice(end, end + 3)) &&
         !/^内[环蒙科江湖地]/.test(text.slice(end, end + 2))
       )
@@ -1200,7 +1208,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   if (first.end - pos === 11 && text[pos] === "1" && MOBILE.test(text.slice(pos, pos + 11)))
     return spanFrom(pos, "redundant", first.end);
   // A house-number range on a road: 806-808号, 1-16号.
-  const dashed = DASHES.has(text.charCodeAt(first.end));
+  const dashed = DASHES.hasAt(text, first.end);
   const range = dashed ? /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14)) : null;
   // 806-808号 is a range of numbers; 17-123号 and 138-2号 are a number and a house behind it.
   if (
@@ -1220,7 +1228,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     (rooms[2] as string).length === (rooms[1] as string).length &&
     Number(rooms[2]) > Number(rooms[1]) &&
     Number(rooms[2]) - Number(rooms[1]) <= 20 &&
-    !DASHES.has(text.charCodeAt(pos + rooms[0].length)) &&
+    !DASHES.hasAt(text, pos + rooms[0].length) &&
     !digitAt(text, pos + rooms[0].length)
   )
     return spanFrom(pos, "roomno", unitEnd(text, pos + rooms[0].length) ?? pos + rooms[0].length);
@@ -1240,7 +1248,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   const distance = DISTANCE.exec(text.slice(pos, pos + 10));
   if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
   // 203小区, 37号街坊, 2号地块, 3组团, 1里17号楼: a numbered quarter is a compound, or a part of the one before.
-  const quarter = QUARTER_START.has(text.charCodeAt(first.end))
+  const quarter = QUARTER_START.hasAt(text, first.end)
     ? NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4))
     : null;
   if (quarter && !first.chinese)
@@ -1252,10 +1260,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   // Dash forms: 3-2-501, 13-2021, 12－374.
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
   let p = first.end;
-  while (
-    (DASHES.has(text.charCodeAt(p)) || numeralDash(text, p)) &&
-    (digitAt(text, p + 1) || latinAt(text, p + 1))
-  ) {
+  while ((DASHES.hasAt(text, p) || numeralDash(text, p)) && (digitAt(text, p + 1) || latinAt(text, p + 1))) {
     const nx = readNumber(text, p + 1) ?? (latinAt(text, p + 1) ? { end: p + 2, chinese: false } : null);
     if (!nx) break;
     parts.push({ start: p + 1, end: nx.end });
@@ -1467,7 +1472,7 @@ const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预�
 function noteStart(run: string): number {
   const m = run.length >= 2 ? NOTE_START.exec(run) : null;
   // 麻烦送到阳光路 | 8号: a run that ends in a road word goes on with the address after the note.
-  if (!m || ROAD_END_CHARS.has(run.charCodeAt(run.length - 1))) return run.length;
+  if (!m || ROAD_END_CHARS.hasAt(run, run.length - 1)) return run.length;
   // 或联系…: one character left before the note is part of it.
   if (!NOTE_ACTION.test(run.slice(m.index))) return run.length;
   return m.index === 1 ? 0 : m.index;
@@ -1495,7 +1500,7 @@ function splitRun(
   let prevLabel = prev;
   // A trailing filler word (超市旁边) is an assist, not part of the name.
   let limit = run.length;
-  const noise = NOISE_LAST.has(run.charCodeAt(run.length - 1))
+  const noise = NOISE_LAST.hasAt(run, run.length - 1)
     ? /(电联|电话联系|先电联|请电联|送货上门|送到家|地址不详|道路不详|不详|无门牌号|没有门牌号|谢谢|自取|自提)$/.exec(
         run,
       )
@@ -1504,13 +1509,11 @@ function splitRun(
   limit = noiseAt;
   const head = run.slice(0, limit);
   const tail =
-    (FILLER_LAST.has(head.charCodeAt(head.length - 1)) ? FILLER.exec(head) : null) ??
-    (SIDE_LAST_CHAR.has(head.charCodeAt(head.length - 1)) ? DIRECTION_TAIL.exec(head) : null);
+    (FILLER_LAST.hasAt(head, head.length - 1) ? FILLER.exec(head) : null) ??
+    (SIDE_LAST_CHAR.hasAt(head, head.length - 1) ? DIRECTION_TAIL.exec(head) : null);
   if (tail && tail.index >= 2) limit = tail.index;
   const fillerAt = limit;
-  const junction = JUNCTION_LAST.has(run.charCodeAt(limit - 1))
-    ? JUNCTION_END.exec(run.slice(0, limit))
-    : null;
+  const junction = JUNCTION_LAST.hasAt(run, limit - 1) ? JUNCTION_END.exec(run.slice(0, limit)) : null;
   if (junction && junction.index >= 2) limit = junction.index;
   while (start < limit) {
     // 中山路和解放路: 和 joins two roads, but starts a name in 中山路和谐家园; 三环到四环: 到 joins two ring roads.
@@ -1570,7 +1573,7 @@ function splitRun(
     let cutLabel = "";
     let junctionAfter = false;
     for (let k = start + 1; k < limit; k++) {
-      if (!SUFFIX_START.has(run.charCodeAt(k))) continue;
+      if (!SUFFIX_START.hasAt(run, k)) continue;
       const rest = run.slice(k, limit);
       const stem = k - start;
       // Each suffix regex is tried only where one of its words can start (most characters here start none).
@@ -1650,7 +1653,7 @@ function splitRun(
       // 西二环, 五环: a ring road named by its number, without 路.
       if (
         run[k] === "环" &&
-        RING_NUMBER.has(run.charCodeAt(k - 1)) &&
+        RING_NUMBER.hasAt(run, k - 1) &&
         !/^([路线东西南北中]|大厦|广场|小区|花园|公寓|中心|宾馆|酒店|市场|商城|新村|大楼|公司)/.test(
           run.slice(k + 1, limit),
         )
@@ -1675,7 +1678,7 @@ function splitRun(
         (start === 0 || laneAfterRoad) &&
         road !== null &&
         /^(街|巷|路)$/.test(road[1] as string) &&
-        SHORT_ROAD_STEM.has(run.charCodeAt(start)) &&
+        SHORT_ROAD_STEM.hasAt(run, start) &&
         (limit - k - 1 >= 2 ||
           laneAfterRoad ||
           (k + 1 === limit && (limit === run.length || limit === noiseAt)));
@@ -1748,7 +1751,7 @@ function splitRun(
         // 南村幸福路, 崧厦伞城大道: a road's own name is rarely longer than four characters (numbers and
         // directions aside); a longer one starts with the village, township or place it runs through.
         let core = k;
-        while (core > start && ROAD_MODIFIER.has(run.charCodeAt(core - 1))) core--;
+        while (core > start && ROAD_MODIFIER.hasAt(run, core - 1)) core--;
         // 红星镇东岙阳光路: right after a township, four characters are a village named without 村
         // (a natural village, "village" as in the swei412 vocabulary) and the road's name.
         const afterTown = prevLabel === "town" && start === 0 && !GENERIC_STREET.test(run.slice(core - 2, e));
@@ -1759,7 +1762,7 @@ function splitRun(
           cutLabel =
             prevLabel === "poi"
               ? "subpoi"
-              : afterTown && !PLACE_LAST_CHAR.has(run.charCodeAt(cut - 1))
+              : afterTown && !PLACE_LAST_CHAR.hasAt(run, cut - 1)
                 ? "village"
                 : "poi";
           break;
