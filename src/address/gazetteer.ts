@@ -215,15 +215,7 @@ export class Gazetteer {
    */
   townStemsAt(text: string, pos: number, county: number): readonly { id: number; name: string }[] {
     const stems = this.townStemsFor(county);
-    const list = stems.get(text.charCodeAt(pos));
-    if (!list) return NO_STEMS;
-    let out: { id: number; name: string }[] | null = null;
-    for (const st of list) {
-      if (!text.startsWith(st.name, pos)) continue;
-      if (out) out.push(st);
-      else out = [st];
-    }
-    return out ?? [];
+    return stemsAt(stems, text, pos);
   }
 
   /** A county's township stems grouped by first character (built once per county). */
@@ -273,15 +265,7 @@ export class Gazetteer {
       for (const list of stems.values()) list.sort((a, b) => b.name.length - a.name.length);
       this.cityTownStems.set(city, stems);
     }
-    const list = stems.get(text.charCodeAt(pos));
-    if (!list) return NO_STEMS;
-    let out: { id: number; name: string }[] | null = null;
-    for (const st of list) {
-      if (!text.startsWith(st.name, pos)) continue;
-      if (out) out.push(st);
-      else out = [st];
-    }
-    return out ?? NO_STEMS;
+    return stemsAt(stems, text, pos);
   }
 
   get size(): number {
@@ -390,6 +374,23 @@ export class Gazetteer {
 const NONE: readonly string[] = [];
 const NO_HITS: readonly NameHit[] = [];
 const NO_STEMS: readonly { id: number; name: string }[] = [];
+
+/** The stems of `stems` (grouped by first character, longest first) that start at `pos`. */
+function stemsAt(
+  stems: ReadonlyMap<number, readonly { id: number; name: string }[]>,
+  text: string,
+  pos: number,
+): readonly { id: number; name: string }[] {
+  const list = stems.get(text.charCodeAt(pos));
+  if (!list) return NO_STEMS;
+  let out: { id: number; name: string }[] | null = null;
+  for (const st of list) {
+    if (!text.startsWith(st.name, pos)) continue;
+    if (out) out.push(st);
+    else out = [st];
+  }
+  return out ?? NO_STEMS;
+}
 
 /**
  * The two UTF-16 units at `pos` folded into a small integer (a V8 small-integer Map key: no string
