@@ -61,7 +61,11 @@ const CODED_COLUMNS: readonly number[] = (
     "area_unit",
     "disposition",
   ] as const
-).map((name) => INCIDENT_COLUMN_NAMES.indexOf(name));
+).map((name) => {
+  const index = INCIDENT_COLUMN_NAMES.indexOf(name);
+  if (index < 0) throw new Error(`coded column ${name} is not an incident column`);
+  return index;
+});
 
 /** The batch statements, from the one row mapping (rows.ts); exported for bench/sqlite-floor.ts. */
 export const BATCH_SQL: BatchSql = {
