@@ -395,6 +395,30 @@ describe("the rule parser", () => {
     ],
     ["杭州市余杭区乔司阳光小区", ["city:杭州市", "district:余杭区", "poi:乔司阳光小区"]],
     ["阳光路5号院内东栋3楼", ["road:阳光路", "roadno:5号院", "assist:内", "poi:东栋", "floorno:3楼"]],
+    // A city or county written again before a zone named by its kind alone names that zone.
+    [
+      "湖南省株洲市芦淞区建宁街道株洲市高新区阳光路8号",
+      [
+        "prov:湖南省",
+        "city:株洲市",
+        "district:芦淞区",
+        "town:建宁街道",
+        "devzone:株洲市高新区",
+        "road:阳光路",
+        "roadno:8号",
+      ],
+    ],
+    [
+      "江西省九江市瑞昌市瑞昌市经济开发区红星花园3栋",
+      [
+        "prov:江西省",
+        "city:九江市",
+        "district:瑞昌市",
+        "devzone:瑞昌市经济开发区",
+        "poi:红星花园",
+        "houseno:3栋",
+      ],
+    ],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -310,6 +310,14 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       hanAt(text, pos) &&
       !namesOrganisation(text, pos, spans, admin, gazetteer, level, options)
     ) {
+      // 成都市武侯区桂溪街道成都市高新区, 涿州市涿州市开发区: a division already read, written again in
+      // full before a zone word alone, names that division's zone (one devzone), not a new chain.
+      const zoneEnd = admin.length > 0 ? zoneOfDivisionAgain(text, pos, admin, gazetteer) : 0;
+      if (zoneEnd > 0) {
+        pushSpan(spans, "devzone", pos, zoneEnd);
+        pos = zoneEnd;
+        continue;
+      }
       const restart =
         admin.length > 0 && repeatsAdmin(text, pos, admin)
           ? matchAdmin(text, pos, gazetteer, -1, null, options)
@@ -877,6 +885,24 @@ function readAgain(text: string, pos: number, admin: readonly AdminMatch[], g: G
     }
   }
   return null;
+}
+
+/**
+ * End of "division + zone word" when a city or county already read (its name as written) is written
+ * again at `pos` and followed by a zone named by its kind alone (高新区, 经济开发区), or 0. A longer
+ * gazetteer name at `pos` (a zone listed among the townships) is left to the gazetteer.
+ */
+function zoneOfDivisionAgain(text: string, pos: number, admin: readonly AdminMatch[], g: Gazetteer): number {
+  for (const a of admin) {
+    const len = a.end - a.start;
+    if (len < 2 || g.levelOf(a.id) === "town" || !writtenAgainAt(text, a.start, a.end, pos)) continue;
+    const zone = BARE_ZONE.exec(text.slice(pos + len, pos + len + 10));
+    if (!zone) continue;
+    const longest = g.namesAt(text, pos)[0];
+    if (longest !== undefined && longest.length > len) return 0;
+    return pos + len + zone[0].length;
+  }
+  return 0;
 }
 
 /** Text before the first township word (an office named after the division comes before any). */
