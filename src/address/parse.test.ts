@@ -419,6 +419,13 @@ describe("the rule parser", () => {
         "houseno:3栋",
       ],
     ],
+    // A compass side between a road or a compound and its number says on which side, not a name.
+    ["红星镇阳光路北8号", ["town:红星镇", "road:阳光路", "assist:北", "roadno:8号"]],
+    ["建设大道东12号百草药房", ["road:建设大道", "assist:东", "roadno:12号", "poi:百草药房"]],
+    ["建设路南6巷3号", ["road:建设路", "assist:南", "road:6巷", "roadno:3号"]],
+    ["阳光路北1路5号", ["road:阳光路", "road:北1路", "roadno:5号"]],
+    ["阳光新村东12幢", ["poi:阳光新村", "assist:东", "houseno:12幢"]],
+    ["红星苑北3号楼", ["poi:红星苑", "assist:北", "houseno:3号楼"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

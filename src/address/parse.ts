@@ -225,7 +225,7 @@ const FILLER =
 const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上东西南北");
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
-  /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼))(向?[东西南北]|[东西南北]侧)$/;
+  /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼|新村|[城苑园楼寓府局院站场馆厂店校]))(向?[东西南北]|[东西南北]侧)$/;
 const MIDDLE_DOTS = new CharSet("·・•");
 /** True when 内 at `pos` says "inside" the place or number before it (8号内, 加油站内), not a name (红星镇内河码头). */
 function insideAt(text: string, pos: number): boolean {
@@ -695,6 +695,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       run = run.slice(0, toward.index);
       end = pos + toward.index;
     }
+    // 阳光路北8号, 建设大道东12号: the side of the road a number is on, between the road and its number.
+    const sideOfRoad =
+      !toward &&
+      digitAt(text, end) &&
+      COMPASS.hasAt(run, run.length - 1) &&
+      ROAD_NUMBER_NEXT.test(text.slice(end, end + 8)) &&
+      roadEndsBefore(spans, pos, run);
+    if (sideOfRoad) {
+      run = run.slice(0, -1);
+      end -= 1;
+    }
     // What follows a distance (东100米阳光幼儿园) is a place of its own, not a part of the one before.
     // 和乐小区(口腔医院旁): a place named in brackets is a place of its own too.
     const prevLabel =
@@ -710,6 +721,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     if (toward) {
       pushSpan(spans, "assist", end, end + toward[0].length);
       pos = end + toward[0].length;
+    }
+    if (sideOfRoad) {
+      pushSpan(spans, "assist", end, end + 1);
+      pos = end + 1;
     }
   }
   keepFirstOfRepeatedDistrict(text, spans, admin);
@@ -810,6 +825,21 @@ const DISTANCE = /^[0-9]+(\.[0-9]+)?(米|公里|千米|m)/;
 /** 向北, 正东方向, 西侧 at the end of a run, right before a distance. */
 const DIRECTION_BEFORE_DISTANCE =
   /(正?[东西南北]{1,2}方向|[向往朝]?正?[东西南北]{1,2}(侧|边|面|方)?|[向往朝]前|前方)$/;
+
+/** A number on a road next (8号, 12-3号, 7##1号), or a lane numbered on that side (南10巷); not 北1路 or 东3号楼. */
+const ROAD_NUMBER_NEXT = /^[0-9]+(##+[0-9]+)*(号(?![楼院])|[-－]|巷|$)/;
+
+/**
+ * True when a road ends right before the last character of `run` (a compass side): the road is
+ * the run's own end (阳光路 | 北) or, for a run of the side alone, the span before it (8号大街 | 南).
+ */
+function roadEndsBefore(spans: readonly Span[], pos: number, run: string): boolean {
+  if (run.length === 1) {
+    const last = spans.at(-1);
+    return last !== undefined && last.label === "road" && last.end === pos;
+  }
+  return run.length >= 3 && (ROAD_END_CHARS.hasAt(run, run.length - 2) || run.endsWith("线", run.length - 1));
+}
 
 /** True when the last span is a distance (200米). */
 function lastIsDistance(text: string, spans: readonly Span[]): boolean {
