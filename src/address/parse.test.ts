@@ -426,6 +426,10 @@ describe("the rule parser", () => {
     ["阳光路北1路5号", ["road:阳光路", "road:北1路", "roadno:5号"]],
     ["阳光新村东12幢", ["poi:阳光新村", "assist:东", "houseno:12幢"]],
     ["红星苑北3号楼", ["poi:红星苑", "assist:北", "houseno:3号楼"]],
+    // Two numbers joined by a dash before a building word number one building.
+    ["阳光小区3-2幢1306", ["poi:阳光小区", "houseno:3-2幢", "roomno:1306"]],
+    ["阳光小区86-12号楼1单元501", ["poi:阳光小区", "houseno:86-12号楼", "cellno:1单元", "roomno:501"]],
+    ["阳光路7-11幢", ["road:阳光路", "roadno:7", "redundant:-", "houseno:11幢"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

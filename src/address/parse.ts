@@ -1323,6 +1323,12 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     p = nx.end;
   }
   if (parts.length > 1) {
+    // 3-2幢, 86-12号楼: two numbers joined by a dash before a building word number one building.
+    const building =
+      parts.length === 2 && prev0 !== "road" && prev0 !== "subroad"
+        ? DASHED_BUILDING_WORD.exec(text.slice(p, p + 2))
+        : null;
+    if (building) return spanFrom(pos, "houseno", p + building[0].length);
     const out: Span[] = [];
     const lastDigits =
       (parts.at(-1) as { start: number; end: number }).end - (parts.at(-1) as { start: number }).start;
@@ -1500,6 +1506,8 @@ function numeralDash(text: string, p: number): boolean {
 
 /** A number and a compound word that end a compound's name (200小区, 一号小区). */
 const NUMBER_IN_NAME = /^([0-9]+|[一二三四五六七八九十]+号)(小区|花园|公寓|广场|大厦|家园|新村)/;
+/** The building word after a dashed number (3-2幢, 86-12号楼). */
+const DASHED_BUILDING_WORD = /^(号楼|栋|幢|座)/;
 /** A building number: 2号楼, 6栋, 3幢, B座. */
 const BUILDING_WORD_END = /(号楼|栋|幢|座)$/;
 /** A building number next: 2号楼, 6栋. */
