@@ -430,6 +430,11 @@ describe("the rule parser", () => {
     ["阳光小区3-2幢1306", ["poi:阳光小区", "houseno:3-2幢", "roomno:1306"]],
     ["阳光小区86-12号楼1单元501", ["poi:阳光小区", "houseno:86-12号楼", "cellno:1单元", "roomno:501"]],
     ["阳光路7-11幢", ["road:阳光路", "roadno:7", "redundant:-", "houseno:11幢"]],
+    // A number in Chinese numerals after a name without a compound word, before another part, ends the name.
+    ["阳光一号红星阁2栋", ["poi:阳光一号", "subpoi:红星阁", "houseno:2栋"]],
+    ["红星九号3期8栋", ["poi:红星九号", "subpoi:3期", "houseno:8栋"]],
+    ["红星花园一号", ["poi:红星花园", "houseno:一号"]],
+    ["阳光路8号平房一号", ["road:阳光路", "roadno:8号", "poi:平房", "houseno:一号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -617,7 +617,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = numberedRoad.end;
       continue;
     }
-    // 海西9号2号楼, 漓江一号6栋: a number that ends a compound's name (without a compound word), before its buildings.
+    // 海西9号2号楼, 漓江一号6栋: a number that ends a compound's name (without a compound word), before its buildings;
+    // 阳光一号红星阁, 红星九号3期: a number in Chinese numerals does so before any other part (X一号 names an estate).
     const named = num?.length === 1 && num[0]?.label === "houseno" ? num[0] : undefined;
     const nameStem = named ? spans.at(-1) : undefined;
     if (
@@ -626,7 +627,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       nameStem.label === "poi" &&
       nameStem.end === pos &&
       text[named.end - 1] === "号" &&
-      BUILDING_NEXT.test(text.slice(named.end, named.end + 6)) &&
+      (BUILDING_NEXT.test(text.slice(named.end, named.end + 6)) ||
+        (numeralAt(text, pos) && (hanAt(text, named.end) || digitAt(text, named.end)))) &&
       !NAMED_COMPOUND_END.test(text.slice(nameStem.start, nameStem.end))
     ) {
       spans[spans.length - 1] = { label: "poi", start: nameStem.start, end: named.end };
