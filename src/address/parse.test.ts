@@ -435,6 +435,11 @@ describe("the rule parser", () => {
     ["红星九号3期8栋", ["poi:红星九号", "subpoi:3期", "houseno:8栋"]],
     ["红星花园一号", ["poi:红星花园", "houseno:一号"]],
     ["阳光路8号平房一号", ["road:阳光路", "roadno:8号", "poi:平房", "houseno:一号"]],
+    // A street named by one character: after a village too, and with any stem before its number.
+    ["红星镇阳光村西巷112号", ["town:红星镇", "community:阳光村", "road:西巷", "roadno:112号"]],
+    ["阳光村东街百草药房", ["community:阳光村", "road:东街", "poi:百草药房"]],
+    ["红星镇蔡巷10号", ["town:红星镇", "road:蔡巷", "roadno:10号"]],
+    ["红星镇上街", ["town:红星镇", "road:上街"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

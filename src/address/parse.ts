@@ -1736,18 +1736,19 @@ function splitRun(
       }
       const road = ROAD_FIRST.has(first) ? ROAD_SUFFIX.exec(rest) : null;
       // 西街天猫优品, 二巷日潭: a one-character road stem (a direction or a numeral) when a name follows;
-      // 平潭街二巷: a numbered lane right after its road.
+      // 平潭街二巷: a numbered lane right after its road; 阳光村西巷: a lane of the village.
+      // 蔡巷12号, 上街: any one-character stem when nothing but a number follows (not 沿街, "along the street").
       const laneAfterRoad =
         start > 0 && (prevLabel === "road" || prevLabel === "subroad") && numeralAt(run, start);
+      const lastOfRun = k + 1 === limit && (limit === run.length || limit === noiseAt);
       const shortStem =
         stem === 1 &&
-        (start === 0 || laneAfterRoad) &&
+        (start === 0 || laneAfterRoad || prevLabel === "community") &&
         road !== null &&
         /^(街|巷|路)$/.test(road[1] as string) &&
-        SHORT_ROAD_STEM.hasAt(run, start) &&
-        (limit - k - 1 >= 2 ||
-          laneAfterRoad ||
-          (k + 1 === limit && (limit === run.length || limit === noiseAt)));
+        (SHORT_ROAD_STEM.hasAt(run, start)
+          ? limit - k - 1 >= 2 || laneAfterRoad || lastOfRun
+          : lastOfRun && run[start] !== "沿");
       if (road && (stem >= 2 || shortStem)) {
         const r = road[1] as string;
         let e = k + r.length;
