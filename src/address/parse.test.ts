@@ -440,6 +440,11 @@ describe("the rule parser", () => {
     ["阳光村东街百草药房", ["community:阳光村", "road:东街", "poi:百草药房"]],
     ["红星镇蔡巷10号", ["town:红星镇", "road:蔡巷", "roadno:10号"]],
     ["红星镇上街", ["town:红星镇", "road:上街"]],
+    // The code list names some townships after their county (濮阳县庆祖镇): written out, county + township.
+    [
+      "河南省濮阳市濮阳县庆祖镇阳光村",
+      ["prov:河南省", "city:濮阳市", "district:濮阳县", "town:庆祖镇", "community:阳光村"],
+    ],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -399,6 +399,20 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           pos = m.end;
           continue;
         }
+        // 濮阳县庆祖镇: some townships' official names start with their county's; written out, the
+        // county is read as the district and the rest as the township.
+        const county = li === 3 && level < 2 ? countyInTownName(text, pos, m, gazetteer) : 0;
+        if (county > 0) {
+          const countyId = gazetteer.parentOf(m.id);
+          pushSpan(spans, "district", pos, pos + county);
+          admin.push({ start: pos, end: pos + county, id: countyId });
+          pushSpan(spans, "town", pos + county, m.end);
+          admin.push({ start: pos + county, end: m.end, id: m.id });
+          level = 3;
+          ancestor = m.id;
+          pos = m.end;
+          continue;
+        }
         // A municipality (北京市) is read as a city; written twice (天津天津市) as province then city.
         const municipality = lv === "prov" && gazetteer.nameOf(m.id).endsWith("市");
         const shown = municipality ? "city" : lv;
@@ -935,6 +949,19 @@ function zoneOfDivisionAgain(text: string, pos: number, admin: readonly AdminMat
     return pos + len + zone[0].length;
   }
   return 0;
+}
+
+/**
+ * Length of the county's name at the start of a township's official name as written at `pos`
+ * (濮阳县 in 濮阳县庆祖镇), or 0 when the township's name does not start with its county's.
+ */
+function countyInTownName(text: string, pos: number, m: AdminCandidate, g: Gazetteer): number {
+  const parent = g.parentOf(m.id);
+  if (parent < 0 || g.levelOf(parent) !== "district") return 0;
+  const county = g.nameOf(parent);
+  return county.length >= 2 && m.end - pos > county.length + 1 && text.startsWith(county, pos)
+    ? county.length
+    : 0;
 }
 
 /** Text before the first township word (an office named after the division comes before any). */
