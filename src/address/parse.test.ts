@@ -445,6 +445,19 @@ describe("the rule parser", () => {
       "河南省濮阳市濮阳县庆祖镇阳光村",
       ["prov:河南省", "city:濮阳市", "district:濮阳县", "town:庆祖镇", "community:阳光村"],
     ],
+    // After 中国, the divisions already read written again down to the last one repeat the address's own.
+    [
+      "福建省宁德市福鼎市中国宁德市福鼎市城区",
+      ["prov:福建省", "city:宁德市", "district:福鼎市", "redundant:中国宁德市福鼎市", "redundant:城区"],
+    ],
+    [
+      "福建省宁德市福鼎市中国福鼎市阳光路8号",
+      ["prov:福建省", "city:宁德市", "district:福鼎市", "redundant:中国福鼎市", "road:阳光路", "roadno:8号"],
+    ],
+    [
+      "福建省宁德市福鼎市中国福鼎市体育馆",
+      ["prov:福建省", "city:宁德市", "district:福鼎市", "redundant:中国", "poi:福鼎市体育馆"],
+    ],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

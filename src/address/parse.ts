@@ -445,6 +445,25 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           /^(城区|市区)/.test(text.slice(pos + 2, pos + 4)) ||
           gazetteer.namesAt(text, pos + 2).length > 0)
       ) {
+        // 剑河县中国剑河县城区, 常熟市中国苏州市常熟市: the divisions already read, written again after 中国
+        // down to the last of them, repeat the address's own (a new chain after 中国 replaces them, above).
+        let again = pos + 2;
+        const last = spans.findLast((sp) => sp.label in LEVEL_ORDER);
+        for (let next = last ? readName(text, again, admin, gazetteer) : 0; next > 0; ) {
+          again += next;
+          if (
+            last &&
+            last.end - last.start === next &&
+            writtenAgainAt(text, last.start, last.end, again - next) &&
+            repeatEndsHere(text, again, admin, gazetteer)
+          ) {
+            pushSpan(spans, "redundant", pos, again);
+            pos = again;
+            break;
+          }
+          next = readName(text, again, admin, gazetteer);
+        }
+        if (pos === again) continue;
         pushSpan(spans, "redundant", pos, pos + 2);
         pos += 2;
         continue;
@@ -962,6 +981,20 @@ function countyInTownName(text: string, pos: number, m: AdminCandidate, g: Gazet
   return county.length >= 2 && m.end - pos > county.length + 1 && text.startsWith(county, pos)
     ? county.length
     : 0;
+}
+
+/**
+ * True when a repeat of the divisions ends at `pos`: the text ends or goes on with a separator, 城区,
+ * a subdivision or a road, not with a place named after the division (张店区体育馆, 句容市开发区).
+ */
+function repeatEndsHere(text: string, pos: number, admin: readonly AdminMatch[], g: Gazetteer): boolean {
+  if (!hanAt(text, pos)) return true;
+  const last = admin.at(-1);
+  return (
+    /^(城区|市区|县城|城)/.test(text.slice(pos, pos + 2)) ||
+    (last !== undefined && childAt(text, pos, last.id, g)) ||
+    ROAD_AHEAD.test(text.slice(pos, pos + 12))
+  );
 }
 
 /** Text before the first township word (an office named after the division comes before any). */
