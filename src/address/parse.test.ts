@@ -458,6 +458,9 @@ describe("the rule parser", () => {
       "福建省宁德市福鼎市中国福鼎市体育馆",
       ["prov:福建省", "city:宁德市", "district:福鼎市", "redundant:中国", "poi:福鼎市体育馆"],
     ],
+    // A place named after a township written twice ends at its own ending; a road or village may follow.
+    ["红星镇红星镇人民政府阳光路8号", ["town:红星镇", "poi:红星镇人民政府", "road:阳光路", "roadno:8号"]],
+    ["红星镇红星镇中心小学旁阳光村", ["town:红星镇", "poi:红星镇中心小学", "assist:旁", "community:阳光村"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

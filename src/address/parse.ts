@@ -914,15 +914,26 @@ function namesOrganisation(
   if (!hanAt(text, after) || matchAdmin(text, after, g, level, last.id, options) !== null) return false;
   if (TOWN_SUFFIX.test(text.slice(after, after + 3))) return false;
   const rest = text.slice(after, hanRunEnd(text, after));
-  // 红星镇红星镇综合市场: after a township, any place named after it (not a village or a road).
-  if (g.levelOf(again.id) === "town" && again === last)
-    return !NOT_A_PLACE_NAME.test(rest) && g.namesAt(text, after).length === 0;
+  // 红星镇红星镇综合市场: after a township, any place named after it (not a village or a road);
+  // 红星镇红星镇人民政府阳光路: a village or road word further on, after the place's own ending, is another name.
+  if (g.levelOf(again.id) === "town" && again === last) {
+    const notPlace = NOT_A_PLACE_NAME.exec(rest);
+    const place = notPlace ? PLACE_NAME_END.exec(rest) : null;
+    return (
+      (notPlace === null || (place !== null && place.index + place[0].length <= notPlace.index)) &&
+      g.namesAt(text, after).length === 0
+    );
+  }
   return OFFICE.test(beforeTownWord(rest));
 }
 
 /** What follows the stem of a township of another county: a village, or a road with a name of its own. */
 const MOVED_STEM_NEXT =
   /^([\u4e00-\u9fff]{2,3}村(?![委民]?[路街])|[^东西南北中一二三四五六七八九十新老\d][\u4e00-\u9fff]{1,3}(路|大道|大街|街)(?![道]))/;
+
+/** Endings of a place's name (an office, a school, a compound): what follows them is another name. */
+const PLACE_NAME_END =
+  /局|所|政府|委员会|办事处|中心|学校|小学|中学|大学|学院|医院|卫生院|站|馆|银行|公司|小区|花园|家园|大厦|广场|公寓|市场|超市|幼儿园|[一二三四五六七八九十]中|[一二三四五六七八九十]小/;
 
 /** Words that make a run a village, a group or a road rather than a place named after its township. */
 const NOT_A_PLACE_NAME = /村|社区|居委|组|路|街|巷|弄|大道|开发区|园区|工业园|新区|高新区/;
@@ -1607,7 +1618,7 @@ function noteStart(run: string): number {
 /** Streets named by what they are (商业街, 步行街), not after a place: the name before them is the street's. */
 const GENERIC_STREET = /^(商业|步行|美食|小吃|文化|风情|园区|正)/;
 /** Last characters of place names (火车站, 农场, 派出所) that are not villages. */
-const PLACE_LAST_CHAR = new CharSet("站场所厂店园城区司院楼馆部局");
+const PLACE_LAST_CHAR = new CharSet("站场所厂店园城区司院楼馆部局府");
 
 /** A road named next: 解放路, 人民大街, or a ring road, 四环, 西三环. */
 const ROAD_AHEAD = /^[\u4e00-\u9fff]{1,8}?(大道|大街|路|街|巷)|^[东西南北]?[一二三四五六七八九]环/;
