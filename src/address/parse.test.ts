@@ -461,6 +461,10 @@ describe("the rule parser", () => {
     // A place named after a township written twice ends at its own ending; a road or village may follow.
     ["红星镇红星镇人民政府阳光路8号", ["town:红星镇", "poi:红星镇人民政府", "road:阳光路", "roadno:8号"]],
     ["红星镇红星镇中心小学旁阳光村", ["town:红星镇", "poi:红星镇中心小学", "assist:旁", "community:阳光村"]],
+    // A campus is part of its school's name; staff flats (家属楼) of a hospital or school too.
+    ["阳光大学红星校区百草园3号楼", ["poi:阳光大学红星校区", "subpoi:百草园", "houseno:3号楼"]],
+    ["阳光中学新校区", ["poi:阳光中学新校区"]],
+    ["阳光医院家属楼3单元", ["poi:阳光医院家属楼", "cellno:3单元"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

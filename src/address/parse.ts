@@ -1599,6 +1599,11 @@ function unitEnd(text: string, end: number): number | null {
   return m ? end + (m[1] as string).length : null;
 }
 
+/** Names of schools, whose campuses (X校区) are part of the name. */
+const SCHOOL_END = /(大学|学院|学校|中学|小学)$/;
+/** A campus named after the school's name: 紫金港校区, 新校区. */
+const CAMPUS = /^[\u4e00-\u9fff]{0,5}?校区/;
+
 /** Words that start a note to the courier (请…, 提前…, 不要放…, 下午…) rather than a place. */
 const NOTE_START =
   /请|麻烦|务必|必须|提前|到了|来了|不要|不能|不用|别放|拒放|有疑问|疑问|急件|节假日|本人|快递员|快递哥|送货|送到|打电话|打不通|电话(?![局亭厂])|联系|寄件人|收件人|派送|上午|下午|晚上|周末/;
@@ -1948,14 +1953,18 @@ function splitRun(
       // 绿城紫桂公寓沐霞苑: a strong POI ending inside the name starts a sub-POI.
       const inner =
         label === "poi" ? (SECTION_END.exec(rest) ?? POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
+      // 阳光大学红星校区百草园: a campus is part of its school's name; what follows it is the part.
+      const innerEnd = inner ? inner.index + inner[0].length : 0;
+      const campus = inner && SCHOOL_END.test(inner[0]) ? CAMPUS.exec(rest.slice(innerEnd)) : null;
+      const partAt = innerEnd + (campus ? campus[0].length : 0);
       if (
         inner &&
-        inner.index + inner[0].length <= rest.length - 2 &&
-        !/^(大?酒店|宾馆|饭店|超市|商场|分店|大厦|公寓|大楼|餐厅|小区|花园|家园|住宅小区|市广场|市花园|小学|中学|医院|幼儿园|学校|卫生院|[东西南北]?校区|家属院|家属区|宿舍)$/.test(
-          rest.slice(inner.index + inner[0].length),
+        partAt <= rest.length - 2 &&
+        !/^(大?酒店|宾馆|饭店|超市|商场|分店|大厦|公寓|大楼|餐厅|小区|花园|家园|住宅小区|市广场|市花园|小学|中学|医院|幼儿园|学校|卫生院|[东西南北]?校区|家属院|家属区|家属楼|宿舍)$/.test(
+          rest.slice(partAt),
         )
       ) {
-        const cutAt = start + inner.index + inner[0].length;
+        const cutAt = start + partAt;
         prevLabel = emitSpan(out, offset, "poi", start, cutAt);
         prevLabel = emitSpan(out, offset, "subpoi", cutAt, limit);
         break;
