@@ -465,6 +465,11 @@ describe("the rule parser", () => {
     ["阳光大学红星校区百草园3号楼", ["poi:阳光大学红星校区", "subpoi:百草园", "houseno:3号楼"]],
     ["阳光中学新校区", ["poi:阳光中学新校区"]],
     ["阳光医院家属楼3单元", ["poi:阳光医院家属楼", "cellno:3单元"]],
+    // A compass side (or its end, 头) after a road or a village says where along it.
+    ["阳光小区(建设路西)", ["poi:阳光小区", "redundant:(", "road:建设路", "assist:西", "redundant:)"]],
+    ["红星镇阳光村南头", ["town:红星镇", "community:阳光村", "assist:南头"]],
+    ["阳光路南头16号", ["road:阳光路", "assist:南头", "roadno:16号"]],
+    ["阳光街北1路红星花园", ["road:阳光街", "road:北1路", "poi:红星花园"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

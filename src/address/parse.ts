@@ -226,6 +226,10 @@ const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上东西南�
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼|新村|[城苑园楼寓府局院站场馆厂店校]))(向?[东西南北]|[东西南北]侧)$/;
+/** 阳光路西, 红星村南头: a compass side (or its end, 头/端) after a road or a village says where along it. */
+const ROAD_SIDE_TAIL = /(?<=[路街道巷村])[东西南北][头端首边]?$/;
+/** Last characters of ROAD_SIDE_TAIL matches. */
+const SIDE_END_CHAR = new CharSet("东西南北头端首边");
 const MIDDLE_DOTS = new CharSet("·・•");
 /** True when 内 at `pos` says "inside" the place or number before it (8号内, 加油站内), not a name (红星镇内河码头). */
 function insideAt(text: string, pos: number): boolean {
@@ -746,7 +750,18 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     const prevLabel =
       lastIsDistance(text, spans) || afterOpeningBracket(text, spans) ? undefined : lastMeaningful(spans);
     const parts =
-      run.length > 0 ? splitRun(run, pos, prevLabel, level, !streetSeen, hasLabel(spans, "poi")) : [];
+      run.length > 0
+        ? splitRun(
+            run,
+            pos,
+            prevLabel,
+            level,
+            !streetSeen,
+            hasLabel(spans, "poi"),
+            // 重工街北1路: a side before a numbered road names that road (北1路), not a side of the one before.
+            !digitAt(text, end) || ROAD_NUMBER_NEXT.test(text.slice(end, end + 8)),
+          )
+        : [];
     for (const s of parts) {
       pushSpan(spans, s.label, s.start, s.end);
       if (s.label !== "town" && s.label !== "devzone" && s.label !== "redundant") streetSeen = true;
@@ -1636,6 +1651,7 @@ function splitRun(
   level: number,
   adminOpen: boolean,
   inPoi = false,
+  sideLast = true,
 ): Span[] {
   const out: Span[] = [];
   let start = 0;
@@ -1652,7 +1668,8 @@ function splitRun(
   const head = run.slice(0, limit);
   const tail =
     (FILLER_LAST.hasAt(head, head.length - 1) ? FILLER.exec(head) : null) ??
-    (SIDE_LAST_CHAR.hasAt(head, head.length - 1) ? DIRECTION_TAIL.exec(head) : null);
+    (SIDE_LAST_CHAR.hasAt(head, head.length - 1) ? DIRECTION_TAIL.exec(head) : null) ??
+    (sideLast && SIDE_END_CHAR.hasAt(head, head.length - 1) ? ROAD_SIDE_TAIL.exec(head) : null);
   if (tail && tail.index >= 2) limit = tail.index;
   const fillerAt = limit;
   const junction = JUNCTION_LAST.hasAt(run, limit - 1) ? JUNCTION_END.exec(run.slice(0, limit)) : null;
