@@ -143,12 +143,20 @@ test("a trained model keeps the whole corpus' lexicon and uses its features; wit
     example(n, i + 2, 502),
   ]);
   const model = restoreTaggerModel(
-    JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2, clusters: false }))),
+    JSON.parse(
+      JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2, clusters: false, villages: false })),
+    ),
   );
   expect(model.version).toBe(3);
   expect(model.lexicon?.望江家园).toBe("poi");
   expect(Object.keys(model.features).some((f) => f.startsWith("xBpoi4"))).toBe(true);
-  const plain = trainTagger(train, g, { epochs: 8, seed: 2, lexicon: false, clusters: false });
+  const plain = trainTagger(train, g, {
+    epochs: 8,
+    seed: 2,
+    lexicon: false,
+    clusters: false,
+    villages: false,
+  });
   expect(plain.version).toBe(2);
   expect(plain.lexicon).toBeUndefined();
   expect(Object.keys(plain.features).some((f) => f.startsWith("x"))).toBe(false);
@@ -295,7 +303,9 @@ test("characters written in the same places fall into one learned class", () => 
 test("a trained model keeps its classes of characters; a loaded one uses them (version 4)", () => {
   const names = ["青枫公寓", "望江家园", "金色港湾", "翠苑一区", "云栖山庄", "白马湖畔"];
   const train = names.flatMap((n, i) => [example(n, i + 1, 101 + i), example(n, i + 7, 1203 - i)]);
-  const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2 }))));
+  const model = restoreTaggerModel(
+    JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2, villages: false }))),
+  );
   expect(model.version).toBe(4);
   expect(model.clusters?.幢).toBeTypeOf("number");
   expect(Object.keys(model.features).some((f) => f.startsWith("qpc"))).toBe(true);
@@ -312,4 +322,39 @@ test("a trained model keeps its classes of characters; a loaded one uses them (v
   const tagger = new Tagger(restoreTaggerModel(v4), g);
   expect(tagger.spans("阳栋光幢").map((s) => s.label)).toEqual(["x", "y", "x", "y"]);
   expect(() => restoreTaggerModel({ ...v4, clusters: { 幢: "1" } })).toThrow(/not a recur address model/);
+});
+
+test("a model trained with the register of committees tells a committee of the township from a village that is none (version 5)", () => {
+  // 东华门街道 (Beijing, 110101001) has the committees 多福巷, 银闸, 东厂 and 智德 in the register;
+  // 枫林晚, 锦绣湾, 梧桐语 and 月光林 are no committee anywhere. A corpus that labels committees
+  // `community` and the rest `village` is learned from the register, not from the names.
+  const address = (name: string, label: string, n: number) => ({
+    text: `东华门街道${name}社区${n}号`,
+    entities: [
+      { label: "town", text: "东华门街道" },
+      { label, text: `${name}社区` },
+      { label: "houseno", text: `${n}号` },
+    ],
+  });
+  const three = (names: string[], label: string) =>
+    names.flatMap((name, i) => [
+      address(name, label, i + 1),
+      address(name, label, i + 9),
+      address(name, label, 20 + i),
+    ]);
+  const train = [
+    ...three(["多福巷", "银闸", "东厂"], "community"),
+    ...three(["枫林晚", "锦绣湾", "梧桐语"], "village"),
+  ];
+  const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2 }))));
+  expect(model.version).toBe(5);
+  expect(model.villages).toBe(true);
+  const tagger = new Tagger(model, g);
+  const labelOf = (name: string) =>
+    tagger.spans(`东华门街道${name}社区7号`).find((s) => s.start === 5)?.label;
+  expect([labelOf("智德"), labelOf("月光林")]).toEqual(["community", "village"]);
+  expect(() => restoreTaggerModel({ ...model, villages: "yes" })).toThrow(/not a recur address model/);
+  const without = trainTagger(train, g, { epochs: 8, seed: 2, villages: false });
+  expect(without.villages).toBeUndefined();
+  expect(Object.keys(without.features).some((f) => f.startsWith("gv"))).toBe(false);
 });

@@ -4,8 +4,9 @@ import { type ClusterOptions, learnCharClusters } from "./clusters.ts";
 import type { Gazetteer } from "./gazetteer.ts";
 import { allowedTransitions, Lattice } from "./lattice.ts";
 import { jackknifeLexicons, LexiconMatcher, type LexiconOptions, learnLexicon } from "./lexicon.ts";
-import { type Entity, parseRules, type Span } from "./parse.ts";
+import { type AdminMatch, type Entity, parseRules, type Span } from "./parse.ts";
 import { normaliseLabel } from "./score.ts";
+import { nationalVillages, type VillageRegister, villagesIn } from "./villages.ts";
 
 /**
  * A character-level sequence labeller (a linear-chain CRF, Lafferty et al. 2001, or a structured
@@ -51,6 +52,11 @@ export interface TrainOptions {
    * or false for none; default 64 classes of the characters seen twice.
    */
   readonly clusters?: false | ClusterOptions;
+  /**
+   * Whether a village or community named in the address is a committee of its township in the
+   * national register (src/address/villages.ts) as features; default true.
+   */
+  readonly villages?: boolean;
   /** CRF: L2 penalty on the whole corpus (λ = l2 / addresses per address); default 1. */
   readonly l2?: number;
   /** CRF: initial learning rate, decaying as rate / (1 + λ·rate·step); default 0.03. */
@@ -62,9 +68,10 @@ export interface TaggerModel {
   readonly kind: "recur-address-tagger";
   /**
    * 1: B-/I- tags; 2: B-/I-/E-/S- tags; 3: version 2 with a lexicon; 4: with classes of
-   * characters (and a lexicon unless trained without). All are read.
+   * characters (and a lexicon unless trained without); 5: version 4 with the register of village
+   * committees. All are read.
    */
-  readonly version: 1 | 2 | 3 | 4;
+  readonly version: 1 | 2 | 3 | 4 | 5;
   readonly tags: readonly string[];
   /** tags × tags transition weights, row = previous tag (last row = start). */
   readonly transitions: readonly number[];
@@ -77,6 +84,8 @@ export interface TaggerModel {
   readonly lexicon?: Readonly<Record<string, string>>;
   /** Character → class learned from the training texts (version 4), the classes as features. */
   readonly clusters?: Readonly<Record<string, number>>;
+  /** Trained with the register of village committees as features (version 5). */
+  readonly villages?: true;
 }
 
 /** Character class: digit, Latin letter, Chinese numeral, other Han, anything else (sentinels too). */
@@ -100,11 +109,12 @@ const NUMERAL_CLASS = new Set("零〇一二三四五六七八九十百千两");
 function contextTags(
   text: string,
   gazetteer: Gazetteer,
+  villages: VillageRegister | null,
 ): { rule: string[]; gaz: string[]; span: string[][] } {
   const n = text.length;
   const rule = new Array<string>(n).fill("O");
   const span: string[][] = [];
-  const { spans } = parseRules(text, gazetteer);
+  const { spans, admin } = parseRules(text, gazetteer);
   // Plain loops, no closures: tsx (esbuild keepNames) wraps every closure made per call.
   for (let k = 0; k < spans.length; k++) {
     const s = spans[k] as Span;
@@ -137,7 +147,42 @@ function contextTags(
       break;
     }
   }
+  if (villages) addVillageTags(text, gazetteer, villages, admin, gaz);
   return { rule, gaz, span };
+}
+
+/**
+ * Village and community names checked against the register of committees: `vtown`, `vcounty`
+ * or `velsewhere` (+ B/I/E) where the name is a committee of the address's township, of another
+ * township of its county, or only elsewhere; `vU` (+ B/I/E) on a name and its 村/社区 that is no
+ * committee while the address names its township or county (a natural village, or a compound).
+ */
+function addVillageTags(
+  text: string,
+  gazetteer: Gazetteer,
+  villages: VillageRegister,
+  admin: readonly AdminMatch[],
+  gaz: string[],
+): void {
+  const towns: string[] = [];
+  const counties: string[] = [];
+  let from = 0;
+  for (const a of admin) {
+    from = Math.max(from, a.end);
+    const level = gazetteer.levelOf(a.id);
+    if (level === "town") {
+      towns.push(gazetteer.codeOf(a.id));
+      counties.push(gazetteer.codeOf(gazetteer.parentOf(a.id)));
+    } else if (level === "district") counties.push(gazetteer.codeOf(a.id));
+  }
+  const { matches, unlisted } = villagesIn(text, villages, towns, counties, from);
+  for (const m of matches) {
+    for (let i = m.start; i < m.end; i++)
+      gaz[i] += `v${m.place}${i === m.start ? "B" : i === m.end - 1 ? "E" : "I"}|`;
+  }
+  if (counties.length === 0) return;
+  for (const u of unlisted)
+    for (let i = u.start; i < u.end; i++) gaz[i] += `vU${i === u.start ? "B" : i === u.end - 1 ? "E" : "I"}|`;
 }
 
 /**
@@ -169,9 +214,10 @@ function featuresOf(
   gazetteer: Gazetteer,
   lexicon: LexiconMatcher | null,
   clusters: ReadonlyMap<string, number> | null,
+  villages: VillageRegister | null,
 ): string[][] {
   const n = text.length;
-  const { rule, gaz, span } = contextTags(text, gazetteer);
+  const { rule, gaz, span } = contextTags(text, gazetteer, villages);
   // The characters with three sentinels on each side: padded[i + 3] is text[i].
   const padded = ["<", "<", "<"];
   for (let i = 0; i < n; i++) padded.push(text[i] as string);
@@ -439,6 +485,7 @@ export function trainTagger(
           prepared.map((p) => p.text),
           options.clusters,
         );
+  const villages = options.villages === false ? null : nationalVillages();
   const ids = featureIdsOf(
     prepared,
     gazetteer,
@@ -446,6 +493,7 @@ export function trainTagger(
     options.minCount ?? 2,
     (k) => foldMatchers[k % folds] ?? null,
     clusters,
+    villages,
   );
   const golds = prepared.map((p) => p.gold.map((t) => W.tagIndex.get(t) as number));
   const trainer = options.trainer ?? "crf";
@@ -467,7 +515,7 @@ export function trainTagger(
   const transitions = Array.from(learned.trans, (v) => Math.round(v * 1000) / 1000);
   return {
     kind: "recur-address-tagger",
-    version: clusters ? 4 : lexOptions ? 3 : 2,
+    version: villages ? 5 : clusters ? 4 : lexOptions ? 3 : 2,
     tags,
     transitions,
     features,
@@ -475,6 +523,7 @@ export function trainTagger(
     trainer,
     ...(lexOptions ? { lexicon: Object.fromEntries(learnLexicon(prepared, lexOptions)) } : {}),
     ...(clusters ? { clusters: Object.fromEntries(clusters) } : {}),
+    ...(villages ? { villages: true as const } : {}),
   };
 }
 
@@ -658,13 +707,20 @@ function featureIdsOf(
   minCount: number,
   lexiconOf: (k: number) => LexiconMatcher | null,
   clusters: ReadonlyMap<string, number> | null,
+  villages: VillageRegister | null,
 ): number[][][] {
   const all = new Map<string, number>();
   let counts = new Int32Array(1 << 16);
   const raw: number[][][] = [];
   for (let k = 0; k < prepared.length; k++) {
     const row: number[][] = [];
-    for (const fs of featuresOf((prepared[k] as { text: string }).text, gazetteer, lexiconOf(k), clusters)) {
+    for (const fs of featuresOf(
+      (prepared[k] as { text: string }).text,
+      gazetteer,
+      lexiconOf(k),
+      clusters,
+      villages,
+    )) {
       const r: number[] = [];
       for (const f of fs) {
         let id = all.get(f);
@@ -705,6 +761,7 @@ export class Tagger {
   private readonly weights: Weights;
   private readonly lexicon: LexiconMatcher | null;
   private readonly clusters: ReadonlyMap<string, number> | null;
+  private readonly villages: VillageRegister | null;
 
   constructor(
     readonly model: TaggerModel,
@@ -735,12 +792,13 @@ export class Tagger {
     this.weights = W;
     this.lexicon = model.lexicon ? new LexiconMatcher(new Map(Object.entries(model.lexicon))) : null;
     this.clusters = model.clusters ? new Map(Object.entries(model.clusters)) : null;
+    this.villages = model.villages ? nationalVillages() : null;
   }
 
   /** Labelled spans covering the text. */
   spans(text: string): Span[] {
     if (text.length === 0) return [];
-    const feats = featuresOf(text, this.gazetteer, this.lexicon, this.clusters);
+    const feats = featuresOf(text, this.gazetteer, this.lexicon, this.clusters, this.villages);
     const ids: number[][] = [];
     for (const f of feats) ids.push(this.weights.featureIds(f, false));
     const tags = this.weights.decode(ids).map((t) => this.model.tags[t] as string);
@@ -772,7 +830,7 @@ export function restoreTaggerModel(json: unknown): TaggerModel {
     m !== null &&
     typeof m === "object" &&
     m.kind === "recur-address-tagger" &&
-    (m.version === 1 || m.version === 2 || m.version === 3 || m.version === 4) &&
+    (m.version === 1 || m.version === 2 || m.version === 3 || m.version === 4 || m.version === 5) &&
     Array.isArray(m.tags) &&
     m.tags.every((t) => typeof t === "string" && /^[BIES]-/.test(t)) &&
     Array.isArray(m.transitions) &&
@@ -789,7 +847,8 @@ export function restoreTaggerModel(json: unknown): TaggerModel {
       (typeof m.clusters === "object" &&
         m.clusters !== null &&
         !Array.isArray(m.clusters) &&
-        Object.values(m.clusters).every((k) => Number.isInteger(k) && k >= 0)));
+        Object.values(m.clusters).every((k) => Number.isInteger(k) && k >= 0))) &&
+    (m.villages === undefined || m.villages === true);
   if (!ok) {
     throw new ConfigError("address_model_invalid", {
       zh: "不是 recur 地址模型文件（请用 recur address train 生成）",

