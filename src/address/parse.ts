@@ -316,16 +316,14 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     ) {
       // 成都市武侯区桂溪街道成都市高新区, 涿州市涿州市开发区: a division already read, written again in
       // full before a zone word alone, names that division's zone (one devzone), not a new chain.
-      const zoneEnd = admin.length > 0 ? zoneOfDivisionAgain(text, pos, admin, gazetteer) : 0;
+      const repeated = admin.length > 0 && repeatsAdmin(text, pos, admin);
+      const zoneEnd = repeated ? zoneOfDivisionAgain(text, pos, admin, gazetteer) : 0;
       if (zoneEnd > 0) {
         pushSpan(spans, "devzone", pos, zoneEnd);
         pos = zoneEnd;
         continue;
       }
-      const restart =
-        admin.length > 0 && repeatsAdmin(text, pos, admin)
-          ? matchAdmin(text, pos, gazetteer, -1, null, options)
-          : null;
+      const restart = repeated ? matchAdmin(text, pos, gazetteer, -1, null, options) : null;
       const first = restart === null ? -1 : admin.findIndex((a) => a.id === restart.id);
       if (
         restart &&
@@ -759,7 +757,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
             !streetSeen,
             hasLabel(spans, "poi"),
             // 重工街北1路: a side before a numbered road names that road (北1路), not a side of the one before.
-            !digitAt(text, end) || ROAD_NUMBER_NEXT.test(text.slice(end, end + 8)),
+            !digitAt(text, end) ||
+              !SIDE_END_CHAR.hasAt(run, run.length - 1) ||
+              ROAD_NUMBER_NEXT.test(text.slice(end, end + 8)),
           )
         : [];
     for (const s of parts) {
@@ -986,7 +986,7 @@ function readAgain(text: string, pos: number, admin: readonly AdminMatch[], g: G
 function zoneOfDivisionAgain(text: string, pos: number, admin: readonly AdminMatch[], g: Gazetteer): number {
   for (const a of admin) {
     const len = a.end - a.start;
-    if (len < 2 || g.levelOf(a.id) === "town" || !writtenAgainAt(text, a.start, a.end, pos)) continue;
+    if (len < 2 || !writtenAgainAt(text, a.start, a.end, pos) || g.levelOf(a.id) === "town") continue;
     const zone = BARE_ZONE.exec(text.slice(pos + len, pos + len + 10));
     if (!zone) continue;
     const longest = g.namesAt(text, pos)[0];
