@@ -470,6 +470,10 @@ describe("the rule parser", () => {
     ["红星镇阳光村南头", ["town:红星镇", "community:阳光村", "assist:南头"]],
     ["阳光路南头16号", ["road:阳光路", "assist:南头", "roadno:16号"]],
     ["阳光街北1路红星花园", ["road:阳光街", "road:北1路", "poi:红星花园"]],
+    // A numbered plot or works building right after a compound is a part of it.
+    ["阳光针织厂10号厂房", ["poi:阳光针织厂", "subpoi:10号厂房"]],
+    ["阳光家园2号地10号楼", ["poi:阳光家园", "subpoi:2号地", "houseno:10号楼"]],
+    ["阳光路8号仓库", ["road:阳光路", "roadno:8号", "poi:仓库"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

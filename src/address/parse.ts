@@ -1395,6 +1395,12 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   const quarter = QUARTER_START.hasAt(text, first.end)
     ? NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4))
     : null;
+  // 阳光家园2号地, 阳光针织厂10号厂房: a numbered plot or works building of the compound before it.
+  const part =
+    !quarter && (prev0 === "poi" || prev0 === "subpoi") && PART_START.hasAt(text, first.end)
+      ? NUMBERED_PART.exec(text.slice(first.end, first.end + 3))
+      : null;
+  if (part && !first.chinese) return spanFrom(pos, "subpoi", first.end + part[0].length);
   if (quarter && !first.chinese)
     return spanFrom(
       pos,
@@ -1607,6 +1613,9 @@ const NAMED_COMPOUND_END =
 /** Words after a number that name a quarter of houses (村 and 里 only when a building number follows). */
 const NUMBERED_QUARTER = /^号?(小区|街坊|街区|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
 const QUARTER_START = new CharSet("号小街地组村里");
+/** Numbered parts of a compound, a plot or a works (2号地, 10号厂房, 3号车库): its `subpoi`. */
+const NUMBERED_PART = /^号?(厂房|仓库|车库|车间)|^号地(?![址下])/;
+const PART_START = new CharSet("号厂仓车");
 
 /** Extends a number over a trailing unit word (501室). */
 function unitEnd(text: string, end: number): number | null {
