@@ -474,6 +474,9 @@ describe("the rule parser", () => {
     ["阳光针织厂10号厂房", ["poi:阳光针织厂", "subpoi:10号厂房"]],
     ["阳光家园2号地10号楼", ["poi:阳光家园", "subpoi:2号地", "houseno:10号楼"]],
     ["阳光路8号仓库", ["road:阳光路", "roadno:8号", "poi:仓库"]],
+    // 城区 ("in town") after a zone, a township or a road, before a name, is not part of that name.
+    ["红星开发区城区阳光路8号", ["devzone:红星开发区", "redundant:城区", "road:阳光路", "roadno:8号"]],
+    ["阳光路城区星火南路2号", ["road:阳光路", "redundant:城区", "road:星火南路", "roadno:2号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

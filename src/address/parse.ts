@@ -1720,6 +1720,23 @@ function splitRun(
       start += bareZone[0].length;
       continue;
     }
+    // 红星开发区城区阳光路, 红星街道城区阳光广场: 城区 or 市区 after a division, a township, a zone or a road
+    // says "in town", before the name that follows.
+    if (
+      (run[start] === "城" || run[start] === "市") &&
+      run[start + 1] === "区" &&
+      limit - start >= 4 &&
+      (prevLabel === "district" ||
+        prevLabel === "city" ||
+        prevLabel === "town" ||
+        prevLabel === "devzone" ||
+        prevLabel === "road") &&
+      !/^(街道|镇|乡|办|大道|路|街)/.test(run.slice(start + 2, start + 4))
+    ) {
+      prevLabel = emitSpan(out, offset, "redundant", start, start + 2);
+      start += 2;
+      continue;
+    }
     // 红星工业园 | 西区 | 阳光西路: a section named by a side or a number, then a road.
     const section = SECTION_BEFORE_ROAD.exec(run.slice(start, limit));
     if (section) {
