@@ -477,6 +477,10 @@ describe("the rule parser", () => {
     // 城区 ("in town") after a zone, a township or a road, before a name, is not part of that name.
     ["红星开发区城区阳光路8号", ["devzone:红星开发区", "redundant:城区", "road:阳光路", "roadno:8号"]],
     ["阳光路城区星火南路2号", ["road:阳光路", "redundant:城区", "road:星火南路", "roadno:2号"]],
+    // A township named just before its village: a one-character stem, a road word in it, a second township.
+    ["阳光县梅镇红星村", ["district:阳光县", "town:梅镇", "community:红星村"]],
+    ["阳光县大街镇红星村", ["district:阳光县", "town:大街镇", "community:红星村"]],
+    ["红星镇阳光乡白沙村12号", ["town:红星镇", "town:阳光乡", "community:白沙村", "houseno:12号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });
