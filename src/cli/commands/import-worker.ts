@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { isMainThread, parentPort } from "node:worker_threads";
 import type { PlaceDictionary } from "../../address/dictionary.ts";
 import { createAddressLocator } from "../../address/locator.ts";
+import type { TaggerModel } from "../../address/tagger.ts";
 import { asBatchId, asEpochMs, type Clock, isRecurError, type Lang } from "../../domain/index.ts";
 import { type ImportProgress, type ImportSummary, importFile } from "../../ingest/pipeline.ts";
 import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/secret.ts";
@@ -34,6 +35,8 @@ export interface ImportJob {
   readonly maxRows?: number;
   /** The deployment's place dictionary (--dict), already read and repaired. */
   readonly dictionary?: PlaceDictionary;
+  /** The deployment's address tagger (--model), already read and checked; else the rule parser. */
+  readonly model?: TaggerModel;
 }
 
 /** From the main thread: the job, or "nothing to do" when its checks failed. */
@@ -77,6 +80,7 @@ async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): 
         region: profile.region ?? null,
         datum: "wgs84",
         ...(job.dictionary ? { dictionary: job.dictionary } : {}),
+        ...(job.model ? { model: job.model } : {}),
       }),
       ...(job.encoding ? { encoding: job.encoding } : {}),
       ...(job.chunkRows ? { chunkRows: job.chunkRows } : {}),

@@ -2,6 +2,8 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, test } from "vitest";
+import { nationalGazetteer } from "../../address/gazetteer.ts";
+import { trainTagger } from "../../address/tagger.ts";
 import { addressComponentsFromJson, RecurError } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
 import { openStore } from "../../store/index.ts";
@@ -127,8 +129,46 @@ describe("recur import", { timeout: 90_000 }, () => {
     expect(dict1).toBe(dict2);
   });
 
+  test("--model parses the addresses with the deployment's trained tagger instead of the rules", async () => {
+    // A tagger trained on addresses labelled as one `otherinfo` each: with it an address is one
+    // component; the rules split the same address into district, road, number, compound ...
+    const whole = [
+      "滨江区春华路88号阳光花园3栋2单元501室",
+      "西湖区文三路12号红星苑5幢1单元302室",
+      "上城区建国路7号",
+    ];
+    const train = whole
+      .flatMap((text) => [text, `${text}旁`])
+      .map((text) => ({
+        text,
+        entities: [{ label: "otherinfo", text }],
+      }));
+    const modelFile = writeText(
+      dir,
+      "model.json",
+      JSON.stringify(trainTagger(train, nationalGazetteer(), { epochs: 4, villages: false })),
+      "utf8",
+    );
+    const components = async (args: string[], db: string) => {
+      expect(
+        (await run(["import", file, "--profile", "synthetic", "--db", db, "--json", ...args], dir)).code,
+      ).toBe(0);
+      const store = await openStore({ path: db });
+      try {
+        const c1 = await store.incidents.get("synthetic-110", "C1");
+        return addressComponentsFromJson(c1?.addressComponents ?? "[]").map((c) => c.label);
+      } finally {
+        await store.close();
+      }
+    };
+    expect((await components([], join(dir, "rules.db"))).length).toBeGreaterThan(3);
+    expect(await components(["--model", modelFile], join(dir, "model.db"))).toEqual(["otherinfo"]);
+  });
+
   test.each([
     [["import", "calls.csv", "--profile", "synthetic", "--dict", "no-such-dictionary.json"], 1],
+    [["import", "calls.csv", "--profile", "synthetic", "--model", "no-such-model.json"], 1],
+    [["import", "calls.csv", "--profile", "synthetic", "--model", "calls.csv"], 1],
     [["import"], 2],
     [["import", "calls.csv"], 2],
     [["import", "calls.csv", "--profile", "synthetic", "--encoding", "latin9"], 2],

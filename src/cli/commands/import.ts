@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { PlaceDictionary } from "../../address/dictionary.ts";
+import type { TaggerModel } from "../../address/tagger.ts";
 import { InputError, RecurError, renderIssue } from "../../domain/index.ts";
 import { INGEST_MESSAGES } from "../../ingest/issues.ts";
 import type { ImportProgress, ImportSummary } from "../../ingest/pipeline.ts";
@@ -155,13 +156,14 @@ export const importCommand: Command = {
     en: "Import a dispatch export (CSV/XLSX/JSONL, UTF-8 or GBK) with a mapping profile",
   },
   usage:
-    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--dict PATH] [--secret PATH] [--json] [--lang zh|en]",
+    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--dict PATH] [--model PATH] [--secret PATH] [--json] [--lang zh|en]",
   options: {
     profile: { type: "string", short: "p" },
     db: { type: "string" },
     encoding: { type: "string" },
     secret: { type: "string" },
     dict: { type: "string" },
+    model: { type: "string" },
     "chunk-rows": { type: "string" },
     limit: { type: "string" },
   },
@@ -173,8 +175,8 @@ export const importCommand: Command = {
         ctx.stderr,
         t(
           ctx,
-          "用法: recur import 文件 --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk] [--dict 地名词典] [--json]",
-          "Usage: recur import FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--dict PATH] [--json]",
+          "用法: recur import 文件 --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk] [--dict 地名词典] [--model 地址模型] [--json]",
+          "Usage: recur import FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--dict PATH] [--model PATH] [--json]",
         ),
       );
       return 2;
@@ -202,17 +204,27 @@ export const importCommand: Command = {
       }
       // Checked here too, so a bad profile is reported before the import starts.
       await loadProfile(profileRef, ctx.cwd);
-      // The place dictionary (aliases, local places: src/address/dictionary.ts) is read here, so an
-      // unreadable file stops the import before it starts and repaired entries are reported once.
+      // The place dictionary (aliases, local places: src/address/dictionary.ts) and the address
+      // tagger (`recur address train`) are read here, so an unreadable file stops the import
+      // before it starts and repaired dictionary entries are reported once.
       let dictionary: PlaceDictionary | undefined;
-      if (typeof args.values.dict === "string") {
+      let model: TaggerModel | undefined;
+      const { dict, model: modelPath } = args.values;
+      if (typeof dict === "string" || typeof modelPath === "string") {
         const { locatorOptionsFrom } = await import("./address.ts");
-        const located = await locatorOptionsFrom({ dict: args.values.dict }, ctx);
-        if (!located?.dictionary) {
+        const located = await locatorOptionsFrom(
+          {
+            ...(typeof dict === "string" ? { dict } : {}),
+            ...(typeof modelPath === "string" ? { model: modelPath } : {}),
+          },
+          ctx,
+        );
+        if (!located) {
           thread.cancel();
           return 1;
         }
-        dictionary = located.dictionary;
+        if (typeof dict === "string" && located.dictionary) dictionary = located.dictionary;
+        if (located.model) model = located.model;
       }
 
       const databaseUrl = ctx.env.DATABASE_URL || undefined;
@@ -231,6 +243,7 @@ export const importCommand: Command = {
         ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
         ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
         ...(dictionary ? { dictionary } : {}),
+        ...(model ? { model } : {}),
       };
       return await report(thread, job, ctx);
     } finally {
