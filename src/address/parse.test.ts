@@ -481,6 +481,9 @@ describe("the rule parser", () => {
     ["阳光县梅镇红星村", ["district:阳光县", "town:梅镇", "community:红星村"]],
     ["阳光县大街镇红星村", ["district:阳光县", "town:大街镇", "community:红星村"]],
     ["红星镇阳光乡白沙村12号", ["town:红星镇", "town:阳光乡", "community:白沙村", "houseno:12号"]],
+    // A village with a numbered section of buildings is a compound, the section a part of it.
+    ["红星镇阳光村二区12栋", ["town:红星镇", "poi:阳光村", "subpoi:二区", "houseno:12栋"]],
+    ["红星镇阳光村二区12号", ["town:红星镇", "community:阳光村", "poi:二区", "houseno:12号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

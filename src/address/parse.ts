@@ -681,6 +681,22 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         BUILDING_WORD_END.test(text.slice(num[0].start, num[0].end))
       )
         spans[spans.length - 1] = { ...village, label: "poi" };
+      // 阳光村二区12栋: ... and so is one with a numbered section of buildings, the section a part of it.
+      const section = spans.at(-1);
+      const sectionOf = spans.at(-2);
+      if (
+        section?.label === "poi" &&
+        section.end === pos &&
+        sectionOf?.label === "community" &&
+        sectionOf.end === section.start &&
+        text[section.start - 1] === "村" &&
+        SECTION_NAME.test(text.slice(section.start, section.end)) &&
+        num[0]?.label === "houseno" &&
+        BUILDING_WORD_END.test(text.slice(num[0].start, num[0].end))
+      ) {
+        spans[spans.length - 2] = { ...sectionOf, label: "poi" };
+        spans[spans.length - 1] = { ...section, label: "subpoi" };
+      }
       for (const s of num) pushSpan(spans, s.label, s.start, s.end);
       pos = (num.at(-1) as Span).end;
       continue;
@@ -1602,6 +1618,8 @@ function numeralDash(text: string, p: number): boolean {
 const NUMBER_IN_NAME = /^([0-9]+|[一二三四五六七八九十]+号)(小区|花园|公寓|广场|大厦|家园|新村)/;
 /** The building word after a dashed number (3-2幢, 86-12号楼). */
 const DASHED_BUILDING_WORD = /^(号楼|栋|幢|座)/;
+/** A numbered or side section: 二区, 3区, C区, 东区. */
+const SECTION_NAME = /^([A-Za-z0-9一二三四五六七八九十]+|[东西南北中])区$/;
 /** A building number: 2号楼, 6栋, 3幢, B座. */
 const BUILDING_WORD_END = /(号楼|栋|幢|座)$/;
 /** A building number next: 2号楼, 6栋. */
@@ -1725,7 +1743,10 @@ function splitRun(
     }
     // 梅镇基山村, 大街镇大街村, 水涨乡盛家塘村: a township named just before its village, even with a
     // one-character stem or a road word in its name, or after another township.
-    const townBeforeVillage = adminOpen && start === 0 ? TOWN_BEFORE_VILLAGE.exec(run.slice(0, limit)) : null;
+    const townBeforeVillage =
+      adminOpen && start === 0 && limit >= 4 && run[limit - 1] === "村"
+        ? TOWN_BEFORE_VILLAGE.exec(run.slice(0, limit))
+        : null;
     if (townBeforeVillage) {
       const townEnd = (townBeforeVillage[1] as string).length;
       prevLabel = emitSpan(out, offset, "town", 0, townEnd);
