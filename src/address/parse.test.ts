@@ -484,6 +484,9 @@ describe("the rule parser", () => {
     // A village with a numbered section of buildings is a compound, the section a part of it.
     ["红星镇阳光村二区12栋", ["town:红星镇", "poi:阳光村", "subpoi:二区", "houseno:12栋"]],
     ["红星镇阳光村二区12号", ["town:红星镇", "community:阳光村", "poi:二区", "houseno:12号"]],
+    // A short division name before a generic institution word names the institution (its township's school).
+    ["浙江省宁波市余姚市大岚中心小学", ["prov:浙江省", "city:宁波市", "district:余姚市", "poi:大岚中心小学"]],
+    ["浙江省宁波市余姚市大岚派出所", ["prov:浙江省", "city:宁波市", "district:余姚市", "poi:大岚派出所"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -180,7 +180,7 @@ const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
 const ZONE_AFTER_SHORT = /^(经济|开发区|高新|工业|产业园|园区|新区|保税)/;
 const GENERIC_AFTER_SHORT =
-  /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园)/;
+  /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园|中心(小学|中学|学校|幼儿园|卫生院|医院)|卫生院|幼儿园|学府|初级中学|[一二三四五六七八九]中(?![路街心])|派出所|人民政府|政府|汽车站|客运站|邮政所|供电所|信用社|法庭)/;
 
 /** A zone named by its kind alone (高新区, 开发区), read right after a division. */
 const BARE_ZONE =
@@ -1146,7 +1146,7 @@ function matchAdmin(
       if (h.kind !== "full") {
         // 阿尔丁大街1号, 东风路阳光小区: a street office's name without 街道 that ends in a road word is the road.
         if (li === 3 && h.kind !== "alias" && /(路|街|道|巷)$/.test(name)) continue;
-        around ??= shortContext(text.slice(pos + len, pos + len + 3));
+        around ??= shortContext(text.slice(pos + len, pos + len + 6));
         const weak = h.kind !== "alias";
         // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
         // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
@@ -1212,14 +1212,16 @@ interface ShortContext {
   readonly generic: boolean;
 }
 
-function shortContext(after: string): ShortContext {
+function shortContext(longer: string): ShortContext {
+  // Three characters decide the road and zone tests; the generic words may be longer (中心卫生院).
+  const after = longer.slice(0, 3);
   const road = /^[\u4e00-\u9fff]{0,3}?(大道|大街|路|街|巷)/.exec(after);
   return {
     shortRoadStem: road !== null && road[0].length - (road[1] as string).length < 2,
     zone: ZONE_AFTER_SHORT.test(after),
     roadAfter: ROAD_SUFFIX.test(after) || /^[东西南北中]([路街]|大道|大街)/.test(after),
     blockedNext: after.length > 0 && /[村镇乡庄桥湖山园城门区]/.test(after[0] as string),
-    generic: GENERIC_AFTER_SHORT.test(after),
+    generic: GENERIC_AFTER_SHORT.test(longer),
   };
 }
 
