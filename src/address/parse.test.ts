@@ -427,23 +427,23 @@ describe("the rule parser", () => {
     ["阳光新村东12幢", ["poi:阳光新村", "assist:东", "houseno:12幢"]],
     ["红星苑北3号楼", ["poi:红星苑", "assist:北", "houseno:3号楼"]],
     // Two numbers joined by a dash before a building word number one building.
-    ["阳光小区3-2幢1306", ["poi:阳光小区", "houseno:3-2幢", "roomno:1306"]],
-    ["阳光小区86-12号楼1单元501", ["poi:阳光小区", "houseno:86-12号楼", "cellno:1单元", "roomno:501"]],
-    ["阳光路7-11幢", ["road:阳光路", "roadno:7", "redundant:-", "houseno:11幢"]],
+    ["阳光小区5-3幢1702", ["poi:阳光小区", "houseno:5-3幢", "roomno:1702"]],
+    ["阳光小区41-7号楼2单元902", ["poi:阳光小区", "houseno:41-7号楼", "cellno:2单元", "roomno:902"]],
+    ["阳光路9-14幢", ["road:阳光路", "roadno:9", "redundant:-", "houseno:14幢"]],
     // A number in Chinese numerals after a name without a compound word, before another part, ends the name.
     ["阳光一号红星阁2栋", ["poi:阳光一号", "subpoi:红星阁", "houseno:2栋"]],
     ["红星九号3期8栋", ["poi:红星九号", "subpoi:3期", "houseno:8栋"]],
     ["红星花园一号", ["poi:红星花园", "houseno:一号"]],
-    ["阳光路8号平房一号", ["road:阳光路", "roadno:8号", "poi:平房", "houseno:一号"]],
+    ["阳光路8号小院一号", ["road:阳光路", "roadno:8号", "poi:小院", "houseno:一号"]],
     // A street named by one character: after a village too, and with any stem before its number.
-    ["红星镇阳光村西巷112号", ["town:红星镇", "community:阳光村", "road:西巷", "roadno:112号"]],
+    ["红星镇阳光村西巷63号", ["town:红星镇", "community:阳光村", "road:西巷", "roadno:63号"]],
     ["阳光村东街百草药房", ["community:阳光村", "road:东街", "poi:百草药房"]],
-    ["红星镇蔡巷10号", ["town:红星镇", "road:蔡巷", "roadno:10号"]],
+    ["红星镇柳巷23号", ["town:红星镇", "road:柳巷", "roadno:23号"]],
     ["红星镇上街", ["town:红星镇", "road:上街"]],
-    // The code list names some townships after their county (濮阳县庆祖镇): written out, county + township.
+    // The code list names some townships after their county (博爱县许良镇): written out, county + township.
     [
-      "河南省濮阳市濮阳县庆祖镇阳光村",
-      ["prov:河南省", "city:濮阳市", "district:濮阳县", "town:庆祖镇", "community:阳光村"],
+      "河南省焦作市博爱县许良镇阳光村",
+      ["prov:河南省", "city:焦作市", "district:博爱县", "town:许良镇", "community:阳光村"],
     ],
     // After 中国, the divisions already read written again down to the last one repeat the address's own.
     [
@@ -468,22 +468,22 @@ describe("the rule parser", () => {
     // A compass side (or its end, 头) after a road or a village says where along it.
     ["阳光小区(建设路西)", ["poi:阳光小区", "redundant:(", "road:建设路", "assist:西", "redundant:)"]],
     ["红星镇阳光村南头", ["town:红星镇", "community:阳光村", "assist:南头"]],
-    ["阳光路南头16号", ["road:阳光路", "assist:南头", "roadno:16号"]],
+    ["阳光路南头29号", ["road:阳光路", "assist:南头", "roadno:29号"]],
     ["阳光街北1路红星花园", ["road:阳光街", "road:北1路", "poi:红星花园"]],
     // A numbered plot or works building right after a compound is a part of it.
-    ["阳光针织厂10号厂房", ["poi:阳光针织厂", "subpoi:10号厂房"]],
-    ["阳光家园2号地10号楼", ["poi:阳光家园", "subpoi:2号地", "houseno:10号楼"]],
+    ["阳光针织厂7号厂房", ["poi:阳光针织厂", "subpoi:7号厂房"]],
+    ["阳光家园3号地16号楼", ["poi:阳光家园", "subpoi:3号地", "houseno:16号楼"]],
     ["阳光路8号仓库", ["road:阳光路", "roadno:8号", "poi:仓库"]],
     // 城区 ("in town") after a zone, a township or a road, before a name, is not part of that name.
     ["红星开发区城区阳光路8号", ["devzone:红星开发区", "redundant:城区", "road:阳光路", "roadno:8号"]],
-    ["阳光路城区星火南路2号", ["road:阳光路", "redundant:城区", "road:星火南路", "roadno:2号"]],
+    ["阳光路城区建设南路6号", ["road:阳光路", "redundant:城区", "road:建设南路", "roadno:6号"]],
     // A township named just before its village: a one-character stem, a road word in it, a second township.
     ["阳光县梅镇红星村", ["district:阳光县", "town:梅镇", "community:红星村"]],
     ["阳光县大街镇红星村", ["district:阳光县", "town:大街镇", "community:红星村"]],
     ["红星镇阳光乡白沙村12号", ["town:红星镇", "town:阳光乡", "community:白沙村", "houseno:12号"]],
     // A village with a numbered section of buildings is a compound, the section a part of it.
-    ["红星镇阳光村二区12栋", ["town:红星镇", "poi:阳光村", "subpoi:二区", "houseno:12栋"]],
-    ["红星镇阳光村二区12号", ["town:红星镇", "community:阳光村", "poi:二区", "houseno:12号"]],
+    ["红星镇阳光村三区15栋", ["town:红星镇", "poi:阳光村", "subpoi:三区", "houseno:15栋"]],
+    ["红星镇阳光村三区15号", ["town:红星镇", "community:阳光村", "poi:三区", "houseno:15号"]],
     // A short division name before a generic institution word names the institution (its township's school).
     ["浙江省宁波市余姚市大岚中心小学", ["prov:浙江省", "city:宁波市", "district:余姚市", "poi:大岚中心小学"]],
     ["浙江省宁波市余姚市大岚派出所", ["prov:浙江省", "city:宁波市", "district:余姚市", "poi:大岚派出所"]],

@@ -314,7 +314,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       hanAt(text, pos) &&
       !namesOrganisation(text, pos, spans, admin, gazetteer, level, options)
     ) {
-      // 成都市武侯区桂溪街道成都市高新区, 涿州市涿州市开发区: a division already read, written again in
+      // 株洲市芦淞区建宁街道株洲市高新区, 瑞昌市瑞昌市经济开发区: a division already read, written again in
       // full before a zone word alone, names that division's zone (one devzone), not a new chain.
       const repeated = admin.length > 0 && repeatsAdmin(text, pos, admin);
       const zoneEnd = repeated ? zoneOfDivisionAgain(text, pos, admin, gazetteer) : 0;
@@ -401,7 +401,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           pos = m.end;
           continue;
         }
-        // 濮阳县庆祖镇: some townships' official names start with their county's; written out, the
+        // 博爱县许良镇: some townships' official names start with their county's; written out, the
         // county is read as the district and the rest as the township.
         const county = li === 3 && level < 2 ? countyInTownName(text, pos, m, gazetteer) : 0;
         if (county > 0) {
@@ -447,7 +447,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           /^(城区|市区)/.test(text.slice(pos + 2, pos + 4)) ||
           gazetteer.namesAt(text, pos + 2).length > 0)
       ) {
-        // 剑河县中国剑河县城区, 常熟市中国苏州市常熟市: the divisions already read, written again after 中国
+        // 福鼎市中国福鼎市城区, 福鼎市中国宁德市福鼎市: the divisions already read, written again after 中国
         // down to the last of them, repeat the address's own (a new chain after 中国 replaces them, above).
         let again = pos + 2;
         const last = spans.findLast((sp) => sp.label in LEVEL_ORDER);
@@ -681,7 +681,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         BUILDING_WORD_END.test(text.slice(num[0].start, num[0].end))
       )
         spans[spans.length - 1] = { ...village, label: "poi" };
-      // 阳光村二区12栋: ... and so is one with a numbered section of buildings, the section a part of it.
+      // 阳光村三区15栋: ... and so is one with a numbered section of buildings, the section a part of it.
       const section = spans.at(-1);
       const sectionOf = spans.at(-2);
       if (
@@ -772,7 +772,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
             level,
             !streetSeen,
             hasLabel(spans, "poi"),
-            // 重工街北1路: a side before a numbered road names that road (北1路), not a side of the one before.
+            // 阳光街北1路: a side before a numbered road names that road (北1路), not a side of the one before.
             !digitAt(text, end) ||
               !SIDE_END_CHAR.hasAt(run, run.length - 1) ||
               ROAD_NUMBER_NEXT.test(text.slice(end, end + 8)),
@@ -1014,7 +1014,7 @@ function zoneOfDivisionAgain(text: string, pos: number, admin: readonly AdminMat
 
 /**
  * Length of the county's name at the start of a township's official name as written at `pos`
- * (濮阳县 in 濮阳县庆祖镇), or 0 when the township's name does not start with its county's.
+ * (博爱县 in 博爱县许良镇), or 0 when the township's name does not start with its county's.
  */
 function countyInTownName(text: string, pos: number, m: AdminCandidate, g: Gazetteer): number {
   const parent = g.parentOf(m.id);
@@ -1027,7 +1027,7 @@ function countyInTownName(text: string, pos: number, m: AdminCandidate, g: Gazet
 
 /**
  * True when a repeat of the divisions ends at `pos`: the text ends or goes on with a separator, 城区,
- * a subdivision or a road, not with a place named after the division (张店区体育馆, 句容市开发区).
+ * a subdivision or a road, not with a place named after the division (福鼎市体育馆, 福鼎市开发区).
  */
 function repeatEndsHere(text: string, pos: number, admin: readonly AdminMatch[], g: Gazetteer): boolean {
   if (!hanAt(text, pos)) return true;
@@ -1413,7 +1413,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
   const quarter = QUARTER_START.hasAt(text, first.end)
     ? NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4))
     : null;
-  // 阳光家园2号地, 阳光针织厂10号厂房: a numbered plot or works building of the compound before it.
+  // 阳光家园3号地, 阳光针织厂7号厂房: a numbered plot or works building of the compound before it.
   const part =
     !quarter && (prev0 === "poi" || prev0 === "subpoi") && PART_START.hasAt(text, first.end)
       ? NUMBERED_PART.exec(text.slice(first.end, first.end + 3))
@@ -1435,7 +1435,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     p = nx.end;
   }
   if (parts.length > 1) {
-    // 3-2幢, 86-12号楼: two numbers joined by a dash before a building word number one building.
+    // 5-3幢, 41-7号楼: two numbers joined by a dash before a building word number one building.
     const building =
       parts.length === 2 && prev0 !== "road" && prev0 !== "subroad"
         ? DASHED_BUILDING_WORD.exec(text.slice(p, p + 2))
@@ -1618,7 +1618,7 @@ function numeralDash(text: string, p: number): boolean {
 
 /** A number and a compound word that end a compound's name (200小区, 一号小区). */
 const NUMBER_IN_NAME = /^([0-9]+|[一二三四五六七八九十]+号)(小区|花园|公寓|广场|大厦|家园|新村)/;
-/** The building word after a dashed number (3-2幢, 86-12号楼). */
+/** The building word after a dashed number (5-3幢, 41-7号楼). */
 const DASHED_BUILDING_WORD = /^(号楼|栋|幢|座)/;
 /** A numbered or side section: 二区, 3区, C区, 东区. */
 const SECTION_NAME = /^([A-Za-z0-9一二三四五六七八九十]+|[东西南北中])区$/;
@@ -1636,7 +1636,7 @@ const QUARTER_START = new CharSet("号小街地组村里");
 /** A township (镇 or 乡, its name without 路) and a village with 村 that make the whole run. */
 const TOWN_BEFORE_VILLAGE = /^([^路村镇乡]{1,4}?(镇|乡))([^路街道镇乡村][^路镇乡村]{0,3}(?<!新)村)$/;
 
-/** Numbered parts of a compound, a plot or a works (2号地, 10号厂房, 3号车库): its `subpoi`. */
+/** Numbered parts of a compound, a plot or a works (3号地, 7号厂房, 5号车库): its `subpoi`. */
 const NUMBERED_PART = /^号?(厂房|仓库|车库|车间)|^号地(?![址下])/;
 const PART_START = new CharSet("号厂仓车");
 
@@ -1648,7 +1648,7 @@ function unitEnd(text: string, end: number): number | null {
 
 /** Names of schools, whose campuses (X校区) are part of the name. */
 const SCHOOL_END = /(大学|学院|学校|中学|小学)$/;
-/** A campus named after the school's name: 紫金港校区, 新校区. */
+/** A campus named after the school's name: 红星校区, 新校区. */
 const CAMPUS = /^[\u4e00-\u9fff]{0,5}?校区/;
 
 /** Words that start a note to the courier (请…, 提前…, 不要放…, 下午…) rather than a place. */
@@ -1743,7 +1743,7 @@ function splitRun(
       start += bareZone[0].length;
       continue;
     }
-    // 梅镇基山村, 大街镇大街村, 水涨乡盛家塘村: a township named just before its village, even with a
+    // 梅镇红星村, 大街镇红星村, 阳光乡白沙村: a township named just before its village, even with a
     // one-character stem or a road word in its name, or after another township.
     const townBeforeVillage =
       adminOpen && start === 0 && limit >= 4 && run[limit - 1] === "村"
@@ -1892,7 +1892,7 @@ function splitRun(
       const road = ROAD_FIRST.has(first) ? ROAD_SUFFIX.exec(rest) : null;
       // 西街天猫优品, 二巷日潭: a one-character road stem (a direction or a numeral) when a name follows;
       // 平潭街二巷: a numbered lane right after its road; 阳光村西巷: a lane of the village.
-      // 蔡巷12号, 上街: any one-character stem when nothing but a number follows (not 沿街, "along the street").
+      // 柳巷23号, 上街: any one-character stem when nothing but a number follows (not 沿街, "along the street").
       const laneAfterRoad =
         start > 0 && (prevLabel === "road" || prevLabel === "subroad") && numeralAt(run, start);
       const lastOfRun = k + 1 === limit && (limit === run.length || limit === noiseAt);
