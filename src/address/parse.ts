@@ -1634,7 +1634,7 @@ const NAMED_COMPOUND_END =
 const NUMBERED_QUARTER = /^号?(小区|街坊|街区|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
 const QUARTER_START = new CharSet("号小街地组村里");
 /** A township (镇 or 乡, its name without 路) and a village with 村 that make the whole run. */
-const TOWN_BEFORE_VILLAGE = /^([^路村镇乡]{1,4}?(镇|乡))([^路街道镇乡村][^路镇乡村]{0,3}(?<!新)村)$/;
+const TOWN_BEFORE_VILLAGE = /^([^路村镇乡]{1,4}?(镇|乡))([^路街道镇乡村][^路镇乡村]{0,3}(?<!新)村)(?![委民])/;
 
 /** Numbered parts of a compound, a plot or a works (3号地, 7号厂房, 5号车库): its `subpoi`. */
 const NUMBERED_PART = /^号?(厂房|仓库|车库|车间)|^号地(?![址下])/;
@@ -1746,14 +1746,14 @@ function splitRun(
     // 梅镇红星村, 大街镇红星村, 阳光乡白沙村: a township named just before its village, even with a
     // one-character stem or a road word in its name, or after another township.
     const townBeforeVillage =
-      adminOpen && start === 0 && limit >= 4 && run[limit - 1] === "村"
+      adminOpen && start === 0 && limit >= 4 && run.includes("村", 2)
         ? TOWN_BEFORE_VILLAGE.exec(run.slice(0, limit))
         : null;
     if (townBeforeVillage) {
       const townEnd = (townBeforeVillage[1] as string).length;
       prevLabel = emitSpan(out, offset, "town", 0, townEnd);
-      prevLabel = emitSpan(out, offset, "community", townEnd, limit);
-      start = limit;
+      prevLabel = emitSpan(out, offset, "community", townEnd, townBeforeVillage[0].length);
+      start = townBeforeVillage[0].length;
       continue;
     }
     // 红星开发区城区阳光路, 红星街道城区阳光广场: 城区 or 市区 after a division, a township, a zone or a road
