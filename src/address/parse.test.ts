@@ -481,7 +481,7 @@ describe("the rule parser", () => {
     ["阳光县梅镇红星村", ["district:阳光县", "town:梅镇", "community:红星村"]],
     ["阳光县大街镇红星村", ["district:阳光县", "town:大街镇", "community:红星村"]],
     ["红星镇阳光乡白沙村12号", ["town:红星镇", "town:阳光乡", "community:白沙村", "houseno:12号"]],
-    ["红星镇阳光乡白沙村石桥组", ["town:红星镇", "town:阳光乡", "community:白沙村", "group:石桥组"]],
+    ["红星镇阳光乡白沙村杏树组", ["town:红星镇", "town:阳光乡", "community:白沙村", "group:杏树组"]],
     ["阳光县梅镇红星村百草药房", ["district:阳光县", "town:梅镇", "community:红星村", "poi:百草药房"]],
     // A village with a numbered section of buildings is a compound, the section a part of it.
     ["红星镇阳光村三区15栋", ["town:红星镇", "poi:阳光村", "subpoi:三区", "houseno:15栋"]],
