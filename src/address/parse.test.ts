@@ -489,6 +489,11 @@ describe("the rule parser", () => {
     // A short division name before a generic institution word names the institution (its township's school).
     ["浙江省宁波市余姚市大岚中心小学", ["prov:浙江省", "city:宁波市", "district:余姚市", "poi:大岚中心小学"]],
     ["浙江省宁波市余姚市大岚派出所", ["prov:浙江省", "city:宁波市", "district:余姚市", "poi:大岚派出所"]],
+    // A compound's sales office, management office, gatehouse or parcel point is a part of it.
+    ["阳光郡售楼处", ["poi:阳光郡", "subpoi:售楼处"]],
+    ["红星苑物业", ["poi:红星苑", "subpoi:物业"]],
+    ["红星物业", ["poi:红星物业"]],
+    ["阳光花园菜鸟驿站", ["poi:阳光花园", "subpoi:菜鸟驿站"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

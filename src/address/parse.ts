@@ -1646,6 +1646,14 @@ function unitEnd(text: string, end: number): number | null {
   return m ? end + (m[1] as string).length : null;
 }
 
+/** Service points of a compound named after it: sales office, management office, gatehouse, parcel point. */
+const SERVICE_END =
+  /(售楼处|售楼部|售楼中心|物业服务中心|物业管理处|物业中心|物业|菜鸟驿站|门卫室|门卫|传达室|保安室|快递柜|丰巢柜)$/;
+/** A compound's name (园, 苑, 小区, 花园, 大厦 …), after which 物业 is the compound's office. */
+const COMPOUND_NAME_END = /[园苑府庭居湾阁轩城郡区村寓墅厦场]$/;
+/** Last characters of SERVICE_END words (fast reject). */
+const SERVICE_LAST = new CharSet("处部心业站室卫柜");
+
 /** Names of schools, whose campuses (X校区) are part of the name. */
 const SCHOOL_END = /(大学|学院|学校|中学|小学)$/;
 /** A campus named after the school's name: 红星校区, 新校区. */
@@ -2026,6 +2034,21 @@ function splitRun(
       if (gate && gate.index >= 2 && (label === "poi" || label === "subpoi")) {
         const cutAt = start + gate.index;
         prevLabel = emitSpan(out, offset, label, start, cutAt);
+        prevLabel = emitSpan(out, offset, "subpoi", cutAt, limit);
+        break;
+      }
+      // 阳光郡售楼处, 红星苑物业: the sales office, management office, gatehouse or parcel point of a
+      // compound is a part of it.
+      const service =
+        label === "poi" && SERVICE_LAST.hasAt(rest, rest.length - 1) ? SERVICE_END.exec(rest) : null;
+      // 红星物业 alone is a management company's name: 物业 is a part only after a compound's ending.
+      if (
+        service &&
+        service.index >= 2 &&
+        (service[0] !== "物业" || COMPOUND_NAME_END.test(rest.slice(0, service.index)))
+      ) {
+        const cutAt = start + service.index;
+        prevLabel = emitSpan(out, offset, "poi", start, cutAt);
         prevLabel = emitSpan(out, offset, "subpoi", cutAt, limit);
         break;
       }
