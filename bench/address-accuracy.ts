@@ -21,6 +21,7 @@ import {
   spansToEntities,
   Tagger,
 } from "../src/address/index.ts";
+import { nationalVillages } from "../src/cli/village-register.ts";
 
 const root = join(import.meta.dirname, "..");
 const dataDir = join(root, "..", "shared", "data", "address");
@@ -80,7 +81,8 @@ try {
       { stdio: ["ignore", "inherit", "inherit"] },
     );
     console.log(`${corpus}: trained in ${((performance.now() - t) / 1000).toFixed(1)} s (epochs ${epochs})`);
-    const tagger = new Tagger(restoreTaggerModel(JSON.parse(readFileSync(modelPath, "utf8"))), gazetteer);
+    const model = restoreTaggerModel(JSON.parse(readFileSync(modelPath, "utf8")));
+    const tagger = new Tagger(model, gazetteer, model.villages ? nationalVillages() : null);
     t = performance.now();
     const pairs = dev.map((r) => ({
       gold: r.entities,

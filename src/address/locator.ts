@@ -7,6 +7,7 @@ import { type AdminResolution, chineseKeys, resolveAdmin } from "./keys.ts";
 import { type Entity, parseRules, spansToEntities } from "./parse.ts";
 import { Tagger, type TaggerModel } from "./tagger.ts";
 import { isLatinAddress, parseUsAddress, usKeys } from "./us.ts";
+import type { VillageRegister } from "./villages.ts";
 
 export interface AddressLocatorOptions {
   /** The deployment's region ("内蒙古自治区包头市", "包头", or a division code "1502"): read first. */
@@ -15,6 +16,8 @@ export interface AddressLocatorOptions {
   readonly dictionary?: PlaceDictionary;
   /** A tagger trained with `recur address train`; without it the rule parser is used. */
   readonly model?: TaggerModel | null;
+  /** The register of village committees, for a model trained with it (`model.villages`). */
+  readonly villages?: VillageRegister | null;
   /** Minimum confidence of a fuzzy compound-name match (default 0.85, docs/address.md). */
   readonly fuzzyThreshold?: number;
   /** Datum of the coordinates passed to locate/analyse (default wgs84). */
@@ -67,7 +70,7 @@ export function createAddressLocator(options: AddressLocatorOptions = {}): FullA
     const pick = hits.find((h) => regionId !== null && gazetteer.within(h.id, regionId)) ?? hits[0];
     if (pick) adminAliases.set(alias, pick.id);
   }
-  const tagger = options.model ? new Tagger(options.model, gazetteer) : null;
+  const tagger = options.model ? new Tagger(options.model, gazetteer, options.villages ?? null) : null;
   const threshold = options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD;
   const ruleOptions = { regionId, ...(adminAliases.size > 0 ? { adminAliases } : {}) };
 

@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { nationalVillages } from "../cli/village-register.ts";
 import { learnCharClusters } from "./clusters.ts";
 import { nationalGazetteer } from "./gazetteer.ts";
 import { tagMarginals } from "./lattice.ts";
@@ -143,9 +144,7 @@ test("a trained model keeps the whole corpus' lexicon and uses its features; wit
     example(n, i + 2, 502),
   ]);
   const model = restoreTaggerModel(
-    JSON.parse(
-      JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2, clusters: false, villages: false })),
-    ),
+    JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2, clusters: false }))),
   );
   expect(model.version).toBe(3);
   expect(model.lexicon?.望江家园).toBe("poi");
@@ -155,7 +154,6 @@ test("a trained model keeps the whole corpus' lexicon and uses its features; wit
     seed: 2,
     lexicon: false,
     clusters: false,
-    villages: false,
   });
   expect(plain.version).toBe(2);
   expect(plain.lexicon).toBeUndefined();
@@ -303,9 +301,7 @@ test("characters written in the same places fall into one learned class", () => 
 test("a trained model keeps its classes of characters; a loaded one uses them (version 4)", () => {
   const names = ["青枫公寓", "望江家园", "金色港湾", "翠苑一区", "云栖山庄", "白马湖畔"];
   const train = names.flatMap((n, i) => [example(n, i + 1, 101 + i), example(n, i + 7, 1203 - i)]);
-  const model = restoreTaggerModel(
-    JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2, villages: false }))),
-  );
+  const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2 }))));
   expect(model.version).toBe(4);
   expect(model.clusters?.幢).toBeTypeOf("number");
   expect(Object.keys(model.features).some((f) => f.startsWith("qpc"))).toBe(true);
@@ -346,15 +342,19 @@ test("a model trained with the register of committees tells a committee of the t
     ...three(["多福巷", "银闸", "东厂"], "community"),
     ...three(["枫林晚", "锦绣湾", "梧桐语"], "village"),
   ];
-  const model = restoreTaggerModel(JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2 }))));
+  const villages = nationalVillages();
+  const model = restoreTaggerModel(
+    JSON.parse(JSON.stringify(trainTagger(train, g, { epochs: 8, seed: 2, villages }))),
+  );
   expect(model.version).toBe(5);
   expect(model.villages).toBe(true);
-  const tagger = new Tagger(model, g);
+  expect(() => new Tagger(model, g)).toThrow(/needs it to decode/);
+  const tagger = new Tagger(model, g, villages);
   const labelOf = (name: string) =>
     tagger.spans(`东华门街道${name}社区7号`).find((s) => s.start === 5)?.label;
   expect([labelOf("智德"), labelOf("月光林")]).toEqual(["community", "village"]);
   expect(() => restoreTaggerModel({ ...model, villages: "yes" })).toThrow(/not a recur address model/);
-  const without = trainTagger(train, g, { epochs: 8, seed: 2, villages: false });
+  const without = trainTagger(train, g, { epochs: 8, seed: 2 });
   expect(without.villages).toBeUndefined();
   expect(Object.keys(without.features).some((f) => f.startsWith("gv"))).toBe(false);
 });

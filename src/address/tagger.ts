@@ -6,7 +6,7 @@ import { allowedTransitions, Lattice } from "./lattice.ts";
 import { jackknifeLexicons, LexiconMatcher, type LexiconOptions, learnLexicon } from "./lexicon.ts";
 import { type AdminMatch, type Entity, parseRules, type Span } from "./parse.ts";
 import { normaliseLabel } from "./score.ts";
-import { nationalVillages, type VillageRegister, villagesIn } from "./villages.ts";
+import { type VillageRegister, villagesIn } from "./villages.ts";
 
 /**
  * A character-level sequence labeller (a linear-chain CRF, Lafferty et al. 2001, or a structured
@@ -53,10 +53,11 @@ export interface TrainOptions {
    */
   readonly clusters?: false | ClusterOptions;
   /**
-   * Whether a village or community named in the address is a committee of its township in the
-   * national register (src/address/villages.ts) as features; default true.
+   * The register of village committees (src/address/villages.ts; the CLI passes the national
+   * one): whether a village or community named in the address is a committee of its township
+   * becomes a feature, and the model needs the register to decode. Default: none.
    */
-  readonly villages?: boolean;
+  readonly villages?: VillageRegister | null;
   /** CRF: L2 penalty on the whole corpus (λ = l2 / addresses per address); default 1. */
   readonly l2?: number;
   /** CRF: initial learning rate, decaying as rate / (1 + λ·rate·step); default 0.03. */
@@ -485,7 +486,7 @@ export function trainTagger(
           prepared.map((p) => p.text),
           options.clusters,
         );
-  const villages = options.villages === false ? null : nationalVillages();
+  const villages = options.villages ?? null;
   const ids = featureIdsOf(
     prepared,
     gazetteer,
@@ -763,10 +764,18 @@ export class Tagger {
   private readonly clusters: ReadonlyMap<string, number> | null;
   private readonly villages: VillageRegister | null;
 
+  /** `villages`: the register a model trained with it (`model.villages`) needs; else ignored. */
   constructor(
     readonly model: TaggerModel,
     private readonly gazetteer: Gazetteer,
+    villages: VillageRegister | null = null,
   ) {
+    if (model.villages && !villages) {
+      throw new ConfigError("address_model_needs_villages", {
+        zh: "该地址模型训练时使用了村（居）委会名录，解码时也需要它",
+        en: "this address model was trained with the register of village committees and needs it to decode",
+      });
+    }
     const names = Object.keys(model.features);
     // Dense rows are only needed for training: a loaded model decodes from its sparse rows.
     const W = new Weights(model.tags, 1);
@@ -792,7 +801,7 @@ export class Tagger {
     this.weights = W;
     this.lexicon = model.lexicon ? new LexiconMatcher(new Map(Object.entries(model.lexicon))) : null;
     this.clusters = model.clusters ? new Map(Object.entries(model.clusters)) : null;
-    this.villages = model.villages ? nationalVillages() : null;
+    this.villages = model.villages ? villages : null;
   }
 
   /** Labelled spans covering the text. */

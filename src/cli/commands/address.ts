@@ -23,6 +23,7 @@ import {
 } from "../../address/index.ts";
 import { renderIssue } from "../../domain/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
+import { nationalVillages } from "../village-register.ts";
 
 /** Reads a JSON file, or reports (in the user's language) why it cannot. */
 async function readJson(
@@ -64,7 +65,7 @@ export async function locatorOptionsFrom(
     if (!json.ok) return null;
     model = restoreTaggerModel(json.value);
   }
-  return { region, dictionary, model };
+  return { region, dictionary, model, villages: model?.villages ? nationalVillages() : null };
 }
 
 async function writeLine(ctx: CommandContext, line: string): Promise<void> {
@@ -173,6 +174,7 @@ async function train(values: Readonly<Record<string, unknown>>, ctx: CommandCont
     epochs,
     seed: Number(values.seed ?? 1) || 1,
     trainer: trainer as Trainer,
+    villages: nationalVillages(),
   });
   await writeFile(resolve(ctx.cwd, values.out), JSON.stringify(model));
   const seconds = (performance.now() - started) / 1000;

@@ -15,6 +15,7 @@ import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/se
 import { loadProfile } from "../../ingest/profile/load.ts";
 import type { EncodingName } from "../../ingest/readers/encoding.ts";
 import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
+import { nationalVillages } from "../village-register.ts";
 
 const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
 
@@ -81,6 +82,7 @@ async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): 
         datum: "wgs84",
         ...(job.dictionary ? { dictionary: job.dictionary } : {}),
         ...(job.model ? { model: job.model } : {}),
+        ...(job.model?.villages ? { villages: nationalVillages() } : {}),
       }),
       ...(job.encoding ? { encoding: job.encoding } : {}),
       ...(job.chunkRows ? { chunkRows: job.chunkRows } : {}),

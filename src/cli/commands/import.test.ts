@@ -146,7 +146,7 @@ describe("recur import", { timeout: 90_000 }, () => {
     const modelFile = writeText(
       dir,
       "model.json",
-      JSON.stringify(trainTagger(train, nationalGazetteer(), { epochs: 4, villages: false })),
+      JSON.stringify(trainTagger(train, nationalGazetteer(), { epochs: 4 })),
       "utf8",
     );
     const components = async (args: string[], db: string) => {
