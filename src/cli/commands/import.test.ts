@@ -27,6 +27,20 @@ async function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
 
 describe("recur import", { timeout: 90_000 }, () => {
   const dir = tempDir("recur-import-cli-");
+  /** Imports `path` with the synthetic profile and extra arguments, then reads back incidents by source id. */
+  const importedIncidents = async (path: string, args: string[], db: string, ids: string[]) => {
+    const { code } = await run(
+      ["import", path, "--profile", "synthetic", "--db", db, "--json", ...args],
+      dir,
+    );
+    expect(code).toBe(0);
+    const store = await openStore({ path: db });
+    try {
+      return await Promise.all(ids.map((id) => store.incidents.get("synthetic-110", id)));
+    } finally {
+      await store.close();
+    }
+  };
   const file = writeText(
     dir,
     "calls.csv",
@@ -103,24 +117,13 @@ describe("recur import", { timeout: 90_000 }, () => {
       "utf8",
     );
     const rooms = async (args: string[], db: string) => {
+      const [d1, d2] = await importedIncidents(places, args, db, ["D1", "D2"]);
       expect(
-        (await run(["import", places, "--profile", "synthetic", "--db", db, "--json", ...args], dir)).code,
-      ).toBe(0);
-      const store = await openStore({ path: db });
-      try {
-        const [d1, d2] = [
-          await store.incidents.get("synthetic-110", "D1"),
-          await store.incidents.get("synthetic-110", "D2"),
-        ];
-        expect(
-          addressComponentsFromJson(d1?.addressComponents ?? "[]")
-            .map((c) => c.text)
-            .join(""),
-        ).toBe("澜东区阳光花园3栋2单元501室");
-        return [d1?.location.room, d2?.location.room];
-      } finally {
-        await store.close();
-      }
+        addressComponentsFromJson(d1?.addressComponents ?? "[]")
+          .map((c) => c.text)
+          .join(""),
+      ).toBe("澜东区阳光花园3栋2单元501室");
+      return [d1?.location.room, d2?.location.room];
     };
     const [plain1, plain2] = await rooms([], join(dir, "nodict.db"));
     expect(plain1).not.toBe(plain2);
@@ -150,16 +153,8 @@ describe("recur import", { timeout: 90_000 }, () => {
       "utf8",
     );
     const components = async (args: string[], db: string) => {
-      expect(
-        (await run(["import", file, "--profile", "synthetic", "--db", db, "--json", ...args], dir)).code,
-      ).toBe(0);
-      const store = await openStore({ path: db });
-      try {
-        const c1 = await store.incidents.get("synthetic-110", "C1");
-        return addressComponentsFromJson(c1?.addressComponents ?? "[]").map((c) => c.label);
-      } finally {
-        await store.close();
-      }
+      const [c1] = await importedIncidents(file, args, db, ["C1"]);
+      return addressComponentsFromJson(c1?.addressComponents ?? "[]").map((c) => c.label);
     };
     expect((await components([], join(dir, "rules.db"))).length).toBeGreaterThan(3);
     expect(await components(["--model", modelFile], join(dir, "model.db"))).toEqual(["otherinfo"]);
