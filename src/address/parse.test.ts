@@ -494,6 +494,9 @@ describe("the rule parser", () => {
     ["红星苑物业", ["poi:红星苑", "subpoi:物业"]],
     ["红星物业", ["poi:红星物业"]],
     ["阳光花园菜鸟驿站", ["poi:阳光花园", "subpoi:菜鸟驿站"]],
+    // A numbered row of houses before its numbers is numbered like a building.
+    ["红星镇阳光村4排9号", ["town:红星镇", "community:阳光村", "houseno:4排", "cellno:9号"]],
+    ["阳光小区3排", ["poi:阳光小区", "subpoi:3排"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

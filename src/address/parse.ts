@@ -1553,8 +1553,10 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
           return spanFrom(pos, "poi", uend);
         return spanFrom(pos, "subpoi", uend);
       case "期":
-      case "排":
         return spanFrom(pos, "subpoi", uend);
+      case "排":
+        // 4排9号: a numbered row of houses before its numbers is numbered like a building.
+        return spanFrom(pos, digitAt(text, uend) || numeralAt(text, uend) ? "houseno" : "subpoi", uend);
       case "组":
       // 14队, 4社: a production team, the older name of a villagers' group.
       case "队":
