@@ -497,6 +497,9 @@ describe("the rule parser", () => {
     // A numbered row of houses before its numbers is numbered like a building.
     ["红星镇阳光村4排9号", ["town:红星镇", "community:阳光村", "houseno:4排", "cellno:9号"]],
     ["阳光小区3排", ["poi:阳光小区", "subpoi:3排"]],
+    // N号楼 after a building and before a flat number is the floor; before a unit or a floor, a building.
+    ["阳光小区11幢6号楼905", ["poi:阳光小区", "houseno:11幢", "floorno:6号楼", "roomno:905"]],
+    ["阳光小区11幢6号楼2单元", ["poi:阳光小区", "houseno:11幢", "houseno:6号楼", "cellno:2单元"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -1495,6 +1495,10 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     const uend = end + u.length;
     switch (u) {
       case "号楼":
+        // 5栋3号楼502: N号楼 after a building and before a flat number is its floor (3楼 with 号).
+        if (prev === "houseno" && digitAt(text, uend) && !FLAT_UNIT_NEXT.test(text.slice(uend, uend + 8)))
+          return spanFrom(pos, "floorno", uend);
+        return spanFrom(pos, "houseno", uend);
       case "栋":
       case "幢":
       case "座":
@@ -1622,6 +1626,8 @@ function numeralDash(text: string, p: number): boolean {
 const NUMBER_IN_NAME = /^([0-9]+|[一二三四五六七八九十]+号)(小区|花园|公寓|广场|大厦|家园|新村)/;
 /** The building word after a dashed number (5-3幢, 41-7号楼). */
 const DASHED_BUILDING_WORD = /^(号楼|栋|幢|座)/;
+/** A unit (entrance), a floor or a dashed number next: 2单元, 3门, 1梯, 6楼, 9-6. */
+const FLAT_UNIT_NEXT = /^[0-9]+(单元|单|门|梯|楼|层|F|f|[-－])/;
 /** A numbered or side section: 二区, 3区, C区, 东区. */
 const SECTION_NAME = /^([A-Za-z0-9一二三四五六七八九十]+|[东西南北中])区$/;
 /** A building number: 2号楼, 6栋, 3幢, B座. */
