@@ -500,6 +500,10 @@ describe("the rule parser", () => {
     // N号楼 after a building and before a flat number is the floor; before a unit or a floor, a building.
     ["阳光小区11幢6号楼905", ["poi:阳光小区", "houseno:11幢", "floorno:6号楼", "roomno:905"]],
     ["阳光小区11幢6号楼2单元", ["poi:阳光小区", "houseno:11幢", "houseno:6号楼", "cellno:2单元"]],
+    // A village named right after another is a natural village of the administrative one.
+    ["红星镇阳光村白沙村", ["town:红星镇", "community:阳光村", "village:白沙村"]],
+    ["红星镇阳光社区白沙村12号", ["town:红星镇", "community:阳光社区", "village:白沙村", "houseno:12号"]],
+    ["红星镇阳光社区阳光村", ["town:红星镇", "community:阳光社区", "community:阳光村"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -1873,7 +1873,16 @@ function splitRun(
         if (office) e += office[0].length;
         if (e === limit || !/^(小区|花园|家园|公寓)/.test(run.slice(e, limit))) {
           cut = e;
-          cutLabel = "community";
+          // 阳光村白沙村: a village named right after another is a natural village of that
+          // administrative one (the swei412 vocabulary's "village"), not a second committee.
+          // 红星社区红星村, 阳光行政村阳光村: the same name written again is the same committee.
+          cutLabel =
+            prevLabel === "community" &&
+            com[1] === "村" &&
+            !office &&
+            !sameVillageAgain(run, out, offset, start, k)
+              ? "village"
+              : "community";
           break;
         }
       }
@@ -2095,6 +2104,24 @@ function splitRun(
   if (noiseAt < run.length) prevLabel = emitSpan(out, offset, "redundant", noiseAt, run.length);
   return out;
 }
+
+/** True when the village named at run[start, stemEnd) repeats the stem of the community just emitted in the run. */
+function sameVillageAgain(
+  run: string,
+  out: readonly Span[],
+  offset: number,
+  start: number,
+  stemEnd: number,
+): boolean {
+  const last = out.at(-1);
+  if (last === undefined || last.label !== "community" || last.end !== offset + start) return false;
+  const before = run.slice(last.start - offset, last.end - offset).replace(VILLAGE_WORDS, "");
+  const stem = run.slice(start, stemEnd);
+  return before.length > 0 && (before === stem || before.endsWith(stem) || stem.endsWith(before));
+}
+
+/** Endings of a committee's name as written, removed to compare villages' stems. */
+const VILLAGE_WORDS = /(行政村|自然村|村民委员会|村委会|村委|社区居委会|社区|居委会|村)$/;
 
 /** Turns spans into entities with their texts. */
 export function spansToEntities(text: string, spans: readonly Span[]): Entity[] {
