@@ -504,6 +504,9 @@ describe("the rule parser", () => {
     ["红星镇阳光村白沙村", ["town:红星镇", "community:阳光村", "village:白沙村"]],
     ["红星镇阳光社区白沙村12号", ["town:红星镇", "community:阳光社区", "village:白沙村", "houseno:12号"]],
     ["红星镇阳光社区阳光村", ["town:红星镇", "community:阳光社区", "community:阳光村"]],
+    // A name without a place word before a numbered villagers' group is its village, written without 村.
+    ["红星镇阳光3组12号", ["town:红星镇", "community:阳光", "group:3组", "houseno:12号"]],
+    ["阳光小区3组", ["poi:阳光小区", "group:3组"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -671,6 +671,17 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     if (num) {
+      // 红星镇阳光3组: a name without a place word before a numbered villagers' group is its village (村 left out).
+      const hamlet = spans.at(-1);
+      if (
+        num[0]?.label === "group" &&
+        hamlet?.label === "poi" &&
+        hamlet.end === pos &&
+        hamlet.end - hamlet.start >= 2 &&
+        hamlet.end - hamlet.start <= 4 &&
+        !NAMED_COMPOUND_END.test(text.slice(hamlet.start, hamlet.end))
+      )
+        spans[spans.length - 1] = { ...hamlet, label: "community" };
       // 阳光村12栋: a village with numbered buildings is a compound (an urban village, a resettlement estate).
       const village = spans.at(-1);
       if (
