@@ -507,6 +507,10 @@ describe("the rule parser", () => {
     // A name without a place word before a numbered villagers' group is its village, written without 村.
     ["红星镇阳光3组12号", ["town:红星镇", "community:阳光", "group:3组", "houseno:12号"]],
     ["阳光小区3组", ["poi:阳光小区", "group:3组"]],
+    // 之 and a numeral after a number mark a sub-number ("the third of number 12"), not a place; 之江 is a name.
+    ["阳光路12号之三", ["road:阳光路", "roadno:12号", "redundant:之三"]],
+    ["阳光路12号之一3栋", ["road:阳光路", "roadno:12号", "redundant:之一", "houseno:3栋"]],
+    ["阳光路12号之江花园", ["road:阳光路", "roadno:12号", "poi:之江花园"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -623,6 +623,25 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         continue;
       }
     }
+    // 阳光路12号之三, 31之4号: 之 after a number ("the third of number 12") marks a sub-number; 之 and
+    // its numeral are not a place.
+    if (
+      c === "之" &&
+      (digitAt(text, pos - 1) || text[pos - 1] === "号") &&
+      (digitAt(text, pos + 1) || numeralAt(text, pos + 1)) &&
+      spans.at(-1)?.end === pos
+    ) {
+      let e = pos + 1;
+      if (!digitAt(text, e))
+        while (
+          numeralAt(text, e) &&
+          !/^[一二三四五六七八九十]+[号楼栋幢单室层]/.test(text.slice(pos + 1, pos + 6))
+        )
+          e++;
+      pushSpan(spans, "redundant", pos, e);
+      pos = e;
+      continue;
+    }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
     const num = matchNumbered(text, pos, spans);
     // 红星200小区, 红星山一号小区: a number between a name and its compound word is part of the name.
