@@ -511,6 +511,10 @@ describe("the rule parser", () => {
     ["阳光路12号之三", ["road:阳光路", "roadno:12号", "redundant:之三"]],
     ["阳光路12号之一3栋", ["road:阳光路", "roadno:12号", "redundant:之一", "houseno:3栋"]],
     ["阳光路12号之江花园", ["road:阳光路", "roadno:12号", "poi:之江花园"]],
+    // 楼上 ("upstairs of") and 背后 ("behind") say where near the place, like 楼下 and 后面.
+    ["百草药房楼上4楼", ["poi:百草药房", "assist:楼上", "floorno:4楼"]],
+    ["百草药房背后阳光面馆", ["poi:百草药房", "assist:背后", "subpoi:阳光面馆"]],
+    ["红星楼上海路8号", ["poi:红星楼", "road:上海路", "roadno:8号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });
