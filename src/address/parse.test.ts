@@ -515,6 +515,9 @@ describe("the rule parser", () => {
     ["百草药房楼上4楼", ["poi:百草药房", "assist:楼上", "floorno:4楼"]],
     ["百草药房背后阳光面馆", ["poi:百草药房", "assist:背后", "subpoi:阳光面馆"]],
     ["红星楼上海路8号", ["poi:红星楼", "road:上海路", "roadno:8号"]],
+    // 街上 ("on the village's street") after a township or village, and 沿街 ("along the street"), are assist.
+    ["红星镇阳光村街上", ["town:红星镇", "community:阳光村", "assist:街上"]],
+    ["阳光小区沿街百草药房", ["poi:阳光小区", "assist:沿街", "subpoi:百草药房"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

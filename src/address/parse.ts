@@ -220,9 +220,9 @@ const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭�
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 const FILLER =
-  /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北])$/;
+  /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北]|(?<=[镇乡村])街上|沿街)$/;
 /** Last characters of the FILLER words (fast reject). */
-const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上后东西南北");
+const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上后街东西南北");
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼|新村|[城苑园楼寓府局院站场馆厂店校]))(向?[东西南北]|[东西南北]侧)$/;
@@ -242,14 +242,14 @@ function insideAt(text: string, pos: number): boolean {
 
 /** Filler words that end a name inside a run when another name follows them. */
 const MID_FILLER =
-  /^(斜对面|对面|对过|旁边|隔壁|楼下|背后|附近|后面|边上|以[东西南北]|之间|[东西南北]{1,2}侧|旁)[\u4e00-\u9fff]{2}/;
-const MID_FILLER_START = new CharSet("斜对旁隔楼附后背边以之内东西南北");
+  /^(斜对面|对面|对过|旁边|隔壁|楼下|背后|附近|后面|边上|沿街|以[东西南北]|之间|[东西南北]{1,2}侧|旁)[\u4e00-\u9fff]{2}/;
+const MID_FILLER_START = new CharSet("斜对旁隔楼附后背边沿以之内东西南北");
 /** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
 const INSIDE_AFTER = new CharSet("园场站店司厂区馆心团流校");
 const FILLER_START =
-  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|旁(?!边))/;
+  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|旁(?!边)|街上|沿街)/;
 /** First characters of the FILLER_START words (fast reject). */
-const FILLER_FIRST = new CharSet("大正门附对旁隔楼背周一里斜以之后东西南北");
+const FILLER_FIRST = new CharSet("大正门附对旁隔楼背周一里斜以之后街沿东西南北");
 /** 交叉口, 十字路口 at the end of a run. */
 const JUNCTION_END = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/;
 /** Last characters of the JUNCTION_END words (fast reject). */
