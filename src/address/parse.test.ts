@@ -518,6 +518,9 @@ describe("the rule parser", () => {
     // 街上 ("on the village's street") after a township or village, and 沿街 ("along the street"), are assist.
     ["红星镇阳光村街上", ["town:红星镇", "community:阳光村", "assist:街上"]],
     ["阳光小区沿街百草药房", ["poi:阳光小区", "assist:沿街", "subpoi:百草药房"]],
+    // The reception desk named last says where in the place (a note for the courier), not a part of it.
+    ["阳光大酒店前台", ["poi:阳光大酒店", "assist:前台"]],
+    ["阳光舞台", ["poi:阳光舞台"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });
