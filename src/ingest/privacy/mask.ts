@@ -305,7 +305,7 @@ function gluedMobiles(text: string, from: number, end: number, out: IdentifierSp
 const ROOM_BEFORE = new Set([..."元室楼栋幢层座户#"].map((s) => s.charCodeAt(0)));
 
 /**
- * A room number glued to a mobile ("三单元50113963623030" is room 501 and a phone): only after
+ * A room number glued to a mobile ("三单元50113912345678" is room 501 and a phone): only after
  * a room word, so that 12-15 digit work-order numbers stay readable.
  */
 function roomThenMobile(text: string, from: number, end: number, out: IdentifierSpan[]): void {
@@ -490,14 +490,14 @@ function phoneWordBefore(text: string, start: number): boolean {
   return false;
 }
 
-/** Words after a number that say it is a phone number: 6132402电联, 8805667联系. */
+/** Words after a number that say it is a phone number: 5823716电联, 8805667联系. */
 const PHONE_AFTER = /^[ \t\u3000)）]{0,2}(电联|联系|致电|打电话)/;
 /** What may stand between two numbers of a list: 0730-8251931、8251932 or 8805667，8805668. */
 const LIST_GAP = /^[ \t\u3000、，,/;；或及和]{1,3}$/;
 
 /**
  * Whether a bare 7-8 digit number at [start, end) is announced as a phone number: a phone word
- * before it (电话：87654321), a phone word after it (6132402电联), or it continues a list right
+ * before it (电话：87654321), a phone word after it (5823716电联), or it continues a list right
  * after another phone number.
  */
 function localPhoneContext(
