@@ -316,7 +316,7 @@ function roomThenMobile(text: string, from: number, end: number, out: Identifier
 
 /**
  * Index of the group that is the fraction of a decimal number at the start of the run
- * (43.0716492…, -87.95674149999995, 13800.50: "." after at most 4 digits), or -1. Such a
+ * (43.0501234…, -87.91234569999995, 13800.50: "." after at most 4 digits), or -1. Such a
  * fraction is no number of its own; after a longer number the dot is punctuation.
  */
 function decimalFractionGroup(text: string, groups: number, plus: boolean): number {
@@ -341,7 +341,7 @@ function matchGroups(
   let g = from;
   while (g < to) {
     if (g === fraction) {
-      g++; // 43.0716492…: the digits after a decimal point are no number of their own
+      g++; // 43.0501234…: the digits after a decimal point are no number of their own
       continue;
     }
     let matched = false;
