@@ -447,25 +447,13 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           /^(城区|市区)/.test(text.slice(pos + 2, pos + 4)) ||
           gazetteer.namesAt(text, pos + 2).length > 0)
       ) {
-        // 福鼎市中国福鼎市城区, 福鼎市中国宁德市福鼎市: the divisions already read, written again after 中国
-        // down to the last of them, repeat the address's own (a new chain after 中国 replaces them, above).
-        let again = pos + 2;
-        const last = spans.findLast((sp) => sp.label in LEVEL_ORDER);
-        for (let next = last ? readName(text, again, admin, gazetteer) : 0; next > 0; ) {
-          again += next;
-          if (
-            last &&
-            last.end - last.start === next &&
-            writtenAgainAt(text, last.start, last.end, again - next) &&
-            repeatEndsHere(text, again, admin, gazetteer)
-          ) {
-            pushSpan(spans, "redundant", pos, again);
-            pos = again;
-            break;
-          }
-          next = readName(text, again, admin, gazetteer);
+        // 福鼎市中国福鼎市城区: the divisions already read, written again after 中国, repeat the address's own.
+        const again = repeatAfterChina(text, pos, spans, admin, gazetteer);
+        if (again > 0) {
+          pushSpan(spans, "redundant", pos, again);
+          pos = again;
+          continue;
         }
-        if (pos === again) continue;
         pushSpan(spans, "redundant", pos, pos + 2);
         pos += 2;
         continue;
@@ -625,21 +613,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     // 阳光路12号之三, 31之4号: 之 after a number ("the third of number 12") marks a sub-number; 之 and
     // its numeral are not a place.
-    if (
-      c === "之" &&
-      (digitAt(text, pos - 1) || text[pos - 1] === "号") &&
-      (digitAt(text, pos + 1) || numeralAt(text, pos + 1)) &&
-      spans.at(-1)?.end === pos
-    ) {
-      let e = pos + 1;
-      if (!digitAt(text, e))
-        while (
-          numeralAt(text, e) &&
-          !/^[一二三四五六七八九十]+[号楼栋幢单室层]/.test(text.slice(pos + 1, pos + 6))
-        )
-          e++;
-      pushSpan(spans, "redundant", pos, e);
-      pos = e;
+    const subNumber = c === "之" ? subNumberEnd(text, pos, spans) : 0;
+    if (subNumber > 0) {
+      pushSpan(spans, "redundant", pos, subNumber);
+      pos = subNumber;
       continue;
     }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
@@ -690,43 +667,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     if (num) {
-      // 红星镇阳光3组: a name without a place word before a numbered villagers' group is its village (村 left out).
-      const hamlet = spans.at(-1);
-      if (
-        num[0]?.label === "group" &&
-        hamlet?.label === "poi" &&
-        hamlet.end === pos &&
-        hamlet.end - hamlet.start >= 2 &&
-        hamlet.end - hamlet.start <= 4 &&
-        !NAMED_COMPOUND_END.test(text.slice(hamlet.start, hamlet.end))
-      )
-        spans[spans.length - 1] = { ...hamlet, label: "community" };
-      // 阳光村12栋: a village with numbered buildings is a compound (an urban village, a resettlement estate).
-      const village = spans.at(-1);
-      if (
-        village?.label === "community" &&
-        village.end === pos &&
-        text[pos - 1] === "村" &&
-        num[0]?.label === "houseno" &&
-        BUILDING_WORD_END.test(text.slice(num[0].start, num[0].end))
-      )
-        spans[spans.length - 1] = { ...village, label: "poi" };
-      // 阳光村三区15栋: ... and so is one with a numbered section of buildings, the section a part of it.
-      const section = spans.at(-1);
-      const sectionOf = spans.at(-2);
-      if (
-        section?.label === "poi" &&
-        section.end === pos &&
-        sectionOf?.label === "community" &&
-        sectionOf.end === section.start &&
-        text[section.start - 1] === "村" &&
-        SECTION_NAME.test(text.slice(section.start, section.end)) &&
-        num[0]?.label === "houseno" &&
-        BUILDING_WORD_END.test(text.slice(num[0].start, num[0].end))
-      ) {
-        spans[spans.length - 2] = { ...sectionOf, label: "poi" };
-        spans[spans.length - 1] = { ...section, label: "subpoi" };
-      }
+      relabelBeforeNumber(text, spans, pos, num[0] as Span);
       for (const s of num) pushSpan(spans, s.label, s.start, s.end);
       pos = (num.at(-1) as Span).end;
       continue;
@@ -779,12 +720,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       end = pos + toward.index;
     }
     // 阳光路北8号, 建设大道东12号: the side of the road a number is on, between the road and its number.
-    const sideOfRoad =
-      !toward &&
-      digitAt(text, end) &&
-      COMPASS.hasAt(run, run.length - 1) &&
-      ROAD_NUMBER_NEXT.test(text.slice(end, end + 8)) &&
-      roadEndsBefore(spans, pos, run);
+    const sideOfRoad = !toward && sideBeforeRoadNumber(text, spans, pos, end, run);
     if (sideOfRoad) {
       run = run.slice(0, -1);
       end -= 1;
@@ -802,10 +738,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
             level,
             !streetSeen,
             hasLabel(spans, "poi"),
-            // 阳光街北1路: a side before a numbered road names that road (北1路), not a side of the one before.
-            !digitAt(text, end) ||
-              !SIDE_END_CHAR.hasAt(run, run.length - 1) ||
-              ROAD_NUMBER_NEXT.test(text.slice(end, end + 8)),
+            sideMayEnd(text, end, run),
           )
         : [];
     for (const s of parts) {
@@ -909,6 +842,87 @@ function repeatsAdmin(text: string, pos: number, admin: readonly AdminMatch[]): 
   return false;
 }
 
+/**
+ * End of 中国 and the divisions already read written again after it down to the last of them
+ * (福鼎市中国福鼎市城区, 福鼎市中国宁德市福鼎市), or 0 when 中国 starts something else (a new chain
+ * after 中国 replaces the divisions read before it, in parseRules).
+ */
+function repeatAfterChina(
+  text: string,
+  pos: number,
+  spans: readonly Span[],
+  admin: readonly AdminMatch[],
+  g: Gazetteer,
+): number {
+  let again = pos + 2;
+  const last = spans.findLast((sp) => sp.label in LEVEL_ORDER);
+  if (!last) return 0;
+  for (let next = readName(text, again, admin, g); next > 0; next = readName(text, again, admin, g)) {
+    again += next;
+    if (
+      last.end - last.start === next &&
+      writtenAgainAt(text, last.start, last.end, again - next) &&
+      repeatEndsHere(text, again, admin, g)
+    )
+      return again;
+  }
+  return 0;
+}
+
+/** End of 之 (and its numeral) marking a sub-number right after a number (12号之三, 31之4号), or 0. */
+function subNumberEnd(text: string, pos: number, spans: readonly Span[]): number {
+  if (!(digitAt(text, pos - 1) || text[pos - 1] === "号") || spans.at(-1)?.end !== pos) return 0;
+  if (digitAt(text, pos + 1)) return pos + 1;
+  if (!numeralAt(text, pos + 1)) return 0;
+  // 12号之一3栋, but 之三号楼: there the numeral numbers the building.
+  if (/^[一二三四五六七八九十]+[号楼栋幢单室层]/.test(text.slice(pos + 1, pos + 6))) return pos + 1;
+  let e = pos + 1;
+  while (numeralAt(text, e)) e++;
+  return e;
+}
+
+/**
+ * Relabels the name right before a number by what the number is: a village with numbered buildings,
+ * or with a numbered section of them, is a compound (阳光村12栋; 阳光村 | 三区 | 15栋, the section a part
+ * of it); a name without a place word before a numbered villagers' group is its village (红星镇阳光3组).
+ */
+function relabelBeforeNumber(text: string, spans: Span[], pos: number, first: Span): void {
+  const last = spans.at(-1);
+  if (last === undefined || last.end !== pos) return;
+  // 阳光村12栋: a village with numbered buildings is a compound (an urban village, a resettlement estate).
+  if (last.label === "community") {
+    if (
+      text[pos - 1] === "村" &&
+      first.label === "houseno" &&
+      BUILDING_WORD_END.test(text.slice(first.start, first.end))
+    )
+      spans[spans.length - 1] = { ...last, label: "poi" };
+    return;
+  }
+  if (last.label !== "poi") return;
+  if (
+    first.label === "group" &&
+    last.end - last.start >= 2 &&
+    last.end - last.start <= 4 &&
+    !NAMED_COMPOUND_END.test(text.slice(last.start, last.end))
+  ) {
+    spans[spans.length - 1] = { ...last, label: "community" };
+    return;
+  }
+  const sectionOf = spans.at(-2);
+  if (
+    first.label === "houseno" &&
+    sectionOf?.label === "community" &&
+    sectionOf.end === last.start &&
+    text[last.start - 1] === "村" &&
+    SECTION_NAME.test(text.slice(last.start, last.end)) &&
+    BUILDING_WORD_END.test(text.slice(first.start, first.end))
+  ) {
+    spans[spans.length - 2] = { ...sectionOf, label: "poi" };
+    spans[spans.length - 1] = { ...last, label: "subpoi" };
+  }
+}
+
 /** True when `text[start, end)` occurs again at `pos` (by code unit: no slice on the hot path). */
 function writtenAgainAt(text: string, start: number, end: number, pos: number): boolean {
   if (pos + end - start > text.length) return false;
@@ -924,6 +938,34 @@ const DIRECTION_BEFORE_DISTANCE =
 
 /** A number on a road next (8号, 12-3号, 7##1号), or a lane numbered on that side (南10巷); not 北1路 or 东3号楼. */
 const ROAD_NUMBER_NEXT = /^[0-9]+(##+[0-9]+)*(号(?![楼院])|[-－]|巷|$)/;
+
+/** True when the last character of `run` (ending at `end`) is a compass side between a road and its number. */
+function sideBeforeRoadNumber(
+  text: string,
+  spans: readonly Span[],
+  pos: number,
+  end: number,
+  run: string,
+): boolean {
+  return (
+    digitAt(text, end) &&
+    COMPASS.hasAt(run, run.length - 1) &&
+    ROAD_NUMBER_NEXT.test(text.slice(end, end + 8)) &&
+    roadEndsBefore(spans, pos, run)
+  );
+}
+
+/**
+ * False when a compass side at the end of `run` starts the numbered road after it (阳光街北1路: 北1路
+ * names that road, it is not a side of the one before), so that splitRun keeps it.
+ */
+function sideMayEnd(text: string, end: number, run: string): boolean {
+  return (
+    !digitAt(text, end) ||
+    !SIDE_END_CHAR.hasAt(run, run.length - 1) ||
+    ROAD_NUMBER_NEXT.test(text.slice(end, end + 8))
+  );
+}
 
 /**
  * True when a road ends right before the last character of `run` (a compass side): the road is
