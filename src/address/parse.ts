@@ -179,6 +179,9 @@ const POI_BEFORE_ROAD_FIRST = firstCharsOf(POI_BEFORE_ROAD);
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
 const ZONE_AFTER_SHORT = /^(经济|开发区|高新|工业|产业园|园区|新区|保税)/;
+/** The generic words of GENERIC_AFTER_SHORT decided by three characters (the old list): tested first. */
+const GENERIC_AFTER_SHORT_3 =
+  /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园)/;
 const GENERIC_AFTER_SHORT =
   /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园|中心(小学|中学|学校|幼儿园|卫生院|医院)|卫生院|幼儿园|学府|初级中学|[一二三四五六七八九]中(?![路街心])|派出所|人民政府|政府|汽车站|客运站|邮政所|供电所|信用社|法庭)/;
 
@@ -222,7 +225,7 @@ const SUBPOI =
 const FILLER =
   /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北]|(?<=[镇乡村])街上|沿街|前台|总台)$/;
 /** Last characters of the FILLER words (fast reject). */
-const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上后街台东西南北");
+const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上后台东西南北");
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼|新村|[城苑园楼寓府局院站场馆厂店校]))(向?[东西南北]|[东西南北]侧)$/;
@@ -1218,7 +1221,7 @@ function matchAdmin(
       if (h.kind !== "full") {
         // 阿尔丁大街1号, 东风路阳光小区: a street office's name without 街道 that ends in a road word is the road.
         if (li === 3 && h.kind !== "alias" && /(路|街|道|巷)$/.test(name)) continue;
-        around ??= shortContext(text.slice(pos + len, pos + len + 6));
+        around ??= shortContext(text.slice(pos + len, pos + len + 3));
         const weak = h.kind !== "alias";
         // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
         // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
@@ -1230,8 +1233,9 @@ function matchAdmin(
             : false;
         if (weak && ((around.shortRoadStem && !child) || around.zone)) continue;
         if ((around.blockedNext || (weak && around.roadAfter)) && !child) continue;
-        // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word.
-        if (around.generic) continue;
+        // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word
+        // (中心卫生院 needs more than the three characters of the context).
+        if (around.generic || GENERIC_AFTER_SHORT.test(text.slice(pos + len, pos + len + 6))) continue;
       }
       if (ancestor !== null && !inContext && li > level + 1 && h.kind !== "full") continue;
       // Without context, a bare short district name outside the deployment's region is a place name (友谊新村).
@@ -1284,16 +1288,14 @@ interface ShortContext {
   readonly generic: boolean;
 }
 
-function shortContext(longer: string): ShortContext {
-  // Three characters decide the road and zone tests; the generic words may be longer (中心卫生院).
-  const after = longer.slice(0, 3);
+function shortContext(after: string): ShortContext {
   const road = /^[\u4e00-\u9fff]{0,3}?(大道|大街|路|街|巷)/.exec(after);
   return {
     shortRoadStem: road !== null && road[0].length - (road[1] as string).length < 2,
     zone: ZONE_AFTER_SHORT.test(after),
     roadAfter: ROAD_SUFFIX.test(after) || /^[东西南北中]([路街]|大道|大街)/.test(after),
     blockedNext: after.length > 0 && /[村镇乡庄桥湖山园城门区]/.test(after[0] as string),
-    generic: GENERIC_AFTER_SHORT.test(longer),
+    generic: GENERIC_AFTER_SHORT_3.test(after),
   };
 }
 
@@ -1787,7 +1789,8 @@ function splitRun(
   limit = noiseAt;
   const head = run.slice(0, limit);
   const tail =
-    (FILLER_LAST.hasAt(head, head.length - 1) ? FILLER.exec(head) : null) ??
+    // (沿街 is tested apart: a run ending in 街 is mostly a road, not worth the regex.)
+    (FILLER_LAST.hasAt(head, head.length - 1) || head.endsWith("沿街") ? FILLER.exec(head) : null) ??
     (SIDE_LAST_CHAR.hasAt(head, head.length - 1) ? DIRECTION_TAIL.exec(head) : null) ??
     (sideLast && SIDE_END_CHAR.hasAt(head, head.length - 1) ? ROAD_SIDE_TAIL.exec(head) : null);
   if (tail && tail.index >= 2) limit = tail.index;
