@@ -1033,6 +1033,19 @@ function namesOrganisation(
   return OFFICE.test(beforeTownWord(rest));
 }
 
+/**
+ * True when 村, 路, 街 or 道 occurs within the ten characters after the first two at `pos`: without one,
+ * MOVED_STEM_NEXT cannot match after any stem, and the city's stems need not be looked up.
+ */
+function villageOrRoadAhead(text: string, pos: number): boolean {
+  const end = Math.min(text.length, pos + 12);
+  for (let i = pos + 2; i < end; i++) {
+    const x = text.charCodeAt(i);
+    if (x === 0x6751 || x === 0x8def || x === 0x8857 || x === 0x9053) return true;
+  }
+  return false;
+}
+
 /** What follows the stem of a township of another county: a village, or a road with a name of its own. */
 const MOVED_STEM_NEXT =
   /^([\u4e00-\u9fff]{2,3}村(?![委民]?[路街])|[^东西南北中一二三四五六七八九十新老\d][\u4e00-\u9fff]{1,3}(路|大道|大街|街)(?![道]))/;
@@ -1174,7 +1187,7 @@ function matchAdmin(
   let stems = ancestor !== null && level === 2 ? g.townStemsAt(text, pos, ancestor) : NO_STEMS;
   // 余杭区乔司阳光村: a township moved since to another county of the same city, named by its stem.
   let moved = false;
-  if (stems.length === 0 && ancestor !== null && level === 2) {
+  if (stems.length === 0 && ancestor !== null && level === 2 && villageOrRoadAhead(text, pos)) {
     const city = g.parentOf(ancestor);
     const st = city !== null && g.levelOf(city) === "city" ? g.cityTownStemsAt(text, pos, city) : NO_STEMS;
     const longest = st[0];
