@@ -218,7 +218,7 @@ const GATE_END = /([东西南北正后侧]|[东西南北正后]?大)门$/;
  * two-character stem only 区 and 院 are (阳光北苑, 红星西苑 are one name; 阳光 | 东区).
  */
 const SECTION_END = /^(.{3,}?(?=[东西南北中][区园苑院]$)|.{2}(?=[东西南北中][区院]$))/;
-/** 春江景园龙祥园: two compound names, each with a one-character compound ending. */
+/** 阳光景园红星园: two compound names, each with a one-character compound ending. */
 const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭居湾阁轩]$)/;
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
@@ -461,7 +461,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         pos += 2;
         continue;
       }
-      // 西关街道中国李渔路: 中国 before a road names the country, not a place.
+      // 红星街道中国阳光路: 中国 before a road names the country, not a place.
       if (
         text.startsWith("中国", pos) &&
         /^[\u4e00-\u9fff]{2,4}(路|街|大道|大街)/.test(text.slice(pos + 2, pos + 9))
@@ -603,7 +603,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += roadSide[0].length;
       continue;
     }
-    // 玉泉路乙19号: a heavenly stem before a number on the road is part of the number (a house added beside 19).
+    // 阳光路乙19号: a heavenly stem before a number on the road is part of the number (a house added beside 19).
     if (STEMS.has(code) && lastMeaningful(spans) === "road" && readNumber(text, pos + 1) !== null) {
       const after = matchNumbered(text, pos + 1, spans);
       const head = after?.[0];
@@ -695,10 +695,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (end > pos && latinAt(text, end) && !latinAt(text, end - 1) && numberedAt(text, end)) break;
       // 阳光小区东单元: a side's unit ends the name before it.
       if (end >= pos + 2 && SIDE_UNIT.has(ch) && text.startsWith("单元", end + 1)) break;
-      // 玉泉路乙19号: a heavenly stem after a road word starts the number on the road.
+      // 阳光路乙19号: a heavenly stem after a road word starts the number on the road.
       if (end > pos && STEMS.has(ch) && ROAD_END_CHARS.hasAt(text, end - 1) && numberedAt(text, end + 1))
         break;
-      // 亚星贸易对面绍兴润群纺织: a "where near" word between two names ends the first.
+      // 红星贸易对面阳光纺织: a "where near" word between two names ends the first.
       if (end >= pos + 2 && MID_FILLER_START.has(ch) && MID_FILLER.test(text.slice(end, end + 5))) break;
       // 加油站内宏达汽修: 内 ("inside") after a place word, before another name.
       if (
@@ -713,7 +713,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     if (end === pos) end = pos + 1;
     let run = text.slice(pos, end);
-    // 交叉口向北50米联合汽车维修: a direction before a distance says where from the place before.
+    // 交叉口向北50米红星汽车维修: a direction before a distance says where from the place before.
     const toward =
       digitAt(text, end) && DISTANCE.test(text.slice(end, end + 10))
         ? DIRECTION_BEFORE_DISTANCE.exec(run)
@@ -991,8 +991,8 @@ function lastIsDistance(text: string, spans: readonly Span[]): boolean {
 }
 
 /**
- * 合流镇合流镇工商所, 谷城县谷城县公安局: the division just read, written again and followed by the
- * name of an office, starts that office's name (and is part of it); 萧山区萧山区广元公寓 stays a
+ * 红星镇红星镇工商所, 阳光县阳光县公安局: the division just read, written again and followed by the
+ * name of an office, starts that office's name (and is part of it); 萧山区萧山区阳光公寓 stays a
  * repeated division.
  */
 function namesOrganisation(
@@ -1014,7 +1014,7 @@ function namesOrganisation(
   const again = longest ? admin.find((a) => text.slice(a.start, a.end) === longest) : undefined;
   if (!again || longest === undefined || longest.length < 2) return false;
   let after = pos + longest.length;
-  // 咸宁市温泉区水利局: the office's name may repeat the whole chain of divisions read before.
+  // 红星市阳光区水利局: the office's name may repeat the whole chain of divisions read before.
   for (let next = readName(text, after, admin, g); next > 0; next = readName(text, after, admin, g))
     after += next;
   if (!hanAt(text, after) || matchAdmin(text, after, g, level, last.id, options) !== null) return false;
@@ -1218,7 +1218,7 @@ function matchAdmin(
       const li = LEVEL_ORDER[g.levelOf(h.id)];
       if (li < level) continue;
       const inContext = ancestor !== null && g.within(h.id, ancestor);
-      // 柯桥区柯桥轻纺城, 绍兴市绍兴县: a short name right after its own division starts a place name.
+      // 柯桥区柯桥百货城, 绍兴市绍兴县: a short name right after its own division starts a place name.
       if (li === level && ancestor !== null && h.id === ancestor && h.kind !== "full") continue;
       if (li === level && !(ancestor !== null && h.id === ancestor) && !inContext) {
         // A repeat of the same level is only accepted when it is the same division.
@@ -1237,7 +1237,7 @@ function matchAdmin(
         around ??= shortContext(text.slice(pos + len, pos + len + 3));
         const weak = h.kind !== "alias";
         // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
-        // 乐清经济开发区, 北城工业区: a short name in front of a zone word names the zone.
+        // 红星经济开发区, 北城工业区: a short name in front of a zone word names the zone.
         // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
         // 湖州湖州市: ... and so is a short name written again in full right after it.
         const child =
@@ -1532,7 +1532,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
     const lastDigits =
       (parts.at(-1) as { start: number; end: number }).end - (parts.at(-1) as { start: number }).start;
     const roadFirst = prev0 === "road" || prev0 === "subroad";
-    // 将军路1326-11-6-434: the number on the road, then building, unit (and floor) and room.
+    // 建设路1208-12-5-316: the number on the road, then building, unit (and floor) and room.
     const ladder = roadFirst
       ? parts.length === 4
         ? ["roadno", "houseno", "cellno", "roomno"]
@@ -1599,7 +1599,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
       case "号喽":
         return spanFrom(pos, "houseno", uend);
       case "号院":
-        // 新华路264号院: the number on the road; 广华新城5号院: a courtyard of the compound;
+        // 新华路264号院: the number on the road; 阳光新城5号院: a courtyard of the compound;
         // 阜平镇3号院: a compound named by its number.
         if (prev === "road" || prev === "roadno") return spanFrom(pos, "roadno", uend);
         if (prev === "poi" || prev === "subpoi") return spanFrom(pos, "subpoi", uend);
@@ -1676,7 +1676,7 @@ function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[
           return spanFrom(pos, "houseno", uend);
         if (prev === "poi") {
           const poi = lastSpanText(text, spans, "poi");
-          // 清泰商务楼843号: a shop or office number in a building; 张头104号: a house number in a hamlet.
+          // 红星商务楼843号: a shop or office number in a building; 石板104号: a house number in a hamlet.
           if (BUILDING_END.test(poi) && end - pos >= 3) return spanFrom(pos, "roomno", uend);
         }
         // 阳光广场10楼百草药房3021号: a number after a shop on a floor is the shop's unit.
@@ -1933,7 +1933,7 @@ function splitRun(
       const dev = DEVZONE_FIRST.has(first) ? DEVZONE_SUFFIX.exec(rest) : null;
       if (dev && stem >= 2) {
         cut = k + (dev[1] as string).length;
-        // 富康大道官庄新区: a 新区 along a road is a residential quarter, not a development zone.
+        // 建设大道红星新区: a 新区 along a road is a residential quarter, not a development zone.
         cutLabel =
           dev[1] === "新区" && (prevLabel === "road" || prevLabel === "roadno" || prevLabel === "subroad")
             ? "poi"
@@ -1974,7 +1974,7 @@ function splitRun(
           break;
         }
       }
-      // 尹东小区三市路: a compound name ends before a road that has a name of its own.
+      // 阳光小区红星路: a compound name ends before a road that has a name of its own.
       const poiEnd = POI_BEFORE_ROAD_FIRST.has(first) ? POI_BEFORE_ROAD.exec(rest) : null;
       if (poiEnd && stem >= 2) {
         const e = k + (poiEnd[1] as string).length;
@@ -2057,7 +2057,7 @@ function splitRun(
           cutLabel = "poi";
           break;
         }
-        // 华伦智圣服饰聚成路: a place name in front of the road is split off at its ending.
+        // 百草服饰建设路: a place name in front of the road is split off at its ending.
         // 阳光花园三街, 红星新村八巷: a numbered street after a compound's name is a street of its own.
         // (东园一街, 新园三路 are names of their own: only 街 and 巷, after a name of three characters or more).
         const numbered = numeralAt(run, k - 1) && (r === "街" || r === "巷") && k - start >= 4;
@@ -2127,7 +2127,7 @@ function splitRun(
         /^[\u4e00-\u9fff]{1,3}[庄屯寨]$/.test(rest)
       )
         label = "community";
-      // 金茂广场10楼驿淘: a name after a floor, unit or room of a compound is a place inside it.
+      // 阳光广场10楼百草药房: a name after a floor, unit or room of a compound is a place inside it.
       if (inPoi && (prevLabel === "floorno" || prevLabel === "cellno" || prevLabel === "roomno"))
         label = "subpoi";
       if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
@@ -2157,7 +2157,7 @@ function splitRun(
         prevLabel = emitSpan(out, offset, "subpoi", cutAt, limit);
         break;
       }
-      // 绿城紫桂公寓沐霞苑: a strong POI ending inside the name starts a sub-POI.
+      // 阳光紫桂公寓红星苑: a strong POI ending inside the name starts a sub-POI.
       const inner =
         label === "poi" ? (SECTION_END.exec(rest) ?? POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
       // 阳光大学红星校区百草园: a campus is part of its school's name; what follows it is the part.
