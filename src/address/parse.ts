@@ -179,6 +179,8 @@ const POI_BEFORE_ROAD_FIRST = firstCharsOf(POI_BEFORE_ROAD);
 const GENERIC_POI =
   /^(小区|小学|中学|大学|医院|市场|花园|公寓|大厦|广场|宿舍|新村|菜场|菜市场|超市|酒店|宾馆|公园|幼儿园|学校|车站|加油站|派出所|银行|口|段|村|口子|桥|旁)$/;
 const ZONE_AFTER_SHORT = /^(经济|开发区|高新|工业|产业园|园区|新区|保税)/;
+/** First characters of the generic words of GENERIC_AFTER_SHORT that GENERIC_AFTER_SHORT_3 does not decide. */
+const GENERIC_LONG_FIRST = new CharSet("中卫幼学初一二三四五六七八九派人政汽客邮供信法");
 /** The generic words of GENERIC_AFTER_SHORT decided by three characters (the old list): tested first. */
 const GENERIC_AFTER_SHORT_3 =
   /^(小区|花园|家园|公寓|大厦|广场|新村|市场|花苑|苑|府|中学|小学|医院|大学|宾馆|酒店|商场|公园)/;
@@ -223,16 +225,28 @@ const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑府庭�
 const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 const FILLER =
-  /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北]|(?<=[镇乡村])街上|沿街|前台|总台)$/;
+  /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|边上|后面|前面|内|以[东西南北]|沿街|前台|总台)$/;
 /** Last characters of the FILLER words (fast reject). */
 const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上后台东西南北");
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼|新村|[城苑园楼寓府局院站场馆厂店校]))(向?[东西南北]|[东西南北]侧)$/;
-/** 阳光路西, 红星村南头: a compass side (or its end, 头/端) after a road or a village says where along it. */
-const ROAD_SIDE_TAIL = /(?<=[路街道巷村])[东西南北][头端首边]?$/;
-/** Last characters of ROAD_SIDE_TAIL matches. */
+/** Last characters of a compass side's end after a road or a village (阳光村南头): see roadSideAt. */
 const SIDE_END_CHAR = new CharSet("东西南北头端首边");
+/** Last characters of roads and villages, before a compass side: 路街道巷村. */
+const ROAD_OR_VILLAGE_LAST = new Set([0x8def, 0x8857, 0x9053, 0x5df7, 0x6751]);
+
+/**
+ * 阳光路西, 红星村南头: where a compass side (or its end, 头/端/首/边) after a road or a village starts
+ * at the end of `head`, or -1 (by code unit: this is tried on many runs).
+ */
+function roadSideAt(head: string): number {
+  let i = head.length - 1;
+  if (!SIDE_END_CHAR.hasAt(head, i)) return -1;
+  if (!COMPASS.hasAt(head, i)) i--;
+  if (!COMPASS.hasAt(head, i) || i < 1) return -1;
+  return ROAD_OR_VILLAGE_LAST.has(head.charCodeAt(i - 1)) ? i : -1;
+}
 const MIDDLE_DOTS = new CharSet("·・•");
 /** True when 内 at `pos` says "inside" the place or number before it (8号内, 加油站内), not a name (红星镇内河码头). */
 function insideAt(text: string, pos: number): boolean {
@@ -874,7 +888,8 @@ function repeatAfterChina(
 
 /** End of 之 (and its numeral) marking a sub-number right after a number (12号之三, 31之4号), or 0. */
 function subNumberEnd(text: string, pos: number, spans: readonly Span[]): number {
-  if (!(digitAt(text, pos - 1) || text[pos - 1] === "号") || spans.at(-1)?.end !== pos) return 0;
+  if (pos === 0 || spans.at(-1)?.end !== pos) return 0;
+  if (!digitAt(text, pos - 1) && text.charCodeAt(pos - 1) !== 0x53f7) return 0; // 号
   if (digitAt(text, pos + 1)) return pos + 1;
   if (!numeralAt(text, pos + 1)) return 0;
   // 12号之一3栋, but 之三号楼: there the numeral numbers the building.
@@ -895,7 +910,7 @@ function relabelBeforeNumber(text: string, spans: Span[], pos: number, first: Sp
   // 阳光村12栋: a village with numbered buildings is a compound (an urban village, a resettlement estate).
   if (last.label === "community") {
     if (
-      text[pos - 1] === "村" &&
+      text.charCodeAt(pos - 1) === 0x6751 &&
       first.label === "houseno" &&
       BUILDING_WORD_END.test(text.slice(first.start, first.end))
     )
@@ -917,7 +932,7 @@ function relabelBeforeNumber(text: string, spans: Span[], pos: number, first: Sp
     first.label === "houseno" &&
     sectionOf?.label === "community" &&
     sectionOf.end === last.start &&
-    text[last.start - 1] === "村" &&
+    text.charCodeAt(last.start - 1) === 0x6751 &&
     SECTION_NAME.test(text.slice(last.start, last.end)) &&
     BUILDING_WORD_END.test(text.slice(first.start, first.end))
   ) {
@@ -1248,7 +1263,12 @@ function matchAdmin(
         if ((around.blockedNext || (weak && around.roadAfter)) && !child) continue;
         // 青山花园 is a compound, not 青山(区) + 花园: a short name never leaves only a generic word
         // (中心卫生院 needs more than the three characters of the context).
-        if (around.generic || GENERIC_AFTER_SHORT.test(text.slice(pos + len, pos + len + 6))) continue;
+        if (
+          around.generic ||
+          (GENERIC_LONG_FIRST.hasAt(text, pos + len) &&
+            GENERIC_AFTER_SHORT.test(text.slice(pos + len, pos + len + 6)))
+        )
+          continue;
       }
       if (ancestor !== null && !inContext && li > level + 1 && h.kind !== "full") continue;
       // Without context, a bare short district name outside the deployment's region is a place name (友谊新村).
@@ -1742,12 +1762,30 @@ function unitEnd(text: string, end: number): number | null {
 }
 
 /** Service points of a compound named after it: sales office, management office, gatehouse, parcel point. */
-const SERVICE_END =
-  /(售楼处|售楼部|售楼中心|物业服务中心|物业管理处|物业中心|物业|菜鸟驿站|门卫室|门卫|传达室|保安室|快递柜|丰巢柜)$/;
+const SERVICE_END_WORDS = [
+  "物业服务中心",
+  "物业管理处",
+  "售楼中心",
+  "物业中心",
+  "菜鸟驿站",
+  "售楼处",
+  "售楼部",
+  "门卫室",
+  "传达室",
+  "保安室",
+  "快递柜",
+  "丰巢柜",
+  "物业",
+  "门卫",
+];
+/** SERVICE_END_WORDS by their last character, longest first (the longest word that ends the name wins). */
+const SERVICE_WORDS = new Map<number, string[]>();
+for (const word of SERVICE_END_WORDS) {
+  const last = word.charCodeAt(word.length - 1);
+  SERVICE_WORDS.set(last, [...(SERVICE_WORDS.get(last) ?? []), word]);
+}
 /** A compound's name (园, 苑, 小区, 花园, 大厦 …), after which 物业 is the compound's office. */
 const COMPOUND_NAME_END = /[园苑府庭居湾阁轩城郡区村寓墅厦场]$/;
-/** Last characters of SERVICE_END words (fast reject). */
-const SERVICE_LAST = new CharSet("处部心业站室卫柜");
 
 /** Names of schools, whose campuses (X校区) are part of the name. */
 const SCHOOL_END = /(大学|学院|学校|中学|小学)$/;
@@ -1804,9 +1842,10 @@ function splitRun(
   const tail =
     // (沿街 is tested apart: a run ending in 街 is mostly a road, not worth the regex.)
     (FILLER_LAST.hasAt(head, head.length - 1) || head.endsWith("沿街") ? FILLER.exec(head) : null) ??
-    (SIDE_LAST_CHAR.hasAt(head, head.length - 1) ? DIRECTION_TAIL.exec(head) : null) ??
-    (sideLast && SIDE_END_CHAR.hasAt(head, head.length - 1) ? ROAD_SIDE_TAIL.exec(head) : null);
-  if (tail && tail.index >= 2) limit = tail.index;
+    streetOfVillage(head) ??
+    (SIDE_LAST_CHAR.hasAt(head, head.length - 1) ? DIRECTION_TAIL.exec(head) : null);
+  const tailAt = tail ? tail.index : sideLast ? roadSideAt(head) : -1;
+  if (tailAt >= 2) limit = tailAt;
   const fillerAt = limit;
   const junction = JUNCTION_LAST.hasAt(run, limit - 1) ? JUNCTION_END.exec(run.slice(0, limit)) : null;
   if (junction && junction.index >= 2) limit = junction.index;
@@ -1849,30 +1888,15 @@ function splitRun(
     }
     // 梅镇红星村, 大街镇红星村, 阳光乡白沙村: a township named just before its village, even with a
     // one-character stem or a road word in its name, or after another township.
-    const townBeforeVillage =
-      adminOpen && start === 0 && limit >= 4 && run.includes("村", 2)
-        ? TOWN_BEFORE_VILLAGE.exec(run.slice(0, limit))
-        : null;
-    if (townBeforeVillage) {
-      const townEnd = (townBeforeVillage[1] as string).length;
-      prevLabel = emitSpan(out, offset, "town", 0, townEnd);
-      prevLabel = emitSpan(out, offset, "community", townEnd, townBeforeVillage[0].length);
-      start = townBeforeVillage[0].length;
+    const villageEnd = adminOpen && start === 0 ? townBeforeVillage(run, limit, out, offset) : 0;
+    if (villageEnd > 0) {
+      prevLabel = "community";
+      start = villageEnd;
       continue;
     }
     // 红星开发区城区阳光路, 红星街道城区阳光广场: 城区 or 市区 after a division, a township, a zone or a road
     // says "in town", before the name that follows.
-    if (
-      (run[start] === "城" || run[start] === "市") &&
-      run[start + 1] === "区" &&
-      limit - start >= 4 &&
-      (prevLabel === "district" ||
-        prevLabel === "city" ||
-        prevLabel === "town" ||
-        prevLabel === "devzone" ||
-        prevLabel === "road") &&
-      !/^(街道|镇|乡|办|大道|路|街)/.test(run.slice(start + 2, start + 4))
-    ) {
+    if (inTownAt(run, start, limit, prevLabel)) {
       prevLabel = emitSpan(out, offset, "redundant", start, start + 2);
       start += 2;
       continue;
@@ -2016,7 +2040,7 @@ function splitRun(
         /^(街|巷|路)$/.test(road[1] as string) &&
         (SHORT_ROAD_STEM.hasAt(run, start)
           ? limit - k - 1 >= 2 || laneAfterRoad || lastOfRun
-          : lastOfRun && run[start] !== "沿");
+          : lastOfRun && run.charCodeAt(start) !== 0x6cbf);
       if (road && (stem >= 2 || shortStem)) {
         const r = road[1] as string;
         let e = k + r.length;
@@ -2144,15 +2168,9 @@ function splitRun(
       }
       // 阳光郡售楼处, 红星苑物业: the sales office, management office, gatehouse or parcel point of a
       // compound is a part of it.
-      const service =
-        label === "poi" && SERVICE_LAST.hasAt(rest, rest.length - 1) ? SERVICE_END.exec(rest) : null;
-      // 红星物业 alone is a management company's name: 物业 is a part only after a compound's ending.
-      if (
-        service &&
-        service.index >= 2 &&
-        (service[0] !== "物业" || COMPOUND_NAME_END.test(rest.slice(0, service.index)))
-      ) {
-        const cutAt = start + service.index;
+      const service = label === "poi" ? servicePointAt(rest) : -1;
+      if (service >= 2) {
+        const cutAt = start + service;
         prevLabel = emitSpan(out, offset, "poi", start, cutAt);
         prevLabel = emitSpan(out, offset, "subpoi", cutAt, limit);
         break;
@@ -2161,9 +2179,7 @@ function splitRun(
       const inner =
         label === "poi" ? (SECTION_END.exec(rest) ?? POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
       // 阳光大学红星校区百草园: a campus is part of its school's name; what follows it is the part.
-      const innerEnd = inner ? inner.index + inner[0].length : 0;
-      const campus = inner && SCHOOL_END.test(inner[0]) ? CAMPUS.exec(rest.slice(innerEnd)) : null;
-      const partAt = innerEnd + (campus ? campus[0].length : 0);
+      const partAt = inner ? partAfter(rest, inner) : 0;
       if (
         inner &&
         partAt <= rest.length - 2 &&
@@ -2210,6 +2226,83 @@ function sameVillageAgain(
 
 /** Endings of a committee's name as written, removed to compare villages' stems. */
 const VILLAGE_WORDS = /(行政村|自然村|村民委员会|村委会|村委|社区居委会|社区|居委会|村)$/;
+
+/**
+ * End of a township and its village making the start of `run` (梅镇红星村, 阳光乡白沙村 …), both
+ * emitted, or 0 when the run does not start so.
+ */
+function townBeforeVillage(run: string, limit: number, out: Span[], offset: number): number {
+  if (limit < 4 || !townWordNear(run) || !run.includes("村", 2)) return 0;
+  const m = TOWN_BEFORE_VILLAGE.exec(run.slice(0, limit));
+  if (!m) return 0;
+  const townEnd = (m[1] as string).length;
+  emitSpan(out, offset, "town", 0, townEnd);
+  emitSpan(out, offset, "community", townEnd, m[0].length);
+  return m[0].length;
+}
+
+/** True when 城区 or 市区 at `start` says "in town" after a division, a township, a zone or a road. */
+function inTownAt(run: string, start: number, limit: number, prevLabel: string | undefined): boolean {
+  // By code unit: run[i] makes a new string for each Chinese character, on every segment of every run.
+  const first = run.charCodeAt(start);
+  return (
+    (first === 0x57ce || first === 0x5e02) &&
+    start + 1 < run.length &&
+    run.charCodeAt(start + 1) === 0x533a &&
+    limit - start >= 4 &&
+    (prevLabel === "district" ||
+      prevLabel === "city" ||
+      prevLabel === "town" ||
+      prevLabel === "devzone" ||
+      prevLabel === "road") &&
+    !/^(街道|镇|乡|办|大道|路|街)/.test(run.slice(start + 2, start + 4))
+  );
+}
+
+/**
+ * Start of a compound's service point named at the end of `rest` (阳光郡售楼处, 红星苑物业), or -1;
+ * 红星物业 alone is a management company's name: 物业 is a part only after a compound's ending.
+ */
+function servicePointAt(rest: string): number {
+  const words = SERVICE_WORDS.get(rest.charCodeAt(rest.length - 1));
+  if (words === undefined) return -1;
+  for (const word of words) {
+    if (!rest.endsWith(word)) continue;
+    const at = rest.length - word.length;
+    return word !== "物业" || COMPOUND_NAME_END.test(rest.slice(0, at)) ? at : -1;
+  }
+  return -1;
+}
+
+/** 镇 or 乡 where a township's suffix can stand in TOWN_BEFORE_VILLAGE (after one to four characters). */
+function townWordNear(run: string): boolean {
+  const end = Math.min(run.length, 5);
+  for (let i = 1; i < end; i++) {
+    const x = run.charCodeAt(i);
+    if (x === 0x9547 || x === 0x4e61) return true;
+  }
+  return false;
+}
+
+/** Where the part after a strong ending inside `rest` starts: after the campus of a school (阳光大学红星校区). */
+function partAfter(rest: string, inner: RegExpExecArray): number {
+  const innerEnd = inner.index + inner[0].length;
+  const campus = SCHOOL_END.test(inner[0]) ? CAMPUS.exec(rest.slice(innerEnd)) : null;
+  return innerEnd + (campus ? campus[0].length : 0);
+}
+
+/**
+ * 阳光村街上, 红星镇街上: 街上 after a township or village ("on its street") says where in it; a match
+ * like FILLER's, or null (a lookbehind in FILLER would double the cost of every FILLER test).
+ */
+function streetOfVillage(head: string): RegExpExecArray | null {
+  const n = head.length;
+  if (n < 3 || head.charCodeAt(n - 1) !== 0x4e0a || head.charCodeAt(n - 2) !== 0x8857) return null;
+  const before = head.charCodeAt(n - 3);
+  // 镇, 乡, 村
+  return before === 0x9547 || before === 0x4e61 || before === 0x6751 ? STREET_UP.exec(head) : null;
+}
+const STREET_UP = /街上$/;
 
 /** Turns spans into entities with their texts. */
 export function spansToEntities(text: string, spans: readonly Span[]): Entity[] {
