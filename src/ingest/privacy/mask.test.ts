@@ -222,7 +222,11 @@ test.each([
   ["landline with extension", "电话010-62345678-123", "电话〔固话〕-123"],
   ["two phones with a slash", "13800138000/13900139000", "〔手机号〕/〔手机号〕"],
   ["mobile in 4-4-3", "1380 0138 000", "〔手机号〕"],
-  ["room number glued to a mobile", "阳光小区24号楼三单元50113912345678", "阳光小区24号楼三单元501〔手机号〕"],
+  [
+    "room number glued to a mobile",
+    "阳光小区24号楼三单元50113912345678",
+    "阳光小区24号楼三单元501〔手机号〕",
+  ],
   ["work order that ends like a mobile", "工单50113912345678", "工单50113912345678"],
   ["local number with 电联 after it", "滨江区阳光城5823716电联", "滨江区阳光城〔固话〕电联"],
   ["list of local numbers", "联系电话：8805667，8805668。", "联系电话：〔固话〕，〔固话〕。"],
