@@ -1,0 +1,369 @@
+import type { Span } from "../parse.ts";
+import { CharSet, DASHES, digitAt, hanAt, latinAt, numeralAt } from "./chars.ts";
+import { hasLabel, lastMeaningful, lastSpanText, spanFrom } from "./spans.ts";
+import { BUILDING_END, DISTANCE, MOBILE } from "./words.ts";
+
+/** Numbered components: building, unit, floor, room and house numbers, dashes and sub-numbers. */
+
+/** True when a numbered component starts at `pos` (a number followed by a unit word or a dash). */
+export function numberedAt(text: string, pos: number): boolean {
+  return readNumber(text, pos) !== null;
+}
+
+/** Reads a number token at `pos`: digits, Chinese numerals followed by a unit word, or one Latin letter + unit. */
+export function readNumber(text: string, pos: number): { end: number; chinese: boolean } | null {
+  let end = pos;
+  if (digitAt(text, end)) {
+    while (digitAt(text, end) || (text[end] === "#" && /^#*[0-9]/.test(text.slice(end, end + 4)))) end++;
+    // 5A栋, 12B座: a letter between the number and its unit word is part of the number.
+    if (
+      latinAt(text, end) &&
+      !latinAt(text, end + 1) &&
+      /^(座|栋|幢|号楼|单元|室)/.test(text.slice(end + 1, end + 3))
+    )
+      end++;
+    // 2375C, 8B-1017: one letter after the digits, with nothing glued after it, is part of the number
+    // (not 12F, the floor, nor 4S店 or 24h).
+    else if (latinAt(text, end) && letterSuffix(text, end)) end++;
+    return { end: maskedTail(text, end), chinese: false };
+  }
+  if (
+    (text[end] === "负" || text[end] === "-") &&
+    /^[负-][一二三四五六七八九1-9](楼|层)/.test(text.slice(end, end + 3))
+  )
+    return { end: end + 2, chinese: true };
+  if (numeralAt(text, end)) {
+    while (numeralAt(text, end)) end++;
+    if (/^(号楼|号院|单元|栋|幢|座|楼|号|室|层|期|区|组|梯)/.test(text.slice(end, end + 2)))
+      return { end, chinese: true };
+    return null;
+  }
+  // b##3号楼: a letter, then a masked number.
+  if (latinAt(text, end) && !latinAt(text, end + 1) && /^##+[0-9０-９]/.test(text.slice(end + 1, end + 5)))
+    return { end: maskedTail(text, end + 1), chinese: false };
+  // B11座, D2995, DA1266: up to two letters glued to digits are one number.
+  const glued = latinAt(text, end)
+    ? /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10))
+    : null;
+  if (glued && (end === 0 || !latinAt(text, end - 1)))
+    return { end: maskedTail(text, end + glued[0].length), chinese: false };
+  if (latinAt(text, end) && !latinAt(text, end + 1)) {
+    if (/^(座|栋|幢|号楼|区|单元|楼|门|梯|\d|-)/.test(text.slice(end + 1, end + 3)))
+      return { end: end + 1, chinese: false };
+  }
+  return null;
+}
+
+/** True when the letter at `end`, right after digits, ends the number (see readNumber). */
+function letterSuffix(text: string, end: number): boolean {
+  if (latinAt(text, end + 1) || digitAt(text, end + 1) || text[end + 1] === "#") return false;
+  const letter = (text[end] as string).toLowerCase();
+  if (letter === "f") return false;
+  return !((letter === "s" || letter === "h") && hanAt(text, end + 1));
+}
+
+/**
+ * 179##a, e1##4: some exports mask characters of a number with ##; the masked number goes on
+ * over a letter or digits after the mask.
+ */
+function maskedTail(text: string, end: number): number {
+  // 6a##70##1: a letter glued to the digits before a mask is part of the number.
+  let e = latinAt(text, end) && text[end + 1] === "#" && text[end + 2] === "#" ? end + 1 : end;
+  // 23##o##1, 3##b##40##7: a number may be masked in several places.
+  while (text[e] === "#" && text[e + 1] === "#") {
+    const m = /^##+([0-9０-９]+|[A-Za-z](?![A-Za-z]))/.exec(text.slice(e, e + 12));
+    if (!m) break;
+    e += m[0].length;
+  }
+  return e;
+}
+
+export function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[] | null {
+  const first = readNumber(text, pos);
+  if (!first) return null;
+  const prev0 = lastMeaningful(spans);
+  // 13912345678: a mobile number (11 digits from 13 to 19) is a "call me" note, not a number of the place.
+  if (first.end - pos === 11 && text[pos] === "1" && MOBILE.test(text.slice(pos, pos + 11)))
+    return spanFrom(pos, "redundant", first.end);
+  // A house-number range on a road: 806-808号, 1-16号.
+  const dashed = DASHES.hasAt(text, first.end);
+  const range = dashed ? /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14)) : null;
+  // 806-808号 is a range of numbers; 17-123号 and 138-2号 are a number and a house behind it.
+  if (
+    range &&
+    (prev0 === "road" || prev0 === "subroad") &&
+    Number(range[2]) > Number(range[1]) &&
+    (range[2] as string).length === (range[1] as string).length
+  )
+    return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
+  // 807-811, 2311-2312号: a range of flats or shops written by their first and last numbers.
+  const rooms = range ?? (dashed ? /^([0-9]+)[-－~～]([0-9]+)/.exec(text.slice(pos, pos + 12)) : null);
+  if (
+    rooms &&
+    prev0 !== "road" &&
+    prev0 !== "subroad" &&
+    (rooms[1] as string).length >= 3 &&
+    (rooms[2] as string).length === (rooms[1] as string).length &&
+    Number(rooms[2]) > Number(rooms[1]) &&
+    Number(rooms[2]) - Number(rooms[1]) <= 20 &&
+    !DASHES.hasAt(text, pos + rooms[0].length) &&
+    !digitAt(text, pos + rooms[0].length)
+  )
+    return spanFrom(pos, "roomno", unitEnd(text, pos + rooms[0].length) ?? pos + rooms[0].length);
+  // Numbered road names: 西园2路, 14号大街, 8路.
+  const numberedRoad =
+    /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊|区)/.exec(
+      text.slice(pos, pos + 8),
+    );
+  // 商贸城二区三楼5街21003: in a market, a numbered aisle (街) after a floor or a section is a unit
+  // of the building, and the number after it the stall.
+  if (numberedRoad && /^[0-9]+街$/.test(numberedRoad[0]) && afterFloorOrSection(text, spans, pos))
+    return [{ label: "cellno", start: pos, end: pos + numberedRoad[0].length }];
+  // 平潭街3巷: a numbered lane after its road is a road too (but 中山路8号 is a number on it).
+  if (numberedRoad && (prev0 !== "road" || /^[0-9]+(巷|街)$/.test(numberedRoad[0])))
+    return [{ label: "road", start: pos, end: pos + numberedRoad[0].length }];
+  // 200米, 1.5公里: a distance from the place, not part of it.
+  const distance = DISTANCE.exec(text.slice(pos, pos + 10));
+  if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
+  // 203小区, 37号街坊, 2号地块, 3组团, 1里17号楼: a numbered quarter is a compound, or a part of the one before.
+  const quarter = QUARTER_START.hasAt(text, first.end)
+    ? NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4))
+    : null;
+  // 阳光家园3号地, 阳光针织厂7号厂房: a numbered plot or works building of the compound before it.
+  const part =
+    !quarter && (prev0 === "poi" || prev0 === "subpoi") && PART_START.hasAt(text, first.end)
+      ? NUMBERED_PART.exec(text.slice(first.end, first.end + 3))
+      : null;
+  if (part && !first.chinese) return spanFrom(pos, "subpoi", first.end + part[0].length);
+  if (quarter && !first.chinese)
+    return spanFrom(
+      pos,
+      prev0 === "poi" || prev0 === "subpoi" ? "subpoi" : "poi",
+      first.end + quarter[0].length,
+    );
+  // Dash forms: 3-2-501, 13-2021, 12－374.
+  const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
+  let p = first.end;
+  while ((DASHES.hasAt(text, p) || numeralDash(text, p)) && (digitAt(text, p + 1) || latinAt(text, p + 1))) {
+    const nx = readNumber(text, p + 1) ?? (latinAt(text, p + 1) ? { end: p + 2, chinese: false } : null);
+    if (!nx) break;
+    parts.push({ start: p + 1, end: nx.end });
+    p = nx.end;
+  }
+  if (parts.length > 1) {
+    // 5-3幢, 41-7号楼: two numbers joined by a dash before a building word number one building.
+    const building =
+      parts.length === 2 && prev0 !== "road" && prev0 !== "subroad"
+        ? DASHED_BUILDING_WORD.exec(text.slice(p, p + 2))
+        : null;
+    if (building) return spanFrom(pos, "houseno", p + building[0].length);
+    const out: Span[] = [];
+    const lastDigits =
+      (parts.at(-1) as { start: number; end: number }).end - (parts.at(-1) as { start: number }).start;
+    const roadFirst = prev0 === "road" || prev0 === "subroad";
+    // 建设路1208-12-5-316: the number on the road, then building, unit (and floor) and room.
+    const ladder = roadFirst
+      ? parts.length === 4
+        ? ["roadno", "houseno", "cellno", "roomno"]
+        : parts.length >= 5
+          ? ["roadno", "houseno", "cellno", "floorno", "roomno"]
+          : ["roadno", "houseno", "roomno"]
+      : hasLabel(spans, "houseno")
+        ? ["cellno", "roomno"]
+        : parts.length >= 4
+          ? ["houseno", "cellno", "floorno", "roomno"]
+          : parts.length === 3
+            ? ["houseno", "cellno", "roomno"]
+            : lastDigits >= 3
+              ? ["houseno", "roomno"]
+              : ["houseno", "cellno"];
+    const labels = roadFirst ? ladder.slice(0, parts.length) : ladder.slice(-parts.length);
+    while (labels.length < parts.length) labels.unshift("houseno");
+    // 13-3楼, 8-11-7楼: a dashed number ending in a floor word ends with the floor.
+    const lastEnd = (parts.at(-1) as { end: number }).end;
+    if (text[lastEnd] === "楼" || text[lastEnd] === "层") {
+      labels[labels.length - 1] = "floorno";
+      if (!roadFirst && labels.length >= 2 && labels[labels.length - 2] === "roomno")
+        labels[labels.length - 2] = "cellno";
+    }
+    // 130-7单元, 3-1门: ... or in a unit word, with the unit (the building before it).
+    if (!roadFirst && /^(单元|门(?![面市头卫店诊])|梯)/.test(text.slice(lastEnd, lastEnd + 2))) {
+      labels[labels.length - 1] = "cellno";
+      if (labels.length >= 2 && labels[labels.length - 2] === "cellno") labels[labels.length - 2] = "houseno";
+    }
+    parts.forEach((part, i) => {
+      let end = part.end;
+      if (i === parts.length - 1) end = unitEnd(text, end) ?? end;
+      out.push({ label: labels[i] as string, start: part.start, end });
+      const nextPart = parts[i + 1];
+      if (nextPart) out.push({ label: "redundant", start: end, end: nextPart.start });
+    });
+    return out;
+  }
+  const end = first.end;
+  const unit =
+    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#)/.exec(
+      text.slice(end, end + 2),
+    );
+  const u = unit?.[1];
+  const prev = lastMeaningful(spans);
+  if (u) {
+    const uend = end + u.length;
+    switch (u) {
+      case "号楼":
+        // 5栋3号楼502: N号楼 after a building and before a flat number is its floor (3楼 with 号).
+        if (prev === "houseno" && digitAt(text, uend) && !FLAT_UNIT_NEXT.test(text.slice(uend, uend + 8)))
+          return spanFrom(pos, "floorno", uend);
+        return spanFrom(pos, "houseno", uend);
+      case "栋":
+      case "幢":
+      case "座":
+      case "栋楼":
+      case "幢楼":
+      // 10懂, 4憧, 16撞, 13号搂: the building's unit word typed as a homophone by the input method.
+      case "懂":
+      case "憧":
+      case "撞":
+      case "号搂":
+      case "号喽":
+        return spanFrom(pos, "houseno", uend);
+      case "号院":
+        // 新华路264号院: the number on the road; 阳光新城5号院: a courtyard of the compound;
+        // 阜平镇3号院: a compound named by its number.
+        if (prev === "road" || prev === "roadno") return spanFrom(pos, "roadno", uend);
+        if (prev === "poi" || prev === "subpoi") return spanFrom(pos, "subpoi", uend);
+        if (
+          prev === undefined ||
+          prev === "town" ||
+          prev === "community" ||
+          prev === "district" ||
+          prev === "devzone"
+        )
+          return spanFrom(pos, "poi", uend);
+        return spanFrom(pos, "houseno", uend);
+      case "单元":
+      // 2单: 单元 shortened.
+      case "单":
+      case "门":
+      case "梯":
+        return spanFrom(pos, "cellno", uend);
+      case "层":
+      case "F":
+      case "f":
+        return spanFrom(pos, "floorno", uend);
+      case "楼":
+        // 3楼 is a floor, unless a unit or a floor follows (5楼3单元: building 5).
+        return spanFrom(
+          pos,
+          /^[0-9一二三四五六七八九十]+(单元|层)/.test(text.slice(uend, uend + 4)) ? "houseno" : "floorno",
+          uend,
+        );
+      case "室":
+      case "房间":
+      case "房":
+      case "户":
+      case "#":
+        return spanFrom(pos, "roomno", uend);
+      case "弄":
+        return spanFrom(pos, prev === "road" ? "roadno" : prev === "subroad" ? "subroadno" : "roadno", uend);
+      case "区":
+        // 阳光路二区, 阳光村三区: a numbered block along a road or in a village is a place of
+        // its own; after a compound (阳光花园二区) it is a part of it.
+        if (prev === "road" || prev === "roadno" || prev === "community" || prev === "town")
+          return spanFrom(pos, "poi", uend);
+        return spanFrom(pos, "subpoi", uend);
+      case "期":
+        return spanFrom(pos, "subpoi", uend);
+      case "排":
+        // 4排9号: a numbered row of houses before its numbers is numbered like a building.
+        return spanFrom(pos, digitAt(text, uend) || numeralAt(text, uend) ? "houseno" : "subpoi", uend);
+      case "组":
+      // 14队, 4社: a production team, the older name of a villagers' group.
+      case "队":
+      case "社":
+        // A villagers' group (村民小组): the swei412 vocabulary calls it "group".
+        return spanFrom(pos, "group", uend);
+      default: {
+        // 号
+        if (prev === "road") return spanFrom(pos, "roadno", uend);
+        if (prev === "subroad") return spanFrom(pos, "subroadno", uend);
+        // 5号门: a numbered gate of the compound (of the building, after one: its entrance).
+        if (text[uend] === "门" && !/^门[面市头卫店诊]/.test(text.slice(uend, uend + 2)) && prev !== "roadno")
+          return spanFrom(pos, prev === "houseno" ? "cellno" : "subpoi", uend + 1);
+        // 九幢24号: the number after a building is its entrance; after a unit or floor, the room.
+        // A flat number (four digits, or three at the end) is the room: 3幢1206号.
+        if (prev === "houseno")
+          return spanFrom(
+            pos,
+            end - pos >= 4 || (end - pos === 3 && uend === text.length) ? "roomno" : "cellno",
+            uend,
+          );
+        if (prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", uend);
+        if (prev === "roadno") return spanFrom(pos, "houseno", uend);
+        // 下宅村107号: without a road, the number of a house in a village is its house number.
+        if (prev === "community" || prev === "town" || prev === "group")
+          return spanFrom(pos, "houseno", uend);
+        if (prev === "poi") {
+          const poi = lastSpanText(text, spans, "poi");
+          // 红星商务楼843号: a shop or office number in a building; 石板104号: a house number in a hamlet.
+          if (BUILDING_END.test(poi) && end - pos >= 3) return spanFrom(pos, "roomno", uend);
+        }
+        // 阳光广场10楼百草药房3021号: a number after a shop on a floor is the shop's unit.
+        if (prev === "subpoi" && hasLabel(spans, "floorno")) return spanFrom(pos, "roomno", uend);
+        return spanFrom(pos, "houseno", uend);
+      }
+    }
+  }
+  // A bare number: a room at the end or after a building, a building after a POI.
+  if (first.chinese) return null;
+  const digits = end - pos;
+  if (prev === "road") return spanFrom(pos, "roadno", end);
+  if (prev === "houseno" || prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", end);
+  if (prev === "poi" || prev === "subpoi") return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
+  return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
+}
+
+/** True when a floor (三楼) or a numbered section (二区, C3区) ends right at `pos`. */
+function afterFloorOrSection(text: string, spans: readonly Span[], pos: number): boolean {
+  const last = spans.at(-1);
+  if (last === undefined || last.end !== pos) return false;
+  return (
+    last.label === "floorno" ||
+    (last.label === "subpoi" && /^[A-Za-z0-9一二三四五六七八九十]+区$/.test(text.slice(last.start, last.end)))
+  );
+}
+
+/** 8一1一204, 17一701: 一 (one) between two numbers is a dash typed with the Chinese input method. */
+function numeralDash(text: string, p: number): boolean {
+  return text[p] === "一" && (digitAt(text, p + 1) || (latinAt(text, p + 1) && !latinAt(text, p + 2)));
+}
+
+/** A number and a compound word that end a compound's name (200小区, 一号小区). */
+export const NUMBER_IN_NAME = /^([0-9]+|[一二三四五六七八九十]+号)(小区|花园|公寓|广场|大厦|家园|新村)/;
+/** The building word after a dashed number (5-3幢, 41-7号楼). */
+const DASHED_BUILDING_WORD = /^(号楼|栋|幢|座)/;
+/** A unit (entrance), a floor or a dashed number next: 2单元, 3门, 1梯, 6楼, 9-6. */
+const FLAT_UNIT_NEXT = /^[0-9]+(单元|单|门|梯|楼|层|F|f|[-－])/;
+/** A numbered or side section: 二区, 3区, C区, 东区. */
+export const SECTION_NAME = /^([A-Za-z0-9一二三四五六七八九十]+|[东西南北中])区$/;
+/** A building number: 2号楼, 6栋, 3幢, B座. */
+export const BUILDING_WORD_END = /(号楼|栋|幢|座)$/;
+/** A building number next: 2号楼, 6栋. */
+export const BUILDING_NEXT = /^[0-9０-９]+(号楼|栋|幢|座)/;
+/** Compound words and one-character compound endings after which a number is not part of the name. */
+export const NAMED_COMPOUND_END =
+  /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|大学|中心|[园苑区城府庭居湾阁轩期院里村])$/;
+
+/** Words after a number that name a quarter of houses (村 and 里 only when a building number follows). */
+const NUMBERED_QUARTER = /^号?(小区|街坊|街区|地块|组团)|^(村|里)(?=[0-9０-９A-Za-z])/;
+const QUARTER_START = new CharSet("号小街地组村里");
+
+/** Numbered parts of a compound, a plot or a works (3号地, 7号厂房, 5号车库): its `subpoi`. */
+const NUMBERED_PART = /^号?(厂房|仓库|车库|车间)|^号地(?![址下])/;
+const PART_START = new CharSet("号厂仓车");
+
+/** Extends a number over a trailing unit word (501室). */
+function unitEnd(text: string, end: number): number | null {
+  const m = /^(室|房间|房|号|户|单元|楼|层|栋|幢|座|门(?![面市头卫店诊])|梯)/.exec(text.slice(end, end + 3));
+  return m ? end + (m[1] as string).length : null;
+}
