@@ -110,6 +110,11 @@ describe("the rule parser", () => {
     ["塘下镇新华工业区宏达机械", ["town:塘下镇", "poi:新华工业区", "subpoi:宏达机械"]],
     ["红星超市对面百草药房", ["poi:红星超市", "assist:对面", "subpoi:百草药房"]],
     ["阳光小区3幢1206号", ["poi:阳光小区", "houseno:3幢", "roomno:1206号"]],
+    ["阳光小区3幢12号红星理发店", ["poi:阳光小区", "houseno:3幢", "roomno:12号", "subpoi:红星理发店"]],
+    ["红星路316-328", ["road:红星路", "roadno:316-328"]],
+    ["红星路8-12号", ["road:红星路", "roadno:8-12号"]],
+    ["红星路138-2号", ["road:红星路", "roadno:138", "redundant:-", "houseno:2号"]],
+    ["红星路27-4阳光超市", ["road:红星路", "roadno:27-4", "poi:阳光超市"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],
@@ -531,6 +536,11 @@ describe("the rule parser", () => {
 
   test("a note to the courier never swallows the road after it", () => {
     expect(parse("麻烦送到阳光路8号").slice(-2)).toEqual(["road:阳光路", "roadno:8号"]);
+  });
+
+  test("a number after a name ending in a road word is a number on that road", () => {
+    expect(parse("红星镇幸福东段8号").at(-1)).toBe("roadno:8号");
+    expect(parse("红星镇幸福东段8").at(-1)).toBe("roadno:8");
   });
 
   test("entities always cover the input in order, whatever it is", () => {

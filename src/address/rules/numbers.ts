@@ -85,19 +85,13 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
   // 13912345678: a mobile number (11 digits from 13 to 19) is a "call me" note, not a number of the place.
   if (first.end - pos === 11 && text[pos] === "1" && MOBILE.test(text.slice(pos, pos + 11)))
     return spanFrom(pos, "redundant", first.end);
-  // A house-number range on a road: 806-808号, 1-16号.
+  // A house-number range on a road: 806-808号, 1-16号, 316-328.
   const dashed = DASHES.hasAt(text, first.end);
-  const range = dashed ? /^([0-9]+)[-－~～]([0-9]+)号/.exec(text.slice(pos, pos + 14)) : null;
-  // 806-808号 is a range of numbers; 17-123号 and 138-2号 are a number and a house behind it.
-  if (
-    range &&
-    (prev0 === "road" || prev0 === "subroad") &&
-    Number(range[2]) > Number(range[1]) &&
-    (range[2] as string).length === (range[1] as string).length
-  )
+  const range = dashed ? /^([0-9]+)[-－~～]([0-9]+)号?/.exec(text.slice(pos, pos + 14)) : null;
+  if (range && (prev0 === "road" || prev0 === "subroad") && roadRange(text, pos, range))
     return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
   // 807-811, 2311-2312号: a range of flats or shops written by their first and last numbers.
-  const rooms = range ?? (dashed ? /^([0-9]+)[-－~～]([0-9]+)/.exec(text.slice(pos, pos + 12)) : null);
+  const rooms = range;
   if (
     rooms &&
     prev0 !== "road" &&
@@ -157,6 +151,10 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
         ? DASHED_BUILDING_WORD.exec(text.slice(p, p + 2))
         : null;
     if (building) return spanFrom(pos, "houseno", p + building[0].length);
+    // 阳光路27-4红星超市: two dashed numbers on a road before a name are one number on it, the
+    // shop's or building's door number (27-4号 alone: the number and a house behind it).
+    if (prev0 === "road" && parts.length === 2 && hanAt(text, p) && unitEnd(text, p) === null)
+      return spanFrom(pos, "roadno", p);
     const out: Span[] = [];
     const lastDigits =
       (parts.at(-1) as { start: number; end: number }).end - (parts.at(-1) as { start: number }).start;
@@ -287,15 +285,19 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
         // 号
         if (prev === "road") return spanFrom(pos, "roadno", uend);
         if (prev === "subroad") return spanFrom(pos, "subroadno", uend);
+        if (namesRoad(text, spans, prev)) return spanFrom(pos, "roadno", uend);
         // 5号门: a numbered gate of the compound (of the building, after one: its entrance).
         if (text[uend] === "门" && !/^门[面市头卫店诊]/.test(text.slice(uend, uend + 2)) && prev !== "roadno")
           return spanFrom(pos, prev === "houseno" ? "cellno" : "subpoi", uend + 1);
         // 九幢24号: the number after a building is its entrance; after a unit or floor, the room.
-        // A flat number (four digits, or three at the end) is the room: 3幢1206号.
+        // A flat number (four digits, or three at the end) is the room: 3幢1206号; so is a shop's
+        // number before its name (3幢12号阳光理发店).
         if (prev === "houseno")
           return spanFrom(
             pos,
-            end - pos >= 4 || (end - pos === 3 && uend === text.length) ? "roomno" : "cellno",
+            end - pos >= 4 || (end - pos === 3 && uend === text.length) || nameAt(text, uend)
+              ? "roomno"
+              : "cellno",
             uend,
           );
         if (prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", uend);
@@ -317,7 +319,7 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
   // A bare number: a room at the end or after a building, a building after a POI.
   if (first.chinese) return null;
   const digits = end - pos;
-  if (prev === "road") return spanFrom(pos, "roadno", end);
+  if (prev === "road" || namesRoad(text, spans, prev)) return spanFrom(pos, "roadno", end);
   if (prev === "houseno" || prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", end);
   if (prev === "poi" || prev === "subpoi") return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
   return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
@@ -366,4 +368,50 @@ const PART_START = new CharSet("号厂仓车");
 function unitEnd(text: string, end: number): number | null {
   const m = /^(室|房间|房|号|户|单元|楼|层|栋|幢|座|门(?![面市头卫店诊])|梯)/.exec(text.slice(end, end + 3));
   return m ? end + (m[1] as string).length : null;
+}
+
+/**
+ * True when `range` (first and last number, and 号) after a road is a range of house numbers: the
+ * last number larger and as long (806-808号; 316-328 when nothing numbered follows) or, after a
+ * first of one or two digits, longer (8-12号); 138-2号 and 1208-12号 are a number and a house behind it.
+ */
+function roadRange(text: string, pos: number, range: RegExpExecArray): boolean {
+  const firstNo = range[1] as string;
+  const lastNo = range[2] as string;
+  if (Number(lastNo) <= Number(firstNo)) return false;
+  const goesOn = numberGoesOn(text, pos + range[0].length);
+  if (lastNo.length === firstNo.length) return range[0].endsWith("号") || !goesOn;
+  return firstNo.length <= 2 && !goesOn;
+}
+
+/** True when the number ending at `end` goes on: a digit, a letter, a dash, a mask or a unit word follows. */
+function numberGoesOn(text: string, end: number): boolean {
+  return (
+    digitAt(text, end) ||
+    latinAt(text, end) ||
+    DASHES.hasAt(text, end) ||
+    text[end] === "#" ||
+    unitEnd(text, end) !== null
+  );
+}
+
+/** Words that end a road's name: 路, 街, 巷, 大道, 东段, 胡同, 线. */
+const ROAD_WORD_END = /(路|街|巷|段|大道|胡同|线)$/;
+
+/**
+ * True when the place just read (`prev`) ends in a road word (阳光东段, 红星巷): the split of its
+ * run made a place of it, but a number after it is a number on that road.
+ */
+function namesRoad(text: string, spans: readonly Span[], prev: string | undefined): boolean {
+  return (prev === "poi" || prev === "subpoi") && ROAD_WORD_END.test(lastSpanText(text, spans, prev));
+}
+
+/** A shop's or an office's name at `pos` (two Han characters, not a unit word, a numeral or a note). */
+function nameAt(text: string, pos: number): boolean {
+  return (
+    hanAt(text, pos) &&
+    hanAt(text, pos + 1) &&
+    !numeralAt(text, pos) &&
+    !"楼层单门梯室房户栋幢座号电城".includes(text[pos] as string)
+  );
 }
