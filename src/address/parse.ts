@@ -314,7 +314,12 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           ? /^(城区|市区|县城|全区域|全区|全境|地区|城内)[内里]?/.exec(text.slice(pos, pos + 3))
           : null;
       if (inTown && !/^(街道|镇|乡|办事处)/.test(text.slice(pos + 2, pos + 5))) {
-        pushSpan(spans, "redundant", pos, pos + inTown[0].length);
+        // 县城内, 全境 ("inside the county town", "all over it") say where in the division, a filler;
+        // 城区, 县城 alone only name the town again (县城内环路: 内环 names the road).
+        const where =
+          inTown[0] === "全境" ||
+          (inTown[0].endsWith("内") && !/^[环蒙科江湖地]/.test(text.slice(pos + 3, pos + 4)));
+        pushSpan(spans, where ? "assist" : "redundant", pos, pos + inTown[0].length);
         pos += inTown[0].length;
         continue;
       }

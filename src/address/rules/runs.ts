@@ -127,7 +127,8 @@ export function splitRun(
     // (沿街 is tested apart: a run ending in 街 is mostly a road, not worth the regex.)
     (FILLER_LAST.hasAt(head, head.length - 1) || head.endsWith("沿街") ? FILLER.exec(head) : null) ??
     streetOfVillage(head) ??
-    (SIDE_LAST_CHAR.hasAt(head, head.length - 1) ? DIRECTION_TAIL.exec(head) : null);
+    (SIDE_LAST_CHAR.hasAt(head, head.length - 1) ? DIRECTION_TAIL.exec(head) : null) ??
+    (nearLastAt(head) ? NEAR_TAIL.exec(head) : null);
   const tailAt = tail ? tail.index : sideLast ? roadSideAt(head) : -1;
   if (tailAt >= 2) limit = tailAt;
   const fillerAt = limit;
@@ -587,3 +588,16 @@ function streetOfVillage(head: string): RegExpExecArray | null {
   return before === 0x9547 || before === 0x4e61 || before === 0x6751 ? STREET_UP.exec(head) : null;
 }
 const STREET_UP = /街上$/;
+
+/**
+ * 加油站后, 超市前, 派出所侧: 后, 前, 边, 外 or 侧 after a place's ending says where by it (村后,
+ * 山前 end names of their own: only after a compound, a building or a public place).
+ */
+const NEAR_TAIL =
+  /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼|新村|[城苑园楼寓府局院站场馆厂店校所]))(后|前|边|外|侧)$/;
+
+/** True when the last character of `head` is 后, 前, 边, 外 or 侧 (the NEAR_TAIL words; by code unit). */
+function nearLastAt(head: string): boolean {
+  const x = head.length > 0 ? head.charCodeAt(head.length - 1) : 0;
+  return x === 0x540e || x === 0x524d || x === 0x8fb9 || x === 0x5916 || x === 0x4fa7;
+}
