@@ -115,6 +115,7 @@ describe("the rule parser", () => {
     ["红星路8-12号", ["road:红星路", "roadno:8-12号"]],
     ["红星路138-2号", ["road:红星路", "roadno:138", "redundant:-", "houseno:2号"]],
     ["红星路27-4阳光超市", ["road:红星路", "roadno:27-4", "poi:阳光超市"]],
+    ["红星路4段18号", ["road:红星路4段", "roadno:18号"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],
@@ -549,6 +550,11 @@ describe("the rule parser", () => {
   test("a number after a name ending in a road word is a number on that road", () => {
     expect(parse("红星镇幸福东段8号").at(-1)).toBe("roadno:8号");
     expect(parse("红星镇幸福东段8").at(-1)).toBe("roadno:8");
+  });
+
+  test("a road named by its number with 号 does not take the name before it", () => {
+    expect(parse("红星9号大街").at(-1)).toBe("road:9号大街");
+    expect(parse("西园2路").at(-1)).toBe("road:西园2路");
   });
 
   test("entities always cover the input in order, whatever it is", () => {

@@ -466,7 +466,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += inName[0].length;
       continue;
     }
-    // 西园2路, 教育西4巷: a short name without an ending right before a numbered road is its name.
+    // 西园2路, 教育西4巷: a short name without an ending right before a numbered road is its name
+    // (not before a road named by its number with 号, 红星9号大街: that name is a place it runs through).
     const numberedRoad = num?.length === 1 && num[0]?.label === "road" ? num[0] : undefined;
     const stem = numberedRoad ? spans.at(-1) : undefined;
     if (
@@ -476,7 +477,20 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       (stem.label === "poi" || stem.label === "subpoi") &&
       stem.end - stem.start <= 4 &&
       !POI_END.test(text.slice(stem.start, stem.end)) &&
-      text[stem.end - 1] !== "区"
+      text[stem.end - 1] !== "区" &&
+      !text.slice(pos, numberedRoad.end).includes("号")
+    ) {
+      spans[spans.length - 1] = { label: "road", start: stem.start, end: numberedRoad.end };
+      pos = numberedRoad.end;
+      continue;
+    }
+    // 红星路3段: the numbered section of the road just read is part of its name.
+    if (
+      numberedRoad &&
+      stem &&
+      stem.label === "road" &&
+      stem.end === pos &&
+      text[numberedRoad.end - 1] === "段"
     ) {
       spans[spans.length - 1] = { label: "road", start: stem.start, end: numberedRoad.end };
       pos = numberedRoad.end;

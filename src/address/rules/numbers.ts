@@ -104,6 +104,14 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
     !digitAt(text, pos + rooms[0].length)
   )
     return spanFrom(pos, "roomno", unitEnd(text, pos + rooms[0].length) ?? pos + rooms[0].length);
+  // 红星路3段: a numbered section of a road is part of the road's name (parseRules joins the two).
+  if (
+    prev0 === "road" &&
+    text[first.end] === "段" &&
+    !first.chinese &&
+    /^[0-9]+段/.test(text.slice(pos, first.end + 1))
+  )
+    return [{ label: "road", start: pos, end: first.end + 1 }];
   // Numbered road names: 西园2路, 14号大街, 8路.
   const numberedRoad =
     /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊|区)/.exec(
