@@ -116,6 +116,7 @@ describe("the rule parser", () => {
     ["红星路138-2号", ["road:红星路", "roadno:138", "redundant:-", "houseno:2号"]],
     ["红星路27-4阳光超市", ["road:红星路", "roadno:27-4", "poi:阳光超市"]],
     ["红星路4段18号", ["road:红星路4段", "roadno:18号"]],
+    ["阳光花园12C2508", ["poi:阳光花园", "houseno:12C", "roomno:2508"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],

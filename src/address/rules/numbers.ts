@@ -25,6 +25,8 @@ export function readNumber(text: string, pos: number): { end: number; chinese: b
     // 2375C, 8B-1017: one letter after the digits, with nothing glued after it, is part of the number
     // (not 12F, the floor, nor 4S店 or 24h).
     else if (latinAt(text, end) && letterSuffix(text, end)) end++;
+    // 12C2508: a letter between two numbers ends the first (building 12C, then its flat).
+    else if (latinAt(text, end) && flatAfterLetter(text, end)) end++;
     return { end: maskedTail(text, end), chinese: false };
   }
   if (
@@ -329,6 +331,10 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
   const digits = end - pos;
   if (prev === "road" || namesRoad(text, spans, prev)) return spanFrom(pos, "roadno", end);
   if (prev === "houseno" || prev === "cellno" || prev === "floorno") return spanFrom(pos, "roomno", end);
+  // 12C | 2508: a number ending in a letter, its flat's number right after it, is the building.
+  const building = prev !== "houseno" && prev !== "cellno" && prev !== "floorno";
+  if (building && latinAt(text, end - 1) && digitAt(text, end - 2) && digitAt(text, end))
+    return spanFrom(pos, "houseno", end);
   if (prev === "poi" || prev === "subpoi") return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
   return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
 }
@@ -422,4 +428,12 @@ function nameAt(text: string, pos: number): boolean {
     !numeralAt(text, pos) &&
     !"楼层单门梯室房户栋幢座号电城".includes(text[pos] as string)
   );
+}
+
+/** True when the letter at `end`, after digits, is followed by a flat number (three or four digits, nothing glued). */
+function flatAfterLetter(text: string, end: number): boolean {
+  if ((text[end] as string).toLowerCase() === "f") return false;
+  let i = end + 1;
+  while (digitAt(text, i)) i++;
+  return i - end - 1 >= 3 && i - end - 1 <= 4 && !latinAt(text, i) && !digitAt(text, i) && text[i] !== "#";
 }
