@@ -261,7 +261,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         const end =
           shown === "prov" && text[m.end] === "省" && !/[省市区]$/.test(text.slice(pos, m.end))
             ? m.end + 1
-            : m.end;
+            : shown === "town"
+              ? townOfficeEnd(text, m.end)
+              : m.end;
         pushSpan(spans, shown, pos, end);
         admin.push({ start: pos, end, id: m.id });
         level = li;
@@ -858,4 +860,14 @@ function namesOrganisation(
 /** Turns spans into entities with their texts. */
 export function spansToEntities(text: string, spans: readonly Span[]): Entity[] {
   return spans.map((s) => ({ label: s.label, text: text.slice(s.start, s.end) }));
+}
+
+/**
+ * 红星街道办事处, 阳光镇办: a township's office written after its name is part of the township (the
+ * office governs it); 办公室, 办公楼 are offices of a place. The end of the township as written.
+ */
+function townOfficeEnd(text: string, end: number): number {
+  if (text.charCodeAt(end) !== 0x529e) return end; // 办
+  if (text.startsWith("办事处", end)) return end + 3;
+  return text.charCodeAt(end + 1) === 0x516c ? end : end + 1; // 办公
 }
