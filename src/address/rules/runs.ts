@@ -429,12 +429,14 @@ export function splitRun(
         /^[\u4e00-\u9fff]{1,4}组$/.test(rest)
       )
         label = "group";
-      // 苏集镇黄龙庄: a hamlet (庄, 屯, 寨) right after its township is a village.
+      // 苏集镇黄龙庄: a hamlet (庄, 屯, 寨) right after its township is a village; 阳光山庄, 红星康庄
+      // (a villa compound, "a prosperous village") are estates' names.
       if (
         prevLabel === "town" &&
         label === "poi" &&
         start === 0 &&
-        /^[\u4e00-\u9fff]{1,3}[庄屯寨]$/.test(rest)
+        /^[\u4e00-\u9fff]{1,3}[庄屯寨]$/.test(rest) &&
+        !/[山康]庄$/.test(rest)
       )
         label = "community";
       // 阳光广场10楼百草药房: a name after a floor, unit or room of a compound is a place inside it.
