@@ -171,6 +171,15 @@ export function splitRun(
       start += bareZone[0].length;
       continue;
     }
+    // 红星城区阳光小区: the town's name again and 城区 ("its urban area") after the divisions only say
+    // "in town"; the place follows (not 阳光城 | 区阳光小区).
+    const area = adminOpen && start === 0 ? urbanAreaAt(run, limit) : 0;
+    if (area > 0) {
+      emitSpan(out, offset, "redundant", 0, area);
+      prevLabel = emitSpan(out, offset, "redundant", area, area + 2);
+      start = area + 2;
+      continue;
+    }
     // 梅镇红星村, 大街镇红星村, 阳光乡白沙村: a township named just before its village, even with a
     // one-character stem or a road word in its name, or after another township.
     const villageEnd = adminOpen && start === 0 ? townBeforeVillage(run, limit, out, offset) : 0;
@@ -603,4 +612,14 @@ const NEAR_TAIL =
 function nearLastAt(head: string): boolean {
   const x = head.length > 0 ? head.charCodeAt(head.length - 1) : 0;
   return x === 0x540e || x === 0x524d || x === 0x8fb9 || x === 0x5916 || x === 0x4fa7;
+}
+
+/**
+ * Where 城区 starts after a town's name of two to five characters at the start of `run` (a place
+ * or a division word in those would make it a name of its own), or 0.
+ */
+function urbanAreaAt(run: string, limit: number): number {
+  const i = run.indexOf("城区", 2);
+  if (i < 2 || i > 5 || limit - i - 2 < 2) return 0;
+  return /[路街道巷村园苑庄店场站院厂司区镇乡]/.test(run.slice(0, i)) ? 0 : i;
 }
