@@ -171,6 +171,13 @@ export function splitRun(
       start += bareZone[0].length;
       continue;
     }
+    // 红星区中国阳光花园: 中国 between the divisions and a housing estate's name names the country (中国
+    // before a bank, a company or a market, 中国银行, 中国X城, starts its name).
+    if (start === 0 && adminOpen && countryBeforeEstate(run, limit)) {
+      prevLabel = emitSpan(out, offset, "redundant", 0, 2);
+      start = 2;
+      continue;
+    }
     // 红星城区阳光小区: the town's name again and 城区 ("its urban area") after the divisions only say
     // "in town"; the place follows (not 阳光城 | 区阳光小区).
     const area = adminOpen && start === 0 ? urbanAreaAt(run, limit) : 0;
@@ -622,4 +629,12 @@ function urbanAreaAt(run: string, limit: number): number {
   const i = run.indexOf("城区", 2);
   if (i < 2 || i > 5 || limit - i - 2 < 2) return 0;
   return /[路街道巷村园苑庄店场站院厂司区镇乡]/.test(run.slice(0, i)) ? 0 : i;
+}
+
+/** Endings of housing estates' names (not of markets, 城, or companies). */
+const ESTATE_END = /(小区|花园|家园|新村|公寓|[苑园府庭居湾邸墅])$/;
+
+/** True when `run` is 中国 and then a housing estate's name (中国阳光花园). */
+function countryBeforeEstate(run: string, limit: number): boolean {
+  return limit >= 5 && run.startsWith("中国") && ESTATE_END.test(run.slice(2, limit));
 }
