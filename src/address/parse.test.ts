@@ -117,6 +117,10 @@ describe("the rule parser", () => {
     ["红星路27-4阳光超市", ["road:红星路", "roadno:27-4", "poi:阳光超市"]],
     ["红星路4段18号", ["road:红星路4段", "roadno:18号"]],
     ["阳光花园12C2508", ["poi:阳光花园", "houseno:12C", "roomno:2508"]],
+    ["阳光小区第5栋2单元", ["poi:阳光小区", "houseno:第5栋", "cellno:2单元"]],
+    ["阳光小区3栋第三层", ["poi:阳光小区", "houseno:3栋", "floorno:第三层"]],
+    ["阳光府第12号楼", ["poi:阳光府第", "houseno:12号楼"]],
+    ["阳光小区3层楼", ["poi:阳光小区", "floorno:3层楼"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],
@@ -321,6 +325,14 @@ describe("the rule parser", () => {
     ],
     ["红星超市旁百草药房", ["poi:红星超市", "assist:旁", "subpoi:百草药房"]],
     ["红星超市南面百草药房", ["poi:红星超市", "assist:南面", "subpoi:百草药房"]],
+    [
+      "浙江省杭州市西湖区中国阳光花园3幢",
+      ["prov:浙江省", "city:杭州市", "district:西湖区", "redundant:中国", "poi:阳光花园", "houseno:3幢"],
+    ],
+    [
+      "浙江省杭州市西湖区红星城区阳光小区",
+      ["prov:浙江省", "city:杭州市", "district:西湖区", "redundant:红星", "redundant:城区", "poi:阳光小区"],
+    ],
     [
       "山东省德州市陵城区边临镇阳光山庄",
       ["prov:山东省", "city:德州市", "district:陵城区", "town:边临镇", "poi:阳光山庄"],

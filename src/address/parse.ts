@@ -23,6 +23,7 @@ import {
   NAMED_COMPOUND_END,
   NUMBER_IN_NAME,
   numberedAt,
+  ordinalAt,
   readNumber,
   SECTION_NAME,
 } from "./rules/numbers.ts";
@@ -539,6 +540,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       }
       if (digitAt(text, end) || (!hanAt(text, end) && !latinAt(text, end))) break;
       if (end > pos && (numeralAt(text, end) || text.startsWith("负", end)) && numberedAt(text, end)) break;
+      // 阳光小区第5栋: 第 before a numbered part starts it (an ordinal), not the name before.
+      if (end > pos && text.charCodeAt(end) === 0x7b2c && ordinalAt(text, end)) break;
       if (end > pos && latinAt(text, end) && !latinAt(text, end - 1) && numberedAt(text, end)) break;
       // 阳光小区东单元: a side's unit ends the name before it.
       if (end >= pos + 2 && SIDE_UNIT.has(ch) && text.startsWith("单元", end + 1)) break;

@@ -80,7 +80,24 @@ function maskedTail(text: string, end: number): number {
   return e;
 }
 
+/** True when 第 at `pos` makes an ordinal of a numbered part (第5栋, 第三层; not 第一医院). */
+export function ordinalAt(text: string, pos: number): boolean {
+  // 书香门第, 阳光府第: 第 ending a mansion's name is part of that name.
+  if (pos > 0 && "府门甲宅".includes(text[pos - 1] as string)) return false;
+  const next = readNumber(text, pos + 1);
+  return next !== null && ORDINAL_UNIT.test(text.slice(next.end, next.end + 2));
+}
+/** Unit words an ordinal numbers: building, floor, phase (第5栋, 第三层, 第二期). */
+const ORDINAL_UNIT = /^(号楼|栋|幢|座|层|楼(?![盘道梯宇房])|期)/;
+
 export function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[] | null {
+  // 第5栋, 第三层: an ordinal, the part numbered with 第 before it.
+  if (text.charCodeAt(pos) === 0x7b2c) {
+    if (!ordinalAt(text, pos)) return null;
+    const inner = matchNumbered(text, pos + 1, spans);
+    const head = inner?.[0];
+    return inner && head ? [{ ...head, start: pos }, ...inner.slice(1)] : null;
+  }
   const first = readNumber(text, pos);
   if (!first) return null;
   const prev0 = lastMeaningful(spans);
@@ -210,7 +227,7 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
   }
   const end = first.end;
   const unit =
-    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#)/.exec(
+    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|层楼|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#)/.exec(
       text.slice(end, end + 2),
     );
   const u = unit?.[1];
@@ -256,6 +273,8 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
       case "梯":
         return spanFrom(pos, "cellno", uend);
       case "层":
+      // 3层楼: the floor (楼 written after 层).
+      case "层楼":
       case "F":
       case "f":
         return spanFrom(pos, "floorno", uend);
