@@ -594,6 +594,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
             sideMayEnd(text, end, run),
           )
         : [];
+    // 阳光小区(食堂), 红星花园(南园): a short name alone in brackets right after a place is a part of it.
+    if (
+      parts.length === 1 &&
+      parts[0]?.label === "poi" &&
+      run.length === 2 &&
+      hanAt(run, 0) &&
+      hanAt(run, 1) &&
+      bracketedPart(text, spans, end)
+    )
+      parts[0] = { ...(parts[0] as Span), label: "subpoi" };
     for (const s of parts) {
       pushSpan(spans, s.label, s.start, s.end);
       if (s.label !== "town" && s.label !== "devzone" && s.label !== "redundant") streetSeen = true;
@@ -874,3 +884,14 @@ function townOfficeEnd(text: string, end: number): number {
   if (text.startsWith("办事处", end)) return end + 3;
   return text.charCodeAt(end + 1) === 0x516c ? end : end + 1; // 办公
 }
+
+/**
+ * True when the run ending at `end` is all that stands in brackets right after a place (阳光小区(食堂)):
+ * the last spans are the place and the opening bracket, and a closing bracket follows.
+ */
+function bracketedPart(text: string, spans: readonly Span[], end: number): boolean {
+  if (!CLOSING_BRACKETS.has(text.charCodeAt(end)) || !afterOpeningBracket(text, spans)) return false;
+  const place = lastMeaningful(spans);
+  return place === "poi" || place === "subpoi";
+}
+const CLOSING_BRACKETS = new Set([0x29, 0xff09]);
