@@ -90,7 +90,21 @@ export function ordinalAt(text: string, pos: number): boolean {
 /** Unit words an ordinal numbers: building, floor, phase (第5栋, 第三层, 第二期). */
 const ORDINAL_UNIT = /^(号楼|栋|幢|座|层|楼(?![盘道梯宇房])|期)/;
 
+/**
+ * The numbered components at `pos` (3栋, 二单元, 501室, 3-2-501, C座), or null; 12号附3号 (annex 3 of
+ * number 12) is one number.
+ */
 export function matchNumbered(text: string, pos: number, spans: readonly Span[]): Span[] | null {
+  const out = numberedParts(text, pos, spans);
+  const last = out?.at(-1);
+  if (out && last && text.charCodeAt(last.end) === 0x9644 && text.charCodeAt(last.end - 1) === 0x53f7) {
+    const annex = /^附([0-9]+|[一二三四五六七八九十]+)号(?!楼)/.exec(text.slice(last.end, last.end + 8));
+    if (annex) out[out.length - 1] = { ...last, end: last.end + annex[0].length };
+  }
+  return out;
+}
+
+function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[] | null {
   // 第5栋, 第三层: an ordinal, the part numbered with 第 before it.
   if (text.charCodeAt(pos) === 0x7b2c) {
     if (!ordinalAt(text, pos)) return null;
@@ -302,7 +316,9 @@ export function matchNumbered(text: string, pos: number, spans: readonly Span[])
       case "期":
         return spanFrom(pos, "subpoi", uend);
       case "排":
-        // 4排9号: a numbered row of houses before its numbers is numbered like a building.
+        // 4排9号: a numbered row of houses before its numbers is numbered like a building; along a
+        // road (阳光路3排5号), a number on the road.
+        if (prev === "road") return spanFrom(pos, "roadno", uend);
         return spanFrom(pos, digitAt(text, uend) || numeralAt(text, uend) ? "houseno" : "subpoi", uend);
       case "组":
       // 14队, 4社: a production team, the older name of a villagers' group.
