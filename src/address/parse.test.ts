@@ -121,6 +121,8 @@ describe("the rule parser", () => {
     ["阳光小区3栋第三层", ["poi:阳光小区", "houseno:3栋", "floorno:第三层"]],
     ["阳光府第12号楼", ["poi:阳光府第", "houseno:12号楼"]],
     ["阳光小区3层楼", ["poi:阳光小区", "floorno:3层楼"]],
+    ["阳光路12号附3号", ["road:阳光路", "roadno:12号附3号"]],
+    ["阳光路3排5号", ["road:阳光路", "roadno:3排", "houseno:5号"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],
@@ -325,6 +327,11 @@ describe("the rule parser", () => {
     ],
     ["红星超市旁百草药房", ["poi:红星超市", "assist:旁", "subpoi:百草药房"]],
     ["红星超市南面百草药房", ["poi:红星超市", "assist:南面", "subpoi:百草药房"]],
+    ["阳光小区(食堂)", ["poi:阳光小区", "redundant:(", "subpoi:食堂", "redundant:)"]],
+    [
+      "山东省德州市陵城区边临镇镇上阳光超市",
+      ["prov:山东省", "city:德州市", "district:陵城区", "town:边临镇", "redundant:镇上", "poi:阳光超市"],
+    ],
     [
       "浙江省杭州市西湖区中国阳光花园3幢",
       ["prov:浙江省", "city:杭州市", "district:西湖区", "redundant:中国", "poi:阳光花园", "houseno:3幢"],

@@ -178,6 +178,12 @@ export function splitRun(
       start = 2;
       continue;
     }
+    // 红星镇镇上: 镇上 (乡上) right after its township only says "in the town", like 城区.
+    if (start === 0 && prevLabel === "town" && inTownCentreAt(run, limit)) {
+      prevLabel = emitSpan(out, offset, "redundant", 0, 2);
+      start = 2;
+      continue;
+    }
     // 红星城区阳光小区: the town's name again and 城区 ("its urban area") after the divisions only say
     // "in town"; the place follows (not 阳光城 | 区阳光小区).
     const area = adminOpen && start === 0 ? urbanAreaAt(run, limit) : 0;
@@ -637,4 +643,12 @@ const ESTATE_END = /(小区|花园|家园|新村|公寓|[苑园府庭居湾邸�
 /** True when `run` is 中国 and then a housing estate's name (中国阳光花园). */
 function countryBeforeEstate(run: string, limit: number): boolean {
   return limit >= 5 && run.startsWith("中国") && ESTATE_END.test(run.slice(2, limit));
+}
+
+/** True when `run` starts with 镇上 or 乡上 (and not 上海…, 乡上村: a name follows 上 there). */
+function inTownCentreAt(run: string, limit: number): boolean {
+  const first = run.charCodeAt(0);
+  // 镇, 乡, 上
+  if ((first !== 0x9547 && first !== 0x4e61) || run.charCodeAt(1) !== 0x4e0a) return false;
+  return limit === 2 || !/^[村街路庄组屯海]/.test(run.slice(2, 3));
 }
