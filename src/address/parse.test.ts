@@ -392,7 +392,7 @@ describe("the rule parser", () => {
     ["红星镇红星镇综合市场", ["town:红星镇", "poi:红星镇综合市场"]],
     ["红星镇红星镇阳光村", ["redundant:红星镇", "town:红星镇", "community:阳光村"]],
     ["红星镇内河码头", ["town:红星镇", "poi:内河码头"]],
-    ["红星镇东岙阳光北路602号", ["town:红星镇", "community:东岙", "road:阳光北路", "roadno:602号"]],
+    ["红星镇东岙阳光北路602号", ["town:红星镇", "village:东岙", "road:阳光北路", "roadno:602号"]],
     [
       "阳光商贸城二区三楼5街21003",
       ["poi:阳光商贸城", "subpoi:二区", "floorno:三楼", "cellno:5街", "roomno:21003"],

@@ -418,9 +418,8 @@ export function splitRun(
         // directions aside); a longer one starts with the village, township or place it runs through.
         let core = k;
         while (core > start && ROAD_MODIFIER.hasAt(run, core - 1)) core--;
-        // 红星镇东岙阳光路: right after a township, four characters are a village named without 村 and
-        // the road's name (the text cannot tell an administrative village from a natural one, and
-        // both labelled corpora call it a community more often than anything else).
+        // 红星镇东岙阳光路: right after a township, four characters are a village named without 村
+        // (a natural village, "village" as in the swei412 vocabulary) and the road's name.
         const afterTown = prevLabel === "town" && start === 0 && !GENERIC_STREET.test(run.slice(core - 2, e));
         if (core - start >= (afterTown ? 4 : 5) && HAN_ONLY.test(run.slice(start, core))) {
           cut = core - 2;
@@ -430,7 +429,7 @@ export function splitRun(
             prevLabel === "poi"
               ? "subpoi"
               : afterTown && !PLACE_LAST_CHAR.hasAt(run, cut - 1)
-                ? "community"
+                ? "village"
                 : "poi";
           break;
         }
