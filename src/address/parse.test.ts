@@ -328,6 +328,7 @@ describe("the rule parser", () => {
     ["红星超市旁百草药房", ["poi:红星超市", "assist:旁", "subpoi:百草药房"]],
     ["红星超市南面百草药房", ["poi:红星超市", "assist:南面", "subpoi:百草药房"]],
     ["阳光小区(食堂)", ["poi:阳光小区", "redundant:(", "subpoi:食堂", "redundant:)"]],
+    ["红星区阳光国际社区5栋", ["district:红星区", "poi:阳光国际社区", "houseno:5栋"]],
     [
       "山东省德州市陵城区边临镇镇上阳光超市",
       ["prov:山东省", "city:德州市", "district:陵城区", "town:边临镇", "redundant:镇上", "poi:阳光超市"],

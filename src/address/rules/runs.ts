@@ -284,6 +284,8 @@ export function splitRun(
         stem >= 2 &&
         run[k - 1] !== "新" &&
         run[k - 1] !== "地" &&
+        // 阳光国际社区: a housing estate named "international community", not a residents' committee.
+        !(com[1] === "社区" && run.startsWith("国际", k - 2)) &&
         !/^村[委民]?$/.test(run.slice(k + (com[1] as string).length, limit) || "x")
       ) {
         let e = k + (com[1] as string).length;
