@@ -123,6 +123,7 @@ describe("the rule parser", () => {
     ["阳光小区3层楼", ["poi:阳光小区", "floorno:3层楼"]],
     ["阳光路12号附3号", ["road:阳光路", "roadno:12号附3号"]],
     ["阳光路3排5号", ["road:阳光路", "roadno:3排", "houseno:5号"]],
+    ["红星镇阳光村416", ["town:红星镇", "community:阳光村", "houseno:416"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],

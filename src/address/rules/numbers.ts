@@ -370,6 +370,9 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   const building = prev !== "houseno" && prev !== "cellno" && prev !== "floorno";
   if (building && latinAt(text, end - 1) && digitAt(text, end - 2) && digitAt(text, end))
     return spanFrom(pos, "houseno", end);
+  // 红星村416: in a village without a road, a number written without 号 is still a house's.
+  if (prev === "community" || prev === "town" || prev === "group" || prev === "village")
+    return spanFrom(pos, "houseno", end);
   if (prev === "poi" || prev === "subpoi") return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
   return spanFrom(pos, digits >= 3 ? "roomno" : "houseno", end);
 }
