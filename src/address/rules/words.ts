@@ -12,7 +12,7 @@ export const TOWN_SUFFIX = /^(街道办事处|街道办|街道|街办事处|街�
 export const COMMUNITY_SUFFIX =
   /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 export const DEVZONE_SUFFIX =
-  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新区|经开区|保税区|试验区|新区)/;
+  /^(经济技术开发区|高新技术产业开发区|经济开发区|高新技术开发区|开发区|高新园区|高新区|经开区|保税区|试验区|新区)/;
 export const TOWN_FIRST = firstCharsOf(TOWN_SUFFIX);
 export const COMMUNITY_FIRST = firstCharsOf(COMMUNITY_SUFFIX);
 export const DEVZONE_FIRST = firstCharsOf(DEVZONE_SUFFIX);
@@ -54,7 +54,7 @@ export const GENERIC_AFTER_SHORT =
 
 /** A zone named by its kind alone (高新区, 开发区), read right after a division. */
 export const BARE_ZONE =
-  /^(经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新区|高新[东西南北]区|经开区|保税区)(?![路街道])/;
+  /^(经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新园区|高新区|高新[东西南北]区|经开区|保税区)(?![路街道])/;
 export const DEVZONE_END = /(开发区|高新区|新区|保税区|试验区|园区|工业区|工业园)$/;
 /** First characters of the NOISE words and last characters of the trailing ones (fast reject). */
 /** Last characters of DIRECTION_TAIL matches. */
