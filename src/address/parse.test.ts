@@ -120,7 +120,7 @@ describe("the rule parser", () => {
     ["阳光小区第5栋2单元", ["poi:阳光小区", "houseno:第5栋", "cellno:2单元"]],
     ["阳光小区3栋第三层", ["poi:阳光小区", "houseno:3栋", "floorno:第三层"]],
     ["阳光府第12号楼", ["poi:阳光府第", "houseno:12号楼"]],
-    ["阳光小区3层楼", ["poi:阳光小区", "floorno:3层楼"]],
+    ["阳光小区4层楼", ["poi:阳光小区", "floorno:4层楼"]],
     ["阳光路12号附3号", ["road:阳光路", "roadno:12号附3号"]],
     ["阳光路3排5号", ["road:阳光路", "roadno:3排", "houseno:5号"]],
     ["红星镇阳光村416", ["town:红星镇", "community:阳光村", "houseno:416"]],

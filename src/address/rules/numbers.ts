@@ -287,7 +287,7 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
       case "梯":
         return spanFrom(pos, "cellno", uend);
       case "层":
-      // 3层楼: the floor (楼 written after 层).
+      // 4层楼: the floor (楼 written after 层).
       case "层楼":
       case "F":
       case "f":
