@@ -241,8 +241,8 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   }
   const end = first.end;
   const unit =
-    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|层楼|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#)/.exec(
-      text.slice(end, end + 2),
+    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|层楼|号房(?![东产屋管地子间])|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#)/.exec(
+      text.slice(end, end + 3),
     );
   const u = unit?.[1];
   const prev = lastMeaningful(spans);
@@ -300,6 +300,8 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
           uend,
         );
       case "室":
+      // 301号房: a room numbered with 号 (not 5号房产公司).
+      case "号房":
       case "房间":
       case "房":
       case "户":
