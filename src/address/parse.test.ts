@@ -124,6 +124,7 @@ describe("the rule parser", () => {
     ["阳光路12号附3号", ["road:阳光路", "roadno:12号附3号"]],
     ["阳光路3排5号", ["road:阳光路", "roadno:3排", "houseno:5号"]],
     ["红星镇阳光村416", ["town:红星镇", "community:阳光村", "houseno:416"]],
+    ["阳光小区3栋301号房", ["poi:阳光小区", "houseno:3栋", "roomno:301号房"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],
@@ -586,6 +587,11 @@ describe("the rule parser", () => {
   test("a number after a name ending in a road word is a number on that road", () => {
     expect(parse("红星镇幸福东段8号").at(-1)).toBe("roadno:8号");
     expect(parse("红星镇幸福东段8").at(-1)).toBe("roadno:8");
+  });
+
+  test("号房 numbers a room, but not before 房管所 or 房东", () => {
+    expect(parse("阳光路5号房管所")).toContain("roadno:5号");
+    expect(parse("阳光路5号房东")).toContain("roadno:5号");
   });
 
   test("a road named by its number with 号 does not take the name before it", () => {
