@@ -189,7 +189,7 @@ export function componentNumber(text: string): string | null {
   const t = canonicalText(text)
     .replace(/^第/, "")
     .replace(
-      /(号楼|号院|号门|号搂|号喽|单元|房间|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|F|弄|区|期)$/u,
+      /(号楼|号院|号门|号搂|号喽|号房|层楼|单元|房间|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|F|弄|区|期)$/u,
       "",
     )
     .replace(/^(NO|#)/, "");

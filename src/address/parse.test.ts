@@ -47,6 +47,7 @@ describe("normalisation", () => {
     expect(canonicalText("阳光小区　三期")).toBe("阳光小区3期");
     expect(["3栋", "三号楼", "3幢", "３座"].map(componentNumber)).toEqual(["3", "3", "3", "3"]);
     expect(componentNumber("501室")).toBe("501");
+    expect(["301号房", "4层楼", "第5栋"].map(componentNumber)).toEqual(["301", "4", "5"]);
     expect(["10懂", "3号搂", "2号门", "2单", "708房间"].map(componentNumber)).toEqual([
       "10",
       "3",
