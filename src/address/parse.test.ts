@@ -333,6 +333,10 @@ describe("the rule parser", () => {
     ["阳光小区(食堂)", ["poi:阳光小区", "redundant:(", "subpoi:食堂", "redundant:)"]],
     ["红星区阳光国际社区5栋", ["district:红星区", "poi:阳光国际社区", "houseno:5栋"]],
     [
+      "北京市朝阳区三环以内阳光小区",
+      ["city:北京市", "district:朝阳区", "road:三环", "assist:以内", "poi:阳光小区"],
+    ],
+    [
       "山东省德州市陵城区边临镇镇上阳光超市",
       ["prov:山东省", "city:德州市", "district:陵城区", "town:边临镇", "redundant:镇上", "poi:阳光超市"],
     ],

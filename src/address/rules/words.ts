@@ -124,7 +124,7 @@ export function insideAt(text: string, pos: number): boolean {
 
 /** Filler words that end a name inside a run when another name follows them (南面, 右边: the side of the place before). */
 export const MID_FILLER =
-  /^(斜对面|对面|对过|旁边|隔壁|楼下|背后|附近|后面|边上|沿街|以[东西南北]|之间|[东西南北]{1,2}侧|[东西南北左右]面|[左右]边|[左右]侧|旁)[\u4e00-\u9fff]{2}/;
+  /^(斜对面|对面|对过|旁边|隔壁|楼下|背后|附近|后面|边上|沿街|以[东西南北内外]|之间|[东西南北]{1,2}侧|[东西南北左右]面|[左右]边|[左右]侧|旁)[\u4e00-\u9fff]{2}/;
 export const MID_FILLER_START = new CharSet("斜对旁隔楼附后背边沿以之内东西南北左右");
 /** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
 export const INSIDE_AFTER = new CharSet("园场站店司厂区馆心团流校");
