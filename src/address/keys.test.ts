@@ -180,6 +180,12 @@ describe("location keys", () => {
     expect(locator.locate("钢铁大街12号").road).not.toBe(locator.locate("钢铁大街14号").road);
   });
 
+  test("a number on a road written with a dash is not the number its digits spell", () => {
+    expect(locator.locate("钢铁大街27-4红星超市").road).not.toBe(locator.locate("钢铁大街274号").road);
+    expect(locator.locate("钢铁大街8-12号").road).not.toBe(locator.locate("钢铁大街812号").road);
+    expect(locator.locate("钢铁大街806-808号").road).toBe(locator.locate("钢铁大街806-808").road);
+  });
+
   test.each([
     ["漓江一号3栋502", "漓江1号3栋502"],
     ["万科·城市之光2幢301", "万科城市之光2幢301"],

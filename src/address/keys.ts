@@ -1,7 +1,7 @@
 import type { LocationKeys } from "../domain/location.ts";
 import { DEFAULT_FUZZY_THRESHOLD, type PlaceIndex } from "./dictionary.ts";
 import type { Gazetteer } from "./gazetteer.ts";
-import { canonicalText, componentNumber } from "./normalize.ts";
+import { canonicalText, componentNumber, toHalfWidth } from "./normalize.ts";
 import type { Entity } from "./parse.ts";
 
 /**
@@ -121,6 +121,22 @@ export interface KeyResult {
 const numberOf = (text: string | undefined): string | null =>
   text === undefined ? null : componentNumber(text);
 
+/**
+ * The number on a road. Two numbers joined by a dash keep it (阳光路27-4 is not 阳光路274号, nor
+ * 8-12号 number 812), except a range of two numbers of one length (806-808号), keyed without it as
+ * before (806808).
+ */
+function roadNumberOf(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const half = toHalfWidth(text);
+  const pair = /^([0-9]+)[-~—]([0-9]+)(?![0-9])/.exec(half);
+  if (!pair) return componentNumber(text);
+  const first = pair[1] as string;
+  const last = pair[2] as string;
+  if (first.length === last.length && Number(last) > Number(first)) return componentNumber(text);
+  return `${componentNumber(first)}-${componentNumber(last + half.slice(pair[0].length))}`;
+}
+
 /** The compound's name after the dictionary's aliases and, above the threshold, a fuzzy match. */
 function placeName(text: string, options: KeyOptions): { name: string; fuzzy: KeyResult["fuzzy"] } {
   const places = options.places;
@@ -204,7 +220,7 @@ export function chineseKeys(
   const scope = admin.city ?? admin.district ?? admin.prov ?? "";
   const scopeKey = canonicalText(scope);
   const roadName = roads[0];
-  const roadNo = numberOf(roadNoText);
+  const roadNo = roadNumberOf(roadNoText);
   const subNo = numberOf(subNoText);
   const isCross = roads.length >= 2 && (intersection || !roadNo);
   const cross = isCross
