@@ -331,6 +331,7 @@ describe("the rule parser", () => {
     ["红星超市旁百草药房", ["poi:红星超市", "assist:旁", "subpoi:百草药房"]],
     ["红星超市南面百草药房", ["poi:红星超市", "assist:南面", "subpoi:百草药房"]],
     ["红星超市左手边阳光面馆", ["poi:红星超市", "assist:左手边", "subpoi:阳光面馆"]],
+    ["阳光路红星超市到底", ["road:阳光路", "poi:红星超市", "assist:到底"]],
     ["红星中学正对面阳光书店", ["poi:红星中学", "assist:正对面", "subpoi:阳光书店"]],
     ["阳光小区(食堂)", ["poi:阳光小区", "redundant:(", "subpoi:食堂", "redundant:)"]],
     ["红星区阳光国际社区5栋", ["district:红星区", "poi:阳光国际社区", "houseno:5栋"]],

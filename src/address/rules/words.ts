@@ -90,9 +90,9 @@ export const TWO_COMPOUNDS = /^.{3,}?[园苑府庭居湾阁轩](?=.{1,5}[园苑�
 export const SUBPOI =
   /^([东西南北中]区|[A-Za-zＡ-Ｚａ-ｚ0-9０-９一二三四五六七八九十]+(期|区|苑)|[东西南北]门|门口|南苑|北苑)$/;
 export const FILLER =
-  /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|[东西南北左右]面|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|边上|后面|前面|内|以[东西南北]|沿街|前台|总台)$/;
+  /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|旁|院内|[东西南北]侧|[东西南北左右]面|中间|靠近|到底|到头|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|边上|后面|前面|内|以[东西南北]|沿街|前台|总台)$/;
 /** Last characters of the FILLER words (fast reject). */
-export const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上后台东西南北");
+export const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上后台东西南北间底头");
 /** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 export const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼|新村|[城苑园楼寓府局院站场馆厂店校]))(向?[东西南北]|[东西南北]侧)$/;
@@ -124,14 +124,14 @@ export function insideAt(text: string, pos: number): boolean {
 
 /** Filler words that end a name inside a run when another name follows them (南面, 右边: the side of the place before). */
 export const MID_FILLER =
-  /^(斜对面|对面|对过|旁边|隔壁|楼下|背后|附近|后面|边上|沿街|以[东西南北内外]|之间|[东西南北]{1,2}侧|[东西南北左右]面|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|旁)[\u4e00-\u9fff]{2}/;
-export const MID_FILLER_START = new CharSet("斜对旁隔楼附后背边沿以之内东西南北左右正前");
+  /^(斜对面|对面|对过|旁边|隔壁|楼下|背后|附近|后面|边上|沿街|以[东西南北内外]|之间|[东西南北]{1,2}侧|[东西南北左右]面|中间|靠近|到底|到头|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|旁)[\u4e00-\u9fff]{2}/;
+export const MID_FILLER_START = new CharSet("斜对旁隔楼附后背边沿以之内东西南北左右正前中靠到");
 /** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
 export const INSIDE_AFTER = new CharSet("园场站店司厂区馆心团流校");
 export const FILLER_START =
-  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|[东西南北左右]面|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|旁(?!边)|街上|沿街)/;
+  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|[东西南北左右]面|中间|靠近|到底|到头|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|旁(?!边)|街上|沿街)/;
 /** First characters of the FILLER_START words (fast reject). */
-export const FILLER_FIRST = new CharSet("大正门附对旁隔楼背周一里斜以之后街沿东西南北左右前");
+export const FILLER_FIRST = new CharSet("大正门附对旁隔楼背周一里斜以之后街沿东西南北左右前中靠到");
 /** 交叉口, 十字路口 at the end of a run. */
 export const JUNCTION_END = /(交叉路口|交叉口|交汇处|交界处|交口|十字路口)$/;
 /** Last characters of the JUNCTION_END words (fast reject). */
