@@ -126,6 +126,8 @@ describe("the rule parser", () => {
     ["阳光路3排5号", ["road:阳光路", "roadno:3排", "houseno:5号"]],
     ["红星镇阳光村416", ["town:红星镇", "community:阳光村", "houseno:416"]],
     ["阳光小区3栋301号房", ["poi:阳光小区", "houseno:3栋", "roomno:301号房"]],
+    ["阳光路东路8号", ["road:阳光路东路", "roadno:8号"]],
+    ["阳光路红星段8号", ["road:阳光路红星段", "roadno:8号"]],
     ["阳光小区3幢12号", ["poi:阳光小区", "houseno:3幢", "cellno:12号"]],
     ["中国浙江省文成县", ["redundant:中国", "prov:浙江省", "district:文成县"]],
     ["浙江省文成县中国城区", ["prov:浙江省", "district:文成县", "redundant:中国", "redundant:城区"]],

@@ -738,6 +738,20 @@ function subNumberEnd(text: string, pos: number, spans: readonly Span[]): number
 function relabelBeforeNumber(text: string, spans: Span[], pos: number, first: Span): void {
   const last = spans.at(-1);
   if (last === undefined || last.end !== pos) return;
+  // 阳光路东路 8号, 阳光路红星段 8号: a side's road word or a section right after a road, with the
+  // road's number after it, is that road's part of the name (one road).
+  const road = spans.at(-2);
+  if (
+    first.label === "roadno" &&
+    (last.label === "poi" || last.label === "subpoi") &&
+    road?.label === "road" &&
+    road.end === last.start &&
+    ROAD_PART.test(text.slice(last.start, last.end))
+  ) {
+    spans.pop();
+    spans[spans.length - 1] = { ...road, end: last.end };
+    return;
+  }
   // 阳光村12栋: a village with numbered buildings is a compound (an urban village, a resettlement estate).
   if (last.label === "community") {
     if (
@@ -895,3 +909,6 @@ function bracketedPart(text: string, spans: readonly Span[], end: number): boole
   return place === "poi" || place === "subpoi";
 }
 const CLOSING_BRACKETS = new Set([0x29, 0xff09]);
+
+/** A side's road word (东路, 南大街) or a named section (红星段) standing alone after a road. */
+const ROAD_PART = /^([东西南北中]{1,2}(路|街|大街|大道)|[\u4e00-\u9fff]{1,3}段)$/;
