@@ -105,6 +105,29 @@ export function incidentRepository(db: Kysely<Database>): IncidentRepository {
         if (rows.length < pageSize) return;
       }
     },
+    async relocate(changes) {
+      if (changes.length === 0) return 0;
+      return db.transaction().execute(async (trx) => {
+        let updated = 0;
+        for (const { id, location, addressComponents } of changes) {
+          const result = await trx
+            .updateTable("incidents")
+            .set({
+              loc_poi: location.poi,
+              loc_building: location.building,
+              loc_unit: location.unit,
+              loc_room: location.room,
+              loc_road: location.road,
+              loc_cross: location.cross,
+              address_components: addressComponents,
+            })
+            .where("id", "=", id)
+            .executeTakeFirst();
+          updated += Number(result.numUpdatedRows);
+        }
+        return updated;
+      });
+    },
   };
 }
 

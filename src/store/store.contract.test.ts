@@ -398,6 +398,49 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(await store.incidents.count({ place: { level: "room", key: "room305" } })).toBe(1);
   });
 
+  test("relocate replaces the keys and components of the incidents named, and finds them by the new keys", async () => {
+    const store = await fresh();
+    const rows = [1, 2, 3].map((n) =>
+      makeIncident({
+        sourceId: `R${n}`,
+        batchId: asBatchId("r"),
+        receivedAt: asEpochMs(1_700_000_000_000 + n),
+        address: "阳光小区3栋501",
+        location: { poi: "阳光小区", building: "阳光小区:3", room: "阳光小区:3:501" },
+        addressComponents: addressComponentsJson([{ label: "poi", text: "阳光小区3栋501" }]),
+      }),
+    );
+    await importRows(store, "r", rows);
+    const [first, second] = rows as [Incident, Incident, Incident];
+    const location = {
+      poi: "阳光小区",
+      building: "阳光小区:3",
+      unit: null,
+      room: "阳光小区:3:501",
+      road: null,
+      cross: null,
+    };
+    const components = addressComponentsJson([
+      { label: "poi", text: "阳光小区" },
+      { label: "houseno", text: "3栋" },
+      { label: "roomno", text: "501" },
+    ]);
+    expect(
+      await store.incidents.relocate([
+        { id: first.id, location: { ...location, room: "阳光小区:3:502" }, addressComponents: components },
+        { id: second.id, location, addressComponents: null },
+        { id: asIncidentId("no-such-incident"), location, addressComponents: null },
+      ]),
+    ).toBe(2);
+    const moved = await store.incidents.getById(first.id);
+    expect(moved?.location.room).toBe("阳光小区:3:502");
+    expect(moved?.addressComponents).toBe(components);
+    expect((await store.incidents.getById(second.id))?.addressComponents ?? null).toBeNull();
+    expect(await store.incidents.count({ place: { level: "room", key: "阳光小区:3:502" } })).toBe(1);
+    expect(await store.incidents.count({ place: { level: "room", key: "阳光小区:3:501" } })).toBe(2);
+    expect(await store.incidents.relocate([])).toBe(0);
+  });
+
   test("settings keep the last value written", async () => {
     const store = await fresh();
     expect(await store.settings.get("taxonomy")).toBeUndefined();

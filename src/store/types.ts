@@ -1,5 +1,14 @@
 import type { Kysely } from "kysely";
-import type { BatchId, Category, Incident, IncidentId, Issue, LocationLevel } from "../domain/index.ts";
+import type {
+  AddressComponentsJson,
+  BatchId,
+  Category,
+  Incident,
+  IncidentId,
+  Issue,
+  LocationKeys,
+  LocationLevel,
+} from "../domain/index.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -98,6 +107,18 @@ export interface IncidentRepository {
   getById(id: IncidentId): Promise<Incident | undefined>;
   /** Streams all incidents in receivedAt order in pages, for batch analysis. */
   scan(pageSize?: number): AsyncIterable<readonly Incident[]>;
+  /**
+   * Replaces the location keys and address components of stored incidents, in one transaction
+   * (`recur address rekey`, after the address rules changed); returns how many rows it updated.
+   */
+  relocate(changes: readonly Relocation[]): Promise<number>;
+}
+
+/** New location keys and address components for one stored incident. */
+export interface Relocation {
+  readonly id: IncidentId;
+  readonly location: LocationKeys;
+  readonly addressComponents: AddressComponentsJson | null;
 }
 
 export interface BatchRepository {

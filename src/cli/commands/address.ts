@@ -310,14 +310,15 @@ async function learn(values: Readonly<Record<string, unknown>>, ctx: CommandCont
 export const addressCommand: Command = {
   name: "address",
   summary: {
-    zh: "地址解析：拆分地址要素、生成位置键；训练并评测标注模型；从地址中学习本地地名词典",
-    en: "Addresses: split into components and location keys; train and evaluate a tagger; learn a local place dictionary",
+    zh: "地址解析：拆分地址要素、生成位置键；训练并评测标注模型；从地址中学习本地地名词典；规则更新后重算已存警情的位置键",
+    en: "Addresses: split into components and location keys; train and evaluate a tagger; learn a local place dictionary; rekey stored incidents after the rules changed",
   },
   usage:
     "parse [--format jsonl|text] [--region R] [--dict FILE] [--model FILE] < addresses.txt\n" +
     "  train --corpus FILE.jsonl --out MODEL.json [--epochs 6] [--seed 1] [--trainer crf|perceptron]\n" +
     "  eval --corpus FILE.jsonl [--model MODEL.json] [--region R] [--dict FILE]\n" +
-    "  learn --dict FILE.json [--min-count 3] [--region R] < addresses.txt",
+    "  learn --dict FILE.json [--min-count 3] [--region R] < addresses.txt\n" +
+    "  rekey [--db PATH] [--region R] [--dict FILE] [--model FILE] [--dry-run] [--json]",
   options: {
     format: { type: "string", default: "jsonl" },
     region: { type: "string" },
@@ -329,6 +330,8 @@ export const addressCommand: Command = {
     seed: { type: "string" },
     trainer: { type: "string" },
     "min-count": { type: "string" },
+    db: { type: "string" },
+    "dry-run": { type: "boolean" },
   },
   async run(args, ctx) {
     const [sub] = args.positionals;
@@ -336,9 +339,19 @@ export const addressCommand: Command = {
     if (sub === "train") return train(args.values, ctx);
     if (sub === "learn") return learn(args.values, ctx);
     if (sub === "eval") return evaluate(args.values, ctx);
+    if (sub === "rekey") {
+      const options = await locatorOptionsFrom({ ...args.values, region: undefined }, ctx);
+      if (!options) return 1;
+      const { rekey } = await import("./rekey.ts");
+      return rekey(args.values, options, ctx);
+    }
     println(
       ctx.stderr,
-      t(ctx, "用法：recur address parse|train|eval|learn …", "usage: recur address parse|train|eval|learn …"),
+      t(
+        ctx,
+        "用法：recur address parse|train|eval|learn|rekey …",
+        "usage: recur address parse|train|eval|learn|rekey …",
+      ),
     );
     return 2;
   },

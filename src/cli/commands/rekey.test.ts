@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, test } from "vitest";
+import { addressComponentsJson, type Incident } from "../../domain/index.ts";
+import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
+import { openStore } from "../../store/index.ts";
+import { main } from "../main.ts";
+
+async function run(args: string[], cwd: string) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => {
+    out += d;
+  });
+  stderr.on("data", (d) => {
+    err += d;
+  });
+  const code = await main(args, { stdout, stderr, cwd, env: {} });
+  return { code, out, err };
+}
+
+describe("recur address rekey", { timeout: 90_000 }, () => {
+  const dir = tempDir("recur-rekey-cli-");
+  const calls = writeText(
+    dir,
+    "calls.csv",
+    [
+      SYNTH_HEADER,
+      synthRow({ 接警单号: "K1", 发生地址: "澜东区阳光花园3栋2单元501室" }),
+      synthRow({ 接警单号: "K2", 发生地址: "澜东区阳光小区三栋二单元501" }),
+      synthRow({ 接警单号: "K3", 发生地址: "澜东区红星路88号门口" }),
+      synthRow({ 接警单号: "K4", 发生地址: "" }),
+    ].join("\n"),
+    "utf8",
+  );
+  const ids = ["K1", "K2", "K3", "K4"];
+
+  const imported = async (name: string) => {
+    const db = join(dir, name);
+    const { code } = await run(["import", calls, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(code).toBe(0);
+    return db;
+  };
+  const stored = async (db: string): Promise<Incident[]> => {
+    const store = await openStore({ path: db });
+    try {
+      return (await Promise.all(ids.map((id) => store.incidents.get("synthetic-110", id)))) as Incident[];
+    } finally {
+      await store.close();
+    }
+  };
+  /** Writes keys and components an older version of the rules might have left. */
+  const staleKeys = async (db: string, incidents: readonly Incident[]) => {
+    const store = await openStore({ path: db });
+    try {
+      await store.incidents.relocate(
+        incidents
+          .filter((i) => i.address)
+          .map((i) => ({
+            id: i.id,
+            location: {
+              ...i.location,
+              room: i.location.room ? `${i.location.room}:old` : null,
+              road: "旧路:1",
+            },
+            addressComponents: addressComponentsJson([{ label: "poi", text: i.address ?? "" }]),
+          })),
+      );
+    } finally {
+      await store.close();
+    }
+  };
+
+  test("gives stored incidents the keys and components of today's rules, and a second run changes nothing", async () => {
+    const db = await imported("stale.db");
+    const fresh = await stored(db);
+    await staleKeys(db, fresh);
+    expect((await stored(db)).map((i) => i.location.road)).toEqual(["旧路:1", "旧路:1", "旧路:1", null]);
+
+    const dry = await run(["address", "rekey", "--db", db, "--dry-run", "--json"], dir);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ incidents: 4, withAddress: 3, changed: 3, dryRun: true });
+    expect((await stored(db)).map((i) => i.location.road)).toEqual(["旧路:1", "旧路:1", "旧路:1", null]);
+
+    const first = await run(["address", "rekey", "--db", db, "--json"], dir);
+    expect(first.code).toBe(0);
+    const summary = JSON.parse(first.out);
+    expect(summary).toMatchObject({
+      incidents: 4,
+      withAddress: 3,
+      changed: 3,
+      componentsChanged: 3,
+      dryRun: false,
+    });
+    expect(summary.levels).toMatchObject({ poi: 0, building: 0, unit: 0, road: 3, cross: 0 });
+    expect(summary.levels.room).toBe(fresh.filter((i) => i.location.room).length);
+    const after = await stored(db);
+    expect(after.map((i) => i.location)).toEqual(fresh.map((i) => i.location));
+    expect(after.map((i) => i.addressComponents ?? null)).toEqual(
+      fresh.map((i) => i.addressComponents ?? null),
+    );
+
+    const again = await run(["address", "rekey", "--db", db, "--json"], dir);
+    expect(JSON.parse(again.out)).toMatchObject({ changed: 0 });
+  });
+
+  test("with a place dictionary added later, two spellings of one compound come to share their keys", async () => {
+    const db = await imported("dict.db");
+    const [k1, k2] = await stored(db);
+    expect(k1?.location.room).not.toBe(k2?.location.room);
+    const dict = writeText(
+      dir,
+      "places.json",
+      JSON.stringify({ aliases: { 阳光花园: "阳光小区" }, places: [{ name: "阳光小区", kind: "poi" }] }),
+      "utf8",
+    );
+    const { code, out } = await run(["address", "rekey", "--db", db, "--dict", dict, "--lang", "en"], dir);
+    expect(code).toBe(0);
+    expect(out).toMatch(/read 4 incidents \(3 with an address\); [1-3] had new location keys/);
+    expect(out).toContain("restarted");
+    const [r1, r2] = await stored(db);
+    expect(r1?.location.room).not.toBeNull();
+    expect(r1?.location.room).toBe(r2?.location.room);
+  });
+
+  test("an unreadable dictionary stops before anything is read or written", async () => {
+    const db = await imported("nodict.db");
+    const { code, err } = await run(
+      ["address", "rekey", "--db", db, "--dict", join(dir, "missing.json")],
+      dir,
+    );
+    expect(code).toBe(1);
+    expect(err).toContain("missing.json");
+  });
+});
