@@ -46,6 +46,7 @@ import {
   timeFormatOf,
   wizardProfile,
 } from "../ingest/profile/suggest.ts";
+import { addressKeysStale, recordAddressRules } from "../store/address-rules.ts";
 import { profileRepository } from "../store/profile-repository.ts";
 import type { BatchWriter, NewBatch, QuarantinedRow, Store } from "../store/types.ts";
 import { dashboardSettings } from "./dashboard-routes.ts";
@@ -726,6 +727,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       const job: ImportJob = { state: "running", rows: 0, bytesRead: 0, totalBytes: upload.size };
       upload.job = job;
       const keys = await secret();
+      // Checked before the batch: a store keyed by other address rules stays marked until a rekey.
+      const staleKeys = await addressKeysStale(store);
       // The import runs on; the browser polls GET /api/v1/import/jobs/:id for progress and the report.
       void importFile({
         path: upload.path,
@@ -743,7 +746,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           job.totalBytes = p.totalBytes;
         },
       }).then(
-        (summary) => {
+        async (summary) => {
+          if (!staleKeys) await recordAddressRules(store).catch(() => undefined);
           job.state = "done";
           job.summary = summary;
           job.rows = summary.rows;

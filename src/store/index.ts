@@ -1,5 +1,11 @@
 import type { Store, StoreOptions } from "./types.ts";
 
+export {
+  ADDRESS_RULES_SETTING,
+  addressKeysStale,
+  addressRulesFingerprint,
+  recordAddressRules,
+} from "./address-rules.ts";
 export { addAutoId, EPOCH_MS, FLOAT, isPostgres } from "./migrations/helpers.ts";
 /** For code that selects incident rows itself (e.g. with extra conditions): map them with these. */
 export { INCIDENT_COLUMN_NAMES, rowToIncident } from "./rows.ts";

@@ -14,7 +14,7 @@ import { type ImportProgress, type ImportSummary, importFile } from "../../inges
 import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/secret.ts";
 import { loadProfile } from "../../ingest/profile/load.ts";
 import type { EncodingName } from "../../ingest/readers/encoding.ts";
-import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
+import { addressKeysStale, DEFAULT_DB_PATH, openStore, recordAddressRules } from "../../store/index.ts";
 import { nationalVillages } from "../village-register.ts";
 
 const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
@@ -45,7 +45,7 @@ export type JobMessage = { readonly kind: "job"; readonly job: ImportJob } | { r
 
 export type WorkerMessage =
   | { readonly kind: "progress"; readonly progress: ImportProgress }
-  | { readonly kind: "done"; readonly summary: ImportSummary }
+  | { readonly kind: "done"; readonly summary: ImportSummary & { readonly addressKeysStale: boolean } }
   | { readonly kind: "recur-error"; readonly code: string; readonly messages: Record<Lang, string> }
   | { readonly kind: "crash"; readonly message: string; readonly stack?: string };
 
@@ -57,7 +57,10 @@ function secretPath(job: ImportJob, dbPath: string): string {
 }
 
 /** Opens the store and the secret, and imports. */
-async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+async function runJob(
+  job: ImportJob,
+  onProgress: (p: ImportProgress) => void,
+): Promise<ImportSummary & { readonly addressKeysStale: boolean }> {
   const dbPath = resolve(job.cwd, job.db ?? DEFAULT_DB_PATH);
   const profile = await loadProfile(job.profileRef, job.cwd);
   const keys = await loadOrCreateSecret(secretPath(job, dbPath));
@@ -69,7 +72,9 @@ async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): 
     ...(job.databaseUrl ? { databaseUrl: job.databaseUrl } : {}),
   });
   try {
-    return await importFile({
+    // A store keyed by other address rules stays marked so until `recur address rekey` runs over it.
+    const stale = await addressKeysStale(store);
+    const summary = await importFile({
       path: job.path,
       profile,
       profileRef: job.profileRef,
@@ -89,6 +94,8 @@ async function runJob(job: ImportJob, onProgress: (p: ImportProgress) => void): 
       ...(job.maxRows !== undefined ? { maxRows: job.maxRows } : {}),
       onProgress,
     });
+    if (!stale) await recordAddressRules(store);
+    return { ...summary, addressKeysStale: stale };
   } finally {
     await store.close();
   }

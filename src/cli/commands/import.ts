@@ -70,7 +70,10 @@ class ImportThread {
     void this.#worker.terminate();
   }
 
-  run(job: ImportJob, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+  run(
+    job: ImportJob,
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<ImportSummary & { readonly addressKeysStale: boolean }> {
     this.#sent = true;
     const worker = this.#worker;
     return new Promise((done, fail) => {
@@ -289,6 +292,7 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
           profile: summary.profile,
           sourceSystem: summary.sourceSystem,
           encoding: summary.encoding,
+          ...(summary.addressKeysStale ? { addressKeysStale: true } : {}),
           issueCounts: summary.issueCounts,
           sampleRejections: summary.sampleRejections.map((issue) => ({
             ...issue,
@@ -301,6 +305,15 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
         }),
       );
     } else println(ctx.stdout, humanSummary(summary, ctx));
+    if (summary.addressKeysStale)
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          "注意：库中已有警情的位置键是按其他（较早的）地址规则生成的，新旧警情可能把同一地点算作两处；请运行 recur address rekey 重算（docs/address.md）",
+          "note: the incidents already in this store were keyed by other (earlier) address rules, so old and new calls may key one place as two; run recur address rekey (docs/address.md)",
+        ),
+      );
     return 0;
   } finally {
     bar.done();

@@ -3,7 +3,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, test } from "vitest";
 import { addressComponentsJson, type Incident } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
-import { openStore } from "../../store/index.ts";
+import { ADDRESS_RULES_SETTING, addressRulesFingerprint, openStore } from "../../store/index.ts";
 import { main } from "../main.ts";
 
 async function run(args: string[], cwd: string) {
@@ -123,6 +123,43 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
     const [r1, r2] = await stored(db);
     expect(r1?.location.room).not.toBeNull();
     expect(r1?.location.room).toBe(r2?.location.room);
+  });
+
+  test("an import into a store keyed by other address rules says to rekey, until a rekey has run", async () => {
+    const db = await imported("rules.db");
+    const again = writeText(
+      dir,
+      "again.csv",
+      [SYNTH_HEADER, synthRow({ 接警单号: "K9" })].join("\n"),
+      "utf8",
+    );
+    const importAgain = () => run(["import", again, "--profile", "synthetic", "--db", db, "--json"], dir);
+    const current = await importAgain();
+    expect(current.err).not.toContain("rekey");
+    expect(JSON.parse(current.out).addressKeysStale).toBeUndefined();
+
+    const store = await openStore({ path: db });
+    expect(await store.settings.get(ADDRESS_RULES_SETTING)).toBe(addressRulesFingerprint());
+    await store.settings.set(ADDRESS_RULES_SETTING, "rules-of-an-older-recur");
+    await store.close();
+    const stale = await importAgain();
+    expect(stale.code).toBe(0);
+    expect(JSON.parse(stale.out).addressKeysStale).toBe(true);
+    expect(stale.err).toContain("recur address rekey");
+    // Still stale: an import alone does not make the old keys current.
+    expect(JSON.parse((await importAgain()).out).addressKeysStale).toBe(true);
+
+    expect((await run(["address", "rekey", "--db", db, "--dry-run"], dir)).code).toBe(0);
+    expect(JSON.parse((await importAgain()).out).addressKeysStale).toBe(true);
+    expect((await run(["address", "rekey", "--db", db], dir)).code).toBe(0);
+    const after = await importAgain();
+    expect(JSON.parse(after.out).addressKeysStale).toBeUndefined();
+    expect(after.err).not.toContain("rekey");
+  });
+
+  test("the rules' fingerprint is stable within a process and short", () => {
+    expect(addressRulesFingerprint()).toMatch(/^[0-9a-f]{16}$/);
+    expect(addressRulesFingerprint()).toBe(addressRulesFingerprint());
   });
 
   test("an unreadable dictionary stops before anything is read or written", async () => {

