@@ -354,6 +354,23 @@ describe("the rule parser", () => {
       ["prov:浙江省", "city:杭州市", "district:西湖区", "redundant:红星", "redundant:城区", "poi:阳光小区"],
     ],
     [
+      "浙江省杭州市西湖区区红星小区",
+      ["prov:浙江省", "city:杭州市", "district:西湖区", "redundant:区", "poi:红星小区"],
+    ],
+    [
+      "浙江省文成县县区阳光花园3幢",
+      ["prov:浙江省", "district:文成县", "redundant:县区", "poi:阳光花园", "houseno:3幢"],
+    ],
+    [
+      "浙江省文成县县城区阳光花园",
+      ["prov:浙江省", "district:文成县", "redundant:县城", "redundant:区", "poi:阳光花园"],
+    ],
+    [
+      "山东省德州市陵城区城城区阳光路8号",
+      ["prov:山东省", "city:德州市", "district:陵城区", "redundant:城城区", "road:阳光路", "roadno:8号"],
+    ],
+    ["浙江省杭州市西湖区区政府", ["prov:浙江省", "city:杭州市", "district:西湖区", "poi:区政府"]],
+    [
       "山东省德州市陵城区边临镇阳光山庄",
       ["prov:山东省", "city:德州市", "district:陵城区", "town:边临镇", "poi:阳光山庄"],
     ],

@@ -193,6 +193,14 @@ export function splitRun(
       start = area + 2;
       continue;
     }
+    // 红星市区阳光小区, 红星县县区, 红星县城区: 市区, 县区 or 城区 whose first character is the last one
+    // of the division (or of 县城) just read only say "in town", like 城区 after it (not 区阳光小区).
+    const areaRest = adminOpen && start === 0 ? areaRestAt(run, limit, prevLabel) : 0;
+    if (areaRest > 0) {
+      prevLabel = emitSpan(out, offset, "redundant", 0, areaRest);
+      start = areaRest;
+      continue;
+    }
     // 梅镇红星村, 大街镇红星村, 阳光乡白沙村: a township named just before its village, even with a
     // one-character stem or a road word in its name, or after another township.
     const villageEnd = adminOpen && start === 0 ? townBeforeVillage(run, limit, out, offset) : 0;
@@ -641,6 +649,26 @@ function urbanAreaAt(run: string, limit: number): number {
 /** Endings of housing estates' names (not of markets, 城, or companies). */
 const ESTATE_END = /(小区|花园|家园|新村|公寓|[苑园府庭居湾邸墅])$/;
 
+/**
+ * Length of the rest of an urban-area word at the start of a run right after a division (区 of
+ * 红星市区, 县区 of 红星县县区, 城城区 of 红星区城城区, 县城 | 城区 with one 城), or 0.
+ */
+function areaRestAt(run: string, limit: number, prevLabel: string | undefined): number {
+  if (prevLabel !== "district" && prevLabel !== "city" && prevLabel !== "redundant") return 0;
+  const first = run.charCodeAt(0);
+  // By code unit: 区 0x533a, 县 0x53bf, 城 0x57ce.
+  let n = 0;
+  if (first === 0x533a) n = 1;
+  else if (first === 0x53bf && run.charCodeAt(1) === 0x533a) n = 2;
+  else if (first === 0x57ce && run.charCodeAt(1) === 0x57ce && run.charCodeAt(2) === 0x533a) n = 3;
+  if (n === 0 || limit - n < 2) return 0;
+  // 区政府, 区委, 区人民医院: the district's own offices.
+  return /^(政府|委|人民|公安|法院|检察|党|医院|中医|妇幼|教育|财政|卫生|行政|级|域|内|外)/.test(
+    run.slice(n, n + 2),
+  )
+    ? 0
+    : n;
+}
 /** True when `run` is 中国 and then a housing estate's name (中国阳光花园). */
 function countryBeforeEstate(run: string, limit: number): boolean {
   return limit >= 5 && run.startsWith("中国") && ESTATE_END.test(run.slice(2, limit));
