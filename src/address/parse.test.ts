@@ -370,6 +370,8 @@ describe("the rule parser", () => {
       ["prov:山东省", "city:德州市", "district:陵城区", "redundant:城城区", "road:阳光路", "roadno:8号"],
     ],
     ["浙江省杭州市西湖区区政府", ["prov:浙江省", "city:杭州市", "district:西湖区", "poi:区政府"]],
+    ["红星中心医院家属楼", ["poi:红星中心医院家属楼"]],
+    ["阳光中心红星超市", ["poi:阳光中心", "subpoi:红星超市"]],
     [
       "山东省德州市陵城区边临镇阳光山庄",
       ["prov:山东省", "city:德州市", "district:陵城区", "town:边临镇", "poi:阳光山庄"],
