@@ -95,6 +95,20 @@ function noteStart(run: string): number {
   return m.index === 1 ? 0 : m.index;
 }
 
+/**
+ * Start of a checker's mark at the end of a run (阳光小区核, a run 核 or 核改 alone after a number:
+ * "checked", "checked and corrected", written into the address by whoever verified it), or the run's
+ * length. Not after 中 (中核, a firm's name) nor when the name would keep only one character.
+ */
+function checkMarkAt(run: string): number {
+  // By code unit: 核 0x6838, 改 0x6539, 中 0x4e2d.
+  const n = run.length;
+  const last = run.charCodeAt(n - 1);
+  const at = last === 0x6838 ? n - 1 : last === 0x6539 && run.charCodeAt(n - 2) === 0x6838 ? n - 2 : -1;
+  if (at < 0 || at === 1 || (at > 0 && run.charCodeAt(at - 1) === 0x4e2d)) return n;
+  return at;
+}
+
 /** Streets named by what they are (商业街, 步行街), not after a place: the name before them is the street's. */
 const GENERIC_STREET = /^(商业|步行|美食|小吃|文化|风情|园区|正)/;
 /** Last characters of place names (火车站, 农场, 派出所) that are not villages. */
@@ -120,7 +134,11 @@ export function splitRun(
         run,
       )
     : null;
-  const noiseAt = Math.min(noise && noise.index >= 2 ? noise.index : run.length, noteStart(run));
+  const noiseAt = Math.min(
+    noise && noise.index >= 2 ? noise.index : run.length,
+    noteStart(run),
+    checkMarkAt(run),
+  );
   limit = noiseAt;
   const head = run.slice(0, limit);
   const tail =
