@@ -377,6 +377,24 @@ describe("the rule parser", () => {
     ["红星花园核", ["poi:红星花园", "redundant:核"]],
     ["核桃路8号", ["road:核桃路", "roadno:8号"]],
     ["红星中核", ["poi:红星中核"]],
+    ["阳光小学东南侧", ["poi:阳光小学", "assist:东南侧"]],
+    [
+      "阳光小学西北侧约100米红星花园",
+      ["poi:阳光小学", "assist:西北侧", "redundant:约", "assist:100米", "poi:红星花园"],
+    ],
+    [
+      "阳光路与红星路交叉口往东南约200米幸福小区",
+      [
+        "road:阳光路",
+        "redundant:与",
+        "road:红星路",
+        "intersection:交叉口",
+        "assist:往东南",
+        "redundant:约",
+        "assist:200米",
+        "poi:幸福小区",
+      ],
+    ],
     [
       "山东省德州市陵城区边临镇阳光山庄",
       ["prov:山东省", "city:德州市", "district:陵城区", "town:边临镇", "poi:阳光山庄"],

@@ -96,7 +96,7 @@ function noteStart(run: string): number {
 }
 
 /**
- * Start of a checker's mark at the end of a run (阳光小区核, a run 核 or 核改 alone after a number:
+ * Start of a checker's mark (or of 约 after a side) at the end of a run (阳光小区核, a run 核 or 核改 alone after a number:
  * "checked", "checked and corrected", written into the address by whoever verified it), or the run's
  * length. Not after 中 (中核, a firm's name) nor when the name would keep only one character.
  */
@@ -104,6 +104,8 @@ function checkMarkAt(run: string): number {
   // By code unit: 核 0x6838, 改 0x6539, 中 0x4e2d.
   const n = run.length;
   const last = run.charCodeAt(n - 1);
+  // 东南侧约 | 100米, 约 | 50米: 约 ("about") after a side or alone, before a distance, is not a name (约 0x7ea6).
+  if (last === 0x7ea6 && (n === 1 || SIDE_LAST_CHAR.hasAt(run, n - 2))) return n - 1;
   const at = last === 0x6838 ? n - 1 : last === 0x6539 && run.charCodeAt(n - 2) === 0x6838 ? n - 2 : -1;
   if (at < 0 || at === 1 || (at > 0 && run.charCodeAt(at - 1) === 0x4e2d)) return n;
   return at;
