@@ -106,6 +106,12 @@ export class Gazetteer {
   private readonly index = new Map<string, number | number[]>();
   /** First two characters (folded into one small integer) → the names that may start with them, longest first. */
   private readonly namesByPrefix = new Map<number, string[]>();
+  /**
+   * The same lists in an open-addressing table (namesAt runs several times at most positions of a
+   * text; a typed-array probe is cheaper than Map#get): slot → prefix key + 1 (0 empty) and list.
+   */
+  private readonly prefixSlots: Int32Array;
+  private readonly prefixLists: (readonly string[])[];
   /** Decoded hits of the names looked up so far (lookup is on the parser's hot path). */
   private readonly decoded = new Map<string, readonly NameHit[]>();
   /** Longest indexed name, bounds the substring scan. */
@@ -161,6 +167,16 @@ export class Gazetteer {
     }
     this.maxNameLength = longest;
     for (const names of this.namesByPrefix.values()) names.sort((a, b) => b.length - a.length);
+    let size = 1024;
+    while (size < this.namesByPrefix.size * 2) size *= 2;
+    this.prefixSlots = new Int32Array(size);
+    this.prefixLists = new Array<readonly string[]>(size).fill(NONE);
+    for (const [key, names] of this.namesByPrefix) {
+      let slot = prefixSlot(key, size);
+      while (this.prefixSlots[slot] !== 0) slot = (slot + 1) & (size - 1);
+      this.prefixSlots[slot] = key + 1;
+      this.prefixLists[slot] = names;
+    }
   }
 
   private addName(name: string, id: number, kind: NameKind): void {
@@ -275,11 +291,25 @@ export class Gazetteer {
   /** The indexed names that occur in `text` at `pos`, longest first, at most `max` long. */
   namesAt(text: string, pos: number, max = Number.POSITIVE_INFINITY): readonly string[] {
     if (pos + 1 >= text.length) return NONE;
-    const names = this.namesByPrefix.get(prefixKey(text, pos));
-    if (!names) return NONE;
+    const key = prefixKey(text, pos);
+    const slots = this.prefixSlots;
+    const mask = slots.length - 1;
+    let slot = prefixSlot(key, slots.length);
+    for (let k = slots[slot] as number; k !== key + 1; k = slots[slot] as number) {
+      if (k === 0) return NONE;
+      slot = (slot + 1) & mask;
+    }
+    const names = this.prefixLists[slot] as readonly string[];
     let out: string[] | null = null;
+    const room = text.length - pos;
     for (const name of names) {
-      if (name.length > max || !text.startsWith(name, pos)) continue;
+      const len = name.length;
+      if (len > max || len > room) continue;
+      // By code unit, not startsWith: a builtin call per name costs more than the loop V8 inlines,
+      // and most names differ from the text at their third character.
+      let i = 0;
+      while (i < len && name.charCodeAt(i) === text.charCodeAt(pos + i)) i++;
+      if (i < len) continue;
       if (out) out.push(name);
       else out = [name];
     }
@@ -317,6 +347,11 @@ export class Gazetteer {
 
   levelOf(id: number): AdminLevel {
     return ADMIN_LEVELS[this.levels[id] as number] as AdminLevel;
+  }
+
+  /** The level as its index in ADMIN_LEVELS (0 province … 3 township), the parser's LEVEL_ORDER. */
+  levelIndexOf(id: number): number {
+    return this.levels[id] as number;
   }
 
   parentOf(id: number): number {
@@ -398,6 +433,11 @@ function stemsAt(
  */
 function prefixKey(text: string, pos: number): number {
   return ((text.charCodeAt(pos) & 0x3fff) << 14) | (text.charCodeAt(pos + 1) & 0x3fff);
+}
+
+/** Home slot of a prefix key in a table of `size` (a power of two) slots. */
+function prefixSlot(key: number, size: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> (Math.clz32(size) + 1);
 }
 
 function decodeHit(h: number): NameHit {

@@ -175,15 +175,12 @@ export function matchAdmin(
     if (hits.length === 0) continue;
     // 新镇路, 北京路: a division name directly followed by a road word names the road.
     // 唐山市路北区: unless one of its own subdivisions starts there.
-    if (
-      /^(路|街|大道|大街|巷|弄)/.test(text.slice(pos + len, pos + len + 2)) &&
-      !hits.some((h) => childAt(text, pos + len, h.id, g))
-    )
-      continue;
-    let best: { id: number; score: number } | null = null;
+    if (roadWordAt(text, pos + len) && !hits.some((h) => childAt(text, pos + len, h.id, g))) continue;
+    let bestId = -1;
+    let bestScore = 0;
     let around: ShortContext | null = null;
     for (const h of hits) {
-      const li = LEVEL_ORDER[g.levelOf(h.id)];
+      const li = g.levelIndexOf(h.id);
       if (li < level) continue;
       const inContext = ancestor !== null && g.within(h.id, ancestor);
       // 柯桥区柯桥百货城, 绍兴市绍兴县: a short name right after its own division starts a place name.
@@ -237,32 +234,44 @@ export function matchAdmin(
       if (options.regionId != null && g.within(h.id, options.regionId)) score += 2;
       if (h.kind === "full" || h.kind === "alias") score += 1;
       score -= li * 0.1;
-      if (!best || score > best.score) best = { id: h.id, score };
+      if (bestId < 0 || score > bestScore) {
+        bestId = h.id;
+        bestScore = score;
+      }
     }
-    if (best) {
+    if (bestId >= 0) {
       // 富阳市 / 玉环县 written with a former suffix: the suffix belongs to the name.
-      const lv = g.levelOf(best.id);
-      const old = text[pos + len];
-      const name0 = g.nameOf(best.id);
-      if (
-        name0 !== name &&
-        old !== undefined &&
-        ((lv === "district" && /[市县区]/.test(old)) || (lv === "city" && old === "市"))
-      )
+      // (By code unit, -1 past the end: 市 0x5e02, 县 0x53bf, 区 0x533a.)
+      const lv = g.levelIndexOf(bestId);
+      const old = pos + len < text.length ? text.charCodeAt(pos + len) : -1;
+      if (old !== 0x5e02 && old !== 0x53bf && old !== 0x533a) return { id: bestId, end: pos + len };
+      const name0 = g.nameOf(bestId);
+      if (name0 !== name && (lv === 2 || (lv === 1 && old === 0x5e02)))
         if (!/^[市县区](场|政府|中心|委|民|里|内|外|级)/.test(text.slice(pos + len, pos + len + 2)))
-          return { id: best.id, end: pos + len + 1 };
+          return { id: bestId, end: pos + len + 1 };
       // 绍兴县, 宜宾县: a former county named after its city (merged into the city's districts since).
       if (
-        lv === "city" &&
-        old === "县" &&
+        lv === 1 &&
+        old === 0x53bf &&
         name0 !== name &&
         !/^县(城|委|政府|级)/.test(text.slice(pos + len, pos + len + 2))
       )
-        return { id: best.id, end: pos + len + 1, county: true };
-      return { id: best.id, end: pos + len };
+        return { id: bestId, end: pos + len + 1, county: true };
+      return { id: bestId, end: pos + len };
     }
   }
   return null;
+}
+
+/** True when a road word (路, 街, 大道, 大街, 巷, 弄) starts at `i`. */
+function roadWordAt(text: string, i: number): boolean {
+  if (i >= text.length) return false;
+  const x = text.charCodeAt(i);
+  // 路 0x8def, 街 0x8857, 巷 0x5df7, 弄 0x5f04; 大 0x5927 before 道 0x9053 or 街.
+  if (x === 0x8def || x === 0x8857 || x === 0x5df7 || x === 0x5f04) return true;
+  if (x !== 0x5927 || i + 1 >= text.length) return false;
+  const y = text.charCodeAt(i + 1);
+  return y === 0x9053 || y === 0x8857;
 }
 
 /** What follows a short division name, computed once per candidate name. */
