@@ -379,6 +379,13 @@ describe("the rule parser", () => {
     ["红星中核", ["poi:红星中核"]],
     ["阳光小学东南侧", ["poi:阳光小学", "assist:东南侧"]],
     [
+      "阳光小区3号楼501(上门换新)",
+      ["poi:阳光小区", "houseno:3号楼", "roomno:501", "redundant:(", "redundant:上门换新", "redundant:)"],
+    ],
+    ["阳光广场(建设中)", ["poi:阳光广场", "redundant:(", "redundant:建设中", "redundant:)"]],
+    ["建设中路8号", ["road:建设中路", "roadno:8号"]],
+    ["上门村8号", ["community:上门村", "houseno:8号"]],
+    [
       "阳光小学西北侧约100米红星花园",
       ["poi:阳光小学", "assist:西北侧", "redundant:约", "assist:100米", "poi:红星花园"],
     ],

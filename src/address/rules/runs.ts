@@ -81,9 +81,9 @@ const CAMPUS = /^[\u4e00-\u9fff]{0,5}?校区/;
 
 /** Words that start a note to the courier (请…, 提前…, 不要放…, 下午…) rather than a place. */
 const NOTE_START =
-  /请|麻烦|务必|必须|提前|到了|来了|不要|不能|不用|别放|拒放|有疑问|疑问|急件|节假日|本人|快递员|快递哥|送货|送到|打电话|打不通|电话(?![局亭厂])|联系|寄件人|收件人|派送|上午|下午|晚上|周末/;
-/** What such a note asks for: a call, a delivery, where to leave the parcel. */
-const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预约|理解/;
+  /请|麻烦|务必|必须|提前|到了|来了|不要|不能|不用|别放|拒放|有疑问|疑问|急件|节假日|本人|快递员|快递哥|送货|送到|打电话|打不通|电话(?![局亭厂])|联系|寄件人|收件人|派送|上午|下午|晚上|周末|上门|建设中$/;
+/** What such a note asks for: a call, a delivery, where to leave the parcel, a service at the door; or says that the place is being built. */
+const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预约|理解|换新|安装|取件|回收|建设中/;
 
 /** Start of a note to the courier in a run (to its end), or the run's length. */
 function noteStart(run: string): number {
