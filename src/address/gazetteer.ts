@@ -112,6 +112,8 @@ export class Gazetteer {
    */
   private readonly prefixSlots: Int32Array;
   private readonly prefixLists: (readonly string[])[];
+  /** Per list, each name's length * 0x10000 + its third code unit (0 for two): most names are rejected on it. */
+  private readonly prefixMeta: Int32Array[];
   /** Decoded hits of the names looked up so far (lookup is on the parser's hot path). */
   private readonly decoded = new Map<string, readonly NameHit[]>();
   /** Longest indexed name, bounds the substring scan. */
@@ -171,11 +173,16 @@ export class Gazetteer {
     while (size < this.namesByPrefix.size * 2) size *= 2;
     this.prefixSlots = new Int32Array(size);
     this.prefixLists = new Array<readonly string[]>(size).fill(NONE);
+    this.prefixMeta = new Array<Int32Array>(size).fill(NO_META);
     for (const [key, names] of this.namesByPrefix) {
       let slot = prefixSlot(key, size);
       while (this.prefixSlots[slot] !== 0) slot = (slot + 1) & (size - 1);
       this.prefixSlots[slot] = key + 1;
       this.prefixLists[slot] = names;
+      this.prefixMeta[slot] = Int32Array.from(
+        names,
+        (s) => s.length * 0x10000 + (s.length > 2 ? s.charCodeAt(2) : 0),
+      );
     }
   }
 
@@ -300,11 +307,15 @@ export class Gazetteer {
       slot = (slot + 1) & mask;
     }
     const names = this.prefixLists[slot] as readonly string[];
+    const meta = this.prefixMeta[slot] as Int32Array;
     let out: string[] | null = null;
     const room = text.length - pos;
-    for (const name of names) {
-      const len = name.length;
-      if (len > max || len > room) continue;
+    const third = room > 2 ? text.charCodeAt(pos + 2) : 0;
+    for (let j = 0; j < meta.length; j++) {
+      const m = meta[j] as number;
+      const len = m >>> 16;
+      if (len > max || len > room || (len > 2 && (m & 0xffff) !== third)) continue;
+      const name = names[j] as string;
       // By code unit, not startsWith: a builtin call per name costs more than the loop V8 inlines,
       // and most names differ from the text at their third character.
       let i = 0;
@@ -407,6 +418,7 @@ export class Gazetteer {
 }
 
 const NONE: readonly string[] = [];
+const NO_META = new Int32Array(0);
 const NO_HITS: readonly NameHit[] = [];
 const NO_STEMS: readonly { id: number; name: string }[] = [];
 
