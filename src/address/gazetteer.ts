@@ -237,9 +237,16 @@ export class Gazetteer {
    * @example g.townStemsAt("横街村口", 0, countyId) // [{ id, end: 2 }]
    */
   townStemsAt(text: string, pos: number, county: number): readonly { id: number; name: string }[] {
-    const stems = this.townStemsFor(county);
-    return stemsAt(stems, text, pos);
+    // The parser asks for the same county at most positions of a text: remember the last one.
+    if (county !== this.lastStemsCounty) {
+      this.lastStems = this.townStemsFor(county);
+      this.lastStemsCounty = county;
+    }
+    return stemsAt(this.lastStems, text, pos);
   }
+
+  private lastStemsCounty = -1;
+  private lastStems: ReadonlyMap<number, readonly { id: number; name: string }[]> = new Map();
 
   /** A county's township stems grouped by first character (built once per county). */
   private townStemsFor(county: number): Map<number, { id: number; name: string }[]> {

@@ -837,8 +837,12 @@ function roadEndsBefore(spans: readonly Span[], pos: number, run: string): boole
 function lastIsDistance(text: string, spans: readonly Span[]): boolean {
   let last = spans.at(-1);
   // 200米路东: the side of the road after the distance.
-  if (last !== undefined && last.label === "assist" && text[last.start] === "路") last = spans.at(-2);
-  return last !== undefined && last.label === "assist" && DISTANCE.test(text.slice(last.start, last.end));
+  if (last !== undefined && last.label === "assist" && text.charCodeAt(last.start) === 0x8def)
+    last = spans.at(-2); // 路
+  if (last === undefined || last.label !== "assist") return false;
+  // DISTANCE starts with an ASCII digit: test that first (no slice for the other fillers).
+  const first = text.charCodeAt(last.start);
+  return first >= 48 && first <= 57 && DISTANCE.test(text.slice(last.start, last.end));
 }
 
 /**

@@ -53,7 +53,9 @@ export function lastMeaningful(spans: readonly Span[]): string | undefined {
 /** True when the last span is an opening bracket. */
 export function afterOpeningBracket(text: string, spans: readonly Span[]): boolean {
   const last = spans.at(-1);
-  return (
-    last !== undefined && last.label === "redundant" && /^[(（[【]+$/.test(text.slice(last.start, last.end))
-  );
+  if (last === undefined || last.label !== "redundant") return false;
+  // Most redundant spans are separators: test the first character before slicing. ( （ [ 【
+  const first = text.charCodeAt(last.start);
+  if (first !== 0x28 && first !== 0xff08 && first !== 0x5b && first !== 0x3010) return false;
+  return /^[(（[【]+$/.test(text.slice(last.start, last.end));
 }
