@@ -81,9 +81,11 @@ const CAMPUS = /^[\u4e00-\u9fff]{0,5}?校区/;
 
 /** Words that start a note to the courier (请…, 提前…, 不要放…, 下午…) rather than a place. */
 const NOTE_START =
-  /请|麻烦|务必|必须|提前|到了|来了|不要|不能|不用|别放|拒放|有疑问|疑问|急件|节假日|本人|快递员|快递哥|送货|送到|打电话|打不通|电话(?![局亭厂])|联系|寄件人|收件人|派送|上午|下午|晚上|周末|上门|建设中$/;
-/** What such a note asks for: a call, a delivery, where to leave the parcel, a service at the door; or says that the place is being built. */
-const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预约|理解|换新|安装|取件|回收|建设中/;
+  /请|麻烦|务必|必须|提前|到了|来了|不要|不能|不用|别放|拒放|有疑问|疑问|急件|节假日|本人|快递员|快递哥|送货|送到|打电话|打不通|电话(?![局亭厂])|联系|寄件人|收件人|派送|上午|下午|晚上|周末/;
+/** What such a note asks for: a call, a delivery, where to leave the parcel. */
+const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预约|理解/;
+/** A service at the door (上门换新, 上门安装) or 建设中 ("being built") closing a run: a note, not a name. */
+const DOOR_NOTE = /(上门(换新|安装|取件|回收)|建设中)$/;
 
 /** Start of a note to the courier in a run (to its end), or the run's length. */
 function noteStart(run: string): number {
@@ -96,9 +98,10 @@ function noteStart(run: string): number {
 }
 
 /**
- * Start of a checker's mark (or of 约 after a side) at the end of a run (阳光小区核, a run 核 or 核改 alone after a number:
- * "checked", "checked and corrected", written into the address by whoever verified it), or the run's
- * length. Not after 中 (中核, a firm's name) nor when the name would keep only one character.
+ * Start of a note at the end of a run, or the run's length: a checker's mark (阳光小区核, a run 核 or
+ * 核改 alone after a number: "checked", "checked and corrected", written into the address by whoever
+ * verified it; not after 中, 中核 being a firm's name, nor when the name would keep only one
+ * character), 约 after a side, or a note of DOOR_NOTE.
  */
 function checkMarkAt(run: string): number {
   // By code unit: 核 0x6838, 改 0x6539, 中 0x4e2d.
@@ -106,6 +109,14 @@ function checkMarkAt(run: string): number {
   const last = run.charCodeAt(n - 1);
   // 东南侧约 | 100米, 约 | 50米: 约 ("about") after a side or alone, before a distance, is not a name (约 0x7ea6).
   if (last === 0x7ea6 && (n === 1 || SIDE_LAST_CHAR.hasAt(run, n - 2))) return n - 1;
+  // The last characters of DOOR_NOTE's notes first (新 装 件 收 中), by code unit.
+  if (
+    n >= 3 &&
+    (last === 0x65b0 || last === 0x88c5 || last === 0x4ef6 || last === 0x6536 || last === 0x4e2d)
+  ) {
+    const note = DOOR_NOTE.exec(run);
+    if (note && note.index !== 1) return note.index;
+  }
   const at = last === 0x6838 ? n - 1 : last === 0x6539 && run.charCodeAt(n - 2) === 0x6838 ? n - 2 : -1;
   if (at < 0 || at === 1 || (at > 0 && run.charCodeAt(at - 1) === 0x4e2d)) return n;
   return at;
