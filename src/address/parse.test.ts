@@ -378,6 +378,7 @@ describe("the rule parser", () => {
     ["核桃路8号", ["road:核桃路", "roadno:8号"]],
     ["红星中核", ["poi:红星中核"]],
     ["阳光小学东南侧", ["poi:阳光小学", "assist:东南侧"]],
+    ["阳光名都西南门", ["poi:阳光名都", "subpoi:西南门"]],
     [
       "阳光小区3号楼501(上门换新)",
       ["poi:阳光小区", "houseno:3号楼", "roomno:501", "redundant:(", "redundant:上门换新", "redundant:)"],

@@ -79,7 +79,7 @@ export const SECTION_BEFORE_ROAD =
 export const MID_GATE =
   /^(.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|学院|公园|中心|[苑园城院校府]))([东西南北]大?门)(?=[\u4e00-\u9fff]{2})/;
 /** A gate at the end of a name: 东门, 北大门, 后门 (not 西直门 or 天安门, which are names). */
-export const GATE_END = /([东西南北正后侧]|[东西南北正后]?大)门$/;
+export const GATE_END = /(东南|东北|西南|西北|[东西南北正后侧]|[东西南北正后]?大)门$/;
 /**
  * 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI; after a
  * two-character stem only 区 and 院 are (阳光北苑, 红星西苑 are one name; 阳光 | 东区).
