@@ -104,16 +104,22 @@ export class Gazetteer {
   private readonly parents: Int32Array;
   /** Name → hits encoded as id * 4 + kind (compact: one small array of numbers per name). */
   private readonly index = new Map<string, number | number[]>();
-  /** First two characters (folded into one small integer) → the names that may start with them, longest first. */
+  /**
+   * First two characters (folded into one small integer) → the names that may start with them,
+   * longest first; only while the index is built (then flattened into the prefix table below).
+   */
   private readonly namesByPrefix = new Map<number, string[]>();
   /**
-   * The same lists in an open-addressing table (namesAt runs several times at most positions of a
-   * text; a typed-array probe is cheaper than Map#get): slot → prefix key + 1 (0 empty) and list.
+   * The same lists as an open-addressing table over flat arrays (namesAt runs at most positions of a
+   * text; a typed-array probe is cheaper than Map#get, and flat arrays keep the heap small):
+   * slot → prefix key + 1 (0 empty) and the range of its names in `prefixNames`.
    */
   private readonly prefixSlots: Int32Array;
-  private readonly prefixLists: (readonly string[])[];
-  /** Per list, each name's length * 0x10000 + its third code unit (0 for two): most names are rejected on it. */
-  private readonly prefixMeta: Int32Array[];
+  private readonly prefixStart: Int32Array;
+  private readonly prefixEnd: Int32Array;
+  private readonly prefixNames: string[];
+  /** Per name of `prefixNames`, its length * 0x10000 + its third code unit (0 for two): most names are rejected on it. */
+  private readonly prefixMeta: Int32Array;
   /** Decoded hits of the names looked up so far (lookup is on the parser's hot path). */
   private readonly decoded = new Map<string, readonly NameHit[]>();
   /** Longest indexed name, bounds the substring scan. */
@@ -172,18 +178,25 @@ export class Gazetteer {
     let size = 1024;
     while (size < this.namesByPrefix.size * 2) size *= 2;
     this.prefixSlots = new Int32Array(size);
-    this.prefixLists = new Array<readonly string[]>(size).fill(NONE);
-    this.prefixMeta = new Array<Int32Array>(size).fill(NO_META);
+    this.prefixStart = new Int32Array(size);
+    this.prefixEnd = new Int32Array(size);
+    let total = 0;
+    for (const names of this.namesByPrefix.values()) total += names.length;
+    this.prefixNames = new Array<string>(total);
+    this.prefixMeta = new Int32Array(total);
+    let at = 0;
     for (const [key, names] of this.namesByPrefix) {
       let slot = prefixSlot(key, size);
       while (this.prefixSlots[slot] !== 0) slot = (slot + 1) & (size - 1);
       this.prefixSlots[slot] = key + 1;
-      this.prefixLists[slot] = names;
-      this.prefixMeta[slot] = Int32Array.from(
-        names,
-        (s) => s.length * 0x10000 + (s.length > 2 ? s.charCodeAt(2) : 0),
-      );
+      this.prefixStart[slot] = at;
+      for (const s of names) {
+        this.prefixMeta[at] = s.length * 0x10000 + (s.length > 2 ? s.charCodeAt(2) : 0);
+        this.prefixNames[at++] = s;
+      }
+      this.prefixEnd[slot] = at;
     }
+    this.namesByPrefix.clear();
   }
 
   private addName(name: string, id: number, kind: NameKind): void {
@@ -313,12 +326,13 @@ export class Gazetteer {
       if (k === 0) return NONE;
       slot = (slot + 1) & mask;
     }
-    const names = this.prefixLists[slot] as readonly string[];
-    const meta = this.prefixMeta[slot] as Int32Array;
+    const names = this.prefixNames;
+    const meta = this.prefixMeta;
     let out: string[] | null = null;
     const room = text.length - pos;
     const third = room > 2 ? text.charCodeAt(pos + 2) : 0;
-    for (let j = 0; j < meta.length; j++) {
+    const end = this.prefixEnd[slot] as number;
+    for (let j = this.prefixStart[slot] as number; j < end; j++) {
       const m = meta[j] as number;
       const len = m >>> 16;
       if (len > max || len > room || (len > 2 && (m & 0xffff) !== third)) continue;
@@ -425,7 +439,6 @@ export class Gazetteer {
 }
 
 const NONE: readonly string[] = [];
-const NO_META = new Int32Array(0);
 const NO_HITS: readonly NameHit[] = [];
 const NO_STEMS: readonly { id: number; name: string }[] = [];
 
