@@ -172,7 +172,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         level = -1;
         ancestor = null;
       }
-      // 嘉兴嘉兴桐乡市: the division just read written again before one of its subdivisions.
+      // 温州温州瑞安市: the division just read written again before one of its subdivisions.
       const lastAdmin = admin.at(-1);
       const lastSpan = spans.at(-1);
       if (lastAdmin && lastSpan && lastSpan.start === lastAdmin.start) {
@@ -190,7 +190,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
           continue;
         }
       }
-      // 慈溪市宁波慈溪观海卫镇, 东阳市东阳白云街道: a division already read, written again (often in
+      // 西湖区杭州西湖北山街道, 红星市红星阳光街道: a division already read, written again (often in
       // short) before a lower one, is redundant.
       let m = matchAdmin(text, pos, gazetteer, level, ancestor, options);
       const again = m || level < 1 ? null : readAgain(text, pos, admin, gazetteer);
@@ -199,7 +199,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         pos = again;
         continue;
       }
-      // 崇溪镇云南省昭通市巧家县崇溪镇, 山东省临沂市中国浙江省杭州市…: a whole chain of divisions
+      // 北山街道浙江省杭州市西湖区北山街道, 山东省临沂市中国浙江省杭州市…: a whole chain of divisions
       // starting again from a higher level replaces what was read before, which is redundant.
       if (!m && admin.length > 0 && level >= 1 && highDivisionAt(text, pos, level, admin, gazetteer)) {
         const top = matchAdmin(text, pos, gazetteer, -1, null, options);
@@ -272,7 +272,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         pos = end;
         continue;
       }
-      // 中国 before or between the divisions (中国浙江省…, 防城区中国城区) names the country, not a place in it.
+      // 中国 before or between the divisions (中国浙江省…, 西湖区中国城区) names the country, not a place in it.
       if (
         text.startsWith("中国", pos) &&
         (pos + 2 === n ||
@@ -299,7 +299,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         pos += 2;
         continue;
       }
-      // 光山县城城区, 屏山县城华府: 城 right after a county makes 县城, "the county town".
+      // 平阳县城城区, 平阳县城红星府: 城 right after a county makes 县城, "the county town".
       if (
         c === "城" &&
         level === 2 &&
@@ -390,7 +390,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // 东单元, 乙单元, 西梯: a unit named by a side or a heavenly stem after a building.
-    // 6东401, 1乙403: a side or a stem alone between a building and its flat; 12号楼一门: a numbered entrance.
+    // 5东402, 2乙306: a side or a stem alone between a building and its flat; 11号楼一门: a numbered entrance.
     const unitAfter = lastMeaningful(spans);
     const namedUnit =
       unitAfter === "houseno"
@@ -469,7 +469,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += inName[0].length;
       continue;
     }
-    // 西园2路, 教育西4巷: a short name without an ending right before a numbered road is its name
+    // 西园2路, 阳光西4巷: a short name without an ending right before a numbered road is its name
     // (not before a road named by its number with 号, 红星9号大街: that name is a place it runs through).
     const numberedRoad = num?.length === 1 && num[0]?.label === "road" ? num[0] : undefined;
     const stem = numberedRoad ? spans.at(-1) : undefined;
@@ -499,7 +499,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = numberedRoad.end;
       continue;
     }
-    // 海西9号2号楼, 漓江一号6栋: a number that ends a compound's name (without a compound word), before its buildings;
+    // 阳光9号2号楼, 红星一号6栋: a number that ends a compound's name (without a compound word), before its buildings;
     // 阳光一号红星阁, 红星九号3期: a number in Chinese numerals does so before any other part (X一号 names an estate).
     const named = num?.length === 1 && num[0]?.label === "houseno" ? num[0] : undefined;
     const nameStem = named ? spans.at(-1) : undefined;

@@ -29,7 +29,7 @@ export const NOT_A_PLACE_NAME = /村|社区|居委|组|路|街|巷|弄|大道|�
 
 /**
  * End of the name of a division already read, written again at `pos` before one of its own
- * subdivisions (宁波慈溪观海卫镇 after 宁波市慈溪市; 东阳市东阳白云街道).
+ * subdivisions (杭州西湖北山街道 after 杭州市西湖区; 红星市红星阳光街道).
  */
 export function readAgain(
   text: string,
@@ -202,9 +202,9 @@ export function matchAdmin(
         around ??= shortContext(text.slice(pos + len, pos + len + 3));
         const weak = h.kind !== "alias";
         // 南滨江路, 阳明西路: a short name must not leave a road with a one-character stem.
-        // 红星经济开发区, 北城工业区: a short name in front of a zone word names the zone.
+        // 红星经济开发区, 阳光工业区: a short name in front of a zone word names the zone.
         // 台州路桥区, 浙江湖州: a short name followed by one of its own subdivisions is the division.
-        // 湖州湖州市: ... and so is a short name written again in full right after it.
+        // 温州温州市: ... and so is a short name written again in full right after it.
         const child =
           around.shortRoadStem || around.blockedNext || (weak && around.roadAfter)
             ? childAt(text, pos + len, h.id, g) || text.startsWith(g.nameOf(h.id), pos + len)

@@ -22,7 +22,7 @@ export function readNumber(text: string, pos: number): { end: number; chinese: b
       /^(座|栋|幢|号楼|单元|室)/.test(text.slice(end + 1, end + 3))
     )
       end++;
-    // 2375C, 8B-1017: one letter after the digits, with nothing glued after it, is part of the number
+    // 2486D, 7C-1106: one letter after the digits, with nothing glued after it, is part of the number
     // (not 12F, the floor, nor 4S店 or 24h).
     else if (latinAt(text, end) && letterSuffix(text, end)) end++;
     // 12C2508: a letter between two numbers ends the first (building 12C, then its flat).
@@ -43,7 +43,7 @@ export function readNumber(text: string, pos: number): { end: number; chinese: b
   // b##3号楼: a letter, then a masked number.
   if (latinAt(text, end) && !latinAt(text, end + 1) && /^##+[0-9０-９]/.test(text.slice(end + 1, end + 5)))
     return { end: maskedTail(text, end + 1), chinese: false };
-  // B11座, D2995, DA1266: up to two letters glued to digits are one number.
+  // B11座, E3886, DB2377: up to two letters glued to digits are one number.
   const glued = latinAt(text, end)
     ? /^[A-Za-zＡ-Ｚａ-ｚ]{1,2}[0-9０-９]+/.exec(text.slice(end, end + 10))
     : null;
@@ -65,13 +65,13 @@ function letterSuffix(text: string, end: number): boolean {
 }
 
 /**
- * 179##a, e1##4: some exports mask characters of a number with ##; the masked number goes on
+ * 186##b, f2##6: some exports mask characters of a number with ##; the masked number goes on
  * over a letter or digits after the mask.
  */
 function maskedTail(text: string, end: number): number {
-  // 6a##70##1: a letter glued to the digits before a mask is part of the number.
+  // 5b##80##2: a letter glued to the digits before a mask is part of the number.
   let e = latinAt(text, end) && text[end + 1] === "#" && text[end + 2] === "#" ? end + 1 : end;
-  // 23##o##1, 3##b##40##7: a number may be masked in several places.
+  // 34##p##2, 4##c##50##6: a number may be masked in several places.
   while (text[e] === "#" && text[e + 1] === "#") {
     const m = /^##+([0-9０-９]+|[A-Za-z](?![A-Za-z]))/.exec(text.slice(e, e + 12));
     if (!m) break;
@@ -123,7 +123,7 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   const range = dashed ? /^([0-9]+)[-－~～]([0-9]+)号?/.exec(text.slice(pos, pos + 14)) : null;
   if (range && (prev0 === "road" || prev0 === "subroad") && roadRange(text, pos, range))
     return [{ label: prev0 === "road" ? "roadno" : "subroadno", start: pos, end: pos + range[0].length }];
-  // 807-811, 2311-2312号: a range of flats or shops written by their first and last numbers.
+  // 807-811, 2411-2413号: a range of flats or shops written by their first and last numbers.
   const rooms = range;
   if (
     rooms &&
@@ -154,13 +154,13 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   // of the building, and the number after it the stall.
   if (numberedRoad && /^[0-9]+街$/.test(numberedRoad[0]) && afterFloorOrSection(text, spans, pos))
     return [{ label: "cellno", start: pos, end: pos + numberedRoad[0].length }];
-  // 平潭街3巷: a numbered lane after its road is a road too (but 中山路8号 is a number on it).
+  // 红星街3巷: a numbered lane after its road is a road too (but 中山路8号 is a number on it).
   if (numberedRoad && (prev0 !== "road" || /^[0-9]+(巷|街)$/.test(numberedRoad[0])))
     return [{ label: "road", start: pos, end: pos + numberedRoad[0].length }];
   // 200米, 1.5公里: a distance from the place, not part of it.
   const distance = DISTANCE.exec(text.slice(pos, pos + 10));
   if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
-  // 203小区, 37号街坊, 2号地块, 3组团, 1里17号楼: a numbered quarter is a compound, or a part of the one before.
+  // 203小区, 37号街坊, 2号地块, 3组团, 2里9号楼: a numbered quarter is a compound, or a part of the one before.
   const quarter = QUARTER_START.hasAt(text, first.end)
     ? NUMBERED_QUARTER.exec(text.slice(first.end, first.end + 4))
     : null;
@@ -218,14 +218,14 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
               : ["houseno", "cellno"];
     const labels = roadFirst ? ladder.slice(0, parts.length) : ladder.slice(-parts.length);
     while (labels.length < parts.length) labels.unshift("houseno");
-    // 13-3楼, 8-11-7楼: a dashed number ending in a floor word ends with the floor.
+    // 15-4楼, 9-12-6楼: a dashed number ending in a floor word ends with the floor.
     const lastEnd = (parts.at(-1) as { end: number }).end;
     if (text[lastEnd] === "楼" || text[lastEnd] === "层") {
       labels[labels.length - 1] = "floorno";
       if (!roadFirst && labels.length >= 2 && labels[labels.length - 2] === "roomno")
         labels[labels.length - 2] = "cellno";
     }
-    // 130-7单元, 3-1门: ... or in a unit word, with the unit (the building before it).
+    // 120-6单元, 3-1门: ... or in a unit word, with the unit (the building before it).
     if (!roadFirst && /^(单元|门(?![面市头卫店诊])|梯)/.test(text.slice(lastEnd, lastEnd + 2))) {
       labels[labels.length - 1] = "cellno";
       if (labels.length >= 2 && labels[labels.length - 2] === "cellno") labels[labels.length - 2] = "houseno";
@@ -336,7 +336,7 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
         // 5号门: a numbered gate of the compound (of the building, after one: its entrance).
         if (text[uend] === "门" && !/^门[面市头卫店诊]/.test(text.slice(uend, uend + 2)) && prev !== "roadno")
           return spanFrom(pos, prev === "houseno" ? "cellno" : "subpoi", uend + 1);
-        // 九幢24号: the number after a building is its entrance; after a unit or floor, the room.
+        // 七幢25号: the number after a building is its entrance; after a unit or floor, the room.
         // A flat number (four digits, or three at the end) is the room: 3幢1206号; so is a shop's
         // number before its name (3幢12号阳光理发店).
         if (prev === "houseno")
@@ -357,7 +357,7 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
           // 红星商务楼843号: a shop or office number in a building; 石板104号: a house number in a hamlet.
           if (BUILDING_END.test(poi) && end - pos >= 3) return spanFrom(pos, "roomno", uend);
         }
-        // 阳光广场10楼百草药房3021号: a number after a shop on a floor is the shop's unit.
+        // 阳光广场10楼百草药房4052号: a number after a shop on a floor is the shop's unit.
         if (prev === "subpoi" && hasLabel(spans, "floorno")) return spanFrom(pos, "roomno", uend);
         return spanFrom(pos, "houseno", uend);
       }
@@ -389,7 +389,7 @@ function afterFloorOrSection(text: string, spans: readonly Span[], pos: number):
   );
 }
 
-/** 8一1一204, 17一701: 一 (one) between two numbers is a dash typed with the Chinese input method. */
+/** 6一2一305, 15一602: 一 (one) between two numbers is a dash typed with the Chinese input method. */
 function numeralDash(text: string, p: number): boolean {
   return text[p] === "一" && (digitAt(text, p + 1) || (latinAt(text, p + 1) && !latinAt(text, p + 2)));
 }
@@ -427,7 +427,7 @@ function unitEnd(text: string, end: number): number | null {
 /**
  * True when `range` (first and last number, and 号) after a road is a range of house numbers: the
  * last number larger and as long (806-808号; 316-328 when nothing numbered follows) or, after a
- * first of one or two digits, longer (8-12号); 138-2号 and 1208-12号 are a number and a house behind it.
+ * first of one or two digits, longer (8-12号); 146-3号 and 1208-12号 are a number and a house behind it.
  */
 function roadRange(text: string, pos: number, range: RegExpExecArray): boolean {
   const firstNo = range[1] as string;

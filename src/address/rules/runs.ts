@@ -283,7 +283,7 @@ export function splitRun(
         !/[路街]/.test(run.slice(start, k)) &&
         !(town[1] === "镇" && run[k - 1] === "小")
       ) {
-        // 濮阳县庆祖镇, 浙江省昌化镇: divisions the gazetteer did not read, written before the township.
+        // 红星县阳光镇, 浙江省幸福镇: divisions the gazetteer did not read, written before the township.
         const division = DIVISION_PREFIX.exec(run.slice(start, k - 2));
         if (division && !NOT_DISTRICT.test(division[0])) {
           cut = start + division[0].length;
@@ -310,7 +310,7 @@ export function splitRun(
             : "devzone";
         break;
       }
-      // 三都工业区, 丁桥工业园区: an industrial park named after a village is a compound, not a zone.
+      // 红星工业区, 阳光工业园区: an industrial park named after a village is a compound, not a zone.
       const park = PARK_FIRST.has(first) ? PARK_SUFFIX.exec(rest) : null;
       if (park && stem >= 2) {
         cut = k + (park[1] as string).length;
@@ -375,8 +375,8 @@ export function splitRun(
         break;
       }
       const road = ROAD_FIRST.has(first) ? ROAD_SUFFIX.exec(rest) : null;
-      // 西街天猫优品, 二巷日潭: a one-character road stem (a direction or a numeral) when a name follows;
-      // 平潭街二巷: a numbered lane right after its road; 阳光村西巷: a lane of the village.
+      // 西街百草药房, 二巷阳光面馆: a one-character road stem (a direction or a numeral) when a name follows;
+      // 红星街二巷: a numbered lane right after its road; 阳光村西巷: a lane of the village.
       // 柳巷23号, 上街: any one-character stem when nothing but a number follows (not 沿街, "along the street").
       const laneAfterRoad =
         start > 0 && (prevLabel === "road" || prevLabel === "subroad") && numeralAt(run, start);
@@ -394,7 +394,7 @@ export function splitRun(
         let e = k + r.length;
         const after = run.slice(e, limit);
         if (r === "道" && /[街通隧车人]$/.test(run.slice(start, k))) continue;
-        // 九水路街道, 琴断口街街道: a street office named after its road (one the gazetteer lacks).
+        // 阳光路街道, 红星街街道: a street office named after its road (one the gazetteer lacks).
         const office = after.startsWith("街道") ? /^街道(办事处|办)?/.exec(after) : null;
         if (office && adminOpen && level < 3) {
           cut = e + office[0].length;
@@ -402,12 +402,12 @@ export function splitRun(
           break;
         }
         if (r === "街" && /^道/.test(after)) continue;
-        // 多伦多街区: a block of houses, not a street.
+        // 阳光街区: a block of houses, not a street.
         if (r === "街" && after.startsWith("区")) continue;
-        // 博爱路北段, 宜城大道一段, 二环路西一段: a section of the road is part of its name.
+        // 阳光路北段, 红星大道一段, 二环路西一段: a section of the road is part of its name.
         const section = /^([东西南北中][一二三四五六七八九十]?|[一二三四五六七八九十])段/.exec(after);
         if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && section) e += section[0].length;
-        // 东京大道辅路: the side road of a road is named after it.
+        // 红星大道辅路: the side road of a road is named after it.
         if (run.startsWith("辅路", e) && e + 2 <= limit) e += 2;
         // 阳光路口红星苑: the road, then 口 ("the crossing at it"), then a place.
         if (
@@ -455,7 +455,7 @@ export function splitRun(
           }
           break;
         }
-        // 南村幸福路, 崧厦伞城大道: a road's own name is rarely longer than four characters (numbers and
+        // 南村幸福路, 阳光镇红星大道: a road's own name is rarely longer than four characters (numbers and
         // directions aside); a longer one starts with the village, township or place it runs through.
         let core = k;
         while (core > start && ROAD_MODIFIER.hasAt(run, core - 1)) core--;
@@ -485,7 +485,7 @@ export function splitRun(
       // 阳光小区3栋门卫 is inside the compound; 合兴路84号66号中昌大厦 has no compound before it.
       if (prevLabel === "poi" || (prevLabel === "houseno" && inPoi) || prevLabel === "subpoi")
         label = "subpoi";
-      // 梅林村舍兜组: a villagers' group named after its hamlet (the numbered ones are read as numbers).
+      // 阳光村石桥组: a villagers' group named after its hamlet (the numbered ones are read as numbers).
       if (
         (prevLabel === "community" || prevLabel === "town" || prevLabel === "group") &&
         /^[\u4e00-\u9fff]{1,4}组$/.test(rest)

@@ -33,7 +33,7 @@ export const SUFFIX_START = new CharSet(
 /** A division's name (two to six characters and its suffix) at the start of a run. */
 export const DIVISION_PREFIX = /^[\u3400-\u9fff]{2,6}?[省市县区]/;
 export const HAN_ONLY = /^[\u3400-\u9fff]+$/;
-/** Characters that number or orient a road after its name (中山东二路, 团结七支路, 银溪一横路). */
+/** Characters that number or orient a road after its name (中山东二路, 红星七支路, 阳光一横路). */
 export const ROAD_MODIFIER = new CharSet("一二三四五六七八九十东西南北中支横纵");
 /** Numbers of ring roads (二环, 西三环). */
 export const RING_NUMBER = new CharSet("一二三四五六七八九");
@@ -81,7 +81,7 @@ export const MID_GATE =
 /** A gate at the end of a name: 东门, 北大门, 后门 (not 西直门 or 天安门, which are names). */
 export const GATE_END = /(东南|东北|西南|西北|[东西南北正后侧]|[东西南北正后]?大)门$/;
 /**
- * 千禧园东园, 国庄矿中区: a compass section at the end of a compound is a sub-POI; after a
+ * 阳光园东园, 红星矿中区: a compass section at the end of a compound is a sub-POI; after a
  * two-character stem only 区 and 院 are (阳光北苑, 红星西苑 are one name; 阳光 | 东区).
  */
 export const SECTION_END = /^(.{3,}?(?=[东西南北中][区园苑院]$)|.{2}(?=[东西南北中][区院]$))/;
@@ -93,7 +93,7 @@ export const FILLER =
   /(大门口|正门口|[东西南北]门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|旁|院内|(东南|东北|西南|西北|[东西南北])侧|[东西南北左右]面|中间|靠近|到底|到头|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|边上|后面|前面|内|以[东西南北]|沿街|前台|总台)$/;
 /** Last characters of the FILLER words (fast reject). */
 export const FILLER_LAST = new CharSet("口近面过边壁下带旁内侧上后台东西南北间底头");
-/** 中科幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
+/** 阳光幼儿园南, 火车站广场东侧: a compass direction after a compound's ending says where near it. */
 export const DIRECTION_TAIL =
   /(?<=(小区|花园|家园|大厦|广场|公寓|市场|医院|学校|小学|中学|大学|幼儿园|车站|超市|银行|公园|中心|大楼|新村|[城苑园楼寓府局院站场馆厂店校]))(向?[东西南北]|(东南|东北|西南|西北|[东西南北])侧)$/;
 /** Last characters of a compass side's end after a road or a village (阳光村南头): see roadSideAt. */
