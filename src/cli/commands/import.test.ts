@@ -1,28 +1,16 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, test } from "vitest";
 import { nationalGazetteer } from "../../address/gazetteer.ts";
 import { trainTagger } from "../../address/tagger.ts";
 import { addressComponentsFromJson, RecurError } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
 import { openStore } from "../../store/index.ts";
-import { main } from "../main.ts";
+import { runCli } from "../testing.ts";
 import { importThreadFailure } from "./import.ts";
 
-async function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => {
-    out += d;
-  });
-  stderr.on("data", (d) => {
-    err += d;
-  });
-  const code = await main(args, { stdout, stderr, cwd, env });
-  return { code, out, err };
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return runCli(args, { cwd, env });
 }
 
 describe("recur import", { timeout: 90_000 }, () => {

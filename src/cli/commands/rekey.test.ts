@@ -1,24 +1,12 @@
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, test } from "vitest";
 import { addressComponentsJson, type Incident } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
 import { ADDRESS_RULES_SETTING, addressRulesFingerprint, openStore } from "../../store/index.ts";
-import { main } from "../main.ts";
+import { runCli } from "../testing.ts";
 
-async function run(args: string[], cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => {
-    out += d;
-  });
-  stderr.on("data", (d) => {
-    err += d;
-  });
-  const code = await main(args, { stdout, stderr, cwd, env: {} });
-  return { code, out, err };
+function run(args: string[], cwd: string) {
+  return runCli(args, { cwd });
 }
 
 describe("recur address rekey", { timeout: 90_000 }, () => {

@@ -1,27 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openStore } from "../../store/index.ts";
 import { repeatSeriesRepository } from "../../store/repeat-repository.ts";
-import { main } from "../main.ts";
+import { runCli } from "../testing.ts";
 
 /** Runs the CLI in-process and returns its exit code and stdout. */
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on("data", (c: Buffer) => {
-    err += c.toString();
-  });
-  const code = await main(args, { stdout, stderr, cwd, env: { ...process.env, DATABASE_URL: "" } });
-  return { code, out, err };
+function run(args: string[], cwd: string) {
+  return runCli(args, { cwd, env: { ...process.env, DATABASE_URL: "" } });
 }
 
 describe("recur detect and recur series on a generated city", () => {

@@ -1,0 +1,44 @@
+import { PassThrough, Readable } from "node:stream";
+import type { Lang } from "../domain/index.ts";
+import { main } from "./main.ts";
+
+/** What a command printed and returned, for tests of the CLI. */
+export interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/**
+ * Runs `recur <args>` in-process, as the executable would, and collects its output.
+ * @example const { code, out } = await runCli(["address", "rekey", "--db", db, "--json"], { cwd: dir });
+ */
+export async function runCli(
+  args: readonly string[],
+  options: {
+    readonly cwd: string;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly stdin?: string;
+    readonly lang?: Lang;
+  },
+): Promise<CliRun> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => {
+    out += d;
+  });
+  stderr.on("data", (d) => {
+    err += d;
+  });
+  const code = await main([...args], {
+    stdout,
+    stderr,
+    cwd: options.cwd,
+    env: options.env ?? {},
+    ...(options.stdin !== undefined ? { stdin: Readable.from([options.stdin]) } : {}),
+    ...(options.lang ? { lang: options.lang } : {}),
+  });
+  return { code, out, err };
+}
