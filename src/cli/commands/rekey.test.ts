@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { addressComponentsJson, type Incident } from "../../domain/index.ts";
@@ -143,6 +144,34 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
     const after = await importAgain();
     expect(JSON.parse(after.out).addressKeysStale).toBeUndefined();
     expect(after.err).not.toContain("rekey");
+  });
+
+  test("recur serve over a store keyed by other rules says to rekey when it starts, and not once rekeyed", async () => {
+    const db = await imported("serve.db");
+    /** Starts `recur serve`, returns what it wrote to stderr by the time it printed its address. */
+    const startupNote = (): Promise<string> =>
+      new Promise((done, fail) => {
+        const recur = join(import.meta.dirname, "..", "..", "..", "bin", "recur");
+        const child = spawn(recur, ["serve", "--db", db, "--port", "0", "--lang", "en"], {
+          env: { ...process.env, DATABASE_URL: "" },
+        });
+        let err = "";
+        child.stderr.on("data", (d) => {
+          err += d;
+        });
+        child.stdout.on("data", (d) => {
+          if (String(d).includes("Serving on")) setTimeout(() => child.kill("SIGTERM"), 200);
+        });
+        child.on("error", fail);
+        child.on("exit", () => done(err));
+      });
+    expect(await startupNote()).not.toContain("rekey");
+    const store = await openStore({ path: db });
+    await store.settings.set(ADDRESS_RULES_SETTING, "rules-of-an-older-recur");
+    await store.close();
+    expect(await startupNote()).toContain("recur address rekey");
+    expect((await run(["address", "rekey", "--db", db], dir)).code).toBe(0);
+    expect(await startupNote()).not.toContain("rekey");
   });
 
   test("the rules' fingerprint is stable within a process and short", () => {

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { DEFAULT_SECRET_FILE } from "../../ingest/privacy/index.ts";
 import { buildApp, type ServerStatus } from "../../server/app.ts";
-import { DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
+import { addressKeysStale, DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
 
 export const DEFAULT_PORT = 8080;
@@ -114,6 +114,16 @@ export const serveCommand: Command = {
       secretPath,
     );
     server.setStore(store);
+    // Before the address line, so that whoever waits for that line has seen the note too.
+    if (await addressKeysStale(store))
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          "注意：库中警情的位置键是按其他（较早的）地址规则生成的；停止服务后运行 recur address rekey，再启动（docs/address.md）",
+          "note: the incidents in this store were keyed by other (earlier) address rules; stop the server, run recur address rekey, and start it again (docs/address.md)",
+        ),
+      );
     println(ctx.stdout, t(ctx, `服务地址 ${server.url}`, `Serving on ${server.url}`));
     return serveUntilSignal(server, () => store.close());
   },
