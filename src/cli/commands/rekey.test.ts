@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { addressComponentsJson, type Incident } from "../../domain/index.ts";
@@ -177,6 +178,47 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
   test("the rules' fingerprint is stable within a process and short", () => {
     expect(addressRulesFingerprint()).toMatch(/^[0-9a-f]{16}$/);
     expect(addressRulesFingerprint()).toBe(addressRulesFingerprint());
+  });
+
+  test("each batch is parsed in its import profile's region; a profile gone is reported once and --region stands in", async () => {
+    const synthetic = JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "..", "..", "profiles", "synthetic.json"), "utf8"),
+    );
+    const profile = writeText(dir, "hz.json", JSON.stringify({ ...synthetic, region: "杭州市" }), "utf8");
+    const file = (name: string, id: string) =>
+      writeText(
+        dir,
+        name,
+        [SYNTH_HEADER, synthRow({ 接警单号: id, 发生地址: "阳光小区3栋501" })].join("\n"),
+        "utf8",
+      );
+    const db = join(dir, "region.db");
+    for (const [name, id] of [
+      ["r1.csv", "R1"],
+      ["r2.csv", "R2"],
+    ] as const)
+      expect(
+        (await run(["import", file(name, id), "--profile", profile, "--db", db, "--json"], dir)).code,
+      ).toBe(0);
+    const poi = async () => {
+      const store = await openStore({ path: db });
+      try {
+        return (await store.incidents.get("synthetic-110", "R1"))?.location.poi;
+      } finally {
+        await store.close();
+      }
+    };
+    expect(await poi()).toBe("Z:杭州市:阳光小区");
+    // The profile read from the batch: the region's keys stay.
+    expect(JSON.parse((await run(["address", "rekey", "--db", db, "--json"], dir)).out).changed).toBe(0);
+
+    rmSync(profile);
+    const withRegion = await run(["address", "rekey", "--db", db, "--region", "杭州市", "--json"], dir);
+    expect(JSON.parse(withRegion.out).changed).toBe(0);
+    expect(withRegion.err).toBe("");
+    const without = await run(["address", "rekey", "--db", db, "--dry-run", "--json", "--lang", "en"], dir);
+    expect(JSON.parse(without.out)).toMatchObject({ changed: 2, levels: { poi: 2 } });
+    expect(without.err.match(/cannot be read/g)).toHaveLength(1);
   });
 
   test("an unreadable dictionary stops before anything is read or written", async () => {

@@ -102,9 +102,12 @@ export async function rekey(
   try {
     const forced = typeof values.region === "string" ? values.region : (ctx.env.RECUR_REGION ?? null);
     const regionOfBatch = new Map<string, string | null>();
+    // Each profile is read (and an unreadable one reported) once, however many batches it imported.
+    const regionOfProfile = new Map<string, string | null>();
     for (const batch of await store.batches.list()) {
-      let region = forced;
-      if (region === null) {
+      let region = forced ?? regionOfProfile.get(batch.profile);
+      if (region === undefined) {
+        region = null;
         try {
           region = (await loadProfile(batch.profile, ctx.cwd)).region ?? null;
         } catch {
@@ -112,11 +115,12 @@ export async function rekey(
             ctx.stderr,
             t(
               ctx,
-              `批次 ${batch.id} 的导入配置 ${batch.profile} 无法读取，按无地区解析其地址（可用 --region 指定）`,
-              `the import profile ${batch.profile} of batch ${batch.id} cannot be read; its addresses are parsed without a region (--region sets one)`,
+              `导入配置 ${batch.profile} 无法读取，按无地区解析其批次的地址（可用 --region 指定）`,
+              `the import profile ${batch.profile} cannot be read; the addresses of its batches are parsed without a region (--region sets one)`,
             ),
           );
         }
+        regionOfProfile.set(batch.profile, region);
       }
       regionOfBatch.set(batch.id, region);
     }
