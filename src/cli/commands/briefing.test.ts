@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeIncident } from "../../../test/builders.ts";
 import { asBatchId, asEpochMs, asUnitCode } from "../../domain/index.ts";
 import { openStore } from "../../store/index.ts";
-import { main } from "../main.ts";
+import { runCli } from "../testing.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "recur-briefing-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,18 +38,8 @@ beforeAll(async () => {
 });
 
 async function recur(args: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = "";
-  let stderr = "";
-  out.on("data", (c) => {
-    stdout += c;
-  });
-  err.on("data", (c) => {
-    stderr += c;
-  });
-  const code = await main(args, { stdout: out, stderr: err, env: {}, lang: "en", cwd: dir });
-  return { code, stdout, stderr };
+  const { code, out, err } = await runCli(args, { cwd: dir, lang: "en" });
+  return { code, stdout: out, stderr: err };
 }
 
 test("recur briefing prints the area's last 24 hours and the slots of the shift", async () => {

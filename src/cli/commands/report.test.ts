@@ -1,13 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeIncident } from "../../../test/builders.ts";
 import { asBatchId, asEpochMs, asUnitCode, type Incident } from "../../domain/index.ts";
 import { openStore } from "../../store/index.ts";
-import { main } from "../main.ts";
+import { runCli } from "../testing.ts";
 import { findCjkFont } from "./report.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "recur-report-"));
@@ -46,18 +45,8 @@ beforeAll(async () => {
 });
 
 async function recur(args: string[], lang: "zh" | "en" = "zh") {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = "";
-  let stderr = "";
-  out.on("data", (c) => {
-    stdout += c;
-  });
-  err.on("data", (c) => {
-    stderr += c;
-  });
-  const code = await main(args, { stdout: out, stderr: err, env: {}, lang, cwd: dir });
-  return { code, stdout, stderr };
+  const { code, out, err } = await runCli(args, { cwd: dir, lang });
+  return { code, stdout: out, stderr: err };
 }
 
 test("recur report monthly writes an Excel workbook with escaped text", async () => {

@@ -1,24 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { expect, test } from "vitest";
 import { parseTextModel } from "../../text/model.ts";
-import { main } from "../main.ts";
+import { runCli } from "../testing.ts";
 
 async function recur(args: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = "";
-  let stderr = "";
-  out.on("data", (c) => {
-    stdout += c;
-  });
-  err.on("data", (c) => {
-    stderr += c;
-  });
-  const code = await main(args, { stdout: out, stderr: err, env: {}, lang: "en" });
-  return { code, stdout, stderr };
+  const { code, out, err } = await runCli(args, { cwd: process.cwd(), lang: "en" });
+  return { code, stdout: out, stderr: err };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "recur-train-"));
