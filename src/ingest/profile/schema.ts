@@ -11,6 +11,35 @@ import { assertTimeZone, compileTimeFormat } from "../time.ts";
 
 const VALUE_KEYS = ["column", "columns", "const", "template"] as const;
 
+const NAME_MESSAGE = "lower-case letters, digits, . _ -";
+const TARGET_MESSAGE = "expected category or category.subtype";
+const UTM_MESSAGE = "expected a UTM zone like 10N or 50N";
+const SUBTYPE_CODE_MESSAGE = "lower-case letters, digits and _";
+
+/** Chinese for the schema's fixed English messages (the others carry `params.zh`). */
+export const SCHEMA_MESSAGES_ZH: Readonly<Record<string, string>> = {
+  [NAME_MESSAGE]: "只能用小写字母、数字和 . _ -",
+  [TARGET_MESSAGE]: "应为 类别 或 类别.细类，如 dispute 或 dispute.family",
+  [UTM_MESSAGE]: "应为 UTM 分带，如 10N 或 50N",
+  [SUBTYPE_CODE_MESSAGE]: "只能用小写字母、数字和 _",
+};
+
+/**
+ * Chinese for the errors of compileTimeFormat (src/ingest/time.ts), which speaks English only.
+ * @example timeFormatMessageZh("format YYYY-MM needs a year, a month and a day")
+ */
+export function timeFormatMessageZh(message: string): string {
+  let m = /^format (.*) needs a year, a month and a day$/.exec(message);
+  if (m) return `格式 ${m[1]} 须含年、月、日（YYYY、M 或 MM、D 或 DD）`;
+  m = /^format (.*): 12-hour h\/hh goes with A \(AM\/PM\), 24-hour H\/HH without$/.exec(message);
+  if (m) return `格式 ${m[1]}: 12 小时制的 h/hh 须与 A（上午/下午、AM/PM）同用，24 小时制的 H/HH 不用 A`;
+  m = /^format (.*) has no date or time token$/.exec(message);
+  if (m) return `格式 ${m[1]} 中没有日期或时间记号（YYYY、M、D、H、m、s ...）`;
+  m = /^unclosed \[ in (.*)$/.exec(message);
+  if (m) return `格式 ${m[1]} 中的 [ 没有配对的 ]`;
+  return `时间格式无效: ${message}`;
+}
+
 /** Where a value comes from: one column, several joined, a constant, or a "{column}" template. */
 const valueShape = {
   column: z.string().min(1).optional(),
@@ -24,15 +53,26 @@ const valueShape = {
 function exactlyOneSource(value: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const present = VALUE_KEYS.filter((k) => value[k] !== undefined);
   if (present.length !== 1)
+    ctx.addIssue(
+      present.length === 0
+        ? {
+            code: "custom",
+            message: `needs one of ${VALUE_KEYS.join(", ")}`,
+            params: { zh: `须有 ${VALUE_KEYS.join("、")} 之一（列名写作 "column": "列名"）` },
+          }
+        : {
+            code: "custom",
+            message: `takes only one of ${VALUE_KEYS.join(", ")} (found ${present.join(", ")})`,
+            params: { zh: `只能有 ${VALUE_KEYS.join("、")} 之一（现有 ${present.join(", ")}）` },
+          },
+    );
+  if (typeof value.template === "string" && !/\{[^}]+\}/.test(value.template))
     ctx.addIssue({
       code: "custom",
-      message:
-        present.length === 0
-          ? `needs one of ${VALUE_KEYS.join(", ")}`
-          : `takes only one of ${VALUE_KEYS.join(", ")} (found ${present.join(", ")})`,
+      path: ["template"],
+      message: "a template needs at least one {column}",
+      params: { zh: "模板至少要有一个 {列名}" },
     });
-  if (typeof value.template === "string" && !/\{[^}]+\}/.test(value.template))
-    ctx.addIssue({ code: "custom", path: ["template"], message: "a template needs at least one {column}" });
 }
 
 /** A column name alone is shorthand for { "column": name }. */
@@ -51,7 +91,8 @@ const timeFormatSchema = z
     try {
       compileTimeFormat(format);
     } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      const message = (error as Error).message;
+      ctx.addIssue({ code: "custom", message, params: { zh: timeFormatMessageZh(message) } });
     }
   });
 
@@ -81,7 +122,7 @@ export const TimeSpecSchema = z.preprocess(
 export type TimeSpec = z.infer<typeof TimeSpecSchema>;
 
 /** "category" or "category.subtype" of the taxonomy; checked against the taxonomy after parsing. */
-const targetSchema = z.string().regex(/^[a-z_]+(\.[a-z_0-9]+)?$/, "expected category or category.subtype");
+const targetSchema = z.string().regex(/^[a-z_]+(\.[a-z_0-9]+)?$/, TARGET_MESSAGE);
 
 const codeMapShape = {
   ...valueShape,
@@ -106,7 +147,13 @@ function validRegexes(
     try {
       new RegExp(r.pattern, r.flags);
     } catch (error) {
-      ctx.addIssue({ code: "custom", path: ["regex", i, "pattern"], message: (error as Error).message });
+      const message = (error as Error).message;
+      ctx.addIssue({
+        code: "custom",
+        path: ["regex", i, "pattern"],
+        message,
+        params: { zh: `正则表达式无效: ${message}` },
+      });
     }
   });
 }
@@ -171,7 +218,7 @@ export const CoordinatesSchema = z.union([
     x: ValueSourceSchema,
     y: ValueSourceSchema,
     /** UTM zone of projected metres, e.g. "10N" (Vancouver) or "50N" (Beijing); converted to WGS-84. */
-    utm: z.string().regex(/^([1-9]|[1-5][0-9]|60)[NSns]$/, "expected a UTM zone like 10N or 50N"),
+    utm: z.string().regex(/^([1-9]|[1-5][0-9]|60)[NSns]$/, UTM_MESSAGE),
   }),
   z.strictObject({
     x: ValueSourceSchema,
@@ -188,7 +235,7 @@ export const ProfileSchema = z
   .strictObject({
     $schema: z.string().optional(),
     /** Short name, e.g. "milwaukee" (what --profile takes for bundled profiles). */
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, . _ -"),
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, NAME_MESSAGE),
     description: localized.optional(),
     /** Identifies the dispatch system; with the source id it identifies a record across imports. */
     sourceSystem: z.string().min(1).max(64),
@@ -199,7 +246,11 @@ export const ProfileSchema = z
       try {
         assertTimeZone(tz);
       } catch {
-        ctx.addIssue({ code: "custom", message: `unknown IANA time zone "${tz}"` });
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown IANA time zone "${tz}"`,
+          params: { zh: `未知的 IANA 时区 "${tz}"（中国用 Asia/Shanghai）` },
+        });
       }
     }),
     input: z
@@ -251,7 +302,9 @@ export const ProfileSchema = z
       .optional(),
     coordinates: CoordinatesSchema.optional(),
     /** Extra subtypes this deployment uses, per category, beyond the default taxonomy. */
-    taxonomy: z.partialRecord(z.enum(CATEGORIES), z.array(z.string().regex(/^[a-z_0-9]+$/))).optional(),
+    taxonomy: z
+      .partialRecord(z.enum(CATEGORIES), z.array(z.string().regex(/^[a-z_0-9]+$/, SUBTYPE_CODE_MESSAGE)))
+      .optional(),
     /** Times more than this many minutes after the import's clock are flagged (default 60). */
     futureToleranceMinutes: z.number().min(0).optional(),
     /** Times before this year are implausible and dropped (default 1990). */
@@ -270,13 +323,19 @@ export const ProfileSchema = z
           code: "custom",
           path,
           message: `unknown category "${category}" (${CATEGORIES.join(", ")})`,
+          params: { zh: `未知的类别 "${category}"（可用: ${CATEGORIES.join(", ")}）` },
         });
-      else if (subtype !== undefined && !subtypes(category as Category).includes(subtype))
+      else if (subtype !== undefined && !subtypes(category as Category).includes(subtype)) {
+        const known = subtypes(category as Category).join(", ");
         ctx.addIssue({
           code: "custom",
           path,
-          message: `unknown subtype "${subtype}" of ${category} (${subtypes(category as Category).join(", ")}; add it under "taxonomy")`,
+          message: `unknown subtype "${subtype}" of ${category} (${known}; add it under "taxonomy")`,
+          params: {
+            zh: `未知的细类 "${subtype}"（${category} 的细类: ${known}；自定义细类写在 "taxonomy" 下）`,
+          },
         });
+      }
     };
     const map = profile.category;
     if (map) {
@@ -304,6 +363,7 @@ export const ProfileSchema = z
           code: "custom",
           path: ["fields", field, "dateFrom"],
           message: "a clock-only format needs dateFrom (the field whose date it takes)",
+          params: { zh: "只有时刻的格式须用 dateFrom（取其日期的时间字段，如 receivedAt）" },
         });
       if (spec.dateFrom !== undefined) {
         if (spec.dateFrom === field || !profile.fields[spec.dateFrom])
@@ -311,12 +371,14 @@ export const ProfileSchema = z
             code: "custom",
             path: ["fields", field, "dateFrom"],
             message: `dateFrom must name another mapped time field`,
+            params: { zh: "dateFrom 须指向另一个已映射的时间字段" },
           });
         else if (profile.fields[spec.dateFrom]?.dateFrom !== undefined)
           ctx.addIssue({
             code: "custom",
             path: ["fields", field, "dateFrom"],
             message: `${spec.dateFrom} itself takes its date from another field; chain to a field with a full date`,
+            params: { zh: `${spec.dateFrom} 本身也从别的字段取日期；请指向有完整日期的字段` },
           });
       }
     }
