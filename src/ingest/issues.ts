@@ -8,6 +8,7 @@ import { issueValue } from "../domain/index.ts";
 export const INGEST_ISSUE_CODES = [
   "cell_too_large",
   "record_too_large",
+  "unclosed_quote",
   "row_width",
   "bad_json",
   "missing_value",
@@ -37,6 +38,10 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
   record_too_large: {
     zh: "记录超过 {limit} 个字符（可能是引号未闭合），整行隔离",
     en: "record longer than {limit} characters (an unclosed quote?); row quarantined",
+  },
+  unclosed_quote: {
+    zh: "该行的引号直到文件末尾都没有闭合，整行隔离（其后各行照常读取）",
+    en: "a quote opened in this row is never closed before the end of the file; row quarantined (the rows after it are read as usual)",
   },
   row_width: {
     zh: "该行有 {actual} 列，表头有 {expected} 列",

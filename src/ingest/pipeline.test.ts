@@ -237,6 +237,41 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     });
   });
 
+  test("a quote left open at the end of the file quarantines its row, and the rows after it are read", async () => {
+    const store = new MemoryStore();
+    const open = synthRow({ 接警单号: "U2" }).replace("报警人称楼上", '"报警人称楼上');
+    const summary = await importInto(
+      store,
+      csv("open-quote.csv", [
+        synthRow({ 接警单号: "U1" }),
+        open,
+        synthRow({ 接警单号: "U3" }),
+        synthRow({ 接警单号: "U4" }),
+      ]),
+      "synthetic",
+    );
+    expect(summary).toMatchObject({ rows: 4, imported: 3, rejected: 1 });
+    expect(summary.sampleRejections[0]).toMatchObject({ code: "unclosed_quote", row: 2 });
+    expect([...store.incidents.values()].map((i) => i.sourceId).sort()).toEqual(["U1", "U3", "U4"]);
+    expect(store.bySourceId("U1")?.narrative).not.toContain("U3");
+    // The quarantined record is the row's line as it stands in the file.
+    const q = store.quarantine[0];
+    expect(decryptField(q?.recordEnc ?? "", TEST_KEYS.encKey)).toBe(open);
+  });
+
+  test("a quote left open in a long file loses only its row, not the rest of the file", async () => {
+    const store = new MemoryStore();
+    const rows = Array.from({ length: 60 }, (_, i) => synthRow({ 接警单号: `L${i + 1}` }));
+    rows[4] = rows[4]?.replace("报警人称楼上", '"报警人称楼上') ?? "";
+    const summary = await importInto(store, csv("open-quote-long.csv", rows), "synthetic", {
+      limits: { maxRecordChars: 2000 },
+    });
+    expect(summary).toMatchObject({ rows: 60, imported: 59, rejected: 1 });
+    expect(summary.sampleRejections[0]).toMatchObject({ code: "record_too_large", row: 5 });
+    expect(store.bySourceId("L60")).toBeDefined();
+    expect(decryptField(store.quarantine[0]?.recordEnc ?? "", TEST_KEYS.encKey)).toBe(rows[4]);
+  });
+
   test("a file over the size limit is refused with a clear error", async () => {
     const path = csv("big.csv", [synthRow(), synthRow()]);
     await expect(

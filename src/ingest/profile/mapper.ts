@@ -300,6 +300,7 @@ export function compileMapper(
         );
       else if (p.code === "record_too_large")
         issues.push(ingestIssue("record_too_large", "error", { params: { limit: p.limit } }));
+      else if (p.code === "unclosed_quote") issues.push(ingestIssue("unclosed_quote", "error"));
       else issues.push(ingestIssue("bad_json", "error", { value: p.detail }));
       return null;
     }

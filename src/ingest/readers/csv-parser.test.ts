@@ -120,15 +120,27 @@ describe("CsvParser", () => {
     expect(out[1]).toEqual({ cells: ["b", "c"] });
   });
 
-  test("an unclosed quote cannot swallow memory: the record is flagged and skipped", () => {
+  test("an unclosed quote cannot swallow memory or the lines after it: its line is flagged, the rest read", () => {
     const opts = { ...options, maxRecordChars: 100 };
     const parser = new CsvParser(opts);
     const out: ParsedRecord[] = [];
-    parser.push('1,"never closed\n', out);
+    parser.push('1,"never closed\r\n', out);
     for (let i = 0; i < 50; i++) parser.push("filler line, more text\n".repeat(10), out);
     parser.end(out);
-    expect(out).toHaveLength(1);
-    expect(out[0]?.oversizeRecord).toBe(true);
+    expect(out).toHaveLength(501);
+    expect(out[0]).toEqual({ cells: [], oversizeRecord: true, raw: '1,"never closed' });
+    expect(out.slice(1).every((r) => r.cells.join("|") === "filler line| more text")).toBe(true);
+  });
+
+  test("a quote still open at the end of the file flags its line; the lines after are records", () => {
+    expect(parseChunks(['a,b\n1,"open\n2,x\n3,', "y\n"])).toEqual([
+      { cells: ["a", "b"] },
+      { cells: [], unclosedQuote: true, raw: '1,"open' },
+      { cells: ["2", "x"] },
+      { cells: ["3", "y"] },
+    ]);
+    // Opened on the last line, the quote takes the rest of that line, as before.
+    expect(cells('a,"b')).toEqual([["a", "b"]]);
   });
 
   test("an oversize record ends at its closing quote and parsing resumes", () => {

@@ -8,8 +8,12 @@ export interface ParsedRecord {
   readonly cells: string[];
   /** Index of the first cell longer than maxCellChars (the cell is truncated). */
   readonly oversizeCell?: number;
-  /** The record was longer than maxRecordChars and was skipped to its end. */
+  /** The record was longer than maxRecordChars and was skipped to the end of its first line. */
   readonly oversizeRecord?: boolean;
+  /** A quote opened in the record is never closed: the record is its first line, given in `raw`. */
+  readonly unclosedQuote?: boolean;
+  /** The record's text as it stands in the file (first line only), when it could not be split into cells. */
+  readonly raw?: string;
 }
 
 export interface CsvParserOptions {
@@ -24,10 +28,8 @@ const LF = 10;
 
 export class CsvParser {
   private buf = "";
-  /** Skipping the rest of an oversize record: are we inside quotes, and was the last char a quote? */
+  /** Skipping the rest of an oversize record's line. */
   private skipping = false;
-  private skipInQuote = false;
-  private skipPendingQuote = false;
   private readonly delim: string;
   private readonly delimCode: number;
 
@@ -80,27 +82,24 @@ export class CsvParser {
     if (rest.length > 0) this.parse(rest, true, out);
   }
 
-  /** Scans an oversize record to its end; returns the index after it, or -1 if the chunk ends first. */
+  /**
+   * Skips the rest of an oversize record's line; returns the index after it, or -1 if the chunk
+   * ends first. By line, not by quotes: an unclosed quote would make the skip swallow the file.
+   */
   private skipTo(s: string, from: number): number {
-    for (let i = from; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (this.skipPendingQuote) {
-        this.skipPendingQuote = false;
-        if (c === QUOTE) continue; // doubled quote inside a quoted field
-        this.skipInQuote = false;
-      }
-      if (c === QUOTE) {
-        if (this.skipInQuote) this.skipPendingQuote = true;
-        else this.skipInQuote = true;
-      } else if (c === LF && !this.skipInQuote) {
-        this.skipping = false;
-        return i + 1;
-      }
-    }
-    return -1;
+    const lf = s.indexOf("\n", from);
+    if (lf < 0) return -1;
+    this.skipping = false;
+    return lf + 1;
   }
 
-  private parse(s: string, final: boolean, out: ParsedRecord[]): void {
+  private parse(text: string, final: boolean, out: ParsedRecord[]): void {
+    let again: string | undefined = text;
+    while (again !== undefined) again = this.parseOnce(again, final, out);
+  }
+
+  /** Parses s; returns text to parse again after an oversize record (a loop, not recursion: no stack limit). */
+  private parseOnce(s: string, final: boolean, out: ParsedRecord[]): string | undefined {
     const { maxCellChars, maxRecordChars } = this.options;
     const delim = this.delim;
     const delimCode = this.delimCode;
@@ -120,7 +119,15 @@ export class CsvParser {
           for (;;) {
             const q = s.indexOf('"', j);
             if (q < 0 && final) {
-              value += s.slice(j); // unclosed quote at the end of the file: keep the text
+              // A quote never closed would swallow every line after it: the record ends with its
+              // line instead, and the lines after are read as records again.
+              const lf = s.indexOf("\n", j);
+              if (lf >= 0) {
+                out.push({ cells: [], unclosedQuote: true, raw: lineText(s, start, lf) });
+                i = lf + 1;
+                continue records;
+              }
+              value += s.slice(j); // opened on the last line: keep the text
               i = n;
               break;
             }
@@ -206,15 +213,26 @@ export class CsvParser {
     // Incomplete record at the end of the text: keep it for the next chunk, unless it is too long.
     const rest = start < n ? s.slice(start) : "";
     if (rest.length > maxRecordChars) {
-      out.push({ cells: [], oversizeRecord: true });
       this.buf = "";
+      // Past the limit across a line break, a record is inside a quote (an unclosed one, most
+      // likely): it ends with its first line, and the lines after are read as records again, so
+      // an open quote loses one row, not the rest of the file. On one long line: skip the line.
+      const lf = rest.indexOf("\n");
+      out.push({
+        cells: [],
+        oversizeRecord: true,
+        raw: lineText(rest, 0, lf >= 0 ? Math.min(lf, maxRecordChars) : maxRecordChars),
+      });
+      if (lf >= 0) return rest.slice(lf + 1);
       this.skipping = true;
-      this.skipInQuote = false;
-      this.skipPendingQuote = false;
-      const end = this.skipTo(rest, 0);
-      if (end >= 0) this.parse(rest.slice(end), final, out);
-      return;
+      return undefined;
     }
     this.buf = rest;
+    return undefined;
   }
+}
+
+/** The text of s from `start` to `end` (a line break), without a CR before it. */
+function lineText(s: string, start: number, end: number): string {
+  return s.slice(start, end > start && s.charCodeAt(end - 1) === CR ? end - 1 : end);
 }

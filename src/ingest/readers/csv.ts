@@ -97,8 +97,15 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
       row++;
       const badEncoding = bad && p.cells.some((c) => c.includes(REPLACEMENT));
       // The usual record, without spreading: this runs once per row of every import.
-      if (!badEncoding && !p.oversizeRecord && p.oversizeCell === undefined) return { row, cells: p.cells };
-      const base = { row, cells: p.cells, ...(badEncoding ? { badEncoding } : {}) };
+      if (!badEncoding && !p.oversizeRecord && !p.unclosedQuote && p.oversizeCell === undefined)
+        return { row, cells: p.cells };
+      const base = {
+        row,
+        cells: p.cells,
+        ...(badEncoding ? { badEncoding } : {}),
+        ...(p.raw !== undefined ? { raw: p.raw } : {}),
+      };
+      if (p.unclosedQuote) return { ...base, problem: { code: "unclosed_quote" } };
       if (p.oversizeRecord)
         return { ...base, problem: { code: "record_too_large", limit: options.limits.maxRecordChars } };
       if (p.oversizeCell !== undefined)

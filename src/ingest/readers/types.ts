@@ -9,7 +9,7 @@ export interface SourceRecord {
   readonly cells: readonly string[];
   /** A problem the reader found that rejects this row (too large, bad JSON ...). */
   readonly problem?: ReaderProblem;
-  /** The original line, when the format has one (JSONL), for the quarantine. */
+  /** The original line, when the format has one (JSONL) or the record has no cells (CSV), for the quarantine. */
   readonly raw?: string;
   /** Some bytes of the row could not be decoded in the detected encoding. */
   readonly badEncoding?: boolean;
@@ -18,6 +18,7 @@ export interface SourceRecord {
 export type ReaderProblem =
   | { readonly code: "cell_too_large"; readonly cell: number; readonly limit: number }
   | { readonly code: "record_too_large"; readonly limit: number }
+  | { readonly code: "unclosed_quote" }
   | { readonly code: "bad_json"; readonly detail: string };
 
 export interface RecordSource {
