@@ -22,6 +22,13 @@ interface RuleSet<T> {
   readonly ignoreCase?: boolean | undefined;
 }
 
+/**
+ * Built-in names to match after the rules. `pairHeads`: a "category/subtype" pair recur does not
+ * know ("火灾/火情") still names its category by its head ("火灾"): the target is that category,
+ * reported as unmatched so that the summary lists the pair to add.
+ */
+export type LabelLookup<T> = ReadonlyMap<string, T> & { readonly pairHeads?: boolean };
+
 /** Most exports use a few hundred distinct codes: caching their lookups avoids repeated regexes. */
 const CACHE_LIMIT = 20_000;
 
@@ -32,7 +39,7 @@ const CACHE_LIMIT = 20_000;
  */
 export function compileCodeMap<T>(
   rules: RuleSet<T>,
-  labels: ReadonlyMap<string, T> | undefined,
+  labels: LabelLookup<T> | undefined,
   fallback: T,
 ): (value: string) => CodeMatch<T> {
   const fold = rules.ignoreCase !== false;
@@ -54,6 +61,11 @@ export function compileCodeMap<T>(
     for (const [re, v] of regexes) if (re.test(raw.trim())) return { target: v, matched: true };
     const label = labels?.get(key.toLowerCase());
     if (label !== undefined) return { target: label, matched: true };
+    const slash = key.indexOf("/");
+    if (labels?.pairHeads && slash > 0) {
+      const head = labels.get(key.slice(0, slash).trim().toLowerCase());
+      if (head !== undefined) return { target: head, matched: false };
+    }
     return { target: fallback, matched: false };
   };
   return (raw) => {
@@ -67,11 +79,12 @@ export function compileCodeMap<T>(
 
 /**
  * recur's own names for categories and subtypes, as a lookup: codes ("traffic.accident"), zh and
- * en labels ("交通事故"), and "category/subtype" pairs ("纠纷/邻里纠纷", "Dispute/Family dispute").
+ * en labels ("交通事故"), and "category/subtype" pairs ("纠纷/邻里纠纷", "Dispute/Family dispute");
+ * an unknown pair falls back to its head's category (`pairHeads`).
  */
 export function categoryLabels(
   extra: Partial<Record<Category, readonly string[]>> = {},
-): Map<string, string> {
+): Map<string, string> & { readonly pairHeads: true } {
   const map = new Map<string, string>();
   const add = (key: string, target: string) => {
     const k = key.trim().toLowerCase();
@@ -93,7 +106,7 @@ export function categoryLabels(
       }
     }
   }
-  return map;
+  return Object.assign(map, { pairHeads: true as const });
 }
 
 /** Departments by code, zh and en label. */
