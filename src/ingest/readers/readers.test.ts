@@ -236,6 +236,32 @@ describe("XLSX reader", () => {
     await expect(checkXlsxArchive(path, DEFAULT_LIMITS)).rejects.toMatchObject({ code: "xlsx_invalid" });
   });
 
+  test("a row whose last cells are empty has a cell for every column (Excel stores no empty cells)", async () => {
+    const path = join(dir, "trailing.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("警情");
+    sheet.addRow(["接警单号", "报警时间", "反馈内容"]);
+    sheet.addRow(["J1", "2024-05-01 08:30:00"]);
+    sheet.addRow(["J2", "2024-05-01 08:40:00", "已调解"]);
+    await workbook.xlsx.writeFile(path);
+    const records = await all(await readXlsx(path, { limits: DEFAULT_LIMITS }));
+    expect(records.map((r) => r.cells)).toEqual([
+      ["J1", "2024-05-01 08:30:00", ""],
+      ["J2", "2024-05-01 08:40:00", "已调解"],
+    ]);
+  });
+
+  test("a formula without a cached result is an empty cell, not [object Object]", async () => {
+    const path = join(dir, "no-result.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("警情");
+    sheet.addRow(["接警单号", "报警时间"]);
+    sheet.addRow(["J1", { formula: "NOW()" }]);
+    await workbook.xlsx.writeFile(path);
+    const records = await all(await readXlsx(path, { limits: DEFAULT_LIMITS }));
+    expect(records.map((r) => r.cells)).toEqual([["J1", ""]]);
+  });
+
   test("a file that is not a zip is refused as not an Excel file", async () => {
     const path = writeText(dir, "fake.xlsx", "id,time\n1,2\n");
     await expect(readXlsx(path, { limits: DEFAULT_LIMITS })).rejects.toMatchObject({ code: "xlsx_invalid" });

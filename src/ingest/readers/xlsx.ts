@@ -82,6 +82,7 @@ export function xlsxCellText(value: unknown): string {
     const v = value as Record<string, unknown>;
     if (Array.isArray(v.richText)) return v.richText.map((p: { text?: string }) => p.text ?? "").join("");
     if ("result" in v) return xlsxCellText(v.result); // formula: its cached result
+    if ("formula" in v || "sharedFormula" in v) return ""; // a formula never calculated: no value
     if (typeof v.text === "string") return v.text; // hyperlink
     if ("error" in v) return String(v.error);
   }
@@ -150,11 +151,14 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
     }
   }
   if (!header) throw notXlsx(file, "no header row");
+  const width = header.length;
 
   async function* batches(): AsyncGenerator<readonly SourceRecord[]> {
     let out: SourceRecord[] = [];
     for await (const { number, cells } of sheetIterator) {
       if (cells.every((c) => c === "")) continue;
+      // Excel stores no empty cells: a row ending in empty ones is shorter than the header.
+      while (cells.length < width) cells.push("");
       // Data rows count from the header (row 0), like Excel's row numbers minus the header's.
       const rowsSeen = number - headerRow;
       const tooLong = cells.findIndex((c) => c.length > limits.maxCellChars);
