@@ -156,6 +156,7 @@ describe("recur import", { timeout: 90_000 }, () => {
     [["import", "calls.csv"], 2],
     [["import", "calls.csv", "--profile", "synthetic", "--encoding", "latin9"], 2],
     [["import", "missing.csv", "--profile", "synthetic"], 1],
+    [["import", ".", "--profile", "synthetic"], 1],
     [["import", "calls.csv", "--profile", "no-such-profile"], 1],
   ])("%j exits with %i and a message, no stack trace", async (args, expected) => {
     const { code, out, err } = await run([...args, "--db", join(dir, "e.db"), "--lang", "en"], dir);
@@ -163,6 +164,24 @@ describe("recur import", { timeout: 90_000 }, () => {
     expect(out + err).not.toMatch(/\n\s+at /);
     expect((out + err).length).toBeGreaterThan(0);
   });
+});
+
+test("a directory given as the file is refused with a message naming it, in Chinese and English", async () => {
+  const dir = tempDir("recur-import-dir-");
+  for (const [lang, text] of [
+    ["zh", "不是普通文件"],
+    ["en", "is not a regular file"],
+  ] as const) {
+    const { code, out } = await runCli(
+      ["import", dir, "--profile", "synthetic", "--db", join(dir, "d.db"), "--json"],
+      { cwd: dir, lang },
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(out).error).toMatchObject({
+      code: "not_a_file",
+      message: expect.stringContaining(text),
+    });
+  }
 });
 
 describe("import thread failures", () => {

@@ -200,11 +200,18 @@ export const importCommand: Command = {
     const thread = new ImportThread();
     try {
       const path = resolve(ctx.cwd, file);
+      let isFile: boolean;
       try {
-        await stat(path);
+        isFile = (await stat(path)).isFile();
       } catch {
         throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
       }
+      // A directory fails deep in the reader, and a pipe cannot be read twice (the batch's checksum).
+      if (!isFile)
+        throw new InputError("not_a_file", {
+          zh: `${file} 不是普通文件（是目录或管道？），请给出要导入的文件`,
+          en: `${file} is not a regular file (a directory or a pipe?); give the file to import`,
+        });
       // Checked here too, so a bad profile is reported before the import starts.
       await loadProfile(profileRef, ctx.cwd);
       // The place dictionary (aliases, local places: src/address/dictionary.ts) and the address
