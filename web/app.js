@@ -208,6 +208,30 @@ function boundsOf(points) {
 }
 
 // ---- shell ----
+/** Whether the store's location keys follow other address rules (rules.manage only; checked at most once a minute). */
+let keysStale = { at: 0, stale: false };
+async function addressKeysNotice() {
+  if (!can("rules.manage")) return null;
+  if (Date.now() - keysStale.at > 60_000) {
+    const v = await api("/api/v1/address-keys").catch(() => null);
+    keysStale = { at: Date.now(), stale: v ? !v.current && v.job?.state !== "running" : false };
+  }
+  if (!keysStale.stale) return null;
+  return h(
+    "p",
+    { class: "notice", role: "status", id: "keys-banner" },
+    t("keysStaleBanner"),
+    " ",
+    h("a", { href: "#/rules", onclick: () => (keysStale = { at: 0, stale: false }) }, t("keysStaleLink")),
+  );
+}
+
+// The rules page says when a rebuild has ended: the banner goes and the state is asked again.
+addEventListener("recur:address-keys", () => {
+  keysStale = { at: 0, stale: false };
+  document.getElementById("keys-banner")?.remove();
+});
+
 function route() {
   const [page = "overview", id] = location.hash.replace(/^#\/?/, "").split("/");
   return { page, id: id ? decodeURIComponent(id) : undefined };
@@ -286,6 +310,10 @@ async function render() {
     ),
     main,
   );
+  // A store keyed by earlier address rules: said above every page until the keys are rebuilt.
+  addressKeysNotice().then((notice) => {
+    if (notice && main.isConnected) main.before(notice);
+  });
   document.title = `${t(current ?? "app")} · recur`;
   main.append(h("p", { class: "muted" }, t("loading")));
   config ??= await api("/api/v1/dashboard/config").catch(() => ({ tileUrl: null, profiles: [] }));

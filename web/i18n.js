@@ -196,6 +196,8 @@ const M = {
     weekdays: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
     noData: "暂无数据",
     forbidden: "您的角色无权查看此页",
+    keysStaleBanner: "库中警情的位置键是按较早的地址规则生成的，重复警情可能把同一地点当成两处。",
+    keysStaleLink: "到规则设置中重新生成",
     skip: "跳到主要内容",
     offlineMap: "离线底图：未配置瓦片服务（RECUR_TILE_URL）",
     mustChange: "首次登录请先修改密码",
@@ -399,6 +401,9 @@ const M = {
     weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     noData: "No data",
     forbidden: "Your role cannot see this page",
+    keysStaleBanner:
+      "The stored incidents were keyed by earlier address rules: repeat detection may see one place as two.",
+    keysStaleLink: "Rebuild them under Rules",
     skip: "Skip to main content",
     offlineMap: "Offline: no tile server configured (RECUR_TILE_URL)",
     mustChange: "Change your password before going on",

@@ -61,6 +61,22 @@ const S = {
     unit: "单元",
     road: "道路",
     cross: "路口",
+    keys: "地址规则与位置键",
+    keysIntro:
+      "位置键由地址文本和地址解析规则生成。升级 recur 后规则可能变化，之前导入的警情仍是旧的位置键，重复警情会把同一地点当成两处。重新生成只改位置键和地址要素，不改地址和其他内容（与命令 recur address rekey 相同，见 docs/address.md）。",
+    keysCurrent: "库中警情的位置键与当前地址规则一致。",
+    keysStale: "库中警情的位置键是按其他（较早的）地址规则生成的，建议重新生成。",
+    keysEmpty: "库中还没有警情。",
+    dryRun: "先统计（不写入）",
+    rekey: "重新生成位置键",
+    confirmRekey: "重新生成全部警情的位置键？期间服务照常可用，完成后重复警情按新位置键重算。",
+    rekeyRunning: "正在重新生成：已读取 {n} 条，{c} 条有变化…",
+    rekeyDone: "已完成：读取 {n} 条警情（{a} 条有地址），{c} 条的位置键或地址要素有变化{w}。",
+    rekeyDry: "（试运行，未写入）",
+    rekeyWritten: "，已更新；重复警情正按新位置键重算",
+    rekeyLevels: "各级位置键变化",
+    unread: "以下导入配置已无法读取，其批次的地址按无地区解析：",
+    rekeyFailed: "重新生成失败：",
   },
   en: {
     title: "Rules",
@@ -119,6 +135,24 @@ const S = {
     unit: "entrance",
     road: "road",
     cross: "crossing",
+    keys: "Address rules and location keys",
+    keysIntro:
+      "Location keys are made from the address text by the address rules. An upgrade of recur may change the rules; incidents imported before it keep their old keys, and repeat detection then sees one place as two. Rebuilding changes only the keys and address components, never the address or anything else (the same as recur address rekey; docs/address.md).",
+    keysCurrent: "The stored incidents' location keys follow today's address rules.",
+    keysStale: "The stored incidents were keyed by other (earlier) address rules: rebuild their keys.",
+    keysEmpty: "The store holds no incidents yet.",
+    dryRun: "Count first (write nothing)",
+    rekey: "Rebuild location keys",
+    confirmRekey:
+      "Rebuild the location keys of every incident? The server keeps answering meanwhile; repeat series are recomputed on the new keys afterwards.",
+    rekeyRunning: "Rebuilding: {n} incidents read, {c} changed…",
+    rekeyDone: "Done: {n} incidents read ({a} with an address); {c} had new location keys or components{w}.",
+    rekeyDry: " (dry run, nothing written)",
+    rekeyWritten: ", updated; repeat series are being recomputed on the new keys",
+    rekeyLevels: "Keys changed per level",
+    unread:
+      "These import profiles cannot be read any more; their batches' addresses were read without a region:",
+    rekeyFailed: "The rebuild failed: ",
   },
 };
 const s = (key) => S[lang]?.[key] ?? S.en[key] ?? key;
@@ -142,8 +176,103 @@ function compact(obj) {
   return out;
 }
 
+const fill = (text, vars) => text.replace(/\{(\w)\}/g, (_, k) => vars[k] ?? "");
+
+/**
+ * Whether the stored location keys follow today's address rules, and a rebuild (GET /api/v1/
+ * address-keys, POST /api/v1/address-keys/rekey) polled until it ends. The element stays the same
+ * across re-renders of the rules form.
+ */
+function addressKeysPanel({ h, api }) {
+  const status = h("p", { id: "keys-state" });
+  const progress = h("p", { role: "status", id: "keys-msg", "aria-live": "polite" });
+  const buttons = [
+    h(
+      "button",
+      { type: "button", class: "secondary", id: "keys-dry", onclick: () => start(true) },
+      s("dryRun"),
+    ),
+    h(
+      "button",
+      { type: "button", class: "primary", id: "keys-rekey", onclick: () => start(false) },
+      s("rekey"),
+    ),
+  ];
+  const panel = h(
+    "section",
+    { class: "panel", style: "margin-top:16px", "aria-labelledby": "keys-h" },
+    h("h2", { id: "keys-h" }, s("keys")),
+    h("p", { class: "muted" }, s("keysIntro")),
+    status,
+    h("div", { class: "filters" }, buttons),
+    progress,
+  );
+  let timer = null;
+  const show = (v) => {
+    status.textContent = v.incidents === 0 ? s("keysEmpty") : v.current ? s("keysCurrent") : s("keysStale");
+    status.className = v.current ? "okmsg" : "error";
+    const job = v.job;
+    const running = job?.state === "running";
+    for (const b of buttons) b.disabled = running || v.incidents === 0;
+    if (!job) return;
+    const c = job.counts ?? { incidents: 0, withAddress: 0, changed: 0, levels: {} };
+    if (running) progress.textContent = fill(s("rekeyRunning"), { n: num(c.incidents), c: num(c.changed) });
+    else if (job.state === "failed")
+      progress.replaceChildren(h("span", { class: "error" }, s("rekeyFailed") + job.error.message));
+    else {
+      const levels = Object.entries(c.levels)
+        .map(([level, n]) => `${s(level)} ${num(n)}`)
+        .join(lang === "zh" ? "，" : ", ");
+      progress.replaceChildren(
+        h(
+          "span",
+          { class: "okmsg" },
+          fill(s("rekeyDone"), {
+            n: num(c.incidents),
+            a: num(c.withAddress),
+            c: num(c.changed),
+            w: job.dryRun ? s("rekeyDry") : c.changed > 0 ? s("rekeyWritten") : "",
+          }),
+        ),
+        h("br"),
+        h("span", { class: "muted" }, `${s("rekeyLevels")}${lang === "zh" ? "：" : ": "}${levels}`),
+        job.unreadProfiles.length
+          ? h("span", {}, h("br"), `${s("unread")} ${job.unreadProfiles.join(", ")}`)
+          : "",
+      );
+    }
+  };
+  const poll = async () => {
+    clearTimeout(timer);
+    if (!panel.isConnected && timer !== null) return;
+    try {
+      const v = await api("/api/v1/address-keys");
+      show(v);
+      if (v.job?.state === "running") timer = setTimeout(poll, 500);
+      else if (v.current) dispatchEvent(new Event("recur:address-keys"));
+    } catch (x) {
+      progress.textContent = x.message;
+      progress.className = "error";
+    }
+  };
+  async function start(dryRun) {
+    if (!dryRun && !confirm(s("confirmRekey"))) return;
+    try {
+      await api("/api/v1/address-keys/rekey", { method: "POST", body: JSON.stringify({ dryRun }) });
+      timer = 0;
+      await poll();
+    } catch (x) {
+      progress.textContent = x.message;
+      progress.className = "error";
+    }
+  }
+  poll();
+  return panel;
+}
+
 export async function rulesPage(main, { h, api, table }) {
   const view = await api("/api/v1/rules");
+  const keys = addressKeysPanel({ h, api });
   render(view);
 
   function render(v, message) {
@@ -350,7 +479,7 @@ export async function rulesPage(main, { h, api, table }) {
       ),
       msg,
     );
-    main.replaceChildren(h("h1", {}, s("title")), h("p", { class: "muted" }, s("intro")), form);
+    main.replaceChildren(h("h1", {}, s("title")), h("p", { class: "muted" }, s("intro")), form, keys);
     main.dataset.ready = "rules";
   }
 }

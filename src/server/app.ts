@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { asEpochMs, type Clock, type Lang } from "../domain/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
+import { registerAddressKeysRoutes } from "./address-keys-routes.ts";
 import { registerAttachmentRoutes } from "./attachment-routes.ts";
 import { Auth } from "./auth.ts";
 import { registerDashboardRoutes } from "./dashboard-routes.ts";
@@ -78,6 +79,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerRegistryRoutes(app, servicesNow);
   registerAttachmentRoutes(app, servicesNow);
   registerRulesRoutes(app, servicesNow);
+  registerAddressKeysRoutes(app, servicesNow);
   registerQualityRoutes(app, servicesNow);
   registerRepeatRoutes(app, { store: options.store, secretPath: options.secretPath });
 

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { ADDRESS_RULES_SETTING, openStore } from "../../src/store/index.ts";
 import { ARTIFACTS, browserAvailable, ready, seedResolvedCase, shot, useDemoBrowser } from "./harness.ts";
 
 /**
@@ -22,6 +23,10 @@ describe.skipIf(!browserAvailable)(
       incidents: INCIDENTS,
       prepare: async (dir) => {
         caseId = await seedResolvedCase(dir);
+        // As if the store had been imported by an earlier recur with other address rules.
+        const store = await openStore({ path: join(dir, "recur-demo.db") });
+        await store.settings.set(ADDRESS_RULES_SETTING, "0000000000000000");
+        await store.close();
       },
       timeoutMs: 180_000,
     });
@@ -32,6 +37,8 @@ describe.skipIf(!browserAvailable)(
       await ui.login(page, "admin");
       await page.goto(`${ui.base}/#/units`);
       await ready(page, "units");
+      // The store was keyed by other address rules (prepare): a notice above every page says so.
+      await page.waitForSelector("#keys-banner");
       // The demo city's tree: the bureau, its branches, stations and areas.
       expect(await page.textContent("#unit-tree")).toContain("澜东分局");
       await page.fill("#unit-code", "新城派出所");
@@ -76,9 +83,27 @@ describe.skipIf(!browserAvailable)(
       expect(await page.inputValue('input[data-key="sla.red"]')).toBe("12");
       await shot(page, "22-admin-rules");
 
+      // The store's keys follow other rules: the admin counts first, then rebuilds them.
+      await page.waitForSelector("#keys-state.error");
+      expect(await page.textContent("#keys-state")).toContain("其他（较早的）地址规则");
+      await page.click("#keys-dry");
+      await page.waitForSelector("#keys-msg .okmsg");
+      expect(await page.textContent("#keys-msg")).toContain(
+        `读取 ${INCIDENTS.toLocaleString("zh-CN")} 条警情`,
+      );
+      expect(await page.textContent("#keys-msg")).toContain("试运行");
+      expect(await page.getAttribute("#keys-state", "class")).toBe("error");
+      page.once("dialog", (dialog) => dialog.accept());
+      await page.click("#keys-rekey");
+      await page.waitForSelector("#keys-state.okmsg");
+      expect(await page.textContent("#keys-state")).toContain("与当前地址规则一致");
+      expect(await page.textContent("#keys-msg")).not.toContain("试运行");
+      await shot(page, "22b-admin-address-keys");
+
       // A station officer of the new station: the unit is picked from the registry.
       await page.goto(`${ui.base}/#/admin`);
       await ready(page, "admin");
+      expect(await page.locator("#keys-banner").count()).toBe(0);
       await page.fill("input[name=username]", "xc-officer");
       await page.fill("input[name=displayName]", "新城民警");
       await page.fill("input[name=password]", "Initial-Pass-2024");

@@ -5,10 +5,11 @@ import { Writable } from "node:stream";
 import type { Lang } from "../../domain/index.ts";
 import { asEpochMs } from "../../domain/index.ts";
 import { DEFAULT_SECRET_FILE } from "../../ingest/privacy/index.ts";
+import { importProfileRegion, rekeyStore } from "../../ingest/rekey.ts";
 import { dashboardCacheOf, dashboardSettings } from "../../server/dashboard-routes.ts";
 import { createDemoAccounts } from "../../server/demo-accounts.ts";
 import { qualityRunnerOf } from "../../server/quality-routes.ts";
-import { openStore, type Store } from "../../store/index.ts";
+import { addressKeysStale, openStore, type Store } from "../../store/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
 import { generateCommand } from "./generate.ts";
 import { importCommand } from "./import.ts";
@@ -147,6 +148,27 @@ export const demoCommand: Command = {
           ),
         );
         store = await openStore({ path: dbPath });
+      } else if (await addressKeysStale(store)) {
+        // A demo store kept from an earlier recur, whose address rules keyed it: rekeyed before it serves.
+        server.setStatus({
+          phase: "loading",
+          detail: detail(
+            "正在按当前地址规则重新生成位置键…",
+            "Rebuilding the location keys with today's address rules…",
+          ),
+        });
+        const demoStore = store;
+        const counts = await rekeyStore(store, {
+          regionOf: async (batch) => (await importProfileRegion(demoStore, batch.profile, ctx.cwd)) ?? null,
+        });
+        println(
+          ctx.stderr,
+          t(
+            ctx,
+            `演示库的位置键按较早的地址规则生成，已重新生成：${counts.changed} 条警情有变化`,
+            `The demo store was keyed by earlier address rules; keys rebuilt: ${counts.changed} incidents changed`,
+          ),
+        );
       }
       dashboardSettings.secretPath = ctx.env.RECUR_SECRET
         ? resolve(ctx.cwd, ctx.env.RECUR_SECRET)

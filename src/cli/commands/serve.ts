@@ -120,8 +120,8 @@ export const serveCommand: Command = {
         ctx.stderr,
         t(
           ctx,
-          "注意：库中警情的位置键是按其他（较早的）地址规则生成的；停止服务后运行 recur address rekey，再启动（docs/address.md）",
-          "note: the incidents in this store were keyed by other (earlier) address rules; stop the server, run recur address rekey, and start it again (docs/address.md)",
+          "注意：库中警情的位置键是按其他（较早的）地址规则生成的；请在仪表盘“规则设置”页重新生成，或停止服务后运行 recur address rekey 再启动（docs/address.md）",
+          "note: the incidents in this store were keyed by other (earlier) address rules; rebuild the keys on the dashboard's Rules page, or stop the server, run recur address rekey and start it again (docs/address.md)",
         ),
       );
     println(ctx.stdout, t(ctx, `服务地址 ${server.url}`, `Serving on ${server.url}`));

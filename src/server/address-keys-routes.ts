@@ -1,0 +1,137 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { isRecurError, type Lang } from "../domain/index.ts";
+import { importProfileRegion, type RekeyCounts, rekeyStore } from "../ingest/rekey.ts";
+import { ADDRESS_RULES_SETTING, addressRulesFingerprint } from "../store/address-rules.ts";
+import type { Batch } from "../store/types.ts";
+import { dashboardCacheOf } from "./dashboard-routes.ts";
+import { reloadRepeatIndex } from "./repeat-routes.ts";
+import { langOf, type Services, sendError } from "./routes.ts";
+
+/** A rekey running or run by this server process. */
+interface RekeyJob {
+  state: "running" | "done" | "failed";
+  readonly dryRun: boolean;
+  readonly startedAt: number;
+  finishedAt: number | null;
+  counts: RekeyCounts | null;
+  /** Import profiles that could not be read: their batches' addresses were read without a region. */
+  readonly unreadProfiles: string[];
+  error: { readonly code: string; readonly message: Readonly<Record<"zh" | "en", string>> } | null;
+}
+
+const RekeyBody = z.object({ dryRun: z.boolean().optional() }).strict();
+
+/**
+ * Whether the store's location keys follow today's address rules, and a rekey for the holders of
+ * `rules.manage` (docs/address.md, "When the rules change"): the same work as `recur address
+ * rekey`, run in the background while the server answers; the dashboard's data and the
+ * dispatch-time index are rebuilt with the new keys when it has changed any.
+ */
+export function registerAddressKeysRoutes(app: FastifyInstance, services: () => Services | undefined): void {
+  let job: RekeyJob | null = null;
+  const jobView = (j: RekeyJob | null, lang: Lang) =>
+    j && {
+      state: j.state,
+      dryRun: j.dryRun,
+      startedAt: j.startedAt,
+      finishedAt: j.finishedAt,
+      counts: j.counts,
+      unreadProfiles: j.unreadProfiles,
+      error: j.error && { code: j.error.code, message: j.error.message[lang] },
+    };
+
+  app.get("/api/v1/address-keys", { config: { permission: "rules.manage" } }, async (request) => {
+    const { store } = services()!;
+    const [storedRules, incidents] = await Promise.all([
+      store.settings.get(ADDRESS_RULES_SETTING),
+      store.incidents.count(),
+    ]);
+    const rules = addressRulesFingerprint();
+    return {
+      rules,
+      storedRules: storedRules ?? null,
+      // An empty store has nothing keyed by other rules (src/store/address-rules.ts).
+      current: storedRules === rules || incidents === 0,
+      incidents,
+      job: jobView(job, langOf(request)),
+    };
+  });
+
+  app.post(
+    "/api/v1/address-keys/rekey",
+    { config: { permission: "rules.manage", audit: "address.rekey", body: RekeyBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const body = RekeyBody.safeParse(request.body ?? {});
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
+      if (job?.state === "running")
+        return sendError(
+          reply,
+          409,
+          "rekey_running",
+          "位置键正在重新生成，请等它完成",
+          "The location keys are being rebuilt; wait until that has finished",
+          lang,
+        );
+      const { store, clock } = services()!;
+      const dryRun = body.data.dryRun === true;
+      const current: RekeyJob = {
+        state: "running",
+        dryRun,
+        startedAt: clock.now(),
+        finishedAt: null,
+        counts: null,
+        unreadProfiles: [],
+        error: null,
+      };
+      job = current;
+      request.auditDetail = { dryRun };
+      const regions = new Map<string, string | null>();
+      const regionOf = async (batch: Batch) => {
+        let region = regions.get(batch.profile);
+        if (region === undefined) {
+          const found = await importProfileRegion(store, batch.profile);
+          if (found === undefined) current.unreadProfiles.push(batch.profile);
+          region = found ?? null;
+          regions.set(batch.profile, region);
+        }
+        return region;
+      };
+      // The rekey runs on; the page polls GET /api/v1/address-keys for its progress and result.
+      void rekeyStore(store, {
+        regionOf,
+        dryRun,
+        onProgress: (counts) => {
+          current.counts = counts;
+        },
+      }).then(
+        (counts) => {
+          current.counts = counts;
+          current.state = "done";
+          current.finishedAt = clock.now();
+          if (!dryRun && counts.changed > 0) {
+            // Series and the dispatch-time index are rebuilt on the new keys (the old ones answer meanwhile).
+            dashboardCacheOf(app)?.refresh(store);
+            reloadRepeatIndex(app);
+          }
+        },
+        (error: unknown) => {
+          current.state = "failed";
+          current.finishedAt = clock.now();
+          current.error = isRecurError(error)
+            ? { code: error.code, message: { ...error.messages } }
+            : {
+                code: "internal",
+                message: {
+                  zh: `重新生成位置键失败：${error instanceof Error ? error.message : String(error)}`,
+                  en: `Rebuilding the location keys failed: ${error instanceof Error ? error.message : String(error)}`,
+                },
+              };
+        },
+      );
+      return reply.status(202).send({ job: jobView(current, lang) });
+    },
+  );
+}
