@@ -31,13 +31,48 @@ export function detectEncoding(sample: Uint8Array): Detected {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf)
     return { encoding: "utf8", bomBytes: 3 };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: "utf16le", bomBytes: 2 };
+  if (looksUtf16le(sample)) return { encoding: "utf16le", bomBytes: 0 };
   try {
     // stream: true tolerates a multi-byte character cut at the end of the sample.
     new TextDecoder("utf-8", { fatal: true }).decode(sample, { stream: true });
     return { encoding: "utf8", bomBytes: 0 };
   } catch {
-    return { encoding: "gb18030", bomBytes: 0 };
+    return mostlyUtf8(sample) ? { encoding: "utf8", bomBytes: 0 } : { encoding: "gb18030", bomBytes: 0 };
   }
+}
+
+/**
+ * UTF-16LE without a BOM: the digits, commas and line breaks of an export have a zero high byte
+ * (odd offsets), which UTF-8 and GBK text never has. Some CJK characters (U+4E00 一) have a zero
+ * low byte, so zeros at even offsets are allowed, fewer.
+ */
+function looksUtf16le(sample: Uint8Array): boolean {
+  const n = Math.min(sample.length, 4096) & ~1;
+  let odd = 0;
+  let even = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (sample[i] === 0) even++;
+    if (sample[i + 1] === 0) odd++;
+  }
+  return odd >= Math.max(4, n / 40) && even * 4 < odd;
+}
+
+/**
+ * Mostly UTF-8 with a few undecodable bytes (one row pasted in from a GBK file): UTF-8, so the
+ * bad row is flagged instead of the whole file read as GBK. GBK text read as UTF-8 gives few
+ * valid non-ASCII characters (about one common hanzi in five by chance) against many U+FFFD;
+ * UTF-8 text gives many.
+ */
+function mostlyUtf8(sample: Uint8Array): boolean {
+  const text = new TextDecoder("utf-8").decode(sample, { stream: true });
+  let good = 0;
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) bad++;
+    else if (c > 0x7f) good++;
+  }
+  return good >= 2 * bad;
 }
 
 /** A streaming decoder: bytes in, text out, multi-byte characters split across chunks handled. */

@@ -84,6 +84,25 @@ describe("encoding detection", () => {
     expect(detectEncoding(bytes)).toEqual(expected);
   });
 
+  test("UTF-16LE without a BOM is told by the zero high bytes of its ASCII characters", () => {
+    const bytes = Buffer.from("报警时间,地址,经度\r\n2024-05-01 08:00:00,阳光小区3栋,120.1\r\n", "utf16le");
+    expect(detectEncoding(bytes)).toEqual({ encoding: "utf16le", bomBytes: 0 });
+  });
+
+  test("a UTF-8 file with one GBK row stays UTF-8 (the row is flagged), not the whole file GBK", () => {
+    const utf8 = Buffer.from(
+      `报警时间,地址\n${"2024-05-01 08:00:00,浙江省杭州市西湖区阳光小区3栋2单元501\n".repeat(3)}`,
+    );
+    const gbkRow = iconv.encode("2024-05-01 08:00:00,山东省德州市陵城区边临镇红星村\n", "gbk");
+    expect(detectEncoding(Buffer.concat([utf8, gbkRow, utf8])).encoding).toBe("utf8");
+    // A GBK file with a few characters that happen to be valid UTF-8 is still GBK.
+    const gbk = iconv.encode(
+      `报警时间,地址\n${"2024-05-01 08:00:00,浙江省杭州市西湖区阳光小区3栋2单元501\n".repeat(20)}`,
+      "gbk",
+    );
+    expect(detectEncoding(gbk).encoding).toBe("gb18030");
+  });
+
   test("a UTF-8 character cut at the end of the sample does not make it GBK", () => {
     const bytes = Buffer.from("报警时间");
     expect(detectEncoding(bytes.subarray(0, bytes.length - 1)).encoding).toBe("utf8");
