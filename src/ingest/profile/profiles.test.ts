@@ -1,6 +1,15 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  DEFAULT_SUBTYPES,
+  DEPARTMENT_LABELS,
+  DEPARTMENTS,
+  fixedClock,
+  SUBTYPE_LABELS,
+} from "../../domain/index.ts";
 import { MemoryStore } from "../testing/fakes.ts";
 import { importInto, SYNTH_HEADER, synthRow, tempDir, writeText } from "../testing/files.ts";
 import { bundledProfileNames, loadProfile, parseProfile } from "./load.ts";
@@ -300,6 +309,95 @@ describe("docs/profiles.md", () => {
     expect(incident?.receivedAt).toBe(Date.UTC(2024, 4, 1, 0, 5));
     expect(JSON.stringify(incident)).not.toContain("张三");
     expect(JSON.stringify(incident)).not.toContain("李四");
+  });
+});
+
+describe("docs/profiles.md, second example and tables", () => {
+  const doc = readFileSync(join(import.meta.dirname, "..", "..", "..", "docs", "profiles.md"), "utf8");
+  const section = doc.slice(doc.indexOf("## A second example"));
+
+  test("its export and profile with category names import as its table says", async () => {
+    const csv = /```csv\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const json = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const profile = parseProfile(JSON.parse(json), "my-110.json");
+    const store = new MemoryStore();
+    // "now" a day after the export, so that its times are not in the future
+    const summary = await importInto(store, writeText(dir, "second-example.csv", csv, "gbk"), profile, {
+      clock: fixedClock(Date.UTC(2026, 10, 26)),
+    });
+    expect(summary).toMatchObject({ rows: 4, imported: 3, rejected: 1 });
+    const at = (h: number, m: number, day = 24) => Date.UTC(2026, 10, day, h - 8, m);
+
+    const one = store.bySourceId("A20261124001");
+    expect(one).toMatchObject({
+      category: "dispute",
+      subtype: "neighbour",
+      sourceCategory: "纠纷/纠纷-邻里纠纷",
+      receivedAt: at(8, 5),
+      acceptedAt: at(8, 5) + 33_000,
+      branchUnit: "西湖分局",
+      stationUnit: "文新派出所",
+      cityUnit: "杭州市公安局",
+      lon: 120.102345,
+      datum: "gcj02",
+      narrative: "报警人称楼上漏水与邻居争吵，报警人手机〔手机号〕。",
+      callerNumberEnc: null,
+    });
+    expect(one?.callerPseudonym).toMatch(/^c_/);
+
+    const two = store.bySourceId("A20261124002");
+    expect(two).toMatchObject({ category: "fire", subtype: null, callerPseudonym: null });
+    expect(two?.arrivedAt).toBe(at(0, 7, 25) + 41_000);
+
+    const three = store.bySourceId("A20261124003");
+    expect(three).toMatchObject({
+      category: "non_police",
+      subtype: "municipal",
+      department: "urban_management",
+      lon: null,
+      receivedAt: at(9, 15) + 7_000,
+    });
+    expect(three?.arrivedAt).toBe(at(9, 1));
+
+    expect(store.quarantine.map((q) => q.row)).toEqual([4]);
+    expect(summary.issueCounts).toEqual({
+      unmapped_category: { errors: 0, warnings: 1 },
+      time_order: { errors: 0, warnings: 1 },
+      missing_value: { errors: 1, warnings: 0 },
+    });
+    expect(summary.sampleWarnings.map((w) => [w.row, w.code, w.field])).toEqual([
+      [2, "unmapped_category", "category"],
+      [3, "time_order", "arrivedAt"],
+    ]);
+    for (const name of ["张某", "李某", "JJ1024"])
+      expect(JSON.stringify([...store.incidents.values()])).not.toContain(name);
+  });
+
+  test("the taxonomy table lists every category and subtype with recur's Chinese names", () => {
+    const rows = new Map(
+      [...doc.matchAll(/^\| `([a-z_]+)` \| ([^|]+) \| (.*) \|$/gm)].map(
+        (m) => [m[1], [m[2]?.trim(), m[3]]] as const,
+      ),
+    );
+    for (const category of CATEGORIES) {
+      const [zh, subtypes] = rows.get(category) ?? [];
+      expect(zh, category).toBe(CATEGORY_LABELS[category].zh);
+      const listed = (subtypes ?? "").split(", ").map((s) => s.trim());
+      expect(listed, category).toEqual(
+        DEFAULT_SUBTYPES[category].map((sub) => {
+          const label = SUBTYPE_LABELS[`${category}.${sub}`];
+          return label ? `\`${sub}\` ${label.zh}` : `\`${sub}\``;
+        }),
+      );
+    }
+  });
+
+  test("the department table lists every department with its Chinese name", () => {
+    const table = doc.slice(doc.indexOf("| department | 中文 | department | 中文 |"));
+    const cells = [...table.slice(0, table.indexOf("\n\n")).matchAll(/`([a-z_0-9]+)` \| ([^|]+) \|/g)];
+    expect(new Map(cells.map((m) => [m[1], m[2]?.trim()]))).toEqual(
+      new Map(DEPARTMENTS.map((d) => [d, DEPARTMENT_LABELS[d].zh])),
+    );
   });
 });
 
