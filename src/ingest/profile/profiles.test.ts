@@ -401,6 +401,34 @@ describe("docs/profiles.md, second example and tables", () => {
   });
 });
 
+describe("column names in a profile", () => {
+  test("spaces around a column name copied from the header do not hide the column", async () => {
+    const profile = parseProfile(
+      {
+        name: "spaces",
+        sourceSystem: "spaces",
+        timezone: "Asia/Shanghai",
+        sourceId: " 警情编号",
+        fields: { receivedAt: { template: "{日期 } { 时间}", format: "YYYY-MM-DD HH:mm" } },
+        units: { station: { columns: ["管辖单位 "] } },
+      },
+      "spaces.json",
+    );
+    const store = new MemoryStore();
+    const file = writeText(
+      dir,
+      "spaces.csv",
+      " 警情编号,日期,时间 ,管辖单位\nA1,2025-11-24,08:05,文新派出所\n",
+    );
+    const summary = await importInto(store, file, profile);
+    expect(summary).toMatchObject({ rows: 1, imported: 1 });
+    expect(store.bySourceId("A1")).toMatchObject({
+      receivedAt: Date.UTC(2025, 10, 24, 0, 5),
+      stationUnit: "文新派出所",
+    });
+  });
+});
+
 describe("clock-only times", () => {
   const profile = parseProfile(
     {

@@ -42,8 +42,9 @@ export function timeFormatMessageZh(message: string): string {
 
 /** Where a value comes from: one column, several joined, a constant, or a "{column}" template. */
 const valueShape = {
-  column: z.string().min(1).optional(),
-  columns: z.array(z.string().min(1)).min(1).optional(),
+  // Trimmed: the readers trim the header, so "报警时间 " copied with its space could never match.
+  column: z.string().trim().min(1).optional(),
+  columns: z.array(z.string().trim().min(1)).min(1).optional(),
   /** Joins `columns`; empty cells are skipped. */
   separator: z.string().optional(),
   const: z.string().optional(),

@@ -28,7 +28,7 @@ function templateParts(template: string): TemplatePart[] {
   let last = 0;
   for (let m = re.exec(template); m; m = re.exec(template)) {
     if (m.index > last) parts.push({ text: template.slice(last, m.index) });
-    parts.push({ column: m[1] ?? "" });
+    parts.push({ column: (m[1] ?? "").trim() }); // as the header, which the readers trim
     last = m.index + m[0].length;
   }
   if (last < template.length) parts.push({ text: template.slice(last) });
