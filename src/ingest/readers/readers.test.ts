@@ -172,6 +172,35 @@ describe("CSV reader", () => {
     expect(records.map((r) => r.badEncoding ?? false)).toEqual([false, true]);
   });
 
+  test.each([1, 5, 1 << 20])(
+    "a file with old Mac line ends (CR only) is read line by line (chunks of %i bytes)",
+    async (chunkBytes) => {
+      const path = writeText(dir, `cr-${chunkBytes}.csv`, 'id,time\r1,"a\rb"\r2,3\r');
+      const source = await readCsv(path, {
+        encoding: "auto",
+        delimiter: ",",
+        limits: DEFAULT_LIMITS,
+        chunkBytes,
+      });
+      expect(source.header).toEqual(["id", "time"]);
+      expect((await all(source)).map((r) => r.cells)).toEqual([
+        ["1", "a\nb"],
+        ["2", "3"],
+      ]);
+    },
+  );
+
+  test("CR inside a quoted cell of a file with CRLF line ends stays a CR", async () => {
+    const path = writeText(dir, "crlf-cr.csv", 'id,time\r\n1,"a\rb"\r\n');
+    const source = await readCsv(path, {
+      encoding: "auto",
+      delimiter: ",",
+      limits: DEFAULT_LIMITS,
+      chunkBytes: 3,
+    });
+    expect((await all(source)).map((r) => r.cells)).toEqual([["1", "a\rb"]]);
+  });
+
   test("an empty file is refused with a clear error", async () => {
     await expect(
       readCsv(writeText(dir, "empty.csv", ""), { encoding: "auto", delimiter: ",", limits: DEFAULT_LIMITS }),
@@ -279,6 +308,29 @@ describe("XLSX reader", () => {
     await workbook.xlsx.writeFile(path);
     const records = await all(await readXlsx(path, { limits: DEFAULT_LIMITS }));
     expect(records.map((r) => r.cells)).toEqual([["J1", ""]]);
+  });
+
+  test("an empty first sheet, or a sheet the workbook lacks, is named in the error with the way out", async () => {
+    const path = join(dir, "cover.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet("说明");
+    workbook.addWorksheet("警情").addRow(["接警单号", "报警时间"]);
+    await workbook.xlsx.writeFile(path);
+    await expect(readXlsx(path, { limits: DEFAULT_LIMITS })).rejects.toMatchObject({
+      code: "xlsx_empty_sheet",
+      messages: {
+        zh: expect.stringMatching(/工作表 1（说明）.*input\.sheet/),
+        en: expect.stringMatching(/sheet 1 \(说明\).*input\.sheet/),
+      },
+    });
+    await expect(readXlsx(path, { limits: DEFAULT_LIMITS, sheet: "数据" })).rejects.toMatchObject({
+      code: "xlsx_no_sheet",
+      messages: { zh: expect.stringContaining("说明, 警情"), en: expect.stringContaining("说明, 警情") },
+    });
+    expect((await readXlsx(path, { limits: DEFAULT_LIMITS, sheet: "警情" })).header).toEqual([
+      "接警单号",
+      "报警时间",
+    ]);
   });
 
   test("a file that is not a zip is refused as not an Excel file", async () => {

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import ExcelJS from "exceljs";
 import yauzl from "yauzl";
+import { InputError } from "../../domain/index.ts";
 import { fileTooLarge, notXlsx, type ReadLimits, xlsxRatio, xlsxTooLarge } from "../limits.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 
@@ -89,6 +90,20 @@ export function xlsxCellText(value: unknown): string {
   return String(value);
 }
 
+/** The sheet to read is empty, or the workbook has no such sheet: say which, and how to choose. */
+function noHeader(file: string, wanted: string | number, read: string | undefined, names: readonly string[]) {
+  const which = typeof wanted === "number" ? `${wanted}` : `“${wanted}”`;
+  if (read === undefined)
+    return new InputError("xlsx_no_sheet", {
+      zh: `Excel 文件 ${file} 没有工作表 ${which}（它的工作表: ${names.join(", ")}）；请改正配置的 input.sheet`,
+      en: `Excel file ${file} has no sheet ${which} (its sheets: ${names.join(", ")}); correct the profile's input.sheet`,
+    });
+  return new InputError("xlsx_empty_sheet", {
+    zh: `Excel 文件 ${file} 的工作表 ${which}（${read}）是空的，没有表头行；数据在别的工作表上时，请在配置的 input.sheet 中写上它的名称或序号`,
+    en: `sheet ${which} (${read}) of Excel file ${file} is empty, without a header row; if the data is on another sheet, give its name or number as the profile's input.sheet`,
+  });
+}
+
 export interface XlsxReadOptions {
   readonly limits: ReadLimits;
   /** Worksheet to read: its name or 1-based position; default the first. */
@@ -118,18 +133,23 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
 
   let header: string[] | undefined;
   let headerRow = 0;
+  const wanted = options.sheet ?? 1;
+  // Names of the sheets seen, and the one read (for the message when it has no header row).
+  const sheetNames: string[] = [];
+  let readName: string | undefined;
   const sheetIterator = (async function* (): AsyncGenerator<{ number: number; cells: string[] }> {
     let index = 0;
     for await (const worksheet of reader) {
       index++;
       const ws = worksheet as unknown as { name?: string } & AsyncIterable<ExcelJS.Row>;
-      const wanted = options.sheet ?? 1;
+      sheetNames.push(ws.name ?? String(index));
       if (typeof wanted === "number" ? index !== wanted : ws.name !== wanted) {
         for await (const _ of ws) {
           // drain a sheet we do not read
         }
         continue;
       }
+      readName = ws.name ?? String(index);
       for await (const row of ws) {
         const values = row.values as unknown[];
         const cells: string[] = [];
@@ -150,7 +170,7 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
       break;
     }
   }
-  if (!header) throw notXlsx(file, "no header row");
+  if (!header) throw noHeader(file, wanted, readName, sheetNames);
   const width = header.length;
 
   async function* batches(): AsyncGenerator<readonly SourceRecord[]> {
