@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import iconv from "iconv-lite";
 import { describe, expect, test } from "vitest";
 import { tempDir } from "../testing/files.ts";
 import { loadProfileFile, parseProfile } from "./load.ts";
@@ -168,5 +169,31 @@ describe("a profile file that is not JSON", () => {
     expect(messages.en).toMatch(/unclosed\.json is not valid JSON \(line 3, column 1\)/);
     expect(messages.en).not.toContain("comment");
     expect(messages.en).not.toContain("comma after");
+  });
+});
+
+describe("the encoding of a profile file", () => {
+  const profile = {
+    ...base,
+    sourceId: "警情编号",
+    fields: { receivedAt: "报警时间" },
+    units: { station: "管辖单位" },
+  };
+  const text = JSON.stringify(profile, null, 2);
+  test.each([
+    ["UTF-8", Buffer.from(text)],
+    ["UTF-8 with BOM", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ["GBK (Notepad's ANSI on Chinese Windows)", iconv.encode(text, "gbk")],
+    [
+      "UTF-16LE with BOM (Notepad's Unicode)",
+      Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, "utf16le")]),
+    ],
+  ])("a profile saved as %s reads the same", async (_, bytes) => {
+    const path = join(dir, "encoded.json");
+    writeFileSync(path, bytes);
+    const loaded = await loadProfileFile(path);
+    expect(loaded.sourceId).toEqual({ column: "警情编号" });
+    expect(loaded.fields.receivedAt).toEqual({ column: "报警时间" });
+    expect(loaded.units?.station).toEqual({ column: "管辖单位" });
   });
 });

@@ -4,6 +4,7 @@ import { basename, join, resolve } from "node:path";
 import type { z } from "zod";
 import { zhCN } from "zod/locales";
 import { ConfigError, type Lang, NotFoundError } from "../../domain/index.ts";
+import { chunkDecoder, detectEncoding } from "../readers/encoding.ts";
 import { type Profile, ProfileSchema, SCHEMA_MESSAGES_ZH } from "./schema.ts";
 
 /** Folder of the bundled profiles (profiles/ at the repository root). */
@@ -236,11 +237,23 @@ export function jsonErrorMessages(text: string, error: Error, file: string): { z
   };
 }
 
+/**
+ * A profile file's text in the encoding it was saved in, detected as for exports: UTF-8 (with or
+ * without BOM), UTF-16 (Notepad's "Unicode") or GBK/GB18030 (Notepad's "ANSI" on Chinese Windows).
+ * Read as UTF-8, a GBK file's column names are garbage that match no column of the export.
+ * @example decodeProfileText(iconv.encode('{"sourceId": "警情编号"}', "gbk"))
+ */
+export function decodeProfileText(bytes: Uint8Array): string {
+  const detected = detectEncoding(bytes);
+  const decoder = chunkDecoder(detected.encoding);
+  return decoder.write(bytes.subarray(detected.bomBytes)) + decoder.end();
+}
+
 /** Reads and validates a profile from a file path. */
 export async function loadProfileFile(path: string): Promise<Profile> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = decodeProfileText(await readFile(path));
   } catch {
     throw new NotFoundError("profile_not_found", {
       zh: `找不到配置文件 ${path}`,
@@ -249,7 +262,7 @@ export async function loadProfileFile(path: string): Promise<Profile> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    json = JSON.parse(text);
   } catch (error) {
     throw new ConfigError("bad_profile_json", jsonErrorMessages(text, error as Error, basename(path)));
   }
