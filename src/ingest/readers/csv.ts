@@ -4,7 +4,13 @@ import { basename } from "node:path";
 import { InputError } from "../../domain/index.ts";
 import { fileTooLarge, type ReadLimits } from "../limits.ts";
 import { CsvParser, type ParsedRecord } from "./csv-parser.ts";
-import { chunkDecoder, type Detected, detectEncoding, type EncodingName } from "./encoding.ts";
+import {
+  type ChunkDecoder,
+  chunkDecoder,
+  type Detected,
+  detectEncoding,
+  type EncodingName,
+} from "./encoding.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 
 export interface CsvReadOptions {
@@ -54,7 +60,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
               ? 3
               : 0,
         };
-  const decoder = chunkDecoder(detected.encoding);
+  const decoder = crLineEnds(chunkDecoder(detected.encoding));
 
   // Records parsed but not yet handed out (the header comes from the first of them).
   let pending: ParsedRecord[] = [];
@@ -82,6 +88,21 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
   }
   if (ended && pending.length === 0) parser.end(pending);
   const headerRecord = pending.shift();
+  if (headerRecord?.oversizeRecord && headerRecord.cells.length === 0) {
+    stream.destroy();
+    const limit = options.limits.maxRecordChars;
+    throw new InputError("bad_header", {
+      zh: `文件 ${file} 的表头行超过 ${limit} 个字符（不是 CSV 文件，或分隔符、引号不对？）`,
+      en: `the header of file ${file} is longer than ${limit} characters (not a CSV file, or a wrong delimiter or quote?)`,
+    });
+  }
+  if (headerRecord?.unclosedQuote) {
+    stream.destroy();
+    throw new InputError("bad_header", {
+      zh: `文件 ${file} 的表头行中有引号没有闭合`,
+      en: `the header of file ${file} has a quote that is never closed`,
+    });
+  }
   if (!headerRecord || headerRecord.cells.every((c) => c.trim() === "")) {
     stream.destroy();
     throw new InputError("empty_file", {
@@ -147,5 +168,43 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
     batches: batches(),
     bytesRead: () => bytesRead,
     totalBytes: size,
+  };
+}
+
+/**
+ * Text with the file's line ends as the parser reads them: a file whose first line ends in a CR
+ * alone (classic Mac OS, some old exporters) has every CR turned into LF, else it would be one
+ * line (its header the whole file); CRLF and LF files pass unchanged. A CR at the end of a chunk
+ * before the first line end waits for the next character to tell CR from CRLF.
+ */
+function crLineEnds(decoder: ChunkDecoder): ChunkDecoder {
+  let mode: "unknown" | "cr" | "lf" = "unknown";
+  let held = "";
+  const pass = (text: string): string => {
+    if (mode === "lf") return text;
+    if (mode === "cr") return text.replaceAll("\r", "\n");
+    const all = held + text;
+    held = "";
+    const cr = all.indexOf("\r");
+    const lf = all.indexOf("\n");
+    if (cr < 0 || (lf >= 0 && lf < cr)) {
+      if (lf >= 0) mode = "lf";
+      return all;
+    }
+    if (cr === all.length - 1) {
+      held = "\r";
+      return all.slice(0, -1);
+    }
+    mode = all.charCodeAt(cr + 1) === 10 ? "lf" : "cr";
+    return mode === "cr" ? all.replaceAll("\r", "\n") : all;
+  };
+  return {
+    write: (bytes) => pass(decoder.write(bytes)),
+    end: () => {
+      const text = pass(decoder.end());
+      const rest = held === "" ? "" : "\n";
+      held = "";
+      return text + rest;
+    },
   };
 }

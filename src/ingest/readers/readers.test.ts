@@ -201,6 +201,21 @@ describe("CSV reader", () => {
     expect((await all(source)).map((r) => r.cells)).toEqual([["1", "a\rb"]]);
   });
 
+  test.each([
+    ["longer than the record limit", `${"c,".repeat(600)}c\n1\n`, /header.*longer than 1000 characters/],
+    ["with a quote never closed", 'id,"time\n1,2\n', /header.*quote/],
+  ])("a header %s is refused as such, not as an empty file", async (_, text, message) => {
+    const path = writeText(dir, "bad-header.csv", text);
+    await expect(
+      readCsv(path, {
+        encoding: "auto",
+        delimiter: ",",
+        limits: { ...DEFAULT_LIMITS, maxRecordChars: 1000 },
+        chunkBytes: 64,
+      }),
+    ).rejects.toMatchObject({ code: "bad_header", messages: { en: expect.stringMatching(message) } });
+  });
+
   test("an empty file is refused with a clear error", async () => {
     await expect(
       readCsv(writeText(dir, "empty.csv", ""), { encoding: "auto", delimiter: ",", limits: DEFAULT_LIMITS }),
