@@ -155,6 +155,9 @@ describe("recur import", { timeout: 90_000 }, () => {
     [["import"], 2],
     [["import", "calls.csv"], 2],
     [["import", "calls.csv", "--profile", "synthetic", "--encoding", "latin9"], 2],
+    [["import", "calls.csv", "--profile", "synthetic", "--limit", "10k"], 2],
+    [["import", "calls.csv", "--profile", "synthetic", "--limit", "2.5"], 2],
+    [["import", "calls.csv", "--profile", "synthetic", "--chunk-rows", "0"], 2],
     [["import", "missing.csv", "--profile", "synthetic"], 1],
     [["import", ".", "--profile", "synthetic"], 1],
     [["import", "calls.csv", "--profile", "no-such-profile"], 1],
@@ -164,6 +167,16 @@ describe("recur import", { timeout: 90_000 }, () => {
     expect(out + err).not.toMatch(/\n\s+at /);
     expect((out + err).length).toBeGreaterThan(0);
   });
+});
+
+test("an unknown --encoding lists every encoding the import reads", async () => {
+  const dir = tempDir("recur-import-enc-");
+  const { code, err } = await runCli(["import", "x.csv", "--profile", "synthetic", "--encoding", "latin1"], {
+    cwd: dir,
+    lang: "en",
+  });
+  expect(code).toBe(2);
+  expect(err).toContain("auto, utf8, gbk, gb18030, utf16le");
 });
 
 test("a directory given as the file is refused with a message naming it, in Chinese and English", async () => {

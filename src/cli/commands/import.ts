@@ -159,7 +159,7 @@ export const importCommand: Command = {
     en: "Import a dispatch export (CSV/XLSX/JSONL, UTF-8 or GBK) with a mapping profile",
   },
   usage:
-    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--dict PATH] [--model PATH] [--secret PATH] [--json] [--lang zh|en]",
+    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le] [--dict PATH] [--model PATH] [--secret PATH] [--json] [--lang zh|en]",
   options: {
     profile: { type: "string", short: "p" },
     db: { type: "string" },
@@ -191,8 +191,24 @@ export const importCommand: Command = {
         ctx.stderr,
         t(
           ctx,
-          `未知编码: ${encodingFlag}（可用 auto、utf8、gbk）`,
-          `Unknown encoding: ${encodingFlag} (use auto, utf8, gbk)`,
+          `未知编码: ${encodingFlag}（可用 auto、utf8、gbk、gb18030、utf16le）`,
+          `Unknown encoding: ${encodingFlag} (use auto, utf8, gbk, gb18030, utf16le)`,
+        ),
+      );
+      return 2;
+    }
+    // A --limit that is not a number must not import the whole file into the store.
+    const limit = wholeNumber(args.values.limit, 0);
+    const chunkRows = wholeNumber(args.values["chunk-rows"], 1);
+    if (limit === null || chunkRows === null) {
+      const [flag, min] = limit === null ? (["limit", 0] as const) : (["chunk-rows", 1] as const);
+      const given = String(args.values[flag]);
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          `--${flag} 须为不小于 ${min} 的整数（给出的是 ${given}）`,
+          `--${flag} takes a whole number of ${min} or more (given: ${given})`,
         ),
       );
       return 2;
@@ -238,9 +254,6 @@ export const importCommand: Command = {
       }
 
       const databaseUrl = ctx.env.DATABASE_URL || undefined;
-      const limit = typeof args.values.limit === "string" ? Number(args.values.limit) : undefined;
-      const chunkRows =
-        typeof args.values["chunk-rows"] === "string" ? Number(args.values["chunk-rows"]) : undefined;
       const job: ImportJob = {
         path,
         profileRef,
@@ -250,8 +263,8 @@ export const importCommand: Command = {
         ...(ctx.env.RECUR_SECRET ? { envSecret: ctx.env.RECUR_SECRET } : {}),
         ...(databaseUrl ? { databaseUrl } : {}),
         ...(encoding ? { encoding } : {}),
-        ...(chunkRows && chunkRows > 0 ? { chunkRows } : {}),
-        ...(limit !== undefined && limit >= 0 ? { maxRows: limit } : {}),
+        ...(chunkRows !== undefined ? { chunkRows } : {}),
+        ...(limit !== undefined ? { maxRows: limit } : {}),
         ...(dictionary ? { dictionary } : {}),
         ...(model ? { model } : {}),
       };
@@ -261,6 +274,13 @@ export const importCommand: Command = {
     }
   },
 };
+
+/** A whole-number option: undefined when not given, null when not a whole number of at least `min`. */
+function wholeNumber(value: unknown, min: number): number | undefined | null {
+  if (typeof value !== "string") return undefined;
+  const n = Number(value);
+  return /^\s*\d+\s*$/.test(value) && n >= min ? n : null;
+}
 
 /** Runs the job in the import thread with a progress bar, then prints the summary. */
 async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext): Promise<number> {
