@@ -21,6 +21,50 @@ function cellText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A run of 16 digits or more: an integer a double may not hold exactly (2^53 has 16 digits). */
+const LONG_DIGITS = /\d{16}/;
+
+/**
+ * The line with every integer literal of 16 digits or more written as a string, so that its
+ * digits survive JSON.parse: ids of 19 digits as numbers (20261124000000000001) would otherwise
+ * round to one double, and the second call count as a duplicate of the first. Digits inside
+ * strings, fractions, exponents and literals with a leading zero (invalid JSON) stay as they are.
+ */
+function quoteLongIntegers(text: string): string {
+  let out = "";
+  let last = 0;
+  let inString = false;
+  const isDigit = (c: number) => c >= 48 && c <= 57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      continue;
+    }
+    if (!isDigit(c) && c !== 45) continue;
+    // A literal starts a value (after : [ , or a space), not a fraction or an exponent.
+    const before = i === 0 ? 32 : text.charCodeAt(i - 1);
+    const starts = before === 58 || before === 91 || before === 44 || before <= 32;
+    const first = c === 45 ? i + 1 : i;
+    let j = first;
+    while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+    const next = text.charCodeAt(j);
+    const integer = next !== 46 && next !== 101 && next !== 69; // not . e E
+    if (starts && j - first >= 16 && text.charCodeAt(first) !== 48 && integer) {
+      out += `${text.slice(last, i)}"${text.slice(i, j)}"`;
+      last = j;
+    }
+    i = Math.max(i, j - 1);
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
 function lookup(object: Record<string, unknown>, key: string): unknown {
   if (key in object) return object[key];
   if (!key.includes(".")) return undefined;
@@ -63,7 +107,7 @@ export async function readJsonl(path: string, options: JsonlReadOptions): Promis
         };
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(LONG_DIGITS.test(text) ? quoteLongIntegers(text) : text);
       } catch (error) {
         return { row, cells: [], raw: text, problem: { code: "bad_json", detail: (error as Error).message } };
       }

@@ -252,6 +252,28 @@ describe("JSONL reader", () => {
   });
 });
 
+describe("JSONL long integers", () => {
+  test("ids of 16 digits and more keep their digits (a double would round them into one id)", async () => {
+    const path = writeText(
+      dir,
+      "long-ids.jsonl",
+      [
+        '{"id":20261124000000000001,"note":"x 20261124000000000001 \\" 30261124000000000001","n":-12345678901234567,"f":1.5}',
+        '{"id":20261124000000000002,"note":null,"n":0.12345678901234567,"f":12345678901234567.5}',
+      ].join("\n"),
+    );
+    const source = await readJsonl(path, {
+      encoding: "auto",
+      limits: DEFAULT_LIMITS,
+      columns: ["id", "note", "n", "f"],
+    });
+    expect((await all(source)).map((r) => r.cells)).toEqual([
+      ["20261124000000000001", 'x 20261124000000000001 " 30261124000000000001', "-12345678901234567", "1.5"],
+      ["20261124000000000002", "", "0.12345678901234566", "12345678901234568"],
+    ]);
+  });
+});
+
 describe("XLSX reader", () => {
   test("reads the first sheet, dates as wall-clock text, formulas as their results", async () => {
     const path = join(dir, "calls.xlsx");
