@@ -113,7 +113,13 @@ export async function readJsonl(path: string, options: JsonlReadOptions): Promis
       }
       if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
         return { row, cells: [], raw: text, problem: { code: "bad_json", detail: "not an object" } };
-      const cells = columns.map((c) => cellText(lookup(parsed as Record<string, unknown>, c)));
+      let cells: string[];
+      try {
+        cells = columns.map((c) => cellText(lookup(parsed as Record<string, unknown>, c)));
+      } catch {
+        // JSON.stringify of a value nested some 100,000 deep runs out of stack.
+        return { row, cells: [], raw: text, problem: { code: "bad_json", detail: "nested too deeply" } };
+      }
       const tooLong = cells.findIndex((c) => c.length > limits.maxCellChars);
       if (tooLong >= 0) {
         cells[tooLong] = (cells[tooLong] ?? "").slice(0, limits.maxCellChars);

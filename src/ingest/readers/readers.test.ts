@@ -252,6 +252,19 @@ describe("JSONL reader", () => {
   });
 });
 
+test("a JSONL value nested too deeply to print is a bad_json record, not a crash", async () => {
+  const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+  const path = writeText(dir, "deep.jsonl", `{"id":"1","text":${deep}}\n{"id":"2","text":"ok"}\n`);
+  const source = await readJsonl(path, { encoding: "auto", limits: DEFAULT_LIMITS, columns: ["id", "text"] });
+  const records = await all(source);
+  expect(records.map((r) => [r.row, r.problem?.code ?? "ok"])).toEqual([
+    [1, "bad_json"],
+    [2, "ok"],
+  ]);
+  expect(records[0]?.raw).toHaveLength(deep.length + 18);
+  expect(records[0]?.problem).toEqual({ code: "bad_json", detail: "nested too deeply" });
+});
+
 describe("JSONL long integers", () => {
   test("ids of 16 digits and more keep their digits (a double would round them into one id)", async () => {
     const path = writeText(
