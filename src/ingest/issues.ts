@@ -25,6 +25,7 @@ export const INGEST_ISSUE_CODES = [
   "bad_phone",
   "field_truncated",
   "bad_encoding",
+  "nul_removed",
 ] as const;
 export type IngestIssueCode = (typeof INGEST_ISSUE_CODES)[number];
 export type IngestIssue = Issue<IngestIssueCode>;
@@ -87,6 +88,10 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
   field_truncated: {
     zh: "超过 {limit} 个字符，已截断",
     en: "longer than {limit} characters; truncated",
+  },
+  nul_removed: {
+    zh: "含有 NUL 控制字符，已删除",
+    en: "contained NUL characters; removed",
   },
   bad_encoding: {
     zh: "含有无法解码的字节（编码不对？可用 --encoding 指定）",

@@ -237,6 +237,21 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     });
   });
 
+  test("NUL characters are removed from a cell with a warning naming the column (PostgreSQL refuses them)", async () => {
+    const store = new MemoryStore();
+    const summary = await importInto(
+      store,
+      csv("nul.csv", [
+        synthRow({ 接警单号: "N1", 简要案情: "报警人称\u0000楼上噪音" }),
+        synthRow({ 接警单号: "N2" }),
+      ]),
+      "synthetic",
+    );
+    expect(summary).toMatchObject({ rows: 2, imported: 2, rejected: 0, warned: 1 });
+    expect(summary.sampleWarnings[0]).toMatchObject({ code: "nul_removed", field: "简要案情", row: 1 });
+    expect(store.bySourceId("N1")?.narrative).toBe("报警人称楼上噪音");
+  });
+
   test("a quote left open at the end of the file quarantines its row, and the rows after it are read", async () => {
     const store = new MemoryStore();
     const open = synthRow({ 接警单号: "U2" }).replace("报警人称楼上", '"报警人称楼上');

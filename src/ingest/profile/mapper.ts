@@ -312,6 +312,10 @@ export function compileMapper(
         ingestIssue("row_width", "error", { params: { actual: cells.length, expected: header.length } }),
       );
     if (record.badEncoding) issues.push(ingestIssue("bad_encoding", "warning"));
+    if (record.nulCell !== undefined)
+      issues.push(
+        ingestIssue("nul_removed", "warning", { field: header[record.nulCell] ?? String(record.nulCell) }),
+      );
 
     // Source id.
     let sourceId = sourceIdGetter(cells);

@@ -23,6 +23,26 @@ export interface CsvReadOptions {
 
 const REPLACEMENT = "\uFFFD";
 
+/** Text whose records need a look: undecodable bytes (U+FFFD) or NUL characters. */
+function suspect(text: string): boolean {
+  return text.includes(REPLACEMENT) || text.includes("\0");
+}
+
+/**
+ * Removes NUL characters from the cells in place (PostgreSQL cannot store them in text, and in
+ * an export they are debris); returns the index of the first cell that held one, or -1.
+ */
+export function removeNul(cells: string[]): number {
+  let first = -1;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i] ?? "";
+    if (!c.includes("\0")) continue;
+    cells[i] = c.replaceAll("\0", "");
+    if (first < 0) first = i;
+  }
+  return first;
+}
+
 /**
  * Opens a CSV file as a stream of records: detects the encoding, reads the header, then yields
  * the data records chunk by chunk. Memory stays bounded by the chunk size and the record limit.
@@ -68,7 +88,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
   let firstText = decoder.write(firstBytes.subarray(detected.bomBytes));
   if (firstText.charCodeAt(0) === 0xfeff) firstText = firstText.slice(1);
   parser.push(firstText, pending);
-  pendingBad = firstText.includes(REPLACEMENT);
+  pendingBad = suspect(firstText);
   let ended = first.done === true;
 
   // Read until the header record is complete.
@@ -83,7 +103,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
     }
     bytesRead += next.value.length;
     const text = decoder.write(next.value);
-    pendingBad ||= text.includes(REPLACEMENT);
+    pendingBad ||= suspect(text);
     parser.push(text, pending);
   }
   if (ended && pending.length === 0) parser.end(pending);
@@ -117,13 +137,21 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
     parsed.map((p) => {
       row++;
       const badEncoding = bad && p.cells.some((c) => c.includes(REPLACEMENT));
+      const nulCell = bad ? removeNul(p.cells) : -1;
       // The usual record, without spreading: this runs once per row of every import.
-      if (!badEncoding && !p.oversizeRecord && !p.unclosedQuote && p.oversizeCell === undefined)
+      if (
+        !badEncoding &&
+        nulCell < 0 &&
+        !p.oversizeRecord &&
+        !p.unclosedQuote &&
+        p.oversizeCell === undefined
+      )
         return { row, cells: p.cells };
       const base = {
         row,
         cells: p.cells,
         ...(badEncoding ? { badEncoding } : {}),
+        ...(nulCell >= 0 ? { nulCell } : {}),
         ...(p.raw !== undefined ? { raw: p.raw } : {}),
       };
       if (p.unclosedQuote) return { ...base, problem: { code: "unclosed_quote" } };
@@ -155,7 +183,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
           text = decoder.write(next.value);
           parser.push(text, out);
         }
-        if (out.length > 0) yield toRecords(out, text.includes(REPLACEMENT));
+        if (out.length > 0) yield toRecords(out, suspect(text));
       }
     } finally {
       stream.destroy();

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { fileTooLarge, type ReadLimits } from "../limits.ts";
+import { removeNul } from "./csv.ts";
 import { chunkDecoder, detectEncoding, type EncodingName } from "./encoding.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 
@@ -120,6 +121,8 @@ export async function readJsonl(path: string, options: JsonlReadOptions): Promis
         // JSON.stringify of a value nested some 100,000 deep runs out of stack.
         return { row, cells: [], raw: text, problem: { code: "bad_json", detail: "nested too deeply" } };
       }
+      // JSON writes NUL as \u0000; a raw NUL byte is invalid JSON and already bad_json.
+      const nulCell = text.includes("\\u0000") ? removeNul(cells) : -1;
       const tooLong = cells.findIndex((c) => c.length > limits.maxCellChars);
       if (tooLong >= 0) {
         cells[tooLong] = (cells[tooLong] ?? "").slice(0, limits.maxCellChars);
@@ -130,7 +133,7 @@ export async function readJsonl(path: string, options: JsonlReadOptions): Promis
           problem: { code: "cell_too_large", cell: tooLong, limit: limits.maxCellChars },
         };
       }
-      return { row, cells, raw: text };
+      return nulCell >= 0 ? { row, cells, raw: text, nulCell } : { row, cells, raw: text };
     };
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -265,6 +265,15 @@ test("a JSONL value nested too deeply to print is a bad_json record, not a crash
   expect(records[0]?.problem).toEqual({ code: "bad_json", detail: "nested too deeply" });
 });
 
+test("a JSONL string with \\u0000 comes without the NUL and flagged", async () => {
+  const path = writeText(dir, "nul.jsonl", '{"id":"1","text":"a\\u0000b"}\n{"id":"2","text":"ok"}\n');
+  const source = await readJsonl(path, { encoding: "auto", limits: DEFAULT_LIMITS, columns: ["id", "text"] });
+  expect((await all(source)).map((r) => [r.cells, r.nulCell])).toEqual([
+    [["1", "ab"], 1],
+    [["2", "ok"], undefined],
+  ]);
+});
+
 describe("JSONL long integers", () => {
   test("ids of 16 digits and more keep their digits (a double would round them into one id)", async () => {
     const path = writeText(

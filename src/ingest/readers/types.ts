@@ -13,6 +13,8 @@ export interface SourceRecord {
   readonly raw?: string;
   /** Some bytes of the row could not be decoded in the detected encoding. */
   readonly badEncoding?: boolean;
+  /** The first cell that held NUL characters, which the reader removed. */
+  readonly nulCell?: number;
 }
 
 export type ReaderProblem =
