@@ -38,8 +38,19 @@ describe("time formats", () => {
     ["HH:mm", "7:60"],
     ["M/D/YYYY h:mm A", "5/1/2024 13:30 PM"],
     ["iso", "yesterday"],
+    // Past 9999-12-31, as the four-digit year of a pattern: beyond JavaScript's dates they crashed the import.
+    ["excel", "2958466"],
+    ["excel", "9999999999"],
+    ["epoch_ms", "99999999999999999999"],
+    ["epoch_ms", "-99999999999999999999"],
+    ["epoch_s", "253402300800"],
   ])("%s rejects %s", (format, text) => {
     expect(compileTimeFormat(format).parse(text)).toBeNaN();
+  });
+
+  test("the last second of 9999 is the latest time a special format gives", () => {
+    expect(compileTimeFormat("excel").parse("2958465.5")).toBe(Date.UTC(9999, 11, 31, 12));
+    expect(compileTimeFormat("epoch_s").parse("253402300799")).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
   });
 
   test("a leap day parses", () => {

@@ -293,6 +293,18 @@ function isoFormat(): TimeFormat {
   return format;
 }
 
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years a pattern's YYYY can write. */
+const FIRST_MS = -62_135_596_800_000;
+const LAST_MS = 253_402_300_799_999;
+
+/**
+ * The time, or NaN past the years 1–9999 (Excel's own last day is 9999-12-31): a number read as
+ * a time can be anything, and one beyond JavaScript's dates made the time-zone step throw.
+ */
+function fourDigitYear(ms: number): number {
+  return ms >= FIRST_MS && ms <= LAST_MS ? ms : Number.NaN;
+}
+
 function epochFormat(unit: "s" | "ms"): TimeFormat {
   return {
     source: `epoch_${unit}`,
@@ -301,7 +313,7 @@ function epochFormat(unit: "s" | "ms"): TimeFormat {
     parse(text) {
       const t = text.trim();
       if (!/^-?\d+(\.\d+)?$/.test(t)) return Number.NaN;
-      return Math.round(Number(t) * (unit === "s" ? 1000 : 1));
+      return fourDigitYear(Math.round(Number(t) * (unit === "s" ? 1000 : 1)));
     },
   };
 }
@@ -315,7 +327,7 @@ function excelFormat(): TimeFormat {
     parse(text) {
       const t = text.trim();
       if (!/^\d+(\.\d+)?$/.test(t)) return Number.NaN;
-      return Math.round((Number(t) - 25569) * 86400000);
+      return fourDigitYear(Math.round((Number(t) - 25569) * 86400000));
     },
   };
 }
