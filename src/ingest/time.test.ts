@@ -53,6 +53,15 @@ describe("time formats", () => {
     expect(compileTimeFormat("epoch_s").parse("253402300799")).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
   });
 
+  test.each([
+    ["YYYY-MM-DD HH:mm:ss", "0099-05-01 08:00:00"],
+    ["YYYYMMDDHHmmss", "00990501080000"],
+    ["iso", "0099-05-01T08:00:00"],
+  ])("%s reads the year 0099 of %s as 99, not 1999 (Date.UTC's two-digit years)", (format, text) => {
+    const t = new Date(compileTimeFormat(format).parse(text));
+    expect([t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours()]).toEqual([99, 4, 1, 8]);
+  });
+
   test("a leap day parses", () => {
     expect(compileTimeFormat("YYYY-MM-DD").parse("2024-02-29")).toBe(Date.UTC(2024, 1, 29));
   });

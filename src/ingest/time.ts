@@ -192,7 +192,7 @@ function compilePattern(format: string): TimeFormat {
     const msOfDay = ((H * 60 + m) * 60 + sec) * 1000 + ms;
     if (!hasDate) return msOfDay;
     if (M < 1 || M > 12 || D < 1 || D > daysInMonth(Y, M)) return Number.NaN;
-    return Date.UTC(Y, M - 1, D) + msOfDay;
+    return utcDay(Y, M, D) + msOfDay;
   };
   return { source: format, hasDate, absolute: false, parse };
 }
@@ -256,7 +256,7 @@ function parseFixed(s: string, layout: FixedLayout, hasDate: boolean): number {
   const msOfDay = ((H * 60 + m) * 60 + sec) * 1000;
   if (!hasDate) return msOfDay;
   if (M < 1 || M > 12 || D < 1 || D > daysInMonth(Y, M)) return Number.NaN;
-  return Date.UTC(Y, M - 1, D) + msOfDay;
+  return utcDay(Y, M, D) + msOfDay;
 }
 
 const ISO =
@@ -279,7 +279,8 @@ function isoFormat(): TimeFormat {
       if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month)) return Number.NaN;
       if (Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(s ?? 0) > 59) return Number.NaN;
       const wall =
-        Date.UTC(Number(y), month - 1, day, Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)) +
+        utcDay(Number(y), month, day) +
+        ((Number(h ?? 0) * 60 + Number(mi ?? 0)) * 60 + Number(s ?? 0)) * 1000 +
         Math.round(Number(`0.${frac ?? "0"}`) * 1000);
       if (!zone) return wall;
       format.lastWasInstant = true;
@@ -303,6 +304,17 @@ const LAST_MS = 253_402_300_799_999;
  */
 function fourDigitYear(ms: number): number {
   return ms >= FIRST_MS && ms <= LAST_MS ? ms : Number.NaN;
+}
+
+/**
+ * Midnight (UTC) of a calendar day. Date.UTC reads the years 0–99 as 1900–1999, so a date written
+ * 0099-05-01 would pass as 1999-05-01; those years are set as written.
+ */
+function utcDay(year: number, month: number, day: number): number {
+  if (year < 0 || year > 99) return Date.UTC(year, month - 1, day);
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getTime();
 }
 
 function epochFormat(unit: "s" | "ms"): TimeFormat {
