@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { CsvParser, type ParsedRecord } from "./csv-parser.ts";
 
 const options = { delimiter: ",", maxCellChars: 1000, maxRecordChars: 10_000 };
@@ -141,6 +141,20 @@ describe("CsvParser", () => {
     ]);
     // Opened on the last line, the quote takes the rest of that line, as before.
     expect(cells('a,"b')).toEqual([["a", "b"]]);
+  });
+
+  test("text made to keep a record open past the limit line after line is read in one more pass, not one per line", () => {
+    // Every line shifts the quotes: "x⏎""y","z⏎""y","z⏎ ... is one record for as long as it goes.
+    const text = `P1,"x${'\n""y","z'.repeat(5000)}\nP2,ok\n`;
+    const parser = new CsvParser({ ...options, maxRecordChars: 1000 });
+    const passes = vi.spyOn(parser as unknown as { parseOnce: () => unknown }, "parseOnce");
+    const out: ParsedRecord[] = [];
+    parser.push(text, out);
+    parser.end(out);
+    expect(passes.mock.calls.length).toBeLessThanOrEqual(3);
+    expect(out[0]).toMatchObject({ oversizeRecord: true, raw: 'P1,"x' });
+    expect(out.at(-1)).toEqual({ cells: ["P2", "ok"] });
+    expect(out).toHaveLength(5002);
   });
 
   test("an oversize record ends at its closing quote and parsing resumes", () => {

@@ -94,12 +94,18 @@ export class CsvParser {
   }
 
   private parse(text: string, final: boolean, out: ParsedRecord[]): void {
-    let again: string | undefined = text;
-    while (again !== undefined) again = this.parseOnce(again, final, out);
+    let again = this.parseOnce(text, final, out, false);
+    // The text after an oversize record's first line is parsed once more, by lines (see lineMode).
+    while (again !== undefined) again = this.parseOnce(again, final, out, true);
   }
 
-  /** Parses s; returns text to parse again after an oversize record (a loop, not recursion: no stack limit). */
-  private parseOnce(s: string, final: boolean, out: ParsedRecord[]): string | undefined {
+  /**
+   * Parses s; returns text to parse again after an oversize record. In `lineMode` (that text) a
+   * quote does not reach past its line: else text built to shift every quote's role (a quoted
+   * line break in each line) made one oversize record after another, each parse dropping one
+   * line of a megabyte: quadratic, minutes for a 1.6 MB file.
+   */
+  private parseOnce(s: string, final: boolean, out: ParsedRecord[], lineMode: boolean): string | undefined {
     const { maxCellChars, maxRecordChars } = this.options;
     const delim = this.delim;
     const delimCode = this.delimCode;
@@ -116,8 +122,14 @@ export class CsvParser {
         if (i < n && s.charCodeAt(i) === QUOTE) {
           value = "";
           let j = i + 1;
+          const lineEnd = lineMode ? s.indexOf("\n", j) : -1;
           for (;;) {
             const q = s.indexOf('"', j);
+            if (lineEnd >= 0 && (q < 0 || q > lineEnd)) {
+              out.push({ cells: [], unclosedQuote: true, raw: lineText(s, start, lineEnd) });
+              i = lineEnd + 1;
+              continue records;
+            }
             if (q < 0 && final) {
               // A quote never closed would swallow every line after it: the record ends with its
               // line instead, and the lines after are read as records again.
