@@ -15,6 +15,8 @@ export interface ReadLimits {
   readonly maxXlsxUnpackedBytes: number;
   /** Largest uncompressed/compressed ratio of an XLSX entry bigger than 1 MiB. */
   readonly maxXlsxRatio: number;
+  /** Largest shared-string part of an XLSX file, uncompressed: the one part held in memory while rows are read. */
+  readonly maxXlsxSharedStringsBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -23,8 +25,10 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxFileBytes: 4096 * MiB,
   maxCellChars: 64 * 1024,
   maxRecordChars: 1 * MiB,
-  maxXlsxUnpackedBytes: 1024 * MiB,
+  // A full worksheet (1,048,576 rows) of a 20-column export unpacks to about 1.1 GiB.
+  maxXlsxUnpackedBytes: 4096 * MiB,
   maxXlsxRatio: 200,
+  maxXlsxSharedStringsBytes: 1024 * MiB,
 };
 
 const mb = (bytes: number) => (bytes / MiB).toFixed(1);
@@ -40,6 +44,13 @@ export function xlsxTooLarge(file: string, size: number, limit: number): InputEr
   return new InputError("xlsx_too_large", {
     zh: `Excel 文件 ${file} 解压后至少 ${mb(size)} MB，超过上限 ${mb(limit)} MB（疑似压缩炸弹）`,
     en: `Excel file ${file} unpacks to at least ${mb(size)} MB, more than the limit of ${mb(limit)} MB (zip bomb?)`,
+  });
+}
+
+export function xlsxStringsTooLarge(file: string, size: number, limit: number): InputError {
+  return new InputError("xlsx_too_large", {
+    zh: `Excel 文件 ${file} 的共享字符串表解压后 ${mb(size)} MB，超过上限 ${mb(limit)} MB；请把文件拆成几份，或另存为 CSV 后导入`,
+    en: `the shared strings of Excel file ${file} unpack to ${mb(size)} MB, more than the limit of ${mb(limit)} MB; split the file, or save it as CSV and import that`,
   });
 }
 

@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { InputError } from "../domain/index.ts";
 import type { ReadLimits } from "./limits.ts";
@@ -25,6 +26,34 @@ export function inputFormat(path: string, profile: Profile): InputFormat {
   return "csv";
 }
 
+/** First bytes of a ZIP archive (an XLSX workbook) and of an OLE2 compound file (a legacy .xls). */
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/**
+ * What the file's first bytes say it is, whatever its name and the profile: a workbook saved as
+ * XLSX or as legacy XLS is never text, so a profile written for a system's CSV export still reads
+ * the same export saved from Excel, and a renamed .xls gets its own message instead of garbled columns.
+ */
+async function sniffedFormat(path: string): Promise<"xlsx" | "xls" | null> {
+  let head: Buffer;
+  try {
+    const file = await open(path, "r");
+    try {
+      head = Buffer.alloc(8);
+      const { bytesRead } = await file.read(head, 0, 8, 0);
+      head = head.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return null; // The reader reports a missing or unreadable file in its own words.
+  }
+  const starts = (magic: readonly number[]) =>
+    head.length >= magic.length && magic.every((byte, i) => head[i] === byte);
+  return starts(ZIP) ? "xlsx" : starts(OLE2) ? "xls" : null;
+}
+
 /** Opens a file with the reader its format needs. `encoding` (the --encoding flag) wins over the profile. */
 export async function openSource(
   path: string,
@@ -32,7 +61,13 @@ export async function openSource(
   limits: ReadLimits,
   encoding?: EncodingName,
 ): Promise<RecordSource> {
-  const format = inputFormat(path, profile);
+  const sniffed = await sniffedFormat(path);
+  if (sniffed === "xls")
+    throw new InputError("xls_unsupported", {
+      zh: "这是旧版 Excel（.xls）文件，不支持；请在 Excel/WPS 中另存为 .xlsx 或 CSV",
+      en: "this is a legacy Excel (.xls) file, which is not supported; save it as .xlsx or CSV in Excel/WPS",
+    });
+  const format = sniffed ?? inputFormat(path, profile);
   const enc = encoding ?? profile.input?.encoding ?? "auto";
   // The XLSX reader (ExcelJS) is loaded only for XLSX files: it is a third of an import's start-up.
   if (format === "xlsx")

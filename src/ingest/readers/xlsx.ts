@@ -1,10 +1,27 @@
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import ExcelJS from "exceljs";
 import yauzl from "yauzl";
-import { InputError } from "../../domain/index.ts";
-import { fileTooLarge, notXlsx, type ReadLimits, xlsxRatio, xlsxTooLarge } from "../limits.ts";
+import { InputError, isRecurError } from "../../domain/index.ts";
+import {
+  fileTooLarge,
+  notXlsx,
+  type ReadLimits,
+  xlsxRatio,
+  xlsxStringsTooLarge,
+  xlsxTooLarge,
+} from "../limits.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
+import {
+  openXlsxZip,
+  readDateStyles,
+  readSharedStrings,
+  readWorkbookInfo,
+  type SharedStrings,
+  type SheetRow,
+  sheetRows,
+  type WorkbookInfo,
+  type XlsxZip,
+} from "./xlsx-parts.ts";
 
 const MiB = 1024 * 1024;
 
@@ -63,33 +80,6 @@ export async function checkXlsxArchive(path: string, limits: ReadLimits): Promis
   }
 }
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
-}
-
-/**
- * Text of an Excel cell value. Dates come out as "YYYY-MM-DD HH:mm:ss" of the wall clock Excel
- * shows (Excel has no time zones; exceljs hands them over as UTC), so profile formats apply.
- */
-export function xlsxCellText(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return "";
-    return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())} ${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}`;
-  }
-  if (typeof value === "object") {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v.richText)) return v.richText.map((p: { text?: string }) => p.text ?? "").join("");
-    if ("result" in v) return xlsxCellText(v.result); // formula: its cached result
-    if ("formula" in v || "sharedFormula" in v) return ""; // a formula never calculated: no value
-    if (typeof v.text === "string") return v.text; // hyperlink
-    if ("error" in v) return String(v.error);
-  }
-  return String(value);
-}
-
 /** The sheet to read is empty, or the workbook has no such sheet: say which, and how to choose. */
 function noHeader(file: string, wanted: string | number, read: string | undefined, names: readonly string[]) {
   const which = typeof wanted === "number" ? `${wanted}` : `“${wanted}”`;
@@ -123,44 +113,54 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
   const { limits } = options;
   const batchRows = options.batchRows ?? 2000;
 
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    sharedStrings: "cache",
-    worksheets: "emit",
-    hyperlinks: "ignore",
-    styles: "cache", // needed to tell date cells from numbers
-    entries: "emit",
-  });
-
-  let header: string[] | undefined;
-  let headerRow = 0;
+  let parts: XlsxZip;
+  try {
+    parts = await openXlsxZip(path);
+  } catch (error) {
+    throw notXlsx(file, (error as Error).message);
+  }
   const wanted = options.sheet ?? 1;
-  // Names of the sheets seen, and the one read (for the message when it has no header row).
-  const sheetNames: string[] = [];
-  let readName: string | undefined;
-  const sheetIterator = (async function* (): AsyncGenerator<{ number: number; cells: string[] }> {
-    let index = 0;
-    for await (const worksheet of reader) {
-      index++;
-      const ws = worksheet as unknown as { name?: string } & AsyncIterable<ExcelJS.Row>;
-      sheetNames.push(ws.name ?? String(index));
-      if (typeof wanted === "number" ? index !== wanted : ws.name !== wanted) {
-        for await (const _ of ws) {
-          // drain a sheet we do not read
-        }
-        continue;
-      }
-      readName = ws.name ?? String(index);
-      for await (const row of ws) {
-        const values = row.values as unknown[];
-        const cells: string[] = [];
-        for (let c = 1; c < values.length; c++) cells.push(xlsxCellText(values[c]));
-        yield { number: row.number, cells };
-      }
-      return;
+  let info: WorkbookInfo;
+  let strings: SharedStrings;
+  let dateStyles: boolean[];
+  try {
+    info = await readWorkbookInfo(parts);
+    const stringBytes = info.sharedStrings
+      ? (parts.entries.get(info.sharedStrings)?.uncompressedSize ?? 0)
+      : 0;
+    if (stringBytes > limits.maxXlsxSharedStringsBytes)
+      throw xlsxStringsTooLarge(file, stringBytes, limits.maxXlsxSharedStringsBytes);
+    strings = await readSharedStrings(parts, info.sharedStrings);
+    dateStyles = await readDateStyles(parts, info.styles);
+  } catch (error) {
+    parts.zip.close();
+    throw isRecurError(error) ? error : notXlsx(file, (error as Error).message);
+  }
+  const names = info.sheets.map((s) => s.name);
+  const index = typeof wanted === "number" ? wanted - 1 : names.indexOf(wanted);
+  const sheet = info.sheets[index];
+  if (!sheet?.part || !parts.entries.has(sheet.part)) {
+    parts.zip.close();
+    throw noHeader(file, wanted, undefined, names);
+  }
+  const sheetBytes = parts.entries.get(sheet.part)?.uncompressedSize ?? 0;
+  let inflated = 0;
+  const rowChunks = sheetRows(parts, sheet.part, strings, dateStyles, info.date1904, (n) => {
+    inflated = n;
+  });
+  const sheetIterator = (async function* (): AsyncGenerator<SheetRow> {
+    try {
+      for await (const rows of rowChunks) yield* rows;
+    } catch (error) {
+      throw notXlsx(file, (error as Error).message);
+    } finally {
+      parts.zip.close();
     }
   })();
 
   // The header: first row with any text.
+  let header: string[] | undefined;
+  let headerRow = 0;
   for (;;) {
     const next = await sheetIterator.next();
     if (next.done) break;
@@ -170,7 +170,10 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
       break;
     }
   }
-  if (!header) throw noHeader(file, wanted, readName, sheetNames);
+  if (!header) {
+    await sheetIterator.return(undefined);
+    throw noHeader(file, wanted, sheet.name, names);
+  }
   const width = header.length;
 
   async function* batches(): AsyncGenerator<readonly SourceRecord[]> {
@@ -202,8 +205,8 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
     header,
     encoding: "xlsx",
     batches: batches(),
-    // exceljs does not expose its byte position; estimate progress from rows is not possible either.
-    bytesRead: () => 0,
+    // The share of the sheet inflated so far, scaled to the file's size (the progress bar's unit).
+    bytesRead: () => (sheetBytes > 0 ? Math.min(size, Math.round((size * inflated) / sheetBytes)) : 0),
     totalBytes: size,
   };
 }

@@ -1,0 +1,170 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import { describe, expect, test } from "vitest";
+import { DEFAULT_LIMITS } from "../limits.ts";
+import { tempDir } from "../testing/files.ts";
+import { zip } from "../testing/zip.ts";
+import type { RecordSource, SourceRecord } from "./types.ts";
+import { readXlsx } from "./xlsx.ts";
+import { columnOf, isDateFormat, SharedStrings, serialDateText } from "./xlsx-parts.ts";
+
+const dir = tempDir("recur-xlsx-");
+
+async function all(source: RecordSource): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for await (const batch of source.batches) out.push(...batch);
+  return out;
+}
+
+const xml = (s: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${s}`);
+const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/**
+ * A workbook written by hand as another producer might: the second tab's part first in the zip,
+ * sheet XML with a namespace prefix, a Chinese built-in date format (31) and a custom one, a style
+ * of the cell-style list that must not count, rich text with a phonetic guide, inline strings, an
+ * entity, booleans, errors, a formula's cached result, and cells without references.
+ */
+function handWritten(date1904 = false): Buffer {
+  return zip([
+    {
+      name: "xl/worksheets/sheet1.xml",
+      data: xml(`<x:worksheet xmlns:x="${MAIN}"><x:sheetData>
+<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c><x:c r="C1" t="s"><x:v>2</x:v></x:c><x:c r="D1" t="inlineStr"><x:is><x:t>报警电话</x:t></x:is></x:c><x:c r="E1" t="inlineStr"><x:is><x:t>已处置</x:t></x:is></x:c><x:c r="F1" t="inlineStr"><x:is><x:t>备注</x:t></x:is></x:c></x:row>
+<x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>J1</x:t></x:is></x:c><x:c r="B2" s="1"><x:v>45413.5</x:v></x:c><x:c r="C2" t="s"><x:v>3</x:v></x:c><x:c r="D2"><x:v>13812345678</x:v></x:c><x:c r="E2" t="b"><x:v>1</x:v></x:c><x:c r="F2" t="e"><x:v>#N/A</x:v></x:c></x:row>
+<x:row r="4"><x:c t="str"><x:f>CONCAT("J","2")</x:f><x:v>J2</x:v></x:c><x:c s="2"><x:v>45414.25</x:v></x:c><x:c t="inlineStr"><x:is><x:t>红星路8号 A&amp;B 商行</x:t></x:is></x:c><x:c s="3"><x:v>3.5</x:v></x:c><x:c t="b"><x:v>0</x:v></x:c><x:c r="F4" s="4"><x:v>45414</x:v></x:c></x:row>
+</x:sheetData></x:worksheet>`),
+    },
+    {
+      name: "xl/worksheets/sheet2.xml",
+      data: xml(
+        `<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>本表为演示说明</t></is></c></row></sheetData></worksheet>`,
+      ),
+    },
+    {
+      name: "xl/workbook.xml",
+      data: xml(
+        `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><workbookPr date1904="${date1904 ? 1 : 0}"/><sheets><sheet name="说明" sheetId="2" r:id="rId2"/><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+    },
+    {
+      name: "xl/_rels/workbook.xml.rels",
+      data: xml(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="${REL}/worksheet" Target="/xl/worksheets/sheet2.xml"/>
+<Relationship Id="rId3" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/>
+<Relationship Id="rId4" Type="${REL}/styles" Target="styles.xml"/>
+</Relationships>`),
+    },
+    {
+      name: "xl/sharedStrings.xml",
+      data: xml(`<sst xmlns="${MAIN}" count="4" uniqueCount="4"><si><t>接警单号</t></si><si><t>报警时间</t></si><si><t xml:space="preserve">发生地址 </t></si>
+<si><r><t>阳光</t></r><r><rPr><b/></rPr><t>小区3栋</t></r><rPh sb="0" eb="2"><t>ヨウコウ</t></rPh></si></sst>`),
+    },
+    {
+      name: "xl/styles.xml",
+      data: xml(`<styleSheet xmlns="${MAIN}"><numFmts count="2"><numFmt numFmtId="176" formatCode="[$-F800]yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot; h:mm"/><numFmt numFmtId="177" formatCode="0.00&quot;元&quot;"/></numFmts>
+<cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>
+<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="31"/><xf numFmtId="176"/><xf numFmtId="177"/><xf numFmtId="58"/></cellXfs></styleSheet>`),
+    },
+  ]);
+}
+
+describe("XLSX parts", () => {
+  test.each([
+    ["yyyy-mm-dd hh:mm:ss", true],
+    ['[$-F800]yyyy"年"m"月"d"日"', true],
+    ["h:mm AM/PM", true],
+    ['0.00"元"', false],
+    ["[Red]#,##0.00", false],
+    ["General", false],
+    ["0.00E+00", false],
+    ["@", false],
+  ])("%s shows a date: %s", (code, date) => {
+    expect(isDateFormat(code)).toBe(date);
+  });
+
+  test("cell references give their column", () => {
+    expect([
+      columnOf("A1"),
+      columnOf("Z9"),
+      columnOf("AA10"),
+      columnOf("XFD1048576"),
+      columnOf(undefined),
+    ]).toEqual([1, 26, 27, 16384, 0]);
+  });
+
+  test("serial dates read as the wall clock Excel shows, in both date systems", () => {
+    expect(serialDateText(45413.5, false)).toBe("2024-05-01 12:00:00");
+    expect(serialDateText(45413.5 - 1462, true)).toBe("2024-05-01 12:00:00");
+    expect(serialDateText(45414.000005787, false)).toBe("2024-05-02 00:00:00");
+  });
+
+  test("the shared-string table gives back every string, across its growth", () => {
+    const table = new SharedStrings();
+    const texts = Array.from({ length: 100_000 }, (_, i) =>
+      i % 3 === 0 ? "" : `阳光小区${i}栋${"噪声扰民".repeat(i % 7)}😀`,
+    );
+    for (const t of texts) table.add(t);
+    expect(table.size).toBe(texts.length);
+    expect(texts.every((t, i) => table.get(i) === t)).toBe(true);
+    expect(table.get(-1)).toBe("");
+    expect(table.get(texts.length)).toBe("");
+  });
+});
+
+describe("XLSX reader, SpreadsheetML as other programs write it", () => {
+  const path = join(dir, "hand.xlsx");
+  writeFileSync(path, handWritten());
+
+  test("the first tab is the first sheet, whatever the order of the parts in the zip", async () => {
+    const source = await readXlsx(path, { limits: DEFAULT_LIMITS });
+    expect(source.header).toEqual(["本表为演示说明"]);
+    expect(await all(source)).toEqual([]);
+  });
+
+  test("cells read as Excel shows them: dates in Chinese formats, rich text without its phonetic guide, numbers, booleans, errors, formula results", async () => {
+    const source = await readXlsx(path, { limits: DEFAULT_LIMITS, sheet: "警情" });
+    expect(source.header).toEqual(["接警单号", "报警时间", "发生地址", "报警电话", "已处置", "备注"]);
+    expect((await all(source)).map((r) => [r.row, ...r.cells])).toEqual([
+      [1, "J1", "2024-05-01 12:00:00", "阳光小区3栋", "13812345678", "true", "#N/A"],
+      [3, "J2", "2024-05-02 06:00:00", "红星路8号 A&B 商行", "3.5", "false", "2024-05-02 00:00:00"],
+    ]);
+    expect(source.bytesRead()).toBe(source.totalBytes);
+  });
+
+  test("shared strings beyond their limit (held in memory while rows are read) are refused with the way out", async () => {
+    await expect(
+      readXlsx(path, { limits: { ...DEFAULT_LIMITS, maxXlsxSharedStringsBytes: 100 }, sheet: "警情" }),
+    ).rejects.toMatchObject({
+      code: "xlsx_too_large",
+      messages: { zh: expect.stringContaining("共享字符串表"), en: expect.stringContaining("save it as CSV") },
+    });
+  });
+
+  test("a workbook in the 1904 date system reads the same dates", async () => {
+    const path1904 = join(dir, "hand-1904.xlsx");
+    // The same serials in the 1904 system are 1,462 days later: 45413.5 reads as 2028-05-02.
+    writeFileSync(path1904, handWritten(true));
+    const records = await all(await readXlsx(path1904, { limits: DEFAULT_LIMITS, sheet: 2 }));
+    expect(records[0]?.cells[1]).toBe("2028-05-02 12:00:00");
+  });
+
+  test("Chinese text cut by the inflater's chunk boundaries reads back whole (exceljs's reader made such characters ��)", async () => {
+    const cjk = join(dir, "cjk.xlsx");
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("警情");
+    sheet.addRow(["接警单号", "简要案情"]);
+    const texts = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `第${i}起：报警人称楼上邻居深夜噪声扰民，民警到场调解，双方${i % 2 ? "和解" : "约定次日到社区调解"}`,
+    );
+    texts.forEach((t, i) => sheet.addRow([`J${i}`, t]));
+    await workbook.xlsx.writeFile(cjk);
+    const cells = (await all(await readXlsx(cjk, { limits: DEFAULT_LIMITS }))).map((r) => r.cells[1]);
+    expect(cells).toEqual(texts);
+  });
+});
