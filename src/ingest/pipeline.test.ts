@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { createAddressLocator } from "../address/locator.ts";
 import { addressComponentsFromJson, renderIssue } from "../domain/index.ts";
+import type { NewBatch, QuarantinedRow } from "../store/types.ts";
 import { INGEST_MESSAGES } from "./issues.ts";
 import { IncidentIds, incidentId } from "./pipeline.ts";
 import { decryptField } from "./privacy/index.ts";
@@ -453,6 +454,39 @@ describe("idempotence and atomicity", () => {
     await expect(importInto(store, path, "synthetic", { store: failing })).rejects.toThrow("disk full");
     expect(store.incidents.size).toBe(0);
     expect(store.batches).toHaveLength(0);
+  });
+
+  test("rejected rows go to the store in parts of a few megabytes, not 2,000 rows of up to a megabyte each", async () => {
+    const store = new MemoryStore();
+    const sizes: number[] = [];
+    const tracked = {
+      beginBatch: async (batch: NewBatch) => {
+        const writer = await store.beginBatch(batch);
+        return {
+          ...writer,
+          insertQuarantine: async (rows: readonly QuarantinedRow[]) => {
+            sizes.push(rows.reduce((sum, r) => sum + r.recordEnc.length, 0));
+            return writer.insertQuarantine(rows);
+          },
+        };
+      },
+    };
+    // 40 rows, each with 600,000 characters of legal cells (under the cell and record limits) and a bad time.
+    const big = "x".repeat(60_000);
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      synthRow({ 接警单号: `Q${i}`, 报警时间: "不详", 简要案情: big, 反馈内容: big, 发生地址: big }).concat(
+        `,${Array.from({ length: 7 }, () => big).join(",")}`,
+      ),
+    );
+    const summary = await importInto(
+      tracked as unknown as MemoryStore,
+      csv("big-rejects.csv", rows),
+      "synthetic",
+    );
+    expect(summary).toMatchObject({ rows: 40, rejected: 40 });
+    expect(store.quarantine).toHaveLength(40);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThan(12 * 1024 * 1024);
   });
 
   test("maxRows stops after the head of the file", async () => {

@@ -97,6 +97,14 @@ export interface ImportSummary {
 const LOCATE_MEMO_GENERATION = 5_000;
 
 /**
+ * Characters of encrypted records the quarantine holds before it goes to the store. Rows are
+ * flushed every chunkRows, but a rejected record is kept whole (up to the 1 MiB record limit), so
+ * 2,000 of them could hold gigabytes: 400 rejected rows of 900 kB ran the import thread out of
+ * its heap. With this budget the quarantine holds a few megabytes, as the incidents do.
+ */
+const QUARANTINE_FLUSH_CHARS = 8 * 1024 * 1024;
+
+/**
  * A locator that also gives the parsed components of an address with its keys, in one parse
  * (createAddressLocator's `analyse`); with a plain AddressLocator incidents get keys only.
  */
@@ -254,6 +262,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const sampleWarnings: IngestIssue[] = [];
   let incidents: Incident[] = [];
   let quarantine: QuarantinedRow[] = [];
+  let quarantineChars = 0;
   const keepNumber = profile.caller?.keepNumber === true;
 
   const note = (issue: IngestIssue, row: number): IngestIssue => {
@@ -347,6 +356,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     const rowsToQuarantine = quarantine;
     incidents = [];
     quarantine = [];
+    quarantineChars = 0;
     await writing;
     const batch = await begin();
     // The insert starts here and nothing below holds the rows: once the store has taken them
@@ -388,13 +398,10 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
           for (const issue of located)
             if (issue.severity === "error" && sampleRejections.length < sampleSize)
               sampleRejections.push(issue);
-          quarantine.push({
-            batchId: options.batchId,
-            file,
-            row: record.row,
-            issues: located,
-            recordEnc: privacy.encryptField(recordJson(source.header, record), keys.encKey),
-          });
+          const recordEnc = privacy.encryptField(recordJson(source.header, record), keys.encKey);
+          quarantineChars += recordEnc.length;
+          quarantine.push({ batchId: options.batchId, file, row: record.row, issues: located, recordEnc });
+          if (quarantineChars >= QUARANTINE_FLUSH_CHARS) await flush();
         }
       }
       if (incidents.length >= chunkRows || quarantine.length >= chunkRows) await flush();
