@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -9,6 +9,7 @@ import { loadProfile } from "../ingest/profile/load.ts";
 import { TEST_KEYS } from "../ingest/testing/fakes.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../ingest/testing/files.ts";
 import { ADDRESS_RULES_SETTING, addressRulesFingerprint } from "../store/address-rules.ts";
+import { profileRepository } from "../store/profile-repository.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
 import type { StoreTarget } from "../store/testing/stores.ts";
@@ -35,7 +36,7 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
     ["sysadmin", "system_admin"],
     ["station", "station_officer"],
   ];
-  const ids = ["K1", "K2", "K3", "D1"];
+  const ids = ["K1", "K2", "K3", "D1", "H1"];
 
   beforeAll(async () => {
     target = await makeTarget();
@@ -76,6 +77,19 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
     );
     // A batch of the import wizard's draft profile: its region cannot be read back later.
     await batch(csv([{ 接警单号: "D1", 发生地址: "澜东区红星路90号" }]), "b2", "draft:wizard");
+    // A batch of a profile saved in the dashboard, with a region; imported here without it.
+    await profileRepository(store).create({
+      id: "p-hz",
+      name: "杭州",
+      description: null,
+      json: JSON.stringify({
+        ...JSON.parse(readFileSync(join("profiles", "synthetic.json"), "utf8")),
+        region: "浙江省杭州市",
+      }),
+      by: "test",
+      at: T0,
+    });
+    await batch(csv([{ 接警单号: "H1", 发生地址: "阳光小区3栋501室" }]), "b3", "saved:杭州");
     app = buildApp({
       store: () => store,
       status: () => ({ phase: "ready", detail: { zh: "", en: "" } }),
@@ -138,7 +152,7 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
       rules: addressRulesFingerprint(),
       storedRules: "0000000000000000",
       current: false,
-      incidents: 4,
+      incidents: 5,
       job: null,
     });
 
@@ -147,7 +161,7 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
       202,
     );
     const dry = await finished();
-    expect(dry).toMatchObject({ state: "done", dryRun: true, counts: { incidents: 4, changed: 4 } });
+    expect(dry).toMatchObject({ state: "done", dryRun: true, counts: { incidents: 5, changed: 5 } });
     expect((await stored()).map((i) => i.location.road)).toEqual(ids.map(() => "旧路:1"));
     expect((await call("analyst", "GET", "/api/v1/address-keys")).json().current).toBe(false);
 
@@ -157,14 +171,18 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
     const done = await finished();
     expect(done).toMatchObject({
       state: "done",
-      counts: { incidents: 4, withAddress: 4, changed: 4, componentsChanged: 4 },
+      counts: { incidents: 5, withAddress: 5, changed: 5, componentsChanged: 5 },
       unreadProfiles: ["draft:wizard"],
       error: null,
     });
-    expect(done.counts.levels.road).toBe(4);
+    expect(done.counts.levels.road).toBe(5);
+    expect(done.counts.levels.room).toBe(1);
     const after = await stored();
-    expect(after.map((i) => i.location)).toEqual(fresh.map((i) => i.location));
+    expect(after.slice(0, 4).map((i) => i.location)).toEqual(fresh.slice(0, 4).map((i) => i.location));
     expect(after.map((i) => i.addressComponents)).toEqual(fresh.map((i) => i.addressComponents));
+    // The saved profile's region scopes its batch's keys to the city, as an import with it would.
+    expect(fresh[4]?.location.room).toBe("Z::阳光小区/b3/r501");
+    expect(after[4]?.location.room).toBe("Z:杭州市:阳光小区/b3/r501");
     expect((await call("analyst", "GET", "/api/v1/address-keys")).json()).toMatchObject({
       storedRules: addressRulesFingerprint(),
       current: true,
