@@ -6,7 +6,6 @@ import { join, resolve } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import yauzl from "yauzl";
 import { z } from "zod";
 import { createAddressLocator } from "../address/locator.ts";
 import {
@@ -46,6 +45,7 @@ import {
   timeFormatOf,
   wizardProfile,
 } from "../ingest/profile/suggest.ts";
+import { openXlsxZip, readWorkbookInfo } from "../ingest/readers/xlsx-parts.ts";
 import { addressKeysStale, recordAddressRules } from "../store/address-rules.ts";
 import { profileRepository } from "../store/profile-repository.ts";
 import type { BatchWriter, NewBatch, QuarantinedRow, Store } from "../store/types.ts";
@@ -1033,44 +1033,14 @@ function withoutFile(issue: IngestIssue): IngestIssue {
 }
 
 /**
- * The worksheet names of an XLSX file, in workbook order, from xl/workbook.xml (read after the
- * zip-bomb guard of the upload's first preview; the entry itself is capped at 1 MiB here).
+ * The worksheet names of an XLSX file, in the order of its tabs (the same reading as the import's,
+ * src/ingest/readers/xlsx-parts.ts), after the zip-bomb guard of the upload's first preview.
  */
-export function xlsxSheetNames(path: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error ?? new Error("cannot open"));
-      let done = false;
-      const finish = (names: string[]) => {
-        if (done) return;
-        done = true;
-        zip.close();
-        resolve(names);
-      };
-      zip.on("error", reject);
-      zip.on("end", () => finish([]));
-      zip.on("entry", (entry: yauzl.Entry) => {
-        if (entry.fileName !== "xl/workbook.xml" || entry.uncompressedSize > 1 << 20) return zip.readEntry();
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error("unreadable workbook"));
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("error", reject);
-          stream.on("end", () => {
-            const xml = Buffer.concat(chunks).toString("utf8");
-            const names = [...xml.matchAll(/<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"/g)].map((m) =>
-              (m[1] ?? "")
-                .replace(/&lt;/g, "<")
-                .replace(/&gt;/g, ">")
-                .replace(/&quot;/g, '"')
-                .replace(/&apos;/g, "'")
-                .replace(/&amp;/g, "&"),
-            );
-            finish(names);
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  });
+export async function xlsxSheetNames(path: string): Promise<string[]> {
+  const parts = await openXlsxZip(path);
+  try {
+    return (await readWorkbookInfo(parts)).sheets.map((sheet) => sheet.name);
+  } finally {
+    parts.zip.close();
+  }
 }
