@@ -5,7 +5,7 @@ import { expect, test } from "vitest";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import { openSource } from "./open.ts";
 import { loadProfile } from "./profile/load.ts";
-import { tempDir } from "./testing/files.ts";
+import { SYNTH_HEADER, synthRow, tempDir } from "./testing/files.ts";
 
 const dir = tempDir("recur-open-");
 
@@ -32,4 +32,35 @@ test("a legacy Excel file is named as one, whatever its name, instead of being r
     code: "xls_unsupported",
     messages: { zh: expect.stringContaining("另存为 .xlsx 或 CSV") },
   });
+});
+
+test("an export saved as Excel's tab-separated Unicode text, or with semicolons, reads with a profile written for its CSV", async () => {
+  const profile = await loadProfile("synthetic");
+  expect(profile.input?.delimiter).toBe(",");
+  const header = SYNTH_HEADER.split(",");
+  const row = synthRow({ 接警单号: "T1" }).split(",");
+  const utf16 = join(dir, "导出.txt");
+  writeFileSync(
+    utf16,
+    Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(`${header.join("\t")}\r\n${row.join("\t")}\r\n`, "utf16le"),
+    ]),
+  );
+  const semicolons = join(dir, "导出-分号.csv");
+  writeFileSync(semicolons, `${header.join(";")}\n${row.join(";")}\n`);
+  for (const path of [utf16, semicolons]) {
+    const source = await openSource(path, profile, DEFAULT_LIMITS);
+    expect(source.header).toEqual(header);
+    const records = [];
+    for await (const batch of source.batches) records.push(...batch);
+    expect(records.map((r) => r.cells)).toEqual([row]);
+  }
+});
+
+test("a header that fits no delimiter is read with the profile's, and the mapper names the missing columns", async () => {
+  const path = join(dir, "别的系统.csv");
+  writeFileSync(path, "编号\t时间\n1\t2\n");
+  const source = await openSource(path, await loadProfile("synthetic"), DEFAULT_LIMITS);
+  expect(source.header).toEqual(["编号\t时间"]);
 });

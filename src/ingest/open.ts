@@ -5,7 +5,7 @@ import type { ReadLimits } from "./limits.ts";
 import { profileColumns } from "./profile/mapper.ts";
 import type { Profile } from "./profile/schema.ts";
 import { readCsv } from "./readers/csv.ts";
-import type { EncodingName } from "./readers/encoding.ts";
+import { chunkDecoder, detectEncoding, type EncodingName } from "./readers/encoding.ts";
 import { readJsonl } from "./readers/jsonl.ts";
 import type { RecordSource } from "./readers/types.ts";
 
@@ -76,5 +76,59 @@ export async function openSource(
       ...(profile.input?.sheet !== undefined ? { sheet: profile.input.sheet } : {}),
     });
   if (format === "jsonl") return readJsonl(path, { encoding: enc, limits, columns: profileColumns(profile) });
-  return readCsv(path, { encoding: enc, delimiter: profile.input?.delimiter ?? ",", limits });
+  const delimiter = profile.input?.delimiter ?? ",";
+  return readCsv(path, {
+    encoding: enc,
+    delimiter: (await headerDelimiter(path, enc, delimiter, profileColumns(profile))) ?? delimiter,
+    limits,
+  });
+}
+
+/** Delimiters a text export may use besides the profile's: Excel's "Unicode text" is tab-separated. */
+const DELIMITERS = [",", "\t", ";", "|"];
+
+/**
+ * Another delimiter, when the header does not hold the profile's columns split by its own but does
+ * split by that one: the same system's export saved as tab-separated text (Excel's "Unicode text",
+ * UTF-16) or with semicolons (a European locale's CSV) then reads with the profile unchanged.
+ * Null when the profile's delimiter fits, or no other does (the mapper then names the missing columns).
+ */
+async function headerDelimiter(
+  path: string,
+  encoding: EncodingName,
+  delimiter: string,
+  columns: readonly string[],
+): Promise<string | null> {
+  if (columns.length === 0) return null;
+  let sample: Buffer;
+  try {
+    const file = await open(path, "r");
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+      sample = buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return null; // The reader reports a missing or unreadable file in its own words.
+  }
+  const detected = encoding === "auto" ? detectEncoding(sample) : { encoding, bomBytes: 0 };
+  const text = chunkDecoder(detected.encoding)
+    .write(sample.subarray(detected.bomBytes))
+    .replace(/^\uFEFF/, "");
+  const line = text.split(/\r\n|\n|\r/, 1)[0] ?? "";
+  const fits = (d: string) => {
+    const names = new Set(
+      line.split(d).map((cell) =>
+        cell
+          .trim()
+          .replace(/^"(.*)"$/, "$1")
+          .trim(),
+      ),
+    );
+    return columns.every((c) => names.has(c));
+  };
+  if (fits(delimiter)) return null;
+  return DELIMITERS.find((d) => d !== delimiter && fits(d)) ?? null;
 }
