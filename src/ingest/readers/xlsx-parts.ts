@@ -280,6 +280,9 @@ export async function readDateStyles(parts: XlsxZip, name: string | null): Promi
   return dates;
 }
 
+/** Excel's last column, XFD (ECMA-376 Part 1, 18.3.1.4: at most 16,384 columns). */
+const LAST_COLUMN = 16_384;
+
 /** Column number (1-based) of a cell reference such as "AB12"; 0 when there is none. */
 export function columnOf(ref: string | undefined): number {
   if (!ref) return 0;
@@ -348,6 +351,10 @@ export async function* sheetRows(
           break;
         case "c":
           column = columnOf(a.r) || column + 1;
+          // A sheet has 16,384 columns (XFD): a reference past it is damage, and padding a row up
+          // to it (ZZZZZZ3 is column 321,272,406) ran the import thread out of memory.
+          if (column > LAST_COLUMN)
+            throw new Error(`cell ${a.r ?? `#${column}`} lies past Excel's last column (XFD)`);
           type = a.t ?? "n";
           style = a.s ? Number(a.s) : 0;
           value = "";

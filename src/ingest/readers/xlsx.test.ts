@@ -115,6 +115,45 @@ describe("XLSX parts", () => {
   });
 });
 
+/** A one-sheet workbook around the given <sheetData> rows (inline strings only). */
+function oneSheet(rows: string): Buffer {
+  return zip([
+    {
+      name: "xl/worksheets/sheet1.xml",
+      data: xml(`<worksheet xmlns="${MAIN}"><sheetData>${rows}</sheetData></worksheet>`),
+    },
+    {
+      name: "xl/workbook.xml",
+      data: xml(
+        `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+    },
+    {
+      name: "xl/_rels/workbook.xml.rels",
+      data: xml(
+        `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      ),
+    },
+  ]);
+}
+
+const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+
+test("a cell reference past Excel's last column (XFD) makes the file invalid, instead of a row of millions of cells", async () => {
+  // ZZZZZZ3 (column 321,272,406) ran the import out of memory and aborted the process.
+  const path = join(dir, "far-column.xlsx");
+  writeFileSync(
+    path,
+    oneSheet(
+      `<row r="1">${inline("A1", "接警单号")}</row><row r="2">${inline("A2", "J1")}${inline("AAAA2", "远")}</row>`,
+    ),
+  );
+  await expect(readXlsx(path, { limits: DEFAULT_LIMITS }).then(all)).rejects.toMatchObject({
+    code: "xlsx_invalid",
+    messages: { en: expect.stringContaining("AAAA2") },
+  });
+});
+
 describe("XLSX reader, SpreadsheetML as other programs write it", () => {
   const path = join(dir, "hand.xlsx");
   writeFileSync(path, handWritten());
@@ -140,7 +179,10 @@ describe("XLSX reader, SpreadsheetML as other programs write it", () => {
       readXlsx(path, { limits: { ...DEFAULT_LIMITS, maxXlsxSharedStringsBytes: 100 }, sheet: "警情" }),
     ).rejects.toMatchObject({
       code: "xlsx_too_large",
-      messages: { zh: expect.stringContaining("共享字符串表"), en: expect.stringContaining("save it as CSV") },
+      messages: {
+        zh: expect.stringContaining("共享字符串表"),
+        en: expect.stringContaining("save it as CSV"),
+      },
     });
   });
 
