@@ -204,7 +204,7 @@ describe("XLSX reader, SpreadsheetML as other programs write it", () => {
       (_, i) =>
         `第${i}起：报警人称楼上邻居深夜噪声扰民，民警到场调解，双方${i % 2 ? "和解" : "约定次日到社区调解"}`,
     );
-    texts.forEach((t, i) => sheet.addRow([`J${i}`, t]));
+    for (const [i, t] of texts.entries()) sheet.addRow([`J${i}`, t]);
     await workbook.xlsx.writeFile(cjk);
     const cells = (await all(await readXlsx(cjk, { limits: DEFAULT_LIMITS }))).map((r) => r.cells[1]);
     expect(cells).toEqual(texts);
