@@ -283,6 +283,9 @@ export async function readDateStyles(parts: XlsxZip, name: string | null): Promi
 /** Excel's last column, XFD (ECMA-376 Part 1, 18.3.1.4: at most 16,384 columns). */
 const LAST_COLUMN = 16_384;
 
+/** Columns up to which an empty cell widens its row; exports have tens of columns. */
+const EMPTY_CELLS_COUNT_TO = 1_024;
+
 /** Column number (1-based) of a cell reference such as "AB12"; 0 when there is none. */
 export function columnOf(ref: string | undefined): number {
   if (!ref) return 0;
@@ -400,6 +403,10 @@ export async function* sheetRows(
             const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::(\d{2}))?)?/.exec(value);
             text = m ? `${m[1]} ${m[2] ?? "00:00"}:${m[3] ?? "00"}` : value;
           }
+          // An empty cell (a style without a value) far to the right does not widen its row: a
+          // range formatted out to XFD gave every row 16,384 cells (20,000 rows: out of memory).
+          // Nearer, it still counts, so a styled blank header cell keeps its column as before.
+          if (text === "" && column > EMPTY_CELLS_COUNT_TO) break;
           while (cells.length < column - 1) cells.push("");
           cells[column - 1] = text;
           break;

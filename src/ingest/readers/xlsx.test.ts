@@ -154,6 +154,22 @@ test("a cell reference past Excel's last column (XFD) makes the file invalid, in
   });
 });
 
+test("an empty cell (a style, no value) far to the right does not widen its row; a near one does", async () => {
+  // 20,000 rows with an empty styled cell at XFD (a range formatted to the last column) ran the
+  // import out of memory: 16,384 cells a row.
+  const path = join(dir, "styled-far.xlsx");
+  writeFileSync(
+    path,
+    oneSheet(
+      `<row r="1">${inline("A1", "接警单号")}${inline("B1", "报警时间")}<c r="D1" s="0"/></row><row r="2">${inline("A2", "J1")}${inline("D2", "备注")}<c r="XFD2" s="0"/></row>`,
+    ),
+  );
+  const source = await readXlsx(path, { limits: DEFAULT_LIMITS });
+  // The styled blank header cell D1 keeps its column, so the note under it is an unnamed column's cell.
+  expect(source.header).toEqual(["接警单号", "报警时间", "", ""]);
+  expect((await all(source)).map((r) => r.cells)).toEqual([["J1", "", "", "备注"]]);
+});
+
 describe("XLSX reader, SpreadsheetML as other programs write it", () => {
   const path = join(dir, "hand.xlsx");
   writeFileSync(path, handWritten());
