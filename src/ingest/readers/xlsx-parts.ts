@@ -216,7 +216,11 @@ export class SharedStrings {
 }
 
 /** The shared strings: each `<si>` is its `<t>` texts joined (rich-text runs), phonetic guides (`<rPh>`) left out. */
-export async function readSharedStrings(parts: XlsxZip, name: string | null): Promise<SharedStrings> {
+export async function readSharedStrings(
+  parts: XlsxZip,
+  name: string | null,
+  maxChars = Number.POSITIVE_INFINITY,
+): Promise<SharedStrings> {
   const table = new SharedStrings(name ? parts.entries.get(name)?.uncompressedSize : undefined);
   if (!name) return table;
   let text = "";
@@ -229,7 +233,7 @@ export async function readSharedStrings(parts: XlsxZip, name: string | null): Pr
       else if (tag === "rPh") inPhonetic = true;
     },
     text(t) {
-      if (inT && !inPhonetic) text += t;
+      if (inT && !inPhonetic) text = capped(text, t, maxChars);
     },
     close(tag) {
       if (tag === "t") inT = false;
@@ -278,6 +282,16 @@ export async function readDateStyles(parts: XlsxZip, name: string | null): Promi
     },
   });
   return dates;
+}
+
+/**
+ * `text + more`, but no longer than one character past `max`: a cell's text stops growing once it
+ * is too long (the reader then flags the row), so one cell of 300 MB cannot fill the heap (it
+ * aborted the process). One character past keeps "too long" visible.
+ */
+function capped(text: string, more: string, max: number): string {
+  if (text.length > max) return text;
+  return text.length + more.length <= max + 1 ? text + more : text + more.slice(0, max + 1 - text.length);
 }
 
 /** Excel's last column, XFD (ECMA-376 Part 1, 18.3.1.4: at most 16,384 columns). */
@@ -333,6 +347,7 @@ export async function* sheetRows(
   dateStyles: readonly boolean[],
   date1904: boolean,
   onBytes?: (inflated: number) => void,
+  maxCellChars = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<SheetRow[]> {
   let ready: SheetRow[] = [];
   let rowNumber = 0;
@@ -377,7 +392,7 @@ export async function* sheetRows(
       }
     },
     text(t) {
-      if (inValue && !inPhonetic) value += t;
+      if (inValue && !inPhonetic) value = capped(value, t, maxCellChars);
     },
     close(tag) {
       switch (tag) {

@@ -7,7 +7,16 @@ import { tempDir } from "../testing/files.ts";
 import { zip } from "../testing/zip.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 import { readXlsx } from "./xlsx.ts";
-import { columnOf, isDateFormat, SharedStrings, serialDateText } from "./xlsx-parts.ts";
+import {
+  columnOf,
+  isDateFormat,
+  openXlsxZip,
+  readSharedStrings,
+  SharedStrings,
+  type SheetRow,
+  serialDateText,
+  sheetRows,
+} from "./xlsx-parts.ts";
 
 const dir = tempDir("recur-xlsx-");
 
@@ -168,6 +177,42 @@ test("an empty cell (a style, no value) far to the right does not widen its row;
   // The styled blank header cell D1 keeps its column, so the note under it is an unnamed column's cell.
   expect(source.header).toEqual(["接警单号", "报警时间", "", ""]);
   expect((await all(source)).map((r) => r.cells)).toEqual([["J1", "", "", "备注"]]);
+});
+
+test("a cell's text stops growing past the cell limit while it is read (a 300 MB cell aborted the process)", async () => {
+  const path = join(dir, "huge-cell.xlsx");
+  const long = "长".repeat(5000);
+  writeFileSync(
+    path,
+    zip([
+      {
+        name: "xl/worksheets/sheet1.xml",
+        data: xml(
+          `<worksheet xmlns="${MAIN}"><sheetData><row r="1">${inline("A1", long)}<c r="B1" t="s"><v>0</v></c></row></sheetData></worksheet>`,
+        ),
+      },
+      { name: "xl/sharedStrings.xml", data: xml(`<sst xmlns="${MAIN}"><si><t>${long}</t></si></sst>`) },
+    ]),
+  );
+  const parts = await openXlsxZip(path);
+  try {
+    const strings = await readSharedStrings(parts, "xl/sharedStrings.xml", 100);
+    expect(strings.get(0)).toHaveLength(101);
+    const rows: SheetRow[] = [];
+    for await (const chunk of sheetRows(
+      parts,
+      "xl/worksheets/sheet1.xml",
+      strings,
+      [],
+      false,
+      undefined,
+      100,
+    ))
+      rows.push(...chunk);
+    expect(rows[0]?.cells.map((c) => c.length)).toEqual([101, 101]);
+  } finally {
+    parts.zip.close();
+  }
 });
 
 describe("XLSX reader, SpreadsheetML as other programs write it", () => {

@@ -130,7 +130,7 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
       : 0;
     if (stringBytes > limits.maxXlsxSharedStringsBytes)
       throw xlsxStringsTooLarge(file, stringBytes, limits.maxXlsxSharedStringsBytes);
-    strings = await readSharedStrings(parts, info.sharedStrings);
+    strings = await readSharedStrings(parts, info.sharedStrings, limits.maxCellChars);
     dateStyles = await readDateStyles(parts, info.styles);
   } catch (error) {
     parts.zip.close();
@@ -145,9 +145,17 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
   }
   const sheetBytes = parts.entries.get(sheet.part)?.uncompressedSize ?? 0;
   let inflated = 0;
-  const rowChunks = sheetRows(parts, sheet.part, strings, dateStyles, info.date1904, (n) => {
-    inflated = n;
-  });
+  const rowChunks = sheetRows(
+    parts,
+    sheet.part,
+    strings,
+    dateStyles,
+    info.date1904,
+    (n) => {
+      inflated = n;
+    },
+    limits.maxCellChars,
+  );
   const sheetIterator = (async function* (): AsyncGenerator<SheetRow> {
     try {
       for await (const rows of rowChunks) yield* rows;
