@@ -9,32 +9,87 @@ import type { Entity } from "./parse.ts";
  * block matches whatever the masking.
  */
 
-/** USPS Publication 28 street suffix abbreviations (the common ones). */
+/**
+ * USPS Publication 28 street suffix abbreviations (the common ones), with the variants its
+ * Appendix C1 lists for them (AV, BOULV, PKY ...) and BL, Milwaukee's CAD form of BLVD.
+ */
 const SUFFIX: Readonly<Record<string, string>> = {
   STREET: "ST",
   STR: "ST",
+  STRT: "ST",
   AVENUE: "AVE",
   AV: "AVE",
   AVN: "AVE",
+  AVEN: "AVE",
+  AVENU: "AVE",
+  AVNUE: "AVE",
   BOULEVARD: "BLVD",
   BLV: "BLVD",
+  BOUL: "BLVD",
+  BOULV: "BLVD",
+  BL: "BLVD",
   ROAD: "RD",
   DRIVE: "DR",
+  DRIV: "DR",
+  DRV: "DR",
   LANE: "LN",
   COURT: "CT",
+  CRT: "CT",
   PLACE: "PL",
   TERRACE: "TER",
+  TERR: "TER",
   PARKWAY: "PKWY",
+  PARKWY: "PKWY",
+  PKWAY: "PKWY",
+  PKY: "PKWY",
   HIGHWAY: "HWY",
+  HIWAY: "HWY",
+  HIWY: "HWY",
+  HWAY: "HWY",
   CIRCLE: "CIR",
+  CIRC: "CIR",
+  CIRCL: "CIR",
+  CRCL: "CIR",
+  CRCLE: "CIR",
   SQUARE: "SQ",
+  SQR: "SQ",
+  SQRE: "SQ",
+  SQU: "SQ",
   TRAIL: "TRL",
+  TRAILS: "TRL",
+  TRLS: "TRL",
   WAY: "WAY",
   ALLEY: "ALY",
+  ALLEE: "ALY",
+  ALLY: "ALY",
   EXPRESSWAY: "EXPY",
+  EXP: "EXPY",
+  EXPR: "EXPY",
+  EXPRESS: "EXPY",
+  EXPW: "EXPY",
   FREEWAY: "FWY",
+  FRWAY: "FWY",
+  FRWY: "FWY",
   CRESCENT: "CRES",
+  CRSENT: "CRES",
+  CRSNT: "CRES",
   PLAZA: "PLZ",
+  PLZA: "PLZ",
+};
+/** Spelled-out ordinals of numbered streets (OLD WORLD THIRD ST = OLD WORLD 3RD ST). */
+const ORDINAL: Readonly<Record<string, string>> = {
+  FIRST: "1ST",
+  SECOND: "2ND",
+  THIRD: "3RD",
+  FOURTH: "4TH",
+  FIFTH: "5TH",
+  SIXTH: "6TH",
+  SEVENTH: "7TH",
+  EIGHTH: "8TH",
+  NINTH: "9TH",
+  TENTH: "10TH",
+  ELEVENTH: "11TH",
+  TWELFTH: "12TH",
 };
 const SUFFIXES = new Set([
   ...Object.values(SUFFIX),
@@ -85,6 +140,15 @@ const DIRECTION: Readonly<Record<string, string>> = {
 /** Placeholders that exports put where a location was withheld: not a place, so no key. */
 const NOT_A_PLACE = /^(OFFSET TO PROTECT PRIVACY|UNKNOWN|N\/?A|NONE|REDACTED|WITHHELD|NULL)$/i;
 
+/**
+ * Call-taker notes that CAD exports put after a `;` where a place name goes (SLO: "1200 ELM;
+ * AREA OF;", "ELM & OAK; GRID K-10;", "; X FROM;", "; IFO;" in front of, "; POSS ADDR;"), or a
+ * bare number: they say how sure or where near, not which place, so they give no poi key (one
+ * "AREA OF" key would join every address that carries the note).
+ */
+const NOT_A_PLACE_NAME =
+  /^(?:(?:IN THE |THE )?AREA(?: OF)?|NEAR(?: ?BY)?|X ?FROM|ACROSS(?: FROM)?|IFO|(?:POSS(?:IBLE)?|APPROX)(?: ADDR(?:ESS)?| LOC(?:ATION)?)?|GRID [A-Z]-?\d+|#?\d+)$/;
+
 /** True when the text looks like a Latin-script street address rather than a Chinese one. */
 export function isLatinAddress(text: string): boolean {
   let latin = false;
@@ -125,7 +189,8 @@ export function usStreet(text: string): UsStreet | null {
     .toUpperCase()
     .replace(/[.,]/g, " ")
     .split(/\s+/)
-    .filter((w) => w.length > 0);
+    .filter((w) => w.length > 0)
+    .map((w) => ORDINAL[w] ?? w);
   if (words.length === 0) return null;
   let direction: string | null = null;
   let type: string | null = null;
@@ -149,7 +214,15 @@ export function usStreet(text: string): UsStreet | null {
   return name ? { direction, name, type } : null;
 }
 
-const streetKey = (s: UsStreet): string => (s.direction ? `${s.direction} ${s.name}` : s.name);
+/**
+ * The street in a key: direction and name, and the type only for a numbered street, where grid
+ * cities give one number several streets (N 44TH ST, N 44TH PL and N 44TH BLVD); a named street's type is left out because exports of one city disagree on it.
+ */
+const streetKey = (s: UsStreet): string => {
+  const name = s.direction ? `${s.direction} ${s.name}` : s.name;
+  return s.type !== null && NUMBERED_STREET.test(s.name) ? `${name} ${s.type}` : name;
+};
+const NUMBERED_STREET = /^\d+(?:ST|ND|RD|TH)\b/;
 
 /**
  * Parses a block address.
@@ -159,47 +232,71 @@ export function parseUsAddress(text: string): UsAddress {
   const entities: Entity[] = [];
   const segments = text.split(";");
   const main = (segments[0] ?? "").trim();
-  const place = segments
+  const places = segments
     .slice(1)
     .map((s) => s.trim())
-    .filter(Boolean)
-    .join(" ");
+    .filter((s) => s.length > 0 && !NOT_A_PLACE_NAME.test(s.toUpperCase().replace(/\s+/g, " ")));
+  const place = places.join(" ");
   let rest = main;
   let city: string | null = null;
-  const comma = /^(.*?),\s*([A-Za-z .]+)$/.exec(rest);
+  // The city after one comma or more ("RIVERTON TECH,LAKE GROVE,WI"), or after a spaced dash
+  // ("... PKWY - LAKE GROVE"), unless it is a unit ("..., APT 4").
+  const comma =
+    /^(.*?),\s*((?!(?:APT|UNIT|STE|SUITE)\b)[A-Za-z .]+(?:,\s*[A-Za-z .]+)*)$/i.exec(rest) ??
+    /^(.*\S)\s+-\s+([A-Za-z .]+)$/.exec(rest);
   if (comma) {
     rest = (comma[1] as string).trim();
-    city = (comma[2] as string).trim().toUpperCase() || null;
+    city =
+      (comma[2] as string)
+        .trim()
+        .toUpperCase()
+        .replace(/\s*,\s*/g, ", ") || null;
   }
   let unit: string | null = null;
-  const unitMatch = /\s*(?:#|\bAPT\b\.?|\bUNIT\b|\bSTE\b|\bSUITE\b)\s*([A-Za-z0-9-]+)\s*$/i.exec(rest);
+  const unitMatch = /\s*(?:#|\bAPT\b\.?|\bUNIT\b|\bSTE\b|\bSUITE\b)\s*([A-Za-z0-9-]+(?:\/[0-9]+)?)\s*$/i.exec(
+    rest,
+  );
   if (unitMatch) {
     unit = (unitMatch[1] as string).toUpperCase();
     rest = rest.slice(0, unitMatch.index).trim();
   }
-  const crossParts = rest.split(/\s*(?:\/|&|\bAND\b|\bAT\b|@)\s*/i).filter(Boolean);
+  // "/" between digits is a fraction (6TH 1/2 ST); after a house number, AND and AT belong to the
+  // street's name (9350 MEADOW AND VINE BLVD); "N ELM ST- E OAK ST" is a crossing.
+  const housed = /^\d+[A-Z]?\s/i.test(rest);
+  const separator = housed
+    ? /\s*(?:(?<!\d)\/|\/(?!\d)|&|@)\s*/
+    : /\s*(?:(?<!\d)\/|\/(?!\d)|&|\bAND\b|\bAT\b|@|(?<=[A-Z])-\s)\s*/i;
+  // A stretch of road (12N BTWN ELM AND OAK) is named as a place: it has no block or corner.
+  const stretch = /\b(?:BTWN|BETWEEN)\b/i.test(rest);
+  const crossParts = stretch ? [rest] : rest.split(separator).filter(Boolean);
   let number: number | null = null;
   let block: number | null = null;
   let street: UsStreet | null = null;
   let cross: UsStreet | null = null;
+  let numberText: string | null = null;
   if (crossParts.length === 2) {
     street = usStreet(crossParts[0] as string);
     cross = usStreet(crossParts[1] as string);
   } else {
-    // 2600, 026XX, 4600-BLK (a block), 3017-A / 317A (a number and a unit letter), 1200-1210 (a range).
-    const m = /^(\d+X*|\d*X+)(?:-?(BLK|BLOCK|[A-Z])\b|-\d+)?\s+(.+)$/i.exec(rest);
+    // 2600, 026XX, 4600-BLK or 1000 BLK (a block), 3017-A / 317A (a number and a unit letter),
+    // 6100-6400 (a range: its first block, no door).
+    const m = stretch
+      ? null
+      : /^(\d+X*|\d*X+)(?:(?:-|\s+)(BLK|BLOCK)\b|-?([A-Z])\b|-(\d+))?\s+(.+)$/i.exec(rest);
     if (m) {
       const raw = (m[1] as string).toUpperCase();
-      const suffix = m[2]?.toUpperCase();
-      if (raw.includes("X") || suffix === "BLK" || suffix === "BLOCK")
+      const letter = m[3]?.toUpperCase();
+      numberText = rest.slice(0, rest.length - (m[5] as string).length).trim();
+      if (raw.includes("X") || m[2] !== undefined || m[4] !== undefined)
         block = Math.floor(Number(raw.replace(/X/g, "0")) / 100) * 100;
       else {
         number = Number(raw);
         block = Math.floor(number / 100) * 100;
-        if (suffix && unit === null) unit = suffix;
+        if (letter && unit === null) unit = letter;
       }
-      street = usStreet(m[3] as string);
-    } else street = rest && /\b(ST|AVE|RD|BLVD|DR|LN|WAY|HWY)\b/i.test(rest) ? usStreet(rest) : null;
+      street = usStreet(m[5] as string);
+    } else
+      street = rest && !stretch && /\b(ST|AVE|RD|BLVD|DR|LN|WAY|HWY)\b/i.test(rest) ? usStreet(rest) : null;
   }
   const placeName =
     place ||
@@ -211,16 +308,18 @@ export function parseUsAddress(text: string): UsAddress {
       { label: "road", text: (crossParts[1] as string).trim() },
     );
   } else if (street) {
-    const m = /^(\S+)\s+(.+)$/.exec(rest);
-    if (block !== null && m)
-      entities.push({ label: "roadno", text: m[1] as string }, { label: "road", text: m[2] as string });
+    if (block !== null && numberText !== null)
+      entities.push(
+        { label: "roadno", text: numberText },
+        { label: "road", text: rest.slice(numberText.length).trim() },
+      );
     else entities.push({ label: "road", text: rest });
   }
   if (unit) entities.push({ label: "roomno", text: unit });
-  if (comma) entities.push({ label: "city", text: (comma[2] as string).trim() });
-  if (place)
-    for (const seg of segments.slice(1)) if (seg.trim()) entities.push({ label: "poi", text: seg.trim() });
+  // In text order: a place written alone ("RIVERTON TECH, LAKE GROVE") comes before its city.
   if (!place && placeName) entities.push({ label: "poi", text: rest });
+  if (comma) entities.push({ label: "city", text: (comma[2] as string).trim() });
+  for (const seg of places) entities.push({ label: "poi", text: seg });
   return {
     number,
     block,
