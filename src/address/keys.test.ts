@@ -223,3 +223,186 @@ describe("location keys", () => {
     );
   });
 });
+
+/**
+ * Groups of spellings call-takers write for one place, in an invented compound and road of a
+ * district of Hangzhou (docs/address.md "Keys and levels"): each group shares its key at the
+ * level named, never null; the places of `apart` keep different keys at that level.
+ */
+describe("variant spellings of call-takers (浙江省杭州市西湖区)", () => {
+  const hz = createAddressLocator({ region: "浙江省杭州市" });
+  const at = (level: keyof ReturnType<typeof hz.locate>, text: string) =>
+    hz.locate(`浙江省杭州市西湖区${text}`)[level];
+  type Level = "building" | "unit" | "room" | "road";
+  const groups: [string, Level, string[], string[]][] = [
+    [
+      "附1号 on a road",
+      "road",
+      ["红星路12号附1号", "红星路12号附一号", "红星路12号附1"],
+      ["红星路12号", "红星路12号附2号"],
+    ],
+    [
+      "之一 on a road",
+      "building",
+      ["红星路12号之1", "红星路12号之1号", "红星路12号之一", "红星路12号之一号"],
+      ["红星路12号", "红星路12号1栋", "红星路12号之2", "红星路12号附1号"],
+    ],
+    [
+      "A座 / A栋 / A幢",
+      "room",
+      ["阳光小区A座1201", "阳光小区Ａ座1201室", "阳光小区A栋1201", "阳光小区a幢1201号房"],
+      ["阳光小区B座1201", "阳光小区A座1202"],
+    ],
+    [
+      "floors: 一楼 / 1楼 / 1F / 1层",
+      "building",
+      ["阳光小区3栋一楼", "阳光小区3栋1楼", "阳光小区3栋1F", "阳光小区3栋1层", "阳光小区三栋1楼"],
+      ["阳光小区4栋1楼"],
+    ],
+    [
+      "a floor before the flat",
+      "room",
+      [
+        "阳光小区3栋2单元5楼501",
+        "阳光小区3栋2单元五楼501室",
+        "阳光小区3栋2单元5F501",
+        "阳光小区3栋2单元5层501",
+      ],
+      ["阳光小区3栋2单元5楼502"],
+    ],
+    [
+      "basement: 负一层 / 地下一层 / -1层",
+      "building",
+      ["阳光小区3栋负一层", "阳光小区3栋地下一层", "阳光小区3栋-1层", "阳光小区3栋"],
+      ["阳光小区13栋负一层"],
+    ],
+    [
+      "号院 before a building",
+      "building",
+      ["阳光小区3号院5号楼", "阳光小区三号院五号楼", "阳光小区3号院5栋"],
+      ["阳光小区5号楼", "阳光小区4号院5号楼"],
+    ],
+    [
+      "东单元 is not 1单元",
+      "unit",
+      ["阳光小区3号楼东单元", "阳光小区三号楼东单元"],
+      ["阳光小区3号楼1单元", "阳光小区3号楼西单元"],
+    ],
+    [
+      "an attic is in its building",
+      "building",
+      ["阳光小区3栋阁楼", "阳光小区三栋阁楼", "阳光小区3栋"],
+      ["阳光小区8栋阁楼"],
+    ],
+    [
+      "a shop front is its door on the road",
+      "building",
+      [
+        "红星路12号门面",
+        "红星路12号商铺",
+        "红星路12号底商",
+        "红星路12号门市",
+        "红星路12号店面",
+        "红星路12号",
+      ],
+      ["红星路14号门面", "红星路12号附1号"],
+    ],
+    [
+      "dashed flats",
+      "room",
+      ["阳光小区3-2-501", "阳光小区3栋2单元501", "阳光小区三号楼二单元501室"],
+      ["阳光小区3-2-502", "阳光小区3-1-501", "阳光小区2-2-501"],
+    ],
+    [
+      "室 / 房 / 号房 / 房间",
+      "room",
+      [
+        "阳光小区3栋2单元501室",
+        "阳光小区3栋2单元501房",
+        "阳光小区3栋2单元501号房",
+        "阳光小区3栋2单元501房间",
+        "阳光小区3栋2单元501",
+      ],
+      ["阳光小区3栋2单元510"],
+    ],
+    [
+      "单元 written as 门",
+      "room",
+      ["阳光小区3栋2门501", "阳光小区3栋2单元501", "阳光小区3栋二门501室"],
+      ["阳光小区3栋3门501"],
+    ],
+    [
+      "栋 after a letter",
+      "room",
+      ["阳光小区B栋2单元501", "阳光小区B座2单元501", "阳光小区b栋2单元501", "阳光小区Ｂ栋2单元501"],
+      ["阳光小区B栋3单元501", "阳光小区A栋2单元501"],
+    ],
+    [
+      "一期 / 1期 (二期 is another place)",
+      "room",
+      ["阳光小区一期3栋2单元501", "阳光小区1期3栋2单元501"],
+      ["阳光小区二期3栋2单元501", "阳光小区3栋2单元501"],
+    ],
+    [
+      "F栋 is building F, not a floor",
+      "room",
+      ["阳光小区F栋2单元501", "阳光小区F座2单元501", "阳光小区ｆ栋2单元501"],
+      ["阳光小区E栋2单元501"],
+    ],
+    [
+      "fillers after a building",
+      "building",
+      [
+        "阳光小区3栋门口",
+        "阳光小区3栋附近",
+        "阳光小区3栋对面",
+        "阳光小区3栋旁边",
+        "阳光小区3栋楼下",
+        "阳光小区3栋楼上",
+        "阳光小区3栋后面",
+        "阳光小区3号楼楼下",
+        "阳光小区3栋",
+      ],
+      ["阳光小区4栋楼下"],
+    ],
+    [
+      "fillers after a flat",
+      "room",
+      [
+        "阳光小区3栋2单元501室门口",
+        "阳光小区3栋2单元501附近",
+        "阳光小区3栋2单元501对面",
+        "阳光小区3栋2单元501旁边",
+        "阳光小区3栋2单元501后面",
+        "阳光小区3栋2单元501室楼下",
+      ],
+      ["阳光小区3栋2单元502室门口"],
+    ],
+    [
+      "fillers after a road number",
+      "road",
+      [
+        "红星路12号门口",
+        "红星路12号附近",
+        "红星路12号对面",
+        "红星路12号旁边",
+        "红星路12号后面",
+        "红星路十二号",
+      ],
+      ["红星路21号门口"],
+    ],
+  ];
+
+  test.each(groups)("%s: one %s key", (_name, level, same, apart) => {
+    const keys = new Set(same.map((t) => at(level, t)));
+    expect([...keys], same.join(" / ")).toHaveLength(1);
+    const key = [...keys][0];
+    expect(key).not.toBeNull();
+    for (const other of apart) expect(at(level, other), other).not.toBe(key);
+  });
+
+  test("a shop front word is not a compound: no POI key that would join the shops of a city", () => {
+    expect(at("poi", "红星路12号门面")).toBeNull();
+    expect(at("poi", "解放路8号商铺")).toBeNull();
+  });
+});

@@ -130,12 +130,23 @@ function roadNumberOf(text: string | undefined): string | null {
   if (text === undefined) return null;
   const half = toHalfWidth(text);
   const pair = /^([0-9]+)[-~—]([0-9]+)(?![0-9])/.exec(half);
-  if (!pair) return componentNumber(text);
+  // 12号附1号 and 12附1号 are one door: the sub-number keeps its word (附, 之), not the 号 before it.
+  if (!pair) return componentNumber(text)?.replace(/号(?=[附之])/u, "") ?? null;
   const first = pair[1] as string;
   const last = pair[2] as string;
   if (first.length === last.length && Number(last) > Number(first)) return componentNumber(text);
   return `${componentNumber(first)}-${componentNumber(last + half.slice(pair[0].length))}`;
 }
+
+/**
+ * Words for a shop front on a street (红星路12号门面, 12号底商): what kind of door, not a compound,
+ * so they give no POI key (one 商铺 key would join every shop of the city) and the address keeps
+ * the building key of its road number.
+ */
+const SHOP_FRONT = new Set(["门面", "门市", "门市部", "门市房", "商铺", "底商", "店面", "铺面", "门店"]);
+
+/** A sub-number of a road number written apart from it: 之一, 之1号 (with 之 or 附 before a number). */
+const SUB_NUMBER = /^(之|附)([0-9０-９零〇一二三四五六七八九十]+)号?$/u;
 
 /** The compound's name after the dictionary's aliases and, above the threshold, a fuzzy match. */
 function placeName(text: string, options: KeyOptions): { name: string; fuzzy: KeyResult["fuzzy"] } {
@@ -174,7 +185,34 @@ export function chineseKeys(
   // A part named after the building or flat (3栋东门, 501财务部) says where in it, not which
   // compound part: only sub-POIs before the first number belong to the key.
   let numbered = false;
+  // 红星路12号之一 / 之1 / 附1 (the parser reads 之 or 附 apart from the number after it): a
+  // sub-number of the road number, neither number 12 itself nor its building 1 (12号1栋).
+  let subWord: string | null = null;
+  let subNumber = "";
+  let afterRoadNo = false;
   for (const e of entities) {
+    const justAfterRoadNo = afterRoadNo;
+    afterRoadNo = e.label === "roadno" && roadNoText === undefined;
+    if (subWord !== null) {
+      const word = subWord;
+      subWord = null;
+      const n = e.label === "houseno" ? numberOf(e.text) : null;
+      if (n !== null && /^[0-9]+$/.test(n)) {
+        subNumber = `${word}${n}`;
+        continue;
+      }
+    } else if (justAfterRoadNo && (e.label === "redundant" || e.label === "poi")) {
+      const t = e.text.trim();
+      const m = SUB_NUMBER.exec(t);
+      if (m) {
+        subNumber = `${m[1]}${numberOf(m[2])}`;
+        continue;
+      }
+      if (t === "之" || t === "附") {
+        subWord = t;
+        continue;
+      }
+    }
     switch (e.label) {
       case "road":
         roads.push(e.text);
@@ -198,7 +236,7 @@ export function chineseKeys(
         numbered = true;
         break;
       case "poi":
-        poiText ??= e.text;
+        if (!SHOP_FRONT.has(canonicalText(e.text))) poiText ??= e.text;
         break;
       case "community":
         community ??= e.text;
@@ -221,6 +259,7 @@ export function chineseKeys(
   const scopeKey = canonicalText(scope);
   const roadName = roads[0];
   const roadNo = roadNumberOf(roadNoText);
+  const numberOnRoad = roadNo !== null && subNumber ? `${roadNo}${subNumber}` : roadNo;
   const subNo = numberOf(subNoText);
   const isCross = roads.length >= 2 && (intersection || !roadNo);
   const cross = isCross
@@ -232,7 +271,7 @@ export function chineseKeys(
     : null;
   const roadKey =
     roadName && (roadNo || subNo) && !isCross
-      ? `R:${scopeKey}:${canonicalText(roadName)}${sub ? canonicalText(sub) : ""}/${subNo ?? roadNo}`
+      ? `R:${scopeKey}:${canonicalText(roadName)}${sub ? canonicalText(sub) : ""}/${subNo ?? numberOnRoad}`
       : null;
 
   const place = poiText ? placeName(poiText, options) : null;
@@ -240,7 +279,7 @@ export function chineseKeys(
   const fuzzy = place?.fuzzy ?? null;
   const subpoi = subpois.map(canonicalText).join("+");
   // A number written after a village or compound without a road (下宅村107号) is its house number.
-  const house = numberOf(lastHouse) ?? (roadName ? null : roadNo);
+  const house = numberOf(lastHouse) ?? (roadName ? null : numberOnRoad);
   const cell = numberOf(cellText);
   const roomNo = numberOf(roomText);
 

@@ -182,16 +182,24 @@ function digitsCapitalsHan(text: string): boolean {
 }
 
 /**
- * The number of a building/unit/floor/room component without its unit word: "3栋" → "3",
- * "三号楼" → "3", "Ｃ座" → "C", "501室" → "501", "二单元" → "2". null when nothing numeric is left.
+ * The number of a building/unit/floor/room component without its unit words: "3栋" → "3",
+ * "三号楼" → "3", "3栋楼" → "3", "Ｃ座" → "C", "501室" → "501", "二单元" → "2". null when nothing
+ * numeric is left.
  */
 export function componentNumber(text: string): string | null {
-  const t = canonicalText(text)
-    .replace(/^第/, "")
-    .replace(
-      /(号楼|号院|号门|号搂|号喽|号房|层楼|单元|房间|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|F|弄|区|期)$/u,
-      "",
-    )
-    .replace(/^(NO|#)/, "");
+  let t = canonicalText(text).replace(/^第/, "").replace(UNIT_WORD, "");
+  // Unit words may be doubled (3栋楼, as in 3栋楼下): strip the Chinese ones again while something
+  // is left (not F: F栋 is building F).
+  for (
+    let next = t.replace(HAN_UNIT_WORD, "");
+    next !== t && next.length > 0;
+    next = t.replace(HAN_UNIT_WORD, "")
+  )
+    t = next;
+  t = t.replace(/^(NO|#)/, "");
   return t.length > 0 ? t : null;
 }
+
+const UNIT_WORD =
+  /(号楼|号院|号门|号搂|号喽|号房|层楼|单元|房间|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|F|弄|区|期)$/u;
+const HAN_UNIT_WORD = /(号楼|号院|号门|号房|层楼|单元|房间|栋|幢|座|楼|门|单|号|室|房|户|层)$/u;
