@@ -148,6 +148,19 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     expect(record.发生地址).toBe("滨江区春华路88号阳光花园3栋2单元501室");
   });
 
+  test("a rejected row keeps every cell in quarantine, under a header with a name twice or named __proto__", async () => {
+    const store = new MemoryStore();
+    const path = writeText(
+      dir,
+      "twice.csv",
+      `${SYNTH_HEADER},备注,备注,__proto__\n${synthRow({ 接警单号: "D1", 报警时间: "不详" })},第一条,第二条,第三条\n`,
+    );
+    const summary = await importInto(store, path, "synthetic");
+    expect(summary).toMatchObject({ rows: 1, rejected: 1 });
+    const record = JSON.parse(decryptField(store.quarantine[0]?.recordEnc ?? "", TEST_KEYS.encKey));
+    expect(Object.values(record)).toEqual(expect.arrayContaining(["第一条", "第二条", "第三条"]));
+  });
+
   test("a row with a column too few is rejected with row_width", async () => {
     const store = new MemoryStore();
     const short = synthRow().split(",").slice(0, -1).join(",");

@@ -199,9 +199,12 @@ async function fileSha256(path: string): Promise<string> {
 /** The source record as JSON, for the (encrypted) quarantine: nothing of a rejected row is lost. */
 function recordJson(header: readonly string[], record: SourceRecord): string {
   if (record.raw !== undefined) return record.raw;
-  const object: Record<string, string | string[]> = {};
+  // No prototype: a column named __proto__ is a key like any other.
+  const object: Record<string, string | string[]> = Object.create(null);
   header.forEach((name, i) => {
-    object[name || `#${i + 1}`] = record.cells[i] ?? "";
+    // A blank name, or one the header has twice, is keyed by the column's number: no cell lost.
+    const key = name === "" || Object.hasOwn(object, name) ? `${name}#${i + 1}` : name;
+    object[key] = record.cells[i] ?? "";
   });
   if (record.cells.length > header.length) object["#extra"] = record.cells.slice(header.length);
   return JSON.stringify(object);
