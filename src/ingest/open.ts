@@ -77,9 +77,11 @@ export async function openSource(
     });
   if (format === "jsonl") return readJsonl(path, { encoding: enc, limits, columns: profileColumns(profile) });
   const delimiter = profile.input?.delimiter ?? ",";
+  // The import wizard's preview opens files with an input-only stand-in that names no columns.
+  const columns = profile.sourceId === undefined ? [] : profileColumns(profile);
   return readCsv(path, {
     encoding: enc,
-    delimiter: (await headerDelimiter(path, enc, delimiter, profileColumns(profile))) ?? delimiter,
+    delimiter: (await headerDelimiter(path, enc, delimiter, columns)) ?? delimiter,
     limits,
   });
 }
