@@ -405,4 +405,9 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     expect(at("poi", "红星路12号门面")).toBeNull();
     expect(at("poi", "解放路8号商铺")).toBeNull();
   });
+
+  test("a filler the parser leaves as a POI (12号楼下 → 下) is no compound either", () => {
+    for (const t of ["红星路12号楼下", "红星路12号楼上", "解放路8号楼下"]) expect(at("poi", t), t).toBeNull();
+    expect(at("building", "红星路12号楼下")).toBeNull();
+  });
 });

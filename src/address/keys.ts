@@ -1,7 +1,7 @@
 import type { LocationKeys } from "../domain/location.ts";
 import { DEFAULT_FUZZY_THRESHOLD, type PlaceIndex } from "./dictionary.ts";
 import type { Gazetteer } from "./gazetteer.ts";
-import { canonicalText, componentNumber, toHalfWidth } from "./normalize.ts";
+import { canonicalText, componentNumber, FILLER_WORDS, toHalfWidth } from "./normalize.ts";
 import type { Entity } from "./parse.ts";
 
 /**
@@ -145,6 +145,16 @@ function roadNumberOf(text: string | undefined): string | null {
  */
 const SHOP_FRONT = new Set(["门面", "门市", "门市部", "门市房", "商铺", "底商", "店面", "铺面", "门店"]);
 
+/**
+ * What the parser may leave as a POI of a filler (红星路12号楼下 → 12号楼 + 下): a filler word or a
+ * lone word of position is no compound either (one `Z:<city>:下` would join every 楼下 of the city).
+ */
+const NOT_A_COMPOUND: ReadonlySet<string> = new Set([
+  ...SHOP_FRONT,
+  ...FILLER_WORDS,
+  ..."上下口内外前后里旁边侧附之",
+]);
+
 /** A sub-number of a road number written apart from it: 之一, 之1号 (with 之 or 附 before a number). */
 const SUB_NUMBER = /^(之|附)([0-9０-９零〇一二三四五六七八九十]+)号?$/u;
 
@@ -236,7 +246,7 @@ export function chineseKeys(
         numbered = true;
         break;
       case "poi":
-        if (!SHOP_FRONT.has(canonicalText(e.text))) poiText ??= e.text;
+        if (!NOT_A_COMPOUND.has(canonicalText(e.text))) poiText ??= e.text;
         break;
       case "community":
         community ??= e.text;
