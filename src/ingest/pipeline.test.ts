@@ -81,6 +81,40 @@ describe("import of the synthetic export", () => {
     expect(decryptField(enc ?? "", TEST_KEYS.encKey)).toBe("13812345678");
   });
 
+  test("with the city's area code, a local landline and the same number with its code are one caller", async () => {
+    const rows = [
+      synthRow({ 接警单号: "L1", 报警电话: "87654321" }),
+      synthRow({ 接警单号: "L2", 报警电话: "0571-87654321" }),
+      synthRow({ 接警单号: "L3", 报警电话: "(0571)8765 4321" }),
+      synthRow({ 接警单号: "L4", 报警电话: "0572-87654321" }),
+    ];
+    const profileWith = (caller: Record<string, unknown>) =>
+      parseProfile(
+        {
+          name: "area",
+          sourceSystem: "area",
+          timezone: "Asia/Shanghai",
+          sourceId: "接警单号",
+          fields: { receivedAt: "报警时间" },
+          caller,
+        },
+        "area.json",
+      );
+    const callers = async (caller: Record<string, unknown>) => {
+      const store = new MemoryStore();
+      await importInto(store, csv(`area-${Object.keys(caller).length}.csv`, rows), profileWith(caller));
+      return ["L1", "L2", "L3", "L4"].map((id) => store.bySourceId(id)?.callerPseudonym);
+    };
+    const [l1, l2, l3, l4] = await callers({ column: "报警电话", areaCode: "0571" });
+    expect(l1).toBe(l2);
+    expect(l2).toBe(l3);
+    expect(l4).not.toBe(l1); // another city's number is another caller
+    const [n1, n2] = await callers({ column: "报警电话" });
+    expect(n1).not.toBe(n2); // without the code, the local number cannot be linked
+    expect(n2).toBe(l2);
+    expect(() => profileWith({ column: "报警电话", areaCode: "571" })).toThrow(/0571/);
+  });
+
   test("the GBK file gives exactly the result of the UTF-8 file (and of UTF-8 with BOM)", async () => {
     const rows = [
       synthRow({ 接警单号: "G1" }),

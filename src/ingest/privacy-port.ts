@@ -1,4 +1,5 @@
 import type { CallerPseudonym } from "../domain/index.ts";
+import type { NormalizePhoneOptions } from "./privacy/phone.ts";
 
 /**
  * What the import needs from src/ingest/privacy (written separately): masking, phone
@@ -7,7 +8,7 @@ import type { CallerPseudonym } from "../domain/index.ts";
  */
 export interface PrivacyFunctions {
   maskText(text: string): string;
-  normalizePhone(raw: string): string | null;
+  normalizePhone(raw: string, options?: NormalizePhoneOptions): string | null;
   callerPseudonym(phone: string, hmacKey: Uint8Array): CallerPseudonym;
   encryptField(plain: string, encKey: Uint8Array): string;
 }

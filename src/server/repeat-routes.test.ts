@@ -15,7 +15,7 @@ import type { Store } from "../store/types.ts";
 import type { Role } from "./access.ts";
 import { buildApp } from "./app.ts";
 import { Auth } from "./auth.ts";
-import { repeatIndexImported } from "./repeat-routes.ts";
+import { deploymentPhoneOptions, repeatIndexImported } from "./repeat-routes.ts";
 
 /**
  * The repeat engine over HTTP (POST /api/v1/checks and POST /api/v1/incidents) through the app
@@ -381,3 +381,11 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
 }
 
 await describeOnEveryStore("repeat routes", repeatSuite);
+
+test("RECUR_AREA_CODE gives numbers taken over the API the city's area code; anything else is ignored", () => {
+  expect(deploymentPhoneOptions({ RECUR_AREA_CODE: " 0571 " })).toEqual({ areaCode: "0571" });
+  expect(deploymentPhoneOptions({ RECUR_AREA_CODE: "010" })).toEqual({ areaCode: "010" });
+  for (const bad of ["571", "0571-", "00571", ""])
+    expect(deploymentPhoneOptions({ RECUR_AREA_CODE: bad })).toEqual({});
+  expect(deploymentPhoneOptions({})).toEqual({});
+});

@@ -260,7 +260,9 @@ export function registerRepeatRoutes(
       const index = s?.ready;
       if (!s || !index) return notReady(reply, lang, s);
       const q = body.data;
-      const pseudonym = q.callerNumber ? tryCallerPseudonym(q.callerNumber, (await keys()).hmacKey) : null;
+      const pseudonym = q.callerNumber
+        ? tryCallerPseudonym(q.callerNumber, (await keys()).hmacKey, deploymentPhoneOptions())
+        : null;
       const keysOfPlace: Partial<LocationKeys> =
         q.address !== undefined || q.lon !== undefined
           ? locate(q.address ?? null, q.lon ?? null, q.lat ?? null, q.datum)
@@ -488,6 +490,16 @@ export function reloadRepeatIndex(app: FastifyInstance): void {
   reloaders.get(app)?.();
 }
 
+/**
+ * The city's telephone area code for numbers given over the API (`RECUR_AREA_CODE`, e.g. 0571): set
+ * it to the `caller.areaCode` of the import profiles, so that a local landline given at dispatch
+ * time links to the calls imported from it (docs/privacy.md). Ignored unless it looks like one.
+ */
+export function deploymentPhoneOptions(env: NodeJS.ProcessEnv = process.env): { areaCode?: string } {
+  const code = env.RECUR_AREA_CODE?.trim();
+  return code && /^0[1-9]\d{1,2}$/.test(code) ? { areaCode: code } : {};
+}
+
 const RANK: Readonly<Record<string, number>> = { blue: 0, yellow: 1, orange: 2, red: 3 };
 
 function toIncident(
@@ -530,7 +542,7 @@ function toIncident(
     stationUnit: unit(x.stationUnit),
     areaUnit: unit(x.areaUnit),
     callerPseudonym: (x.callerNumber
-      ? tryCallerPseudonym(x.callerNumber, hmacKey)
+      ? tryCallerPseudonym(x.callerNumber, hmacKey, deploymentPhoneOptions())
       : null) as CallerPseudonym | null,
     // The number itself is not kept: the API has no profile asking for it.
     callerNumberEnc: null,

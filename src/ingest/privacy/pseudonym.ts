@@ -1,6 +1,6 @@
 import { createHmac, hash } from "node:crypto";
 import { asPseudonym, type CallerPseudonym, RecurError } from "../../domain/index.ts";
-import { normalizePhone } from "./phone.ts";
+import { type NormalizePhoneOptions, normalizePhone } from "./phone.ts";
 
 /** Domain separation: the same key could be used for other HMACs later without collisions. */
 const CALLER_CONTEXT = "recur/caller/v1\u0000";
@@ -158,8 +158,12 @@ export function callerPseudonym(phone: string, hmacKey: Uint8Array): CallerPseud
  * Like callerPseudonym, but null when `phone` is empty or not a number.
  * @example tryCallerPseudonym("未知", key) // null
  */
-export function tryCallerPseudonym(phone: string, hmacKey: Uint8Array): CallerPseudonym | null {
+export function tryCallerPseudonym(
+  phone: string,
+  hmacKey: Uint8Array,
+  options: NormalizePhoneOptions = {},
+): CallerPseudonym | null {
   checkKey(hmacKey);
-  const normalised = normalizePhone(phone);
+  const normalised = normalizePhone(phone, options);
   return normalised === null ? null : pseudonymOf(normalised, hmacKey);
 }

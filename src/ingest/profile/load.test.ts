@@ -111,12 +111,12 @@ describe("a bad profile is explained in the user's language", () => {
 
 describe("a misspelt key", () => {
   test("names the keys allowed where it stands", () => {
-    const messages = messagesOf({ ...base, caller: { column: "报警电话", areaCode: "0572" } });
+    const messages = messagesOf({ ...base, caller: { column: "报警电话", lineType: "landline" } });
     expect(messages.en).toContain(
-      'caller: Unrecognized key: "areaCode"; allowed here: column, columns, separator, const, template, keepNumber',
+      'caller: Unrecognized key: "lineType"; allowed here: column, columns, separator, const, template, keepNumber, areaCode',
     );
     expect(messages.zh).toContain(
-      'caller: 未知的键 "areaCode"；此处可用: column, columns, separator, const, template, keepNumber',
+      'caller: 未知的键 "lineType"；此处可用: column, columns, separator, const, template, keepNumber, areaCode',
     );
   });
 

@@ -297,6 +297,17 @@ export const ProfileSchema = z
             ...valueShape,
             /** Store the number itself, AES-256-GCM encrypted (default false: only the pseudonym). */
             keepNumber: z.boolean().optional(),
+            /**
+             * The city's telephone area code with its trunk 0 ("0571"): a 7-8 digit local landline
+             * gets it before the pseudonym, so that 87654321 and 0571-87654321 are one caller.
+             */
+            areaCode: z
+              .string()
+              .regex(/^0[1-9]\d{1,2}$/, {
+                message:
+                  'an area code with its leading 0, 3 or 4 digits ("010", "0571") / 带开头 0 的 3 或 4 位区号（"010"、"0571"）',
+              })
+              .optional(),
           })
           .superRefine(exactlyOneSource),
       )
