@@ -64,3 +64,23 @@ test("a header that fits no delimiter is read with the profile's, and the mapper
   const source = await openSource(path, await loadProfile("synthetic"), DEFAULT_LIMITS);
   expect(source.header).toEqual(["编号\t时间"]);
 });
+
+test("text with an Excel name is read as the text it is; an HTML table with one is named as such", async () => {
+  const profile = await loadProfile("synthetic");
+  const text = `${SYNTH_HEADER}\n${synthRow({ 接警单号: "X1" })}\n`;
+  for (const name of ["导出.xls", "导出.xlsx"]) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const source = await openSource(path, profile, DEFAULT_LIMITS);
+    expect(source.header).toEqual(SYNTH_HEADER.split(","));
+  }
+  const html = join(dir, "网页导出.xls");
+  writeFileSync(
+    html,
+    '<html><head><meta charset="utf-8"></head><body><table><tr><td>接警单号</td></tr></table></body></html>',
+  );
+  await expect(openSource(html, profile, DEFAULT_LIMITS)).rejects.toMatchObject({
+    code: "html_unsupported",
+    messages: { zh: expect.stringContaining("HTML 表格") },
+  });
+});

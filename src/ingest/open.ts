@@ -26,6 +26,12 @@ export function inputFormat(path: string, profile: Profile): InputFormat {
   return "csv";
 }
 
+/** A file that is text: JSONL when its profile or name says so, else CSV (whatever Excel name it has). */
+function textFormat(path: string, profile: Profile): "csv" | "jsonl" {
+  const ext = extname(path).toLowerCase();
+  return profile.input?.format === "jsonl" || ext === ".jsonl" || ext === ".ndjson" ? "jsonl" : "csv";
+}
+
 /** First bytes of a ZIP archive (an XLSX workbook) and of an OLE2 compound file (a legacy .xls). */
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -33,25 +39,37 @@ const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 /**
  * What the file's first bytes say it is, whatever its name and the profile: a workbook saved as
  * XLSX or as legacy XLS is never text, so a profile written for a system's CSV export still reads
- * the same export saved from Excel, and a renamed .xls gets its own message instead of garbled columns.
+ * the same export saved from Excel, and a renamed .xls gets its own message instead of garbled
+ * columns; text is read as text even when named .xls or .xlsx (dispatch systems often give their
+ * CSV or tab-separated exports an Excel name), and an HTML table saved as .xls is named as such.
+ * Null for an empty or unreadable file (the readers report those in their own words).
  */
-async function sniffedFormat(path: string): Promise<"xlsx" | "xls" | null> {
+async function sniffedFormat(path: string): Promise<"xlsx" | "xls" | "html" | "text" | null> {
   let head: Buffer;
   try {
     const file = await open(path, "r");
     try {
-      head = Buffer.alloc(8);
-      const { bytesRead } = await file.read(head, 0, 8, 0);
+      head = Buffer.alloc(512);
+      const { bytesRead } = await file.read(head, 0, head.length, 0);
       head = head.subarray(0, bytesRead);
     } finally {
       await file.close();
     }
   } catch {
-    return null; // The reader reports a missing or unreadable file in its own words.
+    return null;
   }
+  if (head.length === 0) return null;
   const starts = (magic: readonly number[]) =>
     head.length >= magic.length && magic.every((byte, i) => head[i] === byte);
-  return starts(ZIP) ? "xlsx" : starts(OLE2) ? "xls" : null;
+  if (starts(ZIP)) return "xlsx";
+  if (starts(OLE2)) return "xls";
+  const ascii = head
+    .toString("latin1")
+    .replace(/^\xef\xbb\xbf/, "")
+    .trimStart()
+    .toLowerCase();
+  if (ascii.startsWith("<") && /<(html|table|!doctype html)[\s>]/.test(ascii)) return "html";
+  return "text";
 }
 
 /** Opens a file with the reader its format needs. `encoding` (the --encoding flag) wins over the profile. */
@@ -67,7 +85,13 @@ export async function openSource(
       zh: "这是旧版 Excel（.xls）文件，不支持；请在 Excel/WPS 中另存为 .xlsx 或 CSV",
       en: "this is a legacy Excel (.xls) file, which is not supported; save it as .xlsx or CSV in Excel/WPS",
     });
-  const format = sniffed ?? inputFormat(path, profile);
+  if (sniffed === "html")
+    throw new InputError("html_unsupported", {
+      zh: "这是网页（HTML 表格）文件，只是用了 Excel 的扩展名；请在 Excel/WPS 中打开，另存为 .xlsx 或 CSV 后导入",
+      en: "this is a web page (an HTML table) with an Excel name; open it in Excel/WPS, save it as .xlsx or CSV and import that",
+    });
+  const format =
+    sniffed === "xlsx" ? "xlsx" : sniffed === "text" ? textFormat(path, profile) : inputFormat(path, profile);
   const enc = encoding ?? profile.input?.encoding ?? "auto";
   // The XLSX reader (ExcelJS) is loaded only for XLSX files: it is a third of an import's start-up.
   if (format === "xlsx")
