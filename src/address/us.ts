@@ -76,7 +76,7 @@ const SUFFIX: Readonly<Record<string, string>> = {
   PLAZA: "PLZ",
   PLZA: "PLZ",
 };
-/** Spelled-out ordinals of numbered streets (OLD WORLD THIRD ST = OLD WORLD 3RD ST). */
+/** Spelled-out ordinals of numbered streets (OLD MILL THIRD ST = OLD MILL 3RD ST). */
 const ORDINAL: Readonly<Record<string, string>> = {
   FIRST: "1ST",
   SECOND: "2ND",
@@ -142,7 +142,7 @@ const NOT_A_PLACE = /^(OFFSET TO PROTECT PRIVACY|UNKNOWN|N\/?A|NONE|REDACTED|WIT
 
 /**
  * Call-taker notes that CAD exports put after a `;` where a place name goes (SLO: "1200 ELM;
- * AREA OF;", "ELM & OAK; GRID K-10;", "; X FROM;", "; IFO;" in front of, "; POSS ADDR;"), or a
+ * AREA OF;", "ELM & OAK; GRID Q-04;", "; X FROM;", "; IFO;" in front of, "; POSS ADDR;"), or a
  * bare number: they say how sure or where near, not which place, so they give no poi key (one
  * "AREA OF" key would join every address that carries the note).
  */
@@ -260,7 +260,7 @@ export function parseUsAddress(text: string): UsAddress {
     unit = (unitMatch[1] as string).toUpperCase();
     rest = rest.slice(0, unitMatch.index).trim();
   }
-  // "/" between digits is a fraction (6TH 1/2 ST); after a house number, AND and AT belong to the
+  // "/" between digits is a fraction (27TH 1/2 ST); after a house number, AND and AT belong to the
   // street's name (9350 MEADOW AND VINE BLVD); "N ELM ST- E OAK ST" is a crossing.
   const housed = /^\d+[A-Z]?\s/i.test(rest);
   const separator = housed
@@ -279,7 +279,7 @@ export function parseUsAddress(text: string): UsAddress {
     cross = usStreet(crossParts[1] as string);
   } else {
     // 2600, 026XX, 4600-BLK or 1000 BLK (a block), 3017-A / 317A (a number and a unit letter),
-    // 6100-6400 (a range: its first block, no door).
+    // 7200-7500 (a range: its first block, no door).
     const m = stretch
       ? null
       : /^(\d+X*|\d*X+)(?:(?:-|\s+)(BLK|BLOCK)\b|-?([A-Z])\b|-(\d+))?\s+(.+)$/i.exec(rest);
