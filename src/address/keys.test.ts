@@ -393,6 +393,48 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     ],
   ];
 
+  // Defects from the audit of the rule parser's keys (each group failed before its fix).
+  const audited: [string, Level | "poi", string[], string[]][] = [
+    [
+      "a stem after a building number is part of the building (3栋甲 is not 3栋)",
+      "building",
+      ["阳光小区3栋甲501", "阳光小区3幢甲501", "阳光小区三号楼甲501", "阳光小区3栋甲"],
+      ["阳光小区3栋501", "阳光小区3栋乙501", "阳光小区4栋甲501"],
+    ],
+    [
+      "a stem before a building number is part of the building, 甲3栋 = 3栋甲",
+      "building",
+      ["阳光小区甲3栋", "阳光小区甲3幢501", "阳光小区甲三号楼", "阳光小区3栋甲"],
+      ["阳光小区3栋", "阳光小区乙3栋", "阳光小区甲4栋"],
+    ],
+    [
+      "a stem before a building number is not part of the compound",
+      "poi",
+      ["阳光小区甲3栋", "阳光小区3栋"],
+      [],
+    ],
+    [
+      "# written for 号",
+      "building",
+      ["阳光小区3#楼", "阳光小区3号楼", "阳光小区3栋"],
+      ["阳光小区4#楼", "阳光小区3#楼甲"],
+    ],
+    [
+      "# written for 号 before a unit",
+      "room",
+      ["阳光小区3#2单元501", "阳光小区3栋2单元501"],
+      ["阳光小区3#2单元502", "阳光小区3#1单元501", "阳光小区4#2单元501"],
+    ],
+  ];
+
+  test.each(audited)("%s: one %s key", (_name, level, same, apart) => {
+    const keys = new Set(same.map((t) => at(level, t)));
+    expect([...keys], same.join(" / ")).toHaveLength(1);
+    const key = [...keys][0];
+    expect(key).not.toBeNull();
+    for (const other of apart) expect(at(level, other), other).not.toBe(key);
+  });
+
   test.each(groups)("%s: one %s key", (_name, level, same, apart) => {
     const keys = new Set(same.map((t) => at(level, t)));
     expect([...keys], same.join(" / ")).toHaveLength(1);

@@ -122,6 +122,19 @@ const numberOf = (text: string | undefined): string | null =>
   text === undefined ? null : componentNumber(text);
 
 /**
+ * A building's number: a heavenly stem written after the building (3栋甲) or before it (甲3栋) is
+ * part of its name, one building 3甲 either way (a stem beside a number names the building added
+ * beside it; which side it is written on is the call-taker's habit), never building 3.
+ */
+function buildingNumberOf(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const stem = /^([甲乙丙丁])(.+)$|^(.+?)([甲乙丙丁])$/u.exec(text.trim());
+  if (!stem) return componentNumber(text);
+  const n = componentNumber((stem[2] ?? stem[3]) as string);
+  return n === null ? null : `${n}${stem[1] ?? stem[4]}`;
+}
+
+/**
  * The number on a road. Two numbers joined by a dash keep it (阳光路27-4 is not 阳光路274号, nor
  * 8-12号 number 812), except a range of two numbers of one length (806-808号), keyed without it as
  * before (806808).
@@ -289,7 +302,7 @@ export function chineseKeys(
   const fuzzy = place?.fuzzy ?? null;
   const subpoi = subpois.map(canonicalText).join("+");
   // A number written after a village or compound without a road (下宅村107号) is its house number.
-  const house = numberOf(lastHouse) ?? (roadName ? null : numberOnRoad);
+  const house = buildingNumberOf(lastHouse) ?? (roadName ? null : numberOnRoad);
   const cell = numberOf(cellText);
   const roomNo = numberOf(roomText);
 

@@ -632,6 +632,14 @@ describe("the rule parser", () => {
     // The reception desk named last says where in the place (a note for the courier), not a part of it.
     ["阳光大酒店前台", ["poi:阳光大酒店", "assist:前台"]],
     ["阳光舞台", ["poi:阳光舞台"]],
+    // A heavenly stem beside a building number is part of the building (3栋甲 is not 3栋, nor a unit).
+    ["阳光小区3栋甲501", ["poi:阳光小区", "houseno:3栋甲", "roomno:501"]],
+    ["阳光小区甲3栋501", ["poi:阳光小区", "houseno:甲3栋", "roomno:501"]],
+    ["阳光小区3栋甲单元501", ["poi:阳光小区", "houseno:3栋", "cellno:甲单元", "roomno:501"]],
+    // # is 号 typed short (3#楼 = 3号楼); ## inside a number is the export's mask.
+    ["阳光小区3#楼", ["poi:阳光小区", "houseno:3#楼"]],
+    ["阳光小区3#2单元501", ["poi:阳光小区", "houseno:3#", "cellno:2单元", "roomno:501"]],
+    ["阳光小区90##3号楼", ["poi:阳光小区", "houseno:90##3号楼"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

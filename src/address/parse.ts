@@ -389,6 +389,20 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += fillerLength;
       continue;
     }
+    // 3栋甲, 5号楼乙501: a heavenly stem right after a building word is part of the building's name
+    // (building 3甲, not building 3: never a unit, which would give it the keys of 3栋).
+    const building0 = spans.at(-1);
+    if (
+      STEMS.has(code) &&
+      building0?.label === "houseno" &&
+      building0.end === pos &&
+      /(号楼|#楼|栋|幢|座)$/.test(text.slice(building0.start, pos)) &&
+      !/^.(单元|单|梯|门)/.test(text.slice(pos, pos + 3))
+    ) {
+      spans[spans.length - 1] = { ...building0, end: pos + 1 };
+      pos += 1;
+      continue;
+    }
     // 东单元, 乙单元, 西梯: a unit named by a side or a heavenly stem after a building.
     // 5东402, 2乙306: a side or a stem alone between a building and its flat; 11号楼一门: a numbered entrance.
     const unitAfter = lastMeaningful(spans);
@@ -437,12 +451,20 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos += roadSide[0].length;
       continue;
     }
-    // 阳光路乙19号: a heavenly stem before a number on the road is part of the number (a house added beside 19).
-    if (STEMS.has(code) && lastMeaningful(spans) === "road" && readNumber(text, pos + 1) !== null) {
+    // 阳光路乙19号: a heavenly stem before a number on the road is part of the number (a house added
+    // beside 19); 阳光小区甲3栋: before a building number, part of the building's.
+    if (STEMS.has(code) && readNumber(text, pos + 1) !== null) {
+      const onRoad = lastMeaningful(spans) === "road";
       const after = matchNumbered(text, pos + 1, spans);
       const head = after?.[0];
-      if (after && head && (head.label === "roadno" || head.label === "subpoi")) {
-        pushSpan(spans, "roadno", pos, head.end);
+      if (
+        after &&
+        head &&
+        (onRoad
+          ? head.label === "roadno" || head.label === "subpoi"
+          : head.label === "houseno" && BUILDING_WORD_END.test(text.slice(head.start, head.end)))
+      ) {
+        pushSpan(spans, head.label === "subpoi" ? "roadno" : head.label, pos, head.end);
         for (const s of after.slice(1)) pushSpan(spans, s.label, s.start, s.end);
         pos = (after.at(-1) as Span).end;
         continue;
@@ -548,6 +570,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 阳光路乙19号: a heavenly stem after a road word starts the number on the road.
       if (end > pos && STEMS.has(ch) && ROAD_END_CHARS.hasAt(text, end - 1) && numberedAt(text, end + 1))
         break;
+      // 阳光小区甲3栋: a heavenly stem before a building number starts that number, not the name before.
+      if (end >= pos + 2 && STEMS.has(ch) && STEM_BUILDING.test(text.slice(end + 1, end + 8))) break;
       // 红星贸易对面阳光纺织: a "where near" word between two names ends the first.
       if (end >= pos + 2 && MID_FILLER_START.has(ch) && MID_FILLER.test(text.slice(end, end + 5))) break;
       // 加油站内宏达汽修: 内 ("inside") after a place word, before another name.
@@ -648,6 +672,8 @@ function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMa
 }
 
 const STEMS = new CharSet("甲乙丙丁");
+/** A building number after a heavenly stem: 3栋, 三号楼, 12幢. */
+const STEM_BUILDING = /^([0-9０-９]+|[一二三四五六七八九十]+)(号楼|栋|幢|座)/;
 const SIDE_UNIT = new CharSet("东西南北中");
 const FLAT_SIDE = new CharSet("东西南北中左右");
 /** A compass side at the end of the address (or before a bracket, a comma or a call-me note). */

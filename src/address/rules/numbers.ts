@@ -14,7 +14,11 @@ export function numberedAt(text: string, pos: number): boolean {
 export function readNumber(text: string, pos: number): { end: number; chinese: boolean } | null {
   let end = pos;
   if (digitAt(text, end)) {
-    while (digitAt(text, end) || (text[end] === "#" && /^#*[0-9]/.test(text.slice(end, end + 4)))) end++;
+    // 90##3: a number masked by the export (##); one # between digits is 号 typed short (3#2单元).
+    while (digitAt(text, end) || (text[end] === "#" && /^##+[0-9]/.test(text.slice(end, end + 4)))) {
+      if (text[end] === "#") while (text[end] === "#") end++;
+      else end++;
+    }
     // 5A栋, 12B座: a letter between the number and its unit word is part of the number.
     if (
       latinAt(text, end) &&
@@ -241,10 +245,11 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   }
   const end = first.end;
   const unit =
-    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|层楼|号房(?![东产屋管地子间])|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#)/.exec(
+    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|层楼|号房(?![东产屋管地子间])|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#楼|#)/.exec(
       text.slice(end, end + 3),
     );
-  const u = unit?.[1];
+  // 3#楼, 3#2单元: # is 号 typed short (a building, or 号 read by context before another number).
+  const u = unit?.[1] === "#楼" ? "号楼" : unit?.[1] === "#" && readNumber(text, end + 1) ? "号" : unit?.[1];
   const prev = lastMeaningful(spans);
   if (u) {
     const uend = end + u.length;
