@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -9,6 +8,9 @@ import { applyCase, newCase } from "../../src/cases/case.ts";
 import type { Clock, EpochMs } from "../../src/domain/index.ts";
 import { openStore } from "../../src/store/index.ts";
 import { serverRepository } from "../../src/store/server-repository.ts";
+import { type Demo, startDemo } from "../demo.ts";
+
+export { type Demo, startDemo };
 
 /**
  * What every real-browser test shares: Debian's Chromium driven by playwright-core, a `recur
@@ -41,56 +43,6 @@ const ARGS = [
 
 export const launchBrowser = (): Promise<Browser> =>
   chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-
-export interface Demo {
-  readonly url: string;
-  readonly server: ChildProcess;
-  /** Generated demo passwords by user name (credentials.txt in the demo's folder). */
-  readonly passwords: ReadonlyMap<string, string>;
-}
-
-/** Starts `recur demo` in `dir` on port 0 with a small city; resolves once it is ready. */
-export async function startDemo(
-  dir: string,
-  incidents: number,
-  env: Readonly<Record<string, string>> = {},
-): Promise<Demo> {
-  const child = spawn(
-    join(ROOT, "bin", "recur"),
-    ["demo", "--incidents", String(incidents), "--port", "0", "--host", "127.0.0.1", "--dir", dir],
-    { cwd: dir, env: { ...process.env, RECUR_LANG: "en", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  child.stdout?.on("data", (d) => {
-    out += String(d);
-  });
-  child.stderr?.on("data", (d) => {
-    out += String(d);
-  });
-  const deadline = Date.now() + 120_000;
-  let url = "";
-  while (Date.now() < deadline) {
-    url ||= /http:\/\/[\w.:]+/.exec(out)?.[0] ?? "";
-    if (url) {
-      const health = await fetch(`${url}/api/health`)
-        .then((r) => r.json() as Promise<{ phase: string }>)
-        .catch(() => ({ phase: "down" }));
-      if (health.phase === "ready") {
-        const passwords = new Map<string, string>();
-        for (const line of (await readFile(join(dir, "credentials.txt"), "utf8")).split("\n")) {
-          const [user, password] = line.split("\t");
-          if (user && password && !user.startsWith("#")) passwords.set(user, password);
-        }
-        return { url, server: child, passwords };
-      }
-      if (health.phase === "failed") throw new Error(out);
-    }
-    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  child.kill("SIGTERM");
-  throw new Error(`recur demo not ready in 120 s: ${out}`);
-}
 
 /** A page (in a new context) whose console errors and uncaught exceptions land in `errors`. */
 export async function newPage(browser: Browser, errors: string[], locale = "zh-CN"): Promise<Page> {

@@ -1,44 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
+import { startDemo } from "../../../test/demo.ts";
 import { addressComponentsJson } from "../../domain/index.ts";
 import { tempDir } from "../../ingest/testing/files.ts";
 import { ADDRESS_RULES_SETTING, addressRulesFingerprint, openStore } from "../../store/index.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..", "..");
 const dir = tempDir("recur-demo-cli-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Starts `recur demo` on port 0 and resolves with its output once /api/health says ready. */
-async function demoReady(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(
-    join(ROOT, "bin", "recur"),
-    ["demo", "--incidents", "300", "--port", "0", "--host", "127.0.0.1", "--dir", dir],
-    { cwd: dir, env: { ...process.env, RECUR_LANG: "en" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  child.stdout?.on("data", (d) => {
-    out += String(d);
-  });
-  child.stderr?.on("data", (d) => {
-    out += String(d);
-  });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const url = /http:\/\/[\w.:]+/.exec(out)?.[0];
-    if (url) {
-      const health = await fetch(`${url}/api/health`)
-        .then((r) => r.json() as Promise<{ phase: string }>)
-        .catch(() => ({ phase: "down" }));
-      if (health.phase === "ready") return { child, output: () => out };
-    }
-    if (child.exitCode !== null) throw new Error(`recur demo exited: ${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill("SIGTERM");
-  throw new Error(`recur demo not ready in 90 s: ${out}`);
-}
 
 async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once("exit", r));
@@ -49,8 +19,8 @@ async function stop(child: ChildProcess): Promise<void> {
 test("a demo store kept from an earlier recur, keyed by other address rules, is rekeyed before it serves", {
   timeout: 200_000,
 }, async () => {
-  const first = await demoReady();
-  await stop(first.child);
+  const first = await startDemo(dir, 300);
+  await stop(first.server);
   expect(first.output()).not.toContain("keys rebuilt");
 
   // As an earlier recur might have left it: other keys on some incidents, and other rules recorded.
@@ -68,8 +38,8 @@ test("a demo store kept from an earlier recur, keyed by other address rules, is 
   await store.settings.set(ADDRESS_RULES_SETTING, "0000000000000000");
   await store.close();
 
-  const second = await demoReady();
-  await stop(second.child);
+  const second = await startDemo(dir, 300);
+  await stop(second.server);
   expect(second.output()).toContain("keys rebuilt: 25 incidents changed");
   store = await openStore({ path });
   try {
