@@ -16,9 +16,8 @@ import type { StoreTarget } from "../store/testing/stores.ts";
 import type { Store } from "../store/types.ts";
 import type { Role } from "./access.ts";
 import { buildApp } from "./app.ts";
-import { Auth } from "./auth.ts";
+import { createUsers, logIn, requestAs } from "./testing.ts";
 
-const PASSWORD = "Correct-Horse-42";
 const T0 = Date.UTC(2025, 0, 10, 2);
 const dir = tempDir("recur-address-keys-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,18 +40,7 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
   beforeAll(async () => {
     target = await makeTarget();
     store = (await target.fresh()).store;
-    const auth = new Auth(serverRepository(store), { now: () => T0 as never });
-    for (const [username, role] of users)
-      await auth.createUser({
-        username,
-        displayName: username,
-        password: PASSWORD,
-        role,
-        unitLevel: role === "station_officer" ? "station" : "city",
-        unitCode: role === "station_officer" ? "S1" : "C",
-        agencyCode: null,
-        mustChangePassword: false,
-      });
+    await createUsers(store, { now: () => T0 as never }, users);
     const profile = await loadProfile("synthetic");
     const locator = createAddressLocator({ region: null, datum: "wgs84" });
     const batch = (path: string, id: string, profileRef: string) =>
@@ -98,14 +86,13 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
       loginsPerMinute: 10_000,
       secretPath: join(dir, `recur-${target.dialect}.secret`),
     });
-    for (const [username] of users) {
-      const r = await app.inject({
-        method: "POST",
-        url: "/api/v1/auth/login",
-        payload: { username, password: PASSWORD },
-      });
-      cookies[username] = String(r.headers["set-cookie"] ?? "").split(";")[0] ?? "";
-    }
+    Object.assign(
+      cookies,
+      await logIn(
+        app,
+        users.map(([name]) => name),
+      ),
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -113,13 +100,7 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
     await target?.dispose();
   });
 
-  const call = (who: string, method: "GET" | "POST", url: string, payload?: object, lang = "zh-CN") =>
-    app.inject({
-      method,
-      url,
-      headers: { cookie: cookies[who]!, "accept-language": lang },
-      ...(payload ? { payload } : {}),
-    });
+  const call = (...args: Parameters<ReturnType<typeof requestAs>>) => requestAs(app, cookies)(...args);
   const stored = async (): Promise<Incident[]> =>
     (await Promise.all(ids.map((id) => store.incidents.get("synthetic-110", id)))) as Incident[];
   /** Keys and components an older version of the rules might have left, and no record of the rules. */

@@ -13,10 +13,9 @@ import type { StoreTarget } from "../store/testing/stores.ts";
 import type { Store } from "../store/types.ts";
 import type { Role } from "./access.ts";
 import { buildApp } from "./app.ts";
-import { Auth } from "./auth.ts";
 import { csvCell, sniffDelimiter } from "./import-routes.ts";
+import { createUsers, logIn, requestAs } from "./testing.ts";
 
-const PASSWORD = "Correct-Horse-42";
 const SECRET_DIR = mkdtempSync(join(tmpdir(), "recur-import-secret-"));
 afterAll(() => rmSync(SECRET_DIR, { recursive: true, force: true }));
 const T0 = Date.UTC(2025, 0, 10, 2);
@@ -67,18 +66,7 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
   beforeAll(async () => {
     target = await makeTarget();
     store = (await target.fresh()).store;
-    const auth = new Auth(serverRepository(store), clock);
-    for (const [username, role] of users)
-      await auth.createUser({
-        username,
-        displayName: username,
-        password: PASSWORD,
-        role,
-        unitLevel: role === "station_officer" ? "station" : "city",
-        unitCode: role === "station_officer" ? "S1" : "C",
-        agencyCode: null,
-        mustChangePassword: false,
-      });
+    await createUsers(store, clock, users);
     app = buildApp({
       store: () => store,
       status: () => ({ phase: "ready", detail: { zh: "", en: "" } }),
@@ -87,14 +75,13 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
       loginsPerMinute: 10_000,
       secretPath: join(SECRET_DIR, `recur-${target.dialect}.secret`),
     });
-    for (const [username] of users) {
-      const r = await app.inject({
-        method: "POST",
-        url: "/api/v1/auth/login",
-        payload: { username, password: PASSWORD },
-      });
-      cookies[username] = String(r.headers["set-cookie"] ?? "").split(";")[0] ?? "";
-    }
+    Object.assign(
+      cookies,
+      await logIn(
+        app,
+        users.map(([name]) => name),
+      ),
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -102,19 +89,7 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     await target?.dispose();
   });
 
-  const call = (
-    who: string,
-    method: "GET" | "POST" | "PUT" | "DELETE",
-    url: string,
-    payload?: object,
-    lang = "zh-CN",
-  ) =>
-    app.inject({
-      method,
-      url,
-      headers: { cookie: cookies[who]!, "accept-language": lang },
-      ...(payload ? { payload } : {}),
-    });
+  const call = (...args: Parameters<ReturnType<typeof requestAs>>) => requestAs(app, cookies)(...args);
   const upload = (who: string, body: Buffer, name = "二〇二四年五月.csv") =>
     app.inject({
       method: "POST",
