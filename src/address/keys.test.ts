@@ -425,6 +425,29 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["阳光小区3#2单元501", "阳光小区3栋2单元501"],
       ["阳光小区3#2单元502", "阳光小区3#1单元501", "阳光小区4#2单元501"],
     ],
+    [
+      "B1 is a basement floor of the building",
+      "building",
+      ["阳光小区3栋B1", "阳光小区3栋B1层", "阳光小区3栋负一层", "阳光小区3栋地下一层", "阳光小区3栋"],
+      ["阳光小区4栋B1"],
+    ],
+    [
+      "a flat number read digit by digit (五零一)",
+      "room",
+      ["阳光小区3栋2单元五零一", "阳光小区3栋2单元501", "阳光小区3栋2单元五〇一室"],
+      ["阳光小区3栋2单元五零二", "阳光小区3栋1单元五零一"],
+    ],
+    [
+      "a filler after a bare flat number keeps the flat",
+      "room",
+      [
+        "阳光小区3栋2单元501门口",
+        "阳光小区3栋2单元501号门口",
+        "阳光小区3栋2单元501楼下",
+        "阳光小区3栋2单元501",
+      ],
+      ["阳光小区3栋2单元502门口", "阳光小区3栋2单元502楼下"],
+    ],
   ];
 
   test.each(audited)("%s: one %s key", (_name, level, same, apart) => {
@@ -433,6 +456,17 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     const key = [...keys][0];
     expect(key).not.toBeNull();
     for (const other of apart) expect(at(level, other), other).not.toBe(key);
+  });
+
+  test("a basement level is a floor, never a room", () => {
+    for (const t of ["阳光小区3栋B1", "阳光小区3栋2单元B2", "阳光小区3栋负一层"])
+      expect(at("room", t), t).toBeNull();
+  });
+
+  test("a filler after a flat never invents a room or a unit", () => {
+    expect(at("unit", "阳光小区3栋2单元501门口")).toBe(at("unit", "阳光小区3栋2单元"));
+    expect(at("room", "阳光小区3栋2单元门口")).toBeNull();
+    expect(at("room", "阳光小区3栋楼下")).toBeNull();
   });
 
   test.each(groups)("%s: one %s key", (_name, level, same, apart) => {

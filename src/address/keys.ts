@@ -10,7 +10,7 @@ import type { Entity } from "./parse.ts";
  *   poi      Z:<city code>:<compound>
  *   building <poi key>[/<sub-POI>]/b<n>, or the road key for a street address
  *   unit     <building>/u<n>
- *   room     <unit or building>[/f<floor> when there is no room]/r<n>
+ *   room     <unit or building>/r<n> (a floor has no key: 3栋5楼501 = 3栋501, 3栋B1 = 3栋)
  *   road     R:<city code>:<road>[<sub-road>]/<number>
  *   cross    X:<city code>:<road A>&<road B>, sorted
  *

@@ -640,6 +640,15 @@ describe("the rule parser", () => {
     ["阳光小区3#楼", ["poi:阳光小区", "houseno:3#楼"]],
     ["阳光小区3#2单元501", ["poi:阳光小区", "houseno:3#", "cellno:2单元", "roomno:501"]],
     ["阳光小区90##3号楼", ["poi:阳光小区", "houseno:90##3号楼"]],
+    // A basement level is a floor (B1 = 负一层 = 地下一层), a flat number spelt digit by digit a room,
+    // and 门口 / 楼下 after a flat number fillers (not entrance 501, floor 501).
+    ["阳光小区3栋B1", ["poi:阳光小区", "houseno:3栋", "floorno:B1"]],
+    ["阳光小区3栋地下一层", ["poi:阳光小区", "houseno:3栋", "floorno:地下一层"]],
+    ["阳光商场地下2楼", ["poi:阳光商场", "floorno:地下2楼"]],
+    ["阳光小区3栋2单元五零一", ["poi:阳光小区", "houseno:3栋", "cellno:2单元", "roomno:五零一"]],
+    ["阳光小区3栋2单元501门口", ["poi:阳光小区", "houseno:3栋", "cellno:2单元", "roomno:501", "assist:门口"]],
+    ["阳光小区3栋2单元501楼下", ["poi:阳光小区", "houseno:3栋", "cellno:2单元", "roomno:501", "assist:楼下"]],
+    ["阳光小区3栋2单元5楼", ["poi:阳光小区", "houseno:3栋", "cellno:2单元", "floorno:5楼"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -26,6 +26,7 @@ import {
   ordinalAt,
   readNumber,
   SECTION_NAME,
+  UNDERGROUND_FLOOR,
 } from "./rules/numbers.ts";
 import { splitRun } from "./rules/runs.ts";
 import { afterOpeningBracket, hasLabel, lastMeaningful, pushSpan, writtenAgainAt } from "./rules/spans.ts";
@@ -570,6 +571,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 阳光路乙19号: a heavenly stem after a road word starts the number on the road.
       if (end > pos && STEMS.has(ch) && ROAD_END_CHARS.hasAt(text, end - 1) && numberedAt(text, end + 1))
         break;
+      // 阳光商场地下一层: a basement floor ends the name before it.
+      if (end >= pos + 2 && ch === 0x5730 && UNDERGROUND_FLOOR.test(text.slice(end, end + 8))) break;
       // 阳光小区甲3栋: a heavenly stem before a building number starts that number, not the name before.
       if (end >= pos + 2 && STEMS.has(ch) && STEM_BUILDING.test(text.slice(end + 1, end + 8))) break;
       // 红星贸易对面阳光纺织: a "where near" word between two names ends the first.

@@ -116,9 +116,24 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
     const head = inner?.[0];
     return inner && head ? [{ ...head, start: pos }, ...inner.slice(1)] : null;
   }
+  // 2单元五零一: a flat number read digit by digit (Chinese numerals without 十 or 百) after a
+  // building, unit or floor is the room, 501 (a numeral with no unit word is otherwise no number).
+  const prevPart = lastMeaningful(spans);
+  const numbered = prevPart === "houseno" || prevPart === "cellno" || prevPart === "floorno";
+  if (numbered && numeralAt(text, pos)) {
+    const spelt = SPELT_FLAT.exec(text.slice(pos, pos + 8));
+    if (spelt) return spanFrom(pos, "roomno", pos + spelt[0].length);
+  }
+  // 地下一层: a basement floor written out (= 负一层), one floor.
+  const underground =
+    text.charCodeAt(pos) === 0x5730 ? UNDERGROUND_FLOOR.exec(text.slice(pos, pos + 8)) : null;
+  if (underground) return spanFrom(pos, "floorno", pos + underground[0].length);
   const first = readNumber(text, pos);
   if (!first) return null;
-  const prev0 = lastMeaningful(spans);
+  const prev0 = prevPart;
+  // 3栋B1, 2单元B2层: a basement level (B1 = 负一层) after a building or unit is a floor, not a room.
+  if ((prev0 === "houseno" || prev0 === "cellno") && BASEMENT.test(text.slice(pos, pos + 4)))
+    return spanFrom(pos, "floorno", unitEnd(text, pos + 2) ?? pos + 2);
   // 13912345678: a mobile number (11 digits from 13 to 19) is a "call me" note, not a number of the place.
   if (first.end - pos === 11 && text[pos] === "1" && MOBILE.test(text.slice(pos, pos + 11)))
     return spanFrom(pos, "redundant", first.end);
@@ -245,12 +260,21 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   }
   const end = first.end;
   const unit =
-    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|层楼|号房(?![东产屋管地子间])|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#楼|#)/.exec(
+    /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|层楼|号房(?![东产屋管地子间])|栋|幢|座|懂|憧|撞|楼|门(?!口)|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#楼|#)/.exec(
       text.slice(end, end + 3),
     );
-  // 3#楼, 3#2单元: # is 号 typed short (a building, or 号 read by context before another number).
-  const u = unit?.[1] === "#楼" ? "号楼" : unit?.[1] === "#" && readNumber(text, end + 1) ? "号" : unit?.[1];
   const prev = lastMeaningful(spans);
+  // 2单元501楼下: 楼下 / 楼上 after a flat number (three digits or more) is a filler, not floor 501.
+  const filler = /^楼[下上]/.test(text.slice(end, end + 3));
+  // 3#楼, 3#2单元: # is 号 typed short (a building, or 号 read by context before another number).
+  const u =
+    unit?.[1] === "#楼"
+      ? "号楼"
+      : unit?.[1] === "#" && readNumber(text, end + 1)
+        ? "号"
+        : filler && unit?.[1] === "楼" && end - pos >= 3 && !first.chinese
+          ? undefined
+          : unit?.[1];
   if (u) {
     const uend = end + u.length;
     switch (u) {
@@ -339,7 +363,14 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
         if (prev === "subroad") return spanFrom(pos, "subroadno", uend);
         if (namesRoad(text, spans, prev)) return spanFrom(pos, "roadno", uend);
         // 5号门: a numbered gate of the compound (of the building, after one: its entrance).
-        if (text[uend] === "门" && !/^门[面市头卫店诊]/.test(text.slice(uend, uend + 2)) && prev !== "roadno")
+        // (2单元501号门口: after a unit or floor, 门口 is a filler after the room's number.)
+        const doorstep = text[uend + 1] === "口" && (prev === "cellno" || prev === "floorno");
+        if (
+          text[uend] === "门" &&
+          !/^门[面市头卫店诊]/.test(text.slice(uend, uend + 2)) &&
+          prev !== "roadno" &&
+          !doorstep
+        )
           return spanFrom(pos, prev === "houseno" ? "cellno" : "subpoi", uend + 1);
         // 七幢25号: the number after a building is its entrance; after a unit or floor, the room.
         // A flat number (four digits, or three at the end) is the room: 3幢1206号; so is a shop's
@@ -398,6 +429,14 @@ function afterFloorOrSection(text: string, spans: readonly Span[], pos: number):
 function numeralDash(text: string, p: number): boolean {
   return text[p] === "一" && (digitAt(text, p + 1) || (latinAt(text, p + 1) && !latinAt(text, p + 2)));
 }
+
+/** A flat number spelt digit by digit: three or four Chinese digits, no 十/百, nothing numeral after. */
+const SPELT_FLAT =
+  /^[零〇一二三四五六七八九]{3,4}(室|房间|房|号|户)?(?![零〇一二三四五六七八九十百千0-9单栋幢楼层号座区期组])/;
+/** A basement floor: 地下一层, 地下2楼, 地下室1层. */
+export const UNDERGROUND_FLOOR = /^地下室?([0-9]+|[一二三四五六七八九十]+)(层|楼)/;
+/** A basement level written B1 … B5 (not B12, a room, nor B1栋, a building): its floor word may follow. */
+const BASEMENT = /^[Bb][1-5](?![0-9A-Za-z#\-－栋幢座单号室房])/;
 
 /** A number and a compound word that end a compound's name (200小区, 一号小区). */
 export const NUMBER_IN_NAME = /^([0-9]+|[一二三四五六七八九十]+号)(小区|花园|公寓|广场|大厦|家园|新村)/;
