@@ -84,3 +84,45 @@ test("text with an Excel name is read as the text it is; an HTML table with one 
     messages: { zh: expect.stringContaining("HTML 表格") },
   });
 });
+
+test("a title above the header (a report's name, a date range, a blank row) is found and left out; data rows count from the header", async () => {
+  const profile = await loadProfile("synthetic");
+  const row = synthRow({ 接警单号: "T9" });
+  const path = join(dir, "带标题.csv");
+  writeFileSync(path, `2024年5月警情登记表,,,\n导出时间：2024-06-01,,,\n\n${SYNTH_HEADER}\n${row}\n`);
+  const source = await openSource(path, profile, DEFAULT_LIMITS);
+  expect(source.header).toEqual(SYNTH_HEADER.split(","));
+  const records = [];
+  for await (const batch of source.batches) records.push(...batch);
+  expect(records.map((r) => [r.row, r.cells[0]])).toEqual([[1, "T9"]]);
+  expect(source.titleRows).toBeGreaterThanOrEqual(2);
+
+  const xlsx = join(dir, "带标题.xlsx");
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("警情");
+  sheet.addRow(["2024年5月警情登记表"]);
+  sheet.mergeCells("A1:T1");
+  sheet.addRow(SYNTH_HEADER.split(","));
+  // The last cells empty: Excel stores the row shorter than the header.
+  sheet.addRow(row.split(",").slice(0, 18));
+  await workbook.xlsx.writeFile(xlsx);
+  const fromXlsx = await openSource(xlsx, profile, DEFAULT_LIMITS);
+  expect(fromXlsx.header).toEqual(SYNTH_HEADER.split(","));
+  const xlsxRecords = [];
+  for await (const batch of fromXlsx.batches) xlsxRecords.push(...batch);
+  expect(xlsxRecords.map((r) => [r.row, r.cells.length, r.cells[0]])).toEqual([[1, 20, "T9"]]);
+  expect(fromXlsx.titleRows).toBe(1);
+});
+
+test("without the profile's columns in the first rows, the file is read as it is", async () => {
+  const path = join(dir, "无表头.csv");
+  writeFileSync(path, "甲,乙\n1,2\n3,4\n");
+  const source = await openSource(path, await loadProfile("synthetic"), DEFAULT_LIMITS);
+  expect(source.header).toEqual(["甲", "乙"]);
+  const records = [];
+  for await (const batch of source.batches) records.push(...batch);
+  expect(records.map((r) => r.cells)).toEqual([
+    ["1", "2"],
+    ["3", "4"],
+  ]);
+});

@@ -7,7 +7,7 @@ import type { Profile } from "./profile/schema.ts";
 import { readCsv } from "./readers/csv.ts";
 import { chunkDecoder, detectEncoding, type EncodingName } from "./readers/encoding.ts";
 import { readJsonl } from "./readers/jsonl.ts";
-import type { RecordSource } from "./readers/types.ts";
+import type { RecordSource, SourceRecord } from "./readers/types.ts";
 
 export type InputFormat = "csv" | "xlsx" | "jsonl";
 
@@ -93,21 +93,91 @@ export async function openSource(
   const format =
     sniffed === "xlsx" ? "xlsx" : sniffed === "text" ? textFormat(path, profile) : inputFormat(path, profile);
   const enc = encoding ?? profile.input?.encoding ?? "auto";
-  // The XLSX reader (ExcelJS) is loaded only for XLSX files: it is a third of an import's start-up.
-  if (format === "xlsx")
-    return (await import("./readers/xlsx.ts")).readXlsx(path, {
-      limits,
-      ...(profile.input?.sheet !== undefined ? { sheet: profile.input.sheet } : {}),
-    });
-  if (format === "jsonl") return readJsonl(path, { encoding: enc, limits, columns: profileColumns(profile) });
-  const delimiter = profile.input?.delimiter ?? ",";
   // The import wizard's preview opens files with an input-only stand-in that names no columns.
   const columns = profile.sourceId === undefined ? [] : profileColumns(profile);
-  return readCsv(path, {
-    encoding: enc,
-    delimiter: (await headerDelimiter(path, enc, delimiter, columns)) ?? delimiter,
-    limits,
+  // The XLSX reader is loaded only for XLSX files.
+  if (format === "xlsx")
+    return withHeaderRow(
+      await (await import("./readers/xlsx.ts")).readXlsx(path, {
+        limits,
+        ...(profile.input?.sheet !== undefined ? { sheet: profile.input.sheet } : {}),
+      }),
+      columns,
+    );
+  if (format === "jsonl") return readJsonl(path, { encoding: enc, limits, columns });
+  const delimiter = profile.input?.delimiter ?? ",";
+  return withHeaderRow(
+    await readCsv(path, {
+      encoding: enc,
+      delimiter: (await headerDelimiter(path, enc, delimiter, columns)) ?? delimiter,
+      limits,
+    }),
+    columns,
+  );
+}
+
+/** How many rows above the header (a title, a date range, notes, blank rows) are looked through. */
+const TITLE_ROWS = 30;
+
+/**
+ * The source with its header found: when the first row does not hold the profile's columns but a
+ * row among the next 30 does (Chinese exports often start with a title such as "2024年5月警情登记表"
+ * over the whole width, or the query that made them), that row is the header, the rows above it
+ * are left out and counted (`titleRows`), and data rows count from it. Otherwise the source as it
+ * is, so that the mapper names the missing columns.
+ */
+async function withHeaderRow(source: RecordSource, columns: readonly string[]): Promise<RecordSource> {
+  const holds = (cells: readonly string[]) => {
+    const names = new Set(cells.map((c) => c.trim()));
+    return columns.every((c) => names.has(c));
+  };
+  if (columns.length === 0 || holds(source.header)) return source;
+  const iterator = source.batches[Symbol.asyncIterator]();
+  const looked: SourceRecord[] = [];
+  let found: SourceRecord | undefined;
+  let rest: readonly SourceRecord[] = [];
+  while (found === undefined && looked.length < TITLE_ROWS) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const batch = next.value;
+    let k = 0;
+    while (k < batch.length && looked.length < TITLE_ROWS) {
+      const record = batch[k] as SourceRecord;
+      k++;
+      if (record.problem === undefined && holds(record.cells)) {
+        found = record;
+        break;
+      }
+      looked.push(record);
+    }
+    rest = batch.slice(k);
+    if (found === undefined && rest.length > 0) break; // looked through TITLE_ROWS rows
+  }
+  const remaining = async function* (
+    first: readonly SourceRecord[],
+    shift: (r: SourceRecord) => SourceRecord,
+  ) {
+    if (first.length > 0) yield first.map(shift);
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value.map(shift);
+    }
+  };
+  if (found === undefined) return { ...source, batches: remaining([...looked, ...rest], (r) => r) };
+  const header = found.cells.map((c) => c.trim());
+  const offset = found.row;
+  // An XLSX row is as long as its last cell (Excel stores no empty cells): pad it to the new header.
+  const pad = source.encoding === "xlsx";
+  const shift = (r: SourceRecord): SourceRecord => ({
+    ...r,
+    row: r.row - offset,
+    cells:
+      pad && r.cells.length < header.length
+        ? [...r.cells, ...Array(header.length - r.cells.length).fill("")]
+        : r.cells,
   });
+  return { ...source, header, batches: remaining(rest, shift), titleRows: offset };
 }
 
 /** Delimiters a text export may use besides the profile's: Excel's "Unicode text" is tab-separated. */

@@ -33,4 +33,9 @@ export interface RecordSource {
   /** Bytes of the file consumed so far (for progress). */
   bytesRead(): number;
   readonly totalBytes: number;
+  /**
+   * Rows above the header that were not read as data: a report's title, a date range, notes
+   * (src/ingest/open.ts finds the header among the first rows). 0 or absent when the header is first.
+   */
+  readonly titleRows?: number;
 }
