@@ -414,6 +414,18 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       [],
     ],
     [
+      "附1号 in a compound is not part of its name",
+      "poi",
+      ["阳光小区附1号", "阳光小区附1号楼", "阳光小区"],
+      [],
+    ],
+    [
+      "附1号 in a compound is a sub-number, not number 1",
+      "building",
+      ["阳光小区附1号", "阳光小区附一号"],
+      ["阳光小区1号", "阳光小区附2号", "阳光小区1栋"],
+    ],
+    [
       "# written for 号",
       "building",
       ["阳光小区3#楼", "阳光小区3号楼", "阳光小区3栋"],
@@ -444,9 +456,22 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
         "阳光小区3栋2单元501门口",
         "阳光小区3栋2单元501号门口",
         "阳光小区3栋2单元501楼下",
+        "阳光小区3栋2单元501楼下面",
         "阳光小区3栋2单元501",
       ],
       ["阳光小区3栋2单元502门口", "阳光小区3栋2单元502楼下"],
+    ],
+    [
+      "楼下 after a road number is a filler",
+      "building",
+      ["红星路12号楼下", "红星路12号楼上", "红星路12号楼下面", "红星路12号"],
+      ["红星路13号楼下", "红星路12号附1号"],
+    ],
+    [
+      "a dashed sub-number of a road number",
+      "building",
+      ["红星路31之4-5号", "红星路31号之4-5号"],
+      ["红星路31之4号", "红星路31之5号", "红星路31号", "红星路31之45号"],
     ],
   ];
 
@@ -482,8 +507,16 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     expect(at("poi", "解放路8号商铺")).toBeNull();
   });
 
-  test("a filler the parser leaves as a POI (12号楼下 → 下) is no compound either", () => {
-    for (const t of ["红星路12号楼下", "红星路12号楼上", "解放路8号楼下"]) expect(at("poi", t), t).toBeNull();
-    expect(at("building", "红星路12号楼下")).toBeNull();
+  test("a filler or a word of position is no compound either (12号楼后 → 后, 12号楼下面)", () => {
+    for (const t of [
+      "红星路12号楼下",
+      "红星路12号楼上",
+      "解放路8号楼下",
+      "红星路12号楼后",
+      "红星路12号楼下面",
+    ])
+      expect(at("poi", t), t).toBeNull();
+    // 楼下 is a filler: the address keeps the key of its road number (红星路12号).
+    expect(at("building", "红星路12号楼下")).toBe(at("building", "红星路12号"));
   });
 });

@@ -159,7 +159,7 @@ function roadNumberOf(text: string | undefined): string | null {
 const SHOP_FRONT = new Set(["门面", "门市", "门市部", "门市房", "商铺", "底商", "店面", "铺面", "门店"]);
 
 /**
- * What the parser may leave as a POI of a filler (红星路12号楼下 → 12号楼 + 下): a filler word or a
+ * What the parser may leave as a POI of a filler (红星路12号楼后 → 12号楼 + 后): a filler word or a
  * lone word of position is no compound either (one `Z:<city>:下` would join every 楼下 of the city).
  */
 const NOT_A_COMPOUND: ReadonlySet<string> = new Set([
@@ -219,8 +219,11 @@ export function chineseKeys(
     if (subWord !== null) {
       const word = subWord;
       subWord = null;
-      const n = e.label === "houseno" ? numberOf(e.text) : null;
-      if (n !== null && /^[0-9]+$/.test(n)) {
+      // 31之4-5号: a dashed sub-number keeps its dash (not 31之45).
+      const dashed =
+        e.label === "houseno" ? /^([0-9]+)[-－~～]([0-9]+)号?$/.exec(toHalfWidth(e.text).trim()) : null;
+      const n = dashed ? `${dashed[1]}-${dashed[2]}` : e.label === "houseno" ? numberOf(e.text) : null;
+      if (n !== null && /^[0-9]+(-[0-9]+)?$/.test(n)) {
         subNumber = `${word}${n}`;
         continue;
       }

@@ -649,6 +649,12 @@ describe("the rule parser", () => {
     ["阳光小区3栋2单元501门口", ["poi:阳光小区", "houseno:3栋", "cellno:2单元", "roomno:501", "assist:门口"]],
     ["阳光小区3栋2单元501楼下", ["poi:阳光小区", "houseno:3栋", "cellno:2单元", "roomno:501", "assist:楼下"]],
     ["阳光小区3栋2单元5楼", ["poi:阳光小区", "houseno:3栋", "cellno:2单元", "floorno:5楼"]],
+    // 附1号 after a compound is its annex number (附一医院 stays a name); 号楼下 after a road is the
+    // number on it and a filler; a dashed sub-number after 之 is one number.
+    ["阳光小区附1号", ["poi:阳光小区", "houseno:附1号"]],
+    ["阳光附一医院", ["poi:阳光附一医院"]],
+    ["红星路12号楼下", ["road:红星路", "roadno:12号", "assist:楼下"]],
+    ["红星路31之4-5号", ["road:红星路", "roadno:31", "redundant:之", "houseno:4-5号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

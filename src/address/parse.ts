@@ -17,6 +17,7 @@ import {
   zoneOfDivisionAgain,
 } from "./rules/divisions.ts";
 import {
+  ANNEX,
   BUILDING_NEXT,
   BUILDING_WORD_END,
   matchNumbered,
@@ -571,7 +572,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 阳光路乙19号: a heavenly stem after a road word starts the number on the road.
       if (end > pos && STEMS.has(ch) && ROAD_END_CHARS.hasAt(text, end - 1) && numberedAt(text, end + 1))
         break;
-      // 阳光商场地下一层: a basement floor ends the name before it.
+      // 阳光小区附1号, 阳光商场地下一层: an annex number or a basement floor ends the name before it.
+      if (end >= pos + 2 && ch === 0x9644 && ANNEX.test(text.slice(end, end + 8))) break;
       if (end >= pos + 2 && ch === 0x5730 && UNDERGROUND_FLOOR.test(text.slice(end, end + 8))) break;
       // 阳光小区甲3栋: a heavenly stem before a building number starts that number, not the name before.
       if (end >= pos + 2 && STEMS.has(ch) && STEM_BUILDING.test(text.slice(end + 1, end + 8))) break;

@@ -124,6 +124,11 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
     const spelt = SPELT_FLAT.exec(text.slice(pos, pos + 8));
     if (spelt) return spanFrom(pos, "roomno", pos + spelt[0].length);
   }
+  // 附1号 after a compound: a sub-number of the place (an annex), one number, not part of its name.
+  if (text.charCodeAt(pos) === 0x9644 && (prevPart === "poi" || prevPart === "subpoi")) {
+    const annex = ANNEX.exec(text.slice(pos, pos + 8));
+    if (annex) return spanFrom(pos, "houseno", pos + annex[0].length);
+  }
   // 地下一层: a basement floor written out (= 负一层), one floor.
   const underground =
     text.charCodeAt(pos) === 0x5730 ? UNDERGROUND_FLOOR.exec(text.slice(pos, pos + 8)) : null;
@@ -205,6 +210,9 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
     p = nx.end;
   }
   if (parts.length > 1) {
+    // 红星路31之4-5号: a dashed sub-number after 之 on a road number is one number (of the door 31之4-5).
+    if (parts.length === 2 && text.charCodeAt(pos - 1) === 0x4e4b && prev0 === "roadno")
+      return spanFrom(pos, "houseno", unitEnd(text, p) ?? p);
     // 5-3幢, 41-7号楼: two numbers joined by a dash before a building word number one building.
     const building =
       parts.length === 2 && prev0 !== "road" && prev0 !== "subroad"
@@ -264,17 +272,20 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
       text.slice(end, end + 3),
     );
   const prev = lastMeaningful(spans);
-  // 2单元501楼下: 楼下 / 楼上 after a flat number (three digits or more) is a filler, not floor 501.
-  const filler = /^楼[下上]/.test(text.slice(end, end + 3));
+  // 2单元501楼下: 楼下 / 楼上 after a flat number (three digits or more) is a filler, not floor 501;
+  // 红星路12号楼下: after a road, 号楼下 is the number on the road and the filler.
+  const filler = /^楼[下上]/.test(text.slice(end + (unit?.[1] === "号楼" ? 1 : 0), end + 3));
   // 3#楼, 3#2单元: # is 号 typed short (a building, or 号 read by context before another number).
   const u =
     unit?.[1] === "#楼"
       ? "号楼"
       : unit?.[1] === "#" && readNumber(text, end + 1)
         ? "号"
-        : filler && unit?.[1] === "楼" && end - pos >= 3 && !first.chinese
-          ? undefined
-          : unit?.[1];
+        : filler && unit?.[1] === "号楼" && (prev === "road" || prev === "subroad")
+          ? "号"
+          : filler && unit?.[1] === "楼" && end - pos >= 3 && !first.chinese
+            ? undefined
+            : unit?.[1];
   if (u) {
     const uend = end + u.length;
     switch (u) {
@@ -433,6 +444,9 @@ function numeralDash(text: string, p: number): boolean {
 /** A flat number spelt digit by digit: three or four Chinese digits, no 十/百, nothing numeral after. */
 const SPELT_FLAT =
   /^[零〇一二三四五六七八九]{3,4}(室|房间|房|号|户)?(?![零〇一二三四五六七八九十百千0-9单栋幢楼层号座区期组])/;
+/** An annex number: 附1号, 附一号, 附1号楼, 附1 (not 附一医院, a hospital's name). */
+export const ANNEX =
+  /^附([0-9]+|[一二三四五六七八九十]+)(号楼|号|栋|幢)(?![楼栋幢院])|^附[0-9]+(?![0-9\u4e00-\u9fff])/;
 /** A basement floor: 地下一层, 地下2楼, 地下室1层. */
 export const UNDERGROUND_FLOOR = /^地下室?([0-9]+|[一二三四五六七八九十]+)(层|楼)/;
 /** A basement level written B1 … B5 (not B12, a room, nor B1栋, a building): its floor word may follow. */

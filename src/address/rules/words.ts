@@ -129,7 +129,7 @@ export const MID_FILLER_START = new CharSet("斜对旁隔楼附后背边沿以�
 /** Last characters of place words after which 内 ("inside") ends the name: 加油站内, 物流园内. */
 export const INSIDE_AFTER = new CharSet("园场站店司厂区馆心团流校");
 export const FILLER_START =
-  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下|楼上|背后|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|[东西南北左右]面|中间|靠近|到底|到头|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|旁(?!边)|街上|沿街)/;
+  /^(大门口|正门口|门口|附近|对面|对过|旁边|隔壁|楼下面|楼上面|楼下|楼上|背后|周边|一带|里面|斜对面|以[东西南北内外]|之间|后面|[东西南北]{1,2}侧|[东西南北左右]面|中间|靠近|到底|到头|[左右]手边|正对面|后边|前边|[左右]边|[左右]侧|旁(?!边)|街上|沿街)/;
 /** First characters of the FILLER_START words (fast reject). */
 export const FILLER_FIRST = new CharSet("大正门附对旁隔楼背周一里斜以之后街沿东西南北左右前中靠到");
 /** 交叉口, 十字路口 at the end of a run. */
