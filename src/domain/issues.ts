@@ -1,4 +1,5 @@
 import type { Lang, Severity } from "./codes.ts";
+import { fieldLabel } from "./labels.ts";
 
 /**
  * A problem found in data: structured, so it can be stored, counted and filtered, and
@@ -8,8 +9,13 @@ import type { Lang, Severity } from "./codes.ts";
 export interface Issue<C extends string = string> {
   readonly code: C;
   readonly severity: Severity;
-  /** Model field or source column the issue is about, when there is one. */
+  /** Model field the issue is about, when there is one (older stored issues: a source column). */
   readonly field?: string;
+  /**
+   * The file's column(s) the field was read from, as its header names them: what the user sees
+   * in the file. Several for a field joined from columns or a template; none for a constant.
+   */
+  readonly column?: readonly string[];
   /** 1-based data row in the source file (the header is row 0), when there is one. */
   readonly row?: number;
   readonly file?: string;
@@ -20,8 +26,21 @@ export interface Issue<C extends string = string> {
 }
 
 type Params = Readonly<Record<string, string | number>>;
-/** Message templates per issue code: `{name}` is replaced by params, field or value. */
-export type MessageCatalog<C extends string = string> = Readonly<Record<C, Readonly<Record<Lang, string>>>>;
+
+/** The zh and en template of one issue code. */
+export type MessageTemplate = Readonly<Record<Lang, string>> & {
+  /**
+   * Values for placeholders that an issue stored by an older version lacks (the quarantine
+   * keeps issues as JSON): the issue's own params win.
+   */
+  readonly defaults?: (issue: Issue) => Params;
+};
+
+/**
+ * Message templates per issue code: `{name}` is replaced by params, field or value;
+ * `{name:label}` by the label of the field that value names (`{field:label}` → 到场时间).
+ */
+export type MessageCatalog<C extends string = string> = Readonly<Record<C, MessageTemplate>>;
 
 const MAX_VALUE_LENGTH = 80;
 
@@ -41,12 +60,43 @@ export function renderMessage<C extends string>(
   catalog: MessageCatalog<C>,
   lang: Lang,
 ): string {
-  const template = catalog[issue.code]?.[lang] ?? issue.code;
-  const values: Params = { field: issue.field ?? "", value: issue.value ?? "", ...issue.params };
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => String(values[name] ?? whole));
+  const entry: MessageTemplate | undefined = catalog[issue.code];
+  const template = entry?.[lang] ?? issue.code;
+  const values: Params = {
+    field: issue.field ?? "",
+    value: issue.value ?? "",
+    ...entry?.defaults?.(issue as Issue),
+    ...issue.params,
+  };
+  return template.replace(/\{(\w+)(:label)?\}/g, (whole, name: string, label?: string) => {
+    const v = values[name];
+    if (v === undefined) return whole;
+    return label ? (fieldLabel(String(v), lang) ?? String(v)) : String(v);
+  });
 }
 
-/** Renders "file, row, field: message" the way a user reads it in a report or terminal. */
+/**
+ * Where in a row an issue is, as the user reads the file: the column(s) the field came from,
+ * with the field's meaning when the column's name does not say it; a field without a column (a
+ * constant) by its label.
+ * @example
+ * whereInRow({ field: "arrivedAt", column: ["到达现场"] }, "zh") // "列“到达现场”（到场时间）"
+ */
+export function whereInRow(issue: Pick<Issue, "field" | "column">, lang: Lang): string | undefined {
+  const { field, column } = issue;
+  const label = field === undefined ? undefined : fieldLabel(field, lang);
+  if (column && column.length > 0) {
+    const said = label === undefined || (column.length === 1 && column[0] === label);
+    if (lang === "zh") return `列${column.map((c) => `“${c}”`).join("")}${said ? "" : `（${label}）`}`;
+    const names = column.map((c) => `"${c}"`).join(", ");
+    return `${column.length > 1 ? "columns" : "column"} ${names}${said ? "" : ` (${label})`}`;
+  }
+  if (field === undefined || field === "") return undefined;
+  if (lang === "zh") return `字段“${label ?? field}”`;
+  return label === undefined ? `field ${field}` : `field ${field} (${label})`;
+}
+
+/** Renders "file, row, column: message" the way a user reads it in a report or terminal. */
 export function renderIssue<C extends string>(
   issue: Issue<C>,
   catalog: MessageCatalog<C>,
@@ -55,7 +105,9 @@ export function renderIssue<C extends string>(
   const where: string[] = [];
   if (issue.file) where.push(issue.file);
   if (issue.row !== undefined) where.push(lang === "zh" ? `第${issue.row}行` : `row ${issue.row}`);
-  if (issue.field) where.push(lang === "zh" ? `字段 ${issue.field}` : `field ${issue.field}`);
+  const inRow = whereInRow(issue, lang);
+  if (inRow) where.push(inRow);
   const message = renderMessage(issue, catalog, lang);
-  return where.length > 0 ? `${where.join(lang === "zh" ? "，" : ", ")}: ${message}` : message;
+  if (where.length === 0) return message;
+  return lang === "zh" ? `${where.join("，")}：${message}` : `${where.join(", ")}: ${message}`;
 }

@@ -1,4 +1,5 @@
 import type { Category, Department, Lang, UnitLevel } from "./codes.ts";
+import type { Incident } from "./incident.ts";
 
 type Labels<K extends string> = Readonly<Record<K, Readonly<Record<Lang, string>>>>;
 
@@ -92,3 +93,56 @@ export const UNIT_LEVEL_LABELS: Labels<UnitLevel> = {
   station: { zh: "派出所", en: "Station" },
   area: { zh: "警务区", en: "Police area" },
 };
+
+/**
+ * Fields an issue can name: every field of the incident model, and the two an import reads as
+ * one (`coordinates` from longitude and latitude, `caller` the number before its pseudonym).
+ */
+export type LabelledField = keyof Incident | "coordinates" | "caller";
+
+/**
+ * What each field means, in the words of a command centre (the zh labels are the column names
+ * 110 exports use, src/ingest/profile/suggest.ts): issues say 到场时间, not arrivedAt.
+ */
+export const FIELD_LABELS: Labels<LabelledField> = {
+  id: { zh: "警情ID", en: "incident id" },
+  sourceSystem: { zh: "来源系统", en: "source system" },
+  sourceId: { zh: "警情编号", en: "incident number" },
+  batchId: { zh: "导入批次", en: "import batch" },
+  receivedAt: { zh: "报警时间", en: "time received" },
+  acceptedAt: { zh: "接警时间", en: "time accepted" },
+  dispatchedAt: { zh: "派警时间", en: "time dispatched" },
+  arrivedAt: { zh: "到场时间", en: "time arrived" },
+  // 反馈 (feedback filed) is how 110 systems close a call: 结警.
+  closedAt: { zh: "反馈时间", en: "time closed" },
+  utcOffsetMin: { zh: "时区偏移", en: "UTC offset" },
+  category: { zh: "警情类别", en: "category" },
+  subtype: { zh: "警情细类", en: "subtype" },
+  sourceCategory: { zh: "原始警情类别", en: "source category" },
+  department: { zh: "分流部门", en: "department" },
+  address: { zh: "发生地址", en: "address" },
+  lon: { zh: "经度", en: "longitude" },
+  lat: { zh: "纬度", en: "latitude" },
+  datum: { zh: "坐标系", en: "datum" },
+  location: { zh: "位置键", en: "location keys" },
+  addressComponents: { zh: "地址成分", en: "address components" },
+  cityUnit: { zh: "市局", en: "city police" },
+  branchUnit: { zh: "分局", en: "branch" },
+  stationUnit: { zh: "派出所", en: "station" },
+  areaUnit: { zh: "警务区", en: "police area" },
+  callerPseudonym: { zh: "报警人假名", en: "caller pseudonym" },
+  callerNumberEnc: { zh: "报警电话（加密）", en: "caller number (encrypted)" },
+  narrative: { zh: "简要案情", en: "narrative" },
+  disposition: { zh: "处警结果", en: "disposition" },
+  feedback: { zh: "反馈内容", en: "feedback" },
+  coordinates: { zh: "经纬度", en: "coordinates" },
+  caller: { zh: "报警电话", en: "caller number" },
+};
+
+/**
+ * The label of a field, or undefined when recur has none (a source column's name, say).
+ * @example fieldLabel("arrivedAt", "zh") // "到场时间"
+ */
+export function fieldLabel(field: string, lang: Lang): string | undefined {
+  return Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field as LabelledField][lang] : undefined;
+}

@@ -30,7 +30,10 @@ export const INGEST_ISSUE_CODES = [
 export type IngestIssueCode = (typeof INGEST_ISSUE_CODES)[number];
 export type IngestIssue = Issue<IngestIssueCode>;
 
-/** zh/en text of every ingest issue; `{field}`, `{value}` and params are filled in by renderIssue. */
+/**
+ * zh/en text of every ingest issue; `{field}`, `{value}` and params are filled in by renderIssue,
+ * `{field:label}` with the field's label (到场时间). renderIssue puts "file, row, column" first.
+ */
 export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
   cell_too_large: {
     zh: "单元格超过 {limit} 个字符，已截断，整行隔离",
@@ -48,24 +51,26 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
     zh: "该行有 {actual} 列，表头有 {expected} 列",
     en: "the row has {actual} columns, the header {expected}",
   },
-  bad_json: { zh: "不是有效的 JSON 对象: {value}", en: "not a valid JSON object: {value}" },
+  bad_json: { zh: "不是有效的 JSON 对象：{value}", en: "not a valid JSON object: {value}" },
   missing_value: { zh: "值为空", en: "the value is empty" },
   bad_time: {
     zh: "时间“{value}”不符合格式 {format}",
     en: 'time "{value}" does not match the format {format}',
   },
   time_order: {
-    zh: "{field} 早于 {before}（{value}），已保留",
-    en: "{field} is earlier than {before} ({value}); kept",
+    zh: "{field:label}早于{before:label}（{minutes} 分钟），已保留",
+    en: "{field:label} is earlier than {before:label} ({minutes} min); kept",
+    // Issues quarantined before `minutes` existed carry the gap as their value ("15 min").
+    defaults: (issue) => ({ minutes: issue.value?.replace(/\s*min$/, "") ?? "" }),
   },
-  future_time: { zh: "时间在未来: {value}", en: "time lies in the future: {value}" },
+  future_time: { zh: "时间“{value}”在未来", en: 'time "{value}" lies in the future' },
   implausible_time: {
-    zh: "时间不可信（早于 {min}）: {value}，已置空",
-    en: "implausible time (before {min}): {value}; left empty",
+    zh: "时间“{value}”不可信（早于 {min} 年），已置空",
+    en: 'implausible time "{value}" (before {min}); left empty',
   },
-  bad_number: { zh: "不是数字: “{value}”，已置空", en: 'not a number: "{value}"; left empty' },
+  bad_number: { zh: "不是数字：“{value}”，已置空", en: 'not a number: "{value}"; left empty' },
   coord_out_of_range: {
-    zh: "坐标超出范围: {value}，已置空",
+    zh: "坐标超出范围：{value}，已置空",
     en: "coordinates out of range: {value}; left empty",
   },
   coord_zero: { zh: "坐标为 0,0（未定位），已置空", en: "coordinates are 0,0 (not geocoded); left empty" },
@@ -82,7 +87,7 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
     en: 'department "{value}" is not in the code map; left empty',
   },
   bad_phone: {
-    zh: "报警电话无法识别（已丢弃，未保存号码）",
+    zh: "电话号码无法识别（已丢弃，未保存号码）",
     en: "caller number not recognised (dropped, the number is not stored)",
   },
   field_truncated: {
@@ -105,6 +110,8 @@ export function ingestIssue(
   severity: Severity,
   details: {
     field?: string;
+    /** The source column(s), when the issue is about cells rather than a mapped field. */
+    column?: readonly string[];
     value?: unknown;
     params?: Readonly<Record<string, string | number>>;
   } = {},
@@ -113,6 +120,7 @@ export function ingestIssue(
     code,
     severity,
     ...(details.field !== undefined ? { field: details.field } : {}),
+    ...(details.column !== undefined ? { column: details.column } : {}),
     ...(details.value !== undefined ? { value: issueValue(details.value) } : {}),
     ...(details.params !== undefined ? { params: details.params } : {}),
   };

@@ -234,16 +234,23 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     expect(byRow.get(1)).toMatchObject({
       code: "time_order",
       field: "arrivedAt",
-      params: { before: "dispatchedAt" },
+      column: ["到场时间"],
+      params: { before: "dispatchedAt", minutes: 61 },
     });
-    expect(byRow.get(2)).toMatchObject({ code: "bad_number", field: "coordinates", value: "east,30" });
+    expect(byRow.get(2)).toMatchObject({
+      code: "bad_number",
+      field: "coordinates",
+      column: ["经度", "纬度"],
+      value: "east,30",
+    });
     expect(byRow.get(3)).toMatchObject({ code: "coord_out_of_range", value: "200,30" });
     expect(byRow.get(4)).toMatchObject({
       code: "unmapped_category",
+      column: ["警情类别", "警情细类"],
       value: "外星人",
       params: { target: "other" },
     });
-    expect(byRow.get(5)).toMatchObject({ code: "bad_phone", field: "caller" });
+    expect(byRow.get(5)).toMatchObject({ code: "bad_phone", field: "caller", column: ["报警电话"] });
     expect(byRow.get(6)).toMatchObject({ code: "future_time", field: "receivedAt" });
     expect(byRow.get(7)).toMatchObject({ code: "bad_time", field: "dispatchedAt", severity: "warning" });
     expect(store.bySourceId("W2")?.lon).toBeNull();
@@ -252,17 +259,80 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     expect(store.bySourceId("W7")?.dispatchedAt).toBeNull();
   });
 
-  test("issues render as 'file, row, field: why' in Chinese and English", async () => {
+  test("issues render as 'file, row, column: why' in Chinese and English", async () => {
     const store = new MemoryStore();
     const summary = await importInto(store, csv("render.csv", [synthRow({ 报警时间: "昨天" })]), "synthetic");
     const issue = summary.sampleRejections[0];
     if (!issue) throw new Error("expected a rejection");
+    expect(issue).toMatchObject({ field: "receivedAt", column: ["报警时间"] });
     expect(renderIssue(issue, INGEST_MESSAGES, "en")).toBe(
-      'render.csv, row 1, field receivedAt: time "昨天" does not match the format YYYY-MM-DD HH:mm:ss',
+      'render.csv, row 1, column "报警时间" (time received): time "昨天" does not match the format YYYY-MM-DD HH:mm:ss',
     );
     expect(renderIssue(issue, INGEST_MESSAGES, "zh")).toBe(
-      "render.csv，第1行，字段 receivedAt: 时间“昨天”不符合格式 YYYY-MM-DD HH:mm:ss",
+      "render.csv，第1行，列“报警时间”：时间“昨天”不符合格式 YYYY-MM-DD HH:mm:ss",
     );
+  });
+
+  test("an issue names every column of a template, and a constant field by its label", async () => {
+    const store = new MemoryStore();
+    const profile = parseProfile(
+      {
+        name: "tpl",
+        sourceSystem: "tpl",
+        timezone: "Asia/Shanghai",
+        sourceId: "编号",
+        fields: { receivedAt: { template: "{日期} {时刻}" }, arrivedAt: "到达现场" },
+        units: { city: { const: "某".repeat(70) } },
+      },
+      "tpl.json",
+    );
+    const path = writeText(
+      dir,
+      "tpl.csv",
+      "编号,日期,时刻,到达现场\nT1,2024-05-01,08:00:00,2024-05-01 07:30:00\nT2,2024-05-01,八点,\n",
+    );
+    const summary = await importInto(store, path, profile);
+    expect(summary).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
+    const rejected = summary.sampleRejections[0];
+    if (!rejected) throw new Error("expected a rejection");
+    expect(rejected).toMatchObject({ row: 2, field: "receivedAt", column: ["日期", "时刻"] });
+    expect(renderIssue(rejected, INGEST_MESSAGES, "zh")).toBe(
+      "tpl.csv，第2行，列“日期”“时刻”（报警时间）：时间“2024-05-01 八点”不符合格式 YYYY-MM-DD HH:mm:ss",
+    );
+    const byField = new Map(summary.sampleWarnings.map((w) => [w.field, w]));
+    const city = byField.get("cityUnit");
+    if (!city) throw new Error("expected a warning about the constant city");
+    expect(city.column).toBeUndefined();
+    expect(renderIssue(city, INGEST_MESSAGES, "zh")).toBe(
+      "tpl.csv，第1行，字段“市局”：超过 64 个字符，已截断",
+    );
+    const order = byField.get("arrivedAt");
+    if (!order) throw new Error("expected a time_order warning");
+    expect(renderIssue(order, INGEST_MESSAGES, "zh")).toBe(
+      "tpl.csv，第1行，列“到达现场”（到场时间）：到场时间早于报警时间（30 分钟），已保留",
+    );
+    expect(renderIssue(order, INGEST_MESSAGES, "en")).toBe(
+      'tpl.csv, row 1, column "到达现场" (time arrived): time arrived is earlier than time received (30 min); kept',
+    );
+  });
+
+  test("the summary counts every distinct unmapped value, the 100 most frequent first", async () => {
+    const store = new MemoryStore();
+    const rows = [
+      ...Array.from({ length: 120 }, (_, i) =>
+        synthRow({ 接警单号: `M${i}`, 警情类别: `怪类${i}`, 警情细类: "", 处置部门: i < 4 ? "气象台" : "" }),
+      ),
+      synthRow({ 接警单号: "M200", 警情类别: "怪类7", 警情细类: "", 报警时间: "" }),
+      synthRow({ 接警单号: "M201", 警情类别: "怪类7", 警情细类: "" }),
+    ];
+    const summary = await importInto(store, csv("unmapped.csv", rows), "synthetic");
+    expect(summary.issueCounts.unmapped_category?.warnings).toBe(122);
+    const { category, department } = summary.unmappedValues;
+    expect(category).toHaveLength(100);
+    // A rejected row's value counts too: the profile writer needs it in the map all the same.
+    expect(category[0]).toEqual({ value: "怪类7", count: 3 });
+    expect(category[1]).toEqual({ value: "怪类0", count: 1 });
+    expect(department).toEqual([{ value: "气象台", count: 4 }]);
   });
 
   test("a cell over the size limit quarantines its row and the import goes on", async () => {
@@ -279,7 +349,8 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     expect(summary).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
     expect(summary.sampleRejections[0]).toMatchObject({
       code: "cell_too_large",
-      field: "简要案情",
+      field: "narrative",
+      column: ["简要案情"],
       row: 1,
       params: { limit: 100 },
     });
@@ -296,7 +367,12 @@ describe("bad input is reported with file, row, field, code and value, and kept 
       "synthetic",
     );
     expect(summary).toMatchObject({ rows: 2, imported: 2, rejected: 0, warned: 1 });
-    expect(summary.sampleWarnings[0]).toMatchObject({ code: "nul_removed", field: "简要案情", row: 1 });
+    expect(summary.sampleWarnings[0]).toMatchObject({
+      code: "nul_removed",
+      field: "narrative",
+      column: ["简要案情"],
+      row: 1,
+    });
     expect(store.bySourceId("N1")?.narrative).toBe("报警人称楼上噪音");
   });
 

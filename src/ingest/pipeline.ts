@@ -23,7 +23,7 @@ import { DEFAULT_LIMITS, type ReadLimits } from "./limits.ts";
 import { openSource } from "./open.ts";
 import { callerPseudonym, encryptField, maskText, normalizePhone } from "./privacy/index.ts";
 import type { PrivacyFunctions, PrivacyKeys } from "./privacy-port.ts";
-import { compileMapper, type MappedRow } from "./profile/mapper.ts";
+import { compileMapper, fieldColumns, type MappedRow } from "./profile/mapper.ts";
 import type { Profile } from "./profile/schema.ts";
 import type { EncodingName } from "./readers/encoding.ts";
 import type { SourceRecord } from "./readers/types.ts";
@@ -81,9 +81,51 @@ export interface ImportSummary {
   readonly warned: number;
   readonly seconds: number;
   readonly issueCounts: Readonly<Partial<Record<IngestIssueCode, { errors: number; warnings: number }>>>;
+  /**
+   * Every distinct value that no line of the code map matched (unmapped_category,
+   * unmapped_department), with its count, most frequent first (at most 100 each), masked: a
+   * profile writer adds them all to the map in one go.
+   */
+  readonly unmappedValues: {
+    readonly category: readonly ValueCount[];
+    readonly department: readonly ValueCount[];
+  };
   /** The first rejections, one entry per issue (file, row, field, code, value). */
   readonly sampleRejections: readonly IngestIssue[];
   readonly sampleWarnings: readonly IngestIssue[];
+}
+
+export interface ValueCount {
+  readonly value: string;
+  readonly count: number;
+}
+
+/** Unmapped values a summary lists per code map. */
+const UNMAPPED_SHOWN = 100;
+/**
+ * Distinct unmapped values counted per code map: bounded memory when a free-text column is
+ * mapped as a category (values first seen after this many are not counted).
+ */
+const UNMAPPED_TRACKED = 10_000;
+
+/** Counts values, up to UNMAPPED_TRACKED distinct ones. */
+function countValue(counts: Map<string, number>, value: string): void {
+  const n = counts.get(value);
+  if (n !== undefined) counts.set(value, n + 1);
+  else if (counts.size < UNMAPPED_TRACKED) counts.set(detached(value), 1);
+}
+
+/** The most frequent values, masked (two values that mask alike are one), ties in order of first sight. */
+function topValues(counts: ReadonlyMap<string, number>, mask: (text: string) => string): ValueCount[] {
+  const masked = new Map<string, number>();
+  for (const [value, count] of counts) {
+    const shown = mask(value);
+    masked.set(shown, (masked.get(shown) ?? 0) + count);
+  }
+  return [...masked]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count)
+    .slice(0, UNMAPPED_SHOWN);
 }
 
 /**
@@ -269,6 +311,10 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const keepNumber = profile.caller?.keepNumber === true;
   const phoneOptions = profile.caller?.areaCode ? { areaCode: profile.caller.areaCode } : {};
 
+  const unmappedCategories = new Map<string, number>();
+  const unmappedDepartments = new Map<string, number>();
+  // An issue names the field; the user knows the file by its columns, so they are named too.
+  const columnsOf = fieldColumns(profile);
   const note = (issue: IngestIssue, row: number): IngestIssue => {
     let counts = issueCounts[issue.code];
     if (!counts) {
@@ -277,7 +323,12 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     }
     if (issue.severity === "error") counts.errors++;
     else counts.warnings++;
-    return { ...issue, file, row };
+    if (issue.value !== undefined) {
+      if (issue.code === "unmapped_category") countValue(unmappedCategories, issue.value);
+      else if (issue.code === "unmapped_department") countValue(unmappedDepartments, issue.value);
+    }
+    const column = issue.column ?? (issue.field === undefined ? undefined : columnsOf.get(issue.field));
+    return column && column.length > 0 ? { ...issue, file, row, column } : { ...issue, file, row };
   };
 
   // Repeat places repeat their address text, and parsing an address is the dearest step of an
@@ -436,6 +487,10 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       warned,
       seconds: (finishedAt - started) / 1000,
       issueCounts,
+      unmappedValues: {
+        category: topValues(unmappedCategories, privacy.maskText),
+        department: topValues(unmappedDepartments, privacy.maskText),
+      },
       sampleRejections,
       sampleWarnings,
     };

@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Clock, EpochMs } from "../domain/index.ts";
+import { asBatchId, type Clock, type EpochMs } from "../domain/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
 import type { StoreTarget } from "../store/testing/stores.ts";
@@ -167,9 +167,9 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     const v = r.json();
     expect(v).toMatchObject({ rows: 5, rejected: 1, valid: 4, duplicates: 1 });
     const bad = v.issues.find((i: { code: string }) => i.code === "bad_time");
-    expect(bad).toMatchObject({ row: 3, field: "receivedAt", severity: "error" });
-    expect(bad.message.zh).toContain("第3行");
-    expect(bad.message.en).toContain("row 3");
+    expect(bad).toMatchObject({ row: 3, field: "receivedAt", column: ["来电时间"], severity: "error" });
+    expect(bad.message.zh).toContain("第3行，列“来电时间”（报警时间）：时间");
+    expect(bad.message.en).toContain('row 3, column "来电时间" (time received): time');
     expect(
       v.issues.some((i: { code: string; row: number }) => i.code === "unmapped_category" && i.row === 4),
     ).toBe(true);
@@ -235,6 +235,8 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     const groups = Object.fromEntries(job.report.groups.map((g: { code: string }) => [g.code, g]));
     expect(groups.bad_time).toMatchObject({ errors: 1, fields: ["receivedAt"] });
     expect(groups.unmapped_category.warnings).toBe(1);
+    expect(groups.bad_time.examples[0]).toMatchObject({ field: "receivedAt", column: ["来电时间"] });
+    expect(job.report.unmappedValues).toEqual({ category: [{ value: "怪码Z9", count: 1 }], department: [] });
     expect(await store.incidents.count()).toBe(3);
     // The dispatch-time index is rebuilt in the background with the imported incidents.
     let indexed = -1;
@@ -262,11 +264,54 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(lines[0]).toBe(`文件,行号,字段,问题代码,原因,${HEADER}`);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(",3,receivedAt,bad_time,");
+    expect(lines[1]).toContain("列“来电时间”（报警时间）：时间");
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(lines[1]).toContain("王五");
     expect(await audited("data.import")).toBe(true);
     expect(await audited("import.rejected.export")).toBe(true);
     expect(await audited("profile.create")).toBe(true);
+  });
+
+  test("rows quarantined before issues named their columns are still listed, by the field's label", async () => {
+    const batchId = asBatchId("old-batch");
+    const writer = await store.beginBatch({
+      id: batchId,
+      sourceSystem: "old-110",
+      profile: "old",
+      fileName: "old.csv",
+      fileSha256: "",
+      startedAt: T0,
+    });
+    await writer.insertQuarantine([
+      {
+        batchId,
+        file: "old.csv",
+        row: 7,
+        issues: [{ code: "missing_value", severity: "error", field: "receivedAt", file: "old.csv", row: 7 }],
+        recordEnc: "not-a-record",
+      },
+      {
+        batchId,
+        file: "old.csv",
+        row: 9,
+        issues: [
+          {
+            code: "time_order",
+            severity: "warning",
+            field: "arrivedAt",
+            file: "old.csv",
+            row: 9,
+            value: "15 min",
+            params: { before: "dispatchedAt" },
+          },
+        ],
+        recordEnc: "not-a-record",
+      },
+    ]);
+    await writer.commit({ rows: 2, imported: 0, rejected: 2, duplicates: 0, finishedAt: T0 });
+    const csv = (await call("analyst", "GET", `/api/v1/import/batches/${batchId}/rejected.csv`)).body;
+    expect(csv).toContain("old.csv,7,receivedAt,missing_value,第7行，字段“报警时间”：值为空");
+    expect(csv).toContain("第9行，字段“到场时间”：到场时间早于派警时间（15 分钟），已保留");
   });
 
   test("an import that fails on its profile reports why and may be tried again with another", async () => {

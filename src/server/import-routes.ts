@@ -197,6 +197,8 @@ function issueOut(issue: IngestIssue) {
   return {
     row: issue.row ?? null,
     field: issue.field ?? null,
+    /** The file's column(s) the field was read from; null for a constant or an older stored issue. */
+    column: issue.column ?? null,
     code: issue.code,
     severity: issue.severity,
     value: issue.value === undefined ? null : maskedIssueValue(issue.value),
@@ -266,6 +268,7 @@ export function importReport(summary: ImportSummary) {
     warned: summary.warned,
     seconds: summary.seconds,
     groups,
+    unmappedValues: summary.unmappedValues,
   };
 }
 
@@ -671,10 +674,6 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         for (const q of sink.quarantine) for (const i of q.issues) issues.push(issueOut(i as IngestIssue));
         for (const w of summary.sampleWarnings) issues.push(issueOut(w));
         issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.severity === "error" ? -1 : 1));
-        const unmapped = new Map<string, number>();
-        for (const w of summary.sampleWarnings)
-          if (w.code === "unmapped_category" && w.value)
-            unmapped.set(w.value, (unmapped.get(w.value) ?? 0) + 1);
         return {
           profile: profileJsonOf(body.data.source, resolved.profile),
           label: resolved.label,
@@ -686,7 +685,9 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           issueCounts: summary.issueCounts,
           issues: issues.slice(0, 2000),
           mapped: sink.incidents.slice(0, PREVIEW_ROWS).map(mappedRow),
-          unmappedCategories: [...unmapped].map(([value, count]) => ({ value: maskText(value), count })),
+          // Every unmapped value of the rows tried (masked by the pipeline), not only those sampled.
+          unmappedCategories: summary.unmappedValues.category,
+          unmappedDepartments: summary.unmappedValues.department,
         };
       } catch (error) {
         return recurError(reply, lang, error);

@@ -69,9 +69,108 @@ describe("recur import", { timeout: 90_000 }, () => {
     const en = await run(["import", file, "--profile", "synthetic", "--db", db, "--lang", "en"], dir);
     expect(en.code).toBe(0);
     expect(en.out).toContain("rows 2, imported 1, rejected 1");
-    expect(en.out).toContain('calls.csv, row 2, field receivedAt: time "不详" does not match the format');
+    expect(en.out).toContain(
+      'calls.csv, row 2, column "报警时间" (time received): time "不详" does not match the format',
+    );
     const zh = await run(["import", file, "--profile", "synthetic", "--db", db, "--lang", "zh"], dir);
-    expect(zh.out).toContain("calls.csv，第2行，字段 receivedAt: 时间“不详”不符合格式");
+    expect(zh.out).toContain("calls.csv，第2行，列“报警时间”：时间“不详”不符合格式");
+  });
+
+  test("a file whose every row is rejected exits with 3 and says that nothing was imported", async () => {
+    const bad = writeText(
+      dir,
+      "all-bad.csv",
+      [
+        SYNTH_HEADER,
+        synthRow({ 接警单号: "B1", 报警时间: "" }),
+        synthRow({ 接警单号: "B2", 报警时间: "不详" }),
+      ].join("\n"),
+    );
+    const db = join(dir, "all-bad.db");
+    const json = await run(["import", bad, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.out)).toMatchObject({ rows: 2, imported: 0, rejected: 2 });
+    const en = await run(["import", bad, "--profile", "synthetic", "--db", db, "--lang", "en"], dir);
+    expect(en.code).toBe(3);
+    expect(en.err).toContain("nothing was imported: all 2 rows were rejected");
+    const zh = await run(["import", bad, "--profile", "synthetic", "--db", db, "--lang", "zh"], dir);
+    expect(zh.code).toBe(3);
+    expect(zh.err).toContain("没有导入任何警情：全部 2 行都被隔离");
+  });
+
+  test("a header-only file and a partly rejected file exit with 0", async () => {
+    const empty = writeText(dir, "header-only.csv", `${SYNTH_HEADER}\n`);
+    const db = join(dir, "zero.db");
+    const none = await run(["import", empty, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.out)).toMatchObject({ rows: 0, rejected: 0 });
+    expect((await run(["import", file, "--profile", "synthetic", "--db", db, "--json"], dir)).code).toBe(0);
+  });
+
+  test("the summary lists every distinct unmapped category and department with its count, most frequent first", async () => {
+    const rows = [
+      ...Array.from({ length: 3 }, (_, i) =>
+        synthRow({ 接警单号: `U${i}`, 警情类别: "奇闻", 警情细类: "怪事" }),
+      ),
+      ...Array.from({ length: 7 }, (_, i) =>
+        synthRow({ 接警单号: `V${i}`, 警情类别: "杂项", 警情细类: "", 处置部门: "海事局" }),
+      ),
+      synthRow({ 接警单号: "W1", 警情类别: "另类", 警情细类: "13812345678" }),
+      ...Array.from({ length: 6 }, (_, i) =>
+        synthRow({ 接警单号: `X${i}`, 警情类别: `类${i}`, 警情细类: "" }),
+      ),
+    ];
+    const unmapped = writeText(dir, "unmapped.csv", [SYNTH_HEADER, ...rows].join("\n"));
+    const db = join(dir, "unmapped.db");
+    const json = await run(["import", unmapped, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(json.code).toBe(0);
+    const summary = JSON.parse(json.out);
+    expect(summary.unmappedValues.category.slice(0, 2)).toEqual([
+      { value: "杂项", count: 7 },
+      { value: "奇闻/怪事", count: 3 },
+    ]);
+    // Every distinct value, not the first five warnings; identifiers masked like other issue values.
+    expect(summary.unmappedValues.category).toHaveLength(9);
+    expect(JSON.stringify(summary.unmappedValues)).not.toContain("13812345678");
+    expect(summary.unmappedValues.department).toEqual([{ value: "海事局", count: 7 }]);
+    const en = await run(["import", unmapped, "--profile", "synthetic", "--db", db, "--lang", "en"], dir);
+    expect(en.out).toContain("Values not in the category code map (9, most frequent first):");
+    expect(en.out).toMatch(/\n\s+7\s+杂项\n\s+3\s+奇闻\/怪事\n/);
+    expect(en.out).toContain("Values not in the department code map (1, most frequent first):");
+    const zh = await run(["import", unmapped, "--profile", "synthetic", "--db", db, "--lang", "zh"], dir);
+    expect(zh.out).toContain("不在类别代码映射中的值（9 种，按次数从多到少）:");
+  });
+
+  test("issues name the file's column and the field's meaning, in Chinese and in English", async () => {
+    const late = writeText(
+      dir,
+      "late.csv",
+      [
+        SYNTH_HEADER,
+        synthRow({ 接警单号: "L1", 到场时间: "2024-05-01 07:45:00", 反馈时间: "2031-01-01 08:00:00" }),
+      ].join("\n"),
+    );
+    const db = join(dir, "late.db");
+    const zh = await run(["import", late, "--profile", "synthetic", "--db", db, "--lang", "zh"], dir);
+    expect(zh.out).toContain("late.csv，第1行，列“到场时间”：到场时间早于派警时间（16 分钟），已保留");
+    expect(zh.out).toContain("late.csv，第1行，列“反馈时间”：时间“2031-01-01 08:00:00”在未来");
+    expect(zh.out).not.toMatch(/arrivedAt|closedAt|dispatchedAt/);
+    const en = await run(
+      ["import", late, "--profile", "synthetic", "--db", join(dir, "late-en.db"), "--lang", "en"],
+      dir,
+    );
+    expect(en.out).toContain(
+      'late.csv, row 1, column "到场时间" (time arrived): time arrived is earlier than time dispatched (16 min); kept',
+    );
+    const json = JSON.parse(
+      (await run(["import", late, "--profile", "synthetic", "--db", join(dir, "late-j.db"), "--json"], dir))
+        .out,
+    );
+    expect(json.sampleWarnings.find((w: { code: string }) => w.code === "time_order")).toMatchObject({
+      field: "arrivedAt",
+      column: ["到场时间"],
+      params: { before: "dispatchedAt", minutes: 16 },
+    });
   });
 
   test("RECUR_SECRET says where the secret lives", async () => {

@@ -115,6 +115,19 @@ export function importThreadFailure(error: unknown): Error {
 
 /** How many rejected rows the human summary lists. */
 const SHOWN_REJECTIONS = 10;
+/** How many warnings the summaries list (the counts per code cover them all). */
+const SHOWN_WARNINGS = 5;
+
+/**
+ * Exit code of an import that read rows and stored none: every row was rejected, so a script
+ * notices that nothing was imported (partial success is 0; 1 is a failure, 2 a usage error).
+ */
+export const EXIT_ALL_REJECTED = 3;
+
+/** Every row the file had went to the quarantine. */
+function allRejected(summary: ImportSummary): boolean {
+  return summary.rows > 0 && summary.rejected === summary.rows;
+}
 
 function humanSummary(summary: ImportSummary, ctx: CommandContext): string {
   const lines = [
@@ -148,6 +161,27 @@ function humanSummary(summary: ImportSummary, ctx: CommandContext): string {
           `  All ${summary.rejected} rejected rows are kept, encrypted, in the quarantine table with their reasons.`,
         ),
       );
+  }
+  if (summary.sampleWarnings.length > 0) {
+    lines.push(t(ctx, "  有警告的行（前几条）:", "  Rows with warnings (first ones):"));
+    for (const issue of summary.sampleWarnings.slice(0, SHOWN_WARNINGS))
+      lines.push(`    ${renderIssue(issue, INGEST_MESSAGES, ctx.lang)}`);
+  }
+  const maps = [
+    ["category", "类别", summary.unmappedValues.category],
+    ["department", "部门", summary.unmappedValues.department],
+  ] as const;
+  for (const [en, zh, values] of maps) {
+    if (values.length === 0) continue;
+    lines.push(
+      t(
+        ctx,
+        `  不在${zh}代码映射中的值（${values.length} 种，按次数从多到少）:`,
+        `  Values not in the ${en} code map (${values.length}, most frequent first):`,
+      ),
+    );
+    const width = String(values[0]?.count ?? 0).length;
+    for (const { value, count } of values) lines.push(`    ${String(count).padStart(width)}  ${value}`);
   }
   return lines.join("\n");
 }
@@ -321,11 +355,12 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
           encoding: summary.encoding,
           ...(summary.addressKeysStale ? { addressKeysStale: true } : {}),
           issueCounts: summary.issueCounts,
+          unmappedValues: summary.unmappedValues,
           sampleRejections: summary.sampleRejections.map((issue) => ({
             ...issue,
             message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
           })),
-          sampleWarnings: summary.sampleWarnings.slice(0, 5).map((issue) => ({
+          sampleWarnings: summary.sampleWarnings.slice(0, SHOWN_WARNINGS).map((issue) => ({
             ...issue,
             message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
           })),
@@ -341,6 +376,17 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
           "note: the incidents already in this store were keyed by other (earlier) address rules, so old and new calls may key one place as two; run recur address rekey (docs/address.md)",
         ),
       );
+    if (allRejected(summary)) {
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          `没有导入任何警情：全部 ${summary.rows} 行都被隔离（原因见上；配置与文件是否相符？）`,
+          `nothing was imported: all ${summary.rows} rows were rejected (reasons above; does the profile fit the file?)`,
+        ),
+      );
+      return EXIT_ALL_REJECTED;
+    }
     return 0;
   } finally {
     bar.done();

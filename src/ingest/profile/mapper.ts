@@ -88,37 +88,45 @@ function limited(issues: IngestIssue[], field: string, v: string, limit: number)
   return v.slice(0, limit);
 }
 
-/** Every column a profile reads, in order of first use. */
-export function profileColumns(profile: Profile): string[] {
-  const sources: ValueSource[] = [];
-  const add = (s: ValueSource | undefined) => {
-    if (s) sources.push(s);
+/**
+ * The file's columns each field of an issue is read from, as the profile maps them (issues name
+ * fields: `coordinates`, `cityUnit`, `sourceCategory` ...); a field from a constant has none.
+ * In the order the profile's columns are first used (see profileColumns).
+ * @example fieldColumns(profile).get("receivedAt") // ["日期", "时间"] for "{日期} {时间}"
+ */
+export function fieldColumns(profile: Profile): Map<string, string[]> {
+  const fields = new Map<string, string[]>();
+  const add = (field: string, ...sources: (ValueSource | undefined)[]) => {
+    const columns = [...new Set(sources.flatMap((s) => (s ? sourceColumns(s) : [])))];
+    if (sources.some((s) => s !== undefined)) fields.set(field, columns);
   };
-  if (!("hash" in profile.sourceId)) add(profile.sourceId);
-  for (const f of TIME_FIELDS) add(profile.fields[f]);
-  add(profile.fields.address);
-  add(profile.fields.narrative);
-  add(profile.fields.disposition);
-  add(profile.fields.feedback);
-  add(profile.category);
-  add(profile.department);
-  add(profile.units?.city);
-  add(profile.units?.branch);
-  add(profile.units?.station);
-  add(profile.units?.area);
-  add(profile.caller);
+  if (!("hash" in profile.sourceId)) add("sourceId", profile.sourceId);
+  for (const f of TIME_FIELDS) add(f, profile.fields[f]);
+  add("address", profile.fields.address);
+  add("narrative", profile.fields.narrative);
+  add("disposition", profile.fields.disposition);
+  add("feedback", profile.fields.feedback);
+  add("category", profile.category);
+  add("sourceCategory", profile.category);
+  add("department", profile.department);
+  add("cityUnit", profile.units?.city);
+  add("branchUnit", profile.units?.branch);
+  add("stationUnit", profile.units?.station);
+  add("areaUnit", profile.units?.area);
+  add("caller", profile.caller);
   const c = profile.coordinates;
   if (c) {
     if ("lon" in c) {
-      add(c.lon);
-      add(c.lat);
-      if (typeof c.datum === "object") add(c.datum);
-    } else {
-      add(c.x);
-      add(c.y);
-    }
+      add("coordinates", c.lon, c.lat);
+      if (typeof c.datum === "object") add("datum", c.datum);
+    } else add("coordinates", c.x, c.y);
   }
-  return [...new Set(sources.flatMap(sourceColumns))];
+  return fields;
+}
+
+/** Every column a profile reads, in order of first use. */
+export function profileColumns(profile: Profile): string[] {
+  return [...new Set([...fieldColumns(profile).values()].flat())];
 }
 
 function datumOf(text: string): Datum | undefined {
@@ -143,7 +151,18 @@ export function compileMapper(
   options: MapperOptions,
   file = "",
 ): Mapper {
-  const usedColumns = profileColumns(profile);
+  const columnsOfField = fieldColumns(profile);
+  const usedColumns = [...new Set([...columnsOfField.values()].flat())];
+  // The field a column is read for, so that a problem of a cell names both.
+  const fieldOfColumn = new Map<string, string>();
+  for (const [field, columns] of columnsOfField)
+    for (const column of columns) if (!fieldOfColumn.has(column)) fieldOfColumn.set(column, field);
+  const cellIssue = (cell: number): { field?: string; column: string[] } => {
+    // A cell past the header has no name: its position, as the quarantined record keys it.
+    const column = header[cell] ?? `#${cell + 1}`;
+    const field = fieldOfColumn.get(column);
+    return field === undefined ? { column: [column] } : { field, column: [column] };
+  };
   const positions = new Map<string, number>();
   header.forEach((name, i) => {
     if (!positions.has(name)) positions.set(name, i);
@@ -293,10 +312,7 @@ export function compileMapper(
       const p = record.problem;
       if (p.code === "cell_too_large")
         issues.push(
-          ingestIssue("cell_too_large", "error", {
-            field: header[p.cell] ?? String(p.cell),
-            params: { limit: p.limit },
-          }),
+          ingestIssue("cell_too_large", "error", { ...cellIssue(p.cell), params: { limit: p.limit } }),
         );
       else if (p.code === "record_too_large")
         issues.push(ingestIssue("record_too_large", "error", { params: { limit: p.limit } }));
@@ -313,9 +329,7 @@ export function compileMapper(
       );
     if (record.badEncoding) issues.push(ingestIssue("bad_encoding", "warning"));
     if (record.nulCell !== undefined)
-      issues.push(
-        ingestIssue("nul_removed", "warning", { field: header[record.nulCell] ?? String(record.nulCell) }),
-      );
+      issues.push(ingestIssue("nul_removed", "warning", cellIssue(record.nulCell)));
 
     // Source id.
     let sourceId = sourceIdGetter(cells);
@@ -402,7 +416,7 @@ export function compileMapper(
           ingestIssue("time_order", "warning", {
             field: TIME_FIELDS[i] ?? "",
             value: `${Math.round((latest - t) / 60_000)} min`,
-            params: { before: latestField },
+            params: { before: latestField, minutes: Math.round((latest - t) / 60_000) },
           }),
         );
       else {
