@@ -219,7 +219,7 @@ export function chineseKeys(
     if (subWord !== null) {
       const word = subWord;
       subWord = null;
-      // 31之4-5号: a dashed sub-number keeps its dash (not 31之45).
+      // 27之3-6号: a dashed sub-number keeps its dash (not 27之36).
       const dashed =
         e.label === "houseno" ? /^([0-9]+)[-－~～]([0-9]+)号?$/.exec(toHalfWidth(e.text).trim()) : null;
       const n = dashed ? `${dashed[1]}-${dashed[2]}` : e.label === "houseno" ? numberOf(e.text) : null;

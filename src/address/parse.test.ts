@@ -654,7 +654,7 @@ describe("the rule parser", () => {
     ["阳光小区附1号", ["poi:阳光小区", "houseno:附1号"]],
     ["阳光附一医院", ["poi:阳光附一医院"]],
     ["红星路12号楼下", ["road:红星路", "roadno:12号", "assist:楼下"]],
-    ["红星路31之4-5号", ["road:红星路", "roadno:31", "redundant:之", "houseno:4-5号"]],
+    ["红星路27之3-6号", ["road:红星路", "roadno:27", "redundant:之", "houseno:3-6号"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -472,7 +472,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         continue;
       }
     }
-    // 阳光路12号之三, 31之4号: 之 after a number ("the third of number 12") marks a sub-number; 之 and
+    // 阳光路12号之三, 27之3号: 之 after a number ("the third of number 12") marks a sub-number; 之 and
     // its numeral are not a place.
     const subNumber = c === "之" ? subNumberEnd(text, pos, spans) : 0;
     if (subNumber > 0) {
@@ -748,7 +748,7 @@ function repeatAfterChina(
   return 0;
 }
 
-/** End of 之 (and its numeral) marking a sub-number right after a number (12号之三, 31之4号), or 0. */
+/** End of 之 (and its numeral) marking a sub-number right after a number (12号之三, 27之3号), or 0. */
 function subNumberEnd(text: string, pos: number, spans: readonly Span[]): number {
   if (pos === 0 || spans.at(-1)?.end !== pos) return 0;
   if (!digitAt(text, pos - 1) && text.charCodeAt(pos - 1) !== 0x53f7) return 0; // 号

@@ -210,7 +210,7 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
     p = nx.end;
   }
   if (parts.length > 1) {
-    // 红星路31之4-5号: a dashed sub-number after 之 on a road number is one number (of the door 31之4-5).
+    // 红星路27之3-6号: a dashed sub-number after 之 on a road number is one number (of the door 27之3-6).
     if (parts.length === 2 && text.charCodeAt(pos - 1) === 0x4e4b && prev0 === "roadno")
       return spanFrom(pos, "houseno", unitEnd(text, p) ?? p);
     // 5-3幢, 41-7号楼: two numbers joined by a dash before a building word number one building.
