@@ -119,6 +119,23 @@ describe("CSV reader", () => {
     expect(records.map((r) => r.badEncoding ?? false)).toEqual([false, true]);
   });
 
+  test("the encoding is decided on the first chunk: a GBK row past it is flagged, not the whole file re-read (docs/profiles.md)", async () => {
+    // Plain ASCII first (UTF-8 by detection), then a Chinese row in GBK.
+    const head = Buffer.from(`id,addr\n${"1,No. 5 Red Star Road\n".repeat(4)}`);
+    const path = join(dir, "ascii-then-gbk.csv");
+    writeFileSync(path, Buffer.concat([head, iconv.encode("2,山东省德州市陵城区边临镇红星村\n", "gbk")]));
+    const source = await readCsv(path, {
+      encoding: "auto",
+      delimiter: ",",
+      limits: DEFAULT_LIMITS,
+      chunkBytes: head.length,
+    });
+    expect(source.encoding).toBe("utf8");
+    const records = await all(source);
+    expect(records.map((r) => r.badEncoding ?? false)).toEqual([false, false, false, false, true]);
+    expect(records[4]?.cells[1]).toContain("\ufffd");
+  });
+
   test.each([1, 5, 1 << 20])(
     "a file with old Mac line ends (CR only) is read line by line (chunks of %i bytes)",
     async (chunkBytes) => {
