@@ -71,6 +71,19 @@ describe("renderMessage", () => {
     );
   });
 
+  test("{name:category} gives the label of the category or subtype a value names", () => {
+    const catalog: MessageCatalog<"filed"> = {
+      filed: { zh: "归为“{target:category}”（{target}）", en: "filed as {target}" },
+    };
+    const filed = (target: string) =>
+      renderMessage({ code: "filed", severity: "warning", params: { target } }, catalog, "zh");
+    expect(filed("fire")).toBe("归为“火灾”（fire）");
+    expect(filed("dispute.family")).toBe("归为“家庭纠纷”（dispute.family）");
+    // A deployment's own subtype has no label: its category's.
+    expect(filed("fire.warehouse")).toBe("归为“火灾”（fire.warehouse）");
+    expect(filed("martian")).toBe("归为“martian”（martian）");
+  });
+
   test("an issue stored by an older version gets the values it lacks from the catalog's defaults", () => {
     const old = issue({
       code: "order",

@@ -1,5 +1,5 @@
 import type { Lang, Severity } from "./codes.ts";
-import { fieldLabel } from "./labels.ts";
+import { fieldLabel, targetLabel } from "./labels.ts";
 
 /**
  * A problem found in data: structured, so it can be stored, counted and filtered, and
@@ -38,7 +38,8 @@ export type MessageTemplate = Readonly<Record<Lang, string>> & {
 
 /**
  * Message templates per issue code: `{name}` is replaced by params, field or value;
- * `{name:label}` by the label of the field that value names (`{field:label}` → 到场时间).
+ * `{name:label}` by the label of the field that value names (`{field:label}` → 到场时间),
+ * `{name:category}` by the label of the taxonomy target it names (`fire` → 火灾).
  */
 export type MessageCatalog<C extends string = string> = Readonly<Record<C, MessageTemplate>>;
 
@@ -68,10 +69,13 @@ export function renderMessage<C extends string>(
     ...entry?.defaults?.(issue as Issue),
     ...issue.params,
   };
-  return template.replace(/\{(\w+)(:label)?\}/g, (whole, name: string, label?: string) => {
+  return template.replace(/\{(\w+)(?::(label|category))?\}/g, (whole, name: string, filter?: string) => {
     const v = values[name];
     if (v === undefined) return whole;
-    return label ? (fieldLabel(String(v), lang) ?? String(v)) : String(v);
+    const text = String(v);
+    if (filter === "label") return fieldLabel(text, lang) ?? text;
+    if (filter === "category") return targetLabel(text, lang) ?? text;
+    return text;
   });
 }
 

@@ -146,3 +146,15 @@ export const FIELD_LABELS: Labels<LabelledField> = {
 export function fieldLabel(field: string, lang: Lang): string | undefined {
   return Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field as LabelledField][lang] : undefined;
 }
+
+/**
+ * The label of a taxonomy target ("fire", "dispute.family"): the subtype's, else the category's;
+ * undefined when it names no category.
+ * @example targetLabel("dispute.family", "zh") // "家庭纠纷"
+ */
+export function targetLabel(target: string, lang: Lang): string | undefined {
+  const subtype = Object.hasOwn(SUBTYPE_LABELS, target) ? SUBTYPE_LABELS[target] : undefined;
+  if (subtype) return subtype[lang];
+  const category = target.split(".")[0] ?? "";
+  return Object.hasOwn(CATEGORY_LABELS, category) ? CATEGORY_LABELS[category as Category][lang] : undefined;
+}

@@ -79,7 +79,7 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
     en: 'unknown coordinate datum "{value}"; taken as {datum}',
   },
   unmapped_category: {
-    zh: "类别“{value}”不在代码映射中，归为 {target}",
+    zh: "类别“{value}”不在代码映射中，归为“{target:category}”（{target}）",
     en: 'category "{value}" is not in the code map; filed as {target}',
   },
   unmapped_department: {

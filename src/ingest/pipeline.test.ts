@@ -250,6 +250,9 @@ describe("bad input is reported with file, row, field, code and value, and kept 
       value: "外星人",
       params: { target: "other" },
     });
+    expect(renderIssue(byRow.get(4)!, INGEST_MESSAGES, "zh")).toBe(
+      "warn.csv，第4行，列“警情类别”“警情细类”（警情类别）：类别“外星人”不在代码映射中，归为“其他”（other）",
+    );
     expect(byRow.get(5)).toMatchObject({ code: "bad_phone", field: "caller", column: ["报警电话"] });
     expect(byRow.get(6)).toMatchObject({ code: "future_time", field: "receivedAt" });
     expect(byRow.get(7)).toMatchObject({ code: "bad_time", field: "dispatchedAt", severity: "warning" });
