@@ -69,6 +69,8 @@ export interface ImportSummary {
   readonly profile: string;
   readonly sourceSystem: string;
   readonly encoding: string;
+  /** Rows above the header that were not read as data (a title, the export's query); absent when none. */
+  readonly titleRows?: number;
   /** Data rows read. */
   readonly rows: number;
   /** New incidents stored. */
@@ -480,6 +482,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       profile: options.profileRef ?? profile.name,
       sourceSystem: profile.sourceSystem,
       encoding: source.encoding,
+      ...(source.titleRows ? { titleRows: source.titleRows } : {}),
       rows,
       imported: inserted,
       rejected,

@@ -164,10 +164,10 @@ export const QUALITY_MESSAGES: MessageCatalog<QualityCode> = {
     en: "Slow arrival: {minutes} min after dispatch (policy: {limit} min)",
   },
   accept_before_receive: { zh: "接警时间早于报警时间", en: "Accepted before the call was received" },
-  dispatch_before_accept: { zh: "派警时间早于{earlier}", en: "Dispatched before the {earlier} time" },
-  arrival_before_dispatch: { zh: "到场时间早于{earlier}", en: "Arrived before the {earlier} time" },
+  dispatch_before_accept: { zh: "派警时间早于{earlier:label}", en: "Dispatched before the {earlier:label}" },
+  arrival_before_dispatch: { zh: "到场时间早于{earlier:label}", en: "Arrived before the {earlier:label}" },
   close_before_arrival: { zh: "反馈时间早于{earlier}", en: "Closed before the {earlier} time" },
-  future_time: { zh: "{field} 晚于当前时间：{value}", en: "{field} lies in the future: {value}" },
+  future_time: { zh: "{field:label}晚于当前时间：{value}", en: "{field:label} lies in the future: {value}" },
   coords_outside: {
     zh: "坐标不在辖区内（{reason}）：{value}",
     en: "Coordinates outside the jurisdiction ({reason}): {value}",

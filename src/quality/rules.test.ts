@@ -217,6 +217,18 @@ test("every code has a message in both languages and renders its parameters", ()
   const [late] = incidentIssues(good({ closedAt: asEpochMs(T0 + 30 * 60 * MIN) }), ctx);
   expect(renderIssue(late!, QUALITY_MESSAGES, "zh")).toContain("规定 24 小时内");
   expect(renderIssue(late!, QUALITY_MESSAGES, "en")).toContain("within 24 h");
+  // Field names read as words of the reader's language, not as the model's keys.
+  const order = incidentIssues(
+    good({ dispatchedAt: asEpochMs(T0 + 10 * MIN), arrivedAt: asEpochMs(T0 + 5 * MIN) }),
+    ctx,
+  ).find((i) => i.code === "arrival_before_dispatch");
+  expect(renderIssue(order!, QUALITY_MESSAGES, "zh")).toContain("到场时间早于派警时间");
+  expect(renderIssue(order!, QUALITY_MESSAGES, "en")).toContain("Arrived before the time dispatched");
+  const future = incidentIssues(good({ closedAt: asEpochMs(Date.UTC(2030, 0, 1)) }), ctx).find(
+    (i) => i.code === "future_time",
+  );
+  expect(renderIssue(future!, QUALITY_MESSAGES, "zh")).not.toMatch(/[a-z]At\b/);
+  expect(renderIssue(future!, QUALITY_MESSAGES, "en")).toContain("time closed lies in the future");
 });
 
 test("a bad config is refused in both languages", () => {

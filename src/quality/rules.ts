@@ -93,13 +93,6 @@ const ORDER_CODE: Readonly<Record<(typeof TIME_FIELDS)[number], QualityCode | nu
   arrivedAt: "arrival_before_dispatch",
   closedAt: "close_before_arrival",
 };
-const TIME_NAMES: Readonly<Record<(typeof TIME_FIELDS)[number], string>> = {
-  receivedAt: "报警/received",
-  acceptedAt: "接警/accepted",
-  dispatchedAt: "派警/dispatched",
-  arrivedAt: "到场/arrived",
-  closedAt: "反馈/closed",
-};
 
 function localTime(ms: number, offsetMin: number): string {
   return new Date(ms + offsetMin * MINUTE).toISOString().slice(0, 16).replace("T", " ");
@@ -134,7 +127,8 @@ function timeIssues(incident: Incident, ctx: RuleContext, out: IssueList): void 
     const before = incident[previous]!;
     if (at < before)
       out.add(ORDER_CODE[field]!, field, localTime(at, incident.utcOffsetMin), {
-        earlier: TIME_NAMES[previous],
+        // The field, rendered by its label in the reader's language (`{earlier:label}`).
+        earlier: previous,
       });
     previous = field;
   }

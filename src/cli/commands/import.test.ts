@@ -107,6 +107,25 @@ describe("recur import", { timeout: 90_000 }, () => {
     expect((await run(["import", file, "--profile", "synthetic", "--db", db, "--json"], dir)).code).toBe(0);
   });
 
+  test("an export with a title above its header imports, and the summary says the title was not read as data", async () => {
+    const titled = writeText(
+      dir,
+      "titled.csv",
+      ["2024年5月警情登记表", "", SYNTH_HEADER, synthRow({ 接警单号: "TT1" })].join("\n"),
+    );
+    const json = await run(
+      ["import", titled, "--profile", "synthetic", "--db", join(dir, "titled.db"), "--json"],
+      dir,
+    );
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({ rows: 1, imported: 1, titleRows: 1 });
+    const text = await run(
+      ["import", titled, "--profile", "synthetic", "--db", join(dir, "titled2.db"), "--lang", "zh"],
+      dir,
+    );
+    expect(text.out).toContain("表头之上的 1 行（标题、查询条件等，空行不计）未作为数据读取");
+  });
+
   test("the summary lists every distinct unmapped category and department with its count, most frequent first", async () => {
     const rows = [
       ...Array.from({ length: 3 }, (_, i) =>

@@ -142,6 +142,14 @@ function humanSummary(summary: ImportSummary, ctx: CommandContext): string {
       `  rows ${summary.rows}, imported ${summary.imported}, rejected ${summary.rejected}, duplicates ${summary.duplicates}, with warnings ${summary.warned}, ${summary.seconds.toFixed(1)} s`,
     ),
   ];
+  if (summary.titleRows)
+    lines.push(
+      t(
+        ctx,
+        `  表头之上的 ${summary.titleRows} 行（标题、查询条件等，空行不计）未作为数据读取，数据行号从表头算起`,
+        `  the ${summary.titleRows} row(s) above the header (a title, the export's query …; blank rows not counted) were not read as data; data rows count from the header`,
+      ),
+    );
   const counts = Object.entries(summary.issueCounts)
     .map(
       ([code, c]) =>
@@ -353,6 +361,7 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
           profile: summary.profile,
           sourceSystem: summary.sourceSystem,
           encoding: summary.encoding,
+          ...(summary.titleRows ? { titleRows: summary.titleRows } : {}),
           ...(summary.addressKeysStale ? { addressKeysStale: true } : {}),
           issueCounts: summary.issueCounts,
           unmappedValues: summary.unmappedValues,
