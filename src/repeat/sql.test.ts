@@ -10,6 +10,7 @@ import { makeIncident } from "../../test/builders.ts";
 import { main } from "../cli/main.ts";
 import type { Incident } from "../domain/index.ts";
 import { openStore } from "../store/index.ts";
+import { PG_URL } from "../store/testing/stores.ts";
 import { ColumnsBuilder, newDictionaries } from "./columns.ts";
 import { RepeatIndex } from "./engine.ts";
 import {
@@ -24,7 +25,6 @@ import {
 
 const DATA = join(import.meta.dirname, "..", "..", "..", "shared", "data");
 const MILWAUKEE = join(DATA, "cfs", "milwaukee-2018-05.csv");
-const PG_URL = process.env.RECUR_TEST_PG_URL;
 const DAY = 86_400_000;
 
 /** Runs the SQL formulation in an in-memory SQLite database. */
