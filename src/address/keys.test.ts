@@ -473,7 +473,79 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["红星路27之3-6号", "红星路27号之3-6号"],
       ["红星路27之3号", "红星路27之6号", "红星路27号", "红星路27之36号"],
     ],
+    // Round 2: more of the ways call-takers write one place.
+    [
+      "号楼 right after a road (no filler) is the number on the road",
+      "building",
+      ["红星路12号楼", "红星路12号楼后", "红星路12号楼下", "红星路12号"],
+      ["红星路13号楼", "红星路12号附1号", "红星路12号3号楼"],
+    ],
+    [
+      "a phase written 2期, 二期 or 第二期 is one phase",
+      "building",
+      ["阳光小区2期3栋", "阳光小区二期3栋", "阳光小区第二期3栋", "阳光小区第2期3号楼"],
+      ["阳光小区3栋", "阳光小区3期3栋", "阳光小区二期4栋", "阳光小区东区3栋"],
+    ],
+    [
+      "a village group is part of the house's place (3组12号 is not 4组12号)",
+      "building",
+      ["红星村3组12号", "红星村三组12号", "红星村3组12号院"],
+      ["红星村4组12号", "红星村3组13号", "红星村12号"],
+    ],
+    [
+      "a courtyard number on a road: 8号院3号楼 = 8号院3栋 = 8号3号楼",
+      "building",
+      ["阳光路8号院3号楼", "阳光路8号院3栋", "阳光路8号3号楼"],
+      ["阳光路8号院4号楼", "阳光路9号院3号楼", "阳光路8号"],
+    ],
+    [
+      "building numbers in every spelling",
+      "building",
+      ["阳光小区3号楼", "阳光小区3幢", "阳光小区三号楼", "阳光小区3栋楼", "阳光小区3#楼"],
+      ["阳光小区4号楼", "阳光小区二期3号楼"],
+    ],
+    [
+      "a flat: dashes, a leading zero, a floor and full-width digits",
+      "room",
+      ["阳光小区12-3-501", "阳光小区12栋3单元0501", "阳光小区12栋3单元5楼501", "阳光小区１２栋３单元５０１"],
+      ["阳光小区12-3-502", "阳光小区12-2-501", "阳光小区13-3-501"],
+    ],
+    [
+      "a lane (弄) on a road keeps its houses",
+      "building",
+      ["红星路88弄12号", "红星路88弄12号楼"],
+      ["红星路88号", "红星路88号12号楼", "红星路88弄13号", "红星路89弄12号"],
+    ],
+    [
+      "a gate, the door, a side, across the road: the compound itself",
+      "poi",
+      ["阳光小区东门", "阳光小区门口", "阳光小区北侧", "阳光小区对面", "阳光小区"],
+      ["幸福家园"],
+    ],
+    [
+      "附近 after a road number is the road number",
+      "building",
+      ["红星路88号附近", "红星路88号"],
+      ["红星路87号附近"],
+    ],
   ];
+
+  test.each([
+    [
+      "红星路与阳光路交叉口",
+      "阳光路红星路交界处",
+      "红星路阳光路交界处",
+      "红星路/阳光路",
+      "红星路、阳光路路口",
+      "红星路与阳光路交叉口东北角",
+      "红星路与阳光路交叉口往东50米",
+    ],
+  ])("one crossing in every spelling (%s ...)", (...same) => {
+    const keys = new Set(same.map((t) => hz.locate(`浙江省杭州市西湖区${t}`).cross));
+    expect([...keys], same.join(" / ")).toHaveLength(1);
+    expect([...keys][0]).not.toBeNull();
+    expect(hz.locate("浙江省杭州市西湖区红星路与幸福路交叉口").cross).not.toBe([...keys][0]);
+  });
 
   test.each(audited)("%s: one %s key", (_name, level, same, apart) => {
     const keys = new Set(same.map((t) => at(level, t)));

@@ -144,7 +144,12 @@ function roadNumberOf(text: string | undefined): string | null {
   const half = toHalfWidth(text);
   const pair = /^([0-9]+)[-~—]([0-9]+)(?![0-9])/.exec(half);
   // 12号附1号 and 12附1号 are one door: the sub-number keeps its word (附, 之), not the 号 before it.
-  if (!pair) return componentNumber(text)?.replace(/号(?=[附之])/u, "") ?? null;
+  // 88弄 is a lane whose houses have numbers of their own (88弄12号), not door 88 (88号12号楼).
+  const lane = /弄\s*$/u.test(text) ? "弄" : "";
+  if (!pair) {
+    const n = componentNumber(text)?.replace(/号(?=[附之])/u, "");
+    return n ? `${n}${lane}` : null;
+  }
   const first = pair[1] as string;
   const last = pair[2] as string;
   if (first.length === last.length && Number(last) > Number(first)) return componentNumber(text);
@@ -170,6 +175,12 @@ const NOT_A_COMPOUND: ReadonlySet<string> = new Set([
 
 /** A sub-number of a road number written apart from it: 之一, 之1号 (with 之 or 附 before a number). */
 const SUB_NUMBER = /^(之|附)([0-9０-９零〇一二三四五六七八九十]+)号?$/u;
+
+/** A road's number written as a building after it (12号楼, 12号): not 3栋, a building without a road number. */
+const ROAD_HOUSE = /^\s*([0-9０-９]+|[零〇一二三四五六七八九十百]+)号楼?\s*$/u;
+
+/** A part of a compound: 第二期 = 二期 = 2期 (an ordinal's 第 names no other part). */
+const subPoiName = (text: string): string => canonicalText(text).replace(/^第(?=[0-9])/u, "");
 
 /** The compound's name after the dictionary's aliases and, above the threshold, a fuzzy match. */
 function placeName(text: string, options: KeyOptions): { name: string; fuzzy: KeyResult["fuzzy"] } {
@@ -204,6 +215,8 @@ export function chineseKeys(
   let subNoText: string | undefined;
   let cellText: string | undefined;
   let roomText: string | undefined;
+  // 红星村3组12号: the village group names part of the village (3组12号 is not 4组12号).
+  let groupText: string | undefined;
   let intersection = false;
   // A part named after the building or flat (3栋东门, 501财务部) says where in it, not which
   // compound part: only sub-POIs before the first number belong to the key.
@@ -213,9 +226,26 @@ export function chineseKeys(
   let subWord: string | null = null;
   let subNumber = "";
   let afterRoadNo = false;
+  let afterRoad = false;
   for (const e of entities) {
     const justAfterRoadNo = afterRoadNo;
+    const justAfterRoad = afterRoad;
     afterRoadNo = e.label === "roadno" && roadNoText === undefined;
+    afterRoad = e.label === "road" || e.label === "subroad";
+    // 红星路12号楼 (the parser reads a building): a 号 number right after a road, before any other
+    // number, is the number on that road, as 红星路12号楼下 and 红星路12号 are.
+    if (
+      justAfterRoad &&
+      e.label === "houseno" &&
+      roadNoText === undefined &&
+      poiText === undefined &&
+      lastHouse === undefined &&
+      ROAD_HOUSE.test(e.text)
+    ) {
+      roadNoText = e.text;
+      afterRoadNo = true;
+      continue;
+    }
     if (subWord !== null) {
       const word = subWord;
       subWord = null;
@@ -267,6 +297,9 @@ export function chineseKeys(
       case "community":
         community ??= e.text;
         break;
+      case "group":
+        groupText ??= e.text;
+        break;
       case "subroad":
         sub ??= e.text;
         break;
@@ -303,7 +336,7 @@ export function chineseKeys(
   const place = poiText ? placeName(poiText, options) : null;
   const poiKey = place ? `Z:${scopeKey}:${place.name}` : null;
   const fuzzy = place?.fuzzy ?? null;
-  const subpoi = subpois.map(canonicalText).join("+");
+  const subpoi = subpois.map(subPoiName).join("+");
   // A number written after a village or compound without a road (下宅村107号) is its house number.
   const house = buildingNumberOf(lastHouse) ?? (roadName ? null : numberOnRoad);
   const cell = numberOf(cellText);
@@ -314,7 +347,10 @@ export function chineseKeys(
   let building: string | null = null;
   if (base && house) building = `${base}/b${house}`;
   else if (!base && roadKey) building = house ? `${roadKey}/b${house}` : roadKey;
-  else if (!base && house && community) building = `C:${scopeKey}:${canonicalText(community)}/b${house}`;
+  else if (!base && house && community) {
+    const group = numberOf(groupText);
+    building = `C:${scopeKey}:${canonicalText(community)}${group ? `/${group}` : ""}/b${house}`;
+  }
   const unit = building && cell ? `${building}/u${cell}` : null;
   const roomBase = unit ?? building;
   const room = roomBase && roomNo ? `${roomBase}/r${roomNo}` : null;
