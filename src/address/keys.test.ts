@@ -533,6 +533,8 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
   test.each([
     [
       "红星路与阳光路交叉口",
+      "阳光路红星路口",
+      "阳光路与红星路口",
       "阳光路红星路交界处",
       "红星路阳光路交界处",
       "红星路/阳光路",
@@ -586,6 +588,7 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       "解放路8号楼下",
       "红星路12号楼后",
       "红星路12号楼下面",
+      "阳光路红星路口东北角",
     ])
       expect(at("poi", t), t).toBeNull();
     // 楼下 is a filler: the address keeps the key of its road number (红星路12号).

@@ -173,6 +173,9 @@ const NOT_A_COMPOUND: ReadonlySet<string> = new Set([
   ..."上下口内外前后里旁边侧附之",
 ]);
 
+/** A corner or side left as a POI (阳光路红星路口东北角 → 东北角): where at the place, no compound. */
+const CORNER = /^[东西南北]{1,2}(角|侧|面|边|方向)$/u;
+
 /** A sub-number of a road number written apart from it: 之一, 之1号 (with 之 or 附 before a number). */
 const SUB_NUMBER = /^(之|附)([0-9０-９零〇一二三四五六七八九十]+)号?$/u;
 
@@ -292,7 +295,7 @@ export function chineseKeys(
         numbered = true;
         break;
       case "poi":
-        if (!NOT_A_COMPOUND.has(canonicalText(e.text))) poiText ??= e.text;
+        if (!NOT_A_COMPOUND.has(canonicalText(e.text)) && !CORNER.test(e.text)) poiText ??= e.text;
         break;
       case "community":
         community ??= e.text;

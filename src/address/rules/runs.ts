@@ -88,6 +88,14 @@ const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预�
 const DOOR_NOTE = /(上门(换新|安装|取件|回收)|建设中)$/;
 
 /** Start of a note to the courier in a run (to its end), or the run's length. */
+/** A road was read just before (or before the 与/和/、 joining it to this one) in this run or the text. */
+function crossingSecondRoad(out: readonly Span[], prev: string | undefined): boolean {
+  const last = out.at(-1);
+  if (last === undefined) return prev === "road";
+  if (last.label === "road") return true;
+  return last.label === "redundant" && last.end - last.start === 1 && out.at(-2)?.label === "road";
+}
+
 function noteStart(run: string): number {
   const m = run.length >= 2 ? NOTE_START.exec(run) : null;
   // 麻烦送到阳光路 | 8号: a run that ends in a road word goes on with the address after the note.
@@ -409,10 +417,13 @@ export function splitRun(
         if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && section) e += section[0].length;
         // 红星大道辅路: the side road of a road is named after it.
         if (run.startsWith("辅路", e) && e + 2 <= limit) e += 2;
-        // 阳光路口红星苑: the road, then 口 ("the crossing at it"), then a place.
+        // 阳光路口红星苑: the road, then 口 ("the crossing at it"), then a place; 阳光路红星路口,
+        // 阳光路与红星路口: 口 ending the second of two roads is their crossing, not a place 红星路口
+        // (but 阳光小学岔路口, 丁字路口 are a fork's words, no road).
         if (
           after.startsWith("口") &&
-          after.length >= 3 &&
+          (after.length >= 3 ||
+            (after.length === 1 && !/[岔字]$/.test(run.slice(start, k)) && crossingSecondRoad(out, prev))) &&
           !/^口(村|镇|乡|街道|社区|子|岸|腔|头)/.test(after) &&
           r !== "道" &&
           k - start >= 2 &&
