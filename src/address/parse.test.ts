@@ -473,6 +473,8 @@ describe("the rule parser", () => {
     ["阳光路红星路口", ["road:阳光路", "road:红星路", "intersection:口"]],
     ["阳光路与红星路口", ["road:阳光路", "redundant:与", "road:红星路", "intersection:口"]],
     ["阳光路口", ["poi:阳光路口"]],
+    ["阳光小区3#", ["poi:阳光小区", "houseno:3#"]],
+    ["阳光小区3栋501#", ["poi:阳光小区", "houseno:3栋", "roomno:501#"]],
     ["阳光路阳光小学岔路口", ["road:阳光路", "poi:阳光小学", "subpoi:岔路口"]],
     ["红星镇路口村", ["town:红星镇", "community:路口村"]],
     ["京沪高速阳光悦府12号楼", ["road:京沪高速", "poi:阳光悦府", "houseno:12号楼"]],

@@ -345,8 +345,15 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
       case "房间":
       case "房":
       case "户":
-      case "#":
         return spanFrom(pos, "roomno", uend);
+      case "#":
+        // 阳光小区3#: a short number with # right after a compound is its building, as 3号 is there
+        // (3栋501#, 阳光小区501# stay rooms).
+        return spanFrom(
+          pos,
+          (prev === "poi" || prev === "subpoi") && end - pos <= 2 ? "houseno" : "roomno",
+          uend,
+        );
       case "弄":
         return spanFrom(pos, prev === "road" ? "roadno" : prev === "subroad" ? "subroadno" : "roadno", uend);
       case "区":
