@@ -13,7 +13,7 @@ import type { StoreTarget } from "../store/testing/stores.ts";
 import type { Store } from "../store/types.ts";
 import type { Role } from "./access.ts";
 import { buildApp } from "./app.ts";
-import { csvCell, sniffDelimiter } from "./import-routes.ts";
+import { csvCell, headerRowOf, sniffDelimiter } from "./import-routes.ts";
 import { createUsers, logIn, requestAs } from "./testing.ts";
 
 const SECRET_DIR = mkdtempSync(join(tmpdir(), "recur-import-secret-"));
@@ -486,6 +486,80 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
       expect(anonymousUpload.statusCode).toBe(401);
     });
   });
+
+  /** The same export with a title over the sheet and the query that made it above the header. */
+  const TITLED = [
+    "2024年5月警情登记表,,,,,,,,",
+    "查询条件：接警时间 2024-05-01 至 2024-05-31,,,,,,,,",
+    ",,,,,,,,",
+    HEADER,
+    ...LINES.map((l) => l.replace(/^A00/, "T00")),
+  ].join("\r\n");
+
+  test("the preview finds the header below a title row and the query, and the user may choose another", async () => {
+    const r = await upload("analyst", Buffer.from(`${TITLED}\r\n`, "utf8"), "五月登记表.csv");
+    expect(r.statusCode).toBe(201);
+    const p = r.json();
+    // The row of empty cells is read as a row: the header is the fourth.
+    expect(p.headerRow).toBe(4);
+    expect(p.headerRowChoice).toBeNull();
+    expect(p.header).toEqual(HEADER.split(","));
+    expect(p.rows).toHaveLength(5);
+    expect(p.rows[0][0]).toBe("T001");
+    expect(p.headerCandidates[0]).toMatchObject({ row: 1, cells: 1, text: "2024年5月警情登记表" });
+    expect(p.suggestion.columns.find((c: { column: string }) => c.column === "来电时间").target).toBe(
+      "receivedAt",
+    );
+    const chosen = await call("analyst", "POST", `/api/v1/import/uploads/${p.uploadId}/preview`, {
+      headerRow: 1,
+    });
+    expect(chosen.statusCode).toBe(200);
+    expect(chosen.json()).toMatchObject({ headerRow: 1, headerRowChoice: 1 });
+    expect(chosen.json().header[0]).toBe("2024年5月警情登记表");
+    expect(chosen.json().rows[2][0]).toBe("警情编码");
+    const distinct = await call("analyst", "POST", `/api/v1/import/uploads/${p.uploadId}/distinct`, {
+      columns: ["警情分类"],
+    });
+    expect(distinct.statusCode).toBe(400);
+    const back = await call("analyst", "POST", `/api/v1/import/uploads/${p.uploadId}/preview`, {
+      headerRow: 4,
+    });
+    expect(back.json().header).toEqual(HEADER.split(","));
+    const values = await call("analyst", "POST", `/api/v1/import/uploads/${p.uploadId}/distinct`, {
+      columns: ["警情分类"],
+    });
+    expect(values.json().values.map((v: { value: string }) => v.value)).toContain("盗窃");
+    const bad = await call("analyst", "POST", `/api/v1/import/uploads/${p.uploadId}/preview`, {
+      headerRow: 31,
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  test("a mapping made on the found header dry-runs and imports the titled export, rows counted from the header", async () => {
+    const { uploadId } = (await upload("analyst", Buffer.from(`${TITLED}\r\n`, "utf8"), "五月.csv")).json();
+    const mapping = { ...MAPPING, name: "wizard-titled", sourceSystem: "wizard-titled" };
+    const dry = (
+      await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/validate`, {
+        source: { kind: "mapping", mapping },
+      })
+    ).json();
+    expect(dry).toMatchObject({ rows: 5, rejected: 1, valid: 4, duplicates: 1 });
+    const bad = dry.issues.find((i: { code: string }) => i.code === "bad_time");
+    expect(bad).toMatchObject({ row: 3, column: ["来电时间"] });
+    expect(dry.unmappedDepartments).toEqual([]);
+    const started = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, {
+      source: { kind: "mapping", mapping },
+    });
+    expect(started.statusCode).toBe(202);
+    const { jobId } = started.json();
+    let job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
+    for (let i = 0; i < 200 && job.state === "running"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
+    }
+    expect(job.state).toBe("done");
+    expect(job.report).toMatchObject({ rows: 5, imported: 3, rejected: 1, duplicates: 1 });
+  });
 });
 
 describe("helpers", () => {
@@ -500,6 +574,48 @@ describe("helpers", () => {
     ["普通", "普通"],
   ])("csvCell(%j) is %j", (input, output) => {
     expect(csvCell(input)).toBe(output);
+  });
+
+  test.each([
+    [
+      "a header on the first row",
+      [
+        ["编号", "时间", "地点"],
+        ["A1", "2024/5/1 8:00", "红星路1号"],
+      ],
+      0,
+    ],
+    [
+      "a title over the sheet and a query",
+      [
+        ["2024年5月警情登记表"],
+        ["查询条件：2024-05-01 至 2024-05-31"],
+        ["编号", "时间", "地点"],
+        ["A1", "8:00", "红星路1号"],
+      ],
+      2,
+    ],
+    [
+      "a row of numbers, then the header",
+      [
+        ["", "2024", "5"],
+        ["编号", "时间", "地点"],
+        ["A1", "8:00", "x"],
+      ],
+      1,
+    ],
+    [
+      "a row with a repeated text is not a header",
+      [
+        ["合计", "合计", "合计"],
+        ["编号", "时间", "地点"],
+        ["A1", "8:00", "x"],
+      ],
+      1,
+    ],
+    ["no row qualifies: the first", [["x"], ["y"]], 0],
+  ])("headerRowOf: %s", (_name, rows, index) => {
+    expect(headerRowOf(rows)).toBe(index);
   });
 
   test("the delimiter is sniffed from the header line", () => {

@@ -77,6 +77,8 @@ export interface ImportRouteOptions {
 
 /** Rows shown in the preview and in the dry run's mapped-row table. */
 export const PREVIEW_ROWS = 20;
+/** Rows looked through for the header (as src/ingest/open.ts does for a profile's columns). */
+const HEADER_ROWS = 30;
 /** Rows read to suggest a mapping and to list a column's distinct values. */
 const SAMPLE_ROWS = 5000;
 /** Rows a dry run validates by default (and at most). */
@@ -99,6 +101,8 @@ interface Upload {
   encoding: "auto" | "utf8" | "gbk" | "gb18030" | "utf16le";
   /** XLSX: the worksheet chosen in the wizard (default the first). */
   sheet?: string;
+  /** The header's position (1 = the first row read) chosen in the wizard; else detected. */
+  headerRow?: number;
   job?: ImportJob;
 }
 
@@ -153,6 +157,7 @@ const RereadBody = z.object({
   encoding: z.enum(["auto", "utf8", "gbk", "gb18030", "utf16le"]).optional(),
   delimiter: z.enum([",", ";", "\t", "|"]).optional(),
   sheet: z.string().min(1).max(64).optional(),
+  headerRow: z.number().int().min(1).max(HEADER_ROWS).optional(),
 });
 const SaveProfileBody = z.object({
   profile: z.record(z.string(), z.unknown()),
@@ -487,24 +492,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
 
   /** Header, the first rows masked, suggestions, and the distinct values of code-list columns. */
   const previewOf = async (upload: Upload) => {
-    const probe = {
-      input: {
-        format: upload.format,
-        encoding: upload.encoding,
-        delimiter: upload.delimiter,
-        ...(upload.sheet ? { sheet: upload.sheet } : {}),
-      },
-    } as unknown as Profile;
-    const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
-    const rows: string[][] = [];
-    let widthProblems = 0;
-    outer: for await (const batch of source.batches)
-      for (const record of batch) {
-        if (record.problem) widthProblems++;
-        rows.push([...record.cells]);
-        if (rows.length >= SAMPLE_ROWS) break outer;
-      }
-    const header = [...source.header];
+    const { source, header, headerRow, candidates, rows, problems } = await readUpload(upload, SAMPLE_ROWS);
+    const widthProblems = problems;
     const suggestion = suggestMapping(header, rows);
     const personal = suggestion.columns.map((c) => c.personal === true);
     const codeLists: Record<string, { value: string; count: number }[]> = {};
@@ -526,6 +515,11 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       sheets: upload.format === "xlsx" ? await xlsxSheetNames(upload.path).catch(() => []) : [],
       sheet: upload.sheet ?? null,
       delimiter: upload.delimiter,
+      /** 1 = the first row read; detected unless the user chose it. */
+      headerRow,
+      headerRowChoice: upload.headerRow ?? null,
+      /** The first rows as header choices: their position and first cells. */
+      headerCandidates: candidates,
       header,
       sampledRows: rows.length,
       unreadableRows: widthProblems,
@@ -560,10 +554,18 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       const body = RereadBody.safeParse(request.body);
       if (!body.success)
         return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
-      const before = { encoding: upload.encoding, delimiter: upload.delimiter, sheet: upload.sheet };
+      const before = {
+        encoding: upload.encoding,
+        delimiter: upload.delimiter,
+        sheet: upload.sheet,
+        headerRow: upload.headerRow,
+      };
+      // Another encoding, delimiter or sheet makes other rows: the header is detected again.
+      if (body.data.encoding || body.data.delimiter || body.data.sheet) delete upload.headerRow;
       if (body.data.encoding) upload.encoding = body.data.encoding;
       if (body.data.delimiter) upload.delimiter = body.data.delimiter;
       if (body.data.sheet) upload.sheet = body.data.sheet;
+      if (body.data.headerRow) upload.headerRow = body.data.headerRow;
       try {
         return await previewOf(upload);
       } catch (error) {
@@ -584,16 +586,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       if (!body.success)
         return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
       try {
-        const probe = {
-          input: {
-            format: upload.format,
-            encoding: upload.encoding,
-            delimiter: upload.delimiter,
-            ...(upload.sheet ? { sheet: upload.sheet } : {}),
-          },
-        } as unknown as Profile;
-        const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
-        const idx = body.data.columns.map((c) => source.header.indexOf(c));
+        const { header, rows } = await readUpload(upload, SAMPLE_ROWS * 4);
+        const idx = body.data.columns.map((c) => header.indexOf(c));
         if (idx.some((i) => i < 0))
           return sendError(
             reply,
@@ -603,13 +597,12 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
             "No such column in the file",
             lang,
           );
-        const joined: string[][] = [];
-        outer: for await (const batch of source.batches)
-          for (const record of batch) {
-            const parts = idx.map((i) => (record.cells[i] ?? "").trim()).filter((p) => p !== "");
-            joined.push([parts.join(body.data.separator ?? "/")]);
-            if (joined.length >= SAMPLE_ROWS * 4) break outer;
-          }
+        const joined = rows.map((cells) => [
+          idx
+            .map((i) => (cells[i] ?? "").trim())
+            .filter((p) => p !== "")
+            .join(body.data.separator ?? "/"),
+        ]);
         const values = distinctValues(joined, 0, 300);
         if (!values)
           return {
@@ -1003,6 +996,76 @@ function profileJsonOf(ref: ProfileRefT, profile: Profile): unknown {
 }
 
 /** The wizard's upload knows its format and delimiter; a profile that says "auto" takes them. */
+/**
+ * The staged file's rows as the wizard sees them: read with an input-only stand-in profile (no
+ * columns, so the reader takes the first row as the header), then the header row the user chose,
+ * or the detected one, with the rows above it left out. At most `max` data rows.
+ */
+async function readUpload(upload: Upload, max: number) {
+  const probe = {
+    input: {
+      format: upload.format,
+      encoding: upload.encoding,
+      delimiter: upload.delimiter,
+      ...(upload.sheet ? { sheet: upload.sheet } : {}),
+    },
+  } as unknown as Profile;
+  const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
+  const all: string[][] = [[...source.header]];
+  let problems = 0;
+  outer: for await (const batch of source.batches)
+    for (const record of batch) {
+      if (record.problem) problems++;
+      all.push([...record.cells]);
+      if (all.length >= max + HEADER_ROWS) break outer;
+    }
+  const detected = headerRowOf(all);
+  const chosen =
+    upload.headerRow !== undefined && upload.headerRow <= all.length ? upload.headerRow - 1 : null;
+  const at = chosen ?? detected;
+  const header = (all[at] ?? []).map((c) => c.trim());
+  const rows = all.slice(at + 1, at + 1 + max);
+  const candidates = all.slice(0, HEADER_ROWS).map((cells, i) => ({
+    row: i + 1,
+    cells: cells.filter((c) => c.trim() !== "").length,
+    text: cells
+      .map((c) => c.trim())
+      .filter((c) => c !== "")
+      .slice(0, 4)
+      .map((c) => maskText(c).slice(0, 24))
+      .join(" | "),
+  }));
+  return { source, header, headerRow: at + 1, candidates, rows, problems };
+}
+
+/** A cell that is a number, a date or a time (data, not a column name). */
+const NUMERIC_CELL = /^[\d\s\-+/:.,年月日时分秒TZ]+$/;
+
+/**
+ * The index of the header among the first rows (30, as src/ingest/open.ts looks through): the
+ * first row with at least two non-empty cells, at least as many as the median of the 30 rows after
+ * it, all distinct, and fewer than half of them numbers, dates or times. A title row ("2024年5月
+ * 警情登记表" over the whole width) or the export's query has one cell; a data row repeats or holds
+ * numbers and times. 0 (the first row) when no row qualifies.
+ *
+ * @example headerRowOf([["2024年5月警情登记表"], ["编号", "时间"], ["A1", "2024/5/1 8:00"]]) // 1
+ */
+export function headerRowOf(rows: readonly (readonly string[])[]): number {
+  const filled = rows.map((cells) => cells.map((c) => c.trim()).filter((c) => c !== ""));
+  for (let i = 0; i < Math.min(HEADER_ROWS, rows.length); i++) {
+    const cells = filled[i] ?? [];
+    if (cells.length < 2 || new Set(cells).size < cells.length) continue;
+    if (cells.filter((c) => NUMERIC_CELL.test(c)).length * 2 >= cells.length) continue;
+    const later = filled
+      .slice(i + 1, i + 1 + HEADER_ROWS)
+      .map((c) => c.length)
+      .sort((a, b) => a - b);
+    const median = later.length === 0 ? 0 : (later[Math.floor((later.length - 1) / 2)] ?? 0);
+    if (cells.length >= median) return i;
+  }
+  return 0;
+}
+
 function withDetectedInput(profile: Profile, upload: Upload): Profile {
   const input = profile.input ?? {};
   return {
