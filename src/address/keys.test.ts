@@ -489,7 +489,7 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     [
       "a village group is part of the house's place (3组12号 is not 4组12号)",
       "building",
-      ["红星村3组12号", "红星村三组12号", "红星村3组12号院"],
+      ["红星村3组12号", "红星村三组12号", "红星村3组12号院", "红星村第三组12号", "红星村第3组12号"],
       ["红星村4组12号", "红星村3组13号", "红星村12号"],
     ],
     [

@@ -474,6 +474,7 @@ describe("the rule parser", () => {
     ["阳光路与红星路口", ["road:阳光路", "redundant:与", "road:红星路", "intersection:口"]],
     ["阳光路口", ["poi:阳光路口"]],
     ["阳光小区3#", ["poi:阳光小区", "houseno:3#"]],
+    ["红星村第三组12号", ["community:红星村", "group:第三组", "houseno:12号"]],
     ["阳光小区3栋501#", ["poi:阳光小区", "houseno:3栋", "roomno:501#"]],
     ["阳光路阳光小学岔路口", ["road:阳光路", "poi:阳光小学", "subpoi:岔路口"]],
     ["红星镇路口村", ["town:红星镇", "community:路口村"]],

@@ -91,8 +91,8 @@ export function ordinalAt(text: string, pos: number): boolean {
   const next = readNumber(text, pos + 1);
   return next !== null && ORDINAL_UNIT.test(text.slice(next.end, next.end + 2));
 }
-/** Unit words an ordinal numbers: building, floor, phase (第5栋, 第三层, 第二期). */
-const ORDINAL_UNIT = /^(号楼|栋|幢|座|层|楼(?![盘道梯宇房])|期)/;
+/** Unit words an ordinal numbers: building, floor, phase, villagers' group (第5栋, 第三层, 第二期, 第三组). */
+const ORDINAL_UNIT = /^(号楼|栋|幢|座|层|楼(?![盘道梯宇房])|期|组(?![织合件]))/;
 
 /**
  * The numbered components at `pos` (3栋, 二单元, 501室, 3-2-501, C座), or null; 12号附3号 (annex 3 of
