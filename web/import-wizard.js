@@ -24,6 +24,17 @@ const S = {
     unreadable: "无法读取的行（过大或格式错）",
     readAs: "按此编码读取",
     sheet: "工作表",
+    headerRow: "表头在第几行",
+    headerRowHint:
+      "导出文件常在表头之上有标题行（如“2024年5月警情登记表”）或查询条件；已自动找出表头（前 30 行中第一行列名互不相同、多为文字且不少于下方多数行的非空格数）。若不对，请在此选择。",
+    headerRowOption: "第 {n} 行：{text}",
+    issueColumn: "列",
+    unmapped: "未映射的值（全部已检查行）",
+    unmappedCategory: "警情类别",
+    unmappedDepartment: "单位",
+    value: "值",
+    count: "次数",
+    noUnmapped: "没有未映射的类别或单位。",
     sheetHint: "文件有多个工作表；请选择存放警情数据的那一个（第一个非空行是表头）。",
     encAuto: "自动识别",
     comma: "逗号 ,",
@@ -153,6 +164,17 @@ const S = {
     unreadable: "Unreadable rows (too large or malformed)",
     readAs: "Read as",
     sheet: "Worksheet",
+    headerRow: "Header row",
+    headerRowHint:
+      'Exports often have a title row (such as "2024年5月警情登记表") or the query above the header; the header was detected (the first of the first 30 rows whose column names are distinct, mostly text, and at least as many as most rows below). If it is wrong, choose it here.',
+    headerRowOption: "Row {n}: {text}",
+    issueColumn: "Column",
+    unmapped: "Unmapped values (all rows checked)",
+    unmappedCategory: "Category",
+    unmappedDepartment: "Department",
+    value: "Value",
+    count: "Count",
+    noUnmapped: "No unmapped categories or departments.",
     sheetHint:
       "The file has several worksheets; pick the one with the call records (its first non-empty row is the header).",
     encAuto: "Detect",
@@ -480,7 +502,9 @@ export async function importWizardPage(main, ui) {
               ? "#wizard-encoding-choice"
               : change.sheet
                 ? "#wizard-sheet"
-                : "#wizard-delimiter",
+                : change.headerRow
+                  ? "#wizard-header-row"
+                  : "#wizard-delimiter",
           )
           ?.focus();
       } catch (x) {
@@ -565,6 +589,32 @@ export async function importWizardPage(main, ui) {
               ),
             ),
             h("p", { class: "muted small", style: "max-width:520px;margin:0" }, tr("sheetHint")),
+          )
+        : null,
+      (p.headerCandidates ?? []).length > 1
+        ? h(
+            "div",
+            { class: "filters", style: "margin-top:10px" },
+            h(
+              "label",
+              {},
+              tr("headerRow"),
+              h(
+                "select",
+                {
+                  id: "wizard-header-row",
+                  onchange: (e) => reread({ headerRow: Number(e.target.value) }),
+                },
+                p.headerCandidates.map((c) =>
+                  h(
+                    "option",
+                    { value: String(c.row), selected: p.headerRow === c.row },
+                    tr("headerRowOption", { n: c.row, text: c.text || "—" }),
+                  ),
+                ),
+              ),
+            ),
+            h("p", { class: "muted small", style: "max-width:520px;margin:0" }, tr("headerRowHint")),
           )
         : null,
       rereadMsg,
@@ -1131,16 +1181,16 @@ export async function importWizardPage(main, ui) {
                 "div",
                 { class: "scrolly", tabindex: "0", role: "region", "aria-label": tr("issues") },
                 table(
-                  [tr("row"), tr("field"), tr("level"), tr("code"), tr("message")],
-                  shown
-                    .slice(0, limit)
-                    .map((i) => [
-                      i.row === null ? "—" : String(i.row),
-                      i.field ? targetLabel(i.field) : "—",
-                      h("span", { class: `sev sev-${i.severity}` }, tr(i.severity)),
-                      h("code", {}, i.code),
-                      i.message[lang],
-                    ]),
+                  [tr("row"), tr("issueColumn"), tr("field"), tr("level"), tr("code"), tr("message")],
+                  shown.slice(0, limit).map((i) => [
+                    i.row === null ? "—" : String(i.row),
+                    // The file's column names (older issues have none).
+                    i.column?.length ? i.column.join("、") : "—",
+                    i.field ? targetLabel(i.field) : "—",
+                    h("span", { class: `sev sev-${i.severity}` }, tr(i.severity)),
+                    h("code", {}, i.code),
+                    i.message[lang],
+                  ]),
                   { class: "compact", numeric: [0] },
                 ),
               ),
@@ -1221,10 +1271,27 @@ export async function importWizardPage(main, ui) {
           { class: "compact" },
         ),
       ),
+      unmappedView(d.unmappedCategories ?? [], d.unmappedDepartments ?? []),
       h("h3", {}, tr("issues")),
       filterGroup,
       issuesBox,
       nav(true),
+    );
+  }
+
+  /** The unmapped categories and departments of all rows checked, with their counts. */
+  function unmappedView(categories, departments) {
+    const rows = [
+      ...categories.map((v) => [tr("unmappedCategory"), v.value, num(v.count)]),
+      ...departments.map((v) => [tr("unmappedDepartment"), v.value, num(v.count)]),
+    ];
+    return h(
+      "div",
+      { class: "wizard-unmapped" },
+      h("h3", {}, tr("unmapped")),
+      rows.length === 0
+        ? h("p", { class: "muted small" }, tr("noUnmapped"))
+        : table([tr("field"), tr("value"), tr("count")], rows, { class: "compact", numeric: [2] }),
     );
   }
 
@@ -1335,6 +1402,9 @@ export async function importWizardPage(main, ui) {
             ]),
             { class: "compact", numeric: [1, 2] },
           ),
+      r.unmappedValues
+        ? unmappedView(r.unmappedValues.category ?? [], r.unmappedValues.department ?? [])
+        : null,
       h(
         "div",
         { class: "wizard-nav" },

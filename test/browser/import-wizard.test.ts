@@ -219,4 +219,57 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
     expect(await page.locator('select[data-column="呼入时间"]').inputValue()).toBe("receivedAt");
     expect(errors).toEqual([]);
   });
+
+  test("an Excel export with a title row and its query above the header is mapped on the found header and imported", async () => {
+    const errors: string[] = [];
+    const page = await ui.newPage(errors);
+    await ui.login(page, "analyst");
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet("警情登记");
+    sheet.addRow(["2024年5月澜江市江北区警情登记表"]);
+    sheet.mergeCells(1, 1, 1, HEADER.length);
+    sheet.addRow(["查询条件：接警时间 2024-05-01 至 2024-05-31，单位 江北分局"]);
+    sheet.addRow(HEADER);
+    const lines = iconv.decode(exportCsv(), "gbk").trim().split("\r\n").slice(1);
+    for (const line of lines) sheet.addRow(line.replace(/^WZ-/, "TT-").split(","));
+    const file = join(ui.dir, "titled.xlsx");
+    await writeFile(file, Buffer.from(await wb.xlsx.writeBuffer()));
+    await page.goto(`${ui.base}/#/import`);
+    await page.waitForSelector('main[data-ready="import"]');
+    await page.setInputFiles("#wizard-file", file);
+    await page.click("#wizard-upload");
+    await page.waitForSelector("#wizard-header-row");
+    // The header was found on the third row: the title is not a column and the header not a record.
+    expect(await page.inputValue("#wizard-header-row")).toBe("3");
+    expect(await page.textContent("#wizard-preview thead")).toContain("案件流水号");
+    expect(await page.textContent("#wizard-preview tbody")).not.toContain("案件流水号");
+    expect(await page.textContent("#wizard-preview tbody")).toContain("TT-2024-0001");
+    await shot(page, "import-8-title-row");
+    await page.click("#wizard-next-1");
+    await page.waitForSelector("table.mapping");
+    const target = (column: string) => page.locator(`select[data-column="${column}"]`);
+    expect(await target("呼入时间").inputValue()).toBe("receivedAt");
+    await target("受理单位").selectOption("station");
+    await page.fill("#wizard-name", "wz-titled");
+    await page.fill("#wizard-source", "wz-titled");
+    await page.selectOption("#wizard-tz", "Asia/Shanghai");
+    await page.waitForSelector('#wizard-categories select[data-value="XYZ类"]');
+    await page.click("#wizard-next-2");
+    await page.waitForSelector("#wizard-import", { timeout: 30_000 });
+    expect(await page.textContent("#wizard-check .fig-rows .v")).toBe("12");
+    // The issue names the file's column; rows count from the header.
+    const bad = page.locator("#wizard-check tr", { has: page.locator(".sev-error") });
+    expect(await bad.locator("td").nth(0).textContent()).toBe("5");
+    expect(await bad.locator("td").nth(1).textContent()).toBe("呼入时间");
+    const unmapped = (await page.textContent("#wizard-check .wizard-unmapped")) ?? "";
+    expect(unmapped).toContain("XYZ类");
+    await shot(page, "import-9-title-row-check");
+    await page.click("#wizard-import");
+    await page.waitForSelector("#wizard-report", { timeout: 60_000 });
+    expect(await page.textContent("#wizard-report .fig-imported .v")).toBe("11");
+    expect(await page.textContent("#wizard-report .fig-rejectedDone .v")).toBe("1");
+    expect(await page.textContent("#wizard-report .wizard-unmapped")).toContain("XYZ类");
+    await shot(page, "import-10-title-row-report");
+    expect(errors).toEqual([]);
+  });
 });
