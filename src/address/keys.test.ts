@@ -355,7 +355,6 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       [
         "阳光小区3栋门口",
         "阳光小区3栋附近",
-        "阳光小区3栋对面",
         "阳光小区3栋旁边",
         "阳光小区3栋楼下",
         "阳光小区3栋楼上",
@@ -363,7 +362,7 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
         "阳光小区3号楼楼下",
         "阳光小区3栋",
       ],
-      ["阳光小区4栋楼下"],
+      ["阳光小区4栋楼下", "阳光小区3栋对面"],
     ],
     [
       "fillers after a flat",
@@ -371,12 +370,11 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       [
         "阳光小区3栋2单元501室门口",
         "阳光小区3栋2单元501附近",
-        "阳光小区3栋2单元501对面",
         "阳光小区3栋2单元501旁边",
         "阳光小区3栋2单元501后面",
         "阳光小区3栋2单元501室楼下",
       ],
-      ["阳光小区3栋2单元502室门口"],
+      ["阳光小区3栋2单元502室门口", "阳光小区3栋2单元501对面"],
     ],
     [
       "fillers after a road number",
@@ -523,6 +521,12 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["幸福家园"],
     ],
     [
+      "a gate written before the building is no part of the compound",
+      "building",
+      ["阳光小区东门3栋", "阳光小区南大门3栋", "阳光小区北门3号楼", "阳光小区3栋"],
+      ["阳光小区东区3栋", "阳光小区东门4栋", "阳光小区二期东门3栋"],
+    ],
+    [
       "附近 after a road number is the road number",
       "building",
       ["红星路88号附近", "红星路88号"],
@@ -574,6 +578,19 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     const key = [...keys][0];
     expect(key).not.toBeNull();
     for (const other of apart) expect(at(level, other), other).not.toBe(key);
+  });
+
+  test("across from (对面) a building or a door is not that building: only the compound's or road's key", () => {
+    for (const [t, named] of [
+      ["阳光小区3栋对面", "阳光小区3栋"],
+      ["红星路88号对面", "红星路88号"],
+      ["红星路88号斜对面", "红星路88号"],
+    ] as const) {
+      expect(at("building", t), t).toBeNull();
+      expect(at("building", named), named).not.toBeNull();
+    }
+    expect(at("poi", "阳光小区3栋对面")).toBe(at("poi", "阳光小区"));
+    expect(at("road", "红星路88号对面")).toBe(at("road", "红星路88号"));
   });
 
   test("a shop front word is not a compound: no POI key that would join the shops of a city", () => {

@@ -173,6 +173,12 @@ const NOT_A_COMPOUND: ReadonlySet<string> = new Set([
   ..."上下口内外前后里旁边侧附之",
 ]);
 
+/** A gate of a compound (东门, 南大门, 正门): where the caller came in, not a part numbering buildings. */
+const GATE = /^[东西南北正后侧前]{0,2}大?门口?$/u;
+
+/** Across from (对面, 对过): the words that place a call at another door than the one named. */
+const OPPOSITE = /^(斜|正)?对(面|过|门)$/u;
+
 /** A corner or side left as a POI (阳光路红星路口东北角 → 东北角): where at the place, no compound. */
 const CORNER = /^[东西南北]{1,2}(角|侧|面|边|方向)$/u;
 
@@ -221,6 +227,8 @@ export function chineseKeys(
   // 红星村3组12号: the village group names part of the village (3组12号 is not 4组12号).
   let groupText: string | undefined;
   let intersection = false;
+  // 阳光小区3栋对面, 红星路88号对面: the place is across from the one named, another building.
+  let opposite = false;
   // A part named after the building or flat (3栋东门, 501财务部) says where in it, not which
   // compound part: only sub-POIs before the first number belong to the key.
   let numbered = false;
@@ -277,7 +285,7 @@ export function chineseKeys(
         roads.push(e.text);
         break;
       case "subpoi":
-        if (!numbered) subpois.push(e.text);
+        if (!numbered && !GATE.test(e.text)) subpois.push(e.text);
         break;
       case "houseno":
         lastHouse = e.text;
@@ -314,6 +322,9 @@ export function chineseKeys(
         break;
       case "intersection":
         intersection = true;
+        break;
+      case "assist":
+        if (OPPOSITE.test(e.text.trim())) opposite = true;
         break;
     }
   }
@@ -354,6 +365,8 @@ export function chineseKeys(
     const group = numberOf(groupText);
     building = `C:${scopeKey}:${canonicalText(community)}${group ? `/${group}` : ""}/b${house}`;
   }
+  if (opposite)
+    return { keys: { poi: poiKey, building: null, unit: null, room: null, road: roadKey, cross }, fuzzy };
   const unit = building && cell ? `${building}/u${cell}` : null;
   const roomBase = unit ?? building;
   const room = roomBase && roomNo ? `${roomBase}/r${roomNo}` : null;
