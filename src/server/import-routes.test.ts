@@ -547,6 +547,19 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     const bad = dry.issues.find((i: { code: string }) => i.code === "bad_time");
     expect(bad).toMatchObject({ row: 3, column: ["来电时间"] });
     expect(dry.unmappedDepartments).toEqual([]);
+    // The department column's values no code list knows, with their counts over the rows tried.
+    const byDepartment = (
+      await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/validate`, {
+        source: {
+          kind: "mapping",
+          mapping: { ...mapping, columns: { ...mapping.columns, 管辖单位: "department" } },
+        },
+      })
+    ).json();
+    expect(byDepartment.unmappedDepartments).toEqual([
+      { value: "城东派出所", count: 3 },
+      { value: "城西派出所", count: 2 },
+    ]);
     const started = await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, {
       source: { kind: "mapping", mapping },
     });

@@ -249,7 +249,8 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
     await page.waitForSelector("table.mapping");
     const target = (column: string) => page.locator(`select[data-column="${column}"]`);
     expect(await target("呼入时间").inputValue()).toBe("receivedAt");
-    await target("受理单位").selectOption("station");
+    // As a department, a column no code list knows: its values are listed as unmapped.
+    await target("受理单位").selectOption("department");
     await page.fill("#wizard-name", "wz-titled");
     await page.fill("#wizard-source", "wz-titled");
     await page.selectOption("#wizard-tz", "Asia/Shanghai");
@@ -263,6 +264,8 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
     expect(await bad.locator("td").nth(1).textContent()).toBe("呼入时间");
     const unmapped = (await page.textContent("#wizard-check .wizard-unmapped")) ?? "";
     expect(unmapped).toContain("XYZ类");
+    expect(unmapped).toContain("江北派出所");
+    expect(unmapped).toContain("城南派出所");
     await shot(page, "import-9-title-row-check");
     await page.click("#wizard-import");
     await page.waitForSelector("#wizard-report", { timeout: 60_000 });
