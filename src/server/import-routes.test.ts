@@ -535,6 +535,18 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(bad.statusCode).toBe(400);
   });
 
+  test("a tab-separated export with a title line alone above the header is read by tabs", async () => {
+    const tabbed = [
+      "2024年5月警情登记表",
+      HEADER.replaceAll(",", "\t"),
+      ...LINES.slice(0, 2).map((l) => l.replaceAll(",", "\t")),
+    ].join("\r\n");
+    const p = (await upload("analyst", Buffer.from(`${tabbed}\r\n`, "utf8"), "五月.txt")).json();
+    expect(p.delimiter).toBe("\t");
+    expect(p.headerRow).toBe(2);
+    expect(p.header).toEqual(HEADER.split(","));
+  });
+
   test("a mapping made on the found header dry-runs and imports the titled export, rows counted from the header", async () => {
     const { uploadId } = (await upload("analyst", Buffer.from(`${TITLED}\r\n`, "utf8"), "五月.csv")).json();
     const mapping = { ...MAPPING, name: "wizard-titled", sourceSystem: "wizard-titled" };

@@ -474,7 +474,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           size,
           at: options.clock.now(),
           format,
-          delimiter: format === "csv" ? sniffDelimiter(firstLine(head)) : ",",
+          delimiter: format === "csv" ? sniffDelimiter(headerLine(head)) : ",",
           encoding: "auto",
         };
         request.auditDetail = { upload: id, bytes: size, format };
@@ -1084,10 +1084,18 @@ function withDetectedInput(profile: Profile, upload: Upload): Profile {
   };
 }
 
-function firstLine(bytes: Buffer): string {
-  const head = bytes.subarray(0, 64 * 1024).toString("latin1");
-  const end = head.search(/\r?\n/);
-  return end < 0 ? head : head.slice(0, end);
+/**
+ * The line to sniff the delimiter on: of the first 30, the one with the most delimiters, so that a
+ * title line above the header ("2024年5月警情登记表", no delimiter) does not decide it.
+ */
+function headerLine(bytes: Buffer): string {
+  const lines = bytes
+    .subarray(0, 64 * 1024)
+    .toString("latin1")
+    .split(/\r?\n/)
+    .slice(0, HEADER_ROWS);
+  const delimiters = (line: string) => line.split(/[,;\t|]/).length - 1;
+  return lines.reduce((best, line) => (delimiters(line) > delimiters(best) ? line : best), lines[0] ?? "");
 }
 
 /** An issue without its file name (the report names the file once). */
