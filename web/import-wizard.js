@@ -108,6 +108,7 @@ const S = {
     rows: "读取行数",
     imported: "新导入",
     seconds: "用时（秒）",
+    titleRows: "表头之上未读入的行（标题、查询条件等）",
     grouped: "问题分组",
     errors: "错误行",
     warnings: "告警",
@@ -250,6 +251,7 @@ const S = {
     rows: "Rows read",
     imported: "Imported",
     seconds: "Seconds",
+    titleRows: "Rows above the header not read (title, query …)",
     grouped: "Issues by kind",
     errors: "Rejected rows",
     warnings: "Warnings",
@@ -1359,6 +1361,9 @@ export async function importWizardPage(main, ui) {
         h("dd", {}, r.encoding),
         h("dt", {}, tr("seconds")),
         h("dd", {}, num(r.seconds, 2)),
+        ...(r.titleRows > 0
+          ? [h("dt", {}, tr("titleRows")), h("dd", { id: "wizard-title-rows" }, num(r.titleRows))]
+          : []),
       ),
       h(
         "div",

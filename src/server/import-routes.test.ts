@@ -583,7 +583,7 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
       job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
     }
     expect(job.state).toBe("done");
-    expect(job.report).toMatchObject({ rows: 5, imported: 3, rejected: 1, duplicates: 1 });
+    expect(job.report).toMatchObject({ rows: 5, imported: 3, rejected: 1, duplicates: 1, titleRows: 3 });
   });
 });
 

@@ -274,6 +274,8 @@ export function importReport(summary: ImportSummary) {
     seconds: summary.seconds,
     groups,
     unmappedValues: summary.unmappedValues,
+    /** Rows above the header (a title, the export's query) that were not read as data; 0 when none. */
+    titleRows: summary.titleRows ?? 0,
   };
 }
 

@@ -272,6 +272,7 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
     expect(await page.textContent("#wizard-report .fig-imported .v")).toBe("11");
     expect(await page.textContent("#wizard-report .fig-rejectedDone .v")).toBe("1");
     expect(await page.textContent("#wizard-report .wizard-unmapped")).toContain("XYZ类");
+    expect(await page.textContent("#wizard-title-rows")).toBe("2");
     await shot(page, "import-10-title-row-report");
     expect(errors).toEqual([]);
   });
