@@ -9,11 +9,12 @@ import { describeOnEveryStore } from "../store/testing/every-store.ts";
 import type { StoreTarget } from "../store/testing/stores.ts";
 import type { Store } from "../store/types.ts";
 import { buildApp } from "./app.ts";
-import { Auth, base32, totpCode } from "./auth.ts";
+import { base32, totpCode } from "./auth.ts";
+import { createUsers, TEST_PASSWORD } from "./testing.ts";
 
 /** TOTP enrolment, login with a second factor and its removal, with a simulated clock, on both stores. */
 
-const PASSWORD = "Correct-Horse-42";
+const PASSWORD = TEST_PASSWORD;
 const T0 = Date.UTC(2024, 5, 1, 2);
 
 class SimClock implements Clock {
@@ -57,24 +58,14 @@ function totpSuite(makeTarget: () => Promise<StoreTarget>) {
     dir = mkdtempSync(join(tmpdir(), "recur-totp-"));
     target = await makeTarget();
     store = (await target.fresh()).store;
-    const auth = new Auth(serverRepository(store), clock);
-    for (const [username, role] of [
-      ["alice", "station_officer"],
-      ["secadmin", "security_admin"],
-      ["sysadmin", "system_admin"],
-    ] as const)
-      ids[username] = (
-        await auth.createUser({
-          username,
-          displayName: username,
-          password: PASSWORD,
-          role,
-          unitLevel: role === "station_officer" ? "station" : "city",
-          unitCode: role === "station_officer" ? "S1" : "C",
-          agencyCode: null,
-          mustChangePassword: false,
-        })
-      ).id;
+    Object.assign(
+      ids,
+      await createUsers(store, clock, [
+        ["alice", "station_officer"],
+        ["secadmin", "security_admin"],
+        ["sysadmin", "system_admin"],
+      ]),
+    );
     app = buildApp({
       store: () => store,
       status: () => ({ phase: "ready", detail: { zh: "", en: "" } }),
