@@ -26,10 +26,12 @@ export function inputFormat(path: string, profile: Profile): InputFormat {
   return "csv";
 }
 
-/** A file that is text: JSONL when its profile or name says so, else CSV (whatever Excel name it has). */
+/** A file that is text: CSV or JSONL as its profile says, else by its name (CSV for an Excel name). */
 function textFormat(path: string, profile: Profile): "csv" | "jsonl" {
+  const chosen = profile.input?.format;
+  if (chosen === "csv" || chosen === "jsonl") return chosen;
   const ext = extname(path).toLowerCase();
-  return profile.input?.format === "jsonl" || ext === ".jsonl" || ext === ".ndjson" ? "jsonl" : "csv";
+  return ext === ".jsonl" || ext === ".ndjson" ? "jsonl" : "csv";
 }
 
 /** First bytes of a ZIP archive (an XLSX workbook) and of an OLE2 compound file (a legacy .xls). */
