@@ -1,7 +1,10 @@
 import iconv from "iconv-lite";
 
-/** Text encodings the readers accept; "auto" detects UTF-8 (with or without BOM) or GB18030. */
-export const ENCODINGS = ["auto", "utf8", "gbk", "gb18030", "utf16le"] as const;
+/**
+ * Text encodings the readers accept; "auto" detects UTF-8 (with or without BOM), UTF-16 (either
+ * byte order) or GB18030. Big5 (traditional Chinese) is read only when asked for.
+ */
+export const ENCODINGS = ["auto", "utf8", "gbk", "gb18030", "utf16le", "utf16be", "big5"] as const;
 export type EncodingName = (typeof ENCODINGS)[number];
 
 /** Normalises what a user types (`--encoding GBK`, `utf-8`, `cp936`) to an encoding name. */
@@ -11,7 +14,9 @@ export function parseEncodingName(text: string): EncodingName | undefined {
   if (t === "utf8" || t === "utf8bom") return "utf8";
   if (t === "gbk" || t === "cp936" || t === "gb2312") return "gbk";
   if (t === "gb18030") return "gb18030";
-  if (t === "utf16le" || t === "utf16") return "utf16le";
+  if (t === "utf16le" || t === "utf16" || t === "unicode") return "utf16le";
+  if (t === "utf16be" || t === "unicodebigendian") return "utf16be";
+  if (t === "big5" || t === "cp950" || t === "big5hkscs") return "big5";
   return undefined;
 }
 
@@ -31,7 +36,9 @@ export function detectEncoding(sample: Uint8Array): Detected {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf)
     return { encoding: "utf8", bomBytes: 3 };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: "utf16le", bomBytes: 2 };
-  if (looksUtf16le(sample)) return { encoding: "utf16le", bomBytes: 0 };
+  if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: "utf16be", bomBytes: 2 };
+  if (looksUtf16(sample, 1)) return { encoding: "utf16le", bomBytes: 0 };
+  if (looksUtf16(sample, 0)) return { encoding: "utf16be", bomBytes: 0 };
   try {
     // stream: true tolerates a multi-byte character cut at the end of the sample.
     new TextDecoder("utf-8", { fatal: true }).decode(sample, { stream: true });
@@ -42,19 +49,20 @@ export function detectEncoding(sample: Uint8Array): Detected {
 }
 
 /**
- * UTF-16LE without a BOM: the digits, commas and line breaks of an export have a zero high byte
- * (odd offsets), which UTF-8 and GBK text never has. Some CJK characters (U+4E00 一) have a zero
- * low byte, so zeros at even offsets are allowed, fewer.
+ * UTF-16 without a BOM: the digits, commas and line breaks of an export have a zero high byte,
+ * which UTF-8 and GBK text never has; the high byte comes second in UTF-16LE (odd offsets,
+ * `high` = 1) and first in UTF-16BE (even offsets, `high` = 0). Some CJK characters (U+4E00 一)
+ * have a zero low byte, so zeros at the other offsets are allowed, fewer.
  */
-function looksUtf16le(sample: Uint8Array): boolean {
+function looksUtf16(sample: Uint8Array, high: 0 | 1): boolean {
   const n = Math.min(sample.length, 4096) & ~1;
-  let odd = 0;
-  let even = 0;
+  let highZeros = 0;
+  let lowZeros = 0;
   for (let i = 0; i < n; i += 2) {
-    if (sample[i] === 0) even++;
-    if (sample[i + 1] === 0) odd++;
+    if (sample[i + high] === 0) highZeros++;
+    if (sample[i + 1 - high] === 0) lowZeros++;
   }
-  return odd >= Math.max(4, n / 40) && even * 4 < odd;
+  return highZeros >= Math.max(4, n / 40) && lowZeros * 4 < highZeros;
 }
 
 /**
@@ -92,8 +100,15 @@ export function chunkDecoder(encoding: Exclude<EncodingName, "auto">): ChunkDeco
       end: () => decoder.end() ?? "",
     };
   }
-  return streaming(new TextDecoder(encoding === "utf16le" ? "utf-16le" : "utf-8", { ignoreBOM: true }));
+  return streaming(new TextDecoder(WHATWG_LABEL[encoding], { ignoreBOM: true }));
 }
+
+const WHATWG_LABEL = {
+  utf8: "utf-8",
+  utf16le: "utf-16le",
+  utf16be: "utf-16be",
+  big5: "big5",
+} as const;
 
 function streaming(decoder: TextDecoder): ChunkDecoder {
   return { write: (b) => decoder.decode(b, { stream: true }), end: () => decoder.decode() };

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS } from "../limits.ts";
 import { tempDir, writeText } from "../testing/files.ts";
 import { zip } from "../testing/zip.ts";
 import { readCsv } from "./csv.ts";
-import { chunkDecoder, detectEncoding } from "./encoding.ts";
+import { chunkDecoder, detectEncoding, parseEncodingName } from "./encoding.ts";
 import { readJsonl } from "./jsonl.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 import { checkXlsxArchive, readXlsx } from "./xlsx.ts";
@@ -27,6 +27,7 @@ describe("encoding detection", () => {
     ["GBK Chinese", Buffer.from([0xb1, 0xa8, 0xbe, 0xaf]), { encoding: "gb18030", bomBytes: 0 }],
     ["ASCII", Buffer.from("id,time"), { encoding: "utf8", bomBytes: 0 }],
     ["UTF-16LE with BOM", Buffer.from([0xff, 0xfe, 0x61, 0x00]), { encoding: "utf16le", bomBytes: 2 }],
+    ["UTF-16BE with BOM", Buffer.from([0xfe, 0xff, 0x00, 0x61]), { encoding: "utf16be", bomBytes: 2 }],
   ])("%s", (_, bytes, expected) => {
     expect(detectEncoding(bytes)).toEqual(expected);
   });
@@ -34,6 +35,27 @@ describe("encoding detection", () => {
   test("UTF-16LE without a BOM is told by the zero high bytes of its ASCII characters", () => {
     const bytes = Buffer.from("报警时间,地址,经度\r\n2024-05-01 08:00:00,阳光小区3栋,120.1\r\n", "utf16le");
     expect(detectEncoding(bytes)).toEqual({ encoding: "utf16le", bomBytes: 0 });
+  });
+
+  test("UTF-16BE without a BOM is told by the zero high bytes coming first", () => {
+    const text = "报警时间,地址,经度\r\n2024-05-01 08:00:00,阳光小区3栋,120.1\r\n";
+    const bytes = Buffer.from(text, "utf16le").swap16();
+    expect(detectEncoding(bytes)).toEqual({ encoding: "utf16be", bomBytes: 0 });
+    // One byte order is never taken for the other.
+    expect(detectEncoding(Buffer.from(text, "utf16le")).encoding).toBe("utf16le");
+  });
+
+  test.each([
+    ["GBK", "gbk"],
+    ["cp936", "gbk"],
+    ["UTF-8", "utf8"],
+    ["Unicode", "utf16le"],
+    ["UTF-16BE", "utf16be"],
+    ["big5", "big5"],
+    ["CP950", "big5"],
+    ["latin1", undefined],
+  ])("the encoding name %s reads as %s", (text, expected) => {
+    expect(parseEncodingName(text)).toBe(expected);
   });
 
   test("a UTF-8 file with one GBK row stays UTF-8 (the row is flagged), not the whole file GBK", () => {
@@ -96,6 +118,45 @@ describe("CSV reader", () => {
     expect((await all(source)).map((r) => [r.row, ...r.cells])).toEqual([
       [1, "1", "阳光花园3栋\n2单元"],
       [2, "2", "春华路88号"],
+    ]);
+  });
+
+  test.each([
+    ["with", true],
+    ["without", false],
+  ])("reads a UTF-16BE file %s a BOM, characters split across chunks", async (_, bom) => {
+    const text = `编号,地址\r\n1,"阳光花园3栋\n2单元"\r\n2,春华路88号\r\n`;
+    const body = Buffer.from(text, "utf16le").swap16();
+    const path = join(dir, `be-${bom}.csv`);
+    writeFileSync(path, bom ? Buffer.concat([Buffer.from([0xfe, 0xff]), body]) : body);
+    // Without a BOM the first chunk must hold a few ASCII characters to tell; 41 bytes still cuts one.
+    const source = await readCsv(path, {
+      encoding: "auto",
+      delimiter: ",",
+      limits: DEFAULT_LIMITS,
+      chunkBytes: bom ? 7 : 41,
+    });
+    expect(source.encoding).toBe("utf16be");
+    expect(source.header).toEqual(["编号", "地址"]);
+    expect((await all(source)).map((r) => [r.row, ...r.cells])).toEqual([
+      [1, "1", "阳光花园3栋\n2单元"],
+      [2, "2", "春华路88号"],
+    ]);
+  });
+
+  test("reads Big5 when asked (auto-detection would take it for GB18030)", async () => {
+    const path = join(dir, "big5.csv");
+    writeFileSync(path, iconv.encode("編號,地址\n1,陽光社區3棟2單元501\n", "big5"));
+    const source = await readCsv(path, {
+      encoding: "big5",
+      delimiter: ",",
+      limits: DEFAULT_LIMITS,
+      chunkBytes: 5,
+    });
+    expect(source.header).toEqual(["編號", "地址"]);
+    const records = await all(source);
+    expect(records.map((r) => [r.cells, r.badEncoding ?? false])).toEqual([
+      [["1", "陽光社區3棟2單元501"], false],
     ]);
   });
 
