@@ -527,6 +527,24 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["阳光小区东区3栋", "阳光小区东门4栋", "阳光小区二期东门3栋"],
     ],
     [
+      "a numbered cluster (组团) of a compound is a part of it, in digits or numerals",
+      "building",
+      ["阳光小区3组团12幢", "阳光小区三组团12幢", "阳光小区3组团12号楼"],
+      ["阳光小区4组团12幢", "阳光小区十三组团12幢", "阳光小区12幢", "阳光小区3组团13幢"],
+    ],
+    [
+      "a numbered cluster of a village is the village's",
+      "building",
+      ["红星村3组团12号", "红星村三组团12号"],
+      ["阳光村3组团12号", "红星村4组团12号", "红星村3组12号"],
+    ],
+    [
+      "a villagers' group after a compound is a part of it (3组12号 is not 4组12号)",
+      "building",
+      ["阳光新村3组12号", "阳光新村三组12号", "阳光新村第3组12号"],
+      ["阳光新村4组12号", "阳光新村12号", "阳光新村3组13号"],
+    ],
+    [
       "附近 after a road number is the road number",
       "building",
       ["红星路88号附近", "红星路88号"],

@@ -188,6 +188,9 @@ const SUB_NUMBER = /^(之|附)([0-9０-９零〇一二三四五六七八九十]+
 /** A road's number written as a building after it (12号楼, 12号): not 3栋, a building without a road number. */
 const ROAD_HOUSE = /^\s*([0-9０-９]+|[零〇一二三四五六七八九十百]+)号楼?\s*$/u;
 
+/** A quarter named by its number alone (3组团, 203小区, 2号地块): a name only within its village. */
+const NUMBERED_QUARTER_NAME = /^[0-9]+号?(小区|街坊|街区|地块|组团)$/u;
+
 /** A part of a compound: 第二期 = 二期 = 2期 (an ordinal's 第 names no other part). */
 const subPoiName = (text: string): string => canonicalText(text).replace(/^第(?=[0-9])/u, "");
 
@@ -303,13 +306,20 @@ export function chineseKeys(
         numbered = true;
         break;
       case "poi":
-        if (!NOT_A_COMPOUND.has(canonicalText(e.text)) && !CORNER.test(e.text)) poiText ??= e.text;
+        if (poiText === undefined && !NOT_A_COMPOUND.has(canonicalText(e.text)) && !CORNER.test(e.text)) {
+          poiText = e.text;
+          // 红星村3组团: a quarter named by its number alone is the village's (or community's).
+          if (community !== undefined && NUMBERED_QUARTER_NAME.test(canonicalText(e.text)))
+            poiText = `${community}${e.text}`;
+        }
         break;
       case "community":
         community ??= e.text;
         break;
       case "group":
         groupText ??= e.text;
+        // 红星新村3组12号: a villagers' group after a compound is a part of it, as a sub-POI is.
+        if (poiText !== undefined && !numbered) subpois.push(e.text);
         break;
       case "subroad":
         sub ??= e.text;

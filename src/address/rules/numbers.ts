@@ -194,7 +194,8 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
       ? NUMBERED_PART.exec(text.slice(first.end, first.end + 3))
       : null;
   if (part && !first.chinese) return spanFrom(pos, "subpoi", first.end + part[0].length);
-  if (quarter && !first.chinese)
+  // 三组团 as 3组团 (a numeral before the other quarter words is part of a name: 一小区).
+  if (quarter && (!first.chinese || quarter[1] === "组团"))
     return spanFrom(
       pos,
       prev0 === "poi" || prev0 === "subpoi" ? "subpoi" : "poi",
