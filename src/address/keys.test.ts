@@ -545,6 +545,18 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["阳光新村4组12号", "阳光新村12号", "阳光新村3组13号"],
     ],
     [
+      "a flat in a tower without building numbers: the tower is the building",
+      "room",
+      ["红星大厦1201室", "红星大厦12楼1201", "红星路88号红星大厦1201", "红星大厦１２０１"],
+      ["红星大厦1202室", "红星大厦A座1201", "红星大厦2单元1201", "幸福大厦1201室", "红星公寓1201"],
+    ],
+    [
+      "a hotel room",
+      "room",
+      ["红星宾馆305房", "红星宾馆305", "红星宾馆3楼305房间"],
+      ["红星宾馆306房", "红星酒店305房"],
+    ],
+    [
       "附近 after a road number is the road number",
       "building",
       ["红星路88号附近", "红星路88号"],
@@ -577,6 +589,11 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     const key = [...keys][0];
     expect(key).not.toBeNull();
     for (const other of apart) expect(at(level, other), other).not.toBe(key);
+  });
+
+  test("a room of a compound of several buildings, named without its building, has no room key", () => {
+    for (const text of ["阳光小区501", "红星公寓501", "阳光小区二期501"])
+      expect(at("room", text), text).toBeNull();
   });
 
   test("a basement level is a floor, never a room", () => {

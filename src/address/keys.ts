@@ -188,6 +188,14 @@ const SUB_NUMBER = /^(之|附)([0-9０-９零〇一二三四五六七八九十]+
 /** A road's number written as a building after it (12号楼, 12号): not 3栋, a building without a road number. */
 const ROAD_HOUSE = /^\s*([0-9０-９]+|[零〇一二三四五六七八九十百]+)号楼?\s*$/u;
 
+/**
+ * Places that are one building (a tower, an office block, a hotel): without a building number,
+ * the place is the building, so its flats and rooms have keys (红星大厦1201室 = 红星大厦12楼1201).
+ * Not 公寓 or 中心, often several buildings, where a room without its building is no one place;
+ * not a 烟酒店 (a tobacco and liquor shop).
+ */
+const ONE_BUILDING = /(大厦|大楼|写字楼|商务楼|综合楼|办公楼|宾馆|(?<!烟)酒店|饭店|旅馆|旅社|招待所)$/u;
+
 /** A quarter named by its number alone (3组团, 203小区, 2号地块): a name only within its village. */
 const NUMBERED_QUARTER_NAME = /^[0-9]+号?(小区|街坊|街区|地块|组团)$/u;
 
@@ -370,6 +378,8 @@ export function chineseKeys(
   const base = poiKey ? `${poiKey}${subpoi ? `/${subpoi}` : ""}` : null;
   let building: string | null = null;
   if (base && house) building = `${base}/b${house}`;
+  // 红星大厦1201室, 红星宾馆305: a tower or a hotel is one building; its rooms are numbered in it.
+  else if (base && !subpoi && place && ONE_BUILDING.test(place.name)) building = base;
   else if (!base && roadKey) building = house ? `${roadKey}/b${house}` : roadKey;
   else if (!base && house && community) {
     const group = numberOf(groupText);
