@@ -557,6 +557,23 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["红星宾馆306房", "红星酒店305房"],
     ],
     [
+      "the letter O typed for a zero in a flat or road number",
+      "room",
+      ["阳光小区3栋2单元5O1", "阳光小区3栋2单元5o1", "阳光小区3栋2单元501"],
+      ["阳光小区3栋2单元51", "阳光小区3栋2单元5", "阳光小区3栋2单元511"],
+    ],
+    [
+      "a flat named by its side is the flat of its floor (一楼东户 is not 二楼东户)",
+      "room",
+      ["阳光小区3栋1单元一楼东户", "阳光小区3栋1单元1楼东户", "阳光小区3栋1单元1层东户"],
+      [
+        "阳光小区3栋1单元二楼东户",
+        "阳光小区3栋1单元1楼西户",
+        "阳光小区3栋1单元东户",
+        "阳光小区3栋2单元1楼东户",
+      ],
+    ],
+    [
       "附近 after a road number is the road number",
       "building",
       ["红星路88号附近", "红星路88号"],
@@ -589,6 +606,15 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     const key = [...keys][0];
     expect(key).not.toBeNull();
     for (const other of apart) expect(at(level, other), other).not.toBe(key);
+  });
+
+  test("a flat named by its side without its floor has no room key (which floor's cannot be told)", () => {
+    expect(at("room", "阳光小区3栋1单元东户")).toBeNull();
+    expect(at("unit", "阳光小区3栋1单元东户")).toBe(at("unit", "阳光小区3栋1单元1楼东户"));
+  });
+
+  test("a road number with the letter O typed for a zero", () => {
+    expect(at("road", "红星路1O8号")).toBe(at("road", "红星路108号"));
   });
 
   test("a room of a compound of several buildings, named without its building, has no room key", () => {

@@ -196,6 +196,20 @@ const ROAD_HOUSE = /^\s*([0-9０-９]+|[零〇一二三四五六七八九十百]
  */
 const ONE_BUILDING = /(大厦|大楼|写字楼|商务楼|综合楼|办公楼|宾馆|(?<!烟)酒店|饭店|旅馆|旅社|招待所)$/u;
 
+/** A flat named by its side on a floor (东户, 西边户, 左门, 中户): its number says which floor's. */
+const SIDE_FLAT = /^[东西南北中左右]{1,2}边?$/u;
+
+/**
+ * A room's number; a flat named by its side is numbered with its floor (一楼东户 → 1东), and has
+ * no number without one (the 东户 of which floor cannot be told: 1东 and 2东 are two flats).
+ */
+function roomNumberOf(roomText: string | undefined, floorText: string | undefined): string | null {
+  const room = numberOf(roomText);
+  if (room === null || !SIDE_FLAT.test(room)) return room;
+  const floor = numberOf(floorText);
+  return floor === null ? null : `${floor}${room}`;
+}
+
 /** A quarter named by its number alone (3组团, 203小区, 2号地块): a name only within its village. */
 const NUMBERED_QUARTER_NAME = /^[0-9]+号?(小区|街坊|街区|地块|组团)$/u;
 
@@ -235,6 +249,7 @@ export function chineseKeys(
   let subNoText: string | undefined;
   let cellText: string | undefined;
   let roomText: string | undefined;
+  let floorText: string | undefined;
   // 红星村3组12号: the village group names part of the village (3组12号 is not 4组12号).
   let groupText: string | undefined;
   let intersection = false;
@@ -307,6 +322,7 @@ export function chineseKeys(
         numbered = true;
         break;
       case "floorno":
+        floorText ??= e.text;
         numbered = true;
         break;
       case "roomno":
@@ -372,7 +388,7 @@ export function chineseKeys(
   // A number written after a village or compound without a road (下宅村107号) is its house number.
   const house = buildingNumberOf(lastHouse) ?? (roadName ? null : numberOnRoad);
   const cell = numberOf(cellText);
-  const roomNo = numberOf(roomText);
+  const roomNo = roomNumberOf(roomText, floorText);
 
   // The building: in a compound, or the road number itself for a street address.
   const base = poiKey ? `${poiKey}${subpoi ? `/${subpoi}` : ""}` : null;

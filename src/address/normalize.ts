@@ -197,6 +197,8 @@ export function componentNumber(text: string): string | null {
   )
     t = next;
   t = t.replace(/^(NO|#)/, "");
+  // 5O1: the letter O typed for a zero between digits (rules/numbers.ts reads it as one number).
+  if (t.includes("O")) t = t.replace(/(?<=[0-9])O{1,2}(?=[0-9])/g, (o) => "0".repeat(o.length));
   return t.length > 0 ? t : null;
 }
 

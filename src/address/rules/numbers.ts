@@ -10,12 +10,27 @@ export function numberedAt(text: string, pos: number): boolean {
   return readNumber(text, pos) !== null;
 }
 
+/** 5O1, 1OO2: the letter O typed for a zero, in a run of one or two between digits, is that zero. */
+function typedZero(text: string, pos: number): boolean {
+  const isO = (i: number) => text[i] === "O" || text[i] === "o";
+  if (!isO(pos)) return false;
+  let from = pos;
+  while (from > 0 && isO(from - 1)) from--;
+  let to = pos + 1;
+  while (isO(to)) to++;
+  return to - from <= 2 && digitAt(text, from - 1) && digitAt(text, to);
+}
+
 /** Reads a number token at `pos`: digits, Chinese numerals followed by a unit word, or one Latin letter + unit. */
 export function readNumber(text: string, pos: number): { end: number; chinese: boolean } | null {
   let end = pos;
   if (digitAt(text, end)) {
     // 90##3: a number masked by the export (##); one # between digits is 号 typed short (3#2单元).
-    while (digitAt(text, end) || (text[end] === "#" && /^##+[0-9]/.test(text.slice(end, end + 4)))) {
+    while (
+      digitAt(text, end) ||
+      (text[end] === "#" && /^##+[0-9]/.test(text.slice(end, end + 4))) ||
+      typedZero(text, end)
+    ) {
       if (text[end] === "#") while (text[end] === "#") end++;
       else end++;
     }
