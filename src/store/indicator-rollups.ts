@@ -215,8 +215,20 @@ export class BatchRollups {
   readonly #acc = new RollupAccumulator();
   #offered = 0;
   #inserted = 0;
+  /** Stored incidents this batch updated (a later export): before and after, in update order. */
+  readonly #before = new RollupAccumulator();
+  readonly #after = new RollupAccumulator();
 
   constructor(readonly batchId: string) {}
+
+  /**
+   * A stored incident the batch updated: its rollup contribution moves from `before` to `after`
+   * (it keeps its first batch's id, so the rows carrying this batch's id stay the ones it inserted).
+   */
+  revise(before: RollupIncident, after: RollupIncident): void {
+    this.#before.add(before);
+    this.#after.add(after);
+  }
 
   /** Aggregates `rows` while the store inserts them; resolves to the insert's count. */
   track(rows: readonly RollupIncident[], insert: Promise<number>): Promise<number> {
@@ -229,6 +241,21 @@ export class BatchRollups {
   }
 
   async flush(tx: TxSql): Promise<void> {
+    await this.#flushInserted(tx);
+    if (this.#before.size === 0) return;
+    // Updates: add the updated rows' new contribution, take their old one away; a row left with
+    // no incident goes, as a rebuild would not make it.
+    const diff = new RollupAccumulator()
+      .merge(this.#after.rows())
+      .merge(this.#before.rows().map(negated))
+      .rows()
+      .filter((r) => !isZero(r));
+    if (diff.length === 0) return;
+    await upsertRollups(tx, diff);
+    await tx.run(`DELETE FROM ${TABLE} WHERE incidents = 0`, []);
+  }
+
+  async #flushInserted(tx: TxSql): Promise<void> {
     if (this.#inserted === 0) return;
     let rollups: DailyRollups;
     if (this.#inserted === this.#offered) rollups = this.#acc.rows();
@@ -240,6 +267,23 @@ export class BatchRollups {
     }
     await upsertRollups(tx, rollups);
   }
+}
+
+function negated(r: DayRollup): DayRollup {
+  const minus = (xs: readonly number[]) => xs.map((x) => -x);
+  return {
+    ...r,
+    incidents: -r.incidents,
+    categories: minus(r.categories),
+    negative: minus(r.negative),
+    sumMs: minus(r.sumMs),
+    bins: minus(r.bins),
+  };
+}
+
+function isZero(r: DayRollup): boolean {
+  const zero = (xs: readonly number[]) => xs.every((x) => x === 0);
+  return r.incidents === 0 && zero(r.categories) && zero(r.negative) && zero(r.sumMs) && zero(r.bins);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Incident } from "../domain/index.ts";
+import { BatchUpdates } from "./batch-updates.ts";
 import { batchClosedError, batchExistsError, batchMismatchError, storeOpenError } from "./errors.ts";
+import { IncidentMerger } from "./incident-merge.mjs";
 import { BatchRollups, batchTx } from "./indicator-rollups.ts";
 import { migrateToLatest } from "./migrate.ts";
 import {
@@ -12,9 +14,19 @@ import {
 } from "./repositories.ts";
 import { INCIDENT_COLUMN_NAMES, INCIDENT_COLUMNS, quarantineToRow } from "./rows.ts";
 import type { Database } from "./schema.ts";
-import type { Batch, BatchSummary, BatchWriter, NewBatch, QuarantinedRow, Store } from "./types.ts";
+import type { InsertOutcome } from "./sqlite-executor.mjs";
+import type {
+  Batch,
+  BatchSummary,
+  BatchUpdateCounts,
+  BatchWriter,
+  NewBatch,
+  QuarantinedRow,
+  Store,
+} from "./types.ts";
 
 type Value = string | number | null;
+type MutableOutcome = { -readonly [K in keyof InsertOutcome]: InsertOutcome[K] };
 
 /** Rows per INSERT ... SELECT FROM unnest(...): 33 array parameters whatever the row count. */
 const ROWS_PER_STATEMENT = 5000;
@@ -39,7 +51,19 @@ const INSERT_INCIDENTS =
   "ON CONFLICT (source_system, source_id) DO NOTHING";
 const INSERT_QUARANTINE =
   "INSERT INTO quarantine (batch_id, file, row, issues, record_enc) " +
-  "SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[])";
+  "SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[]) AS r(batch_id, file, row, issues, record_enc) " +
+  // A row an earlier batch of the same file (same source system and SHA-256) quarantined stays once.
+  "WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.batch_id = ANY($6::text[]) AND q.row = r.row)";
+/** Stored incidents of earlier batches with the keys of a chunk (the rows that may be merged). */
+const SELECT_STORED =
+  `SELECT ${INCIDENT_COLUMN_NAMES.join(",")} FROM incidents ` +
+  "WHERE (source_system, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND batch_id <> $3";
+const INSERT_REVISIONS =
+  "INSERT INTO incident_revisions (incident_id, batch_id, columns, previous) " +
+  "SELECT r.incident_id, $2, r.columns, r.previous FROM unnest($1::text[], $3::text[], $4::text[]) AS r(incident_id, columns, previous)";
+const MERGER = new IncidentMerger(INCIDENT_COLUMN_NAMES);
+const SOURCE_SYSTEM = INCIDENT_COLUMN_NAMES.indexOf("source_system");
+const SOURCE_ID = INCIDENT_COLUMN_NAMES.indexOf("source_id");
 
 /** The URL with its password hidden, for messages. */
 function redactUrl(url: string): string {
@@ -115,13 +139,22 @@ class PgBatchWriter implements BatchWriter {
   #open = true;
   /** Indicator rollups of the rows this batch inserts, written just before COMMIT. */
   readonly #rollups: BatchRollups;
+  /** Stored incidents this batch updates (later exports of the same calls). */
+  readonly #updates: BatchUpdates;
 
   private constructor(
     private readonly client: pg.PoolClient,
     readonly batch: NewBatch,
     private readonly onEnd: (writer: PgBatchWriter) => void,
+    /** Earlier batches of the same file from the same source system (their quarantine is kept once). */
+    private readonly sameFile: readonly string[],
   ) {
     this.#rollups = new BatchRollups(batch.id);
+    this.#updates = new BatchUpdates(this.#rollups);
+  }
+
+  get updates(): BatchUpdateCounts {
+    return { updated: this.#updates.updated, stale: this.#updates.stale };
   }
 
   static async begin(
@@ -141,15 +174,76 @@ class PgBatchWriter implements BatchWriter {
       client.release();
       throw (error as { code?: string }).code === "23505" ? batchExistsError(batch.id) : error;
     }
-    return new PgBatchWriter(client, batch, onEnd);
+    let sameFile: string[];
+    try {
+      sameFile = (
+        await client.query<{ id: string }>(
+          "SELECT id FROM import_batches WHERE source_system = $1 AND file_sha256 = $2 AND id <> $3",
+          [batch.sourceSystem, batch.fileSha256, batch.id],
+        )
+      ).rows.map((r) => r.id);
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      client.release();
+      throw error;
+    }
+    return new PgBatchWriter(client, batch, onEnd, sameFile);
   }
 
   insertIncidents(rows: readonly Incident[]): Promise<number> {
-    return this.#rollups.track(rows, this.#insertIncidents(rows));
+    return this.#rollups.track(
+      rows,
+      this.#insertIncidents(rows).then((outcome) => this.#updates.add(outcome)),
+    );
   }
 
-  async #insertIncidents(rows: readonly Incident[]): Promise<number> {
+  /**
+   * Merges the rows of a chunk whose keys earlier batches stored into those incidents, in file
+   * order (a key repeated in the chunk merges into the result of the one before). Only a chunk
+   * whose insert met stored keys comes here.
+   */
+  async #mergeStored(columns: readonly Value[][], n: number, outcome: MutableOutcome): Promise<void> {
+    const stored = new Map<string, Value[]>();
+    const result = await this.client.query({
+      text: SELECT_STORED,
+      values: [columns[SOURCE_SYSTEM], columns[SOURCE_ID], this.batch.id],
+      rowMode: "array",
+    });
+    for (const row of result.rows as Value[][])
+      stored.set(`${row[SOURCE_SYSTEM]}\u0000${row[SOURCE_ID]}`, row);
+    if (stored.size === 0) return;
+    const revisions: [string[], string[], string[]] = [[], [], []];
+    const incoming: Value[] = new Array<Value>(MERGER.columns);
+    for (let r = 0; r < n; r++) {
+      const key = `${columns[SOURCE_SYSTEM]![r]}\u0000${columns[SOURCE_ID]![r]}`;
+      const before = stored.get(key);
+      if (!before) continue;
+      for (let c = 0; c < MERGER.columns; c++) incoming[c] = columns[c]![r]!;
+      const merge = MERGER.merge(incoming, 0, before, 0);
+      if (merge.kind === "stale") outcome.stale++;
+      if (merge.kind !== "update") continue;
+      const { changed } = merge;
+      await this.client.query(
+        `UPDATE incidents SET ${changed.map((c, i) => `${MERGER.names[c]} = $${i + 3}`).join(", ")} WHERE source_system = $1 AND source_id = $2`,
+        [incoming[SOURCE_SYSTEM], incoming[SOURCE_ID], ...changed.map((c) => incoming[c])],
+      );
+      const revision = MERGER.revision(before, 0, changed);
+      revisions[0].push(String(before[0]));
+      revisions[1].push(revision.columns);
+      revisions[2].push(revision.previous);
+      const after = MERGER.merged(incoming, 0, before, 0, changed);
+      outcome.updated++;
+      outcome.before.push(...before);
+      outcome.after.push(...after);
+      stored.set(key, after);
+    }
+    if (revisions[0].length > 0)
+      await this.client.query(INSERT_REVISIONS, [revisions[0], this.batch.id, revisions[1], revisions[2]]);
+  }
+
+  async #insertIncidents(rows: readonly Incident[]): Promise<InsertOutcome> {
     this.#ensureOpen();
+    const outcome: MutableOutcome = { inserted: 0, updated: 0, stale: 0, before: [], after: [] };
     let inserted = 0;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const end = Math.min(start + ROWS_PER_STATEMENT, rows.length);
@@ -165,9 +259,12 @@ class PgBatchWriter implements BatchWriter {
         text: INSERT_INCIDENTS,
         values: columns,
       });
-      inserted += result.rowCount ?? 0;
+      const added = result.rowCount ?? 0;
+      inserted += added;
+      if (added < end - start) await this.#mergeStored(columns, end - start, outcome);
     }
-    return inserted;
+    outcome.inserted = inserted;
+    return outcome;
   }
 
   async insertQuarantine(rows: readonly QuarantinedRow[]): Promise<void> {
@@ -180,6 +277,7 @@ class PgBatchWriter implements BatchWriter {
         chunk.map((r) => r.row),
         chunk.map((r) => r.issues),
         chunk.map((r) => r.record_enc),
+        this.sameFile,
       ]);
     }
   }
@@ -188,20 +286,22 @@ class PgBatchWriter implements BatchWriter {
     this.#ensureOpen();
     this.#open = false;
     try {
-      await this.#rollups.flush(
-        batchTx(true, async (text, values, read) => {
-          const result = await this.client.query(text, [...values]);
-          return read ? result.rows : null;
-        }),
-      );
+      const tx = batchTx(true, async (text, values, read) => {
+        const result = await this.client.query(text, [...values]);
+        return read ? result.rows : null;
+      });
+      await this.#rollups.flush(tx);
+      await this.#updates.flush(tx);
       await this.client.query(
-        "UPDATE import_batches SET finished_at = $1, rows = $2, imported = $3, rejected = $4, duplicates = $5 WHERE id = $6",
+        "UPDATE import_batches SET finished_at = $1, rows = $2, imported = $3, rejected = $4, duplicates = $5, updated = $6, stale = $7 WHERE id = $8",
         [
           summary.finishedAt,
           summary.rows,
           summary.imported,
           summary.rejected,
           summary.duplicates,
+          this.#updates.updated,
+          this.#updates.stale,
           this.batch.id,
         ],
       );
@@ -212,7 +312,7 @@ class PgBatchWriter implements BatchWriter {
       this.#end(error);
       throw error;
     }
-    return { ...this.batch, ...summary };
+    return { ...this.batch, ...summary, ...this.updates };
   }
 
   async rollback(): Promise<void> {

@@ -18,6 +18,7 @@ import {
   type ScoredIncident,
   type VerdictRecord,
 } from "../quality/score.ts";
+import type { TxSql } from "./indicator-rollups.ts";
 import type { Store } from "./types.ts";
 
 /** Tables of migration 0004_quality_review. */
@@ -489,6 +490,86 @@ export async function rebuildScorecardBuckets(database: Kysely<unknown>): Promis
       .insertInto("quality_buckets")
       .values(rows.slice(i, i + 200))
       .execute();
+}
+
+/** An incident as stored before a later export updated it: the cell its stored result was counted in. */
+export type RevisedIncident = BucketIncident;
+
+/**
+ * Drops the stored quality results of incidents a later export just updated, in the batch's
+ * transaction: a result scored the old values, so it goes, with its contribution (issues and
+ * verdicts) to the scorecard bucket of the incident's old cell and day, and the next `recur
+ * quality` run scores the incident afresh. A bucket left without an incident goes; the others
+ * get the receivedAt bounds of the incidents they still hold, so the table stays what
+ * `rebuildScorecardBuckets` would make. Returns how many results went.
+ */
+export async function dropRevisedResults(tx: TxSql, before: readonly RevisedIncident[]): Promise<number> {
+  const byId = new Map(before.map((r) => [r.id, r]));
+  const ids = [...byId.keys()];
+  const results = new Map<string, QualityIssue[]>();
+  const verdicts = new Map<string, ("pass" | "rework")[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const list = part.map(() => "?").join(",");
+    for (const r of await tx.all(
+      `SELECT incident_id, issues FROM quality_results WHERE incident_id IN (${list})`,
+      part,
+    ))
+      results.set(String(r.incident_id), JSON.parse(String(r.issues)) as QualityIssue[]);
+    for (const r of await tx.all(
+      `SELECT ri.incident_id AS incident_id, e.kind AS kind FROM review_events e JOIN review_items ri ON ri.id = e.item_id WHERE e.kind IN ('pass', 'rework') AND ri.incident_id IN (${list}) ORDER BY e.id`,
+      part,
+    )) {
+      const v = r.kind === "pass" ? "pass" : "rework";
+      const k = String(r.incident_id);
+      const l = verdicts.get(k);
+      if (l) l.push(v);
+      else verdicts.set(k, [v]);
+    }
+  }
+  if (results.size === 0) return 0;
+  const dropped = [...results.keys()];
+  for (let i = 0; i < dropped.length; i += 500) {
+    const part = dropped.slice(i, i + 500);
+    await tx.run(`DELETE FROM quality_results WHERE incident_id IN (${part.map(() => "?").join(",")})`, part);
+  }
+  const touched = new Map<
+    string,
+    { cell: ReturnType<typeof cellOf>; out: [QualityIssue[], ("pass" | "rework")[]][] }
+  >();
+  for (const [id, issues] of results) {
+    const cell = cellOf(byId.get(id)!);
+    const key = bucketKey(cell);
+    const entry = touched.get(key) ?? { cell, out: [] };
+    entry.out.push([issues, verdicts.get(id) ?? []]);
+    touched.set(key, entry);
+  }
+  const CELL = "day = ? AND city_unit = ? AND branch_unit = ? AND station_unit = ? AND area_unit = ?";
+  for (const { cell, out } of touched.values()) {
+    const where = [cell.day, cell.cityUnit, cell.branchUnit, cell.stationUnit, cell.areaUnit];
+    const [row] = await tx.all(`SELECT * FROM quality_buckets WHERE ${CELL}`, where);
+    if (!row) continue;
+    const stored = bucketOfRow(row as unknown as BucketRow);
+    let bucket: ScorecardBucket = stored;
+    for (const [issues, v] of out) bucket = addToBucket(bucket, issues, v, -1);
+    if (bucket.incidents <= 0) {
+      await tx.run(`DELETE FROM quality_buckets WHERE ${CELL}`, where);
+      continue;
+    }
+    // The bounds of the scored incidents left in the cell (all within the old bounds).
+    const [bounds] = await tx.all(
+      "SELECT MIN(i.received_at) AS lo, MAX(i.received_at) AS hi FROM incidents i JOIN quality_results q ON q.incident_id = i.id WHERE i.received_at >= ? AND i.received_at <= ? AND (i.received_at + i.utc_offset_min * 60000) / 86400000 = ? AND COALESCE(i.city_unit, '') = ? AND COALESCE(i.branch_unit, '') = ? AND COALESCE(i.station_unit, '') = ? AND COALESCE(i.area_unit, '') = ?",
+      [stored.minAt, stored.maxAt, ...where],
+    );
+    const next = rowOfBucket(bucket, Number(bounds?.lo ?? stored.minAt), Number(bounds?.hi ?? stored.maxAt));
+    const { day: _d, city_unit: _c, branch_unit: _b, station_unit: _s, area_unit: _a, ...values } = next;
+    const names = Object.keys(values);
+    await tx.run(`UPDATE quality_buckets SET ${names.map((n) => `${n} = ?`).join(", ")} WHERE ${CELL}`, [
+      ...Object.values(values),
+      ...where,
+    ]);
+  }
+  return dropped.length;
 }
 
 /**

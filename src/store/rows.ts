@@ -177,6 +177,8 @@ export function rowToBatch(row: Selectable<ImportBatchTable>): Batch {
     imported: num(row.imported),
     rejected: num(row.rejected),
     duplicates: num(row.duplicates),
+    updated: num(row.updated ?? 0),
+    stale: num(row.stale ?? 0),
   };
 }
 

@@ -59,6 +59,21 @@ export interface ImportBatchTable {
   imported: number;
   rejected: number;
   duplicates: number;
+  /** Rows merged into incidents stored by earlier batches (migration 0020). */
+  updated: number;
+  /** Rows of an older export, not applied (migration 0020). */
+  stale: number;
+}
+
+/** One update of a stored incident by a later export (migration 0020), for auditors. */
+export interface IncidentRevisionTable {
+  id: Generated<number>;
+  incident_id: string;
+  batch_id: string;
+  /** JSON array of the changed column names. */
+  columns: string;
+  /** JSON object of their values before the update, as stored (masked, encrypted). */
+  previous: string;
 }
 
 export interface QuarantineTable {
@@ -81,4 +96,5 @@ export interface Database {
   import_batches: ImportBatchTable;
   quarantine: QuarantineTable;
   settings: SettingTable;
+  incident_revisions: IncidentRevisionTable;
 }

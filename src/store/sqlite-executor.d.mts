@@ -15,6 +15,10 @@ export interface BatchSql {
   readonly insertTail: string;
   readonly columns: number;
   readonly rowsPerStatement: number;
+  /** The incidents' column names, in the order of the insert's values (merges read and write them). */
+  readonly incidentColumns: readonly string[];
+  /** Where the key and the batch id sit in a row of values. */
+  readonly keyIndexes: { readonly sourceSystem: number; readonly sourceId: number; readonly batchId: number };
   /** Bulk mode: indexes of `table` dropped for a big batch and re-created at commit. */
   readonly bulk?: { readonly table: string; readonly minRows: number; readonly indexes: readonly string[] };
 }
@@ -39,6 +43,15 @@ export function openConnection(
   options?: { keepJournal?: boolean; busyTimeoutMs?: number },
 ): BetterSqlite3.Database;
 
+/** What one insert did: new rows, stored incidents updated or found stale, and the updated rows before and after (flat). */
+export interface InsertOutcome {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly stale: number;
+  readonly before: SqlValue[];
+  readonly after: SqlValue[];
+}
+
 export class BatchExecutor {
   constructor(
     conn: BetterSqlite3.Database,
@@ -50,7 +63,7 @@ export class BatchExecutor {
   begin(params: readonly SqlValue[], expectedRows?: number): void;
   /** How many indexes the open batch re-creates at commit (bulk mode). */
   readonly deferredIndexes: number;
-  insert(values: readonly SqlValue[]): number;
+  insert(values: readonly SqlValue[]): InsertOutcome;
   /** Runs `spec` over flat values (`spec.columns` per row) in the open batch; returns the changes. */
   rows(spec: MultiRowSql, values: readonly SqlValue[]): number;
   quarantine(values: readonly SqlValue[]): void;

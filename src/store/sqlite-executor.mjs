@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
+import { IncidentMerger } from "./incident-merge.mjs";
 
 /**
  * Opens a connection with the settings every recur connection uses: WAL (readers never wait
@@ -52,6 +53,12 @@ export class BatchExecutor {
   #incidents;
   /** DDL of the indexes dropped for this batch, re-created before COMMIT (bulk mode). */
   #deferred = [];
+  /** The open batch's id: a stored row carrying it was inserted by this batch, never merged. */
+  #batchId = null;
+  /** Earlier batches of the same file from the same source system: their quarantined rows are kept once. */
+  #sameFile = [];
+  #merger;
+  #updates = new Map();
 
   constructor(conn, sql, { cacheKib = 0, busyTimeoutMs = 0 } = {}) {
     this.conn = conn;
@@ -73,6 +80,19 @@ export class BatchExecutor {
     this.insertBatch = conn.prepare(sql.insertBatch);
     this.finishBatch = conn.prepare(sql.finishBatch);
     this.insertQuarantine = conn.prepare(sql.insertQuarantine);
+    this.#merger = new IncidentMerger(sql.incidentColumns);
+    // rowid: the id index may be dropped during a bulk batch, the key index never is.
+    this.selectStored = conn
+      .prepare(
+        `SELECT rowid, ${sql.incidentColumns.join(",")} FROM incidents WHERE source_system = ? AND source_id = ?`,
+      )
+      .raw(true);
+    this.insertRevision = conn.prepare(
+      "INSERT INTO incident_revisions (incident_id, batch_id, columns, previous) VALUES (?, ?, ?, ?)",
+    );
+    this.sameFileBatches = conn
+      .prepare("SELECT id FROM import_batches WHERE source_system = ? AND file_sha256 = ? AND id <> ?")
+      .pluck(true);
   }
 
   /**
@@ -87,6 +107,9 @@ export class BatchExecutor {
     this.conn.exec("BEGIN IMMEDIATE");
     try {
       this.insertBatch.run(params);
+      // params: id, source_system, profile, file_name, file_sha256, started_at (BATCH_SQL.insertBatch).
+      this.#batchId = params[0];
+      this.#sameFile = this.sameFileBatches.all(params[1], params[4], params[0]);
       const bulk = this.sql.bulk;
       if (bulk && expectedRows >= bulk.minRows) {
         const existing = this.conn.prepare(`SELECT max(rowid) AS n FROM ${bulk.table}`).get().n ?? 0;
@@ -113,9 +136,58 @@ export class BatchExecutor {
     return this.#deferred.length;
   }
 
-  /** Inserts `values.length / columns` incidents; returns how many were new. */
+  /**
+   * Inserts `values.length / columns` incidents. A statement that inserted fewer rows than it
+   * had met stored keys: only then are its rows looked up one by one and merged into the stored
+   * incidents they repeat (IncidentMerger), so a first import pays nothing for merging. Returns
+   * the new rows, the updated and stale ones, and the stored values before and after each update
+   * (`before`, `after`: flat, `columns` a row), for the rollups and quality buckets.
+   */
   insert(values) {
-    return this.rows(this.#incidents, values);
+    const spec = this.#incidents;
+    const { columns, rowsPerStatement } = spec;
+    const rows = values.length / columns;
+    const outcome = { inserted: 0, updated: 0, stale: 0, before: [], after: [] };
+    for (let start = 0; start < rows; start += rowsPerStatement) {
+      const n = Math.min(rowsPerStatement, rows - start);
+      const slice = n === rows ? values : values.slice(start * columns, (start + n) * columns);
+      const changes = this.#multiRow(spec, n).run(...slice).changes;
+      outcome.inserted += changes;
+      if (changes < n) this.#mergeStored(slice, n, outcome);
+    }
+    return outcome;
+  }
+
+  /** Merges each row of `slice` whose key an earlier batch stored into that incident. */
+  #mergeStored(slice, n, outcome) {
+    const merger = this.#merger;
+    const columns = merger.columns;
+    const { sourceSystem, sourceId, batchId } = this.sql.keyIndexes;
+    for (let r = 0; r < n; r++) {
+      const at = r * columns;
+      const stored = this.selectStored.get(slice[at + sourceSystem], slice[at + sourceId]);
+      // Inserted just now, or a repeat of a row this batch inserted: the first occurrence stands.
+      if (!stored || stored[1 + batchId] === this.#batchId) continue;
+      const result = merger.merge(slice, at, stored, 1);
+      if (result.kind === "stale") outcome.stale++;
+      if (result.kind !== "update") continue;
+      const { changed } = result;
+      const key = changed.join(",");
+      let update = this.#updates.get(key);
+      if (!update) {
+        if (this.#updates.size >= 64) this.#updates.clear();
+        update = this.conn.prepare(
+          `UPDATE incidents SET ${changed.map((c) => `${merger.names[c]} = ?`).join(", ")} WHERE rowid = ?`,
+        );
+        this.#updates.set(key, update);
+      }
+      update.run(...changed.map((c) => slice[at + c]), stored[0]);
+      const revision = merger.revision(stored, 1, changed);
+      this.insertRevision.run(stored[1], this.#batchId, revision.columns, revision.previous);
+      outcome.updated++;
+      for (let c = 1; c <= columns; c++) outcome.before.push(stored[c]);
+      for (const v of merger.merged(slice, at, stored, 1, changed)) outcome.after.push(v);
+    }
   }
 
   /**
@@ -138,9 +210,22 @@ export class BatchExecutor {
     return changes;
   }
 
-  /** Quarantined rows, 5 values each. */
+  /**
+   * Quarantined rows, 5 values each (batch, file, row, issues, record). A row an earlier batch of
+   * the same file (same source system and SHA-256) already quarantined is not added again.
+   */
   quarantine(values) {
-    for (let i = 0; i < values.length; i += 5) this.insertQuarantine.run(values.slice(i, i + 5));
+    let known;
+    if (this.#sameFile.length > 0)
+      known = this.conn
+        .prepare(
+          `SELECT 1 FROM quarantine WHERE batch_id IN (${this.#sameFile.map(() => "?").join(",")}) AND row = ? LIMIT 1`,
+        )
+        .pluck(true);
+    for (let i = 0; i < values.length; i += 5) {
+      if (known?.get(...this.#sameFile, values[i + 2]) !== undefined) continue;
+      this.insertQuarantine.run(values.slice(i, i + 5));
+    }
   }
 
   /** Another statement inside the open batch transaction (indicator rollups): rows when `read`. */

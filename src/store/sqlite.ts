@@ -2,6 +2,7 @@ import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { Kysely, SqliteAdapter, SqliteDialect } from "kysely";
 import type { Incident } from "../domain/index.ts";
+import { BatchUpdates } from "./batch-updates.ts";
 import {
   batchClosedError,
   batchExistsError,
@@ -23,6 +24,7 @@ import type { Database } from "./schema.ts";
 import {
   BatchExecutor,
   type BatchSql,
+  type InsertOutcome,
   type MultiRowSql,
   openConnection,
   type SqlValue,
@@ -72,12 +74,18 @@ export const BATCH_SQL: BatchSql = {
   insertBatch:
     "INSERT INTO import_batches (id, source_system, profile, file_name, file_sha256, started_at) VALUES (?, ?, ?, ?, ?, ?)",
   finishBatch:
-    "UPDATE import_batches SET finished_at = ?, rows = ?, imported = ?, rejected = ?, duplicates = ? WHERE id = ?",
+    "UPDATE import_batches SET finished_at = ?, rows = ?, imported = ?, rejected = ?, duplicates = ?, updated = ?, stale = ? WHERE id = ?",
   insertQuarantine: "INSERT INTO quarantine (batch_id, file, row, issues, record_enc) VALUES (?, ?, ?, ?, ?)",
   insertHead: `INSERT INTO incidents (${INCIDENT_COLUMN_NAMES.join(",")}) VALUES`,
   tuple: `(${INCIDENT_COLUMN_NAMES.map(() => "?").join(",")})`,
   insertTail: "ON CONFLICT (source_system, source_id) DO NOTHING",
   columns: INCIDENT_COLUMN_NAMES.length,
+  incidentColumns: INCIDENT_COLUMN_NAMES,
+  keyIndexes: {
+    sourceSystem: INCIDENT_COLUMN_NAMES.indexOf("source_system"),
+    sourceId: INCIDENT_COLUMN_NAMES.indexOf("source_id"),
+    batchId: INCIDENT_COLUMN_NAMES.indexOf("batch_id"),
+  },
   // Rows per multi-row INSERT: amortises the per-call cost (33 columns x 200 = 6,600 parameters).
   rowsPerStatement: 200,
   bulk: {
@@ -231,7 +239,7 @@ export async function openSqliteStore(path: string, migrate = true, exclusive = 
 interface Executor {
   readonly dead: boolean;
   begin(params: SqlValue[], expectedRows: number): Promise<void>;
-  insert(values: SqlValue[]): Promise<number>;
+  insert(values: SqlValue[]): Promise<InsertOutcome>;
   rows(spec: MultiRowSql, values: SqlValue[]): Promise<number>;
   quarantine(values: SqlValue[]): Promise<void>;
   statement(sql: string, params: readonly unknown[], read: boolean): Promise<unknown>;
@@ -347,7 +355,7 @@ class WorkerExecutor implements Executor {
   insert(values: SqlValue[]) {
     const added = this.#encoder.encode(values);
     const data = serialize(values);
-    return this.#call<number>("insert", { data, added }, ownBuffer(data));
+    return this.#call<InsertOutcome>("insert", { data, added }, ownBuffer(data));
   }
   rows(spec: MultiRowSql, values: SqlValue[]) {
     const data = serialize(values);
@@ -381,6 +389,8 @@ class SqliteBatchWriter implements BatchWriter {
   #open = true;
   /** Indicator rollups of the rows this batch inserts, written just before COMMIT. */
   readonly #rollups: BatchRollups;
+  /** Stored incidents this batch updates (later exports of the same calls). */
+  readonly #updates: BatchUpdates;
 
   constructor(
     private readonly executor: Executor,
@@ -388,6 +398,11 @@ class SqliteBatchWriter implements BatchWriter {
     private readonly release: () => void,
   ) {
     this.#rollups = new BatchRollups(batch.id);
+    this.#updates = new BatchUpdates(this.#rollups);
+  }
+
+  get updates() {
+    return { updated: this.#updates.updated, stale: this.#updates.stale };
   }
 
   async begin(): Promise<void> {
@@ -413,7 +428,12 @@ class SqliteBatchWriter implements BatchWriter {
         if (incident.batchId !== this.batch.id) throw batchMismatchError(this.batch.id, incident.batchId);
         pushIncidentValues(values, incident);
       }
-      return rows.length === 0 ? Promise.resolve(0) : this.#rollups.track(rows, this.executor.insert(values));
+      return rows.length === 0
+        ? Promise.resolve(0)
+        : this.#rollups.track(
+            rows,
+            this.executor.insert(values).then((outcome) => this.#updates.add(outcome)),
+          );
     } catch (error) {
       return Promise.reject(error);
     }
@@ -434,21 +454,31 @@ class SqliteBatchWriter implements BatchWriter {
     this.#open = false;
     try {
       const { finishedAt, rows, imported, rejected, duplicates } = summary;
-      await this.#rollups.flush(
-        batchTx(
-          false,
-          (sql, params, read) => this.executor.statement(sql, params, read),
-          (spec, values) => this.executor.rows(spec, values as SqlValue[]),
-        ),
+      const tx = batchTx(
+        false,
+        (sql, params, read) => this.executor.statement(sql, params, read),
+        (spec, values) => this.executor.rows(spec, values as SqlValue[]),
       );
-      await this.executor.commit([finishedAt, rows, imported, rejected, duplicates, this.batch.id]);
+      await this.#rollups.flush(tx);
+      await this.#updates.flush(tx);
+      const { updated, stale } = this.#updates;
+      await this.executor.commit([
+        finishedAt,
+        rows,
+        imported,
+        rejected,
+        duplicates,
+        updated,
+        stale,
+        this.batch.id,
+      ]);
     } catch (error) {
       await this.executor.rollback().catch(() => {});
       throw error;
     } finally {
       this.#end();
     }
-    return { ...this.batch, ...summary };
+    return { ...this.batch, ...summary, ...this.updates };
   }
 
   async rollback(): Promise<void> {

@@ -13,7 +13,10 @@ import {
   type Incident,
   isRecurError,
 } from "../domain/index.ts";
+import { openReview } from "../quality/review.ts";
+import { readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
+import { qualityRepository, rebuildScorecardBuckets } from "./quality-repository.ts";
 import {
   memoryTarget,
   newBatch,
@@ -24,7 +27,7 @@ import {
   type StoreTarget,
   sqliteTarget,
 } from "./testing/stores.ts";
-import type { BatchSummary, QuarantinedRow, Store } from "./types.ts";
+import type { Batch, BatchSummary, QuarantinedRow, Store } from "./types.ts";
 
 /**
  * The one contract every store implementation must meet, run against SQLite and PostgreSQL
@@ -117,6 +120,76 @@ interface Traits {
   readonly isolatedReaders: boolean;
   /** The data outlives close(). */
   readonly persistent: boolean;
+}
+
+const T0 = Date.UTC(2024, 4, 1, 2, 0, 0);
+const MIN = 60_000;
+
+/** A call as one export gives it: source id `X{n}`, in `batch`, with the fields the export has so far. */
+function call(batch: string, n: number, fields: Partial<Omit<Incident, "location">> = {}): Incident {
+  return makeIncident({
+    sourceId: `X${n}`,
+    batchId: asBatchId(batch),
+    receivedAt: asEpochMs(T0 + n * 37 * MIN),
+    cityUnit: asUnitCode("330100"),
+    branchUnit: asUnitCode(`3301${n % 2}`),
+    stationUnit: asUnitCode(`3301${n % 2}${n % 3}`),
+    narrative: `阳光小区 ${n} 号楼噪音`,
+    ...fields,
+  });
+}
+
+/** Imports `rows` as one batch; returns the committed batch. */
+async function importBatch(store: Store, batch: string, rows: readonly Incident[]): Promise<Batch> {
+  const writer = await store.beginBatch(newBatch(batch));
+  try {
+    const inserted = await writer.insertIncidents(rows);
+    const { updated, stale } = writer.updates ?? { updated: 0, stale: 0 };
+    return await writer.commit({
+      rows: rows.length,
+      imported: inserted,
+      rejected: 0,
+      duplicates: rows.length - inserted - updated - stale,
+      finishedAt: 1_714_500_100_000,
+    });
+  } catch (error) {
+    await writer.rollback();
+    throw error;
+  }
+}
+
+interface RevisionRow {
+  incident_id: string;
+  batch_id: string;
+  columns: string;
+  previous: string;
+}
+
+async function revisions(store: Store): Promise<RevisionRow[]> {
+  return (
+    await sql<RevisionRow>`SELECT incident_id, batch_id, columns, previous FROM incident_revisions ORDER BY id`.execute(
+      store.db,
+    )
+  ).rows;
+}
+
+/** The scorecard buckets, in key order (numbers as numbers on both dialects). */
+async function buckets(store: Store): Promise<Record<string, unknown>[]> {
+  const rows = (
+    await sql<
+      Record<string, unknown>
+    >`SELECT * FROM quality_buckets ORDER BY day, city_unit, branch_unit, station_unit, area_unit`.execute(
+      store.db,
+    )
+  ).rows;
+  return rows.map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [
+        k,
+        typeof v === "string" && k !== "codes" && !k.endsWith("_unit") ? Number(v) : v,
+      ]),
+    ),
+  );
 }
 
 function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): void {
@@ -236,6 +309,8 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(batch).toEqual({
       ...newBatch("b7", { fileName: "警情导出.csv", sourceSystem: "jjxt" }),
       ...summary,
+      updated: 0,
+      stale: 0,
     });
     expect(await store.batches.get(asBatchId("b7"))).toEqual(batch);
     expect(await store.batches.list()).toEqual([batch]);
@@ -439,6 +514,194 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(await store.incidents.count({ place: { level: "room", key: "阳光小区:3:502" } })).toBe(1);
     expect(await store.incidents.count({ place: { level: "room", key: "阳光小区:3:501" } })).toBe(2);
     expect(await store.incidents.relocate([])).toBe(0);
+  });
+
+  test("a later export fills in and corrects a stored call, and a null never clears a stored value", async () => {
+    const store = await fresh();
+    const first = call("b1", 1, {
+      acceptedAt: asEpochMs(T0 + 37 * MIN + 20_000),
+      disposition: "处置中",
+      callerPseudonym: asPseudonym("p-1"),
+      callerNumberEnc: "v1:iv-a:ciphertext",
+    });
+    expect((await importBatch(store, "b1", [first, call("b1", 2)])).imported).toBe(2);
+    const later = call("b2", 1, {
+      acceptedAt: first.acceptedAt,
+      arrivedAt: asEpochMs(T0 + 37 * MIN + 9 * MIN),
+      disposition: "现场调解",
+      feedback: "民警到场调解，双方达成一致",
+      narrative: null,
+      callerPseudonym: asPseudonym("p-1"),
+      // The same number encrypted again: another IV, the same pseudonym.
+      callerNumberEnc: "v1:iv-b:ciphertext",
+    });
+    const batch = await importBatch(store, "b2", [later, call("b2", 2), call("b2", 3)]);
+    expect(batch).toMatchObject({ imported: 1, updated: 1, stale: 0, duplicates: 1 });
+    expect(await store.batches.get(asBatchId("b2"))).toMatchObject({ updated: 1, stale: 0, duplicates: 1 });
+    expect(await store.incidents.get(first.sourceSystem, "X1")).toEqual({
+      ...first,
+      arrivedAt: later.arrivedAt,
+      disposition: "现场调解",
+      feedback: "民警到场调解，双方达成一致",
+    });
+    // The incident stays in its first batch.
+    expect(await store.incidents.count({ batchId: asBatchId("b1") })).toBe(2);
+    const [revision, ...more] = await revisions(store);
+    expect(more).toEqual([]);
+    expect(revision).toMatchObject({ incident_id: first.id, batch_id: "b2" });
+    expect(JSON.parse(revision!.columns)).toEqual(["arrived_at", "disposition", "feedback"]);
+    expect(JSON.parse(revision!.previous)).toEqual({
+      arrived_at: null,
+      disposition: "处置中",
+      feedback: null,
+    });
+  });
+
+  test("an older export is stale and not applied, a subset is a duplicate, equal progress corrects", async () => {
+    const store = await fresh();
+    const done = {
+      acceptedAt: asEpochMs(T0 + 1 * MIN),
+      dispatchedAt: asEpochMs(T0 + 2 * MIN),
+      arrivedAt: asEpochMs(T0 + 9 * MIN),
+      closedAt: asEpochMs(T0 + 40 * MIN),
+      disposition: "现场调解",
+      feedback: "已调解",
+    };
+    const stored = [
+      call("b1", 1, done),
+      call("b1", 2, done),
+      call("b1", 3, { acceptedAt: done.acceptedAt, disposition: "处置中" }),
+    ];
+    await importBatch(store, "b1", stored);
+    const older = [
+      // Last month's file: still open then, with a category recoded since.
+      call("b2", 1, { acceptedAt: done.acceptedAt, category: "public_order" }),
+      // Fewer fields, none different: a subset.
+      call("b2", 2, { acceptedAt: done.acceptedAt, dispatchedAt: done.dispatchedAt, narrative: null }),
+      // As far along as the stored row, with a corrected disposition: the last import wins.
+      call("b2", 3, { acceptedAt: done.acceptedAt, disposition: "已处置" }),
+    ];
+    const batch = await importBatch(store, "b2", older);
+    expect(batch).toMatchObject({ imported: 0, updated: 1, stale: 1, duplicates: 1 });
+    expect(await store.incidents.get("test", "X1")).toEqual(stored[0]);
+    expect(await store.incidents.get("test", "X2")).toEqual(stored[1]);
+    expect(await store.incidents.get("test", "X3")).toEqual({ ...stored[2], disposition: "已处置" });
+    expect((await revisions(store)).map((r) => r.incident_id)).toEqual([stored[2]!.id]);
+    // The same older file again: nothing changes, the stale row stays stale.
+    const again = older.map((i) => ({ ...i, batchId: asBatchId("b3") }));
+    expect(await importBatch(store, "b3", again)).toMatchObject({ updated: 0, stale: 1, duplicates: 2 });
+  });
+
+  test("a key repeated in one batch merges into the stored call in file order", async () => {
+    const store = await fresh();
+    await importBatch(store, "b1", [call("b1", 1)]);
+    const a = call("b2", 1, { acceptedAt: asEpochMs(T0 + 38 * MIN) });
+    const b = call("b2", 1, { acceptedAt: asEpochMs(T0 + 38 * MIN), feedback: "已处理" });
+    expect(await importBatch(store, "b2", [a, b])).toMatchObject({ updated: 2, stale: 0, duplicates: 0 });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({
+      acceptedAt: a.acceptedAt,
+      feedback: "已处理",
+      batchId: "b1",
+    });
+    expect(await revisions(store)).toHaveLength(2);
+  });
+
+  test("after updates the rollups and scorecard buckets equal their rebuild", async () => {
+    const store = await fresh();
+    const first = Array.from({ length: 40 }, (_, n) =>
+      call("b1", n, n % 4 === 0 ? { acceptedAt: asEpochMs(T0 + n * 37 * MIN + 30_000) } : {}),
+    );
+    await importBatch(store, "b1", first);
+    const quality = qualityRepository(store);
+    await quality.saveResults(
+      first.map((i, n) => ({
+        incidentId: i.id,
+        score: n % 3 === 0 ? 80 : 100,
+        issues: n % 3 === 0 ? [{ code: "late_feedback" as const, severity: "warning" as const }] : [],
+      })),
+      1_714_600_000_000,
+    );
+    await quality.openReviews([
+      openReview({
+        id: "r5",
+        incidentId: first[5]!.id,
+        level: "city",
+        reviewer: "C",
+        station: "S",
+        at: 0,
+        by: "a",
+      }),
+      openReview({
+        id: "r6",
+        incidentId: first[6]!.id,
+        level: "city",
+        reviewer: "C",
+        station: "S",
+        at: 0,
+        by: "a",
+      }),
+    ]);
+    await quality.appendEvent("r5", { kind: "pass", at: 1, by: "city" });
+    await quality.appendEvent("r6", { kind: "pass", at: 1, by: "city" });
+    // The later export: arrivals and feedback filled in, a station recoded, a time corrected to
+    // another day, a category recoded; and new calls.
+    const later = [
+      ...first.slice(0, 12).map((i, n) =>
+        call("b2", n, {
+          acceptedAt: i.acceptedAt ?? asEpochMs(i.receivedAt + 20_000),
+          dispatchedAt: asEpochMs(i.receivedAt + 2 * MIN),
+          arrivedAt: asEpochMs(i.receivedAt + (n + 3) * MIN),
+          feedback: "已处理",
+          ...(n === 3 ? { stationUnit: asUnitCode("330199") } : {}),
+          ...(n === 5 ? { receivedAt: asEpochMs(i.receivedAt + 26 * 60 * MIN) } : {}),
+          ...(n === 7 ? { category: "criminal" as const } : {}),
+        }),
+      ),
+      ...Array.from({ length: 6 }, (_, k) => call("b2", 100 + k)),
+    ];
+    expect(await importBatch(store, "b2", later)).toMatchObject({ imported: 6, updated: 12 });
+    // The updated incidents' stored results are stale: gone, to be scored afresh.
+    expect(await quality.getResult(first[0]!.id)).toBeUndefined();
+    expect(await quality.getResult(first[12]!.id)).toBeDefined();
+    const rollups = await readAllRollups(store);
+    const scorecards = await buckets(store);
+    expect(scorecards.length).toBeGreaterThan(0);
+    await store.db.transaction().execute(async (trx) => {
+      await rebuildIndicatorRollups(trx as never);
+      await rebuildScorecardBuckets(trx as never);
+    });
+    expect(rollups).toEqual(await readAllRollups(store));
+    expect(scorecards).toEqual(await buckets(store));
+  });
+
+  test("a rolled back batch applies no update and records no revision", async () => {
+    const store = await fresh();
+    const first = call("b1", 1);
+    await importBatch(store, "b1", [first]);
+    const rollups = await readAllRollups(store);
+    const writer = await store.beginBatch(newBatch("b2"));
+    await writer.insertIncidents([call("b2", 1, { feedback: "已处理", stationUnit: asUnitCode("330199") })]);
+    expect(writer.updates).toEqual({ updated: 1, stale: 0 });
+    await writer.rollback();
+    expect(await store.incidents.get("test", "X1")).toEqual(first);
+    expect(await revisions(store)).toEqual([]);
+    expect(await readAllRollups(store)).toEqual(rollups);
+  });
+
+  test("re-importing a file quarantines its rejected rows once", async () => {
+    const store = await fresh();
+    const quarantine = async (batch: string, rows: number[], sha = "ab".repeat(32)) => {
+      const writer = await store.beginBatch(newBatch(batch, { fileSha256: sha }));
+      await writer.insertQuarantine(rows.map((r) => quarantined(batch, r)));
+      await writer.commit({ ...summaryOf(rows.length, 0), rejected: rows.length, duplicates: 0 });
+    };
+    await quarantine("q1", [3, 5]);
+    await quarantine("q2", [3, 5, 7]);
+    expect(await store.quarantine.count()).toBe(3);
+    expect((await store.quarantine.list(asBatchId("q2"))).map((r) => r.row)).toEqual([7]);
+    // Another file (another hash) keeps its own rejected rows.
+    await quarantine("q3", [3], "cd".repeat(32));
+    expect(await store.quarantine.count()).toBe(4);
   });
 
   test("settings keep the last value written", async () => {

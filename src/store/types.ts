@@ -37,12 +37,27 @@ export interface BatchSummary {
   readonly rows: number;
   readonly imported: number;
   readonly rejected: number;
-  /** Rows whose (sourceSystem, sourceId) was already in the store or earlier in the file. */
+  /**
+   * Rows whose (sourceSystem, sourceId) was already in the store or earlier in the file and
+   * that changed nothing (equal, or a subset of the stored values).
+   */
   readonly duplicates: number;
   readonly finishedAt: number;
 }
 
-export interface Batch extends NewBatch, BatchSummary {}
+/** What a batch did to incidents stored by earlier batches (docs/store.md, "Later exports"). */
+export interface BatchUpdateCounts {
+  /** Rows of a later export merged into the stored incident they repeat. */
+  readonly updated: number;
+  /** Rows of an older export (fewer times, disposition, feedback filled in): not applied. */
+  readonly stale: number;
+}
+
+/**
+ * A committed batch. The stores add their writer's update counts to the caller's summary (and
+ * read them back); optional only for test doubles of a store that never updates.
+ */
+export interface Batch extends NewBatch, BatchSummary, Partial<BatchUpdateCounts> {}
 
 /** A source row that could not be imported, kept with its reasons (never silently dropped). */
 export interface QuarantinedRow {
@@ -67,13 +82,25 @@ export interface QuarantinedRow {
 export interface BatchWriter {
   readonly batch: NewBatch;
   /**
-   * Inserts incidents, skipping any whose (sourceSystem, sourceId) exists in the store or
-   * earlier in this batch; returns how many were new. Every row's batchId must be the batch's id.
+   * Inserts incidents; a row whose (sourceSystem, sourceId) an earlier batch stored is merged
+   * into that incident (see `updates`), one that repeats a row of this batch is skipped; returns
+   * how many were new. Every row's batchId must be the batch's id.
    * It may be called again before an earlier call has resolved (calls apply in order): keeping
    * one chunk in flight lets an importer parse the next chunk while the store inserts the last
    * (on SQLite the insert runs in a worker thread).
    */
   insertIncidents(rows: readonly Incident[]): Promise<number>;
+  /**
+   * Rows of the insertIncidents calls resolved so far that repeated an incident stored by an
+   * earlier batch and were merged into it (`updated`) or were older than it (`stale`); the other
+   * rows that were not new are duplicates. See docs/store.md, "Later exports". Both stores
+   * give it; a test double that never updates may leave it out (counts 0).
+   */
+  readonly updates?: BatchUpdateCounts;
+  /**
+   * Quarantines rejected rows; one that an earlier batch of the same file (same source system
+   * and SHA-256) already quarantined, by its row number, is not added again.
+   */
   insertQuarantine(rows: readonly QuarantinedRow[]): Promise<void>;
   commit(summary: BatchSummary): Promise<Batch>;
   rollback(): Promise<void>;

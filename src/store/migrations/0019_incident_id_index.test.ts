@@ -14,7 +14,8 @@ import { MIGRATIONS } from "./index.ts";
 const dir = mkdtempSync(join(tmpdir(), "recur-0019-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const BEFORE = MIGRATIONS.filter(([name]) => name < "0019_incident_id_index");
+// Every migration but 0019: later ones (0020's batch counts) are what today's batch writer writes.
+const BEFORE = MIGRATIONS.filter(([name]) => name !== "0019_incident_id_index");
 
 function rows(batch: string, from: number, to: number): Incident[] {
   return Array.from({ length: to - from }, (_, k) =>

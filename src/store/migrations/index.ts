@@ -16,6 +16,7 @@ import * as indicatorDays from "./0016_indicator_days.ts";
 import * as indicatorExtraDays from "./0017_indicator_extra_days.ts";
 import * as qualityScorecardBuckets from "./0018_quality_scorecard_buckets.ts";
 import * as incidentIdIndex from "./0019_incident_id_index.ts";
+import * as incidentRevisions from "./0020_incident_revisions.ts";
 
 /**
  * Every migration, in the order it runs. To add one: create `NNNN_area_what.ts` in this folder
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ["0017_indicator_extra_days", indicatorExtraDays],
   ["0018_quality_scorecard_buckets", qualityScorecardBuckets],
   ["0019_incident_id_index", incidentIdIndex],
+  ["0020_incident_revisions", incidentRevisions],
 ];

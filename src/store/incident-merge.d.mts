@@ -1,0 +1,35 @@
+import type { SqlValue } from "./sqlite-executor.mjs";
+
+/** The columns whose filled-in count is a row's progress (accepted ... feedback). */
+export const PROGRESS_COLUMNS: readonly string[];
+
+export type MergeOutcome =
+  | { readonly kind: "duplicate" }
+  | { readonly kind: "stale" }
+  | { readonly kind: "update"; readonly changed: readonly number[] };
+
+/** Merges a later export of a stored incident into it (see incident-merge.mjs). */
+export class IncidentMerger {
+  constructor(names: readonly string[]);
+  readonly names: readonly string[];
+  readonly columns: number;
+  progress(values: readonly SqlValue[], offset: number): number;
+  merge(
+    incoming: readonly SqlValue[],
+    inOffset: number,
+    stored: readonly SqlValue[],
+    stOffset: number,
+  ): MergeOutcome;
+  merged(
+    incoming: readonly SqlValue[],
+    inOffset: number,
+    stored: readonly SqlValue[],
+    stOffset: number,
+    changed: readonly number[],
+  ): SqlValue[];
+  revision(
+    stored: readonly SqlValue[],
+    stOffset: number,
+    changed: readonly number[],
+  ): { columns: string; previous: string };
+}

@@ -1,0 +1,92 @@
+// Plain JavaScript on purpose: the SQLite batch worker (sqlite-worker.mjs) merges rows too, and
+// runs without a TypeScript loader. Used by sqlite-executor.mjs and postgres.ts alike.
+
+/** The columns whose filled-in count is a row's progress: a later export has at least as many. */
+export const PROGRESS_COLUMNS = [
+  "accepted_at",
+  "dispatched_at",
+  "arrived_at",
+  "closed_at",
+  "disposition",
+  "feedback",
+];
+
+/** Columns a merge never changes: the key, the hashed id of the key, the first batch. */
+const KEPT = new Set(["id", "source_system", "source_id", "batch_id"]);
+
+/**
+ * Merges a later export of a stored incident into it (docs/store.md, "Later exports"). Values
+ * are flat rows in the order of `names` (the store's INCIDENT_COLUMN_NAMES).
+ *
+ * - each incoming non-null value replaces the stored one; an incoming null never clears one;
+ * - nothing would change (equal, or a subset of the stored values): `duplicate`;
+ * - something would change but the incoming row has fewer of the progress columns filled in
+ *   than the stored one: an older export, `stale`, not applied;
+ * - otherwise `update`, with the indexes of the changed columns.
+ *
+ * The caller's number is encrypted with a random IV, so its ciphertext differs at every import:
+ * it counts as changed only when the caller's pseudonym (a keyed hash of the same number)
+ * changed, or when none was stored.
+ */
+export class IncidentMerger {
+  constructor(names) {
+    this.names = names;
+    this.columns = names.length;
+    this.#candidates = names.map((_, i) => i).filter((i) => !KEPT.has(names[i]));
+    this.#progress = PROGRESS_COLUMNS.map((name) => {
+      const i = names.indexOf(name);
+      if (i < 0) throw new Error(`progress column ${name} is not an incident column`);
+      return i;
+    });
+    this.#enc = names.indexOf("caller_number_enc");
+    this.#pseudonym = names.indexOf("caller_pseudonym");
+  }
+
+  #candidates;
+  #progress;
+  #enc;
+  #pseudonym;
+
+  /** Non-null progress columns of the row at `offset` of `values`. */
+  progress(values, offset) {
+    let n = 0;
+    for (const i of this.#progress) if (values[offset + i] !== null) n++;
+    return n;
+  }
+
+  /**
+   * `{ kind: "duplicate" | "stale" }` or `{ kind: "update", changed }` for the incoming row at
+   * `inOffset` of `incoming` against the stored row at `stOffset` of `stored`.
+   */
+  merge(incoming, inOffset, stored, stOffset) {
+    const changed = [];
+    for (const c of this.#candidates) {
+      const value = incoming[inOffset + c];
+      if (value === null || value === undefined) continue;
+      if (c === this.#enc) {
+        if (
+          stored[stOffset + c] === null ||
+          incoming[inOffset + this.#pseudonym] !== stored[stOffset + this.#pseudonym]
+        )
+          changed.push(c);
+      } else if (value !== stored[stOffset + c]) changed.push(c);
+    }
+    if (changed.length === 0) return { kind: "duplicate" };
+    if (this.progress(incoming, inOffset) < this.progress(stored, stOffset)) return { kind: "stale" };
+    return { kind: "update", changed };
+  }
+
+  /** The stored row (a fresh array) with the changed columns taken from the incoming row. */
+  merged(incoming, inOffset, stored, stOffset, changed) {
+    const out = stored.slice(stOffset, stOffset + this.columns);
+    for (const c of changed) out[c] = incoming[inOffset + c];
+    return out;
+  }
+
+  /** The revision of an update: changed column names and their previous values, as JSON. */
+  revision(stored, stOffset, changed) {
+    const previous = {};
+    for (const c of changed) previous[this.names[c]] = stored[stOffset + c];
+    return { columns: JSON.stringify(changed.map((c) => this.names[c])), previous: JSON.stringify(previous) };
+  }
+}
