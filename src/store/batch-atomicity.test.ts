@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { sql } from "kysely";
 import { afterAll, describe, expect, test } from "vitest";
 import { asBatchId, seededRandom } from "../domain/index.ts";
-import { readAllRollups } from "./indicator-rollups.ts";
+import { readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
 import {
   PG_URL,
   pgUnreachable,
@@ -40,7 +40,13 @@ interface Run {
 }
 
 /** Runs the child; kills it when it reports `kill.at` (after sending go if `kill.running`). */
-function runChild(location: StoreLocation, batchId: string, kill?: KillPoint, expected = 0): Promise<Run> {
+function runChild(
+  location: StoreLocation,
+  batchId: string,
+  kill?: KillPoint,
+  expected = 0,
+  feedback?: string,
+): Promise<Run> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -51,7 +57,8 @@ function runChild(location: StoreLocation, batchId: string, kill?: KillPoint, ex
       batchId,
       String(ROWS),
       String(CHUNK),
-      ...(expected > 0 ? [String(expected)] : []),
+      ...(expected > 0 || feedback ? [String(expected)] : []),
+      ...(feedback ? [feedback] : []),
     ],
     { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] },
   );
@@ -172,6 +179,61 @@ async function killAndRerun(
   }
 }
 
+/**
+ * A later export of stored calls (every row gains an arrival and a feedback) killed at seeded
+ * points: the store holds all of its updates, their revisions and the moved rollups, or none.
+ */
+async function killUpdates(target: StoreTarget, seed: number): Promise<void> {
+  const { store, location } = await target.fresh();
+  const FEEDBACK = "已处理";
+  const updatedRows = async () =>
+    Number(
+      (
+        await sql<{
+          n: number | string;
+        }>`SELECT COUNT(*) AS n FROM incidents WHERE feedback = ${FEEDBACK}`.execute(store.db)
+      ).rows[0]?.n,
+    );
+  const revisionRows = async () =>
+    Number(
+      (await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM incident_revisions`.execute(store.db))
+        .rows[0]?.n,
+    );
+  /** The rollups as stored, then checked against a rebuild (which leaves them as they should be). */
+  const rollupsMatchRebuild = async (context: string) => {
+    const stored = await readAllRollups(store);
+    await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx as never));
+    expect(stored, context).toEqual(await readAllRollups(store));
+  };
+  try {
+    expect((await runChild(location, "first")).code).toBe(0);
+    let applied = 0;
+    for (const [attempt, kill] of killPoints(seed).entries()) {
+      const batchId = `update-${attempt}`;
+      const run = await runChild(location, batchId, kill, 0, FEEDBACK);
+      const context = `${target.dialect} updates, kill at ${kill.at}${kill.running ? " (running)" : ""}: ${run.lines.join("|")}`;
+      expect(run.signal, context).toBe("SIGKILL");
+      const updated = await updatedRows();
+      const batch = await store.batches.get(asBatchId(batchId));
+      expect([applied, ROWS], context).toContain(updated);
+      if (updated > applied) expect(batch?.updated, context).toBe(ROWS);
+      else expect(batch, context).toBeUndefined();
+      if (!run.lines.includes("committing")) expect(updated, context).toBe(applied);
+      expect(await revisionRows(), context).toBe(updated);
+      await rollupsMatchRebuild(context);
+      applied = updated;
+    }
+    const rerun = await runChild(location, "update-rerun", undefined, 0, FEEDBACK);
+    expect(rerun.code).toBe(0);
+    expect(await updatedRows()).toBe(ROWS);
+    expect((await store.batches.get(asBatchId("update-rerun")))?.updated).toBe(ROWS - applied);
+    expect(await revisionRows()).toBe(ROWS);
+    expect(await store.incidents.count({ sourceSystem: "kill-test" })).toBe(ROWS);
+  } finally {
+    await store.close();
+  }
+}
+
 const targets: StoreTarget[] = [];
 afterAll(async () => {
   for (const target of targets) await target.dispose();
@@ -197,6 +259,22 @@ describe("a batch killed with SIGKILL leaves all of its rows or none, and a re-r
       throw new Error(`PostgreSQL unreachable at ${PG_URL} (RECUR_REQUIRE_PG=1): ${pgProblem}`);
     } else {
       console.warn(`kill -9 test on PostgreSQL SKIPPED: ${PG_URL} unreachable (${pgProblem})`);
+    }
+    await Promise.all(runs);
+  }, 120_000);
+});
+
+describe("a later export killed with SIGKILL applies all of its updates or none", () => {
+  test("on SQLite and PostgreSQL", async () => {
+    const sqlite = sqliteTarget();
+    targets.push(sqlite);
+    const runs = [killUpdates(sqlite, 2031)];
+    if (pgProblem === undefined) {
+      const postgres = await postgresTarget();
+      targets.push(postgres);
+      runs.push(killUpdates(postgres, 2032));
+    } else if (REQUIRE_PG) {
+      throw new Error(`PostgreSQL unreachable at ${PG_URL} (RECUR_REQUIRE_PG=1): ${pgProblem}`);
     }
     await Promise.all(runs);
   }, 120_000);

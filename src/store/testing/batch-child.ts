@@ -5,9 +5,11 @@
  * it waits for a line on stdin, so a kill between steps lands exactly where the parent chose;
  * the commit itself is not held back, so a kill right after "committing" races with it.
  *
- *   node --import tsx src/store/testing/batch-child.ts '{"path":"x.db"}' BATCH_ID ROWS CHUNK [EXPECTED]
+ *   node --import tsx src/store/testing/batch-child.ts '{"path":"x.db"}' BATCH_ID ROWS CHUNK [EXPECTED] [FEEDBACK]
  *
- * EXPECTED is the batch size announced to beginBatch (a large one selects SQLite's bulk mode).
+ * EXPECTED is the batch size announced to beginBatch (a large one selects SQLite's bulk mode;
+ * 0: none). FEEDBACK makes the batch a later export of the same calls: each row has an arrival
+ * time and this feedback, so over an earlier run's rows it updates every one.
  */
 import { createInterface } from "node:readline";
 // Types only: the child starts faster without loading the domain module (and zod).
@@ -15,7 +17,7 @@ import type { BatchId, CallerPseudonym, EpochMs, Incident } from "../../domain/i
 import { openStore } from "../index.ts";
 import type { StoreLocation } from "./stores.ts";
 
-const [locationJson, batchArg, rowsArg, chunkArg, expectedArg] = process.argv.slice(2);
+const [locationJson, batchArg, rowsArg, chunkArg, expectedArg, feedbackArg] = process.argv.slice(2);
 const location = JSON.parse(locationJson ?? "{}") as StoreLocation;
 const batchId = (batchArg ?? "kill") as BatchId;
 const rows = Number(rowsArg ?? 1000);
@@ -31,7 +33,7 @@ function incident(n: number): Incident {
     receivedAt: (1_714_500_000_000 + n * 1000) as EpochMs,
     acceptedAt: null,
     dispatchedAt: null,
-    arrivedAt: null,
+    arrivedAt: feedbackArg ? ((1_714_500_000_000 + n * 1000 + 600_000) as EpochMs) : null,
     closedAt: null,
     utcOffsetMin: 480,
     category: "dispute",
@@ -58,7 +60,7 @@ function incident(n: number): Incident {
     callerNumberEnc: null,
     narrative: "楼上噪音扰民，请求处理。",
     disposition: null,
-    feedback: null,
+    feedback: feedbackArg ?? null,
   };
 }
 
@@ -79,7 +81,7 @@ const writer = await store.beginBatch({
   fileName: "kill.csv",
   fileSha256: "0".repeat(64),
   startedAt: 0,
-  ...(expectedArg ? { expectedRows: Number(expectedArg) } : {}),
+  ...(expectedArg && expectedArg !== "0" ? { expectedRows: Number(expectedArg) } : {}),
 });
 await writer.insertQuarantine([{ batchId, file: "kill.csv", row: 1, issues: [], recordEnc: "x" }]);
 await step("begun");
@@ -91,7 +93,14 @@ for (let start = 0, k = 1; start < rows; start += chunk, k++) {
   await step(`chunk ${k}`);
 }
 say("committing");
-await writer.commit({ rows, imported: inserted, rejected: 1, duplicates: rows - inserted, finishedAt: 1 });
+const { updated, stale } = writer.updates ?? { updated: 0, stale: 0 };
+await writer.commit({
+  rows,
+  imported: inserted,
+  rejected: 1,
+  duplicates: rows - inserted - updated - stale,
+  finishedAt: 1,
+});
 // Reported only once close() has finished, and the process must then end by itself: a store that
 // let the process exit early, or kept it alive after close, fails the parent's test.
 await store.close();
