@@ -1,12 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { createAddressLocator } from "../address/locator.ts";
-import { addressComponentsFromJson, renderIssue } from "../domain/index.ts";
+import { addressComponentsFromJson, type BatchId, fixedClock, renderIssue } from "../domain/index.ts";
+import { openStore } from "../store/index.ts";
 import type { NewBatch, QuarantinedRow } from "../store/types.ts";
 import { INGEST_MESSAGES } from "./issues.ts";
-import { IncidentIds, incidentId } from "./pipeline.ts";
+import { IncidentIds, importFile, incidentId } from "./pipeline.ts";
 import { decryptField } from "./privacy/index.ts";
-import { parseProfile } from "./profile/load.ts";
+import { loadProfile, parseProfile } from "./profile/load.ts";
 import { MemoryStore, TEST_KEYS } from "./testing/fakes.ts";
 import { importInto, SYNTH_HEADER, synthRow, TEST_NOW, tempDir, writeText } from "./testing/files.ts";
 
@@ -645,4 +646,84 @@ test("incident ids hashed from the reused buffer equal incidentId for any source
     ),
     { seed: 5, numRuns: 500 },
   );
+});
+
+describe("a later export of stored calls", () => {
+  test("fills in their feedback; an earlier export imported after it reverts nothing; rejected rows are kept once", async () => {
+    const store = await openStore({ path: ":memory:" });
+    try {
+      const profile = await loadProfile("synthetic");
+      let n = 0;
+      const run = (path: string) =>
+        importFile({
+          path,
+          profile,
+          store,
+          batchId: `later-${++n}` as BatchId,
+          keys: TEST_KEYS,
+          clock: fixedClock(TEST_NOW),
+        });
+      // The morning's export: L1 still open (no arrival, no feedback yet), L2 closed, L3 unreadable.
+      const open = { 到场时间: "", 反馈时间: "", 处警结果: "", 反馈内容: "" };
+      const morning = csv("morning.csv", [
+        synthRow({ 接警单号: "L1", ...open }),
+        synthRow({ 接警单号: "L2" }),
+        synthRow({ 接警单号: "L3", 报警时间: "2024-13-45 08:00:00" }),
+      ]);
+      // The evening's export overlaps it: L1 closed since, L2 as it was, L3 still bad, L4 new.
+      const evening = csv("evening.csv", [
+        synthRow({ 接警单号: "L1", 反馈内容: "民警到场调解，双方和解，报警人电话13812345678。" }),
+        synthRow({ 接警单号: "L2" }),
+        synthRow({ 接警单号: "L3", 报警时间: "2024-13-45 08:00:00" }),
+        synthRow({ 接警单号: "L4" }),
+      ]);
+      expect(await run(morning)).toMatchObject({
+        rows: 3,
+        imported: 2,
+        rejected: 1,
+        duplicates: 0,
+        updated: 0,
+      });
+      const before = await store.incidents.get("synthetic-110", "L1");
+      expect(before).toMatchObject({ arrivedAt: null, closedAt: null, feedback: null, disposition: null });
+
+      expect(await run(evening)).toMatchObject({
+        rows: 4,
+        imported: 1,
+        updated: 1,
+        stale: 0,
+        duplicates: 1,
+        rejected: 1,
+      });
+      const after = await store.incidents.get("synthetic-110", "L1");
+      expect(after).toEqual({
+        ...before,
+        arrivedAt: Date.UTC(2024, 4, 1, 0, 10, 0),
+        closedAt: Date.UTC(2024, 4, 1, 1, 0, 0),
+        disposition: "已调解",
+        feedback: after?.feedback,
+      });
+      // The feedback is masked as at any import.
+      expect(after?.feedback).toContain("民警到场调解");
+      expect(after?.feedback).not.toContain("13812345678");
+      expect((await store.batches.get("later-2" as BatchId))?.updated).toBe(1);
+
+      // The morning's file again, after the evening's: its L1 only lacks what was filled in
+      // since (a subset: a duplicate), nothing reverts, and its rejected row is not quarantined
+      // a second time.
+      const quarantined = await store.quarantine.count();
+      expect(await run(morning)).toMatchObject({
+        imported: 0,
+        updated: 0,
+        stale: 0,
+        duplicates: 2,
+        rejected: 1,
+      });
+      expect(await store.incidents.get("synthetic-110", "L1")).toEqual(after);
+      expect(await store.quarantine.count()).toBe(quarantined);
+      expect(await store.incidents.count()).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
 });

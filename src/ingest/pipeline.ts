@@ -77,8 +77,18 @@ export interface ImportSummary {
   readonly imported: number;
   /** Rows quarantined with an error. */
   readonly rejected: number;
-  /** Valid rows already in the store (or earlier in the file) under the same source id. */
+  /**
+   * Valid rows already in the store (or earlier in the file) under the same source id that
+   * changed nothing: equal to the stored incident, or a subset of it.
+   */
   readonly duplicates: number;
+  /**
+   * Valid rows of a later export of a stored incident that filled in or corrected its values
+   * (docs/store.md, "Later exports"): merged into it, never clearing a stored value.
+   */
+  readonly updated: number;
+  /** Valid rows of an older export of a stored incident (fewer times and results filled in): not applied. */
+  readonly stale: number;
   /** Rows kept with at least one warning. */
   readonly warned: number;
   readonly seconds: number;
@@ -257,7 +267,8 @@ function recordJson(header: readonly string[], record: SourceRecord): string {
 /**
  * Imports one file as one atomic batch: read → map → validate → privacy → locate → store.
  * Rejected rows go to quarantine with their issues and the record encrypted; nothing crashes on
- * bad data. Re-importing the same or an overlapping file adds no duplicates (source ids).
+ * bad data. Re-importing the same or an overlapping file adds no duplicates (source ids); a
+ * later export of a stored call fills in and corrects it (docs/store.md, "Later exports").
  * @example
  * const summary = await importFile({ path: "calls.csv", profile, store, batchId, privacy, keys, clock });
  */
@@ -468,7 +479,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     await flush();
     await writing;
     const finishedAt = clock.now();
-    const duplicates = accepted - inserted;
+    const { updated, stale } = (await begin()).updates ?? { updated: 0, stale: 0 };
+    const duplicates = accepted - inserted - updated - stale;
     options.onProgress?.({
       rows,
       bytesRead: source.bytesRead(),
@@ -487,6 +499,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       imported: inserted,
       rejected,
       duplicates,
+      updated,
+      stale,
       warned,
       seconds: (finishedAt - started) / 1000,
       issueCounts,
