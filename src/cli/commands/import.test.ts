@@ -61,14 +61,67 @@ describe("recur import", { timeout: 90_000 }, () => {
     const again = JSON.parse(
       (await run(["import", file, "--profile", "synthetic", "--db", db, "--json"], dir)).out,
     );
-    expect(again).toMatchObject({ imported: 0, duplicates: 1, rejected: 1 });
+    expect(again).toMatchObject({ imported: 0, duplicates: 1, updated: 0, stale: 0, rejected: 1 });
+    // The same file's rejected row is quarantined once.
+    const reopened = await openStore({ path: db });
+    try {
+      expect(await reopened.quarantine.count()).toBe(1);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  test("a later, overlapping export fills in a stored call and the summary says so in both languages", async () => {
+    const db = join(dir, "later.db");
+    const open = { 到场时间: "", 反馈时间: "", 处警结果: "", 反馈内容: "" };
+    const first = writeText(
+      dir,
+      "first.csv",
+      [SYNTH_HEADER, synthRow({ 接警单号: "U1", ...open }), synthRow({ 接警单号: "U2" })].join("\n"),
+      "utf8",
+    );
+    const second = writeText(
+      dir,
+      "second.csv",
+      [
+        SYNTH_HEADER,
+        synthRow({ 接警单号: "U1" }),
+        synthRow({ 接警单号: "U2" }),
+        synthRow({ 接警单号: "U3" }),
+      ].join("\n"),
+      "utf8",
+    );
+    const [before] = await importedIncidents(first, [], db, ["U1"]);
+    expect(before).toMatchObject({ feedback: null, arrivedAt: null });
+    const json = await run(["import", second, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(JSON.parse(json.out)).toMatchObject({ rows: 3, imported: 1, updated: 1, stale: 0, duplicates: 1 });
+    const [after] = await importedIncidents(first, [], db, ["U1"]);
+    expect(after?.feedback).toContain("民警到场调解");
+    expect(after?.arrivedAt).toBe(Date.UTC(2024, 4, 1, 0, 10, 0));
+    const again = writeText(
+      dir,
+      "second-again.csv",
+      [SYNTH_HEADER, synthRow({ 接警单号: "U1", 处警结果: "已处置" })].join("\n"),
+      "utf8",
+    );
+    const en = await run(["import", again, "--profile", "synthetic", "--db", db, "--lang", "en"], dir);
+    expect(en.out).toContain("rows 1, imported 0, rejected 0, duplicates 0, updated 1");
+    const older = writeText(
+      dir,
+      "older.csv",
+      [SYNTH_HEADER, synthRow({ 接警单号: "U1", ...open, 处警结果: "处置中" })].join("\n"),
+      "utf8",
+    );
+    const zh = await run(["import", older, "--profile", "synthetic", "--db", db, "--lang", "zh"], dir);
+    expect(zh.out).toContain("行数 1，新增 0，隔离 0，重复 0，更新 0");
+    expect(zh.out).toContain("1 行来自较早的导出");
   });
 
   test("the human summary lists rejections as 'file, row, field: why' in the chosen language", async () => {
     const db = join(dir, "human.db");
     const en = await run(["import", file, "--profile", "synthetic", "--db", db, "--lang", "en"], dir);
     expect(en.code).toBe(0);
-    expect(en.out).toContain("rows 2, imported 1, rejected 1");
+    expect(en.out).toContain("rows 2, imported 1, rejected 1, duplicates 0, updated 0");
     expect(en.out).toContain(
       'calls.csv, row 2, column "报警时间" (time received): time "不详" does not match the format',
     );

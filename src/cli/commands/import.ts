@@ -138,10 +138,18 @@ function humanSummary(summary: ImportSummary, ctx: CommandContext): string {
     ),
     t(
       ctx,
-      `  行数 ${summary.rows}，新增 ${summary.imported}，隔离 ${summary.rejected}，重复 ${summary.duplicates}，有警告 ${summary.warned}，用时 ${summary.seconds.toFixed(1)} 秒`,
-      `  rows ${summary.rows}, imported ${summary.imported}, rejected ${summary.rejected}, duplicates ${summary.duplicates}, with warnings ${summary.warned}, ${summary.seconds.toFixed(1)} s`,
+      `  行数 ${summary.rows}，新增 ${summary.imported}，隔离 ${summary.rejected}，重复 ${summary.duplicates}，更新 ${summary.updated}，有警告 ${summary.warned}，用时 ${summary.seconds.toFixed(1)} 秒`,
+      `  rows ${summary.rows}, imported ${summary.imported}, rejected ${summary.rejected}, duplicates ${summary.duplicates}, updated ${summary.updated}, with warnings ${summary.warned}, ${summary.seconds.toFixed(1)} s`,
     ),
   ];
+  if (summary.stale > 0)
+    lines.push(
+      t(
+        ctx,
+        `  ${summary.stale} 行来自较早的导出（已存警情的时间、处警结果、反馈填得更全），未应用`,
+        `  ${summary.stale} row(s) came from an older export (the stored calls have more of their times, disposition, feedback filled in) and were not applied`,
+      ),
+    );
   if (summary.titleRows)
     lines.push(
       t(
@@ -354,6 +362,8 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
           imported: summary.imported,
           rejected: summary.rejected,
           duplicates: summary.duplicates,
+          updated: summary.updated,
+          stale: summary.stale,
           seconds: summary.seconds,
           warned: summary.warned,
           batchId: summary.batchId,
