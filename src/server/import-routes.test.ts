@@ -585,6 +585,42 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(job.state).toBe("done");
     expect(job.report).toMatchObject({ rows: 5, imported: 3, rejected: 1, duplicates: 1, titleRows: 3 });
   });
+
+  test("a later export of stored calls: the dry run and the report count the rows that update them", async () => {
+    const mapping = { ...MAPPING, name: "later-110", sourceSystem: "later-110" };
+    const csv = (lines: string[]) => iconv.encode(`${HEADER}\r\n${lines.join("\r\n")}\r\n`, "gbk");
+    const run = async (body: Buffer) => {
+      const { uploadId } = (await upload("analyst", body, "later.csv")).json();
+      const dry = (
+        await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/validate`, {
+          source: { kind: "mapping", mapping },
+        })
+      ).json();
+      const { jobId } = (
+        await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, {
+          source: { kind: "mapping", mapping },
+        })
+      ).json();
+      let job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
+      for (let i = 0; i < 200 && job.state === "running"; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
+      }
+      expect(job.state).toBe("done");
+      return { dry, report: job.report };
+    };
+    // The first export: B001 not yet arrived.
+    await run(csv(["B001,2024/5/1 8:03,,邻里纠纷,幸福路1号3栋,,张三,噪音,城东派出所"]));
+    const later = await run(
+      csv([
+        "B001,2024/5/1 8:03,2024/5/1 8:20,邻里纠纷,幸福路1号3栋,,张三,噪音,城东派出所",
+        "B002,2024/5/2 9:00,2024/5/2 9:15,盗窃,人民路8号,,李四,电动车被盗,城西派出所",
+      ]),
+    );
+    expect(later.dry).toMatchObject({ rows: 2, duplicates: 0, updated: 1, stale: 0 });
+    expect(later.report).toMatchObject({ rows: 2, imported: 1, updated: 1, stale: 0, duplicates: 0 });
+    expect((await store.incidents.get("later-110", "B001"))?.arrivedAt).toBe(Date.UTC(2024, 4, 1, 0, 20));
+  });
 });
 
 describe("helpers", () => {

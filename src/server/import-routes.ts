@@ -47,7 +47,9 @@ import {
 } from "../ingest/profile/suggest.ts";
 import { openXlsxZip, readWorkbookInfo } from "../ingest/readers/xlsx-parts.ts";
 import { addressKeysStale, recordAddressRules } from "../store/address-rules.ts";
+import { IncidentMerger } from "../store/incident-merge.mjs";
 import { profileRepository } from "../store/profile-repository.ts";
+import { INCIDENT_COLUMN_NAMES, pushIncidentValues } from "../store/rows.ts";
 import type { BatchWriter, NewBatch, QuarantinedRow, Store } from "../store/types.ts";
 import { dashboardSettings } from "./dashboard-routes.ts";
 import { langOf, sendError } from "./routes.ts";
@@ -270,6 +272,9 @@ export function importReport(summary: ImportSummary) {
     imported: summary.imported,
     rejected: summary.rejected,
     duplicates: summary.duplicates,
+    /** Rows merged into stored calls (a later export) and rows of an older export not applied. */
+    updated: summary.updated,
+    stale: summary.stale,
     warned: summary.warned,
     seconds: summary.seconds,
     groups,
@@ -279,23 +284,43 @@ export function importReport(summary: ImportSummary) {
   };
 }
 
-/** A batch writer that keeps what it is given: the dry run goes through the pipeline and stores nothing. */
+const MERGER = new IncidentMerger(INCIDENT_COLUMN_NAMES);
+
+/**
+ * A batch writer that keeps what it is given: the dry run goes through the pipeline and stores
+ * nothing. A row of a call already stored is told apart as the import would (IncidentMerger):
+ * it would update the call, be stale, or be a duplicate.
+ */
 function collectingWriter(batch: NewBatch, store: Store | undefined) {
   const incidents: Incident[] = [];
   const quarantine: QuarantinedRow[] = [];
   let duplicates = 0;
+  const updates = { updated: 0, stale: 0 };
   const seen = new Set<string>();
   const writer: BatchWriter = {
     batch,
+    updates,
     async insertIncidents(rows) {
       let fresh = 0;
       for (const r of rows) {
-        const known =
-          seen.has(r.id) ||
-          (store ? (await store.incidents.get(r.sourceSystem, r.sourceId)) !== undefined : false);
+        const stored = seen.has(r.id)
+          ? undefined
+          : store
+            ? await store.incidents.get(r.sourceSystem, r.sourceId)
+            : undefined;
+        if (seen.has(r.id)) duplicates++;
+        else if (!stored) fresh++;
+        else {
+          const incoming: (string | number | null)[] = [];
+          const before: (string | number | null)[] = [];
+          pushIncidentValues(incoming, r);
+          pushIncidentValues(before, stored);
+          const kind = MERGER.merge(incoming, 0, before, 0).kind;
+          if (kind === "update") updates.updated++;
+          else if (kind === "stale") updates.stale++;
+          else duplicates++;
+        }
         seen.add(r.id);
-        if (known) duplicates++;
-        else fresh++;
         incidents.push(r);
       }
       return fresh;
@@ -677,6 +702,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           rejected: summary.rejected,
           warned: summary.warned,
           duplicates: sink.duplicates(),
+          updated: summary.updated,
+          stale: summary.stale,
           issueCounts: summary.issueCounts,
           issues: issues.slice(0, 2000),
           mapped: sink.incidents.slice(0, PREVIEW_ROWS).map(mappedRow),
