@@ -84,6 +84,8 @@ const S = {
     rejectedDone: "已隔离",
     warned: "有告警",
     duplicates: "已存在（重复）",
+    updated: "更新已存警情",
+    stale: "较旧导出（未应用）",
     mappedRows: "映射后的记录（前 20 条）",
     issues: "问题清单",
     row: "行",
@@ -227,6 +229,8 @@ const S = {
     rejectedDone: "Rejected",
     warned: "With warnings",
     duplicates: "Already stored",
+    updated: "Updated stored calls",
+    stale: "Older export (not applied)",
     mappedRows: "Mapped records (first 20)",
     issues: "Issues",
     row: "Row",
@@ -1159,6 +1163,8 @@ export async function importWizardPage(main, ui) {
       ["rejected", d.rejected],
       ["warned", d.warned],
       ["duplicates", d.duplicates],
+      ["updated", d.updated ?? 0],
+      ...(d.stale ? [["stale", d.stale]] : []),
     ];
     const issuesBox = h("div", {});
     const renderIssues = () => {
@@ -1346,6 +1352,8 @@ export async function importWizardPage(main, ui) {
       ["imported", r.imported],
       ["rejectedDone", r.rejected],
       ["duplicates", r.duplicates],
+      ["updated", r.updated ?? 0],
+      ...(r.stale ? [["stale", r.stale]] : []),
       ["warned", r.warned],
     ];
     return h(
