@@ -121,6 +121,8 @@ describe("XLSX parts", () => {
     expect(texts.every((t, i) => table.get(i) === t)).toBe(true);
     expect(table.get(-1)).toBe("");
     expect(table.get(texts.length)).toBe("");
+    // A damaged cell's index such as 1.5 gave the whole buffer, bytes never written included.
+    expect(table.get(1.5)).toBe("");
   });
 });
 

@@ -12,6 +12,7 @@ import {
 } from "../limits.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 import {
+  inflatedChunks,
   openXlsxZip,
   readDateStyles,
   readSharedStrings,
@@ -27,16 +28,31 @@ const MiB = 1024 * 1024;
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, validateEntrySizes: true }, (error, zip) =>
+    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) =>
       error || !zip ? reject(error ?? new Error("cannot open")) : resolve(zip),
     ),
   );
 }
 
+/** Every entry of the central directory, in its order (duplicate names too). */
+function listEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: yauzl.Entry[] = [];
+    zip.on("error", reject);
+    zip.on("end", () => resolve(entries));
+    zip.on("entry", (entry: yauzl.Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.readEntry();
+  });
+}
+
 /**
  * Zip-bomb guard, run before the XLSX parser sees the file: checks the declared sizes and
  * compression ratio of every entry, then inflates each entry once, counting real bytes, so a
- * lying header cannot get past either (yauzl also refuses entries larger than declared).
+ * lying header cannot get past either (an entry is also refused as soon as it passes its declared
+ * size).
  */
 export async function checkXlsxArchive(path: string, limits: ReadLimits): Promise<void> {
   const file = basename(path);
@@ -49,32 +65,30 @@ export async function checkXlsxArchive(path: string, limits: ReadLimits): Promis
   let declared = 0;
   let inflated = 0;
   try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on("error", reject);
-      zip.on("end", () => resolve());
-      zip.on("entry", (entry: yauzl.Entry) => {
-        declared += entry.uncompressedSize;
-        if (declared > limits.maxXlsxUnpackedBytes)
-          return reject(xlsxTooLarge(file, declared, limits.maxXlsxUnpackedBytes));
-        const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-        if (entry.uncompressedSize > MiB && ratio > limits.maxXlsxRatio)
-          return reject(xlsxRatio(file, entry.fileName, ratio, limits.maxXlsxRatio));
-        if (entry.fileName.endsWith("/")) return zip.readEntry();
-        zip.openReadStream(entry, (error, stream) => {
-          if (error || !stream) return reject(notXlsx(file, error?.message ?? "unreadable entry"));
-          stream.on("data", (chunk: Buffer) => {
-            inflated += chunk.length;
-            if (inflated > limits.maxXlsxUnpackedBytes) {
-              stream.destroy();
-              reject(xlsxTooLarge(file, inflated, limits.maxXlsxUnpackedBytes));
-            }
-          });
-          stream.on("error", (e) => reject(notXlsx(file, e.message)));
-          stream.on("end", () => zip.readEntry());
-        });
-      });
-      zip.readEntry();
-    });
+    let entries: yauzl.Entry[];
+    try {
+      entries = await listEntries(zip);
+    } catch (error) {
+      throw notXlsx(file, (error as Error).message);
+    }
+    for (const entry of entries) {
+      declared += entry.uncompressedSize;
+      if (declared > limits.maxXlsxUnpackedBytes)
+        throw xlsxTooLarge(file, declared, limits.maxXlsxUnpackedBytes);
+      const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+      if (entry.uncompressedSize > MiB && ratio > limits.maxXlsxRatio)
+        throw xlsxRatio(file, entry.fileName, ratio, limits.maxXlsxRatio);
+      if (entry.fileName.endsWith("/")) continue;
+      try {
+        for await (const chunk of inflatedChunks(zip, entry)) {
+          inflated += chunk.length;
+          if (inflated > limits.maxXlsxUnpackedBytes)
+            throw xlsxTooLarge(file, inflated, limits.maxXlsxUnpackedBytes);
+        }
+      } catch (error) {
+        throw isRecurError(error) ? error : notXlsx(file, (error as Error).message);
+      }
+    }
   } finally {
     zip.close();
   }
