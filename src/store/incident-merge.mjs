@@ -15,6 +15,23 @@ export const PROGRESS_COLUMNS = [
 const KEPT = new Set(["id", "source_system", "source_id", "batch_id"]);
 
 /**
+ * Columns the importer derives from the address (location keys, parsed components): they follow
+ * the address as a whole. With the same address they stay as stored, even if a newer address
+ * parser would key it otherwise (that is `recur address rekey`'s job, for every incident at
+ * once); with another address they are all replaced, a missing key included, so that no key of
+ * the old address survives.
+ */
+const FROM_ADDRESS = new Set([
+  "loc_poi",
+  "loc_building",
+  "loc_unit",
+  "loc_room",
+  "loc_road",
+  "loc_cross",
+  "address_components",
+]);
+
+/**
  * Merges a later export of a stored incident into it (docs/store.md, "Later exports"). Values
  * are flat rows in the order of `names` (the store's INCIDENT_COLUMN_NAMES).
  *
@@ -24,7 +41,8 @@ const KEPT = new Set(["id", "source_system", "source_id", "batch_id"]);
  *   than the stored one: an older export, `stale`, not applied;
  * - otherwise `update`, with the indexes of the changed columns.
  *
- * The caller's number is encrypted with a random IV, so its ciphertext differs at every import:
+ * The location keys and address components follow the address (FROM_ADDRESS). The caller's
+ * number is encrypted with a random IV, so its ciphertext differs at every import:
  * it counts as changed only when the caller's pseudonym (a keyed hash of the same number)
  * changed, or when none was stored.
  */
@@ -32,7 +50,11 @@ export class IncidentMerger {
   constructor(names) {
     this.names = names;
     this.columns = names.length;
-    this.#candidates = names.map((_, i) => i).filter((i) => !KEPT.has(names[i]));
+    this.#candidates = names
+      .map((_, i) => i)
+      .filter((i) => !KEPT.has(names[i]) && !FROM_ADDRESS.has(names[i]));
+    this.#fromAddress = names.map((_, i) => i).filter((i) => FROM_ADDRESS.has(names[i]));
+    this.#address = names.indexOf("address");
     this.#progress = PROGRESS_COLUMNS.map((name) => {
       const i = names.indexOf(name);
       if (i < 0) throw new Error(`progress column ${name} is not an incident column`);
@@ -43,6 +65,8 @@ export class IncidentMerger {
   }
 
   #candidates;
+  #fromAddress;
+  #address;
   #progress;
   #enc;
   #pseudonym;
@@ -71,7 +95,10 @@ export class IncidentMerger {
           changed.push(c);
       } else if (value !== stored[stOffset + c]) changed.push(c);
     }
+    if (changed.includes(this.#address))
+      for (const c of this.#fromAddress) if (incoming[inOffset + c] !== stored[stOffset + c]) changed.push(c);
     if (changed.length === 0) return { kind: "duplicate" };
+    changed.sort((a, b) => a - b);
     if (this.progress(incoming, inOffset) < this.progress(stored, stOffset)) return { kind: "stale" };
     return { kind: "update", changed };
   }
