@@ -574,6 +574,30 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ],
     ],
     [
+      "a facility named by its kind alone is the village's, the road's or the township's",
+      "poi",
+      ["红星镇阳光村小卖部", "阳光村小卖部", "阳光村委会小卖部"],
+      ["红星镇幸福村小卖部", "红星镇小卖部", "阳光村小学", "小卖部"],
+    ],
+    [
+      "a township's police station or health centre is its own",
+      "poi",
+      ["红星镇派出所"],
+      ["幸福镇派出所", "派出所", "红星镇卫生院"],
+    ],
+    [
+      "a road's bus stop or market",
+      "poi",
+      ["红星路公交站", "红星路88号公交站"],
+      ["幸福路公交站", "公交站", "红星路菜市场"],
+    ],
+    [
+      "a village named with its committee is the village (阳光村委会 = 阳光村)",
+      "building",
+      ["阳光村委会3组12号", "阳光村3组12号", "阳光村村委会3组12号"],
+      ["幸福村3组12号", "阳光社区3组12号"],
+    ],
+    [
       "附近 after a road number is the road number",
       "building",
       ["红星路88号附近", "红星路88号"],

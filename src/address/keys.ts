@@ -210,6 +210,33 @@ function roomNumberOf(roomText: string | undefined, floorText: string | undefine
   return floor === null ? null : `${floor}${room}`;
 }
 
+/**
+ * A facility named by its kind alone (小卖部, 小学, 卫生院, 派出所, 村委会, 菜市场, 村口), perhaps with a
+ * side or number (东村口, 第二小学): not a name of its own, so its key names the place before it.
+ */
+const FACILITY = new RegExp(
+  `^(?:[东西南北中]|第?[0-9]+)?(?:${[
+    "小卖部|小卖店|小店|商店|便利店|超市|菜市场|菜场|农贸市场|市场|饭店|餐馆|网吧|药店|理发店|浴室",
+    "中心小学|小学|中学|初中|高中|中心学校|学校|幼儿园|托儿所",
+    "中心卫生院|卫生院|卫生室|卫生所|社区卫生服务中心|诊所|医院|人民医院|中医院|中心医院",
+    "人民政府|政府|镇政府|乡政府|街道办事处|街道办|办事处|派出所|警务室|警务站|司法所|法庭",
+    "村民委员会|村委会|村委|居民委员会|居委会|村部|大队部|村口|老年活动中心|活动中心|文化礼堂|礼堂|祠堂",
+    "敬老院|养老院|福利院|加油站|汽车站|客运站|车站|公交站|火车站|码头|广场|公园|球场|篮球场|工地",
+    "停车场|公厕|厕所|垃圾站|变电站|水库|鱼塘|池塘|河边|桥头|桥下|寺|庙|教堂|银行|信用社|邮局",
+  ].join("|")})$`,
+  "u",
+);
+
+/** A village or community named with its committee (阳光村委会, 阳光社区居委会): the place itself. */
+const COMMITTEE = /(村民委员会|村委会|村委|居民委员会|居委会)$/u;
+
+/** The name of a village or community without its committee's word: 阳光村委会 → 阳光村. */
+function committeeless(name: string): string {
+  const bare = name.replace(COMMITTEE, "");
+  if (bare === name || bare.length === 0) return name;
+  return /[村区]$/u.test(bare) ? bare : `${bare}${name.includes("村") ? "村" : "社区"}`;
+}
+
 /** A quarter named by its number alone (3组团, 203小区, 2号地块): a name only within its village. */
 const NUMBERED_QUARTER_NAME = /^[0-9]+号?(小区|街坊|街区|地块|组团)$/u;
 
@@ -250,6 +277,7 @@ export function chineseKeys(
   let cellText: string | undefined;
   let roomText: string | undefined;
   let floorText: string | undefined;
+  let townText: string | undefined;
   // 红星村3组12号: the village group names part of the village (3组12号 is not 4组12号).
   let groupText: string | undefined;
   let intersection = false;
@@ -332,10 +360,20 @@ export function chineseKeys(
       case "poi":
         if (poiText === undefined && !NOT_A_COMPOUND.has(canonicalText(e.text)) && !CORNER.test(e.text)) {
           poiText = e.text;
+          const name = canonicalText(e.text);
           // 红星村3组团: a quarter named by its number alone is the village's (or community's).
-          if (community !== undefined && NUMBERED_QUARTER_NAME.test(canonicalText(e.text)))
-            poiText = `${community}${e.text}`;
+          if (community !== undefined && NUMBERED_QUARTER_NAME.test(name)) poiText = `${community}${e.text}`;
+          // 阳光村小卖部, 红星镇派出所: a facility named by its kind alone is the one of the place
+          // written before it (every village has its 小卖部, every township its 派出所). Not of a
+          // district or city: callers name 人民医院 with or without them, and mean the same one.
+          else if (FACILITY.test(name)) {
+            const owner = community ?? roads[0] ?? townText;
+            if (owner !== undefined) poiText = `${committeeless(owner)}${e.text}`;
+          }
         }
+        break;
+      case "town":
+        townText ??= e.text;
         break;
       case "community":
         community ??= e.text;
@@ -399,7 +437,7 @@ export function chineseKeys(
   else if (!base && roadKey) building = house ? `${roadKey}/b${house}` : roadKey;
   else if (!base && house && community) {
     const group = numberOf(groupText);
-    building = `C:${scopeKey}:${canonicalText(community)}${group ? `/${group}` : ""}/b${house}`;
+    building = `C:${scopeKey}:${canonicalText(committeeless(community))}${group ? `/${group}` : ""}/b${house}`;
   }
   if (opposite)
     return { keys: { poi: poiKey, building: null, unit: null, room: null, road: roadKey, cross }, fuzzy };
