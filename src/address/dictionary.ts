@@ -1,5 +1,6 @@
 import { pinyin } from "pinyin-pro";
 import type { Issue } from "../domain/issues.ts";
+import type { DivisionNode } from "./gazetteer.ts";
 import { canonicalText } from "./normalize.ts";
 
 /**
@@ -25,6 +26,12 @@ export interface PlaceDictionary {
   /** Variant spelling → canonical name, at any level (district aliases, compound aliases). */
   readonly aliases: Readonly<Record<string, string>>;
   readonly places: readonly Place[];
+  /**
+   * The deployment's own administrative divisions, added to the national gazetteer (a district or
+   * township newer than the data, a development zone run as a district, a city it does not know):
+   * `[{ "code": "33", "name": "浙江省", "children": [{ "code": "3312", "name": "澜江市", "children": [...] }] }]`.
+   */
+  readonly divisions?: readonly DivisionNode[];
 }
 
 export const EMPTY_DICTIONARY: PlaceDictionary = {
@@ -41,7 +48,11 @@ export const EMPTY_DICTIONARY: PlaceDictionary = {
  */
 export const DEFAULT_FUZZY_THRESHOLD = 0.85;
 
-export type DictionaryIssueCode = "dictionary_not_object" | "dictionary_bad_alias" | "dictionary_bad_place";
+export type DictionaryIssueCode =
+  | "dictionary_not_object"
+  | "dictionary_bad_alias"
+  | "dictionary_bad_place"
+  | "dictionary_bad_division";
 
 /**
  * Reads a dictionary from unknown JSON, keeping every valid entry and reporting the others.
@@ -56,7 +67,7 @@ export function restoreDictionary(json: unknown): {
     issues.push({ code: "dictionary_not_object", severity: "error", value: String(json).slice(0, 80) });
     return { dictionary: EMPTY_DICTIONARY, issues };
   }
-  const raw = json as { aliases?: unknown; places?: unknown };
+  const raw = json as { aliases?: unknown; places?: unknown; divisions?: unknown };
   const aliases: Record<string, string> = {};
   if (raw.aliases && typeof raw.aliases === "object") {
     for (const [k, v] of Object.entries(raw.aliases as Record<string, unknown>)) {
@@ -87,7 +98,57 @@ export function restoreDictionary(json: unknown): {
         });
     });
   }
-  return { dictionary: { kind: "recur-place-dictionary", version: 1, aliases, places }, issues };
+  const divisions = raw.divisions === undefined ? [] : restoreDivisions(raw.divisions, "divisions", issues);
+  return {
+    dictionary: {
+      kind: "recur-place-dictionary",
+      version: 1,
+      aliases,
+      places,
+      ...(divisions.length > 0 ? { divisions } : {}),
+    },
+    issues,
+  };
+}
+
+/** Valid division nodes of `json` (four levels at most); each invalid one is reported with its path. */
+function restoreDivisions(
+  json: unknown,
+  path: string,
+  issues: Issue<DictionaryIssueCode>[],
+  depth = 0,
+): DivisionNode[] {
+  const bad = (at: string, value: unknown) =>
+    issues.push({
+      code: "dictionary_bad_division",
+      severity: "warning",
+      field: at,
+      value: JSON.stringify(value)?.slice(0, 80) ?? "",
+    });
+  if (!Array.isArray(json) || depth > 3) {
+    bad(path, json);
+    return [];
+  }
+  const out: DivisionNode[] = [];
+  json.forEach((node: unknown, i) => {
+    const at = `${path}[${i}]`;
+    const o = node as { code?: unknown; name?: unknown; children?: unknown } | null;
+    if (
+      !o ||
+      typeof o !== "object" ||
+      typeof o.code !== "string" ||
+      !/^[0-9]{2,12}$/.test(o.code) ||
+      typeof o.name !== "string" ||
+      o.name.trim().length < 2
+    ) {
+      bad(at, node);
+      return;
+    }
+    const children =
+      o.children === undefined ? [] : restoreDivisions(o.children, `${at}.children`, issues, depth + 1);
+    out.push({ code: o.code, name: o.name.trim(), ...(children.length > 0 ? { children } : {}) });
+  });
+  return out;
 }
 
 export const DICTIONARY_MESSAGES = {
@@ -100,7 +161,30 @@ export const DICTIONARY_MESSAGES = {
     zh: "地点条目无效，已忽略：{value}",
     en: "place entry is invalid and was skipped: {value}",
   },
+  dictionary_bad_division: {
+    zh: "行政区划条目无效（需要 code 为数字、name 至少两个字，children 为列表，至多四级），已忽略：{value}",
+    en: "division entry is invalid (code must be digits, name at least two characters, children a list, four levels at most) and was skipped: {value}",
+  },
 } as const;
+
+/** Counts of what a dictionary holds. */
+export interface DictionaryCounts {
+  readonly aliases: number;
+  readonly places: number;
+  readonly divisions: number;
+}
+
+export function dictionaryCounts(dictionary: PlaceDictionary): DictionaryCounts {
+  let divisions = 0;
+  const count = (nodes: PlaceDictionary["divisions"]) => {
+    for (const node of nodes ?? []) {
+      divisions++;
+      count(node.children);
+    }
+  };
+  count(dictionary.divisions);
+  return { aliases: Object.keys(dictionary.aliases).length, places: dictionary.places.length, divisions };
+}
 
 /**
  * Counts place names in parsed addresses and keeps the frequent ones. `names` yields, per

@@ -483,3 +483,39 @@ export function nationalGazetteer(): Gazetteer {
   shared ??= new Gazetteer(loadDivisions());
   return shared;
 }
+
+/** A division of a deployment's own tree: `{code, name, children}`, as in the national data. */
+export type DivisionNode = RawDivision;
+
+/** Gazetteers with a deployment's divisions, by the divisions' JSON (a few at most: one per deployment). */
+const extended = new Map<string, Gazetteer>();
+
+/**
+ * The national gazetteer with a deployment's own divisions added: a district or township newer
+ * than the data package, a development zone run as a district, or a whole city the package does
+ * not know (the synthetic city's 澜江市). A node whose code or name is already there at its level
+ * under the same parent is that division, and its children are added to it.
+ * @example gazetteerWith([{ code: "33", name: "浙江省", children: [{ code: "3399", name: "澜江市" }] }])
+ */
+export function gazetteerWith(divisions: readonly DivisionNode[]): Gazetteer {
+  if (divisions.length === 0) return nationalGazetteer();
+  const key = JSON.stringify(divisions);
+  const cached = extended.get(key);
+  if (cached) return cached;
+  const built = new Gazetteer(mergeDivisions(loadDivisions(), divisions));
+  if (extended.size >= 4) extended.clear();
+  extended.set(key, built);
+  return built;
+}
+
+function mergeDivisions(base: readonly DivisionNode[], extra: readonly DivisionNode[]): DivisionNode[] {
+  const out = [...base];
+  for (const node of extra) {
+    const i = out.findIndex((d) => d.code === node.code || d.name === node.name);
+    const same = i >= 0 ? out[i] : undefined;
+    if (same === undefined) out.push(node);
+    else if (node.children?.length)
+      out[i] = { ...same, children: mergeDivisions(same.children ?? [], node.children) };
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import type { AddressLocator, LocationKeys } from "../domain/location.ts";
 import { NO_LOCATION } from "../domain/location.ts";
 import { DEFAULT_FUZZY_THRESHOLD, EMPTY_DICTIONARY, type PlaceDictionary, PlaceIndex } from "./dictionary.ts";
-import { type Gazetteer, nationalGazetteer } from "./gazetteer.ts";
+import { type Gazetteer, gazetteerWith } from "./gazetteer.ts";
 import { type Datum, h3Cell, type Jurisdictions, toWgs84, validLonLat } from "./geo.ts";
 import { type AdminResolution, chineseKeys, resolveAdmin } from "./keys.ts";
 import { type Entity, parseRules, spansToEntities } from "./parse.ts";
@@ -61,7 +61,8 @@ export interface FullAddressLocator extends AddressLocator {
  * locator.locate("昆区阳光小区3栋2单元501").room
  */
 export function createAddressLocator(options: AddressLocatorOptions = {}): FullAddressLocator {
-  const gazetteer = options.gazetteer ?? nationalGazetteer();
+  // The deployment's own divisions (a place dictionary's `divisions`) extend the national ones.
+  const gazetteer = options.gazetteer ?? gazetteerWith(options.dictionary?.divisions ?? []);
   const regionId = options.region ? gazetteer.resolveRegion(options.region) : null;
   const places = new PlaceIndex(options.dictionary ?? EMPTY_DICTIONARY);
   const adminAliases = new Map<string, number>();

@@ -2,6 +2,7 @@ import {
   type AddressLocatorOptions,
   createAddressLocator,
   type FullAddressLocator,
+  type PlaceDictionary,
 } from "../address/index.ts";
 import {
   type AddressComponentsJson,
@@ -12,6 +13,7 @@ import {
   type LocationLevel,
 } from "../domain/index.ts";
 import { recordAddressRules } from "../store/address-rules.ts";
+import { loadPlaceDictionary, savePlaceDictionary } from "../store/place-dictionary.ts";
 import { profileRepository } from "../store/profile-repository.ts";
 import type { Batch, Relocation, Store } from "../store/types.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
@@ -35,8 +37,16 @@ export interface RekeyCounts {
 }
 
 export interface RekeyOptions {
-  /** The dictionary and model the imports use (`recur import --dict/--model`); the region comes from `regionOf`. */
-  readonly locator?: Omit<AddressLocatorOptions, "region" | "datum">;
+  /**
+   * The model the imports use (`recur import --model`); the region comes from `regionOf`, the place
+   * dictionary is the store's (src/store/place-dictionary.ts), as for every import.
+   */
+  readonly locator?: Omit<AddressLocatorOptions, "region" | "datum" | "dictionary">;
+  /**
+   * A place dictionary to key with instead of the store's; unless `dryRun` it becomes the store's
+   * first (src/store/place-dictionary.ts), so that later imports key as the rekey did.
+   */
+  readonly dictionary?: PlaceDictionary;
   /**
    * The region of the addresses of one import batch (its profile's), null when it has none.
    * Asked once per batch, before any incident is read.
@@ -122,8 +132,8 @@ class Locators {
 }
 
 /**
- * Parses every stored address again, as an import would today, and updates the incidents whose
- * keys or components changed, a page of 5,000 at a time, each page in one transaction. Nothing but
+ * Parses every stored address again, as an import would today (with the store's place dictionary),
+ * and updates the incidents whose keys or components changed, a page of 5,000 at a time, each page in one transaction. Nothing but
  * the keys and components is written. Unless `dryRun`, the store then records today's rules, so
  * later imports no longer say the keys are stale (src/store/address-rules.ts).
  * @example await rekeyStore(store, { regionOf: async () => "浙江省杭州市" })
@@ -134,7 +144,9 @@ export async function rekeyStore(store: Store, options: RekeyOptions): Promise<R
   for (const batch of await store.batches.list()) regionOfBatch.set(batch.id, await options.regionOf(batch));
 
   const fallback = options.defaultRegion ?? null;
-  const locators = new Locators(options.locator ?? {});
+  if (options.dictionary && !dryRun) await savePlaceDictionary(store, options.dictionary);
+  const dictionary = options.dictionary ?? (await loadPlaceDictionary(store));
+  const locators = new Locators({ ...options.locator, dictionary });
   const levels = Object.fromEntries(LOCATION_LEVELS.map((level) => [level, 0])) as Record<
     LocationLevel,
     number

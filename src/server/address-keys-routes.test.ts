@@ -172,6 +172,53 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
     expect(audit.filter((a) => a === "address.rekey")).toHaveLength(2);
   });
 
+  test("the store's place dictionary: set from the rules page, the keys then stale until a rekey that uses it", async () => {
+    expect((await call("analyst", "GET", "/api/v1/address-dictionary")).json()).toMatchObject({
+      counts: { aliases: 0, places: 0, divisions: 0 },
+    });
+    const put = await call(
+      "analyst",
+      "PUT",
+      "/api/v1/address-dictionary",
+      { aliases: { 阳光花园: "阳光小区", "": "x" }, places: [{ name: "阳光小区", kind: "poi" }] },
+      "en",
+    );
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({ changed: true, counts: { aliases: 1, places: 1 }, current: false });
+    // The entry that could not be kept is named, not silently dropped.
+    expect(put.json().issues.map((i: { message: string }) => i.message)).toEqual([
+      'field aliases: alias "" is invalid and was skipped',
+    ]);
+    const [k1, k2] = await stored();
+    expect(k1?.location.room).not.toBe(k2?.location.room);
+    await call("analyst", "POST", "/api/v1/address-keys/rekey", {});
+    expect((await finished()).state).toBe("done");
+    const [r1, r2] = await stored();
+    // 阳光花园 is now 阳光小区: the two spellings of one flat share its key.
+    expect(r1?.location.room).toBe(r2?.location.room);
+    expect((await call("analyst", "GET", "/api/v1/address-keys")).json().current).toBe(true);
+    // The same dictionary again changes nothing.
+    const again = await call("analyst", "PUT", "/api/v1/address-dictionary", {
+      aliases: { 阳光花园: "阳光小区" },
+      places: [{ name: "阳光小区", kind: "poi" }],
+    });
+    expect(again.json()).toMatchObject({ changed: false, current: true });
+    // The audit entry is written as the response goes out: wait for it.
+    let saves = 0;
+    for (let i = 0; i < 100 && saves < 2; i++) {
+      const audit = (await serverRepository(store).auditEntries({ limit: 100 })).map((a) => a.action);
+      saves = audit.filter((a) => a === "address.dictionary").length;
+      if (saves < 2) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(saves).toBe(2);
+    expect(
+      (await call("analyst", "PUT", "/api/v1/address-dictionary", { aliases: [] }, "en")).statusCode,
+    ).toBe(400);
+    expect((await call("station", "PUT", "/api/v1/address-dictionary", {})).statusCode).toBe(403);
+    expect((await call("station", "GET", "/api/v1/address-dictionary")).statusCode).toBe(403);
+    await call("analyst", "PUT", "/api/v1/address-dictionary", {});
+  });
+
   test("only holders of rules.manage see the keys' state or start a rekey", async () => {
     expect((await app.inject({ url: "/api/v1/address-keys" })).statusCode).toBe(401);
     expect((await call("station", "GET", "/api/v1/address-keys")).statusCode).toBe(403);

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { isRecurError, type Lang } from "../domain/index.ts";
+import { DICTIONARY_MESSAGES, dictionaryCounts } from "../address/index.ts";
+import { isRecurError, type Lang, renderIssue } from "../domain/index.ts";
 import { importProfileRegion, type RekeyCounts, rekeyStore } from "../ingest/rekey.ts";
-import { ADDRESS_RULES_SETTING, addressRulesFingerprint } from "../store/address-rules.ts";
+import { ADDRESS_RULES_SETTING, addressKeysStale, storeKeysFingerprint } from "../store/address-rules.ts";
+import { loadPlaceDictionary, savePlaceDictionary } from "../store/place-dictionary.ts";
 import type { Batch } from "../store/types.ts";
 import { dashboardCacheOf } from "./dashboard-routes.ts";
 import { reloadRepeatIndex } from "./repeat-routes.ts";
@@ -21,6 +23,15 @@ interface RekeyJob {
 }
 
 const RekeyBody = z.object({ dryRun: z.boolean().optional() }).strict();
+
+/** A place dictionary (docs/address.md); entries are checked one by one by `restoreDictionary`. */
+const DictionaryBody = z
+  .object({
+    aliases: z.record(z.string(), z.unknown()).optional(),
+    places: z.array(z.unknown()).optional(),
+    divisions: z.array(z.unknown()).optional(),
+  })
+  .passthrough();
 
 /**
  * Whether the store's location keys follow today's address rules, and a rekey for the holders of
@@ -43,11 +54,12 @@ export function registerAddressKeysRoutes(app: FastifyInstance, services: () => 
 
   app.get("/api/v1/address-keys", { config: { permission: "rules.manage" } }, async (request) => {
     const { store } = services()!;
-    const [storedRules, incidents] = await Promise.all([
+    const [storedRules, incidents, rules] = await Promise.all([
       store.settings.get(ADDRESS_RULES_SETTING),
       store.incidents.count(),
+      // Today's rules and the store's place dictionary (src/store/address-rules.ts).
+      storeKeysFingerprint(store),
     ]);
-    const rules = addressRulesFingerprint();
     return {
       rules,
       storedRules: storedRules ?? null,
@@ -132,6 +144,46 @@ export function registerAddressKeysRoutes(app: FastifyInstance, services: () => 
         },
       );
       return reply.status(202).send({ job: jobView(current, lang) });
+    },
+  );
+
+  app.get("/api/v1/address-dictionary", { config: { permission: "rules.manage" } }, async () => {
+    const { store } = services()!;
+    const dictionary = await loadPlaceDictionary(store);
+    return { dictionary, counts: dictionaryCounts(dictionary) };
+  });
+
+  app.put(
+    "/api/v1/address-dictionary",
+    {
+      // A dictionary learned from a city's addresses may hold tens of thousands of places.
+      bodyLimit: 32 * 1024 * 1024,
+      config: { permission: "rules.manage", audit: "address.dictionary", body: DictionaryBody },
+    },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const body = DictionaryBody.safeParse(request.body);
+      if (!body.success)
+        return sendError(
+          reply,
+          400,
+          "invalid_body",
+          "地名词典须为 JSON 对象（aliases、places、divisions）",
+          "The place dictionary must be a JSON object (aliases, places, divisions)",
+          lang,
+        );
+      const { store } = services()!;
+      const { dictionary, issues, changed } = await savePlaceDictionary(store, body.data);
+      const counts = dictionaryCounts(dictionary);
+      request.auditDetail = { changed, ...counts };
+      // New calls over the API are keyed with the new dictionary from now on, as the imports are.
+      if (changed) reloadRepeatIndex(app);
+      return {
+        changed,
+        counts,
+        issues: issues.map((issue) => ({ ...issue, message: renderIssue(issue, DICTIONARY_MESSAGES, lang) })),
+        current: !(await addressKeysStale(store)),
+      };
     },
   );
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { createAddressLocator, type FullAddressLocator, toWgs84 } from "../address/index.ts";
+import { type FullAddressLocator, toWgs84 } from "../address/index.ts";
 import {
   asBatchId,
   asEpochMs,
@@ -22,6 +22,7 @@ import { checkAtDispatch } from "../repeat/dispatch.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { inScope, scopeOf } from "./access.ts";
+import { deploymentLocator } from "./deployment-locator.ts";
 import { RepeatService } from "./repeat-service.ts";
 import { langOf, sendError } from "./routes.ts";
 import { deploymentSecret } from "./secret.ts";
@@ -143,15 +144,30 @@ export function registerRepeatRoutes(
 ): () => RepeatService | undefined {
   let service: RepeatService | undefined;
   let serviceStore: Store | undefined;
-  let locator = options.locator;
   const keys = deploymentSecret(options.secretPath);
-  const locate = (address: string | null, lon: number | null, lat: number | null, datum: string | null) => {
-    locator ??= createAddressLocator();
-    if (lon === null || lat === null || datum === null || datum === "wgs84")
-      return locator.locate(address, lon, lat);
-    const [x, y] = toWgs84(lon, lat, datum as (typeof DATUMS)[number]);
-    return locator.locate(address, x, y);
+  // The deployment's locator (its place dictionary and region, as the imports key), made again
+  // after each import (the first may bring the region) and reload (a rekey, a new dictionary).
+  let deployment: { readonly store: Store; readonly locator: Promise<FullAddressLocator> } | undefined;
+  const locatorOf = (store: Store): Promise<FullAddressLocator> => {
+    if (options.locator) return Promise.resolve(options.locator);
+    if (deployment?.store !== store) {
+      const made = deploymentLocator(store);
+      deployment = { store, locator: made };
+      // A failed read is not kept: the next request tries again.
+      made.catch(() => {
+        if (deployment?.locator === made) deployment = undefined;
+      });
+    }
+    return deployment.locator;
   };
+  const locateWith =
+    (locator: FullAddressLocator) =>
+    (address: string | null, lon: number | null, lat: number | null, datum: string | null) => {
+      if (lon === null || lat === null || datum === null || datum === "wgs84")
+        return locator.locate(address, lon, lat);
+      const [x, y] = toWgs84(lon, lat, datum as (typeof DATUMS)[number]);
+      return locator.locate(address, x, y);
+    };
   /** The service for the current store, starting its background load on first use. */
   const current = (): RepeatService | undefined => {
     const store = options.store();
@@ -175,6 +191,7 @@ export function registerRepeatRoutes(
   let inFlight = 0;
   let reloadWanted = false;
   const reload = (): void => {
+    deployment = undefined;
     const store = options.store();
     if (!store || store !== serviceStore) return; // a first load reads the stored rules anyway
     if (inFlight > 0) {
@@ -215,6 +232,7 @@ export function registerRepeatRoutes(
     }
   };
   importers.set(app, () => {
+    deployment = undefined;
     void catchUp(current());
   });
   app.addHook("onReady", async () => {
@@ -265,7 +283,12 @@ export function registerRepeatRoutes(
         : null;
       const keysOfPlace: Partial<LocationKeys> =
         q.address !== undefined || q.lon !== undefined
-          ? locate(q.address ?? null, q.lon ?? null, q.lat ?? null, q.datum)
+          ? locateWith(await locatorOf(serviceStore!))(
+              q.address ?? null,
+              q.lon ?? null,
+              q.lat ?? null,
+              q.datum,
+            )
           : {};
       const scope = scopeOf(request.principal!);
       const answer = checkAtDispatch(
@@ -388,6 +411,7 @@ export function registerRepeatRoutes(
 
       const { hmacKey } = await keys();
       const batchId = asBatchId(`api-${randomUUID()}`);
+      const locate = locateWith(await locatorOf(store));
       const rows: Incident[] = inputs.map((x) => toIncident(x, batchId, hmacKey, locate));
       const s = current();
       const n = next;

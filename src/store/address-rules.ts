@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { dictionaryDigest, loadPlaceDictionary } from "./place-dictionary.ts";
 import type { Store } from "./types.ts";
 
 /**
@@ -48,14 +49,33 @@ export function addressRulesFingerprint(): string {
   return fingerprint;
 }
 
-/** True when the store holds incidents whose keys were made by other address rules, or by unknown ones. */
-export async function addressKeysStale(store: Store, rules = addressRulesFingerprint()): Promise<boolean> {
-  if ((await store.settings.get(ADDRESS_RULES_SETTING)) === rules) return false;
+/**
+ * What the store's keys should have been made with: today's address rules and the store's place
+ * dictionary (src/store/place-dictionary.ts), `<rules>` alone while the dictionary is empty (so a
+ * store keyed before dictionaries were stored stays current), `<rules>+<dictionary>` otherwise.
+ */
+export async function storeKeysFingerprint(store: Store): Promise<string> {
+  const dictionary = dictionaryDigest(await loadPlaceDictionary(store));
+  const rules = addressRulesFingerprint();
+  return dictionary ? `${rules}+${dictionary}` : rules;
+}
+
+/**
+ * True when the store holds incidents whose keys were made by other address rules or another
+ * place dictionary than the store's, or by unknown ones.
+ */
+export async function addressKeysStale(store: Store, rules?: string): Promise<boolean> {
+  const wanted = rules ?? (await storeKeysFingerprint(store));
+  if ((await store.settings.get(ADDRESS_RULES_SETTING)) === wanted) return false;
   return (await store.incidents.count()) > 0;
 }
 
-/** Records that every key in the store was made by `rules` (after an import into a current store, or a rekey). */
-export async function recordAddressRules(store: Store, rules = addressRulesFingerprint()): Promise<void> {
-  if ((await store.settings.get(ADDRESS_RULES_SETTING)) !== rules)
-    await store.settings.set(ADDRESS_RULES_SETTING, rules);
+/**
+ * Records that every key in the store was made by today's rules and the store's dictionary
+ * (after an import into a current store, or a rekey), or by `rules` when given.
+ */
+export async function recordAddressRules(store: Store, rules?: string): Promise<void> {
+  const made = rules ?? (await storeKeysFingerprint(store));
+  if ((await store.settings.get(ADDRESS_RULES_SETTING)) !== made)
+    await store.settings.set(ADDRESS_RULES_SETTING, made);
 }

@@ -310,15 +310,16 @@ async function learn(values: Readonly<Record<string, unknown>>, ctx: CommandCont
 export const addressCommand: Command = {
   name: "address",
   summary: {
-    zh: "地址解析：拆分地址要素、生成位置键；训练并评测标注模型；从地址中学习本地地名词典；规则更新后重算已存警情的位置键",
-    en: "Addresses: split into components and location keys; train and evaluate a tagger; learn a local place dictionary; rekey stored incidents after the rules changed",
+    zh: "地址解析：拆分地址要素、生成位置键；训练并评测标注模型；从地址中学习本地地名词典，设为库的词典；规则或词典更新后重算已存警情的位置键",
+    en: "Addresses: split into components and location keys; train and evaluate a tagger; learn a local place dictionary and make it the store's; rekey stored incidents after the rules or the dictionary changed",
   },
   usage:
     "parse [--format jsonl|text] [--region R] [--dict FILE] [--model FILE] < addresses.txt\n" +
     "  train --corpus FILE.jsonl --out MODEL.json [--epochs 6] [--seed 1] [--trainer crf|perceptron]\n" +
     "  eval --corpus FILE.jsonl [--model MODEL.json] [--region R] [--dict FILE]\n" +
     "  learn --dict FILE.json [--min-count 3] [--region R] < addresses.txt\n" +
-    "  rekey [--db PATH] [--region R] [--dict FILE] [--model FILE] [--dry-run] [--json]",
+    "  rekey [--db PATH] [--region R] [--dict FILE] [--model FILE] [--dry-run] [--json]\n" +
+    "  dict [show|set FILE|clear] [--db PATH] [--json]",
   options: {
     format: { type: "string", default: "jsonl" },
     region: { type: "string" },
@@ -339,6 +340,10 @@ export const addressCommand: Command = {
     if (sub === "train") return train(args.values, ctx);
     if (sub === "learn") return learn(args.values, ctx);
     if (sub === "eval") return evaluate(args.values, ctx);
+    if (sub === "dict") {
+      const { placeDictionaryCommand } = await import("./place-dict.ts");
+      return placeDictionaryCommand(args.positionals.slice(1), args.values, ctx, readJson);
+    }
     if (sub === "rekey") {
       const options = await locatorOptionsFrom({ ...args.values, region: undefined }, ctx);
       if (!options) return 1;
@@ -349,8 +354,8 @@ export const addressCommand: Command = {
       ctx.stderr,
       t(
         ctx,
-        "用法：recur address parse|train|eval|learn|rekey …",
-        "usage: recur address parse|train|eval|learn|rekey …",
+        "用法：recur address parse|train|eval|learn|rekey|dict …",
+        "usage: recur address parse|train|eval|learn|rekey|dict …",
       ),
     );
     return 2;

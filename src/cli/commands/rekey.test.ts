@@ -113,6 +113,47 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
     const [r1, r2] = await stored(db);
     expect(r1?.location.room).not.toBeNull();
     expect(r1?.location.room).toBe(r2?.location.room);
+    // The file is now the store's dictionary: later imports and the dashboard key with it.
+    const shown = await run(["address", "dict", "--db", db, "--json"], dir);
+    expect(JSON.parse(shown.out).aliases).toEqual({ 阳光花园: "阳光小区" });
+  });
+
+  test("recur address dict set / show / clear: the store's dictionary, and the keys stale until a rekey", async () => {
+    const db = await imported("dictcmd.db");
+    const dict = writeText(
+      dir,
+      "dict2.json",
+      JSON.stringify({
+        aliases: { 阳光花园: "阳光小区" },
+        places: [{ name: "阳光小区", kind: "poi" }, { name: "x" }],
+      }),
+      "utf8",
+    );
+    const set = await run(["address", "dict", "set", dict, "--db", db, "--lang", "en"], dir);
+    expect(set.code).toBe(0);
+    expect(set.out).toContain("the store's place dictionary is now");
+    expect(set.out).toContain("1 aliases, 1 places, 0 divisions");
+    expect(set.out).toContain("recur address rekey");
+    expect(set.err).toContain("place entry is invalid and was skipped");
+    // An import now reports the keys stale until a rekey has run with the new dictionary.
+    const again = writeText(
+      dir,
+      "again2.csv",
+      [SYNTH_HEADER, synthRow({ 接警单号: "K8" })].join("\n"),
+      "utf8",
+    );
+    const stale = await run(["import", again, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(JSON.parse(stale.out).addressKeysStale).toBe(true);
+    expect((await run(["address", "rekey", "--db", db], dir)).code).toBe(0);
+    const [r1, r2] = await stored(db);
+    expect(r1?.location.room).toBe(r2?.location.room);
+    const same = await run(["address", "dict", "set", dict, "--db", db, "--json"], dir);
+    expect(JSON.parse(same.out)).toMatchObject({ changed: false, rekeyNeeded: false });
+    const cleared = await run(["address", "dict", "clear", "--db", db, "--json"], dir);
+    expect(JSON.parse(cleared.out)).toMatchObject({ changed: true, rekeyNeeded: true });
+    const empty = await run(["address", "dict", "--db", db, "--lang", "en"], dir);
+    expect(empty.out).toContain("0 aliases, 0 places, 0 divisions");
+    expect((await run(["address", "dict", "frobnicate", "--db", db], dir)).code).toBe(2);
   });
 
   test("an import into a store keyed by other address rules says to rekey, until a rekey has run", async () => {

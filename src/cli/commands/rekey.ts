@@ -3,6 +3,7 @@ import type { AddressLocatorOptions } from "../../address/index.ts";
 import { LOCATION_LEVELS } from "../../domain/index.ts";
 import { importProfileRegion, type RekeyCounts, rekeyStore } from "../../ingest/rekey.ts";
 import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
+import { dictionaryDigest, loadPlaceDictionary } from "../../store/place-dictionary.ts";
 import { type CommandContext, println, t } from "../command.ts";
 
 /**
@@ -18,8 +19,9 @@ export interface RekeySummary extends RekeyCounts {
 
 /**
  * Runs the rekey over the store of --db / DATABASE_URL. The region of each incident is its import
- * profile's (`region`), unless --region (or RECUR_REGION) is given; --dict and --model as for
- * `recur import`. With --dry-run nothing is written.
+ * profile's (`region`), unless --region (or RECUR_REGION) is given; --model as for `recur import`,
+ * and --dict FILE first makes the file the store's place dictionary (even with --dry-run, so that
+ * a dry run counts what the dictionary changes). With --dry-run no incident is written.
  */
 export async function rekey(
   values: Readonly<Record<string, unknown>>,
@@ -57,8 +59,15 @@ export async function rekey(
       }
       return region;
     };
+    // --dict FILE makes the file the store's place dictionary, the one every import keys with.
+    const { dictionary, ...rest } = options;
+    const fromFile = typeof values.dict === "string" && dictionary ? dictionary : undefined;
+    const replaced =
+      fromFile !== undefined &&
+      dictionaryDigest(fromFile) !== dictionaryDigest(await loadPlaceDictionary(store));
     const counts = await rekeyStore(store, {
-      locator: options,
+      locator: rest,
+      ...(fromFile ? { dictionary: fromFile } : {}),
       regionOf,
       defaultRegion: forced,
       dryRun,
@@ -68,7 +77,20 @@ export async function rekey(
       ...counts,
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
-    if (ctx.json) println(ctx.stdout, JSON.stringify(summary));
+    if (replaced && !dryRun)
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          `库的地名词典已换为 ${values.dict}（以后的导入、看板和出警核查都用它）`,
+          `the store's place dictionary is now ${values.dict} (later imports, the dashboard and the dispatch check use it)`,
+        ),
+      );
+    if (ctx.json)
+      println(
+        ctx.stdout,
+        JSON.stringify({ ...summary, ...(replaced ? { dictionaryReplaced: !dryRun } : {}) }),
+      );
     else {
       const perLevel = LOCATION_LEVELS.map((level) => `${level} ${levels[level]}`).join(", ");
       println(

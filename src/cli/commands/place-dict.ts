@@ -1,0 +1,127 @@
+import { resolve } from "node:path";
+import { DICTIONARY_MESSAGES, type DictionaryCounts, dictionaryCounts } from "../../address/index.ts";
+import { renderIssue } from "../../domain/index.ts";
+import { addressKeysStale, DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
+import { dictionaryDigest, loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
+import { type CommandContext, println, t } from "../command.ts";
+
+/**
+ * `recur address dict`: the store's place dictionary (src/store/place-dictionary.ts), the one every
+ * import, rekey, dashboard import and dispatch check keys addresses with.
+ *
+ *   recur address dict [--db PATH] [--json]      what it holds (--json: the whole dictionary, to edit)
+ *   recur address dict set FILE [--db PATH]      replaces it with FILE (a `recur address learn` file)
+ *   recur address dict clear [--db PATH]         empties it
+ */
+
+async function withStore<T>(
+  values: Readonly<Record<string, unknown>>,
+  ctx: CommandContext,
+  work: (store: Store) => Promise<T>,
+): Promise<T> {
+  const path = resolve(ctx.cwd, typeof values.db === "string" ? values.db : DEFAULT_DB_PATH);
+  const store = await openStore({
+    path,
+    ...(ctx.env.DATABASE_URL ? { databaseUrl: ctx.env.DATABASE_URL } : {}),
+  });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const describe = (ctx: CommandContext, c: DictionaryCounts) =>
+  t(
+    ctx,
+    `别名 ${c.aliases} 个，地点 ${c.places} 个，行政区划 ${c.divisions} 个`,
+    `${c.aliases} aliases, ${c.places} places, ${c.divisions} divisions`,
+  );
+
+/** After the dictionary changed: the stored keys follow the old one until a rekey. */
+async function sayRekey(store: Store, ctx: CommandContext): Promise<boolean> {
+  const stale = await addressKeysStale(store);
+  if (stale && !ctx.json)
+    println(
+      ctx.stdout,
+      t(
+        ctx,
+        "库中已有警情的位置键是按原词典生成的：运行 recur address rekey（或在看板“规则”页）重算后，新旧警情才按同一词典比对",
+        "the incidents already stored were keyed with the previous dictionary: run recur address rekey (or use the dashboard's rules page) so that old and new calls are keyed alike",
+      ),
+    );
+  return stale;
+}
+
+export async function placeDictionaryCommand(
+  positionals: readonly string[],
+  values: Readonly<Record<string, unknown>>,
+  ctx: CommandContext,
+  readJson: (path: string, ctx: CommandContext) => Promise<{ ok: true; value: unknown } | { ok: false }>,
+): Promise<number> {
+  const [action, file] = positionals;
+  if (action === undefined || action === "show")
+    return withStore(values, ctx, async (store) => {
+      const dictionary = await loadPlaceDictionary(store);
+      if (ctx.json) println(ctx.stdout, JSON.stringify(dictionary, null, 2));
+      else
+        println(
+          ctx.stdout,
+          t(ctx, "库的地名词典：", "the store's place dictionary: ") +
+            describe(ctx, dictionaryCounts(dictionary)),
+        );
+      return 0;
+    });
+  if (action === "set") {
+    if (file === undefined) {
+      println(ctx.stderr, t(ctx, "用法：recur address dict set FILE", "usage: recur address dict set FILE"));
+      return 2;
+    }
+    const json = await readJson(file, ctx);
+    if (!json.ok) return 1;
+    return withStore(values, ctx, async (store) => {
+      const { dictionary, issues, changed } = await savePlaceDictionary(store, json.value);
+      for (const issue of issues)
+        println(ctx.stderr, renderIssue({ ...issue, file }, DICTIONARY_MESSAGES, ctx.lang));
+      const counts = dictionaryCounts(dictionary);
+      const rekey = await sayRekey(store, ctx);
+      if (ctx.json) println(ctx.stdout, JSON.stringify({ changed, ...counts, rekeyNeeded: rekey }));
+      else
+        println(
+          ctx.stdout,
+          changed
+            ? t(ctx, `库的地名词典已换为 ${file}：`, `the store's place dictionary is now ${file}: `) +
+                describe(ctx, counts)
+            : t(
+                ctx,
+                `库的地名词典与 ${file} 相同，未改动`,
+                `the store's place dictionary is already ${file}`,
+              ),
+        );
+      return 0;
+    });
+  }
+  if (action === "clear")
+    return withStore(values, ctx, async (store) => {
+      const { changed } = await savePlaceDictionary(store, {});
+      const rekey = await sayRekey(store, ctx);
+      if (ctx.json) println(ctx.stdout, JSON.stringify({ changed, rekeyNeeded: rekey }));
+      else
+        println(
+          ctx.stdout,
+          changed
+            ? t(ctx, "库的地名词典已清空", "the store's place dictionary is now empty")
+            : t(ctx, "库的地名词典本来就是空的", "the store's place dictionary was already empty"),
+        );
+      return 0;
+    });
+  println(
+    ctx.stderr,
+    t(
+      ctx,
+      `未知操作 ${action}：recur address dict [show|set FILE|clear]`,
+      `unknown action ${action}: recur address dict [show|set FILE|clear]`,
+    ),
+  );
+  return 2;
+}
