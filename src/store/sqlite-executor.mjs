@@ -59,6 +59,7 @@ export class BatchExecutor {
   #sameFile = [];
   #merger;
   #updates = new Map();
+  #selects = new Map();
 
   constructor(conn, sql, { cacheKib = 0, busyTimeoutMs = 0 } = {}) {
     this.conn = conn;
@@ -81,12 +82,6 @@ export class BatchExecutor {
     this.finishBatch = conn.prepare(sql.finishBatch);
     this.insertQuarantine = conn.prepare(sql.insertQuarantine);
     this.#merger = new IncidentMerger(sql.incidentColumns);
-    // rowid: the id index may be dropped during a bulk batch, the key index never is.
-    this.selectStored = conn
-      .prepare(
-        `SELECT rowid, ${sql.incidentColumns.join(",")} FROM incidents WHERE source_system = ? AND source_id = ?`,
-      )
-      .raw(true);
     this.insertRevision = conn.prepare(
       "INSERT INTO incident_revisions (incident_id, batch_id, columns, previous) VALUES (?, ?, ?, ?)",
     );
@@ -158,36 +153,73 @@ export class BatchExecutor {
     return outcome;
   }
 
-  /** Merges each row of `slice` whose key an earlier batch stored into that incident. */
+  /**
+   * Merges each row of `slice` whose key an earlier batch stored into that incident, in order:
+   * the stored rows of the statement's keys are read in one query per source system, and a key
+   * repeated in the statement merges into what the one before it left.
+   */
   #mergeStored(slice, n, outcome) {
     const merger = this.#merger;
     const columns = merger.columns;
     const { sourceSystem, sourceId, batchId } = this.sql.keyIndexes;
+    const bySystem = new Map();
+    for (let r = 0; r < n; r++) {
+      const system = slice[r * columns + sourceSystem];
+      const ids = bySystem.get(system);
+      if (ids) ids.push(slice[r * columns + sourceId]);
+      else bySystem.set(system, [slice[r * columns + sourceId]]);
+    }
+    // Key -> [rowid, ...values] of incidents stored by earlier batches. A row carrying this
+    // batch's id was inserted just now, or repeats one this batch inserted: the first stands.
+    const stored = new Map();
+    for (const [system, ids] of bySystem)
+      for (const row of this.#selectStored(ids.length).all(system, ...ids))
+        if (row[1 + batchId] !== this.#batchId)
+          stored.set(`${row[1 + sourceSystem]}\u0000${row[1 + sourceId]}`, row);
+    if (stored.size === 0) return;
     for (let r = 0; r < n; r++) {
       const at = r * columns;
-      const stored = this.selectStored.get(slice[at + sourceSystem], slice[at + sourceId]);
-      // Inserted just now, or a repeat of a row this batch inserted: the first occurrence stands.
-      if (!stored || stored[1 + batchId] === this.#batchId) continue;
-      const result = merger.merge(slice, at, stored, 1);
+      const key = `${slice[at + sourceSystem]}\u0000${slice[at + sourceId]}`;
+      const before = stored.get(key);
+      if (!before) continue;
+      const result = merger.merge(slice, at, before, 1);
       if (result.kind === "stale") outcome.stale++;
       if (result.kind !== "update") continue;
       const { changed } = result;
-      const key = changed.join(",");
-      let update = this.#updates.get(key);
+      const signature = changed.join(",");
+      let update = this.#updates.get(signature);
       if (!update) {
         if (this.#updates.size >= 64) this.#updates.clear();
         update = this.conn.prepare(
           `UPDATE incidents SET ${changed.map((c) => `${merger.names[c]} = ?`).join(", ")} WHERE rowid = ?`,
         );
-        this.#updates.set(key, update);
+        this.#updates.set(signature, update);
       }
-      update.run(...changed.map((c) => slice[at + c]), stored[0]);
-      const revision = merger.revision(stored, 1, changed);
-      this.insertRevision.run(stored[1], this.#batchId, revision.columns, revision.previous);
+      update.run(...changed.map((c) => slice[at + c]), before[0]);
+      const revision = merger.revision(before, 1, changed);
+      this.insertRevision.run(before[1], this.#batchId, revision.columns, revision.previous);
+      const after = merger.merged(slice, at, before, 1, changed);
       outcome.updated++;
-      for (let c = 1; c <= columns; c++) outcome.before.push(stored[c]);
-      for (const v of merger.merged(slice, at, stored, 1, changed)) outcome.after.push(v);
+      for (let c = 1; c <= columns; c++) outcome.before.push(before[c]);
+      for (const v of after) outcome.after.push(v);
+      stored.set(key, [before[0], ...after]);
     }
+  }
+
+  /** The stored rows (rowid first, raw arrays) of one source system and `count` source ids. */
+  #selectStored(count) {
+    let statement = this.#selects.get(count);
+    if (!statement) {
+      if (this.#selects.size >= 8) this.#selects.clear();
+      // rowid: the id index may be dropped during a bulk batch, the key index never is.
+      statement = this.conn
+        .prepare(
+          `SELECT rowid, ${this.sql.incidentColumns.join(",")} FROM incidents WHERE source_system = ? AND source_id IN (${Array(count).fill("?").join(",")})`,
+        )
+        .raw(true);
+      this.#selects.set(count, statement);
+    }
+    return statement;
   }
 
   /**
