@@ -183,8 +183,10 @@ function sheetXml(rnd: Random, strings: number): Buffer {
         ? `<${p}row${attributes(rnd, attrs)}/>`
         : `<${p}row${attributes(rnd, attrs)}>${cells}${space(rnd)}</${p}row>${space(rnd)}`;
   }
+  // A tag longer than a chunk (cut in two, it is completed from the next chunk's start).
+  const longTag = rnd.chance(0.3) ? `<${p}sheetPr codeName="${"工作表".repeat(rnd.int(700))}"/>` : "";
   const before = rnd.chance(0.5)
-    ? `<${p}sheetViews><${p}sheetView workbookViewId="0"/></${p}sheetViews><${p}cols><${p}col min="1" max="2" width="10.5"/></${p}cols>`
+    ? `${longTag}<${p}sheetViews><${p}sheetView workbookViewId="0"/></${p}sheetViews><${p}cols><${p}col min="1" max="2" width="10.5"/></${p}cols>`
     : "";
   const after = rnd.chance(0.5)
     ? `<${p}mergeCells count="1"><${p}mergeCell ref="A1:B1"/></${p}mergeCells><${p}conditionalFormatting sqref="A1"><${p}cfRule type="expression" priority="1"><${p}formula>A1&lt;&gt;""</${p}formula></${p}cfRule></${p}conditionalFormatting>`
@@ -226,7 +228,7 @@ describe("the byte scanner reads what saxes reads", () => {
       const sst = sstXml(rnd, count);
       const sheet = sheetXml(rnd, count);
       const max = rnd.pick([Number.POSITIVE_INFINITY, 64 * 1024, 40, 3]);
-      const chunk = rnd.pick([1, 7, 64, 100_000]);
+      const chunk = rnd.pick([1, 7, 64, 300, 1000, 100_000]);
       const strings = await saxesSharedStrings(chunksOf([sst]), max);
       const scanned = await scanSharedStrings(chunksOf(pieces(sst, rnd, chunk)), max);
       expect(stringsOf(scanned), `seed ${seed}`).toEqual(stringsOf(strings));

@@ -50,8 +50,6 @@ const MAX_ENTITY = 32;
 /** A tag longer than this goes to saxes (a row's tags are tens of bytes). */
 const MAX_CARRY = 1 << 20;
 
-const EMPTY = new Uint8Array(0);
-
 const isSpace = (c: number) => c === SPACE || c === LF || c === TAB || c === CR;
 
 /** XML 1.0 NameStartChar for ASCII; any byte of a multi-byte character is let through. */
@@ -156,6 +154,7 @@ export class XmlScanner {
   #stackBytes: Uint8Array[] = [];
   #stackStart = new Int32Array(64);
   #stackLength = new Int32Array(64);
+  #stackId = new Int32Array(64);
   #depth = 0;
   #rootSeen = false;
   #rootClosed = false;
@@ -179,12 +178,34 @@ export class XmlScanner {
   }
 
   write(chunk: Buffer): void {
-    const bytes = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
-    const stop = this.#scan(bytes, false);
-    if (stop < bytes.length) {
-      if (bytes.length - stop > MAX_CARRY) throw new Unsupported("tag too long");
-      this.#carry = bytes.subarray(stop);
-    } else this.#carry = null;
+    let bytes = chunk;
+    const carry = this.#carry;
+    if (carry) {
+      // The token cut by the last chunk's end, completed from the start of this one: only those
+      // bytes copied (copying every chunk whole doubled the garbage the inflater makes).
+      this.#carry = null;
+      for (let take = Math.min(chunk.length, 256); ; take = Math.min(chunk.length, take * 8)) {
+        const stitch = Buffer.concat([carry, chunk.subarray(0, take)]);
+        const stop = this.#scan(stitch, false);
+        // Short of the carry's length, nothing was read: the token is still incomplete.
+        if (stop >= carry.length) {
+          bytes = chunk.subarray(stop - carry.length);
+          break;
+        }
+        if (take === chunk.length) {
+          this.#keep(stitch, stop);
+          return;
+        }
+      }
+    }
+    this.#keep(bytes, this.#scan(bytes, false));
+  }
+
+  /** Keeps the bytes from `stop` (an incomplete token) for the next chunk. */
+  #keep(bytes: Buffer, stop: number): void {
+    if (stop >= bytes.length) return;
+    if (bytes.length - stop > MAX_CARRY) throw new Unsupported("tag too long");
+    this.#carry = bytes.subarray(stop);
   }
 
   end(): void {
@@ -229,7 +250,7 @@ export class XmlScanner {
     return 0;
   }
 
-  #push(bytes: Uint8Array, start: number, length: number): void {
+  #push(bytes: Uint8Array, start: number, length: number, id: number): void {
     const depth = this.#depth;
     if (depth === this.#stackStart.length) {
       const s = new Int32Array(depth * 2);
@@ -238,21 +259,15 @@ export class XmlScanner {
       const l = new Int32Array(depth * 2);
       l.set(this.#stackLength);
       this.#stackLength = l;
+      const d = new Int32Array(depth * 2);
+      d.set(this.#stackId);
+      this.#stackId = d;
     }
     this.#stackBytes[depth] = bytes;
     this.#stackStart[depth] = start;
     this.#stackLength[depth] = length;
+    this.#stackId[depth] = id;
     this.#depth = depth + 1;
-  }
-
-  /** Whether the end tag's name (`start`, `length`) is the open element's. */
-  #matches(bytes: Uint8Array, start: number, length: number): boolean {
-    const depth = this.#depth - 1;
-    if (depth < 0 || this.#stackLength[depth] !== length) return false;
-    const open = this.#stackBytes[depth] as Uint8Array;
-    const at = this.#stackStart[depth] as number;
-    for (let k = 0; k < length; k++) if (open[at + k] !== bytes[start + k]) return false;
-    return true;
   }
 
   /** Scans `bytes`; returns where the first incomplete token starts (bytes.length when none). */
@@ -348,23 +363,24 @@ export class XmlScanner {
     const first = bytes[at + 1];
     if (first === undefined) return -1;
     if (first === SLASH) {
+      // An end tag must name the open element: compared with its name's bytes, no lookup.
+      const depth = this.#depth - 1;
+      if (depth < 0) return unsupported("end tag outside root");
+      const length = this.#stackLength[depth] as number;
+      const open = this.#stackBytes[depth] as Uint8Array;
+      const from = this.#stackStart[depth] as number;
       let j = at + 2;
-      let colon = -1;
-      if (!isNameStart(bytes[j] as number)) return j >= n ? -1 : unsupported("end tag");
-      while (j < n && isNameChar(bytes[j] as number)) {
-        if (bytes[j] === COLON && colon < 0) colon = j;
-        j++;
-      }
-      const nameEnd = j;
+      const nameEnd = j + length;
+      if (nameEnd >= n) return -1;
+      for (let k = 0; k < length; k++)
+        if (bytes[j + k] !== open[from + k]) return unsupported("unmatched end tag");
+      j = nameEnd;
       while (j < n && isSpace(bytes[j] as number)) j++;
       if (j >= n) return -1;
-      if (bytes[j] !== GT) return unsupported("end tag");
-      if (!this.#matches(bytes, at + 2, nameEnd - at - 2)) return unsupported("unmatched end tag");
-      const depth = this.#depth - 1;
+      if (bytes[j] !== GT) return unsupported("unmatched end tag");
       this.#depth = depth;
-      this.#stackBytes[depth] = EMPTY;
       if (depth === 0) this.#rootClosed = true;
-      events.close(this.#lookup(bytes, colon < 0 ? at + 2 : colon + 1, nameEnd));
+      events.close(this.#stackId[depth] as number);
       return j + 1;
     }
     if (first === QUESTION || first === BANG) return unsupported("comment, CDATA, DOCTYPE or instruction");
@@ -492,7 +508,7 @@ export class XmlScanner {
       events.open(id);
       events.close(id);
     } else {
-      this.#push(bytes, at + 1, nameEnd - at - 1);
+      this.#push(bytes, at + 1, nameEnd - at - 1, id);
       events.open(id);
     }
     return j;
