@@ -61,6 +61,18 @@ const SELECT_STORED =
 const INSERT_REVISIONS =
   "INSERT INTO incident_revisions (incident_id, batch_id, columns, previous) " +
   "SELECT r.incident_id, $2, r.columns, r.previous FROM unnest($1::text[], $3::text[], $4::text[]) AS r(incident_id, columns, previous)";
+/**
+ * The merged rows of a chunk's updates in one statement: every column but the key, the id and
+ * the first batch is set to the merged value (PostgreSQL writes a whole new row version anyway).
+ */
+const UPDATE_MERGED =
+  `UPDATE incidents AS i SET ${INCIDENT_COLUMN_NAMES.filter(
+    (c) => !["id", "source_system", "source_id", "batch_id"].includes(c),
+  )
+    .map((c) => `${c} = v.${c}`)
+    .join(", ")} ` +
+  `FROM unnest(${INCIDENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(",")}) AS v(${INCIDENT_COLUMN_NAMES.join(",")}) ` +
+  "WHERE i.source_system = v.source_system AND i.source_id = v.source_id";
 const MERGER = new IncidentMerger(INCIDENT_COLUMN_NAMES);
 const SOURCE_SYSTEM = INCIDENT_COLUMN_NAMES.indexOf("source_system");
 const SOURCE_ID = INCIDENT_COLUMN_NAMES.indexOf("source_id");
@@ -213,6 +225,7 @@ class PgBatchWriter implements BatchWriter {
       stored.set(`${row[SOURCE_SYSTEM]}\u0000${row[SOURCE_ID]}`, row);
     if (stored.size === 0) return;
     const revisions: [string[], string[], string[]] = [[], [], []];
+    const updated = new Set<string>();
     const incoming: Value[] = new Array<Value>(MERGER.columns);
     for (let r = 0; r < n; r++) {
       const key = `${columns[SOURCE_SYSTEM]![r]}\u0000${columns[SOURCE_ID]![r]}`;
@@ -223,10 +236,6 @@ class PgBatchWriter implements BatchWriter {
       if (merge.kind === "stale") outcome.stale++;
       if (merge.kind !== "update") continue;
       const { changed } = merge;
-      await this.client.query(
-        `UPDATE incidents SET ${changed.map((c, i) => `${MERGER.names[c]} = $${i + 3}`).join(", ")} WHERE source_system = $1 AND source_id = $2`,
-        [incoming[SOURCE_SYSTEM], incoming[SOURCE_ID], ...changed.map((c) => incoming[c])],
-      );
       const revision = MERGER.revision(before, 0, changed);
       revisions[0].push(String(before[0]));
       revisions[1].push(revision.columns);
@@ -236,9 +245,19 @@ class PgBatchWriter implements BatchWriter {
       outcome.before.push(...before);
       outcome.after.push(...after);
       stored.set(key, after);
+      updated.add(key);
     }
-    if (revisions[0].length > 0)
-      await this.client.query(INSERT_REVISIONS, [revisions[0], this.batch.id, revisions[1], revisions[2]]);
+    if (updated.size === 0) return;
+    // A key updated twice in the chunk is written once, with what its last merge left.
+    const merged = INCIDENT_COLUMNS.map(() => new Array<Value>(updated.size));
+    let k = 0;
+    for (const key of updated) {
+      const row = stored.get(key)!;
+      for (let c = 0; c < merged.length; c++) merged[c]![k] = row[c]!;
+      k++;
+    }
+    await this.client.query({ name: "recur_update_merged", text: UPDATE_MERGED, values: merged });
+    await this.client.query(INSERT_REVISIONS, [revisions[0], this.batch.id, revisions[1], revisions[2]]);
   }
 
   async #insertIncidents(rows: readonly Incident[]): Promise<InsertOutcome> {
