@@ -563,9 +563,37 @@ export function wallClockText(date: Date): string {
   return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
 }
 
-/** An Excel serial date (days since 1899-12-30, or 1904-01-01) as wall-clock text, to the millisecond rounded. */
+/** "00" to "99": two-digit fields without padStart. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
+const DAY_MS = 86_400_000;
+/** 1000-01-01 and 10000-01-01 (ms since 1970): years of four digits, as wallClockText writes them. */
+const FOUR_DIGIT_YEARS_FROM = -30_610_224_000_000;
+const FOUR_DIGIT_YEARS_TO = 253_402_300_800_000;
+
+/**
+ * An Excel serial date (days since 1899-12-30, or 1904-01-01) as wall-clock text, to the
+ * millisecond rounded. The calendar date by integer arithmetic (H. Hinnant, "chrono-Compatible
+ * Low-Level Date Algorithms", civil_from_days) instead of a Date and six padStart calls a cell;
+ * the same text as wallClockText (a test compares them).
+ */
 export function serialDateText(serial: number, date1904: boolean): string {
-  return wallClockText(new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000)));
+  const ms = Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * DAY_MS);
+  if (!(ms >= FOUR_DIGIT_YEARS_FROM && ms < FOUR_DIGIT_YEARS_TO)) return wallClockText(new Date(ms));
+  const days = Math.floor(ms / DAY_MS);
+  const seconds = Math.floor((ms - days * DAY_MS) / 1000);
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const two = TWO_DIGITS;
+  return `${year}-${two[month]}-${two[day]} ${two[Math.floor(seconds / 3600)]}:${two[Math.floor(seconds / 60) % 60]}:${two[seconds % 60]}`;
 }
 
 /** One row of a sheet: its number (1-based, as Excel shows) and its cells' text by column. */

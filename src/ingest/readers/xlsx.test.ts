@@ -16,6 +16,7 @@ import {
   type SheetRow,
   serialDateText,
   sheetRows,
+  wallClockText,
 } from "./xlsx-parts.ts";
 
 const dir = tempDir("recur-xlsx-");
@@ -109,6 +110,25 @@ describe("XLSX parts", () => {
     expect(serialDateText(45413.5, false)).toBe("2024-05-01 12:00:00");
     expect(serialDateText(45413.5 - 1462, true)).toBe("2024-05-01 12:00:00");
     expect(serialDateText(45414.000005787, false)).toBe("2024-05-02 00:00:00");
+  });
+
+  test("serial dates read by integer arithmetic as the Date-based text gives them, across four-digit years and beyond", () => {
+    // A seeded linear congruential walk over serials from year 1000 (-328,716) to past 9999 (2,958,466).
+    let x = 20261125;
+    const serials = [
+      0, 0.5, 1, 59, 60, 61, -328_716, -328_716.00001, 2_958_465.99999, 2_958_466, 45413.999994,
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+      serials.push((x / 2 ** 32) * 3_400_000 - 400_000);
+    }
+    for (const serial of serials)
+      for (const date1904 of [false, true]) {
+        const reference = wallClockText(
+          new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000)),
+        );
+        expect(serialDateText(serial, date1904), `${serial} ${date1904}`).toBe(reference);
+      }
   });
 
   test("the shared-string table gives back every string, across its growth", () => {
