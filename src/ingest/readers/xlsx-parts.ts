@@ -602,6 +602,24 @@ export interface SheetRow {
   readonly cells: string[];
 }
 
+/**
+ * Whether `text` is an integer as String(Number(text)) writes it: 1 to 15 digits (exact in a
+ * double), no leading zero, an optional minus before a non-zero number.
+ */
+export function isPlainInteger(text: string): boolean {
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  const length = text.length - start;
+  if (length < 1 || length > 15) return false;
+  const first = text.charCodeAt(start);
+  if (first === 48) return length === 1 && start === 0;
+  if (first < 49 || first > 57) return false;
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** A cell's text from its type (`t`), raw value and style (`s`), as the module's header says. */
 function cellText(
   type: string,
@@ -614,6 +632,8 @@ function cellText(
   if (type === "s") return strings.get(Number(value));
   if (type === "b") return value === "1" ? "true" : value === "0" ? "false" : value;
   if (type === "n" && value !== "") {
+    // Most numbers of an export (phones, ids, counts) are already as JavaScript writes them.
+    if (!dateStyles[style] && isPlainInteger(value)) return value;
     const n = Number(value);
     return Number.isNaN(n) ? value : dateStyles[style] ? serialDateText(n, date1904) : String(n);
   }

@@ -10,6 +10,7 @@ import { readXlsx } from "./xlsx.ts";
 import {
   columnOf,
   isDateFormat,
+  isPlainInteger,
   openXlsxZip,
   readSharedStrings,
   SharedStrings,
@@ -129,6 +130,56 @@ describe("XLSX parts", () => {
         );
         expect(serialDateText(serial, date1904), `${serial} ${date1904}`).toBe(reference);
       }
+  });
+
+  test("a number written as JavaScript writes it is kept as it is; any other goes through Number", () => {
+    const texts = [
+      "0",
+      "-0",
+      "7",
+      "-7",
+      "007",
+      "13812345678",
+      "123456789012345",
+      "1234567890123456",
+      "-",
+      "",
+      "1.5",
+      "1e3",
+      " 7",
+      "+7",
+      "０",
+    ];
+    let x = 7;
+    for (let i = 0; i < 5000; i++) {
+      x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+      texts.push(
+        (x % 3 === 0 ? "-" : "") +
+          String(x)
+            .slice(0, 1 + (x % 17))
+            .padStart(1 + (x % 4), "0"),
+      );
+    }
+    // Kept as it is only where Number and back gives the same text (16 digits and more go through Number).
+    for (const text of texts) if (isPlainInteger(text)) expect(String(Number(text)), text).toBe(text);
+    expect(texts.slice(0, 15).map(isPlainInteger)).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(texts.filter(isPlainInteger).length).toBeGreaterThan(2000);
   });
 
   test("the shared-string table gives back every string, across its growth", () => {
