@@ -54,10 +54,15 @@ const INSERT_QUARANTINE =
   "SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[]) AS r(batch_id, file, row, issues, record_enc) " +
   // A row an earlier batch of the same file (same source system and SHA-256) quarantined stays once.
   "WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.batch_id = ANY($6::text[]) AND q.row = r.row)";
-/** Stored incidents of earlier batches with the keys of a chunk (the rows that may be merged). */
+/**
+ * Stored incidents of earlier batches with the keys of a chunk (the rows that may be merged),
+ * locked in key order: a concurrent batch updating the same calls waits for this one, then reads
+ * what it left, so that no merge works from a row version another batch has since replaced.
+ */
 const SELECT_STORED =
   `SELECT ${INCIDENT_COLUMN_NAMES.join(",")} FROM incidents ` +
-  "WHERE (source_system, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND batch_id <> $3";
+  "WHERE (source_system, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND batch_id <> $3 " +
+  "ORDER BY source_system, source_id FOR UPDATE";
 const INSERT_REVISIONS =
   "INSERT INTO incident_revisions (incident_id, batch_id, columns, previous) " +
   "SELECT r.incident_id, $2, r.columns, r.previous FROM unnest($1::text[], $3::text[], $4::text[]) AS r(incident_id, columns, previous)";

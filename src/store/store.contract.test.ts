@@ -674,6 +674,30 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(scorecards).toEqual(await buckets(store));
   });
 
+  test("two batches updating the same call at once both apply, the second to what the first left", async () => {
+    const store = await fresh();
+    await importBatch(store, "c0", [call("c0", 1)]);
+    const summary = { rows: 1, imported: 0, rejected: 0, duplicates: 0, finishedAt: 1 };
+    const a = await store.beginBatch(newBatch("ca"));
+    // SQLite: waits for the first batch to end; PostgreSQL: runs beside it.
+    const second = store.beginBatch(newBatch("cb")).then(async (b) => {
+      await b.insertIncidents([call("cb", 1, { feedback: "已处理" })]);
+      return b.commit(summary);
+    });
+    await a.insertIncidents([call("ca", 1, { arrivedAt: asEpochMs(T0 + 37 * MIN + 9 * MIN) })]);
+    // Give the second batch time to reach the stored call while the first holds it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await a.commit(summary)).toMatchObject({ updated: 1 });
+    expect(await second).toMatchObject({ updated: 1 });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({
+      arrivedAt: T0 + 37 * MIN + 9 * MIN,
+      feedback: "已处理",
+    });
+    const rollups = await readAllRollups(store);
+    await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx as never));
+    expect(rollups).toEqual(await readAllRollups(store));
+  });
+
   test("a rolled back batch applies no update and records no revision", async () => {
     const store = await fresh();
     const first = call("b1", 1);
