@@ -197,9 +197,10 @@ describe("XLSX parts", () => {
   });
 });
 
-/** A one-sheet workbook around the given <sheetData> rows (inline strings only). */
-function oneSheet(rows: string): Buffer {
+/** A one-sheet workbook around the given <sheetData> rows (inline strings only), and any other parts. */
+function oneSheet(rows: string, others: Parameters<typeof zip>[0] = []): Buffer {
   return zip([
+    ...others,
     {
       name: "xl/worksheets/sheet1.xml",
       data: xml(`<worksheet xmlns="${MAIN}"><sheetData>${rows}</sheetData></worksheet>`),
@@ -235,6 +236,35 @@ test("a cell reference past Excel's last column (XFD) makes the file invalid, in
     messages: { en: expect.stringContaining("AAAA2") },
   });
 });
+
+test.each([
+  ["a part it never reads", true],
+  ["its sheet", false],
+])(
+  "a workbook is refused before any row when %s inflates past its declared size (the guard runs beside the reading)",
+  async (_, other) => {
+    const path = join(dir, `liar-${other}.xlsx`);
+    const rows = `<row r="1">${inline("A1", "接警单号")}</row><row r="2">${inline("A2", "J1")}</row>`;
+    // Incompressible bytes, so that the ratio check lets them through to the count of real bytes.
+    const noise = Buffer.from(Array.from({ length: 3_000_000 }, (_, i) => (i * 7919 + (i >> 9)) % 251));
+    const bytes = other
+      ? oneSheet(rows, [{ name: "xl/media/image1.png", data: noise, declaredSize: 2_000_000 }])
+      : zip([
+          {
+            name: "xl/worksheets/sheet1.xml",
+            data: xml(
+              `<worksheet xmlns="${MAIN}"><sheetData>${rows}${"<row/>".repeat(400_000)}</sheetData></worksheet>`,
+            ),
+            declaredSize: 1000,
+          },
+        ]);
+    writeFileSync(path, bytes);
+    await expect(readXlsx(path, { limits: DEFAULT_LIMITS }).then(all)).rejects.toMatchObject({
+      code: "xlsx_invalid",
+      messages: { en: expect.stringContaining("too many bytes") },
+    });
+  },
+);
 
 test("an empty cell (a style, no value) far to the right does not widen its row; a near one does", async () => {
   // 20,000 rows with an empty styled cell at XFD (a range formatted to the last column) ran the

@@ -48,13 +48,14 @@ function listEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
   });
 }
 
-/**
- * Zip-bomb guard, run before the XLSX parser sees the file: checks the declared sizes and
- * compression ratio of every entry, then inflates each entry once, counting real bytes, so a
- * lying header cannot get past either (an entry is also refused as soon as it passes its declared
- * size).
- */
-export async function checkXlsxArchive(path: string, limits: ReadLimits): Promise<void> {
+/** An archive's entries with their declared sizes and ratios checked (the central directory only). */
+interface CheckedArchive {
+  readonly zip: yauzl.ZipFile;
+  readonly entries: readonly yauzl.Entry[];
+}
+
+/** Opens the archive and checks the declared size of every entry, and their sum, against the limits. */
+async function openChecked(path: string, limits: ReadLimits): Promise<CheckedArchive> {
   const file = basename(path);
   let zip: yauzl.ZipFile;
   try {
@@ -62,8 +63,6 @@ export async function checkXlsxArchive(path: string, limits: ReadLimits): Promis
   } catch (error) {
     throw notXlsx(file, (error as Error).message);
   }
-  let declared = 0;
-  let inflated = 0;
   try {
     let entries: yauzl.Entry[];
     try {
@@ -71,6 +70,7 @@ export async function checkXlsxArchive(path: string, limits: ReadLimits): Promis
     } catch (error) {
       throw notXlsx(file, (error as Error).message);
     }
+    let declared = 0;
     for (const entry of entries) {
       declared += entry.uncompressedSize;
       if (declared > limits.maxXlsxUnpackedBytes)
@@ -78,20 +78,42 @@ export async function checkXlsxArchive(path: string, limits: ReadLimits): Promis
       const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
       if (entry.uncompressedSize > MiB && ratio > limits.maxXlsxRatio)
         throw xlsxRatio(file, entry.fileName, ratio, limits.maxXlsxRatio);
+    }
+    return { zip, entries };
+  } catch (error) {
+    zip.close();
+    throw error;
+  }
+}
+
+/**
+ * Inflates every entry once, counting real bytes, so that a lying header cannot get past the
+ * limit (an entry is also refused as soon as it passes its declared size); closes the archive.
+ */
+async function inflateAll(file: string, archive: CheckedArchive, limits: ReadLimits): Promise<void> {
+  let inflated = 0;
+  try {
+    for (const entry of archive.entries) {
       if (entry.fileName.endsWith("/")) continue;
-      try {
-        for await (const chunk of inflatedChunks(zip, entry)) {
-          inflated += chunk.length;
-          if (inflated > limits.maxXlsxUnpackedBytes)
-            throw xlsxTooLarge(file, inflated, limits.maxXlsxUnpackedBytes);
-        }
-      } catch (error) {
-        throw isRecurError(error) ? error : notXlsx(file, (error as Error).message);
+      for await (const chunk of inflatedChunks(archive.zip, entry)) {
+        inflated += chunk.length;
+        if (inflated > limits.maxXlsxUnpackedBytes)
+          throw xlsxTooLarge(file, inflated, limits.maxXlsxUnpackedBytes);
       }
     }
+  } catch (error) {
+    throw isRecurError(error) ? error : notXlsx(file, (error as Error).message);
   } finally {
-    zip.close();
+    archive.zip.close();
   }
+}
+
+/**
+ * Zip-bomb guard: checks the declared sizes and compression ratio of every entry before anything
+ * is inflated, then inflates each entry once, counting real bytes.
+ */
+export async function checkXlsxArchive(path: string, limits: ReadLimits): Promise<void> {
+  await inflateAll(basename(path), await openChecked(path, limits), limits);
 }
 
 /** The sheet to read is empty, or the workbook has no such sheet: say which, and how to choose. */
@@ -123,21 +145,22 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
   const size = (await stat(path)).size;
   const file = basename(path);
   if (size > options.limits.maxFileBytes) throw fileTooLarge(file, size, options.limits.maxFileBytes);
-  await checkXlsxArchive(path, options.limits);
   const { limits } = options;
   const batchRows = options.batchRows ?? 2000;
+  // The zip-bomb guard: the declared sizes before anything is inflated; the real bytes counted
+  // while the workbook's small parts and shared strings are read (on another core: it is zlib's
+  // work), and no row read before the count has passed. Every part read is refused anyway as soon
+  // as it passes its declared size.
+  const inflating = inflateAll(file, await openChecked(path, limits), limits);
+  inflating.catch(() => {}); // awaited below, its failure first
 
-  let parts: XlsxZip;
-  try {
-    parts = await openXlsxZip(path);
-  } catch (error) {
-    throw notXlsx(file, (error as Error).message);
-  }
+  let parts: XlsxZip | undefined;
   const wanted = options.sheet ?? 1;
   let info: WorkbookInfo;
   let strings: SharedStrings;
   let dateStyles: boolean[];
   try {
+    parts = await openXlsxZip(path);
     info = await readWorkbookInfo(parts);
     const stringBytes = info.sharedStrings
       ? (parts.entries.get(info.sharedStrings)?.uncompressedSize ?? 0)
@@ -146,8 +169,11 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
       throw xlsxStringsTooLarge(file, stringBytes, limits.maxXlsxSharedStringsBytes);
     strings = await readSharedStrings(parts, info.sharedStrings, limits.maxCellChars);
     dateStyles = await readDateStyles(parts, info.styles);
+    await inflating;
   } catch (error) {
-    parts.zip.close();
+    parts?.zip.close();
+    // A bomb or a lying header is the file's first problem, whatever the reading met meanwhile.
+    await inflating;
     throw isRecurError(error) ? error : notXlsx(file, (error as Error).message);
   }
   const names = info.sheets.map((s) => s.name);
