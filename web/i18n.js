@@ -196,7 +196,7 @@ const M = {
     weekdays: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
     noData: "暂无数据",
     forbidden: "您的角色无权查看此页",
-    keysStaleBanner: "库中警情的位置键是按较早的地址规则生成的，重复警情可能把同一地点当成两处。",
+    keysStaleBanner: "库中警情的位置键是按较早的地址规则或原地名词典生成的，重复警情可能把同一地点当成两处。",
     keysStaleLink: "到规则设置中重新生成",
     skip: "跳到主要内容",
     offlineMap: "离线底图：未配置瓦片服务（RECUR_TILE_URL）",
@@ -402,7 +402,7 @@ const M = {
     noData: "No data",
     forbidden: "Your role cannot see this page",
     keysStaleBanner:
-      "The stored incidents were keyed by earlier address rules: repeat detection may see one place as two.",
+      "The stored incidents were keyed by earlier address rules or the previous place dictionary: repeat detection may see one place as two.",
     keysStaleLink: "Rebuild them under Rules",
     skip: "Skip to main content",
     offlineMap: "Offline: no tile server configured (RECUR_TILE_URL)",

@@ -532,6 +532,8 @@ export async function importWizardPage(main, ui) {
             ["utf8", "UTF-8"],
             ["gb18030", "GBK / GB18030"],
             ["utf16le", "UTF-16LE"],
+            ["utf16be", "UTF-16BE"],
+            ["big5", "Big5"],
           ].map(([v, l]) => h("option", { value: v, selected: (p.encodingChoice ?? "auto") === v }, l)),
         ),
       ),

@@ -65,7 +65,7 @@ const S = {
     keysIntro:
       "位置键由地址文本和地址解析规则生成。升级 recur 后规则可能变化，之前导入的警情仍是旧的位置键，重复警情会把同一地点当成两处。重新生成只改位置键和地址要素，不改地址和其他内容（与命令 recur address rekey 相同，见 docs/address.md）。",
     keysCurrent: "库中警情的位置键与当前地址规则一致。",
-    keysStale: "库中警情的位置键是按其他（较早的）地址规则生成的，建议重新生成。",
+    keysStale: "库中警情的位置键是按其他（较早的）地址规则或原地名词典生成的，建议重新生成。",
     keysEmpty: "库中还没有警情。",
     dryRun: "先统计（不写入）",
     rekey: "重新生成位置键",
@@ -77,6 +77,24 @@ const S = {
     rekeyLevels: "各级位置键变化",
     unread: "以下导入配置已无法读取，其批次的地址按无地区解析：",
     rekeyFailed: "重新生成失败：",
+    dict: "地名词典",
+    dictIntro:
+      "本部署的地名词典：别名（如 阳光花园 → 阳光小区）、本地地点、本地行政区划。所有导入、重新生成位置键和接警比对都按它生成位置键。修改后，库中已有警情仍是按原词典生成的位置键，请在上方重新生成（见 docs/address.md）。每次保存记入审计日志。",
+    dictCounts: "别名 {a} 个，地点 {p} 个，行政区划 {d} 个",
+    aliasFrom: "别名（写法）",
+    aliasTo: "标准名称",
+    addAlias: "添加别名",
+    removeAlias: "删除",
+    noAliases: "尚无别名。",
+    upload: "上传词典文件替换",
+    dictFile: "词典文件（JSON，如 recur address learn 生成的）",
+    download: "下载当前词典",
+    dictSaved: "已保存。",
+    dictUnchanged: "词典没有变化。",
+    dictStale: "库中警情的位置键仍按原词典生成：请在上方“重新生成位置键”。",
+    dictIssues: "以下条目无效，已忽略：",
+    aliasBlank: "别名和标准名称都要填写，且不能相同。",
+    badJson: "文件不是有效的 JSON：",
   },
   en: {
     title: "Rules",
@@ -139,7 +157,8 @@ const S = {
     keysIntro:
       "Location keys are made from the address text by the address rules. An upgrade of recur may change the rules; incidents imported before it keep their old keys, and repeat detection then sees one place as two. Rebuilding changes only the keys and address components, never the address or anything else (the same as recur address rekey; docs/address.md).",
     keysCurrent: "The stored incidents' location keys follow today's address rules.",
-    keysStale: "The stored incidents were keyed by other (earlier) address rules: rebuild their keys.",
+    keysStale:
+      "The stored incidents were keyed by other (earlier) address rules or the previous place dictionary: rebuild their keys.",
     keysEmpty: "The store holds no incidents yet.",
     dryRun: "Count first (write nothing)",
     rekey: "Rebuild location keys",
@@ -153,6 +172,24 @@ const S = {
     unread:
       "These import profiles cannot be read any more; their batches' addresses were read without a region:",
     rekeyFailed: "The rebuild failed: ",
+    dict: "Place dictionary",
+    dictIntro:
+      "This deployment's place dictionary: aliases (阳光花园 → 阳光小区), local places, local administrative divisions. Every import, key rebuild and dispatch check keys addresses with it. After a change the stored incidents keep the keys of the previous dictionary until you rebuild them above (docs/address.md). Every save is audited.",
+    dictCounts: "{a} aliases, {p} places, {d} divisions",
+    aliasFrom: "Alias (as written)",
+    aliasTo: "Standard name",
+    addAlias: "Add alias",
+    removeAlias: "Remove",
+    noAliases: "No aliases yet.",
+    upload: "Replace with a dictionary file",
+    dictFile: "Dictionary file (JSON, e.g. from recur address learn)",
+    download: "Download the dictionary",
+    dictSaved: "Saved.",
+    dictUnchanged: "The dictionary did not change.",
+    dictStale: "The stored incidents still have the previous dictionary's keys: rebuild them above.",
+    dictIssues: "These entries are invalid and were skipped:",
+    aliasBlank: "Fill in both the alias and the standard name, and make them differ.",
+    badJson: "The file is not valid JSON: ",
   },
 };
 const s = (key) => S[lang]?.[key] ?? S.en[key] ?? key;
@@ -267,12 +304,152 @@ function addressKeysPanel({ h, api }) {
     }
   }
   poll();
+  // A new place dictionary leaves the stored keys stale: look again.
+  addEventListener("recur:address-dictionary", () => {
+    if (panel.isConnected) poll();
+  });
   return panel;
+}
+
+/**
+ * The store's place dictionary (GET/PUT /api/v1/address-dictionary): its counts, the aliases to
+ * add and remove, a JSON file to upload in its place and the current one to download. A save
+ * that changed it makes the keys panel look again (the stored keys are then stale until a rebuild).
+ */
+function placeDictionaryPanel({ h, api, table }) {
+  const counts = h("p", { id: "dict-counts" });
+  const list = h("div", { id: "dict-aliases" });
+  const msg = h("p", { role: "status", id: "dict-msg", "aria-live": "polite" });
+  const from = h("input", {
+    id: "dict-alias-from",
+    "aria-label": s("aliasFrom"),
+    placeholder: s("aliasFrom"),
+  });
+  const to = h("input", { id: "dict-alias-to", "aria-label": s("aliasTo"), placeholder: s("aliasTo") });
+  const file = h("input", {
+    type: "file",
+    id: "dict-file",
+    accept: ".json,application/json",
+    "aria-label": s("dictFile"),
+  });
+  let current = null;
+  const say = (text, cls) => {
+    msg.textContent = text;
+    msg.className = cls;
+  };
+  const show = (v) => {
+    current = v.dictionary;
+    counts.textContent = fill(s("dictCounts"), {
+      a: num(v.counts.aliases),
+      p: num(v.counts.places),
+      d: num(v.counts.divisions),
+    });
+    const aliases = Object.entries(current.aliases ?? {});
+    list.replaceChildren(
+      aliases.length === 0
+        ? h("p", { class: "muted" }, s("noAliases"))
+        : table(
+            [s("aliasFrom"), s("aliasTo"), ""],
+            aliases.map(([alias, name]) => [
+              alias,
+              name,
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "secondary",
+                  "data-alias": alias,
+                  onclick: () => {
+                    const next = { ...current.aliases };
+                    delete next[alias];
+                    save({ ...current, aliases: next });
+                  },
+                },
+                s("removeAlias"),
+              ),
+            ]),
+          ),
+    );
+  };
+  async function save(dictionary) {
+    try {
+      const r = await api("/api/v1/address-dictionary", { method: "PUT", body: JSON.stringify(dictionary) });
+      await load();
+      const parts = [r.changed ? s("dictSaved") : s("dictUnchanged")];
+      if (!r.current) parts.push(s("dictStale"));
+      say(parts.join(" "), r.current ? "okmsg" : "error");
+      if (r.issues.length)
+        msg.append(h("br"), `${s("dictIssues")} ${r.issues.map((i) => i.message).join("; ")}`);
+      if (r.changed) dispatchEvent(new Event("recur:address-dictionary"));
+    } catch (x) {
+      say(x.message, "error");
+    }
+  }
+  async function load() {
+    show(await api("/api/v1/address-dictionary"));
+  }
+  const add = () => {
+    const alias = from.value.trim();
+    const name = to.value.trim();
+    if (!alias || !name || alias === name) return say(s("aliasBlank"), "error");
+    from.value = "";
+    to.value = "";
+    save({ ...current, aliases: { ...current.aliases, [alias]: name } });
+  };
+  const upload = async () => {
+    const f = file.files?.[0];
+    if (!f) return;
+    let json;
+    try {
+      json = JSON.parse(await f.text());
+    } catch (x) {
+      return say(s("badJson") + x.message, "error");
+    }
+    await save(json);
+    file.value = "";
+  };
+  const download = () => {
+    const url = URL.createObjectURL(
+      new Blob([`${JSON.stringify(current, null, 2)}\n`], { type: "application/json" }),
+    );
+    const a = h("a", { href: url, download: "places.json" });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  load().catch((x) => say(x.message, "error"));
+  return h(
+    "section",
+    { class: "panel", style: "margin-top:16px", "aria-labelledby": "dict-h" },
+    h("h2", { id: "dict-h" }, s("dict")),
+    h("p", { class: "muted" }, s("dictIntro")),
+    counts,
+    list,
+    h(
+      "div",
+      { class: "filters" },
+      from,
+      to,
+      h("button", { type: "button", class: "primary", id: "dict-alias-add", onclick: add }, s("addAlias")),
+    ),
+    h(
+      "div",
+      { class: "filters" },
+      h("label", {}, s("dictFile"), " ", file),
+      h("button", { type: "button", class: "secondary", id: "dict-upload", onclick: upload }, s("upload")),
+      h(
+        "button",
+        { type: "button", class: "secondary", id: "dict-download", onclick: download },
+        s("download"),
+      ),
+    ),
+    msg,
+  );
 }
 
 export async function rulesPage(main, { h, api, table }) {
   const view = await api("/api/v1/rules");
   const keys = addressKeysPanel({ h, api });
+  const dictionary = placeDictionaryPanel({ h, api, table });
   render(view);
 
   function render(v, message) {
@@ -479,7 +656,13 @@ export async function rulesPage(main, { h, api, table }) {
       ),
       msg,
     );
-    main.replaceChildren(h("h1", {}, s("title")), h("p", { class: "muted" }, s("intro")), form, keys);
+    main.replaceChildren(
+      h("h1", {}, s("title")),
+      h("p", { class: "muted" }, s("intro")),
+      form,
+      keys,
+      dictionary,
+    );
     main.dataset.ready = "rules";
   }
 }

@@ -26,6 +26,7 @@ import { bundledProfileNames, INGEST_MESSAGES, importFile, loadProfile } from ".
 import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../ingest/privacy/index.ts";
 import { explainSeries, GROUP_LABELS } from "../repeat/explain.ts";
 import { WARNING_LEVELS } from "../repeat/options.ts";
+import { loadPlaceDictionary } from "../store/place-dictionary.ts";
 import type { Store } from "../store/types.ts";
 import { type Scope, scopeOf } from "./access.ts";
 import {
@@ -718,7 +719,12 @@ export function registerDashboardRoutes(
             batchId: asBatchId(randomUUID()),
             keys,
             clock,
-            locator: createAddressLocator({ region: profile.region ?? null, datum: "wgs84" }),
+            locator: createAddressLocator({
+              region: profile.region ?? null,
+              datum: "wgs84",
+              // The store's place dictionary, as every import keys with (src/store/place-dictionary.ts).
+              dictionary: await loadPlaceDictionary(store),
+            }),
           });
           cache.refresh(store);
           repeatIndexImported(app);

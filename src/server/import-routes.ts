@@ -45,9 +45,11 @@ import {
   timeFormatOf,
   wizardProfile,
 } from "../ingest/profile/suggest.ts";
+import { ENCODINGS, type EncodingName } from "../ingest/readers/encoding.ts";
 import { openXlsxZip, readWorkbookInfo } from "../ingest/readers/xlsx-parts.ts";
 import { addressKeysStale, recordAddressRules } from "../store/address-rules.ts";
 import { IncidentMerger } from "../store/incident-merge.mjs";
+import { dictionaryDigest, loadPlaceDictionary } from "../store/place-dictionary.ts";
 import { profileRepository } from "../store/profile-repository.ts";
 import { INCIDENT_COLUMN_NAMES, pushIncidentValues } from "../store/rows.ts";
 import type { BatchWriter, NewBatch, QuarantinedRow, Store } from "../store/types.ts";
@@ -100,7 +102,7 @@ interface Upload {
   readonly format: "csv" | "xlsx";
   /** Chosen by the user in the wizard when detection got it wrong; else detected. */
   delimiter: string;
-  encoding: "auto" | "utf8" | "gbk" | "gb18030" | "utf16le";
+  encoding: EncodingName;
   /** XLSX: the worksheet chosen in the wizard (default the first). */
   sheet?: string;
   /** The header's position (1 = the first row read) chosen in the wizard; else detected. */
@@ -137,7 +139,7 @@ const ProfileRef = z.discriminatedUnion("kind", [
       cityName: z.string().max(64).optional(),
       datum: z.enum(["wgs84", "gcj02", "bd09"]).optional(),
       keepCallerNumber: z.boolean().optional(),
-      encoding: z.enum(["auto", "utf8", "gbk", "gb18030", "utf16le"]).optional(),
+      encoding: z.enum(ENCODINGS).optional(),
       delimiter: z.string().length(1).optional(),
     }),
   }),
@@ -156,7 +158,7 @@ const DistinctBody = z.object({
 });
 /** Reading the staged file again with an encoding or delimiter the user picked. */
 const RereadBody = z.object({
-  encoding: z.enum(["auto", "utf8", "gbk", "gb18030", "utf16le"]).optional(),
+  encoding: z.enum(ENCODINGS).optional(),
   delimiter: z.enum([",", ";", "\t", "|"]).optional(),
   sheet: z.string().min(1).max(64).optional(),
   headerRow: z.number().int().min(1).max(HEADER_ROWS).optional(),
@@ -349,12 +351,16 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         dashboardSettings.secretPath ??
         (process.env.RECUR_SECRET ? resolve(process.env.RECUR_SECRET) : undefined),
     )();
+  // Per region and place dictionary: the store's dictionary, as every import keys with
+  // (src/store/place-dictionary.ts); a new one from the rules page makes new locators.
   const locators = new Map<string, ReturnType<typeof createAddressLocator>>();
-  const locatorFor = (profile: Profile) => {
-    const key = profile.region ?? "";
+  const locatorFor = async (store: Store, profile: Profile) => {
+    const dictionary = await loadPlaceDictionary(store);
+    const key = `${profile.region ?? ""}\u0000${dictionaryDigest(dictionary)}`;
     let locator = locators.get(key);
     if (!locator) {
-      locator = createAddressLocator({ region: profile.region ?? null, datum: "wgs84" });
+      if (locators.size >= 8) locators.clear();
+      locator = createAddressLocator({ region: profile.region ?? null, datum: "wgs84", dictionary });
       locators.set(key, locator);
     }
     return locator;
@@ -686,7 +692,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           batchId,
           keys: await secret(),
           clock: options.clock,
-          locator: locatorFor(resolved.profile),
+          locator: await locatorFor(store, resolved.profile),
           maxRows: limit,
           sampleSize: limit * 4,
         });
@@ -761,7 +767,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         batchId,
         keys,
         clock: options.clock,
-        locator: locatorFor(resolved.profile),
+        locator: await locatorFor(store, resolved.profile),
         sampleSize: 200,
         onProgress: (p) => {
           job.rows = p.rows;

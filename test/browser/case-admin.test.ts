@@ -100,6 +100,26 @@ describe.skipIf(!browserAvailable)(
       expect(await page.textContent("#keys-msg")).not.toContain("试运行");
       await shot(page, "22b-admin-address-keys");
 
+      // The store's place dictionary: the demo city's divisions and names; an alias added makes the
+      // stored keys stale until a rebuild, and removing it makes them current again.
+      await page.waitForSelector("#dict-counts");
+      await expect
+        .poll(() => page.textContent("#dict-counts"))
+        .toMatch(/地点 [1-9][\d,]* 个，行政区划 [1-9]\d* 个/);
+      expect(await page.textContent("#dict-aliases")).toContain("尚无别名");
+      await page.fill("#dict-alias-from", "春华花园");
+      await page.fill("#dict-alias-to", "春华小区");
+      await page.click("#dict-alias-add");
+      await page.waitForSelector("#dict-msg.error");
+      expect(await page.textContent("#dict-msg")).toContain("已保存");
+      expect(await page.textContent("#dict-aliases")).toContain("春华花园");
+      await page.waitForSelector("#keys-state.error");
+      await shot(page, "22c-admin-place-dictionary");
+      await page.click('#dict-aliases button[data-alias="春华花园"]');
+      await page.waitForSelector("#dict-msg.okmsg");
+      expect(await page.textContent("#dict-aliases")).toContain("尚无别名");
+      await page.waitForSelector("#keys-state.okmsg");
+
       // A station officer of the new station: the unit is picked from the registry.
       await page.goto(`${ui.base}/#/admin`);
       await ready(page, "admin");

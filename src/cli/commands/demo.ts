@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { Lang } from "../../domain/index.ts";
@@ -10,8 +10,9 @@ import { dashboardCacheOf, dashboardSettings } from "../../server/dashboard-rout
 import { createDemoAccounts } from "../../server/demo-accounts.ts";
 import { qualityRunnerOf } from "../../server/quality-routes.ts";
 import { addressKeysStale, openStore, type Store } from "../../store/index.ts";
+import { isEmptyDictionary, loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
-import { generateCommand } from "./generate.ts";
+import { generateCommand, placesPath } from "./generate.ts";
 import { importCommand } from "./import.ts";
 import { resolvePort, serveUntilSignal, startServer } from "./serve.ts";
 
@@ -46,6 +47,22 @@ async function runQuietly(
   );
   if (code !== 0) throw new Error(`${command.name} failed: ${out.trim()}`);
   return JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+}
+
+/**
+ * Makes the demo city's `city.places.json` (its divisions and registered names) the store's place
+ * dictionary when the store has none yet. True when it did (the stored keys then want a rekey).
+ */
+async function useDemoDictionary(dbPath: string, csvPath: string, open?: Store): Promise<boolean> {
+  const file = placesPath(csvPath);
+  if (!existsSync(file)) return false;
+  const store = open ?? (await openStore({ path: dbPath }));
+  try {
+    if (!isEmptyDictionary(await loadPlaceDictionary(store))) return false;
+    return (await savePlaceDictionary(store, JSON.parse(await readFile(file, "utf8")))).changed;
+  } finally {
+    if (!open) await store.close();
+  }
 }
 
 /** Creates the demo accounts (generated passwords) and prints them; the file is mode 0600. */
@@ -138,7 +155,19 @@ export const demoCommand: Command = {
           detail: detail("正在导入演示警情…", "Importing the demo incidents…"),
         });
         println(ctx.stderr, t(ctx, "正在导入…", "Importing…"));
-        const summary = await runQuietly(importCommand, { profile: "synthetic", db: dbPath }, [csvPath], ctx);
+        // The city's divisions and registered names, as a real deployment's dictionary would hold
+        // its own (澜江市 is in no national data): the store's dictionary, keyed with from the start.
+        await useDemoDictionary(dbPath, csvPath);
+        const summary = await runQuietly(
+          importCommand,
+          {
+            profile: "synthetic",
+            db: dbPath,
+            ...(existsSync(placesPath(csvPath)) ? { dict: placesPath(csvPath) } : {}),
+          },
+          [csvPath],
+          ctx,
+        );
         println(
           ctx.stderr,
           t(
@@ -148,7 +177,7 @@ export const demoCommand: Command = {
           ),
         );
         store = await openStore({ path: dbPath });
-      } else if (await addressKeysStale(store)) {
+      } else if ((await useDemoDictionary(dbPath, csvPath, store)) || (await addressKeysStale(store))) {
         // A demo store kept from an earlier recur, whose address rules keyed it: rekeyed before it serves.
         server.setStatus({
           phase: "loading",

@@ -15,6 +15,7 @@ import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/se
 import { loadProfile } from "../../ingest/profile/load.ts";
 import type { EncodingName } from "../../ingest/readers/encoding.ts";
 import { addressKeysStale, DEFAULT_DB_PATH, openStore, recordAddressRules } from "../../store/index.ts";
+import { loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
 import { nationalVillages } from "../village-register.ts";
 
 const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
@@ -34,7 +35,7 @@ export interface ImportJob {
   readonly encoding?: EncodingName;
   readonly chunkRows?: number;
   readonly maxRows?: number;
-  /** The deployment's place dictionary (--dict), already read and repaired. */
+  /** A place dictionary file (--dict), already read and repaired: it becomes the store's. */
   readonly dictionary?: PlaceDictionary;
   /** The deployment's address tagger (--model), already read and checked; else the rule parser. */
   readonly model?: TaggerModel;
@@ -45,7 +46,14 @@ export type JobMessage = { readonly kind: "job"; readonly job: ImportJob } | { r
 
 export type WorkerMessage =
   | { readonly kind: "progress"; readonly progress: ImportProgress }
-  | { readonly kind: "done"; readonly summary: ImportSummary & { readonly addressKeysStale: boolean } }
+  | {
+      readonly kind: "done";
+      readonly summary: ImportSummary & {
+        readonly addressKeysStale: boolean;
+        /** --dict FILE replaced the store's place dictionary. */
+        readonly dictionaryReplaced?: boolean;
+      };
+    }
   | { readonly kind: "recur-error"; readonly code: string; readonly messages: Record<Lang, string> }
   | { readonly kind: "crash"; readonly message: string; readonly stack?: string };
 
@@ -60,7 +68,7 @@ function secretPath(job: ImportJob, dbPath: string): string {
 async function runJob(
   job: ImportJob,
   onProgress: (p: ImportProgress) => void,
-): Promise<ImportSummary & { readonly addressKeysStale: boolean }> {
+): Promise<ImportSummary & { readonly addressKeysStale: boolean; readonly dictionaryReplaced?: boolean }> {
   const dbPath = resolve(job.cwd, job.db ?? DEFAULT_DB_PATH);
   const profile = await loadProfile(job.profileRef, job.cwd);
   const keys = await loadOrCreateSecret(secretPath(job, dbPath));
@@ -72,7 +80,14 @@ async function runJob(
     ...(job.databaseUrl ? { databaseUrl: job.databaseUrl } : {}),
   });
   try {
-    // A store keyed by other address rules stays marked so until `recur address rekey` runs over it.
+    // --dict FILE makes the file the store's place dictionary; without it the store's is used, the
+    // one every import, rekey and dispatch check keys with (src/store/place-dictionary.ts).
+    const dictionaryReplaced = job.dictionary
+      ? (await savePlaceDictionary(store, job.dictionary)).changed
+      : false;
+    const dictionary = job.dictionary ?? (await loadPlaceDictionary(store));
+    // A store keyed by other address rules (or another dictionary) stays marked so until
+    // `recur address rekey` runs over it.
     const stale = await addressKeysStale(store);
     const summary = await importFile({
       path: job.path,
@@ -85,7 +100,7 @@ async function runJob(
       locator: createAddressLocator({
         region: profile.region ?? null,
         datum: "wgs84",
-        ...(job.dictionary ? { dictionary: job.dictionary } : {}),
+        dictionary,
         ...(job.model ? { model: job.model } : {}),
         ...(job.model?.villages ? { villages: nationalVillages() } : {}),
       }),
@@ -95,7 +110,7 @@ async function runJob(
       onProgress,
     });
     if (!stale) await recordAddressRules(store);
-    return { ...summary, addressKeysStale: stale };
+    return { ...summary, addressKeysStale: stale, ...(dictionaryReplaced ? { dictionaryReplaced } : {}) };
   } finally {
     await store.close();
   }

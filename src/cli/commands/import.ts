@@ -73,7 +73,7 @@ class ImportThread {
   run(
     job: ImportJob,
     onProgress: (p: ImportProgress) => void,
-  ): Promise<ImportSummary & { readonly addressKeysStale: boolean }> {
+  ): Promise<ImportSummary & { readonly addressKeysStale: boolean; readonly dictionaryReplaced?: boolean }> {
     this.#sent = true;
     const worker = this.#worker;
     return new Promise((done, fail) => {
@@ -209,7 +209,7 @@ export const importCommand: Command = {
     en: "Import a dispatch export (CSV/XLSX/JSONL, UTF-8 or GBK) with a mapping profile",
   },
   usage:
-    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le] [--dict PATH] [--model PATH] [--secret PATH] [--json] [--lang zh|en]",
+    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict PATH] [--model PATH] [--secret PATH] [--json] [--lang zh|en]",
   options: {
     profile: { type: "string", short: "p" },
     db: { type: "string" },
@@ -241,8 +241,8 @@ export const importCommand: Command = {
         ctx.stderr,
         t(
           ctx,
-          `未知编码: ${encodingFlag}（可用 auto、utf8、gbk、gb18030、utf16le）`,
-          `Unknown encoding: ${encodingFlag} (use auto, utf8, gbk, gb18030, utf16le)`,
+          `未知编码: ${encodingFlag}（可用 auto、utf8、gbk、gb18030、utf16le、utf16be、big5）`,
+          `Unknown encoding: ${encodingFlag} (use auto, utf8, gbk, gb18030, utf16le, utf16be, big5)`,
         ),
       );
       return 2;
@@ -373,6 +373,7 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
           encoding: summary.encoding,
           ...(summary.titleRows ? { titleRows: summary.titleRows } : {}),
           ...(summary.addressKeysStale ? { addressKeysStale: true } : {}),
+          ...(summary.dictionaryReplaced ? { dictionaryReplaced: true } : {}),
           issueCounts: summary.issueCounts,
           unmappedValues: summary.unmappedValues,
           sampleRejections: summary.sampleRejections.map((issue) => ({
@@ -386,13 +387,22 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
         }),
       );
     } else println(ctx.stdout, humanSummary(summary, ctx));
+    if (summary.dictionaryReplaced)
+      println(
+        ctx.stderr,
+        t(
+          ctx,
+          "库的地名词典已换为 --dict 给出的文件（以后的导入、看板和出警核查都用它；recur address dict 查看）",
+          "the store's place dictionary is now the --dict file (later imports, the dashboard and the dispatch check use it; see recur address dict)",
+        ),
+      );
     if (summary.addressKeysStale)
       println(
         ctx.stderr,
         t(
           ctx,
-          "注意：库中已有警情的位置键是按其他（较早的）地址规则生成的，新旧警情可能把同一地点算作两处；请运行 recur address rekey 重算（docs/address.md）",
-          "note: the incidents already in this store were keyed by other (earlier) address rules, so old and new calls may key one place as two; run recur address rekey (docs/address.md)",
+          "注意：库中已有警情的位置键是按其他（较早的）地址规则或原地名词典生成的，新旧警情可能把同一地点算作两处；请运行 recur address rekey 重算（docs/address.md）",
+          "note: the incidents already in this store were keyed by other (earlier) address rules or another place dictionary, so old and new calls may key one place as two; run recur address rekey (docs/address.md)",
         ),
       );
     if (allRejected(summary)) {

@@ -147,6 +147,33 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
     expect((await run(["address", "rekey", "--db", db], dir)).code).toBe(0);
     const [r1, r2] = await stored(db);
     expect(r1?.location.room).toBe(r2?.location.room);
+    // A later import without --dict keys with the store's dictionary.
+    const later = writeText(
+      dir,
+      "later.csv",
+      [SYNTH_HEADER, synthRow({ 接警单号: "K9", 发生地址: "澜东区阳光花园3栋2单元501室" })].join("\n"),
+      "utf8",
+    );
+    const laterRun = await run(["import", later, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(JSON.parse(laterRun.out).addressKeysStale).toBeUndefined();
+    {
+      const store = await openStore({ path: db });
+      const k9 = await store.incidents.get("synthetic-110", "K9");
+      await store.close();
+      expect(k9?.location.room).toBe(r2?.location.room);
+    }
+    // --dict FILE on an import makes FILE the store's dictionary, and says so.
+    const other = writeText(dir, "dict3.json", JSON.stringify({ aliases: { 幸福里: "幸福小区" } }), "utf8");
+    const replaced = await run(
+      ["import", later, "--profile", "synthetic", "--db", db, "--dict", other, "--json"],
+      dir,
+    );
+    expect(JSON.parse(replaced.out)).toMatchObject({ dictionaryReplaced: true, addressKeysStale: true });
+    expect(JSON.parse((await run(["address", "dict", "--db", db, "--json"], dir)).out).aliases).toEqual({
+      幸福里: "幸福小区",
+    });
+    const back = await run(["address", "dict", "set", dict, "--db", db, "--json"], dir);
+    expect(JSON.parse(back.out)).toMatchObject({ changed: true, rekeyNeeded: false });
     const same = await run(["address", "dict", "set", dict, "--db", db, "--json"], dir);
     expect(JSON.parse(same.out)).toMatchObject({ changed: false, rekeyNeeded: false });
     const cleared = await run(["address", "dict", "clear", "--db", db, "--json"], dir);

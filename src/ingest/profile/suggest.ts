@@ -1,5 +1,6 @@
 import { CATEGORIES, type Category, DEFAULT_SUBTYPES } from "../../domain/index.ts";
 import { normalizePhone } from "../privacy/index.ts";
+import type { EncodingName } from "../readers/encoding.ts";
 import { compileTimeFormat } from "../time.ts";
 import { categoryLabels } from "./codemap.ts";
 
@@ -620,7 +621,7 @@ export interface WizardMapping {
   readonly cityName?: string | undefined;
   readonly datum?: "wgs84" | "gcj02" | "bd09" | undefined;
   readonly keepCallerNumber?: boolean | undefined;
-  readonly encoding?: "auto" | "utf8" | "gbk" | "gb18030" | "utf16le" | undefined;
+  readonly encoding?: EncodingName | undefined;
   /** CSV delimiter when not a comma. */
   readonly delimiter?: string | undefined;
 }
