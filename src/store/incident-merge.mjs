@@ -1,6 +1,22 @@
 // Plain JavaScript on purpose: the SQLite batch worker (sqlite-worker.mjs) merges rows too, and
 // runs without a TypeScript loader. Used by sqlite-executor.mjs and postgres.ts alike.
 
+/** Settings keys of the retention cutoffs applied so far (retention.ts), read by every batch. */
+export const RETENTION_KEYS = {
+  callerBefore: "retention.caller_before",
+  narrativeBefore: "retention.narrative_before",
+};
+
+/** The retention cutoffs from the settings rows `{ key, value }` of RETENTION_KEYS (none: no cutoff). */
+export function retentionFrom(rows) {
+  const out = { callerBefore: Number.NEGATIVE_INFINITY, narrativeBefore: Number.NEGATIVE_INFINITY };
+  for (const { key, value } of rows) {
+    if (key === RETENTION_KEYS.callerBefore) out.callerBefore = Number(value);
+    if (key === RETENTION_KEYS.narrativeBefore) out.narrativeBefore = Number(value);
+  }
+  return out;
+}
+
 /** The columns whose filled-in count is a row's progress: a later export has at least as many. */
 export const PROGRESS_COLUMNS = [
   "accepted_at",
@@ -62,7 +78,20 @@ export class IncidentMerger {
     });
     this.#enc = names.indexOf("caller_number_enc");
     this.#pseudonym = names.indexOf("caller_pseudonym");
+    this.#receivedAt = names.indexOf("received_at");
+    this.#callerColumns = new Set([this.#pseudonym, this.#enc]);
+    this.#textColumns = new Set([names.indexOf("narrative"), names.indexOf("feedback")]);
   }
+
+  /**
+   * The retention cutoffs applied to the store so far (retention.ts): a stored incident received
+   * before `callerBefore` lost its caller link, one before `narrativeBefore` its narrative and
+   * feedback, and a later export never brings them back.
+   */
+  retention = { callerBefore: Number.NEGATIVE_INFINITY, narrativeBefore: Number.NEGATIVE_INFINITY };
+  #receivedAt;
+  #callerColumns;
+  #textColumns;
 
   #candidates;
   #fromAddress;
@@ -84,9 +113,13 @@ export class IncidentMerger {
    */
   merge(incoming, inOffset, stored, stOffset) {
     const changed = [];
+    const received = stored[stOffset + this.#receivedAt];
+    const callerGone = received < this.retention.callerBefore;
+    const textGone = received < this.retention.narrativeBefore;
     for (const c of this.#candidates) {
       const value = incoming[inOffset + c];
       if (value === null || value === undefined) continue;
+      if ((callerGone && this.#callerColumns.has(c)) || (textGone && this.#textColumns.has(c))) continue;
       if (c === this.#enc) {
         if (
           stored[stOffset + c] === null ||

@@ -3,7 +3,7 @@ import pg from "pg";
 import type { Incident } from "../domain/index.ts";
 import { BatchUpdates } from "./batch-updates.ts";
 import { batchClosedError, batchExistsError, batchMismatchError, storeOpenError } from "./errors.ts";
-import { IncidentMerger } from "./incident-merge.mjs";
+import { IncidentMerger, RETENTION_KEYS, retentionFrom } from "./incident-merge.mjs";
 import { BatchRollups, batchTx } from "./indicator-rollups.ts";
 import { migrateToLatest } from "./migrate.ts";
 import {
@@ -78,7 +78,6 @@ const UPDATE_MERGED =
     .join(", ")} ` +
   `FROM unnest(${INCIDENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(",")}) AS v(${INCIDENT_COLUMN_NAMES.join(",")}) ` +
   "WHERE i.source_system = v.source_system AND i.source_id = v.source_id";
-const MERGER = new IncidentMerger(INCIDENT_COLUMN_NAMES);
 const SOURCE_SYSTEM = INCIDENT_COLUMN_NAMES.indexOf("source_system");
 const SOURCE_ID = INCIDENT_COLUMN_NAMES.indexOf("source_id");
 
@@ -165,6 +164,8 @@ class PgBatchWriter implements BatchWriter {
     private readonly onEnd: (writer: PgBatchWriter) => void,
     /** Earlier batches of the same file from the same source system (their quarantine is kept once). */
     private readonly sameFile: readonly string[],
+    /** Merges later exports into stored calls, with the store's retention cutoffs. */
+    private readonly merger: IncidentMerger,
   ) {
     this.#rollups = new BatchRollups(batch.id);
     this.#updates = new BatchUpdates(this.#rollups);
@@ -192,6 +193,7 @@ class PgBatchWriter implements BatchWriter {
       throw (error as { code?: string }).code === "23505" ? batchExistsError(batch.id) : error;
     }
     let sameFile: string[];
+    const merger = new IncidentMerger(INCIDENT_COLUMN_NAMES);
     try {
       sameFile = (
         await client.query<{ id: string }>(
@@ -199,12 +201,20 @@ class PgBatchWriter implements BatchWriter {
           [batch.sourceSystem, batch.fileSha256, batch.id],
         )
       ).rows.map((r) => r.id);
+      merger.retention = retentionFrom(
+        (
+          await client.query<{ key: string; value: string }>(
+            "SELECT key, value FROM settings WHERE key IN ($1, $2)",
+            [RETENTION_KEYS.callerBefore, RETENTION_KEYS.narrativeBefore],
+          )
+        ).rows,
+      );
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       client.release();
       throw error;
     }
-    return new PgBatchWriter(client, batch, onEnd, sameFile);
+    return new PgBatchWriter(client, batch, onEnd, sameFile, merger);
   }
 
   insertIncidents(rows: readonly Incident[]): Promise<number> {
@@ -231,21 +241,21 @@ class PgBatchWriter implements BatchWriter {
     if (stored.size === 0) return;
     const revisions: [string[], string[], string[]] = [[], [], []];
     const updated = new Set<string>();
-    const incoming: Value[] = new Array<Value>(MERGER.columns);
+    const incoming: Value[] = new Array<Value>(this.merger.columns);
     for (let r = 0; r < n; r++) {
       const key = `${columns[SOURCE_SYSTEM]![r]}\u0000${columns[SOURCE_ID]![r]}`;
       const before = stored.get(key);
       if (!before) continue;
-      for (let c = 0; c < MERGER.columns; c++) incoming[c] = columns[c]![r]!;
-      const merge = MERGER.merge(incoming, 0, before, 0);
+      for (let c = 0; c < this.merger.columns; c++) incoming[c] = columns[c]![r]!;
+      const merge = this.merger.merge(incoming, 0, before, 0);
       if (merge.kind === "stale") outcome.stale++;
       if (merge.kind !== "update") continue;
       const { changed } = merge;
-      const revision = MERGER.revision(before, 0, changed);
+      const revision = this.merger.revision(before, 0, changed);
       revisions[0].push(String(before[0]));
       revisions[1].push(revision.columns);
       revisions[2].push(revision.previous);
-      const after = MERGER.merged(incoming, 0, before, 0, changed);
+      const after = this.merger.merged(incoming, 0, before, 0, changed);
       outcome.updated++;
       outcome.before.push(...before);
       outcome.after.push(...after);

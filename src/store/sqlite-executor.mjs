@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { IncidentMerger } from "./incident-merge.mjs";
+import { IncidentMerger, RETENTION_KEYS, retentionFrom } from "./incident-merge.mjs";
 
 /**
  * Opens a connection with the settings every recur connection uses: WAL (readers never wait
@@ -105,6 +105,11 @@ export class BatchExecutor {
       // params: id, source_system, profile, file_name, file_sha256, started_at (BATCH_SQL.insertBatch).
       this.#batchId = params[0];
       this.#sameFile = this.sameFileBatches.all(params[1], params[4], params[0]);
+      this.#merger.retention = retentionFrom(
+        this.conn
+          .prepare("SELECT key, value FROM settings WHERE key IN (?, ?)")
+          .all(RETENTION_KEYS.callerBefore, RETENTION_KEYS.narrativeBefore),
+      );
       const bulk = this.sql.bulk;
       if (bulk && expectedRows >= bulk.minRows) {
         const existing = this.conn.prepare(`SELECT max(rowid) AS n FROM ${bulk.table}`).get().n ?? 0;

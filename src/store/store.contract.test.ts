@@ -17,6 +17,7 @@ import { openReview } from "../quality/review.ts";
 import { readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { qualityRepository, rebuildScorecardBuckets } from "./quality-repository.ts";
+import { applyRetention } from "./retention.ts";
 import {
   memoryTarget,
   newBatch,
@@ -696,6 +697,33 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     const rollups = await readAllRollups(store);
     await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx as never));
     expect(rollups).toEqual(await readAllRollups(store));
+  });
+
+  test("a later export never brings back what retention removed, and revisions lose it too", async () => {
+    const store = await fresh();
+    const caller = { callerPseudonym: asPseudonym("p-9"), callerNumberEnc: "v1:iv-a:ciphertext" };
+    await importBatch(store, "r1", [call("r1", 1, { ...caller, narrative: "第一次描述" })]);
+    await importBatch(store, "r2", [call("r2", 1, { ...caller, narrative: "第二次描述" })]);
+    expect(JSON.parse((await revisions(store))[0]!.previous)).toEqual({ narrative: "第一次描述" });
+    const cutoff = T0 + 86_400_000;
+    await applyRetention(store, {
+      callerBefore: cutoff,
+      narrativeBefore: cutoff,
+      auditBefore: 0,
+      attachmentsBefore: 0,
+    });
+    expect(JSON.parse((await revisions(store))[0]!.previous)).toEqual({ narrative: null });
+    const arrivedAt = asEpochMs(T0 + 37 * MIN + 9 * MIN);
+    const later = call("r3", 1, { ...caller, narrative: "第三次描述", feedback: "已处理", arrivedAt });
+    expect(await importBatch(store, "r3", [later])).toMatchObject({ updated: 1 });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({
+      arrivedAt,
+      narrative: null,
+      feedback: null,
+      callerPseudonym: null,
+      callerNumberEnc: null,
+    });
+    expect(JSON.parse((await revisions(store))[1]!.columns)).toEqual(["arrived_at"]);
   });
 
   test("a rolled back batch applies no update and records no revision", async () => {
