@@ -48,7 +48,7 @@ import {
 import { ENCODINGS, type EncodingName } from "../ingest/readers/encoding.ts";
 import { openXlsxZip, readWorkbookInfo } from "../ingest/readers/xlsx-parts.ts";
 import { addressKeysStale, recordAddressRules } from "../store/address-rules.ts";
-import { IncidentMerger } from "../store/incident-merge.mjs";
+import { IncidentMerger, RETENTION_KEYS, retentionFrom } from "../store/incident-merge.mjs";
 import { dictionaryDigest, loadPlaceDictionary } from "../store/place-dictionary.ts";
 import { profileRepository } from "../store/profile-repository.ts";
 import { INCIDENT_COLUMN_NAMES, pushIncidentValues } from "../store/rows.ts";
@@ -286,14 +286,24 @@ export function importReport(summary: ImportSummary) {
   };
 }
 
-const MERGER = new IncidentMerger(INCIDENT_COLUMN_NAMES);
-
 /**
  * A batch writer that keeps what it is given: the dry run goes through the pipeline and stores
  * nothing. A row of a call already stored is told apart as the import would (IncidentMerger):
  * it would update the call, be stale, or be a duplicate.
  */
 function collectingWriter(batch: NewBatch, store: Store | undefined) {
+  const merger = new IncidentMerger(INCIDENT_COLUMN_NAMES);
+  // The store's retention cutoffs, read at the first stored call (as a batch reads them at begin).
+  let retention: Promise<void> | undefined;
+  const readRetention = (s: Store) =>
+    (retention ??= (async () => {
+      const rows: { key: string; value: string }[] = [];
+      for (const key of [RETENTION_KEYS.callerBefore, RETENTION_KEYS.narrativeBefore]) {
+        const value = await s.settings.get(key);
+        if (value !== undefined) rows.push({ key, value });
+      }
+      merger.retention = retentionFrom(rows);
+    })());
   const incidents: Incident[] = [];
   const quarantine: QuarantinedRow[] = [];
   let duplicates = 0;
@@ -317,7 +327,8 @@ function collectingWriter(batch: NewBatch, store: Store | undefined) {
           const before: (string | number | null)[] = [];
           pushIncidentValues(incoming, r);
           pushIncidentValues(before, stored);
-          const kind = MERGER.merge(incoming, 0, before, 0).kind;
+          if (store) await readRetention(store);
+          const kind = merger.merge(incoming, 0, before, 0).kind;
           if (kind === "update") updates.updated++;
           else if (kind === "stale") updates.stale++;
           else duplicates++;
