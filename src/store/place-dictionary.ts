@@ -43,7 +43,8 @@ export async function loadPlaceDictionary(store: Store): Promise<PlaceDictionary
 
 /**
  * Makes `json` the store's place dictionary: its valid entries are kept, the others returned as
- * issues (file, row and why, for the caller to print). Returns whether the stored one changed.
+ * issues (file, row and why, for the caller to print). `changed`: whether the stored one changed in
+ * what can change a key (`dictionaryDigest`), so that the stored keys are now stale.
  * @example await savePlaceDictionary(store, JSON.parse(await readFile("places.json", "utf8")))
  */
 export async function savePlaceDictionary(
@@ -53,7 +54,9 @@ export async function savePlaceDictionary(
   const { dictionary, issues } = restoreDictionary(json);
   const before = await loadPlaceDictionary(store);
   const changed = dictionaryDigest(before) !== dictionaryDigest(dictionary);
-  if (changed) await store.settings.set(PLACE_DICTIONARY_SETTING, JSON.stringify(dictionary));
+  // Written also when only what keys nothing changed (how often a place was seen).
+  const text = JSON.stringify(dictionary);
+  if (changed || text !== JSON.stringify(before)) await store.settings.set(PLACE_DICTIONARY_SETTING, text);
   return { dictionary, issues, changed };
 }
 

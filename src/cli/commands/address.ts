@@ -251,9 +251,17 @@ async function evaluate(values: Readonly<Record<string, unknown>>, ctx: CommandC
 
 async function learn(values: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
   if (typeof values.dict !== "string") {
+    if (typeof values.db === "string" || ctx.env.DATABASE_URL) {
+      const { learnFromStore } = await import("./place-dict.ts");
+      return learnFromStore(values, ctx);
+    }
     println(
       ctx.stderr,
-      t(ctx, "需要 --dict 文件（不存在时新建）", "--dict FILE is required (created when missing)"),
+      t(
+        ctx,
+        "需要 --dict 文件（从标准输入的地址学习，文件不存在时新建），或 --db 库（从库中已导入的地址学习，存入库的词典）",
+        "--dict FILE is required (learn from the addresses on stdin; created when missing), or --db PATH (learn from the store's imported addresses into the store's dictionary)",
+      ),
     );
     return 2;
   }
@@ -318,6 +326,7 @@ export const addressCommand: Command = {
     "  train --corpus FILE.jsonl --out MODEL.json [--epochs 6] [--seed 1] [--trainer crf|perceptron]\n" +
     "  eval --corpus FILE.jsonl [--model MODEL.json] [--region R] [--dict FILE]\n" +
     "  learn --dict FILE.json [--min-count 3] [--region R] < addresses.txt\n" +
+    "  learn --db PATH [--min-count 3] [--dry-run] [--json]\n" +
     "  rekey [--db PATH] [--region R] [--dict FILE] [--model FILE] [--dry-run] [--json]\n" +
     "  dict [show|set FILE|clear] [--db PATH] [--json]",
   options: {

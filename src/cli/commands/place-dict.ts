@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { DICTIONARY_MESSAGES, type DictionaryCounts, dictionaryCounts } from "../../address/index.ts";
 import { renderIssue } from "../../domain/index.ts";
 import { addressKeysStale, DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
-import { dictionaryDigest, loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
+import { loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
 import { type CommandContext, println, t } from "../command.ts";
 
 /**
@@ -124,4 +124,49 @@ export async function placeDictionaryCommand(
     ),
   );
   return 2;
+}
+
+/**
+ * `recur address learn --db PATH [--min-count 3] [--dry-run]`: the names the store's own imported
+ * addresses name at least min-count times join the store's place dictionary (src/ingest/learn-places.ts).
+ */
+export async function learnFromStore(
+  values: Readonly<Record<string, unknown>>,
+  ctx: CommandContext,
+): Promise<number> {
+  const minCount = Number(values["min-count"] ?? 3);
+  if (!Number.isInteger(minCount) || minCount < 1) {
+    println(ctx.stderr, t(ctx, "--min-count 须为正整数", "--min-count must be a whole number of at least 1"));
+    return 2;
+  }
+  const dryRun = values["dry-run"] === true;
+  const { learnPlacesFromStore } = await import("../../ingest/learn-places.ts");
+  const { importProfileRegion } = await import("../../ingest/rekey.ts");
+  return withStore(values, ctx, async (store) => {
+    const regions = new Map<string, string | null>();
+    const counts = await learnPlacesFromStore(store, {
+      minCount,
+      dryRun,
+      regionOf: async (batch) => {
+        let region = regions.get(batch.profile);
+        if (region === undefined) {
+          region = (await importProfileRegion(store, batch.profile, ctx.cwd)) ?? null;
+          regions.set(batch.profile, region);
+        }
+        return region;
+      },
+    });
+    const rekey = counts.changed ? await sayRekey(store, ctx) : await addressKeysStale(store);
+    if (ctx.json) println(ctx.stdout, JSON.stringify({ ...counts, dryRun, rekeyNeeded: rekey }));
+    else
+      println(
+        ctx.stdout,
+        t(
+          ctx,
+          `读取 ${counts.addresses} 条有地址的警情，${counts.learned} 个地名出现≥${minCount} 次，其中 ${counts.added} 个是新的；词典共 ${counts.places} 个地点${dryRun ? "（试运行，未写入）" : counts.changed ? "，已存入库的地名词典" : ""}`,
+          `read ${counts.addresses} incidents with an address; ${counts.learned} names seen ≥ ${minCount} times, ${counts.added} of them new; the dictionary has ${counts.places} places${dryRun ? " (dry run, nothing written)" : counts.changed ? ", saved as the store's place dictionary" : ""}`,
+        ),
+      );
+    return 0;
+  });
 }

@@ -289,6 +289,26 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
     expect(without.err.match(/cannot be read/g)).toHaveLength(1);
   });
 
+  test("recur address learn --db: the store's own addresses give the store's dictionary its frequent names", async () => {
+    const db = await imported("learn.db");
+    const dry = await run(["address", "learn", "--db", db, "--min-count", "1", "--dry-run", "--json"], dir);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ addresses: 3, changed: false, dryRun: true });
+    expect(JSON.parse((await run(["address", "dict", "--db", db, "--json"], dir)).out).places).toEqual([]);
+    const learned = await run(["address", "learn", "--db", db, "--min-count", "1", "--json"], dir);
+    const counts = JSON.parse(learned.out);
+    expect(counts).toMatchObject({ addresses: 3, changed: true, rekeyNeeded: true });
+    expect(counts.added).toBe(counts.places);
+    const names = JSON.parse((await run(["address", "dict", "--db", db, "--json"], dir)).out).places.map(
+      (p: { name: string; kind: string }) => `${p.kind}:${p.name}`,
+    );
+    expect(names).toEqual(expect.arrayContaining(["poi:阳光花园", "poi:阳光小区", "road:红星路"]));
+    // Seen once each: a higher threshold learns none of them.
+    const none = await run(["address", "learn", "--db", db, "--min-count", "2", "--json"], dir);
+    expect(JSON.parse(none.out)).toMatchObject({ learned: 0, added: 0 });
+    expect((await run(["address", "learn", "--db", db, "--min-count", "0"], dir)).code).toBe(2);
+  });
+
   test("an unreadable dictionary stops before anything is read or written", async () => {
     const db = await imported("nodict.db");
     const { code, err } = await run(
