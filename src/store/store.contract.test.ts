@@ -660,7 +660,10 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
       ),
       ...Array.from({ length: 6 }, (_, k) => call("b2", 100 + k)),
     ];
+    // The daily quality and repeat totals were made before the update: marked for a refresh.
+    await store.settings.set("indicators.extra_days.quality", "1714600000000:");
     expect(await importBatch(store, "b2", later)).toMatchObject({ imported: 6, updated: 12 });
+    expect(await store.settings.get("indicators.extra_days.quality")).toBeUndefined();
     // The updated incidents' stored results are stale: gone, to be scored afresh.
     expect(await quality.getResult(first[0]!.id)).toBeUndefined();
     expect(await quality.getResult(first[12]!.id)).toBeDefined();
