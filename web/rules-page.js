@@ -95,6 +95,11 @@ const S = {
     dictIssues: "以下条目无效，已忽略：",
     aliasBlank: "别名和标准名称都要填写，且不能相同。",
     badJson: "文件不是有效的 JSON：",
+    learn: "从已导入地址学习常见地名",
+    minCountLabel: "至少出现次数",
+    learnRunning: "正在从已导入的地址学习地名…",
+    learnDone: "已学习：读取 {n} 条有地址的警情，{l} 个地名出现≥{m} 次，其中 {a} 个是新的。",
+    learnFailed: "学习失败：",
   },
   en: {
     title: "Rules",
@@ -190,6 +195,11 @@ const S = {
     dictIssues: "These entries are invalid and were skipped:",
     aliasBlank: "Fill in both the alias and the standard name, and make them differ.",
     badJson: "The file is not valid JSON: ",
+    learn: "Learn frequent names from the imported addresses",
+    minCountLabel: "Seen at least",
+    learnRunning: "Learning places from the imported addresses…",
+    learnDone: "Learned: {n} incidents with an address read; {l} names seen ≥ {m} times, {a} of them new.",
+    learnFailed: "Learning failed: ",
   },
 };
 const s = (key) => S[lang]?.[key] ?? S.en[key] ?? key;
@@ -385,9 +395,67 @@ function placeDictionaryPanel({ h, api, table }) {
       say(x.message, "error");
     }
   }
+  let timer = null;
+  let learnSeen = false;
   async function load() {
-    show(await api("/api/v1/address-dictionary"));
+    const v = await api("/api/v1/address-dictionary");
+    show(v);
+    const job = v.learn;
+    learnButton.disabled = job?.state === "running";
+    if (!job || !learnSeen) return;
+    if (job.state === "running") {
+      say(s("learnRunning"), "");
+      timer = setTimeout(() => load().catch((x) => say(x.message, "error")), 500);
+    } else if (job.state === "failed") say(s("learnFailed") + job.error.message, "error");
+    else {
+      learnSeen = false;
+      const c = job.counts;
+      say(
+        fill(s("learnDone"), {
+          n: num(c.addresses),
+          l: num(c.learned),
+          m: num(job.minCount),
+          a: num(c.added),
+        }),
+        "okmsg",
+      );
+      if (c.changed) {
+        msg.append(" ", s("dictStale"));
+        dispatchEvent(new Event("recur:address-dictionary"));
+      }
+    }
   }
+  const minCount = h("input", {
+    type: "number",
+    id: "dict-min-count",
+    min: 1,
+    max: 1000,
+    value: 3,
+    style: "width:5em",
+    "aria-label": s("minCountLabel"),
+  });
+  const learnButton = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      id: "dict-learn",
+      onclick: async () => {
+        try {
+          clearTimeout(timer);
+          await api("/api/v1/address-dictionary/learn", {
+            method: "POST",
+            body: JSON.stringify({ minCount: Number(minCount.value) || 3 }),
+          });
+          learnSeen = true;
+          await load();
+        } catch (x) {
+          say(x.message, "error");
+        }
+      },
+    },
+    s("learn"),
+  );
   const add = () => {
     const alias = from.value.trim();
     const name = to.value.trim();
@@ -442,6 +510,7 @@ function placeDictionaryPanel({ h, api, table }) {
         s("download"),
       ),
     ),
+    h("div", { class: "filters" }, learnButton, h("label", {}, s("minCountLabel"), " ", minCount)),
     msg,
   );
 }

@@ -219,6 +219,31 @@ await describeOnEveryStore("address keys API", (makeTarget: () => Promise<StoreT
     await call("analyst", "PUT", "/api/v1/address-dictionary", {});
   });
 
+  test("places learned from the store's own addresses join its dictionary, in the background", async () => {
+    expect(
+      (await call("analyst", "POST", "/api/v1/address-dictionary/learn", { minCount: 0 }, "en")).statusCode,
+    ).toBe(400);
+    expect((await call("station", "POST", "/api/v1/address-dictionary/learn", {})).statusCode).toBe(403);
+    // Keys current first, so that what follows is the learning's doing.
+    await call("analyst", "POST", "/api/v1/address-keys/rekey", {});
+    expect((await finished()).state).toBe("done");
+    expect((await call("analyst", "GET", "/api/v1/address-keys")).json().current).toBe(true);
+    const started = await call("analyst", "POST", "/api/v1/address-dictionary/learn", { minCount: 1 });
+    expect(started.statusCode).toBe(202);
+    let view = (await call("analyst", "GET", "/api/v1/address-dictionary")).json();
+    for (let i = 0; i < 250 && view.learn?.state === "running"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      view = (await call("analyst", "GET", "/api/v1/address-dictionary")).json();
+    }
+    expect(view.learn).toMatchObject({ state: "done", minCount: 1, counts: { addresses: 5, changed: true } });
+    expect(view.dictionary.places.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["阳光小区", "红星路"]),
+    );
+    // Learned names feed the fuzzy matching: the stored keys are stale until a rekey.
+    expect((await call("analyst", "GET", "/api/v1/address-keys")).json().current).toBe(false);
+    await call("analyst", "PUT", "/api/v1/address-dictionary", {});
+  });
+
   test("only holders of rules.manage see the keys' state or start a rekey", async () => {
     expect((await app.inject({ url: "/api/v1/address-keys" })).statusCode).toBe(401);
     expect((await call("station", "GET", "/api/v1/address-keys")).statusCode).toBe(403);

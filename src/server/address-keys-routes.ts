@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { DICTIONARY_MESSAGES, dictionaryCounts } from "../address/index.ts";
 import { isRecurError, type Lang, renderIssue } from "../domain/index.ts";
+import { type LearnCounts, learnPlacesFromStore } from "../ingest/learn-places.ts";
 import { importProfileRegion, type RekeyCounts, rekeyStore } from "../ingest/rekey.ts";
 import { ADDRESS_RULES_SETTING, addressKeysStale, storeKeysFingerprint } from "../store/address-rules.ts";
 import { loadPlaceDictionary, savePlaceDictionary } from "../store/place-dictionary.ts";
@@ -24,6 +25,16 @@ interface RekeyJob {
 
 const RekeyBody = z.object({ dryRun: z.boolean().optional() }).strict();
 
+const LearnBody = z.object({ minCount: z.number().int().min(1).max(1000).optional() }).strict();
+
+/** Learning places from the store's addresses, run or running in this server process. */
+interface LearnJob {
+  state: "running" | "done" | "failed";
+  readonly minCount: number;
+  counts: LearnCounts | null;
+  error: { readonly code: string; readonly message: Readonly<Record<"zh" | "en", string>> } | null;
+}
+
 /** A place dictionary (docs/address.md); entries are checked one by one by `restoreDictionary`. */
 const DictionaryBody = z
   .object({
@@ -41,6 +52,7 @@ const DictionaryBody = z
  */
 export function registerAddressKeysRoutes(app: FastifyInstance, services: () => Services | undefined): void {
   let job: RekeyJob | null = null;
+  let learning: LearnJob | null = null;
   const jobView = (j: RekeyJob | null, lang: Lang) =>
     j && {
       state: j.state,
@@ -78,13 +90,13 @@ export function registerAddressKeysRoutes(app: FastifyInstance, services: () => 
       const body = RekeyBody.safeParse(request.body ?? {});
       if (!body.success)
         return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
-      if (job?.state === "running")
+      if (job?.state === "running" || learning?.state === "running")
         return sendError(
           reply,
           409,
           "rekey_running",
-          "位置键正在重新生成，请等它完成",
-          "The location keys are being rebuilt; wait until that has finished",
+          "位置键正在重新生成（或正在学习地名），请等它完成",
+          "The location keys are being rebuilt (or places learned); wait until that has finished",
           lang,
         );
       const { store, clock } = services()!;
@@ -147,11 +159,71 @@ export function registerAddressKeysRoutes(app: FastifyInstance, services: () => 
     },
   );
 
-  app.get("/api/v1/address-dictionary", { config: { permission: "rules.manage" } }, async () => {
+  app.get("/api/v1/address-dictionary", { config: { permission: "rules.manage" } }, async (request) => {
     const { store } = services()!;
     const dictionary = await loadPlaceDictionary(store);
-    return { dictionary, counts: dictionaryCounts(dictionary) };
+    const lang = langOf(request);
+    return {
+      dictionary,
+      counts: dictionaryCounts(dictionary),
+      learn: learning && {
+        state: learning.state,
+        minCount: learning.minCount,
+        counts: learning.counts,
+        error: learning.error && { code: learning.error.code, message: learning.error.message[lang] },
+      },
+    };
   });
+
+  // The names the store's own addresses name often join its dictionary (`recur address learn
+  // --db`), in the background: the page polls GET /api/v1/address-dictionary for the result.
+  app.post(
+    "/api/v1/address-dictionary/learn",
+    { config: { permission: "rules.manage", audit: "address.dictionary.learn", body: LearnBody } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const body = LearnBody.safeParse(request.body ?? {});
+      if (!body.success)
+        return sendError(reply, 400, "invalid_body", "请求格式错误", "Malformed request", lang);
+      if (learning?.state === "running" || job?.state === "running")
+        return sendError(
+          reply,
+          409,
+          "dictionary_busy",
+          "正在学习地名或重新生成位置键，请等它完成",
+          "Places are being learned or keys rebuilt; wait until that has finished",
+          lang,
+        );
+      const { store } = services()!;
+      const minCount = body.data.minCount ?? 3;
+      const current: LearnJob = { state: "running", minCount, counts: null, error: null };
+      learning = current;
+      request.auditDetail = { minCount };
+      void learnPlacesFromStore(store, {
+        minCount,
+        regionOf: async (batch) => (await importProfileRegion(store, batch.profile)) ?? null,
+      }).then(
+        (counts) => {
+          current.counts = counts;
+          current.state = "done";
+          if (counts.changed) reloadRepeatIndex(app);
+        },
+        (error: unknown) => {
+          current.state = "failed";
+          current.error = isRecurError(error)
+            ? { code: error.code, message: { ...error.messages } }
+            : {
+                code: "internal",
+                message: {
+                  zh: `学习地名失败：${error instanceof Error ? error.message : String(error)}`,
+                  en: `Learning places failed: ${error instanceof Error ? error.message : String(error)}`,
+                },
+              };
+        },
+      );
+      return reply.status(202).send({ learn: { state: current.state, minCount } });
+    },
+  );
 
   app.put(
     "/api/v1/address-dictionary",

@@ -119,6 +119,19 @@ describe.skipIf(!browserAvailable)(
       await page.waitForSelector("#dict-msg.okmsg");
       expect(await page.textContent("#dict-aliases")).toContain("尚无别名");
       await page.waitForSelector("#keys-state.okmsg");
+      // Frequent names of the imported addresses join the dictionary (a background job).
+      await page.fill("#dict-min-count", "5");
+      await page.click("#dict-learn");
+      await page.waitForFunction(() => document.querySelector("#dict-msg")?.textContent?.includes("已学习"));
+      expect(await page.textContent("#dict-msg")).toMatch(
+        /读取 [\d,]+ 条有地址的警情，[\d,]+ 个地名出现≥5 次/,
+      );
+      await shot(page, "22d-admin-learn-places");
+      // The learned names serve the matching of misspelt compounds: the keys are rebuilt with them.
+      await page.waitForSelector("#keys-state.error");
+      page.once("dialog", (dialog) => dialog.accept());
+      await page.click("#keys-rekey");
+      await page.waitForSelector("#keys-state.okmsg");
 
       // A station officer of the new station: the unit is picked from the registry.
       await page.goto(`${ui.base}/#/admin`);
