@@ -70,6 +70,7 @@ const TEXTS = [
   "&#x4E2D;&#20013;&#x1F600;&#13;",
   "噪声扰民😀",
   "line one\r\nline two\rthree\n",
+  "[[a]] ]>]] &gt;",
   "\t（全角，标点）",
   " ",
   "",
@@ -304,6 +305,11 @@ describe("the byte scanner, case by case (cut at every byte, and as saxes reads 
       [[1, "阳光小区😀红星路（全角）"]],
     ],
     [
+      "brackets and > that make no ]]>",
+      `<row r="1"><c t="inlineStr"><is><t>a]]b]>c]] >d]]&gt;</t></is></c></row>`,
+      [[1, "a]]b]>c]] >d]]>"]],
+    ],
+    [
       "rich text without its phonetic guide",
       `<row r="1"><c t="inlineStr"><is><r><t>阳光</t></r><r><rPr><b/></rPr><t>小区</t></r><rPh sb="0" eb="2"><t>ヨウコウ</t></rPh></is></c></row>`,
       [[1, "阳光小区"]],
@@ -343,6 +349,7 @@ describe("what the scanner leaves to saxes", () => {
     ["an entity XML does not define", `<row r="1"><c t="inlineStr"><is><t>&nbsp;</t></is></c></row>`],
     ["a control character", `<row r="1"><c t="inlineStr"><is><t>a\u0001b</t></is></c></row>`],
     ["a U+FFFF", `<row r="1"><c t="inlineStr"><is><t>a\uffffb</t></is></c></row>`],
+    ["]]> in text", `<row r="1"><c t="inlineStr"><is><t>a]]]>b</t></is></c></row>`],
     ["an end tag that does not match", `<row r="1"><c><v>1</v></row>`],
     ["an attribute twice", `<row r="1"><c r="A1" r="B1"><v>1</v></c></row>`],
     ["an unquoted attribute", `<row r=1><c><v>1</v></c></row>`],

@@ -42,6 +42,7 @@ const CR = 13;
 const LF = 10;
 const TAB = 9;
 const SPACE = 32;
+const BRACKET = 93;
 
 /** Incomplete: the entity runs past the end of the bytes so far. */
 const INCOMPLETE = -1;
@@ -307,7 +308,18 @@ export class XmlScanner {
         while (j < n) {
           const c = bytes[j] as number;
           if (c === LT) break;
-          if (c >= 0x20 && c !== AMP && c !== 0xef) {
+          if (c >= 0x20 && c !== AMP && c !== 0xef && c !== BRACKET) {
+            j++;
+            continue;
+          }
+          if (c === BRACKET) {
+            // "]]>" is not allowed in character data (XML 1.0, 2.4).
+            if (j + 2 >= n) {
+              if (!final) {
+                carryAt = j;
+                break;
+              }
+            } else if (bytes[j + 1] === BRACKET && bytes[j + 2] === GT) throw new Unsupported("]]> in text");
             j++;
             continue;
           }
