@@ -98,6 +98,20 @@ function serviceSuite(makeTarget: () => Promise<StoreTarget>) {
     expect(await service.unseenBatches(store)).toEqual(["c"]);
   }, 60_000);
 
+  test("an import that updated calls the index holds (a later export) is left to a rebuild", async () => {
+    const service = new RepeatService();
+    await service.load(store);
+    // Newer calls, and one call of batch b exported again with its feedback filled in.
+    const again = batchRows("b", 40, 5300, 2)[7]!;
+    const rows = [
+      ...batchRows("d", 90, 20, 4),
+      { ...again, batchId: asBatchId("d"), feedback: "已调解，双方和解", disposition: "已处理" },
+    ];
+    await importBatch(store, rows);
+    expect((await store.batches.get(asBatchId("d")))?.updated).toBe(1);
+    expect(await service.addBatch(store, asBatchId("d"))).toEqual({ kind: "rebuild", reason: "updated" });
+  }, 60_000);
+
   test("a load holds every committed batch and reserves headroom for live calls", async () => {
     const service = new RepeatService();
     await service.load(store);

@@ -145,10 +145,10 @@ export type BatchFeed =
   /** The batch was already in the index (loaded, posted or fed before). */
   | { readonly kind: "known" }
   /**
-   * The batch reaches back before the index's newest call, or is larger than the index's
-   * headroom: only a rebuild gives the batch result (docs/repeat.md "Imports").
+   * The batch reaches back before the index's newest call, is larger than the index's headroom,
+   * or updated calls the index holds: only a rebuild gives the batch result (docs/repeat.md "Imports").
    */
-  | { readonly kind: "rebuild"; readonly reason: "out_of_order" | "headroom" }
+  | { readonly kind: "rebuild"; readonly reason: "out_of_order" | "headroom" | "updated" }
   | { readonly kind: "not_ready" };
 
 /** Key of a row written over the API, so that the background load does not take it twice. */
@@ -293,6 +293,9 @@ export class RepeatService {
     const batch = await store.batches.get(batchId);
     if (!batch) return { kind: "known" };
     if (batch.imported > this.headroom) return { kind: "rebuild", reason: "headroom" };
+    // A later export merged into calls the index already holds (docs/store.md, "Later exports"):
+    // their new times, category or address reach the series only through a rebuild.
+    if ((batch.updated ?? 0) > 0) return { kind: "rebuild", reason: "updated" };
     const [first] = await store.incidents.list({ batchId, limit: 1 });
     if (first && first.receivedAt <= index.maxAt) return { kind: "rebuild", reason: "out_of_order" };
     this.batches.add(batchId);
