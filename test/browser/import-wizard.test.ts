@@ -27,7 +27,8 @@ const HEADER = [
   "受理单位",
   "报警人",
 ];
-function exportCsv(): Buffer {
+/** The export; `later`: exported again after call 2 was recoded (its category changed). */
+function exportCsv(later = false): Buffer {
   const kinds = ["邻里纠纷", "噪音扰民投诉", "盗窃", "XYZ类", "交通事故"];
   const lines = [HEADER.join(",")];
   for (let i = 1; i <= 12; i++) {
@@ -41,7 +42,7 @@ function exportCsv(): Buffer {
         `2024年5月${day}日 ${8 + (i % 10)}:${String(12 + i).padStart(2, "0")}`,
         `2024年5月${day}日 ${8 + (i % 10)}:${String(30 + i).padStart(2, "0")}`,
         `2024年5月${day}日 ${9 + (i % 10)}:${String(10 + i).padStart(2, "0")}`,
-        kinds[i % kinds.length]!,
+        later && i === 2 ? "交通事故" : kinds[i % kinds.length]!,
         `澜江市江北区幸福路${i}号${i % 3}栋`,
         `1390000${String(1000 + i)}`,
         i === 3 ? '=HYPERLINK("x") 报警人称邻居吵闹，回拨13912345678' : `报警人称第${i}次发生，现场已处置`,
@@ -182,6 +183,27 @@ describe.skipIf(!browserAvailable)("import wizard in Chromium", { timeout: 120_0
     expect(await page.textContent("#wizard-report .fig-imported .v")).toBe("0");
     expect(await page.textContent("#wizard-report .fig-duplicates .v")).toBe("11");
     await shot(page, "import-6-english-duplicates");
+
+    // The same export again, call 2 recoded since: it updates the stored call, the rest are duplicates.
+    const later = join(ui.dir, "wz-110-later.csv");
+    await writeFile(later, exportCsv(true));
+    await page.reload();
+    await page.waitForSelector('main[data-ready="import"]');
+    await page.setInputFiles("#wizard-file", later);
+    await page.click("#wizard-upload");
+    await page.waitForSelector("#wizard-preview");
+    await page.click("#wizard-next-1");
+    await page.check("#wizard-mode-saved");
+    await page.selectOption("#wizard-saved", { label: "wz-110 — 某区 110 接处警系统导出（GBK）" });
+    await page.click("#wizard-next-2");
+    await page.waitForSelector("#wizard-import", { timeout: 30_000 });
+    expect(await page.textContent("#wizard-check .fig-updated .v")).toBe("1");
+    expect(await page.textContent("#wizard-check .fig-duplicates .v")).toBe("10");
+    await page.click("#wizard-import");
+    await page.waitForSelector("#wizard-report", { timeout: 60_000 });
+    expect(await page.textContent("#wizard-report .fig-updated .v")).toBe("1");
+    expect(await page.textContent("#wizard-report .fig-imported .v")).toBe("0");
+    await shot(page, "import-6b-english-later-export");
     expect(errors).toEqual([]);
   });
   test("an Excel file with a notes sheet first: the data sheet is picked and mapped", async () => {
