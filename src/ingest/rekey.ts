@@ -84,6 +84,23 @@ export async function importProfileRegion(
   }
 }
 
+/**
+ * The deployment's region as its imports have it: the region of the newest import whose profile
+ * names one (each profile read once), or null.
+ * @example await latestImportRegion(store) // "浙江省杭州市"
+ */
+export async function latestImportRegion(store: Store, cwd = process.cwd()): Promise<string | null> {
+  const batches = (await store.batches.list()).sort((a, b) => b.startedAt - a.startedAt);
+  const seen = new Set<string>();
+  for (const batch of batches) {
+    if (seen.has(batch.profile)) continue;
+    seen.add(batch.profile);
+    const region = await importProfileRegion(store, batch.profile, cwd);
+    if (region) return region;
+  }
+  return null;
+}
+
 /** Incidents read and updated per transaction. */
 const PAGE = 5000;
 /** Distinct addresses remembered per region (cleared when full: memory stays bounded). */

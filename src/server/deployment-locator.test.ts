@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { createAddressLocator } from "../address/index.ts";
 import { asBatchId } from "../domain/index.ts";
+import { latestImportRegion } from "../ingest/rekey.ts";
 import { savePlaceDictionary } from "../store/place-dictionary.ts";
 import { profileRepository } from "../store/profile-repository.ts";
 import { type StoreTarget, sqliteTarget } from "../store/testing/stores.ts";
 import type { Store } from "../store/types.ts";
-import { deploymentLocator, latestImportRegion } from "./deployment-locator.ts";
+import { deploymentLocator } from "./deployment-locator.ts";
 
 /**
  * Addresses given over the API (the dispatch-time check) are keyed as the imports keyed theirs:

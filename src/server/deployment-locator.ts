@@ -1,5 +1,5 @@
 import { createAddressLocator, type FullAddressLocator } from "../address/index.ts";
-import { importProfileRegion } from "../ingest/rekey.ts";
+import { latestImportRegion } from "../ingest/rekey.ts";
 import { loadPlaceDictionary } from "../store/place-dictionary.ts";
 import type { Store } from "../store/types.ts";
 
@@ -19,17 +19,4 @@ export async function deploymentLocator(
   const dictionary = await loadPlaceDictionary(store);
   const region = env.RECUR_REGION?.trim() || (await latestImportRegion(store));
   return createAddressLocator({ region, dictionary, datum: "wgs84" });
-}
-
-/** The region of the newest import whose profile names one (profiles read once each), or null. */
-export async function latestImportRegion(store: Store): Promise<string | null> {
-  const batches = (await store.batches.list()).sort((a, b) => b.startedAt - a.startedAt);
-  const seen = new Set<string>();
-  for (const batch of batches) {
-    if (seen.has(batch.profile)) continue;
-    seen.add(batch.profile);
-    const region = await importProfileRegion(store, batch.profile);
-    if (region) return region;
-  }
-  return null;
 }

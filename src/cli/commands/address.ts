@@ -68,6 +68,28 @@ export async function locatorOptionsFrom(
   return { region, dictionary, model, villages: model?.villages ? nationalVillages() : null };
 }
 
+/** Locator options of a store: its place dictionary, and its deployment region unless --region. */
+async function asStore(
+  values: Readonly<Record<string, unknown>>,
+  options: AddressLocatorOptions,
+  ctx: CommandContext,
+): Promise<AddressLocatorOptions> {
+  const { openStore } = await import("../../store/index.ts");
+  const { loadPlaceDictionary } = await import("../../store/place-dictionary.ts");
+  const { latestImportRegion } = await import("../../ingest/rekey.ts");
+  const store = await openStore({
+    path: resolve(ctx.cwd, String(values.db)),
+    ...(ctx.env.DATABASE_URL ? { databaseUrl: ctx.env.DATABASE_URL } : {}),
+  });
+  try {
+    const dictionary = await loadPlaceDictionary(store);
+    const region = options.region ?? (await latestImportRegion(store, ctx.cwd));
+    return { ...options, dictionary, region };
+  } finally {
+    await store.close();
+  }
+}
+
 async function writeLine(ctx: CommandContext, line: string): Promise<void> {
   if (!ctx.stdout.write(`${line}\n`)) await new Promise((done) => ctx.stdout.once("drain", done));
 }
@@ -78,8 +100,13 @@ async function parseLines(values: Readonly<Record<string, unknown>>, ctx: Comman
     println(ctx.stderr, t(ctx, "--format 只能是 jsonl 或 text", "--format must be jsonl or text"));
     return 2;
   }
-  const options = await locatorOptionsFrom(values, ctx);
-  if (!options) return 1;
+  const given = await locatorOptionsFrom(values, ctx);
+  if (!given) return 1;
+  // --db: key as that store's imports and dispatch check do (its dictionary, its region).
+  const options =
+    typeof values.db === "string" && typeof values.dict !== "string"
+      ? await asStore(values, given, ctx)
+      : given;
   const locator = createAddressLocator(options);
   const lines = createInterface({ input: ctx.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const raw of lines) {
@@ -322,7 +349,7 @@ export const addressCommand: Command = {
     en: "Addresses: split into components and location keys; train and evaluate a tagger; learn a local place dictionary and make it the store's; rekey stored incidents after the rules or the dictionary changed",
   },
   usage:
-    "parse [--format jsonl|text] [--region R] [--dict FILE] [--model FILE] < addresses.txt\n" +
+    "parse [--format jsonl|text] [--region R] [--dict FILE | --db PATH] [--model FILE] < addresses.txt\n" +
     "  train --corpus FILE.jsonl --out MODEL.json [--epochs 6] [--seed 1] [--trainer crf|perceptron]\n" +
     "  eval --corpus FILE.jsonl [--model MODEL.json] [--region R] [--dict FILE]\n" +
     "  learn --dict FILE.json [--min-count 3] [--region R] < addresses.txt\n" +

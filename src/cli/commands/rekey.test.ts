@@ -7,8 +7,8 @@ import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing
 import { ADDRESS_RULES_SETTING, addressRulesFingerprint, openStore } from "../../store/index.ts";
 import { runCli } from "../testing.ts";
 
-function run(args: string[], cwd: string) {
-  return runCli(args, { cwd });
+function run(args: string[], cwd: string, stdin?: string) {
+  return runCli(args, { cwd, ...(stdin !== undefined ? { stdin } : {}) });
 }
 
 describe("recur address rekey", { timeout: 90_000 }, () => {
@@ -307,6 +307,19 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
     const none = await run(["address", "learn", "--db", db, "--min-count", "2", "--json"], dir);
     expect(JSON.parse(none.out)).toMatchObject({ learned: 0, added: 0 });
     expect((await run(["address", "learn", "--db", db, "--min-count", "0"], dir)).code).toBe(2);
+  });
+
+  test("recur address parse --db keys an address as that store's imports do (its dictionary)", async () => {
+    const db = await imported("parse.db");
+    const dict = writeText(dir, "dict4.json", JSON.stringify({ aliases: { 阳光花园: "阳光小区" } }), "utf8");
+    expect((await run(["address", "dict", "set", dict, "--db", db], dir)).code).toBe(0);
+    expect((await run(["address", "rekey", "--db", db], dir)).code).toBe(0);
+    const [, k2] = await stored(db);
+    const parsed = await run(["address", "parse", "--db", db], dir, "澜东区阳光花园3栋2单元501室\n");
+    expect(JSON.parse(parsed.out).key.room).toBe(k2?.location.room);
+    // Without the store, the alias is unknown: another key.
+    const plain = await run(["address", "parse"], dir, "澜东区阳光花园3栋2单元501室\n");
+    expect(JSON.parse(plain.out).key.room).not.toBe(k2?.location.room);
   });
 
   test("an unreadable dictionary stops before anything is read or written", async () => {
