@@ -228,8 +228,8 @@ export const importCommand: Command = {
         ctx.stderr,
         t(
           ctx,
-          "用法: recur import 文件 --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk] [--dict 地名词典] [--model 地址模型] [--json]",
-          "Usage: recur import FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk] [--dict PATH] [--model PATH] [--json]",
+          "用法: recur import 文件 --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict 地名词典] [--model 地址模型] [--json]",
+          "Usage: recur import FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict PATH] [--model PATH] [--json]",
         ),
       );
       return 2;
