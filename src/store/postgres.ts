@@ -157,6 +157,8 @@ class PgBatchWriter implements BatchWriter {
   readonly #rollups: BatchRollups;
   /** Stored incidents this batch updates (later exports of the same calls). */
   readonly #updates: BatchUpdates;
+  /** The insertIncidents call before this one: calls apply in order (BatchWriter). */
+  #previous: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly client: pg.PoolClient,
@@ -218,9 +220,18 @@ class PgBatchWriter implements BatchWriter {
   }
 
   insertIncidents(rows: readonly Incident[]): Promise<number> {
+    // One call after the other: pg queues each query as it is sent, so a second chunk's insert
+    // and read would otherwise run before the first chunk's update and merge into the old row.
+    try {
+      this.#ensureOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const outcome = this.#previous.then(() => this.#insertIncidents(rows));
+    this.#previous = outcome.catch(() => {});
     return this.#rollups.track(
       rows,
-      this.#insertIncidents(rows).then((outcome) => this.#updates.add(outcome)),
+      outcome.then((o) => this.#updates.add(o)),
     );
   }
 
@@ -276,7 +287,6 @@ class PgBatchWriter implements BatchWriter {
   }
 
   async #insertIncidents(rows: readonly Incident[]): Promise<InsertOutcome> {
-    this.#ensureOpen();
     const outcome: MutableOutcome = { inserted: 0, updated: 0, stale: 0, before: [], after: [] };
     let inserted = 0;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
@@ -320,6 +330,7 @@ class PgBatchWriter implements BatchWriter {
     this.#ensureOpen();
     this.#open = false;
     try {
+      await this.#previous;
       const tx = batchTx(true, async (text, values, read) => {
         const result = await this.client.query(text, [...values]);
         return read ? result.rows : null;
@@ -353,6 +364,8 @@ class PgBatchWriter implements BatchWriter {
     if (!this.#open) return;
     this.#open = false;
     try {
+      // An insert still running goes first: the client must not carry it past the release.
+      await this.#previous;
       await this.client.query("ROLLBACK");
       this.#end();
     } catch (error) {

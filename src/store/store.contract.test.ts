@@ -782,6 +782,29 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect((await store.incidents.list({ offset: 899 }))[0]?.sourceId).toBe("P899");
   });
 
+  test("chunks sent before the previous one is done update a stored call in order", async () => {
+    const store = await fresh();
+    await importBatch(store, "u1", [call("u1", 1), call("u1", 2)]);
+    const writer = await store.beginBatch(newBatch("u2"));
+    const arrivedAt = asEpochMs(T0 + 37 * MIN + 9 * MIN);
+    // The second chunk is sent while the first is still merging into X1.
+    const counts = await Promise.all([
+      writer.insertIncidents([call("u2", 1, { arrivedAt }), call("u2", 3)]),
+      writer.insertIncidents([call("u2", 1, { feedback: "已处理" }), call("u2", 2)]),
+    ]);
+    expect(counts).toEqual([1, 0]);
+    expect(writer.updates).toEqual({ updated: 2, stale: 0 });
+    await writer.commit({ rows: 4, imported: 1, rejected: 0, duplicates: 1, finishedAt: 1 });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({ arrivedAt, feedback: "已处理" });
+    expect((await revisions(store)).map((r) => JSON.parse(r.columns))).toEqual([
+      ["arrived_at"],
+      ["feedback"],
+    ]);
+    const rollups = await readAllRollups(store);
+    await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx as never));
+    expect(rollups).toEqual(await readAllRollups(store));
+  });
+
   test("two batches begun at the same time both complete", async () => {
     const store = await fresh();
     const [a, b] = await Promise.all([
