@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { jurisdictions } from "../address/geo.ts";
 import { createAddressLocator } from "../address/locator.ts";
 import { addressComponentsFromJson, type BatchId, fixedClock, renderIssue } from "../domain/index.ts";
 import { openStore } from "../store/index.ts";
@@ -14,6 +15,63 @@ import { importInto, SYNTH_HEADER, synthRow, TEST_NOW, tempDir, writeText } from
 const dir = tempDir();
 const csv = (name: string, rows: readonly string[], encoding: "utf8" | "utf8bom" | "gbk" = "utf8") =>
   writeText(dir, name, `${[SYNTH_HEADER, ...rows].join("\r\n")}\r\n`, encoding);
+
+describe("areas from boundaries (--areas)", () => {
+  // Two community police areas side by side, split at longitude 120.2 (WGS-84).
+  const square = (id: string, west: number, east: number) => ({
+    type: "Feature",
+    properties: { code: id },
+    geometry: {
+      type: "Polygon",
+      coordinates: [
+        [
+          [west, 30.1],
+          [east, 30.1],
+          [east, 30.3],
+          [west, 30.3],
+          [west, 30.1],
+        ],
+      ],
+    },
+  });
+  const areas = jurisdictions(
+    { features: [square("西区警务区", 120.0, 120.2), square("东区警务区", 120.2, 120.4)] },
+    "code",
+  );
+
+  test("a row whose export names no area gets the one its coordinates fall in; a named one is kept", async () => {
+    const store = new MemoryStore();
+    const summary = await importInto(
+      store,
+      csv("areas.csv", [
+        synthRow({ 接警单号: "W", 所属警务区: "", 经度: "120.15", 纬度: "30.2", 坐标系: "WGS84" }),
+        // GCJ-02 is converted first: 120.2044 in GCJ-02 is 120.1998 in WGS-84, west of the line.
+        synthRow({ 接警单号: "G", 所属警务区: "", 经度: "120.2044", 纬度: "30.2", 坐标系: "GCJ02" }),
+        synthRow({ 接警单号: "E", 所属警务区: "", 经度: "120.3", 纬度: "30.2", 坐标系: "WGS84" }),
+        synthRow({ 接警单号: "N", 所属警务区: "春华一警务区", 经度: "120.3", 纬度: "30.2", 坐标系: "WGS84" }),
+        synthRow({ 接警单号: "O", 所属警务区: "", 经度: "121.5", 纬度: "31.2", 坐标系: "WGS84" }),
+        synthRow({ 接警单号: "Z", 所属警务区: "", 经度: "0", 纬度: "0", 坐标系: "WGS84" }),
+      ]),
+      "synthetic",
+      { areas },
+    );
+    expect(["W", "G", "E", "N", "O", "Z"].map((id) => store.bySourceId(id)?.areaUnit ?? null)).toEqual([
+      "西区警务区",
+      "西区警务区",
+      "东区警务区",
+      "春华一警务区",
+      null,
+      null,
+    ]);
+    expect(summary.areasFromBoundaries).toBe(3);
+    const without = await importInto(
+      new MemoryStore(),
+      csv("areas2.csv", [synthRow({ 所属警务区: "" })]),
+      "synthetic",
+    );
+    expect(without.areasFromBoundaries).toBeUndefined();
+  });
+});
 
 describe("import of the synthetic export", () => {
   test("a clean row becomes an incident with local times, taxonomy codes, units and masked text", async () => {

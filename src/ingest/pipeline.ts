@@ -1,6 +1,7 @@
 import { createHash, hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
+import { type Datum, type Jurisdictions, toWgs84, validLonLat } from "../address/geo.ts";
 import {
   type AddressComponent,
   type AddressComponentsJson,
@@ -53,7 +54,14 @@ export interface ImportOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Stop after this many data rows (to try a profile on the head of a file). */
   readonly maxRows?: number;
+  /**
+   * Boundaries of the community police areas (警务区, src/address/geo.ts `jurisdictions`): a row
+   * whose export names no area gets the one its coordinates fall in (`--areas FILE.geojson`).
+   */
+  readonly areas?: Jurisdictions;
 }
+
+const asUnitCodeOrNull = (code: string | null) => (code === null ? null : asUnitCode(code));
 
 export interface ImportProgress {
   readonly rows: number;
@@ -71,6 +79,8 @@ export interface ImportSummary {
   readonly encoding: string;
   /** Rows above the header that were not read as data (a title, the export's query); absent when none. */
   readonly titleRows?: number;
+  /** Incidents whose area came from the boundaries (`areas`), their export naming none; absent without them. */
+  readonly areasFromBoundaries?: number;
   /** Data rows read. */
   readonly rows: number;
   /** New incidents stored. */
@@ -372,6 +382,19 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     return phone === null ? null : privacy.callerPseudonym(phone, keys.hmacKey);
   };
 
+  // The area a row's coordinates fall in, for rows whose export names none (0,0 and values out of
+  // range are no position, as in the locator).
+  const areas = options.areas;
+  let areasFromBoundaries = 0;
+  const areaOf = (m: MappedRow): string | null => {
+    if (m.areaUnit !== null) return m.areaUnit;
+    const { lon, lat } = m;
+    if (!areas || !validLonLat(lon, lat)) return null;
+    const area = areas.locate(toWgs84(lon!, lat!, (m.datum ?? "wgs84") as Datum));
+    if (area !== null) areasFromBoundaries++;
+    return area;
+  };
+
   const ids = new IncidentIds(profile.sourceSystem);
   const toIncident = (m: MappedRow, issues: IngestIssue[]): Incident => {
     let pseudonym: CallerPseudonym | null = null;
@@ -407,7 +430,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       cityUnit: m.cityUnit === null ? null : asUnitCode(m.cityUnit),
       branchUnit: m.branchUnit === null ? null : asUnitCode(m.branchUnit),
       stationUnit: m.stationUnit === null ? null : asUnitCode(m.stationUnit),
-      areaUnit: m.areaUnit === null ? null : asUnitCode(m.areaUnit),
+      areaUnit: asUnitCodeOrNull(areaOf(m)),
       callerPseudonym: pseudonym,
       callerNumberEnc: numberEnc,
       narrative: m.narrative === null ? null : privacy.maskText(m.narrative),
@@ -495,6 +518,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       sourceSystem: profile.sourceSystem,
       encoding: source.encoding,
       ...(source.titleRows ? { titleRows: source.titleRows } : {}),
+      ...(areas ? { areasFromBoundaries } : {}),
       rows,
       imported: inserted,
       rejected,

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { isMainThread, parentPort } from "node:worker_threads";
 import type { PlaceDictionary } from "../../address/dictionary.ts";
+import { jurisdictions } from "../../address/geo.ts";
 import { createAddressLocator } from "../../address/locator.ts";
 import type { TaggerModel } from "../../address/tagger.ts";
 import { asBatchId, asEpochMs, type Clock, isRecurError, type Lang } from "../../domain/index.ts";
@@ -39,6 +40,11 @@ export interface ImportJob {
   readonly dictionary?: PlaceDictionary;
   /** The deployment's address tagger (--model), already read and checked; else the rule parser. */
   readonly model?: TaggerModel;
+  /** Community police area boundaries (--areas, GeoJSON already read and checked) and their id property. */
+  readonly areas?: {
+    readonly geojson: { readonly features: readonly unknown[] };
+    readonly idProperty: string;
+  };
 }
 
 /** From the main thread: the job, or "nothing to do" when its checks failed. */
@@ -107,6 +113,7 @@ async function runJob(
       ...(job.encoding ? { encoding: job.encoding } : {}),
       ...(job.chunkRows ? { chunkRows: job.chunkRows } : {}),
       ...(job.maxRows !== undefined ? { maxRows: job.maxRows } : {}),
+      ...(job.areas ? { areas: jurisdictions(job.areas.geojson, job.areas.idProperty) } : {}),
       onProgress,
     });
     if (!stale) await recordAddressRules(store);

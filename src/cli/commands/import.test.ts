@@ -258,6 +258,88 @@ describe("recur import", { timeout: 90_000 }, () => {
     expect(existsSync(secret)).toBe(true);
   });
 
+  test("--areas fills the area of rows whose export names none from the boundaries their coordinates fall in", async () => {
+    const calls = writeText(
+      dir,
+      "areas.csv",
+      [
+        SYNTH_HEADER,
+        synthRow({ 接警单号: "AR1", 所属警务区: "", 经度: "120.15", 纬度: "30.2", 坐标系: "WGS84" }),
+        synthRow({ 接警单号: "AR2", 所属警务区: "", 经度: "121.5", 纬度: "31.2", 坐标系: "WGS84" }),
+      ].join("\n"),
+      "utf8",
+    );
+    const ring = [
+      [120.0, 30.1],
+      [120.2, 30.1],
+      [120.2, 30.3],
+      [120.0, 30.3],
+      [120.0, 30.1],
+    ];
+    const geojson = writeText(
+      dir,
+      "areas.geojson",
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          {
+            type: "Feature",
+            properties: { 编码: "阳光警务区" },
+            geometry: { type: "Polygon", coordinates: [ring] },
+          },
+          { type: "Feature", properties: { 编码: "x" }, geometry: { type: "Point", coordinates: [120, 30] } },
+        ],
+      }),
+      "utf8",
+    );
+    const db = join(dir, "areas.db");
+    const { code, out, err } = await run(
+      [
+        "import",
+        calls,
+        "--profile",
+        "synthetic",
+        "--db",
+        db,
+        "--areas",
+        geojson,
+        "--area-id",
+        "编码",
+        "--json",
+      ],
+      dir,
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out).areasFromBoundaries).toBe(1);
+    expect(err).toContain("1 个要素不是带“编码”的面，已跳过");
+    const store = await openStore({ path: db });
+    try {
+      expect((await store.incidents.get("synthetic-110", "AR1"))?.areaUnit).toBe("阳光警务区");
+      expect((await store.incidents.get("synthetic-110", "AR2"))?.areaUnit).toBeNull();
+    } finally {
+      await store.close();
+    }
+    // Boundaries without the property named: the import does not start.
+    const wrong = await run(
+      [
+        "import",
+        calls,
+        "--profile",
+        "synthetic",
+        "--db",
+        join(dir, "areas2.db"),
+        "--areas",
+        geojson,
+        "--lang",
+        "en",
+      ],
+      dir,
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('holds no Polygon or MultiPolygon with the property "id"');
+    expect(existsSync(join(dir, "areas2.db"))).toBe(false);
+  });
+
   test("--dict reads the deployment's place dictionary: its aliases give two spellings one key", async () => {
     const places = writeText(
       dir,

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -150,6 +150,14 @@ function humanSummary(summary: ImportSummary, ctx: CommandContext): string {
         `  ${summary.stale} row(s) came from an older export (the stored calls have more of their times, disposition, feedback filled in) and were not applied`,
       ),
     );
+  if (summary.areasFromBoundaries !== undefined)
+    lines.push(
+      t(
+        ctx,
+        `  ${summary.areasFromBoundaries} 条警情的警务区按坐标落入的辖区边界补全（导出中未填）`,
+        `  ${summary.areasFromBoundaries} incident(s) got their area from the boundaries their coordinates fall in (the export named none)`,
+      ),
+    );
   if (summary.titleRows)
     lines.push(
       t(
@@ -209,7 +217,7 @@ export const importCommand: Command = {
     en: "Import a dispatch export (CSV/XLSX/JSONL, UTF-8 or GBK) with a mapping profile",
   },
   usage:
-    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict PATH] [--model PATH] [--secret PATH] [--json] [--lang zh|en]",
+    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict PATH] [--model PATH] [--areas FILE.geojson [--area-id PROP]] [--secret PATH] [--json] [--lang zh|en]",
   options: {
     profile: { type: "string", short: "p" },
     db: { type: "string" },
@@ -219,6 +227,8 @@ export const importCommand: Command = {
     model: { type: "string" },
     "chunk-rows": { type: "string" },
     limit: { type: "string" },
+    areas: { type: "string" },
+    "area-id": { type: "string" },
   },
   async run(args, ctx) {
     const file = args.positionals[0];
@@ -303,6 +313,17 @@ export const importCommand: Command = {
         if (located.model) model = located.model;
       }
 
+      // Community police area boundaries: read and checked here, so a bad file stops the import
+      // before it starts (docs/address.md, "Coordinates").
+      let areas: ImportJob["areas"];
+      if (typeof args.values.areas === "string") {
+        areas = await readAreas(args.values.areas, String(args.values["area-id"] ?? "id"), ctx);
+        if (!areas) {
+          thread.cancel();
+          return 1;
+        }
+      }
+
       const databaseUrl = ctx.env.DATABASE_URL || undefined;
       const job: ImportJob = {
         path,
@@ -317,6 +338,7 @@ export const importCommand: Command = {
         ...(limit !== undefined ? { maxRows: limit } : {}),
         ...(dictionary ? { dictionary } : {}),
         ...(model ? { model } : {}),
+        ...(areas ? { areas } : {}),
       };
       return await report(thread, job, ctx);
     } finally {
@@ -324,6 +346,52 @@ export const importCommand: Command = {
     }
   },
 };
+
+/**
+ * The boundaries of --areas: a GeoJSON FeatureCollection whose polygons carry the area's code in
+ * `idProperty`. Undefined (after saying why) when the file cannot be read or holds no such polygon.
+ */
+async function readAreas(
+  file: string,
+  idProperty: string,
+  ctx: CommandContext,
+): Promise<ImportJob["areas"] | undefined> {
+  let geojson: { features?: unknown };
+  try {
+    geojson = JSON.parse(await readFile(resolve(ctx.cwd, file), "utf8")) as { features?: unknown };
+  } catch (error) {
+    println(
+      ctx.stderr,
+      t(ctx, `无法读取辖区边界文件 ${file}：`, `cannot read the boundaries file ${file}: `) +
+        (error as Error).message,
+    );
+    return undefined;
+  }
+  const features = Array.isArray(geojson?.features) ? (geojson.features as unknown[]) : [];
+  const { jurisdictions } = await import("../../address/geo.ts");
+  const index = jurisdictions({ features }, idProperty);
+  if (index.size === 0) {
+    println(
+      ctx.stderr,
+      t(
+        ctx,
+        `${file} 中没有带属性“${idProperty}”的面（Polygon/MultiPolygon）；用 --area-id 指明警务区编码所在的属性`,
+        `${file} holds no Polygon or MultiPolygon with the property "${idProperty}"; name the property holding the area's code with --area-id`,
+      ),
+    );
+    return undefined;
+  }
+  if (index.skipped > 0)
+    println(
+      ctx.stderr,
+      t(
+        ctx,
+        `${file}：${index.skipped} 个要素不是带“${idProperty}”的面，已跳过`,
+        `${file}: ${index.skipped} features are not polygons with "${idProperty}" and were skipped`,
+      ),
+    );
+  return { geojson: { features }, idProperty };
+}
 
 /** A whole-number option: undefined when not given, null when not a whole number of at least `min`. */
 function wholeNumber(value: unknown, min: number): number | undefined | null {
@@ -374,6 +442,9 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
           ...(summary.titleRows ? { titleRows: summary.titleRows } : {}),
           ...(summary.addressKeysStale ? { addressKeysStale: true } : {}),
           ...(summary.dictionaryReplaced ? { dictionaryReplaced: true } : {}),
+          ...(summary.areasFromBoundaries !== undefined
+            ? { areasFromBoundaries: summary.areasFromBoundaries }
+            : {}),
           issueCounts: summary.issueCounts,
           unmappedValues: summary.unmappedValues,
           sampleRejections: summary.sampleRejections.map((issue) => ({
