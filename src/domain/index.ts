@@ -1,3 +1,4 @@
+export * from "./calendar.ts";
 export * from "./clock.ts";
 export * from "./codes.ts";
 export * from "./errors.ts";

@@ -3,6 +3,7 @@ import { StringDecoder } from "node:string_decoder";
 import { createInflateRaw } from "node:zlib";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import yauzl from "yauzl";
+import { civilFromDays } from "../../domain/calendar.ts";
 import { decodeXmlText, Unsupported, XmlScanner } from "./xlsx-scan.ts";
 
 /**
@@ -573,7 +574,7 @@ const FOUR_DIGIT_YEARS_TO = 253_402_300_800_000;
 /**
  * An Excel serial date (days since 1899-12-30, or 1904-01-01) as wall-clock text, to the
  * millisecond rounded. The calendar date by integer arithmetic (H. Hinnant, "chrono-Compatible
- * Low-Level Date Algorithms", civil_from_days) instead of a Date and six padStart calls a cell;
+ * Low-Level Date Algorithms", civil_from_days: src/domain/calendar.ts) instead of a Date and six padStart calls a cell;
  * the same text as wallClockText (a test compares them).
  */
 export function serialDateText(serial: number, date1904: boolean): string {
@@ -581,17 +582,7 @@ export function serialDateText(serial: number, date1904: boolean): string {
   if (!(ms >= FOUR_DIGIT_YEARS_FROM && ms < FOUR_DIGIT_YEARS_TO)) return wallClockText(new Date(ms));
   const days = Math.floor(ms / DAY_MS);
   const seconds = Math.floor((ms - days * DAY_MS) / 1000);
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   const two = TWO_DIGITS;
   return `${year}-${two[month]}-${two[day]} ${two[Math.floor(seconds / 3600)]}:${two[Math.floor(seconds / 60) % 60]}:${two[seconds % 60]}`;
 }
