@@ -356,6 +356,17 @@ export class SharedStrings {
     return this.#count;
   }
 
+  /**
+   * Lets go of the table's memory once the sheet has been read (a 1,000,000-row export's table is
+   * some hundred MB, outside the JS heap): the import's commit then runs without it.
+   */
+  release(): void {
+    this.#bytes = Buffer.alloc(0);
+    this.#ends = new Uint32Array(0);
+    this.#used = 0;
+    this.#count = 0;
+  }
+
   add(text: string): void {
     const need = Buffer.byteLength(text);
     if (this.#used + need > this.#bytes.length) {

@@ -203,6 +203,7 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
       throw notXlsx(file, (error as Error).message);
     } finally {
       parts.zip.close();
+      strings.release();
     }
   })();
 
