@@ -24,7 +24,7 @@ export class IncidentMerger {
   readonly columns: number;
   /** Retention cutoffs applied so far: the caller and texts they removed are never filled in again. */
   retention: { callerBefore: number; narrativeBefore: number };
-  progress(values: readonly SqlValue[], offset: number): number;
+  progress(values: readonly SqlValue[], offset: number, withoutText?: boolean): number;
   merge(
     incoming: readonly SqlValue[],
     inOffset: number,

@@ -100,10 +100,14 @@ export class IncidentMerger {
   #enc;
   #pseudonym;
 
-  /** Non-null progress columns of the row at `offset` of `values`. */
-  progress(values, offset) {
+  /**
+   * Non-null progress columns of the row at `offset` of `values`; `withoutText`: the feedback
+   * left out (retention cleared the stored one, which must not make an older export look newer).
+   */
+  progress(values, offset, withoutText = false) {
     let n = 0;
-    for (const i of this.#progress) if (values[offset + i] !== null) n++;
+    for (const i of this.#progress)
+      if (values[offset + i] !== null && !(withoutText && this.#textColumns.has(i))) n++;
     return n;
   }
 
@@ -132,7 +136,8 @@ export class IncidentMerger {
       for (const c of this.#fromAddress) if (incoming[inOffset + c] !== stored[stOffset + c]) changed.push(c);
     if (changed.length === 0) return { kind: "duplicate" };
     changed.sort((a, b) => a - b);
-    if (this.progress(incoming, inOffset) < this.progress(stored, stOffset)) return { kind: "stale" };
+    if (this.progress(incoming, inOffset, textGone) < this.progress(stored, stOffset, textGone))
+      return { kind: "stale" };
     return { kind: "update", changed };
   }
 

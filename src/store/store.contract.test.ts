@@ -729,6 +729,40 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(JSON.parse((await revisions(store))[1]!.columns)).toEqual(["arrived_at"]);
   });
 
+  test("after retention removed a feedback, an older export is still stale", async () => {
+    const store = await fresh();
+    const at = (minutes: number) => asEpochMs(T0 + 37 * MIN + minutes * MIN);
+    const done = call("r1", 1, {
+      acceptedAt: at(1),
+      dispatchedAt: at(2),
+      arrivedAt: at(9),
+      closedAt: at(40),
+      disposition: "现场调解",
+      feedback: "已调解",
+    });
+    await importBatch(store, "r1", [done]);
+    const cutoff = T0 + 86_400_000;
+    await applyRetention(store, {
+      callerBefore: 0,
+      narrativeBefore: cutoff,
+      auditBefore: 0,
+      attachmentsBefore: 0,
+    });
+    // Last month's file: not yet closed, another disposition, a feedback of its own.
+    const older = call("r2", 1, {
+      acceptedAt: at(1),
+      dispatchedAt: at(2),
+      arrivedAt: at(9),
+      disposition: "处置中",
+      feedback: "正在处理",
+    });
+    expect(await importBatch(store, "r2", [older])).toMatchObject({ updated: 0, stale: 1 });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({
+      disposition: "现场调解",
+      feedback: null,
+    });
+  });
+
   test("a rolled back batch applies no update and records no revision", async () => {
     const store = await fresh();
     const first = call("b1", 1);
