@@ -8,6 +8,7 @@ import { createAddressLocator } from "../address/index.ts";
 import { newCase } from "../cases/case.ts";
 import { asBatchId, asEpochMs, asUnitCode, type Incident, type UnitLevel } from "../domain/index.ts";
 import { loadOrCreateSecret, tryCallerPseudonym } from "../ingest/privacy/index.ts";
+import { savePlaceDictionary } from "../store/place-dictionary.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
 import type { StoreTarget } from "../store/testing/stores.ts";
@@ -129,6 +130,8 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
         clock: { now: () => asEpochMs(T0) },
       }),
     );
+    // The deployment's place dictionary: the dispatch check keys with it, as the imports do.
+    await savePlaceDictionary(raw, { aliases: { 阳光花园: "阳光小区" } });
     const gated = gatedStore(raw);
     openGate = gated.open;
     app = buildApp({
@@ -197,6 +200,13 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
     expect(body.recentAtPlace).toBe(3);
     expect(body.cases.map((c: { id: string }) => c.id)).toEqual(["case-flat"]);
     expect(typeof body.series[0].explanation).toBe("string");
+  });
+
+  test("an address spelt with an alias of the store's place dictionary finds the flat's series", async () => {
+    const response = await check("city", { address: FLAT.replace("阳光小区", "阳光花园") });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().recentAtPlace).toBe(3);
+    expect(response.json().series.some((s: { kind: string }) => s.kind === "place")).toBe(true);
   });
 
   test("the caller number finds the caller's series through its pseudonym and is never echoed", async () => {
