@@ -60,7 +60,7 @@ const FROM_ADDRESS = new Set([
  * The location keys and address components follow the address (FROM_ADDRESS). The caller's
  * number is encrypted with a random IV, so its ciphertext differs at every import:
  * it counts as changed only when the caller's pseudonym (a keyed hash of the same number)
- * changed, or when none was stored.
+ * changed, or when none was stored; with another pseudonym it is replaced, by null too.
  */
 export class IncidentMerger {
   constructor(names) {
@@ -132,6 +132,14 @@ export class IncidentMerger {
           changed.push(c);
       } else if (value !== stored[stOffset + c]) changed.push(c);
     }
+    // The number follows the pseudonym: another caller's row without a number (a profile that
+    // keeps none) must not leave the previous caller's number beside the new pseudonym.
+    if (
+      changed.includes(this.#pseudonym) &&
+      !changed.includes(this.#enc) &&
+      stored[stOffset + this.#enc] !== null
+    )
+      changed.push(this.#enc);
     if (changed.includes(this.#address))
       for (const c of this.#fromAddress) if (incoming[inOffset + c] !== stored[stOffset + c]) changed.push(c);
     if (changed.length === 0) return { kind: "duplicate" };

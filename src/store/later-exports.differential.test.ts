@@ -157,6 +157,7 @@ function model(exports: readonly Incident[][]): {
           changed = true;
         }
       }
+      if (next.callerPseudonym !== old.callerPseudonym) next.callerNumberEnc = row.callerNumberEnc;
       if (row.address !== null && row.address !== old.address) {
         next.location = row.location;
         next.addressComponents = row.addressComponents;

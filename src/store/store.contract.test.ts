@@ -558,6 +558,25 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     });
   });
 
+  test("another caller replaces the stored number with the pseudonym, even by none", async () => {
+    const store = await fresh();
+    await importBatch(store, "b1", [
+      call("b1", 1, { callerPseudonym: asPseudonym("p-1"), callerNumberEnc: "v1:iv-a:number-1" }),
+    ]);
+    // A corrected caller from an export whose profile keeps no numbers.
+    const later = call("b2", 1, { callerPseudonym: asPseudonym("p-2"), callerNumberEnc: null });
+    expect(await importBatch(store, "b2", [later])).toMatchObject({ updated: 1 });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({
+      callerPseudonym: "p-2",
+      callerNumberEnc: null,
+    });
+    const [revision] = await revisions(store);
+    expect(JSON.parse(revision!.previous)).toEqual({
+      caller_pseudonym: "p-1",
+      caller_number_enc: "v1:iv-a:number-1",
+    });
+  });
+
   test("an older export is stale and not applied, a subset is a duplicate, equal progress corrects", async () => {
     const store = await fresh();
     const done = {
