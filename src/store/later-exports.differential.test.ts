@@ -11,6 +11,7 @@ import {
   seededRandom,
 } from "../domain/index.ts";
 import { readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
+import { qualityRepository, rebuildScorecardBuckets } from "./quality-repository.ts";
 import { newBatch, pgUnreachable, postgresTarget, type StoreTarget, sqliteTarget } from "./testing/stores.ts";
 import type { Store } from "./types.ts";
 
@@ -18,7 +19,8 @@ import type { Store } from "./types.ts";
  * Differential test of later exports (docs/store.md, "Later exports"): a seeded sequence of
  * exports of the same calls, sent in chunks with one in flight, goes into SQLite and into
  * PostgreSQL and through an independent model of the documented rules written here. All three
- * must end with the same incidents, counts and revisions, and the rollups must equal their rebuild.
+ * must end with the same incidents, counts and revisions, and the rollups and scorecard buckets
+ * must equal their rebuild.
  */
 
 const T0 = Date.UTC(2024, 4, 1, 2, 0, 0);
@@ -175,10 +177,27 @@ function model(exports: readonly Incident[][]): {
   return { stored, counts, revisions };
 }
 
-/** Imports each export as one batch, in chunks of `chunk` rows sent with the previous one in flight. */
+/** Scores every stored incident (as `recur quality` would, with a fixed rule): fills the scorecard buckets. */
+async function scoreAll(store: Store, at: number): Promise<void> {
+  const incidents = await store.incidents.list();
+  await qualityRepository(store).saveResults(
+    incidents.map((i) => ({
+      incidentId: i.id,
+      score: i.feedback === null ? 80 : 100,
+      issues: i.feedback === null ? [{ code: "late_feedback" as const, severity: "warning" as const }] : [],
+    })),
+    at,
+  );
+}
+
+/**
+ * Imports each export as one batch, in chunks of `chunk` rows sent with the previous one in
+ * flight; a quality run comes before every third batch.
+ */
 async function importAll(store: Store, exports: readonly Incident[][], chunk: number): Promise<Counts[]> {
   const out: Counts[] = [];
   for (const [b, rows] of exports.entries()) {
+    if (b % 3 === 1) await scoreAll(store, 1_714_600_000_000 + b);
     const writer = await store.beginBatch(newBatch(`e${b}`));
     const chunks: Promise<number>[] = [];
     for (let i = 0; i < rows.length; i += chunk)
@@ -197,6 +216,23 @@ function asRead(incident: Incident | undefined): Incident | undefined {
   if (!incident || incident.addressComponents) return incident;
   const { addressComponents: _, ...rest } = incident;
   return rest;
+}
+
+/** The scorecard buckets in key order, numbers as numbers on both dialects. */
+async function buckets(store: Store): Promise<Record<string, unknown>[]> {
+  const { rows } = await sql<
+    Record<string, unknown>
+  >`SELECT * FROM quality_buckets ORDER BY day, city_unit, branch_unit, station_unit, area_unit`.execute(
+    store.db,
+  );
+  return rows.map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [
+        k,
+        typeof v === "string" && k !== "codes" && !k.endsWith("_unit") ? Number(v) : v,
+      ]),
+    ),
+  );
 }
 
 async function revisionCount(store: Store): Promise<number> {
@@ -231,7 +267,7 @@ describe.each([
     ["sqlite", async () => sqliteTarget()],
     ...(pgProblem === undefined ? [["postgres", () => postgresTarget()] as const] : []),
   ] as const)(
-    "%s ends with the model's incidents, counts and revisions, and rollups equal their rebuild",
+    "%s ends with the model's incidents, counts and revisions; rollups and buckets equal their rebuild",
     async (_, make) => {
       const target = await make();
       targets.push(target);
@@ -244,8 +280,14 @@ describe.each([
           expect(incident).toEqual(asRead(expected.stored.get(incident.sourceId)));
         expect(await revisionCount(store)).toBe(expected.revisions);
         const rollups = await readAllRollups(store);
-        await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx as never));
+        const scorecards = await buckets(store);
+        expect(scorecards.length).toBeGreaterThan(0);
+        await store.db.transaction().execute(async (trx) => {
+          await rebuildIndicatorRollups(trx as never);
+          await rebuildScorecardBuckets(trx as never);
+        });
         expect(rollups).toEqual(await readAllRollups(store));
+        expect(scorecards).toEqual(await buckets(store));
       } finally {
         await store.close();
       }
