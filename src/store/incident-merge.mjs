@@ -57,6 +57,10 @@ const FROM_ADDRESS = new Set([
  *   than the stored one: an older export, `stale`, not applied;
  * - otherwise `update`, with the indexes of the changed columns.
  *
+ * Category and subtype are never null: a row without a source category (no category cell, or an
+ * empty one) carries the profile's default, so it leaves the category and subtype of a stored
+ * incident that has a source category as they are, as a null would.
+ *
  * The location keys and address components follow the address (FROM_ADDRESS). The caller's
  * number is encrypted with a random IV, so its ciphertext differs at every import:
  * it counts as changed only when the caller's pseudonym (a keyed hash of the same number)
@@ -81,6 +85,8 @@ export class IncidentMerger {
     this.#receivedAt = names.indexOf("received_at");
     this.#callerColumns = new Set([this.#pseudonym, this.#enc]);
     this.#textColumns = new Set([names.indexOf("narrative"), names.indexOf("feedback")]);
+    this.#sourceCategory = names.indexOf("source_category");
+    this.#categoryColumns = new Set([names.indexOf("category"), names.indexOf("subtype")]);
   }
 
   /**
@@ -91,6 +97,9 @@ export class IncidentMerger {
   retention = { callerBefore: Number.NEGATIVE_INFINITY, narrativeBefore: Number.NEGATIVE_INFINITY };
   #receivedAt;
   #callerColumns;
+  #sourceCategory;
+  /** Category and subtype: kept when the row has no source category and the stored incident has one. */
+  #categoryColumns;
   #textColumns;
 
   #candidates;
@@ -120,10 +129,13 @@ export class IncidentMerger {
     const received = stored[stOffset + this.#receivedAt];
     const callerGone = received < this.retention.callerBefore;
     const textGone = received < this.retention.narrativeBefore;
+    const noCategory =
+      incoming[inOffset + this.#sourceCategory] === null && stored[stOffset + this.#sourceCategory] !== null;
     for (const c of this.#candidates) {
       const value = incoming[inOffset + c];
       if (value === null || value === undefined) continue;
       if ((callerGone && this.#callerColumns.has(c)) || (textGone && this.#textColumns.has(c))) continue;
+      if (noCategory && this.#categoryColumns.has(c)) continue;
       if (c === this.#enc) {
         if (
           stored[stOffset + c] === null ||

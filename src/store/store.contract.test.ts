@@ -577,6 +577,21 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     });
   });
 
+  test("a later export without a category leaves the stored category and subtype", async () => {
+    const store = await fresh();
+    const first = call("b1", 1, { category: "criminal", subtype: "theft", sourceCategory: "盗窃" });
+    await importBatch(store, "b1", [first]);
+    // An export of feedback times only: no category cell, so the importer gave its default.
+    const arrivedAt = asEpochMs(T0 + 37 * MIN + 9 * MIN);
+    const later = call("b2", 1, { category: "other", subtype: null, sourceCategory: null, arrivedAt });
+    expect(await importBatch(store, "b2", [later])).toMatchObject({ updated: 1 });
+    expect(await store.incidents.get("test", "X1")).toEqual({ ...first, arrivedAt });
+    expect(JSON.parse((await revisions(store))[0]!.columns)).toEqual(["arrived_at"]);
+    // Without anything else new it is a duplicate.
+    const again = call("b3", 1, { category: "other", subtype: null, sourceCategory: null });
+    expect(await importBatch(store, "b3", [again])).toMatchObject({ updated: 0, duplicates: 1 });
+  });
+
   test("an older export is stale and not applied, a subset is a duplicate, equal progress corrects", async () => {
     const store = await fresh();
     const done = {
