@@ -86,7 +86,9 @@ export class IncidentMerger {
     this.#callerColumns = new Set([this.#pseudonym, this.#enc]);
     this.#textColumns = new Set([names.indexOf("narrative"), names.indexOf("feedback")]);
     this.#sourceCategory = names.indexOf("source_category");
-    this.#categoryColumns = new Set([names.indexOf("category"), names.indexOf("subtype")]);
+    this.#category = names.indexOf("category");
+    this.#subtype = names.indexOf("subtype");
+    this.#categoryColumns = new Set([this.#category, this.#subtype]);
   }
 
   /**
@@ -98,6 +100,8 @@ export class IncidentMerger {
   #receivedAt;
   #callerColumns;
   #sourceCategory;
+  #category;
+  #subtype;
   /** Category and subtype: kept when the row has no source category and the stored incident has one. */
   #categoryColumns;
   #textColumns;
@@ -144,6 +148,13 @@ export class IncidentMerger {
           changed.push(c);
       } else if (value !== stored[stOffset + c]) changed.push(c);
     }
+    // The subtype belongs to its category: a recoded category without one leaves none of the old.
+    if (
+      changed.includes(this.#category) &&
+      !changed.includes(this.#subtype) &&
+      stored[stOffset + this.#subtype] !== null
+    )
+      changed.push(this.#subtype);
     // The number follows the pseudonym: another caller's row without a number (a profile that
     // keeps none) must not leave the previous caller's number beside the new pseudonym.
     if (

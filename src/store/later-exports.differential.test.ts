@@ -159,6 +159,7 @@ function model(exports: readonly Incident[][]): {
           changed = true;
         }
       }
+      if (next.category !== old.category) next.subtype = row.subtype;
       if (next.callerPseudonym !== old.callerPseudonym) next.callerNumberEnc = row.callerNumberEnc;
       if (row.address !== null && row.address !== old.address) {
         next.location = row.location;

@@ -592,6 +592,21 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(await importBatch(store, "b3", [again])).toMatchObject({ updated: 0, duplicates: 1 });
   });
 
+  test("a recoded category takes its subtype along, even none", async () => {
+    const store = await fresh();
+    await importBatch(store, "b1", [
+      call("b1", 1, { category: "criminal", subtype: "theft", sourceCategory: "盗窃" }),
+    ]);
+    const later = call("b2", 1, { category: "dispute", subtype: null, sourceCategory: "纠纷" });
+    expect(await importBatch(store, "b2", [later])).toMatchObject({ updated: 1 });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({ category: "dispute", subtype: null });
+    expect(JSON.parse((await revisions(store))[0]!.previous)).toEqual({
+      category: "criminal",
+      subtype: "theft",
+      source_category: "盗窃",
+    });
+  });
+
   test("an older export is stale and not applied, a subset is a duplicate, equal progress corrects", async () => {
     const store = await fresh();
     const done = {
