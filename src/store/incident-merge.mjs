@@ -48,6 +48,20 @@ const FROM_ADDRESS = new Set([
 ]);
 
 /**
+ * Columns that belong to another and change with it, by null too, so that no value of the old
+ * one survives beside the new: the subtype of a recoded category, the number of another caller
+ * (a profile that keeps none gives null), the units under a unit the call was moved to (another
+ * station's community area is not this one's).
+ */
+const FOLLOWERS = [
+  ["category", ["subtype"]],
+  ["caller_pseudonym", ["caller_number_enc"]],
+  ["city_unit", ["branch_unit", "station_unit", "area_unit"]],
+  ["branch_unit", ["station_unit", "area_unit"]],
+  ["station_unit", ["area_unit"]],
+];
+
+/**
  * Merges a later export of a stored incident into it (docs/store.md, "Later exports"). Values
  * are flat rows in the order of `names` (the store's INCIDENT_COLUMN_NAMES).
  *
@@ -89,6 +103,10 @@ export class IncidentMerger {
     this.#category = names.indexOf("category");
     this.#subtype = names.indexOf("subtype");
     this.#categoryColumns = new Set([this.#category, this.#subtype]);
+    this.#followers = FOLLOWERS.map(([leader, followers]) => [
+      names.indexOf(leader),
+      followers.map((f) => names.indexOf(f)),
+    ]);
   }
 
   /**
@@ -102,6 +120,7 @@ export class IncidentMerger {
   #sourceCategory;
   #category;
   #subtype;
+  #followers;
   /** Category and subtype: kept when the row has no source category and the stored incident has one. */
   #categoryColumns;
   #textColumns;
@@ -148,21 +167,11 @@ export class IncidentMerger {
           changed.push(c);
       } else if (value !== stored[stOffset + c]) changed.push(c);
     }
-    // The subtype belongs to its category: a recoded category without one leaves none of the old.
-    if (
-      changed.includes(this.#category) &&
-      !changed.includes(this.#subtype) &&
-      stored[stOffset + this.#subtype] !== null
-    )
-      changed.push(this.#subtype);
-    // The number follows the pseudonym: another caller's row without a number (a profile that
-    // keeps none) must not leave the previous caller's number beside the new pseudonym.
-    if (
-      changed.includes(this.#pseudonym) &&
-      !changed.includes(this.#enc) &&
-      stored[stOffset + this.#enc] !== null
-    )
-      changed.push(this.#enc);
+    // A value and the ones that belong to it change together, a null included (FOLLOWERS).
+    for (const [leader, followers] of this.#followers)
+      if (changed.includes(leader))
+        for (const f of followers)
+          if (!changed.includes(f) && incoming[inOffset + f] !== stored[stOffset + f]) changed.push(f);
     if (changed.includes(this.#address))
       for (const c of this.#fromAddress) if (incoming[inOffset + c] !== stored[stOffset + c]) changed.push(c);
     if (changed.length === 0) return { kind: "duplicate" };

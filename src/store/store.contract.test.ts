@@ -607,6 +607,29 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     });
   });
 
+  test("a call moved to another station leaves no community area of the old one", async () => {
+    const store = await fresh();
+    await importBatch(store, "b1", [
+      call("b1", 1, { stationUnit: asUnitCode("330110"), areaUnit: asUnitCode("33011001") }),
+    ]);
+    const later = call("b2", 1, { stationUnit: asUnitCode("330111"), areaUnit: null });
+    expect(await importBatch(store, "b2", [later])).toMatchObject({ updated: 1 });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({ stationUnit: "330111", areaUnit: null });
+    // The same station again without an area keeps the stored one.
+    await importBatch(store, "b3", [
+      call("b3", 1, { stationUnit: asUnitCode("330111"), areaUnit: asUnitCode("33011102") }),
+    ]);
+    expect(
+      await importBatch(store, "b4", [call("b4", 1, { stationUnit: asUnitCode("330111") })]),
+    ).toMatchObject({
+      duplicates: 1,
+    });
+    expect(await store.incidents.get("test", "X1")).toMatchObject({ areaUnit: "33011102" });
+    const rollups = await readAllRollups(store);
+    await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx as never));
+    expect(rollups).toEqual(await readAllRollups(store));
+  });
+
   test("an older export is stale and not applied, a subset is a duplicate, equal progress corrects", async () => {
     const store = await fresh();
     const done = {
