@@ -120,7 +120,7 @@ async function batchCosts(
   for (let i = 0; i < statements.length; i += 25) executor.insert(statements.slice(i, i + 25).flat());
   const batchInsertUs = ((cpuMs() - t) * 1000) / rows;
   t = cpuMs();
-  executor.commit([1, rows, rows, 0, 0, batchId]);
+  executor.commit([1, rows, rows, 0, 0, 0, 0, batchId]);
   const batchCommitUs = ((cpuMs() - t) * 1000) / rows;
   conn.close();
   return { batchInsertUs, batchCommitUs };
