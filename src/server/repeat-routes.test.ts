@@ -278,9 +278,18 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
     expect((await check("station1", { address: SHOP, at: T0 + 3 * DAY })).json().series).toEqual([]);
 
     const again = await call("city", "POST", "/api/v1/incidents", { incidents });
-    expect(again.json()).toMatchObject({ imported: 0, duplicates: 3, indexed: 0 });
+    expect(again.json()).toMatchObject({ imported: 0, duplicates: 3, updated: 0, indexed: 0 });
     const status = await call("city", "GET", "/api/v1/checks/status");
     expect(status.json().index.incidents).toBe(6);
+
+    // One of them sent again with its feedback: it updates the stored call, no duplicate.
+    const later = await call("city", "POST", "/api/v1/incidents", {
+      incidents: [{ ...incidents[1]!, feedback: "已调解，双方和解" }],
+    });
+    expect(later.json()).toMatchObject({ imported: 0, duplicates: 0, updated: 1, stale: 0 });
+    expect((await raw.incidents.get("api", "api-1"))?.feedback).toBe("已调解，双方和解");
+    const batch = await raw.batches.get(later.json().batchId);
+    expect(batch).toMatchObject({ rows: 1, imported: 0, duplicates: 0, updated: 1 });
   });
 
   test("a bad row rejects the whole batch, naming the row and field, and writes nothing", async () => {

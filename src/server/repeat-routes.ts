@@ -450,13 +450,17 @@ export function registerRepeatRoutes(
       startedAt: now,
     });
     let imported: number;
+    let updated = 0;
+    let stale = 0;
     try {
       imported = await writer.insertIncidents(rows);
+      // A re-sent incident with new values updates the stored one (docs/store.md, "Later exports").
+      ({ updated, stale } = writer.updates ?? { updated: 0, stale: 0 });
       await writer.commit({
         rows: rows.length,
         imported,
         rejected: 0,
-        duplicates: rows.length - imported,
+        duplicates: rows.length - imported - updated - stale,
         finishedAt: Date.now(),
       });
     } catch (error) {
@@ -472,13 +476,16 @@ export function registerRepeatRoutes(
           );
     const changed = s?.add(fresh) ?? [];
     n?.add(fresh);
-    // Live calls used most of the index's headroom: rebuild (with fresh headroom) before a copy.
-    if (s?.headroomLow && !next) reload();
+    // Live calls used most of the index's headroom: rebuild (with fresh headroom) before a copy;
+    // calls the index holds were updated: their new values reach the series through a rebuild.
+    if ((s?.headroomLow || updated > 0) && !next) reload();
     return {
       batchId,
       received: rows.length,
       imported,
-      duplicates: rows.length - imported,
+      duplicates: rows.length - imported - updated - stale,
+      updated,
+      stale,
       indexed: s?.ready ? fresh.length : 0,
       seriesChanged: changed.map((x) => ({
         id: x.id,
