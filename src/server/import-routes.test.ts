@@ -620,6 +620,17 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(later.dry).toMatchObject({ rows: 2, duplicates: 0, updated: 1, stale: 0 });
     expect(later.report).toMatchObject({ rows: 2, imported: 1, updated: 1, stale: 0, duplicates: 0 });
     expect((await store.incidents.get("later-110", "B001"))?.arrivedAt).toBe(Date.UTC(2024, 4, 1, 0, 20));
+    // A stored call twice in one file, corrected twice: the import merges both rows, one after the
+    // other, and the dry run counts them as the import does.
+    const twice = await run(
+      csv([
+        "B002,2024/5/2 9:00,2024/5/2 9:15,盗窃,人民路8号,,李四,电动车被盗，已立案,城西派出所",
+        "B002,2024/5/2 9:00,2024/5/2 9:15,盗窃,人民路8号,,李四,电动车被盗，已找回,城西派出所",
+      ]),
+    );
+    expect(twice.report).toMatchObject({ rows: 2, imported: 0, updated: 2, duplicates: 0 });
+    expect(twice.dry).toMatchObject({ rows: 2, updated: 2, duplicates: 0 });
+    expect((await store.incidents.get("later-110", "B002"))?.narrative).toBe("电动车被盗，已找回");
   });
 });
 

@@ -52,6 +52,7 @@ import { IncidentMerger, RETENTION_KEYS, retentionFrom } from "../store/incident
 import { dictionaryDigest, loadPlaceDictionary } from "../store/place-dictionary.ts";
 import { profileRepository } from "../store/profile-repository.ts";
 import { INCIDENT_COLUMN_NAMES, pushIncidentValues } from "../store/rows.ts";
+import type { SqlValue } from "../store/sqlite-executor.mjs";
 import type { BatchWriter, NewBatch, QuarantinedRow, Store } from "../store/types.ts";
 import { dashboardSettings } from "./dashboard-routes.ts";
 import { langOf, sendError } from "./routes.ts";
@@ -308,32 +309,43 @@ function collectingWriter(batch: NewBatch, store: Store | undefined) {
   const quarantine: QuarantinedRow[] = [];
   let duplicates = 0;
   const updates = { updated: 0, stale: 0 };
-  const seen = new Set<string>();
+  // Per id seen in this file: the values a stored call has after the rows merged into it so far
+  // (a repeat merges again, as the batch does), or null for a call new in this file (a repeat is a
+  // duplicate, as in the batch).
+  const seen = new Map<string, SqlValue[] | null>();
   const writer: BatchWriter = {
     batch,
     updates,
     async insertIncidents(rows) {
       let fresh = 0;
       for (const r of rows) {
-        const stored = seen.has(r.id)
-          ? undefined
-          : store
-            ? await store.incidents.get(r.sourceSystem, r.sourceId)
-            : undefined;
-        if (seen.has(r.id)) duplicates++;
-        else if (!stored) fresh++;
-        else {
-          const incoming: (string | number | null)[] = [];
-          const before: (string | number | null)[] = [];
-          pushIncidentValues(incoming, r);
-          pushIncidentValues(before, stored);
-          if (store) await readRetention(store);
-          const kind = merger.merge(incoming, 0, before, 0).kind;
-          if (kind === "update") updates.updated++;
-          else if (kind === "stale") updates.stale++;
-          else duplicates++;
+        let before = seen.get(r.id);
+        if (before === undefined) {
+          const stored = store ? await store.incidents.get(r.sourceSystem, r.sourceId) : undefined;
+          if (stored) {
+            before = [];
+            pushIncidentValues(before, stored);
+          } else before = null;
+        } else if (before === null) {
+          duplicates++;
+          incidents.push(r);
+          continue;
         }
-        seen.add(r.id);
+        if (before === null) {
+          fresh++;
+          seen.set(r.id, null);
+        } else {
+          const incoming: SqlValue[] = [];
+          pushIncidentValues(incoming, r);
+          if (store) await readRetention(store);
+          const outcome = merger.merge(incoming, 0, before, 0);
+          if (outcome.kind === "update") {
+            updates.updated++;
+            before = merger.merged(incoming, 0, before, 0, outcome.changed);
+          } else if (outcome.kind === "stale") updates.stale++;
+          else duplicates++;
+          seen.set(r.id, before);
+        }
         incidents.push(r);
       }
       return fresh;
