@@ -10,8 +10,8 @@ import {
   type Incident,
   seededRandom,
 } from "../domain/index.ts";
-import { readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
-import { qualityRepository, rebuildScorecardBuckets } from "./quality-repository.ts";
+import { qualityRepository } from "./quality-repository.ts";
+import { expectDerivedTablesRebuilt } from "./testing/derived.ts";
 import { newBatch, pgUnreachable, postgresTarget, type StoreTarget, sqliteTarget } from "./testing/stores.ts";
 import type { Store } from "./types.ts";
 
@@ -229,23 +229,6 @@ function asRead(incident: Incident | undefined): Incident | undefined {
   return rest;
 }
 
-/** The scorecard buckets in key order, numbers as numbers on both dialects. */
-async function buckets(store: Store): Promise<Record<string, unknown>[]> {
-  const { rows } = await sql<
-    Record<string, unknown>
-  >`SELECT * FROM quality_buckets ORDER BY day, city_unit, branch_unit, station_unit, area_unit`.execute(
-    store.db,
-  );
-  return rows.map((r) =>
-    Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [
-        k,
-        typeof v === "string" && k !== "codes" && !k.endsWith("_unit") ? Number(v) : v,
-      ]),
-    ),
-  );
-}
-
 async function revisionCount(store: Store): Promise<number> {
   const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM incident_revisions`.execute(
     store.db,
@@ -290,15 +273,7 @@ describe.each([
         for (const incident of stored)
           expect(incident).toEqual(asRead(expected.stored.get(incident.sourceId)));
         expect(await revisionCount(store)).toBe(expected.revisions);
-        const rollups = await readAllRollups(store);
-        const scorecards = await buckets(store);
-        expect(scorecards.length).toBeGreaterThan(0);
-        await store.db.transaction().execute(async (trx) => {
-          await rebuildIndicatorRollups(trx as never);
-          await rebuildScorecardBuckets(trx as never);
-        });
-        expect(rollups).toEqual(await readAllRollups(store));
-        expect(scorecards).toEqual(await buckets(store));
+        await expectDerivedTablesRebuilt(store);
       } finally {
         await store.close();
       }

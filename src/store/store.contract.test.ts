@@ -16,8 +16,9 @@ import {
 import { openReview } from "../quality/review.ts";
 import { readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
-import { qualityRepository, rebuildScorecardBuckets } from "./quality-repository.ts";
+import { qualityRepository } from "./quality-repository.ts";
 import { applyRetention } from "./retention.ts";
+import { expectDerivedTablesRebuilt } from "./testing/derived.ts";
 import {
   memoryTarget,
   newBatch,
@@ -172,25 +173,6 @@ async function revisions(store: Store): Promise<RevisionRow[]> {
       store.db,
     )
   ).rows;
-}
-
-/** The scorecard buckets, in key order (numbers as numbers on both dialects). */
-async function buckets(store: Store): Promise<Record<string, unknown>[]> {
-  const rows = (
-    await sql<
-      Record<string, unknown>
-    >`SELECT * FROM quality_buckets ORDER BY day, city_unit, branch_unit, station_unit, area_unit`.execute(
-      store.db,
-    )
-  ).rows;
-  return rows.map((r) =>
-    Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [
-        k,
-        typeof v === "string" && k !== "codes" && !k.endsWith("_unit") ? Number(v) : v,
-      ]),
-    ),
-  );
 }
 
 function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): void {
@@ -739,15 +721,7 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     // The updated incidents' stored results are stale: gone, to be scored afresh.
     expect(await quality.getResult(first[0]!.id)).toBeUndefined();
     expect(await quality.getResult(first[12]!.id)).toBeDefined();
-    const rollups = await readAllRollups(store);
-    const scorecards = await buckets(store);
-    expect(scorecards.length).toBeGreaterThan(0);
-    await store.db.transaction().execute(async (trx) => {
-      await rebuildIndicatorRollups(trx as never);
-      await rebuildScorecardBuckets(trx as never);
-    });
-    expect(rollups).toEqual(await readAllRollups(store));
-    expect(scorecards).toEqual(await buckets(store));
+    await expectDerivedTablesRebuilt(store);
   });
 
   test("two batches updating the same call at once both apply, the second to what the first left", async () => {
