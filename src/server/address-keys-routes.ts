@@ -20,10 +20,19 @@ interface RekeyJob {
   counts: RekeyCounts | null;
   /** Import profiles that could not be read: their batches' addresses were read without a region. */
   readonly unreadProfiles: string[];
-  error: { readonly code: string; readonly message: Readonly<Record<"zh" | "en", string>> } | null;
+  error: JobError | null;
 }
 
 const RekeyBody = z.object({ dryRun: z.boolean().optional() }).strict();
+
+/** Why a background job failed, in both languages: a recur error as it says, anything else as "internal". */
+type JobError = { readonly code: string; readonly message: Readonly<Record<"zh" | "en", string>> };
+
+function jobError(error: unknown, zh: string, en: string): JobError {
+  if (isRecurError(error)) return { code: error.code, message: { ...error.messages } };
+  const why = error instanceof Error ? error.message : String(error);
+  return { code: "internal", message: { zh: `${zh}：${why}`, en: `${en}: ${why}` } };
+}
 
 const LearnBody = z.object({ minCount: z.number().int().min(1).max(1000).optional() }).strict();
 
@@ -32,7 +41,7 @@ interface LearnJob {
   state: "running" | "done" | "failed";
   readonly minCount: number;
   counts: LearnCounts | null;
-  error: { readonly code: string; readonly message: Readonly<Record<"zh" | "en", string>> } | null;
+  error: JobError | null;
 }
 
 /** A place dictionary (docs/address.md); entries are checked one by one by `restoreDictionary`. */
@@ -144,15 +153,7 @@ export function registerAddressKeysRoutes(app: FastifyInstance, services: () => 
         (error: unknown) => {
           current.state = "failed";
           current.finishedAt = clock.now();
-          current.error = isRecurError(error)
-            ? { code: error.code, message: { ...error.messages } }
-            : {
-                code: "internal",
-                message: {
-                  zh: `重新生成位置键失败：${error instanceof Error ? error.message : String(error)}`,
-                  en: `Rebuilding the location keys failed: ${error instanceof Error ? error.message : String(error)}`,
-                },
-              };
+          current.error = jobError(error, "重新生成位置键失败", "Rebuilding the location keys failed");
         },
       );
       return reply.status(202).send({ job: jobView(current, lang) });
@@ -210,15 +211,7 @@ export function registerAddressKeysRoutes(app: FastifyInstance, services: () => 
         },
         (error: unknown) => {
           current.state = "failed";
-          current.error = isRecurError(error)
-            ? { code: error.code, message: { ...error.messages } }
-            : {
-                code: "internal",
-                message: {
-                  zh: `学习地名失败：${error instanceof Error ? error.message : String(error)}`,
-                  en: `Learning places failed: ${error instanceof Error ? error.message : String(error)}`,
-                },
-              };
+          current.error = jobError(error, "学习地名失败", "Learning places failed");
         },
       );
       return reply.status(202).send({ learn: { state: current.state, minCount } });
