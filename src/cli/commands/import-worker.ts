@@ -47,7 +47,7 @@ export interface ImportJob {
   };
 }
 
-/** From the main thread: the job, or "nothing to do" when its checks failed. */
+/** From the main thread: a job (one file; several follow one another), or the end ("cancel"). */
 export type JobMessage = { readonly kind: "job"; readonly job: ImportJob } | { readonly kind: "cancel" };
 
 export type WorkerMessage =
@@ -126,23 +126,28 @@ async function runJob(
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const post = (message: WorkerMessage) => port.postMessage(message);
-  port.once("message", (message: JobMessage) => {
+  // One job at a time, as many as the command sends (`recur import` of several files: one batch
+  // each, in order, in this thread with its modules loaded once); "cancel" ends the thread.
+  let running: Promise<void> = Promise.resolve();
+  port.on("message", (message: JobMessage) => {
     if (message.kind !== "job") {
       port.close();
       return;
     }
-    runJob(message.job, (progress) => post({ kind: "progress", progress })).then(
-      (summary) => post({ kind: "done", summary }),
-      (error: unknown) =>
-        post(
-          isRecurError(error)
-            ? { kind: "recur-error", code: error.code, messages: { ...error.messages } }
-            : {
-                kind: "crash",
-                message: String((error as Error)?.message ?? error),
-                stack: (error as Error)?.stack ?? "",
-              },
-        ),
+    running = running.then(() =>
+      runJob(message.job, (progress) => post({ kind: "progress", progress })).then(
+        (summary) => post({ kind: "done", summary }),
+        (error: unknown) =>
+          post(
+            isRecurError(error)
+              ? { kind: "recur-error", code: error.code, messages: { ...error.messages } }
+              : {
+                  kind: "crash",
+                  message: String((error as Error)?.message ?? error),
+                  stack: (error as Error)?.stack ?? "",
+                },
+          ),
+      ),
     );
   });
 }

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { nationalGazetteer } from "../../address/gazetteer.ts";
@@ -412,7 +412,7 @@ describe("recur import", { timeout: 90_000 }, () => {
     [["import", "calls.csv", "--profile", "synthetic", "--limit", "2.5"], 2],
     [["import", "calls.csv", "--profile", "synthetic", "--chunk-rows", "0"], 2],
     [["import", "missing.csv", "--profile", "synthetic"], 1],
-    [["import", ".", "--profile", "synthetic"], 1],
+    [["import", "/dev/null", "--profile", "synthetic"], 1],
     [["import", "calls.csv", "--profile", "no-such-profile"], 1],
   ])("%j exits with %i and a message, no stack trace", async (args, expected) => {
     const { code, out, err } = await run([...args, "--db", join(dir, "e.db"), "--lang", "en"], dir);
@@ -432,22 +432,150 @@ test("an unknown --encoding lists every encoding the import reads", async () => 
   expect(err).toContain("auto, utf8, gbk, gb18030, utf16le");
 });
 
-test("a directory given as the file is refused with a message naming it, in Chinese and English", async () => {
-  const dir = tempDir("recur-import-dir-");
-  for (const [lang, text] of [
-    ["zh", "不是普通文件"],
-    ["en", "is not a regular file"],
-  ] as const) {
+describe("several files, or a directory", { timeout: 90_000 }, () => {
+  /** Counts the store's incidents and reads one back. */
+  const stored = async (db: string, id: string) => {
+    const store = await openStore({ path: db });
+    try {
+      return {
+        count: await store.incidents.count(),
+        incident: await store.incidents.get("synthetic-110", id),
+      };
+    } finally {
+      await store.close();
+    }
+  };
+
+  test("a directory's exports go in one batch each, in name order (2024-9 before 2024-10), and the totals add up", async () => {
+    const dir = tempDir("recur-import-many-");
+    const exports = join(dir, "exports");
+    mkdirSync(exports);
+    // September's export has the call still open; October's has its feedback: the later export,
+    // imported second because 9 < 10, fills it in. In plain string order (2024-10 < 2024-9) it
+    // would come first and September's row would be stale.
+    writeText(
+      exports,
+      "2024-9.csv",
+      [
+        SYNTH_HEADER,
+        synthRow({ 接警单号: "M1", 反馈时间: "", 反馈内容: "" }),
+        synthRow({ 接警单号: "M2" }),
+      ].join("\n"),
+    );
+    writeText(
+      exports,
+      "2024-10.csv",
+      [
+        SYNTH_HEADER,
+        synthRow({ 接警单号: "M1", 反馈内容: "已调解" }),
+        synthRow({ 接警单号: "M3", 报警时间: "不详" }),
+      ].join("\n"),
+    );
+    writeText(exports, "README.md", "not an export");
+    writeText(exports, ".2024-11.csv", "a hidden file");
+    const db = join(dir, "many.db");
+    const { code, out } = await run(["import", exports, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(code).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary).toMatchObject({
+      rows: 4,
+      imported: 2,
+      updated: 1,
+      rejected: 1,
+      duplicates: 0,
+      stale: 0,
+      failed: [],
+    });
+    expect(summary.files.map((f: { file: string }) => f.file)).toEqual(["2024-9.csv", "2024-10.csv"]);
+    expect(new Set(summary.files.map((f: { batchId: string }) => f.batchId)).size).toBe(2);
+    const { count, incident } = await stored(db, "M1");
+    expect(count).toBe(2);
+    expect(incident?.feedback).toBe("已调解");
+  });
+
+  test("files named one by one go in the order given; the human summary ends with the totals", async () => {
+    const dir = tempDir("recur-import-list-");
+    const a = writeText(dir, "a.csv", [SYNTH_HEADER, synthRow({ 接警单号: "L1" })].join("\n"));
+    const b = writeText(
+      dir,
+      "b.csv",
+      [SYNTH_HEADER, synthRow({ 接警单号: "L1" }), synthRow({ 接警单号: "L2" })].join("\n"),
+      "gbk",
+    );
+    const db = join(dir, "list.db");
+    const { code, out } = await runCli(["import", b, a, a, "--profile", "synthetic", "--db", db], {
+      cwd: dir,
+      lang: "en",
+    });
+    expect(code).toBe(0);
+    // a.csv named twice is imported once, after b.csv; its row is then a duplicate.
+    expect(out.indexOf("Imported b.csv")).toBeGreaterThanOrEqual(0);
+    expect(out.indexOf("Imported a.csv")).toBeGreaterThan(out.indexOf("Imported b.csv"));
+    expect(out).toMatch(/2 files \(2 imported\): rows 3, imported 2, rejected 0, duplicates 1, updated 0/);
+    expect((await stored(db, "L2")).count).toBe(2);
+  });
+
+  test("a file that fails is reported and the others are imported; the exit code is 1", async () => {
+    const dir = tempDir("recur-import-fail-");
+    const good = writeText(dir, "good.csv", [SYNTH_HEADER, synthRow({ 接警单号: "G1" })].join("\n"));
+    const bad = writeText(dir, "bad.csv", "编号,时间\n1,2024-05-01\n");
+    const db = join(dir, "fail.db");
+    for (const lang of ["zh", "en"] as const) {
+      const { code, out, err } = await runCli(
+        ["import", bad, good, "--profile", "synthetic", "--db", db, "--json"],
+        {
+          cwd: dir,
+          lang,
+        },
+      );
+      expect(code).toBe(1);
+      const summary = JSON.parse(out);
+      expect(summary.files.map((f: { file: string }) => f.file)).toEqual(["good.csv"]);
+      expect(summary.failed).toEqual([
+        { file: "bad.csv", code: expect.any(String), message: expect.any(String) },
+      ]);
+      expect(err).toContain(lang === "zh" ? "bad.csv 未能导入" : "bad.csv was not imported");
+    }
+    expect((await stored(db, "G1")).count).toBe(1);
+  });
+
+  test("a missing file among several stops the command before anything is imported", async () => {
+    const dir = tempDir("recur-import-missing-");
+    const good = writeText(dir, "good.csv", [SYNTH_HEADER, synthRow({ 接警单号: "G1" })].join("\n"));
+    const db = join(dir, "missing.db");
     const { code, out } = await runCli(
-      ["import", dir, "--profile", "synthetic", "--db", join(dir, "d.db"), "--json"],
-      { cwd: dir, lang },
+      ["import", good, "nope.csv", "--profile", "synthetic", "--db", db, "--json"],
+      {
+        cwd: dir,
+        lang: "en",
+      },
     );
     expect(code).toBe(1);
     expect(JSON.parse(out).error).toMatchObject({
-      code: "not_a_file",
-      message: expect.stringContaining(text),
+      code: "file_not_found",
+      message: expect.stringContaining("nope.csv"),
     });
-  }
+    expect(existsSync(db)).toBe(false);
+  });
+
+  test("a directory without exports is refused with a message naming it, in Chinese and English", async () => {
+    const dir = tempDir("recur-import-dir-");
+    writeText(dir, "notes.md", "no export here");
+    for (const [lang, text] of [
+      ["zh", "没有可导入的文件"],
+      ["en", "holds no file to import"],
+    ] as const) {
+      const { code, out } = await runCli(
+        ["import", dir, "--profile", "synthetic", "--db", join(dir, "d.db"), "--json"],
+        { cwd: dir, lang },
+      );
+      expect(code).toBe(1);
+      expect(JSON.parse(out).error).toMatchObject({
+        code: "no_files_in_directory",
+        message: expect.stringContaining(text),
+      });
+    }
+  });
 });
 
 describe("import thread failures", () => {

@@ -1,6 +1,6 @@
-import { readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
@@ -49,7 +49,7 @@ const IMPORT_GC_FLAGS = "--heap-growing-percent=100";
  */
 class ImportThread {
   readonly #worker: Worker;
-  #sent = false;
+  #closed = false;
 
   constructor() {
     const api = createRequire(import.meta.url)
@@ -63,37 +63,49 @@ class ImportThread {
     this.#worker.on("error", () => {});
   }
 
+  /** Ends the thread: before a job (its checks failed) or after the last one. */
   cancel(): void {
-    if (this.#sent) return;
-    this.#sent = true;
+    if (this.#closed) return;
+    this.#closed = true;
     this.#worker.postMessage({ kind: "cancel" } satisfies JobMessage);
     void this.#worker.terminate();
   }
 
+  /** Imports one file; the thread stays for the next until `cancel`. */
   run(
     job: ImportJob,
     onProgress: (p: ImportProgress) => void,
   ): Promise<ImportSummary & { readonly addressKeysStale: boolean; readonly dictionaryReplaced?: boolean }> {
-    this.#sent = true;
     const worker = this.#worker;
     return new Promise((done, fail) => {
-      let settled = false;
-      worker.on("message", (message: WorkerMessage) => {
-        if (message.kind === "progress") onProgress(message.progress);
-        else {
-          settled = true;
-          if (message.kind === "done") done(message.summary);
-          else if (message.kind === "recur-error") fail(new RecurError(message.code, message.messages));
-          else fail(Object.assign(new Error(message.message), { stack: message.stack }));
-          void worker.terminate();
+      const settle = (): void => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+      };
+      const onMessage = (message: WorkerMessage): void => {
+        if (message.kind === "progress") {
+          onProgress(message.progress);
+          return;
         }
-      });
-      worker.on("error", (error) => {
-        if (!settled) fail(importThreadFailure(error));
-      });
-      worker.on("exit", (code) => {
-        if (!settled) fail(new Error(`import thread exited with code ${code}`));
-      });
+        settle();
+        if (message.kind === "done") done(message.summary);
+        else if (message.kind === "recur-error") fail(new RecurError(message.code, message.messages));
+        else fail(Object.assign(new Error(message.message), { stack: message.stack }));
+      };
+      const onError = (error: unknown): void => {
+        settle();
+        this.#closed = true;
+        fail(importThreadFailure(error));
+      };
+      const onExit = (code: number): void => {
+        settle();
+        this.#closed = true;
+        fail(new Error(`import thread exited with code ${code}`));
+      };
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
       worker.postMessage({ kind: "job", job } satisfies JobMessage);
     });
   }
@@ -213,11 +225,11 @@ function humanSummary(summary: ImportSummary, ctx: CommandContext): string {
 export const importCommand: Command = {
   name: "import",
   summary: {
-    zh: "按映射配置导入 110 接处警导出文件（CSV/XLSX/JSONL，UTF-8 或 GBK）",
-    en: "Import a dispatch export (CSV/XLSX/JSONL, UTF-8 or GBK) with a mapping profile",
+    zh: "按映射配置导入 110 接处警导出文件（CSV/XLSX/JSONL，UTF-8 或 GBK；可多个文件或目录，逐个成批）",
+    en: "Import dispatch exports (CSV/XLSX/JSONL, UTF-8 or GBK; several files or a directory, one batch each) with a mapping profile",
   },
   usage:
-    "FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict PATH] [--model PATH] [--areas FILE.geojson [--area-id PROP]] [--secret PATH] [--json] [--lang zh|en]",
+    "FILE|DIR... --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict PATH] [--model PATH] [--areas FILE.geojson [--area-id PROP]] [--secret PATH] [--json] [--lang zh|en]",
   options: {
     profile: { type: "string", short: "p" },
     db: { type: "string" },
@@ -231,15 +243,15 @@ export const importCommand: Command = {
     "area-id": { type: "string" },
   },
   async run(args, ctx) {
-    const file = args.positionals[0];
+    const files = args.positionals;
     const profileRef = args.values.profile;
-    if (!file || typeof profileRef !== "string" || args.positionals.length > 1) {
+    if (files.length === 0 || typeof profileRef !== "string") {
       println(
         ctx.stderr,
         t(
           ctx,
-          "用法: recur import 文件 --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict 地名词典] [--model 地址模型] [--json]",
-          "Usage: recur import FILE --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict PATH] [--model PATH] [--json]",
+          "用法: recur import 文件|目录... --profile 名称|路径 [--db 路径] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict 地名词典] [--model 地址模型] [--json]",
+          "Usage: recur import FILE|DIR... --profile NAME|PATH [--db PATH] [--encoding auto|utf8|gbk|gb18030|utf16le|utf16be|big5] [--dict PATH] [--model PATH] [--json]",
         ),
       );
       return 2;
@@ -275,19 +287,9 @@ export const importCommand: Command = {
     }
     const thread = new ImportThread();
     try {
-      const path = resolve(ctx.cwd, file);
-      let isFile: boolean;
-      try {
-        isFile = (await stat(path)).isFile();
-      } catch {
-        throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
-      }
-      // A directory fails deep in the reader, and a pipe cannot be read twice (the batch's checksum).
-      if (!isFile)
-        throw new InputError("not_a_file", {
-          zh: `${file} 不是普通文件（是目录或管道？），请给出要导入的文件`,
-          en: `${file} is not a regular file (a directory or a pipe?); give the file to import`,
-        });
+      // Every file is checked before the first is imported: a typo in the twelfth name should not
+      // leave eleven batches stored and the command failed.
+      const paths = await importablePaths(files, ctx.cwd);
       // Checked here too, so a bad profile is reported before the import starts.
       await loadProfile(profileRef, ctx.cwd);
       // The place dictionary (aliases, local places: src/address/dictionary.ts) and the address
@@ -325,8 +327,7 @@ export const importCommand: Command = {
       }
 
       const databaseUrl = ctx.env.DATABASE_URL || undefined;
-      const job: ImportJob = {
-        path,
+      const job: Omit<ImportJob, "path"> = {
         profileRef,
         cwd: ctx.cwd,
         ...(typeof args.values.db === "string" ? { db: args.values.db } : {}),
@@ -336,16 +337,66 @@ export const importCommand: Command = {
         ...(encoding ? { encoding } : {}),
         ...(chunkRows !== undefined ? { chunkRows } : {}),
         ...(limit !== undefined ? { maxRows: limit } : {}),
-        ...(dictionary ? { dictionary } : {}),
         ...(model ? { model } : {}),
         ...(areas ? { areas } : {}),
       };
-      return await report(thread, job, ctx);
+      const [first] = paths;
+      if (paths.length === 1 && first !== undefined)
+        return await reportOne(thread, { ...job, path: first, ...(dictionary ? { dictionary } : {}) }, ctx);
+      return await reportMany(thread, paths, job, dictionary, ctx);
     } finally {
       thread.cancel();
     }
   },
 };
+
+/** Extensions of the files `recur import DIR` takes from a directory (.xls only to say it cannot). */
+const IMPORTABLE = /\.(csv|tsv|txt|xlsx|xlsm|xls|jsonl|ndjson)$/i;
+
+/**
+ * The files to import, in order: each FILE as given, each DIR's importable files (not its
+ * subdirectories, not hidden files) in name order, so that monthly exports named by date go in
+ * month by month. Throws before anything is imported when one is missing or not a file.
+ */
+export async function importablePaths(files: readonly string[], cwd: string): Promise<string[]> {
+  const paths: string[] = [];
+  for (const file of files) {
+    const path = resolve(cwd, file);
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
+    }
+    if (info.isDirectory()) {
+      const names = (await readdir(path, { withFileTypes: true }))
+        .filter((entry) => entry.isFile() && !entry.name.startsWith(".") && IMPORTABLE.test(entry.name))
+        .map((entry) => entry.name)
+        .sort(byName);
+      if (names.length === 0)
+        throw new InputError("no_files_in_directory", {
+          zh: `目录 ${file} 中没有可导入的文件（.csv、.tsv、.txt、.xlsx、.jsonl）`,
+          en: `the directory ${file} holds no file to import (.csv, .tsv, .txt, .xlsx, .jsonl)`,
+        });
+      for (const name of names) paths.push(join(path, name));
+      continue;
+    }
+    // A pipe cannot be read twice (the batch's checksum).
+    if (!info.isFile())
+      throw new InputError("not_a_file", {
+        zh: `${file} 不是普通文件或目录（是管道？），请给出要导入的文件`,
+        en: `${file} is neither a regular file nor a directory (a pipe?); give the file to import`,
+      });
+    paths.push(path);
+  }
+  // The same file named twice (or by a name and its directory) is imported once.
+  return [...new Set(paths)];
+}
+
+/** Name order with numbers compared as numbers: 2024-9.csv before 2024-10.csv. */
+function byName(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}
 
 /**
  * The boundaries of --areas: a GeoJSON FeatureCollection whose polygons carry the area's code in
@@ -400,16 +451,23 @@ function wholeNumber(value: unknown, min: number): number | undefined | null {
   return /^\s*\d+\s*$/.test(value) && n >= min ? n : null;
 }
 
-/** Runs the job in the import thread with a progress bar, then prints the summary. */
-async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext): Promise<number> {
+type ThreadSummary = Awaited<ReturnType<ImportThread["run"]>>;
+
+/** Runs one job in the import thread with a progress bar (`label` names the file among several). */
+async function importWithBar(
+  thread: ImportThread,
+  job: ImportJob,
+  ctx: CommandContext,
+  label = t(ctx, "导入", "Importing"),
+): Promise<ThreadSummary> {
   const path = job.path;
   const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
   const size = (await stat(path)).size;
   // Progress in bytes for text files; the XLSX reader cannot tell its position, so rows there.
   const byBytes = !/\.xlsx?$/i.test(path);
-  const bar = progressBar(stderr, t(ctx, "导入", "Importing"), byBytes ? size : undefined, !ctx.json);
+  const bar = progressBar(stderr, label, byBytes ? size : undefined, !ctx.json);
   try {
-    const summary = await thread.run(job, (p) => {
+    return await thread.run(job, (p) => {
       if (p.committing)
         bar.status(
           t(
@@ -421,74 +479,191 @@ async function report(thread: ImportThread, job: ImportJob, ctx: CommandContext)
       // The bar by bytes read (rows to come are unknown), the count and rate in rows.
       else bar.update(byBytes ? p.bytesRead : p.rows, p.rows);
     });
-    bar.done();
-    if (ctx.json) {
-      println(
-        ctx.stdout,
-        JSON.stringify({
-          rows: summary.rows,
-          imported: summary.imported,
-          rejected: summary.rejected,
-          duplicates: summary.duplicates,
-          updated: summary.updated,
-          stale: summary.stale,
-          seconds: summary.seconds,
-          warned: summary.warned,
-          batchId: summary.batchId,
-          file: summary.file,
-          profile: summary.profile,
-          sourceSystem: summary.sourceSystem,
-          encoding: summary.encoding,
-          ...(summary.titleRows ? { titleRows: summary.titleRows } : {}),
-          ...(summary.addressKeysStale ? { addressKeysStale: true } : {}),
-          ...(summary.dictionaryReplaced ? { dictionaryReplaced: true } : {}),
-          ...(summary.areasFromBoundaries !== undefined
-            ? { areasFromBoundaries: summary.areasFromBoundaries }
-            : {}),
-          issueCounts: summary.issueCounts,
-          unmappedValues: summary.unmappedValues,
-          sampleRejections: summary.sampleRejections.map((issue) => ({
-            ...issue,
-            message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
-          })),
-          sampleWarnings: summary.sampleWarnings.slice(0, SHOWN_WARNINGS).map((issue) => ({
-            ...issue,
-            message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
-          })),
-        }),
-      );
-    } else println(ctx.stdout, humanSummary(summary, ctx));
-    if (summary.dictionaryReplaced)
-      println(
-        ctx.stderr,
-        t(
-          ctx,
-          "库的地名词典已换为 --dict 给出的文件（以后的导入、看板和出警核查都用它；recur address dict 查看）",
-          "the store's place dictionary is now the --dict file (later imports, the dashboard and the dispatch check use it; see recur address dict)",
-        ),
-      );
-    if (summary.addressKeysStale)
-      println(
-        ctx.stderr,
-        t(
-          ctx,
-          "注意：库中已有警情的位置键是按其他（较早的）地址规则或原地名词典生成的，新旧警情可能把同一地点算作两处；请运行 recur address rekey 重算（docs/address.md）",
-          "note: the incidents already in this store were keyed by other (earlier) address rules or another place dictionary, so old and new calls may key one place as two; run recur address rekey (docs/address.md)",
-        ),
-      );
-    if (allRejected(summary)) {
-      println(
-        ctx.stderr,
-        t(
-          ctx,
-          `没有导入任何警情：全部 ${summary.rows} 行都被隔离（原因见上；配置与文件是否相符？）`,
-          `nothing was imported: all ${summary.rows} rows were rejected (reasons above; does the profile fit the file?)`,
-        ),
-      );
-      return EXIT_ALL_REJECTED;
-    }
-    return 0;
   } finally {
     bar.done();
   }
+}
+
+/** The `--json` summary of one file. */
+function jsonSummary(summary: ThreadSummary, ctx: CommandContext): Record<string, unknown> {
+  return {
+    rows: summary.rows,
+    imported: summary.imported,
+    rejected: summary.rejected,
+    duplicates: summary.duplicates,
+    updated: summary.updated,
+    stale: summary.stale,
+    seconds: summary.seconds,
+    warned: summary.warned,
+    batchId: summary.batchId,
+    file: summary.file,
+    profile: summary.profile,
+    sourceSystem: summary.sourceSystem,
+    encoding: summary.encoding,
+    ...(summary.titleRows ? { titleRows: summary.titleRows } : {}),
+    ...(summary.addressKeysStale ? { addressKeysStale: true } : {}),
+    ...(summary.dictionaryReplaced ? { dictionaryReplaced: true } : {}),
+    ...(summary.areasFromBoundaries !== undefined
+      ? { areasFromBoundaries: summary.areasFromBoundaries }
+      : {}),
+    issueCounts: summary.issueCounts,
+    unmappedValues: summary.unmappedValues,
+    sampleRejections: summary.sampleRejections.map((issue) => ({
+      ...issue,
+      message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
+    })),
+    sampleWarnings: summary.sampleWarnings.slice(0, SHOWN_WARNINGS).map((issue) => ({
+      ...issue,
+      message: renderIssue(issue, INGEST_MESSAGES, ctx.lang),
+    })),
+  };
+}
+
+/** What the user should know after the imports: a replaced dictionary, keys of other rules. */
+function printNotices(
+  notices: { readonly dictionaryReplaced: boolean; readonly addressKeysStale: boolean },
+  ctx: CommandContext,
+): void {
+  if (notices.dictionaryReplaced)
+    println(
+      ctx.stderr,
+      t(
+        ctx,
+        "库的地名词典已换为 --dict 给出的文件（以后的导入、看板和出警核查都用它；recur address dict 查看）",
+        "the store's place dictionary is now the --dict file (later imports, the dashboard and the dispatch check use it; see recur address dict)",
+      ),
+    );
+  if (notices.addressKeysStale)
+    println(
+      ctx.stderr,
+      t(
+        ctx,
+        "注意：库中已有警情的位置键是按其他（较早的）地址规则或原地名词典生成的，新旧警情可能把同一地点算作两处；请运行 recur address rekey 重算（docs/address.md）",
+        "note: the incidents already in this store were keyed by other (earlier) address rules or another place dictionary, so old and new calls may key one place as two; run recur address rekey (docs/address.md)",
+      ),
+    );
+}
+
+/** Says that nothing was imported because every row was rejected. */
+function printAllRejected(rows: number, ctx: CommandContext): void {
+  println(
+    ctx.stderr,
+    t(
+      ctx,
+      `没有导入任何警情：全部 ${rows} 行都被隔离（原因见上；配置与文件是否相符？）`,
+      `nothing was imported: all ${rows} rows were rejected (reasons above; does the profile fit the file?)`,
+    ),
+  );
+}
+
+/** One file: its summary, as it always was. */
+async function reportOne(thread: ImportThread, job: ImportJob, ctx: CommandContext): Promise<number> {
+  const summary = await importWithBar(thread, job, ctx);
+  println(ctx.stdout, ctx.json ? JSON.stringify(jsonSummary(summary, ctx)) : humanSummary(summary, ctx));
+  printNotices(
+    { dictionaryReplaced: summary.dictionaryReplaced === true, addressKeysStale: summary.addressKeysStale },
+    ctx,
+  );
+  if (allRejected(summary)) {
+    printAllRejected(summary.rows, ctx);
+    return EXIT_ALL_REJECTED;
+  }
+  return 0;
+}
+
+/** The counts `--json` and the last line add up over several files. */
+const TOTALS = ["rows", "imported", "rejected", "duplicates", "updated", "stale", "warned"] as const;
+
+/**
+ * Several files, one batch each, in the order given: a file that fails (its header does not fit
+ * the profile, it cannot be decoded …) is reported and the next one is imported; what a failed
+ * file's batch had read is not stored (each batch is atomic). The exit code is 1 when a file
+ * failed, 3 when every row of every file was rejected, else 0. `--json` prints one object: the
+ * totals at the top (the keys of one file's summary), `files` (each file's summary) and `failed`.
+ */
+async function reportMany(
+  initial: ImportThread,
+  paths: readonly string[],
+  job: Omit<ImportJob, "path">,
+  dictionary: PlaceDictionary | undefined,
+  ctx: CommandContext,
+): Promise<number> {
+  let thread = initial;
+  const started = performance.now();
+  const summaries: ThreadSummary[] = [];
+  const failed: { file: string; code: string; message: string }[] = [];
+  try {
+    for (const [i, path] of paths.entries()) {
+      const name = relative(ctx.cwd, path) || path;
+      // --dict is saved by the first file's batch; the later ones key with the store's (the same).
+      const fileJob: ImportJob = { ...job, path, ...(i === 0 && dictionary ? { dictionary } : {}) };
+      try {
+        const summary = await importWithBar(
+          thread,
+          fileJob,
+          ctx,
+          t(ctx, `导入 ${i + 1}/${paths.length} ${name}`, `Importing ${i + 1}/${paths.length} ${name}`),
+        );
+        summaries.push(summary);
+        if (!ctx.json) println(ctx.stdout, humanSummary(summary, ctx));
+      } catch (error) {
+        if (!(error instanceof RecurError)) throw error;
+        const message = error.messages[ctx.lang];
+        failed.push({ file: name, code: error.code, message });
+        if (!ctx.json)
+          println(ctx.stderr, t(ctx, `${name} 未能导入：${message}`, `${name} was not imported: ${message}`));
+        // A thread that ran out of memory is gone; the next file gets a new one.
+        if (error.code === "import_out_of_memory") {
+          thread.cancel();
+          thread = new ImportThread();
+        }
+      }
+    }
+  } finally {
+    if (thread !== initial) thread.cancel();
+  }
+  const totals = Object.fromEntries(
+    TOTALS.map((key) => [key, summaries.reduce((n, s) => n + s[key], 0)]),
+  ) as Record<(typeof TOTALS)[number], number>;
+  const seconds = (performance.now() - started) / 1000;
+  if (ctx.json)
+    println(
+      ctx.stdout,
+      JSON.stringify({
+        ...totals,
+        seconds,
+        files: summaries.map((summary) => jsonSummary(summary, ctx)),
+        failed,
+      }),
+    );
+  else
+    println(
+      ctx.stdout,
+      t(
+        ctx,
+        `共 ${paths.length} 个文件（${summaries.length} 个已导入${failed.length > 0 ? `，${failed.length} 个失败` : ""}）：行数 ${totals.rows}，新增 ${totals.imported}，隔离 ${totals.rejected}，重复 ${totals.duplicates}，更新 ${totals.updated}${totals.stale > 0 ? `，较早导出未应用 ${totals.stale}` : ""}，用时 ${seconds.toFixed(1)} 秒`,
+        `${paths.length} files (${summaries.length} imported${failed.length > 0 ? `, ${failed.length} failed` : ""}): rows ${totals.rows}, imported ${totals.imported}, rejected ${totals.rejected}, duplicates ${totals.duplicates}, updated ${totals.updated}${totals.stale > 0 ? `, stale ${totals.stale}` : ""}, ${seconds.toFixed(1)} s`,
+      ),
+    );
+  printNotices(
+    {
+      dictionaryReplaced: summaries.some((s) => s.dictionaryReplaced === true),
+      addressKeysStale: summaries.some((s) => s.addressKeysStale),
+    },
+    ctx,
+  );
+  if (failed.length > 0) {
+    if (ctx.json)
+      for (const f of failed)
+        println(
+          ctx.stderr,
+          t(ctx, `${f.file} 未能导入：${f.message}`, `${f.file} was not imported: ${f.message}`),
+        );
+    return 1;
+  }
+  if (totals.rows > 0 && totals.rejected === totals.rows) {
+    printAllRejected(totals.rows, ctx);
+    return EXIT_ALL_REJECTED;
+  }
+  return 0;
 }
