@@ -15,6 +15,7 @@ import { type ImportProgress, type ImportSummary, importFile } from "../../inges
 import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/secret.ts";
 import { loadProfile } from "../../ingest/profile/load.ts";
 import type { EncodingName } from "../../ingest/readers/encoding.ts";
+import { storeJurisdictions } from "../../store/area-boundaries.ts";
 import { addressKeysStale, DEFAULT_DB_PATH, openStore, recordAddressRules } from "../../store/index.ts";
 import { loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
 import { nationalVillages } from "../village-register.ts";
@@ -40,7 +41,10 @@ export interface ImportJob {
   readonly dictionary?: PlaceDictionary;
   /** The deployment's address tagger (--model), already read and checked; else the rule parser. */
   readonly model?: TaggerModel;
-  /** Community police area boundaries (--areas, GeoJSON already read and checked) and their id property. */
+  /**
+   * Community police area boundaries of --areas (GeoJSON already read, checked and in WGS-84) and
+   * their id property, for this import only; without them the store's boundaries are used.
+   */
   readonly areas?: {
     readonly geojson: { readonly features: readonly unknown[] };
     readonly idProperty: string;
@@ -92,6 +96,11 @@ async function runJob(
       ? (await savePlaceDictionary(store, job.dictionary)).changed
       : false;
     const dictionary = job.dictionary ?? (await loadPlaceDictionary(store));
+    // Community police area boundaries: --areas FILE for this import, else the store's (`recur
+    // areas set`, src/store/area-boundaries.ts), as the dashboard's imports and the API use them.
+    const areas = job.areas
+      ? jurisdictions(job.areas.geojson, job.areas.idProperty)
+      : (await storeJurisdictions(store))?.jurisdictions;
     // A store keyed by other address rules (or another dictionary) stays marked so until
     // `recur address rekey` runs over it.
     const stale = await addressKeysStale(store);
@@ -113,7 +122,7 @@ async function runJob(
       ...(job.encoding ? { encoding: job.encoding } : {}),
       ...(job.chunkRows ? { chunkRows: job.chunkRows } : {}),
       ...(job.maxRows !== undefined ? { maxRows: job.maxRows } : {}),
-      ...(job.areas ? { areas: jurisdictions(job.areas.geojson, job.areas.idProperty) } : {}),
+      ...(areas ? { areas } : {}),
       onProgress,
     });
     if (!stale) await recordAddressRules(store);

@@ -287,13 +287,12 @@ describe("recur import", { timeout: 90_000 }, () => {
             properties: { 编码: "阳光警务区" },
             geometry: { type: "Polygon", coordinates: [ring] },
           },
-          { type: "Feature", properties: { 编码: "x" }, geometry: { type: "Point", coordinates: [120, 30] } },
         ],
       }),
       "utf8",
     );
     const db = join(dir, "areas.db");
-    const { code, out, err } = await run(
+    const { code, out } = await run(
       [
         "import",
         calls,
@@ -311,7 +310,6 @@ describe("recur import", { timeout: 90_000 }, () => {
     );
     expect(code).toBe(0);
     expect(JSON.parse(out).areasFromBoundaries).toBe(1);
-    expect(err).toContain("1 个要素不是带“编码”的面，已跳过");
     const store = await openStore({ path: db });
     try {
       expect((await store.incidents.get("synthetic-110", "AR1"))?.areaUnit).toBe("阳光警务区");
@@ -336,7 +334,37 @@ describe("recur import", { timeout: 90_000 }, () => {
       dir,
     );
     expect(wrong.code).toBe(1);
-    expect(wrong.err).toContain('holds no Polygon or MultiPolygon with the property "id"');
+    expect(wrong.err).toContain('areas.geojson: feature 1 has no property "id" (the area code)');
+    expect(existsSync(join(dir, "areas2.db"))).toBe(false);
+    // A feature that is not a polygon: checked as `recur areas set` checks, the import does not start.
+    const point = writeText(
+      dir,
+      "areas-point.geojson",
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          { type: "Feature", properties: { 编码: "x" }, geometry: { type: "Point", coordinates: [120, 30] } },
+        ],
+      }),
+      "utf8",
+    );
+    const refused = await run(
+      [
+        "import",
+        calls,
+        "--profile",
+        "synthetic",
+        "--db",
+        join(dir, "areas2.db"),
+        "--areas",
+        point,
+        "--area-id",
+        "编码",
+      ],
+      dir,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("第 1 个要素（x）的几何类型是 Point");
     expect(existsSync(join(dir, "areas2.db"))).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -315,11 +315,13 @@ export const importCommand: Command = {
         if (located.model) model = located.model;
       }
 
-      // Community police area boundaries: read and checked here, so a bad file stops the import
-      // before it starts (docs/address.md, "Coordinates").
+      // Community police area boundaries for this import (--areas; without it the store's, `recur
+      // areas set`): read and checked here as `recur areas set` checks them, so a bad file stops
+      // the import before it starts (docs/address.md, "Coordinates").
       let areas: ImportJob["areas"];
       if (typeof args.values.areas === "string") {
-        areas = await readAreas(args.values.areas, String(args.values["area-id"] ?? "id"), ctx);
+        const { readImportAreas } = await import("./areas.ts");
+        areas = await readImportAreas(args.values.areas, String(args.values["area-id"] ?? "id"), ctx);
         if (!areas) {
           thread.cancel();
           return 1;
@@ -396,52 +398,6 @@ export async function importablePaths(files: readonly string[], cwd: string): Pr
 /** Name order with numbers compared as numbers: 2024-9.csv before 2024-10.csv. */
 function byName(a: string, b: string): number {
   return a.localeCompare(b, "en", { numeric: true });
-}
-
-/**
- * The boundaries of --areas: a GeoJSON FeatureCollection whose polygons carry the area's code in
- * `idProperty`. Undefined (after saying why) when the file cannot be read or holds no such polygon.
- */
-async function readAreas(
-  file: string,
-  idProperty: string,
-  ctx: CommandContext,
-): Promise<ImportJob["areas"] | undefined> {
-  let geojson: { features?: unknown };
-  try {
-    geojson = JSON.parse(await readFile(resolve(ctx.cwd, file), "utf8")) as { features?: unknown };
-  } catch (error) {
-    println(
-      ctx.stderr,
-      t(ctx, `无法读取辖区边界文件 ${file}：`, `cannot read the boundaries file ${file}: `) +
-        (error as Error).message,
-    );
-    return undefined;
-  }
-  const features = Array.isArray(geojson?.features) ? (geojson.features as unknown[]) : [];
-  const { jurisdictions } = await import("../../address/geo.ts");
-  const index = jurisdictions({ features }, idProperty);
-  if (index.size === 0) {
-    println(
-      ctx.stderr,
-      t(
-        ctx,
-        `${file} 中没有带属性“${idProperty}”的面（Polygon/MultiPolygon）；用 --area-id 指明警务区编码所在的属性`,
-        `${file} holds no Polygon or MultiPolygon with the property "${idProperty}"; name the property holding the area's code with --area-id`,
-      ),
-    );
-    return undefined;
-  }
-  if (index.skipped > 0)
-    println(
-      ctx.stderr,
-      t(
-        ctx,
-        `${file}：${index.skipped} 个要素不是带“${idProperty}”的面，已跳过`,
-        `${file}: ${index.skipped} features are not polygons with "${idProperty}" and were skipped`,
-      ),
-    );
-  return { geojson: { features }, idProperty };
 }
 
 /** A whole-number option: undefined when not given, null when not a whole number of at least `min`. */

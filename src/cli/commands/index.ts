@@ -18,6 +18,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   lazy("generate", () => import("./generate.ts").then((m) => m.generateCommand)),
   lazy("import", () => import("./import.ts").then((m) => m.importCommand)),
   lazy("address", () => import("./address.ts").then((m) => m.addressCommand)),
+  lazy("areas", () => import("./areas.ts").then((m) => m.areasCommand)),
   lazy("knox", () => import("./knox.ts").then((m) => m.knoxCommand)),
   lazy("report", () => import("./report.ts").then((m) => m.reportCommand)),
   lazy("indicators", () => import("./indicators.ts").then((m) => m.indicatorsCommand)),
