@@ -46,6 +46,7 @@ function runChild(
   kill?: KillPoint,
   expected = 0,
   feedback?: string,
+  repeat = false,
 ): Promise<Run> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -57,8 +58,9 @@ function runChild(
       batchId,
       String(ROWS),
       String(CHUNK),
-      ...(expected > 0 || feedback ? [String(expected)] : []),
-      ...(feedback ? [feedback] : []),
+      ...(expected > 0 || feedback || repeat ? [String(expected)] : []),
+      ...(feedback || repeat ? [feedback ?? ""] : []),
+      ...(repeat ? ["repeat"] : []),
     ],
     { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] },
   );
@@ -234,6 +236,61 @@ async function killUpdates(target: StoreTarget, seed: number): Promise<void> {
   }
 }
 
+/** The feedback of the calls batch-child.ts writes twice in one file (`repeat`). */
+const REPEAT_FEEDBACK = "再次导出：已处理";
+/** Calls written twice in the child's file: every 20th of each chunk but the last. */
+const REPEATED = (ROWS - CHUNK) / 20;
+
+/**
+ * A first import whose file repeats calls with more progress (a key repeated in the file, merged
+ * into the row before it, across chunks), killed at seeded points: the store holds all of its
+ * rows, merges, revisions and rollups, or none.
+ */
+async function killInFileRepeats(target: StoreTarget, seed: number, expected = 0): Promise<void> {
+  const { store, location } = await target.fresh();
+  const count = async (query: ReturnType<typeof sql<{ n: number | string }>>) =>
+    Number((await query.execute(store.db)).rows[0]?.n);
+  const merged = () =>
+    count(
+      sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM incidents WHERE feedback = ${REPEAT_FEEDBACK}`,
+    );
+  const revisions = () => count(sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM incident_revisions`);
+  try {
+    let committed = false;
+    for (const [attempt, kill] of killPoints(seed).entries()) {
+      const batchId = `repeat-${attempt}`;
+      const run = await runChild(location, batchId, kill, expected, undefined, true);
+      const context = `${target.dialect} in-file repeats, kill at ${kill.at}${kill.running ? " (running)" : ""}: ${run.lines.join("|")}`;
+      expect(run.signal, context).toBe("SIGKILL");
+      const stored = await store.incidents.count({ sourceSystem: "kill-test" });
+      const batch = await store.batches.get(asBatchId(batchId));
+      if (!committed) {
+        expect([0, ROWS], context).toContain(stored);
+        expect(await merged(), context).toBe(stored === 0 ? 0 : REPEATED);
+        expect(await revisions(), context).toBe(stored === 0 ? 0 : REPEATED);
+        if (stored > 0) expect(batch, context).toMatchObject({ imported: ROWS, updated: REPEATED });
+        else expect(batch, context).toBeUndefined();
+        if (!run.lines.includes("committing")) expect(stored, context).toBe(0);
+        committed = stored > 0;
+      }
+      const rollups = await readAllRollups(store);
+      await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx as never));
+      expect(rollups, context).toEqual(await readAllRollups(store));
+    }
+    const rerun = await runChild(location, "repeat-rerun", undefined, expected, undefined, true);
+    expect(rerun.code).toBe(0);
+    expect(await merged()).toBe(REPEATED);
+    expect(await revisions()).toBe(REPEATED);
+    expect(await store.batches.get(asBatchId("repeat-rerun"))).toMatchObject(
+      committed
+        ? { imported: 0, updated: 0, duplicates: ROWS + REPEATED }
+        : { imported: ROWS, updated: REPEATED, duplicates: 0 },
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 const targets: StoreTarget[] = [];
 afterAll(async () => {
   for (const target of targets) await target.dispose();
@@ -273,6 +330,22 @@ describe("a later export killed with SIGKILL applies all of its updates or none"
       const postgres = await postgresTarget();
       targets.push(postgres);
       runs.push(killUpdates(postgres, 2032));
+    } else if (REQUIRE_PG) {
+      throw new Error(`PostgreSQL unreachable at ${PG_URL} (RECUR_REQUIRE_PG=1): ${pgProblem}`);
+    }
+    await Promise.all(runs);
+  }, 120_000);
+});
+
+describe("a first import repeating calls in its file, killed with SIGKILL, applies all of its merges or none", () => {
+  test("on SQLite and PostgreSQL", async () => {
+    const sqlite = sqliteTarget();
+    targets.push(sqlite);
+    const runs = [killInFileRepeats(sqlite, 2041), killInFileRepeats(sqlite, 2042, 1_000_000)];
+    if (pgProblem === undefined) {
+      const postgres = await postgresTarget();
+      targets.push(postgres);
+      runs.push(killInFileRepeats(postgres, 2043));
     } else if (REQUIRE_PG) {
       throw new Error(`PostgreSQL unreachable at ${PG_URL} (RECUR_REQUIRE_PG=1): ${pgProblem}`);
     }

@@ -60,8 +60,9 @@ function revisedIncident(v: readonly SqlValue[], o: number): RevisedIncident {
 const EXTRA_DAYS_KEYS = ["indicators.extra_days.quality", "indicators.extra_days.repeat"];
 
 /**
- * The stored incidents one batch updated (a later export of the same calls, docs/store.md
- * "Later exports"), for both batch writers: counts them, moves their indicator rollups, and at
+ * The stored incidents one batch updated (a later export of the same calls, or a later row of
+ * the same file, docs/store.md "Later exports"), for both batch writers: counts them; for those
+ * of earlier batches (the outcome's `before`/`after`) moves their indicator rollups, and at
  * commit drops their now stale quality results (with their scorecard bucket contribution) and
  * marks the daily quality and repeat totals for a refresh, all in the batch's transaction.
  */

@@ -62,8 +62,9 @@ const FOLLOWERS = [
 ];
 
 /**
- * Merges a later export of a stored incident into it (docs/store.md, "Later exports"). Values
- * are flat rows in the order of `names` (the store's INCIDENT_COLUMN_NAMES).
+ * Merges a later export of a stored incident into it (docs/store.md, "Later exports"), or a later
+ * row of the same file into what the rows before it left. Values are flat rows in the order of
+ * `names` (the store's INCIDENT_COLUMN_NAMES).
  *
  * - each incoming non-null value replaces the stored one; an incoming null never clears one;
  * - nothing would change (equal, or a subset of the stored values): `duplicate`;

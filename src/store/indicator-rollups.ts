@@ -207,9 +207,11 @@ function rowToRollupIncident(r: Record<string, unknown>): RollupIncident {
  * The rollups of one import batch, for the batch writers (sqlite.ts, postgres.ts): `track` each
  * insertIncidents call, `flush` in the batch's transaction just before COMMIT. Only rows the
  * batch actually inserted count: while every row of every call is new (a first import), the
- * rows were aggregated in JS as they went by; when some were duplicates, the rollup is made
- * again from the rows that carry this batch's id (exactly the rows it inserted: a later import
- * never moves a row to its own batch). A rolled-back or killed batch leaves no rollup.
+ * rows were aggregated in JS as they went by; when some were not (duplicates, updates, stale
+ * rows, a key repeated in the file), the rollup is made again from the rows that carry this
+ * batch's id (exactly the rows it inserted: a later import never moves a row to its own batch),
+ * with the values later rows of the file merged into them. A rolled-back or killed batch leaves
+ * no rollup.
  */
 export class BatchRollups {
   readonly #acc = new RollupAccumulator();
@@ -222,8 +224,9 @@ export class BatchRollups {
   constructor(readonly batchId: string) {}
 
   /**
-   * A stored incident the batch updated: its rollup contribution moves from `before` to `after`
-   * (it keeps its first batch's id, so the rows carrying this batch's id stay the ones it inserted).
+   * A stored incident of an earlier batch that this batch updated: its rollup contribution moves
+   * from `before` to `after` (it keeps its first batch's id, so the rows carrying this batch's id
+   * stay the ones it inserted). Not for an incident of this batch: those are read back at flush.
    */
   revise(before: RollupIncident, after: RollupIncident): void {
     this.#before.add(before);

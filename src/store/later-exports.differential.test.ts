@@ -27,6 +27,8 @@ const T0 = Date.UTC(2024, 4, 1, 2, 0, 0);
 const MIN = 60_000;
 const DAY = 86_400_000;
 const CALLS = 24;
+/** Calls each export adds to those the sequence had so far. */
+const NEW = 3;
 
 type Key = keyof Incident;
 const PROGRESS: readonly Key[] = [
@@ -110,14 +112,24 @@ function snapshot(rng: ReturnType<typeof seededRandom>, batch: string, n: number
   });
 }
 
-/** The exports of the sequence: rows in file order, some calls twice in one file. */
+/**
+ * The exports of the sequence: rows in file order, some calls twice in one file (the second
+ * snapshot of a call new in the file merges into the first, as a later export would).
+ */
 function exportsOf(seed: number): Incident[][] {
   const rng = seededRandom(seed);
   let iv = 0;
   return Array.from({ length: 8 }, (_, b) => {
     const rows: Incident[] = [];
-    for (let n = 0; n < CALLS; n++) if (rng.int(3) > 0) rows.push(snapshot(rng, `e${b}`, n, iv++));
-    for (let k = rng.int(4); k > 0; k--) rows.push(snapshot(rng, `e${b}`, rng.int(CALLS), iv++));
+    // Each export brings NEW calls it has not seen before (and the ones before it might have).
+    const calls = CALLS + NEW * (b + 1);
+    for (let n = 0; n < calls; n++) if (rng.int(3) > 0) rows.push(snapshot(rng, `e${b}`, n, iv++));
+    for (let k = rng.int(4); k > 0; k--) rows.push(snapshot(rng, `e${b}`, rng.int(calls), iv++));
+    // Calls new in this export written twice: once early, once later in the file.
+    for (let n = calls - NEW; n < calls; n++)
+      if (rng.int(2) === 0) rows.push(snapshot(rng, `e${b}`, n, iv++));
+    // A row written twice in a row, the same values: a duplicate.
+    if (rng.int(2) === 0) rows.push(rows[rows.length - 1]!);
     return rows;
   });
 }
@@ -129,15 +141,21 @@ interface Counts {
   duplicates: number;
 }
 
-/** The documented rules, written independently of IncidentMerger: the incidents and each batch's counts. */
+/**
+ * The documented rules, written independently of IncidentMerger: the incidents, each batch's
+ * counts, and how many rows repeated a call new in their own file and changed it or were stale
+ * (`inFile`: they meet the row before them as a later export would).
+ */
 function model(exports: readonly Incident[][]): {
   stored: Map<string, Incident>;
   counts: Counts[];
   revisions: number;
+  inFile: { updated: number; stale: number };
 } {
   const stored = new Map<string, Incident>();
   const counts: Counts[] = [];
   let revisions = 0;
+  const inFile = { updated: 0, stale: 0 };
   const progress = (i: Incident) => PROGRESS.filter((k) => i[k] !== null).length;
   for (const rows of exports) {
     const c = { imported: 0, updated: 0, stale: 0, duplicates: 0 };
@@ -148,10 +166,6 @@ function model(exports: readonly Incident[][]): {
         stored.set(row.sourceId, row);
         inserted.add(row.sourceId);
         c.imported++;
-        continue;
-      }
-      if (inserted.has(row.sourceId)) {
-        c.duplicates++;
         continue;
       }
       const next: Record<string, unknown> = { ...old };
@@ -176,16 +190,19 @@ function model(exports: readonly Incident[][]): {
         next.addressComponents = row.addressComponents;
       }
       if (!changed) c.duplicates++;
-      else if (progress(row) < progress(old)) c.stale++;
-      else {
+      else if (progress(row) < progress(old)) {
+        c.stale++;
+        if (inserted.has(row.sourceId)) inFile.stale++;
+      } else {
         stored.set(row.sourceId, next as unknown as Incident);
         c.updated++;
         revisions++;
+        if (inserted.has(row.sourceId)) inFile.updated++;
       }
     }
     counts.push(c);
   }
-  return { stored, counts, revisions };
+  return { stored, counts, revisions, inFile };
 }
 
 /** Scores every stored incident (as `recur quality` would, with a fixed rule): fills the scorecard buckets. */
@@ -255,6 +272,8 @@ describe.each([
     const total = (k: keyof Counts) => expected.counts.reduce((a, c) => a + c[k], 0);
     for (const k of ["imported", "updated", "stale", "duplicates"] as const)
       expect(total(k)).toBeGreaterThan(0);
+    // Calls new in a file and repeated in it, merged or stale against their first row.
+    expect(expected.inFile.updated).toBeGreaterThan(0);
   });
 
   test.each([

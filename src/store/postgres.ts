@@ -55,13 +55,14 @@ const INSERT_QUARANTINE =
   // A row an earlier batch of the same file (same source system and SHA-256) quarantined stays once.
   "WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.batch_id = ANY($6::text[]) AND q.row = r.row)";
 /**
- * Stored incidents of earlier batches with the keys of a chunk (the rows that may be merged),
- * locked in key order: a concurrent batch updating the same calls waits for this one, then reads
- * what it left, so that no merge works from a row version another batch has since replaced.
+ * Stored incidents with the keys of a statement's rows (the rows that may be merged: stored by
+ * an earlier batch, or by this one, a key repeated in the file), locked in key order: a
+ * concurrent batch updating the same calls waits for this one, then reads what it left, so that
+ * no merge works from a row version another batch has since replaced.
  */
 const SELECT_STORED =
   `SELECT ${INCIDENT_COLUMN_NAMES.join(",")} FROM incidents ` +
-  "WHERE (source_system, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND batch_id <> $3 " +
+  "WHERE (source_system, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) " +
   "ORDER BY source_system, source_id FOR UPDATE";
 const INSERT_REVISIONS =
   "INSERT INTO incident_revisions (incident_id, batch_id, columns, previous) " +
@@ -80,6 +81,7 @@ const UPDATE_MERGED =
   "WHERE i.source_system = v.source_system AND i.source_id = v.source_id";
 const SOURCE_SYSTEM = INCIDENT_COLUMN_NAMES.indexOf("source_system");
 const SOURCE_ID = INCIDENT_COLUMN_NAMES.indexOf("source_id");
+const BATCH_ID = INCIDENT_COLUMN_NAMES.indexOf("batch_id");
 
 /** The URL with its password hidden, for messages. */
 function redactUrl(url: string): string {
@@ -236,15 +238,18 @@ class PgBatchWriter implements BatchWriter {
   }
 
   /**
-   * Merges the rows of a chunk whose keys earlier batches stored into those incidents, in file
-   * order (a key repeated in the chunk merges into the result of the one before). Only a chunk
-   * whose insert met stored keys comes here.
+   * Merges the rows of a statement whose keys are stored already into those incidents, in file
+   * order (a key repeated in the statement merges into the result of the one before). Stored
+   * already: by an earlier batch, or by an earlier row of this one (a key repeated in the file).
+   * The row this statement inserted meets itself and changes nothing (`INSERT ... SELECT FROM
+   * unnest` inserts in array order, so it is the first of its key). Only a statement whose insert
+   * met stored keys comes here.
    */
   async #mergeStored(columns: readonly Value[][], n: number, outcome: MutableOutcome): Promise<void> {
     const stored = new Map<string, Value[]>();
     const result = await this.client.query({
       text: SELECT_STORED,
-      values: [columns[SOURCE_SYSTEM], columns[SOURCE_ID], this.batch.id],
+      values: [columns[SOURCE_SYSTEM], columns[SOURCE_ID]],
       rowMode: "array",
     });
     for (const row of result.rows as Value[][])
@@ -268,8 +273,11 @@ class PgBatchWriter implements BatchWriter {
       revisions[2].push(revision.previous);
       const after = this.merger.merged(incoming, 0, before, 0, changed);
       outcome.updated++;
-      outcome.before.push(...before);
-      outcome.after.push(...after);
+      // An incident of this batch: its rollups are read back at commit (BatchRollups), as merged.
+      if (before[BATCH_ID] !== this.batch.id) {
+        outcome.before.push(...before);
+        outcome.after.push(...after);
+      }
       stored.set(key, after);
       updated.add(key);
     }

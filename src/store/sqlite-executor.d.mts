@@ -46,8 +46,10 @@ export function openConnection(
 /** What one insert did: new rows, stored incidents updated or found stale, and the updated rows before and after (flat). */
 export interface InsertOutcome {
   readonly inserted: number;
+  /** Rows merged into a stored incident: of an earlier batch, or of this one (a key repeated in the file). */
   readonly updated: number;
   readonly stale: number;
+  /** Values before and after each update of an incident an earlier batch stored (flat, a row of columns each). */
   readonly before: SqlValue[];
   readonly after: SqlValue[];
 }

@@ -53,7 +53,10 @@ export class BatchExecutor {
   #incidents;
   /** DDL of the indexes dropped for this batch, re-created before COMMIT (bulk mode). */
   #deferred = [];
-  /** The open batch's id: a stored row carrying it was inserted by this batch, never merged. */
+  /**
+   * The open batch's id: a stored row carrying it was inserted by this batch (and may have been
+   * merged into since), so its rollups are read back at commit rather than revised here.
+   */
   #batchId = null;
   /** Earlier batches of the same file from the same source system: their quarantined rows are kept once. */
   #sameFile = [];
@@ -138,10 +141,12 @@ export class BatchExecutor {
 
   /**
    * Inserts `values.length / columns` incidents. A statement that inserted fewer rows than it
-   * had met stored keys: only then are its rows looked up one by one and merged into the stored
-   * incidents they repeat (IncidentMerger), so a first import pays nothing for merging. Returns
-   * the new rows, the updated and stale ones, and the stored values before and after each update
-   * (`before`, `after`: flat, `columns` a row), for the rollups and quality buckets.
+   * had met stored keys (of an earlier batch, or of this one: a key repeated in the file): only
+   * then are its rows looked up one by one and merged into the stored incidents they repeat
+   * (IncidentMerger), so a first import pays nothing for merging. Returns the new rows, the
+   * updated and stale ones, and the values before and after each update of an incident an
+   * earlier batch stored (`before`, `after`: flat, `columns` a row), for the rollups and quality
+   * buckets.
    */
   insert(values) {
     const spec = this.#incidents;
@@ -151,19 +156,24 @@ export class BatchExecutor {
     for (let start = 0; start < rows; start += rowsPerStatement) {
       const n = Math.min(rowsPerStatement, rows - start);
       const slice = n === rows ? values : values.slice(start * columns, (start + n) * columns);
-      const changes = this.#multiRow(spec, n).run(...slice).changes;
+      const { changes, lastInsertRowid } = this.#multiRow(spec, n).run(...slice);
       outcome.inserted += changes;
-      if (changes < n) this.#mergeStored(slice, n, outcome);
+      // The statement's new rows got the rowids after the table's last, one after the other
+      // (last_insert_rowid is the connection's: without new rows it names another table's).
+      const firstNew = changes > 0 ? Number(lastInsertRowid) - changes + 1 : Number.POSITIVE_INFINITY;
+      if (changes < n) this.#mergeStored(slice, n, outcome, firstNew);
     }
     return outcome;
   }
 
   /**
-   * Merges each row of `slice` whose key an earlier batch stored into that incident, in order:
+   * Merges each row of `slice` whose key is stored already into that incident, in file order:
    * the stored rows of the statement's keys are read in one query per source system, and a key
-   * repeated in the statement merges into what the one before it left.
+   * repeated in the statement merges into what the one before it left. A key is stored already
+   * when an earlier batch stored it, or an earlier row of this batch: the row this statement
+   * inserted (rowid from `firstNew` on) is the first of its key and is not merged into itself.
    */
-  #mergeStored(slice, n, outcome) {
+  #mergeStored(slice, n, outcome, firstNew) {
     const merger = this.#merger;
     const columns = merger.columns;
     const { sourceSystem, sourceId, batchId } = this.sql.keyIndexes;
@@ -174,19 +184,22 @@ export class BatchExecutor {
       if (ids) ids.push(slice[r * columns + sourceId]);
       else bySystem.set(system, [slice[r * columns + sourceId]]);
     }
-    // Key -> [rowid, ...values] of incidents stored by earlier batches. A row carrying this
-    // batch's id was inserted just now, or repeats one this batch inserted: the first stands.
+    // Key -> [rowid, ...values] of the stored incidents; the keys this statement inserted, in
+    // `fresh` until their first row (the inserted one) has gone by.
     const stored = new Map();
+    const fresh = new Set();
     for (const [system, ids] of bySystem)
-      for (const row of this.#selectStored(ids.length).all(system, ...ids))
-        if (row[1 + batchId] !== this.#batchId)
-          stored.set(`${row[1 + sourceSystem]}\u0000${row[1 + sourceId]}`, row);
-    if (stored.size === 0) return;
+      for (const row of this.#selectStored(ids.length).all(system, ...ids)) {
+        const key = `${row[1 + sourceSystem]}\u0000${row[1 + sourceId]}`;
+        // Inserted now: only a later row of the same key in this statement merges into it.
+        if (row[0] >= firstNew) fresh.add(key);
+        stored.set(key, row);
+      }
     for (let r = 0; r < n; r++) {
       const at = r * columns;
       const key = `${slice[at + sourceSystem]}\u0000${slice[at + sourceId]}`;
       const before = stored.get(key);
-      if (!before) continue;
+      if (!before || fresh.delete(key)) continue;
       const result = merger.merge(slice, at, before, 1);
       if (result.kind === "stale") outcome.stale++;
       if (result.kind !== "update") continue;
@@ -205,8 +218,11 @@ export class BatchExecutor {
       this.insertRevision.run(before[1], this.#batchId, revision.columns, revision.previous);
       const after = merger.merged(slice, at, before, 1, changed);
       outcome.updated++;
-      for (let c = 1; c <= columns; c++) outcome.before.push(before[c]);
-      for (const v of after) outcome.after.push(v);
+      // An incident of this batch: its rollups are read back at commit (BatchRollups), as merged.
+      if (before[1 + batchId] !== this.#batchId) {
+        for (let c = 1; c <= columns; c++) outcome.before.push(before[c]);
+        for (const v of after) outcome.after.push(v);
+      }
       stored.set(key, [before[0], ...after]);
     }
   }

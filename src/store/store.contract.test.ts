@@ -661,6 +661,156 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(await revisions(store)).toHaveLength(2);
   });
 
+  test("a call written again later in the same file with more progress is merged and counted updated", async () => {
+    const store = await fresh();
+    const accepted = call("b1", 1, { acceptedAt: asEpochMs(T0 + 37 * MIN + 20_000), disposition: "处置中" });
+    const done = call("b1", 1, {
+      acceptedAt: accepted.acceptedAt,
+      arrivedAt: asEpochMs(T0 + 37 * MIN + 9 * MIN),
+      disposition: "现场调解",
+      feedback: "民警到场调解，双方达成一致",
+      narrative: null,
+    });
+    const batch = await importBatch(store, "b1", [accepted, call("b1", 2), done]);
+    expect(batch).toMatchObject({ rows: 3, imported: 2, updated: 1, stale: 0, duplicates: 0 });
+    expect(await store.batches.get(asBatchId("b1"))).toMatchObject({
+      imported: 2,
+      updated: 1,
+      duplicates: 0,
+    });
+    // The later row's values, the narrative of the first (a null never clears), the first's batch.
+    expect(await store.incidents.get("test", "X1")).toEqual({
+      ...accepted,
+      arrivedAt: done.arrivedAt,
+      disposition: "现场调解",
+      feedback: "民警到场调解，双方达成一致",
+    });
+    // Auditors see what the later row replaced.
+    const [revision, ...more] = await revisions(store);
+    expect(more).toEqual([]);
+    expect(revision).toMatchObject({ incident_id: accepted.id, batch_id: "b1" });
+    expect(JSON.parse(revision!.previous)).toEqual({
+      arrived_at: null,
+      disposition: "处置中",
+      feedback: null,
+    });
+  });
+
+  test("a call written twice in one file with the same values, or fewer, is a duplicate", async () => {
+    const store = await fresh();
+    const full = call("b1", 1, { acceptedAt: asEpochMs(T0 + 37 * MIN + 20_000), feedback: "已处理" });
+    const fewer = call("b1", 1, { acceptedAt: full.acceptedAt, narrative: null });
+    const batch = await importBatch(store, "b1", [full, call("b1", 2), { ...full }, fewer]);
+    expect(batch).toMatchObject({ imported: 2, updated: 0, stale: 0, duplicates: 2 });
+    expect(await store.incidents.get("test", "X1")).toEqual(full);
+    expect(await revisions(store)).toEqual([]);
+  });
+
+  test("a call written again later in the same file with less progress and other values is stale", async () => {
+    const store = await fresh();
+    const done = call("b1", 1, {
+      acceptedAt: asEpochMs(T0 + 37 * MIN + 20_000),
+      dispatchedAt: asEpochMs(T0 + 38 * MIN),
+      arrivedAt: asEpochMs(T0 + 46 * MIN),
+      feedback: "已处理",
+    });
+    // Written when the call was accepted, with the category as first coded.
+    const early = call("b1", 1, { acceptedAt: done.acceptedAt, category: "public_order" });
+    expect(await importBatch(store, "b1", [done, early])).toMatchObject({
+      imported: 1,
+      updated: 0,
+      stale: 1,
+      duplicates: 0,
+    });
+    expect(await store.incidents.get("test", "X1")).toEqual(done);
+    expect(await revisions(store)).toEqual([]);
+  });
+
+  test("repeats across statements and chunks in flight apply in file order, and the derived tables equal their rebuild", async () => {
+    const store = await fresh();
+    // An earlier batch, scored: its calls' quality results and buckets exist.
+    const earlier = Array.from({ length: 30 }, (_, n) => call("b0", 20_000 + n));
+    await importBatch(store, "b0", earlier);
+    await qualityRepository(store).saveResults(
+      earlier.map((i) => ({ incidentId: i.id, score: 90, issues: [] })),
+      1_714_600_000_000,
+    );
+    // 12,000 rows: more than one statement on either store (200 / 5,000 rows) and three chunks.
+    const rows = Array.from({ length: 12_000 }, (_, n) => call("big", n));
+    const r = (n: number) => rows[n]!;
+    const at = (n: number, minutes: number) => asEpochMs(r(n).receivedAt + minutes * MIN);
+    const versions = [
+      // Row 10: accepted, at station 3301 0 1.
+      { acceptedAt: at(10, 1) },
+      // Row 5,000: dispatched, arrived, moved to another station and its time corrected by a day.
+      {
+        acceptedAt: at(10, 1),
+        dispatchedAt: at(10, 2),
+        arrivedAt: at(10, 9),
+        stationUnit: asUnitCode("330199"),
+        receivedAt: asEpochMs(r(10).receivedAt + 24 * 60 * MIN),
+      },
+      // Row 8,000: an older snapshot with the category recoded: stale.
+      { acceptedAt: at(10, 1), category: "criminal" as const },
+      // Row 11,000: as far along as row 5,000, with feedback: merged.
+      {
+        acceptedAt: at(10, 1),
+        dispatchedAt: at(10, 2),
+        arrivedAt: at(10, 9),
+        stationUnit: asUnitCode("330199"),
+        receivedAt: asEpochMs(r(10).receivedAt + 24 * 60 * MIN),
+        feedback: "已处理",
+      },
+    ];
+    for (const [k, n] of [10, 5_000, 8_000, 11_000].entries()) rows[n] = call("big", 10, versions[k]);
+    // A call of the earlier batch, updated twice in the file; an exact repeat across chunks.
+    rows[20] = call("big", 20_003, { acceptedAt: asEpochMs(earlier[3]!.receivedAt + MIN) });
+    rows[9_500] = call("big", 20_003, {
+      acceptedAt: asEpochMs(earlier[3]!.receivedAt + MIN),
+      arrivedAt: asEpochMs(earlier[3]!.receivedAt + 12 * MIN),
+    });
+    rows[7_000] = { ...r(30) };
+    const writer = await store.beginBatch(newBatch("big"));
+    const chunks: Promise<number>[] = [];
+    for (let i = 0; i < rows.length; i += 4_000)
+      chunks.push(writer.insertIncidents(rows.slice(i, i + 4_000)));
+    const imported = (await Promise.all(chunks)).reduce((a, b) => a + b, 0);
+    expect(writer.updates).toEqual({ updated: 4, stale: 1 });
+    const batch = await writer.commit({
+      rows: rows.length,
+      imported,
+      rejected: 0,
+      duplicates: rows.length - imported - 5,
+      finishedAt: 1,
+    });
+    // New: 12,000 rows less X10's three repeats, X30's repeat, the two rows of the earlier call.
+    expect(batch).toMatchObject({ imported: 11_994, updated: 4, stale: 1, duplicates: 1 });
+    // The same rows one by one, in file order, in another store: the same call.
+    const reference = await fresh();
+    for (const [k, v] of versions.entries())
+      await importBatch(reference, `ref${k}`, [call(`ref${k}`, 10, v)]);
+    const expected = await reference.incidents.get("test", "X10");
+    expect(await store.incidents.get("test", "X10")).toEqual({ ...expected, batchId: "big" });
+    expect(await store.incidents.get("test", "X10")).toMatchObject({
+      stationUnit: "330199",
+      feedback: "已处理",
+    });
+    expect(await store.incidents.get("test", "X20003")).toMatchObject({
+      batchId: "b0",
+      arrivedAt: earlier[3]!.receivedAt + 12 * MIN,
+    });
+    expect((await revisions(store)).map((v) => [v.batch_id, JSON.parse(v.columns)])).toEqual([
+      ["big", ["accepted_at"]],
+      ["big", ["received_at", "dispatched_at", "arrived_at", "station_unit"]],
+      ["big", ["arrived_at"]],
+      ["big", ["feedback"]],
+    ]);
+    // The earlier call's stored quality result scored the old values: gone.
+    expect(await qualityRepository(store).getResult(earlier[3]!.id)).toBeUndefined();
+    expect(await store.incidents.count({ batchId: asBatchId("big") })).toBe(11_994);
+    await expectDerivedTablesRebuilt(store);
+  });
+
   test("after updates the rollups and scorecard buckets equal their rebuild", async () => {
     const store = await fresh();
     const first = Array.from({ length: 40 }, (_, n) =>

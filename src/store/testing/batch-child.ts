@@ -5,11 +5,14 @@
  * it waits for a line on stdin, so a kill between steps lands exactly where the parent chose;
  * the commit itself is not held back, so a kill right after "committing" races with it.
  *
- *   node --import tsx src/store/testing/batch-child.ts '{"path":"x.db"}' BATCH_ID ROWS CHUNK [EXPECTED] [FEEDBACK]
+ *   node --import tsx src/store/testing/batch-child.ts '{"path":"x.db"}' BATCH_ID ROWS CHUNK [EXPECTED] [FEEDBACK] [repeat]
  *
  * EXPECTED is the batch size announced to beginBatch (a large one selects SQLite's bulk mode;
  * 0: none). FEEDBACK makes the batch a later export of the same calls: each row has an arrival
- * time and this feedback, so over an earlier run's rows it updates every one.
+ * time and this feedback, so over an earlier run's rows it updates every one (an empty FEEDBACK:
+ * none). `repeat`: every chunk after the first ends with every 20th call of the chunk before
+ * written again with an arrival and a feedback (REPEAT_FEEDBACK), merged into it (a key repeated
+ * in the file); the batch then has ROWS / 20 more rows, less the last chunk's share.
  */
 import { createInterface } from "node:readline";
 // Types only: the child starts faster without loading the domain module (and zod).
@@ -17,7 +20,10 @@ import type { BatchId, CallerPseudonym, EpochMs, Incident } from "../../domain/i
 import { openStore } from "../index.ts";
 import type { StoreLocation } from "./stores.ts";
 
-const [locationJson, batchArg, rowsArg, chunkArg, expectedArg, feedbackArg] = process.argv.slice(2);
+const [locationJson, batchArg, rowsArg, chunkArg, expectedArg, feedbackArg, repeatArg] =
+  process.argv.slice(2);
+/** The feedback of a call's second row in the same file (`repeat`; batch-atomicity.test.ts counts it). */
+const REPEAT_FEEDBACK = "再次导出：已处理";
 const location = JSON.parse(locationJson ?? "{}") as StoreLocation;
 const batchId = (batchArg ?? "kill") as BatchId;
 const rows = Number(rowsArg ?? 1000);
@@ -86,19 +92,28 @@ const writer = await store.beginBatch({
 await writer.insertQuarantine([{ batchId, file: "kill.csv", row: 1, issues: [], recordEnc: "x" }]);
 await step("begun");
 let inserted = 0;
+let written = 0;
 for (let start = 0, k = 1; start < rows; start += chunk, k++) {
   const part: Incident[] = [];
   for (let n = start; n < Math.min(start + chunk, rows); n++) part.push(incident(n));
+  if (repeatArg === "repeat")
+    for (let n = start - chunk; n >= 0 && n < start; n += 20)
+      part.push({
+        ...incident(n),
+        arrivedAt: (1_714_500_000_000 + n * 1000 + 540_000) as EpochMs,
+        feedback: REPEAT_FEEDBACK,
+      });
+  written += part.length;
   inserted += await writer.insertIncidents(part);
   await step(`chunk ${k}`);
 }
 say("committing");
 const { updated, stale } = writer.updates ?? { updated: 0, stale: 0 };
 await writer.commit({
-  rows,
+  rows: written,
   imported: inserted,
   rejected: 1,
-  duplicates: rows - inserted - updated - stale,
+  duplicates: written - inserted - updated - stale,
   finishedAt: 1,
 });
 // Reported only once close() has finished, and the process must then end by itself: a store that
