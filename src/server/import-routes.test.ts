@@ -28,6 +28,7 @@ const LINES = [
   "A002,2024/5/2 23:59,2024/5/3 0:20,盗窃,人民路8号,0571-88886666,李四,电动车被盗,城西派出所",
   'A003,不详,2024/5/3 0:20,盗窃,=HYPERLINK("http://x"),13800138001,王五,无,城西派出所',
   "A004,2024/5/4 10:00,,怪码Z9,解放路2号,,赵六,求助,城东派出所",
+  // A001 again, its narrative corrected: merged into the first row (counted updated).
   "A001,2024/5/1 8:03,2024/5/1 8:20,邻里纠纷,幸福路1号3栋,13800138000,张三,重复行,城东派出所",
 ];
 const GBK_CSV = iconv.encode(`${HEADER}\r\n${LINES.join("\r\n")}\r\n`, "gbk");
@@ -165,7 +166,8 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     });
     expect(r.statusCode).toBe(200);
     const v = r.json();
-    expect(v).toMatchObject({ rows: 5, rejected: 1, valid: 4, duplicates: 1 });
+    // A001 written again with another narrative: merged into the first row, as the import does.
+    expect(v).toMatchObject({ rows: 5, rejected: 1, valid: 4, duplicates: 0, updated: 1, stale: 0 });
     const bad = v.issues.find((i: { code: string }) => i.code === "bad_time");
     expect(bad).toMatchObject({ row: 3, field: "receivedAt", column: ["来电时间"], severity: "error" });
     expect(bad.message.zh).toContain("第3行，列“来电时间”（报警时间）：时间");
@@ -231,7 +233,14 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
       job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
     }
     expect(job.state).toBe("done");
-    expect(job.report).toMatchObject({ rows: 5, imported: 3, rejected: 1, duplicates: 1, batchId });
+    expect(job.report).toMatchObject({
+      rows: 5,
+      imported: 3,
+      rejected: 1,
+      duplicates: 0,
+      updated: 1,
+      batchId,
+    });
     const groups = Object.fromEntries(job.report.groups.map((g: { code: string }) => [g.code, g]));
     expect(groups.bad_time).toMatchObject({ errors: 1, fields: ["receivedAt"] });
     expect(groups.unmapped_category.warnings).toBe(1);
@@ -555,7 +564,7 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
         source: { kind: "mapping", mapping },
       })
     ).json();
-    expect(dry).toMatchObject({ rows: 5, rejected: 1, valid: 4, duplicates: 1 });
+    expect(dry).toMatchObject({ rows: 5, rejected: 1, valid: 4, duplicates: 0, updated: 1 });
     const bad = dry.issues.find((i: { code: string }) => i.code === "bad_time");
     expect(bad).toMatchObject({ row: 3, column: ["来电时间"] });
     expect(dry.unmappedDepartments).toEqual([]);
@@ -583,7 +592,14 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
       job = (await call("analyst", "GET", `/api/v1/import/jobs/${jobId}`)).json();
     }
     expect(job.state).toBe("done");
-    expect(job.report).toMatchObject({ rows: 5, imported: 3, rejected: 1, duplicates: 1, titleRows: 3 });
+    expect(job.report).toMatchObject({
+      rows: 5,
+      imported: 3,
+      rejected: 1,
+      duplicates: 0,
+      updated: 1,
+      titleRows: 3,
+    });
   });
 
   test("a later export of stored calls: the dry run and the report count the rows that update them", async () => {
@@ -631,6 +647,24 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(twice.report).toMatchObject({ rows: 2, imported: 0, updated: 2, duplicates: 0 });
     expect(twice.dry).toMatchObject({ rows: 2, updated: 2, duplicates: 0 });
     expect((await store.incidents.get("later-110", "B002"))?.narrative).toBe("电动车被盗，已找回");
+    // Calls new in the file, written again in it: with an arrival (updated), the same row again
+    // (duplicate), without the arrival and recoded (stale). The dry run counts as the import does.
+    const repeated = await run(
+      csv([
+        "C001,2024/5/3 9:00,,邻里纠纷,幸福路1号3栋,,张三,噪音,城东派出所",
+        "C002,2024/5/3 9:30,2024/5/3 9:42,盗窃,人民路8号,,李四,电动车被盗,城西派出所",
+        "C001,2024/5/3 9:00,2024/5/3 9:14,邻里纠纷,幸福路1号3栋,,张三,噪音,城东派出所",
+        "C001,2024/5/3 9:00,2024/5/3 9:14,邻里纠纷,幸福路1号3栋,,张三,噪音,城东派出所",
+        "C002,2024/5/3 9:30,,邻里纠纷,人民路8号,,李四,电动车被盗,城西派出所",
+      ]),
+    );
+    const counts = { rows: 5, updated: 1, stale: 1, duplicates: 1 };
+    expect(repeated.report).toMatchObject({ ...counts, imported: 2 });
+    expect(repeated.dry).toMatchObject(counts);
+    expect(await store.incidents.get("later-110", "C001")).toMatchObject({
+      arrivedAt: Date.UTC(2024, 4, 3, 1, 14),
+    });
+    expect(await store.incidents.get("later-110", "C002")).toMatchObject({ category: "criminal" });
   });
 });
 

@@ -309,34 +309,30 @@ function collectingWriter(batch: NewBatch, store: Store | undefined) {
   const quarantine: QuarantinedRow[] = [];
   let duplicates = 0;
   const updates = { updated: 0, stale: 0 };
-  // Per id seen in this file: the values a stored call has after the rows merged into it so far
-  // (a repeat merges again, as the batch does), or null for a call new in this file (a repeat is a
-  // duplicate, as in the batch).
-  const seen = new Map<string, SqlValue[] | null>();
+  // Per id seen in this file: the values its call has after the rows so far — the stored call's
+  // merged with them, or the first row of a call new in this file — so that a repeat merges into
+  // it (updated, stale or duplicate), as the batch does.
+  const seen = new Map<string, SqlValue[]>();
   const writer: BatchWriter = {
     batch,
     updates,
     async insertIncidents(rows) {
       let fresh = 0;
       for (const r of rows) {
+        const incoming: SqlValue[] = [];
+        pushIncidentValues(incoming, r);
         let before = seen.get(r.id);
         if (before === undefined) {
           const stored = store ? await store.incidents.get(r.sourceSystem, r.sourceId) : undefined;
           if (stored) {
             before = [];
             pushIncidentValues(before, stored);
-          } else before = null;
-        } else if (before === null) {
-          duplicates++;
-          incidents.push(r);
-          continue;
+          }
         }
-        if (before === null) {
+        if (before === undefined) {
           fresh++;
-          seen.set(r.id, null);
+          seen.set(r.id, incoming);
         } else {
-          const incoming: SqlValue[] = [];
-          pushIncidentValues(incoming, r);
           if (store) await readRetention(store);
           const outcome = merger.merge(incoming, 0, before, 0);
           if (outcome.kind === "update") {
