@@ -1,3 +1,4 @@
+import { areaOutlines } from "./areas-panel.js";
 import { attachmentsSection, outcomeSection } from "./case-extras.js";
 import { date, dateTime, isoDate, lang, locale, num, pct, setLang, t } from "./i18n.js";
 import { importWizardPage } from "./import-wizard.js";
@@ -53,6 +54,9 @@ class ApiError extends Error {
     super(error?.message ?? `HTTP ${status}`);
     this.status = status;
     this.code = error?.code;
+    // Every problem of a refused upload (area boundaries), when the server lists them.
+    this.issues = error?.issues;
+    this.errors = error?.errors;
   }
 }
 /** Retries while the server is still summarising the data (503 loading). */
@@ -1285,6 +1289,8 @@ async function analysisPage(main) {
       source: "cells",
       paint: { "fill-color": ["get", "colour"], "fill-opacity": 0.65, "fill-outline-color": "#ffffff" },
     });
+    // The store's community police areas, outlined over the cells with their names.
+    await areaOutlines(m, mapEl, api, await import("/vendor/maplibre/maplibre-gl.mjs"));
   }
 }
 

@@ -111,6 +111,7 @@ const S = {
     imported: "新导入",
     seconds: "用时（秒）",
     titleRows: "表头之上未读入的行（标题、查询条件等）",
+    areasFromBoundaries: "按警务区边界补全警务区的警情",
     grouped: "问题分组",
     errors: "错误行",
     warnings: "告警",
@@ -256,6 +257,7 @@ const S = {
     imported: "Imported",
     seconds: "Seconds",
     titleRows: "Rows above the header not read (title, query …)",
+    areasFromBoundaries: "Calls given their area by the area boundaries",
     grouped: "Issues by kind",
     errors: "Rejected rows",
     warnings: "Warnings",
@@ -1373,6 +1375,12 @@ export async function importWizardPage(main, ui) {
         h("dd", {}, num(r.seconds, 2)),
         ...(r.titleRows > 0
           ? [h("dt", {}, tr("titleRows")), h("dd", { id: "wizard-title-rows" }, num(r.titleRows))]
+          : []),
+        ...(r.areasFromBoundaries != null
+          ? [
+              h("dt", {}, tr("areasFromBoundaries")),
+              h("dd", { id: "wizard-areas-from-boundaries" }, num(r.areasFromBoundaries)),
+            ]
           : []),
       ),
       h(

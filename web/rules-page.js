@@ -1,6 +1,7 @@
 // Rule settings (admin, city analyst): the repeat thresholds and warning scores, the case
 // deadlines per warning level and the main data-quality limits of this deployment, stored in
 // the store (GET/POST /api/v1/rules, audited). app.js passes its helpers (h, api, table).
+import { areaBoundariesPanel } from "./areas-panel.js";
 import { lang, num } from "./i18n.js";
 
 const S = {
@@ -519,6 +520,7 @@ export async function rulesPage(main, { h, api, table }) {
   const view = await api("/api/v1/rules");
   const keys = addressKeysPanel({ h, api });
   const dictionary = placeDictionaryPanel({ h, api, table });
+  const areas = areaBoundariesPanel({ h, api });
   render(view);
 
   function render(v, message) {
@@ -731,6 +733,7 @@ export async function rulesPage(main, { h, api, table }) {
       form,
       keys,
       dictionary,
+      areas,
     );
     main.dataset.ready = "rules";
   }

@@ -3,6 +3,7 @@ import { asEpochMs, type Clock, type Lang } from "../domain/index.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { registerAddressKeysRoutes } from "./address-keys-routes.ts";
+import { registerAreaBoundaryRoutes } from "./area-boundary-routes.ts";
 import { registerAttachmentRoutes } from "./attachment-routes.ts";
 import { Auth } from "./auth.ts";
 import { registerDashboardRoutes } from "./dashboard-routes.ts";
@@ -80,6 +81,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerAttachmentRoutes(app, servicesNow);
   registerRulesRoutes(app, servicesNow);
   registerAddressKeysRoutes(app, servicesNow);
+  registerAreaBoundaryRoutes(app, servicesNow);
   registerQualityRoutes(app, servicesNow);
   registerRepeatRoutes(app, { store: options.store, secretPath: options.secretPath });
 

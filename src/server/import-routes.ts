@@ -48,6 +48,7 @@ import {
 import { ENCODINGS, type EncodingName } from "../ingest/readers/encoding.ts";
 import { openXlsxZip, readWorkbookInfo } from "../ingest/readers/xlsx-parts.ts";
 import { addressKeysStale, recordAddressRules } from "../store/address-rules.ts";
+import { storeJurisdictions } from "../store/area-boundaries.ts";
 import { IncidentMerger, RETENTION_KEYS, retentionFrom } from "../store/incident-merge.mjs";
 import { dictionaryDigest, loadPlaceDictionary } from "../store/place-dictionary.ts";
 import { profileRepository } from "../store/profile-repository.ts";
@@ -284,6 +285,8 @@ export function importReport(summary: ImportSummary) {
     unmappedValues: summary.unmappedValues,
     /** Rows above the header (a title, the export's query) that were not read as data; 0 when none. */
     titleRows: summary.titleRows ?? 0,
+    /** Calls whose area came from the store's area boundaries (their export named none); null without boundaries. */
+    areasFromBoundaries: summary.areasFromBoundaries ?? null,
   };
 }
 
@@ -383,6 +386,13 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       locators.set(key, locator);
     }
     return locator;
+  };
+
+  // The store's community police area boundaries (`recur areas set`, the rules page): a call whose
+  // export names no area gets the one its coordinates fall in, as in `recur import`.
+  const areasOf = async (store: Store) => {
+    const areas = (await storeJurisdictions(store))?.jurisdictions;
+    return areas ? { areas } : {};
   };
 
   const drop = async (upload: Upload) => {
@@ -712,6 +722,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           keys: await secret(),
           clock: options.clock,
           locator: await locatorFor(store, resolved.profile),
+          ...(await areasOf(store)),
           maxRows: limit,
           sampleSize: limit * 4,
         });
@@ -735,6 +746,8 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
           // Every unmapped value of the rows tried (masked by the pipeline), not only those sampled.
           unmappedCategories: summary.unmappedValues.category,
           unmappedDepartments: summary.unmappedValues.department,
+          // Rows whose area would come from the store's area boundaries; null without boundaries.
+          areasFromBoundaries: summary.areasFromBoundaries ?? null,
         };
       } catch (error) {
         return recurError(reply, lang, error);
@@ -787,6 +800,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         keys,
         clock: options.clock,
         locator: await locatorFor(store, resolved.profile),
+        ...(await areasOf(store)),
         sampleSize: 200,
         onProgress: (p) => {
           job.rows = p.rows;

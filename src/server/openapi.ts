@@ -10,6 +10,8 @@ export interface CatalogRoute {
   readonly audit: string | null;
   readonly body: z.ZodType | undefined;
   readonly query: z.ZodType | undefined;
+  /** Who may call a route that decides in its handler (config.summary), instead of one permission. */
+  readonly summary?: string;
 }
 
 const ErrorBody = z.object({
@@ -83,13 +85,15 @@ export function openApiDocument(routes: readonly CatalogRoute[], version: string
     paths[path] = item;
     item[r.method.toLowerCase()] = {
       operationId: `${r.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
-      summary: r.permission
-        ? `Needs ${r.permission} (${rolesWith(r.permission).join(", ")})`
-        : "Public, or any logged-in user",
+      summary:
+        r.summary ??
+        (r.permission
+          ? `Needs ${r.permission} (${rolesWith(r.permission).join(", ")})`
+          : "Public, or any logged-in user"),
       "x-permission": r.permission,
       "x-roles": r.permission ? rolesWith(r.permission) : null,
       "x-audit": r.audit,
-      ...(r.permission ? { security: [{ session: [] }] } : {}),
+      ...(r.permission || r.summary ? { security: [{ session: [] }] } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(r.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body) } } } }
@@ -126,6 +130,7 @@ export function registerOpenApi(app: FastifyInstance, version: string): readonly
       audit?: string;
       body?: z.ZodType;
       query?: z.ZodType;
+      summary?: string;
     };
     for (const method of methods)
       routes.push({
@@ -135,6 +140,7 @@ export function registerOpenApi(app: FastifyInstance, version: string): readonly
         audit: config.audit ?? null,
         body: config.body,
         query: config.query,
+        ...(config.summary ? { summary: config.summary } : {}),
       });
   });
   let cached: string | undefined;

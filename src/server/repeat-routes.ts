@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
+import { type Jurisdictions, validLonLat } from "../address/geo.ts";
 import { type FullAddressLocator, toWgs84 } from "../address/index.ts";
 import {
   asBatchId,
@@ -19,6 +20,7 @@ import {
 import { incidentId } from "../ingest/pipeline.ts";
 import { maskText, tryCallerPseudonym } from "../ingest/privacy/index.ts";
 import { checkAtDispatch } from "../repeat/dispatch.ts";
+import { storeJurisdictions } from "../store/area-boundaries.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import type { Store } from "../store/types.ts";
 import { inScope, scopeOf } from "./access.ts";
@@ -412,7 +414,9 @@ export function registerRepeatRoutes(
       const { hmacKey } = await keys();
       const batchId = asBatchId(`api-${randomUUID()}`);
       const locate = locateWith(await locatorOf(store));
-      const rows: Incident[] = inputs.map((x) => toIncident(x, batchId, hmacKey, locate));
+      // The store's community police area boundaries give a call without an area the one it lies in.
+      const areas = (await storeJurisdictions(store))?.jurisdictions;
+      const rows: Incident[] = inputs.map((x) => toIncident(x, batchId, hmacKey, locate, areas));
       const s = current();
       const n = next;
       s?.reserve(rows);
@@ -543,11 +547,17 @@ function toIncident(
     lat: number | null,
     datum: string | null,
   ) => LocationKeys,
+  areas?: Jurisdictions,
 ): Incident {
   const unit = (v: string | null | undefined) => (v ?? null) as UnitCode | null;
   const lon = x.lon ?? null;
   const lat = x.lat ?? null;
   const datum = lon !== null && lat !== null ? (x.datum ?? "wgs84") : null;
+  const areaUnit =
+    x.areaUnit ??
+    (areas && datum !== null && validLonLat(lon, lat)
+      ? areas.locate(toWgs84(lon!, lat!, datum as (typeof DATUMS)[number]))
+      : null);
   return {
     id: asIncidentId(incidentId(x.sourceSystem, x.sourceId)),
     sourceSystem: x.sourceSystem,
@@ -571,7 +581,7 @@ function toIncident(
     cityUnit: unit(x.cityUnit),
     branchUnit: unit(x.branchUnit),
     stationUnit: unit(x.stationUnit),
-    areaUnit: unit(x.areaUnit),
+    areaUnit: unit(areaUnit),
     callerPseudonym: (x.callerNumber
       ? tryCallerPseudonym(x.callerNumber, hmacKey, deploymentPhoneOptions())
       : null) as CallerPseudonym | null,

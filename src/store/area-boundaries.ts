@@ -173,6 +173,17 @@ function digestOf(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
+/**
+ * The store's boundaries indexed for point-in-polygon, undefined when it has none, without keeping
+ * the GeoJSON: for an import thread, whose capped heap would otherwise mark the boundaries'
+ * hundreds of thousands of position arrays at every full collection (the index keeps its
+ * coordinates in typed arrays).
+ */
+export async function loadJurisdictions(store: Store): Promise<Jurisdictions | undefined> {
+  const boundaries = await loadAreaBoundaries(store);
+  return boundaries && jurisdictions(boundaries, boundaries.idProperty);
+}
+
 const indexes = new WeakMap<Store, { digest: string; index: Promise<StoreJurisdictions | undefined> }>();
 
 /** The store's boundaries, indexed for `locate`, with their summary. */

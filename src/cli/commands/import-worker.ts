@@ -15,7 +15,7 @@ import { type ImportProgress, type ImportSummary, importFile } from "../../inges
 import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../../ingest/privacy/secret.ts";
 import { loadProfile } from "../../ingest/profile/load.ts";
 import type { EncodingName } from "../../ingest/readers/encoding.ts";
-import { storeJurisdictions } from "../../store/area-boundaries.ts";
+import { loadJurisdictions } from "../../store/area-boundaries.ts";
 import { addressKeysStale, DEFAULT_DB_PATH, openStore, recordAddressRules } from "../../store/index.ts";
 import { loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
 import { nationalVillages } from "../village-register.ts";
@@ -100,7 +100,7 @@ async function runJob(
     // areas set`, src/store/area-boundaries.ts), as the dashboard's imports and the API use them.
     const areas = job.areas
       ? jurisdictions(job.areas.geojson, job.areas.idProperty)
-      : (await storeJurisdictions(store))?.jurisdictions;
+      : await loadJurisdictions(store);
     // A store keyed by other address rules (or another dictionary) stays marked so until
     // `recur address rekey` runs over it.
     const stale = await addressKeysStale(store);
