@@ -224,6 +224,47 @@ describe("location keys", () => {
   });
 });
 
+describe("sub-rooms of a flat (群租房)", () => {
+  const locator = createAddressLocator({ region: "浙江省杭州市" });
+  const spellings = [
+    (r: number, s: number) => `${r}-${s}`,
+    (r: number, s: number) => `${r}室${s}号房`,
+    (r: number, s: number) => `${r}室-${s}`,
+  ];
+  type Flat = { b: number; r: number; s: number };
+  const key = (p: Flat, w: number) =>
+    locator.locate(
+      `浙江省杭州市西湖区幸福家园${p.b}栋2单元${(spellings[w] as (r: number, s: number) => string)(p.r, p.s)}`,
+    ).room;
+
+  test("a sub-room keeps one key however it is written, and another building, flat or sub-room another (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          b: fc.integer({ min: 1, max: 40 }),
+          r: fc.integer({ min: 101, max: 3299 }),
+          s: fc.integer({ min: 1, max: 9 }),
+        }),
+        fc.integer({ min: 0, max: spellings.length - 1 }),
+        fc.integer({ min: 0, max: spellings.length - 1 }),
+        // What the second address changes: nothing, the building, the flat (by 100: the floor
+        // above, the same last digits), or the sub-room.
+        fc.constantFrom("none", "b", "r", "s"),
+        (x, w1, w2, change) => {
+          const y: Flat = {
+            b: change === "b" ? x.b + 1 : x.b,
+            r: change === "r" ? x.r + 100 : x.r,
+            s: change === "s" ? (x.s % 9) + 1 : x.s,
+          };
+          const kx = key(x, w1);
+          return kx !== null && (kx === key(y, w2)) === (change === "none");
+        },
+      ),
+      { seed: 7, numRuns: 400 },
+    );
+  });
+});
+
 /**
  * Groups of spellings call-takers write for one place, in an invented compound and road of a
  * district of Hangzhou (docs/address.md "Keys and levels"): each group shares its key at the
@@ -596,6 +637,47 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       "building",
       ["阳光村委会3组12号", "阳光村3组12号", "阳光村村委会3组12号"],
       ["幸福村3组12号", "阳光社区3组12号"],
+    ],
+    [
+      "a sub-room of a flat let room by room (群租房): 501-1 = 501室1号房 = 501之一",
+      "room",
+      [
+        "阳光小区3栋2单元501-1",
+        "阳光小区3-2-501-1",
+        "阳光小区3栋2单元501室1号房",
+        "阳光小区3栋2单元501室-1",
+        "阳光小区3栋2单元501-1室",
+        "阳光小区3栋2单元501之一",
+        "阳光小区3栋2单元5楼501-1",
+        "阳光小区三号楼二单元五零一-1",
+      ],
+      [
+        "阳光小区3栋2单元501",
+        "阳光小区3栋2单元501-2",
+        "阳光小区3栋2单元601-1",
+        "阳光小区3栋2单元1",
+        "阳光小区3栋1单元501-1",
+        "阳光小区4栋2单元501-1",
+        "阳光小区3栋2单元501室2号房间",
+      ],
+    ],
+    [
+      "a lettered room of a flat: 501A = 501-A = 501室A",
+      "room",
+      ["阳光小区3栋2单元501A", "阳光小区3栋2单元501-A", "阳光小区3栋2单元501室A"],
+      ["阳光小区3栋2单元501B", "阳光小区3栋2单元501", "阳光小区3栋2单元A"],
+    ],
+    [
+      "a number after a flat belongs to the flat, never the building (501室2号房间 is in 3栋)",
+      "building",
+      ["阳光小区3栋2单元501室2号房间", "阳光小区3栋2单元501室-1", "阳光小区3栋"],
+      ["阳光小区2栋", "阳光小区1栋"],
+    ],
+    [
+      "a sub-room on a road number (红星路88号501-1)",
+      "room",
+      ["红星路88号501-1", "红星路88号501室1号房", "红星路88号501室-1"],
+      ["红星路88号501-2", "红星路88号601-1", "红星路88号501", "红星路88号1"],
     ],
     [
       "附近 after a road number is the road number",

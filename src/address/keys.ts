@@ -205,7 +205,11 @@ const SIDE_FLAT = /^[东西南北中左右]{1,2}边?$/u;
  */
 function roomNumberOf(roomText: string | undefined, floorText: string | undefined): string | null {
   const room = numberOf(roomText);
-  if (room === null || !SIDE_FLAT.test(room)) return room;
+  if (room === null) return null;
+  // 501A: room A of flat 501, as 501-A and 501室A are (subRoomOf).
+  const lettered = /^([0-9]{3,4})([A-Z])$/.exec(room);
+  if (lettered) return `${lettered[1]}-${lettered[2]}`;
+  if (!SIDE_FLAT.test(room)) return room;
   const floor = numberOf(floorText);
   return floor === null ? null : `${floor}${room}`;
 }
@@ -258,6 +262,73 @@ function placeName(text: string, options: KeyOptions): { name: string; fuzzy: Ke
   return { name: canonicalText(name), fuzzy };
 }
 
+/** The labels of a number in a compound or on a road, below the road number. */
+const NUMBER_PART = new Set(["houseno", "cellno", "floorno", "roomno"]);
+
+/** A flat's number (501, 1201), the one a sub-room (501-1) belongs to. */
+const FLAT_NUMBER = /^[0-9]{3,4}$/;
+
+/** A sub-room's number or letter, with its word (1, 2号, 1号房, 2号房间, A). */
+const SUB_ROOM = /^([0-9]{1,2}|[A-Z])(号房间|号房|房间|号|室|房)?$/u;
+
+/** A dash between numbers, as the parser leaves it (redundant). */
+const DASH = /^[-－—–~～]$/u;
+
+/**
+ * A sub-room of a flat (群租房: one flat let room by room): 501-1 = 501室1号房 = 501室-1 = 501之一,
+ * 501-A = 501室A; a different door from 501-2 and from 601-1. The parser reads the number after
+ * the flat as one more part (3-2-501-1: floor 501, room 1; 3栋2单元501-1: unit 501, room 1;
+ * 501室2号房间: building 2), so without this 501-1 and 601-1 had one room key and 501室2号房间 the
+ * key of building 2. Read: a part after a flat's room number, or the last two number parts joined
+ * by a dash where the first is a flat's number written after another number (阳光小区301-1 stays
+ * building 301, unit 1). Undefined when the address names no sub-room.
+ */
+function subRoomOf(
+  entities: readonly Entity[],
+): { readonly room: string; readonly skip: ReadonlySet<number> } | undefined {
+  const flat = (e: Entity | undefined): string | null => {
+    if (e === undefined || !NUMBER_PART.has(e.label)) return null;
+    const n = numberOf(e.text);
+    return n !== null && FLAT_NUMBER.test(n) ? n : null;
+  };
+  const sub = (e: Entity | undefined): string | null => {
+    if (e === undefined) return null;
+    const text = canonicalText(e.text).replace(/^之/u, "");
+    const m = SUB_ROOM.exec(text);
+    if (!m?.[1]) return null;
+    // 之一 and a letter (501室A) come as other labels; a number as a number part.
+    return NUMBER_PART.has(e.label) || /^之/u.test(e.text.trim()) || /^[A-Z]$/.test(text) ? m[1] : null;
+  };
+  // 501室 then more: every number part after the room belongs to it, not to the building.
+  const room = entities.findIndex((e) => e.label === "roomno" && flat(e) !== null);
+  if (room >= 0) {
+    let i = room + 1;
+    if (DASH.test(entities[i]?.text.trim() ?? "")) i++;
+    const suffix = sub(entities[i]);
+    const skip = new Set<number>();
+    for (let k = room + 1; k < entities.length; k++)
+      if (NUMBER_PART.has((entities[k] as Entity).label)) skip.add(k);
+    if (suffix !== null) {
+      skip.add(i);
+      return { room: `${flat(entities[room])}-${suffix}`, skip: new Set([room, ...skip]) };
+    }
+    return skip.size > 0
+      ? { room: flat(entities[room]) as string, skip: new Set([room, ...skip]) }
+      : undefined;
+  }
+  // ... 501-1 at the end: the flat and its sub-room, after another number (a building, a road's).
+  const numbers = entities.flatMap((e, i) => (NUMBER_PART.has(e.label) || e.label === "roadno" ? [i] : []));
+  const last = numbers.at(-1);
+  const before = numbers.at(-2);
+  if (last === undefined || before === undefined || numbers.length < 3 || last !== before + 2)
+    return undefined;
+  if (!DASH.test(entities[before + 1]?.text.trim() ?? "")) return undefined;
+  const n = flat(entities[before]);
+  const suffix = sub(entities[last]);
+  if (n === null || suffix === null || !NUMBER_PART.has((entities[last] as Entity).label)) return undefined;
+  return { room: `${n}-${suffix}`, skip: new Set([before, last]) };
+}
+
 /** Builds the keys of a parsed Chinese address. */
 export function chineseKeys(
   entities: readonly Entity[],
@@ -292,7 +363,14 @@ export function chineseKeys(
   let subNumber = "";
   let afterRoadNo = false;
   let afterRoad = false;
-  for (const e of entities) {
+  const subRoom = subRoomOf(entities);
+  for (const [index, e] of entities.entries()) {
+    if (subRoom?.skip.has(index)) {
+      numbered = true;
+      afterRoadNo = false;
+      afterRoad = false;
+      continue;
+    }
     const justAfterRoadNo = afterRoadNo;
     const justAfterRoad = afterRoad;
     afterRoadNo = e.label === "roadno" && roadNoText === undefined;
@@ -426,7 +504,7 @@ export function chineseKeys(
   // A number written after a village or compound without a road (下宅村107号) is its house number.
   const house = buildingNumberOf(lastHouse) ?? (roadName ? null : numberOnRoad);
   const cell = numberOf(cellText);
-  const roomNo = roomNumberOf(roomText, floorText);
+  const roomNo = subRoom?.room ?? roomNumberOf(roomText, floorText);
 
   // The building: in a compound, or the road number itself for a street address.
   const base = poiKey ? `${poiKey}${subpoi ? `/${subpoi}` : ""}` : null;
