@@ -55,15 +55,18 @@ const INSERT_QUARANTINE =
   // A row an earlier batch of the same file (same source system and SHA-256) quarantined stays once.
   "WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.batch_id = ANY($6::text[]) AND q.row = r.row)";
 /**
- * Stored incidents with the keys of a statement's rows (the rows that may be merged: stored by
- * an earlier batch, or by this one, a key repeated in the file), locked in key order: a
- * concurrent batch updating the same calls waits for this one, then reads what it left, so that
- * no merge works from a row version another batch has since replaced.
+ * Stored incidents of earlier batches with the keys of a statement (the rows that may be merged),
+ * locked in key order: a concurrent batch updating the same calls waits for this one, then reads
+ * what it left, so that no merge works from a row version another batch has since replaced.
  */
 const SELECT_STORED =
   `SELECT ${INCIDENT_COLUMN_NAMES.join(",")} FROM incidents ` +
-  "WHERE (source_system, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) " +
+  "WHERE (source_system, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND batch_id <> $3 " +
   "ORDER BY source_system, source_id FOR UPDATE";
+/** Incidents this batch inserted with some of a statement's keys (a key repeated in the file). */
+const SELECT_OWN =
+  `SELECT ${INCIDENT_COLUMN_NAMES.join(",")} FROM incidents ` +
+  "WHERE (source_system, source_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND batch_id = $3";
 const INSERT_REVISIONS =
   "INSERT INTO incident_revisions (incident_id, batch_id, columns, previous) " +
   "SELECT r.incident_id, $2, r.columns, r.previous FROM unnest($1::text[], $3::text[], $4::text[]) AS r(incident_id, columns, previous)";
@@ -243,17 +246,49 @@ class PgBatchWriter implements BatchWriter {
    * already: by an earlier batch, or by an earlier row of this one (a key repeated in the file).
    * The row this statement inserted meets itself and changes nothing (`INSERT ... SELECT FROM
    * unnest` inserts in array order, so it is the first of its key). Only a statement whose insert
-   * met stored keys comes here.
+   * (`added` new rows) met stored keys comes here.
    */
-  async #mergeStored(columns: readonly Value[][], n: number, outcome: MutableOutcome): Promise<void> {
+  async #mergeStored(
+    columns: readonly Value[][],
+    n: number,
+    added: number,
+    outcome: MutableOutcome,
+  ): Promise<void> {
     const stored = new Map<string, Value[]>();
-    const result = await this.client.query({
-      text: SELECT_STORED,
-      values: [columns[SOURCE_SYSTEM], columns[SOURCE_ID]],
-      rowMode: "array",
-    });
-    for (const row of result.rows as Value[][])
-      stored.set(`${row[SOURCE_SYSTEM]}\u0000${row[SOURCE_ID]}`, row);
+    const read = async (text: string, systems: readonly Value[], ids: readonly Value[]) => {
+      const result = await this.client.query({
+        text,
+        values: [systems, ids, this.batch.id],
+        rowMode: "array",
+      });
+      for (const row of result.rows as Value[][])
+        stored.set(`${row[SOURCE_SYSTEM]}\u0000${row[SOURCE_ID]}`, row);
+    };
+    await read(SELECT_STORED, columns[SOURCE_SYSTEM]!, columns[SOURCE_ID]!);
+    // The rows not inserted are those of earlier batches' keys, the later rows of a key repeated
+    // in the statement, and first rows of keys an earlier statement of this batch inserted. While
+    // the first two explain them all, only the keys repeated in the statement are read back (their
+    // first row is the one inserted); else every key of the statement is.
+    const first = new Map<string, number>();
+    const repeated = new Set<string>();
+    let explained = 0;
+    for (let r = 0; r < n; r++) {
+      const key = `${columns[SOURCE_SYSTEM]![r]}\u0000${columns[SOURCE_ID]![r]}`;
+      if (stored.has(key)) explained++;
+      else if (first.has(key)) {
+        explained++;
+        repeated.add(key);
+      } else first.set(key, r);
+    }
+    const own = explained === n - added ? [...repeated] : [...first.keys()];
+    if (own.length > 0) {
+      const at = own.map((key) => first.get(key)!);
+      await read(
+        SELECT_OWN,
+        at.map((r) => columns[SOURCE_SYSTEM]![r]!),
+        at.map((r) => columns[SOURCE_ID]![r]!),
+      );
+    }
     if (stored.size === 0) return;
     const revisions: [string[], string[], string[]] = [[], [], []];
     const updated = new Set<string>();
@@ -313,7 +348,7 @@ class PgBatchWriter implements BatchWriter {
       });
       const added = result.rowCount ?? 0;
       inserted += added;
-      if (added < end - start) await this.#mergeStored(columns, end - start, outcome);
+      if (added < end - start) await this.#mergeStored(columns, end - start, added, outcome);
     }
     outcome.inserted = inserted;
     return outcome;
