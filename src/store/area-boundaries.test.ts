@@ -8,6 +8,7 @@ import {
   clearAreaBoundaries,
   knownAreaCodes,
   loadAreaBoundaries,
+  loadJurisdictions,
   saveAreaBoundaries,
   storeJurisdictions,
 } from "./area-boundaries.ts";
@@ -143,10 +144,18 @@ await describeOnEveryStore("area boundaries", (makeTarget: () => Promise<StoreTa
     const next = await storeJurisdictions(store);
     expect(next).not.toBe(first);
     expect(next?.jurisdictions.locate(toWgs84(120.105, 30.205, "wgs84"))).toBe("330106001002");
+    // An import thread's index, made without keeping the GeoJSON, finds the same area.
+    expect((await loadJurisdictions(store))?.locate(toWgs84(120.105, 30.205, "wgs84"))).toBe("330106001002");
     expect(await clearAreaBoundaries(store)).toBe(true);
     expect(await clearAreaBoundaries(store)).toBe(false);
     expect(await loadAreaBoundaries(store)).toBeUndefined();
     expect(await storeJurisdictions(store)).toBeUndefined();
+    expect(await loadJurisdictions(store)).toBeUndefined();
+    // A setting broken by hand counts as no boundaries, not as a failing import.
+    await store.settings.set(AREA_BOUNDARIES_SETTING, "{ broken");
+    expect(await loadJurisdictions(store)).toBeUndefined();
+    expect(await loadAreaBoundaries(store)).toBeUndefined();
+    await clearAreaBoundaries(store);
   });
 
   test("a city's worth of boundaries (several MB) round-trips", async () => {

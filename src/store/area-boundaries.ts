@@ -177,11 +177,20 @@ function digestOf(text: string): string {
  * The store's boundaries indexed for point-in-polygon, undefined when it has none, without keeping
  * the GeoJSON: for an import thread, whose capped heap would otherwise mark the boundaries'
  * hundreds of thousands of position arrays at every full collection (the index keeps its
- * coordinates in typed arrays).
+ * coordinates in typed arrays), and without checking them again (each check copies them).
  */
 export async function loadJurisdictions(store: Store): Promise<Jurisdictions | undefined> {
-  const boundaries = await loadAreaBoundaries(store);
-  return boundaries && jurisdictions(boundaries, boundaries.idProperty);
+  const json = await store.settings.get(AREA_BOUNDARIES_SETTING);
+  if (!json) return undefined;
+  try {
+    // Indexed as parsed, without the copies `loadAreaBoundaries` checks them through: they were
+    // checked when saved, and `jurisdictions` skips a feature it cannot read (a setting edited by hand).
+    const stored = JSON.parse(json) as Partial<AreaBoundaries>;
+    const index = jurisdictions({ features: stored.features ?? [] }, stored.idProperty);
+    return index.size > 0 ? index : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const indexes = new WeakMap<Store, { digest: string; index: Promise<StoreJurisdictions | undefined> }>();
