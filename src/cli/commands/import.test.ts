@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { nationalGazetteer } from "../../address/gazetteer.ts";
 import { trainTagger } from "../../address/tagger.ts";
 import { addressComponentsFromJson, RecurError } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
+import { zip } from "../../ingest/testing/zip.ts";
 import { openStore } from "../../store/index.ts";
 import { runCli } from "../testing.ts";
 import { importThreadFailure } from "./import.ts";
@@ -565,6 +567,38 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
       expect(err).toContain(lang === "zh" ? "bad.csv 未能导入" : "bad.csv was not imported");
     }
     expect((await stored(db, "G1")).count).toBe(1);
+  });
+
+  test("a .zip of monthly exports and a .csv.gz import like the files they hold", async () => {
+    const dir = tempDir("recur-import-zip-");
+    const month = (ids: string[]) =>
+      Buffer.from(`${[SYNTH_HEADER, ...ids.map((id) => synthRow({ 接警单号: id }))].join("\r\n")}\r\n`);
+    writeFileSync(
+      join(dir, "2024.zip"),
+      zip([
+        { name: "2024-10.csv", data: month(["Z2", "Z3"]), flags: 0x800 },
+        { name: "2024-9.csv", data: month(["Z1"]), flags: 0x800 },
+        { name: "readme.txt.bak", data: Buffer.from("notes") },
+      ]),
+    );
+    writeFileSync(join(dir, "2024-11.csv.gz"), gzipSync(month(["Z3", "Z4"])));
+    const db = join(dir, "zip.db");
+    const { code, out } = await run(
+      ["import", "2024.zip", "2024-11.csv.gz", "--profile", "synthetic", "--db", db, "--json"],
+      dir,
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary).toMatchObject({ rows: 5, imported: 4, duplicates: 1, failed: [] });
+    expect(summary.files.map((f: { file: string }) => f.file)).toEqual([
+      "2024-9.csv",
+      "2024-10.csv",
+      "2024-11.csv",
+    ]);
+    expect((await stored(db, "Z4")).count).toBe(4);
+    // One archive holding one export: that file's own summary.
+    const one = await run(["import", "2024-11.csv.gz", "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(JSON.parse(one.out)).toMatchObject({ rows: 2, duplicates: 2, file: "2024-11.csv" });
   });
 
   test("a missing file among several stops the command before anything is imported", async () => {

@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { PlaceDictionary } from "../../address/dictionary.ts";
 import type { TaggerModel } from "../../address/tagger.ts";
 import { InputError, RecurError, renderIssue } from "../../domain/index.ts";
+import { archiveKind, byName, IMPORTABLE, type Unpacked, unpackArchive } from "../../ingest/archives.ts";
 import { INGEST_MESSAGES } from "../../ingest/issues.ts";
 import type { ImportProgress, ImportSummary } from "../../ingest/pipeline.ts";
 import { loadProfile } from "../../ingest/profile/load.ts";
@@ -286,10 +287,12 @@ export const importCommand: Command = {
       return 2;
     }
     const thread = new ImportThread();
+    let cleanup = async (): Promise<void> => {};
     try {
       // Every file is checked before the first is imported: a typo in the twelfth name should not
       // leave eleven batches stored and the command failed.
-      const paths = await importablePaths(files, ctx.cwd);
+      const { targets, remove } = await importTargets(files, ctx.cwd);
+      cleanup = remove;
       // Checked here too, so a bad profile is reported before the import starts.
       await loadProfile(profileRef, ctx.cwd);
       // The place dictionary (aliases, local places: src/address/dictionary.ts) and the address
@@ -342,62 +345,94 @@ export const importCommand: Command = {
         ...(model ? { model } : {}),
         ...(areas ? { areas } : {}),
       };
-      const [first] = paths;
-      if (paths.length === 1 && first !== undefined)
-        return await reportOne(thread, { ...job, path: first, ...(dictionary ? { dictionary } : {}) }, ctx);
-      return await reportMany(thread, paths, job, dictionary, ctx);
+      const [first] = targets;
+      if (targets.length === 1 && first !== undefined)
+        return await reportOne(
+          thread,
+          { ...job, path: first.path, ...(dictionary ? { dictionary } : {}) },
+          ctx,
+        );
+      return await reportMany(thread, targets, job, dictionary, ctx);
     } finally {
       thread.cancel();
+      await cleanup();
     }
   },
 };
 
-/** Extensions of the files `recur import DIR` takes from a directory (.xls only to say it cannot). */
-const IMPORTABLE = /\.(csv|tsv|txt|xlsx|xlsm|xls|jsonl|ndjson)$/i;
+/** One file to import, and how the user knows it (its path, or `2024.zip:2024-05.csv`). */
+export interface ImportTarget {
+  readonly path: string;
+  readonly name: string;
+}
 
 /**
  * The files to import, in order: each FILE as given, each DIR's importable files (not its
  * subdirectories, not hidden files) in name order, so that monthly exports named by date go in
- * month by month. Throws before anything is imported when one is missing or not a file.
+ * month by month, and the exports in each .zip or .gz (unpacked into a temporary folder,
+ * src/ingest/archives.ts; `remove` deletes it). Throws before anything is imported when one is
+ * missing, not a file, or an archive that cannot be unpacked.
  */
-export async function importablePaths(files: readonly string[], cwd: string): Promise<string[]> {
-  const paths: string[] = [];
-  for (const file of files) {
-    const path = resolve(cwd, file);
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(path);
-    } catch {
-      throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
+export async function importTargets(
+  files: readonly string[],
+  cwd: string,
+): Promise<{ readonly targets: ImportTarget[]; remove(): Promise<void> }> {
+  const targets: ImportTarget[] = [];
+  const unpacked: Unpacked[] = [];
+  const remove = async () => {
+    await Promise.all(unpacked.map((u) => u.remove()));
+  };
+  const add = async (path: string) => {
+    if (archiveKind(path) === null) {
+      targets.push({ path, name: relative(cwd, path) || path });
+      return;
     }
-    if (info.isDirectory()) {
-      const names = (await readdir(path, { withFileTypes: true }))
-        .filter((entry) => entry.isFile() && !entry.name.startsWith(".") && IMPORTABLE.test(entry.name))
-        .map((entry) => entry.name)
-        .sort(byName);
-      if (names.length === 0)
-        throw new InputError("no_files_in_directory", {
-          zh: `目录 ${file} 中没有可导入的文件（.csv、.tsv、.txt、.xlsx、.jsonl）`,
-          en: `the directory ${file} holds no file to import (.csv, .tsv, .txt, .xlsx, .jsonl)`,
+    const archive = await unpackArchive(path);
+    unpacked.push(archive);
+    targets.push(...archive.files);
+  };
+  try {
+    for (const file of files) {
+      const path = resolve(cwd, file);
+      let info: Awaited<ReturnType<typeof stat>>;
+      try {
+        info = await stat(path);
+      } catch {
+        throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
+      }
+      if (info.isDirectory()) {
+        const names = (await readdir(path, { withFileTypes: true }))
+          .filter(
+            (entry) =>
+              entry.isFile() &&
+              !entry.name.startsWith(".") &&
+              (IMPORTABLE.test(entry.name) || archiveKind(entry.name) !== null),
+          )
+          .map((entry) => entry.name)
+          .sort(byName);
+        if (names.length === 0)
+          throw new InputError("no_files_in_directory", {
+            zh: `目录 ${file} 中没有可导入的文件（.csv、.tsv、.txt、.xlsx、.jsonl，或其 .zip、.gz 压缩包）`,
+            en: `the directory ${file} holds no file to import (.csv, .tsv, .txt, .xlsx, .jsonl, or a .zip or .gz of them)`,
+          });
+        for (const name of names) await add(join(path, name));
+        continue;
+      }
+      // A pipe cannot be read twice (the batch's checksum).
+      if (!info.isFile())
+        throw new InputError("not_a_file", {
+          zh: `${file} 不是普通文件或目录（是管道？），请给出要导入的文件`,
+          en: `${file} is neither a regular file nor a directory (a pipe?); give the file to import`,
         });
-      for (const name of names) paths.push(join(path, name));
-      continue;
+      await add(path);
     }
-    // A pipe cannot be read twice (the batch's checksum).
-    if (!info.isFile())
-      throw new InputError("not_a_file", {
-        zh: `${file} 不是普通文件或目录（是管道？），请给出要导入的文件`,
-        en: `${file} is neither a regular file nor a directory (a pipe?); give the file to import`,
-      });
-    paths.push(path);
+  } catch (error) {
+    await remove();
+    throw error;
   }
   // The same file named twice (or by a name and its directory) is imported once.
-  return [...new Set(paths)];
-}
-
-/** Name order with numbers compared as numbers: 2024-9.csv before 2024-10.csv. */
-function byName(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
+  const seen = new Set<string>();
+  return { targets: targets.filter((t) => !seen.has(t.path) && seen.add(t.path)), remove };
 }
 
 /** A whole-number option: undefined when not given, null when not a whole number of at least `min`. */
@@ -539,7 +574,7 @@ const TOTALS = ["rows", "imported", "rejected", "duplicates", "updated", "stale"
  */
 async function reportMany(
   initial: ImportThread,
-  paths: readonly string[],
+  targets: readonly ImportTarget[],
   job: Omit<ImportJob, "path">,
   dictionary: PlaceDictionary | undefined,
   ctx: CommandContext,
@@ -549,8 +584,7 @@ async function reportMany(
   const summaries: ThreadSummary[] = [];
   const failed: { file: string; code: string; message: string }[] = [];
   try {
-    for (const [i, path] of paths.entries()) {
-      const name = relative(ctx.cwd, path) || path;
+    for (const [i, { path, name }] of targets.entries()) {
       // --dict is saved by the first file's batch; the later ones key with the store's (the same).
       const fileJob: ImportJob = { ...job, path, ...(i === 0 && dictionary ? { dictionary } : {}) };
       try {
@@ -558,7 +592,7 @@ async function reportMany(
           thread,
           fileJob,
           ctx,
-          t(ctx, `导入 ${i + 1}/${paths.length} ${name}`, `Importing ${i + 1}/${paths.length} ${name}`),
+          t(ctx, `导入 ${i + 1}/${targets.length} ${name}`, `Importing ${i + 1}/${targets.length} ${name}`),
         );
         summaries.push(summary);
         if (!ctx.json) println(ctx.stdout, humanSummary(summary, ctx));
@@ -597,8 +631,8 @@ async function reportMany(
       ctx.stdout,
       t(
         ctx,
-        `共 ${paths.length} 个文件（${summaries.length} 个已导入${failed.length > 0 ? `，${failed.length} 个失败` : ""}）：行数 ${totals.rows}，新增 ${totals.imported}，隔离 ${totals.rejected}，重复 ${totals.duplicates}，更新 ${totals.updated}${totals.stale > 0 ? `，较早导出未应用 ${totals.stale}` : ""}，用时 ${seconds.toFixed(1)} 秒`,
-        `${paths.length} files (${summaries.length} imported${failed.length > 0 ? `, ${failed.length} failed` : ""}): rows ${totals.rows}, imported ${totals.imported}, rejected ${totals.rejected}, duplicates ${totals.duplicates}, updated ${totals.updated}${totals.stale > 0 ? `, stale ${totals.stale}` : ""}, ${seconds.toFixed(1)} s`,
+        `共 ${targets.length} 个文件（${summaries.length} 个已导入${failed.length > 0 ? `，${failed.length} 个失败` : ""}）：行数 ${totals.rows}，新增 ${totals.imported}，隔离 ${totals.rejected}，重复 ${totals.duplicates}，更新 ${totals.updated}${totals.stale > 0 ? `，较早导出未应用 ${totals.stale}` : ""}，用时 ${seconds.toFixed(1)} 秒`,
+        `${targets.length} files (${summaries.length} imported${failed.length > 0 ? `, ${failed.length} failed` : ""}): rows ${totals.rows}, imported ${totals.imported}, rejected ${totals.rejected}, duplicates ${totals.duplicates}, updated ${totals.updated}${totals.stale > 0 ? `, stale ${totals.stale}` : ""}, ${seconds.toFixed(1)} s`,
       ),
     );
   printNotices(

@@ -17,18 +17,29 @@ function crc32(bytes: Uint8Array): number {
 }
 
 /** A minimal zip writer (deflate), enough to build hostile archives for the guard. */
-export function zip(entries: readonly { name: string; data: Buffer; declaredSize?: number }[]): Buffer {
+export function zip(
+  entries: readonly {
+    name: string;
+    data: Buffer;
+    declaredSize?: number;
+    /** The name's bytes as written (a Windows tool writes GBK without the UTF-8 flag). */
+    nameBytes?: Buffer;
+    /** General purpose flags: 0x800 = the name is UTF-8, 0x1 = encrypted. */
+    flags?: number;
+  }[],
+): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
-    const name = Buffer.from(e.name);
+    const name = e.nameBytes ?? Buffer.from(e.name);
     const packed = deflateRawSync(e.data);
     const size = e.declaredSize ?? e.data.length;
     const crc = crc32(e.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(e.flags ?? 0, 6);
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
@@ -38,6 +49,7 @@ export function zip(entries: readonly { name: string; data: Buffer; declaredSize
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(e.flags ?? 0, 8);
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(packed.length, 20);
