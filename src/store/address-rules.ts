@@ -16,13 +16,24 @@ export const ADDRESS_RULES_SETTING = "address_rules";
 
 const ADDRESS_SOURCES = join(import.meta.dirname, "..", "address");
 
+/**
+ * Sources of src/address that make no location key: coordinates (datums, H3 cells) and the
+ * community police area boundaries. A change to them leaves every key as it was, so it must not
+ * mark every store's keys stale and ask for a rekey.
+ */
+const NOT_KEY_SOURCES = new Set(["geo.ts", "boundaries.ts"]);
+
 function sourceFiles(dir: string, prefix = ""): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name.localeCompare(b.name),
   )) {
     if (entry.isDirectory()) out.push(...sourceFiles(join(dir, entry.name), `${prefix}${entry.name}/`));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
+    else if (
+      entry.name.endsWith(".ts") &&
+      !entry.name.endsWith(".test.ts") &&
+      !NOT_KEY_SOURCES.has(`${prefix}${entry.name}`)
+    )
       out.push(`${prefix}${entry.name}`);
   }
   return out;
@@ -30,16 +41,21 @@ function sourceFiles(dir: string, prefix = ""): string[] {
 
 let fingerprint: string | undefined;
 
+/** The files of src/address the fingerprint reads: tests and NOT_KEY_SOURCES left out. */
+export function addressRuleSources(): string[] {
+  return sourceFiles(ADDRESS_SOURCES);
+}
+
 /**
- * A fingerprint of the address rules of this recur: the sources of src/address (tests left out)
- * and the version of the gazetteer's data package. Any change to them changes it, a comment too
- * (a rekey then finds nothing to change).
+ * A fingerprint of the address rules of this recur: the sources of src/address that make keys
+ * (`addressRuleSources`) and the version of the gazetteer's data package. Any change to them
+ * changes it, a comment too (a rekey then finds nothing to change).
  * @example addressRulesFingerprint() // "3f0c9a1e52b7d4c8"
  */
 export function addressRulesFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const hash = createHash("sha256");
-  for (const file of sourceFiles(ADDRESS_SOURCES)) {
+  for (const file of addressRuleSources()) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(join(ADDRESS_SOURCES, file)));
   }

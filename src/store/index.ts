@@ -3,6 +3,7 @@ import type { Store, StoreOptions } from "./types.ts";
 export {
   ADDRESS_RULES_SETTING,
   addressKeysStale,
+  addressRuleSources,
   addressRulesFingerprint,
   recordAddressRules,
 } from "./address-rules.ts";

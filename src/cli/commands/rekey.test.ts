@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { addressComponentsJson, type Incident } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
-import { ADDRESS_RULES_SETTING, addressRulesFingerprint, openStore } from "../../store/index.ts";
+import {
+  ADDRESS_RULES_SETTING,
+  addressRuleSources,
+  addressRulesFingerprint,
+  openStore,
+} from "../../store/index.ts";
 import { runCli } from "../testing.ts";
 
 function run(args: string[], cwd: string, stdin?: string) {
@@ -241,6 +246,16 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
     expect(await startupNote()).toContain("recur address rekey");
     expect((await run(["address", "rekey", "--db", db], dir)).code).toBe(0);
     expect(await startupNote()).not.toContain("rekey");
+  });
+
+  test("the rules' fingerprint reads the sources that make keys, not coordinates or area boundaries", () => {
+    const sources = addressRuleSources();
+    expect(sources).toEqual(
+      expect.arrayContaining(["keys.ts", "parse.ts", "normalize.ts", "rules/numbers.ts"]),
+    );
+    expect(sources).not.toContain("geo.ts");
+    expect(sources).not.toContain("boundaries.ts");
+    expect(sources.some((f) => f.endsWith(".test.ts"))).toBe(false);
   });
 
   test("the rules' fingerprint is stable within a process and short", () => {
