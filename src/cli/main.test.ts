@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { expect, test } from "vitest";
 import { COMMANDS } from "./commands/index.ts";
@@ -64,3 +67,24 @@ test("`recur ... | head`: a reader that closes the pipe early ends the command q
   expect(stderr).not.toContain("EPIPE");
   expect(code).toBe(0);
 }, 60_000);
+
+test("--db postgres://... opens PostgreSQL, as DATABASE_URL does, instead of making a folder for a SQLite file", async () => {
+  const cwd = mkdtempSync(join(tmpdir(), "recur-db-url-"));
+  const out = sink();
+  // Port 1: nothing listens, so the connection is refused at once, naming the URL.
+  const code = await main(
+    ["address", "dict", "--db", "postgres://127.0.0.1:1/recur", "--json", "--lang", "en"],
+    {
+      stderr: out.stream,
+      stdout: out.stream,
+      env: {},
+      cwd,
+    },
+  );
+  expect(code).toBe(1);
+  expect(JSON.parse(out.text()).error).toMatchObject({
+    code: "store_open_failed",
+    message: expect.stringContaining("postgres://127.0.0.1:1/recur"),
+  });
+  expect(readdirSync(cwd)).toEqual([]);
+});

@@ -22,6 +22,9 @@ function commandUsage(command: Command, lang: Lang): string {
   return `${lang === "zh" ? "用法" : "Usage"}: recur ${command.name} ${command.usage}\n${command.summary[lang]}`;
 }
 
+/** A PostgreSQL connection URL given where a database is asked for (--db). */
+const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
+
 /** Runs the CLI with the given arguments; returns the exit code. */
 export async function main(argv: readonly string[], io: Partial<CommandContext> = {}): Promise<number> {
   const env = io.env ?? process.env;
@@ -60,17 +63,25 @@ export async function main(argv: readonly string[], io: Partial<CommandContext> 
     return 0;
   }
 
+  // --db postgres://... selects PostgreSQL as DATABASE_URL does (before, the URL was taken for a
+  // file path and a folder named postgres: was made for a SQLite file).
+  const values = { ...parsed.values };
+  let storeEnv = env;
+  if (typeof values.db === "string" && POSTGRES_URL.test(values.db)) {
+    storeEnv = { ...env, DATABASE_URL: values.db };
+    delete values.db;
+  }
   const ctx: CommandContext = {
     lang,
     json: parsed.values.json === true,
     stdin: io.stdin ?? process.stdin,
     stdout,
     stderr,
-    env,
+    env: storeEnv,
     cwd: io.cwd ?? process.cwd(),
   };
   try {
-    return await command.run({ values: parsed.values, positionals: parsed.positionals }, ctx);
+    return await command.run({ values, positionals: parsed.positionals }, ctx);
   } catch (error) {
     if (isRecurError(error)) {
       if (ctx.json)

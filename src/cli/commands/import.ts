@@ -159,8 +159,8 @@ function humanSummary(summary: ImportSummary, ctx: CommandContext): string {
     lines.push(
       t(
         ctx,
-        `  ${summary.stale} 行来自较早的导出（已存警情的时间、处警结果、反馈填得更全），未应用`,
-        `  ${summary.stale} row(s) came from an older export (the stored calls have more of their times, disposition, feedback filled in) and were not applied`,
+        `  ${summary.stale} 行比已存警情（或文件中同一警情的前一行）更早：时间、处警结果、反馈填得更少，未应用`,
+        `  ${summary.stale} row(s) were older than the stored call (or an earlier row of the same call in the file): fewer of its times, disposition, feedback filled in; not applied`,
       ),
     );
   if (summary.areasFromBoundaries !== undefined)
