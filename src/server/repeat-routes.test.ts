@@ -305,6 +305,37 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
     expect(await raw.incidents.count()).toBe(count);
   });
 
+  test("a body repeating an incident is refused, naming the repeat, and the index holds each call once", async () => {
+    const road = "浙江省临江市西湖区红星路88号1幢101室";
+    const one = (d: number) => ({
+      sourceId: `twice-${d}`,
+      receivedAt: T0 + 12 * DAY + d * DAY,
+      category: "public_order",
+      subtype: "noise",
+      address: road,
+      branchUnit: "B2",
+      stationUnit: "S2",
+    });
+    const count = await raw.incidents.count();
+    const indexed = (await call("city", "GET", "/api/v1/checks/status")).json().index.incidents;
+    const repeated = await call("city", "POST", "/api/v1/incidents", {
+      incidents: [one(0), one(1), one(2), one(0)],
+    });
+    expect(repeated.statusCode).toBe(400);
+    expect(repeated.json().error.issues).toEqual([
+      expect.objectContaining({ row: 4, field: "sourceId", code: "duplicate_in_request" }),
+    ]);
+    expect(await raw.incidents.count()).toBe(count);
+    // The same calls once each: three calls, one place series of three events.
+    const once = await call("city", "POST", "/api/v1/incidents", { incidents: [one(0), one(1), one(2)] });
+    expect(once.json()).toMatchObject({ imported: 3, indexed: 3 });
+    const status = await call("city", "GET", "/api/v1/checks/status");
+    expect(status.json().index.incidents).toBe(indexed + 3);
+    const at = await check("city", { address: road, at: T0 + 15 * DAY });
+    const place = at.json().series.filter((s: { kind: string }) => s.kind === "place");
+    expect(place.map((s: { events: number }) => s.events)).toEqual([3]);
+  });
+
   test("only roles with incidents.write may post incidents, and only inside their jurisdiction", async () => {
     const one = { sourceId: "x-1", receivedAt: T0, category: "public_order" };
     expect((await call("branch1", "POST", "/api/v1/incidents", one)).statusCode).toBe(403);
