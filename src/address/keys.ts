@@ -317,11 +317,18 @@ function subRoomOf(
       : undefined;
   }
   // ... 501-1 at the end: the flat and its sub-room, after another number (a building, a road's).
-  const numbers = entities.flatMap((e, i) => (NUMBER_PART.has(e.label) || e.label === "roadno" ? [i] : []));
-  const last = numbers.at(-1);
-  const before = numbers.at(-2);
-  if (last === undefined || before === undefined || numbers.length < 3 || last !== before + 2)
-    return undefined;
+  // The last two numbers and how many there are, without an array (this runs for every address).
+  let count = 0;
+  let last = -1;
+  let before = -1;
+  for (let i = 0; i < entities.length; i++) {
+    const label = (entities[i] as Entity).label;
+    if (!NUMBER_PART.has(label) && label !== "roadno") continue;
+    count++;
+    before = last;
+    last = i;
+  }
+  if (count < 3 || last !== before + 2) return undefined;
   if (!DASH.test(entities[before + 1]?.text.trim() ?? "")) return undefined;
   const n = flat(entities[before]);
   const suffix = sub(entities[last]);
