@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { isRecurError } from "../domain/index.ts";
-import { archiveKind, unpackArchive } from "./archives.ts";
+import { archiveKind, liveUnpackFolders, unpackArchive } from "./archives.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import { SYNTH_HEADER, synthRow, tempDir } from "./testing/files.ts";
 import { zip } from "./testing/zip.ts";
@@ -81,6 +81,43 @@ describe("unpacking compressed exports", () => {
     } finally {
       await unpacked.remove();
     }
+  });
+
+  test("entry names reaching outside (../../x.csv, /abs.csv) are written inside the temporary folder", async () => {
+    const path = write(
+      "escape.zip",
+      zip([
+        { name: "../../../escaped.csv", data: csv("E1") },
+        { name: "/abs.csv", data: csv("E2") },
+      ]),
+    );
+    const unpacked = await unpackArchive(path);
+    try {
+      const inside = readdirSync(tmp).map((name) => join(tmp, name));
+      expect(inside).toHaveLength(1);
+      for (const f of unpacked.files) expect(f.path.startsWith(`${inside[0]}/`)).toBe(true);
+      expect(unpacked.files.map((f) => f.name).sort()).toEqual([
+        "escape.zip:../../../escaped.csv",
+        "escape.zip:/abs.csv",
+      ]);
+      expect(existsSync(join(dir, "..", "escaped.csv"))).toBe(false);
+    } finally {
+      await unpacked.remove();
+    }
+  });
+
+  test("an unpacked folder is watched for Ctrl-C only while it exists", async () => {
+    const before = process.listenerCount("SIGINT");
+    const unpacked = await unpackArchive(write("watched.csv.gz", gzipSync(csv("W"))));
+    expect(liveUnpackFolders()).toBe(1);
+    expect(process.listenerCount("SIGINT")).toBe(before + 1);
+    await unpacked.remove();
+    expect(liveUnpackFolders()).toBe(0);
+    expect(process.listenerCount("SIGINT")).toBe(before);
+    // A failed unpack forgets its folder too.
+    await unpackArchive(write("bad.csv.gz", Buffer.from("not gzip"))).catch(() => undefined);
+    expect(liveUnpackFolders()).toBe(0);
+    expect(process.listenerCount("SIGINT")).toBe(before);
   });
 
   test("a .csv.gz gives its export", async () => {

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -19,7 +19,8 @@ import { DEFAULT_LIMITS, type ReadLimits } from "./limits.ts";
  * Guards, each a clear error before the import reads a row: an encrypted entry; an entry or the
  * whole archive unpacking to more than the limits (`maxFileBytes` an entry, `maxXlsxUnpackedBytes`
  * in all — the bytes written are counted, not the sizes the archive declares); a compression
- * ratio past `maxXlsxRatio` (a zip bomb); an archive holding no export.
+ * ratio past `maxXlsxRatio` (a zip bomb); an archive holding no export. The folder goes when its
+ * owner removes it, or when a signal (Ctrl-C) or the exit ends the process first.
  */
 
 /** The kind of archive a path names, by its extension; null for a plain export. */
@@ -89,6 +90,48 @@ function counter(limit: number, tooLarge: (bytes: number) => InputError): Transf
 }
 
 /**
+ * Temporary folders of this process not removed yet. They hold the exports unpacked, in the clear
+ * (callers' numbers, narratives before masking): Ctrl-C, a kill or the process ending before their
+ * owner removes them must not leave them in TMPDIR.
+ */
+const liveFolders = new Set<string>();
+const ENDING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+function removeLiveFolders(): void {
+  for (const dir of liveFolders) rmSync(dir, { recursive: true, force: true });
+  liveFolders.clear();
+}
+
+function onEndingSignal(signal: NodeJS.Signals): void {
+  removeLiveFolders();
+  unwatchSignals();
+  // No one else handles it (`recur serve` does): end the process as the signal would have.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function unwatchSignals(): void {
+  for (const signal of ENDING_SIGNALS) process.off(signal, onEndingSignal);
+  process.off("exit", removeLiveFolders);
+}
+
+function keepTrackOf(dir: string): () => void {
+  if (liveFolders.size === 0) {
+    for (const signal of ENDING_SIGNALS) process.on(signal, onEndingSignal);
+    process.on("exit", removeLiveFolders);
+  }
+  liveFolders.add(dir);
+  return () => {
+    liveFolders.delete(dir);
+    if (liveFolders.size === 0) unwatchSignals();
+  };
+}
+
+/** How many unpacked folders this process has not removed yet (for tests). */
+export function liveUnpackFolders(): number {
+  return liveFolders.size;
+}
+
+/**
  * Unpacks the exports of `path` (a .zip or a .gz) into a new temporary folder. Throws an
  * InputError (nothing left behind) when the archive is damaged, encrypted, too large, a zip bomb,
  * or holds no export.
@@ -97,7 +140,11 @@ export async function unpackArchive(path: string, limits: ReadLimits = DEFAULT_L
   const kind = archiveKind(path);
   const file = basename(path);
   const dir = await mkdtemp(join(tmpdir(), "recur-unpack-"));
-  const remove = () => rm(dir, { recursive: true, force: true });
+  const forget = keepTrackOf(dir);
+  const remove = async () => {
+    await rm(dir, { recursive: true, force: true });
+    forget();
+  };
   try {
     const unpacked =
       kind === "gzip" ? await gunzipTo(path, file, dir, limits) : await unzipTo(path, file, dir, limits);

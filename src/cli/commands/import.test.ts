@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
@@ -599,6 +600,31 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
     // One archive holding one export: that file's own summary.
     const one = await run(["import", "2024-11.csv.gz", "--profile", "synthetic", "--db", db, "--json"], dir);
     expect(JSON.parse(one.out)).toMatchObject({ rows: 2, duplicates: 2, file: "2024-11.csv" });
+  });
+
+  test("Ctrl-C during the import of a .zip leaves no unpacked export in TMPDIR", async () => {
+    const dir = tempDir("recur-import-sigint-");
+    const tmp = join(dir, "tmp");
+    mkdirSync(tmp);
+    const rows = [SYNTH_HEADER];
+    for (let i = 0; i < 100_000; i++) rows.push(synthRow({ 接警单号: `S${i}` }));
+    writeFileSync(join(dir, "big.zip"), zip([{ name: "big.csv", data: Buffer.from(rows.join("\r\n")) }]));
+    const unpacked = () => readdirSync(tmp).filter((name) => name.startsWith("recur-unpack-"));
+    const recur = join(import.meta.dirname, "..", "..", "..", "bin", "recur");
+    const child = spawn(recur, ["import", "big.zip", "--profile", "synthetic", "--db", join(dir, "s.db")], {
+      cwd: dir,
+      env: { ...process.env, TMPDIR: tmp, DATABASE_URL: "" },
+    });
+    const ended = new Promise<NodeJS.Signals | null>((done) =>
+      child.on("exit", (_code, signal) => done(signal)),
+    );
+    // Interrupted once the export is unpacked and its import under way.
+    for (let i = 0; i < 600 && unpacked().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(unpacked()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill("SIGINT");
+    expect(await ended).toBe("SIGINT");
+    expect(unpacked()).toEqual([]);
   });
 
   test("a missing file among several stops the command before anything is imported", async () => {
