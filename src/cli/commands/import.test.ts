@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
@@ -544,6 +544,40 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
     expect(out.indexOf("Imported a.csv")).toBeGreaterThan(out.indexOf("Imported b.csv"));
     expect(out).toMatch(/2 files \(2 imported\): rows 3, imported 2, rejected 0, duplicates 1, updated 0/);
     expect((await stored(db, "L2")).count).toBe(2);
+  });
+
+  test("a file named by its path and through a link, or an archive named twice, is imported once; a link in a directory is imported", async () => {
+    const dir = tempDir("recur-import-links-");
+    const a = writeText(dir, "a.csv", [SYNTH_HEADER, synthRow({ 接警单号: "K1" })].join("\n"));
+    symlinkSync(a, join(dir, "a-link.csv"));
+    writeFileSync(join(dir, "b.csv.gz"), gzipSync(`${SYNTH_HEADER}\n${synthRow({ 接警单号: "K2" })}\n`));
+    const db = join(dir, "links.db");
+    const { code, out } = await run(
+      [
+        "import",
+        "a.csv",
+        "a-link.csv",
+        "b.csv.gz",
+        "./b.csv.gz",
+        "--profile",
+        "synthetic",
+        "--db",
+        db,
+        "--json",
+      ],
+      dir,
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out).files.map((f: { file: string }) => f.file)).toEqual(["a.csv", "b.csv"]);
+    // A directory whose exports are links to the files (a share mounted elsewhere).
+    const linked = join(dir, "linked");
+    mkdirSync(linked);
+    symlinkSync(a, join(linked, "2024-05.csv"));
+    symlinkSync(dir, join(linked, "folder.csv"));
+    symlinkSync(join(dir, "gone.csv"), join(linked, "dangling.csv"));
+    const fromDir = await run(["import", linked, "--profile", "synthetic", "--db", db, "--json"], dir);
+    expect(fromDir.code).toBe(0);
+    expect(JSON.parse(fromDir.out)).toMatchObject({ file: "2024-05.csv", rows: 1, duplicates: 1 });
   });
 
   test("a file that fails is reported and the others are imported; the exit code is 1", async () => {

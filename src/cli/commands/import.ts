@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -382,7 +382,12 @@ export async function importTargets(
   const remove = async () => {
     await Promise.all(unpacked.map((u) => u.remove()));
   };
+  // The same file named twice, by a name and its directory, or through a link, is imported once.
+  const seen = new Set<string>();
   const add = async (path: string) => {
+    const real = await realpath(path);
+    if (seen.has(real)) return;
+    seen.add(real);
     if (archiveKind(path) === null) {
       targets.push({ path, name: relative(cwd, path) || path });
       return;
@@ -401,15 +406,16 @@ export async function importTargets(
         throw new InputError("file_not_found", { zh: `找不到文件 ${file}`, en: `file ${file} not found` });
       }
       if (info.isDirectory()) {
-        const names = (await readdir(path, { withFileTypes: true }))
-          .filter(
-            (entry) =>
-              entry.isFile() &&
-              !entry.name.startsWith(".") &&
-              (IMPORTABLE.test(entry.name) || archiveKind(entry.name) !== null),
+        const names: string[] = [];
+        for (const entry of await readdir(path, { withFileTypes: true }))
+          if (
+            !entry.name.startsWith(".") &&
+            (IMPORTABLE.test(entry.name) || archiveKind(entry.name) !== null) &&
+            // A link is followed to a file; one to a folder or to nothing is passed over.
+            (entry.isFile() || (entry.isSymbolicLink() && (await isFile(join(path, entry.name)))))
           )
-          .map((entry) => entry.name)
-          .sort(byName);
+            names.push(entry.name);
+        names.sort(byName);
         if (names.length === 0)
           throw new InputError("no_files_in_directory", {
             zh: `目录 ${file} 中没有可导入的文件（.csv、.tsv、.txt、.xlsx、.jsonl，或其 .zip、.gz 压缩包）`,
@@ -430,10 +436,14 @@ export async function importTargets(
     await remove();
     throw error;
   }
-  // The same file named twice (or by a name and its directory) is imported once.
-  const seen = new Set<string>();
-  return { targets: targets.filter((t) => !seen.has(t.path) && seen.add(t.path)), remove };
+  return { targets, remove };
 }
+
+const isFile = (path: string) =>
+  stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 
 /** A whole-number option: undefined when not given, null when not a whole number of at least `min`. */
 function wholeNumber(value: unknown, min: number): number | undefined | null {
