@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Readable, Transform } from "node:stream";
@@ -14,12 +14,14 @@ import {
   type Category,
   type Clock,
   type Incident,
+  InputError,
   isRecurError,
   LANGS,
   type Lang,
   renderIssue,
   SUBTYPE_LABELS,
 } from "../domain/index.ts";
+import { archiveKind, byName, unpackArchive } from "../ingest/archives.ts";
 import {
   bundledProfileNames,
   DEFAULT_LIMITS,
@@ -92,18 +94,37 @@ const DRY_RUN_ROWS = 500;
 const MAX_DRY_RUN_ROWS = 5000;
 /** Staged uploads kept per user: the oldest goes when a new one arrives. */
 const UPLOADS_PER_USER = 3;
+/** Files one upload may hold (a year of daily exports fits). */
+const MAX_FILES = 400;
+/** What the wizard reads; an archive may also hold other exports (.jsonl, .xls), listed as passed over. */
+const READABLE = /\.(csv|txt|tsv|xlsx|xlsm)$/i;
+
+/** One file of an upload: sent as it is, or unpacked from a .zip or .gz sent. */
+interface UploadFile {
+  readonly path: string;
+  /** As the user knows it: `2024-05.csv`, or `2024.zip:2024-05.csv` from an archive. */
+  readonly name: string;
+  readonly size: number;
+  readonly format: "csv" | "xlsx";
+  /** Sniffed from its own first lines; a delimiter the user picks applies to every file. */
+  readonly delimiter: string;
+}
 
 interface Upload {
   readonly id: string;
   readonly owner: string;
   readonly dir: string;
-  readonly path: string;
-  readonly name: string;
-  readonly size: number;
+  /** 1..n files in name order (numbers as numbers: 2024-9 before 2024-10); the first is previewed. */
+  files: UploadFile[];
+  /** Entries of an archive passed over (a README, a .jsonl, hidden files). */
+  skipped: string[];
+  /** Bytes received, archives counted packed: the upload's size limit applies to their sum. */
+  received: number;
+  /** Removes the folders archives were unpacked into (they live as long as the upload). */
+  readonly removers: (() => Promise<void>)[];
   readonly at: number;
-  readonly format: "csv" | "xlsx";
-  /** Chosen by the user in the wizard when detection got it wrong; else detected. */
-  delimiter: string;
+  /** A delimiter chosen by the user in the wizard, for every CSV file; else each file's sniffed one. */
+  delimiter?: string;
   encoding: EncodingName;
   /** XLSX: the worksheet chosen in the wizard (default the first). */
   sheet?: string;
@@ -113,10 +134,23 @@ interface Upload {
 }
 
 interface ImportJob {
+  /** done when at least one file was imported; failed when none was (it may be tried again). */
   state: "running" | "done" | "failed";
   rows: number;
   bytesRead: number;
   totalBytes: number;
+  /** The file being imported, 0-based. */
+  current: number;
+  readonly files: JobFile[];
+  error?: { code: string; message: Record<Lang, string> };
+}
+
+/** One file of an import job: its own batch, report or error. */
+interface JobFile {
+  readonly name: string;
+  readonly size: number;
+  readonly batchId: string;
+  state: "waiting" | "running" | "done" | "failed";
   summary?: ImportSummary;
   error?: { code: string; message: Record<Lang, string> };
 }
@@ -290,12 +324,39 @@ export function importReport(summary: ImportSummary) {
   };
 }
 
+/** One file's figures in a dry run, or why it cannot be read (the rest of the upload is still checked). */
+interface DryRunFile {
+  readonly name: string;
+  readonly size: number;
+  readonly rows: number;
+  readonly valid: number;
+  readonly rejected: number;
+  readonly warned: number;
+  readonly duplicates: number;
+  readonly updated: number;
+  readonly stale: number;
+  readonly error: { code: string; message: string } | null;
+}
+
+/** A failed file's reason, in both languages (the job is read later, in the reader's language). */
+function jobError(error: unknown): { code: string; message: Record<Lang, string> } {
+  return isRecurError(error)
+    ? { code: error.code, message: { ...error.messages } }
+    : { code: "internal", message: { zh: "导入失败", en: "The import failed" } };
+}
+
 /**
  * A batch writer that keeps what it is given: the dry run goes through the pipeline and stores
  * nothing. A row of a call already stored is told apart as the import would (IncidentMerger):
  * it would update the call, be stale, or be a duplicate.
  */
-function collectingWriter(batch: NewBatch, store: Store | undefined) {
+function collectingWriter(
+  batch: NewBatch,
+  store: Store | undefined,
+  // Shared by the files of one upload: a call of the first file seen again in a later one merges
+  // into it, as the later file's batch would merge into the stored call.
+  seen = new Map<string, SqlValue[]>(),
+) {
   const merger = new IncidentMerger(INCIDENT_COLUMN_NAMES);
   // The store's retention cutoffs, read at the first stored call (as a batch reads them at begin).
   let retention: Promise<void> | undefined;
@@ -312,10 +373,9 @@ function collectingWriter(batch: NewBatch, store: Store | undefined) {
   const quarantine: QuarantinedRow[] = [];
   let duplicates = 0;
   const updates = { updated: 0, stale: 0 };
-  // Per id seen in this file: the values its call has after the rows so far — the stored call's
-  // merged with them, or the first row of a call new in this file — so that a repeat merges into
-  // it (updated, stale or duplicate), as the batch does.
-  const seen = new Map<string, SqlValue[]>();
+  // Per id seen in this file (and the upload's files before it): the values its call has after the
+  // rows so far — the stored call's merged with them, or the first row of a call new in this file —
+  // so that a repeat merges into it (updated, stale or duplicate), as the batch does.
   const writer: BatchWriter = {
     batch,
     updates,
@@ -357,7 +417,7 @@ function collectingWriter(batch: NewBatch, store: Store | undefined) {
     },
     async rollback() {},
   };
-  return { writer, incidents, quarantine, duplicates: () => duplicates };
+  return { writer, incidents, quarantine, duplicates: () => duplicates, seen };
 }
 
 export function registerImportRoutes(app: FastifyInstance, options: ImportRouteOptions): void {
@@ -395,9 +455,14 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
     return areas ? { areas } : {};
   };
 
+  /** Removes an upload's staged files: the folder of what was sent and those archives were unpacked into. */
+  const removeFiles = async (upload: Upload) => {
+    await rm(upload.dir, { recursive: true, force: true });
+    await Promise.all(upload.removers.splice(0).map((remove) => remove().catch(() => undefined)));
+  };
   const drop = async (upload: Upload) => {
     uploads.delete(upload.id);
-    await rm(upload.dir, { recursive: true, force: true });
+    await removeFiles(upload);
   };
   /** Removes staged files past their time (a running import keeps its file). */
   const sweep = async () => {
@@ -459,6 +524,129 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
     }
   };
 
+  /** Errors of the files an upload receives, as 400s with their code (an archive's own errors too). */
+  const fileError = (code: string, zh: string, en: string) => new InputError(code, { zh, en });
+
+  /**
+   * Streams one request body into `folder` of the upload, counting it against what the upload may
+   * still receive. Past the limit the rest of the body is read and dropped (ending the request cleanly).
+   */
+  const receive = async (request: FastifyRequest, folder: string, name: string, budget: number) => {
+    const stream = request.body as Readable | undefined;
+    if (!stream || typeof (stream as Readable).pipe !== "function") return { kind: "empty" as const };
+    await mkdir(folder, { recursive: true });
+    const path = join(folder, name);
+    let size = 0;
+    let over = false;
+    await pipeline(
+      stream,
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          size += chunk.length;
+          if (size > budget) over = true;
+          if (over) return callback();
+          callback(null, chunk);
+        },
+      }),
+      createWriteStream(path, { mode: 0o600 }),
+    );
+    if (over) return { kind: "too_large" as const };
+    if (size === 0) return { kind: "empty" as const };
+    return { kind: "ok" as const, path, size };
+  };
+
+  /** A file the wizard reads: its format, size, and delimiter sniffed from its first 64 KiB. */
+  const stagedFile = async (path: string, name: string): Promise<UploadFile> => {
+    const handle = await open(path, "r");
+    try {
+      const { size } = await handle.stat();
+      const head = Buffer.alloc(Math.min(size, 65_536));
+      await handle.read(head, 0, head.length, 0);
+      const format = /\.(xlsx|xlsm)$/i.test(name) ? "xlsx" : "csv";
+      return {
+        path,
+        name,
+        size,
+        format,
+        delimiter: format === "csv" ? sniffDelimiter(headerLine(head)) : ",",
+      };
+    } finally {
+      await handle.close();
+    }
+  };
+
+  /**
+   * The files a received body adds to an upload: itself, or what a .zip or .gz holds (unpacked with
+   * the limits of `recur import`; their folder is removed with the upload).
+   */
+  const filesOf = async (upload: Upload, path: string, name: string) => {
+    if (archiveKind(name) === null) return [await stagedFile(path, name)];
+    const unpacked = await unpackArchive(path, DEFAULT_LIMITS);
+    upload.removers.push(unpacked.remove);
+    // The archive itself is not needed any more: its files are.
+    await rm(path, { force: true });
+    const files: UploadFile[] = [];
+    for (const f of unpacked.files) {
+      if (READABLE.test(f.name)) files.push(await stagedFile(f.path, f.name));
+      else upload.skipped.push(f.name);
+    }
+    upload.skipped.push(...unpacked.skipped.map((entry) => `${name}:${entry}`));
+    if (files.length === 0)
+      throw fileError(
+        "no_files_in_archive",
+        `压缩包 ${name} 中没有向导可读的文件（.csv、.tsv、.txt、.xlsx）；.jsonl 与 .xls 请用 recur import 导入或另存为 CSV`,
+        `the archive ${name} holds no file the wizard reads (.csv, .tsv, .txt, .xlsx); import .jsonl or .xls with recur import, or save them as CSV`,
+      );
+    return files;
+  };
+
+  /** Adds a received body's files to the upload, in name order; a new first file is detected afresh. */
+  const addFiles = async (upload: Upload, path: string, name: string) => {
+    const added = await filesOf(upload, path, name);
+    const first = upload.files[0];
+    const files = [...upload.files, ...added].sort((a, b) => byName(a.name, b.name));
+    if (files.length > MAX_FILES)
+      throw fileError(
+        "too_many_files",
+        `一次上传最多 ${MAX_FILES} 个文件（本次 ${files.length} 个）；请分几次导入`,
+        `An upload holds at most ${MAX_FILES} files (this one ${files.length}); import them in parts`,
+      );
+    upload.files = files;
+    if (first !== undefined && files[0] !== first) {
+      delete upload.headerRow;
+      delete upload.sheet;
+    }
+  };
+
+  const acceptedName = (raw: string) => {
+    const name = raw.replace(/[^\w.\-\u4e00-\u9fa5]/g, "_").slice(-100);
+    return /\.(csv|txt|tsv|xlsx|xlsm|zip|gz)$/i.test(name) ? name : undefined;
+  };
+  const notAccepted = (reply: FastifyReply, lang: Lang) =>
+    sendError(
+      reply,
+      400,
+      "bad_file",
+      "只支持 CSV、XLSX 文件，或装有它们的 .zip、.gz 压缩包",
+      "Only CSV or XLSX files, or a .zip or .gz archive of them",
+      lang,
+    );
+  const tooLarge = (reply: FastifyReply, lang: Lang) =>
+    sendError(
+      reply,
+      413,
+      "file_too_large",
+      `上传超过上限 ${Math.round(maxBytes / 1048576)} MB（一次上传的所有文件合计，压缩包按压缩后大小计）`,
+      `The upload exceeds the limit of ${Math.round(maxBytes / 1048576)} MB (all files of one upload together, archives as packed)`,
+      lang,
+    );
+  /** An archive's or a file's own error (encrypted, damaged, no export, too many files) as a 400 with its code. */
+  const inputError = (reply: FastifyReply, lang: Lang, error: unknown) => {
+    if (error instanceof InputError)
+      return reply.status(400).send({ error: { code: error.code, message: error.messages[lang] } });
+    throw error;
+  };
+
   app.register(async (scoped) => {
     // Raw bytes up to the limit, read by the import readers, not by fastify.
     // The body stays a stream until the route runs: the login and permission hooks come first, so
@@ -472,80 +660,119 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         const q = UploadQuery.safeParse(request.query);
         if (!q.success)
           return sendError(reply, 400, "bad_query", "缺少文件名", "The file name is missing", lang);
-        const name = q.data.name.replace(/[^\w.\-\u4e00-\u9fa5]/g, "_").slice(-100);
-        const ext = /\.(csv|txt|tsv|xlsx|xlsm)$/i.exec(name)?.[1]?.toLowerCase();
-        if (!ext)
-          return sendError(reply, 400, "bad_file", "只支持 CSV 或 XLSX 文件", "Only CSV or XLSX files", lang);
-        const tooLarge = () =>
-          sendError(
-            reply,
-            413,
-            "file_too_large",
-            `文件超过上限 ${Math.round(maxBytes / 1048576)} MB`,
-            `The file exceeds the limit of ${Math.round(maxBytes / 1048576)} MB`,
-            lang,
-          );
-        if (Number(request.headers["content-length"] ?? 0) > maxBytes) return tooLarge();
-        const stream = request.body as Readable | undefined;
-        if (!stream || typeof (stream as Readable).pipe !== "function")
-          return sendError(reply, 400, "empty_file", "文件为空", "The file is empty", lang);
+        const name = acceptedName(q.data.name);
+        if (!name) return notAccepted(reply, lang);
+        if (Number(request.headers["content-length"] ?? 0) > maxBytes) return tooLarge(reply, lang);
         await sweep();
         const owner = request.principal!.userId;
         const id = randomUUID();
         const dir = await mkdtemp(join(tmpdir(), "recur-wizard-"));
-        const path = join(dir, name);
-        let size = 0;
-        let head = Buffer.alloc(0);
-        // Past the limit the rest of the body is read and dropped (ending the request cleanly).
-        let over = false;
-        try {
-          await pipeline(
-            stream,
-            new Transform({
-              transform(chunk: Buffer, _encoding, callback) {
-                size += chunk.length;
-                if (size > maxBytes) over = true;
-                if (over) return callback();
-                if (head.length < 65_536) head = Buffer.concat([head, chunk]).subarray(0, 65_536);
-                callback(null, chunk);
-              },
-            }),
-            createWriteStream(path, { mode: 0o600 }),
-          );
-        } catch (error) {
-          await rm(dir, { recursive: true, force: true });
-          throw error;
-        }
-        if (over) {
-          await rm(dir, { recursive: true, force: true });
-          return tooLarge();
-        }
-        if (size === 0) {
-          await rm(dir, { recursive: true, force: true });
-          return sendError(reply, 400, "empty_file", "文件为空", "The file is empty", lang);
-        }
-        const mine = [...uploads.values()].filter((u) => u.owner === owner && u.job?.state !== "running");
-        for (const old of mine.slice(0, Math.max(0, mine.length - UPLOADS_PER_USER + 1))) await drop(old);
-        const format = ext === "xlsx" || ext === "xlsm" ? "xlsx" : "csv";
         const upload: Upload = {
           id,
           owner,
           dir,
-          path,
-          name,
-          size,
+          files: [],
+          skipped: [],
+          received: 0,
+          removers: [],
           at: options.clock.now(),
-          format,
-          delimiter: format === "csv" ? sniffDelimiter(headerLine(head)) : ",",
           encoding: "auto",
         };
-        request.auditDetail = { upload: id, bytes: size, format };
+        let got: Awaited<ReturnType<typeof receive>>;
+        try {
+          got = await receive(request, join(dir, "0"), name, maxBytes);
+        } catch (error) {
+          await removeFiles(upload);
+          throw error;
+        }
+        if (got.kind !== "ok") {
+          await removeFiles(upload);
+          return got.kind === "too_large"
+            ? tooLarge(reply, lang)
+            : sendError(reply, 400, "empty_file", "文件为空", "The file is empty", lang);
+        }
+        upload.received = got.size;
+        try {
+          await addFiles(upload, got.path, name);
+        } catch (error) {
+          await removeFiles(upload);
+          return inputError(reply, lang, error);
+        }
+        const mine = [...uploads.values()].filter((u) => u.owner === owner && u.job?.state !== "running");
+        for (const old of mine.slice(0, Math.max(0, mine.length - UPLOADS_PER_USER + 1))) await drop(old);
+        request.auditDetail = {
+          upload: id,
+          bytes: got.size,
+          format: upload.files[0]!.format,
+          files: upload.files.length,
+          ...(archiveKind(name) ? { archive: name } : {}),
+        };
         try {
           const preview = await previewOf(upload);
           uploads.set(id, upload);
           return reply.status(201).send(preview);
         } catch (error) {
-          await rm(dir, { recursive: true, force: true });
+          await removeFiles(upload);
+          return recurError(reply, lang, error);
+        }
+      },
+    );
+    // Several files picked at once: the first makes the upload, each further one is added to it.
+    scoped.post(
+      "/api/v1/import/uploads/:id/files",
+      { config: { permission: "data.import", audit: "import.upload", query: UploadQuery } },
+      async (request, reply) => {
+        const lang = langOf(request);
+        const upload = uploadOf(request, reply);
+        if (!upload) return;
+        const q = UploadQuery.safeParse(request.query);
+        if (!q.success)
+          return sendError(reply, 400, "bad_query", "缺少文件名", "The file name is missing", lang);
+        const name = acceptedName(q.data.name);
+        if (!name) return notAccepted(reply, lang);
+        if (upload.job)
+          return sendError(
+            reply,
+            409,
+            "already_imported",
+            "该上传已经导入或正在导入，不能再添加文件",
+            "This upload is being or has been imported; no file can be added",
+            lang,
+          );
+        const budget = maxBytes - upload.received;
+        if (Number(request.headers["content-length"] ?? 0) > budget) return tooLarge(reply, lang);
+        const folder = join(upload.dir, randomUUID());
+        let got: Awaited<ReturnType<typeof receive>>;
+        try {
+          got = await receive(request, folder, name, budget);
+        } catch (error) {
+          await rm(folder, { recursive: true, force: true });
+          throw error;
+        }
+        if (got.kind !== "ok") {
+          await rm(folder, { recursive: true, force: true });
+          return got.kind === "too_large"
+            ? tooLarge(reply, lang)
+            : sendError(reply, 400, "empty_file", "文件为空", "The file is empty", lang);
+        }
+        const before = {
+          files: upload.files,
+          skipped: [...upload.skipped],
+          sheet: upload.sheet,
+          headerRow: upload.headerRow,
+        };
+        try {
+          await addFiles(upload, got.path, name);
+        } catch (error) {
+          await rm(folder, { recursive: true, force: true });
+          Object.assign(upload, before);
+          return inputError(reply, lang, error);
+        }
+        upload.received += got.size;
+        request.auditDetail = { upload: upload.id, bytes: got.size, files: upload.files.length };
+        try {
+          return await previewOf(upload);
+        } catch (error) {
           return recurError(reply, lang, error);
         }
       },
@@ -554,6 +781,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
 
   /** Header, the first rows masked, suggestions, and the distinct values of code-list columns. */
   const previewOf = async (upload: Upload) => {
+    const first = upload.files[0]!;
     const { source, header, headerRow, candidates, rows, problems } = await readUpload(upload, SAMPLE_ROWS);
     const widthProblems = problems;
     const suggestion = suggestMapping(header, rows);
@@ -568,15 +796,20 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
     });
     return {
       uploadId: upload.id,
-      file: upload.name,
-      size: upload.size,
-      format: upload.format,
+      /** The first file: the preview, header, encoding and suggestions are read from it. */
+      file: first.name,
+      size: first.size,
+      format: first.format,
+      /** Every file, in the order they will be imported (one batch each). */
+      files: upload.files.map((f) => ({ name: f.name, size: f.size, format: f.format })),
+      /** Entries of an archive passed over (not an export the wizard reads). */
+      skipped: upload.skipped,
       encoding: source.encoding,
       /** "auto" unless the user chose one. */
       encodingChoice: upload.encoding,
-      sheets: upload.format === "xlsx" ? await xlsxSheetNames(upload.path).catch(() => []) : [],
+      sheets: first.format === "xlsx" ? await xlsxSheetNames(first.path).catch(() => []) : [],
       sheet: upload.sheet ?? null,
-      delimiter: upload.delimiter,
+      delimiter: upload.delimiter ?? first.delimiter,
       /** 1 = the first row read; detected unless the user chose it. */
       headerRow,
       headerRowChoice: upload.headerRow ?? null,
@@ -621,7 +854,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
         delimiter: upload.delimiter,
         sheet: upload.sheet,
         headerRow: upload.headerRow,
-      };
+      } as Partial<Upload>;
       // Another encoding, delimiter or sheet makes other rows: the header is detected again.
       if (body.data.encoding || body.data.delimiter || body.data.sheet) delete upload.headerRow;
       if (body.data.encoding) upload.encoding = body.data.encoding;
@@ -699,59 +932,125 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       } catch (error) {
         return profileError(reply, lang, error);
       }
+      // The first rows of every file (not the whole of each): a dry run answers in seconds however
+      // large the upload, and a file that cannot be read fails on its first rows (docs/dashboard.md).
       const limit = body.data.rows ?? DRY_RUN_ROWS;
-      const batchId = asBatchId(`dry-${randomUUID()}`);
-      const sink = collectingWriter(
-        {
-          id: batchId,
-          sourceSystem: resolved.profile.sourceSystem,
-          profile: resolved.label,
-          fileName: upload.name,
-          fileSha256: "",
-          startedAt: options.clock.now(),
-        },
-        store,
-      );
-      try {
-        const summary = await importFile({
-          path: upload.path,
-          profile: withDetectedInput(resolved.profile, upload),
-          profileRef: resolved.label,
-          store: { beginBatch: async () => sink.writer },
-          batchId,
-          keys: await secret(),
-          clock: options.clock,
-          locator: await locatorFor(store, resolved.profile),
-          ...(await areasOf(store)),
-          maxRows: limit,
-          sampleSize: limit * 4,
-        });
-        const issues: ReturnType<typeof issueOut>[] = [];
-        for (const q of sink.quarantine) for (const i of q.issues) issues.push(issueOut(i as IngestIssue));
-        for (const w of summary.sampleWarnings) issues.push(issueOut(w));
-        issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.severity === "error" ? -1 : 1));
-        return {
-          profile: profileJsonOf(body.data.source, resolved.profile),
-          label: resolved.label,
-          rows: summary.rows,
-          valid: summary.rows - summary.rejected,
-          rejected: summary.rejected,
-          warned: summary.warned,
-          duplicates: sink.duplicates(),
-          updated: summary.updated,
-          stale: summary.stale,
-          issueCounts: summary.issueCounts,
-          issues: issues.slice(0, 2000),
-          mapped: sink.incidents.slice(0, PREVIEW_ROWS).map(mappedRow),
-          // Every unmapped value of the rows tried (masked by the pipeline), not only those sampled.
-          unmappedCategories: summary.unmappedValues.category,
-          unmappedDepartments: summary.unmappedValues.department,
-          // Rows whose area would come from the store's area boundaries; null without boundaries.
-          areasFromBoundaries: summary.areasFromBoundaries ?? null,
-        };
-      } catch (error) {
-        return recurError(reply, lang, error);
+      const keys = await secret();
+      const locator = await locatorFor(store, resolved.profile);
+      const areas = await areasOf(store);
+      const several = upload.files.length > 1;
+      let seen: Map<string, SqlValue[]> | undefined;
+      const files: DryRunFile[] = [];
+      const issues: (ReturnType<typeof issueOut> & { file: string })[] = [];
+      let mapped: Incident[] = [];
+      const issueCounts: Record<string, { errors: number; warnings: number }> = {};
+      const unmapped = { category: new Map<string, number>(), department: new Map<string, number>() };
+      let areasFromBoundaries: number | null = null;
+      for (const file of upload.files) {
+        const batchId = asBatchId(`dry-${randomUUID()}`);
+        const sink = collectingWriter(
+          {
+            id: batchId,
+            sourceSystem: resolved.profile.sourceSystem,
+            profile: resolved.label,
+            fileName: file.name,
+            fileSha256: "",
+            startedAt: options.clock.now(),
+          },
+          store,
+          seen,
+        );
+        seen = sink.seen;
+        try {
+          const summary = await importFile({
+            path: file.path,
+            profile: withDetectedInput(resolved.profile, upload, file),
+            profileRef: resolved.label,
+            store: { beginBatch: async () => sink.writer },
+            batchId,
+            keys,
+            clock: options.clock,
+            locator,
+            ...areas,
+            maxRows: limit,
+            sampleSize: limit * 4,
+          });
+          const named = (i: IngestIssue) => ({ ...issueOut(i), file: file.name });
+          const mine: ReturnType<typeof named>[] = [];
+          for (const q of sink.quarantine) for (const i of q.issues) mine.push(named(i as IngestIssue));
+          for (const w of summary.sampleWarnings) mine.push(named(w));
+          mine.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.severity === "error" ? -1 : 1));
+          issues.push(...mine.slice(0, Math.max(0, 2000 - issues.length)));
+          if (mapped.length === 0) mapped = sink.incidents.slice(0, PREVIEW_ROWS);
+          for (const [code, counts] of Object.entries(summary.issueCounts)) {
+            const sum = issueCounts[code] ?? { errors: 0, warnings: 0 };
+            sum.errors += counts?.errors ?? 0;
+            sum.warnings += counts?.warnings ?? 0;
+            issueCounts[code] = sum;
+          }
+          for (const key of ["category", "department"] as const)
+            for (const v of summary.unmappedValues[key])
+              unmapped[key].set(v.value, (unmapped[key].get(v.value) ?? 0) + v.count);
+          if (summary.areasFromBoundaries !== undefined)
+            areasFromBoundaries = (areasFromBoundaries ?? 0) + summary.areasFromBoundaries;
+          files.push({
+            name: file.name,
+            size: file.size,
+            rows: summary.rows,
+            valid: summary.rows - summary.rejected,
+            rejected: summary.rejected,
+            warned: summary.warned,
+            duplicates: sink.duplicates(),
+            updated: summary.updated,
+            stale: summary.stale,
+            error: null,
+          });
+        } catch (error) {
+          // One file: its error is the answer, as before. Several: the file is listed with its
+          // reason and the others are checked (the import goes on past it too).
+          if (!several || !isRecurError(error)) return recurError(reply, lang, error);
+          files.push({
+            name: file.name,
+            size: file.size,
+            rows: 0,
+            valid: 0,
+            rejected: 0,
+            warned: 0,
+            duplicates: 0,
+            updated: 0,
+            stale: 0,
+            error: { code: error.code, message: error.messages[lang] },
+          });
+        }
       }
+      const total = (key: "rows" | "valid" | "rejected" | "warned" | "duplicates" | "updated" | "stale") =>
+        files.reduce((n, f) => n + f[key], 0);
+      const valueCounts = (m: Map<string, number>) =>
+        [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count);
+      return {
+        profile: profileJsonOf(body.data.source, resolved.profile),
+        label: resolved.label,
+        /** Rows tried in each file (at most): the first `rowsPerFile` rows of every file. */
+        rowsPerFile: limit,
+        // Totals over the files; `files` has each file's figures, or why it cannot be read.
+        rows: total("rows"),
+        valid: total("valid"),
+        rejected: total("rejected"),
+        warned: total("warned"),
+        duplicates: total("duplicates"),
+        updated: total("updated"),
+        stale: total("stale"),
+        files,
+        failedFiles: files.filter((f) => f.error !== null).length,
+        issueCounts,
+        issues,
+        mapped: mapped.map(mappedRow),
+        // Every unmapped value of the rows tried (masked by the pipeline), not only those sampled.
+        unmappedCategories: valueCounts(unmapped.category),
+        unmappedDepartments: valueCounts(unmapped.department),
+        // Rows whose area would come from the store's area boundaries; null without boundaries.
+        areasFromBoundaries,
+      };
     },
   );
 
@@ -783,49 +1082,93 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
       } catch (error) {
         return profileError(reply, lang, error);
       }
-      const batchId = asBatchId(randomUUID());
-      request.auditDetail = { upload: upload.id, batch: batchId, profile: resolved.label };
-      const job: ImportJob = { state: "running", rows: 0, bytesRead: 0, totalBytes: upload.size };
+      // One batch per file, as `recur import` makes them: each its own checksum, quarantine and report.
+      const files: JobFile[] = upload.files.map((f) => ({
+        name: f.name,
+        size: f.size,
+        batchId: randomUUID(),
+        state: "waiting",
+      }));
+      request.auditDetail = {
+        upload: upload.id,
+        batch: files[0]!.batchId,
+        ...(files.length > 1 ? { batches: files.map((f) => f.batchId).join(","), files: files.length } : {}),
+        profile: resolved.label,
+      };
+      const job: ImportJob = {
+        state: "running",
+        rows: 0,
+        bytesRead: 0,
+        totalBytes: files.reduce((n, f) => n + f.size, 0),
+        current: 0,
+        files,
+      };
       upload.job = job;
       const keys = await secret();
       // Checked before the batch: a store keyed by other address rules stays marked until a rekey.
       const staleKeys = await addressKeysStale(store);
+      const locator = await locatorFor(store, resolved.profile);
+      const areas = await areasOf(store);
       // The import runs on; the browser polls GET /api/v1/import/jobs/:id for progress and the report.
-      void importFile({
-        path: upload.path,
-        profile: withDetectedInput(resolved.profile, upload),
-        profileRef: resolved.label,
-        store,
-        batchId,
-        keys,
-        clock: options.clock,
-        locator: await locatorFor(store, resolved.profile),
-        ...(await areasOf(store)),
-        sampleSize: 200,
-        onProgress: (p) => {
-          job.rows = p.rows;
-          job.bytesRead = p.bytesRead;
-          job.totalBytes = p.totalBytes;
-        },
-      }).then(
-        async (summary) => {
-          if (!staleKeys) await recordAddressRules(store).catch(() => undefined);
-          job.state = "done";
-          job.summary = summary;
-          job.rows = summary.rows;
-          job.bytesRead = job.totalBytes;
-          options.imported?.(store);
-          // The staged copy of the file is not needed any more (its rejected rows are in the quarantine).
-          void rm(upload.dir, { recursive: true, force: true });
-        },
-        (error: unknown) => {
+      void (async () => {
+        let rowsBefore = 0;
+        let bytesBefore = 0;
+        for (const [index, file] of upload.files.entries()) {
+          const jobFile = files[index]!;
+          job.current = index;
+          jobFile.state = "running";
+          try {
+            const summary = await importFile({
+              path: file.path,
+              profile: withDetectedInput(resolved.profile, upload, file),
+              profileRef: resolved.label,
+              store,
+              batchId: asBatchId(jobFile.batchId),
+              keys,
+              clock: options.clock,
+              locator,
+              ...areas,
+              sampleSize: 200,
+              onProgress: (p) => {
+                job.rows = rowsBefore + p.rows;
+                job.bytesRead = bytesBefore + Math.min(file.size, p.bytesRead);
+              },
+            });
+            jobFile.state = "done";
+            jobFile.summary = summary;
+            rowsBefore += summary.rows;
+          } catch (error) {
+            // A file that fails is reported and the next one imported, as `recur import` does.
+            jobFile.state = "failed";
+            jobFile.error = jobError(error);
+          }
+          bytesBefore += file.size;
+          job.rows = rowsBefore;
+          job.bytesRead = bytesBefore;
+        }
+        const done = files.filter((f) => f.state === "done").length;
+        if (done === 0) {
           job.state = "failed";
-          job.error = isRecurError(error)
-            ? { code: error.code, message: { ...error.messages } }
-            : { code: "internal", message: { zh: "导入失败", en: "The import failed" } };
-        },
-      );
-      return reply.status(202).send({ jobId: upload.id, batchId });
+          job.error =
+            files.length === 1
+              ? files[0]!.error!
+              : {
+                  code: "all_files_failed",
+                  message: {
+                    zh: `${files.length} 个文件都未能导入（各文件原因见报告）`,
+                    en: `None of the ${files.length} files could be imported (each file's reason is in the report)`,
+                  },
+                };
+          return;
+        }
+        if (!staleKeys) await recordAddressRules(store).catch(() => undefined);
+        job.state = "done";
+        options.imported?.(store);
+        // The staged files are not needed any more (rejected rows are in the quarantine); a file
+        // that failed is sent again in a new upload.
+        void removeFiles(upload);
+      })();
+      return reply.status(202).send({ jobId: upload.id, batchId: files[0]!.batchId });
     },
   );
 
@@ -836,12 +1179,42 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
     const job = upload.job;
     if (!job)
       return sendError(reply, 404, "no_job", "该文件尚未开始导入", "This file is not being imported", lang);
+    const reports = job.files.map((f) => (f.summary ? importReport(f.summary) : null));
+    const sum = (key: "rows" | "imported" | "rejected" | "duplicates" | "updated" | "stale" | "warned") =>
+      reports.reduce((n, r) => n + (r?.[key] ?? 0), 0);
+    const current = job.files[job.current];
     return {
       state: job.state,
       rows: job.rows,
       bytesRead: job.bytesRead,
       totalBytes: job.totalBytes,
-      report: job.summary ? importReport(job.summary) : null,
+      /** The file being imported (1-based) of `fileCount`, and its name: "2/12". */
+      file: job.current + 1,
+      fileCount: job.files.length,
+      fileName: current?.name ?? null,
+      // An upload of one file: its report, as before; several: each in `files`, and `totals`.
+      report: job.files.length === 1 && reports[0] ? reports[0] : null,
+      files: job.files.map((f, i) => ({
+        name: f.name,
+        size: f.size,
+        batchId: f.batchId,
+        state: f.state,
+        report: reports[i] ?? null,
+        error: f.error ? { code: f.error.code, message: f.error.message[lang] } : null,
+      })),
+      totals: {
+        files: job.files.length,
+        doneFiles: job.files.filter((f) => f.state === "done").length,
+        failedFiles: job.files.filter((f) => f.state === "failed").length,
+        rows: sum("rows"),
+        imported: sum("imported"),
+        rejected: sum("rejected"),
+        duplicates: sum("duplicates"),
+        updated: sum("updated"),
+        stale: sum("stale"),
+        warned: sum("warned"),
+        seconds: reports.reduce((n, r) => n + (r?.seconds ?? 0), 0),
+      },
       error: job.error ? { code: job.error.code, message: job.error.message[lang] } : null,
     };
   });
@@ -1070,15 +1443,17 @@ function profileJsonOf(ref: ProfileRefT, profile: Profile): unknown {
  * or the detected one, with the rows above it left out. At most `max` data rows.
  */
 async function readUpload(upload: Upload, max: number) {
+  // The first file stands for all: the mapping made on it applies to every file of the upload.
+  const file = upload.files[0]!;
   const probe = {
     input: {
-      format: upload.format,
+      format: file.format,
       encoding: upload.encoding,
-      delimiter: upload.delimiter,
+      delimiter: upload.delimiter ?? file.delimiter,
       ...(upload.sheet ? { sheet: upload.sheet } : {}),
     },
   } as unknown as Profile;
-  const source = await openSource(upload.path, probe, DEFAULT_LIMITS);
+  const source = await openSource(file.path, probe, DEFAULT_LIMITS);
   const all: string[][] = [[...source.header]];
   let problems = 0;
   outer: for await (const batch of source.batches)
@@ -1134,15 +1509,15 @@ export function headerRowOf(rows: readonly (readonly string[])[]): number {
   return 0;
 }
 
-function withDetectedInput(profile: Profile, upload: Upload): Profile {
+function withDetectedInput(profile: Profile, upload: Upload, file: UploadFile): Profile {
   const input = profile.input ?? {};
   return {
     ...profile,
     input: {
       ...input,
       // The wizard takes CSV and XLSX only and knows which one this file is.
-      format: upload.format,
-      ...(upload.format === "csv" && !input.delimiter ? { delimiter: upload.delimiter } : {}),
+      format: file.format,
+      ...(file.format === "csv" && !input.delimiter ? { delimiter: upload.delimiter ?? file.delimiter } : {}),
       ...(upload.sheet && input.sheet === undefined ? { sheet: upload.sheet } : {}),
       // An encoding the user chose in the wizard wins over the profile's "auto".
       ...(upload.encoding !== "auto" && (input.encoding ?? "auto") === "auto"
