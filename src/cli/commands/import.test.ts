@@ -680,6 +680,31 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  test.skipIf(!existsSync("/proc/self/mem"))(
+    "a file that cannot be read among several stops the command before anything is imported, naming it",
+    async () => {
+      const dir = tempDir("recur-import-unreadable-");
+      const good = writeText(dir, "good.csv", [SYNTH_HEADER, synthRow({ 接警单号: "U1" })].join("\n"));
+      const db = join(dir, "unreadable.db");
+      // Reading it fails (EIO), as a file of another user fails (EACCES) for anyone but root.
+      for (const [lang, text] of [
+        ["zh", "无法读取文件 /proc/self/mem"],
+        ["en", "cannot read the file /proc/self/mem"],
+      ] as const) {
+        const { code, out } = await runCli(
+          ["import", good, "/proc/self/mem", "--profile", "synthetic", "--db", db, "--json"],
+          { cwd: dir, lang },
+        );
+        expect(code).toBe(1);
+        expect(JSON.parse(out).error).toMatchObject({
+          code: "file_unreadable",
+          message: expect.stringContaining(text),
+        });
+      }
+      expect(existsSync(db)).toBe(false);
+    },
+  );
+
   test("a directory without exports is refused with a message naming it, in Chinese and English", async () => {
     const dir = tempDir("recur-import-dir-");
     writeText(dir, "notes.md", "no export here");

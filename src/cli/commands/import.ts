@@ -1,4 +1,4 @@
-import { readdir, realpath, stat } from "node:fs/promises";
+import { open, readdir, realpath, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -388,6 +388,7 @@ export async function importTargets(
     const real = await realpath(path);
     if (seen.has(real)) return;
     seen.add(real);
+    await readable(path, relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || path);
     if (archiveKind(path) === null) {
       targets.push({ path, name: relative(cwd, path) || path });
       return;
@@ -437,6 +438,27 @@ export async function importTargets(
     throw error;
   }
   return { targets, remove };
+}
+
+/**
+ * Reads the first byte of `path`: a file of another user (EACCES) or a failing disk (EIO) is an
+ * error naming it before anything is imported, not a stack trace after the files before it.
+ */
+async function readable(path: string, file: string): Promise<void> {
+  try {
+    const handle = await open(path, "r");
+    try {
+      await handle.read(Buffer.alloc(1), 0, 1, 0);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const why = (error as Error).message;
+    throw new InputError("file_unreadable", {
+      zh: `无法读取文件 ${file}：${why}`,
+      en: `cannot read the file ${file}: ${why}`,
+    });
+  }
 }
 
 const isFile = (path: string) =>
