@@ -430,6 +430,18 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ],
       ["红星路21号门口"],
     ],
+    [
+      "a building and unit written after the flat (501室(3栋2单元)) are the flat's building and unit",
+      "room",
+      ["阳光小区3栋2单元501室", "阳光小区501室(3栋2单元)", "阳光小区501室，3栋2单元"],
+      ["阳光小区501室(4栋2单元)", "阳光小区501室(3栋1单元)", "阳光小区501室1号房(3栋2单元)"],
+    ],
+    [
+      "a sub-room with its building and unit written after it (501室1号房(3栋2单元))",
+      "room",
+      ["阳光小区3栋2单元501室1号房", "阳光小区501室1号房(3栋2单元)", "阳光小区3栋2单元501-1"],
+      ["阳光小区501室1号房(4栋2单元)", "阳光小区501室2号房(3栋2单元)", "阳光小区501室(3栋2单元)"],
+    ],
   ];
 
   // Defects from the audit of the rule parser's keys (each group failed before its fix).

@@ -271,6 +271,9 @@ const FLAT_NUMBER = /^[0-9]{3,4}$/;
 /** A sub-room's number or letter, with its word (1, 2号, 1号房, 2号房间, A). */
 const SUB_ROOM = /^([0-9]{1,2}|[A-Z])(号房间|号房|房间|号|室|房)?$/u;
 
+/** A building or unit named by its word (3栋, 3号楼, A座, 2单元): never a sub-room's number. */
+const BUILDING_OR_UNIT = /(栋|幢|座|楼|单元)$/u;
+
 /** A dash between numbers, as the parser leaves it (redundant). */
 const DASH = /^[-－—–~～]$/u;
 
@@ -299,15 +302,18 @@ function subRoomOf(
     // 之一 and a letter (501室A) come as other labels; a number as a number part.
     return NUMBER_PART.has(e.label) || /^之/u.test(e.text.trim()) || /^[A-Z]$/.test(text) ? m[1] : null;
   };
-  // 501室 then more: every number part after the room belongs to it, not to the building.
+  // 501室 then more: a number part after the room belongs to it, not to the building; one named
+  // by its word (501室(3栋2单元)) is the flat's building or unit.
   const room = entities.findIndex((e) => e.label === "roomno" && flat(e) !== null);
   if (room >= 0) {
     let i = room + 1;
     if (DASH.test(entities[i]?.text.trim() ?? "")) i++;
     const suffix = sub(entities[i]);
     const skip = new Set<number>();
-    for (let k = room + 1; k < entities.length; k++)
-      if (NUMBER_PART.has((entities[k] as Entity).label)) skip.add(k);
+    for (let k = room + 1; k < entities.length; k++) {
+      const e = entities[k] as Entity;
+      if (NUMBER_PART.has(e.label) && !BUILDING_OR_UNIT.test(canonicalText(e.text))) skip.add(k);
+    }
     if (suffix !== null) {
       skip.add(i);
       return { room: `${flat(entities[room])}-${suffix}`, skip: new Set([room, ...skip]) };
