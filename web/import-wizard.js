@@ -10,8 +10,30 @@ const S = {
     s3: "预览与校验",
     s4: "导入与报告",
     stepOf: "第 {n} 步，共 4 步",
-    fileLabel: "CSV 或 Excel（XLSX）文件",
-    fileHint: "编码自动识别（UTF-8、GBK/GB18030）；上传后只显示前 20 行，电话、身份证号等已遮蔽。",
+    fileLabel: "CSV 或 Excel（XLSX）文件，或装有它们的 .zip、.csv.gz 压缩包；可一次选多个文件",
+    fileHint:
+      "编码自动识别（UTF-8、GBK/GB18030）；上传后只显示前 20 行，电话、身份证号等已遮蔽。多个文件（或压缩包中的文件）按文件名排序（数字按大小：2024-9 在 2024-10 之前），每个文件导入为一个批次。",
+    uploadingFile: "正在上传第 {i}/{n} 个文件：{name}",
+    filesTitle: "本次上传的文件（{n} 个）",
+    filesNote:
+      "将按此顺序逐个导入，每个文件一个批次。预览、表头、编码与列映射均取自第一个文件（{name}），所选配置适用于全部文件。",
+    skippedFiles: "压缩包中未导入的条目（非 CSV/XLSX 文件）",
+    order: "顺序",
+    perFile: "各文件校验结果",
+    perFileNote: "每个文件校验前 {n} 行；合计见上方。",
+    fileError: "无法读取",
+    checkedFiles: "校验结果（{m} 个文件，每个前 {n} 行，未写入）",
+    failedFilesNote: "{n} 个文件无法读取，导入时将跳过它们并继续导入其他文件。",
+    importingFile: "正在导入第 {i}/{n} 个文件：{name}（已读取 {rows} 行）",
+    reportFiles: "各文件导入结果",
+    totals: "合计",
+    state: "状态",
+    state_waiting: "等待",
+    state_running: "导入中",
+    state_done: "完成",
+    state_failed: "失败",
+    fileReport: "{name} 的报告",
+    filesDone: "{done}/{n} 个文件已导入，{failed} 个失败",
     uploadBtn: "上传并读取表头",
     uploading: "正在上传…",
     fileFacts: "文件信息",
@@ -153,9 +175,30 @@ const S = {
     s3: "Preview and check",
     s4: "Import and report",
     stepOf: "Step {n} of 4",
-    fileLabel: "CSV or Excel (XLSX) file",
+    fileLabel: "CSV or Excel (XLSX) files, or a .zip or .csv.gz of them; several may be picked at once",
     fileHint:
-      "Encoding detected (UTF-8, GBK/GB18030); only the first 20 rows are shown, with phone and ID numbers masked.",
+      "Encoding detected (UTF-8, GBK/GB18030); only the first 20 rows are shown, with phone and ID numbers masked. Several files (or the files of an archive) are taken in name order (numbers as numbers: 2024-9 before 2024-10), each imported as one batch.",
+    uploadingFile: "Uploading file {i} of {n}: {name}",
+    filesTitle: "Files of this upload ({n})",
+    filesNote:
+      "They will be imported one batch each, in this order. The preview, header, encoding and mapping come from the first file ({name}); the profile applies to all.",
+    skippedFiles: "Archive entries not imported (not CSV/XLSX)",
+    order: "Order",
+    perFile: "Check per file",
+    perFileNote: "The first {n} rows of each file are checked; the totals are above.",
+    fileError: "Cannot be read",
+    checkedFiles: "Check ({m} files, first {n} rows of each, nothing stored)",
+    failedFilesNote: "{n} file(s) cannot be read; the import skips them and imports the others.",
+    importingFile: "Importing file {i} of {n}: {name} ({rows} rows read)",
+    reportFiles: "Import per file",
+    totals: "Total",
+    state: "State",
+    state_waiting: "Waiting",
+    state_running: "Importing",
+    state_done: "Done",
+    state_failed: "Failed",
+    fileReport: "Report of {name}",
+    filesDone: "{done} of {n} files imported, {failed} failed",
     uploadBtn: "Upload and read the header",
     uploading: "Uploading…",
     fileFacts: "File",
@@ -407,7 +450,8 @@ export async function importWizardPage(main, ui) {
     const input = h("input", {
       type: "file",
       id: "wizard-file",
-      accept: ".csv,.txt,.tsv,.xlsx,.xlsm",
+      accept: ".csv,.txt,.tsv,.xlsx,.xlsm,.zip,.gz",
+      multiple: true,
       required: true,
       "aria-describedby": "wizard-file-hint",
     });
@@ -419,15 +463,26 @@ export async function importWizardPage(main, ui) {
         class: "filters",
         onsubmit: async (e) => {
           e.preventDefault();
-          const file = input.files?.[0];
-          if (!file) return;
+          // Name order, numbers as numbers (2024-9 before 2024-10); the server sorts them the same way.
+          const files = [...(input.files ?? [])].sort((a, b) =>
+            a.name.localeCompare(b.name, "en", { numeric: true }),
+          );
+          if (files.length === 0) return;
           const button = form.querySelector("button");
           button.disabled = true;
           bar.hidden = false;
           out.replaceChildren(h("p", { class: "muted" }, tr("uploading")));
           try {
-            state.preview = await uploadFile(file, (share) => {
+            state.preview = await uploadFiles(files, (share, i) => {
               bar.value = String(Math.round(share * 100));
+              if (files.length > 1)
+                out.replaceChildren(
+                  h(
+                    "p",
+                    { class: "muted" },
+                    tr("uploadingFile", { i: i + 1, n: files.length, name: files[i].name }),
+                  ),
+                );
             });
             await loadSaved();
             state.mapping = initialMapping(state.preview);
@@ -459,10 +514,25 @@ export async function importWizardPage(main, ui) {
     if (state.preview) out.replaceChildren(previewPanel());
   }
 
-  function uploadFile(file, onProgress) {
+  /** Sends the first file as a new upload and adds the others to it; answers the last preview. */
+  async function uploadFiles(files, onProgress) {
+    const total = files.reduce((n, f) => n + f.size, 0) || 1;
+    let sent = 0;
+    let preview = null;
+    for (const [i, file] of files.entries()) {
+      const url = preview
+        ? `/api/v1/import/uploads/${preview.uploadId}/files?name=${encodeURIComponent(file.name)}`
+        : `/api/v1/import/uploads?name=${encodeURIComponent(file.name)}`;
+      preview = await uploadFile(url, file, (share) => onProgress((sent + share * file.size) / total, i));
+      sent += file.size;
+    }
+    return preview;
+  }
+
+  function uploadFile(url, file, onProgress) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", `/api/v1/import/uploads?name=${encodeURIComponent(file.name)}`);
+      xhr.open("POST", url);
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
       xhr.setRequestHeader("Accept-Language", lang === "zh" ? "zh-CN" : "en");
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
@@ -560,6 +630,7 @@ export async function importWizardPage(main, ui) {
       "section",
       { class: "panel", id: "wizard-preview", style: "margin-top:16px" },
       h("h2", {}, tr("fileFacts")),
+      filesView(p),
       h(
         "dl",
         { class: "kv" },
@@ -643,6 +714,33 @@ export async function importWizardPage(main, ui) {
         { class: "wizard-nav" },
         h("button", { class: "primary", id: "wizard-next-1", onclick: () => go(2) }, tr("next")),
       ),
+    );
+  }
+
+  /** The upload's files in import order (name, size) and the archive entries passed over. */
+  function filesView(p) {
+    const files = p.files ?? [];
+    const skipped = p.skipped ?? [];
+    // One file sent as it is: the facts below say all.
+    if (files.length <= 1 && skipped.length === 0 && files[0]?.name === p.file && !p.file.includes(":"))
+      return null;
+    return h(
+      "div",
+      { id: "wizard-files" },
+      h("h3", {}, tr("filesTitle", { n: files.length })),
+      h("p", { class: "muted small" }, tr("filesNote", { name: p.file })),
+      table(
+        [tr("order"), tr("file"), tr("size")],
+        files.map((f, i) => [String(i + 1), f.name, `${num(f.size / 1024, 1)} KB`]),
+        { class: "compact", numeric: [0, 2] },
+      ),
+      skipped.length > 0
+        ? h(
+            "p",
+            { class: "muted small", id: "wizard-skipped" },
+            `${tr("skippedFiles")}${lang === "zh" ? "：" : ": "}${skipped.join(lang === "zh" ? "、" : ", ")}`,
+          )
+        : null,
     );
   }
 
@@ -1161,6 +1259,9 @@ export async function importWizardPage(main, ui) {
 
   function checkResult() {
     const d = state.dry;
+    // An upload of several files: figures per file and in total, issues named by file.
+    const files = d.files ?? [];
+    const several = files.length > 1;
     const cards = [
       ["rows", d.rows],
       ["valid", d.valid],
@@ -1193,8 +1294,17 @@ export async function importWizardPage(main, ui) {
                 "div",
                 { class: "scrolly", tabindex: "0", role: "region", "aria-label": tr("issues") },
                 table(
-                  [tr("row"), tr("issueColumn"), tr("field"), tr("level"), tr("code"), tr("message")],
+                  [
+                    ...(several ? [tr("file")] : []),
+                    tr("row"),
+                    tr("issueColumn"),
+                    tr("field"),
+                    tr("level"),
+                    tr("code"),
+                    tr("message"),
+                  ],
                   shown.slice(0, limit).map((i) => [
+                    ...(several ? [i.file ?? "—"] : []),
                     i.row === null ? "—" : String(i.row),
                     // The file's column names (older issues have none).
                     i.column?.length ? i.column.join("、") : "—",
@@ -1203,7 +1313,7 @@ export async function importWizardPage(main, ui) {
                     h("code", {}, i.code),
                     i.message[lang],
                   ]),
-                  { class: "compact", numeric: [0] },
+                  { class: "compact", numeric: [several ? 1 : 0] },
                 ),
               ),
             ),
@@ -1249,7 +1359,11 @@ export async function importWizardPage(main, ui) {
     return h(
       "div",
       {},
-      h("h3", {}, tr("checked", { n: d.rows })),
+      h(
+        "h3",
+        {},
+        several ? tr("checkedFiles", { m: files.length, n: d.rowsPerFile }) : tr("checked", { n: d.rows }),
+      ),
       h(
         "div",
         { class: "grid g5 figures" },
@@ -1262,6 +1376,7 @@ export async function importWizardPage(main, ui) {
           ),
         ),
       ),
+      several ? perFileCheck(d) : null,
       h("h3", {}, tr("mappedRows")),
       h(
         "div",
@@ -1287,7 +1402,62 @@ export async function importWizardPage(main, ui) {
       h("h3", {}, tr("issues")),
       filterGroup,
       issuesBox,
-      nav(true),
+      nav(!several || d.failedFiles < files.length),
+    );
+  }
+
+  /** The dry run of each file: its figures, or why it cannot be read. */
+  function perFileCheck(d) {
+    return h(
+      "div",
+      { id: "wizard-check-files" },
+      h("h3", {}, tr("perFile")),
+      h("p", { class: "muted small" }, tr("perFileNote", { n: num(d.rowsPerFile) })),
+      d.failedFiles > 0
+        ? h("p", { class: "error", role: "alert" }, tr("failedFilesNote", { n: d.failedFiles }))
+        : null,
+      h(
+        "div",
+        { class: "scrollx", tabindex: "0", role: "region", "aria-label": tr("perFile") },
+        table(
+          [
+            tr("order"),
+            tr("file"),
+            tr("rows"),
+            tr("valid"),
+            tr("rejected"),
+            tr("warned"),
+            tr("duplicates"),
+            tr("updated"),
+            tr("fileError"),
+          ],
+          [
+            ...d.files.map((f, i) => [
+              String(i + 1),
+              f.name,
+              num(f.rows),
+              num(f.valid),
+              num(f.rejected),
+              num(f.warned),
+              num(f.duplicates),
+              num(f.updated),
+              f.error ? h("span", { class: "error" }, `${f.error.message} (${f.error.code})`) : "—",
+            ]),
+            [
+              "",
+              h("strong", {}, tr("totals")),
+              num(d.rows),
+              num(d.valid),
+              num(d.rejected),
+              num(d.warned),
+              num(d.duplicates),
+              num(d.updated),
+              d.failedFiles > 0 ? String(d.failedFiles) : "—",
+            ],
+          ],
+          { class: "compact", numeric: [0, 2, 3, 4, 5, 6, 7] },
+        ),
+      ),
     );
   }
 
@@ -1320,18 +1490,21 @@ export async function importWizardPage(main, ui) {
     body.append(h("section", { class: "panel", id: "wizard-run" }, h("h2", {}, tr("s4")), bar, text, out));
     const show = (job) => {
       bar.value = String(job.totalBytes ? Math.round((100 * job.bytesRead) / job.totalBytes) : 0);
-      text.textContent = tr("rowsRead", { n: num(job.rows) });
+      text.textContent =
+        job.fileCount > 1
+          ? tr("importingFile", { i: job.file, n: job.fileCount, name: job.fileName, rows: num(job.rows) })
+          : tr("rowsRead", { n: num(job.rows) });
     };
     const finish = (job) => {
       bar.value = "100";
       text.textContent = tr("rowsRead", { n: num(job.rows) });
-      out.replaceChildren(reportView(job.report));
+      out.replaceChildren(job.report ? reportView(job.report) : filesReportView(job));
       main.dataset.imported = "1";
       say(tr("report"));
     };
     (async () => {
       try {
-        if (state.job?.report) return finish(state.job);
+        if (state.job?.state === "done") return finish(state.job);
         const { jobId } = await api(`/api/v1/import/uploads/${state.preview.uploadId}/import`, {
           method: "POST",
           body: JSON.stringify({ source: sourceSpec() }),
@@ -1340,6 +1513,13 @@ export async function importWizardPage(main, ui) {
           const job = await api(`/api/v1/import/jobs/${jobId}`);
           state.job = job;
           if (job.state === "done") return finish(job);
+          if (job.state === "failed" && job.fileCount > 1) {
+            out.replaceChildren(
+              errorBox(new Error(`${tr("failed")}: ${job.error?.message ?? ""}`)),
+              filesTable(job),
+            );
+            return;
+          }
           if (job.state === "failed") throw new Error(`${tr("failed")}: ${job.error?.message ?? ""}`);
           show(job);
           await new Promise((r) => setTimeout(r, 400));
@@ -1350,7 +1530,127 @@ export async function importWizardPage(main, ui) {
     })();
   }
 
-  function reportView(r) {
+  /** Each file's state, figures or reason, and the totals of an import of several files. */
+  function filesTable(job) {
+    const t = job.totals;
+    return h(
+      "div",
+      { class: "scrollx", tabindex: "0", role: "region", "aria-label": tr("reportFiles") },
+      table(
+        [
+          tr("order"),
+          tr("file"),
+          tr("state"),
+          tr("rows"),
+          tr("imported"),
+          tr("rejectedDone"),
+          tr("duplicates"),
+          tr("updated"),
+          tr("warned"),
+          tr("fileError"),
+        ],
+        [
+          ...job.files.map((f, i) => [
+            String(i + 1),
+            f.name,
+            h("span", { class: `file-${f.state}` }, tr(`state_${f.state}`)),
+            f.report ? num(f.report.rows) : "—",
+            f.report ? num(f.report.imported) : "—",
+            f.report ? num(f.report.rejected) : "—",
+            f.report ? num(f.report.duplicates) : "—",
+            f.report ? num(f.report.updated ?? 0) : "—",
+            f.report ? num(f.report.warned) : "—",
+            f.error ? h("span", { class: "error" }, `${f.error.message} (${f.error.code})`) : "—",
+          ]),
+          [
+            "",
+            h("strong", {}, tr("totals")),
+            tr("filesDone", { done: t.doneFiles, n: t.files, failed: t.failedFiles }),
+            num(t.rows),
+            num(t.imported),
+            num(t.rejected),
+            num(t.duplicates),
+            num(t.updated),
+            num(t.warned),
+            "",
+          ],
+        ],
+        { class: "compact", numeric: [0, 3, 4, 5, 6, 7, 8] },
+      ),
+    );
+  }
+
+  /** The report of an import of several files: per file and in total, then each file's own report. */
+  function filesReportView(job) {
+    const t = job.totals;
+    const figures = [
+      ["rows", t.rows],
+      ["imported", t.imported],
+      ["rejectedDone", t.rejected],
+      ["duplicates", t.duplicates],
+      ["updated", t.updated],
+      ...(t.stale ? [["stale", t.stale]] : []),
+      ["warned", t.warned],
+    ];
+    return h(
+      "div",
+      { id: "wizard-report" },
+      h("h3", {}, tr("report")),
+      h(
+        "p",
+        { id: "wizard-files-done" },
+        tr("filesDone", { done: t.doneFiles, n: t.files, failed: t.failedFiles }),
+      ),
+      h(
+        "div",
+        { class: "grid g5 figures" },
+        figures.map(([k, v]) =>
+          h(
+            "div",
+            { class: `card panel fig-${k}` },
+            h("div", { class: "l" }, tr(k)),
+            h("div", { class: "v" }, num(v)),
+          ),
+        ),
+      ),
+      h("h3", {}, tr("reportFiles")),
+      filesTable(job),
+      ...job.files
+        .filter((f) => f.report)
+        .map((f) =>
+          h(
+            "details",
+            { class: "wizard-file-report" },
+            h("summary", {}, tr("fileReport", { name: f.name })),
+            reportView(f.report, false),
+          ),
+        ),
+      againNav(),
+    );
+  }
+
+  function againNav() {
+    return h(
+      "div",
+      { class: "wizard-nav" },
+      h(
+        "button",
+        {
+          class: "secondary",
+          id: "wizard-again",
+          onclick: () => {
+            state.preview = null;
+            state.dry = null;
+            state.job = null;
+            go(1);
+          },
+        },
+        tr("again"),
+      ),
+    );
+  }
+
+  function reportView(r, alone = true) {
     const figures = [
       ["rows", r.rows],
       ["imported", r.imported],
@@ -1362,8 +1662,8 @@ export async function importWizardPage(main, ui) {
     ];
     return h(
       "div",
-      { id: "wizard-report" },
-      h("h3", {}, tr("report")),
+      alone ? { id: "wizard-report" } : { class: "wizard-report" },
+      alone ? h("h3", {}, tr("report")) : null,
       h(
         "dl",
         { class: "kv" },
@@ -1403,7 +1703,7 @@ export async function importWizardPage(main, ui) {
               "a",
               {
                 class: "button primary",
-                id: "wizard-download-rejected",
+                id: alone ? "wizard-download-rejected" : null,
                 href: `/api/v1/import/batches/${encodeURIComponent(r.batchId)}/rejected.csv`,
                 download: `rejected-${r.batchId.slice(0, 8)}.csv`,
               },
@@ -1428,24 +1728,7 @@ export async function importWizardPage(main, ui) {
       r.unmappedValues
         ? unmappedView(r.unmappedValues.category ?? [], r.unmappedValues.department ?? [])
         : null,
-      h(
-        "div",
-        { class: "wizard-nav" },
-        h(
-          "button",
-          {
-            class: "secondary",
-            id: "wizard-again",
-            onclick: () => {
-              state.preview = null;
-              state.dry = null;
-              state.job = null;
-              go(1);
-            },
-          },
-          tr("again"),
-        ),
-      ),
+      alone ? againNav() : null,
     );
   }
 
