@@ -117,7 +117,7 @@ describe("recur import", { timeout: 90_000 }, () => {
     );
     const zh = await run(["import", older, "--profile", "synthetic", "--db", db, "--lang", "zh"], dir);
     expect(zh.out).toContain("行数 1，新增 0，隔离 0，重复 0，更新 0");
-    expect(zh.out).toContain("1 行来自较早的导出");
+    expect(zh.out).toContain("1 行比已存警情（或文件中同一警情的前一行）更早");
   });
 
   test("the human summary lists rejections as 'file, row, field: why' in the chosen language", async () => {
