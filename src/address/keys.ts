@@ -271,8 +271,8 @@ const FLAT_NUMBER = /^[0-9]{3,4}$/;
 /** A sub-room's number or letter, with its word (1, 2号, 1号房, 2号房间, A). */
 const SUB_ROOM = /^([0-9]{1,2}|[A-Z])(号房间|号房|房间|号|室|房)?$/u;
 
-/** A building or unit named by its word (3栋, 3号楼, A座, 2单元): never a sub-room's number. */
-const BUILDING_OR_UNIT = /(栋|幢|座|楼|单元)$/u;
+/** A number with no word of its own or a room's (2, 2号, 2室, 2号房): a sub-room's, not a building's. */
+const BARE_OR_ROOM = /^[0-9A-Z]+(号房间|号房|房间|号|室|房)?$/u;
 
 /** A dash between numbers, as the parser leaves it (redundant). */
 const DASH = /^[-－—–~～]$/u;
@@ -302,17 +302,21 @@ function subRoomOf(
     // 之一 and a letter (501室A) come as other labels; a number as a number part.
     return NUMBER_PART.has(e.label) || /^之/u.test(e.text.trim()) || /^[A-Z]$/.test(text) ? m[1] : null;
   };
-  // 501室 then more: a number part after the room belongs to it, not to the building; one named
-  // by its word (501室(3栋2单元)) is the flat's building or unit.
+  // 501室 then more: a number part after the room belongs to it, not to the building (a note's
+  // 不要放15栋 neither), except a building or unit named by its word where none came before the
+  // room: 501室(3栋2单元) is flat 501 of building 3, unit 2.
   const room = entities.findIndex((e) => e.label === "roomno" && flat(e) !== null);
   if (room >= 0) {
     let i = room + 1;
     if (DASH.test(entities[i]?.text.trim() ?? "")) i++;
     const suffix = sub(entities[i]);
+    const before = new Set(entities.slice(0, room).map((e) => e.label));
     const skip = new Set<number>();
     for (let k = room + 1; k < entities.length; k++) {
       const e = entities[k] as Entity;
-      if (NUMBER_PART.has(e.label) && !BUILDING_OR_UNIT.test(canonicalText(e.text))) skip.add(k);
+      if (!NUMBER_PART.has(e.label)) continue;
+      const names = (e.label === "houseno" || e.label === "cellno") && !before.has(e.label);
+      if (k === i || !names || BARE_OR_ROOM.test(canonicalText(e.text))) skip.add(k);
     }
     if (suffix !== null) {
       skip.add(i);
