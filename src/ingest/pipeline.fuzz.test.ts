@@ -3,7 +3,8 @@
  * damaged at random — bytes inserted (quotes, delimiters, line breaks, NUL, half a UTF-8 or GBK
  * character, a byte-order mark), ranges deleted or repeated, the file cut short — either imports
  * with every row it read accounted for (imported, updated, stale, duplicate or rejected) or stops
- * with recur's own error (file, reason, in both languages), never with a TypeError or a hang.
+ * with recur's own error (file, reason, in both languages), never with a TypeError or a hang. The
+ * same for a workbook whose sheet XML, or whose zip, is damaged.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { isRecurError } from "../domain/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
 import { MemoryStore } from "./testing/fakes.ts";
 import { importInto, SYNTH_HEADER, synthRow, tempDir } from "./testing/files.ts";
+import { zip } from "./testing/zip.ts";
 
 const dir = tempDir("recur-fuzz-");
 
@@ -47,6 +49,56 @@ const BASES = {
   ),
 };
 
+/** The same calls as a workbook of inline strings (one sheet), its parts as Excel names them. */
+const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const escapeXml = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const column = (i: number) => String.fromCharCode(65 + i);
+const SHEET_XML = Buffer.from(
+  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${MAIN}"><sheetData>${[
+    SYNTH_HEADER.split(","),
+    ...rows.map((row) => Papa.parse<string[]>(row).data[0] ?? []),
+  ]
+    .map(
+      (cells, r) =>
+        `<row r="${r + 1}">${cells
+          .map((c, i) => `<c r="${column(i)}${r + 1}" t="inlineStr"><is><t>${escapeXml(c)}</t></is></c>`)
+          .join("")}</row>`,
+    )
+    .join("\n")}</sheetData></worksheet>`,
+  "utf8",
+);
+function workbook(sheet: Buffer): Buffer {
+  return zip([
+    { name: "xl/worksheets/sheet1.xml", data: sheet },
+    {
+      name: "xl/workbook.xml",
+      data: Buffer.from(
+        `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+    },
+    {
+      name: "xl/_rels/workbook.xml.rels",
+      data: Buffer.from(
+        `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      ),
+    },
+  ]);
+}
+
+/**
+ * recur's own errors a damaged file may stop with: its header or structure is gone. Any other
+ * code (an internal error wrapped as recur's) fails the property, as a TypeError does.
+ */
+const EXPECTED_STOPS = new Set([
+  "missing_columns",
+  "bad_header",
+  "empty_file",
+  "xlsx_invalid",
+  "xlsx_empty_sheet",
+  "xlsx_no_sheet",
+]);
+
 /** The synthetic profile reading JSON lines. */
 const jsonlProfile = loadProfile("synthetic").then((p) =>
   parseProfile({ ...p, input: { ...p.input, format: "jsonl" } }, "synthetic-jsonl"),
@@ -66,6 +118,10 @@ const NASTY = [
   [0xff, 0xfe], // a UTF-16 byte-order mark
   [0x7b, 0x22], // {"
   [0x5c], // backslash
+  [0x3c], // <
+  [0x3e], // >
+  [0x26], // &
+  [0x3c, 0x2f], // </
 ];
 
 type Damage =
@@ -119,6 +175,7 @@ describe("a damaged export", { timeout: 120_000 }, () => {
           } catch (error) {
             // recur's own error: a code and a message in both languages, never a crash.
             if (!isRecurError(error)) throw error;
+            expect(EXPECTED_STOPS, error.code).toContain(error.code);
             expect(error.messages.zh.length).toBeGreaterThan(0);
             expect(error.messages.en.length).toBeGreaterThan(0);
             outcomes.failed++;
@@ -130,4 +187,56 @@ describe("a damaged export", { timeout: 120_000 }, () => {
       expect(outcomes.imported).toBeGreaterThan(outcomes.failed);
     },
   );
+
+  /** Imports a damaged workbook: every row accounted for, or one of recur's expected stops. */
+  const importWorkbook = async (bytes: Buffer, outcomes: { imported: number; failed: number }) => {
+    const path = join(dir, `damaged-${n++}.xlsx`);
+    writeFileSync(path, bytes);
+    const store = new MemoryStore();
+    try {
+      const s = await importInto(store, path, "synthetic");
+      expect(s.imported + s.updated + s.stale + s.duplicates + s.rejected).toBe(s.rows);
+      expect(store.incidents.size).toBe(s.imported);
+      outcomes.imported++;
+    } catch (error) {
+      if (!isRecurError(error)) throw error;
+      expect(EXPECTED_STOPS, error.code).toContain(error.code);
+      expect(error.messages.zh.length).toBeGreaterThan(0);
+      expect(error.messages.en.length).toBeGreaterThan(0);
+      outcomes.failed++;
+    }
+  };
+
+  test("(xlsx) a workbook whose sheet XML is damaged imports with every row accounted for, or stops with recur's own error", async () => {
+    expect((await importInto(new MemoryStore(), writeWorkbook(SHEET_XML), "synthetic")).rows).toBe(
+      rows.length,
+    );
+    const outcomes = { imported: 0, failed: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(damage, { minLength: 1, maxLength: 4 }), (damages) =>
+        importWorkbook(workbook(damaged(SHEET_XML, damages)), outcomes),
+      ),
+      { seed: 13, numRuns: 150 },
+    );
+    // Both outcomes were looked at (a damaged tag may leave the sheet unreadable).
+    expect(outcomes.imported).toBeGreaterThan(0);
+    expect(outcomes.failed).toBeGreaterThan(0);
+  });
+
+  test("(xlsx) a damaged workbook file (its zip) never crashes the import", async () => {
+    const outcomes = { imported: 0, failed: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(damage, { minLength: 1, maxLength: 3 }), (damages) =>
+        importWorkbook(damaged(workbook(SHEET_XML), damages), outcomes),
+      ),
+      { seed: 17, numRuns: 100 },
+    );
+    expect(outcomes.failed).toBeGreaterThan(0);
+  });
+
+  function writeWorkbook(sheet: Buffer): string {
+    const path = join(dir, `clean-${n++}.xlsx`);
+    writeFileSync(path, workbook(sheet));
+    return path;
+  }
 });
