@@ -120,6 +120,23 @@ describe("unpacking compressed exports", () => {
     expect(process.listenerCount("SIGINT")).toBe(before);
   });
 
+  test("on a signal another listener handles (recur serve), the folders go and the process is left to it", async () => {
+    let handled = 0;
+    // Registered first, once, as recur serve does: it runs before the archive's own listener.
+    process.once("SIGTERM", () => {
+      handled++;
+    });
+    const unpacked = await unpackArchive(write("served.csv.gz", gzipSync(csv("S"))));
+    const folder = readdirSync(tmp);
+    expect(folder).toHaveLength(1);
+    process.emit("SIGTERM", "SIGTERM");
+    // Still running (a re-raised SIGTERM would have ended this process), the handler ran, no folder.
+    expect(handled).toBe(1);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(liveUnpackFolders()).toBe(0);
+    await unpacked.remove();
+  });
+
   test("a .csv.gz gives its export", async () => {
     const path = write("2024-05.csv.gz", gzipSync(csv("G")));
     expect(archiveKind(path)).toBe("gzip");

@@ -103,10 +103,12 @@ function removeLiveFolders(): void {
 }
 
 function onEndingSignal(signal: NodeJS.Signals): void {
+  // Counted first: this listener runs before the others (prepended), a `once` one still counts.
+  const others = process.listenerCount(signal) - 1;
   removeLiveFolders();
   unwatchSignals();
   // No one else handles it (`recur serve` does): end the process as the signal would have.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  if (others === 0) process.kill(process.pid, signal);
 }
 
 function unwatchSignals(): void {
@@ -116,7 +118,7 @@ function unwatchSignals(): void {
 
 function keepTrackOf(dir: string): () => void {
   if (liveFolders.size === 0) {
-    for (const signal of ENDING_SIGNALS) process.on(signal, onEndingSignal);
+    for (const signal of ENDING_SIGNALS) process.prependListener(signal, onEndingSignal);
     process.on("exit", removeLiveFolders);
   }
   liveFolders.add(dir);
