@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { isRecurError } from "../domain/index.ts";
-import { archiveKind, liveUnpackFolders, unpackArchive } from "./archives.ts";
+import { archiveKind, byName, liveUnpackFolders, unpackArchive } from "./archives.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import { SYNTH_HEADER, synthRow, tempDir } from "./testing/files.ts";
 import { zip } from "./testing/zip.ts";
@@ -190,5 +190,34 @@ describe("unpacking compressed exports", () => {
     }
     expect(readdirSync(tmp)).toEqual([]);
     expect(existsSync(tmp)).toBe(true);
+  });
+});
+
+describe("name order", () => {
+  test.each([
+    [
+      ["十二月.csv", "一月.csv", "十月.csv", "二月.csv", "十一月.csv", "九月.csv"],
+      ["一月.csv", "二月.csv", "九月.csv", "十月.csv", "十一月.csv", "十二月.csv"],
+    ],
+    [
+      ["二〇二四年十月.csv", "二〇二四年五月.csv"],
+      ["二〇二四年五月.csv", "二〇二四年十月.csv"],
+    ],
+    [
+      ["2024年10月.csv", "2024年5月.csv", "2024年二十月.csv"],
+      ["2024年5月.csv", "2024年10月.csv", "2024年二十月.csv"],
+    ],
+    [
+      ["2024-10.csv", "2024-9.csv"],
+      ["2024-9.csv", "2024-10.csv"],
+    ],
+  ])("months written in Chinese numerals go in month order (%j)", (names, sorted) => {
+    expect([...names].sort(byName)).toEqual(sorted);
+    expect([...names].reverse().sort(byName)).toEqual(sorted);
+  });
+
+  test("names equal as numbers (2024-1, 2024-01) still have one order, whatever order they came in", () => {
+    const names = ["2024-1.csv", "2024-01.csv", "2024-02.csv", "2024-2.csv"];
+    expect([...names].sort(byName)).toEqual([...names].reverse().sort(byName));
   });
 });

@@ -53,9 +53,69 @@ export interface Unpacked {
 const MiB = 1024 * 1024;
 const mb = (bytes: number) => (bytes / MiB).toFixed(1);
 
-/** Name order with numbers compared as numbers: 2024-9.csv before 2024-10.csv. */
+const CHINESE_DIGITS: Readonly<Record<string, number>> = {
+  〇: 0,
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+/** A number in Chinese numerals: 十二 = 12, 二十三 = 23, 二〇二四 = 2024 (digit by digit). */
+function chineseNumber(text: string): number {
+  if (!/[十百]/u.test(text)) return Number([...text].map((c) => CHINESE_DIGITS[c] ?? 0).join(""));
+  let total = 0;
+  let digit = 0;
+  for (const c of text) {
+    if (c === "十" || c === "百") {
+      total += (digit || 1) * (c === "十" ? 10 : 100);
+      digit = 0;
+    } else digit = CHINESE_DIGITS[c] ?? 0;
+  }
+  return total + digit;
+}
+
+/**
+ * Name order with numbers compared as numbers, in Arabic or Chinese numerals: 2024-9.csv before
+ * 2024-10.csv, 九月.csv before 十月.csv before 十二月.csv (by collation alone 十二月 came before 十月
+ * and 一月 last). Names equal as numbers (2024-1, 2024-01) keep one order, by their characters.
+ */
 export function byName(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
+  const x = nameParts(a);
+  const y = nameParts(b);
+  for (let k = 0; k < Math.min(x.length, y.length); k++) {
+    const p = x[k] as string | number;
+    const q = y[k] as string | number;
+    if (typeof p === "number" && typeof q === "number") {
+      if (p !== q) return p - q;
+    } else if (typeof p === "number" || typeof q === "number") {
+      return typeof p === "number" ? -1 : 1; // a number before text, as numeric collation has it
+    } else {
+      const c = p.localeCompare(q, "en");
+      if (c !== 0) return c;
+    }
+  }
+  return x.length - y.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** A name as runs of text and numbers (Arabic or Chinese numerals, each run its own). */
+function nameParts(name: string): (string | number)[] {
+  return (
+    name.match(/[0-9]+|[〇零一二两三四五六七八九十百]+|[^0-9〇零一二两三四五六七八九十百]+/gu) ?? []
+  ).map((part) =>
+    /^[0-9]+$/.test(part)
+      ? Number(part)
+      : /^[^〇零一二两三四五六七八九十百]/u.test(part)
+        ? part
+        : chineseNumber(part),
+  );
 }
 
 function archiveError(code: string, zh: string, en: string): InputError {
