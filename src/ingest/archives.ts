@@ -235,12 +235,7 @@ async function gunzipTo(
   const limit = Math.min(limits.maxFileBytes, Math.max(MiB, packed * limits.maxXlsxRatio));
   const out = join(dir, inner);
   const count = counter(limit, (bytes) => tooLargeError(file, inner, bytes, limit, packed));
-  try {
-    await pipeline(createReadStream(path), createGunzip(), count, createWriteStream(out));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw damaged(file, (error as Error).message);
-  }
+  await writeOut([createReadStream(path), createGunzip(), count], out, file, inner);
   return { files: [{ path: out, name: `${file}:${inner}` }], skipped: [] };
 }
 
@@ -256,6 +251,34 @@ function tooLargeError(
     `压缩包 ${file} 中的 ${entry} 解压后超过 ${mb(limit)} MB（已到 ${mb(bytes)} MB，压缩前 ${mb(packed)} MB；疑似压缩炸弹，或文件超过上限）`,
     `${entry} in the archive ${file} unpacks to more than ${mb(limit)} MB (${mb(bytes)} MB so far, ${mb(packed)} MB packed; a zip bomb, or a file past the limit)`,
   );
+}
+
+/** The temporary folder could not take an unpacked file (full, a quota, a size limit, no access). */
+function unpackFailed(file: string, entry: string, why: string): InputError {
+  return archiveError(
+    "archive_unpack_failed",
+    `无法把压缩包 ${file} 中的 ${entry} 解压到临时目录 ${tmpdir()}：${why}（临时目录须有空间放下解压后的文件；可用环境变量 TMPDIR 指定其他目录）`,
+    `could not unpack ${entry} of the archive ${file} into the temporary folder ${tmpdir()}: ${why} (it needs room for the unpacked files; set TMPDIR to use another folder)`,
+  );
+}
+
+/**
+ * Writes `from` to the file `out`: an error of the archive (damaged, too large) as it comes, one
+ * of writing (the folder full or out of reach) as unpackFailed, not as a damaged archive.
+ */
+async function writeOut(from: Readable[], out: string, file: string, entry: string): Promise<void> {
+  let writing: Error | undefined;
+  const to = createWriteStream(out);
+  to.on("error", (error) => {
+    writing = error;
+  });
+  try {
+    await pipeline([...from, to]);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (writing) throw unpackFailed(file, entry, writing.message);
+    throw damaged(file, (error as Error).message);
+  }
 }
 
 function damaged(file: string, why: string): InputError {
@@ -321,7 +344,9 @@ async function unzipTo(
     for (const [i, { entry, name }] of chosen.entries()) {
       // One folder per entry: a.zip may hold 1月/警情.csv and 2月/警情.csv.
       const folder = join(dir, String(i));
-      await mkdir(folder);
+      await mkdir(folder).catch((error: Error) => {
+        throw unpackFailed(file, name, error.message);
+      });
       const out = join(folder, basename(name));
       const packed = entry.compressedSize;
       const limit = Math.min(
@@ -337,12 +362,7 @@ async function unzipTo(
       ).catch((error: Error) => {
         throw damaged(file, error.message);
       });
-      try {
-        await pipeline(stream, count, createWriteStream(out));
-      } catch (error) {
-        if (error instanceof InputError) throw error;
-        throw damaged(file, (error as Error).message);
-      }
+      await writeOut([stream, count], out, file, name);
       total += count.bytes;
       files.push({ path: out, name: `${file}:${name}` });
     }

@@ -661,6 +661,32 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
     expect(unpacked()).toEqual([]);
   });
 
+  test("a temporary folder without room for the unpacked export is said so, not that the archive is damaged", async () => {
+    const dir = tempDir("recur-import-full-");
+    const tmp = join(dir, "tmp");
+    mkdirSync(tmp);
+    const rows = [SYNTH_HEADER];
+    for (let i = 0; i < 20_000; i++) rows.push(synthRow({ 接警单号: `R${i}` }));
+    writeFileSync(join(dir, "big.zip"), zip([{ name: "big.csv", data: Buffer.from(rows.join("\r\n")) }]));
+    const recur = join(import.meta.dirname, "..", "..", "..", "bin", "recur");
+    // Files of at most 1 MB (ulimit -f counts 1,024-byte blocks): the 4 MB export cannot be written.
+    const child = spawn(
+      "bash",
+      ["-c", `ulimit -f 1024; exec "${recur}" import big.zip --profile synthetic --db s.db --lang en`],
+      { cwd: dir, env: { ...process.env, TMPDIR: tmp, DATABASE_URL: "" } },
+    );
+    let err = "";
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    const code = await new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
+    expect(code).toBe(1);
+    expect(err).toContain("could not unpack big.csv of the archive big.zip into the temporary folder");
+    expect(err).toContain("TMPDIR");
+    expect(err).not.toContain("damaged");
+    expect(readdirSync(tmp).filter((name) => name.startsWith("recur-unpack-"))).toEqual([]);
+  });
+
   test("a missing file among several stops the command before anything is imported", async () => {
     const dir = tempDir("recur-import-missing-");
     const good = writeText(dir, "good.csv", [SYNTH_HEADER, synthRow({ 接警单号: "G1" })].join("\n"));
