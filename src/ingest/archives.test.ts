@@ -180,6 +180,10 @@ describe("unpacking compressed exports", () => {
     expect(await codeOf(unpackArchive(write("bomb.csv.gz", gzipSync(bomb)), limits))).toBe(
       "archive_too_large",
     );
+    // An entry name no file system takes (a NUL in it).
+    expect(
+      await codeOf(unpackArchive(write("nul.zip", zip([{ name: "a\u0000b.csv", data: csv("N") }])))),
+    ).toBe("archive_invalid");
     const none = write("docs.zip", zip([{ name: "readme.md", data: Buffer.from("hello") }]));
     try {
       await unpackArchive(none);

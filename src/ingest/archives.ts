@@ -268,11 +268,12 @@ function unpackFailed(file: string, entry: string, why: string): InputError {
  */
 async function writeOut(from: Readable[], out: string, file: string, entry: string): Promise<void> {
   let writing: Error | undefined;
-  const to = createWriteStream(out);
-  to.on("error", (error) => {
-    writing = error;
-  });
   try {
+    // Inside: a name the file system refuses (a NUL in it) throws here.
+    const to = createWriteStream(out);
+    to.on("error", (error) => {
+      writing = error;
+    });
     await pipeline([...from, to]);
   } catch (error) {
     if (error instanceof InputError) throw error;
