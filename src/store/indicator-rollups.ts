@@ -263,12 +263,39 @@ export class BatchRollups {
     let rollups: DailyRollups;
     if (this.#inserted === this.#offered) rollups = this.#acc.rows();
     else {
-      const rows = await tx.all(`SELECT ${INCIDENT_ROLLUP_COLUMNS} FROM incidents WHERE batch_id = ?`, [
-        this.batchId,
-      ]);
-      rollups = new RollupAccumulator().addAll(rows.map(rowToRollupIncident)).rows();
+      // Read back a page at a time: a 1,000,000-row file with a single repeated call read them
+      // all into one result and ran the import thread out of memory.
+      const acc = new RollupAccumulator();
+      await forEachBatchRow(tx, this.batchId, (row) => acc.add(rowToRollupIncident(row)));
+      rollups = acc.rows();
     }
     await upsertRollups(tx, rollups);
+  }
+}
+
+/** Rows a page of the read-back holds. */
+export const READ_BACK_PAGE = 20_000;
+
+/**
+ * Calls `each` for every incident of a batch, `READ_BACK_PAGE` rows a query, in key order: by
+ * rowid on SQLite (the batch_id index holds it: each page starts where the last ended), by id on
+ * PostgreSQL.
+ */
+async function forEachBatchRow(
+  tx: TxSql,
+  batchId: string,
+  each: (row: Record<string, unknown>) => void,
+): Promise<void> {
+  const key = tx.postgres ? "id" : "rowid";
+  let after: unknown = tx.postgres ? "" : -1;
+  for (;;) {
+    const rows = await tx.all(
+      `SELECT ${key} AS page_key, ${INCIDENT_ROLLUP_COLUMNS} FROM incidents WHERE batch_id = ? AND ${key} > ? ORDER BY ${key} LIMIT ${READ_BACK_PAGE}`,
+      [batchId, after],
+    );
+    for (const row of rows) each(row);
+    if (rows.length < READ_BACK_PAGE) return;
+    after = (rows[rows.length - 1] as Record<string, unknown>).page_key;
   }
 }
 

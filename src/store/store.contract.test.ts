@@ -14,7 +14,7 @@ import {
   isRecurError,
 } from "../domain/index.ts";
 import { openReview } from "../quality/review.ts";
-import { readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
+import { READ_BACK_PAGE, readAllRollups, rebuildIndicatorRollups } from "./indicator-rollups.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { qualityRepository } from "./quality-repository.ts";
 import { applyRetention } from "./retention.ts";
@@ -809,6 +809,22 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(await qualityRepository(store).getResult(earlier[3]!.id)).toBeUndefined();
     expect(await store.incidents.count({ batchId: asBatchId("big") })).toBe(11_994);
     await expectDerivedTablesRebuilt(store);
+  });
+
+  test("a batch with a repeated call reads its rows back a page at a time, and its rollups equal their rebuild", async () => {
+    const store = await fresh();
+    // More rows than two pages of the read-back (READ_BACK_PAGE), and one call repeated: the
+    // batch inserts fewer rows than it was given, so its rollups come from its stored rows.
+    const rows = range("paged", 0, 2 * READ_BACK_PAGE + 5_000);
+    const writer = await store.beginBatch(newBatch("paged"));
+    const inserted = await writer.insertIncidents([...rows, rows[7]!]);
+    await writer.commit(summaryOf(rows.length + 1, inserted));
+    expect(inserted).toBe(rows.length);
+    expect(await store.incidents.count()).toBe(rows.length);
+    const rollups = await readAllRollups(store);
+    expect(rollups.reduce((n, r) => n + (r.level === "station" ? r.incidents : 0), 0)).toBe(rows.length);
+    await store.db.transaction().execute((trx) => rebuildIndicatorRollups(trx as never));
+    expect(rollups).toEqual(await readAllRollups(store));
   });
 
   test("after updates the rollups and scorecard buckets equal their rebuild", async () => {
