@@ -437,6 +437,24 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["阳光小区501室(4栋2单元)", "阳光小区501室(3栋1单元)", "阳光小区501室1号房(3栋2单元)"],
     ],
     [
+      "a sub-room written apart from its flat (a space, a bracket, 之 or 室 between) is still the flat's sub-room",
+      "room",
+      [
+        "阳光小区3栋2单元501-1",
+        "阳光小区三栋二单元五零一室一号房",
+        "阳光小区3栋2单元501室之1",
+        "阳光小区3栋2单元501(1号房)",
+        "阳光小区3栋2单元501室 1号房间",
+      ],
+      [
+        "阳光小区3栋2单元501室",
+        "阳光小区3栋2单元501室 2号房间",
+        "阳光小区3栋2单元501室(送货提前1小时电联)",
+        "阳光小区3栋2单元501(1点以后配送)",
+        "阳光小区3栋2单元601(1号房)",
+      ],
+    ],
+    [
       "a building in a note after the flat is not the flat's (1栋1单元603室(不要放15栋丰巢柜))",
       "room",
       [

@@ -274,6 +274,9 @@ const SUB_ROOM = /^([0-9]{1,2}|[A-Z])(号房间|号房|房间|号|室|房)?$/u;
 /** A number with no word of its own or a room's (2, 2号, 2室, 2号房): a sub-room's, not a building's. */
 const BARE_OR_ROOM = /^[0-9A-Z]+(号房间|号房|房间|号|室|房)?$/u;
 
+/** What may stand between a flat and its sub-room: a space, a bracket, 之 or 室 (501室 1号房, 501(1号房)). */
+const SUB_ROOM_GAP = /^(\s*[(（]?\s*|之|室)$/u;
+
 /** A dash between numbers, as the parser leaves it (redundant). */
 const DASH = /^[-－—–~～]$/u;
 
@@ -309,14 +312,18 @@ function subRoomOf(
   if (room >= 0) {
     let i = room + 1;
     if (DASH.test(entities[i]?.text.trim() ?? "")) i++;
-    const suffix = sub(entities[i]);
+    else while (i < entities.length && SUB_ROOM_GAP.test((entities[i] as Entity).text)) i++;
+    // After a bracket only a number with a room's word (501(1号房)), not a note's (501(13点以后配送)).
+    const bracketed = entities.slice(room + 1, i).some((e) => /[(（]/u.test(e.text));
+    const next = entities[i];
+    const suffix = bracketed && !/(房间|房|室)$/u.test(canonicalText(next?.text ?? "")) ? null : sub(next);
     const before = new Set(entities.slice(0, room).map((e) => e.label));
     const skip = new Set<number>();
     for (let k = room + 1; k < entities.length; k++) {
       const e = entities[k] as Entity;
       if (!NUMBER_PART.has(e.label)) continue;
       const names = (e.label === "houseno" || e.label === "cellno") && !before.has(e.label);
-      if (k === i || !names || BARE_OR_ROOM.test(canonicalText(e.text))) skip.add(k);
+      if (!names || BARE_OR_ROOM.test(canonicalText(e.text))) skip.add(k);
     }
     if (suffix !== null) {
       skip.add(i);
