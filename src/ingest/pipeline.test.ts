@@ -73,6 +73,38 @@ describe("areas from boundaries (--areas)", () => {
   });
 });
 
+describe("numbers written where no number belongs", () => {
+  test("an address, a disposition or a category naming a caller's number or ID is stored masked, and keyed masked", async () => {
+    const store = new MemoryStore();
+    const summary = await importInto(
+      store,
+      csv("numbers-in-texts.csv", [
+        synthRow({
+          接警单号: "N1",
+          发生地址: "滨江区春华路88号阳光花园3栋2单元501室 张先生13812345678",
+          处警结果: "已联系当事人（身份证11010519491231002X）",
+          警情类别: "纠纷13912345678",
+        }),
+        synthRow({ 接警单号: "N2", 发生地址: "滨江区春华路88号阳光花园3栋2单元501室" }),
+      ]),
+      "synthetic",
+      { locator: createAddressLocator({ region: "浙江省杭州市" }) },
+    );
+    expect(summary).toMatchObject({ imported: 2 });
+    const masked = store.bySourceId("N1");
+    const plain = store.bySourceId("N2");
+    expect(masked?.address).toBe("滨江区春华路88号阳光花园3栋2单元501室 张先生〔手机号〕");
+    expect(masked?.disposition).toBe("已联系当事人（身份证〔身份证号〕）");
+    expect(masked?.sourceCategory).toBe("纠纷〔手机号〕/邻里纠纷");
+    const stored = JSON.stringify(masked);
+    for (const secret of ["13812345678", "11010519491231002X", "13912345678"])
+      expect(stored).not.toContain(secret);
+    // The door is the same door as the call without the number.
+    expect(masked?.location.room).not.toBeNull();
+    expect(masked?.location.room).toBe(plain?.location.room);
+  });
+});
+
 describe("import of the synthetic export", () => {
   test("a clean row becomes an incident with local times, taxonomy codes, units and masked text", async () => {
     const store = new MemoryStore();

@@ -571,13 +571,14 @@ function toIncident(
     utcOffsetMin: x.utcOffsetMin,
     category: x.category,
     subtype: x.subtype ?? null,
-    sourceCategory: x.sourceCategory ?? null,
+    // Free texts are masked as at import (src/ingest/pipeline.ts), the address before it is keyed.
+    sourceCategory: x.sourceCategory == null ? null : maskText(x.sourceCategory),
     department: x.department ?? null,
-    address: x.address ?? null,
+    address: x.address == null ? null : maskText(x.address),
     lon,
     lat,
     datum,
-    location: locate(x.address ?? null, lon, lat, datum),
+    location: locate(x.address == null ? null : maskText(x.address), lon, lat, datum),
     cityUnit: unit(x.cityUnit),
     branchUnit: unit(x.branchUnit),
     stationUnit: unit(x.stationUnit),
@@ -588,7 +589,7 @@ function toIncident(
     // The number itself is not kept: the API has no profile asking for it.
     callerNumberEnc: null,
     narrative: x.narrative == null ? null : maskText(x.narrative),
-    disposition: x.disposition ?? null,
+    disposition: x.disposition == null ? null : maskText(x.disposition),
     feedback: x.feedback == null ? null : maskText(x.feedback),
   };
 }
