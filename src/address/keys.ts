@@ -199,12 +199,26 @@ const ONE_BUILDING = /(大厦|大楼|写字楼|商务楼|综合楼|办公楼|宾
 /** A flat named by its side on a floor (东户, 西边户, 左门, 中户): its number says which floor's. */
 const SIDE_FLAT = /^[东西南北中左右]{1,2}边?$/u;
 
+/** The room text last read and its number: subRoomOf reads the first room's, roomNumberOf again. */
+let lastRoomText: string | undefined;
+let lastRoomNumber: string | null = null;
+
+/** `numberOf` of a room's text, the last one remembered (one address's keys read it twice). */
+function roomTextNumber(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  if (text !== lastRoomText) {
+    lastRoomNumber = numberOf(text);
+    lastRoomText = text;
+  }
+  return lastRoomNumber;
+}
+
 /**
  * A room's number; a flat named by its side is numbered with its floor (一楼东户 → 1东), and has
  * no number without one (the 东户 of which floor cannot be told: 1东 and 2东 are two flats).
  */
 function roomNumberOf(roomText: string | undefined, floorText: string | undefined): string | null {
-  const room = numberOf(roomText);
+  const room = roomTextNumber(roomText);
   if (room === null) return null;
   // 501A: room A of flat 501, as 501-A and 501室A are (subRoomOf).
   const lettered = /^([0-9]{3,4})([A-Z])$/.exec(room);
@@ -294,11 +308,12 @@ function subRoomOf(
 ): { readonly room: string; readonly skip: ReadonlySet<number> } | undefined {
   const flat = (e: Entity | undefined): string | null => {
     if (e === undefined || !NUMBER_PART.has(e.label)) return null;
-    const n = numberOf(e.text);
+    const n = e.label === "roomno" ? roomTextNumber(e.text) : numberOf(e.text);
     return n !== null && FLAT_NUMBER.test(n) ? n : null;
   };
   const sub = (e: Entity | undefined): string | null => {
-    if (e === undefined) return null;
+    // A sub-room is a few characters (之一, 2号房间, A): anything longer is not one, unread.
+    if (e === undefined || e.text.length > 8) return null;
     const text = canonicalText(e.text).replace(/^之/u, "");
     const m = SUB_ROOM.exec(text);
     if (!m?.[1]) return null;
@@ -308,30 +323,45 @@ function subRoomOf(
   // 501室 then more: a number part after the room belongs to it, not to the building (a note's
   // 不要放15栋 neither), except a building or unit named by its word where none came before the
   // room: 501室(3栋2单元) is flat 501 of building 3, unit 2.
-  const room = entities.findIndex((e) => e.label === "roomno" && flat(e) !== null);
-  if (room >= 0) {
+  // The first room that is a flat's number (most addresses end with it: nothing more to read).
+  let room = -1;
+  let flatNo: string | null = null;
+  for (let i = 0; i < entities.length && room < 0; i++) {
+    if ((entities[i] as Entity).label !== "roomno") continue;
+    flatNo = flat(entities[i]);
+    if (flatNo !== null) room = i;
+  }
+  if (room >= 0 && flatNo !== null) {
+    if (room === entities.length - 1) return undefined;
     let i = room + 1;
     if (DASH.test(entities[i]?.text.trim() ?? "")) i++;
     else while (i < entities.length && SUB_ROOM_GAP.test((entities[i] as Entity).text)) i++;
     // After a bracket only a number with a room's word (501(1号房)), not a note's (501(13点以后配送)).
-    const bracketed = entities.slice(room + 1, i).some((e) => /[(（]/u.test(e.text));
+    let bracketed = false;
+    for (let k = room + 1; k < i; k++) if (/[(（]/u.test((entities[k] as Entity).text)) bracketed = true;
     const next = entities[i];
-    const suffix = bracketed && !/(房间|房|室)$/u.test(canonicalText(next?.text ?? "")) ? null : sub(next);
-    const before = new Set(entities.slice(0, room).map((e) => e.label));
+    const suffix =
+      next === undefined || (bracketed && !/(房间|房|室)$/u.test(canonicalText(next.text)))
+        ? null
+        : sub(next);
+    // Labels before the room, read only when a building or unit word follows it.
+    let before: Set<string> | undefined;
     const skip = new Set<number>();
     for (let k = room + 1; k < entities.length; k++) {
       const e = entities[k] as Entity;
       if (!NUMBER_PART.has(e.label)) continue;
-      const names = (e.label === "houseno" || e.label === "cellno") && !before.has(e.label);
+      let names = false;
+      if (e.label === "houseno" || e.label === "cellno") {
+        before ??= new Set(entities.slice(0, room).map((x) => x.label));
+        names = !before.has(e.label);
+      }
       if (!names || BARE_OR_ROOM.test(canonicalText(e.text))) skip.add(k);
     }
     if (suffix !== null) {
       skip.add(i);
-      return { room: `${flat(entities[room])}-${suffix}`, skip: new Set([room, ...skip]) };
+      return { room: `${flatNo}-${suffix}`, skip: new Set([room, ...skip]) };
     }
-    return skip.size > 0
-      ? { room: flat(entities[room]) as string, skip: new Set([room, ...skip]) }
-      : undefined;
+    return skip.size > 0 ? { room: flatNo, skip: new Set([room, ...skip]) } : undefined;
   }
   // ... 501-1 at the end: the flat and its sub-room, after another number (a building, a road's).
   // The last two numbers and how many there are, without an array (this runs for every address).
