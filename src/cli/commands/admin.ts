@@ -5,28 +5,13 @@ import { ROLES, type Role } from "../../server/access.ts";
 import { Auth, generatePassword } from "../../server/auth.ts";
 import { userScopeProblem } from "../../server/registry-routes.ts";
 import { auditVerification } from "../../server/routes.ts";
-import { openStore, type Store } from "../../store/index.ts";
 import { registryRepository } from "../../store/registry-repository.ts";
 import { applyRetention } from "../../store/retention.ts";
 import { serverRepository } from "../../store/server-repository.ts";
-import { type Command, type CommandContext, println, t } from "../command.ts";
-import { dbPathOption } from "./serve.ts";
+import { type Command, println, t } from "../command.ts";
+import { withStore } from "../store-access.ts";
 
 const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
-
-async function withStore<T>(
-  db: unknown,
-  ctx: CommandContext,
-  work: (store: Store) => Promise<T>,
-): Promise<T> {
-  const databaseUrl = ctx.env.DATABASE_URL || undefined;
-  const store = await openStore({ path: dbPathOption(db, ctx), ...(databaseUrl ? { databaseUrl } : {}) });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const cliActor = () => `cli:${userInfo().username}`;
 

@@ -16,8 +16,8 @@ import {
   loadAreaBoundaries,
   saveAreaBoundaries,
 } from "../../store/area-boundaries.ts";
-import { DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
 import { type Command, type CommandContext, println, t } from "../command.ts";
+import { withStore } from "../store-access.ts";
 import type { ImportJob } from "./import-worker.ts";
 
 /**
@@ -31,23 +31,6 @@ import type { ImportJob } from "./import-worker.ts";
 
 const USAGE =
   "[show [--geojson]|set FILE.geojson [--area-id PROP] [--datum wgs84|gcj02|bd09]|clear] [--db PATH] [--json] [--lang zh|en]";
-
-async function withStore<T>(
-  values: Readonly<Record<string, unknown>>,
-  ctx: CommandContext,
-  work: (store: Store) => Promise<T>,
-): Promise<T> {
-  const path = resolve(ctx.cwd, typeof values.db === "string" ? values.db : DEFAULT_DB_PATH);
-  const store = await openStore({
-    path,
-    ...(ctx.env.DATABASE_URL ? { databaseUrl: ctx.env.DATABASE_URL } : {}),
-  });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const DATUM_NAMES: Readonly<Record<Datum, string>> = { wgs84: "WGS-84", gcj02: "GCJ-02", bd09: "BD-09" };
 
@@ -162,7 +145,7 @@ export const areasCommand: Command = {
     const [action = "show", file, ...rest] = args.positionals;
     const values = args.values;
     if (action === "show" && file === undefined)
-      return withStore(values, ctx, async (store) => {
+      return withStore(values.db, ctx, async (store) => {
         if (values.geojson === true) {
           const boundaries = await loadAreaBoundaries(store);
           println(
@@ -201,7 +184,7 @@ export const areasCommand: Command = {
       const idProperty = typeof values["area-id"] === "string" ? values["area-id"] : DEFAULT_AREA_ID_PROPERTY;
       const read = await readBoundariesFile(file, ctx);
       if (!read.ok) return 1;
-      return withStore(values, ctx, async (store) => {
+      return withStore(values.db, ctx, async (store) => {
         const saved = await saveAreaBoundaries(store, read.json, {
           idProperty,
           ...(datum ? { datum } : {}),
@@ -257,7 +240,7 @@ export const areasCommand: Command = {
       });
     }
     if (action === "clear" && file === undefined)
-      return withStore(values, ctx, async (store) => {
+      return withStore(values.db, ctx, async (store) => {
         const had = await clearAreaBoundaries(store);
         if (ctx.json) println(ctx.stdout, JSON.stringify({ changed: had }));
         else

@@ -6,7 +6,7 @@ import { controlCandidates, subjectHistory } from "../../server/outcomes.ts";
 import { openStore } from "../../store/index.ts";
 import { serverRepository } from "../../store/server-repository.ts";
 import { type Command, println, t } from "../command.ts";
-import { dbPathOption } from "./serve.ts";
+import { dbPathOption } from "../store-access.ts";
 
 /**
  * `recur cases sweep`: the periodic job that verifies outcomes from the data (reopen on

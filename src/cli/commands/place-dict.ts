@@ -1,9 +1,9 @@
-import { resolve } from "node:path";
 import { DICTIONARY_MESSAGES, type DictionaryCounts, dictionaryCounts } from "../../address/index.ts";
 import { renderIssue } from "../../domain/index.ts";
-import { addressKeysStale, DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
+import { addressKeysStale, type Store } from "../../store/index.ts";
 import { loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
 import { type CommandContext, println, t } from "../command.ts";
+import { withStore } from "../store-access.ts";
 
 /**
  * `recur address dict`: the store's place dictionary (src/store/place-dictionary.ts), the one every
@@ -13,23 +13,6 @@ import { type CommandContext, println, t } from "../command.ts";
  *   recur address dict set FILE [--db PATH]      replaces it with FILE (a `recur address learn` file)
  *   recur address dict clear [--db PATH]         empties it
  */
-
-async function withStore<T>(
-  values: Readonly<Record<string, unknown>>,
-  ctx: CommandContext,
-  work: (store: Store) => Promise<T>,
-): Promise<T> {
-  const path = resolve(ctx.cwd, typeof values.db === "string" ? values.db : DEFAULT_DB_PATH);
-  const store = await openStore({
-    path,
-    ...(ctx.env.DATABASE_URL ? { databaseUrl: ctx.env.DATABASE_URL } : {}),
-  });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const describe = (ctx: CommandContext, c: DictionaryCounts) =>
   t(
@@ -61,7 +44,7 @@ export async function placeDictionaryCommand(
 ): Promise<number> {
   const [action, file] = positionals;
   if (action === undefined || action === "show")
-    return withStore(values, ctx, async (store) => {
+    return withStore(values.db, ctx, async (store) => {
       const dictionary = await loadPlaceDictionary(store);
       if (ctx.json) println(ctx.stdout, JSON.stringify(dictionary, null, 2));
       else
@@ -79,7 +62,7 @@ export async function placeDictionaryCommand(
     }
     const json = await readJson(file, ctx);
     if (!json.ok) return 1;
-    return withStore(values, ctx, async (store) => {
+    return withStore(values.db, ctx, async (store) => {
       const { dictionary, issues, changed } = await savePlaceDictionary(store, json.value);
       for (const issue of issues)
         println(ctx.stderr, renderIssue({ ...issue, file }, DICTIONARY_MESSAGES, ctx.lang));
@@ -102,7 +85,7 @@ export async function placeDictionaryCommand(
     });
   }
   if (action === "clear")
-    return withStore(values, ctx, async (store) => {
+    return withStore(values.db, ctx, async (store) => {
       const { changed } = await savePlaceDictionary(store, {});
       const rekey = await sayRekey(store, ctx);
       if (ctx.json) println(ctx.stdout, JSON.stringify({ changed, rekeyNeeded: rekey }));
@@ -142,7 +125,7 @@ export async function learnFromStore(
   const dryRun = values["dry-run"] === true;
   const { learnPlacesFromStore } = await import("../../ingest/learn-places.ts");
   const { importProfileRegion } = await import("../../ingest/rekey.ts");
-  return withStore(values, ctx, async (store) => {
+  return withStore(values.db, ctx, async (store) => {
     const regions = new Map<string, string | null>();
     const counts = await learnPlacesFromStore(store, {
       minCount,

@@ -3,8 +3,9 @@ import { dirname, join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { DEFAULT_SECRET_FILE } from "../../ingest/privacy/index.ts";
 import { buildApp, type ServerStatus } from "../../server/app.ts";
-import { addressKeysStale, DEFAULT_DB_PATH, openStore, type Store } from "../../store/index.ts";
-import { type Command, type CommandContext, println, t } from "../command.ts";
+import { addressKeysStale, openStore, type Store } from "../../store/index.ts";
+import { type Command, println, t } from "../command.ts";
+import { dbPathOption } from "../store-access.ts";
 
 export const DEFAULT_PORT = 8080;
 
@@ -73,10 +74,6 @@ export async function serveUntilSignal(server: RunningServer, close: () => Promi
   await server.app.close();
   await close();
   return 0;
-}
-
-export function dbPathOption(value: unknown, ctx: CommandContext): string {
-  return resolve(ctx.cwd, typeof value === "string" ? value : DEFAULT_DB_PATH);
 }
 
 /** `recur serve`: the API and pages on one port over an existing store. */
