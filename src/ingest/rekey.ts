@@ -15,24 +15,47 @@ import {
 import { recordAddressRules } from "../store/address-rules.ts";
 import { loadPlaceDictionary, savePlaceDictionary } from "../store/place-dictionary.ts";
 import { profileRepository } from "../store/profile-repository.ts";
-import type { Batch, Relocation, Store } from "../store/types.ts";
+import {
+  type Batch,
+  MASKED_TEXT_COLUMNS,
+  MASKED_TEXT_FIELDS,
+  type MaskedTextField,
+  type Relocation,
+  type Store,
+} from "../store/types.ts";
+import { maskText } from "./privacy/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
 
 /**
- * Rekeying a store: the location keys and address components of every stored incident derived
- * again from its address with today's rules, and written where they changed. Keys are a function
- * of the address text and the rules (docs/address.md), so after an upgrade that changed the rules,
- * calls imported before and after it would otherwise key the same door apart. `recur address
- * rekey` and the dashboard's rules page both run it.
+ * Rekeying a store: every stored incident brought to what an import would store today. Its
+ * free texts are masked (docs/privacy.md §4: stores imported before the address, disposition
+ * and source category were masked hold them in the clear), and its location keys and address
+ * components derived again from its masked address with today's rules, and written where they
+ * changed. Keys are a function of the address text and the rules (docs/address.md), so after an
+ * upgrade that changed the rules, calls imported before and after it would otherwise key the
+ * same door apart; and since an import keys the masked address, a rekey must key it masked too.
+ * `recur address rekey` and the dashboard's rules page both run it.
  */
 
-/** What a rekey found: incidents read, with an address, changed, and changes per key level. */
+/**
+ * What a rekey found: incidents read, with an address, with new keys or components (`changed`),
+ * changes per key level, and the identifiers it masked.
+ */
 export interface RekeyCounts {
   readonly incidents: number;
   readonly withAddress: number;
   readonly changed: number;
   readonly componentsChanged: number;
   readonly levels: Readonly<Record<LocationLevel, number>>;
+  /** Incidents with at least one free text that held an identifier, now masked. */
+  readonly masked: number;
+  /** Of those, how many had it in each text. */
+  readonly maskedFields: Readonly<Record<MaskedTextField, number>>;
+  /**
+   * Revisions (`incident_revisions`, docs/store.md "Later exports") whose previous values held an
+   * identifier in a text, or keys and components made from such an address, now masked.
+   */
+  readonly revisionsMasked: number;
   readonly dryRun: boolean;
 }
 
@@ -125,6 +148,28 @@ export function relocation(incident: Incident, located: Located): Relocation | n
   return { id: incident.id, location: located.keys, addressComponents: located.components };
 }
 
+/**
+ * The free texts of an incident that masking changes, masked (as an import masks them,
+ * src/ingest/pipeline.ts), or null when none holds an identifier. Masking a masked text changes
+ * nothing, so a second rekey finds none.
+ * @example maskedTexts({ ...incident, address: "阳光小区3栋501室 张先生13812345678" }) // { address: "阳光小区3栋501室 张先生〔手机号〕" }
+ */
+export function maskedTexts(
+  incident: Pick<Incident, MaskedTextField>,
+): Partial<Record<MaskedTextField, string>> | null {
+  const out: Partial<Record<MaskedTextField, string>> = {};
+  let any = false;
+  for (const field of MASKED_TEXT_FIELDS) {
+    const text = incident[field];
+    if (text === null || text === undefined) continue;
+    const masked = maskText(text);
+    if (masked === text) continue;
+    out[field] = masked;
+    any = true;
+  }
+  return any ? out : null;
+}
+
 /** A locator per region, with a bounded memo of the addresses it has analysed. */
 class Locators {
   readonly #byRegion = new Map<string, { locator: FullAddressLocator; memo: Map<string, Located> }>();
@@ -149,10 +194,13 @@ class Locators {
 }
 
 /**
- * Parses every stored address again, as an import would today (with the store's place dictionary),
- * and updates the incidents whose keys or components changed, a page of 5,000 at a time, each page in one transaction. Nothing but
- * the keys and components is written. Unless `dryRun`, the store then records today's rules, so
- * later imports no longer say the keys are stale (src/store/address-rules.ts).
+ * Masks the free texts of every stored incident and parses its masked address again, as an
+ * import would today (with the store's place dictionary), and updates the incidents whose texts,
+ * keys or components changed, a page of 5,000 at a time, each page in one transaction (with the
+ * quotes of those texts in the incidents' quality results). Then the previous values of the
+ * stored revisions are masked the same way (`maskRevisions`). Nothing else is written. Unless
+ * `dryRun`, the store then records today's rules, so later imports no longer say the keys are
+ * stale (src/store/address-rules.ts).
  * @example await rekeyStore(store, { regionOf: async () => "浙江省杭州市" })
  */
 export async function rekeyStore(store: Store, options: RekeyOptions): Promise<RekeyCounts> {
@@ -172,35 +220,137 @@ export async function rekeyStore(store: Store, options: RekeyOptions): Promise<R
   let withAddress = 0;
   let changed = 0;
   let componentsChanged = 0;
+  let masked = 0;
+  let revisionsMasked = 0;
+  const maskedFields = Object.fromEntries(MASKED_TEXT_FIELDS.map((field) => [field, 0])) as Record<
+    MaskedTextField,
+    number
+  >;
   const counts = (): RekeyCounts => ({
     incidents,
     withAddress,
     changed,
     componentsChanged,
     levels: { ...levels },
+    masked,
+    maskedFields: { ...maskedFields },
+    revisionsMasked,
     dryRun,
   });
   for await (const page of store.incidents.scan(PAGE)) {
     const pending: Relocation[] = [];
     for (const incident of page) {
       incidents++;
-      if (incident.address === null || incident.address.trim() === "") continue;
-      withAddress++;
-      const change = relocation(
-        incident,
-        locators.located(regionOfBatch.get(incident.batchId) ?? fallback, incident.address),
-      );
-      if (!change) continue;
-      changed++;
-      if ((incident.addressComponents ?? null) !== change.addressComponents) componentsChanged++;
-      for (const level of LOCATION_LEVELS)
-        if ((incident.location[level] ?? null) !== (change.location[level] ?? null)) levels[level]++;
-      pending.push(change);
+      const texts = maskedTexts(incident);
+      if (texts) {
+        masked++;
+        for (const field of MASKED_TEXT_FIELDS) if (texts[field] !== undefined) maskedFields[field]++;
+      }
+      const address = texts?.address ?? incident.address;
+      let change: Relocation | null = null;
+      if (address !== null && address.trim() !== "") {
+        withAddress++;
+        change = relocation(
+          incident,
+          locators.located(regionOfBatch.get(incident.batchId) ?? fallback, address),
+        );
+        if (change) {
+          changed++;
+          if ((incident.addressComponents ?? null) !== change.addressComponents) componentsChanged++;
+          for (const level of LOCATION_LEVELS)
+            if ((incident.location[level] ?? null) !== (change.location[level] ?? null)) levels[level]++;
+        }
+      }
+      if (texts)
+        change = {
+          id: incident.id,
+          location: change?.location ?? incident.location,
+          addressComponents: change ? change.addressComponents : (incident.addressComponents ?? null),
+          texts,
+        };
+      if (change) pending.push(change);
     }
     // Written between pages: the scan's keyset paging (received_at, id) is not moved by these columns.
     if (!dryRun && pending.length > 0) await store.incidents.relocate(pending);
     options.onProgress?.(counts());
   }
+  revisionsMasked = await maskRevisions(store, {
+    dryRun,
+    located: (batchId, address) => locators.located(regionOfBatch.get(batchId) ?? fallback, address),
+  });
   if (!dryRun) await recordAddressRules(store);
-  return counts();
+  const done = counts();
+  options.onProgress?.(done);
+  return done;
+}
+
+/** The location key columns an incident revision may hold, by level. */
+const LOC_COLUMNS = {
+  poi: "loc_poi",
+  building: "loc_building",
+  unit: "loc_unit",
+  room: "loc_room",
+  road: "loc_road",
+  cross: "loc_cross",
+} as const satisfies Record<LocationLevel, string>;
+
+/**
+ * Masks the previous values kept by `incident_revisions` (a later export's update, docs/store.md
+ * "Later exports"): they are "as stored", so a revision made before the texts were masked, or by
+ * an import that replaced an unmasked text with its masked form, keeps the unmasked one. Each of
+ * their texts is masked; when the previous address was, its previous keys and components are made
+ * again from the masked address (in the region of the incident's batch), since those of the
+ * unmasked address may carry the number (a component always does). Pages of 5,000 revisions by
+ * id, each page in one transaction. Returns how many revisions changed (or would, with `dryRun`).
+ */
+async function maskRevisions(
+  store: Store,
+  options: { readonly dryRun: boolean; readonly located: (batchId: string, address: string) => Located },
+): Promise<number> {
+  let count = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await store.db
+      .selectFrom("incident_revisions as r")
+      .leftJoin("incidents as i", "i.id", "r.incident_id")
+      .select(["r.id as id", "r.previous as previous", "i.batch_id as batch_id"])
+      .where("r.id", ">", after)
+      .orderBy("r.id")
+      .limit(PAGE)
+      .execute();
+    if (rows.length === 0) break;
+    after = Number(rows[rows.length - 1]!.id);
+    const updates: { id: number; previous: string }[] = [];
+    for (const row of rows) {
+      const previous = JSON.parse(row.previous) as Record<string, unknown>;
+      let changed = false;
+      for (const field of MASKED_TEXT_FIELDS) {
+        const column = MASKED_TEXT_COLUMNS[field];
+        const text = previous[column];
+        if (typeof text !== "string") continue;
+        const masked = maskText(text);
+        if (masked === text) continue;
+        previous[column] = masked;
+        changed = true;
+        if (field !== "address" || masked.trim() === "") continue;
+        const located = options.located(row.batch_id ?? "", masked);
+        for (const level of LOCATION_LEVELS)
+          if (LOC_COLUMNS[level] in previous) previous[LOC_COLUMNS[level]] = located.keys[level] ?? null;
+        if ("address_components" in previous) previous.address_components = located.components;
+      }
+      if (changed) updates.push({ id: Number(row.id), previous: JSON.stringify(previous) });
+    }
+    count += updates.length;
+    if (!options.dryRun && updates.length > 0)
+      await store.db.transaction().execute(async (trx) => {
+        for (const u of updates)
+          await trx
+            .updateTable("incident_revisions")
+            .set({ previous: u.previous })
+            .where("id", "=", u.id)
+            .execute();
+      });
+    if (rows.length < PAGE) break;
+  }
+  return count;
 }

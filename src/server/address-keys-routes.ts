@@ -144,8 +144,8 @@ export function registerAddressKeysRoutes(app: FastifyInstance, services: () => 
           current.counts = counts;
           current.state = "done";
           current.finishedAt = clock.now();
-          if (!dryRun && counts.changed > 0) {
-            // Series and the dispatch-time index are rebuilt on the new keys (the old ones answer meanwhile).
+          if (!dryRun && (counts.changed > 0 || counts.masked > 0)) {
+            // Series and the dispatch-time index are rebuilt on the new keys and masked texts (the old ones answer meanwhile).
             dashboardCacheOf(app)?.refresh(store);
             reloadRepeatIndex(app);
           }

@@ -1,14 +1,24 @@
 import type { Kysely, SelectQueryBuilder } from "kysely";
-import type { BatchId, Incident, IncidentId, LocationLevel } from "../domain/index.ts";
+import {
+  type BatchId,
+  type Incident,
+  type IncidentId,
+  issueValue,
+  type LocationLevel,
+} from "../domain/index.ts";
 import { rowToBatch, rowToIncident, rowToQuarantined } from "./rows.ts";
 import type { Database, IncidentTable } from "./schema.ts";
-import type {
-  BatchRepository,
-  IncidentQuery,
-  IncidentRepository,
-  QuarantineRepository,
-  SettingsRepository,
-  UnitLevel,
+import {
+  type BatchRepository,
+  type IncidentQuery,
+  type IncidentRepository,
+  MASKED_TEXT_COLUMNS,
+  MASKED_TEXT_FIELDS,
+  type MaskedTextField,
+  type QuarantineRepository,
+  type Relocation,
+  type SettingsRepository,
+  type UnitLevel,
 } from "./types.ts";
 
 /**
@@ -109,7 +119,7 @@ export function incidentRepository(db: Kysely<Database>): IncidentRepository {
       if (changes.length === 0) return 0;
       return db.transaction().execute(async (trx) => {
         let updated = 0;
-        for (const { id, location, addressComponents } of changes) {
+        for (const { id, location, addressComponents, texts } of changes) {
           const result = await trx
             .updateTable("incidents")
             .set({
@@ -120,15 +130,72 @@ export function incidentRepository(db: Kysely<Database>): IncidentRepository {
               loc_road: location.road,
               loc_cross: location.cross,
               address_components: addressComponents,
+              ...textColumns(texts),
             })
             .where("id", "=", id)
             .executeTakeFirst();
           updated += Number(result.numUpdatedRows);
         }
+        await requoteQualityIssues(
+          trx,
+          changes.filter((c) => c.texts !== undefined && Object.keys(c.texts).length > 0),
+        );
         return updated;
       });
     },
   };
+}
+
+/** The columns of the masked texts a relocation replaces. */
+function textColumns(
+  texts: Relocation["texts"],
+): Partial<Record<(typeof MASKED_TEXT_COLUMNS)[MaskedTextField], string>> {
+  const out: Partial<Record<(typeof MASKED_TEXT_COLUMNS)[MaskedTextField], string>> = {};
+  if (texts === undefined) return out;
+  for (const field of MASKED_TEXT_FIELDS) {
+    const text = texts[field];
+    if (text !== undefined) out[MASKED_TEXT_COLUMNS[field]] = text;
+  }
+  return out;
+}
+
+/**
+ * The stored quality results (`recur quality`, quality-repository.ts) of incidents whose texts
+ * were just masked quote those texts (`missing_address`, `outcome_mismatch` …: the issue's
+ * `field` and `value`): each such value becomes the same quote of the masked text, so that no
+ * copy of the unmasked text is left. Codes, scores and scorecard buckets stay: masking does not
+ * change what was found.
+ */
+async function requoteQualityIssues(trx: Kysely<Database>, changes: readonly Relocation[]): Promise<void> {
+  const db = trx.withTables<{ quality_results: { incident_id: string; issues: string } }>();
+  for (let i = 0; i < changes.length; i += 500) {
+    const part = changes.slice(i, i + 500);
+    const texts = new Map(part.map((c) => [c.id as string, c.texts ?? {}]));
+    const rows = await db
+      .selectFrom("quality_results")
+      .select(["incident_id", "issues"])
+      .where("incident_id", "in", [...texts.keys()])
+      .execute();
+    for (const row of rows) {
+      const masked = texts.get(row.incident_id) ?? {};
+      const issues = JSON.parse(row.issues) as { field?: string; value?: string }[];
+      let changed = false;
+      for (const issue of issues) {
+        const text = issue.value === undefined ? undefined : masked[issue.field as MaskedTextField];
+        if (text === undefined) continue;
+        const quoted = issueValue(text);
+        if (quoted === issue.value) continue;
+        issue.value = quoted;
+        changed = true;
+      }
+      if (changed)
+        await db
+          .updateTable("quality_results")
+          .set({ issues: JSON.stringify(issues) })
+          .where("incident_id", "=", row.incident_id)
+          .execute();
+    }
+  }
 }
 
 export function batchRepository(db: Kysely<Database>): BatchRepository {

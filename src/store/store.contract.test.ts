@@ -499,6 +499,73 @@ function contractSuite(makeTarget: () => Promise<StoreTarget>, traits: Traits): 
     expect(await store.incidents.relocate([])).toBe(0);
   });
 
+  test("relocate with masked texts replaces those texts only, and the quotes of them in the incident's quality issues", async () => {
+    const store = await fresh();
+    const raw = {
+      address: "阳光小区3栋501室 张先生13812345678",
+      disposition: "已联系13912345678",
+      sourceCategory: "纠纷13700001111",
+      narrative: "邻居吵闹",
+      feedback: "已调解",
+    };
+    const rows = [1, 2].map((n) =>
+      makeIncident({
+        sourceId: `M${n}`,
+        batchId: asBatchId("m"),
+        receivedAt: asEpochMs(1_700_000_000_000 + n),
+        ...raw,
+        location: { poi: "阳光小区", building: "阳光小区:3", room: "阳光小区:3:501" },
+      }),
+    );
+    await importRows(store, "m", rows);
+    const [first, second] = rows as [Incident, Incident];
+    const quality = qualityRepository(store);
+    const issues = [
+      { code: "missing_address" as const, severity: "error" as const, field: "address", value: raw.address },
+      {
+        code: "outcome_mismatch" as const,
+        severity: "warning" as const,
+        field: "disposition",
+        value: raw.disposition,
+        params: { outcome: "invalid" },
+      },
+      {
+        code: "late_feedback" as const,
+        severity: "warning" as const,
+        field: "closedAt",
+        value: "2024-05-01 20:30",
+      },
+    ];
+    await quality.saveResults(
+      rows.map((i) => ({ incidentId: i.id, score: 70, issues })),
+      1_714_600_000_000,
+    );
+    const texts = {
+      address: "阳光小区3栋501室 张先生〔手机号〕",
+      disposition: "已联系〔手机号〕",
+      sourceCategory: "纠纷〔手机号〕",
+    };
+    expect(
+      await store.incidents.relocate([
+        { id: first.id, location: first.location, addressComponents: null, texts },
+      ]),
+    ).toBe(1);
+    const masked = await store.incidents.getById(first.id);
+    expect(masked).toMatchObject({ ...texts, narrative: raw.narrative, feedback: raw.feedback });
+    expect(masked?.location).toEqual(first.location);
+    // The other incident and its result are as stored.
+    expect(await store.incidents.getById(second.id)).toMatchObject(raw);
+    const result = await quality.getResult(first.id);
+    expect(result?.score).toBe(70);
+    expect(result?.issues.map((i) => i.value)).toEqual([
+      texts.address,
+      texts.disposition,
+      "2024-05-01 20:30",
+    ]);
+    expect(JSON.stringify(result)).not.toContain("13812345678");
+    expect((await quality.getResult(second.id))?.issues[0]?.value).toBe(raw.address);
+  });
+
   test("a later export fills in and corrects a stored call, and a null never clears a stored value", async () => {
     const store = await fresh();
     const first = call("b1", 1, {

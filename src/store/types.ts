@@ -135,17 +135,47 @@ export interface IncidentRepository {
   /** Streams all incidents in receivedAt order in pages, for batch analysis. */
   scan(pageSize?: number): AsyncIterable<readonly Incident[]>;
   /**
-   * Replaces the location keys and address components of stored incidents, in one transaction
-   * (`recur address rekey`, after the address rules changed); returns how many rows it updated.
+   * Replaces the location keys and address components of stored incidents, and the free texts a
+   * change names (`texts`), in one transaction (`recur address rekey`, after the address rules
+   * changed or for texts stored before they were masked); returns how many rows it updated.
    */
   relocate(changes: readonly Relocation[]): Promise<number>;
 }
 
-/** New location keys and address components for one stored incident. */
+/**
+ * The free texts of an incident that an import masks (docs/privacy.md §4), as Incident fields;
+ * their columns in `MASKED_TEXT_COLUMNS`.
+ */
+export const MASKED_TEXT_FIELDS = [
+  "address",
+  "disposition",
+  "sourceCategory",
+  "narrative",
+  "feedback",
+] as const;
+export type MaskedTextField = (typeof MASKED_TEXT_FIELDS)[number];
+
+/** The incidents column of each masked text (also the column names `incident_revisions` uses). */
+export const MASKED_TEXT_COLUMNS = {
+  address: "address",
+  disposition: "disposition",
+  sourceCategory: "source_category",
+  narrative: "narrative",
+  feedback: "feedback",
+} as const satisfies Record<MaskedTextField, string>;
+
+/** New location keys and address components for one stored incident, and texts masked since. */
 export interface Relocation {
   readonly id: IncidentId;
   readonly location: LocationKeys;
   readonly addressComponents: AddressComponentsJson | null;
+  /**
+   * Texts that replace the stored ones: their masked form (`recur address rekey` on a store
+   * imported before these texts were masked). A text left out stays as stored. The values that
+   * the incident's stored quality issues quote from a replaced text are replaced by the same
+   * quote of the masked text.
+   */
+  readonly texts?: Readonly<Partial<Record<MaskedTextField, string>>>;
 }
 
 export interface BatchRepository {

@@ -345,8 +345,8 @@ async function learn(values: Readonly<Record<string, unknown>>, ctx: CommandCont
 export const addressCommand: Command = {
   name: "address",
   summary: {
-    zh: "地址解析：拆分地址要素、生成位置键；训练并评测标注模型；从地址中学习本地地名词典，设为库的词典；规则或词典更新后重算已存警情的位置键",
-    en: "Addresses: split into components and location keys; train and evaluate a tagger; learn a local place dictionary and make it the store's; rekey stored incidents after the rules or the dictionary changed",
+    zh: "地址解析：拆分地址要素、生成位置键；训练并评测标注模型；从地址中学习本地地名词典，设为库的词典；规则或词典更新后重算已存警情的位置键（并遮蔽旧库中未遮蔽的地址、处警结果、类别文本里的号码）",
+    en: "Addresses: split into components and location keys; train and evaluate a tagger; learn a local place dictionary and make it the store's; rekey stored incidents after the rules or the dictionary changed (and mask the identifiers that stores imported before masking keep in addresses, dispositions and category texts)",
   },
   usage:
     "parse [--format jsonl|text] [--region R] [--dict FILE | --db PATH] [--model FILE] < addresses.txt\n" +

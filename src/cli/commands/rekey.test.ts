@@ -10,6 +10,16 @@ import {
   addressRulesFingerprint,
   openStore,
 } from "../../store/index.ts";
+import { serverRepository } from "../../store/server-repository.ts";
+import {
+  PG_URL,
+  pgUnreachable,
+  postgresTarget,
+  REQUIRE_PG,
+  type StoreTarget,
+  sqliteTarget,
+} from "../../store/testing/stores.ts";
+import type { Store } from "../../store/types.ts";
 import { runCli } from "../testing.ts";
 
 function run(args: string[], cwd: string, stdin?: string) {
@@ -346,4 +356,103 @@ describe("recur address rekey", { timeout: 90_000 }, () => {
     expect(code).toBe(1);
     expect(err).toContain("missing.json");
   });
+});
+
+const pgProblem = await pgUnreachable();
+
+/**
+ * A store imported before the address, disposition and source category were masked (4210db6):
+ * the rekey masks them, on SQLite (--db) and on PostgreSQL (DATABASE_URL).
+ */
+describe("recur address rekey on a store imported before those texts were masked", {
+  timeout: 90_000,
+}, () => {
+  const dir = tempDir("recur-rekey-mask-");
+  const calls = writeText(
+    dir,
+    "calls.csv",
+    [
+      SYNTH_HEADER,
+      synthRow({ 接警单号: "M1", 发生地址: "澜东区阳光花园3栋2单元501室", 处警结果: "已调解" }),
+      synthRow({ 接警单号: "M2", 发生地址: "澜东区红星路88号门口", 处警结果: "已调解" }),
+    ].join("\n"),
+    "utf8",
+  );
+  /** What an import wrote before 4210db6: the number in the address and the disposition. */
+  const unmask = async (store: Store) => {
+    await store.db
+      .updateTable("incidents")
+      .set({
+        address: "澜东区阳光花园3栋2单元501室 张先生13812345678",
+        disposition: "已联系当事人13912345678",
+        source_category: "纠纷11010519491231002X",
+      })
+      .where("source_id", "=", "M1")
+      .execute();
+  };
+
+  const targets: [string, () => Promise<StoreTarget>][] = [["sqlite", async () => sqliteTarget()]];
+  if (pgProblem === undefined) targets.push(["postgres", () => postgresTarget()]);
+  else if (REQUIRE_PG)
+    test("PostgreSQL is reachable (RECUR_REQUIRE_PG=1)", () => {
+      throw new Error(`PostgreSQL unreachable at ${PG_URL}: ${pgProblem}`);
+    });
+  else test.skip(`postgres (skipped: PostgreSQL unreachable at ${PG_URL})`, () => {});
+
+  for (const [name, makeTarget] of targets)
+    test(`${name}: --dry-run counts, a run masks and audits, a second run masks nothing`, async () => {
+      const target = await makeTarget();
+      try {
+        const { store, location } = await target.fresh();
+        await store.close();
+        const where = "path" in location ? ["--db", location.path] : [];
+        const env = { ...process.env, DATABASE_URL: "databaseUrl" in location ? location.databaseUrl : "" };
+        const cli = (args: string[]) => runCli([...args, ...where], { cwd: dir, env });
+        expect((await cli(["import", calls, "--profile", "synthetic", "--json"])).code).toBe(0);
+        const reopen = () => target.open(location);
+        let s = await reopen();
+        await unmask(s);
+        await s.close();
+
+        const dry = await cli(["address", "rekey", "--dry-run", "--json"]);
+        expect(dry.code).toBe(0);
+        expect(JSON.parse(dry.out)).toMatchObject({
+          incidents: 2,
+          masked: 1,
+          maskedFields: { address: 1, disposition: 1, sourceCategory: 1, narrative: 0, feedback: 0 },
+          dryRun: true,
+        });
+        s = await reopen();
+        expect((await s.incidents.get("synthetic-110", "M1"))?.address).toContain("13812345678");
+        expect(await serverRepository(s).auditEntries()).toEqual([]);
+        await s.close();
+
+        const human = await cli(["address", "rekey", "--lang", "en"]);
+        expect(human.code).toBe(0);
+        expect(human.out).toContain(
+          "identifiers masked (stored before these texts were masked): 1 incidents (address 1, disposition 1, sourceCategory 1, narrative 0, feedback 0)",
+        );
+        s = await reopen();
+        const m1 = await s.incidents.get("synthetic-110", "M1");
+        expect(m1).toMatchObject({
+          address: "澜东区阳光花园3栋2单元501室 张先生〔手机号〕",
+          disposition: "已联系当事人〔手机号〕",
+          sourceCategory: "纠纷〔身份证号〕",
+        });
+        expect(JSON.stringify(m1)).not.toMatch(/13812345678|13912345678|11010519491231002X/);
+        const audit = await serverRepository(s).auditEntries();
+        expect(audit).toHaveLength(1);
+        expect(audit[0]).toMatchObject({
+          action: "address.rekey",
+          outcome: "ok",
+          detail: { via: "cli", incidents: 2, masked: 1, "masked.address": 1 },
+        });
+        await s.close();
+
+        const again = await cli(["address", "rekey", "--json"]);
+        expect(JSON.parse(again.out)).toMatchObject({ changed: 0, masked: 0, revisionsMasked: 0 });
+      } finally {
+        await target.dispose();
+      }
+    });
 });

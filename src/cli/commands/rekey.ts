@@ -1,15 +1,20 @@
+import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { AddressLocatorOptions } from "../../address/index.ts";
 import { LOCATION_LEVELS } from "../../domain/index.ts";
 import { importProfileRegion, type RekeyCounts, rekeyStore } from "../../ingest/rekey.ts";
 import { DEFAULT_DB_PATH, openStore } from "../../store/index.ts";
 import { dictionaryDigest, loadPlaceDictionary } from "../../store/place-dictionary.ts";
+import { serverRepository } from "../../store/server-repository.ts";
+import { MASKED_TEXT_FIELDS } from "../../store/types.ts";
 import { type CommandContext, println, t } from "../command.ts";
 
 /**
- * `recur address rekey`: derives the location keys and address components of every stored
- * incident again from its address (src/ingest/rekey.ts), and updates the rows whose keys or
- * components changed.
+ * `recur address rekey`: masks the free texts of every stored incident as an import does today
+ * and derives its location keys and address components again from its masked address
+ * (src/ingest/rekey.ts), and updates the rows whose texts, keys or components changed; also the
+ * previous values kept by the incidents' revisions. A run that writes is audited
+ * (`address.rekey`, as the dashboard's rebuild).
  */
 
 /** What a rekey found (src/ingest/rekey.ts), and how long it took. */
@@ -72,11 +77,31 @@ export async function rekey(
       defaultRegion: forced,
       dryRun,
     });
-    const { incidents, withAddress, changed, componentsChanged, levels } = counts;
+    const { incidents, withAddress, changed, componentsChanged, levels, masked, maskedFields } = counts;
     const summary: RekeySummary = {
       ...counts,
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
+    // Written like the dashboard's rebuild (audit "address.rekey"): what it changed, no text.
+    if (!dryRun)
+      await serverRepository(store).appendAudit({
+        at: Date.now(),
+        actor: `cli:${userInfo().username}`,
+        role: null,
+        ip: null,
+        action: "address.rekey",
+        target: null,
+        outcome: "ok",
+        detail: {
+          via: "cli",
+          incidents,
+          changed,
+          masked,
+          ...Object.fromEntries(MASKED_TEXT_FIELDS.map((f) => [`masked.${f}`, maskedFields[f]])),
+          revisionsMasked: counts.revisionsMasked,
+          ...(replaced ? { dictionaryReplaced: true } : {}),
+        },
+      });
     if (replaced && !dryRun)
       println(
         ctx.stderr,
@@ -101,7 +126,16 @@ export async function rekey(
           `read ${incidents} incidents (${withAddress} with an address); ${changed} had new location keys or components${dryRun ? " (dry run, nothing written)" : changed > 0 ? ", updated" : ""}; keys changed per level: ${perLevel}; components changed: ${componentsChanged}; ${summary.seconds} s`,
         ),
       );
-      if (!dryRun && changed > 0)
+      const perField = MASKED_TEXT_FIELDS.map((field) => `${field} ${maskedFields[field]}`).join(", ");
+      println(
+        ctx.stdout,
+        t(
+          ctx,
+          `遮蔽号码（此前导入时未遮蔽）：${masked} 条警情${dryRun ? "将被遮蔽" : ""}（${perField}），修订记录旧值 ${counts.revisionsMasked} 条`,
+          `identifiers masked (stored before these texts were masked): ${masked} incidents${dryRun ? " would be" : ""} (${perField}); previous values of ${counts.revisionsMasked} revisions`,
+        ),
+      );
+      if (!dryRun && (changed > 0 || masked > 0))
         println(
           ctx.stdout,
           t(
