@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
+import { inspect } from "node:util";
 import { isMainThread, parentPort } from "node:worker_threads";
 import type { PlaceDictionary } from "../../address/dictionary.ts";
 import { jurisdictions } from "../../address/geo.ts";
@@ -65,7 +66,15 @@ export type WorkerMessage =
       };
     }
   | { readonly kind: "recur-error"; readonly code: string; readonly messages: Record<Lang, string> }
-  | { readonly kind: "crash"; readonly message: string; readonly stack?: string };
+  | {
+      readonly kind: "crash";
+      readonly message: string;
+      readonly stack?: string;
+      /** The error's cause as `util.inspect` shows it (a thread passes no Error across intact). */
+      readonly cause?: string;
+      /** A system error's code (`EISDIR`, `SQLITE_FULL` …). */
+      readonly code?: string;
+    };
 
 /** The secret sits next to the database unless --secret or RECUR_SECRET says otherwise. */
 function secretPath(job: ImportJob, dbPath: string): string {
@@ -154,6 +163,12 @@ if (!isMainThread && parentPort) {
                   kind: "crash",
                   message: String((error as Error)?.message ?? error),
                   stack: (error as Error)?.stack ?? "",
+                  ...(typeof (error as { code?: unknown } | null)?.code === "string"
+                    ? { code: (error as { code: string }).code }
+                    : {}),
+                  ...((error as Error)?.cause !== undefined
+                    ? { cause: inspect((error as Error).cause) }
+                    : {}),
                 },
           ),
       ),

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { nationalGazetteer } from "../../address/gazetteer.ts";
@@ -9,8 +10,9 @@ import { addressComponentsFromJson, RecurError } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
 import { zip } from "../../ingest/testing/zip.ts";
 import { openStore } from "../../store/index.ts";
+import { main } from "../main.ts";
 import { runCli } from "../testing.ts";
-import { importThreadFailure } from "./import.ts";
+import { importTesting, importThreadFailure } from "./import.ts";
 
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   return runCli(args, { cwd, env });
@@ -602,6 +604,89 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
       expect(err).toContain(lang === "zh" ? "bad.csv 未能导入" : "bad.csv was not imported");
     }
     expect((await stored(db, "G1")).count).toBe(1);
+  });
+
+  test("an internal error in the second of three files: the first file's totals, the file and the files not imported are printed, then the error is thrown with its stack", async () => {
+    const dir = tempDir("recur-import-crash-");
+    const files = ["a", "b", "c"].map((name, n) =>
+      writeText(dir, `${name}.csv`, [SYNTH_HEADER, synthRow({ 接警单号: `X${n}` })].join("\n")),
+    );
+    const db = join(dir, "crash.db");
+    /** Runs the command as bin/recur does, keeping what it printed and what it threw. */
+    const crashRun = async (json: boolean) => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = "";
+      let err = "";
+      stdout.on("data", (d) => {
+        out += d;
+      });
+      stderr.on("data", (d) => {
+        err += d;
+      });
+      const args = ["import", ...files, "--profile", "synthetic", "--db", db, "--lang", "en"];
+      const thrown = await main(json ? [...args, "--json"] : args, {
+        stdout,
+        stderr,
+        cwd: dir,
+        env: { ...process.env, DATABASE_URL: "" },
+      }).then(
+        (code) => ({ code }),
+        (error: unknown) => ({ error }),
+      );
+      return { thrown, out, err };
+    };
+    // A genuine route to an error that is no RecurError: after the checks and the first import,
+    // the second export is replaced by a folder of its name (as when an export folder is being
+    // rearranged during a long import), which the import thread then fails to read.
+    importTesting.beforeFile = (target, index) => {
+      if (index !== 1) return;
+      rmSync(target.path, { recursive: true, force: true });
+      mkdirSync(target.path);
+    };
+    try {
+      for (const json of [true, false]) {
+        rmSync(files[1]!, { recursive: true, force: true });
+        writeText(dir, "b.csv", [SYNTH_HEADER, synthRow({ 接警单号: "X1" })].join("\n"));
+        const { thrown, out, err } = await crashRun(json);
+        expect("error" in thrown).toBe(true);
+        const error = (thrown as { error: unknown }).error;
+        expect(error).toBeInstanceOf(Error);
+        expect(error).not.toBeInstanceOf(RecurError);
+        // As the import thread had it: a system error's stack is its message (libuv adds no
+        // frames), and its code comes along.
+        expect((error as Error).stack).toMatch(/^Error: EISDIR/);
+        expect((error as { code?: string }).code).toBe("EISDIR");
+        const message = (error as Error).message;
+        if (json) {
+          const summary = JSON.parse(out);
+          expect(summary).toMatchObject({
+            rows: 1,
+            imported: 1,
+            failed: [],
+            crashed: { file: "b.csv", message },
+            notImported: ["c.csv"],
+          });
+          expect(summary.files.map((f: { file: string }) => f.file)).toEqual(["a.csv"]);
+        } else {
+          expect(out).toContain("3 files (1 imported, an internal error in b.csv, 1 after it not imported)");
+          // a.csv again: its row is a duplicate now.
+          expect(out).toContain("rows 1, imported 0, rejected 0, duplicates 1");
+        }
+        expect(err).toContain("the import stopped at b.csv on an internal error");
+        expect(err).toContain("not imported after it: c.csv");
+      }
+      const store = await openStore({ path: db });
+      try {
+        // a.csv twice (the second time a duplicate), nothing of b.csv or c.csv.
+        expect(await store.incidents.count()).toBe(1);
+        expect((await store.batches.list()).map((b) => b.fileName)).toEqual(["a.csv", "a.csv"]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      importTesting.beforeFile = undefined;
+    }
   });
 
   test("a .zip of monthly exports and a .csv.gz import like the files they hold", async () => {

@@ -92,7 +92,13 @@ class ImportThread {
         settle();
         if (message.kind === "done") done(message.summary);
         else if (message.kind === "recur-error") fail(new RecurError(message.code, message.messages));
-        else fail(Object.assign(new Error(message.message), { stack: message.stack }));
+        else
+          fail(
+            Object.assign(
+              new Error(message.message, message.cause !== undefined ? { cause: message.cause } : undefined),
+              { stack: message.stack, ...(message.code !== undefined ? { code: message.code } : {}) },
+            ),
+          );
       };
       const onError = (error: unknown): void => {
         settle();
@@ -598,11 +604,25 @@ async function reportOne(thread: ImportThread, job: ImportJob, ctx: CommandConte
 const TOTALS = ["rows", "imported", "rejected", "duplicates", "updated", "stale", "warned"] as const;
 
 /**
+ * A test seam of `reportMany`: called before each file is imported, with its target and place in
+ * the list. Tests use it to change the file system between the files (a file gone or replaced
+ * after the checks, as a user moving an export folder mid-import does); undefined otherwise.
+ */
+export const importTesting: {
+  beforeFile?: ((target: ImportTarget, index: number) => void | Promise<void>) | undefined;
+} = {};
+
+/**
  * Several files, one batch each, in the order given: a file that fails (its header does not fit
  * the profile, it cannot be decoded …) is reported and the next one is imported; what a failed
  * file's batch had read is not stored (each batch is atomic). The exit code is 1 when a file
  * failed, 3 when every row of every file was rejected, else 0. `--json` prints one object: the
  * totals at the top (the keys of one file's summary), `files` (each file's summary) and `failed`.
+ *
+ * An unexpected error (not a RecurError: a bug, a file gone from under the import) stops the
+ * command at that file: what was imported before it is still printed, with `crashed` (the file
+ * and the error's message) and `notImported` (the files after it) in `--json`, and the error is
+ * then thrown on as it was, so that `recur` shows its stack and cause and exits non-zero.
  */
 async function reportMany(
   initial: ImportThread,
@@ -615,11 +635,14 @@ async function reportMany(
   const started = performance.now();
   const summaries: ThreadSummary[] = [];
   const failed: { file: string; code: string; message: string }[] = [];
+  let crashed: { readonly index: number; readonly file: string; readonly error: unknown } | undefined;
   try {
-    for (const [i, { path, name }] of targets.entries()) {
+    for (const [i, target] of targets.entries()) {
+      const { path, name } = target;
       // --dict is saved by the first file's batch; the later ones key with the store's (the same).
       const fileJob: ImportJob = { ...job, path, ...(i === 0 && dictionary ? { dictionary } : {}) };
       try {
+        await importTesting.beforeFile?.(target, i);
         const summary = await importWithBar(
           thread,
           fileJob,
@@ -629,7 +652,12 @@ async function reportMany(
         summaries.push(summary);
         if (!ctx.json) println(ctx.stdout, humanSummary(summary, ctx));
       } catch (error) {
-        if (!(error instanceof RecurError)) throw error;
+        if (!(error instanceof RecurError)) {
+          // Not a failure of the file's data: nothing says the next file would fare better, so
+          // the command stops here, after saying what it imported.
+          crashed = { index: i, file: name, error };
+          break;
+        }
         const message = error.messages[ctx.lang];
         failed.push({ file: name, code: error.code, message });
         if (!ctx.json)
@@ -648,6 +676,12 @@ async function reportMany(
     TOTALS.map((key) => [key, summaries.reduce((n, s) => n + s[key], 0)]),
   ) as Record<(typeof TOTALS)[number], number>;
   const seconds = (performance.now() - started) / 1000;
+  const notImported = crashed ? targets.slice(crashed.index + 1).map((target) => target.name) : [];
+  const crashMessage = crashed
+    ? crashed.error instanceof Error
+      ? crashed.error.message
+      : String(crashed.error)
+    : "";
   if (ctx.json)
     println(
       ctx.stdout,
@@ -656,6 +690,7 @@ async function reportMany(
         seconds,
         files: summaries.map((summary) => jsonSummary(summary, ctx)),
         failed,
+        ...(crashed ? { crashed: { file: crashed.file, message: crashMessage }, notImported } : {}),
       }),
     );
   else
@@ -663,8 +698,8 @@ async function reportMany(
       ctx.stdout,
       t(
         ctx,
-        `共 ${targets.length} 个文件（${summaries.length} 个已导入${failed.length > 0 ? `，${failed.length} 个失败` : ""}）：行数 ${totals.rows}，新增 ${totals.imported}，隔离 ${totals.rejected}，重复 ${totals.duplicates}，更新 ${totals.updated}${totals.stale > 0 ? `，较早导出未应用 ${totals.stale}` : ""}，用时 ${seconds.toFixed(1)} 秒`,
-        `${targets.length} files (${summaries.length} imported${failed.length > 0 ? `, ${failed.length} failed` : ""}): rows ${totals.rows}, imported ${totals.imported}, rejected ${totals.rejected}, duplicates ${totals.duplicates}, updated ${totals.updated}${totals.stale > 0 ? `, stale ${totals.stale}` : ""}, ${seconds.toFixed(1)} s`,
+        `共 ${targets.length} 个文件（${summaries.length} 个已导入${failed.length > 0 ? `，${failed.length} 个失败` : ""}${crashed ? `，${crashed.file} 出现内部错误，其后 ${notImported.length} 个未导入` : ""}）：行数 ${totals.rows}，新增 ${totals.imported}，隔离 ${totals.rejected}，重复 ${totals.duplicates}，更新 ${totals.updated}${totals.stale > 0 ? `，较早导出未应用 ${totals.stale}` : ""}，用时 ${seconds.toFixed(1)} 秒`,
+        `${targets.length} files (${summaries.length} imported${failed.length > 0 ? `, ${failed.length} failed` : ""}${crashed ? `, an internal error in ${crashed.file}, ${notImported.length} after it not imported` : ""}): rows ${totals.rows}, imported ${totals.imported}, rejected ${totals.rejected}, duplicates ${totals.duplicates}, updated ${totals.updated}${totals.stale > 0 ? `, stale ${totals.stale}` : ""}, ${seconds.toFixed(1)} s`,
       ),
     );
   printNotices(
@@ -674,15 +709,26 @@ async function reportMany(
     },
     ctx,
   );
-  if (failed.length > 0) {
-    if (ctx.json)
-      for (const f of failed)
-        println(
-          ctx.stderr,
-          t(ctx, `${f.file} 未能导入：${f.message}`, `${f.file} was not imported: ${f.message}`),
-        );
-    return 1;
+  if (ctx.json && failed.length > 0)
+    for (const f of failed)
+      println(
+        ctx.stderr,
+        t(ctx, `${f.file} 未能导入：${f.message}`, `${f.file} was not imported: ${f.message}`),
+      );
+  if (crashed) {
+    println(
+      ctx.stderr,
+      t(
+        ctx,
+        `导入在 ${crashed.file} 处因内部错误停止（此前已导入 ${summaries.length} 个文件，见上${notImported.length > 0 ? `；其后未导入：${notImported.join("、")}` : ""}）。错误详情如下，请报告：`,
+        `the import stopped at ${crashed.file} on an internal error (files imported before it: ${summaries.length}, see above${notImported.length > 0 ? `; not imported after it: ${notImported.join(", ")}` : ""}). The error follows; please report it:`,
+      ),
+    );
+    // Thrown on as it came, stack and cause: src/cli/main.ts passes it to bin/recur, which
+    // prints it and exits non-zero.
+    throw crashed.error;
   }
+  if (failed.length > 0) return 1;
   if (totals.rows > 0 && totals.rejected === totals.rows) {
     printAllRejected(totals.rows, ctx);
     return EXIT_ALL_REJECTED;
