@@ -143,6 +143,15 @@ const ROWS_PER_CALL = 10_000;
  * Adds rollup rows to the table (upsert: existing rows grow by the new counts). Rows go in key
  * order, so concurrent batches on PostgreSQL lock shared rows in the same order.
  */
+/**
+ * Adds an accumulator's rows to the table a chunk at a time, in key order (a large batch's rows
+ * never exist as objects all together); resolves to the number of rows.
+ */
+export async function upsertAccumulated(tx: TxSql, acc: RollupAccumulator): Promise<number> {
+  for (const chunk of acc.chunks(ROWS_PER_CALL)) await upsertRollups(tx, chunk);
+  return acc.rowCount;
+}
+
 export async function upsertRollups(tx: TxSql, rollups: DailyRollups): Promise<void> {
   if (tx.runRows) {
     // 56,800 rollup rows of 200,000 imported incidents were 284 round trips to the SQLite
@@ -260,16 +269,15 @@ export class BatchRollups {
 
   async #flushInserted(tx: TxSql): Promise<void> {
     if (this.#inserted === 0) return;
-    let rollups: DailyRollups;
-    if (this.#inserted === this.#offered) rollups = this.#acc.rows();
-    else {
-      // Read back a page at a time: a 1,000,000-row file with a single repeated call read them
-      // all into one result and ran the import thread out of memory.
-      const acc = new RollupAccumulator();
-      await forEachBatchRow(tx, this.batchId, (row) => acc.add(rowToRollupIncident(row)));
-      rollups = acc.rows();
+    if (this.#inserted === this.#offered) {
+      await upsertAccumulated(tx, this.#acc);
+      return;
     }
-    await upsertRollups(tx, rollups);
+    // Read back a page at a time: a 1,000,000-row file with a single repeated call read them
+    // all into one result and ran the import thread out of memory.
+    const acc = new RollupAccumulator();
+    await forEachBatchRow(tx, this.batchId, (row) => acc.add(rowToRollupIncident(row)));
+    await upsertAccumulated(tx, acc);
   }
 }
 
@@ -331,18 +339,22 @@ export async function rebuildIndicatorRollups(
   await tx.run(`DELETE FROM ${TABLE}`, []);
   const [bounds] = await tx.all("SELECT MIN(received_at) AS lo, MAX(received_at) AS hi FROM incidents", []);
   if (!bounds || bounds.lo === null || bounds.lo === undefined) return { incidents: 0, rows: 0 };
-  const acc = new RollupAccumulator();
-  // A week at a time over the received_at index: memory stays bounded whatever the store's size.
+  // A week at a time over the received_at index, and written a week at a time: memory stays
+  // bounded whatever the store's size. A local day that straddles two weeks (received_at is UTC)
+  // is written twice, and the upsert adds the second part to the first.
+  let incidents = 0;
   for (let from = num(bounds.lo); from <= num(bounds.hi); from += 7 * DAY) {
     const rows = await tx.all(
       `SELECT ${INCIDENT_ROLLUP_COLUMNS} FROM incidents WHERE received_at >= ? AND received_at < ?`,
       [from, from + 7 * DAY],
     );
+    const acc = new RollupAccumulator();
     for (const r of rows) acc.add(rowToRollupIncident(r));
+    incidents += acc.size;
+    await upsertAccumulated(tx, acc);
   }
-  const rollups = acc.rows();
-  await upsertRollups(tx, rollups);
-  return { incidents: acc.size, rows: rollups.length };
+  const [count] = await tx.all(`SELECT COUNT(*) AS n FROM ${TABLE}`, []);
+  return { incidents, rows: num(count?.n) };
 }
 
 /** Local days [from, to) of a period index. */

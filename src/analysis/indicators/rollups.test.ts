@@ -4,9 +4,12 @@ import { asUnitCode, CATEGORIES } from "../../domain/index.ts";
 import { columnsFromIncidents } from "./columns.ts";
 import { periodIndicators, periodIndicatorsFromRollups } from "./indicators.ts";
 import {
+  type DayRollup,
   RESPONSE_BIN_EDGES_S,
   RESPONSE_BINS,
+  ROLLUP_LEVELS,
   RollupAccumulator,
+  type RollupIncident,
   responseBin,
   rollupIncidents,
 } from "./rollups.ts";
@@ -45,6 +48,74 @@ describe("rollups", () => {
       }),
       { seed: 5, numRuns: 50 },
     );
+  });
+
+  test("equals a plain per-incident count at every level, in key order, whole or in chunks", () => {
+    // Units drawn independently, so one area appears under several stations and branches, and
+    // any level may be missing; the reference counts each incident into four plain objects.
+    const unit = (prefix: string) =>
+      fc.option(fc.constantFrom(`${prefix}1`, `${prefix}2`, `${prefix}3`), { nil: null });
+    const incident = fc.record({
+      at: fc.integer({ min: Date.UTC(2023, 11, 28), max: Date.UTC(2024, 0, 4) }),
+      offset: fc.constantFrom(480, -300, 0),
+      city: unit("C"),
+      branch: unit("B"),
+      station: unit("S"),
+      area: unit("A"),
+      category: fc.constantFrom(...CATEGORIES, "not-a-code"),
+      accept: fc.option(fc.integer({ min: 0, max: 60_000 }), { nil: null }),
+      dispatch: fc.option(fc.integer({ min: -90_000, max: 9_000_000 }), { nil: null }),
+      travel: fc.option(fc.integer({ min: -90_000, max: 9_000_000 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(incident, { maxLength: 300 }), fc.integer({ min: 1, max: 40 }), (list, size) => {
+        const rows = list.map((r) => {
+          const start = r.at + (r.accept ?? 0);
+          const dispatchedAt = r.dispatch === null ? null : start + r.dispatch;
+          return {
+            receivedAt: r.at,
+            acceptedAt: r.accept === null ? null : start,
+            dispatchedAt,
+            arrivedAt: dispatchedAt === null || r.travel === null ? null : dispatchedAt + r.travel,
+            utcOffsetMin: r.offset,
+            category: r.category,
+            cityUnit: r.city,
+            branchUnit: r.branch,
+            stationUnit: r.station,
+            areaUnit: r.area,
+          };
+        });
+        const expected = referenceRollups(rows);
+        const acc = new RollupAccumulator().addAll(rows);
+        expect(acc.rows()).toEqual(expected);
+        expect([...acc.chunks(size)].flat()).toEqual(expected);
+        expect([...acc.chunks(size)].every((c) => c.length > 0 && c.length <= size)).toBe(true);
+        expect(acc.rowCount).toBe(expected.length);
+        expect(acc.size).toBe(rows.length);
+      }),
+      { seed: 11, numRuns: 200 },
+    );
+  });
+
+  test("a row past 255 incidents (a byte's worth) counts on, merged or not", () => {
+    const rows = Array.from({ length: 1_300 }, (_, i) =>
+      incidentOf({
+        at: Date.UTC(2024, 4, 10 + (i % 2), 3),
+        offset: 480,
+        station: i % 3 === 0 ? "S1" : "S2",
+        category: i % 5 === 0 ? "dispute" : "traffic",
+        accept: 1_000,
+        dispatch: (i % 7) * 50_000 - 60_000,
+        travel: (i % 11) * 100_000,
+      }),
+    );
+    const expected = referenceRollups(rows);
+    expect(Math.max(...expected.map((r) => r.incidents))).toBe(433);
+    expect(expected.some((r) => r.categories.some((c) => c > 255))).toBe(true);
+    expect(new RollupAccumulator().addAll(rows).rows()).toEqual(expected);
+    const half = new RollupAccumulator().addAll(rows.slice(0, 400));
+    expect(half.merge(rollupIncidents(rows.slice(400))).rows()).toEqual(expected);
+    expect(half.addAll([]).rows()).toEqual(expected);
   });
 
   test("each incident counts once per level, with its intervals binned once per kind", () => {
@@ -172,3 +243,61 @@ describe("periodIndicatorsFromRollups", () => {
     ]);
   });
 });
+
+/** Rollups counted the plain way: four objects per incident, merged by key, sorted. */
+function referenceRollups(rows: readonly RollupIncident[]): DayRollup[] {
+  const byKey = new Map<
+    string,
+    DayRollup & {
+      categories: number[];
+      negative: number[];
+      sumMs: number[];
+      bins: number[];
+      incidents: number;
+    }
+  >();
+  for (const x of rows) {
+    const day = Math.floor((x.receivedAt + x.utcOffsetMin * 60_000) / 86_400_000);
+    const station = x.stationUnit ?? "";
+    const units = [x.cityUnit ?? "", x.branchUnit ?? "", station, x.areaUnit ?? ""];
+    const start = x.acceptedAt ?? x.receivedAt;
+    const intervals = [
+      x.dispatchedAt === null ? null : x.dispatchedAt - start,
+      x.arrivedAt === null || x.dispatchedAt === null ? null : x.arrivedAt - x.dispatchedAt,
+      x.arrivedAt === null ? null : x.arrivedAt - start,
+    ];
+    ROLLUP_LEVELS.forEach((level, l) => {
+      const key = JSON.stringify([level, units[l], station, day]);
+      let r = byKey.get(key);
+      if (!r) {
+        r = {
+          level,
+          unit: units[l]!,
+          station,
+          day,
+          incidents: 0,
+          categories: CATEGORIES.map(() => 0),
+          negative: [0, 0, 0],
+          sumMs: [0, 0, 0],
+          bins: new Array<number>(3 * RESPONSE_BINS).fill(0),
+        };
+        byKey.set(key, r);
+      }
+      r.incidents++;
+      const c = CATEGORIES.indexOf(x.category as (typeof CATEGORIES)[number]);
+      r.categories[c < 0 ? CATEGORIES.indexOf("other") : c]!++;
+      intervals.forEach((ms, k) => {
+        if (ms === null) return;
+        if (ms < 0) r.negative[k]!++;
+        else {
+          r.sumMs[k]! += ms;
+          r.bins[k * RESPONSE_BINS + responseBin(ms)]!++;
+        }
+      });
+    });
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...byKey.values()].sort(
+    (a, b) => cmp(a.level, b.level) || a.day - b.day || cmp(a.unit, b.unit) || cmp(a.station, b.station),
+  );
+}
