@@ -276,10 +276,13 @@ export class PlaceIndex {
 
   /** The canonical name an alias stands for, or null. */
   alias(name: string): string | null {
+    // Without aliases (most deployments' keys, every address's divisions) nothing to normalise.
+    if (this.aliases.size === 0) return null;
     return this.aliases.get(canonicalText(name)) ?? null;
   }
 
   has(name: string): boolean {
+    if (this.canonical.size === 0) return false;
     return this.canonical.has(canonicalText(name));
   }
 

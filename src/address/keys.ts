@@ -44,10 +44,13 @@ export function resolveAdmin(
 ): AdminResolution {
   let current: number | null = null;
   let read = 0;
-  const texts: Partial<Record<"prov" | "city" | "district" | "town", string>> = {};
+  // The last district and township texts (locals, not an object keyed by label: every address).
+  let districtText: string | undefined;
+  let townText: string | undefined;
   for (const e of entities) {
     if (e.label !== "prov" && e.label !== "city" && e.label !== "district" && e.label !== "town") continue;
-    texts[e.label] = e.text;
+    if (e.label === "district") districtText = e.text;
+    else if (e.label === "town") townText = e.text;
     const name = aliases?.alias(e.text) ?? e.text;
     const pick = pickDivision(gazetteer, name, e.label, current, regionId);
     if (pick !== null) {
@@ -74,8 +77,8 @@ export function resolveAdmin(
   return {
     prov,
     city: city ?? (prov?.endsWith("市") ? prov : null),
-    district: district ?? texts.district ?? null,
-    town: town ?? texts.town ?? null,
+    district: district ?? districtText ?? null,
+    town: town ?? townText ?? null,
     code: current === null ? null : gazetteer.codeOf(current),
     completed: depth > read,
   };
@@ -294,6 +297,27 @@ const SUB_ROOM_GAP = /^(\s*[(（]?\s*|之|室)$/u;
 /** A dash between numbers, as the parser leaves it (redundant). */
 const DASH = /^[-－—–~～]$/u;
 
+// flatOf and subRoomNumberOf are module functions, not closures in subRoomOf: under tsx
+// (keepNames) every named closure costs a defineProperty each time it is made (~3% of locate).
+
+/** The flat's number of a number part (501 of 501室), null when it is no flat's. */
+function flatOf(e: Entity | undefined): string | null {
+  if (e === undefined || !NUMBER_PART.has(e.label)) return null;
+  const n = e.label === "roomno" ? roomTextNumber(e.text) : numberOf(e.text);
+  return n !== null && FLAT_NUMBER.test(n) ? n : null;
+}
+
+/** The number or letter of a sub-room (1 of 1号房, 之一, A), null when the part is none. */
+function subRoomNumberOf(e: Entity | undefined): string | null {
+  // A sub-room is a few characters (之一, 2号房间, A): anything longer is not one, unread.
+  if (e === undefined || e.text.length > 8) return null;
+  const text = canonicalText(e.text).replace(/^之/u, "");
+  const m = SUB_ROOM.exec(text);
+  if (!m?.[1]) return null;
+  // 之一 and a letter (501室A) come as other labels; a number as a number part.
+  return NUMBER_PART.has(e.label) || /^之/u.test(e.text.trim()) || /^[A-Z]$/.test(text) ? m[1] : null;
+}
+
 /**
  * A sub-room of a flat (群租房: one flat let room by room): 501-1 = 501室1号房 = 501室-1 = 501之一,
  * 501-A = 501室A; a different door from 501-2 and from 601-1. The parser reads the number after
@@ -306,20 +330,6 @@ const DASH = /^[-－—–~～]$/u;
 function subRoomOf(
   entities: readonly Entity[],
 ): { readonly room: string; readonly skip: ReadonlySet<number> } | undefined {
-  const flat = (e: Entity | undefined): string | null => {
-    if (e === undefined || !NUMBER_PART.has(e.label)) return null;
-    const n = e.label === "roomno" ? roomTextNumber(e.text) : numberOf(e.text);
-    return n !== null && FLAT_NUMBER.test(n) ? n : null;
-  };
-  const sub = (e: Entity | undefined): string | null => {
-    // A sub-room is a few characters (之一, 2号房间, A): anything longer is not one, unread.
-    if (e === undefined || e.text.length > 8) return null;
-    const text = canonicalText(e.text).replace(/^之/u, "");
-    const m = SUB_ROOM.exec(text);
-    if (!m?.[1]) return null;
-    // 之一 and a letter (501室A) come as other labels; a number as a number part.
-    return NUMBER_PART.has(e.label) || /^之/u.test(e.text.trim()) || /^[A-Z]$/.test(text) ? m[1] : null;
-  };
   // 501室 then more: a number part after the room belongs to it, not to the building (a note's
   // 不要放15栋 neither), except a building or unit named by its word where none came before the
   // room: 501室(3栋2单元) is flat 501 of building 3, unit 2.
@@ -328,7 +338,7 @@ function subRoomOf(
   let flatNo: string | null = null;
   for (let i = 0; i < entities.length && room < 0; i++) {
     if ((entities[i] as Entity).label !== "roomno") continue;
-    flatNo = flat(entities[i]);
+    flatNo = flatOf(entities[i]);
     if (flatNo !== null) room = i;
   }
   if (room >= 0 && flatNo !== null) {
@@ -343,7 +353,7 @@ function subRoomOf(
     const suffix =
       next === undefined || (bracketed && !/(房间|房|室)$/u.test(canonicalText(next.text)))
         ? null
-        : sub(next);
+        : subRoomNumberOf(next);
     // Labels before the room, read only when a building or unit word follows it.
     let before: Set<string> | undefined;
     const skip = new Set<number>();
@@ -377,8 +387,8 @@ function subRoomOf(
   }
   if (count < 3 || last !== before + 2) return undefined;
   if (!DASH.test(entities[before + 1]?.text.trim() ?? "")) return undefined;
-  const n = flat(entities[before]);
-  const suffix = sub(entities[last]);
+  const n = flatOf(entities[before]);
+  const suffix = subRoomNumberOf(entities[last]);
   if (n === null || suffix === null || !NUMBER_PART.has((entities[last] as Entity).label)) return undefined;
   return { room: `${n}-${suffix}`, skip: new Set([before, last]) };
 }
@@ -418,7 +428,8 @@ export function chineseKeys(
   let afterRoadNo = false;
   let afterRoad = false;
   const subRoom = subRoomOf(entities);
-  for (const [index, e] of entities.entries()) {
+  for (let index = 0; index < entities.length; index++) {
+    const e = entities[index] as Entity;
     if (subRoom?.skip.has(index)) {
       numbered = true;
       afterRoadNo = false;
@@ -489,21 +500,23 @@ export function chineseKeys(
         roomText ??= e.text;
         numbered = true;
         break;
-      case "poi":
-        if (poiText === undefined && !NOT_A_COMPOUND.has(canonicalText(e.text)) && !CORNER.test(e.text)) {
-          poiText = e.text;
-          const name = canonicalText(e.text);
-          // 红星村3组团: a quarter named by its number alone is the village's (or community's).
-          if (community !== undefined && NUMBERED_QUARTER_NAME.test(name)) poiText = `${community}${e.text}`;
-          // 阳光村小卖部, 红星镇派出所: a facility named by its kind alone is the one of the place
-          // written before it (every village has its 小卖部, every township its 派出所). Not of a
-          // district or city: callers name 人民医院 with or without them, and mean the same one.
-          else if (FACILITY.test(name)) {
-            const owner = community ?? roads[0] ?? townText;
-            if (owner !== undefined) poiText = `${committeeless(owner)}${e.text}`;
-          }
+      case "poi": {
+        if (poiText !== undefined) break;
+        // The canonical name, read once for both tests below.
+        const name = canonicalText(e.text);
+        if (NOT_A_COMPOUND.has(name) || CORNER.test(e.text)) break;
+        poiText = e.text;
+        // 红星村3组团: a quarter named by its number alone is the village's (or community's).
+        if (community !== undefined && NUMBERED_QUARTER_NAME.test(name)) poiText = `${community}${e.text}`;
+        // 阳光村小卖部, 红星镇派出所: a facility named by its kind alone is the one of the place
+        // written before it (every village has its 小卖部, every township its 派出所). Not of a
+        // district or city: callers name 人民医院 with or without them, and mean the same one.
+        else if (FACILITY.test(name)) {
+          const owner = community ?? roads[0] ?? townText;
+          if (owner !== undefined) poiText = `${committeeless(owner)}${e.text}`;
         }
         break;
+      }
       case "town":
         townText ??= e.text;
         break;

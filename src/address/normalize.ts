@@ -187,21 +187,36 @@ function digitsCapitalsHan(text: string): boolean {
  * numeric is left.
  */
 export function componentNumber(text: string): string | null {
-  let t = canonicalText(text).replace(/^第/, "").replace(UNIT_WORD, "");
+  let t = canonicalText(text);
+  // Each replace below runs only where its words can match (the first or last character tells):
+  // keys read three to six numbers of every address.
+  if (t.charCodeAt(0) === 0x7b2c) t = t.slice(1); // 第
+  if (UNIT_WORD_LAST[t.charCodeAt(t.length - 1)] === 1) t = t.replace(UNIT_WORD, "");
   // Unit words may be doubled (3栋楼, as in 3栋楼下): strip the Chinese ones again while something
   // is left (not F: F栋 is building F).
-  for (
-    let next = t.replace(HAN_UNIT_WORD, "");
-    next !== t && next.length > 0;
-    next = t.replace(HAN_UNIT_WORD, "")
-  )
+  while (HAN_UNIT_WORD_LAST[t.charCodeAt(t.length - 1)] === 1) {
+    const next = t.replace(HAN_UNIT_WORD, "");
+    if (next === t || next.length === 0) break;
     t = next;
-  t = t.replace(/^(NO|#)/, "");
+  }
+  const first = t.charCodeAt(0);
+  if (first === 0x23 || (first === 0x4e && t.charCodeAt(1) === 0x4f)) t = t.replace(/^(NO|#)/, ""); // # or NO
   // 5O1: the letter O typed for a zero between digits (rules/numbers.ts reads it as one number).
   if (t.includes("O")) t = t.replace(/(?<=[0-9])O{1,2}(?=[0-9])/g, (o) => "0".repeat(o.length));
   return t.length > 0 ? t : null;
 }
 
-const UNIT_WORD =
-  /(号楼|号院|号门|号搂|号喽|号房|层楼|单元|房间|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|F|弄|区|期)$/u;
-const HAN_UNIT_WORD = /(号楼|号院|号门|号房|层楼|单元|房间|栋|幢|座|楼|门|单|号|室|房|户|层)$/u;
+const UNIT_WORDS =
+  "号楼|号院|号门|号搂|号喽|号房|层楼|单元|房间|栋|幢|座|懂|憧|撞|楼|门|单|号|室|房|户|层|F|弄|区|期";
+const HAN_UNIT_WORDS = "号楼|号院|号门|号房|层楼|单元|房间|栋|幢|座|楼|门|单|号|室|房|户|层";
+const UNIT_WORD = new RegExp(`(${UNIT_WORDS})$`, "u");
+const HAN_UNIT_WORD = new RegExp(`(${HAN_UNIT_WORDS})$`, "u");
+
+/** 1 at the code unit that ends one of the words: a text ending otherwise has none to strip. */
+function lastCodes(words: string): Uint8Array {
+  const codes = new Uint8Array(0x10000);
+  for (const w of words.split("|")) codes[w.charCodeAt(w.length - 1)] = 1;
+  return codes;
+}
+const UNIT_WORD_LAST = lastCodes(UNIT_WORDS);
+const HAN_UNIT_WORD_LAST = lastCodes(HAN_UNIT_WORDS);

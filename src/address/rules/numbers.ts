@@ -12,13 +12,22 @@ export function numberedAt(text: string, pos: number): boolean {
 
 /** 5O1, 1OO2: the letter O typed for a zero, in a run of one or two between digits, is that zero. */
 function typedZero(text: string, pos: number): boolean {
-  const isO = (i: number) => text[i] === "O" || text[i] === "o";
-  if (!isO(pos)) return false;
+  if (!letterOAt(text, pos)) return false;
   let from = pos;
-  while (from > 0 && isO(from - 1)) from--;
+  while (from > 0 && letterOAt(text, from - 1)) from--;
   let to = pos + 1;
-  while (isO(to)) to++;
+  while (letterOAt(text, to)) to++;
   return to - from <= 2 && digitAt(text, from - 1) && digitAt(text, to);
+}
+
+/**
+ * O or o at `i`. A module function, not a closure in typedZero: under tsx (keepNames) every
+ * named closure costs a defineProperty each time it is made, and typedZero runs after every digit.
+ */
+function letterOAt(text: string, i: number): boolean {
+  if (i >= text.length) return false; // (charCodeAt past the end deoptimises: rules/chars.ts)
+  const x = text.charCodeAt(i);
+  return x === 0x4f || x === 0x6f;
 }
 
 /** Reads a number token at `pos`: digits, Chinese numerals followed by a unit word, or one Latin letter + unit. */
