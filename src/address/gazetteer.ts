@@ -33,6 +33,12 @@ export interface NameHit {
   readonly kind: NameKind;
 }
 
+/** A name found in a text and the divisions it names (Gazetteer.entriesAt). */
+export interface NameEntry {
+  readonly name: string;
+  readonly hits: readonly NameHit[];
+}
+
 export interface Division {
   readonly id: number;
   readonly code: string;
@@ -112,14 +118,17 @@ export class Gazetteer {
   /**
    * The same lists as an open-addressing table over flat arrays (namesAt runs at most positions of a
    * text; a typed-array probe is cheaper than Map#get, and flat arrays keep the heap small):
-   * slot → prefix key + 1 (0 empty) and the range of its names in `prefixNames`.
+   * slot → prefix key + 1 (0 empty) and the range of its names in `prefixNames`, the three side by
+   * side (slot * 3, + 1, + 2) so that a probe reads one cache line, not one in each of three arrays.
    */
-  private readonly prefixSlots: Int32Array;
-  private readonly prefixStart: Int32Array;
-  private readonly prefixEnd: Int32Array;
+  private readonly prefixTable: Int32Array;
+  /** Slots of `prefixTable` (a power of two). */
+  private readonly prefixSize: number;
   private readonly prefixNames: string[];
   /** Per name of `prefixNames`, its length * 0x10000 + its third code unit (0 for two): most names are rejected on it. */
   private readonly prefixMeta: Int32Array;
+  /** Per name of `prefixNames`, the name and its hits, made when entriesAt first finds it. */
+  private readonly prefixEntries: (NameEntry | undefined)[];
   /** Decoded hits of the names looked up so far (lookup is on the parser's hot path). */
   private readonly decoded = new Map<string, readonly NameHit[]>();
   /** Longest indexed name, bounds the substring scan. */
@@ -177,24 +186,24 @@ export class Gazetteer {
     for (const names of this.namesByPrefix.values()) names.sort((a, b) => b.length - a.length);
     let size = 1024;
     while (size < this.namesByPrefix.size * 2) size *= 2;
-    this.prefixSlots = new Int32Array(size);
-    this.prefixStart = new Int32Array(size);
-    this.prefixEnd = new Int32Array(size);
+    this.prefixSize = size;
+    this.prefixTable = new Int32Array(size * 3);
     let total = 0;
     for (const names of this.namesByPrefix.values()) total += names.length;
     this.prefixNames = new Array<string>(total);
     this.prefixMeta = new Int32Array(total);
+    this.prefixEntries = new Array<NameEntry | undefined>(total);
     let at = 0;
     for (const [key, names] of this.namesByPrefix) {
       let slot = prefixSlot(key, size);
-      while (this.prefixSlots[slot] !== 0) slot = (slot + 1) & (size - 1);
-      this.prefixSlots[slot] = key + 1;
-      this.prefixStart[slot] = at;
+      while (this.prefixTable[slot * 3] !== 0) slot = (slot + 1) & (size - 1);
+      this.prefixTable[slot * 3] = key + 1;
+      this.prefixTable[slot * 3 + 1] = at;
       for (const s of names) {
         this.prefixMeta[at] = s.length * 0x10000 + (s.length > 2 ? s.charCodeAt(2) : 0);
         this.prefixNames[at++] = s;
       }
-      this.prefixEnd[slot] = at;
+      this.prefixTable[slot * 3 + 2] = at;
     }
     this.namesByPrefix.clear();
   }
@@ -217,8 +226,8 @@ export class Gazetteer {
   }
 
   private childIndex: { start: Int32Array; list: Int32Array } | null = null;
-  /** County → its township stems grouped by first character. */
-  private readonly townStems = new Map<number, Map<number, { id: number; name: string }[]>>();
+  /** County → its township stems, longest first. */
+  private readonly townStems = new Map<number, TownStems>();
 
   /** Child division ids of a division (built once, on first use). */
   children(id: number): Int32Array {
@@ -259,33 +268,30 @@ export class Gazetteer {
   }
 
   private lastStemsCounty = -1;
-  private lastStems: ReadonlyMap<number, readonly { id: number; name: string }[]> = new Map();
+  private lastStems: TownStems = NO_TOWN_STEMS;
 
-  /** A county's township stems grouped by first character (built once per county). */
-  private townStemsFor(county: number): Map<number, { id: number; name: string }[]> {
+  /** A county's township stems, longest first (built once per county). */
+  private townStemsFor(county: number): TownStems {
     let stems = this.townStems.get(county);
     if (!stems) {
-      stems = new Map();
+      const list: { id: number; name: string }[] = [];
       const seen = new Set<string>();
       for (const child of this.children(county)) {
         if (this.levels[child] !== 3) continue;
         for (const stem of shortNames(this.names[child] as string, "town")) {
           if (seen.has(stem)) continue;
           seen.add(stem);
-          const first = stem.charCodeAt(0);
-          const list = stems.get(first);
-          if (list) list.push({ id: child, name: stem });
-          else stems.set(first, [{ id: child, name: stem }]);
+          list.push({ id: child, name: stem });
         }
       }
-      for (const list of stems.values()) list.sort((a, b) => b.name.length - a.name.length);
+      stems = townStems(list);
       this.townStems.set(county, stems);
     }
     return stems;
   }
 
-  /** City → the township stems of all its counties grouped by first character. */
-  private readonly cityTownStems = new Map<number, Map<number, { id: number; name: string }[]>>();
+  /** City → the township stems of all its counties, longest first. */
+  private readonly cityTownStems = new Map<number, TownStems>();
 
   /**
    * Townships of any county of a city named at `pos` by their stem, longest first (for townships
@@ -295,17 +301,11 @@ export class Gazetteer {
   cityTownStemsAt(text: string, pos: number, city: number): readonly { id: number; name: string }[] {
     let stems = this.cityTownStems.get(city);
     if (!stems) {
-      stems = new Map();
-      for (const county of this.children(city)) {
-        // townStemsAt fills the county's index; read its lists back for the city's.
-        const own = this.townStemsFor(county);
-        for (const [first, list] of own) {
-          const merged = stems.get(first);
-          if (merged) merged.push(...list);
-          else stems.set(first, [...list]);
-        }
-      }
-      for (const list of stems.values()) list.sort((a, b) => b.name.length - a.name.length);
+      // The counties' lists one after the other (townStemsAt fills the county's index), sorted
+      // again: a stable sort, so that stems of one length keep the counties' order.
+      const list: { id: number; name: string }[] = [];
+      for (const county of this.children(city)) list.push(...this.townStemsFor(county).list);
+      stems = townStems(list);
       this.cityTownStems.set(city, stems);
     }
     return stemsAt(stems, text, pos);
@@ -319,10 +319,10 @@ export class Gazetteer {
   namesAt(text: string, pos: number, max = Number.POSITIVE_INFINITY): readonly string[] {
     if (pos + 1 >= text.length) return NONE;
     const key = prefixKey(text, pos);
-    const slots = this.prefixSlots;
-    const mask = slots.length - 1;
-    let slot = prefixSlot(key, slots.length);
-    for (let k = slots[slot] as number; k !== key + 1; k = slots[slot] as number) {
+    const table = this.prefixTable;
+    const mask = this.prefixSize - 1;
+    let slot = prefixSlot(key, this.prefixSize);
+    for (let k = table[slot * 3] as number; k !== key + 1; k = table[slot * 3] as number) {
       if (k === 0) return NONE;
       slot = (slot + 1) & mask;
     }
@@ -331,8 +331,8 @@ export class Gazetteer {
     let out: string[] | null = null;
     const room = text.length - pos;
     const third = room > 2 ? text.charCodeAt(pos + 2) : 0;
-    const end = this.prefixEnd[slot] as number;
-    for (let j = this.prefixStart[slot] as number; j < end; j++) {
+    const end = table[slot * 3 + 2] as number;
+    for (let j = table[slot * 3 + 1] as number; j < end; j++) {
       const m = meta[j] as number;
       const len = m >>> 16;
       if (len > max || len > room || (len > 2 && (m & 0xffff) !== third)) continue;
@@ -346,6 +346,47 @@ export class Gazetteer {
       else out = [name];
     }
     return out ?? NONE;
+  }
+
+  /**
+   * namesAt with the divisions of each name (lookup's hits), longest first: the parser reads the
+   * hits of every name it finds, and an entry kept beside the name in the prefix table costs one
+   * array read where lookup hashes the name again.
+   */
+  entriesAt(text: string, pos: number): readonly NameEntry[] {
+    // The scan of namesAt (kept apart: namesAt is as hot and returns the names alone).
+    if (pos + 1 >= text.length) return NO_ENTRIES;
+    const key = prefixKey(text, pos);
+    const table = this.prefixTable;
+    const mask = this.prefixSize - 1;
+    let slot = prefixSlot(key, this.prefixSize);
+    for (let k = table[slot * 3] as number; k !== key + 1; k = table[slot * 3] as number) {
+      if (k === 0) return NO_ENTRIES;
+      slot = (slot + 1) & mask;
+    }
+    const names = this.prefixNames;
+    const meta = this.prefixMeta;
+    let out: NameEntry[] | null = null;
+    const room = text.length - pos;
+    const third = room > 2 ? text.charCodeAt(pos + 2) : 0;
+    const end = table[slot * 3 + 2] as number;
+    for (let j = table[slot * 3 + 1] as number; j < end; j++) {
+      const m = meta[j] as number;
+      const len = m >>> 16;
+      if (len > room || (len > 2 && (m & 0xffff) !== third)) continue;
+      const name = names[j] as string;
+      let i = 0;
+      while (i < len && name.charCodeAt(i) === text.charCodeAt(pos + i)) i++;
+      if (i < len) continue;
+      let entry = this.prefixEntries[j];
+      if (entry === undefined) {
+        entry = { name, hits: this.lookup(name) };
+        this.prefixEntries[j] = entry;
+      }
+      if (out) out.push(entry);
+      else out = [entry];
+    }
+    return out ?? NO_ENTRIES;
   }
 
   /** Every division known by exactly this name (full, short, abbreviation or alias). */
@@ -440,18 +481,36 @@ export class Gazetteer {
 
 const NONE: readonly string[] = [];
 const NO_HITS: readonly NameHit[] = [];
+const NO_ENTRIES: readonly NameEntry[] = [];
 const NO_STEMS: readonly { id: number; name: string }[] = [];
 
-/** The stems of `stems` (grouped by first character, longest first) that start at `pos`. */
-function stemsAt(
-  stems: ReadonlyMap<number, readonly { id: number; name: string }[]>,
-  text: string,
-  pos: number,
-): readonly { id: number; name: string }[] {
-  const list = stems.get(text.charCodeAt(pos));
-  if (!list) return NO_STEMS;
+/**
+ * Township stems longest first (a stable sort: stems of one length in the order given), with the
+ * prefix key of each one's first two characters: a scan of a few dozen integers finds the stems
+ * at a position, where a map per first character cost a hash lookup on every call.
+ */
+interface TownStems {
+  readonly list: readonly { id: number; name: string }[];
+  readonly keys: Int32Array;
+}
+
+const NO_TOWN_STEMS: TownStems = { list: [], keys: new Int32Array(0) };
+
+function townStems(stems: { id: number; name: string }[]): TownStems {
+  const list = stems.sort((a, b) => b.name.length - a.name.length);
+  // Every stem has two characters or more (shortNames).
+  return { list, keys: Int32Array.from(list, (st) => prefixKey(st.name, 0)) };
+}
+
+/** The stems of `stems` that start at `pos`, longest first. */
+function stemsAt(stems: TownStems, text: string, pos: number): readonly { id: number; name: string }[] {
+  if (pos + 1 >= text.length) return NO_STEMS;
+  const key = prefixKey(text, pos);
+  const keys = stems.keys;
   let out: { id: number; name: string }[] | null = null;
-  for (const st of list) {
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== key) continue;
+    const st = stems.list[i] as { id: number; name: string };
     if (!text.startsWith(st.name, pos)) continue;
     if (out) out.push(st);
     else out = [st];

@@ -6,14 +6,24 @@
 
 /** Full-width ASCII (Ａ１－) → half-width, ideographic space → space. Length-preserving. */
 export function toHalfWidth(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
+  // Most texts have no full-width form: they are returned as they are, not copied character by
+  // character (keys normalise several names of every address).
+  let i = 0;
+  while (i < text.length && !fullWidthCode(text.charCodeAt(i))) i++;
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xff01 && c <= 0xff5e) out += String.fromCharCode(c - 0xfee0);
     else if (c === 0x3000) out += " ";
     else out += text[i];
   }
   return out;
+}
+
+/** A full-width ASCII form or the ideographic space: what toHalfWidth changes. */
+function fullWidthCode(c: number): boolean {
+  return (c >= 0xff01 && c <= 0xff5e) || c === 0x3000;
 }
 
 const DIGIT: Readonly<Record<string, number>> = {

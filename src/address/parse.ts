@@ -369,7 +369,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     if (
-      /[与和及至到、]/.test(c) &&
+      "与和及至到、".includes(c) &&
       lastMeaningful(spans) === "road" &&
       ROAD_AHEAD.test(text.slice(pos + 1, pos + 12))
     ) {

@@ -1,4 +1,4 @@
-import type { Gazetteer } from "../gazetteer.ts";
+import type { Gazetteer, NameEntry } from "../gazetteer.ts";
 import type { AdminMatch, RuleOptions } from "../parse.ts";
 import { hanAt } from "./chars.ts";
 import { writtenAgainAt } from "./spans.ts";
@@ -42,10 +42,10 @@ export function readAgain(
   let starts = false;
   for (const a of admin) if (text.charCodeAt(a.start) === text.charCodeAt(pos)) starts = true;
   if (!starts) return null;
-  for (const name of g.namesAt(text, pos)) {
+  for (const { name, hits } of g.entriesAt(text, pos)) {
     if (name.length < 2) continue;
     const end = pos + name.length;
-    for (const h of g.lookup(name)) {
+    for (const h of hits) {
       const a = admin.find((x) => x.id === h.id);
       // 武进高新区: a division's name before a zone word names the zone.
       if (!a || !childAt(text, end, h.id, g) || BARE_ZONE.test(text.slice(end, end + 10))) continue;
@@ -151,7 +151,8 @@ export function matchAdmin(
   ancestor: number | null,
   options: RuleOptions,
 ): AdminCandidate | null {
-  const names = options.adminAliases ? aliasNames(text, pos, g, options.adminAliases) : g.namesAt(text, pos);
+  // The gazetteer's names at `pos` with their hits (read beside each name, not looked up again).
+  const entries = options.adminAliases ? null : g.entriesAt(text, pos);
   let stems = ancestor !== null && level === 2 ? g.townStemsAt(text, pos, ancestor) : NO_STEMS;
   // 余杭区乔司阳光村: a township moved since to another county of the same city, named by its stem.
   let moved = false;
@@ -164,13 +165,25 @@ export function matchAdmin(
       moved = stems.length > 0;
     }
   }
-  const candidates = stems.length === 0 ? names : mergeCandidates(names, stems);
-  for (const name of candidates) {
+  // With aliases or township stems, the candidates are names, each looked up; else the entries.
+  let candidates: readonly string[] | null = null;
+  if (entries === null || stems.length > 0) {
+    const names =
+      entries === null
+        ? aliasNames(text, pos, g, options.adminAliases as ReadonlyMap<string, number>)
+        : entries.map((e) => e.name);
+    candidates = stems.length === 0 ? names : mergeCandidates(names, stems);
+  }
+  const count = candidates === null ? (entries as readonly NameEntry[]).length : candidates.length;
+  for (let c = 0; c < count; c++) {
+    const entry = candidates === null ? (entries as readonly NameEntry[])[c] : undefined;
+    const name = entry !== undefined ? entry.name : ((candidates as readonly string[])[c] as string);
     const len = name.length;
     const alias = options.adminAliases?.get(name);
     let stem: { id: number; name: string } | undefined;
     for (const st of stems) if (st.name === name) stem = st;
-    const found = alias !== undefined ? [{ id: alias, kind: "alias" as const }] : g.lookup(name);
+    const found =
+      alias !== undefined ? [{ id: alias, kind: "alias" as const }] : (entry?.hits ?? g.lookup(name));
     const hits = stem ? [...found, { id: stem.id, kind: "short" as const }] : found;
     if (hits.length === 0) continue;
     // 新镇路, 北京路: a division name directly followed by a road word names the road.
@@ -302,8 +315,8 @@ export function highDivisionAt(
   admin: readonly AdminMatch[],
   g: Gazetteer,
 ): boolean {
-  for (const name of g.namesAt(text, pos))
-    for (const h of g.lookup(name)) {
+  for (const { hits } of g.entriesAt(text, pos))
+    for (const h of hits) {
       const li = LEVEL_ORDER[g.levelOf(h.id)];
       if (li < level && li <= 1 && !admin.some((a) => a.id === h.id)) return true;
     }
@@ -312,8 +325,8 @@ export function highDivisionAt(
 
 /** True when a subdivision of `parent` is named at `pos`. */
 export function childAt(text: string, pos: number, parent: number, g: Gazetteer): boolean {
-  for (const name of g.namesAt(text, pos))
-    for (const h of g.lookup(name)) if (g.parentOf(h.id) === parent) return true;
+  for (const { hits } of g.entriesAt(text, pos))
+    for (const h of hits) if (g.parentOf(h.id) === parent) return true;
   return false;
 }
 
@@ -321,9 +334,17 @@ const NO_STEMS: readonly { id: number; name: string }[] = [];
 
 /** Gazetteer names and township stems at one position, longest first, without repeats. */
 function mergeCandidates(names: readonly string[], stems: readonly { name: string }[]): string[] {
-  const out = [...names];
-  for (const s of stems) if (!out.includes(s.name)) out.push(s.name);
-  return out.sort((a, b) => b.length - a.length);
+  // Both lists are longest first: merged as a stable sort of names then stems would order them
+  // (names first among names of one length), without the copy and the sort.
+  const out: string[] = [];
+  let i = 0;
+  for (const s of stems) {
+    if (names.includes(s.name) || out.includes(s.name)) continue;
+    while (i < names.length && (names[i] as string).length >= s.name.length) out.push(names[i++] as string);
+    out.push(s.name);
+  }
+  while (i < names.length) out.push(names[i++] as string);
+  return out;
 }
 
 /** Candidate names from the gazetteer and from deployment aliases, longest first. */

@@ -30,6 +30,22 @@ function letterOAt(text: string, i: number): boolean {
   return x === 0x4f || x === 0x6f;
 }
 
+/** End of the ASCII digits at `pos` (`pos` when none is there). */
+function asciiDigitsEnd(text: string, pos: number): number {
+  let j = pos;
+  while (j < text.length) {
+    const x = text.charCodeAt(j);
+    if (x < 48 || x > 57) break;
+    j++;
+  }
+  return j;
+}
+
+/** True when the character at `i` is one of `chars` (false past the end). */
+function charIn(text: string, i: number, chars: string): boolean {
+  return i >= 0 && i < text.length && chars.includes(text[i] as string);
+}
+
 /** Reads a number token at `pos`: digits, Chinese numerals followed by a unit word, or one Latin letter + unit. */
 export function readNumber(text: string, pos: number): { end: number; chinese: boolean } | null {
   let end = pos;
@@ -194,10 +210,15 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   )
     return [{ label: "road", start: pos, end: first.end + 1 }];
   // Numbered road names: 西园2路, 14号大街, 8路.
+  // (Each regex below only where its first words can follow the digits: most numbers are neither.)
+  const digitsEnd = asciiDigitsEnd(text, pos);
   const numberedRoad =
-    /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊|区)/.exec(
-      text.slice(pos, pos + 8),
-    );
+    digitsEnd > pos &&
+    charIn(text, charIn(text, digitsEnd, "号") ? digitsEnd + 1 : digitsEnd, "国省县乡大支横路街巷")
+      ? /^[0-9]+号?(国道|省道|县道|乡道|大街|大道|支路|横路|路|街|巷)(?![0-9]*号?[楼栋幢]|坊|区)/.exec(
+          text.slice(pos, pos + 8),
+        )
+      : null;
   // 商贸城二区三楼5街21003: in a market, a numbered aisle (街) after a floor or a section is a unit
   // of the building, and the number after it the stall.
   if (numberedRoad && /^[0-9]+街$/.test(numberedRoad[0]) && afterFloorOrSection(text, spans, pos))
@@ -206,7 +227,8 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   if (numberedRoad && (prev0 !== "road" || /^[0-9]+(巷|街)$/.test(numberedRoad[0])))
     return [{ label: "road", start: pos, end: pos + numberedRoad[0].length }];
   // 200米, 1.5公里: a distance from the place, not part of it.
-  const distance = DISTANCE.exec(text.slice(pos, pos + 10));
+  const distance =
+    digitsEnd > pos && charIn(text, digitsEnd, ".米公千m") ? DISTANCE.exec(text.slice(pos, pos + 10)) : null;
   if (distance) return [{ label: "assist", start: pos, end: pos + distance[0].length }];
   // 203小区, 37号街坊, 2号地块, 3组团, 2里9号楼: a numbered quarter is a compound, or a part of the one before.
   const quarter = QUARTER_START.hasAt(text, first.end)
@@ -299,7 +321,8 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   const prev = lastMeaningful(spans);
   // 2单元501楼下: 楼下 / 楼上 after a flat number (three digits or more) is a filler, not floor 501;
   // 红星路12号楼下: after a road, 号楼下 is the number on the road and the filler.
-  const filler = /^楼[下上]/.test(text.slice(end + (unit?.[1] === "号楼" ? 1 : 0), end + 3));
+  const fillerAt = end + (unit?.[1] === "号楼" ? 1 : 0);
+  const filler = charIn(text, fillerAt, "楼") && /^楼[下上]/.test(text.slice(fillerAt, end + 3));
   // 3#楼, 3#2单元: # is 号 typed short (a building, or 号 read by context before another number).
   const u =
     unit?.[1] === "#楼"

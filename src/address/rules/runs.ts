@@ -538,7 +538,11 @@ export function splitRun(
       }
       // 阳光紫桂公寓红星苑: a strong POI ending inside the name starts a sub-POI.
       const inner =
-        label === "poi" ? (SECTION_END.exec(rest) ?? POI_INNER.exec(rest) ?? TWO_COMPOUNDS.exec(rest)) : null;
+        label === "poi"
+          ? ((sectionEndMayMatch(rest) ? SECTION_END.exec(rest) : null) ??
+            POI_INNER.exec(rest) ??
+            (twoCompoundsMayMatch(rest) ? TWO_COMPOUNDS.exec(rest) : null))
+          : null;
       // 阳光大学红星校区百草园: a campus is part of its school's name; what follows it is the part.
       const partAt = inner ? partAfter(rest, inner) : 0;
       if (
@@ -568,6 +572,17 @@ export function splitRun(
   if (fillerAt < noiseAt) prevLabel = emitSpan(out, offset, "assist", fillerAt, noiseAt);
   if (noiseAt < run.length) prevLabel = emitSpan(out, offset, "redundant", noiseAt, run.length);
   return out;
+}
+
+/** TWO_COMPOUNDS matches only a name ending in a compound's one-character ending: tested first. */
+function twoCompoundsMayMatch(rest: string): boolean {
+  return rest.length >= 5 && "园苑府庭居湾阁轩".includes(rest[rest.length - 1] as string);
+}
+
+/** SECTION_END matches only a name ending in a side and 区, 园, 苑 or 院 (阳光城东区): tested first. */
+function sectionEndMayMatch(rest: string): boolean {
+  const n = rest.length;
+  return n >= 4 && "区园苑院".includes(rest[n - 1] as string) && "东西南北中".includes(rest[n - 2] as string);
 }
 
 /** True when the village named at run[start, stemEnd) repeats the stem of the community just emitted in the run. */
