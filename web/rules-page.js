@@ -76,7 +76,8 @@ const S = {
     rekeyDry: "（试运行，未写入）",
     rekeyWritten: "，已更新；重复警情正按新位置键重算",
     rekeyLevels: "各级位置键变化",
-    rekeyMasked: "遮蔽了 {m} 条警情文本中的号码（此前导入时未遮蔽），及 {r} 条修订记录的旧值",
+    rekeyMasked:
+      "遮蔽了 {m} 条警情文本中的号码（此前导入时未遮蔽），及 {r} 条修订记录的旧值、{q} 个隔离行问题说明所引的值",
     unread: "以下导入配置已无法读取，其批次的地址按无地区解析：",
     rekeyFailed: "重新生成失败：",
     dict: "地名词典",
@@ -177,7 +178,7 @@ const S = {
     rekeyWritten: ", updated; repeat series are being recomputed on the new keys",
     rekeyLevels: "Keys changed per level",
     rekeyMasked:
-      "Identifiers masked in the texts of {m} incidents (stored before they were masked) and in the previous values of {r} revisions",
+      "Identifiers masked in the texts of {m} incidents (stored before they were masked), in the previous values of {r} revisions and in the values quoted by the issues of {q} quarantined rows",
     unread:
       "These import profiles cannot be read any more; their batches' addresses were read without a region:",
     rekeyFailed: "The rebuild failed: ",
@@ -287,12 +288,16 @@ function addressKeysPanel({ h, api }) {
         ),
         h("br"),
         h("span", { class: "muted" }, `${s("rekeyLevels")}${lang === "zh" ? "：" : ": "}${levels}`),
-        c.masked || c.revisionsMasked
+        c.masked || c.revisionsMasked || c.quarantineMasked
           ? h(
               "span",
               {},
               h("br"),
-              fill(s("rekeyMasked"), { m: num(c.masked), r: num(c.revisionsMasked ?? 0) }),
+              fill(s("rekeyMasked"), {
+                m: num(c.masked),
+                r: num(c.revisionsMasked ?? 0),
+                q: num(c.quarantineMasked ?? 0),
+              }),
             )
           : "",
         job.unreadProfiles.length

@@ -43,12 +43,13 @@ export type MessageTemplate = Readonly<Record<Lang, string>> & {
  */
 export type MessageCatalog<C extends string = string> = Readonly<Record<C, MessageTemplate>>;
 
-const MAX_VALUE_LENGTH = 80;
+/** Characters an issue quotes of a value; a longer value is cut there and ends with "…". */
+export const ISSUE_VALUE_MAX_LENGTH = 80;
 
 /** Shortens a value for an issue so that a huge cell does not flood a report. */
 export function issueValue(value: unknown): string {
   const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
-  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}…` : text;
+  return text.length > ISSUE_VALUE_MAX_LENGTH ? `${text.slice(0, ISSUE_VALUE_MAX_LENGTH)}…` : text;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Issue, MessageCatalog, Severity } from "../domain/index.ts";
-import { issueValue } from "../domain/index.ts";
+import { maskedIssueValue, remaskedIssueValue } from "./privacy/mask.ts";
 
 /**
  * Row-level problems the import finds. Errors reject the row into quarantine; warnings keep the
@@ -104,7 +104,15 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
   },
 };
 
-/** Builds an issue; the value is shortened for display. */
+/**
+ * Builds an issue. The value it quotes is masked like a narrative, then shortened
+ * (`maskedIssueValue`): the issue is stored readable in the quarantine and shown in reports, and
+ * a shifted column can put a caller's number into any field. Times, codes and coordinates hold no
+ * identifier and stay as written. A value of the caller's number is never quoted, masked or not:
+ * a number the import could not read (a digit missing) is still the caller's and masking would
+ * not recognise it (docs/privacy.md §5).
+ * @example ingestIssue("bad_time", "error", { field: "receivedAt", value: "13800138000" }).value // "〔手机号〕"
+ */
 export function ingestIssue(
   code: IngestIssueCode,
   severity: Severity,
@@ -121,7 +129,26 @@ export function ingestIssue(
     severity,
     ...(details.field !== undefined ? { field: details.field } : {}),
     ...(details.column !== undefined ? { column: details.column } : {}),
-    ...(details.value !== undefined ? { value: issueValue(details.value) } : {}),
+    ...(details.value !== undefined && details.field !== "caller"
+      ? { value: maskedIssueValue(details.value) }
+      : {}),
     ...(details.params !== undefined ? { params: details.params } : {}),
   };
+}
+
+/**
+ * An issue as it may be shown or kept: its quote masked (`remaskedIssueValue`), and none for the
+ * caller's number. Issues an import makes are so already; those an import stored before quotes
+ * were masked are not (docs/privacy.md §5), so everything that shows stored issues, and
+ * `recur address rekey`, passes them through this. The same object when nothing changes.
+ * @example withMaskedValue({ code: "bad_time", severity: "error", value: "13800138000" }).value // "〔手机号〕"
+ */
+export function withMaskedValue<I extends Issue>(issue: I): I {
+  if (issue.value === undefined) return issue;
+  if (issue.field === "caller") {
+    const { value: _value, ...rest } = issue;
+    return rest as I;
+  }
+  const value = remaskedIssueValue(issue.value);
+  return value === issue.value ? issue : { ...issue, value };
 }

@@ -5,7 +5,7 @@ import { createAddressLocator } from "../address/locator.ts";
 import { addressComponentsFromJson, type BatchId, fixedClock, renderIssue } from "../domain/index.ts";
 import { openStore } from "../store/index.ts";
 import type { NewBatch, QuarantinedRow } from "../store/types.ts";
-import { INGEST_MESSAGES } from "./issues.ts";
+import { INGEST_MESSAGES, ingestIssue } from "./issues.ts";
 import { IncidentIds, importFile, incidentId } from "./pipeline.ts";
 import { decryptField } from "./privacy/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
@@ -102,6 +102,75 @@ describe("numbers written where no number belongs", () => {
     // The door is the same door as the call without the number.
     expect(masked?.location.room).not.toBeNull();
     expect(masked?.location.room).toBe(plain?.location.room);
+  });
+});
+
+describe("values quoted by issues", () => {
+  test("are masked as the narrative is, in the quarantine and the summary; times, codes and coordinates stay as written", async () => {
+    const store = new MemoryStore();
+    const shifted = "报警人称楼上噪音扰民，报警人电话13812345678";
+    // 74 characters before the ID: cut at 80, six of its digits would be left.
+    const long = `${"报警人称楼上噪音扰民".repeat(7)}身份证号${"11010519491231002X"}`;
+    const summary = await importInto(
+      store,
+      csv("quoted.csv", [
+        synthRow({ 接警单号: "Q1", 报警时间: shifted }),
+        synthRow({ 接警单号: "Q2", 报警时间: long }),
+        synthRow({ 接警单号: "Q3", 报警时间: "2024-13-45 08:00" }),
+        synthRow({ 接警单号: "Q4", 警情类别: "纠纷13912345678", 警情细类: "" }),
+        synthRow({ 接警单号: "Q5", 处置部门: "气象台0571-88886666" }),
+        synthRow({ 接警单号: "Q6", 经度: "东经120.21", 纬度: "30.21" }),
+        synthRow({ 接警单号: "Q7", 派警时间: "20240501 0801" }),
+      ]),
+      "synthetic",
+    );
+    expect(summary).toMatchObject({ rows: 7, rejected: 3, imported: 4 });
+    const quoted = new Map(
+      [...summary.sampleRejections, ...summary.sampleWarnings].map((i) => [`${i.row}:${i.code}`, i.value]),
+    );
+    expect(quoted.get("1:bad_time")).toBe("报警人称楼上噪音扰民，报警人电话〔手机号〕");
+    expect(quoted.get("2:bad_time")).toBe(`${"报警人称楼上噪音扰民".repeat(7)}身份证号〔身份证号〕`);
+    expect(quoted.get("3:bad_time")).toBe("2024-13-45 08:00");
+    expect(quoted.get("4:unmapped_category")).toBe("纠纷〔手机号〕");
+    expect(quoted.get("5:unmapped_department")).toBe("气象台〔固话〕");
+    expect(quoted.get("6:bad_number")).toBe("东经120.21,30.21");
+    expect(quoted.get("7:bad_time")).toBe("20240501 0801");
+    expect(summary.unmappedValues.category).toEqual([{ value: "纠纷〔手机号〕", count: 1 }]);
+
+    // Stored: the issues readable and masked, the rows themselves whole (encrypted).
+    expect(store.quarantine.map((q) => q.issues[0]?.value)).toEqual([
+      quoted.get("1:bad_time"),
+      quoted.get("2:bad_time"),
+      "2024-13-45 08:00",
+    ]);
+    const secrets = ["13812345678", "11010519491231002X", "13912345678", "88886666"];
+    const shown = JSON.stringify([
+      store.quarantine.map((q) => q.issues),
+      summary,
+      [...summary.sampleRejections, ...summary.sampleWarnings].map((i) => [
+        renderIssue(i, INGEST_MESSAGES, "zh"),
+        renderIssue(i, INGEST_MESSAGES, "en"),
+      ]),
+    ]);
+    for (const secret of secrets) expect(shown).not.toContain(secret);
+    const record = JSON.parse(decryptField(store.quarantine[0]?.recordEnc ?? "", TEST_KEYS.encKey));
+    expect(record.报警时间).toBe(shifted);
+  });
+
+  test("a caller's number is never quoted, not even masked: one the import could not read is still the caller's", async () => {
+    expect(ingestIssue("bad_phone", "warning", { field: "caller", value: "1381234567" })).toEqual({
+      code: "bad_phone",
+      severity: "warning",
+      field: "caller",
+    });
+    const store = new MemoryStore();
+    const summary = await importInto(
+      store,
+      csv("caller.csv", [synthRow({ 接警单号: "C1", 报警电话: "1381234567" })]),
+      "synthetic",
+    );
+    expect(summary.sampleWarnings).toEqual([expect.objectContaining({ code: "bad_phone", field: "caller" })]);
+    expect(JSON.stringify(summary)).not.toContain("1381234567");
   });
 });
 

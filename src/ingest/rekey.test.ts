@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import { createAddressLocator } from "../address/index.ts";
-import { addressComponentsJson, asBatchId, asEpochMs, type Incident } from "../domain/index.ts";
+import { addressComponentsJson, asBatchId, asEpochMs, fixedClock, type Incident } from "../domain/index.ts";
 import { qualityRepository } from "../store/quality-repository.ts";
 import {
   memoryTarget,
@@ -14,9 +14,13 @@ import {
   type StoreTarget,
   sqliteTarget,
 } from "../store/testing/stores.ts";
-import type { Store } from "../store/types.ts";
-import { maskText } from "./privacy/index.ts";
+import type { QuarantinedRow, Store } from "../store/types.ts";
+import { importFile } from "./pipeline.ts";
+import { decryptField, encryptField, maskText } from "./privacy/index.ts";
+import { loadProfile } from "./profile/load.ts";
 import { maskedTexts, type RekeyCounts, rekeyStore } from "./rekey.ts";
+import { TEST_KEYS } from "./testing/fakes.ts";
+import { SYNTH_HEADER, synthRow, TEST_NOW, tempDir, writeText } from "./testing/files.ts";
 
 /**
  * A store imported before the address, disposition and source category were masked (before
@@ -180,6 +184,109 @@ function suite(makeTarget: () => Promise<StoreTarget>): void {
       await store.close();
     }
   });
+
+  test("an import stores the values its issues quote masked; a rekey masks those an older import stored, keeps the rows, and a second run changes nothing", async () => {
+    const { store } = await target.fresh();
+    try {
+      const dir = tempDir();
+      const path = writeText(
+        dir,
+        "new.csv",
+        `${SYNTH_HEADER}\r\n${synthRow({ 接警单号: "R1", 报警时间: "报警人电话13912345678" })}\r\n${synthRow({ 接警单号: "R2", 报警时间: "2024-13-45 08:00" })}\r\n`,
+      );
+      const summary = await importFile({
+        path,
+        profile: await loadProfile("synthetic"),
+        store,
+        batchId: asBatchId("new-q"),
+        keys: TEST_KEYS,
+        clock: fixedClock(TEST_NOW),
+      });
+      expect(summary).toMatchObject({ rows: 2, rejected: 2 });
+      const imported = await store.quarantine.list(asBatchId("new-q"));
+      expect(imported.map((q) => q.issues[0]?.value)).toEqual(["报警人电话〔手机号〕", "2024-13-45 08:00"]);
+
+      const writer = await store.beginBatch(newBatch("old-q"));
+      await writer.insertQuarantine(OLD_QUARANTINE);
+      await writer.commit({
+        rows: 3,
+        imported: 0,
+        rejected: 3,
+        duplicates: 0,
+        finishedAt: 1_714_600_000_000,
+      });
+      const before = await quarantineRows(store);
+      expect(JSON.stringify(before.map((r) => r.issues))).toContain("13812345678");
+
+      const dry = await rekey(store, true);
+      expect(dry).toMatchObject({ quarantineMasked: 2, dryRun: true });
+      expect(await quarantineRows(store)).toEqual(before);
+
+      expect(await rekey(store)).toMatchObject({ quarantineMasked: 2, dryRun: false });
+      const after = await quarantineRows(store);
+      // The encrypted rows are as they were: nothing of a rejected row is lost.
+      expect(after.map((r) => r.record_enc)).toEqual(before.map((r) => r.record_enc));
+      const old = await store.quarantine.list(asBatchId("old-q"));
+      expect(old.map((q) => q.issues)).toEqual([
+        [
+          { code: "bad_time", severity: "error", field: "receivedAt", value: "报警人电话〔手机号〕" },
+          { code: "unmapped_department", severity: "warning", field: "department", value: "气象台" },
+        ],
+        [{ code: "bad_time", severity: "error", field: "receivedAt", value: `${"说明".repeat(35)}…` }],
+        [{ code: "bad_time", severity: "error", field: "receivedAt", value: "2024-13-45 08:00" }],
+      ]);
+      const issues = JSON.stringify(after.map((r) => r.issues));
+      for (const secret of ["13812345678", "13912345678", "1101051949"]) expect(issues).not.toContain(secret);
+      expect(decryptField(old[0]?.recordEnc ?? "", TEST_KEYS.encKey)).toContain("13812345678");
+
+      expect(await rekey(store)).toMatchObject({ quarantineMasked: 0 });
+      expect(await quarantineRows(store)).toEqual(after);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/**
+ * Quarantined rows as an older import stored them: the quoted values as written (one cut at 80
+ * characters inside an ID), the rows themselves encrypted.
+ */
+const OLD_QUARANTINE: QuarantinedRow[] = [
+  {
+    batchId: asBatchId("old-q"),
+    file: "old.csv",
+    row: 1,
+    issues: [
+      { code: "bad_time", severity: "error", field: "receivedAt", value: "报警人电话13812345678" },
+      { code: "unmapped_department", severity: "warning", field: "department", value: "气象台" },
+    ],
+    recordEnc: encryptField('{"报警时间":"报警人电话13812345678"}', TEST_KEYS.encKey),
+  },
+  {
+    batchId: asBatchId("old-q"),
+    file: "old.csv",
+    row: 2,
+    issues: [
+      {
+        code: "bad_time",
+        severity: "error",
+        field: "receivedAt",
+        value: `${"说明".repeat(35)}1101051949…`,
+      },
+    ],
+    recordEnc: encryptField('{"报警时间":"11010519491231002X"}', TEST_KEYS.encKey),
+  },
+  {
+    batchId: asBatchId("old-q"),
+    file: "old.csv",
+    row: 3,
+    issues: [{ code: "bad_time", severity: "error", field: "receivedAt", value: "2024-13-45 08:00" }],
+    recordEnc: encryptField('{"报警时间":"2024-13-45 08:00"}', TEST_KEYS.encKey),
+  },
+];
+
+async function quarantineRows(store: Store): Promise<{ issues: string; record_enc: string }[]> {
+  return store.db.selectFrom("quarantine").select(["issues", "record_enc"]).orderBy("id").execute();
 }
 
 /** A later export of the same call: another spelling of the address, and its feedback. */

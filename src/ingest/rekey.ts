@@ -23,6 +23,7 @@ import {
   type Relocation,
   type Store,
 } from "../store/types.ts";
+import { type IngestIssue, withMaskedValue } from "./issues.ts";
 import { maskText } from "./privacy/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
 
@@ -56,6 +57,11 @@ export interface RekeyCounts {
    * identifier in a text, or keys and components made from such an address, now masked.
    */
   readonly revisionsMasked: number;
+  /**
+   * Quarantined rows (`quarantine.issues`) whose issues quoted a value with an identifier (stored
+   * by an import before quotes were masked, docs/privacy.md §5), now masked.
+   */
+  readonly quarantineMasked: number;
   readonly dryRun: boolean;
 }
 
@@ -198,7 +204,8 @@ class Locators {
  * import would today (with the store's place dictionary), and updates the incidents whose texts,
  * keys or components changed, a page of 5,000 at a time, each page in one transaction (with the
  * quotes of those texts in the incidents' quality results). Then the previous values of the
- * stored revisions are masked the same way (`maskRevisions`). Nothing else is written. Unless
+ * stored revisions are masked the same way (`maskRevisions`), and the values quoted by the
+ * issues of quarantined rows (`maskQuarantine`). Nothing else is written. Unless
  * `dryRun`, the store then records today's rules, so later imports no longer say the keys are
  * stale (src/store/address-rules.ts).
  * @example await rekeyStore(store, { regionOf: async () => "浙江省杭州市" })
@@ -222,6 +229,7 @@ export async function rekeyStore(store: Store, options: RekeyOptions): Promise<R
   let componentsChanged = 0;
   let masked = 0;
   let revisionsMasked = 0;
+  let quarantineMasked = 0;
   const maskedFields = Object.fromEntries(MASKED_TEXT_FIELDS.map((field) => [field, 0])) as Record<
     MaskedTextField,
     number
@@ -235,6 +243,7 @@ export async function rekeyStore(store: Store, options: RekeyOptions): Promise<R
     masked,
     maskedFields: { ...maskedFields },
     revisionsMasked,
+    quarantineMasked,
     dryRun,
   });
   for await (const page of store.incidents.scan(PAGE)) {
@@ -278,6 +287,7 @@ export async function rekeyStore(store: Store, options: RekeyOptions): Promise<R
     dryRun,
     located: (batchId, address) => locators.located(regionOfBatch.get(batchId) ?? fallback, address),
   });
+  quarantineMasked = await maskQuarantine(store, dryRun);
   if (!dryRun) await recordAddressRules(store);
   const done = counts();
   options.onProgress?.(done);
@@ -349,6 +359,48 @@ async function maskRevisions(
             .set({ previous: u.previous })
             .where("id", "=", u.id)
             .execute();
+      });
+    if (rows.length < PAGE) break;
+  }
+  return count;
+}
+
+/**
+ * Masks the values quoted by the issues of quarantined rows (`withMaskedValue`): an older recur's
+ * import stored them as written (docs/privacy.md §5). The encrypted record (`record_enc`) is
+ * not touched: it is the row itself, kept so that nothing is lost and the row can be imported
+ * again. Pages of 5,000 rows by id, each page in one transaction. Returns how many rows changed
+ * (or would, with `dryRun`); a second run finds none.
+ */
+async function maskQuarantine(store: Store, dryRun: boolean): Promise<number> {
+  let count = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await store.db
+      .selectFrom("quarantine")
+      .select(["id", "issues"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(PAGE)
+      .execute();
+    if (rows.length === 0) break;
+    after = Number(rows[rows.length - 1]!.id);
+    const updates: { id: number; issues: string }[] = [];
+    for (const row of rows) {
+      const issues = JSON.parse(row.issues) as IngestIssue[];
+      let changed = false;
+      const masked = issues.map((issue) => {
+        const out = withMaskedValue(issue);
+        if (out !== issue) changed = true;
+        return out;
+      });
+      if (changed) updates.push({ id: Number(row.id), issues: JSON.stringify(masked) });
+    }
+    count += updates.length;
+    if (!dryRun && updates.length > 0)
+      await store.db.transaction().execute(async (trx) => {
+        for (const u of updates)
+          await trx.updateTable("quarantine").set({ issues: u.issues }).where("id", "=", u.id).execute();
       });
     if (rows.length < PAGE) break;
   }

@@ -22,7 +22,13 @@ import {
   renderIssue,
   SUBTYPE_LABELS,
 } from "../domain/index.ts";
-import { bundledProfileNames, INGEST_MESSAGES, importFile, loadProfile } from "../ingest/index.ts";
+import {
+  bundledProfileNames,
+  INGEST_MESSAGES,
+  importFile,
+  loadProfile,
+  withMaskedValue,
+} from "../ingest/index.ts";
 import { DEFAULT_SECRET_FILE, loadOrCreateSecret } from "../ingest/privacy/index.ts";
 import { explainSeries, GROUP_LABELS } from "../repeat/explain.ts";
 import { WARNING_LEVELS } from "../repeat/options.ts";
@@ -767,7 +773,9 @@ export function registerDashboardRoutes(
       };
       const lines = [head];
       for (const r of rows)
-        for (const issue of r.issues)
+        for (const stored of r.issues) {
+          // Quoted values stored by an import before they were masked are masked here too.
+          const issue = withMaskedValue(stored);
           lines.push(
             [
               r.file,
@@ -780,6 +788,7 @@ export function registerDashboardRoutes(
               .map(cell)
               .join(","),
           );
+        }
       reply.header("Content-Disposition", `attachment; filename="rejected-${id.slice(0, 8)}.csv"`);
       reply.type("text/csv; charset=utf-8");
       return `\ufeff${lines.join("\r\n")}\r\n`;

@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asBatchId, type Clock, type EpochMs } from "../domain/index.ts";
+import { SYNTH_HEADER, synthRow } from "../ingest/testing/files.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
 import type { StoreTarget } from "../store/testing/stores.ts";
@@ -321,6 +322,97 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     const csv = (await call("analyst", "GET", `/api/v1/import/batches/${batchId}/rejected.csv`)).body;
     expect(csv).toContain("old.csv,7,receivedAt,missing_value,第7行，字段“报警时间”：值为空");
     expect(csv).toContain("第9行，字段“到场时间”：到场时间早于派警时间（15 分钟），已保留");
+  });
+
+  test("a value an issue quotes is masked in the dry run, the job's report, the quarantine and both rejected-row files; one stored unmasked before is masked when shown", async () => {
+    const shifted =
+      "A009,报警人电话13700001111,2024/5/1 8:20,邻里纠纷,幸福路1号3栋,13800138000,张三,无,城东派出所";
+    const file = iconv.encode(`${HEADER}\r\n${LINES[0]}\r\n${shifted}\r\n`, "gbk");
+    const { uploadId } = (await upload("analyst", file)).json();
+    const source = { kind: "mapping", mapping: MAPPING };
+    const dry = (
+      await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/validate`, { source })
+    ).json();
+    const bad = dry.issues.find((i: { code: string }) => i.code === "bad_time");
+    expect(bad).toMatchObject({ row: 2, value: "报警人电话〔手机号〕" });
+    expect(bad.message.zh).toContain("时间“报警人电话〔手机号〕”");
+    expect(JSON.stringify(dry.issues)).not.toContain("13700001111");
+
+    const started = (
+      await call("analyst", "POST", `/api/v1/import/uploads/${uploadId}/import`, { source })
+    ).json();
+    let job = (await call("analyst", "GET", `/api/v1/import/jobs/${started.jobId}`)).json();
+    for (let i = 0; i < 200 && job.state === "running"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = (await call("analyst", "GET", `/api/v1/import/jobs/${started.jobId}`)).json();
+    }
+    expect(job).toMatchObject({ state: "done", report: { rejected: 1 } });
+    expect(JSON.stringify(job.report)).not.toContain("13700001111");
+    const [stored] = await store.quarantine.list(asBatchId(started.batchId));
+    expect(stored?.issues[0]).toMatchObject({ code: "bad_time", value: "报警人电话〔手机号〕" });
+
+    // An older import's quarantine: the quote as written.
+    const oldBatch = asBatchId("old-unmasked");
+    const writer = await store.beginBatch({
+      id: oldBatch,
+      sourceSystem: "old-110",
+      profile: "old",
+      fileName: "old.csv",
+      fileSha256: "",
+      startedAt: T0,
+    });
+    await writer.insertQuarantine([
+      {
+        batchId: oldBatch,
+        file: "old.csv",
+        row: 4,
+        issues: [
+          { code: "bad_time", severity: "error", field: "receivedAt", value: "报警人电话13700001111" },
+          { code: "bad_phone", severity: "warning", field: "caller", value: "1370000111" },
+        ],
+        recordEnc: "not-a-record",
+      },
+    ]);
+    await writer.commit({ rows: 1, imported: 0, rejected: 1, duplicates: 0, finishedAt: T0 });
+    for (const url of [
+      `/api/v1/import/batches/${oldBatch}/rejected.csv`,
+      `/api/v1/dashboard/import/${oldBatch}/rejected.csv`,
+    ]) {
+      const csv = (await call("analyst", "GET", url)).body;
+      expect(csv).toContain("报警人电话〔手机号〕");
+      expect(csv).not.toContain("13700001111");
+      expect(csv).not.toContain("1370000111");
+    }
+    // The importer's file of rejected rows holds the rows themselves (decrypted, audited); its reasons are masked.
+    const mine = (await call("analyst", "GET", `/api/v1/import/batches/${started.batchId}/rejected.csv`))
+      .body;
+    expect(mine).toContain("时间“报警人电话〔手机号〕”");
+    expect(mine).toContain(",报警人电话13700001111,");
+  });
+
+  test("the dashboard's upload quotes masked values in its report and its rejected rows", async () => {
+    const csv = [
+      SYNTH_HEADER,
+      synthRow({ 接警单号: "U1" }),
+      synthRow({ 接警单号: "U2", 报警时间: "报警人电话13700001111" }),
+    ].join("\r\n");
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/v1/dashboard/import?profile=synthetic&name=upload.csv",
+      headers: { cookie: cookies.analyst!, "content-type": "application/octet-stream" },
+      payload: Buffer.from(csv),
+    });
+    expect(r.statusCode).toBe(200);
+    const summary = r.json();
+    expect(summary).toMatchObject({ rejected: 1 });
+    expect(summary.sampleRejections[0]).toMatchObject({ code: "bad_time", value: "报警人电话〔手机号〕" });
+    expect(summary.sampleRejections[0].message).toContain("报警人电话〔手机号〕");
+    expect(r.body).not.toContain("13700001111");
+    const rejected = (
+      await call("analyst", "GET", `/api/v1/dashboard/import/${summary.batchId}/rejected.csv`)
+    ).body;
+    expect(rejected).toContain("报警人电话〔手机号〕");
+    expect(rejected).not.toContain("13700001111");
   });
 
   test("an import that fails on its profile reports why and may be tried again with another", async () => {

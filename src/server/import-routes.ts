@@ -33,8 +33,9 @@ import {
   openSource,
   type Profile,
   parseProfile,
+  withMaskedValue,
 } from "../ingest/index.ts";
-import { decryptField, maskedIssueValue, maskText } from "../ingest/privacy/index.ts";
+import { decryptField, maskText } from "../ingest/privacy/index.ts";
 import { BUNDLED_PROFILES_DIR, profileIssueLines } from "../ingest/profile/load.ts";
 import { ProfileSchema } from "../ingest/profile/schema.ts";
 import {
@@ -236,9 +237,9 @@ function maskCell(value: string, personal: boolean): string {
   return maskText(value);
 }
 
-/** Bilingual rendering of an issue, its value masked. */
+/** Bilingual rendering of an issue, its value masked (also in the message). */
 function issueOut(issue: IngestIssue) {
-  const { file: _file, ...plain } = issue;
+  const { file: _file, ...plain } = withMaskedValue(issue);
   return {
     row: issue.row ?? null,
     field: issue.field ?? null,
@@ -246,7 +247,7 @@ function issueOut(issue: IngestIssue) {
     column: issue.column ?? null,
     code: issue.code,
     severity: issue.severity,
-    value: issue.value === undefined ? null : maskedIssueValue(issue.value),
+    value: plain.value ?? null,
     message: {
       zh: renderIssue(plain, INGEST_MESSAGES, "zh"),
       en: renderIssue(plain, INGEST_MESSAGES, "en"),
@@ -1259,7 +1260,7 @@ export function registerImportRoutes(app: FastifyInstance, options: ImportRouteO
             r.row,
             [...new Set(shown.map((x) => x.field ?? ""))].join("; "),
             [...new Set(shown.map((x) => x.code))].join("; "),
-            shown.map((x) => renderIssue(withoutFile(x), INGEST_MESSAGES, lang)).join("; "),
+            shown.map((x) => renderIssue(withoutFile(withMaskedValue(x)), INGEST_MESSAGES, lang)).join("; "),
             ...columns.map((c) => {
               const v = rec[c];
               return Array.isArray(v) ? v.join(" ") : (v ?? "");

@@ -305,6 +305,26 @@ function repeatSuite(makeTarget: () => Promise<StoreTarget>) {
     expect(await raw.incidents.count()).toBe(count);
   });
 
+  test("a rejected incident's issues quote no caller's number, not even in the name of a key it should not have", async () => {
+    const response = await call("city", "POST", "/api/v1/incidents", {
+      incidents: [
+        {
+          sourceId: "bad-3",
+          receivedAt: "报警人电话13700001111",
+          category: "public_order",
+          报警人13700001111: "x",
+        },
+      ],
+    });
+    expect(response.statusCode).toBe(400);
+    const { issues } = response.json().error;
+    expect(issues).toMatchObject([
+      { row: 1, field: "receivedAt" },
+      { row: 1, field: null, code: "unrecognized_keys", message: 'Unrecognized key: "报警人〔手机号〕"' },
+    ]);
+    expect(response.body).not.toContain("13700001111");
+  });
+
   test("a body repeating an incident is refused, naming the repeat, and the index holds each call once", async () => {
     const road = "浙江省临江市西湖区红星路88号1幢101室";
     const one = (d: number) => ({

@@ -117,7 +117,13 @@ function issuesOf(error: z.ZodError, batch: boolean): BodyIssue[] {
     const row =
       batch && path[0] === "incidents" && path[1] !== undefined ? Number(path[1]) + 1 : batch ? null : 1;
     const field = (batch ? path.slice(2) : path).join(".") || null;
-    return { row, field, code: issue.code, message: issue.message };
+    // Zod quotes the names of unknown keys; a caller's number sent as one is masked too.
+    return {
+      row,
+      field: field === null ? null : maskText(field),
+      code: issue.code,
+      message: maskText(issue.message),
+    };
   });
 }
 

@@ -375,6 +375,8 @@ describe("recur address rekey on a store imported before those texts were masked
       SYNTH_HEADER,
       synthRow({ 接警单号: "M1", 发生地址: "澜东区阳光花园3栋2单元501室", 处警结果: "已调解" }),
       synthRow({ 接警单号: "M2", 发生地址: "澜东区红星路88号门口", 处警结果: "已调解" }),
+      // A shifted column: the caller's number where the time belongs. Rejected, its quote masked.
+      synthRow({ 接警单号: "M3", 报警时间: "报警人电话13700001111" }),
     ].join("\n"),
     "utf8",
   );
@@ -388,6 +390,14 @@ describe("recur address rekey on a store imported before those texts were masked
         source_category: "纠纷11010519491231002X",
       })
       .where("source_id", "=", "M1")
+      .execute();
+    // An older import quoted the rejected value as written.
+    const [q] = await store.db.selectFrom("quarantine").select(["id", "issues"]).execute();
+    expect(q?.issues).toContain("报警人电话〔手机号〕");
+    await store.db
+      .updateTable("quarantine")
+      .set({ issues: (q?.issues ?? "").replace("报警人电话〔手机号〕", "报警人电话13700001111") })
+      .where("id", "=", q?.id ?? -1)
       .execute();
   };
 
@@ -408,7 +418,13 @@ describe("recur address rekey on a store imported before those texts were masked
         const where = "path" in location ? ["--db", location.path] : [];
         const env = { ...process.env, DATABASE_URL: "databaseUrl" in location ? location.databaseUrl : "" };
         const cli = (args: string[]) => runCli([...args, ...where], { cwd: dir, env });
-        expect((await cli(["import", calls, "--profile", "synthetic", "--json"])).code).toBe(0);
+        const imported = await cli(["import", calls, "--profile", "synthetic", "--json"]);
+        expect(imported.code).toBe(0);
+        expect(JSON.parse(imported.out)).toMatchObject({
+          rejected: 1,
+          sampleRejections: [{ code: "bad_time", value: "报警人电话〔手机号〕" }],
+        });
+        expect(imported.out).not.toContain("13700001111");
         const reopen = () => target.open(location);
         let s = await reopen();
         await unmask(s);
@@ -420,6 +436,7 @@ describe("recur address rekey on a store imported before those texts were masked
           incidents: 2,
           masked: 1,
           maskedFields: { address: 1, disposition: 1, sourceCategory: 1, narrative: 0, feedback: 0 },
+          quarantineMasked: 1,
           dryRun: true,
         });
         s = await reopen();
@@ -430,7 +447,7 @@ describe("recur address rekey on a store imported before those texts were masked
         const human = await cli(["address", "rekey", "--lang", "en"]);
         expect(human.code).toBe(0);
         expect(human.out).toContain(
-          "identifiers masked (stored before these texts were masked): 1 incidents (address 1, disposition 1, sourceCategory 1, narrative 0, feedback 0)",
+          "identifiers masked (stored before these texts were masked): 1 incidents (address 1, disposition 1, sourceCategory 1, narrative 0, feedback 0); previous values of 0 revisions; values quoted by the issues of 1 quarantined rows",
         );
         s = await reopen();
         const m1 = await s.incidents.get("synthetic-110", "M1");
@@ -440,17 +457,24 @@ describe("recur address rekey on a store imported before those texts were masked
           sourceCategory: "纠纷〔身份证号〕",
         });
         expect(JSON.stringify(m1)).not.toMatch(/13812345678|13912345678|11010519491231002X/);
+        const [rejected] = await s.quarantine.list();
+        expect(rejected?.issues[0]).toMatchObject({ code: "bad_time", value: "报警人电话〔手机号〕" });
         const audit = await serverRepository(s).auditEntries();
         expect(audit).toHaveLength(1);
         expect(audit[0]).toMatchObject({
           action: "address.rekey",
           outcome: "ok",
-          detail: { via: "cli", incidents: 2, masked: 1, "masked.address": 1 },
+          detail: { via: "cli", incidents: 2, masked: 1, "masked.address": 1, quarantineMasked: 1 },
         });
         await s.close();
 
         const again = await cli(["address", "rekey", "--json"]);
-        expect(JSON.parse(again.out)).toMatchObject({ changed: 0, masked: 0, revisionsMasked: 0 });
+        expect(JSON.parse(again.out)).toMatchObject({
+          changed: 0,
+          masked: 0,
+          revisionsMasked: 0,
+          quarantineMasked: 0,
+        });
       } finally {
         await target.dispose();
       }

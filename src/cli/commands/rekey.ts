@@ -13,7 +13,8 @@ import { type CommandContext, println, t } from "../command.ts";
  * `recur address rekey`: masks the free texts of every stored incident as an import does today
  * and derives its location keys and address components again from its masked address
  * (src/ingest/rekey.ts), and updates the rows whose texts, keys or components changed; also the
- * previous values kept by the incidents' revisions. A run that writes is audited
+ * previous values kept by the incidents' revisions and the values quoted by quarantined rows'
+ * issues. A run that writes is audited
  * (`address.rekey`, as the dashboard's rebuild).
  */
 
@@ -99,6 +100,7 @@ export async function rekey(
           masked,
           ...Object.fromEntries(MASKED_TEXT_FIELDS.map((f) => [`masked.${f}`, maskedFields[f]])),
           revisionsMasked: counts.revisionsMasked,
+          quarantineMasked: counts.quarantineMasked,
           ...(replaced ? { dictionaryReplaced: true } : {}),
         },
       });
@@ -131,8 +133,8 @@ export async function rekey(
         ctx.stdout,
         t(
           ctx,
-          `遮蔽号码（此前导入时未遮蔽）：${masked} 条警情${dryRun ? "将被遮蔽" : ""}（${perField}），修订记录旧值 ${counts.revisionsMasked} 条`,
-          `identifiers masked (stored before these texts were masked): ${masked} incidents${dryRun ? " would be" : ""} (${perField}); previous values of ${counts.revisionsMasked} revisions`,
+          `遮蔽号码（此前导入时未遮蔽）：${masked} 条警情${dryRun ? "将被遮蔽" : ""}（${perField}），修订记录旧值 ${counts.revisionsMasked} 条，隔离行问题说明所引的值 ${counts.quarantineMasked} 行`,
+          `identifiers masked (stored before these texts were masked): ${masked} incidents${dryRun ? " would be" : ""} (${perField}); previous values of ${counts.revisionsMasked} revisions; values quoted by the issues of ${counts.quarantineMasked} quarantined rows`,
         ),
       );
       if (!dryRun && (changed > 0 || masked > 0))

@@ -11,6 +11,7 @@ export {
   MASK_TAGS,
   maskedIssueValue,
   maskText,
+  remaskedIssueValue,
 } from "./mask.ts";
 export { type NormalizePhoneOptions, normalizePhone } from "./phone.ts";
 export { callerPseudonym, InvalidPhoneError, tryCallerPseudonym } from "./pseudonym.ts";

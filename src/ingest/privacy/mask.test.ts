@@ -14,7 +14,14 @@ import {
   residentId18Spelled,
   workOrder12,
 } from "./arbitraries.ts";
-import { findIdentifiers, type IdentifierKind, MASK_TAGS, maskedIssueValue, maskText } from "./mask.ts";
+import {
+  findIdentifiers,
+  type IdentifierKind,
+  MASK_TAGS,
+  maskedIssueValue,
+  maskText,
+  remaskedIssueValue,
+} from "./mask.ts";
 import {
   isBankCard,
   isLandline,
@@ -293,6 +300,45 @@ test("an issue value is masked before it is shortened, so no half identifier is 
   const long = `${"说明".repeat(35)}11010519491231002X`; // cut at 80 characters: 10 digits would show
   expect(maskedIssueValue(long)).not.toMatch(/\d{6,}/);
   expect(maskedIssueValue({ phone: "13800138000" })).toBe('{"phone":"〔手机号〕"}');
+});
+
+describe("remaskedIssueValue: a quote stored unmasked by an older import", () => {
+  /** A quote as an older import stored it: the value cut at 80 characters, ending in `tail`. */
+  const cut = (tail: string) => `${"说明".repeat(40).slice(0, 80 - tail.length)}${tail}…`;
+  const head = (tail: string) => cut(tail).slice(0, 80 - tail.length);
+  test.each([
+    ["a quote cut inside an ID", "1101051949", ""],
+    ["a quote cut inside a mobile written in groups", "手机 138 0013 8", "手机"],
+    ["a quote cut inside full-width digits", "１３８１２３４５６７", ""],
+    ["a whole number, then a cut one", "13812345678 13912", "〔手机号〕"],
+    ["a cut quote ending in one digit", "再说明1", "再说明1"],
+  ])("%s", (_, tail, shownTail) => {
+    expect(cut(tail)).toHaveLength(81);
+    const shown = remaskedIssueValue(cut(tail));
+    expect(shown).toBe(`${head(tail)}${shownTail}…`);
+    // Idempotent: a second rekey, or showing a rekeyed quote, changes nothing.
+    expect(remaskedIssueValue(shown)).toBe(shown);
+  });
+
+  test.each([
+    ["来电13812345678", "来电〔手机号〕"],
+    ["2024-13-45 08:00", "2024-13-45 08:00"],
+    ["东经120.21,北纬30.21", "东经120.21,北纬30.21"],
+  ])("a quote that was not cut is masked as an import masks it: %s", (stored, shown) => {
+    expect(remaskedIssueValue(stored)).toBe(shown);
+  });
+
+  test("whatever an older import cut, no two digits are left before the ellipsis, and twice is once", () => {
+    const unit = fc.constantFrom("说", "明", "1", "3", "8", "5", " ", "-", "Ｘ");
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 81, maxLength: 120 }), (text) => {
+        const stored = `${text.slice(0, 80)}…`;
+        const once = remaskedIssueValue(stored);
+        expect(once).not.toMatch(/[0-9][\s-]*[0-9][\s-]*…$/);
+        expect(remaskedIssueValue(once)).toBe(once);
+      }),
+    );
+  });
 });
 
 test("thousands of glued identifiers on one line neither overflow the stack nor survive", () => {

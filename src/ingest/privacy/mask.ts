@@ -1,4 +1,4 @@
-import { issueValue } from "../../domain/index.ts";
+import { ISSUE_VALUE_MAX_LENGTH, issueValue } from "../../domain/index.ts";
 import {
   areaCodeLength,
   isBankCard,
@@ -598,4 +598,27 @@ export function maskText(text: string): string {
 export function maskedIssueValue(value: unknown): string {
   const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   return issueValue(maskText(text));
+}
+
+/**
+ * A quote of an issue stored before imports masked them (docs/privacy.md §5), masked now. A
+ * quote the import cut (80 characters and "…") may end in the first digits of an identifier,
+ * which masking no longer recognises: those trailing digits (a run of two or more, with their
+ * separators) are dropped before the "…", since a number cut there is no use to whoever fixes the
+ * row either. Any other quote is masked as `maskedIssueValue` masks it. Idempotent.
+ * @example remaskedIssueValue(`${"说明".repeat(35)}1101051949…`) // `${"说明".repeat(35)}…`
+ */
+export function remaskedIssueValue(value: string): string {
+  const cut = value.length === ISSUE_VALUE_MAX_LENGTH + 1 && value.endsWith("…");
+  if (!cut) return maskedIssueValue(value);
+  const masked = maskText(value.slice(0, -1));
+  let end = masked.length;
+  let digits = 0;
+  while (end > 0) {
+    const k = CLASS[masked.charCodeAt(end - 1)];
+    if (k === DIGIT || k === FW_DIGIT) digits++;
+    else if (k !== SEP && k !== PLUS) break;
+    end--;
+  }
+  return `${digits >= 2 ? masked.slice(0, end) : masked}…`;
 }
