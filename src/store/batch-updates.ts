@@ -74,17 +74,19 @@ export class BatchUpdates {
 
   constructor(private readonly rollups: BatchRollups) {}
 
-  /** Takes one insert's outcome in; returns its new rows. */
-  add(outcome: InsertOutcome): number {
+  /** Takes one insert's outcome in (and hands it on, for the rollups of its rows). */
+  add(outcome: InsertOutcome): InsertOutcome {
     this.updated += outcome.updated;
     this.stale += outcome.stale;
-    const { before, after } = outcome;
+    const { before, after, ownBefore, ownAfter } = outcome;
     for (let o = 0; o < before.length; o += COLUMNS) {
       this.rollups.revise(rollupIncident(before, o), rollupIncident(after, o));
       const id = String(before[o + C.id]);
       if (!this.#first.has(id)) this.#first.set(id, revisedIncident(before, o));
     }
-    return outcome.inserted;
+    for (let o = 0; o < ownBefore.length; o += COLUMNS)
+      this.rollups.reviseOwn(rollupIncident(ownBefore, o), rollupIncident(ownAfter, o));
+    return outcome;
   }
 
   async flush(tx: TxSql): Promise<void> {

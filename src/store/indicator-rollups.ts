@@ -20,7 +20,7 @@ import {
 } from "../analysis/indicators/rollups.ts";
 import { CATEGORIES } from "../domain/index.ts";
 import { isPostgres } from "./migrations/helpers.ts";
-import type { MultiRowSql } from "./sqlite-executor.mjs";
+import type { InsertOutcome, MultiRowSql } from "./sqlite-executor.mjs";
 import type { Store } from "./types.ts";
 
 /**
@@ -215,17 +215,25 @@ function rowToRollupIncident(r: Record<string, unknown>): RollupIncident {
 /**
  * The rollups of one import batch, for the batch writers (sqlite.ts, postgres.ts): `track` each
  * insertIncidents call, `flush` in the batch's transaction just before COMMIT. Only rows the
- * batch actually inserted count: while every row of every call is new (a first import), the
- * rows were aggregated in JS as they went by; when some were not (duplicates, updates, stale
- * rows, a key repeated in the file), the rollup is made again from the rows that carry this
- * batch's id (exactly the rows it inserted: a later import never moves a row to its own batch),
- * with the values later rows of the file merged into them. A rolled-back or killed batch leaves
- * no rollup.
+ * batch actually inserted count, with the values later rows of the file merged into them. The
+ * rows are aggregated in JS as they go by; a row the store did not insert (a duplicate, an update
+ * or an older version of a stored call: the insert's `skipped`) is taken away again, and an
+ * update of a row this batch inserted (a key repeated in the file: `ownBefore`, `ownAfter`) moves
+ * its contribution. When the store cannot tell which rows it did not insert (`skipped` null, or
+ * counts that do not add up), the rollup is made again from the rows that carry this batch's id
+ * (exactly the rows it inserted: a later import never moves a row to its own batch), read back a
+ * page at a time. A rolled-back or killed batch leaves no rollup.
  */
 export class BatchRollups {
   readonly #acc = new RollupAccumulator();
   #offered = 0;
   #inserted = 0;
+  /** Offered rows the store did not insert, and whether every one of them is known. */
+  readonly #skipped = new RollupAccumulator();
+  #skippedKnown = true;
+  /** Rows of this batch that later rows of the file updated: before and after, in update order. */
+  readonly #ownBefore = new RollupAccumulator();
+  readonly #ownAfter = new RollupAccumulator();
   /** Stored incidents this batch updated (a later export): before and after, in update order. */
   readonly #before = new RollupAccumulator();
   readonly #after = new RollupAccumulator();
@@ -235,20 +243,28 @@ export class BatchRollups {
   /**
    * A stored incident of an earlier batch that this batch updated: its rollup contribution moves
    * from `before` to `after` (it keeps its first batch's id, so the rows carrying this batch's id
-   * stay the ones it inserted). Not for an incident of this batch: those are read back at flush.
+   * stay the ones it inserted).
    */
   revise(before: RollupIncident, after: RollupIncident): void {
     this.#before.add(before);
     this.#after.add(after);
   }
 
+  /** An incident this batch inserted, updated by a later row of the file. */
+  reviseOwn(before: RollupIncident, after: RollupIncident): void {
+    this.#ownBefore.add(before);
+    this.#ownAfter.add(after);
+  }
+
   /** Aggregates `rows` while the store inserts them; resolves to the insert's count. */
-  track(rows: readonly RollupIncident[], insert: Promise<number>): Promise<number> {
+  track(rows: readonly RollupIncident[], insert: Promise<InsertOutcome>): Promise<number> {
     this.#offered += rows.length;
     this.#acc.addAll(rows);
-    return insert.then((inserted) => {
-      this.#inserted += inserted;
-      return inserted;
+    return insert.then((outcome) => {
+      this.#inserted += outcome.inserted;
+      if (outcome.skipped === null) this.#skippedKnown = false;
+      else for (const r of outcome.skipped) this.#skipped.add(rows[r]!);
+      return outcome.inserted;
     });
   }
 
@@ -271,6 +287,19 @@ export class BatchRollups {
     if (this.#inserted === 0) return;
     if (this.#inserted === this.#offered) {
       await upsertAccumulated(tx, this.#acc);
+      return;
+    }
+    if (this.#skippedKnown && this.#inserted + this.#skipped.size === this.#offered) {
+      // What was offered, less what was not inserted, with the merges into this batch's rows.
+      this.#acc
+        .merge(this.#skipped.rows().map(negated))
+        .merge(this.#ownBefore.rows().map(negated))
+        .merge(this.#ownAfter.rows());
+      for (const chunk of this.#acc.chunks(ROWS_PER_CALL))
+        await upsertRollups(
+          tx,
+          chunk.filter((r) => !isZero(r)),
+        );
       return;
     }
     // Read back a page at a time: a 1,000,000-row file with a single repeated call read them

@@ -253,6 +253,7 @@ class PgBatchWriter implements BatchWriter {
     n: number,
     added: number,
     outcome: MutableOutcome,
+    offset: number,
   ): Promise<void> {
     const stored = new Map<string, Value[]>();
     const read = async (text: string, systems: readonly Value[], ids: readonly Value[]) => {
@@ -280,7 +281,11 @@ class PgBatchWriter implements BatchWriter {
         repeated.add(key);
       } else first.set(key, r);
     }
-    const own = explained === n - added ? [...repeated] : [...first.keys()];
+    // While they explain them all, the rows not inserted are known one by one (`skipped`): those
+    // of earlier batches' keys and the later rows of a repeated key; else the rollups read the
+    // batch's rows back.
+    const explainedAll = explained === n - added;
+    const own = explainedAll ? [...repeated] : [...first.keys()];
     if (own.length > 0) {
       const at = own.map((key) => first.get(key)!);
       await read(
@@ -289,14 +294,18 @@ class PgBatchWriter implements BatchWriter {
         at.map((r) => columns[SOURCE_ID]![r]!),
       );
     }
-    if (stored.size === 0) return;
+    const skipped: number[] = [];
     const revisions: [string[], string[], string[]] = [[], [], []];
     const updated = new Set<string>();
     const incoming: Value[] = new Array<Value>(this.merger.columns);
+    /** Repeated keys whose first row (the one inserted) has gone by. */
+    const met = new Set<string>();
     for (let r = 0; r < n; r++) {
       const key = `${columns[SOURCE_SYSTEM]![r]}\u0000${columns[SOURCE_ID]![r]}`;
       const before = stored.get(key);
       if (!before) continue;
+      if (!repeated.has(key) || met.has(key)) skipped.push(offset + r);
+      else met.add(key);
       for (let c = 0; c < this.merger.columns; c++) incoming[c] = columns[c]![r]!;
       const merge = this.merger.merge(incoming, 0, before, 0);
       if (merge.kind === "stale") outcome.stale++;
@@ -308,14 +317,19 @@ class PgBatchWriter implements BatchWriter {
       revisions[2].push(revision.previous);
       const after = this.merger.merged(incoming, 0, before, 0, changed);
       outcome.updated++;
-      // An incident of this batch: its rollups are read back at commit (BatchRollups), as merged.
       if (before[BATCH_ID] !== this.batch.id) {
         outcome.before.push(...before);
         outcome.after.push(...after);
+      } else {
+        outcome.ownBefore.push(...before);
+        outcome.ownAfter.push(...after);
       }
       stored.set(key, after);
       updated.add(key);
     }
+    if (explainedAll && outcome.skipped !== null && skipped.length === n - added)
+      for (const r of skipped) outcome.skipped.push(r);
+    else outcome.skipped = null;
     if (updated.size === 0) return;
     // A key updated twice in the chunk is written once, with what its last merge left.
     const merged = INCIDENT_COLUMNS.map(() => new Array<Value>(updated.size));
@@ -330,7 +344,16 @@ class PgBatchWriter implements BatchWriter {
   }
 
   async #insertIncidents(rows: readonly Incident[]): Promise<InsertOutcome> {
-    const outcome: MutableOutcome = { inserted: 0, updated: 0, stale: 0, before: [], after: [] };
+    const outcome: MutableOutcome = {
+      inserted: 0,
+      updated: 0,
+      stale: 0,
+      before: [],
+      after: [],
+      skipped: [],
+      ownBefore: [],
+      ownAfter: [],
+    };
     let inserted = 0;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const end = Math.min(start + ROWS_PER_STATEMENT, rows.length);
@@ -348,7 +371,7 @@ class PgBatchWriter implements BatchWriter {
       });
       const added = result.rowCount ?? 0;
       inserted += added;
-      if (added < end - start) await this.#mergeStored(columns, end - start, added, outcome);
+      if (added < end - start) await this.#mergeStored(columns, end - start, added, outcome, start);
     }
     outcome.inserted = inserted;
     return outcome;

@@ -52,6 +52,15 @@ export interface InsertOutcome {
   /** Values before and after each update of an incident an earlier batch stored (flat, a row of columns each). */
   readonly before: SqlValue[];
   readonly after: SqlValue[];
+  /**
+   * The rows of the call that were not inserted (their offsets in it): each was merged into, or
+   * equal to, or older than, a stored incident. Null when the store could not tell them apart
+   * (the rollups then read the batch's rows back).
+   */
+  skipped: number[] | null;
+  /** Values before and after each update of an incident this batch stored (a key repeated in the file). */
+  readonly ownBefore: SqlValue[];
+  readonly ownAfter: SqlValue[];
 }
 
 export class BatchExecutor {

@@ -152,7 +152,16 @@ export class BatchExecutor {
     const spec = this.#incidents;
     const { columns, rowsPerStatement } = spec;
     const rows = values.length / columns;
-    const outcome = { inserted: 0, updated: 0, stale: 0, before: [], after: [] };
+    const outcome = {
+      inserted: 0,
+      updated: 0,
+      stale: 0,
+      before: [],
+      after: [],
+      skipped: [],
+      ownBefore: [],
+      ownAfter: [],
+    };
     for (let start = 0; start < rows; start += rowsPerStatement) {
       const n = Math.min(rowsPerStatement, rows - start);
       const slice = n === rows ? values : values.slice(start * columns, (start + n) * columns);
@@ -161,7 +170,7 @@ export class BatchExecutor {
       // The statement's new rows got the rowids after the table's last, one after the other
       // (last_insert_rowid is the connection's: without new rows it names another table's).
       const firstNew = changes > 0 ? Number(lastInsertRowid) - changes + 1 : Number.POSITIVE_INFINITY;
-      if (changes < n) this.#mergeStored(slice, n, outcome, firstNew);
+      if (changes < n) this.#mergeStored(slice, n, outcome, firstNew, start, n - changes);
     }
     return outcome;
   }
@@ -173,7 +182,7 @@ export class BatchExecutor {
    * when an earlier batch stored it, or an earlier row of this batch: the row this statement
    * inserted (rowid from `firstNew` on) is the first of its key and is not merged into itself.
    */
-  #mergeStored(slice, n, outcome, firstNew) {
+  #mergeStored(slice, n, outcome, firstNew, start, notInserted) {
     const merger = this.#merger;
     const columns = merger.columns;
     const { sourceSystem, sourceId, batchId } = this.sql.keyIndexes;
@@ -195,11 +204,13 @@ export class BatchExecutor {
         if (row[0] >= firstNew) fresh.add(key);
         stored.set(key, row);
       }
+    const skipped = [];
     for (let r = 0; r < n; r++) {
       const at = r * columns;
       const key = `${slice[at + sourceSystem]}\u0000${slice[at + sourceId]}`;
       const before = stored.get(key);
       if (!before || fresh.delete(key)) continue;
+      skipped.push(start + r);
       const result = merger.merge(slice, at, before, 1);
       if (result.kind === "stale") outcome.stale++;
       if (result.kind !== "update") continue;
@@ -218,13 +229,16 @@ export class BatchExecutor {
       this.insertRevision.run(before[1], this.#batchId, revision.columns, revision.previous);
       const after = merger.merged(slice, at, before, 1, changed);
       outcome.updated++;
-      // An incident of this batch: its rollups are read back at commit (BatchRollups), as merged.
-      if (before[1 + batchId] !== this.#batchId) {
-        for (let c = 1; c <= columns; c++) outcome.before.push(before[c]);
-        for (const v of after) outcome.after.push(v);
-      }
+      const own = before[1 + batchId] === this.#batchId;
+      for (let c = 1; c <= columns; c++) (own ? outcome.ownBefore : outcome.before).push(before[c]);
+      for (const v of after) (own ? outcome.ownAfter : outcome.after).push(v);
       stored.set(key, [before[0], ...after]);
     }
+    // Every row not inserted met its stored incident here; if the count says otherwise, the
+    // rollups do not trust the list and read the batch's rows back.
+    if (outcome.skipped !== null && skipped.length === notInserted)
+      for (const r of skipped) outcome.skipped.push(r);
+    else outcome.skipped = null;
   }
 
   /** The stored rows (rowid first, raw arrays) of one source system and `count` source ids. */
