@@ -10,6 +10,8 @@
  *                                         # and the fixed cost of the command (a 100-row import)
  *   FLOOR=0 npm run bench:import          # without the floor of a bare SQLite insert (bench/sqlite-floor.ts)
  *   DIGEST=0 npm run bench:import         # without the digest of what each import stored (storeDigest)
+ *   ENCODINGS=areas npm run bench:import  # the UTF-8 rows over a large city's community police areas:
+ *                                         # AREAS (default 1,560) areas, 13 a station, 12 branches
  *
  * Generated files are cached in $TMPDIR/recur-bench-import (delete it to regenerate).
  */
@@ -24,6 +26,7 @@ import {
   renameSync,
   rmSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,6 +88,53 @@ async function workbook(): Promise<string> {
   for await (const batch of source.batches) for (const record of batch) sheet.addRow(record.cells).commit();
   sheet.commit();
   await out.commit();
+  renameSync(`${file}.part`, file);
+  return file;
+}
+
+const AREAS = Number(process.env.AREAS ?? 1560);
+
+/**
+ * The UTF-8 file with its branch, station and area columns rewritten to AREAS community police
+ * areas (13 a station, 12 branches; the area drawn by a hash of the row number): the daily
+ * rollups of a year of a city with many areas (docs/store.md, session 13). Rows are read with
+ * recur's own CSV reader and written back quoted where a cell needs it, so only those three
+ * columns change.
+ */
+async function manyAreas(): Promise<string> {
+  const file = join(WORK, `synthetic-${ROWS}-areas-${AREAS}.csv`);
+  if (existsSync(file)) return file;
+  const csv = generated("utf8");
+  console.log(`rewriting ${ROWS} rows over ${AREAS} areas ...`);
+  const source = await openSource(csv, await loadProfile("synthetic"), DEFAULT_LIMITS);
+  const column = (name: string) => {
+    const i = source.header.indexOf(name);
+    if (i < 0) throw new Error(`the synthetic export has no column ${name}`);
+    return i;
+  };
+  const [branch, station, area] = ["所属分局", "所属派出所", "所属警务区"].map(column) as [
+    number,
+    number,
+    number,
+  ];
+  const quoted = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
+  const fd = openSync(`${file}.part`, "w");
+  writeSync(fd, `${source.header.map(quoted).join(",")}\n`);
+  let n = 0;
+  for await (const batch of source.batches) {
+    const lines: string[] = [];
+    for (const record of batch) {
+      const cells = [...record.cells];
+      const h = (Math.imul(++n, 2654435761) >>> 0) % AREAS;
+      const s = Math.floor(h / 13);
+      cells[branch] = `第${(s % 12) + 1}分局`;
+      cells[station] = `第${s + 1}派出所`;
+      cells[area] = `第${s + 1}派出所第${(h % 13) + 1}警务区`;
+      lines.push(cells.map(quoted).join(","));
+    }
+    writeSync(fd, `${lines.join("\n")}\n`);
+  }
+  closeSync(fd);
   renameSync(`${file}.part`, file);
   return file;
 }
@@ -188,7 +238,12 @@ const load = () =>
     .join(" ");
 for (const encoding of ENCODINGS) {
   const loadBefore = load();
-  const r = encoding === "xlsx" ? run(encoding, await workbook()) : run(encoding);
+  const r =
+    encoding === "xlsx"
+      ? run(encoding, await workbook())
+      : encoding === "areas"
+        ? run(encoding, await manyAreas())
+        : run(encoding);
   console.log(
     [
       `${r.encoding.padEnd(5)}`,
