@@ -1,11 +1,13 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { expect, test } from "vitest";
+import { InputError } from "../domain/index.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
-import { openSource } from "./open.ts";
+import { fileAccessError, openSource } from "./open.ts";
 import { loadProfile } from "./profile/load.ts";
-import { SYNTH_HEADER, synthRow, tempDir } from "./testing/files.ts";
+import { MemoryStore } from "./testing/fakes.ts";
+import { importInto, SYNTH_HEADER, synthRow, tempDir } from "./testing/files.ts";
 
 const dir = tempDir("recur-open-");
 
@@ -125,4 +127,38 @@ test("without the profile's columns in the first rows, the file is read as it is
     ["1", "2"],
     ["3", "4"],
   ]);
+});
+
+const systemError = (code: string) => Object.assign(new Error(`${code}: from the file system`), { code });
+
+test.each([
+  ["ENOENT", "file_not_found", "文件 5月.csv 已不存在", "the file 5月.csv is no longer there"],
+  ["ENOTDIR", "file_not_found", "文件 5月.csv 已不存在", "the file 5月.csv is no longer there"],
+  ["EISDIR", "not_a_file", "5月.csv 现在是一个目录", "5月.csv is a directory now, not a file"],
+  ["EACCES", "file_unreadable", "无权读取文件 5月.csv", "no permission to read the file 5月.csv"],
+  ["EPERM", "file_unreadable", "无权读取文件 5月.csv", "no permission to read the file 5月.csv"],
+])("a file %s when it is opened is an InputError naming it in both languages", (code, recurCode, zh, en) => {
+  const error = fileAccessError(systemError(code), "5月.csv");
+  expect(error).toBeInstanceOf(InputError);
+  expect(error).toMatchObject({ code: recurCode });
+  expect((error as InputError).messages.zh).toContain(zh);
+  expect((error as InputError).messages.en).toContain(en);
+});
+
+test("any other error opening a file is given back as it is", () => {
+  for (const error of [systemError("EIO"), systemError("EMFILE"), new TypeError("a bug"), "text"])
+    expect(fileAccessError(error, "5月.csv")).toBe(error);
+});
+
+test("an import of a file gone or replaced by a folder is a clear error, not the file system's", async () => {
+  const folder = join(dir, "replaced.csv");
+  mkdirSync(folder);
+  await expect(importInto(new MemoryStore(), folder, "synthetic")).rejects.toMatchObject({
+    code: "not_a_file",
+    messages: { en: expect.stringContaining("replaced.csv is a directory now") },
+  });
+  await expect(importInto(new MemoryStore(), join(dir, "gone.csv"), "synthetic")).rejects.toMatchObject({
+    code: "file_not_found",
+    messages: { zh: expect.stringContaining("文件 gone.csv 已不存在") },
+  });
 });

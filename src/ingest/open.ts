@@ -74,6 +74,35 @@ async function sniffedFormat(path: string): Promise<"xlsx" | "xls" | "html" | "t
   return "text";
 }
 
+/**
+ * An error of the file system while the file to import is opened, as the user's error it is:
+ * the file gone (ENOENT, or ENOTDIR: a folder on its path is a file now), a folder now (EISDIR),
+ * or not readable any more (EACCES, EPERM). A command checks its files before the first is
+ * imported, so these happen when a file is moved, replaced or locked during a long import of
+ * several; each is an InputError naming the file (as the up-front checks name theirs), so that
+ * the command reports the file and goes on to the next. Any other error is given back as it is.
+ * @example fileAccessError(Object.assign(new Error("EISDIR"), { code: "EISDIR" }), "2024-05.csv") // InputError not_a_file
+ */
+export function fileAccessError(error: unknown, file: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT" || code === "ENOTDIR")
+    return new InputError("file_not_found", {
+      zh: `文件 ${file} 已不存在（导入开始后被移走、改名或删除？${code}）`,
+      en: `the file ${file} is no longer there (moved, renamed or deleted after the import started? ${code})`,
+    });
+  if (code === "EISDIR")
+    return new InputError("not_a_file", {
+      zh: `${file} 现在是一个目录，不是文件（导入开始后被替换？${code}）`,
+      en: `${file} is a directory now, not a file (replaced after the import started? ${code})`,
+    });
+  if (code === "EACCES" || code === "EPERM")
+    return new InputError("file_unreadable", {
+      zh: `无权读取文件 ${file}（导入开始后权限被改？${code}）`,
+      en: `no permission to read the file ${file} (its permissions changed after the import started? ${code})`,
+    });
+  return error;
+}
+
 /** Opens a file with the reader its format needs. `encoding` (the --encoding flag) wins over the profile. */
 export async function openSource(
   path: string,

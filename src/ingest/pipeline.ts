@@ -21,7 +21,7 @@ import {
 import type { BatchWriter, NewBatch, QuarantinedRow } from "../store/types.ts";
 import { type IngestIssue, type IngestIssueCode, ingestIssue } from "./issues.ts";
 import { DEFAULT_LIMITS, type ReadLimits } from "./limits.ts";
-import { openSource } from "./open.ts";
+import { fileAccessError, openSource } from "./open.ts";
 import { callerPseudonym, encryptField, maskText, normalizePhone } from "./privacy/index.ts";
 import type { PrivacyFunctions, PrivacyKeys } from "./privacy-port.ts";
 import { compileMapper, fieldColumns, type MappedRow } from "./profile/mapper.ts";
@@ -298,9 +298,15 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const file = basename(options.path);
   const started = clock.now();
 
-  const source = await openSource(options.path, profile, limits, options.encoding);
+  // A file moved, replaced by a folder or locked since the caller checked it is the user's error,
+  // named (fileAccessError); a command importing several goes on to the next file.
+  const source = await openSource(options.path, profile, limits, options.encoding).catch((error: unknown) => {
+    throw fileAccessError(error, file);
+  });
   const mapper = compileMapper(profile, source.header, { now: started }, file);
-  const sha = await fileSha256(options.path);
+  const sha = await fileSha256(options.path).catch((error: unknown) => {
+    throw fileAccessError(error, file);
+  });
   // The batch opens with the first chunk (or at the end of a small file), when the importer can
   // tell the store roughly how many rows are coming: a big batch lets SQLite build its
   // random-order indexes once at commit (docs/store.md).

@@ -606,58 +606,58 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
     expect((await stored(db, "G1")).count).toBe(1);
   });
 
+  /** Runs the command as bin/recur does, keeping what it printed and what it threw. */
+  const runMain = async (args: readonly string[], cwd: string) => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = "";
+    let err = "";
+    stdout.on("data", (d) => {
+      out += d;
+    });
+    stderr.on("data", (d) => {
+      err += d;
+    });
+    const thrown = await main([...args], {
+      stdout,
+      stderr,
+      cwd,
+      env: { ...process.env, DATABASE_URL: "" },
+    }).then(
+      (code) => ({ code }),
+      (error: unknown) => ({ error }),
+    );
+    return { thrown, out, err };
+  };
+
   test("an internal error in the second of three files: the first file's totals, the file and the files not imported are printed, then the error is thrown with its stack", async () => {
     const dir = tempDir("recur-import-crash-");
     const files = ["a", "b", "c"].map((name, n) =>
       writeText(dir, `${name}.csv`, [SYNTH_HEADER, synthRow({ 接警单号: `X${n}` })].join("\n")),
     );
     const db = join(dir, "crash.db");
-    /** Runs the command as bin/recur does, keeping what it printed and what it threw. */
-    const crashRun = async (json: boolean) => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = "";
-      let err = "";
-      stdout.on("data", (d) => {
-        out += d;
-      });
-      stderr.on("data", (d) => {
-        err += d;
-      });
-      const args = ["import", ...files, "--profile", "synthetic", "--db", db, "--lang", "en"];
-      const thrown = await main(json ? [...args, "--json"] : args, {
-        stdout,
-        stderr,
-        cwd: dir,
-        env: { ...process.env, DATABASE_URL: "" },
-      }).then(
-        (code) => ({ code }),
-        (error: unknown) => ({ error }),
-      );
-      return { thrown, out, err };
-    };
-    // A genuine route to an error that is no RecurError: after the checks and the first import,
-    // the second export is replaced by a folder of its name (as when an export folder is being
-    // rearranged during a long import), which the import thread then fails to read.
-    importTesting.beforeFile = (target, index) => {
-      if (index !== 1) return;
-      rmSync(target.path, { recursive: true, force: true });
-      mkdirSync(target.path);
-    };
+    const args = ["import", ...files, "--profile", "synthetic", "--db", db, "--lang", "en"];
+    // An internal failure in the import thread, as a bug would cause one: the second file's job
+    // breaks the thread's contract (a path that is no string), so the thread fails with Node's own
+    // TypeError, which is no RecurError. (A file gone or replaced after the checks is the user's
+    // doing and a clear error: the test below.)
+    importTesting.beforeFile = (_target, index) =>
+      index === 1 ? { path: 42 as unknown as string } : undefined;
     try {
       for (const json of [true, false]) {
-        rmSync(files[1]!, { recursive: true, force: true });
-        writeText(dir, "b.csv", [SYNTH_HEADER, synthRow({ 接警单号: "X1" })].join("\n"));
-        const { thrown, out, err } = await crashRun(json);
+        const { thrown, out, err } = await runMain(json ? [...args, "--json"] : args, dir);
         expect("error" in thrown).toBe(true);
         const error = (thrown as { error: unknown }).error;
         expect(error).toBeInstanceOf(Error);
         expect(error).not.toBeInstanceOf(RecurError);
-        // As the import thread had it: a system error's stack is its message (libuv adds no
-        // frames), and its code comes along.
-        expect((error as Error).stack).toMatch(/^Error: EISDIR/);
-        expect((error as { code?: string }).code).toBe("EISDIR");
+        // As the import thread had it: its message, its stack (frames of the thread's code, the
+        // worker's runJob among them) and its code.
         const message = (error as Error).message;
+        expect(message).toContain('"path"');
+        expect((error as Error).stack).toContain(`TypeError [ERR_INVALID_ARG_TYPE]: ${message}`);
+        expect((error as Error).stack).toMatch(/\n\s+at importFile \(.*pipeline\.ts/);
+        expect((error as Error).stack).toMatch(/\n\s+at runJob \(.*import-worker\.ts/);
+        expect((error as { code?: string }).code).toBe("ERR_INVALID_ARG_TYPE");
         if (json) {
           const summary = JSON.parse(out);
           expect(summary).toMatchObject({
@@ -688,6 +688,60 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
       importTesting.beforeFile = undefined;
     }
   });
+
+  test.each([
+    ["en", "replaced by a folder", "b.csv is a directory now, not a file", "not_a_file"],
+    ["zh", "removed", "文件 b.csv 已不存在", "file_not_found"],
+  ] as const)(
+    "(%s) a file %s after the checks is reported by name and the import goes on to the next",
+    async (lang, _how, said, code) => {
+      const dir = tempDir("recur-import-gone-");
+      const files = ["a", "b", "c"].map((name, n) =>
+        writeText(dir, `${name}.csv`, [SYNTH_HEADER, synthRow({ 接警单号: `G${n}` })].join("\n")),
+      );
+      const db = join(dir, "gone.db");
+      // Between the checks and its turn, as when an export folder is rearranged during a long import.
+      importTesting.beforeFile = (target, index) => {
+        if (index !== 1) return;
+        rmSync(target.path, { recursive: true, force: true });
+        if (code === "not_a_file") mkdirSync(target.path);
+      };
+      try {
+        const args = ["import", ...files, "--profile", "synthetic", "--db", db, "--lang", lang];
+        const restore = () => {
+          rmSync(files[1]!, { recursive: true, force: true });
+          writeText(dir, "b.csv", [SYNTH_HEADER, synthRow({ 接警单号: "G1" })].join("\n"));
+        };
+        const json = await runMain([...args, "--json"], dir);
+        expect(json.thrown).toEqual({ code: 1 });
+        const summary = JSON.parse(json.out);
+        expect(summary).toMatchObject({ rows: 2, imported: 2, failed: [{ file: "b.csv", code }] });
+        expect(summary.failed[0].message).toContain(said);
+        expect(summary.crashed).toBeUndefined();
+        expect(summary.files.map((f: { file: string }) => f.file)).toEqual(["a.csv", "c.csv"]);
+        expect(json.err).toContain(said);
+        expect(json.err).not.toMatch(/\n\s+at /);
+
+        restore();
+        const human = await runMain(args, dir);
+        expect(human.thrown).toEqual({ code: 1 });
+        expect(human.err).toContain(
+          lang === "zh" ? `b.csv 未能导入：${said}` : `b.csv was not imported: ${said}`,
+        );
+        expect(human.out).toContain(
+          lang === "zh" ? "3 个文件（2 个已导入，1 个失败）" : "3 files (2 imported, 1 failed)",
+        );
+      } finally {
+        importTesting.beforeFile = undefined;
+      }
+      const store = await openStore({ path: db });
+      try {
+        expect(await store.incidents.count()).toBe(2);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 
   test("a .zip of monthly exports and a .csv.gz import like the files they hold", async () => {
     const dir = tempDir("recur-import-zip-");

@@ -491,9 +491,13 @@ async function importWithBar(
 ): Promise<ThreadSummary> {
   const path = job.path;
   const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
-  const size = (await stat(path)).size;
+  // Only for the bar: a file gone since the checks is reported by the import thread, in words.
+  const size = await stat(path).then(
+    (info) => info.size,
+    () => undefined,
+  );
   // Progress in bytes for text files; the XLSX reader cannot tell its position, so rows there.
-  const byBytes = !/\.xlsx?$/i.test(path);
+  const byBytes = size !== undefined && !/\.xlsx?$/i.test(path);
   const bar = progressBar(stderr, label, byBytes ? size : undefined, !ctx.json);
   try {
     return await thread.run(job, (p) => {
@@ -606,10 +610,17 @@ const TOTALS = ["rows", "imported", "rejected", "duplicates", "updated", "stale"
 /**
  * A test seam of `reportMany`: called before each file is imported, with its target and place in
  * the list. Tests use it to change the file system between the files (a file gone or replaced
- * after the checks, as a user moving an export folder mid-import does); undefined otherwise.
+ * after the checks, as a user moving an export folder mid-import does), or return changes to the
+ * job the import thread gets for that file (one the command never sends, to make the thread fail
+ * as a bug would); undefined otherwise.
  */
 export const importTesting: {
-  beforeFile?: ((target: ImportTarget, index: number) => void | Promise<void>) | undefined;
+  beforeFile?:
+    | ((
+        target: ImportTarget,
+        index: number,
+      ) => Partial<ImportJob> | undefined | Promise<Partial<ImportJob> | undefined>)
+    | undefined;
 } = {};
 
 /**
@@ -619,8 +630,9 @@ export const importTesting: {
  * failed, 3 when every row of every file was rejected, else 0. `--json` prints one object: the
  * totals at the top (the keys of one file's summary), `files` (each file's summary) and `failed`.
  *
- * An unexpected error (not a RecurError: a bug, a file gone from under the import) stops the
- * command at that file: what was imported before it is still printed, with `crashed` (the file
+ * A file moved, replaced by a folder or made unreadable after the checks is the user's doing and
+ * fails like any other file (src/ingest/open.ts, `fileAccessError`). An unexpected error (not a
+ * RecurError: a bug, a damaged store) stops the command at that file: what was imported before it is still printed, with `crashed` (the file
  * and the error's message) and `notImported` (the files after it) in `--json`, and the error is
  * then thrown on as it was, so that `recur` shows its stack and cause and exits non-zero.
  */
@@ -642,10 +654,10 @@ async function reportMany(
       // --dict is saved by the first file's batch; the later ones key with the store's (the same).
       const fileJob: ImportJob = { ...job, path, ...(i === 0 && dictionary ? { dictionary } : {}) };
       try {
-        await importTesting.beforeFile?.(target, i);
+        const changed = await importTesting.beforeFile?.(target, i);
         const summary = await importWithBar(
           thread,
-          fileJob,
+          changed ? { ...fileJob, ...changed } : fileJob,
           ctx,
           t(ctx, `导入 ${i + 1}/${targets.length} ${name}`, `Importing ${i + 1}/${targets.length} ${name}`),
         );
