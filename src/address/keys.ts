@@ -129,9 +129,16 @@ const numberOf = (text: string | undefined): string | null =>
  * part of its name, one building 3甲 either way (a stem beside a number names the building added
  * beside it; which side it is written on is the call-taker's habit), never building 3.
  */
+const STEM_CHARS = "甲乙丙丁";
+
 function buildingNumberOf(text: string | undefined): string | null {
   if (text === undefined) return null;
-  const stem = /^([甲乙丙丁])(.+)$|^(.+?)([甲乙丙丁])$/u.exec(text.trim());
+  const t = text.trim();
+  // (The regex only where a stem begins or ends the text: most buildings have none.)
+  const stem =
+    t.length > 1 && (STEM_CHARS.includes(t[0] as string) || STEM_CHARS.includes(t[t.length - 1] as string))
+      ? /^([甲乙丙丁])(.+)$|^(.+?)([甲乙丙丁])$/u.exec(t)
+      : null;
   if (!stem) return componentNumber(text);
   const n = componentNumber((stem[2] ?? stem[3]) as string);
   return n === null ? null : `${n}${stem[1] ?? stem[4]}`;
@@ -145,13 +152,15 @@ function buildingNumberOf(text: string | undefined): string | null {
 function roadNumberOf(text: string | undefined): string | null {
   if (text === undefined) return null;
   const half = toHalfWidth(text);
-  const pair = /^([0-9]+)[-~—]([0-9]+)(?![0-9])/.exec(half);
+  const first0 = half.length > 0 ? half.charCodeAt(0) : -1;
+  const pair = first0 >= 48 && first0 <= 57 ? /^([0-9]+)[-~—]([0-9]+)(?![0-9])/.exec(half) : null;
   // 12号附1号 and 12附1号 are one door: the sub-number keeps its word (附, 之), not the 号 before it.
   // 88弄 is a lane whose houses have numbers of their own (88弄12号), not door 88 (88号12号楼).
-  const lane = /弄\s*$/u.test(text) ? "弄" : "";
+  const lane = text.includes("弄") && /弄\s*$/u.test(text) ? "弄" : "";
   if (!pair) {
-    const n = componentNumber(text)?.replace(/号(?=[附之])/u, "");
-    return n ? `${n}${lane}` : null;
+    const n = componentNumber(text);
+    const door = n !== null && (n.includes("附") || n.includes("之")) ? n.replace(/号(?=[附之])/u, "") : n;
+    return door ? `${door}${lane}` : null;
   }
   const first = pair[1] as string;
   const last = pair[2] as string;
@@ -224,9 +233,10 @@ function roomNumberOf(roomText: string | undefined, floorText: string | undefine
   const room = roomTextNumber(roomText);
   if (room === null) return null;
   // 501A: room A of flat 501, as 501-A and 501室A are (subRoomOf).
-  const lettered = /^([0-9]{3,4})([A-Z])$/.exec(room);
+  const last = room.charCodeAt(room.length - 1); // (room is not empty: componentNumber)
+  const lettered = last >= 65 && last <= 90 ? /^([0-9]{3,4})([A-Z])$/.exec(room) : null;
   if (lettered) return `${lettered[1]}-${lettered[2]}`;
-  if (!SIDE_FLAT.test(room)) return room;
+  if (!"东西南北中左右".includes(room[0] as string) || !SIDE_FLAT.test(room)) return room;
   const floor = numberOf(floorText);
   return floor === null ? null : `${floor}${room}`;
 }
@@ -235,17 +245,19 @@ function roomNumberOf(roomText: string | undefined, floorText: string | undefine
  * A facility named by its kind alone (小卖部, 小学, 卫生院, 派出所, 村委会, 菜市场, 村口), perhaps with a
  * side or number (东村口, 第二小学): not a name of its own, so its key names the place before it.
  */
-const FACILITY = new RegExp(
-  `^(?:[东西南北中]|第?[0-9]+)?(?:${[
-    "小卖部|小卖店|小店|商店|便利店|超市|菜市场|菜场|农贸市场|市场|饭店|餐馆|网吧|药店|理发店|浴室",
-    "中心小学|小学|中学|初中|高中|中心学校|学校|幼儿园|托儿所",
-    "中心卫生院|卫生院|卫生室|卫生所|社区卫生服务中心|诊所|医院|人民医院|中医院|中心医院",
-    "人民政府|政府|镇政府|乡政府|街道办事处|街道办|办事处|派出所|警务室|警务站|司法所|法庭",
-    "村民委员会|村委会|村委|居民委员会|居委会|村部|大队部|村口|老年活动中心|活动中心|文化礼堂|礼堂|祠堂",
-    "敬老院|养老院|福利院|加油站|汽车站|客运站|车站|公交站|火车站|码头|广场|公园|球场|篮球场|工地",
-    "停车场|公厕|厕所|垃圾站|变电站|水库|鱼塘|池塘|河边|桥头|桥下|寺|庙|教堂|银行|信用社|邮局",
-  ].join("|")})$`,
-  "u",
+const FACILITY_WORDS = [
+  "小卖部|小卖店|小店|商店|便利店|超市|菜市场|菜场|农贸市场|市场|饭店|餐馆|网吧|药店|理发店|浴室",
+  "中心小学|小学|中学|初中|高中|中心学校|学校|幼儿园|托儿所",
+  "中心卫生院|卫生院|卫生室|卫生所|社区卫生服务中心|诊所|医院|人民医院|中医院|中心医院",
+  "人民政府|政府|镇政府|乡政府|街道办事处|街道办|办事处|派出所|警务室|警务站|司法所|法庭",
+  "村民委员会|村委会|村委|居民委员会|居委会|村部|大队部|村口|老年活动中心|活动中心|文化礼堂|礼堂|祠堂",
+  "敬老院|养老院|福利院|加油站|汽车站|客运站|车站|公交站|火车站|码头|广场|公园|球场|篮球场|工地",
+  "停车场|公厕|厕所|垃圾站|变电站|水库|鱼塘|池塘|河边|桥头|桥下|寺|庙|教堂|银行|信用社|邮局",
+].join("|");
+const FACILITY = new RegExp(`^(?:[东西南北中]|第?[0-9]+)?(?:${FACILITY_WORDS})$`, "u");
+/** The last characters of the facility words: a name ending otherwise is no facility (most are not). */
+const FACILITY_LAST: ReadonlySet<number> = new Set(
+  FACILITY_WORDS.split("|").map((w) => w.charCodeAt(w.length - 1)),
 );
 
 /** A village or community named with its committee (阳光村委会, 阳光社区居委会): the place itself. */
@@ -262,7 +274,10 @@ function committeeless(name: string): string {
 const NUMBERED_QUARTER_NAME = /^[0-9]+号?(小区|街坊|街区|地块|组团)$/u;
 
 /** A part of a compound: 第二期 = 二期 = 2期 (an ordinal's 第 names no other part). */
-const subPoiName = (text: string): string => canonicalText(text).replace(/^第(?=[0-9])/u, "");
+function subPoiName(text: string): string {
+  const name = canonicalText(text);
+  return name.startsWith("第") ? name.replace(/^第(?=[0-9])/u, "") : name;
+}
 
 /** The compound's name after the dictionary's aliases and, above the threshold, a fuzzy match. */
 function placeName(text: string, options: KeyOptions): { name: string; fuzzy: KeyResult["fuzzy"] } {
@@ -504,14 +519,15 @@ export function chineseKeys(
         if (poiText !== undefined) break;
         // The canonical name, read once for both tests below.
         const name = canonicalText(e.text);
-        if (NOT_A_COMPOUND.has(name) || CORNER.test(e.text)) break;
+        if (NOT_A_COMPOUND.has(name) || ("东西南北".includes(e.text[0] as string) && CORNER.test(e.text)))
+          break;
         poiText = e.text;
         // 红星村3组团: a quarter named by its number alone is the village's (or community's).
         if (community !== undefined && NUMBERED_QUARTER_NAME.test(name)) poiText = `${community}${e.text}`;
         // 阳光村小卖部, 红星镇派出所: a facility named by its kind alone is the one of the place
         // written before it (every village has its 小卖部, every township its 派出所). Not of a
         // district or city: callers name 人民医院 with or without them, and mean the same one.
-        else if (FACILITY.test(name)) {
+        else if (FACILITY_LAST.has(name.charCodeAt(name.length - 1)) && FACILITY.test(name)) {
           const owner = community ?? roads[0] ?? townText;
           if (owner !== undefined) poiText = `${committeeless(owner)}${e.text}`;
         }

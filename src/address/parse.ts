@@ -228,7 +228,11 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         const li = LEVEL_ORDER[lv];
         // Development zones listed among townships are devzones; a zone with a county-level code
         // (临沂高新技术产业开发区) stays a district, as in the official division list.
-        if (li === 3 && DEVZONE_END.test(text.slice(pos, m.end))) {
+        if (
+          li === 3 &&
+          "区园".includes(text[m.end - 1] as string) &&
+          DEVZONE_END.test(text.slice(pos, m.end))
+        ) {
           pushSpan(spans, "devzone", pos, m.end);
           pos = m.end;
           continue;
@@ -315,7 +319,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       }
       // 城区, 市区, 县城 after a district or city only say "in town".
       const inTown =
-        level >= 1
+        level >= 1 && "城市县全地".includes(c)
           ? /^(城区|市区|县城|全区域|全区|全境|地区|城内)[内里]?/.exec(text.slice(pos, pos + 3))
           : null;
       if (inTown && !/^(街道|镇|乡|办事处)/.test(text.slice(pos + 2, pos + 5))) {

@@ -361,23 +361,30 @@ export function matchUnknownAdmin(
   pos: number,
   level: number,
 ): { label: "district" | "town"; end: number } | null {
-  if (level === -1) {
+  // (Each regex only where its suffix can be: most positions have none.)
+  if (level === -1 && suffixWithin(text, pos + 2, pos + 2, "区县")) {
     const m = /^[\u3400-\u9fff]{2}(区|县)/.exec(text.slice(pos, pos + 3));
     if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡小园]/.test(m[0]))
       return { label: "district", end: pos + m[0].length };
   }
-  if (level === 1 || level === 0) {
+  if ((level === 1 || level === 0) && suffixWithin(text, pos + 1, pos + 3, "区县")) {
     const m = /^[\u3400-\u9fff]{1,3}?(区|县)/.exec(text.slice(pos, pos + 5));
     if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡]/.test(m[0]))
       return { label: "district", end: pos + m[0].length };
   }
-  if (level === 2) {
+  if (level === 2 && suffixWithin(text, pos + 2, pos + 4, "街镇乡办")) {
     // 红星办事处: a township's office named without 街道 stands for the township.
     const m = /^[\u4e00-\u9fff]{2,4}?(街道|街办|镇|乡|办事处)/.exec(text.slice(pos, pos + 7));
     if (m && !/[路街道村区]/.test(m[0].slice(0, -m[1]!.length)) && !m[0].endsWith("小镇"))
       return { label: "town", end: pos + m[0].length };
   }
   return null;
+}
+
+/** True when one of `chars` is at one of the positions `from` to `to` of `text`. */
+function suffixWithin(text: string, from: number, to: number, chars: string): boolean {
+  for (let i = from; i <= to && i < text.length; i++) if (chars.includes(text[i] as string)) return true;
+  return false;
 }
 
 /**

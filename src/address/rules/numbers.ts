@@ -177,7 +177,11 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   if (!first) return null;
   const prev0 = prevPart;
   // 3栋B1, 2单元B2层: a basement level (B1 = 负一层) after a building or unit is a floor, not a room.
-  if ((prev0 === "houseno" || prev0 === "cellno") && BASEMENT.test(text.slice(pos, pos + 4)))
+  if (
+    (prev0 === "houseno" || prev0 === "cellno") &&
+    charIn(text, pos, "Bb") &&
+    BASEMENT.test(text.slice(pos, pos + 4))
+  )
     return spanFrom(pos, "floorno", unitEnd(text, pos + 2) ?? pos + 2);
   // 13912345678: a mobile number (11 digits from 13 to 19) is a "call me" note, not a number of the place.
   if (first.end - pos === 11 && text[pos] === "1" && MOBILE.test(text.slice(pos, pos + 11)))

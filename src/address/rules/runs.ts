@@ -202,7 +202,9 @@ export function splitRun(
     }
     // 高新区, 经济开发区 right after the divisions: the zone of that division, named by its kind alone.
     const bareZone =
-      start === 0 && (prevLabel === "district" || prevLabel === "city" || prevLabel === "town")
+      start === 0 &&
+      (prevLabel === "district" || prevLabel === "city" || prevLabel === "town") &&
+      "经高开保".includes(run[0] as string)
         ? BARE_ZONE.exec(run.slice(start, limit))
         : null;
     if (bareZone) {
@@ -256,7 +258,10 @@ export function splitRun(
       continue;
     }
     // 红星工业园 | 西区 | 阳光西路: a section named by a side or a number, then a road.
-    const section = SECTION_BEFORE_ROAD.exec(run.slice(start, limit));
+    const section =
+      run[start + 1] === "区" && "东西南北中一二三四五六七八九十".includes(run[start] as string)
+        ? SECTION_BEFORE_ROAD.exec(run.slice(start, limit))
+        : null;
     if (section) {
       prevLabel = emitSpan(out, offset, prevLabel === "poi" ? "subpoi" : "poi", start, start + 2);
       start += 2;
@@ -413,8 +418,10 @@ export function splitRun(
         // 阳光街区: a block of houses, not a street.
         if (r === "街" && after.startsWith("区")) continue;
         // 阳光路北段, 红星大道一段, 二环路西一段: a section of the road is part of its name.
-        const section = /^([东西南北中][一二三四五六七八九十]?|[一二三四五六七八九十])段/.exec(after);
-        if (/^[东西南北中]路/.test(run.slice(e - 1, limit)) === false && section) e += section[0].length;
+        const section = after.includes("段")
+          ? /^([东西南北中][一二三四五六七八九十]?|[一二三四五六七八九十])段/.exec(after)
+          : null;
+        if (section && !/^[东西南北中]路/.test(run.slice(e - 1, limit))) e += section[0].length;
         // 红星大道辅路: the side road of a road is named after it.
         if (run.startsWith("辅路", e) && e + 2 <= limit) e += 2;
         // 阳光路口红星苑: the road, then 口 ("the crossing at it"), then a place; 阳光路红星路口,
@@ -515,7 +522,7 @@ export function splitRun(
       // 阳光广场10楼百草药房: a name after a floor, unit or room of a compound is a place inside it.
       if (inPoi && (prevLabel === "floorno" || prevLabel === "cellno" || prevLabel === "roomno"))
         label = "subpoi";
-      if (SUBPOI.test(rest) && (prevLabel === "poi" || prevLabel === "subpoi")) label = "subpoi";
+      if ((prevLabel === "poi" || prevLabel === "subpoi") && SUBPOI.test(rest)) label = "subpoi";
       // 阳光小区(北区): a part of the compound named in brackets after it.
       if (prevLabel === undefined && start === 0 && inPoi && SUBPOI.test(rest)) label = "subpoi";
       if (prevLabel === "poi" && !POI_END.test(run.slice(0, start)) && start > 0) label = "poi";
