@@ -5,6 +5,7 @@ import { type Gazetteer, gazetteerWith } from "./gazetteer.ts";
 import { type Datum, h3Cell, type Jurisdictions, toWgs84, validLonLat } from "./geo.ts";
 import { type AdminResolution, chineseKeys, resolveAdmin } from "./keys.ts";
 import { type Entity, parseRules, spansToEntities } from "./parse.ts";
+import { spansAroundNotes } from "./rules/contacts.ts";
 import { Tagger, type TaggerModel } from "./tagger.ts";
 import { isLatinAddress, parseUsAddress, usKeys } from "./us.ts";
 import type { VillageRegister } from "./villages.ts";
@@ -75,10 +76,12 @@ export function createAddressLocator(options: AddressLocatorOptions = {}): FullA
   const threshold = options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD;
   const ruleOptions = { regionId, ...(adminAliases.size > 0 ? { adminAliases } : {}) };
 
+  const parse = (text: string) =>
+    tagger ? tagger.spans(text) : parseRules(text, gazetteer, ruleOptions).spans;
   const entities = (text: string): Entity[] => {
     if (isLatinAddress(text)) return coverText(text, parseUsAddress(text).entities);
-    const spans = tagger ? tagger.spans(text) : parseRules(text, gazetteer, ruleOptions).spans;
-    return spansToEntities(text, spans);
+    // A caller's masked number and name written into the address are no part of the place.
+    return spansToEntities(text, spansAroundNotes(text, parse));
   };
 
   /**
