@@ -73,9 +73,9 @@ interface LabelledSpan {
 export function spansAroundNotes(
   text: string,
   parse: (text: string) => readonly LabelledSpan[],
-): LabelledSpan[] {
+): readonly LabelledSpan[] {
   const notes = contactNotes(text);
-  if (notes.length === 0) return [...parse(text)];
+  if (notes.length === 0) return parse(text);
   // offsets[k]: where character k of the text without the notes is in `text` (and its end).
   const offsets: number[] = [];
   let work = "";
