@@ -9,6 +9,12 @@ export interface CliRun {
   readonly err: string;
 }
 
+/** What a command printed, and what it returned or threw (an internal error reaches bin/recur). */
+export type CliOutcome = { readonly out: string; readonly err: string } & (
+  | { readonly code: number }
+  | { readonly error: unknown }
+);
+
 /**
  * Runs `recur <args>` in-process, as the executable would, and collects its output.
  * @example const { code, out } = await runCli(["address", "rekey", "--db", db, "--json"], { cwd: dir });
@@ -22,6 +28,21 @@ export async function runCli(
     readonly lang?: Lang;
   },
 ): Promise<CliRun> {
+  const outcome = await runCliOutcome(args, options);
+  if ("error" in outcome) throw outcome.error;
+  return outcome;
+}
+
+/** runCli that keeps what the command printed when it throws (its output comes first). */
+export async function runCliOutcome(
+  args: readonly string[],
+  options: {
+    readonly cwd: string;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly stdin?: string;
+    readonly lang?: Lang;
+  },
+): Promise<CliOutcome> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
@@ -32,13 +53,17 @@ export async function runCli(
   stderr.on("data", (d) => {
     err += d;
   });
-  const code = await main([...args], {
-    stdout,
-    stderr,
-    cwd: options.cwd,
-    env: options.env ?? {},
-    ...(options.stdin !== undefined ? { stdin: Readable.from([options.stdin]) } : {}),
-    ...(options.lang ? { lang: options.lang } : {}),
-  });
-  return { code, out, err };
+  try {
+    const code = await main([...args], {
+      stdout,
+      stderr,
+      cwd: options.cwd,
+      env: options.env ?? {},
+      ...(options.stdin !== undefined ? { stdin: Readable.from([options.stdin]) } : {}),
+      ...(options.lang ? { lang: options.lang } : {}),
+    });
+    return { code, out, err };
+  } catch (error) {
+    return { error, out, err };
+  }
 }

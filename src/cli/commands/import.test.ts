@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { nationalGazetteer } from "../../address/gazetteer.ts";
@@ -10,8 +9,7 @@ import { addressComponentsFromJson, RecurError } from "../../domain/index.ts";
 import { SYNTH_HEADER, synthRow, tempDir, writeText } from "../../ingest/testing/files.ts";
 import { zip } from "../../ingest/testing/zip.ts";
 import { openStore } from "../../store/index.ts";
-import { main } from "../main.ts";
-import { runCli } from "../testing.ts";
+import { runCli, runCliOutcome } from "../testing.ts";
 import { importTesting, importThreadFailure } from "./import.ts";
 
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
@@ -608,25 +606,10 @@ describe("several files, or a directory", { timeout: 90_000 }, () => {
 
   /** Runs the command as bin/recur does, keeping what it printed and what it threw. */
   const runMain = async (args: readonly string[], cwd: string) => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = "";
-    let err = "";
-    stdout.on("data", (d) => {
-      out += d;
-    });
-    stderr.on("data", (d) => {
-      err += d;
-    });
-    const thrown = await main([...args], {
-      stdout,
-      stderr,
+    const { out, err, ...thrown } = await runCliOutcome(args, {
       cwd,
       env: { ...process.env, DATABASE_URL: "" },
-    }).then(
-      (code) => ({ code }),
-      (error: unknown) => ({ error }),
-    );
+    });
     return { thrown, out, err };
   };
 
