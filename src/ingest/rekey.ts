@@ -17,6 +17,7 @@ import { loadPlaceDictionary, savePlaceDictionary } from "../store/place-diction
 import { profileRepository } from "../store/profile-repository.ts";
 import {
   type Batch,
+  LOCATION_KEY_COLUMNS,
   MASKED_TEXT_COLUMNS,
   MASKED_TEXT_FIELDS,
   type MaskedTextField,
@@ -294,16 +295,6 @@ export async function rekeyStore(store: Store, options: RekeyOptions): Promise<R
   return done;
 }
 
-/** The location key columns an incident revision may hold, by level. */
-const LOC_COLUMNS = {
-  poi: "loc_poi",
-  building: "loc_building",
-  unit: "loc_unit",
-  room: "loc_room",
-  road: "loc_road",
-  cross: "loc_cross",
-} as const satisfies Record<LocationLevel, string>;
-
 /**
  * Masks the previous values kept by `incident_revisions` (a later export's update, docs/store.md
  * "Later exports"): they are "as stored", so a revision made before the texts were masked, or by
@@ -345,7 +336,8 @@ async function maskRevisions(
         if (field !== "address" || masked.trim() === "") continue;
         const located = options.located(row.batch_id ?? "", masked);
         for (const level of LOCATION_LEVELS)
-          if (LOC_COLUMNS[level] in previous) previous[LOC_COLUMNS[level]] = located.keys[level] ?? null;
+          if (LOCATION_KEY_COLUMNS[level] in previous)
+            previous[LOCATION_KEY_COLUMNS[level]] = located.keys[level] ?? null;
         if ("address_components" in previous) previous.address_components = located.components;
       }
       if (changed) updates.push({ id: Number(row.id), previous: JSON.stringify(previous) });

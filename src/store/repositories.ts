@@ -1,17 +1,12 @@
 import type { Kysely, SelectQueryBuilder } from "kysely";
-import {
-  type BatchId,
-  type Incident,
-  type IncidentId,
-  issueValue,
-  type LocationLevel,
-} from "../domain/index.ts";
+import { type BatchId, type Incident, type IncidentId, issueValue } from "../domain/index.ts";
 import { rowToBatch, rowToIncident, rowToQuarantined } from "./rows.ts";
 import type { Database, IncidentTable } from "./schema.ts";
 import {
   type BatchRepository,
   type IncidentQuery,
   type IncidentRepository,
+  LOCATION_KEY_COLUMNS,
   MASKED_TEXT_COLUMNS,
   MASKED_TEXT_FIELDS,
   type MaskedTextField,
@@ -27,15 +22,6 @@ import {
  */
 
 const DEFAULT_PAGE = 5000;
-
-const PLACE_COLUMN = {
-  poi: "loc_poi",
-  building: "loc_building",
-  unit: "loc_unit",
-  room: "loc_room",
-  road: "loc_road",
-  cross: "loc_cross",
-} as const satisfies Record<LocationLevel, keyof IncidentTable>;
 
 const UNIT_COLUMN = {
   city: "city_unit",
@@ -53,7 +39,7 @@ function filtered<O>(
   if (q.batchId !== undefined) out = out.where("batch_id", "=", q.batchId);
   if (q.from !== undefined) out = out.where("received_at", ">=", q.from);
   if (q.to !== undefined) out = out.where("received_at", "<", q.to);
-  if (q.place !== undefined) out = out.where(PLACE_COLUMN[q.place.level], "=", q.place.key);
+  if (q.place !== undefined) out = out.where(LOCATION_KEY_COLUMNS[q.place.level], "=", q.place.key);
   if (q.unit !== undefined) out = out.where(UNIT_COLUMN[q.unit.level], "=", q.unit.code);
   if (q.callerPseudonym !== undefined) out = out.where("caller_pseudonym", "=", q.callerPseudonym);
   if (q.category !== undefined) out = out.where("category", "=", q.category);

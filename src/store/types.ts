@@ -164,6 +164,16 @@ export const MASKED_TEXT_COLUMNS = {
   feedback: "feedback",
 } as const satisfies Record<MaskedTextField, string>;
 
+/** The incidents column of each location key level (also the column names `incident_revisions` uses). */
+export const LOCATION_KEY_COLUMNS = {
+  poi: "loc_poi",
+  building: "loc_building",
+  unit: "loc_unit",
+  room: "loc_room",
+  road: "loc_road",
+  cross: "loc_cross",
+} as const satisfies Record<LocationLevel, string>;
+
 /** New location keys and address components for one stored incident, and texts masked since. */
 export interface Relocation {
   readonly id: IncidentId;
