@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import iconv from "iconv-lite";
 import yauzl from "yauzl";
+import { chineseNumeral } from "../address/normalize.ts";
 import { InputError } from "../domain/index.ts";
 import { DEFAULT_LIMITS, type ReadLimits } from "./limits.ts";
 
@@ -53,35 +54,6 @@ export interface Unpacked {
 const MiB = 1024 * 1024;
 const mb = (bytes: number) => (bytes / MiB).toFixed(1);
 
-const CHINESE_DIGITS: Readonly<Record<string, number>> = {
-  〇: 0,
-  零: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-
-/** A number in Chinese numerals: 十二 = 12, 二十三 = 23, 二〇二四 = 2024 (digit by digit). */
-function chineseNumber(text: string): number {
-  if (!/[十百]/u.test(text)) return Number([...text].map((c) => CHINESE_DIGITS[c] ?? 0).join(""));
-  let total = 0;
-  let digit = 0;
-  for (const c of text) {
-    if (c === "十" || c === "百") {
-      total += (digit || 1) * (c === "十" ? 10 : 100);
-      digit = 0;
-    } else digit = CHINESE_DIGITS[c] ?? 0;
-  }
-  return total + digit;
-}
-
 /**
  * Name order with numbers compared as numbers, in Arabic or Chinese numerals: 2024-9.csv before
  * 2024-10.csv, 九月.csv before 十月.csv before 十二月.csv (by collation alone 十二月 came before 十月
@@ -114,7 +86,7 @@ function nameParts(name: string): (string | number)[] {
       ? Number(part)
       : /^[^〇零一二两三四五六七八九十百]/u.test(part)
         ? part
-        : chineseNumber(part),
+        : (chineseNumeral(part) ?? 0),
   );
 }
 

@@ -1,3 +1,4 @@
+import { chineseNumeral } from "../address/normalize.ts";
 import { normalizeText } from "./segmenter.ts";
 
 /**
@@ -82,26 +83,9 @@ const CAUSE = /因|由于|原因|起因|称|报称|反映|讲|诉|发现|怀疑|
 const PROCESS =
   /到场|到达|赶到|现场|经查|经了解|经核实|经盘查|盘查|民警|出警|处警|询问|调查|核查|了解情况|协助|警戒|救助/;
 
-const CN_DIGITS: Readonly<Record<string, number>> = {
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-};
-
+/** A count written in digits or Chinese numerals (3, 两, 十二, 二十三). */
 function countValue(text: string): number | null {
-  if (/^\d+$/.test(text)) return Number(text);
-  if (text.length === 1) return CN_DIGITS[text] ?? null;
-  if (text.startsWith("十")) return 10 + (CN_DIGITS[text.slice(1)] ?? 0);
-  if (text.endsWith("十")) return (CN_DIGITS[text[0]!] ?? 0) * 10;
-  return null;
+  return /^\d+$/.test(text) ? Number(text) : chineseNumeral(text);
 }
 
 function unique(items: Iterable<string>): string[] {
