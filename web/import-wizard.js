@@ -1364,18 +1364,7 @@ export async function importWizardPage(main, ui) {
         {},
         several ? tr("checkedFiles", { m: files.length, n: d.rowsPerFile }) : tr("checked", { n: d.rows }),
       ),
-      h(
-        "div",
-        { class: "grid g5 figures" },
-        cards.map(([k, v]) =>
-          h(
-            "div",
-            { class: `card panel fig-${k}` },
-            h("div", { class: "l" }, tr(k)),
-            h("div", { class: "v" }, num(v)),
-          ),
-        ),
-      ),
+      figureCards(cards),
       several ? perFileCheck(d) : null,
       h("h3", {}, tr("mappedRows")),
       h(
@@ -1403,6 +1392,22 @@ export async function importWizardPage(main, ui) {
       filterGroup,
       issuesBox,
       nav(!several || d.failedFiles < files.length),
+    );
+  }
+
+  /** One card per [label key, value] pair: the figures of the dry run and of the report. */
+  function figureCards(pairs) {
+    return h(
+      "div",
+      { class: "grid g5 figures" },
+      pairs.map(([k, v]) =>
+        h(
+          "div",
+          { class: `card panel fig-${k}` },
+          h("div", { class: "l" }, tr(k)),
+          h("div", { class: "v" }, num(v)),
+        ),
+      ),
     );
   }
 
@@ -1601,18 +1606,7 @@ export async function importWizardPage(main, ui) {
         { id: "wizard-files-done" },
         tr("filesDone", { done: t.doneFiles, n: t.files, failed: t.failedFiles }),
       ),
-      h(
-        "div",
-        { class: "grid g5 figures" },
-        figures.map(([k, v]) =>
-          h(
-            "div",
-            { class: `card panel fig-${k}` },
-            h("div", { class: "l" }, tr(k)),
-            h("div", { class: "v" }, num(v)),
-          ),
-        ),
-      ),
+      figureCards(figures),
       h("h3", {}, tr("reportFiles")),
       filesTable(job),
       ...job.files
@@ -1683,18 +1677,7 @@ export async function importWizardPage(main, ui) {
             ]
           : []),
       ),
-      h(
-        "div",
-        { class: "grid g5 figures" },
-        figures.map(([k, v]) =>
-          h(
-            "div",
-            { class: `card panel fig-${k}` },
-            h("div", { class: "l" }, tr(k)),
-            h("div", { class: "v" }, num(v)),
-          ),
-        ),
-      ),
+      figureCards(figures),
       r.rejected > 0
         ? h(
             "p",
