@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Clock, EpochMs } from "../domain/index.ts";
-import { SYNTH_HEADER, synthRow } from "../ingest/testing/files.ts";
+import { SYNTH_HEADER, synthMonth } from "../ingest/testing/files.ts";
 import { zip } from "../ingest/testing/zip.ts";
 import { serverRepository } from "../store/server-repository.ts";
 import { describeOnEveryStore } from "../store/testing/every-store.ts";
@@ -25,24 +25,6 @@ const T0 = Date.UTC(2025, 0, 10, 2);
 let now = T0;
 const clock: Clock = { now: () => now as EpochMs };
 const SYNTHETIC = { kind: "bundled", name: "synthetic" } as const;
-
-/** A month's export of the synthetic format: `rows` calls with ids `${prefix}${month}${n}`. */
-function month(prefix: string, year: number, m: number, rows: number): Buffer {
-  const mm = String(m).padStart(2, "0");
-  const lines = Array.from({ length: rows }, (_, i) => {
-    const day = String(i + 1).padStart(2, "0");
-    return synthRow({
-      接警单号: `${prefix}${year}${mm}${String(i + 1).padStart(4, "0")}`,
-      报警时间: `${year}-${mm}-${day} 08:00:00`,
-      接警时间: `${year}-${mm}-${day} 08:00:20`,
-      派警时间: `${year}-${mm}-${day} 08:01:00`,
-      到场时间: `${year}-${mm}-${day} 08:10:00`,
-      反馈时间: `${year}-${mm}-${day} 09:00:00`,
-      发生地址: `浙江省杭州市西湖区红星路${i + 1}号阳光小区`,
-    });
-  });
-  return Buffer.from(`${SYNTH_HEADER}\r\n${lines.join("\r\n")}\r\n`);
-}
 
 await describeOnEveryStore(
   "import wizard uploads of several files",
@@ -106,15 +88,15 @@ await describeOnEveryStore(
 
     test("a zip of two months is listed in name order (2024-9 before 2024-10), checked per file and imported one batch each", async () => {
       const archive = zip([
-        { name: "2024-10.csv", data: month("Z", 2024, 10, 3) },
+        { name: "2024-10.csv", data: synthMonth("Z", 2024, 10, 3) },
         { name: "说明.md", data: Buffer.from("# 导出说明") },
-        { name: "2024-9.csv", data: month("Z", 2024, 9, 2) },
+        { name: "2024-9.csv", data: synthMonth("Z", 2024, 9, 2) },
       ]);
       const r = await upload("警情2024.zip", archive);
       expect(r.statusCode).toBe(201);
       const p = r.json();
       expect(names(p.files)).toEqual(["警情2024.zip:2024-9.csv", "警情2024.zip:2024-10.csv"]);
-      expect(p.files[0].size).toBe(month("Z", 2024, 9, 2).length);
+      expect(p.files[0].size).toBe(synthMonth("Z", 2024, 9, 2).length);
       expect(p.file).toBe("警情2024.zip:2024-9.csv");
       expect(p.skipped).toEqual(["警情2024.zip:说明.md"]);
       expect(p.header).toEqual(SYNTH_HEADER.split(","));
@@ -152,7 +134,7 @@ await describeOnEveryStore(
     });
 
     test("a .csv.gz is read as the CSV it holds", async () => {
-      const r = await upload("2024-05.csv.gz", gzipSync(month("G", 2024, 5, 4)));
+      const r = await upload("2024-05.csv.gz", gzipSync(synthMonth("G", 2024, 5, 4)));
       expect(r.statusCode).toBe(201);
       expect(names(r.json().files)).toEqual(["2024-05.csv.gz:2024-05.csv"]);
       const job = await importAll(r.json().uploadId);
@@ -165,14 +147,14 @@ await describeOnEveryStore(
     test.each([
       [
         "encrypted",
-        zip([{ name: "2024-05.csv", data: month("E", 2024, 5, 1), flags: 0x1 }]),
+        zip([{ name: "2024-05.csv", data: synthMonth("E", 2024, 5, 1), flags: 0x1 }]),
         "archive_encrypted",
         "已加密",
         "encrypted",
       ],
       [
         "damaged",
-        zip([{ name: "2024-05.csv", data: month("D", 2024, 5, 1) }]).subarray(0, 60),
+        zip([{ name: "2024-05.csv", data: synthMonth("D", 2024, 5, 1) }]).subarray(0, 60),
         "archive_invalid",
         "已损坏",
         "damaged",
@@ -202,17 +184,17 @@ await describeOnEveryStore(
     );
 
     test("files picked together become one upload, in name order, the preview read from the first", async () => {
-      const first = await upload("2023-10.csv", month("M", 2023, 10, 2));
+      const first = await upload("2023-10.csv", synthMonth("M", 2023, 10, 2));
       expect(first.statusCode).toBe(201);
       const id = first.json().uploadId;
-      const second = await add(id, "2023-9.csv", month("M", 2023, 9, 1));
+      const second = await add(id, "2023-9.csv", synthMonth("M", 2023, 9, 1));
       expect(second.statusCode).toBe(200);
       expect(second.json()).toMatchObject({ uploadId: id, file: "2023-9.csv" });
       // A zip added to the upload adds what it holds.
       const third = await add(
         id,
         "autumn.zip",
-        zip([{ name: "2023-11.csv", data: month("M", 2023, 11, 3) }]),
+        zip([{ name: "2023-11.csv", data: synthMonth("M", 2023, 11, 3) }]),
       );
       expect(third.statusCode).toBe(200);
       expect(names(third.json().files)).toEqual(["2023-9.csv", "2023-10.csv", "autumn.zip:2023-11.csv"]);
@@ -225,13 +207,13 @@ await describeOnEveryStore(
       expect(job.totals).toMatchObject({ doneFiles: 3, imported: 6 });
       expect(await store.incidents.count()).toBe(before + 6);
       // Once imported, nothing can be added.
-      expect((await add(id, "2023-12.csv", month("M", 2023, 12, 1))).statusCode).toBe(409);
+      expect((await add(id, "2023-12.csv", synthMonth("M", 2023, 12, 1))).statusCode).toBe(409);
     });
 
     test("a file that cannot be read is listed with its reason; the others are checked and imported", async () => {
-      const id = (await upload("2022-01.csv", month("F", 2022, 1, 2))).json().uploadId;
+      const id = (await upload("2022-01.csv", synthMonth("F", 2022, 1, 2))).json().uploadId;
       await add(id, "2022-02.csv", Buffer.from("编号,时间\nA1,2022-02-01\n"));
-      await add(id, "2022-03.csv", month("F", 2022, 3, 3));
+      await add(id, "2022-03.csv", synthMonth("F", 2022, 3, 3));
       const dry = await dryRun(id);
       expect(dry.failedFiles).toBe(1);
       expect(dry.files[1]).toMatchObject({ name: "2022-02.csv", rows: 0 });
@@ -261,7 +243,7 @@ await describeOnEveryStore(
     });
 
     test("the size limit counts every file of an upload together", async () => {
-      const one = month("S", 2021, 1, 3);
+      const one = synthMonth("S", 2021, 1, 3);
       // Room for two of these files, not three.
       process.env.RECUR_UPLOAD_MAX_MB = String((one.length * 2.5) / 1048576);
       const small = buildApp({
@@ -299,8 +281,8 @@ await describeOnEveryStore(
       const unpacked = () => readdirSync(own).filter((d) => d.startsWith("recur-unpack-"));
       try {
         const archive = zip([
-          { name: "a-1.csv", data: month("T", 2020, 1, 1) },
-          { name: "a-2.csv", data: month("T", 2020, 2, 1) },
+          { name: "a-1.csv", data: synthMonth("T", 2020, 1, 1) },
+          { name: "a-2.csv", data: synthMonth("T", 2020, 2, 1) },
         ]);
         const id = (await upload("a.zip", archive)).json().uploadId;
         expect(unpacked()).toHaveLength(1);
@@ -313,7 +295,7 @@ await describeOnEveryStore(
         // Past its time (2 hours), the next upload sweeps it away with its unpacked files.
         now += 2 * 3600_000 + 1;
         Object.assign(cookies, await logIn(app, ["analyst"]));
-        const next = await upload("c.csv", month("T", 2020, 3, 1));
+        const next = await upload("c.csv", synthMonth("T", 2020, 3, 1));
         expect(next.statusCode).toBe(201);
         expect(unpacked()).toHaveLength(0);
         expect(

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { SYNTH_HEADER, synthRow } from "../../src/ingest/testing/files.ts";
+import { synthMonth } from "../../src/ingest/testing/files.ts";
 import { zip } from "../../src/ingest/testing/zip.ts";
 import { browserAvailable, shot, useDemoBrowser } from "./harness.ts";
 
@@ -10,24 +10,6 @@ import { browserAvailable, shot, useDemoBrowser } from "./harness.ts";
  * browser (Chromium) against `recur demo`: the files are listed in name order, checked per file,
  * and imported one batch each with a report per file and in total. Invented data.
  */
-
-/** A month of the synthetic export: `rows` calls with ids `${prefix}${yyyymm}${n}`. */
-function month(prefix: string, year: number, m: number, rows: number): Buffer {
-  const mm = String(m).padStart(2, "0");
-  const lines = Array.from({ length: rows }, (_, i) => {
-    const day = String(i + 1).padStart(2, "0");
-    return synthRow({
-      接警单号: `${prefix}${year}${mm}${String(i + 1).padStart(4, "0")}`,
-      报警时间: `${year}-${mm}-${day} 08:00:00`,
-      接警时间: `${year}-${mm}-${day} 08:00:20`,
-      派警时间: `${year}-${mm}-${day} 08:01:00`,
-      到场时间: `${year}-${mm}-${day} 08:10:00`,
-      反馈时间: `${year}-${mm}-${day} 09:00:00`,
-      发生地址: `浙江省杭州市西湖区红星路${i + 1}号阳光小区`,
-    });
-  });
-  return Buffer.from(`${SYNTH_HEADER}\r\n${lines.join("\r\n")}\r\n`);
-}
 
 describe.skipIf(!browserAvailable)(
   "import wizard with several files in Chromium",
@@ -52,8 +34,8 @@ describe.skipIf(!browserAvailable)(
       await writeFile(
         file,
         zip([
-          { name: "2024-10.csv", data: month("AZ", 2024, 10, 3) },
-          { name: "2024-9.csv", data: month("AZ", 2024, 9, 2) },
+          { name: "2024-10.csv", data: synthMonth("AZ", 2024, 10, 3) },
+          { name: "2024-9.csv", data: synthMonth("AZ", 2024, 9, 2) },
         ]),
       );
       await page.goto(`${ui.base}/#/import`);
@@ -92,8 +74,8 @@ describe.skipIf(!browserAvailable)(
       await page.addInitScript(() => localStorage.setItem("recur.lang", "en"));
       await ui.login(page, "analyst");
       const files = [
-        ["2023-11.csv", month("BZ", 2023, 11, 2)],
-        ["2023-2.csv", month("BZ", 2023, 2, 1)],
+        ["2023-11.csv", synthMonth("BZ", 2023, 11, 2)],
+        ["2023-2.csv", synthMonth("BZ", 2023, 2, 1)],
         ["2023-5.csv", Buffer.from("编号,时间\nA1,2023-05-01\n")],
       ] as const;
       for (const [name, data] of files) await writeFile(join(ui.dir, name), data);

@@ -90,3 +90,21 @@ export function synthRow(fields: Partial<Record<string, string>> = {}): string {
     .map((name) => quote(merged[name] ?? ""))
     .join(",");
 }
+
+/** A month's export of the synthetic format (CRLF, as Windows tools write it): `rows` calls with ids `${prefix}${month}${n}`. */
+export function synthMonth(prefix: string, year: number, m: number, rows: number): Buffer {
+  const mm = String(m).padStart(2, "0");
+  const lines = Array.from({ length: rows }, (_, i) => {
+    const day = String(i + 1).padStart(2, "0");
+    return synthRow({
+      接警单号: `${prefix}${year}${mm}${String(i + 1).padStart(4, "0")}`,
+      报警时间: `${year}-${mm}-${day} 08:00:00`,
+      接警时间: `${year}-${mm}-${day} 08:00:20`,
+      派警时间: `${year}-${mm}-${day} 08:01:00`,
+      到场时间: `${year}-${mm}-${day} 08:10:00`,
+      反馈时间: `${year}-${mm}-${day} 09:00:00`,
+      发生地址: `浙江省杭州市西湖区红星路${i + 1}号阳光小区`,
+    });
+  });
+  return Buffer.from(`${SYNTH_HEADER}\r\n${lines.join("\r\n")}\r\n`);
+}
