@@ -728,6 +728,48 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     ],
   ];
 
+  // Round 3: defects found by the generated variants (src/address/testing/variants.ts).
+  const generated: [string, Level | "poi", string[], string[]][] = [
+    [
+      "a filler after a dashed flat (3-2-501门口, 3-2-501楼下) keeps the building, unit and room",
+      "room",
+      ["阳光小区3-2-501门口", "阳光小区3-2-501楼下", "阳光小区3-2-501", "阳光小区3栋2单元501门口"],
+      ["阳光小区2栋", "阳光小区2-501", "阳光小区3-2-502门口", "阳光小区3-1-501楼下"],
+    ],
+    [
+      "a filler after a dashed flat is not building 2 (3-2-501门口)",
+      "building",
+      ["阳光小区3-2-501门口", "阳光小区3-2-501楼下", "阳光小区3栋"],
+      ["阳光小区2栋", "阳光小区501栋"],
+    ],
+    [
+      "楼下 after a flat numbered with 号 is a filler, not building 502 (2单元502号楼下)",
+      "room",
+      ["阳光小区3栋2单元502号楼下", "阳光小区3栋2单元502号", "阳光小区3栋2单元5楼502号楼下"],
+      ["阳光小区502号楼", "阳光小区3栋2单元503号楼下", "阳光小区3栋1单元502号楼下"],
+    ],
+    [
+      "楼下 after a flat read digit by digit (五零一楼下)",
+      "room",
+      ["阳光小区3栋2单元五零一楼下", "阳光小区3栋2单元五〇一楼下", "阳光小区3栋2单元501"],
+      ["阳光小区3栋2单元五零二楼下", "阳光小区3栋1单元五零一楼下"],
+    ],
+    [
+      "门口 after a village house (红星村3组12号门口)",
+      "building",
+      ["红星村3组12号门口", "红星村三组12号门口", "红星村3组12号"],
+      ["红星村3组13号门口", "红星村4组12号门口"],
+    ],
+  ];
+
+  test.each(generated)("%s: one %s key", (_name, level, same, apart) => {
+    const keys = new Set(same.map((t) => at(level, t)));
+    expect([...keys], same.join(" / ")).toHaveLength(1);
+    const key = [...keys][0];
+    expect(key).not.toBeNull();
+    for (const other of apart) expect(at(level, other), other).not.toBe(key);
+  });
+
   test.each([
     [
       "红星路与阳光路交叉口",

@@ -296,21 +296,27 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
               : ["houseno", "cellno"];
     const labels = roadFirst ? ladder.slice(0, parts.length) : ladder.slice(-parts.length);
     while (labels.length < parts.length) labels.unshift("houseno");
-    // 15-4楼, 9-12-6楼: a dashed number ending in a floor word ends with the floor.
+    // 15-4楼, 9-12-6楼: a dashed number ending in a floor word ends with the floor (but 楼下 / 楼上
+    // after a flat's number of three digits or more is a filler: 3-2-501楼下 is flat 501).
     const lastEnd = (parts.at(-1) as { end: number }).end;
-    if (text[lastEnd] === "楼" || text[lastEnd] === "层") {
+    const lastPart = parts.at(-1) as { start: number; end: number };
+    const flatFiller =
+      text[lastEnd] === "楼" && lastPart.end - lastPart.start >= 3 && charIn(text, lastEnd + 1, "下上");
+    if ((text[lastEnd] === "楼" && !flatFiller) || text[lastEnd] === "层") {
       labels[labels.length - 1] = "floorno";
       if (!roadFirst && labels.length >= 2 && labels[labels.length - 2] === "roomno")
         labels[labels.length - 2] = "cellno";
     }
-    // 120-6单元, 3-1门: ... or in a unit word, with the unit (the building before it).
-    if (!roadFirst && /^(单元|门(?![面市头卫店诊])|梯)/.test(text.slice(lastEnd, lastEnd + 2))) {
+    // 120-6单元, 3-1门: ... or in a unit word, with the unit (the building before it); 门口 is a filler
+    // (3-2-501门口 is flat 501, not unit 501 of building 2).
+    if (!roadFirst && /^(单元|门(?![口面市头卫店诊])|梯)/.test(text.slice(lastEnd, lastEnd + 2))) {
       labels[labels.length - 1] = "cellno";
       if (labels.length >= 2 && labels[labels.length - 2] === "cellno") labels[labels.length - 2] = "houseno";
     }
     parts.forEach((part, i) => {
       let end = part.end;
-      if (i === parts.length - 1) end = unitEnd(text, end) ?? end;
+      if (i === parts.length - 1 && !flatFiller && !text.startsWith("门口", end))
+        end = unitEnd(text, end) ?? end;
       out.push({ label: labels[i] as string, start: part.start, end });
       const nextPart = parts[i + 1];
       if (nextPart) out.push({ label: "redundant", start: end, end: nextPart.start });
@@ -333,7 +339,11 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
       ? "号楼"
       : unit?.[1] === "#" && readNumber(text, end + 1)
         ? "号"
-        : filler && unit?.[1] === "号楼" && (prev === "road" || prev === "subroad")
+        : filler &&
+            unit?.[1] === "号楼" &&
+            (prev === "road" ||
+              prev === "subroad" ||
+              ((prev === "cellno" || prev === "floorno") && end - pos >= 3))
           ? "号"
           : filler && unit?.[1] === "楼" && end - pos >= 3 && !first.chinese
             ? undefined
@@ -434,7 +444,10 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
         if (namesRoad(text, spans, prev)) return spanFrom(pos, "roadno", uend);
         // 5号门: a numbered gate of the compound (of the building, after one: its entrance).
         // (2单元501号门口: after a unit or floor, 门口 is a filler after the room's number.)
-        const doorstep = text[uend + 1] === "口" && (prev === "cellno" || prev === "floorno");
+        // (红星村3组12号门口: after a village or its group, the house's door, not a gate 12号门.)
+        const doorstep =
+          text[uend + 1] === "口" &&
+          (prev === "cellno" || prev === "floorno" || prev === "group" || prev === "community");
         if (
           text[uend] === "门" &&
           !/^门[面市头卫店诊]/.test(text.slice(uend, uend + 2)) &&
@@ -502,7 +515,7 @@ function numeralDash(text: string, p: number): boolean {
 
 /** A flat number spelt digit by digit: three or four Chinese digits, no 十/百, nothing numeral after. */
 const SPELT_FLAT =
-  /^[零〇一二三四五六七八九]{3,4}(室|房间|房|号|户)?(?![零〇一二三四五六七八九十百千0-9单栋幢楼层号座区期组])/;
+  /^[零〇一二三四五六七八九]{3,4}(室|房间|房|号|户)?(?![零〇一二三四五六七八九十百千0-9单栋幢层号座区期组]|楼(?![下上]))/;
 /** An annex number: 附1号, 附一号, 附1号楼, 附1 (not 附一医院, a hospital's name). */
 export const ANNEX =
   /^附([0-9]+|[一二三四五六七八九十]+)(号楼|号|栋|幢)(?![楼栋幢院])|^附[0-9]+(?![0-9\u4e00-\u9fff])/;
