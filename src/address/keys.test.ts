@@ -760,6 +760,29 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["红星村3组12号门口", "红星村三组12号门口", "红星村3组12号"],
       ["红星村3组13号门口", "红星村4组12号门口"],
     ],
+    [
+      "a note about the caller after a door ((报警人在楼下)) is no place: the door keeps its keys",
+      "building",
+      [
+        "红星路12号（报警人在楼下）",
+        "红星路12号(报警人在楼下)",
+        "红星路12号，报警人在楼下",
+        "红星路12号旁边（报警人在门口）",
+        "红星路12号",
+      ],
+      ["红星路13号（报警人在楼下）", "红星路12号附1号（报警人在楼下）"],
+    ],
+    [
+      "a note about the caller after a flat",
+      "room",
+      [
+        "阳光小区3栋2单元501（报警人在楼下）",
+        "阳光小区3-2-501，报警人在楼下",
+        "阳光小区3栋2单元501室（来电人在小区门口）",
+        "阳光小区3-2-501",
+      ],
+      ["阳光小区3栋2单元502（报警人在楼下）"],
+    ],
   ];
 
   test.each(generated)("%s: one %s key", (_name, level, same, apart) => {
@@ -795,6 +818,12 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     const key = [...keys][0];
     expect(key).not.toBeNull();
     for (const other of apart) expect(at(level, other), other).not.toBe(key);
+  });
+
+  test("a note about the caller names no compound: no POI key that would join every such call of the city", () => {
+    for (const t of ["红星路12号（报警人在楼下）", "红星路12号，报警人在楼下", "学院路8号(报警人称在门口等)"])
+      expect(at("poi", t), t).toBeNull();
+    expect(at("poi", "阳光小区3栋（报警人在楼下）")).toBe(at("poi", "阳光小区"));
   });
 
   test("a flat named by its side without its floor has no room key (which floor's cannot be told)", () => {

@@ -82,6 +82,8 @@ const CAMPUS = /^[\u4e00-\u9fff]{0,5}?校区/;
 /** Words that start a note to the courier (请…, 提前…, 不要放…, 下午…) rather than a place. */
 const NOTE_START =
   /请|麻烦|务必|必须|提前|到了|来了|不要|不能|不用|别放|拒放|有疑问|疑问|急件|节假日|本人|快递员|快递哥|送货|送到|打电话|打不通|电话(?![局亭厂])|联系|寄件人|收件人|派送|上午|下午|晚上|周末/;
+/** The caller's role starting a note about where the caller is (报警人在楼下), by the call-taker. */
+const CALLER_ROLE = /^(报警人|报案人|来电人|求助人|当事人)/;
 /** What such a note asks for: a call, a delivery, where to leave the parcel. */
 const NOTE_ACTION = /电话|联系|致电|电联|送|签收|放|接|客服|预约|理解/;
 /** A service at the door (上门换新, 上门安装) or 建设中 ("being built") closing a run: a note, not a name. */
@@ -97,6 +99,9 @@ function crossingSecondRoad(out: readonly Span[], prev: string | undefined): boo
 }
 
 function noteStart(run: string): number {
+  // (报警人在楼下), ，来电人在门口等: a run that starts with the caller's role is a note about the
+  // caller, no place (before, 报警人在 was the address's compound and a road number lost its building).
+  if (run.length > 3 && CALLER_ROLE.test(run)) return 0;
   const m = run.length >= 2 ? NOTE_START.exec(run) : null;
   // 麻烦送到阳光路 | 8号: a run that ends in a road word goes on with the address after the note.
   if (!m || ROAD_END_CHARS.hasAt(run, run.length - 1)) return run.length;
