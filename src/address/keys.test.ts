@@ -783,6 +783,24 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ],
       ["阳光小区3栋2单元502（报警人在楼下）"],
     ],
+    [
+      "a compound numbered 一区 after a township's name (翠苑一区) with or without the divisions",
+      "building",
+      [
+        "翠苑一区3栋",
+        "西湖区翠苑一区3栋",
+        "杭州市翠苑一区3栋",
+        "浙江省杭州市翠苑一区三号楼",
+        "杭州西湖区翠苑1区3幢",
+      ],
+      ["翠苑二区3栋", "西湖区翠苑二区3栋", "西湖区文新一区3栋", "杭州市翠苑一区4栋"],
+    ],
+    [
+      "a compound numbered 一区 after a city is no district (杭州市阳光一区)",
+      "building",
+      ["阳光一区3栋", "杭州市阳光一区3栋", "浙江省杭州市西湖区阳光一区3栋"],
+      ["阳光二区3栋", "杭州市阳光二区3栋"],
+    ],
   ];
 
   test.each(generated)("%s: one %s key", (_name, level, same, apart) => {

@@ -303,7 +303,8 @@ function shortContext(after: string): ShortContext {
     zone: ZONE_AFTER_SHORT.test(after),
     roadAfter: ROAD_SUFFIX.test(after) || /^[东西南北中]([路街]|大道|大街)/.test(after),
     blockedNext: after.length > 0 && /[村镇乡庄桥湖山园城门区]/.test(after[0] as string),
-    generic: GENERIC_AFTER_SHORT_3.test(after),
+    // 西湖区翠苑一区: a numbered section after a township's short name names a compound after it.
+    generic: GENERIC_AFTER_SHORT_3.test(after) || NUMBERED_SECTION_AFTER_SHORT.test(after),
   };
 }
 
@@ -355,6 +356,14 @@ function aliasNames(text: string, pos: number, g: Gazetteer, aliases: ReadonlyMa
   return out.sort((a, b) => b.length - a.length);
 }
 
+/** A numbered section (一区, 2区) right after a short division name: a compound named after it. */
+const NUMBERED_SECTION_AFTER_SHORT = /^([一二三四五六七八九十]{1,2}|[0-9]{1,2})区/;
+/**
+ * A name of two characters or more and a numeral before 区 (阳光一区): a compound's numbered section,
+ * never a district (北六区, one character before it, is left as it was read).
+ */
+const NUMBERED_SECTION_END = /[\u4e00-\u9fff]{2}[一二三四五六七八九十0-9][区县]$/;
+
 /** A district or town missing from the gazetteer (renamed or merged since): 江东区, 新桥镇. */
 export function matchUnknownAdmin(
   text: string,
@@ -364,12 +373,12 @@ export function matchUnknownAdmin(
   // (Each regex only where its suffix can be: most positions have none.)
   if (level === -1 && suffixWithin(text, pos + 2, pos + 2, "区县")) {
     const m = /^[\u3400-\u9fff]{2}(区|县)/.exec(text.slice(pos, pos + 3));
-    if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡小园]/.test(m[0]))
+    if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡小园]/.test(m[0]) && !NUMBERED_SECTION_END.test(m[0]))
       return { label: "district", end: pos + m[0].length };
   }
   if ((level === 1 || level === 0) && suffixWithin(text, pos + 1, pos + 3, "区县")) {
     const m = /^[\u3400-\u9fff]{1,3}?(区|县)/.exec(text.slice(pos, pos + 5));
-    if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡]/.test(m[0]))
+    if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡]/.test(m[0]) && !NUMBERED_SECTION_END.test(m[0]))
       return { label: "district", end: pos + m[0].length };
   }
   if (level === 2 && suffixWithin(text, pos + 2, pos + 4, "街镇乡办")) {
