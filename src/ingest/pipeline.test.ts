@@ -679,6 +679,30 @@ describe("idempotence and atomicity", () => {
     expect(store.incidents.size).toBe(2);
   });
 
+  test.each([
+    ["an ideographic space", "\u3000"],
+    ["a no-break space", "\u00a0"],
+    ["a byte-order mark", "\ufeff"],
+  ])("a source id with %s at its edge is the same call as without it", async (_, pad) => {
+    const store = new MemoryStore();
+    await importInto(
+      store,
+      csv("padded.csv", [
+        synthRow({ 接警单号: `P1${pad}`, 所属分局: `${pad}西湖分局` }),
+        synthRow({ 接警单号: `${pad}P2` }),
+      ]),
+      "synthetic",
+    );
+    const again = await importInto(
+      store,
+      csv("plain.csv", [synthRow({ 接警单号: "P1", 所属分局: "西湖分局" }), synthRow({ 接警单号: "P2" })]),
+      "synthetic",
+    );
+    expect(again).toMatchObject({ rows: 2, imported: 0, duplicates: 2 });
+    expect([...store.incidents.values()].map((i) => i.sourceId).sort()).toEqual(["P1", "P2"]);
+    expect(store.bySourceId("P1")?.branchUnit).toBe("西湖分局");
+  });
+
   test("an overlapping export adds only the new rows", async () => {
     const store = new MemoryStore();
     await importInto(

@@ -36,6 +36,28 @@ function templateParts(template: string): TemplatePart[] {
 }
 
 /**
+ * Whether String.prototype.trim removes this character: ASCII white space and the Unicode spaces
+ * an export carries at a cell's edge — the ideographic space (U+3000) of a Chinese input method,
+ * the no-break space, a byte-order mark left in a pasted row. Checking only ASCII kept them, so
+ * `P1\u3000` was another source id than `P1` and an overlapping export stored the call twice.
+ */
+function trimmable(c: number): boolean {
+  if (c <= 32) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x3000 ||
+    c === 0xfeff ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f
+  );
+}
+
+/**
  * Compiles a value source into a getter. Cells are trimmed; cells equal to a null marker are
  * empty. A template whose columns are all empty is empty; otherwise it is filled and trimmed.
  */
@@ -54,7 +76,7 @@ export function compileValue(
       const raw = cells[index];
       if (raw === undefined) return "";
       const v =
-        raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32)
+        raw.length > 0 && (trimmable(raw.charCodeAt(0)) || trimmable(raw.charCodeAt(raw.length - 1)))
           ? raw.trim()
           : raw;
       return v.length <= longestNull && nulls.has(v) ? "" : v;
