@@ -15,6 +15,11 @@ describe("time formats", () => {
     ["M/D/YYYY h:mm A", "5/1/2024 12:30 AM", Date.UTC(2024, 4, 1, 0, 30)],
     ["M/D/YYYY h:mm A", "5/1/2024 1:30 PM", Date.UTC(2024, 4, 1, 13, 30)],
     ["YYYY-MM-DD HH:mm:ss", "２０２４-０５-０１ ０８：００：００", Date.UTC(2024, 4, 1, 8)],
+    // Full-width only in part of the text (the date typed in a Chinese input method, the clock not).
+    ["YYYY-MM-DD HH:mm:ss", "２０２４-05-01 08:00:00", Date.UTC(2024, 4, 1, 8)],
+    ["YYYY年M月D日 H时m分", "２０２４年５月１日 8时5分", Date.UTC(2024, 4, 1, 8, 5)],
+    ["YYYY/M/D H:mm:ss", "2024/5/1 8：05：00", Date.UTC(2024, 4, 1, 8, 5)],
+    ["YYYY-MM-DD HH:mm:ss", "2024-05-01\u300008:00:00", Date.UTC(2024, 4, 1, 8)],
     ["YYYYMMDDHHmmss", "20240501080910", Date.UTC(2024, 4, 1, 8, 9, 10)],
     ["YYYY-MM-DD[T]HH:mm", "2024-05-01T08:00", Date.UTC(2024, 4, 1, 8)],
     ["iso", "2024-05-01T08:00:00", Date.UTC(2024, 4, 1, 8)],

@@ -96,9 +96,14 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Full-width digits (０-９) and colon, as Chinese input methods produce them, to ASCII. */
+const FULL_WIDTH = /[\uFF10-\uFF19\uFF1A\u3000]/g;
+const HAS_FULL_WIDTH = /[\uFF10-\uFF19\uFF1A\u3000]/;
+
+/** Full-width digits (０-９), colon and space, as Chinese input methods produce them, to ASCII. */
 function asciiDigits(text: string): string {
-  return text.replace(/[\uFF10-\uFF19\uFF1A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  return text.replace(FULL_WIDTH, (c) =>
+    c === "\u3000" ? " " : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+  );
 }
 
 function compilePattern(format: string): TimeFormat {
@@ -116,8 +121,13 @@ function compilePattern(format: string): TimeFormat {
       const fast = parseFixed(raw, layout, hasDate);
       if (fast !== FALL_BACK) return fast;
     }
-    const s =
-      raw.length > 0 && raw.charCodeAt(raw.length - 1) > 0xff00 ? asciiDigits(raw.trim()) : raw.trim();
+    const s = raw.trim();
+    const value = general(s);
+    // Full-width characters anywhere in the text, not only at its end (２０２４年５月１日 8时5分): looked
+    // for only when the text does not parse, so the usual ASCII time pays nothing.
+    return Number.isNaN(value) && HAS_FULL_WIDTH.test(s) ? general(asciiDigits(s)) : value;
+  };
+  const general = (s: string): number => {
     let Y = 1970;
     let M = 1;
     let D = 1;
