@@ -801,6 +801,24 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["阳光一区3栋", "杭州市阳光一区3栋", "浙江省杭州市西湖区阳光一区3栋"],
       ["阳光二区3栋", "杭州市阳光二区3栋"],
     ],
+    [
+      "a flat written by its floor and its number on the floor (5楼01 = 501)",
+      "room",
+      [
+        "阳光小区3栋2单元5楼01",
+        "阳光小区3栋2单元5楼01室",
+        "阳光小区3栋2单元五楼01",
+        "阳光小区3栋2单元501",
+        "阳光小区3-2-501",
+      ],
+      ["阳光小区3栋2单元6楼01", "阳光小区3栋2单元5楼02", "阳光小区3栋2单元1", "阳光小区3栋2单元01"],
+    ],
+    [
+      "a flat written by its floor and its number on the floor, two-digit floors (12楼03 = 1203)",
+      "room",
+      ["阳光小区3栋2单元12楼03", "阳光小区3栋2单元12层03室", "阳光小区3栋2单元1203"],
+      ["阳光小区3栋2单元13楼03", "阳光小区3栋2单元3"],
+    ],
   ];
 
   test.each(generated)("%s: one %s key", (_name, level, same, apart) => {

@@ -211,6 +211,9 @@ const ONE_BUILDING = /(大厦|大楼|写字楼|商务楼|综合楼|办公楼|宾
 /** A flat named by its side on a floor (东户, 西边户, 左门, 中户): its number says which floor's. */
 const SIDE_FLAT = /^[东西南北中左右]{1,2}边?$/u;
 
+/** A flat's number on its floor, written with a leading zero (01, 03室): the floor's flat 1, 3. */
+const FLOOR_FLAT = /^\s*(0[1-9])(室|号|房|户)?\s*$/u;
+
 /** The room text last read and its number: subRoomOf reads the first room's, roomNumberOf again. */
 let lastRoomText: string | undefined;
 let lastRoomNumber: string | null = null;
@@ -236,6 +239,12 @@ function roomNumberOf(roomText: string | undefined, floorText: string | undefine
   const last = room.charCodeAt(room.length - 1); // (room is not empty: componentNumber)
   const lettered = last >= 65 && last <= 90 ? /^([0-9]{3,4})([A-Z])$/.exec(room) : null;
   if (lettered) return `${lettered[1]}-${lettered[2]}`;
+  // 5楼01 = 501, 12楼03 = 1203: a flat numbered on its floor with a leading zero (not flat 1 of every floor).
+  if (floorText !== undefined && roomText !== undefined && room.length === 1) {
+    const onFloor = FLOOR_FLAT.exec(toHalfWidth(roomText));
+    const floor = onFloor ? numberOf(floorText) : null;
+    if (onFloor && floor !== null && /^[1-9][0-9]?$/.test(floor)) return `${floor}${onFloor[1]}`;
+  }
   if (!"东西南北中左右".includes(room[0] as string) || !SIDE_FLAT.test(room)) return room;
   const floor = numberOf(floorText);
   return floor === null ? null : `${floor}${room}`;
