@@ -819,6 +819,29 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["阳光小区3栋2单元12楼03", "阳光小区3栋2单元12层03室", "阳光小区3栋2单元1203"],
       ["阳光小区3栋2单元13楼03", "阳光小区3栋2单元3"],
     ],
+    [
+      "spaces typed between a number and its word (3 栋 2 单元 501) are the same flat, not building 2",
+      "room",
+      [
+        "阳光小区 3 栋 2 单元 501",
+        "阳光小区3 栋2 单元501 室",
+        "阳光小区 3 号楼 2 单元 5 层 501",
+        "阳光小区3栋2单元501",
+      ],
+      ["阳光小区 2 栋 501", "阳光小区 3 栋 1 单元 501", "阳光小区2栋501"],
+    ],
+    [
+      "spaces typed between a number on a road and 号 (红星路 12 号)",
+      "building",
+      ["红星路 12 号", "红星路12 号", "红星路12号"],
+      ["红星路 13 号", "红星路 12 号附1号"],
+    ],
+    [
+      "spaces typed between a number and its word: the building",
+      "building",
+      ["阳光小区 3 栋 2 单元 501", "阳光小区 3 幢", "阳光小区3栋"],
+      ["阳光小区2栋", "阳光小区 2 栋"],
+    ],
   ];
 
   test.each(generated)("%s: one %s key", (_name, level, same, apart) => {

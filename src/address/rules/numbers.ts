@@ -323,7 +323,12 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
     });
     return out;
   }
-  const end = first.end;
+  // 3 栋, 2 单元, 501 室, 12 号: spaces typed between a number and its building, unit or room word (the
+  // word alone would be read as a name, and the next number as the building).
+  const spaced = charIn(text, first.end, " \u3000")
+    ? SPACED_UNIT.exec(text.slice(first.end, first.end + 5))
+    : null;
+  const end = spaced ? first.end + spaced[0].length : first.end;
   const unit =
     /^(号楼|号院|栋楼|幢楼|单元|房间|号搂|号喽|层楼|号房(?![东产屋管地子间])|栋|幢|座|懂|憧|撞|楼|门(?!口)|单|号|室|房|户|层|弄|期|区|组|队|社(?!区)|排|梯|F|f|#楼|#)/.exec(
       text.slice(end, end + 3),
@@ -514,6 +519,8 @@ function numeralDash(text: string, p: number): boolean {
 }
 
 /** A flat number spelt digit by digit: three or four Chinese digits, no 十/百, nothing numeral after. */
+/** Spaces before a building, unit, floor or room word or 号 (3 栋, 2 单元, 5 层, 501 室, 12 号). */
+const SPACED_UNIT = /^[ \u3000]{1,2}(?=号|栋|幢|座|单元|层|室)/;
 const SPELT_FLAT =
   /^[零〇一二三四五六七八九]{3,4}(室|房间|房|号|户)?(?![零〇一二三四五六七八九十百千0-9单栋幢层号座区期组]|楼(?![下上]))/;
 /** An annex number: 附1号, 附一号, 附1号楼, 附1 (not 附一医院, a hospital's name). */
