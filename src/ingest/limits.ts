@@ -61,9 +61,21 @@ export function xlsxRatio(file: string, entry: string, ratio: number, limit: num
   });
 }
 
-export function notXlsx(file: string, why: string): InputError {
+/** Damage inside a workbook's parts, said in both languages; notXlsx names the file. */
+export class XlsxDamage extends Error {
+  constructor(
+    readonly zh: string,
+    en: string,
+  ) {
+    super(en);
+  }
+}
+
+/** The file is no readable workbook: why, as the zip or XML reader said it (or an XlsxDamage). */
+export function notXlsx(file: string, error: Error): InputError {
+  const zh = error instanceof XlsxDamage ? error.zh : error.message;
   return new InputError("xlsx_invalid", {
-    zh: `${file} 不是有效的 Excel (xlsx) 文件: ${why}`,
-    en: `${file} is not a valid Excel (xlsx) file: ${why}`,
+    zh: `${file} 不是有效的 Excel (xlsx) 文件: ${zh}`,
+    en: `${file} is not a valid Excel (xlsx) file: ${error.message}`,
   });
 }

@@ -4,6 +4,7 @@ import { createInflateRaw } from "node:zlib";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import yauzl from "yauzl";
 import { civilFromDays } from "../../domain/calendar.ts";
+import { XlsxDamage } from "../limits.ts";
 import { decodeXmlText, Unsupported, XmlScanner } from "./xlsx-scan.ts";
 
 /**
@@ -630,8 +631,10 @@ function cellText(
   strings: SharedStrings,
   dateStyles: readonly boolean[],
   date1904: boolean,
+  column: number,
+  row: number,
 ): string {
-  if (type === "s") return strings.get(Number(value));
+  if (type === "s") return value === "" ? "" : sharedString(strings, Number(value), value, column, row);
   if (type === "b") return value === "1" ? "true" : value === "0" ? "false" : value;
   if (type === "n" && value !== "") {
     // Most numbers of an export (phones, ids, counts) are already as JavaScript writes them.
@@ -647,9 +650,40 @@ function cellText(
   return value;
 }
 
+/**
+ * The shared string a cell names. One the table lacks (an index past it, or no integer) is damage:
+ * read as "", the cell's value was lost without a word; the file is refused, naming the cell.
+ */
+function sharedString(
+  strings: SharedStrings,
+  index: number,
+  written: string,
+  column: number,
+  row: number,
+): string {
+  if (Number.isInteger(index) && index >= 0 && index < strings.size) return strings.get(index);
+  const cell = `${columnLetters(column)}${row}`;
+  throw new XlsxDamage(
+    `单元格 ${cell} 引用的共享字符串 ${written} 不存在（工作簿共有 ${strings.size} 个），文件已损坏；请用 Excel/WPS 打开并另存为 .xlsx 或 CSV 后再导入`,
+    `cell ${cell} names shared string ${written}, which the workbook does not have (it has ${strings.size}); open it in Excel/WPS and save it again as .xlsx or CSV`,
+  );
+}
+
+/** Column letters of a 1-based column number: 1 → A, 28 → AB. */
+export function columnLetters(column: number): string {
+  let letters = "";
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
 /** A cell past Excel's last column: damage (see sheetRows). */
 function pastLastColumn(ref: string | undefined, column: number): Error {
-  return new Error(`cell ${ref ?? `#${column}`} lies past Excel's last column (XFD)`);
+  const cell = ref ?? `#${column}`;
+  return new XlsxDamage(
+    `单元格 ${cell} 超出了 Excel 的最后一列（XFD）`,
+    `cell ${cell} lies past Excel's last column (XFD)`,
+  );
 }
 
 /** Puts a cell's text in its row: see sheetRows for why an empty cell far right does not count. */
@@ -827,9 +861,18 @@ export async function* scanSheetRows(
           // A shared string's index, the usual cell of an export, without a string for it.
           const index = type === "s" ? value.digits() : -1;
           const text =
-            index >= 0
+            index >= 0 && index < strings.size
               ? strings.get(index)
-              : cellText(type, value.empty ? "" : value.text(), style, strings, dateStyles, date1904);
+              : cellText(
+                  type,
+                  value.empty ? "" : value.text(),
+                  style,
+                  strings,
+                  dateStyles,
+                  date1904,
+                  column,
+                  rowNumber,
+                );
           place(cells, column, text);
           break;
         }
@@ -918,7 +961,11 @@ export async function* saxesSheetRows(
           // An empty cell (a style without a value) far to the right does not widen its row: a
           // range formatted out to XFD gave every row 16,384 cells (20,000 rows: out of memory).
           // Nearer, it still counts, so a styled blank header cell keeps its column as before.
-          place(cells, column, cellText(type, value, style, strings, dateStyles, date1904));
+          place(
+            cells,
+            column,
+            cellText(type, value, style, strings, dateStyles, date1904, column, rowNumber),
+          );
           break;
         case "row":
           ready.push({ number: rowNumber, cells });

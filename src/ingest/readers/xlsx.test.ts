@@ -266,6 +266,36 @@ test.each([
   },
 );
 
+test.each([
+  ["an index past the table", "7", "byte scanner"],
+  ["an index past the table", "7", "saxes fallback"],
+  ["an index that is no integer", "1.5", "byte scanner"],
+  ["an index that is no integer", "1.5", "saxes fallback"],
+])(
+  "a cell naming a shared string the workbook lacks (%s, %s, read by the %s) makes the file invalid, naming the cell, instead of an empty cell",
+  async (_, index, reader) => {
+    // The address of J1 was read as "" without a word: a value lost in silence.
+    const path = join(dir, `missing-string-${index}-${reader}.xlsx`);
+    // A comment sends the sheet to saxes (the scanner's fallback), which must say the same.
+    const comment = reader === "saxes fallback" ? "<!-- 导出 -->" : "";
+    const rows = `${comment}<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2">${inline("A2", "J1")}<c r="B2" t="s"><v>${index}</v></c></row>`;
+    const strings = {
+      name: "xl/sharedStrings.xml",
+      data: xml(
+        `<sst xmlns="${MAIN}" count="2" uniqueCount="2"><si><t>接警单号</t></si><si><t>发生地址</t></si></sst>`,
+      ),
+    };
+    writeFileSync(path, oneSheet(rows, [strings]));
+    await expect(readXlsx(path, { limits: DEFAULT_LIMITS }).then(all)).rejects.toMatchObject({
+      code: "xlsx_invalid",
+      messages: {
+        en: expect.stringContaining("cell B2 names shared string"),
+        zh: expect.stringContaining("单元格 B2 引用的共享字符串"),
+      },
+    });
+  },
+);
+
 test("an empty cell (a style, no value) far to the right does not widen its row; a near one does", async () => {
   // 20,000 rows with an empty styled cell at XFD (a range formatted to the last column) ran the
   // import out of memory: 16,384 cells a row.

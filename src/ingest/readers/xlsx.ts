@@ -61,14 +61,14 @@ async function openChecked(path: string, limits: ReadLimits): Promise<CheckedArc
   try {
     zip = await openZip(path);
   } catch (error) {
-    throw notXlsx(file, (error as Error).message);
+    throw notXlsx(file, error as Error);
   }
   try {
     let entries: yauzl.Entry[];
     try {
       entries = await listEntries(zip);
     } catch (error) {
-      throw notXlsx(file, (error as Error).message);
+      throw notXlsx(file, error as Error);
     }
     let declared = 0;
     for (const entry of entries) {
@@ -102,7 +102,7 @@ async function inflateAll(file: string, archive: CheckedArchive, limits: ReadLim
       }
     }
   } catch (error) {
-    throw isRecurError(error) ? error : notXlsx(file, (error as Error).message);
+    throw isRecurError(error) ? error : notXlsx(file, error as Error);
   } finally {
     archive.zip.close();
   }
@@ -174,7 +174,7 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
     parts?.zip.close();
     // A bomb or a lying header is the file's first problem, whatever the reading met meanwhile.
     await inflating;
-    throw isRecurError(error) ? error : notXlsx(file, (error as Error).message);
+    throw isRecurError(error) ? error : notXlsx(file, error as Error);
   }
   const names = info.sheets.map((s) => s.name);
   const index = typeof wanted === "number" ? wanted - 1 : names.indexOf(wanted);
@@ -200,7 +200,7 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
     try {
       for await (const rows of rowChunks) yield* rows;
     } catch (error) {
-      throw notXlsx(file, (error as Error).message);
+      throw notXlsx(file, error as Error);
     } finally {
       parts.zip.close();
       strings.release();
