@@ -931,6 +931,24 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     expect(at("road", "红星路88号对面")).toBe(at("road", "红星路88号"));
   });
 
+  test("对门 is across from, as 对面 is: not the flat, the building or the door, and no compound 对门", () => {
+    for (const [t, named] of [
+      ["阳光小区3栋2单元501对门", "阳光小区3栋2单元501"],
+      ["阳光小区3栋2单元501室对门", "阳光小区3栋2单元501"],
+      ["阳光小区3栋对门", "阳光小区3栋"],
+      ["红星路12号对门", "红星路12号"],
+    ] as const) {
+      expect(at("room", t), t).toBeNull();
+      expect(at("building", t), t).toBeNull();
+      expect(at("building", named), named).not.toBeNull();
+    }
+    expect(at("poi", "阳光小区3栋2单元501对门")).toBe(at("poi", "阳光小区"));
+    expect(at("poi", "红星路12号对门")).toBeNull();
+    expect(at("road", "红星路12号对门")).toBe(at("road", "红星路12号"));
+    // A landmark's 对门 before the numbers says where the compound is, and is no part of it.
+    expect(at("room", "阳光小区二期(红星超市对门)3栋2单元501")).toBe(at("room", "阳光小区二期3栋2单元501"));
+  });
+
   test("a shop front word is not a compound: no POI key that would join the shops of a city", () => {
     expect(at("poi", "红星路12号门面")).toBeNull();
     expect(at("poi", "解放路8号商铺")).toBeNull();

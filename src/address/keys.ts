@@ -417,6 +417,15 @@ function subRoomOf(
   return { room: `${n}-${suffix}`, skip: new Set([before, last]) };
 }
 
+/** True when nothing but separators and fillers follows the component at `index`. */
+function lastPlacePart(entities: readonly Entity[], index: number): boolean {
+  for (let i = index + 1; i < entities.length; i++) {
+    const label = (entities[i] as Entity).label;
+    if (label !== "redundant" && label !== "assist" && label !== "otherinfo") return false;
+  }
+  return true;
+}
+
 /** Builds the keys of a parsed Chinese address. */
 export function chineseKeys(
   entities: readonly Entity[],
@@ -506,7 +515,11 @@ export function chineseKeys(
         roads.push(e.text);
         break;
       case "subpoi":
-        if (!numbered && !GATE.test(e.text)) subpois.push(e.text);
+        // 501对门, 3栋对门: the parser may leave 对门 as a part or a place; last, it is across from,
+        // as 对面 is (before a number, (华为大数据中心对门)4幢, it placed a landmark: no part either).
+        if (e.text.includes("对") && OPPOSITE.test(e.text.trim()))
+          opposite ||= lastPlacePart(entities, index);
+        else if (!numbered && !GATE.test(e.text)) subpois.push(e.text);
         break;
       case "houseno":
         lastHouse = e.text;
@@ -525,6 +538,10 @@ export function chineseKeys(
         numbered = true;
         break;
       case "poi": {
+        if (e.text.includes("对") && OPPOSITE.test(e.text.trim())) {
+          opposite ||= lastPlacePart(entities, index);
+          break;
+        }
         if (poiText !== undefined) break;
         // The canonical name, read once for both tests below.
         const name = canonicalText(e.text);
