@@ -92,6 +92,7 @@ function workbook(sheet: Buffer): Buffer {
  */
 const EXPECTED_STOPS = new Set([
   "missing_columns",
+  "ambiguous_columns",
   "bad_header",
   "empty_file",
   "xlsx_invalid",

@@ -594,6 +594,28 @@ describe("bad input is reported with file, row, field, code and value, and kept 
       messages: { en: expect.stringContaining("接警单号") },
     });
   });
+
+  test("a file whose header names a column the profile reads twice is refused, naming both, before a row is stored", async () => {
+    // The first 发生地址 was read and the second passed over without a word: which one is the
+    // address only the person who made the export knows.
+    const store = new MemoryStore();
+    const path = writeText(
+      dir,
+      "twice-address.csv",
+      `${SYNTH_HEADER},发生地址\r\n${synthRow({ 发生地址: "西湖区红星路1号" })},西湖区阳光小区3栋\r\n`,
+    );
+    await expect(importInto(store, path, "synthetic")).rejects.toMatchObject({
+      code: "ambiguous_columns",
+      messages: {
+        en: expect.stringContaining("发生地址 (columns 11 and 21)"),
+        zh: expect.stringContaining("发生地址（第 11、21 列）"),
+      },
+    });
+    expect(store.incidents.size).toBe(0);
+    // A name the profile does not read may be there twice.
+    const unread = writeText(dir, "twice-unread.csv", `${SYNTH_HEADER},备注,备注\r\n${synthRow()},a,b\r\n`);
+    await expect(importInto(store, unread, "synthetic")).resolves.toMatchObject({ imported: 1 });
+  });
 });
 
 describe("location keys", () => {

@@ -173,6 +173,17 @@ export function compileMapper(
       zh: `文件 ${file} 缺少配置 ${profile.name} 需要的列: ${missing.join(", ")}（文件的列: ${header.join(", ")}）`,
       en: `file ${file} lacks columns that profile ${profile.name} reads: ${missing.join(", ")} (the file has: ${header.join(", ")})`,
     });
+  // A column read by the profile that the header names twice: which one holds the field only the
+  // export's maker knows, and reading the first passed the other over without a word.
+  const twice = usedColumns.flatMap((c) => {
+    const at = header.flatMap((name, i) => (name === c ? [i + 1] : []));
+    return at.length > 1 ? [{ column: c, at }] : [];
+  });
+  if (twice.length > 0)
+    throw new InputError("ambiguous_columns", {
+      zh: `文件 ${file} 的表头中，配置 ${profile.name} 要读的列出现了不止一次: ${twice.map((t) => `${t.column}（第 ${t.at.join("、")} 列）`).join("，")}；请在文件中改掉多余列的列名，或删去它`,
+      en: `the header of file ${file} names columns that profile ${profile.name} reads more than once: ${twice.map((t) => `${t.column} (columns ${t.at.join(" and ")})`).join(", ")}; rename or remove the extra column in the file`,
+    });
   const columns = { indexOf: (c: string) => positions.get(c) ?? -1 };
   const nulls = new Set(profile.nullValues ?? DEFAULT_NULL_VALUES);
   const value = (s: ValueSource | undefined): ValueGetter | undefined =>
