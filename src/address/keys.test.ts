@@ -863,6 +863,9 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       "红星路、阳光路路口",
       "红星路与阳光路交叉口东北角",
       "红星路与阳光路交叉口往东50米",
+      "红星路跟阳光路交叉口",
+      "阳光路跟红星路交叉口",
+      "红星路和阳光路十字路口",
     ],
   ])("one crossing in every spelling (%s ...)", (...same) => {
     const keys = new Set(same.map((t) => hz.locate(`浙江省杭州市西湖区${t}`).cross));

@@ -373,7 +373,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     if (
-      "与和及至到、".includes(c) &&
+      // (跟 is 和 as spoken: 红星路跟阳光路交叉口; not 同, which starts road names: 同德路.)
+      "与和及至到、跟".includes(c) &&
       lastMeaningful(spans) === "road" &&
       ROAD_AHEAD.test(text.slice(pos + 1, pos + 12))
     ) {

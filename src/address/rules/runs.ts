@@ -182,9 +182,9 @@ export function splitRun(
     // 中山路和解放路: 和 joins two roads, but starts a name in 中山路和谐家园; 三环到四环: 到 joins two ring roads.
     if (
       prevLabel === "road" &&
-      /[与和及至到、]/.test(run[start] as string) &&
+      /[与和及至到、跟]/.test(run[start] as string) &&
       start + 1 < limit &&
-      ((run[start] !== "和" && run[start] !== "到") || ROAD_AHEAD.test(run.slice(start + 1, limit)))
+      (!"和到跟".includes(run[start] as string) || ROAD_AHEAD.test(run.slice(start + 1, limit)))
     ) {
       prevLabel = emitSpan(out, offset, "redundant", start, start + 1);
       start++;
