@@ -503,6 +503,17 @@ await describeOnEveryStore("import wizard API", (makeTarget: () => Promise<Store
     expect(dry.json()).toMatchObject({ rows: 3 });
   });
 
+  test("an XLSX whose first tab is hidden: the tab is not listed and the data sheet is read first", async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("代码表", { state: "hidden" }).addRow(["代码", "名称"]);
+    const data = wb.addWorksheet("警情");
+    data.addRow(HEADER.split(","));
+    for (const line of LINES.slice(0, 2)) data.addRow(line.split(","));
+    const r = await upload("analyst", Buffer.from(await wb.xlsx.writeBuffer()), "hidden.xlsx");
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ sheets: ["警情"], header: HEADER.split(",") });
+  });
+
   test("an XLSX upload is read like a CSV", async () => {
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet("警情");

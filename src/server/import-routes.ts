@@ -1550,12 +1550,16 @@ function withoutFile(issue: IngestIssue): IngestIssue {
 
 /**
  * The worksheet names of an XLSX file, in the order of its tabs (the same reading as the import's,
- * src/ingest/readers/xlsx-parts.ts), after the zip-bomb guard of the upload's first preview.
+ * src/ingest/readers/xlsx-parts.ts), after the zip-bomb guard of the upload's first preview. Tabs
+ * Excel does not show are left out (unless all are hidden), so that the first listed is the sheet
+ * the import reads when none is chosen.
  */
 export async function xlsxSheetNames(path: string): Promise<string[]> {
   const parts = await openXlsxZip(path);
   try {
-    return (await readWorkbookInfo(parts)).sheets.map((sheet) => sheet.name);
+    const { sheets } = await readWorkbookInfo(parts);
+    const shown = sheets.filter((sheet) => !sheet.hidden);
+    return (shown.length > 0 ? shown : sheets).map((sheet) => sheet.name);
   } finally {
     parts.zip.close();
   }

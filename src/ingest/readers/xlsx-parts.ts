@@ -274,6 +274,8 @@ export async function readPart(parts: XlsxZip, name: string, handlers: XmlHandle
 export interface SheetInfo {
   readonly name: string;
   readonly part: string | null;
+  /** A tab Excel does not show (`state="hidden"` or `"veryHidden"`): a system's lookup lists. */
+  readonly hidden: boolean;
 }
 
 /** The workbook's sheets in tab order, the date system, and where the shared strings and styles are. */
@@ -320,6 +322,7 @@ export async function readWorkbookInfo(parts: XlsxZip): Promise<WorkbookInfo> {
         sheets.push({
           name: a.name ?? String(sheets.length + 1),
           part: id ? (targets.get(id) ?? null) : null,
+          hidden: a.state === "hidden" || a.state === "veryHidden",
         });
       }
     },

@@ -348,6 +348,46 @@ test("a cell's text stops growing past the cell limit while it is read (a 300 MB
   }
 });
 
+test.each([
+  ["hidden", "警情"],
+  ["veryHidden", "警情"],
+  ["visible", "代码表"],
+])(
+  "with no sheet chosen, a %s first tab gives the sheet %s (a lookup list the system hides is passed over)",
+  async (state, first) => {
+    // The hidden tab was read: "the file has: 代码, 名称", though the user saw only 警情 in Excel.
+    const path = join(dir, `hidden-first-${state}.xlsx`);
+    const sheet = (cells: string) =>
+      xml(`<worksheet xmlns="${MAIN}"><sheetData><row r="1">${cells}</row></sheetData></worksheet>`);
+    writeFileSync(
+      path,
+      zip([
+        { name: "xl/worksheets/sheet1.xml", data: sheet(inline("A1", "代码") + inline("B1", "名称")) },
+        { name: "xl/worksheets/sheet2.xml", data: sheet(inline("A1", "接警单号")) },
+        {
+          name: "xl/workbook.xml",
+          data: xml(
+            `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="代码表" sheetId="1" state="${state}" r:id="rId1"/><sheet name="警情" sheetId="2" r:id="rId2"/></sheets></workbook>`,
+          ),
+        },
+        {
+          name: "xl/_rels/workbook.xml.rels",
+          data: xml(
+            `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL}/worksheet" Target="worksheets/sheet2.xml"/></Relationships>`,
+          ),
+        },
+      ]),
+    );
+    const source = await readXlsx(path, { limits: DEFAULT_LIMITS });
+    expect(source.header).toEqual(first === "警情" ? ["接警单号"] : ["代码", "名称"]);
+    await all(source);
+    // Chosen by name or number, a hidden sheet is read as asked.
+    const asked = await readXlsx(path, { limits: DEFAULT_LIMITS, sheet: 1 });
+    expect(asked.header).toEqual(["代码", "名称"]);
+    await all(asked);
+  },
+);
+
 describe("XLSX reader, SpreadsheetML as other programs write it", () => {
   const path = join(dir, "hand.xlsx");
   writeFileSync(path, handWritten());

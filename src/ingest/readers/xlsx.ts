@@ -155,7 +155,7 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
   inflating.catch(() => {}); // awaited below, its failure first
 
   let parts: XlsxZip | undefined;
-  const wanted = options.sheet ?? 1;
+  const wanted = options.sheet;
   let info: WorkbookInfo;
   let strings: SharedStrings;
   let dateStyles: boolean[];
@@ -177,11 +177,21 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
     throw isRecurError(error) ? error : notXlsx(file, error as Error);
   }
   const names = info.sheets.map((s) => s.name);
-  const index = typeof wanted === "number" ? wanted - 1 : names.indexOf(wanted);
+  // Unless a sheet is asked for, the first one Excel shows: a hidden first tab is a system's
+  // lookup list, not the calls the user sees on opening the file.
+  const shown = info.sheets.findIndex((s) => !s.hidden);
+  const index =
+    wanted === undefined
+      ? Math.max(0, shown)
+      : typeof wanted === "number"
+        ? wanted - 1
+        : names.indexOf(wanted);
+  // The sheet's name or number in messages: the one read when none was asked for.
+  const asked = wanted ?? index + 1;
   const sheet = info.sheets[index];
   if (!sheet?.part || !parts.entries.has(sheet.part)) {
     parts.zip.close();
-    throw noHeader(file, wanted, undefined, names);
+    throw noHeader(file, asked, undefined, names);
   }
   const sheetBytes = parts.entries.get(sheet.part)?.uncompressedSize ?? 0;
   let inflated = 0;
@@ -221,7 +231,7 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
   }
   if (!header) {
     await sheetIterator.return(undefined);
-    throw noHeader(file, wanted, sheet.name, names);
+    throw noHeader(file, asked, sheet.name, names);
   }
   const width = header.length;
 
