@@ -66,12 +66,16 @@ function quoteLongIntegers(text: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+/**
+ * The value at `key`, or at its dotted path. Own keys only: `in` also found Object's members, so a
+ * line without a `constructor` or `toString` key gave a function as the cell, and a crash.
+ */
 function lookup(object: Record<string, unknown>, key: string): unknown {
-  if (key in object) return object[key];
+  if (Object.hasOwn(object, key)) return object[key];
   if (!key.includes(".")) return undefined;
   let at: unknown = object;
   for (const part of key.split(".")) {
-    if (at === null || typeof at !== "object") return undefined;
+    if (at === null || typeof at !== "object" || !Object.hasOwn(at, part)) return undefined;
     at = (at as Record<string, unknown>)[part];
   }
   return at;

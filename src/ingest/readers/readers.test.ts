@@ -277,6 +277,22 @@ describe("JSONL reader", () => {
   });
 });
 
+test("a JSONL line without a key named like an Object member (constructor, toString) has that cell empty, not a crash", async () => {
+  // The prototype's constructor was read as the cell: JSON.stringify of a function is undefined,
+  // and the import stopped with a TypeError and a stack.
+  const path = writeText(
+    dir,
+    "members.jsonl",
+    '{"id":"1"}\n{"id":"2","constructor":"红星路1号","toString":{"a":1},"p":{"valueOf":"x"}}\n',
+  );
+  const columns = ["id", "constructor", "toString", "hasOwnProperty", "p.valueOf", "p.toString", "id.length"];
+  const source = await readJsonl(path, { encoding: "auto", limits: DEFAULT_LIMITS, columns });
+  expect((await all(source)).map((r) => [r.problem?.code ?? "ok", ...r.cells])).toEqual([
+    ["ok", "1", "", "", "", "", "", ""],
+    ["ok", "2", "红星路1号", '{"a":1}', "", "x", "", ""],
+  ]);
+});
+
 test("a JSONL value nested too deeply to print is a bad_json record, not a crash", async () => {
   const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
   const path = writeText(dir, "deep.jsonl", `{"id":"1","text":${deep}}\n{"id":"2","text":"ok"}\n`);
