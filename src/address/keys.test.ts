@@ -842,6 +842,18 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
       ["阳光小区 3 栋 2 单元 501", "阳光小区 3 幢", "阳光小区3栋"],
       ["阳光小区2栋", "阳光小区 2 栋"],
     ],
+    [
+      "a numbered works building of a park is a building (3号厂房 = 三号厂房, not 4号厂房)",
+      "building",
+      ["红星工业园区3号厂房", "红星工业园区三号厂房", "西湖区红星工业园区3号厂房门口"],
+      ["红星工业园区4号厂房", "阳光工业园区3号厂房", "红星工业园区3号仓库"],
+    ],
+    [
+      "a production team is the villagers' group of the same number (3队12号 = 3组12号)",
+      "building",
+      ["红星村3组12号", "红星村3队12号", "红星村三队12号", "红星村3社12号"],
+      ["红星村4队12号", "红星村3队13号", "阳光村三队12号", "阳光村3组12号"],
+    ],
   ];
 
   test.each(generated)("%s: one %s key", (_name, level, same, apart) => {

@@ -208,6 +208,9 @@ const ROAD_HOUSE = /^\s*([0-9０-９]+|[零〇一二三四五六七八九十百]
  */
 const ONE_BUILDING = /(大厦|大楼|写字楼|商务楼|综合楼|办公楼|宾馆|(?<!烟)酒店|饭店|旅馆|旅社|招待所)$/u;
 
+/** A numbered works building, warehouse or workshop (3号厂房, 2号仓库), the last part named. */
+const WORKS_BUILDING = /(^|\+)[0-9]+号?(厂房|仓库|车间)$/u;
+
 /** A flat named by its side on a floor (东户, 西边户, 左门, 中户): its number says which floor's. */
 const SIDE_FLAT = /^[东西南北中左右]{1,2}边?$/u;
 
@@ -621,9 +624,12 @@ export function chineseKeys(
   if (base && house) building = `${base}/b${house}`;
   // 红星大厦1201室, 红星宾馆305: a tower or a hotel is one building; its rooms are numbered in it.
   else if (base && !subpoi && place && ONE_BUILDING.test(place.name)) building = base;
+  // 红星工业园区3号厂房: a numbered works building or warehouse of a park is one building.
+  else if (base && subpoi && WORKS_BUILDING.test(subpoi)) building = base;
   else if (!base && roadKey) building = house ? `${roadKey}/b${house}` : roadKey;
   else if (!base && house && community) {
-    const group = numberOf(groupText);
+    // 3队, 3社: a production team, the older name of the villagers' group 3组 (one group, not two).
+    const group = numberOf(groupText)?.replace(/^([0-9]+)[队社]$/u, "$1组") ?? null;
     building = `C:${scopeKey}:${canonicalText(committeeless(community))}${group ? `/${group}` : ""}/b${house}`;
   }
   if (opposite)

@@ -82,6 +82,10 @@ export function readNumber(text: string, pos: number): { end: number; chinese: b
     while (numeralAt(text, end)) end++;
     if (/^(号楼|号院|单元|栋|幢|座|楼|号|室|层|期|区|组|梯)/.test(text.slice(end, end + 2)))
       return { end, chinese: true };
+    // 红星村三队, 四社: a production team right after its village, as 3队 and 4社 are (not 三社村, a
+    // village's name, nor 汽车六队, a firm's team).
+    if (text.charCodeAt(pos - 1) === 0x6751 && /^[队社](?![区村])/.test(text.slice(end, end + 2)))
+      return { end, chinese: true };
     return null;
   }
   // b##3号楼: a letter, then a masked number.
@@ -243,7 +247,9 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
     !quarter && (prev0 === "poi" || prev0 === "subpoi") && PART_START.hasAt(text, first.end)
       ? NUMBERED_PART.exec(text.slice(first.end, first.end + 3))
       : null;
-  if (part && !first.chinese) return spanFrom(pos, "subpoi", first.end + part[0].length);
+  // (三号厂房 as 3号厂房: a numeral with 号; 三车间 without it is left to the name.)
+  if (part && (!first.chinese || text[first.end] === "号"))
+    return spanFrom(pos, "subpoi", first.end + part[0].length);
   // 三组团 as 3组团 (a numeral before the other quarter words is part of a name: 一小区).
   if (quarter && (!first.chinese || quarter[1] === "组团"))
     return spanFrom(
