@@ -15,7 +15,9 @@ import {
   RESPONSE_BINS,
   RESPONSE_KINDS,
   ROLLUP_LEVELS,
+  ROLLUP_NUMBERS,
   RollupAccumulator,
+  type RollupBlock,
   type RollupIncident,
 } from "../analysis/indicators/rollups.ts";
 import { CATEGORIES } from "../domain/index.ts";
@@ -41,6 +43,8 @@ export interface TxSql {
    * batch worker: one message for all the statements instead of a round trip per statement).
    */
   runRows?(spec: MultiRowSql, values: unknown[]): Promise<void>;
+  /** Runs `spec` over a block of rollup rows (their keys, then their numbers) where offered. */
+  runBlock?(spec: MultiRowSql, block: RollupBlock): Promise<void>;
 }
 
 /** `?` placeholders as PostgreSQL's `$1, $2, ...` (recur's rollup SQL has no other `?`). */
@@ -72,14 +76,20 @@ export function kyselyTx(db: Kysely<unknown>): TxSql {
 export function batchTx(
   postgres: boolean,
   exec: (text: string, params: readonly unknown[], read: boolean) => Promise<unknown>,
-  rows?: (spec: MultiRowSql, values: unknown[]) => Promise<unknown>,
+  multi?: {
+    rows(spec: MultiRowSql, values: unknown[]): Promise<unknown>;
+    block(spec: MultiRowSql, block: RollupBlock): Promise<unknown>;
+  },
 ): TxSql {
   const q = (text: string) => (postgres ? numberedParams(text) : text);
   return {
     postgres,
-    ...(rows && {
+    ...(multi && {
       async runRows(spec: MultiRowSql, values: unknown[]) {
-        await rows(spec, values);
+        await multi.rows(spec, values);
+      },
+      async runBlock(spec: MultiRowSql, block: RollupBlock) {
+        await multi.block(spec, block);
       },
     }),
     async run(text, params) {
@@ -129,8 +139,11 @@ const UPSERT: MultiRowSql = {
   tuple: `(${[...KEYS, ...VALUE_COLUMNS].map(() => "?").join(",")})`,
   tail: `ON CONFLICT (${KEYS.join(",")}) DO UPDATE SET ${VALUE_COLUMNS.map((c) => `${c} = ${TABLE}.${c} + excluded.${c}`).join(", ")}`,
   columns: KEYS.length + VALUE_COLUMNS.length,
+  keyColumns: KEYS.length,
   rowsPerStatement: ROWS_PER_STATEMENT,
 };
+if (VALUE_COLUMNS.length !== ROLLUP_NUMBERS)
+  throw new Error(`indicator_days has ${VALUE_COLUMNS.length} value columns, a rollup row ${ROLLUP_NUMBERS}`);
 
 function upsertSql(rows: number): string {
   return `${UPSERT.head} ${Array(rows).fill(UPSERT.tuple).join(",")} ${UPSERT.tail}`;
@@ -140,18 +153,40 @@ function upsertSql(rows: number): string {
 const ROWS_PER_CALL = 10_000;
 
 /**
- * Adds rollup rows to the table (upsert: existing rows grow by the new counts). Rows go in key
- * order, so concurrent batches on PostgreSQL lock shared rows in the same order.
- */
-/**
  * Adds an accumulator's rows to the table a chunk at a time, in key order (a large batch's rows
- * never exist as objects all together); resolves to the number of rows.
+ * never exist as objects all together); `skipZero` leaves out rows whose counts are all zero.
+ * Where the connection takes blocks (the SQLite batch worker), the rows go as RollupBlocks, with
+ * no object a row. Resolves to the number of rows the accumulator holds.
  */
-export async function upsertAccumulated(tx: TxSql, acc: RollupAccumulator): Promise<number> {
-  for (const chunk of acc.chunks(ROWS_PER_CALL)) await upsertRollups(tx, chunk);
+export async function upsertAccumulated(
+  tx: TxSql,
+  acc: RollupAccumulator,
+  skipZero = false,
+): Promise<number> {
+  if (tx.runBlock) {
+    // The next block is made while the worker writes this one: two in flight at most.
+    const runBlock = tx.runBlock.bind(tx);
+    const sent: Promise<void>[] = [];
+    try {
+      for (const block of acc.blocks(ROWS_PER_CALL, skipZero)) {
+        sent.push(runBlock(UPSERT, block));
+        if (sent.length > 1) await sent[sent.length - 2];
+      }
+    } finally {
+      // Every write settled before the caller goes on (or rolls back): none is left unhandled.
+      await Promise.allSettled(sent);
+    }
+    await Promise.all(sent);
+  } else
+    for (const chunk of acc.chunks(ROWS_PER_CALL))
+      await upsertRollups(tx, skipZero ? chunk.filter((r) => !isZero(r)) : chunk);
   return acc.rowCount;
 }
 
+/**
+ * Adds rollup rows to the table (upsert: existing rows grow by the new counts). Rows go in key
+ * order, so concurrent batches on PostgreSQL lock shared rows in the same order.
+ */
 export async function upsertRollups(tx: TxSql, rollups: DailyRollups): Promise<void> {
   if (tx.runRows) {
     // 56,800 rollup rows of 200,000 imported incidents were 284 round trips to the SQLite
@@ -295,11 +330,7 @@ export class BatchRollups {
         .merge(this.#skipped.rows().map(negated))
         .merge(this.#ownBefore.rows().map(negated))
         .merge(this.#ownAfter.rows());
-      for (const chunk of this.#acc.chunks(ROWS_PER_CALL))
-        await upsertRollups(
-          tx,
-          chunk.filter((r) => !isZero(r)),
-        );
+      await upsertAccumulated(tx, this.#acc, true);
       return;
     }
     // Read back a page at a time: a 1,000,000-row file with a single repeated call read them

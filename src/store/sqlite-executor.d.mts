@@ -31,6 +31,8 @@ export interface MultiRowSql {
   readonly tuple: string;
   readonly tail: string;
   readonly columns: number;
+  /** Values of a row that are keys (texts or numbers) before its numbers: `block` needs it. */
+  readonly keyColumns?: number;
   readonly rowsPerStatement: number;
 }
 
@@ -77,6 +79,11 @@ export class BatchExecutor {
   insert(values: readonly SqlValue[]): InsertOutcome;
   /** Runs `spec` over flat values (`spec.columns` per row) in the open batch; returns the changes. */
   rows(spec: MultiRowSql, values: readonly SqlValue[]): number;
+  /**
+   * Runs `spec` over rows given as their keys (`spec.keyColumns` a row) and their numbers (the
+   * rest of the row's columns) in the open batch; returns the changes.
+   */
+  block(spec: MultiRowSql, keys: readonly SqlValue[], numbers: Float64Array): number;
   quarantine(values: readonly SqlValue[]): void;
   /** Another statement in the open batch transaction (indicator rollups); rows when `read`. */
   statement(sql: string, params: readonly unknown[], read: boolean): unknown[] | null;

@@ -29,6 +29,7 @@ parentPort.on("message", ({ id, op, args }) => {
     if (op === "begin") executor.begin(args.params, args.expectedRows);
     else if (op === "insert") result = executor.insert(decoder.decode(deserialize(args.data), args.added));
     else if (op === "rows") result = executor.rows(args.spec, deserialize(args.values));
+    else if (op === "block") result = executor.block(args.spec, args.keys, args.numbers);
     else if (op === "quarantine") executor.quarantine(args);
     else if (op === "statement") result = executor.statement(args.sql, args.params, args.read);
     else if (op === "commit") executor.commit(args);

@@ -1,6 +1,7 @@
 import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { Kysely, SqliteAdapter, SqliteDialect } from "kysely";
+import type { RollupBlock } from "../analysis/indicators/rollups.ts";
 import type { Incident } from "../domain/index.ts";
 import { BatchUpdates } from "./batch-updates.ts";
 import {
@@ -241,6 +242,7 @@ interface Executor {
   begin(params: SqlValue[], expectedRows: number): Promise<void>;
   insert(values: SqlValue[]): Promise<InsertOutcome>;
   rows(spec: MultiRowSql, values: SqlValue[]): Promise<number>;
+  block(spec: MultiRowSql, block: RollupBlock): Promise<number>;
   quarantine(values: SqlValue[]): Promise<void>;
   statement(sql: string, params: readonly unknown[], read: boolean): Promise<unknown>;
   commit(params: SqlValue[]): Promise<void>;
@@ -262,6 +264,9 @@ class LocalExecutor implements Executor {
   }
   async rows(spec: MultiRowSql, values: SqlValue[]) {
     return this.#executor.rows(spec, values);
+  }
+  async block(spec: MultiRowSql, block: RollupBlock) {
+    return this.#executor.block(spec, block.keys, block.numbers);
   }
   async quarantine(values: SqlValue[]) {
     this.#executor.quarantine(values);
@@ -361,6 +366,15 @@ class WorkerExecutor implements Executor {
     const data = serialize(values);
     return this.#call<number>("rows", { spec, values: data }, ownBuffer(data));
   }
+  block(spec: MultiRowSql, { keys, numbers }: RollupBlock) {
+    // The numbers move to the worker (a block's array is its own buffer), the keys are copied.
+    const own = numbers.byteOffset === 0 && numbers.byteLength === numbers.buffer.byteLength;
+    return this.#call<number>(
+      "block",
+      { spec, keys, numbers },
+      own && numbers.buffer instanceof ArrayBuffer ? numbers.buffer : undefined,
+    );
+  }
   quarantine(values: SqlValue[]) {
     return this.#call<void>("quarantine", values);
   }
@@ -454,11 +468,10 @@ class SqliteBatchWriter implements BatchWriter {
     this.#open = false;
     try {
       const { finishedAt, rows, imported, rejected, duplicates } = summary;
-      const tx = batchTx(
-        false,
-        (sql, params, read) => this.executor.statement(sql, params, read),
-        (spec, values) => this.executor.rows(spec, values as SqlValue[]),
-      );
+      const tx = batchTx(false, (sql, params, read) => this.executor.statement(sql, params, read), {
+        rows: (spec, values) => this.executor.rows(spec, values as SqlValue[]),
+        block: (spec, block) => this.executor.block(spec, block),
+      });
       await this.#rollups.flush(tx);
       await this.#updates.flush(tx);
       const { updated, stale } = this.#updates;

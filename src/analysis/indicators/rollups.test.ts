@@ -8,6 +8,7 @@ import {
   RESPONSE_BIN_EDGES_S,
   RESPONSE_BINS,
   ROLLUP_LEVELS,
+  ROLLUP_NUMBERS,
   RollupAccumulator,
   type RollupIncident,
   responseBin,
@@ -94,6 +95,53 @@ describe("rollups", () => {
         expect(acc.size).toBe(rows.length);
       }),
       { seed: 11, numRuns: 200 },
+    );
+  });
+
+  test("blocks hold the rows of chunks, keys and numbers in column order; skipZero drops emptied rows", () => {
+    const flat = (rows: readonly DayRollup[]) => ({
+      keys: rows.flatMap((r) => [r.level, r.unit, r.station, r.day]),
+      numbers: rows.flatMap((r) => [
+        r.incidents,
+        ...r.categories,
+        ...[0, 1, 2].flatMap((k) => [
+          r.negative[k]!,
+          r.sumMs[k]!,
+          ...r.bins.slice(k * RESPONSE_BINS, (k + 1) * RESPONSE_BINS),
+        ]),
+      ]),
+    });
+    const negated = (r: DayRollup): DayRollup => ({
+      ...r,
+      incidents: -r.incidents,
+      categories: r.categories.map((x) => -x),
+      negative: r.negative.map((x) => -x),
+      sumMs: r.sumMs.map((x) => -x),
+      bins: r.bins.map((x) => -x),
+    });
+    const joined = (acc: RollupAccumulator, size: number, skipZero: boolean) => {
+      const blocks = [...acc.blocks(size, skipZero)];
+      expect(blocks.every((b) => b.rows > 0 && b.rows <= size)).toBe(true);
+      expect(
+        blocks.every((b) => b.keys.length === 4 * b.rows && b.numbers.length === ROLLUP_NUMBERS * b.rows),
+      ).toBe(true);
+      return { keys: blocks.flatMap((b) => b.keys), numbers: blocks.flatMap((b) => [...b.numbers]) };
+    };
+    fc.assert(
+      fc.property(incidentsArbitrary(), fc.nat(), fc.integer({ min: 1, max: 30 }), (rows, cut, size) => {
+        const list = rows.map((r) => incidentOf(r));
+        const acc = new RollupAccumulator().addAll(list);
+        expect(joined(acc, size, false)).toEqual(flat(acc.rows()));
+        // Take a part away again: rows of only that part are left all zero.
+        const k = list.length === 0 ? 0 : cut % (list.length + 1);
+        const taken = acc.merge(rollupIncidents(list.slice(0, k)).map(negated));
+        const all = taken.rows();
+        expect(joined(taken, size, false)).toEqual(flat(all));
+        const kept = all.filter((r) => flat([r]).numbers.some((x) => x !== 0));
+        expect(joined(taken, size, true)).toEqual(flat(kept));
+        expect(kept).toEqual(rollupIncidents(list.slice(k)));
+      }),
+      { seed: 17, numRuns: 100 },
     );
   });
 

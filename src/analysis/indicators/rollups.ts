@@ -205,6 +205,29 @@ class Slots {
     for (let b = 0; b < 3 * RESPONSE_BINS; b++) c[at + AT_BINS + b]! += r.bins[b]!;
   }
 
+  /**
+   * Writes a slot's ROLLUP_NUMBERS numbers at `out[at..]` (the order of `ROLLUP_NUMBERS`);
+   * returns whether any of them is not zero.
+   */
+  writeNumbers(slot: number, out: Float64Array, at: number): boolean {
+    const page = slot >>> PAGE_BITS;
+    const w = this.#wideOf[page]![slot & IN_PAGE]!;
+    const c = w > 0 ? this.#wide[(w - 1) >>> PAGE_BITS]! : this.#narrow[page]!;
+    const from = ((w > 0 ? w - 1 : slot) & IN_PAGE) * COUNTERS;
+    const s = this.#sums[page]!;
+    const sumAt = (slot & IN_PAGE) * 3;
+    let o = at;
+    for (let i = from; i < from + AT_NEGATIVE; i++) out[o++] = c[i]!;
+    for (let k = 0; k < 3; k++) {
+      out[o++] = c[from + AT_NEGATIVE + k]!;
+      out[o++] = s[sumAt + k]!;
+      const bins = from + AT_BINS + k * RESPONSE_BINS;
+      for (let b = bins; b < bins + RESPONSE_BINS; b++) out[o++] = c[b]!;
+    }
+    for (let i = at; i < o; i++) if (out[i] !== 0) return true;
+    return false;
+  }
+
   row(slot: number, level: UnitLevel, unit: string, station: string): DayRollup {
     const page = slot >>> PAGE_BITS;
     const w = this.#wideOf[page]![slot & IN_PAGE]!;
@@ -286,6 +309,25 @@ const LEVELS_BY_NAME = ROLLUP_LEVELS.map((name, index) => ({ name, index })).sor
 
 /** Rollup rows per chunk: what the writers upsert per call. */
 export const ROLLUP_CHUNK = 10_000;
+
+/**
+ * Numbers of a rollup row after its keys (level, unit, station, day), in the order of DayRollup
+ * and of the store's indicator_days columns: incidents, the categories, then per kind its
+ * negatives, its millisecond sum and its bins.
+ */
+export const ROLLUP_NUMBERS = 1 + CATEGORIES.length + 3 * (2 + RESPONSE_BINS);
+
+/**
+ * Rollup rows without an object a row: the keys of each (level, unit, station, day: four values
+ * a row) and its ROLLUP_NUMBERS numbers in one Float64Array, which a worker thread takes without
+ * a copy. 690,000 rows as DayRollup objects, flattened and v8-serialised for the SQLite worker,
+ * cost more than the worker's upsert of them.
+ */
+export interface RollupBlock {
+  readonly rows: number;
+  readonly keys: (string | number)[];
+  readonly numbers: Float64Array;
+}
 
 /**
  * Rollups being accumulated: add incidents (or whole rollups), then read the rows, all at once
@@ -385,6 +427,45 @@ export class RollupAccumulator {
   /** The rows of `rows()`, in the same order, `size` at a time. */
   *chunks(size = ROLLUP_CHUNK): Generator<DailyRollups> {
     const slots = this.#slots;
+    for (const { level, lines, sorted } of this.#ordered())
+      for (let i = 0; i < sorted.length; i += size) {
+        const chunk: DayRollup[] = [];
+        for (let j = i; j < Math.min(i + size, sorted.length); j++) {
+          const slot = sorted[j]!;
+          const line = lines[slots.line(slot)]!;
+          chunk.push(slots.row(slot, level.name, line.unit, line.station));
+        }
+        yield chunk;
+      }
+  }
+
+  /**
+   * The rows of `rows()`, in the same order, as blocks of up to `size` rows; `skipZero` leaves out
+   * rows whose numbers are all zero (what is left of a row whose incidents were all taken away).
+   */
+  *blocks(size = ROLLUP_CHUNK, skipZero = false): Generator<RollupBlock> {
+    const slots = this.#slots;
+    for (const { level, lines, sorted } of this.#ordered())
+      for (let i = 0; i < sorted.length; i += size) {
+        const end = Math.min(i + size, sorted.length);
+        const keys: (string | number)[] = [];
+        const numbers = new Float64Array((end - i) * ROLLUP_NUMBERS);
+        let rows = 0;
+        for (let j = i; j < end; j++) {
+          const slot = sorted[j]!;
+          if (!slots.writeNumbers(slot, numbers, rows * ROLLUP_NUMBERS) && skipZero) continue;
+          const line = lines[slots.line(slot)]!;
+          keys.push(level.name, line.unit, line.station, slots.day(slot));
+          rows++;
+        }
+        if (rows > 0)
+          yield { rows, keys, numbers: rows === end - i ? numbers : numbers.slice(0, rows * ROLLUP_NUMBERS) };
+      }
+  }
+
+  /** Each level with rows, by name, with its slots sorted by (day, unit, station). */
+  *#ordered(): Generator<{ level: Level; lines: Level["lines"]; sorted: Int32Array }> {
+    const slots = this.#slots;
     for (const { index } of LEVELS_BY_NAME) {
       const level = this.#levels[index]!;
       if (level.rows === 0) continue;
@@ -408,16 +489,7 @@ export class RollupAccumulator {
         }
       // Sort slots by (day, rank of the line): the keys side by side in one Float64Array sort
       // natively when they fit in 53 bits, far faster than a comparator over 570,000 slots.
-      const sorted = sortSlots(order, days, (slot) => rank[slots.line(slot)]!, lines.length);
-      for (let i = 0; i < sorted.length; i += size) {
-        const chunk: DayRollup[] = [];
-        for (let j = i; j < Math.min(i + size, sorted.length); j++) {
-          const slot = sorted[j]!;
-          const line = lines[slots.line(slot)]!;
-          chunk.push(slots.row(slot, level.name, line.unit, line.station));
-        }
-        yield chunk;
-      }
+      yield { level, lines, sorted: sortSlots(order, days, (slot) => rank[slots.line(slot)]!, lines.length) };
     }
   }
 }
