@@ -356,7 +356,11 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
               prev === "subroad" ||
               ((prev === "cellno" || prev === "floorno") && end - pos >= 3))
           ? "号"
-          : filler && unit?.[1] === "楼" && end - pos >= 3 && !first.chinese
+          : filler &&
+              unit?.[1] === "楼" &&
+              !first.chinese &&
+              // (5楼01楼下: a flat's number on its floor, with its zero, is one too.)
+              (end - pos >= 3 || (end - pos === 2 && text[pos] === "0" && prev === "floorno"))
             ? undefined
             : unit?.[1];
   if (u) {
