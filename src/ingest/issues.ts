@@ -44,8 +44,8 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
     en: "record longer than {limit} characters (an unclosed quote?); row quarantined",
   },
   unclosed_quote: {
-    zh: "该行的引号没有闭合（到文件末尾或记录长度上限都没有），整行隔离（其后各行照常读取）",
-    en: "a quote opened in this row is never closed (before the end of the file or the record size limit); row quarantined (the rows after it are read as usual)",
+    zh: "该行的引号没有在本行闭合（到文件末尾或记录长度上限都没有闭合，或到后面某行的文字中才闭合），整行隔离（其后各行照常读取）",
+    en: "a quote opened in this row is not closed in it (never, before the end of the file or the record size limit, or only inside a later row's text); row quarantined (the rows after it are read as usual)",
   },
   row_width: {
     zh: "该行有 {actual} 列，表头有 {expected} 列",

@@ -561,6 +561,24 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     expect(decryptField(q?.recordEnc ?? "", TEST_KEYS.encKey)).toBe(open);
   });
 
+  test("a quote left open in a narrative, closed by a quote in a later row's narrative, quarantines its row and keeps the rows between", async () => {
+    const store = new MemoryStore();
+    // Written as an exporter that does not quote does (synthRow would quote these cells).
+    const raw = (id: string, narrative: string) =>
+      synthRow({ 接警单号: id, 简要案情: "NARRATIVE" }).replace("NARRATIVE", narrative);
+    const path = csv("stray-quote.csv", [
+      raw("S1", '"楼上漏水，报警人称'),
+      synthRow({ 接警单号: "S2" }),
+      raw("S3", '报警人称"楼上漏水"严重'),
+      synthRow({ 接警单号: "S4" }),
+    ]);
+    const summary = await importInto(store, path, "synthetic");
+    expect(summary).toMatchObject({ rows: 4, imported: 3, rejected: 1 });
+    expect(summary.sampleRejections).toMatchObject([{ code: "unclosed_quote", row: 1 }]);
+    expect([...store.incidents.values()].map((i) => i.sourceId).sort()).toEqual(["S2", "S3", "S4"]);
+    expect(store.bySourceId("S3")?.narrative).toBe('报警人称"楼上漏水"严重');
+  });
+
   test("a quote left open in a long file loses only its row, not the rest of the file", async () => {
     const store = new MemoryStore();
     const rows = Array.from({ length: 60 }, (_, i) => synthRow({ 接警单号: `L${i + 1}` }));

@@ -143,6 +143,27 @@ describe("CsvParser", () => {
     expect(cells('a,"b')).toEqual([["a", "b"]]);
   });
 
+  test("a quote left open that a later line's quote closes, text following it, flags its line; the lines after are records", () => {
+    // The stray quote of row 1 paired with the quote in row 3's narrative: rows 1-3 were one
+    // record, as wide as the header, imported as one call; rows 2 and 3 were gone without a word.
+    const text = 'a,b,c\n1,"open,c1\n2,x,y\n3,say "hi" there,z\n4,p,q\n';
+    const expected = [
+      { cells: ["a", "b", "c"] },
+      { cells: [], unclosedQuote: true, raw: '1,"open,c1' },
+      { cells: ["2", "x", "y"] },
+      { cells: ["3", 'say "hi" there', "z"] },
+      { cells: ["4", "p", "q"] },
+    ];
+    expect(parseChunks([text])).toEqual(expected);
+    for (let cut = 1; cut < text.length; cut++)
+      expect(parseChunks([text.slice(0, cut), text.slice(cut)]), `cut at ${cut}`).toEqual(expected);
+    // A quoted line break closed before a delimiter or a line end is a cell, as RFC 4180 has it.
+    expect(cells('1,"a\nb",c\n2,"x\r\ny"\r\n')).toEqual([
+      ["1", "a\nb", "c"],
+      ["2", "x\r\ny"],
+    ]);
+  });
+
   test("text made to keep a record open past the limit line after line is read in one more pass, not one per line", () => {
     // Every line shifts the quotes: "x⏎""y","z⏎""y","z⏎ ... is one record for as long as it goes.
     const text = `P1,"x${'\n""y","z'.repeat(5000)}\nP2,ok\n`;

@@ -121,6 +121,7 @@ export class CsvParser {
         let value: string;
         if (i < n && s.charCodeAt(i) === QUOTE) {
           value = "";
+          const open = i;
           let j = i + 1;
           const lineEnd = lineMode ? s.indexOf("\n", j) : -1;
           for (;;) {
@@ -154,6 +155,19 @@ export class CsvParser {
             break;
           }
           if (nl !== -1 && nl < i) nl = s.indexOf("\n", i);
+          if (i < n && textAfterQuote(s, i, delimCode)) {
+            // Closed on a later line and text follows: a stray quote that paired with a quote in a
+            // later row (a narrative's 报警人称"楼上漏水"), not a quoted line break. Read as a cell,
+            // the rows between vanished into it, without a word when it came out as wide as the
+            // header. The record ends with its line, as an unclosed quote's does.
+            const lf = s.indexOf("\n", start);
+            if (lf >= 0 && lf < i && s.indexOf("\n", open) < i) {
+              out.push({ cells: [], unclosedQuote: true, raw: lineText(s, start, lf) });
+              i = lf + 1;
+              nl = s.indexOf("\n", i); // it was found past the closing quote, lines further on
+              continue records;
+            }
+          }
           // Lenient: text between the closing quote and the next delimiter is kept.
           if (i < n && s.charCodeAt(i) !== delimCode && s.charCodeAt(i) !== LF) {
             const d = s.indexOf(delim, i);
@@ -242,6 +256,14 @@ export class CsvParser {
     this.buf = rest;
     return undefined;
   }
+}
+
+/** Whether text other than a delimiter or a line end follows a closing quote at `i`. */
+function textAfterQuote(s: string, i: number, delimCode: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c === delimCode || c === LF) return false;
+  // CRLF; a CR last in the text is taken for one (the next chunk decides nothing here).
+  return !(c === CR && (i + 1 >= s.length || s.charCodeAt(i + 1) === LF));
 }
 
 /** The text of s from `start` to `end` (a line break), without a CR before it. */
