@@ -728,7 +728,7 @@ describe("variant spellings of call-takers (浙江省杭州市西湖区)", () =>
     ],
   ];
 
-  // Round 3: defects found by the generated variants (src/address/testing/variants.ts).
+  // Round 3: defects found by the generated variants (test/address-variants.ts).
   const generated: [string, Level | "poi", string[], string[]][] = [
     [
       "a filler after a dashed flat (3-2-501门口, 3-2-501楼下) keeps the building, unit and room",
