@@ -643,7 +643,9 @@ function cellText(
     // Most numbers of an export (phones, ids, counts) are already as JavaScript writes them.
     if (!dateStyles[style] && isPlainInteger(value)) return value;
     const n = Number(value);
-    return Number.isNaN(n) ? value : dateStyles[style] ? serialDateText(n, date1904) : String(n);
+    if (Number.isNaN(n)) return value;
+    // A serial past every date JavaScript holds (1e20) stays as written: the time's issue quotes it.
+    return dateStyles[style] ? serialDateText(n, date1904) || value : String(n);
   }
   if (type === "d") {
     // An ISO 8601 date cell: its wall clock as written (no time zone to convert from).

@@ -296,6 +296,24 @@ test.each([
   },
 );
 
+test("a date-styled number past every date (1e20) keeps its text, so that the time's issue quotes it, instead of reading as empty", async () => {
+  // The row was rejected as "报警时间: the value is empty" and the quarantined record lost the number.
+  const path = join(dir, "far-date.xlsx");
+  const styles = {
+    name: "xl/styles.xml",
+    data: xml(
+      `<styleSheet xmlns="${MAIN}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="22"/></cellXfs></styleSheet>`,
+    ),
+  };
+  const rows = `<row r="1">${inline("A1", "接警单号")}${inline("B1", "报警时间")}</row><row r="2">${inline("A2", "J1")}<c r="B2" s="1"><v>1e20</v></c></row><row r="3">${inline("A3", "J2")}<c r="B3" s="1"><v>45413.5</v></c></row>`;
+  writeFileSync(path, oneSheet(rows, [styles]));
+  const records = await all(await readXlsx(path, { limits: DEFAULT_LIMITS }));
+  expect(records.map((r) => r.cells)).toEqual([
+    ["J1", "1e20"],
+    ["J2", "2024-05-01 12:00:00"],
+  ]);
+});
+
 test("an empty cell (a style, no value) far to the right does not widen its row; a near one does", async () => {
   // 20,000 rows with an empty styled cell at XFD (a range formatted to the last column) ran the
   // import out of memory: 16,384 cells a row.
