@@ -260,7 +260,12 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   // Dash forms: 3-2-501, 13-2021, 12－374.
   const parts: { start: number; end: number }[] = [{ start: pos, end: first.end }];
   let p = first.end;
-  while ((DASHES.hasAt(text, p) || numeralDash(text, p)) && (digitAt(text, p + 1) || latinAt(text, p + 1))) {
+  // 3.2.501, 3_2_501: dots or underscores between three numbers are dashes (not 3.5 alone: a decimal).
+  const dotted = charIn(text, p, "._．") && DOTTED_FLAT.test(text.slice(pos, pos + 16));
+  while (
+    (DASHES.hasAt(text, p) || numeralDash(text, p) || (dotted && charIn(text, p, "._．"))) &&
+    (digitAt(text, p + 1) || latinAt(text, p + 1))
+  ) {
     const nx = readNumber(text, p + 1) ?? (latinAt(text, p + 1) ? { end: p + 2, chinese: false } : null);
     if (!nx) break;
     parts.push({ start: p + 1, end: nx.end });
@@ -528,9 +533,11 @@ function numeralDash(text: string, p: number): boolean {
   return text[p] === "一" && (digitAt(text, p + 1) || (latinAt(text, p + 1) && !latinAt(text, p + 2)));
 }
 
-/** A flat number spelt digit by digit: three or four Chinese digits, no 十/百, nothing numeral after. */
 /** Spaces before a building, unit, floor or room word or 号 (3 栋, 2 单元, 5 层, 501 室, 12 号). */
 const SPACED_UNIT = /^[ \u3000]{1,2}(?=号|栋|幢|座|单元|层|室)/;
+/** Three numbers joined by dots or underscores, one kind throughout (3.2.501, 3_2_501): a dashed flat. */
+const DOTTED_FLAT = /^[0-9０-９]+([._．])[0-9０-９]+\1[0-9０-９]+/;
+/** A flat number spelt digit by digit: three or four Chinese digits, no 十/百, nothing numeral after. */
 const SPELT_FLAT =
   /^[零〇一二三四五六七八九]{3,4}(室|房间|房|号|户)?(?![零〇一二三四五六七八九十百千0-9单栋幢层号座区期组]|楼(?![下上]))/;
 /** An annex number: 附1号, 附一号, 附1号楼, 附1 (not 附一医院, a hospital's name). */
