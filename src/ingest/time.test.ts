@@ -43,6 +43,10 @@ describe("time formats", () => {
     ["HH:mm", "7:60"],
     ["M/D/YYYY h:mm A", "5/1/2024 13:30 PM"],
     ["iso", "yesterday"],
+    // No zone is 99 hours (or 75 minutes) from UTC: a typo for +08:00 shifted the call by four days.
+    ["iso", "2024-05-01T08:00:00+99:00"],
+    ["iso", "2024-05-01T08:00:00+08:75"],
+    ["iso", "2024-05-01T08:00:00-1500"],
     // Past 9999-12-31, as the four-digit year of a pattern: beyond JavaScript's dates they crashed the import.
     ["excel", "2958466"],
     ["excel", "9999999999"],

@@ -297,8 +297,11 @@ function isoFormat(): TimeFormat {
       if (zone === "Z") return wall;
       const sign = zone.startsWith("-") ? -1 : 1;
       const digits = zone.replace(/[^0-9]/g, "");
-      const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
-      return wall - offset * 60000;
+      const hours = Number(digits.slice(0, 2));
+      const minutes = Number(digits.slice(2));
+      // UTC-12:00 to UTC+14:00 are the offsets in use (ISO 8601 allows no minute past 59).
+      if (minutes > 59 || hours * 60 + minutes > (sign < 0 ? 12 : 14) * 60) return Number.NaN;
+      return wall - sign * (hours * 60 + minutes) * 60000;
     },
   };
   return format;
