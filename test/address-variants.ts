@@ -162,9 +162,10 @@ function flats(rand: () => number, per: number): VariantGroup[] {
             `${compound}${b}号楼${u}单元${Math.floor(r / 100)}楼${r}`,
           ]);
           for (let i = 0; i < per; i++) {
+            const dash = pick(rand, ["-", "-", "-", "－", "—", ".", "_"]);
             const body =
               rand() < 0.15
-                ? `${compound}${b}-${u}-${r}`
+                ? `${compound}${b}${dash}${u}${dash}${r}`
                 : join(rand, [
                     compound,
                     pick(rand, buildingSpellings(b)),
