@@ -145,6 +145,17 @@ const UPSERT: MultiRowSql = {
 if (VALUE_COLUMNS.length !== ROLLUP_NUMBERS)
   throw new Error(`indicator_days has ${VALUE_COLUMNS.length} value columns, a rollup row ${ROLLUP_NUMBERS}`);
 
+const UPSERT_COLUMNS = [...KEYS, ...VALUE_COLUMNS];
+
+/** Rollup rows per statement on PostgreSQL, as arrays: one statement for most batches. */
+const PG_ROWS_PER_STATEMENT = 10_000;
+
+/** The upsert on PostgreSQL: the rows as one array a column (its `$n`, no `?` to renumber). */
+const PG_UPSERT =
+  `INSERT INTO ${TABLE} (${UPSERT_COLUMNS.join(",")}) SELECT * FROM unnest(` +
+  UPSERT_COLUMNS.map((_, i) => `$${i + 1}::${i < 3 ? "text" : i === 3 ? "int4" : "int8"}[]`).join(",") +
+  `) ${UPSERT.tail}`;
+
 function upsertSql(rows: number): string {
   return `${UPSERT.head} ${Array(rows).fill(UPSERT.tuple).join(",")} ${UPSERT.tail}`;
 }
@@ -188,6 +199,22 @@ export async function upsertAccumulated(
  * order, so concurrent batches on PostgreSQL lock shared rows in the same order.
  */
 export async function upsertRollups(tx: TxSql, rollups: DailyRollups): Promise<void> {
+  if (tx.postgres) {
+    // One array a column (unnest): a multi-row VALUES of 200 rows is 15,800 parameters, and
+    // PostgreSQL took ~100 µs a rollup row that way (25 s for a large city's 215,000 rows).
+    for (let start = 0; start < rollups.length; start += PG_ROWS_PER_STATEMENT) {
+      const part = rollups.slice(start, start + PG_ROWS_PER_STATEMENT);
+      const columns = UPSERT_COLUMNS.map(() => new Array<string | number>(part.length));
+      const values: (string | number)[] = [];
+      for (let r = 0; r < part.length; r++) {
+        values.length = 0;
+        pushRowValues(values, part[r]!);
+        for (let c = 0; c < columns.length; c++) columns[c]![r] = values[c]!;
+      }
+      await tx.run(PG_UPSERT, columns);
+    }
+    return;
+  }
   if (tx.runRows) {
     // 56,800 rollup rows of 200,000 imported incidents were 284 round trips to the SQLite
     // worker, 3.6 s of the commit on a loaded machine; ten thousand rows a call are a few.
