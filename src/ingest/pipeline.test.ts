@@ -301,6 +301,11 @@ describe("import of the synthetic export", () => {
     const path = csv("gbk-as-utf8.csv", [synthRow()], "gbk");
     await expect(importInto(store, path, "synthetic", { encoding: "utf8" })).rejects.toMatchObject({
       code: "missing_columns",
+      // The header's names are garbled: the message says why the columns are missing and the way out.
+      messages: {
+        zh: expect.stringContaining("--encoding gbk"),
+        en: expect.stringContaining("--encoding gbk"),
+      },
     });
   });
 });
