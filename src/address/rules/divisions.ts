@@ -1,6 +1,6 @@
 import type { Gazetteer, NameEntry } from "../gazetteer.ts";
 import type { AdminMatch, RuleOptions } from "../parse.ts";
-import { hanAt } from "./chars.ts";
+import { CharSet, hanAt } from "./chars.ts";
 import { writtenAgainAt } from "./spans.ts";
 import {
   BARE_ZONE,
@@ -304,7 +304,11 @@ function shortContext(after: string): ShortContext {
     roadAfter: ROAD_SUFFIX.test(after) || /^[东西南北中]([路街]|大道|大街)/.test(after),
     blockedNext: after.length > 0 && /[村镇乡庄桥湖山园城门区]/.test(after[0] as string),
     // 西湖区翠苑一区: a numbered section after a township's short name names a compound after it.
-    generic: GENERIC_AFTER_SHORT_3.test(after) || NUMBERED_SECTION_AFTER_SHORT.test(after),
+    generic:
+      GENERIC_AFTER_SHORT_3.test(after) ||
+      (after.length > 1 &&
+        NUMBERED_SECTION_CHARS.hasAt(after, 0) &&
+        NUMBERED_SECTION_AFTER_SHORT.test(after)),
   };
 }
 
@@ -358,6 +362,8 @@ function aliasNames(text: string, pos: number, g: Gazetteer, aliases: ReadonlyMa
 
 /** A numbered section (一区, 2区) right after a short division name: a compound named after it. */
 const NUMBERED_SECTION_AFTER_SHORT = /^([一二三四五六七八九十]{1,2}|[0-9]{1,2})区/;
+/** The first characters NUMBERED_SECTION_AFTER_SHORT may match (tested first: most names have none). */
+const NUMBERED_SECTION_CHARS = new CharSet("一二三四五六七八九十0123456789");
 /**
  * A name of two characters or more and a numeral before 区 (阳光一区): a compound's numbered section,
  * never a district (北六区, one character before it, is left as it was read).

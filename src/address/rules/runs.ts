@@ -101,7 +101,14 @@ function crossingSecondRoad(out: readonly Span[], prev: string | undefined): boo
 function noteStart(run: string): number {
   // (报警人在楼下), ，来电人在门口等: a run that starts with the caller's role is a note about the
   // caller, no place (before, 报警人在 was the address's compound and a road number lost its building).
-  if (run.length > 3 && CALLER_ROLE.test(run)) return 0;
+  // (By code unit first: 报 0x62a5, 来 0x6765, 求 0x6c42, 当 0x5f53; most runs start otherwise.)
+  const c0 = run.charCodeAt(0);
+  if (
+    run.length > 3 &&
+    (c0 === 0x62a5 || c0 === 0x6765 || c0 === 0x6c42 || c0 === 0x5f53) &&
+    CALLER_ROLE.test(run)
+  )
+    return 0;
   const m = run.length >= 2 ? NOTE_START.exec(run) : null;
   // 麻烦送到阳光路 | 8号: a run that ends in a road word goes on with the address after the note.
   if (!m || ROAD_END_CHARS.hasAt(run, run.length - 1)) return run.length;
