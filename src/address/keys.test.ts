@@ -224,6 +224,34 @@ describe("location keys", () => {
   });
 });
 
+describe("a dictionary compound named with a numbered section (翠苑一区)", () => {
+  const dict = createAddressLocator({
+    region: "浙江省杭州市",
+    dictionary: {
+      kind: "recur-place-dictionary",
+      version: 1,
+      aliases: { 翠苑小区: "翠苑一区" },
+      places: [{ name: "翠苑一区", kind: "poi", count: 30 }],
+    },
+  });
+  const building = (t: string) => dict.locate(t).building;
+
+  test("its typo is matched above the threshold and its alias joins it, as for any dictionary compound", () => {
+    const key = building("翠苑一区3栋");
+    expect(key).not.toBeNull();
+    expect(building("西湖区翠苑一区三栋")).toBe(key);
+    expect(building("翠院一区3栋")).toBe(key);
+    expect(dict.analyse("翠院一区3栋").fuzzy?.confidence).toBeGreaterThanOrEqual(0.85);
+    expect(building("翠苑小区3栋")).toBe(key);
+  });
+
+  test("another section, building or compound stays apart", () => {
+    const key = building("翠苑一区3栋");
+    for (const t of ["翠苑二区3栋", "翠院二区3栋", "翠苑一区4栋", "翠苑3栋", "月光一区3栋"])
+      expect(building(t), t).not.toBe(key);
+  });
+});
+
 describe("sub-rooms of a flat (群租房)", () => {
   const locator = createAddressLocator({ region: "浙江省杭州市" });
   const spellings = [

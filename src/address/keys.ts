@@ -291,6 +291,15 @@ function subPoiName(text: string): string {
   return name.startsWith("第") ? name.replace(/^第(?=[0-9])/u, "") : name;
 }
 
+/** True when the dictionary names `text`: a place, an alias, or a typo of a place above the threshold. */
+function knownPlace(text: string, options: KeyOptions): boolean {
+  const places = options.places;
+  if (!places) return false;
+  if (places.has(text) || places.alias(text) !== null) return true;
+  const m = places.fuzzy(text, "poi");
+  return m !== null && m.confidence >= (options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD);
+}
+
 /** The compound's name after the dictionary's aliases and, above the threshold, a fuzzy match. */
 function placeName(text: string, options: KeyOptions): { name: string; fuzzy: KeyResult["fuzzy"] } {
   const places = options.places;
@@ -609,6 +618,15 @@ export function chineseKeys(
       ? `R:${scopeKey}:${canonicalText(roadName)}${sub ? canonicalText(sub) : ""}/${subNo ?? numberOnRoad}`
       : null;
 
+  // 翠苑 | 一区: a dictionary compound named with its numbered section (翠苑一区), which the parser
+  // splits, is that compound (its aliases and typos too), when the first part alone is none of its.
+  if (poiText !== undefined && subpois.length > 0 && options.places && !knownPlace(poiText, options)) {
+    const joined = `${poiText}${subpois[0]}`;
+    if (knownPlace(joined, options)) {
+      poiText = joined;
+      subpois.shift();
+    }
+  }
   const place = poiText ? placeName(poiText, options) : null;
   const poiKey = place ? `Z:${scopeKey}:${place.name}` : null;
   const fuzzy = place?.fuzzy ?? null;
