@@ -26,6 +26,7 @@ export const INGEST_ISSUE_CODES = [
   "field_truncated",
   "bad_encoding",
   "nul_removed",
+  "formula_uncalculated",
 ] as const;
 export type IngestIssueCode = (typeof INGEST_ISSUE_CODES)[number];
 export type IngestIssue = Issue<IngestIssueCode>;
@@ -97,6 +98,10 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
   nul_removed: {
     zh: "含有 NUL 控制字符，已删除",
     en: "contained NUL characters; removed",
+  },
+  formula_uncalculated: {
+    zh: "是没有计算结果的公式（生成文件的程序没有计算公式），按空值读取；请用 Excel/WPS 打开并保存后再导入",
+    en: "a formula without a calculated value (the program that wrote the file did not calculate it), read as empty; open and save the file in Excel/WPS, then import it again",
   },
   bad_encoding: {
     zh: "含有无法解码的字节（编码不对？可用 --encoding 指定）",

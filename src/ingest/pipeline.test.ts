@@ -1,4 +1,7 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
+import Papa from "papaparse";
 import { describe, expect, test } from "vitest";
 import { jurisdictions } from "../address/geo.ts";
 import { createAddressLocator } from "../address/locator.ts";
@@ -11,6 +14,7 @@ import { decryptField } from "./privacy/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
 import { MemoryStore, TEST_KEYS } from "./testing/fakes.ts";
 import { importInto, SYNTH_HEADER, synthRow, TEST_NOW, tempDir, writeText } from "./testing/files.ts";
+import { zip } from "./testing/zip.ts";
 
 const dir = tempDir();
 const csv = (name: string, rows: readonly string[], encoding: "utf8" | "utf8bom" | "gbk" = "utf8") =>
@@ -564,6 +568,46 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     // The quarantined record is the row's line as it stands in the file.
     const q = store.quarantine[0];
     expect(decryptField(q?.recordEnc ?? "", TEST_KEYS.encKey)).toBe(open);
+  });
+
+  test("a workbook's formula cell without a calculated value is a warning naming the column, in a column the profile reads", async () => {
+    const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const header = [...SYNTH_HEADER.split(","), "备注"];
+    const cell = (r: number, c: number, inner: string, t = "inlineStr") =>
+      `<c r="${String.fromCharCode(65 + c)}${r}" t="${t}">${inner}</c>`;
+    const text = (r: number, c: number, v: string) => cell(r, c, `<is><t>${v}</t></is>`);
+    const values = (row: string) => Papa.parse<string[]>(row).data[0] ?? [];
+    const row = (r: number, cells: string[], formulas: Record<number, string>) =>
+      `<row r="${r}">${cells.map((v, c) => (formulas[c] ? cell(r, c, `<f>${formulas[c]}</f>`, "str") : text(r, c, v))).join("")}</row>`;
+    const sheet = `<worksheet xmlns="${MAIN}"><sheetData>${row(1, header, {})}${row(2, [...values(synthRow({ 接警单号: "X1" })), ""], { 10: "A2&amp;B2", 20: "1" })}</sheetData></worksheet>`;
+    const path = join(dir, "uncalculated.xlsx");
+    writeFileSync(
+      path,
+      zip([
+        { name: "xl/worksheets/sheet1.xml", data: Buffer.from(sheet) },
+        {
+          name: "xl/workbook.xml",
+          data: Buffer.from(
+            `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+          ),
+        },
+        {
+          name: "xl/_rels/workbook.xml.rels",
+          data: Buffer.from(
+            `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+          ),
+        },
+      ]),
+    );
+    const summary = await importInto(new MemoryStore(), path, "synthetic");
+    expect(summary).toMatchObject({ rows: 1, imported: 1, warned: 1 });
+    // 备注 (column 21) is not read: its formula is no concern of the import.
+    expect(summary.sampleWarnings).toMatchObject([
+      { code: "formula_uncalculated", row: 1, field: "address", column: ["发生地址"] },
+    ]);
+    expect(renderIssue(summary.sampleWarnings[0]!, INGEST_MESSAGES, "en")).toContain("formula");
+    expect(renderIssue(summary.sampleWarnings[0]!, INGEST_MESSAGES, "zh")).toContain("公式");
   });
 
   test("a quote left open in a narrative, closed by a quote in a later row's narrative, quarantines its row and keeps the rows between", async () => {

@@ -343,6 +343,12 @@ export function compileMapper(
     if (record.badEncoding) issues.push(ingestIssue("bad_encoding", "warning"));
     if (record.nulCell !== undefined)
       issues.push(ingestIssue("nul_removed", "warning", cellIssue(record.nulCell)));
+    // A formula the writing program never calculated reads as empty: said where the profile reads it.
+    if (record.uncalculatedCells !== undefined)
+      for (const cell of record.uncalculatedCells) {
+        const where = cellIssue(cell);
+        if (where.field !== undefined) issues.push(ingestIssue("formula_uncalculated", "warning", where));
+      }
 
     // Source id.
     let sourceId = sourceIdGetter(cells);

@@ -15,6 +15,8 @@ export interface SourceRecord {
   readonly badEncoding?: boolean;
   /** The first cell that held NUL characters, which the reader removed. */
   readonly nulCell?: number;
+  /** Cells (XLSX) holding a formula the writing program never calculated: read as empty. */
+  readonly uncalculatedCells?: readonly number[];
 }
 
 export type ReaderProblem =

@@ -606,6 +606,11 @@ export function serialDateText(serial: number, date1904: boolean): string {
 export interface SheetRow {
   readonly number: number;
   readonly cells: string[];
+  /**
+   * Columns (0-based) of cells holding a formula without a calculated value (no `<v>`): a file
+   * written by a program that does not calculate (Apache POI, openpyxl). Read as empty.
+   */
+  readonly uncalculated?: number[];
 }
 
 /**
@@ -761,6 +766,7 @@ const V = 3;
 const IS = 4;
 const T = 5;
 const RPH = 6;
+const F = 7;
 /** Attributes read: r (of a row or a cell), t and s (of a cell). */
 const A_R = 0;
 const A_T = 1;
@@ -784,7 +790,11 @@ export async function* scanSheetRows(
   let inValue = false;
   let inInline = false;
   let inPhonetic = false;
-  const scanner: XmlScanner = new XmlScanner(["row", "c", "v", "is", "t", "rPh"], ["r", "t", "s"], {
+  // The cell has a formula, and a <v> (its calculated value): see SheetRow.uncalculated.
+  let formula = false;
+  let calculated = false;
+  let uncalculated: number[] | undefined;
+  const scanner: XmlScanner = new XmlScanner(["row", "c", "v", "is", "t", "rPh", "f"], ["r", "t", "s"], {
     open(id) {
       switch (id) {
         case ROW: {
@@ -796,6 +806,7 @@ export async function* scanSheetRows(
           }
           cells = [];
           column = 0;
+          uncalculated = undefined;
           break;
         }
         case C: {
@@ -831,10 +842,16 @@ export async function* scanSheetRows(
             style = text ? Number(text) : 0;
           }
           value.reset(maxCellChars);
+          formula = false;
+          calculated = false;
           break;
         }
         case V:
           inValue = true;
+          calculated = true;
+          break;
+        case F:
+          formula = true;
           break;
         case IS:
           inInline = true;
@@ -879,10 +896,13 @@ export async function* scanSheetRows(
                   rowNumber,
                 );
           place(cells, column, text);
+          if (formula && !calculated) uncalculated = [...(uncalculated ?? []), column - 1];
           break;
         }
         case ROW:
-          ready.push({ number: rowNumber, cells });
+          ready.push(
+            uncalculated ? { number: rowNumber, cells, uncalculated } : { number: rowNumber, cells },
+          );
           break;
       }
     },
@@ -916,6 +936,9 @@ export async function* saxesSheetRows(
   let inValue = false;
   let inInline = false;
   let inPhonetic = false;
+  let formula = false;
+  let calculated = false;
+  let uncalculated: number[] | undefined;
   const handlers: XmlHandlers = {
     open(tag, a) {
       switch (tag) {
@@ -923,6 +946,7 @@ export async function* saxesSheetRows(
           rowNumber = a.r ? Number(a.r) : rowNumber + 1;
           cells = [];
           column = 0;
+          uncalculated = undefined;
           break;
         case "c":
           column = columnOf(a.r) || column + 1;
@@ -932,9 +956,15 @@ export async function* saxesSheetRows(
           type = a.t ?? "n";
           style = a.s ? Number(a.s) : 0;
           value = "";
+          formula = false;
+          calculated = false;
           break;
         case "v":
           inValue = true;
+          calculated = true;
+          break;
+        case "f":
+          formula = true;
           break;
         case "is":
           inInline = true;
@@ -971,9 +1001,12 @@ export async function* saxesSheetRows(
             column,
             cellText(type, value, style, strings, dateStyles, date1904, column, rowNumber),
           );
+          if (formula && !calculated) uncalculated = [...(uncalculated ?? []), column - 1];
           break;
         case "row":
-          ready.push({ number: rowNumber, cells });
+          ready.push(
+            uncalculated ? { number: rowNumber, cells, uncalculated } : { number: rowNumber, cells },
+          );
           break;
       }
     },

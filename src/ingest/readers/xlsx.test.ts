@@ -314,6 +314,33 @@ test("a date-styled number past every date (1e20) keeps its text, so that the ti
   ]);
 });
 
+test.each([
+  ["byte scanner", ""],
+  ["saxes fallback", "<!-- 导出 -->"],
+])(
+  "formula cells without a calculated value are named on their row (read by the %s), those with one are not",
+  async (reader, comment) => {
+    // A workbook written by a program that does not calculate (Apache POI, openpyxl): the cell
+    // read as empty, and a formula-made id or address was lost without a word. A formula whose
+    // calculated value is the empty text (<v></v>) is calculated.
+    const path = join(dir, `uncalculated-${reader}.xlsx`);
+    const rows = `${comment}<row r="1">${inline("A1", "接警单号")}${inline("B1", "发生地址")}${inline("C1", "备注")}</row>
+<row r="2"><c r="A2" t="str"><f>CONCAT("J","1")</f></c><c r="B2"><f>1+1</f></c>${inline("C2", "x")}</row>
+<row r="3"><c r="A3" t="str"><f>CONCAT("J","2")</f><v>J2</v></c><c r="B3"><f t="shared" si="0"/></c><c r="C3" t="str"><f t="shared" ref="C3:C4" si="1">C2</f><v>x</v></c></row>
+<row r="4">${inline("A4", "J4")}${inline("B4", "红星路1号")}<c r="C4" t="str"><f>""</f><v></v></c></row>`;
+    writeFileSync(path, oneSheet(rows));
+    const records = await all(await readXlsx(path, { limits: DEFAULT_LIMITS }));
+    expect(records.map((r) => [r.cells, r.uncalculatedCells])).toEqual([
+      [
+        ["", "", "x"],
+        [0, 1],
+      ],
+      [["J2", "", "x"], [1]],
+      [["J4", "红星路1号", ""], undefined],
+    ]);
+  },
+);
+
 test("an empty cell (a style, no value) far to the right does not widen its row; a near one does", async () => {
   // 20,000 rows with an empty styled cell at XFD (a range formatted to the last column) ran the
   // import out of memory: 16,384 cells a row.

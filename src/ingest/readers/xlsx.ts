@@ -237,7 +237,7 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
 
   async function* batches(): AsyncGenerator<readonly SourceRecord[]> {
     let out: SourceRecord[] = [];
-    for await (const { number, cells } of sheetIterator) {
+    for await (const { number, cells, uncalculated } of sheetIterator) {
       if (cells.every((c) => c === "")) continue;
       // Excel stores no empty cells: a row ending in empty ones is shorter than the header.
       while (cells.length < width) cells.push("");
@@ -251,7 +251,10 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
           cells,
           problem: { code: "cell_too_large", cell: tooLong, limit: limits.maxCellChars },
         });
-      } else out.push({ row: rowsSeen, cells });
+      } else
+        out.push(
+          uncalculated ? { row: rowsSeen, cells, uncalculatedCells: uncalculated } : { row: rowsSeen, cells },
+        );
       if (out.length >= batchRows) {
         yield out;
         out = [];
