@@ -91,7 +91,12 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
   pendingBad = suspect(firstText);
   let ended = first.done === true;
 
-  // Read until the header record is complete.
+  // Read until the header record is complete: the first record with a cell that is not blank
+  // (rows of empty cells above it, a blank row Excel saved as ",,,", are no header).
+  const dropBlankLead = () => {
+    while (pending.length > 0 && blankRecord(pending[0] as ParsedRecord, true)) pending.shift();
+  };
+  dropBlankLead();
   while (pending.length === 0 && !ended) {
     const next = await iterator.next();
     if (next.done) {
@@ -105,8 +110,12 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
     const text = decoder.write(next.value);
     pendingBad ||= suspect(text);
     parser.push(text, pending);
+    dropBlankLead();
   }
-  if (ended && pending.length === 0) parser.end(pending);
+  if (ended && pending.length === 0) {
+    parser.end(pending);
+    dropBlankLead();
+  }
   const headerRecord = pending.shift();
   if (headerRecord?.oversizeRecord && headerRecord.cells.length === 0) {
     stream.destroy();
@@ -133,37 +142,39 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
   const header = headerRecord.cells.map((c) => c.trim());
 
   let row = 0;
-  const toRecords = (parsed: readonly ParsedRecord[], bad: boolean): SourceRecord[] =>
-    parsed.map((p) => {
-      row++;
-      const badEncoding = bad && p.cells.some((c) => c.includes(REPLACEMENT));
-      const nulCell = bad ? removeNul(p.cells) : -1;
-      // The usual record, without spreading: this runs once per row of every import.
-      if (
-        !badEncoding &&
-        nulCell < 0 &&
-        !p.oversizeRecord &&
-        !p.unclosedQuote &&
-        p.oversizeCell === undefined
-      )
-        return { row, cells: p.cells };
-      const base = {
-        row,
-        cells: p.cells,
-        ...(badEncoding ? { badEncoding } : {}),
-        ...(nulCell >= 0 ? { nulCell } : {}),
-        ...(p.raw !== undefined ? { raw: p.raw } : {}),
+  const toRecords = (parsed: readonly ParsedRecord[], bad: boolean): SourceRecord[] => {
+    const records: SourceRecord[] = [];
+    for (const p of parsed) {
+      // A row of empty cells is a blank line, as XLSX has it: no call, and no row number.
+      if (p.cells[0] === "" && blankRecord(p, false)) continue;
+      records.push(toRecord(p, bad));
+    }
+    return records;
+  };
+  const toRecord = (p: ParsedRecord, bad: boolean): SourceRecord => {
+    row++;
+    const badEncoding = bad && p.cells.some((c) => c.includes(REPLACEMENT));
+    const nulCell = bad ? removeNul(p.cells) : -1;
+    // The usual record, without spreading: this runs once per row of every import.
+    if (!badEncoding && nulCell < 0 && !p.oversizeRecord && !p.unclosedQuote && p.oversizeCell === undefined)
+      return { row, cells: p.cells };
+    const base = {
+      row,
+      cells: p.cells,
+      ...(badEncoding ? { badEncoding } : {}),
+      ...(nulCell >= 0 ? { nulCell } : {}),
+      ...(p.raw !== undefined ? { raw: p.raw } : {}),
+    };
+    if (p.unclosedQuote) return { ...base, problem: { code: "unclosed_quote" } };
+    if (p.oversizeRecord)
+      return { ...base, problem: { code: "record_too_large", limit: options.limits.maxRecordChars } };
+    if (p.oversizeCell !== undefined)
+      return {
+        ...base,
+        problem: { code: "cell_too_large", cell: p.oversizeCell, limit: options.limits.maxCellChars },
       };
-      if (p.unclosedQuote) return { ...base, problem: { code: "unclosed_quote" } };
-      if (p.oversizeRecord)
-        return { ...base, problem: { code: "record_too_large", limit: options.limits.maxRecordChars } };
-      if (p.oversizeCell !== undefined)
-        return {
-          ...base,
-          problem: { code: "cell_too_large", cell: p.oversizeCell, limit: options.limits.maxCellChars },
-        };
-      return base;
-    });
+    return base;
+  };
 
   async function* batches(): AsyncGenerator<readonly SourceRecord[]> {
     try {
@@ -197,6 +208,16 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
     bytesRead: () => bytesRead,
     totalBytes: size,
   };
+}
+
+/**
+ * A record of empty cells (`,,,`: a blank row as Excel saves it); `trimmed` counts cells of spaces
+ * as empty too (above the header). A record the parser could not split (no cells) is not blank.
+ */
+function blankRecord(p: ParsedRecord, trimmed: boolean): boolean {
+  if (p.cells.length === 0) return false;
+  for (const c of p.cells) if (c !== "" && !(trimmed && c.trim() === "")) return false;
+  return true;
 }
 
 /**

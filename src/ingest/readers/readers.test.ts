@@ -121,6 +121,38 @@ describe("CSV reader", () => {
     ]);
   });
 
+  test("a row of delimiters only (a blank row Excel saved as CSV) is skipped like a blank line, as XLSX skips it", async () => {
+    // Each was a rejected call ("incident number: the value is empty") in the quarantine, though
+    // the same export saved as XLSX had none.
+    const path = writeText(
+      dir,
+      "blank-rows.csv",
+      `编号,地址,经度\n1,阳光小区,120.1\n,,\n,,\r\n2,,\n,"",\n, ,\n`,
+    );
+    const source = await readCsv(path, {
+      encoding: "auto",
+      delimiter: ",",
+      limits: DEFAULT_LIMITS,
+      chunkBytes: 5,
+    });
+    expect((await all(source)).map((r) => [r.row, ...r.cells])).toEqual([
+      [1, "1", "阳光小区", "120.1"],
+      [2, "2", "", ""],
+      // A space is text: the mapper says what is missing.
+      [3, "", " ", ""],
+    ]);
+    // Above the header too: the file was "empty, without a header row".
+    const lead = writeText(dir, "blank-lead.csv", `,,\n , ,\r\n编号,地址,经度\n1,阳光小区,120.1\n`);
+    const led = await readCsv(lead, {
+      encoding: "auto",
+      delimiter: ",",
+      limits: DEFAULT_LIMITS,
+      chunkBytes: 3,
+    });
+    expect(led.header).toEqual(["编号", "地址", "经度"]);
+    expect((await all(led)).map((r) => [r.row, ...r.cells])).toEqual([[1, "1", "阳光小区", "120.1"]]);
+  });
+
   test.each([
     ["with", true],
     ["without", false],
