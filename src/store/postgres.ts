@@ -48,7 +48,8 @@ const types: pg.CustomTypesConfig = {
 const INSERT_INCIDENTS =
   `INSERT INTO incidents (${INCIDENT_COLUMN_NAMES.join(",")}) ` +
   `SELECT * FROM unnest(${INCIDENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(",")}) ` +
-  "ON CONFLICT (source_system, source_id) DO NOTHING";
+  // The keys of the rows it inserted: the others of the statement are known one by one.
+  "ON CONFLICT (source_system, source_id) DO NOTHING RETURNING source_system, source_id";
 const INSERT_QUARANTINE =
   "INSERT INTO quarantine (batch_id, file, row, issues, record_enc) " +
   "SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[]) AS r(batch_id, file, row, issues, record_enc) " +
@@ -241,17 +242,16 @@ class PgBatchWriter implements BatchWriter {
   }
 
   /**
-   * Merges the rows of a statement whose keys are stored already into those incidents, in file
-   * order (a key repeated in the statement merges into the result of the one before). Stored
-   * already: by an earlier batch, or by an earlier row of this one (a key repeated in the file).
-   * The row this statement inserted meets itself and changes nothing (`INSERT ... SELECT FROM
-   * unnest` inserts in array order, so it is the first of its key). Only a statement whose insert
-   * (`added` new rows) met stored keys comes here.
+   * Merges the rows of a statement that it did not insert into the incidents stored with their
+   * keys, in file order (a key repeated in the statement merges into the result of the one
+   * before). Stored already: by an earlier batch, or by this one (a key repeated in the file: an
+   * earlier statement inserted it, or this one, from the key's first row). `inserted` holds the
+   * keys the statement inserted (its RETURNING), so every row not inserted is known: `skipped`.
    */
   async #mergeStored(
     columns: readonly Value[][],
     n: number,
-    added: number,
+    inserted: ReadonlySet<string>,
     outcome: MutableOutcome,
     offset: number,
   ): Promise<void> {
@@ -266,28 +266,20 @@ class PgBatchWriter implements BatchWriter {
         stored.set(`${row[SOURCE_SYSTEM]}\u0000${row[SOURCE_ID]}`, row);
     };
     await read(SELECT_STORED, columns[SOURCE_SYSTEM]!, columns[SOURCE_ID]!);
-    // The rows not inserted are those of earlier batches' keys, the later rows of a key repeated
-    // in the statement, and first rows of keys an earlier statement of this batch inserted. While
-    // the first two explain them all, only the keys repeated in the statement are read back (their
-    // first row is the one inserted); else every key of the statement is.
+    // This batch's own rows to merge into: keys the statement did not insert and no earlier
+    // batch holds (an earlier statement inserted them), and keys repeated in the statement.
     const first = new Map<string, number>();
-    const repeated = new Set<string>();
-    let explained = 0;
+    const own = new Set<string>();
     for (let r = 0; r < n; r++) {
       const key = `${columns[SOURCE_SYSTEM]![r]}\u0000${columns[SOURCE_ID]![r]}`;
-      if (stored.has(key)) explained++;
-      else if (first.has(key)) {
-        explained++;
-        repeated.add(key);
-      } else first.set(key, r);
+      if (stored.has(key)) continue;
+      if (!first.has(key)) {
+        first.set(key, r);
+        if (!inserted.has(key)) own.add(key);
+      } else own.add(key);
     }
-    // While they explain them all, the rows not inserted are known one by one (`skipped`): those
-    // of earlier batches' keys and the later rows of a repeated key; else the rollups read the
-    // batch's rows back.
-    const explainedAll = explained === n - added;
-    const own = explainedAll ? [...repeated] : [...first.keys()];
-    if (own.length > 0) {
-      const at = own.map((key) => first.get(key)!);
+    if (own.size > 0) {
+      const at = [...own].map((key) => first.get(key)!);
       await read(
         SELECT_OWN,
         at.map((r) => columns[SOURCE_SYSTEM]![r]!),
@@ -298,14 +290,12 @@ class PgBatchWriter implements BatchWriter {
     const revisions: [string[], string[], string[]] = [[], [], []];
     const updated = new Set<string>();
     const incoming: Value[] = new Array<Value>(this.merger.columns);
-    /** Repeated keys whose first row (the one inserted) has gone by. */
-    const met = new Set<string>();
     for (let r = 0; r < n; r++) {
       const key = `${columns[SOURCE_SYSTEM]![r]}\u0000${columns[SOURCE_ID]![r]}`;
       const before = stored.get(key);
-      if (!before) continue;
-      if (!repeated.has(key) || met.has(key)) skipped.push(offset + r);
-      else met.add(key);
+      // The row the statement inserted: its key's first row here.
+      if (!before || (inserted.has(key) && first.get(key) === r)) continue;
+      skipped.push(offset + r);
       for (let c = 0; c < this.merger.columns; c++) incoming[c] = columns[c]![r]!;
       const merge = this.merger.merge(incoming, 0, before, 0);
       if (merge.kind === "stale") outcome.stale++;
@@ -327,7 +317,9 @@ class PgBatchWriter implements BatchWriter {
       stored.set(key, after);
       updated.add(key);
     }
-    if (explainedAll && outcome.skipped !== null && skipped.length === n - added)
+    // Every row is either inserted or skipped; a count that does not add up (which no statement
+    // should give) leaves the rollups to read the batch's rows back.
+    if (outcome.skipped !== null && skipped.length === n - inserted.size)
       for (const r of skipped) outcome.skipped.push(r);
     else outcome.skipped = null;
     if (updated.size === 0) return;
@@ -368,10 +360,15 @@ class PgBatchWriter implements BatchWriter {
         name: "recur_insert_incidents",
         text: INSERT_INCIDENTS,
         values: columns,
+        rowMode: "array",
       });
-      const added = result.rowCount ?? 0;
+      const added = result.rows.length;
       inserted += added;
-      if (added < end - start) await this.#mergeStored(columns, end - start, added, outcome, start);
+      if (added < end - start) {
+        const keys = new Set<string>();
+        for (const [system, id] of result.rows as [string, string][]) keys.add(`${system}\u0000${id}`);
+        await this.#mergeStored(columns, end - start, keys, outcome, start);
+      }
     }
     outcome.inserted = inserted;
     return outcome;
