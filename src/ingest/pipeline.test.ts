@@ -364,6 +364,17 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     expect(Object.values(record)).toEqual(expect.arrayContaining(["第一条", "第二条", "第三条"]));
   });
 
+  test("a row of empty cells (a blank row Excel saved as ,,,) is no call and no rejected row; the rows after keep their numbers", async () => {
+    const path = csv("blank-rows.csv", [
+      synthRow({ 接警单号: "B1" }),
+      ",".repeat(19),
+      synthRow({ 报警时间: "" }),
+    ]);
+    const summary = await importInto(new MemoryStore(), path, "synthetic");
+    expect(summary).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
+    expect(summary.sampleRejections).toMatchObject([{ code: "missing_value", field: "receivedAt", row: 3 }]);
+  });
+
   test("a row with a column too few is rejected with row_width", async () => {
     const store = new MemoryStore();
     const short = synthRow().split(",").slice(0, -1).join(",");

@@ -485,6 +485,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     for await (const batch of source.batches) {
       for (const record of batch) {
         if (rows >= maxRows) break;
+        if (record.blank) continue; // a row of empty cells: no call, as in a workbook
         rows++;
         const result = mapper.map(record);
         const issues = result.issues as IngestIssue[];

@@ -142,39 +142,39 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
   const header = headerRecord.cells.map((c) => c.trim());
 
   let row = 0;
-  const toRecords = (parsed: readonly ParsedRecord[], bad: boolean): SourceRecord[] => {
-    const records: SourceRecord[] = [];
-    for (const p of parsed) {
-      // A row of empty cells is a blank line, as XLSX has it: no call, and no row number.
-      if (p.cells[0] === "" && blankRecord(p, false)) continue;
-      records.push(toRecord(p, bad));
-    }
-    return records;
-  };
-  const toRecord = (p: ParsedRecord, bad: boolean): SourceRecord => {
-    row++;
-    const badEncoding = bad && p.cells.some((c) => c.includes(REPLACEMENT));
-    const nulCell = bad ? removeNul(p.cells) : -1;
-    // The usual record, without spreading: this runs once per row of every import.
-    if (!badEncoding && nulCell < 0 && !p.oversizeRecord && !p.unclosedQuote && p.oversizeCell === undefined)
-      return { row, cells: p.cells };
-    const base = {
-      row,
-      cells: p.cells,
-      ...(badEncoding ? { badEncoding } : {}),
-      ...(nulCell >= 0 ? { nulCell } : {}),
-      ...(p.raw !== undefined ? { raw: p.raw } : {}),
-    };
-    if (p.unclosedQuote) return { ...base, problem: { code: "unclosed_quote" } };
-    if (p.oversizeRecord)
-      return { ...base, problem: { code: "record_too_large", limit: options.limits.maxRecordChars } };
-    if (p.oversizeCell !== undefined)
-      return {
-        ...base,
-        problem: { code: "cell_too_large", cell: p.oversizeCell, limit: options.limits.maxCellChars },
+  const toRecords = (parsed: readonly ParsedRecord[], bad: boolean): SourceRecord[] =>
+    parsed.map((p) => {
+      row++;
+      // A row of empty cells is no call, as in a workbook: marked, for the import to pass over.
+      if (p.cells[0] === "" && blankRecord(p, false)) return { row, cells: p.cells, blank: true };
+      const badEncoding = bad && p.cells.some((c) => c.includes(REPLACEMENT));
+      const nulCell = bad ? removeNul(p.cells) : -1;
+      // The usual record, without spreading: this runs once per row of every import.
+      if (
+        !badEncoding &&
+        nulCell < 0 &&
+        !p.oversizeRecord &&
+        !p.unclosedQuote &&
+        p.oversizeCell === undefined
+      )
+        return { row, cells: p.cells };
+      const base = {
+        row,
+        cells: p.cells,
+        ...(badEncoding ? { badEncoding } : {}),
+        ...(nulCell >= 0 ? { nulCell } : {}),
+        ...(p.raw !== undefined ? { raw: p.raw } : {}),
       };
-    return base;
-  };
+      if (p.unclosedQuote) return { ...base, problem: { code: "unclosed_quote" } };
+      if (p.oversizeRecord)
+        return { ...base, problem: { code: "record_too_large", limit: options.limits.maxRecordChars } };
+      if (p.oversizeCell !== undefined)
+        return {
+          ...base,
+          problem: { code: "cell_too_large", cell: p.oversizeCell, limit: options.limits.maxCellChars },
+        };
+      return base;
+    });
 
   async function* batches(): AsyncGenerator<readonly SourceRecord[]> {
     try {

@@ -121,7 +121,7 @@ describe("CSV reader", () => {
     ]);
   });
 
-  test("a row of delimiters only (a blank row Excel saved as CSV) is skipped like a blank line, as XLSX skips it", async () => {
+  test("a row of delimiters only (a blank row Excel saved as CSV) is marked blank, for the import to pass over as XLSX does", async () => {
     // Each was a rejected call ("incident number: the value is empty") in the quarantine, though
     // the same export saved as XLSX had none.
     const path = writeText(
@@ -135,12 +135,15 @@ describe("CSV reader", () => {
       limits: DEFAULT_LIMITS,
       chunkBytes: 5,
     });
-    expect((await all(source)).map((r) => [r.row, ...r.cells])).toEqual([
+    const records = await all(source);
+    // Marked for the import to pass over (the wizard still shows them), numbered as Excel shows them.
+    expect(records.filter((r) => !r.blank).map((r) => [r.row, ...r.cells])).toEqual([
       [1, "1", "阳光小区", "120.1"],
-      [2, "2", "", ""],
+      [4, "2", "", ""],
       // A space is text: the mapper says what is missing.
-      [3, "", " ", ""],
+      [6, "", " ", ""],
     ]);
+    expect(records.filter((r) => r.blank).map((r) => r.row)).toEqual([2, 3, 5]);
     // Above the header too: the file was "empty, without a header row".
     const lead = writeText(dir, "blank-lead.csv", `,,\n , ,\r\n编号,地址,经度\n1,阳光小区,120.1\n`);
     const led = await readCsv(lead, {

@@ -15,6 +15,11 @@ export interface SourceRecord {
   readonly badEncoding?: boolean;
   /** The first cell that held NUL characters, which the reader removed. */
   readonly nulCell?: number;
+  /**
+   * A row of empty cells (CSV `,,,`: a blank row as Excel saves it). The import passes it over, as
+   * the XLSX reader passes over an empty row; it keeps its number, and the wizard still shows it.
+   */
+  readonly blank?: true;
   /** Cells (XLSX) holding a formula the writing program never calculated: read as empty. */
   readonly uncalculatedCells?: readonly number[];
 }
