@@ -20,6 +20,59 @@ const dir = tempDir();
 const csv = (name: string, rows: readonly string[], encoding: "utf8" | "utf8bom" | "gbk" = "utf8") =>
   writeText(dir, name, `${[SYNTH_HEADER, ...rows].join("\r\n")}\r\n`, encoding);
 
+/** The cells of a CSV row. */
+const cellsOf = (row: string) => Papa.parse<string[]>(row).data[0] ?? [];
+
+/**
+ * A one-sheet workbook: every cell an inline string, except those given by reference with their
+ * attributes and content (`{ K2: ['t="str"', "<f>A2</f>"] }`: a formula, a date-styled number);
+ * `styles` is the styles part's content.
+ */
+function synthWorkbook(
+  name: string,
+  rows: readonly (readonly string[])[],
+  raw: Record<string, readonly [string, string]> = {},
+  styles?: string,
+): string {
+  const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+  const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+  const xmlText = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const rowXml = (cells: readonly string[], r: number) =>
+    `<row r="${r}">${cells
+      .map((v, c) => {
+        const ref = `${String.fromCharCode(65 + c)}${r}`;
+        const given = raw[ref];
+        return given
+          ? `<c r="${ref}" ${given[0]}>${given[1]}</c>`
+          : `<c r="${ref}" t="inlineStr"><is><t>${xmlText(v)}</t></is></c>`;
+      })
+      .join("")}</row>`;
+  const sheet = `<worksheet xmlns="${MAIN}"><sheetData>${rows.map((cells, i) => rowXml(cells, i + 1)).join("")}</sheetData></worksheet>`;
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    zip([
+      { name: "xl/worksheets/sheet1.xml", data: Buffer.from(sheet) },
+      ...(styles
+        ? [{ name: "xl/styles.xml", data: Buffer.from(`<styleSheet xmlns="${MAIN}">${styles}</styleSheet>`) }]
+        : []),
+      {
+        name: "xl/workbook.xml",
+        data: Buffer.from(
+          `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+        ),
+      },
+      {
+        name: "xl/_rels/workbook.xml.rels",
+        data: Buffer.from(
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+        ),
+      },
+    ]),
+  );
+  return path;
+}
+
 describe("areas from boundaries (--areas)", () => {
   // Two community police areas side by side, split at longitude 120.2 (WGS-84).
   const square = (id: string, west: number, east: number) => ({
@@ -582,34 +635,13 @@ describe("bad input is reported with file, row, field, code and value, and kept 
   });
 
   test("a workbook's formula cell without a calculated value is a warning naming the column, in a column the profile reads", async () => {
-    const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-    const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-    const header = [...SYNTH_HEADER.split(","), "备注"];
-    const cell = (r: number, c: number, inner: string, t = "inlineStr") =>
-      `<c r="${String.fromCharCode(65 + c)}${r}" t="${t}">${inner}</c>`;
-    const text = (r: number, c: number, v: string) => cell(r, c, `<is><t>${v}</t></is>`);
-    const values = (row: string) => Papa.parse<string[]>(row).data[0] ?? [];
-    const row = (r: number, cells: string[], formulas: Record<number, string>) =>
-      `<row r="${r}">${cells.map((v, c) => (formulas[c] ? cell(r, c, `<f>${formulas[c]}</f>`, "str") : text(r, c, v))).join("")}</row>`;
-    const sheet = `<worksheet xmlns="${MAIN}"><sheetData>${row(1, header, {})}${row(2, [...values(synthRow({ 接警单号: "X1" })), ""], { 10: "A2&amp;B2", 20: "1" })}</sheetData></worksheet>`;
-    const path = join(dir, "uncalculated.xlsx");
-    writeFileSync(
-      path,
-      zip([
-        { name: "xl/worksheets/sheet1.xml", data: Buffer.from(sheet) },
-        {
-          name: "xl/workbook.xml",
-          data: Buffer.from(
-            `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-          ),
-        },
-        {
-          name: "xl/_rels/workbook.xml.rels",
-          data: Buffer.from(
-            `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
-          ),
-        },
-      ]),
+    const path = synthWorkbook(
+      "uncalculated.xlsx",
+      [
+        [...SYNTH_HEADER.split(","), "备注"],
+        [...cellsOf(synthRow({ 接警单号: "X1" })), ""],
+      ],
+      { K2: ['t="str"', "<f>A2&amp;B2</f>"], U2: ['t="str"', "<f>1</f>"] },
     );
     const summary = await importInto(new MemoryStore(), path, "synthetic");
     expect(summary).toMatchObject({ rows: 1, imported: 1, warned: 1 });
@@ -619,6 +651,49 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     ]);
     expect(renderIssue(summary.sampleWarnings[0]!, INGEST_MESSAGES, "en")).toContain("formula");
     expect(renderIssue(summary.sampleWarnings[0]!, INGEST_MESSAGES, "zh")).toContain("公式");
+  });
+
+  test("a CSV export saved from Excel reads with its profile: date cells match whatever format the text had", async () => {
+    // Excel turns 2024/5/1 8:00:00 into a date cell, read as 2024-05-01 08:00:00; with the CSV's
+    // format YYYY/M/D H:mm:ss every row was rejected (bad_time) and the command exited with 3.
+    const profile = parseProfile(
+      {
+        ...(await loadProfile("synthetic")),
+        timeFormat: "YYYY/M/D H:mm:ss",
+        fields: {
+          ...(await loadProfile("synthetic")).fields,
+          arrivedAt: { column: "到场时间", format: "H:mm", dateFrom: "receivedAt" },
+        },
+      },
+      "slash",
+    );
+    // 45413.3333… is 2024-05-01 08:00 (style 1: yyyy/m/d h:mm), 0.34375 is 8:15 (style 2: h:mm).
+    const dates: Record<string, readonly [string, string]> = {
+      B2: ['s="1"', "<v>45413.333333333336</v>"],
+      E2: ['s="2"', "<v>0.34375</v>"],
+    };
+    const styles = `<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy/m/d h:mm"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="20"/></cellXfs>`;
+    const row = cellsOf(
+      synthRow({ 接警单号: "D1", 接警时间: "2024/5/1 8:00:20", 派警时间: "2024/5/1 8:01:00", 反馈时间: "" }),
+    );
+    const path = synthWorkbook("saved-from-excel.xlsx", [SYNTH_HEADER.split(","), row], dates, styles);
+    const store = new MemoryStore();
+    const summary = await importInto(store, path, profile);
+    expect(summary).toMatchObject({ rows: 1, imported: 1, rejected: 0, warned: 0 });
+    expect(store.bySourceId("D1")).toMatchObject({
+      receivedAt: Date.UTC(2024, 4, 1, 0), // 08:00 in Asia/Shanghai
+      acceptedAt: Date.UTC(2024, 4, 1, 0, 0, 20),
+      arrivedAt: Date.UTC(2024, 4, 1, 0, 15),
+    });
+    // A text cell that fits neither is reported with the profile's format, as before.
+    const bad = synthWorkbook("bad-text.xlsx", [
+      SYNTH_HEADER.split(","),
+      cellsOf(synthRow({ 报警时间: "5月1日" })),
+    ]);
+    const rejected = await importInto(new MemoryStore(), bad, profile);
+    expect(rejected.sampleRejections).toMatchObject([
+      { code: "bad_time", value: "5月1日", params: { format: "YYYY/M/D H:mm:ss" } },
+    ]);
   });
 
   test("a quote left open in a narrative, closed by a quote in a later row's narrative, quarantines its row and keeps the rows between", async () => {

@@ -303,7 +303,12 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const source = await openSource(options.path, profile, limits, options.encoding).catch((error: unknown) => {
     throw fileAccessError(error, file);
   });
-  const mapper = compileMapper(profile, source.header, { now: started }, file);
+  const mapper = compileMapper(
+    profile,
+    source.header,
+    { now: started, workbook: source.encoding === "xlsx" },
+    file,
+  );
   const sha = await fileSha256(options.path).catch((error: unknown) => {
     throw fileAccessError(error, file);
   });

@@ -52,7 +52,18 @@ export interface Mapper {
 export interface MapperOptions {
   /** "Now" for the future-time check (injected: the core never reads the clock). */
   readonly now: number;
+  /**
+   * The file is a workbook: a date cell arrives as `YYYY-MM-DD HH:mm:ss` of its wall clock
+   * (readers/xlsx-parts.ts), a time-only one on Excel's day 0, whatever format the system's text
+   * export had. Such text is read when the profile's formats do not fit, so that a CSV export
+   * saved from Excel reads with the CSV's profile.
+   */
+  readonly workbook?: boolean;
 }
+
+/** How a workbook's date cells read (xlsx-parts.ts serialDateText): with a date, time-only (day 0 in either date system). */
+const WORKBOOK_DATE = compileTimeFormat("YYYY-MM-DD HH:mm:ss");
+const WORKBOOK_CLOCK = ["[1899-12-30] HH:mm:ss", "[1904-01-01] HH:mm:ss"].map(compileTimeFormat);
 
 export const DEFAULT_NULL_VALUES = ["", "NULL", "null", "NA", "N/A", "#N/A", "-"] as const;
 const DEFAULT_TIME_FORMAT = "YYYY-MM-DD HH:mm:ss";
@@ -214,6 +225,8 @@ export function compileMapper(
     index: number;
     get: ValueGetter;
     formats: TimeFormat[];
+    /** Tried after `formats` (not named in messages): a workbook's date cells. */
+    fallback: TimeFormat[];
     dateFrom: number;
     rollover: boolean;
     rolloverMs: number;
@@ -223,11 +236,20 @@ export function compileMapper(
     const spec = profile.fields[field];
     if (!spec) continue;
     const formats = [spec.format ?? profile.timeFormat ?? DEFAULT_TIME_FORMAT].flat().map(compileTimeFormat);
+    const dated = formats.some((f) => f.hasDate);
+    const fallback = !options.workbook
+      ? []
+      : dated
+        ? formats.some((f) => f.source === WORKBOOK_DATE.source)
+          ? []
+          : [WORKBOOK_DATE]
+        : WORKBOOK_CLOCK;
     timeRules.push({
       field,
       index,
       get: compileValue(spec, columns, nulls),
       formats,
+      fallback,
       dateFrom: spec.dateFrom ? TIME_FIELDS.indexOf(spec.dateFrom) : -1,
       rollover: spec.rollover ?? true,
       rolloverMs: (spec.rolloverHours ?? 12) * 3_600_000,
@@ -384,6 +406,14 @@ export function compileMapper(
           break;
         }
       }
+      if (!format)
+        for (const f of rule.fallback) {
+          parsed = f.parse(raw);
+          if (!Number.isNaN(parsed)) {
+            format = f;
+            break;
+          }
+        }
       if (!format) {
         issues.push(
           ingestIssue("bad_time", required ? "error" : "warning", {
