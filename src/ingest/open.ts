@@ -7,6 +7,7 @@ import type { Profile } from "./profile/schema.ts";
 import { readCsv } from "./readers/csv.ts";
 import { chunkDecoder, detectEncoding, type EncodingName } from "./readers/encoding.ts";
 import { readJsonl } from "./readers/jsonl.ts";
+import { trimCell } from "./readers/trim.ts";
 import type { RecordSource, SourceRecord } from "./readers/types.ts";
 
 export type InputFormat = "csv" | "xlsx" | "jsonl";
@@ -159,7 +160,7 @@ const TITLE_ROWS = 30;
  */
 async function withHeaderRow(source: RecordSource, columns: readonly string[]): Promise<RecordSource> {
   const holds = (cells: readonly string[]) => {
-    const names = new Set(cells.map((c) => c.trim()));
+    const names = new Set(cells.map(trimCell));
     return columns.every((c) => names.has(c));
   };
   if (columns.length === 0 || holds(source.header)) return source;
@@ -196,7 +197,7 @@ async function withHeaderRow(source: RecordSource, columns: readonly string[]): 
     }
   };
   if (found === undefined) return { ...source, batches: remaining([...looked, ...rest], (r) => r) };
-  const header = found.cells.map((c) => c.trim());
+  const header = found.cells.map(trimCell);
   const offset = found.row;
   // An XLSX row is as long as its last cell (Excel stores no empty cells): pad it to the new header.
   const pad = source.encoding === "xlsx";
@@ -246,14 +247,7 @@ async function headerDelimiter(
     .replace(/^\uFEFF/, "");
   const line = text.split(/\r\n|\n|\r/, 1)[0] ?? "";
   const fits = (d: string) => {
-    const names = new Set(
-      line.split(d).map((cell) =>
-        cell
-          .trim()
-          .replace(/^"(.*)"$/, "$1")
-          .trim(),
-      ),
-    );
+    const names = new Set(line.split(d).map((cell) => trimCell(trimCell(cell).replace(/^"(.*)"$/, "$1"))));
     return columns.every((c) => names.has(c));
   };
   if (fits(delimiter)) return null;

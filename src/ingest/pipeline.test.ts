@@ -748,6 +748,28 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     });
   });
 
+  test("a header name with a zero-width space at its edge (pasted from a web page) is the column; one inside is shown in the message", async () => {
+    // "lacks 接警单号 (the file has: 接警单号, …)": the two names looked the same.
+    const edge = writeText(
+      dir,
+      "zw-edge.csv",
+      `${SYNTH_HEADER.replace("接警单号", "接警单号\u200b")}\r\n${synthRow()}\r\n`,
+    );
+    await expect(importInto(new MemoryStore(), edge, "synthetic")).resolves.toMatchObject({ imported: 1 });
+    const inside = writeText(
+      dir,
+      "zw-inside.csv",
+      `${SYNTH_HEADER.replace("接警单号", "接警\u200b单号")}\r\n${synthRow()}\r\n`,
+    );
+    await expect(importInto(new MemoryStore(), inside, "synthetic")).rejects.toMatchObject({
+      code: "missing_columns",
+      messages: {
+        en: expect.stringContaining("接警<U+200B>单号"),
+        zh: expect.stringContaining("接警<U+200B>单号"),
+      },
+    });
+  });
+
   test("a file whose header names a column the profile reads twice is refused, naming both, before a row is stored", async () => {
     // The first 发生地址 was read and the second passed over without a word: which one is the
     // address only the person who made the export knows.
@@ -858,6 +880,7 @@ describe("idempotence and atomicity", () => {
     ["an ideographic space", "\u3000"],
     ["a no-break space", "\u00a0"],
     ["a byte-order mark", "\ufeff"],
+    ["a zero-width space", "\u200b"],
   ])("a source id with %s at its edge is the same call as without it", async (_, pad) => {
     const store = new MemoryStore();
     await importInto(

@@ -49,6 +49,7 @@ import {
   wizardProfile,
 } from "../ingest/profile/suggest.ts";
 import { ENCODINGS, type EncodingName } from "../ingest/readers/encoding.ts";
+import { trimCell } from "../ingest/readers/trim.ts";
 import { openXlsxZip, readWorkbookInfo } from "../ingest/readers/xlsx-parts.ts";
 import { addressKeysStale, recordAddressRules } from "../store/address-rules.ts";
 import { storeJurisdictions } from "../store/area-boundaries.ts";
@@ -1467,7 +1468,8 @@ async function readUpload(upload: Upload, max: number) {
   const chosen =
     upload.headerRow !== undefined && upload.headerRow <= all.length ? upload.headerRow - 1 : null;
   const at = chosen ?? detected;
-  const header = (all[at] ?? []).map((c) => c.trim());
+  // Trimmed as the readers trim a header (zero-width spaces too), so a mapping made on it fits the import.
+  const header = (all[at] ?? []).map(trimCell);
   const rows = all.slice(at + 1, at + 1 + max);
   const candidates = all.slice(0, HEADER_ROWS).map((cells, i) => ({
     row: i + 1,

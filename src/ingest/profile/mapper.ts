@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import proj4 from "proj4";
 import { type Category, DATUMS, type Datum, type Department, InputError } from "../../domain/index.ts";
 import { type IngestIssue, ingestIssue } from "../issues.ts";
+import { visibleName } from "../readers/trim.ts";
 import type { SourceRecord } from "../readers/types.ts";
 import { compileTimeFormat, type TimeFormat, ZoneConverter } from "../time.ts";
 import { categoryLabels, compileCodeMap, departmentLabels } from "./codemap.ts";
@@ -183,8 +184,8 @@ export function compileMapper(
   const garbled = header.some((name) => name.includes("\uFFFD"));
   if (missing.length > 0)
     throw new InputError("missing_columns", {
-      zh: `文件 ${file} 缺少配置 ${profile.name} 需要的列: ${missing.join(", ")}（文件的列: ${header.join(", ")}）${garbled ? "。表头中有无法解码的字符（�），文件的编码可能不是读取时所用的编码：请用 --encoding gbk（或 --encoding utf8）再试" : ""}`,
-      en: `file ${file} lacks columns that profile ${profile.name} reads: ${missing.join(", ")} (the file has: ${header.join(", ")})${garbled ? ". The header has characters that could not be decoded (�): the file is probably in another encoding than the one it was read in; try --encoding gbk (or --encoding utf8)" : ""}`,
+      zh: `文件 ${file} 缺少配置 ${profile.name} 需要的列: ${missing.map(visibleName).join(", ")}（文件的列: ${header.map(visibleName).join(", ")}）${garbled ? "。表头中有无法解码的字符（�），文件的编码可能不是读取时所用的编码：请用 --encoding gbk（或 --encoding utf8）再试" : ""}`,
+      en: `file ${file} lacks columns that profile ${profile.name} reads: ${missing.map(visibleName).join(", ")} (the file has: ${header.map(visibleName).join(", ")})${garbled ? ". The header has characters that could not be decoded (�): the file is probably in another encoding than the one it was read in; try --encoding gbk (or --encoding utf8)" : ""}`,
     });
   // A column read by the profile that the header names twice: which one holds the field only the
   // export's maker knows, and reading the first passed the other over without a word.

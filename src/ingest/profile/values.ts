@@ -1,3 +1,4 @@
+import { isEdgeSpace, trimCell } from "../readers/trim.ts";
 import type { ValueSource } from "./schema.ts";
 
 /** Reads one value from a row's cells; "" means no value. */
@@ -28,33 +29,11 @@ function templateParts(template: string): TemplatePart[] {
   let last = 0;
   for (let m = re.exec(template); m; m = re.exec(template)) {
     if (m.index > last) parts.push({ text: template.slice(last, m.index) });
-    parts.push({ column: (m[1] ?? "").trim() }); // as the header, which the readers trim
+    parts.push({ column: trimCell(m[1] ?? "") }); // as the header, which the readers trim
     last = m.index + m[0].length;
   }
   if (last < template.length) parts.push({ text: template.slice(last) });
   return parts;
-}
-
-/**
- * Whether String.prototype.trim removes this character: ASCII white space and the Unicode spaces
- * an export carries at a cell's edge — the ideographic space (U+3000) of a Chinese input method,
- * the no-break space, a byte-order mark left in a pasted row. Checking only ASCII kept them, so
- * `P1\u3000` was another source id than `P1` and an overlapping export stored the call twice.
- */
-function trimmable(c: number): boolean {
-  if (c <= 32) return true;
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x3000 ||
-    c === 0xfeff ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f
-  );
 }
 
 /**
@@ -76,8 +55,8 @@ export function compileValue(
       const raw = cells[index];
       if (raw === undefined) return "";
       const v =
-        raw.length > 0 && (trimmable(raw.charCodeAt(0)) || trimmable(raw.charCodeAt(raw.length - 1)))
-          ? raw.trim()
+        raw.length > 0 && (isEdgeSpace(raw.charCodeAt(0)) || isEdgeSpace(raw.charCodeAt(raw.length - 1)))
+          ? trimCell(raw)
           : raw;
       return v.length <= longestNull && nulls.has(v) ? "" : v;
     };
@@ -113,6 +92,6 @@ export function compileValue(
         out += v;
       } else out += p.text;
     }
-    return any ? out.trim() : "";
+    return any ? trimCell(out) : "";
   };
 }

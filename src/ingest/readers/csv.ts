@@ -11,6 +11,7 @@ import {
   detectEncoding,
   type EncodingName,
 } from "./encoding.ts";
+import { trimCell } from "./trim.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 
 export interface CsvReadOptions {
@@ -132,14 +133,14 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
       en: `the header of file ${file} has a quote that is never closed`,
     });
   }
-  if (!headerRecord || headerRecord.cells.every((c) => c.trim() === "")) {
+  if (!headerRecord || headerRecord.cells.every((c) => trimCell(c) === "")) {
     stream.destroy();
     throw new InputError("empty_file", {
       zh: `文件 ${file} 没有表头行（空文件？）`,
       en: `file ${file} has no header row (empty file?)`,
     });
   }
-  const header = headerRecord.cells.map((c) => c.trim());
+  const header = headerRecord.cells.map(trimCell);
 
   let row = 0;
   const toRecords = (parsed: readonly ParsedRecord[], bad: boolean): SourceRecord[] =>
@@ -216,7 +217,7 @@ export async function readCsv(path: string, options: CsvReadOptions): Promise<Re
  */
 function blankRecord(p: ParsedRecord, trimmed: boolean): boolean {
   if (p.cells.length === 0) return false;
-  for (const c of p.cells) if (c !== "" && !(trimmed && c.trim() === "")) return false;
+  for (const c of p.cells) if (c !== "" && !(trimmed && trimCell(c) === "")) return false;
   return true;
 }
 

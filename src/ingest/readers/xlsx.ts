@@ -10,6 +10,7 @@ import {
   xlsxStringsTooLarge,
   xlsxTooLarge,
 } from "../limits.ts";
+import { trimCell } from "./trim.ts";
 import type { RecordSource, SourceRecord } from "./types.ts";
 import {
   inflatedChunks,
@@ -223,8 +224,8 @@ export async function readXlsx(path: string, options: XlsxReadOptions): Promise<
   for (;;) {
     const next = await sheetIterator.next();
     if (next.done) break;
-    if (next.value.cells.some((c) => c.trim() !== "")) {
-      header = next.value.cells.map((c) => c.trim());
+    if (next.value.cells.some((c) => trimCell(c) !== "")) {
+      header = next.value.cells.map(trimCell);
       headerRow = next.value.number;
       break;
     }
