@@ -7,14 +7,14 @@ const locate = createAddressLocator().locate;
 test("masked and exact numbers of the same hundred block share a road key", () => {
   expect(locate("026XX Canal St").road).toBe(locate("2600 CANAL ST").road);
   expect(locate("2642 CANAL STREET").road).toBe(locate("026XX Canal St").road);
-  expect(locate("10XX ALBERNI ST").road).toBe("US:1000 ALBERNI");
+  expect(locate("10XX ALBERNI ST").road).toBe("US:1000 ALBERNI ST");
   expect(locate("2700 CANAL ST").road).not.toBe(locate("2600 CANAL ST").road);
 });
 
 test("an exact number gives a building key, the city after a comma is dropped", () => {
   const k = locate("749 W STATE ST,MKE");
-  expect(k.building).toBe("US:749 W STATE");
-  expect(k.road).toBe("US:700 W STATE");
+  expect(k.building).toBe("US:749 W STATE ST");
+  expect(k.road).toBe("US:700 W STATE ST");
   expect(locate("749 WEST STATE STREET").building).toBe(k.building);
 });
 
@@ -25,11 +25,12 @@ test("intersections are order-independent", () => {
 
 test("CAD forms with a post-directional and a place name", () => {
   const a = parseUsAddress("1850 ORCHARD S; OAK GROVE MHP;");
-  expect(a.street).toEqual({ direction: "S", name: "ORCHARD", type: null });
+  expect(a.street).toEqual({ direction: null, name: "ORCHARD", type: null, post: "S" });
   expect(a.place).toBe("OAK GROVE MHP");
-  expect(locate("1850 ORCHARD S; OAK GROVE MHP;").building).toBe(locate("1850 S ORCHARD ST").building);
+  expect(locate("1850 ORCHARD S; OAK GROVE MHP;").building).toBe(locate("1850 ORCHARD S;").building);
+  expect(locate("1850 ORCHARD S; OAK GROVE MHP;").building).toBe("US:1850 ORCHARD S");
   expect(locate("310 MILL POND # C7; TOOL RENTAL;").room).toBe("US:310 MILL POND #C7");
-  expect(usStreet("N 57TH ST")).toEqual({ direction: "N", name: "57TH", type: "ST" });
+  expect(usStreet("N 57TH ST")).toEqual({ direction: "N", name: "57TH", type: "ST", post: null });
 });
 
 test("entities cover the input", () => {
@@ -85,7 +86,7 @@ test("a note beside a real place name keeps the place", () => {
 
 test("USPS Pub. 28 suffix variants and spelled-out ordinals give the same keys", () => {
   expect(locate("1230 S KESTREL BL,MKE").building).toBe(locate("1230 S KESTREL BLVD").building);
-  expect(locate("1230 S KESTREL BOULV").building).toBe("US:1230 S KESTREL");
+  expect(locate("1230 S KESTREL BOULV").building).toBe("US:1230 S KESTREL BLVD");
   expect(locate("840 W ORCHID PKY").building).toBe(locate("840 W ORCHID PARKWAY").building);
   expect(locate("1100-BLK N OLD MILL THIRD ST,MKE").road).toBe(locate("1100 BLK N OLD MILL 3RD ST").road);
   expect(locate("S KESTREL BL / W TAMARACK AV,MKE").cross).toBe(
@@ -95,14 +96,14 @@ test("USPS Pub. 28 suffix variants and spelled-out ordinals give the same keys",
 
 test("a crossing written with a dash is the crossing written with a slash", () => {
   expect(locate("N ALDER ST- E BIRCH ST").cross).toBe(locate("N ALDER ST / E BIRCH ST,MKE").cross);
-  expect(locate("N ALDER ST- E BIRCH ST").cross).toBe("US:X:E BIRCH & N ALDER");
+  expect(locate("N ALDER ST- E BIRCH ST").cross).toBe("US:X:E BIRCH ST & N ALDER ST");
 });
 
 test("AND, AT and a fraction inside a numbered street's name do not make a crossing", () => {
   const k = locate("9350 meadow and vine blvd");
   expect(k.cross).toBeNull();
-  expect(k.building).toBe("US:9350 MEADOW AND VINE");
-  expect(locate("7250 pines at 290 dr").building).toBe("US:7250 PINES AT 290");
+  expect(k.building).toBe("US:9350 MEADOW AND VINE BLVD");
+  expect(locate("7250 pines at 290 dr").building).toBe("US:7250 PINES AT 290 DR");
   expect(locate("1150 27th 1/2 st").building).toBe("US:1150 27TH 1/2 ST");
   expect(locate("1150 27th 1/2 st").road).not.toBe(locate("1150 27th st").road);
   // Without a house number, AND still joins two streets.
@@ -121,7 +122,7 @@ test("a city after several commas or a spaced dash is dropped from the place and
   expect(locate("RIVERTON TECH, LAKE GROVE").poi).toBe("US:P:RIVERTON TECH");
   expect(locate("415 W BRAMBLE PARKWAY - LAKE GROVE").building).toBe(locate("415 W BRAMBLE PKWY").building);
   expect(locate("88TH/KESTREL - LAKE GROVE").cross).toBe(locate("KESTREL & 88TH").cross);
-  expect(locate("610 ELMWOOD ST, APT 3").room).toBe("US:610 ELMWOOD #3");
+  expect(locate("610 ELMWOOD ST, APT 3").room).toBe("US:610 ELMWOOD ST #3");
 });
 
 test.each([
@@ -143,8 +144,9 @@ test("a numbered street keeps its type: N 44TH ST, N 44TH PL and N 44TH BL are t
   expect(locate("4410 N 44TH BL,MKE").road).not.toBe(st.road);
   expect(locate("4410 N 44TH BL,MKE").road).toBe(locate("4410 NORTH 44TH BOULEVARD").road);
   expect(locate("N 44TH PL / W ASPEN AV,MKE").cross).not.toBe(locate("N 44TH ST / W ASPEN AV,MKE").cross);
-  // A named street's type is still left out: exports of one city disagree on it.
-  expect(locate("3927 W ASPEN AV,MKE").building).toBe(locate("3927 W ASPEN").building);
+  // So does a named one (W ASPEN AV and W ASPEN CT are two streets); AV is AVE.
+  expect(locate("3927 W ASPEN AV,MKE").building).toBe(locate("3927 W ASPEN AVENUE").building);
+  expect(locate("3927 W ASPEN AV,MKE").building).not.toBe(locate("3927 W ASPEN CT,MKE").building);
 });
 
 test("a stretch of road between two streets is a place, not a block or a corner", () => {
@@ -159,4 +161,89 @@ test("a half unit (# 1/2) is a unit, not a crossing", () => {
   expect(k.cross).toBeNull();
   expect(k.room).toBe("US:1466 ELMWOOD #1/2");
   expect(k.room).not.toBe(locate("1466 ELMWOOD # 1;").room);
+});
+
+test.each([
+  "1000 BLOCK OF ELMWOOD AVE",
+  "1000 BLK OF ELMWOOD AVE",
+  "1000 block of Elmwood Ave",
+  "10XX BLOCK ELMWOOD AVE",
+])("a block written %s is the 1000 block, not a street named OF ELMWOOD", (text) => {
+  expect(locate(text).road).toBe(locate("10XX ELMWOOD AVE").road);
+  expect(locate(text).building).toBeNull();
+});
+
+test("a named street's type is part of its key: CANAL ST and CANAL AVE are two streets", () => {
+  expect(locate("2600 CANAL ST").road).not.toBe(locate("2600 CANAL AVE").road);
+  expect(locate("2642 CANAL ST").building).not.toBe(locate("2642 CANAL BLVD").building);
+  expect(locate("CANAL ST / MARSH ST").cross).not.toBe(locate("CANAL AVE / MARSH ST").cross);
+  // The spellings of one type still meet (USPS Pub. 28 and its variants).
+  expect(locate("26XX CANAL AV").road).toBe(locate("2642 Canal Avenue").road);
+  expect(locate("26XX CANAL AV").road).toBe("US:2600 CANAL AVE");
+});
+
+test("a directional after the street is kept apart from one before it, also after a type", () => {
+  expect(locate("1000 ELMWOOD ST W").building).toBe(locate("1000 ELMWOOD STREET WEST").building);
+  expect(locate("1000 ELMWOOD ST W").building).toBe("US:1000 ELMWOOD ST W");
+  expect(locate("1000 27TH ST N").building).not.toBe(locate("1000 N 27TH ST").building);
+  expect(locate("11XX E KESTREL AVE S").road).not.toBe(locate("11XX E KESTREL AVE N").road);
+  expect(locate("13XX ORCHARD HWY N").road).not.toBe(locate("13XX ORCHARD HWY S").road);
+  expect(locate("13XX ORCHARD HWY N").road).toBe(locate("1342 Orchard Highway North").road);
+});
+
+test("a unit after a comma, spelled APARTMENT, or after a ';' is the unit, never a place", () => {
+  expect(locate("1005 ELMWOOD ST, UNIT B").room).toBe("US:1005 ELMWOOD ST #B");
+  expect(locate("1005 ELMWOOD ST APARTMENT 3").room).toBe(locate("1005 ELMWOOD ST APT 3").room);
+  expect(locate("1005 ELMWOOD ST RM 3").room).toBe(locate("1005 ELMWOOD ST #3").room);
+  const lot = locate("609 QUAIL; LOT 14;");
+  expect(lot.poi).toBeNull();
+  expect(lot.room).toBe("US:609 QUAIL #14");
+  expect(locate("80 ELMWOOD; UNIT 209;").room).toBe("US:80 ELMWOOD #209");
+  expect(locate("80 ELMWOOD; STE D; PINE COURT APTS;").poi).toBe("US:P:PINE COURT APTS");
+});
+
+test.each([
+  ["1000 N 27 ST", "1000 N 27TH ST"],
+  ["1000 N TWENTY-SEVENTH ST", "1000 N 27TH ST"],
+  ["1000 N Twenty Seventh St", "1000 N 27TH ST"],
+  ["1000 N THIRTEENTH ST", "1000 N 13TH ST"],
+  ["1000 N 1 ST", "1000 N 1ST ST"],
+  ["1000 N 2 ST", "1000 N 2ND ST"],
+  ["1000 N 3 ST", "1000 N 3RD ST"],
+  ["1000 N 11 ST", "1000 N 11TH ST"],
+  ["1000 N 112 ST", "1000 N 112TH ST"],
+  ["1000 W FORTIETH AVE", "1000 W 40TH AVE"],
+])("a numbered street written %s is %s", (text, same) => {
+  expect(locate(text).building).toBe(locate(same).building);
+});
+
+test("a number after a type word is a route, not an ordinal; a type word first is abbreviated", () => {
+  expect(locate("1000 HIGHWAY 100").building).toBe(locate("1000 HWY 100").building);
+  expect(locate("1000 HWY 100").building).not.toBe(locate("1000 100TH ST").building);
+  expect(locate("1000 AVENUE B").road).toBe(locate("10XX AVE B").road);
+  expect(locate("1000 AVE B").road).not.toBe(locate("1000 AVE C").road);
+  expect(locate("6650 AVE E").road).not.toBe(locate("6650 AVE N").road);
+  expect(locate("1000 NORTH ST").building).not.toBe(locate("1000 N ST").building);
+  expect(locate("1000 WEST AVE").building).toBe(locate("1000 WEST AVENUE").building);
+});
+
+test.each([
+  "1000 N.W. 27TH ST",
+  '"1000 NW 27TH ST"',
+  "1000 NW 27TH ST-",
+  "1000 NW 27TH ST.",
+  " 1000  NW  27TH  ST ",
+  "1000 NW 27TH ST LAKE GROVE WI",
+  "1000 NW 27TH ST, LAKE GROVE, WI 53201",
+  "1000 NW 27TH ST LAKE GROVE WI 53201",
+  "1000 NW 27TH ST,LAKE GROVE(OAK COUNTY)",
+])("punctuation, spaces and a city with its state around %s leave the door's keys", (text) => {
+  expect(locate(text).building).toBe("US:1000 NW 27TH ST");
+});
+
+test("a block written before a crossing is that block at the corner", () => {
+  const k = locate("1000 ELMWOOD ST / QUAIL AVE");
+  expect(k.cross).toBe(locate("QUAIL AVE & ELMWOOD ST").cross);
+  expect(k.road).toBe(locate("10XX ELMWOOD ST").road);
+  expect(k.building).toBeNull();
 });

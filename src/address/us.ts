@@ -76,21 +76,75 @@ const SUFFIX: Readonly<Record<string, string>> = {
   PLAZA: "PLZ",
   PLZA: "PLZ",
 };
-/** Spelled-out ordinals of numbered streets (OLD MILL THIRD ST = OLD MILL 3RD ST). */
-const ORDINAL: Readonly<Record<string, string>> = {
-  FIRST: "1ST",
-  SECOND: "2ND",
-  THIRD: "3RD",
-  FOURTH: "4TH",
-  FIFTH: "5TH",
-  SIXTH: "6TH",
-  SEVENTH: "7TH",
-  EIGHTH: "8TH",
-  NINTH: "9TH",
-  TENTH: "10TH",
-  ELEVENTH: "11TH",
-  TWELFTH: "12TH",
+/** Spelled-out ordinals of numbered streets (OLD MILL THIRD ST = OLD MILL 3RD ST, TWENTY-SEVENTH = 27TH). */
+const ORDINAL_NUMBER: Readonly<Record<string, number>> = {
+  FIRST: 1,
+  SECOND: 2,
+  THIRD: 3,
+  FOURTH: 4,
+  FIFTH: 5,
+  SIXTH: 6,
+  SEVENTH: 7,
+  EIGHTH: 8,
+  NINTH: 9,
+  TENTH: 10,
+  ELEVENTH: 11,
+  TWELFTH: 12,
+  THIRTEENTH: 13,
+  FOURTEENTH: 14,
+  FIFTEENTH: 15,
+  SIXTEENTH: 16,
+  SEVENTEENTH: 17,
+  EIGHTEENTH: 18,
+  NINETEENTH: 19,
+  TWENTIETH: 20,
+  THIRTIETH: 30,
+  FORTIETH: 40,
+  FIFTIETH: 50,
+  SIXTIETH: 60,
+  SEVENTIETH: 70,
+  EIGHTIETH: 80,
+  NINETIETH: 90,
 };
+const TENS: Readonly<Record<string, number>> = {
+  TWENTY: 20,
+  THIRTY: 30,
+  FORTY: 40,
+  FIFTY: 50,
+  SIXTY: 60,
+  SEVENTY: 70,
+  EIGHTY: 80,
+  NINETY: 90,
+};
+/** TWENTY-SEVENTH or TWENTYSEVENTH as one word. */
+const TENS_ORDINAL = /^(TWENTY|THIRTY|FORTY|FIFTY|SIXTY|SEVENTY|EIGHTY|NINETY)-?([A-Z]+)$/;
+
+/** 1 → 1ST, 2 → 2ND, 3 → 3RD, 11 → 11TH, 112 → 112TH. */
+const ordinal = (n: number): string => {
+  const last2 = n % 100;
+  const last = n % 10;
+  const suffix =
+    last2 >= 11 && last2 <= 13 ? "TH" : last === 1 ? "ST" : last === 2 ? "ND" : last === 3 ? "RD" : "TH";
+  return `${n}${suffix}`;
+};
+
+/** Spelled-out ordinals as numbers, in one word or two (TWENTY SEVENTH → 27TH). */
+function spelledOrdinals(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const unit = ORDINAL_NUMBER[words[i + 1] ?? ""];
+    const joined = TENS_ORDINAL.exec(w);
+    const joinedUnit = joined ? ORDINAL_NUMBER[joined[2] as string] : undefined;
+    if (TENS[w] !== undefined && unit !== undefined && unit < 10) {
+      out.push(ordinal(TENS[w] + unit));
+      i++;
+    } else if (joined && joinedUnit !== undefined && joinedUnit < 10)
+      out.push(ordinal((TENS[joined[1] as string] as number) + joinedUnit));
+    else out.push(ORDINAL_NUMBER[w] !== undefined ? ordinal(ORDINAL_NUMBER[w]) : w);
+  }
+  return out;
+}
 const SUFFIXES = new Set([
   ...Object.values(SUFFIX),
   "ST",
@@ -161,10 +215,16 @@ export function isLatinAddress(text: string): boolean {
 }
 
 export interface UsStreet {
+  /** Directional before the name (W STATE ST). */
   readonly direction: string | null;
   readonly name: string;
-  /** Street type (ST, AVE), informative only: exports disagree on it, so keys leave it out. */
+  /** Street type (ST, AVE): part of the street, CANAL ST and CANAL AVE are two streets. */
   readonly type: string | null;
+  /**
+   * Directional after the name or type (HIGUERA S, KENT AVE N): kept apart from one before it,
+   * since some cities have both 27TH ST N and N 27TH ST (USPS Pub. 28 has two fields).
+   */
+  readonly post: string | null;
 }
 
 export interface UsAddress {
@@ -183,46 +243,92 @@ export interface UsAddress {
   readonly entities: Entity[];
 }
 
-/** Normalises a street: "W STATE ST" → {W, STATE, ST}; "HIGUERA S" → {S, HIGUERA}. */
+const isType = (w: string): boolean => SUFFIXES.has(w) || SUFFIX[w] !== undefined;
+
+/**
+ * Normalises a street: "W STATE ST" → {W, STATE, ST}; "HIGUERA S" → {HIGUERA, post S};
+ * "N TWENTY-SEVENTH STREET" → {N, 27TH, ST}; "AVENUE B" → {AVE B}.
+ */
 export function usStreet(text: string): UsStreet | null {
-  const words = text
-    .toUpperCase()
-    .replace(/[.,]/g, " ")
-    .split(/\s+/)
-    .filter((w) => w.length > 0)
-    .map((w) => ORDINAL[w] ?? w);
+  const words = spelledOrdinals(
+    text
+      .toUpperCase()
+      // N.W. is NW, not N and W.
+      .replace(/\b([NS])\.\s?([EW])\./g, "$1$2")
+      .replace(/[.,"]/g, " ")
+      .split(/\s+/)
+      .filter((w) => w.length > 0),
+  );
   if (words.length === 0) return null;
   let direction: string | null = null;
   let type: string | null = null;
+  let post: string | null = null;
   const first = words[0] as string;
-  if (words.length > 1 && DIRECTION[first]) {
+  // NORTH ST and W AVE are streets named North and W, not a direction before a type.
+  if (words.length > 1 && DIRECTION[first] && !(words.length === 2 && isType(words[1] as string))) {
     direction = DIRECTION[first] as string;
     words.shift();
   }
+  // A directional after the street: abbreviated (HIGUERA S), or any after a type (MAIN STREET WEST);
+  // AVE E is Avenue E.
+  const tail = words.at(-1) as string;
+  const beforeTail = words.at(-2);
+  if (
+    words.length > 1 &&
+    DIRECTION[tail] &&
+    (tail.length <= 2 || (beforeTail !== undefined && isType(beforeTail))) &&
+    !(words.length === 2 && isType(beforeTail as string))
+  ) {
+    post = DIRECTION[tail] as string;
+    words.pop();
+  }
   const lastWord = words.at(-1) as string;
-  if (words.length > 1 && (SUFFIXES.has(lastWord) || SUFFIX[lastWord])) {
+  if (words.length > 1 && isType(lastWord)) {
     type = SUFFIX[lastWord] ?? lastWord;
     words.pop();
   }
-  const tail = words.at(-1) as string;
-  // Post-directional (CAD style "HIGUERA S") is the same street as "S HIGUERA".
-  if (words.length > 1 && direction === null && DIRECTION[tail] && tail.length <= 2) {
-    direction = DIRECTION[tail] as string;
-    words.pop();
-  }
-  const name = words.join(" ");
-  return name ? { direction, name, type } : null;
+  // Type words left in the name are abbreviated too (HIGHWAY 100 = HWY 100, AVENUE B = AVE B).
+  const named = words.map((w) => SUFFIX[w] ?? w);
+  // A bare number before a type is a numbered street (N 27 ST = N 27TH ST), not HWY 100.
+  if (type !== null && named.length === 1 && /^\d+$/.test(named[0] as string))
+    named[0] = ordinal(Number(named[0]));
+  const name = named.join(" ");
+  return name ? { direction, name, type, post } : null;
 }
 
+/** The street in a key: directional, name, type and directional after it, as written. */
+const streetKey = (s: UsStreet): string =>
+  [s.direction, s.name, s.type, s.post].filter((w): w is string => w !== null).join(" ");
+
 /**
- * The street in a key: direction and name, and the type only for a numbered street, where grid
- * cities give one number several streets (N 44TH ST, N 44TH PL and N 44TH BLVD); a named street's type is left out because exports of one city disagree on it.
+ * 2600, 026XX, 4600-BLK, 1000 BLK or 1000 BLOCK OF (a block), 3017-A / 317A (a number and a unit
+ * letter), 7200-7500 (a range: its first block, no door), then the street.
  */
-const streetKey = (s: UsStreet): string => {
-  const name = s.direction ? `${s.direction} ${s.name}` : s.name;
-  return s.type !== null && NUMBERED_STREET.test(s.name) ? `${name} ${s.type}` : name;
-};
-const NUMBERED_STREET = /^\d+(?:ST|ND|RD|TH)\b/;
+const NUMBER = /^(\d+X*|\d*X+)(?:(?:-|\s+)(BLK|BLOCK)\b(?:\s+OF\b)?|-?([A-Z])\b|-(\d+))?\s+(.+)$/i;
+
+/**
+ * A unit at the end: # and the words of USPS Pub. 28 Appendix C2 (APT, STE, UNIT ...); after a
+ * word that is also a street's (ROOM, LOT, SPACE), only a number or a letter is a unit.
+ */
+const UNIT =
+  /\s*(?:#|\b(?:APT|UNIT|STE|SUITE)\b\.?)\s*([A-Za-z0-9-]+(?:\/[0-9]+)?)\s*$|\s*\b(?:APARTMENT|RM|ROOM|LOT|SPC|SPACE)\b\.?\s*([A-Za-z]?\d[A-Za-z0-9-]*|[A-Za-z])\s*$/i;
+/** A unit written as a CAD segment of its own ("; LOT 14;", "; STE D;", "; UNIT 209;"). */
+const UNIT_NOTE = /^(?:#|(?:APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|LOT|SPC|SPACE)\b\.?)\s*([A-Za-z0-9-]+)$/i;
+
+/** US state and Canadian province codes (USPS, Canada Post), but ON, which is also a word. */
+const STATES =
+  "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|BC|AB|SK|MB|QC|NS|NB|NL|PE|YT|NT|NU";
+/**
+ * A city and its state written without a comma after the street's type, a directional after it, a
+ * route number or a letter ("... ST LAKE GROVE WI 53201", "... HWY 100 LAKE GROVE WI", "... AVE B
+ * LAKE GROVE WI"); after a name alone the city cannot be told from the street's name.
+ */
+/** Tested first: the city's regex backtracks over the whole text, and few addresses end with a state. */
+const ENDS_WITH_STATE = new RegExp(`\\s(?:${STATES})(?:\\s+\\d{5}(?:-\\d{4})?)?$`, "i");
+const CITY_AND_STATE = new RegExp(
+  `^(.*\\s(?:(?:${[...SUFFIXES, ...Object.keys(SUFFIX)].join("|")})\\.?(?:\\s+(?:N|S|E|W|NE|NW|SE|SW)\\.?)?|\\d+|[A-Z]\\.?))\\s+([A-Z][A-Z .]*\\s(?:${STATES})(?:\\s+\\d{5}(?:-\\d{4})?)?)$`,
+  "i",
+);
 
 /**
  * Parses a block address.
@@ -231,19 +337,32 @@ const NUMBERED_STREET = /^\d+(?:ST|ND|RD|TH)\b/;
 export function parseUsAddress(text: string): UsAddress {
   const entities: Entity[] = [];
   const segments = text.split(";");
-  const main = (segments[0] ?? "").trim();
-  const places = segments
-    .slice(1)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0 && !NOT_A_PLACE_NAME.test(s.toUpperCase().replace(/\s+/g, " ")));
+  // Quotes around the address and a dash or dot left at its end are no part of it.
+  // So is a note in brackets ("(REAR)").
+  const main = (segments[0] ?? "")
+    .replace(/"|\([^)]*\)/g, " ")
+    .replace(/[\s.-]+$/, "")
+    .trim();
+  let unit: string | null = null;
+  const notes = segments.slice(1).map((s) => s.trim());
+  // A unit given in a segment of its own ("609 PALM; LOT 14;") is the unit, not a place: one
+  // "LOT 14" poi key would join every lot 14 of the city.
+  const unitNote = notes.map((s) => UNIT_NOTE.exec(s)).find((m) => m !== null);
+  const places = notes.filter(
+    (s) => s.length > 0 && !UNIT_NOTE.test(s) && !NOT_A_PLACE_NAME.test(s.toUpperCase().replace(/\s+/g, " ")),
+  );
   const place = places.join(" ");
   let rest = main;
   let city: string | null = null;
-  // The city after one comma or more ("RIVERTON TECH,LAKE GROVE,WI"), or after a spaced dash
-  // ("... PKWY - LAKE GROVE"), unless it is a unit ("..., APT 4").
+  // The city after one comma or more ("RIVERTON TECH,LAKE GROVE,WI", "..., LAKE GROVE, WI 53201"),
+  // after a spaced dash ("... PKWY - LAKE GROVE"), or with its state after a street type
+  // ("... ST LAKE GROVE WI"), unless it is a unit ("..., APT 4", "..., UNIT B").
   const comma =
-    /^(.*?),\s*((?!(?:APT|UNIT|STE|SUITE)\b)[A-Za-z .]+(?:,\s*[A-Za-z .]+)*)$/i.exec(rest) ??
-    /^(.*\S)\s+-\s+([A-Za-z .]+)$/.exec(rest);
+    /^(.*?),\s*((?!\s*(?:APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|LOT|SPC|SPACE)\b)[A-Za-z .()]+(?:,\s*[A-Za-z .()]+)*(?:\s+\d{5}(?:-\d{4})?)?)$/i.exec(
+      rest,
+    ) ??
+    /^(.*\S)\s+-\s+([A-Za-z .]+)$/.exec(rest) ??
+    (ENDS_WITH_STATE.test(rest) ? CITY_AND_STATE.exec(rest) : null);
   if (comma) {
     rest = (comma[1] as string).trim();
     city =
@@ -252,17 +371,16 @@ export function parseUsAddress(text: string): UsAddress {
         .toUpperCase()
         .replace(/\s*,\s*/g, ", ") || null;
   }
-  let unit: string | null = null;
-  const unitMatch = /\s*(?:#|\bAPT\b\.?|\bUNIT\b|\bSTE\b|\bSUITE\b)\s*([A-Za-z0-9-]+(?:\/[0-9]+)?)\s*$/i.exec(
-    rest,
-  );
+  const unitMatch = UNIT.exec(rest);
   if (unitMatch) {
-    unit = (unitMatch[1] as string).toUpperCase();
+    unit = ((unitMatch[1] ?? unitMatch[2]) as string).toUpperCase();
     rest = rest.slice(0, unitMatch.index).trim();
-  }
+  } else if (unitNote) unit = (unitNote[1] as string).toUpperCase();
   // "/" between digits is a fraction (27TH 1/2 ST); after a house number, AND and AT belong to the
   // street's name (9350 MEADOW AND VINE BLVD); "N ELM ST- E OAK ST" is a crossing.
-  const housed = /^\d+[A-Z]?\s/i.test(rest);
+  // A number before a type word names a street, it is no door ("27 ST N & OAK AVE").
+  const numberFirst = /^(?:\d+X*|\d*X+)[A-Z]?\s+([^\s.]+)/i.exec(rest);
+  const housed = numberFirst !== null && !isType((numberFirst[1] as string).toUpperCase());
   const separator = housed
     ? /\s*(?:(?<!\d)\/|\/(?!\d)|&|@)\s*/
     : /\s*(?:(?<!\d)\/|\/(?!\d)|&|\bAND\b|\bAT\b|@|(?<=[A-Z])-\s)\s*/i;
@@ -275,14 +393,18 @@ export function parseUsAddress(text: string): UsAddress {
   let cross: UsStreet | null = null;
   let numberText: string | null = null;
   if (crossParts.length === 2) {
-    street = usStreet(crossParts[0] as string);
+    // A block written before a crossing ("1000 ELM ST / OAK AVE") is that block at the corner:
+    // the road key of the block, no door.
+    const first = crossParts[0] as string;
+    const m = housed ? NUMBER.exec(first) : null;
+    if (m) {
+      numberText = first.slice(0, first.length - (m[5] as string).length).trim();
+      block = Math.floor(Number((m[1] as string).toUpperCase().replace(/X/g, "0")) / 100) * 100;
+    }
+    street = usStreet(m ? (m[5] as string) : first);
     cross = usStreet(crossParts[1] as string);
   } else {
-    // 2600, 026XX, 4600-BLK or 1000 BLK (a block), 3017-A / 317A (a number and a unit letter),
-    // 7200-7500 (a range: its first block, no door).
-    const m = stretch
-      ? null
-      : /^(\d+X*|\d*X+)(?:(?:-|\s+)(BLK|BLOCK)\b|-?([A-Z])\b|-(\d+))?\s+(.+)$/i.exec(rest);
+    const m = stretch ? null : NUMBER.exec(rest);
     if (m) {
       const raw = (m[1] as string).toUpperCase();
       const letter = m[3]?.toUpperCase();
@@ -303,10 +425,14 @@ export function parseUsAddress(text: string): UsAddress {
     (street === null && cross === null && rest && !NOT_A_PLACE.test(rest) ? rest.toUpperCase() : null);
   // Entities: road number, road(s), unit, place, the rest redundant.
   if (street && cross) {
-    entities.push(
-      { label: "road", text: (crossParts[0] as string).trim() },
-      { label: "road", text: (crossParts[1] as string).trim() },
-    );
+    const first = (crossParts[0] as string).trim();
+    if (numberText !== null)
+      entities.push(
+        { label: "roadno", text: numberText },
+        { label: "road", text: first.slice(numberText.length).trim() },
+      );
+    else entities.push({ label: "road", text: first });
+    entities.push({ label: "road", text: (crossParts[1] as string).trim() });
   } else if (street) {
     if (block !== null && numberText !== null)
       entities.push(
@@ -338,7 +464,7 @@ export function parseUsAddress(text: string): UsAddress {
  */
 export function usKeys(a: UsAddress, scope = ""): LocationKeys {
   const prefix = scope ? `US:${scope}:` : "US:";
-  const road = a.street && !a.cross && a.block !== null ? `${prefix}${a.block} ${streetKey(a.street)}` : null;
+  const road = a.street && a.block !== null ? `${prefix}${a.block} ${streetKey(a.street)}` : null;
   const building = a.street && a.number !== null ? `${prefix}${a.number} ${streetKey(a.street)}` : null;
   const cross =
     a.street && a.cross ? `${prefix}X:${[streetKey(a.street), streetKey(a.cross)].sort().join(" & ")}` : null;

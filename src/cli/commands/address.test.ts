@@ -51,7 +51,7 @@ test("recur address parse writes one JSON line per input line, entities covering
   expect(rows.map((r) => r.text)).toEqual(lines);
   for (const r of rows) expect(r.entities.map((e) => e.text).join("")).toBe(r.text);
   expect(rows[0]?.key.room).toBe(rows[3]?.key.room);
-  expect(rows[1]?.key.road).toBe("US:1000 ALBERNI");
+  expect(rows[1]?.key.road).toBe("US:1000 ALBERNI ST");
   expect(rows[2]?.entities).toEqual([]);
 });
 
