@@ -1,0 +1,84 @@
+/**
+ * How the US block-address keys collapse the real exports' spellings (../shared/data, see its
+ * MANIFEST.md): per export, distinct raw addresses, how many get a key, distinct keys per level
+ * and of the finest key each address has (room, building, road, cross, poi), and how many keys
+ * join spellings that name a street with two different types (CANAL ST and CANAL AVE in one key:
+ * two streets merged). Measuring only: nothing of the data is written anywhere.
+ *
+ *   node --import tsx bench/us-address-keys.ts
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import Papa from "papaparse";
+import { createAddressLocator } from "../src/address/locator.ts";
+import { parseUsAddress } from "../src/address/us.ts";
+import type { LocationKeys } from "../src/domain/location.ts";
+
+const DATA = join(import.meta.dirname, "..", "..", "shared", "data");
+const EXPORTS: [string, string, string][] = [
+  ["milwaukee", "cfs/milwaukee-2018-05.csv", "location"],
+  ["san-luis-obispo", "cfs/san-luis-obispo-2021-22.csv", "address"],
+  ["houston", "crime/houston-2010.csv", "address"],
+  ["vancouver", "crime/vancouver-2020.csv", "HUNDRED_BLOCK"],
+];
+const LEVELS = [
+  "room",
+  "building",
+  "road",
+  "cross",
+  "poi",
+] as const satisfies readonly (keyof LocationKeys)[];
+
+if (!existsSync(DATA)) {
+  console.log(`${DATA} is absent: nothing to measure`);
+  process.exit(0);
+}
+const locator = createAddressLocator();
+const total = { raw: 0, keyed: 0, finest: 0, typeMerged: 0 };
+for (const [name, file, column] of EXPORTS) {
+  const path = join(DATA, file);
+  if (!existsSync(path)) {
+    console.log(`${name}: ${file} is absent, skipped`);
+    continue;
+  }
+  const rows = Papa.parse<Record<string, string>>(readFileSync(path, "utf8"), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
+  const raw = new Set(rows.map((r) => (r[column] ?? "").trim()).filter((a) => a.length > 0));
+  const perLevel = new Map<string, Set<string>>(LEVELS.map((l) => [l, new Set<string>()]));
+  const finest = new Set<string>();
+  // road or cross key → "direction name" → street types written for it
+  const typesOf = new Map<string, Map<string, Set<string>>>();
+  let keyed = 0;
+  for (const a of raw) {
+    const k = locator.locate(a);
+    const first = LEVELS.map((l) => k[l]).find((v) => v !== null);
+    if (!first) continue;
+    keyed++;
+    finest.add(first);
+    for (const l of LEVELS) if (k[l] !== null) perLevel.get(l)?.add(k[l] as string);
+    const key = k.road ?? k.cross;
+    if (!key) continue;
+    const us = parseUsAddress(a);
+    for (const s of [us.street, us.cross]) {
+      if (!s?.type) continue;
+      const streets = typesOf.get(key) ?? new Map<string, Set<string>>();
+      typesOf.set(key, streets);
+      const id = `${s.direction ?? ""} ${s.name}`;
+      streets.set(id, (streets.get(id) ?? new Set()).add(s.type));
+    }
+  }
+  let typeMerged = 0;
+  for (const streets of typesOf.values()) if ([...streets.values()].some((t) => t.size > 1)) typeMerged++;
+  console.log(
+    `${name}: ${raw.size} distinct addresses, ${keyed} keyed -> ${finest.size} finest keys (${LEVELS.map((l) => `${l} ${perLevel.get(l)?.size}`).join(", ")}); road/cross keys joining one street name written with two types: ${typeMerged}`,
+  );
+  total.raw += raw.size;
+  total.keyed += keyed;
+  total.finest += finest.size;
+  total.typeMerged += typeMerged;
+}
+console.log(
+  `all: ${total.raw} distinct addresses, ${total.keyed} keyed -> ${total.finest} finest keys; keys joining two types of one street name: ${total.typeMerged}`,
+);
