@@ -25,6 +25,8 @@ interface Street {
   readonly post?: string;
   /** The type word comes first (AVE B, HWY 100). */
   readonly lead?: string;
+  /** Ways the name itself is written (SAINT QUAIL, ST QUAIL). */
+  readonly spelt?: readonly string[];
 }
 
 const STREETS: readonly Street[] = [
@@ -66,6 +68,8 @@ const STREETS: readonly Street[] = [
   { lead: "AVE", name: "B" },
   { lead: "AVE", name: "C" },
   { lead: "HWY", name: "100" },
+  { name: "ST QUAIL", type: "AVE", spelt: ["ST QUAIL", "SAINT QUAIL", "ST. QUAIL"] },
+  { name: "MT QUAIL", type: "ST", spelt: ["MT QUAIL", "MOUNT QUAIL"] },
 ];
 
 /** USPS Pub. 28 types with their spelled-out forms and Appendix C1 variants. */
@@ -182,7 +186,7 @@ function spellStreet(rand: () => number, s: Street): string {
   const words: string[] = [];
   if (s.pre) words.push(pick(rand, DIRECTIONS[s.pre] as readonly string[]));
   if (s.lead) words.push(pick(rand, TYPES[s.lead] as readonly string[]));
-  if (s.name) words.push(s.name);
+  if (s.name) words.push(s.spelt ? pick(rand, s.spelt) : s.name);
   if (s.nth !== undefined) {
     // A bare number is a numbered street only before a type.
     const forms = [
@@ -276,6 +280,8 @@ const UNIT_FORMS: readonly ((u: string) => string)[] = [
   (u) => `, UNIT ${u}`,
   (u) => ` STE ${u}`,
   (u) => `; APT ${u};`,
+  (u) => ` APT #${u}`,
+  (u) => ` UNIT #${u}`,
 ];
 
 function units(rand: () => number, per: number): VariantGroup[] {

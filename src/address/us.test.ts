@@ -247,3 +247,31 @@ test("a block written before a crossing is that block at the corner", () => {
   expect(k.road).toBe(locate("10XX ELMWOOD ST").road);
   expect(k.building).toBeNull();
 });
+
+test.each([
+  ["1005 ELMWOOD ST APT #3", "US:1005 ELMWOOD ST #3"],
+  ["1005 ELMWOOD ST, APT #3", "US:1005 ELMWOOD ST #3"],
+  ["1005 ELMWOOD ST UNIT #B", "US:1005 ELMWOOD ST #B"],
+  ["1005 ELMWOOD ST STE. #200", "US:1005 ELMWOOD ST #200"],
+])("a unit word with a # (%s) is one unit, not a street named ELMWOOD ST APT", (text, room) => {
+  expect(locate(text).room).toBe(room);
+  expect(locate(text).building).toBe(room.replace(/ #.*/, ""));
+});
+
+test("a number before AND or AT is a numbered street at a crossing, not a door", () => {
+  expect(locate("84 AND ELMWOOD").cross).toBe(locate("ELMWOOD & 84").cross);
+  expect(locate("84 AT ELMWOOD").building).toBeNull();
+  expect(locate("9350 MEADOW AND VINE BLVD").building).toBe("US:9350 MEADOW AND VINE BLVD");
+});
+
+test("a half number (1000 1/2 ELMWOOD ST) is door 1000's half, as # 1/2 is", () => {
+  expect(locate("1000 1/2 ELMWOOD ST").room).toBe(locate("1000 ELMWOOD ST # 1/2").room);
+  expect(locate("1000 1/2 ELMWOOD ST").road).toBe(locate("10XX ELMWOOD ST").road);
+});
+
+test("SAINT, MOUNT and FORT in a street's name are ST, MT and FT", () => {
+  expect(locate("1000 SAINT QUAIL AVE").building).toBe(locate("1000 ST QUAIL AVE").building);
+  expect(locate("1000 MOUNT QUAIL ST").building).toBe(locate("1000 MT QUAIL ST").building);
+  expect(locate("1000 FORT QUAIL RD").building).toBe(locate("1000 FT. QUAIL RD").building);
+  expect(locate("1000 ST QUAIL AVE").building).not.toBe(locate("1000 QUAIL AVE").building);
+});

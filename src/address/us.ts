@@ -243,6 +243,9 @@ export interface UsAddress {
   readonly entities: Entity[];
 }
 
+/** Words of names written two ways (SAINT PAUL = ST PAUL). */
+const NAME_WORD: Readonly<Record<string, string>> = { SAINT: "ST", MOUNT: "MT", FORT: "FT" };
+
 const isType = (w: string): boolean => SUFFIXES.has(w) || SUFFIX[w] !== undefined;
 
 /**
@@ -288,7 +291,7 @@ export function usStreet(text: string): UsStreet | null {
     words.pop();
   }
   // Type words left in the name are abbreviated too (HIGHWAY 100 = HWY 100, AVENUE B = AVE B).
-  const named = words.map((w) => SUFFIX[w] ?? w);
+  const named = words.map((w) => SUFFIX[w] ?? NAME_WORD[w] ?? w);
   // A bare number before a type is a numbered street (N 27 ST = N 27TH ST), not HWY 100.
   if (type !== null && named.length === 1 && /^\d+$/.test(named[0] as string))
     named[0] = ordinal(Number(named[0]));
@@ -302,16 +305,17 @@ const streetKey = (s: UsStreet): string =>
 
 /**
  * 2600, 026XX, 4600-BLK, 1000 BLK or 1000 BLOCK OF (a block), 3017-A / 317A (a number and a unit
- * letter), 7200-7500 (a range: its first block, no door), then the street.
+ * letter), 7200-7500 (a range: its first block, no door), 1000 1/2 (door 1000's half, unit 1/2, as
+ * "# 1/2" is), then the street.
  */
-const NUMBER = /^(\d+X*|\d*X+)(?:(?:-|\s+)(BLK|BLOCK)\b(?:\s+OF\b)?|-?([A-Z])\b|-(\d+))?\s+(.+)$/i;
+const NUMBER = /^(\d+X*|\d*X+)(?:(?:-|\s+)(BLK|BLOCK)\b(?:\s+OF\b)?|-?([A-Z])\b|-(\d+)|\s+(1\/2))?\s+(.+)$/i;
 
 /**
  * A unit at the end: # and the words of USPS Pub. 28 Appendix C2 (APT, STE, UNIT ...); after a
  * word that is also a street's (ROOM, LOT, SPACE), only a number or a letter is a unit.
  */
 const UNIT =
-  /\s*(?:#|\b(?:APT|UNIT|STE|SUITE)\b\.?)\s*([A-Za-z0-9-]+(?:\/[0-9]+)?)\s*$|\s*\b(?:APARTMENT|RM|ROOM|LOT|SPC|SPACE)\b\.?\s*([A-Za-z]?\d[A-Za-z0-9-]*|[A-Za-z])\s*$/i;
+  /\s*(?:\b(?:APT|UNIT|STE|SUITE)\b\.?\s*#?|#)\s*([A-Za-z0-9-]+(?:\/[0-9]+)?)\s*$|\s*\b(?:APARTMENT|RM|ROOM|LOT|SPC|SPACE)\b\.?\s*#?\s*([A-Za-z]?\d[A-Za-z0-9-]*|[A-Za-z])\s*$/i;
 /** A unit written as a CAD segment of its own ("; LOT 14;", "; STE D;", "; UNIT 209;"). */
 const UNIT_NOTE = /^(?:#|(?:APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|LOT|SPC|SPACE)\b\.?)\s*([A-Za-z0-9-]+)$/i;
 
@@ -380,7 +384,10 @@ export function parseUsAddress(text: string): UsAddress {
   // street's name (9350 MEADOW AND VINE BLVD); "N ELM ST- E OAK ST" is a crossing.
   // A number before a type word names a street, it is no door ("27 ST N & OAK AVE").
   const numberFirst = /^(?:\d+X*|\d*X+)[A-Z]?\s+([^\s.]+)/i.exec(rest);
-  const housed = numberFirst !== null && !isType((numberFirst[1] as string).toUpperCase());
+  const afterNumber = (numberFirst?.[1] ?? "").toUpperCase();
+  // ... and so does a number before AND or AT ("84 AND ELM": 84TH at ELM).
+  const housed =
+    numberFirst !== null && !isType(afterNumber) && afterNumber !== "AND" && afterNumber !== "AT";
   const separator = housed
     ? /\s*(?:(?<!\d)\/|\/(?!\d)|&|@)\s*/
     : /\s*(?:(?<!\d)\/|\/(?!\d)|&|\bAND\b|\bAT\b|@|(?<=[A-Z])-\s)\s*/i;
@@ -398,25 +405,26 @@ export function parseUsAddress(text: string): UsAddress {
     const first = crossParts[0] as string;
     const m = housed ? NUMBER.exec(first) : null;
     if (m) {
-      numberText = first.slice(0, first.length - (m[5] as string).length).trim();
+      numberText = first.slice(0, first.length - (m[6] as string).length).trim();
       block = Math.floor(Number((m[1] as string).toUpperCase().replace(/X/g, "0")) / 100) * 100;
     }
-    street = usStreet(m ? (m[5] as string) : first);
+    street = usStreet(m ? (m[6] as string) : first);
     cross = usStreet(crossParts[1] as string);
   } else {
     const m = stretch ? null : NUMBER.exec(rest);
     if (m) {
       const raw = (m[1] as string).toUpperCase();
       const letter = m[3]?.toUpperCase();
-      numberText = rest.slice(0, rest.length - (m[5] as string).length).trim();
+      numberText = rest.slice(0, rest.length - (m[6] as string).length).trim();
       if (raw.includes("X") || m[2] !== undefined || m[4] !== undefined)
         block = Math.floor(Number(raw.replace(/X/g, "0")) / 100) * 100;
       else {
         number = Number(raw);
         block = Math.floor(number / 100) * 100;
         if (letter && unit === null) unit = letter;
+        if (m[5] !== undefined && unit === null) unit = "1/2";
       }
-      street = usStreet(m[5] as string);
+      street = usStreet(m[6] as string);
     } else
       street = rest && !stretch && /\b(ST|AVE|RD|BLVD|DR|LN|WAY|HWY)\b/i.test(rest) ? usStreet(rest) : null;
   }
