@@ -3,7 +3,9 @@
  * MANIFEST.md): per export, distinct raw addresses, how many get a key, distinct keys per level
  * and of the finest key each address has (room, building, road, cross, poi), and how many keys
  * join spellings that name a street with two different types (CANAL ST and CANAL AVE in one key:
- * two streets merged). Measuring only: nothing of the data is written anywhere.
+ * two streets merged), and how many poi keys are named on more than one street or crossing (one
+ * chain's stores, or a note such as REAR OF, taken for one place). Measuring only: nothing of the
+ * data is written anywhere.
  *
  *   node --import tsx bench/us-address-keys.ts
  */
@@ -34,7 +36,7 @@ if (!existsSync(DATA)) {
   process.exit(0);
 }
 const locator = createAddressLocator();
-const total = { raw: 0, keyed: 0, finest: 0, typeMerged: 0 };
+const total = { raw: 0, keyed: 0, finest: 0, typeMerged: 0, poiSpread: 0 };
 for (const [name, file, column] of EXPORTS) {
   const path = join(DATA, file);
   if (!existsSync(path)) {
@@ -50,9 +52,16 @@ for (const [name, file, column] of EXPORTS) {
   const finest = new Set<string>();
   // road or cross key → "direction name" → street types written for it
   const typesOf = new Map<string, Map<string, Set<string>>>();
+  // poi key → the streets (block left out) or crossings it is written with
+  const poiStreets = new Map<string, Set<string>>();
   let keyed = 0;
   for (const a of raw) {
     const k = locator.locate(a);
+    if (k.poi !== null && (k.road ?? k.cross) !== null)
+      poiStreets.set(
+        k.poi,
+        (poiStreets.get(k.poi) ?? new Set()).add((k.road ?? k.cross ?? "").replace(/^US:\d+ /, "")),
+      );
     const first = LEVELS.map((l) => k[l]).find((v) => v !== null);
     if (!first) continue;
     keyed++;
@@ -71,14 +80,16 @@ for (const [name, file, column] of EXPORTS) {
   }
   let typeMerged = 0;
   for (const streets of typesOf.values()) if ([...streets.values()].some((t) => t.size > 1)) typeMerged++;
+  const poiSpread = [...poiStreets.values()].filter((s) => s.size > 1).length;
   console.log(
-    `${name}: ${raw.size} distinct addresses, ${keyed} keyed -> ${finest.size} finest keys (${LEVELS.map((l) => `${l} ${perLevel.get(l)?.size}`).join(", ")}); road/cross keys joining one street name written with two types: ${typeMerged}`,
+    `${name}: ${raw.size} distinct addresses, ${keyed} keyed -> ${finest.size} finest keys (${LEVELS.map((l) => `${l} ${perLevel.get(l)?.size}`).join(", ")}); road/cross keys joining one street name written with two types: ${typeMerged}; poi keys on more than one street or crossing: ${poiSpread}`,
   );
   total.raw += raw.size;
   total.keyed += keyed;
   total.finest += finest.size;
   total.typeMerged += typeMerged;
+  total.poiSpread += poiSpread;
 }
 console.log(
-  `all: ${total.raw} distinct addresses, ${total.keyed} keyed -> ${total.finest} finest keys; keys joining two types of one street name: ${total.typeMerged}`,
+  `all: ${total.raw} distinct addresses, ${total.keyed} keyed -> ${total.finest} finest keys; keys joining two types of one street name: ${total.typeMerged}; poi keys on more than one street or crossing: ${total.poiSpread}`,
 );

@@ -354,6 +354,34 @@ function crossings(rand: () => number, per: number): VariantGroup[] {
   return groups;
 }
 
+/** A CAD note after the place, which changes nothing (SLO: "1466 ELM; AREA OF;"). */
+const NOTES = ["", "", "; AREA OF;", "; IFO;", "; REAR OF;", "; X FROM;", ";"];
+
+/**
+ * Named places after the address, as CAD writes them ("2000 QUAIL ST; FUEL STOP;"): the same place
+ * at any door of its street, and a chain's stores on two streets as two places.
+ */
+function places(rand: () => number, per: number): VariantGroup[] {
+  const sites: [Street, number[]][] = [
+    [STREETS[7] as Street, [2000, 2010, 2042]],
+    [STREETS[8] as Street, [300]],
+    [STREETS[22] as Street, [1042]],
+    [STREETS[23] as Street, [1042]],
+  ];
+  return ["FUEL STOP", "PINE COURT APTS"].flatMap((name) =>
+    sites.map(([s, doors]) => ({
+      name: `${name} on ${streetId(s)}`,
+      ids: { poi: `${name} @ ${streetId(s)}` },
+      spellings: spellings(per, () =>
+        dress(
+          rand,
+          `${pick(rand, doors)} ${spellStreet(rand, s)}; ${name}${pick(rand, [";", ""])}${pick(rand, NOTES)}`,
+        ),
+      ),
+    })),
+  );
+}
+
 export interface UsVariantOptions {
   readonly seed?: number;
   /** Spellings per group (fewer when the generator runs out of different ones). */
@@ -367,5 +395,11 @@ export interface UsVariantOptions {
 export function usVariantCorpus(options: UsVariantOptions = {}): VariantGroup[] {
   const rand = seeded(options.seed ?? 1);
   const per = options.perGroup ?? 16;
-  return [...blocks(rand, per), ...doors(rand, per), ...units(rand, per), ...crossings(rand, per)];
+  return [
+    ...blocks(rand, per),
+    ...doors(rand, per),
+    ...units(rand, per),
+    ...crossings(rand, per),
+    ...places(rand, per),
+  ];
 }

@@ -78,7 +78,7 @@ test.each([
 });
 
 test("a note beside a real place name keeps the place", () => {
-  expect(locate("2210 ELMWOOD; 4; PINE COURT APTS;").poi).toBe("US:P:PINE COURT APTS");
+  expect(locate("2210 ELMWOOD; 4; PINE COURT APTS;").poi).toBe("US:P:PINE COURT APTS @ ELMWOOD");
   expect(locate("2210 ELMWOOD; GRID Q-04; PINE COURT APTS;").poi).toBe(
     locate("2210 ELMWOOD; PINE COURT APTS;").poi,
   );
@@ -199,7 +199,7 @@ test("a unit after a comma, spelled APARTMENT, or after a ';' is the unit, never
   expect(lot.poi).toBeNull();
   expect(lot.room).toBe("US:609 QUAIL #14");
   expect(locate("80 ELMWOOD; UNIT 209;").room).toBe("US:80 ELMWOOD #209");
-  expect(locate("80 ELMWOOD; STE D; PINE COURT APTS;").poi).toBe("US:P:PINE COURT APTS");
+  expect(locate("80 ELMWOOD; STE D; PINE COURT APTS;").poi).toBe("US:P:PINE COURT APTS @ ELMWOOD");
 });
 
 test.each([
@@ -274,4 +274,31 @@ test("SAINT, MOUNT and FORT in a street's name are ST, MT and FT", () => {
   expect(locate("1000 MOUNT QUAIL ST").building).toBe(locate("1000 MT QUAIL ST").building);
   expect(locate("1000 FORT QUAIL RD").building).toBe(locate("1000 FT. QUAIL RD").building);
   expect(locate("1000 ST QUAIL AVE").building).not.toBe(locate("1000 QUAIL AVE").building);
+});
+
+test("a place name is the place on its street: two stores of one chain on two streets are two places", () => {
+  expect(locate("2000 QUAIL; FUEL STOP;").poi).not.toBe(locate("300 ELMWOOD; FUEL STOP;").poi);
+  expect(locate("2000 QUAIL; FUEL STOP;").poi).toBe(locate("2010 QUAIL; FUEL STOP;").poi);
+  expect(locate("QUAIL & ELMWOOD; FUEL STOP;").poi).toBe(locate("ELMWOOD & QUAIL; FUEL STOP;").poi);
+  expect(locate("QUAIL & ELMWOOD; FUEL STOP;").poi).not.toBe(locate("QUAIL & MEADOW; FUEL STOP;").poi);
+  // A place written alone keeps its name as its key.
+  expect(locate("RIVERTON TECH, LAKE GROVE").poi).toBe("US:P:RIVERTON TECH");
+});
+
+test.each([
+  ["1502 ELMWOOD; REAR OF;"],
+  ["1502 ELMWOOD; TO THE REAR;"],
+  ["1502 ELMWOOD; X-FROM;"],
+  ["1502 ELMWOOD; X STREET FROM;"],
+  ["1502 ELMWOOD; BHND;"],
+  ["1502 ELMWOOD; TO THE RIGHT;"],
+])("where near the door (%s) is a note, not a place", (text) => {
+  expect(locate(text).poi).toBeNull();
+  expect(locate(text).building).toBe("US:1502 ELMWOOD");
+});
+
+test("quotes around an address with a place name leave the place's key", () => {
+  expect(locate('"2042 QUAIL ST; PINE COURT APTS;; IFO;"').poi).toBe(
+    locate("2042 QUAIL ST; PINE COURT APTS;").poi,
+  );
 });

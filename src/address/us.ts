@@ -201,7 +201,7 @@ const NOT_A_PLACE = /^(OFFSET TO PROTECT PRIVACY|UNKNOWN|N\/?A|NONE|REDACTED|WIT
  * "AREA OF" key would join every address that carries the note).
  */
 const NOT_A_PLACE_NAME =
-  /^(?:(?:IN THE |THE )?AREA(?: OF)?|NEAR(?: ?BY)?|X ?FROM|ACROSS(?: FROM)?|IFO|(?:POSS(?:IBLE)?|APPROX)(?: ADDR(?:ESS)?| LOC(?:ATION)?)?|GRID [A-Z]-?\d+|#?\d+)$/;
+  /^(?:(?:IN THE |THE )?AREA(?: OF)?|NEAR(?: ?BY)?|X[ -]?(?:STREET )?FROM|ACROSS(?: FROM)?|IFO|BHND|BEHIND|(?:TO )?(?:THE )?(?:REAR|RIGHT|LEFT)(?: OF)?|(?:POSS(?:IBLE)?|APPROX)(?: ADDR(?:ESS)?| LOC(?:ATION)?)?|GRID [A-Z]-?\d+|#?\d+)$/;
 
 /** True when the text looks like a Latin-script street address rather than a Chinese one. */
 export function isLatinAddress(text: string): boolean {
@@ -340,11 +340,11 @@ const CITY_AND_STATE = new RegExp(
  */
 export function parseUsAddress(text: string): UsAddress {
   const entities: Entity[] = [];
-  const segments = text.split(";");
-  // Quotes around the address and a dash or dot left at its end are no part of it.
-  // So is a note in brackets ("(REAR)").
+  // Quotes around the address (or around a part) are no part of it.
+  const segments = text.replace(/"/g, " ").split(";");
+  // Nor are a note in brackets ("(REAR)") and a dash or dot left at the end.
   const main = (segments[0] ?? "")
-    .replace(/"|\([^)]*\)/g, " ")
+    .replace(/\([^)]*\)/g, " ")
     .replace(/[\s.-]+$/, "")
     .trim();
   let unit: string | null = null;
@@ -467,8 +467,10 @@ export function parseUsAddress(text: string): UsAddress {
 }
 
 /**
- * Location keys of a US address: road = hundred block + street ("2600 CANAL"), building = exact
- * number when known, room = unit, cross = both streets sorted, poi = the named place.
+ * Location keys of a US address: road = hundred block + street ("2600 CANAL ST"), building = exact
+ * number when known, room = unit, cross = both streets sorted, poi = the named place on its street
+ * or crossing ("STARBUCKS @ HIGUERA S": a chain's stores on two streets are two places), or
+ * alone when no street is written.
  */
 export function usKeys(a: UsAddress, scope = ""): LocationKeys {
   const prefix = scope ? `US:${scope}:` : "US:";
@@ -476,8 +478,9 @@ export function usKeys(a: UsAddress, scope = ""): LocationKeys {
   const building = a.street && a.number !== null ? `${prefix}${a.number} ${streetKey(a.street)}` : null;
   const cross =
     a.street && a.cross ? `${prefix}X:${[streetKey(a.street), streetKey(a.cross)].sort().join(" & ")}` : null;
+  const where = cross ? cross.slice(prefix.length + 2) : a.street ? streetKey(a.street) : null;
   return {
-    poi: a.place ? `${prefix}P:${a.place}` : null,
+    poi: a.place ? `${prefix}P:${a.place}${where ? ` @ ${where}` : ""}` : null,
     building,
     unit: null,
     room: building && a.unit ? `${building} #${a.unit}` : null,
