@@ -282,7 +282,36 @@ const UNIT_FORMS: readonly ((u: string) => string)[] = [
   (u) => `; APT ${u};`,
   (u) => ` APT #${u}`,
   (u) => ` UNIT #${u}`,
+  // APT glued to a number only: APTB could be a word.
+  (u) => (/^\d/.test(u) ? ` APT${u}` : ` APT ${u}`),
+  (u) => (/^\d/.test(u) ? ` # 0${u}` : ` # ${u}`),
 ];
+
+/** A duplex's flats named by where they are, in USPS Pub. 28 C2 forms. */
+const POSITIONS: Readonly<Record<string, readonly string[]>> = {
+  UPPER: ["UPPER", "UPR", "UPPR"],
+  LOWER: ["LOWER", "LWR", "LOWR"],
+  REAR: ["REAR"],
+};
+
+function positions(rand: () => number, per: number): VariantGroup[] {
+  return [STREETS[22], STREETS[10], STREETS[1]].flatMap((s) =>
+    Object.entries(POSITIONS).map(([flat, words]) => ({
+      name: `2105 ${streetId(s as Street)} ${flat}`,
+      ids: {
+        room: `2105 ${streetId(s as Street)} #${flat}`,
+        building: `2105 ${streetId(s as Street)}`,
+        road: `2100 ${streetId(s as Street)}`,
+      },
+      spellings: spellings(Math.ceil(per / 2), () =>
+        dress(
+          rand,
+          `2105 ${spellStreet(rand, s as Street)} ${pick(rand, words)}${pick(rand, ["", ",MKE", ", LAKE GROVE"])}`,
+        ),
+      ),
+    })),
+  );
+}
 
 function units(rand: () => number, per: number): VariantGroup[] {
   return STREETS.slice(0, 12).flatMap((s) =>
@@ -401,5 +430,6 @@ export function usVariantCorpus(options: UsVariantOptions = {}): VariantGroup[] 
     ...units(rand, per),
     ...crossings(rand, per),
     ...places(rand, per),
+    ...positions(rand, per),
   ];
 }

@@ -302,3 +302,34 @@ test("quotes around an address with a place name leave the place's key", () => {
     locate("2042 QUAIL ST; PINE COURT APTS;").poi,
   );
 });
+
+test.each([
+  ["1005 ELMWOOD ST APT3", "US:1005 ELMWOOD ST #3"],
+  ["1005 ELMWOOD ST UNIT3B", "US:1005 ELMWOOD ST #3B"],
+  ["1005 ELMWOOD ST APT 03", "US:1005 ELMWOOD ST #3"],
+  ["1005 ELMWOOD ST # 003", "US:1005 ELMWOOD ST #3"],
+  ["1005 ELMWOOD ST UPPER", "US:1005 ELMWOOD ST #UPPER"],
+  ["1005 ELMWOOD ST UPR", "US:1005 ELMWOOD ST #UPPER"],
+  ["1005 N ELMWOOD ST LWR,MKE", "US:1005 N ELMWOOD ST #LOWER"],
+  ["1005 ELMWOOD ST REAR", "US:1005 ELMWOOD ST #REAR"],
+])("the unit of %s is written one way", (text, room) => {
+  expect(locate(text).room).toBe(room);
+});
+
+test("a word such as FRONT ends a street's name when no type comes before it", () => {
+  expect(locate("1005 WATER FRONT").room).toBeNull();
+  expect(locate("1005 WATER FRONT").building).toBe("US:1005 WATER FRONT");
+});
+
+test.each(["1005 ELMWOOD ST UPR", "1005 ELMWOOD ST apt 03", "609 QUAIL; lot 14;"])(
+  "the unit of %s is a roomno entity as written",
+  (text) => {
+    const a = createAddressLocator().analyse(text);
+    expect(a.entities.map((e) => e.text).join("")).toBe(text);
+    expect(a.entities.some((e) => e.label === "roomno")).toBe(true);
+  },
+);
+
+test("a flat's position after a type written with a dot (ST. UPPER) is the unit", () => {
+  expect(locate("2105 N 27TH ST. UPPER,MKE").room).toBe("US:2105 N 27TH ST #UPPER");
+});

@@ -315,7 +315,24 @@ const NUMBER = /^(\d+X*|\d*X+)(?:(?:-|\s+)(BLK|BLOCK)\b(?:\s+OF\b)?|-?([A-Z])\b|
  * word that is also a street's (ROOM, LOT, SPACE), only a number or a letter is a unit.
  */
 const UNIT =
-  /\s*(?:\b(?:APT|UNIT|STE|SUITE)\b\.?\s*#?|#)\s*([A-Za-z0-9-]+(?:\/[0-9]+)?)\s*$|\s*\b(?:APARTMENT|RM|ROOM|LOT|SPC|SPACE)\b\.?\s*#?\s*([A-Za-z]?\d[A-Za-z0-9-]*|[A-Za-z])\s*$/i;
+  /\s*(?:\b(?:APT|UNIT|STE|SUITE)(?:\b\.?|(?=\d))\s*#?|#)\s*([A-Za-z0-9-]+(?:\/[0-9]+)?)\s*$|\s*\b(?:APARTMENT|RM|ROOM|LOT|SPC|SPACE)\b\.?\s*#?\s*([A-Za-z]?\d[A-Za-z0-9-]*|[A-Za-z])\s*$/i;
+/**
+ * A unit named by where it is in the house (USPS Pub. 28 C2: UPPR, LOWR, REAR, FRNT, BSMT; a
+ * duplex's upper and lower flats), read only after a street's type or a directional: WATER FRONT
+ * is a street.
+ */
+const POSITION_UNIT = /\s+(UPPER|UPPR|UPR|LOWER|LOWR|LWR|REAR|FRONT|FRNT|BSMT|BASEMENT)$/i;
+const POSITION: Readonly<Record<string, string>> = {
+  UPPR: "UPPER",
+  UPR: "UPPER",
+  LOWR: "LOWER",
+  LWR: "LOWER",
+  FRNT: "FRONT",
+  BSMT: "BASEMENT",
+};
+/** A unit's number without leading zeros (APT 03 = APT 3), upper case. */
+const unitId = (u: string): string => u.toUpperCase().replace(/^0+(?=\d)/, "");
+
 /** A unit written as a CAD segment of its own ("; LOT 14;", "; STE D;", "; UNIT 209;"). */
 const UNIT_NOTE = /^(?:#|(?:APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|LOT|SPC|SPACE)\b\.?)\s*([A-Za-z0-9-]+)$/i;
 
@@ -348,6 +365,8 @@ export function parseUsAddress(text: string): UsAddress {
     .replace(/[\s.-]+$/, "")
     .trim();
   let unit: string | null = null;
+  // The unit as written, for its entity (the key's form may differ: UPR → UPPER, 03 → 3).
+  let unitText: string | null = null;
   const notes = segments.slice(1).map((s) => s.trim());
   // A unit given in a segment of its own ("609 PALM; LOT 14;") is the unit, not a place: one
   // "LOT 14" poi key would join every lot 14 of the city.
@@ -376,10 +395,27 @@ export function parseUsAddress(text: string): UsAddress {
         .replace(/\s*,\s*/g, ", ") || null;
   }
   const unitMatch = UNIT.exec(rest);
+  const position = unitMatch ? null : POSITION_UNIT.exec(rest);
+  const beforePosition = position
+    ? rest.slice(0, position.index).split(/\s+/).at(-1)?.replace(/\./g, "").toUpperCase()
+    : undefined;
   if (unitMatch) {
-    unit = ((unitMatch[1] ?? unitMatch[2]) as string).toUpperCase();
+    unitText = (unitMatch[1] ?? unitMatch[2]) as string;
+    unit = unitId(unitText);
     rest = rest.slice(0, unitMatch.index).trim();
-  } else if (unitNote) unit = (unitNote[1] as string).toUpperCase();
+  } else if (
+    position &&
+    beforePosition !== undefined &&
+    (isType(beforePosition) || DIRECTION[beforePosition])
+  ) {
+    const word = (position[1] as string).toUpperCase();
+    unitText = position[1] as string;
+    unit = POSITION[word] ?? word;
+    rest = rest.slice(0, position.index).trim();
+  } else if (unitNote) {
+    unitText = unitNote[1] as string;
+    unit = unitId(unitText);
+  }
   // "/" between digits is a fraction (27TH 1/2 ST); after a house number, AND and AT belong to the
   // street's name (9350 MEADOW AND VINE BLVD); "N ELM ST- E OAK ST" is a crossing.
   // A number before a type word names a street, it is no door ("27 ST N & OAK AVE").
@@ -449,7 +485,7 @@ export function parseUsAddress(text: string): UsAddress {
       );
     else entities.push({ label: "road", text: rest });
   }
-  if (unit) entities.push({ label: "roomno", text: unit });
+  if (unit) entities.push({ label: "roomno", text: unitText ?? unit });
   // In text order: a place written alone ("RIVERTON TECH, LAKE GROVE") comes before its city.
   if (!place && placeName) entities.push({ label: "poi", text: rest });
   if (comma) entities.push({ label: "city", text: (comma[2] as string).trim() });
