@@ -92,6 +92,12 @@ const COUNTERS = 1 + CATEGORIES.length + 3 + 3 * RESPONSE_BINS;
 const AT_CATEGORY = 1;
 const AT_NEGATIVE = AT_CATEGORY + CATEGORIES.length;
 const AT_BINS = AT_NEGATIVE + 3;
+/**
+ * Numbers of a rollup row after its keys (level, unit, station, day), in the order of DayRollup
+ * and of the store's indicator_days columns: incidents, the categories, then per kind its
+ * negatives, its millisecond sum and its bins.
+ */
+export const ROLLUP_NUMBERS = 1 + CATEGORIES.length + 3 * (2 + RESPONSE_BINS);
 const PAGE_BITS = 10;
 const PAGE = 1 << PAGE_BITS;
 const IN_PAGE = PAGE - 1;
@@ -309,13 +315,6 @@ const LEVELS_BY_NAME = ROLLUP_LEVELS.map((name, index) => ({ name, index })).sor
 
 /** Rollup rows per chunk: what the writers upsert per call. */
 export const ROLLUP_CHUNK = 10_000;
-
-/**
- * Numbers of a rollup row after its keys (level, unit, station, day), in the order of DayRollup
- * and of the store's indicator_days columns: incidents, the categories, then per kind its
- * negatives, its millisecond sum and its bins.
- */
-export const ROLLUP_NUMBERS = 1 + CATEGORIES.length + 3 * (2 + RESPONSE_BINS);
 
 /**
  * Rollup rows without an object a row: the keys of each (level, unit, station, day: four values
