@@ -70,6 +70,9 @@ const STREETS: readonly Street[] = [
   { lead: "HWY", name: "100" },
   { name: "ST QUAIL", type: "AVE", spelt: ["ST QUAIL", "SAINT QUAIL", "ST. QUAIL"] },
   { name: "MT QUAIL", type: "ST", spelt: ["MT QUAIL", "MOUNT QUAIL"] },
+  // Words that are also state codes: CT (Connecticut), NE (Nebraska).
+  { pre: "N", name: "ASPEN", type: "CT" },
+  { pre: "N", name: "BIRCH", type: "ST", post: "NE" },
 ];
 
 /** USPS Pub. 28 types with their spelled-out forms and Appendix C1 variants. */
@@ -92,6 +95,7 @@ const DIRECTIONS: Readonly<Record<string, readonly string[]>> = {
   E: ["E", "EAST", "E.", "East"],
   W: ["W", "WEST", "W.", "West"],
   NW: ["NW", "NORTHWEST", "N.W."],
+  NE: ["NE", "NORTHEAST"],
 };
 /** After a street without a type only the letter is a directional (PINE S; PINE SOUTH is a name). */
 const POST_WITHOUT_TYPE: Readonly<Record<string, readonly string[]>> = {

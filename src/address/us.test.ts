@@ -333,3 +333,25 @@ test.each(["1005 ELMWOOD ST UPR", "1005 ELMWOOD ST apt 03", "609 QUAIL; lot 14;"
 test("a flat's position after a type written with a dot (ST. UPPER) is the unit", () => {
   expect(locate("2105 N 27TH ST. UPPER,MKE").room).toBe("US:2105 N 27TH ST #UPPER");
 });
+
+test.each([
+  ["1000 N OAK CT", "US:1000 N OAK CT"],
+  ["1000 N MAIN ST NE", "US:1000 N MAIN ST NE"],
+  ["1000 W PINE LN LAKE GROVE PA", "US:1000 W PINE LN"],
+  ["1000 N OAK AVE LAKE GROVE WI", "US:1000 N OAK AVE"],
+  ["1042 AVE B LAKE GROVE WI", "US:1042 AVE B"],
+  ["1042 HWY 100 LAKE GROVE WI", "US:1042 HWY 100"],
+  ["1142 PINE S RIVERTON CA 93401", "US:1142 PINE S"],
+])("a state code that is also a street's word does not cut the street: %s", (text, building) => {
+  expect(locate(text).building).toBe(building);
+});
+
+test("MAIN ST AT OAK AVE NB is a crossing, not MAIN ST in a city AT OAK AVE", () => {
+  expect(locate("MAIN ST AT OAK AVE NB").cross).not.toBeNull();
+});
+
+test("a city and state after a crossing's type-first street are dropped too", () => {
+  expect(locate("W LAKE GROVE PARKWAY/AVE B RIVERTON CA 93401").cross).toBe(
+    locate("AVE B & W LAKE GROVE PKWY").cross,
+  );
+});

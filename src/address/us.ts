@@ -336,18 +336,24 @@ const unitId = (u: string): string => u.toUpperCase().replace(/^0+(?=\d)/, "");
 /** A unit written as a CAD segment of its own ("; LOT 14;", "; STE D;", "; UNIT 209;"). */
 const UNIT_NOTE = /^(?:#|(?:APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|LOT|SPC|SPACE)\b\.?)\s*([A-Za-z0-9-]+)$/i;
 
-/** US state and Canadian province codes (USPS, Canada Post), but ON, which is also a word. */
-const STATES =
-  "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|BC|AB|SK|MB|QC|NS|NB|NL|PE|YT|NT|NU";
 /**
- * A city and its state written without a comma after the street's type, a directional after it, a
- * route number or a letter ("... ST LAKE GROVE WI 53201", "... HWY 100 LAKE GROVE WI", "... AVE B
- * LAKE GROVE WI"); after a name alone the city cannot be told from the street's name.
+ * US state and Canadian province codes (USPS, Canada Post) that can end an address without a comma:
+ * not ON (a word), CT (court), NE (northeast) or NB (northbound).
  */
+const STATES =
+  "AL|AK|AZ|AR|CA|CO|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|BC|AB|SK|MB|QC|NS|NL|PE|YT|NT|NU";
+const TYPE_WORDS = [...SUFFIXES, ...Object.keys(SUFFIX)].join("|");
 /** Tested first: the city's regex backtracks over the whole text, and few addresses end with a state. */
 const ENDS_WITH_STATE = new RegExp(`\\s(?:${STATES})(?:\\s+\\d{5}(?:-\\d{4})?)?$`, "i");
+/**
+ * A city and its state written without a comma after the street's type (and a directional after
+ * it, a route number or a letter: HWY 100, AVE B), or after a directional that ends a street without
+ * a type ("... ST LAKE GROVE WI 53201", "... AVE B LAKE GROVE WI", "... PINE S RIVERTON CA"); the city
+ * holds no type word (1000 N OAK AVE PA is not the city OAK AVE). After a name alone the city cannot
+ * be told from the street's name.
+ */
 const CITY_AND_STATE = new RegExp(
-  `^(.*\\s(?:(?:${[...SUFFIXES, ...Object.keys(SUFFIX)].join("|")})\\.?(?:\\s+(?:N|S|E|W|NE|NW|SE|SW)\\.?)?|\\d+|[A-Z]\\.?))\\s+([A-Z][A-Z .]*\\s(?:${STATES})(?:\\s+\\d{5}(?:-\\d{4})?)?)$`,
+  `^((?:.*[\\s/&@])?(?:(?:${TYPE_WORDS})\\.?(?:\\s+(?:N|S|E|W|NE|NW|SE|SW)\\.?|\\s+\\d+|\\s+[A-Z])?|\\S+\\s+(?:N|S|E|W)\\.?))\\s+((?!.*\\b(?:${TYPE_WORDS})\\b)[A-Z][A-Z .]*\\s(?:${STATES})(?:\\s+\\d{5}(?:-\\d{4})?)?)$`,
   "i",
 );
 
