@@ -12,6 +12,9 @@
  *   DIGEST=0 npm run bench:import         # without the digest of what each import stored (storeDigest)
  *   ENCODINGS=areas npm run bench:import  # the UTF-8 rows over a large city's community police areas:
  *                                         # AREAS (default 1,560) areas, 13 a station, 12 branches
+ *   STORE=postgres npm run bench:import   # into PostgreSQL (a fresh database recur_bench_import on
+ *                                         # PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+ *                                         # instead of SQLite; also prints the server's CPU seconds
  *
  * Generated files are cached in $TMPDIR/recur-bench-import (delete it to regenerate).
  */
@@ -22,6 +25,8 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
+  readFileSync,
   readSync,
   renameSync,
   rmSync,
@@ -32,6 +37,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import ExcelJS from "exceljs";
+import pg from "pg";
 import { createAddressLocator } from "../src/address/locator.ts";
 import { type BatchId, fixedClock } from "../src/domain/index.ts";
 import { compileMapper, DEFAULT_LIMITS, importFile, loadProfile, openSource } from "../src/ingest/index.ts";
@@ -45,6 +51,9 @@ const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const ENCODINGS = (process.env.ENCODINGS ?? "utf8,gbk").split(",").filter((e) => e !== "" && e !== "none");
 const WORK = join(tmpdir(), "recur-bench-import");
 mkdirSync(WORK, { recursive: true });
+const POSTGRES = process.env.STORE === "postgres";
+const PG_ADMIN_URL = process.env.PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const PG_DATABASE = "recur_bench_import";
 
 function generated(encoding: string): string {
   const file = join(WORK, `synthetic-${ROWS}-${encoding}.csv`);
@@ -150,11 +159,63 @@ interface Run {
   readonly peakRssMb: number;
   /** User + system CPU seconds of the command (all threads): less sensitive to a busy machine. */
   readonly cpuSeconds: number;
+  /** The same of the PostgreSQL server while the command ran (STORE=postgres), else NaN. */
+  readonly serverCpuSeconds: number;
 }
 
-function run(encoding: string, file = generated(encoding)): Run {
+/** A fresh PostgreSQL database for one run; resolves to its URL. */
+async function freshPostgres(): Promise<string> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${PG_DATABASE}`);
+    await admin.query(`CREATE DATABASE ${PG_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${PG_DATABASE}`;
+  return url.toString();
+}
+
+/**
+ * CPU seconds (user + system) of the local PostgreSQL server's processes so far: every process
+ * named postgres, with the ended children the postmaster has reaped (a connection's backend ends
+ * with it). NaN where /proc cannot tell (not Linux, another user's server).
+ */
+function postgresCpuSeconds(): number {
+  try {
+    const tick = 100; // USER_HZ on Linux
+    let ticks = 0;
+    let found = false;
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue; // ended meanwhile
+      }
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (comm !== "postgres") continue;
+      found = true;
+      // Fields after the command: state ppid ... utime(14) stime(15) cutime(16) cstime(17).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+      const parent = readFileSync(`/proc/${fields[1]}/stat`, "utf8");
+      const parentComm = parent.slice(parent.indexOf("(") + 1, parent.lastIndexOf(")"));
+      if (parentComm !== "postgres") ticks += Number(fields[13]) + Number(fields[14]);
+    }
+    return found ? ticks / tick : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function run(encoding: string, file = generated(encoding)): Promise<Run> {
   const db = join(WORK, `bench-${encoding}.db`);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
+  const databaseUrl = POSTGRES ? await freshPostgres() : undefined;
+  const serverCpuBefore = POSTGRES ? postgresCpuSeconds() : Number.NaN;
   const started = performance.now();
   const child = spawnSync(
     "/usr/bin/time",
@@ -165,15 +226,18 @@ function run(encoding: string, file = generated(encoding)): Run {
       file,
       "--profile",
       "synthetic",
-      "--db",
-      db,
+      ...(databaseUrl ? [] : ["--db", db]),
       "--secret",
       join(WORK, "bench.secret"),
       "--json",
       "--lang",
       "en",
     ],
-    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      env: databaseUrl ? { ...process.env, DATABASE_URL: databaseUrl } : process.env,
+    },
   );
   const wallSeconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`import failed (${child.status}):\n${child.stderr}`);
@@ -191,6 +255,7 @@ function run(encoding: string, file = generated(encoding)): Run {
     wallSeconds,
     peakRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
     cpuSeconds: Number(user?.[1] ?? Number.NaN) + Number(system?.[1] ?? Number.NaN),
+    serverCpuSeconds: POSTGRES ? postgresCpuSeconds() - serverCpuBefore : Number.NaN,
   };
 }
 
@@ -229,7 +294,7 @@ function storeDigest(path: string): string {
 }
 
 console.log(
-  `recur import benchmark: ${ROWS.toLocaleString("en")} synthetic rows into SQLite, ${ENCODINGS.join(" and ")}`,
+  `recur import benchmark: ${ROWS.toLocaleString("en")} synthetic rows into ${POSTGRES ? `PostgreSQL (${PG_ADMIN_URL.replace(/\/[^/]*$/, `/${PG_DATABASE}`)})` : "SQLite"}, ${ENCODINGS.join(" and ")}`,
 );
 /** Load averages (1, 5, 15 min): on a shared machine the wall-clock figures depend on them. */
 const load = () =>
@@ -240,10 +305,10 @@ for (const encoding of ENCODINGS) {
   const loadBefore = load();
   const r =
     encoding === "xlsx"
-      ? run(encoding, await workbook())
+      ? await run(encoding, await workbook())
       : encoding === "areas"
-        ? run(encoding, await manyAreas())
-        : run(encoding);
+        ? await run(encoding, await manyAreas())
+        : await run(encoding);
   console.log(
     [
       `${r.encoding.padEnd(5)}`,
@@ -254,16 +319,21 @@ for (const encoding of ENCODINGS) {
       `import ${r.importSeconds.toFixed(1)} s = ${Math.round(r.rows / r.importSeconds).toLocaleString("en")} rows/s`,
       `command ${r.wallSeconds.toFixed(1)} s = ${Math.round(r.rows / r.wallSeconds).toLocaleString("en")} rows/s`,
       `CPU ${r.cpuSeconds.toFixed(1)} s = ${Math.round(r.rows / r.cpuSeconds).toLocaleString("en")} rows per CPU-second`,
+      ...(POSTGRES
+        ? [
+            `server CPU ${r.serverCpuSeconds.toFixed(1)} s (command + server ${Math.round(r.rows / (r.cpuSeconds + r.serverCpuSeconds)).toLocaleString("en")} rows per CPU-second)`,
+          ]
+        : []),
       `peak RSS ${r.peakRssMb.toFixed(0)} MB`,
       `load ${loadBefore} -> ${load()}`,
     ].join(" | "),
   );
-  if (process.env.DIGEST !== "0")
+  if (process.env.DIGEST !== "0" && !POSTGRES)
     console.log(`      store digest: ${storeDigest(join(WORK, `bench-${encoding}.db`))}`);
 }
 
 // The floor of the SQLite write side (docs/store.md): the same rows inserted bare, no index.
-if (ENCODINGS.length > 0 && process.env.FLOOR !== "0")
+if (ENCODINGS.length > 0 && process.env.FLOOR !== "0" && !POSTGRES)
   await printSqliteFloor(join(WORK, `bench-${ENCODINGS[0]}.db`), Math.min(ROWS, 200_000));
 
 /** CPU microseconds per row of each pipeline stage (cumulative), measured in this process. */
@@ -335,7 +405,7 @@ async function stageCosts(rows: number): Promise<void> {
  * What the command costs besides its rows: start-up (Node, tsx, module loading in the command
  * and the import thread, opening the store) and teardown, measured on the first 100 rows.
  */
-function fixedCost(): void {
+async function fixedCost(): Promise<void> {
   const head = join(WORK, "head-100.csv");
   const fd = openSync(generated("utf8"), "r");
   const buffer = Buffer.alloc(1 << 20);
@@ -343,7 +413,7 @@ function fixedCost(): void {
   closeSync(fd);
   const lines = buffer.subarray(0, bytes).toString("utf8").split("\n").slice(0, 101);
   writeFileSync(head, `${lines.join("\n")}\n`);
-  const r = run("head", head);
+  const r = await run("head", head);
   console.log(
     `fixed cost of the command (a ${r.rows}-row import): ${r.wallSeconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU, peak RSS ${r.peakRssMb.toFixed(0)} MB, load ${load()}`,
   );
@@ -351,5 +421,5 @@ function fixedCost(): void {
 
 if (process.env.STAGES) {
   await stageCosts(Number(process.env.STAGES));
-  fixedCost();
+  await fixedCost();
 }
