@@ -8,10 +8,15 @@
  * data is written anywhere.
  *
  *   node --import tsx bench/us-address-keys.ts
+ *   node --import tsx bench/us-address-keys.ts --learn   # with a place dictionary learned from each
+ *                                                        # export's own roads (as `recur address dict
+ *                                                        # learn` does): streets written without
+ *                                                        # their type take the one type learned
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Papa from "papaparse";
+import { EMPTY_DICTIONARY, learnPlaces, mergePlaces } from "../src/address/dictionary.ts";
 import { createAddressLocator } from "../src/address/locator.ts";
 import { parseUsAddress } from "../src/address/us.ts";
 import type { LocationKeys } from "../src/domain/location.ts";
@@ -35,8 +40,9 @@ if (!existsSync(DATA)) {
   console.log(`${DATA} is absent: nothing to measure`);
   process.exit(0);
 }
-const locator = createAddressLocator();
-const total = { raw: 0, keyed: 0, finest: 0, typeMerged: 0, poiSpread: 0 };
+const LEARN = process.argv.includes("--learn");
+const plain = createAddressLocator();
+const total = { raw: 0, keyed: 0, finest: 0, typeMerged: 0, poiSpread: 0, typed: 0 };
 for (const [name, file, column] of EXPORTS) {
   const path = join(DATA, file);
   if (!existsSync(path)) {
@@ -48,6 +54,24 @@ for (const [name, file, column] of EXPORTS) {
     skipEmptyLines: true,
   }).data;
   const raw = new Set(rows.map((r) => (r[column] ?? "").trim()).filter((a) => a.length > 0));
+  // The export's own roads named at least 3 times, as the store's dictionary learns them.
+  const locator = LEARN
+    ? createAddressLocator({
+        dictionary: mergePlaces(
+          EMPTY_DICTIONARY,
+          learnPlaces(
+            rows.map((r) =>
+              plain
+                .entities((r[column] ?? "").trim())
+                .filter((e) => e.label === "road")
+                .map((e) => ({ name: e.text, kind: "road" as const })),
+            ),
+          ),
+        ),
+      })
+    : plain;
+  /** Addresses whose street, written without a type, took the one learned. */
+  let typed = 0;
   const perLevel = new Map<string, Set<string>>(LEVELS.map((l) => [l, new Set<string>()]));
   const finest = new Set<string>();
   // road or cross key → "direction name" → street types written for it
@@ -57,6 +81,12 @@ for (const [name, file, column] of EXPORTS) {
   let keyed = 0;
   for (const a of raw) {
     const k = locator.locate(a);
+    if (
+      LEARN &&
+      (k.road ?? k.building ?? k.cross) !==
+        (plain.locate(a).road ?? plain.locate(a).building ?? plain.locate(a).cross)
+    )
+      typed++;
     if (k.poi !== null && (k.road ?? k.cross) !== null)
       poiStreets.set(
         k.poi,
@@ -82,8 +112,9 @@ for (const [name, file, column] of EXPORTS) {
   for (const streets of typesOf.values()) if ([...streets.values()].some((t) => t.size > 1)) typeMerged++;
   const poiSpread = [...poiStreets.values()].filter((s) => s.size > 1).length;
   console.log(
-    `${name}: ${raw.size} distinct addresses, ${keyed} keyed -> ${finest.size} finest keys (${LEVELS.map((l) => `${l} ${perLevel.get(l)?.size}`).join(", ")}); road/cross keys joining one street name written with two types: ${typeMerged}; poi keys on more than one street or crossing: ${poiSpread}`,
+    `${name}: ${raw.size} distinct addresses, ${keyed} keyed -> ${finest.size} finest keys (${LEVELS.map((l) => `${l} ${perLevel.get(l)?.size}`).join(", ")}); road/cross keys joining one street name written with two types: ${typeMerged}; poi keys on more than one street or crossing: ${poiSpread}${LEARN ? `; addresses whose street took its learned type: ${typed}` : ""}`,
   );
+  total.typed += typed;
   total.raw += raw.size;
   total.keyed += keyed;
   total.finest += finest.size;
@@ -91,5 +122,5 @@ for (const [name, file, column] of EXPORTS) {
   total.poiSpread += poiSpread;
 }
 console.log(
-  `all: ${total.raw} distinct addresses, ${total.keyed} keyed -> ${total.finest} finest keys; keys joining two types of one street name: ${total.typeMerged}; poi keys on more than one street or crossing: ${total.poiSpread}`,
+  `all: ${total.raw} distinct addresses, ${total.keyed} keyed -> ${total.finest} finest keys; keys joining two types of one street name: ${total.typeMerged}; poi keys on more than one street or crossing: ${total.poiSpread}${LEARN ? `; addresses whose street took its learned type: ${total.typed}` : ""}`,
 );

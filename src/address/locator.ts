@@ -7,7 +7,7 @@ import { type AdminResolution, chineseKeys, resolveAdmin } from "./keys.ts";
 import { type Entity, parseRules, spansToEntities } from "./parse.ts";
 import { spansAroundNotes } from "./rules/contacts.ts";
 import { Tagger, type TaggerModel } from "./tagger.ts";
-import { isLatinAddress, parseUsAddress, usKeys } from "./us.ts";
+import { isLatinAddress, parseUsAddress, UsStreetTypes, usKeys } from "./us.ts";
 import type { VillageRegister } from "./villages.ts";
 
 export interface AddressLocatorOptions {
@@ -66,6 +66,10 @@ export function createAddressLocator(options: AddressLocatorOptions = {}): FullA
   const gazetteer = options.gazetteer ?? gazetteerWith(options.dictionary?.divisions ?? []);
   const regionId = options.region ? gazetteer.resolveRegion(options.region) : null;
   const places = new PlaceIndex(options.dictionary ?? EMPTY_DICTIONARY);
+  // The deployment's US streets with their one type (W VLIET ST), for spellings without it.
+  const usTypes = new UsStreetTypes(
+    (options.dictionary?.places ?? []).filter((p) => p.kind === "road").map((p) => p.name),
+  );
   const adminAliases = new Map<string, number>();
   for (const [alias, canonical] of places.aliasEntries()) {
     const hits = gazetteer.lookup(canonical);
@@ -108,7 +112,7 @@ export function createAddressLocator(options: AddressLocatorOptions = {}): FullA
         kind: "us",
         entities: coverText(text, us.entities),
         admin: null,
-        keys: usKeys(us, options.usScope),
+        keys: usKeys(us, options.usScope, usTypes),
         fuzzy: null,
         cell: null,
         jurisdiction: null,

@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
+import { EMPTY_DICTIONARY } from "./dictionary.ts";
 import { createAddressLocator } from "./locator.ts";
-import { parseUsAddress, usStreet } from "./us.ts";
+import { parseUsAddress, UsStreetTypes, usStreet } from "./us.ts";
 
 const locate = createAddressLocator().locate;
 
@@ -354,4 +355,31 @@ test("a city and state after a crossing's type-first street are dropped too", ()
   expect(locate("W LAKE GROVE PARKWAY/AVE B RIVERTON CA 93401").cross).toBe(
     locate("AVE B & W LAKE GROVE PKWY").cross,
   );
+});
+
+test("a street written without its type takes the one type the deployment's dictionary knows", () => {
+  const dictionary = {
+    ...EMPTY_DICTIONARY,
+    places: [
+      { name: "W VLIET ST", kind: "road" as const, count: 40 },
+      { name: "CANAL ST", kind: "road" as const, count: 12 },
+      { name: "CANAL AVE", kind: "road" as const, count: 9 },
+      { name: "N OAK AVE", kind: "road" as const, count: 3 },
+      { name: "阳光路", kind: "road" as const, count: 7 },
+    ],
+  };
+  const learned = createAddressLocator({ dictionary }).locate;
+  // One type known: the spelling without it is that street.
+  expect(learned("4715 W VLIET").building).toBe("US:4715 W VLIET ST");
+  expect(learned("47XX WEST VLIET").road).toBe(learned("4700 W VLIET STREET").road);
+  expect(learned("W VLIET / N OAK").cross).toBe(learned("N OAK AVE & W VLIET ST").cross);
+  // Two types known (two streets): which one is not guessed; the typed spellings stay apart.
+  expect(learned("2600 CANAL").road).toBe("US:2600 CANAL");
+  expect(learned("2600 CANAL ST").road).not.toBe(learned("2600 CANAL AVE").road);
+  // Another direction is another street; a written type is never replaced.
+  expect(learned("4715 E VLIET").building).toBe("US:4715 E VLIET");
+  expect(learned("4715 W VLIET AVE").building).toBe("US:4715 W VLIET AVE");
+  // Without a dictionary, as before.
+  expect(locate("4715 W VLIET").building).toBe("US:4715 W VLIET");
+  expect(new UsStreetTypes(["W VLIET ST", "CANAL ST", "CANAL AVE", "阳光路", "BROADWAY"]).size).toBe(2);
 });

@@ -509,18 +509,57 @@ export function parseUsAddress(text: string): UsAddress {
 }
 
 /**
+ * The type a deployment writes each of its streets with, for the spellings that leave it out
+ * (4715 W VLIET for 4715 W VLIET ST): learned from the streets of its place dictionary (`recur
+ * address learn` counts the roads of its own imported addresses). A name written there with
+ * two types (CANAL ST and CANAL AVE: two streets) gets none, so its spellings without a type stay
+ * apart from both.
+ * @example
+ * new UsStreetTypes(["W VLIET ST"]).typed(usStreet("W VLIET")!); // { ..., type: "ST" }
+ */
+export class UsStreetTypes {
+  /** Street without its type → its one type, or null when the deployment writes two. */
+  readonly #types = new Map<string, string | null>();
+
+  constructor(streets: Iterable<string>) {
+    for (const text of streets) {
+      if (!isLatinAddress(text)) continue;
+      const street = usStreet(text);
+      if (street?.type == null) continue;
+      const key = streetKey({ ...street, type: null });
+      const known = this.#types.get(key);
+      this.#types.set(key, known === undefined || known === street.type ? street.type : null);
+    }
+  }
+
+  /** Streets with a type learned. */
+  get size(): number {
+    return this.#types.size;
+  }
+
+  /** The street with its learned type when written without one; else as it is. */
+  typed(street: UsStreet): UsStreet {
+    if (street.type !== null || this.#types.size === 0) return street;
+    const type = this.#types.get(streetKey(street));
+    return type ? { ...street, type } : street;
+  }
+}
+
+/**
  * Location keys of a US address: road = hundred block + street ("2600 CANAL ST"), building = exact
  * number when known, room = unit, cross = both streets sorted, poi = the named place on its street
  * or crossing ("STARBUCKS @ HIGUERA S": a chain's stores on two streets are two places), or
- * alone when no street is written.
+ * alone when no street is written. A street written without its type takes the one `types` knows.
  */
-export function usKeys(a: UsAddress, scope = ""): LocationKeys {
+export function usKeys(a: UsAddress, scope = "", types?: UsStreetTypes): LocationKeys {
   const prefix = scope ? `US:${scope}:` : "US:";
-  const road = a.street && a.block !== null ? `${prefix}${a.block} ${streetKey(a.street)}` : null;
-  const building = a.street && a.number !== null ? `${prefix}${a.number} ${streetKey(a.street)}` : null;
+  const street = a.street && types ? types.typed(a.street) : a.street;
+  const crossing = a.cross && types ? types.typed(a.cross) : a.cross;
+  const road = street && a.block !== null ? `${prefix}${a.block} ${streetKey(street)}` : null;
+  const building = street && a.number !== null ? `${prefix}${a.number} ${streetKey(street)}` : null;
   const cross =
-    a.street && a.cross ? `${prefix}X:${[streetKey(a.street), streetKey(a.cross)].sort().join(" & ")}` : null;
-  const where = cross ? cross.slice(prefix.length + 2) : a.street ? streetKey(a.street) : null;
+    street && crossing ? `${prefix}X:${[streetKey(street), streetKey(crossing)].sort().join(" & ")}` : null;
+  const where = cross ? cross.slice(prefix.length + 2) : street ? streetKey(street) : null;
   return {
     poi: a.place ? `${prefix}P:${a.place}${where ? ` @ ${where}` : ""}` : null,
     building,
