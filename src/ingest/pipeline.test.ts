@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import fc from "fast-check";
 import Papa from "papaparse";
 import { describe, expect, test } from "vitest";
@@ -651,6 +652,181 @@ describe("bad input is reported with file, row, field, code and value, and kept 
     ]);
     expect(renderIssue(summary.sampleWarnings[0]!, INGEST_MESSAGES, "en")).toContain("formula");
     expect(renderIssue(summary.sampleWarnings[0]!, INGEST_MESSAGES, "zh")).toContain("公式");
+  });
+
+  describe("a date and a clock in two columns, joined by a template, read the same from the CSV and from the CSV saved in Excel", () => {
+    // Excel opens the CSV and makes the date column date cells (m/d/yyyy, mm/dd/yy) and a clock
+    // column time-only cells (h:mm); the reader gives them as 2010-01-01 00:00:00 and
+    // 1899-12-30 08:15:00, which the template's format (M/D/YYYY H, MM/DD/YY HH:mm) did not fit.
+    const DAY_MS = 86_400_000;
+    /** Excel's serial day of M/D/YY or M/D/YYYY (1900 date system). */
+    const serialOfDate = (text: string) => {
+      const [m, d, y] = text.split("/").map(Number) as [number, number, number];
+      return Date.UTC(y < 100 ? 2000 + y : y, m - 1, d) / DAY_MS + 25569;
+    };
+    const serialOfClock = (text: string) => {
+      const [h, m] = text.split(":").map(Number) as [number, number];
+      return (h * 60 + m) / 1440;
+    };
+    /** The CSV as Excel saves it: `kinds` says which columns became date, time-only or number cells. */
+    async function savedInExcel(
+      name: string,
+      header: readonly string[],
+      rows: readonly (readonly string[])[],
+      kinds: Record<string, readonly [kind: "date" | "clock" | "number", numFmt: string]>,
+    ): Promise<string> {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet("Sheet1");
+      sheet.addRow([...header]);
+      for (const cells of rows) {
+        const row = sheet.addRow([]);
+        for (const [c, text] of cells.entries()) {
+          const cell = row.getCell(c + 1);
+          const kind = kinds[header[c] ?? ""];
+          if (!kind || text === "") cell.value = text === "" ? null : text;
+          else {
+            cell.value =
+              kind[0] === "date"
+                ? serialOfDate(text)
+                : kind[0] === "clock"
+                  ? serialOfClock(text)
+                  : Number(text);
+            cell.numFmt = kind[1];
+          }
+        }
+      }
+      const path = join(dir, name);
+      await workbook.xlsx.writeFile(path);
+      return path;
+    }
+    const SLO_HEADER = [
+      ...["case_number", "date", "received", "dispatched", "arrived", "cleared", "type", "address"],
+      ...["call_comments", "clearance_code", "description", "grid_location"],
+    ];
+    const times = (store: MemoryStore) =>
+      [...store.incidents.values()]
+        .map((i) => ({
+          address: i.address,
+          receivedAt: i.receivedAt,
+          dispatchedAt: i.dispatchedAt,
+          arrivedAt: i.arrivedAt,
+          closedAt: i.closedAt,
+        }))
+        .sort((a, b) => (a.address ?? "").localeCompare(b.address ?? ""));
+
+    test("a date column and an hour column (houston: {date} {hour}, M/D/YYYY H)", async () => {
+      const header = ["offense", "beat", "date", "hour", "address", "location", "lon", "lat"];
+      const rows = [
+        ["theft", "1A10", "1/4/2010", "0", "100 MAIN ST", "parking lot", "-95.36", "29.76"],
+        ["burglary", "1A20", "3/14/2010", "8", "200 ELM ST", "residence", "-95.37", "29.75"],
+        ["robbery", "1A30", "12/31/2010", "23", "300 OAK AVE", "street", "-95.38", "29.74"],
+      ];
+      const fromCsv = new MemoryStore();
+      const csvPath = writeText(
+        dir,
+        "houston-like.csv",
+        `${[header, ...rows].map((r) => r.join(",")).join("\r\n")}\r\n`,
+      );
+      expect(await importInto(fromCsv, csvPath, "houston")).toMatchObject({ rows: 3, imported: 3 });
+      const fromXlsx = new MemoryStore();
+      const xlsxPath = await savedInExcel("houston-like.xlsx", header, rows, {
+        date: ["date", "m/d/yyyy"],
+        hour: ["number", "General"],
+        lon: ["number", "General"],
+        lat: ["number", "General"],
+      });
+      expect(await importInto(fromXlsx, xlsxPath, "houston")).toMatchObject({
+        rows: 3,
+        imported: 3,
+        rejected: 0,
+      });
+      expect(times(fromXlsx)).toEqual(times(fromCsv));
+      // Chicago: 1/4/2010 0:00 is CST (UTC-6); 3/14/2010 8:00 is CDT (UTC-5), from 2:00 that day.
+      expect(times(fromCsv)[0]).toMatchObject({
+        address: "100 MAIN ST",
+        receivedAt: Date.UTC(2010, 0, 4, 6),
+      });
+      expect(times(fromCsv)[1]).toMatchObject({
+        address: "200 ELM ST",
+        receivedAt: Date.UTC(2010, 2, 14, 13),
+      });
+    });
+
+    test("one date column and clock-only columns (san-luis-obispo: {date} {received}, MM/DD/YY HH:mm)", async () => {
+      const header = [...SLO_HEADER];
+      const rows = [
+        [
+          "SLO-1",
+          "09/14/21",
+          "07:08",
+          "07:10",
+          "07:21",
+          "08:02",
+          "Noise Party",
+          "100 HIGUERA ST",
+          "",
+          "",
+          "",
+          "",
+        ],
+        // Arrived and cleared after midnight: the next day, as in the CSV.
+        ["SLO-2", "09/14/21", "23:50", "23:55", "00:07", "00:40", "Theft", "200 MARSH ST", "", "", "", ""],
+        ["SLO-3", "01/02/22", "12:30", "", "", "13:00", "Welfare Check", "300 FOOTHILL BLVD", "", "", "", ""],
+      ];
+      const fromCsv = new MemoryStore();
+      const csvPath = writeText(
+        dir,
+        "slo-like.csv",
+        `${[header, ...rows].map((r) => r.join(",")).join("\r\n")}\r\n`,
+      );
+      expect(await importInto(fromCsv, csvPath, "san-luis-obispo")).toMatchObject({ rows: 3, imported: 3 });
+      const clock = ["clock", "h:mm"] as const;
+      const fromXlsx = new MemoryStore();
+      const xlsxPath = await savedInExcel("slo-like.xlsx", header, rows, {
+        date: ["date", "mm/dd/yy"],
+        received: clock,
+        dispatched: clock,
+        arrived: clock,
+        cleared: clock,
+      });
+      expect(await importInto(fromXlsx, xlsxPath, "san-luis-obispo")).toMatchObject({
+        rows: 3,
+        imported: 3,
+        rejected: 0,
+        warned: 0,
+      });
+      expect(times(fromXlsx)).toEqual(times(fromCsv));
+      // 23:50 on 9/14/21 in Los Angeles (PDT, UTC-7); the arrival at 00:07 is on 9/15.
+      expect(fromXlsx.bySourceId("SLO-2")).toMatchObject({
+        receivedAt: Date.UTC(2021, 8, 15, 6, 50),
+        arrivedAt: Date.UTC(2021, 8, 15, 7, 7),
+      });
+    });
+
+    test("a date cell that holds a time too is not cut to the template's date: its row stays bad_time", async () => {
+      const header = [...SLO_HEADER];
+      const fromXlsx = new MemoryStore();
+      const path = await savedInExcel(
+        "slo-datetime.xlsx",
+        header,
+        [["SLO-9", "09/14/21", "07:08", "", "", "", "Theft", "1 A ST", "", "", "", ""]],
+        {
+          received: ["clock", "h:mm"],
+        },
+      );
+      // The date column as a date cell with a time of day (09/14/21 06:00): MM/DD/YY cannot hold it.
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(path);
+      const cell = workbook.worksheets[0]!.getCell("B2");
+      cell.value = serialOfDate("09/14/21") + 0.25;
+      cell.numFmt = "m/d/yy h:mm";
+      await workbook.xlsx.writeFile(path);
+      const summary = await importInto(fromXlsx, path, "san-luis-obispo");
+      expect(summary).toMatchObject({ rows: 1, imported: 0, rejected: 1 });
+      expect(summary.sampleRejections).toMatchObject([
+        { code: "bad_time", params: { format: "MM/DD/YY HH:mm" } },
+      ]);
+    });
   });
 
   test("a CSV export saved from Excel reads with its profile: date cells match whatever format the text had", async () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { compileTimeFormat, expandYear, ZoneConverter } from "./time.ts";
+import { compileTimeFormat, expandYear, splitPattern, ZoneConverter } from "./time.ts";
 
 describe("time formats", () => {
   test.each([
@@ -206,4 +206,67 @@ test("offsets stay right when consecutive times cross a daylight-saving change",
   const walls = [9, 10, 11, 10, 9].map((d) => Date.UTC(2024, 2, d, 12));
   expect(walls.map((w) => zone.offsetForWall(w))).toEqual([-360, -300, -300, -300, -360]);
   expect(walls.map((w) => zone.offsetAt(w))).toEqual([-360, -300, -300, -300, -360]);
+});
+
+describe("a pattern split into the pieces a template joins (a workbook's date and time cells written back)", () => {
+  const day = Date.UTC(2021, 8, 14);
+  const clock = (h: number, m: number, s = 0) => ((h * 60 + m) * 60 + s) * 1000;
+  test.each([
+    // format, template texts, the cells (wall, dated) → the pieces
+    [
+      "MM/DD/YY HH:mm",
+      ["", " ", ""],
+      [
+        [day, true],
+        [clock(7, 8), false],
+      ],
+      ["09/14/21", "07:08"],
+    ],
+    [
+      "M/D/YYYY H",
+      ["", " ", ""],
+      [
+        [day, true],
+        [clock(0, 0), false],
+      ],
+      ["9/14/2021", "0"],
+    ],
+    [
+      "YYYY年M月D日 h:mm A",
+      ["", " ", ""],
+      [
+        [day, true],
+        [clock(19, 5), false],
+      ],
+      ["2021年9月14日", "7:05 PM"],
+    ],
+    [
+      "YYYY-MM-DD[T]HH:mm:ss",
+      ["", "T", ""],
+      [
+        [day, true],
+        [clock(7, 8, 9), false],
+      ],
+      ["2021-09-14", "07:08:09"],
+    ],
+  ] as const)("%s joined by %j writes %j", (format, texts, cells, pieces) => {
+    const [writers] = splitPattern(format, texts);
+    expect(cells.map(([wall, dated], i) => writers?.[i]?.(wall, dated))).toEqual(pieces);
+  });
+
+  test.each([
+    ["a date cell with a time, for a date-only piece", day + clock(6, 0), true],
+    ["a time-only cell, for a date piece", clock(7, 8), false],
+  ] as const)("nothing is written that the piece cannot hold: %s", (_, wall, dated) => {
+    expect(splitPattern("MM/DD/YY HH:mm", ["", " ", ""])[0]?.[0]?.(wall, dated)).toBeUndefined();
+  });
+
+  test("seconds a clock piece does not show, a year YY cannot hold, a format without the template's separator", () => {
+    expect(splitPattern("MM/DD/YY HH:mm", ["", " ", ""])[0]?.[1]?.(clock(7, 8, 30), false)).toBeUndefined();
+    expect(
+      splitPattern("MM/DD/YY HH:mm", ["", " ", ""])[0]?.[0]?.(Date.UTC(1969, 0, 1), true),
+    ).toBeUndefined();
+    expect(splitPattern("YYYYMMDDHHmm", ["", " ", ""])).toEqual([]);
+    expect(splitPattern("iso", ["", " ", ""])).toEqual([]);
+  });
 });

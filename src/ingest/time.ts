@@ -486,3 +486,103 @@ export class ZoneConverter {
 export function assertTimeZone(timeZone: string): void {
   new Intl.DateTimeFormat("en-US", { timeZone });
 }
+
+/**
+ * Writes a wall-clock time as one piece of a format, or undefined when the piece cannot hold it
+ * without loss. `dated` is false for a time of day alone (ms since midnight).
+ */
+export type PieceWriter = (wall: WallMs, dated: boolean) => string | undefined;
+
+/** The text a token stands for when it is a separator (a literal or a space), else undefined. */
+function separatorText(token: Token): string | undefined {
+  return token.kind === "lit" ? token.text : token.kind === "space" ? " " : undefined;
+}
+
+function pieceWriter(tokens: readonly Token[]): PieceWriter {
+  const fields = new Set(tokens.flatMap((t) => (t.kind === "num" ? [t.field] : [])));
+  const dateFields =
+    Number(fields.has("Y") || fields.has("y")) + Number(fields.has("M")) + Number(fields.has("D"));
+  const pad = (n: number, width: number) => String(n).padStart(width, "0");
+  return (wall, dated) => {
+    // A piece with part of a date (a year column alone) never reads a whole date cell.
+    if (dateFields !== (dated ? 3 : 0)) return undefined;
+    const d = new Date(wall);
+    const year = d.getUTCFullYear();
+    const hour = d.getUTCHours();
+    const value = {
+      Y: year,
+      y: year % 100,
+      M: d.getUTCMonth() + 1,
+      D: d.getUTCDate(),
+      H: hour,
+      h: hour % 12 || 12,
+    };
+    const clock = { m: d.getUTCMinutes(), s: d.getUTCSeconds(), S: d.getUTCMilliseconds() };
+    // What the piece does not show must be zero: a clock piece never drops a date cell's hours.
+    if (!fields.has("H") && !fields.has("h") && hour !== 0) return undefined;
+    if (
+      (!fields.has("m") && clock.m !== 0) ||
+      (!fields.has("s") && clock.s !== 0) ||
+      (!fields.has("S") && clock.S !== 0)
+    )
+      return undefined;
+    if (fields.has("y") && expandYear(value.y) !== year) return undefined;
+    let out = "";
+    for (const t of tokens) {
+      if (t.kind === "lit") out += t.text;
+      else if (t.kind === "space") out += " ";
+      else if (t.kind === "ampm") out += hour < 12 ? "AM" : "PM";
+      else if (t.field === "S") out += pad(clock.S, 3);
+      else if (t.field === "m" || t.field === "s") out += pad(clock[t.field], t.min);
+      else out += pad(value[t.field], t.field === "Y" ? 4 : t.min);
+    }
+    return out;
+  };
+}
+
+/**
+ * The ways a pattern splits into the pieces that a template joins: `texts` are the template's
+ * texts around its columns (one more than the columns), each matched by the format's literals
+ * and spaces; every split gives one writer per column. Used to write a workbook's date cell
+ * (2024-05-01 00:00:00) and time-only cell as the text its column had in the system's CSV
+ * export (05/01/24, 08:15), so that the template's format reads the joined text as it would the
+ * CSV's. Special formats (iso, epoch, excel) do not split.
+ * @example splitPattern("MM/DD/YY HH:mm", ["", " ", ""]).length // 1: MM/DD/YY and HH:mm
+ */
+export function splitPattern(format: string, texts: readonly string[]): PieceWriter[][] {
+  if (["iso", "epoch_s", "epoch_ms", "excel"].includes(format) || texts.length < 2) return [];
+  // One token per literal character, so that a separator can end inside a run of literals.
+  const tokens = tokenize(format).flatMap((t): Token[] =>
+    t.kind === "lit" ? [...t.text].map((c) => ({ kind: "lit", text: c })) : [t],
+  );
+  const wanted = texts.map((t) => t.replace(/\s+/g, " "));
+  /** Where `text` ends when it starts at token `at`, or -1. */
+  const after = (text: string, at: number): number => {
+    let i = at;
+    let seen = "";
+    while (seen.length < text.length) {
+      const t = tokens[i];
+      const s = t && separatorText(t);
+      if (s === undefined) return -1;
+      seen += s;
+      i++;
+    }
+    return seen === text ? i : -1;
+  };
+  const splits: Token[][][] = [];
+  const search = (at: number, pieces: Token[][]) => {
+    if (splits.length >= 8) return; // a format that splits more ways than this is not a join of columns
+    const next = pieces.length + 1;
+    if (next === wanted.length) {
+      if (at === tokens.length) splits.push(pieces);
+      return;
+    }
+    for (let end = at + 1; end <= tokens.length; end++) {
+      const resume = after(wanted[next] ?? "", end);
+      if (resume >= 0) search(resume, [...pieces, tokens.slice(at, end)]);
+    }
+  };
+  const start = after(wanted[0] ?? "", 0);
+  if (start >= 0) search(start, []);
+  return splits.map((pieces) => pieces.map(pieceWriter));
+}

@@ -2,12 +2,12 @@ import { hash } from "node:crypto";
 import proj4 from "proj4";
 import { type Category, DATUMS, type Datum, type Department, InputError } from "../../domain/index.ts";
 import { type IngestIssue, ingestIssue } from "../issues.ts";
-import { visibleName } from "../readers/trim.ts";
+import { trimCell, visibleName } from "../readers/trim.ts";
 import type { SourceRecord } from "../readers/types.ts";
-import { compileTimeFormat, type TimeFormat, ZoneConverter } from "../time.ts";
+import { compileTimeFormat, splitPattern, type TimeFormat, ZoneConverter } from "../time.ts";
 import { categoryLabels, compileCodeMap, departmentLabels } from "./codemap.ts";
 import { type Profile, TIME_FIELDS, type TimeField, type ValueSource } from "./schema.ts";
-import { compileValue, sourceColumns, type ValueGetter } from "./values.ts";
+import { type ColumnIndex, compileValue, joinedColumns, sourceColumns, type ValueGetter } from "./values.ts";
 
 /** A row mapped onto the incident model, before privacy and location (see pipeline.ts). */
 export interface MappedRow {
@@ -65,6 +65,59 @@ export interface MapperOptions {
 /** How a workbook's date cells read (xlsx-parts.ts serialDateText): with a date, time-only (day 0 in either date system). */
 const WORKBOOK_DATE = compileTimeFormat("YYYY-MM-DD HH:mm:ss");
 const WORKBOOK_CLOCK = ["[1899-12-30] HH:mm:ss", "[1904-01-01] HH:mm:ss"].map(compileTimeFormat);
+
+/** A workbook's date-cell text as a wall clock; a time-only cell (day 0) as ms of the day, undated. */
+function workbookDate(text: string): { wall: number; dated: boolean } | undefined {
+  if (text.length !== 19) return undefined;
+  const wall = WORKBOOK_DATE.parse(text);
+  if (Number.isNaN(wall)) return undefined;
+  const dayZero = text.startsWith("1899-12-30") || text.startsWith("1904-01-01");
+  return dayZero ? { wall: wall - Math.floor(wall / DAY) * DAY, dated: false } : { wall, dated: true };
+}
+
+/** A time read from a row: the value and the profile's format that read it. */
+type ReadTime = { readonly parsed: number; readonly format: TimeFormat };
+
+/**
+ * For a workbook, a time joined from several columns (`{date} {time}`): Excel made the date
+ * column date cells and the time column time-only cells, whose text (2024-05-01 00:00:00,
+ * 1899-12-30 08:15:00) the joined format does not fit. Each such cell is written back as its
+ * piece of the format (05/01/24, 08:15) and the joined text read with the profile's format, so a
+ * CSV export saved from Excel gives the CSV's instants. A cell the piece cannot hold without
+ * loss (a date cell with a time, for a date-only piece) is not rewritten: its row keeps bad_time.
+ */
+function workbookRejoin(
+  joined: { readonly columns: readonly string[]; readonly texts: readonly string[] },
+  formats: readonly TimeFormat[],
+  columns: ColumnIndex,
+  nulls: ReadonlySet<string>,
+): ((cells: readonly string[]) => ReadTime | undefined) | undefined {
+  const ways = formats.flatMap((format) =>
+    splitPattern(format.source, joined.texts).map((writers) => ({ format, writers })),
+  );
+  if (ways.length === 0) return undefined;
+  const getters = joined.columns.map((column) => compileValue({ column }, columns, nulls));
+  return (cells) => {
+    const values = getters.map((get) => get(cells));
+    const dates = values.map(workbookDate);
+    if (dates.every((d) => d === undefined)) return undefined;
+    for (const { format, writers } of ways) {
+      let text = joined.texts[0] ?? "";
+      for (const [i, value] of values.entries()) {
+        const date = dates[i];
+        const piece = date ? writers[i]?.(date.wall, date.dated) : value;
+        if (piece === undefined) {
+          text = "";
+          break;
+        }
+        text += piece + (joined.texts[i + 1] ?? "");
+      }
+      const parsed = text === "" ? Number.NaN : format.parse(trimCell(text));
+      if (!Number.isNaN(parsed)) return { parsed, format };
+    }
+    return undefined;
+  };
+}
 
 export const DEFAULT_NULL_VALUES = ["", "NULL", "null", "NA", "N/A", "#N/A", "-"] as const;
 const DEFAULT_TIME_FORMAT = "YYYY-MM-DD HH:mm:ss";
@@ -228,6 +281,8 @@ export function compileMapper(
     formats: TimeFormat[];
     /** Tried after `formats` (not named in messages): a workbook's date cells. */
     fallback: TimeFormat[];
+    /** Tried last (not named in messages): a workbook's date and time cells joined by a template. */
+    rejoin: ((cells: readonly string[]) => ReadTime | undefined) | undefined;
     dateFrom: number;
     rollover: boolean;
     rolloverMs: number;
@@ -245,12 +300,14 @@ export function compileMapper(
           ? []
           : [WORKBOOK_DATE]
         : WORKBOOK_CLOCK;
+    const joined = options.workbook ? joinedColumns(spec) : undefined;
     timeRules.push({
       field,
       index,
       get: compileValue(spec, columns, nulls),
       formats,
       fallback,
+      rejoin: joined && workbookRejoin(joined, formats, columns, nulls),
       dateFrom: spec.dateFrom ? TIME_FIELDS.indexOf(spec.dateFrom) : -1,
       rollover: spec.rollover ?? true,
       rolloverMs: (spec.rolloverHours ?? 12) * 3_600_000,
@@ -415,6 +472,10 @@ export function compileMapper(
             break;
           }
         }
+      if (!format && rule.rejoin) {
+        const read = rule.rejoin(cells);
+        if (read) ({ parsed, format } = read);
+      }
       if (!format) {
         issues.push(
           ingestIssue("bad_time", required ? "error" : "warning", {

@@ -37,6 +37,33 @@ function templateParts(template: string): TemplatePart[] {
 }
 
 /**
+ * The columns a template or a `columns` list joins and the texts around them (one more than the
+ * columns: before the first, between, after the last); undefined for a column or a constant.
+ * @example joinedColumns({ template: "{日期} {时间}" }) // { columns: ["日期", "时间"], texts: ["", " ", ""] }
+ */
+export function joinedColumns(
+  source: ValueSource,
+): { readonly columns: readonly string[]; readonly texts: readonly string[] } | undefined {
+  if (source.columns !== undefined) {
+    const separator = source.separator ?? " ";
+    return {
+      columns: source.columns,
+      texts: source.columns.map((_, i) => (i === 0 ? "" : separator)).concat(""),
+    };
+  }
+  if (source.template === undefined) return undefined;
+  const columns: string[] = [];
+  const texts = [""];
+  for (const part of templateParts(source.template)) {
+    if (part.column !== undefined) {
+      columns.push(part.column);
+      texts.push("");
+    } else texts[texts.length - 1] += part.text ?? "";
+  }
+  return { columns, texts };
+}
+
+/**
  * Compiles a value source into a getter. Cells are trimmed; cells equal to a null marker are
  * empty. A template whose columns are all empty is empty; otherwise it is filled and trimmed.
  */
