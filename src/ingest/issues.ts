@@ -32,6 +32,18 @@ export type IngestIssueCode = (typeof INGEST_ISSUE_CODES)[number];
 export type IngestIssue = Issue<IngestIssueCode>;
 
 /**
+ * How a message ends, by severity, for a code that is an error for one field and a warning for
+ * others: an error quarantines the whole row, so its value is not "left empty" or "truncated".
+ * A default (not a param) so that issues already in the quarantine render the same way.
+ */
+const outcome =
+  (warning: { readonly zh: string; readonly en: string }) =>
+  (issue: Issue): Readonly<Record<string, string>> =>
+    issue.severity === "error"
+      ? { outcomeZh: "，整行隔离", outcomeEn: "; row quarantined" }
+      : { outcomeZh: warning.zh, outcomeEn: warning.en };
+
+/**
  * zh/en text of every ingest issue; `{field}`, `{value}` and params are filled in by renderIssue,
  * `{field:label}` with the field's label (到场时间). renderIssue puts "file, row, column" first.
  */
@@ -66,8 +78,9 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
   },
   future_time: { zh: "时间“{value}”在未来", en: 'time "{value}" lies in the future' },
   implausible_time: {
-    zh: "时间“{value}”不可信（早于 {min} 年），已置空",
-    en: 'implausible time "{value}" (before {min}); left empty',
+    zh: "时间“{value}”不可信（早于 {min} 年）{outcomeZh}",
+    en: 'implausible time "{value}" (before {min}){outcomeEn}',
+    defaults: outcome({ zh: "，已置空", en: "; left empty" }),
   },
   bad_number: { zh: "不是数字：“{value}”，已置空", en: 'not a number: "{value}"; left empty' },
   coord_out_of_range: {
@@ -92,8 +105,10 @@ export const INGEST_MESSAGES: MessageCatalog<IngestIssueCode> = {
     en: "caller number not recognised (dropped, the number is not stored)",
   },
   field_truncated: {
-    zh: "超过 {limit} 个字符，已截断",
-    en: "longer than {limit} characters; truncated",
+    // An error only for the source id, whose row is quarantined rather than cut.
+    zh: "超过 {limit} 个字符{outcomeZh}",
+    en: "longer than {limit} characters{outcomeEn}",
+    defaults: outcome({ zh: "，已截断", en: "; truncated" }),
   },
   nul_removed: {
     zh: "含有 NUL 控制字符，已删除",

@@ -9,7 +9,7 @@ import { createAddressLocator } from "../address/locator.ts";
 import { addressComponentsFromJson, type BatchId, fixedClock, renderIssue } from "../domain/index.ts";
 import { openStore } from "../store/index.ts";
 import type { NewBatch, QuarantinedRow } from "../store/types.ts";
-import { INGEST_MESSAGES, ingestIssue } from "./issues.ts";
+import { INGEST_MESSAGES, type IngestIssue, ingestIssue } from "./issues.ts";
 import { IncidentIds, importFile, incidentId } from "./pipeline.ts";
 import { decryptField } from "./privacy/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
@@ -383,6 +383,41 @@ describe("bad input is reported with file, row, field, code and value, and kept 
       { code: "implausible_time", field: "receivedAt" },
     ],
   ];
+  test("a message says what happens: a rejected row is quarantined, not truncated or left empty", async () => {
+    const path = csv("outcomes.csv", [
+      synthRow({ 接警单号: "X".repeat(129) }),
+      synthRow({ 接警单号: "OLD1", 报警时间: "1970-01-01 08:00:00" }),
+      synthRow({ 接警单号: "OLD2", 到场时间: "1980-01-01 08:00:00", 所属警务区: "区".repeat(65) }),
+    ]);
+    const summary = await importInto(new MemoryStore(), path, "synthetic");
+    expect(summary).toMatchObject({ rows: 3, imported: 1, rejected: 2 });
+    const render = (issue: IngestIssue | undefined) => {
+      if (!issue) throw new Error("expected an issue");
+      return [renderIssue(issue, INGEST_MESSAGES, "zh"), renderIssue(issue, INGEST_MESSAGES, "en")];
+    };
+    const [longId, oldCall] = summary.sampleRejections;
+    expect(longId).toMatchObject({ code: "field_truncated", field: "sourceId", severity: "error" });
+    expect(render(longId)).toEqual([
+      "outcomes.csv，第1行，列“接警单号”（警情编号）：超过 128 个字符，整行隔离",
+      'outcomes.csv, row 1, column "接警单号" (incident number): longer than 128 characters; row quarantined',
+    ]);
+    expect(oldCall).toMatchObject({ code: "implausible_time", field: "receivedAt", severity: "error" });
+    expect(render(oldCall)).toEqual([
+      expect.stringMatching(/：时间“1970-01-01 08:00:00”不可信（早于 1990 年），整行隔离$/),
+      expect.stringMatching(/: implausible time "1970-01-01 08:00:00" \(before 1990\); row quarantined$/),
+    ]);
+    // The same codes as warnings keep the row and say what became of the value.
+    const byCode = new Map(summary.sampleWarnings.map((w) => [w.code, w]));
+    expect(render(byCode.get("implausible_time"))).toEqual([
+      expect.stringMatching(/不可信（早于 1990 年），已置空$/),
+      expect.stringMatching(/\(before 1990\); left empty$/),
+    ]);
+    expect(render(byCode.get("field_truncated"))).toEqual([
+      expect.stringMatching(/：超过 64 个字符，已截断$/),
+      expect.stringMatching(/: longer than 64 characters; truncated$/),
+    ]);
+  });
+
   test.each(cases)("%s rejects the row", async (_, fields, expected) => {
     const store = new MemoryStore();
     const path = csv(`bad-${expected.code}.csv`, [synthRow({ 接警单号: "OK1" }), synthRow(fields)]);
