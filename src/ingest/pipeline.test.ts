@@ -838,6 +838,44 @@ describe("bad input is reported with file, row, field, code and value, and kept 
       });
     });
 
+    test("a `columns` list with a separator joins the same way as a template", async () => {
+      const base = await loadProfile("synthetic");
+      const profile = parseProfile(
+        {
+          ...base,
+          fields: {
+            ...base.fields,
+            receivedAt: { columns: ["报警日期", "报警时刻"], separator: " ", format: "M/D/YYYY H:mm" },
+          },
+        },
+        "joined-columns",
+      );
+      const header = [...SYNTH_HEADER.split(","), "报警日期", "报警时刻"];
+      const rows = [
+        [...cellsOf(synthRow({ 接警单号: "J1" })), "5/1/2024", "8:05"],
+        [...cellsOf(synthRow({ 接警单号: "J2" })), "12/31/2024", "23:59"],
+      ];
+      const fromCsv = new MemoryStore();
+      const csvPath = writeText(
+        dir,
+        "joined.csv",
+        `${[header, ...rows].map((r) => Papa.unparse([r])).join("\r\n")}\r\n`,
+      );
+      expect(await importInto(fromCsv, csvPath, profile)).toMatchObject({ rows: 2, imported: 2 });
+      const fromXlsx = new MemoryStore();
+      const xlsxPath = await savedInExcel("joined.xlsx", header, rows, {
+        报警日期: ["date", "m/d/yyyy"],
+        报警时刻: ["clock", "h:mm"],
+      });
+      expect(await importInto(fromXlsx, xlsxPath, profile)).toMatchObject({
+        rows: 2,
+        imported: 2,
+        rejected: 0,
+      });
+      expect(fromXlsx.bySourceId("J1")?.receivedAt).toBe(Date.UTC(2024, 4, 1, 0, 5)); // 08:05 in Asia/Shanghai
+      expect(fromXlsx.bySourceId("J2")?.receivedAt).toBe(fromCsv.bySourceId("J2")?.receivedAt);
+    });
+
     test("a date cell that holds a time too is not cut to the template's date: its row stays bad_time", async () => {
       const header = [...SLO_HEADER];
       const fromXlsx = new MemoryStore();
