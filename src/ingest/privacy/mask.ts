@@ -41,7 +41,7 @@ const FW_DIGIT = 2; // full-width ０-９, and Chinese numerals 零〇一幺二�
 const SEP = 3; // may stand between the digit groups of one number
 const PROVINCE = 4; // first character of a licence plate
 const PLUS = 5;
-const X = 6; // check character of an 18-digit ID
+const X = 6; // check character of an 18-digit ID: X, x, full-width, or the multiplication sign ×
 const LETTER = 7;
 
 const CLASS = new Uint8Array(65536);
@@ -79,7 +79,8 @@ for (let c = 65; c <= 90; c++) CLASS[c] = LETTER;
 for (let c = 97; c <= 122; c++) CLASS[c] = LETTER;
 for (let c = 0xff21; c <= 0xff3a; c++) CLASS[c] = LETTER;
 for (let c = 0xff41; c <= 0xff5a; c++) CLASS[c] = LETTER;
-for (const s of "XxＸｘ") CLASS[s.charCodeAt(0)] = X;
+// × (U+00D7) is what an input method offers for "x" and is typed for the check character (…002×).
+for (const s of "XxＸｘ×") CLASS[s.charCodeAt(0)] = X;
 
 /** Separators allowed inside a licence plate (京A·12345, 京A 12345, 京A-12345). */
 const PLATE_SEP = new Set([..."·•・. -－"].map((s) => s.charCodeAt(0)));
@@ -105,7 +106,7 @@ function isDigitClass(k: number): boolean {
   return k === DIGIT || k === FW_DIGIT;
 }
 
-/** ASCII form of text[from, to): full-width digits and Chinese numerals folded, X/x/Ｘ/ｘ to X. */
+/** ASCII form of text[from, to): full-width digits and Chinese numerals folded, X/x/Ｘ/ｘ/× to X. */
 function digitsOf(text: string, from: number, to: number): string {
   let plain = true;
   for (let i = from; i < to; i++) {
@@ -130,7 +131,7 @@ function plateChar(c: number): number {
   const k = CLASS[c];
   if (k === DIGIT) return c;
   if (k === FW_DIGIT) return c >= 0xff10 ? c - 0xff10 + 48 : 0; // no Chinese numerals in plates
-  if (k === LETTER || k === X) {
+  if (k === LETTER || (k === X && c !== 0xd7)) {
     if (c >= 0xff41) return c - 0xff41 + 65;
     if (c >= 0xff21) return c - 0xff21 + 65;
     return c >= 97 ? c - 32 : c;
