@@ -170,6 +170,7 @@ describe("ordinary numbers stay byte for byte", () => {
       !isLandline(d) &&
       !isBankCard(d) &&
       !(d.length === 13 && d.startsWith("86") && isMobile(d.slice(2))) &&
+      !(d.length === 12 && d.startsWith("0") && isMobile(d.slice(1))) && // a trunk 0 before a mobile
       !d.startsWith("0086") && // an international spelling, masked when a valid number follows
       !Array.from({ length: Math.max(0, d.length - 17) }, (_, k) => d.slice(k, k + 18)).some(isResidentId18);
     fc.assert(
@@ -256,6 +257,9 @@ test.each([
   ["× after an ID in groups", "身份证号：110105 1949 1231 002×", "身份证号：〔身份证号〕"],
   ["a size with × stays", "面积3×4米，13812345678×2", "面积3×4米，〔手机号〕×2"],
   ["+86 with spaces", "来电+86 138 0013 8000。", "来电〔手机号〕。"],
+  ["mobile dialled with a trunk 0", "电话：013812345678", "电话：〔手机号〕"],
+  ["mobile with a trunk 0 in groups", "0138-1234-5678转", "〔手机号〕转"],
+  ["12 digits starting 0 that are no mobile", "编号012812345678", "编号012812345678"],
   ["0086 with dashes", "0086-138-0013-8000", "〔手机号〕"],
   ["landline with dash", "座机010-62345678", "座机〔固话〕"],
   ["landline in brackets", "电话（0755）88886666", "电话〔固话〕"],

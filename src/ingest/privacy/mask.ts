@@ -226,6 +226,8 @@ function classify(
   if (len === 18 && isResidentId18(d)) return "resident_id";
   if (len === 15 && isResidentId15(d)) return "resident_id";
   if (len === 11 && isMobile(d)) return "mobile";
+  // A mobile dialled from a landline in another city (013812345678): 01x is no area code but 010.
+  if (len === 12 && d.charCodeAt(0) === 48 && isMobile(d.slice(1))) return "mobile";
   if (len >= 12 && len <= 16) {
     // International spellings: +86 / 0086 / 86 before a mobile, +86 before a landline without its 0.
     const rest = d.startsWith("0086") ? d.slice(4) : d.startsWith("86") ? d.slice(2) : undefined;
