@@ -355,7 +355,7 @@ test("thousands of glued identifiers on one line neither overflow the stack nor 
   expect(maskText(digits)).toBe(digits);
 });
 
-test("masking a block of lines equals masking each line (nothing crosses a line break)", () => {
+test("masking a block of lines hides everything that masking each line hides", () => {
   const lines = fc.array(
     fc.tuple(filler, fc.oneof(mobileSpelled, landlineSpelled, ordinaryNumber, residentId18Spelled), filler),
     { minLength: 1, maxLength: 6 },
@@ -363,12 +363,32 @@ test("masking a block of lines equals masking each line (nothing crosses a line 
   fc.assert(
     fc.property(lines, fc.constantFrom("\n", "\r\n"), (parts, newline) => {
       const texts = parts.map(([a, x, b]) => a + x + b);
-      expect(maskText(texts.join(newline))).toBe(texts.map(maskText).join(newline));
+      const block = texts.join(newline);
+      const spans = findIdentifiers(block);
+      let offset = 0;
+      for (const line of texts) {
+        for (const span of findIdentifiers(line)) {
+          const start = offset + span.start;
+          const end = offset + span.end;
+          expect(spans.some((s) => s.start <= start && end <= s.end)).toBe(true);
+        }
+        offset += line.length + newline.length;
+      }
+      expect(findIdentifiers(maskText(block))).toEqual([]);
     }),
     { seed: SEED + 9, numRuns: RUNS },
   );
   expect(maskText("电话\n87654321")).toBe("电话\n87654321");
   expect(maskText("0735-2178591\n2178592")).toBe("〔固话〕\n2178592");
+});
+
+test.each([
+  ["a mobile wrapped inside one cell", "报警人电话138\n1234 5678，称", "报警人电话〔手机号〕，称"],
+  ["a mobile wrapped with CRLF", "电话1381234\r\n5678", "电话〔手机号〕"],
+  ["an ID wrapped inside one cell", "身份证110105\n19491231002X", "身份证〔身份证号〕"],
+  ["numbers on lines of their own stay", "3栋\n501室\n20240501\n3000元", "3栋\n501室\n20240501\n3000元"],
+])("%s: %j", (_, input, expected) => {
+  expect(maskText(input)).toBe(expected);
 });
 
 describe("on arbitrary text made of digits, separators and plate characters", () => {

@@ -71,6 +71,9 @@ for (const [chars, value] of [
   }
 for (const s of [" ", "\t", "\u3000", "\u00a0", "-", "－", "‐", "‑", "–", "—", ")", "）", ".", "．"])
   CLASS[s.charCodeAt(0)] = SEP;
+// A cell's text may wrap in the middle of a number (电话138\n1234 5678); redact reads line by line.
+CLASS[10] = SEP;
+CLASS[13] = SEP;
 for (const s of "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
   CLASS[s.charCodeAt(0)] = PROVINCE;
 CLASS["+".charCodeAt(0)] = PLUS;
@@ -543,8 +546,9 @@ function includeAreaCodeBrackets(text: string, out: IdentifierSpan[], from: numb
 }
 
 /**
- * All personal identifiers in a text, in order, without overlaps. Nothing is matched across a
- * line break, so masking a block of lines equals masking each line.
+ * All personal identifiers in a text, in order, without overlaps. A line break may stand between
+ * the digit groups of one number, as a space may (a cell's text wrapped inside a mobile:
+ * "138\n1234 5678"); `recur redact` masks line by line and so never sees such a number whole.
  * @example
  * findIdentifiers("报警人电话138 0013 8000，车牌京A12345")
  * // [{ kind: "mobile", start: 5, end: 18 }, { kind: "plate", start: 21, end: 28 }]
