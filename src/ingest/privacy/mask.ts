@@ -85,8 +85,8 @@ for (let c = 0xff41; c <= 0xff5a; c++) CLASS[c] = LETTER;
 // × (U+00D7) is what an input method offers for "x" and is typed for the check character (…002×).
 for (const s of "XxＸｘ×") CLASS[s.charCodeAt(0)] = X;
 
-/** Separators allowed inside a licence plate (京A·12345, 京A 12345, 京A-12345). */
-const PLATE_SEP = new Set([..."·•・. -－"].map((s) => s.charCodeAt(0)));
+/** Separators allowed inside a licence plate (京A·12345, 京A 12345, 京A-12345), also as full-width input writes them (京A．12345, 京A　12345). */
+const PLATE_SEP = new Set([..."·•・･‧.． \u3000\u00a0-－"].map((s) => s.charCodeAt(0)));
 /** Last character of special plates: police, driving school, trailer, consulate, HK/Macao, test, oversize. */
 const PLATE_SUFFIX = new Set([..."警学挂领港澳试超"].map((s) => s.charCodeAt(0)));
 /** Characters after a number that make it an amount or a count, not a phone number (电话费2000000元). */
