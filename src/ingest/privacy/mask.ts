@@ -367,7 +367,8 @@ function matchGroups(
         const x = d.indexOf("X");
         let kind = x >= 0 && x !== d.length - 1 ? undefined : classify(text, d, g, last, lead);
         let end = groupEnd[last]!;
-        if (kind === undefined && x === d.length - 1) {
+        // An X set apart is a check character or nothing: the groups before it are tried next.
+        if (kind === undefined && x === d.length - 1 && !(last > g && isXGroup(text, last))) {
           // The X was not an ID's check character: the digits before it may still be a number.
           kind = classify(text, d.slice(0, -1), g, last, lead);
           end -= 1;
@@ -421,6 +422,13 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
       p = q;
       continue;
     }
+    // "11010519491231002 X": the check character set apart by one separator is a group of its own.
+    if (q === p + 1 && digits >= 17 && isLoneX(text, q) && groups < MAX_GROUPS) {
+      groupStart[groups] = q;
+      groupEnd[groups] = q + 1;
+      groups++;
+      p = q + 1;
+    }
     break;
   }
   const runEnd = p;
@@ -452,6 +460,18 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
   return runEnd;
 }
 
+/** An X at i that stands alone (no letter or digit after it): a check character, not a word (Xiaomi). */
+function isLoneX(text: string, i: number): boolean {
+  if (i >= text.length || CLASS[text.charCodeAt(i)] !== X) return false;
+  const next = CLASS[text.charCodeAt(i + 1)];
+  return next !== LETTER && next !== X && !isDigitClass(next!);
+}
+
+/** Group g is an ID's check character set apart (11010519491231002 X). */
+function isXGroup(text: string, g: number): boolean {
+  return groupEnd[g]! - groupStart[g]! === 1 && CLASS[text.charCodeAt(groupStart[g]!)] === X;
+}
+
 /**
  * Whether groups first..last may be one number written with separators: every group has at
  * least 3 digits (138 0013 8000, 0755-8888 6666), except a country prefix (+86, 0086) and the
@@ -468,7 +488,8 @@ function groupsSpellOneNumber(text: string, first: number, last: number): boolea
   for (let g = from; g <= last; g++) {
     const len = groupEnd[g]! - groupStart[g]!;
     if (g < last && len !== 4) fours = false;
-    if (len < 3 && !(g === last && fours && from === first && last - first >= 3)) return false;
+    if (len < 3 && !(g === last && ((fours && from === first && last - first >= 3) || isXGroup(text, g))))
+      return false;
   }
   return true;
 }
