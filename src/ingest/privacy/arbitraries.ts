@@ -41,16 +41,24 @@ export const residentId18 = fc
     return body + (lower && check === "X" ? "x" : check);
   });
 
-/** An 18-digit ID as written in a narrative: whole, in 6-8-4 groups (space or dash), or in full-width digits. */
+/**
+ * An 18-digit ID as written in a narrative: whole, in 6-8-4 groups (space or dash), in full-width
+ * digits, or with an X check character typed as × or set apart by a space.
+ */
 export const residentId18Spelled = fc
-  .tuple(residentId18, fc.constantFrom("whole", "6-8-4 space", "6-8-4 dash", "full-width"))
-  .map(([id, style]) =>
-    style === "whole"
-      ? id
-      : style === "full-width"
-        ? toFullWidth(id, [true])
-        : [id.slice(0, 6), id.slice(6, 14), id.slice(14)].join(style === "6-8-4 space" ? " " : "-"),
-  );
+  .tuple(
+    residentId18,
+    fc.constantFrom("whole", "6-8-4 space", "6-8-4 dash", "full-width", "× for X", "X apart"),
+  )
+  .map(([id, style]) => {
+    const x = /[Xx]$/.test(id);
+    if (style === "full-width") return toFullWidth(id, [true]);
+    if (style === "6-8-4 space" || style === "6-8-4 dash")
+      return [id.slice(0, 6), id.slice(6, 14), id.slice(14)].join(style === "6-8-4 space" ? " " : "-");
+    if (style === "× for X" && x) return `${id.slice(0, 17)}×`;
+    if (style === "X apart" && x) return `${id.slice(0, 17)} ${id.slice(17)}`;
+    return id;
+  });
 
 /** A 15-digit legacy ID: region and 19YYMMDD birth date, no check digit. */
 export const residentId15 = fc

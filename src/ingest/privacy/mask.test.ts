@@ -38,7 +38,7 @@ const RUNS = 300;
 function visibleDigits(text: string): string {
   return text
     .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/[ｘＸx]/g, "X")
+    .replace(/[ｘＸx×]/g, "X")
     .replace(/[\s\u3000\-－()（）]/g, "");
 }
 
@@ -255,7 +255,11 @@ test.each([
   ["lower-case x in an ID", "11010519491231002x号", "〔身份证号〕号"],
   ["ID with its X set apart by a space", "身份证11010519491231002 X，", "身份证〔身份证号〕，"],
   ["ID in groups with its x set apart", "110105 19491231 002 x", "〔身份证号〕"],
-  ["a word after 17 digits is no check character", "编号11010519491231002 Xiaomi", "编号11010519491231002 Xiaomi"],
+  [
+    "a word after 17 digits is no check character",
+    "编号11010519491231002 Xiaomi",
+    "编号11010519491231002 Xiaomi",
+  ],
   ["an X after two mobiles stays with its space", "13800138000 13900139000 X", "〔手机号〕 〔手机号〕 X"],
   ["multiplication sign typed for the X of an ID", "身份证11010519491231002×", "身份证〔身份证号〕"],
   ["× after an ID in groups", "身份证号：110105 1949 1231 002×", "身份证号：〔身份证号〕"],
