@@ -16,7 +16,7 @@ import { isRecurError } from "../domain/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
 import { MemoryStore } from "./testing/fakes.ts";
 import { importInto, SYNTH_HEADER, synthRow, tempDir } from "./testing/files.ts";
-import { zip } from "./testing/zip.ts";
+import { oneSheetWorkbook, XLSX_MAIN } from "./testing/zip.ts";
 
 const dir = tempDir("recur-fuzz-");
 
@@ -50,12 +50,10 @@ const BASES = {
 };
 
 /** The same calls as a workbook of inline strings (one sheet), its parts as Excel names them. */
-const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const escapeXml = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const column = (i: number) => String.fromCharCode(65 + i);
 const SHEET_XML = Buffer.from(
-  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${MAIN}"><sheetData>${[
+  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${XLSX_MAIN}"><sheetData>${[
     SYNTH_HEADER.split(","),
     ...rows.map((row) => Papa.parse<string[]>(row).data[0] ?? []),
   ]
@@ -69,21 +67,7 @@ const SHEET_XML = Buffer.from(
   "utf8",
 );
 function workbook(sheet: Buffer): Buffer {
-  return zip([
-    { name: "xl/worksheets/sheet1.xml", data: sheet },
-    {
-      name: "xl/workbook.xml",
-      data: Buffer.from(
-        `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-      ),
-    },
-    {
-      name: "xl/_rels/workbook.xml.rels",
-      data: Buffer.from(
-        `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
-      ),
-    },
-  ]);
+  return oneSheetWorkbook(sheet);
 }
 
 /**

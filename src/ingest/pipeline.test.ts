@@ -15,7 +15,7 @@ import { decryptField } from "./privacy/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
 import { MemoryStore, TEST_KEYS } from "./testing/fakes.ts";
 import { importInto, SYNTH_HEADER, synthRow, TEST_NOW, tempDir, writeText } from "./testing/files.ts";
-import { zip } from "./testing/zip.ts";
+import { oneSheetWorkbook, XLSX_MAIN } from "./testing/zip.ts";
 
 const dir = tempDir();
 const csv = (name: string, rows: readonly string[], encoding: "utf8" | "utf8bom" | "gbk" = "utf8") =>
@@ -35,8 +35,6 @@ function synthWorkbook(
   raw: Record<string, readonly [string, string]> = {},
   styles?: string,
 ): string {
-  const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-  const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
   const xmlText = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const rowXml = (cells: readonly string[], r: number) =>
     `<row r="${r}">${cells
@@ -48,29 +46,9 @@ function synthWorkbook(
           : `<c r="${ref}" t="inlineStr"><is><t>${xmlText(v)}</t></is></c>`;
       })
       .join("")}</row>`;
-  const sheet = `<worksheet xmlns="${MAIN}"><sheetData>${rows.map((cells, i) => rowXml(cells, i + 1)).join("")}</sheetData></worksheet>`;
+  const sheet = `<worksheet xmlns="${XLSX_MAIN}"><sheetData>${rows.map((cells, i) => rowXml(cells, i + 1)).join("")}</sheetData></worksheet>`;
   const path = join(dir, name);
-  writeFileSync(
-    path,
-    zip([
-      { name: "xl/worksheets/sheet1.xml", data: Buffer.from(sheet) },
-      ...(styles
-        ? [{ name: "xl/styles.xml", data: Buffer.from(`<styleSheet xmlns="${MAIN}">${styles}</styleSheet>`) }]
-        : []),
-      {
-        name: "xl/workbook.xml",
-        data: Buffer.from(
-          `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-        ),
-      },
-      {
-        name: "xl/_rels/workbook.xml.rels",
-        data: Buffer.from(
-          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
-        ),
-      },
-    ]),
-  );
+  writeFileSync(path, oneSheetWorkbook(sheet, styles));
   return path;
 }
 

@@ -69,3 +69,37 @@ export function zip(
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, centralBytes, end]);
 }
+
+/** Namespaces of a workbook's parts. */
+export const XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+export const XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/**
+ * A workbook of one sheet named 警情, the least Excel reads: the sheet's XML, the workbook and its
+ * relationships, and the styles part when `styles` (the inside of <styleSheet>) is given.
+ */
+export function oneSheetWorkbook(sheet: string | Buffer, styles?: string): Buffer {
+  return zip([
+    { name: "xl/worksheets/sheet1.xml", data: Buffer.isBuffer(sheet) ? sheet : Buffer.from(sheet) },
+    ...(styles
+      ? [
+          {
+            name: "xl/styles.xml",
+            data: Buffer.from(`<styleSheet xmlns="${XLSX_MAIN}">${styles}</styleSheet>`),
+          },
+        ]
+      : []),
+    {
+      name: "xl/workbook.xml",
+      data: Buffer.from(
+        `<workbook xmlns="${XLSX_MAIN}" xmlns:r="${XLSX_REL}"><sheets><sheet name="警情" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+    },
+    {
+      name: "xl/_rels/workbook.xml.rels",
+      data: Buffer.from(
+        `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${XLSX_REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      ),
+    },
+  ]);
+}
