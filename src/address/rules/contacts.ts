@@ -18,6 +18,8 @@ export const MASKED_NUMBER_TOKENS = [
   "〔固话〕",
   "〔银行卡号〕",
   "〔车牌号〕",
+  "〔QQ号〕",
+  "〔微信号〕",
 ] as const;
 
 /** Separators a note may start or end with (spaces, commas, colons, brackets). */
@@ -33,7 +35,7 @@ const PERSON =
   "(?:(?:报警人|报案人|求助人|联系人|当事人|户主|业主|房东|租户|住户)|[\\u4e00-\\u9fff](?:先生|女士|小姐|师傅|阿姨|大爷|大妈|大姐|大哥))";
 /** Words before the number. */
 const LEAD =
-  "(?:联系(?:电话|方式|号码)?|(?:电话|手机)(?:号码|号)?|号码|身份证(?:号码|号)?|证件号(?:码)?|车牌(?:号码|号)?|银行卡(?:号)?|卡号|tel|TEL|Tel|电)";
+  "(?:联系(?:电话|方式|号码)?|(?:电话|手机)(?:号码|号)?|号码|身份证(?:号码|号)?|证件号(?:码)?|车牌(?:号码|号)?|银行卡(?:号)?|卡号|(?:微信|QQ|qq)(?:号码|号)?|tel|TEL|Tel|电)";
 const TOKEN = `(?:${MASKED_NUMBER_TOKENS.join("|")})`;
 
 /**

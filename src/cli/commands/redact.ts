@@ -21,6 +21,8 @@ const KIND_NAMES: Readonly<Record<IdentifierKind, { zh: string; en: string }>> =
   landline: { zh: "固话", en: "landlines" },
   bank_card: { zh: "银行卡号", en: "bank cards" },
   plate: { zh: "车牌号", en: "licence plates" },
+  qq: { zh: "QQ号", en: "QQ accounts" },
+  wechat: { zh: "微信号", en: "WeChat accounts" },
 };
 
 interface Tally {

@@ -403,6 +403,23 @@ test.each([
   expect(maskText(input)).toBe(expected);
 });
 
+test.each([
+  ["a QQ number after its name", "报警人QQ：123456789，称被骗", "报警人QQ：〔QQ号〕，称被骗"],
+  ["QQ号 with a space", "对方QQ号 2345678 已拉黑", "对方QQ号 〔QQ号〕 已拉黑"],
+  ["a WeChat ID", "微信：zhang_san88，转账3000元", "微信：〔微信号〕，转账3000元"],
+  ["a WeChat ID written after vx", "加vx: wxid_abc123def", "加vx: 〔微信号〕"],
+  ["a WeChat account of digits", "微信号88776655", "微信号〔微信号〕"],
+  ["WeChat made from a mobile: the mobile's tag", "微信13812345678", "微信〔手机号〕"],
+  ["a QQ group is no person's", "QQ群123456789", "QQ群123456789"],
+  ["a number too long for QQ stays", "QQ123456789012", "QQ123456789012"],
+  ["a number with a leading 0 after QQ stays", "QQ 0123456", "QQ 0123456"],
+  ["a bare 8-digit number stays", "订单号12345678，金额88776655元", "订单号12345678，金额88776655元"],
+  ["轻微 is no WeChat", "轻微伤2人，3栋501", "轻微伤2人，3栋501"],
+])("%s: %j", (_, input, expected) => {
+  expect(maskText(input)).toBe(expected);
+  expect(maskText(maskText(input))).toBe(maskText(input));
+});
+
 describe("on arbitrary text made of digits, separators and plate characters", () => {
   const alphabet = fc.constantFrom(
     ..."0123456789０１２３４５６７８９ -.+()（）XxＸ京粤苏ADFa警学电话号元室单，。\n一三八零幺",

@@ -15,8 +15,19 @@ import {
  * row, and most narratives hold only a date, a time and a house number.
  */
 
-/** What an identifier was; `resident_id` covers 18-digit and 15-digit IDs, `landline` also 400/800 numbers. */
-export const IDENTIFIER_KINDS = ["resident_id", "mobile", "landline", "bank_card", "plate"] as const;
+/**
+ * What an identifier was; `resident_id` covers 18-digit and 15-digit IDs, `landline` also 400/800
+ * numbers, `qq` and `wechat` the accounts written after their name (QQ 12345678, 微信：zhang_san88).
+ */
+export const IDENTIFIER_KINDS = [
+  "resident_id",
+  "mobile",
+  "landline",
+  "bank_card",
+  "plate",
+  "qq",
+  "wechat",
+] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 /** One identifier found in a text: UTF-16 offsets [start, end) into the original string. */
@@ -33,7 +44,38 @@ export const MASK_TAGS: Readonly<Record<IdentifierKind, string>> = {
   landline: "〔固话〕",
   bank_card: "〔银行卡号〕",
   plate: "〔车牌号〕",
+  qq: "〔QQ号〕",
+  wechat: "〔微信号〕",
 };
+
+/**
+ * A QQ or WeChat account, written after the name of its service: QQ numbers have 5 to 11 digits
+ * (no leading 0); a WeChat ID 6 to 20 letters, digits, - and _ from a letter, or the digits of the
+ * QQ number or phone it was made from. Only after the name: a bare 8-digit number is no account
+ * (an order, an amount), and a QQ group (QQ群) is no person's.
+ */
+const ACCOUNT =
+  /(?:(QQ|qq|Qq|ＱＱ|扣扣)|(微信|威信|薇信|VX|vx|Vx|WX|wx|V信|v信|weixin|WeChat|wechat))(?:号码|号|账号|帐号|ID|id)?[\s:：]{0,3}(?:([1-9１-９][0-9０-９]{4,10})|([A-Za-z][-_A-Za-z0-9]{5,19}|[0-9０-９]{5,11}))(?![-_A-Za-z0-9０-９])/g;
+/**
+ * Adds the QQ and WeChat accounts of `text` that no other identifier covers, in order (called
+ * only when the scan met a character a service's name begins with: most texts have none).
+ */
+function addAccounts(text: string, out: IdentifierSpan[]): void {
+  const found: IdentifierSpan[] = [];
+  for (const m of text.matchAll(ACCOUNT)) {
+    const qq = m[1] !== undefined;
+    // After QQ only its number; after WeChat an ID or digits.
+    const account = qq ? m[3] : (m[3] ?? m[4]);
+    if (account === undefined) continue;
+    const end = (m.index ?? 0) + m[0].length;
+    const start = end - account.length;
+    if (!out.some((span) => span.start < end && start < span.end))
+      found.push({ kind: qq ? "qq" : "wechat", start, end });
+  }
+  if (found.length === 0) return;
+  out.push(...found);
+  out.sort((a, b) => a.start - b.start);
+}
 
 // Character classes, looked up once per character.
 const DIGIT = 1;
@@ -43,6 +85,7 @@ const PROVINCE = 4; // first character of a licence plate
 const PLUS = 5;
 const X = 6; // check character of an 18-digit ID: X, x, full-width, or the multiplication sign ×
 const LETTER = 7;
+const ACCOUNT_CJK = 8; // first character of 微信, 威信, 薇信, 扣扣: a QQ or WeChat account may follow
 
 const CLASS = new Uint8Array(65536);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
@@ -84,6 +127,9 @@ for (let c = 0xff21; c <= 0xff3a; c++) CLASS[c] = LETTER;
 for (let c = 0xff41; c <= 0xff5a; c++) CLASS[c] = LETTER;
 // × (U+00D7) is what an input method offers for "x" and is typed for the check character (…002×).
 for (const s of "XxＸｘ×") CLASS[s.charCodeAt(0)] = X;
+for (const s of "微威薇扣") CLASS[s.charCodeAt(0)] = ACCOUNT_CJK;
+/** Letters that may begin the name of a service before an account: QQ, VX, WX, WeChat, weixin. */
+const ACCOUNT_LATIN = new Set([..."QqＱｑVvWw"].map((s) => s.charCodeAt(0)));
 
 /** Separators allowed inside a licence plate (京A·12345, 京A 12345, 京A-12345), also as full-width input writes them (京A．12345, 京A　12345). */
 const PLATE_SEP = new Set([..."·•・･‧.． \u3000\u00a0-－"].map((s) => s.charCodeAt(0)));
@@ -577,6 +623,8 @@ function includeAreaCodeBrackets(text: string, out: IdentifierSpan[], from: numb
 export function findIdentifiers(text: string): IdentifierSpan[] {
   const out: IdentifierSpan[] = [];
   const n = text.length;
+  /** Whether a service's name (QQ, 微信 …) may stand in the text: then its accounts are looked for. */
+  let account = false;
   let i = 0;
   while (i < n) {
     const k = CLASS[text.charCodeAt(i)]!;
@@ -593,9 +641,13 @@ export function findIdentifiers(text: string): IdentifierSpan[] {
       if (end > 0) out.push({ kind: "plate", start: i, end });
       i = end > 0 ? end : i + 1;
     } else {
-      i++; // a letter: no identifier starts with one (plates start with their province)
+      // A letter: no number starts with one (plates start with their province); an account's
+      // service may (QQ, VX), as it may with 微, 威, 薇, 扣.
+      if (k === ACCOUNT_CJK || ACCOUNT_LATIN.has(text.charCodeAt(i))) account = true;
+      i++;
     }
   }
+  if (account) addAccounts(text, out);
   return out;
 }
 
