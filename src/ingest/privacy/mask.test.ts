@@ -415,6 +415,11 @@ test.each([
   ["a number with a leading 0 after QQ stays", "QQ 0123456", "QQ 0123456"],
   ["a bare 8-digit number stays", "订单号12345678，金额88776655元", "订单号12345678，金额88776655元"],
   ["轻微 is no WeChat", "轻微伤2人，3栋501", "轻微伤2人，3栋501"],
+  [
+    "a service name inside a word is none",
+    "2600 N SWX ABCDEF1 RD, AQQ 1234567",
+    "2600 N SWX ABCDEF1 RD, AQQ 1234567",
+  ],
 ])("%s: %j", (_, input, expected) => {
   expect(maskText(input)).toBe(expected);
   expect(maskText(maskText(input))).toBe(maskText(input));

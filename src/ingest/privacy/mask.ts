@@ -52,10 +52,11 @@ export const MASK_TAGS: Readonly<Record<IdentifierKind, string>> = {
  * A QQ or WeChat account, written after the name of its service: QQ numbers have 5 to 11 digits
  * (no leading 0); a WeChat ID 6 to 20 letters, digits, - and _ from a letter, or the digits of the
  * QQ number or phone it was made from. Only after the name: a bare 8-digit number is no account
- * (an order, an amount), and a QQ group (QQ群) is no person's.
+ * (an order, an amount), and a QQ group (QQ群) is no person's; a name inside a word (SWX, AQQ)
+ * is none.
  */
 const ACCOUNT =
-  /(?:(QQ|qq|Qq|ＱＱ|扣扣)|(微信|威信|薇信|VX|vx|Vx|WX|wx|V信|v信|weixin|WeChat|wechat))(?:号码|号|账号|帐号|ID|id)?[\s:：]{0,3}(?:([1-9１-９][0-9０-９]{4,10})|([A-Za-z][-_A-Za-z0-9]{5,19}|[0-9０-９]{5,11}))(?![-_A-Za-z0-9０-９])/g;
+  /(?<![A-Za-z])(?:(QQ|qq|Qq|ＱＱ|扣扣)|(微信|威信|薇信|VX|vx|Vx|WX|wx|V信|v信|weixin|WeChat|wechat))(?:号码|号|账号|帐号|ID|id)?[\s:：]{0,3}(?:([1-9１-９][0-9０-９]{4,10})|([A-Za-z][-_A-Za-z0-9]{5,19}|[0-9０-９]{5,11}))(?![-_A-Za-z0-9０-９])/g;
 /**
  * Adds the QQ and WeChat accounts of `text` that no other identifier covers, in order (called
  * only when the scan met a character a service's name begins with: most texts have none).
