@@ -9,6 +9,14 @@ export interface CliRun {
   readonly err: string;
 }
 
+/** Where and how a command runs in a test: its working directory, environment, stdin, language. */
+export interface CliOptions {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly stdin?: string;
+  readonly lang?: Lang;
+}
+
 /** What a command printed, and what it returned or threw (an internal error reaches bin/recur). */
 export type CliOutcome = { readonly out: string; readonly err: string } & (
   | { readonly code: number }
@@ -19,30 +27,14 @@ export type CliOutcome = { readonly out: string; readonly err: string } & (
  * Runs `recur <args>` in-process, as the executable would, and collects its output.
  * @example const { code, out } = await runCli(["address", "rekey", "--db", db, "--json"], { cwd: dir });
  */
-export async function runCli(
-  args: readonly string[],
-  options: {
-    readonly cwd: string;
-    readonly env?: NodeJS.ProcessEnv;
-    readonly stdin?: string;
-    readonly lang?: Lang;
-  },
-): Promise<CliRun> {
+export async function runCli(args: readonly string[], options: CliOptions): Promise<CliRun> {
   const outcome = await runCliOutcome(args, options);
   if ("error" in outcome) throw outcome.error;
   return outcome;
 }
 
 /** runCli that keeps what the command printed when it throws (its output comes first). */
-export async function runCliOutcome(
-  args: readonly string[],
-  options: {
-    readonly cwd: string;
-    readonly env?: NodeJS.ProcessEnv;
-    readonly stdin?: string;
-    readonly lang?: Lang;
-  },
-): Promise<CliOutcome> {
+export async function runCliOutcome(args: readonly string[], options: CliOptions): Promise<CliOutcome> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
