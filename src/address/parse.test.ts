@@ -662,6 +662,8 @@ describe("the rule parser", () => {
     ["阳光附一医院", ["poi:阳光附一医院"]],
     ["红星路12号楼下", ["road:红星路", "roadno:12号", "assist:楼下"]],
     ["红星路27之3-6号", ["road:红星路", "roadno:27", "redundant:之", "houseno:3-6号"]],
+    // A township named by its stem right after its city, the county left out.
+    ["杭州市三墩阳光小区3幢", ["city:杭州市", "town:三墩", "poi:阳光小区", "houseno:3幢"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

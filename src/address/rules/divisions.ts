@@ -153,7 +153,15 @@ export function matchAdmin(
 ): AdminCandidate | null {
   // The gazetteer's names at `pos` with their hits (read beside each name, not looked up again).
   const entries = options.adminAliases ? null : g.entriesAt(text, pos);
-  let stems = ancestor !== null && level === 2 ? g.townStemsAt(text, pos, ancestor) : NO_STEMS;
+  let stems =
+    ancestor === null
+      ? NO_STEMS
+      : level === 2
+        ? g.townStemsAt(text, pos, ancestor)
+        : // 杭州市乔司阳光村: a township named by its stem right after its city, the county left out.
+          level === 1 && g.levelOf(ancestor) === "city"
+          ? g.cityTownStemsAt(text, pos, ancestor)
+          : NO_STEMS;
   // 余杭区乔司阳光村: a township moved since to another county of the same city, named by its stem.
   let moved = false;
   if (stems.length === 0 && ancestor !== null && level === 2 && villageOrRoadAhead(text, pos)) {
