@@ -1256,6 +1256,22 @@ test("incident ids hashed from the reused buffer equal incidentId for any source
   );
 });
 
+test("one IncidentIds gives incidentId for every id of a run of ids of other lengths and scripts", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.string({ maxLength: 130 }), fc.string({ unit: "binary", maxLength: 40 })), {
+        maxLength: 30,
+      }),
+      (sourceIds) => {
+        const ids = new IncidentIds("synthetic-110");
+        for (const sourceId of sourceIds)
+          expect(ids.of(sourceId)).toBe(incidentId("synthetic-110", sourceId));
+      },
+    ),
+    { seed: 6, numRuns: 300 },
+  );
+});
+
 describe("a later export of stored calls", () => {
   test("fills in their feedback; an earlier export imported after it reverts nothing; rejected rows are kept once", async () => {
     const store = await openStore({ path: ":memory:" });

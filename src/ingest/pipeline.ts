@@ -242,6 +242,8 @@ export function incidentId(sourceSystem: string, sourceId: string): string {
 export class IncidentIds {
   readonly #buffer: Buffer;
   readonly #prefix: number;
+  /** Views of #buffer's first `length` bytes, by length (a view per row cost as much as the writing). */
+  readonly #views: Buffer[] = [];
   constructor(readonly sourceSystem: string) {
     const prefix = Buffer.from(`${sourceSystem}\u0000`, "utf8");
     this.#prefix = prefix.length;
@@ -250,9 +252,27 @@ export class IncidentIds {
   }
   of(sourceId: string): string {
     // A source id is at most 128 characters (the mapper rejects longer ones): 4 bytes each at most.
-    if (sourceId.length > 128) return incidentId(this.sourceSystem, sourceId);
-    const length = this.#buffer.write(sourceId, this.#prefix, "utf8");
-    return hash("sha256", this.#buffer.subarray(0, this.#prefix + length), "base64url").slice(0, 22);
+    const n = sourceId.length;
+    if (n > 128) return incidentId(this.sourceSystem, sourceId);
+    // Most ids are ASCII: their bytes are their character codes, set one by one (cheaper than
+    // Buffer#write for a short id); any other character and the id is written as UTF-8.
+    const buffer = this.#buffer;
+    const prefix = this.#prefix;
+    let length = n;
+    for (let i = 0; i < n; i++) {
+      const c = sourceId.charCodeAt(i);
+      if (c > 0x7f) {
+        length = buffer.write(sourceId, prefix, "utf8");
+        break;
+      }
+      buffer[prefix + i] = c;
+    }
+    let view = this.#views[prefix + length];
+    if (view === undefined) {
+      view = buffer.subarray(0, prefix + length);
+      this.#views[prefix + length] = view;
+    }
+    return hash("sha256", view, "base64url").slice(0, 22);
   }
 }
 

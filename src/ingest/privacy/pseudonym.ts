@@ -60,6 +60,10 @@ class CallerMac {
   /** K^opad, then the inner digest. */
   readonly #outer: Buffer;
 
+  /** Views of #inner's first `length` bytes, by length: a Buffer view per number cost as much as writing it. */
+  readonly #views: Buffer[] = [];
+  readonly #fixed: number;
+
   constructor(key: Uint8Array) {
     this.#key = Uint8Array.from(key);
     const block = Buffer.alloc(BLOCK_BYTES);
@@ -72,6 +76,7 @@ class CallerMac {
       this.#outer[i] = (block[i] ?? 0) ^ 0x5c;
     }
     context.copy(this.#inner, BLOCK_BYTES);
+    this.#fixed = BLOCK_BYTES + context.length;
   }
 
   /** Whether this MAC was made from these key bytes (a key array could be refilled). */
@@ -87,13 +92,31 @@ class CallerMac {
    * of its own (measured: two hashes 1.64 µs as Buffers, 0.62 µs as latin1 strings).
    */
   digestLatin1(normalised: string): string {
-    const fixed = this.#inner.length - MAX_NUMBER_BYTES;
-    if (normalised.length > MAX_NUMBER_BYTES / 3)
-      return macWithObject(normalised, this.#key).toString("latin1");
-    const length = this.#inner.write(normalised, fixed, "utf8");
-    const inner = hash("sha256", this.#inner.subarray(0, fixed + length), "binary");
-    this.#outer.write(inner, BLOCK_BYTES, "latin1");
-    return hash("sha256", this.#outer, "binary");
+    const fixed = this.#fixed;
+    const n = normalised.length;
+    if (n > MAX_NUMBER_BYTES) return macWithObject(normalised, this.#key).toString("latin1");
+    // A normalised number is ASCII: its bytes are its character codes, set one by one (cheaper
+    // than Buffer#write and a view per number: 3.3 → 1.7-2.3 µs a pseudonym in a loop).
+    const bytes = this.#inner;
+    for (let i = 0; i < n; i++) {
+      const c = normalised.charCodeAt(i);
+      if (c > 0x7f) return macWithObject(normalised, this.#key).toString("latin1");
+      bytes[fixed + i] = c;
+    }
+    const inner = hash("sha256", this.#view(fixed + n), "binary");
+    const outer = this.#outer;
+    for (let i = 0; i < 32; i++) outer[BLOCK_BYTES + i] = inner.charCodeAt(i);
+    return hash("sha256", outer, "binary");
+  }
+
+  /** #inner's first `length` bytes (a view made once per length). */
+  #view(length: number): Buffer {
+    let view = this.#views[length];
+    if (view === undefined) {
+      view = this.#inner.subarray(0, length);
+      this.#views[length] = view;
+    }
+    return view;
   }
 }
 
