@@ -168,6 +168,52 @@ describe("time zones", () => {
   });
 });
 
+test("the fixed-width fast path keeps a day's date across rows and reads what the general parser reads", () => {
+  // Runs of times on a few dates, invalid ones among them (2023-02-29, 2024-13-01): the day kept
+  // from the last row must never stand for another date, nor an invalid date pass after a valid one.
+  const dates = [
+    "2024-02-29",
+    "2023-02-29",
+    "2024-03-01",
+    "2024-13-01",
+    "2024-00-10",
+    "0099-05-01",
+    "2024-02-29",
+  ];
+  const formats = [
+    ["YYYY-MM-DD HH:mm:ss", (d: string, t: string) => `${d} ${t}`],
+    ["DD/MM/YY HH:mm:ss", (d: string, t: string) => `${d.slice(8)}/${d.slice(5, 7)}/${d.slice(2, 4)} ${t}`],
+    ["HH:mm:ss YYYY-MM-DD HH", (d: string, t: string) => `${t} ${d} ${t.slice(0, 2)}`],
+  ] as const;
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: dates.length - 1 }), fc.integer({ min: 0, max: 86_399 })), {
+        minLength: 1,
+        maxLength: 40,
+      }),
+      (rows) => {
+        for (const [format, spell] of formats) {
+          const f = compileTimeFormat(format);
+          const general = compileTimeFormat(format);
+          for (const [d, second] of rows) {
+            const p2 = (n: number) => String(n).padStart(2, "0");
+            const time = `${p2(Math.floor(second / 3600))}:${p2(Math.floor(second / 60) % 60)}:${p2(second % 60)}`;
+            const text = spell(dates[d]!, time);
+            const fast = f.parse(text);
+            // A leading space is trimmed by the general parser and keeps the text off the fast path.
+            const slow = general.parse(` ${text}`);
+            expect(Number.isNaN(fast) ? "NaN" : fast).toBe(Number.isNaN(slow) ? "NaN" : slow);
+          }
+        }
+      },
+    ),
+    { seed: 11, numRuns: 300 },
+  );
+  expect(compileTimeFormat("HH:mm:ss YYYY-MM-DD HH").parse("08:00:00 2024-05-01 09")).toBe(
+    Date.UTC(2024, 4, 1, 9),
+  );
+});
+
 test("the fixed-width fast path reads exactly what the general parser reads", () => {
   // Same format, one spelling by position and one with an extra space (general parser).
   const f = compileTimeFormat("YYYY-MM-DD HH:mm:ss");

@@ -115,10 +115,10 @@ function compilePattern(format: string): TimeFormat {
   const twelveHour = fields.has("h");
   if (twelveHour !== tokens.some((t) => t.kind === "ampm"))
     throw new SyntaxError(`format ${format}: 12-hour h/hh goes with A (AM/PM), 24-hour H/HH without`);
-  const layout = fixedLayout(tokens);
+  const fixed = fixedParser(tokens, hasDate);
   const parse = (raw: string): number => {
-    if (layout && raw.length === layout.length) {
-      const fast = parseFixed(raw, layout, hasDate);
+    if (fixed && raw.length === fixed.length) {
+      const fast = fixed.parse(raw);
       if (fast !== FALL_BACK) return fast;
     }
     const s = raw.trim();
@@ -208,65 +208,107 @@ function compilePattern(format: string): TimeFormat {
 }
 
 /**
- * Where every character of a fixed-width format is (YYYY-MM-DD HH:mm:ss: digits at 0-3, "-" at
- * 4 ...), so that the usual spelling of a time is read by position; anything else (more spaces,
- * full-width digits, one-digit fields) takes the general parser, which gives the same values.
+ * A parser of a fixed-width format's usual spelling (YYYY-MM-DD HH:mm:ss: digits at 0-3, "-" at
+ * 4 ...), read by position in one pass; anything else (more spaces, full-width digits, one-digit
+ * fields) gives FALL_BACK and takes the general parser, which gives the same values. The day of
+ * the last date read is kept: an export's times come day by day, five to a row.
  */
-interface FixedLayout {
+interface FixedParser {
   readonly length: number;
-  /** Per position: -1 a digit, else the character code that must stand there. */
-  readonly expect: Int32Array;
-  /** Per numeric field: start, width and field letter. */
-  readonly fields: readonly { readonly start: number; readonly width: number; readonly field: string }[];
+  parse(s: string): number;
 }
 
-/** Sentinel of parseFixed: not in the fixed layout, use the general parser. */
+/** Sentinel of a FixedParser: not in the fixed layout, use the general parser. */
 const FALL_BACK = -1e300;
 
-function fixedLayout(tokens: readonly Token[]): FixedLayout | undefined {
+/** Field letters of a fixed layout as numbers (FIELD_CODE[letter]), for a switch without string compares. */
+const FIELD_CODE: Readonly<Record<string, number>> = { Y: 0, y: 1, M: 2, D: 3, H: 4, m: 5, s: 6 };
+
+function fixedParser(tokens: readonly Token[], hasDate: boolean): FixedParser | undefined {
   const expect: number[] = [];
-  const fields: { start: number; width: number; field: string }[] = [];
+  /** Per position: the numeric field it belongs to (its index among the fields), or -1 for a literal. */
+  const slot: number[] = [];
+  const codes: number[] = [];
   for (const t of tokens) {
     if (t.kind === "num") {
       if (t.min !== t.max || t.field === "S" || t.field === "h") return undefined;
-      fields.push({ start: expect.length, width: t.max, field: t.field });
-      for (let k = 0; k < t.max; k++) expect.push(-1);
-    } else if (t.kind === "space") expect.push(32);
-    else if (t.kind === "lit") for (let k = 0; k < t.text.length; k++) expect.push(t.text.charCodeAt(k));
+      for (let k = 0; k < t.max; k++) {
+        expect.push(-1);
+        slot.push(codes.length);
+      }
+      codes.push(FIELD_CODE[t.field]!);
+    } else if (t.kind === "space") {
+      expect.push(32);
+      slot.push(-1);
+    } else if (t.kind === "lit")
+      for (let k = 0; k < t.text.length; k++) {
+        expect.push(t.text.charCodeAt(k));
+        slot.push(-1);
+      }
     else return undefined;
   }
-  return { length: expect.length, expect: Int32Array.from(expect), fields };
-}
-
-function parseFixed(s: string, layout: FixedLayout, hasDate: boolean): number {
-  const { expect } = layout;
-  for (let i = 0; i < expect.length; i++) {
-    const c = s.charCodeAt(i);
-    const e = expect[i]!;
-    if (e === -1 ? !isDigit(c) : c !== e) return FALL_BACK;
-  }
-  let Y = 1970;
-  let M = 1;
-  let D = 1;
-  let H = 0;
-  let m = 0;
-  let sec = 0;
-  for (const f of layout.fields) {
-    let v = 0;
-    for (let i = f.start; i < f.start + f.width; i++) v = v * 10 + s.charCodeAt(i) - 48;
-    if (f.field === "Y") Y = v;
-    else if (f.field === "y") Y = expandYear(v);
-    else if (f.field === "M") M = v;
-    else if (f.field === "D") D = v;
-    else if (f.field === "H") H = v;
-    else if (f.field === "m") m = v;
-    else sec = v;
-  }
-  if (H > 23 || m > 59 || sec > 59) return Number.NaN;
-  const msOfDay = ((H * 60 + m) * 60 + sec) * 1000;
-  if (!hasDate) return msOfDay;
-  if (M < 1 || M > 12 || D < 1 || D > daysInMonth(Y, M)) return Number.NaN;
-  return utcDay(Y, M, D) + msOfDay;
+  const length = expect.length;
+  const expected = Int32Array.from(expect);
+  const slots = Int32Array.from(slot);
+  const fieldCodes = Int32Array.from(codes);
+  const values = new Int32Array(codes.length);
+  let lastDate = -1;
+  let lastDay = 0;
+  const parse = (s: string): number => {
+    values.fill(0);
+    for (let i = 0; i < length; i++) {
+      const c = s.charCodeAt(i);
+      const f = slots[i]!;
+      if (f < 0) {
+        if (c !== expected[i]) return FALL_BACK;
+      } else if (c >= 48 && c <= 57) values[f] = values[f]! * 10 + c - 48;
+      else return FALL_BACK;
+    }
+    let Y = 1970;
+    let M = 1;
+    let D = 1;
+    let H = 0;
+    let m = 0;
+    let sec = 0;
+    // In the format's order: a field written twice takes its last value, as in the general parser.
+    for (let f = 0; f < fieldCodes.length; f++) {
+      const v = values[f]!;
+      switch (fieldCodes[f]) {
+        case 0:
+          Y = v;
+          break;
+        case 1:
+          Y = expandYear(v);
+          break;
+        case 2:
+          M = v;
+          break;
+        case 3:
+          D = v;
+          break;
+        case 4:
+          H = v;
+          break;
+        case 5:
+          m = v;
+          break;
+        default:
+          sec = v;
+      }
+    }
+    if (H > 23 || m > 59 || sec > 59) return Number.NaN;
+    const msOfDay = ((H * 60 + m) * 60 + sec) * 1000;
+    if (!hasDate) return msOfDay;
+    // Month and day have at most two digits each here: the key is unique.
+    const date = Y * 10_000 + M * 100 + D;
+    if (date !== lastDate) {
+      if (M < 1 || M > 12 || D < 1 || D > daysInMonth(Y, M)) return Number.NaN;
+      lastDay = utcDay(Y, M, D);
+      lastDate = date;
+    }
+    return lastDay + msOfDay;
+  };
+  return { length, parse };
 }
 
 const ISO =
