@@ -2,6 +2,7 @@ import { expect, test } from "vitest";
 import {
   EMPTY_DICTIONARY,
   editDistance,
+  editDistanceWithin,
   learnPlaces,
   mergePlaces,
   PlaceIndex,
@@ -56,4 +57,52 @@ test("fuzzy matching scores homophones above other typos and never crosses numbe
   expect(index.fuzzy("月光小区")?.confidence).toBeLessThan(0.85);
   expect(index.fuzzy("明珠花园三期")).toBeNull();
   expect(editDistance([..."abc"], [..."abd"])).toBe(1);
+});
+
+test("fuzzy matching with a minimum confidence returns the same best match, or none below it", () => {
+  const places = [
+    "阳光小区",
+    "阳光花园",
+    "红星小区",
+    "月光小区",
+    "阳光家园",
+    "星光小区",
+    "阳光新村",
+    "东湖小区",
+  ];
+  const index = new PlaceIndex({
+    ...EMPTY_DICTIONARY,
+    places: places.map((name) => ({ name, kind: "poi" as const, count: 3 })),
+  });
+  const queries = [
+    "阳光晓区",
+    "阳光小",
+    "阳光花圆",
+    "洋光小区",
+    "红心小区",
+    "东湖晓区园",
+    "星光小区",
+    "月亮小区",
+    "阳光新春",
+  ];
+  for (const query of queries) {
+    const best = new PlaceIndex(index.dictionary).fuzzy(query);
+    for (const min of [0, 0.6, 0.75, 0.85, 0.875, 0.9]) {
+      const expected = best && best.confidence >= min ? best : null;
+      expect(index.fuzzy(query, "poi", min), `${query} ≥ ${min}`).toEqual(expected);
+    }
+  }
+  expect(index.fuzzy("阳光晓区", "poi", 0.85)).toEqual({ name: "阳光小区", confidence: 0.875 });
+  expect(index.fuzzy("阳光晓区", "poi", 0.9)).toBeNull();
+  expect(index.fuzzy("阳光晓区", "road", 0)).toBeNull();
+});
+
+test("a bounded edit distance is exact up to its bound and bound + 1 beyond", () => {
+  const words = ["", "a", "ab", "abc", "abcd", "bcda", "xbcx", "aaaa", "abab", "dcba"];
+  for (const a of words)
+    for (const b of words)
+      for (const max of [0, 1, 2, 3]) {
+        const d = editDistance([...a], [...b]);
+        expect(editDistanceWithin([...a], [...b], max), `${a} ${b} ${max}`).toBe(Math.min(d, max + 1));
+      }
 });

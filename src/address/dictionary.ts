@@ -243,6 +243,30 @@ export function editDistance(a: readonly string[], b: readonly string[]): number
   return prev[b.length] as number;
 }
 
+/**
+ * The Levenshtein distance of `a` and `b` when it is at most `max`, otherwise `max + 1`: stops
+ * as soon as a whole row of the table exceeds `max`.
+ */
+export function editDistanceWithin(a: readonly string[], b: readonly string[], max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number;
+    prev[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j] as number;
+      const d = Math.min(tmp + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev[j] = d;
+      if (d < rowMin) rowMin = d;
+      diag = tmp;
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return Math.min(prev[b.length] as number, max + 1);
+}
+
 const syllables = (text: string): string[] => pinyin(text, { toneType: "none", type: "array" });
 
 export interface FuzzyMatch {
@@ -258,8 +282,9 @@ export interface FuzzyMatch {
 export class PlaceIndex {
   private readonly aliases: Map<string, string>;
   private readonly canonical = new Map<string, Place>();
+  /** Entry ids by kind, length in characters and bigram: a query reads its own kind and lengths only. */
   private readonly byBigram = new Map<string, number[]>();
-  private readonly entries: { place: Place; chars: string[]; pinyin: string[] }[] = [];
+  private readonly entries: FuzzyEntry[] = [];
   private readonly cache = new Map<string, FuzzyMatch | null>();
 
   constructor(readonly dictionary: PlaceDictionary) {
@@ -269,8 +294,14 @@ export class PlaceIndex {
       if (this.canonical.has(name)) continue;
       this.canonical.set(name, place);
       const id = this.entries.length;
-      this.entries.push({ place, chars: [...name], pinyin: syllables(name) });
-      for (const bg of bigrams(name)) this.byBigram.set(bg, [...(this.byBigram.get(bg) ?? []), id]);
+      const chars = [...name];
+      this.entries.push({ place, text: name, chars, pinyin: null, guard: numberGuard(name) });
+      for (const bg of bigrams(name)) {
+        const key = bigramKey(place.kind, chars.length, bg);
+        const ids = this.byBigram.get(key);
+        if (ids) ids.push(id);
+        else this.byBigram.set(key, [id]);
+      }
     }
   }
 
@@ -292,45 +323,91 @@ export class PlaceIndex {
   }
 
   /**
-   * The best dictionary place for a possibly misspelt name, with a confidence in [0, 1].
+   * The best dictionary place for a possibly misspelt name, with a confidence in [0, 1]: the
+   * place of the same kind, at most one character longer or shorter and sharing a bigram, with
+   * the highest confidence (on a tie, the one listed first in the dictionary), or null when none
+   * reaches `minConfidence` (a caller's threshold lets it skip the hopeless candidates early).
    * @example index.fuzzy("阳光晓区") // { name: "阳光小区", confidence: 0.875 }
    */
-  fuzzy(name: string, kind: PlaceKind = "poi"): FuzzyMatch | null {
+  fuzzy(name: string, kind: PlaceKind = "poi", minConfidence = 0): FuzzyMatch | null {
     if (this.entries.length === 0) return null;
     const text = canonicalText(name);
-    const cacheKey = `${kind}\u0000${text}`;
+    const cacheKey = `${kind}\u0000${minConfidence}\u0000${text}`;
     const hit = this.cache.get(cacheKey);
     if (hit !== undefined) return hit;
-    let best: FuzzyMatch | null = null;
-    if (text.length >= 3) {
-      const seen = new Set<number>();
-      const chars = [...text];
-      let py: string[] | null = null;
-      const guard = text.replace(/[^0-9A-Z]/g, "");
-      for (const bg of bigrams(text)) {
-        for (const id of this.byBigram.get(bg) ?? []) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          const e = this.entries[id] as (typeof this.entries)[number];
-          if (e.place.kind !== kind || Math.abs(e.chars.length - chars.length) > 1) continue;
-          const other = e.chars.join("");
-          if (other === text || other.replace(/[^0-9A-Z]/g, "") !== guard) continue;
-          const len = Math.max(chars.length, e.chars.length);
-          const charSim = 1 - editDistance(chars, e.chars) / len;
-          if (charSim < 0.5) continue;
-          py ??= syllables(text);
-          const pyLen = Math.max(py.length, e.pinyin.length);
-          const pySim = 1 - editDistance(py, e.pinyin) / pyLen;
-          const confidence = Math.round(((charSim + pySim) / 2) * 1000) / 1000;
-          if (!best || confidence > best.confidence) best = { name: e.place.name, confidence };
-        }
-      }
-    }
+    const best = text.length >= 3 ? this.closest(text, kind, minConfidence) : null;
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(cacheKey, best);
     return best;
   }
+
+  private closest(text: string, kind: PlaceKind, minConfidence: number): FuzzyMatch | null {
+    const chars = [...text];
+    // The most characters a candidate of each length may differ in and still reach both the
+    // character similarity of 0.5 and, with identical pinyin, `minConfidence`.
+    const edits: number[] = [];
+    const maxEdits = (len: number): number => {
+      const known = edits[len];
+      if (known !== undefined) return known;
+      let d = 0;
+      while (d + 1 <= len && 1 - (d + 1) / len >= 0.5 && confidenceOf(1 - (d + 1) / len, 1) >= minConfidence)
+        d++;
+      edits[len] = d;
+      return d;
+    };
+    const guard = numberGuard(text);
+    const grams = bigrams(text);
+    const seen = new Set<number>();
+    let py: string[] | null = null;
+    let best: FuzzyMatch | null = null;
+    let bestId = -1;
+    for (let length = chars.length - 1; length <= chars.length + 1; length++) {
+      for (const bg of grams) {
+        for (const id of this.byBigram.get(bigramKey(kind, length, bg)) ?? []) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const e = this.entries[id] as FuzzyEntry;
+          if (e.text === text || e.guard !== guard) continue;
+          const len = Math.max(chars.length, e.chars.length);
+          const max = maxEdits(len);
+          const distance = editDistanceWithin(chars, e.chars, max);
+          if (distance > max) continue;
+          const charSim = 1 - distance / len;
+          py ??= syllables(text);
+          e.pinyin ??= syllables(e.text);
+          const pyLen = Math.max(py.length, e.pinyin.length);
+          const pySim = 1 - editDistance(py, e.pinyin) / pyLen;
+          const confidence = confidenceOf(charSim, pySim);
+          if (confidence < minConfidence) continue;
+          if (!best || confidence > best.confidence || (confidence === best.confidence && id < bestId)) {
+            best = { name: e.place.name, confidence };
+            bestId = id;
+          }
+        }
+      }
+    }
+    return best;
+  }
 }
+
+interface FuzzyEntry {
+  readonly place: Place;
+  /** The canonical name, its characters and their pinyin (worked out when first compared). */
+  readonly text: string;
+  readonly chars: readonly string[];
+  pinyin: readonly string[] | null;
+  /** Its digits and Latin letters: names that differ in them never match. */
+  readonly guard: string;
+}
+
+/** The mean of the character and pinyin similarities, to three decimals. */
+const confidenceOf = (charSim: number, pySim: number): number =>
+  Math.round(((charSim + pySim) / 2) * 1000) / 1000;
+
+const numberGuard = (text: string): string => text.replace(/[^0-9A-Z]/g, "");
+
+const bigramKey = (kind: PlaceKind, length: number, bigram: string): string =>
+  `${kind}\u0000${length}\u0000${bigram}`;
 
 function bigrams(text: string): string[] {
   const out: string[] = [];

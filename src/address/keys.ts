@@ -296,8 +296,7 @@ function knownPlace(text: string, options: KeyOptions): boolean {
   const places = options.places;
   if (!places) return false;
   if (places.has(text) || places.alias(text) !== null) return true;
-  const m = places.fuzzy(text, "poi");
-  return m !== null && m.confidence >= (options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD);
+  return places.fuzzy(text, "poi", options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD) !== null;
 }
 
 /** The compound's name after the dictionary's aliases and, above the threshold, a fuzzy match. */
@@ -306,8 +305,8 @@ function placeName(text: string, options: KeyOptions): { name: string; fuzzy: Ke
   let name = places?.alias(text) ?? text;
   let fuzzy: KeyResult["fuzzy"] = null;
   if (places && !places.has(name)) {
-    const m = places.fuzzy(name, "poi");
-    if (m && m.confidence >= (options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD)) {
+    const m = places.fuzzy(name, "poi", options.fuzzyThreshold ?? DEFAULT_FUZZY_THRESHOLD);
+    if (m) {
       fuzzy = { from: name, to: m.name, confidence: m.confidence };
       name = m.name;
     }
