@@ -664,6 +664,20 @@ describe("the rule parser", () => {
     ["红星路27之3-6号", ["road:红星路", "roadno:27", "redundant:之", "houseno:3-6号"]],
     // A township named by its stem right after its city, the county left out.
     ["杭州市三墩阳光小区3幢", ["city:杭州市", "town:三墩", "poi:阳光小区", "houseno:3幢"]],
+    // The code list's placeholder 市辖区 before a real district names no place; alone it stays the level.
+    [
+      "上海市-市辖区-黄浦区红星路8号",
+      [
+        "city:上海市",
+        "redundant:-",
+        "redundant:市辖区",
+        "redundant:-",
+        "district:黄浦区",
+        "road:红星路",
+        "roadno:8号",
+      ],
+    ],
+    ["甘肃省嘉峪关市市辖区阳光小区", ["prov:甘肃省", "city:嘉峪关市", "district:市辖区", "poi:阳光小区"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

@@ -332,6 +332,14 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         pos += inTown[0].length;
         continue;
       }
+      // 上海市市辖区黄浦区, 红星市-其它区-阳光区: the code list's placeholder for a city's districts,
+      // written out by exports before the real district, names no place.
+      const placeholder = level <= 1 && level >= 0 ? cityDistrictsPlaceholderEnd(text, pos, gazetteer) : 0;
+      if (placeholder > 0) {
+        pushSpan(spans, "redundant", pos, placeholder);
+        pos = placeholder;
+        continue;
+      }
       const u = matchUnknownAdmin(text, pos, level);
       if (u) {
         pushSpan(spans, u.label, pos, u.end);
@@ -718,6 +726,30 @@ function parseWithUnknowns(text: string, gazetteer: Gazetteer, options: RuleOpti
     spans: parsed.spans.map((sp) => ({ label: sp.label, start: at(sp.start), end: at(sp.end) })),
     admin: parsed.admin.map((a) => ({ id: a.id, start: at(a.start), end: at(a.end) })),
   };
+}
+
+/** The code list's placeholders for "the districts of the city" (市辖区) and "other districts". */
+const CITY_DISTRICTS = /^(市辖区|其[它他](地区|区))/;
+const GENERIC_DISTRICT = /^(城区|郊区|矿区)/;
+
+/**
+ * End of a placeholder of CITY_DISTRICTS at `pos` followed (after separators) by a county-level
+ * division of the gazetteer, or 0: alone (嘉峪关市市辖区, a city without counties) it stands for
+ * the district level and is left to the other rules.
+ */
+function cityDistrictsPlaceholderEnd(text: string, pos: number, g: Gazetteer): number {
+  const c = text.charCodeAt(pos);
+  if (c !== 0x5e02 && c !== 0x5176) return 0; // 市, 其
+  const m = CITY_DISTRICTS.exec(text.slice(pos, pos + 4));
+  if (!m) return 0;
+  const end = pos + m[0].length;
+  let next = end;
+  while (next < text.length && !hanAt(text, next) && !digitAt(text, next) && !latinAt(text, next)) next++;
+  // (城区, 郊区 and 矿区 are names of districts, but after the placeholder they only say "in town".)
+  if (GENERIC_DISTRICT.test(text.slice(next, next + 2))) return 0;
+  for (const { hits } of g.entriesAt(text, next))
+    for (const h of hits) if (g.levelOf(h.id) === "district") return end;
+  return 0;
 }
 
 /** True when the text at `pos` repeats one of the division names already read. */
