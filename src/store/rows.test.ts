@@ -1,13 +1,17 @@
+import { serialize } from "node:v8";
 import { expect, test } from "vitest";
 import { makeIncident } from "../../test/builders.ts";
 import {
   addressComponentsFromJson,
   addressComponentsJson,
   asEpochMs,
+  asIncidentId,
   asPseudonym,
   asUnitCode,
+  type Incident,
+  NO_LOCATION,
 } from "../domain/index.ts";
-import { INCIDENT_COLUMNS, pushIncidentValues, rowToIncident } from "./rows.ts";
+import { INCIDENT_COLUMNS, pushIncidentValues, rowToIncident, writeIncidentValues } from "./rows.ts";
 import type { IncidentTable } from "./schema.ts";
 
 const full = makeIncident({
@@ -46,6 +50,27 @@ test("the straight insert path gives the values of the column list, in its order
   expect(values).toEqual(INCIDENT_COLUMNS.map(([, , get]) => get(full)));
   // Every field holds a value of its own, so two swapped columns would show.
   expect(new Set(values).size).toBe(values.length);
+});
+
+test("values written over a reused array are those pushed into a new one, and the array stays packed", () => {
+  const other: Incident = { ...full, id: asIncidentId("other"), narrative: null, location: NO_LOCATION };
+  const reused: (string | number | null)[] = [];
+  // A longer chunk, then a shorter one written over it: nothing of the first stays past its end.
+  let at = 0;
+  for (const i of [full, other, full]) at = writeIncidentValues(reused, at, i);
+  expect(at).toBe(3 * INCIDENT_COLUMNS.length);
+  at = 0;
+  for (const i of [other, full]) at = writeIncidentValues(reused, at, i);
+  reused.length = at;
+  // Pushed one by one (flatMap makes a holey array).
+  const expected: (string | number | null)[] = [];
+  for (const i of [other, full]) for (const [, , get] of INCIDENT_COLUMNS) expected.push(get(i));
+  expect(reused).toEqual(expected);
+  // v8 serialises a holey array as a sparse one (index and value): the bytes would differ.
+  expect(serialize(reused).equals(serialize(expected))).toBe(true);
+  const pushed: (string | number | null)[] = [];
+  for (const i of [other, full]) pushIncidentValues(pushed, i);
+  expect(serialize(pushed).equals(serialize(expected))).toBe(true);
 });
 
 test("components are stored as [label, text] pairs and read back; foreign JSON reads as none", () => {

@@ -72,43 +72,51 @@ export const INCIDENT_COLUMN_NAMES: readonly (keyof IncidentTable)[] = INCIDENT_
  * straight function instead of 34 getter calls; incident-columns order is checked by a test).
  */
 export function pushIncidentValues(out: Value[], i: Incident): void {
+  writeIncidentValues(out, out.length, i);
+}
+
+/**
+ * Writes the column values of `incident` into `out` from index `at` (overwriting what stands
+ * there, appending past the end) and returns the index after them: the SQLite writer reuses one
+ * array for every chunk, which stays packed as it is written in order.
+ */
+export function writeIncidentValues(out: Value[], at: number, i: Incident): number {
   const l = i.location;
-  out.push(
-    i.id,
-    i.sourceSystem,
-    i.sourceId,
-    i.batchId,
-    i.receivedAt,
-    i.acceptedAt,
-    i.dispatchedAt,
-    i.arrivedAt,
-    i.closedAt,
-    i.utcOffsetMin,
-    i.category,
-    i.subtype,
-    i.sourceCategory,
-    i.department,
-    i.address,
-    i.lon,
-    i.lat,
-    i.datum,
-    l.poi,
-    l.building,
-    l.unit,
-    l.room,
-    l.road,
-    l.cross,
-    i.cityUnit,
-    i.branchUnit,
-    i.stationUnit,
-    i.areaUnit,
-    i.callerPseudonym,
-    i.callerNumberEnc,
-    i.narrative,
-    i.disposition,
-    i.feedback,
-    i.addressComponents ?? null,
-  );
+  out[at] = i.id;
+  out[at + 1] = i.sourceSystem;
+  out[at + 2] = i.sourceId;
+  out[at + 3] = i.batchId;
+  out[at + 4] = i.receivedAt;
+  out[at + 5] = i.acceptedAt;
+  out[at + 6] = i.dispatchedAt;
+  out[at + 7] = i.arrivedAt;
+  out[at + 8] = i.closedAt;
+  out[at + 9] = i.utcOffsetMin;
+  out[at + 10] = i.category;
+  out[at + 11] = i.subtype;
+  out[at + 12] = i.sourceCategory;
+  out[at + 13] = i.department;
+  out[at + 14] = i.address;
+  out[at + 15] = i.lon;
+  out[at + 16] = i.lat;
+  out[at + 17] = i.datum;
+  out[at + 18] = l.poi;
+  out[at + 19] = l.building;
+  out[at + 20] = l.unit;
+  out[at + 21] = l.room;
+  out[at + 22] = l.road;
+  out[at + 23] = l.cross;
+  out[at + 24] = i.cityUnit;
+  out[at + 25] = i.branchUnit;
+  out[at + 26] = i.stationUnit;
+  out[at + 27] = i.areaUnit;
+  out[at + 28] = i.callerPseudonym;
+  out[at + 29] = i.callerNumberEnc;
+  out[at + 30] = i.narrative;
+  out[at + 31] = i.disposition;
+  out[at + 32] = i.feedback;
+  out[at + 33] = i.addressComponents ?? null;
+  return at + 34;
 }
 
 /** PostgreSQL int8 and numeric may arrive as strings; the store's integers all fit a double. */

@@ -20,7 +20,7 @@ import {
   quarantineRepository,
   settingsRepository,
 } from "./repositories.ts";
-import { INCIDENT_COLUMN_NAMES, pushIncidentValues, quarantineToRow } from "./rows.ts";
+import { INCIDENT_COLUMN_NAMES, quarantineToRow, writeIncidentValues } from "./rows.ts";
 import type { Database } from "./schema.ts";
 import {
   BatchExecutor,
@@ -405,6 +405,8 @@ class SqliteBatchWriter implements BatchWriter {
   readonly #rollups: BatchRollups;
   /** Stored incidents this batch updates (later exports of the same calls). */
   readonly #updates: BatchUpdates;
+  /** The flat values of the chunk being inserted (see insertIncidents). */
+  readonly #values: SqlValue[] = [];
 
   constructor(
     private readonly executor: Executor,
@@ -437,11 +439,15 @@ class SqliteBatchWriter implements BatchWriter {
   insertIncidents(rows: readonly Incident[]): Promise<number> {
     try {
       this.#ensureOpen();
-      const values: SqlValue[] = [];
+      // One array for every chunk: the executor has serialised (or run) the values before insert
+      // returns, and a new array a chunk grew through copies of up to 68,000 elements.
+      const values = this.#values;
+      let at = 0;
       for (const incident of rows) {
         if (incident.batchId !== this.batch.id) throw batchMismatchError(this.batch.id, incident.batchId);
-        pushIncidentValues(values, incident);
+        at = writeIncidentValues(values, at, incident);
       }
+      values.length = at;
       return rows.length === 0
         ? Promise.resolve(0)
         : this.#rollups.track(
