@@ -194,6 +194,9 @@ export function profileColumns(profile: Profile): string[] {
   return [...new Set([...fieldColumns(profile).values()].flat())];
 }
 
+/** Distinct datum texts whose datum the mapper keeps (a free-text column would hold more). */
+const DATUM_TEXTS_KEPT = 256;
+
 function datumOf(text: string): Datum | undefined {
   const t = text.toLowerCase().replace(/[^a-z0-9\u4e00-\u9fff]/g, "");
   if ((DATUMS as readonly string[]).includes(t)) return t as Datum;
@@ -372,6 +375,16 @@ export function compileMapper(
     const converter = proj4(definition, "WGS84");
     project = (x, y) => converter.forward([x, y]) as [number, number];
   }
+
+  // The datum a column's text names, looked up once per distinct text (a handful in an export:
+  // lower-casing and cleaning every row's "GCJ02" was a visible share of mapping).
+  const datumTexts = new Map<string, Datum | undefined>();
+  const datumKnown = (raw: string): Datum | undefined => {
+    if (datumTexts.has(raw)) return datumTexts.get(raw);
+    const known = datumMap.get(raw.toLowerCase()) ?? datumOf(raw);
+    if (datumTexts.size < DATUM_TEXTS_KEPT) datumTexts.set(raw, known);
+    return known;
+  };
 
   const number = (raw: string): number =>
     raw === "" ? Number.NaN : Number(raw.includes(",") ? raw.replace(/,/g, ".") : raw);
@@ -591,7 +604,7 @@ export function compileMapper(
           else if (datumFixed) d = datumFixed;
           else if (datumGet) {
             const rawDatum = datumGet(cells);
-            const known = datumMap.get(rawDatum.toLowerCase()) ?? datumOf(rawDatum);
+            const known = datumKnown(rawDatum);
             if (known) d = known;
             else {
               d = datumDefault;
