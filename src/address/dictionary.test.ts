@@ -1,3 +1,4 @@
+import { pinyin } from "pinyin-pro";
 import { expect, test } from "vitest";
 import {
   EMPTY_DICTIONARY,
@@ -95,6 +96,57 @@ test("fuzzy matching with a minimum confidence returns the same best match, or n
   expect(index.fuzzy("阳光晓区", "poi", 0.85)).toEqual({ name: "阳光小区", confidence: 0.875 });
   expect(index.fuzzy("阳光晓区", "poi", 0.9)).toBeNull();
   expect(index.fuzzy("阳光晓区", "road", 0)).toBeNull();
+});
+
+/** The fuzzy match by its definition: every place of the kind compared, none skipped. */
+function bruteFuzzy(names: readonly string[], query: string, minConfidence: number) {
+  const py = (text: string) => pinyin(text, { toneType: "none", type: "array" });
+  const digits = (text: string) => text.replace(/[^0-9A-Z]/g, "");
+  const grams = (text: string) => [...text].slice(1).map((c, i) => [...text][i] + c);
+  let best: { name: string; confidence: number } | null = null;
+  for (const name of names) {
+    const [a, b] = [[...query], [...name]];
+    if (name === query || Math.abs(a.length - b.length) > 1 || digits(name) !== digits(query)) continue;
+    if (!grams(query).some((g) => name.includes(g))) continue;
+    const charSim = 1 - editDistance(a, b) / Math.max(a.length, b.length);
+    if (charSim < 0.5) continue;
+    const [pa, pb] = [py(query), py(name)];
+    const pySim = 1 - editDistance(pa, pb) / Math.max(pa.length, pb.length);
+    const confidence = Math.round(((charSim + pySim) / 2) * 1000) / 1000;
+    if (confidence >= minConfidence && (!best || confidence > best.confidence)) best = { name, confidence };
+  }
+  return best;
+}
+
+test("fuzzy matching finds the best place of its definition, however many places share a suffix", () => {
+  // A seeded dictionary of names from few characters, so that most names share most characters.
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const heads = [..."阳光明珠红星东湖春华金桂"];
+  const tails = ["小区", "花园", "家园", "东苑", "新村", "公寓", "苑", "2期"];
+  const name = () =>
+    Array.from({ length: 1 + next(4) }, () => heads[next(heads.length)]).join("") + tails[next(tails.length)];
+  const names = [...new Set(Array.from({ length: 400 }, name))];
+  const index = new PlaceIndex({
+    ...EMPTY_DICTIONARY,
+    places: names.map((n) => ({ name: n, kind: "poi", count: 3 })),
+  });
+  const queries = [...names.slice(0, 60), ...Array.from({ length: 140 }, name)];
+  const typo = (q: string) =>
+    q.replace(heads[next(heads.length)] as string, heads[next(heads.length)] as string);
+  let matched = 0;
+  for (const query of [...queries, ...queries.map(typo)]) {
+    for (const min of [0, 0.7, 0.85]) {
+      const expected = bruteFuzzy(names, query, min);
+      const got = index.fuzzy(query, "poi", min);
+      expect(got, `${query} ≥ ${min}`).toEqual(expected);
+      if (got) matched++;
+    }
+  }
+  expect(matched).toBeGreaterThan(300);
 });
 
 test("a bounded edit distance is exact up to its bound and bound + 1 beyond", () => {

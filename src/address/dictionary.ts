@@ -282,10 +282,12 @@ export interface FuzzyMatch {
 export class PlaceIndex {
   private readonly aliases: Map<string, string>;
   private readonly canonical = new Map<string, Place>();
-  /** Entry ids by kind, length in characters and bigram: a query reads its own kind and lengths only. */
-  private readonly byBigram = new Map<string, number[]>();
+  /** Entry ids by kind, length in characters and character: a query reads its own kind and lengths only. */
+  private readonly byChar = new Map<string, number[]>();
   private readonly entries: FuzzyEntry[] = [];
   private readonly cache = new Map<string, FuzzyMatch | null>();
+  private visited = new Uint32Array(0);
+  private queries = 0;
 
   constructor(readonly dictionary: PlaceDictionary) {
     this.aliases = new Map(Object.entries(dictionary.aliases).map(([k, v]) => [canonicalText(k), v]));
@@ -296,13 +298,14 @@ export class PlaceIndex {
       const id = this.entries.length;
       const chars = [...name];
       this.entries.push({ place, text: name, chars, pinyin: null, guard: numberGuard(name) });
-      for (const bg of bigrams(name)) {
-        const key = bigramKey(place.kind, chars.length, bg);
-        const ids = this.byBigram.get(key);
+      for (const char of new Set(chars)) {
+        const key = charKey(place.kind, chars.length, char);
+        const ids = this.byChar.get(key);
         if (ids) ids.push(id);
-        else this.byBigram.set(key, [id]);
+        else this.byChar.set(key, [id]);
       }
     }
+    this.visited = new Uint32Array(this.entries.length);
   }
 
   /** The canonical name an alias stands for, or null. */
@@ -341,6 +344,11 @@ export class PlaceIndex {
     return best;
   }
 
+  /**
+   * A candidate within `max` edits keeps at least n - max of the query's n characters, so it
+   * holds one of any max + 1 of them: only the lists of the max + 1 rarest are read (with a
+   * large dictionary, most names share their suffix: 小区, 花园, 东苑).
+   */
   private closest(text: string, kind: PlaceKind, minConfidence: number): FuzzyMatch | null {
     const chars = [...text];
     // The most characters a candidate of each length may differ in and still reach both the
@@ -355,34 +363,39 @@ export class PlaceIndex {
       edits[len] = d;
       return d;
     };
+    const lengths = [chars.length - 1, chars.length, chars.length + 1];
+    const lists = chars.map((char) =>
+      lengths.map((length) => this.byChar.get(charKey(kind, length, char)) ?? []),
+    );
+    const size = (list: number[][]) => list.reduce((sum, ids) => sum + ids.length, 0);
+    const rarest = lists.sort((a, b) => size(a) - size(b)).slice(0, maxEdits(chars.length + 1) + 1);
     const guard = numberGuard(text);
     const grams = bigrams(text);
-    const seen = new Set<number>();
+    const query = ++this.queries;
     let py: string[] | null = null;
     let best: FuzzyMatch | null = null;
     let bestId = -1;
-    for (let length = chars.length - 1; length <= chars.length + 1; length++) {
-      for (const bg of grams) {
-        for (const id of this.byBigram.get(bigramKey(kind, length, bg)) ?? []) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          const e = this.entries[id] as FuzzyEntry;
-          if (e.text === text || e.guard !== guard) continue;
-          const len = Math.max(chars.length, e.chars.length);
-          const max = maxEdits(len);
-          const distance = editDistanceWithin(chars, e.chars, max);
-          if (distance > max) continue;
-          const charSim = 1 - distance / len;
-          py ??= syllables(text);
-          e.pinyin ??= syllables(e.text);
-          const pyLen = Math.max(py.length, e.pinyin.length);
-          const pySim = 1 - editDistance(py, e.pinyin) / pyLen;
-          const confidence = confidenceOf(charSim, pySim);
-          if (confidence < minConfidence) continue;
-          if (!best || confidence > best.confidence || (confidence === best.confidence && id < bestId)) {
-            best = { name: e.place.name, confidence };
-            bestId = id;
-          }
+    for (const ids of rarest.flat()) {
+      for (const id of ids) {
+        // Each candidate once: `visited` holds the number of the last query that compared it.
+        if (this.visited[id] === query) continue;
+        this.visited[id] = query;
+        const e = this.entries[id] as FuzzyEntry;
+        if (e.text === text || e.guard !== guard) continue;
+        const len = Math.max(chars.length, e.chars.length);
+        const max = maxEdits(len);
+        const distance = editDistanceWithin(chars, e.chars, max);
+        if (distance > max || !grams.some((bg) => e.text.includes(bg))) continue;
+        const charSim = 1 - distance / len;
+        py ??= syllables(text);
+        e.pinyin ??= syllables(e.text);
+        const pyLen = Math.max(py.length, e.pinyin.length);
+        const pySim = 1 - editDistance(py, e.pinyin) / pyLen;
+        const confidence = confidenceOf(charSim, pySim);
+        if (confidence < minConfidence) continue;
+        if (!best || confidence > best.confidence || (confidence === best.confidence && id < bestId)) {
+          best = { name: e.place.name, confidence };
+          bestId = id;
         }
       }
     }
@@ -406,8 +419,8 @@ const confidenceOf = (charSim: number, pySim: number): number =>
 
 const numberGuard = (text: string): string => text.replace(/[^0-9A-Z]/g, "");
 
-const bigramKey = (kind: PlaceKind, length: number, bigram: string): string =>
-  `${kind}\u0000${length}\u0000${bigram}`;
+const charKey = (kind: PlaceKind, length: number, char: string): string =>
+  `${kind}\u0000${length}\u0000${char}`;
 
 function bigrams(text: string): string[] {
   const out: string[] = [];
