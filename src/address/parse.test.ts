@@ -678,6 +678,12 @@ describe("the rule parser", () => {
       ],
     ],
     ["甘肃省嘉峪关市市辖区阳光小区", ["prov:甘肃省", "city:嘉峪关市", "district:市辖区", "poi:阳光小区"]],
+    // An industrial park, a court, a prison or a metro station named first, then a place inside or by it.
+    ["红星镇工业园区百草超市", ["town:红星镇", "poi:工业园区", "subpoi:百草超市"]],
+    ["红星区人民法院阳光法庭", ["district:红星区", "poi:人民法院", "subpoi:阳光法庭"]],
+    ["红星监狱三监区", ["poi:红星监狱", "subpoi:三监区"]],
+    ["红星地铁站阳光花园", ["poi:红星地铁站", "subpoi:阳光花园"]],
+    ["红星师范东校区阳光公寓", ["poi:红星师范东校区", "subpoi:阳光公寓"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });
