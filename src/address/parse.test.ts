@@ -684,6 +684,10 @@ describe("the rule parser", () => {
     ["红星监狱三监区", ["poi:红星监狱", "subpoi:三监区"]],
     ["红星地铁站阳光花园", ["poi:红星地铁站", "subpoi:阳光花园"]],
     ["红星师范东校区阳光公寓", ["poi:红星师范东校区", "subpoi:阳光公寓"]],
+    ["红星大酒店阳光厅", ["poi:红星大酒店", "subpoi:阳光厅"]],
+    ["阳光商场百草超市", ["poi:阳光商场", "subpoi:百草超市"]],
+    ["红星派出所阳光警务室", ["poi:红星派出所", "subpoi:阳光警务室"]],
+    ["阳光软件园红星大厦", ["poi:阳光软件园", "subpoi:红星大厦"]],
   ])("splits %s", (text, expected) => {
     expect(parse(text)).toEqual(expected);
   });

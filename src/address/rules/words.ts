@@ -70,10 +70,11 @@ export const POI_END =
   /(小区|花园|家园|大厦|广场|公寓|新村|市场|公司|医院|学校|小学|中学|大学|公馆|华府|花苑|山庄|新城|商城|名苑|雅苑|嘉园|大楼|中心|工业园区|工业区|工业园|产业园|科技园)$/;
 /**
  * A strong ending inside a run of names: the place, then a part of it (阳光小区红星超市); also an
- * industrial park (红星工业园区百草超市), a campus, a court, a prison or a metro station named first.
+ * industrial park (红星工业园区百草超市), a campus, a court, a prison, a metro station, a hotel, a
+ * store, a police station, a software park or a business district named first.
  */
 export const POI_INNER =
-  /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心(?!医院|卫生院|小学|中学|学校|幼儿园)|有限公司|园区|校区|法院|监狱|地铁站|城(?!市))/;
+  /^.{2,}?(小区|花园|家园|大厦|广场|公寓|新村|市场|医院|学校|小学|中学|大学|公馆|华府|山庄|商城|大楼|中心(?!医院|卫生院|小学|中学|学校|幼儿园)|有限公司|园区|校区|法院|监狱|地铁站|酒店|饭店|宾馆|商场|派出所|软件园|商务区|城(?!市))/;
 export const JUNCTION_START =
   /^(交叉路口|交叉口|交汇处|交汇口|交界处|交汇|交界|交口|十字路口|路口)([往向]?[东西南北]{1,2}(角|侧|面|边|方向)?|路[东西南北](侧|边|面)?)?/;
 /** 西区阳光路: a section of a zone or compound (西区, 二区) at the start of a run, before a road. */
