@@ -76,7 +76,12 @@ export function shortNames(name: string, level: AdminLevel): string[] {
     return out;
   }
   if (level === "city") {
-    if (name.endsWith("自治州")) push(stripEthnic(name.slice(0, -3)));
+    // 延边朝鲜族自治州 → 延边, and 延边州 as the prefecture is commonly written.
+    if (name.endsWith("自治州")) {
+      const stem = stripEthnic(name.slice(0, -3));
+      push(stem);
+      push(`${stem}州`);
+    }
     push(name.replace(/(市|地区|盟)$/, ""));
     return out;
   }

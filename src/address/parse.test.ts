@@ -18,6 +18,7 @@ describe("the gazetteer", () => {
   test.each([
     ["浙江", "浙江省"],
     ["延边", "延边朝鲜族自治州"],
+    ["延边州", "延边朝鲜族自治州"],
     ["昆区", "昆都仑区"],
     ["义乌", "义乌市"],
   ])("knows %s as a name of %s", (short, full) => {
@@ -662,6 +663,8 @@ describe("the rule parser", () => {
     ["阳光附一医院", ["poi:阳光附一医院"]],
     ["红星路12号楼下", ["road:红星路", "roadno:12号", "assist:楼下"]],
     ["红星路27之3-6号", ["road:红星路", "roadno:27", "redundant:之", "houseno:3-6号"]],
+    // An autonomous prefecture written as its stem and 州.
+    ["云南省怒江州泸水县六库镇", ["prov:云南省", "city:怒江州", "district:泸水县", "town:六库镇"]],
     // A township named by its stem right after its city, the county left out.
     ["杭州市三墩阳光小区3幢", ["city:杭州市", "town:三墩", "poi:阳光小区", "houseno:3幢"]],
     // The code list's placeholder 市辖区 before a real district names no place; alone it stays the level.
