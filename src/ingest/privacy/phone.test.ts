@@ -76,6 +76,26 @@ test("normalising is idempotent, so the import may pseudonymise an already norma
     expect(normalizePhone(normalizePhone(raw)!)).toBe(normalizePhone(raw));
 });
 
+test("a number written as ASCII digits alone reads as the same number with a space or dash in it", () => {
+  // Digits alone skip the cleaning; a separator takes the full path: both must agree.
+  fc.assert(
+    fc.property(
+      fc.stringMatching(/^[0-9]{1,22}$/),
+      fc.integer({ min: 1, max: 21 }),
+      fc.constantFrom(" ", "-", "　"),
+      fc.constantFrom({}, { areaCode: "0755" }),
+      (digits, at, separator, options) => {
+        const cut = Math.min(at, digits.length);
+        const spelled = `${digits.slice(0, cut)}${separator}${digits.slice(cut)}`;
+        expect(normalizePhone(digits, options)).toBe(normalizePhone(spelled, options));
+      },
+    ),
+    { seed: 12, numRuns: 1000 },
+  );
+  expect(normalizePhone("000000")).toBeNull();
+  expect(normalizePhone("87654321", { areaCode: "0755" })).toBe("075587654321");
+});
+
 test("with the deployment's area code a local number is the same caller as the full landline", () => {
   const options = { areaCode: "0755" };
   expect(normalizePhone("8765 4321", options)).toBe("075587654321");

@@ -13,6 +13,15 @@ export interface NormalizePhoneOptions {
 const NOISE = /[\s\u3000\u00a0\-－‐‑–—_.·()（）[\]【】]/g;
 const FULL_WIDTH_DIGIT = /[０-９]/g;
 
+function onlyAsciiDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * The canonical form of a caller number, or null when it is not a phone number.
  *
@@ -33,10 +42,14 @@ const FULL_WIDTH_DIGIT = /[０-９]/g;
 export function normalizePhone(raw: string, options: NormalizePhoneOptions = {}): string | null {
   // Most exports write a mobile as its 11 digits: that is already the canonical form.
   if (isMobile(raw)) return raw;
-  let s = raw
-    .trim()
-    .replace(FULL_WIDTH_DIGIT, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48))
-    .replace(NOISE, "");
+  // ASCII digits alone (a landline as the export or an earlier call wrote it: 058188886666) have
+  // nothing to trim, fold or drop: the three scans below would give them back unchanged.
+  let s = onlyAsciiDigits(raw)
+    ? raw
+    : raw
+        .trim()
+        .replace(FULL_WIDTH_DIGIT, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48))
+        .replace(NOISE, "");
   let plus = false;
   if (s.startsWith("+") || s.startsWith("＋")) {
     plus = true;
