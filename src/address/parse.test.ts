@@ -665,6 +665,11 @@ describe("the rule parser", () => {
     ["红星路27之3-6号", ["road:红星路", "roadno:27", "redundant:之", "houseno:3-6号"]],
     // An autonomous prefecture written as its stem and 州.
     ["云南省怒江州泸水县六库镇", ["prov:云南省", "city:怒江州", "district:泸水县", "town:六库镇"]],
+    // A township's office 街办事处 (街 + 办事处) is one township, written after its name.
+    [
+      "浙江省杭州市西湖区红星街办事处阳光小区",
+      ["prov:浙江省", "city:杭州市", "district:西湖区", "town:红星街办事处", "poi:阳光小区"],
+    ],
     // A township named by its stem right after its city, the county left out.
     ["杭州市三墩阳光小区3幢", ["city:杭州市", "town:三墩", "poi:阳光小区", "houseno:3幢"]],
     // The code list's placeholder 市辖区 before a real district names no place; alone it stays the level.
