@@ -663,6 +663,16 @@ describe("the rule parser", () => {
     ["阳光附一医院", ["poi:阳光附一医院"]],
     ["红星路12号楼下", ["road:红星路", "roadno:12号", "assist:楼下"]],
     ["红星路27之3-6号", ["road:红星路", "roadno:27", "redundant:之", "houseno:3-6号"]],
+    // A township made a street office, written with its old 镇 before 街道, is one township.
+    [
+      "浙江省杭州市西湖区转塘镇街道阳光小区",
+      ["prov:浙江省", "city:杭州市", "district:西湖区", "town:转塘镇街道", "poi:阳光小区"],
+    ],
+    [
+      "浙江省杭州市西湖区红星镇街道办事处",
+      ["prov:浙江省", "city:杭州市", "district:西湖区", "town:红星镇街道办事处"],
+    ],
+    ["红星县阳光镇街道红星村", ["district:红星县", "town:阳光镇街道", "community:红星村"]],
     // An autonomous prefecture written as its stem and 州.
     ["云南省怒江州泸水县六库镇", ["prov:云南省", "city:怒江州", "district:泸水县", "town:六库镇"]],
     // A township's office 街办事处 (街 + 办事处) is one township, written after its name.

@@ -966,6 +966,10 @@ export function spansToEntities(text: string, spans: readonly Span[]): Entity[] 
  * office governs it); 办公室, 办公楼 are offices of a place. The end of the township as written.
  */
 function townOfficeEnd(text: string, end: number): number {
+  // 红星镇街道: a township made a street office keeps its old name, 镇 and all, before 街道.
+  const last = text.charCodeAt(end - 1);
+  if ((last === 0x9547 || last === 0x4e61) && text.startsWith("街道", end))
+    return townOfficeEnd(text, end + 2); // 镇, 乡
   if (text.charCodeAt(end) !== 0x529e) return end; // 办
   if (text.startsWith("办事处", end)) return end + 3;
   return text.charCodeAt(end + 1) === 0x516c ? end : end + 1; // 办公

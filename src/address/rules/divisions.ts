@@ -398,8 +398,8 @@ export function matchUnknownAdmin(
   if (level === 2 && suffixWithin(text, pos + 2, pos + 4, "街镇乡办")) {
     // 红星办事处: a township's office named without 街道 stands for the township; 红星街办事处 is
     // one office (街 + 办事处), not 红星街办 and a place 事处.
-    const m = /^[\u4e00-\u9fff]{2,4}?(街道办事处|街道|街办事处|街办|镇|乡|办事处)/.exec(
-      text.slice(pos, pos + 9),
+    const m = /^[\u4e00-\u9fff]{2,4}?(街道办事处|街道|街办事处|街办|[镇乡]街道(?:办事处)?|镇|乡|办事处)/.exec(
+      text.slice(pos, pos + 11),
     );
     if (m && !/[路街道村区]/.test(m[0].slice(0, -m[1]!.length)) && !m[0].endsWith("小镇"))
       return { label: "town", end: pos + m[0].length };

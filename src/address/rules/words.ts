@@ -8,7 +8,7 @@ export const LEVEL_ORDER = { prov: 0, city: 1, district: 2, town: 3 } as const;
 export const NOT_DISTRICT =
   /(^(城区|东区|西区|南区|北区|中区|新区|片区|郊区)$)|(小区|园区|开发区|高新区|经开区|保税区|工业区|景区|校区|社区|街区|商区|厂区|营区|库区|矿区|生活区|办公区|住宅区)$/;
 /** 街办: 街道办事处 shortened. */
-export const TOWN_SUFFIX = /^(街道办事处|街道办|街道|街办事处|街办|镇|乡|苏木)/;
+export const TOWN_SUFFIX = /^(街道办事处|街道办|街道|街办事处|街办|镇街道|乡街道|镇|乡|苏木)/;
 export const COMMUNITY_SUFFIX =
   /^(社区居委会|社区居民委员会|村民委员会|居民委员会|居委会|村委会|社区|嘎查|村)/;
 export const DEVZONE_SUFFIX =
