@@ -420,6 +420,36 @@ test.each([
   expect(maskText(maskText(input))).toBe(maskText(input));
 });
 
+test.each([
+  ["a WeChat ID after 威胁 and 轻微", "威胁后轻微伤，加微信zhang_san88", "威胁后轻微伤，加微信〔微信号〕"],
+  [
+    "a QQ number after a plate with a W and a Q",
+    "浙MW2214、浙MQG694车主QQ 23456789",
+    "〔车牌号〕、〔车牌号〕车主QQ 〔QQ号〕",
+  ],
+  ["扣留 then 扣扣", "车辆已扣留，扣扣号：34567890", "车辆已扣留，扣扣号：〔QQ号〕"],
+  ["VIP and WiFi are no service", "VIP会员，WiFi密码abcdef123", "VIP会员，WiFi密码abcdef123"],
+  ["WeChat spelled out", "WeChat: li_si_2024 weixin wx_abc1234", "WeChat: 〔微信号〕 weixin 〔微信号〕"],
+])("accounts are looked for where a service's name starts: %s", (_, input, expected) => {
+  expect(maskText(input)).toBe(expected);
+});
+
+test("the account scan finds what it finds when a service's name is forced into the text", () => {
+  // " QQ" at the end names a service (with no account after it): the scan for accounts runs
+  // whatever the text holds, so the spans must be those found when it ran only where a name starts.
+  const alphabet = fc.constantFrom(..."微信威薇扣QqＱVvWwXxeChatin号码ID：: 12345678９0_-浙M轻留胁，");
+  fc.assert(
+    fc.property(
+      fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join("")),
+      (text) => {
+        const forced = findIdentifiers(`${text} QQ`).filter((span) => span.start < text.length);
+        expect(findIdentifiers(text)).toEqual(forced);
+      },
+    ),
+    { seed: 13, numRuns: 3000 },
+  );
+});
+
 describe("on arbitrary text made of digits, separators and plate characters", () => {
   const alphabet = fc.constantFrom(
     ..."0123456789０１２３４５６７８９ -.+()（）XxＸ京粤苏ADFa警学电话号元室单，。\n一三八零幺",

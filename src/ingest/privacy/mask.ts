@@ -131,6 +131,42 @@ for (const s of "XxＸｘ×") CLASS[s.charCodeAt(0)] = X;
 for (const s of "微威薇扣") CLASS[s.charCodeAt(0)] = ACCOUNT_CJK;
 /** Letters that may begin the name of a service before an account: QQ, VX, WX, WeChat, weixin. */
 const ACCOUNT_LATIN = new Set([..."QqＱｑVvWw"].map((s) => s.charCodeAt(0)));
+/**
+ * The names of ACCOUNT's services by their first character: the scan looks for accounts only
+ * where one of them starts, not after every 微 (轻微), 扣 (扣留), 威 (威胁) or W of a plate.
+ */
+const SERVICE_NAMES = new Map<number, readonly string[]>();
+for (const name of [
+  "QQ",
+  "qq",
+  "Qq",
+  "ＱＱ",
+  "扣扣",
+  "微信",
+  "威信",
+  "薇信",
+  "VX",
+  "vx",
+  "Vx",
+  "WX",
+  "wx",
+  "V信",
+  "v信",
+  "weixin",
+  "WeChat",
+  "wechat",
+]) {
+  const first = name.charCodeAt(0);
+  SERVICE_NAMES.set(first, [...(SERVICE_NAMES.get(first) ?? []), name]);
+}
+
+/** Whether the name of a QQ or WeChat service starts at `i` (see SERVICE_NAMES). */
+function serviceNameAt(text: string, i: number): boolean {
+  const names = SERVICE_NAMES.get(text.charCodeAt(i));
+  if (names === undefined) return false;
+  for (const name of names) if (text.startsWith(name, i)) return true;
+  return false;
+}
 
 /** Separators allowed inside a licence plate (京A·12345, 京A 12345, 京A-12345), also as full-width input writes them (京A．12345, 京A　12345). */
 const PLATE_SEP = new Set([..."·•・･‧.． \u3000\u00a0-－"].map((s) => s.charCodeAt(0)));
@@ -644,7 +680,8 @@ export function findIdentifiers(text: string): IdentifierSpan[] {
     } else {
       // A letter: no number starts with one (plates start with their province); an account's
       // service may (QQ, VX), as it may with 微, 威, 薇, 扣.
-      if (k === ACCOUNT_CJK || ACCOUNT_LATIN.has(text.charCodeAt(i))) account = true;
+      if (!account && (k === ACCOUNT_CJK || ACCOUNT_LATIN.has(text.charCodeAt(i))) && serviceNameAt(text, i))
+        account = true;
       i++;
     }
   }
