@@ -158,8 +158,9 @@ export function matchAdmin(
       ? NO_STEMS
       : level === 2
         ? g.townStemsAt(text, pos, ancestor)
-        : // 杭州市乔司阳光村: a township named by its stem right after its city, the county left out.
-          level === 1 && g.levelOf(ancestor) === "city"
+        : // 杭州市乔司阳光村: a township named by its stem right after its city, the county left out
+          // (not looked for where one of the city's counties is named, as it mostly is).
+          level === 1 && g.levelOf(ancestor) === "city" && !countyNamedAt(entries, ancestor, g)
           ? g.cityTownStemsAt(text, pos, ancestor)
           : NO_STEMS;
   // 余杭区乔司阳光村: a township moved since to another county of the same city, named by its stem.
@@ -282,6 +283,13 @@ export function matchAdmin(
     }
   }
   return null;
+}
+
+/** True when one of the gazetteer's names at a position (`entries`) is a county of `city`. */
+function countyNamedAt(entries: readonly NameEntry[] | null, city: number, g: Gazetteer): boolean {
+  if (entries === null) return false;
+  for (const e of entries) for (const h of e.hits) if (g.parentOf(h.id) === city) return true;
+  return false;
 }
 
 /** True when a road word (路, 街, 大道, 大街, 巷, 弄) starts at `i`. */
