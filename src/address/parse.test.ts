@@ -673,6 +673,11 @@ describe("the rule parser", () => {
       ["prov:浙江省", "city:杭州市", "district:西湖区", "town:红星镇街道办事处"],
     ],
     ["红星县阳光镇街道红星村", ["district:红星县", "town:阳光镇街道", "community:红星村"]],
+    // A shop's or stall's number with its word is one number, the room's (not after a building alone).
+    ["阳光市场A区6409店", ["poi:阳光市场", "subpoi:A区", "roomno:6409店"]],
+    ["阳光广场3楼12号铺", ["poi:阳光广场", "floorno:3楼", "roomno:12号铺"]],
+    ["阳光小区3栋1号店", ["poi:阳光小区", "houseno:3栋", "roomno:1号店"]],
+    ["阳光小区3栋店", ["poi:阳光小区", "houseno:3栋", "subpoi:店"]],
     // An autonomous prefecture written as its stem and 州.
     ["云南省怒江州泸水县六库镇", ["prov:云南省", "city:怒江州", "district:泸水县", "town:六库镇"]],
     // A township's office 街办事处 (街 + 办事处) is one township, written after its name.

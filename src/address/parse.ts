@@ -604,6 +604,21 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       end++;
     }
     if (end === pos) end = pos + 1;
+    // 6409店, 12号铺, 355档: a shop's or stall's number with its word, alone, is one number, the room's.
+    const stall = spans.at(-1);
+    if (
+      stall !== undefined &&
+      stall.end === pos &&
+      end - pos <= 2 &&
+      (stall.label === "roomno" || stall.label === "cellno" || stall.label === "houseno") &&
+      STALL_WORD.test(text.slice(pos, end)) &&
+      STALL_NUMBER_END.test(text.slice(stall.start, stall.end)) &&
+      !hanAt(text, end)
+    ) {
+      spans[spans.length - 1] = { ...stall, label: "roomno", end };
+      pos = end;
+      continue;
+    }
     let run = text.slice(pos, end);
     // 交叉口向北50米红星汽车维修: a direction before a distance says where from the place before.
     const toward =
@@ -689,6 +704,10 @@ function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMa
   }
 }
 
+/** Words after a number that make it a shop's or a stall's (6409店, 12号铺, 355档, 20427商位). */
+const STALL_WORD = /^(店|铺|档|档口|商位|摊位)$/;
+/** A number as it ends before such a word: digits, a letter or 号 (not 3栋店, a building's shop). */
+const STALL_NUMBER_END = /[0-9A-Za-z号]$/;
 const STEMS = new CharSet("甲乙丙丁");
 /** A building number after a heavenly stem: 3栋, 三号楼, 12幢. */
 const STEM_BUILDING = /^([0-9０-９]+|[一二三四五六七八九十]+)(号楼|栋|幢|座)/;
