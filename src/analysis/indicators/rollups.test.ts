@@ -54,8 +54,19 @@ describe("rollups", () => {
   test("equals a plain per-incident count at every level, in key order, whole or in chunks", () => {
     // Units drawn independently, so one area appears under several stations and branches, and
     // any level may be missing; the reference counts each incident into four plain objects.
+    // A name of 13 characters or more is kept as a copy of its own (rollups.ts `own`).
     const unit = (prefix: string) =>
-      fc.option(fc.constantFrom(`${prefix}1`, `${prefix}2`, `${prefix}3`), { nil: null });
+      fc.option(
+        fc.constantFrom(
+          `${prefix}1`,
+          `${prefix}2`,
+          `${prefix}3`,
+          `${prefix}澜江市公安局澜东分局望江门派出所`,
+        ),
+        {
+          nil: null,
+        },
+      );
     const incident = fc.record({
       at: fc.integer({ min: Date.UTC(2023, 11, 28), max: Date.UTC(2024, 0, 4) }),
       offset: fc.constantFrom(480, -300, 0),
