@@ -500,7 +500,14 @@ function scanRun(text: string, i: number, out: IdentifierSpan[]): number {
     groups++;
     if (p < n && isDigitClass(CLASS[text.charCodeAt(p)]!)) continue; // after an X
     let q = p;
-    while (q < n && q - p < MAX_SEPARATORS && CLASS[text.charCodeAt(q)] === SEP) q++;
+    // +86 (571) 8888 6666, +86 (0)571 …: after a country prefix an opening bracket separates too.
+    const bracket = groups === 1 && (plus || p - start === 4) && isCountryPrefix(text, start, p);
+    while (
+      q < n &&
+      q - p < MAX_SEPARATORS &&
+      (CLASS[text.charCodeAt(q)] === SEP || (bracket && OPEN_BRACKET.has(text.charCodeAt(q))))
+    )
+      q++;
     if (q > p && q < n && isDigitClass(CLASS[text.charCodeAt(q)]!)) {
       p = q;
       continue;
@@ -565,6 +572,8 @@ function groupsSpellOneNumber(text: string, first: number, last: number): boolea
   let from = first;
   if (isCountryPrefix(text, groupStart[first]!, groupEnd[first]!)) {
     from = first + 1;
+    // +86 (0)571 …: the trunk 0 an international caller leaves out, written in brackets.
+    if (from < last && isBracketedZero(text, from)) from++;
     if (from <= last && groupEnd[from]! - groupStart[from]! === 2) from++;
   }
   let fours = true;
@@ -575,6 +584,17 @@ function groupsSpellOneNumber(text: string, first: number, last: number): boolea
       return false;
   }
   return true;
+}
+
+/** Group g is a lone 0 in brackets: (0). */
+function isBracketedZero(text: string, g: number): boolean {
+  const start = groupStart[g]!;
+  return (
+    groupEnd[g]! - start === 1 &&
+    digitValue(text, start) === 0 &&
+    OPEN_BRACKET.has(text.charCodeAt(start - 1)) &&
+    CLOSE_BRACKET.has(text.charCodeAt(start + 1))
+  );
 }
 
 /** Digit value of the character at i (ASCII, full-width or Chinese numeral). */
