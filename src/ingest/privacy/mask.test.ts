@@ -148,14 +148,14 @@ describe("ordinary numbers stay byte for byte", () => {
     );
   });
 
-  test("18-digit numbers shaped like an ID with a wrong check digit (unless they pass as a card)", () => {
+  test("18-digit numbers shaped like an ID with a wrong check digit (unless they pass as a card), masked only when announced as an ID", () => {
     fc.assert(
       fc.property(
         filler,
         badChecksumId18.filter((n) => !isBankCard(n)),
         (before, number) => {
           const text = `${before}${number}。`;
-          expect(maskText(text)).toBe(text);
+          expect(maskText(text)).toBe(before === "身份证" ? `${before}〔身份证号〕。` : text);
         },
       ),
       { seed: SEED + 5, numRuns: RUNS },
@@ -298,6 +298,14 @@ test.each([
   ["plate with too few characters", "京A1234", "京A1234"],
   ["province word followed by letters", "新ABCDE", "新ABCDE"],
   ["invalid check digit", "110105194912310021", "110105194912310021"],
+  ["an ID announced but mistyped: a digit left out", "身份证33010619900101123，", "身份证〔身份证号〕，"],
+  [
+    "an ID announced, with a wrong check character",
+    "身份证号码是 110105194912310021",
+    "身份证号码是 〔身份证号〕",
+  ],
+  ["an ID announced, in groups", "证件号：110105 19491231 002", "证件号：〔身份证号〕"],
+  ["digits of an ID announced but too few stay", "身份证后四位1234", "身份证后四位1234"],
   ["impossible birth date", "110105194902300026", "110105194902300026"],
   ["Luhn-invalid 16 digits", "6222021234567891", "6222021234567891"],
 ])("%s: %s", (_, input, expected) => {

@@ -308,7 +308,8 @@ function classify(
   plus: boolean,
 ): IdentifierKind | undefined {
   const len = d.length;
-  if (d.charCodeAt(len - 1) === 88) return len === 18 && isResidentId18(d) ? "resident_id" : undefined;
+  if (d.charCodeAt(len - 1) === 88)
+    return (len === 18 && isResidentId18(d)) || announcedId(text, len, first) ? "resident_id" : undefined;
   if (len === 18 && isResidentId18(d)) return "resident_id";
   if (len === 15 && isResidentId15(d)) return "resident_id";
   if (len === 11 && isMobile(d)) return "mobile";
@@ -333,7 +334,15 @@ function classify(
     !UNIT_AFTER.has(text.charCodeAt(groupEnd[last]!))
   )
     return "landline"; // only reached when localPhoneContext held (see scanRun)
-  return undefined;
+  return announcedId(text, len, first) ? "resident_id" : undefined;
+}
+
+/**
+ * 身份证33010619900101123: 15 to 18 characters announced as an ID that are no other identifier
+ * are one, mistyped (a digit left out, a wrong check character).
+ */
+function announcedId(text: string, len: number, first: number): boolean {
+  return len >= 15 && len <= 18 && idWordBefore(text, groupStart[first]!);
 }
 
 /** +852/+853 and 8 digits starting 5, 6 or 9 (Hong Kong, Macao), +886 and 9 digits starting 9 (Taiwan). */
@@ -617,6 +626,19 @@ const PHONE_WORD_END = new Set([..."话机码式线lLeE"].map((s) => s.charCodeA
 function phoneWordBefore(text: string, start: number): boolean {
   for (let i = start - 1; i >= 0 && i >= start - 4; i--)
     if (PHONE_WORD_END.has(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/** Words before a number that say it is a resident ID: 身份证, 身份证号码：, 证件号是. */
+const ID_CONTEXT = /(身份证|证件|身份)(号码|号)?[ \t\u3000:：是为]{0,3}$/;
+/** Last characters of the words in ID_CONTEXT: a cheap test before the regular expression. */
+const ID_WORD_END = new Set([..."证件份号码"].map((s) => s.charCodeAt(0)));
+
+/** Whether the number at `start` is announced as a resident ID. */
+function idWordBefore(text: string, start: number): boolean {
+  for (let i = start - 1; i >= 0 && i >= start - 4; i--)
+    if (ID_WORD_END.has(text.charCodeAt(i)))
+      return ID_CONTEXT.test(text.slice(Math.max(0, start - 10), start));
   return false;
 }
 
