@@ -306,6 +306,11 @@ test.each([
   ],
   ["an ID announced, in groups", "证件号：110105 19491231 002", "证件号：〔身份证号〕"],
   ["digits of an ID announced but too few stay", "身份证后四位1234", "身份证后四位1234"],
+  [
+    "an ID announced in brackets, mistyped",
+    "包内有身份证（33010619900101123）",
+    "包内有身份证（〔身份证号〕）",
+  ],
   ["impossible birth date", "110105194902300026", "110105194902300026"],
   ["Luhn-invalid 16 digits", "6222021234567891", "6222021234567891"],
 ])("%s: %s", (_, input, expected) => {

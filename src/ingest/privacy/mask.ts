@@ -630,7 +630,7 @@ function phoneWordBefore(text: string, start: number): boolean {
 }
 
 /** Words before a number that say it is a resident ID: 身份证, 身份证号码：, 证件号是. */
-const ID_CONTEXT = /(身份证|证件|身份)(号码|号)?[ \t\u3000:：是为]{0,3}$/;
+const ID_CONTEXT = /(身份证|证件|身份)(号码|号)?[ \t\u3000:：是为（(]{0,3}$/;
 /** Last characters of the words in ID_CONTEXT: a cheap test before the regular expression. */
 const ID_WORD_END = new Set([..."证件份号码"].map((s) => s.charCodeAt(0)));
 
