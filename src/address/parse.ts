@@ -127,11 +127,12 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   let streetSeen = false; // a road, POI or community has been read: no more admin levels
 
   while (pos < n) {
-    const c = text[pos] as string;
+    // By code unit only: `text[pos]` would make a new string for every Chinese character (V8
+    // caches one-byte ones only), at every step of every address.
     const code = text.charCodeAt(pos);
     // 省直辖县级行政区划: the code list's container of the counties a province governs directly (a
     // city-level entry with no city), written out by exports; 省直辖 after the divisions repeats it.
-    if ((c === "省" || c === "自") && !streetSeen) {
+    if ((code === 0x7701 || code === 0x81ea) && !streetSeen) {
       const direct = DIRECT_COUNTIES.exec(text.slice(pos, pos + 11));
       if (direct && (direct[2] !== undefined || level >= 1)) {
         pushSpan(spans, direct[2] !== undefined ? "city" : "redundant", pos, pos + direct[0].length);
@@ -307,7 +308,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       }
       // 平阳县城城区, 平阳县城红星府: 城 right after a county makes 县城, "the county town".
       if (
-        c === "城" &&
+        code === 0x57ce && // 城
         level === 2 &&
         text[pos - 1] === "县" &&
         admin.at(-1)?.end === pos &&
@@ -319,7 +320,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       }
       // 城区, 市区, 县城 after a district or city only say "in town".
       const inTown =
-        level >= 1 && "城市县全地".includes(c)
+        level >= 1 && IN_TOWN_FIRST[code] === 1
           ? /^(城区|市区|县城|全区域|全区|全境|地区|城内)[内里]?/.exec(text.slice(pos, pos + 3))
           : null;
       if (inTown && !/^(街道|镇|乡|办事处)/.test(text.slice(pos + 2, pos + 5))) {
@@ -360,7 +361,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     // Separators and punctuation.
     if (!hanAt(text, pos) && !digitAt(text, pos) && !latinAt(text, pos)) {
       let end = pos + 1;
-      while (end < n && text[end] === c) end++;
+      while (end < n && text.charCodeAt(end) === code) end++;
       pushSpan(spans, "redundant", pos, end);
       pos = end;
       continue;
@@ -372,7 +373,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     const junction =
-      c === "交" || c === "十" || c === "路"
+      code === 0x4ea4 || code === 0x5341 || code === 0x8def // 交 十 路
         ? /^(交叉路口|交叉口|交汇处|交界处|交口|十字路口|路口)/.exec(text.slice(pos, pos + 4))
         : null;
     if (junction && lastMeaningful(spans) === "road") {
@@ -382,7 +383,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     if (
       // (跟 is 和 as spoken: 红星路跟阳光路交叉口; not 同, which starts road names: 同德路.)
-      "与和及至到、跟".includes(c) &&
+      JOINING_WORD[code] === 1 &&
       lastMeaningful(spans) === "road" &&
       ROAD_AHEAD.test(text.slice(pos + 1, pos + 12))
     ) {
@@ -392,7 +393,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     // 8号内, 加油站 | 内: 内 ("inside") after a number or a place word (内河码头 is a name).
     const fillerLength =
-      c === "内"
+      code === 0x5185 // 内
         ? insideAt(text, pos)
           ? 1
           : 0
@@ -458,7 +459,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     // 南200米路东: after a distance, the side of the road the place is on.
     // 交叉口路北: after a crossing too.
     const roadSide =
-      c === "路" && (lastIsDistance(text, spans) || spans.at(-1)?.label === "intersection")
+      code === 0x8def && (lastIsDistance(text, spans) || spans.at(-1)?.label === "intersection")
         ? /^路[东西南北](侧|边|面)?/.exec(text.slice(pos, pos + 4))
         : null;
     if (roadSide) {
@@ -487,7 +488,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     // 阳光路12号之三, 27之3号: 之 after a number ("the third of number 12") marks a sub-number; 之 and
     // its numeral are not a place.
-    const subNumber = c === "之" ? subNumberEnd(text, pos, spans) : 0;
+    const subNumber = code === 0x4e4b ? subNumberEnd(text, pos, spans) : 0;
     if (subNumber > 0) {
       pushSpan(spans, "redundant", pos, subNumber);
       pos = subNumber;
@@ -709,6 +710,19 @@ const STALL_WORD = /^(店|铺|档|档口|商位|摊位)$/;
 /** A number as it ends before such a word: digits, a letter or 号 (not 3栋店, a building's shop). */
 const STALL_NUMBER_END = /[0-9A-Za-z号]$/;
 const STEMS = new CharSet("甲乙丙丁");
+/**
+ * 1 at the code unit of each of `chars` (rules/chars.ts's CharSet has room for no more sets): a
+ * test is one array read, where `"…".includes(text[pos])` first made a string of the character.
+ */
+function codeTable(chars: string): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  return table;
+}
+/** First characters of 城区, 市区, 县城, 全境, 地区 … ("in town") after a division. */
+const IN_TOWN_FIRST = codeTable("城市县全地");
+/** Words joining two roads (红星路与阳光路); not 同, which starts road names (同德路). */
+const JOINING_WORD = codeTable("与和及至到、跟");
 /** A building number after a heavenly stem: 3栋, 三号楼, 12幢. */
 const STEM_BUILDING = /^([0-9０-９]+|[一二三四五六七八九十]+)(号楼|栋|幢|座)/;
 const SIDE_UNIT = new CharSet("东西南北中");

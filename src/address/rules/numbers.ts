@@ -43,7 +43,11 @@ function asciiDigitsEnd(text: string, pos: number): number {
 
 /** True when the character at `i` is one of `chars` (false past the end). */
 function charIn(text: string, i: number, chars: string): boolean {
-  return i >= 0 && i < text.length && chars.includes(text[i] as string);
+  // By code unit: `text[i]` would make a string of a Chinese character on every call.
+  if (i < 0 || i >= text.length) return false;
+  const x = text.charCodeAt(i);
+  for (let k = 0; k < chars.length; k++) if (chars.charCodeAt(k) === x) return true;
+  return false;
 }
 
 /** Reads a number token at `pos`: digits, Chinese numerals followed by a unit word, or one Latin letter + unit. */
@@ -74,7 +78,9 @@ export function readNumber(text: string, pos: number): { end: number; chinese: b
     return { end: maskedTail(text, end), chinese: false };
   }
   if (
-    (text[end] === "负" || text[end] === "-") &&
+    // (负 0x8d1f, - 0x2d by code unit: no string of the character on every call.)
+    end < text.length &&
+    (text.charCodeAt(end) === 0x8d1f || text.charCodeAt(end) === 0x2d) &&
     /^[负-][一二三四五六七八九1-9](楼|层)/.test(text.slice(end, end + 3))
   )
     return { end: end + 2, chinese: true };
