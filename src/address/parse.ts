@@ -494,8 +494,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = subNumber;
       continue;
     }
-    // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座.
-    const num = matchNumbered(text, pos, spans);
+    // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座 (none starts at most Han characters).
+    const num = numberMayStart(text, pos, code) ? matchNumbered(text, pos, spans) : null;
     // 红星200小区, 红星山一号小区: a number between a name and its compound word is part of the name.
     const named0 = spans.at(-1);
     const inName =
@@ -710,6 +710,16 @@ const STALL_WORD = /^(店|铺|档|档口|商位|摊位)$/;
 /** A number as it ends before such a word: digits, a letter or 号 (not 3栋店, a building's shop). */
 const STALL_NUMBER_END = /[0-9A-Za-z号]$/;
 const STEMS = new CharSet("甲乙丙丁");
+/**
+ * False where matchNumbered finds nothing for certain: a Han character that is no numeral and
+ * none of 第 (an ordinal), 附 (an annex), 地 (地下, a basement) or 负 (a floor below ground), the
+ * only Han characters its numbers start with. Names start at most positions the loop reaches.
+ */
+function numberMayStart(text: string, pos: number, code: number): boolean {
+  if (code < 0x3400 || code > 0x9fff) return true;
+  return code === 0x7b2c || code === 0x9644 || code === 0x5730 || code === 0x8d1f || numeralAt(text, pos);
+}
+
 /**
  * 1 at the code unit of each of `chars` (rules/chars.ts's CharSet has room for no more sets): a
  * test is one array read, where `"…".includes(text[pos])` first made a string of the character.
