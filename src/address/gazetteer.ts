@@ -496,15 +496,25 @@ const NO_STEMS: readonly { id: number; name: string }[] = [];
  */
 interface TownStems {
   readonly list: readonly { id: number; name: string }[];
+  /**
+   * The stems' prefix keys in ascending order, and `order` the index in `list` of each (ties in
+   * list order): a binary search finds a position's stems among a city's hundreds, where a scan
+   * read every key.
+   */
   readonly keys: Int32Array;
+  readonly order: Int32Array;
 }
 
-const NO_TOWN_STEMS: TownStems = { list: [], keys: new Int32Array(0) };
+const NO_TOWN_STEMS: TownStems = { list: [], keys: new Int32Array(0), order: new Int32Array(0) };
 
 function townStems(stems: { id: number; name: string }[]): TownStems {
   const list = stems.sort((a, b) => b.name.length - a.name.length);
   // Every stem has two characters or more (shortNames).
-  return { list, keys: Int32Array.from(list, (st) => prefixKey(st.name, 0)) };
+  const byIndex = Int32Array.from(list, (st) => prefixKey(st.name, 0));
+  const order = Int32Array.from(list, (_, i) => i).sort(
+    (a, b) => (byIndex[a] as number) - (byIndex[b] as number) || a - b,
+  );
+  return { list, keys: Int32Array.from(order, (i) => byIndex[i] as number), order };
 }
 
 /** The stems of `stems` that start at `pos`, longest first. */
@@ -512,10 +522,17 @@ function stemsAt(stems: TownStems, text: string, pos: number): readonly { id: nu
   if (pos + 1 >= text.length) return NO_STEMS;
   const key = prefixKey(text, pos);
   const keys = stems.keys;
+  // The first key not below `key`, then the run of equal keys (their stems in list order).
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as number) < key) lo = mid + 1;
+    else hi = mid;
+  }
   let out: { id: number; name: string }[] | null = null;
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] !== key) continue;
-    const st = stems.list[i] as { id: number; name: string };
+  for (let i = lo; i < keys.length && keys[i] === key; i++) {
+    const st = stems.list[stems.order[i] as number] as { id: number; name: string };
     if (!text.startsWith(st.name, pos)) continue;
     if (out) out.push(st);
     else out = [st];
