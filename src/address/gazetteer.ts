@@ -359,6 +359,21 @@ export class Gazetteer {
    * array read where lookup hashes the name again.
    */
   entriesAt(text: string, pos: number): readonly NameEntry[] {
+    // The parser asks again at the position it just asked about (matchAdmin, then highDivisionAt
+    // or readAgain when nothing matched): the last answer is kept (one position, not a cache).
+    if (pos === this.lastEntriesPos && text === this.lastEntriesText) return this.lastEntries;
+    const entries = this.scanEntries(text, pos);
+    this.lastEntriesText = text;
+    this.lastEntriesPos = pos;
+    this.lastEntries = entries;
+    return entries;
+  }
+
+  private lastEntriesText = "";
+  private lastEntriesPos = -1;
+  private lastEntries: readonly NameEntry[] = NO_ENTRIES;
+
+  private scanEntries(text: string, pos: number): readonly NameEntry[] {
     // The scan of namesAt (kept apart: namesAt is as hot and returns the names alone).
     if (pos + 1 >= text.length) return NO_ENTRIES;
     const key = prefixKey(text, pos);
