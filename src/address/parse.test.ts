@@ -775,3 +775,17 @@ describe("the rule parser", () => {
     );
   });
 });
+
+describe("names that are no places", () => {
+  test.each([
+    ["红星镇阳光村张先生13912345678", "redundant:张先生"],
+    ["阳光路8号李明亮15800001111", "redundant:李明亮"],
+    ["阳光小区3栋501王芳收13812345678", "redundant:王芳收"],
+  ])("the contact's name before a mobile number in %s is not a place", (text, name) => {
+    expect(parse(text)).toContain(name);
+  });
+
+  test("a place's name of four characters or more before a mobile number stays a place", () => {
+    expect(parse("红星镇阳光村百草超市13912345678")).toContain("poi:百草超市");
+  });
+});

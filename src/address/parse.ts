@@ -42,6 +42,7 @@ import {
   MID_FILLER,
   MID_FILLER_START,
   MIDDLE_DOTS,
+  MOBILE,
   NOISE,
   NOISE_FIRST,
   POI_END,
@@ -678,7 +679,32 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
   }
   keepFirstOfRepeatedDistrict(text, spans, admin);
+  dropContactNames(text, spans);
   return { spans, admin };
+}
+
+/**
+ * 阳光村张先生13912345678: a short name right before a mobile number (the "call me" note) is the
+ * contact's name, or the parcel's recipient (王芳收), not a place: `redundant` with the number.
+ */
+function dropContactNames(text: string, spans: Span[]): void {
+  for (let k = 1; k < spans.length; k++) {
+    const phone = spans[k] as Span;
+    if (
+      phone.label !== "redundant" ||
+      phone.end - phone.start !== 11 ||
+      text.charCodeAt(phone.start) !== 0x31
+    )
+      continue;
+    const name = spans[k - 1] as Span;
+    if (
+      (name.label === "poi" || name.label === "subpoi") &&
+      name.end === phone.start &&
+      CONTACT_NAME.test(text.slice(name.start, name.end)) &&
+      MOBILE.test(text.slice(phone.start, phone.end))
+    )
+      spans[k - 1] = { ...name, label: "redundant" };
+  }
 }
 
 /**
@@ -704,6 +730,9 @@ function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMa
     if (at >= 0) admin[at] = { ...(admin[at] as AdminMatch), start: a.start, end: a.end };
   }
 }
+
+/** A person's name (two or three Han characters, or 先生, 女士 … after a surname), 收 after it for a parcel. */
+const CONTACT_NAME = /^[\u4e00-\u9fff]{2,3}收?$/;
 
 /** Words after a number that make it a shop's or a stall's (6409店, 12号铺, 355档, 20427商位). */
 const STALL_WORD = /^(店|铺|档|档口|商位|摊位)$/;
