@@ -789,3 +789,21 @@ describe("names that are no places", () => {
     expect(parse("红星镇阳光村百草超市13912345678")).toContain("poi:百草超市");
   });
 });
+
+describe("townships after a county the gazetteer lacks", () => {
+  // 江干区 (Hangzhou) and 江东区 (Ningbo) were merged into other districts: read by their suffix, they
+  // leave the city as the division their townships are looked for in.
+  test.each([
+    ["浙江省杭州市江干区九堡阳光路8号", ["town:九堡", "road:阳光路", "roadno:8号"]],
+    ["杭州市江干区下沙红星花园3栋", ["town:下沙", "poi:红星花园", "houseno:3栋"]],
+  ])("a township named by its stem after the merged county in %s is the township", (text, tail) => {
+    expect(parse(text).slice(-3)).toEqual(tail);
+  });
+
+  test.each([
+    ["杭州市江干区九堡新城3栋", "poi:九堡新城"],
+    ["宁波市江东区东柳塘村8号", "community:东柳塘村"],
+  ])("a stem that would cut a name is not read in %s", (text, name) => {
+    expect(parse(text)).toContain(name);
+  });
+});

@@ -157,7 +157,11 @@ export function matchAdmin(
     ancestor === null
       ? NO_STEMS
       : level === 2
-        ? g.townStemsAt(text, pos, ancestor)
+        ? // 杭州市江干区九堡…: a county missing from the gazetteer (merged since) was read by its
+          // suffix and left the city as the ancestor: its townships are among the city's.
+          g.levelOf(ancestor) === "city"
+          ? stemsOfUnknownCounty(text, pos, ancestor, g)
+          : g.townStemsAt(text, pos, ancestor)
         : // 杭州市乔司阳光村: a township named by its stem right after its city, the county left out
           // (not looked for where one of the city's counties is named, as it mostly is).
           level === 1 && g.levelOf(ancestor) === "city" && !countyNamedAt(entries, ancestor, g)
@@ -284,6 +288,24 @@ export function matchAdmin(
   }
   return null;
 }
+
+/**
+ * The city's township stems at `pos`, after a county the gazetteer lacks: not where the stem would
+ * leave one character before 村, 坊 or 城 (公明上村, 东柳坊), nor 新城 (a compound: 保定新城).
+ */
+function stemsOfUnknownCounty(
+  text: string,
+  pos: number,
+  city: number,
+  g: Gazetteer,
+): readonly { id: number; name: string }[] {
+  const stems = g.cityTownStemsAt(text, pos, city);
+  if (stems.length === 0) return stems;
+  return stems.filter(
+    (st) => !STEM_CUTS_NAME.test(text.slice(pos + st.name.length, pos + st.name.length + 2)),
+  );
+}
+const STEM_CUTS_NAME = /^([\u3400-\u9fff]?[村坊城]|新城)/;
 
 /** True when one of the gazetteer's names at a position (`entries`) is a county of `city`. */
 function countyNamedAt(entries: readonly NameEntry[] | null, city: number, g: Gazetteer): boolean {
