@@ -807,3 +807,30 @@ describe("townships after a county the gazetteer lacks", () => {
     expect(parse(text)).toContain(name);
   });
 });
+
+describe("an industrial park named after a division written twice", () => {
+  test.each([
+    [
+      "浙江省湖州市安吉县递铺街道递铺街道工业园阳光路8号",
+      ["town:递铺街道", "devzone:递铺街道工业园", "road:阳光路", "roadno:8号"],
+    ],
+    [
+      "浙江省湖州市德清县德清县工业园区百草超市",
+      ["district:德清县", "devzone:德清县工业园区", "poi:百草超市"],
+    ],
+    [
+      "浙江省湖州市德清县德清县工业园区德清县工业园区红星路",
+      ["district:德清县", "devzone:德清县工业园区", "devzone:德清县工业园区", "road:红星路"],
+    ],
+  ])("in %s is one zone, the division's", (text, tail) => {
+    expect(parse(text).slice(-tail.length)).toEqual(tail);
+  });
+
+  test("a park named after a city read earlier, not written twice in a row, stays a compound", () => {
+    expect(parse("浙江省湖州市吴兴区八里店镇湖州工业园阳光路")).toContain("poi:湖州工业园");
+  });
+
+  test("a township written twice before a zone word is not read as the zone's name", () => {
+    expect(parse("浙江省湖州市安吉县递铺街道递铺街道开发区")).not.toContain("devzone:递铺街道开发区");
+  });
+});

@@ -151,7 +151,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 株洲市芦淞区建宁街道株洲市高新区, 瑞昌市瑞昌市经济开发区: a division already read, written again in
       // full before a zone word alone, names that division's zone (one devzone), not a new chain.
       const repeated = admin.length > 0 && repeatsAdmin(text, pos, admin);
-      const zoneEnd = repeated ? zoneOfDivisionAgain(text, pos, admin, gazetteer) : 0;
+      const zoneEnd = repeated ? zoneOfDivisionAgain(text, pos, admin, gazetteer, spans.at(-1)) : 0;
       if (zoneEnd > 0) {
         pushSpan(spans, "devzone", pos, zoneEnd);
         pos = zoneEnd;

@@ -1,5 +1,5 @@
 import type { Gazetteer, NameEntry } from "../gazetteer.ts";
-import type { AdminMatch, RuleOptions } from "../parse.ts";
+import type { AdminMatch, RuleOptions, Span } from "../parse.ts";
 import { CharSet, hanAt } from "./chars.ts";
 import { writtenAgainAt } from "./spans.ts";
 import {
@@ -59,7 +59,8 @@ export function readAgain(
 
 /**
  * End of "division + zone word" when a city or county already read (its name as written) is written
- * again at `pos` and followed by a zone named by its kind alone (高新区, 经济开发区), or 0. A longer
+ * again at `pos` and followed by a zone named by its kind alone (高新区, 经济开发区), or any division
+ * written twice in a row by an industrial park (工业园) so named, or 0 (`last`: the span before `pos`). A longer
  * gazetteer name at `pos` (a zone listed among the townships) is left to the gazetteer.
  */
 export function zoneOfDivisionAgain(
@@ -67,11 +68,18 @@ export function zoneOfDivisionAgain(
   pos: number,
   admin: readonly AdminMatch[],
   g: Gazetteer,
+  last: Span | undefined,
 ): number {
+  const afterLast = last !== undefined && last.end === pos;
   for (const a of admin) {
     const len = a.end - a.start;
-    if (len < 2 || !writtenAgainAt(text, a.start, a.end, pos) || g.levelOf(a.id) === "town") continue;
-    const zone = BARE_ZONE.exec(text.slice(pos + len, pos + len + 10));
+    if (len < 2 || !writtenAgainAt(text, a.start, a.end, pos)) continue;
+    const after = text.slice(pos + len, pos + len + 10);
+    // 登云镇登云镇工业园: a park only after the division written twice in a row (or after the first
+    // copy of such a park: 瑶海区工业园瑶海区工业园), a zone also after a city or county named earlier.
+    const zone =
+      (g.levelOf(a.id) === "town" ? null : BARE_ZONE.exec(after)) ??
+      (afterLast && (a.end === pos || last.label === "devzone") ? BARE_PARK.exec(after) : null);
     if (!zone) continue;
     const longest = g.namesAt(text, pos)[0];
     if (longest !== undefined && longest.length > len) return 0;
@@ -79,6 +87,9 @@ export function zoneOfDivisionAgain(
   }
   return 0;
 }
+
+/** An industrial park named by its kind alone (工业园, 产业园区) after a division written again. */
+const BARE_PARK = /^(工业园区|工业园|工业区|产业园区|产业园|科技园区|科技园|创业园区|创业园)(?![路街道])/;
 
 /**
  * Length of the county's name at the start of a township's official name as written at `pos`
