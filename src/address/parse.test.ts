@@ -834,3 +834,14 @@ describe("an industrial park named after a division written twice", () => {
     expect(parse("浙江省湖州市安吉县递铺街道递铺街道开发区")).not.toContain("devzone:递铺街道开发区");
   });
 });
+
+describe("the ground floor", () => {
+  test.each([
+    ["红星镇阳光苑首层", ["poi:阳光苑", "floorno:首层"]],
+    ["阳光路8号红星大厦首层百草药房", ["poi:红星大厦", "floorno:首层", "subpoi:百草药房"]],
+  ])("首层 in %s is a floor", (text, part) => {
+    const parsed = parse(text);
+    const at = parsed.indexOf(part[0] as string);
+    expect(parsed.slice(at, at + part.length)).toEqual(part);
+  });
+});

@@ -590,6 +590,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       // 阳光小区附1号, 阳光商场地下一层: an annex number or a basement floor ends the name before it.
       if (end >= pos + 2 && ch === 0x9644 && ANNEX.test(text.slice(end, end + 8))) break;
       if (end >= pos + 2 && ch === 0x5730 && UNDERGROUND_FLOOR.test(text.slice(end, end + 8))) break;
+      // 阳光苑首层: the ground floor ends the name before it.
+      if (end >= pos + 2 && ch === 0x9996 && text.charCodeAt(end + 1) === 0x5c42) break;
       // 阳光小区甲3栋: a heavenly stem before a building number starts that number, not the name before.
       if (end >= pos + 2 && STEMS.has(ch) && STEM_BUILDING.test(text.slice(end + 1, end + 8))) break;
       // 红星贸易对面阳光纺织: a "where near" word between two names ends the first.
@@ -746,7 +748,14 @@ const STEMS = new CharSet("甲乙丙丁");
  */
 function numberMayStart(text: string, pos: number, code: number): boolean {
   if (code < 0x3400 || code > 0x9fff) return true;
-  return code === 0x7b2c || code === 0x9644 || code === 0x5730 || code === 0x8d1f || numeralAt(text, pos);
+  return (
+    code === 0x7b2c ||
+    code === 0x9644 ||
+    code === 0x5730 ||
+    code === 0x8d1f ||
+    (code === 0x9996 && text.charCodeAt(pos + 1) === 0x5c42) ||
+    numeralAt(text, pos)
+  );
 }
 
 /**

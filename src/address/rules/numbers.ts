@@ -183,6 +183,9 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   const underground =
     text.charCodeAt(pos) === 0x5730 ? UNDERGROUND_FLOOR.exec(text.slice(pos, pos + 8)) : null;
   if (underground) return spanFrom(pos, "floorno", pos + underground[0].length);
+  // 阳光苑首层: the ground floor (首层, as Guangdong writes 一层) is a floor.
+  if (text.charCodeAt(pos) === 0x9996 && text.charCodeAt(pos + 1) === 0x5c42)
+    return spanFrom(pos, "floorno", pos + 2);
   const first = readNumber(text, pos);
   if (!first) return null;
   const prev0 = prevPart;
