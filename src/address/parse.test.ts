@@ -845,3 +845,12 @@ describe("the ground floor", () => {
     expect(parsed.slice(at, at + part.length)).toEqual(part);
   });
 });
+
+describe("numbered streets written 道街", () => {
+  test.each([
+    ["红星镇西二道街阳光小区3号楼", ["road:西二道街", "poi:阳光小区"]],
+    ["红星镇北十九道街26号", ["road:北十九道街", "roadno:26号"]],
+  ])("%s names one road", (text, part) => {
+    expect(parse(text).slice(1, 3)).toEqual(part);
+  });
+});
