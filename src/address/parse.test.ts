@@ -854,3 +854,16 @@ describe("numbered streets written 道街", () => {
     expect(parse(text).slice(1, 3)).toEqual(part);
   });
 });
+
+describe("estates named X城印象, X城国际", () => {
+  test.each([
+    ["红星镇阳光城印象8号楼", "poi:阳光城印象"],
+    ["红星镇百草城国际3栋", "poi:百草城国际"],
+  ])("%s is one estate, not 城 and a part named 印象 or 国际", (text, name) => {
+    expect(parse(text)).toContain(name);
+  });
+
+  test("a phase after 城 is still its part", () => {
+    expect(parse("红星镇阳光城二期3栋")).toContain("subpoi:二期");
+  });
+});
