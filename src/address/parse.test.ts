@@ -867,3 +867,19 @@ describe("estates named X城印象, X城国际", () => {
     expect(parse("红星镇阳光城二期3栋")).toContain("subpoi:二期");
   });
 });
+
+describe("estates named X一号 after a compound word", () => {
+  test.each([
+    ["红星镇阳光城一号百草苑5号楼", ["poi:阳光城一号", "subpoi:百草苑"]],
+    ["红星镇百草府壹号南区3号楼", ["poi:百草府壹号", "subpoi:南区"]],
+  ])("一号 in %s ends the estate's name", (text, part) => {
+    expect(parse(text).slice(1, 3)).toEqual(part);
+  });
+
+  test.each([
+    ["红星镇阳光苑一栋二单元", "houseno:一栋"],
+    ["红星镇阳光城一号铺百草药房", "houseno:一号"],
+  ])("a building or a shop's number stays a number in %s", (text, part) => {
+    expect(parse(text)).toContain(part);
+  });
+});

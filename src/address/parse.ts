@@ -556,6 +556,24 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = named.end;
       continue;
     }
+    // 阳光城一号红星苑, 百草府壹号南区: 一号 (壹号) after a compound's name, before another name, is part
+    // of the estate's name (developers name estates X一号), not a building.
+    if (
+      named &&
+      nameStem &&
+      (nameStem.label === "poi" || nameStem.label === "subpoi") &&
+      nameStem.end === pos &&
+      named.end - pos === 2 &&
+      (code === 0x4e00 || code === 0x58f9) && // 一, 壹
+      text.charCodeAt(pos + 1) === 0x53f7 && // 号
+      hanAt(text, named.end) &&
+      ESTATE_ONE_AFTER_COMPOUND.test(text.slice(nameStem.start, pos)) &&
+      !NOT_AFTER_ESTATE_ONE.test(text.slice(named.end, named.end + 2))
+    ) {
+      spans[spans.length - 1] = { ...nameStem, end: named.end };
+      pos = named.end;
+      continue;
+    }
     if (num) {
       relabelBeforeNumber(text, spans, pos, num[0] as Span);
       for (const s of num) pushSpan(spans, s.label, s.start, s.end);
@@ -735,6 +753,11 @@ function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMa
 
 /** A person's name (two or three Han characters, or 先生, 女士 … after a surname), 收 after it for a parcel. */
 const CONTACT_NAME = /^[\u4e00-\u9fff]{2,3}收?$/;
+
+/** A compound's name that 一号 may extend (阳光城一号): it ends in a one-character compound word. */
+const ESTATE_ONE_AFTER_COMPOUND = /[府城园湾苑庭居郡]$/;
+/** After 一号, words of a numbered part or a road, not the next name (一号铺, 一号门, 一号街, 一号地块). */
+const NOT_AFTER_ESTATE_ONE = /^(铺|门|街|路|巷|地|楼|院|栋|幢|座|店|仓|库|厂|单|层|公园)/;
 
 /** Words after a number that make it a shop's or a stall's (6409店, 12号铺, 355档, 20427商位). */
 const STALL_WORD = /^(店|铺|档|档口|商位|摊位)$/;
