@@ -883,3 +883,14 @@ describe("estates named X一号 after a compound word", () => {
     expect(parse(text)).toContain(part);
   });
 });
+
+describe("a street office named after a former district", () => {
+  test("X区街道 the gazetteer lacks is one township, not a district and a road 街道…", () => {
+    expect(parse("广东省中山市红星区街道阳光路8号").slice(2)).toEqual([
+      "town:红星区街道",
+      "road:阳光路",
+      "roadno:8号",
+    ]);
+    expect(parse("广东省中山市红星区阳光路8号")).toContain("district:红星区");
+  });
+});

@@ -433,8 +433,13 @@ export function matchUnknownAdmin(
   }
   if ((level === 1 || level === 0) && suffixWithin(text, pos + 1, pos + 3, "区县")) {
     const m = /^[\u3400-\u9fff]{1,3}?(区|县)/.exec(text.slice(pos, pos + 5));
-    if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡]/.test(m[0]) && !NUMBERED_SECTION_END.test(m[0]))
-      return { label: "district", end: pos + m[0].length };
+    if (m && !NOT_DISTRICT.test(m[0]) && !/[路街道村镇乡]/.test(m[0]) && !NUMBERED_SECTION_END.test(m[0])) {
+      // 中山市石岐区街道: a street office named after a former district (区 then 街道) is one township.
+      const office = m[1] === "区" && text.startsWith("街道", pos + m[0].length);
+      return office
+        ? { label: "town", end: pos + m[0].length + 2 }
+        : { label: "district", end: pos + m[0].length };
+    }
   }
   if (level === 2 && suffixWithin(text, pos + 2, pos + 4, "街镇乡办")) {
     // 红星办事处: a township's office named without 街道 stands for the township; 红星街办事处 is
