@@ -894,3 +894,16 @@ describe("a street office named after a former district", () => {
     expect(parse("广东省中山市红星区阳光路8号")).toContain("district:红星区");
   });
 });
+
+describe("roads numbered in Chinese numerals with 号", () => {
+  test.each([
+    ["红星镇三号路百草超市", ["road:三号路", "poi:百草超市"]],
+    ["红星镇阳光三号路8号", ["road:阳光三号路", "roadno:8号"]],
+    ["天津市滨海新区新港二号路阳光里3号楼", ["road:新港二号路", "poi:阳光里"]],
+    ["浙江省温岭市温岭市三号路百草超市", ["road:三号路", "poi:百草超市"]],
+  ])("%s names the road with its number", (text, part) => {
+    const parsed = parse(text);
+    const at = parsed.indexOf(part[0] as string);
+    expect(parsed.slice(at, at + 2)).toEqual(part);
+  });
+});

@@ -516,13 +516,22 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       numberedRoad &&
       stem &&
       stem.end === pos &&
-      (stem.label === "poi" || stem.label === "subpoi") &&
+      (stem.label === "poi" ||
+        stem.label === "subpoi" ||
+        // 新港一号路: a township's stem before a road in Chinese numerals with 号 is the road's name.
+        (stem.label === "town" &&
+          numeralAt(text, pos) &&
+          TOWN_WORD_LAST[text.charCodeAt(stem.end - 1)] !== 1)) &&
       stem.end - stem.start <= 4 &&
       !POI_END.test(text.slice(stem.start, stem.end)) &&
       text[stem.end - 1] !== "区" &&
-      !text.slice(pos, numberedRoad.end).includes("号")
+      // 新港一号路: a road numbered in Chinese numerals with 号 keeps a bare name before it.
+      (!text.slice(pos, numberedRoad.end).includes("号") ||
+        (numeralAt(text, pos) && PLACE_WORD_LAST[text.charCodeAt(stem.end - 1)] !== 1))
     ) {
       spans[spans.length - 1] = { label: "road", start: stem.start, end: numberedRoad.end };
+      // (The township's stem is then no division of the address.)
+      if (stem.label === "town" && admin.at(-1)?.start === stem.start) admin.pop();
       pos = numberedRoad.end;
       continue;
     }
@@ -753,6 +762,11 @@ function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMa
 
 /** A person's name (two or three Han characters, or 先生, 女士 … after a surname), 收 after it for a parcel. */
 const CONTACT_NAME = /^[\u4e00-\u9fff]{2,3}收?$/;
+
+/** Last characters of a division's or a place's word (温岭市, 林萃西里): such a name is no road's. */
+const PLACE_WORD_LAST = codeTable("市县区里村镇乡园苑城");
+/** Last characters of a township's name written in full (红星镇, 阳光街道, 红星办事处). */
+const TOWN_WORD_LAST = codeTable("镇乡道处办");
 
 /** A compound's name that 一号 may extend (阳光城一号): it ends in a one-character compound word. */
 const ESTATE_ONE_AFTER_COMPOUND = /[府城园湾苑庭居郡]$/;

@@ -243,6 +243,15 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   // 红星街3巷: a numbered lane after its road is a road too (but 中山路8号 is a number on it).
   if (numberedRoad && (prev0 !== "road" || /^[0-9]+(巷|街)$/.test(numberedRoad[0])))
     return [{ label: "road", start: pos, end: pos + numberedRoad[0].length }];
+  // 三号路倚林佳园: a road numbered in Chinese numerals with 号 (not 三号路口, a crossing's words).
+  if (
+    first.chinese &&
+    prev0 !== "road" &&
+    text.charCodeAt(first.end) === 0x53f7 && // 号
+    text.charCodeAt(first.end + 1) === 0x8def && // 路
+    text.charCodeAt(first.end + 2) !== 0x53e3 // 口
+  )
+    return [{ label: "road", start: pos, end: first.end + 2 }];
   // 200米, 1.5公里: a distance from the place, not part of it.
   const distance =
     digitsEnd > pos && charIn(text, digitsEnd, ".米公千m") ? DISTANCE.exec(text.slice(pos, pos + 10)) : null;
