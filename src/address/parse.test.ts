@@ -907,3 +907,12 @@ describe("roads numbered in Chinese numerals with 号", () => {
     expect(parsed.slice(at, at + 2)).toEqual(part);
   });
 });
+
+describe("bridges named by their number", () => {
+  test.each([
+    ["红星镇七号桥百草超市", ["poi:七号桥", "subpoi:百草超市"]],
+    ["阳光路7号桥红星汽修", ["poi:7号桥", "subpoi:红星汽修"]],
+  ])("%s names the bridge, then a place by it", (text, part) => {
+    expect(parse(text).slice(1)).toEqual(part);
+  });
+});

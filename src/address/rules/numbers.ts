@@ -189,6 +189,13 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   const first = readNumber(text, pos);
   if (!first) return null;
   const prev0 = prevPart;
+  // 七号桥, 嘉杭路7号桥: a bridge named by its number is a place, not a number and a name 桥….
+  if (
+    text.charCodeAt(first.end) === 0x53f7 && // 号
+    text.charCodeAt(first.end + 1) === 0x6865 && // 桥
+    !text.startsWith("街道", first.end + 2)
+  )
+    return spanFrom(pos, "poi", first.end + 2);
   // 3栋B1, 2单元B2层: a basement level (B1 = 负一层) after a building or unit is a floor, not a room.
   if (
     (prev0 === "houseno" || prev0 === "cellno") &&
