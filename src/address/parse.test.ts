@@ -916,3 +916,17 @@ describe("bridges named by their number", () => {
     expect(parse(text).slice(1)).toEqual(part);
   });
 });
+
+describe("a village's own school or clinic", () => {
+  test.each([
+    ["红星镇阳光村小学", "poi:阳光村小学"],
+    ["红星镇阳光社区卫生服务站", "poi:阳光社区卫生服务站"],
+    ["红星镇阳光村幼儿园后面百草超市", "poi:阳光村幼儿园"],
+  ])("%s is one place named after the village", (text, name) => {
+    expect(parse(text)).toContain(name);
+  });
+
+  test("another place after the village is a place of its own", () => {
+    expect(parse("红星镇阳光村百草超市").slice(1)).toEqual(["community:阳光村", "poi:百草超市"]);
+  });
+});

@@ -371,7 +371,11 @@ export function splitRun(
         // 红星村委: the village committee written with the village (村委 for 村委会).
         const office = com[1] === "村" ? VILLAGE_OFFICE.exec(run.slice(e, limit)) : null;
         if (office) e += office[0].length;
-        if (e === limit || !/^(小区|花园|家园|公寓)/.test(run.slice(e, limit))) {
+        if (
+          e === limit ||
+          (!/^(小区|花园|家园|公寓)/.test(run.slice(e, limit)) &&
+            !VILLAGE_INSTITUTION.test(run.slice(e, limit)))
+        ) {
           cut = e;
           // 阳光村白沙村: a village named right after another is a natural village of that
           // administrative one (the swei412 vocabulary's "village"), not a second committee.
@@ -635,6 +639,12 @@ function sameVillageAgain(
   const stem = run.slice(start, stemEnd);
   return before.length > 0 && (before === stem || before.endsWith(stem) || stem.endsWith(before));
 }
+
+/**
+ * 阳光村小学, 红星社区卫生服务站: a village's or community's own school or clinic, named after it,
+ * is one place (the rest of the run after the village is only that word).
+ */
+const VILLAGE_INSTITUTION = /^(小学|幼儿园|卫生室|卫生所|卫生服务站)$/;
 
 /** Endings of a committee's name as written, removed to compare villages' stems. */
 const VILLAGE_WORDS = /(行政村|自然村|村民委员会|村委会|村委|社区居委会|社区|居委会|村)$/;
