@@ -930,3 +930,19 @@ describe("a village's own school or clinic", () => {
     expect(parse("红星镇阳光村百草超市").slice(1)).toEqual(["community:阳光村", "poi:百草超市"]);
   });
 });
+
+describe("ring roads", () => {
+  test.each([
+    ["重庆市九龙坡区内环红星路8号", ["road:内环", "road:红星路"]],
+    ["山西省临汾市尧都区南外环百草超市", ["road:南外环", "poi:百草超市"]],
+    ["河南省郑州市中原区西三环中兴路百草小区", ["road:西三环", "road:中兴路"]],
+  ])("%s names the ring, then what is on it", (text, part) => {
+    const parsed = parse(text);
+    const at = parsed.indexOf(part[0] as string);
+    expect(parsed.slice(at, at + 2)).toEqual(part);
+  });
+
+  test("a ring's own side road stays one road", () => {
+    expect(parse("红星区二环东路8号")).toContain("road:二环东路");
+  });
+});

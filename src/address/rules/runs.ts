@@ -401,10 +401,12 @@ export function splitRun(
         }
       }
       // 西二环, 五环: a ring road named by its number, without 路.
+      // 内环, 南外环: the inner and outer rings too. 西三环中原路: a road named after it may follow
+      // (but 二环东路, 三环线 are the ring's own roads).
       if (
         run[k] === "环" &&
-        RING_NUMBER.hasAt(run, k - 1) &&
-        !/^([路线东西南北中]|大厦|广场|小区|花园|公寓|中心|宾馆|酒店|市场|商城|新村|大楼|公司)/.test(
+        (RING_NUMBER.hasAt(run, k - 1) || run[k - 1] === "内" || run[k - 1] === "外") &&
+        !/^([路线]|[东西南北中][路街段]|大厦|广场|小区|花园|公寓|中心|宾馆|酒店|市场|商城|新村|大楼|公司)/.test(
           run.slice(k + 1, limit),
         )
       ) {
