@@ -946,3 +946,13 @@ describe("ring roads", () => {
     expect(parse("红星区二环东路8号")).toContain("road:二环东路");
   });
 });
+
+describe("side streets named by one character", () => {
+  test("a lane named by one character right after a road is a road", () => {
+    expect(parse("红星镇平阳路东巷8号").slice(1)).toEqual(["road:平阳路", "road:东巷", "roadno:8号"]);
+  });
+
+  test("a side's road word after a road stays that road's name", () => {
+    expect(parse("红星大道南路866号")).toEqual(["road:红星大道南路", "roadno:866号"]);
+  });
+});

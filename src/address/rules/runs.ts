@@ -429,7 +429,7 @@ export function splitRun(
       const lastOfRun = k + 1 === limit && (limit === run.length || limit === noiseAt);
       const shortStem =
         stem === 1 &&
-        (start === 0 || laneAfterRoad || prevLabel === "community") &&
+        (start === 0 || laneAfterRoad || prevLabel === "community" || sideStreetAfter(prevLabel, road)) &&
         road !== null &&
         /^(街|巷|路)$/.test(road[1] as string) &&
         (SHORT_ROAD_STEM.hasAt(run, start)
@@ -614,6 +614,18 @@ export function splitRun(
   if (fillerAt < noiseAt) prevLabel = emitSpan(out, offset, "assist", fillerAt, noiseAt);
   if (noiseAt < run.length) prevLabel = emitSpan(out, offset, "redundant", noiseAt, run.length);
   return out;
+}
+
+/**
+ * 平阳路东巷8号, 阳光村西巷: a street or lane (街, 巷) named by one character right after a road or a
+ * natural village is a road too (not 南路 after a road: 新城大道南路 is that road's side).
+ */
+function sideStreetAfter(prevLabel: string | undefined, road: RegExpExecArray | null): boolean {
+  return (
+    (prevLabel === "road" || prevLabel === "village") &&
+    road !== null &&
+    (road[1] === "街" || road[1] === "巷")
+  );
 }
 
 /** TWO_COMPOUNDS matches only a name ending in a compound's one-character ending: tested first. */
