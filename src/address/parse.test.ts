@@ -956,3 +956,17 @@ describe("side streets named by one character", () => {
     expect(parse("红星大道南路866号")).toEqual(["road:红星大道南路", "roadno:866号"]);
   });
 });
+
+describe("a zone with a county's code written again after its township", () => {
+  test("names the zone the place is in, not a new chain of divisions", () => {
+    expect(parse("山东省济南市济南高新技术产业开发区舜华路街道济南高新技术产业开发区阳光路8号")).toEqual([
+      "prov:山东省",
+      "city:济南市",
+      "district:济南高新技术产业开发区",
+      "town:舜华路街道",
+      "devzone:济南高新技术产业开发区",
+      "road:阳光路",
+      "roadno:8号",
+    ]);
+  });
+});

@@ -157,6 +157,14 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
         pos = zoneEnd;
         continue;
       }
+      // 济南高新技术产业开发区舜华路街道济南高新技术产业开发区金达路: a zone with a county's code, written
+      // again after its township, names the zone the place is in (devzone), not a new chain.
+      const zoneAgain = repeated && level === 3 ? countyZoneAgainEnd(text, pos, admin, gazetteer) : 0;
+      if (zoneAgain > 0) {
+        pushSpan(spans, "devzone", pos, zoneAgain);
+        pos = zoneAgain;
+        continue;
+      }
       const restart = repeated ? matchAdmin(text, pos, gazetteer, -1, null, options) : null;
       const first = restart === null ? -1 : admin.findIndex((a) => a.id === restart.id);
       if (
@@ -734,6 +742,16 @@ function dropContactNames(text: string, spans: Span[]): void {
     )
       spans[k - 1] = { ...name, label: "redundant" };
   }
+}
+
+/** End of a development zone read as a county (its code list entry), written again at `pos`, or 0. */
+function countyZoneAgainEnd(text: string, pos: number, admin: readonly AdminMatch[], g: Gazetteer): number {
+  for (const a of admin) {
+    if (g.levelOf(a.id) !== "district") continue;
+    const name = text.slice(a.start, a.end);
+    if (name.length >= 4 && DEVZONE_END.test(name) && text.startsWith(name, pos)) return pos + name.length;
+  }
+  return 0;
 }
 
 /**
