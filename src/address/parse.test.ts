@@ -970,3 +970,13 @@ describe("a zone with a county's code written again after its township", () => {
     ]);
   });
 });
+
+describe("a side standing alone", () => {
+  test.each([
+    ["红星区阳光路中8号", "assist:中"],
+    ["红星区阳光路,北,8号", "assist:北"],
+    ["红星镇阳光村南3组", "assist:南"],
+  ])("in %s says where, it is no place", (text, side) => {
+    expect(parse(text)).toContain(side);
+  });
+});

@@ -717,7 +717,24 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   }
   keepFirstOfRepeatedDistrict(text, spans, admin);
   dropContactNames(text, spans);
+  sidesAlone(text, spans);
   return { spans, admin };
+}
+
+/**
+ * 阳光路北8号楼, 红星路中3号: a compass side (or 中, "middle") standing alone between other parts says
+ * where, it names no place: `assist`, not a POI of one character.
+ */
+function sidesAlone(text: string, spans: Span[]): void {
+  for (let k = 0; k < spans.length; k++) {
+    const s = spans[k] as Span;
+    if (
+      s.end - s.start === 1 &&
+      (s.label === "poi" || s.label === "subpoi") &&
+      SIDE_UNIT.has(text.charCodeAt(s.start))
+    )
+      spans[k] = { ...s, label: "assist" };
+  }
 }
 
 /**
