@@ -877,8 +877,16 @@ describe("estates named X一号 after a compound word", () => {
   });
 
   test.each([
+    ["红星镇百草湾一号12号楼", ["poi:百草湾一号", "houseno:12号楼"]],
+    ["红星镇阳光壹号", ["poi:阳光壹号"]],
+  ])("一号 before a building number, 壹号 anywhere, ends the estate's name in %s", (text, tail) => {
+    expect(parse(text).slice(1)).toEqual(tail);
+  });
+
+  test.each([
     ["红星镇阳光苑一栋二单元", "houseno:一栋"],
     ["红星镇阳光城一号铺百草药房", "houseno:一号"],
+    ["红星镇百草湾一号", "houseno:一号"],
   ])("a building or a shop's number stays a number in %s", (text, part) => {
     expect(parse(text)).toContain(part);
   });

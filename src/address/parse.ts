@@ -574,7 +574,8 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // 阳光城一号红星苑, 百草府壹号南区: 一号 (壹号) after a compound's name, before another name, is part
-    // of the estate's name (developers name estates X一号), not a building.
+    // of the estate's name (developers name estates X一号), not a building; 壹号, written in the
+    // numerals of cheques and contracts, after any name, wherever it is (红星壹号, 阳光壹号3栋).
     if (
       named &&
       nameStem &&
@@ -583,9 +584,10 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       named.end - pos === 2 &&
       (code === 0x4e00 || code === 0x58f9) && // 一, 壹
       text.charCodeAt(pos + 1) === 0x53f7 && // 号
-      hanAt(text, named.end) &&
-      ESTATE_ONE_AFTER_COMPOUND.test(text.slice(nameStem.start, pos)) &&
-      !NOT_AFTER_ESTATE_ONE.test(text.slice(named.end, named.end + 2))
+      ((code === 0x58f9 && !NOT_AFTER_ESTATE_ONE.test(text.slice(named.end, named.end + 2))) ||
+        ((hanAt(text, named.end) || BUILDING_NEXT.test(text.slice(named.end, named.end + 6))) &&
+          ESTATE_ONE_AFTER_COMPOUND.test(text.slice(nameStem.start, pos)) &&
+          !NOT_AFTER_ESTATE_ONE.test(text.slice(named.end, named.end + 2))))
     ) {
       spans[spans.length - 1] = { ...nameStem, end: named.end };
       pos = named.end;
