@@ -69,7 +69,8 @@ export class BatchExecutor {
   constructor(
     conn: BetterSqlite3.Database,
     sql: BatchSql,
-    options?: { cacheKib?: number; busyTimeoutMs?: number },
+    /** `sorterRunKib`: the sorter's run size while a bulk batch re-creates its indexes (tests make it small). */
+    options?: { cacheKib?: number; busyTimeoutMs?: number; sorterRunKib?: number },
   );
   readonly conn: BetterSqlite3.Database;
   /** `expectedRows`: the importer's estimate of the batch size (bulk mode when large). */
