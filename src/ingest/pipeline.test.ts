@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
@@ -10,7 +11,7 @@ import { addressComponentsFromJson, type BatchId, fixedClock, renderIssue } from
 import { openStore } from "../store/index.ts";
 import type { NewBatch, QuarantinedRow } from "../store/types.ts";
 import { INGEST_MESSAGES, type IngestIssue, ingestIssue } from "./issues.ts";
-import { IncidentIds, importFile, incidentId } from "./pipeline.ts";
+import { fileSha256, IncidentIds, importFile, incidentId } from "./pipeline.ts";
 import { decryptField } from "./privacy/index.ts";
 import { loadProfile, parseProfile } from "./profile/load.ts";
 import { MemoryStore, TEST_KEYS } from "./testing/fakes.ts";
@@ -1351,3 +1352,15 @@ describe("a later export of stored calls", () => {
     }
   });
 });
+
+test.each([0, 1, 1 << 20, (1 << 20) + 1, 2.5 * (1 << 20)])(
+  "a file's SHA-256 read through one reused buffer is the hash of its bytes (%i bytes)",
+  async (size) => {
+    // Bytes that differ from one 1 MiB read to the next: a buffer hashed twice or cut short would show.
+    const bytes = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) bytes[i] = (i * 7919 + (i >> 20) * 13) & 0xff;
+    const path = join(dir, `sha-${size}.bin`);
+    writeFileSync(path, bytes);
+    expect(await fileSha256(path)).toBe(createHash("sha256").update(bytes).digest("hex"));
+  },
+);
