@@ -18,6 +18,7 @@ import {
   kyselyTx,
   loadRollups,
   RESPONSE_COLUMNS,
+  RollupFields,
   readAllRollups,
   rebuildIndicatorRollups,
   storeIndicators,
@@ -25,6 +26,30 @@ import {
 import { describeOnEveryStore } from "./testing/every-store.ts";
 import type { StoreTarget } from "./testing/stores.ts";
 import type { Store } from "./types.ts";
+
+test("the rollup fields a chunk keeps while it is inserted are those of its rows, missing times and units included", () => {
+  const time = fc.oneof(fc.constant(null), fc.integer({ min: -2e12, max: 4e12 }));
+  const unit = fc.oneof(fc.constant(null), fc.constant(""), fc.string({ maxLength: 20 }));
+  const row = fc.record({
+    receivedAt: fc.integer({ min: -2e12, max: 4e12 }),
+    acceptedAt: time,
+    dispatchedAt: time,
+    arrivedAt: time,
+    utcOffsetMin: fc.integer({ min: -720, max: 840 }),
+    category: fc.constantFrom(...CATEGORIES),
+    cityUnit: unit,
+    branchUnit: unit,
+    stationUnit: unit,
+    areaUnit: unit,
+  });
+  fc.assert(
+    fc.property(fc.array(row, { maxLength: 60 }), (rows) => {
+      const kept = new RollupFields(rows);
+      // Only the rollup fields: an Incident carries more, which must not be kept.
+      for (const [i, x] of rows.entries()) expect(kept.row(i)).toStrictEqual({ ...x });
+    }),
+  );
+});
 
 async function allIncidents(store: Store): Promise<Incident[]> {
   const out: Incident[] = [];
