@@ -988,3 +988,12 @@ describe("a side standing alone", () => {
     expect(parse(text)).toContain(side);
   });
 });
+
+describe("a car dealer's 4S shop", () => {
+  test.each([
+    ["阳光路8号红星汽车4S店对面", ["poi:红星汽车4S店", "assist:对面"]],
+    ["红星镇百草4s店办公室", ["poi:百草4s店", "subpoi:办公室"]],
+  ])("4S店 in %s ends the brand's name, it is no number", (text, tail) => {
+    expect(parse(text).slice(-2)).toEqual(tail);
+  });
+});

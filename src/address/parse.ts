@@ -503,6 +503,16 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = subNumber;
       continue;
     }
+    // 奔驰4S店: a car dealer's "4S" shop ends the name before it (a brand's), it is no number.
+    if (code === 0x34 && FOUR_S_SHOP.test(text.slice(pos, pos + 3))) {
+      const brand = spans.at(-1);
+      if (brand && brand.end === pos && (brand.label === "poi" || brand.label === "subpoi"))
+        spans[spans.length - 1] = { ...brand, end: pos + 3 };
+      else pushSpan(spans, "poi", pos, pos + 3);
+      streetSeen = true;
+      pos += 3;
+      continue;
+    }
     // Numbered components: 3栋, 二单元, 501室, 3-2-501, C座 (none starts at most Han characters).
     const num = numberMayStart(text, pos, code) ? matchNumbered(text, pos, spans) : null;
     // 红星200小区, 红星山一号小区: a number between a name and its compound word is part of the name.
@@ -797,6 +807,8 @@ function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMa
   }
 }
 
+/** A car dealer's shop: 4S店 (sales, spare parts, service, survey). */
+const FOUR_S_SHOP = /^4[Ss]店/;
 /** A person's name (two or three Han characters, or 先生, 女士 … after a surname), 收 after it for a parcel. */
 const CONTACT_NAME = /^[\u4e00-\u9fff]{2,3}收?$/;
 
