@@ -997,3 +997,16 @@ describe("a car dealer's 4S shop", () => {
     expect(parse(text).slice(-2)).toEqual(tail);
   });
 });
+
+describe("a branch named in brackets", () => {
+  test.each([
+    ["红星镇百草超市(阳光店)", "poi:百草超市(阳光店)"],
+    ["阳光路8号红星银行（百草支行）3楼", "poi:红星银行（百草支行）"],
+  ])("%s is one place, its brand and branch", (text, name) => {
+    expect(parse(text)).toContain(name);
+  });
+
+  test("another place named in brackets stays a place of its own", () => {
+    expect(parse("红星镇阳光小区(百草医院旁)")).toContain("poi:百草医院");
+  });
+});

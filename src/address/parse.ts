@@ -730,7 +730,31 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   keepFirstOfRepeatedDistrict(text, spans, admin);
   dropContactNames(text, spans);
   sidesAlone(text, spans);
+  branchInBrackets(text, spans);
   return { spans, admin };
+}
+
+/**
+ * 京东家电(白云店), 中国建设银行（红星支行）: a branch named in brackets right after its brand is part
+ * of the place's name, brackets included: one span.
+ */
+function branchInBrackets(text: string, spans: Span[]): void {
+  for (let k = spans.length - 4; k >= 0; k--) {
+    const brand = spans[k] as Span;
+    if (brand.label !== "poi" && brand.label !== "subpoi") continue;
+    const open = spans[k + 1] as Span;
+    const branch = spans[k + 2] as Span;
+    const close = spans[k + 3] as Span;
+    if (
+      open.end - open.start === 1 &&
+      (text[open.start] === "(" || text[open.start] === "（") &&
+      (branch.label === "poi" || branch.label === "subpoi") &&
+      close.start === branch.end &&
+      (text[close.start] === ")" || text[close.start] === "）") &&
+      BRANCH_END.test(text.slice(branch.start, branch.end))
+    )
+      spans.splice(k, 4, { label: brand.label, start: brand.start, end: close.start + 1 });
+  }
 }
 
 /**
@@ -807,6 +831,8 @@ function keepFirstOfRepeatedDistrict(text: string, spans: Span[], admin: AdminMa
   }
 }
 
+/** A branch's name: 白云店, 红星支行, 东阿分理处, 龙记分公司. */
+const BRANCH_END = /(店|支行|分行|分公司|分理处|营业部|营业厅|支局|服务站|服务部)$/;
 /** A car dealer's shop: 4S店 (sales, spare parts, service, survey). */
 const FOUR_S_SHOP = /^4[Ss]店/;
 /** A person's name (two or three Han characters, or 先生, 女士 … after a surname), 收 after it for a parcel. */
