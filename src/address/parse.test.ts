@@ -1010,3 +1010,17 @@ describe("a branch named in brackets", () => {
     expect(parse("红星镇阳光小区(百草医院旁)")).toContain("poi:百草医院");
   });
 });
+
+describe("names that end a place inside a run", () => {
+  test("a place named after a bridge, then a compound, is two places", () => {
+    expect(parse("红星镇踏月桥百草花园3栋").slice(1, 3)).toEqual(["poi:踏月桥", "poi:百草花园"]);
+  });
+
+  test("a scenic area, then a place inside it", () => {
+    expect(parse("阳光区红星山风景区百草山庄").slice(1)).toEqual(["poi:红星山风景区", "subpoi:百草山庄"]);
+  });
+
+  test("a township named after a bridge is not cut", () => {
+    expect(parse("阳光区红星桥镇百草苑")).toContain("town:红星桥镇");
+  });
+});

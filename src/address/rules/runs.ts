@@ -596,7 +596,8 @@ export function splitRun(
       ) {
         const cutAt = start + partAt;
         prevLabel = emitSpan(out, offset, "poi", start, cutAt);
-        prevLabel = emitSpan(out, offset, "subpoi", cutAt, limit);
+        // 踏月桥百草花园: a place by a bridge is a place of its own, not a part of the bridge.
+        prevLabel = emitSpan(out, offset, run[cutAt - 1] === "桥" ? "poi" : "subpoi", cutAt, limit);
         break;
       }
       prevLabel = emitSpan(out, offset, label, start, limit);
