@@ -1020,6 +1020,13 @@ describe("names that end a place inside a run", () => {
     expect(parse("阳光区红星山风景区百草山庄").slice(1)).toEqual(["poi:红星山风景区", "subpoi:百草山庄"]);
   });
 
+  test("a college, then its flats", () => {
+    expect(parse("红星区百草职业学院阳光公寓3栋").slice(1, 3)).toEqual([
+      "poi:百草职业学院",
+      "subpoi:阳光公寓",
+    ]);
+  });
+
   test("a township named after a bridge is not cut", () => {
     expect(parse("阳光区红星桥镇百草苑")).toContain("town:红星桥镇");
   });

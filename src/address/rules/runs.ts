@@ -597,7 +597,7 @@ export function splitRun(
         const cutAt = start + partAt;
         prevLabel = emitSpan(out, offset, "poi", start, cutAt);
         // 踏月桥百草花园: a place by a bridge is a place of its own, not a part of the bridge.
-        prevLabel = emitSpan(out, offset, run[cutAt - 1] === "桥" ? "poi" : "subpoi", cutAt, limit);
+        prevLabel = emitSpan(out, offset, run.endsWith("桥", cutAt) ? "poi" : "subpoi", cutAt, limit);
         break;
       }
       prevLabel = emitSpan(out, offset, label, start, limit);
