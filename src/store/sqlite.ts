@@ -200,7 +200,11 @@ export async function openSqliteStore(path: string, migrate = true, exclusive = 
     throw error;
   }
   const batches = new Mutex();
-  let executor: Executor | undefined;
+  // An exclusive store is `recur import`'s, opened to write a batch: its batch worker starts now,
+  // loading better-sqlite3 and opening its connection while the importer hashes the file and
+  // reads the first rows, instead of when the first chunk is ready, while the importer waits.
+  let executor: Executor | undefined =
+    exclusive && !memory ? new WorkerExecutor(path, rollbackJournal) : undefined;
   let current: SqliteBatchWriter | undefined;
 
   return {
