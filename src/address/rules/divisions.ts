@@ -301,7 +301,7 @@ export function matchAdmin(
 }
 
 /**
- * The city's township stems at `pos`, after a county the gazetteer lacks: not where the stem would
+ * The city's township stems at `pos`, right after a county the gazetteer lacks: not where the stem would
  * leave one character before 村, 坊 or 城 (公明上村, 东柳坊), nor 新城 (a compound: 保定新城).
  */
 function stemsOfUnknownCounty(
@@ -310,6 +310,9 @@ function stemsOfUnknownCounty(
   city: number,
   g: Gazetteer,
 ): readonly { id: number; name: string }[] {
+  // (Only right after the county's suffix, 江干区 | 九堡: further on, a stem would mostly cut a name.)
+  const before = text.charCodeAt(pos - 1);
+  if (before !== 0x533a && before !== 0x53bf) return NO_STEMS; // 区, 县
   const stems = g.cityTownStemsAt(text, pos, city);
   if (stems.length === 0) return stems;
   return stems.filter(
