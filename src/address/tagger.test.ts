@@ -1,8 +1,9 @@
 import { expect, test } from "vitest";
 import { nationalVillages } from "../cli/village-register.ts";
+import { seededRandom } from "../domain/random.ts";
 import { learnCharClusters } from "./clusters.ts";
 import { nationalGazetteer } from "./gazetteer.ts";
-import { tagMarginals } from "./lattice.ts";
+import { allowedTransitions, tagMarginals } from "./lattice.ts";
 import { jackknifeLexicons, LexiconMatcher, learnLexicon } from "./lexicon.ts";
 import { restoreTaggerModel, Tagger, trainTagger } from "./tagger.ts";
 
@@ -357,4 +358,64 @@ test("a model trained with the register of committees tells a committee of the t
   const without = trainTagger(train, g, { epochs: 8, seed: 2 });
   expect(without.villages).toBeUndefined();
   expect(Object.keys(without.features).some((f) => f.startsWith("gv"))).toBe(false);
+});
+
+test("decoding finds the best-scoring tag sequence, as trying every allowed sequence does", () => {
+  const rng = seededRandom(7);
+  const labels = ["poi", "road", "roomno", "town"];
+  const tags = labels.flatMap((l) => ["B-", "I-", "E-", "S-"].map((p) => `${p}${l}`));
+  const T = tags.length;
+  const allowed = allowedTransitions(tags);
+  const alphabet = "阳光路号室镇东";
+  const random = () => rng.next() * 4 - 2;
+  for (let round = 0; round < 60; round++) {
+    const n = 1 + (round % 5);
+    const text = Array.from({ length: n }, () => alphabet[Math.floor(rng.next() * alphabet.length)]).join("");
+    // Weights on the bias and on each character only: the other features of a position are
+    // unknown to this model and add nothing, so a sequence's score is easy to compute here.
+    const weights = new Map<string, number[]>();
+    for (const f of ["b", ...[...alphabet].map((c) => `c${c}`)]) weights.set(f, tags.map(random));
+    const transitions = Array.from({ length: (T + 1) * T }, random);
+    const model = restoreTaggerModel({
+      kind: "recur-address-tagger",
+      version: 2,
+      tags,
+      transitions,
+      features: Object.fromEntries([...weights].map(([f, w]) => [f, w.flatMap((v, t) => [t, v])])),
+      trainedOn: 0,
+    });
+    const emit = (i: number, t: number) =>
+      (weights.get("b")?.[t] as number) + (weights.get(`c${text[i]}`)?.[t] as number);
+    // Every allowed sequence, depth first (the start row of the transitions is the last).
+    let best = Number.NEGATIVE_INFINITY;
+    let bestTags: number[] = [];
+    const walk = (i: number, prev: number, sum: number, path: number[]) => {
+      if (i === n) {
+        if (sum > best) {
+          best = sum;
+          bestTags = [...path];
+        }
+        return;
+      }
+      for (let t = 0; t < T; t++) {
+        if (!allowed[prev * T + t]) continue;
+        const from = i === 0 ? T : prev;
+        path.push(t);
+        walk(i + 1, t, sum + (transitions[from * T + t] as number) + emit(i, t), path);
+        path.pop();
+      }
+    };
+    walk(0, T, 0, []);
+    const expected: { label: string; start: number; end: number }[] = [];
+    let start = 0;
+    for (let i = 1; i <= n; i++) {
+      const tag = tags[bestTags[i] as number];
+      const first = tags[bestTags[start] as number] as string;
+      if (i === n || tag?.startsWith("B-") || tag?.startsWith("S-") || tag?.slice(2) !== first.slice(2)) {
+        expected.push({ label: first.slice(2), start, end: i });
+        start = i;
+      }
+    }
+    expect(new Tagger(model, g).spans(text)).toEqual(expected);
+  }
 });
