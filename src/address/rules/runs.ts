@@ -3,6 +3,7 @@ import { CharSet, numeralAt, ROAD_END_CHARS } from "./chars.ts";
 import { emitSpan } from "./spans.ts";
 import {
   BARE_ZONE,
+  BRIDGE_INNER,
   COMMUNITY_FIRST,
   COMMUNITY_SUFFIX,
   DEVZONE_FIRST,
@@ -582,7 +583,7 @@ export function splitRun(
       const inner =
         label === "poi"
           ? ((sectionEndMayMatch(rest) ? SECTION_END.exec(rest) : null) ??
-            POI_INNER.exec(rest) ??
+            earlierEnd(POI_INNER.exec(rest), bridgeMayMatch(rest) ? BRIDGE_INNER.exec(rest) : null) ??
             (twoCompoundsMayMatch(rest) ? TWO_COMPOUNDS.exec(rest) : null))
           : null;
       // 阳光大学红星校区百草园: a campus is part of its school's name; what follows it is the part.
@@ -627,6 +628,20 @@ function sideStreetAfter(prevLabel: string | undefined, road: RegExpExecArray | 
     road !== null &&
     (road[1] === "街" || road[1] === "巷")
   );
+}
+
+/** BRIDGE_INNER matches only a name with 桥 or 学院 in it, past its first two characters. */
+function bridgeMayMatch(rest: string): boolean {
+  return rest.indexOf("桥", 1) > 0 || rest.indexOf("学院", 2) > 0;
+}
+
+/**
+ * Of two matches of an ending from the start of a name, the one whose ending starts first, the
+ * first on a tie (as one regex with both lists of endings, the first list first, would choose).
+ */
+function earlierEnd(a: RegExpExecArray | null, b: RegExpExecArray | null): RegExpExecArray | null {
+  if (a === null || b === null) return a ?? b;
+  return b[0].length - (b[1] as string).length < a[0].length - (a[1] as string).length ? b : a;
 }
 
 /** TWO_COMPOUNDS matches only a name ending in a compound's one-character ending: tested first. */
