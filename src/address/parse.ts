@@ -638,7 +638,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       if (end >= pos + 2 && ch === 0x9644 && ANNEX.test(text.slice(end, end + 8))) break;
       if (end >= pos + 2 && ch === 0x5730 && UNDERGROUND_FLOOR.test(text.slice(end, end + 8))) break;
       // 阳光苑首层: the ground floor ends the name before it.
-      if (end >= pos + 2 && ch === 0x9996 && text.charCodeAt(end + 1) === 0x5c42) break;
+      if (end >= pos + 2 && ch === 0x9996 && end + 1 < n && text.charCodeAt(end + 1) === 0x5c42) break;
       // 阳光小区甲3栋: a heavenly stem before a building number starts that number, not the name before.
       if (end >= pos + 2 && STEMS.has(ch) && STEM_BUILDING.test(text.slice(end + 1, end + 8))) break;
       // 红星贸易对面阳光纺织: a "where near" word between two names ends the first.
@@ -865,7 +865,7 @@ function numberMayStart(text: string, pos: number, code: number): boolean {
     code === 0x9644 ||
     code === 0x5730 ||
     code === 0x8d1f ||
-    (code === 0x9996 && text.charCodeAt(pos + 1) === 0x5c42) ||
+    (code === 0x9996 && pos + 1 < text.length && text.charCodeAt(pos + 1) === 0x5c42) ||
     numeralAt(text, pos)
   );
 }

@@ -184,13 +184,15 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
     text.charCodeAt(pos) === 0x5730 ? UNDERGROUND_FLOOR.exec(text.slice(pos, pos + 8)) : null;
   if (underground) return spanFrom(pos, "floorno", pos + underground[0].length);
   // 阳光苑首层: the ground floor (首层, as Guangdong writes 一层) is a floor.
-  if (text.charCodeAt(pos) === 0x9996 && text.charCodeAt(pos + 1) === 0x5c42)
+  if (pos + 1 < text.length && text.charCodeAt(pos) === 0x9996 && text.charCodeAt(pos + 1) === 0x5c42)
     return spanFrom(pos, "floorno", pos + 2);
   const first = readNumber(text, pos);
   if (!first) return null;
   const prev0 = prevPart;
   // 七号桥, 嘉杭路7号桥: a bridge named by its number is a place, not a number and a name 桥….
   if (
+    // (Index checks first: charCodeAt past the end gives NaN, and V8 de-optimises this function.)
+    first.end + 1 < text.length &&
     text.charCodeAt(first.end) === 0x53f7 && // 号
     text.charCodeAt(first.end + 1) === 0x6865 && // 桥
     !text.startsWith("街道", first.end + 2)
@@ -254,9 +256,10 @@ function numberedParts(text: string, pos: number, spans: readonly Span[]): Span[
   if (
     first.chinese &&
     prev0 !== "road" &&
+    first.end + 1 < text.length &&
     text.charCodeAt(first.end) === 0x53f7 && // 号
     text.charCodeAt(first.end + 1) === 0x8def && // 路
-    text.charCodeAt(first.end + 2) !== 0x53e3 // 口
+    (first.end + 2 === text.length || text.charCodeAt(first.end + 2) !== 0x53e3) // 口
   )
     return [{ label: "road", start: pos, end: first.end + 2 }];
   // 200米, 1.5公里: a distance from the place, not part of it.

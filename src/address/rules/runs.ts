@@ -459,7 +459,7 @@ export function splitRun(
         // 红星大道辅路: the side road of a road is named after it.
         if (run.startsWith("辅路", e) && e + 2 <= limit) e += 2;
         // 西二道街, 北十九道街: a numbered 道街 (the streets of Harbin and the north-east) is one road.
-        else if (r === "道" && run.charCodeAt(e) === 0x8857 && e < limit && numeralAt(run, k - 1)) e += 1;
+        else if (r === "道" && e < limit && run.charCodeAt(e) === 0x8857 && numeralAt(run, k - 1)) e += 1;
         // 阳光路口红星苑: the road, then 口 ("the crossing at it"), then a place; 阳光路红星路口,
         // 阳光路与红星路口: 口 ending the second of two roads is their crossing, not a place 红星路口
         // (but 阳光小学岔路口, 丁字路口 are a fork's words, no road).
