@@ -504,11 +504,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       continue;
     }
     // 奔驰4S店: a car dealer's "4S" shop ends the name before it (a brand's), it is no number.
-    if (code === 0x34 && FOUR_S_SHOP.test(text.slice(pos, pos + 3))) {
-      const brand = spans.at(-1);
-      if (brand && brand.end === pos && (brand.label === "poi" || brand.label === "subpoi"))
-        spans[spans.length - 1] = { ...brand, end: pos + 3 };
-      else pushSpan(spans, "poi", pos, pos + 3);
+    if (code === 0x34 && fourSShop(text, pos, spans)) {
       streetSeen = true;
       pos += 3;
       continue;
@@ -583,21 +579,12 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       pos = named.end;
       continue;
     }
-    // 阳光城一号红星苑, 百草府壹号南区: 一号 (壹号) after a compound's name, before another name, is part
-    // of the estate's name (developers name estates X一号), not a building; 壹号, written in the
-    // numerals of cheques and contracts, after any name, wherever it is (红星壹号, 阳光壹号3栋).
+    // 阳光城一号红星苑, 百草府壹号: X一号 names an estate (estateNumber, below).
     if (
       named &&
       nameStem &&
-      (nameStem.label === "poi" || nameStem.label === "subpoi") &&
-      nameStem.end === pos &&
-      named.end - pos === 2 &&
-      (code === 0x4e00 || code === 0x58f9) && // 一, 壹
-      text.charCodeAt(pos + 1) === 0x53f7 && // 号
-      ((code === 0x58f9 && !NOT_AFTER_ESTATE_ONE.test(text.slice(named.end, named.end + 2))) ||
-        ((hanAt(text, named.end) || BUILDING_NEXT.test(text.slice(named.end, named.end + 6))) &&
-          ESTATE_ONE_AFTER_COMPOUND.test(text.slice(nameStem.start, pos)) &&
-          !NOT_AFTER_ESTATE_ONE.test(text.slice(named.end, named.end + 2))))
+      (code === 0x4e00 || code === 0x58f9) &&
+      estateNumber(text, pos, nameStem, named)
     ) {
       spans[spans.length - 1] = { ...nameStem, end: named.end };
       pos = named.end;
@@ -805,6 +792,38 @@ function countyZoneAgainEnd(text: string, pos: number, admin: readonly AdminMatc
     if (name.length >= 4 && DEVZONE_END.test(name) && text.startsWith(name, pos)) return pos + name.length;
   }
   return 0;
+}
+
+/** 奔驰4S店: true when a car dealer's 4S店 starts at `pos`, added to the brand's name before it (or a POI). */
+function fourSShop(text: string, pos: number, spans: Span[]): boolean {
+  if (!FOUR_S_SHOP.test(text.slice(pos, pos + 3))) return false;
+  const brand = spans.at(-1);
+  if (brand && brand.end === pos && (brand.label === "poi" || brand.label === "subpoi"))
+    spans[spans.length - 1] = { ...brand, end: pos + 3 };
+  else pushSpan(spans, "poi", pos, pos + 3);
+  return true;
+}
+
+/**
+ * True when 一号 or 壹号 (`named`, at `pos`) right after a name (`stem`) ends that estate's name:
+ * 一号 after a compound's name before another name or a building number (阳光城一号红星苑, 百草湾一号
+ * 12号楼: developers name estates X一号), 壹号, written in the numerals of cheques and contracts,
+ * after any name wherever it is (红星壹号, 阳光壹号3栋); not before a shop, a gate or a road.
+ */
+function estateNumber(text: string, pos: number, stem: Span, named: Span): boolean {
+  if (
+    (stem.label !== "poi" && stem.label !== "subpoi") ||
+    stem.end !== pos ||
+    named.end - pos !== 2 ||
+    text.charCodeAt(pos + 1) !== 0x53f7 || // 号
+    NOT_AFTER_ESTATE_ONE.test(text.slice(named.end, named.end + 2))
+  )
+    return false;
+  if (text.charCodeAt(pos) === 0x58f9) return true; // 壹
+  return (
+    (hanAt(text, named.end) || BUILDING_NEXT.test(text.slice(named.end, named.end + 6))) &&
+    ESTATE_ONE_AFTER_COMPOUND.test(text.slice(stem.start, pos))
+  );
 }
 
 /**
