@@ -715,73 +715,67 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
   }
   keepFirstOfRepeatedDistrict(text, spans, admin);
-  dropContactNames(text, spans);
-  sidesAlone(text, spans);
-  branchInBrackets(text, spans);
+  namesThatAreNoPlaces(text, spans);
   return { spans, admin };
 }
 
 /**
- * 京东家电(白云店), 中国建设银行（红星支行）: a branch named in brackets right after its brand is part
- * of the place's name, brackets included: one span.
+ * Last pass over the spans, right to left (one loop: a pass each cost every address):
+ * - 阳光村张先生13912345678: a short name right before a mobile number (the "call me" note) is the
+ *   contact's name, or the parcel's recipient (王芳收), not a place: `redundant` with the number;
+ * - 阳光路北8号楼, 红星路中3号: a compass side (or 中, "middle") standing alone between other parts
+ *   says where, it names no place: `assist`, not a POI of one character;
+ * - 京东家电(白云店), 中国建设银行（红星支行）: a branch named in brackets right after its brand is
+ *   part of the place's name, brackets included: one span.
  */
-function branchInBrackets(text: string, spans: Span[]): void {
-  for (let k = spans.length - 4; k >= 0; k--) {
-    const brand = spans[k] as Span;
-    if (brand.label !== "poi" && brand.label !== "subpoi") continue;
-    const open = spans[k + 1] as Span;
-    const branch = spans[k + 2] as Span;
-    const close = spans[k + 3] as Span;
-    if (
-      open.end - open.start === 1 &&
-      (text[open.start] === "(" || text[open.start] === "（") &&
-      (branch.label === "poi" || branch.label === "subpoi") &&
-      close.start === branch.end &&
-      (text[close.start] === ")" || text[close.start] === "）") &&
-      BRANCH_END.test(text.slice(branch.start, branch.end))
-    )
-      spans.splice(k, 4, { label: brand.label, start: brand.start, end: close.start + 1 });
-  }
-}
-
-/**
- * 阳光路北8号楼, 红星路中3号: a compass side (or 中, "middle") standing alone between other parts says
- * where, it names no place: `assist`, not a POI of one character.
- */
-function sidesAlone(text: string, spans: Span[]): void {
-  for (let k = 0; k < spans.length; k++) {
+function namesThatAreNoPlaces(text: string, spans: Span[]): void {
+  for (let k = spans.length - 1; k >= 0; k--) {
     const s = spans[k] as Span;
-    if (
-      s.end - s.start === 1 &&
-      (s.label === "poi" || s.label === "subpoi") &&
-      SIDE_UNIT.has(text.charCodeAt(s.start))
-    )
+    if (s.label === "redundant") {
+      if (k > 0 && s.end - s.start === 11 && text.charCodeAt(s.start) === 0x31)
+        dropContactName(text, spans, k);
+      continue;
+    }
+    if (s.label !== "poi" && s.label !== "subpoi") continue;
+    if (s.end - s.start === 1 && SIDE_UNIT.has(text.charCodeAt(s.start))) {
       spans[k] = { ...s, label: "assist" };
+      continue;
+    }
+    if (k + 3 < spans.length) {
+      // (k + 3 < spans.length: s.end is inside the text, charCodeAt reads no NaN.)
+      const open = text.charCodeAt(s.end);
+      if (open === 0x28 || open === 0xff08) joinBranch(text, spans, k); // ( （
+    }
   }
 }
 
-/**
- * 阳光村张先生13912345678: a short name right before a mobile number (the "call me" note) is the
- * contact's name, or the parcel's recipient (王芳收), not a place: `redundant` with the number.
- */
-function dropContactNames(text: string, spans: Span[]): void {
-  for (let k = 1; k < spans.length; k++) {
-    const phone = spans[k] as Span;
-    if (
-      phone.label !== "redundant" ||
-      phone.end - phone.start !== 11 ||
-      text.charCodeAt(phone.start) !== 0x31
-    )
-      continue;
-    const name = spans[k - 1] as Span;
-    if (
-      (name.label === "poi" || name.label === "subpoi") &&
-      name.end === phone.start &&
-      CONTACT_NAME.test(text.slice(name.start, name.end)) &&
-      MOBILE.test(text.slice(phone.start, phone.end))
-    )
-      spans[k - 1] = { ...name, label: "redundant" };
-  }
+/** The name right before the mobile number at spans[k], when it is a person's, made `redundant`. */
+function dropContactName(text: string, spans: Span[], k: number): void {
+  const phone = spans[k] as Span;
+  const name = spans[k - 1] as Span;
+  if (
+    (name.label === "poi" || name.label === "subpoi") &&
+    name.end === phone.start &&
+    CONTACT_NAME.test(text.slice(name.start, name.end)) &&
+    MOBILE.test(text.slice(phone.start, phone.end))
+  )
+    spans[k - 1] = { ...name, label: "redundant" };
+}
+
+/** The brand at spans[k] and a branch in brackets after it made one span, when they are. */
+function joinBranch(text: string, spans: Span[], k: number): void {
+  const brand = spans[k] as Span;
+  const open = spans[k + 1] as Span;
+  const branch = spans[k + 2] as Span;
+  const close = spans[k + 3] as Span;
+  if (
+    open.end - open.start === 1 &&
+    (branch.label === "poi" || branch.label === "subpoi") &&
+    close.start === branch.end &&
+    (text[close.start] === ")" || text[close.start] === "）") &&
+    BRANCH_END.test(text.slice(branch.start, branch.end))
+  )
+    spans.splice(k, 4, { label: brand.label, start: brand.start, end: close.start + 1 });
 }
 
 /** End of a development zone read as a county (its code list entry), written again at `pos`, or 0. */
