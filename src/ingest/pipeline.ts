@@ -154,11 +154,14 @@ function topValues(counts: ReadonlyMap<string, number>, mask: (text: string) => 
  * Addresses per generation of the location-key memo (two generations: bounded memory). Small on
  * purpose: it catches an address written again within minutes (several calls about one event, a
  * dispute that flares up twice in an evening) and keeps little alive. With 2 × 50,000 it hit 39%
- * of the generated city's addresses against 23% now, but every entry kept (keys, components, the
- * address) was marked again by each full collection, and the import cost more CPU, not less
- * (docs/store.md, "Memos", session 7).
+ * of the generated city's addresses, but every entry kept (keys, components, the address) was
+ * marked again by each full collection, and the import cost more CPU, not less (docs/store.md,
+ * "Memos", session 7). With 2 × 5,000 (23%) an entry still outlived the import thread's
+ * young-generation collections and was promoted to the old heap as garbage; with 2 × 1,000 (16%)
+ * most die young: 200,000 rows promote 143 MB instead of 190 MB and cost ~7% less CPU in-process
+ * (docs/store.md, session 16).
  */
-const LOCATE_MEMO_GENERATION = 5_000;
+const LOCATE_MEMO_GENERATION = 1_000;
 
 /**
  * Characters of encrypted records the quarantine holds before it goes to the store. Rows are
