@@ -126,6 +126,9 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
   let level = -1; // deepest admin level read so far
   let ancestor: number | null = null;
   let streetSeen = false; // a road, POI or community has been read: no more admin levels
+  // The last pass (namesThatAreNoPlaces) runs only where one of its cases may be: a mobile number,
+  // a bracket, a name of one character.
+  let lastPass = false;
 
   while (pos < n) {
     // By code unit only: `text[pos]` would make a new string for every Chinese character (V8
@@ -372,6 +375,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       let end = pos + 1;
       while (end < n && text.charCodeAt(end) === code) end++;
       pushSpan(spans, "redundant", pos, end);
+      if (code === 0x28 || code === 0xff08) lastPass = true; // ( （
       pos = end;
       continue;
     }
@@ -592,6 +596,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
     if (num) {
       relabelBeforeNumber(text, spans, pos, num[0] as Span);
+      if ((num[0] as Span).label === "redundant") lastPass = true; // a mobile number
       for (const s of num) pushSpan(spans, s.label, s.start, s.end);
       pos = (num.at(-1) as Span).end;
       continue;
@@ -701,6 +706,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
       parts[0] = { ...(parts[0] as Span), label: "subpoi" };
     for (const s of parts) {
       pushSpan(spans, s.label, s.start, s.end);
+      if (s.end - s.start === 1) lastPass = true;
       if (s.label !== "town" && s.label !== "devzone" && s.label !== "redundant") streetSeen = true;
       if (s.label === "town") level = 3;
     }
@@ -715,7 +721,7 @@ export function parseRules(text: string, gazetteer: Gazetteer, options: RuleOpti
     }
   }
   keepFirstOfRepeatedDistrict(text, spans, admin);
-  namesThatAreNoPlaces(text, spans);
+  if (lastPass) namesThatAreNoPlaces(text, spans);
   return { spans, admin };
 }
 
