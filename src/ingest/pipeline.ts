@@ -158,7 +158,7 @@ function topValues(counts: ReadonlyMap<string, number>, mask: (text: string) => 
  * marked again by each full collection, and the import cost more CPU, not less (docs/store.md,
  * "Memos", session 7). With 2 × 5,000 (23%) an entry still outlived the import thread's
  * young-generation collections and was promoted to the old heap as garbage; with 2 × 1,000 (16%)
- * most die young: 200,000 rows promote 143 MB instead of 190 MB and cost ~7% less CPU in-process
+ * most die young: 200,000 rows promote 143 MB instead of 190 MB and cost 4–7% less CPU in-process
  * (docs/store.md, session 16).
  */
 const LOCATE_MEMO_GENERATION = 1_000;
@@ -281,8 +281,8 @@ export class IncidentIds {
 
 /**
  * The file's SHA-256, read 1 MiB at a time into one buffer: a read stream allocated a new buffer
- * a chunk, and hashing the 314 MB bench file took 0.34–0.44 s of CPU that way against 0.28–0.29 s
- * (docs/store.md, session 16). It runs before the batch begins, on the import thread.
+ * a chunk (the 314 MB bench file: 330–380 ms of CPU that way, 297–374 ms so; docs/store.md,
+ * session 16). It runs before the batch begins, on the import thread.
  */
 export async function fileSha256(path: string): Promise<string> {
   const hash = createHash("sha256");

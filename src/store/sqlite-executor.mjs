@@ -367,8 +367,8 @@ export class BatchExecutor {
    * SORTER_RUN_KIB and SORTER_THREADS helper threads, each run is sorted and written by a helper
    * while this thread scans on, and the runs are merged in threads too. The import thread has
    * finished by then, so the helpers use the core it leaves idle. Measured on the eight indexes
-   * of 1,000,000 imported rows (docs/store.md, session 16): 4.7–5.0 s wall as before, 3.2–3.7 s
-   * so, the same CPU.
+   * of 1,000,000 imported rows (docs/store.md, session 16): 4.3–5.0 s wall as before, 3.2–3.7 s
+   * so, the same CPU, where a core was to spare (load 2.5–3.5); no gain on a fully busy machine.
    */
   #buildDeferred() {
     const cacheSize = this.conn.pragma("cache_size", { simple: true });
